@@ -1,0 +1,181 @@
+//! Administration: domains (virtual hosts), accounts and aliases.
+
+use chrono::{DateTime, Utc};
+#[cfg(feature = "openapi")]
+use utoipa::ToSchema;
+
+use crate::double_option;
+
+/// An account's role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Manages the whole server.
+    Admin,
+    /// Manages the accounts and aliases of the domains in `admin_domains`.
+    DomainAdmin,
+    /// Manages only itself.
+    User,
+}
+
+/// Per-domain settings. Absent values fall back to the server's defaults.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct DomainSettings {
+    /// A note for administrators.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Most accounts the domain may hold.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_accounts: Option<u32>,
+    /// Quota given to new accounts that do not name one, in bytes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_quota_bytes: Option<u64>,
+    /// Largest message accepted for the domain, in bytes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_message_bytes: Option<u64>,
+}
+
+/// A domain (virtual host) that Osprey receives mail for.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Domain {
+    pub id: String,
+    /// The domain name, lower case.
+    pub name: String,
+    /// Other names that deliver to the same accounts (`user@alias` = `user@name`).
+    pub aliases: Vec<String>,
+    pub settings: DomainSettings,
+    pub enabled: bool,
+    pub account_count: u64,
+    pub created_at: DateTime<Utc>,
+}
+
+/// `POST /api/v1/admin/domains`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CreateDomain {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settings: Option<DomainSettings>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+}
+
+/// `PATCH /api/v1/admin/domains/{id}`: absent fields stay as they are.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct UpdateDomain {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aliases: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settings: Option<DomainSettings>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+}
+
+/// A mail account; its login is the full address.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Account {
+    pub id: String,
+    pub address: String,
+    pub domain_id: String,
+    pub domain: String,
+    pub display_name: String,
+    pub role: Role,
+    /// The domains a `domain_admin` manages (names); empty for other roles.
+    pub admin_domains: Vec<String>,
+    /// Storage quota in bytes; absent means unlimited.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quota_bytes: Option<u64>,
+    /// Bytes the account's messages take.
+    pub used_bytes: u64,
+    pub enabled: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// `POST /api/v1/admin/accounts`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CreateAccount {
+    /// The full address; its domain must exist.
+    pub address: String,
+    pub password: String,
+    /// Defaults to `user`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<Role>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    /// Defaults to the domain's `default_quota_bytes`, else unlimited.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quota_bytes: Option<u64>,
+    /// For a `domain_admin`: the domains it manages (names).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub admin_domains: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+}
+
+/// `PATCH /api/v1/admin/accounts/{id}`: absent fields stay as they are.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct UpdateAccount {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<Role>,
+    /// A number sets the quota; `null` makes it unlimited.
+    #[serde(
+        default,
+        deserialize_with = "double_option::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<u64>))]
+    pub quota_bytes: Option<Option<u64>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub admin_domains: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// Resets the password (administrators only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
+}
+
+/// An alias: mail to `address` goes to every one of `targets`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Alias {
+    pub id: String,
+    /// `name@domain`, or `@domain` for the domain's catch-all.
+    pub address: String,
+    pub domain_id: String,
+    pub domain: String,
+    /// Local accounts, other aliases or remote addresses.
+    pub targets: Vec<String>,
+    /// `true` for the domain's catch-all (`@domain`).
+    pub catch_all: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+/// `POST /api/v1/admin/aliases`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CreateAlias {
+    /// `name@domain`, or `@domain` for a catch-all; the domain must exist.
+    pub address: String,
+    pub targets: Vec<String>,
+}
+
+/// `PATCH /api/v1/admin/aliases/{id}`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct UpdateAlias {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub targets: Option<Vec<String>>,
+}

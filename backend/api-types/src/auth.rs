@@ -1,0 +1,35 @@
+//! Logging in, refreshing and logging out.
+
+#[cfg(feature = "openapi")]
+use utoipa::ToSchema;
+
+/// `POST /api/v1/auth/login`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct LoginRequest {
+    /// The full address of the account, e.g. `alice@example.com`.
+    pub username: String,
+    pub password: String,
+}
+
+/// Tokens issued by login and refresh.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct TokenResponse {
+    /// A JWT to send as `Authorization: Bearer <token>`.
+    pub access_token: String,
+    /// Exchanges once for new tokens at `/auth/refresh`; reusing a spent one revokes the
+    /// whole family of tokens descended from the same login.
+    pub refresh_token: String,
+    /// Always `Bearer`.
+    pub token_type: String,
+    /// Seconds until `access_token` expires.
+    pub expires_in: u64,
+}
+
+/// `POST /api/v1/auth/refresh` and `POST /api/v1/auth/logout`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct RefreshRequest {
+    pub refresh_token: String,
+}

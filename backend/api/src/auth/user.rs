@@ -1,0 +1,144 @@
+//! The `AuthUser` extractor: who is calling, from a bearer JWT or an API key.
+
+use std::collections::HashSet;
+
+use axum::{
+    extract::FromRequestParts,
+    http::{header, request::Parts},
+};
+use osprey_api_types::Scope;
+use osprey_core::Role;
+use osprey_store::{AccountRecord, StoreError};
+
+use super::{API_KEY_PREFIX, hash_secret};
+use crate::{error::ApiError, state::AppState};
+
+/// The authenticated caller. A handler that takes it cannot run unauthenticated.
+#[derive(Debug, Clone)]
+pub struct AuthUser {
+    pub account: AccountRecord,
+    /// The scopes of the API key used; `None` for a signed-in session, which may do all
+    /// its role allows.
+    pub key_scopes: Option<HashSet<Scope>>,
+}
+
+/// Which domains an administrator's request may touch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AdminScope {
+    /// Every domain (server admin).
+    All,
+    /// These domain ids (domain admin).
+    Domains(Vec<String>),
+}
+
+impl AdminScope {
+    /// Returns `true` if and only if the scope includes the domain `domain_id`.
+    pub fn includes(&self, domain_id: &str) -> bool {
+        match self {
+            AdminScope::All => true,
+            AdminScope::Domains(ids) => ids.iter().any(|i| i == domain_id),
+        }
+    }
+
+    /// The restriction to pass to a store listing: `None` for every domain.
+    pub fn restriction(&self) -> Option<Vec<String>> {
+        match self {
+            AdminScope::All => None,
+            AdminScope::Domains(ids) => Some(ids.clone()),
+        }
+    }
+}
+
+fn unauthorized(code: &'static str, detail: &str) -> ApiError {
+    ApiError::Unauthorized {
+        code,
+        detail: detail.to_owned(),
+    }
+}
+
+impl AuthUser {
+    /// Refuses an API key without `scope`; sessions pass.
+    pub fn require(&self, scope: Scope) -> Result<(), ApiError> {
+        match &self.key_scopes {
+            Some(scopes) if !scopes.contains(&scope) => Err(ApiError::forbidden(format!(
+                "this API key lacks the scope {}",
+                scope.as_str()
+            ))),
+            _ => Ok(()),
+        }
+    }
+
+    /// Refuses API keys: for acts that must be done by a person signed in.
+    pub fn require_session(&self) -> Result<(), ApiError> {
+        if self.key_scopes.is_some() {
+            return Err(ApiError::forbidden("this needs a signed-in session, not an API key"));
+        }
+        Ok(())
+    }
+
+    /// The domains this caller administers, checking the admin scope of an API key
+    /// (`write` selects `admin:write` over `admin:read`). Users get 403.
+    pub fn admin_scope(&self, write: bool) -> Result<AdminScope, ApiError> {
+        self.require(if write { Scope::AdminWrite } else { Scope::AdminRead })?;
+        match self.account.role {
+            Role::Admin => Ok(AdminScope::All),
+            Role::DomainAdmin => Ok(AdminScope::Domains(
+                self.account.admin_domains.iter().map(|(id, _)| id.clone()).collect(),
+            )),
+            Role::User => Err(ApiError::forbidden("this needs an administrator")),
+        }
+    }
+
+    /// Like [`admin_scope`](Self::admin_scope), for server-wide acts: server admins only.
+    pub fn server_admin(&self, write: bool) -> Result<(), ApiError> {
+        match self.admin_scope(write)? {
+            AdminScope::All => Ok(()),
+            AdminScope::Domains(_) => Err(ApiError::forbidden("this needs a server administrator")),
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for AuthUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let header = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .ok_or_else(|| unauthorized("unauthorized", "sign in: no Authorization header"))?
+            .to_str()
+            .map_err(|_| unauthorized("unauthorized", "the Authorization header is malformed"))?;
+        let token = header
+            .strip_prefix("Bearer ")
+            .or_else(|| header.strip_prefix("bearer "))
+            .ok_or_else(|| unauthorized("unauthorized", "expected 'Authorization: Bearer <token>'"))?
+            .trim();
+        let (account_id, key_scopes) = if token.starts_with(API_KEY_PREFIX) {
+            let key = state
+                .store
+                .use_api_key(&hash_secret(token))
+                .await?
+                .ok_or_else(|| unauthorized("invalid_token", "the API key is unknown or revoked"))?;
+            if key.expires_at.is_some_and(|t| t <= chrono::Utc::now()) {
+                return Err(unauthorized("invalid_token", "the API key has expired"));
+            }
+            let scopes = key.scopes.iter().filter_map(|s| Scope::parse(s)).collect();
+            (key.account_id, Some(scopes))
+        } else {
+            let claims = state
+                .jwt
+                .verify(token)
+                .map_err(|why| unauthorized("invalid_token", &why))?;
+            (claims.sub, None)
+        };
+        let account = match state.store.account(&account_id).await {
+            Ok(a) => a,
+            Err(StoreError::NotFound) => return Err(unauthorized("invalid_token", "the account no longer exists")),
+            Err(e) => return Err(e.into()),
+        };
+        if !account.enabled {
+            return Err(unauthorized("account_disabled", "the account is disabled"));
+        }
+        Ok(AuthUser { account, key_scopes })
+    }
+}

@@ -1,0 +1,74 @@
+//! Store records to API bodies. The only place that decides what of a record is shown.
+
+use osprey_api_types as dto;
+use osprey_core::Role;
+use osprey_store::{AccountRecord, AliasRecord, ApiKeyRecord, DomainRecord};
+
+pub fn role_to_dto(r: Role) -> dto::Role {
+    match r {
+        Role::Admin => dto::Role::Admin,
+        Role::DomainAdmin => dto::Role::DomainAdmin,
+        Role::User => dto::Role::User,
+    }
+}
+
+pub fn role_from_dto(r: dto::Role) -> Role {
+    match r {
+        dto::Role::Admin => Role::Admin,
+        dto::Role::DomainAdmin => Role::DomainAdmin,
+        dto::Role::User => Role::User,
+    }
+}
+
+pub fn domain(r: DomainRecord) -> dto::Domain {
+    dto::Domain {
+        settings: serde_json::from_value(r.settings).unwrap_or_default(),
+        id: r.id,
+        name: r.name,
+        aliases: r.aliases,
+        enabled: r.enabled,
+        account_count: r.account_count,
+        created_at: r.created_at,
+    }
+}
+
+pub fn account(r: AccountRecord) -> dto::Account {
+    dto::Account {
+        address: r.address(),
+        role: role_to_dto(r.role),
+        admin_domains: r.admin_domains.into_iter().map(|(_, name)| name).collect(),
+        id: r.id,
+        domain_id: r.domain_id,
+        domain: r.domain,
+        display_name: r.display_name,
+        quota_bytes: r.quota_bytes,
+        used_bytes: r.used_bytes,
+        enabled: r.enabled,
+        created_at: r.created_at,
+        updated_at: r.updated_at,
+    }
+}
+
+pub fn alias(r: AliasRecord) -> dto::Alias {
+    dto::Alias {
+        catch_all: r.catch_all(),
+        id: r.id,
+        address: r.address,
+        domain_id: r.domain_id,
+        domain: r.domain,
+        targets: r.targets,
+        created_at: r.created_at,
+    }
+}
+
+pub fn api_key(r: ApiKeyRecord) -> dto::ApiKey {
+    dto::ApiKey {
+        scopes: r.scopes.iter().filter_map(|s| dto::Scope::parse(s)).collect(),
+        id: r.id,
+        name: r.name,
+        prefix: r.prefix,
+        created_at: r.created_at,
+        last_used_at: r.last_used_at,
+        expires_at: r.expires_at,
+    }
+}

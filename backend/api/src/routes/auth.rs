@@ -1,0 +1,151 @@
+//! `POST /auth/login`, `/auth/refresh`, `/auth/logout`.
+
+use axum::{extract::State, http::StatusCode};
+use chrono::{Duration, Utc};
+use osprey_api_types::{LoginRequest, Problem, RefreshRequest, TokenResponse};
+use osprey_core::Address;
+use osprey_store::{RefreshOutcome, StoreError};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use crate::{
+    auth::{hash_secret, new_secret},
+    error::ApiError,
+    extract::{Json, PeerIp},
+    state::AppState,
+    validate::verify_password,
+};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(login))
+        .routes(routes!(refresh))
+        .routes(routes!(logout))
+}
+
+/// A hash to verify against when the account does not exist, so that the answer takes
+/// as long as for a wrong password and does not reveal which accounts exist.
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$n3qHqWMMdYqR2d5cC4rN2bTKmFNfbhjdPGb1J8Bq0aE";
+
+fn invalid_credentials() -> ApiError {
+    ApiError::Unauthorized {
+        code: "invalid_credentials",
+        detail: "the address or the password is wrong".into(),
+    }
+}
+
+async fn issue_tokens(state: &AppState, account_id: &str, family: Option<&str>) -> Result<TokenResponse, ApiError> {
+    let refresh = new_secret("ort_");
+    let expires = Utc::now() + Duration::days(state.settings.refresh_ttl_days.into());
+    if let Some(family) = family {
+        state
+            .store
+            .insert_refresh_token(account_id, family, &hash_secret(&refresh), expires)
+            .await?;
+    }
+    Ok(TokenResponse {
+        access_token: state.jwt.issue(account_id),
+        refresh_token: refresh,
+        token_type: "Bearer".into(),
+        expires_in: state.jwt.ttl_secs,
+    })
+}
+
+/// Signs in with an address and password.
+#[utoipa::path(post, path = "/auth/login", tag = "auth", request_body = LoginRequest,
+    responses(
+        (status = 200, description = "Signed in", body = TokenResponse),
+        (status = 401, description = "Wrong address or password", body = Problem),
+        (status = 422, description = "Invalid input", body = Problem),
+        (status = 429, description = "Too many failed attempts; see Retry-After", body = Problem),
+    ))]
+pub async fn login(
+    State(state): State<AppState>,
+    PeerIp(ip): PeerIp,
+    Json(req): Json<LoginRequest>,
+) -> Result<Json<TokenResponse>, ApiError> {
+    // Forwarded headers are not trusted: any client can send them.
+    let username = req.username.trim().to_owned();
+    if username.is_empty() {
+        return Err(ApiError::field("username", "is required"));
+    }
+    if req.password.is_empty() {
+        return Err(ApiError::field("password", "is required"));
+    }
+    if let Some(secs) = state.throttle.check(ip, &username) {
+        metrics::counter!("osprey_logins_total", "result" => "throttled").increment(1);
+        return Err(ApiError::RateLimited { retry_after_secs: secs });
+    }
+    let account = match Address::parse(&username) {
+        Ok(addr) => match state.store.account_by_address(&addr).await {
+            Ok(a) => Some(a),
+            Err(StoreError::NotFound) => None,
+            Err(e) => return Err(e.into()),
+        },
+        Err(_) => None,
+    };
+    let hash = account.as_ref().map_or(DUMMY_HASH.to_owned(), |a| a.password_hash.clone());
+    let ok = verify_password(req.password, hash).await? && account.as_ref().is_some_and(|a| a.enabled);
+    let Some(account) = account.filter(|_| ok) else {
+        state.throttle.failed(ip, &username);
+        metrics::counter!("osprey_logins_total", "result" => "failed").increment(1);
+        tracing::info!(username = %username, ip = ?ip, "login failed");
+        return Err(invalid_credentials());
+    };
+    state.throttle.succeeded(&username);
+    metrics::counter!("osprey_logins_total", "result" => "ok").increment(1);
+    let family = uuid::Uuid::now_v7().to_string();
+    Ok(Json(issue_tokens(&state, &account.id, Some(&family)).await?))
+}
+
+/// Exchanges a refresh token for new tokens. Each refresh token works once; presenting
+/// a spent one revokes every token of that login.
+#[utoipa::path(post, path = "/auth/refresh", tag = "auth", request_body = RefreshRequest,
+    responses(
+        (status = 200, description = "New tokens", body = TokenResponse),
+        (status = 401, description = "Unknown, expired, revoked or reused refresh token", body = Problem),
+    ))]
+pub async fn refresh(State(state): State<AppState>, Json(req): Json<RefreshRequest>) -> Result<Json<TokenResponse>, ApiError> {
+    let tokens = issue_tokens(&state, "", None).await?;
+    let outcome = state
+        .store
+        .rotate_refresh_token(
+            &hash_secret(&req.refresh_token),
+            &hash_secret(&tokens.refresh_token),
+            Utc::now() + Duration::days(state.settings.refresh_ttl_days.into()),
+        )
+        .await?;
+    match outcome {
+        RefreshOutcome::Rotated { account_id } => {
+            let account = state.store.account(&account_id).await?;
+            if !account.enabled {
+                return Err(ApiError::Unauthorized {
+                    code: "account_disabled",
+                    detail: "the account is disabled".into(),
+                });
+            }
+            Ok(Json(TokenResponse {
+                access_token: state.jwt.issue(&account_id),
+                ..tokens
+            }))
+        }
+        RefreshOutcome::Reused => {
+            tracing::warn!("a spent refresh token was presented again; its family is revoked");
+            Err(ApiError::Unauthorized {
+                code: "refresh_token_reused",
+                detail: "this refresh token was already used; sign in again".into(),
+            })
+        }
+        RefreshOutcome::Invalid => Err(ApiError::Unauthorized {
+            code: "invalid_token",
+            detail: "the refresh token is unknown, expired or revoked".into(),
+        }),
+    }
+}
+
+/// Signs out: revokes the refresh token and every token descended from the same login.
+#[utoipa::path(post, path = "/auth/logout", tag = "auth", request_body = RefreshRequest,
+    responses((status = 204, description = "Signed out (also when the token was unknown)")))]
+pub async fn logout(State(state): State<AppState>, Json(req): Json<RefreshRequest>) -> Result<StatusCode, ApiError> {
+    state.store.revoke_refresh_family(&hash_secret(&req.refresh_token)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,139 @@
+//! The signed-in account: `/me`, its password and its API keys.
+
+use axum::{
+    extract::{Path, State},
+    http::StatusCode,
+    response::IntoResponse,
+};
+use chrono::{Duration, Utc};
+use osprey_api_types::{Account, ApiKey, ChangePassword, CreateApiKey, CreatedApiKey, Page, Problem, Scope, UpdateMe};
+use osprey_store::{AccountChanges, NewApiKey};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use super::location;
+use crate::{
+    auth::{API_KEY_PREFIX, AuthUser, hash_secret, new_secret},
+    convert,
+    error::ApiError,
+    extract::Json,
+    state::AppState,
+    validate::{Checks, hash_password, verify_password},
+};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(get_me, update_me))
+        .routes(routes!(change_password))
+        .routes(routes!(list_api_keys, create_api_key))
+        .routes(routes!(delete_api_key))
+}
+
+/// The signed-in account.
+#[utoipa::path(get, path = "/me", tag = "me", security(("bearer" = [])),
+    responses((status = 200, body = Account), (status = 401, body = Problem)))]
+pub async fn get_me(user: AuthUser) -> Result<Json<Account>, ApiError> {
+    user.require(Scope::AccountRead)?;
+    Ok(Json(convert::account(user.account)))
+}
+
+/// Changes the signed-in account's own settings.
+#[utoipa::path(patch, path = "/me", tag = "me", security(("bearer" = [])), request_body = UpdateMe,
+    responses((status = 200, body = Account), (status = 422, body = Problem)))]
+pub async fn update_me(State(state): State<AppState>, user: AuthUser, Json(req): Json<UpdateMe>) -> Result<Json<Account>, ApiError> {
+    user.require(Scope::AccountWrite)?;
+    let mut checks = Checks::default();
+    if let Some(name) = &req.display_name {
+        checks.display_name("display_name", name);
+    }
+    checks.finish()?;
+    let changes = AccountChanges {
+        display_name: req.display_name.map(|n| n.trim().to_owned()),
+        ..Default::default()
+    };
+    Ok(Json(convert::account(state.store.update_account(&user.account.id, changes).await?)))
+}
+
+/// Changes the signed-in account's password; other sessions are signed out.
+#[utoipa::path(post, path = "/me/password", tag = "me", security(("bearer" = [])), request_body = ChangePassword,
+    responses((status = 204, description = "Changed"), (status = 422, description = "Wrong current password or weak new one", body = Problem)))]
+pub async fn change_password(State(state): State<AppState>, user: AuthUser, Json(req): Json<ChangePassword>) -> Result<StatusCode, ApiError> {
+    user.require_session()?;
+    if !verify_password(req.current_password, user.account.password_hash.clone()).await? {
+        return Err(ApiError::field("current_password", "is not the current password"));
+    }
+    let mut checks = Checks::default();
+    checks.password("new_password", &req.new_password, &user.account.address(), &state.settings.password_policy);
+    checks.finish()?;
+    let changes = AccountChanges {
+        password_hash: Some(hash_password(req.new_password).await?),
+        ..Default::default()
+    };
+    state.store.update_account(&user.account.id, changes).await?;
+    state.store.revoke_account_refresh_tokens(&user.account.id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The signed-in account's API keys, newest first.
+#[utoipa::path(get, path = "/me/api-keys", tag = "me", security(("bearer" = [])),
+    responses((status = 200, body = Page<ApiKey>)))]
+pub async fn list_api_keys(State(state): State<AppState>, user: AuthUser) -> Result<Json<Page<ApiKey>>, ApiError> {
+    user.require(Scope::AccountRead)?;
+    let keys = state.store.list_api_keys(&user.account.id).await?;
+    Ok(Json(Page {
+        items: keys.into_iter().map(convert::api_key).collect(),
+        next_cursor: None,
+    }))
+}
+
+/// Creates an API key; its secret is in this answer only. Needs a signed-in session.
+#[utoipa::path(post, path = "/me/api-keys", tag = "me", security(("bearer" = [])), request_body = CreateApiKey,
+    responses((status = 201, body = CreatedApiKey), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn create_api_key(State(state): State<AppState>, user: AuthUser, Json(req): Json<CreateApiKey>) -> Result<impl IntoResponse, ApiError> {
+    user.require_session()?;
+    let mut checks = Checks::default();
+    let name = req.name.trim();
+    if name.is_empty() || name.chars().count() > 100 {
+        checks.fail("name", "must be 1 to 100 characters long");
+    }
+    if req.scopes.is_empty() {
+        checks.fail("scopes", "name at least one scope");
+    }
+    if req.expires_in_days.is_some_and(|d| d == 0 || d > 3650) {
+        checks.fail("expires_in_days", "must be between 1 and 3650");
+    }
+    checks.finish()?;
+    let secret = new_secret(API_KEY_PREFIX);
+    let mut scopes: Vec<String> = req.scopes.iter().map(|s| s.as_str().to_owned()).collect();
+    scopes.sort();
+    scopes.dedup();
+    let record = state
+        .store
+        .create_api_key(NewApiKey {
+            account_id: user.account.id.clone(),
+            name: name.to_owned(),
+            prefix: secret[..12].to_owned(),
+            key_hash: hash_secret(&secret),
+            scopes,
+            expires_at: req.expires_in_days.map(|d| Utc::now() + Duration::days(d.into())),
+        })
+        .await?;
+    let id = record.id.clone();
+    Ok((
+        StatusCode::CREATED,
+        location("/me/api-keys", &id),
+        Json(CreatedApiKey {
+            key: convert::api_key(record),
+            secret,
+        }),
+    ))
+}
+
+/// Revokes one of the signed-in account's API keys.
+#[utoipa::path(delete, path = "/me/api-keys/{id}", tag = "me", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The key's id")),
+    responses((status = 204, description = "Revoked"), (status = 404, body = Problem)))]
+pub async fn delete_api_key(State(state): State<AppState>, user: AuthUser, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
+    user.require(Scope::AccountWrite)?;
+    state.store.delete_api_key(&user.account.id, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

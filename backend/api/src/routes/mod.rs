@@ -1,0 +1,52 @@
+//! Resource modules; each owns its `router()`.
+
+pub mod accounts;
+pub mod aliases;
+pub mod auth;
+pub mod domains;
+pub mod health;
+pub mod me;
+
+use osprey_store::ListQuery;
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use crate::error::ApiError;
+
+/// Paging, search and filter parameters of the admin collections.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListParams {
+    /// Page size, 1 to 500 (default 50).
+    pub limit: Option<u32>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// Keep items whose name or address contains this text.
+    pub q: Option<String>,
+    /// Keep items of this domain (by name).
+    pub domain: Option<String>,
+}
+
+impl ListParams {
+    /// The store query, without a domain restriction yet.
+    pub fn to_query(&self) -> Result<ListQuery, ApiError> {
+        let limit = self.limit.unwrap_or(50);
+        if !(1..=500).contains(&limit) {
+            return Err(ApiError::BadRequest {
+                code: "bad_query",
+                detail: "limit must be between 1 and 500".into(),
+            });
+        }
+        Ok(ListQuery {
+            q: self.q.clone(),
+            limit: limit.into(),
+            cursor: self.cursor.clone(),
+            domain_ids: None,
+        })
+    }
+}
+
+/// A `Location` header value for a created resource.
+pub fn location(path: &str, id: &str) -> [(axum::http::HeaderName, String); 1] {
+    [(axum::http::header::LOCATION, format!("/api/v1{path}/{id}"))]
+}

@@ -1,0 +1,39 @@
+//! `AppState`: what every handler can reach. Cheap to clone.
+
+use std::{path::PathBuf, sync::Arc};
+
+use metrics_exporter_prometheus::PrometheusHandle;
+use osprey_core::PasswordPolicy;
+use osprey_store::Store;
+
+use crate::auth::{JwtKeys, LoginThrottle};
+
+/// Settings of the API that come from the node's configuration.
+#[derive(Debug, Clone)]
+pub struct ApiSettings {
+    /// Days a refresh token stays valid.
+    pub refresh_ttl_days: u32,
+    /// Where the built web app is; `None` serves a page saying it is not built.
+    pub web_dir: Option<PathBuf>,
+    pub password_policy: PasswordPolicy,
+}
+
+impl Default for ApiSettings {
+    fn default() -> Self {
+        Self {
+            refresh_ttl_days: 30,
+            web_dir: None,
+            password_policy: PasswordPolicy::default(),
+        }
+    }
+}
+
+/// Shared state of the HTTP server.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub jwt: Arc<JwtKeys>,
+    pub throttle: Arc<LoginThrottle>,
+    pub settings: Arc<ApiSettings>,
+    pub metrics: PrometheusHandle,
+}

@@ -1,0 +1,17 @@
+//! Osprey's domain types: the values every other crate agrees on.
+//!
+//! This crate owns parsing and validation of domain names, mail addresses, roles and the
+//! password policy. It does no I/O, has no async code and never panics on input; every
+//! parser returns a typed error that says what is wrong in words a user can act on.
+
+mod address;
+mod domain;
+mod hashing;
+mod password;
+mod role;
+
+pub use address::{Address, AddressError};
+pub use domain::{DomainError, DomainName};
+pub use hashing::{hash_password, verify_password};
+pub use password::{PasswordPolicy, password_problems};
+pub use role::{Role, RoleError};

@@ -1,0 +1,129 @@
+//! The command line: `osprey serve`, `osprey openapi` and the administration commands.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::{commands, config::Config, serve};
+
+/// Osprey: mail (SMTP, IMAP, POP3), calendars and their web app, in one server.
+#[derive(Debug, Parser)]
+#[command(name = "osprey", version, about)]
+pub struct Cli {
+    /// The configuration file (TOML). Without it, defaults and OSPREY_* variables apply.
+    #[arg(long, short, global = true, env = "OSPREY_CONFIG")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Runs the server until SIGINT or SIGTERM.
+    Serve,
+    /// Prints the OpenAPI document of the REST API.
+    Openapi,
+    /// Manages domains (virtual hosts).
+    #[command(subcommand)]
+    Domain(DomainCmd),
+    /// Manages accounts.
+    #[command(subcommand)]
+    User(UserCmd),
+    /// Manages aliases.
+    #[command(subcommand)]
+    Alias(AliasCmd),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DomainCmd {
+    /// Adds a domain.
+    Add {
+        name: String,
+        /// Another name for the same domain (repeatable).
+        #[arg(long = "alias")]
+        aliases: Vec<String>,
+    },
+    /// Lists domains.
+    List,
+    /// Removes a domain that has no accounts.
+    Remove { name: String },
+}
+
+#[derive(Debug, Args)]
+pub struct PasswordArgs {
+    /// The password. Prefer --password-stdin: arguments are visible to other users.
+    #[arg(long, env = "OSPREY_PASSWORD", hide_env_values = true)]
+    pub password: Option<String>,
+    /// Reads the password from the first line of standard input.
+    #[arg(long, conflicts_with = "password")]
+    pub password_stdin: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCmd {
+    /// Adds an account; without a password one is generated and printed.
+    Add {
+        address: String,
+        #[command(flatten)]
+        password: PasswordArgs,
+        /// admin, domain_admin or user.
+        #[arg(long, default_value = "user")]
+        role: String,
+        #[arg(long, default_value = "")]
+        display_name: String,
+        /// Storage quota in bytes.
+        #[arg(long)]
+        quota: Option<u64>,
+        /// For a domain_admin: a domain it manages (repeatable).
+        #[arg(long = "manages")]
+        manages: Vec<String>,
+    },
+    /// Lists accounts.
+    List {
+        /// Only this domain's accounts.
+        #[arg(long)]
+        domain: Option<String>,
+    },
+    /// Sets an account's password; without one, one is generated and printed.
+    Passwd {
+        address: String,
+        #[command(flatten)]
+        password: PasswordArgs,
+    },
+    /// Removes an account with its mail.
+    Remove { address: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AliasCmd {
+    /// Adds an alias: ADDRESS (or @domain for a catch-all) delivers to TARGETS.
+    Add {
+        address: String,
+        #[arg(required = true)]
+        targets: Vec<String>,
+    },
+    /// Lists aliases.
+    List {
+        #[arg(long)]
+        domain: Option<String>,
+    },
+    /// Removes an alias.
+    Remove { address: String },
+}
+
+/// Runs a parsed command line.
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    if let Command::Openapi = cli.command {
+        let doc = osprey_api::openapi().to_pretty_json()?;
+        println!("{doc}");
+        return Ok(());
+    }
+    let config = Config::load(cli.config.as_deref(), |k| std::env::var(k).ok())?;
+    match cli.command {
+        Command::Serve => serve::serve(config).await,
+        Command::Openapi => unreachable!("handled above"),
+        Command::Domain(cmd) => commands::domain(&config, cmd).await,
+        Command::User(cmd) => commands::user(&config, cmd).await,
+        Command::Alias(cmd) => commands::alias(&config, cmd).await,
+    }
+}

@@ -1,0 +1,211 @@
+//! The administration commands: domains, users and aliases, on the same database as the
+//! server (also while it runs).
+
+use std::io::BufRead;
+
+use anyhow::{Context, bail};
+use osprey_core::{Address, DomainName, PasswordPolicy, Role, password_problems};
+use osprey_store::{AccountChanges, ListQuery, NewAccount, NewDomain, Store};
+
+use crate::{
+    cli::{AliasCmd, DomainCmd, PasswordArgs, UserCmd},
+    config::Config,
+    files::generate_password,
+    serve::open_store,
+};
+
+/// Every page of a listing.
+async fn all<T, F, Fut>(mut page: F, domain_ids: Option<Vec<String>>) -> anyhow::Result<Vec<T>>
+where
+    F: FnMut(ListQuery) -> Fut,
+    Fut: std::future::Future<Output = Result<osprey_store::PageOf<T>, osprey_store::StoreError>>,
+{
+    let mut out = Vec::new();
+    let mut cursor = None;
+    loop {
+        let p = page(ListQuery {
+            limit: 500,
+            cursor,
+            domain_ids: domain_ids.clone(),
+            ..Default::default()
+        })
+        .await?;
+        out.extend(p.items);
+        match p.next_cursor {
+            Some(c) => cursor = Some(c),
+            None => return Ok(out),
+        }
+    }
+}
+
+async fn domain_filter(store: &Store, domain: Option<&str>) -> anyhow::Result<Option<Vec<String>>> {
+    match domain {
+        Some(name) => Ok(Some(vec![
+            store.domain_by_name(name).await.with_context(|| format!("no domain {name}"))?.id,
+        ])),
+        None => Ok(None),
+    }
+}
+
+/// The password to set: given, read from stdin, or generated (then printed).
+fn password(args: PasswordArgs, login: &str) -> anyhow::Result<(String, bool)> {
+    let (pw, generated) = if args.password_stdin {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line)?;
+        (line.trim_end_matches(['\r', '\n']).to_owned(), false)
+    } else if let Some(p) = args.password {
+        (p, false)
+    } else {
+        (generate_password(), true)
+    };
+    let problems = password_problems(&pw, login, &PasswordPolicy::default());
+    if !problems.is_empty() {
+        bail!("the password {}", problems.join("; "));
+    }
+    Ok((pw, generated))
+}
+
+async fn hash(pw: String) -> anyhow::Result<String> {
+    Ok(tokio::task::spawn_blocking(move || osprey_core::hash_password(&pw)).await?)
+}
+
+/// `osprey domain ...`
+pub async fn domain(config: &Config, cmd: DomainCmd) -> anyhow::Result<()> {
+    let store = open_store(config).await?;
+    match cmd {
+        DomainCmd::Add { name, aliases } => {
+            let name = DomainName::parse(&name).with_context(|| format!("'{name}'"))?;
+            let aliases = aliases
+                .iter()
+                .map(|a| DomainName::parse(a).with_context(|| format!("alias '{a}'")))
+                .collect::<anyhow::Result<Vec<_>>>()?;
+            let d = store
+                .create_domain(NewDomain {
+                    name,
+                    aliases,
+                    settings: serde_json::json!({}),
+                    enabled: true,
+                })
+                .await?;
+            println!("added domain {} ({})", d.name, d.id);
+        }
+        DomainCmd::List => {
+            for d in all(|q| { let s = store.clone(); async move { s.list_domains(&q).await } }, None).await? {
+                let aliases = if d.aliases.is_empty() { String::new() } else { format!(" aliases: {}", d.aliases.join(", ")) };
+                let state = if d.enabled { "" } else { " (disabled)" };
+                println!("{}\t{} account(s){aliases}{state}", d.name, d.account_count);
+            }
+        }
+        DomainCmd::Remove { name } => {
+            let d = store.domain_by_name(&name).await.with_context(|| format!("no domain {name}"))?;
+            if d.name != name.to_ascii_lowercase() {
+                bail!("{name} is an alias of {}; remove the alias with the API or web app", d.name);
+            }
+            store.delete_domain(&d.id).await?;
+            println!("removed domain {}", d.name);
+        }
+    }
+    Ok(())
+}
+
+/// `osprey user ...`
+pub async fn user(config: &Config, cmd: UserCmd) -> anyhow::Result<()> {
+    let store = open_store(config).await?;
+    match cmd {
+        UserCmd::Add { address, password: pw, role, display_name, quota, manages } => {
+            let address = Address::parse(&address).with_context(|| format!("'{address}'"))?;
+            let role: Role = role.parse()?;
+            if role != Role::DomainAdmin && !manages.is_empty() {
+                bail!("--manages is only for --role domain_admin");
+            }
+            let (pw, generated) = password(pw, &address.to_string())?;
+            let admin_domain_ids = store.domain_ids_by_names(&manages).await?;
+            let a = store
+                .create_account(NewAccount {
+                    address,
+                    password_hash: hash(pw.clone()).await?,
+                    role,
+                    display_name,
+                    quota_bytes: quota,
+                    admin_domain_ids,
+                    enabled: true,
+                })
+                .await?;
+            println!("added {} {} ({})", a.role, a.address(), a.id);
+            if generated {
+                println!("password: {pw}");
+            }
+        }
+        UserCmd::List { domain } => {
+            let filter = domain_filter(&store, domain.as_deref()).await?;
+            for a in all(|q| { let s = store.clone(); async move { s.list_accounts(&q).await } }, filter).await? {
+                let state = if a.enabled { "" } else { " (disabled)" };
+                println!("{}\t{}\t{}{state}", a.address(), a.role, a.display_name);
+            }
+        }
+        UserCmd::Passwd { address, password: pw } => {
+            let parsed = Address::parse(&address).with_context(|| format!("'{address}'"))?;
+            let a = store.account_by_address(&parsed).await.with_context(|| format!("no account {address}"))?;
+            let (pw, generated) = password(pw, &a.address())?;
+            store
+                .update_account(&a.id, AccountChanges {
+                    password_hash: Some(hash(pw.clone()).await?),
+                    ..Default::default()
+                })
+                .await?;
+            store.revoke_account_refresh_tokens(&a.id).await?;
+            println!("changed the password of {}", a.address());
+            if generated {
+                println!("password: {pw}");
+            }
+        }
+        UserCmd::Remove { address } => {
+            let parsed = Address::parse(&address).with_context(|| format!("'{address}'"))?;
+            let a = store.account_by_address(&parsed).await.with_context(|| format!("no account {address}"))?;
+            if a.role == Role::Admin && store.count_accounts_with_role(Role::Admin).await? <= 1 {
+                bail!("{} is the last server administrator", a.address());
+            }
+            store.delete_account(&a.id).await?;
+            println!("removed {}", a.address());
+        }
+    }
+    Ok(())
+}
+
+/// `osprey alias ...`
+pub async fn alias(config: &Config, cmd: AliasCmd) -> anyhow::Result<()> {
+    let store = open_store(config).await?;
+    match cmd {
+        AliasCmd::Add { address, targets } => {
+            let (local, domain) = match address.strip_prefix('@') {
+                Some(d) => (None, DomainName::parse(d).with_context(|| format!("'{address}'"))?),
+                None => {
+                    let a = Address::parse(&address).with_context(|| format!("'{address}'"))?;
+                    (Some(a.local().to_owned()), a.domain().clone())
+                }
+            };
+            let targets = targets
+                .iter()
+                .map(|t| Address::parse(t).map(|a| a.to_string()).with_context(|| format!("target '{t}'")))
+                .collect::<anyhow::Result<Vec<_>>>()?;
+            let d = store.domain_by_name(domain.as_str()).await.with_context(|| format!("no domain {domain}"))?;
+            let a = store.create_alias(local.as_deref(), &d.name, targets).await?;
+            println!("added alias {} -> {}", a.address, a.targets.join(", "));
+        }
+        AliasCmd::List { domain } => {
+            let filter = domain_filter(&store, domain.as_deref()).await?;
+            for a in all(|q| { let s = store.clone(); async move { s.list_aliases(&q).await } }, filter).await? {
+                println!("{}\t{}", a.address, a.targets.join(", "));
+            }
+        }
+        AliasCmd::Remove { address } => {
+            let a = store
+                .alias_by_address(&address)
+                .await?
+                .with_context(|| format!("no alias {address}"))?;
+            store.delete_alias(&a.id).await?;
+            println!("removed alias {}", a.address);
+        }
+    }
+    Ok(())
+}

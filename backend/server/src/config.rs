@@ -1,0 +1,326 @@
+//! The node's configuration: one TOML file, every key overridable from the environment.
+//!
+//! Only what is local to one node lives here (listen addresses, data directory, database
+//! URL, TLS files, host name, log format); what administrators change at run time lives
+//! in the database. The environment rule, which scripts rely on: a top-level key `k` is
+//! `OSPREY_K`, a key `k` in table `[t]` is `OSPREY_T_K`, upper case.
+
+use std::{
+    net::SocketAddr,
+    path::{Path, PathBuf},
+};
+
+use anyhow::{Context, bail};
+use serde::{Deserialize, Serialize};
+
+/// The whole configuration. Every field has a default, so an empty file is valid.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Where the SQLite database, blobs, TLS certificate and signing key live.
+    pub data_dir: PathBuf,
+    /// `sqlite://...` or `postgres://...`; empty means `sqlite://<data_dir>/osprey.db`.
+    pub database_url: String,
+    /// The server's host name: greeting, first domain, first admin's address.
+    pub hostname: String,
+    /// The built web app; empty means `frontend/dist` or `web/` next to the binary.
+    pub web_dir: String,
+    /// `text` or `json`.
+    pub log_format: String,
+    pub listen: Listen,
+    pub tls: Tls,
+    pub auth: Auth,
+    pub database: Database,
+}
+
+/// Listen addresses; an empty string disables a listener.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Listen {
+    pub http: String,
+    pub smtp: String,
+    pub submission: String,
+    pub submissions: String,
+    pub imap: String,
+    pub imaps: String,
+    pub pop3: String,
+    pub pop3s: String,
+}
+
+/// TLS certificate and key (PEM); both empty means a self-signed pair in `data_dir/tls`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Tls {
+    pub cert: String,
+    pub key: String,
+}
+
+/// Sign-in settings of the web API.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Auth {
+    pub access_token_ttl_secs: u64,
+    pub refresh_token_ttl_days: u32,
+    pub login_failures_per_account: u32,
+    pub login_failures_per_ip: u32,
+    pub login_lockout_secs: u64,
+}
+
+/// Database pool settings.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Database {
+    pub max_connections: u32,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            data_dir: PathBuf::from("./data"),
+            database_url: String::new(),
+            hostname: "localhost".into(),
+            web_dir: String::new(),
+            log_format: "text".into(),
+            listen: Listen::default(),
+            tls: Tls::default(),
+            auth: Auth::default(),
+            database: Database::default(),
+        }
+    }
+}
+
+impl Default for Listen {
+    fn default() -> Self {
+        Self {
+            http: "127.0.0.1:8080".into(),
+            smtp: "127.0.0.1:2525".into(),
+            submission: "127.0.0.1:2587".into(),
+            submissions: "127.0.0.1:2465".into(),
+            imap: "127.0.0.1:2143".into(),
+            imaps: "127.0.0.1:2993".into(),
+            pop3: "127.0.0.1:2110".into(),
+            pop3s: "127.0.0.1:2995".into(),
+        }
+    }
+}
+
+impl Default for Auth {
+    fn default() -> Self {
+        Self {
+            access_token_ttl_secs: 900,
+            refresh_token_ttl_days: 30,
+            login_failures_per_account: 5,
+            login_failures_per_ip: 20,
+            login_lockout_secs: 900,
+        }
+    }
+}
+
+impl Default for Database {
+    fn default() -> Self {
+        Self { max_connections: 8 }
+    }
+}
+
+/// Every key path of the configuration with its default value, in file order.
+pub fn keys() -> Vec<(Vec<String>, toml::Value)> {
+    let table = toml::Table::try_from(Config::default()).expect("the default config serialises");
+    let mut out = Vec::new();
+    for (k, v) in table {
+        match v {
+            toml::Value::Table(t) => out.extend(t.into_iter().map(|(k2, v2)| (vec![k.clone(), k2], v2))),
+            v => out.push((vec![k], v)),
+        }
+    }
+    out
+}
+
+/// The environment variable that overrides a key path.
+pub fn env_name(path: &[String]) -> String {
+    format!("OSPREY_{}", path.join("_").to_ascii_uppercase())
+}
+
+impl Config {
+    /// Reads `file` (if given) and applies `OSPREY_*` overrides from `env`. Refuses
+    /// unknown keys and bad values with a message naming the key.
+    pub fn load(file: Option<&Path>, env: impl Fn(&str) -> Option<String>) -> anyhow::Result<Config> {
+        let mut table: toml::Table = match file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("cannot read the configuration file {}", path.display()))?;
+                text.parse::<toml::Table>()
+                    .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?
+            }
+            None => toml::Table::new(),
+        };
+        for (path, default) in keys() {
+            let Some(raw) = env(&env_name(&path)) else { continue };
+            let value = match default {
+                toml::Value::Integer(_) => toml::Value::Integer(raw.trim().parse().with_context(|| {
+                    format!("{} (key {}): '{raw}' is not a whole number", env_name(&path), path.join("."))
+                })?),
+                toml::Value::Boolean(_) => toml::Value::Boolean(raw.trim().parse().with_context(|| {
+                    format!("{} (key {}): '{raw}' is not true or false", env_name(&path), path.join("."))
+                })?),
+                _ => toml::Value::String(raw),
+            };
+            let mut target = &mut table;
+            for part in &path[..path.len() - 1] {
+                let entry = target
+                    .entry(part.clone())
+                    .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+                target = entry
+                    .as_table_mut()
+                    .with_context(|| format!("the key {part} must be a table"))?;
+            }
+            target.insert(path[path.len() - 1].clone(), value);
+        }
+        let source = file.map_or("the configuration".to_owned(), |p| p.display().to_string());
+        let config: Config = toml::Value::Table(table)
+            .try_into()
+            .map_err(|e: toml::de::Error| anyhow::anyhow!("{source}: {}", e.message()))?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    fn validate(&self) -> anyhow::Result<()> {
+        for (key, value) in self.listen.entries() {
+            if !value.is_empty() && value.parse::<SocketAddr>().is_err() {
+                bail!("listen.{key}: '{value}' is not an address like 127.0.0.1:8080 or [::1]:8080");
+            }
+        }
+        if !matches!(self.log_format.as_str(), "text" | "json") {
+            bail!("log_format: '{}' must be text or json", self.log_format);
+        }
+        osprey_core::DomainName::parse(&self.hostname).map_err(|e| anyhow::anyhow!("hostname: {e}"))?;
+        if self.tls.cert.is_empty() != self.tls.key.is_empty() {
+            bail!("tls.cert and tls.key: give both files, or neither for a self-signed certificate");
+        }
+        if self.database.max_connections == 0 {
+            bail!("database.max_connections: must be at least 1");
+        }
+        if self.auth.access_token_ttl_secs < 60 {
+            bail!("auth.access_token_ttl_secs: must be at least 60");
+        }
+        if !(self.database_url.is_empty()
+            || self.database_url.starts_with("sqlite:")
+            || self.database_url.starts_with("postgres://")
+            || self.database_url.starts_with("postgresql://"))
+        {
+            bail!("database_url: must start with sqlite:, postgres:// or postgresql://");
+        }
+        Ok(())
+    }
+
+    /// The database URL, defaulting to a SQLite file in the data directory.
+    pub fn database_url(&self) -> String {
+        if self.database_url.is_empty() {
+            format!("sqlite://{}", self.data_dir.join("osprey.db").display())
+        } else {
+            self.database_url.clone()
+        }
+    }
+
+    /// The HTTP listen address, if enabled.
+    pub fn http_addr(&self) -> Option<SocketAddr> {
+        self.listen.http.parse().ok()
+    }
+}
+
+impl Listen {
+    /// `(name, value)` of every listener.
+    pub fn entries(&self) -> [(&'static str, &str); 8] {
+        [
+            ("http", &self.http),
+            ("smtp", &self.smtp),
+            ("submission", &self.submission),
+            ("submissions", &self.submissions),
+            ("imap", &self.imap),
+            ("imaps", &self.imaps),
+            ("pop3", &self.pop3),
+            ("pop3s", &self.pop3s),
+        ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    fn load_str(text: &str, env: &[(&str, &str)]) -> anyhow::Result<Config> {
+        let dir = std::env::temp_dir().join(format!("osprey-cfg-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join(format!("{}.toml", text.len()));
+        std::fs::write(&file, text).unwrap();
+        let env: HashMap<String, String> = env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Config::load(Some(&file), |k| env.get(k).cloned())
+    }
+
+    #[test]
+    fn empty_file_gives_defaults() {
+        let c = load_str("", &[]).unwrap();
+        assert_eq!(c, Config::default());
+        assert_eq!(c.listen.http, "127.0.0.1:8080");
+        assert_eq!(c.listen.pop3s, "127.0.0.1:2995");
+        assert_eq!(c.database_url(), "sqlite://./data/osprey.db");
+    }
+
+    #[test]
+    fn environment_overrides_follow_the_naming_rule() {
+        let c = load_str(
+            "hostname = \"file.example\"\n[listen]\nhttp = \"127.0.0.1:1\"\n",
+            &[
+                ("OSPREY_HOSTNAME", "mail.example.com"),
+                ("OSPREY_LISTEN_HTTP", "0.0.0.0:9000"),
+                ("OSPREY_LISTEN_SMTP", ""),
+                ("OSPREY_DATA_DIR", "/var/lib/osprey"),
+                ("OSPREY_DATABASE_MAX_CONNECTIONS", "3"),
+                ("OSPREY_AUTH_ACCESS_TOKEN_TTL_SECS", "600"),
+            ],
+        )
+        .unwrap();
+        assert_eq!(c.hostname, "mail.example.com");
+        assert_eq!(c.listen.http, "0.0.0.0:9000");
+        assert_eq!(c.listen.smtp, "", "an empty value disables a listener");
+        assert_eq!(c.data_dir, PathBuf::from("/var/lib/osprey"));
+        assert_eq!(c.database.max_connections, 3);
+        assert_eq!(c.auth.access_token_ttl_secs, 600);
+        assert_eq!(env_name(&["listen".into(), "pop3s".into()]), "OSPREY_LISTEN_POP3S");
+    }
+
+    #[test]
+    fn refuses_unknown_keys_and_bad_values_naming_the_key() {
+        let e = load_str("hostnam = \"x\"\n", &[]).unwrap_err().to_string();
+        assert!(e.contains("hostnam"), "{e}");
+        let e = load_str("[listen]\nhttps = \"127.0.0.1:1\"\n", &[]).unwrap_err().to_string();
+        assert!(e.contains("https"), "{e}");
+        let e = load_str("[listen]\nhttp = \"localhost\"\n", &[]).unwrap_err().to_string();
+        assert!(e.contains("listen.http"), "{e}");
+        let e = load_str("", &[("OSPREY_LISTEN_IMAP", "nope")]).unwrap_err().to_string();
+        assert!(e.contains("listen.imap"), "{e}");
+        let e = load_str("", &[("OSPREY_DATABASE_MAX_CONNECTIONS", "many")]).unwrap_err().to_string();
+        assert!(e.contains("database.max_connections"), "{e}");
+        let e = load_str("database_url = \"mysql://x\"\n", &[]).unwrap_err().to_string();
+        assert!(e.contains("database_url"), "{e}");
+        let e = load_str("hostname = \"bad_host\"\n", &[]).unwrap_err().to_string();
+        assert!(e.contains("hostname"), "{e}");
+    }
+
+    #[test]
+    fn the_example_file_documents_every_key_and_parses() {
+        let example = include_str!("../../../osprey.example.toml");
+        let parsed: toml::Table = example.parse().unwrap();
+        let _: Config = toml::Value::Table(parsed.clone()).try_into().expect("the example is a valid config");
+        for (path, _) in keys() {
+            let present = match path.as_slice() {
+                [k] => parsed.contains_key(k),
+                [t, k] => parsed.get(t).and_then(|v| v.as_table()).is_some_and(|t| t.contains_key(k)),
+                _ => false,
+            };
+            assert!(present, "osprey.example.toml lacks {}", path.join("."));
+            assert!(example.contains(&env_name(&path)), "osprey.example.toml does not name {}", env_name(&path));
+        }
+    }
+}

@@ -1,0 +1,46 @@
+//! Secret files in the data directory: created once, mode 0600.
+
+use std::{io::Write, path::Path};
+
+use anyhow::Context;
+
+/// Writes `bytes` to a new file readable by the owner only, durably.
+pub fn write_private(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    use std::os::unix::fs::OpenOptionsExt;
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .with_context(|| format!("cannot create {}", path.display()))?;
+    f.write_all(bytes)?;
+    f.sync_all()?;
+    Ok(())
+}
+
+/// The JWT signing secret in `data_dir/jwt.key`, generated on first use.
+pub fn jwt_secret(data_dir: &Path) -> anyhow::Result<Vec<u8>> {
+    let path = data_dir.join("jwt.key");
+    if !path.exists() {
+        let mut bytes = [0u8; 64];
+        getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
+        write_private(&path, hex::encode(bytes).as_bytes())?;
+    }
+    let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+    let secret = hex::decode(text.trim()).with_context(|| format!("{} is not hex", path.display()))?;
+    anyhow::ensure!(secret.len() >= 32, "{} holds fewer than 32 bytes", path.display());
+    Ok(secret)
+}
+
+/// A random password that satisfies the password policy.
+pub fn generate_password() -> String {
+    const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut bytes = [0u8; 20];
+    getrandom::fill(&mut bytes).expect("the operating system provides randomness");
+    let body: String = bytes.iter().map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char).collect();
+    // Groups of five with a class of each kind, e.g. "abcde-FGHJK-23456-mnpqr-7Aa".
+    format!("{}-{}-{}-{}-7Aa", &body[0..5], &body[5..10], &body[10..15], &body[15..20])
+}

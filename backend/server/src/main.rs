@@ -1,0 +1,32 @@
+//! `osprey`: the Osprey mail and calendar server.
+//!
+//! This crate is wiring only: it reads the configuration, opens the store, builds the
+//! services and front ends from the library crates and runs them, and offers the
+//! administration CLI. Behaviour lives in the library crates.
+
+mod cli;
+mod commands;
+mod config;
+mod files;
+mod serve;
+mod tls;
+
+use clap::Parser;
+
+fn main() -> std::process::ExitCode {
+    let cli = cli::Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("osprey: cannot start the runtime: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(cli::run(cli)) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("osprey: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

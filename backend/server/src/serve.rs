@@ -1,0 +1,171 @@
+//! `osprey serve`: the embedded-mode start-up and the listeners.
+
+use std::{net::SocketAddr, path::PathBuf, sync::Arc, time::Duration};
+
+use anyhow::Context;
+use osprey_api::{
+    ApiSettings, AppState,
+    auth::{JwtKeys, LoginThrottle, ThrottleLimits, install_crypto_provider},
+};
+use osprey_core::{Address, DomainName, PasswordPolicy, Role, password_problems};
+use osprey_store::{ConnectSettings, NewAccount, NewDomain, Store, StoreError, redact};
+
+use crate::{config::Config, files, tls};
+
+/// Opens the store named by the configuration, creating the data directory.
+pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
+    std::fs::create_dir_all(&config.data_dir)
+        .with_context(|| format!("cannot create the data directory {}", config.data_dir.display()))?;
+    let url = config.database_url();
+    let settings = ConnectSettings {
+        max_connections: config.database.max_connections,
+        ..Default::default()
+    };
+    Store::connect(&url, &settings)
+        .await
+        .with_context(|| format!("cannot open the database {}", redact(&url)))
+}
+
+fn init_logging(config: &Config) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let _ = if config.log_format == "json" {
+        builder.json().try_init()
+    } else {
+        builder.try_init()
+    };
+}
+
+fn web_dir(config: &Config) -> Option<PathBuf> {
+    if !config.web_dir.is_empty() {
+        return Some(PathBuf::from(&config.web_dir));
+    }
+    let beside_binary = std::env::current_exe().ok().and_then(|p| p.parent().map(|d| d.join("web")));
+    [Some(PathBuf::from("frontend/dist")), beside_binary]
+        .into_iter()
+        .flatten()
+        .find(|d| d.join("index.html").is_file())
+}
+
+/// Creates the host's domain and its first server administrator when the server has
+/// none, printing the password once if it was generated.
+async fn bootstrap_admin(store: &Store, config: &Config) -> anyhow::Result<()> {
+    if store.count_accounts_with_role(Role::Admin).await? > 0 {
+        return Ok(());
+    }
+    let domain = DomainName::parse(&config.hostname)?;
+    match store.domain_by_name(domain.as_str()).await {
+        Ok(_) => {}
+        Err(StoreError::NotFound) => {
+            store
+                .create_domain(NewDomain {
+                    name: domain.clone(),
+                    aliases: vec![],
+                    settings: serde_json::json!({}),
+                    enabled: true,
+                })
+                .await?;
+        }
+        Err(e) => return Err(e.into()),
+    }
+    let address = Address::from_parts("admin", &domain)?;
+    let (password, generated) = match std::env::var("OSPREY_ADMIN_PASSWORD") {
+        Ok(p) if !p.is_empty() => (p, false),
+        _ => (files::generate_password(), true),
+    };
+    let problems = password_problems(&password, &address.to_string(), &PasswordPolicy::default());
+    anyhow::ensure!(problems.is_empty(), "OSPREY_ADMIN_PASSWORD: the password {}", problems.join("; "));
+    let hash = tokio::task::spawn_blocking({
+        let p = password.clone();
+        move || osprey_core::hash_password(&p)
+    })
+    .await?;
+    store
+        .create_account(NewAccount {
+            address: address.clone(),
+            password_hash: hash,
+            role: Role::Admin,
+            display_name: "Administrator".into(),
+            quota_bytes: None,
+            admin_domain_ids: vec![],
+            enabled: true,
+        })
+        .await?;
+    if generated {
+        // Printed once, to standard output, never logged.
+        println!("Created the server administrator {address} with the password: {password}");
+        println!("Change it after signing in (Settings), or with `osprey user passwd {address}`.");
+    } else {
+        println!("Created the server administrator {address} with the password from OSPREY_ADMIN_PASSWORD.");
+    }
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down");
+}
+
+/// Runs the server until a shutdown signal.
+pub async fn serve(config: Config) -> anyhow::Result<()> {
+    init_logging(&config);
+    tls::install_provider();
+    install_crypto_provider();
+    let store = open_store(&config).await?;
+    // Loading it now proves the certificate and key are usable before anything listens.
+    let _tls = tls::server_config(&config)?;
+    bootstrap_admin(&store, &config).await?;
+    let secret = files::jwt_secret(&config.data_dir)?;
+    let a = &config.auth;
+    let state = AppState {
+        store: store.clone(),
+        jwt: Arc::new(JwtKeys::from_secret(&secret, a.access_token_ttl_secs)),
+        throttle: Arc::new(LoginThrottle::new(ThrottleLimits {
+            per_account: a.login_failures_per_account,
+            per_ip: a.login_failures_per_ip,
+            window: Duration::from_secs(a.login_lockout_secs),
+        })),
+        settings: Arc::new(ApiSettings {
+            refresh_ttl_days: a.refresh_token_ttl_days,
+            web_dir: web_dir(&config),
+            password_policy: PasswordPolicy::default(),
+        }),
+        metrics: osprey_api::metrics_handle(),
+    };
+    for (name, addr) in config.listen.entries() {
+        if name != "http" && !addr.is_empty() {
+            tracing::debug!(listener = name, "not served by this release yet");
+        }
+    }
+    let Some(addr) = config.http_addr() else {
+        anyhow::bail!("listen.http is empty: this release has no other listener to run");
+    };
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr} (listen.http)"))?;
+    let local = listener.local_addr()?;
+    if state.settings.web_dir.is_none() {
+        tracing::warn!("the web app is not built; / explains how to build it");
+    }
+    println!("Osprey is listening on http://{local}/ (API docs: http://{local}/api/docs)");
+    tracing::info!(%local, database = %redact(&config.database_url()), "http listening");
+    let app = osprey_api::app(state);
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("the HTTP server failed")?;
+    store.close().await?;
+    Ok(())
+}

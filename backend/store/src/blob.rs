@@ -1,0 +1,121 @@
+//! Content-addressed storage of message bodies.
+//!
+//! A blob's name is the hex SHA-256 of its bytes, so the same body stored twice takes the
+//! space once. [`FsBlobStore`] keeps blobs as files under `root/ab/cd/<hash>`; a write goes
+//! to a temporary file that is fsynced, renamed into place and followed by an fsync of
+//! the directory, so a blob whose `put` returned survives a crash.
+
+use std::{
+    io::Write,
+    path::{Path, PathBuf},
+};
+
+use sha2::{Digest, Sha256};
+
+use crate::StoreError;
+
+/// The hex SHA-256 of `bytes`: the name a blob is stored under.
+pub fn blob_hash(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// Blobs as files on the local file system.
+#[derive(Debug, Clone)]
+pub struct FsBlobStore {
+    root: PathBuf,
+}
+
+fn valid_hash(hash: &str) -> bool {
+    hash.len() == 64 && hash.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
+impl FsBlobStore {
+    /// Opens (creating if needed) a blob store under `root`.
+    pub fn open(root: impl Into<PathBuf>) -> Result<Self, StoreError> {
+        let root = root.into();
+        std::fs::create_dir_all(root.join("tmp"))?;
+        Ok(Self { root })
+    }
+
+    fn path_of(&self, hash: &str) -> PathBuf {
+        self.root.join(&hash[0..2]).join(&hash[2..4]).join(hash)
+    }
+
+    /// Stores `bytes` durably and returns their hash. Storing bytes that are already
+    /// present writes nothing.
+    pub async fn put(&self, bytes: Vec<u8>) -> Result<String, StoreError> {
+        let store = self.clone();
+        tokio::task::spawn_blocking(move || store.put_blocking(&bytes))
+            .await
+            .map_err(|e| StoreError::Io(std::io::Error::other(e)))?
+    }
+
+    fn put_blocking(&self, bytes: &[u8]) -> Result<String, StoreError> {
+        let hash = blob_hash(bytes);
+        let path = self.path_of(&hash);
+        if path.exists() {
+            return Ok(hash);
+        }
+        let dir = path.parent().expect("blob paths have a parent");
+        std::fs::create_dir_all(dir)?;
+        let tmp = self.root.join("tmp").join(format!("{hash}.{}", uuid::Uuid::now_v7()));
+        {
+            let mut f = std::fs::File::create(&tmp)?;
+            f.write_all(bytes)?;
+            f.sync_all()?;
+        }
+        std::fs::rename(&tmp, &path)?;
+        sync_dir(dir)?;
+        Ok(hash)
+    }
+
+    /// Reads a blob; `NotFound` if there is none with that hash.
+    pub async fn get(&self, hash: &str) -> Result<Vec<u8>, StoreError> {
+        if !valid_hash(hash) {
+            return Err(StoreError::NotFound);
+        }
+        match tokio::fs::read(self.path_of(hash)).await {
+            Ok(b) => Ok(b),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(StoreError::NotFound),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Removes a blob; removing one that is absent is not an error.
+    pub async fn delete(&self, hash: &str) -> Result<(), StoreError> {
+        if !valid_hash(hash) {
+            return Err(StoreError::NotFound);
+        }
+        match tokio::fs::remove_file(self.path_of(hash)).await {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(e.into()),
+        }
+    }
+}
+
+fn sync_dir(dir: &Path) -> std::io::Result<()> {
+    std::fs::File::open(dir)?.sync_all()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn stores_once_reads_back_and_deletes() {
+        let dir = std::env::temp_dir().join(format!("osprey-blob-{}", uuid::Uuid::now_v7()));
+        let store = FsBlobStore::open(&dir).unwrap();
+        let h1 = store.put(b"Subject: hi\r\n\r\nbody\r\n".to_vec()).await.unwrap();
+        let h2 = store.put(b"Subject: hi\r\n\r\nbody\r\n".to_vec()).await.unwrap();
+        assert_eq!(h1, h2);
+        assert_eq!(h1, blob_hash(b"Subject: hi\r\n\r\nbody\r\n"));
+        assert!(dir.join(&h1[0..2]).join(&h1[2..4]).join(&h1).is_file());
+        assert_eq!(store.get(&h1).await.unwrap(), b"Subject: hi\r\n\r\nbody\r\n");
+        assert_eq!(std::fs::read_dir(dir.join("tmp")).unwrap().count(), 0, "no temp left");
+        store.delete(&h1).await.unwrap();
+        assert!(matches!(store.get(&h1).await, Err(StoreError::NotFound)));
+        assert!(matches!(store.get("../../etc/passwd").await, Err(StoreError::NotFound)));
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+}

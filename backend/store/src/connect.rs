@@ -1,0 +1,109 @@
+//! Opening the database and bringing its schema up to date.
+
+use std::{str::FromStr, time::Duration};
+
+use osprey_migrations::{Migrator, MigratorTrait};
+use sea_orm::{
+    ConnectOptions, Database,
+    sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous},
+};
+
+use crate::{Store, StoreError};
+
+/// The database engine behind a [`Store`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Pool settings; the defaults suit one node on a small machine.
+#[derive(Debug, Clone)]
+pub struct ConnectSettings {
+    /// Most connections in the pool. Set explicitly for SQLite too, where sea-orm would
+    /// otherwise use a single connection.
+    pub max_connections: u32,
+    /// How long a writer waits for SQLite's lock before failing.
+    pub busy_timeout: Duration,
+    /// How long to wait for a connection from the pool or the server.
+    pub connect_timeout: Duration,
+}
+
+impl Default for ConnectSettings {
+    fn default() -> Self {
+        Self {
+            max_connections: 8,
+            busy_timeout: Duration::from_secs(10),
+            connect_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+impl Store {
+    /// Connects to `url` (`sqlite://path` or `postgres://...`) and runs pending migrations.
+    ///
+    /// SQLite files are created when missing and opened in WAL mode with
+    /// `synchronous=FULL` (a commit is on disk when it returns), foreign keys on and a
+    /// busy timeout, so that the CLI can work on the database while the server runs.
+    pub async fn connect(url: &str, settings: &ConnectSettings) -> Result<Store, StoreError> {
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else {
+            return Err(StoreError::Invalid(format!(
+                "unsupported database URL '{}': expected sqlite:// or postgres://",
+                redact(url)
+            )));
+        };
+        if backend == Backend::Sqlite {
+            // Fail early, with the URL's own words, on a malformed SQLite URL.
+            SqliteConnectOptions::from_str(url)
+                .map_err(|e| StoreError::Invalid(format!("bad SQLite URL: {e}")))?;
+        }
+        let mut opts = ConnectOptions::new(url.to_owned());
+        opts.max_connections(settings.max_connections)
+            .min_connections(1)
+            .connect_timeout(settings.connect_timeout)
+            .acquire_timeout(settings.connect_timeout)
+            .sqlx_logging(false);
+        let busy = settings.busy_timeout;
+        opts.map_sqlx_sqlite_opts(move |o| {
+            o.create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Full)
+                .foreign_keys(true)
+                .busy_timeout(busy)
+        });
+        let db = Database::connect(opts).await?;
+        Migrator::up(&db, None).await?;
+        Ok(Store { db, backend })
+    }
+}
+
+/// The URL with any password replaced by `***`, safe to log or show.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let userinfo = &url[scheme_end + 3..at];
+            match userinfo.split_once(':') {
+                Some((user, _)) => format!("{}{}:***{}", &url[..scheme_end + 3], user, &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn redacts_passwords() {
+        assert_eq!(
+            super::redact("postgres://u:secret@h:5432/db"),
+            "postgres://u:***@h:5432/db"
+        );
+        assert_eq!(super::redact("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(super::redact("sqlite://data/osprey.db"), "sqlite://data/osprey.db");
+    }
+}

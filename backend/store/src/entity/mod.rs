@@ -1,0 +1,12 @@
+//! sea-orm entities, one module per table. Private to the store: the rest of Osprey sees
+//! the record types of [`crate::repo`], never these models.
+
+pub mod account;
+pub mod account_admin_domain;
+pub mod alias;
+pub mod api_key;
+pub mod domain;
+pub mod domain_alias;
+pub mod mailbox;
+pub mod message;
+pub mod refresh_token;

@@ -1,0 +1,45 @@
+//! Osprey's storage: metadata in SQL (SQLite or PostgreSQL, chosen by URL) and message
+//! bodies in a content-addressed blob store.
+//!
+//! This crate is the only user of sea-orm. It owns the connection pool, runs the
+//! migrations, and offers repositories that take and return plain record types
+//! ([`repo`]). It does not hash passwords, check permissions or know HTTP: callers pass
+//! in values that are already validated and decide who may call what.
+
+pub mod blob;
+mod connect;
+pub use connect::redact;
+mod entity;
+mod error;
+pub mod repo;
+mod tx;
+
+pub use connect::{Backend, ConnectSettings};
+pub use error::StoreError;
+pub use repo::*;
+
+use sea_orm::DatabaseConnection;
+
+/// A handle on the database; cheap to clone (it wraps a connection pool).
+#[derive(Clone, Debug)]
+pub struct Store {
+    db: DatabaseConnection,
+    backend: Backend,
+}
+
+impl Store {
+    /// Which database engine this store runs on.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Returns `Ok` if and only if the database answers a trivial query.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        self.db.ping().await.map_err(StoreError::from)
+    }
+
+    /// Closes the pool, waiting for connections in use to be returned.
+    pub async fn close(self) -> Result<(), StoreError> {
+        self.db.close().await.map_err(StoreError::from)
+    }
+}

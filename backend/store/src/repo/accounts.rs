@@ -1,0 +1,299 @@
+//! Accounts: their login, role, quota and the domains a domain admin manages.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use osprey_core::{Address, Role};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set, sea_query::{Expr, ExprTrait, Func, LikeExpr},
+};
+
+use super::{ListQuery, PageOf, mailboxes::create_special_mailboxes, new_id, paging::finish};
+use crate::{
+    Store, StoreError,
+    entity::{account, account_admin_domain, alias, domain, message},
+    error::conflict_on_unique,
+};
+
+/// An account as the store keeps it. `password_hash` is a PHC string; never show it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccountRecord {
+    pub id: String,
+    pub domain_id: String,
+    pub domain: String,
+    pub local_part: String,
+    pub display_name: String,
+    pub password_hash: String,
+    pub role: Role,
+    /// Ids and names of the domains a domain admin manages.
+    pub admin_domains: Vec<(String, String)>,
+    pub quota_bytes: Option<u64>,
+    pub used_bytes: u64,
+    pub enabled: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl AccountRecord {
+    /// The login address, `local@domain`.
+    pub fn address(&self) -> String {
+        format!("{}@{}", self.local_part, self.domain)
+    }
+
+    /// Returns `true` if and only if this account administers the domain `domain_id`:
+    /// a server admin administers every domain, a domain admin those listed for it.
+    pub fn administers(&self, domain_id: &str) -> bool {
+        match self.role {
+            Role::Admin => true,
+            Role::DomainAdmin => self.admin_domains.iter().any(|(id, _)| id == domain_id),
+            Role::User => false,
+        }
+    }
+}
+
+/// What [`Store::create_account`] needs; the password is already hashed.
+#[derive(Debug, Clone)]
+pub struct NewAccount {
+    pub address: Address,
+    pub password_hash: String,
+    pub role: Role,
+    pub display_name: String,
+    pub quota_bytes: Option<u64>,
+    pub admin_domain_ids: Vec<String>,
+    pub enabled: bool,
+}
+
+/// Changes to an account; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct AccountChanges {
+    pub display_name: Option<String>,
+    pub role: Option<Role>,
+    /// `Some(None)` removes the quota.
+    pub quota_bytes: Option<Option<u64>>,
+    pub admin_domain_ids: Option<Vec<String>>,
+    pub enabled: Option<bool>,
+    pub password_hash: Option<String>,
+}
+
+async fn set_admin_domains(db: &impl ConnectionTrait, account_id: &str, ids: &[String]) -> Result<(), StoreError> {
+    account_admin_domain::Entity::delete_many()
+        .filter(account_admin_domain::Column::AccountId.eq(account_id))
+        .exec(db)
+        .await?;
+    let mut seen = std::collections::HashSet::new();
+    for id in ids.iter().filter(|id| seen.insert(id.as_str())) {
+        account_admin_domain::ActiveModel {
+            account_id: Set(account_id.to_owned()),
+            domain_id: Set(id.clone()),
+        }
+        .insert(db)
+        .await?;
+    }
+    Ok(())
+}
+
+impl Store {
+    /// Creates an account with its special-use mailboxes, in one transaction.
+    /// `Invalid` if its domain does not exist; `Conflict` if the address is taken by an
+    /// account or an alias.
+    pub async fn create_account(&self, new: NewAccount) -> Result<AccountRecord, StoreError> {
+        let key = new.address.key();
+        let txn = self.begin_write().await?;
+        let dom = domain::Entity::find()
+            .filter(domain::Column::Name.eq(new.address.domain().as_str()))
+            .one(&txn)
+            .await?
+            .ok_or_else(|| StoreError::Invalid(format!("the domain {} does not exist", new.address.domain())))?;
+        let alias_taken = alias::Entity::find()
+            .filter(alias::Column::AddressKey.eq(key.as_str()))
+            .one(&txn)
+            .await?
+            .is_some();
+        if alias_taken {
+            return Err(StoreError::Conflict(format!("{key} is already an alias")));
+        }
+        let id = new_id();
+        let now = Utc::now();
+        account::ActiveModel {
+            id: Set(id.clone()),
+            domain_id: Set(dom.id),
+            address_key: Set(key.clone()),
+            local_part: Set(new.address.local().to_owned()),
+            display_name: Set(new.display_name),
+            password_hash: Set(new.password_hash),
+            role: Set(new.role.as_str().to_owned()),
+            quota_bytes: Set(new.quota_bytes.map(|q| q as i64)),
+            enabled: Set(new.enabled),
+            created_at: Set(now),
+            updated_at: Set(now),
+        }
+        .insert(&txn)
+        .await
+        .map_err(conflict_on_unique(format!("the account {key} already exists")))?;
+        set_admin_domains(&txn, &id, &new.admin_domain_ids).await?;
+        create_special_mailboxes(&txn, &id).await?;
+        txn.commit().await?;
+        self.account(&id).await
+    }
+
+    /// The account with this id.
+    pub async fn account(&self, id: &str) -> Result<AccountRecord, StoreError> {
+        let model = account::Entity::find_by_id(id.to_owned())
+            .one(&self.db)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        Ok(self.complete_accounts(vec![model]).await?.remove(0))
+    }
+
+    /// The account whose login is `address` (case-insensitive), also when it is given
+    /// under one of its domain's alias names.
+    pub async fn account_by_address(&self, address: &Address) -> Result<AccountRecord, StoreError> {
+        let dom = self.domain_by_name(address.domain().as_str()).await?;
+        let key = format!("{}@{}", address.local().to_ascii_lowercase(), dom.name);
+        let model = account::Entity::find()
+            .filter(account::Column::AddressKey.eq(key))
+            .one(&self.db)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        Ok(self.complete_accounts(vec![model]).await?.remove(0))
+    }
+
+    /// A page of accounts in address order.
+    pub async fn list_accounts(&self, query: &ListQuery) -> Result<PageOf<AccountRecord>, StoreError> {
+        let mut select = account::Entity::find().order_by_asc(account::Column::AddressKey);
+        if let Some(after) = query.after()? {
+            select = select.filter(account::Column::AddressKey.gt(after));
+        }
+        if let Some(p) = query.pattern() {
+            select = select.filter(
+                Expr::col(account::Column::AddressKey)
+                    .like(LikeExpr::new(p.clone()).escape('\\'))
+                    .or(Func::lower(Expr::col(account::Column::DisplayName))
+                        .like(LikeExpr::new(p).escape('\\'))),
+            );
+        }
+        if let Some(ids) = &query.domain_ids {
+            select = select.filter(account::Column::DomainId.is_in(ids.clone()));
+        }
+        let rows = select.limit(query.limit() + 1).all(&self.db).await?;
+        let page = finish(rows, query.limit(), |m| m.address_key.as_str());
+        Ok(PageOf {
+            items: self.complete_accounts(page.items).await?,
+            next_cursor: page.next_cursor,
+        })
+    }
+
+    /// Applies `changes` to an account.
+    pub async fn update_account(&self, id: &str, changes: AccountChanges) -> Result<AccountRecord, StoreError> {
+        let txn = self.begin_write().await?;
+        let model = account::Entity::find_by_id(id.to_owned())
+            .one(&txn)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        if let Some(ids) = &changes.admin_domain_ids {
+            set_admin_domains(&txn, id, ids).await?;
+        }
+        let mut active: account::ActiveModel = model.into();
+        if let Some(v) = changes.display_name {
+            active.display_name = Set(v);
+        }
+        if let Some(v) = changes.role {
+            active.role = Set(v.as_str().to_owned());
+            if v != Role::DomainAdmin && changes.admin_domain_ids.is_none() {
+                set_admin_domains(&txn, id, &[]).await?;
+            }
+        }
+        if let Some(v) = changes.quota_bytes {
+            active.quota_bytes = Set(v.map(|q| q as i64));
+        }
+        if let Some(v) = changes.enabled {
+            active.enabled = Set(v);
+        }
+        if let Some(v) = changes.password_hash {
+            active.password_hash = Set(v);
+        }
+        active.updated_at = Set(Utc::now());
+        active.update(&txn).await?;
+        txn.commit().await?;
+        self.account(id).await
+    }
+
+    /// Deletes an account with its mailboxes, messages, tokens and keys.
+    pub async fn delete_account(&self, id: &str) -> Result<(), StoreError> {
+        let res = account::Entity::delete_by_id(id.to_owned()).exec(&self.db).await?;
+        if res.rows_affected == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
+    /// How many accounts have the role `role`.
+    pub async fn count_accounts_with_role(&self, role: Role) -> Result<u64, StoreError> {
+        use sea_orm::PaginatorTrait;
+        Ok(account::Entity::find()
+            .filter(account::Column::Role.eq(role.as_str()))
+            .count(&self.db)
+            .await?)
+    }
+
+    /// Adds domain names, managed domains and used bytes to account rows.
+    async fn complete_accounts(&self, models: Vec<account::Model>) -> Result<Vec<AccountRecord>, StoreError> {
+        let ids: Vec<String> = models.iter().map(|m| m.id.clone()).collect();
+        let mut domain_ids: Vec<String> = models.iter().map(|m| m.domain_id.clone()).collect();
+        let links = account_admin_domain::Entity::find()
+            .filter(account_admin_domain::Column::AccountId.is_in(ids.clone()))
+            .all(&self.db)
+            .await?;
+        domain_ids.extend(links.iter().map(|l| l.domain_id.clone()));
+        let names: HashMap<String, String> = domain::Entity::find()
+            .filter(domain::Column::Id.is_in(domain_ids))
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|d| (d.id, d.name))
+            .collect();
+        let used: HashMap<String, i64> = message::Entity::find()
+            .select_only()
+            .column(message::Column::AccountId)
+            .column_as(Expr::cust("CAST(COALESCE(SUM(size), 0) AS BIGINT)"), "used")
+            .filter(message::Column::AccountId.is_in(ids))
+            .group_by(message::Column::AccountId)
+            .into_tuple::<(String, i64)>()
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .collect();
+        let mut managed: HashMap<String, Vec<(String, String)>> = HashMap::new();
+        for l in links {
+            let name = names.get(&l.domain_id).cloned().unwrap_or_default();
+            managed.entry(l.account_id).or_default().push((l.domain_id, name));
+        }
+        models
+            .into_iter()
+            .map(|m| {
+                let role = m
+                    .role
+                    .parse::<Role>()
+                    .map_err(|e| StoreError::Invalid(format!("account {}: {e}", m.id)))?;
+                let mut admin_domains = managed.remove(&m.id).unwrap_or_default();
+                admin_domains.sort_by(|a, b| a.1.cmp(&b.1));
+                Ok(AccountRecord {
+                    domain: names.get(&m.domain_id).cloned().unwrap_or_default(),
+                    used_bytes: used.get(&m.id).copied().unwrap_or(0) as u64,
+                    admin_domains,
+                    role,
+                    id: m.id,
+                    domain_id: m.domain_id,
+                    local_part: m.local_part,
+                    display_name: m.display_name,
+                    password_hash: m.password_hash,
+                    quota_bytes: m.quota_bytes.map(|q| q as u64),
+                    enabled: m.enabled,
+                    created_at: m.created_at,
+                    updated_at: m.updated_at,
+                })
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,84 @@
+//! Mailboxes. Every account is created with the special-use mailboxes of RFC 6154.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+
+use super::new_id;
+use crate::{Store, StoreError, entity::mailbox};
+
+/// The mailboxes every account has, with their RFC 6154 special-use attribute. `Trash`
+/// is what the web app calls "Deleted".
+pub const SPECIAL_MAILBOXES: [(&str, Option<&str>); 6] = [
+    ("INBOX", None),
+    ("Sent", Some("\\Sent")),
+    ("Drafts", Some("\\Drafts")),
+    ("Trash", Some("\\Trash")),
+    ("Junk", Some("\\Junk")),
+    ("Archive", Some("\\Archive")),
+];
+
+/// A mailbox with its IMAP state.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MailboxRecord {
+    pub id: String,
+    pub account_id: String,
+    pub name: String,
+    pub special_use: Option<String>,
+    pub uidvalidity: u32,
+    pub uidnext: u32,
+    pub highestmodseq: u64,
+    pub subscribed: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A UIDVALIDITY for a new mailbox: the current time in seconds, which only grows, so a
+/// mailbox deleted and created again under the same name gets a new value (RFC 9051 §2.3.1.1).
+fn new_uidvalidity() -> i64 {
+    (Utc::now().timestamp() as u64 & 0xFFFF_FFFF) as i64
+}
+
+pub(crate) async fn create_special_mailboxes(db: &impl ConnectionTrait, account_id: &str) -> Result<(), StoreError> {
+    let uidvalidity = new_uidvalidity();
+    for (name, special) in SPECIAL_MAILBOXES {
+        mailbox::ActiveModel {
+            id: Set(new_id()),
+            account_id: Set(account_id.to_owned()),
+            name: Set(name.to_owned()),
+            special_use: Set(special.map(str::to_owned)),
+            uidvalidity: Set(uidvalidity),
+            uidnext: Set(1),
+            highestmodseq: Set(1),
+            subscribed: Set(true),
+            created_at: Set(Utc::now()),
+        }
+        .insert(db)
+        .await?;
+    }
+    Ok(())
+}
+
+impl Store {
+    /// The mailboxes of an account, INBOX first, then by name.
+    pub async fn mailboxes(&self, account_id: &str) -> Result<Vec<MailboxRecord>, StoreError> {
+        let mut rows: Vec<MailboxRecord> = mailbox::Entity::find()
+            .filter(mailbox::Column::AccountId.eq(account_id))
+            .order_by_asc(mailbox::Column::Name)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|m| MailboxRecord {
+                id: m.id,
+                account_id: m.account_id,
+                name: m.name,
+                special_use: m.special_use,
+                uidvalidity: m.uidvalidity as u32,
+                uidnext: m.uidnext as u32,
+                highestmodseq: m.highestmodseq as u64,
+                subscribed: m.subscribed,
+                created_at: m.created_at,
+            })
+            .collect();
+        rows.sort_by_key(|m| m.name != "INBOX");
+        Ok(rows)
+    }
+}

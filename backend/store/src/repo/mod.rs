@@ -1,0 +1,21 @@
+//! Repositories: the store's operations, grouped by what they act on, over plain record
+//! types that carry no sea-orm types.
+
+mod accounts;
+mod aliases;
+mod credentials;
+mod domains;
+mod mailboxes;
+mod paging;
+
+pub use accounts::{AccountChanges, AccountRecord, NewAccount};
+pub use aliases::AliasRecord;
+pub use credentials::{ApiKeyRecord, NewApiKey, RefreshOutcome};
+pub use domains::{DomainChanges, DomainRecord, NewDomain};
+pub use mailboxes::{MailboxRecord, SPECIAL_MAILBOXES};
+pub use paging::{ListQuery, PageOf};
+
+/// A fresh opaque id: a UUIDv7, so ids sort by creation time.
+pub(crate) fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}

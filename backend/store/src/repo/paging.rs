@@ -1,0 +1,68 @@
+//! Keyset pagination: a page is the rows after the cursor in key order.
+
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+
+use crate::StoreError;
+
+/// A request for one page of a listing.
+#[derive(Debug, Clone, Default)]
+pub struct ListQuery {
+    /// Keep rows whose key contains this text (case-insensitive).
+    pub q: Option<String>,
+    /// Most rows to return; 1 to 500.
+    pub limit: u64,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// Only rows of these domains; `None` means every domain.
+    pub domain_ids: Option<Vec<String>>,
+}
+
+/// One page of records and the cursor of the next page, if there is one.
+#[derive(Debug, Clone)]
+pub struct PageOf<T> {
+    pub items: Vec<T>,
+    pub next_cursor: Option<String>,
+}
+
+impl ListQuery {
+    /// The decoded cursor: the key after which the page starts.
+    pub(crate) fn after(&self) -> Result<Option<String>, StoreError> {
+        self.cursor
+            .as_deref()
+            .map(|c| {
+                URL_SAFE_NO_PAD
+                    .decode(c)
+                    .ok()
+                    .and_then(|b| String::from_utf8(b).ok())
+                    .ok_or_else(|| StoreError::Invalid("the cursor is not one this server issued".into()))
+            })
+            .transpose()
+    }
+
+    /// The search text, lower-cased, as a `LIKE` pattern with wildcards escaped.
+    pub(crate) fn pattern(&self) -> Option<String> {
+        let q = self.q.as_deref()?.trim().to_lowercase();
+        if q.is_empty() {
+            return None;
+        }
+        let escaped = q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        Some(format!("%{escaped}%"))
+    }
+
+    pub(crate) fn limit(&self) -> u64 {
+        self.limit.clamp(1, 500)
+    }
+}
+
+/// Cuts `rows` (fetched with one extra) to the page size and makes the next cursor from
+/// the last row's key.
+pub(crate) fn finish<T>(mut rows: Vec<T>, limit: u64, key: impl Fn(&T) -> &str) -> PageOf<T> {
+    let more = rows.len() as u64 > limit;
+    rows.truncate(limit as usize);
+    let next_cursor = if more {
+        rows.last().map(|r| URL_SAFE_NO_PAD.encode(key(r)))
+    } else {
+        None
+    };
+    PageOf { items: rows, next_cursor }
+}

@@ -1,0 +1,210 @@
+// Drives Osprey's web app in the machine's Chromium: an administrator signs in, creates a
+// domain and an account (after one invalid input whose server message must appear next to
+// its field), signs out; the new user signs in and sees no administration.
+//
+// Env: OSPREY_URL (http://127.0.0.1:PORT), OSPREY_ADMIN_USER, OSPREY_ADMIN_PASSWORD,
+// OSPREY_SCREENSHOT_DIR, CHROMIUM_PATH (default /usr/bin/chromium).
+// Exits 0 on success, 1 with a message on failure.
+
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const STEP_TIMEOUT_MS = 10_000;
+const DESKTOP = { width: 1280, height: 800 };
+const PHONE = { width: 390, height: 844 };
+
+function need(name) {
+  const value = process.env[name];
+  if (!value) {
+    console.error(`admin_flow: set ${name}`);
+    process.exit(1);
+  }
+  return value;
+}
+
+const baseUrl = need('OSPREY_URL').replace(/\/+$/, '');
+const adminUser = need('OSPREY_ADMIN_USER');
+const adminPassword = need('OSPREY_ADMIN_PASSWORD');
+const shotDir = need('OSPREY_SCREENSHOT_DIR');
+const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+
+const stamp = Date.now();
+const domain = `web-${stamp}.example`;
+const userAddress = `vivid@${domain}`;
+const userPassword = 'Vivid-Harbor-42x';
+
+mkdirSync(shotDir, { recursive: true });
+
+let stepName = 'start';
+function step(name) {
+  stepName = name;
+  console.log(`admin_flow: ${name}`);
+}
+
+/** Fails the current step with `message`. */
+function fail(message) {
+  throw new Error(message);
+}
+
+async function shot(page, name) {
+  const file = join(shotDir, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  console.log(`admin_flow:   screenshot ${file}`);
+}
+
+async function expectVisible(locator, what) {
+  try {
+    await locator.first().waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+  } catch {
+    fail(`${what} did not appear within ${STEP_TIMEOUT_MS / 1000} s`);
+  }
+}
+
+async function signIn(page, username, password) {
+  await expectVisible(page.locator('#login-username'), 'the login form');
+  await page.fill('#login-username', username);
+  await page.fill('#login-password', password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  try {
+    await page.waitForURL('**/mail', { timeout: STEP_TIMEOUT_MS });
+  } catch {
+    const banner = await page.locator('#login-error').textContent().catch(() => null);
+    fail(`sign-in as ${username} did not reach /mail${banner ? ` (banner: ${banner})` : ''}`);
+  }
+  await expectVisible(page.locator('#signed-in-as', { hasText: username }), `the signed-in address ${username}`);
+}
+
+async function openNav(page, id, path, heading) {
+  await page.click(id);
+  await page.waitForURL(`**${path}`, { timeout: STEP_TIMEOUT_MS });
+  await expectVisible(page.getByRole('heading', { level: 1, name: heading }), `the ${heading} heading`);
+}
+
+const browser = await chromium.launch({
+  executablePath: chromiumPath,
+  headless: true,
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
+});
+const context = await browser.newContext({ viewport: DESKTOP });
+const page = await context.newPage();
+page.setDefaultTimeout(STEP_TIMEOUT_MS);
+page.setDefaultNavigationTimeout(STEP_TIMEOUT_MS);
+const consoleErrors = [];
+page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
+page.on('pageerror', (e) => consoleErrors.push(String(e)));
+
+let exitCode = 0;
+try {
+  step(`open ${baseUrl}/ (expect the login page)`);
+  await page.goto(`${baseUrl}/`);
+  await expectVisible(page.locator('#login-username'), 'the login form (did the wasm app load?)');
+  if (!page.url().endsWith('/login')) fail(`expected a redirect to /login, at ${page.url()}`);
+  await shot(page, 'login');
+
+  step(`sign in as ${adminUser}`);
+  await signIn(page, adminUser, adminPassword);
+  await expectVisible(page.getByRole('heading', { level: 1, name: 'Mail' }), 'the Mail page');
+  await shot(page, 'mail');
+
+  step('open Calendar');
+  await openNav(page, '#nav-calendar', '/calendar', 'Calendar');
+  await shot(page, 'calendar');
+
+  step('open Admin (expect Domains)');
+  await openNav(page, '#nav-admin', '/admin/domains', 'Domains');
+
+  step('create a domain with an invalid name (expect the server\'s message at the field)');
+  await page.fill('#domain-name', 'not a domain!');
+  await page.getByRole('button', { name: 'Create domain' }).click();
+  const nameError = page.locator('#domain-name-error');
+  await expectVisible(nameError, 'a message next to the domain name field');
+  const message = (await nameError.textContent())?.trim();
+  if (!message) fail('the domain name field message is empty');
+  const describedBy = await page.getAttribute('#domain-name', 'aria-describedby');
+  if (!describedBy?.includes('domain-name-error')) fail('the domain name input does not point at its message');
+  console.log(`admin_flow:   server says: ${message}`);
+
+  step(`create domain ${domain}`);
+  await page.fill('#domain-name', domain);
+  await page.getByRole('button', { name: 'Create domain' }).click();
+  await expectVisible(page.locator('#domain-list .row-title', { hasText: domain }), `${domain} in the list`);
+  if (await nameError.count()) fail('the field message stayed after a successful create');
+
+  step(`search domains for ${domain}`);
+  await page.fill('#domain-search', domain);
+  await page.locator('#domain-search').press('Enter');
+  await expectVisible(page.locator('#domain-list .row-title', { hasText: domain }), `${domain} in the search result`);
+  await shot(page, 'admin-domains');
+
+  step(`create account ${userAddress}`);
+  await openNav(page, '#tab-accounts', '/admin/accounts', 'Accounts');
+  await page.fill('#account-address', userAddress);
+  await page.fill('#account-password', userPassword);
+  await page.fill('#account-display-name', 'Vivid Harbor');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expectVisible(page.locator('#account-list .row-title', { hasText: userAddress }), `${userAddress} in the list`);
+
+  step(`filter accounts by domain ${domain}`);
+  await page.fill('#account-domain-filter', domain);
+  await page.getByRole('button', { name: 'Search' }).click();
+  await expectVisible(page.locator('#account-list .row-title', { hasText: userAddress }), `${userAddress} in the filtered list`);
+  await shot(page, 'admin-accounts');
+
+  step('phone-width screenshot of the accounts page');
+  await page.setViewportSize(PHONE);
+  await expectVisible(page.locator('#account-list .row-title', { hasText: userAddress }), 'the account list at phone width');
+  await shot(page, 'phone-admin-accounts');
+  await page.setViewportSize(DESKTOP);
+
+  step(`create alias postmaster@${domain} → ${userAddress}`);
+  await openNav(page, '#tab-aliases', '/admin/aliases', 'Aliases');
+  await page.fill('#alias-address', `postmaster@${domain}`);
+  await page.fill('#alias-targets', userAddress);
+  await page.getByRole('button', { name: 'Create alias' }).click();
+  await expectVisible(page.locator('#alias-list .row-title', { hasText: `postmaster@${domain}` }), 'the alias in the list');
+  await shot(page, 'admin-aliases');
+
+  step('sign out');
+  await page.click('#sign-out');
+  await page.waitForURL('**/login', { timeout: STEP_TIMEOUT_MS });
+  await expectVisible(page.locator('#login-username'), 'the login form after sign-out');
+
+  step(`sign in as ${userAddress}`);
+  await signIn(page, userAddress, userPassword);
+
+  step('check that a user has no Admin navigation');
+  await expectVisible(page.locator('#nav-settings'), 'the Settings link');
+  if (await page.locator('#nav-admin').count()) fail('the Admin link is shown to a user');
+  if (await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admin' }).count()) {
+    fail('a link named Admin is shown to a user');
+  }
+
+  step('open Settings (expect the user\'s address)');
+  await openNav(page, '#nav-settings', '/settings', 'Settings');
+  await expectVisible(page.locator('#settings-address', { hasText: userAddress }), `${userAddress} on the Settings page`);
+  await shot(page, 'settings');
+
+  step('open /admin/accounts directly as a user (expect a refusal)');
+  await page.goto(`${baseUrl}/admin/accounts`);
+  await expectVisible(page.getByText('This page is for administrators.'), 'the refusal for users');
+
+  console.log('admin_flow: ok');
+} catch (e) {
+  exitCode = 1;
+  console.error(`admin_flow: FAILED at "${stepName}": ${e.message}`);
+  console.error(`admin_flow: page was ${page.url()}`);
+  if (consoleErrors.length) console.error(`admin_flow: browser console errors:\n  ${consoleErrors.join('\n  ')}`);
+  await page.screenshot({ path: join(shotDir, 'failure.png'), fullPage: true }).catch(() => {});
+} finally {
+  await browser.close();
+}
+process.exit(exitCode);

@@ -1,0 +1,492 @@
+//! The one client of Osprey's REST API (`/api/v1`, same origin).
+//!
+//! Authenticated calls send the access token from localStorage; on a 401 the client
+//! exchanges the refresh token once (one exchange at a time: the refresh token rotates and
+//! reusing a spent one revokes the session) and retries once; if that fails the session
+//! ends and the shell shows the login. Errors are RFC 9457 problem documents.
+
+use std::rc::Rc;
+
+use futures::lock::Mutex;
+use gloo::net::http::{Method, RequestBuilder, Response};
+use osprey_api_types::{
+    Account, Alias, ApiKey, ChangePassword, CreateAccount, CreateAlias, CreateApiKey, CreateDomain,
+    CreatedApiKey, Domain, LoginRequest, Page, Problem, RefreshRequest, TokenResponse,
+    UpdateAccount, UpdateAlias, UpdateDomain, UpdateMe,
+};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use yew::prelude::*;
+
+use crate::state::{Action, Session, Tokens, use_session};
+
+const BASE: &str = "/api/v1";
+
+/// What went wrong with a call.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ApiError {
+    /// The server answered with a problem document (or an error we describe as one).
+    Problem {
+        problem: Problem,
+        /// Seconds from `Retry-After`, on a 429.
+        retry_after: Option<u64>,
+    },
+    /// The session could not be refreshed; the user must sign in again.
+    SessionExpired,
+    /// No answer, or an answer that could not be read.
+    Network(String),
+}
+
+impl ApiError {
+    /// The server's messages about one request field: `name`, and `name[1]` or `name.x`
+    /// inside it (named after the part, e.g. "Item 2: …").
+    pub fn field(&self, name: &str) -> Option<String> {
+        let ApiError::Problem { problem, .. } = self else {
+            return None;
+        };
+        let messages: Vec<String> = problem
+            .errors
+            .iter()
+            .filter_map(|e| {
+                let rest = field_rest(&e.field, name)?;
+                Some(if rest.is_empty() {
+                    e.message.clone()
+                } else {
+                    format!("{}: {}", part_name(rest), e.message)
+                })
+            })
+            .collect();
+        (!messages.is_empty()).then(|| messages.join(" "))
+    }
+
+    /// The text of the banner over a form whose inputs show the `shown` fields' messages:
+    /// the problem's title or detail, plus every field error no input shows.
+    pub fn banner(&self, shown: &[&str]) -> String {
+        match self {
+            ApiError::SessionExpired => "Your session has ended. Please sign in again.".to_owned(),
+            ApiError::Network(e) => format!("Could not reach the server ({e}). Please try again."),
+            ApiError::Problem {
+                problem,
+                retry_after,
+            } => {
+                let mut text = match (&problem.detail, problem.status) {
+                    (_, 429) => match retry_after {
+                        Some(s) => format!("Too many attempts. Try again in {s} seconds."),
+                        None => "Too many attempts. Please wait a moment and try again.".to_owned(),
+                    },
+                    (_, 403) => problem
+                        .detail
+                        .clone()
+                        .unwrap_or_else(|| "You are not allowed to do this.".to_owned()),
+                    (Some(detail), _) => detail.clone(),
+                    (None, _) => problem.title.clone(),
+                };
+                let unshown: Vec<String> = problem
+                    .errors
+                    .iter()
+                    .filter(|e| !shown.iter().any(|s| field_rest(&e.field, s).is_some()))
+                    .map(|e| format!("{}: {}", e.field, e.message))
+                    .collect();
+                if !unshown.is_empty() {
+                    text.push(' ');
+                    text.push_str(&unshown.join(" "));
+                } else if !problem.errors.is_empty() && problem.detail.is_none() {
+                    text.push_str(". Please correct the marked fields.");
+                }
+                text
+            }
+        }
+    }
+
+    /// A problem made on this side, e.g. for a number the user typed that is not one.
+    pub fn local(field: &str, message: impl Into<String>) -> ApiError {
+        ApiError::Problem {
+            problem: Problem {
+                kind: "about:blank".to_owned(),
+                title: "Please correct the marked fields".to_owned(),
+                status: 400,
+                detail: None,
+                code: "validation_failed".to_owned(),
+                errors: vec![osprey_api_types::FieldError {
+                    field: field.to_owned(),
+                    message: message.into(),
+                }],
+            },
+            retry_after: None,
+        }
+    }
+}
+
+/// What follows `name` in `field` when `field` is `name` or inside it (`name[1]`, `name.x`).
+fn field_rest<'a>(field: &'a str, name: &str) -> Option<&'a str> {
+    let rest = field.strip_prefix(name)?;
+    (rest.is_empty() || rest.starts_with('[') || rest.starts_with('.')).then_some(rest)
+}
+
+/// `[1]` → `Item 2`, `.x` → `x`.
+fn part_name(rest: &str) -> String {
+    if let Some(index) = rest
+        .strip_prefix('[')
+        .and_then(|r| r.split(']').next())
+        .and_then(|n| n.parse::<usize>().ok())
+    {
+        format!("Item {}", index + 1)
+    } else {
+        rest.trim_start_matches('.').to_owned()
+    }
+}
+
+/// A list request: search text, domain filter and the cursor of the page.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ListQuery {
+    pub q: String,
+    pub domain: String,
+    pub cursor: Option<String>,
+}
+
+impl ListQuery {
+    const LIMIT: &'static str = "25";
+
+    fn pairs(&self) -> Vec<(&'static str, String)> {
+        let mut pairs = vec![("limit", Self::LIMIT.to_owned())];
+        if !self.q.trim().is_empty() {
+            pairs.push(("q", self.q.trim().to_owned()));
+        }
+        if !self.domain.trim().is_empty() {
+            pairs.push(("domain", self.domain.trim().to_owned()));
+        }
+        if let Some(cursor) = &self.cursor {
+            pairs.push(("cursor", cursor.clone()));
+        }
+        pairs
+    }
+}
+
+/// One request, kept so it can be sent again after a refresh.
+struct Call {
+    method: Method,
+    path: String,
+    query: Vec<(&'static str, String)>,
+    body: Option<String>,
+}
+
+impl Call {
+    fn new(method: Method, path: impl Into<String>) -> Call {
+        Call {
+            method,
+            path: path.into(),
+            query: Vec::new(),
+            body: None,
+        }
+    }
+
+    fn query(mut self, query: Vec<(&'static str, String)>) -> Call {
+        self.query = query;
+        self
+    }
+
+    fn json(mut self, body: &impl Serialize) -> Result<Call, ApiError> {
+        self.body =
+            Some(serde_json::to_string(body).map_err(|e| ApiError::Network(e.to_string()))?);
+        Ok(self)
+    }
+
+    async fn send(&self, access_token: Option<&str>) -> Result<Response, ApiError> {
+        let mut builder = RequestBuilder::new(&format!("{BASE}{}", self.path))
+            .method(self.method.clone())
+            .header("Accept", "application/json, application/problem+json");
+        if !self.query.is_empty() {
+            builder = builder.query(self.query.iter().map(|(k, v)| (*k, v.as_str())));
+        }
+        if let Some(token) = access_token {
+            builder = builder.header("Authorization", &format!("Bearer {token}"));
+        }
+        let request = match &self.body {
+            Some(body) => builder
+                .header("Content-Type", "application/json")
+                .body(body.as_str()),
+            None => builder.build(),
+        }
+        .map_err(|e| ApiError::Network(e.to_string()))?;
+        request
+            .send()
+            .await
+            .map_err(|e| ApiError::Network(e.to_string()))
+    }
+}
+
+/// Reads a successful answer's JSON, or turns an error answer into an [`ApiError`].
+async fn read<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
+    if !response.ok() {
+        return Err(problem_of(response).await);
+    }
+    response
+        .json::<T>()
+        .await
+        .map_err(|e| ApiError::Network(format!("unexpected answer: {e}")))
+}
+
+/// For answers without a body (204).
+async fn read_empty(response: Response) -> Result<(), ApiError> {
+    if response.ok() {
+        Ok(())
+    } else {
+        Err(problem_of(response).await)
+    }
+}
+
+async fn problem_of(response: Response) -> ApiError {
+    let status = response.status();
+    let retry_after = response
+        .headers()
+        .get("Retry-After")
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    let status_text = response.status_text();
+    let text = response.text().await.unwrap_or_default();
+    let problem = serde_json::from_str::<Problem>(&text).unwrap_or_else(|_| Problem {
+        kind: "about:blank".to_owned(),
+        title: if status_text.is_empty() {
+            format!("The server answered {status}")
+        } else {
+            format!("The server answered {status} {status_text}")
+        },
+        status,
+        detail: None,
+        code: "http_error".to_owned(),
+        errors: Vec::new(),
+    });
+    ApiError::Problem {
+        problem,
+        retry_after,
+    }
+}
+
+/// Signs in; the caller dispatches [`Action::SignedIn`].
+pub async fn login(request: &LoginRequest) -> Result<TokenResponse, ApiError> {
+    let call = Call::new(Method::POST, "/auth/login").json(request)?;
+    read(call.send(None).await?).await
+}
+
+thread_local! {
+    /// Held while a refresh is in flight.
+    static REFRESHING: Rc<Mutex<()>> = Rc::new(Mutex::new(()));
+}
+
+/// A handle on the API for the signed-in session; see [`use_api`].
+#[derive(Clone)]
+pub struct Api {
+    session: UseReducerDispatcher<Session>,
+}
+
+/// The API client of the current session.
+#[hook]
+pub fn use_api() -> Api {
+    let session = use_session();
+    Api {
+        session: session.dispatcher(),
+    }
+}
+
+impl Api {
+    fn expire(&self) -> ApiError {
+        self.session.dispatch(Action::SignedOut);
+        ApiError::SessionExpired
+    }
+
+    /// Sends `call` with the access token; on a 401 refreshes once and sends it again.
+    async fn authed(&self, call: &Call) -> Result<Response, ApiError> {
+        let Some(tokens) = Tokens::load() else {
+            return Err(self.expire());
+        };
+        let response = call.send(Some(&tokens.access_token)).await?;
+        if response.status() != 401 {
+            return Ok(response);
+        }
+        let fresh = self.refresh(&tokens.access_token).await?;
+        let response = call.send(Some(&fresh.access_token)).await?;
+        if response.status() == 401 {
+            return Err(self.expire());
+        }
+        Ok(response)
+    }
+
+    /// New tokens in place of those whose access token was `stale`. Concurrent callers wait
+    /// for one exchange and share its result.
+    async fn refresh(&self, stale: &str) -> Result<Tokens, ApiError> {
+        let lock = REFRESHING.with(Rc::clone);
+        let _guard = lock.lock().await;
+        let Some(current) = Tokens::load() else {
+            return Err(self.expire());
+        };
+        if current.access_token != stale {
+            // Another call refreshed while this one waited.
+            return Ok(current);
+        }
+        let call = Call::new(Method::POST, "/auth/refresh").json(&RefreshRequest {
+            refresh_token: current.refresh_token,
+        })?;
+        match read::<TokenResponse>(call.send(None).await?).await {
+            Ok(answer) => {
+                let tokens = Tokens::from(answer);
+                tokens.save();
+                self.session
+                    .dispatch(Action::TokensRefreshed(tokens.clone()));
+                Ok(tokens)
+            }
+            Err(ApiError::Network(e)) => Err(ApiError::Network(e)),
+            Err(_) => Err(self.expire()),
+        }
+    }
+
+    async fn get<T: DeserializeOwned>(&self, call: Call) -> Result<T, ApiError> {
+        read(self.authed(&call).await?).await
+    }
+
+    async fn send<B: Serialize, T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: String,
+        body: &B,
+    ) -> Result<T, ApiError> {
+        let call = Call::new(method, path).json(body)?;
+        read(self.authed(&call).await?).await
+    }
+
+    async fn delete(&self, path: String) -> Result<(), ApiError> {
+        read_empty(self.authed(&Call::new(Method::DELETE, path)).await?).await
+    }
+
+    /// Ends the session on the server (best effort) and here.
+    pub async fn logout(&self) {
+        if let Some(tokens) = Tokens::load()
+            && let Ok(call) = Call::new(Method::POST, "/auth/logout").json(&RefreshRequest {
+                refresh_token: tokens.refresh_token,
+            })
+            && let Err(e) = call.send(None).await
+        {
+            gloo::console::warn!(format!("logout: {e:?}"));
+        }
+        self.session.dispatch(Action::SignedOut);
+    }
+
+    // The signed-in account.
+
+    pub async fn me(&self) -> Result<Account, ApiError> {
+        self.get(Call::new(Method::GET, "/me")).await
+    }
+
+    pub async fn update_me(&self, body: &UpdateMe) -> Result<Account, ApiError> {
+        let account: Account = self.send(Method::PATCH, "/me".to_owned(), body).await?;
+        self.session
+            .dispatch(Action::AccountLoaded(account.clone()));
+        Ok(account)
+    }
+
+    pub async fn change_password(&self, body: &ChangePassword) -> Result<(), ApiError> {
+        let call = Call::new(Method::POST, "/me/password").json(body)?;
+        read_empty(self.authed(&call).await?).await
+    }
+
+    pub async fn api_keys(&self, query: ListQuery) -> Result<Page<ApiKey>, ApiError> {
+        let call = Call::new(Method::GET, "/me/api-keys").query(query.pairs());
+        self.get(call).await
+    }
+
+    pub async fn create_api_key(&self, body: &CreateApiKey) -> Result<CreatedApiKey, ApiError> {
+        self.send(Method::POST, "/me/api-keys".to_owned(), body)
+            .await
+    }
+
+    pub async fn delete_api_key(&self, id: &str) -> Result<(), ApiError> {
+        self.delete(format!("/me/api-keys/{}", segment(id))).await
+    }
+
+    // Administration.
+
+    pub async fn domains(&self, query: ListQuery) -> Result<Page<Domain>, ApiError> {
+        self.get(Call::new(Method::GET, "/admin/domains").query(query.pairs()))
+            .await
+    }
+
+    pub async fn create_domain(&self, body: &CreateDomain) -> Result<Domain, ApiError> {
+        self.send(Method::POST, "/admin/domains".to_owned(), body)
+            .await
+    }
+
+    pub async fn update_domain(&self, id: &str, body: &UpdateDomain) -> Result<Domain, ApiError> {
+        self.send(
+            Method::PATCH,
+            format!("/admin/domains/{}", segment(id)),
+            body,
+        )
+        .await
+    }
+
+    pub async fn delete_domain(&self, id: &str) -> Result<(), ApiError> {
+        self.delete(format!("/admin/domains/{}", segment(id))).await
+    }
+
+    pub async fn accounts(&self, query: ListQuery) -> Result<Page<Account>, ApiError> {
+        self.get(Call::new(Method::GET, "/admin/accounts").query(query.pairs()))
+            .await
+    }
+
+    pub async fn create_account(&self, body: &CreateAccount) -> Result<Account, ApiError> {
+        self.send(Method::POST, "/admin/accounts".to_owned(), body)
+            .await
+    }
+
+    pub async fn update_account(
+        &self,
+        id: &str,
+        body: &UpdateAccount,
+    ) -> Result<Account, ApiError> {
+        self.send(
+            Method::PATCH,
+            format!("/admin/accounts/{}", segment(id)),
+            body,
+        )
+        .await
+    }
+
+    pub async fn delete_account(&self, id: &str) -> Result<(), ApiError> {
+        self.delete(format!("/admin/accounts/{}", segment(id)))
+            .await
+    }
+
+    pub async fn aliases(&self, query: ListQuery) -> Result<Page<Alias>, ApiError> {
+        self.get(Call::new(Method::GET, "/admin/aliases").query(query.pairs()))
+            .await
+    }
+
+    pub async fn create_alias(&self, body: &CreateAlias) -> Result<Alias, ApiError> {
+        self.send(Method::POST, "/admin/aliases".to_owned(), body)
+            .await
+    }
+
+    pub async fn update_alias(&self, id: &str, body: &UpdateAlias) -> Result<Alias, ApiError> {
+        self.send(
+            Method::PATCH,
+            format!("/admin/aliases/{}", segment(id)),
+            body,
+        )
+        .await
+    }
+
+    pub async fn delete_alias(&self, id: &str) -> Result<(), ApiError> {
+        self.delete(format!("/admin/aliases/{}", segment(id))).await
+    }
+}
+
+/// Percent-encodes an id for use as one path segment.
+fn segment(id: &str) -> String {
+    let mut out = String::with_capacity(id.len());
+    for b in id.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}

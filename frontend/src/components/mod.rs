@@ -1,0 +1,7 @@
+//! Pieces the pages share: the app shell and form parts.
+
+pub mod banner;
+pub mod confirm;
+pub mod field;
+pub mod search;
+pub mod shell;

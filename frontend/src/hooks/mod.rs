@@ -1,0 +1,5 @@
+//! Hooks shared by pages.
+
+mod use_paged;
+
+pub use use_paged::{PagedAction, use_paged};

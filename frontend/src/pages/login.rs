@@ -1,0 +1,106 @@
+//! The sign-in form.
+
+use osprey_api_types::LoginRequest;
+use yew::platform::spawn_local;
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+use crate::api::{self, ApiError};
+use crate::components::banner::ProblemBanner;
+use crate::components::field::TextField;
+use crate::route::Route;
+use crate::state::{Action, Tokens, use_session};
+
+const FIELDS: &[&str] = &["username", "password"];
+
+#[function_component]
+pub fn LoginPage() -> Html {
+    let session = use_session();
+    let username = use_state(String::new);
+    let password = use_state(String::new);
+    let error = use_state(|| None::<ApiError>);
+    let busy = use_state(|| false);
+
+    if session.signed_in() {
+        return html! { <Redirect<Route> to={Route::Mail} /> };
+    }
+
+    let onsubmit = {
+        let (username, password, error, busy) = (
+            username.clone(),
+            password.clone(),
+            error.clone(),
+            busy.clone(),
+        );
+        let session = session.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            if *busy {
+                return;
+            }
+            busy.set(true);
+            let request = LoginRequest {
+                username: username.trim().to_owned(),
+                password: (*password).clone(),
+            };
+            let (error, busy, session, password) = (
+                error.clone(),
+                busy.clone(),
+                session.clone(),
+                password.clone(),
+            );
+            spawn_local(async move {
+                match api::login(&request).await {
+                    Ok(tokens) => {
+                        error.set(None);
+                        session.dispatch(Action::SignedIn(Tokens::from(tokens)));
+                    }
+                    Err(e) => {
+                        password.set(String::new());
+                        error.set(Some(e));
+                    }
+                }
+                busy.set(false);
+            });
+        })
+    };
+
+    let field_error = |name: &str| error.as_ref().and_then(|e| e.field(name));
+    html! {
+        <div class="center-page login-page">
+            <main class="card narrow login-card" id="main">
+                <div class="brand big">
+                    <span class="brand-mark" aria-hidden="true">{ "◆" }</span>
+                    <span class="brand-name">{ "Osprey" }</span>
+                </div>
+                <h1>{ "Sign in" }</h1>
+                <ProblemBanner error={(*error).clone()} fields={FIELDS} id="login-error" />
+                <form {onsubmit} novalidate=true>
+                    <TextField
+                        id="login-username"
+                        label="Email address"
+                        kind="email"
+                        required=true
+                        autocomplete="username"
+                        value={(*username).clone()}
+                        oninput={{ let s = username.clone(); Callback::from(move |v| s.set(v)) }}
+                        error={field_error("username")}
+                    />
+                    <TextField
+                        id="login-password"
+                        label="Password"
+                        kind="password"
+                        required=true
+                        autocomplete="current-password"
+                        value={(*password).clone()}
+                        oninput={{ let s = password.clone(); Callback::from(move |v| s.set(v)) }}
+                        error={field_error("password")}
+                    />
+                    <button type="submit" class="button primary wide" disabled={*busy}>
+                        { if *busy { "Signing in…" } else { "Sign in" } }
+                    </button>
+                </form>
+            </main>
+        </div>
+    }
+}

@@ -1,0 +1,10 @@
+//! One module per screen.
+
+pub mod admin;
+mod login;
+mod placeholders;
+mod settings;
+
+pub use login::LoginPage;
+pub use placeholders::{CalendarPage, MailPage, NotFoundPage};
+pub use settings::SettingsPage;

@@ -1,0 +1,454 @@
+//! The signed-in account's own settings: profile, password and API keys.
+
+use osprey_api_types::{ApiKey, ChangePassword, CreateApiKey, CreatedApiKey, Scope, UpdateMe};
+use yew::platform::spawn_local;
+use yew::prelude::*;
+
+use crate::api::{ApiError, ListQuery, use_api};
+use crate::components::banner::{Banner, ProblemBanner, Tone};
+use crate::components::confirm::ConfirmButton;
+use crate::components::field::{Checkbox, TextField};
+use crate::format;
+use crate::hooks::{PagedAction, use_paged};
+use crate::state::use_session;
+
+#[function_component]
+pub fn SettingsPage() -> Html {
+    html! {
+        <section class="page" aria-labelledby="settings-title">
+            <h1 id="settings-title">{ "Settings" }</h1>
+            <Profile />
+            <PasswordForm />
+            <ApiKeys />
+        </section>
+    }
+}
+
+#[function_component]
+fn Profile() -> Html {
+    let session = use_session();
+    let api = use_api();
+    let account = session.account.clone();
+    let display_name = use_state(|| {
+        account
+            .as_ref()
+            .map(|a| a.display_name.clone())
+            .unwrap_or_default()
+    });
+    let error = use_state(|| None::<ApiError>);
+    let saved = use_state(|| false);
+    let busy = use_state(|| false);
+    let Some(account) = account else {
+        return html! {};
+    };
+
+    let onsubmit = {
+        let (display_name, error, saved, busy) = (
+            display_name.clone(),
+            error.clone(),
+            saved.clone(),
+            busy.clone(),
+        );
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            busy.set(true);
+            saved.set(false);
+            let body = UpdateMe {
+                display_name: Some(display_name.trim().to_owned()),
+            };
+            let (api, error, saved, busy) =
+                (api.clone(), error.clone(), saved.clone(), busy.clone());
+            spawn_local(async move {
+                match api.update_me(&body).await {
+                    Ok(_) => {
+                        error.set(None);
+                        saved.set(true);
+                    }
+                    Err(e) => error.set(Some(e)),
+                }
+                busy.set(false);
+            });
+        })
+    };
+    let field_error = |name: &str| error.as_ref().and_then(|e| e.field(name));
+
+    html! {
+        <div class="card" aria-labelledby="profile-title" role="region">
+            <h2 id="profile-title">{ "Profile" }</h2>
+            <dl class="facts">
+                <dt>{ "Address" }</dt>
+                <dd id="settings-address">{ account.address.clone() }</dd>
+                <dt>{ "Role" }</dt>
+                <dd id="settings-role">{ format::role(account.role) }</dd>
+                <dt>{ "Storage" }</dt>
+                <dd>
+                    { format::bytes(account.used_bytes) }
+                    { account.quota_bytes.map(|q| format!(" of {}", format::bytes(q))).unwrap_or_else(|| " (no quota)".to_owned()) }
+                </dd>
+            </dl>
+            <ProblemBanner error={(*error).clone()} fields={&["display_name"][..]} />
+            if *saved {
+                <Banner tone={Tone::Success}>{ "Profile saved." }</Banner>
+            }
+            <form {onsubmit}>
+                <TextField
+                    id="settings-display-name"
+                    label="Display name"
+                    autocomplete="name"
+                    hint="Shown to the people you write to."
+                    value={(*display_name).clone()}
+                    oninput={{ let s = display_name.clone(); Callback::from(move |v| s.set(v)) }}
+                    error={field_error("display_name")}
+                />
+                <div class="actions">
+                    <button type="submit" class="button primary" disabled={*busy}>{ "Save profile" }</button>
+                </div>
+            </form>
+        </div>
+    }
+}
+
+#[function_component]
+fn PasswordForm() -> Html {
+    let api = use_api();
+    let current = use_state(String::new);
+    let new = use_state(String::new);
+    let error = use_state(|| None::<ApiError>);
+    let done = use_state(|| false);
+    let busy = use_state(|| false);
+
+    let onsubmit = {
+        let (current, new, error, done, busy) = (
+            current.clone(),
+            new.clone(),
+            error.clone(),
+            done.clone(),
+            busy.clone(),
+        );
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            busy.set(true);
+            done.set(false);
+            let body = ChangePassword {
+                current_password: (*current).clone(),
+                new_password: (*new).clone(),
+            };
+            let (api, current, new, error, done, busy) = (
+                api.clone(),
+                current.clone(),
+                new.clone(),
+                error.clone(),
+                done.clone(),
+                busy.clone(),
+            );
+            spawn_local(async move {
+                match api.change_password(&body).await {
+                    Ok(()) => {
+                        error.set(None);
+                        done.set(true);
+                        current.set(String::new());
+                        new.set(String::new());
+                    }
+                    Err(e) => error.set(Some(e)),
+                }
+                busy.set(false);
+            });
+        })
+    };
+    let field_error = |name: &str| error.as_ref().and_then(|e| e.field(name));
+
+    html! {
+        <div class="card" aria-labelledby="password-title" role="region">
+            <h2 id="password-title">{ "Password" }</h2>
+            <ProblemBanner error={(*error).clone()} fields={&["current_password", "new_password"][..]} />
+            if *done {
+                <Banner tone={Tone::Success}>{ "Password changed." }</Banner>
+            }
+            <form {onsubmit}>
+                <TextField
+                    id="current-password"
+                    label="Current password"
+                    kind="password"
+                    required=true
+                    autocomplete="current-password"
+                    value={(*current).clone()}
+                    oninput={{ let s = current.clone(); Callback::from(move |v| s.set(v)) }}
+                    error={field_error("current_password")}
+                />
+                <TextField
+                    id="new-password"
+                    label="New password"
+                    kind="password"
+                    required=true
+                    autocomplete="new-password"
+                    hint="Use a long passphrase you do not use anywhere else."
+                    value={(*new).clone()}
+                    oninput={{ let s = new.clone(); Callback::from(move |v| s.set(v)) }}
+                    error={field_error("new_password")}
+                />
+                <div class="actions">
+                    <button type="submit" class="button primary" disabled={*busy}>{ "Change password" }</button>
+                </div>
+            </form>
+        </div>
+    }
+}
+
+fn scope_label(scope: Scope) -> &'static str {
+    match scope {
+        Scope::AccountRead => "Read my account",
+        Scope::AccountWrite => "Change my account",
+        Scope::AdminRead => "Read what I administer",
+        Scope::AdminWrite => "Change what I administer",
+    }
+}
+
+fn scope_id(scope: Scope) -> String {
+    format!("scope-{}", scope.as_str().replace(':', "-"))
+}
+
+#[function_component]
+fn ApiKeys() -> Html {
+    let api = use_api();
+    let session = use_session();
+    let list = {
+        let api = api.clone();
+        use_paged((), move |(), cursor| {
+            let api = api.clone();
+            async move {
+                api.api_keys(ListQuery {
+                    cursor,
+                    ..ListQuery::default()
+                })
+                .await
+            }
+        })
+    };
+    let created = use_state(|| None::<CreatedApiKey>);
+
+    let oncreated = {
+        let (created, state) = (created.clone(), list.state.clone());
+        Callback::from(move |key: CreatedApiKey| {
+            state.dispatch(PagedAction::Upsert(key.key.clone()));
+            created.set(Some(key));
+        })
+    };
+    let dismiss = {
+        let created = created.clone();
+        Callback::from(move |_: MouseEvent| created.set(None))
+    };
+    let scopes: Vec<Scope> = Scope::ALL
+        .into_iter()
+        .filter(|s| {
+            session.can_administer() || matches!(s, Scope::AccountRead | Scope::AccountWrite)
+        })
+        .collect();
+    let state = list.state.clone();
+
+    html! {
+        <div class="card" aria-labelledby="keys-title" role="region">
+            <h2 id="keys-title">{ "API keys" }</h2>
+            <p class="muted">{ "Keys let scripts and apps use the API on your behalf. A key never grants more than your own role." }</p>
+            if let Some(key) = &*created {
+                <div class="secret" role="status">
+                    <p><strong>{ format!("Key “{}” created.", key.key.name) }</strong>
+                    { " Copy it now: it will not be shown again." }</p>
+                    <code id="api-key-secret" class="secret-value">{ key.secret.clone() }</code>
+                    <div class="actions">
+                        <button type="button" class="button" onclick={dismiss}>{ "I have copied it" }</button>
+                    </div>
+                </div>
+            }
+            <ProblemBanner error={state.error.clone()} />
+            <ul class="rows" id="api-key-list" aria-busy={state.loading.then_some("true")}>
+                { for state.items.iter().map(|key| html! {
+                    <ApiKeyRow key={key.id.clone()} api_key={key.clone()} onrevoked={{
+                        let state = state.clone();
+                        Callback::from(move |id| state.dispatch(PagedAction::Remove(id)))
+                    }} />
+                }) }
+            </ul>
+            if !state.loading && state.items.is_empty() && state.error.is_none() {
+                <p class="empty">{ "No API keys yet." }</p>
+            }
+            if state.next_cursor.is_some() {
+                <button type="button" class="button" onclick={list.load_more.reform(|_: MouseEvent| ())} disabled={state.loading}>{ "Load more" }</button>
+            }
+            <CreateKeyForm {scopes} {oncreated} />
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ApiKeyRowProps {
+    api_key: ApiKey,
+    onrevoked: Callback<String>,
+}
+
+#[function_component]
+fn ApiKeyRow(props: &ApiKeyRowProps) -> Html {
+    let api = use_api();
+    let error = use_state(|| None::<ApiError>);
+    let busy = use_state(|| false);
+    let key = &props.api_key;
+    let onconfirm = {
+        let (id, error, busy, onrevoked) = (
+            key.id.clone(),
+            error.clone(),
+            busy.clone(),
+            props.onrevoked.clone(),
+        );
+        Callback::from(move |()| {
+            busy.set(true);
+            let (api, id, error, busy, onrevoked) = (
+                api.clone(),
+                id.clone(),
+                error.clone(),
+                busy.clone(),
+                onrevoked.clone(),
+            );
+            spawn_local(async move {
+                match api.delete_api_key(&id).await {
+                    Ok(()) => onrevoked.emit(id),
+                    Err(e) => {
+                        error.set(Some(e));
+                        busy.set(false);
+                    }
+                }
+            });
+        })
+    };
+    html! {
+        <li class="row">
+            <div class="row-main">
+                <span class="row-title">{ key.name.clone() }</span>
+                <code class="tag">{ format!("{}…", key.prefix) }</code>
+                <div class="row-meta">
+                    { key.scopes.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ") }
+                    { format!(" · created {}", format::date(&key.created_at)) }
+                    { key.last_used_at.as_ref().map(|t| format!(" · last used {}", format::date(t))).unwrap_or_else(|| " · never used".to_owned()) }
+                    { key.expires_at.as_ref().map(|t| format!(" · expires {}", format::date(t))).unwrap_or_default() }
+                </div>
+                <ProblemBanner error={(*error).clone()} />
+            </div>
+            <div class="row-actions">
+                <ConfirmButton label="Revoke" subject={key.name.clone()} {onconfirm} busy={*busy} />
+            </div>
+        </li>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct CreateKeyFormProps {
+    scopes: Vec<Scope>,
+    oncreated: Callback<CreatedApiKey>,
+}
+
+#[function_component]
+fn CreateKeyForm(props: &CreateKeyFormProps) -> Html {
+    let api = use_api();
+    let name = use_state(String::new);
+    let chosen = use_state(|| vec![Scope::AccountRead]);
+    let expires = use_state(String::new);
+    let error = use_state(|| None::<ApiError>);
+    let busy = use_state(|| false);
+
+    let onsubmit = {
+        let (name, chosen, expires, error, busy) = (
+            name.clone(),
+            chosen.clone(),
+            expires.clone(),
+            error.clone(),
+            busy.clone(),
+        );
+        let oncreated = props.oncreated.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let expires_in_days = match format::parse_count(&expires) {
+                Ok(days) => days,
+                Err(message) => {
+                    error.set(Some(ApiError::local("expires_in_days", message)));
+                    return;
+                }
+            };
+            let body = CreateApiKey {
+                name: name.trim().to_owned(),
+                scopes: (*chosen).clone(),
+                expires_in_days,
+            };
+            busy.set(true);
+            let (api, name, expires, error, busy, oncreated) = (
+                api.clone(),
+                name.clone(),
+                expires.clone(),
+                error.clone(),
+                busy.clone(),
+                oncreated.clone(),
+            );
+            spawn_local(async move {
+                match api.create_api_key(&body).await {
+                    Ok(created) => {
+                        error.set(None);
+                        name.set(String::new());
+                        expires.set(String::new());
+                        oncreated.emit(created);
+                    }
+                    Err(e) => error.set(Some(e)),
+                }
+                busy.set(false);
+            });
+        })
+    };
+    let field_error = |name: &str| error.as_ref().and_then(|e| e.field(name));
+
+    html! {
+        <form class="subform" {onsubmit} aria-labelledby="new-key-title">
+            <h3 id="new-key-title">{ "New API key" }</h3>
+            <ProblemBanner error={(*error).clone()} fields={&["name", "scopes", "expires_in_days"][..]} />
+            <TextField
+                id="api-key-name"
+                label="Name"
+                required=true
+                hint="What the key is for, e.g. “backup script”."
+                value={(*name).clone()}
+                oninput={{ let s = name.clone(); Callback::from(move |v| s.set(v)) }}
+                error={field_error("name")}
+            />
+            <fieldset class={classes!("field", field_error("scopes").is_some().then_some("invalid"))}>
+                <legend>{ "Scopes" }</legend>
+                { for props.scopes.iter().map(|&scope| {
+                    let checked = chosen.contains(&scope);
+                    let chosen = chosen.clone();
+                    html! {
+                        <Checkbox
+                            id={scope_id(scope)}
+                            label={format!("{} ({})", scope_label(scope), scope.as_str())}
+                            {checked}
+                            onchange={Callback::from(move |on: bool| {
+                                let mut next: Vec<Scope> = (*chosen).iter().copied().filter(|s| *s != scope).collect();
+                                if on { next.push(scope); }
+                                next.sort_by_key(|s| Scope::ALL.iter().position(|x| x == s));
+                                chosen.set(next);
+                            })}
+                        />
+                    }
+                }) }
+                if let Some(e) = field_error("scopes") {
+                    <p class="field-error" id="api-key-scopes-error">{ e }</p>
+                }
+            </fieldset>
+            <TextField
+                id="api-key-expires"
+                label="Expires after (days)"
+                inputmode="numeric"
+                hint="Leave empty for a key that does not expire."
+                value={(*expires).clone()}
+                oninput={{ let s = expires.clone(); Callback::from(move |v| s.set(v)) }}
+                error={field_error("expires_in_days")}
+            />
+            <div class="actions">
+                <button type="submit" class="button primary" disabled={*busy}>{ "Create key" }</button>
+            </div>
+        </form>
+    }
+}

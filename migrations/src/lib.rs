@@ -1,0 +1,25 @@
+//! Osprey's schema migrations, one module per migration, run in order on SQLite and
+//! PostgreSQL alike.
+//!
+//! A migration that has landed is never edited: a change to the schema is a new module
+//! named `mYYYYMMDD_NNNNNN_verb_noun`, appended to [`Migrator::migrations`].
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261126_000001_create_directory;
+mod m20261126_000002_create_mail_store;
+mod m20261126_000003_create_credentials;
+
+/// Runs every migration of Osprey's schema.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261126_000001_create_directory::Migration),
+            Box::new(m20261126_000002_create_mail_store::Migration),
+            Box::new(m20261126_000003_create_credentials::Migration),
+        ]
+    }
+}
