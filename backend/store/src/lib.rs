@@ -43,3 +43,6 @@ impl Store {
         self.db.close().await.map_err(StoreError::from)
     }
 }
+
+#[cfg(feature = "testing")]
+pub mod testing;

@@ -1,0 +1,303 @@
+//! Store tests; each runs on the engine named by OSPREY_TEST_BACKEND (sqlite or postgres).
+
+use chrono::{Duration, Utc};
+use osprey_core::{Address, DomainName, Role};
+use osprey_store::{
+    AccountChanges, DomainChanges, ListQuery, NewAccount, NewApiKey, NewDomain, RefreshOutcome, SPECIAL_MAILBOXES, Store,
+    StoreError, testing::TestDb,
+};
+
+fn dn(s: &str) -> DomainName {
+    DomainName::parse(s).unwrap()
+}
+
+async fn domain(store: &Store, name: &str, aliases: &[&str]) -> osprey_store::DomainRecord {
+    store
+        .create_domain(NewDomain {
+            name: dn(name),
+            aliases: aliases.iter().map(|a| dn(a)).collect(),
+            settings: serde_json::json!({"description": "test"}),
+            enabled: true,
+        })
+        .await
+        .unwrap()
+}
+
+fn new_account(address: &str, role: Role) -> NewAccount {
+    NewAccount {
+        address: Address::parse(address).unwrap(),
+        password_hash: "$argon2id$test".into(),
+        role,
+        display_name: "Test".into(),
+        quota_bytes: Some(1000),
+        admin_domain_ids: vec![],
+        enabled: true,
+    }
+}
+
+#[tokio::test]
+async fn domains_with_aliases_are_unique_across_names() {
+    let db = TestDb::new().await;
+    let store = db.store().await;
+    let d = domain(&store, "example.com", &["example.org"]).await;
+    assert_eq!(d.aliases, vec!["example.org"]);
+    assert_eq!(d.settings["description"], "test");
+    for name in ["example.com", "example.org"] {
+        let err = store
+            .create_domain(NewDomain {
+                name: dn(name),
+                aliases: vec![],
+                settings: serde_json::json!({}),
+                enabled: true,
+            })
+            .await
+            .unwrap_err();
+        assert!(matches!(err, StoreError::Conflict(_)), "{name}: {err:?}");
+    }
+    assert_eq!(store.domain_by_name("EXAMPLE.org").await.unwrap().id, d.id);
+    let other = domain(&store, "other.net", &[]).await;
+    let err = store
+        .update_domain(&other.id, DomainChanges {
+            aliases: Some(vec![dn("example.org")]),
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Conflict(_)), "{err:?}");
+    let updated = store
+        .update_domain(&d.id, DomainChanges {
+            aliases: Some(vec![dn("example.net")]),
+            enabled: Some(false),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(updated.aliases, vec!["example.net"]);
+    assert!(!updated.enabled);
+    assert!(matches!(store.domain("nope").await, Err(StoreError::NotFound)));
+}
+
+#[tokio::test]
+async fn accounts_get_special_mailboxes_and_are_found_by_any_domain_name() {
+    let db = TestDb::new().await;
+    let store = db.store().await;
+    let d = domain(&store, "example.com", &["example.org"]).await;
+    let a = store.create_account(new_account("Alice@example.com", Role::User)).await.unwrap();
+    assert_eq!(a.address(), "Alice@example.com");
+    assert_eq!(a.domain_id, d.id);
+    let names: Vec<String> = store.mailboxes(&a.id).await.unwrap().into_iter().map(|m| m.name).collect();
+    assert_eq!(names.len(), SPECIAL_MAILBOXES.len());
+    assert_eq!(names[0], "INBOX");
+    assert!(names.contains(&"Trash".to_string()));
+    let mb = store.mailboxes(&a.id).await.unwrap();
+    assert!(mb.iter().all(|m| m.uidnext == 1 && m.uidvalidity > 0));
+    let found = store
+        .account_by_address(&Address::parse("alice@EXAMPLE.org").unwrap())
+        .await
+        .unwrap();
+    assert_eq!(found.id, a.id);
+    let err = store.create_account(new_account("alice@example.com", Role::User)).await.unwrap_err();
+    assert!(matches!(err, StoreError::Conflict(_)), "{err:?}");
+    let err = store.create_account(new_account("x@missing.example", Role::User)).await.unwrap_err();
+    assert!(matches!(err, StoreError::Invalid(_)), "{err:?}");
+    assert_eq!(store.domain(&d.id).await.unwrap().account_count, 1);
+    let err = store.delete_domain(&d.id).await.unwrap_err();
+    assert!(matches!(err, StoreError::Conflict(_)), "a domain with accounts stays: {err:?}");
+    store.delete_account(&a.id).await.unwrap();
+    assert!(store.mailboxes(&a.id).await.unwrap().is_empty(), "mailboxes go with the account");
+    store.delete_domain(&d.id).await.unwrap();
+}
+
+#[tokio::test]
+async fn account_changes_and_domain_admin_links() {
+    let db = TestDb::new().await;
+    let store = db.store().await;
+    let d1 = domain(&store, "one.example", &[]).await;
+    let d2 = domain(&store, "two.example", &[]).await;
+    let mut n = new_account("boss@one.example", Role::DomainAdmin);
+    n.admin_domain_ids = vec![d1.id.clone(), d2.id.clone()];
+    let a = store.create_account(n).await.unwrap();
+    assert!(a.administers(&d1.id) && a.administers(&d2.id));
+    assert_eq!(a.admin_domains.iter().map(|(_, n)| n.as_str()).collect::<Vec<_>>(), ["one.example", "two.example"]);
+    let a = store
+        .update_account(&a.id, AccountChanges {
+            role: Some(Role::User),
+            quota_bytes: Some(None),
+            display_name: Some("Plain".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(a.role, Role::User);
+    assert!(a.admin_domains.is_empty(), "a user manages no domains");
+    assert_eq!(a.quota_bytes, None);
+    assert_eq!(a.display_name, "Plain");
+    assert!(!a.administers(&d1.id));
+    assert_eq!(store.count_accounts_with_role(Role::DomainAdmin).await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn listing_pages_with_cursor_search_and_domain_restriction() {
+    let db = TestDb::new().await;
+    let store = db.store().await;
+    let d1 = domain(&store, "a.example", &[]).await;
+    let d2 = domain(&store, "b.example", &[]).await;
+    for i in 0..5 {
+        store.create_account(new_account(&format!("user{i}@a.example"), Role::User)).await.unwrap();
+    }
+    store.create_account(new_account("user_x@b.example", Role::User)).await.unwrap();
+    let mut seen = vec![];
+    let mut cursor = None;
+    loop {
+        let page = store
+            .list_accounts(&ListQuery {
+                limit: 2,
+                cursor: cursor.clone(),
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert!(page.items.len() <= 2);
+        seen.extend(page.items.into_iter().map(|a| a.address()));
+        match page.next_cursor {
+            Some(c) => cursor = Some(c),
+            None => break,
+        }
+    }
+    assert_eq!(seen.len(), 6);
+    let mut sorted = seen.clone();
+    sorted.sort();
+    assert_eq!(seen, sorted, "address order, no duplicates across pages");
+    let only_b = store
+        .list_accounts(&ListQuery {
+            limit: 50,
+            domain_ids: Some(vec![d2.id.clone()]),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(only_b.items.len(), 1);
+    // `_` is a literal in a search, not a LIKE wildcard.
+    let search = store
+        .list_accounts(&ListQuery {
+            limit: 50,
+            q: Some("USER_".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(search.items.len(), 1, "{:?}", search.items);
+    let domains = store
+        .list_domains(&ListQuery {
+            limit: 50,
+            domain_ids: Some(vec![d1.id.clone()]),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(domains.items.len(), 1);
+    assert_eq!(domains.items[0].account_count, 5);
+    let bad = store
+        .list_domains(&ListQuery {
+            limit: 5,
+            cursor: Some("!!!".into()),
+            ..Default::default()
+        })
+        .await;
+    assert!(matches!(bad, Err(StoreError::Invalid(_))));
+}
+
+#[tokio::test]
+async fn aliases_and_accounts_share_one_address_space() {
+    let db = TestDb::new().await;
+    let store = db.store().await;
+    domain(&store, "example.com", &[]).await;
+    store.create_account(new_account("bob@example.com", Role::User)).await.unwrap();
+    let err = store
+        .create_alias(Some("Bob"), "example.com", vec!["x@remote.example".into()])
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Conflict(_)), "{err:?}");
+    let sales = store
+        .create_alias(Some("Sales"), "example.com", vec!["bob@example.com".into(), "x@remote.example".into()])
+        .await
+        .unwrap();
+    assert_eq!(sales.address, "sales@example.com");
+    let catch_all = store.create_alias(None, "example.com", vec!["bob@example.com".into()]).await.unwrap();
+    assert!(catch_all.catch_all());
+    assert_eq!(catch_all.address, "@example.com");
+    let err = store.create_account(new_account("sales@example.com", Role::User)).await.unwrap_err();
+    assert!(matches!(err, StoreError::Conflict(_)), "{err:?}");
+    let err = store.create_alias(Some("sales"), "example.com", vec!["a@b.example".into()]).await.unwrap_err();
+    assert!(matches!(err, StoreError::Conflict(_)), "{err:?}");
+    let updated = store.update_alias_targets(&sales.id, vec!["only@remote.example".into()]).await.unwrap();
+    assert_eq!(updated.targets, vec!["only@remote.example"]);
+    assert_eq!(store.alias_by_address("SALES@example.com").await.unwrap().unwrap().id, sales.id);
+    store.delete_alias(&sales.id).await.unwrap();
+    assert!(matches!(store.delete_alias(&sales.id).await, Err(StoreError::NotFound)));
+}
+
+#[tokio::test]
+async fn refresh_tokens_rotate_once_and_reuse_revokes_the_family() {
+    let db = TestDb::new().await;
+    let store = db.store().await;
+    domain(&store, "example.com", &[]).await;
+    let a = store.create_account(new_account("t@example.com", Role::User)).await.unwrap();
+    let later = Utc::now() + Duration::days(1);
+    store.insert_refresh_token(&a.id, "fam", "h1", later).await.unwrap();
+    assert_eq!(
+        store.rotate_refresh_token("h1", "h2", later).await.unwrap(),
+        RefreshOutcome::Rotated { account_id: a.id.clone() }
+    );
+    assert_eq!(store.rotate_refresh_token("h1", "h3", later).await.unwrap(), RefreshOutcome::Reused);
+    assert_eq!(
+        store.rotate_refresh_token("h2", "h4", later).await.unwrap(),
+        RefreshOutcome::Invalid,
+        "the successor is revoked with its family"
+    );
+    assert_eq!(store.rotate_refresh_token("nope", "h5", later).await.unwrap(), RefreshOutcome::Invalid);
+    store.insert_refresh_token(&a.id, "fam2", "old", Utc::now() - Duration::seconds(1)).await.unwrap();
+    assert_eq!(store.rotate_refresh_token("old", "h6", later).await.unwrap(), RefreshOutcome::Invalid, "expired");
+    store.insert_refresh_token(&a.id, "fam3", "k1", later).await.unwrap();
+    assert!(store.revoke_refresh_family("k1").await.unwrap());
+    assert_eq!(store.rotate_refresh_token("k1", "h7", later).await.unwrap(), RefreshOutcome::Invalid, "logged out");
+}
+
+#[tokio::test]
+async fn api_keys_are_found_by_hash_and_deleted_by_owner_only() {
+    let db = TestDb::new().await;
+    let store = db.store().await;
+    domain(&store, "example.com", &[]).await;
+    let a = store.create_account(new_account("k@example.com", Role::User)).await.unwrap();
+    let b = store.create_account(new_account("m@example.com", Role::User)).await.unwrap();
+    let key = store
+        .create_api_key(NewApiKey {
+            account_id: a.id.clone(),
+            name: "ci".into(),
+            prefix: "osk_abcdefgh".into(),
+            key_hash: "hash-1".into(),
+            scopes: vec!["account:read".into()],
+            expires_at: None,
+        })
+        .await
+        .unwrap();
+    let used = store.use_api_key("hash-1").await.unwrap().unwrap();
+    assert_eq!(used.scopes, vec!["account:read"]);
+    assert_eq!(store.list_api_keys(&a.id).await.unwrap()[0].last_used_at.is_some(), true);
+    assert!(store.use_api_key("hash-2").await.unwrap().is_none());
+    assert!(matches!(store.delete_api_key(&b.id, &key.id).await, Err(StoreError::NotFound)));
+    store.delete_api_key(&a.id, &key.id).await.unwrap();
+    assert!(store.use_api_key("hash-1").await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn sqlite_or_postgres_as_configured() {
+    let db = TestDb::new().await;
+    let store = db.store().await;
+    let want = match osprey_store::testing::backend_name().as_str() {
+        "postgres" => osprey_store::Backend::Postgres,
+        _ => osprey_store::Backend::Sqlite,
+    };
+    assert_eq!(store.backend(), want);
+    store.ping().await.unwrap();
+}
