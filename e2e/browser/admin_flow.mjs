@@ -32,7 +32,7 @@ const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const stamp = Date.now();
 const domain = `web-${stamp}.example`;
 const userAddress = `vivid@${domain}`;
-const userPassword = 'Vivid-Harbor-42x';
+const userPassword = 'Amber-Falcon-63t';
 
 mkdirSync(shotDir, { recursive: true });
 

@@ -129,8 +129,14 @@ impl MigrationTrait for Migration {
         )
         .await?;
         for (name, cols) in [
-            ("idx_messages_mailbox_uid", vec![Messages::MailboxId, Messages::Uid]),
-            ("idx_messages_mailbox_modseq", vec![Messages::MailboxId, Messages::Modseq]),
+            (
+                "idx_messages_mailbox_uid",
+                vec![Messages::MailboxId, Messages::Uid],
+            ),
+            (
+                "idx_messages_mailbox_modseq",
+                vec![Messages::MailboxId, Messages::Modseq],
+            ),
             ("idx_messages_account", vec![Messages::AccountId]),
             ("idx_messages_blob", vec![Messages::BlobHash]),
         ] {

@@ -1,1 +1,160 @@
-fn main() {}
+//! `cargo xtask run | build | test`: Osprey's build orchestration, in plain Rust.
+//!
+//! - `build`: installs what is missing (wasm32 target, wasm-bindgen-cli), builds the web
+//!   app and the server.
+//! - `run`: `build`, then starts the server in embedded mode from the repository root.
+//! - `test`: formatting, clippy with warnings as errors, the web app build, and every
+//!   test (unit, integration, e2e with the browser) on SQLite and on PostgreSQL.
+
+mod spa;
+
+use std::{
+    net::{TcpStream, ToSocketAddrs},
+    path::{Path, PathBuf},
+    process::{Command, ExitCode},
+    time::{Duration, Instant},
+};
+
+type Result<T = ()> = std::result::Result<T, String>;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask is in the workspace")
+        .to_path_buf()
+}
+
+fn cargo() -> Command {
+    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+}
+
+fn run(cmd: &mut Command) -> Result {
+    let shown = format!("{cmd:?}");
+    println!("xtask: $ {shown}");
+    if cmd.get_current_dir().is_none() {
+        cmd.current_dir(root());
+    }
+    let status = cmd
+        .status()
+        .map_err(|e| format!("cannot run {shown}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{shown} failed ({status})"))
+    }
+}
+
+fn build() -> Result<spa::SpaReport> {
+    let t = Instant::now();
+    let report = spa::build(&root())?;
+    println!(
+        "xtask: web app in {}: {} ({} bytes, {} gzipped{})",
+        report.dist.display(),
+        report.wasm.display(),
+        report.wasm_bytes,
+        report.wasm_gzip_bytes,
+        if report.optimised {
+            ", wasm-opt -Oz"
+        } else {
+            ", not optimised"
+        }
+    );
+    run(cargo().args(["build", "-p", "osprey"]))?;
+    println!("xtask: built in {:.0?}", t.elapsed());
+    Ok(report)
+}
+
+/// The PostgreSQL server of the tests, if one answers.
+fn postgres_reachable(url: &str) -> bool {
+    let rest = url.split("://").nth(1).unwrap_or("");
+    let host_port = rest
+        .rsplit('@')
+        .next()
+        .unwrap_or("")
+        .split('/')
+        .next()
+        .unwrap_or("");
+    let host_port = if host_port.contains(':') {
+        host_port.to_owned()
+    } else {
+        format!("{host_port}:5432")
+    };
+    host_port
+        .to_socket_addrs()
+        .ok()
+        .and_then(|mut a| a.next())
+        .is_some_and(|addr| TcpStream::connect_timeout(&addr, Duration::from_secs(3)).is_ok())
+}
+
+fn test() -> Result {
+    let t = Instant::now();
+    run(cargo().args(["fmt", "--all", "--", "--check"]))?;
+    run(cargo().args(["clippy", "--all-targets", "--", "-D", "warnings"]))?;
+    build()?;
+    run(cargo().args([
+        "clippy",
+        "-p",
+        "osprey-web",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+    let browser = root().join("e2e/browser");
+    if !browser.join("node_modules").is_dir() {
+        run(Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund"])
+            .current_dir(&browser))?;
+    }
+    run(cargo().args(["test"]).env("OSPREY_TEST_BACKEND", "sqlite"))?;
+    let pg = std::env::var("OSPREY_TEST_DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    if postgres_reachable(&pg) {
+        run(cargo()
+            .args(["test"])
+            .env("OSPREY_TEST_BACKEND", "postgres")
+            .env("OSPREY_TEST_DATABASE_URL", &pg))?;
+    } else if std::env::var_os("CI").is_some() {
+        return Err(
+            "PostgreSQL is not reachable at OSPREY_TEST_DATABASE_URL; CI must test it".into(),
+        );
+    } else {
+        eprintln!(
+            "\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"
+        );
+        eprintln!("xtask: PostgreSQL is NOT reachable: the PostgreSQL pass was NOT run.");
+        eprintln!("xtask: start it or set OSPREY_TEST_DATABASE_URL; CI (CI=1) fails here.");
+        eprintln!(
+            "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n"
+        );
+    }
+    println!("xtask: all checks passed in {:.0?}", t.elapsed());
+    Ok(())
+}
+
+fn serve() -> Result {
+    build()?;
+    println!("xtask: starting Osprey in embedded mode (data in ./data); Ctrl-C stops it");
+    let bin = std::env::var("CARGO_TARGET_DIR")
+        .map_or_else(|_| root().join("target"), PathBuf::from)
+        .join("debug/osprey");
+    run(Command::new(bin).arg("serve"))
+}
+
+fn main() -> ExitCode {
+    let task = std::env::args().nth(1).unwrap_or_default();
+    let result = match task.as_str() {
+        "build" => build().map(|_| ()),
+        "run" => serve(),
+        "test" => test(),
+        _ => Err("usage: cargo xtask <run | build | test>".into()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

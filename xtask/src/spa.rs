@@ -1,5 +1,5 @@
 //! `build()`: the web app (`frontend/`, crate `osprey-web`) as static files in
-//! `frontend/dist`: `index.html`, `style.css`, `app.js` and `app_bg.wasm`.
+//! `frontend/dist`: `index.html`, `style.css`, `boot.js`, `app.js` and `app_bg.wasm`.
 //!
 //! Steps: the wasm32 target (rustup), a `wasm-bindgen` CLI of the same version as the
 //! `wasm-bindgen` crate in `Cargo.lock` (cargo install, only when it differs), the
@@ -15,9 +15,10 @@ const TARGET: &str = "wasm32-unknown-unknown";
 const PROFILE: &str = "release-wasm";
 const PACKAGE: &str = "osprey-web";
 /// The files copied from `frontend/` next to the generated ones.
-const STATIC_FILES: &[&str] = &["index.html", "style.css"];
+const STATIC_FILES: &[&str] = &["index.html", "style.css", "boot.js"];
 /// The wasm features Rust's default wasm32 target emits and wasm-bindgen's output uses
-/// (`table.fill` needs bulk memory and reference types).
+/// (`table.fill` needs bulk memory and reference types). binaryen 132 also reads them from
+/// the module's `target_features` section; naming them keeps `-Oz` from dropping any.
 const WASM_OPT_FEATURES: &[&str] = &[
     "--enable-bulk-memory",
     "--enable-reference-types",

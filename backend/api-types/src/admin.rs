@@ -70,8 +70,10 @@ pub struct CreateDomain {
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct UpdateDomain {
+    /// Replaces every alias name of the domain.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aliases: Option<Vec<String>>,
+    /// Replaces all settings; send the ones to keep too.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub settings: Option<DomainSettings>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

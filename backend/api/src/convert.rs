@@ -63,7 +63,11 @@ pub fn alias(r: AliasRecord) -> dto::Alias {
 
 pub fn api_key(r: ApiKeyRecord) -> dto::ApiKey {
     dto::ApiKey {
-        scopes: r.scopes.iter().filter_map(|s| dto::Scope::parse(s)).collect(),
+        scopes: r
+            .scopes
+            .iter()
+            .filter_map(|s| dto::Scope::parse(s))
+            .collect(),
         id: r.id,
         name: r.name,
         prefix: r.prefix,

@@ -55,14 +55,30 @@ impl ApiError {
                 "unsupported_media_type",
                 "Unsupported media type",
             ),
-            ApiError::Validation(_) => (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", "Invalid input"),
+            ApiError::Validation(_) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "validation_failed",
+                "Invalid input",
+            ),
             ApiError::Unauthorized { code, .. } => (StatusCode::UNAUTHORIZED, code, "Unauthorized"),
             ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden", "Forbidden"),
             ApiError::NotFound => (StatusCode::NOT_FOUND, "not_found", "Not found"),
             ApiError::Conflict(_) => (StatusCode::CONFLICT, "conflict", "Conflict"),
-            ApiError::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited", "Too many requests"),
-            ApiError::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable", "Service unavailable"),
-            ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal", "Internal server error"),
+            ApiError::RateLimited { .. } => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate_limited",
+                "Too many requests",
+            ),
+            ApiError::Unavailable(_) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                "Service unavailable",
+            ),
+            ApiError::Internal(_) => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "Internal server error",
+            ),
         }
     }
 
@@ -70,7 +86,9 @@ impl ApiError {
     pub fn problem(&self) -> Problem {
         let (status, code, title) = self.parts();
         let (detail, errors) = match self {
-            ApiError::BadRequest { detail, .. } | ApiError::Unauthorized { detail, .. } => (Some(detail.clone()), vec![]),
+            ApiError::BadRequest { detail, .. } | ApiError::Unauthorized { detail, .. } => {
+                (Some(detail.clone()), vec![])
+            }
             ApiError::Forbidden(d) | ApiError::Conflict(d) => (Some(d.clone()), vec![]),
             ApiError::Validation(errors) => (
                 Some(
@@ -82,11 +100,14 @@ impl ApiError {
                 ),
                 errors.clone(),
             ),
-            ApiError::RateLimited { retry_after_secs } => {
-                (Some(format!("try again in {retry_after_secs} seconds")), vec![])
-            }
+            ApiError::RateLimited { retry_after_secs } => (
+                Some(format!("try again in {retry_after_secs} seconds")),
+                vec![],
+            ),
             ApiError::Unavailable(_) => (Some("the database is unreachable".into()), vec![]),
-            ApiError::NotFound | ApiError::UnsupportedMediaType | ApiError::Internal(_) => (None, vec![]),
+            ApiError::NotFound | ApiError::UnsupportedMediaType | ApiError::Internal(_) => {
+                (None, vec![])
+            }
         };
         Problem {
             kind: "about:blank".into(),
@@ -107,7 +128,8 @@ impl IntoResponse for ApiError {
             other => tracing::debug!(error = ?other, "request refused"),
         }
         let problem = self.problem();
-        let status = StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let status =
+            StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let body = serde_json::to_vec(&problem).unwrap_or_default();
         let mut res = (status, body).into_response();
         res.headers_mut().insert(
@@ -115,7 +137,8 @@ impl IntoResponse for ApiError {
             HeaderValue::from_static("application/problem+json"),
         );
         if let ApiError::RateLimited { retry_after_secs } = self {
-            res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
         }
         if matches!(self, ApiError::Unauthorized { .. }) {
             res.headers_mut()
@@ -130,7 +153,10 @@ impl From<StoreError> for ApiError {
         match e {
             StoreError::NotFound => ApiError::NotFound,
             StoreError::Conflict(d) => ApiError::Conflict(d),
-            StoreError::Invalid(d) => ApiError::BadRequest { code: "invalid", detail: d },
+            StoreError::Invalid(d) => ApiError::BadRequest {
+                code: "invalid",
+                detail: d,
+            },
             StoreError::Database(e) => {
                 let text = e.to_string();
                 if text.contains("PoolTimedOut") || text.contains("Connection") {

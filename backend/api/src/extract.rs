@@ -25,15 +25,18 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
             .and_then(|v| v.split(';').next())
             .is_some_and(|m| {
                 let m = m.trim();
-                m.eq_ignore_ascii_case("application/json") || m.to_ascii_lowercase().ends_with("+json")
+                m.eq_ignore_ascii_case("application/json")
+                    || m.to_ascii_lowercase().ends_with("+json")
             });
         if !is_json {
             return Err(ApiError::UnsupportedMediaType);
         }
-        let bytes = Bytes::from_request(req, state).await.map_err(|e| ApiError::BadRequest {
-            code: "body_unreadable",
-            detail: e.body_text(),
-        })?;
+        let bytes = Bytes::from_request(req, state)
+            .await
+            .map_err(|e| ApiError::BadRequest {
+                code: "body_unreadable",
+                detail: e.body_text(),
+            })?;
         parse_json(&bytes).map(Json)
     }
 }
@@ -41,15 +44,19 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
 /// Parses `bytes` as `T` with the error mapping of [`Json`].
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     // Syntax first, so that every later error is about a field's value.
-    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| ApiError::BadRequest {
-        code: "malformed_json",
-        detail: format!("the body is not valid JSON: {e}"),
-    })?;
+    let value: serde_json::Value =
+        serde_json::from_slice(bytes).map_err(|e| ApiError::BadRequest {
+            code: "malformed_json",
+            detail: format!("the body is not valid JSON: {e}"),
+        })?;
     serde_path_to_error::deserialize(value).map_err(|err| {
         let path = err.path().to_string();
         let msg = err.into_inner().to_string();
         // A missing field is reported against its parent; name the field itself.
-        let field = match msg.strip_prefix("missing field `").and_then(|r| r.split('`').next()) {
+        let field = match msg
+            .strip_prefix("missing field `")
+            .and_then(|r| r.split('`').next())
+        {
             Some(name) if path == "." => name.to_owned(),
             Some(name) => format!("{path}.{name}"),
             None if path == "." => "body".to_owned(),
@@ -72,9 +79,11 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Query<T> {
 }
 
 fn serde_urlencoded_compat<T: DeserializeOwned>(q: &str) -> Result<T, ApiError> {
-    axum::extract::Query::<T>::try_from_uri(&format!("/?{q}").parse().map_err(|_| ApiError::BadRequest {
-        code: "bad_query",
-        detail: "the query string is malformed".into(),
+    axum::extract::Query::<T>::try_from_uri(&format!("/?{q}").parse().map_err(|_| {
+        ApiError::BadRequest {
+            code: "bad_query",
+            detail: "the query string is malformed".into(),
+        }
     })?)
     .map(|axum::extract::Query(v)| v)
     .map_err(|e| ApiError::BadRequest {

@@ -19,11 +19,15 @@ const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; sty
 /// Serves `dir` (falling back to its `index.html`), or a plain page when the web app has
 /// not been built.
 pub fn service(dir: Option<PathBuf>) -> MethodRouter {
-    let csp = SetResponseHeaderLayer::overriding(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    let csp = SetResponseHeaderLayer::overriding(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CSP),
+    );
     match dir.filter(|d| d.join("index.html").is_file()) {
         Some(dir) => {
             let index = dir.join("index.html");
-            axum::routing::get_service(ServeDir::new(dir).fallback(ServeFile::new(index))).layer(csp)
+            axum::routing::get_service(ServeDir::new(dir).fallback(ServeFile::new(index)))
+                .layer(csp)
         }
         None => get(not_built).layer(csp),
     }

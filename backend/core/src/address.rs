@@ -24,7 +24,9 @@ pub enum AddressError {
     EmptyLocal,
     #[error("the part before '@' is longer than 64 characters")]
     LocalTooLong,
-    #[error("the part before '@' may hold letters, digits and !#$%&'*+-/=?^_`{{|}}~ separated by single dots")]
+    #[error(
+        "the part before '@' may hold letters, digits and !#$%&'*+-/=?^_`{{|}}~ separated by single dots"
+    )]
     BadLocal,
     #[error("the domain: {0}")]
     Domain(#[from] DomainError),
@@ -54,7 +56,10 @@ impl Address {
         if local.len() > 64 {
             return Err(AddressError::LocalTooLong);
         }
-        if !local.split('.').all(|atom| !atom.is_empty() && atom.chars().all(is_atext)) {
+        if !local
+            .split('.')
+            .all(|atom| !atom.is_empty() && atom.chars().all(is_atext))
+        {
             return Err(AddressError::BadLocal);
         }
         Ok(())
@@ -119,6 +124,9 @@ mod tests {
         }
         let long = format!("{}@example.com", "a".repeat(65));
         assert_eq!(Address::parse(&long), Err(AddressError::LocalTooLong));
-        assert!(matches!(Address::parse("a@-x.com"), Err(AddressError::Domain(_))));
+        assert!(matches!(
+            Address::parse("a@-x.com"),
+            Err(AddressError::Domain(_))
+        ));
     }
 }

@@ -34,7 +34,10 @@ impl DomainName {
     /// Parses and normalises a domain name; a single trailing dot is accepted and dropped.
     pub fn parse(input: &str) -> Result<Self, DomainError> {
         let trimmed = input.trim();
-        let name = trimmed.strip_suffix('.').unwrap_or(trimmed).to_ascii_lowercase();
+        let name = trimmed
+            .strip_suffix('.')
+            .unwrap_or(trimmed)
+            .to_ascii_lowercase();
         if name.is_empty() {
             return Err(DomainError::Empty);
         }
@@ -49,7 +52,10 @@ impl DomainName {
             if label.len() > 63 {
                 return Err(DomainError::LabelTooLong((*label).to_owned()));
             }
-            if !label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+            if !label
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            {
                 return Err(DomainError::BadCharacter((*label).to_owned()));
             }
             if label.starts_with('-') || label.ends_with('-') {

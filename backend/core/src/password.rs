@@ -35,7 +35,10 @@ pub fn password_problems(password: &str, login: &str, policy: &PasswordPolicy) -
     let mut problems = Vec::new();
     let chars = password.chars().count();
     if chars < policy.min_len {
-        problems.push(format!("must be at least {} characters long", policy.min_len));
+        problems.push(format!(
+            "must be at least {} characters long",
+            policy.min_len
+        ));
     }
     if password.len() > policy.max_len {
         problems.push(format!("must be at most {} bytes long", policy.max_len));
@@ -63,7 +66,13 @@ pub fn password_problems(password: &str, login: &str, policy: &PasswordPolicy) -
     if COMMON.iter().any(|w| lower.contains(w)) {
         problems.push("must not contain a commonly used password".to_owned());
     }
-    if password.chars().collect::<std::collections::HashSet<_>>().len() < 4 && chars > 0 {
+    if password
+        .chars()
+        .collect::<std::collections::HashSet<_>>()
+        .len()
+        < 4
+        && chars > 0
+    {
         problems.push("must use more than three different characters".to_owned());
     }
     problems
@@ -85,11 +94,26 @@ mod tests {
 
     #[test]
     fn names_each_problem() {
-        assert_eq!(check("Ab1!"), vec!["must be at least 10 characters long".to_string()]);
+        assert_eq!(
+            check("Ab1!"),
+            vec!["must be at least 10 characters long".to_string()]
+        );
         assert_eq!(check("abcdefghijk").len(), 1, "one class only");
-        assert!(check("Alice-Rocks-2026").iter().any(|p| p.contains("account name")));
-        assert!(check("MyPassword2026!").iter().any(|p| p.contains("commonly used")));
-        assert!(check("aaaaaaaaaaaaaaaaaaaa").iter().any(|p| p.contains("different characters")));
+        assert!(
+            check("Alice-Rocks-2026")
+                .iter()
+                .any(|p| p.contains("account name"))
+        );
+        assert!(
+            check("MyPassword2026!")
+                .iter()
+                .any(|p| p.contains("commonly used"))
+        );
+        assert!(
+            check("aaaaaaaaaaaaaaaaaaaa")
+                .iter()
+                .any(|p| p.contains("different characters"))
+        );
         assert!(!check(&"Ab1!".repeat(70)).is_empty(), "too long");
     }
 }

@@ -41,7 +41,11 @@ where
 async fn domain_filter(store: &Store, domain: Option<&str>) -> anyhow::Result<Option<Vec<String>>> {
     match domain {
         Some(name) => Ok(Some(vec![
-            store.domain_by_name(name).await.with_context(|| format!("no domain {name}"))?.id,
+            store
+                .domain_by_name(name)
+                .await
+                .with_context(|| format!("no domain {name}"))?
+                .id,
         ])),
         None => Ok(None),
     }
@@ -90,16 +94,34 @@ pub async fn domain(config: &Config, cmd: DomainCmd) -> anyhow::Result<()> {
             println!("added domain {} ({})", d.name, d.id);
         }
         DomainCmd::List => {
-            for d in all(|q| { let s = store.clone(); async move { s.list_domains(&q).await } }, None).await? {
-                let aliases = if d.aliases.is_empty() { String::new() } else { format!(" aliases: {}", d.aliases.join(", ")) };
+            for d in all(
+                |q| {
+                    let s = store.clone();
+                    async move { s.list_domains(&q).await }
+                },
+                None,
+            )
+            .await?
+            {
+                let aliases = if d.aliases.is_empty() {
+                    String::new()
+                } else {
+                    format!(" aliases: {}", d.aliases.join(", "))
+                };
                 let state = if d.enabled { "" } else { " (disabled)" };
                 println!("{}\t{} account(s){aliases}{state}", d.name, d.account_count);
             }
         }
         DomainCmd::Remove { name } => {
-            let d = store.domain_by_name(&name).await.with_context(|| format!("no domain {name}"))?;
+            let d = store
+                .domain_by_name(&name)
+                .await
+                .with_context(|| format!("no domain {name}"))?;
             if d.name != name.to_ascii_lowercase() {
-                bail!("{name} is an alias of {}; remove the alias with the API or web app", d.name);
+                bail!(
+                    "{name} is an alias of {}; remove the alias with the API or web app",
+                    d.name
+                );
             }
             store.delete_domain(&d.id).await?;
             println!("removed domain {}", d.name);
@@ -112,7 +134,14 @@ pub async fn domain(config: &Config, cmd: DomainCmd) -> anyhow::Result<()> {
 pub async fn user(config: &Config, cmd: UserCmd) -> anyhow::Result<()> {
     let store = open_store(config).await?;
     match cmd {
-        UserCmd::Add { address, password: pw, role, display_name, quota, manages } => {
+        UserCmd::Add {
+            address,
+            password: pw,
+            role,
+            display_name,
+            quota,
+            manages,
+        } => {
             let address = Address::parse(&address).with_context(|| format!("'{address}'"))?;
             let role: Role = role.parse()?;
             if role != Role::DomainAdmin && !manages.is_empty() {
@@ -138,20 +167,37 @@ pub async fn user(config: &Config, cmd: UserCmd) -> anyhow::Result<()> {
         }
         UserCmd::List { domain } => {
             let filter = domain_filter(&store, domain.as_deref()).await?;
-            for a in all(|q| { let s = store.clone(); async move { s.list_accounts(&q).await } }, filter).await? {
+            for a in all(
+                |q| {
+                    let s = store.clone();
+                    async move { s.list_accounts(&q).await }
+                },
+                filter,
+            )
+            .await?
+            {
                 let state = if a.enabled { "" } else { " (disabled)" };
                 println!("{}\t{}\t{}{state}", a.address(), a.role, a.display_name);
             }
         }
-        UserCmd::Passwd { address, password: pw } => {
+        UserCmd::Passwd {
+            address,
+            password: pw,
+        } => {
             let parsed = Address::parse(&address).with_context(|| format!("'{address}'"))?;
-            let a = store.account_by_address(&parsed).await.with_context(|| format!("no account {address}"))?;
+            let a = store
+                .account_by_address(&parsed)
+                .await
+                .with_context(|| format!("no account {address}"))?;
             let (pw, generated) = password(pw, &a.address())?;
             store
-                .update_account(&a.id, AccountChanges {
-                    password_hash: Some(hash(pw.clone()).await?),
-                    ..Default::default()
-                })
+                .update_account(
+                    &a.id,
+                    AccountChanges {
+                        password_hash: Some(hash(pw.clone()).await?),
+                        ..Default::default()
+                    },
+                )
                 .await?;
             store.revoke_account_refresh_tokens(&a.id).await?;
             println!("changed the password of {}", a.address());
@@ -161,7 +207,10 @@ pub async fn user(config: &Config, cmd: UserCmd) -> anyhow::Result<()> {
         }
         UserCmd::Remove { address } => {
             let parsed = Address::parse(&address).with_context(|| format!("'{address}'"))?;
-            let a = store.account_by_address(&parsed).await.with_context(|| format!("no account {address}"))?;
+            let a = store
+                .account_by_address(&parsed)
+                .await
+                .with_context(|| format!("no account {address}"))?;
             if a.role == Role::Admin && store.count_accounts_with_role(Role::Admin).await? <= 1 {
                 bail!("{} is the last server administrator", a.address());
             }
@@ -178,7 +227,10 @@ pub async fn alias(config: &Config, cmd: AliasCmd) -> anyhow::Result<()> {
     match cmd {
         AliasCmd::Add { address, targets } => {
             let (local, domain) = match address.strip_prefix('@') {
-                Some(d) => (None, DomainName::parse(d).with_context(|| format!("'{address}'"))?),
+                Some(d) => (
+                    None,
+                    DomainName::parse(d).with_context(|| format!("'{address}'"))?,
+                ),
                 None => {
                     let a = Address::parse(&address).with_context(|| format!("'{address}'"))?;
                     (Some(a.local().to_owned()), a.domain().clone())
@@ -186,15 +238,32 @@ pub async fn alias(config: &Config, cmd: AliasCmd) -> anyhow::Result<()> {
             };
             let targets = targets
                 .iter()
-                .map(|t| Address::parse(t).map(|a| a.to_string()).with_context(|| format!("target '{t}'")))
+                .map(|t| {
+                    Address::parse(t)
+                        .map(|a| a.to_string())
+                        .with_context(|| format!("target '{t}'"))
+                })
                 .collect::<anyhow::Result<Vec<_>>>()?;
-            let d = store.domain_by_name(domain.as_str()).await.with_context(|| format!("no domain {domain}"))?;
-            let a = store.create_alias(local.as_deref(), &d.name, targets).await?;
+            let d = store
+                .domain_by_name(domain.as_str())
+                .await
+                .with_context(|| format!("no domain {domain}"))?;
+            let a = store
+                .create_alias(local.as_deref(), &d.name, targets)
+                .await?;
             println!("added alias {} -> {}", a.address, a.targets.join(", "));
         }
         AliasCmd::List { domain } => {
             let filter = domain_filter(&store, domain.as_deref()).await?;
-            for a in all(|q| { let s = store.clone(); async move { s.list_aliases(&q).await } }, filter).await? {
+            for a in all(
+                |q| {
+                    let s = store.clone();
+                    async move { s.list_aliases(&q).await }
+                },
+                filter,
+            )
+            .await?
+            {
                 println!("{}\t{}", a.address, a.targets.join(", "));
             }
         }

@@ -128,7 +128,9 @@ pub fn keys() -> Vec<(Vec<String>, toml::Value)> {
     let mut out = Vec::new();
     for (k, v) in table {
         match v {
-            toml::Value::Table(t) => out.extend(t.into_iter().map(|(k2, v2)| (vec![k.clone(), k2], v2))),
+            toml::Value::Table(t) => {
+                out.extend(t.into_iter().map(|(k2, v2)| (vec![k.clone(), k2], v2)))
+            }
             v => out.push((vec![k], v)),
         }
     }
@@ -143,25 +145,43 @@ pub fn env_name(path: &[String]) -> String {
 impl Config {
     /// Reads `file` (if given) and applies `OSPREY_*` overrides from `env`. Refuses
     /// unknown keys and bad values with a message naming the key.
-    pub fn load(file: Option<&Path>, env: impl Fn(&str) -> Option<String>) -> anyhow::Result<Config> {
+    pub fn load(
+        file: Option<&Path>,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> anyhow::Result<Config> {
         let mut table: toml::Table = match file {
             Some(path) => {
-                let text = std::fs::read_to_string(path)
-                    .with_context(|| format!("cannot read the configuration file {}", path.display()))?;
+                let text = std::fs::read_to_string(path).with_context(|| {
+                    format!("cannot read the configuration file {}", path.display())
+                })?;
                 text.parse::<toml::Table>()
                     .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?
             }
             None => toml::Table::new(),
         };
         for (path, default) in keys() {
-            let Some(raw) = env(&env_name(&path)) else { continue };
+            let Some(raw) = env(&env_name(&path)) else {
+                continue;
+            };
             let value = match default {
-                toml::Value::Integer(_) => toml::Value::Integer(raw.trim().parse().with_context(|| {
-                    format!("{} (key {}): '{raw}' is not a whole number", env_name(&path), path.join("."))
-                })?),
-                toml::Value::Boolean(_) => toml::Value::Boolean(raw.trim().parse().with_context(|| {
-                    format!("{} (key {}): '{raw}' is not true or false", env_name(&path), path.join("."))
-                })?),
+                toml::Value::Integer(_) => {
+                    toml::Value::Integer(raw.trim().parse().with_context(|| {
+                        format!(
+                            "{} (key {}): '{raw}' is not a whole number",
+                            env_name(&path),
+                            path.join(".")
+                        )
+                    })?)
+                }
+                toml::Value::Boolean(_) => {
+                    toml::Value::Boolean(raw.trim().parse().with_context(|| {
+                        format!(
+                            "{} (key {}): '{raw}' is not true or false",
+                            env_name(&path),
+                            path.join(".")
+                        )
+                    })?)
+                }
                 _ => toml::Value::String(raw),
             };
             let mut target = &mut table;
@@ -186,15 +206,20 @@ impl Config {
     fn validate(&self) -> anyhow::Result<()> {
         for (key, value) in self.listen.entries() {
             if !value.is_empty() && value.parse::<SocketAddr>().is_err() {
-                bail!("listen.{key}: '{value}' is not an address like 127.0.0.1:8080 or [::1]:8080");
+                bail!(
+                    "listen.{key}: '{value}' is not an address like 127.0.0.1:8080 or [::1]:8080"
+                );
             }
         }
         if !matches!(self.log_format.as_str(), "text" | "json") {
             bail!("log_format: '{}' must be text or json", self.log_format);
         }
-        osprey_core::DomainName::parse(&self.hostname).map_err(|e| anyhow::anyhow!("hostname: {e}"))?;
+        osprey_core::DomainName::parse(&self.hostname)
+            .map_err(|e| anyhow::anyhow!("hostname: {e}"))?;
         if self.tls.cert.is_empty() != self.tls.key.is_empty() {
-            bail!("tls.cert and tls.key: give both files, or neither for a self-signed certificate");
+            bail!(
+                "tls.cert and tls.key: give both files, or neither for a self-signed certificate"
+            );
         }
         if self.database.max_connections == 0 {
             bail!("database.max_connections: must be at least 1");
@@ -254,7 +279,10 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let file = dir.join(format!("{}.toml", text.len()));
         std::fs::write(&file, text).unwrap();
-        let env: HashMap<String, String> = env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let env: HashMap<String, String> = env
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         Config::load(Some(&file), |k| env.get(k).cloned())
     }
 
@@ -287,24 +315,39 @@ mod tests {
         assert_eq!(c.data_dir, PathBuf::from("/var/lib/osprey"));
         assert_eq!(c.database.max_connections, 3);
         assert_eq!(c.auth.access_token_ttl_secs, 600);
-        assert_eq!(env_name(&["listen".into(), "pop3s".into()]), "OSPREY_LISTEN_POP3S");
+        assert_eq!(
+            env_name(&["listen".into(), "pop3s".into()]),
+            "OSPREY_LISTEN_POP3S"
+        );
     }
 
     #[test]
     fn refuses_unknown_keys_and_bad_values_naming_the_key() {
         let e = load_str("hostnam = \"x\"\n", &[]).unwrap_err().to_string();
         assert!(e.contains("hostnam"), "{e}");
-        let e = load_str("[listen]\nhttps = \"127.0.0.1:1\"\n", &[]).unwrap_err().to_string();
+        let e = load_str("[listen]\nhttps = \"127.0.0.1:1\"\n", &[])
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("https"), "{e}");
-        let e = load_str("[listen]\nhttp = \"localhost\"\n", &[]).unwrap_err().to_string();
+        let e = load_str("[listen]\nhttp = \"localhost\"\n", &[])
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("listen.http"), "{e}");
-        let e = load_str("", &[("OSPREY_LISTEN_IMAP", "nope")]).unwrap_err().to_string();
+        let e = load_str("", &[("OSPREY_LISTEN_IMAP", "nope")])
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("listen.imap"), "{e}");
-        let e = load_str("", &[("OSPREY_DATABASE_MAX_CONNECTIONS", "many")]).unwrap_err().to_string();
+        let e = load_str("", &[("OSPREY_DATABASE_MAX_CONNECTIONS", "many")])
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("database.max_connections"), "{e}");
-        let e = load_str("database_url = \"mysql://x\"\n", &[]).unwrap_err().to_string();
+        let e = load_str("database_url = \"mysql://x\"\n", &[])
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("database_url"), "{e}");
-        let e = load_str("hostname = \"bad_host\"\n", &[]).unwrap_err().to_string();
+        let e = load_str("hostname = \"bad_host\"\n", &[])
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("hostname"), "{e}");
     }
 
@@ -312,15 +355,24 @@ mod tests {
     fn the_example_file_documents_every_key_and_parses() {
         let example = include_str!("../../../osprey.example.toml");
         let parsed: toml::Table = example.parse().unwrap();
-        let _: Config = toml::Value::Table(parsed.clone()).try_into().expect("the example is a valid config");
+        let _: Config = toml::Value::Table(parsed.clone())
+            .try_into()
+            .expect("the example is a valid config");
         for (path, _) in keys() {
             let present = match path.as_slice() {
                 [k] => parsed.contains_key(k),
-                [t, k] => parsed.get(t).and_then(|v| v.as_table()).is_some_and(|t| t.contains_key(k)),
+                [t, k] => parsed
+                    .get(t)
+                    .and_then(|v| v.as_table())
+                    .is_some_and(|t| t.contains_key(k)),
                 _ => false,
             };
             assert!(present, "osprey.example.toml lacks {}", path.join("."));
-            assert!(example.contains(&env_name(&path)), "osprey.example.toml does not name {}", env_name(&path));
+            assert!(
+                example.contains(&env_name(&path)),
+                "osprey.example.toml does not name {}",
+                env_name(&path)
+            );
         }
     }
 }

@@ -29,9 +29,15 @@ pub fn jwt_secret(data_dir: &Path) -> anyhow::Result<Vec<u8>> {
         getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
         write_private(&path, hex::encode(bytes).as_bytes())?;
     }
-    let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
-    let secret = hex::decode(text.trim()).with_context(|| format!("{} is not hex", path.display()))?;
-    anyhow::ensure!(secret.len() >= 32, "{} holds fewer than 32 bytes", path.display());
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    let secret =
+        hex::decode(text.trim()).with_context(|| format!("{} is not hex", path.display()))?;
+    anyhow::ensure!(
+        secret.len() >= 32,
+        "{} holds fewer than 32 bytes",
+        path.display()
+    );
     Ok(secret)
 }
 
@@ -40,7 +46,16 @@ pub fn generate_password() -> String {
     const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     let mut bytes = [0u8; 20];
     getrandom::fill(&mut bytes).expect("the operating system provides randomness");
-    let body: String = bytes.iter().map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char).collect();
+    let body: String = bytes
+        .iter()
+        .map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char)
+        .collect();
     // Groups of five with a class of each kind, e.g. "abcde-FGHJK-23456-mnpqr-7Aa".
-    format!("{}-{}-{}-{}-7Aa", &body[0..5], &body[5..10], &body[10..15], &body[15..20])
+    format!(
+        "{}-{}-{}-{}-7Aa",
+        &body[0..5],
+        &body[5..10],
+        &body[10..15],
+        &body[15..20]
+    )
 }

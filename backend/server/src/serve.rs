@@ -14,8 +14,12 @@ use crate::{config::Config, files, tls};
 
 /// Opens the store named by the configuration, creating the data directory.
 pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
-    std::fs::create_dir_all(&config.data_dir)
-        .with_context(|| format!("cannot create the data directory {}", config.data_dir.display()))?;
+    std::fs::create_dir_all(&config.data_dir).with_context(|| {
+        format!(
+            "cannot create the data directory {}",
+            config.data_dir.display()
+        )
+    })?;
     let url = config.database_url();
     let settings = ConnectSettings {
         max_connections: config.database.max_connections,
@@ -29,7 +33,9 @@ pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
 fn init_logging(config: &Config) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     let _ = if config.log_format == "json" {
         builder.json().try_init()
     } else {
@@ -41,7 +47,9 @@ fn web_dir(config: &Config) -> Option<PathBuf> {
     if !config.web_dir.is_empty() {
         return Some(PathBuf::from(&config.web_dir));
     }
-    let beside_binary = std::env::current_exe().ok().and_then(|p| p.parent().map(|d| d.join("web")));
+    let beside_binary = std::env::current_exe()
+        .ok()
+        .and_then(|p| p.parent().map(|d| d.join("web")));
     [Some(PathBuf::from("frontend/dist")), beside_binary]
         .into_iter()
         .flatten()
@@ -75,7 +83,11 @@ async fn bootstrap_admin(store: &Store, config: &Config) -> anyhow::Result<()> {
         _ => (files::generate_password(), true),
     };
     let problems = password_problems(&password, &address.to_string(), &PasswordPolicy::default());
-    anyhow::ensure!(problems.is_empty(), "OSPREY_ADMIN_PASSWORD: the password {}", problems.join("; "));
+    anyhow::ensure!(
+        problems.is_empty(),
+        "OSPREY_ADMIN_PASSWORD: the password {}",
+        problems.join("; ")
+    );
     let hash = tokio::task::spawn_blocking({
         let p = password.clone();
         move || osprey_core::hash_password(&p)
@@ -97,7 +109,9 @@ async fn bootstrap_admin(store: &Store, config: &Config) -> anyhow::Result<()> {
         println!("Created the server administrator {address} with the password: {password}");
         println!("Change it after signing in (Settings), or with `osprey user passwd {address}`.");
     } else {
-        println!("Created the server administrator {address} with the password from OSPREY_ADMIN_PASSWORD.");
+        println!(
+            "Created the server administrator {address} with the password from OSPREY_ADMIN_PASSWORD."
+        );
     }
     Ok(())
 }
@@ -162,10 +176,13 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     println!("Osprey is listening on http://{local}/ (API docs: http://{local}/api/docs)");
     tracing::info!(%local, database = %redact(&config.database_url()), "http listening");
     let app = osprey_api::app(state);
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("the HTTP server failed")?;
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .context("the HTTP server failed")?;
     store.close().await?;
     Ok(())
 }

@@ -20,13 +20,17 @@ pub fn install_provider() {
 /// configured and none were generated before.
 pub fn ensure_files(config: &Config) -> anyhow::Result<(PathBuf, PathBuf)> {
     if !config.tls.cert.is_empty() {
-        return Ok((PathBuf::from(&config.tls.cert), PathBuf::from(&config.tls.key)));
+        return Ok((
+            PathBuf::from(&config.tls.cert),
+            PathBuf::from(&config.tls.key),
+        ));
     }
     let dir = config.data_dir.join("tls");
     let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
     if !cert.exists() || !key.exists() {
         let names = vec![config.hostname.clone(), "localhost".to_owned()];
-        let generated = rcgen::generate_simple_self_signed(names).context("cannot generate a TLS certificate")?;
+        let generated = rcgen::generate_simple_self_signed(names)
+            .context("cannot generate a TLS certificate")?;
         let _ = std::fs::remove_file(&key);
         let _ = std::fs::remove_file(&cert);
         write_private(&key, generated.signing_key.serialize_pem().as_bytes())?;
@@ -44,7 +48,8 @@ pub fn server_config(config: &Config) -> anyhow::Result<Arc<ServerConfig>> {
         .collect::<Result<_, _>>()
         .with_context(|| format!("{} holds no valid PEM certificate", cert.display()))?;
     anyhow::ensure!(!chain.is_empty(), "{} holds no certificate", cert.display());
-    let key = PrivateKeyDer::from_pem_file(&key).with_context(|| format!("cannot read a private key from {}", key.display()))?;
+    let key = PrivateKeyDer::from_pem_file(&key)
+        .with_context(|| format!("cannot read a private key from {}", key.display()))?;
     let tls = ServerConfig::builder()
         .with_no_client_auth()
         .with_single_cert(chain, key)

@@ -58,7 +58,10 @@ impl FsBlobStore {
         }
         let dir = path.parent().expect("blob paths have a parent");
         std::fs::create_dir_all(dir)?;
-        let tmp = self.root.join("tmp").join(format!("{hash}.{}", uuid::Uuid::now_v7()));
+        let tmp = self
+            .root
+            .join("tmp")
+            .join(format!("{hash}.{}", uuid::Uuid::now_v7()));
         {
             let mut f = std::fs::File::create(&tmp)?;
             f.write_all(bytes)?;
@@ -106,16 +109,32 @@ mod tests {
     async fn stores_once_reads_back_and_deletes() {
         let dir = std::env::temp_dir().join(format!("osprey-blob-{}", uuid::Uuid::now_v7()));
         let store = FsBlobStore::open(&dir).unwrap();
-        let h1 = store.put(b"Subject: hi\r\n\r\nbody\r\n".to_vec()).await.unwrap();
-        let h2 = store.put(b"Subject: hi\r\n\r\nbody\r\n".to_vec()).await.unwrap();
+        let h1 = store
+            .put(b"Subject: hi\r\n\r\nbody\r\n".to_vec())
+            .await
+            .unwrap();
+        let h2 = store
+            .put(b"Subject: hi\r\n\r\nbody\r\n".to_vec())
+            .await
+            .unwrap();
         assert_eq!(h1, h2);
         assert_eq!(h1, blob_hash(b"Subject: hi\r\n\r\nbody\r\n"));
         assert!(dir.join(&h1[0..2]).join(&h1[2..4]).join(&h1).is_file());
-        assert_eq!(store.get(&h1).await.unwrap(), b"Subject: hi\r\n\r\nbody\r\n");
-        assert_eq!(std::fs::read_dir(dir.join("tmp")).unwrap().count(), 0, "no temp left");
+        assert_eq!(
+            store.get(&h1).await.unwrap(),
+            b"Subject: hi\r\n\r\nbody\r\n"
+        );
+        assert_eq!(
+            std::fs::read_dir(dir.join("tmp")).unwrap().count(),
+            0,
+            "no temp left"
+        );
         store.delete(&h1).await.unwrap();
         assert!(matches!(store.get(&h1).await, Err(StoreError::NotFound)));
-        assert!(matches!(store.get("../../etc/passwd").await, Err(StoreError::NotFound)));
+        assert!(matches!(
+            store.get("../../etc/passwd").await,
+            Err(StoreError::NotFound)
+        ));
         std::fs::remove_dir_all(dir).unwrap();
     }
 }

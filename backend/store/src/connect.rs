@@ -104,6 +104,9 @@ mod tests {
             "postgres://u:***@h:5432/db"
         );
         assert_eq!(super::redact("postgres://u@h/db"), "postgres://u@h/db");
-        assert_eq!(super::redact("sqlite://data/osprey.db"), "sqlite://data/osprey.db");
+        assert_eq!(
+            super::redact("sqlite://data/osprey.db"),
+            "sqlite://data/osprey.db"
+        );
     }
 }

@@ -15,7 +15,8 @@ pub fn backend_name() -> String {
 }
 
 fn admin_url() -> String {
-    std::env::var("OSPREY_TEST_DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+    std::env::var("OSPREY_TEST_DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
 }
 
 /// A database that exists for one test; dropping it removes it.
@@ -42,9 +43,12 @@ impl TestDb {
             "postgres" => {
                 let admin = admin_url();
                 let name = format!("osprey_t_{id}");
-                let db = Database::connect(admin.as_str())
-                    .await
-                    .unwrap_or_else(|e| panic!("PostgreSQL at {} is unreachable: {e}", crate::redact(&admin)));
+                let db = Database::connect(admin.as_str()).await.unwrap_or_else(|e| {
+                    panic!(
+                        "PostgreSQL at {} is unreachable: {e}",
+                        crate::redact(&admin)
+                    )
+                });
                 db.execute_unprepared(&format!("CREATE DATABASE {name}"))
                     .await
                     .expect("create the test database");
@@ -75,7 +79,10 @@ impl Drop for TestDb {
             let admin = admin_url();
             // Dropping runs outside any async context: use a small runtime of its own.
             let _ = std::thread::spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .ok()?;
                 rt.block_on(async {
                     let db = Database::connect(admin.as_str()).await.ok()?;
                     let _ = db

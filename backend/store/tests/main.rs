@@ -3,8 +3,8 @@
 use chrono::{Duration, Utc};
 use osprey_core::{Address, DomainName, Role};
 use osprey_store::{
-    AccountChanges, DomainChanges, ListQuery, NewAccount, NewApiKey, NewDomain, RefreshOutcome, SPECIAL_MAILBOXES, Store,
-    StoreError, testing::TestDb,
+    AccountChanges, DomainChanges, ListQuery, NewAccount, NewApiKey, NewDomain, RefreshOutcome,
+    SPECIAL_MAILBOXES, Store, StoreError, testing::TestDb,
 };
 
 fn dn(s: &str) -> DomainName {
@@ -57,24 +57,33 @@ async fn domains_with_aliases_are_unique_across_names() {
     assert_eq!(store.domain_by_name("EXAMPLE.org").await.unwrap().id, d.id);
     let other = domain(&store, "other.net", &[]).await;
     let err = store
-        .update_domain(&other.id, DomainChanges {
-            aliases: Some(vec![dn("example.org")]),
-            ..Default::default()
-        })
+        .update_domain(
+            &other.id,
+            DomainChanges {
+                aliases: Some(vec![dn("example.org")]),
+                ..Default::default()
+            },
+        )
         .await
         .unwrap_err();
     assert!(matches!(err, StoreError::Conflict(_)), "{err:?}");
     let updated = store
-        .update_domain(&d.id, DomainChanges {
-            aliases: Some(vec![dn("example.net")]),
-            enabled: Some(false),
-            ..Default::default()
-        })
+        .update_domain(
+            &d.id,
+            DomainChanges {
+                aliases: Some(vec![dn("example.net")]),
+                enabled: Some(false),
+                ..Default::default()
+            },
+        )
         .await
         .unwrap();
     assert_eq!(updated.aliases, vec!["example.net"]);
     assert!(!updated.enabled);
-    assert!(matches!(store.domain("nope").await, Err(StoreError::NotFound)));
+    assert!(matches!(
+        store.domain("nope").await,
+        Err(StoreError::NotFound)
+    ));
 }
 
 #[tokio::test]
@@ -82,10 +91,19 @@ async fn accounts_get_special_mailboxes_and_are_found_by_any_domain_name() {
     let db = TestDb::new().await;
     let store = db.store().await;
     let d = domain(&store, "example.com", &["example.org"]).await;
-    let a = store.create_account(new_account("Alice@example.com", Role::User)).await.unwrap();
+    let a = store
+        .create_account(new_account("Alice@example.com", Role::User))
+        .await
+        .unwrap();
     assert_eq!(a.address(), "Alice@example.com");
     assert_eq!(a.domain_id, d.id);
-    let names: Vec<String> = store.mailboxes(&a.id).await.unwrap().into_iter().map(|m| m.name).collect();
+    let names: Vec<String> = store
+        .mailboxes(&a.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| m.name)
+        .collect();
     assert_eq!(names.len(), SPECIAL_MAILBOXES.len());
     assert_eq!(names[0], "INBOX");
     assert!(names.contains(&"Trash".to_string()));
@@ -96,15 +114,27 @@ async fn accounts_get_special_mailboxes_and_are_found_by_any_domain_name() {
         .await
         .unwrap();
     assert_eq!(found.id, a.id);
-    let err = store.create_account(new_account("alice@example.com", Role::User)).await.unwrap_err();
+    let err = store
+        .create_account(new_account("alice@example.com", Role::User))
+        .await
+        .unwrap_err();
     assert!(matches!(err, StoreError::Conflict(_)), "{err:?}");
-    let err = store.create_account(new_account("x@missing.example", Role::User)).await.unwrap_err();
+    let err = store
+        .create_account(new_account("x@missing.example", Role::User))
+        .await
+        .unwrap_err();
     assert!(matches!(err, StoreError::Invalid(_)), "{err:?}");
     assert_eq!(store.domain(&d.id).await.unwrap().account_count, 1);
     let err = store.delete_domain(&d.id).await.unwrap_err();
-    assert!(matches!(err, StoreError::Conflict(_)), "a domain with accounts stays: {err:?}");
+    assert!(
+        matches!(err, StoreError::Conflict(_)),
+        "a domain with accounts stays: {err:?}"
+    );
     store.delete_account(&a.id).await.unwrap();
-    assert!(store.mailboxes(&a.id).await.unwrap().is_empty(), "mailboxes go with the account");
+    assert!(
+        store.mailboxes(&a.id).await.unwrap().is_empty(),
+        "mailboxes go with the account"
+    );
     store.delete_domain(&d.id).await.unwrap();
 }
 
@@ -118,14 +148,23 @@ async fn account_changes_and_domain_admin_links() {
     n.admin_domain_ids = vec![d1.id.clone(), d2.id.clone()];
     let a = store.create_account(n).await.unwrap();
     assert!(a.administers(&d1.id) && a.administers(&d2.id));
-    assert_eq!(a.admin_domains.iter().map(|(_, n)| n.as_str()).collect::<Vec<_>>(), ["one.example", "two.example"]);
+    assert_eq!(
+        a.admin_domains
+            .iter()
+            .map(|(_, n)| n.as_str())
+            .collect::<Vec<_>>(),
+        ["one.example", "two.example"]
+    );
     let a = store
-        .update_account(&a.id, AccountChanges {
-            role: Some(Role::User),
-            quota_bytes: Some(None),
-            display_name: Some("Plain".into()),
-            ..Default::default()
-        })
+        .update_account(
+            &a.id,
+            AccountChanges {
+                role: Some(Role::User),
+                quota_bytes: Some(None),
+                display_name: Some("Plain".into()),
+                ..Default::default()
+            },
+        )
         .await
         .unwrap();
     assert_eq!(a.role, Role::User);
@@ -133,7 +172,13 @@ async fn account_changes_and_domain_admin_links() {
     assert_eq!(a.quota_bytes, None);
     assert_eq!(a.display_name, "Plain");
     assert!(!a.administers(&d1.id));
-    assert_eq!(store.count_accounts_with_role(Role::DomainAdmin).await.unwrap(), 0);
+    assert_eq!(
+        store
+            .count_accounts_with_role(Role::DomainAdmin)
+            .await
+            .unwrap(),
+        0
+    );
 }
 
 #[tokio::test]
@@ -143,9 +188,15 @@ async fn listing_pages_with_cursor_search_and_domain_restriction() {
     let d1 = domain(&store, "a.example", &[]).await;
     let d2 = domain(&store, "b.example", &[]).await;
     for i in 0..5 {
-        store.create_account(new_account(&format!("user{i}@a.example"), Role::User)).await.unwrap();
+        store
+            .create_account(new_account(&format!("user{i}@a.example"), Role::User))
+            .await
+            .unwrap();
     }
-    store.create_account(new_account("user_x@b.example", Role::User)).await.unwrap();
+    store
+        .create_account(new_account("user_x@b.example", Role::User))
+        .await
+        .unwrap();
     let mut seen = vec![];
     let mut cursor = None;
     loop {
@@ -212,29 +263,59 @@ async fn aliases_and_accounts_share_one_address_space() {
     let db = TestDb::new().await;
     let store = db.store().await;
     domain(&store, "example.com", &[]).await;
-    store.create_account(new_account("bob@example.com", Role::User)).await.unwrap();
+    store
+        .create_account(new_account("bob@example.com", Role::User))
+        .await
+        .unwrap();
     let err = store
         .create_alias(Some("Bob"), "example.com", vec!["x@remote.example".into()])
         .await
         .unwrap_err();
     assert!(matches!(err, StoreError::Conflict(_)), "{err:?}");
     let sales = store
-        .create_alias(Some("Sales"), "example.com", vec!["bob@example.com".into(), "x@remote.example".into()])
+        .create_alias(
+            Some("Sales"),
+            "example.com",
+            vec!["bob@example.com".into(), "x@remote.example".into()],
+        )
         .await
         .unwrap();
     assert_eq!(sales.address, "sales@example.com");
-    let catch_all = store.create_alias(None, "example.com", vec!["bob@example.com".into()]).await.unwrap();
+    let catch_all = store
+        .create_alias(None, "example.com", vec!["bob@example.com".into()])
+        .await
+        .unwrap();
     assert!(catch_all.catch_all());
     assert_eq!(catch_all.address, "@example.com");
-    let err = store.create_account(new_account("sales@example.com", Role::User)).await.unwrap_err();
+    let err = store
+        .create_account(new_account("sales@example.com", Role::User))
+        .await
+        .unwrap_err();
     assert!(matches!(err, StoreError::Conflict(_)), "{err:?}");
-    let err = store.create_alias(Some("sales"), "example.com", vec!["a@b.example".into()]).await.unwrap_err();
+    let err = store
+        .create_alias(Some("sales"), "example.com", vec!["a@b.example".into()])
+        .await
+        .unwrap_err();
     assert!(matches!(err, StoreError::Conflict(_)), "{err:?}");
-    let updated = store.update_alias_targets(&sales.id, vec!["only@remote.example".into()]).await.unwrap();
+    let updated = store
+        .update_alias_targets(&sales.id, vec!["only@remote.example".into()])
+        .await
+        .unwrap();
     assert_eq!(updated.targets, vec!["only@remote.example"]);
-    assert_eq!(store.alias_by_address("SALES@example.com").await.unwrap().unwrap().id, sales.id);
+    assert_eq!(
+        store
+            .alias_by_address("SALES@example.com")
+            .await
+            .unwrap()
+            .unwrap()
+            .id,
+        sales.id
+    );
     store.delete_alias(&sales.id).await.unwrap();
-    assert!(matches!(store.delete_alias(&sales.id).await, Err(StoreError::NotFound)));
+    assert!(matches!(
+        store.delete_alias(&sales.id).await,
+        Err(StoreError::NotFound)
+    ));
 }
 
 #[tokio::test]
@@ -242,25 +323,59 @@ async fn refresh_tokens_rotate_once_and_reuse_revokes_the_family() {
     let db = TestDb::new().await;
     let store = db.store().await;
     domain(&store, "example.com", &[]).await;
-    let a = store.create_account(new_account("t@example.com", Role::User)).await.unwrap();
+    let a = store
+        .create_account(new_account("t@example.com", Role::User))
+        .await
+        .unwrap();
     let later = Utc::now() + Duration::days(1);
-    store.insert_refresh_token(&a.id, "fam", "h1", later).await.unwrap();
+    store
+        .insert_refresh_token(&a.id, "fam", "h1", later)
+        .await
+        .unwrap();
     assert_eq!(
         store.rotate_refresh_token("h1", "h2", later).await.unwrap(),
-        RefreshOutcome::Rotated { account_id: a.id.clone() }
+        RefreshOutcome::Rotated {
+            account_id: a.id.clone()
+        }
     );
-    assert_eq!(store.rotate_refresh_token("h1", "h3", later).await.unwrap(), RefreshOutcome::Reused);
+    assert_eq!(
+        store.rotate_refresh_token("h1", "h3", later).await.unwrap(),
+        RefreshOutcome::Reused
+    );
     assert_eq!(
         store.rotate_refresh_token("h2", "h4", later).await.unwrap(),
         RefreshOutcome::Invalid,
         "the successor is revoked with its family"
     );
-    assert_eq!(store.rotate_refresh_token("nope", "h5", later).await.unwrap(), RefreshOutcome::Invalid);
-    store.insert_refresh_token(&a.id, "fam2", "old", Utc::now() - Duration::seconds(1)).await.unwrap();
-    assert_eq!(store.rotate_refresh_token("old", "h6", later).await.unwrap(), RefreshOutcome::Invalid, "expired");
-    store.insert_refresh_token(&a.id, "fam3", "k1", later).await.unwrap();
+    assert_eq!(
+        store
+            .rotate_refresh_token("nope", "h5", later)
+            .await
+            .unwrap(),
+        RefreshOutcome::Invalid
+    );
+    store
+        .insert_refresh_token(&a.id, "fam2", "old", Utc::now() - Duration::seconds(1))
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .rotate_refresh_token("old", "h6", later)
+            .await
+            .unwrap(),
+        RefreshOutcome::Invalid,
+        "expired"
+    );
+    store
+        .insert_refresh_token(&a.id, "fam3", "k1", later)
+        .await
+        .unwrap();
     assert!(store.revoke_refresh_family("k1").await.unwrap());
-    assert_eq!(store.rotate_refresh_token("k1", "h7", later).await.unwrap(), RefreshOutcome::Invalid, "logged out");
+    assert_eq!(
+        store.rotate_refresh_token("k1", "h7", later).await.unwrap(),
+        RefreshOutcome::Invalid,
+        "logged out"
+    );
 }
 
 #[tokio::test]
@@ -268,8 +383,14 @@ async fn api_keys_are_found_by_hash_and_deleted_by_owner_only() {
     let db = TestDb::new().await;
     let store = db.store().await;
     domain(&store, "example.com", &[]).await;
-    let a = store.create_account(new_account("k@example.com", Role::User)).await.unwrap();
-    let b = store.create_account(new_account("m@example.com", Role::User)).await.unwrap();
+    let a = store
+        .create_account(new_account("k@example.com", Role::User))
+        .await
+        .unwrap();
+    let b = store
+        .create_account(new_account("m@example.com", Role::User))
+        .await
+        .unwrap();
     let key = store
         .create_api_key(NewApiKey {
             account_id: a.id.clone(),
@@ -283,9 +404,17 @@ async fn api_keys_are_found_by_hash_and_deleted_by_owner_only() {
         .unwrap();
     let used = store.use_api_key("hash-1").await.unwrap().unwrap();
     assert_eq!(used.scopes, vec!["account:read"]);
-    assert_eq!(store.list_api_keys(&a.id).await.unwrap()[0].last_used_at.is_some(), true);
+    assert_eq!(
+        store.list_api_keys(&a.id).await.unwrap()[0]
+            .last_used_at
+            .is_some(),
+        true
+    );
     assert!(store.use_api_key("hash-2").await.unwrap().is_none());
-    assert!(matches!(store.delete_api_key(&b.id, &key.id).await, Err(StoreError::NotFound)));
+    assert!(matches!(
+        store.delete_api_key(&b.id, &key.id).await,
+        Err(StoreError::NotFound)
+    ));
     store.delete_api_key(&a.id, &key.id).await.unwrap();
     assert!(store.use_api_key("hash-1").await.unwrap().is_none());
 }

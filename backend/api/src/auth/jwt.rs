@@ -26,14 +26,19 @@ pub struct JwtKeys {
 
 impl std::fmt::Debug for JwtKeys {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("JwtKeys").field("ttl_secs", &self.ttl_secs).finish_non_exhaustive()
+        f.debug_struct("JwtKeys")
+            .field("ttl_secs", &self.ttl_secs)
+            .finish_non_exhaustive()
     }
 }
 
 impl JwtKeys {
     /// Keys from a secret of at least 32 bytes.
     pub fn from_secret(secret: &[u8], ttl_secs: u64) -> Self {
-        assert!(secret.len() >= 32, "the JWT secret must have at least 32 bytes");
+        assert!(
+            secret.len() >= 32,
+            "the JWT secret must have at least 32 bytes"
+        );
         let mut validation = Validation::new(Algorithm::HS256);
         validation.set_issuer(&["osprey"]);
         validation.leeway = 5;
@@ -63,7 +68,9 @@ impl JwtKeys {
         jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
             .map(|d| d.claims)
             .map_err(|e| match e.kind() {
-                jsonwebtoken::errors::ErrorKind::ExpiredSignature => "the access token has expired".to_owned(),
+                jsonwebtoken::errors::ErrorKind::ExpiredSignature => {
+                    "the access token has expired".to_owned()
+                }
                 _ => "the access token is invalid".to_owned(),
             })
     }

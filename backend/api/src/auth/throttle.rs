@@ -43,7 +43,12 @@ pub struct LoginThrottle {
     by_account: Mutex<HashMap<String, Entry>>,
 }
 
-fn blocked<K: std::hash::Hash + Eq>(map: &Mutex<HashMap<K, Entry>>, key: &K, limit: u32, window: Duration) -> Option<u64> {
+fn blocked<K: std::hash::Hash + Eq>(
+    map: &Mutex<HashMap<K, Entry>>,
+    key: &K,
+    limit: u32,
+    window: Duration,
+) -> Option<u64> {
     let mut map = map.lock().expect("throttle lock");
     let entry = map.get(key)?;
     let elapsed = entry.since.elapsed();
@@ -86,7 +91,12 @@ impl LoginThrottle {
     pub fn check(&self, ip: Option<IpAddr>, account: &str) -> Option<u64> {
         let l = self.limits;
         let by_ip = ip.and_then(|ip| blocked(&self.by_ip, &ip, l.per_ip, l.window));
-        let by_account = blocked(&self.by_account, &account.to_ascii_lowercase(), l.per_account, l.window);
+        let by_account = blocked(
+            &self.by_account,
+            &account.to_ascii_lowercase(),
+            l.per_account,
+            l.window,
+        );
         by_ip.max(by_account)
     }
 
@@ -95,7 +105,11 @@ impl LoginThrottle {
         if let Some(ip) = ip {
             record(&self.by_ip, ip, self.limits.window);
         }
-        record(&self.by_account, account.to_ascii_lowercase(), self.limits.window);
+        record(
+            &self.by_account,
+            account.to_ascii_lowercase(),
+            self.limits.window,
+        );
     }
 
     /// Forgets the failures of an account after a successful login.
@@ -124,7 +138,11 @@ mod tests {
             t.failed(Some(ip), "A@x");
         }
         assert!(t.check(Some(ip), "a@x").is_some_and(|s| s > 0 && s <= 60));
-        assert_eq!(t.check(Some(ip), "b@x"), None, "other account, IP below its limit");
+        assert_eq!(
+            t.check(Some(ip), "b@x"),
+            None,
+            "other account, IP below its limit"
+        );
         t.succeeded("a@x");
         assert_eq!(t.check(Some(ip), "a@x"), None);
         t.failed(Some(ip), "c@x");

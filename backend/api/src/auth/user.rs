@@ -71,7 +71,9 @@ impl AuthUser {
     /// Refuses API keys: for acts that must be done by a person signed in.
     pub fn require_session(&self) -> Result<(), ApiError> {
         if self.key_scopes.is_some() {
-            return Err(ApiError::forbidden("this needs a signed-in session, not an API key"));
+            return Err(ApiError::forbidden(
+                "this needs a signed-in session, not an API key",
+            ));
         }
         Ok(())
     }
@@ -79,11 +81,19 @@ impl AuthUser {
     /// The domains this caller administers, checking the admin scope of an API key
     /// (`write` selects `admin:write` over `admin:read`). Users get 403.
     pub fn admin_scope(&self, write: bool) -> Result<AdminScope, ApiError> {
-        self.require(if write { Scope::AdminWrite } else { Scope::AdminRead })?;
+        self.require(if write {
+            Scope::AdminWrite
+        } else {
+            Scope::AdminRead
+        })?;
         match self.account.role {
             Role::Admin => Ok(AdminScope::All),
             Role::DomainAdmin => Ok(AdminScope::Domains(
-                self.account.admin_domains.iter().map(|(id, _)| id.clone()).collect(),
+                self.account
+                    .admin_domains
+                    .iter()
+                    .map(|(id, _)| id.clone())
+                    .collect(),
             )),
             Role::User => Err(ApiError::forbidden("this needs an administrator")),
         }
@@ -111,14 +121,18 @@ impl FromRequestParts<AppState> for AuthUser {
         let token = header
             .strip_prefix("Bearer ")
             .or_else(|| header.strip_prefix("bearer "))
-            .ok_or_else(|| unauthorized("unauthorized", "expected 'Authorization: Bearer <token>'"))?
+            .ok_or_else(|| {
+                unauthorized("unauthorized", "expected 'Authorization: Bearer <token>'")
+            })?
             .trim();
         let (account_id, key_scopes) = if token.starts_with(API_KEY_PREFIX) {
             let key = state
                 .store
                 .use_api_key(&hash_secret(token))
                 .await?
-                .ok_or_else(|| unauthorized("invalid_token", "the API key is unknown or revoked"))?;
+                .ok_or_else(|| {
+                    unauthorized("invalid_token", "the API key is unknown or revoked")
+                })?;
             if key.expires_at.is_some_and(|t| t <= chrono::Utc::now()) {
                 return Err(unauthorized("invalid_token", "the API key has expired"));
             }
@@ -133,12 +147,20 @@ impl FromRequestParts<AppState> for AuthUser {
         };
         let account = match state.store.account(&account_id).await {
             Ok(a) => a,
-            Err(StoreError::NotFound) => return Err(unauthorized("invalid_token", "the account no longer exists")),
+            Err(StoreError::NotFound) => {
+                return Err(unauthorized(
+                    "invalid_token",
+                    "the account no longer exists",
+                ));
+            }
             Err(e) => return Err(e.into()),
         };
         if !account.enabled {
             return Err(unauthorized("account_disabled", "the account is disabled"));
         }
-        Ok(AuthUser { account, key_scopes })
+        Ok(AuthUser {
+            account,
+            key_scopes,
+        })
     }
 }

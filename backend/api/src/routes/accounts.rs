@@ -28,7 +28,11 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// Restricts a listing to the caller's domains and the optional `domain` filter.
-pub(crate) async fn domain_filter(state: &AppState, scope: &AdminScope, params: &ListParams) -> Result<Option<Vec<String>>, ApiError> {
+pub(crate) async fn domain_filter(
+    state: &AppState,
+    scope: &AdminScope,
+    params: &ListParams,
+) -> Result<Option<Vec<String>>, ApiError> {
     let Some(name) = params.domain.as_deref() else {
         return Ok(scope.restriction());
     };
@@ -47,7 +51,11 @@ pub(crate) async fn domain_filter(state: &AppState, scope: &AdminScope, params: 
 /// Accounts, by address.
 #[utoipa::path(get, path = "/admin/accounts", tag = "admin", security(("bearer" = [])), params(ListParams),
     responses((status = 200, body = Page<Account>), (status = 403, body = Problem)))]
-pub async fn list_accounts(State(state): State<AppState>, user: AuthUser, Query(params): Query<ListParams>) -> Result<Json<Page<Account>>, ApiError> {
+pub async fn list_accounts(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Query(params): Query<ListParams>,
+) -> Result<Json<Page<Account>>, ApiError> {
     let scope = user.admin_scope(false)?;
     let mut query = params.to_query()?;
     query.domain_ids = domain_filter(&state, &scope, &params).await?;
@@ -61,7 +69,9 @@ pub async fn list_accounts(State(state): State<AppState>, user: AuthUser, Query(
 /// Only a server admin hands out roles other than `user`.
 fn check_role_grant(scope: &AdminScope, role: Role) -> Result<(), ApiError> {
     if role != Role::User && *scope != AdminScope::All {
-        return Err(ApiError::forbidden("only a server administrator can grant administrator roles"));
+        return Err(ApiError::forbidden(
+            "only a server administrator can grant administrator roles",
+        ));
     }
     Ok(())
 }
@@ -69,11 +79,20 @@ fn check_role_grant(scope: &AdminScope, role: Role) -> Result<(), ApiError> {
 /// Creates an account with its mailboxes.
 #[utoipa::path(post, path = "/admin/accounts", tag = "admin", security(("bearer" = [])), request_body = CreateAccount,
     responses((status = 201, body = Account), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
-pub async fn create_account(State(state): State<AppState>, user: AuthUser, Json(req): Json<CreateAccount>) -> Result<impl IntoResponse, ApiError> {
+pub async fn create_account(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Json(req): Json<CreateAccount>,
+) -> Result<impl IntoResponse, ApiError> {
     let scope = user.admin_scope(true)?;
     let mut checks = Checks::default();
     let address = checks.address("address", &req.address);
-    checks.password("password", &req.password, &req.address, &state.settings.password_policy);
+    checks.password(
+        "password",
+        &req.password,
+        &req.address,
+        &state.settings.password_policy,
+    );
     let display_name = req.display_name.as_deref().unwrap_or("").trim().to_owned();
     checks.display_name("display_name", &display_name);
     let role = req.role.map(convert::role_from_dto).unwrap_or(Role::User);
@@ -85,7 +104,10 @@ pub async fn create_account(State(state): State<AppState>, user: AuthUser, Json(
     let domain = match state.store.domain_by_name(address.domain().as_str()).await {
         Ok(d) => d,
         Err(StoreError::NotFound) => {
-            return Err(ApiError::field("address", format!("the domain {} does not exist", address.domain())));
+            return Err(ApiError::field(
+                "address",
+                format!("the domain {} does not exist", address.domain()),
+            ));
         }
         Err(e) => return Err(e.into()),
     };
@@ -93,9 +115,16 @@ pub async fn create_account(State(state): State<AppState>, user: AuthUser, Json(
         return Err(ApiError::forbidden("this domain is not one you administer"));
     }
     check_role_grant(&scope, role)?;
-    let settings: DomainSettings = serde_json::from_value(domain.settings.clone()).unwrap_or_default();
-    if settings.max_accounts.is_some_and(|max| domain.account_count >= u64::from(max)) {
-        return Err(ApiError::Conflict(format!("the domain {} holds its maximum number of accounts", domain.name)));
+    let settings: DomainSettings =
+        serde_json::from_value(domain.settings.clone()).unwrap_or_default();
+    if settings
+        .max_accounts
+        .is_some_and(|max| domain.account_count >= u64::from(max))
+    {
+        return Err(ApiError::Conflict(format!(
+            "the domain {} holds its maximum number of accounts",
+            domain.name
+        )));
     }
     let admin_domain_ids = state
         .store
@@ -103,8 +132,10 @@ pub async fn create_account(State(state): State<AppState>, user: AuthUser, Json(
         .await
         .map_err(invalid_as_field("admin_domains"))?;
     // An address given under a domain alias is stored under the domain's own name.
-    let domain_name = osprey_core::DomainName::parse(&domain.name).map_err(|e| ApiError::Internal(e.to_string()))?;
-    let address = Address::from_parts(address.local(), &domain_name).map_err(|e| ApiError::field("address", e.to_string()))?;
+    let domain_name = osprey_core::DomainName::parse(&domain.name)
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let address = Address::from_parts(address.local(), &domain_name)
+        .map_err(|e| ApiError::field("address", e.to_string()))?;
     let record = state
         .store
         .create_account(NewAccount {
@@ -118,26 +149,44 @@ pub async fn create_account(State(state): State<AppState>, user: AuthUser, Json(
         })
         .await?;
     let id = record.id.clone();
-    Ok((StatusCode::CREATED, location("/admin/accounts", &id), Json(convert::account(record))))
+    Ok((
+        StatusCode::CREATED,
+        location("/admin/accounts", &id),
+        Json(convert::account(record)),
+    ))
 }
 
 /// The account `id`, if the caller may manage it (`write`) or see it.
-async fn managed(state: &AppState, user: &AuthUser, id: &str, write: bool) -> Result<(AdminScope, AccountRecord), ApiError> {
+async fn managed(
+    state: &AppState,
+    user: &AuthUser,
+    id: &str,
+    write: bool,
+) -> Result<(AdminScope, AccountRecord), ApiError> {
     let scope = user.admin_scope(write)?;
     let target = state.store.account(id).await?;
     if !scope.includes(&target.domain_id) {
-        return Err(ApiError::forbidden("this account is not in a domain you administer"));
+        return Err(ApiError::forbidden(
+            "this account is not in a domain you administer",
+        ));
     }
     if write && scope != AdminScope::All && target.role != Role::User {
-        return Err(ApiError::forbidden("only a server administrator can change administrators"));
+        return Err(ApiError::forbidden(
+            "only a server administrator can change administrators",
+        ));
     }
     Ok((scope, target))
 }
 
 /// Refuses to leave the server without an enabled server admin.
 async fn keep_an_admin(state: &AppState, target: &AccountRecord) -> Result<(), ApiError> {
-    if target.role == Role::Admin && target.enabled && state.store.count_accounts_with_role(Role::Admin).await? <= 1 {
-        return Err(ApiError::Conflict("this is the last server administrator".into()));
+    if target.role == Role::Admin
+        && target.enabled
+        && state.store.count_accounts_with_role(Role::Admin).await? <= 1
+    {
+        return Err(ApiError::Conflict(
+            "this is the last server administrator".into(),
+        ));
     }
     Ok(())
 }
@@ -146,7 +195,11 @@ async fn keep_an_admin(state: &AppState, target: &AccountRecord) -> Result<(), A
 #[utoipa::path(get, path = "/admin/accounts/{id}", tag = "admin", security(("bearer" = [])),
     params(("id" = String, Path, description = "The account's id")),
     responses((status = 200, body = Account), (status = 403, body = Problem), (status = 404, body = Problem)))]
-pub async fn get_account(State(state): State<AppState>, user: AuthUser, Path(id): Path<String>) -> Result<Json<Account>, ApiError> {
+pub async fn get_account(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<String>,
+) -> Result<Json<Account>, ApiError> {
     let (_, target) = managed(&state, &user, &id, false).await?;
     Ok(Json(convert::account(target)))
 }
@@ -155,29 +208,44 @@ pub async fn get_account(State(state): State<AppState>, user: AuthUser, Path(id)
 #[utoipa::path(patch, path = "/admin/accounts/{id}", tag = "admin", security(("bearer" = [])), request_body = UpdateAccount,
     params(("id" = String, Path, description = "The account's id")),
     responses((status = 200, body = Account), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
-pub async fn update_account(State(state): State<AppState>, user: AuthUser, Path(id): Path<String>, Json(req): Json<UpdateAccount>) -> Result<Json<Account>, ApiError> {
+pub async fn update_account(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<String>,
+    Json(req): Json<UpdateAccount>,
+) -> Result<Json<Account>, ApiError> {
     let (scope, target) = managed(&state, &user, &id, true).await?;
     let mut checks = Checks::default();
     if let Some(name) = &req.display_name {
         checks.display_name("display_name", name);
     }
     if let Some(pw) = &req.password {
-        checks.password("password", pw, &target.address(), &state.settings.password_policy);
+        checks.password(
+            "password",
+            pw,
+            &target.address(),
+            &state.settings.password_policy,
+        );
     }
     let role = req.role.map(convert::role_from_dto);
     let final_role = role.unwrap_or(target.role);
-    if final_role != Role::DomainAdmin && req.admin_domains.as_ref().is_some_and(|d| !d.is_empty()) {
+    if final_role != Role::DomainAdmin && req.admin_domains.as_ref().is_some_and(|d| !d.is_empty())
+    {
         checks.fail("admin_domains", "only a domain_admin manages domains");
     }
     checks.finish()?;
     if let Some(r) = role {
         check_role_grant(&scope, r)?;
     }
-    if (role.is_some_and(|r| r != Role::Admin) || req.enabled == Some(false)) && target.role == Role::Admin {
+    if (role.is_some_and(|r| r != Role::Admin) || req.enabled == Some(false))
+        && target.role == Role::Admin
+    {
         keep_an_admin(&state, &target).await?;
     }
     if (req.admin_domains.is_some()) && scope != AdminScope::All {
-        return Err(ApiError::forbidden("only a server administrator can change managed domains"));
+        return Err(ApiError::forbidden(
+            "only a server administrator can change managed domains",
+        ));
     }
     let admin_domain_ids = match &req.admin_domains {
         Some(names) => Some(
@@ -196,14 +264,17 @@ pub async fn update_account(State(state): State<AppState>, user: AuthUser, Path(
     let reset = password_hash.is_some();
     let record = state
         .store
-        .update_account(&id, AccountChanges {
-            display_name: req.display_name.map(|n| n.trim().to_owned()),
-            role,
-            quota_bytes: req.quota_bytes,
-            admin_domain_ids,
-            enabled: req.enabled,
-            password_hash,
-        })
+        .update_account(
+            &id,
+            AccountChanges {
+                display_name: req.display_name.map(|n| n.trim().to_owned()),
+                role,
+                quota_bytes: req.quota_bytes,
+                admin_domain_ids,
+                enabled: req.enabled,
+                password_hash,
+            },
+        )
         .await?;
     if reset || req.enabled == Some(false) {
         state.store.revoke_account_refresh_tokens(&id).await?;
@@ -215,10 +286,16 @@ pub async fn update_account(State(state): State<AppState>, user: AuthUser, Path(
 #[utoipa::path(delete, path = "/admin/accounts/{id}", tag = "admin", security(("bearer" = [])),
     params(("id" = String, Path, description = "The account's id")),
     responses((status = 204, description = "Deleted"), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
-pub async fn delete_account(State(state): State<AppState>, user: AuthUser, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
+pub async fn delete_account(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
     let (_, target) = managed(&state, &user, &id, true).await?;
     if target.id == user.account.id {
-        return Err(ApiError::Conflict("you cannot delete your own account".into()));
+        return Err(ApiError::Conflict(
+            "you cannot delete your own account".into(),
+        ));
     }
     keep_an_admin(&state, &target).await?;
     state.store.delete_account(&id).await?;

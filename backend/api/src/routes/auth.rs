@@ -33,7 +33,11 @@ fn invalid_credentials() -> ApiError {
     }
 }
 
-async fn issue_tokens(state: &AppState, account_id: &str, family: Option<&str>) -> Result<TokenResponse, ApiError> {
+async fn issue_tokens(
+    state: &AppState,
+    account_id: &str,
+    family: Option<&str>,
+) -> Result<TokenResponse, ApiError> {
     let refresh = new_secret("ort_");
     let expires = Utc::now() + Duration::days(state.settings.refresh_ttl_days.into());
     if let Some(family) = family {
@@ -73,7 +77,9 @@ pub async fn login(
     }
     if let Some(secs) = state.throttle.check(ip, &username) {
         metrics::counter!("osprey_logins_total", "result" => "throttled").increment(1);
-        return Err(ApiError::RateLimited { retry_after_secs: secs });
+        return Err(ApiError::RateLimited {
+            retry_after_secs: secs,
+        });
     }
     let account = match Address::parse(&username) {
         Ok(addr) => match state.store.account_by_address(&addr).await {
@@ -83,8 +89,11 @@ pub async fn login(
         },
         Err(_) => None,
     };
-    let hash = account.as_ref().map_or(DUMMY_HASH.to_owned(), |a| a.password_hash.clone());
-    let ok = verify_password(req.password, hash).await? && account.as_ref().is_some_and(|a| a.enabled);
+    let hash = account
+        .as_ref()
+        .map_or(DUMMY_HASH.to_owned(), |a| a.password_hash.clone());
+    let ok =
+        verify_password(req.password, hash).await? && account.as_ref().is_some_and(|a| a.enabled);
     let Some(account) = account.filter(|_| ok) else {
         state.throttle.failed(ip, &username);
         metrics::counter!("osprey_logins_total", "result" => "failed").increment(1);
@@ -94,7 +103,9 @@ pub async fn login(
     state.throttle.succeeded(&username);
     metrics::counter!("osprey_logins_total", "result" => "ok").increment(1);
     let family = uuid::Uuid::now_v7().to_string();
-    Ok(Json(issue_tokens(&state, &account.id, Some(&family)).await?))
+    Ok(Json(
+        issue_tokens(&state, &account.id, Some(&family)).await?,
+    ))
 }
 
 /// Exchanges a refresh token for new tokens. Each refresh token works once; presenting
@@ -104,7 +115,10 @@ pub async fn login(
         (status = 200, description = "New tokens", body = TokenResponse),
         (status = 401, description = "Unknown, expired, revoked or reused refresh token", body = Problem),
     ))]
-pub async fn refresh(State(state): State<AppState>, Json(req): Json<RefreshRequest>) -> Result<Json<TokenResponse>, ApiError> {
+pub async fn refresh(
+    State(state): State<AppState>,
+    Json(req): Json<RefreshRequest>,
+) -> Result<Json<TokenResponse>, ApiError> {
     let tokens = issue_tokens(&state, "", None).await?;
     let outcome = state
         .store
@@ -145,7 +159,13 @@ pub async fn refresh(State(state): State<AppState>, Json(req): Json<RefreshReque
 /// Signs out: revokes the refresh token and every token descended from the same login.
 #[utoipa::path(post, path = "/auth/logout", tag = "auth", request_body = RefreshRequest,
     responses((status = 204, description = "Signed out (also when the token was unknown)")))]
-pub async fn logout(State(state): State<AppState>, Json(req): Json<RefreshRequest>) -> Result<StatusCode, ApiError> {
-    state.store.revoke_refresh_family(&hash_secret(&req.refresh_token)).await?;
+pub async fn logout(
+    State(state): State<AppState>,
+    Json(req): Json<RefreshRequest>,
+) -> Result<StatusCode, ApiError> {
+    state
+        .store
+        .revoke_refresh_family(&hash_secret(&req.refresh_token))
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }

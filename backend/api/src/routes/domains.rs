@@ -36,8 +36,14 @@ fn check_aliases(checks: &mut Checks, aliases: &[String]) -> Vec<DomainName> {
 }
 
 fn check_settings(checks: &mut Checks, s: &DomainSettings) {
-    if s.description.as_ref().is_some_and(|d| d.chars().count() > 500) {
-        checks.fail("settings.description", "must be at most 500 characters long");
+    if s.description
+        .as_ref()
+        .is_some_and(|d| d.chars().count() > 500)
+    {
+        checks.fail(
+            "settings.description",
+            "must be at most 500 characters long",
+        );
     }
     if s.max_message_bytes == Some(0) {
         checks.fail("settings.max_message_bytes", "must be greater than 0");
@@ -47,7 +53,11 @@ fn check_settings(checks: &mut Checks, s: &DomainSettings) {
 /// Domains, by name.
 #[utoipa::path(get, path = "/admin/domains", tag = "admin", security(("bearer" = [])), params(ListParams),
     responses((status = 200, body = Page<Domain>), (status = 403, body = Problem)))]
-pub async fn list_domains(State(state): State<AppState>, user: AuthUser, Query(params): Query<ListParams>) -> Result<Json<Page<Domain>>, ApiError> {
+pub async fn list_domains(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Query(params): Query<ListParams>,
+) -> Result<Json<Page<Domain>>, ApiError> {
     let scope = user.admin_scope(false)?;
     let mut query = params.to_query()?;
     query.domain_ids = scope.restriction();
@@ -61,7 +71,11 @@ pub async fn list_domains(State(state): State<AppState>, user: AuthUser, Query(p
 /// Creates a domain (server admins).
 #[utoipa::path(post, path = "/admin/domains", tag = "admin", security(("bearer" = [])), request_body = CreateDomain,
     responses((status = 201, body = Domain), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
-pub async fn create_domain(State(state): State<AppState>, user: AuthUser, Json(req): Json<CreateDomain>) -> Result<impl IntoResponse, ApiError> {
+pub async fn create_domain(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Json(req): Json<CreateDomain>,
+) -> Result<impl IntoResponse, ApiError> {
     user.server_admin(true)?;
     let mut checks = Checks::default();
     let name = checks.domain("name", &req.name);
@@ -74,15 +88,25 @@ pub async fn create_domain(State(state): State<AppState>, user: AuthUser, Json(r
         .create_domain(NewDomain {
             name: name.expect("checked"),
             aliases,
-            settings: serde_json::to_value(&settings).map_err(|e| ApiError::Internal(e.to_string()))?,
+            settings: serde_json::to_value(&settings)
+                .map_err(|e| ApiError::Internal(e.to_string()))?,
             enabled: req.enabled.unwrap_or(true),
         })
         .await?;
     let id = record.id.clone();
-    Ok((StatusCode::CREATED, location("/admin/domains", &id), Json(convert::domain(record))))
+    Ok((
+        StatusCode::CREATED,
+        location("/admin/domains", &id),
+        Json(convert::domain(record)),
+    ))
 }
 
-async fn visible(state: &AppState, user: &AuthUser, id: &str, write: bool) -> Result<osprey_store::DomainRecord, ApiError> {
+async fn visible(
+    state: &AppState,
+    user: &AuthUser,
+    id: &str,
+    write: bool,
+) -> Result<osprey_store::DomainRecord, ApiError> {
     let scope = user.admin_scope(write)?;
     let record = state.store.domain(id).await?;
     if !scope.includes(&record.id) {
@@ -95,15 +119,26 @@ async fn visible(state: &AppState, user: &AuthUser, id: &str, write: bool) -> Re
 #[utoipa::path(get, path = "/admin/domains/{id}", tag = "admin", security(("bearer" = [])),
     params(("id" = String, Path, description = "The domain's id")),
     responses((status = 200, body = Domain), (status = 403, body = Problem), (status = 404, body = Problem)))]
-pub async fn get_domain(State(state): State<AppState>, user: AuthUser, Path(id): Path<String>) -> Result<Json<Domain>, ApiError> {
-    Ok(Json(convert::domain(visible(&state, &user, &id, false).await?)))
+pub async fn get_domain(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<String>,
+) -> Result<Json<Domain>, ApiError> {
+    Ok(Json(convert::domain(
+        visible(&state, &user, &id, false).await?,
+    )))
 }
 
 /// Changes a domain's alias names, settings or state (server admins).
 #[utoipa::path(patch, path = "/admin/domains/{id}", tag = "admin", security(("bearer" = [])), request_body = UpdateDomain,
     params(("id" = String, Path, description = "The domain's id")),
     responses((status = 200, body = Domain), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
-pub async fn update_domain(State(state): State<AppState>, user: AuthUser, Path(id): Path<String>, Json(req): Json<UpdateDomain>) -> Result<Json<Domain>, ApiError> {
+pub async fn update_domain(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<String>,
+    Json(req): Json<UpdateDomain>,
+) -> Result<Json<Domain>, ApiError> {
     user.server_admin(true)?;
     let mut checks = Checks::default();
     let aliases = req.aliases.as_ref().map(|a| check_aliases(&mut checks, a));
@@ -118,11 +153,14 @@ pub async fn update_domain(State(state): State<AppState>, user: AuthUser, Path(i
         .map_err(|e| ApiError::Internal(e.to_string()))?;
     let record = state
         .store
-        .update_domain(&id, DomainChanges {
-            aliases,
-            settings,
-            enabled: req.enabled,
-        })
+        .update_domain(
+            &id,
+            DomainChanges {
+                aliases,
+                settings,
+                enabled: req.enabled,
+            },
+        )
         .await?;
     Ok(Json(convert::domain(record)))
 }
@@ -131,7 +169,11 @@ pub async fn update_domain(State(state): State<AppState>, user: AuthUser, Path(i
 #[utoipa::path(delete, path = "/admin/domains/{id}", tag = "admin", security(("bearer" = [])),
     params(("id" = String, Path, description = "The domain's id")),
     responses((status = 204, description = "Deleted"), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, description = "The domain still has accounts", body = Problem)))]
-pub async fn delete_domain(State(state): State<AppState>, user: AuthUser, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
+pub async fn delete_domain(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
     user.server_admin(true)?;
     state.store.delete_domain(&id).await?;
     Ok(StatusCode::NO_CONTENT)

@@ -6,7 +6,9 @@ use axum::{
     response::IntoResponse,
 };
 use chrono::{Duration, Utc};
-use osprey_api_types::{Account, ApiKey, ChangePassword, CreateApiKey, CreatedApiKey, Page, Problem, Scope, UpdateMe};
+use osprey_api_types::{
+    Account, ApiKey, ChangePassword, CreateApiKey, CreatedApiKey, Page, Problem, Scope, UpdateMe,
+};
 use osprey_store::{AccountChanges, NewApiKey};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -39,7 +41,11 @@ pub async fn get_me(user: AuthUser) -> Result<Json<Account>, ApiError> {
 /// Changes the signed-in account's own settings.
 #[utoipa::path(patch, path = "/me", tag = "me", security(("bearer" = [])), request_body = UpdateMe,
     responses((status = 200, body = Account), (status = 422, body = Problem)))]
-pub async fn update_me(State(state): State<AppState>, user: AuthUser, Json(req): Json<UpdateMe>) -> Result<Json<Account>, ApiError> {
+pub async fn update_me(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Json(req): Json<UpdateMe>,
+) -> Result<Json<Account>, ApiError> {
     user.require(Scope::AccountWrite)?;
     let mut checks = Checks::default();
     if let Some(name) = &req.display_name {
@@ -50,33 +56,59 @@ pub async fn update_me(State(state): State<AppState>, user: AuthUser, Json(req):
         display_name: req.display_name.map(|n| n.trim().to_owned()),
         ..Default::default()
     };
-    Ok(Json(convert::account(state.store.update_account(&user.account.id, changes).await?)))
+    Ok(Json(convert::account(
+        state
+            .store
+            .update_account(&user.account.id, changes)
+            .await?,
+    )))
 }
 
 /// Changes the signed-in account's password; other sessions are signed out.
 #[utoipa::path(post, path = "/me/password", tag = "me", security(("bearer" = [])), request_body = ChangePassword,
     responses((status = 204, description = "Changed"), (status = 422, description = "Wrong current password or weak new one", body = Problem)))]
-pub async fn change_password(State(state): State<AppState>, user: AuthUser, Json(req): Json<ChangePassword>) -> Result<StatusCode, ApiError> {
+pub async fn change_password(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Json(req): Json<ChangePassword>,
+) -> Result<StatusCode, ApiError> {
     user.require_session()?;
     if !verify_password(req.current_password, user.account.password_hash.clone()).await? {
-        return Err(ApiError::field("current_password", "is not the current password"));
+        return Err(ApiError::field(
+            "current_password",
+            "is not the current password",
+        ));
     }
     let mut checks = Checks::default();
-    checks.password("new_password", &req.new_password, &user.account.address(), &state.settings.password_policy);
+    checks.password(
+        "new_password",
+        &req.new_password,
+        &user.account.address(),
+        &state.settings.password_policy,
+    );
     checks.finish()?;
     let changes = AccountChanges {
         password_hash: Some(hash_password(req.new_password).await?),
         ..Default::default()
     };
-    state.store.update_account(&user.account.id, changes).await?;
-    state.store.revoke_account_refresh_tokens(&user.account.id).await?;
+    state
+        .store
+        .update_account(&user.account.id, changes)
+        .await?;
+    state
+        .store
+        .revoke_account_refresh_tokens(&user.account.id)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 /// The signed-in account's API keys, newest first.
 #[utoipa::path(get, path = "/me/api-keys", tag = "me", security(("bearer" = [])),
     responses((status = 200, body = Page<ApiKey>)))]
-pub async fn list_api_keys(State(state): State<AppState>, user: AuthUser) -> Result<Json<Page<ApiKey>>, ApiError> {
+pub async fn list_api_keys(
+    State(state): State<AppState>,
+    user: AuthUser,
+) -> Result<Json<Page<ApiKey>>, ApiError> {
     user.require(Scope::AccountRead)?;
     let keys = state.store.list_api_keys(&user.account.id).await?;
     Ok(Json(Page {
@@ -88,7 +120,11 @@ pub async fn list_api_keys(State(state): State<AppState>, user: AuthUser) -> Res
 /// Creates an API key; its secret is in this answer only. Needs a signed-in session.
 #[utoipa::path(post, path = "/me/api-keys", tag = "me", security(("bearer" = [])), request_body = CreateApiKey,
     responses((status = 201, body = CreatedApiKey), (status = 403, body = Problem), (status = 422, body = Problem)))]
-pub async fn create_api_key(State(state): State<AppState>, user: AuthUser, Json(req): Json<CreateApiKey>) -> Result<impl IntoResponse, ApiError> {
+pub async fn create_api_key(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Json(req): Json<CreateApiKey>,
+) -> Result<impl IntoResponse, ApiError> {
     user.require_session()?;
     let mut checks = Checks::default();
     let name = req.name.trim();
@@ -114,7 +150,9 @@ pub async fn create_api_key(State(state): State<AppState>, user: AuthUser, Json(
             prefix: secret[..12].to_owned(),
             key_hash: hash_secret(&secret),
             scopes,
-            expires_at: req.expires_in_days.map(|d| Utc::now() + Duration::days(d.into())),
+            expires_at: req
+                .expires_in_days
+                .map(|d| Utc::now() + Duration::days(d.into())),
         })
         .await?;
     let id = record.id.clone();
@@ -132,7 +170,11 @@ pub async fn create_api_key(State(state): State<AppState>, user: AuthUser, Json(
 #[utoipa::path(delete, path = "/me/api-keys/{id}", tag = "me", security(("bearer" = [])),
     params(("id" = String, Path, description = "The key's id")),
     responses((status = 204, description = "Revoked"), (status = 404, body = Problem)))]
-pub async fn delete_api_key(State(state): State<AppState>, user: AuthUser, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
+pub async fn delete_api_key(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
     user.require(Scope::AccountWrite)?;
     state.store.delete_api_key(&user.account.id, &id).await?;
     Ok(StatusCode::NO_CONTENT)

@@ -6,7 +6,8 @@ use chrono::{DateTime, Utc};
 use osprey_core::{Address, Role};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set, sea_query::{Expr, ExprTrait, Func, LikeExpr},
+    QuerySelect, Set,
+    sea_query::{Expr, ExprTrait, Func, LikeExpr},
 };
 
 use super::{ListQuery, PageOf, mailboxes::create_special_mailboxes, new_id, paging::finish};
@@ -76,7 +77,11 @@ pub struct AccountChanges {
     pub password_hash: Option<String>,
 }
 
-async fn set_admin_domains(db: &impl ConnectionTrait, account_id: &str, ids: &[String]) -> Result<(), StoreError> {
+async fn set_admin_domains(
+    db: &impl ConnectionTrait,
+    account_id: &str,
+    ids: &[String],
+) -> Result<(), StoreError> {
     account_admin_domain::Entity::delete_many()
         .filter(account_admin_domain::Column::AccountId.eq(account_id))
         .exec(db)
@@ -104,7 +109,12 @@ impl Store {
             .filter(domain::Column::Name.eq(new.address.domain().as_str()))
             .one(&txn)
             .await?
-            .ok_or_else(|| StoreError::Invalid(format!("the domain {} does not exist", new.address.domain())))?;
+            .ok_or_else(|| {
+                StoreError::Invalid(format!(
+                    "the domain {} does not exist",
+                    new.address.domain()
+                ))
+            })?;
         let alias_taken = alias::Entity::find()
             .filter(alias::Column::AddressKey.eq(key.as_str()))
             .one(&txn)
@@ -130,7 +140,9 @@ impl Store {
         }
         .insert(&txn)
         .await
-        .map_err(conflict_on_unique(format!("the account {key} already exists")))?;
+        .map_err(conflict_on_unique(format!(
+            "the account {key} already exists"
+        )))?;
         set_admin_domains(&txn, &id, &new.admin_domain_ids).await?;
         create_special_mailboxes(&txn, &id).await?;
         txn.commit().await?;
@@ -160,7 +172,10 @@ impl Store {
     }
 
     /// A page of accounts in address order.
-    pub async fn list_accounts(&self, query: &ListQuery) -> Result<PageOf<AccountRecord>, StoreError> {
+    pub async fn list_accounts(
+        &self,
+        query: &ListQuery,
+    ) -> Result<PageOf<AccountRecord>, StoreError> {
         let mut select = account::Entity::find().order_by_asc(account::Column::AddressKey);
         if let Some(after) = query.after()? {
             select = select.filter(account::Column::AddressKey.gt(after));
@@ -185,7 +200,11 @@ impl Store {
     }
 
     /// Applies `changes` to an account.
-    pub async fn update_account(&self, id: &str, changes: AccountChanges) -> Result<AccountRecord, StoreError> {
+    pub async fn update_account(
+        &self,
+        id: &str,
+        changes: AccountChanges,
+    ) -> Result<AccountRecord, StoreError> {
         let txn = self.begin_write().await?;
         let model = account::Entity::find_by_id(id.to_owned())
             .one(&txn)
@@ -221,7 +240,9 @@ impl Store {
 
     /// Deletes an account with its mailboxes, messages, tokens and keys.
     pub async fn delete_account(&self, id: &str) -> Result<(), StoreError> {
-        let res = account::Entity::delete_by_id(id.to_owned()).exec(&self.db).await?;
+        let res = account::Entity::delete_by_id(id.to_owned())
+            .exec(&self.db)
+            .await?;
         if res.rows_affected == 0 {
             return Err(StoreError::NotFound);
         }
@@ -238,7 +259,10 @@ impl Store {
     }
 
     /// Adds domain names, managed domains and used bytes to account rows.
-    async fn complete_accounts(&self, models: Vec<account::Model>) -> Result<Vec<AccountRecord>, StoreError> {
+    async fn complete_accounts(
+        &self,
+        models: Vec<account::Model>,
+    ) -> Result<Vec<AccountRecord>, StoreError> {
         let ids: Vec<String> = models.iter().map(|m| m.id.clone()).collect();
         let mut domain_ids: Vec<String> = models.iter().map(|m| m.domain_id.clone()).collect();
         let links = account_admin_domain::Entity::find()
@@ -267,7 +291,10 @@ impl Store {
         let mut managed: HashMap<String, Vec<(String, String)>> = HashMap::new();
         for l in links {
             let name = names.get(&l.domain_id).cloned().unwrap_or_default();
-            managed.entry(l.account_id).or_default().push((l.domain_id, name));
+            managed
+                .entry(l.account_id)
+                .or_default()
+                .push((l.domain_id, name));
         }
         models
             .into_iter()

@@ -2,7 +2,10 @@
 //! targets, which may be local accounts, other aliases or remote addresses.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, sea_query::LikeExpr};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    sea_query::LikeExpr,
+};
 
 use super::{ListQuery, PageOf, new_id, paging::finish};
 use crate::{
@@ -34,13 +37,20 @@ impl Store {
     /// Creates an alias. `local` is `None` for the domain's catch-all; `targets` are
     /// validated addresses. `Invalid` if the domain does not exist, `Conflict` if the
     /// address is an account or an alias already.
-    pub async fn create_alias(&self, local: Option<&str>, domain_name: &str, targets: Vec<String>) -> Result<AliasRecord, StoreError> {
+    pub async fn create_alias(
+        &self,
+        local: Option<&str>,
+        domain_name: &str,
+        targets: Vec<String>,
+    ) -> Result<AliasRecord, StoreError> {
         let txn = self.begin_write().await?;
         let dom = domain::Entity::find()
             .filter(domain::Column::Name.eq(domain_name))
             .one(&txn)
             .await?
-            .ok_or_else(|| StoreError::Invalid(format!("the domain {domain_name} does not exist")))?;
+            .ok_or_else(|| {
+                StoreError::Invalid(format!("the domain {domain_name} does not exist"))
+            })?;
         let key = match local {
             Some(l) => format!("{}@{}", l.to_ascii_lowercase(), dom.name),
             None => format!("@{}", dom.name),
@@ -63,7 +73,9 @@ impl Store {
         }
         .insert(&txn)
         .await
-        .map_err(conflict_on_unique(format!("the alias {key} already exists")))?;
+        .map_err(conflict_on_unique(format!(
+            "the alias {key} already exists"
+        )))?;
         txn.commit().await?;
         self.alias(&id).await
     }
@@ -110,7 +122,11 @@ impl Store {
     }
 
     /// Replaces an alias's targets.
-    pub async fn update_alias_targets(&self, id: &str, targets: Vec<String>) -> Result<AliasRecord, StoreError> {
+    pub async fn update_alias_targets(
+        &self,
+        id: &str,
+        targets: Vec<String>,
+    ) -> Result<AliasRecord, StoreError> {
         let model = alias::Entity::find_by_id(id.to_owned())
             .one(&self.db)
             .await?
@@ -123,14 +139,19 @@ impl Store {
 
     /// Deletes an alias.
     pub async fn delete_alias(&self, id: &str) -> Result<(), StoreError> {
-        let res = alias::Entity::delete_by_id(id.to_owned()).exec(&self.db).await?;
+        let res = alias::Entity::delete_by_id(id.to_owned())
+            .exec(&self.db)
+            .await?;
         if res.rows_affected == 0 {
             return Err(StoreError::NotFound);
         }
         Ok(())
     }
 
-    async fn complete_aliases(&self, models: Vec<alias::Model>) -> Result<Vec<AliasRecord>, StoreError> {
+    async fn complete_aliases(
+        &self,
+        models: Vec<alias::Model>,
+    ) -> Result<Vec<AliasRecord>, StoreError> {
         let ids: Vec<String> = models.iter().map(|m| m.domain_id.clone()).collect();
         let names: std::collections::HashMap<String, String> = domain::Entity::find()
             .filter(domain::Column::Id.is_in(ids))

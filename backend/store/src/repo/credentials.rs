@@ -2,7 +2,9 @@
 //! secrets; making and hashing the secrets is the caller's job.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, sea_query::Expr};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, sea_query::Expr,
+};
 
 use super::new_id;
 use crate::{
@@ -206,7 +208,10 @@ impl Store {
         let now = Utc::now();
         // Writing on every request would serialise readers on SQLite; once a minute is
         // precise enough for "last used".
-        if model.last_used_at.is_none_or(|t| now - t > chrono::Duration::minutes(1)) {
+        if model
+            .last_used_at
+            .is_none_or(|t| now - t > chrono::Duration::minutes(1))
+        {
             let mut active: api_key::ActiveModel = model.clone().into();
             active.last_used_at = Set(Some(now));
             active.update(&self.db).await?;

@@ -46,12 +46,18 @@ pub struct DomainChanges {
     pub enabled: Option<bool>,
 }
 
-async fn name_taken(db: &impl ConnectionTrait, name: &str, except: Option<&str>) -> Result<bool, StoreError> {
+async fn name_taken(
+    db: &impl ConnectionTrait,
+    name: &str,
+    except: Option<&str>,
+) -> Result<bool, StoreError> {
     let as_domain = domain::Entity::find()
         .filter(domain::Column::Name.eq(name))
         .one(db)
         .await?;
-    let as_alias = domain_alias::Entity::find_by_id(name.to_owned()).one(db).await?;
+    let as_alias = domain_alias::Entity::find_by_id(name.to_owned())
+        .one(db)
+        .await?;
     Ok(as_domain.is_some_and(|d| Some(d.id.as_str()) != except)
         || as_alias.is_some_and(|a| Some(a.domain_id.as_str()) != except))
 }
@@ -67,7 +73,9 @@ async fn set_aliases(
         .await?;
     for a in aliases {
         if name_taken(db, a.as_str(), Some(domain_id)).await? {
-            return Err(StoreError::Conflict(format!("the name {a} is already used by another domain")));
+            return Err(StoreError::Conflict(format!(
+                "the name {a} is already used by another domain"
+            )));
         }
         domain_alias::ActiveModel {
             name: Set(a.as_str().to_owned()),
@@ -75,7 +83,9 @@ async fn set_aliases(
         }
         .insert(db)
         .await
-        .map_err(conflict_on_unique(format!("the name {a} is already used by another domain")))?;
+        .map_err(conflict_on_unique(format!(
+            "the name {a} is already used by another domain"
+        )))?;
     }
     Ok(())
 }
@@ -87,10 +97,14 @@ impl Store {
         let txn = self.begin_write().await?;
         let name = new.name.as_str();
         if name_taken(&txn, name, None).await? {
-            return Err(StoreError::Conflict(format!("the domain {name} already exists")));
+            return Err(StoreError::Conflict(format!(
+                "the domain {name} already exists"
+            )));
         }
         if new.aliases.iter().any(|a| a == &new.name) {
-            return Err(StoreError::Invalid("a domain cannot be an alias of itself".into()));
+            return Err(StoreError::Invalid(
+                "a domain cannot be an alias of itself".into(),
+            ));
         }
         let id = new_id();
         domain::ActiveModel {
@@ -102,7 +116,9 @@ impl Store {
         }
         .insert(&txn)
         .await
-        .map_err(conflict_on_unique(format!("the domain {name} already exists")))?;
+        .map_err(conflict_on_unique(format!(
+            "the domain {name} already exists"
+        )))?;
         set_aliases(&txn, &id, &new.aliases).await?;
         txn.commit().await?;
         self.domain(&id).await
@@ -135,7 +151,10 @@ impl Store {
     }
 
     /// A page of domains in name order.
-    pub async fn list_domains(&self, query: &ListQuery) -> Result<PageOf<DomainRecord>, StoreError> {
+    pub async fn list_domains(
+        &self,
+        query: &ListQuery,
+    ) -> Result<PageOf<DomainRecord>, StoreError> {
         let mut select = domain::Entity::find().order_by_asc(domain::Column::Name);
         if let Some(after) = query.after()? {
             select = select.filter(domain::Column::Name.gt(after));
@@ -155,7 +174,11 @@ impl Store {
     }
 
     /// Applies `changes` to a domain.
-    pub async fn update_domain(&self, id: &str, changes: DomainChanges) -> Result<DomainRecord, StoreError> {
+    pub async fn update_domain(
+        &self,
+        id: &str,
+        changes: DomainChanges,
+    ) -> Result<DomainRecord, StoreError> {
         let txn = self.begin_write().await?;
         let model = domain::Entity::find_by_id(id.to_owned())
             .one(&txn)
@@ -163,7 +186,9 @@ impl Store {
             .ok_or(StoreError::NotFound)?;
         if let Some(aliases) = &changes.aliases {
             if aliases.iter().any(|a| a.as_str() == model.name) {
-                return Err(StoreError::Invalid("a domain cannot be an alias of itself".into()));
+                return Err(StoreError::Invalid(
+                    "a domain cannot be an alias of itself".into(),
+                ));
             }
             set_aliases(&txn, id, aliases).await?;
         }
@@ -196,13 +221,18 @@ impl Store {
                 model.name
             )));
         }
-        domain::Entity::delete_by_id(id.to_owned()).exec(&txn).await?;
+        domain::Entity::delete_by_id(id.to_owned())
+            .exec(&txn)
+            .await?;
         txn.commit().await?;
         Ok(())
     }
 
     /// Adds alias names and account counts to domain rows.
-    async fn complete_domains(&self, models: Vec<domain::Model>) -> Result<Vec<DomainRecord>, StoreError> {
+    async fn complete_domains(
+        &self,
+        models: Vec<domain::Model>,
+    ) -> Result<Vec<DomainRecord>, StoreError> {
         let ids: Vec<String> = models.iter().map(|m| m.id.clone()).collect();
         let mut aliases: HashMap<String, Vec<String>> = HashMap::new();
         for a in domain_alias::Entity::find()
@@ -245,7 +275,9 @@ impl Store {
             match self.domain_by_name(n).await {
                 Ok(d) => ids.push(d.id),
                 Err(StoreError::NotFound) => {
-                    return Err(StoreError::Invalid(format!("the domain {n} does not exist")));
+                    return Err(StoreError::Invalid(format!(
+                        "the domain {n} does not exist"
+                    )));
                 }
                 Err(e) => return Err(e),
             }

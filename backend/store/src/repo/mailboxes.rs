@@ -1,7 +1,9 @@
 //! Mailboxes. Every account is created with the special-use mailboxes of RFC 6154.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+};
 
 use super::new_id;
 use crate::{Store, StoreError, entity::mailbox};
@@ -37,7 +39,10 @@ fn new_uidvalidity() -> i64 {
     (Utc::now().timestamp() as u64 & 0xFFFF_FFFF) as i64
 }
 
-pub(crate) async fn create_special_mailboxes(db: &impl ConnectionTrait, account_id: &str) -> Result<(), StoreError> {
+pub(crate) async fn create_special_mailboxes(
+    db: &impl ConnectionTrait,
+    account_id: &str,
+) -> Result<(), StoreError> {
     let uidvalidity = new_uidvalidity();
     for (name, special) in SPECIAL_MAILBOXES {
         mailbox::ActiveModel {

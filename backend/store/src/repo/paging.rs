@@ -34,7 +34,9 @@ impl ListQuery {
                     .decode(c)
                     .ok()
                     .and_then(|b| String::from_utf8(b).ok())
-                    .ok_or_else(|| StoreError::Invalid("the cursor is not one this server issued".into()))
+                    .ok_or_else(|| {
+                        StoreError::Invalid("the cursor is not one this server issued".into())
+                    })
             })
             .transpose()
     }
@@ -45,7 +47,10 @@ impl ListQuery {
         if q.is_empty() {
             return None;
         }
-        let escaped = q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        let escaped = q
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
         Some(format!("%{escaped}%"))
     }
 
@@ -64,5 +69,8 @@ pub(crate) fn finish<T>(mut rows: Vec<T>, limit: u64, key: impl Fn(&T) -> &str) 
     } else {
         None
     };
-    PageOf { items: rows, next_cursor }
+    PageOf {
+        items: rows,
+        next_cursor,
+    }
 }

@@ -1,0 +1,568 @@
+//! Administration of domains, accounts and aliases, and who may do what.
+
+use axum::http::{Method, StatusCode};
+use osprey_core::Role;
+use serde_json::json;
+
+use crate::support::*;
+
+#[tokio::test]
+async fn domain_crud_with_location_conflict_and_not_found() {
+    let t = TestApp::new().await;
+    let admin = t.token(ADMIN).await;
+    let r = t
+        .call(Method::POST, "/api/v1/admin/domains", Some(&admin), Some(json!({"name": "Shop.Example", "aliases": ["shop.example.net"], "settings": {"max_accounts": 2}})))
+        .await
+        .expect(StatusCode::CREATED);
+    let id = r.body["id"].as_str().unwrap().to_owned();
+    assert_eq!(r.body["name"], "shop.example");
+    assert_eq!(
+        r.headers.get("location").unwrap(),
+        &format!("/api/v1/admin/domains/{id}")
+    );
+    let r = t
+        .call(
+            Method::POST,
+            "/api/v1/admin/domains",
+            Some(&admin),
+            Some(json!({"name": "shop.example.net"})),
+        )
+        .await
+        .expect(StatusCode::CONFLICT);
+    assert_eq!(r.body["code"], "conflict");
+    t.call(
+        Method::GET,
+        &format!("/api/v1/admin/domains/{id}"),
+        Some(&admin),
+        None,
+    )
+    .await
+    .expect(StatusCode::OK);
+    t.call(
+        Method::GET,
+        "/api/v1/admin/domains/01234567-no-such",
+        Some(&admin),
+        None,
+    )
+    .await
+    .expect(StatusCode::NOT_FOUND);
+    let r = t
+        .call(
+            Method::PATCH,
+            &format!("/api/v1/admin/domains/{id}"),
+            Some(&admin),
+            Some(json!({"enabled": false, "settings": {"description": "Shop", "max_accounts": 2}})),
+        )
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(r.body["enabled"], false);
+    assert_eq!(r.body["settings"]["description"], "Shop");
+    let r = t
+        .call(
+            Method::PATCH,
+            &format!("/api/v1/admin/domains/{id}"),
+            Some(&admin),
+            Some(json!({"settings": {"colour": "red"}})),
+        )
+        .await
+        .expect(StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        r.fields(),
+        vec!["settings.colour"],
+        "an unknown setting is named"
+    );
+    // max_accounts is enforced.
+    for (i, status) in [
+        (1, StatusCode::CREATED),
+        (2, StatusCode::CREATED),
+        (3, StatusCode::CONFLICT),
+    ] {
+        t.call(
+            Method::POST,
+            "/api/v1/admin/accounts",
+            Some(&admin),
+            Some(json!({"address": format!("u{i}@shop.example"), "password": "Bright-Canyon-88r"})),
+        )
+        .await
+        .expect(status);
+    }
+    t.call(
+        Method::DELETE,
+        &format!("/api/v1/admin/domains/{id}"),
+        Some(&admin),
+        None,
+    )
+    .await
+    .expect(StatusCode::CONFLICT);
+    let page = t
+        .call(
+            Method::GET,
+            "/api/v1/admin/accounts?domain=shop.example",
+            Some(&admin),
+            None,
+        )
+        .await
+        .expect(StatusCode::OK);
+    for a in page.body["items"].as_array().unwrap() {
+        t.call(
+            Method::DELETE,
+            &format!("/api/v1/admin/accounts/{}", a["id"].as_str().unwrap()),
+            Some(&admin),
+            None,
+        )
+        .await
+        .expect(StatusCode::NO_CONTENT);
+    }
+    t.call(
+        Method::DELETE,
+        &format!("/api/v1/admin/domains/{id}"),
+        Some(&admin),
+        None,
+    )
+    .await
+    .expect(StatusCode::NO_CONTENT);
+    t.call(
+        Method::DELETE,
+        &format!("/api/v1/admin/domains/{id}"),
+        Some(&admin),
+        None,
+    )
+    .await
+    .expect(StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn malformed_and_invalid_bodies_name_the_field() {
+    let t = TestApp::new().await;
+    let admin = t.token(ADMIN).await;
+    let r = t
+        .raw(
+            Method::POST,
+            "/api/v1/admin/domains",
+            Some(&admin),
+            Some("application/json"),
+            "{\"name\": ",
+        )
+        .await
+        .expect(StatusCode::BAD_REQUEST);
+    assert_eq!(r.body["code"], "malformed_json");
+    t.raw(
+        Method::POST,
+        "/api/v1/admin/domains",
+        Some(&admin),
+        Some("text/plain"),
+        "{}",
+    )
+    .await
+    .expect(StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let r = t
+        .call(
+            Method::POST,
+            "/api/v1/admin/domains",
+            Some(&admin),
+            Some(json!({})),
+        )
+        .await
+        .expect(StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.fields(), vec!["name"]);
+    let r = t
+        .call(
+            Method::POST,
+            "/api/v1/admin/domains",
+            Some(&admin),
+            Some(json!({"name": "bad_name.example", "aliases": ["ok.example", "-x.example"]})),
+        )
+        .await
+        .expect(StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.fields(), vec!["name", "aliases[1]"]);
+    let r = t
+        .call(Method::POST, "/api/v1/admin/accounts", Some(&admin), Some(json!({"address": "x@example.com", "password": "Bright-Canyon-88r", "role": "king"})))
+        .await
+        .expect(StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.fields(), vec!["role"]);
+    let r = t
+        .call(
+            Method::POST,
+            "/api/v1/admin/accounts",
+            Some(&admin),
+            Some(json!({"address": "x@example.com", "password": 12})),
+        )
+        .await
+        .expect(StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.fields(), vec!["password"]);
+    let r = t
+        .call(
+            Method::POST,
+            "/api/v1/admin/accounts",
+            Some(&admin),
+            Some(json!({"address": "x y@example.com", "password": "abc"})),
+        )
+        .await
+        .expect(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.fields().contains(&"address".to_string()) && r.fields().contains(&"password".to_string()),
+        "{}",
+        r.body
+    );
+    let r = t
+        .call(
+            Method::POST,
+            "/api/v1/admin/accounts",
+            Some(&admin),
+            Some(json!({"address": "x@nowhere.example", "password": "Bright-Canyon-88r"})),
+        )
+        .await
+        .expect(StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.fields(), vec!["address"]);
+    let r = t
+        .call(Method::POST, "/api/v1/admin/aliases", Some(&admin), Some(json!({"address": "team@example.com", "targets": ["ok@example.com", "not an address"]})))
+        .await
+        .expect(StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.fields(), vec!["targets[1]"]);
+    t.call(
+        Method::GET,
+        "/api/v1/admin/accounts?limit=0",
+        Some(&admin),
+        None,
+    )
+    .await
+    .expect(StatusCode::BAD_REQUEST);
+    t.call(
+        Method::GET,
+        "/api/v1/admin/accounts?cursor=%21%21",
+        Some(&admin),
+        None,
+    )
+    .await
+    .expect(StatusCode::BAD_REQUEST);
+    t.call(Method::GET, "/api/v1/no-such-thing", Some(&admin), None)
+        .await
+        .expect(StatusCode::NOT_FOUND);
+    // Nothing was created by any of the refused requests.
+    let domains = t
+        .call(Method::GET, "/api/v1/admin/domains", Some(&admin), None)
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(domains.body["items"].as_array().unwrap().len(), 1);
+    let accounts = t
+        .call(Method::GET, "/api/v1/admin/accounts", Some(&admin), None)
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(accounts.body["items"].as_array().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn accounts_and_aliases_crud_with_conflicts() {
+    let t = TestApp::new().await;
+    let admin = t.token(ADMIN).await;
+    let r = t
+        .call(Method::POST, "/api/v1/admin/accounts", Some(&admin), Some(json!({"address": "Frank@example.com", "password": "Bright-Canyon-88r", "display_name": "Frank", "quota_bytes": 1048576})))
+        .await
+        .expect(StatusCode::CREATED);
+    let id = r.body["id"].as_str().unwrap().to_owned();
+    assert_eq!(r.body["role"], "user");
+    assert_eq!(r.body["quota_bytes"], 1048576);
+    let r = t
+        .call(
+            Method::POST,
+            "/api/v1/admin/accounts",
+            Some(&admin),
+            Some(json!({"address": "frank@EXAMPLE.com", "password": "Bright-Canyon-88r"})),
+        )
+        .await
+        .expect(StatusCode::CONFLICT);
+    assert!(
+        r.body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("frank@example.com")
+    );
+    let r = t
+        .call(
+            Method::PATCH,
+            &format!("/api/v1/admin/accounts/{id}"),
+            Some(&admin),
+            Some(json!({"quota_bytes": null, "password": "Fresh-Orchard-31k"})),
+        )
+        .await
+        .expect(StatusCode::OK);
+    assert!(r.body.get("quota_bytes").is_none());
+    t.login("frank@example.com", "Fresh-Orchard-31k")
+        .await
+        .expect(StatusCode::OK);
+    let r = t
+        .call(
+            Method::PATCH,
+            &format!("/api/v1/admin/accounts/{id}"),
+            Some(&admin),
+            Some(json!({"password": "weak"})),
+        )
+        .await
+        .expect(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.fields().iter().all(|f| f == "password"));
+    let r = t
+        .call(Method::POST, "/api/v1/admin/aliases", Some(&admin), Some(json!({"address": "sales@example.com", "targets": ["frank@example.com", "partner@remote.example"]})))
+        .await
+        .expect(StatusCode::CREATED);
+    let alias = r.body["id"].as_str().unwrap().to_owned();
+    t.call(
+        Method::POST,
+        "/api/v1/admin/aliases",
+        Some(&admin),
+        Some(json!({"address": "frank@example.com", "targets": ["x@remote.example"]})),
+    )
+    .await
+    .expect(StatusCode::CONFLICT);
+    t.call(
+        Method::POST,
+        "/api/v1/admin/aliases",
+        Some(&admin),
+        Some(json!({"address": "sales@example.com", "targets": ["x@remote.example"]})),
+    )
+    .await
+    .expect(StatusCode::CONFLICT);
+    let r = t
+        .call(
+            Method::POST,
+            "/api/v1/admin/aliases",
+            Some(&admin),
+            Some(json!({"address": "@example.com", "targets": ["frank@example.com"]})),
+        )
+        .await
+        .expect(StatusCode::CREATED);
+    assert_eq!(r.body["catch_all"], true);
+    let r = t
+        .call(
+            Method::PATCH,
+            &format!("/api/v1/admin/aliases/{alias}"),
+            Some(&admin),
+            Some(json!({"targets": ["frank@example.com"]})),
+        )
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(r.body["targets"], json!(["frank@example.com"]));
+    let list = t
+        .call(
+            Method::GET,
+            "/api/v1/admin/aliases?q=sales",
+            Some(&admin),
+            None,
+        )
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(list.body["items"].as_array().unwrap().len(), 1);
+    t.call(
+        Method::DELETE,
+        &format!("/api/v1/admin/aliases/{alias}"),
+        Some(&admin),
+        None,
+    )
+    .await
+    .expect(StatusCode::NO_CONTENT);
+    t.call(
+        Method::GET,
+        &format!("/api/v1/admin/aliases/{alias}"),
+        Some(&admin),
+        None,
+    )
+    .await
+    .expect(StatusCode::NOT_FOUND);
+    t.call(
+        Method::DELETE,
+        &format!("/api/v1/admin/accounts/{id}"),
+        Some(&admin),
+        None,
+    )
+    .await
+    .expect(StatusCode::NO_CONTENT);
+    t.call(
+        Method::GET,
+        &format!("/api/v1/admin/accounts/{id}"),
+        Some(&admin),
+        None,
+    )
+    .await
+    .expect(StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn the_last_server_admin_cannot_be_removed_or_demoted() {
+    let t = TestApp::new().await;
+    let admin = t.token(ADMIN).await;
+    let me = t.call(Method::GET, "/api/v1/me", Some(&admin), None).await;
+    let id = me.body["id"].as_str().unwrap();
+    t.call(
+        Method::PATCH,
+        &format!("/api/v1/admin/accounts/{id}"),
+        Some(&admin),
+        Some(json!({"role": "user"})),
+    )
+    .await
+    .expect(StatusCode::CONFLICT);
+    t.call(
+        Method::DELETE,
+        &format!("/api/v1/admin/accounts/{id}"),
+        Some(&admin),
+        None,
+    )
+    .await
+    .expect(StatusCode::CONFLICT);
+}
+
+#[tokio::test]
+async fn users_get_403_on_admin_endpoints() {
+    let t = TestApp::new().await;
+    t.add_account("gina@example.com", Role::User, &[]).await;
+    let user = t.token("gina@example.com").await;
+    for path in [
+        "/api/v1/admin/domains",
+        "/api/v1/admin/accounts",
+        "/api/v1/admin/aliases",
+    ] {
+        let r = t
+            .call(Method::GET, path, Some(&user), None)
+            .await
+            .expect(StatusCode::FORBIDDEN);
+        assert_eq!(r.body["code"], "forbidden");
+    }
+    t.call(
+        Method::POST,
+        "/api/v1/admin/domains",
+        Some(&user),
+        Some(json!({"name": "mine.example"})),
+    )
+    .await
+    .expect(StatusCode::FORBIDDEN);
+    t.call(
+        Method::POST,
+        "/api/v1/admin/accounts",
+        Some(&user),
+        Some(json!({"address": "x@example.com", "password": "Bright-Canyon-88r"})),
+    )
+    .await
+    .expect(StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn a_domain_admin_manages_only_its_domains_and_only_users() {
+    let t = TestApp::new().await;
+    let admin = t.token(ADMIN).await;
+    for name in ["mine.example", "theirs.example"] {
+        t.call(
+            Method::POST,
+            "/api/v1/admin/domains",
+            Some(&admin),
+            Some(json!({"name": name})),
+        )
+        .await
+        .expect(StatusCode::CREATED);
+    }
+    let theirs_user = t
+        .add_account("victim@theirs.example", Role::User, &[])
+        .await;
+    t.add_account("boss@mine.example", Role::DomainAdmin, &["mine.example"])
+        .await;
+    let boss = t.token("boss@mine.example").await;
+    let domains = t
+        .call(Method::GET, "/api/v1/admin/domains", Some(&boss), None)
+        .await
+        .expect(StatusCode::OK);
+    let names: Vec<&str> = domains.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, vec!["mine.example"]);
+    let r = t
+        .call(
+            Method::POST,
+            "/api/v1/admin/accounts",
+            Some(&boss),
+            Some(json!({"address": "staff@mine.example", "password": "Bright-Canyon-88r"})),
+        )
+        .await
+        .expect(StatusCode::CREATED);
+    assert_eq!(r.body["domain"], "mine.example");
+    t.call(
+        Method::POST,
+        "/api/v1/admin/accounts",
+        Some(&boss),
+        Some(json!({"address": "staff@theirs.example", "password": "Bright-Canyon-88r"})),
+    )
+    .await
+    .expect(StatusCode::FORBIDDEN);
+    t.call(Method::POST, "/api/v1/admin/accounts", Some(&boss), Some(json!({"address": "root2@mine.example", "password": "Bright-Canyon-88r", "role": "admin"})))
+        .await
+        .expect(StatusCode::FORBIDDEN);
+    t.call(
+        Method::GET,
+        &format!("/api/v1/admin/accounts/{theirs_user}"),
+        Some(&boss),
+        None,
+    )
+    .await
+    .expect(StatusCode::FORBIDDEN);
+    t.call(
+        Method::PATCH,
+        &format!("/api/v1/admin/accounts/{theirs_user}"),
+        Some(&boss),
+        Some(json!({"enabled": false})),
+    )
+    .await
+    .expect(StatusCode::FORBIDDEN);
+    t.call(
+        Method::DELETE,
+        &format!("/api/v1/admin/accounts/{theirs_user}"),
+        Some(&boss),
+        None,
+    )
+    .await
+    .expect(StatusCode::FORBIDDEN);
+    t.call(
+        Method::GET,
+        "/api/v1/admin/accounts?domain=theirs.example",
+        Some(&boss),
+        None,
+    )
+    .await
+    .expect(StatusCode::FORBIDDEN);
+    t.call(
+        Method::POST,
+        "/api/v1/admin/aliases",
+        Some(&boss),
+        Some(json!({"address": "x@theirs.example", "targets": ["a@b.example"]})),
+    )
+    .await
+    .expect(StatusCode::FORBIDDEN);
+    t.call(
+        Method::POST,
+        "/api/v1/admin/domains",
+        Some(&boss),
+        Some(json!({"name": "new.example"})),
+    )
+    .await
+    .expect(StatusCode::FORBIDDEN);
+    let accounts = t
+        .call(Method::GET, "/api/v1/admin/accounts", Some(&boss), None)
+        .await
+        .expect(StatusCode::OK);
+    assert!(
+        accounts.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|a| a["domain"] == "mine.example")
+    );
+    // The victim is untouched.
+    let v = t
+        .call(
+            Method::GET,
+            &format!("/api/v1/admin/accounts/{theirs_user}"),
+            Some(&admin),
+            None,
+        )
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(v.body["enabled"], true);
+}

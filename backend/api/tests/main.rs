@@ -1,0 +1,8 @@
+//! API tests: the whole router in-process, on a fresh database of the engine named by
+//! OSPREY_TEST_BACKEND.
+
+mod support;
+
+mod admin;
+mod auth;
+mod contract;

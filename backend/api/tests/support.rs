@@ -1,0 +1,195 @@
+//! A test application and a small client for it.
+
+use std::{sync::Arc, time::Duration};
+
+use axum::{
+    Router,
+    body::Body,
+    http::{Method, Request, StatusCode},
+};
+use http_body_util::BodyExt;
+use osprey_api::{
+    ApiSettings, AppState,
+    auth::{JwtKeys, LoginThrottle, ThrottleLimits, install_crypto_provider},
+};
+use osprey_core::{Address, Role};
+use osprey_store::{NewAccount, NewDomain, Store, testing::TestDb};
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+pub const ADMIN: &str = "root@example.com";
+pub const PASSWORD: &str = "Vivid-Harbor-42x";
+
+pub struct TestApp {
+    pub app: Router,
+    pub store: Store,
+    _db: TestDb,
+}
+
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: Value,
+}
+
+impl TestApp {
+    /// An application with the domain example.com and its server admin.
+    pub async fn new() -> TestApp {
+        Self::with_limits(ThrottleLimits::default()).await
+    }
+
+    pub async fn with_limits(limits: ThrottleLimits) -> TestApp {
+        install_crypto_provider();
+        let db = TestDb::new().await;
+        let store = db.store().await;
+        store
+            .create_domain(NewDomain {
+                name: osprey_core::DomainName::parse("example.com").unwrap(),
+                aliases: vec![],
+                settings: json!({}),
+                enabled: true,
+            })
+            .await
+            .unwrap();
+        let app = osprey_api::app(AppState {
+            store: store.clone(),
+            jwt: Arc::new(JwtKeys::from_secret(&[7u8; 32], 900)),
+            throttle: Arc::new(LoginThrottle::new(limits)),
+            settings: Arc::new(ApiSettings::default()),
+            metrics: osprey_api::metrics_handle(),
+        });
+        let t = TestApp {
+            app,
+            store,
+            _db: db,
+        };
+        t.add_account(ADMIN, Role::Admin, &[]).await;
+        t
+    }
+
+    pub async fn add_account(&self, address: &str, role: Role, manages: &[&str]) -> String {
+        let names: Vec<String> = manages.iter().map(|s| s.to_string()).collect();
+        let ids = self.store.domain_ids_by_names(&names).await.unwrap();
+        self.store
+            .create_account(NewAccount {
+                address: Address::parse(address).unwrap(),
+                password_hash: osprey_core::hash_password(PASSWORD),
+                role,
+                display_name: String::new(),
+                quota_bytes: None,
+                admin_domain_ids: ids,
+                enabled: true,
+            })
+            .await
+            .unwrap()
+            .id
+    }
+
+    pub async fn raw(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        content_type: Option<&str>,
+        body: &str,
+    ) -> Reply {
+        let mut req = Request::builder().method(method).uri(path);
+        if let Some(t) = token {
+            req = req.header("authorization", format!("Bearer {t}"));
+        }
+        if let Some(ct) = content_type {
+            req = req.header("content-type", ct);
+        }
+        let res = self
+            .app
+            .clone()
+            .oneshot(req.body(Body::from(body.to_owned())).unwrap())
+            .await
+            .unwrap();
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = res.into_body().collect().await.unwrap().to_bytes();
+        let body = serde_json::from_slice(&bytes)
+            .unwrap_or(Value::String(String::from_utf8_lossy(&bytes).into()));
+        Reply {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Reply {
+        match body {
+            Some(b) => {
+                self.raw(
+                    method,
+                    path,
+                    token,
+                    Some("application/json"),
+                    &b.to_string(),
+                )
+                .await
+            }
+            None => self.raw(method, path, token, None, "").await,
+        }
+    }
+
+    pub async fn login(&self, user: &str, password: &str) -> Reply {
+        self.call(
+            Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Some(json!({"username": user, "password": password})),
+        )
+        .await
+    }
+
+    pub async fn token(&self, user: &str) -> String {
+        let r = self.login(user, PASSWORD).await;
+        assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+        r.body["access_token"].as_str().unwrap().to_owned()
+    }
+}
+
+impl Reply {
+    /// Asserts the status and, for errors, the problem+json shape; returns self.
+    pub fn expect(self, status: StatusCode) -> Reply {
+        assert_eq!(self.status, status, "body: {}", self.body);
+        if status.is_client_error() || status.is_server_error() {
+            assert_eq!(
+                self.headers.get("content-type").unwrap(),
+                "application/problem+json",
+                "errors are problem+json"
+            );
+            assert_eq!(self.body["status"], status.as_u16());
+            assert!(self.body["code"].is_string(), "{}", self.body);
+        }
+        self
+    }
+
+    /// The `field`s named in a 422 body.
+    pub fn fields(&self) -> Vec<String> {
+        self.body["errors"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|e| e["field"].as_str().unwrap_or("").to_owned())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+pub fn short_window() -> ThrottleLimits {
+    ThrottleLimits {
+        per_account: 3,
+        per_ip: 100,
+        window: Duration::from_secs(60),
+    }
+}

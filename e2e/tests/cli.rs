@@ -1,0 +1,166 @@
+//! The CLI on the same database as a running server, and start-up refusals.
+
+use std::process::Output;
+
+use crate::support::*;
+
+fn ok(out: &Output) -> String {
+    assert!(
+        out.status.success(),
+        "stdout: {}\nstderr: {}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn refused(out: &Output) -> String {
+    assert!(
+        !out.status.success(),
+        "expected a failure, got: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[tokio::test]
+async fn cli_manages_the_directory_while_the_server_runs() {
+    let s = Server::start(false).await;
+    ok(&osprey(
+        &s.db,
+        &["domain", "add", "cli.example", "--alias", "cli.example.net"],
+    ));
+    let out = ok(&osprey(
+        &s.db,
+        &["user", "add", "eve@cli.example", "--display-name", "Eve"],
+    ));
+    let password = out
+        .lines()
+        .find_map(|l| l.strip_prefix("password: "))
+        .expect("a generated password is printed")
+        .to_owned();
+    ok(&osprey(
+        &s.db,
+        &[
+            "alias",
+            "add",
+            "team@cli.example",
+            "eve@cli.example",
+            "ext@remote.example",
+        ],
+    ));
+    assert!(
+        ok(&osprey(&s.db, &["domain", "list"]))
+            .contains("cli.example\t1 account(s) aliases: cli.example.net")
+    );
+    assert!(
+        ok(&osprey(&s.db, &["user", "list", "--domain", "cli.example"]))
+            .contains("eve@cli.example\tuser\tEve")
+    );
+    assert!(
+        ok(&osprey(&s.db, &["alias", "list"]))
+            .contains("team@cli.example\teve@cli.example, ext@remote.example")
+    );
+
+    // The running server sees what the CLI wrote: the new user signs in over HTTP.
+    let c = reqwest::Client::new();
+    let r = c
+        .post(format!("{}/api/v1/auth/login", s.url))
+        .json(&serde_json::json!({"username": "eve@cli.example.net", "password": password}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        reqwest::StatusCode::OK,
+        "login through a domain alias"
+    );
+
+    assert!(refused(&osprey(&s.db, &["domain", "add", "cli.example"])).contains("already exists"));
+    assert!(
+        refused(&osprey(
+            &s.db,
+            &["user", "add", "x@cli.example", "--password", "weak"]
+        ))
+        .contains("password")
+    );
+    assert!(
+        refused(&osprey(
+            &s.db,
+            &[
+                "user",
+                "add",
+                "x@nowhere.example",
+                "--password",
+                "Amber-Falcon-63t"
+            ]
+        ))
+        .contains("nowhere.example")
+    );
+    assert!(refused(&osprey(&s.db, &["domain", "remove", "cli.example"])).contains("account"));
+    ok(&osprey(
+        &s.db,
+        &[
+            "user",
+            "passwd",
+            "eve@cli.example",
+            "--password",
+            "Amber-Falcon-63t",
+        ],
+    ));
+    ok(&osprey(&s.db, &["alias", "remove", "team@cli.example"]));
+    ok(&osprey(&s.db, &["user", "remove", "eve@cli.example"]));
+    ok(&osprey(&s.db, &["domain", "remove", "cli.example"]));
+    assert!(
+        refused(&osprey(&s.db, &["user", "remove", &Server::admin()]))
+            .contains("last server administrator")
+    );
+}
+
+#[tokio::test]
+async fn bad_configuration_and_unreachable_database_refuse_to_start() {
+    let db = osprey_store::testing::TestDb::new().await;
+    let cfg = db.dir.join("bad.toml");
+    std::fs::write(
+        &cfg,
+        "hostname = \"x.example\"\nlisten_http = \"127.0.0.1:1\"\n",
+    )
+    .unwrap();
+    let err = refused(
+        &base_command(&db)
+            .args(["--config", cfg.to_str().unwrap(), "serve"])
+            .output()
+            .unwrap(),
+    );
+    assert!(err.contains("listen_http"), "names the unknown key: {err}");
+    let err = refused(
+        &base_command(&db)
+            .env("OSPREY_LISTEN_HTTP", "not-an-address")
+            .arg("serve")
+            .output()
+            .unwrap(),
+    );
+    assert!(err.contains("listen.http"), "names the key: {err}");
+    let err = refused(
+        &base_command(&db)
+            .env(
+                "OSPREY_DATABASE_URL",
+                format!("postgres://postgres@127.0.0.1:{}/none", free_port()),
+            )
+            .arg("serve")
+            .output()
+            .unwrap(),
+    );
+    assert!(err.contains("cannot open the database"), "{err}");
+}
+
+#[tokio::test]
+async fn openapi_command_prints_the_committed_document() {
+    let db = osprey_store::testing::TestDb::new().await;
+    let out = ok(&osprey(&db, &["openapi"]));
+    let committed = std::fs::read_to_string(repo_root().join("openapi/openapi.json")).unwrap();
+    assert!(
+        out.trim_end() == committed.trim_end(),
+        "`osprey openapi` differs from openapi/openapi.json"
+    );
+}

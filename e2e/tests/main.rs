@@ -1,0 +1,8 @@
+//! End-to-end tests: the real `osprey` binary on free loopback ports with a fresh data
+//! directory, on the database engine named by OSPREY_TEST_BACKEND.
+
+mod support;
+
+mod api;
+mod browser;
+mod cli;

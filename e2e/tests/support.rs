@@ -1,0 +1,122 @@
+//! Starting and stopping the real server.
+
+use std::{
+    net::TcpListener,
+    path::{Path, PathBuf},
+    process::{Child, Command, Output, Stdio},
+    time::{Duration, Instant},
+};
+
+use osprey_store::testing::TestDb;
+
+pub const ADMIN_PASSWORD: &str = "Vivid-Harbor-42x";
+pub const HOSTNAME: &str = "mail.e2e.example";
+
+/// The `osprey` binary of this build (OSPREY_BIN overrides).
+pub fn binary() -> PathBuf {
+    if let Ok(p) = std::env::var("OSPREY_BIN") {
+        return p.into();
+    }
+    // target/<profile>/deps/main-<hash> -> target/<profile>/osprey
+    let exe = std::env::current_exe().unwrap();
+    let bin = exe.parent().unwrap().parent().unwrap().join("osprey");
+    assert!(
+        bin.is_file(),
+        "{} is missing: build it with `cargo build -p osprey`",
+        bin.display()
+    );
+    bin
+}
+
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+/// A free TCP port on loopback.
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A running server; killed on drop.
+pub struct Server {
+    pub url: String,
+    pub db: TestDb,
+    child: Child,
+}
+
+impl Server {
+    pub fn admin() -> String {
+        format!("admin@{HOSTNAME}")
+    }
+
+    /// Starts the server on a fresh database, serving the built web app if `web`.
+    pub async fn start(web: bool) -> Server {
+        let db = TestDb::new().await;
+        let port = free_port();
+        let web_dir = if web {
+            repo_root().join("frontend/dist").display().to_string()
+        } else {
+            String::new()
+        };
+        let mut cmd = base_command(&db);
+        cmd.arg("serve")
+            .env("OSPREY_LISTEN_HTTP", format!("127.0.0.1:{port}"))
+            .env("OSPREY_ADMIN_PASSWORD", ADMIN_PASSWORD)
+            .env("OSPREY_WEB_DIR", web_dir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        let child = cmd.spawn().expect("start osprey");
+        let server = Server {
+            url: format!("http://127.0.0.1:{port}"),
+            db,
+            child,
+        };
+        server.wait_ready().await;
+        server
+    }
+
+    async fn wait_ready(&self) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let client = reqwest::Client::new();
+        while Instant::now() < deadline {
+            if let Ok(r) = client.get(format!("{}/readyz", self.url)).send().await
+                && r.status().is_success()
+            {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("osprey did not become ready at {}", self.url);
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// `osprey` with the data directory and database of `db`, and nothing else configured.
+pub fn base_command(db: &TestDb) -> Command {
+    let mut cmd = Command::new(binary());
+    cmd.env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("OSPREY_DATA_DIR", db.dir.join("data"))
+        .env("OSPREY_DATABASE_URL", &db.url)
+        .env("OSPREY_HOSTNAME", HOSTNAME)
+        .env("RUST_LOG", "warn");
+    cmd
+}
+
+/// Runs `osprey args...` against `db` and returns its output.
+pub fn osprey(db: &TestDb, args: &[&str]) -> Output {
+    base_command(db).args(args).output().expect("run osprey")
+}
