@@ -404,11 +404,10 @@ async fn api_keys_are_found_by_hash_and_deleted_by_owner_only() {
         .unwrap();
     let used = store.use_api_key("hash-1").await.unwrap().unwrap();
     assert_eq!(used.scopes, vec!["account:read"]);
-    assert_eq!(
+    assert!(
         store.list_api_keys(&a.id).await.unwrap()[0]
             .last_used_at
-            .is_some(),
-        true
+            .is_some()
     );
     assert!(store.use_api_key("hash-2").await.unwrap().is_none());
     assert!(matches!(
