@@ -26,6 +26,14 @@ fn refused(out: &Output) -> String {
 #[tokio::test]
 async fn cli_manages_the_directory_while_the_server_runs() {
     let s = Server::start(false).await;
+    // Embedded mode keeps its files private.
+    use std::os::unix::fs::PermissionsExt;
+    let data = s.db.dir.join("data");
+    let mode = |p: std::path::PathBuf| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(data.clone()), 0o700);
+    for f in ["jwt.key", "tls/key.pem", "tls/cert.pem"] {
+        assert_eq!(mode(data.join(f)), 0o600, "{f}");
+    }
     ok(&osprey(
         &s.db,
         &["domain", "add", "cli.example", "--alias", "cli.example.net"],

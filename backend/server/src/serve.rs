@@ -14,12 +14,17 @@ use crate::{config::Config, files, tls};
 
 /// Opens the store named by the configuration, creating the data directory.
 pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
-    std::fs::create_dir_all(&config.data_dir).with_context(|| {
-        format!(
-            "cannot create the data directory {}",
-            config.data_dir.display()
-        )
-    })?;
+    if !config.data_dir.exists() {
+        std::fs::create_dir_all(&config.data_dir).with_context(|| {
+            format!(
+                "cannot create the data directory {}",
+                config.data_dir.display()
+            )
+        })?;
+        // Mail, the database and the keys are for the server's eyes only.
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&config.data_dir, std::fs::Permissions::from_mode(0o700))?;
+    }
     let url = config.database_url();
     let settings = ConnectSettings {
         max_connections: config.database.max_connections,
