@@ -28,7 +28,9 @@ fn cargo() -> Command {
     Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
 }
 
-fn run(cmd: &mut Command) -> Result {
+/// Runs a command (in the repository root unless it names a directory), showing it;
+/// fails on a non-zero exit.
+pub(crate) fn run(cmd: &mut Command) -> Result {
     let shown = format!("{cmd:?}");
     println!("xtask: $ {shown}");
     if cmd.get_current_dir().is_none() {

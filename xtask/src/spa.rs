@@ -11,6 +11,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+use crate::run;
+
 const TARGET: &str = "wasm32-unknown-unknown";
 const PROFILE: &str = "release-wasm";
 const PACKAGE: &str = "osprey-web";
@@ -119,19 +121,6 @@ fn say(line: &str) {
 
 fn cargo() -> String {
     std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned())
-}
-
-/// Runs a command with inherited output; fails on a non-zero exit.
-fn run(command: &mut Command) -> Result<(), String> {
-    let shown = format!("{command:?}");
-    let status = command
-        .status()
-        .map_err(|e| format!("cannot run {shown}: {e}"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("{shown} failed ({status})"))
-    }
 }
 
 /// The stdout of a command that succeeded, or `None`.
