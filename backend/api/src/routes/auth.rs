@@ -1,7 +1,7 @@
 //! `POST /auth/login`, `/auth/refresh`, `/auth/logout`.
 
 use axum::{extract::State, http::StatusCode};
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 use osprey_api_types::{LoginRequest, Problem, RefreshRequest, TokenResponse};
 use osprey_core::Address;
 use osprey_store::{RefreshOutcome, StoreError};
@@ -33,25 +33,19 @@ fn invalid_credentials() -> ApiError {
     }
 }
 
-async fn issue_tokens(
-    state: &AppState,
-    account_id: &str,
-    family: Option<&str>,
-) -> Result<TokenResponse, ApiError> {
-    let refresh = new_secret("ort_");
-    let expires = Utc::now() + Duration::days(state.settings.refresh_ttl_days.into());
-    if let Some(family) = family {
-        state
-            .store
-            .insert_refresh_token(account_id, family, &hash_secret(&refresh), expires)
-            .await?;
-    }
-    Ok(TokenResponse {
+/// When a refresh token issued now expires.
+fn refresh_expiry(state: &AppState) -> DateTime<Utc> {
+    Utc::now() + Duration::days(state.settings.refresh_ttl_days.into())
+}
+
+/// The answer to a login or refresh: a new access token beside `refresh_token`.
+fn token_response(state: &AppState, account_id: &str, refresh_token: String) -> TokenResponse {
+    TokenResponse {
         access_token: state.jwt.issue(account_id),
-        refresh_token: refresh,
+        refresh_token,
         token_type: "Bearer".into(),
         expires_in: state.jwt.ttl_secs,
-    })
+    }
 }
 
 /// Signs in with an address and password.
@@ -103,9 +97,17 @@ pub async fn login(
     state.throttle.succeeded(&username);
     metrics::counter!("osprey_logins_total", "result" => "ok").increment(1);
     let family = uuid::Uuid::now_v7().to_string();
-    Ok(Json(
-        issue_tokens(&state, &account.id, Some(&family)).await?,
-    ))
+    let refresh = new_secret("ort_");
+    state
+        .store
+        .insert_refresh_token(
+            &account.id,
+            &family,
+            &hash_secret(&refresh),
+            refresh_expiry(&state),
+        )
+        .await?;
+    Ok(Json(token_response(&state, &account.id, refresh)))
 }
 
 /// Exchanges a refresh token for new tokens. Each refresh token works once; presenting
@@ -119,13 +121,13 @@ pub async fn refresh(
     State(state): State<AppState>,
     Json(req): Json<RefreshRequest>,
 ) -> Result<Json<TokenResponse>, ApiError> {
-    let tokens = issue_tokens(&state, "", None).await?;
+    let successor = new_secret("ort_");
     let outcome = state
         .store
         .rotate_refresh_token(
             &hash_secret(&req.refresh_token),
-            &hash_secret(&tokens.refresh_token),
-            Utc::now() + Duration::days(state.settings.refresh_ttl_days.into()),
+            &hash_secret(&successor),
+            refresh_expiry(&state),
         )
         .await?;
     match outcome {
@@ -137,10 +139,7 @@ pub async fn refresh(
                     detail: "the account is disabled".into(),
                 });
             }
-            Ok(Json(TokenResponse {
-                access_token: state.jwt.issue(&account_id),
-                ..tokens
-            }))
+            Ok(Json(token_response(&state, &account_id, successor)))
         }
         RefreshOutcome::Reused => {
             tracing::warn!("a spent refresh token was presented again; its family is revoked");
