@@ -1,3 +1,6 @@
 //! Osprey's wire formats: bytes in, typed commands out; typed replies in, bytes out.
 //!
 //! This crate does no I/O, knows no store and never panics on input.
+
+pub mod pop3;
+pub mod sasl;
