@@ -1,4 +1,5 @@
 //! Tests of the wire formats: POP3 codec, SASL mechanisms, and the RFC index.
 
 mod pop3;
+mod rfc_index;
 mod sasl;
