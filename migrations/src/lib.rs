@@ -9,6 +9,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261126_000001_create_directory;
 mod m20261126_000002_create_mail_store;
 mod m20261126_000003_create_credentials;
+mod m20261126_000004_add_protocol_settings;
 
 /// Runs every migration of Osprey's schema.
 pub struct Migrator;
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000001_create_directory::Migration),
             Box::new(m20261126_000002_create_mail_store::Migration),
             Box::new(m20261126_000003_create_credentials::Migration),
+            Box::new(m20261126_000004_add_protocol_settings::Migration),
         ]
     }
 }

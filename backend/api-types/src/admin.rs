@@ -19,6 +19,32 @@ pub enum Role {
     User,
 }
 
+/// What POP3 does with the messages a client downloads and deletes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Pop3Mode {
+    /// Off-line: `DELE` then `QUIT` removes the messages from the server (RFC 1939).
+    #[default]
+    Offline,
+    /// Online: `DELE` is ignored; mail stays on the server for IMAP and webmail.
+    Keep,
+    /// Online: "deleted" messages move to Trash instead of being removed.
+    Trash,
+}
+
+/// An account's POP3 behaviour.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Pop3Settings {
+    pub mode: Pop3Mode,
+    /// Days (1–3650) after which messages that POP3 downloaded are removed from the
+    /// server whatever the mode; absent keeps them. Announced as `EXPIRE` in `CAPA`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retention_days: Option<u32>,
+}
+
 /// Per-domain settings. Absent values fall back to the server's defaults.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
@@ -98,6 +124,7 @@ pub struct Account {
     /// Bytes the account's messages take.
     pub used_bytes: u64,
     pub enabled: bool,
+    pub pop3: Pop3Settings,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -147,6 +174,9 @@ pub struct UpdateAccount {
     /// Resets the password (administrators only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
+    /// Replaces the POP3 settings as a whole.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pop3: Option<Pop3Settings>,
 }
 
 /// An alias: mail to `address` goes to every one of `targets`.

@@ -1,7 +1,7 @@
 //! Store records to API bodies. The only place that decides what of a record is shown.
 
 use osprey_api_types as dto;
-use osprey_core::Role;
+use osprey_core::{Pop3Mode, Role};
 use osprey_store::{AccountRecord, AliasRecord, ApiKeyRecord, DomainRecord};
 
 pub fn role_to_dto(r: Role) -> dto::Role {
@@ -44,8 +44,25 @@ pub fn account(r: AccountRecord) -> dto::Account {
         quota_bytes: r.quota_bytes,
         used_bytes: r.used_bytes,
         enabled: r.enabled,
+        pop3: dto::Pop3Settings {
+            mode: match r.pop3.mode {
+                Pop3Mode::Offline => dto::Pop3Mode::Offline,
+                Pop3Mode::Keep => dto::Pop3Mode::Keep,
+                Pop3Mode::Trash => dto::Pop3Mode::Trash,
+            },
+            retention_days: r.pop3.retention_days,
+        },
         created_at: r.created_at,
         updated_at: r.updated_at,
+    }
+}
+
+/// The core POP3 mode of an API one.
+pub fn pop3_mode(m: dto::Pop3Mode) -> Pop3Mode {
+    match m {
+        dto::Pop3Mode::Offline => Pop3Mode::Offline,
+        dto::Pop3Mode::Keep => Pop3Mode::Keep,
+        dto::Pop3Mode::Trash => Pop3Mode::Trash,
     }
 }
 

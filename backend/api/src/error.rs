@@ -153,6 +153,7 @@ impl From<StoreError> for ApiError {
         match e {
             StoreError::NotFound => ApiError::NotFound,
             StoreError::Conflict(d) => ApiError::Conflict(d),
+            StoreError::OverQuota => ApiError::Conflict("the account is over its quota".into()),
             StoreError::Invalid(d) => ApiError::BadRequest {
                 code: "invalid",
                 detail: d,

@@ -53,9 +53,9 @@ impl Checks {
     }
 }
 
-/// Runs argon2 off the async runtime.
-pub async fn hash_password(password: String) -> Result<String, ApiError> {
-    tokio::task::spawn_blocking(move || osprey_core::hash_password(&password))
+/// Derives the stored credentials (argon2 and SCRAM) off the async runtime.
+pub async fn hash_password(password: String) -> Result<osprey_core::StoredCredentials, ApiError> {
+    tokio::task::spawn_blocking(move || osprey_core::hash_credentials(&password))
         .await
         .map_err(|e| ApiError::Internal(e.to_string()))
 }

@@ -73,7 +73,7 @@ impl TestApp {
         self.store
             .create_account(NewAccount {
                 address: Address::parse(address).unwrap(),
-                password_hash: osprey_core::hash_password(PASSWORD),
+                credentials: osprey_core::hash_credentials(PASSWORD),
                 role,
                 display_name: String::new(),
                 quota_bytes: None,

@@ -8,10 +8,16 @@ mod address;
 mod domain;
 mod hashing;
 mod password;
+mod pop3_mode;
 mod role;
+mod throttle;
 
 pub use address::{Address, AddressError};
 pub use domain::{DomainError, DomainName};
-pub use hashing::{hash_password, verify_password};
+pub use hashing::{
+    StoredCredentials, hash_credentials, hash_password, scram_keys, verify_password,
+};
 pub use password::{PasswordPolicy, password_problems};
+pub use pop3_mode::{Pop3Mode, Pop3ModeError};
 pub use role::{Role, RoleError};
+pub use throttle::{LoginThrottle, ThrottleLimits};

@@ -69,8 +69,8 @@ fn password(args: PasswordArgs, login: &str) -> anyhow::Result<(String, bool)> {
     Ok((pw, generated))
 }
 
-async fn hash(pw: String) -> anyhow::Result<String> {
-    Ok(tokio::task::spawn_blocking(move || osprey_core::hash_password(&pw)).await?)
+async fn hash(pw: String) -> anyhow::Result<osprey_core::StoredCredentials> {
+    Ok(tokio::task::spawn_blocking(move || osprey_core::hash_credentials(&pw)).await?)
 }
 
 /// `osprey domain ...`
@@ -152,7 +152,7 @@ pub async fn user(config: &Config, cmd: UserCmd) -> anyhow::Result<()> {
             let a = store
                 .create_account(NewAccount {
                     address,
-                    password_hash: hash(pw.clone()).await?,
+                    credentials: hash(pw.clone()).await?,
                     role,
                     display_name,
                     quota_bytes: quota,
@@ -194,7 +194,7 @@ pub async fn user(config: &Config, cmd: UserCmd) -> anyhow::Result<()> {
                 .update_account(
                     &a.id,
                     AccountChanges {
-                        password_hash: Some(hash(pw.clone()).await?),
+                        credentials: Some(hash(pw.clone()).await?),
                         ..Default::default()
                     },
                 )

@@ -95,13 +95,13 @@ async fn bootstrap_admin(store: &Store, config: &Config) -> anyhow::Result<()> {
     );
     let hash = tokio::task::spawn_blocking({
         let p = password.clone();
-        move || osprey_core::hash_password(&p)
+        move || osprey_core::hash_credentials(&p)
     })
     .await?;
     store
         .create_account(NewAccount {
             address: address.clone(),
-            password_hash: hash,
+            credentials: hash,
             role: Role::Admin,
             display_name: "Administrator".into(),
             quota_bytes: None,

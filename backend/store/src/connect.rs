@@ -77,7 +77,11 @@ impl Store {
         });
         let db = Database::connect(opts).await?;
         Migrator::up(&db, None).await?;
-        Ok(Store { db, backend })
+        Ok(Store {
+            db,
+            backend,
+            bus: crate::changes::channel(),
+        })
     }
 }
 

@@ -15,6 +15,9 @@ pub enum StoreError {
     /// The request contradicts the data (for example, a domain that does not exist).
     #[error("{0}")]
     Invalid(String),
+    /// The account's quota would be exceeded.
+    #[error("over quota")]
+    OverQuota,
     /// The database failed.
     #[error("database error: {0}")]
     Database(DbErr),

@@ -7,6 +7,8 @@
 //! in values that are already validated and decide who may call what.
 
 pub mod blob;
+mod changes;
+pub use changes::{Change, ChangeKind};
 mod connect;
 pub use connect::redact;
 mod entity;
@@ -25,6 +27,7 @@ use sea_orm::DatabaseConnection;
 pub struct Store {
     db: DatabaseConnection,
     backend: Backend,
+    bus: tokio::sync::broadcast::Sender<Change>,
 }
 
 impl Store {

@@ -26,7 +26,10 @@ async fn domain(store: &Store, name: &str, aliases: &[&str]) -> osprey_store::Do
 fn new_account(address: &str, role: Role) -> NewAccount {
     NewAccount {
         address: Address::parse(address).unwrap(),
-        password_hash: "$argon2id$test".into(),
+        credentials: osprey_core::StoredCredentials {
+            password_hash: "$argon2id$test".into(),
+            scram_sha256: "4096:c2FsdA==:AA==:AA==".into(),
+        },
         role,
         display_name: "Test".into(),
         quota_bytes: Some(1000),

@@ -3,10 +3,9 @@
 
 mod jwt;
 mod secrets;
-mod throttle;
 mod user;
 
 pub use jwt::{Claims, JwtKeys, install_crypto_provider};
+pub use osprey_core::{LoginThrottle, ThrottleLimits};
 pub use secrets::{API_KEY_PREFIX, hash_secret, new_secret};
-pub use throttle::{LoginThrottle, ThrottleLimits};
 pub use user::{AdminScope, AuthUser};

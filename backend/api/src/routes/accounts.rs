@@ -140,7 +140,7 @@ pub async fn create_account(
         .store
         .create_account(NewAccount {
             address,
-            password_hash: hash_password(req.password).await?,
+            credentials: hash_password(req.password).await?,
             role,
             display_name,
             quota_bytes: req.quota_bytes.or(settings.default_quota_bytes),
@@ -227,6 +227,11 @@ pub async fn update_account(
             &state.settings.password_policy,
         );
     }
+    if let Some(days) = req.pop3.and_then(|p| p.retention_days)
+        && !(1..=3650).contains(&days)
+    {
+        checks.fail("pop3.retention_days", "must be between 1 and 3650 days");
+    }
     let role = req.role.map(convert::role_from_dto);
     let final_role = role.unwrap_or(target.role);
     if final_role != Role::DomainAdmin && req.admin_domains.as_ref().is_some_and(|d| !d.is_empty())
@@ -257,11 +262,11 @@ pub async fn update_account(
         ),
         None => None,
     };
-    let password_hash = match req.password {
+    let credentials = match req.password {
         Some(pw) => Some(hash_password(pw).await?),
         None => None,
     };
-    let reset = password_hash.is_some();
+    let reset = credentials.is_some();
     let record = state
         .store
         .update_account(
@@ -272,7 +277,9 @@ pub async fn update_account(
                 quota_bytes: req.quota_bytes,
                 admin_domain_ids,
                 enabled: req.enabled,
-                password_hash,
+                credentials,
+                pop3_mode: req.pop3.map(|p| convert::pop3_mode(p.mode)),
+                pop3_retention_days: req.pop3.map(|p| p.retention_days),
             },
         )
         .await?;

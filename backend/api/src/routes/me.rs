@@ -88,7 +88,7 @@ pub async fn change_password(
     );
     checks.finish()?;
     let changes = AccountChanges {
-        password_hash: Some(hash_password(req.new_password).await?),
+        credentials: Some(hash_password(req.new_password).await?),
         ..Default::default()
     };
     state

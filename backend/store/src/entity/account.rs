@@ -13,6 +13,9 @@ pub struct Model {
     pub role: String,
     pub quota_bytes: Option<i64>,
     pub enabled: bool,
+    pub scram_sha256: Option<String>,
+    pub pop3_mode: String,
+    pub pop3_retention_days: Option<i32>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

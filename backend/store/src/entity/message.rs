@@ -24,6 +24,7 @@ pub struct Model {
     pub thread_id: Option<String>,
     pub has_attachments: bool,
     pub preview: Option<String>,
+    pub pop3_retrieved_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -7,6 +7,7 @@ pub mod alias;
 pub mod api_key;
 pub mod domain;
 pub mod domain_alias;
+pub mod expunged;
 pub mod mailbox;
 pub mod message;
 pub mod refresh_token;

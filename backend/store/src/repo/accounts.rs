@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use osprey_core::{Address, Role};
+use osprey_core::{Address, Pop3Mode, Role, StoredCredentials};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, Set,
@@ -17,7 +17,8 @@ use crate::{
     error::conflict_on_unique,
 };
 
-/// An account as the store keeps it. `password_hash` is a PHC string; never show it.
+/// An account as the store keeps it. `password_hash` is a PHC string and `scram_sha256`
+/// holds SCRAM keys; never show either.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccountRecord {
     pub id: String,
@@ -26,14 +27,25 @@ pub struct AccountRecord {
     pub local_part: String,
     pub display_name: String,
     pub password_hash: String,
+    /// `None` for accounts whose password was set before SCRAM keys were kept.
+    pub scram_sha256: Option<String>,
     pub role: Role,
     /// Ids and names of the domains a domain admin manages.
     pub admin_domains: Vec<(String, String)>,
     pub quota_bytes: Option<u64>,
     pub used_bytes: u64,
     pub enabled: bool,
+    pub pop3: Pop3Settings,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+/// An account's POP3 behaviour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Pop3Settings {
+    pub mode: Pop3Mode,
+    /// Days after which messages that POP3 downloaded are removed; `None` keeps them.
+    pub retention_days: Option<u32>,
 }
 
 impl AccountRecord {
@@ -57,7 +69,7 @@ impl AccountRecord {
 #[derive(Debug, Clone)]
 pub struct NewAccount {
     pub address: Address,
-    pub password_hash: String,
+    pub credentials: StoredCredentials,
     pub role: Role,
     pub display_name: String,
     pub quota_bytes: Option<u64>,
@@ -74,7 +86,10 @@ pub struct AccountChanges {
     pub quota_bytes: Option<Option<u64>>,
     pub admin_domain_ids: Option<Vec<String>>,
     pub enabled: Option<bool>,
-    pub password_hash: Option<String>,
+    pub credentials: Option<StoredCredentials>,
+    pub pop3_mode: Option<Pop3Mode>,
+    /// `Some(None)` keeps downloaded messages for ever.
+    pub pop3_retention_days: Option<Option<u32>>,
 }
 
 async fn set_admin_domains(
@@ -131,10 +146,13 @@ impl Store {
             address_key: Set(key.clone()),
             local_part: Set(new.address.local().to_owned()),
             display_name: Set(new.display_name),
-            password_hash: Set(new.password_hash),
+            password_hash: Set(new.credentials.password_hash),
+            scram_sha256: Set(Some(new.credentials.scram_sha256)),
             role: Set(new.role.as_str().to_owned()),
             quota_bytes: Set(new.quota_bytes.map(|q| q as i64)),
             enabled: Set(new.enabled),
+            pop3_mode: Set(Pop3Mode::default().as_str().to_owned()),
+            pop3_retention_days: Set(None),
             created_at: Set(now),
             updated_at: Set(now),
         }
@@ -229,13 +247,32 @@ impl Store {
         if let Some(v) = changes.enabled {
             active.enabled = Set(v);
         }
-        if let Some(v) = changes.password_hash {
-            active.password_hash = Set(v);
+        if let Some(v) = changes.credentials {
+            active.password_hash = Set(v.password_hash);
+            active.scram_sha256 = Set(Some(v.scram_sha256));
+        }
+        if let Some(v) = changes.pop3_mode {
+            active.pop3_mode = Set(v.as_str().to_owned());
+        }
+        if let Some(v) = changes.pop3_retention_days {
+            active.pop3_retention_days = Set(v.map(|d| i32::try_from(d).unwrap_or(i32::MAX)));
         }
         active.updated_at = Set(Utc::now());
         active.update(&txn).await?;
         txn.commit().await?;
         self.account(id).await
+    }
+
+    /// Stores SCRAM keys for an account that has none yet (its password was set before
+    /// they were kept); derived by the caller from a password that just verified.
+    pub async fn set_scram_keys(&self, id: &str, scram: String) -> Result<(), StoreError> {
+        account::Entity::update_many()
+            .col_expr(account::Column::ScramSha256, Expr::value(scram))
+            .filter(account::Column::Id.eq(id))
+            .filter(account::Column::ScramSha256.is_null())
+            .exec(&self.db)
+            .await?;
+        Ok(())
     }
 
     /// Deletes an account with its mailboxes, messages, tokens and keys.
@@ -303,6 +340,10 @@ impl Store {
                     .role
                     .parse::<Role>()
                     .map_err(|e| StoreError::Invalid(format!("account {}: {e}", m.id)))?;
+                let mode = m
+                    .pop3_mode
+                    .parse::<Pop3Mode>()
+                    .map_err(|e| StoreError::Invalid(format!("account {}: {e}", m.id)))?;
                 let mut admin_domains = managed.remove(&m.id).unwrap_or_default();
                 admin_domains.sort_by(|a, b| a.1.cmp(&b.1));
                 Ok(AccountRecord {
@@ -315,8 +356,15 @@ impl Store {
                     local_part: m.local_part,
                     display_name: m.display_name,
                     password_hash: m.password_hash,
+                    scram_sha256: m.scram_sha256,
                     quota_bytes: m.quota_bytes.map(|q| q as u64),
                     enabled: m.enabled,
+                    pop3: Pop3Settings {
+                        mode,
+                        retention_days: m
+                            .pop3_retention_days
+                            .map(|d| u32::try_from(d).unwrap_or(0)),
+                    },
                     created_at: m.created_at,
                     updated_at: m.updated_at,
                 })

@@ -33,6 +33,22 @@ pub struct MailboxRecord {
     pub created_at: DateTime<Utc>,
 }
 
+impl From<mailbox::Model> for MailboxRecord {
+    fn from(m: mailbox::Model) -> Self {
+        MailboxRecord {
+            id: m.id,
+            account_id: m.account_id,
+            name: m.name,
+            special_use: m.special_use,
+            uidvalidity: m.uidvalidity as u32,
+            uidnext: m.uidnext as u32,
+            highestmodseq: m.highestmodseq as u64,
+            subscribed: m.subscribed,
+            created_at: m.created_at,
+        }
+    }
+}
+
 /// A UIDVALIDITY for a new mailbox: the current time in seconds, which only grows, so a
 /// mailbox deleted and created again under the same name gets a new value (RFC 9051 §2.3.1.1).
 fn new_uidvalidity() -> i64 {
@@ -71,17 +87,7 @@ impl Store {
             .all(&self.db)
             .await?
             .into_iter()
-            .map(|m| MailboxRecord {
-                id: m.id,
-                account_id: m.account_id,
-                name: m.name,
-                special_use: m.special_use,
-                uidvalidity: m.uidvalidity as u32,
-                uidnext: m.uidnext as u32,
-                highestmodseq: m.highestmodseq as u64,
-                subscribed: m.subscribed,
-                created_at: m.created_at,
-            })
+            .map(MailboxRecord::from)
             .collect();
         rows.sort_by_key(|m| m.name != "INBOX");
         Ok(rows)

@@ -6,13 +6,15 @@ mod aliases;
 mod credentials;
 mod domains;
 mod mailboxes;
+mod messages;
 mod paging;
 
-pub use accounts::{AccountChanges, AccountRecord, NewAccount};
+pub use accounts::{AccountChanges, AccountRecord, NewAccount, Pop3Settings};
 pub use aliases::AliasRecord;
 pub use credentials::{ApiKeyRecord, NewApiKey, RefreshOutcome};
 pub use domains::{DomainChanges, DomainRecord, NewDomain};
 pub use mailboxes::{MailboxRecord, SPECIAL_MAILBOXES};
+pub use messages::{Appended, MessageRecord, MessageSummary, NewMessage, flags};
 pub use paging::{ListQuery, PageOf};
 
 /// A fresh opaque id: a UUIDv7, so ids sort by creation time.

@@ -1,5 +1,7 @@
 //! The login throttle: failed logins are counted per client IP and per account; past a
-//! limit, logins from that IP or for that account are refused for a while (HTTP 429).
+//! limit, logins from that IP or for that account are refused for a while (HTTP 429 on
+//! the web API, a temporary failure in the mail protocols). One throttle serves every
+//! protocol, so switching from POP3 to the web API does not reset the count.
 //!
 //! It counts failures, not requests, so a user who types the password right is never
 //! slowed down. State is per node and in memory: a restart forgives.

@@ -1,0 +1,100 @@
+//! From raw bytes to what the store keeps: the message with CRLF line endings (so that
+//! its stored size is the octet count POP3 and IMAP report, RFC 1939 §5, RFC 9051 §2.3.4)
+//! and a summary of its headers for listings.
+
+use chrono::{DateTime, Utc};
+use mail_parser::{HeaderValue, MessageParser};
+use osprey_store::MessageSummary;
+
+/// Characters of body text kept as a preview.
+const PREVIEW_CHARS: usize = 200;
+
+/// `message` with every bare LF and bare CR turned into CRLF. Returns the input
+/// unchanged (without copying more than once) when it is already CRLF-only.
+pub fn normalize_crlf(message: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(message.len() + message.len() / 32);
+    let mut i = 0;
+    while i < message.len() {
+        match message[i] {
+            b'\r' if message.get(i + 1) == Some(&b'\n') => {
+                out.extend_from_slice(b"\r\n");
+                i += 2;
+            }
+            b'\r' | b'\n' => {
+                out.extend_from_slice(b"\r\n");
+                i += 1;
+            }
+            b => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+/// The summary of a message for the store. A message that does not parse at all still
+/// gets an (empty) summary: it is delivered as it came.
+pub fn summarize(message: &[u8]) -> MessageSummary {
+    let Some(parsed) = MessageParser::default().parse(message) else {
+        return MessageSummary::default();
+    };
+    let first_address = |a: Option<&mail_parser::Address>| {
+        a.and_then(|a| a.first())
+            .and_then(|a| a.address())
+            .map(str::to_owned)
+    };
+    let to_addrs = parsed.to().map(|a| {
+        a.iter()
+            .filter_map(|a| a.address())
+            .collect::<Vec<_>>()
+            .join(", ")
+    });
+    let references = match parsed.references() {
+        HeaderValue::Text(t) => Some(t.to_string()),
+        HeaderValue::TextList(l) => Some(l.join(" ")),
+        _ => None,
+    };
+    MessageSummary {
+        from_addr: first_address(parsed.from()),
+        to_addrs: to_addrs.filter(|s| !s.is_empty()),
+        subject: parsed.subject().map(str::to_owned),
+        sent_date: parsed
+            .date()
+            .and_then(|d| DateTime::<Utc>::from_timestamp(d.to_timestamp(), 0)),
+        message_id: parsed.message_id().map(str::to_owned),
+        references,
+        has_attachments: parsed.attachment_count() > 0,
+        preview: parsed.body_preview(PREVIEW_CHARS).map(|p| p.into_owned()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalises_line_endings() {
+        assert_eq!(normalize_crlf(b"a\nb\r\nc\rd"), b"a\r\nb\r\nc\r\nd");
+        assert_eq!(normalize_crlf(b"\r\r\n\n"), b"\r\n\r\n\r\n");
+        assert_eq!(normalize_crlf(b""), b"");
+    }
+
+    #[test]
+    fn summarises_headers() {
+        let s = summarize(
+            b"From: Ann <ann@example.com>\r\nTo: b@example.com, c@example.com\r\n\
+              Subject: Hello\r\nMessage-ID: <1@x>\r\nDate: Thu, 26 Nov 2026 10:00:00 +0000\r\n\r\nBody text\r\n",
+        );
+        assert_eq!(s.from_addr.as_deref(), Some("ann@example.com"));
+        assert_eq!(s.to_addrs.as_deref(), Some("b@example.com, c@example.com"));
+        assert_eq!(s.subject.as_deref(), Some("Hello"));
+        assert_eq!(s.message_id.as_deref(), Some("1@x"));
+        assert_eq!(
+            s.sent_date.unwrap().to_rfc3339(),
+            "2026-11-26T10:00:00+00:00"
+        );
+        assert_eq!(s.preview.as_deref().map(str::trim), Some("Body text"));
+        assert!(!s.has_attachments);
+    }
+}

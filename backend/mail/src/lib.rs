@@ -1,0 +1,12 @@
+//! Osprey's mail handling between the protocols and the store: turning a received
+//! message into what the store keeps (CRLF line endings, a summary) and delivering it to
+//! local mailboxes.
+//!
+//! This crate knows no sockets and no HTTP. Delivery rules and mailing lists plug in at
+//! [`LocalDelivery`]; SMTP, the REST API and the CLI all deliver through it.
+
+mod ingest;
+mod local;
+
+pub use ingest::{normalize_crlf, summarize};
+pub use local::{DeliveryError, LocalDelivery};

@@ -1,0 +1,96 @@
+//! Local delivery: a message stored once in the blob store and linked into the INBOX of
+//! each local recipient, in one transaction. Nothing is acknowledged before the blob is
+//! fsynced and the transaction committed (see `FsBlobStore::put` and
+//! `Store::append_messages`).
+
+use std::sync::Arc;
+
+use chrono::Utc;
+use osprey_store::{Appended, NewMessage, Store, StoreError, blob::FsBlobStore};
+
+use crate::{normalize_crlf, summarize};
+
+/// Why a delivery failed.
+#[derive(Debug)]
+pub enum DeliveryError {
+    /// A recipient account does not exist.
+    UnknownRecipient(String),
+    /// A recipient's quota would be exceeded.
+    OverQuota,
+    /// The store failed; temporary from the sender's point of view.
+    Store(StoreError),
+}
+
+impl std::fmt::Display for DeliveryError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DeliveryError::UnknownRecipient(r) => write!(f, "no such account: {r}"),
+            DeliveryError::OverQuota => f.write_str("the mailbox is over its quota"),
+            DeliveryError::Store(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for DeliveryError {}
+
+impl From<StoreError> for DeliveryError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::OverQuota => DeliveryError::OverQuota,
+            e => DeliveryError::Store(e),
+        }
+    }
+}
+
+/// Delivers messages to local accounts' mailboxes.
+#[derive(Clone)]
+pub struct LocalDelivery {
+    store: Store,
+    blobs: Arc<FsBlobStore>,
+}
+
+impl LocalDelivery {
+    pub fn new(store: Store, blobs: Arc<FsBlobStore>) -> Self {
+        Self { store, blobs }
+    }
+
+    /// Stores `message` once and appends it to the mailbox `mailbox` (by name, e.g.
+    /// `INBOX`) of every account in `account_ids`, with system `flags`. Returns where it
+    /// landed, in the order of `account_ids`.
+    pub async fn deliver(
+        &self,
+        account_ids: &[String],
+        mailbox: &str,
+        message: &[u8],
+        flags: u64,
+    ) -> Result<Vec<Appended>, DeliveryError> {
+        let body = normalize_crlf(message);
+        let summary = summarize(&body);
+        let size = body.len() as u64;
+        let mut batch = Vec::with_capacity(account_ids.len());
+        for account_id in account_ids {
+            let mb = match self.store.mailbox_by_name(account_id, mailbox).await {
+                Err(StoreError::NotFound) => {
+                    return Err(DeliveryError::UnknownRecipient(account_id.clone()));
+                }
+                other => other?,
+            };
+            batch.push(NewMessage {
+                account_id: account_id.clone(),
+                mailbox_id: mb.id,
+                blob_hash: String::new(),
+                size,
+                flags,
+                internal_date: Utc::now(),
+                summary: summary.clone(),
+            });
+        }
+        // The blob first, fsynced; then the rows that point at it. A crash between the
+        // two leaves an unreferenced blob (swept later), never a row without its body.
+        let hash = self.blobs.put(body).await?;
+        for new in &mut batch {
+            new.blob_hash.clone_from(&hash);
+        }
+        Ok(self.store.append_messages(batch).await?)
+    }
+}

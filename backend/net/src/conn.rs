@@ -1,0 +1,122 @@
+//! One client connection: a buffered stream with its addresses, read line by line with a
+//! length limit, upgraded in place by STARTTLS.
+
+use std::{io, net::SocketAddr};
+
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio_rustls::TlsAcceptor;
+
+use crate::Stream;
+
+/// Bytes read from the socket at a time.
+const READ_BUFFER: usize = 8 * 1024;
+
+/// What [`Connection::read_line`] read.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Line {
+    /// A line without its line ending (CRLF, or a bare LF from lax clients).
+    Line(Vec<u8>),
+    /// The line was longer than the limit; it has been read and thrown away.
+    TooLong,
+    /// The client closed the connection (a partial last line is dropped).
+    Eof,
+}
+
+/// A client connection.
+pub struct Connection {
+    reader: BufReader<Stream>,
+    peer: SocketAddr,
+    local: SocketAddr,
+}
+
+impl Connection {
+    pub fn new(stream: Stream, peer: SocketAddr, local: SocketAddr) -> Self {
+        Self {
+            reader: BufReader::with_capacity(READ_BUFFER, stream),
+            peer,
+            local,
+        }
+    }
+
+    /// The client's address.
+    pub fn peer(&self) -> SocketAddr {
+        self.peer
+    }
+
+    /// The address the client connected to.
+    pub fn local(&self) -> SocketAddr {
+        self.local
+    }
+
+    /// Returns `true` if and only if the connection is encrypted.
+    pub fn is_tls(&self) -> bool {
+        self.reader.get_ref().is_tls()
+    }
+
+    /// Returns `true` if and only if the client is on this machine.
+    pub fn is_loopback(&self) -> bool {
+        self.peer.ip().is_loopback()
+    }
+
+    /// Returns `true` if and only if the client sent bytes that are not read yet.
+    pub fn has_buffered_input(&self) -> bool {
+        !self.reader.buffer().is_empty()
+    }
+
+    /// Reads one line of at most `max` bytes including its line ending.
+    pub async fn read_line(&mut self, max: usize) -> io::Result<Line> {
+        let mut line = Vec::new();
+        let mut too_long = false;
+        loop {
+            let buf = self.reader.fill_buf().await?;
+            if buf.is_empty() {
+                return Ok(Line::Eof);
+            }
+            let (chunk, done) = match buf.iter().position(|&b| b == b'\n') {
+                Some(i) => (&buf[..=i], true),
+                None => (buf, false),
+            };
+            let n = chunk.len();
+            if !too_long {
+                if line.len() + n > max {
+                    too_long = true;
+                    line = Vec::new();
+                } else {
+                    line.extend_from_slice(chunk);
+                }
+            }
+            self.reader.consume(n);
+            if done {
+                if too_long {
+                    return Ok(Line::TooLong);
+                }
+                line.pop();
+                if line.last() == Some(&b'\r') {
+                    line.pop();
+                }
+                return Ok(Line::Line(line));
+            }
+        }
+    }
+
+    /// Writes `bytes` and flushes.
+    pub async fn write_all(&mut self, bytes: &[u8]) -> io::Result<()> {
+        let stream = self.reader.get_mut();
+        stream.write_all(bytes).await?;
+        stream.flush().await
+    }
+
+    /// Upgrades a plain connection to TLS. Input the client sent before the handshake
+    /// and that is still buffered is thrown away, so that commands pipelined after
+    /// STARTTLS/STLS cannot be injected into the encrypted session (RFC 3207 §4.2,
+    /// RFC 2595 §3.1).
+    pub async fn start_tls(self, acceptor: &TlsAcceptor) -> io::Result<Connection> {
+        let stream = self.reader.into_inner().start_tls(acceptor).await?;
+        Ok(Connection::new(stream, self.peer, self.local))
+    }
+
+    /// Closes the write side, telling the client we are done.
+    pub async fn shutdown(&mut self) {
+        let _ = self.reader.get_mut().shutdown().await;
+    }
+}

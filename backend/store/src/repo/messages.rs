@@ -1,0 +1,416 @@
+//! Messages in mailboxes: appending (delivery, APPEND), listing, moving and expunging,
+//! with UID, MODSEQ and tombstones kept as IMAP needs them (RFC 9051 §2.3.1.1,
+//! RFC 7162 §3.1).
+//!
+//! Bodies live in the blob store; a row here points at one by hash, and several rows may
+//! share a blob. Every write is one transaction, and its change is published on the bus
+//! only after the commit.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set, sea_query::Expr,
+};
+
+use super::{MailboxRecord, new_id};
+use crate::{
+    Change, ChangeKind, Store, StoreError,
+    entity::{account, expunged, mailbox, message},
+};
+
+/// System flags as bits of the `flags` column (RFC 9051 §2.3.2).
+pub mod flags {
+    pub const SEEN: u64 = 1;
+    pub const ANSWERED: u64 = 2;
+    pub const FLAGGED: u64 = 4;
+    pub const DELETED: u64 = 8;
+    pub const DRAFT: u64 = 16;
+}
+
+/// What a reader needs of a message without opening its body.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct MessageSummary {
+    pub from_addr: Option<String>,
+    pub to_addrs: Option<String>,
+    pub subject: Option<String>,
+    pub sent_date: Option<DateTime<Utc>>,
+    pub message_id: Option<String>,
+    pub references: Option<String>,
+    pub has_attachments: bool,
+    pub preview: Option<String>,
+}
+
+/// A message to append; its body is already in the blob store under `blob_hash`.
+#[derive(Debug, Clone)]
+pub struct NewMessage {
+    pub account_id: String,
+    pub mailbox_id: String,
+    pub blob_hash: String,
+    pub size: u64,
+    pub flags: u64,
+    pub internal_date: DateTime<Utc>,
+    pub summary: MessageSummary,
+}
+
+/// Where an appended message landed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Appended {
+    pub id: String,
+    pub mailbox_id: String,
+    pub uid: u32,
+    pub modseq: u64,
+}
+
+/// A message row as the protocols see it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MessageRecord {
+    pub id: String,
+    pub mailbox_id: String,
+    pub uid: u32,
+    pub modseq: u64,
+    pub flags: u64,
+    pub internal_date: DateTime<Utc>,
+    pub size: u64,
+    pub blob_hash: String,
+    pub pop3_retrieved_at: Option<DateTime<Utc>>,
+}
+
+impl From<message::Model> for MessageRecord {
+    fn from(m: message::Model) -> Self {
+        MessageRecord {
+            id: m.id,
+            mailbox_id: m.mailbox_id,
+            uid: m.uid as u32,
+            modseq: m.modseq as u64,
+            flags: m.flags as u64,
+            internal_date: m.internal_date,
+            size: m.size as u64,
+            blob_hash: m.blob_hash,
+            pop3_retrieved_at: m.pop3_retrieved_at,
+        }
+    }
+}
+
+/// Takes the next UID and MODSEQ of a mailbox inside `txn`. Returns (uid, modseq).
+async fn next_uid_modseq(
+    txn: &DatabaseTransaction,
+    mailbox_id: &str,
+    uids: u32,
+) -> Result<(u32, u64), StoreError> {
+    let mb = mailbox::Entity::find_by_id(mailbox_id.to_owned())
+        .one(txn)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let uid = mb.uidnext;
+    let modseq = mb.highestmodseq + 1;
+    if uid + i64::from(uids) > i64::from(u32::MAX) {
+        // RFC 9051 §2.3.1.1: UIDs are 32-bit; a full mailbox needs a new UIDVALIDITY.
+        return Err(StoreError::Invalid(
+            "the mailbox has used up its UIDs".into(),
+        ));
+    }
+    let mut active: mailbox::ActiveModel = mb.into();
+    active.uidnext = Set(uid + i64::from(uids));
+    active.highestmodseq = Set(modseq);
+    active.update(txn).await?;
+    Ok((uid as u32, modseq as u64))
+}
+
+/// Bytes used by an account's messages, inside `db`.
+async fn used_bytes(db: &impl ConnectionTrait, account_id: &str) -> Result<u64, StoreError> {
+    let used: Option<i64> = message::Entity::find()
+        .select_only()
+        .column_as(Expr::cust("CAST(COALESCE(SUM(size), 0) AS BIGINT)"), "used")
+        .filter(message::Column::AccountId.eq(account_id))
+        .into_tuple()
+        .one(db)
+        .await?;
+    Ok(used.unwrap_or(0).max(0) as u64)
+}
+
+impl Store {
+    /// The mailbox of an account with this exact name.
+    pub async fn mailbox_by_name(
+        &self,
+        account_id: &str,
+        name: &str,
+    ) -> Result<MailboxRecord, StoreError> {
+        mailbox::Entity::find()
+            .filter(mailbox::Column::AccountId.eq(account_id))
+            .filter(mailbox::Column::Name.eq(name))
+            .one(&self.db)
+            .await?
+            .map(MailboxRecord::from)
+            .ok_or(StoreError::NotFound)
+    }
+
+    /// Appends messages, possibly to several mailboxes of several accounts, in ONE
+    /// transaction: either all land or none does. This is what lets delivery share one
+    /// commit between many messages. `OverQuota` if any account would go over its quota.
+    pub async fn append_messages(
+        &self,
+        batch: Vec<NewMessage>,
+    ) -> Result<Vec<Appended>, StoreError> {
+        let txn = self.begin_write().await?;
+        let mut quota: HashMap<String, (Option<u64>, u64)> = HashMap::new();
+        let mut out = Vec::with_capacity(batch.len());
+        let mut changes: HashMap<String, Change> = HashMap::new();
+        for new in batch {
+            if !quota.contains_key(&new.account_id) {
+                let acc = account::Entity::find_by_id(new.account_id.clone())
+                    .one(&txn)
+                    .await?
+                    .ok_or(StoreError::NotFound)?;
+                let used = used_bytes(&txn, &new.account_id).await?;
+                quota.insert(
+                    new.account_id.clone(),
+                    (acc.quota_bytes.map(|q| q.max(0) as u64), used),
+                );
+            }
+            let entry = quota.get_mut(&new.account_id).expect("inserted above");
+            if let Some(limit) = entry.0
+                && entry.1 + new.size > limit
+            {
+                return Err(StoreError::OverQuota);
+            }
+            entry.1 += new.size;
+            let (uid, modseq) = next_uid_modseq(&txn, &new.mailbox_id, 1).await?;
+            let id = new_id();
+            let now = Utc::now();
+            message::ActiveModel {
+                id: Set(id.clone()),
+                account_id: Set(new.account_id.clone()),
+                mailbox_id: Set(new.mailbox_id.clone()),
+                uid: Set(i64::from(uid)),
+                modseq: Set(modseq as i64),
+                flags: Set(new.flags as i64),
+                keywords: Set("[]".into()),
+                internal_date: Set(new.internal_date),
+                save_date: Set(now),
+                size: Set(new.size as i64),
+                blob_hash: Set(new.blob_hash),
+                from_addr: Set(new.summary.from_addr),
+                to_addrs: Set(new.summary.to_addrs),
+                subject: Set(new.summary.subject),
+                sent_date: Set(new.summary.sent_date),
+                message_id_header: Set(new.summary.message_id),
+                references_header: Set(new.summary.references),
+                thread_id: Set(None),
+                has_attachments: Set(new.summary.has_attachments),
+                preview: Set(new.summary.preview),
+                pop3_retrieved_at: Set(None),
+            }
+            .insert(&txn)
+            .await?;
+            changes.insert(
+                new.mailbox_id.clone(),
+                Change {
+                    account_id: new.account_id,
+                    mailbox_id: new.mailbox_id.clone(),
+                    modseq,
+                    kind: ChangeKind::Appended,
+                },
+            );
+            out.push(Appended {
+                id,
+                mailbox_id: new.mailbox_id,
+                uid,
+                modseq,
+            });
+        }
+        txn.commit().await?;
+        changes.into_values().for_each(|c| self.publish(c));
+        Ok(out)
+    }
+
+    /// The messages of a mailbox in UID order.
+    pub async fn messages(&self, mailbox_id: &str) -> Result<Vec<MessageRecord>, StoreError> {
+        Ok(message::Entity::find()
+            .filter(message::Column::MailboxId.eq(mailbox_id))
+            .order_by_asc(message::Column::Uid)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(MessageRecord::from)
+            .collect())
+    }
+
+    /// Expunges the messages `ids` of a mailbox that still exist, leaving tombstones with
+    /// the new MODSEQ (RFC 7162 §3.2.10). Returns the UIDs expunged, in order.
+    pub async fn expunge_messages(
+        &self,
+        mailbox_id: &str,
+        ids: &[String],
+    ) -> Result<Vec<u32>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let txn = self.begin_write().await?;
+        let (account_id, modseq, uids) = expunge_in(&txn, mailbox_id, ids).await?;
+        txn.commit().await?;
+        if !uids.is_empty() {
+            self.publish(Change {
+                account_id,
+                mailbox_id: mailbox_id.to_owned(),
+                modseq,
+                kind: ChangeKind::Expunged,
+            });
+        }
+        Ok(uids)
+    }
+
+    /// Moves the messages `ids` that still exist from one mailbox of an account to
+    /// another (RFC 6851 semantics): new UIDs in the target, tombstones in the source,
+    /// one transaction. Returns how many moved.
+    pub async fn move_messages(
+        &self,
+        from_mailbox_id: &str,
+        ids: &[String],
+        to_mailbox_id: &str,
+    ) -> Result<usize, StoreError> {
+        if ids.is_empty() {
+            return Ok(0);
+        }
+        let txn = self.begin_write().await?;
+        let rows = message::Entity::find()
+            .filter(message::Column::MailboxId.eq(from_mailbox_id))
+            .filter(message::Column::Id.is_in(ids.to_vec()))
+            .order_by_asc(message::Column::Uid)
+            .all(&txn)
+            .await?;
+        if rows.is_empty() {
+            return Ok(0);
+        }
+        let (first_uid, modseq) = next_uid_modseq(&txn, to_mailbox_id, rows.len() as u32).await?;
+        let account_id = rows[0].account_id.clone();
+        for (i, row) in rows.iter().enumerate() {
+            let mut copy: message::ActiveModel = row.clone().into();
+            copy.id = Set(new_id());
+            copy.mailbox_id = Set(to_mailbox_id.to_owned());
+            copy.uid = Set(i64::from(first_uid) + i as i64);
+            copy.modseq = Set(modseq as i64);
+            copy.save_date = Set(Utc::now());
+            copy.insert(&txn).await?;
+        }
+        let moved: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+        let (_, from_modseq, _) = expunge_in(&txn, from_mailbox_id, &moved).await?;
+        txn.commit().await?;
+        self.publish(Change {
+            account_id: account_id.clone(),
+            mailbox_id: to_mailbox_id.to_owned(),
+            modseq,
+            kind: ChangeKind::Appended,
+        });
+        self.publish(Change {
+            account_id,
+            mailbox_id: from_mailbox_id.to_owned(),
+            modseq: from_modseq,
+            kind: ChangeKind::Expunged,
+        });
+        Ok(rows.len())
+    }
+
+    /// Adds `add_flags` to the messages `ids` of a mailbox and records that POP3 has
+    /// downloaded them at `at` (if not already recorded). One transaction.
+    pub async fn mark_retrieved(
+        &self,
+        mailbox_id: &str,
+        ids: &[String],
+        add_flags: u64,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let txn = self.begin_write().await?;
+        let rows = message::Entity::find()
+            .filter(message::Column::MailboxId.eq(mailbox_id))
+            .filter(message::Column::Id.is_in(ids.to_vec()))
+            .all(&txn)
+            .await?;
+        let Some(first) = rows.first() else {
+            return Ok(());
+        };
+        let account_id = first.account_id.clone();
+        let (_, modseq) = next_uid_modseq(&txn, mailbox_id, 0).await?;
+        for row in rows {
+            let changed_flags = (row.flags as u64 | add_flags) != row.flags as u64;
+            let first_download = row.pop3_retrieved_at.is_none();
+            if !changed_flags && !first_download {
+                continue;
+            }
+            let mut active: message::ActiveModel = row.clone().into();
+            if changed_flags {
+                active.flags = Set((row.flags as u64 | add_flags) as i64);
+                active.modseq = Set(modseq as i64);
+            }
+            if first_download {
+                active.pop3_retrieved_at = Set(Some(at));
+            }
+            active.update(&txn).await?;
+        }
+        txn.commit().await?;
+        self.publish(Change {
+            account_id,
+            mailbox_id: mailbox_id.to_owned(),
+            modseq,
+            kind: ChangeKind::Flags,
+        });
+        Ok(())
+    }
+
+    /// Ids of the messages of a mailbox that POP3 downloaded before `before`.
+    pub async fn retrieved_before(
+        &self,
+        mailbox_id: &str,
+        before: DateTime<Utc>,
+    ) -> Result<Vec<String>, StoreError> {
+        Ok(message::Entity::find()
+            .select_only()
+            .column(message::Column::Id)
+            .filter(message::Column::MailboxId.eq(mailbox_id))
+            .filter(message::Column::Pop3RetrievedAt.lt(before))
+            .into_tuple()
+            .all(&self.db)
+            .await?)
+    }
+}
+
+/// Deletes the rows `ids` of a mailbox inside `txn`, writing tombstones. Returns the
+/// account, the new MODSEQ and the UIDs removed.
+async fn expunge_in(
+    txn: &DatabaseTransaction,
+    mailbox_id: &str,
+    ids: &[String],
+) -> Result<(String, u64, Vec<u32>), StoreError> {
+    let rows: Vec<(i64, String)> = message::Entity::find()
+        .select_only()
+        .column(message::Column::Uid)
+        .column(message::Column::AccountId)
+        .filter(message::Column::MailboxId.eq(mailbox_id))
+        .filter(message::Column::Id.is_in(ids.to_vec()))
+        .order_by_asc(message::Column::Uid)
+        .into_tuple()
+        .all(txn)
+        .await?;
+    let Some((_, account_id)) = rows.first().cloned() else {
+        return Ok((String::new(), 0, Vec::new()));
+    };
+    let (_, modseq) = next_uid_modseq(txn, mailbox_id, 0).await?;
+    message::Entity::delete_many()
+        .filter(message::Column::MailboxId.eq(mailbox_id))
+        .filter(message::Column::Id.is_in(ids.to_vec()))
+        .exec(txn)
+        .await?;
+    let uids: Vec<u32> = rows.iter().map(|(uid, _)| *uid as u32).collect();
+    expunged::Entity::insert_many(uids.iter().map(|uid| expunged::ActiveModel {
+        mailbox_id: Set(mailbox_id.to_owned()),
+        uid: Set(i64::from(*uid)),
+        modseq: Set(modseq as i64),
+    }))
+    .exec(txn)
+    .await?;
+    Ok((account_id, modseq, uids))
+}
