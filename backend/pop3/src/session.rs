@@ -144,7 +144,7 @@ impl Session {
                 }
                 Ok(Err(_)) | Ok(Ok(Line::Eof)) => break,
                 Ok(Ok(Line::TooLong)) => {
-                    if self.bad("command line too long") {
+                    if self.bad("command line too long") || self.flush().await.is_err() {
                         break;
                     }
                     continue;

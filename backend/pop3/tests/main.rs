@@ -1,1 +1,7 @@
-//! Tests.
+//! POP3 sessions over real sockets and a real store (SQLite or PostgreSQL, as
+//! `OSPREY_TEST_BACKEND` says), written as transcripts.
+
+mod harness;
+mod maildrop;
+mod protocol;
+mod sasl_tls;

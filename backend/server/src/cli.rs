@@ -32,6 +32,16 @@ pub enum Command {
     /// Manages aliases.
     #[command(subcommand)]
     Alias(AliasCmd),
+    /// Delivers a message read from standard input to local accounts (a local delivery
+    /// agent, for scripts and other MTAs).
+    Deliver {
+        /// A recipient account (repeatable).
+        #[arg(long = "to", required = true)]
+        to: Vec<String>,
+        /// The mailbox to deliver to.
+        #[arg(long, default_value = "INBOX")]
+        mailbox: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -92,6 +102,16 @@ pub enum UserCmd {
     },
     /// Removes an account with its mail.
     Remove { address: String },
+    /// Shows or sets what POP3 does with downloaded mail.
+    Pop3 {
+        address: String,
+        /// offline (DELE removes mail), keep (DELE is ignored) or trash (DELE moves to Trash).
+        #[arg(long)]
+        mode: Option<String>,
+        /// Days after which mail downloaded by POP3 is removed (1-3650), or "none".
+        #[arg(long)]
+        retention_days: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -125,5 +145,6 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Domain(cmd) => commands::domain(&config, cmd).await,
         Command::User(cmd) => commands::user(&config, cmd).await,
         Command::Alias(cmd) => commands::alias(&config, cmd).await,
+        Command::Deliver { to, mailbox } => commands::deliver(&config, &to, &mailbox).await,
     }
 }

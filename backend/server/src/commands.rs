@@ -205,6 +205,50 @@ pub async fn user(config: &Config, cmd: UserCmd) -> anyhow::Result<()> {
                 println!("password: {pw}");
             }
         }
+        UserCmd::Pop3 {
+            address,
+            mode,
+            retention_days,
+        } => {
+            let parsed = Address::parse(&address).with_context(|| format!("'{address}'"))?;
+            let mut a = store
+                .account_by_address(&parsed)
+                .await
+                .with_context(|| format!("no account {address}"))?;
+            let mode = mode
+                .map(|m| m.parse::<osprey_core::Pop3Mode>())
+                .transpose()
+                .context("--mode")?;
+            let retention = match retention_days.as_deref() {
+                None => None,
+                Some("none") => Some(None),
+                Some(d) => match d.parse::<u32>() {
+                    Ok(d) if (1..=3650).contains(&d) => Some(Some(d)),
+                    _ => bail!("--retention-days: '{d}' must be 1 to 3650, or none"),
+                },
+            };
+            if mode.is_some() || retention.is_some() {
+                a = store
+                    .update_account(
+                        &a.id,
+                        AccountChanges {
+                            pop3_mode: mode,
+                            pop3_retention_days: retention,
+                            ..Default::default()
+                        },
+                    )
+                    .await?;
+            }
+            let days = a
+                .pop3
+                .retention_days
+                .map_or("none".to_owned(), |d| d.to_string());
+            println!(
+                "{}\tpop3 mode {}\tretention days {days}",
+                a.address(),
+                a.pop3.mode
+            );
+        }
         UserCmd::Remove { address } => {
             let parsed = Address::parse(&address).with_context(|| format!("'{address}'"))?;
             let a = store
@@ -275,6 +319,43 @@ pub async fn alias(config: &Config, cmd: AliasCmd) -> anyhow::Result<()> {
             store.delete_alias(&a.id).await?;
             println!("removed alias {}", a.address);
         }
+    }
+    Ok(())
+}
+
+/// `osprey deliver --to ADDRESS... < message`
+pub async fn deliver(config: &Config, to: &[String], mailbox: &str) -> anyhow::Result<()> {
+    use std::io::Read;
+    /// The largest message read from standard input.
+    const MAX_MESSAGE: u64 = 64 * 1024 * 1024;
+    let store = open_store(config).await?;
+    let mut ids = Vec::new();
+    for address in to {
+        let parsed = Address::parse(address).with_context(|| format!("'{address}'"))?;
+        let a = store
+            .account_by_address(&parsed)
+            .await
+            .with_context(|| format!("no account {address}"))?;
+        ids.push(a.id);
+    }
+    let mut message = Vec::new();
+    std::io::stdin()
+        .take(MAX_MESSAGE + 1)
+        .read_to_end(&mut message)
+        .context("reading the message from standard input")?;
+    if message.len() as u64 > MAX_MESSAGE {
+        bail!("the message is larger than {MAX_MESSAGE} bytes");
+    }
+    if message.is_empty() {
+        bail!("the message on standard input is empty");
+    }
+    let delivery = osprey_mail::LocalDelivery::new(store, crate::serve::open_blobs(config)?);
+    let landed = delivery
+        .deliver(&ids, mailbox, &message, 0)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    for (address, a) in to.iter().zip(landed) {
+        println!("delivered to {address} {mailbox} uid {}", a.uid);
     }
     Ok(())
 }

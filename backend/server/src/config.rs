@@ -30,6 +30,8 @@ pub struct Config {
     pub listen: Listen,
     pub tls: Tls,
     pub auth: Auth,
+    pub limits: Limits,
+    pub pop3: Pop3,
     pub database: Database,
 }
 
@@ -64,6 +66,28 @@ pub struct Auth {
     pub login_failures_per_account: u32,
     pub login_failures_per_ip: u32,
     pub login_lockout_secs: u64,
+    /// Allows passwords in the clear (USER/PASS, AUTH PLAIN) from loopback clients.
+    pub plaintext_loopback: bool,
+}
+
+/// Connection limits of the mail listeners.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Limits {
+    pub max_connections: u32,
+    pub max_connections_per_ip: u32,
+    pub tls_handshake_timeout_secs: u64,
+}
+
+/// POP3 session settings.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Pop3 {
+    pub idle_timeout_secs: u64,
+    pub login_timeout_secs: u64,
+    pub max_auth_failures: u32,
+    pub max_errors: u32,
+    pub login_delay_secs: u64,
 }
 
 /// Database pool settings.
@@ -84,6 +108,8 @@ impl Default for Config {
             listen: Listen::default(),
             tls: Tls::default(),
             auth: Auth::default(),
+            limits: Limits::default(),
+            pop3: Pop3::default(),
             database: Database::default(),
         }
     }
@@ -112,6 +138,29 @@ impl Default for Auth {
             login_failures_per_account: 5,
             login_failures_per_ip: 20,
             login_lockout_secs: 900,
+            plaintext_loopback: false,
+        }
+    }
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_connections: 10_000,
+            max_connections_per_ip: 50,
+            tls_handshake_timeout_secs: 30,
+        }
+    }
+}
+
+impl Default for Pop3 {
+    fn default() -> Self {
+        Self {
+            idle_timeout_secs: 600,
+            login_timeout_secs: 60,
+            max_auth_failures: 3,
+            max_errors: 10,
+            login_delay_secs: 0,
         }
     }
 }
@@ -224,6 +273,16 @@ impl Config {
         if self.database.max_connections == 0 {
             bail!("database.max_connections: must be at least 1");
         }
+        if self.pop3.idle_timeout_secs < 600 {
+            // RFC 1939 §3: the autologout timer is at least 10 minutes.
+            bail!("pop3.idle_timeout_secs: must be at least 600 (RFC 1939)");
+        }
+        if self.pop3.max_auth_failures == 0 || self.pop3.max_errors == 0 {
+            bail!("pop3.max_auth_failures and pop3.max_errors: must be at least 1");
+        }
+        if self.limits.max_connections == 0 || self.limits.max_connections_per_ip == 0 {
+            bail!("limits.max_connections and limits.max_connections_per_ip: must be at least 1");
+        }
         if self.auth.access_token_ttl_secs < 60 {
             bail!("auth.access_token_ttl_secs: must be at least 60");
         }
@@ -246,9 +305,13 @@ impl Config {
         }
     }
 
-    /// The HTTP listen address, if enabled.
-    pub fn http_addr(&self) -> Option<SocketAddr> {
-        self.listen.http.parse().ok()
+    /// The address of the listener `name`, if enabled.
+    pub fn listen_addr(&self, name: &str) -> Option<SocketAddr> {
+        self.listen
+            .entries()
+            .into_iter()
+            .find(|(n, _)| *n == name)
+            .and_then(|(_, v)| v.parse().ok())
     }
 }
 

@@ -8,7 +8,12 @@ use osprey_api::{
     auth::{JwtKeys, LoginThrottle, ThrottleLimits, install_crypto_provider},
 };
 use osprey_core::{Address, DomainName, PasswordPolicy, Role, password_problems};
-use osprey_store::{ConnectSettings, NewAccount, NewDomain, Store, StoreError, redact};
+use osprey_net::{Authenticator, CacheSettings, ConnectionLimits, Shutdown, TlsAcceptor};
+use osprey_pop3::{Pop3Config, Pop3Server};
+use osprey_store::{
+    ConnectSettings, NewAccount, NewDomain, Store, StoreError, blob::FsBlobStore, redact,
+};
+use tokio::{net::TcpListener, task::JoinSet};
 
 use crate::{config::Config, files, tls};
 
@@ -137,25 +142,58 @@ async fn shutdown_signal() {
     tracing::info!("shutting down");
 }
 
+/// Opens the blob store in the data directory.
+pub fn open_blobs(config: &Config) -> anyhow::Result<Arc<FsBlobStore>> {
+    let dir = config.data_dir.join("blobs");
+    Ok(Arc::new(FsBlobStore::open(&dir).with_context(|| {
+        format!("cannot open the blob store {}", dir.display())
+    })?))
+}
+
+async fn bind(config: &Config, name: &str) -> anyhow::Result<Option<TcpListener>> {
+    let Some(addr) = config.listen_addr(name) else {
+        return Ok(None);
+    };
+    let listener = TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr} (listen.{name})"))?;
+    Ok(Some(listener))
+}
+
+fn pop3_config(config: &Config) -> Pop3Config {
+    let p = &config.pop3;
+    Pop3Config {
+        hostname: config.hostname.clone(),
+        plaintext_loopback: config.auth.plaintext_loopback,
+        idle_timeout: Duration::from_secs(p.idle_timeout_secs),
+        login_timeout: Duration::from_secs(p.login_timeout_secs),
+        max_auth_failures: p.max_auth_failures,
+        max_errors: p.max_errors,
+        login_delay: (p.login_delay_secs > 0).then(|| Duration::from_secs(p.login_delay_secs)),
+    }
+}
+
 /// Runs the server until a shutdown signal.
 pub async fn serve(config: Config) -> anyhow::Result<()> {
     init_logging(&config);
     tls::install_provider();
     install_crypto_provider();
     let store = open_store(&config).await?;
-    // Loading it now proves the certificate and key are usable before anything listens.
-    let _tls = tls::server_config(&config)?;
+    let blobs = open_blobs(&config)?;
+    let tls = TlsAcceptor::from(tls::server_config(&config)?);
     bootstrap_admin(&store, &config).await?;
     let secret = files::jwt_secret(&config.data_dir)?;
     let a = &config.auth;
+    // One throttle for every protocol: failures on POP3 count for the web API too.
+    let throttle = Arc::new(LoginThrottle::new(ThrottleLimits {
+        per_account: a.login_failures_per_account,
+        per_ip: a.login_failures_per_ip,
+        window: Duration::from_secs(a.login_lockout_secs),
+    }));
     let state = AppState {
         store: store.clone(),
         jwt: Arc::new(JwtKeys::from_secret(&secret, a.access_token_ttl_secs)),
-        throttle: Arc::new(LoginThrottle::new(ThrottleLimits {
-            per_account: a.login_failures_per_account,
-            per_ip: a.login_failures_per_ip,
-            window: Duration::from_secs(a.login_lockout_secs),
-        })),
+        throttle: throttle.clone(),
         settings: Arc::new(ApiSettings {
             refresh_ttl_days: a.refresh_token_ttl_days,
             web_dir: web_dir(&config),
@@ -163,31 +201,87 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         }),
         metrics: osprey_api::metrics_handle(),
     };
+    let auth = Arc::new(Authenticator::new(
+        store.clone(),
+        throttle,
+        CacheSettings::default(),
+    ));
+    let limits = ConnectionLimits {
+        max_connections: config.limits.max_connections as usize,
+        max_per_ip: config.limits.max_connections_per_ip as usize,
+        tls_handshake_timeout: Duration::from_secs(config.limits.tls_handshake_timeout_secs),
+    };
+    let pop3 = Arc::new(Pop3Server::new(
+        pop3_config(&config),
+        store.clone(),
+        blobs,
+        auth,
+        Some(tls.clone()),
+    ));
     for (name, addr) in config.listen.entries() {
-        if name != "http" && !addr.is_empty() {
+        if matches!(
+            name,
+            "smtp" | "submission" | "submissions" | "imap" | "imaps"
+        ) && !addr.is_empty()
+        {
             tracing::debug!(listener = name, "not served by this release yet");
         }
     }
-    let Some(addr) = config.http_addr() else {
-        anyhow::bail!("listen.http is empty: this release has no other listener to run");
-    };
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .with_context(|| format!("cannot listen on {addr} (listen.http)"))?;
-    let local = listener.local_addr()?;
-    if state.settings.web_dir.is_none() {
-        tracing::warn!("the web app is not built; / explains how to build it");
+    // Bind everything first, so that a port in use stops the start-up before anything
+    // is served.
+    let pop3_listener = bind(&config, "pop3").await?;
+    let pop3s_listener = bind(&config, "pop3s").await?;
+    let http_listener = bind(&config, "http").await?;
+    let (trigger, shutdown) = Shutdown::new();
+    let mut tasks: JoinSet<anyhow::Result<()>> = JoinSet::new();
+    for (listener, implicit, scheme) in [
+        (pop3_listener, None, "pop3"),
+        (pop3s_listener, Some(tls.clone()), "pop3s"),
+    ] {
+        let Some(listener) = listener else { continue };
+        let local = listener.local_addr()?;
+        println!("POP3 is listening on {scheme}://{local}/");
+        tracing::info!(%local, scheme, "listening");
+        let (pop3, shutdown) = (pop3.clone(), shutdown.clone());
+        tasks.spawn(async move {
+            osprey_net::serve(listener, implicit, limits, pop3, shutdown).await;
+            Ok(())
+        });
     }
-    println!("Osprey is listening on http://{local}/ (API docs: http://{local}/api/docs)");
-    tracing::info!(%local, database = %redact(&config.database_url()), "http listening");
-    let app = osprey_api::app(state);
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await
-    .context("the HTTP server failed")?;
+    if let Some(listener) = http_listener {
+        let local = listener.local_addr()?;
+        if state.settings.web_dir.is_none() {
+            tracing::warn!("the web app is not built; / explains how to build it");
+        }
+        println!("Osprey is listening on http://{local}/ (API docs: http://{local}/api/docs)");
+        tracing::info!(%local, database = %redact(&config.database_url()), "http listening");
+        let app = osprey_api::app(state);
+        let mut stop = shutdown.clone();
+        tasks.spawn(async move {
+            axum::serve(
+                listener,
+                app.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .with_graceful_shutdown(async move { stop.wait().await })
+            .await
+            .context("the HTTP server failed")
+        });
+    }
+    if tasks.is_empty() {
+        anyhow::bail!("every listener is disabled: set at least listen.http or listen.pop3");
+    }
+    tokio::select! {
+        _ = shutdown_signal() => {}
+        Some(done) = tasks.join_next() => {
+            // A listener ended by itself: that is a failure; stop the rest.
+            trigger.fire();
+            done??;
+        }
+    }
+    trigger.fire();
+    while let Some(done) = tasks.join_next().await {
+        done??;
+    }
     store.close().await?;
     Ok(())
 }

@@ -71,6 +71,8 @@ impl Session {
             None => Response::Gone,
             Some(Line::TooLong) => Response::Refused("response too long"),
             Some(Line::Line(l)) if l == b"*" => Response::Refused("authentication cancelled"),
+            // RFC 5034 §4: an empty line is an empty response.
+            Some(Line::Line(l)) if l.is_empty() => Response::Data(Vec::new()),
             Some(Line::Line(l)) => match std::str::from_utf8(&l)
                 .ok()
                 .and_then(|s| sasl::decode_base64(s).ok())

@@ -1,0 +1,98 @@
+//! STLS (RFC 2595), AUTH (RFC 5034) with PLAIN and SCRAM-SHA-256, plaintext refusal.
+
+use osprey_proto::sasl::{ScramClient, decode_base64, encode_base64};
+
+use crate::harness::{Harness, PASSWORD, USER};
+
+fn plain(user: &str, password: &str) -> String {
+    encode_base64(format!("\0{user}\0{password}").as_bytes())
+}
+
+#[tokio::test]
+async fn passwords_are_refused_before_stls_and_accepted_after() {
+    let h = Harness::with(|c| c.plaintext_loopback = false).await;
+    h.deliver(b"Subject: tls\r\n\r\nover tls\r\n").await;
+    let mut c = h.connect().await;
+    c.ok("CAPA").await;
+    let caps = c.lines().await;
+    assert!(!caps.contains(&"USER".to_owned()), "{caps:?}");
+    assert!(caps.contains(&"SASL SCRAM-SHA-256".to_owned()), "{caps:?}");
+    assert!(caps.contains(&"STLS".to_owned()), "{caps:?}");
+    c.err(&format!("USER {USER}")).await;
+    c.err(&format!("AUTH PLAIN {}", plain(USER, PASSWORD)))
+        .await;
+    c.ok("STLS").await;
+    let mut c = c.start_tls().await;
+    c.ok("CAPA").await;
+    let caps = c.lines().await;
+    assert!(caps.contains(&"USER".to_owned()), "{caps:?}");
+    assert!(!caps.contains(&"STLS".to_owned()), "{caps:?}");
+    c.ok(&format!("USER {USER}")).await;
+    c.ok(&format!("PASS {PASSWORD}")).await;
+    c.ok("RETR 1").await;
+    assert!(c.lines().await.contains(&"over tls".to_owned()));
+}
+
+#[tokio::test]
+async fn commands_pipelined_after_stls_are_not_injected() {
+    let h = Harness::with(|c| c.plaintext_loopback = false).await;
+    let mut c = h.connect().await;
+    // RFC 2595 §3.1 / RFC 3207 §4.2: what follows STLS in the same packet is dropped.
+    c.raw(format!("STLS\r\nUSER {USER}\r\n").as_bytes()).await;
+    assert_eq!(c.line().await, "+OK Begin TLS negotiation");
+    let mut c = c.start_tls().await;
+    // Had the USER line survived, PASS would be accepted here.
+    assert_eq!(c.err(&format!("PASS {PASSWORD}")).await, "-ERR USER first");
+}
+
+#[tokio::test]
+async fn auth_plain_with_and_without_initial_response() {
+    let h = Harness::start().await;
+    let mut c = h.connect().await;
+    c.ok("AUTH").await;
+    assert_eq!(c.lines().await, vec!["PLAIN", "SCRAM-SHA-256"]);
+    c.ok(&format!("AUTH PLAIN {}", plain(USER, PASSWORD))).await;
+    c.ok("QUIT").await;
+    let mut c = h.connect().await;
+    assert_eq!(c.cmd("AUTH PLAIN").await, "+ ");
+    c.ok(&plain(USER, PASSWORD)).await;
+    c.ok("QUIT").await;
+    let mut c = h.connect().await;
+    assert_eq!(c.cmd("AUTH PLAIN").await, "+ ");
+    assert_eq!(c.err("*").await, "-ERR authentication cancelled");
+    assert_eq!(
+        c.err(&format!("AUTH PLAIN {}", plain(USER, "nope"))).await,
+        "-ERR [AUTH] invalid login or password"
+    );
+    c.err("AUTH PLAIN !!notbase64").await;
+    c.err("AUTH CRAM-MD5").await;
+}
+
+async fn scram(h: &Harness, password: &str) -> (crate::harness::Client, String) {
+    let mut c = h.connect().await;
+    let mut client = ScramClient::new(USER, password, "fyko+d2lbbFgONRv9qkxdawL");
+    let first = encode_base64(client.client_first().as_bytes());
+    let challenge = c.cmd(&format!("AUTH SCRAM-SHA-256 {first}")).await;
+    let server_first = decode_base64(challenge.strip_prefix("+ ").unwrap()).unwrap();
+    let fin = client.client_final(&server_first).unwrap();
+    let reply = c.cmd(&encode_base64(fin.as_bytes())).await;
+    if let Some(v) = reply.strip_prefix("+ ") {
+        client
+            .verify_server_final(&decode_base64(v).unwrap())
+            .unwrap();
+        let done = c.cmd("").await;
+        return (c, done);
+    }
+    (c, reply)
+}
+
+#[tokio::test]
+async fn auth_scram_sha_256_logs_in_and_proves_the_server() {
+    let h = Harness::with(|c| c.plaintext_loopback = false).await;
+    let (mut c, done) = scram(&h, PASSWORD).await;
+    assert!(done.starts_with("+OK maildrop has 0 messages"), "{done}");
+    c.ok("STAT").await;
+    c.ok("QUIT").await;
+    let (_, done) = scram(&h, "wrong-password").await;
+    assert_eq!(done, "-ERR [AUTH] invalid login or password");
+}
