@@ -47,6 +47,8 @@ pub fn free_port() -> u16 {
 /// A running server; killed on drop.
 pub struct Server {
     pub url: String,
+    pub pop3_port: u16,
+    pub pop3s_port: u16,
     pub db: TestDb,
     child: Child,
 }
@@ -65,9 +67,12 @@ impl Server {
         } else {
             String::new()
         };
+        let (pop3_port, pop3s_port) = (free_port(), free_port());
         let mut cmd = base_command(&db);
         cmd.arg("serve")
             .env("OSPREY_LISTEN_HTTP", format!("127.0.0.1:{port}"))
+            .env("OSPREY_LISTEN_POP3", format!("127.0.0.1:{pop3_port}"))
+            .env("OSPREY_LISTEN_POP3S", format!("127.0.0.1:{pop3s_port}"))
             .env("OSPREY_ADMIN_PASSWORD", ADMIN_PASSWORD)
             .env("OSPREY_WEB_DIR", web_dir)
             .stdout(Stdio::null())
@@ -75,6 +80,8 @@ impl Server {
         let child = cmd.spawn().expect("start osprey");
         let server = Server {
             url: format!("http://127.0.0.1:{port}"),
+            pop3_port,
+            pop3s_port,
             db,
             child,
         };
@@ -104,7 +111,8 @@ impl Drop for Server {
     }
 }
 
-/// `osprey` with the data directory and database of `db`, and nothing else configured.
+/// `osprey` with the data directory and database of `db`, the mail listeners that the
+/// tests do not use switched off, and nothing else configured.
 pub fn base_command(db: &TestDb) -> Command {
     let mut cmd = Command::new(binary());
     cmd.env_clear()
@@ -112,8 +120,24 @@ pub fn base_command(db: &TestDb) -> Command {
         .env("OSPREY_DATA_DIR", db.dir.join("data"))
         .env("OSPREY_DATABASE_URL", &db.url)
         .env("OSPREY_HOSTNAME", HOSTNAME)
+        .env("OSPREY_LISTEN_POP3", "")
+        .env("OSPREY_LISTEN_POP3S", "")
         .env("RUST_LOG", "warn");
     cmd
+}
+
+/// Runs `osprey args...` against `db` with `input` on standard input.
+pub fn osprey_with_input(db: &TestDb, args: &[&str], input: &[u8]) -> Output {
+    use std::io::Write;
+    let mut child = base_command(db)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run osprey");
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    child.wait_with_output().expect("osprey finishes")
 }
 
 /// Runs `osprey args...` against `db` and returns its output.

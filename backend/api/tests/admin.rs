@@ -566,3 +566,75 @@ async fn a_domain_admin_manages_only_its_domains_and_only_users() {
         .expect(StatusCode::OK);
     assert_eq!(v.body["enabled"], true);
 }
+
+#[tokio::test]
+async fn pop3_settings_are_shown_and_replaced_as_a_whole() {
+    let t = TestApp::new().await;
+    let admin = t.token(ADMIN).await;
+    let r = t
+        .call(
+            Method::POST,
+            "/api/v1/admin/accounts",
+            Some(&admin),
+            Some(json!({"address": "gail@example.com", "password": "Silver-Rapids-24m"})),
+        )
+        .await
+        .expect(StatusCode::CREATED);
+    let id = r.body["id"].as_str().unwrap().to_owned();
+    assert_eq!(r.body["pop3"], json!({"mode": "offline"}));
+    let url = format!("/api/v1/admin/accounts/{id}");
+    let r = t
+        .call(
+            Method::PATCH,
+            &url,
+            Some(&admin),
+            Some(json!({"pop3": {"mode": "trash", "retention_days": 14}})),
+        )
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(
+        r.body["pop3"],
+        json!({"mode": "trash", "retention_days": 14})
+    );
+    let r = t
+        .call(
+            Method::PATCH,
+            &url,
+            Some(&admin),
+            Some(json!({"pop3": {"mode": "keep"}})),
+        )
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(
+        r.body["pop3"],
+        json!({"mode": "keep"}),
+        "absent retention clears it"
+    );
+    for bad in [
+        json!({"pop3": {"mode": "keep", "retention_days": 0}}),
+        json!({"pop3": {"mode": "keep", "retention_days": 4000}}),
+    ] {
+        let r = t
+            .call(Method::PATCH, &url, Some(&admin), Some(bad))
+            .await
+            .expect(StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(r.body["errors"][0]["field"], "pop3.retention_days");
+    }
+    t.call(
+        Method::PATCH,
+        &url,
+        Some(&admin),
+        Some(json!({"pop3": {"mode": "delete"}})),
+    )
+    .await
+    .expect(StatusCode::UNPROCESSABLE_ENTITY);
+    let r = t
+        .call(Method::GET, &url, Some(&admin), None)
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(
+        r.body["pop3"],
+        json!({"mode": "keep"}),
+        "refused changes changed nothing"
+    );
+}

@@ -432,3 +432,79 @@ async fn sqlite_or_postgres_as_configured() {
     assert_eq!(store.backend(), want);
     store.ping().await.unwrap();
 }
+
+fn new_message(account_id: &str, mailbox_id: &str, size: u64) -> osprey_store::NewMessage {
+    osprey_store::NewMessage {
+        account_id: account_id.to_owned(),
+        mailbox_id: mailbox_id.to_owned(),
+        blob_hash: "0".repeat(64),
+        size,
+        flags: 0,
+        internal_date: Utc::now(),
+        summary: Default::default(),
+    }
+}
+
+#[tokio::test]
+async fn messages_get_ascending_uids_quota_tombstones_and_moves() {
+    let db = TestDb::new().await;
+    let store = db.store().await;
+    domain(&store, "mail.example", &[]).await;
+    let acc = store
+        .create_account(new_account("m@mail.example", Role::User))
+        .await
+        .unwrap();
+    let inbox = store.mailbox_by_name(&acc.id, "INBOX").await.unwrap();
+    let trash = store.mailbox_by_name(&acc.id, "Trash").await.unwrap();
+    let mut changes = store.subscribe();
+    let landed = store
+        .append_messages(vec![
+            new_message(&acc.id, &inbox.id, 300),
+            new_message(&acc.id, &inbox.id, 300),
+            new_message(&acc.id, &inbox.id, 300),
+        ])
+        .await
+        .unwrap();
+    let uids: Vec<u32> = landed.iter().map(|a| a.uid).collect();
+    assert_eq!(uids, vec![1, 2, 3]);
+    assert!(landed.windows(2).all(|w| w[0].modseq < w[1].modseq));
+    assert_eq!(
+        changes.try_recv().unwrap().kind,
+        osprey_store::ChangeKind::Appended
+    );
+    // Quota 1000: a fourth message of 300 bytes is refused, and nothing of it lands.
+    let over = store
+        .append_messages(vec![new_message(&acc.id, &inbox.id, 300)])
+        .await;
+    assert!(matches!(over, Err(StoreError::OverQuota)), "{over:?}");
+    assert_eq!(store.messages(&inbox.id).await.unwrap().len(), 3);
+    assert_eq!(store.account(&acc.id).await.unwrap().used_bytes, 900);
+    // Expunge leaves tombstones; UIDs are never reused.
+    let gone = store
+        .expunge_messages(&inbox.id, &[landed[1].id.clone(), "no-such-id".into()])
+        .await
+        .unwrap();
+    assert_eq!(gone, vec![2]);
+    let moved = store
+        .move_messages(&inbox.id, &[landed[0].id.clone()], &trash.id)
+        .await
+        .unwrap();
+    assert_eq!(moved, 1);
+    assert_eq!(store.messages(&trash.id).await.unwrap()[0].uid, 1);
+    let again = store
+        .append_messages(vec![new_message(&acc.id, &inbox.id, 10)])
+        .await
+        .unwrap();
+    assert_eq!(again[0].uid, 4, "UIDs are not reused after expunge");
+    let left: Vec<u32> = store
+        .messages(&inbox.id)
+        .await
+        .unwrap()
+        .iter()
+        .map(|m| m.uid)
+        .collect();
+    assert_eq!(left, vec![3, 4]);
+    let inbox_after = store.mailbox_by_name(&acc.id, "INBOX").await.unwrap();
+    assert!(inbox_after.highestmodseq > inbox.highestmodseq);
+    assert_eq!(inbox_after.uidnext, 5);
+}
