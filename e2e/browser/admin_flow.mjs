@@ -159,6 +159,17 @@ try {
   await expectVisible(page.locator('#account-list .row-title', { hasText: userAddress }), `${userAddress} in the filtered list`);
   await shot(page, 'admin-accounts');
 
+  step(`set ${userAddress} to keep POP3 mail, first with a bad retention (expect a field error)`);
+  await page.getByRole('button', { name: `Edit ${userAddress}` }).click();
+  await page.selectOption('#edit-account-pop3-mode', 'keep');
+  await page.fill('#edit-account-pop3-retention', '0');
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await expectVisible(page.locator('#edit-account-pop3-retention-error'), 'a message next to the retention field');
+  await page.fill('#edit-account-pop3-retention', '30');
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await expectVisible(page.locator('#account-list .row-meta', { hasText: 'POP3 keeps mail · downloaded mail removed after 30 days' }), 'the POP3 settings in the account row');
+  await shot(page, 'admin-account-pop3');
+
   step('phone-width screenshot of the accounts page');
   await page.setViewportSize(PHONE);
   await expectVisible(page.locator('#account-list .row-title', { hasText: userAddress }), 'the account list at phone width');

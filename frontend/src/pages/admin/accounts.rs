@@ -1,7 +1,7 @@
 //! Accounts: list, search, filter by domain, create, edit (including a password reset),
 //! delete. Domain admins see the accounts of their domains only.
 
-use osprey_api_types::{Account, CreateAccount, Role, UpdateAccount};
+use osprey_api_types::{Account, CreateAccount, Pop3Mode, Pop3Settings, Role, UpdateAccount};
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
@@ -22,7 +22,50 @@ const FIELDS: &[&str] = &[
     "admin_domains",
     "quota_bytes",
     "enabled",
+    "pop3",
+    "pop3.retention_days",
 ];
+
+fn pop3_mode_value(m: Pop3Mode) -> &'static str {
+    match m {
+        Pop3Mode::Offline => "offline",
+        Pop3Mode::Keep => "keep",
+        Pop3Mode::Trash => "trash",
+    }
+}
+
+fn parse_pop3_mode(v: &str) -> Pop3Mode {
+    match v {
+        "keep" => Pop3Mode::Keep,
+        "trash" => Pop3Mode::Trash,
+        _ => Pop3Mode::Offline,
+    }
+}
+
+/// How the account row describes non-default POP3 settings.
+fn pop3_summary(p: &Pop3Settings) -> String {
+    let mode = match p.mode {
+        Pop3Mode::Offline => "",
+        Pop3Mode::Keep => " · POP3 keeps mail",
+        Pop3Mode::Trash => " · POP3 moves deleted mail to Trash",
+    };
+    match p.retention_days {
+        Some(d) => format!("{mode} · downloaded mail removed after {d} days"),
+        None => mode.to_owned(),
+    }
+}
+
+/// The retention field: empty keeps mail for ever.
+fn parse_retention(v: &str) -> Result<Option<u32>, String> {
+    let v = v.trim();
+    if v.is_empty() {
+        return Ok(None);
+    }
+    match v.parse::<u32>() {
+        Ok(d) if (1..=3650).contains(&d) => Ok(Some(d)),
+        _ => Err("Enter a number of days from 1 to 3650, or leave it empty.".into()),
+    }
+}
 
 #[derive(Clone, PartialEq)]
 struct Draft {
@@ -33,6 +76,8 @@ struct Draft {
     admin_domains: String,
     quota: String,
     enabled: bool,
+    pop3_mode: Pop3Mode,
+    retention: String,
 }
 
 impl Draft {
@@ -45,6 +90,8 @@ impl Draft {
             admin_domains: String::new(),
             quota: String::new(),
             enabled: true,
+            pop3_mode: Pop3Mode::Offline,
+            retention: String::new(),
         }
     }
 
@@ -57,6 +104,12 @@ impl Draft {
             admin_domains: a.admin_domains.join(", "),
             quota: format::mib_input(a.quota_bytes),
             enabled: a.enabled,
+            pop3_mode: a.pop3.mode,
+            retention: a
+                .pop3
+                .retention_days
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
         }
     }
 }
@@ -192,6 +245,7 @@ fn AccountRow(props: &AccountRowProps) -> Html {
                     if a.role == Role::DomainAdmin {
                         { format!(" · manages {}", names(&a.admin_domains)) }
                     }
+                    { pop3_summary(&a.pop3) }
                 </div>
                 <ProblemBanner error={(*error).clone()} />
             </div>
@@ -255,6 +309,13 @@ fn AccountForm(props: &AccountFormProps) -> Html {
                     return;
                 }
             };
+            let retention = match parse_retention(&draft.retention) {
+                Ok(r) => r,
+                Err(m) => {
+                    error.set(Some(ApiError::local("pop3.retention_days", &m)));
+                    return;
+                }
+            };
             let admin_domains = if draft.role == Role::DomainAdmin {
                 format::split_list(&draft.admin_domains)
             } else {
@@ -281,6 +342,11 @@ fn AccountForm(props: &AccountFormProps) -> Html {
                                 .then_some(admin_domains),
                             enabled: Some(draft.enabled),
                             password: (!draft.password.is_empty()).then(|| draft.password.clone()),
+                            pop3: Some(Pop3Settings {
+                                mode: draft.pop3_mode,
+                                retention_days: retention,
+                            })
+                            .filter(|p| *p != account.pop3),
                         };
                         api.update_account(&account.id, &body).await
                     }
@@ -337,6 +403,17 @@ fn AccountForm(props: &AccountFormProps) -> Html {
         .map(|&r| (format::role_value(r).into(), format::role(r).into()))
         .collect();
     let cancel = props.oncancel.clone().map(|c| c.reform(|_: MouseEvent| ()));
+    let pop3_options: Vec<(AttrValue, AttrValue)> = [
+        (
+            Pop3Mode::Offline,
+            "Off-line: the client's deletions remove mail",
+        ),
+        (Pop3Mode::Keep, "Online: keep mail on the server"),
+        (Pop3Mode::Trash, "Online: move deleted mail to Trash"),
+    ]
+    .into_iter()
+    .map(|(m, label)| (pop3_mode_value(m).into(), label.into()))
+    .collect();
 
     html! {
         <form class="form-grid" {onsubmit} novalidate=true>
@@ -372,6 +449,16 @@ fn AccountForm(props: &AccountFormProps) -> Html {
                 error={field_error("quota_bytes")} />
             <Checkbox id={format!("{p}-enabled")} label="Enabled (may sign in and receive mail)"
                 checked={draft.enabled} onchange={set_enabled} error={field_error("enabled")} />
+            if editing.is_some() {
+                <Select id={format!("{p}-pop3-mode")} label="POP3 downloads"
+                    value={pop3_mode_value(draft.pop3_mode)} options={pop3_options}
+                    onchange={set(|d, v| d.pop3_mode = parse_pop3_mode(&v))}
+                    error={field_error("pop3")} />
+                <TextField id={format!("{p}-pop3-retention")} label="Remove downloaded mail after (days)"
+                    inputmode="numeric" hint="Empty: keep downloaded mail until the client deletes it."
+                    value={draft.retention.clone()} oninput={set(|d, v| d.retention = v)}
+                    error={field_error("pop3.retention_days")} />
+            }
             <div class="actions">
                 <button type="submit" class="button primary" disabled={*busy}>
                     { if editing.is_some() { "Save changes" } else { "Create account" } }
