@@ -5,7 +5,9 @@
 //! - `run`: `build`, then starts the server in embedded mode from the repository root.
 //! - `test`: formatting, clippy with warnings as errors, the web app build, and every
 //!   test (unit, integration, e2e with the browser) on SQLite and on PostgreSQL.
+//! - `bench <protocol>`: load figures against a release build (see `bench/`).
 
+mod bench;
 mod spa;
 
 use std::{
@@ -150,7 +152,8 @@ fn main() -> ExitCode {
         "build" => build().map(|_| ()),
         "run" => serve(),
         "test" => test(),
-        _ => Err("usage: cargo xtask <run | build | test>".into()),
+        "bench" => bench::bench(&std::env::args().skip(2).collect::<Vec<_>>()),
+        _ => Err("usage: cargo xtask <run | build | test | bench>".into()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

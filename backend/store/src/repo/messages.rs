@@ -324,6 +324,18 @@ impl Store {
         if ids.is_empty() {
             return Ok(());
         }
+        // Most downloads are of messages already marked: find out without a write lock.
+        let needs_change = |row: &message::Model| {
+            (row.flags as u64 | add_flags) != row.flags as u64 || row.pop3_retrieved_at.is_none()
+        };
+        let pending = message::Entity::find()
+            .filter(message::Column::MailboxId.eq(mailbox_id))
+            .filter(message::Column::Id.is_in(ids.to_vec()))
+            .all(&self.db)
+            .await?;
+        if !pending.iter().any(needs_change) {
+            return Ok(());
+        }
         let txn = self.begin_write().await?;
         let rows = message::Entity::find()
             .filter(message::Column::MailboxId.eq(mailbox_id))
@@ -335,12 +347,9 @@ impl Store {
         };
         let account_id = first.account_id.clone();
         let (_, modseq) = next_uid_modseq(&txn, mailbox_id, 0).await?;
-        for row in rows {
+        for row in rows.into_iter().filter(needs_change) {
             let changed_flags = (row.flags as u64 | add_flags) != row.flags as u64;
             let first_download = row.pop3_retrieved_at.is_none();
-            if !changed_flags && !first_download {
-                continue;
-            }
             let mut active: message::ActiveModel = row.clone().into();
             if changed_flags {
                 active.flags = Set((row.flags as u64 | add_flags) as i64);

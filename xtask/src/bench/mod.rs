@@ -1,0 +1,206 @@
+//! `cargo xtask bench <protocol> [--clients C] [--seconds T] ...`: load commands that start
+//! a release build of the server on a fresh data directory, fill it, drive it from C
+//! client threads over loopback for T seconds and print throughput and latency figures.
+//!
+//! Figures are printed, never asserted: they belong in notes, not in tests.
+
+mod pop3;
+
+use std::{
+    net::TcpListener,
+    path::PathBuf,
+    process::{Child, Command, Stdio},
+    time::{Duration, Instant},
+};
+
+use crate::{Result, cargo, root, run};
+
+/// Options common to every bench, with their defaults.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub clients: usize,
+    pub seconds: u64,
+    pub messages: usize,
+    pub size: usize,
+}
+
+impl Options {
+    fn parse(args: &[String]) -> Result<Options> {
+        let mut o = Options {
+            clients: 10,
+            seconds: 10,
+            messages: 10,
+            size: 4096,
+        };
+        let mut it = args.iter();
+        while let Some(flag) = it.next() {
+            let value = it
+                .next()
+                .ok_or_else(|| format!("{flag} needs a value"))?
+                .parse::<u64>()
+                .map_err(|_| format!("{flag} needs a whole number"))?;
+            match flag.as_str() {
+                "--clients" => o.clients = value.max(1) as usize,
+                "--seconds" => o.seconds = value.max(1),
+                "--messages" => o.messages = value.max(1) as usize,
+                "--size" => o.size = value.max(64) as usize,
+                other => return Err(format!("unknown option {other}")),
+            }
+        }
+        Ok(o)
+    }
+}
+
+/// Runs `cargo xtask bench ...`.
+pub fn bench(args: &[String]) -> Result {
+    let Some(what) = args.first() else {
+        return Err(
+            "usage: cargo xtask bench pop3 [--clients C] [--seconds T] [--messages M] [--size S]"
+                .into(),
+        );
+    };
+    let options = Options::parse(&args[1..])?;
+    match what.as_str() {
+        "pop3" => pop3::run(&options),
+        other => Err(format!("no bench named {other}; try pop3")),
+    }
+}
+
+fn free_port() -> Result<u16> {
+    let l = TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
+    Ok(l.local_addr().map_err(|e| e.to_string())?.port())
+}
+
+/// A release server on a scratch data directory; killed and removed on drop.
+pub struct BenchServer {
+    pub dir: PathBuf,
+    pub bin: PathBuf,
+    pub pop3_port: u16,
+    child: Child,
+}
+
+impl BenchServer {
+    /// Builds the release binary and starts it with POP3 on a free port and plaintext
+    /// logins allowed on loopback.
+    pub fn start() -> Result<BenchServer> {
+        run(cargo().args(["build", "--release", "-p", "osprey"]))?;
+        let bin = std::env::var("CARGO_TARGET_DIR")
+            .map_or_else(|_| root().join("target"), PathBuf::from)
+            .join("release/osprey");
+        let dir = std::env::temp_dir().join(format!("osprey-bench-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+        let pop3_port = free_port()?;
+        let mut cmd = Command::new(&bin);
+        Self::env(&mut cmd, &dir);
+        let child = cmd
+            .arg("serve")
+            .env("OSPREY_LISTEN_POP3", format!("127.0.0.1:{pop3_port}"))
+            .env("OSPREY_ADMIN_PASSWORD", "Bench-Harbor-42x")
+            .stdout(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("cannot start {}: {e}", bin.display()))?;
+        let server = BenchServer {
+            dir,
+            bin,
+            pop3_port,
+            child,
+        };
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while std::net::TcpStream::connect(("127.0.0.1", pop3_port)).is_err() {
+            if Instant::now() > deadline {
+                return Err("the server did not start listening".into());
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Ok(server)
+    }
+
+    fn env(cmd: &mut Command, dir: &std::path::Path) {
+        cmd.env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("OSPREY_DATA_DIR", dir.join("data"))
+            .env("OSPREY_HOSTNAME", "bench.example")
+            .env("OSPREY_AUTH_PLAINTEXT_LOOPBACK", "true")
+            .env("OSPREY_AUTH_LOGIN_FAILURES_PER_IP", "1000000")
+            .env("OSPREY_LIMITS_MAX_CONNECTIONS_PER_IP", "100000")
+            .env("OSPREY_LISTEN_HTTP", "")
+            .env("OSPREY_LISTEN_POP3", "")
+            .env("OSPREY_LISTEN_POP3S", "")
+            .env("RUST_LOG", "warn");
+    }
+
+    /// Runs `osprey args...` against the bench server's data, with `input` on stdin.
+    pub fn cli(&self, args: &[&str], input: Option<&[u8]>) -> Result {
+        use std::io::Write;
+        let mut cmd = Command::new(&self.bin);
+        Self::env(&mut cmd, &self.dir);
+        let mut child = cmd
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()
+            .map_err(|e| e.to_string())?;
+        let mut stdin = child.stdin.take().expect("piped");
+        if let Some(input) = input {
+            stdin.write_all(input).map_err(|e| e.to_string())?;
+        }
+        drop(stdin);
+        let status = child.wait().map_err(|e| e.to_string())?;
+        if status.success() {
+            Ok(())
+        } else {
+            Err(format!("osprey {args:?} failed ({status})"))
+        }
+    }
+
+    /// Resident memory of the server process, in KiB.
+    pub fn rss_kib(&self) -> Option<u64> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).ok()?;
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+    }
+}
+
+impl Drop for BenchServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// Latency samples of one kind of operation.
+#[derive(Default)]
+pub struct Samples(Vec<Duration>);
+
+impl Samples {
+    pub fn push(&mut self, d: Duration) {
+        self.0.push(d);
+    }
+
+    pub fn extend(&mut self, other: Samples) {
+        self.0.extend(other.0);
+    }
+
+    /// "p50 x ms, p90 y ms, p99 z ms, max w ms".
+    pub fn summary(&mut self) -> String {
+        if self.0.is_empty() {
+            return "no samples".into();
+        }
+        self.0.sort();
+        let at = |q: f64| {
+            let i = ((self.0.len() as f64 - 1.0) * q).round() as usize;
+            self.0[i].as_secs_f64() * 1000.0
+        };
+        format!(
+            "p50 {:.2} ms, p90 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+            at(0.5),
+            at(0.9),
+            at(0.99),
+            at(1.0)
+        )
+    }
+}
