@@ -1,6 +1,7 @@
 //! What the mail protocols need on accounts and messages: SCRAM-SHA-256 stored keys
-//! (derived when a password is set, RFC 5802 §3), the account's POP3 mode and retention,
-//! and when POP3 first downloaded each message.
+//! (derived when a password is set, RFC 5802 §3), the sealed secret of the opt-in legacy
+//! mechanisms (APOP, CRAM-MD5), the account's POP3 mode and retention, and when POP3
+//! first downloaded each message.
 
 use sea_orm_migration::{prelude::*, schema::*};
 
@@ -12,6 +13,7 @@ pub struct Migration;
 #[derive(DeriveIden)]
 enum AccountsExtra {
     ScramSha256,
+    LegacySecret,
     Pop3Mode,
     Pop3RetentionDays,
 }
@@ -28,6 +30,7 @@ impl MigrationTrait for Migration {
         // SQLite takes one change per ALTER TABLE.
         for col in [
             text_null(AccountsExtra::ScramSha256),
+            text_null(AccountsExtra::LegacySecret),
             string_len(AccountsExtra::Pop3Mode, 16)
                 .default("offline")
                 .to_owned(),

@@ -20,6 +20,8 @@ use osprey_proto::sasl::{SCRAM_ITERATIONS, ScramKeys};
 use osprey_store::{AccountRecord, Store, StoreError};
 use sha2::Sha256;
 
+use crate::LegacyKey;
+
 /// How long, and how many, verified credentials are remembered.
 #[derive(Debug, Clone, Copy)]
 pub struct CacheSettings {
@@ -58,6 +60,7 @@ pub struct ScramLookup {
 /// Verifies credentials against the store, with a cache and the login throttle.
 pub struct Authenticator {
     store: Store,
+    legacy: Option<LegacyKey>,
     throttle: Arc<LoginThrottle>,
     settings: CacheSettings,
     key: [u8; 32],
@@ -86,10 +89,52 @@ impl Authenticator {
         getrandom::fill(&mut key).expect("the OS random source works");
         Self {
             store,
+            legacy: None,
             throttle,
             settings,
             key,
             cache: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Enables APOP and CRAM-MD5 with this key (see `legacy`).
+    pub fn with_legacy(mut self, key: LegacyKey) -> Self {
+        self.legacy = Some(key);
+        self
+    }
+
+    /// Returns `true` if and only if APOP and CRAM-MD5 are enabled.
+    pub fn legacy_enabled(&self) -> bool {
+        self.legacy.is_some()
+    }
+
+    /// Runs `check` with the legacy secret (the password) of `login`, and returns the
+    /// account if it passes. The secret lives only for the call. Counts failures.
+    pub async fn verify_legacy(
+        &self,
+        login: &str,
+        ip: IpAddr,
+        check: impl FnOnce(&[u8]) -> bool,
+    ) -> Result<AccountRecord, AuthError> {
+        self.check_throttle(login, ip)?;
+        let account = self.find(login).await?.filter(|a| a.enabled);
+        let verified = match (&self.legacy, &account) {
+            (Some(key), Some(a)) => a
+                .legacy_secret
+                .as_deref()
+                .and_then(|sealed| key.open(&a.id, sealed))
+                .is_some_and(|secret| check(&secret)),
+            _ => false,
+        };
+        match account {
+            Some(a) if verified => {
+                self.succeeded(login);
+                Ok(a)
+            }
+            _ => {
+                self.failed(login, ip);
+                Err(AuthError::Failed)
+            }
         }
     }
 
@@ -141,6 +186,7 @@ impl Authenticator {
         );
         if self.cached(&entry) {
             self.succeeded(login);
+            self.keep_legacy_secret(&account, password).await;
             return Ok(account);
         }
         let (pw, hash) = (password.to_owned(), account.password_hash.clone());
@@ -162,6 +208,7 @@ impl Authenticator {
         }
         self.remember(entry);
         self.succeeded(login);
+        self.keep_legacy_secret(&account, password).await;
         if account.scram_sha256.is_none()
             && let Some(scram) = scram
             && let Err(e) = self.store.set_scram_keys(&account.id, scram).await
@@ -169,6 +216,23 @@ impl Authenticator {
             tracing::warn!(error = %e, "could not store SCRAM keys");
         }
         Ok(account)
+    }
+
+    /// Seals the password that just verified for the legacy mechanisms, if they are on
+    /// and the account has none yet.
+    async fn keep_legacy_secret(&self, account: &AccountRecord, password: &str) {
+        let Some(key) = &self.legacy else { return };
+        if account.legacy_secret.is_some() {
+            return;
+        }
+        let sealed = key.seal(&account.id, password);
+        if let Err(e) = self
+            .store
+            .set_legacy_secret(&account.id, &account.password_hash, sealed)
+            .await
+        {
+            tracing::warn!(error = %e, "could not store the legacy secret");
+        }
     }
 
     /// The SCRAM keys for `login`, or made-up ones that will fail (see [`ScramLookup`]).

@@ -7,12 +7,14 @@
 
 mod auth;
 mod conn;
+mod legacy;
 mod listener;
 mod shutdown;
 mod stream;
 
 pub use auth::{AuthError, Authenticator, CacheSettings, ScramLookup};
 pub use conn::{Connection, Line};
+pub use legacy::LegacyKey;
 pub use listener::{ConnectionLimits, Protocol, serve};
 pub use shutdown::{Shutdown, ShutdownTrigger};
 pub use stream::Stream;

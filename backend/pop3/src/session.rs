@@ -38,6 +38,18 @@ pub(crate) struct Session {
     /// Replies not yet written.
     pub(crate) out: Vec<u8>,
     pub(crate) utf8: bool,
+    /// The greeting's timestamp for APOP (RFC 1939 §7), when the legacy mechanisms are on.
+    pub(crate) apop_banner: Option<String>,
+}
+
+/// A unique `<random.time@host>` string for an APOP greeting or a CRAM-MD5 challenge.
+pub(crate) fn timestamp_banner(host: &str) -> String {
+    let mut r = [0u8; 8];
+    getrandom::fill(&mut r).expect("the OS random source works");
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    format!("<{}.{now}@{host}>", u64::from_be_bytes(r))
 }
 
 /// Replies are written at the latest when this many bytes are pending.
@@ -56,6 +68,7 @@ impl Session {
             errors: 0,
             out: Vec::with_capacity(1024),
             utf8: false,
+            apop_banner: None,
         }
     }
 
@@ -117,7 +130,15 @@ impl Session {
         let peer = self.conn().peer();
         tracing::debug!(%peer, tls = self.conn().is_tls(), "POP3 session starts");
         // RFC 1939 §4: the greeting.
-        let greeting = format!("{} POP3 server ready", self.server.config.hostname);
+        let host = self.server.config.hostname.clone();
+        let greeting = if self.server.auth.legacy_enabled() {
+            let banner = timestamp_banner(&host);
+            let g = format!("{host} POP3 server ready {banner}");
+            self.apop_banner = Some(banner);
+            g
+        } else {
+            format!("{host} POP3 server ready")
+        };
         self.ok(&greeting);
         if self.flush().await.is_err() {
             return;

@@ -47,6 +47,15 @@ impl Harness {
     }
 
     pub async fn with(configure: impl FnOnce(&mut Pop3Config)) -> Harness {
+        Self::build(configure, false).await
+    }
+
+    /// A server with APOP and CRAM-MD5 enabled, plaintext allowed from loopback.
+    pub async fn legacy() -> Harness {
+        Self::build(|c| c.plaintext_loopback = true, true).await
+    }
+
+    async fn build(configure: impl FnOnce(&mut Pop3Config), legacy: bool) -> Harness {
         let db = TestDb::new().await;
         let store = db.store().await;
         store
@@ -77,11 +86,15 @@ impl Harness {
         };
         configure(&mut config);
         let (acceptor, cert) = tls();
-        let auth = Arc::new(Authenticator::new(
+        let mut auth = Authenticator::new(
             store.clone(),
             Arc::new(osprey_core::LoginThrottle::new(Default::default())),
             CacheSettings::default(),
-        ));
+        );
+        if legacy {
+            auth = auth.with_legacy(osprey_net::LegacyKey::new(&[42; 32]));
+        }
+        let auth = Arc::new(auth);
         let server = Arc::new(Pop3Server::new(
             config,
             store.clone(),
@@ -138,6 +151,11 @@ impl Harness {
 
     /// A connected client that has read the greeting.
     pub async fn connect(&self) -> Client {
+        self.connect_greeting().await.0
+    }
+
+    /// A connected client and the greeting it read.
+    pub async fn connect_greeting(&self) -> (Client, String) {
         let tcp = TcpStream::connect(self.addr).await.unwrap();
         let mut c = Client {
             reader: BufReader::new(Stream2::Plain(tcp)),
@@ -145,7 +163,7 @@ impl Harness {
         };
         let greeting = c.line().await;
         assert!(greeting.starts_with("+OK pop.example"), "{greeting}");
-        c
+        (c, greeting)
     }
 
     /// A client logged in with USER/PASS.

@@ -96,3 +96,69 @@ async fn auth_scram_sha_256_logs_in_and_proves_the_server() {
     let (_, done) = scram(&h, "wrong-password").await;
     assert_eq!(done, "-ERR [AUTH] invalid login or password");
 }
+
+#[tokio::test]
+async fn apop_and_cram_md5_only_with_the_legacy_option_and_after_a_password_login() {
+    use osprey_proto::sasl::{apop_digest, cram_md5_digest};
+    // Off by default: no timestamp in the greeting, APOP refused, CRAM-MD5 not offered.
+    let h = Harness::start().await;
+    let (mut c, greeting) = h.connect_greeting().await;
+    assert!(!greeting.contains('<'), "{greeting}");
+    c.err(&format!("APOP {USER} {}", "0".repeat(32))).await;
+    c.ok("CAPA").await;
+    assert!(!c.lines().await.iter().any(|l| l.contains("CRAM-MD5")));
+    c.err("AUTH CRAM-MD5").await;
+
+    let h = Harness::legacy().await;
+    let apop = |greeting: &str, password: &str| {
+        let banner = &greeting[greeting.find('<').unwrap()..=greeting.rfind('>').unwrap()];
+        apop_digest(banner, password.as_bytes())
+    };
+    // No sealed secret before the first password login: APOP fails.
+    let (mut c, greeting) = h.connect_greeting().await;
+    assert_eq!(
+        c.err(&format!("APOP {USER} {}", apop(&greeting, PASSWORD)))
+            .await,
+        "-ERR [AUTH] invalid login or password"
+    );
+    h.login().await.ok("QUIT").await;
+    let (mut c, greeting) = h.connect_greeting().await;
+    c.err(&format!("APOP {USER} {}", apop(&greeting, "wrong")))
+        .await;
+    c.ok(&format!("APOP {USER} {}", apop(&greeting, PASSWORD)))
+        .await;
+    c.ok("QUIT").await;
+    // CRAM-MD5 (RFC 2195).
+    let mut c = h.connect().await;
+    c.ok("CAPA").await;
+    assert!(
+        c.lines()
+            .await
+            .contains(&"SASL PLAIN SCRAM-SHA-256 CRAM-MD5".to_owned())
+    );
+    let challenge = c.cmd("AUTH CRAM-MD5").await;
+    let challenge = decode_base64(challenge.strip_prefix("+ ").unwrap()).unwrap();
+    let digest = cram_md5_digest(PASSWORD.as_bytes(), &challenge);
+    c.ok(&encode_base64(format!("{USER} {digest}").as_bytes()))
+        .await;
+    c.ok("QUIT").await;
+    // A password change drops the sealed secret.
+    h.store
+        .update_account(
+            &h.account_id,
+            osprey_store::AccountChanges {
+                credentials: Some(osprey_core::hash_credentials("Other-Canyon-93b")),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let (mut c, greeting) = h.connect_greeting().await;
+    c.err(&format!("APOP {USER} {}", apop(&greeting, PASSWORD)))
+        .await;
+    c.err(&format!(
+        "APOP {USER} {}",
+        apop(&greeting, "Other-Canyon-93b")
+    ))
+    .await;
+}

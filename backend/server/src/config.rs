@@ -68,6 +68,8 @@ pub struct Auth {
     pub login_lockout_secs: u64,
     /// Allows passwords in the clear (USER/PASS, AUTH PLAIN) from loopback clients.
     pub plaintext_loopback: bool,
+    /// Enables APOP and CRAM-MD5, which need the password kept (sealed) on the server.
+    pub legacy_mechanisms: bool,
 }
 
 /// Connection limits of the mail listeners.
@@ -139,6 +141,7 @@ impl Default for Auth {
             login_failures_per_ip: 20,
             login_lockout_secs: 900,
             plaintext_loopback: false,
+            legacy_mechanisms: false,
         }
     }
 }

@@ -41,6 +41,25 @@ pub fn jwt_secret(data_dir: &Path) -> anyhow::Result<Vec<u8>> {
     Ok(secret)
 }
 
+/// The key that seals the legacy mechanisms' secrets: 32 random bytes in
+/// `data_dir/legacy.key` (hex, 0600), created on first use. Nodes that share a database
+/// must share this file.
+pub fn legacy_key(data_dir: &Path) -> anyhow::Result<[u8; 32]> {
+    let path = data_dir.join("legacy.key");
+    if !path.exists() {
+        let mut bytes = [0u8; 32];
+        getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
+        write_private(&path, hex::encode(bytes).as_bytes())?;
+    }
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    let bytes =
+        hex::decode(text.trim()).with_context(|| format!("{} is not hex", path.display()))?;
+    bytes
+        .try_into()
+        .map_err(|_| anyhow::anyhow!("{} must hold exactly 32 bytes", path.display()))
+}
+
 /// A random password that satisfies the password policy.
 pub fn generate_password() -> String {
     const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";

@@ -201,11 +201,12 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         }),
         metrics: osprey_api::metrics_handle(),
     };
-    let auth = Arc::new(Authenticator::new(
-        store.clone(),
-        throttle,
-        CacheSettings::default(),
-    ));
+    let mut auth = Authenticator::new(store.clone(), throttle, CacheSettings::default());
+    if config.auth.legacy_mechanisms {
+        let key = files::legacy_key(&config.data_dir)?;
+        auth = auth.with_legacy(osprey_net::LegacyKey::new(&key));
+    }
+    let auth = Arc::new(auth);
     let limits = ConnectionLimits {
         max_connections: config.limits.max_connections as usize,
         max_per_ip: config.limits.max_connections_per_ip as usize,

@@ -34,6 +34,14 @@ impl Session {
             self.err(None, "unsupported authentication mechanism");
             return Next::Continue;
         }
+        if mechanism == "CRAM-MD5" {
+            // RFC 2195 §2: the server speaks first; an initial response is an error.
+            if initial.is_some() {
+                self.err(None, "CRAM-MD5 takes no initial response");
+                return Next::Continue;
+            }
+            return self.auth_cram_md5().await;
+        }
         let first = match self.first_response(initial).await {
             Response::Data(d) => d,
             Response::Refused(why) => {
@@ -165,5 +173,37 @@ impl Session {
         }
         self.server.auth.succeeded(&first.username);
         self.login(server_final.1).await
+    }
+
+    /// RFC 2195: challenge `<random.time@host>`, response `user hex(HMAC-MD5)`.
+    async fn auth_cram_md5(&mut self) -> Next {
+        let challenge = crate::session::timestamp_banner(&self.server.config.hostname);
+        let response = match self.challenge(&challenge).await {
+            Response::Data(d) => d,
+            Response::Refused(why) => {
+                self.err(None, why);
+                return Next::Continue;
+            }
+            Response::Gone => return Next::Close,
+        };
+        let text = String::from_utf8_lossy(&response);
+        let Some((user, digest)) = text.rsplit_once(' ') else {
+            self.err(None, "malformed CRAM-MD5 response");
+            return Next::Continue;
+        };
+        let digest = digest.to_ascii_lowercase();
+        let ip = self.conn().peer().ip();
+        let verified = self
+            .server
+            .auth
+            .verify_legacy(user, ip, |secret| {
+                let want = sasl::cram_md5_digest(secret, challenge.as_bytes());
+                sasl::constant_time_eq(want.as_bytes(), digest.as_bytes())
+            })
+            .await;
+        match verified {
+            Ok(account) => self.login(account).await,
+            Err(e) => self.auth_failed(e),
+        }
     }
 }

@@ -6,13 +6,17 @@ use crate::session::{Next, Session, State};
 
 impl Session {
     /// The SASL mechanisms offered now (RFC 5034 §3): PLAIN only where plaintext
-    /// passwords are allowed; SCRAM-SHA-256 always, as it never reveals the password.
+    /// passwords are allowed; SCRAM-SHA-256 always, as it never reveals the password;
+    /// CRAM-MD5 only when the legacy mechanisms are enabled.
     pub(crate) fn mechanisms(&self) -> Vec<&'static str> {
         let mut m = Vec::new();
         if self.plaintext_allowed() {
             m.push("PLAIN");
         }
         m.push("SCRAM-SHA-256");
+        if self.server.auth.legacy_enabled() {
+            m.push("CRAM-MD5");
+        }
         m
     }
 
@@ -34,7 +38,7 @@ impl Session {
             } else {
                 Vec::new()
             },
-            apop: false,
+            apop: self.apop_banner.is_some(),
             expire,
             login_delay_secs: self.server.config.login_delay.map(|d| d.as_secs()),
             utf8: true,

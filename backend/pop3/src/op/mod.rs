@@ -1,5 +1,6 @@
 //! The commands, one file each, and which state allows which (RFC 1939 §3-§7).
 
+mod apop;
 mod auth;
 mod capa;
 mod dele;
@@ -52,12 +53,7 @@ pub(crate) async fn dispatch(s: &mut Session, cmd: Command) -> Next {
             mechanism,
             initial_response,
         } => s.auth(mechanism, initial_response).await,
-        Command::Apop { .. } => {
-            // RFC 1939 §7 makes APOP optional; it needs a password kept in a reversible
-            // form, which Osprey does not keep.
-            s.err(None, "APOP is not offered; use AUTH SCRAM-SHA-256 or STLS");
-            Next::Continue
-        }
+        Command::Apop { name, digest } => s.apop(name, digest).await,
         Command::Quit => s.quit().await,
         Command::Stat => s.stat(),
         Command::List(n) => s.list(n),

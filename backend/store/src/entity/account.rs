@@ -14,6 +14,7 @@ pub struct Model {
     pub quota_bytes: Option<i64>,
     pub enabled: bool,
     pub scram_sha256: Option<String>,
+    pub legacy_secret: Option<String>,
     pub pop3_mode: String,
     pub pop3_retention_days: Option<i32>,
     pub created_at: DateTimeUtc,

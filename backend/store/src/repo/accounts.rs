@@ -29,6 +29,9 @@ pub struct AccountRecord {
     pub password_hash: String,
     /// `None` for accounts whose password was set before SCRAM keys were kept.
     pub scram_sha256: Option<String>,
+    /// The password sealed under the server's legacy key, for APOP and CRAM-MD5; `None`
+    /// unless those are enabled and the account logged in with a password since.
+    pub legacy_secret: Option<String>,
     pub role: Role,
     /// Ids and names of the domains a domain admin manages.
     pub admin_domains: Vec<(String, String)>,
@@ -148,6 +151,7 @@ impl Store {
             display_name: Set(new.display_name),
             password_hash: Set(new.credentials.password_hash),
             scram_sha256: Set(Some(new.credentials.scram_sha256)),
+            legacy_secret: Set(None),
             role: Set(new.role.as_str().to_owned()),
             quota_bytes: Set(new.quota_bytes.map(|q| q as i64)),
             enabled: Set(new.enabled),
@@ -250,6 +254,8 @@ impl Store {
         if let Some(v) = changes.credentials {
             active.password_hash = Set(v.password_hash);
             active.scram_sha256 = Set(Some(v.scram_sha256));
+            // A new password makes the sealed old one worthless; the next login seals it.
+            active.legacy_secret = Set(None);
         }
         if let Some(v) = changes.pop3_mode {
             active.pop3_mode = Set(v.as_str().to_owned());
@@ -270,6 +276,23 @@ impl Store {
             .col_expr(account::Column::ScramSha256, Expr::value(scram))
             .filter(account::Column::Id.eq(id))
             .filter(account::Column::ScramSha256.is_null())
+            .exec(&self.db)
+            .await?;
+        Ok(())
+    }
+
+    /// Stores the sealed legacy secret of an account (see [`AccountRecord::legacy_secret`])
+    /// unless its password hash changed since it was read as `password_hash`.
+    pub async fn set_legacy_secret(
+        &self,
+        id: &str,
+        password_hash: &str,
+        sealed: String,
+    ) -> Result<(), StoreError> {
+        account::Entity::update_many()
+            .col_expr(account::Column::LegacySecret, Expr::value(sealed))
+            .filter(account::Column::Id.eq(id))
+            .filter(account::Column::PasswordHash.eq(password_hash))
             .exec(&self.db)
             .await?;
         Ok(())
@@ -357,6 +380,7 @@ impl Store {
                     display_name: m.display_name,
                     password_hash: m.password_hash,
                     scram_sha256: m.scram_sha256,
+                    legacy_secret: m.legacy_secret,
                     quota_bytes: m.quota_bytes.map(|q| q as u64),
                     enabled: m.enabled,
                     pop3: Pop3Settings {
