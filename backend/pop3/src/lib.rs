@@ -15,6 +15,7 @@
 mod locks;
 mod maildrop;
 mod op;
+pub mod retention;
 mod server;
 mod session;
 

@@ -1,7 +1,7 @@
 //! The maildrop of one session: a snapshot of the INBOX taken at login, with the marks
 //! the session makes, applied at `QUIT` according to the account's POP3 mode.
 
-use chrono::{Duration as Days, Utc};
+use chrono::Utc;
 use osprey_core::Pop3Mode;
 use osprey_store::{AccountRecord, MailboxRecord, Store, StoreError, flags};
 
@@ -35,12 +35,10 @@ impl Maildrop {
         account: AccountRecord,
         lock: MaildropGuard,
     ) -> Result<Maildrop, StoreError> {
-        let mailbox = store.mailbox_by_name(&account.id, "INBOX").await?;
         if let Some(days) = account.pop3.retention_days {
-            let before = Utc::now() - Days::days(i64::from(days));
-            let expired = store.retrieved_before(&mailbox.id, before).await?;
-            store.expunge_messages(&mailbox.id, &expired).await?;
+            crate::retention::expire_downloaded(store, &account.id, days).await?;
         }
+        let mailbox = store.mailbox_by_name(&account.id, "INBOX").await?;
         let entries = store
             .messages(&mailbox.id)
             .await?

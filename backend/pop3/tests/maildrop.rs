@@ -198,3 +198,67 @@ async fn retention_removes_mail_downloaded_long_enough_ago() {
     assert!(c.lines().await.contains(&"EXPIRE 7".to_owned()));
     assert_eq!(h.inbox_count().await, 2);
 }
+
+#[tokio::test]
+async fn the_retention_sweep_works_without_a_pop3_login() {
+    let h = Harness::start().await;
+    h.deliver(b"Subject: old\r\n\r\nold\r\n").await;
+    h.deliver(b"Subject: new\r\n\r\nnew\r\n").await;
+    let inbox = h
+        .store
+        .mailbox_by_name(&h.account_id, "INBOX")
+        .await
+        .unwrap();
+    let rows = h.store.messages(&inbox.id).await.unwrap();
+    h.store
+        .mark_retrieved(
+            &inbox.id,
+            &[rows[0].id.clone()],
+            0,
+            Utc::now() - Duration::days(3),
+        )
+        .await
+        .unwrap();
+    // Without a retention period nothing is removed.
+    assert_eq!(osprey_pop3::retention::sweep(&h.store).await.unwrap(), 0);
+    set_mode(&h, Pop3Mode::Offline, Some(2)).await;
+    assert_eq!(osprey_pop3::retention::sweep(&h.store).await.unwrap(), 1);
+    assert_eq!(h.inbox_count().await, 1);
+}
+
+#[tokio::test]
+async fn login_delay_is_announced_and_enforced() {
+    let h = Harness::with(|c| {
+        c.plaintext_loopback = true;
+        c.login_delay = Some(std::time::Duration::from_secs(300));
+    })
+    .await;
+    let mut c = h.login().await;
+    c.ok("CAPA").await;
+    assert!(c.lines().await.contains(&"LOGIN-DELAY 300".to_owned()));
+    c.ok("QUIT").await;
+    let mut c = h.connect().await;
+    c.ok(&format!("USER {}", crate::harness::USER)).await;
+    assert_eq!(
+        c.err(&format!("PASS {}", crate::harness::PASSWORD)).await,
+        "-ERR [LOGIN-DELAY] logged in too recently"
+    );
+}
+
+#[tokio::test]
+async fn repeated_failures_across_sessions_are_throttled() {
+    let h = Harness::start().await;
+    // The throttle's default: 5 failures per account.
+    for _ in 0..5 {
+        let mut c = h.connect().await;
+        c.ok(&format!("USER {}", crate::harness::USER)).await;
+        c.err("PASS wrong-password").await;
+    }
+    let mut c = h.connect().await;
+    c.ok(&format!("USER {}", crate::harness::USER)).await;
+    assert_eq!(
+        c.err(&format!("PASS {}", crate::harness::PASSWORD)).await,
+        "-ERR [SYS/TEMP] too many failed logins, try again later"
+    );
+    assert!(c.closed().await);
+}

@@ -271,6 +271,15 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     if tasks.is_empty() {
         anyhow::bail!("every listener is disabled: set at least listen.http or listen.pop3");
     }
+    let sweeper = osprey_pop3::retention::run_sweeper(
+        store.clone(),
+        Duration::from_secs(3600),
+        shutdown.clone(),
+    );
+    tasks.spawn(async move {
+        sweeper.await;
+        Ok(())
+    });
     tokio::select! {
         _ = shutdown_signal() => {}
         Some(done) = tasks.join_next() => {

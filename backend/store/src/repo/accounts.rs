@@ -281,6 +281,22 @@ impl Store {
         Ok(())
     }
 
+    /// Ids and retention periods (days) of the accounts that have a POP3 retention.
+    pub async fn accounts_with_pop3_retention(&self) -> Result<Vec<(String, u32)>, StoreError> {
+        let rows: Vec<(String, Option<i32>)> = account::Entity::find()
+            .select_only()
+            .column(account::Column::Id)
+            .column(account::Column::Pop3RetentionDays)
+            .filter(account::Column::Pop3RetentionDays.is_not_null())
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(id, d)| Some((id, u32::try_from(d?).ok()?)))
+            .collect())
+    }
+
     /// Stores the sealed legacy secret of an account (see [`AccountRecord::legacy_secret`])
     /// unless its password hash changed since it was read as `password_hash`.
     pub async fn set_legacy_secret(

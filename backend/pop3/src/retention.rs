@@ -1,0 +1,52 @@
+//! The POP3 retention period (RFC 2449 §6.7 EXPIRE): messages that POP3 downloaded longer
+//! ago than the account's period are expunged from its INBOX. It runs when a maildrop is
+//! opened and, for every account with a period, from a periodic sweep, so that IMAP and
+//! webmail users see the same result without a POP3 login.
+
+use std::time::Duration;
+
+use chrono::{Duration as Days, Utc};
+use osprey_net::Shutdown;
+use osprey_store::{Store, StoreError};
+
+/// Expunges the INBOX messages of `account_id` that POP3 downloaded more than `days`
+/// days ago. Returns how many.
+pub async fn expire_downloaded(
+    store: &Store,
+    account_id: &str,
+    days: u32,
+) -> Result<usize, StoreError> {
+    let inbox = store.mailbox_by_name(account_id, "INBOX").await?;
+    let before = Utc::now() - Days::days(i64::from(days));
+    let expired = store.retrieved_before(&inbox.id, before).await?;
+    Ok(store.expunge_messages(&inbox.id, &expired).await?.len())
+}
+
+/// Applies every account's retention once. Returns how many messages were removed.
+pub async fn sweep(store: &Store) -> Result<usize, StoreError> {
+    let mut removed = 0;
+    for (account_id, days) in store.accounts_with_pop3_retention().await? {
+        match expire_downloaded(store, &account_id, days).await {
+            Ok(n) => removed += n,
+            // The account was deleted meanwhile.
+            Err(StoreError::NotFound) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(removed)
+}
+
+/// Sweeps every `interval` until shutdown.
+pub async fn run_sweeper(store: Store, interval: Duration, mut shutdown: Shutdown) {
+    loop {
+        tokio::select! {
+            _ = shutdown.wait() => return,
+            _ = tokio::time::sleep(interval) => {}
+        }
+        match sweep(&store).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(removed = n, "POP3 retention removed downloaded mail"),
+            Err(e) => tracing::error!(error = %e, "POP3 retention sweep failed"),
+        }
+    }
+}
