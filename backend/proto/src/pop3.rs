@@ -15,6 +15,10 @@ pub const MAX_COMMAND_LINE: usize = 1024;
 /// the rest of the line) nor to the AUTH initial response.
 pub const MAX_ARG_LEN: usize = 40;
 
+/// Longest user name of USER and APOP. Deliberately above RFC 2449 §4's 40: the login is
+/// the full address, and addresses run up to 254 characters (RFC 5321 §4.5.3.1.3).
+pub const MAX_NAME_LEN: usize = 255;
+
 /// One parsed POP3 command.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
@@ -114,6 +118,11 @@ pub fn parse_command(line: &[u8]) -> Result<Command, ParseError> {
         };
     }
 
+    // Some clients end commands with a space; tolerate trailing spaces (not for PASS,
+    // above, where they may belong to the password).
+    let rest = rest
+        .map(|r| r.trim_end_matches(' '))
+        .filter(|r| !r.is_empty());
     let args: Vec<&str> = match rest {
         None => Vec::new(),
         Some(rest) => rest.split(' ').collect(),
@@ -127,12 +136,12 @@ pub fn parse_command(line: &[u8]) -> Result<Command, ParseError> {
     match name {
         "USER" => {
             let [user] = exact::<1>(name, &args)?;
-            Ok(Command::User(short_arg(name, user)?.to_owned()))
+            Ok(Command::User(user_name(name, user)?.to_owned()))
         }
         "APOP" => {
             let [user, digest] = exact::<2>(name, &args)?;
             Ok(Command::Apop {
-                name: short_arg(name, user)?.to_owned(),
+                name: user_name(name, user)?.to_owned(),
                 digest: short_arg(name, digest)?.to_ascii_lowercase(),
             })
         }
@@ -213,6 +222,14 @@ fn short_arg<'a>(name: &str, arg: &'a str) -> Result<&'a str, ParseError> {
     // RFC 2449 §4: arguments are at most 40 characters (counted here in bytes).
     if arg.len() > MAX_ARG_LEN {
         Err(ParseError::new(format!("{name}: argument too long")))
+    } else {
+        Ok(arg)
+    }
+}
+
+fn user_name<'a>(name: &str, arg: &'a str) -> Result<&'a str, ParseError> {
+    if arg.len() > MAX_NAME_LEN {
+        Err(ParseError::new(format!("{name}: user name too long")))
     } else {
         Ok(arg)
     }

@@ -1,8 +1,8 @@
 //! POP3 command parser and response writers.
 
 use osprey_proto::pop3::{
-    Capabilities, Command, Expire, MAX_ARG_LEN, MAX_COMMAND_LINE, RespCode, err, octet_count, ok,
-    parse_command, write_capa, write_multiline,
+    Capabilities, Command, Expire, MAX_ARG_LEN, MAX_COMMAND_LINE, MAX_NAME_LEN, RespCode, err,
+    octet_count, ok, parse_command, write_capa, write_multiline,
 };
 use osprey_proto::sasl::apop_digest;
 use proptest::prelude::*;
@@ -128,7 +128,6 @@ fn refuses_bad_commands() {
         ("AUTH PLAIN x y".into(), "AUTH"),
         // spacing
         ("LIST  1".into(), "LIST"),
-        ("STAT ".into(), "STAT"),
         ("USER  mrose".into(), "USER"),
         // numbers
         ("RETR -1".into(), "RETR"),
@@ -142,7 +141,7 @@ fn refuses_bad_commands() {
         ("TOP 1 -1".into(), "TOP"),
         ("UIDL 0x1".into(), "UIDL"),
         // over-long arguments (RFC 2449 §4)
-        (format!("USER {long}"), "USER"),
+        (format!("USER {}", "a".repeat(MAX_NAME_LEN + 1)), "USER"),
         (format!("APOP mrose {long}"), "APOP"),
         (
             format!("RETR 0000000000000000000000000000000000000001{exact}"),
@@ -477,4 +476,21 @@ proptest! {
             prop_assert_eq!(parse_command(upper.as_bytes()), Ok(command));
         }
     }
+}
+
+#[test]
+fn long_user_names_and_trailing_spaces_are_accepted() {
+    // Logins are full addresses, longer than RFC 2449's 40 characters.
+    let address = format!("{}@example.com", "first.last".repeat(8));
+    assert_eq!(
+        parse_command(format!("USER {address}").as_bytes()),
+        Ok(Command::User(address.clone()))
+    );
+    assert_eq!(parse_command(b"STAT "), Ok(Command::Stat));
+    assert_eq!(parse_command(b"RETR 1  "), Ok(Command::Retr(1)));
+    assert_eq!(
+        parse_command(b"PASS secret "),
+        Ok(Command::Pass("secret ".into())),
+        "a password keeps its spaces"
+    );
 }

@@ -508,3 +508,58 @@ async fn messages_get_ascending_uids_quota_tombstones_and_moves() {
     assert!(inbox_after.highestmodseq > inbox.highestmodseq);
     assert_eq!(inbox_after.uidnext, 5);
 }
+
+#[tokio::test]
+async fn concurrent_writers_never_share_a_uid_or_modseq() {
+    let db = TestDb::new().await;
+    let store = db.store().await;
+    domain(&store, "race.example", &[]).await;
+    let mut new = new_account("r@race.example", Role::User);
+    new.quota_bytes = None;
+    let acc = store.create_account(new).await.unwrap();
+    let inbox = store.mailbox_by_name(&acc.id, "INBOX").await.unwrap();
+    let mut tasks = Vec::new();
+    for _ in 0..6 {
+        let (store, acc, inbox) = (store.clone(), acc.id.clone(), inbox.id.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut landed = Vec::new();
+            for _ in 0..5 {
+                landed.extend(
+                    store
+                        .append_messages(vec![new_message(&acc, &inbox, 10)])
+                        .await
+                        .unwrap(),
+                );
+            }
+            landed
+        }));
+    }
+    let mut uids = Vec::new();
+    let mut modseqs = Vec::new();
+    for t in tasks {
+        for a in t.await.unwrap() {
+            uids.push(a.uid);
+            modseqs.push(a.modseq);
+        }
+    }
+    uids.sort_unstable();
+    modseqs.sort_unstable();
+    modseqs.dedup();
+    assert_eq!(uids, (1..=30).collect::<Vec<u32>>());
+    assert_eq!(modseqs.len(), 30, "every append has its own MODSEQ");
+    // Two expunges of the same messages at once: both succeed, one does the work.
+    let ids: Vec<String> = store
+        .messages(&inbox.id)
+        .await
+        .unwrap()
+        .iter()
+        .take(10)
+        .map(|m| m.id.clone())
+        .collect();
+    let (a, b) = tokio::join!(
+        store.expunge_messages(&inbox.id, &ids),
+        store.expunge_messages(&inbox.id, &ids)
+    );
+    assert_eq!(a.unwrap().len() + b.unwrap().len(), 10);
+    assert_eq!(store.messages(&inbox.id).await.unwrap().len(), 20);
+}

@@ -11,7 +11,8 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, sea_query::Expr,
+    QueryOrder, QuerySelect, Set,
+    sea_query::{Expr, ExprTrait},
 };
 
 use super::{MailboxRecord, new_id};
@@ -93,29 +94,109 @@ impl From<message::Model> for MessageRecord {
     }
 }
 
-/// Takes the next UID and MODSEQ of a mailbox inside `txn`. Returns (uid, modseq).
+/// Rows of one query's `IN (...)` list: well below SQLite's and PostgreSQL's limits on
+/// bound parameters.
+const CHUNK: usize = 500;
+
+/// Takes the next `uids` UIDs and the next MODSEQ of a mailbox inside `txn`. Returns
+/// (first uid, modseq).
+///
+/// The UPDATE comes before the read: on PostgreSQL it holds the mailbox row's lock until
+/// the commit, so concurrent writers of a mailbox queue here and never share a UID or a
+/// MODSEQ (on SQLite, `BEGIN IMMEDIATE` serialises writers already).
 async fn next_uid_modseq(
     txn: &DatabaseTransaction,
     mailbox_id: &str,
     uids: u32,
 ) -> Result<(u32, u64), StoreError> {
+    let res = mailbox::Entity::update_many()
+        .col_expr(
+            mailbox::Column::Uidnext,
+            Expr::col(mailbox::Column::Uidnext).add(i64::from(uids)),
+        )
+        .col_expr(
+            mailbox::Column::Highestmodseq,
+            Expr::col(mailbox::Column::Highestmodseq).add(1),
+        )
+        .filter(mailbox::Column::Id.eq(mailbox_id))
+        .exec(txn)
+        .await?;
+    if res.rows_affected == 0 {
+        return Err(StoreError::NotFound);
+    }
     let mb = mailbox::Entity::find_by_id(mailbox_id.to_owned())
         .one(txn)
         .await?
         .ok_or(StoreError::NotFound)?;
-    let uid = mb.uidnext;
-    let modseq = mb.highestmodseq + 1;
-    if uid + i64::from(uids) > i64::from(u32::MAX) {
+    if mb.uidnext - 1 > i64::from(u32::MAX) {
         // RFC 9051 §2.3.1.1: UIDs are 32-bit; a full mailbox needs a new UIDVALIDITY.
+        // Returning the error drops the transaction, which rolls the UPDATE back.
         return Err(StoreError::Invalid(
             "the mailbox has used up its UIDs".into(),
         ));
     }
-    let mut active: mailbox::ActiveModel = mb.into();
-    active.uidnext = Set(uid + i64::from(uids));
-    active.highestmodseq = Set(modseq);
-    active.update(txn).await?;
-    Ok((uid as u32, modseq as u64))
+    Ok((
+        (mb.uidnext - i64::from(uids)) as u32,
+        mb.highestmodseq as u64,
+    ))
+}
+
+/// Locks rows of `table` by id, in id order, until the end of `txn` (a no-op UPDATE takes
+/// PostgreSQL's row lock). One order for everyone keeps two writers from deadlocking.
+async fn lock_mailboxes(txn: &DatabaseTransaction, ids: &[&str]) -> Result<(), StoreError> {
+    let mut ids = ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    for id in ids {
+        mailbox::Entity::update_many()
+            .col_expr(
+                mailbox::Column::Uidnext,
+                Expr::col(mailbox::Column::Uidnext),
+            )
+            .filter(mailbox::Column::Id.eq(id))
+            .exec(txn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Locks account rows (see [`lock_mailboxes`]), so that two deliveries to an account
+/// check its quota one after the other.
+async fn lock_accounts(txn: &DatabaseTransaction, ids: &[&str]) -> Result<(), StoreError> {
+    let mut ids = ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    for id in ids {
+        account::Entity::update_many()
+            .col_expr(
+                account::Column::Enabled,
+                Expr::col(account::Column::Enabled),
+            )
+            .filter(account::Column::Id.eq(id))
+            .exec(txn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// The messages of a mailbox among `ids`, in UID order, read in chunks.
+async fn rows_in(
+    txn: &DatabaseTransaction,
+    mailbox_id: &str,
+    ids: &[String],
+) -> Result<Vec<message::Model>, StoreError> {
+    let mut rows = Vec::new();
+    for chunk in ids.chunks(CHUNK) {
+        rows.extend(
+            message::Entity::find()
+                .filter(message::Column::MailboxId.eq(mailbox_id))
+                .filter(message::Column::Id.is_in(chunk.to_vec()))
+                .all(txn)
+                .await?,
+        );
+    }
+    rows.sort_by_key(|r| r.uid);
+    Ok(rows)
 }
 
 /// Bytes used by an account's messages, inside `db`.
@@ -127,7 +208,7 @@ async fn used_bytes(db: &impl ConnectionTrait, account_id: &str) -> Result<u64, 
         .into_tuple()
         .one(db)
         .await?;
-    Ok(used.unwrap_or(0).max(0) as u64)
+    Ok(u64::try_from(used.unwrap_or(0)).unwrap_or(0))
 }
 
 impl Store {
@@ -154,6 +235,10 @@ impl Store {
         batch: Vec<NewMessage>,
     ) -> Result<Vec<Appended>, StoreError> {
         let txn = self.begin_write().await?;
+        let accounts: Vec<&str> = batch.iter().map(|m| m.account_id.as_str()).collect();
+        lock_accounts(&txn, &accounts).await?;
+        let mailboxes: Vec<&str> = batch.iter().map(|m| m.mailbox_id.as_str()).collect();
+        lock_mailboxes(&txn, &mailboxes).await?;
         let mut quota: HashMap<String, (Option<u64>, u64)> = HashMap::new();
         let mut out = Vec::with_capacity(batch.len());
         let mut changes: HashMap<String, Change> = HashMap::new();
@@ -166,7 +251,7 @@ impl Store {
                 let used = used_bytes(&txn, &new.account_id).await?;
                 quota.insert(
                     new.account_id.clone(),
-                    (acc.quota_bytes.map(|q| q.max(0) as u64), used),
+                    (acc.quota_bytes.map(|q| u64::try_from(q).unwrap_or(0)), used),
                 );
             }
             let entry = quota.get_mut(&new.account_id).expect("inserted above");
@@ -249,15 +334,18 @@ impl Store {
         }
         let txn = self.begin_write().await?;
         let (account_id, modseq, uids) = expunge_in(&txn, mailbox_id, ids).await?;
-        txn.commit().await?;
-        if !uids.is_empty() {
-            self.publish(Change {
-                account_id,
-                mailbox_id: mailbox_id.to_owned(),
-                modseq,
-                kind: ChangeKind::Expunged,
-            });
+        if uids.is_empty() {
+            // Nothing to expunge: roll back the MODSEQ taken for it.
+            txn.rollback().await?;
+            return Ok(uids);
         }
+        txn.commit().await?;
+        self.publish(Change {
+            account_id,
+            mailbox_id: mailbox_id.to_owned(),
+            modseq,
+            kind: ChangeKind::Expunged,
+        });
         Ok(uids)
     }
 
@@ -274,12 +362,8 @@ impl Store {
             return Ok(0);
         }
         let txn = self.begin_write().await?;
-        let rows = message::Entity::find()
-            .filter(message::Column::MailboxId.eq(from_mailbox_id))
-            .filter(message::Column::Id.is_in(ids.to_vec()))
-            .order_by_asc(message::Column::Uid)
-            .all(&txn)
-            .await?;
+        lock_mailboxes(&txn, &[from_mailbox_id, to_mailbox_id]).await?;
+        let rows = rows_in(&txn, from_mailbox_id, ids).await?;
         if rows.is_empty() {
             return Ok(0);
         }
@@ -324,49 +408,53 @@ impl Store {
         if ids.is_empty() {
             return Ok(());
         }
+        let flags_change =
+            |row: &message::Model| (row.flags as u64 | add_flags) != row.flags as u64;
+        let needs_change =
+            |row: &message::Model| flags_change(row) || row.pop3_retrieved_at.is_none();
         // Most downloads are of messages already marked: find out without a write lock.
-        let needs_change = |row: &message::Model| {
-            (row.flags as u64 | add_flags) != row.flags as u64 || row.pop3_retrieved_at.is_none()
-        };
-        let pending = message::Entity::find()
-            .filter(message::Column::MailboxId.eq(mailbox_id))
-            .filter(message::Column::Id.is_in(ids.to_vec()))
-            .all(&self.db)
-            .await?;
+        let mut pending = Vec::new();
+        for chunk in ids.chunks(CHUNK) {
+            pending.extend(
+                message::Entity::find()
+                    .filter(message::Column::MailboxId.eq(mailbox_id))
+                    .filter(message::Column::Id.is_in(chunk.to_vec()))
+                    .all(&self.db)
+                    .await?,
+            );
+        }
         if !pending.iter().any(needs_change) {
             return Ok(());
         }
         let txn = self.begin_write().await?;
-        let rows = message::Entity::find()
-            .filter(message::Column::MailboxId.eq(mailbox_id))
-            .filter(message::Column::Id.is_in(ids.to_vec()))
-            .all(&txn)
-            .await?;
-        let Some(first) = rows.first() else {
-            return Ok(());
+        // The download time alone is not an IMAP change: MODSEQ moves only with flags.
+        let modseq = if pending.iter().any(flags_change) {
+            Some(next_uid_modseq(&txn, mailbox_id, 0).await?.1)
+        } else {
+            None
         };
-        let account_id = first.account_id.clone();
-        let (_, modseq) = next_uid_modseq(&txn, mailbox_id, 0).await?;
+        let rows = rows_in(&txn, mailbox_id, ids).await?;
+        let account_id = rows.first().map(|r| r.account_id.clone());
         for row in rows.into_iter().filter(needs_change) {
-            let changed_flags = (row.flags as u64 | add_flags) != row.flags as u64;
-            let first_download = row.pop3_retrieved_at.is_none();
             let mut active: message::ActiveModel = row.clone().into();
-            if changed_flags {
+            if let Some(modseq) = modseq.filter(|_| flags_change(&row)) {
                 active.flags = Set((row.flags as u64 | add_flags) as i64);
                 active.modseq = Set(modseq as i64);
             }
-            if first_download {
+            if row.pop3_retrieved_at.is_none() {
                 active.pop3_retrieved_at = Set(Some(at));
             }
             active.update(&txn).await?;
         }
         txn.commit().await?;
-        self.publish(Change {
-            account_id,
-            mailbox_id: mailbox_id.to_owned(),
-            modseq,
-            kind: ChangeKind::Flags,
-        });
+        if let (Some(account_id), Some(modseq)) = (account_id, modseq) {
+            self.publish(Change {
+                account_id,
+                mailbox_id: mailbox_id.to_owned(),
+                modseq,
+                kind: ChangeKind::Flags,
+            });
+        }
         Ok(())
     }
 
@@ -394,32 +482,32 @@ async fn expunge_in(
     mailbox_id: &str,
     ids: &[String],
 ) -> Result<(String, u64, Vec<u32>), StoreError> {
-    let rows: Vec<(i64, String)> = message::Entity::find()
-        .select_only()
-        .column(message::Column::Uid)
-        .column(message::Column::AccountId)
-        .filter(message::Column::MailboxId.eq(mailbox_id))
-        .filter(message::Column::Id.is_in(ids.to_vec()))
-        .order_by_asc(message::Column::Uid)
-        .into_tuple()
-        .all(txn)
-        .await?;
-    let Some((_, account_id)) = rows.first().cloned() else {
+    // The MODSEQ first: it locks the mailbox, so the rows read next are not being
+    // expunged by another writer at the same time.
+    let (_, modseq) = next_uid_modseq(txn, mailbox_id, 0).await?;
+    let rows = rows_in(txn, mailbox_id, ids).await?;
+    let Some(account_id) = rows.first().map(|r| r.account_id.clone()) else {
         return Ok((String::new(), 0, Vec::new()));
     };
-    let (_, modseq) = next_uid_modseq(txn, mailbox_id, 0).await?;
-    message::Entity::delete_many()
-        .filter(message::Column::MailboxId.eq(mailbox_id))
-        .filter(message::Column::Id.is_in(ids.to_vec()))
+    let present: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+    for chunk in present.chunks(CHUNK) {
+        message::Entity::delete_many()
+            .filter(message::Column::MailboxId.eq(mailbox_id))
+            .filter(message::Column::Id.is_in(chunk.to_vec()))
+            .exec(txn)
+            .await?;
+    }
+    let uids: Vec<u32> = rows.iter().map(|r| r.uid as u32).collect();
+    for chunk in uids.chunks(CHUNK) {
+        expunged::Entity::insert_many(chunk.iter().map(|uid| expunged::ActiveModel {
+            mailbox_id: Set(mailbox_id.to_owned()),
+            uid: Set(i64::from(*uid)),
+            modseq: Set(modseq as i64),
+        }))
+        // Another writer may have expunged the same message a moment earlier.
+        .on_conflict_do_nothing_on([expunged::Column::MailboxId, expunged::Column::Uid])
         .exec(txn)
         .await?;
-    let uids: Vec<u32> = rows.iter().map(|(uid, _)| *uid as u32).collect();
-    expunged::Entity::insert_many(uids.iter().map(|uid| expunged::ActiveModel {
-        mailbox_id: Set(mailbox_id.to_owned()),
-        uid: Set(i64::from(*uid)),
-        modseq: Set(modseq as i64),
-    }))
-    .exec(txn)
-    .await?;
+    }
     Ok((account_id, modseq, uids))
 }
