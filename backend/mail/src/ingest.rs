@@ -9,8 +9,9 @@ use osprey_store::MessageSummary;
 /// Characters of body text kept as a preview.
 const PREVIEW_CHARS: usize = 200;
 
-/// `message` with every bare LF and bare CR turned into CRLF. Returns the input
-/// unchanged (without copying more than once) when it is already CRLF-only.
+/// `message` with every bare LF and bare CR turned into CRLF, ending in CRLF (a
+/// non-empty message without a final line ending gets one, so that the stored size is
+/// exactly what POP3 and IMAP send).
 pub fn normalize_crlf(message: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(message.len() + message.len() / 32);
     let mut i = 0;
@@ -29,6 +30,9 @@ pub fn normalize_crlf(message: &[u8]) -> Vec<u8> {
                 i += 1;
             }
         }
+    }
+    if !out.is_empty() && !out.ends_with(b"\r\n") {
+        out.extend_from_slice(b"\r\n");
     }
     out
 }
@@ -75,7 +79,7 @@ mod tests {
 
     #[test]
     fn normalises_line_endings() {
-        assert_eq!(normalize_crlf(b"a\nb\r\nc\rd"), b"a\r\nb\r\nc\r\nd");
+        assert_eq!(normalize_crlf(b"a\nb\r\nc\rd"), b"a\r\nb\r\nc\r\nd\r\n");
         assert_eq!(normalize_crlf(b"\r\r\n\n"), b"\r\n\r\n\r\n");
         assert_eq!(normalize_crlf(b""), b"");
     }

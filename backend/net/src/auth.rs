@@ -65,6 +65,20 @@ pub struct Authenticator {
     settings: CacheSettings,
     key: [u8; 32],
     cache: Mutex<HashMap<[u8; 32], Instant>>,
+    /// argon2 runs at most this many at once: each takes tens of MiB, and a flood of
+    /// logins must not take the machine's memory.
+    hashing: tokio::sync::Semaphore,
+}
+
+/// argon2 verifications at once.
+const PARALLEL_HASHES: usize = 4;
+
+/// The throttle's key for a login: the address as the store keys it (case-folded, no
+/// surrounding blanks), so that spelling variants share one failure count.
+fn throttle_key(login: &str) -> String {
+    Address::parse(login.trim())
+        .map(|a| a.key())
+        .unwrap_or_else(|_| login.trim().to_lowercase())
 }
 
 /// A hash to verify against when the account does not exist, so that unknown and known
@@ -94,6 +108,7 @@ impl Authenticator {
             settings,
             key,
             cache: Mutex::new(HashMap::new()),
+            hashing: tokio::sync::Semaphore::new(PARALLEL_HASHES),
         }
     }
 
@@ -140,7 +155,7 @@ impl Authenticator {
 
     /// `Err(Throttled)` if a login from `ip` for `login` must wait.
     pub fn check_throttle(&self, login: &str, ip: IpAddr) -> Result<(), AuthError> {
-        match self.throttle.check(Some(ip), login) {
+        match self.throttle.check(Some(ip), &throttle_key(login)) {
             Some(secs) => Err(AuthError::Throttled {
                 retry_after_secs: secs,
             }),
@@ -150,12 +165,12 @@ impl Authenticator {
 
     /// Counts a failed login (wrong password, failed SASL exchange).
     pub fn failed(&self, login: &str, ip: IpAddr) {
-        self.throttle.failed(Some(ip), login);
+        self.throttle.failed(Some(ip), &throttle_key(login));
     }
 
     /// Forgets earlier failures of a login after it succeeded.
     pub fn succeeded(&self, login: &str) {
-        self.throttle.succeeded(login);
+        self.throttle.succeeded(&throttle_key(login));
     }
 
     /// Checks `login` (the full address) and `password`. Counts failures.
@@ -169,6 +184,7 @@ impl Authenticator {
         let account = self.find(login).await?;
         let Some(account) = account.filter(|a| a.enabled) else {
             let pw = password.to_owned();
+            let _permit = self.hashing.acquire().await;
             let _ = tokio::task::spawn_blocking(move || {
                 osprey_core::verify_password(&pw, dummy_hash())
             })
@@ -190,6 +206,7 @@ impl Authenticator {
             return Ok(account);
         }
         let (pw, hash) = (password.to_owned(), account.password_hash.clone());
+        let permit = self.hashing.acquire().await;
         let ok = tokio::task::spawn_blocking(move || {
             let ok = osprey_core::verify_password(&pw, &hash);
             // Accounts whose password was set before SCRAM keys were kept get them now.
@@ -201,6 +218,7 @@ impl Authenticator {
             (ok, scram)
         })
         .await;
+        drop(permit);
         let (ok, scram) = ok.map_err(|_| AuthError::Unavailable)?;
         if !ok {
             self.failed(login, ip);

@@ -11,6 +11,10 @@ use crate::Stream;
 /// Bytes read from the socket at a time.
 const READ_BUFFER: usize = 8 * 1024;
 
+/// How long a write may wait for a client that does not read: a stalled client must not
+/// hold a session (and its locks) for ever.
+const WRITE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+
 /// What [`Connection::read_line`] read.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Line {
@@ -58,9 +62,9 @@ impl Connection {
         self.peer.ip().is_loopback()
     }
 
-    /// Returns `true` if and only if the client sent bytes that are not read yet.
-    pub fn has_buffered_input(&self) -> bool {
-        !self.reader.buffer().is_empty()
+    /// Returns `true` if and only if a whole line the client sent is buffered, unread.
+    pub fn has_buffered_line(&self) -> bool {
+        self.reader.buffer().contains(&b'\n')
     }
 
     /// Reads one line of at most `max` bytes including its line ending.
@@ -99,11 +103,21 @@ impl Connection {
         }
     }
 
-    /// Writes `bytes` and flushes.
+    /// Writes `bytes` and flushes; fails with `TimedOut` if the client does not take
+    /// them within a minute.
     pub async fn write_all(&mut self, bytes: &[u8]) -> io::Result<()> {
         let stream = self.reader.get_mut();
-        stream.write_all(bytes).await?;
-        stream.flush().await
+        let write = async {
+            stream.write_all(bytes).await?;
+            stream.flush().await
+        };
+        match tokio::time::timeout(WRITE_TIMEOUT, write).await {
+            Ok(r) => r,
+            Err(_) => Err(io::Error::new(
+                io::ErrorKind::TimedOut,
+                "the client stopped reading",
+            )),
+        }
     }
 
     /// Upgrades a plain connection to TLS. Input the client sent before the handshake
@@ -117,6 +131,6 @@ impl Connection {
 
     /// Closes the write side, telling the client we are done.
     pub async fn shutdown(&mut self) {
-        let _ = self.reader.get_mut().shutdown().await;
+        let _ = tokio::time::timeout(WRITE_TIMEOUT, self.reader.get_mut().shutdown()).await;
     }
 }

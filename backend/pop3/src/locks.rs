@@ -32,18 +32,19 @@ impl MaildropLocks {
         })
     }
 
-    /// Records a login now, unless the previous one was less than `delay` ago; then
-    /// returns `false` and records nothing.
+    /// Returns `true` if and only if the account's last login was `delay` ago or more.
     pub fn login_allowed(&self, account_id: &str, delay: Duration) -> bool {
+        let last = self.last_login.lock().expect("login times");
+        !last.get(account_id).is_some_and(|at| at.elapsed() < delay)
+    }
+
+    /// Records a login of the account now (for LOGIN-DELAY).
+    pub fn record_login(&self, account_id: &str, delay: Duration) {
         let mut last = self.last_login.lock().expect("login times");
-        if last.get(account_id).is_some_and(|at| at.elapsed() < delay) {
-            return false;
-        }
         if last.len() > 100_000 {
             last.retain(|_, at| at.elapsed() < delay);
         }
         last.insert(account_id.to_owned(), Instant::now());
-        true
     }
 }
 

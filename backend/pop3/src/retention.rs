@@ -9,6 +9,8 @@ use chrono::{Duration as Days, Utc};
 use osprey_net::Shutdown;
 use osprey_store::{Store, StoreError};
 
+use crate::MaildropLocks;
+
 /// Expunges the INBOX messages of `account_id` that POP3 downloaded more than `days`
 /// days ago. Returns how many.
 pub async fn expire_downloaded(
@@ -22,10 +24,15 @@ pub async fn expire_downloaded(
     Ok(store.expunge_messages(&inbox.id, &expired).await?.len())
 }
 
-/// Applies every account's retention once. Returns how many messages were removed.
-pub async fn sweep(store: &Store) -> Result<usize, StoreError> {
+/// Applies every account's retention once, skipping accounts that a POP3 session holds
+/// (RFC 1939 §8: nothing leaves a locked maildrop before its UPDATE state). Returns how
+/// many messages were removed.
+pub async fn sweep(store: &Store, locks: &MaildropLocks) -> Result<usize, StoreError> {
     let mut removed = 0;
     for (account_id, days) in store.accounts_with_pop3_retention().await? {
+        let Some(_held) = locks.try_lock(&account_id) else {
+            continue;
+        };
         match expire_downloaded(store, &account_id, days).await {
             Ok(n) => removed += n,
             // The account was deleted meanwhile.
@@ -37,13 +44,18 @@ pub async fn sweep(store: &Store) -> Result<usize, StoreError> {
 }
 
 /// Sweeps every `interval` until shutdown.
-pub async fn run_sweeper(store: Store, interval: Duration, mut shutdown: Shutdown) {
+pub async fn run_sweeper(
+    store: Store,
+    locks: MaildropLocks,
+    interval: Duration,
+    mut shutdown: Shutdown,
+) {
     loop {
         tokio::select! {
             _ = shutdown.wait() => return,
             _ = tokio::time::sleep(interval) => {}
         }
-        match sweep(&store).await {
+        match sweep(&store, &locks).await {
             Ok(0) => {}
             Ok(n) => tracing::info!(removed = n, "POP3 retention removed downloaded mail"),
             Err(e) => tracing::error!(error = %e, "POP3 retention sweep failed"),

@@ -71,6 +71,13 @@ impl Pop3Server {
     }
 }
 
+impl Pop3Server {
+    /// The maildrop locks of this server's sessions (for the retention sweep).
+    pub fn locks(&self) -> MaildropLocks {
+        self.locks.clone()
+    }
+}
+
 impl Protocol for Pop3Server {
     async fn session(self: Arc<Self>, conn: Connection, shutdown: Shutdown) {
         Session::new(self, conn, shutdown).run().await;

@@ -159,9 +159,9 @@ impl Session {
             };
             let line = match read {
                 Err(_) => {
-                    // RFC 1939 §3: the autologout timer.
-                    self.err(None, "autologout: idle for too long");
-                    break;
+                    // RFC 1939 §3: the autologout timer closes the connection without a
+                    // response and without removing anything.
+                    return;
                 }
                 Ok(Err(_)) | Ok(Ok(Line::Eof)) => break,
                 Ok(Ok(Line::TooLong)) => {
@@ -190,7 +190,7 @@ impl Session {
             match next {
                 Next::Continue => {
                     // PIPELINING (RFC 2449 §6.6): answer a batch of commands in one write.
-                    let more = self.conn().has_buffered_input();
+                    let more = self.conn().has_buffered_line();
                     if (!more || self.out.len() >= FLUSH_AT) && self.flush().await.is_err() {
                         return;
                     }
@@ -202,13 +202,26 @@ impl Session {
                     }
                     let acceptor = self.server.tls.clone().expect("STLS offered only with TLS");
                     let conn = self.conn.take().expect("connection present");
-                    match conn.start_tls(&acceptor).await {
-                        Ok(conn) => self.conn = Some(conn),
-                        Err(e) => {
+                    let handshake = tokio::time::timeout(
+                        self.server.config.login_timeout,
+                        conn.start_tls(&acceptor),
+                    );
+                    match handshake.await {
+                        Ok(Ok(conn)) => self.conn = Some(conn),
+                        Ok(Err(e)) => {
                             tracing::debug!(%peer, error = %e, "STLS handshake failed");
                             return;
                         }
+                        Err(_) => {
+                            tracing::debug!(%peer, "STLS handshake timed out");
+                            return;
+                        }
                     }
+                    // RFC 2595 §4: nothing said before TLS carries over (a pending USER).
+                    self.state = State::Authorization {
+                        user: None,
+                        auth_failures: 0,
+                    };
                 }
             }
         }

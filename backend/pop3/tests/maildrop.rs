@@ -219,11 +219,48 @@ async fn the_retention_sweep_works_without_a_pop3_login() {
         )
         .await
         .unwrap();
+    let locks = osprey_pop3::MaildropLocks::default();
     // Without a retention period nothing is removed.
-    assert_eq!(osprey_pop3::retention::sweep(&h.store).await.unwrap(), 0);
+    assert_eq!(
+        osprey_pop3::retention::sweep(&h.store, &locks)
+            .await
+            .unwrap(),
+        0
+    );
     set_mode(&h, Pop3Mode::Offline, Some(2)).await;
-    assert_eq!(osprey_pop3::retention::sweep(&h.store).await.unwrap(), 1);
+    assert_eq!(
+        osprey_pop3::retention::sweep(&h.store, &locks)
+            .await
+            .unwrap(),
+        1
+    );
     assert_eq!(h.inbox_count().await, 1);
+    // An account whose maildrop a session holds is left alone.
+    h.deliver(b"Subject: newer\r\n\r\nnewer\r\n").await;
+    let rows = h.store.messages(&inbox.id).await.unwrap();
+    h.store
+        .mark_retrieved(
+            &inbox.id,
+            &[rows[0].id.clone()],
+            0,
+            Utc::now() - Duration::days(3),
+        )
+        .await
+        .unwrap();
+    let held = locks.try_lock(&h.account_id).unwrap();
+    assert_eq!(
+        osprey_pop3::retention::sweep(&h.store, &locks)
+            .await
+            .unwrap(),
+        0
+    );
+    drop(held);
+    assert_eq!(
+        osprey_pop3::retention::sweep(&h.store, &locks)
+            .await
+            .unwrap(),
+        1
+    );
 }
 
 #[tokio::test]

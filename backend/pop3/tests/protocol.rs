@@ -182,3 +182,13 @@ async fn quit_before_login_and_shutdown_notice() {
     // Shutdown is not QUIT: the deletion is not applied.
     assert_eq!(h.inbox_count().await, 1);
 }
+
+#[tokio::test]
+async fn pass_must_follow_user_directly() {
+    let h = Harness::start().await;
+    let mut c = h.connect().await;
+    c.ok(&format!("USER {USER}")).await;
+    c.ok("CAPA").await;
+    c.lines().await;
+    assert_eq!(c.err(&format!("PASS {PASSWORD}")).await, "-ERR USER first");
+}

@@ -162,3 +162,39 @@ async fn apop_and_cram_md5_only_with_the_legacy_option_and_after_a_password_logi
     ))
     .await;
 }
+
+#[tokio::test]
+async fn login_spelling_variants_share_one_failure_count() {
+    let h = Harness::start().await;
+    // Five failures under five spellings of the same login reach the per-account limit.
+    for variant in [
+        USER,
+        " ann@pop.example",
+        "ANN@pop.example",
+        "ann@POP.example ",
+        "Ann@Pop.Example",
+    ] {
+        let mut c = h.connect().await;
+        c.err(&format!("AUTH PLAIN {}", plain(variant, "wrong-password")))
+            .await;
+    }
+    let mut c = h.connect().await;
+    assert_eq!(
+        c.err(&format!("AUTH PLAIN {}", plain(USER, PASSWORD)))
+            .await,
+        "-ERR [SYS/TEMP] too many failed logins, try again later"
+    );
+}
+
+#[tokio::test]
+async fn a_stalled_stls_handshake_ends_the_session() {
+    let h = Harness::with(|c| {
+        c.plaintext_loopback = false;
+        c.login_timeout = std::time::Duration::from_millis(300);
+    })
+    .await;
+    let mut c = h.connect().await;
+    c.ok("STLS").await;
+    // No ClientHello: the server gives up after the login timeout and closes.
+    assert!(c.closed().await);
+}

@@ -273,6 +273,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     }
     let sweeper = osprey_pop3::retention::run_sweeper(
         store.clone(),
+        pop3.locks(),
         Duration::from_secs(3600),
         shutdown.clone(),
     );

@@ -28,6 +28,10 @@ impl Session {
         };
         match Maildrop::open(&self.server.store, account, lock).await {
             Ok(maildrop) => {
+                // Only a login that opened the maildrop starts the LOGIN-DELAY clock.
+                if let Some(delay) = self.server.config.login_delay {
+                    self.server.locks.record_login(&maildrop.account.id, delay);
+                }
                 let (n, octets) = maildrop.stat();
                 tracing::debug!(account = %maildrop.account.address(), messages = n, "POP3 login");
                 self.ok(&format!("maildrop has {n} messages ({octets} octets)"));

@@ -38,6 +38,12 @@ pub(crate) fn allowed(state: &State, cmd: &Command) -> bool {
 
 /// Runs an allowed command.
 pub(crate) async fn dispatch(s: &mut Session, cmd: Command) -> Next {
+    // RFC 1939 §7: PASS must follow USER directly; any other command forgets the name.
+    if !matches!(cmd, Command::Pass(_))
+        && let State::Authorization { user, .. } = &mut s.state
+    {
+        user.take();
+    }
     match cmd {
         Command::Capa => s.capa(),
         Command::Stls => s.stls(),
