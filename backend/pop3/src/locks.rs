@@ -35,7 +35,7 @@ impl MaildropLocks {
     /// Returns `true` if and only if the account's last login was `delay` ago or more.
     pub fn login_allowed(&self, account_id: &str, delay: Duration) -> bool {
         let last = self.last_login.lock().expect("login times");
-        !last.get(account_id).is_some_and(|at| at.elapsed() < delay)
+        last.get(account_id).is_none_or(|at| at.elapsed() >= delay)
     }
 
     /// Records a login of the account now (for LOGIN-DELAY).
