@@ -5,8 +5,12 @@
 //! This crate knows no sockets and no HTTP. Delivery rules and mailing lists plug in at
 //! [`LocalDelivery`]; SMTP, the REST API and the CLI all deliver through it.
 
+mod commit;
 mod ingest;
 mod local;
+mod resolve;
 
+pub use commit::Committer;
 pub use ingest::{normalize_crlf, summarize};
 pub use local::{DeliveryError, LocalDelivery};
+pub use resolve::{Resolution, ResolveError, resolve};

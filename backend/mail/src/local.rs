@@ -8,7 +8,7 @@ use std::sync::Arc;
 use chrono::Utc;
 use osprey_store::{Appended, NewMessage, Store, StoreError, blob::FsBlobStore};
 
-use crate::{normalize_crlf, summarize};
+use crate::{Committer, normalize_crlf, summarize};
 
 /// Why a delivery failed.
 #[derive(Debug)]
@@ -47,11 +47,32 @@ impl From<StoreError> for DeliveryError {
 pub struct LocalDelivery {
     store: Store,
     blobs: Arc<FsBlobStore>,
+    committer: Option<Committer>,
 }
 
 impl LocalDelivery {
+    /// Delivery with one transaction per call.
     pub fn new(store: Store, blobs: Arc<FsBlobStore>) -> Self {
-        Self { store, blobs }
+        Self {
+            store,
+            blobs,
+            committer: None,
+        }
+    }
+
+    /// Delivery whose transactions are shared between concurrent calls (group commit).
+    pub fn with_group_commit(store: Store, blobs: Arc<FsBlobStore>) -> Self {
+        let committer = Some(Committer::start(store.clone()));
+        Self {
+            store,
+            blobs,
+            committer,
+        }
+    }
+
+    /// The store this delivers into.
+    pub fn store(&self) -> &Store {
+        &self.store
     }
 
     /// Stores `message` once and appends it to the mailbox `mailbox` (by name, e.g.
@@ -91,6 +112,9 @@ impl LocalDelivery {
         for new in &mut batch {
             new.blob_hash.clone_from(&hash);
         }
-        Ok(self.store.append_messages(batch).await?)
+        Ok(match &self.committer {
+            Some(c) => c.append(batch).await?,
+            None => self.store.append_messages(batch).await?,
+        })
     }
 }

@@ -103,6 +103,28 @@ impl Connection {
         }
     }
 
+    /// Appends exactly `n` bytes from the client to `into` (SMTP BDAT chunks).
+    pub async fn read_exact(&mut self, n: usize, into: &mut Vec<u8>) -> io::Result<()> {
+        use tokio::io::AsyncReadExt;
+        let start = into.len();
+        into.resize(start + n, 0);
+        self.reader.read_exact(&mut into[start..]).await.map(|_| ())
+    }
+
+    /// Reads and throws away exactly `n` bytes.
+    pub async fn discard(&mut self, mut n: usize) -> io::Result<()> {
+        while n > 0 {
+            let buf = self.reader.fill_buf().await?;
+            if buf.is_empty() {
+                return Err(io::ErrorKind::UnexpectedEof.into());
+            }
+            let take = buf.len().min(n);
+            self.reader.consume(take);
+            n -= take;
+        }
+        Ok(())
+    }
+
     /// Writes `bytes` and flushes; fails with `TimedOut` if the client does not take
     /// them within a minute.
     pub async fn write_all(&mut self, bytes: &[u8]) -> io::Result<()> {

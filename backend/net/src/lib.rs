@@ -9,6 +9,7 @@ mod auth;
 mod conn;
 mod legacy;
 mod listener;
+pub mod sasl;
 mod shutdown;
 mod stream;
 

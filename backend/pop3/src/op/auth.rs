@@ -1,17 +1,36 @@
-//! AUTH, RFC 5034: SASL PLAIN (RFC 4616) and SCRAM-SHA-256 (RFC 5802, RFC 7677).
+//! AUTH, RFC 5034: PLAIN (RFC 4616) and SCRAM-SHA-256 (RFC 5802, RFC 7677) through the
+//! shared SASL driver, CRAM-MD5 (RFC 2195) with the legacy option.
 
-use osprey_net::Line;
-use osprey_proto::sasl::{self, ScramServer};
+use osprey_net::{
+    Line,
+    sasl::{self as driver, Mechanism, Outcome, SaslIo, Step},
+};
+use osprey_proto::sasl;
 
 use crate::session::{Next, Session};
 
-/// The outcome of reading one client response of an exchange.
-enum Response {
-    Data(Vec<u8>),
-    /// The client sent `*` or bad base64; the exchange is over (RFC 5034 §4).
-    Refused(&'static str),
-    /// The connection ended.
-    Gone,
+impl SaslIo for Session {
+    /// `+ <base64>` and the client's line (RFC 5034 §4).
+    async fn challenge(&mut self, challenge: &[u8]) -> Step {
+        self.out.extend_from_slice(b"+ ");
+        self.out
+            .extend_from_slice(sasl::encode_base64(challenge).as_bytes());
+        self.out.extend_from_slice(b"\r\n");
+        match self.read_continuation().await {
+            None | Some(Line::Eof) => Step::Gone,
+            Some(Line::TooLong) => Step::Malformed,
+            Some(Line::Line(l)) if l == b"*" => Step::Cancelled,
+            // An empty line is an empty response.
+            Some(Line::Line(l)) if l.is_empty() => Step::Data(Vec::new()),
+            Some(Line::Line(l)) => match std::str::from_utf8(&l)
+                .ok()
+                .and_then(|s| sasl::decode_base64(s).ok())
+            {
+                Some(d) => Step::Data(d),
+                None => Step::Malformed,
+            },
+        }
+    }
 }
 
 impl Session {
@@ -34,157 +53,61 @@ impl Session {
             self.err(None, "unsupported authentication mechanism");
             return Next::Continue;
         }
-        if mechanism == "CRAM-MD5" {
-            // RFC 2195 §2: the server speaks first; an initial response is an error.
-            if initial.is_some() {
-                self.err(None, "CRAM-MD5 takes no initial response");
-                return Next::Continue;
-            }
-            return self.auth_cram_md5().await;
-        }
-        let first = match self.first_response(initial).await {
-            Response::Data(d) => d,
-            Response::Refused(why) => {
-                self.err(None, why);
-                return Next::Continue;
-            }
-            Response::Gone => return Next::Close,
-        };
-        match mechanism.as_str() {
-            "PLAIN" => self.auth_plain(&first).await,
-            _ => self.auth_scram(&first).await,
-        }
-    }
-
-    /// The initial response from the command line, or asked for with an empty
-    /// challenge (RFC 5034 §4: `=` is an empty initial response).
-    async fn first_response(&mut self, initial: Option<String>) -> Response {
-        match initial {
-            Some(ir) if ir == "=" => Response::Data(Vec::new()),
-            Some(ir) => match sasl::decode_base64(&ir) {
-                Ok(d) => Response::Data(d),
-                Err(_) => Response::Refused("invalid base64 in the initial response"),
-            },
-            None => self.challenge("").await,
-        }
-    }
-
-    /// Sends `+ <base64 challenge>` and reads the client's response.
-    async fn challenge(&mut self, challenge: &str) -> Response {
-        self.out.extend_from_slice(b"+ ");
-        self.out
-            .extend_from_slice(sasl::encode_base64(challenge.as_bytes()).as_bytes());
-        self.out.extend_from_slice(b"\r\n");
-        match self.read_continuation().await {
-            None => Response::Gone,
-            Some(Line::TooLong) => Response::Refused("response too long"),
-            Some(Line::Line(l)) if l == b"*" => Response::Refused("authentication cancelled"),
-            // RFC 5034 §4: an empty line is an empty response.
-            Some(Line::Line(l)) if l.is_empty() => Response::Data(Vec::new()),
-            Some(Line::Line(l)) => match std::str::from_utf8(&l)
-                .ok()
-                .and_then(|s| sasl::decode_base64(s).ok())
-            {
-                Some(d) => Response::Data(d),
-                None => Response::Refused("invalid base64 in the response"),
-            },
-            Some(Line::Eof) => Response::Gone,
-        }
-    }
-
-    async fn auth_plain(&mut self, message: &[u8]) -> Next {
-        let creds = match sasl::decode_plain(message) {
-            Ok(c) => c,
-            Err(e) => {
-                self.err(None, &format!("malformed PLAIN message: {e}"));
-                return Next::Continue;
-            }
-        };
-        // RFC 4616 §2: acting as another identity is not supported.
-        if creds
-            .authzid
-            .as_deref()
-            .is_some_and(|z| !z.eq_ignore_ascii_case(&creds.authcid))
-        {
-            self.err(None, "authorization identity not allowed");
-            return Next::Continue;
-        }
-        let ip = self.conn().peer().ip();
-        match self
-            .server
-            .auth
-            .verify_password(&creds.authcid, &creds.password, ip)
-            .await
-        {
-            Ok(account) => self.login(account).await,
-            Err(e) => self.auth_failed(e),
-        }
-    }
-
-    async fn auth_scram(&mut self, client_first: &[u8]) -> Next {
-        let mut nonce = [0u8; 18];
-        getrandom::fill(&mut nonce).expect("the OS random source works");
-        let (mut scram, first) =
-            match ScramServer::start(client_first, &sasl::encode_base64(&nonce)) {
-                Ok(s) => s,
-                Err(e) => {
-                    self.err(None, &format!("malformed SCRAM message: {e}"));
+        let mechanism = match mechanism.as_str() {
+            "PLAIN" => Mechanism::Plain,
+            "SCRAM-SHA-256" => Mechanism::ScramSha256,
+            _ => {
+                // RFC 2195 §2: the server speaks first; an initial response is an error.
+                if initial.is_some() {
+                    self.err(None, "CRAM-MD5 takes no initial response");
                     return Next::Continue;
                 }
-            };
-        if first
-            .authzid
-            .as_deref()
-            .is_some_and(|z| !z.eq_ignore_ascii_case(&first.username))
-        {
-            self.err(None, "authorization identity not allowed");
-            return Next::Continue;
-        }
+                return self.auth_cram_md5().await;
+            }
+        };
+        let initial = match initial.as_deref() {
+            None => None,
+            // RFC 5034 §4: `=` is an empty initial response.
+            Some("=") => Some(Vec::new()),
+            Some(ir) => match sasl::decode_base64(ir) {
+                Ok(d) => Some(d),
+                Err(_) => {
+                    self.err(None, "invalid base64 in the initial response");
+                    return Next::Continue;
+                }
+            },
+        };
+        let auth = self.server.auth.clone();
         let ip = self.conn().peer().ip();
-        let lookup = match self.server.auth.scram_lookup(&first.username, ip).await {
-            Ok(l) => l,
-            Err(e) => return self.auth_failed(e),
-        };
-        let server_first = scram.server_first(&lookup.keys);
-        let client_final = match self.challenge(&server_first).await {
-            Response::Data(d) => d,
-            Response::Refused(why) => {
+        match driver::exchange(&auth, mechanism, initial, self, ip).await {
+            Outcome::Success(account) => self.login(*account).await,
+            Outcome::Failed(e) => self.auth_failed(e),
+            Outcome::Cancelled => {
+                self.err(None, "authentication cancelled");
+                Next::Continue
+            }
+            Outcome::Malformed(why) => {
                 self.err(None, why);
-                return Next::Continue;
+                Next::Continue
             }
-            Response::Gone => return Next::Close,
-        };
-        let server_final = match (scram.finish(&client_final), lookup.account) {
-            (Ok(v), Some(account)) => (v, account),
-            _ => {
-                self.server.auth.failed(&first.username, ip);
-                return self.auth_failed(osprey_net::AuthError::Failed);
-            }
-        };
-        // RFC 5034 §4: additional data with success goes in a last challenge, which the
-        // client answers with an empty line.
-        match self.challenge(&server_final.0).await {
-            Response::Data(d) if d.is_empty() => {}
-            Response::Gone => return Next::Close,
-            _ => {
-                self.err(None, "expected an empty response");
-                return Next::Continue;
-            }
+            Outcome::Gone => Next::Close,
         }
-        self.server.auth.succeeded(&first.username);
-        self.login(server_final.1).await
     }
 
     /// RFC 2195: challenge `<random.time@host>`, response `user hex(HMAC-MD5)`.
     async fn auth_cram_md5(&mut self) -> Next {
         let challenge = crate::session::timestamp_banner(&self.server.config.hostname);
-        let response = match self.challenge(&challenge).await {
-            Response::Data(d) => d,
-            Response::Refused(why) => {
-                self.err(None, why);
+        let response = match self.challenge(challenge.as_bytes()).await {
+            Step::Data(d) => d,
+            Step::Cancelled => {
+                self.err(None, "authentication cancelled");
                 return Next::Continue;
             }
-            Response::Gone => return Next::Close,
+            Step::Malformed => {
+                self.err(None, "invalid base64 in the response");
+                return Next::Continue;
+            }
+            Step::Gone => return Next::Close,
         };
         let text = String::from_utf8_lossy(&response);
         let Some((user, digest)) = text.rsplit_once(' ') else {

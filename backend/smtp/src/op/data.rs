@@ -1,0 +1,189 @@
+//! DATA (RFC 5321 §4.1.1.4) and BDAT (RFC 3030), and the delivery that ends both: trace
+//! headers (§4.4), the hop count (§6.3), then local delivery. `250` only once durable.
+
+use chrono::Utc;
+use osprey_mail::DeliveryError;
+
+use crate::{
+    reply::Reply,
+    session::{Envelope, Next, Session},
+};
+use osprey_net::Line;
+
+/// Longest line inside DATA. RFC 5321 §4.5.3.1.6 allows 1000; real mail has longer.
+const MAX_DATA_LINE: usize = 64 * 1024;
+
+impl Session {
+    fn ready_for_data(&mut self) -> Result<(), Next> {
+        match &self.envelope {
+            None => Err(self.bad(Reply::new(503, "5.5.1", "Send MAIL first"))),
+            Some(e) if e.rcpts.is_empty() => {
+                Err(self.bad(Reply::new(554, "5.5.1", "No valid recipients")))
+            }
+            Some(_) => Ok(()),
+        }
+    }
+
+    pub(crate) async fn data(&mut self) -> Next {
+        if let Err(next) = self.ready_for_data() {
+            return next;
+        }
+        if self.envelope.as_ref().is_some_and(|e| e.chunks.is_some()) {
+            return self.bad(Reply::new(503, "5.5.1", "DATA after BDAT"));
+        }
+        self.reply(Reply::new(
+            354,
+            "",
+            "Start mail input; end with <CRLF>.<CRLF>",
+        ));
+        if self.flush().await.is_err() {
+            return Next::Close;
+        }
+        let max = self.server.config.max_message_size;
+        let mut message = Vec::with_capacity(8 * 1024);
+        let mut too_big = false;
+        let mut too_long_line = false;
+        loop {
+            let line = match self.read_line(MAX_DATA_LINE).await {
+                None => return Next::Close,
+                Some(Line::Eof) => return Next::Close,
+                Some(Line::TooLong) => {
+                    too_long_line = true;
+                    continue;
+                }
+                Some(Line::Line(l)) => l,
+            };
+            if line == b"." {
+                break;
+            }
+            // RFC 5321 §4.5.2: remove one leading dot.
+            let line = line.strip_prefix(b".").unwrap_or(&line);
+            if message.len() + line.len() + 2 > max {
+                too_big = true;
+                continue;
+            }
+            message.extend_from_slice(line);
+            message.extend_from_slice(b"\r\n");
+        }
+        let envelope = self.envelope.take().expect("checked above");
+        if too_big {
+            return self.reply(Reply::new(552, "5.3.4", "Message size exceeds the limit"));
+        }
+        if too_long_line {
+            return self.reply(Reply::new(
+                500,
+                "5.5.6",
+                "A line of the message is too long",
+            ));
+        }
+        self.deliver(envelope, message).await
+    }
+
+    pub(crate) async fn bdat(&mut self, size: usize, last: bool) -> Next {
+        if let Err(next) = self.ready_for_data() {
+            // The chunk follows the command whatever we answer: skip it.
+            if self.conn_mut().discard(size).await.is_err() {
+                return Next::Close;
+            }
+            return next;
+        }
+        let max = self.server.config.max_message_size;
+        let envelope = self.envelope.as_mut().expect("checked above");
+        let received = envelope.chunks.get_or_insert_with(Vec::new).len();
+        let fits = !envelope.chunks_too_big && received + size <= max;
+        if fits {
+            let mut chunk = std::mem::take(envelope.chunks.as_mut().expect("set above"));
+            if self.read_exact(size, &mut chunk).await.is_none() {
+                return Next::Close;
+            }
+            if let Some(e) = self.envelope.as_mut() {
+                e.chunks = Some(chunk);
+            }
+        } else {
+            envelope.chunks_too_big = true;
+            if self.conn_mut().discard(size).await.is_err() {
+                return Next::Close;
+            }
+        }
+        if !last {
+            if !fits {
+                return self.reply(Reply::new(552, "5.3.4", "Message size exceeds the limit"));
+            }
+            return self.reply(Reply::new(250, "2.0.0", format!("{size} octets received")));
+        }
+        let mut envelope = self.envelope.take().expect("checked above");
+        if envelope.chunks_too_big {
+            return self.reply(Reply::new(552, "5.3.4", "Message size exceeds the limit"));
+        }
+        let message = envelope.chunks.take().unwrap_or_default();
+        self.deliver(envelope, message).await
+    }
+
+    async fn deliver(&mut self, envelope: Envelope, body: Vec<u8>) -> Next {
+        if hops(&body) >= self.server.config.max_hops {
+            // RFC 5321 §6.3: a message that has passed too many relays loops.
+            return self.reply(Reply::new(554, "5.4.6", "Too many hops, mail loop?"));
+        }
+        let mut id = [0u8; 8];
+        getrandom::fill(&mut id).expect("the OS random source works");
+        let id = format!("{:016x}", u64::from_be_bytes(id));
+        let mut message = self.trace_headers(&envelope, &id).into_bytes();
+        message.extend_from_slice(&body);
+        let delivered = self
+            .server
+            .delivery
+            .deliver(&envelope.accounts, "INBOX", &message, 0)
+            .await;
+        match delivered {
+            Ok(_) => self.reply(Reply::new(250, "2.0.0", format!("OK, delivered as {id}"))),
+            Err(DeliveryError::OverQuota) => self.reply(Reply::new(552, "5.2.2", "Mailbox full")),
+            Err(DeliveryError::UnknownRecipient(_)) => {
+                self.reply(Reply::new(550, "5.1.1", "A recipient no longer exists"))
+            }
+            Err(DeliveryError::Store(e)) => {
+                tracing::error!(error = %e, "delivery failed");
+                self.reply(Reply::new(
+                    451,
+                    "4.3.0",
+                    "Temporary failure, try again later",
+                ))
+            }
+        }
+    }
+
+    /// Return-Path (RFC 5321 §4.4) and Received with the protocol name of RFC 3848.
+    fn trace_headers(&self, envelope: &Envelope, id: &str) -> String {
+        let tls = self.conn().is_tls();
+        let with = match (self.esmtp, tls, self.account.is_some()) {
+            (false, _, _) => "SMTP",
+            (true, false, false) => "ESMTP",
+            (true, false, true) => "ESMTPA",
+            (true, true, false) => "ESMTPS",
+            (true, true, true) => "ESMTPSA",
+        };
+        let helo = self.helo.as_deref().unwrap_or("unknown");
+        let ip = self.conn().peer().ip();
+        let host = &self.server.config.hostname;
+        let for_clause = match envelope.rcpts.as_slice() {
+            [one] => format!("\r\n\tfor <{one}>"),
+            _ => String::new(),
+        };
+        format!(
+            "Return-Path: <{}>\r\nReceived: from {helo} ([{ip}])\r\n\tby {host} (Osprey) with {with} id {id}{for_clause};\r\n\t{}\r\n",
+            envelope.from,
+            Utc::now().to_rfc2822()
+        )
+    }
+}
+
+/// How many Received headers the message's header section has.
+fn hops(message: &[u8]) -> usize {
+    let end = message
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .unwrap_or(message.len());
+    message[..end]
+        .split(|&b| b == b'\n')
+        .filter(|l| l.len() >= 9 && l[..9].eq_ignore_ascii_case(b"received:"))
+        .count()
+}

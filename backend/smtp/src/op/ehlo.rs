@@ -1,0 +1,52 @@
+//! EHLO and HELO (RFC 5321 §4.1.1.1) with the extensions this session offers now.
+
+use crate::{
+    reply::Reply,
+    server::Listener,
+    session::{Next, Session},
+};
+
+impl Session {
+    /// AUTH mechanisms offered now (RFC 4954 §3): PLAIN and LOGIN only where
+    /// passwords may travel in the clear; SCRAM-SHA-256 everywhere AUTH is offered.
+    pub(crate) fn mechanisms(&self) -> Vec<&'static str> {
+        // On the MX port AUTH is only offered over TLS: it is for users who send from
+        // port 25 out of habit, and never needed for mail to local domains.
+        if self.server.listener == Listener::Mx && !self.conn().is_tls() {
+            return Vec::new();
+        }
+        let mut m = vec!["SCRAM-SHA-256"];
+        if self.plaintext_allowed() {
+            m.extend(["PLAIN", "LOGIN"]);
+        }
+        m
+    }
+
+    pub(crate) fn ehlo(&mut self, host: String, esmtp: bool) -> Next {
+        // RFC 5321 §4.1.4: EHLO resets the transaction.
+        self.envelope = None;
+        self.helo = Some(host.clone());
+        self.esmtp = esmtp;
+        let me = &self.server.config.hostname;
+        if !esmtp {
+            return self.reply(Reply::new(250, "", format!("{me} Hello {host}")));
+        }
+        let mut lines = vec![
+            format!("{me} Hello {host}"),
+            "PIPELINING".into(),
+            format!("SIZE {}", self.server.config.max_message_size),
+            "8BITMIME".into(),
+            "SMTPUTF8".into(),
+            "ENHANCEDSTATUSCODES".into(),
+            "CHUNKING".into(),
+        ];
+        if self.server.tls.is_some() && !self.conn().is_tls() {
+            lines.push("STARTTLS".into());
+        }
+        let mechanisms = self.mechanisms();
+        if self.account.is_none() && !mechanisms.is_empty() {
+            lines.push(format!("AUTH {}", mechanisms.join(" ")));
+        }
+        self.reply(Reply::new(250, "", lines.join("\n")))
+    }
+}

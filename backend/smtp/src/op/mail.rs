@@ -1,0 +1,44 @@
+//! MAIL FROM (RFC 5321 §4.1.1.2) with SIZE (RFC 1870).
+
+use smtp_proto::MailFrom;
+
+use crate::{
+    reply::Reply,
+    server::Listener,
+    session::{Envelope, Next, Session},
+};
+
+impl Session {
+    pub(crate) async fn mail(&mut self, from: MailFrom<String>) -> Next {
+        if self.helo.is_none() {
+            return self.bad(Reply::new(503, "5.5.1", "Send EHLO first"));
+        }
+        if self.envelope.is_some() {
+            return self.bad(Reply::new(503, "5.5.1", "Nested MAIL command"));
+        }
+        if self.server.listener != Listener::Mx && self.account.is_none() {
+            // RFC 4954 §6: submission needs authentication.
+            return self.bad(Reply::new(530, "5.7.0", "Authentication required"));
+        }
+        if from.size > self.server.config.max_message_size {
+            return self.reply(Reply::new(552, "5.3.4", "Message size exceeds the limit"));
+        }
+        if let Some(account) = &self.account {
+            // An authenticated user sends as itself (or with the null sender).
+            let own = account.address();
+            if !from.address.is_empty() && !from.address.eq_ignore_ascii_case(&own) {
+                return self.reply(Reply::new(
+                    553,
+                    "5.7.1",
+                    format!("Sender address not owned by {own}"),
+                ));
+            }
+        }
+        self.envelope = Some(Envelope {
+            from: from.address,
+            declared_size: from.size,
+            ..Default::default()
+        });
+        self.reply(Reply::new(250, "2.1.0", "Sender OK"))
+    }
+}

@@ -1,0 +1,102 @@
+//! The SMTP server: its configuration, its three kinds of listener and what sessions share.
+
+use std::{sync::Arc, time::Duration};
+
+use osprey_mail::LocalDelivery;
+use osprey_net::{Authenticator, Connection, Protocol, Shutdown, TlsAcceptor};
+
+use crate::session::Session;
+
+/// Settings of the SMTP server; every limit is explicit.
+#[derive(Debug, Clone)]
+pub struct SmtpConfig {
+    /// Greeting, EHLO and Received headers.
+    pub hostname: String,
+    /// Largest message in bytes, announced as SIZE (RFC 1870).
+    pub max_message_size: usize,
+    /// Recipients per message (RFC 5321 §4.5.3.1.8 asks for at least 100).
+    pub max_recipients: usize,
+    /// Longest command line in bytes (RFC 5321 §4.5.3.1.4: at least 512).
+    pub max_line_length: usize,
+    /// Bad commands before the session is closed with 421.
+    pub max_errors: u32,
+    /// Failed AUTH attempts in a session before it is closed.
+    pub max_auth_failures: u32,
+    /// Commands allowed on a submission port before AUTH.
+    pub max_commands_before_auth: u32,
+    /// Waiting for a command, and for each line of DATA (RFC 5321 §4.5.3.2: 5 minutes).
+    pub command_timeout: Duration,
+    /// Received headers after which a message is taken to loop (RFC 5321 §6.3).
+    pub max_hops: usize,
+    /// Alias nesting depth.
+    pub max_alias_depth: usize,
+    /// Allows AUTH PLAIN/LOGIN without TLS from loopback clients.
+    pub plaintext_loopback: bool,
+}
+
+impl Default for SmtpConfig {
+    fn default() -> Self {
+        Self {
+            hostname: "localhost".into(),
+            max_message_size: 25 * 1024 * 1024,
+            max_recipients: 100,
+            max_line_length: 4096,
+            max_errors: 10,
+            max_auth_failures: 3,
+            max_commands_before_auth: 10,
+            command_timeout: Duration::from_secs(300),
+            max_hops: 50,
+            max_alias_depth: 8,
+            plaintext_loopback: false,
+        }
+    }
+}
+
+/// Which port a session came in on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Listener {
+    /// Port 25 role: mail for local domains from anyone; AUTH offered after TLS.
+    Mx,
+    /// Port 587 role: AUTH required before MAIL; STARTTLS.
+    Submission,
+    /// Port 465 role: like submission, over implicit TLS (RFC 8314).
+    Submissions,
+}
+
+/// What sessions share.
+pub struct SmtpServer {
+    pub(crate) config: SmtpConfig,
+    pub(crate) listener: Listener,
+    pub(crate) delivery: LocalDelivery,
+    pub(crate) auth: Arc<Authenticator>,
+    pub(crate) tls: Option<TlsAcceptor>,
+}
+
+impl SmtpServer {
+    pub fn new(
+        config: SmtpConfig,
+        listener: Listener,
+        delivery: LocalDelivery,
+        auth: Arc<Authenticator>,
+        tls: Option<TlsAcceptor>,
+    ) -> Self {
+        Self {
+            config,
+            listener,
+            delivery,
+            auth,
+            tls,
+        }
+    }
+}
+
+impl Protocol for SmtpServer {
+    async fn session(self: Arc<Self>, conn: Connection, shutdown: Shutdown) {
+        Session::new(self, conn, shutdown).run().await;
+    }
+
+    fn busy_reply(&self) -> &'static [u8] {
+        // RFC 5321 §3.8: 421 and close.
+        b"421 4.3.2 Too many connections, try again later\r\n"
+    }
+}

@@ -1,0 +1,219 @@
+//! One SMTP session: its state, the read loop with timeouts, the shutdown `421`, and the
+//! STARTTLS upgrade. Commands live in `op/`, one file each.
+
+use std::sync::Arc;
+
+use osprey_net::{Connection, Line, Shutdown};
+use osprey_store::AccountRecord;
+
+use crate::{op, reply::Reply, server::SmtpServer};
+
+/// The envelope of the transaction in progress (RFC 5321 §3.3).
+#[derive(Debug, Default)]
+pub(crate) struct Envelope {
+    /// The reverse-path; empty for the null sender.
+    pub from: String,
+    /// Accepted recipients as given.
+    pub rcpts: Vec<String>,
+    /// The local accounts they resolve to, without duplicates.
+    pub accounts: Vec<String>,
+    /// SIZE= of MAIL FROM, 0 if absent.
+    pub declared_size: usize,
+    /// BDAT chunks received so far; `None` before the first BDAT.
+    pub chunks: Option<Vec<u8>>,
+    /// A BDAT chunk went over the size limit: the rest is read and thrown away.
+    pub chunks_too_big: bool,
+}
+
+pub(crate) struct Session {
+    pub(crate) server: Arc<SmtpServer>,
+    /// `None` only while STARTTLS swaps the stream.
+    conn: Option<Connection>,
+    shutdown: Shutdown,
+    /// The name from EHLO/HELO; `None` before it (and again after STARTTLS).
+    pub(crate) helo: Option<String>,
+    pub(crate) esmtp: bool,
+    pub(crate) account: Option<AccountRecord>,
+    pub(crate) envelope: Option<Envelope>,
+    pub(crate) auth_failures: u32,
+    pub(crate) commands_before_auth: u32,
+    errors: u32,
+    out: Vec<u8>,
+}
+
+/// What the loop does after a command.
+pub(crate) enum Next {
+    Continue,
+    Close,
+    StartTls,
+}
+
+impl Session {
+    pub(crate) fn new(server: Arc<SmtpServer>, conn: Connection, shutdown: Shutdown) -> Self {
+        Session {
+            server,
+            conn: Some(conn),
+            shutdown,
+            helo: None,
+            esmtp: false,
+            account: None,
+            envelope: None,
+            auth_failures: 0,
+            commands_before_auth: 0,
+            errors: 0,
+            out: Vec::with_capacity(512),
+        }
+    }
+
+    pub(crate) fn conn(&self) -> &Connection {
+        self.conn
+            .as_ref()
+            .expect("connection present outside STARTTLS")
+    }
+
+    pub(crate) fn conn_mut(&mut self) -> &mut Connection {
+        self.conn
+            .as_mut()
+            .expect("connection present outside STARTTLS")
+    }
+
+    /// Returns `true` if and only if passwords may be sent in the clear here.
+    pub(crate) fn plaintext_allowed(&self) -> bool {
+        self.conn().is_tls() || (self.server.config.plaintext_loopback && self.conn().is_loopback())
+    }
+
+    /// Queues a reply; returns `Next::Close` if it ends the session.
+    pub(crate) fn reply(&mut self, r: Reply) -> Next {
+        r.write(&mut self.out);
+        if r.close { Next::Close } else { Next::Continue }
+    }
+
+    /// Queues bytes that are already a formatted reply.
+    pub(crate) fn queue_raw(&mut self, bytes: &[u8]) {
+        self.out.extend_from_slice(bytes);
+    }
+
+    pub(crate) async fn flush(&mut self) -> std::io::Result<()> {
+        if self.out.is_empty() {
+            return Ok(());
+        }
+        let out = std::mem::take(&mut self.out);
+        let res = self.conn_mut().write_all(&out).await;
+        self.out = out;
+        self.out.clear();
+        res
+    }
+
+    /// Reads a line with the command timeout; `None` on EOF, timeout or shutdown (the
+    /// reply for the last two is queued).
+    pub(crate) async fn read_line(&mut self, max: usize) -> Option<Line> {
+        let timeout = self.server.config.command_timeout;
+        let mut shutdown = self.shutdown.clone();
+        tokio::select! {
+            _ = shutdown.wait() => {
+                // RFC 5321 §3.8: 421 when the service shuts down.
+                self.reply(Reply::new(421, "4.3.2", "Server shutting down"));
+                None
+            }
+            r = tokio::time::timeout(timeout, self.conn_mut().read_line(max)) => match r {
+                Err(_) => {
+                    // RFC 5321 §4.5.3.2: the server's timeout.
+                    self.reply(Reply::new(421, "4.4.2", "Idle for too long, closing"));
+                    None
+                }
+                Ok(Err(_)) | Ok(Ok(Line::Eof)) => None,
+                Ok(Ok(line)) => Some(line),
+            }
+        }
+    }
+
+    /// Reads exactly `n` bytes (BDAT); `None` on EOF, timeout or shutdown.
+    pub(crate) async fn read_exact(&mut self, n: usize, into: &mut Vec<u8>) -> Option<()> {
+        let timeout = self.server.config.command_timeout;
+        let mut shutdown = self.shutdown.clone();
+        tokio::select! {
+            _ = shutdown.wait() => {
+                self.reply(Reply::new(421, "4.3.2", "Server shutting down"));
+                None
+            }
+            r = tokio::time::timeout(timeout, self.conn_mut().read_exact(n, into)) => match r {
+                Ok(Ok(())) => Some(()),
+                Err(_) => {
+                    self.reply(Reply::new(421, "4.4.2", "Idle for too long, closing"));
+                    None
+                }
+                Ok(Err(_)) => None,
+            }
+        }
+    }
+
+    /// Runs the session to its end.
+    pub(crate) async fn run(mut self) {
+        let peer = self.conn().peer();
+        tracing::debug!(%peer, listener = ?self.server.listener, "SMTP session starts");
+        // RFC 5321 §4.2: the greeting.
+        let greeting = format!("{} ESMTP Osprey", self.server.config.hostname);
+        self.reply(Reply::new(220, "", greeting));
+        if self.flush().await.is_err() {
+            return;
+        }
+        loop {
+            let max = self.server.config.max_line_length;
+            let Some(line) = self.read_line(max).await else {
+                break;
+            };
+            let next = match line {
+                Line::TooLong => self.bad(Reply::new(500, "5.5.2", "Line too long")),
+                Line::Eof => break,
+                Line::Line(line) => op::dispatch(&mut self, &line).await,
+            };
+            match next {
+                Next::Continue => {
+                    // PIPELINING (RFC 2920 §3.1): answer a batch in one write.
+                    if !self.conn().has_buffered_line() && self.flush().await.is_err() {
+                        return;
+                    }
+                }
+                Next::Close => break,
+                Next::StartTls => {
+                    if self.flush().await.is_err() {
+                        return;
+                    }
+                    let acceptor = self
+                        .server
+                        .tls
+                        .clone()
+                        .expect("STARTTLS offered only with TLS");
+                    let conn = self.conn.take().expect("connection present");
+                    let handshake = tokio::time::timeout(
+                        self.server.config.command_timeout,
+                        conn.start_tls(&acceptor),
+                    );
+                    match handshake.await {
+                        Ok(Ok(conn)) => self.conn = Some(conn),
+                        _ => {
+                            tracing::debug!(%peer, "STARTTLS handshake failed");
+                            return;
+                        }
+                    }
+                    // RFC 3207 §4.2: forget everything learnt before TLS.
+                    self.helo = None;
+                    self.esmtp = false;
+                    self.envelope = None;
+                }
+            }
+        }
+        let _ = self.flush().await;
+        self.conn_mut().shutdown().await;
+        tracing::debug!(%peer, "SMTP session ends");
+    }
+
+    /// Answers a bad command; after too many the session ends with 421.
+    pub(crate) fn bad(&mut self, r: Reply) -> Next {
+        self.errors += 1;
+        if self.errors >= self.server.config.max_errors {
+            return self.reply(Reply::new(421, "4.7.0", "Too many errors, closing").closing());
+        }
+        self.reply(r)
+    }
+}
