@@ -7,3 +7,4 @@ mod api;
 mod browser;
 mod cli;
 mod pop3;
+mod smtp;

@@ -49,6 +49,9 @@ pub struct Server {
     pub url: String,
     pub pop3_port: u16,
     pub pop3s_port: u16,
+    pub smtp_port: u16,
+    pub submission_port: u16,
+    pub submissions_port: u16,
     pub db: TestDb,
     child: Child,
 }
@@ -68,11 +71,22 @@ impl Server {
             String::new()
         };
         let (pop3_port, pop3s_port) = (free_port(), free_port());
+        let (smtp_port, submission_port, submissions_port) =
+            (free_port(), free_port(), free_port());
         let mut cmd = base_command(&db);
         cmd.arg("serve")
             .env("OSPREY_LISTEN_HTTP", format!("127.0.0.1:{port}"))
             .env("OSPREY_LISTEN_POP3", format!("127.0.0.1:{pop3_port}"))
             .env("OSPREY_LISTEN_POP3S", format!("127.0.0.1:{pop3s_port}"))
+            .env("OSPREY_LISTEN_SMTP", format!("127.0.0.1:{smtp_port}"))
+            .env(
+                "OSPREY_LISTEN_SUBMISSION",
+                format!("127.0.0.1:{submission_port}"),
+            )
+            .env(
+                "OSPREY_LISTEN_SUBMISSIONS",
+                format!("127.0.0.1:{submissions_port}"),
+            )
             .env("OSPREY_ADMIN_PASSWORD", ADMIN_PASSWORD)
             .env("OSPREY_WEB_DIR", web_dir)
             .stdout(Stdio::null())
@@ -82,6 +96,9 @@ impl Server {
             url: format!("http://127.0.0.1:{port}"),
             pop3_port,
             pop3s_port,
+            smtp_port,
+            submission_port,
+            submissions_port,
             db,
             child,
         };
@@ -122,6 +139,9 @@ pub fn base_command(db: &TestDb) -> Command {
         .env("OSPREY_HOSTNAME", HOSTNAME)
         .env("OSPREY_LISTEN_POP3", "")
         .env("OSPREY_LISTEN_POP3S", "")
+        .env("OSPREY_LISTEN_SMTP", "")
+        .env("OSPREY_LISTEN_SUBMISSION", "")
+        .env("OSPREY_LISTEN_SUBMISSIONS", "")
         .env("RUST_LOG", "warn");
     cmd
 }

@@ -31,6 +31,7 @@ pub struct Config {
     pub tls: Tls,
     pub auth: Auth,
     pub limits: Limits,
+    pub smtp: Smtp,
     pub pop3: Pop3,
     pub database: Database,
 }
@@ -81,6 +82,20 @@ pub struct Limits {
     pub tls_handshake_timeout_secs: u64,
 }
 
+/// SMTP session settings.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Smtp {
+    pub max_message_size: u64,
+    pub max_recipients: u32,
+    pub max_errors: u32,
+    pub max_auth_failures: u32,
+    pub max_commands_before_auth: u32,
+    pub command_timeout_secs: u64,
+    pub max_hops: u32,
+    pub max_alias_depth: u32,
+}
+
 /// POP3 session settings.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
@@ -111,6 +126,7 @@ impl Default for Config {
             tls: Tls::default(),
             auth: Auth::default(),
             limits: Limits::default(),
+            smtp: Smtp::default(),
             pop3: Pop3::default(),
             database: Database::default(),
         }
@@ -152,6 +168,21 @@ impl Default for Limits {
             max_connections: 10_000,
             max_connections_per_ip: 50,
             tls_handshake_timeout_secs: 30,
+        }
+    }
+}
+
+impl Default for Smtp {
+    fn default() -> Self {
+        Self {
+            max_message_size: 25 * 1024 * 1024,
+            max_recipients: 100,
+            max_errors: 10,
+            max_auth_failures: 3,
+            max_commands_before_auth: 10,
+            command_timeout_secs: 300,
+            max_hops: 50,
+            max_alias_depth: 8,
         }
     }
 }
@@ -282,6 +313,15 @@ impl Config {
         }
         if self.pop3.max_auth_failures == 0 || self.pop3.max_errors == 0 {
             bail!("pop3.max_auth_failures and pop3.max_errors: must be at least 1");
+        }
+        let s = &self.smtp;
+        if s.max_message_size < 1024 || s.max_recipients < 1 || s.max_errors < 1 {
+            bail!(
+                "smtp.max_message_size (at least 1024), smtp.max_recipients and smtp.max_errors (at least 1)"
+            );
+        }
+        if s.command_timeout_secs < 60 {
+            bail!("smtp.command_timeout_secs: must be at least 60 (RFC 5321 asks for 300)");
         }
         if self.limits.max_connections == 0 || self.limits.max_connections_per_ip == 0 {
             bail!("limits.max_connections and limits.max_connections_per_ip: must be at least 1");

@@ -10,6 +10,7 @@ use osprey_api::{
 use osprey_core::{Address, DomainName, PasswordPolicy, Role, password_problems};
 use osprey_net::{Authenticator, CacheSettings, ConnectionLimits, Shutdown, TlsAcceptor};
 use osprey_pop3::{Pop3Config, Pop3Server};
+use osprey_smtp::{Listener, SmtpConfig, SmtpServer};
 use osprey_store::{
     ConnectSettings, NewAccount, NewDomain, Store, StoreError, blob::FsBlobStore, redact,
 };
@@ -173,6 +174,23 @@ fn pop3_config(config: &Config) -> Pop3Config {
     }
 }
 
+fn smtp_config(config: &Config) -> SmtpConfig {
+    let s = &config.smtp;
+    SmtpConfig {
+        hostname: config.hostname.clone(),
+        max_message_size: usize::try_from(s.max_message_size).unwrap_or(usize::MAX),
+        max_recipients: s.max_recipients as usize,
+        max_errors: s.max_errors,
+        max_auth_failures: s.max_auth_failures,
+        max_commands_before_auth: s.max_commands_before_auth,
+        command_timeout: Duration::from_secs(s.command_timeout_secs),
+        max_hops: s.max_hops as usize,
+        max_alias_depth: s.max_alias_depth as usize,
+        plaintext_loopback: config.auth.plaintext_loopback,
+        ..SmtpConfig::default()
+    }
+}
+
 /// Runs the server until a shutdown signal.
 pub async fn serve(config: Config) -> anyhow::Result<()> {
     init_logging(&config);
@@ -212,6 +230,25 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         max_per_ip: config.limits.max_connections_per_ip as usize,
         tls_handshake_timeout: Duration::from_secs(config.limits.tls_handshake_timeout_secs),
     };
+    let delivery = osprey_mail::LocalDelivery::with_group_commit(store.clone(), blobs.clone());
+    let smtp = |kind| {
+        Arc::new(SmtpServer::new(
+            smtp_config(&config),
+            kind,
+            delivery.clone(),
+            auth.clone(),
+            Some(tls.clone()),
+        ))
+    };
+    let smtp_servers = [
+        ("smtp", smtp(Listener::Mx), None),
+        ("submission", smtp(Listener::Submission), None),
+        (
+            "submissions",
+            smtp(Listener::Submissions),
+            Some(tls.clone()),
+        ),
+    ];
     let pop3 = Arc::new(Pop3Server::new(
         pop3_config(&config),
         store.clone(),
@@ -220,21 +257,33 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         Some(tls.clone()),
     ));
     for (name, addr) in config.listen.entries() {
-        if matches!(
-            name,
-            "smtp" | "submission" | "submissions" | "imap" | "imaps"
-        ) && !addr.is_empty()
-        {
+        if matches!(name, "imap" | "imaps") && !addr.is_empty() {
             tracing::debug!(listener = name, "not served by this release yet");
         }
     }
     // Bind everything first, so that a port in use stops the start-up before anything
     // is served.
+    let mut smtp_listeners = Vec::new();
+    for (name, server, implicit) in smtp_servers {
+        if let Some(l) = bind(&config, name).await? {
+            smtp_listeners.push((name, l, server, implicit));
+        }
+    }
     let pop3_listener = bind(&config, "pop3").await?;
     let pop3s_listener = bind(&config, "pop3s").await?;
     let http_listener = bind(&config, "http").await?;
     let (trigger, shutdown) = Shutdown::new();
     let mut tasks: JoinSet<anyhow::Result<()>> = JoinSet::new();
+    for (name, listener, server, implicit) in smtp_listeners {
+        let local = listener.local_addr()?;
+        println!("SMTP ({name}) is listening on {local}");
+        tracing::info!(%local, listener = name, "listening");
+        let shutdown = shutdown.clone();
+        tasks.spawn(async move {
+            osprey_net::serve(listener, implicit, limits, server, shutdown).await;
+            Ok(())
+        });
+    }
     for (listener, implicit, scheme) in [
         (pop3_listener, None, "pop3"),
         (pop3s_listener, Some(tls.clone()), "pop3s"),
@@ -269,7 +318,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         });
     }
     if tasks.is_empty() {
-        anyhow::bail!("every listener is disabled: set at least listen.http or listen.pop3");
+        anyhow::bail!("every listener is disabled: set at least one of listen.*");
     }
     let sweeper = osprey_pop3::retention::run_sweeper(
         store.clone(),
