@@ -1,7 +1,8 @@
 //! What the mail protocols need on accounts and messages: SCRAM-SHA-256 stored keys
 //! (derived when a password is set, RFC 5802 §3), the sealed secret of the opt-in legacy
-//! mechanisms (APOP, CRAM-MD5), the account's POP3 mode and retention, and when POP3
-//! first downloaded each message.
+//! mechanisms (APOP, CRAM-MD5), the account's POP3 mode and retention, the bytes its
+//! messages use (kept as a counter, so a quota check does not sum every message), and
+//! when POP3 first downloaded each message.
 
 use sea_orm_migration::{prelude::*, schema::*};
 
@@ -16,6 +17,7 @@ enum AccountsExtra {
     LegacySecret,
     Pop3Mode,
     Pop3RetentionDays,
+    UsedBytes,
 }
 
 #[derive(DeriveIden)]
@@ -35,6 +37,7 @@ impl MigrationTrait for Migration {
                 .default("offline")
                 .to_owned(),
             integer_null(AccountsExtra::Pop3RetentionDays),
+            big_integer(AccountsExtra::UsedBytes).default(0).to_owned(),
         ] {
             let mut col = col;
             m.alter_table(

@@ -6,7 +6,10 @@
 use std::sync::Arc;
 
 use chrono::Utc;
-use osprey_store::{Appended, NewMessage, Store, StoreError, blob::FsBlobStore};
+use osprey_store::{
+    Appended, NewMessage, Store, StoreError,
+    blob::{FsBlobStore, blob_hash},
+};
 
 use crate::{Committer, normalize_crlf, summarize};
 
@@ -62,7 +65,7 @@ impl LocalDelivery {
 
     /// Delivery whose transactions are shared between concurrent calls (group commit).
     pub fn with_group_commit(store: Store, blobs: Arc<FsBlobStore>) -> Self {
-        let committer = Some(Committer::start(store.clone()));
+        let committer = Some(Committer::start(store.clone(), blobs.clone()));
         Self {
             store,
             blobs,
@@ -106,15 +109,18 @@ impl LocalDelivery {
                 summary: summary.clone(),
             });
         }
-        // The blob first, fsynced; then the rows that point at it. A crash between the
+        // The blob first, durably; then the rows that point at it. A crash between the
         // two leaves an unreferenced blob (swept later), never a row without its body.
-        let hash = self.blobs.put(body).await?;
+        let hash = blob_hash(&body);
         for new in &mut batch {
             new.blob_hash.clone_from(&hash);
         }
         Ok(match &self.committer {
-            Some(c) => c.append(batch).await?,
-            None => self.store.append_messages(batch).await?,
+            Some(c) => c.deliver(body, batch).await?,
+            None => {
+                self.blobs.put(body).await?;
+                self.store.append_messages(batch).await?
+            }
         })
     }
 }

@@ -5,13 +5,13 @@
 use std::collections::{HashSet, VecDeque};
 
 use osprey_core::Address;
-use osprey_store::{Store, StoreError};
+use osprey_store::{AccountRecord, Store, StoreError};
 
 /// Where mail for one recipient goes.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Resolution {
-    /// Local account ids, without duplicates.
-    pub local: Vec<String>,
+    /// Local accounts, without duplicates.
+    pub local: Vec<AccountRecord>,
     /// Remote addresses that aliases point to.
     pub remote: Vec<String>,
 }
@@ -61,8 +61,8 @@ pub async fn resolve(
         }
         match store.account_by_address(&addr).await {
             Ok(a) if a.enabled => {
-                if !out.local.contains(&a.id) {
-                    out.local.push(a.id);
+                if !out.local.iter().any(|l| l.id == a.id) {
+                    out.local.push(a);
                 }
                 continue;
             }
@@ -111,19 +111,17 @@ pub async fn resolve(
 }
 
 async fn is_local_domain(store: &Store, address: &Address) -> Result<bool, StoreError> {
-    match store.domain_by_name(address.domain().as_str()).await {
-        Ok(_) => Ok(true),
-        Err(StoreError::NotFound) => Ok(false),
-        Err(e) => Err(e),
-    }
+    Ok(store
+        .canonical_domain(address.domain().as_str())
+        .await?
+        .is_some())
 }
 
 /// `local@canonical-domain`, lower case, with a domain alias name replaced by its domain.
 async fn canonical_key(store: &Store, address: &Address) -> Result<String, StoreError> {
-    let domain = store.domain_by_name(address.domain().as_str()).await?;
-    Ok(format!(
-        "{}@{}",
-        address.local().to_ascii_lowercase(),
-        domain.name
-    ))
+    let domain = store
+        .canonical_domain(address.domain().as_str())
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    Ok(format!("{}@{domain}", address.local().to_ascii_lowercase()))
 }

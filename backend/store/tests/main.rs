@@ -504,6 +504,11 @@ async fn messages_get_ascending_uids_quota_tombstones_and_moves() {
         .map(|m| m.uid)
         .collect();
     assert_eq!(left, vec![3, 4]);
+    // The usage counter follows appends, expunges and moves: 3 and 4 in INBOX, 1 in Trash.
+    assert_eq!(
+        store.account(&acc.id).await.unwrap().used_bytes,
+        300 + 10 + 300
+    );
     let inbox_after = store.mailbox_by_name(&acc.id, "INBOX").await.unwrap();
     assert!(inbox_after.highestmodseq > inbox.highestmodseq);
     assert_eq!(inbox_after.uidnext, 5);

@@ -5,6 +5,7 @@
 //! Figures are printed, never asserted: they belong in notes, not in tests.
 
 mod pop3;
+mod smtp;
 
 use std::{
     net::TcpListener,
@@ -22,6 +23,8 @@ pub struct Options {
     pub seconds: u64,
     pub messages: usize,
     pub size: usize,
+    /// One connection per message instead of one per client (SMTP).
+    pub no_reuse: bool,
 }
 
 impl Options {
@@ -31,9 +34,14 @@ impl Options {
             seconds: 10,
             messages: 10,
             size: 4096,
+            no_reuse: false,
         };
         let mut it = args.iter();
         while let Some(flag) = it.next() {
+            if flag == "--no-reuse" {
+                o.no_reuse = true;
+                continue;
+            }
             let value = it
                 .next()
                 .ok_or_else(|| format!("{flag} needs a value"))?
@@ -55,14 +63,15 @@ impl Options {
 pub fn bench(args: &[String]) -> Result {
     let Some(what) = args.first() else {
         return Err(
-            "usage: cargo xtask bench pop3 [--clients C] [--seconds T] [--messages M] [--size S]"
+            "usage: cargo xtask bench <pop3 | smtp> [--clients C] [--seconds T] [--messages M] [--size S] [--no-reuse]"
                 .into(),
         );
     };
     let options = Options::parse(&args[1..])?;
     match what.as_str() {
         "pop3" => pop3::run(&options),
-        other => Err(format!("no bench named {other}; try pop3")),
+        "smtp" => smtp::run(&options),
+        other => Err(format!("no bench named {other}; try pop3 or smtp")),
     }
 }
 
@@ -76,12 +85,13 @@ pub struct BenchServer {
     pub dir: PathBuf,
     pub bin: PathBuf,
     pub pop3_port: u16,
+    pub smtp_port: u16,
     child: Child,
 }
 
 impl BenchServer {
-    /// Builds the release binary and starts it with POP3 on a free port and plaintext
-    /// logins allowed on loopback.
+    /// Builds the release binary and starts it with POP3 and SMTP (MX) on free ports and
+    /// plaintext logins allowed on loopback.
     pub fn start() -> Result<BenchServer> {
         run(cargo().args(["build", "--release", "-p", "osprey"]))?;
         let bin = std::env::var("CARGO_TARGET_DIR")
@@ -91,11 +101,13 @@ impl BenchServer {
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
         let pop3_port = free_port()?;
+        let smtp_port = free_port()?;
         let mut cmd = Command::new(&bin);
         Self::env(&mut cmd, &dir);
         let child = cmd
             .arg("serve")
             .env("OSPREY_LISTEN_POP3", format!("127.0.0.1:{pop3_port}"))
+            .env("OSPREY_LISTEN_SMTP", format!("127.0.0.1:{smtp_port}"))
             .env("OSPREY_ADMIN_PASSWORD", "Bench-Harbor-42x")
             .stdout(Stdio::null())
             .spawn()
@@ -104,6 +116,7 @@ impl BenchServer {
             dir,
             bin,
             pop3_port,
+            smtp_port,
             child,
         };
         let deadline = Instant::now() + Duration::from_secs(30);
@@ -127,6 +140,9 @@ impl BenchServer {
             .env("OSPREY_LISTEN_HTTP", "")
             .env("OSPREY_LISTEN_POP3", "")
             .env("OSPREY_LISTEN_POP3S", "")
+            .env("OSPREY_LISTEN_SMTP", "")
+            .env("OSPREY_LISTEN_SUBMISSION", "")
+            .env("OSPREY_LISTEN_SUBMISSIONS", "")
             .env("RUST_LOG", "warn");
     }
 

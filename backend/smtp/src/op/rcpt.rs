@@ -23,8 +23,8 @@ impl Session {
         let Ok(address) = Address::parse(&to.address) else {
             return self.bad(Reply::new(501, "5.1.3", "Bad recipient address syntax"));
         };
-        let store = self.server.delivery.store().clone();
-        let resolution = match resolve(&store, &address, self.server.config.max_alias_depth).await {
+        let store = self.server.delivery.store();
+        let resolution = match resolve(store, &address, self.server.config.max_alias_depth).await {
             Ok(r) => r,
             Err(ResolveError::NotLocal) => {
                 // No open relay: nobody relays until the outbound queue exists, and
@@ -52,27 +52,19 @@ impl Session {
                 "This address forwards to other domains, which this server cannot deliver to yet",
             ));
         }
-        for id in &resolution.local {
-            match store.account(id).await {
-                Ok(a) => {
-                    if let Some(quota) = a.quota_bytes
-                        && (a.used_bytes >= quota || a.used_bytes + declared as u64 > quota)
-                    {
-                        // RFC 3463 X.2.2: mailbox full; temporary, it may be emptied.
-                        return self.reply(Reply::new(452, "4.2.2", "Mailbox full"));
-                    }
-                }
-                Err(e) => {
-                    tracing::error!(error = %e, "account lookup failed");
-                    return self.reply(Reply::new(451, "4.3.0", "Temporary lookup failure"));
-                }
+        for a in &resolution.local {
+            if let Some(quota) = a.quota_bytes
+                && (a.used_bytes >= quota || a.used_bytes + declared as u64 > quota)
+            {
+                // RFC 3463 X.2.2: mailbox full; temporary, it may be emptied.
+                return self.reply(Reply::new(452, "4.2.2", "Mailbox full"));
             }
         }
         let envelope = self.envelope.as_mut().expect("checked above");
         envelope.rcpts.push(to.address);
-        for id in resolution.local {
-            if !envelope.accounts.contains(&id) {
-                envelope.accounts.push(id);
+        for a in resolution.local {
+            if !envelope.accounts.contains(&a.id) {
+                envelope.accounts.push(a.id);
             }
         }
         self.reply(Reply::new(250, "2.1.5", "Recipient OK"))

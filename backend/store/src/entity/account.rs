@@ -17,6 +17,7 @@ pub struct Model {
     pub legacy_secret: Option<String>,
     pub pop3_mode: String,
     pub pop3_retention_days: Option<i32>,
+    pub used_bytes: i64,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

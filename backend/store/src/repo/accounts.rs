@@ -13,7 +13,7 @@ use sea_orm::{
 use super::{ListQuery, PageOf, mailboxes::create_special_mailboxes, new_id, paging::finish};
 use crate::{
     Store, StoreError,
-    entity::{account, account_admin_domain, alias, domain, message},
+    entity::{account, account_admin_domain, alias, domain},
     error::conflict_on_unique,
 };
 
@@ -157,6 +157,7 @@ impl Store {
             enabled: Set(new.enabled),
             pop3_mode: Set(Pop3Mode::default().as_str().to_owned()),
             pop3_retention_days: Set(None),
+            used_bytes: Set(0),
             created_at: Set(now),
             updated_at: Set(now),
         }
@@ -183,8 +184,11 @@ impl Store {
     /// The account whose login is `address` (case-insensitive), also when it is given
     /// under one of its domain's alias names.
     pub async fn account_by_address(&self, address: &Address) -> Result<AccountRecord, StoreError> {
-        let dom = self.domain_by_name(address.domain().as_str()).await?;
-        let key = format!("{}@{}", address.local().to_ascii_lowercase(), dom.name);
+        let domain = self
+            .canonical_domain(address.domain().as_str())
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let key = format!("{}@{}", address.local().to_ascii_lowercase(), domain);
         let model = account::Entity::find()
             .filter(account::Column::AddressKey.eq(key))
             .one(&self.db)
@@ -353,17 +357,6 @@ impl Store {
             .into_iter()
             .map(|d| (d.id, d.name))
             .collect();
-        let used: HashMap<String, i64> = message::Entity::find()
-            .select_only()
-            .column(message::Column::AccountId)
-            .column_as(Expr::cust("CAST(COALESCE(SUM(size), 0) AS BIGINT)"), "used")
-            .filter(message::Column::AccountId.is_in(ids))
-            .group_by(message::Column::AccountId)
-            .into_tuple::<(String, i64)>()
-            .all(&self.db)
-            .await?
-            .into_iter()
-            .collect();
         let mut managed: HashMap<String, Vec<(String, String)>> = HashMap::new();
         for l in links {
             let name = names.get(&l.domain_id).cloned().unwrap_or_default();
@@ -387,7 +380,7 @@ impl Store {
                 admin_domains.sort_by(|a, b| a.1.cmp(&b.1));
                 Ok(AccountRecord {
                     domain: names.get(&m.domain_id).cloned().unwrap_or_default(),
-                    used_bytes: used.get(&m.id).copied().unwrap_or(0) as u64,
+                    used_bytes: u64::try_from(m.used_bytes).unwrap_or(0),
                     admin_domains,
                     role,
                     id: m.id,

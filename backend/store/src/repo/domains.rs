@@ -150,6 +150,27 @@ impl Store {
         self.domain(&alias.domain_id).await
     }
 
+    /// The canonical name of the domain called `name` (directly or by one of its alias
+    /// names), or `None` if it is not one of ours. Cheap: for every recipient and login.
+    pub async fn canonical_domain(&self, name: &str) -> Result<Option<String>, StoreError> {
+        let name = name.to_ascii_lowercase();
+        if domain::Entity::find()
+            .filter(domain::Column::Name.eq(name.as_str()))
+            .one(&self.db)
+            .await?
+            .is_some()
+        {
+            return Ok(Some(name));
+        }
+        let Some(alias) = domain_alias::Entity::find_by_id(name).one(&self.db).await? else {
+            return Ok(None);
+        };
+        Ok(domain::Entity::find_by_id(alias.domain_id)
+            .one(&self.db)
+            .await?
+            .map(|d| d.name))
+    }
+
     /// A page of domains in name order.
     pub async fn list_domains(
         &self,

@@ -10,8 +10,8 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
     sea_query::{Expr, ExprTrait},
 };
 
@@ -199,18 +199,6 @@ async fn rows_in(
     Ok(rows)
 }
 
-/// Bytes used by an account's messages, inside `db`.
-async fn used_bytes(db: &impl ConnectionTrait, account_id: &str) -> Result<u64, StoreError> {
-    let used: Option<i64> = message::Entity::find()
-        .select_only()
-        .column_as(Expr::cust("CAST(COALESCE(SUM(size), 0) AS BIGINT)"), "used")
-        .filter(message::Column::AccountId.eq(account_id))
-        .into_tuple()
-        .one(db)
-        .await?;
-    Ok(u64::try_from(used.unwrap_or(0)).unwrap_or(0))
-}
-
 impl Store {
     /// The mailbox of an account with this exact name.
     pub async fn mailbox_by_name(
@@ -248,10 +236,12 @@ impl Store {
                     .one(&txn)
                     .await?
                     .ok_or(StoreError::NotFound)?;
-                let used = used_bytes(&txn, &new.account_id).await?;
                 quota.insert(
                     new.account_id.clone(),
-                    (acc.quota_bytes.map(|q| u64::try_from(q).unwrap_or(0)), used),
+                    (
+                        acc.quota_bytes.map(|q| u64::try_from(q).unwrap_or(0)),
+                        u64::try_from(acc.used_bytes).unwrap_or(0),
+                    ),
                 );
             }
             let entry = quota.get_mut(&new.account_id).expect("inserted above");
@@ -304,6 +294,13 @@ impl Store {
                 uid,
                 modseq,
             });
+        }
+        for (account_id, (_, used)) in &quota {
+            account::Entity::update_many()
+                .col_expr(account::Column::UsedBytes, Expr::value(*used as i64))
+                .filter(account::Column::Id.eq(account_id.as_str()))
+                .exec(&txn)
+                .await?;
         }
         txn.commit().await?;
         changes.into_values().for_each(|c| self.publish(c));
@@ -362,6 +359,12 @@ impl Store {
             return Ok(0);
         }
         let txn = self.begin_write().await?;
+        let owner = mailbox::Entity::find_by_id(from_mailbox_id.to_owned())
+            .one(&txn)
+            .await?
+            .ok_or(StoreError::NotFound)?
+            .account_id;
+        lock_accounts(&txn, &[owner.as_str()]).await?;
         lock_mailboxes(&txn, &[from_mailbox_id, to_mailbox_id]).await?;
         let rows = rows_in(&txn, from_mailbox_id, ids).await?;
         if rows.is_empty() {
@@ -378,6 +381,16 @@ impl Store {
             copy.save_date = Set(Utc::now());
             copy.insert(&txn).await?;
         }
+        // The copies count until the originals are expunged just below.
+        let copied: i64 = rows.iter().map(|r| r.size).sum();
+        account::Entity::update_many()
+            .col_expr(
+                account::Column::UsedBytes,
+                Expr::col(account::Column::UsedBytes).add(copied),
+            )
+            .filter(account::Column::Id.eq(owner.as_str()))
+            .exec(&txn)
+            .await?;
         let moved: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
         let (_, from_modseq, _) = expunge_in(&txn, from_mailbox_id, &moved).await?;
         txn.commit().await?;
@@ -482,8 +495,15 @@ async fn expunge_in(
     mailbox_id: &str,
     ids: &[String],
 ) -> Result<(String, u64, Vec<u32>), StoreError> {
-    // The MODSEQ first: it locks the mailbox, so the rows read next are not being
-    // expunged by another writer at the same time.
+    // Locks in the one order every writer uses: the account, then the mailbox (whose
+    // MODSEQ update holds it), so the rows read next are not being expunged by another
+    // writer at the same time.
+    let owner = mailbox::Entity::find_by_id(mailbox_id.to_owned())
+        .one(txn)
+        .await?
+        .ok_or(StoreError::NotFound)?
+        .account_id;
+    lock_accounts(txn, &[owner.as_str()]).await?;
     let (_, modseq) = next_uid_modseq(txn, mailbox_id, 0).await?;
     let rows = rows_in(txn, mailbox_id, ids).await?;
     let Some(account_id) = rows.first().map(|r| r.account_id.clone()) else {
@@ -497,6 +517,15 @@ async fn expunge_in(
             .exec(txn)
             .await?;
     }
+    let freed: i64 = rows.iter().map(|r| r.size).sum();
+    account::Entity::update_many()
+        .col_expr(
+            account::Column::UsedBytes,
+            Expr::col(account::Column::UsedBytes).sub(freed),
+        )
+        .filter(account::Column::Id.eq(account_id.as_str()))
+        .exec(txn)
+        .await?;
     let uids: Vec<u32> = rows.iter().map(|r| r.uid as u32).collect();
     for chunk in uids.chunks(CHUNK) {
         expunged::Entity::insert_many(chunk.iter().map(|uid| expunged::ActiveModel {
