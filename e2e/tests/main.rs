@@ -6,5 +6,6 @@ mod support;
 mod api;
 mod browser;
 mod cli;
+mod crash;
 mod pop3;
 mod smtp;

@@ -52,8 +52,9 @@ pub struct Server {
     pub smtp_port: u16,
     pub submission_port: u16,
     pub submissions_port: u16,
+    web_dir: String,
     pub db: TestDb,
-    child: Child,
+    child: Option<Child>,
 }
 
 impl Server {
@@ -73,7 +74,30 @@ impl Server {
         let (pop3_port, pop3s_port) = (free_port(), free_port());
         let (smtp_port, submission_port, submissions_port) =
             (free_port(), free_port(), free_port());
-        let mut cmd = base_command(&db);
+        let mut server = Server {
+            url: format!("http://127.0.0.1:{port}"),
+            pop3_port,
+            pop3s_port,
+            smtp_port,
+            submission_port,
+            submissions_port,
+            web_dir,
+            db,
+            child: None,
+        };
+        server.spawn();
+        server.wait_ready().await;
+        server
+    }
+
+    /// Starts the binary (again) on the same database, data directory and ports.
+    pub fn spawn(&mut self) {
+        let port = self.url.rsplit(':').next().unwrap().to_owned();
+        let (pop3_port, pop3s_port) = (self.pop3_port, self.pop3s_port);
+        let (smtp_port, submission_port, submissions_port) =
+            (self.smtp_port, self.submission_port, self.submissions_port);
+        let web_dir = self.web_dir.clone();
+        let mut cmd = base_command(&self.db);
         cmd.arg("serve")
             .env("OSPREY_LISTEN_HTTP", format!("127.0.0.1:{port}"))
             .env("OSPREY_LISTEN_POP3", format!("127.0.0.1:{pop3_port}"))
@@ -91,22 +115,24 @@ impl Server {
             .env("OSPREY_WEB_DIR", web_dir)
             .stdout(Stdio::null())
             .stderr(Stdio::null());
-        let child = cmd.spawn().expect("start osprey");
-        let server = Server {
-            url: format!("http://127.0.0.1:{port}"),
-            pop3_port,
-            pop3s_port,
-            smtp_port,
-            submission_port,
-            submissions_port,
-            db,
-            child,
-        };
-        server.wait_ready().await;
-        server
+        self.child = Some(cmd.spawn().expect("start osprey"));
     }
 
-    async fn wait_ready(&self) {
+    /// Kills the server with SIGKILL (no shutdown of any kind) and waits for it to die.
+    pub fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    /// Restarts a killed server and waits until it is ready.
+    pub async fn restart(&mut self) {
+        self.spawn();
+        self.wait_ready().await;
+    }
+
+    pub async fn wait_ready(&self) {
         let deadline = Instant::now() + Duration::from_secs(30);
         let client = reqwest::Client::new();
         while Instant::now() < deadline {
@@ -123,8 +149,7 @@ impl Server {
 
 impl Drop for Server {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        self.kill();
     }
 }
 
