@@ -10,6 +10,7 @@ mod m20261126_000001_create_directory;
 mod m20261126_000002_create_mail_store;
 mod m20261126_000003_create_credentials;
 mod m20261126_000004_add_protocol_settings;
+mod m20261126_000005_create_access_rules;
 
 /// Runs every migration of Osprey's schema.
 pub struct Migrator;
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000002_create_mail_store::Migration),
             Box::new(m20261126_000003_create_credentials::Migration),
             Box::new(m20261126_000004_add_protocol_settings::Migration),
+            Box::new(m20261126_000005_create_access_rules::Migration),
         ]
     }
 }

@@ -5,6 +5,7 @@
 //! parser returns a typed error that says what is wrong in words a user can act on.
 
 mod address;
+mod cidr;
 mod domain;
 mod hashing;
 mod password;
@@ -13,6 +14,7 @@ mod role;
 mod throttle;
 
 pub use address::{Address, AddressError};
+pub use cidr::{IpNet, IpNetError};
 pub use domain::{DomainError, DomainName};
 pub use hashing::{
     StoredCredentials, hash_credentials, hash_password, scram_keys, verify_password,

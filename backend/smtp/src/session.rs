@@ -151,6 +151,29 @@ impl Session {
     pub(crate) async fn run(mut self) {
         let peer = self.conn().peer();
         tracing::debug!(%peer, listener = ?self.server.listener, "SMTP session starts");
+        // Access rules first: a denied client hears 554 and nothing else (RFC 5321 §3.1).
+        let ip = peer.ip();
+        match crate::access::ip_allowed(self.server.delivery.store(), ip, self.server.listener)
+            .await
+        {
+            Ok(true) => {}
+            Ok(false) => {
+                tracing::debug!(%peer, "connection refused by an IP rule");
+                self.reply(Reply::new(554, "5.7.1", "Access denied"));
+                let _ = self.flush().await;
+                return;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "reading the IP rules failed");
+                self.reply(Reply::new(
+                    421,
+                    "4.3.0",
+                    "Service not available, try again later",
+                ));
+                let _ = self.flush().await;
+                return;
+            }
+        }
         // RFC 5321 §4.2: the greeting.
         let greeting = format!("{} ESMTP Osprey", self.server.config.hostname);
         self.reply(Reply::new(220, "", greeting));

@@ -157,6 +157,21 @@ impl Harness {
     }
 }
 
+/// A client that has not read anything yet (for refusals at connect).
+pub async fn raw_connect(addr: SocketAddr) -> Client {
+    let tcp = TcpStream::connect(addr).await.unwrap();
+    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+    let cert = rcgen::generate_simple_self_signed(vec!["x".to_owned()])
+        .unwrap()
+        .cert
+        .der()
+        .clone();
+    Client {
+        reader: BufReader::new(Stream2::Plain(tcp)),
+        cert,
+    }
+}
+
 /// Plain TCP or client-side TLS.
 pub enum Stream2 {
     Plain(TcpStream),

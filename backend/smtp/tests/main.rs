@@ -1,5 +1,6 @@
 //! SMTP sessions over real sockets and a real store, written as transcripts.
 
+mod access;
 mod harness;
 mod reception;
 mod submission;

@@ -34,6 +34,16 @@ impl Session {
                 ));
             }
         }
+        let ip = self.conn().peer().ip();
+        let helo = self.helo.clone().unwrap_or_default();
+        match crate::access::killed(self.server.delivery.store(), &from.address, ip, &helo).await {
+            Ok(false) => {}
+            Ok(true) => return self.reply(Reply::new(550, "5.7.1", "Sender refused")),
+            Err(e) => {
+                tracing::error!(error = %e, "reading the kill file failed");
+                return self.reply(Reply::new(451, "4.3.0", "Temporary failure"));
+            }
+        }
         self.envelope = Some(Envelope {
             from: from.address,
             declared_size: from.size,

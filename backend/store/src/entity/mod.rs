@@ -8,6 +8,8 @@ pub mod api_key;
 pub mod domain;
 pub mod domain_alias;
 pub mod expunged;
+pub mod ip_rule;
+pub mod kill_entry;
 pub mod mailbox;
 pub mod message;
 pub mod refresh_token;

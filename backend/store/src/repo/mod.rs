@@ -1,6 +1,7 @@
 //! Repositories: the store's operations, grouped by what they act on, over plain record
 //! types that carry no sea-orm types.
 
+mod access;
 mod accounts;
 mod aliases;
 mod credentials;
@@ -9,6 +10,7 @@ mod mailboxes;
 mod messages;
 mod paging;
 
+pub use access::{IpRuleRecord, KillEntryRecord, NewIpRule};
 pub use accounts::{AccountChanges, AccountRecord, NewAccount, Pop3Settings};
 pub use aliases::AliasRecord;
 pub use credentials::{ApiKeyRecord, NewApiKey, RefreshOutcome};

@@ -1,0 +1,93 @@
+//! IP rules at connect and the kill file at MAIL FROM, with hit counters.
+
+use osprey_store::NewIpRule;
+
+use crate::harness::{ANN, Harness};
+
+fn rule(action: &str, network: &str, listener: Option<&str>) -> NewIpRule {
+    NewIpRule {
+        action: action.into(),
+        network: network.into(),
+        listener: listener.map(str::to_owned),
+        expires_at: None,
+        note: String::new(),
+    }
+}
+
+#[tokio::test]
+async fn ip_rules_first_match_decides_per_listener_with_expiry() {
+    let h = Harness::start().await;
+    // An expired deny and a deny for another listener do not apply; the allow comes
+    // before the broad deny, so loopback is let in.
+    let mut expired = rule("deny", "127.0.0.0/8", None);
+    expired.expires_at = Some(chrono::Utc::now() - chrono::Duration::minutes(1));
+    h.store.create_ip_rule(expired).await.unwrap();
+    h.store
+        .create_ip_rule(rule("deny", "127.0.0.1", Some("submission")))
+        .await
+        .unwrap();
+    let allow = h
+        .store
+        .create_ip_rule(rule("allow", "127.0.0.1/32", None))
+        .await
+        .unwrap();
+    h.store
+        .create_ip_rule(rule("deny", "0.0.0.0/0", None))
+        .await
+        .unwrap();
+    let mut c = h.connect(h.mx).await;
+    c.expect("QUIT", "221").await;
+    // The submission listener has its own deny rule first.
+    let mut c = crate::harness::raw_connect(h.submission).await;
+    assert_eq!(c.reply().await, "554 5.7.1 Access denied");
+    assert!(c.closed().await);
+    h.store.delete_ip_rule(&allow.id).await.unwrap();
+    let mut c = crate::harness::raw_connect(h.mx).await;
+    assert_eq!(c.reply().await, "554 5.7.1 Access denied");
+    let rules = h.store.ip_rules().await.unwrap();
+    let hits: Vec<u64> = rules.iter().map(|r| r.hits).collect();
+    assert_eq!(
+        hits,
+        vec![0, 1, 1],
+        "expired 0, submission deny 1, catch-all deny 1"
+    );
+}
+
+#[tokio::test]
+async fn the_kill_file_refuses_senders_domains_and_hosts() {
+    let h = Harness::start().await;
+    h.store
+        .create_kill_entry("address", "spam@bad.example", "")
+        .await
+        .unwrap();
+    h.store
+        .create_kill_entry("domain", "worse.example", "")
+        .await
+        .unwrap();
+    let host = h
+        .store
+        .create_kill_entry("host", "evil.client", "")
+        .await
+        .unwrap();
+    assert!(
+        h.store
+            .create_kill_entry("domain", "worse.example", "")
+            .await
+            .is_err(),
+        "no duplicates"
+    );
+    let mut c = h.connect(h.mx).await;
+    c.expect("EHLO good.client", "250").await;
+    c.expect("MAIL FROM:<SPAM@bad.example>", "550 5.7.1").await;
+    c.expect("MAIL FROM:<x@mail.worse.example>", "550 5.7.1")
+        .await;
+    c.expect("MAIL FROM:<ok@bad.example>", "250").await;
+    c.expect(&format!("RCPT TO:<{ANN}>"), "250").await;
+    c.expect("RSET", "250").await;
+    c.expect("EHLO evil.client", "250").await;
+    c.expect("MAIL FROM:<ok@bad.example>", "550 5.7.1").await;
+    let entries = h.store.kill_entries().await.unwrap();
+    assert!(entries.iter().all(|e| e.hits == 1), "{entries:?}");
+    h.store.delete_kill_entry(&host.id).await.unwrap();
+    c.expect("MAIL FROM:<ok@bad.example>", "250").await;
+}
