@@ -32,10 +32,14 @@ def main() -> None:
 
     ctx = ssl.create_default_context(cafile=a.cafile)
     out = {}
-    if a.mode == "implicit":
-        s = smtplib.SMTP_SSL("localhost", a.port, context=ctx, timeout=10)
-    else:
-        s = smtplib.SMTP("localhost", a.port, timeout=10)
+    try:
+        if a.mode == "implicit":
+            s = smtplib.SMTP_SSL("localhost", a.port, context=ctx, timeout=10)
+        else:
+            s = smtplib.SMTP("localhost", a.port, timeout=10)
+    except smtplib.SMTPConnectError as e:
+        print(json.dumps({"sent": False, "connect_refused": e.smtp_code}))
+        return
     s.ehlo("e2e.client")
     out["esmtp_features"] = sorted(s.esmtp_features.keys())
     if a.mode == "starttls":
@@ -50,6 +54,9 @@ def main() -> None:
     except smtplib.SMTPRecipientsRefused as e:
         out["sent"] = False
         out["refused"] = {k: [v[0], v[1].decode()] for k, v in e.recipients.items()}
+    except smtplib.SMTPSenderRefused as e:
+        out["sent"] = False
+        out["sender_refused"] = e.smtp_code
     s.quit()
     print(json.dumps(out))
 

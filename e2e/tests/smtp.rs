@@ -140,4 +140,49 @@ async fn smtplib_delivers_over_mx_starttls_submission_and_implicit_tls() {
     let mut got = subjects(&server);
     got.sort();
     assert_eq!(got, vec!["via mx", "via submission", "via submissions"]);
+
+    // Access control from the CLI: the kill file, then an IP rule for the MX listener.
+    let ok = |args: &[&str]| {
+        let out = osprey(db, args);
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    ok(&["access", "kill", "add", "address", "Someone@Remote.Example"]);
+    let killed = smtplib(&server, "mx", server.smtp_port, false, USER, "killed");
+    assert_eq!(killed["sender_refused"], 550, "{killed}");
+    assert!(ok(&["access", "kill", "list"]).contains("someone@remote.example\thits 1"));
+    ok(&[
+        "access",
+        "ip",
+        "add",
+        "deny",
+        "127.0.0.0/8",
+        "--listener",
+        "smtp",
+        "--note",
+        "e2e",
+    ]);
+    let denied = smtplib(&server, "mx", server.smtp_port, false, USER, "denied");
+    assert_eq!(denied["connect_refused"], 554, "{denied}");
+    let listed = ok(&["access", "ip", "list"]);
+    assert!(
+        listed.contains("deny\t127.0.0.0/8\tsmtp\thits 1"),
+        "{listed}"
+    );
+    let refused = osprey(db, &["access", "ip", "add", "deny", "300.1.2.3"]);
+    assert!(!refused.status.success());
+    // Submission is another listener: still open.
+    let sub = smtplib(
+        &server,
+        "implicit",
+        server.submissions_port,
+        true,
+        USER,
+        "still open",
+    );
+    assert_eq!(sub["sent"], true, "{sub}");
 }

@@ -5,11 +5,13 @@
 //! same types, so the two can never drift apart. This crate holds data only: no
 //! validation, no I/O. Timestamps are RFC 3339 UTC; ids are opaque strings.
 
+mod access;
 mod admin;
 mod auth;
 mod me;
 mod problem;
 
+pub use access::*;
 pub use admin::*;
 pub use auth::*;
 pub use me::*;

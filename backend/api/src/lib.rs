@@ -72,7 +72,8 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(routes::me::router())
         .merge(routes::domains::router())
         .merge(routes::accounts::router())
-        .merge(routes::aliases::router());
+        .merge(routes::aliases::router())
+        .merge(routes::access::router());
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest("/api/v1", v1)
         .merge(routes::health::router())

@@ -638,3 +638,135 @@ async fn pop3_settings_are_shown_and_replaced_as_a_whole() {
         "refused changes changed nothing"
     );
 }
+
+#[tokio::test]
+async fn ip_rules_and_kill_file_are_for_server_admins_and_validated() {
+    let t = TestApp::new().await;
+    let admin = t.token(ADMIN).await;
+    let r = t
+        .call(Method::POST, "/api/v1/admin/ip-rules", Some(&admin), Some(json!({"action": "deny", "network": "203.0.113.0/24", "listener": "smtp", "note": "spam source"})))
+        .await
+        .expect(StatusCode::CREATED);
+    let id = r.body["id"].as_str().unwrap().to_owned();
+    assert_eq!(r.body["position"], 1);
+    assert_eq!(r.body["hits"], 0);
+    let r = t
+        .call(
+            Method::POST,
+            "/api/v1/admin/ip-rules",
+            Some(&admin),
+            Some(json!({"action": "allow", "network": "2001:db8::1"})),
+        )
+        .await
+        .expect(StatusCode::CREATED);
+    assert_eq!(r.body["network"], "2001:db8::1/128");
+    assert_eq!(r.body["position"], 2);
+    for (bad, field) in [
+        (
+            json!({"action": "deny", "network": "203.0.113.0/33"}),
+            "network",
+        ),
+        (
+            json!({"action": "deny", "network": "10.0.0.1", "listener": "imap"}),
+            "listener",
+        ),
+        (
+            json!({"action": "deny", "network": "10.0.0.1", "expires_at": "2001-01-01T00:00:00Z"}),
+            "expires_at",
+        ),
+    ] {
+        let r = t
+            .call(
+                Method::POST,
+                "/api/v1/admin/ip-rules",
+                Some(&admin),
+                Some(bad),
+            )
+            .await
+            .expect(StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(r.body["errors"][0]["field"], field);
+    }
+    let r = t
+        .call(Method::GET, "/api/v1/admin/ip-rules", Some(&admin), None)
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(
+        r.body.as_array().unwrap().len(),
+        2,
+        "refusals added nothing"
+    );
+    t.call(
+        Method::DELETE,
+        &format!("/api/v1/admin/ip-rules/{id}"),
+        Some(&admin),
+        None,
+    )
+    .await
+    .expect(StatusCode::NO_CONTENT);
+    t.call(
+        Method::DELETE,
+        &format!("/api/v1/admin/ip-rules/{id}"),
+        Some(&admin),
+        None,
+    )
+    .await
+    .expect(StatusCode::NOT_FOUND);
+
+    let r = t
+        .call(
+            Method::POST,
+            "/api/v1/admin/kill-file",
+            Some(&admin),
+            Some(json!({"kind": "address", "value": "Spam@Bad.Example"})),
+        )
+        .await
+        .expect(StatusCode::CREATED);
+    assert_eq!(r.body["value"], "spam@bad.example");
+    t.call(
+        Method::POST,
+        "/api/v1/admin/kill-file",
+        Some(&admin),
+        Some(json!({"kind": "address", "value": "spam@bad.example"})),
+    )
+    .await
+    .expect(StatusCode::CONFLICT);
+    t.call(
+        Method::POST,
+        "/api/v1/admin/kill-file",
+        Some(&admin),
+        Some(json!({"kind": "host", "value": "198.51.100.7"})),
+    )
+    .await
+    .expect(StatusCode::CREATED);
+    let r = t
+        .call(
+            Method::POST,
+            "/api/v1/admin/kill-file",
+            Some(&admin),
+            Some(json!({"kind": "domain", "value": "not a domain"})),
+        )
+        .await
+        .expect(StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.body["errors"][0]["field"], "value");
+    let r = t
+        .call(Method::GET, "/api/v1/admin/kill-file", Some(&admin), None)
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(r.body.as_array().unwrap().len(), 2);
+
+    // Domain admins and users may not touch server-wide rules.
+    t.add_account("da@example.com", Role::DomainAdmin, &["example.com"])
+        .await;
+    let da = t.token("da@example.com").await;
+    t.call(Method::GET, "/api/v1/admin/ip-rules", Some(&da), None)
+        .await
+        .expect(StatusCode::FORBIDDEN);
+    t.call(
+        Method::POST,
+        "/api/v1/admin/kill-file",
+        Some(&da),
+        Some(json!({"kind": "domain", "value": "x.example"})),
+    )
+    .await
+    .expect(StatusCode::FORBIDDEN);
+}

@@ -32,6 +32,9 @@ pub enum Command {
     /// Manages aliases.
     #[command(subcommand)]
     Alias(AliasCmd),
+    /// Manages access control: IP rules and the kill file.
+    #[command(subcommand)]
+    Access(AccessCmd),
     /// Delivers a message read from standard input to local accounts (a local delivery
     /// agent, for scripts and other MTAs).
     Deliver {
@@ -115,6 +118,50 @@ pub enum UserCmd {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum AccessCmd {
+    /// IP allow/deny rules, tried in order; the first match decides.
+    #[command(subcommand)]
+    Ip(IpCmd),
+    /// The kill file: refused senders, sender domains and hosts.
+    #[command(subcommand)]
+    Kill(KillCmd),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum IpCmd {
+    /// Adds a rule after the existing ones: ACTION is allow or deny.
+    Add {
+        action: String,
+        /// An address or CIDR network, IPv4 or IPv6.
+        network: String,
+        /// Only for this listener: smtp, submission or submissions.
+        #[arg(long)]
+        listener: Option<String>,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Lists the rules in order, with their hits.
+    List,
+    /// Removes a rule by id.
+    Remove { id: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KillCmd {
+    /// Adds an entry: KIND is address, domain or host.
+    Add {
+        kind: String,
+        value: String,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Lists the entries with their hits.
+    List,
+    /// Removes an entry by id.
+    Remove { id: String },
+}
+
+#[derive(Debug, Subcommand)]
 pub enum AliasCmd {
     /// Adds an alias: ADDRESS (or @domain for a catch-all) delivers to TARGETS.
     Add {
@@ -145,6 +192,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Domain(cmd) => commands::domain(&config, cmd).await,
         Command::User(cmd) => commands::user(&config, cmd).await,
         Command::Alias(cmd) => commands::alias(&config, cmd).await,
+        Command::Access(cmd) => commands::access(&config, cmd).await,
         Command::Deliver { to, mailbox } => commands::deliver(&config, &to, &mailbox).await,
     }
 }

@@ -359,3 +359,92 @@ pub async fn deliver(config: &Config, to: &[String], mailbox: &str) -> anyhow::R
     }
     Ok(())
 }
+
+/// `osprey access ...`
+pub async fn access(config: &Config, cmd: crate::cli::AccessCmd) -> anyhow::Result<()> {
+    use crate::cli::{AccessCmd, IpCmd, KillCmd};
+    let store = open_store(config).await?;
+    match cmd {
+        AccessCmd::Ip(IpCmd::Add {
+            action,
+            network,
+            listener,
+            note,
+        }) => {
+            if !matches!(action.as_str(), "allow" | "deny") {
+                bail!("the action '{action}' must be allow or deny");
+            }
+            let net: osprey_core::IpNet = network.parse()?;
+            if let Some(l) = &listener
+                && !matches!(l.as_str(), "smtp" | "submission" | "submissions")
+            {
+                bail!("--listener: '{l}' must be smtp, submission or submissions");
+            }
+            let r = store
+                .create_ip_rule(osprey_store::NewIpRule {
+                    action,
+                    network: net.to_string(),
+                    listener,
+                    expires_at: None,
+                    note,
+                })
+                .await?;
+            println!("added rule {} at position {}", r.id, r.position);
+        }
+        AccessCmd::Ip(IpCmd::List) => {
+            for r in store.ip_rules().await? {
+                println!(
+                    "{}\t{}\t{}\t{}\t{}\thits {}\t{}",
+                    r.position,
+                    r.id,
+                    r.action,
+                    r.network,
+                    r.listener.as_deref().unwrap_or("all"),
+                    r.hits,
+                    r.note
+                );
+            }
+        }
+        AccessCmd::Ip(IpCmd::Remove { id }) => {
+            store
+                .delete_ip_rule(&id)
+                .await
+                .with_context(|| format!("no rule {id}"))?;
+            println!("removed rule {id}");
+        }
+        AccessCmd::Kill(KillCmd::Add { kind, value, note }) => {
+            let value = match kind.as_str() {
+                "address" => Address::parse(value.trim())?.key(),
+                "domain" => osprey_core::DomainName::parse(value.trim())?
+                    .as_str()
+                    .to_owned(),
+                "host" => match value.trim().parse::<osprey_core::IpNet>() {
+                    Ok(n) => n.to_string(),
+                    Err(_) => osprey_core::DomainName::parse(value.trim())
+                        .context("a host is an IP address, network or host name")?
+                        .as_str()
+                        .to_owned(),
+                },
+                other => bail!("the kind '{other}' must be address, domain or host"),
+            };
+            let e = store.create_kill_entry(&kind, &value, &note).await?;
+            println!("added {} {} ({})", e.kind, e.value, e.id);
+        }
+        AccessCmd::Kill(KillCmd::List) => {
+            for e in store.kill_entries().await? {
+                println!(
+                    "{}\t{}\t{}\thits {}\t{}",
+                    e.id, e.kind, e.value, e.hits, e.note
+                );
+            }
+        }
+        AccessCmd::Kill(KillCmd::Remove { id }) => {
+            store
+                .delete_kill_entry(&id)
+                .await
+                .with_context(|| format!("no entry {id}"))?;
+            println!("removed entry {id}");
+        }
+    }
+    Ok(())
+}

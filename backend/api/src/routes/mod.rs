@@ -1,5 +1,6 @@
 //! Resource modules; each owns its `router()`.
 
+pub mod access;
 pub mod accounts;
 pub mod aliases;
 pub mod auth;
