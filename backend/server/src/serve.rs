@@ -146,9 +146,9 @@ async fn shutdown_signal() {
 /// Opens the blob store in the data directory.
 pub fn open_blobs(config: &Config) -> anyhow::Result<Arc<FsBlobStore>> {
     let dir = config.data_dir.join("blobs");
-    Ok(Arc::new(FsBlobStore::open(&dir).with_context(|| {
-        format!("cannot open the blob store {}", dir.display())
-    })?))
+    let blobs = FsBlobStore::open(&dir)
+        .with_context(|| format!("cannot open the blob store {}", dir.display()))?;
+    Ok(Arc::new(blobs))
 }
 
 async fn bind(config: &Config, name: &str) -> anyhow::Result<Option<TcpListener>> {
@@ -198,6 +198,11 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     install_crypto_provider();
     let store = open_store(&config).await?;
     let blobs = open_blobs(&config)?;
+    // Message bodies whose rename a crash interrupted are put in place before serving.
+    let recovered = blobs.recover().context("recovering the blob store")?;
+    if recovered > 0 {
+        tracing::info!(recovered, "moved message bodies left by a crash into place");
+    }
     let tls = TlsAcceptor::from(tls::server_config(&config)?);
     bootstrap_admin(&store, &config).await?;
     let secret = files::jwt_secret(&config.data_dir)?;
