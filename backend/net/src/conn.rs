@@ -103,6 +103,16 @@ impl Connection {
         }
     }
 
+    /// Writes the replies queued in `out` (if any) and empties it, keeping its capacity.
+    pub async fn flush_from(&mut self, out: &mut Vec<u8>) -> io::Result<()> {
+        if out.is_empty() {
+            return Ok(());
+        }
+        let res = self.write_all(out).await;
+        out.clear();
+        res
+    }
+
     /// Appends exactly `n` bytes from the client to `into` (SMTP BDAT chunks).
     pub async fn read_exact(&mut self, n: usize, into: &mut Vec<u8>) -> io::Result<()> {
         use tokio::io::AsyncReadExt;

@@ -12,6 +12,8 @@ mod listener;
 pub mod sasl;
 mod shutdown;
 mod stream;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 pub use auth::{AuthError, Authenticator, CacheSettings, ScramLookup};
 pub use conn::{Connection, Line};

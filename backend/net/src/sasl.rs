@@ -33,6 +33,26 @@ pub enum Step {
     Gone,
 }
 
+/// The client's answer to a challenge, from the line it sent (RFC 4954 §4, RFC 5034 §4,
+/// RFC 9051 §6.2.2): `*` cancels, an empty line (or `=`) is an empty response, anything
+/// else must be base64. `None` (the connection ended) gives `Step::Gone`.
+pub fn response(line: Option<crate::Line>) -> Step {
+    use crate::Line;
+    match line {
+        None | Some(Line::Eof) => Step::Gone,
+        Some(Line::TooLong) => Step::Malformed,
+        Some(Line::Line(l)) if l == b"*" => Step::Cancelled,
+        Some(Line::Line(l)) if l.is_empty() || l == b"=" => Step::Data(Vec::new()),
+        Some(Line::Line(l)) => match std::str::from_utf8(&l)
+            .ok()
+            .and_then(|s| sasl::decode_base64(s).ok())
+        {
+            Some(d) => Step::Data(d),
+            None => Step::Malformed,
+        },
+    }
+}
+
 /// How a protocol sends a challenge and reads the answer.
 pub trait SaslIo: Send {
     /// Sends `challenge` (raw bytes; the protocol base64-encodes and frames them) and

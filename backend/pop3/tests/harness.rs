@@ -4,12 +4,10 @@ use std::{net::SocketAddr, sync::Arc, time::Duration};
 
 use osprey_core::{Address, Role, hash_credentials};
 use osprey_mail::LocalDelivery;
-use osprey_net::{
-    Authenticator, CacheSettings, ConnectionLimits, Shutdown, ShutdownTrigger, TlsAcceptor,
-};
+use osprey_net::testing::{CertificateDer, ClientStream};
+use osprey_net::{Authenticator, CacheSettings, ConnectionLimits, Shutdown, ShutdownTrigger};
 use osprey_pop3::{Pop3Config, Pop3Server};
 use osprey_store::{NewAccount, NewDomain, Store, blob::FsBlobStore, testing::TestDb};
-use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName};
 use tokio::{
     io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader},
     net::TcpStream,
@@ -26,18 +24,6 @@ pub struct Harness {
     pub cert: CertificateDer<'static>,
     pub trigger: ShutdownTrigger,
     _db: TestDb,
-}
-
-fn tls() -> (TlsAcceptor, CertificateDer<'static>) {
-    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
-    let generated = rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).unwrap();
-    let cert = generated.cert.der().clone();
-    let key = PrivateKeyDer::try_from(generated.signing_key.serialize_der()).unwrap();
-    let config = rustls::ServerConfig::builder()
-        .with_no_client_auth()
-        .with_single_cert(vec![cert.clone()], key)
-        .unwrap();
-    (TlsAcceptor::from(Arc::new(config)), cert)
 }
 
 impl Harness {
@@ -85,7 +71,7 @@ impl Harness {
             ..Default::default()
         };
         configure(&mut config);
-        let (acceptor, cert) = tls();
+        let (acceptor, cert) = osprey_net::testing::self_signed();
         let mut auth = Authenticator::new(
             store.clone(),
             Arc::new(osprey_core::LoginThrottle::new(Default::default())),
@@ -158,7 +144,7 @@ impl Harness {
     pub async fn connect_greeting(&self) -> (Client, String) {
         let tcp = TcpStream::connect(self.addr).await.unwrap();
         let mut c = Client {
-            reader: BufReader::new(Stream2::Plain(tcp)),
+            reader: BufReader::new(ClientStream::Plain(tcp)),
             cert: self.cert.clone(),
         };
         let greeting = c.line().await;
@@ -177,58 +163,8 @@ impl Harness {
 
 /// The client side: plain or TLS after STLS.
 pub struct Client {
-    reader: BufReader<Stream2>,
+    reader: BufReader<ClientStream>,
     cert: CertificateDer<'static>,
-}
-
-/// Plain TCP or client-side TLS.
-pub enum Stream2 {
-    Plain(TcpStream),
-    Tls(Box<tokio_rustls::client::TlsStream<TcpStream>>),
-}
-
-impl tokio::io::AsyncRead for Stream2 {
-    fn poll_read(
-        self: std::pin::Pin<&mut Self>,
-        cx: &mut std::task::Context<'_>,
-        buf: &mut tokio::io::ReadBuf<'_>,
-    ) -> std::task::Poll<std::io::Result<()>> {
-        match self.get_mut() {
-            Stream2::Plain(s) => std::pin::Pin::new(s).poll_read(cx, buf),
-            Stream2::Tls(s) => std::pin::Pin::new(s.as_mut()).poll_read(cx, buf),
-        }
-    }
-}
-
-impl tokio::io::AsyncWrite for Stream2 {
-    fn poll_write(
-        self: std::pin::Pin<&mut Self>,
-        cx: &mut std::task::Context<'_>,
-        buf: &[u8],
-    ) -> std::task::Poll<std::io::Result<usize>> {
-        match self.get_mut() {
-            Stream2::Plain(s) => std::pin::Pin::new(s).poll_write(cx, buf),
-            Stream2::Tls(s) => std::pin::Pin::new(s.as_mut()).poll_write(cx, buf),
-        }
-    }
-    fn poll_flush(
-        self: std::pin::Pin<&mut Self>,
-        cx: &mut std::task::Context<'_>,
-    ) -> std::task::Poll<std::io::Result<()>> {
-        match self.get_mut() {
-            Stream2::Plain(s) => std::pin::Pin::new(s).poll_flush(cx),
-            Stream2::Tls(s) => std::pin::Pin::new(s.as_mut()).poll_flush(cx),
-        }
-    }
-    fn poll_shutdown(
-        self: std::pin::Pin<&mut Self>,
-        cx: &mut std::task::Context<'_>,
-    ) -> std::task::Poll<std::io::Result<()>> {
-        match self.get_mut() {
-            Stream2::Plain(s) => std::pin::Pin::new(s).poll_shutdown(cx),
-            Stream2::Tls(s) => std::pin::Pin::new(s.as_mut()).poll_shutdown(cx),
-        }
-    }
 }
 
 impl Client {
@@ -321,21 +257,14 @@ impl Client {
     /// Runs the client side of a TLS handshake (after `STLS` answered `+OK`). Bytes
     /// already buffered from the plain connection are dropped.
     pub async fn start_tls(self) -> Client {
-        let Stream2::Plain(tcp) = self.reader.into_inner() else {
-            panic!("already TLS")
-        };
-        let mut roots = rustls::RootCertStore::empty();
-        roots.add(self.cert.clone()).unwrap();
-        let config = rustls::ClientConfig::builder()
-            .with_root_certificates(roots)
-            .with_no_client_auth();
-        let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
-        let tls = connector
-            .connect(ServerName::try_from("localhost").unwrap(), tcp)
+        let stream = self
+            .reader
+            .into_inner()
+            .start_tls(&self.cert)
             .await
             .unwrap();
         Client {
-            reader: BufReader::new(Stream2::Tls(Box::new(tls))),
+            reader: BufReader::new(stream),
             cert: self.cert,
         }
     }

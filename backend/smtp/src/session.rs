@@ -94,14 +94,11 @@ impl Session {
     }
 
     pub(crate) async fn flush(&mut self) -> std::io::Result<()> {
-        if self.out.is_empty() {
-            return Ok(());
-        }
-        let out = std::mem::take(&mut self.out);
-        let res = self.conn_mut().write_all(&out).await;
-        self.out = out;
-        self.out.clear();
-        res
+        let conn = self
+            .conn
+            .as_mut()
+            .expect("connection present outside STARTTLS");
+        conn.flush_from(&mut self.out).await
     }
 
     /// Reads a line with the command timeout; `None` on EOF, timeout or shutdown (the

@@ -5,12 +5,10 @@ use std::{net::SocketAddr, sync::Arc, time::Duration};
 
 use osprey_core::{Address, DomainName, Role, hash_credentials};
 use osprey_mail::LocalDelivery;
-use osprey_net::{
-    Authenticator, CacheSettings, ConnectionLimits, Shutdown, ShutdownTrigger, TlsAcceptor,
-};
+use osprey_net::testing::{CertificateDer, ClientStream};
+use osprey_net::{Authenticator, CacheSettings, ConnectionLimits, Shutdown, ShutdownTrigger};
 use osprey_smtp::{Listener, SmtpConfig, SmtpServer};
 use osprey_store::{NewAccount, NewDomain, Store, blob::FsBlobStore, testing::TestDb};
-use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName};
 use tokio::{
     io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader},
     net::TcpStream,
@@ -28,18 +26,6 @@ pub struct Harness {
     pub cert: CertificateDer<'static>,
     pub trigger: ShutdownTrigger,
     _db: TestDb,
-}
-
-fn tls() -> (TlsAcceptor, CertificateDer<'static>) {
-    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
-    let generated = rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).unwrap();
-    let cert = generated.cert.der().clone();
-    let key = PrivateKeyDer::try_from(generated.signing_key.serialize_der()).unwrap();
-    let config = rustls::ServerConfig::builder()
-        .with_no_client_auth()
-        .with_single_cert(vec![cert.clone()], key)
-        .unwrap();
-    (TlsAcceptor::from(Arc::new(config)), cert)
 }
 
 impl Harness {
@@ -88,7 +74,7 @@ impl Harness {
             ..Default::default()
         };
         configure(&mut config);
-        let (acceptor, cert) = tls();
+        let (acceptor, cert) = osprey_net::testing::self_signed();
         let auth = Arc::new(Authenticator::new(
             store.clone(),
             Arc::new(osprey_core::LoginThrottle::new(Default::default())),
@@ -148,7 +134,7 @@ impl Harness {
     pub async fn connect(&self, addr: SocketAddr) -> Client {
         let tcp = TcpStream::connect(addr).await.unwrap();
         let mut c = Client {
-            reader: BufReader::new(Stream2::Plain(tcp)),
+            reader: BufReader::new(ClientStream::Plain(tcp)),
             cert: self.cert.clone(),
         };
         let greeting = c.reply().await;
@@ -160,73 +146,15 @@ impl Harness {
 /// A client that has not read anything yet (for refusals at connect).
 pub async fn raw_connect(addr: SocketAddr) -> Client {
     let tcp = TcpStream::connect(addr).await.unwrap();
-    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
-    let cert = rcgen::generate_simple_self_signed(vec!["x".to_owned()])
-        .unwrap()
-        .cert
-        .der()
-        .clone();
+    let (_, cert) = osprey_net::testing::self_signed();
     Client {
-        reader: BufReader::new(Stream2::Plain(tcp)),
+        reader: BufReader::new(ClientStream::Plain(tcp)),
         cert,
     }
 }
 
-/// Plain TCP or client-side TLS.
-pub enum Stream2 {
-    Plain(TcpStream),
-    Tls(Box<tokio_rustls::client::TlsStream<TcpStream>>),
-}
-
-macro_rules! delegate {
-    ($self:ident, $s:ident => $e:expr) => {
-        match $self.get_mut() {
-            Stream2::Plain($s) => {
-                let $s = std::pin::Pin::new($s);
-                $e
-            }
-            Stream2::Tls($s) => {
-                let $s = std::pin::Pin::new($s.as_mut());
-                $e
-            }
-        }
-    };
-}
-
-impl tokio::io::AsyncRead for Stream2 {
-    fn poll_read(
-        self: std::pin::Pin<&mut Self>,
-        cx: &mut std::task::Context<'_>,
-        buf: &mut tokio::io::ReadBuf<'_>,
-    ) -> std::task::Poll<std::io::Result<()>> {
-        delegate!(self, s => s.poll_read(cx, buf))
-    }
-}
-
-impl tokio::io::AsyncWrite for Stream2 {
-    fn poll_write(
-        self: std::pin::Pin<&mut Self>,
-        cx: &mut std::task::Context<'_>,
-        buf: &[u8],
-    ) -> std::task::Poll<std::io::Result<usize>> {
-        delegate!(self, s => s.poll_write(cx, buf))
-    }
-    fn poll_flush(
-        self: std::pin::Pin<&mut Self>,
-        cx: &mut std::task::Context<'_>,
-    ) -> std::task::Poll<std::io::Result<()>> {
-        delegate!(self, s => s.poll_flush(cx))
-    }
-    fn poll_shutdown(
-        self: std::pin::Pin<&mut Self>,
-        cx: &mut std::task::Context<'_>,
-    ) -> std::task::Poll<std::io::Result<()>> {
-        delegate!(self, s => s.poll_shutdown(cx))
-    }
-}
-
 pub struct Client {
-    reader: BufReader<Stream2>,
+    reader: BufReader<ClientStream>,
     cert: CertificateDer<'static>,
 }
 
@@ -303,21 +231,14 @@ impl Client {
     }
 
     pub async fn start_tls(self) -> Client {
-        let Stream2::Plain(tcp) = self.reader.into_inner() else {
-            panic!("already TLS")
-        };
-        let mut roots = rustls::RootCertStore::empty();
-        roots.add(self.cert.clone()).unwrap();
-        let config = rustls::ClientConfig::builder()
-            .with_root_certificates(roots)
-            .with_no_client_auth();
-        let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
-        let tls = connector
-            .connect(ServerName::try_from("localhost").unwrap(), tcp)
+        let stream = self
+            .reader
+            .into_inner()
+            .start_tls(&self.cert)
             .await
             .unwrap();
         Client {
-            reader: BufReader::new(Stream2::Tls(Box::new(tls))),
+            reader: BufReader::new(stream),
             cert: self.cert,
         }
     }

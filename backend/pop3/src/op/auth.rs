@@ -1,10 +1,7 @@
 //! AUTH, RFC 5034: PLAIN (RFC 4616) and SCRAM-SHA-256 (RFC 5802, RFC 7677) through the
 //! shared SASL driver, CRAM-MD5 (RFC 2195) with the legacy option.
 
-use osprey_net::{
-    Line,
-    sasl::{self as driver, Mechanism, Outcome, SaslIo, Step},
-};
+use osprey_net::sasl::{self as driver, Mechanism, Outcome, SaslIo, Step};
 use osprey_proto::sasl;
 
 use crate::session::{Next, Session};
@@ -16,20 +13,7 @@ impl SaslIo for Session {
         self.out
             .extend_from_slice(sasl::encode_base64(challenge).as_bytes());
         self.out.extend_from_slice(b"\r\n");
-        match self.read_continuation().await {
-            None | Some(Line::Eof) => Step::Gone,
-            Some(Line::TooLong) => Step::Malformed,
-            Some(Line::Line(l)) if l == b"*" => Step::Cancelled,
-            // An empty line is an empty response.
-            Some(Line::Line(l)) if l.is_empty() => Step::Data(Vec::new()),
-            Some(Line::Line(l)) => match std::str::from_utf8(&l)
-                .ok()
-                .and_then(|s| sasl::decode_base64(s).ok())
-            {
-                Some(d) => Step::Data(d),
-                None => Step::Malformed,
-            },
-        }
+        driver::response(self.read_continuation().await)
     }
 }
 

@@ -1,7 +1,7 @@
 //! AUTH (RFC 4954): PLAIN, LOGIN and SCRAM-SHA-256 through the shared SASL driver.
 
 use osprey_net::{
-    AuthError, Line,
+    AuthError,
     sasl::{self as driver, Mechanism, Outcome, SaslIo, Step},
 };
 use osprey_proto::sasl;
@@ -23,19 +23,7 @@ impl SaslIo for Session {
         if self.flush().await.is_err() {
             return Step::Gone;
         }
-        match self.read_line(MAX_RESPONSE_LINE).await {
-            None | Some(Line::Eof) => Step::Gone,
-            Some(Line::TooLong) => Step::Malformed,
-            Some(Line::Line(l)) if l == b"*" => Step::Cancelled,
-            Some(Line::Line(l)) if l.is_empty() || l == b"=" => Step::Data(Vec::new()),
-            Some(Line::Line(l)) => match std::str::from_utf8(&l)
-                .ok()
-                .and_then(|s| sasl::decode_base64(s).ok())
-            {
-                Some(d) => Step::Data(d),
-                None => Step::Malformed,
-            },
-        }
+        driver::response(self.read_line(MAX_RESPONSE_LINE).await)
     }
 }
 
