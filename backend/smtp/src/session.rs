@@ -144,6 +144,27 @@ impl Session {
         }
     }
 
+    /// Reads and throws away `n` bytes (a BDAT chunk that is refused), under the same
+    /// timeout and shutdown rules; `None` if the session must end.
+    pub(crate) async fn discard(&mut self, n: usize) -> Option<()> {
+        let timeout = self.server.config.command_timeout;
+        let mut shutdown = self.shutdown.clone();
+        tokio::select! {
+            _ = shutdown.wait() => {
+                self.reply(Reply::new(421, "4.3.2", "Server shutting down"));
+                None
+            }
+            r = tokio::time::timeout(timeout, self.conn_mut().discard(n)) => match r {
+                Ok(Ok(())) => Some(()),
+                Err(_) => {
+                    self.reply(Reply::new(421, "4.4.2", "Idle for too long, closing"));
+                    None
+                }
+                Ok(Err(_)) => None,
+            }
+        }
+    }
+
     /// Runs the session to its end.
     pub(crate) async fn run(mut self) {
         let peer = self.conn().peer();

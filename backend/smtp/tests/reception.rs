@@ -287,3 +287,29 @@ async fn disabled_accounts_refuse_mail() {
     c.expect("MAIL FROM:<>", "250").await;
     c.expect("RCPT TO:<bob@mx.example>", "550 5.2.1").await;
 }
+
+#[tokio::test]
+async fn oversized_bdat_is_refused_and_a_stalled_chunk_times_out() {
+    let h = Harness::with(|c| {
+        c.max_message_size = 1000;
+        c.command_timeout = std::time::Duration::from_millis(500);
+    })
+    .await;
+    let mut c = h.connect(h.mx).await;
+    c.expect("EHLO c", "250").await;
+    // BDAT without a transaction: the chunk is read and thrown away, then 503.
+    c.raw(b"BDAT 5\r\nhello").await;
+    assert!(c.reply().await.starts_with("503 5.5.1"));
+    c.expect("MAIL FROM:<>", "250").await;
+    c.expect(&format!("RCPT TO:<{ANN}>"), "250").await;
+    let big = "z".repeat(1500);
+    c.raw(format!("BDAT {} LAST\r\n{big}", big.len()).as_bytes())
+        .await;
+    assert!(c.reply().await.starts_with("552 5.3.4"));
+    assert!(h.inbox(&h.ann).await.is_empty());
+    // A client that announces a chunk and sends nothing is dropped after the timeout.
+    c.expect("MAIL FROM:<>", "250").await;
+    c.expect(&format!("RCPT TO:<{ANN}>"), "250").await;
+    c.raw(b"BDAT 100000 LAST\r\n").await;
+    assert!(c.reply().await.starts_with("421 4.4.2"));
+}

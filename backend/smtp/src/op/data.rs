@@ -82,7 +82,7 @@ impl Session {
     pub(crate) async fn bdat(&mut self, size: usize, last: bool) -> Next {
         if let Err(next) = self.ready_for_data() {
             // The chunk follows the command whatever we answer: skip it.
-            if self.conn_mut().discard(size).await.is_err() {
+            if self.discard(size).await.is_none() {
                 return Next::Close;
             }
             return next;
@@ -101,7 +101,7 @@ impl Session {
             }
         } else {
             envelope.chunks_too_big = true;
-            if self.conn_mut().discard(size).await.is_err() {
+            if self.discard(size).await.is_none() {
                 return Next::Close;
             }
         }
