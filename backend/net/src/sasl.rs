@@ -187,3 +187,41 @@ async fn scram(
     auth.succeeded(&first.username);
     Outcome::Success(Box::new(account))
 }
+
+/// A unique `<random.time@host>` string (RFC 1939 §7 timestamp, RFC 2195 challenge).
+pub fn timestamp(host: &str) -> String {
+    let mut r = [0u8; 8];
+    getrandom::fill(&mut r).expect("the OS random source works");
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    format!("<{}.{now}@{host}>", u64::from_be_bytes(r))
+}
+
+/// One CRAM-MD5 exchange (RFC 2195): the challenge `<random.time@host>`, the response
+/// `user hex(HMAC-MD5(password, challenge))`, checked against the sealed legacy secret.
+/// The caller offers it only when the legacy mechanisms are enabled.
+pub async fn cram_md5(
+    auth: &Authenticator,
+    io: &mut impl SaslIo,
+    host: &str,
+    ip: IpAddr,
+) -> Outcome {
+    let challenge = timestamp(host);
+    let response = match io.challenge(challenge.as_bytes()).await {
+        Step::Data(d) => d,
+        other => return other.into(),
+    };
+    let text = String::from_utf8_lossy(&response);
+    let Some((user, digest)) = text.rsplit_once(' ') else {
+        return Outcome::Malformed("malformed CRAM-MD5 response");
+    };
+    let digest = digest.to_ascii_lowercase();
+    verified(
+        auth.verify_legacy(user, ip, |secret| {
+            let want = sasl::cram_md5_digest(secret, challenge.as_bytes());
+            sasl::constant_time_eq(want.as_bytes(), digest.as_bytes())
+        })
+        .await,
+    )
+}

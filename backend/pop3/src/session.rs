@@ -42,16 +42,6 @@ pub(crate) struct Session {
     pub(crate) apop_banner: Option<String>,
 }
 
-/// A unique `<random.time@host>` string for an APOP greeting or a CRAM-MD5 challenge.
-pub(crate) fn timestamp_banner(host: &str) -> String {
-    let mut r = [0u8; 8];
-    getrandom::fill(&mut r).expect("the OS random source works");
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    format!("<{}.{now}@{host}>", u64::from_be_bytes(r))
-}
-
 /// Replies are written at the latest when this many bytes are pending.
 const FLUSH_AT: usize = 64 * 1024;
 
@@ -129,7 +119,7 @@ impl Session {
         // RFC 1939 §4: the greeting.
         let host = self.server.config.hostname.clone();
         let greeting = if self.server.auth.legacy_enabled() {
-            let banner = timestamp_banner(&host);
+            let banner = osprey_net::sasl::timestamp(&host);
             let g = format!("{host} POP3 server ready {banner}");
             self.apop_banner = Some(banner);
             g

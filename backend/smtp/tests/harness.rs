@@ -34,6 +34,15 @@ impl Harness {
     }
 
     pub async fn with(configure: impl FnOnce(&mut SmtpConfig)) -> Harness {
+        Self::build(configure, false).await
+    }
+
+    /// A server with the legacy mechanisms (CRAM-MD5) enabled.
+    pub async fn legacy() -> Harness {
+        Self::build(|c| c.plaintext_loopback = true, true).await
+    }
+
+    async fn build(configure: impl FnOnce(&mut SmtpConfig), legacy: bool) -> Harness {
         let db = TestDb::new().await;
         let store = db.store().await;
         store
@@ -75,11 +84,15 @@ impl Harness {
         };
         configure(&mut config);
         let (acceptor, cert) = osprey_net::testing::self_signed();
-        let auth = Arc::new(Authenticator::new(
+        let mut auth = Authenticator::new(
             store.clone(),
             Arc::new(osprey_core::LoginThrottle::new(Default::default())),
             CacheSettings::default(),
-        ));
+        );
+        if legacy {
+            auth = auth.with_legacy(osprey_net::LegacyKey::new(&[7; 32]));
+        }
+        let auth = Arc::new(auth);
         let (trigger, shutdown) = Shutdown::new();
         let mut addrs = Vec::new();
         for kind in [Listener::Mx, Listener::Submission] {

@@ -105,3 +105,39 @@ async fn too_many_commands_or_failures_before_auth_close_the_session() {
         .await;
     assert!(c.closed().await);
 }
+
+#[tokio::test]
+async fn cram_md5_only_with_the_legacy_option_after_a_password_login() {
+    use osprey_proto::sasl::cram_md5_digest;
+    let h = Harness::with(|c| c.plaintext_loopback = true).await;
+    let mut c = h.connect(h.submission).await;
+    assert!(!c.expect("EHLO c", "250").await.contains("CRAM-MD5"));
+    c.expect("AUTH CRAM-MD5", "504").await;
+
+    let h = Harness::legacy().await;
+    let mut c = h.connect(h.submission).await;
+    assert!(
+        c.expect("EHLO c", "250")
+            .await
+            .contains("AUTH SCRAM-SHA-256 PLAIN LOGIN CRAM-MD5")
+    );
+    // No sealed secret before a password login: CRAM-MD5 fails.
+    let challenge = c.expect("AUTH CRAM-MD5", "334").await;
+    let challenge = decode_base64(&challenge[4..]).unwrap();
+    let digest = cram_md5_digest(PASSWORD.as_bytes(), &challenge);
+    c.expect(&encode_base64(format!("{ANN} {digest}").as_bytes()), "535")
+        .await;
+    c.expect(&format!("AUTH PLAIN {}", plain(ANN, PASSWORD)), "235")
+        .await;
+    // Now it works, in a new session.
+    let mut c = h.connect(h.submission).await;
+    c.expect("EHLO c", "250").await;
+    let challenge = c.expect("AUTH CRAM-MD5", "334").await;
+    let challenge = decode_base64(&challenge[4..]).unwrap();
+    let digest = cram_md5_digest(PASSWORD.as_bytes(), &challenge);
+    c.expect(
+        &encode_base64(format!("{ANN} {digest}").as_bytes()),
+        "235 2.7.0",
+    )
+    .await;
+}

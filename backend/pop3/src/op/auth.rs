@@ -63,7 +63,21 @@ impl Session {
         };
         let auth = self.server.auth.clone();
         let ip = self.conn().peer().ip();
-        match driver::exchange(&auth, mechanism, initial, self, ip).await {
+        let outcome = driver::exchange(&auth, mechanism, initial, self, ip).await;
+        self.finish_auth(outcome).await
+    }
+
+    /// RFC 2195, through the shared driver.
+    async fn auth_cram_md5(&mut self) -> Next {
+        let auth = self.server.auth.clone();
+        let host = self.server.config.hostname.clone();
+        let ip = self.conn().peer().ip();
+        let outcome = driver::cram_md5(&auth, self, &host, ip).await;
+        self.finish_auth(outcome).await
+    }
+
+    async fn finish_auth(&mut self, outcome: Outcome) -> Next {
+        match outcome {
             Outcome::Success(account) => self.login(*account).await,
             Outcome::Failed(e) => self.auth_failed(e),
             Outcome::Cancelled => {
@@ -75,42 +89,6 @@ impl Session {
                 Next::Continue
             }
             Outcome::Gone => Next::Close,
-        }
-    }
-
-    /// RFC 2195: challenge `<random.time@host>`, response `user hex(HMAC-MD5)`.
-    async fn auth_cram_md5(&mut self) -> Next {
-        let challenge = crate::session::timestamp_banner(&self.server.config.hostname);
-        let response = match self.challenge(challenge.as_bytes()).await {
-            Step::Data(d) => d,
-            Step::Cancelled => {
-                self.err(None, "authentication cancelled");
-                return Next::Continue;
-            }
-            Step::Malformed => {
-                self.err(None, "invalid base64 in the response");
-                return Next::Continue;
-            }
-            Step::Gone => return Next::Close,
-        };
-        let text = String::from_utf8_lossy(&response);
-        let Some((user, digest)) = text.rsplit_once(' ') else {
-            self.err(None, "malformed CRAM-MD5 response");
-            return Next::Continue;
-        };
-        let digest = digest.to_ascii_lowercase();
-        let ip = self.conn().peer().ip();
-        let verified = self
-            .server
-            .auth
-            .verify_legacy(user, ip, |secret| {
-                let want = sasl::cram_md5_digest(secret, challenge.as_bytes());
-                sasl::constant_time_eq(want.as_bytes(), digest.as_bytes())
-            })
-            .await;
-        match verified {
-            Ok(account) => self.login(account).await,
-            Err(e) => self.auth_failed(e),
         }
     }
 }

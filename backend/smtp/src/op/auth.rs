@@ -5,7 +5,7 @@ use osprey_net::{
     sasl::{self as driver, Mechanism, Outcome, SaslIo, Step},
 };
 use osprey_proto::sasl;
-use smtp_proto::{AUTH_LOGIN, AUTH_PLAIN, AUTH_SCRAM_SHA_256};
+use smtp_proto::{AUTH_CRAM_MD5, AUTH_LOGIN, AUTH_PLAIN, AUTH_SCRAM_SHA_256};
 
 use crate::{
     reply::Reply,
@@ -34,6 +34,21 @@ impl Session {
         }
         if self.envelope.is_some() {
             return self.bad(Reply::new(503, "5.5.1", "Not during a mail transaction"));
+        }
+        if mechanism == AUTH_CRAM_MD5 && self.mechanisms().contains(&"CRAM-MD5") {
+            if !initial.is_empty() {
+                // RFC 2195 §2: the server speaks first.
+                return self.bad(Reply::new(
+                    501,
+                    "5.5.2",
+                    "CRAM-MD5 takes no initial response",
+                ));
+            }
+            let auth = self.server.auth.clone();
+            let host = self.server.config.hostname.clone();
+            let ip = self.conn().peer().ip();
+            let outcome = driver::cram_md5(&auth, self, &host, ip).await;
+            return self.finish_auth(outcome);
         }
         let (name, mech) = match mechanism {
             AUTH_PLAIN => ("PLAIN", Mechanism::Plain),
@@ -65,7 +80,13 @@ impl Session {
         };
         let auth = self.server.auth.clone();
         let ip = self.conn().peer().ip();
-        match driver::exchange(&auth, mech, initial, self, ip).await {
+        let outcome = driver::exchange(&auth, mech, initial, self, ip).await;
+        self.finish_auth(outcome)
+    }
+
+    /// The reply to the end of an exchange (RFC 4954 §6).
+    fn finish_auth(&mut self, outcome: Outcome) -> Next {
+        match outcome {
             Outcome::Success(account) => {
                 tracing::debug!(account = %account.address(), "SMTP AUTH");
                 self.account = Some(*account);

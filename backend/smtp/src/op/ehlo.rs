@@ -8,7 +8,8 @@ use crate::{
 
 impl Session {
     /// AUTH mechanisms offered now (RFC 4954 §3): PLAIN and LOGIN only where
-    /// passwords may travel in the clear; SCRAM-SHA-256 everywhere AUTH is offered.
+    /// passwords may travel in the clear; SCRAM-SHA-256 everywhere AUTH is offered;
+    /// CRAM-MD5 (RFC 2195) only with the legacy mechanisms enabled.
     pub(crate) fn mechanisms(&self) -> Vec<&'static str> {
         // On the MX port AUTH is only offered over TLS: it is for users who send from
         // port 25 out of habit, and never needed for mail to local domains.
@@ -18,6 +19,9 @@ impl Session {
         let mut m = vec!["SCRAM-SHA-256"];
         if self.plaintext_allowed() {
             m.extend(["PLAIN", "LOGIN"]);
+        }
+        if self.server.auth.legacy_enabled() {
+            m.push("CRAM-MD5");
         }
         m
     }
