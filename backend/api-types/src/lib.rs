@@ -9,12 +9,14 @@ mod access;
 mod admin;
 mod auth;
 mod me;
+mod messages;
 mod problem;
 
 pub use access::*;
 pub use admin::*;
 pub use auth::*;
 pub use me::*;
+pub use messages::*;
 pub use problem::*;
 
 #[cfg(feature = "openapi")]

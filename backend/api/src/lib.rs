@@ -73,7 +73,8 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(routes::domains::router())
         .merge(routes::accounts::router())
         .merge(routes::aliases::router())
-        .merge(routes::access::router());
+        .merge(routes::access::router())
+        .merge(routes::messages::router());
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest("/api/v1", v1)
         .merge(routes::health::router())

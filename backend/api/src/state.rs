@@ -16,6 +16,8 @@ pub struct ApiSettings {
     /// Where the built web app is; `None` serves a page saying it is not built.
     pub web_dir: Option<PathBuf>,
     pub password_policy: PasswordPolicy,
+    /// The server's host name (Message-ID of sent mail).
+    pub hostname: String,
 }
 
 impl Default for ApiSettings {
@@ -24,6 +26,7 @@ impl Default for ApiSettings {
             refresh_ttl_days: 30,
             web_dir: None,
             password_policy: PasswordPolicy::default(),
+            hostname: "localhost".into(),
         }
     }
 }
@@ -36,4 +39,6 @@ pub struct AppState {
     pub throttle: Arc<LoginThrottle>,
     pub settings: Arc<ApiSettings>,
     pub metrics: PrometheusHandle,
+    /// Local delivery, shared with SMTP.
+    pub delivery: osprey_mail::LocalDelivery,
 }

@@ -6,3 +6,4 @@ mod support;
 mod admin;
 mod auth;
 mod contract;
+mod messages;

@@ -57,6 +57,12 @@ impl TestApp {
             throttle: Arc::new(LoginThrottle::new(limits)),
             settings: Arc::new(ApiSettings::default()),
             metrics: osprey_api::metrics_handle(),
+            delivery: osprey_mail::LocalDelivery::new(
+                store.clone(),
+                std::sync::Arc::new(
+                    osprey_store::blob::FsBlobStore::open(db.dir.join("blobs")).unwrap(),
+                ),
+            ),
         });
         let t = TestApp {
             app,

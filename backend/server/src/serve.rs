@@ -213,6 +213,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         per_ip: a.login_failures_per_ip,
         window: Duration::from_secs(a.login_lockout_secs),
     }));
+    let delivery = osprey_mail::LocalDelivery::with_group_commit(store.clone(), blobs.clone());
     let state = AppState {
         store: store.clone(),
         jwt: Arc::new(JwtKeys::from_secret(&secret, a.access_token_ttl_secs)),
@@ -221,8 +222,10 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             refresh_ttl_days: a.refresh_token_ttl_days,
             web_dir: web_dir(&config),
             password_policy: PasswordPolicy::default(),
+            hostname: config.hostname.clone(),
         }),
         metrics: osprey_api::metrics_handle(),
+        delivery: delivery.clone(),
     };
     let mut auth = Authenticator::new(store.clone(), throttle, CacheSettings::default());
     if config.auth.legacy_mechanisms {
@@ -235,7 +238,6 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         max_per_ip: config.limits.max_connections_per_ip as usize,
         tls_handshake_timeout: Duration::from_secs(config.limits.tls_handshake_timeout_secs),
     };
-    let delivery = osprey_mail::LocalDelivery::with_group_commit(store.clone(), blobs.clone());
     let smtp = |kind| {
         Arc::new(SmtpServer::new(
             smtp_config(&config),

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod domains;
 pub mod health;
 pub mod me;
+pub mod messages;
 
 use osprey_store::ListQuery;
 use serde::Deserialize;

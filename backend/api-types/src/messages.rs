@@ -1,0 +1,33 @@
+//! Sending mail as the signed-in user.
+
+#[cfg(feature = "openapi")]
+use utoipa::ToSchema;
+
+/// `POST /api/v1/messages/send`: a plain-text message from the signed-in user. Bcc
+/// recipients get the message but are not named in it.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SendMessage {
+    #[serde(default)]
+    pub to: Vec<String>,
+    #[serde(default)]
+    pub cc: Vec<String>,
+    #[serde(default)]
+    pub bcc: Vec<String>,
+    pub subject: String,
+    /// The body, as plain text.
+    pub text: String,
+}
+
+/// What happened to a sent message.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct SentMessage {
+    /// The Message-ID header, without angle brackets.
+    pub message_id: String,
+    /// Every recipient, delivered (this release delivers to local recipients only).
+    pub delivered: Vec<String>,
+    /// The UID of the copy in the sender's Sent mailbox.
+    pub sent_uid: u32,
+}

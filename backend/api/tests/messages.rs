@@ -1,0 +1,92 @@
+//! `POST /api/v1/messages/send`: local delivery with a Sent copy; refusals change nothing.
+
+use axum::http::{Method, StatusCode};
+use osprey_core::{Address, Role};
+use serde_json::json;
+
+use crate::support::*;
+
+#[tokio::test]
+async fn sending_delivers_to_local_recipients_and_keeps_a_sent_copy() {
+    let t = TestApp::new().await;
+    t.add_account("ann@example.com", Role::User, &[]).await;
+    t.add_account("bob@example.com", Role::User, &[]).await;
+    t.add_account("cy@example.com", Role::User, &[]).await;
+    let ann = t.token("ann@example.com").await;
+    let r = t
+        .call(Method::POST, "/api/v1/messages/send", Some(&ann), Some(json!({"to": ["bob@example.com"], "bcc": ["cy@example.com"], "subject": "Grüße", "text": "Hello Bob.\r\n"})))
+        .await
+        .expect(StatusCode::CREATED);
+    assert_eq!(
+        r.body["delivered"],
+        json!(["bob@example.com", "cy@example.com"])
+    );
+    assert_eq!(r.body["sent_uid"], 1);
+    let count = |who: &'static str, mailbox: &'static str| {
+        let store = t.store.clone();
+        async move {
+            let a = store
+                .account_by_address(&Address::parse(who).unwrap())
+                .await
+                .unwrap();
+            let mb = store.mailbox_by_name(&a.id, mailbox).await.unwrap();
+            store.messages(&mb.id).await.unwrap()
+        }
+    };
+    assert_eq!(count("bob@example.com", "INBOX").await.len(), 1);
+    assert_eq!(
+        count("cy@example.com", "INBOX").await.len(),
+        1,
+        "Bcc delivered"
+    );
+    let sent = count("ann@example.com", "Sent").await;
+    assert_eq!(sent.len(), 1);
+    assert!(sent[0].flags & osprey_store::flags::SEEN != 0);
+
+    // Remote and unknown recipients are refused before anything is delivered.
+    for (to, field) in [
+        ("x@elsewhere.example", "to[1]"),
+        ("nobody@example.com", "to[1]"),
+    ] {
+        let r = t
+            .call(
+                Method::POST,
+                "/api/v1/messages/send",
+                Some(&ann),
+                Some(json!({"to": ["bob@example.com", to], "subject": "s", "text": "t"})),
+            )
+            .await
+            .expect(StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(r.body["errors"][0]["field"], field);
+    }
+    t.call(
+        Method::POST,
+        "/api/v1/messages/send",
+        Some(&ann),
+        Some(json!({"subject": "s", "text": "t"})),
+    )
+    .await
+    .expect(StatusCode::UNPROCESSABLE_ENTITY);
+    t.call(
+        Method::POST,
+        "/api/v1/messages/send",
+        Some(&ann),
+        Some(json!({"to": ["bob@example.com"], "subject": "a\r\nBcc: x@y.example", "text": "t"})),
+    )
+    .await
+    .expect(StatusCode::UNPROCESSABLE_ENTITY);
+    t.call(
+        Method::POST,
+        "/api/v1/messages/send",
+        None,
+        Some(json!({"to": ["bob@example.com"], "subject": "s", "text": "t"})),
+    )
+    .await
+    .expect(StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        count("bob@example.com", "INBOX").await.len(),
+        1,
+        "refusals delivered nothing"
+    );
+    assert_eq!(count("ann@example.com", "Sent").await.len(), 1);
+}
