@@ -42,9 +42,6 @@ pub async fn resolve(
     address: &Address,
     max_depth: usize,
 ) -> Result<Resolution, ResolveError> {
-    if !is_local_domain(store, address).await? {
-        return Err(ResolveError::NotLocal);
-    }
     let mut out = Resolution::default();
     let mut seen = HashSet::new();
     let mut queue = VecDeque::from([(address.clone(), 0usize)]);
@@ -55,10 +52,14 @@ pub async fn resolve(
             looped = true;
             continue;
         }
-        if !is_local_domain(store, &addr).await? {
+        // One lookup tells whether the domain is ours and gives its canonical name.
+        let Some(domain) = store.canonical_domain(addr.domain().as_str()).await? else {
+            if depth == 0 {
+                return Err(ResolveError::NotLocal);
+            }
             out.remote.push(addr.to_string());
             continue;
-        }
+        };
         match store.account_by_address(&addr).await {
             Ok(a) if a.enabled => {
                 if !out.local.iter().any(|l| l.id == a.id) {
@@ -73,13 +74,10 @@ pub async fn resolve(
             Err(StoreError::NotFound) => {}
             Err(e) => return Err(e.into()),
         }
-        let canonical = canonical_key(store, &addr).await?;
+        let canonical = format!("{}@{domain}", addr.local().to_ascii_lowercase());
         let alias = match store.alias_by_address(&canonical).await? {
             Some(a) => Some(a),
-            None => {
-                let domain = canonical.split_once('@').map_or("", |(_, d)| d);
-                store.alias_by_address(&format!("@{domain}")).await?
-            }
+            None => store.alias_by_address(&format!("@{domain}")).await?,
         };
         let Some(alias) = alias else {
             if depth == 0 {
@@ -108,20 +106,4 @@ pub async fn resolve(
         });
     }
     Ok(out)
-}
-
-async fn is_local_domain(store: &Store, address: &Address) -> Result<bool, StoreError> {
-    Ok(store
-        .canonical_domain(address.domain().as_str())
-        .await?
-        .is_some())
-}
-
-/// `local@canonical-domain`, lower case, with a domain alias name replaced by its domain.
-async fn canonical_key(store: &Store, address: &Address) -> Result<String, StoreError> {
-    let domain = store
-        .canonical_domain(address.domain().as_str())
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    Ok(format!("{}@{domain}", address.local().to_ascii_lowercase()))
 }

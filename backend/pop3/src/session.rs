@@ -37,7 +37,6 @@ pub(crate) struct Session {
     errors: u32,
     /// Replies not yet written.
     pub(crate) out: Vec<u8>,
-    pub(crate) utf8: bool,
     /// The greeting's timestamp for APOP (RFC 1939 §7), when the legacy mechanisms are on.
     pub(crate) apop_banner: Option<String>,
 }
@@ -57,7 +56,6 @@ impl Session {
             },
             errors: 0,
             out: Vec::with_capacity(1024),
-            utf8: false,
             apop_banner: None,
         }
     }

@@ -421,8 +421,6 @@ pub struct Capabilities {
     pub stls: bool,
     /// SASL mechanisms offered (RFC 5034 §3); no SASL line when empty.
     pub sasl: Vec<&'static str>,
-    /// APOP offered. Not a CAPA item (the banner's timestamp announces it); ignored here.
-    pub apop: bool,
     /// EXPIRE (RFC 2449 §6.7).
     pub expire: Option<Expire>,
     /// LOGIN-DELAY in seconds (RFC 2449 §6.5).

@@ -394,7 +394,6 @@ fn capability_list() {
             user: true,
             stls: true,
             sasl: vec!["PLAIN", "SCRAM-SHA-256"],
-            apop: true,
             expire: Some(Expire::Never),
             login_delay_secs: Some(0),
             utf8: true,

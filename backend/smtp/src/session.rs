@@ -41,6 +41,31 @@ pub(crate) struct Session {
     out: Vec<u8>,
 }
 
+/// How a timed step of the session ended.
+pub(crate) enum Waited<T> {
+    Done(T),
+    /// The connection failed.
+    Failed,
+    TimedOut,
+    ShuttingDown,
+}
+
+/// Runs `step` until it ends, `timeout` passes or shutdown begins.
+async fn waited<T>(
+    mut shutdown: Shutdown,
+    timeout: std::time::Duration,
+    step: impl std::future::Future<Output = std::io::Result<T>>,
+) -> Waited<T> {
+    tokio::select! {
+        _ = shutdown.wait() => Waited::ShuttingDown,
+        r = tokio::time::timeout(timeout, step) => match r {
+            Ok(Ok(v)) => Waited::Done(v),
+            Ok(Err(_)) => Waited::Failed,
+            Err(_) => Waited::TimedOut,
+        },
+    }
+}
+
 /// What the loop does after a command.
 pub(crate) enum Next {
     Continue,
@@ -101,68 +126,54 @@ impl Session {
         conn.flush_from(&mut self.out).await
     }
 
+    /// Turns the end of a timed step into its value; a timeout or shutdown queues its
+    /// `421` (RFC 5321 §4.5.3.2, §3.8). `None` if the session must end.
+    fn settle<T>(&mut self, waited: Waited<T>) -> Option<T> {
+        match waited {
+            Waited::Done(v) => Some(v),
+            Waited::Failed => None,
+            Waited::TimedOut => {
+                self.reply(Reply::new(421, "4.4.2", "Idle for too long, closing"));
+                None
+            }
+            Waited::ShuttingDown => {
+                self.reply(Reply::new(421, "4.3.2", "Server shutting down"));
+                None
+            }
+        }
+    }
+
     /// Reads a line with the command timeout; `None` on EOF, timeout or shutdown (the
     /// reply for the last two is queued).
     pub(crate) async fn read_line(&mut self, max: usize) -> Option<Line> {
         let timeout = self.server.config.command_timeout;
-        let mut shutdown = self.shutdown.clone();
-        tokio::select! {
-            _ = shutdown.wait() => {
-                // RFC 5321 §3.8: 421 when the service shuts down.
-                self.reply(Reply::new(421, "4.3.2", "Server shutting down"));
-                None
-            }
-            r = tokio::time::timeout(timeout, self.conn_mut().read_line(max)) => match r {
-                Err(_) => {
-                    // RFC 5321 §4.5.3.2: the server's timeout.
-                    self.reply(Reply::new(421, "4.4.2", "Idle for too long, closing"));
-                    None
-                }
-                Ok(Err(_)) | Ok(Ok(Line::Eof)) => None,
-                Ok(Ok(line)) => Some(line),
-            }
-        }
+        let waited = waited(
+            self.shutdown.clone(),
+            timeout,
+            self.conn_mut().read_line(max),
+        )
+        .await;
+        self.settle(waited).filter(|line| *line != Line::Eof)
     }
 
     /// Reads exactly `n` bytes (BDAT); `None` on EOF, timeout or shutdown.
     pub(crate) async fn read_exact(&mut self, n: usize, into: &mut Vec<u8>) -> Option<()> {
         let timeout = self.server.config.command_timeout;
-        let mut shutdown = self.shutdown.clone();
-        tokio::select! {
-            _ = shutdown.wait() => {
-                self.reply(Reply::new(421, "4.3.2", "Server shutting down"));
-                None
-            }
-            r = tokio::time::timeout(timeout, self.conn_mut().read_exact(n, into)) => match r {
-                Ok(Ok(())) => Some(()),
-                Err(_) => {
-                    self.reply(Reply::new(421, "4.4.2", "Idle for too long, closing"));
-                    None
-                }
-                Ok(Err(_)) => None,
-            }
-        }
+        let waited = waited(
+            self.shutdown.clone(),
+            timeout,
+            self.conn_mut().read_exact(n, into),
+        )
+        .await;
+        self.settle(waited)
     }
 
     /// Reads and throws away `n` bytes (a BDAT chunk that is refused), under the same
-    /// timeout and shutdown rules; `None` if the session must end.
+    /// rules; `None` if the session must end.
     pub(crate) async fn discard(&mut self, n: usize) -> Option<()> {
         let timeout = self.server.config.command_timeout;
-        let mut shutdown = self.shutdown.clone();
-        tokio::select! {
-            _ = shutdown.wait() => {
-                self.reply(Reply::new(421, "4.3.2", "Server shutting down"));
-                None
-            }
-            r = tokio::time::timeout(timeout, self.conn_mut().discard(n)) => match r {
-                Ok(Ok(())) => Some(()),
-                Err(_) => {
-                    self.reply(Reply::new(421, "4.4.2", "Idle for too long, closing"));
-                    None
-                }
-                Ok(Err(_)) => None,
-            }
-        }
+        let waited = waited(self.shutdown.clone(), timeout, self.conn_mut().discard(n)).await;
+        self.settle(waited)
     }
 
     /// Runs the session to its end.

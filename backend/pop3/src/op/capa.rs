@@ -38,7 +38,6 @@ impl Session {
             } else {
                 Vec::new()
             },
-            apop: self.apop_banner.is_some(),
             expire,
             login_delay_secs: self.server.config.login_delay.map(|d| d.as_secs()),
             utf8: true,

@@ -48,8 +48,8 @@ pub(crate) async fn dispatch(s: &mut Session, cmd: Command) -> Next {
         Command::Capa => s.capa(),
         Command::Stls => s.stls(),
         Command::Utf8 => {
-            // RFC 6856 §2: UTF-8 in commands and replies from now on.
-            s.utf8 = true;
+            // RFC 6856 §2: UTF-8 in commands and replies from now on. Osprey accepts and
+            // sends UTF-8 in every state, so there is nothing to switch.
             s.ok("UTF8 enabled");
             Next::Continue
         }
