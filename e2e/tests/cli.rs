@@ -116,6 +116,39 @@ async fn cli_manages_the_directory_while_the_server_runs() {
             "Amber-Falcon-63t",
         ],
     ));
+    // The relay policy: shown, replaced, checked; bad input changes nothing.
+    assert!(ok(&osprey(&s.db, &["relay", "show"])).contains("mode\tlocal_users"));
+    assert!(refused(&osprey(&s.db, &["relay", "set", "open-relay"])).contains("not a relay mode"));
+    assert!(
+        refused(&osprey(
+            &s.db,
+            &["relay", "set", "local-hosts", "--network", "10.0.0.0/33"]
+        ))
+        .contains("10.0.0.0/33")
+    );
+    ok(&osprey(
+        &s.db,
+        &["relay", "set", "local-hosts", "--network", "10.0.0.0/8"],
+    ));
+    let shown = ok(&osprey(&s.db, &["relay", "show"]));
+    assert!(
+        shown.contains("mode\tlocal_hosts") && shown.contains("network\t10.0.0.0/8"),
+        "{shown}"
+    );
+    let check = |ip: &str, rcpt: &str| ok(&osprey(&s.db, &["relay", "check", "--ip", ip, rcpt]));
+    assert!(check("10.9.8.7", "x@far.example").starts_with("relay\tmode local_hosts"));
+    assert!(check("192.0.2.1", "x@far.example").starts_with("refuse\t"));
+    assert!(check("192.0.2.1", "eve@cli.example").starts_with("local\t"));
+    assert!(
+        refused(&osprey(
+            &s.db,
+            &["relay", "check", "--ip", "nope", "x@y.example"]
+        ))
+        .contains("--ip")
+    );
+    assert!(ok(&osprey(&s.db, &["queue", "list"])).contains("0 message(s)"));
+    assert!(refused(&osprey(&s.db, &["queue", "show", "missing"])).contains("no queued message"));
+    assert!(refused(&osprey(&s.db, &["queue", "list", "--state", "lost"])).contains("--state"));
     ok(&osprey(&s.db, &["alias", "remove", "team@cli.example"]));
     ok(&osprey(&s.db, &["user", "remove", "eve@cli.example"]));
     ok(&osprey(&s.db, &["domain", "remove", "cli.example"]));

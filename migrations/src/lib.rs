@@ -11,6 +11,8 @@ mod m20261126_000002_create_mail_store;
 mod m20261126_000003_create_credentials;
 mod m20261126_000004_add_protocol_settings;
 mod m20261126_000005_create_access_rules;
+mod m20261127_000006_create_server_settings;
+mod m20261127_000007_create_outbound_queue;
 
 /// Runs every migration of Osprey's schema.
 pub struct Migrator;
@@ -24,6 +26,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000003_create_credentials::Migration),
             Box::new(m20261126_000004_add_protocol_settings::Migration),
             Box::new(m20261126_000005_create_access_rules::Migration),
+            Box::new(m20261127_000006_create_server_settings::Migration),
+            Box::new(m20261127_000007_create_outbound_queue::Migration),
         ]
     }
 }

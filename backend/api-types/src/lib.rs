@@ -11,6 +11,8 @@ mod auth;
 mod me;
 mod messages;
 mod problem;
+mod queue;
+mod relay;
 
 pub use access::*;
 pub use admin::*;
@@ -18,6 +20,8 @@ pub use auth::*;
 pub use me::*;
 pub use messages::*;
 pub use problem::*;
+pub use queue::*;
+pub use relay::*;
 
 #[cfg(feature = "openapi")]
 use utoipa::ToSchema;

@@ -26,8 +26,12 @@ pub struct SendMessage {
 pub struct SentMessage {
     /// The Message-ID header, without angle brackets.
     pub message_id: String,
-    /// Every recipient, delivered (this release delivers to local recipients only).
+    /// Every recipient: local ones are delivered, remote ones queued.
     pub delivered: Vec<String>,
+    /// The outbound queue id when some recipients are on other servers; their delivery
+    /// state is at `/api/v1/messages/outbound/{queue_id}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queue_id: Option<String>,
     /// The UID of the copy in the sender's Sent mailbox.
     pub sent_uid: u32,
 }

@@ -74,7 +74,9 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(routes::accounts::router())
         .merge(routes::aliases::router())
         .merge(routes::access::router())
-        .merge(routes::messages::router());
+        .merge(routes::messages::router())
+        .merge(routes::queue::router())
+        .merge(routes::relay::router());
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest("/api/v1", v1)
         .merge(routes::health::router())

@@ -7,3 +7,4 @@ mod admin;
 mod auth;
 mod contract;
 mod messages;
+mod relay;

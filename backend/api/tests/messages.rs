@@ -43,7 +43,15 @@ async fn sending_delivers_to_local_recipients_and_keeps_a_sent_copy() {
     assert_eq!(sent.len(), 1);
     assert!(sent[0].flags & osprey_store::flags::SEEN != 0);
 
-    // Remote and unknown recipients are refused before anything is delivered.
+    // Unknown recipients, and remote ones when the server relays for nobody, are
+    // refused before anything is delivered.
+    t.store
+        .set_relay_policy(&osprey_core::RelayPolicy {
+            mode: osprey_core::RelayMode::NoRelay,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
     for (to, field) in [
         ("x@elsewhere.example", "to[1]"),
         ("nobody@example.com", "to[1]"),
@@ -89,4 +97,42 @@ async fn sending_delivers_to_local_recipients_and_keeps_a_sent_copy() {
         "refusals delivered nothing"
     );
     assert_eq!(count("ann@example.com", "Sent").await.len(), 1);
+}
+
+#[tokio::test]
+async fn remote_recipients_are_queued_and_the_sender_sees_their_state() {
+    let t = TestApp::new().await;
+    t.add_account("ann@example.com", Role::User, &[]).await;
+    t.add_account("bob@example.com", Role::User, &[]).await;
+    let ann = t.token("ann@example.com").await;
+    let bob = t.token("bob@example.com").await;
+    let r = t
+        .call(Method::POST, "/api/v1/messages/send", Some(&ann), Some(json!({"to": ["bob@example.com", "Far@Elsewhere.example"], "subject": "Out", "text": "Hi.\r\n"})))
+        .await
+        .expect(StatusCode::CREATED);
+    let queue_id = r.body["queue_id"].as_str().unwrap().to_owned();
+    let mine = t
+        .call(Method::GET, "/api/v1/messages/outbound", Some(&ann), None)
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(mine.body.as_array().unwrap().len(), 1);
+    assert_eq!(mine.body[0]["subject"], "Out");
+    assert_eq!(
+        mine.body[0]["recipients"][0]["address"],
+        "Far@elsewhere.example"
+    );
+    assert_eq!(mine.body[0]["recipients"][0]["state"], "pending");
+    let one = format!("/api/v1/messages/outbound/{queue_id}");
+    t.call(Method::GET, &one, Some(&ann), None)
+        .await
+        .expect(StatusCode::OK);
+    // Nobody else sees it, not even through the per-user listing.
+    t.call(Method::GET, &one, Some(&bob), None)
+        .await
+        .expect(StatusCode::NOT_FOUND);
+    let theirs = t
+        .call(Method::GET, "/api/v1/messages/outbound", Some(&bob), None)
+        .await
+        .expect(StatusCode::OK);
+    assert!(theirs.body.as_array().unwrap().is_empty());
 }

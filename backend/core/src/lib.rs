@@ -10,6 +10,7 @@ mod domain;
 mod hashing;
 mod password;
 mod pop3_mode;
+mod relay;
 mod role;
 mod throttle;
 
@@ -21,5 +22,8 @@ pub use hashing::{
 };
 pub use password::{PasswordPolicy, password_problems};
 pub use pop3_mode::{Pop3Mode, Pop3ModeError};
+pub use relay::{
+    RelayDecision, RelayDestination, RelayMode, RelayModeError, RelayPolicy, RelayRequest,
+};
 pub use role::{Role, RoleError};
 pub use throttle::{LoginThrottle, ThrottleLimits};

@@ -48,9 +48,11 @@ impl From<StoreError> for DeliveryError {
 /// Delivers messages to local accounts' mailboxes.
 #[derive(Clone)]
 pub struct LocalDelivery {
-    store: Store,
-    blobs: Arc<FsBlobStore>,
+    pub(crate) store: Store,
+    pub(crate) blobs: Arc<FsBlobStore>,
     committer: Option<Committer>,
+    /// Woken whenever a message enters the outbound queue.
+    pub(crate) queue_signal: Arc<tokio::sync::Notify>,
 }
 
 impl LocalDelivery {
@@ -60,6 +62,7 @@ impl LocalDelivery {
             store,
             blobs,
             committer: None,
+            queue_signal: Arc::default(),
         }
     }
 
@@ -70,6 +73,7 @@ impl LocalDelivery {
             store,
             blobs,
             committer,
+            queue_signal: Arc::default(),
         }
     }
 

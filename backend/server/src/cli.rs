@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::{commands, config::Config, serve};
+use crate::{commands, config::Config, serve, transport};
 
 /// Osprey: mail (SMTP, IMAP, POP3), calendars and their web app, in one server.
 #[derive(Debug, Parser)]
@@ -35,6 +35,12 @@ pub enum Command {
     /// Manages access control: IP rules and the kill file.
     #[command(subcommand)]
     Access(AccessCmd),
+    /// Shows, sets and tests the relay policy.
+    #[command(subcommand)]
+    Relay(RelayCmd),
+    /// Lists and manages the outbound queue.
+    #[command(subcommand)]
+    Queue(QueueCmd),
     /// Delivers a message read from standard input to local accounts (a local delivery
     /// agent, for scripts and other MTAs).
     Deliver {
@@ -162,6 +168,56 @@ pub enum KillCmd {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum RelayCmd {
+    /// Prints the relay mode and its lists.
+    Show,
+    /// Replaces the relay policy: MODE is local-hosts, local-users, listed-addresses or
+    /// no-relay.
+    Set {
+        mode: String,
+        /// A local network for local-hosts (repeatable, CIDR).
+        #[arg(long = "network")]
+        networks: Vec<String>,
+        /// A destination domain or address for listed-addresses (repeatable).
+        #[arg(long = "destination")]
+        destinations: Vec<String>,
+    },
+    /// Answers whether a recipient would be accepted from a client, and why.
+    Check {
+        /// The client's IP address.
+        #[arg(long)]
+        ip: String,
+        /// The client has authenticated as a local user.
+        #[arg(long)]
+        authenticated: bool,
+        /// The recipient address.
+        recipient: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum QueueCmd {
+    /// Lists queued messages, newest first.
+    List {
+        /// Only with a recipient in this state: pending, delivered or failed.
+        #[arg(long)]
+        state: Option<String>,
+        /// Only with a recipient in this domain.
+        #[arg(long)]
+        domain: Option<String>,
+        /// Only from this envelope sender.
+        #[arg(long)]
+        sender: Option<String>,
+    },
+    /// Shows a queued message with each recipient's state and last error.
+    Show { id: String },
+    /// Makes every pending recipient of a message due now.
+    Retry { id: String },
+    /// Removes a message from the queue without notifying anyone.
+    Delete { id: String },
+}
+
+#[derive(Debug, Subcommand)]
 pub enum AliasCmd {
     /// Adds an alias: ADDRESS (or @domain for a catch-all) delivers to TARGETS.
     Add {
@@ -193,6 +249,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::User(cmd) => commands::user(&config, cmd).await,
         Command::Alias(cmd) => commands::alias(&config, cmd).await,
         Command::Access(cmd) => commands::access(&config, cmd).await,
+        Command::Relay(cmd) => transport::relay(&config, cmd).await,
+        Command::Queue(cmd) => transport::queue(&config, cmd).await,
         Command::Deliver { to, mailbox } => commands::deliver(&config, &to, &mailbox).await,
     }
 }

@@ -10,6 +10,7 @@ mod config;
 mod files;
 mod serve;
 mod tls;
+mod transport;
 
 use clap::Parser;
 

@@ -17,6 +17,11 @@ pub(crate) struct Envelope {
     pub rcpts: Vec<String>,
     /// The local accounts they resolve to, without duplicates.
     pub accounts: Vec<String>,
+    /// Remote recipients (relayed, or targets of local aliases) for the outbound queue.
+    pub remote: Vec<osprey_store::NewQueuedRecipient>,
+    /// RFC 3461 `ENVID` and `RET=FULL` of MAIL FROM.
+    pub envelope_id: Option<String>,
+    pub return_full: bool,
     /// SIZE= of MAIL FROM, 0 if absent.
     pub declared_size: usize,
     /// BDAT chunks received so far; `None` before the first BDAT.

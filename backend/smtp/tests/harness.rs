@@ -125,6 +125,17 @@ impl Harness {
         }
     }
 
+    /// The outbound queue, newest first.
+    pub async fn queue(&self) -> Vec<osprey_store::QueueEntry> {
+        self.store
+            .queue_entries(&osprey_store::QueueFilter {
+                limit: 100,
+                ..Default::default()
+            })
+            .await
+            .unwrap()
+    }
+
     /// The messages in the INBOX of `account_id`, as stored.
     pub async fn inbox(&self, account_id: &str) -> Vec<osprey_store::MessageRecord> {
         let inbox = self

@@ -3,4 +3,5 @@
 mod access;
 mod harness;
 mod reception;
+mod relay;
 mod submission;

@@ -46,7 +46,7 @@ async fn mail_for_a_local_user_is_stored_with_trace_headers() {
     c.expect("RCPT TO:<ANN@mx-alias.example>", "250 2.1.5")
         .await;
     let r = c.data(MSG).await;
-    assert!(r.starts_with("250 2.0.0 OK, delivered as"), "{r}");
+    assert!(r.starts_with("250 2.0.0 OK, queued as"), "{r}");
     let inbox = h.inbox(&h.ann).await;
     assert_eq!(inbox.len(), 1);
     let body = String::from_utf8(h.blobs.get(&inbox[0].blob_hash).await.unwrap()).unwrap();
@@ -125,7 +125,8 @@ async fn aliases_expand_nested_with_catch_all_and_loops_refused() {
     c.expect("MAIL FROM:<>", "250").await;
     c.expect("RCPT TO:<all@mx.example>", "250").await;
     c.expect("RCPT TO:<loop1@mx.example>", "550 5.4.6").await;
-    c.expect("RCPT TO:<fwd@mx.example>", "550 5.3.0").await;
+    // A remote alias target goes to the outbound queue, whatever the relay policy.
+    c.expect("RCPT TO:<fwd@mx.example>", "250").await;
     assert!(
         c.data("Subject: team\r\n\r\nfor all\r\n")
             .await
@@ -138,6 +139,14 @@ async fn aliases_expand_nested_with_catch_all_and_loops_refused() {
         "ann once, though named twice"
     );
     assert_eq!(h.inbox(&bob).await.len(), 1);
+    let queued = h.queue().await;
+    assert_eq!(queued.len(), 1);
+    assert_eq!(queued[0].recipients[0].address, "someone@elsewhere.example");
+    assert_eq!(queued[0].message.sender, "", "the null sender is kept");
+    assert!(
+        queued[0].message.is_bounce,
+        "a null-sender message never bounces"
+    );
     assert_eq!(
         h.inbox(&h.ann).await[0].blob_hash,
         h.inbox(&bob).await[0].blob_hash,
@@ -240,7 +249,7 @@ async fn bdat_chunks_and_pipelining() {
     assert!(c.reply().await.starts_with("250 2.1.0"));
     assert!(c.reply().await.starts_with("250 2.1.5"));
     assert!(c.reply().await.starts_with("250 2.0.0 20 octets"));
-    assert!(c.reply().await.starts_with("250 2.0.0 OK, delivered"));
+    assert!(c.reply().await.starts_with("250 2.0.0 OK, queued as"));
     let inbox = h.inbox(&h.ann).await;
     assert_eq!(inbox.len(), 1);
     // The stored message ends with the chunk exactly (no dot removed).

@@ -36,10 +36,26 @@ async fn submission_requires_tls_then_auth_before_mail() {
     c.expect("MAIL FROM:<bob@mx.example>", "553 5.7.1").await;
     c.expect("MAIL FROM:<ann@mx.example>", "250").await;
     c.expect("RCPT TO:<bob@mx.example>", "250").await;
-    c.expect("RCPT TO:<friend@elsewhere.example>", "550 5.7.1")
+    // Authenticated users relay by default (relay mode local_users).
+    c.expect("RCPT TO:<friend@elsewhere.example>", "250 2.1.5")
         .await;
     let r = c.data("Subject: from ann\r\n\r\nhello bob\r\n").await;
     assert!(r.starts_with("250"), "{r}");
+    let queued = h
+        .store
+        .queue_entries(&osprey_store::QueueFilter {
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(queued.len(), 1);
+    assert_eq!(queued[0].message.sender, ANN);
+    assert_eq!(
+        queued[0].message.account_id.as_deref(),
+        Some(h.ann.as_str())
+    );
+    assert_eq!(queued[0].recipients[0].address, "friend@elsewhere.example");
     let bob = h.account_id("bob@mx.example").await;
     let stored = h.inbox(&bob).await;
     let body = String::from_utf8(h.blobs.get(&stored[0].blob_hash).await.unwrap()).unwrap();

@@ -1,5 +1,7 @@
 //! Store tests; each runs on the engine named by OSPREY_TEST_BACKEND (sqlite or postgres).
 
+mod queue;
+
 use chrono::{Duration, Utc};
 use osprey_core::{Address, DomainName, Role};
 use osprey_store::{

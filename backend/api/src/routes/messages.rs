@@ -1,12 +1,13 @@
-//! `/messages/send`: mail from the signed-in user through the same resolution and local
-//! delivery as SMTP submission, with a copy in the sender's Sent mailbox.
+//! `/messages/send`: mail from the signed-in user through the same resolution, local
+//! delivery and outbound queue as SMTP submission, with a copy in the sender's Sent
+//! mailbox.
 
 use axum::{extract::State, http::StatusCode};
 use chrono::Utc;
 use osprey_api_types::{Problem, Scope, SendMessage, SentMessage};
-use osprey_core::Address;
-use osprey_mail::{DeliveryError, ResolveError, resolve};
-use osprey_store::flags;
+use osprey_core::{Address, RelayRequest};
+use osprey_mail::{DeliveryError, QueueOptions, ResolveError, resolve};
+use osprey_store::{NewQueuedRecipient, flags};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{auth::AuthUser, error::ApiError, extract::Json, state::AppState, validate::Checks};
@@ -49,7 +50,8 @@ fn b64(bytes: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
-/// Sends a plain-text message as the signed-in user to local recipients.
+/// Sends a plain-text message as the signed-in user: delivered to local recipients,
+/// queued for remote ones (as the relay policy allows authenticated users).
 #[utoipa::path(post, path = "/messages/send", tag = "mail", security(("bearer" = [])), request_body = SendMessage,
     responses((status = 201, body = SentMessage), (status = 401, body = Problem), (status = 422, body = Problem)))]
 pub async fn send_message(
@@ -89,18 +91,38 @@ pub async fn send_message(
     // be delivered to.
     let store = state.delivery.store();
     let mut accounts: Vec<String> = Vec::new();
+    let mut remote: Vec<String> = Vec::new();
+    let mut add_remote = |a: String| {
+        if !remote.iter().any(|r| r.eq_ignore_ascii_case(&a)) {
+            remote.push(a);
+        }
+    };
     let mut checks = Checks::default();
+    let mut policy = None;
     for (field, address) in &recipients {
         match resolve(store, address, MAX_ALIAS_DEPTH).await {
-            Ok(r) if r.remote.is_empty() => {
+            Ok(r) => {
                 for a in r.local {
                     if !accounts.contains(&a.id) {
                         accounts.push(a.id);
                     }
                 }
+                r.remote.into_iter().for_each(&mut add_remote);
             }
-            Ok(_) | Err(ResolveError::NotLocal) => {
-                checks.fail(field, "this server cannot deliver to other domains yet")
+            Err(ResolveError::NotLocal) => {
+                if policy.is_none() {
+                    policy = Some(store.relay_policy().await?);
+                }
+                let decision = policy.as_ref().expect("loaded").decide(&RelayRequest {
+                    client_ip: std::net::Ipv6Addr::LOCALHOST.into(),
+                    authenticated: true,
+                    recipient: address,
+                });
+                if decision.allowed {
+                    add_remote(address.to_string());
+                } else {
+                    checks.fail(field, format!("relaying refused: {}", decision.rule));
+                }
             }
             Err(ResolveError::Unknown) | Err(ResolveError::Disabled) => {
                 checks.fail(field, "no such mailbox here")
@@ -137,9 +159,34 @@ pub async fn send_message(
         async move { delivery.deliver(&accounts, mailbox, &message, flags).await }
     };
     // The recipients first: a copy in Sent means the message went out.
-    deliver(accounts, "INBOX", 0)
-        .await
-        .map_err(delivery_error)?;
+    let queue_id = if remote.is_empty() {
+        None
+    } else {
+        let rcpts = remote
+            .into_iter()
+            .map(|address| NewQueuedRecipient {
+                address,
+                notify: None,
+                orcpt: None,
+            })
+            .collect();
+        let options = QueueOptions {
+            account_id: Some(me.id.clone()),
+            ..Default::default()
+        };
+        Some(
+            state
+                .delivery
+                .enqueue(&me.address(), rcpts, &message, options)
+                .await
+                .map_err(delivery_error)?,
+        )
+    };
+    if !accounts.is_empty() {
+        deliver(accounts, "INBOX", 0)
+            .await
+            .map_err(delivery_error)?;
+    }
     let sent = deliver(vec![me.id.clone()], "Sent", flags::SEEN)
         .await
         .map_err(delivery_error)?;
@@ -149,6 +196,7 @@ pub async fn send_message(
             message_id,
             delivered: recipients.into_iter().map(|(_, a)| a.to_string()).collect(),
             sent_uid: sent.first().map_or(0, |a| a.uid),
+            queue_id,
         }),
     ))
 }

@@ -8,6 +8,8 @@ pub mod domains;
 pub mod health;
 pub mod me;
 pub mod messages;
+pub mod queue;
+pub mod relay;
 
 use osprey_store::ListQuery;
 use serde::Deserialize;

@@ -2,7 +2,7 @@
 //! headers (§4.4), the hop count (§6.3), then local delivery. `250` only once durable.
 
 use chrono::Utc;
-use osprey_mail::DeliveryError;
+use osprey_mail::{DeliveryError, QueueOptions};
 
 use crate::{
     reply::Reply,
@@ -129,13 +129,9 @@ impl Session {
         let id = format!("{:016x}", u64::from_be_bytes(id));
         let mut message = self.trace_headers(&envelope, &id).into_bytes();
         message.extend_from_slice(&body);
-        let delivered = self
-            .server
-            .delivery
-            .deliver(&envelope.accounts, "INBOX", &message, 0)
-            .await;
+        let delivered = self.store_message(&envelope, &message).await;
         match delivered {
-            Ok(_) => self.reply(Reply::new(250, "2.0.0", format!("OK, delivered as {id}"))),
+            Ok(()) => self.reply(Reply::new(250, "2.0.0", format!("OK, queued as {id}"))),
             Err(DeliveryError::OverQuota) => self.reply(Reply::new(552, "5.2.2", "Mailbox full")),
             Err(DeliveryError::UnknownRecipient(_)) => {
                 self.reply(Reply::new(550, "5.1.1", "A recipient no longer exists"))
@@ -149,6 +145,33 @@ impl Session {
                 ))
             }
         }
+    }
+
+    /// Local recipients get the message in their INBOX, remote ones through the queue;
+    /// both are durable before this returns `Ok`.
+    async fn store_message(
+        &self,
+        envelope: &Envelope,
+        message: &[u8],
+    ) -> Result<(), DeliveryError> {
+        let delivery = &self.server.delivery;
+        if !envelope.remote.is_empty() {
+            let options = QueueOptions {
+                account_id: self.account.as_ref().map(|a| a.id.clone()),
+                envelope_id: envelope.envelope_id.clone(),
+                return_full: envelope.return_full,
+                is_bounce: envelope.from.is_empty(),
+            };
+            delivery
+                .enqueue(&envelope.from, envelope.remote.clone(), message, options)
+                .await?;
+        }
+        if !envelope.accounts.is_empty() {
+            delivery
+                .deliver(&envelope.accounts, "INBOX", message, 0)
+                .await?;
+        }
+        Ok(())
     }
 
     /// Return-Path (RFC 5321 §4.4) and Received with the protocol name of RFC 3848.

@@ -43,6 +43,8 @@ impl Session {
             "SMTPUTF8".into(),
             "ENHANCEDSTATUSCODES".into(),
             "CHUNKING".into(),
+            // RFC 3461: NOTIFY, ORCPT, RET and ENVID shape the bounces of queued mail.
+            "DSN".into(),
         ];
         if self.server.tls.is_some() && !self.conn().is_tls() {
             lines.push("STARTTLS".into());

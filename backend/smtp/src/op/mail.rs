@@ -47,6 +47,8 @@ impl Session {
         self.envelope = Some(Envelope {
             from: from.address,
             declared_size: from.size,
+            envelope_id: from.env_id,
+            return_full: from.flags & smtp_proto::MAIL_RET_FULL != 0,
             ..Default::default()
         });
         self.reply(Reply::new(250, "2.1.0", "Sender OK"))

@@ -1,14 +1,35 @@
 //! RCPT TO (RFC 5321 §4.1.1.3): recipients are resolved now, so that unknown users and
-//! full mailboxes are refused before the client sends the message.
+//! full mailboxes are refused before the client sends the message. A recipient outside
+//! the local domains is accepted only if the relay policy allows it for this client.
 
-use osprey_core::Address;
+use osprey_core::{Address, RelayRequest};
 use osprey_mail::{ResolveError, resolve};
-use smtp_proto::RcptTo;
+use osprey_store::NewQueuedRecipient;
+use smtp_proto::{
+    RCPT_NOTIFY_DELAY, RCPT_NOTIFY_FAILURE, RCPT_NOTIFY_NEVER, RCPT_NOTIFY_SUCCESS, RcptTo,
+};
 
 use crate::{
     reply::Reply,
     session::{Next, Session},
 };
+
+/// RFC 3461 §4.1: the NOTIFY parameter as it is kept in the queue.
+fn notify(flags: u64) -> Option<String> {
+    if flags & RCPT_NOTIFY_NEVER != 0 {
+        return Some("NEVER".into());
+    }
+    let names: Vec<&str> = [
+        (RCPT_NOTIFY_SUCCESS, "SUCCESS"),
+        (RCPT_NOTIFY_FAILURE, "FAILURE"),
+        (RCPT_NOTIFY_DELAY, "DELAY"),
+    ]
+    .into_iter()
+    .filter(|(bit, _)| flags & bit != 0)
+    .map(|(_, name)| name)
+    .collect();
+    (!names.is_empty()).then(|| names.join(","))
+}
 
 impl Session {
     pub(crate) async fn rcpt(&mut self, to: RcptTo<String>) -> Next {
@@ -24,12 +45,15 @@ impl Session {
             return self.bad(Reply::new(501, "5.1.3", "Bad recipient address syntax"));
         };
         let store = self.server.delivery.store();
+        let queued = |address: String| NewQueuedRecipient {
+            address,
+            notify: notify(to.flags),
+            orcpt: to.orcpt.clone(),
+        };
         let resolution = match resolve(store, &address, self.server.config.max_alias_depth).await {
             Ok(r) => r,
             Err(ResolveError::NotLocal) => {
-                // No open relay: nobody relays until the outbound queue exists, and
-                // even then only authenticated users will.
-                return self.reply(Reply::new(550, "5.7.1", "Relaying denied"));
+                return self.relay(&address, queued(to.address.clone())).await;
             }
             Err(ResolveError::Unknown) => {
                 return self.reply(Reply::new(550, "5.1.1", "No such user here"));
@@ -45,13 +69,6 @@ impl Session {
                 return self.reply(Reply::new(451, "4.3.0", "Temporary lookup failure"));
             }
         };
-        if !resolution.remote.is_empty() {
-            return self.reply(Reply::new(
-                550,
-                "5.3.0",
-                "This address forwards to other domains, which this server cannot deliver to yet",
-            ));
-        }
         for a in &resolution.local {
             if let Some(quota) = a.quota_bytes
                 && (a.used_bytes >= quota || a.used_bytes + declared as u64 > quota)
@@ -61,12 +78,53 @@ impl Session {
             }
         }
         let envelope = self.envelope.as_mut().expect("checked above");
-        envelope.rcpts.push(to.address);
+        envelope.rcpts.push(to.address.clone());
         for a in resolution.local {
             if !envelope.accounts.contains(&a.id) {
                 envelope.accounts.push(a.id);
             }
         }
+        // Remote targets of a local alias are forwarded whatever the relay policy: the
+        // administrator configured them.
+        for target in resolution.remote {
+            if !envelope
+                .remote
+                .iter()
+                .any(|r| r.address.eq_ignore_ascii_case(&target))
+            {
+                envelope.remote.push(queued(target));
+            }
+        }
         self.reply(Reply::new(250, "2.1.5", "Recipient OK"))
+    }
+
+    /// A recipient outside the local domains: the relay policy decides.
+    async fn relay(&mut self, address: &Address, rcpt: NewQueuedRecipient) -> Next {
+        let policy = match self.server.delivery.store().relay_policy().await {
+            Ok(p) => p,
+            Err(e) => {
+                tracing::error!(error = %e, "reading the relay policy failed");
+                return self.reply(Reply::new(451, "4.3.0", "Temporary lookup failure"));
+            }
+        };
+        let decision = policy.decide(&RelayRequest {
+            client_ip: self.conn().peer().ip(),
+            authenticated: self.account.is_some(),
+            recipient: address,
+        });
+        if !decision.allowed {
+            tracing::debug!(rule = %decision.rule, recipient = %address, "relay refused");
+            return self.reply(Reply::new(550, "5.7.1", "Relaying denied"));
+        }
+        let envelope = self.envelope.as_mut().expect("checked by the caller");
+        envelope.rcpts.push(rcpt.address.clone());
+        if !envelope
+            .remote
+            .iter()
+            .any(|r| r.address.eq_ignore_ascii_case(&rcpt.address))
+        {
+            envelope.remote.push(rcpt);
+        }
+        self.reply(Reply::new(250, "2.1.5", "Recipient OK, will relay"))
     }
 }

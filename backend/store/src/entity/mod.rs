@@ -12,4 +12,7 @@ pub mod ip_rule;
 pub mod kill_entry;
 pub mod mailbox;
 pub mod message;
+pub mod queue_message;
+pub mod queue_recipient;
 pub mod refresh_token;
+pub mod server_setting;

@@ -9,6 +9,8 @@ mod domains;
 mod mailboxes;
 mod messages;
 mod paging;
+mod queue;
+mod settings;
 
 pub use access::{IpRuleRecord, KillEntryRecord, NewIpRule};
 pub use accounts::{AccountChanges, AccountRecord, NewAccount, Pop3Settings};
@@ -18,6 +20,10 @@ pub use domains::{DomainChanges, DomainRecord, NewDomain};
 pub use mailboxes::{MailboxRecord, SPECIAL_MAILBOXES};
 pub use messages::{Appended, MessageRecord, MessageSummary, NewMessage, flags};
 pub use paging::{ListQuery, PageOf};
+pub use queue::{
+    Attempt, DELIVERED, FAILED, NewQueuedMessage, NewQueuedRecipient, PENDING, QueueEntry,
+    QueueFilter, QueuedMessage, QueuedRecipient,
+};
 
 /// A fresh opaque id: a UUIDv7, so ids sort by creation time.
 pub(crate) fn new_id() -> String {

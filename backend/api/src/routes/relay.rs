@@ -1,0 +1,149 @@
+//! `/admin/relay`: the relay policy and the "would this relay?" check, server-wide, so
+//! for server administrators only. The policy takes effect at the next `RCPT TO`.
+
+use axum::extract::State;
+use osprey_api_types::{Problem, RelayCheck, RelayMode, RelayPolicy, RelayVerdict};
+use osprey_core::{self as core, Address, IpNet, RelayDestination, RelayRequest};
+use osprey_mail::{ResolveError, resolve};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use crate::{auth::AuthUser, error::ApiError, extract::Json, state::AppState, validate::Checks};
+
+/// Most networks and destinations in a policy.
+const MAX_ENTRIES: usize = 1000;
+/// Alias nesting followed, as for SMTP.
+const MAX_ALIAS_DEPTH: usize = 8;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(get_relay_policy, set_relay_policy))
+        .routes(routes!(check_relay))
+}
+
+fn to_api(p: core::RelayPolicy) -> RelayPolicy {
+    RelayPolicy {
+        mode: match p.mode {
+            core::RelayMode::LocalHosts => RelayMode::LocalHosts,
+            core::RelayMode::LocalUsers => RelayMode::LocalUsers,
+            core::RelayMode::ListedAddresses => RelayMode::ListedAddresses,
+            core::RelayMode::NoRelay => RelayMode::NoRelay,
+        },
+        networks: p.networks.iter().map(ToString::to_string).collect(),
+        destinations: p.destinations.iter().map(ToString::to_string).collect(),
+    }
+}
+
+/// The relay policy.
+#[utoipa::path(get, path = "/admin/relay", tag = "admin", security(("bearer" = [])),
+    responses((status = 200, body = RelayPolicy), (status = 403, body = Problem)))]
+pub async fn get_relay_policy(
+    State(state): State<AppState>,
+    user: AuthUser,
+) -> Result<Json<RelayPolicy>, ApiError> {
+    user.server_admin(false)?;
+    Ok(Json(to_api(state.store.relay_policy().await?)))
+}
+
+/// Replaces the relay policy.
+#[utoipa::path(put, path = "/admin/relay", tag = "admin", security(("bearer" = [])), request_body = RelayPolicy,
+    responses((status = 200, body = RelayPolicy), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn set_relay_policy(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Json(req): Json<RelayPolicy>,
+) -> Result<Json<RelayPolicy>, ApiError> {
+    user.server_admin(true)?;
+    let mut checks = Checks::default();
+    let mut policy = core::RelayPolicy {
+        mode: match req.mode {
+            RelayMode::LocalHosts => core::RelayMode::LocalHosts,
+            RelayMode::LocalUsers => core::RelayMode::LocalUsers,
+            RelayMode::ListedAddresses => core::RelayMode::ListedAddresses,
+            RelayMode::NoRelay => core::RelayMode::NoRelay,
+        },
+        ..Default::default()
+    };
+    if req.networks.len() > MAX_ENTRIES || req.destinations.len() > MAX_ENTRIES {
+        checks.fail("networks", format!("at most {MAX_ENTRIES} entries each"));
+    }
+    for (i, n) in req.networks.iter().enumerate() {
+        match n.parse::<IpNet>() {
+            Ok(net) if !policy.networks.contains(&net) => policy.networks.push(net),
+            Ok(_) => {}
+            Err(e) => checks.fail(format!("networks[{i}]"), e.to_string()),
+        }
+    }
+    for (i, d) in req.destinations.iter().enumerate() {
+        match RelayDestination::parse(d) {
+            Ok(dest) if !policy.destinations.contains(&dest) => policy.destinations.push(dest),
+            Ok(_) => {}
+            Err(e) => checks.fail(format!("destinations[{i}]"), e),
+        }
+    }
+    checks.finish()?;
+    state.store.set_relay_policy(&policy).await?;
+    Ok(Json(to_api(policy)))
+}
+
+/// Answers whether a recipient would be accepted for this client, and which rule
+/// decides. Nothing is sent and no counter changes.
+#[utoipa::path(post, path = "/admin/relay/check", tag = "admin", security(("bearer" = [])), request_body = RelayCheck,
+    responses((status = 200, body = RelayVerdict), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn check_relay(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Json(req): Json<RelayCheck>,
+) -> Result<Json<RelayVerdict>, ApiError> {
+    user.server_admin(false)?;
+    let mut checks = Checks::default();
+    let ip = match req.client_ip.trim().parse::<std::net::IpAddr>() {
+        Ok(ip) => Some(ip),
+        Err(_) => {
+            checks.fail("client_ip", "an IPv4 or IPv6 address");
+            None
+        }
+    };
+    if let Some(sender) = req.sender.as_deref().filter(|s| !s.is_empty()) {
+        checks.address("sender", sender);
+    }
+    let recipient = checks.address("recipient", &req.recipient);
+    checks.finish()?;
+    let (ip, recipient) = (ip.expect("checked"), recipient.expect("checked"));
+    let verdict = match resolve(&state.store, &recipient, MAX_ALIAS_DEPTH).await {
+        Ok(_) => local(true, "the recipient is local: delivered here, no relaying"),
+        Err(ResolveError::Unknown) | Err(ResolveError::Disabled) => local(
+            false,
+            "the domain is local but the recipient does not exist (550 5.1.1)",
+        ),
+        Err(ResolveError::TooDeep) => local(false, "the recipient is an alias loop (550 5.4.6)"),
+        Err(ResolveError::NotLocal) => relay(&state, ip, req.authenticated, &recipient).await?,
+        Err(ResolveError::Store(e)) => return Err(e.into()),
+    };
+    Ok(Json(verdict))
+}
+
+fn local(accepted: bool, rule: &str) -> RelayVerdict {
+    RelayVerdict {
+        accepted,
+        local: true,
+        rule: rule.into(),
+    }
+}
+
+async fn relay(
+    state: &AppState,
+    client_ip: std::net::IpAddr,
+    authenticated: bool,
+    recipient: &Address,
+) -> Result<RelayVerdict, ApiError> {
+    let decision = state.store.relay_policy().await?.decide(&RelayRequest {
+        client_ip,
+        authenticated,
+        recipient,
+    });
+    Ok(RelayVerdict {
+        accepted: decision.allowed,
+        local: false,
+        rule: decision.rule,
+    })
+}

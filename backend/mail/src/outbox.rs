@@ -1,0 +1,66 @@
+//! Handing a message to the outbound queue: its body stored durably as a blob, then one
+//! queue row with a row per remote recipient, in one transaction. The worker that
+//! delivers the queue lives in `osprey-outbound` and is woken through
+//! [`LocalDelivery::queue_signal`].
+
+use std::sync::Arc;
+
+use osprey_store::{NewQueuedMessage, NewQueuedRecipient};
+
+use crate::{DeliveryError, LocalDelivery, normalize_crlf, summarize};
+
+/// RFC 3461 envelope options and what kind of message is queued.
+#[derive(Debug, Clone, Default)]
+pub struct QueueOptions {
+    /// The local account that sends it, if any.
+    pub account_id: Option<String>,
+    /// RFC 3461 `ENVID`.
+    pub envelope_id: Option<String>,
+    /// RFC 3461 `RET=FULL`.
+    pub return_full: bool,
+    /// A bounce or delay notice: it never causes another.
+    pub is_bounce: bool,
+}
+
+impl LocalDelivery {
+    /// Queues `message` from `sender` for the remote `recipients`. Returns the queue id
+    /// once the blob is fsynced and the rows committed.
+    pub async fn enqueue(
+        &self,
+        sender: &str,
+        recipients: Vec<NewQueuedRecipient>,
+        message: &[u8],
+        options: QueueOptions,
+    ) -> Result<String, DeliveryError> {
+        let body = normalize_crlf(message);
+        let subject = summarize(&body).subject.unwrap_or_default();
+        let size = body.len() as u64;
+        let blob_hash = self.blobs.put(body).await?;
+        let id = self
+            .store
+            .enqueue(NewQueuedMessage {
+                sender: sender.to_owned(),
+                account_id: options.account_id,
+                blob_hash,
+                size,
+                envelope_id: options.envelope_id,
+                return_full: options.return_full,
+                is_bounce: options.is_bounce,
+                subject,
+                recipients,
+            })
+            .await?;
+        self.queue_signal.notify_one();
+        Ok(id)
+    }
+
+    /// What the outbound worker waits on between rounds.
+    pub fn queue_signal(&self) -> Arc<tokio::sync::Notify> {
+        self.queue_signal.clone()
+    }
+
+    /// The blob store bodies are kept in.
+    pub fn blobs(&self) -> &Arc<osprey_store::blob::FsBlobStore> {
+        &self.blobs
+    }
+}

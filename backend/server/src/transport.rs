@@ -1,0 +1,154 @@
+//! `osprey relay ...` and `osprey queue ...`: the relay policy and the outbound queue,
+//! on the same database as the server (also while it runs; a running server picks up a
+//! retried message within its next queue round).
+
+use anyhow::{Context, bail};
+use osprey_core::{Address, IpNet, RelayDestination, RelayMode, RelayPolicy, RelayRequest};
+use osprey_store::{DELIVERED, FAILED, PENDING, QueueEntry, QueueFilter};
+
+use crate::{
+    cli::{QueueCmd, RelayCmd},
+    config::Config,
+    serve::open_store,
+};
+
+/// `osprey relay ...`
+pub async fn relay(config: &Config, cmd: RelayCmd) -> anyhow::Result<()> {
+    let store = open_store(config).await?;
+    match cmd {
+        RelayCmd::Show => {
+            let p = store.relay_policy().await?;
+            println!("mode\t{}", p.mode);
+            for n in &p.networks {
+                println!("network\t{n}");
+            }
+            for d in &p.destinations {
+                println!("destination\t{d}");
+            }
+        }
+        RelayCmd::Set {
+            mode,
+            networks,
+            destinations,
+        } => {
+            let mut policy = RelayPolicy {
+                mode: mode.parse::<RelayMode>()?,
+                ..Default::default()
+            };
+            for n in networks {
+                policy.networks.push(n.parse::<IpNet>()?);
+            }
+            for d in destinations {
+                policy.destinations.push(
+                    RelayDestination::parse(&d)
+                        .map_err(|e| anyhow::anyhow!("--destination {d}: {e}"))?,
+                );
+            }
+            store.set_relay_policy(&policy).await?;
+            println!("relay mode is now {}", policy.mode);
+        }
+        RelayCmd::Check {
+            ip,
+            authenticated,
+            recipient,
+        } => {
+            let client_ip = ip
+                .parse()
+                .with_context(|| format!("--ip: '{ip}' is not an IP address"))?;
+            let recipient = Address::parse(&recipient)?;
+            if store
+                .canonical_domain(recipient.domain().as_str())
+                .await?
+                .is_some()
+            {
+                println!("local\t{recipient} is in a local domain: delivered here, no relaying");
+                return Ok(());
+            }
+            let d = store.relay_policy().await?.decide(&RelayRequest {
+                client_ip,
+                authenticated,
+                recipient: &recipient,
+            });
+            println!("{}\t{}", if d.allowed { "relay" } else { "refuse" }, d.rule);
+        }
+    }
+    Ok(())
+}
+
+fn print_entry(e: &QueueEntry, detail: bool) {
+    let m = &e.message;
+    let sender = if m.sender.is_empty() { "<>" } else { &m.sender };
+    println!(
+        "{}\t{}\t{sender}\t{} bytes\t{}",
+        m.id,
+        m.created_at.format("%Y-%m-%d %H:%M:%S"),
+        m.size,
+        m.subject
+    );
+    for r in &e.recipients {
+        if detail {
+            println!(
+                "  {}\t{}\tattempts {}\tnext {}\t{}",
+                r.address,
+                r.status,
+                r.attempts,
+                r.next_attempt_at.format("%Y-%m-%d %H:%M:%S"),
+                r.last_error.as_deref().unwrap_or("")
+            );
+        } else {
+            println!("  {}\t{}", r.address, r.status);
+        }
+    }
+}
+
+/// `osprey queue ...`
+pub async fn queue(config: &Config, cmd: QueueCmd) -> anyhow::Result<()> {
+    let store = open_store(config).await?;
+    match cmd {
+        QueueCmd::List {
+            state,
+            domain,
+            sender,
+        } => {
+            if let Some(s) = &state
+                && ![PENDING, DELIVERED, FAILED].contains(&s.as_str())
+            {
+                bail!("--state: '{s}' must be pending, delivered or failed");
+            }
+            let filter = QueueFilter {
+                status: state,
+                domain,
+                sender,
+                account_id: None,
+                limit: 500,
+            };
+            let entries = store.queue_entries(&filter).await?;
+            for e in &entries {
+                print_entry(e, false);
+            }
+            println!("{} message(s)", entries.len());
+        }
+        QueueCmd::Show { id } => {
+            let e = store
+                .queue_entry(&id)
+                .await
+                .with_context(|| format!("no queued message {id}"))?;
+            print_entry(&e, true);
+        }
+        QueueCmd::Retry { id } => {
+            let n = store
+                .queue_retry_now(&id)
+                .await
+                .with_context(|| format!("no queued message {id}"))?;
+            println!("{n} recipient(s) due now");
+        }
+        QueueCmd::Delete { id } => {
+            store
+                .queue_delete(&id)
+                .await
+                .with_context(|| format!("no queued message {id}"))?;
+            println!("removed {id}");
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,92 @@
+//! Server-wide settings kept as one JSON document per name, and the typed settings built
+//! on them (the relay policy). Unset means the documented default.
+
+use chrono::Utc;
+use osprey_core::{IpNet, RelayDestination, RelayMode, RelayPolicy};
+use sea_orm::{EntityTrait, Set, sea_query::OnConflict};
+use serde::{Deserialize, Serialize, de::DeserializeOwned};
+
+use crate::{Store, StoreError, entity::server_setting};
+
+const RELAY: &str = "relay";
+
+/// The relay policy as stored: plain strings, parsed again on the way out.
+#[derive(Serialize, Deserialize, Default)]
+struct StoredRelay {
+    mode: String,
+    networks: Vec<String>,
+    destinations: Vec<String>,
+}
+
+impl Store {
+    async fn setting<T: DeserializeOwned>(&self, name: &str) -> Result<Option<T>, StoreError> {
+        let Some(row) = server_setting::Entity::find_by_id(name.to_owned())
+            .one(&self.db)
+            .await?
+        else {
+            return Ok(None);
+        };
+        serde_json::from_str(&row.value)
+            .map(Some)
+            .map_err(|e| StoreError::Invalid(format!("setting {name} is unreadable: {e}")))
+    }
+
+    async fn put_setting<T: Serialize>(&self, name: &str, value: &T) -> Result<(), StoreError> {
+        let json = serde_json::to_string(value)
+            .map_err(|e| StoreError::Invalid(format!("setting {name}: {e}")))?;
+        server_setting::Entity::insert(server_setting::ActiveModel {
+            name: Set(name.to_owned()),
+            value: Set(json),
+            updated_at: Set(Utc::now()),
+        })
+        .on_conflict(
+            OnConflict::column(server_setting::Column::Name)
+                .update_columns([
+                    server_setting::Column::Value,
+                    server_setting::Column::UpdatedAt,
+                ])
+                .to_owned(),
+        )
+        .exec(&self.db)
+        .await?;
+        Ok(())
+    }
+
+    /// The relay policy; the default (authenticated users only) when none was set.
+    /// Entries that no longer parse are skipped rather than failing every relay check.
+    pub async fn relay_policy(&self) -> Result<RelayPolicy, StoreError> {
+        let Some(stored) = self.setting::<StoredRelay>(RELAY).await? else {
+            return Ok(RelayPolicy::default());
+        };
+        Ok(RelayPolicy {
+            mode: stored.mode.parse::<RelayMode>().unwrap_or_default(),
+            networks: stored
+                .networks
+                .iter()
+                .filter_map(|n| n.parse::<IpNet>().ok())
+                .collect(),
+            destinations: stored
+                .destinations
+                .iter()
+                .filter_map(|d| RelayDestination::parse(d).ok())
+                .collect(),
+        })
+    }
+
+    /// Replaces the relay policy.
+    pub async fn set_relay_policy(&self, policy: &RelayPolicy) -> Result<(), StoreError> {
+        self.put_setting(
+            RELAY,
+            &StoredRelay {
+                mode: policy.mode.as_str().to_owned(),
+                networks: policy.networks.iter().map(ToString::to_string).collect(),
+                destinations: policy
+                    .destinations
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect(),
+            },
+        )
+        .await
+    }
+}
