@@ -1,0 +1,4 @@
+//! The outbound building blocks: notifications parsed back with mail-parser, static and
+//! MX-derived routes, and the SMTP client against scripted servers on loopback.
+
+mod dsn;
