@@ -1,4 +1,5 @@
 //! The outbound building blocks: notifications parsed back with mail-parser, static and
 //! MX-derived routes, and the SMTP client against scripted servers on loopback.
 
+mod dns;
 mod dsn;
