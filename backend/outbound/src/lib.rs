@@ -4,9 +4,14 @@
 //! (`dsn`). This crate owns neither the queue nor the schedule: it never touches the store,
 //! never retries and never decides when to bounce; the queue worker composes these pieces.
 
+pub mod client;
 pub mod dns;
 pub mod dsn;
 mod text;
 
+pub use client::{
+    Capabilities, ClientConfig, Credentials, RcptResult, Reply, SmtpClient, SmtpError, Stage,
+    TlsPolicy,
+};
 pub use dns::{BoxFuture, DnsError, HickoryResolver, Resolver, StaticResolver, Target};
 pub use dsn::{Action, DsnInput, DsnRecipient, must_not_bounce};

@@ -1,5 +1,7 @@
 //! The outbound building blocks: notifications parsed back with mail-parser, static and
 //! MX-derived routes, and the SMTP client against scripted servers on loopback.
 
+mod client;
 mod dns;
 mod dsn;
+mod scripted;
