@@ -147,18 +147,15 @@ impl SmtpClient {
         message: &[u8],
     ) -> Result<Vec<RcptResult>, SmtpError> {
         // Addresses come from parsed envelopes; this only keeps a line break from ever
-        // reaching the wire as a command.
+        // reaching the wire as a command of its own.
         if [from]
             .into_iter()
             .chain(rcpts.iter().map(String::as_str))
-            .any(|a| {
-                a.chars()
-                    .any(|c| c.is_control() || c == '<' || c == '>' || c == ' ')
-            })
+            .any(|a| a.chars().any(char::is_control))
         {
             return Err(SmtpError::Policy {
                 status: "5.1.3",
-                text: "address with forbidden characters".to_owned(),
+                text: "address with control characters".to_owned(),
             });
         }
         let message = crlf(message);
