@@ -3,22 +3,22 @@
 
 use std::time::Duration;
 
-use osprey_outbound::{Credentials, SmtpClient, SmtpError, Stage, TlsPolicy};
+use osprey_outbound::{SmtpClient, SmtpError, Stage};
 
-use crate::scripted::{Scripted, Step, Step::*, config, trusting};
+use crate::scripted::{Scripted, Step, Step::*, config};
 
-const MESSAGE: &[u8] = b"Subject: hi\r\n\r\nHello.\r\n";
+pub const MESSAGE: &[u8] = b"Subject: hi\r\n\r\nHello.\r\n";
 
-fn rcpts(list: &[&str]) -> Vec<String> {
+pub fn rcpts(list: &[&str]) -> Vec<String> {
     list.iter().map(|r| (*r).to_owned()).collect()
 }
 
 /// Greeting and an EHLO reply offering `keywords`.
-fn opening(ehlo: &'static str) -> Vec<Step> {
+pub fn opening(ehlo: &'static str) -> Vec<Step> {
     vec![Say("220 mx.b.test ESMTP"), Recv, Say(ehlo)]
 }
 
-fn script(mut head: Vec<Step>, tail: Vec<Step>) -> Vec<Step> {
+pub fn script(mut head: Vec<Step>, tail: Vec<Step>) -> Vec<Step> {
     head.extend(tail);
     head
 }
@@ -321,197 +321,6 @@ async fn helo_when_ehlo_is_unknown() {
 }
 
 #[tokio::test]
-async fn opportunistic_starttls_encrypts_without_checking_the_certificate() {
-    let server = Scripted::start(script(
-        opening("250-mx.b.test\r\n250-STARTTLS\r\n250 SIZE"),
-        vec![
-            Recv,
-            Say("220 2.0.0 ready"),
-            Tls,
-            Recv,
-            Say("250-mx.b.test\r\n250 8BITMIME"),
-            Recv,
-            Say("250 ok"),
-            Recv,
-            Say("250 ok"),
-            Recv,
-            Say("354 go ahead"),
-            Data,
-            Say("250 ok"),
-        ],
-    ))
-    .await;
-    let mut cfg = config();
-    cfg.tls = TlsPolicy::Opportunistic;
-    // The name does not match the certificate and nothing trusts it.
-    let mut client = SmtpClient::connect(server.addr, "mx.b.test", &cfg)
-        .await
-        .unwrap();
-    assert!(client.is_tls());
-    // What was offered before TLS is forgotten.
-    assert!(!client.capabilities().starttls);
-    assert_eq!(client.capabilities().size, None);
-    assert!(client.capabilities().eight_bit_mime);
-    let results = client
-        .send(
-            "ann@a.test",
-            &rcpts(&["bob@b.test"]),
-            "Subject: é\r\n\r\nx\r\n".as_bytes(),
-        )
-        .await
-        .unwrap();
-    assert!(results[0].is_delivered());
-    drop(client);
-    let transcript = server.transcript().await;
-    assert_eq!(
-        transcript[..4],
-        [
-            "EHLO client.test",
-            "STARTTLS",
-            "EHLO client.test",
-            "MAIL FROM:<ann@a.test> BODY=8BITMIME"
-        ]
-    );
-}
-
-#[tokio::test]
-async fn required_tls_checks_the_certificate() {
-    let tls_session = |_: ()| {
-        script(
-            opening("250-mx.b.test\r\n250 STARTTLS"),
-            vec![
-                Recv,
-                Say("220 ready"),
-                Tls,
-                Recv,
-                Say("250 mx.b.test"),
-                Recv,
-                Say("221 bye"),
-            ],
-        )
-    };
-    let server = Scripted::start(tls_session(())).await;
-    let mut cfg = config();
-    cfg.tls = TlsPolicy::Require;
-    cfg.tls_config = trusting(std::slice::from_ref(&server.cert));
-    let client = SmtpClient::connect(server.addr, "localhost", &cfg)
-        .await
-        .unwrap();
-    assert!(client.is_tls());
-    client.quit().await.unwrap();
-
-    // The same kind of server, with a certificate nothing trusts.
-    let untrusted = Scripted::start(tls_session(())).await;
-    let err = SmtpClient::connect(untrusted.addr, "localhost", &cfg)
-        .await
-        .err()
-        .expect("an untrusted certificate fails");
-    assert!(matches!(err, SmtpError::Tls(_)), "{err:?}");
-    assert!(!err.is_permanent());
-}
-
-#[tokio::test]
-async fn required_tls_without_starttls_is_a_temporary_error() {
-    let server = Scripted::start(script(
-        opening("250-mx.b.test\r\n250 PIPELINING"),
-        vec![Recv, Say("221 bye")],
-    ))
-    .await;
-    let mut cfg = config();
-    cfg.tls = TlsPolicy::Require;
-    let err = SmtpClient::connect(server.addr, "mx.b.test", &cfg)
-        .await
-        .err()
-        .expect("no STARTTLS offered");
-    assert!(!err.is_permanent());
-    assert_eq!(err.status(), "4.7.4");
-    assert_eq!(server.transcript().await, ["EHLO client.test", "QUIT"]);
-}
-
-#[tokio::test]
-async fn auth_plain_over_loopback_when_allowed() {
-    let server = Scripted::start(script(
-        opening("250-mx.b.test\r\n250 AUTH LOGIN PLAIN"),
-        vec![Recv, Say("235 2.7.0 ok"), Recv, Say("221 bye")],
-    ))
-    .await;
-    let mut cfg = config();
-    cfg.auth = Some(Credentials {
-        user: "ann".to_owned(),
-        password: "secret".to_owned(),
-    });
-    cfg.auth_plaintext_loopback = true;
-    let client = SmtpClient::connect(server.addr, "mx.b.test", &cfg)
-        .await
-        .unwrap();
-    client.quit().await.unwrap();
-    // base64("\0ann\0secret")
-    assert_eq!(server.transcript().await[1], "AUTH PLAIN AGFubgBzZWNyZXQ=");
-}
-
-#[tokio::test]
-async fn auth_login_when_plain_is_not_offered() {
-    let server = Scripted::start(script(
-        opening("250-mx.b.test\r\n250 AUTH LOGIN"),
-        vec![
-            Recv,
-            Say("334 VXNlcm5hbWU6"),
-            Recv,
-            Say("334 UGFzc3dvcmQ6"),
-            Recv,
-            Say("535 5.7.8 bad credentials"),
-        ],
-    ))
-    .await;
-    let mut cfg = config();
-    cfg.auth = Some(Credentials {
-        user: "ann".to_owned(),
-        password: "secret".to_owned(),
-    });
-    cfg.auth_plaintext_loopback = true;
-    let err = SmtpClient::connect(server.addr, "mx.b.test", &cfg)
-        .await
-        .err()
-        .expect("refused credentials");
-    assert!(
-        matches!(
-            err,
-            SmtpError::Reply {
-                stage: Stage::Auth,
-                ..
-            }
-        ),
-        "{err:?}"
-    );
-    assert_eq!(
-        server.transcript().await[1..],
-        ["AUTH LOGIN", "YW5u", "c2VjcmV0"]
-    );
-}
-
-#[tokio::test]
-async fn no_password_without_tls() {
-    let server = Scripted::start(script(
-        opening("250-mx.b.test\r\n250 AUTH PLAIN"),
-        vec![Recv],
-    ))
-    .await;
-    let mut cfg = config();
-    cfg.auth = Some(Credentials {
-        user: "ann".to_owned(),
-        password: "secret".to_owned(),
-    });
-    let err = SmtpClient::connect(server.addr, "mx.b.test", &cfg)
-        .await
-        .err()
-        .expect("plaintext AUTH refused");
-    assert_eq!(err.status(), "4.7.11");
-    assert!(!format!("{err:?}").contains("secret"));
-    // The client hung up without sending anything after EHLO.
-    assert_eq!(server.transcript().await, ["EHLO client.test", "<EOF>"]);
-}
-
-#[tokio::test]
 async fn silent_server_times_out() {
     let server = Scripted::start(vec![Say("220 mx.b.test"), Hang]).await;
     let mut cfg = config();
@@ -631,6 +440,26 @@ async fn garbage_is_a_protocol_error() {
                 ..
             }
         ),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
+async fn pipelined_refusal_before_hanging_up_is_reported() {
+    let server = Scripted::start(script(
+        opening("250-mx.b.test\r\n250 PIPELINING"),
+        vec![Recv, Recv, Say("421 4.3.2 shutting down")],
+    ))
+    .await;
+    let mut client = SmtpClient::connect(server.addr, "mx.b.test", &config())
+        .await
+        .unwrap();
+    let err = client
+        .send("ann@a.test", &rcpts(&["bob@b.test"]), MESSAGE)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, SmtpError::Reply { stage: Stage::MailFrom, reply } if reply.code == 421),
         "{err:?}"
     );
 }

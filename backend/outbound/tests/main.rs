@@ -2,6 +2,7 @@
 //! MX-derived routes, and the SMTP client against scripted servers on loopback.
 
 mod client;
+mod client_security;
 mod dns;
 mod dsn;
 mod scripted;

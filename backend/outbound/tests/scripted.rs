@@ -6,7 +6,7 @@ use std::{net::SocketAddr, sync::Arc, time::Duration};
 use osprey_outbound::{ClientConfig, TlsPolicy};
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use tokio::{
-    io::{AsyncBufReadExt, AsyncRead, AsyncWrite, AsyncWriteExt, BufReader},
+    io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader},
     net::TcpListener,
     task::JoinHandle,
 };
@@ -20,6 +20,8 @@ pub enum Step {
     Recv,
     /// Reads message data up to and including the `.` line, as one transcript entry.
     Data,
+    /// Reads whatever bytes the client has sent (at least one), recording nothing.
+    Skip,
     /// Runs the server side of the TLS handshake.
     Tls,
     /// Reads until the client goes away, answering nothing.
@@ -76,6 +78,12 @@ impl Scripted {
                             }
                         }
                         transcript.push(data);
+                    }
+                    Skip => {
+                        let mut buf = [0u8; 4096];
+                        if conn.read(&mut buf).await.unwrap_or(0) == 0 {
+                            break;
+                        }
                     }
                     Tls => {
                         assert!(

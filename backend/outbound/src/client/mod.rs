@@ -202,9 +202,20 @@ impl SmtpClient {
             self.write(batch.as_bytes(), Stage::MailFrom, timeout)
                 .await?;
             let mail_reply = self.read(Stage::MailFrom, timeout).await?;
+            let mut drained = Ok(());
             for rcpt in rcpts {
-                let reply = self.read(Stage::RcptTo, timeout).await?;
-                results.push(rcpt_result(rcpt, reply));
+                match self.read(Stage::RcptTo, timeout).await {
+                    Ok(reply) => results.push(rcpt_result(rcpt, reply)),
+                    Err(e) => {
+                        drained = Err(e);
+                        break;
+                    }
+                }
+            }
+            // A refused MAIL (often a 421 before hanging up) says more than the broken
+            // connection that may follow it.
+            if mail_reply.is_positive() {
+                drained?;
             }
             mail_reply
         } else {
