@@ -7,5 +7,6 @@ mod api;
 mod browser;
 mod cli;
 mod crash;
+mod exchange;
 mod pop3;
 mod smtp;

@@ -53,6 +53,8 @@ pub struct Server {
     pub submission_port: u16,
     pub submissions_port: u16,
     web_dir: String,
+    /// More `OSPREY_*` settings for this server.
+    env: Vec<(String, String)>,
     pub db: TestDb,
     child: Option<Child>,
 }
@@ -64,6 +66,11 @@ impl Server {
 
     /// Starts the server on a fresh database, serving the built web app if `web`.
     pub async fn start(web: bool) -> Server {
+        Self::start_with(web, &[]).await
+    }
+
+    /// Like [`start`](Self::start), with more `OSPREY_*` settings.
+    pub async fn start_with(web: bool, env: &[(&str, &str)]) -> Server {
         let db = TestDb::new().await;
         let port = free_port();
         let web_dir = if web {
@@ -82,6 +89,10 @@ impl Server {
             submission_port,
             submissions_port,
             web_dir,
+            env: env
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
             db,
             child: None,
         };
@@ -113,6 +124,7 @@ impl Server {
             )
             .env("OSPREY_ADMIN_PASSWORD", ADMIN_PASSWORD)
             .env("OSPREY_WEB_DIR", web_dir)
+            .envs(self.env.iter().map(|(k, v)| (k, v)))
             .stdout(Stdio::null())
             .stderr(Stdio::null());
         self.child = Some(cmd.spawn().expect("start osprey"));

@@ -1,17 +1,26 @@
-//! Building blocks of outbound mail delivery: DNS route resolution (`dns`, injectable so
-//! tests and static routes can point domains at loopback ports), an SMTP client (`client`:
-//! STARTTLS, AUTH, PIPELINING, RFC 5321 client timeouts) and delivery status notifications
-//! (`dsn`). This crate owns neither the queue nor the schedule: it never touches the store,
-//! never retries and never decides when to bounce; the queue worker composes these pieces.
+//! Outbound mail delivery: the queue worker (`worker`, `deliver`, `notify`, `schedule`)
+//! and its building blocks: DNS route resolution (`dns`, injectable so tests and fixed
+//! routes can point domains at loopback ports), an SMTP client (`client`: STARTTLS, AUTH,
+//! PIPELINING, RFC 5321 client timeouts) and delivery status notifications (`dsn`).
+//!
+//! The store keeps the queue and its leases; `osprey-mail` puts messages in it. This
+//! crate takes due recipients out, delivers them, records each outcome and reports back
+//! to senders. The building blocks never touch the store.
 
 pub mod client;
+mod deliver;
 pub mod dns;
 pub mod dsn;
+mod notify;
+mod schedule;
 mod text;
+mod worker;
 
 pub use client::{
     Capabilities, ClientConfig, Credentials, RcptResult, Reply, SmtpClient, SmtpError, Stage,
-    TlsPolicy,
+    TlsPolicy, system_roots_config,
 };
 pub use dns::{BoxFuture, DnsError, HickoryResolver, Resolver, StaticResolver, Target};
 pub use dsn::{Action, DsnInput, DsnRecipient, must_not_bounce};
+pub use schedule::Schedule;
+pub use worker::{QueueSettings, QueueWorker};

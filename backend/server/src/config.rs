@@ -33,6 +33,7 @@ pub struct Config {
     pub limits: Limits,
     pub smtp: Smtp,
     pub pop3: Pop3,
+    pub outbound: Outbound,
     pub database: Database,
 }
 
@@ -107,6 +108,24 @@ pub struct Pop3 {
     pub login_delay_secs: u64,
 }
 
+/// The outbound queue: how mail leaves for other servers.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Outbound {
+    pub enabled: bool,
+    pub port: u16,
+    pub routes: String,
+    pub smarthost: String,
+    pub smarthost_user: String,
+    pub smarthost_password: String,
+    pub require_tls: String,
+    pub retry_intervals_secs: String,
+    pub lifetime_hours: u32,
+    pub delay_notice_hours: u32,
+    pub parallel_domains: u32,
+    pub connect_timeout_secs: u64,
+}
+
 /// Database pool settings.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
@@ -128,6 +147,7 @@ impl Default for Config {
             limits: Limits::default(),
             smtp: Smtp::default(),
             pop3: Pop3::default(),
+            outbound: Outbound::default(),
             database: Database::default(),
         }
     }
@@ -195,6 +215,25 @@ impl Default for Pop3 {
             max_auth_failures: 3,
             max_errors: 10,
             login_delay_secs: 0,
+        }
+    }
+}
+
+impl Default for Outbound {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            port: 25,
+            routes: String::new(),
+            smarthost: String::new(),
+            smarthost_user: String::new(),
+            smarthost_password: String::new(),
+            require_tls: String::new(),
+            retry_intervals_secs: "60,300,900,1800,3600,7200,14400".into(),
+            lifetime_hours: 120,
+            delay_notice_hours: 4,
+            parallel_domains: 8,
+            connect_timeout_secs: 30,
         }
     }
 }
@@ -323,6 +362,7 @@ impl Config {
         if s.command_timeout_secs < 60 {
             bail!("smtp.command_timeout_secs: must be at least 60 (RFC 5321 asks for 300)");
         }
+        crate::outbound::validate(&self.outbound)?;
         if self.limits.max_connections == 0 || self.limits.max_connections_per_ip == 0 {
             bail!("limits.max_connections and limits.max_connections_per_ip: must be at least 1");
         }

@@ -8,6 +8,7 @@ mod cli;
 mod commands;
 mod config;
 mod files;
+mod outbound;
 mod serve;
 mod tls;
 mod transport;

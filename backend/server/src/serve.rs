@@ -327,6 +327,13 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     if tasks.is_empty() {
         anyhow::bail!("every listener is disabled: set at least one of listen.*");
     }
+    if let Some(worker) = crate::outbound::worker(&config, delivery.clone())? {
+        let mut stop = shutdown.clone();
+        tasks.spawn(async move {
+            worker.run(async move { stop.wait().await }).await;
+            Ok(())
+        });
+    }
     let sweeper = osprey_pop3::retention::run_sweeper(
         store.clone(),
         pop3.locks(),

@@ -25,6 +25,7 @@ use tokio_rustls::TlsConnector;
 pub use config::{ClientConfig, Credentials, TlsPolicy};
 pub use error::{SmtpError, Stage};
 pub use reply::{Capabilities, Reply};
+pub use tls::system_roots_config;
 
 use crate::text::crlf;
 use reply::ReplyBuilder;

@@ -98,3 +98,34 @@ impl ServerCertVerifier for AnyCertificate {
         self.0.signature_verification_algorithms.supported_schemes()
     }
 }
+
+/// Where Debian, Ubuntu, Fedora and Alpine keep the system's trusted CA bundle.
+const CA_BUNDLES: [&str; 3] = [
+    "/etc/ssl/certs/ca-certificates.crt",
+    "/etc/pki/tls/certs/ca-bundle.crt",
+    "/etc/ssl/cert.pem",
+];
+
+/// A client configuration that checks certificates against the system's trusted CAs, for
+/// destinations where TLS is required. With no bundle found, no certificate is trusted and
+/// such destinations stay deferred (the log says why).
+pub fn system_roots_config() -> Arc<rustls::ClientConfig> {
+    use rustls::pki_types::pem::PemObject;
+    let mut roots = rustls::RootCertStore::empty();
+    if let Some(path) = CA_BUNDLES.iter().find(|p| std::path::Path::new(p).exists())
+        && let Ok(certs) = CertificateDer::pem_file_iter(path)
+    {
+        let (added, _) = roots.add_parsable_certificates(certs.flatten());
+        tracing::debug!(bundle = path, added, "trusted CAs for required TLS");
+    } else {
+        tracing::warn!("no CA bundle found: destinations that require TLS cannot be verified");
+    }
+    let provider = Arc::new(aws_lc_rs::default_provider());
+    Arc::new(
+        rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .expect("the default provider supports the default versions")
+            .with_root_certificates(roots)
+            .with_no_client_auth(),
+    )
+}

@@ -1,0 +1,248 @@
+//! One destination domain's deliveries: find its hosts (or the smarthost), connect to the
+//! first that answers, send each message over that one connection, and turn every reply
+//! into a recipient's outcome. RFC 5321 §4.5.4 (retry strategy), §5.1 (MX order).
+
+use chrono::Utc;
+use osprey_store::{Attempt, QueuedMessage, QueuedRecipient};
+
+use crate::{
+    RcptResult, SmtpClient, SmtpError, Target, TlsPolicy, worker::DomainWork, worker::QueueWorker,
+};
+
+/// What became of one recipient in this attempt.
+#[derive(Debug, Clone)]
+pub(crate) enum Outcome {
+    Delivered { detail: String },
+    Failed { status: String, error: String },
+    Deferred { status: String, error: String },
+}
+
+impl QueueWorker {
+    pub(crate) async fn deliver_domain(&self, domain: &str, work: DomainWork) {
+        let targets = match &self.settings.smarthost {
+            Some(host) => Ok(vec![host.clone()]),
+            None => self.resolver.route(domain).await,
+        };
+        let targets = match targets {
+            Ok(t) => t,
+            Err(e) => {
+                let outcome = if e.is_permanent() {
+                    Outcome::Failed {
+                        status: e.status().into(),
+                        error: e.to_string(),
+                    }
+                } else {
+                    Outcome::Deferred {
+                        status: e.status().into(),
+                        error: e.to_string(),
+                    }
+                };
+                for (message, rcpts) in work {
+                    self.finish(&message, &rcpts, |_| outcome.clone(), None)
+                        .await;
+                }
+                return;
+            }
+        };
+        let mut config = self.settings.client.clone();
+        if self
+            .settings
+            .require_tls
+            .iter()
+            .any(|d| d.eq_ignore_ascii_case(domain))
+        {
+            config.tls = TlsPolicy::Require;
+        }
+        let mut conn: Option<(SmtpClient, String)> = None;
+        for (message, rcpts) in work {
+            let body = match self.delivery.blobs().get(&message.blob_hash).await {
+                Ok(b) => b,
+                Err(e) => {
+                    tracing::error!(error = %e, queue_id = %message.id, "queued body unreadable");
+                    let o = Outcome::Deferred {
+                        status: "4.3.0".into(),
+                        error: "the message body could not be read".into(),
+                    };
+                    self.finish(&message, &rcpts, |_| o.clone(), None).await;
+                    continue;
+                }
+            };
+            if conn.is_none() {
+                match connect_any(&targets, &config).await {
+                    Ok(c) => conn = Some(c),
+                    Err(e) => {
+                        let o = connection_outcome(&e);
+                        self.finish(&message, &rcpts, |_| o.clone(), None).await;
+                        continue;
+                    }
+                }
+            }
+            let (client, host) = conn.as_mut().expect("connected above");
+            let host = host.clone();
+            let addresses: Vec<String> = rcpts.iter().map(|r| r.address.clone()).collect();
+            match client.send(&message.sender, &addresses, &body).await {
+                Ok(results) => {
+                    self.finish(
+                        &message,
+                        &rcpts,
+                        |r| reply_outcome(&results, r),
+                        Some(&host),
+                    )
+                    .await;
+                    // RFC 5321 §4.1.1.5: RSET before the next transaction on this connection.
+                    if client.reset().await.is_err() {
+                        conn = None;
+                    }
+                }
+                Err(e) => {
+                    let o = connection_outcome(&e);
+                    self.finish(&message, &rcpts, |_| o.clone(), Some(&host))
+                        .await;
+                    conn = None;
+                }
+            }
+        }
+        if let Some((client, _)) = conn {
+            let _ = client.quit().await;
+        }
+    }
+
+    /// Records each recipient's outcome (a temporary one becomes a failure once the
+    /// lifetime is over) and sends the notifications they call for.
+    async fn finish(
+        &self,
+        message: &QueuedMessage,
+        rcpts: &[QueuedRecipient],
+        outcome_of: impl Fn(&QueuedRecipient) -> Outcome,
+        remote_mta: Option<&str>,
+    ) {
+        let now = Utc::now();
+        let mut done = Vec::with_capacity(rcpts.len());
+        for r in rcpts {
+            let outcome = match outcome_of(r) {
+                Outcome::Deferred { status, error } => {
+                    match self.settings.schedule.next_attempt(
+                        message.created_at,
+                        r.attempts + 1,
+                        now,
+                    ) {
+                        Some(_) => Outcome::Deferred { status, error },
+                        // RFC 3463 X.4.7: delivery time expired.
+                        None => Outcome::Failed {
+                            status: "4.4.7".into(),
+                            error: format!("gave up after {} attempts: {error}", r.attempts + 1),
+                        },
+                    }
+                }
+                other => other,
+            };
+            let attempt = match &outcome {
+                Outcome::Delivered { detail } => Attempt::Delivered {
+                    status: "2.0.0".into(),
+                    detail: detail.clone(),
+                    remote_mta: remote_mta.map(str::to_owned),
+                },
+                Outcome::Failed { status, error } => Attempt::Failed {
+                    status: status.clone(),
+                    error: error.clone(),
+                    remote_mta: remote_mta.map(str::to_owned),
+                },
+                Outcome::Deferred { status, error } => Attempt::Deferred {
+                    next_attempt_at: self
+                        .settings
+                        .schedule
+                        .next_attempt(message.created_at, r.attempts + 1, now)
+                        .unwrap_or(now),
+                    status: status.clone(),
+                    error: error.clone(),
+                    remote_mta: remote_mta.map(str::to_owned),
+                },
+            };
+            tracing::info!(
+                queue_id = %message.id,
+                rcpt = %r.address,
+                outcome = ?outcome,
+                "delivery attempt"
+            );
+            if let Err(e) = self.delivery.store().record_attempt(&r.id, attempt).await {
+                tracing::error!(error = %e, queue_id = %message.id, "recording an attempt failed");
+            }
+            done.push((r.clone(), outcome));
+        }
+        self.notify(message, &done, remote_mta).await;
+    }
+}
+
+/// Connects to the first target host that answers, trying each of its addresses.
+async fn connect_any(
+    targets: &[Target],
+    config: &crate::ClientConfig,
+) -> Result<(SmtpClient, String), SmtpError> {
+    let mut last = None;
+    for t in targets {
+        for addr in &t.addrs {
+            match SmtpClient::connect(*addr, &t.host, config).await {
+                Ok(c) => return Ok((c, t.host.clone())),
+                Err(e) => {
+                    tracing::debug!(host = %t.host, %addr, error = %e, "connection failed");
+                    last = Some(e);
+                }
+            }
+        }
+    }
+    Err(last.unwrap_or(SmtpError::Policy {
+        status: "4.4.4",
+        text: "no address to connect to".into(),
+    }))
+}
+
+/// The outcome for every recipient of a transaction that failed as a whole. A host that
+/// refused us for good at greeting or EHLO is as unreachable as one that is down: only a
+/// 5xx to MAIL FROM (or a permanent policy) condemns the message itself.
+fn connection_outcome(e: &SmtpError) -> Outcome {
+    let condemns = e.is_permanent()
+        && !matches!(
+            e,
+            SmtpError::Reply {
+                stage: crate::Stage::Greeting | crate::Stage::Ehlo,
+                ..
+            }
+        );
+    if condemns {
+        Outcome::Failed {
+            status: e.status(),
+            error: e.to_string(),
+        }
+    } else {
+        Outcome::Deferred {
+            status: e.status(),
+            error: e.to_string(),
+        }
+    }
+}
+
+fn reply_outcome(results: &[RcptResult], r: &QueuedRecipient) -> Outcome {
+    let Some(result) = results
+        .iter()
+        .find(|x| x.rcpt.eq_ignore_ascii_case(&r.address))
+    else {
+        return Outcome::Deferred {
+            status: "4.5.0".into(),
+            error: "no reply for this recipient".into(),
+        };
+    };
+    let text = result.reply.to_string();
+    if result.is_delivered() {
+        Outcome::Delivered { detail: text }
+    } else if result.reply.is_permanent() {
+        Outcome::Failed {
+            status: result.reply.status(),
+            error: text,
+        }
+    } else {
+        Outcome::Deferred {
+            status: result.reply.status(),
+            error: text,
+        }
+    }
+}

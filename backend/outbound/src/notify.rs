@@ -1,0 +1,146 @@
+//! Notifications to the sender after an attempt (RFC 3461 §4.1 NOTIFY, RFC 3464 reports):
+//! a failure report for recipients that failed for good, one delay notice for recipients
+//! still queued after the configured time, and a "relayed" report where the sender asked
+//! for SUCCESS. Mail from the null sender, and notifications themselves, never cause one.
+
+use chrono::Utc;
+use osprey_core::Address;
+use osprey_mail::{QueueOptions, ResolveError, resolve};
+use osprey_store::{NewQueuedRecipient, QueuedMessage, QueuedRecipient};
+
+use crate::{
+    Action, DsnInput, DsnRecipient, deliver::Outcome, dsn, must_not_bounce, worker::QueueWorker,
+};
+
+/// Returns `true` if and only if the recipient's NOTIFY asks for this kind of report.
+/// Without NOTIFY, failures and delays are reported (RFC 3461 §4.1 leaves the default
+/// to the server; this is the common one).
+fn wants(notify: Option<&str>, kind: &str) -> bool {
+    match notify {
+        None => kind != "SUCCESS",
+        Some(n) => n.split(',').any(|k| k.trim().eq_ignore_ascii_case(kind)),
+    }
+}
+
+impl QueueWorker {
+    pub(crate) async fn notify(
+        &self,
+        message: &QueuedMessage,
+        done: &[(QueuedRecipient, Outcome)],
+        remote_mta: Option<&str>,
+    ) {
+        if message.is_bounce || must_not_bounce(&message.sender) {
+            return;
+        }
+        let now = Utc::now();
+        let notice_due = self
+            .settings
+            .schedule
+            .delay_notice_due(message.created_at, now);
+        let (mut failed, mut delayed, mut relayed) = (Vec::new(), Vec::new(), Vec::new());
+        let mut delayed_ids = Vec::new();
+        for (r, outcome) in done {
+            let report = |action, status: &str, diagnostic: Option<&str>| DsnRecipient {
+                original: r.orcpt.clone().unwrap_or_else(|| r.address.clone()),
+                action,
+                status: status.to_owned(),
+                diagnostic: diagnostic.map(str::to_owned),
+                remote_mta: remote_mta.map(str::to_owned),
+                last_attempt: Some(now),
+                will_retry_until: (action == Action::Delayed)
+                    .then(|| message.created_at + self.settings.schedule.lifetime),
+            };
+            match outcome {
+                Outcome::Failed { status, error } if wants(r.notify.as_deref(), "FAILURE") => {
+                    failed.push(report(Action::Failed, status, Some(error)));
+                }
+                Outcome::Deferred { status, error }
+                    if notice_due && !r.delay_notified && wants(r.notify.as_deref(), "DELAY") =>
+                {
+                    delayed.push(report(Action::Delayed, status, Some(error)));
+                    delayed_ids.push(r.id.clone());
+                }
+                Outcome::Delivered { detail } if wants(r.notify.as_deref(), "SUCCESS") => {
+                    // RFC 3464 §2.3.3: handed to a server that was not asked for a DSN.
+                    relayed.push(report(Action::Relayed, "2.0.0", Some(detail)));
+                }
+                _ => {}
+            }
+        }
+        for recipients in [failed, delayed, relayed] {
+            if !recipients.is_empty() {
+                self.send_report(message, &recipients).await;
+            }
+        }
+        if !delayed_ids.is_empty()
+            && let Err(e) = self
+                .delivery
+                .store()
+                .mark_delay_notified(&delayed_ids)
+                .await
+        {
+            tracing::warn!(error = %e, "recording a delay notice failed");
+        }
+    }
+
+    async fn send_report(&self, message: &QueuedMessage, recipients: &[DsnRecipient]) {
+        let original = match self.delivery.blobs().get(&message.blob_hash).await {
+            Ok(b) => b,
+            Err(e) => {
+                tracing::error!(error = %e, queue_id = %message.id, "no body for a report");
+                Vec::new()
+            }
+        };
+        let host = &self.settings.hostname;
+        let postmaster = format!("MAILER-DAEMON@{host}");
+        let report = dsn::build(&DsnInput {
+            reporting_mta: host,
+            postmaster: &postmaster,
+            to: &message.sender,
+            arrival: message.created_at,
+            envelope_id: message.envelope_id.as_deref(),
+            recipients,
+            original: &original,
+            return_full: message.return_full,
+        });
+        if let Err(e) = self.hand_back(&message.sender, &report).await {
+            tracing::warn!(error = %e, to = %message.sender, "a delivery report could not be sent");
+        }
+    }
+
+    /// Delivers a report to the original sender: into its INBOX when it is local,
+    /// through the queue with the null sender otherwise.
+    async fn hand_back(&self, sender: &str, report: &[u8]) -> Result<(), String> {
+        let address = Address::parse(sender).map_err(|e| e.to_string())?;
+        let store = self.delivery.store();
+        match resolve(store, &address, self.settings.max_alias_depth).await {
+            Ok(r) => {
+                let ids: Vec<String> = r.local.into_iter().map(|a| a.id).collect();
+                if !ids.is_empty() {
+                    self.delivery
+                        .deliver(&ids, "INBOX", report, 0)
+                        .await
+                        .map_err(|e| e.to_string())?;
+                }
+                Ok(())
+            }
+            Err(ResolveError::NotLocal) => {
+                let rcpt = NewQueuedRecipient {
+                    address: sender.to_owned(),
+                    notify: None,
+                    orcpt: None,
+                };
+                let options = QueueOptions {
+                    is_bounce: true,
+                    ..Default::default()
+                };
+                self.delivery
+                    .enqueue("", vec![rcpt], report, options)
+                    .await
+                    .map(|_| ())
+                    .map_err(|e| e.to_string())
+            }
+            Err(e) => Err(format!("{e:?}")),
+        }
+    }
+}
