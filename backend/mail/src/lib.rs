@@ -5,6 +5,7 @@
 //! This crate knows no sockets and no HTTP. Delivery rules and mailing lists plug in at
 //! [`LocalDelivery`]; SMTP, the REST API and the CLI all deliver through it.
 
+pub mod auth;
 mod commit;
 mod ingest;
 mod local;

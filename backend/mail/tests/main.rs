@@ -1,5 +1,7 @@
 //! Local delivery into a real store and blob store.
 
+mod auth;
+
 use std::sync::Arc;
 
 use osprey_core::{Address, DomainName, Role, hash_credentials};
