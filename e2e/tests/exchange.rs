@@ -25,8 +25,8 @@ fn ok(server: &Server, args: &[&str]) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
-/// The `Subject:` lines of every message in `user`'s INBOX, read over POP3.
-fn subjects(server: &Server, user: &str) -> Vec<String> {
+/// The header and body lines of every message in `user`'s INBOX, read over POP3.
+fn messages(server: &Server, user: &str) -> Vec<Vec<String>> {
     let out = Command::new("python3")
         .arg(repo_root().join("e2e/pop3/client.py"))
         .args([
@@ -50,14 +50,43 @@ fn subjects(server: &Server, user: &str) -> Vec<String> {
         .as_array()
         .unwrap()
         .iter()
-        .filter_map(|m| {
-            m["lines"].as_array().unwrap().iter().find_map(|l| {
-                l.as_str()
-                    .and_then(|l| l.strip_prefix("Subject: "))
-                    .map(str::to_owned)
-            })
+        .map(|m| {
+            m["lines"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|l| l.as_str().unwrap().to_owned())
+                .collect()
         })
         .collect()
+}
+
+/// The `Subject:` lines of every message in `user`'s INBOX.
+fn subjects(server: &Server, user: &str) -> Vec<String> {
+    messages(server, user)
+        .iter()
+        .filter_map(|lines| {
+            lines
+                .iter()
+                .find_map(|l| l.strip_prefix("Subject: ").map(str::to_owned))
+        })
+        .collect()
+}
+
+/// The Authentication-Results field of a message, continuation lines joined.
+fn auth_results(lines: &[String]) -> String {
+    let start = lines
+        .iter()
+        .position(|l| l.starts_with("Authentication-Results:"))
+        .expect("an Authentication-Results field");
+    let mut out = lines[start].clone();
+    for l in &lines[start + 1..] {
+        if !l.starts_with([' ', '\t']) {
+            break;
+        }
+        out.push_str(l);
+    }
+    out
 }
 
 async fn token(c: &Client, s: &Server, user: &str, password: &str) -> String {
@@ -112,7 +141,20 @@ fn state_of(v: &Value, address: &str) -> String {
 
 #[tokio::test]
 async fn two_servers_exchange_mail_retry_and_bounce() {
-    let mut b = Server::start(false).await;
+    // B pins a.e2e.test's SPF and DMARC records (DKIM follows once A has its key) and
+    // enforces DMARC.
+    let pinned =
+        std::env::temp_dir().join(format!("osprey-e2e-txt-{}", crate::support::free_port()));
+    let base = "a.e2e.test v=spf1 ip4:127.0.0.1 -all\n_dmarc.a.e2e.test v=DMARC1; p=reject\n";
+    std::fs::write(&pinned, base).unwrap();
+    let mut b = Server::start_with(
+        false,
+        &[
+            ("OSPREY_SMTP_DNS_TXT_FILE", pinned.to_str().unwrap()),
+            ("OSPREY_SMTP_DMARC_ENFORCE", "true"),
+        ],
+    )
+    .await;
     ok(&b, &["domain", "add", "b.e2e.test"]);
     ok(
         &b,
@@ -127,7 +169,18 @@ async fn two_servers_exchange_mail_retry_and_bounce() {
         ],
     )
     .await;
-    ok(&a, &["domain", "add", "a.e2e.test"]);
+    let added = ok(&a, &["domain", "add", "a.e2e.test"]);
+    // `DKIM: <selector>._domainkey.a.e2e.test TXT "v=DKIM1; k=rsa; p=..."`
+    let dkim = added
+        .lines()
+        .find_map(|l| l.strip_prefix("DKIM: "))
+        .expect("the DKIM record is printed");
+    let (name, value) = dkim.split_once(" TXT ").unwrap();
+    assert!(name.ends_with("._domainkey.a.e2e.test"), "{dkim}");
+    assert_eq!(
+        ok(&a, &["domain", "dkim", "a.e2e.test"]).trim(),
+        format!("DKIM: {dkim}")
+    );
     ok(
         &a,
         &["user", "add", "al@a.e2e.test", "--password", PASSWORD],
@@ -177,8 +230,16 @@ async fn two_servers_exchange_mail_retry_and_bounce() {
     }
     assert_eq!(inbox, vec!["Undelivered Mail Returned to Sender"]);
 
-    // B is down: the message waits in A's queue and is retried until B is back.
+    let first_results = auth_results(&messages(&b, "bea@b.e2e.test")[0]);
+    assert!(
+        first_results.contains("spf=pass") && first_results.contains("dmarc=pass"),
+        "{first_results}"
+    );
+
+    // B is down: the message waits in A's queue and is retried until B is back, now
+    // with A's DKIM key pinned too.
     b.kill();
+    std::fs::write(&pinned, format!("{base}{name} {value}\n")).unwrap();
     let second = send(vec!["bea@b.e2e.test"], "after the outage").await;
     let v = wait_for(&c, &a, &al, &second, |v| {
         v["recipients"][0]["attempts"].as_u64().unwrap_or(0) >= 2
@@ -195,6 +256,10 @@ async fn two_servers_exchange_mail_retry_and_bounce() {
         subjects(&b, "bea@b.e2e.test"),
         vec!["across", "after the outage"]
     );
+    let second_results = auth_results(&messages(&b, "bea@b.e2e.test")[1]);
+    for part in ["dkim=pass", "header.d=a.e2e.test", "spf=pass", "dmarc=pass"] {
+        assert!(second_results.contains(part), "{part}: {second_results}");
+    }
 
     // The administrator's view from the CLI and the API.
     let listed = ok(&a, &["queue", "list"]);
@@ -213,4 +278,5 @@ async fn two_servers_exchange_mail_retry_and_bounce() {
         .unwrap();
     assert_eq!(failed.as_array().unwrap().len(), 1, "{failed}");
     assert_eq!(failed[0]["id"], first.as_str());
+    let _ = std::fs::remove_file(&pinned);
 }

@@ -13,6 +13,7 @@ mod m20261126_000004_add_protocol_settings;
 mod m20261126_000005_create_access_rules;
 mod m20261127_000006_create_server_settings;
 mod m20261127_000007_create_outbound_queue;
+mod m20261127_000008_create_dkim_keys;
 
 /// Runs every migration of Osprey's schema.
 pub struct Migrator;
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000005_create_access_rules::Migration),
             Box::new(m20261127_000006_create_server_settings::Migration),
             Box::new(m20261127_000007_create_outbound_queue::Migration),
+            Box::new(m20261127_000008_create_dkim_keys::Migration),
         ]
     }
 }

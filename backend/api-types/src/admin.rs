@@ -211,3 +211,16 @@ pub struct UpdateAlias {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub targets: Option<Vec<String>>,
 }
+
+/// A domain's DKIM key as DNS must publish it: a TXT record named `dns_name` with the
+/// value `dns_value`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct DkimRecord {
+    pub selector: String,
+    /// `<selector>._domainkey.<domain>`
+    pub dns_name: String,
+    /// `v=DKIM1; k=rsa; p=...`
+    pub dns_value: String,
+    pub created_at: DateTime<Utc>,
+}

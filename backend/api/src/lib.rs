@@ -71,6 +71,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(routes::auth::router())
         .merge(routes::me::router())
         .merge(routes::domains::router())
+        .merge(routes::dkim::router())
         .merge(routes::accounts::router())
         .merge(routes::aliases::router())
         .merge(routes::access::router())

@@ -6,5 +6,6 @@ mod support;
 mod admin;
 mod auth;
 mod contract;
+mod dkim;
 mod messages;
 mod relay;

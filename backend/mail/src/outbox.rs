@@ -32,7 +32,10 @@ impl LocalDelivery {
         message: &[u8],
         options: QueueOptions,
     ) -> Result<String, DeliveryError> {
-        let body = normalize_crlf(message);
+        let mut body = normalize_crlf(message);
+        if options.account_id.is_some() {
+            body = self.dkim_sign(body).await;
+        }
         let subject = summarize(&body).subject.unwrap_or_default();
         let size = body.len() as u64;
         let blob_hash = self.blobs.put(body).await?;
@@ -52,6 +55,53 @@ impl LocalDelivery {
             .await?;
         self.queue_signal.notify_one();
         Ok(id)
+    }
+
+    /// Prepends a DKIM signature when the From domain is local and has a key. A failure
+    /// leaves the message unsigned: it is still sent.
+    async fn dkim_sign(&self, body: Vec<u8>) -> Vec<u8> {
+        let Some(domain) = mail_parser::MessageParser::new()
+            .parse_headers(&body)
+            .and_then(|m| {
+                m.from()
+                    .and_then(|f| f.first())
+                    .and_then(|a| a.address())
+                    .and_then(|a| a.rsplit_once('@').map(|(_, d)| d.to_ascii_lowercase()))
+            })
+        else {
+            return body;
+        };
+        let key = match self.store.domain_by_name(&domain).await {
+            Ok(d) => self.store.dkim_key(&d.id).await,
+            Err(_) => return body,
+        };
+        let key = match key {
+            Ok(Some(k)) => k,
+            Ok(None) => return body,
+            Err(e) => {
+                tracing::warn!(error = %e, %domain, "reading the DKIM key failed; sending unsigned");
+                return body;
+            }
+        };
+        let copy = body.clone();
+        let header =
+            tokio::task::spawn_blocking(move || crate::auth::sign(&copy, &domain, &(&key).into()))
+                .await;
+        match header {
+            Ok(Ok(h)) => {
+                let mut out = h.into_bytes();
+                out.extend_from_slice(&body);
+                out
+            }
+            Ok(Err(e)) => {
+                tracing::warn!(error = %e, "DKIM signing failed; sending unsigned");
+                body
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "DKIM signing stopped; sending unsigned");
+                body
+            }
+        }
     }
 
     /// What the outbound worker waits on between rounds.

@@ -84,7 +84,12 @@ async fn forged_mail_fails_dmarc_with_the_domains_policy() {
     assert!(!v.spf_pass && !v.dkim_pass, "{}", v.header);
     // mail-auth reports a body-hash mismatch as neutral (RFC 6376 §6.3 allows either).
     assert!(v.header.contains("dkim=neutral (body hash"), "{}", v.header);
-    assert_eq!(v.dmarc, DmarcVerdict::Fail(DmarcPolicy::Quarantine), "{}", v.header);
+    assert_eq!(
+        v.dmarc,
+        DmarcVerdict::Fail(DmarcPolicy::Quarantine),
+        "{}",
+        v.header
+    );
     assert!(v.header.contains("dmarc=fail"), "{}", v.header);
 }
 
@@ -100,5 +105,9 @@ async fn unsigned_mail_from_a_domain_without_records_is_none() {
         .await;
     assert_eq!(v.dmarc, DmarcVerdict::NoPolicy);
     assert!(v.header.contains("spf=none"), "{}", v.header);
-    assert!(!v.header.contains("dkim="), "no signature, no DKIM result: {}", v.header);
+    assert!(
+        !v.header.contains("dkim="),
+        "no signature, no DKIM result: {}",
+        v.header
+    );
 }

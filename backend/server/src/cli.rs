@@ -66,6 +66,13 @@ pub enum DomainCmd {
     List,
     /// Removes a domain that has no accounts.
     Remove { name: String },
+    /// Prints the DNS TXT record of the domain's DKIM key (made if missing).
+    Dkim {
+        name: String,
+        /// Make a new key under a new selector first.
+        #[arg(long)]
+        rotate: bool,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -14,6 +14,15 @@ use crate::{
     serve::open_store,
 };
 
+/// The TXT record that publishes a domain's DKIM key.
+fn print_dkim(domain: &str, key: &osprey_store::DkimKeyRecord) {
+    println!(
+        "DKIM: {}._domainkey.{domain} TXT \"{}\"",
+        key.selector,
+        osprey_mail::auth::dns_record(&key.public_key)
+    );
+}
+
 /// Every page of a listing.
 async fn all<T, F, Fut>(mut page: F, domain_ids: Option<Vec<String>>) -> anyhow::Result<Vec<T>>
 where
@@ -91,7 +100,21 @@ pub async fn domain(config: &Config, cmd: DomainCmd) -> anyhow::Result<()> {
                     enabled: true,
                 })
                 .await?;
+            let key = osprey_mail::auth::ensure_dkim_key(&store, &d.id).await?;
             println!("added domain {} ({})", d.name, d.id);
+            print_dkim(&d.name, &key);
+        }
+        DomainCmd::Dkim { name, rotate } => {
+            let d = store
+                .domain_by_name(&name)
+                .await
+                .with_context(|| format!("no domain {name}"))?;
+            let key = if rotate {
+                osprey_mail::auth::rotate_dkim_key(&store, &d.id).await?
+            } else {
+                osprey_mail::auth::ensure_dkim_key(&store, &d.id).await?
+            };
+            print_dkim(&d.name, &key);
         }
         DomainCmd::List => {
             for d in all(

@@ -95,6 +95,9 @@ pub struct Smtp {
     pub command_timeout_secs: u64,
     pub max_hops: u32,
     pub max_alias_depth: u32,
+    pub verify_senders: bool,
+    pub dmarc_enforce: bool,
+    pub dns_txt_file: String,
 }
 
 /// POP3 session settings.
@@ -203,6 +206,9 @@ impl Default for Smtp {
             command_timeout_secs: 300,
             max_hops: 50,
             max_alias_depth: 8,
+            verify_senders: true,
+            dmarc_enforce: false,
+            dns_txt_file: String::new(),
         }
     }
 }

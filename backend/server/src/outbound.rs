@@ -1,5 +1,6 @@
-//! The `[outbound]` section turned into a running queue worker: routes (fixed ones from
-//! the configuration, DNS for the rest), the smarthost, TLS demands, the retry schedule.
+//! The `[outbound]` section turned into a running queue worker (routes: fixed ones from
+//! the configuration, DNS for the rest; the smarthost; TLS demands; the retry schedule),
+//! and the inbound SPF/DKIM/DMARC checks of `[smtp]` with their DNS source.
 
 use std::{collections::HashMap, net::SocketAddr, sync::Arc, time::Duration as StdDuration};
 
@@ -168,4 +169,39 @@ pub fn worker(config: &Config, delivery: LocalDelivery) -> anyhow::Result<Option
         max_alias_depth: config.smtp.max_alias_depth as usize,
     };
     Ok(Some(QueueWorker::new(delivery, resolver, settings)))
+}
+
+/// The SPF, DKIM and DMARC checks for the MX listener, or `None` when they are off.
+pub fn message_checks(config: &Config) -> anyhow::Result<Option<osprey_mail::auth::MessageChecks>> {
+    use osprey_mail::auth::{MessageChecks, TxtTable};
+    if !config.smtp.verify_senders {
+        return Ok(None);
+    }
+    let file = &config.smtp.dns_txt_file;
+    if file.is_empty() {
+        return match MessageChecks::system(&config.hostname) {
+            Ok(c) => Ok(Some(c)),
+            Err(e) => {
+                tracing::warn!(error = %e, "no DNS resolver: sender checks are off");
+                Ok(None)
+            }
+        };
+    }
+    let text = std::fs::read_to_string(file)
+        .with_context(|| format!("smtp.dns_txt_file: cannot read {file}"))?;
+    let mut records = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let (name, value) = line
+            .split_once(char::is_whitespace)
+            .with_context(|| format!("{file}:{}: expected `name value`", n + 1))?;
+        records.push((name.to_owned(), value.trim().trim_matches('"').to_owned()));
+    }
+    let table = TxtTable::new(records.iter().map(|(n, v)| (n.as_str(), v.as_str())));
+    MessageChecks::with_table(&config.hostname, table)
+        .map(Some)
+        .map_err(|e| anyhow::anyhow!("sender checks: {e}"))
 }

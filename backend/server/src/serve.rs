@@ -187,6 +187,7 @@ fn smtp_config(config: &Config) -> SmtpConfig {
         max_hops: s.max_hops as usize,
         max_alias_depth: s.max_alias_depth as usize,
         plaintext_loopback: config.auth.plaintext_loopback,
+        dmarc_enforce: s.dmarc_enforce,
         ..SmtpConfig::default()
     }
 }
@@ -238,14 +239,19 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         max_per_ip: config.limits.max_connections_per_ip as usize,
         tls_handshake_timeout: Duration::from_secs(config.limits.tls_handshake_timeout_secs),
     };
+    let checks = crate::outbound::message_checks(&config)?;
     let smtp = |kind| {
-        Arc::new(SmtpServer::new(
+        let server = SmtpServer::new(
             smtp_config(&config),
             kind,
             delivery.clone(),
             auth.clone(),
             Some(tls.clone()),
-        ))
+        );
+        Arc::new(match &checks {
+            Some(c) => server.with_checks(c.clone()),
+            None => server,
+        })
     };
     let smtp_servers = [
         ("smtp", smtp(Listener::Mx), None),

@@ -2,7 +2,7 @@
 
 use std::{sync::Arc, time::Duration};
 
-use osprey_mail::LocalDelivery;
+use osprey_mail::{LocalDelivery, auth::MessageChecks};
 use osprey_net::{Authenticator, Connection, Protocol, Shutdown, TlsAcceptor};
 
 use crate::session::Session;
@@ -32,6 +32,10 @@ pub struct SmtpConfig {
     pub max_alias_depth: usize,
     /// Allows AUTH PLAIN/LOGIN without TLS from loopback clients.
     pub plaintext_loopback: bool,
+    /// Refuses mail whose From domain fails DMARC with `p=reject`, and files mail that
+    /// fails with `p=quarantine` in the Junk mailbox (RFC 7489 §6.3). Off: the result is
+    /// only recorded in Authentication-Results.
+    pub dmarc_enforce: bool,
 }
 
 impl Default for SmtpConfig {
@@ -48,6 +52,7 @@ impl Default for SmtpConfig {
             max_hops: 50,
             max_alias_depth: 8,
             plaintext_loopback: false,
+            dmarc_enforce: false,
         }
     }
 }
@@ -70,6 +75,8 @@ pub struct SmtpServer {
     pub(crate) delivery: LocalDelivery,
     pub(crate) auth: Arc<Authenticator>,
     pub(crate) tls: Option<TlsAcceptor>,
+    /// SPF, DKIM and DMARC for mail from unauthenticated clients on the MX listener.
+    pub(crate) checks: Option<MessageChecks>,
 }
 
 impl SmtpServer {
@@ -86,7 +93,14 @@ impl SmtpServer {
             delivery,
             auth,
             tls,
+            checks: None,
         }
+    }
+
+    /// Checks SPF, DKIM and DMARC of mail received from unauthenticated clients.
+    pub fn with_checks(mut self, checks: MessageChecks) -> Self {
+        self.checks = Some(checks);
+        self
     }
 }
 

@@ -34,15 +34,27 @@ impl Harness {
     }
 
     pub async fn with(configure: impl FnOnce(&mut SmtpConfig)) -> Harness {
-        Self::build(configure, false).await
+        Self::build(configure, false, None).await
+    }
+
+    /// A server whose MX listener checks SPF, DKIM and DMARC against `checks`.
+    pub async fn with_checks(
+        configure: impl FnOnce(&mut SmtpConfig),
+        checks: osprey_mail::auth::MessageChecks,
+    ) -> Harness {
+        Self::build(configure, false, Some(checks)).await
     }
 
     /// A server with the legacy mechanisms (CRAM-MD5) enabled.
     pub async fn legacy() -> Harness {
-        Self::build(|c| c.plaintext_loopback = true, true).await
+        Self::build(|c| c.plaintext_loopback = true, true, None).await
     }
 
-    async fn build(configure: impl FnOnce(&mut SmtpConfig), legacy: bool) -> Harness {
+    async fn build(
+        configure: impl FnOnce(&mut SmtpConfig),
+        legacy: bool,
+        checks: Option<osprey_mail::auth::MessageChecks>,
+    ) -> Harness {
         let db = TestDb::new().await;
         let store = db.store().await;
         store
@@ -96,13 +108,17 @@ impl Harness {
         let (trigger, shutdown) = Shutdown::new();
         let mut addrs = Vec::new();
         for kind in [Listener::Mx, Listener::Submission] {
-            let server = Arc::new(SmtpServer::new(
+            let mut server = SmtpServer::new(
                 config.clone(),
                 kind,
                 delivery.clone(),
                 auth.clone(),
                 Some(acceptor.clone()),
-            ));
+            );
+            if let Some(c) = &checks {
+                server = server.with_checks(c.clone());
+            }
+            let server = Arc::new(server);
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
             addrs.push(listener.local_addr().unwrap());
             tokio::spawn(osprey_net::serve(
@@ -134,6 +150,12 @@ impl Harness {
             })
             .await
             .unwrap()
+    }
+
+    /// The messages in the mailbox `name` of `account_id`, as stored.
+    pub async fn mailbox(&self, account_id: &str, name: &str) -> Vec<osprey_store::MessageRecord> {
+        let mb = self.store.mailbox_by_name(account_id, name).await.unwrap();
+        self.store.messages(&mb.id).await.unwrap()
     }
 
     /// The messages in the INBOX of `account_id`, as stored.

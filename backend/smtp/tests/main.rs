@@ -1,6 +1,7 @@
 //! SMTP sessions over real sockets and a real store, written as transcripts.
 
 mod access;
+mod auth;
 mod harness;
 mod reception;
 mod relay;

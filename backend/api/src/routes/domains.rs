@@ -93,6 +93,8 @@ pub async fn create_domain(
             enabled: req.enabled.unwrap_or(true),
         })
         .await?;
+    // Every domain gets its DKIM key at once, so its DNS record can be published.
+    osprey_mail::auth::ensure_dkim_key(&state.store, &record.id).await?;
     let id = record.id.clone();
     Ok((
         StatusCode::CREATED,

@@ -7,6 +7,7 @@
 
 mod dkim;
 mod dns;
+mod keys;
 
 use std::{borrow::Borrow, hash::Hash, net::IpAddr, sync::Arc};
 
@@ -20,6 +21,7 @@ use mail_auth::{
 
 pub use dkim::{DkimKey, dns_record, generate_key, sign};
 pub use dns::TxtTable;
+pub use keys::{ensure_dkim_key, rotate_dkim_key};
 
 /// What a DMARC check concluded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

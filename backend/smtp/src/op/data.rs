@@ -2,10 +2,14 @@
 //! headers (§4.4), the hop count (§6.3), then local delivery. `250` only once durable.
 
 use chrono::Utc;
-use osprey_mail::{DeliveryError, QueueOptions};
+use osprey_mail::{
+    DeliveryError, QueueOptions,
+    auth::{DmarcPolicy, DmarcVerdict, Received},
+};
 
 use crate::{
     reply::Reply,
+    server::Listener,
     session::{Envelope, Next, Session},
 };
 use osprey_net::Line;
@@ -127,9 +131,45 @@ impl Session {
         let mut id = [0u8; 8];
         getrandom::fill(&mut id).expect("the OS random source works");
         let id = format!("{:016x}", u64::from_be_bytes(id));
-        let mut message = self.trace_headers(&envelope, &id).into_bytes();
-        message.extend_from_slice(&body);
-        let delivered = self.store_message(&envelope, &message).await;
+        let mut mailbox = "INBOX";
+        let mut message = self.return_path(&envelope).into_bytes();
+        if let Some(checks) = self
+            .server
+            .checks
+            .as_ref()
+            .filter(|_| self.server.listener == Listener::Mx && self.account.is_none())
+        {
+            let body = strip_own_results(&body, &self.server.config.hostname);
+            let verdict = checks
+                .check(&Received {
+                    client_ip: self.conn().peer().ip(),
+                    helo: self.helo.as_deref().unwrap_or(""),
+                    mail_from: &envelope.from,
+                    message: &body,
+                })
+                .await;
+            if self.server.config.dmarc_enforce {
+                match verdict.dmarc {
+                    DmarcVerdict::Fail(DmarcPolicy::Reject) => {
+                        // RFC 7489 §6.3, §7.3: refused during the SMTP transaction.
+                        return self.reply(Reply::new(
+                            550,
+                            "5.7.1",
+                            "Rejected by the DMARC policy of the sender's domain",
+                        ));
+                    }
+                    DmarcVerdict::Fail(DmarcPolicy::Quarantine) => mailbox = "Junk",
+                    _ => {}
+                }
+            }
+            message.extend_from_slice(verdict.header.as_bytes());
+            message.extend_from_slice(self.received(&envelope, &id).as_bytes());
+            message.extend_from_slice(&body);
+        } else {
+            message.extend_from_slice(self.received(&envelope, &id).as_bytes());
+            message.extend_from_slice(&body);
+        }
+        let delivered = self.store_message(&envelope, &message, mailbox).await;
         match delivered {
             Ok(()) => self.reply(Reply::new(250, "2.0.0", format!("OK, queued as {id}"))),
             Err(DeliveryError::OverQuota) => self.reply(Reply::new(552, "5.2.2", "Mailbox full")),
@@ -153,6 +193,7 @@ impl Session {
         &self,
         envelope: &Envelope,
         message: &[u8],
+        mailbox: &str,
     ) -> Result<(), DeliveryError> {
         let delivery = &self.server.delivery;
         if !envelope.remote.is_empty() {
@@ -168,14 +209,19 @@ impl Session {
         }
         if !envelope.accounts.is_empty() {
             delivery
-                .deliver(&envelope.accounts, "INBOX", message, 0)
+                .deliver(&envelope.accounts, mailbox, message, 0)
                 .await?;
         }
         Ok(())
     }
 
-    /// Return-Path (RFC 5321 §4.4) and Received with the protocol name of RFC 3848.
-    fn trace_headers(&self, envelope: &Envelope, id: &str) -> String {
+    /// Return-Path (RFC 5321 §4.4).
+    fn return_path(&self, envelope: &Envelope) -> String {
+        format!("Return-Path: <{}>\r\n", envelope.from)
+    }
+
+    /// Received (RFC 5321 §4.4) with the protocol name of RFC 3848.
+    fn received(&self, envelope: &Envelope, id: &str) -> String {
         let tls = self.conn().is_tls();
         let with = match (self.esmtp, tls, self.account.is_some()) {
             (false, _, _) => "SMTP",
@@ -192,11 +238,39 @@ impl Session {
             _ => String::new(),
         };
         format!(
-            "Return-Path: <{}>\r\nReceived: from {helo} ([{ip}])\r\n\tby {host} (Osprey) with {with} id {id}{for_clause};\r\n\t{}\r\n",
-            envelope.from,
+            "Received: from {helo} ([{ip}])\r\n\tby {host} (Osprey) with {with} id {id}{for_clause};\r\n\t{}\r\n",
             Utc::now().to_rfc2822()
         )
     }
+}
+
+/// The message without Authentication-Results fields that claim to come from this
+/// server: only this server may write those (RFC 8601 §5).
+fn strip_own_results(message: &[u8], hostname: &str) -> Vec<u8> {
+    let end = message
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map_or(message.len(), |p| p + 2);
+    let (head, body) = message.split_at(end);
+    let mut out = Vec::with_capacity(message.len());
+    let mut dropping = false;
+    for line in head.split_inclusive(|&b| b == b'\n') {
+        let continuation = matches!(line.first(), Some(b' ' | b'\t'));
+        if !continuation {
+            dropping = line
+                .get(..23)
+                .is_some_and(|n| n.eq_ignore_ascii_case(b"authentication-results:"))
+                && String::from_utf8_lossy(&line[23..])
+                    .trim_start()
+                    .to_ascii_lowercase()
+                    .starts_with(&hostname.to_ascii_lowercase());
+        }
+        if !dropping {
+            out.extend_from_slice(line);
+        }
+    }
+    out.extend_from_slice(body);
+    out
 }
 
 /// How many Received headers the message's header section has.

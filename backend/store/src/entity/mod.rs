@@ -5,6 +5,7 @@ pub mod account;
 pub mod account_admin_domain;
 pub mod alias;
 pub mod api_key;
+pub mod dkim_key;
 pub mod domain;
 pub mod domain_alias;
 pub mod expunged;
