@@ -8,5 +8,6 @@ mod browser;
 mod cli;
 mod crash;
 mod exchange;
+mod lettre;
 mod pop3;
 mod smtp;
