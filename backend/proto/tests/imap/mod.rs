@@ -1,0 +1,6 @@
+//! IMAP codec: parser tables from the RFCs' examples, framing, the response writer,
+//! property round trips and the differential test against imap-codec.
+
+mod frame;
+mod parse;
+mod utf7;
