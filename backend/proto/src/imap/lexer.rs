@@ -160,12 +160,13 @@ impl<'a> Cursor<'a> {
         Self::parse_digits(raw, u64::from(u32::MAX)).map(|n| n as u32)
     }
 
-    /// `nz-number`: `digit-nz *DIGIT`, 32-bit.
+    /// `nz-number`, 32-bit. Leading zeros are tolerated (`007`), as other servers do;
+    /// the value must not be 0.
     pub fn nz_number(&mut self) -> PResult<u32> {
-        if self.peek() == Some(b'0') {
-            return Err("expected a non-zero number".to_owned());
+        match self.number()? {
+            0 => Err("expected a non-zero number".to_owned()),
+            n => Ok(n),
         }
-        self.number()
     }
 
     /// `number64`: 0 to 2^63-1 (RFC 9051 §9).
@@ -174,12 +175,12 @@ impl<'a> Cursor<'a> {
         Self::parse_digits(raw, i64::MAX as u64)
     }
 
-    /// `nz-number64`.
+    /// `nz-number64`, leading zeros tolerated.
     pub fn nz_number64(&mut self) -> PResult<u64> {
-        if self.peek() == Some(b'0') {
-            return Err("expected a non-zero number".to_owned());
+        match self.number64()? {
+            0 => Err("expected a non-zero number".to_owned()),
+            n => Ok(n),
         }
-        self.number64()
     }
 
     /// `quoted`, RFC 9051 §9: no NUL, CR or LF; `\` only before `"` or `\`; 8-bit only

@@ -6,21 +6,32 @@
 //! [`Response::write`]. No I/O, no store, no session state; never panics on input.
 
 mod command;
+mod data;
 mod encode;
+mod fetch;
 mod frame;
 mod lexer;
 mod parse;
 mod parse_fetch;
 mod parse_search;
+mod response;
 mod types;
 pub mod utf7;
 mod write;
 
 pub use command::*;
+pub use data::{Data, ESearch, ListExtended, ListItem, Namespace, QuotaResource, Thread};
 pub use encode::encode_command;
+pub use fetch::{
+    Address, BodyStructure, Disposition, Envelope, FetchData, MultipartExtension, SingleExtension,
+    SingleKind, SinglePart,
+};
 pub use frame::{Frame, FrameError, FrameErrorKind, Framer, Limits};
 pub use parse::{
     ParseError, SaslResponse, is_idle_done, parse_command, parse_command_with, parse_sasl_response,
+};
+pub use response::{
+    Code, Continue, PermanentFlags, Response, StatusKind, StatusResponse, WriteOptions,
 };
 pub use types::{
     Date, DateTime, Flag, Mailbox, SeqNum, SeqRange, SequenceSet, Tag, is_astring_char,

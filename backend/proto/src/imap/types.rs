@@ -100,6 +100,30 @@ impl SequenceSet {
         SequenceSet::Ranges(vec![SeqRange::single(SeqNum::Value(n))])
     }
 
+    /// The set of the given numbers, in the given order, consecutive runs joined into
+    /// ranges (`1:3,7`). Zeros are skipped: they are not sequence numbers.
+    pub fn from_numbers(numbers: &[u32]) -> SequenceSet {
+        let mut ranges: Vec<SeqRange> = Vec::new();
+        for &n in numbers.iter().filter(|&&n| n > 0) {
+            if let Some(last) = ranges.last_mut()
+                && let SeqNum::Value(end) = last.end
+                && end.checked_add(1) == Some(n)
+                && last.start != SeqNum::Star
+                && matches!(last.start, SeqNum::Value(s) if s <= end)
+            {
+                last.end = SeqNum::Value(n);
+                continue;
+            }
+            ranges.push(SeqRange::single(SeqNum::Value(n)));
+        }
+        SequenceSet::Ranges(ranges)
+    }
+
+    /// Returns `true` if and only if the set holds no range (and is not `$`).
+    pub fn is_empty(&self) -> bool {
+        matches!(self, SequenceSet::Ranges(r) if r.is_empty())
+    }
+
     /// Returns `true` if and only if `n` is in the set when the largest number in use is
     /// `max` (RFC 9051 §9: `*` stands for `max`). `$` contains nothing.
     pub fn contains(&self, n: u32, max: u32) -> bool {
@@ -184,6 +208,16 @@ impl Flag {
             "recent" => Flag::Recent,
             _ => Flag::Extension(name.to_owned()),
         })
+    }
+}
+
+impl Flag {
+    /// Returns `true` if and only if the flag can be written: its name is an atom.
+    pub fn is_valid(&self) -> bool {
+        match self {
+            Flag::Extension(a) | Flag::Keyword(a) => !a.is_empty() && a.bytes().all(is_atom_char),
+            _ => true,
+        }
     }
 }
 

@@ -80,9 +80,10 @@ pub(crate) fn list_mailbox(out: &mut Vec<u8>, s: &[u8], utf8: bool) {
     }
 }
 
+/// `flag-list`; flags whose names are not atoms are left out.
 pub(crate) fn flag_list(out: &mut Vec<u8>, flags: &[Flag]) {
     out.push(b'(');
-    for (i, f) in flags.iter().enumerate() {
+    for (i, f) in flags.iter().filter(|f| f.is_valid()).enumerate() {
         if i > 0 {
             out.push(b' ');
         }

@@ -3,4 +3,6 @@
 
 mod frame;
 mod parse;
+mod response;
+mod strategies;
 mod utf7;

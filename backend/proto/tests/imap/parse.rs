@@ -393,7 +393,7 @@ fn refuses_bad_commands() {
         // sequence sets
         (b"a FETCH 0 FLAGS", Some("a"), "sequence number"),
         (b"a FETCH 1:0 FLAGS", Some("a"), "sequence number"),
-        (b"a FETCH 01 FLAGS", Some("a"), "sequence number"),
+        (b"a FETCH 00 FLAGS", Some("a"), "sequence number"),
         (b"a FETCH 1, FLAGS", Some("a"), "sequence number"),
         (b"a FETCH 4294967296 FLAGS", Some("a"), "sequence number"),
         (b"a UID EXPUNGE", Some("a"), "space"),
