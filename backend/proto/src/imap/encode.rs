@@ -393,10 +393,11 @@ fn charset_name(out: &mut Vec<u8>, c: &str) {
     }
 }
 
-/// The top-level criteria are written without parentheses.
+/// Top-level criteria are written without parentheses; an `And` of one key keeps
+/// them, so it parses back to itself.
 fn top_level_keys(out: &mut Vec<u8>, key: &SearchKey) {
     match key {
-        SearchKey::And(keys) if !keys.is_empty() => {
+        SearchKey::And(keys) if keys.len() >= 2 => {
             for (i, k) in keys.iter().enumerate() {
                 if i > 0 {
                     out.push(b' ');
@@ -417,6 +418,8 @@ pub(crate) fn search_key(out: &mut Vec<u8>, key: &SearchKey) {
         astring(out, v, false);
     };
     match key {
+        // An empty list has no syntax; it matches everything.
+        K::And(keys) if keys.is_empty() => put(out, "ALL"),
         K::And(keys) => list(out, keys, search_key),
         K::All => put(out, "ALL"),
         K::Answered => put(out, "ANSWERED"),
