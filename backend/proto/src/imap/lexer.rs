@@ -374,7 +374,7 @@ impl<'a> Cursor<'a> {
         let month = self.month()?;
         self.expect(b'-', "'-' in date")?;
         let year = self.year()?;
-        Ok(Date { year, month, day })
+        valid_date(Date { year, month, day })
     }
 
     /// `date = date-text / DQUOTE date-text DQUOTE`, RFC 9051 §9.
@@ -430,7 +430,7 @@ impl<'a> Cursor<'a> {
         }
         self.expect(b'"', "closing quote of the date-time")?;
         Ok(DateTime {
-            date: Date { year, month, day },
+            date: valid_date(Date { year, month, day })?,
             hour,
             minute,
             second,
@@ -490,6 +490,22 @@ impl<'a> Cursor<'a> {
         }
         Ok(out)
     }
+}
+
+/// Refuses days that the month does not have (`30-Feb`, `29-Feb` outside leap years).
+fn valid_date(d: Date) -> PResult<Date> {
+    let leap =
+        d.year.is_multiple_of(4) && (!d.year.is_multiple_of(100) || d.year.is_multiple_of(400));
+    let days = match d.month {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    };
+    if d.day > days {
+        return Err("bad day for the month".to_owned());
+    }
+    Ok(d)
 }
 
 pub(crate) fn utf8(raw: Vec<u8>) -> PResult<String> {

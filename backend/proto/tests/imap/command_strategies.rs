@@ -64,7 +64,21 @@ pub(crate) fn flag() -> impl Strategy<Value = Flag> {
 }
 
 pub(crate) fn date() -> impl Strategy<Value = Date> {
-    (1900u16..2100, 1u8..=12, 1u8..=31).prop_map(|(year, month, day)| Date { year, month, day })
+    (1900u16..2100, 1u8..=12, 1u8..=31).prop_map(|(year, month, day)| {
+        let leap =
+            year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400));
+        let days = match month {
+            2 if leap => 29,
+            2 => 28,
+            4 | 6 | 9 | 11 => 30,
+            _ => 31,
+        };
+        Date {
+            year,
+            month,
+            day: day.min(days),
+        }
+    })
 }
 
 pub(crate) fn date_time() -> impl Strategy<Value = DateTime> {

@@ -2,6 +2,7 @@
 //! property round trips and the differential test against imap-codec.
 
 mod command_strategies;
+mod differential;
 mod frame;
 mod parse;
 mod response;
