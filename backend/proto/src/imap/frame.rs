@@ -22,7 +22,7 @@ pub struct Limits {
     /// (RFC 7889). Default 64 MiB.
     pub max_append_literal: u64,
     /// Largest non-synchronising literal (`{n+}`) outside APPEND: 4096 with LITERAL-
-    /// (RFC 7888 §5), the default.
+    /// (RFC 7888 §4), the default.
     pub max_nonsync_literal: u64,
     /// Deepest nesting of parenthesised lists and of NOT/OR in search keys. Default 16.
     pub max_depth: usize,
@@ -66,13 +66,19 @@ pub struct FrameError {
     /// The command's tag, if the first line had a valid one.
     pub tag: Option<Tag>,
     pub kind: FrameErrorKind,
+    /// Bytes the framer will not frame are on their way: see [`FrameError::must_close`].
+    close: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FrameErrorKind {
-    /// A line exceeded `max_line`. Answer `BAD` (tagged if the tag is known).
+    /// A line exceeded `max_line`. Answer `BAD` (tagged if the tag is known) and
+    /// close: where the line ends, and whether a literal follows it, is unknown (the
+    /// session need not read it to its end), so nothing after it can be trusted to be a
+    /// command.
     LineTooLong,
-    /// The command exceeded `max_command`. Answer `BAD`.
+    /// The command exceeded `max_command`. Answer `BAD`; close if the line announced a
+    /// non-synchronising literal (its bytes are coming).
     CommandTooLong,
     /// An announced literal exceeds its limit.
     ///
@@ -80,7 +86,7 @@ pub enum FrameErrorKind {
     /// APPEND message (RFC 9051 §6.3.12, RFC 7889 §4) or `tag BAD [TOOBIG]` otherwise,
     /// and carry on: the literal never comes.
     ///
-    /// Non-synchronising (RFC 7888 §5): the bytes are already on their way. Osprey's
+    /// Non-synchronising (RFC 7888 §4): the bytes are already on their way. Osprey's
     /// choice is to answer `tag BAD [TOOBIG]` (or `NO [TOOBIG]` for APPEND), send
     /// `* BYE [TOOBIG]` and close the connection, rather than read and discard an
     /// amount of data the client chose; [`FrameError::must_close`] says so.
@@ -92,13 +98,11 @@ pub enum FrameErrorKind {
 
 impl FrameError {
     /// Returns `true` if and only if the session must close the connection after
-    /// answering: a non-synchronising literal that is too big, or a framing bug.
+    /// answering (with `* BYE`): a line too long, a framing bug, or a refused command
+    /// whose non-synchronising literal is already being sent. Reading such bytes as
+    /// commands would let literal data (a message, say) be executed as commands.
     pub fn must_close(&self) -> bool {
-        match self.kind {
-            FrameErrorKind::LiteralTooBig { sync, .. } => !sync,
-            FrameErrorKind::OutOfOrder => true,
-            FrameErrorKind::LineTooLong | FrameErrorKind::CommandTooLong => false,
-        }
+        self.close
     }
 
     /// Returns `true` if and only if the answer is `NO [TOOBIG]` rather than `BAD`.
@@ -183,17 +187,22 @@ impl Framer {
         self.literal_left
     }
 
-    fn fail(&mut self, kind: FrameErrorKind) -> FrameError {
+    fn fail(&mut self, kind: FrameErrorKind, nonsync_follows: bool) -> FrameError {
         let tag = self.tag.take();
         self.reset();
-        FrameError { tag, kind }
+        let close = nonsync_follows
+            || matches!(
+                kind,
+                FrameErrorKind::LineTooLong | FrameErrorKind::OutOfOrder
+            );
+        FrameError { tag, kind, close }
     }
 
     /// Feeds one line as read from the client, with its CRLF (or bare LF, or none at
     /// the end of input).
     pub fn push_line(&mut self, line: &[u8]) -> Result<Frame, FrameError> {
         if self.literal_left > 0 {
-            return Err(self.fail(FrameErrorKind::OutOfOrder));
+            return Err(self.fail(FrameErrorKind::OutOfOrder, false));
         }
         let first = self.lines == 0;
         self.lines += 1;
@@ -204,13 +213,15 @@ impl Framer {
             self.append = is_append(text);
         }
         if line.len() > self.limits.max_line {
-            return Err(self.fail(FrameErrorKind::LineTooLong));
+            return Err(self.fail(FrameErrorKind::LineTooLong, false));
         }
+        let announced = literal_announcement(text);
+        let nonsync = announced.as_ref().is_some_and(|l| !l.sync);
         self.counted += text.len() + 2;
         if self.counted > self.limits.max_command {
-            return Err(self.fail(FrameErrorKind::CommandTooLong));
+            return Err(self.fail(FrameErrorKind::CommandTooLong, nonsync));
         }
-        let Some(lit) = literal_announcement(text) else {
+        let Some(lit) = announced else {
             self.buf.extend_from_slice(text);
             let command = std::mem::take(&mut self.buf);
             self.reset();
@@ -227,17 +238,18 @@ impl Framer {
             self.limits.max_literal.min(self.limits.max_nonsync_literal)
         };
         if lit.size > limit {
-            return Err(self.fail(FrameErrorKind::LiteralTooBig {
+            let kind = FrameErrorKind::LiteralTooBig {
                 size: lit.size,
                 sync: lit.sync,
                 append,
-            }));
+            };
+            return Err(self.fail(kind, nonsync));
         }
         if !append {
             let size = usize::try_from(lit.size).unwrap_or(usize::MAX);
             self.counted = self.counted.saturating_add(size);
             if self.counted > self.limits.max_command {
-                return Err(self.fail(FrameErrorKind::CommandTooLong));
+                return Err(self.fail(FrameErrorKind::CommandTooLong, nonsync));
             }
         }
         self.buf.extend_from_slice(text);
@@ -255,7 +267,7 @@ impl Framer {
     pub fn push_literal(&mut self, data: &[u8]) -> Result<(), FrameError> {
         let len = u64::try_from(data.len()).unwrap_or(u64::MAX);
         if len > self.literal_left {
-            return Err(self.fail(FrameErrorKind::OutOfOrder));
+            return Err(self.fail(FrameErrorKind::OutOfOrder, false));
         }
         self.literal_left -= len;
         self.buf.extend_from_slice(data);

@@ -94,7 +94,7 @@ fn limits() {
     let err = f.push_line(b"a APPEND INBOX {11+}\r\n").unwrap_err();
     assert!(err.is_append_too_big() && err.must_close());
 
-    // LITERAL- (RFC 7888 §5): non-synchronising literals above 4096 are refused.
+    // LITERAL- (RFC 7888 §4): non-synchronising literals above 4096 are refused.
     let err = f.push_line(b"b LOGIN {4097+}\r\n").unwrap_err();
     assert_eq!(
         err.kind,
@@ -119,6 +119,7 @@ fn limits() {
     let err = f.push_line(&long).unwrap_err();
     assert_eq!(err.kind, FrameErrorKind::LineTooLong);
     assert_eq!(err.tag.as_ref().map(Tag::as_str), Some("d"));
+    assert!(err.must_close());
 
     // The whole command: many literals that each fit.
     assert!(f.push_line(b"e SEARCH TEXT {40000}\r\n").is_ok());
@@ -126,6 +127,18 @@ fn limits() {
     let err = f.push_line(b" TEXT {40000}\r\n").unwrap_err();
     assert_eq!(err.kind, FrameErrorKind::CommandTooLong);
     assert_eq!(err.tag.as_ref().map(Tag::as_str), Some("e"));
+    assert!(!err.must_close());
+    // The same with a non-synchronising literal: its bytes are coming, so close.
+    assert!(f.push_line(b"e SEARCH TEXT {4000+}\r\n").is_ok());
+    f.push_literal(&[b'x'; 4000]).unwrap();
+    let err = loop {
+        match f.push_line(b" TEXT {4000+}\r\n") {
+            Ok(_) => f.push_literal(&[b'x'; 4000]).unwrap(),
+            Err(err) => break err,
+        }
+    };
+    assert_eq!(err.kind, FrameErrorKind::CommandTooLong);
+    assert!(err.must_close());
 
     // Session bugs.
     assert!(f.push_line(b"f LOGIN {1}\r\n").is_ok());
