@@ -48,7 +48,9 @@ fn flush(out: &mut String, pending: &mut Vec<u16>) {
         // Unpadded: 2, 3 or 4 characters for 1, 2 or 3 bytes.
         for i in 0..=chunk.len() {
             let idx = (n >> (18 - 6 * i)) & 0x3f;
-            out.push(char::from(ALPHABET[idx as usize]));
+            if let Some(&c) = ALPHABET.get(idx as usize) {
+                out.push(char::from(c));
+            }
         }
     }
     out.push('-');
