@@ -299,9 +299,10 @@ pub enum SearchKey {
     Unseen,
     /// Message sequence numbers.
     SequenceSet(SequenceSet),
-    /// `MODSEQ [entry-name entry-type-req] mod-sequence-valzer`, RFC 7162 §3.1.5.
+    /// `MODSEQ [entry-name entry-type-req] mod-sequence-valzer`, RFC 7162 §3.1.5. The
+    /// entry name `"/flags/\\Seen"` is given as its flag.
     ModSeq {
-        entry: Option<(String, EntryType)>,
+        entry: Option<(Flag, EntryType)>,
         modseq: u64,
     },
 }

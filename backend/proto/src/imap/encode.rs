@@ -9,8 +9,8 @@ use super::command::{
     SearchReturn, Section, SectionText, StatusItem, StoreAction, ThreadAlgorithm,
 };
 use super::write::{
-    astring, date, date_time, flag_list, list_mailbox, literal, literal8, nstring, sequence_set,
-    string,
+    astring, date, date_time, flag_list, list_mailbox, literal, literal8, nstring, quoted,
+    sequence_set, string,
 };
 
 /// Encodes a command (8-bit text as literals, so rev1 servers accept it).
@@ -389,7 +389,8 @@ fn charset_name(out: &mut Vec<u8>, c: &str) {
     if !c.is_empty() && c.bytes().all(super::types::is_atom_char) {
         put(out, c);
     } else {
-        string(out, c.as_bytes(), false);
+        // RFC 9051 §9: charset = atom / quoted; no literal.
+        quoted(out, c.as_bytes());
     }
 }
 
@@ -476,7 +477,8 @@ pub(crate) fn search_key(out: &mut Vec<u8>, key: &SearchKey) {
         K::ModSeq { entry, modseq } => {
             put(out, "MODSEQ ");
             if let Some((name, kind)) = entry {
-                string(out, name.as_bytes(), false);
+                // RFC 7162 §3.1.5: entry-name is quoted only.
+                quoted(out, format!("/flags/{name}").as_bytes());
                 put(
                     out,
                     match kind {

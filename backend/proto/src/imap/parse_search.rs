@@ -9,6 +9,7 @@ use super::command::{
     CommandBody, EntryType, SearchKey, SearchReturn, SortCriterion, SortKey, ThreadAlgorithm,
 };
 use super::lexer::{Cursor, PResult, utf8};
+use super::types::Flag;
 
 /// `charset = atom / quoted`.
 fn charset(c: &mut Cursor<'_>) -> PResult<String> {
@@ -219,6 +220,10 @@ pub(crate) fn search_key(c: &mut Cursor<'_>) -> PResult<SearchKey> {
             let mut entry = None;
             if c.peek() == Some(b'"') {
                 let name = utf8(c.quoted()?)?;
+                let flag = name
+                    .strip_prefix("/flags/")
+                    .and_then(Flag::parse)
+                    .ok_or_else(|| "MODSEQ entry name must be \"/flags/<flag>\"".to_owned())?;
                 c.sp()?;
                 let kind = match c.keyword()?.as_str() {
                     "PRIV" => EntryType::Private,
@@ -227,7 +232,7 @@ pub(crate) fn search_key(c: &mut Cursor<'_>) -> PResult<SearchKey> {
                     _ => return Err("expected priv, shared or all".to_owned()),
                 };
                 c.sp()?;
-                entry = Some((name, kind));
+                entry = Some((flag, kind));
             }
             K::ModSeq {
                 entry,

@@ -20,7 +20,10 @@ pub(crate) fn quotable(s: &[u8], utf8: bool) -> bool {
         && (s.is_ascii() || std::str::from_utf8(s).is_ok())
 }
 
-fn quoted(out: &mut Vec<u8>, s: &[u8]) {
+/// `quoted`, unconditionally: for the places where the grammar allows no literal
+/// (`charset`, `entry-name`). The caller's value came from a quoted string, so it
+/// holds no CR, LF or NUL.
+pub(crate) fn quoted(out: &mut Vec<u8>, s: &[u8]) {
     out.push(b'"');
     for &b in s {
         if b == b'"' || b == b'\\' {

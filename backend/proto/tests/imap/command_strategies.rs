@@ -18,6 +18,15 @@ pub(crate) fn text() -> impl Strategy<Value = String> {
     ]
 }
 
+/// What a quoted string can hold: no NUL, CR or LF.
+pub(crate) fn quotable() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "[\\x01-\\x09\\x0b\\x0c\\x0e-\\x7f]{0,8}",
+        "[^\\x00\\r\\n]{0,6}",
+        "[A-Z0-9-]{1,8}"
+    ]
+}
+
 pub(crate) fn bytes() -> impl Strategy<Value = Vec<u8>> {
     prop_oneof![
         text().prop_map(String::into_bytes),
@@ -130,6 +139,18 @@ pub(crate) fn search_key() -> impl Strategy<Value = SearchKey> {
         date().prop_map(K::SentSince),
         sequence_set().prop_map(K::Uid),
         sequence_set().prop_map(K::SequenceSet),
+        (
+            1u64..1 << 62,
+            proptest::option::of((
+                flag(),
+                prop_oneof![
+                    Just(EntryType::Private),
+                    Just(EntryType::Shared),
+                    Just(EntryType::All)
+                ]
+            ))
+        )
+            .prop_map(|(modseq, entry)| K::ModSeq { entry, modseq }),
     ];
     leaf.prop_recursive(4, 24, 4, |inner| {
         prop_oneof![
@@ -403,11 +424,13 @@ pub(crate) fn command() -> impl Strategy<Value = Command> {
                 returns: Some(returns),
                 criteria
             }),
-        (any::<bool>(), search_program()).prop_map(|(uid, search)| B::Thread {
-            uid,
-            algorithm: ThreadAlgorithm::References,
-            charset: "UTF-8".into(),
-            search
+        (any::<bool>(), search_program(), quotable()).prop_map(|(uid, search, charset)| {
+            B::Thread {
+                uid,
+                algorithm: ThreadAlgorithm::References,
+                charset,
+                search,
+            }
         }),
         (any::<bool>(), any::<bool>(), search_program()).prop_map(|(uid, reverse, search)| {
             B::Sort {
