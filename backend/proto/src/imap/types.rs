@@ -137,8 +137,9 @@ impl SequenceSet {
     }
 
     /// The set as sorted, disjoint, non-adjacent inclusive ranges, clipped to `1..=max`.
-    /// A range entirely above `max` is dropped; `*` is `max` (RFC 9051 §6.4.8 leaves
-    /// `n:*` with `n > max` as `max:n`, which still contains `max`).
+    /// `*` is `max`, and a range is the same either way round (RFC 9051 §9
+    /// `seq-range`), so `7:*` with `max` 5 is `5:7` and contains 5; a range entirely
+    /// above `max` is dropped.
     pub fn normalized(&self, max: u32) -> Vec<(u32, u32)> {
         let SequenceSet::Ranges(ranges) = self else {
             return Vec::new();
