@@ -1,8 +1,9 @@
 //! Group commit: deliveries that arrive while one batch is being made durable wait and
-//! share the next one. A batch costs two file-system syncs for all its bodies
+//! share the next one. A batch costs one file-system sync for all its bodies
 //! (`FsBlobStore::put_many`) and one database commit for all its rows, instead of three
-//! fsyncs per message. Each caller still gets its answer only after its message is
-//! durable.
+//! fsyncs per message. The two stages overlap: while one batch's rows commit, the next
+//! batch's bodies are synced. Each caller still gets its answer only after its message is
+//! durable, and no row is written before its body is.
 
 use std::sync::Arc;
 
@@ -51,7 +52,10 @@ impl Committer {
     }
 }
 
+/// Stage one: batches jobs and makes their bodies durable, then hands the batch on.
 async fn run(store: Store, blobs: Arc<FsBlobStore>, mut rx: mpsc::Receiver<Job>) {
+    let (rows_tx, rows_rx) = mpsc::channel::<Vec<Job>>(2);
+    tokio::spawn(commit_rows(store, rows_rx));
     while let Some(first) = rx.recv().await {
         let mut jobs = vec![first];
         while jobs.len() < MAX_BATCH {
@@ -60,7 +64,6 @@ async fn run(store: Store, blobs: Arc<FsBlobStore>, mut rx: mpsc::Receiver<Job>)
                 Err(_) => break,
             }
         }
-        // The bodies first, durably; then the rows that point at them.
         let bodies: Vec<Vec<u8>> = jobs
             .iter_mut()
             .map(|j| std::mem::take(&mut j.body))
@@ -73,6 +76,22 @@ async fn run(store: Store, blobs: Arc<FsBlobStore>, mut rx: mpsc::Receiver<Job>)
                 ))));
             }
             continue;
+        }
+        if rows_tx.send(jobs).await.is_err() {
+            return;
+        }
+    }
+}
+
+/// Stage two: commits the rows of every batch whose bodies are durable, merging the
+/// batches that wait into one transaction.
+async fn commit_rows(store: Store, mut rx: mpsc::Receiver<Vec<Job>>) {
+    while let Some(mut jobs) = rx.recv().await {
+        while jobs.len() < MAX_BATCH {
+            match rx.try_recv() {
+                Ok(more) => jobs.extend(more),
+                Err(_) => break,
+            }
         }
         if jobs.len() == 1 {
             let job = jobs.pop().expect("one job");

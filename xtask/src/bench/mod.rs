@@ -102,6 +102,14 @@ impl BenchServer {
         std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
         let pop3_port = free_port()?;
         let smtp_port = free_port()?;
+        // The load's sender domain, pinned: SPF and DMARC are evaluated for every
+        // message without waiting on this machine's DNS.
+        let txt = dir.join("pinned-txt");
+        std::fs::write(
+            &txt,
+            "remote.example v=spf1 ip4:127.0.0.0/8 -all\n_dmarc.remote.example v=DMARC1; p=none\n",
+        )
+        .map_err(|e| e.to_string())?;
         let mut cmd = Command::new(&bin);
         Self::env(&mut cmd, &dir);
         let child = cmd
@@ -109,6 +117,11 @@ impl BenchServer {
             .env("OSPREY_LISTEN_POP3", format!("127.0.0.1:{pop3_port}"))
             .env("OSPREY_LISTEN_SMTP", format!("127.0.0.1:{smtp_port}"))
             .env("OSPREY_ADMIN_PASSWORD", "Bench-Harbor-42x")
+            .env("OSPREY_SMTP_DNS_TXT_FILE", &txt)
+            .env(
+                "OSPREY_SMTP_VERIFY_SENDERS",
+                std::env::var("BENCH_VERIFY").unwrap_or("true".into()),
+            )
             .stdout(Stdio::null())
             .spawn()
             .map_err(|e| format!("cannot start {}: {e}", bin.display()))?;

@@ -62,11 +62,19 @@ pub struct Received<'a> {
     pub message: &'a [u8],
 }
 
+/// Most answers kept by [`TxtSource::System`]; when full, it starts over.
+const MAX_CACHED: usize = 10_000;
+/// How long one DNS query may take: a slow answer is a temporary error, which SPF and
+/// DMARC report without refusing the message (RFC 7208 §2.6.6).
+const DNS_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(3);
+
+type TxtCache = std::sync::Mutex<std::collections::HashMap<Box<str>, (Txt, std::time::Instant)>>;
+
 /// Where TXT answers come from.
 #[derive(Clone)]
 enum TxtSource {
-    /// The system resolver, every time.
-    System,
+    /// The system resolver, its answers (and "no such record") kept for their TTL.
+    System(Arc<TxtCache>),
     /// A fixed table; other names do not exist.
     Table(TxtTable),
 }
@@ -78,7 +86,13 @@ impl ResolverCache<Box<str>, Txt> for TxtSource {
         Q: Hash + Eq + ?Sized,
     {
         match self {
-            TxtSource::System => None,
+            TxtSource::System(cache) => {
+                let cache = cache.lock().unwrap_or_else(|e| e.into_inner());
+                cache
+                    .get(name)
+                    .filter(|(_, until)| *until > std::time::Instant::now())
+                    .map(|(txt, _)| txt.clone())
+            }
             TxtSource::Table(t) => t.get(name),
         }
     }
@@ -91,7 +105,15 @@ impl ResolverCache<Box<str>, Txt> for TxtSource {
         None
     }
 
-    fn insert(&self, _: Box<str>, _: Txt, _: std::time::Instant) {}
+    fn insert(&self, name: Box<str>, value: Txt, valid_until: std::time::Instant) {
+        if let TxtSource::System(cache) = self {
+            let mut cache = cache.lock().unwrap_or_else(|e| e.into_inner());
+            if cache.len() >= MAX_CACHED {
+                cache.clear();
+            }
+            cache.insert(name, (value, valid_until));
+        }
+    }
 }
 
 /// Runs the inbound checks. Cheap to clone.
@@ -106,10 +128,14 @@ pub struct MessageChecks {
 impl MessageChecks {
     /// Checks that ask the system's DNS resolver.
     pub fn system(hostname: &str) -> Result<MessageChecks, String> {
-        let resolver = MessageAuthenticator::new_system_conf().map_err(|e| e.to_string())?;
+        let (config, mut options) = mail_auth::hickory_resolver::system_conf::read_system_conf()
+            .map_err(|e| e.to_string())?;
+        options.timeout = DNS_TIMEOUT;
+        options.attempts = 1;
+        let resolver = MessageAuthenticator::new(config, options).map_err(|e| e.to_string())?;
         Ok(MessageChecks {
             resolver: Arc::new(resolver),
-            txt: TxtSource::System,
+            txt: TxtSource::System(Arc::default()),
             hostname: hostname.to_owned(),
         })
     }
