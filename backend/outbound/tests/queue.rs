@@ -1,0 +1,292 @@
+//! The queue worker over a real store: per-recipient outcomes, retries, the lifetime,
+//! failure, delay and relay reports, and the cases that must never report.
+
+use std::{collections::HashMap, sync::Arc};
+
+use chrono::{Duration, Utc};
+use osprey_core::{Address, DomainName, Role, StoredCredentials};
+use osprey_mail::{LocalDelivery, QueueOptions};
+use osprey_outbound::{
+    ClientConfig, QueueSettings, QueueWorker, Schedule, StaticResolver, system_roots_config,
+};
+use osprey_store::{
+    DELIVERED, FAILED, NewAccount, NewDomain, NewQueuedRecipient, PENDING, QueueEntry, Store,
+    blob::FsBlobStore, testing::TestDb,
+};
+
+use crate::mx::Mx;
+
+const SENDER: &str = "sender@local.test";
+const MESSAGE: &[u8] =
+    b"From: sender@local.test\r\nTo: x@remote.test\r\nSubject: hello\r\n\r\nHi.\r\n";
+
+struct World {
+    _db: TestDb,
+    store: Store,
+    blobs: Arc<FsBlobStore>,
+    delivery: LocalDelivery,
+    sender: String,
+    mx: Mx,
+}
+
+async fn world() -> World {
+    let db = TestDb::new().await;
+    let store = db.store().await;
+    store
+        .create_domain(NewDomain {
+            name: DomainName::parse("local.test").unwrap(),
+            aliases: vec![],
+            settings: Default::default(),
+            enabled: true,
+        })
+        .await
+        .unwrap();
+    let sender = store
+        .create_account(NewAccount {
+            address: Address::parse(SENDER).unwrap(),
+            credentials: StoredCredentials {
+                password_hash: "$argon2id$test".into(),
+                scram_sha256: "4096:c2FsdA==:AA==:AA==".into(),
+            },
+            role: Role::User,
+            display_name: String::new(),
+            quota_bytes: None,
+            admin_domain_ids: vec![],
+            enabled: true,
+        })
+        .await
+        .unwrap()
+        .id;
+    let blobs = Arc::new(FsBlobStore::open(db.dir.join("blobs")).unwrap());
+    let delivery = LocalDelivery::new(store.clone(), blobs.clone());
+    World {
+        _db: db,
+        store,
+        blobs,
+        delivery,
+        sender,
+        mx: Mx::start().await,
+    }
+}
+
+impl World {
+    fn worker(&self, schedule: Schedule, to: Option<std::net::SocketAddr>) -> QueueWorker {
+        let to = to.or(self.mx.addr).unwrap();
+        let routes = HashMap::from([("remote.test".to_owned(), vec![to])]);
+        QueueWorker::new(
+            self.delivery.clone(),
+            Arc::new(StaticResolver::new(routes)),
+            QueueSettings {
+                hostname: "mx.local.test".into(),
+                schedule,
+                client: ClientConfig::new("mx.local.test", system_roots_config()),
+                smarthost: None,
+                require_tls: vec![],
+                parallel_domains: 4,
+                max_alias_depth: 8,
+            },
+        )
+    }
+
+    async fn enqueue(&self, sender: &str, rcpts: &[(&str, Option<&str>)]) -> String {
+        let rcpts = rcpts
+            .iter()
+            .map(|(a, n)| NewQueuedRecipient {
+                address: (*a).into(),
+                notify: n.map(str::to_owned),
+                orcpt: None,
+            })
+            .collect();
+        let options = QueueOptions {
+            is_bounce: sender.is_empty(),
+            ..Default::default()
+        };
+        self.delivery
+            .enqueue(sender, rcpts, MESSAGE, options)
+            .await
+            .unwrap()
+    }
+
+    async fn entry(&self, id: &str) -> QueueEntry {
+        self.store.queue_entry(id).await.unwrap()
+    }
+
+    /// The sender's INBOX, bodies as text.
+    async fn reports(&self) -> Vec<String> {
+        let inbox = self
+            .store
+            .mailbox_by_name(&self.sender, "INBOX")
+            .await
+            .unwrap();
+        let mut out = Vec::new();
+        for m in self.store.messages(&inbox.id).await.unwrap() {
+            out.push(String::from_utf8(self.blobs.get(&m.blob_hash).await.unwrap()).unwrap());
+        }
+        out
+    }
+}
+
+fn state<'a>(e: &'a QueueEntry, address: &str) -> &'a osprey_store::QueuedRecipient {
+    e.recipients.iter().find(|r| r.address == address).unwrap()
+}
+
+fn schedule(lifetime: Duration, delay_notice_after: Option<Duration>) -> Schedule {
+    Schedule {
+        intervals: vec![Duration::minutes(1)],
+        lifetime,
+        delay_notice_after,
+    }
+}
+
+#[tokio::test]
+async fn each_recipient_gets_its_outcome_and_the_sender_its_reports() {
+    let w = world().await;
+    let id = w
+        .enqueue(
+            SENDER,
+            &[
+                ("ok@remote.test", None),
+                ("temp@remote.test", None),
+                ("perm@remote.test", None),
+            ],
+        )
+        .await;
+    let worker = w.worker(schedule(Duration::days(5), Some(Duration::zero())), None);
+    assert!(worker.round().await, "work was due");
+
+    let got = w.mx.received.lock().unwrap().clone();
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].from, SENDER);
+    assert_eq!(got[0].rcpts, vec!["ok@remote.test"]);
+    assert!(got[0].data.contains("Subject: hello"));
+
+    let e = w.entry(&id).await;
+    assert_eq!(state(&e, "ok@remote.test").status, DELIVERED);
+    assert_eq!(
+        state(&e, "ok@remote.test").remote_mta.as_deref(),
+        Some("remote.test")
+    );
+    let perm = state(&e, "perm@remote.test");
+    assert_eq!(perm.status, FAILED);
+    assert_eq!(perm.last_status.as_deref(), Some("5.1.1"));
+    assert!(
+        perm.last_error.as_deref().unwrap().contains("550 5.1.1"),
+        "{perm:?}"
+    );
+    let temp = state(&e, "temp@remote.test");
+    assert_eq!(temp.status, PENDING);
+    assert_eq!(temp.attempts, 1);
+    assert!(
+        temp.next_attempt_at > Utc::now() + Duration::seconds(50),
+        "{temp:?}"
+    );
+
+    let reports = w.reports().await;
+    assert_eq!(reports.len(), 2, "a bounce and a delay notice");
+    let bounce = reports
+        .iter()
+        .find(|r| r.contains("Action: failed"))
+        .unwrap();
+    assert!(
+        bounce.contains("Final-Recipient: rfc822; perm@remote.test"),
+        "{bounce}"
+    );
+    assert!(
+        bounce.contains("Diagnostic-Code: smtp; 550 5.1.1"),
+        "{bounce}"
+    );
+    assert!(!bounce.contains("temp@remote.test"), "{bounce}");
+    let delay = reports
+        .iter()
+        .find(|r| r.contains("Action: delayed"))
+        .unwrap();
+    assert!(
+        delay.contains("temp@remote.test") && delay.contains("Will-Retry-Until"),
+        "{delay}"
+    );
+
+    // Retried now: still busy, and the delay notice is not sent twice.
+    assert_eq!(w.store.queue_retry_now(&id).await.unwrap(), 1);
+    assert!(worker.round().await);
+    assert_eq!(state(&w.entry(&id).await, "temp@remote.test").attempts, 2);
+    assert_eq!(w.reports().await.len(), 2);
+    assert_eq!(*w.mx.connections.lock().unwrap(), 2);
+    assert!(!worker.round().await, "nothing is due");
+}
+
+#[tokio::test]
+async fn a_recipient_fails_when_its_lifetime_is_over() {
+    let w = world().await;
+    let id = w.enqueue(SENDER, &[("temp@remote.test", None)]).await;
+    let worker = w.worker(schedule(Duration::zero(), None), None);
+    worker.round().await;
+    let temp = state(&w.entry(&id).await, "temp@remote.test").clone();
+    assert_eq!(temp.status, FAILED);
+    assert_eq!(temp.last_status.as_deref(), Some("4.4.7"));
+    let reports = w.reports().await;
+    assert_eq!(reports.len(), 1);
+    assert!(reports[0].contains("Status: 4.4.7"), "{}", reports[0]);
+}
+
+#[tokio::test]
+async fn null_senders_and_notify_never_get_no_report_success_gets_relayed() {
+    let w = world().await;
+    let worker = w.worker(schedule(Duration::days(5), Some(Duration::zero())), None);
+    let bounce = w.enqueue("", &[("perm@remote.test", None)]).await;
+    let never = w
+        .enqueue(SENDER, &[("perm@remote.test", Some("NEVER"))])
+        .await;
+    worker.round().await;
+    assert_eq!(
+        state(&w.entry(&bounce).await, "perm@remote.test").status,
+        FAILED
+    );
+    assert_eq!(
+        state(&w.entry(&never).await, "perm@remote.test").status,
+        FAILED
+    );
+    assert!(
+        w.reports().await.is_empty(),
+        "bounces never bounce; NEVER means never"
+    );
+    assert_eq!(
+        w.store
+            .queue_entries(&osprey_store::QueueFilter {
+                limit: 50,
+                ..Default::default()
+            })
+            .await
+            .unwrap()
+            .len(),
+        2,
+        "no bounce was queued for the null sender either"
+    );
+
+    w.enqueue(SENDER, &[("ok@remote.test", Some("SUCCESS"))])
+        .await;
+    worker.round().await;
+    let reports = w.reports().await;
+    assert_eq!(reports.len(), 1);
+    assert!(reports[0].contains("Action: relayed"), "{}", reports[0]);
+}
+
+#[tokio::test]
+async fn an_unreachable_destination_is_retried_later() {
+    let w = world().await;
+    // A port nothing listens on.
+    let closed = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap()
+    };
+    let id = w.enqueue(SENDER, &[("ok@remote.test", None)]).await;
+    let worker = w.worker(schedule(Duration::days(5), None), Some(closed));
+    worker.round().await;
+    let r = state(&w.entry(&id).await, "ok@remote.test").clone();
+    assert_eq!(r.status, PENDING);
+    assert_eq!(r.last_status.as_deref(), Some("4.4.1"));
+    assert!(
+        r.last_error.as_deref().unwrap().contains("connect"),
+        "{r:?}"
+    );
+    assert!(w.reports().await.is_empty());
+}
