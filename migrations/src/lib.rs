@@ -14,6 +14,7 @@ mod m20261126_000005_create_access_rules;
 mod m20261127_000006_create_server_settings;
 mod m20261127_000007_create_outbound_queue;
 mod m20261127_000008_create_dkim_keys;
+mod m20261127_000010_add_kill_file_scope;
 
 /// Runs every migration of Osprey's schema.
 pub struct Migrator;
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000006_create_server_settings::Migration),
             Box::new(m20261127_000007_create_outbound_queue::Migration),
             Box::new(m20261127_000008_create_dkim_keys::Migration),
+            Box::new(m20261127_000010_add_kill_file_scope::Migration),
         ]
     }
 }

@@ -70,6 +70,10 @@ pub struct KillEntry {
     pub id: String,
     pub kind: KillKind,
     pub value: String,
+    /// The local domain whose recipients the entry protects (refused at `RCPT TO`);
+    /// absent for a server-wide entry (refused at `MAIL FROM`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub domain: Option<String>,
     /// How many MAIL commands it has refused.
     pub hits: u64,
     pub note: String,
@@ -83,6 +87,9 @@ pub struct KillEntry {
 pub struct CreateKillEntry {
     pub kind: KillKind,
     pub value: String,
+    /// Only for recipients in this local domain; absent for the whole server.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub domain: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }

@@ -748,11 +748,40 @@ async fn ip_rules_and_kill_file_are_for_server_admins_and_validated() {
         .await
         .expect(StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(r.body["errors"][0]["field"], "value");
+    // The same sender again, for one local domain's recipients only.
+    let r = t
+        .call(
+            Method::POST,
+            "/api/v1/admin/kill-file",
+            Some(&admin),
+            Some(json!({"kind": "address", "value": "spam@bad.example", "domain": "EXAMPLE.com"})),
+        )
+        .await
+        .expect(StatusCode::CREATED);
+    assert_eq!(r.body["domain"], "example.com");
+    let r = t
+        .call(
+            Method::POST,
+            "/api/v1/admin/kill-file",
+            Some(&admin),
+            Some(json!({"kind": "address", "value": "x@bad.example", "domain": "nowhere.example"})),
+        )
+        .await
+        .expect(StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.body["errors"][0]["field"], "domain");
     let r = t
         .call(Method::GET, "/api/v1/admin/kill-file", Some(&admin), None)
         .await
         .expect(StatusCode::OK);
-    assert_eq!(r.body.as_array().unwrap().len(), 2);
+    let entries = r.body.as_array().unwrap();
+    assert_eq!(entries.len(), 3);
+    assert_eq!(
+        entries
+            .iter()
+            .filter(|e| e["domain"] == "example.com")
+            .count(),
+        1
+    );
 
     // Domain admins and users may not touch server-wide rules.
     t.add_account("da@example.com", Role::DomainAdmin, &["example.com"])

@@ -165,6 +165,9 @@ pub enum KillCmd {
     Add {
         kind: String,
         value: String,
+        /// Only for recipients in this local domain (refused at RCPT TO).
+        #[arg(long)]
+        domain: Option<String>,
         #[arg(long, default_value = "")]
         note: String,
     },

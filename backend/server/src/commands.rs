@@ -435,7 +435,12 @@ pub async fn access(config: &Config, cmd: crate::cli::AccessCmd) -> anyhow::Resu
                 .with_context(|| format!("no rule {id}"))?;
             println!("removed rule {id}");
         }
-        AccessCmd::Kill(KillCmd::Add { kind, value, note }) => {
+        AccessCmd::Kill(KillCmd::Add {
+            kind,
+            value,
+            domain,
+            note,
+        }) => {
             let value = match kind.as_str() {
                 "address" => Address::parse(value.trim())?.key(),
                 "domain" => osprey_core::DomainName::parse(value.trim())?
@@ -450,13 +455,31 @@ pub async fn access(config: &Config, cmd: crate::cli::AccessCmd) -> anyhow::Resu
                 },
                 other => bail!("the kind '{other}' must be address, domain or host"),
             };
-            let e = store.create_kill_entry(&kind, &value, &note).await?;
-            println!("added {} {} ({})", e.kind, e.value, e.id);
+            let scope = match &domain {
+                Some(name) => Some(
+                    store
+                        .domain_by_name(name)
+                        .await
+                        .with_context(|| format!("--domain: no local domain {name}"))?,
+                ),
+                None => None,
+            };
+            let e = store
+                .create_kill_entry(&kind, &value, &note, scope.as_ref().map(|d| d.id.as_str()))
+                .await?;
+            match scope {
+                Some(d) => println!("added {} {} for {} ({})", e.kind, e.value, d.name, e.id),
+                None => println!("added {} {} ({})", e.kind, e.value, e.id),
+            }
         }
         AccessCmd::Kill(KillCmd::List) => {
             for e in store.kill_entries().await? {
+                let scope = match &e.domain_id {
+                    Some(id) => store.domain(id).await?.name,
+                    None => "all".to_owned(),
+                };
                 println!(
-                    "{}\t{}\t{}\thits {}\t{}",
+                    "{}\t{}\t{}\thits {}\t{scope}\t{}",
                     e.id, e.kind, e.value, e.hits, e.note
                 );
             }

@@ -1,11 +1,12 @@
 //! Access control at the door: the IP rules at connect (first match decides, none means
-//! allow) and the kill file at MAIL FROM. Matches are counted.
+//! allow) and the kill file at MAIL FROM (server-wide entries) and RCPT TO (entries for
+//! one local domain's recipients). Matches are counted.
 
 use std::net::IpAddr;
 
 use chrono::Utc;
 use osprey_core::IpNet;
-use osprey_store::{Store, StoreError};
+use osprey_store::{KillEntryRecord, Store, StoreError};
 
 use crate::server::Listener;
 
@@ -48,34 +49,55 @@ pub(crate) async fn ip_allowed(
     Ok(true)
 }
 
-/// Returns `true` if and only if the kill file refuses this sender, client IP or EHLO
-/// name.
-pub(crate) async fn killed(
+/// Returns `true` if and only if the kill-file entry `e` matches this sender, client IP
+/// or EHLO name.
+fn matches(e: &KillEntryRecord, sender: &str, ip: IpAddr, helo: &str) -> bool {
+    let sender = sender.to_ascii_lowercase();
+    let sender_domain = sender.rsplit_once('@').map_or("", |(_, d)| d);
+    let value = e.value.to_ascii_lowercase();
+    match e.kind.as_str() {
+        "address" => !sender.is_empty() && sender == value,
+        "domain" => {
+            !sender_domain.is_empty()
+                && (sender_domain == value || sender_domain.ends_with(&format!(".{value}")))
+        }
+        "host" => {
+            helo.eq_ignore_ascii_case(&value)
+                || value.parse::<IpNet>().is_ok_and(|n| n.contains(ip))
+        }
+        _ => false,
+    }
+}
+
+/// What the kill file says about a transaction at MAIL FROM.
+pub(crate) enum KillVerdict {
+    /// A server-wide entry refuses the sender.
+    Refused,
+    /// Entries that refuse the sender for recipients of these domains (by id), with the
+    /// entry ids to count when they refuse one.
+    Scoped(Vec<(String, String)>),
+}
+
+/// Applies the kill file at MAIL FROM: a server-wide match refuses now (and is counted);
+/// domain entries that match are kept for RCPT TO.
+pub(crate) async fn kill_file(
     store: &Store,
     sender: &str,
     ip: IpAddr,
     helo: &str,
-) -> Result<bool, StoreError> {
-    let sender = sender.to_ascii_lowercase();
-    let sender_domain = sender.rsplit_once('@').map_or("", |(_, d)| d);
+) -> Result<KillVerdict, StoreError> {
+    let mut scoped = Vec::new();
     for e in store.kill_entries().await? {
-        let value = e.value.to_ascii_lowercase();
-        let hit = match e.kind.as_str() {
-            "address" => !sender.is_empty() && sender == value,
-            "domain" => {
-                !sender_domain.is_empty()
-                    && (sender_domain == value || sender_domain.ends_with(&format!(".{value}")))
+        if !matches(&e, sender, ip, helo) {
+            continue;
+        }
+        match &e.domain_id {
+            None => {
+                store.count_kill_hit(&e.id).await?;
+                return Ok(KillVerdict::Refused);
             }
-            "host" => {
-                helo.eq_ignore_ascii_case(&value)
-                    || value.parse::<IpNet>().is_ok_and(|n| n.contains(ip))
-            }
-            _ => false,
-        };
-        if hit {
-            store.count_kill_hit(&e.id).await?;
-            return Ok(true);
+            Some(domain) => scoped.push((domain.clone(), e.id.clone())),
         }
     }
-    Ok(false)
+    Ok(KillVerdict::Scoped(scoped))
 }

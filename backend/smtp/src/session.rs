@@ -19,6 +19,9 @@ pub(crate) struct Envelope {
     pub accounts: Vec<String>,
     /// Remote recipients (relayed, or targets of local aliases) for the outbound queue.
     pub remote: Vec<osprey_store::NewQueuedRecipient>,
+    /// Kill-file entries that refuse this sender for one local domain's recipients:
+    /// `(domain id, entry id)`.
+    pub killed_for: Vec<(String, String)>,
     /// RFC 3461 `ENVID` and `RET=FULL` of MAIL FROM.
     pub envelope_id: Option<String>,
     pub return_full: bool,

@@ -57,21 +57,21 @@ async fn ip_rules_first_match_decides_per_listener_with_expiry() {
 async fn the_kill_file_refuses_senders_domains_and_hosts() {
     let h = Harness::start().await;
     h.store
-        .create_kill_entry("address", "spam@bad.example", "")
+        .create_kill_entry("address", "spam@bad.example", "", None)
         .await
         .unwrap();
     h.store
-        .create_kill_entry("domain", "worse.example", "")
+        .create_kill_entry("domain", "worse.example", "", None)
         .await
         .unwrap();
     let host = h
         .store
-        .create_kill_entry("host", "evil.client", "")
+        .create_kill_entry("host", "evil.client", "", None)
         .await
         .unwrap();
     assert!(
         h.store
-            .create_kill_entry("domain", "worse.example", "")
+            .create_kill_entry("domain", "worse.example", "", None)
             .await
             .is_err(),
         "no duplicates"
@@ -90,4 +90,65 @@ async fn the_kill_file_refuses_senders_domains_and_hosts() {
     assert!(entries.iter().all(|e| e.hits == 1), "{entries:?}");
     h.store.delete_kill_entry(&host.id).await.unwrap();
     c.expect("MAIL FROM:<ok@bad.example>", "250").await;
+}
+
+#[tokio::test]
+async fn a_domain_kill_entry_refuses_only_that_domains_recipients() {
+    let h = Harness::start().await;
+    h.store
+        .create_domain(osprey_store::NewDomain {
+            name: osprey_core::DomainName::parse("other.example").unwrap(),
+            aliases: vec![],
+            settings: Default::default(),
+            enabled: true,
+        })
+        .await
+        .unwrap();
+    let mx = h.store.domain_by_name("mx.example").await.unwrap();
+    let entry = h
+        .store
+        .create_kill_entry("domain", "pushy.example", "", Some(&mx.id))
+        .await
+        .unwrap();
+    assert!(
+        h.store
+            .create_kill_entry("domain", "pushy.example", "", None)
+            .await
+            .is_ok(),
+        "the same value may also be server-wide: another scope"
+    );
+    h.store
+        .delete_kill_entry(
+            &h.store
+                .kill_entries()
+                .await
+                .unwrap()
+                .into_iter()
+                .find(|e| e.domain_id.is_none())
+                .unwrap()
+                .id,
+        )
+        .await
+        .unwrap();
+    let mut c = h.connect(h.mx).await;
+    c.expect("EHLO c", "250").await;
+    c.expect("MAIL FROM:<x@pushy.example>", "250").await;
+    // mx.example (and its alias name) refuses the sender; the transaction goes on.
+    c.expect(&format!("RCPT TO:<{ANN}>"), "550 5.7.1").await;
+    c.expect("RCPT TO:<bob@mx-alias.example>", "550 5.7.1")
+        .await;
+    c.expect("MAIL FROM:<x@fine.example>", "503").await;
+    c.expect("RSET", "250").await;
+    c.expect("MAIL FROM:<x@fine.example>", "250").await;
+    c.expect(&format!("RCPT TO:<{ANN}>"), "250").await;
+    let e = h
+        .store
+        .kill_entries()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|e| e.id == entry.id)
+        .unwrap();
+    assert_eq!(e.hits, 2);
+    assert_eq!(e.domain_id.as_deref(), Some(mx.id.as_str()));
 }

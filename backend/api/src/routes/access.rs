@@ -62,8 +62,9 @@ fn ip_rule(r: IpRuleRecord) -> IpRule {
     }
 }
 
-fn kill_entry(e: KillEntryRecord) -> KillEntry {
+fn kill_entry(e: KillEntryRecord, domain: Option<String>) -> KillEntry {
     KillEntry {
+        domain,
         kind: match e.kind.as_str() {
             "address" => KillKind::Address,
             "domain" => KillKind::Domain,
@@ -175,15 +176,15 @@ pub async fn list_kill_entries(
     user: AuthUser,
 ) -> Result<Json<Vec<KillEntry>>, ApiError> {
     server_admin(&user, false)?;
-    Ok(Json(
-        state
-            .store
-            .kill_entries()
-            .await?
-            .into_iter()
-            .map(kill_entry)
-            .collect(),
-    ))
+    let mut out = Vec::new();
+    for e in state.store.kill_entries().await? {
+        let domain = match &e.domain_id {
+            Some(id) => Some(state.store.domain(id).await?.name),
+            None => None,
+        };
+        out.push(kill_entry(e, domain));
+    }
+    Ok(Json(out))
 }
 
 /// Adds a kill-file entry.
@@ -219,6 +220,17 @@ pub async fn create_kill_entry(
         }
     };
     let note = check_note(&mut checks, &req.note);
+    let domain = match req.domain.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(name) => match state.store.domain_by_name(name).await {
+            Ok(d) => Some(d),
+            Err(osprey_store::StoreError::NotFound) => {
+                checks.fail("domain", "not a local domain");
+                None
+            }
+            Err(e) => return Err(e.into()),
+        },
+    };
     checks.finish()?;
     let kind = match req.kind {
         KillKind::Address => "address",
@@ -227,13 +239,18 @@ pub async fn create_kill_entry(
     };
     let record = state
         .store
-        .create_kill_entry(kind, &value.expect("checked"), &note)
+        .create_kill_entry(
+            kind,
+            &value.expect("checked"),
+            &note,
+            domain.as_ref().map(|d| d.id.as_str()),
+        )
         .await?;
     let id = record.id.clone();
     Ok((
         StatusCode::CREATED,
         location("/admin/kill-file", &id),
-        Json(kill_entry(record)),
+        Json(kill_entry(record, domain.map(|d| d.name))),
     ))
 }
 

@@ -2,6 +2,8 @@
 
 use smtp_proto::MailFrom;
 
+use crate::access::KillVerdict;
+
 use crate::{
     reply::Reply,
     server::Listener,
@@ -36,18 +38,24 @@ impl Session {
         }
         let ip = self.conn().peer().ip();
         let helo = self.helo.clone().unwrap_or_default();
-        match crate::access::killed(self.server.delivery.store(), &from.address, ip, &helo).await {
-            Ok(false) => {}
-            Ok(true) => return self.reply(Reply::new(550, "5.7.1", "Sender refused")),
-            Err(e) => {
-                tracing::error!(error = %e, "reading the kill file failed");
-                return self.reply(Reply::new(451, "4.3.0", "Temporary failure"));
-            }
-        }
+        let killed_for =
+            match crate::access::kill_file(self.server.delivery.store(), &from.address, ip, &helo)
+                .await
+            {
+                Ok(KillVerdict::Scoped(domains)) => domains,
+                Ok(KillVerdict::Refused) => {
+                    return self.reply(Reply::new(550, "5.7.1", "Sender refused"));
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "reading the kill file failed");
+                    return self.reply(Reply::new(451, "4.3.0", "Temporary failure"));
+                }
+            };
         self.envelope = Some(Envelope {
             from: from.address,
             declared_size: from.size,
             envelope_id: from.env_id,
+            killed_for,
             return_full: from.flags & smtp_proto::MAIL_RET_FULL != 0,
             ..Default::default()
         });

@@ -69,6 +69,9 @@ impl Session {
                 return self.reply(Reply::new(451, "4.3.0", "Temporary lookup failure"));
             }
         };
+        if let Some(next) = self.killed_for_domain(&address).await {
+            return next;
+        }
         for a in &resolution.local {
             if let Some(quota) = a.quota_bytes
                 && (a.used_bytes >= quota || a.used_bytes + declared as u64 > quota)
@@ -96,6 +99,25 @@ impl Session {
             }
         }
         self.reply(Reply::new(250, "2.1.5", "Recipient OK"))
+    }
+
+    /// Refuses the recipient if a kill-file entry of its domain matched the sender.
+    async fn killed_for_domain(&mut self, address: &Address) -> Option<Next> {
+        let scoped = &self.envelope.as_ref()?.killed_for;
+        if scoped.is_empty() {
+            return None;
+        }
+        let store = self.server.delivery.store();
+        let domain = store.domain_by_name(address.domain().as_str()).await.ok()?;
+        let (_, entry) = scoped.iter().find(|(d, _)| *d == domain.id)?.clone();
+        if let Err(e) = store.count_kill_hit(&entry).await {
+            tracing::warn!(error = %e, "counting a kill-file hit failed");
+        }
+        Some(self.reply(Reply::new(
+            550,
+            "5.7.1",
+            "Sender refused by the recipient's domain",
+        )))
     }
 
     /// A recipient outside the local domains: the relay policy decides.

@@ -9,6 +9,7 @@ pub struct Model {
     pub value: String,
     pub hits: i64,
     pub note: String,
+    pub scope: String,
     pub created_at: DateTimeUtc,
 }
 

@@ -48,6 +48,8 @@ pub struct KillEntryRecord {
     pub id: String,
     pub kind: String,
     pub value: String,
+    /// The local domain (id) whose recipients the entry protects; `None` for every one.
+    pub domain_id: Option<String>,
     pub hits: u64,
     pub note: String,
     pub created_at: DateTime<Utc>,
@@ -72,6 +74,7 @@ fn kill_entry(m: kill_entry::Model) -> KillEntryRecord {
         id: m.id,
         kind: m.kind,
         value: m.value,
+        domain_id: (!m.scope.is_empty()).then_some(m.scope),
         hits: u64::try_from(m.hits).unwrap_or(0),
         note: m.note,
         created_at: m.created_at,
@@ -141,14 +144,20 @@ impl Store {
         Ok(())
     }
 
-    /// Adds a kill-file entry; `Conflict` if the same kind and value exist.
+    /// Adds a kill-file entry, server-wide or for the recipients of one domain;
+    /// `Conflict` if the same kind and value exist for that scope.
     pub async fn create_kill_entry(
         &self,
         kind: &str,
         value: &str,
         note: &str,
+        domain_id: Option<&str>,
     ) -> Result<KillEntryRecord, StoreError> {
+        if let Some(id) = domain_id {
+            self.domain(id).await?;
+        }
         let model = kill_entry::ActiveModel {
+            scope: Set(domain_id.unwrap_or("").to_owned()),
             id: Set(new_id()),
             kind: Set(kind.to_owned()),
             value: Set(value.to_owned()),
