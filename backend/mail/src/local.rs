@@ -53,7 +53,14 @@ pub struct LocalDelivery {
     committer: Option<Committer>,
     /// Woken whenever a message enters the outbound queue.
     pub(crate) queue_signal: Arc<tokio::sync::Notify>,
+    /// Each account's INBOX id. An INBOX keeps its id for the account's life (renaming
+    /// it moves the messages, not the mailbox), so this never goes stale; other
+    /// mailboxes are looked up every time.
+    inboxes: Arc<std::sync::Mutex<std::collections::HashMap<String, String>>>,
 }
+
+/// Most INBOX ids kept; beyond that the cache starts over.
+const MAX_CACHED_INBOXES: usize = 100_000;
 
 impl LocalDelivery {
     /// Delivery with one transaction per call.
@@ -63,6 +70,7 @@ impl LocalDelivery {
             blobs,
             committer: None,
             queue_signal: Arc::default(),
+            inboxes: Arc::default(),
         }
     }
 
@@ -74,7 +82,36 @@ impl LocalDelivery {
             blobs,
             committer,
             queue_signal: Arc::default(),
+            inboxes: Arc::default(),
         }
+    }
+
+    /// The id of an account's mailbox by name; INBOX ids come from the cache.
+    async fn mailbox_id(&self, account_id: &str, mailbox: &str) -> Result<String, DeliveryError> {
+        let inbox = mailbox.eq_ignore_ascii_case("INBOX");
+        if inbox
+            && let Some(id) = self
+                .inboxes
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .get(account_id)
+        {
+            return Ok(id.clone());
+        }
+        let mb = match self.store.mailbox_by_name(account_id, mailbox).await {
+            Err(StoreError::NotFound) => {
+                return Err(DeliveryError::UnknownRecipient(account_id.to_owned()));
+            }
+            other => other?,
+        };
+        if inbox {
+            let mut cache = self.inboxes.lock().unwrap_or_else(|e| e.into_inner());
+            if cache.len() >= MAX_CACHED_INBOXES {
+                cache.clear();
+            }
+            cache.insert(account_id.to_owned(), mb.id.clone());
+        }
+        Ok(mb.id)
     }
 
     /// The store this delivers into.
@@ -97,15 +134,10 @@ impl LocalDelivery {
         let size = body.len() as u64;
         let mut batch = Vec::with_capacity(account_ids.len());
         for account_id in account_ids {
-            let mb = match self.store.mailbox_by_name(account_id, mailbox).await {
-                Err(StoreError::NotFound) => {
-                    return Err(DeliveryError::UnknownRecipient(account_id.clone()));
-                }
-                other => other?,
-            };
+            let mailbox_id = self.mailbox_id(account_id, mailbox).await?;
             batch.push(NewMessage {
                 account_id: account_id.clone(),
-                mailbox_id: mb.id,
+                mailbox_id,
                 blob_hash: String::new(),
                 size,
                 flags,

@@ -60,7 +60,7 @@ pub async fn resolve(
             out.remote.push(addr.to_string());
             continue;
         };
-        match store.account_by_address(&addr).await {
+        match store.account_in_domain(addr.local(), &domain).await {
             Ok(a) if a.enabled => {
                 if !out.local.iter().any(|l| l.id == a.id) {
                     out.local.push(a);

@@ -197,6 +197,26 @@ impl Store {
         Ok(self.complete_accounts(vec![model]).await?.remove(0))
     }
 
+    /// The account `local@domain` where `domain` is already a canonical domain name (as
+    /// [`Store::canonical_domain`] gives it): one query for ordinary accounts, the path
+    /// mail delivery takes for every recipient.
+    pub async fn account_in_domain(
+        &self,
+        local: &str,
+        domain: &str,
+    ) -> Result<AccountRecord, StoreError> {
+        let key = format!("{}@{domain}", local.to_ascii_lowercase());
+        let model = account::Entity::find()
+            .filter(account::Column::AddressKey.eq(key))
+            .one(&self.db)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        if model.role == Role::DomainAdmin.as_str() {
+            return Ok(self.complete_accounts(vec![model]).await?.remove(0));
+        }
+        record(model, domain.to_owned(), Vec::new())
+    }
+
     /// A page of accounts in address order.
     pub async fn list_accounts(
         &self,
@@ -368,40 +388,48 @@ impl Store {
         models
             .into_iter()
             .map(|m| {
-                let role = m
-                    .role
-                    .parse::<Role>()
-                    .map_err(|e| StoreError::Invalid(format!("account {}: {e}", m.id)))?;
-                let mode = m
-                    .pop3_mode
-                    .parse::<Pop3Mode>()
-                    .map_err(|e| StoreError::Invalid(format!("account {}: {e}", m.id)))?;
                 let mut admin_domains = managed.remove(&m.id).unwrap_or_default();
                 admin_domains.sort_by(|a, b| a.1.cmp(&b.1));
-                Ok(AccountRecord {
-                    domain: names.get(&m.domain_id).cloned().unwrap_or_default(),
-                    used_bytes: u64::try_from(m.used_bytes).unwrap_or(0),
-                    admin_domains,
-                    role,
-                    id: m.id,
-                    domain_id: m.domain_id,
-                    local_part: m.local_part,
-                    display_name: m.display_name,
-                    password_hash: m.password_hash,
-                    scram_sha256: m.scram_sha256,
-                    legacy_secret: m.legacy_secret,
-                    quota_bytes: m.quota_bytes.map(|q| q as u64),
-                    enabled: m.enabled,
-                    pop3: Pop3Settings {
-                        mode,
-                        retention_days: m
-                            .pop3_retention_days
-                            .map(|d| u32::try_from(d).unwrap_or(0)),
-                    },
-                    created_at: m.created_at,
-                    updated_at: m.updated_at,
-                })
+                let domain = names.get(&m.domain_id).cloned().unwrap_or_default();
+                record(m, domain, admin_domains)
             })
             .collect()
     }
+}
+
+/// An account record from its row, its domain's name and the domains it manages.
+fn record(
+    m: account::Model,
+    domain: String,
+    admin_domains: Vec<(String, String)>,
+) -> Result<AccountRecord, StoreError> {
+    let role = m
+        .role
+        .parse::<Role>()
+        .map_err(|e| StoreError::Invalid(format!("account {}: {e}", m.id)))?;
+    let mode = m
+        .pop3_mode
+        .parse::<Pop3Mode>()
+        .map_err(|e| StoreError::Invalid(format!("account {}: {e}", m.id)))?;
+    Ok(AccountRecord {
+        domain,
+        used_bytes: u64::try_from(m.used_bytes).unwrap_or(0),
+        admin_domains,
+        role,
+        id: m.id,
+        domain_id: m.domain_id,
+        local_part: m.local_part,
+        display_name: m.display_name,
+        password_hash: m.password_hash,
+        scram_sha256: m.scram_sha256,
+        legacy_secret: m.legacy_secret,
+        quota_bytes: m.quota_bytes.map(|q| q as u64),
+        enabled: m.enabled,
+        pop3: Pop3Settings {
+            mode,
+            retention_days: m.pop3_retention_days.map(|d| u32::try_from(d).unwrap_or(0)),
+        },
+        created_at: m.created_at,
+        updated_at: m.updated_at,
+    })
 }

@@ -62,13 +62,8 @@ impl Store {
         )
         .exec(&self.db)
         .await?;
-        Ok(DkimKeyRecord {
-            domain_id: domain_id.to_owned(),
-            selector: selector.to_owned(),
-            private_key: private_key.to_vec(),
-            public_key: public_key.to_vec(),
-            created_at: now,
-        })
+        // Read back, so the timestamp is the one the database keeps.
+        self.dkim_key(domain_id).await?.ok_or(StoreError::NotFound)
     }
 
     /// The DKIM key of a domain, if it has one.

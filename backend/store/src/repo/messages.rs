@@ -116,7 +116,9 @@ async fn next_uid_modseq(
         )
         .col_expr(
             mailbox::Column::Highestmodseq,
-            Expr::col(mailbox::Column::Highestmodseq).add(1),
+            Expr::col(mailbox::Column::Highestmodseq).add(1i64),
+            // i64 like the same statement in `next_uids_modseqs`: PostgreSQL keeps one
+            // prepared statement per SQL text, with the parameter types of its first use.
         )
         .filter(mailbox::Column::Id.eq(mailbox_id))
         .exec(txn)
@@ -140,6 +142,47 @@ async fn next_uid_modseq(
         mb.highestmodseq as u64,
     ))
 }
+
+/// Takes `n` UIDs and `n` MODSEQs of a mailbox at once, one of each per appended message:
+/// returns the first UID and the first MODSEQ.
+async fn next_uids_modseqs(
+    txn: &DatabaseTransaction,
+    mailbox_id: &str,
+    n: u32,
+) -> Result<(u32, u64), StoreError> {
+    let res = mailbox::Entity::update_many()
+        .col_expr(
+            mailbox::Column::Uidnext,
+            Expr::col(mailbox::Column::Uidnext).add(i64::from(n)),
+        )
+        .col_expr(
+            mailbox::Column::Highestmodseq,
+            Expr::col(mailbox::Column::Highestmodseq).add(i64::from(n)),
+        )
+        .filter(mailbox::Column::Id.eq(mailbox_id))
+        .exec(txn)
+        .await?;
+    if res.rows_affected == 0 {
+        return Err(StoreError::NotFound);
+    }
+    let mb = mailbox::Entity::find_by_id(mailbox_id.to_owned())
+        .one(txn)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    if mb.uidnext - 1 > i64::from(u32::MAX) {
+        // RFC 9051 §2.3.1.1: UIDs are 32-bit; a full mailbox needs a new UIDVALIDITY.
+        return Err(StoreError::Invalid(
+            "the mailbox has used up its UIDs".into(),
+        ));
+    }
+    Ok((
+        (mb.uidnext - i64::from(n)) as u32,
+        (mb.highestmodseq - i64::from(n) + 1) as u64,
+    ))
+}
+
+/// Rows per INSERT: well under SQLite's limit of bound parameters.
+const INSERT_CHUNK: usize = 400;
 
 /// Locks rows of `table` by id, in id order, until the end of `txn` (a no-op UPDATE takes
 /// PostgreSQL's row lock). One order for everyone keeps two writers from deadlocking.
@@ -227,34 +270,52 @@ impl Store {
         lock_accounts(&txn, &accounts).await?;
         let mailboxes: Vec<&str> = batch.iter().map(|m| m.mailbox_id.as_str()).collect();
         lock_mailboxes(&txn, &mailboxes).await?;
-        let mut quota: HashMap<String, (Option<u64>, u64)> = HashMap::new();
-        let mut out = Vec::with_capacity(batch.len());
-        let mut changes: HashMap<String, Change> = HashMap::new();
-        for new in batch {
-            if !quota.contains_key(&new.account_id) {
-                let acc = account::Entity::find_by_id(new.account_id.clone())
-                    .one(&txn)
-                    .await?
-                    .ok_or(StoreError::NotFound)?;
-                quota.insert(
-                    new.account_id.clone(),
+        // Quotas first, in order, for every account at once: nothing is written if one
+        // message does not fit.
+        let mut quota: HashMap<String, (Option<u64>, u64)> = account::Entity::find()
+            .filter(account::Column::Id.is_in(accounts.iter().map(|a| a.to_string())))
+            .all(&txn)
+            .await?
+            .into_iter()
+            .map(|a| {
+                (
+                    a.id,
                     (
-                        acc.quota_bytes.map(|q| u64::try_from(q).unwrap_or(0)),
-                        u64::try_from(acc.used_bytes).unwrap_or(0),
+                        a.quota_bytes.map(|q| u64::try_from(q).unwrap_or(0)),
+                        u64::try_from(a.used_bytes).unwrap_or(0),
                     ),
-                );
-            }
-            let entry = quota.get_mut(&new.account_id).expect("inserted above");
+                )
+            })
+            .collect();
+        for new in &batch {
+            let entry = quota.get_mut(&new.account_id).ok_or(StoreError::NotFound)?;
             if let Some(limit) = entry.0
                 && entry.1 + new.size > limit
             {
                 return Err(StoreError::OverQuota);
             }
             entry.1 += new.size;
-            let (uid, modseq) = next_uid_modseq(&txn, &new.mailbox_id, 1).await?;
+        }
+        // UIDs and MODSEQs: one range per mailbox, handed out in the batch's order.
+        let mut next: HashMap<String, (u32, u64)> = HashMap::new();
+        for mb in &mailboxes {
+            if next.contains_key(*mb) {
+                continue;
+            }
+            let n = batch.iter().filter(|m| m.mailbox_id == *mb).count();
+            let n = u32::try_from(n).map_err(|_| StoreError::Invalid("batch too large".into()))?;
+            next.insert((*mb).to_owned(), next_uids_modseqs(&txn, mb, n).await?);
+        }
+        let mut out = Vec::with_capacity(batch.len());
+        let mut changes: HashMap<String, Change> = HashMap::new();
+        let mut rows = Vec::with_capacity(batch.len());
+        let now = Utc::now();
+        for new in batch {
+            let slot = next.get_mut(&new.mailbox_id).expect("allocated above");
+            let (uid, modseq) = *slot;
+            *slot = (uid + 1, modseq + 1);
             let id = new_id();
-            let now = Utc::now();
-            message::ActiveModel {
+            rows.push(message::ActiveModel {
                 id: Set(id.clone()),
                 account_id: Set(new.account_id.clone()),
                 mailbox_id: Set(new.mailbox_id.clone()),
@@ -276,9 +337,7 @@ impl Store {
                 has_attachments: Set(new.summary.has_attachments),
                 preview: Set(new.summary.preview),
                 pop3_retrieved_at: Set(None),
-            }
-            .insert(&txn)
-            .await?;
+            });
             changes.insert(
                 new.mailbox_id.clone(),
                 Change {
@@ -294,6 +353,12 @@ impl Store {
                 uid,
                 modseq,
             });
+        }
+        while !rows.is_empty() {
+            let rest = rows.split_off(rows.len().min(INSERT_CHUNK));
+            message::Entity::insert_many(std::mem::replace(&mut rows, rest))
+                .exec(&txn)
+                .await?;
         }
         for (account_id, (_, used)) in &quota {
             account::Entity::update_many()
