@@ -103,10 +103,13 @@ fn expunge_allowed(cmd: &CommandBody) -> bool {
 /// Runs an allowed command, then reports changes to the selected mailbox before its
 /// tagged answer.
 pub(crate) async fn dispatch(s: &mut Session, cmd: Command) -> Next {
-    let start = s.out.len();
     let flushes = s.flushes;
     let allow_expunge = expunge_allowed(&cmd.body);
     let tag = cmd.tag;
+    // Changes that arrived since the last command come first, so the command works on
+    // (and answers from) the current state.
+    s.report_changes(None, allow_expunge).await;
+    let start = s.out.len();
     let next = match cmd.body {
         CommandBody::Capability => s.capability(&tag),
         CommandBody::Noop | CommandBody::Check => s.noop(&tag),
@@ -179,15 +182,16 @@ pub(crate) async fn dispatch(s: &mut Session, cmd: Command) -> Next {
     };
     if matches!(next, Next::Continue) {
         let start = if s.flushes == flushes { start } else { 0 };
-        s.report_changes(start, allow_expunge).await;
+        s.report_changes(Some(start), allow_expunge).await;
     }
     next
 }
 
 impl Session {
-    /// Brings the selected mailbox's view up to date and puts what changed before the
-    /// command's tagged answer, which is the last line written since `start`.
-    async fn report_changes(&mut self, start: usize, allow_expunge: bool) {
+    /// Brings the selected mailbox's view up to date and writes what changed: at the
+    /// end of the output, or with `Some(start)` before the command's tagged answer,
+    /// which is the last line written since `start`.
+    async fn report_changes(&mut self, start: Option<usize>, allow_expunge: bool) {
         let store = self.server.store.clone();
         let State::Selected { mailbox, .. } = &mut self.state else {
             return;
@@ -205,6 +209,10 @@ impl Session {
         for d in updates {
             osprey_proto::imap::Response::Data(d).write(&mut bytes, opts);
         }
+        let Some(start) = start else {
+            self.out.extend_from_slice(&bytes);
+            return;
+        };
         // The tagged answer has no literal and no CR or LF in its text, so it begins
         // after the last CRLF before the final one.
         let end = self.out.len();
