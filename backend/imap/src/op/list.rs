@@ -14,8 +14,7 @@ impl Session {
     pub(crate) async fn list(&mut self, tag: &Tag, l: ListCommand) -> Next {
         let subscribed_only = l.selection.iter().any(|s| s == "SUBSCRIBED");
         let special_only = l.selection.iter().any(|s| s == "SPECIAL-USE");
-        let show_subscribed =
-            subscribed_only || l.returns.iter().any(|r| *r == ListReturn::Subscribed);
+        let show_subscribed = subscribed_only || l.returns.contains(&ListReturn::Subscribed);
         let Some(items) = self
             .matching(tag, &l.reference, &l.patterns, subscribed_only)
             .await
