@@ -47,6 +47,8 @@ pub fn free_port() -> u16 {
 /// A running server; killed on drop.
 pub struct Server {
     pub url: String,
+    pub imap_port: u16,
+    pub imaps_port: u16,
     pub pop3_port: u16,
     pub pop3s_port: u16,
     pub smtp_port: u16,
@@ -78,11 +80,14 @@ impl Server {
         } else {
             String::new()
         };
+        let (imap_port, imaps_port) = (free_port(), free_port());
         let (pop3_port, pop3s_port) = (free_port(), free_port());
         let (smtp_port, submission_port, submissions_port) =
             (free_port(), free_port(), free_port());
         let mut server = Server {
             url: format!("http://127.0.0.1:{port}"),
+            imap_port,
+            imaps_port,
             pop3_port,
             pop3s_port,
             smtp_port,
@@ -104,6 +109,7 @@ impl Server {
     /// Starts the binary (again) on the same database, data directory and ports.
     pub fn spawn(&mut self) {
         let port = self.url.rsplit(':').next().unwrap().to_owned();
+        let (imap_port, imaps_port) = (self.imap_port, self.imaps_port);
         let (pop3_port, pop3s_port) = (self.pop3_port, self.pop3s_port);
         let (smtp_port, submission_port, submissions_port) =
             (self.smtp_port, self.submission_port, self.submissions_port);
@@ -111,6 +117,8 @@ impl Server {
         let mut cmd = base_command(&self.db);
         cmd.arg("serve")
             .env("OSPREY_LISTEN_HTTP", format!("127.0.0.1:{port}"))
+            .env("OSPREY_LISTEN_IMAP", format!("127.0.0.1:{imap_port}"))
+            .env("OSPREY_LISTEN_IMAPS", format!("127.0.0.1:{imaps_port}"))
             .env("OSPREY_LISTEN_POP3", format!("127.0.0.1:{pop3_port}"))
             .env("OSPREY_LISTEN_POP3S", format!("127.0.0.1:{pop3s_port}"))
             .env("OSPREY_LISTEN_SMTP", format!("127.0.0.1:{smtp_port}"))
@@ -174,6 +182,8 @@ pub fn base_command(db: &TestDb) -> Command {
         .env("OSPREY_DATA_DIR", db.dir.join("data"))
         .env("OSPREY_DATABASE_URL", &db.url)
         .env("OSPREY_HOSTNAME", HOSTNAME)
+        .env("OSPREY_LISTEN_IMAP", "")
+        .env("OSPREY_LISTEN_IMAPS", "")
         .env("OSPREY_LISTEN_POP3", "")
         .env("OSPREY_LISTEN_POP3S", "")
         .env("OSPREY_LISTEN_SMTP", "")

@@ -14,6 +14,6 @@ mod resolve;
 
 pub use commit::Committer;
 pub use ingest::{normalize_crlf, summarize};
-pub use local::{DeliveryError, LocalDelivery};
+pub use local::{AppendRequest, DeliveryError, LocalDelivery};
 pub use outbox::QueueOptions;
 pub use resolve::{Resolution, ResolveError, resolve};

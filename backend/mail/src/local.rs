@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use osprey_store::{
     Appended, NewMessage, Store, StoreError,
     blob::{FsBlobStore, blob_hash},
@@ -43,6 +43,16 @@ impl From<StoreError> for DeliveryError {
             e => DeliveryError::Store(e),
         }
     }
+}
+
+/// One message for [`LocalDelivery::append`].
+#[derive(Debug, Clone)]
+pub struct AppendRequest {
+    pub message: Vec<u8>,
+    /// System flags (bits of `osprey_store::flags`).
+    pub flags: u64,
+    pub keywords: Vec<String>,
+    pub internal_date: DateTime<Utc>,
 }
 
 /// Delivers messages to local accounts' mailboxes.
@@ -141,6 +151,7 @@ impl LocalDelivery {
                 blob_hash: String::new(),
                 size,
                 flags,
+                keywords: Vec::new(),
                 internal_date: Utc::now(),
                 summary: summary.clone(),
             });
@@ -158,5 +169,39 @@ impl LocalDelivery {
                 self.store.append_messages(batch).await?
             }
         })
+    }
+
+    /// Stores messages a user puts into one of their mailboxes (IMAP APPEND, RFC 9051
+    /// §6.3.12, several at once with RFC 3502): all land or none does. Line endings are
+    /// normalised as for delivery, so sizes are what the protocols report.
+    pub async fn append(
+        &self,
+        account_id: &str,
+        mailbox_id: &str,
+        messages: Vec<AppendRequest>,
+    ) -> Result<Vec<Appended>, DeliveryError> {
+        let mut bodies = Vec::with_capacity(messages.len());
+        let mut batch = Vec::with_capacity(messages.len());
+        for m in messages {
+            let body = normalize_crlf(&m.message);
+            batch.push(NewMessage {
+                account_id: account_id.to_owned(),
+                mailbox_id: mailbox_id.to_owned(),
+                blob_hash: blob_hash(&body),
+                size: body.len() as u64,
+                flags: m.flags,
+                keywords: m.keywords,
+                internal_date: m.internal_date,
+                summary: summarize(&body),
+            });
+            bodies.push(body);
+        }
+        // Bodies first, durably; then the rows (see `deliver`).
+        if bodies.len() == 1 {
+            self.blobs.put(bodies.pop().expect("one body")).await?;
+        } else {
+            self.blobs.put_many(bodies).await?;
+        }
+        Ok(self.store.append_messages(batch).await?)
     }
 }

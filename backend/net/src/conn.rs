@@ -103,6 +103,13 @@ impl Connection {
         }
     }
 
+    /// Waits until the client has sent something (or closed the connection) without
+    /// consuming it. Unlike [`Connection::read_line`] it is cancel-safe, so a session can
+    /// wait for input and for other events at once (IMAP IDLE).
+    pub async fn wait_input(&mut self) -> io::Result<()> {
+        self.reader.fill_buf().await.map(|_| ())
+    }
+
     /// Writes the replies queued in `out` (if any) and empties it, keeping its capacity.
     pub async fn flush_from(&mut self, out: &mut Vec<u8>) -> io::Result<()> {
         if out.is_empty() {

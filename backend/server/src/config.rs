@@ -33,6 +33,7 @@ pub struct Config {
     pub limits: Limits,
     pub smtp: Smtp,
     pub pop3: Pop3,
+    pub imap: Imap,
     pub outbound: Outbound,
     pub database: Database,
 }
@@ -111,6 +112,29 @@ pub struct Pop3 {
     pub login_delay_secs: u64,
 }
 
+/// IMAP session settings.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Imap {
+    pub idle_timeout_secs: u64,
+    pub login_timeout_secs: u64,
+    pub max_auth_failures: u32,
+    pub max_bad_commands: u32,
+    pub append_limit: u64,
+}
+
+impl Default for Imap {
+    fn default() -> Self {
+        Self {
+            idle_timeout_secs: 30 * 60,
+            login_timeout_secs: 60,
+            max_auth_failures: 3,
+            max_bad_commands: 20,
+            append_limit: 50 * 1024 * 1024,
+        }
+    }
+}
+
 /// The outbound queue: how mail leaves for other servers.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
@@ -150,6 +174,7 @@ impl Default for Config {
             limits: Limits::default(),
             smtp: Smtp::default(),
             pop3: Pop3::default(),
+            imap: Imap::default(),
             outbound: Outbound::default(),
             database: Database::default(),
         }
@@ -358,6 +383,16 @@ impl Config {
         }
         if self.pop3.max_auth_failures == 0 || self.pop3.max_errors == 0 {
             bail!("pop3.max_auth_failures and pop3.max_errors: must be at least 1");
+        }
+        if self.imap.idle_timeout_secs < 1800 {
+            // RFC 9051 §5.4: the autologout timer is at least 30 minutes.
+            bail!("imap.idle_timeout_secs: must be at least 1800 (RFC 9051)");
+        }
+        if self.imap.max_auth_failures == 0 || self.imap.max_bad_commands == 0 {
+            bail!("imap.max_auth_failures and imap.max_bad_commands: must be at least 1");
+        }
+        if self.imap.append_limit == 0 {
+            bail!("imap.append_limit: must be at least 1");
         }
         let s = &self.smtp;
         if s.max_message_size < 1024 || s.max_recipients < 1 || s.max_errors < 1 {

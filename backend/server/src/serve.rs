@@ -8,6 +8,7 @@ use osprey_api::{
     auth::{JwtKeys, LoginThrottle, ThrottleLimits, install_crypto_provider},
 };
 use osprey_core::{Address, DomainName, PasswordPolicy, Role, password_problems};
+use osprey_imap::{ImapConfig, ImapServer};
 use osprey_net::{Authenticator, CacheSettings, ConnectionLimits, Shutdown, TlsAcceptor};
 use osprey_pop3::{Pop3Config, Pop3Server};
 use osprey_smtp::{Listener, SmtpConfig, SmtpServer};
@@ -174,6 +175,19 @@ fn pop3_config(config: &Config) -> Pop3Config {
     }
 }
 
+fn imap_config(config: &Config) -> ImapConfig {
+    let i = &config.imap;
+    ImapConfig {
+        hostname: config.hostname.clone(),
+        plaintext_loopback: config.auth.plaintext_loopback,
+        idle_timeout: Duration::from_secs(i.idle_timeout_secs),
+        login_timeout: Duration::from_secs(i.login_timeout_secs),
+        max_auth_failures: i.max_auth_failures,
+        max_bad_commands: i.max_bad_commands,
+        append_limit: i.append_limit,
+    }
+}
+
 fn smtp_config(config: &Config) -> SmtpConfig {
     let s = &config.smtp;
     SmtpConfig {
@@ -262,6 +276,13 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             Some(tls.clone()),
         ),
     ];
+    let imap = Arc::new(ImapServer::new(
+        imap_config(&config),
+        delivery.clone(),
+        blobs.clone(),
+        auth.clone(),
+        Some(tls.clone()),
+    ));
     let pop3 = Arc::new(Pop3Server::new(
         pop3_config(&config),
         store.clone(),
@@ -269,11 +290,6 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         auth,
         Some(tls.clone()),
     ));
-    for (name, addr) in config.listen.entries() {
-        if matches!(name, "imap" | "imaps") && !addr.is_empty() {
-            tracing::debug!(listener = name, "not served by this release yet");
-        }
-    }
     // Bind everything first, so that a port in use stops the start-up before anything
     // is served.
     let mut smtp_listeners = Vec::new();
@@ -282,6 +298,8 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             smtp_listeners.push((name, l, server, implicit));
         }
     }
+    let imap_listener = bind(&config, "imap").await?;
+    let imaps_listener = bind(&config, "imaps").await?;
     let pop3_listener = bind(&config, "pop3").await?;
     let pop3s_listener = bind(&config, "pop3s").await?;
     let http_listener = bind(&config, "http").await?;
@@ -294,6 +312,20 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         let shutdown = shutdown.clone();
         tasks.spawn(async move {
             osprey_net::serve(listener, implicit, limits, server, shutdown).await;
+            Ok(())
+        });
+    }
+    for (listener, implicit, scheme) in [
+        (imap_listener, None, "imap"),
+        (imaps_listener, Some(tls.clone()), "imaps"),
+    ] {
+        let Some(listener) = listener else { continue };
+        let local = listener.local_addr()?;
+        println!("IMAP is listening on {scheme}://{local}/");
+        tracing::info!(%local, scheme, "listening");
+        let (imap, shutdown) = (imap.clone(), shutdown.clone());
+        tasks.spawn(async move {
+            osprey_net::serve(listener, implicit, limits, imap, shutdown).await;
             Ok(())
         });
     }

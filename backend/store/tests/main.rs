@@ -442,6 +442,7 @@ fn new_message(account_id: &str, mailbox_id: &str, size: u64) -> osprey_store::N
         blob_hash: "0".repeat(64),
         size,
         flags: 0,
+        keywords: vec![],
         internal_date: Utc::now(),
         summary: Default::default(),
     }
@@ -491,7 +492,7 @@ async fn messages_get_ascending_uids_quota_tombstones_and_moves() {
         .move_messages(&inbox.id, &[landed[0].id.clone()], &trash.id)
         .await
         .unwrap();
-    assert_eq!(moved, 1);
+    assert_eq!(moved, vec![(1, 1)]);
     assert_eq!(store.messages(&trash.id).await.unwrap()[0].uid, 1);
     let again = store
         .append_messages(vec![new_message(&acc.id, &inbox.id, 10)])

@@ -49,10 +49,19 @@ impl From<mailbox::Model> for MailboxRecord {
     }
 }
 
-/// A UIDVALIDITY for a new mailbox: the current time in seconds, which only grows, so a
-/// mailbox deleted and created again under the same name gets a new value (RFC 9051 §2.3.1.1).
-fn new_uidvalidity() -> i64 {
-    (Utc::now().timestamp() as u64 & 0xFFFF_FFFF) as i64
+/// A UIDVALIDITY for a new mailbox: the current time in seconds, and never a value this
+/// process handed out before, so a mailbox deleted and created again under the same name
+/// gets a new value even within one second (RFC 9051 §2.3.1.1).
+pub(super) fn new_uidvalidity() -> i64 {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static LAST: AtomicU32 = AtomicU32::new(0);
+    let now = (Utc::now().timestamp() as u64 & 0xFFFF_FFFF) as u32;
+    let prev = LAST
+        .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |last| {
+            Some(now.max(last.wrapping_add(1)).max(1))
+        })
+        .unwrap_or(0);
+    i64::from(now.max(prev.wrapping_add(1)).max(1))
 }
 
 pub(crate) async fn create_special_mailboxes(

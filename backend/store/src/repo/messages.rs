@@ -51,6 +51,8 @@ pub struct NewMessage {
     pub blob_hash: String,
     pub size: u64,
     pub flags: u64,
+    /// Keywords (RFC 9051 §2.3.2 `flag-keyword`), e.g. `$Forwarded`.
+    pub keywords: Vec<String>,
     pub internal_date: DateTime<Utc>,
     pub summary: MessageSummary,
 }
@@ -72,10 +74,13 @@ pub struct MessageRecord {
     pub uid: u32,
     pub modseq: u64,
     pub flags: u64,
+    pub keywords: Vec<String>,
     pub internal_date: DateTime<Utc>,
     pub size: u64,
     pub blob_hash: String,
     pub pop3_retrieved_at: Option<DateTime<Utc>>,
+    /// The cached header summary (the preview is left out).
+    pub summary: MessageSummary,
 }
 
 impl From<message::Model> for MessageRecord {
@@ -86,17 +91,38 @@ impl From<message::Model> for MessageRecord {
             uid: m.uid as u32,
             modseq: m.modseq as u64,
             flags: m.flags as u64,
+            keywords: parse_keywords(&m.keywords),
             internal_date: m.internal_date,
             size: m.size as u64,
             blob_hash: m.blob_hash,
             pop3_retrieved_at: m.pop3_retrieved_at,
+            summary: MessageSummary {
+                from_addr: m.from_addr,
+                to_addrs: m.to_addrs,
+                subject: m.subject,
+                sent_date: m.sent_date,
+                message_id: m.message_id_header,
+                references: m.references_header,
+                has_attachments: m.has_attachments,
+                preview: None,
+            },
         }
     }
 }
 
+/// The `keywords` column: a JSON array of strings.
+pub(super) fn keywords_json(keywords: &[String]) -> String {
+    serde_json::to_string(keywords).unwrap_or_else(|_| "[]".into())
+}
+
+/// Reads the `keywords` column; a malformed value reads as no keywords.
+pub(super) fn parse_keywords(column: &str) -> Vec<String> {
+    serde_json::from_str(column).unwrap_or_default()
+}
+
 /// Rows of one query's `IN (...)` list: well below SQLite's and PostgreSQL's limits on
 /// bound parameters.
-const CHUNK: usize = 500;
+pub(super) const CHUNK: usize = 500;
 
 /// Takes the next `uids` UIDs and the next MODSEQ of a mailbox inside `txn`. Returns
 /// (first uid, modseq).
@@ -104,7 +130,7 @@ const CHUNK: usize = 500;
 /// The UPDATE comes before the read: on PostgreSQL it holds the mailbox row's lock until
 /// the commit, so concurrent writers of a mailbox queue here and never share a UID or a
 /// MODSEQ (on SQLite, `BEGIN IMMEDIATE` serialises writers already).
-async fn next_uid_modseq(
+pub(super) async fn next_uid_modseq(
     txn: &DatabaseTransaction,
     mailbox_id: &str,
     uids: u32,
@@ -186,7 +212,10 @@ const INSERT_CHUNK: usize = 400;
 
 /// Locks rows of `table` by id, in id order, until the end of `txn` (a no-op UPDATE takes
 /// PostgreSQL's row lock). One order for everyone keeps two writers from deadlocking.
-async fn lock_mailboxes(txn: &DatabaseTransaction, ids: &[&str]) -> Result<(), StoreError> {
+pub(super) async fn lock_mailboxes(
+    txn: &DatabaseTransaction,
+    ids: &[&str],
+) -> Result<(), StoreError> {
     let mut ids = ids.to_vec();
     ids.sort_unstable();
     ids.dedup();
@@ -205,7 +234,10 @@ async fn lock_mailboxes(txn: &DatabaseTransaction, ids: &[&str]) -> Result<(), S
 
 /// Locks account rows (see [`lock_mailboxes`]), so that two deliveries to an account
 /// check its quota one after the other.
-async fn lock_accounts(txn: &DatabaseTransaction, ids: &[&str]) -> Result<(), StoreError> {
+pub(super) async fn lock_accounts(
+    txn: &DatabaseTransaction,
+    ids: &[&str],
+) -> Result<(), StoreError> {
     let mut ids = ids.to_vec();
     ids.sort_unstable();
     ids.dedup();
@@ -223,7 +255,7 @@ async fn lock_accounts(txn: &DatabaseTransaction, ids: &[&str]) -> Result<(), St
 }
 
 /// The messages of a mailbox among `ids`, in UID order, read in chunks.
-async fn rows_in(
+pub(super) async fn rows_in(
     txn: &DatabaseTransaction,
     mailbox_id: &str,
     ids: &[String],
@@ -322,7 +354,7 @@ impl Store {
                 uid: Set(i64::from(uid)),
                 modseq: Set(modseq as i64),
                 flags: Set(new.flags as i64),
-                keywords: Set("[]".into()),
+                keywords: Set(keywords_json(&new.keywords)),
                 internal_date: Set(new.internal_date),
                 save_date: Set(now),
                 size: Set(new.size as i64),
@@ -419,9 +451,9 @@ impl Store {
         from_mailbox_id: &str,
         ids: &[String],
         to_mailbox_id: &str,
-    ) -> Result<usize, StoreError> {
+    ) -> Result<Vec<(u32, u32)>, StoreError> {
         if ids.is_empty() {
-            return Ok(0);
+            return Ok(Vec::new());
         }
         let txn = self.begin_write().await?;
         let owner = mailbox::Entity::find_by_id(from_mailbox_id.to_owned())
@@ -433,7 +465,7 @@ impl Store {
         lock_mailboxes(&txn, &[from_mailbox_id, to_mailbox_id]).await?;
         let rows = rows_in(&txn, from_mailbox_id, ids).await?;
         if rows.is_empty() {
-            return Ok(0);
+            return Ok(Vec::new());
         }
         let (first_uid, modseq) = next_uid_modseq(&txn, to_mailbox_id, rows.len() as u32).await?;
         let account_id = rows[0].account_id.clone();
@@ -471,7 +503,11 @@ impl Store {
             modseq: from_modseq,
             kind: ChangeKind::Expunged,
         });
-        Ok(rows.len())
+        Ok(rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.uid as u32, first_uid + i as u32))
+            .collect())
     }
 
     /// Adds `add_flags` to the messages `ids` of a mailbox and records that POP3 has
@@ -555,7 +591,7 @@ impl Store {
 
 /// Deletes the rows `ids` of a mailbox inside `txn`, writing tombstones. Returns the
 /// account, the new MODSEQ and the UIDs removed.
-async fn expunge_in(
+pub(super) async fn expunge_in(
     txn: &DatabaseTransaction,
     mailbox_id: &str,
     ids: &[String],

@@ -7,7 +7,9 @@ mod aliases;
 mod credentials;
 mod dkim;
 mod domains;
+mod mailbox_ops;
 mod mailboxes;
+mod message_ops;
 mod messages;
 mod paging;
 mod queue;
@@ -20,6 +22,7 @@ pub use credentials::{ApiKeyRecord, NewApiKey, RefreshOutcome};
 pub use dkim::DkimKeyRecord;
 pub use domains::{DomainChanges, DomainRecord, NewDomain};
 pub use mailboxes::{MailboxRecord, SPECIAL_MAILBOXES};
+pub use message_ops::{FlagChange, FlagUpdate, FlaggedMessage};
 pub use messages::{Appended, MessageRecord, MessageSummary, NewMessage, flags};
 pub use paging::{ListQuery, PageOf};
 pub use queue::{

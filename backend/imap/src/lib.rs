@@ -1,0 +1,22 @@
+//! Osprey's IMAP server (RFC 9051 IMAP4rev2, serving RFC 3501 IMAP4rev1 clients too) over
+//! the shared store. Wire format comes from `osprey_proto::imap`; this crate owns the
+//! sessions: states, commands (one file each under `op/`), the selected mailbox's view.
+//!
+//! Implementation notes:
+//! - Replies are built in memory and written only after the store call that produced
+//!   them has returned: no socket write happens while a store transaction is open.
+//! - The store publishes every change after its commit; a selected session subscribes
+//!   to the change bus before it reads the mailbox, so it misses nothing, and applies
+//!   what changed at command boundaries and during IDLE (`selected.rs`), never sending
+//!   EXPUNGE while answering FETCH, STORE or SEARCH (RFC 9051 §7.5.1).
+//! - No lock is held between commands: concurrent sessions on one mailbox each keep
+//!   their own numbering and learn of the others' changes through the bus.
+
+mod mailbox_name;
+mod message;
+mod op;
+mod selected;
+mod server;
+mod session;
+
+pub use server::{ImapConfig, ImapServer};

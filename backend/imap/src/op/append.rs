@@ -1,0 +1,104 @@
+//! APPEND, RFC 9051 §6.3.12, with MULTIAPPEND (RFC 3502: all messages or none) and
+//! APPENDUID (RFC 9051 §7.1). Messages are stored through `osprey-mail`, the one path
+//! every message takes into the store. Oversized literals are refused by the framer
+//! with `NO [TOOBIG]` before the client sends them (RFC 7889 §4).
+
+use chrono::{DateTime as ChronoDateTime, FixedOffset, NaiveDate, Utc};
+use osprey_mail::{AppendRequest, DeliveryError};
+use osprey_proto::imap::{AppendMessage, Code, DateTime, Mailbox, SequenceSet, Tag};
+use osprey_store::StoreError;
+
+use crate::{
+    message::flag_bits,
+    session::{Next, Session, State},
+};
+
+/// An IMAP `date-time` as a UTC instant; `None` if it is not a real date.
+fn instant(d: &DateTime) -> Option<ChronoDateTime<Utc>> {
+    let date = NaiveDate::from_ymd_opt(
+        i32::from(d.date.year),
+        u32::from(d.date.month),
+        u32::from(d.date.day),
+    )?;
+    let local = date.and_hms_opt(u32::from(d.hour), u32::from(d.minute), u32::from(d.second))?;
+    let zone = FixedOffset::east_opt(i32::from(d.zone_minutes) * 60)?;
+    Some(local.and_local_timezone(zone).single()?.with_timezone(&Utc))
+}
+
+impl Session {
+    pub(crate) async fn append(
+        &mut self,
+        tag: &Tag,
+        m: &Mailbox,
+        messages: Vec<AppendMessage>,
+    ) -> Next {
+        let Some(name) = self.mailbox_arg(tag, m) else {
+            return Next::Continue;
+        };
+        let account_id = self.account().id.clone();
+        let mb = match self.server.store.mailbox_by_name(&account_id, &name).await {
+            Ok(mb) => mb,
+            Err(StoreError::NotFound) => {
+                // RFC 9051 §6.3.12: the client may create the mailbox and try again.
+                self.no(tag, Some(Code::TryCreate), "no such mailbox");
+                return Next::Continue;
+            }
+            Err(e) => {
+                self.store_failed(tag, &e);
+                return Next::Continue;
+            }
+        };
+        let mut requests = Vec::with_capacity(messages.len());
+        for msg in messages {
+            if msg.data.len() as u64 > self.server.config.append_limit {
+                self.no(tag, Some(Code::TooBig), "message too big");
+                return Next::Continue;
+            }
+            let internal_date = match &msg.date {
+                None => Utc::now(),
+                Some(d) => match instant(d) {
+                    Some(t) => t,
+                    None => {
+                        self.bad(tag, None, "invalid date-time");
+                        return Next::Continue;
+                    }
+                },
+            };
+            let (flags, keywords) = flag_bits(&msg.flags);
+            requests.push(AppendRequest {
+                message: msg.data,
+                flags,
+                keywords,
+                internal_date,
+            });
+        }
+        match self
+            .server
+            .delivery
+            .append(&account_id, &mb.id, requests)
+            .await
+        {
+            Ok(appended) => {
+                let uids: Vec<u32> = appended.iter().map(|a| a.uid).collect();
+                if let State::Selected { mailbox, .. } = &mut self.state
+                    && mailbox.mailbox.id == mb.id
+                {
+                    mailbox.touch();
+                }
+                let code = Code::AppendUid {
+                    uidvalidity: mb.uidvalidity,
+                    uids: SequenceSet::from_numbers(&uids),
+                };
+                self.ok(tag, Some(code), "APPEND completed");
+            }
+            Err(DeliveryError::OverQuota) => {
+                self.no(tag, Some(Code::OverQuota), "the mailbox is over its quota");
+            }
+            Err(DeliveryError::Store(e)) => self.store_failed(tag, &e),
+            Err(DeliveryError::UnknownRecipient(_)) => {
+                self.no(tag, Some(Code::TryCreate), "no such mailbox");
+            }
+        }
+        Next::Continue
+    }
+}

@@ -1,0 +1,62 @@
+//! AUTHENTICATE, RFC 9051 §6.2.2, with SASL-IR (RFC 4959): PLAIN (RFC 4616) and
+//! SCRAM-SHA-256 (RFC 7677) through the shared SASL driver, CRAM-MD5 (RFC 2195) with
+//! the legacy option.
+
+use osprey_net::sasl::{self as driver, Mechanism, Outcome, SaslIo, Step};
+use osprey_proto::imap::{Code, Continue, Response, Tag};
+
+use crate::session::{Next, Session};
+
+impl SaslIo for Session {
+    /// `+ <base64>` and the client's line (RFC 9051 §6.2.2).
+    async fn challenge(&mut self, challenge: &[u8]) -> Step {
+        self.respond(Response::Continue(Continue::Base64(challenge.to_vec())));
+        driver::response(self.read_continuation().await)
+    }
+}
+
+impl Session {
+    pub(crate) async fn authenticate(
+        &mut self,
+        tag: &Tag,
+        mechanism: &str,
+        initial: Option<Vec<u8>>,
+    ) -> Next {
+        if !self.mechanisms().contains(&mechanism) {
+            let code = (mechanism == "PLAIN").then_some(Code::PrivacyRequired);
+            self.no(tag, code, "unsupported authentication mechanism");
+            return Next::Continue;
+        }
+        let auth = self.server.auth.clone();
+        let ip = self.conn().peer().ip();
+        let outcome = match mechanism {
+            "PLAIN" => driver::exchange(&auth, Mechanism::Plain, initial, self, ip).await,
+            "SCRAM-SHA-256" => {
+                driver::exchange(&auth, Mechanism::ScramSha256, initial, self, ip).await
+            }
+            _ => {
+                // RFC 2195 §2: the server speaks first; an initial response is an error.
+                if initial.is_some() {
+                    self.bad(tag, None, "CRAM-MD5 takes no initial response");
+                    return Next::Continue;
+                }
+                let host = self.server.config.hostname.clone();
+                driver::cram_md5(&auth, self, &host, ip).await
+            }
+        };
+        match outcome {
+            Outcome::Success(account) => self.enter_authenticated(tag, *account),
+            Outcome::Failed(e) => self.auth_failed(tag, e),
+            Outcome::Cancelled => {
+                // RFC 9051 §6.2.2: `*` cancels, answered with BAD.
+                self.bad(tag, None, "authentication cancelled");
+                Next::Continue
+            }
+            Outcome::Malformed(why) => {
+                self.bad(tag, None, why);
+                Next::Continue
+            }
+            Outcome::Gone => Next::Close,
+        }
+    }
+}

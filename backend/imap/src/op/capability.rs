@@ -1,0 +1,81 @@
+//! CAPABILITY, RFC 9051 §6.1.1: what this session offers now. Only what works is
+//! listed.
+
+use osprey_proto::imap::{Code, Data, Tag};
+
+use crate::session::{Next, Session, State};
+
+impl Session {
+    /// The SASL mechanisms offered now (RFC 9051 §6.2.2): PLAIN only where plaintext
+    /// passwords are allowed; SCRAM-SHA-256 always, as it never reveals the password;
+    /// CRAM-MD5 only when the legacy mechanisms are enabled.
+    pub(crate) fn mechanisms(&self) -> Vec<&'static str> {
+        let mut m = Vec::new();
+        if self.plaintext_allowed() {
+            m.push("PLAIN");
+        }
+        m.push("SCRAM-SHA-256");
+        if self.server.auth.legacy_enabled() {
+            m.push("CRAM-MD5");
+        }
+        m
+    }
+
+    pub(crate) fn capabilities(&self) -> Vec<String> {
+        // RFC 9051 §7.2.2: IMAP4rev2, and IMAP4rev1 for older clients (§1.1 note).
+        let mut caps: Vec<String> = vec!["IMAP4rev1".into(), "IMAP4rev2".into()];
+        if let State::NotAuthenticated { .. } = self.state {
+            if self.server.tls.is_some() && !self.conn().is_tls() {
+                caps.push("STARTTLS".into());
+            }
+            if !self.plaintext_allowed() {
+                // RFC 9051 §6.2.3
+                caps.push("LOGINDISABLED".into());
+            }
+            caps.extend(self.mechanisms().iter().map(|m| format!("AUTH={m}")));
+            // RFC 4959
+            caps.push("SASL-IR".into());
+        }
+        caps.extend(
+            [
+                // RFC 5161 (part of RFC 9051 §6.3.1)
+                "ENABLE",
+                // RFC 2971
+                "ID",
+                // RFC 2342 (RFC 9051 §6.3.10)
+                "NAMESPACE",
+                // RFC 2177 (RFC 9051 §6.3.13)
+                "IDLE",
+                // RFC 3691 (RFC 9051 §6.4.2)
+                "UNSELECT",
+                // RFC 4315 (RFC 9051 §6.4.9, §7.1): APPENDUID, COPYUID, UID EXPUNGE
+                "UIDPLUS",
+                // RFC 6851 (RFC 9051 §6.4.8)
+                "MOVE",
+                // RFC 6154 §5: special-use attributes in LIST
+                "SPECIAL-USE",
+                // RFC 7888 §4: non-synchronising literals up to 4096 bytes
+                "LITERAL-",
+                // RFC 3502
+                "MULTIAPPEND",
+            ]
+            .map(String::from),
+        );
+        // RFC 7889 §3
+        caps.push(format!("APPENDLIMIT={}", self.server.config.append_limit));
+        caps
+    }
+
+    pub(crate) fn capability(&mut self, tag: &Tag) -> Next {
+        let caps = self.capabilities();
+        self.data(Data::Capability(caps));
+        self.ok(tag, None, "CAPABILITY completed");
+        Next::Continue
+    }
+
+    /// The tagged OK of a successful login, with the new capabilities (RFC 9051 §6.2.3).
+    pub(crate) fn logged_in(&mut self, tag: &Tag) {
+        let caps = self.capabilities();
+        self.ok(tag, Some(Code::Capability(caps)), "logged in");
+    }
+}

@@ -1,0 +1,40 @@
+//! CLOSE (RFC 9051 §6.4.1: expunge silently, then deselect) and UNSELECT (§6.4.2:
+//! deselect only).
+
+use osprey_proto::imap::Tag;
+use osprey_store::flags;
+
+use crate::session::{Next, Session};
+
+impl Session {
+    pub(crate) async fn close(&mut self, tag: &Tag, expunge: bool) -> Next {
+        let store = self.server.store.clone();
+        let view = self.selected();
+        if expunge && !view.read_only {
+            let mailbox_id = view.mailbox.id.clone();
+            let result = match store.messages(&mailbox_id).await {
+                Ok(records) => {
+                    let ids: Vec<String> = records
+                        .into_iter()
+                        .filter(|r| r.flags & flags::DELETED != 0)
+                        .map(|r| r.id)
+                        .collect();
+                    store.expunge_messages(&mailbox_id, &ids).await.map(|_| ())
+                }
+                Err(e) => Err(e),
+            };
+            if let Err(e) = result {
+                self.store_failed(tag, &e);
+                return Next::Continue;
+            }
+        }
+        self.deselect();
+        let text = if expunge {
+            "CLOSE completed"
+        } else {
+            "UNSELECT completed"
+        };
+        self.ok(tag, None, text);
+        Next::Continue
+    }
+}

@@ -1,0 +1,21 @@
+//! ENABLE, RFC 9051 §6.3.1 (RFC 5161): only IMAP4rev2 can be enabled so far; the
+//! others are ignored, as the RFC asks for extensions the server does not know.
+
+use osprey_proto::imap::{Data, Tag};
+
+use crate::session::{Next, Session};
+
+impl Session {
+    pub(crate) fn enable(&mut self, tag: &Tag, caps: &[String]) -> Next {
+        let mut enabled = Vec::new();
+        for c in caps {
+            if c == "IMAP4REV2" && !self.rev2 {
+                self.rev2 = true;
+                enabled.push("IMAP4rev2".to_owned());
+            }
+        }
+        self.data(Data::Enabled(enabled));
+        self.ok(tag, None, "ENABLE completed");
+        Next::Continue
+    }
+}

@@ -1,0 +1,41 @@
+//! EXPUNGE (RFC 9051 §6.4.3) and UID EXPUNGE (§6.4.9): removes the messages marked
+//! `\Deleted` (within the set, for UID EXPUNGE). The `* n EXPUNGE` responses come from
+//! the view's update when the command completes, like everyone else's expunges.
+
+use osprey_proto::imap::{SequenceSet, Tag};
+use osprey_store::flags;
+
+use crate::session::{Next, Session};
+
+impl Session {
+    pub(crate) async fn expunge(&mut self, tag: &Tag, uids: Option<&SequenceSet>) -> Next {
+        let store = self.server.store.clone();
+        let view = self.selected();
+        if view.read_only {
+            self.no(tag, None, "the mailbox is read-only");
+            return Next::Continue;
+        }
+        let mailbox_id = view.mailbox.id.clone();
+        let records = match store.messages(&mailbox_id).await {
+            Ok(r) => r,
+            Err(e) => {
+                self.store_failed(tag, &e);
+                return Next::Continue;
+            }
+        };
+        let max_uid = records.last().map_or(0, |r| r.uid);
+        let ids: Vec<String> = records
+            .into_iter()
+            .filter(|r| r.flags & flags::DELETED != 0)
+            .filter(|r| uids.is_none_or(|set| set.contains(r.uid, max_uid)))
+            .map(|r| r.id)
+            .collect();
+        if let Err(e) = store.expunge_messages(&mailbox_id, &ids).await {
+            self.store_failed(tag, &e);
+            return Next::Continue;
+        }
+        self.selected().touch();
+        self.ok(tag, None, "EXPUNGE completed");
+        Next::Continue
+    }
+}

@@ -1,0 +1,82 @@
+//! IDLE, RFC 9051 §6.3.13: changes to the selected mailbox are sent as they are
+//! committed (the change bus wakes the session) until the client sends `DONE`.
+
+use osprey_net::Line;
+use osprey_proto::imap::{Continue, Response, Tag, is_idle_done};
+
+use crate::session::{Next, Session, State};
+
+impl Session {
+    pub(crate) async fn idle(&mut self, tag: &Tag) -> Next {
+        self.respond(Response::Continue(Continue::Text("idling".into())));
+        let deadline = tokio::time::Instant::now() + self.timeout();
+        let max = 1024;
+        loop {
+            if let Err(e) = self.report_idle_changes().await {
+                tracing::error!(error = %e, "reading the selected mailbox failed");
+            }
+            if self.flush().await.is_err() {
+                return Next::Close;
+            }
+            let Session {
+                conn,
+                state,
+                shutdown,
+                ..
+            } = self;
+            let conn = conn.as_mut().expect("connection present outside STARTTLS");
+            let mut shutdown = shutdown.clone();
+            let changed = async {
+                match state {
+                    State::Selected { mailbox, .. } => mailbox.changed().await,
+                    _ => std::future::pending().await,
+                }
+            };
+            tokio::select! {
+                _ = shutdown.wait() => {
+                    self.bye(None, "server shutting down");
+                    return Next::Close;
+                }
+                _ = tokio::time::sleep_until(deadline) => {
+                    // RFC 9051 §5.4
+                    self.bye(None, "autologout, idle for too long");
+                    return Next::Close;
+                }
+                _ = changed => continue,
+                r = conn.wait_input() => {
+                    if r.is_err() {
+                        return Next::Close;
+                    }
+                }
+            }
+            // The client sent something: read the whole line (cancel-safety matters only
+            // while waiting, above).
+            let line = match tokio::time::timeout_at(deadline, self.conn_mut().read_line(max)).await
+            {
+                Ok(Ok(Line::Line(l))) => l,
+                Ok(Ok(Line::TooLong)) => Vec::new(),
+                _ => return Next::Close,
+            };
+            if is_idle_done(&line) {
+                self.ok(tag, None, "IDLE terminated");
+            } else {
+                self.bad(tag, None, "expected DONE");
+            }
+            return Next::Continue;
+        }
+    }
+
+    /// Sends what changed in the selected mailbox, expunges included.
+    async fn report_idle_changes(&mut self) -> Result<(), osprey_store::StoreError> {
+        let store = self.server.store.clone();
+        let State::Selected { mailbox, .. } = &mut self.state else {
+            return Ok(());
+        };
+        let mut updates = Vec::new();
+        mailbox.sync(&store, true, &mut updates).await?;
+        for d in updates {
+            self.data(d);
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,273 @@
+//! SEARCH and UID SEARCH, RFC 9051 §6.4.4: flags, sets, sizes, dates, and text in
+//! addresses and the subject from the store's summary columns; Cc, Bcc, header fields,
+//! body and text from the raw message (substring, ASCII case-insensitive, not decoded).
+//! ESEARCH answers for rev2 clients and RETURN (§7.3.4), SEARCH for rev1 (RFC 3501).
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use osprey_proto::imap::{Code, Data, Date, ESearch, SearchKey, SearchReturn, SequenceSet, Tag};
+use osprey_store::{MessageRecord, flags};
+
+use crate::session::{Next, Session};
+
+/// One candidate message.
+struct Candidate<'a> {
+    seq: u32,
+    uid: u32,
+    flags: u64,
+    keywords: &'a [String],
+    record: Option<&'a MessageRecord>,
+    raw: Option<&'a [u8]>,
+}
+
+struct Bounds {
+    max_seq: u32,
+    max_uid: u32,
+}
+
+fn needs_body(k: &SearchKey) -> bool {
+    match k {
+        SearchKey::Bcc(_)
+        | SearchKey::Body(_)
+        | SearchKey::Cc(_)
+        | SearchKey::Header(..)
+        | SearchKey::Text(_) => true,
+        SearchKey::And(ks) => ks.iter().any(needs_body),
+        SearchKey::Not(k) => needs_body(k),
+        SearchKey::Or(a, b) => needs_body(a) || needs_body(b),
+        _ => false,
+    }
+}
+
+fn unsupported(k: &SearchKey) -> bool {
+    match k {
+        SearchKey::ModSeq { .. } => true,
+        SearchKey::Uid(SequenceSet::Saved) | SearchKey::SequenceSet(SequenceSet::Saved) => true,
+        SearchKey::And(ks) => ks.iter().any(unsupported),
+        SearchKey::Not(k) => unsupported(k),
+        SearchKey::Or(a, b) => unsupported(a) || unsupported(b),
+        _ => false,
+    }
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    if needle.is_empty() {
+        return true;
+    }
+    let h = haystack.to_ascii_lowercase();
+    let n = needle.to_ascii_lowercase();
+    h.windows(n.len()).any(|w| w == n)
+}
+
+fn text_has(field: Option<&str>, needle: &[u8]) -> bool {
+    field.is_some_and(|f| {
+        let lower = f.to_lowercase();
+        let n = String::from_utf8_lossy(needle).to_lowercase();
+        lower.contains(&n)
+    })
+}
+
+fn day(d: &Date) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(i32::from(d.year), u32::from(d.month), u32::from(d.day))
+}
+
+fn date_cmp(t: Option<&DateTime<Utc>>, d: &Date) -> Option<std::cmp::Ordering> {
+    Some(t?.date_naive().cmp(&day(d)?))
+}
+
+/// The header fields called `name` of the raw message, values only.
+fn header_values(raw: &[u8], name: &str) -> Vec<u8> {
+    let end = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map_or(raw.len(), |i| i + 2);
+    let mut out = Vec::new();
+    let mut keep = false;
+    for line in raw[..end].split_inclusive(|&b| b == b'\n') {
+        if !matches!(line.first(), Some(b' ' | b'\t')) {
+            let mut kv = line.splitn(2, |&b| b == b':');
+            let n = kv.next().unwrap_or_default();
+            keep = String::from_utf8_lossy(n).trim().eq_ignore_ascii_case(name);
+            if keep {
+                out.extend_from_slice(kv.next().unwrap_or_default());
+            }
+        } else if keep {
+            out.extend_from_slice(line);
+        }
+    }
+    out
+}
+
+fn matches(k: &SearchKey, c: &Candidate<'_>, b: &Bounds) -> bool {
+    use std::cmp::Ordering::*;
+    let flag = |bit: u64| c.flags & bit != 0;
+    let rec = c.record;
+    let summary = rec.map(|r| &r.summary);
+    let raw = c.raw.unwrap_or_default();
+    match k {
+        SearchKey::And(ks) => ks.iter().all(|k| matches(k, c, b)),
+        SearchKey::All | SearchKey::Old => true,
+        SearchKey::New | SearchKey::Recent => false,
+        SearchKey::Not(k) => !matches(k, c, b),
+        SearchKey::Or(x, y) => matches(x, c, b) || matches(y, c, b),
+        SearchKey::Answered => flag(flags::ANSWERED),
+        SearchKey::Deleted => flag(flags::DELETED),
+        SearchKey::Draft => flag(flags::DRAFT),
+        SearchKey::Flagged => flag(flags::FLAGGED),
+        SearchKey::Seen => flag(flags::SEEN),
+        SearchKey::Unanswered => !flag(flags::ANSWERED),
+        SearchKey::Undeleted => !flag(flags::DELETED),
+        SearchKey::Undraft => !flag(flags::DRAFT),
+        SearchKey::Unflagged => !flag(flags::FLAGGED),
+        SearchKey::Unseen => !flag(flags::SEEN),
+        SearchKey::Keyword(kw) => c.keywords.iter().any(|x| x.eq_ignore_ascii_case(kw)),
+        SearchKey::Unkeyword(kw) => !c.keywords.iter().any(|x| x.eq_ignore_ascii_case(kw)),
+        SearchKey::Uid(set) => set.contains(c.uid, b.max_uid),
+        SearchKey::SequenceSet(set) => set.contains(c.seq, b.max_seq),
+        SearchKey::Larger(n) => rec.is_some_and(|r| r.size > *n),
+        SearchKey::Smaller(n) => rec.is_some_and(|r| r.size < *n),
+        SearchKey::From(s) => text_has(summary.and_then(|s| s.from_addr.as_deref()), s),
+        SearchKey::To(s) => text_has(summary.and_then(|s| s.to_addrs.as_deref()), s),
+        SearchKey::Subject(s) => text_has(summary.and_then(|s| s.subject.as_deref()), s),
+        SearchKey::Cc(s) => contains(&header_values(raw, "Cc"), s),
+        SearchKey::Bcc(s) => contains(&header_values(raw, "Bcc"), s),
+        SearchKey::Header(name, s) => {
+            let v = header_values(raw, name);
+            contains(&v, s) && (!v.is_empty() || raw_has_field(raw, name))
+        }
+        SearchKey::Body(s) => {
+            let start = raw
+                .windows(4)
+                .position(|w| w == b"\r\n\r\n")
+                .map_or(raw.len(), |i| i + 4);
+            contains(&raw[start..], s)
+        }
+        SearchKey::Text(s) => contains(raw, s),
+        SearchKey::Since(d) => {
+            date_cmp(rec.map(|r| &r.internal_date), d).is_some_and(|o| o != Less)
+        }
+        SearchKey::Before(d) => date_cmp(rec.map(|r| &r.internal_date), d) == Some(Less),
+        SearchKey::On(d) => date_cmp(rec.map(|r| &r.internal_date), d) == Some(Equal),
+        SearchKey::SentSince(d) => {
+            date_cmp(summary.and_then(|s| s.sent_date.as_ref()), d).is_some_and(|o| o != Less)
+        }
+        SearchKey::SentBefore(d) => {
+            date_cmp(summary.and_then(|s| s.sent_date.as_ref()), d) == Some(Less)
+        }
+        SearchKey::SentOn(d) => {
+            date_cmp(summary.and_then(|s| s.sent_date.as_ref()), d) == Some(Equal)
+        }
+        SearchKey::ModSeq { .. } => false,
+    }
+}
+
+fn raw_has_field(raw: &[u8], name: &str) -> bool {
+    raw.split(|&b| b == b'\n')
+        .take_while(|l| *l != b"\r" && !l.is_empty())
+        .any(|l| {
+            let n = l.split(|&b| b == b':').next().unwrap_or_default();
+            l.contains(&b':') && String::from_utf8_lossy(n).trim().eq_ignore_ascii_case(name)
+        })
+}
+
+impl Session {
+    pub(crate) async fn search(
+        &mut self,
+        tag: &Tag,
+        uid: bool,
+        charset: Option<&str>,
+        returns: Option<Vec<SearchReturn>>,
+        key: &SearchKey,
+    ) -> Next {
+        if let Some(cs) = charset
+            && !cs.eq_ignore_ascii_case("UTF-8")
+            && !cs.eq_ignore_ascii_case("US-ASCII")
+        {
+            // RFC 9051 §6.4.4
+            let code = Code::BadCharset(vec!["UTF-8".into(), "US-ASCII".into()]);
+            self.no(tag, Some(code), "unsupported charset");
+            return Next::Continue;
+        }
+        if unsupported(key)
+            || returns
+                .as_ref()
+                .is_some_and(|r| r.contains(&SearchReturn::Save))
+        {
+            self.bad(tag, None, "MODSEQ, SAVE and $ are not supported");
+            return Next::Continue;
+        }
+        let store = self.server.store.clone();
+        let blobs = self.server.blobs.clone();
+        let view = self.selected();
+        let records = match store.messages(&view.mailbox.id).await {
+            Ok(r) => r,
+            Err(e) => {
+                self.store_failed(tag, &e);
+                return Next::Continue;
+            }
+        };
+        let view = self.selected();
+        let by_uid: HashMap<u32, &MessageRecord> = records.iter().map(|r| (r.uid, r)).collect();
+        let mut raws: HashMap<u32, Vec<u8>> = HashMap::new();
+        if needs_body(key) {
+            for m in view.msgs.iter().filter(|m| !m.expunged) {
+                if let Ok(raw) = blobs.get(&m.blob_hash).await {
+                    raws.insert(m.uid, raw);
+                }
+            }
+        }
+        let bounds = Bounds {
+            max_seq: view.exists(),
+            max_uid: view.msgs.last().map_or(0, |m| m.uid),
+        };
+        let mut found = Vec::new();
+        for (i, m) in view.msgs.iter().enumerate().filter(|(_, m)| !m.expunged) {
+            let c = Candidate {
+                seq: i as u32 + 1,
+                uid: m.uid,
+                flags: m.flags,
+                keywords: &m.keywords,
+                record: by_uid.get(&m.uid).copied(),
+                raw: raws.get(&m.uid).map(Vec::as_slice),
+            };
+            if matches(key, &c, &bounds) {
+                found.push(if uid { m.uid } else { c.seq });
+            }
+        }
+        match returns {
+            // RFC 9051 §6.4.4: a rev2 client always gets ESEARCH.
+            Some(r) => self.esearch(tag, uid, &r, &found),
+            None if self.rev2 => self.esearch(tag, uid, &[], &found),
+            None => self.data(Data::Search {
+                ids: found,
+                modseq: None,
+            }),
+        }
+        self.ok(tag, None, "SEARCH completed");
+        Next::Continue
+    }
+
+    /// ESEARCH, RFC 9051 §7.3.4; `RETURN ()` means ALL.
+    fn esearch(&mut self, tag: &Tag, uid: bool, returns: &[SearchReturn], found: &[u32]) {
+        let all = returns.is_empty() || returns.contains(&SearchReturn::All);
+        let e = ESearch {
+            tag: Some(tag.clone()),
+            uid,
+            min: returns
+                .contains(&SearchReturn::Min)
+                .then(|| found.iter().min().copied())
+                .flatten(),
+            max: returns
+                .contains(&SearchReturn::Max)
+                .then(|| found.iter().max().copied())
+                .flatten(),
+            all: (all && !found.is_empty()).then(|| SequenceSet::from_numbers(found)),
+            count: returns
+                .contains(&SearchReturn::Count)
+                .then_some(found.len() as u32),
+            modseq: None,
+        };
+        self.data(Data::ESearch(e));
+    }
+}

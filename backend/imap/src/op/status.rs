@@ -1,0 +1,56 @@
+//! STATUS, RFC 9051 §6.3.11: counts from the store, not from this session's view.
+//! HIGHESTMODSEQ is RFC 7162 §3.1.6; APPENDLIMIT RFC 7889 §4.
+
+use osprey_proto::imap::{Data, Mailbox, StatusItem, Tag};
+use osprey_store::flags;
+
+use crate::{
+    mailbox_name,
+    session::{Next, Session},
+};
+
+impl Session {
+    pub(crate) async fn status_cmd(
+        &mut self,
+        tag: &Tag,
+        m: &Mailbox,
+        items: &[StatusItem],
+    ) -> Next {
+        let Some(mb) = self.find_mailbox(tag, m).await else {
+            return Next::Continue;
+        };
+        let msgs = match self.server.store.messages(&mb.id).await {
+            Ok(m) => m,
+            Err(e) => {
+                self.store_failed(tag, &e);
+                return Next::Continue;
+            }
+        };
+        let count = |bit: u64, set: bool| {
+            msgs.iter().filter(|r| (r.flags & bit != 0) == set).count() as u64
+        };
+        let values = items
+            .iter()
+            .map(|&item| {
+                let v = match item {
+                    StatusItem::Messages => msgs.len() as u64,
+                    StatusItem::UidNext => u64::from(mb.uidnext),
+                    StatusItem::UidValidity => u64::from(mb.uidvalidity),
+                    StatusItem::Unseen => count(flags::SEEN, false),
+                    StatusItem::Deleted => count(flags::DELETED, true),
+                    StatusItem::Size => msgs.iter().map(|r| r.size).sum(),
+                    StatusItem::Recent => 0,
+                    StatusItem::HighestModSeq => mb.highestmodseq,
+                    StatusItem::AppendLimit => self.server.config.append_limit,
+                };
+                (item, v)
+            })
+            .collect();
+        self.data(Data::Status {
+            mailbox: mailbox_name::to_wire(&mb.name, self.rev2),
+            items: values,
+        });
+        self.ok(tag, None, "STATUS completed");
+        Next::Continue
+    }
+}

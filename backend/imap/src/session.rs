@@ -1,0 +1,442 @@
+//! One IMAP session: the state machine, the read loop (framing commands with their
+//! literals) with state-dependent timeouts, the shutdown `* BYE`, and the helpers every
+//! command uses to answer. Commands live in `op/`, one file each.
+
+use std::sync::Arc;
+
+use osprey_net::{Connection, Line, Shutdown};
+use osprey_proto::imap::{
+    Code, Data, Frame, FrameError, FrameErrorKind, Framer, Limits, Response, StatusKind,
+    StatusResponse, Tag, WriteOptions, parse_command_with,
+};
+use osprey_store::AccountRecord;
+
+use crate::{ImapServer, op, selected::Selected};
+
+/// RFC 9051 §3: not authenticated, authenticated, selected (logout is the end of the
+/// read loop).
+pub(crate) enum State {
+    NotAuthenticated {
+        auth_failures: u32,
+    },
+    Authenticated {
+        account: Box<AccountRecord>,
+    },
+    Selected {
+        account: Box<AccountRecord>,
+        mailbox: Box<Selected>,
+    },
+}
+
+/// What the read loop does after a command.
+pub(crate) enum Next {
+    Continue,
+    /// Write what is pending, then close.
+    Close,
+    /// Write what is pending, then run the TLS handshake (STARTTLS).
+    StartTls,
+}
+
+/// What reading a command gave.
+enum Input {
+    Command(Vec<u8>),
+    /// Framing refused the command; answered already.
+    Refused {
+        close: bool,
+    },
+    Gone,
+    TimedOut,
+}
+
+pub(crate) struct Session {
+    pub(crate) server: Arc<ImapServer>,
+    /// `None` only while STARTTLS swaps the stream.
+    pub(crate) conn: Option<Connection>,
+    pub(crate) shutdown: Shutdown,
+    pub(crate) state: State,
+    /// Bad commands so far.
+    bad_commands: u32,
+    /// Responses not yet written.
+    pub(crate) out: Vec<u8>,
+    framer: Framer,
+    /// Writes so far; tells `op::dispatch` whether its command flushed the output.
+    pub(crate) flushes: u64,
+    /// The client enabled IMAP4rev2 (RFC 9051 §6.3.1): ESEARCH answers and UTF-8 names.
+    pub(crate) rev2: bool,
+}
+
+/// Responses are written at the latest when this many bytes are pending.
+const FLUSH_AT: usize = 64 * 1024;
+
+impl Session {
+    pub(crate) fn new(server: Arc<ImapServer>, conn: Connection, shutdown: Shutdown) -> Self {
+        let limits = Limits {
+            max_append_literal: server.config.append_limit,
+            ..Limits::default()
+        };
+        Session {
+            server,
+            conn: Some(conn),
+            shutdown,
+            state: State::NotAuthenticated { auth_failures: 0 },
+            bad_commands: 0,
+            out: Vec::with_capacity(4096),
+            framer: Framer::new(limits),
+            rev2: false,
+            flushes: 0,
+        }
+    }
+
+    pub(crate) fn conn(&self) -> &Connection {
+        self.conn
+            .as_ref()
+            .expect("connection present outside STARTTLS")
+    }
+
+    pub(crate) fn conn_mut(&mut self) -> &mut Connection {
+        self.conn
+            .as_mut()
+            .expect("connection present outside STARTTLS")
+    }
+
+    /// Returns `true` if and only if passwords may be sent in the clear here: over TLS,
+    /// or from loopback when configured (RFC 9051 §11.1).
+    pub(crate) fn plaintext_allowed(&self) -> bool {
+        self.conn().is_tls() || (self.server.config.plaintext_loopback && self.conn().is_loopback())
+    }
+
+    pub(crate) fn opts(&self) -> WriteOptions {
+        WriteOptions { utf8: self.rev2 }
+    }
+
+    pub(crate) fn respond(&mut self, r: Response) {
+        let opts = self.opts();
+        r.write(&mut self.out, opts);
+    }
+
+    pub(crate) fn data(&mut self, d: Data) {
+        self.respond(Response::Data(d));
+    }
+
+    fn status(&mut self, tag: Option<&Tag>, kind: StatusKind, code: Option<Code>, text: &str) {
+        let mut s = StatusResponse::new(tag.cloned(), kind, text);
+        s.code = code;
+        self.respond(Response::Status(s));
+    }
+
+    pub(crate) fn ok(&mut self, tag: &Tag, code: Option<Code>, text: &str) {
+        self.status(Some(tag), StatusKind::Ok, code, text);
+    }
+
+    pub(crate) fn no(&mut self, tag: &Tag, code: Option<Code>, text: &str) {
+        self.status(Some(tag), StatusKind::No, code, text);
+    }
+
+    pub(crate) fn bad(&mut self, tag: &Tag, code: Option<Code>, text: &str) {
+        self.status(Some(tag), StatusKind::Bad, code, text);
+    }
+
+    pub(crate) fn untagged_ok(&mut self, code: Option<Code>, text: &str) {
+        self.status(None, StatusKind::Ok, code, text);
+    }
+
+    pub(crate) fn bye(&mut self, code: Option<Code>, text: &str) {
+        self.status(None, StatusKind::Bye, code, text);
+    }
+
+    /// Answers a store failure that is ours, not the client's: logged, `NO [SERVERBUG]`.
+    pub(crate) fn store_failed(&mut self, tag: &Tag, e: &osprey_store::StoreError) {
+        tracing::error!(error = %e, "IMAP command failed in the store");
+        self.no(
+            tag,
+            Some(Code::ServerBug),
+            "internal error, try again later",
+        );
+    }
+
+    /// Writes pending responses.
+    pub(crate) async fn flush(&mut self) -> std::io::Result<()> {
+        self.flushes += 1;
+        let conn = self
+            .conn
+            .as_mut()
+            .expect("connection present outside STARTTLS");
+        conn.flush_from(&mut self.out).await
+    }
+
+    /// The inactivity limit in the current state.
+    pub(crate) fn timeout(&self) -> std::time::Duration {
+        match self.state {
+            State::NotAuthenticated { .. } => self.server.config.login_timeout,
+            _ => self.server.config.idle_timeout,
+        }
+    }
+
+    /// Reads one line (a SASL response, IDLE's `DONE`). `None` on EOF, timeout or
+    /// shutdown; the caller then ends the session.
+    pub(crate) async fn read_continuation(&mut self) -> Option<Line> {
+        if self.flush().await.is_err() {
+            return None;
+        }
+        let timeout = self.timeout();
+        let max = self.framer.limits().max_line;
+        let mut shutdown = self.shutdown.clone();
+        tokio::select! {
+            _ = shutdown.wait() => None,
+            r = tokio::time::timeout(timeout, self.conn_mut().read_line(max)) => match r {
+                Ok(Ok(Line::Eof)) | Ok(Err(_)) | Err(_) => None,
+                Ok(Ok(line)) => Some(line),
+            }
+        }
+    }
+
+    /// Reads one command with its literals, sending `+` before synchronising ones
+    /// (RFC 9051 §7.5) and refusing oversized ones before the client sends them.
+    async fn read_command(&mut self) -> Input {
+        let timeout = self.timeout();
+        let max = self.framer.limits().max_line;
+        loop {
+            let line = match tokio::time::timeout(timeout, self.conn_mut().read_line(max)).await {
+                Err(_) => return Input::TimedOut,
+                Ok(Err(_)) | Ok(Ok(Line::Eof)) => return Input::Gone,
+                Ok(Ok(Line::TooLong)) => {
+                    self.framer.reset();
+                    self.refuse(&FrameErrorLine);
+                    return Input::Refused { close: true };
+                }
+                Ok(Ok(Line::Line(l))) => l,
+            };
+            match self.framer.push_line(&line) {
+                Ok(Frame::Command(bytes)) => return Input::Command(bytes),
+                Ok(Frame::Literal { size, sync, .. }) => {
+                    if sync {
+                        // RFC 9051 §7.5: the client waits for this before sending it.
+                        self.out.extend_from_slice(b"+ Ready for literal data\r\n");
+                        if self.flush().await.is_err() {
+                            return Input::Gone;
+                        }
+                    }
+                    let mut data = Vec::new();
+                    let n = usize::try_from(size).unwrap_or(usize::MAX);
+                    match tokio::time::timeout(timeout, self.conn_mut().read_exact(n, &mut data))
+                        .await
+                    {
+                        Err(_) => return Input::TimedOut,
+                        Ok(Err(_)) => return Input::Gone,
+                        Ok(Ok(())) => {}
+                    }
+                    if let Err(e) = self.framer.push_literal(&data) {
+                        self.refuse(&e);
+                        return Input::Refused {
+                            close: e.must_close(),
+                        };
+                    }
+                }
+                Err(e) => {
+                    self.refuse(&e);
+                    return Input::Refused {
+                        close: e.must_close(),
+                    };
+                }
+            }
+        }
+    }
+
+    /// Answers a command the framer refused: RFC 9051 §6.3.12 and RFC 7889 §4
+    /// (`NO [TOOBIG]` for an APPEND message), `BAD` otherwise, `* BYE` if the
+    /// connection must close.
+    fn refuse(&mut self, e: &dyn Refusal) {
+        let code = e.too_big().then_some(Code::TooBig);
+        match (e.tag(), e.append()) {
+            (Some(tag), true) => self.no(&tag, code.clone(), e.text()),
+            (Some(tag), false) => self.bad(&tag, code.clone(), e.text()),
+            (None, _) => self.status(None, StatusKind::Bad, code.clone(), e.text()),
+        }
+        if e.close() {
+            self.bye(code, "closing the connection");
+        }
+    }
+
+    /// Runs the session to its end.
+    pub(crate) async fn run(mut self) {
+        let peer = self.conn().peer();
+        tracing::debug!(%peer, tls = self.conn().is_tls(), "IMAP session starts");
+        // RFC 9051 §7.1.1: the greeting, with the capabilities (§7.1).
+        let caps = self.capabilities();
+        self.untagged_ok(Some(Code::Capability(caps)), "Osprey ready");
+        if self.flush().await.is_err() {
+            return;
+        }
+        loop {
+            let mut shutdown = self.shutdown.clone();
+            let input = tokio::select! {
+                _ = shutdown.wait() => {
+                    // RFC 9051 §7.1.5
+                    self.bye(None, "server shutting down");
+                    break;
+                }
+                input = self.read_command() => input,
+            };
+            let bytes = match input {
+                Input::Gone => break,
+                Input::TimedOut => {
+                    // RFC 9051 §5.4: the autologout timer.
+                    self.bye(None, "autologout, idle for too long");
+                    break;
+                }
+                Input::Refused { close: true } => break,
+                Input::Refused { close: false } => {
+                    if self.flush().await.is_err() {
+                        return;
+                    }
+                    continue;
+                }
+                Input::Command(bytes) => bytes,
+            };
+            let next = match parse_command_with(&bytes, self.framer.limits()) {
+                Err(e) => {
+                    // RFC 9051 §7.1.3: tagged BAD when the tag was read, else untagged.
+                    match &e.tag {
+                        Some(tag) => self.bad(tag, None, &e.message),
+                        None => self.status(None, StatusKind::Bad, None, &e.message),
+                    }
+                    self.count_bad()
+                }
+                Ok(cmd) => match op::allowed(&self.state, &cmd.body) {
+                    Err(why) => {
+                        self.bad(&cmd.tag, None, why);
+                        self.count_bad()
+                    }
+                    Ok(()) => op::dispatch(&mut self, cmd).await,
+                },
+            };
+            match next {
+                Next::Continue => {
+                    // Pipelined commands are answered in one write.
+                    let more = self.conn().has_buffered_line();
+                    if (!more || self.out.len() >= FLUSH_AT) && self.flush().await.is_err() {
+                        return;
+                    }
+                }
+                Next::Close => break,
+                Next::StartTls => {
+                    if self.flush().await.is_err() {
+                        return;
+                    }
+                    let acceptor = self.server.tls.clone().expect("offered only with TLS");
+                    let conn = self.conn.take().expect("connection present");
+                    let handshake = tokio::time::timeout(
+                        self.server.config.login_timeout,
+                        conn.start_tls(&acceptor),
+                    );
+                    match handshake.await {
+                        Ok(Ok(conn)) => self.conn = Some(conn),
+                        Ok(Err(e)) => {
+                            tracing::debug!(%peer, error = %e, "STARTTLS handshake failed");
+                            return;
+                        }
+                        Err(_) => {
+                            tracing::debug!(%peer, "STARTTLS handshake timed out");
+                            return;
+                        }
+                    }
+                    // RFC 9051 §6.2.1: nothing sent before TLS carries over.
+                    self.framer.reset();
+                }
+            }
+        }
+        let _ = self.flush().await;
+        self.conn_mut().shutdown().await;
+        tracing::debug!(%peer, "IMAP session ends");
+    }
+
+    /// Counts a bad command; after too many, says goodbye.
+    fn count_bad(&mut self) -> Next {
+        self.bad_commands += 1;
+        if self.bad_commands >= self.server.config.max_bad_commands {
+            self.bye(None, "too many bad commands");
+            return Next::Close;
+        }
+        Next::Continue
+    }
+}
+
+/// What [`Session::refuse`] needs of a framing error.
+trait Refusal {
+    fn tag(&self) -> Option<Tag>;
+    fn text(&self) -> &'static str;
+    fn too_big(&self) -> bool;
+    fn append(&self) -> bool;
+    fn close(&self) -> bool;
+}
+
+impl Refusal for FrameError {
+    fn tag(&self) -> Option<Tag> {
+        self.tag.clone()
+    }
+    fn text(&self) -> &'static str {
+        self.message()
+    }
+    fn too_big(&self) -> bool {
+        matches!(self.kind, FrameErrorKind::LiteralTooBig { .. })
+    }
+    fn append(&self) -> bool {
+        self.is_append_too_big()
+    }
+    fn close(&self) -> bool {
+        self.must_close()
+    }
+}
+
+/// A line longer than the limit, found by the connection before the framer saw it.
+struct FrameErrorLine;
+
+impl Refusal for FrameErrorLine {
+    fn tag(&self) -> Option<Tag> {
+        None
+    }
+    fn text(&self) -> &'static str {
+        "line too long"
+    }
+    fn too_big(&self) -> bool {
+        false
+    }
+    fn append(&self) -> bool {
+        false
+    }
+    fn close(&self) -> bool {
+        true
+    }
+}
+
+impl Session {
+    /// The logged-in account; only called by commands `op::allowed` admits after login.
+    pub(crate) fn account(&self) -> &AccountRecord {
+        match &self.state {
+            State::Authenticated { account } | State::Selected { account, .. } => account,
+            State::NotAuthenticated { .. } => unreachable!("op::allowed admits this after login"),
+        }
+    }
+
+    /// The selected mailbox; only called by commands `op::allowed` admits in SELECTED.
+    pub(crate) fn selected(&mut self) -> &mut Selected {
+        match &mut self.state {
+            State::Selected { mailbox, .. } => mailbox,
+            _ => unreachable!("op::allowed admits this only in the selected state"),
+        }
+    }
+
+    /// Leaves the selected state (CLOSE, UNSELECT, a failed SELECT).
+    pub(crate) fn deselect(&mut self) {
+        let state = std::mem::replace(
+            &mut self.state,
+            State::NotAuthenticated { auth_failures: 0 },
+        );
+        self.state = match state {
+            State::Selected { account, .. } | State::Authenticated { account } => {
+                State::Authenticated { account }
+            }
+            other => other,
+        };
+    }
+}

@@ -1,0 +1,8 @@
+//! IMAP sessions over real sockets and a real store (SQLite or PostgreSQL, as
+//! `OSPREY_TEST_BACKEND` says), written as transcripts.
+
+mod harness;
+mod mailboxes;
+mod messages;
+mod protocol;
+mod updates;

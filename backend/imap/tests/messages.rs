@@ -1,0 +1,211 @@
+//! Message commands: APPEND, FETCH, STORE, EXPUNGE, COPY, MOVE, SEARCH (RFC 9051 §6.3.12,
+//! §6.4).
+
+use crate::harness::{Harness, MSG, has};
+
+#[tokio::test]
+async fn append_with_flags_date_and_appenduid() {
+    let h = Harness::start().await;
+    let mut c = h.login().await;
+    let msg = "Subject: appended\r\n\r\nhi\r\n";
+    c.send(&format!(
+        "a1 APPEND Drafts (\\Draft $Later) \"02-Nov-2026 10:00:00 +0100\" {{{}}}",
+        msg.len()
+    ))
+    .await;
+    assert!(c.line().await.starts_with("+ "));
+    c.raw(format!("{msg}\r\n").as_bytes()).await;
+    let r = c.until_tagged("a1").await;
+    assert!(r[0].starts_with("a1 OK [APPENDUID "), "{r:?}");
+    assert!(r[0].contains(" 1]"), "{r:?}");
+    c.expect_ok("a2 SELECT Drafts").await;
+    let r = c
+        .expect_ok("a3 FETCH 1 (FLAGS INTERNALDATE RFC822.SIZE)")
+        .await;
+    assert_eq!(
+        r[0],
+        format!(
+            "* 1 FETCH (FLAGS (\\Draft $Later) INTERNALDATE \" 2-Nov-2026 09:00:00 +0000\" RFC822.SIZE {})",
+            msg.len()
+        )
+    );
+    // Non-synchronising literal (LITERAL-), and a missing mailbox.
+    c.raw(format!("a4 APPEND Nowhere {{{}+}}\r\n{msg}\r\n", msg.len()).as_bytes())
+        .await;
+    let r = c.until_tagged("a4").await;
+    assert!(r[0].starts_with("a4 NO [TRYCREATE]"), "{r:?}");
+}
+
+#[tokio::test]
+async fn append_over_the_limit_is_refused_before_upload() {
+    let h = Harness::with(|c| {
+        c.plaintext_loopback = true;
+        c.append_limit = 100;
+    })
+    .await;
+    let mut c = h.login().await;
+    c.send("a1 APPEND INBOX {101}").await;
+    let r = c.line().await;
+    assert!(r.starts_with("a1 NO [TOOBIG]"), "{r}");
+    // The session goes on: the literal never came.
+    c.expect_ok("a2 NOOP").await;
+    let r = c.expect_ok("a3 CAPABILITY").await;
+    assert!(has(&r, "APPENDLIMIT=100"), "{r:?}");
+}
+
+#[tokio::test]
+async fn append_over_quota() {
+    let h = Harness::start().await;
+    h.store
+        .update_account(
+            &h.account_id,
+            osprey_store::AccountChanges {
+                quota_bytes: Some(Some(10)),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let mut c = h.login().await;
+    c.send("a1 APPEND INBOX {20}").await;
+    c.line().await;
+    c.raw(b"Subject: x\r\n\r\n123456\r\n").await;
+    let r = c.until_tagged("a1").await;
+    assert!(r[0].starts_with("a1 NO [OVERQUOTA]"), "{r:?}");
+}
+
+#[tokio::test]
+async fn fetch_envelope_and_sections() {
+    let h = Harness::start().await;
+    h.deliver(MSG).await;
+    let mut c = h.select().await;
+    let r = c.expect_ok("a1 FETCH 1 (UID ENVELOPE)").await;
+    assert!(
+        r[0].starts_with("* 1 FETCH (UID 1 ENVELOPE (\"Mon, 2 Nov 2026 10:00:00 +0000\" \"Hello there\" ((\"Bob\" NIL \"bob\" \"example.com\"))"),
+        "{r:?}"
+    );
+    let r = c
+        .expect_ok("a2 FETCH 1 BODY.PEEK[HEADER.FIELDS (Subject)]")
+        .await;
+    assert!(
+        r[0].ends_with("BODY[HEADER.FIELDS (Subject)] {24}\r\nSubject: Hello there\r\n\r\n)"),
+        "{r:?}"
+    );
+    let r = c.expect_ok("a3 FETCH 1 BODY.PEEK[TEXT]<6.4>").await;
+    assert_eq!(r[0], "* 1 FETCH (BODY[TEXT]<6> \"body\")");
+    let r = c.expect_ok("a4 FETCH 1 FLAGS").await;
+    assert_eq!(r[0], "* 1 FETCH (FLAGS ())", "PEEK leaves \\Seen unset");
+    let r = c.expect_ok("a5 UID FETCH 1 BODY[]").await;
+    assert!(has(&r, "First body line"), "{r:?}");
+    assert!(has(&r, "UID 1") && has(&r, "FLAGS (\\Seen)"), "{r:?}");
+    let r = c.expect_ok("a6 FETCH 1 RFC822.HEADER").await;
+    assert!(has(&r, "Message-ID: <m1@example.com>"), "{r:?}");
+    c.expect_bad("a7 FETCH 1 BODYSTRUCTURE").await;
+    // UID sets ignore UIDs that do not exist.
+    let r = c.expect_ok("a8 UID FETCH 5:9 FLAGS").await;
+    assert_eq!(r.len(), 1, "{r:?}");
+}
+
+#[tokio::test]
+async fn store_expunge_and_renumbering() {
+    let h = Harness::start().await;
+    for _ in 0..4 {
+        h.deliver(MSG).await;
+    }
+    let mut c = h.select().await;
+    let r = c
+        .expect_ok("a1 STORE 2:3 +FLAGS (\\Deleted \\Flagged)")
+        .await;
+    assert_eq!(r[0], "* 2 FETCH (FLAGS (\\Flagged \\Deleted))");
+    let r = c.expect_ok("a2 UID STORE 3 -FLAGS (\\Flagged)").await;
+    assert_eq!(r[0], "* 3 FETCH (FLAGS (\\Deleted) UID 3)");
+    let r = c.expect_ok("a3 STORE 1 FLAGS.SILENT ($Work)").await;
+    assert_eq!(r.len(), 1, "{r:?}");
+    let r = c.expect_ok("a4 EXPUNGE").await;
+    assert_eq!(r[..2], ["* 2 EXPUNGE", "* 2 EXPUNGE"], "{r:?}");
+    let r = c.expect_ok("a5 FETCH 1:* (UID FLAGS)").await;
+    assert_eq!(
+        r[..2],
+        [
+            "* 1 FETCH (UID 1 FLAGS ($Work))",
+            "* 2 FETCH (UID 4 FLAGS ())"
+        ]
+    );
+    c.expect_ok("a6 STORE 1 +FLAGS (\\Deleted)").await;
+    c.expect_ok("a7 STORE 2 +FLAGS (\\Deleted)").await;
+    let r = c.expect_ok("a8 UID EXPUNGE 4").await;
+    assert_eq!(r[0], "* 2 EXPUNGE");
+    let r = c.expect_ok("a9 SEARCH ALL").await;
+    assert_eq!(r[0], "* SEARCH 1");
+}
+
+#[tokio::test]
+async fn copy_and_move_with_copyuid() {
+    let h = Harness::start().await;
+    for _ in 0..3 {
+        h.deliver(MSG).await;
+    }
+    let mut c = h.select().await;
+    let r = c.expect_ok("a1 COPY 1:2 Archive").await;
+    assert!(
+        r[0].starts_with("a1 OK [COPYUID ") && r[0].contains(" 1:2 1:2]"),
+        "{r:?}"
+    );
+    let r = c.expect_no("a2 COPY 1 Nowhere").await;
+    assert!(has(&r, "[TRYCREATE]"), "{r:?}");
+    let r = c.expect_ok("a3 MOVE 2 Archive").await;
+    assert!(
+        r[0].starts_with("* OK [COPYUID ") && r[0].contains(" 2 3]"),
+        "{r:?}"
+    );
+    assert_eq!(r[1], "* 2 EXPUNGE");
+    let r = c.expect_ok("a4 STATUS Archive (MESSAGES)").await;
+    assert_eq!(r[0], "* STATUS Archive (MESSAGES 3)");
+    let r = c.expect_ok("a5 UID MOVE 3 Trash").await;
+    assert_eq!(r[1], "* 2 EXPUNGE", "{r:?}");
+}
+
+#[tokio::test]
+async fn search_keys() {
+    let h = Harness::start().await;
+    h.deliver(MSG).await;
+    h.deliver(b"From: carol@example.org\r\nSubject: Other\r\nCc: dave@example.net\r\n\r\nneedle in here\r\n").await;
+    let mut c = h.select().await;
+    c.expect_ok("a0 STORE 2 +FLAGS (\\Flagged)").await;
+    let cases = [
+        ("ALL", "1 2"),
+        ("FLAGGED", "2"),
+        ("UNFLAGGED UNSEEN", "1"),
+        ("FROM carol", "2"),
+        ("SUBJECT hello", "1"),
+        ("TO ann@imap.example", "1"),
+        ("CC dave", "2"),
+        ("BODY needle", "2"),
+        ("TEXT NEEDLE", "2"),
+        ("HEADER Message-ID m1", "1"),
+        ("NOT FROM carol", "1"),
+        ("OR FROM carol SUBJECT hello", "1 2"),
+        ("LARGER 100", "1"),
+        ("SMALLER 10", ""),
+        ("SINCE 1-Jan-2020", "1 2"),
+        ("BEFORE 1-Jan-2020", ""),
+        ("SENTON 2-Nov-2026", "1"),
+        ("UID 2", "2"),
+        ("2", "2"),
+    ];
+    for (i, (key, want)) in cases.iter().enumerate() {
+        let r = c.expect_ok(&format!("s{i} SEARCH {key}")).await;
+        let want = if want.is_empty() {
+            "* SEARCH".to_owned()
+        } else {
+            format!("* SEARCH {want}")
+        };
+        assert_eq!(r[0], want, "SEARCH {key}");
+    }
+    let r = c
+        .expect_ok("b1 UID SEARCH RETURN (MIN MAX COUNT) ALL")
+        .await;
+    assert_eq!(r[0], "* ESEARCH (TAG \"b1\") UID MIN 1 MAX 2 COUNT 2");
+    let r = c.expect_no("b2 SEARCH CHARSET KOI8-R ALL").await;
+    assert!(has(&r, "[BADCHARSET"), "{r:?}");
+}

@@ -1,0 +1,153 @@
+//! Greeting, capabilities, states, login and its error paths (RFC 9051 §6.1, §6.2).
+
+use base64::Engine as _;
+
+use crate::harness::{Harness, PASSWORD, USER, has};
+
+#[tokio::test]
+async fn greeting_capability_noop_logout() {
+    let h = Harness::start().await;
+    let (mut c, greeting) = h.connect_greeting().await;
+    assert!(
+        greeting.contains("IMAP4rev2") && greeting.ends_with("Osprey ready"),
+        "{greeting}"
+    );
+    let caps = c.expect_ok("a1 CAPABILITY").await;
+    for want in [
+        "IMAP4rev2",
+        "STARTTLS",
+        "AUTH=PLAIN",
+        "AUTH=SCRAM-SHA-256",
+        "SASL-IR",
+        "IDLE",
+    ] {
+        assert!(caps[0].contains(want), "{want} missing: {caps:?}");
+    }
+    assert!(!caps[0].contains("LOGINDISABLED") && !caps[0].contains("CRAM-MD5"));
+    c.expect_ok("a2 NOOP").await;
+    let bye = c.expect_ok("a3 LOGOUT").await;
+    assert!(bye[0].starts_with("* BYE"), "{bye:?}");
+    assert!(c.closed().await);
+}
+
+#[tokio::test]
+async fn bad_commands_and_wrong_states() {
+    let h = Harness::start().await;
+    let mut c = h.connect().await;
+    c.send("+bad").await;
+    assert!(c.line().await.starts_with("* BAD"));
+    c.expect_bad("a1 FROBNICATE").await;
+    c.expect_bad("a2 FETCH 1 FLAGS").await;
+    c.expect_bad("a3 SELECT INBOX").await;
+    c.expect_ok(&format!("a4 LOGIN {USER} {PASSWORD}")).await;
+    let r = c.expect_bad("a5 FETCH 1 FLAGS").await;
+    assert!(has(&r, "select a mailbox first"), "{r:?}");
+    c.expect_bad(&format!("a6 LOGIN {USER} {PASSWORD}")).await;
+    c.expect_ok("a7 SELECT INBOX").await;
+    c.expect_bad("a8 FETCH 0:x FLAGS").await;
+    let r = c.expect_bad("a9 FETCH 5 FLAGS").await;
+    assert!(has(&r, "invalid message sequence number"), "{r:?}");
+}
+
+#[tokio::test]
+async fn too_many_bad_commands_close_the_session() {
+    let h = Harness::with(|c| {
+        c.plaintext_loopback = true;
+        c.max_bad_commands = 2;
+    })
+    .await;
+    let mut c = h.connect().await;
+    c.expect_bad("a1 NOPE").await;
+    c.expect_bad("a2 NOPE").await;
+    assert!(c.line().await.starts_with("* BYE"));
+    assert!(c.closed().await);
+}
+
+#[tokio::test]
+async fn wrong_password_then_closed_after_the_limit() {
+    let h = Harness::with(|c| {
+        c.plaintext_loopback = true;
+        c.max_auth_failures = 2;
+    })
+    .await;
+    let mut c = h.connect().await;
+    let r = c.expect_no(&format!("a1 LOGIN {USER} wrong")).await;
+    assert!(has(&r, "[AUTHENTICATIONFAILED]"), "{r:?}");
+    let r = c.expect_no(&format!("a2 LOGIN {USER} wrong")).await;
+    assert!(r.last().unwrap().contains("AUTHENTICATIONFAILED"));
+    assert!(c.line().await.starts_with("* BYE"));
+    assert!(c.closed().await);
+}
+
+#[tokio::test]
+async fn login_refused_before_starttls_then_allowed_over_tls() {
+    let h = Harness::with(|_| {}).await;
+    let (mut c, greeting) = h.connect_greeting().await;
+    assert!(greeting.contains("LOGINDISABLED") && !greeting.contains("AUTH=PLAIN"));
+    let r = c.expect_no(&format!("a1 LOGIN {USER} {PASSWORD}")).await;
+    assert!(has(&r, "[PRIVACYREQUIRED]"), "{r:?}");
+    c.expect_no("a2 AUTHENTICATE PLAIN").await;
+    // A command pipelined after STARTTLS is discarded, not run inside TLS.
+    c.raw(b"a3 STARTTLS\r\na4 NOOP\r\n").await;
+    assert!(c.line().await.starts_with("a3 OK"));
+    let mut c = c.start_tls().await;
+    let caps = c.expect_ok("a5 CAPABILITY").await;
+    assert!(!caps[0].contains("LOGINDISABLED") && caps[0].contains("AUTH=PLAIN"));
+    assert!(!caps[0].contains("STARTTLS"));
+    let r = c.expect_ok(&format!("a6 LOGIN {USER} {PASSWORD}")).await;
+    assert!(!has(&r, "a4 "), "pipelined command ran: {r:?}");
+    assert!(r.last().unwrap().contains("[CAPABILITY "), "{r:?}");
+}
+
+#[tokio::test]
+async fn authenticate_plain_with_and_without_initial_response() {
+    let h = Harness::start().await;
+    let creds = base64::engine::general_purpose::STANDARD.encode(format!("\0{USER}\0{PASSWORD}"));
+    let mut c = h.connect().await;
+    c.expect_ok(&format!("a1 AUTHENTICATE PLAIN {creds}")).await;
+    let mut c = h.connect().await;
+    c.send("a1 AUTHENTICATE PLAIN").await;
+    assert_eq!(c.line().await, "+ ");
+    c.send(&creds).await;
+    assert!(c.line().await.starts_with("a1 OK [CAPABILITY"));
+    let mut c = h.connect().await;
+    c.send("a1 AUTHENTICATE PLAIN").await;
+    c.line().await;
+    c.send("*").await;
+    assert!(c.line().await.starts_with("a1 BAD"));
+    c.expect_no("a2 AUTHENTICATE CRAM-MD5").await;
+}
+
+#[tokio::test]
+async fn id_enable_namespace() {
+    let h = Harness::start().await;
+    let mut c = h.connect().await;
+    let r = c.expect_ok("a1 ID NIL").await;
+    assert!(r[0].starts_with("* ID (\"name\" \"Osprey\")"), "{r:?}");
+    c.expect_bad("a2 ENABLE IMAP4rev2").await;
+    c.expect_ok(&format!("a3 LOGIN {USER} {PASSWORD}")).await;
+    let r = c.expect_ok("a4 ENABLE IMAP4rev2 CONDSTORE").await;
+    assert_eq!(r[0], "* ENABLED IMAP4rev2");
+    let r = c.expect_ok("a5 NAMESPACE").await;
+    assert_eq!(r[0], "* NAMESPACE ((\"\" \"/\")) NIL NIL");
+}
+
+#[tokio::test]
+async fn shutdown_says_bye() {
+    let h = Harness::start().await;
+    let mut c = h.login().await;
+    h.trigger.fire();
+    assert!(c.line().await.starts_with("* BYE"));
+}
+
+#[tokio::test]
+async fn idle_timeout_says_bye() {
+    let h = Harness::with(|c| {
+        c.plaintext_loopback = true;
+        c.login_timeout = std::time::Duration::from_millis(200);
+    })
+    .await;
+    let mut c = h.connect().await;
+    assert!(c.line().await.starts_with("* BYE"));
+    assert!(c.closed().await);
+}

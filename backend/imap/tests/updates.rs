@@ -1,0 +1,80 @@
+//! Changes made elsewhere reaching a selected session (RFC 9051 §7.5.1): at command
+//! boundaries, never EXPUNGE while answering FETCH, STORE or SEARCH by sequence number,
+//! and during IDLE (RFC 9051 §6.3.13).
+
+use crate::harness::{Harness, MSG, has};
+
+#[tokio::test]
+async fn expunge_in_one_session_shows_in_the_other_only_when_allowed() {
+    let h = Harness::start().await;
+    for _ in 0..3 {
+        h.deliver(MSG).await;
+    }
+    let mut a = h.select().await;
+    let mut b = h.select().await;
+    a.expect_ok("a1 STORE 2 +FLAGS.SILENT (\\Deleted)").await;
+    let r = b.expect_ok("b1 FETCH 1:* FLAGS").await;
+    assert!(has(&r, "* 2 FETCH (FLAGS (\\Deleted))"), "{r:?}");
+    a.expect_ok("a2 EXPUNGE").await;
+    // FETCH, STORE and SEARCH by sequence number: no EXPUNGE, the numbers stay.
+    let r = b.expect_ok("b2 FETCH 3 (UID)").await;
+    assert_eq!(r[0], "* 3 FETCH (UID 3)");
+    assert!(!has(&r, "EXPUNGE"), "{r:?}");
+    let r = b.expect_ok("b3 STORE 3 +FLAGS (\\Seen)").await;
+    assert!(!has(&r, "EXPUNGE"), "{r:?}");
+    let r = b.expect_ok("b4 SEARCH ALL").await;
+    assert_eq!(r[0], "* SEARCH 1 3", "the expunged message is left out");
+    // NOOP may report it; numbers shift down after it.
+    let r = b.expect_ok("b5 NOOP").await;
+    assert_eq!(r[0], "* 2 EXPUNGE");
+    let r = b.expect_ok("b6 FETCH 2 (UID)").await;
+    assert_eq!(r[0], "* 2 FETCH (UID 3)");
+    // New mail and flag changes from elsewhere arrive at the next command.
+    h.deliver(MSG).await;
+    a.expect_ok("a3 STORE 1 +FLAGS.SILENT (\\Answered)").await;
+    let r = b.expect_ok("b7 NOOP").await;
+    assert!(has(&r, "* 1 FETCH (FLAGS (\\Answered) UID 1)"), "{r:?}");
+    assert!(has(&r, "* 3 EXISTS"), "{r:?}");
+    // UID FETCH may carry EXPUNGE.
+    a.expect_ok("a4 STORE 1 +FLAGS.SILENT (\\Deleted)").await;
+    a.expect_ok("a5 EXPUNGE").await;
+    let r = b.expect_ok("b8 UID FETCH 4 (FLAGS)").await;
+    assert!(has(&r, "* 1 EXPUNGE"), "{r:?}");
+    assert!(has(&r, "* 2 FETCH (FLAGS () UID 4)"), "{r:?}");
+}
+
+#[tokio::test]
+async fn idle_wakes_on_delivery() {
+    let h = Harness::start().await;
+    h.deliver(MSG).await;
+    let mut c = h.select().await;
+    c.send("i1 IDLE").await;
+    assert!(c.line().await.starts_with("+ "));
+    h.deliver(MSG).await;
+    assert_eq!(c.line().await, "* 2 EXISTS");
+    let mut other = h.select().await;
+    other
+        .expect_ok("o1 STORE 1 +FLAGS.SILENT (\\Deleted)")
+        .await;
+    assert_eq!(c.line().await, "* 1 FETCH (FLAGS (\\Deleted) UID 1)");
+    other.expect_ok("o2 EXPUNGE").await;
+    assert_eq!(c.line().await, "* 1 EXPUNGE");
+    c.send("DONE").await;
+    assert!(c.line().await.starts_with("i1 OK"));
+    let r = c.expect_ok("i2 FETCH 1 (UID)").await;
+    assert_eq!(r[0], "* 1 FETCH (UID 2)");
+}
+
+#[tokio::test]
+async fn idle_without_a_mailbox_and_shutdown() {
+    let h = Harness::start().await;
+    let mut c = h.login().await;
+    c.send("i1 IDLE").await;
+    assert!(c.line().await.starts_with("+ "));
+    c.send("NOPE").await;
+    assert!(c.line().await.starts_with("i1 BAD"));
+    c.send("i2 IDLE").await;
+    c.line().await;
+    h.trigger.fire();
+    assert!(c.line().await.starts_with("* BYE"));
+}

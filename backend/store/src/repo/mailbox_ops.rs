@@ -1,0 +1,151 @@
+//! Changing an account's mailboxes: creating, renaming (with the mailboxes below),
+//! deleting (with their messages) and subscribing (RFC 9051 §6.3.4-§6.3.8).
+//!
+//! The store knows hierarchy only as far as renaming needs it: the caller passes the
+//! delimiter and decides what a valid name is, whether parents are created, and which
+//! mailboxes may not be deleted or renamed.
+
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QuerySelect, Set,
+    sea_query::{Expr, ExprTrait},
+};
+
+use super::{MailboxRecord, mailboxes::new_uidvalidity, messages::CHUNK, new_id};
+use crate::{
+    Change, ChangeKind, Store, StoreError,
+    entity::{account, expunged, mailbox, message},
+    error::conflict_on_unique,
+};
+
+impl Store {
+    /// The mailbox with this id.
+    pub async fn mailbox(&self, id: &str) -> Result<MailboxRecord, StoreError> {
+        mailbox::Entity::find_by_id(id.to_owned())
+            .one(&self.db)
+            .await?
+            .map(MailboxRecord::from)
+            .ok_or(StoreError::NotFound)
+    }
+
+    /// Creates a mailbox with a fresh UIDVALIDITY; `Conflict` if the name is taken.
+    pub async fn create_mailbox(
+        &self,
+        account_id: &str,
+        name: &str,
+        special_use: Option<&str>,
+    ) -> Result<MailboxRecord, StoreError> {
+        mailbox::ActiveModel {
+            id: Set(new_id()),
+            account_id: Set(account_id.to_owned()),
+            name: Set(name.to_owned()),
+            special_use: Set(special_use.map(str::to_owned)),
+            uidvalidity: Set(new_uidvalidity()),
+            uidnext: Set(1),
+            highestmodseq: Set(1),
+            subscribed: Set(false),
+            created_at: Set(Utc::now()),
+        }
+        .insert(&self.db)
+        .await
+        .map(MailboxRecord::from)
+        .map_err(conflict_on_unique(format!("mailbox {name} exists")))
+    }
+
+    /// Renames a mailbox and every mailbox below it (`from` + `delimiter` + ...), in one
+    /// transaction. `NotFound` if `from` does not exist, `Conflict` if a new name is
+    /// taken.
+    pub async fn rename_mailbox(
+        &self,
+        account_id: &str,
+        from: &str,
+        to: &str,
+        delimiter: char,
+    ) -> Result<(), StoreError> {
+        let txn = self.begin_write().await?;
+        let prefix = format!("{from}{delimiter}");
+        let rows: Vec<mailbox::Model> = mailbox::Entity::find()
+            .filter(mailbox::Column::AccountId.eq(account_id))
+            .all(&txn)
+            .await?
+            .into_iter()
+            .filter(|m| m.name == from || m.name.starts_with(&prefix))
+            .collect();
+        if !rows.iter().any(|m| m.name == from) {
+            return Err(StoreError::NotFound);
+        }
+        for row in rows {
+            let new_name = format!("{to}{}", &row.name[from.len()..]);
+            let mut active: mailbox::ActiveModel = row.into();
+            active.name = Set(new_name.clone());
+            active
+                .update(&txn)
+                .await
+                .map_err(conflict_on_unique(format!("mailbox {new_name} exists")))?;
+        }
+        txn.commit().await?;
+        Ok(())
+    }
+
+    /// Deletes a mailbox with its messages and tombstones, freeing their quota.
+    pub async fn delete_mailbox(&self, id: &str) -> Result<(), StoreError> {
+        let txn = self.begin_write().await?;
+        let mb = mailbox::Entity::find_by_id(id.to_owned())
+            .one(&txn)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        super::messages::lock_accounts(&txn, &[mb.account_id.as_str()]).await?;
+        let rows: Vec<(String, i64)> = message::Entity::find()
+            .filter(message::Column::MailboxId.eq(id))
+            .select_only()
+            .column(message::Column::Id)
+            .column(message::Column::Size)
+            .into_tuple()
+            .all(&txn)
+            .await?;
+        let freed: i64 = rows.iter().map(|r| r.1).sum();
+        let ids: Vec<String> = rows.into_iter().map(|r| r.0).collect();
+        for chunk in ids.chunks(CHUNK) {
+            message::Entity::delete_many()
+                .filter(message::Column::Id.is_in(chunk.to_vec()))
+                .exec(&txn)
+                .await?;
+        }
+        expunged::Entity::delete_many()
+            .filter(expunged::Column::MailboxId.eq(id))
+            .exec(&txn)
+            .await?;
+        mailbox::Entity::delete_by_id(id.to_owned())
+            .exec(&txn)
+            .await?;
+        account::Entity::update_many()
+            .col_expr(
+                account::Column::UsedBytes,
+                Expr::col(account::Column::UsedBytes).sub(freed),
+            )
+            .filter(account::Column::Id.eq(mb.account_id.as_str()))
+            .exec(&txn)
+            .await?;
+        txn.commit().await?;
+        self.publish(Change {
+            account_id: mb.account_id,
+            mailbox_id: id.to_owned(),
+            modseq: mb.highestmodseq as u64 + 1,
+            kind: ChangeKind::Expunged,
+        });
+        Ok(())
+    }
+
+    /// Sets whether a mailbox is subscribed (RFC 9051 §6.3.7).
+    pub async fn set_subscribed(&self, id: &str, subscribed: bool) -> Result<(), StoreError> {
+        let res = mailbox::Entity::update_many()
+            .col_expr(mailbox::Column::Subscribed, Expr::value(subscribed))
+            .filter(mailbox::Column::Id.eq(id))
+            .exec(&self.db)
+            .await?;
+        if res.rows_affected == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+}

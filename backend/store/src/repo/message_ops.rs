@@ -1,0 +1,224 @@
+//! Changing messages in place or copying them: flags and keywords with a MODSEQ bump
+//! (RFC 9051 §6.4.6, RFC 7162 §3.1), and copies into another mailbox of the account
+//! with new UIDs (RFC 9051 §6.4.7).
+//!
+//! Each call is one transaction, taking the account, then the mailbox, as every writer
+//! does; the change is published after the commit.
+
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, EntityTrait, Set,
+    sea_query::{Expr, ExprTrait},
+};
+use sea_orm::{ColumnTrait, QueryFilter};
+
+use super::messages::{
+    keywords_json, lock_accounts, lock_mailboxes, next_uid_modseq, parse_keywords, rows_in,
+};
+use super::new_id;
+use crate::{
+    Change, ChangeKind, Store, StoreError,
+    entity::{account, mailbox, message},
+};
+
+/// How [`FlagUpdate`] combines with a message's flags (RFC 9051 §6.4.6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FlagChange {
+    /// `+FLAGS`.
+    Add,
+    /// `-FLAGS`.
+    Remove,
+    /// `FLAGS`.
+    Replace,
+}
+
+/// System flags (bits of [`super::flags`]) and keywords to add, remove or set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FlagUpdate {
+    pub change: FlagChange,
+    pub flags: u64,
+    pub keywords: Vec<String>,
+}
+
+/// A message's flags after an update.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FlaggedMessage {
+    pub id: String,
+    pub uid: u32,
+    pub flags: u64,
+    pub keywords: Vec<String>,
+    pub modseq: u64,
+}
+
+/// Keywords compare without regard to case; the first spelling is kept.
+fn apply(update: &FlagUpdate, flags: u64, keywords: &[String]) -> (u64, Vec<String>) {
+    let has = |list: &[String], k: &str| list.iter().any(|x| x.eq_ignore_ascii_case(k));
+    match update.change {
+        FlagChange::Add => {
+            let mut kw = keywords.to_vec();
+            for k in &update.keywords {
+                if !has(&kw, k) {
+                    kw.push(k.clone());
+                }
+            }
+            (flags | update.flags, kw)
+        }
+        FlagChange::Remove => {
+            let kw = keywords
+                .iter()
+                .filter(|k| !has(&update.keywords, k))
+                .cloned()
+                .collect();
+            (flags & !update.flags, kw)
+        }
+        FlagChange::Replace => {
+            let mut kw: Vec<String> = Vec::new();
+            for k in &update.keywords {
+                if !has(&kw, k) {
+                    kw.push(k.clone());
+                }
+            }
+            (update.flags, kw)
+        }
+    }
+}
+
+fn same_keywords(a: &[String], b: &[String]) -> bool {
+    a.len() == b.len()
+        && a.iter()
+            .all(|k| b.iter().any(|x| x.eq_ignore_ascii_case(k)))
+}
+
+impl Store {
+    /// Applies `update` to the messages `ids` of a mailbox. Messages whose flags change
+    /// get the mailbox's next MODSEQ (one for the whole call); the others keep theirs.
+    /// Returns every message of `ids` still present, in UID order, as it is now.
+    pub async fn update_flags(
+        &self,
+        mailbox_id: &str,
+        ids: &[String],
+        update: &FlagUpdate,
+    ) -> Result<Vec<FlaggedMessage>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let txn = self.begin_write().await?;
+        let owner = mailbox::Entity::find_by_id(mailbox_id.to_owned())
+            .one(&txn)
+            .await?
+            .ok_or(StoreError::NotFound)?
+            .account_id;
+        lock_accounts(&txn, &[owner.as_str()]).await?;
+        lock_mailboxes(&txn, &[mailbox_id]).await?;
+        let rows = rows_in(&txn, mailbox_id, ids).await?;
+        let mut out = Vec::with_capacity(rows.len());
+        let mut modseq = None;
+        for row in rows {
+            let old_keywords = parse_keywords(&row.keywords);
+            let (flags, keywords) = apply(update, row.flags as u64, &old_keywords);
+            let changed = flags != row.flags as u64 || !same_keywords(&keywords, &old_keywords);
+            let mut now_modseq = row.modseq as u64;
+            if changed {
+                let m = match modseq {
+                    Some(m) => m,
+                    None => {
+                        let m = next_uid_modseq(&txn, mailbox_id, 0).await?.1;
+                        modseq = Some(m);
+                        m
+                    }
+                };
+                now_modseq = m;
+                let mut active: message::ActiveModel = row.clone().into();
+                active.flags = Set(flags as i64);
+                active.keywords = Set(keywords_json(&keywords));
+                active.modseq = Set(m as i64);
+                active.update(&txn).await?;
+            }
+            out.push(FlaggedMessage {
+                id: row.id,
+                uid: row.uid as u32,
+                flags,
+                keywords,
+                modseq: now_modseq,
+            });
+        }
+        let Some(modseq) = modseq else {
+            txn.rollback().await?;
+            return Ok(out);
+        };
+        txn.commit().await?;
+        self.publish(Change {
+            account_id: owner,
+            mailbox_id: mailbox_id.to_owned(),
+            modseq,
+            kind: ChangeKind::Flags,
+        });
+        Ok(out)
+    }
+
+    /// Copies the messages `ids` that still exist into another mailbox of the same
+    /// account, with new UIDs and their flags, keywords and internal dates (RFC 9051
+    /// §6.4.7). `OverQuota` if the copies do not fit. Returns the (source, target) UIDs.
+    pub async fn copy_messages(
+        &self,
+        from_mailbox_id: &str,
+        ids: &[String],
+        to_mailbox_id: &str,
+    ) -> Result<Vec<(u32, u32)>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let txn = self.begin_write().await?;
+        let owner = mailbox::Entity::find_by_id(from_mailbox_id.to_owned())
+            .one(&txn)
+            .await?
+            .ok_or(StoreError::NotFound)?
+            .account_id;
+        lock_accounts(&txn, &[owner.as_str()]).await?;
+        lock_mailboxes(&txn, &[from_mailbox_id, to_mailbox_id]).await?;
+        let rows = rows_in(&txn, from_mailbox_id, ids).await?;
+        if rows.is_empty() {
+            return Ok(Vec::new());
+        }
+        let acc = account::Entity::find_by_id(owner.clone())
+            .one(&txn)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let added: i64 = rows.iter().map(|r| r.size).sum();
+        if let Some(quota) = acc.quota_bytes
+            && acc.used_bytes + added > quota
+        {
+            return Err(StoreError::OverQuota);
+        }
+        let (first_uid, modseq) = next_uid_modseq(&txn, to_mailbox_id, rows.len() as u32).await?;
+        let mut pairs = Vec::with_capacity(rows.len());
+        for (i, row) in rows.iter().enumerate() {
+            let uid = first_uid + i as u32;
+            let mut copy: message::ActiveModel = row.clone().into();
+            copy.id = Set(new_id());
+            copy.mailbox_id = Set(to_mailbox_id.to_owned());
+            copy.uid = Set(i64::from(uid));
+            copy.modseq = Set(modseq as i64);
+            copy.save_date = Set(Utc::now());
+            copy.pop3_retrieved_at = Set(None);
+            copy.insert(&txn).await?;
+            pairs.push((row.uid as u32, uid));
+        }
+        account::Entity::update_many()
+            .col_expr(
+                account::Column::UsedBytes,
+                Expr::col(account::Column::UsedBytes).add(added),
+            )
+            .filter(account::Column::Id.eq(owner.as_str()))
+            .exec(&txn)
+            .await?;
+        txn.commit().await?;
+        self.publish(Change {
+            account_id: owner,
+            mailbox_id: to_mailbox_id.to_owned(),
+            modseq,
+            kind: ChangeKind::Appended,
+        });
+        Ok(pairs)
+    }
+}
