@@ -70,21 +70,25 @@ async fn world() -> World {
 }
 
 impl World {
+    fn settings(&self, schedule: Schedule) -> QueueSettings {
+        QueueSettings {
+            hostname: "mx.local.test".into(),
+            schedule,
+            client: ClientConfig::new("mx.local.test", system_roots_config()),
+            smarthost: None,
+            require_tls: vec![],
+            parallel_domains: 4,
+            max_alias_depth: 8,
+        }
+    }
+
     fn worker(&self, schedule: Schedule, to: Option<std::net::SocketAddr>) -> QueueWorker {
         let to = to.or(self.mx.addr).unwrap();
         let routes = HashMap::from([("remote.test".to_owned(), vec![to])]);
         QueueWorker::new(
             self.delivery.clone(),
             Arc::new(StaticResolver::new(routes)),
-            QueueSettings {
-                hostname: "mx.local.test".into(),
-                schedule,
-                client: ClientConfig::new("mx.local.test", system_roots_config()),
-                smarthost: None,
-                require_tls: vec![],
-                parallel_domains: 4,
-                max_alias_depth: 8,
-            },
+            self.settings(schedule),
         )
     }
 
@@ -289,4 +293,66 @@ async fn an_unreachable_destination_is_retried_later() {
         "{r:?}"
     );
     assert!(w.reports().await.is_empty());
+}
+
+#[tokio::test]
+async fn messages_to_one_domain_share_one_connection() {
+    let w = world().await;
+    let mut ids = Vec::new();
+    for _ in 0..3 {
+        ids.push(w.enqueue(SENDER, &[("ok@remote.test", None)]).await);
+    }
+    let worker = w.worker(schedule(Duration::days(5), None), None);
+    worker.round().await;
+    assert_eq!(w.mx.received.lock().unwrap().len(), 3);
+    assert_eq!(
+        *w.mx.connections.lock().unwrap(),
+        1,
+        "RSET between, not a new connection"
+    );
+    for id in ids {
+        assert_eq!(
+            state(&w.entry(&id).await, "ok@remote.test").status,
+            DELIVERED
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_smarthost_takes_every_domain_and_require_tls_is_enforced() {
+    let w = world().await;
+    let id = w.enqueue(SENDER, &[("ok@elsewhere.test", None)]).await;
+    // No route for elsewhere.test: only the smarthost can take it.
+    let mut settings = w.settings(schedule(Duration::days(5), None));
+    settings.smarthost = Some(osprey_outbound::Target {
+        host: "smarthost.test".into(),
+        addrs: vec![w.mx.addr.unwrap()],
+    });
+    let worker = QueueWorker::new(
+        w.delivery.clone(),
+        Arc::new(StaticResolver::new(HashMap::new())),
+        settings.clone(),
+    );
+    worker.round().await;
+    let r = state(&w.entry(&id).await, "ok@elsewhere.test").clone();
+    assert_eq!(r.status, DELIVERED, "{r:?}");
+    assert_eq!(r.remote_mta.as_deref(), Some("smarthost.test"));
+
+    // The receiving server offers no STARTTLS: a destination that requires TLS waits.
+    let id = w.enqueue(SENDER, &[("ok@elsewhere.test", None)]).await;
+    settings.require_tls = vec!["elsewhere.test".into()];
+    let worker = QueueWorker::new(
+        w.delivery.clone(),
+        Arc::new(StaticResolver::new(HashMap::new())),
+        settings,
+    );
+    worker.round().await;
+    let r = state(&w.entry(&id).await, "ok@elsewhere.test").clone();
+    assert_eq!(r.status, PENDING, "{r:?}");
+    assert_eq!(r.last_status.as_deref(), Some("4.7.4"));
+    assert_eq!(
+        w.mx.received.lock().unwrap().len(),
+        1,
+        "nothing sent in the clear"
+    );
 }

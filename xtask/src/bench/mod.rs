@@ -4,6 +4,7 @@
 //!
 //! Figures are printed, never asserted: they belong in notes, not in tests.
 
+mod imap;
 mod pop3;
 mod smtp;
 
@@ -25,6 +26,8 @@ pub struct Options {
     pub size: usize,
     /// One connection per message instead of one per client (SMTP).
     pub no_reuse: bool,
+    /// Idle sessions to open, one measurement per value (IMAP).
+    pub connections: Vec<usize>,
 }
 
 impl Options {
@@ -35,7 +38,9 @@ impl Options {
             messages: 10,
             size: 4096,
             no_reuse: false,
+            connections: vec![1000],
         };
+        let mut connections_given = false;
         let mut it = args.iter();
         while let Some(flag) = it.next() {
             if flag == "--no-reuse" {
@@ -52,6 +57,13 @@ impl Options {
                 "--seconds" => o.seconds = value.max(1),
                 "--messages" => o.messages = value.max(1) as usize,
                 "--size" => o.size = value.max(64) as usize,
+                "--connections" => {
+                    if !connections_given {
+                        o.connections.clear();
+                        connections_given = true;
+                    }
+                    o.connections.push(value as usize);
+                }
                 other => return Err(format!("unknown option {other}")),
             }
         }
@@ -63,7 +75,7 @@ impl Options {
 pub fn bench(args: &[String]) -> Result {
     let Some(what) = args.first() else {
         return Err(
-            "usage: cargo xtask bench <pop3 | smtp> [--clients C] [--seconds T] [--messages M] [--size S] [--no-reuse]"
+            "usage: cargo xtask bench <pop3 | smtp | imap> [--clients C] [--seconds T] [--messages M] [--size S] [--no-reuse] [--connections N]..."
                 .into(),
         );
     };
@@ -71,7 +83,8 @@ pub fn bench(args: &[String]) -> Result {
     match what.as_str() {
         "pop3" => pop3::run(&options),
         "smtp" => smtp::run(&options),
-        other => Err(format!("no bench named {other}; try pop3 or smtp")),
+        "imap" => imap::run(&options),
+        other => Err(format!("no bench named {other}; try pop3, smtp or imap")),
     }
 }
 
@@ -86,6 +99,7 @@ pub struct BenchServer {
     pub bin: PathBuf,
     pub pop3_port: u16,
     pub smtp_port: u16,
+    pub imap_port: u16,
     child: Child,
 }
 
@@ -102,6 +116,7 @@ impl BenchServer {
         std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
         let pop3_port = free_port()?;
         let smtp_port = free_port()?;
+        let imap_port = free_port()?;
         // The load's sender domain, pinned: SPF and DMARC are evaluated for every
         // message without waiting on this machine's DNS.
         let txt = dir.join("pinned-txt");
@@ -116,6 +131,7 @@ impl BenchServer {
             .arg("serve")
             .env("OSPREY_LISTEN_POP3", format!("127.0.0.1:{pop3_port}"))
             .env("OSPREY_LISTEN_SMTP", format!("127.0.0.1:{smtp_port}"))
+            .env("OSPREY_LISTEN_IMAP", format!("127.0.0.1:{imap_port}"))
             .env("OSPREY_ADMIN_PASSWORD", "Bench-Harbor-42x")
             .env("OSPREY_SMTP_DNS_TXT_FILE", &txt)
             .env(
@@ -130,6 +146,7 @@ impl BenchServer {
             bin,
             pop3_port,
             smtp_port,
+            imap_port,
             child,
         };
         let deadline = Instant::now() + Duration::from_secs(30);
@@ -156,6 +173,8 @@ impl BenchServer {
             .env("OSPREY_LISTEN_SMTP", "")
             .env("OSPREY_LISTEN_SUBMISSION", "")
             .env("OSPREY_LISTEN_SUBMISSIONS", "")
+            .env("OSPREY_LISTEN_IMAP", "")
+            .env("OSPREY_LISTEN_IMAPS", "")
             .env("RUST_LOG", "warn");
     }
 

@@ -1,0 +1,274 @@
+//! `cargo xtask bench imap`: (a) the memory an idle IMAP session costs: N connections
+//! logged in, INBOX selected, in IDLE, and the server's resident memory before and after;
+//! (b) a mixed workload: C clients for T seconds, each session doing LOGIN, SELECT,
+//! FETCH of headers for every message, FETCH of one whole body, STORE, APPEND, EXPUNGE and
+//! LOGOUT against a mailbox of M messages; operations/s and latency per command.
+
+use std::{
+    collections::BTreeMap,
+    io::{BufRead, BufReader, Read, Write},
+    net::TcpStream,
+    time::{Duration, Instant},
+};
+
+use super::{BenchServer, Options, Samples};
+use crate::Result;
+
+const PASSWORD: &str = "Bench-Lantern-58q";
+
+struct Client {
+    reader: BufReader<TcpStream>,
+    writer: TcpStream,
+    line: String,
+    tag: u32,
+}
+
+impl Client {
+    fn connect(port: u16) -> std::io::Result<Client> {
+        let s = TcpStream::connect(("127.0.0.1", port))?;
+        s.set_nodelay(true)?;
+        s.set_read_timeout(Some(Duration::from_secs(60)))?;
+        let mut c = Client {
+            reader: BufReader::new(s.try_clone()?),
+            writer: s,
+            line: String::new(),
+            tag: 0,
+        };
+        c.read_line()?;
+        if !c.line.starts_with("* OK") {
+            return Err(std::io::Error::other(format!(
+                "greeting: {}",
+                c.line.trim_end()
+            )));
+        }
+        Ok(c)
+    }
+
+    fn read_line(&mut self) -> std::io::Result<()> {
+        self.line.clear();
+        if self.reader.read_line(&mut self.line)? == 0 {
+            return Err(std::io::Error::other("connection closed"));
+        }
+        // A literal follows: read it whole, then the rest of the line.
+        while let Some(n) = literal(&self.line) {
+            let mut buf = vec![0; n];
+            self.reader.read_exact(&mut buf)?;
+            let mut rest = String::new();
+            self.reader.read_line(&mut rest)?;
+            self.line.push_str(&rest);
+        }
+        Ok(())
+    }
+
+    /// Sends a command and reads up to its tagged reply, which must be OK.
+    fn cmd(&mut self, c: &str) -> std::io::Result<usize> {
+        self.tag += 1;
+        let tag = format!("a{}", self.tag);
+        self.writer.write_all(format!("{tag} {c}\r\n").as_bytes())?;
+        self.until(&tag)
+    }
+
+    fn until(&mut self, tag: &str) -> std::io::Result<usize> {
+        let mut untagged = 0;
+        loop {
+            self.read_line()?;
+            if let Some(rest) = self.line.strip_prefix(tag) {
+                return if rest.starts_with(" OK") {
+                    Ok(untagged)
+                } else {
+                    Err(std::io::Error::other(format!("{tag}{}", rest.trim_end())))
+                };
+            }
+            untagged += 1;
+        }
+    }
+
+    fn append(&mut self, message: &[u8]) -> std::io::Result<()> {
+        self.tag += 1;
+        let tag = format!("a{}", self.tag);
+        self.writer
+            .write_all(format!("{tag} APPEND INBOX {{{}+}}\r\n", message.len()).as_bytes())?;
+        self.writer.write_all(message)?;
+        self.writer.write_all(b"\r\n")?;
+        self.until(&tag).map(|_| ())
+    }
+}
+
+/// The size of a literal announced at the end of a line, `{n}`.
+fn literal(line: &str) -> Option<usize> {
+    let l = line.trim_end_matches("\r\n");
+    let inner = l.strip_suffix('}')?;
+    let open = inner.rfind('{')?;
+    inner[open + 1..].trim_end_matches('+').parse().ok()
+}
+
+fn message(size: usize, n: usize) -> Vec<u8> {
+    let mut m = format!(
+        "From: Ann Example <ann@bench.example>\r\nTo: Bench <bench@bench.example>\r\n\
+         Subject: Quarterly figures, part {n}\r\nDate: Fri, 27 Nov 2026 10:00:00 +0000\r\n\
+         Message-ID: <{n}.imap@bench.example>\r\nMIME-Version: 1.0\r\n\
+         Content-Type: text/plain; charset=utf-8\r\n\r\n"
+    )
+    .into_bytes();
+    let line = b"The quick brown fox jumps over the lazy dog, again and again.\r\n";
+    while m.len() + line.len() <= size {
+        m.extend_from_slice(line);
+    }
+    m
+}
+
+fn login(c: &mut Client, user: &str) -> std::io::Result<()> {
+    c.cmd(&format!("LOGIN {user} {PASSWORD}")).map(|_| ())
+}
+
+/// Part (a): N idle sessions.
+fn idle_memory(server: &BenchServer, user: &str, n: usize) -> Result {
+    let before = server.rss_kib().ok_or("cannot read the server's memory")?;
+    let started = Instant::now();
+    let mut open = Vec::with_capacity(n);
+    for i in 0..n {
+        let mut c =
+            Client::connect(server.imap_port).map_err(|e| format!("connection {i}: {e}"))?;
+        login(&mut c, user).map_err(|e| format!("connection {i}: {e}"))?;
+        c.cmd("SELECT INBOX")
+            .map_err(|e| format!("connection {i}: {e}"))?;
+        c.writer
+            .write_all(b"i IDLE\r\n")
+            .map_err(|e| e.to_string())?;
+        c.read_line().map_err(|e| e.to_string())?;
+        if !c.line.starts_with('+') {
+            return Err(format!("IDLE refused: {}", c.line.trim_end()));
+        }
+        open.push(c);
+    }
+    // Let the server settle (allocator, buffers) before reading its memory.
+    std::thread::sleep(Duration::from_secs(1));
+    let after = server.rss_kib().ok_or("cannot read the server's memory")?;
+    println!(
+        "bench imap: {n} idle sessions (logged in, INBOX selected, IDLE) opened in {:.1} s; server RSS {before} KiB -> {after} KiB, {:.1} KiB per session",
+        started.elapsed().as_secs_f64(),
+        (after.saturating_sub(before)) as f64 / n as f64
+    );
+    drop(open);
+    std::thread::sleep(Duration::from_millis(500));
+    Ok(())
+}
+
+#[derive(Default)]
+struct Tally {
+    sessions: u64,
+    ops: u64,
+    errors: u64,
+    per: BTreeMap<&'static str, Samples>,
+}
+
+impl Tally {
+    fn time<T>(
+        &mut self,
+        what: &'static str,
+        f: impl FnOnce() -> std::io::Result<T>,
+    ) -> std::io::Result<T> {
+        let t = Instant::now();
+        let r = f()?;
+        self.per.entry(what).or_default().push(t.elapsed());
+        self.ops += 1;
+        Ok(r)
+    }
+}
+
+fn session(port: u16, user: &str, n: usize, body: &[u8], t: &mut Tally) -> std::io::Result<()> {
+    let mut c = Client::connect(port)?;
+    t.time("LOGIN", || login(&mut c, user))?;
+    t.time("SELECT", || c.cmd("SELECT INBOX"))?;
+    t.time("FETCH headers", || {
+        c.cmd("FETCH 1:* (UID FLAGS RFC822.SIZE ENVELOPE)")
+    })?;
+    let pick = 1 + (t.ops as usize % n.max(1));
+    t.time("FETCH body", || c.cmd(&format!("FETCH {pick} BODY.PEEK[]")))?;
+    t.time("STORE", || {
+        c.cmd(&format!("STORE {pick} +FLAGS (\\Flagged)"))
+    })?;
+    t.time("APPEND", || c.append(body))?;
+    // The appended message is the last one: delete it again, so the mailbox stays the
+    // same size.
+    t.time("STORE", || c.cmd("STORE * +FLAGS.SILENT (\\Deleted)"))?;
+    t.time("EXPUNGE", || c.cmd("EXPUNGE"))?;
+    t.time("LOGOUT", || c.cmd("LOGOUT"))?;
+    t.sessions += 1;
+    Ok(())
+}
+
+pub fn run(o: &Options) -> Result {
+    let server = BenchServer::start()?;
+    let users: Vec<String> = (0..o.clients)
+        .map(|i| format!("imap{i}@bench.example"))
+        .collect();
+    for u in &users {
+        server.cli(&["user", "add", u, "--password", PASSWORD], None)?;
+    }
+    let mut to = vec!["deliver"];
+    for u in &users {
+        to.extend(["--to", u.as_str()]);
+    }
+    for n in 0..o.messages {
+        server.cli(&to, Some(&message(o.size, n)))?;
+    }
+    for n in o.connections.iter().copied() {
+        idle_memory(&server, &users[0], n)?;
+    }
+    println!(
+        "bench imap: {} clients, {} s, {} messages of {} bytes per mailbox",
+        o.clients, o.seconds, o.messages, o.size
+    );
+    let port = server.imap_port;
+    let body = message(o.size, 999_999);
+    // One warm-up session per account: the credential cache is then warm, as it is for
+    // a client that stays configured.
+    for u in &users {
+        session(port, u, o.messages, &body, &mut Tally::default())
+            .map_err(|e| format!("warm-up: {e}"))?;
+    }
+    let deadline = Instant::now() + Duration::from_secs(o.seconds);
+    let started = Instant::now();
+    let handles: Vec<_> = users
+        .into_iter()
+        .map(|u| {
+            let (body, n) = (body.clone(), o.messages);
+            std::thread::spawn(move || {
+                let mut t = Tally::default();
+                while Instant::now() < deadline {
+                    if session(port, &u, n, &body, &mut t).is_err() {
+                        t.errors += 1;
+                    }
+                }
+                t
+            })
+        })
+        .collect();
+    let mut all = Tally::default();
+    for h in handles {
+        let t = h.join().map_err(|_| "a client thread panicked")?;
+        all.sessions += t.sessions;
+        all.ops += t.ops;
+        all.errors += t.errors;
+        for (k, v) in t.per {
+            all.per.entry(k).or_default().extend(v);
+        }
+    }
+    let secs = started.elapsed().as_secs_f64();
+    println!(
+        "bench imap: {} sessions ({:.1}/s), {} commands ({:.1}/s), {} failed sessions",
+        all.sessions,
+        all.sessions as f64 / secs,
+        all.ops,
+        all.ops as f64 / secs,
+        all.errors
+    );
+    for (what, samples) in all.per.iter_mut() {
+        println!("bench imap: {what:<14} {}", samples.summary());
+    }
+    if all.errors > 0 {
+        return Err(format!("{} sessions failed", all.errors));
+    }
+    Ok(())
+}
