@@ -5,4 +5,5 @@ mod harness;
 mod mailboxes;
 mod messages;
 mod protocol;
+mod structure;
 mod updates;

@@ -58,6 +58,8 @@ impl Session {
                 "LITERAL-",
                 // RFC 3502
                 "MULTIAPPEND",
+                // RFC 3516: BINARY, BINARY.PEEK and BINARY.SIZE in FETCH
+                "BINARY",
             ]
             .map(String::from),
         );

@@ -11,6 +11,7 @@ mod delete;
 mod enable;
 mod expunge;
 mod fetch;
+mod fetch_items;
 mod id;
 mod idle;
 mod list;
