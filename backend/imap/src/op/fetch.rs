@@ -1,7 +1,8 @@
 //! FETCH and UID FETCH, RFC 9051 §6.4.5 and §6.4.9: which messages, `\Seen` on
 //! reading, and the answer per message. What each item holds is built in
 //! `fetch_items.rs`. Fetching a body section or BINARY without PEEK sets `\Seen` in a
-//! read-write mailbox.
+//! read-write mailbox. CONDSTORE (RFC 7162 §3.1.4): the MODSEQ item, and
+//! `(CHANGEDSINCE n)` for only the messages changed since, with MODSEQ.
 
 use osprey_proto::imap::{
     Code, Data, FetchAttr, FetchData, FetchItems, FetchModifiers, SequenceSet, Tag,
@@ -26,27 +27,35 @@ impl Session {
         items: &FetchItems,
         modifiers: &FetchModifiers,
     ) -> Next {
-        if modifiers.changed_since.is_some() {
-            self.bad(tag, None, "CHANGEDSINCE is not supported");
+        if modifiers.vanished {
+            // RFC 7162 §3.2.6: VANISHED belongs to QRESYNC, which is not offered.
+            self.bad(tag, None, "VANISHED needs QRESYNC, which is not supported");
             return Next::Continue;
         }
         let mut attrs = items.expand();
-        if attrs.contains(&FetchAttr::ModSeq) {
-            self.bad(tag, None, "MODSEQ is not supported yet");
-            return Next::Continue;
+        // RFC 7162 §3.1.4.1: CHANGEDSINCE implies MODSEQ; both enable CONDSTORE.
+        if modifiers.changed_since.is_some() && !attrs.contains(&FetchAttr::ModSeq) {
+            attrs.push(FetchAttr::ModSeq);
         }
+        if attrs.contains(&FetchAttr::ModSeq) {
+            self.condstore = true;
+        }
+        let condstore = self.condstore;
         // RFC 9051 §6.4.9: UID FETCH always returns the UID.
         if uid && !attrs.contains(&FetchAttr::Uid) {
             attrs.push(FetchAttr::Uid);
         }
         let view = self.selected();
-        let positions = match view.resolve(set, uid) {
+        let mut positions = match view.resolve(set, uid) {
             Ok(p) => p,
             Err(why) => {
                 self.bad(tag, None, why);
                 return Next::Continue;
             }
         };
+        if let Some(since) = modifiers.changed_since {
+            positions.retain(|&i| view.msgs[i].modseq > since);
+        }
         let sets_seen = !view.read_only
             && attrs.iter().any(|a| {
                 matches!(
@@ -136,8 +145,14 @@ impl Session {
                     return Next::Continue;
                 }
             };
-            if newly_seen.contains(&msg.uid) && !attrs.contains(&FetchAttr::Flags) {
-                out.push(FetchData::Flags(flag_list(msg.flags, &msg.keywords)));
+            if newly_seen.contains(&msg.uid) {
+                if !attrs.contains(&FetchAttr::Flags) {
+                    out.push(FetchData::Flags(flag_list(msg.flags, &msg.keywords)));
+                }
+                // RFC 7162 §3.1.4.1: a flag change is reported with its MODSEQ.
+                if condstore && !attrs.contains(&FetchAttr::ModSeq) {
+                    out.push(FetchData::ModSeq(msg.modseq));
+                }
             }
             self.data(Data::Fetch {
                 seq: i as u32 + 1,

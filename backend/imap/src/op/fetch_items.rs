@@ -1,5 +1,5 @@
 //! The FETCH items of one message, RFC 9051 §7.5.2: flags, UID, internal date, size,
-//! envelope, BODY and BODYSTRUCTURE, body sections with partial ranges, BINARY and
+//! MODSEQ (RFC 7162 §3.1.4.1), envelope, BODY and BODYSTRUCTURE, body sections with partial ranges, BINARY and
 //! BINARY.SIZE (RFC 3516 §4.2), and the rev1 RFC822 items.
 
 use osprey_proto::imap::{DateTime, FetchAttr, FetchData, Section, SectionText};
@@ -56,6 +56,8 @@ pub(crate) fn items_of(
             (FetchAttr::Uid, _) => FetchData::Uid(msg.uid),
             (FetchAttr::InternalDate, _) => FetchData::InternalDate(date_time(&msg.internal_date)),
             (FetchAttr::Rfc822Size, _) => FetchData::Rfc822Size(msg.size),
+            // RFC 7162 §3.1.4.1
+            (FetchAttr::ModSeq, _) => FetchData::ModSeq(msg.modseq),
             (FetchAttr::Envelope, Some(raw)) => FetchData::Envelope(Box::new(envelope(raw))),
             // RFC 9051 §7.5.2: BODY is BODYSTRUCTURE without the extension data; the
             // writer leaves it out.
