@@ -125,14 +125,21 @@ fn describe(
     let Some(p) = parts.get(id) else {
         return plain_text(body);
     };
-    let ctype = p.content_type();
+    let mut ctype = p.content_type();
+    let multipart = matches!(p.body, PartType::Multipart(_));
+    if ctype.is_some_and(|c| c.c_type.eq_ignore_ascii_case("multipart"))
+        && (!multipart || depth >= MAX_DEPTH)
+    {
+        // A multipart without a usable boundary, or nested too deep, is described as
+        // plain text: IMAP has no way to say "multipart without parts".
+        ctype = None;
+    }
     let media_type = ctype.map_or("TEXT".into(), |c| c.c_type.to_ascii_uppercase());
     let subtype = ctype
         .and_then(|c| c.c_subtype.as_deref())
         .map_or_else(|| default_subtype(&media_type), str::to_ascii_uppercase);
     let location = raw_field(header, "Content-Location");
     if let PartType::Multipart(children) = &p.body
-        && depth < MAX_DEPTH
         && media_type == "MULTIPART"
     {
         // RFC 9051 §7.5.2: the parts in order, then the subtype and `body-ext-mpart`.
@@ -247,6 +254,19 @@ mod tests {
             })
             .collect();
         assert_eq!(sizes, [(8, 2), (8, 1)]);
+    }
+
+    #[test]
+    fn multipart_without_boundary_is_plain_text() {
+        let m = b"Content-Type: multipart/mixed\r\n\r\nno parts here\r\n";
+        let BodyStructure::Single { part, .. } = body_structure(m) else {
+            panic!("a single part expected");
+        };
+        assert_eq!(
+            (part.media_type.as_str(), part.subtype.as_str()),
+            ("TEXT", "PLAIN")
+        );
+        assert_eq!(part.kind, SingleKind::Text { lines: 1 });
     }
 
     #[test]
