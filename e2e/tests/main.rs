@@ -8,6 +8,7 @@ mod browser;
 mod cli;
 mod crash;
 mod exchange;
+mod imap;
 mod lettre;
 mod pop3;
 mod smtp;

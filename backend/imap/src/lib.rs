@@ -12,11 +12,13 @@
 //! - No lock is held between commands: concurrent sessions on one mailbox each keep
 //!   their own numbering and learn of the others' changes through the bus.
 
+mod binary;
 mod mailbox_name;
 mod message;
 mod op;
 mod selected;
 mod server;
 mod session;
+mod structure;
 
 pub use server::{ImapConfig, ImapServer};

@@ -3,7 +3,7 @@
 //!
 //! Headers and the body are split on the raw bytes, so sections are exact octets of
 //! the stored message; mail-parser finds MIME parts and parses addresses. Body
-//! structures are not built here yet.
+//! structures are built in `structure.rs`, decoded parts in `binary.rs`.
 
 use mail_parser::{Address as ParsedAddress, MessageParser, PartType};
 use osprey_proto::imap::{Address, Envelope, Flag, Section, SectionText};
@@ -57,7 +57,7 @@ pub(crate) fn flag_bits(list: &[Flag]) -> (u64, Vec<String>) {
 }
 
 /// Splits a message into its header (with the blank line) and its body.
-fn split(raw: &[u8]) -> (&[u8], &[u8]) {
+pub(crate) fn split(raw: &[u8]) -> (&[u8], &[u8]) {
     if raw.starts_with(b"\r\n") {
         return (&raw[..2], &raw[2..]);
     }
@@ -118,19 +118,19 @@ pub(crate) fn section(raw: &[u8], section: &Section) -> Vec<u8> {
 }
 
 /// One MIME part found by number.
-struct Part {
+pub(crate) struct Part {
     /// Its MIME header, with the blank line.
-    header: Vec<u8>,
+    pub(crate) header: Vec<u8>,
     /// Its content, without the MIME header.
-    content: Vec<u8>,
+    pub(crate) content: Vec<u8>,
     /// What the next part number walks into: the part itself as an entity for a
     /// multipart, the inner message for a message/rfc822, else the content.
-    entity: Vec<u8>,
+    pub(crate) entity: Vec<u8>,
 }
 
 /// Part `n` (1-based) of the entity `raw`. A non-multipart entity has one part: its
 /// body.
-fn part(raw: &[u8], n: u32) -> Option<Part> {
+pub(crate) fn part(raw: &[u8], n: u32) -> Option<Part> {
     let parsed = MessageParser::default().parse(raw)?;
     let root = parsed.parts.first()?;
     let child = match &root.body {

@@ -122,11 +122,12 @@ impl Selected {
 
     /// Brings the view up to date and appends the untagged responses that say what
     /// changed: EXPUNGE only if `allow_expunge` (RFC 9051 §7.5.1), then flag changes as
-    /// FETCH, then EXISTS.
+    /// FETCH (with MODSEQ once CONDSTORE is enabled, RFC 7162 §3.1.4.1), then EXISTS.
     pub(crate) async fn sync(
         &mut self,
         store: &Store,
         allow_expunge: bool,
+        condstore: bool,
         out: &mut Vec<Data>,
     ) -> Result<(), StoreError> {
         self.poll();
@@ -161,12 +162,16 @@ impl Selected {
                     .enumerate()
                     .find(|(_, m)| m.uid == uid && !m.expunged)
                 {
+                    let mut items = vec![
+                        FetchData::Flags(flag_list(m.flags, &m.keywords)),
+                        FetchData::Uid(m.uid),
+                    ];
+                    if condstore {
+                        items.push(FetchData::ModSeq(m.modseq));
+                    }
                     out.push(Data::Fetch {
                         seq: i as u32 + 1,
-                        items: vec![
-                            FetchData::Flags(flag_list(m.flags, &m.keywords)),
-                            FetchData::Uid(m.uid),
-                        ],
+                        items,
                     });
                 }
             }

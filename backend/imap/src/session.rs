@@ -63,6 +63,9 @@ pub(crate) struct Session {
     pub(crate) flushes: u64,
     /// The client enabled IMAP4rev2 (RFC 9051 §6.3.1): ESEARCH answers and UTF-8 names.
     pub(crate) rev2: bool,
+    /// CONDSTORE is enabled (RFC 7162 §3.1): FETCH answers about flag changes carry
+    /// MODSEQ.
+    pub(crate) condstore: bool,
 }
 
 /// Responses are written at the latest when this many bytes are pending.
@@ -83,6 +86,7 @@ impl Session {
             out: Vec::with_capacity(4096),
             framer: Framer::new(limits),
             rev2: false,
+            condstore: false,
             flushes: 0,
         }
     }

@@ -1,8 +1,10 @@
 //! IMAP sessions over real sockets and a real store (SQLite or PostgreSQL, as
 //! `OSPREY_TEST_BACKEND` says), written as transcripts.
 
+mod condstore;
 mod harness;
 mod mailboxes;
 mod messages;
 mod protocol;
+mod structure;
 mod updates;

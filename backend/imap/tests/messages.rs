@@ -100,7 +100,13 @@ async fn fetch_envelope_and_sections() {
     assert!(has(&r, "UID 1") && has(&r, "FLAGS (\\Seen)"), "{r:?}");
     let r = c.expect_ok("a6 FETCH 1 RFC822.HEADER").await;
     assert!(has(&r, "Message-ID: <m1@example.com>"), "{r:?}");
-    c.expect_bad("a7 FETCH 1 BODYSTRUCTURE").await;
+    // A message without Content-Type is text/plain; charset=us-ascii (RFC 2045 §5.2).
+    let r = c.expect_ok("a7 FETCH 1 (BODY BODYSTRUCTURE)").await;
+    assert_eq!(
+        r[0],
+        "* 1 FETCH (BODY (\"TEXT\" \"PLAIN\" (\"CHARSET\" \"US-ASCII\") NIL NIL \"7BIT\" 30 2) \
+         BODYSTRUCTURE (\"TEXT\" \"PLAIN\" (\"CHARSET\" \"US-ASCII\") NIL NIL \"7BIT\" 30 2 NIL NIL NIL NIL))"
+    );
     // UID sets ignore UIDs that do not exist.
     let r = c.expect_ok("a8 UID FETCH 5:9 FLAGS").await;
     assert_eq!(r.len(), 1, "{r:?}");

@@ -127,7 +127,7 @@ async fn id_enable_namespace() {
     c.expect_bad("a2 ENABLE IMAP4rev2").await;
     c.expect_ok(&format!("a3 LOGIN {USER} {PASSWORD}")).await;
     let r = c.expect_ok("a4 ENABLE IMAP4rev2 CONDSTORE").await;
-    assert_eq!(r[0], "* ENABLED IMAP4rev2");
+    assert_eq!(r[0], "* ENABLED IMAP4rev2 CONDSTORE");
     let r = c.expect_ok("a5 NAMESPACE").await;
     assert_eq!(r[0], "* NAMESPACE ((\"\" \"/\")) NIL NIL");
 }

@@ -1,5 +1,6 @@
 //! Store tests; each runs on the engine named by OSPREY_TEST_BACKEND (sqlite or postgres).
 
+mod flags;
 mod queue;
 
 use chrono::{Duration, Utc};

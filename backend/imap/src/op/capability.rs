@@ -58,6 +58,10 @@ impl Session {
                 "LITERAL-",
                 // RFC 3502
                 "MULTIAPPEND",
+                // RFC 3516: BINARY, BINARY.PEEK and BINARY.SIZE in FETCH
+                "BINARY",
+                // RFC 7162 §3.1: MODSEQ in FETCH, SEARCH and STORE
+                "CONDSTORE",
             ]
             .map(String::from),
         );

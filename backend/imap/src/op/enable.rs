@@ -1,5 +1,6 @@
-//! ENABLE, RFC 9051 §6.3.1 (RFC 5161): only IMAP4rev2 can be enabled so far; the
-//! others are ignored, as the RFC asks for extensions the server does not know.
+//! ENABLE, RFC 9051 §6.3.1 (RFC 5161): IMAP4rev2 and CONDSTORE (RFC 7162 §3.1) can be
+//! enabled; the others are ignored, as the RFC asks for extensions the server does
+//! not know.
 
 use osprey_proto::imap::{Data, Tag};
 
@@ -12,6 +13,10 @@ impl Session {
             if c == "IMAP4REV2" && !self.rev2 {
                 self.rev2 = true;
                 enabled.push("IMAP4rev2".to_owned());
+            }
+            if c == "CONDSTORE" && !self.condstore {
+                self.condstore = true;
+                enabled.push("CONDSTORE".to_owned());
             }
         }
         self.data(Data::Enabled(enabled));

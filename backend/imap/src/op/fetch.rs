@@ -1,50 +1,22 @@
-//! FETCH and UID FETCH, RFC 9051 §6.4.5 and §6.4.9: flags, UID, internal date, size,
-//! envelope and body sections with partial ranges; the rev1 RFC822 items. Fetching a
-//! body section without PEEK sets `\Seen` in a read-write mailbox. BODY, BODYSTRUCTURE
-//! and BINARY are not offered yet.
+//! FETCH and UID FETCH, RFC 9051 §6.4.5 and §6.4.9: which messages, `\Seen` on
+//! reading, and the answer per message. What each item holds is built in
+//! `fetch_items.rs`. Fetching a body section or BINARY without PEEK sets `\Seen` in a
+//! read-write mailbox. CONDSTORE (RFC 7162 §3.1.4): the MODSEQ item, and
+//! `(CHANGEDSINCE n)` for only the messages changed since, with MODSEQ.
 
 use osprey_proto::imap::{
-    Data, DateTime, FetchAttr, FetchData, FetchItems, FetchModifiers, Section, SectionText,
-    SequenceSet, Tag,
+    Code, Data, FetchAttr, FetchData, FetchItems, FetchModifiers, SequenceSet, Tag,
 };
 use osprey_store::{FlagChange, FlagUpdate, flags};
 
+use super::fetch_items::{ItemError, items_of};
 use crate::{
-    message::{envelope, flag_list, section},
-    selected::Msg,
+    message::flag_list,
     session::{Next, Session},
 };
 
 /// Pending output above which FETCH writes before going on.
 const FLUSH_AT: usize = 256 * 1024;
-
-fn date_time(t: &chrono::DateTime<chrono::Utc>) -> DateTime {
-    use chrono::{Datelike, Timelike};
-    DateTime {
-        date: osprey_proto::imap::Date {
-            year: t.year() as u16,
-            month: t.month() as u8,
-            day: t.day() as u8,
-        },
-        hour: t.hour() as u8,
-        minute: t.minute() as u8,
-        second: t.second() as u8,
-        zone_minutes: 0,
-    }
-}
-
-/// `<origin.length>` of `data` (RFC 9051 §6.4.5): an origin past the end gives an
-/// empty string.
-fn partial(data: Vec<u8>, p: Option<osprey_proto::imap::Partial>) -> (Vec<u8>, Option<u32>) {
-    match p {
-        None => (data, None),
-        Some(p) => {
-            let start = (p.origin as usize).min(data.len());
-            let end = start.saturating_add(p.length as usize).min(data.len());
-            (data[start..end].to_vec(), Some(p.origin))
-        }
-    }
-}
 
 impl Session {
     pub(crate) async fn fetch(
@@ -55,45 +27,41 @@ impl Session {
         items: &FetchItems,
         modifiers: &FetchModifiers,
     ) -> Next {
-        if modifiers.changed_since.is_some() {
-            self.bad(tag, None, "CHANGEDSINCE is not supported");
+        if modifiers.vanished {
+            // RFC 7162 §3.2.6: VANISHED belongs to QRESYNC, which is not offered.
+            self.bad(tag, None, "VANISHED needs QRESYNC, which is not supported");
             return Next::Continue;
         }
         let mut attrs = items.expand();
-        if attrs.iter().any(|a| {
-            matches!(
-                a,
-                FetchAttr::Body
-                    | FetchAttr::BodyStructure
-                    | FetchAttr::Binary { .. }
-                    | FetchAttr::BinarySize { .. }
-                    | FetchAttr::ModSeq
-            )
-        }) {
-            self.bad(
-                tag,
-                None,
-                "BODY, BODYSTRUCTURE, BINARY and MODSEQ are not supported yet",
-            );
-            return Next::Continue;
+        // RFC 7162 §3.1.4.1: CHANGEDSINCE implies MODSEQ; both enable CONDSTORE.
+        if modifiers.changed_since.is_some() && !attrs.contains(&FetchAttr::ModSeq) {
+            attrs.push(FetchAttr::ModSeq);
         }
+        if attrs.contains(&FetchAttr::ModSeq) {
+            self.condstore = true;
+        }
+        let condstore = self.condstore;
         // RFC 9051 §6.4.9: UID FETCH always returns the UID.
         if uid && !attrs.contains(&FetchAttr::Uid) {
             attrs.push(FetchAttr::Uid);
         }
         let view = self.selected();
-        let positions = match view.resolve(set, uid) {
+        let mut positions = match view.resolve(set, uid) {
             Ok(p) => p,
             Err(why) => {
                 self.bad(tag, None, why);
                 return Next::Continue;
             }
         };
+        if let Some(since) = modifiers.changed_since {
+            positions.retain(|&i| view.msgs[i].modseq > since);
+        }
         let sets_seen = !view.read_only
             && attrs.iter().any(|a| {
                 matches!(
                     a,
                     FetchAttr::BodySection { peek: false, .. }
+                        | FetchAttr::Binary { peek: false, .. }
                         | FetchAttr::Rfc822
                         | FetchAttr::Rfc822Text
                 )
@@ -138,7 +106,11 @@ impl Session {
             matches!(
                 a,
                 FetchAttr::Envelope
+                    | FetchAttr::Body
+                    | FetchAttr::BodyStructure
                     | FetchAttr::BodySection { .. }
+                    | FetchAttr::Binary { .. }
+                    | FetchAttr::BinarySize { .. }
                     | FetchAttr::Rfc822
                     | FetchAttr::Rfc822Header
                     | FetchAttr::Rfc822Text
@@ -157,9 +129,30 @@ impl Session {
             } else {
                 None
             };
-            let mut out = items_of(&msg, &attrs, raw.as_deref());
-            if newly_seen.contains(&msg.uid) && !attrs.contains(&FetchAttr::Flags) {
-                out.push(FetchData::Flags(flag_list(msg.flags, &msg.keywords)));
+            let mut out = match items_of(&msg, &attrs, raw.as_deref()) {
+                Ok(out) => out,
+                // RFC 3516 §4.2: a part that cannot be decoded fails the command.
+                Err(ItemError::UnknownEncoding) => {
+                    self.no(
+                        tag,
+                        Some(Code::UnknownCte),
+                        "unknown Content-Transfer-Encoding",
+                    );
+                    return Next::Continue;
+                }
+                Err(ItemError::Corrupt) => {
+                    self.no(tag, None, "the part is not validly encoded");
+                    return Next::Continue;
+                }
+            };
+            if newly_seen.contains(&msg.uid) {
+                if !attrs.contains(&FetchAttr::Flags) {
+                    out.push(FetchData::Flags(flag_list(msg.flags, &msg.keywords)));
+                }
+                // RFC 7162 §3.1.4.1: a flag change is reported with its MODSEQ.
+                if condstore && !attrs.contains(&FetchAttr::ModSeq) {
+                    out.push(FetchData::ModSeq(msg.modseq));
+                }
             }
             self.data(Data::Fetch {
                 seq: i as u32 + 1,
@@ -172,52 +165,4 @@ impl Session {
         self.ok(tag, None, "FETCH completed");
         Next::Continue
     }
-}
-
-/// The FETCH items of one message. Items that need the body are left out when it
-/// could not be read.
-fn items_of(msg: &Msg, attrs: &[FetchAttr], raw: Option<&[u8]>) -> Vec<FetchData> {
-    let mut out = Vec::with_capacity(attrs.len());
-    for a in attrs {
-        let item = match (a, raw) {
-            (FetchAttr::Flags, _) => FetchData::Flags(flag_list(msg.flags, &msg.keywords)),
-            (FetchAttr::Uid, _) => FetchData::Uid(msg.uid),
-            (FetchAttr::InternalDate, _) => FetchData::InternalDate(date_time(&msg.internal_date)),
-            (FetchAttr::Rfc822Size, _) => FetchData::Rfc822Size(msg.size),
-            (FetchAttr::Envelope, Some(raw)) => FetchData::Envelope(Box::new(envelope(raw))),
-            (FetchAttr::Rfc822, Some(raw)) => FetchData::Rfc822(Some(raw.to_vec())),
-            (FetchAttr::Rfc822Header, Some(raw)) => FetchData::Rfc822Header(Some(section(
-                raw,
-                &Section {
-                    part: vec![],
-                    text: Some(SectionText::Header),
-                },
-            ))),
-            (FetchAttr::Rfc822Text, Some(raw)) => FetchData::Rfc822Text(Some(section(
-                raw,
-                &Section {
-                    part: vec![],
-                    text: Some(SectionText::Text),
-                },
-            ))),
-            (
-                FetchAttr::BodySection {
-                    section: s,
-                    partial: p,
-                    ..
-                },
-                Some(raw),
-            ) => {
-                let (data, origin) = partial(section(raw, s), *p);
-                FetchData::BodySection {
-                    section: s.clone(),
-                    origin,
-                    data: Some(data),
-                }
-            }
-            _ => continue,
-        };
-        out.push(item);
-    }
-    out
 }

@@ -11,6 +11,7 @@ mod delete;
 mod enable;
 mod expunge;
 mod fetch;
+mod fetch_items;
 mod id;
 mod idle;
 mod list;
@@ -193,11 +194,15 @@ impl Session {
     /// which is the last line written since `start`.
     async fn report_changes(&mut self, start: Option<usize>, allow_expunge: bool) {
         let store = self.server.store.clone();
+        let condstore = self.condstore;
         let State::Selected { mailbox, .. } = &mut self.state else {
             return;
         };
         let mut updates = Vec::new();
-        if let Err(e) = mailbox.sync(&store, allow_expunge, &mut updates).await {
+        if let Err(e) = mailbox
+            .sync(&store, allow_expunge, condstore, &mut updates)
+            .await
+        {
             tracing::error!(error = %e, "reading the selected mailbox failed");
             return;
         }

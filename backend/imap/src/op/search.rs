@@ -2,6 +2,7 @@
 //! addresses and the subject from the store's summary columns; Cc, Bcc, header fields,
 //! body and text from the raw message (substring, ASCII case-insensitive, not decoded).
 //! ESEARCH answers for rev2 clients and RETURN (§7.3.4), SEARCH for rev1 (RFC 3501).
+//! The MODSEQ key (RFC 7162 §3.1.5) adds the highest MODSEQ of the answer.
 
 use std::collections::HashMap;
 
@@ -17,6 +18,7 @@ struct Candidate<'a> {
     uid: u32,
     flags: u64,
     keywords: &'a [String],
+    modseq: u64,
     record: Option<&'a MessageRecord>,
     raw: Option<&'a [u8]>,
 }
@@ -40,9 +42,18 @@ fn needs_body(k: &SearchKey) -> bool {
     }
 }
 
-fn unsupported(k: &SearchKey) -> bool {
+fn has_modseq(k: &SearchKey) -> bool {
     match k {
         SearchKey::ModSeq { .. } => true,
+        SearchKey::And(ks) => ks.iter().any(has_modseq),
+        SearchKey::Not(k) => has_modseq(k),
+        SearchKey::Or(a, b) => has_modseq(a) || has_modseq(b),
+        _ => false,
+    }
+}
+
+fn unsupported(k: &SearchKey) -> bool {
+    match k {
         SearchKey::Uid(SequenceSet::Saved) | SearchKey::SequenceSet(SequenceSet::Saved) => true,
         SearchKey::And(ks) => ks.iter().any(unsupported),
         SearchKey::Not(k) => unsupported(k),
@@ -158,7 +169,9 @@ fn matches(k: &SearchKey, c: &Candidate<'_>, b: &Bounds) -> bool {
         SearchKey::SentOn(d) => {
             date_cmp(summary.and_then(|s| s.sent_date.as_ref()), d) == Some(Equal)
         }
-        SearchKey::ModSeq { .. } => false,
+        // RFC 7162 §3.1.5: at or above the given value. Per-flag entries are not kept,
+        // so every entry name reads as the message's MODSEQ.
+        SearchKey::ModSeq { modseq, .. } => c.modseq >= *modseq,
     }
 }
 
@@ -194,8 +207,13 @@ impl Session {
                 .as_ref()
                 .is_some_and(|r| r.contains(&SearchReturn::Save))
         {
-            self.bad(tag, None, "MODSEQ, SAVE and $ are not supported");
+            self.bad(tag, None, "SAVE and $ are not supported");
             return Next::Continue;
+        }
+        // RFC 7162 §3.1: a search by MODSEQ enables CONDSTORE.
+        let by_modseq = has_modseq(key);
+        if by_modseq {
+            self.condstore = true;
         }
         let store = self.server.store.clone();
         let blobs = self.server.blobs.clone();
@@ -228,45 +246,76 @@ impl Session {
                 uid: m.uid,
                 flags: m.flags,
                 keywords: &m.keywords,
+                modseq: m.modseq,
                 record: by_uid.get(&m.uid).copied(),
                 raw: raws.get(&m.uid).map(Vec::as_slice),
             };
             if matches(key, &c, &bounds) {
-                found.push(if uid { m.uid } else { c.seq });
+                found.push((if uid { m.uid } else { c.seq }, m.modseq));
             }
         }
+        // RFC 7162 §3.1.5: the highest MODSEQ of the messages found, none if none.
+        let highest =
+            |f: &[(u32, u64)]| by_modseq.then(|| f.iter().map(|&(_, m)| m).max()).flatten();
         match returns {
             // RFC 9051 §6.4.4: a rev2 client always gets ESEARCH.
-            Some(r) => self.esearch(tag, uid, &r, &found),
-            None if self.rev2 => self.esearch(tag, uid, &[], &found),
-            None => self.data(Data::Search {
-                ids: found,
-                modseq: None,
-            }),
+            Some(r) => self.esearch(tag, uid, &r, &found, by_modseq),
+            None if self.rev2 => self.esearch(tag, uid, &[], &found, by_modseq),
+            None => {
+                let modseq = highest(&found);
+                self.data(Data::Search {
+                    ids: found.into_iter().map(|(n, _)| n).collect(),
+                    modseq,
+                })
+            }
         }
         self.ok(tag, None, "SEARCH completed");
         Next::Continue
     }
 
-    /// ESEARCH, RFC 9051 §7.3.4; `RETURN ()` means ALL.
-    fn esearch(&mut self, tag: &Tag, uid: bool, returns: &[SearchReturn], found: &[u32]) {
+    /// ESEARCH, RFC 9051 §7.3.4; `RETURN ()` means ALL. With a MODSEQ key, the highest
+    /// MODSEQ of the messages returned: of MIN and MAX alone if only they are asked
+    /// for (RFC 7162 §3.1.5).
+    fn esearch(
+        &mut self,
+        tag: &Tag,
+        uid: bool,
+        returns: &[SearchReturn],
+        with_modseq: &[(u32, u64)],
+        by_modseq: bool,
+    ) {
+        let found: Vec<u32> = with_modseq.iter().map(|&(n, _)| n).collect();
+        let found = found.as_slice();
         let all = returns.is_empty() || returns.contains(&SearchReturn::All);
+        let whole = all || returns.contains(&SearchReturn::Count);
+        let min = found.iter().min().copied();
+        let max = found.iter().max().copied();
+        let modseq = with_modseq
+            .iter()
+            .filter(|&&(n, _)| {
+                whole
+                    || (returns.contains(&SearchReturn::Min) && Some(n) == min)
+                    || (returns.contains(&SearchReturn::Max) && Some(n) == max)
+            })
+            .map(|&(_, m)| m)
+            .max()
+            .filter(|_| by_modseq);
         let e = ESearch {
             tag: Some(tag.clone()),
             uid,
             min: returns
                 .contains(&SearchReturn::Min)
-                .then(|| found.iter().min().copied())
+                .then_some(min)
                 .flatten(),
             max: returns
                 .contains(&SearchReturn::Max)
-                .then(|| found.iter().max().copied())
+                .then_some(max)
                 .flatten(),
             all: (all && !found.is_empty()).then(|| SequenceSet::from_numbers(found)),
             count: returns
                 .contains(&SearchReturn::Count)
                 .then_some(found.len() as u32),
-            modseq: None,
+            modseq,
         };
         self.data(Data::ESearch(e));
     }

@@ -46,9 +46,13 @@ impl Session {
         read_only: bool,
         params: &SelectParams,
     ) -> Next {
-        if params.condstore || params.qresync.is_some() {
-            self.bad(tag, None, "CONDSTORE and QRESYNC are not supported");
+        if params.qresync.is_some() {
+            self.bad(tag, None, "QRESYNC is not supported");
             return Next::Continue;
+        }
+        // RFC 7162 §3.1.8: SELECT (CONDSTORE) enables CONDSTORE.
+        if params.condstore {
+            self.condstore = true;
         }
         // RFC 9051 §6.3.2: a SELECT, even a failed one, first deselects; rev2 clients
         // are told with an untagged `OK [CLOSED]` (RFC 7162 §3.2.11).

@@ -1,8 +1,10 @@
 //! STORE and UID STORE, RFC 9051 §6.4.6 and §6.4.9: `FLAGS`, `+FLAGS`, `-FLAGS`, with
 //! `.SILENT`. The store applies the change to the current flags in one transaction and
-//! bumps the MODSEQ of the messages that changed (RFC 7162 §3.1).
+//! bumps the MODSEQ of the messages that changed (RFC 7162 §3.1). With CONDSTORE,
+//! `UNCHANGEDSINCE` leaves alone the messages changed since (RFC 7162 §3.1.3), named in
+//! `[MODIFIED]`, and the FETCH answers carry MODSEQ, even with `.SILENT`.
 
-use osprey_proto::imap::{Data, FetchData, Flag, SequenceSet, StoreAction, Tag};
+use osprey_proto::imap::{Code, Data, FetchData, Flag, SequenceSet, StoreAction, Tag};
 use osprey_store::{FlagChange, FlagUpdate};
 
 use crate::{
@@ -21,10 +23,11 @@ pub(crate) struct StoreRequest {
 
 impl Session {
     pub(crate) async fn store(&mut self, tag: &Tag, set: &SequenceSet, req: StoreRequest) -> Next {
+        // RFC 7162 §3.1: UNCHANGEDSINCE is a CONDSTORE enabling command.
         if req.unchanged_since.is_some() {
-            self.bad(tag, None, "UNCHANGEDSINCE is not supported");
-            return Next::Continue;
+            self.condstore = true;
         }
+        let condstore = self.condstore;
         let view = self.selected();
         if view.read_only {
             self.no(tag, None, "the mailbox is read-only");
@@ -49,10 +52,10 @@ impl Session {
             flags: bits,
             keywords,
         };
-        let done = match self
+        let (done, modified) = match self
             .server
             .store
-            .update_flags(&mailbox_id, &ids, &update)
+            .update_flags_unchanged_since(&mailbox_id, &ids, &update, req.unchanged_since)
             .await
         {
             Ok(d) => d,
@@ -70,22 +73,43 @@ impl Session {
             let m = &mut view.msgs[i];
             m.flags = f.flags;
             m.keywords = f.keywords;
+            let changed = m.modseq != f.modseq;
             m.modseq = f.modseq;
-            if !req.silent {
-                let mut items = vec![FetchData::Flags(flag_list(m.flags, &m.keywords))];
-                if req.uid {
-                    items.push(FetchData::Uid(m.uid));
-                }
-                responses.push(Data::Fetch {
-                    seq: i as u32 + 1,
-                    items,
-                });
+            if req.silent && !(condstore && changed) {
+                continue;
             }
+            let mut items = Vec::new();
+            if !req.silent {
+                items.push(FetchData::Flags(flag_list(m.flags, &m.keywords)));
+            }
+            if req.uid {
+                items.push(FetchData::Uid(m.uid));
+            }
+            if condstore {
+                // RFC 7162 §3.1.3 example 3: MODSEQ even after `.SILENT`.
+                items.push(FetchData::ModSeq(m.modseq));
+            }
+            responses.push(Data::Fetch {
+                seq: i as u32 + 1,
+                items,
+            });
         }
+        // RFC 7162 §3.1.3: the messages that failed the test, as sequence numbers for
+        // STORE and UIDs for UID STORE.
+        let failed: Vec<u32> = if req.uid {
+            modified
+        } else {
+            modified
+                .iter()
+                .filter_map(|u| view.msgs.iter().position(|m| m.uid == *u))
+                .map(|i| i as u32 + 1)
+                .collect()
+        };
         for d in responses {
             self.data(d);
         }
-        self.ok(tag, None, "STORE completed");
+        let code = (!failed.is_empty()).then(|| Code::Modified(SequenceSet::from_numbers(&failed)));
+        self.ok(tag, code, "STORE completed");
         Next::Continue
     }
 }

@@ -99,8 +99,25 @@ impl Store {
         ids: &[String],
         update: &FlagUpdate,
     ) -> Result<Vec<FlaggedMessage>, StoreError> {
+        Ok(self
+            .update_flags_unchanged_since(mailbox_id, ids, update, None)
+            .await?
+            .0)
+    }
+
+    /// [`Store::update_flags`], but with `unchanged_since` a message whose MODSEQ is
+    /// above it is left alone (RFC 7162 §3.1.3 UNCHANGEDSINCE): the test and the update
+    /// happen under the mailbox's lock. Returns the messages updated or already as
+    /// asked, and the UIDs of those left alone.
+    pub async fn update_flags_unchanged_since(
+        &self,
+        mailbox_id: &str,
+        ids: &[String],
+        update: &FlagUpdate,
+        unchanged_since: Option<u64>,
+    ) -> Result<(Vec<FlaggedMessage>, Vec<u32>), StoreError> {
         if ids.is_empty() {
-            return Ok(Vec::new());
+            return Ok((Vec::new(), Vec::new()));
         }
         let txn = self.begin_write().await?;
         let owner = mailbox::Entity::find_by_id(mailbox_id.to_owned())
@@ -112,8 +129,13 @@ impl Store {
         lock_mailboxes(&txn, &[mailbox_id]).await?;
         let rows = rows_in(&txn, mailbox_id, ids).await?;
         let mut out = Vec::with_capacity(rows.len());
+        let mut modified = Vec::new();
         let mut modseq = None;
         for row in rows {
+            if unchanged_since.is_some_and(|n| row.modseq as u64 > n) {
+                modified.push(row.uid as u32);
+                continue;
+            }
             let old_keywords = parse_keywords(&row.keywords);
             let (flags, keywords) = apply(update, row.flags as u64, &old_keywords);
             let changed = flags != row.flags as u64 || !same_keywords(&keywords, &old_keywords);
@@ -144,7 +166,7 @@ impl Store {
         }
         let Some(modseq) = modseq else {
             txn.rollback().await?;
-            return Ok(out);
+            return Ok((out, modified));
         };
         txn.commit().await?;
         self.publish(Change {
@@ -153,7 +175,7 @@ impl Store {
             modseq,
             kind: ChangeKind::Flags,
         });
-        Ok(out)
+        Ok((out, modified))
     }
 
     /// Copies the messages `ids` that still exist into another mailbox of the same

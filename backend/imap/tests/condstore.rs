@@ -1,0 +1,131 @@
+//! CONDSTORE, RFC 7162 §3.1: HIGHESTMODSEQ, the MODSEQ fetch item, CHANGEDSINCE,
+//! UNCHANGEDSINCE with MODIFIED, SEARCH MODSEQ, STATUS HIGHESTMODSEQ, and MODSEQ in the
+//! flag updates another session sees.
+
+use crate::harness::{Harness, MSG, has};
+
+/// The number after `key` in `line`, skipping an opening parenthesis.
+fn number_after(line: &str, key: &str) -> u64 {
+    let at = line.find(key).unwrap_or_else(|| panic!("{key} in {line}")) + key.len();
+    line[at..]
+        .trim_start_matches([' ', '('])
+        .split(|c: char| !c.is_ascii_digit())
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap_or_else(|_| panic!("a number after {key} in {line}"))
+}
+
+#[tokio::test]
+async fn modseq_fetch_store_search_and_status() {
+    let h = Harness::start().await;
+    for _ in 0..3 {
+        h.deliver(MSG).await;
+    }
+    let mut c = h.login().await;
+    let r = c.expect_ok("a0 CAPABILITY").await;
+    assert!(has(&r, " CONDSTORE"), "{r:?}");
+    let r = c.expect_ok("a1 ENABLE CONDSTORE").await;
+    assert_eq!(r[0], "* ENABLED CONDSTORE");
+    let r = c.expect_ok("a2 SELECT INBOX").await;
+    let line = r.iter().find(|l| l.contains("[HIGHESTMODSEQ ")).unwrap();
+    let h0 = number_after(line, "[HIGHESTMODSEQ");
+
+    let r = c.expect_ok("a3 FETCH 1:* (UID MODSEQ)").await;
+    assert_eq!(r.len(), 4, "{r:?}");
+    let seqs: Vec<u64> = r[..3].iter().map(|l| number_after(l, "MODSEQ")).collect();
+    assert_eq!(seqs.iter().max(), Some(&h0), "{r:?}");
+    assert!(r[0].starts_with("* 1 FETCH (UID 1 MODSEQ ("), "{r:?}");
+
+    // A flag change bumps the message's MODSEQ and is reported with it.
+    let r = c.expect_ok("a4 STORE 2 +FLAGS (\\Flagged)").await;
+    let m2 = number_after(&r[0], "MODSEQ");
+    assert!(m2 > h0, "{r:?}");
+    assert_eq!(r[0], format!("* 2 FETCH (FLAGS (\\Flagged) MODSEQ ({m2}))"));
+
+    // CHANGEDSINCE: only what changed, with MODSEQ though not asked for.
+    let r = c
+        .expect_ok(&format!("a5 FETCH 1:* (FLAGS) (CHANGEDSINCE {h0})"))
+        .await;
+    assert_eq!(
+        r[..2],
+        [
+            format!("* 2 FETCH (FLAGS (\\Flagged) MODSEQ ({m2}))"),
+            "a5 OK FETCH completed".to_owned()
+        ]
+    );
+
+    // UNCHANGEDSINCE: message 2 changed after h0 and is left alone; the others get
+    // their MODSEQ reported even with .SILENT.
+    let r = c
+        .expect_ok(&format!(
+            "a6 UID STORE 1:3 (UNCHANGEDSINCE {h0}) +FLAGS.SILENT (\\Seen)"
+        ))
+        .await;
+    assert_eq!(r.len(), 3, "{r:?}");
+    let m3 = number_after(&r[0], "MODSEQ");
+    assert!(m3 > m2, "{r:?}");
+    assert_eq!(r[0], format!("* 1 FETCH (UID 1 MODSEQ ({m3}))"));
+    assert_eq!(r[1], format!("* 3 FETCH (UID 3 MODSEQ ({m3}))"));
+    assert!(r[2].starts_with("a6 OK [MODIFIED 2]"), "{r:?}");
+    let r = c.expect_ok("a7 FETCH 2 FLAGS").await;
+    assert_eq!(r[0], format!("* 2 FETCH (FLAGS (\\Flagged))"));
+    // UNCHANGEDSINCE 0 always fails (RFC 7162 §3.1.3); by sequence number here.
+    let r = c
+        .expect_ok("a8 STORE 1,3 (UNCHANGEDSINCE 0) -FLAGS (\\Seen)")
+        .await;
+    assert_eq!(r.len(), 1, "{r:?}");
+    assert!(r[0].starts_with("a8 OK [MODIFIED 1,3]"), "{r:?}");
+
+    // SEARCH MODSEQ: at or above, with the highest MODSEQ found.
+    let r = c.expect_ok(&format!("a9 SEARCH MODSEQ {m2}")).await;
+    assert_eq!(r[0], format!("* SEARCH 1 2 3 (MODSEQ {m3})"));
+    let r = c
+        .expect_ok(&format!("b1 UID SEARCH MODSEQ {m3} SEEN"))
+        .await;
+    assert_eq!(r[0], format!("* SEARCH 1 3 (MODSEQ {m3})"));
+    let r = c.expect_ok(&format!("b2 SEARCH MODSEQ {}", m3 + 1)).await;
+    assert_eq!(r[0], "* SEARCH");
+    let r = c.expect_ok("b3 SEARCH FLAGGED").await;
+    assert_eq!(r[0], "* SEARCH 2", "no MODSEQ without the key");
+
+    let r = c
+        .expect_ok("b4 STATUS INBOX (HIGHESTMODSEQ MESSAGES)")
+        .await;
+    assert_eq!(
+        r[0],
+        format!("* STATUS INBOX (HIGHESTMODSEQ {m3} MESSAGES 3)")
+    );
+}
+
+#[tokio::test]
+async fn select_condstore_and_updates_from_elsewhere() {
+    let h = Harness::start().await;
+    for _ in 0..2 {
+        h.deliver(MSG).await;
+    }
+    let mut a = h.select().await;
+    let mut b = h.login().await;
+    b.expect_ok("b0 ENABLE IMAP4rev2").await;
+    let r = b.expect_ok("b1 SELECT INBOX (CONDSTORE)").await;
+    assert!(has(&r, "[HIGHESTMODSEQ "), "{r:?}");
+    // Without CONDSTORE enabled, a's answers carry no MODSEQ.
+    let r = a.expect_ok("a1 STORE 2 +FLAGS (\\Answered)").await;
+    assert_eq!(r[0], "* 2 FETCH (FLAGS (\\Answered))");
+    let r = b.expect_ok("b2 NOOP").await;
+    let m = number_after(&r[0], "MODSEQ");
+    assert_eq!(
+        r[0],
+        format!("* 2 FETCH (FLAGS (\\Answered) UID 2 MODSEQ ({m}))")
+    );
+    // ESEARCH with MIN only: the MODSEQ of that message.
+    let r = b.expect_ok("b3 SEARCH RETURN (MIN) MODSEQ 1").await;
+    let first = number_after(&r[0], "MODSEQ");
+    assert!(first < m, "{r:?}");
+    assert_eq!(r[0], format!("* ESEARCH (TAG \"b3\") MIN 1 MODSEQ {first}"));
+    let r = b.expect_ok("b4 SEARCH RETURN (COUNT) MODSEQ 1").await;
+    assert_eq!(r[0], format!("* ESEARCH (TAG \"b4\") COUNT 2 MODSEQ {m}"));
+    b.expect_bad("b5 UID FETCH 1:* FLAGS (CHANGEDSINCE 1 VANISHED)")
+        .await;
+    b.expect_bad("b6 SELECT INBOX (QRESYNC (1 1))").await;
+}

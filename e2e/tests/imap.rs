@@ -1,0 +1,182 @@
+//! IMAP with an independent Rust client (async-imap over tokio-rustls, implicit TLS
+//! trusting only the server's self-signed certificate): login, APPEND, SELECT, FETCH of
+//! the body structure and parts, STORE, SEARCH, MOVE and EXPUNGE.
+
+use std::sync::Arc;
+
+use async_imap::{
+    Session,
+    imap_proto::{BodyStructure, SectionPath},
+    types::{Fetch, Flag},
+};
+use futures_util::TryStreamExt;
+use tokio::net::TcpStream;
+use tokio_rustls::{
+    TlsConnector,
+    client::TlsStream,
+    rustls::{
+        ClientConfig, RootCertStore,
+        pki_types::{CertificateDer, ServerName, pem::PemObject},
+    },
+};
+
+use crate::support::{HOSTNAME, Server, osprey};
+
+const DOMAIN: &str = "imap.e2e.example";
+const USER: &str = "ivy@imap.e2e.example";
+const PASSWORD: &str = "Amber-Harbor-93t";
+
+const MESSAGE: &str = "From: Bob <bob@example.com>\r\n\
+To: ivy@imap.e2e.example\r\n\
+Subject: Quarterly figures\r\n\
+MIME-Version: 1.0\r\n\
+Content-Type: multipart/mixed; boundary=\"b1\"\r\n\
+\r\n\
+--b1\r\n\
+Content-Type: text/plain; charset=utf-8\r\n\
+\r\n\
+The figures are attached.\r\n\
+--b1\r\n\
+Content-Type: text/csv; name=\"q3.csv\"\r\n\
+Content-Disposition: attachment; filename=\"q3.csv\"\r\n\
+Content-Transfer-Encoding: base64\r\n\
+\r\n\
+cXVhcnRlcixzYWxlcwozLDQy\r\n\
+--b1--\r\n";
+
+type Imap = Session<TlsStream<TcpStream>>;
+
+/// A session logged in over implicit TLS, verifying the certificate for `HOSTNAME`.
+async fn login(server: &Server) -> Imap {
+    let pem = server.db.dir.join("data/tls/cert.pem");
+    let mut roots = RootCertStore::empty();
+    for cert in CertificateDer::pem_file_iter(&pem).unwrap() {
+        roots.add(cert.unwrap()).unwrap();
+    }
+    let config = ClientConfig::builder()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    let tcp = TcpStream::connect(("127.0.0.1", server.imaps_port))
+        .await
+        .unwrap();
+    let tls = TlsConnector::from(Arc::new(config))
+        .connect(ServerName::try_from(HOSTNAME).unwrap(), tcp)
+        .await
+        .expect("TLS handshake with the server's certificate");
+    let mut client = async_imap::Client::new(tls);
+    let greeting = client.read_response().await.unwrap();
+    assert!(greeting.is_some(), "a greeting");
+    client
+        .login(USER, PASSWORD)
+        .await
+        .map_err(|(e, _)| e)
+        .expect("LOGIN")
+}
+
+async fn fetch(s: &mut Imap, set: &str, items: &str) -> Vec<Fetch> {
+    s.fetch(set, items)
+        .await
+        .unwrap()
+        .try_collect()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn async_imap_reads_and_files_a_message() {
+    let server = Server::start(false).await;
+    let db = &server.db;
+    for args in [
+        &["domain", "add", DOMAIN][..],
+        &["user", "add", USER, "--password", PASSWORD],
+    ] {
+        let out = osprey(db, args);
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let mut s = login(&server).await;
+    s.append("INBOX", Some("(\\Flagged)"), None, MESSAGE)
+        .await
+        .unwrap();
+    let inbox = s.select("INBOX").await.unwrap();
+    assert_eq!(inbox.exists, 1);
+
+    let f = fetch(
+        &mut s,
+        "1",
+        "(UID FLAGS BODYSTRUCTURE BODY.PEEK[1] BODY.PEEK[2])",
+    )
+    .await;
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0].uid, Some(1));
+    assert!(f[0].flags().any(|x| x == Flag::Flagged));
+    assert!(!f[0].flags().any(|x| x == Flag::Seen));
+    let Some(BodyStructure::Multipart { common, bodies, .. }) = f[0].bodystructure() else {
+        panic!("a multipart body structure: {:?}", f[0].bodystructure());
+    };
+    assert!(common.ty.subtype.eq_ignore_ascii_case("mixed"));
+    assert_eq!(bodies.len(), 2);
+    let BodyStructure::Text { other, lines, .. } = &bodies[0] else {
+        panic!("a text part first: {:?}", bodies[0]);
+    };
+    assert_eq!((other.octets, *lines), (25, 1));
+    let BodyStructure::Text { common, .. } = &bodies[1] else {
+        panic!("a text attachment second: {:?}", bodies[1]);
+    };
+    let disposition = common.disposition.as_ref().expect("a disposition");
+    assert!(
+        disposition.ty.eq_ignore_ascii_case("attachment"),
+        "{disposition:?}"
+    );
+    assert_eq!(
+        f[0].section(&SectionPath::Part(vec![1], None)),
+        Some(&b"The figures are attached."[..])
+    );
+    assert_eq!(
+        f[0].section(&SectionPath::Part(vec![2], None)),
+        Some(&b"cXVhcnRlcixzYWxlcwozLDQy"[..])
+    );
+
+    let stored: Vec<Fetch> = s
+        .store("1", "+FLAGS (\\Seen)")
+        .await
+        .unwrap()
+        .try_collect()
+        .await
+        .unwrap();
+    assert!(stored[0].flags().any(|x| x == Flag::Seen), "{stored:?}");
+    let found = s.search("SEEN FLAGGED SUBJECT quarterly").await.unwrap();
+    assert_eq!(found.into_iter().collect::<Vec<_>>(), [1]);
+    assert!(s.search("UNSEEN").await.unwrap().is_empty());
+
+    s.create("Projects").await.unwrap();
+    s.mv("1", "Projects").await.unwrap();
+    let inbox = s.select("INBOX").await.unwrap();
+    assert_eq!(inbox.exists, 0);
+    let projects = s.select("Projects").await.unwrap();
+    assert_eq!(projects.exists, 1);
+    let f = fetch(&mut s, "1", "(FLAGS BODY.PEEK[HEADER])").await;
+    assert!(f[0].flags().any(|x| x == Flag::Seen), "flags move along");
+    let header = String::from_utf8_lossy(f[0].header().unwrap()).into_owned();
+    assert!(
+        header.contains("Subject: Quarterly figures\r\n"),
+        "{header}"
+    );
+    assert!(header.ends_with("\r\n\r\n"), "{header}");
+
+    let _: Vec<Fetch> = s
+        .store("1", "+FLAGS.SILENT (\\Deleted)")
+        .await
+        .unwrap()
+        .try_collect()
+        .await
+        .unwrap();
+    let gone: Vec<u32> = s.expunge().await.unwrap().try_collect().await.unwrap();
+    assert_eq!(gone, [1]);
+    let projects = s.select("Projects").await.unwrap();
+    assert_eq!(projects.exists, 0);
+    s.logout().await.unwrap();
+}
