@@ -121,13 +121,15 @@ impl Selected {
     }
 
     /// Brings the view up to date and appends the untagged responses that say what
-    /// changed: EXPUNGE only if `allow_expunge` (RFC 9051 §7.5.1), then flag changes as
+    /// changed: EXPUNGE (VANISHED with `qresync`) only if `allow_expunge` (RFC 9051
+    /// §7.5.1), then flag changes as
     /// FETCH (with MODSEQ once CONDSTORE is enabled, RFC 7162 §3.1.4.1), then EXISTS.
     pub(crate) async fn sync(
         &mut self,
         store: &Store,
         allow_expunge: bool,
         condstore: bool,
+        qresync: bool,
         out: &mut Vec<Data>,
     ) -> Result<(), StoreError> {
         self.poll();
@@ -153,7 +155,7 @@ impl Selected {
                 }
             }
             if allow_expunge {
-                self.remove_expunged(out);
+                self.remove_expunged(qresync, out);
             }
             for uid in flag_changes {
                 if let Some((i, m)) = self
@@ -178,7 +180,7 @@ impl Selected {
             added = by_uid.into_values().filter(|r| r.uid > high).collect();
             added.sort_by_key(|r| r.uid);
         } else if allow_expunge {
-            self.remove_expunged(out);
+            self.remove_expunged(qresync, out);
         }
         if !added.is_empty() {
             self.msgs.extend(added.into_iter().map(Msg::from));
@@ -187,7 +189,24 @@ impl Selected {
         Ok(())
     }
 
-    fn remove_expunged(&mut self, out: &mut Vec<Data>) {
+    fn remove_expunged(&mut self, qresync: bool, out: &mut Vec<Data>) {
+        if qresync {
+            // RFC 7162 §3.2.10: one VANISHED with the UIDs instead of EXPUNGEs.
+            let gone: Vec<u32> = self
+                .msgs
+                .iter()
+                .filter(|m| m.expunged)
+                .map(|m| m.uid)
+                .collect();
+            if !gone.is_empty() {
+                self.msgs.retain(|m| !m.expunged);
+                out.push(Data::Vanished {
+                    earlier: false,
+                    uids: SequenceSet::from_numbers(&gone),
+                });
+            }
+            return;
+        }
         let mut i = 0;
         while i < self.msgs.len() {
             if self.msgs[i].expunged {

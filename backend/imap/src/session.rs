@@ -66,6 +66,8 @@ pub(crate) struct Session {
     /// CONDSTORE is enabled (RFC 7162 §3.1): FETCH answers about flag changes carry
     /// MODSEQ.
     pub(crate) condstore: bool,
+    /// QRESYNC is enabled (RFC 7162 §3.2.3): expunges are reported as VANISHED.
+    pub(crate) qresync: bool,
 }
 
 /// Responses are written at the latest when this many bytes are pending.
@@ -87,6 +89,7 @@ impl Session {
             framer: Framer::new(limits),
             rev2: false,
             condstore: false,
+            qresync: false,
             flushes: 0,
         }
     }

@@ -6,5 +6,6 @@ mod harness;
 mod mailboxes;
 mod messages;
 mod protocol;
+mod qresync;
 mod structure;
 mod updates;

@@ -62,6 +62,8 @@ impl Session {
                 "BINARY",
                 // RFC 7162 §3.1: MODSEQ in FETCH, SEARCH and STORE
                 "CONDSTORE",
+                // RFC 7162 §3.2: VANISHED, SELECT (QRESYNC ...), UID FETCH ... VANISHED
+                "QRESYNC",
             ]
             .map(String::from),
         );

@@ -1,5 +1,5 @@
-//! ENABLE, RFC 9051 §6.3.1 (RFC 5161): IMAP4rev2 and CONDSTORE (RFC 7162 §3.1) can be
-//! enabled; the others are ignored, as the RFC asks for extensions the server does
+//! ENABLE, RFC 9051 §6.3.1 (RFC 5161): IMAP4rev2, CONDSTORE (RFC 7162 §3.1) and
+//! QRESYNC (RFC 7162 §3.2.3) can be enabled; the others are ignored, as the RFC asks for extensions the server does
 //! not know.
 
 use osprey_proto::imap::{Data, Tag};
@@ -17,6 +17,12 @@ impl Session {
             if c == "CONDSTORE" && !self.condstore {
                 self.condstore = true;
                 enabled.push("CONDSTORE".to_owned());
+            }
+            // RFC 7162 §3.2.3: QRESYNC implies CONDSTORE.
+            if c == "QRESYNC" && !self.qresync {
+                self.qresync = true;
+                self.condstore = true;
+                enabled.push("QRESYNC".to_owned());
             }
         }
         self.data(Data::Enabled(enabled));

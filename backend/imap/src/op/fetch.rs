@@ -2,7 +2,8 @@
 //! reading, and the answer per message. What each item holds is built in
 //! `fetch_items.rs`. Fetching a body section or BINARY without PEEK sets `\Seen` in a
 //! read-write mailbox. CONDSTORE (RFC 7162 §3.1.4): the MODSEQ item, and
-//! `(CHANGEDSINCE n)` for only the messages changed since, with MODSEQ.
+//! `(CHANGEDSINCE n)` for only the messages changed since, with MODSEQ; QRESYNC
+//! (RFC 7162 §3.2.6): `VANISHED` adds the UIDs expunged since.
 
 use osprey_proto::imap::{
     Code, Data, FetchAttr, FetchData, FetchItems, FetchModifiers, SequenceSet, Tag,
@@ -27,9 +28,14 @@ impl Session {
         items: &FetchItems,
         modifiers: &FetchModifiers,
     ) -> Next {
-        if modifiers.vanished {
-            // RFC 7162 §3.2.6: VANISHED belongs to QRESYNC, which is not offered.
-            self.bad(tag, None, "VANISHED needs QRESYNC, which is not supported");
+        // RFC 7162 §3.2.6: VANISHED only in UID FETCH with CHANGEDSINCE, once QRESYNC
+        // is enabled.
+        if modifiers.vanished && (!self.qresync || !uid || modifiers.changed_since.is_none()) {
+            self.bad(
+                tag,
+                None,
+                "VANISHED needs ENABLE QRESYNC, UID FETCH and CHANGEDSINCE",
+            );
             return Next::Continue;
         }
         let mut attrs = items.expand();
@@ -96,6 +102,19 @@ impl Session {
                         newly_seen.push(f.uid);
                     }
                 }
+                Err(e) => {
+                    self.store_failed(tag, &e);
+                    return Next::Continue;
+                }
+            }
+        }
+        // RFC 7162 §3.2.6: the UIDs of the set expunged since, before the FETCHes.
+        if modifiers.vanished
+            && let Some(since) = modifiers.changed_since
+        {
+            match self.vanished_earlier(since, Some(set)).await {
+                Ok(Some(v)) => self.data(v),
+                Ok(None) => {}
                 Err(e) => {
                     self.store_failed(tag, &e);
                     return Next::Continue;

@@ -69,12 +69,14 @@ impl Session {
     /// Sends what changed in the selected mailbox, expunges included.
     async fn report_idle_changes(&mut self) -> Result<(), osprey_store::StoreError> {
         let store = self.server.store.clone();
-        let condstore = self.condstore;
+        let (condstore, qresync) = (self.condstore, self.qresync);
         let State::Selected { mailbox, .. } = &mut self.state else {
             return Ok(());
         };
         let mut updates = Vec::new();
-        mailbox.sync(&store, true, condstore, &mut updates).await?;
+        mailbox
+            .sync(&store, true, condstore, qresync, &mut updates)
+            .await?;
         for d in updates {
             self.data(d);
         }

@@ -19,6 +19,7 @@ mod login;
 mod logout;
 mod namespace;
 mod noop;
+mod qresync;
 mod rename;
 mod search;
 mod select;
@@ -194,13 +195,13 @@ impl Session {
     /// which is the last line written since `start`.
     async fn report_changes(&mut self, start: Option<usize>, allow_expunge: bool) {
         let store = self.server.store.clone();
-        let condstore = self.condstore;
+        let (condstore, qresync) = (self.condstore, self.qresync);
         let State::Selected { mailbox, .. } = &mut self.state else {
             return;
         };
         let mut updates = Vec::new();
         if let Err(e) = mailbox
-            .sync(&store, allow_expunge, condstore, &mut updates)
+            .sync(&store, allow_expunge, condstore, qresync, &mut updates)
             .await
         {
             tracing::error!(error = %e, "reading the selected mailbox failed");

@@ -46,8 +46,9 @@ impl Session {
         read_only: bool,
         params: &SelectParams,
     ) -> Next {
-        if params.qresync.is_some() {
-            self.bad(tag, None, "QRESYNC is not supported");
+        // RFC 7162 §3.2.5: QRESYNC only once enabled.
+        if params.qresync.is_some() && !self.qresync {
+            self.bad(tag, None, "ENABLE QRESYNC first");
             return Next::Continue;
         }
         // RFC 7162 §3.1.8: SELECT (CONDSTORE) enables CONDSTORE.
@@ -55,10 +56,10 @@ impl Session {
             self.condstore = true;
         }
         // RFC 9051 §6.3.2: a SELECT, even a failed one, first deselects; rev2 clients
-        // are told with an untagged `OK [CLOSED]` (RFC 7162 §3.2.11).
+        // and QRESYNC clients are told with an untagged `OK [CLOSED]` (RFC 7162 §3.2.11).
         if matches!(self.state, State::Selected { .. }) {
             self.deselect();
-            if self.rev2 {
+            if self.rev2 || self.qresync {
                 self.untagged_ok(Some(Code::Closed), "previous mailbox closed");
             }
         }
@@ -119,6 +120,13 @@ impl Session {
             account,
             mailbox: Box::new(view),
         };
+        // RFC 7162 §3.2.5.2: what changed since the client's MODSEQ, before the OK.
+        if let Some(q) = &params.qresync
+            && let Err(e) = self.qresync_select(q).await
+        {
+            self.store_failed(tag, &e);
+            return Next::Continue;
+        }
         let (code, text) = if read_only {
             (Code::ReadOnly, "EXAMINE completed")
         } else {

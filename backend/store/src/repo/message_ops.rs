@@ -1,6 +1,7 @@
 //! Changing messages in place or copying them: flags and keywords with a MODSEQ bump
 //! (RFC 9051 §6.4.6, RFC 7162 §3.1), and copies into another mailbox of the account
-//! with new UIDs (RFC 9051 §6.4.7).
+//! with new UIDs (RFC 9051 §6.4.7); and reading the expunge tombstones back
+//! (RFC 7162 §3.2.5, §3.2.6).
 //!
 //! Each call is one transaction, taking the account, then the mailbox, as every writer
 //! does; the change is published after the commit.
@@ -10,7 +11,7 @@ use sea_orm::{
     ActiveModelTrait, EntityTrait, Set,
     sea_query::{Expr, ExprTrait},
 };
-use sea_orm::{ColumnTrait, QueryFilter};
+use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
 
 use super::messages::{
     keywords_json, lock_accounts, lock_mailboxes, next_uid_modseq, parse_keywords, rows_in,
@@ -18,7 +19,7 @@ use super::messages::{
 use super::new_id;
 use crate::{
     Change, ChangeKind, Store, StoreError,
-    entity::{account, mailbox, message},
+    entity::{account, expunged, mailbox, message},
 };
 
 /// How [`FlagUpdate`] combines with a message's flags (RFC 9051 §6.4.6).
@@ -90,6 +91,25 @@ fn same_keywords(a: &[String], b: &[String]) -> bool {
 }
 
 impl Store {
+    /// The UIDs of a mailbox's messages expunged with a MODSEQ above `modseq`, in UID
+    /// order: what a resynchronising client has missed (RFC 7162 §3.2.5.2).
+    pub async fn expunged_since(
+        &self,
+        mailbox_id: &str,
+        modseq: u64,
+    ) -> Result<Vec<u32>, StoreError> {
+        let since = i64::try_from(modseq).unwrap_or(i64::MAX);
+        Ok(expunged::Entity::find()
+            .filter(expunged::Column::MailboxId.eq(mailbox_id))
+            .filter(expunged::Column::Modseq.gt(since))
+            .order_by_asc(expunged::Column::Uid)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|e| e.uid as u32)
+            .collect())
+    }
+
     /// Applies `update` to the messages `ids` of a mailbox. Messages whose flags change
     /// get the mailbox's next MODSEQ (one for the whole call); the others keep theirs.
     /// Returns every message of `ids` still present, in UID order, as it is now.
