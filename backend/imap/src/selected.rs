@@ -50,6 +50,9 @@ pub(crate) struct Selected {
     /// EXAMINE, RFC 9051 §6.3.3.
     pub read_only: bool,
     pub msgs: Vec<Msg>,
+    /// The UIDs of the last `SEARCH RETURN (SAVE)`, what `$` names (RFC 5182 §2.1);
+    /// empty when the mailbox is selected. Expunged ones drop out as the view does.
+    pub saved: Vec<u32>,
     changes: broadcast::Receiver<Change>,
     /// A change of this mailbox arrived that the view has not applied.
     dirty: bool,
@@ -74,6 +77,7 @@ impl Selected {
             mailbox,
             read_only,
             msgs,
+            saved: Vec::new(),
             changes,
             dirty: false,
         })
@@ -222,10 +226,16 @@ impl Selected {
     /// The positions (0-based) of the messages `set` names, in sequence order. With
     /// `uid`, UIDs not in the mailbox are ignored (RFC 9051 §6.4.9); by sequence
     /// number, a number beyond EXISTS is an error. Expunged messages not yet reported
-    /// are left out.
+    /// are left out. `$` is the saved search result (RFC 5182 §2.2), by UID or not.
     pub(crate) fn resolve(&self, set: &SequenceSet, uid: bool) -> Result<Vec<usize>, &'static str> {
         if *set == SequenceSet::Saved {
-            return Err("$ is not supported");
+            return Ok(self
+                .msgs
+                .iter()
+                .enumerate()
+                .filter(|(_, m)| !m.expunged && self.saved.contains(&m.uid))
+                .map(|(i, _)| i)
+                .collect());
         }
         if uid {
             let max = self.msgs.last().map_or(0, |m| m.uid);

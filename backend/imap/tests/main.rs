@@ -7,5 +7,6 @@ mod mailboxes;
 mod messages;
 mod protocol;
 mod qresync;
+mod searchres;
 mod structure;
 mod updates;

@@ -64,6 +64,8 @@ impl Session {
                 "CONDSTORE",
                 // RFC 7162 §3.2: VANISHED, SELECT (QRESYNC ...), UID FETCH ... VANISHED
                 "QRESYNC",
+                // RFC 5182: SEARCH RETURN (SAVE) and `$`
+                "SEARCHRES",
             ]
             .map(String::from),
         );

@@ -16,6 +16,15 @@ impl Session {
             return Next::Continue;
         }
         let mailbox_id = view.mailbox.id.clone();
+        // RFC 5182 §2.2: UID EXPUNGE $ names the saved result.
+        let saved;
+        let uids = match uids {
+            Some(SequenceSet::Saved) => {
+                saved = SequenceSet::from_numbers(&view.saved);
+                Some(&saved)
+            }
+            other => other,
+        };
         let records = match store.messages(&mailbox_id).await {
             Ok(r) => r,
             Err(e) => {

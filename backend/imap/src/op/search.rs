@@ -2,7 +2,8 @@
 //! addresses and the subject from the store's summary columns; Cc, Bcc, header fields,
 //! body and text from the raw message (substring, ASCII case-insensitive, not decoded).
 //! ESEARCH answers for rev2 clients and RETURN (§7.3.4), SEARCH for rev1 (RFC 3501).
-//! The MODSEQ key (RFC 7162 §3.1.5) adds the highest MODSEQ of the answer.
+//! The MODSEQ key (RFC 7162 §3.1.5) adds the highest MODSEQ of the answer. RETURN
+//! (SAVE) keeps the result for `$` (RFC 5182), which search keys may name too.
 
 use std::collections::HashMap;
 
@@ -26,6 +27,8 @@ struct Candidate<'a> {
 struct Bounds {
     max_seq: u32,
     max_uid: u32,
+    /// The UIDs `$` names (RFC 5182 §2.2).
+    saved: Vec<u32>,
 }
 
 fn needs_body(k: &SearchKey) -> bool {
@@ -48,16 +51,6 @@ fn has_modseq(k: &SearchKey) -> bool {
         SearchKey::And(ks) => ks.iter().any(has_modseq),
         SearchKey::Not(k) => has_modseq(k),
         SearchKey::Or(a, b) => has_modseq(a) || has_modseq(b),
-        _ => false,
-    }
-}
-
-fn unsupported(k: &SearchKey) -> bool {
-    match k {
-        SearchKey::Uid(SequenceSet::Saved) | SearchKey::SequenceSet(SequenceSet::Saved) => true,
-        SearchKey::And(ks) => ks.iter().any(unsupported),
-        SearchKey::Not(k) => unsupported(k),
-        SearchKey::Or(a, b) => unsupported(a) || unsupported(b),
         _ => false,
     }
 }
@@ -134,6 +127,9 @@ fn matches(k: &SearchKey, c: &Candidate<'_>, b: &Bounds) -> bool {
         SearchKey::Unseen => !flag(flags::SEEN),
         SearchKey::Keyword(kw) => c.keywords.iter().any(|x| x.eq_ignore_ascii_case(kw)),
         SearchKey::Unkeyword(kw) => !c.keywords.iter().any(|x| x.eq_ignore_ascii_case(kw)),
+        SearchKey::Uid(SequenceSet::Saved) | SearchKey::SequenceSet(SequenceSet::Saved) => {
+            b.saved.contains(&c.uid)
+        }
         SearchKey::Uid(set) => set.contains(c.uid, b.max_uid),
         SearchKey::SequenceSet(set) => set.contains(c.seq, b.max_seq),
         SearchKey::Larger(n) => rec.is_some_and(|r| r.size > *n),
@@ -175,6 +171,31 @@ fn matches(k: &SearchKey, c: &Candidate<'_>, b: &Bounds) -> bool {
     }
 }
 
+/// What `SEARCH RETURN (SAVE ...)` keeps, from the UIDs found in sequence order: all
+/// of them, unless MIN or MAX come without ALL or COUNT, when only the messages those
+/// return (RFC 5182 §2.4).
+fn saved_result(returns: &[SearchReturn], found: &[u32]) -> Vec<u32> {
+    let has = |r| returns.contains(&r);
+    if has(SearchReturn::All)
+        || has(SearchReturn::Count)
+        || !(has(SearchReturn::Min) || has(SearchReturn::Max))
+    {
+        return found.to_vec();
+    }
+    let mut out = Vec::new();
+    if has(SearchReturn::Min) {
+        out.extend(found.first());
+    }
+    if has(SearchReturn::Max) {
+        out.extend(
+            found
+                .last()
+                .filter(|l| Some(*l) != found.first() || out.is_empty()),
+        );
+    }
+    out
+}
+
 fn raw_has_field(raw: &[u8], name: &str) -> bool {
     raw.split(|&b| b == b'\n')
         .take_while(|l| *l != b"\r" && !l.is_empty())
@@ -193,6 +214,13 @@ impl Session {
         returns: Option<Vec<SearchReturn>>,
         key: &SearchKey,
     ) -> Next {
+        let save = returns
+            .as_ref()
+            .is_some_and(|r| r.contains(&SearchReturn::Save));
+        if save {
+            // RFC 5182 §2.1: a failed SEARCH with SAVE leaves `$` empty.
+            self.selected().saved.clear();
+        }
         if let Some(cs) = charset
             && !cs.eq_ignore_ascii_case("UTF-8")
             && !cs.eq_ignore_ascii_case("US-ASCII")
@@ -200,14 +228,6 @@ impl Session {
             // RFC 9051 §6.4.4
             let code = Code::BadCharset(vec!["UTF-8".into(), "US-ASCII".into()]);
             self.no(tag, Some(code), "unsupported charset");
-            return Next::Continue;
-        }
-        if unsupported(key)
-            || returns
-                .as_ref()
-                .is_some_and(|r| r.contains(&SearchReturn::Save))
-        {
-            self.bad(tag, None, "SAVE and $ are not supported");
             return Next::Continue;
         }
         // RFC 7162 §3.1: a search by MODSEQ enables CONDSTORE.
@@ -238,8 +258,10 @@ impl Session {
         let bounds = Bounds {
             max_seq: view.exists(),
             max_uid: view.msgs.last().map_or(0, |m| m.uid),
+            saved: view.saved.clone(),
         };
         let mut found = Vec::new();
+        let mut found_uids = Vec::new();
         for (i, m) in view.msgs.iter().enumerate().filter(|(_, m)| !m.expunged) {
             let c = Candidate {
                 seq: i as u32 + 1,
@@ -252,12 +274,18 @@ impl Session {
             };
             if matches(key, &c, &bounds) {
                 found.push((if uid { m.uid } else { c.seq }, m.modseq));
+                found_uids.push(m.uid);
             }
+        }
+        if let Some(r) = returns.as_ref().filter(|_| save) {
+            view.saved = saved_result(r, &found_uids);
         }
         // RFC 7162 §3.1.5: the highest MODSEQ of the messages found, none if none.
         let highest =
             |f: &[(u32, u64)]| by_modseq.then(|| f.iter().map(|&(_, m)| m).max()).flatten();
         match returns {
+            // RFC 5182 §2.1: SAVE alone answers with no ESEARCH.
+            Some(r) if r == [SearchReturn::Save] => {}
             // RFC 9051 §6.4.4: a rev2 client always gets ESEARCH.
             Some(r) => self.esearch(tag, uid, &r, &found, by_modseq),
             None if self.rev2 => self.esearch(tag, uid, &[], &found, by_modseq),
