@@ -20,5 +20,7 @@ mod selected;
 mod server;
 mod session;
 mod structure;
+mod subject;
+mod threading;
 
 pub use server::{ImapConfig, ImapServer};

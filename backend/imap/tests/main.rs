@@ -8,5 +8,6 @@ mod messages;
 mod protocol;
 mod qresync;
 mod searchres;
+mod sort_thread;
 mod structure;
 mod updates;

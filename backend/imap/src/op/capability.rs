@@ -66,6 +66,10 @@ impl Session {
                 "QRESYNC",
                 // RFC 5182: SEARCH RETURN (SAVE) and `$`
                 "SEARCHRES",
+                // RFC 5256
+                "SORT",
+                "THREAD=ORDEREDSUBJECT",
+                "THREAD=REFERENCES",
             ]
             .map(String::from),
         );

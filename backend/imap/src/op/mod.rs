@@ -23,10 +23,12 @@ mod qresync;
 mod rename;
 mod search;
 mod select;
+mod sort;
 mod starttls;
 mod status;
 mod store;
 mod subscribe;
+mod thread;
 
 use osprey_proto::imap::{Command, CommandBody};
 
@@ -65,6 +67,8 @@ pub(crate) fn allowed(state: &State, cmd: &CommandBody) -> Result<(), &'static s
             | Unselect
             | Expunge { .. }
             | Search { .. }
+            | Sort { .. }
+            | Thread { .. }
             | Fetch { .. }
             | Store { .. }
             | Copy { .. }
@@ -91,14 +95,16 @@ pub(crate) fn allowed(state: &State, cmd: &CommandBody) -> Result<(), &'static s
 }
 
 /// Returns `true` if and only if EXPUNGE responses may be sent when `cmd` completes:
-/// not after FETCH, STORE or SEARCH by sequence number (RFC 9051 §7.5.1), whose
-/// client may still be using the numbers.
+/// not after FETCH, STORE, SEARCH, SORT or THREAD by sequence number (RFC 9051
+/// §7.5.1), whose client may still be using the numbers.
 fn expunge_allowed(cmd: &CommandBody) -> bool {
     !matches!(
         cmd,
         CommandBody::Fetch { uid: false, .. }
             | CommandBody::Store { uid: false, .. }
             | CommandBody::Search { uid: false, .. }
+            | CommandBody::Sort { uid: false, .. }
+            | CommandBody::Thread { uid: false, .. }
     )
 }
 
@@ -177,6 +183,18 @@ pub(crate) async fn dispatch(s: &mut Session, cmd: Command) -> Next {
             s.search(&tag, uid, charset.as_deref(), returns, &criteria)
                 .await
         }
+        CommandBody::Sort {
+            uid,
+            criteria,
+            charset,
+            search,
+        } => s.sort(&tag, uid, &criteria, &charset, &search).await,
+        CommandBody::Thread {
+            uid,
+            algorithm,
+            charset,
+            search,
+        } => s.thread(&tag, uid, &algorithm, &charset, &search).await,
         _ => {
             s.bad(&tag, None, "command not supported");
             Next::Continue

@@ -81,7 +81,7 @@ fn date_cmp(t: Option<&DateTime<Utc>>, d: &Date) -> Option<std::cmp::Ordering> {
 }
 
 /// The header fields called `name` of the raw message, values only.
-fn header_values(raw: &[u8], name: &str) -> Vec<u8> {
+pub(crate) fn header_values(raw: &[u8], name: &str) -> Vec<u8> {
     let end = raw
         .windows(4)
         .position(|w| w == b"\r\n\r\n")
@@ -205,36 +205,32 @@ fn raw_has_field(raw: &[u8], name: &str) -> bool {
         })
 }
 
+/// A message that matched, in sequence order.
+pub(crate) struct Hit {
+    pub seq: u32,
+    pub uid: u32,
+    pub modseq: u64,
+    pub record: Option<MessageRecord>,
+}
+
 impl Session {
-    pub(crate) async fn search(
-        &mut self,
-        tag: &Tag,
-        uid: bool,
-        charset: Option<&str>,
-        returns: Option<Vec<SearchReturn>>,
-        key: &SearchKey,
-    ) -> Next {
-        let save = returns
-            .as_ref()
-            .is_some_and(|r| r.contains(&SearchReturn::Save));
-        if save {
-            // RFC 5182 §2.1: a failed SEARCH with SAVE leaves `$` empty.
-            self.selected().saved.clear();
-        }
+    /// Returns `true` if `charset` is one the search keys can be read in; answers
+    /// `NO [BADCHARSET]` if not (RFC 9051 §6.4.4).
+    pub(crate) fn charset_ok(&mut self, tag: &Tag, charset: Option<&str>) -> bool {
         if let Some(cs) = charset
             && !cs.eq_ignore_ascii_case("UTF-8")
             && !cs.eq_ignore_ascii_case("US-ASCII")
         {
-            // RFC 9051 §6.4.4
             let code = Code::BadCharset(vec!["UTF-8".into(), "US-ASCII".into()]);
             self.no(tag, Some(code), "unsupported charset");
-            return Next::Continue;
+            return false;
         }
-        // RFC 7162 §3.1: a search by MODSEQ enables CONDSTORE.
-        let by_modseq = has_modseq(key);
-        if by_modseq {
-            self.condstore = true;
-        }
+        true
+    }
+
+    /// The messages of the selected mailbox that `key` matches, in sequence order;
+    /// `None` after answering a store failure. Shared by SEARCH, SORT and THREAD.
+    pub(crate) async fn search_hits(&mut self, tag: &Tag, key: &SearchKey) -> Option<Vec<Hit>> {
         let store = self.server.store.clone();
         let blobs = self.server.blobs.clone();
         let view = self.selected();
@@ -242,7 +238,7 @@ impl Session {
             Ok(r) => r,
             Err(e) => {
                 self.store_failed(tag, &e);
-                return Next::Continue;
+                return None;
             }
         };
         let view = self.selected();
@@ -260,8 +256,7 @@ impl Session {
             max_uid: view.msgs.last().map_or(0, |m| m.uid),
             saved: view.saved.clone(),
         };
-        let mut found = Vec::new();
-        let mut found_uids = Vec::new();
+        let mut hits = Vec::new();
         for (i, m) in view.msgs.iter().enumerate().filter(|(_, m)| !m.expunged) {
             let c = Candidate {
                 seq: i as u32 + 1,
@@ -273,12 +268,50 @@ impl Session {
                 raw: raws.get(&m.uid).map(Vec::as_slice),
             };
             if matches(key, &c, &bounds) {
-                found.push((if uid { m.uid } else { c.seq }, m.modseq));
-                found_uids.push(m.uid);
+                hits.push(Hit {
+                    seq: c.seq,
+                    uid: m.uid,
+                    modseq: m.modseq,
+                    record: c.record.cloned(),
+                });
             }
         }
+        Some(hits)
+    }
+
+    pub(crate) async fn search(
+        &mut self,
+        tag: &Tag,
+        uid: bool,
+        charset: Option<&str>,
+        returns: Option<Vec<SearchReturn>>,
+        key: &SearchKey,
+    ) -> Next {
+        let save = returns
+            .as_ref()
+            .is_some_and(|r| r.contains(&SearchReturn::Save));
+        if save {
+            // RFC 5182 §2.1: a failed SEARCH with SAVE leaves `$` empty.
+            self.selected().saved.clear();
+        }
+        if !self.charset_ok(tag, charset) {
+            return Next::Continue;
+        }
+        // RFC 7162 §3.1: a search by MODSEQ enables CONDSTORE.
+        let by_modseq = has_modseq(key);
+        if by_modseq {
+            self.condstore = true;
+        }
+        let Some(hits) = self.search_hits(tag, key).await else {
+            return Next::Continue;
+        };
+        let found: Vec<(u32, u64)> = hits
+            .iter()
+            .map(|h| (if uid { h.uid } else { h.seq }, h.modseq))
+            .collect();
+        let found_uids: Vec<u32> = hits.iter().map(|h| h.uid).collect();
         if let Some(r) = returns.as_ref().filter(|_| save) {
-            view.saved = saved_result(r, &found_uids);
+            self.selected().saved = saved_result(r, &found_uids);
         }
         // RFC 7162 §3.1.5: the highest MODSEQ of the messages found, none if none.
         let highest =

@@ -1,0 +1,63 @@
+//! THREAD and UID THREAD, RFC 5256 §3: the messages a search finds, threaded by
+//! ORDEREDSUBJECT or REFERENCES (`threading.rs`) with the store's summary columns.
+
+use chrono::{DateTime, Utc};
+use osprey_proto::imap::{Data, SearchKey, Tag, ThreadAlgorithm};
+
+use crate::{
+    session::{Next, Session},
+    threading::{ThreadMsg, message_ids, ordered_subject, references},
+};
+
+impl Session {
+    pub(crate) async fn thread(
+        &mut self,
+        tag: &Tag,
+        uid: bool,
+        algorithm: &ThreadAlgorithm,
+        charset: &str,
+        key: &SearchKey,
+    ) -> Next {
+        if matches!(algorithm, ThreadAlgorithm::Other(_)) {
+            self.bad(tag, None, "unknown threading algorithm");
+            return Next::Continue;
+        }
+        if !self.charset_ok(tag, Some(charset)) {
+            return Next::Continue;
+        }
+        let Some(hits) = self.search_hits(tag, key).await else {
+            return Next::Continue;
+        };
+        let msgs: Vec<ThreadMsg> = hits
+            .into_iter()
+            .map(|h| {
+                let r = h.record;
+                let s = r.as_ref().map(|r| &r.summary);
+                ThreadMsg {
+                    id: if uid { h.uid } else { h.seq },
+                    seq: h.seq,
+                    // RFC 5256 §2.2: the internal date stands in for a missing Date.
+                    date: s
+                        .and_then(|s| s.sent_date)
+                        .or(r.as_ref().map(|r| r.internal_date))
+                        .unwrap_or(DateTime::<Utc>::MIN_UTC),
+                    subject: s.and_then(|s| s.subject.clone()).unwrap_or_default(),
+                    message_id: s
+                        .and_then(|s| s.message_id.as_deref())
+                        .and_then(|id| message_ids(id).into_iter().next()),
+                    references: s
+                        .and_then(|s| s.references.as_deref())
+                        .map(message_ids)
+                        .unwrap_or_default(),
+                }
+            })
+            .collect();
+        let threads = match algorithm {
+            ThreadAlgorithm::OrderedSubject => ordered_subject(&msgs),
+            _ => references(&msgs),
+        };
+        self.data(Data::Thread(threads));
+        self.ok(tag, None, "THREAD completed");
+        Next::Continue
+    }
+}
