@@ -7,6 +7,7 @@ mod mailboxes;
 mod messages;
 mod protocol;
 mod qresync;
+mod quota;
 mod searchres;
 mod sort_thread;
 mod structure;

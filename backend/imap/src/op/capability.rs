@@ -70,6 +70,9 @@ impl Session {
                 "SORT",
                 "THREAD=ORDEREDSUBJECT",
                 "THREAD=REFERENCES",
+                // RFC 9208 §3.1: STORAGE only
+                "QUOTA",
+                "QUOTA=RES-STORAGE",
             ]
             .map(String::from),
         );

@@ -20,6 +20,7 @@ mod logout;
 mod namespace;
 mod noop;
 mod qresync;
+mod quota;
 mod rename;
 mod search;
 mod select;
@@ -41,7 +42,7 @@ pub(crate) fn allowed(state: &State, cmd: &CommandBody) -> Result<(), &'static s
     let any = matches!(cmd, Capability | Noop | Logout | Id(_));
     // RFC 9051 §6.2.
     let not_authenticated = matches!(cmd, StartTls | Authenticate { .. } | Login { .. });
-    // RFC 9051 §6.3; LSUB from RFC 3501 §6.3.9.
+    // RFC 9051 §6.3; LSUB from RFC 3501 §6.3.9; QUOTA from RFC 9208 §4.
     let authenticated = matches!(
         cmd,
         Select { .. }
@@ -56,6 +57,9 @@ pub(crate) fn allowed(state: &State, cmd: &CommandBody) -> Result<(), &'static s
             | Status { .. }
             | Append { .. }
             | Idle
+            | GetQuota(_)
+            | GetQuotaRoot(_)
+            | SetQuota { .. }
     );
     // RFC 9051 §6.3.1: ENABLE only before a mailbox is selected.
     let enable = matches!(cmd, Enable(_));
@@ -183,6 +187,9 @@ pub(crate) async fn dispatch(s: &mut Session, cmd: Command) -> Next {
             s.search(&tag, uid, charset.as_deref(), returns, &criteria)
                 .await
         }
+        CommandBody::GetQuota(root) => s.get_quota(&tag, &root).await,
+        CommandBody::GetQuotaRoot(mailbox) => s.get_quota_root(&tag, &mailbox).await,
+        CommandBody::SetQuota { .. } => s.set_quota(&tag),
         CommandBody::Sort {
             uid,
             criteria,
