@@ -8,7 +8,10 @@
 //! - The store publishes every change after its commit; a selected session subscribes
 //!   to the change bus before it reads the mailbox, so it misses nothing, and applies
 //!   what changed at command boundaries and during IDLE (`selected.rs`), never sending
-//!   EXPUNGE while answering FETCH, STORE or SEARCH (RFC 9051 §7.5.1).
+//!   EXPUNGE (VANISHED once QRESYNC is enabled, RFC 7162 §3.2.10) while answering
+//!   FETCH, STORE, SEARCH, SORT or THREAD by sequence number (RFC 9051 §7.5.1).
+//! - The store keeps a tombstone with its MODSEQ for every expunged message, so a
+//!   QRESYNC client learns exactly what vanished since any MODSEQ it knows.
 //! - No lock is held between commands: concurrent sessions on one mailbox each keep
 //!   their own numbering and learn of the others' changes through the bus.
 
