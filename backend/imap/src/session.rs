@@ -48,6 +48,9 @@ enum Input {
     TimedOut,
 }
 
+/// Output buffer capacity kept between commands; a larger one is freed after flushing.
+const OUT_KEPT: usize = 8 * 1024;
+
 pub(crate) struct Session {
     pub(crate) server: Arc<ImapServer>,
     /// `None` only while STARTTLS swaps the stream.
@@ -85,7 +88,9 @@ impl Session {
             shutdown,
             state: State::NotAuthenticated { auth_failures: 0 },
             bad_commands: 0,
-            out: Vec::with_capacity(4096),
+            // Grown by the first response, given back after a large one (see `flush`):
+            // an idle session keeps no output buffer.
+            out: Vec::new(),
             framer: Framer::new(limits),
             rev2: false,
             condstore: false,
@@ -168,7 +173,11 @@ impl Session {
             .conn
             .as_mut()
             .expect("connection present outside STARTTLS");
-        conn.flush_from(&mut self.out).await
+        let res = conn.flush_from(&mut self.out).await;
+        if self.out.capacity() > OUT_KEPT {
+            self.out = Vec::new();
+        }
+        res
     }
 
     /// The inactivity limit in the current state.
@@ -314,7 +323,9 @@ impl Session {
                         self.bad(&cmd.tag, None, why);
                         self.count_bad()
                     }
-                    Ok(()) => op::dispatch(&mut self, cmd).await,
+                    // Boxed: the largest command's state lives on the heap while it runs,
+                    // not inline in every idle session's future.
+                    Ok(()) => Box::pin(op::dispatch(&mut self, cmd)).await,
                 },
             };
             match next {

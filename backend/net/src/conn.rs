@@ -8,8 +8,9 @@ use tokio_rustls::TlsAcceptor;
 
 use crate::Stream;
 
-/// Bytes read from the socket at a time.
-const READ_BUFFER: usize = 8 * 1024;
+/// Bytes read from the socket at a time: every idle connection holds this much, so it
+/// stays small; longer lines and literals are assembled across reads.
+const READ_BUFFER: usize = 4 * 1024;
 
 /// How long a write may wait for a client that does not read: a stalled client must not
 /// hold a session (and its locks) for ever.
