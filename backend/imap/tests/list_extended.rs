@@ -1,5 +1,5 @@
-//! LIST-EXTENDED (RFC 5258), LIST-STATUS (RFC 5819), CREATE-SPECIAL-USE (RFC 6154 §3),
-//! as transcripts.
+//! LIST-EXTENDED (RFC 5258), LIST-STATUS (RFC 5819), CREATE-SPECIAL-USE (RFC 6154 §3)
+//! and RENAME INBOX (RFC 9051 §6.3.6), as transcripts.
 
 use crate::harness::{Harness, MSG, has};
 
@@ -127,4 +127,33 @@ async fn create_special_use() {
     for name in ["Sent2", "Keep2", "Every", "Both"] {
         assert!(!has(&r, &format!("\"/\" {name}")), "{name}: {r:?}");
     }
+}
+
+#[tokio::test]
+async fn rename_inbox_moves_the_messages() {
+    let h = Harness::start().await;
+    h.deliver(MSG).await;
+    h.deliver(MSG).await;
+    let mut c = h.login().await;
+    c.expect_ok("a1 CREATE Dest").await;
+    c.expect_no("a2 RENAME INBOX Dest").await;
+    c.expect_ok("a3 RENAME INBOX Old/Inbox").await;
+    let r = c
+        .expect_ok("a4 STATUS Old/Inbox (MESSAGES UIDNEXT UIDVALIDITY)")
+        .await;
+    assert!(
+        r[0].starts_with("* STATUS Old/Inbox (MESSAGES 2 UIDNEXT 3 "),
+        "{r:?}"
+    );
+    let r = c.expect_ok("a5 STATUS INBOX (MESSAGES UIDNEXT)").await;
+    // INBOX is empty; its UIDs are never reused.
+    assert_eq!(r[0], "* STATUS INBOX (MESSAGES 0 UIDNEXT 3)", "{r:?}");
+    c.expect_ok("a6 SELECT Old/Inbox").await;
+    let r = c.expect_ok("a7 UID FETCH 1:* (UID)").await;
+    assert!(has(&r, "* 1 FETCH (UID 1)"), "{r:?}");
+    assert!(has(&r, "* 2 FETCH (UID 2)"), "{r:?}");
+    // A new message arrives in INBOX as usual.
+    h.deliver(MSG).await;
+    let r = c.expect_ok("a8 STATUS INBOX (MESSAGES)").await;
+    assert_eq!(r[0], "* STATUS INBOX (MESSAGES 1)", "{r:?}");
 }

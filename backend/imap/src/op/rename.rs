@@ -1,5 +1,8 @@
 //! RENAME, RFC 9051 §6.3.6: the mailbox and those below it; missing parents of the
-//! new name are created.
+//! new name are created. Renaming INBOX (RFC 9051 §6.3.6) creates the new mailbox,
+//! then moves every message of INBOX there in one store transaction (the store's
+//! MOVE), with fresh UIDs; INBOX stays, empty, and the mailboxes below it keep their
+//! names. Should the move fail, the new mailbox stays, empty, and INBOX is unchanged.
 
 use osprey_proto::imap::{Code, Mailbox, Tag};
 use osprey_store::StoreError;
@@ -17,9 +20,7 @@ impl Session {
         let Some(to) = self.mailbox_arg(tag, to) else {
             return Next::Continue;
         };
-        if mb.name == "INBOX" || mb.special_use.is_some() {
-            // TODO(rfc): RFC 9051 §6.3.6 renaming INBOX moves its messages to the new
-            // mailbox and leaves INBOX empty.
+        if mb.name != "INBOX" && mb.special_use.is_some() {
             self.no(tag, Some(Code::Cannot), "this mailbox cannot be renamed");
             return Next::Continue;
         }
@@ -53,6 +54,9 @@ impl Session {
                 }
             }
         }
+        if mb.name == "INBOX" {
+            return self.rename_inbox(tag, &mb.id, &to).await;
+        }
         match store
             .rename_mailbox(&account_id, &mb.name, &to, DELIMITER)
             .await
@@ -62,6 +66,36 @@ impl Session {
                 self.no(tag, Some(Code::AlreadyExists), "the new name is taken")
             }
             Err(StoreError::NotFound) => self.no(tag, Some(Code::Nonexistent), "no such mailbox"),
+            Err(e) => self.store_failed(tag, &e),
+        }
+        Next::Continue
+    }
+
+    /// RFC 9051 §6.3.6: "renaming INBOX ... moves all messages in INBOX to a new
+    /// mailbox with the given name, leaving INBOX empty".
+    async fn rename_inbox(&mut self, tag: &Tag, inbox_id: &str, to: &str) -> Next {
+        let account_id = self.account().id.clone();
+        let store = self.server.store.clone();
+        let target = match store.create_mailbox(&account_id, to, None).await {
+            Ok(t) => t,
+            Err(StoreError::Conflict(_)) => {
+                self.no(tag, Some(Code::AlreadyExists), "the new name is taken");
+                return Next::Continue;
+            }
+            Err(e) => {
+                self.store_failed(tag, &e);
+                return Next::Continue;
+            }
+        };
+        let ids: Vec<String> = match store.messages(inbox_id).await {
+            Ok(msgs) => msgs.into_iter().map(|m| m.id).collect(),
+            Err(e) => {
+                self.store_failed(tag, &e);
+                return Next::Continue;
+            }
+        };
+        match store.move_messages(inbox_id, &ids, &target.id).await {
+            Ok(_) => self.ok(tag, None, "RENAME completed"),
             Err(e) => self.store_failed(tag, &e),
         }
         Next::Continue
