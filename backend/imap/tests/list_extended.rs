@@ -136,7 +136,10 @@ async fn rename_inbox_moves_the_messages() {
     h.deliver(MSG).await;
     let mut c = h.login().await;
     c.expect_ok("a1 CREATE Dest").await;
-    c.expect_no("a2 RENAME INBOX Dest").await;
+    let r = c.expect_no("a2 RENAME INBOX Dest").await;
+    assert!(has(&r, "[ALREADYEXISTS]"), "{r:?}");
+    let r = c.expect_ok("a2 STATUS INBOX (MESSAGES)").await;
+    assert_eq!(r[0], "* STATUS INBOX (MESSAGES 2)", "nothing moved: {r:?}");
     c.expect_ok("a3 RENAME INBOX Old/Inbox").await;
     let r = c
         .expect_ok("a4 STATUS Old/Inbox (MESSAGES UIDNEXT UIDVALIDITY)")

@@ -1,8 +1,7 @@
 //! RENAME, RFC 9051 §6.3.6: the mailbox and those below it; missing parents of the
-//! new name are created. Renaming INBOX (RFC 9051 §6.3.6) creates the new mailbox,
-//! then moves every message of INBOX there in one store transaction (the store's
-//! MOVE), with fresh UIDs; INBOX stays, empty, and the mailboxes below it keep their
-//! names. Should the move fail, the new mailbox stays, empty, and INBOX is unchanged.
+//! new name are created. Renaming INBOX (RFC 9051 §6.3.6) creates the new mailbox and
+//! moves every message of INBOX there in one store transaction, with fresh UIDs;
+//! INBOX stays, empty, and the mailboxes below it keep their names.
 
 use osprey_proto::imap::{Code, Mailbox, Tag};
 use osprey_store::StoreError;
@@ -74,28 +73,12 @@ impl Session {
     /// RFC 9051 §6.3.6: "renaming INBOX ... moves all messages in INBOX to a new
     /// mailbox with the given name, leaving INBOX empty".
     async fn rename_inbox(&mut self, tag: &Tag, inbox_id: &str, to: &str) -> Next {
-        let account_id = self.account().id.clone();
         let store = self.server.store.clone();
-        let target = match store.create_mailbox(&account_id, to, None).await {
-            Ok(t) => t,
-            Err(StoreError::Conflict(_)) => {
-                self.no(tag, Some(Code::AlreadyExists), "the new name is taken");
-                return Next::Continue;
-            }
-            Err(e) => {
-                self.store_failed(tag, &e);
-                return Next::Continue;
-            }
-        };
-        let ids: Vec<String> = match store.messages(inbox_id).await {
-            Ok(msgs) => msgs.into_iter().map(|m| m.id).collect(),
-            Err(e) => {
-                self.store_failed(tag, &e);
-                return Next::Continue;
-            }
-        };
-        match store.move_messages(inbox_id, &ids, &target.id).await {
+        match store.move_all_to_new_mailbox(inbox_id, to).await {
             Ok(_) => self.ok(tag, None, "RENAME completed"),
+            Err(StoreError::Conflict(_)) => {
+                self.no(tag, Some(Code::AlreadyExists), "the new name is taken")
+            }
             Err(e) => self.store_failed(tag, &e),
         }
         Next::Continue
