@@ -1,6 +1,7 @@
-//! IMAP with an independent Rust client (async-imap over tokio-rustls, implicit TLS
-//! trusting only the server's self-signed certificate): login, APPEND, SELECT, FETCH of
-//! the body structure and parts, STORE, SEARCH, MOVE and EXPUNGE.
+//! IMAP with an independent Rust client (async-imap over tokio-rustls, trusting only
+//! the server's self-signed certificate), over implicit TLS and over STARTTLS
+//! (RFC 9051 §6.2.1): login, APPEND, SELECT, FETCH of the body structure and parts,
+//! STORE, SEARCH, MOVE and EXPUNGE. LOGIN before STARTTLS is refused (§6.2.3).
 
 use std::sync::Arc;
 
@@ -46,8 +47,8 @@ cXVhcnRlcixzYWxlcwozLDQy\r\n\
 
 type Imap = Session<TlsStream<TcpStream>>;
 
-/// A session logged in over implicit TLS, verifying the certificate for `HOSTNAME`.
-async fn login(server: &Server) -> Imap {
+/// A TLS connector trusting only the server's certificate.
+fn connector(server: &Server) -> TlsConnector {
     let pem = server.db.dir.join("data/tls/cert.pem");
     let mut roots = RootCertStore::empty();
     for cert in CertificateDer::pem_file_iter(&pem).unwrap() {
@@ -56,14 +57,22 @@ async fn login(server: &Server) -> Imap {
     let config = ClientConfig::builder()
         .with_root_certificates(roots)
         .with_no_client_auth();
+    TlsConnector::from(Arc::new(config))
+}
+
+async fn handshake(server: &Server, tcp: TcpStream) -> TlsStream<TcpStream> {
+    connector(server)
+        .connect(ServerName::try_from(HOSTNAME).unwrap(), tcp)
+        .await
+        .expect("TLS handshake with the server's certificate")
+}
+
+/// A session logged in over implicit TLS, verifying the certificate for `HOSTNAME`.
+async fn login(server: &Server) -> Imap {
     let tcp = TcpStream::connect(("127.0.0.1", server.imaps_port))
         .await
         .unwrap();
-    let tls = TlsConnector::from(Arc::new(config))
-        .connect(ServerName::try_from(HOSTNAME).unwrap(), tcp)
-        .await
-        .expect("TLS handshake with the server's certificate");
-    let mut client = async_imap::Client::new(tls);
+    let mut client = async_imap::Client::new(handshake(server, tcp).await);
     let greeting = client.read_response().await.unwrap();
     assert!(greeting.is_some(), "a greeting");
     client
@@ -71,6 +80,32 @@ async fn login(server: &Server) -> Imap {
         .await
         .map_err(|(e, _)| e)
         .expect("LOGIN")
+}
+
+/// A session logged in after STARTTLS on the plain port; LOGIN before it is refused.
+async fn login_starttls(server: &Server) -> Imap {
+    let tcp = TcpStream::connect(("127.0.0.1", server.imap_port))
+        .await
+        .unwrap();
+    let mut client = async_imap::Client::new(tcp);
+    let greeting = client.read_response().await.unwrap();
+    assert!(greeting.is_some(), "a greeting");
+    // RFC 9051 §6.2.3: no password in the clear.
+    let Err((e, mut client)) = client.login(USER, PASSWORD).await else {
+        panic!("LOGIN before STARTTLS is refused");
+    };
+    assert!(matches!(e, async_imap::error::Error::No(_)), "{e:?}");
+    client
+        .run_command_and_check_ok("STARTTLS", None)
+        .await
+        .expect("STARTTLS");
+    let tls = handshake(server, client.into_inner()).await;
+    let client = async_imap::Client::new(tls);
+    client
+        .login(USER, PASSWORD)
+        .await
+        .map_err(|(e, _)| e)
+        .expect("LOGIN after STARTTLS")
 }
 
 async fn fetch(s: &mut Imap, set: &str, items: &str) -> Vec<Fetch> {
@@ -84,6 +119,16 @@ async fn fetch(s: &mut Imap, set: &str, items: &str) -> Vec<Fetch> {
 
 #[tokio::test]
 async fn async_imap_reads_and_files_a_message() {
+    reads_and_files_a_message(false).await;
+}
+
+#[tokio::test]
+async fn async_imap_reads_and_files_a_message_after_starttls() {
+    reads_and_files_a_message(true).await;
+}
+
+/// The whole flow, over implicit TLS or after STARTTLS.
+async fn reads_and_files_a_message(starttls: bool) {
     let server = Server::start(false).await;
     let db = &server.db;
     for args in [
@@ -97,7 +142,11 @@ async fn async_imap_reads_and_files_a_message() {
             String::from_utf8_lossy(&out.stderr)
         );
     }
-    let mut s = login(&server).await;
+    let mut s = if starttls {
+        login_starttls(&server).await
+    } else {
+        login(&server).await
+    };
     s.append("INBOX", Some("(\\Flagged)"), None, MESSAGE)
         .await
         .unwrap();

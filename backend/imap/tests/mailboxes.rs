@@ -46,7 +46,7 @@ async fn create_delete_rename_subscribe() {
     let r = c.expect_ok("b2 LIST \"\" Jobs*").await;
     assert!(has(&r, "\"/\" Jobs/Old"), "{r:?}");
     c.expect_no("b3 RENAME Jobs Sent").await;
-    c.expect_no("b4 RENAME INBOX Elsewhere").await;
+    c.expect_no("b4 RENAME Trash Elsewhere").await;
     c.expect_ok("b5 SUBSCRIBE Jobs").await;
     let r = c.expect_ok("b6 LSUB \"\" Jobs*").await;
     assert_eq!(r.len(), 2, "{r:?}");

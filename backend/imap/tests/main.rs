@@ -3,6 +3,7 @@
 
 mod condstore;
 mod harness;
+mod list_extended;
 mod mailboxes;
 mod messages;
 mod protocol;

@@ -54,6 +54,12 @@ impl Session {
                 "MOVE",
                 // RFC 6154 §5: special-use attributes in LIST
                 "SPECIAL-USE",
+                // RFC 6154 §3: CREATE (USE (...))
+                "CREATE-SPECIAL-USE",
+                // RFC 5258 §3: selection and return options, several patterns
+                "LIST-EXTENDED",
+                // RFC 5819 §2: LIST ... RETURN (STATUS (...))
+                "LIST-STATUS",
                 // RFC 7888 §4: non-synchronising literals up to 4096 bytes
                 "LITERAL-",
                 // RFC 3502

@@ -1,8 +1,10 @@
-//! LIST, RFC 9051 §6.3.9 (with the SUBSCRIBED and SPECIAL-USE selection options of
-//! RFC 5258 §3.1 and RFC 6154 §5), and the rev1 LSUB (RFC 3501 §6.3.9): child
-//! attributes and special-use attributes (RFC 6154 §2) on every mailbox.
+//! LIST, RFC 9051 §6.3.9, with LIST-EXTENDED (RFC 5258: selection options SUBSCRIBED,
+//! REMOTE, RECURSIVEMATCH, SPECIAL-USE; return options SUBSCRIBED, CHILDREN,
+//! SPECIAL-USE; several patterns; CHILDINFO), LIST-STATUS (RFC 5819) and the
+//! special-use attributes of RFC 6154 §2 on every mailbox; and the rev1 LSUB
+//! (RFC 3501 §6.3.9).
 
-use osprey_proto::imap::{Data, ListCommand, ListItem, ListReturn, Tag};
+use osprey_proto::imap::{Data, ListCommand, ListExtended, ListItem, ListReturn, Tag};
 use osprey_store::MailboxRecord;
 
 use crate::{
@@ -10,26 +12,104 @@ use crate::{
     session::{Next, Session},
 };
 
+/// What a LIST selects: RFC 5258 §3.1.
+#[derive(Clone, Copy, Default)]
+struct Selection {
+    subscribed: bool,
+    special_use: bool,
+    recursive: bool,
+}
+
+impl Selection {
+    /// Whether `mb` meets the selection criteria (not the pattern).
+    fn meets(&self, mb: &MailboxRecord) -> bool {
+        (!self.subscribed || mb.subscribed) && (!self.special_use || mb.special_use.is_some())
+    }
+
+    /// The CHILDINFO items (RFC 5258 §3.5) naming the criteria that a descendant meets.
+    fn child_info(&self) -> Vec<String> {
+        let mut v = Vec::new();
+        if self.subscribed {
+            v.push("SUBSCRIBED".to_owned());
+        }
+        if self.special_use {
+            v.push("SPECIAL-USE".to_owned());
+        }
+        v
+    }
+}
+
 impl Session {
     pub(crate) async fn list(&mut self, tag: &Tag, l: ListCommand) -> Next {
-        let subscribed_only = l.selection.iter().any(|s| s == "SUBSCRIBED");
-        let special_only = l.selection.iter().any(|s| s == "SPECIAL-USE");
-        let show_subscribed = subscribed_only || l.returns.contains(&ListReturn::Subscribed);
-        let Some(items) = self
-            .matching(tag, &l.reference, &l.patterns, subscribed_only)
-            .await
-        else {
+        let mut sel = Selection::default();
+        for s in &l.selection {
+            match s.as_str() {
+                "SUBSCRIBED" => sel.subscribed = true,
+                "SPECIAL-USE" => sel.special_use = true,
+                "RECURSIVEMATCH" => sel.recursive = true,
+                // RFC 5258 §3.1: every mailbox here is local.
+                "REMOTE" => {}
+                // RFC 5258 §3: an unknown selection option is a BAD.
+                _ => {
+                    self.bad(tag, None, "unknown LIST selection option");
+                    return Next::Continue;
+                }
+            }
+        }
+        // RFC 5258 §3.1: RECURSIVEMATCH alone is a BAD.
+        if sel.recursive && !sel.subscribed && !sel.special_use {
+            self.bad(tag, None, "RECURSIVEMATCH needs another selection option");
+            return Next::Continue;
+        }
+        let mut status = None;
+        let mut show_subscribed = sel.subscribed;
+        for r in &l.returns {
+            match r {
+                ListReturn::Subscribed => show_subscribed = true,
+                // Child and special-use attributes are always returned.
+                ListReturn::Children | ListReturn::SpecialUse => {}
+                // RFC 5819 §2
+                ListReturn::Status(items) => status = Some(items.clone()),
+                // RFC 5258 §3: an unknown return option is a BAD.
+                ListReturn::Other(_) => {
+                    self.bad(tag, None, "unknown LIST return option");
+                    return Next::Continue;
+                }
+            }
+        }
+        let Some(all) = self.all_mailboxes(tag).await else {
+            return Next::Continue;
+        };
+        let Some(items) = self.matching(tag, &all, &l.reference, &l.patterns) else {
             return Next::Continue;
         };
         for (mb, children) in items {
-            if special_only && mb.special_use.is_none() {
+            // RFC 5258 §3.5: with RECURSIVEMATCH, a mailbox that matches the pattern is
+            // returned also if a descendant meets the criteria, with CHILDINFO.
+            let prefix = format!("{}{DELIMITER}", mb.name);
+            let descendant_meets = sel.recursive
+                && all
+                    .iter()
+                    .any(|d| d.name.starts_with(&prefix) && sel.meets(d));
+            if !sel.meets(&mb) && !descendant_meets {
                 continue;
             }
             let mut item = self.list_item(&mb, children);
             if show_subscribed && mb.subscribed {
                 item.attributes.push("\\Subscribed".into());
             }
+            if descendant_meets {
+                item.extended
+                    .push(ListExtended::ChildInfo(sel.child_info()));
+            }
             self.data(Data::List(item));
+            // RFC 5819 §2: the STATUS line follows the LIST line; a mailbox whose
+            // status cannot be read is listed without it.
+            if let Some(items) = &status
+                && let Ok(data) = self.status_data(&mb, items).await
+            {
+                self.data(data);
+            }
         }
         self.ok(tag, None, "LIST completed");
         Next::Continue
@@ -37,12 +117,17 @@ impl Session {
 
     pub(crate) async fn lsub(&mut self, tag: &Tag, reference: &str, pattern: &str) -> Next {
         let patterns = [pattern.to_owned()];
-        let Some(items) = self.matching(tag, reference, &patterns, true).await else {
+        let Some(all) = self.all_mailboxes(tag).await else {
+            return Next::Continue;
+        };
+        let Some(items) = self.matching(tag, &all, reference, &patterns) else {
             return Next::Continue;
         };
         for (mb, children) in items {
-            let item = self.list_item(&mb, children);
-            self.data(Data::Lsub(item));
+            if mb.subscribed {
+                let item = self.list_item(&mb, children);
+                self.data(Data::Lsub(item));
+            }
         }
         self.ok(tag, None, "LSUB completed");
         Next::Continue
@@ -63,24 +148,29 @@ impl Session {
         }
     }
 
-    /// The mailboxes matching any of the patterns under `reference`, with whether each
-    /// has children. An empty pattern asks for the delimiter (RFC 9051 §6.3.9), which
-    /// is answered here. `None` if the command has been answered with an error.
-    async fn matching(
-        &mut self,
-        tag: &Tag,
-        reference: &str,
-        patterns: &[String],
-        subscribed_only: bool,
-    ) -> Option<Vec<(MailboxRecord, bool)>> {
+    /// Every mailbox of the account; `None` if the command has been answered.
+    async fn all_mailboxes(&mut self, tag: &Tag) -> Option<Vec<MailboxRecord>> {
         let account_id = self.account().id.clone();
-        let all = match self.server.store.mailboxes(&account_id).await {
-            Ok(all) => all,
+        match self.server.store.mailboxes(&account_id).await {
+            Ok(all) => Some(all),
             Err(e) => {
                 self.store_failed(tag, &e);
-                return None;
+                None
             }
-        };
+        }
+    }
+
+    /// The mailboxes of `all` matching any of the patterns under `reference`, each once,
+    /// with whether it has children. An empty pattern asks for the delimiter
+    /// (RFC 9051 §6.3.9), which is answered here. `None` if the command has been
+    /// answered with an error.
+    fn matching(
+        &mut self,
+        tag: &Tag,
+        all: &[MailboxRecord],
+        reference: &str,
+        patterns: &[String],
+    ) -> Option<Vec<(MailboxRecord, bool)>> {
         let Some(reference) = mailbox_name::pattern_from_wire(reference, self.rev2) else {
             self.bad(tag, None, "reference is not valid modified UTF-7");
             return None;
@@ -101,10 +191,8 @@ impl Session {
                 return None;
             };
             let full = format!("{reference}{pattern}");
-            for mb in &all {
-                if (subscribed_only && !mb.subscribed)
-                    || !mailbox_name::matches(&full, &mb.name)
-                    || out.iter().any(|(m, _)| m.id == mb.id)
+            for mb in all {
+                if !mailbox_name::matches(&full, &mb.name) || out.iter().any(|(m, _)| m.id == mb.id)
                 {
                     continue;
                 }

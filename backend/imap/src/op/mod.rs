@@ -143,7 +143,10 @@ pub(crate) async fn dispatch(s: &mut Session, cmd: Command) -> Next {
             read_only,
             params,
         } => s.select(&tag, &mailbox, read_only, &params).await,
-        CommandBody::Create { mailbox, .. } => s.create(&tag, &mailbox).await,
+        CommandBody::Create {
+            mailbox,
+            special_use,
+        } => s.create(&tag, &mailbox, &special_use).await,
         CommandBody::Delete(mailbox) => s.delete(&tag, &mailbox).await,
         CommandBody::Rename { from, to } => s.rename(&tag, &from, &to).await,
         CommandBody::Subscribe(mailbox) => s.subscribe(&tag, &mailbox, true).await,

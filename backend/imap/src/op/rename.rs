@@ -1,5 +1,7 @@
 //! RENAME, RFC 9051 §6.3.6: the mailbox and those below it; missing parents of the
-//! new name are created.
+//! new name are created. Renaming INBOX (RFC 9051 §6.3.6) creates the new mailbox and
+//! moves every message of INBOX there in one store transaction, with fresh UIDs;
+//! INBOX stays, empty, and the mailboxes below it keep their names.
 
 use osprey_proto::imap::{Code, Mailbox, Tag};
 use osprey_store::StoreError;
@@ -17,9 +19,7 @@ impl Session {
         let Some(to) = self.mailbox_arg(tag, to) else {
             return Next::Continue;
         };
-        if mb.name == "INBOX" || mb.special_use.is_some() {
-            // TODO(rfc): RFC 9051 §6.3.6 renaming INBOX moves its messages to the new
-            // mailbox and leaves INBOX empty.
+        if mb.name != "INBOX" && mb.special_use.is_some() {
             self.no(tag, Some(Code::Cannot), "this mailbox cannot be renamed");
             return Next::Continue;
         }
@@ -53,6 +53,9 @@ impl Session {
                 }
             }
         }
+        if mb.name == "INBOX" {
+            return self.rename_inbox(tag, &mb.id, &to).await;
+        }
         match store
             .rename_mailbox(&account_id, &mb.name, &to, DELIMITER)
             .await
@@ -62,6 +65,20 @@ impl Session {
                 self.no(tag, Some(Code::AlreadyExists), "the new name is taken")
             }
             Err(StoreError::NotFound) => self.no(tag, Some(Code::Nonexistent), "no such mailbox"),
+            Err(e) => self.store_failed(tag, &e),
+        }
+        Next::Continue
+    }
+
+    /// RFC 9051 §6.3.6: "renaming INBOX ... moves all messages in INBOX to a new
+    /// mailbox with the given name, leaving INBOX empty".
+    async fn rename_inbox(&mut self, tag: &Tag, inbox_id: &str, to: &str) -> Next {
+        let store = self.server.store.clone();
+        match store.move_all_to_new_mailbox(inbox_id, to).await {
+            Ok(_) => self.ok(tag, None, "RENAME completed"),
+            Err(StoreError::Conflict(_)) => {
+                self.no(tag, Some(Code::AlreadyExists), "the new name is taken")
+            }
             Err(e) => self.store_failed(tag, &e),
         }
         Next::Continue

@@ -2,7 +2,7 @@
 //! HIGHESTMODSEQ is RFC 7162 §3.1.6; APPENDLIMIT RFC 7889 §4.
 
 use osprey_proto::imap::{Data, Mailbox, StatusItem, Tag};
-use osprey_store::flags;
+use osprey_store::{MailboxRecord, StoreError, flags};
 
 use crate::{
     mailbox_name,
@@ -19,13 +19,23 @@ impl Session {
         let Some(mb) = self.find_mailbox(tag, m).await else {
             return Next::Continue;
         };
-        let msgs = match self.server.store.messages(&mb.id).await {
-            Ok(m) => m,
-            Err(e) => {
-                self.store_failed(tag, &e);
-                return Next::Continue;
+        match self.status_data(&mb, items).await {
+            Ok(data) => {
+                self.data(data);
+                self.ok(tag, None, "STATUS completed");
             }
-        };
+            Err(e) => self.store_failed(tag, &e),
+        }
+        Next::Continue
+    }
+
+    /// The STATUS response for `mb`: used by STATUS and by LIST-STATUS (RFC 5819).
+    pub(crate) async fn status_data(
+        &self,
+        mb: &MailboxRecord,
+        items: &[StatusItem],
+    ) -> Result<Data, StoreError> {
+        let msgs = self.server.store.messages(&mb.id).await?;
         let count = |bit: u64, set: bool| {
             msgs.iter().filter(|r| (r.flags & bit != 0) == set).count() as u64
         };
@@ -46,11 +56,9 @@ impl Session {
                 (item, v)
             })
             .collect();
-        self.data(Data::Status {
+        Ok(Data::Status {
             mailbox: mailbox_name::to_wire(&mb.name, self.rev2),
             items: values,
-        });
-        self.ok(tag, None, "STATUS completed");
-        Next::Continue
+        })
     }
 }

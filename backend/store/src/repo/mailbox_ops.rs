@@ -7,11 +7,16 @@
 
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
     sea_query::{Expr, ExprTrait},
 };
 
-use super::{MailboxRecord, mailboxes::new_uidvalidity, messages::CHUNK, new_id};
+use super::{
+    MailboxRecord,
+    mailboxes::new_uidvalidity,
+    messages::{CHUNK, lock_accounts, lock_mailboxes, move_rows},
+    new_id,
+};
 use crate::{
     Change, ChangeKind, Store, StoreError,
     entity::{account, expunged, mailbox, message},
@@ -50,6 +55,64 @@ impl Store {
         .await
         .map(MailboxRecord::from)
         .map_err(conflict_on_unique(format!("mailbox {name} exists")))
+    }
+
+    /// Creates the mailbox `name` and moves every message of `from_mailbox_id` there
+    /// with fresh UIDs, in one transaction: IMAP's RENAME of INBOX (RFC 9051 §6.3.6).
+    /// `Conflict` if the name is taken, `NotFound` if the source does not exist.
+    pub async fn move_all_to_new_mailbox(
+        &self,
+        from_mailbox_id: &str,
+        name: &str,
+    ) -> Result<MailboxRecord, StoreError> {
+        let txn = self.begin_write().await?;
+        let owner = mailbox::Entity::find_by_id(from_mailbox_id.to_owned())
+            .one(&txn)
+            .await?
+            .ok_or(StoreError::NotFound)?
+            .account_id;
+        lock_accounts(&txn, &[owner.as_str()]).await?;
+        let target = mailbox::ActiveModel {
+            id: Set(new_id()),
+            account_id: Set(owner.clone()),
+            name: Set(name.to_owned()),
+            special_use: Set(None),
+            uidvalidity: Set(new_uidvalidity()),
+            uidnext: Set(1),
+            highestmodseq: Set(1),
+            subscribed: Set(false),
+            created_at: Set(Utc::now()),
+        }
+        .insert(&txn)
+        .await
+        .map(MailboxRecord::from)
+        .map_err(conflict_on_unique(format!("mailbox {name} exists")))?;
+        lock_mailboxes(&txn, &[from_mailbox_id, target.id.as_str()]).await?;
+        let rows = message::Entity::find()
+            .filter(message::Column::MailboxId.eq(from_mailbox_id))
+            .order_by_asc(message::Column::Uid)
+            .all(&txn)
+            .await?;
+        if rows.is_empty() {
+            txn.commit().await?;
+            return Ok(target);
+        }
+        let (_, modseq, from_modseq) =
+            move_rows(&txn, &owner, from_mailbox_id, &rows, &target.id).await?;
+        txn.commit().await?;
+        self.publish(Change {
+            account_id: owner.clone(),
+            mailbox_id: target.id.clone(),
+            modseq,
+            kind: ChangeKind::Appended,
+        });
+        self.publish(Change {
+            account_id: owner,
+            mailbox_id: from_mailbox_id.to_owned(),
+            modseq: from_modseq,
+            kind: ChangeKind::Expunged,
+        });
+        Ok(target)
     }
 
     /// Renames a mailbox and every mailbox below it (`from` + `delimiter` + ...), in one

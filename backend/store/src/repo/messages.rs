@@ -254,6 +254,42 @@ pub(super) async fn lock_accounts(
     Ok(())
 }
 
+/// Moves `rows` (messages of `from_mailbox_id`, in UID order, locked by the caller's
+/// transaction) to `to_mailbox_id` with fresh UIDs, leaving tombstones in the source
+/// and the account's usage unchanged. Returns the first new UID, the target's and the
+/// source's new MODSEQ.
+pub(super) async fn move_rows(
+    txn: &DatabaseTransaction,
+    owner: &str,
+    from_mailbox_id: &str,
+    rows: &[message::Model],
+    to_mailbox_id: &str,
+) -> Result<(u32, u64, u64), StoreError> {
+    let (first_uid, modseq) = next_uid_modseq(txn, to_mailbox_id, rows.len() as u32).await?;
+    for (i, row) in rows.iter().enumerate() {
+        let mut copy: message::ActiveModel = row.clone().into();
+        copy.id = Set(new_id());
+        copy.mailbox_id = Set(to_mailbox_id.to_owned());
+        copy.uid = Set(i64::from(first_uid) + i as i64);
+        copy.modseq = Set(modseq as i64);
+        copy.save_date = Set(Utc::now());
+        copy.insert(txn).await?;
+    }
+    // The copies count until the originals are expunged just below.
+    let copied: i64 = rows.iter().map(|r| r.size).sum();
+    account::Entity::update_many()
+        .col_expr(
+            account::Column::UsedBytes,
+            Expr::col(account::Column::UsedBytes).add(copied),
+        )
+        .filter(account::Column::Id.eq(owner))
+        .exec(txn)
+        .await?;
+    let moved: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+    let (_, from_modseq, _) = expunge_in(txn, from_mailbox_id, &moved).await?;
+    Ok((first_uid, modseq, from_modseq))
+}
+
 /// The messages of a mailbox among `ids`, in UID order, read in chunks.
 pub(super) async fn rows_in(
     txn: &DatabaseTransaction,
@@ -467,29 +503,9 @@ impl Store {
         if rows.is_empty() {
             return Ok(Vec::new());
         }
-        let (first_uid, modseq) = next_uid_modseq(&txn, to_mailbox_id, rows.len() as u32).await?;
+        let (first_uid, modseq, from_modseq) =
+            move_rows(&txn, &owner, from_mailbox_id, &rows, to_mailbox_id).await?;
         let account_id = rows[0].account_id.clone();
-        for (i, row) in rows.iter().enumerate() {
-            let mut copy: message::ActiveModel = row.clone().into();
-            copy.id = Set(new_id());
-            copy.mailbox_id = Set(to_mailbox_id.to_owned());
-            copy.uid = Set(i64::from(first_uid) + i as i64);
-            copy.modseq = Set(modseq as i64);
-            copy.save_date = Set(Utc::now());
-            copy.insert(&txn).await?;
-        }
-        // The copies count until the originals are expunged just below.
-        let copied: i64 = rows.iter().map(|r| r.size).sum();
-        account::Entity::update_many()
-            .col_expr(
-                account::Column::UsedBytes,
-                Expr::col(account::Column::UsedBytes).add(copied),
-            )
-            .filter(account::Column::Id.eq(owner.as_str()))
-            .exec(&txn)
-            .await?;
-        let moved: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
-        let (_, from_modseq, _) = expunge_in(&txn, from_mailbox_id, &moved).await?;
         txn.commit().await?;
         self.publish(Change {
             account_id: account_id.clone(),

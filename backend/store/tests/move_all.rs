@@ -1,0 +1,50 @@
+//! Moving every message of a mailbox into a new one in one transaction (IMAP's RENAME
+//! of INBOX, RFC 9051 §6.3.6).
+
+use osprey_core::Role;
+use osprey_store::{StoreError, testing::TestDb};
+
+use crate::{domain, new_account, new_message};
+
+#[tokio::test]
+async fn move_all_to_new_mailbox_is_all_or_nothing() {
+    let db = TestDb::new().await;
+    let store = db.store().await;
+    domain(&store, "move.example", &[]).await;
+    let acc = store
+        .create_account(new_account("m@move.example", Role::User))
+        .await
+        .unwrap();
+    let inbox = store.mailbox_by_name(&acc.id, "INBOX").await.unwrap();
+    store
+        .append_messages(vec![
+            new_message(&acc.id, &inbox.id, 100),
+            new_message(&acc.id, &inbox.id, 100),
+        ])
+        .await
+        .unwrap();
+    // A taken name: nothing is created and nothing moves.
+    let taken = store.move_all_to_new_mailbox(&inbox.id, "Trash").await;
+    assert!(matches!(taken, Err(StoreError::Conflict(_))), "{taken:?}");
+    assert_eq!(store.messages(&inbox.id).await.unwrap().len(), 2);
+
+    let old = store
+        .move_all_to_new_mailbox(&inbox.id, "Old")
+        .await
+        .unwrap();
+    assert_eq!(old.name, "Old");
+    let uids: Vec<u32> = store
+        .messages(&old.id)
+        .await
+        .unwrap()
+        .iter()
+        .map(|m| m.uid)
+        .collect();
+    assert_eq!(uids, vec![1, 2]);
+    assert!(store.messages(&inbox.id).await.unwrap().is_empty());
+    let inbox_after = store.mailbox_by_name(&acc.id, "INBOX").await.unwrap();
+    assert_eq!(inbox_after.uidnext, 3, "INBOX keeps its UIDs used");
+    assert_eq!(store.account(&acc.id).await.unwrap().used_bytes, 200);
+    let missing = store.move_all_to_new_mailbox("no-such-id", "Other").await;
+    assert!(matches!(missing, Err(StoreError::NotFound)), "{missing:?}");
+}
