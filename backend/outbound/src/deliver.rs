@@ -119,44 +119,43 @@ impl QueueWorker {
         let now = Utc::now();
         let mut done = Vec::with_capacity(rcpts.len());
         for r in rcpts {
-            let outcome = match outcome_of(r) {
-                Outcome::Deferred { status, error } => {
-                    match self.settings.schedule.next_attempt(
-                        message.created_at,
-                        r.attempts + 1,
-                        now,
-                    ) {
-                        Some(_) => Outcome::Deferred { status, error },
-                        // RFC 3463 X.4.7: delivery time expired.
-                        None => Outcome::Failed {
-                            status: "4.4.7".into(),
-                            error: format!("gave up after {} attempts: {error}", r.attempts + 1),
+            let remote_mta = remote_mta.map(str::to_owned);
+            let (outcome, attempt) = match outcome_of(r) {
+                Outcome::Deferred { status, error } => match self.settings.schedule.next_attempt(
+                    message.created_at,
+                    r.attempts + 1,
+                    now,
+                ) {
+                    Some(next_attempt_at) => (
+                        Outcome::Deferred {
+                            status: status.clone(),
+                            error: error.clone(),
                         },
-                    }
-                }
-                other => other,
-            };
-            let attempt = match &outcome {
-                Outcome::Delivered { detail } => Attempt::Delivered {
-                    status: "2.0.0".into(),
-                    detail: detail.clone(),
-                    remote_mta: remote_mta.map(str::to_owned),
+                        Attempt::Deferred {
+                            next_attempt_at,
+                            status,
+                            error,
+                            remote_mta,
+                        },
+                    ),
+                    // RFC 3463 X.4.7: delivery time expired.
+                    None => failed(
+                        "4.4.7".into(),
+                        format!("gave up after {} attempts: {error}", r.attempts + 1),
+                        remote_mta,
+                    ),
                 },
-                Outcome::Failed { status, error } => Attempt::Failed {
-                    status: status.clone(),
-                    error: error.clone(),
-                    remote_mta: remote_mta.map(str::to_owned),
-                },
-                Outcome::Deferred { status, error } => Attempt::Deferred {
-                    next_attempt_at: self
-                        .settings
-                        .schedule
-                        .next_attempt(message.created_at, r.attempts + 1, now)
-                        .unwrap_or(now),
-                    status: status.clone(),
-                    error: error.clone(),
-                    remote_mta: remote_mta.map(str::to_owned),
-                },
+                Outcome::Failed { status, error } => failed(status, error, remote_mta),
+                Outcome::Delivered { detail } => (
+                    Outcome::Delivered {
+                        detail: detail.clone(),
+                    },
+                    Attempt::Delivered {
+                        status: "2.0.0".into(),
+                        detail,
+                        remote_mta,
+                    },
+                ),
             };
             tracing::info!(
                 queue_id = %message.id,
@@ -171,6 +170,21 @@ impl QueueWorker {
         }
         self.notify(message, &done, remote_mta).await;
     }
+}
+
+/// A permanent failure, as reported and as recorded.
+fn failed(status: String, error: String, remote_mta: Option<String>) -> (Outcome, Attempt) {
+    (
+        Outcome::Failed {
+            status: status.clone(),
+            error: error.clone(),
+        },
+        Attempt::Failed {
+            status,
+            error,
+            remote_mta,
+        },
+    )
 }
 
 /// Connects to the first target host that answers, trying each of its addresses.

@@ -51,8 +51,8 @@ pub(crate) async fn ip_allowed(
 
 /// Returns `true` if and only if the kill-file entry `e` matches this sender, client IP
 /// or EHLO name.
+/// `sender` is lower case already.
 fn matches(e: &KillEntryRecord, sender: &str, ip: IpAddr, helo: &str) -> bool {
-    let sender = sender.to_ascii_lowercase();
     let sender_domain = sender.rsplit_once('@').map_or("", |(_, d)| d);
     let value = e.value.to_ascii_lowercase();
     match e.kind.as_str() {
@@ -86,9 +86,10 @@ pub(crate) async fn kill_file(
     ip: IpAddr,
     helo: &str,
 ) -> Result<KillVerdict, StoreError> {
+    let sender = sender.to_ascii_lowercase();
     let mut scoped = Vec::new();
     for e in store.kill_entries().await? {
-        if !matches(&e, sender, ip, helo) {
+        if !matches(&e, &sender, ip, helo) {
             continue;
         }
         match &e.domain_id {

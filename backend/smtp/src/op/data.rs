@@ -123,7 +123,7 @@ impl Session {
         self.deliver(envelope, message).await
     }
 
-    async fn deliver(&mut self, envelope: Envelope, body: Vec<u8>) -> Next {
+    async fn deliver(&mut self, envelope: Envelope, mut body: Vec<u8>) -> Next {
         if hops(&body) >= self.server.config.max_hops {
             // RFC 5321 §6.3: a message that has passed too many relays loops.
             return self.reply(Reply::new(554, "5.4.6", "Too many hops, mail loop?"));
@@ -139,13 +139,13 @@ impl Session {
             .as_ref()
             .filter(|_| self.server.listener == Listener::Mx && self.account.is_none())
         {
-            let body = strip_own_results(&body, &self.server.config.hostname);
+            let stripped = strip_own_results(&body, &self.server.config.hostname);
             let verdict = checks
                 .check(&Received {
                     client_ip: self.conn().peer().ip(),
                     helo: self.helo.as_deref().unwrap_or(""),
                     mail_from: &envelope.from,
-                    message: &body,
+                    message: &stripped,
                 })
                 .await;
             if self.server.config.dmarc_enforce {
@@ -163,12 +163,10 @@ impl Session {
                 }
             }
             message.extend_from_slice(verdict.header.as_bytes());
-            message.extend_from_slice(self.received(&envelope, &id).as_bytes());
-            message.extend_from_slice(&body);
-        } else {
-            message.extend_from_slice(self.received(&envelope, &id).as_bytes());
-            message.extend_from_slice(&body);
+            body = stripped;
         }
+        message.extend_from_slice(self.received(&envelope, &id).as_bytes());
+        message.extend_from_slice(&body);
         let delivered = self.store_message(&envelope, &message, mailbox).await;
         match delivered {
             Ok(()) => self.reply(Reply::new(250, "2.0.0", format!("OK, queued as {id}"))),

@@ -126,14 +126,35 @@ pub(super) const CHUNK: usize = 500;
 
 /// Takes the next `uids` UIDs and the next MODSEQ of a mailbox inside `txn`. Returns
 /// (first uid, modseq).
-///
-/// The UPDATE comes before the read: on PostgreSQL it holds the mailbox row's lock until
-/// the commit, so concurrent writers of a mailbox queue here and never share a UID or a
-/// MODSEQ (on SQLite, `BEGIN IMMEDIATE` serialises writers already).
 pub(super) async fn next_uid_modseq(
     txn: &DatabaseTransaction,
     mailbox_id: &str,
     uids: u32,
+) -> Result<(u32, u64), StoreError> {
+    take_uids_modseqs(txn, mailbox_id, uids, 1).await
+}
+
+/// Takes `n` UIDs and `n` MODSEQs of a mailbox at once, one of each per appended message:
+/// returns the first UID and the first MODSEQ.
+async fn next_uids_modseqs(
+    txn: &DatabaseTransaction,
+    mailbox_id: &str,
+    n: u32,
+) -> Result<(u32, u64), StoreError> {
+    take_uids_modseqs(txn, mailbox_id, n, n).await
+}
+
+/// Advances a mailbox's UIDNEXT by `uids` and HIGHESTMODSEQ by `modseqs` inside `txn`;
+/// returns the first UID and the first MODSEQ taken.
+///
+/// The UPDATE comes before the read: on PostgreSQL it holds the mailbox row's lock until
+/// the commit, so concurrent writers of a mailbox queue here and never share a UID or a
+/// MODSEQ (on SQLite, `BEGIN IMMEDIATE` serialises writers already).
+async fn take_uids_modseqs(
+    txn: &DatabaseTransaction,
+    mailbox_id: &str,
+    uids: u32,
+    modseqs: u32,
 ) -> Result<(u32, u64), StoreError> {
     let res = mailbox::Entity::update_many()
         .col_expr(
@@ -142,9 +163,7 @@ pub(super) async fn next_uid_modseq(
         )
         .col_expr(
             mailbox::Column::Highestmodseq,
-            Expr::col(mailbox::Column::Highestmodseq).add(1i64),
-            // i64 like the same statement in `next_uids_modseqs`: PostgreSQL keeps one
-            // prepared statement per SQL text, with the parameter types of its first use.
+            Expr::col(mailbox::Column::Highestmodseq).add(i64::from(modseqs)),
         )
         .filter(mailbox::Column::Id.eq(mailbox_id))
         .exec(txn)
@@ -165,45 +184,7 @@ pub(super) async fn next_uid_modseq(
     }
     Ok((
         (mb.uidnext - i64::from(uids)) as u32,
-        mb.highestmodseq as u64,
-    ))
-}
-
-/// Takes `n` UIDs and `n` MODSEQs of a mailbox at once, one of each per appended message:
-/// returns the first UID and the first MODSEQ.
-async fn next_uids_modseqs(
-    txn: &DatabaseTransaction,
-    mailbox_id: &str,
-    n: u32,
-) -> Result<(u32, u64), StoreError> {
-    let res = mailbox::Entity::update_many()
-        .col_expr(
-            mailbox::Column::Uidnext,
-            Expr::col(mailbox::Column::Uidnext).add(i64::from(n)),
-        )
-        .col_expr(
-            mailbox::Column::Highestmodseq,
-            Expr::col(mailbox::Column::Highestmodseq).add(i64::from(n)),
-        )
-        .filter(mailbox::Column::Id.eq(mailbox_id))
-        .exec(txn)
-        .await?;
-    if res.rows_affected == 0 {
-        return Err(StoreError::NotFound);
-    }
-    let mb = mailbox::Entity::find_by_id(mailbox_id.to_owned())
-        .one(txn)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    if mb.uidnext - 1 > i64::from(u32::MAX) {
-        // RFC 9051 §2.3.1.1: UIDs are 32-bit; a full mailbox needs a new UIDVALIDITY.
-        return Err(StoreError::Invalid(
-            "the mailbox has used up its UIDs".into(),
-        ));
-    }
-    Ok((
-        (mb.uidnext - i64::from(n)) as u32,
-        (mb.highestmodseq - i64::from(n) + 1) as u64,
+        (mb.highestmodseq - i64::from(modseqs) + 1) as u64,
     ))
 }
 
