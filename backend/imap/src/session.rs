@@ -323,8 +323,8 @@ impl Session {
                         self.bad(&cmd.tag, None, why);
                         self.count_bad()
                     }
-                    // Boxed: the largest command's state lives on the heap while it runs,
-                    // not inline in every idle session's future.
+                    // Boxed, like each command inside it (see `op::dispatch`): the read
+                    // loop's own future stays small.
                     Ok(()) => Box::pin(op::dispatch(&mut self, cmd)).await,
                 },
             };
@@ -343,9 +343,10 @@ impl Session {
                     }
                     let acceptor = self.server.tls.clone().expect("offered only with TLS");
                     let conn = self.conn.take().expect("connection present");
+                    // Boxed: the handshake's state is large and needed once.
                     let handshake = tokio::time::timeout(
                         self.server.config.login_timeout,
-                        conn.start_tls(&acceptor),
+                        Box::pin(conn.start_tls(&acceptor)),
                     );
                     match handshake.await {
                         Ok(Ok(conn)) => self.conn = Some(conn),

@@ -125,6 +125,16 @@ fn login(c: &mut Client, user: &str) -> std::io::Result<()> {
 
 /// Part (a): N idle sessions.
 fn idle_memory(server: &BenchServer, user: &str, n: usize) -> Result {
+    // One session first, so that one-time costs (the password hash, which takes
+    // megabytes once and is then cached; the allocator's and runtime's first growth) are
+    // not counted per session.
+    let mut warm = Client::connect(server.imap_port).map_err(|e| format!("warm-up: {e}"))?;
+    login(&mut warm, user).map_err(|e| format!("warm-up: {e}"))?;
+    warm.cmd("SELECT INBOX")
+        .map_err(|e| format!("warm-up: {e}"))?;
+    warm.cmd("LOGOUT").map_err(|e| format!("warm-up: {e}"))?;
+    drop(warm);
+    std::thread::sleep(Duration::from_millis(500));
     let before = server.rss_kib().ok_or("cannot read the server's memory")?;
     let started = Instant::now();
     let mut open = Vec::with_capacity(n);

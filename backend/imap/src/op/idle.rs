@@ -12,7 +12,7 @@ impl Session {
         let deadline = tokio::time::Instant::now() + self.timeout();
         let max = 1024;
         loop {
-            if let Err(e) = self.report_idle_changes().await {
+            if let Err(e) = Box::pin(self.report_idle_changes()).await {
                 tracing::error!(error = %e, "reading the selected mailbox failed");
             }
             if self.flush().await.is_err() {
@@ -51,8 +51,8 @@ impl Session {
             }
             // The client sent something: read the whole line (cancel-safety matters only
             // while waiting, above).
-            let line = match tokio::time::timeout_at(deadline, self.conn_mut().read_line(max)).await
-            {
+            let read = Box::pin(self.conn_mut().read_line(max));
+            let line = match tokio::time::timeout_at(deadline, read).await {
                 Ok(Ok(Line::Line(l))) => l,
                 Ok(Ok(Line::TooLong)) => Vec::new(),
                 _ => return Next::Close,

@@ -120,48 +120,59 @@ pub(crate) async fn dispatch(s: &mut Session, cmd: Command) -> Next {
     let tag = cmd.tag;
     // Changes that arrived since the last command come first, so the command works on
     // (and answers from) the current state.
-    s.report_changes(None, allow_expunge).await;
+    Box::pin(s.report_changes(None, allow_expunge)).await;
     let start = s.out.len();
+    // Each command runs boxed: a future holds room for the largest state it can be in,
+    // and an idle session (in IDLE, or between commands) should pay only for its own,
+    // not for FETCH's or APPEND's.
     let next = match cmd.body {
         CommandBody::Capability => s.capability(&tag),
         CommandBody::Noop | CommandBody::Check => s.noop(&tag),
         CommandBody::Logout => s.logout(&tag),
         CommandBody::Id(_) => s.id(&tag),
         CommandBody::StartTls => s.starttls(&tag),
-        CommandBody::Login { username, password } => s.login(&tag, username, password).await,
+        CommandBody::Login { username, password } => {
+            Box::pin(s.login(&tag, username, password)).await
+        }
         CommandBody::Authenticate {
             mechanism,
             initial_response,
-        } => s.authenticate(&tag, &mechanism, initial_response).await,
+        } => Box::pin(s.authenticate(&tag, &mechanism, initial_response)).await,
         CommandBody::Enable(caps) => s.enable(&tag, &caps),
         CommandBody::Namespace => s.namespace(&tag),
-        CommandBody::List(l) => s.list(&tag, l).await,
-        CommandBody::Lsub { reference, pattern } => s.lsub(&tag, &reference, &pattern).await,
-        CommandBody::Status { mailbox, items } => s.status_cmd(&tag, &mailbox, &items).await,
+        CommandBody::List(l) => Box::pin(s.list(&tag, l)).await,
+        CommandBody::Lsub { reference, pattern } => {
+            Box::pin(s.lsub(&tag, &reference, &pattern)).await
+        }
+        CommandBody::Status { mailbox, items } => {
+            Box::pin(s.status_cmd(&tag, &mailbox, &items)).await
+        }
         CommandBody::Select {
             mailbox,
             read_only,
             params,
-        } => s.select(&tag, &mailbox, read_only, &params).await,
+        } => Box::pin(s.select(&tag, &mailbox, read_only, &params)).await,
         CommandBody::Create {
             mailbox,
             special_use,
-        } => s.create(&tag, &mailbox, &special_use).await,
-        CommandBody::Delete(mailbox) => s.delete(&tag, &mailbox).await,
-        CommandBody::Rename { from, to } => s.rename(&tag, &from, &to).await,
-        CommandBody::Subscribe(mailbox) => s.subscribe(&tag, &mailbox, true).await,
-        CommandBody::Unsubscribe(mailbox) => s.subscribe(&tag, &mailbox, false).await,
-        CommandBody::Close => s.close(&tag, true).await,
-        CommandBody::Unselect => s.close(&tag, false).await,
-        CommandBody::Append { mailbox, messages } => s.append(&tag, &mailbox, messages).await,
-        CommandBody::Idle => s.idle(&tag).await,
-        CommandBody::Expunge { uids } => s.expunge(&tag, uids.as_ref()).await,
+        } => Box::pin(s.create(&tag, &mailbox, &special_use)).await,
+        CommandBody::Delete(mailbox) => Box::pin(s.delete(&tag, &mailbox)).await,
+        CommandBody::Rename { from, to } => Box::pin(s.rename(&tag, &from, &to)).await,
+        CommandBody::Subscribe(mailbox) => Box::pin(s.subscribe(&tag, &mailbox, true)).await,
+        CommandBody::Unsubscribe(mailbox) => Box::pin(s.subscribe(&tag, &mailbox, false)).await,
+        CommandBody::Close => Box::pin(s.close(&tag, true)).await,
+        CommandBody::Unselect => Box::pin(s.close(&tag, false)).await,
+        CommandBody::Append { mailbox, messages } => {
+            Box::pin(s.append(&tag, &mailbox, messages)).await
+        }
+        CommandBody::Idle => Box::pin(s.idle(&tag)).await,
+        CommandBody::Expunge { uids } => Box::pin(s.expunge(&tag, uids.as_ref())).await,
         CommandBody::Fetch {
             uid,
             set,
             items,
             modifiers,
-        } => s.fetch(&tag, uid, &set, &items, &modifiers).await,
+        } => Box::pin(s.fetch(&tag, uid, &set, &items, &modifiers)).await,
         CommandBody::Store {
             uid,
             set,
@@ -177,34 +188,35 @@ pub(crate) async fn dispatch(s: &mut Session, cmd: Command) -> Next {
                 flags,
                 unchanged_since,
             };
-            s.store(&tag, &set, req).await
+            Box::pin(s.store(&tag, &set, req)).await
         }
-        CommandBody::Copy { uid, set, mailbox } => s.copy(&tag, uid, &set, &mailbox, false).await,
-        CommandBody::Move { uid, set, mailbox } => s.copy(&tag, uid, &set, &mailbox, true).await,
+        CommandBody::Copy { uid, set, mailbox } => {
+            Box::pin(s.copy(&tag, uid, &set, &mailbox, false)).await
+        }
+        CommandBody::Move { uid, set, mailbox } => {
+            Box::pin(s.copy(&tag, uid, &set, &mailbox, true)).await
+        }
         CommandBody::Search {
             uid,
             charset,
             returns,
             criteria,
-        } => {
-            s.search(&tag, uid, charset.as_deref(), returns, &criteria)
-                .await
-        }
-        CommandBody::GetQuota(root) => s.get_quota(&tag, &root).await,
-        CommandBody::GetQuotaRoot(mailbox) => s.get_quota_root(&tag, &mailbox).await,
+        } => Box::pin(s.search(&tag, uid, charset.as_deref(), returns, &criteria)).await,
+        CommandBody::GetQuota(root) => Box::pin(s.get_quota(&tag, &root)).await,
+        CommandBody::GetQuotaRoot(mailbox) => Box::pin(s.get_quota_root(&tag, &mailbox)).await,
         CommandBody::SetQuota { .. } => s.set_quota(&tag),
         CommandBody::Sort {
             uid,
             criteria,
             charset,
             search,
-        } => s.sort(&tag, uid, &criteria, &charset, &search).await,
+        } => Box::pin(s.sort(&tag, uid, &criteria, &charset, &search)).await,
         CommandBody::Thread {
             uid,
             algorithm,
             charset,
             search,
-        } => s.thread(&tag, uid, &algorithm, &charset, &search).await,
+        } => Box::pin(s.thread(&tag, uid, &algorithm, &charset, &search)).await,
         _ => {
             s.bad(&tag, None, "command not supported");
             Next::Continue
@@ -212,7 +224,7 @@ pub(crate) async fn dispatch(s: &mut Session, cmd: Command) -> Next {
     };
     if matches!(next, Next::Continue) {
         let start = if s.flushes == flushes { start } else { 0 };
-        s.report_changes(Some(start), allow_expunge).await;
+        Box::pin(s.report_changes(Some(start), allow_expunge)).await;
     }
     next
 }
