@@ -35,6 +35,8 @@ pub(crate) enum Next {
     Close,
     /// Write what is pending, then run the TLS handshake (STARTTLS).
     StartTls,
+    /// Write what is pending, then compress the connection (COMPRESS).
+    Compress,
 }
 
 /// What reading a command gave.
@@ -360,6 +362,22 @@ impl Session {
                     }
                     // RFC 9051 §6.2.1: nothing sent before TLS carries over.
                     self.framer.reset();
+                }
+                Next::Compress => {
+                    // RFC 4978 §3: compression starts right after the CRLF of the tagged
+                    // OK, which goes out uncompressed. Input already buffered is the
+                    // client's first compressed bytes: it is kept, not discarded.
+                    if self.flush().await.is_err() {
+                        return;
+                    }
+                    let conn = self.conn.take().expect("connection present");
+                    match conn.start_compress() {
+                        Ok(conn) => self.conn = Some(conn),
+                        Err(e) => {
+                            tracing::debug!(%peer, error = %e, "COMPRESS failed");
+                            return;
+                        }
+                    }
                 }
             }
         }

@@ -84,6 +84,11 @@ impl Session {
         );
         // RFC 7889 §3
         caps.push(format!("APPENDLIMIT={}", self.server.config.append_limit));
+        // RFC 4978 §1: COMPRESS is an authenticated-state command (§5), so it is offered
+        // after login, until it is active.
+        if !matches!(self.state, State::NotAuthenticated { .. }) && !self.conn().is_compressed() {
+            caps.push("COMPRESS=DEFLATE".into());
+        }
         caps
     }
 
