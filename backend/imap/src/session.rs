@@ -68,6 +68,9 @@ pub(crate) struct Session {
     pub(crate) flushes: u64,
     /// The client enabled IMAP4rev2 (RFC 9051 §6.3.1): ESEARCH answers and UTF-8 names.
     pub(crate) rev2: bool,
+    /// The client enabled UTF8=ACCEPT (RFC 6855 §3): UTF-8 names and quoted strings,
+    /// SEARCH without CHARSET.
+    pub(crate) utf8_accept: bool,
     /// CONDSTORE is enabled (RFC 7162 §3.1): FETCH answers about flag changes carry
     /// MODSEQ.
     pub(crate) condstore: bool,
@@ -95,6 +98,7 @@ impl Session {
             out: Vec::new(),
             framer: Framer::new(limits),
             rev2: false,
+            utf8_accept: false,
             condstore: false,
             qresync: false,
             flushes: 0,
@@ -119,8 +123,15 @@ impl Session {
         self.conn().is_tls() || (self.server.config.plaintext_loopback && self.conn().is_loopback())
     }
 
+    /// Returns `true` if and only if the client takes UTF-8 in names and quoted strings:
+    /// it enabled IMAP4rev2 (RFC 9051 §5.1) or UTF8=ACCEPT (RFC 6855 §3). Before that,
+    /// names are modified UTF-7 and no UTF-8 is sent.
+    pub(crate) fn utf8(&self) -> bool {
+        self.rev2 || self.utf8_accept
+    }
+
     pub(crate) fn opts(&self) -> WriteOptions {
-        WriteOptions { utf8: self.rev2 }
+        WriteOptions { utf8: self.utf8() }
     }
 
     pub(crate) fn respond(&mut self, r: Response) {

@@ -14,3 +14,4 @@ mod searchres;
 mod sort_thread;
 mod structure;
 mod updates;
+mod utf8;

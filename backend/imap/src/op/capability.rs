@@ -40,6 +40,8 @@ impl Session {
             [
                 // RFC 5161 (part of RFC 9051 §6.3.1)
                 "ENABLE",
+                // RFC 6855 §3: UTF-8 names and quoted strings after ENABLE UTF8=ACCEPT
+                "UTF8=ACCEPT",
                 // RFC 2971
                 "ID",
                 // RFC 2342 (RFC 9051 §6.3.10)
