@@ -154,8 +154,8 @@ struct ClientDeflate {
     inflated: Vec<u8>,
 }
 
-/// Deflates `data` and ends with a sync flush, as RFC 4978 §4 asks of a client after
-/// each command, so the server can read it whole.
+/// Deflates `data` and ends with a sync flush, so the server can decode all of it at
+/// once.
 pub fn deflate_sync(z: &mut Compress, data: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(data.len() + 64);
     let mut rest = data;
