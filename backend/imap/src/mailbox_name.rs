@@ -47,7 +47,11 @@ pub(crate) fn valid_new(name: &str) -> Result<String, &'static str> {
     if name.is_empty() {
         return Err("empty mailbox name");
     }
-    if name.chars().any(|c| c.is_control() || c == '*' || c == '%') {
+    // RFC 6855 §3: no controls (C0, DEL, C1), no line or paragraph separator.
+    if name
+        .chars()
+        .any(|c| c.is_control() || matches!(c, '*' | '%' | '\u{2028}' | '\u{2029}'))
+    {
         return Err("mailbox names may not contain *, % or control characters");
     }
     if name.split(DELIMITER).any(str::is_empty) {
@@ -123,6 +127,8 @@ mod tests {
         assert_eq!(valid_new("a/b/").unwrap(), "a/b");
         assert!(valid_new("a//b").is_err());
         assert!(valid_new("a*").is_err());
+        assert!(valid_new("a\u{2028}b").is_err() && valid_new("a\u{85}b").is_err());
+        assert_eq!(valid_new("Entw\u{fc}rfe").unwrap(), "Entw\u{fc}rfe");
         assert_eq!(parents("a/b/c"), vec!["a", "a/b"]);
     }
 }

@@ -35,6 +35,8 @@ pub(crate) enum Next {
     Close,
     /// Write what is pending, then run the TLS handshake (STARTTLS).
     StartTls,
+    /// Write what is pending, then compress the connection (COMPRESS).
+    Compress,
 }
 
 /// What reading a command gave.
@@ -66,6 +68,9 @@ pub(crate) struct Session {
     pub(crate) flushes: u64,
     /// The client enabled IMAP4rev2 (RFC 9051 §6.3.1): ESEARCH answers and UTF-8 names.
     pub(crate) rev2: bool,
+    /// The client enabled UTF8=ACCEPT (RFC 6855 §3): UTF-8 names and quoted strings,
+    /// SEARCH without CHARSET.
+    pub(crate) utf8_accept: bool,
     /// CONDSTORE is enabled (RFC 7162 §3.1): FETCH answers about flag changes carry
     /// MODSEQ.
     pub(crate) condstore: bool,
@@ -93,6 +98,7 @@ impl Session {
             out: Vec::new(),
             framer: Framer::new(limits),
             rev2: false,
+            utf8_accept: false,
             condstore: false,
             qresync: false,
             flushes: 0,
@@ -117,8 +123,15 @@ impl Session {
         self.conn().is_tls() || (self.server.config.plaintext_loopback && self.conn().is_loopback())
     }
 
+    /// Returns `true` if and only if the client takes UTF-8 in names and quoted strings:
+    /// it enabled IMAP4rev2 (RFC 9051 §5.1) or UTF8=ACCEPT (RFC 6855 §3). Before that,
+    /// names are modified UTF-7 and no UTF-8 is sent.
+    pub(crate) fn utf8(&self) -> bool {
+        self.rev2 || self.utf8_accept
+    }
+
     pub(crate) fn opts(&self) -> WriteOptions {
-        WriteOptions { utf8: self.rev2 }
+        WriteOptions { utf8: self.utf8() }
     }
 
     pub(crate) fn respond(&mut self, r: Response) {
@@ -361,6 +374,22 @@ impl Session {
                     }
                     // RFC 9051 §6.2.1: nothing sent before TLS carries over.
                     self.framer.reset();
+                }
+                Next::Compress => {
+                    // RFC 4978 §3: compression starts right after the CRLF of the tagged
+                    // OK, which goes out uncompressed. Input already buffered is the
+                    // client's first compressed bytes: it is kept, not discarded.
+                    if self.flush().await.is_err() {
+                        return;
+                    }
+                    let conn = self.conn.take().expect("connection present");
+                    match conn.start_compress() {
+                        Ok(conn) => self.conn = Some(conn),
+                        Err(e) => {
+                            tracing::debug!(%peer, error = %e, "COMPRESS failed");
+                            return;
+                        }
+                    }
                 }
             }
         }

@@ -2,6 +2,7 @@
 
 use std::{net::SocketAddr, sync::Arc, time::Duration};
 
+use flate2::{Compress, Compression, Decompress, FlushCompress, FlushDecompress};
 use osprey_core::{Address, Role, hash_credentials};
 use osprey_imap::{ImapConfig, ImapServer};
 use osprey_mail::LocalDelivery;
@@ -111,6 +112,7 @@ impl Harness {
         let mut c = Client {
             reader: BufReader::new(ClientStream::Plain(tcp)),
             cert: self.cert.clone(),
+            deflate: None,
         };
         let greeting = c.line().await;
         assert!(greeting.starts_with("* OK [CAPABILITY "), "{greeting}");
@@ -136,17 +138,139 @@ impl Harness {
     }
 }
 
-/// The client side: plain or TLS after STARTTLS.
+/// The client side: plain or TLS after STARTTLS, compressed after COMPRESS.
 pub struct Client {
     reader: BufReader<ClientStream>,
     cert: CertificateDer<'static>,
+    /// After COMPRESS: the client's own DEFLATE streams (flate2, raw DEFLATE).
+    deflate: Option<Box<ClientDeflate>>,
+}
+
+/// A compressing client's state: its deflater, its inflater, and inflated bytes not
+/// yet read.
+struct ClientDeflate {
+    compress: Compress,
+    decompress: Decompress,
+    inflated: Vec<u8>,
+}
+
+/// Deflates `data` and ends with a sync flush, so the server can decode all of it at
+/// once.
+pub fn deflate_sync(z: &mut Compress, data: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(data.len() + 64);
+    let mut rest = data;
+    loop {
+        out.reserve(1024);
+        let before = z.total_in();
+        z.compress_vec(rest, &mut out, FlushCompress::Sync).unwrap();
+        rest = &rest[usize::try_from(z.total_in() - before).unwrap()..];
+        if rest.is_empty() && out.len() < out.capacity() {
+            return out;
+        }
+    }
+}
+
+/// A client deflater: raw DEFLATE, no zlib header (RFC 4978 §3).
+pub fn client_deflater() -> Compress {
+    Compress::new(Compression::default(), false)
 }
 
 impl Client {
+    /// Sends `bytes`, compressed once compression is on.
     pub async fn raw(&mut self, bytes: &[u8]) {
+        let wire = match &mut self.deflate {
+            Some(z) => deflate_sync(&mut z.compress, bytes),
+            None => bytes.to_vec(),
+        };
         let s = self.reader.get_mut();
-        s.write_all(bytes).await.unwrap();
+        s.write_all(&wire).await.unwrap();
         s.flush().await.unwrap();
+    }
+
+    /// Compresses both ways from now on (after the server's OK to COMPRESS DEFLATE).
+    pub fn start_compress(&mut self) {
+        self.start_compress_with(client_deflater());
+    }
+
+    /// Like [`Client::start_compress`], continuing the deflater `z` that already
+    /// compressed bytes sent before the OK (a client pipelining after COMPRESS).
+    pub fn start_compress_with(&mut self, z: Compress) {
+        self.deflate = Some(Box::new(ClientDeflate {
+            compress: z,
+            decompress: Decompress::new(false),
+            inflated: Vec::new(),
+        }));
+    }
+
+    /// Compressed mode: reads what the server sent and inflates it. Returns `false` at
+    /// end of stream; panics after 10 s without data, so a server that does not
+    /// sync-flush its answers fails the test.
+    async fn inflate_more(&mut self) -> bool {
+        let mut chunk = [0u8; 4096];
+        let n = tokio::time::timeout(Duration::from_secs(10), self.reader.read(&mut chunk))
+            .await
+            .expect("compressed data within 10 s")
+            .unwrap_or(0);
+        if n == 0 {
+            return false;
+        }
+        let z = self.deflate.as_mut().expect("compressed mode");
+        let mut input = &chunk[..n];
+        loop {
+            z.inflated.reserve(16 * 1024);
+            let before_in = z.decompress.total_in();
+            let before_out = z.decompress.total_out();
+            z.decompress
+                .decompress_vec(input, &mut z.inflated, FlushDecompress::None)
+                .expect("the server's DEFLATE data is valid");
+            input = &input[usize::try_from(z.decompress.total_in() - before_in).unwrap()..];
+            let made = z.decompress.total_out() - before_out;
+            if input.is_empty() && z.inflated.len() < z.inflated.capacity() {
+                return true;
+            }
+            assert!(made > 0 || !input.is_empty(), "the inflater is stuck");
+        }
+    }
+
+    /// Reads up to and including the next LF; empty at end of stream.
+    async fn read_line_bytes(&mut self) -> Vec<u8> {
+        let mut buf = Vec::new();
+        if self.deflate.is_none() {
+            tokio::time::timeout(
+                Duration::from_secs(10),
+                self.reader.read_until(b'\n', &mut buf),
+            )
+            .await
+            .expect("a response within 10 s")
+            .unwrap();
+            return buf;
+        }
+        loop {
+            let z = self.deflate.as_mut().unwrap();
+            if let Some(i) = z.inflated.iter().position(|&b| b == b'\n') {
+                buf.extend(z.inflated.drain(..=i));
+                return buf;
+            }
+            if !self.inflate_more().await {
+                return Vec::new();
+            }
+        }
+    }
+
+    /// Reads exactly `n` bytes.
+    async fn read_bytes(&mut self, n: usize) -> Vec<u8> {
+        let mut data = vec![0u8; n];
+        if self.deflate.is_none() {
+            tokio::time::timeout(Duration::from_secs(10), self.reader.read_exact(&mut data))
+                .await
+                .unwrap()
+                .unwrap();
+            return data;
+        }
+        while self.deflate.as_ref().unwrap().inflated.len() < n {
+            assert!(self.inflate_more().await, "end of stream inside a literal");
+        }
+        self.deflate.as_mut().unwrap().inflated.drain(..n).collect()
     }
 
     pub async fn send(&mut self, line: &str) {
@@ -155,15 +279,8 @@ impl Client {
 
     /// Reads one line without CRLF; panics after 10 s. "<EOF>" at end of stream.
     pub async fn line(&mut self) -> String {
-        let mut buf = Vec::new();
-        let n = tokio::time::timeout(
-            Duration::from_secs(10),
-            self.reader.read_until(b'\n', &mut buf),
-        )
-        .await
-        .expect("a response within 10 s")
-        .unwrap();
-        if n == 0 {
+        let buf = self.read_line_bytes().await;
+        if buf.is_empty() {
             return "<EOF>".into();
         }
         assert!(buf.ends_with(b"\r\n"), "line ends in CRLF: {buf:?}");
@@ -185,11 +302,7 @@ impl Client {
             let mut l = self.line().await;
             // A literal `{n}` at the end of a line: read n bytes and the rest.
             while let Some(n) = literal_len(&l) {
-                let mut data = vec![0u8; n];
-                tokio::time::timeout(Duration::from_secs(10), self.reader.read_exact(&mut data))
-                    .await
-                    .unwrap()
-                    .unwrap();
+                let data = self.read_bytes(n).await;
                 l.push_str("\r\n");
                 l.push_str(&String::from_utf8_lossy(&data));
                 let rest = self.line().await;
@@ -229,6 +342,10 @@ impl Client {
 
     /// Returns `true` if and only if the server closed the connection.
     pub async fn closed(&mut self) -> bool {
+        if self.deflate.is_some() {
+            while self.inflate_more().await {}
+            return true;
+        }
         let mut rest = Vec::new();
         matches!(
             tokio::time::timeout(Duration::from_secs(10), self.reader.read_to_end(&mut rest)).await,
@@ -247,6 +364,7 @@ impl Client {
         Client {
             reader: BufReader::new(stream),
             cert: self.cert,
+            deflate: None,
         }
     }
 }

@@ -1,6 +1,7 @@
 //! IMAP sessions over real sockets and a real store (SQLite or PostgreSQL, as
 //! `OSPREY_TEST_BACKEND` says), written as transcripts.
 
+mod compress;
 mod condstore;
 mod harness;
 mod list_extended;
@@ -13,3 +14,4 @@ mod searchres;
 mod sort_thread;
 mod structure;
 mod updates;
+mod utf8;

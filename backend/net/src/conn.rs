@@ -1,5 +1,5 @@
 //! One client connection: a buffered stream with its addresses, read line by line with a
-//! length limit, upgraded in place by STARTTLS.
+//! length limit, upgraded in place by STARTTLS and by COMPRESS.
 
 use std::{io, net::SocketAddr};
 
@@ -56,6 +56,11 @@ impl Connection {
     /// Returns `true` if and only if the connection is encrypted.
     pub fn is_tls(&self) -> bool {
         self.reader.get_ref().is_tls()
+    }
+
+    /// Returns `true` if and only if the connection is compressed.
+    pub fn is_compressed(&self) -> bool {
+        self.reader.get_ref().is_compressed()
     }
 
     /// Returns `true` if and only if the client is on this machine.
@@ -166,6 +171,17 @@ impl Connection {
     /// RFC 2595 §3.1).
     pub async fn start_tls(self, acceptor: &TlsAcceptor) -> io::Result<Connection> {
         let stream = self.reader.into_inner().start_tls(acceptor).await?;
+        Ok(Connection::new(stream, self.peer, self.local))
+    }
+
+    /// Compresses the connection from now on, both ways, with raw DEFLATE (RFC 4978):
+    /// call it after the answer that starts compression has been written. Input the
+    /// client sent after its command and that is already buffered was compressed by the
+    /// client, so unlike [`Connection::start_tls`] it is kept and inflated first. Every
+    /// write ends with a sync flush, so the client can decode each answer at once.
+    pub fn start_compress(self) -> io::Result<Connection> {
+        let pending = self.reader.buffer().to_vec();
+        let stream = self.reader.into_inner().start_compress(&pending)?;
         Ok(Connection::new(stream, self.peer, self.local))
     }
 

@@ -1,5 +1,5 @@
 //! A client connection's byte stream: plain TCP, or TLS over TCP after an implicit-TLS
-//! handshake or a STARTTLS upgrade.
+//! handshake or a STARTTLS upgrade, either of them possibly compressed (IMAP COMPRESS).
 
 use std::{
     io,
@@ -13,16 +13,40 @@ use tokio::{
 };
 use tokio_rustls::{TlsAcceptor, server::TlsStream};
 
-/// Plain or TLS; both are `AsyncRead + AsyncWrite`.
+use crate::deflate::Deflate;
+
+/// Plain or TLS, or one of them compressed; all are `AsyncRead + AsyncWrite`.
 pub enum Stream {
     Plain(TcpStream),
     Tls(Box<TlsStream<TcpStream>>),
+    /// Compression inside TLS, if any (RFC 4978 §3). Boxed: the compressor's state
+    /// exists only in sessions that asked for it.
+    Deflate(Box<Deflate<Stream>>),
 }
 
 impl Stream {
     /// Returns `true` if and only if the stream is encrypted.
     pub fn is_tls(&self) -> bool {
-        matches!(self, Stream::Tls(_))
+        match self {
+            Stream::Plain(_) => false,
+            Stream::Tls(_) => true,
+            Stream::Deflate(d) => d.get_ref().is_tls(),
+        }
+    }
+
+    /// Returns `true` if and only if the stream is compressed.
+    pub fn is_compressed(&self) -> bool {
+        matches!(self, Stream::Deflate(_))
+    }
+
+    /// Compresses the stream from now on, both ways. `pending` is input already read
+    /// from this stream and not yet used: the peer compressed it, so it is inflated
+    /// first. A stream that is already compressed is refused.
+    pub fn start_compress(self, pending: &[u8]) -> io::Result<Stream> {
+        match self {
+            Stream::Deflate(_) => Err(io::Error::other("compression is already active")),
+            s => Ok(Stream::Deflate(Box::new(Deflate::new(s, pending)))),
+        }
     }
 
     /// Runs the server side of a TLS handshake on a plain stream. A stream that is
@@ -31,6 +55,7 @@ impl Stream {
         match self {
             Stream::Plain(tcp) => Ok(Stream::Tls(Box::new(acceptor.accept(tcp).await?))),
             Stream::Tls(_) => Err(io::Error::other("TLS is already active")),
+            Stream::Deflate(_) => Err(io::Error::other("TLS cannot start under compression")),
         }
     }
 }
@@ -44,6 +69,7 @@ impl AsyncRead for Stream {
         match self.get_mut() {
             Stream::Plain(s) => Pin::new(s).poll_read(cx, buf),
             Stream::Tls(s) => Pin::new(s.as_mut()).poll_read(cx, buf),
+            Stream::Deflate(s) => Pin::new(s.as_mut()).poll_read(cx, buf),
         }
     }
 }
@@ -57,6 +83,7 @@ impl AsyncWrite for Stream {
         match self.get_mut() {
             Stream::Plain(s) => Pin::new(s).poll_write(cx, buf),
             Stream::Tls(s) => Pin::new(s.as_mut()).poll_write(cx, buf),
+            Stream::Deflate(s) => Pin::new(s.as_mut()).poll_write(cx, buf),
         }
     }
 
@@ -64,6 +91,7 @@ impl AsyncWrite for Stream {
         match self.get_mut() {
             Stream::Plain(s) => Pin::new(s).poll_flush(cx),
             Stream::Tls(s) => Pin::new(s.as_mut()).poll_flush(cx),
+            Stream::Deflate(s) => Pin::new(s.as_mut()).poll_flush(cx),
         }
     }
 
@@ -71,6 +99,7 @@ impl AsyncWrite for Stream {
         match self.get_mut() {
             Stream::Plain(s) => Pin::new(s).poll_shutdown(cx),
             Stream::Tls(s) => Pin::new(s.as_mut()).poll_shutdown(cx),
+            Stream::Deflate(s) => Pin::new(s.as_mut()).poll_shutdown(cx),
         }
     }
 }

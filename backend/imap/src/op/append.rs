@@ -1,5 +1,6 @@
-//! APPEND, RFC 9051 §6.3.12, with MULTIAPPEND (RFC 3502: all messages or none) and
-//! APPENDUID (RFC 9051 §7.1). Messages are stored through `osprey-mail`, the one path
+//! APPEND, RFC 9051 §6.3.12, with MULTIAPPEND (RFC 3502: all messages or none),
+//! APPENDUID (RFC 9051 §7.1) and the `UTF8 (literal8)` data item (RFC 6855 §4, parsed
+//! into the same message). Messages are stored through `osprey-mail`, the one path
 //! every message takes into the store. Oversized literals are refused by the framer
 //! with `NO [TOOBIG]` before the client sends them (RFC 7889 §4).
 
@@ -25,6 +26,15 @@ fn instant(d: &DateTime) -> Option<ChronoDateTime<Utc>> {
     Some(local.and_local_timezone(zone).single()?.with_timezone(&Utc))
 }
 
+/// Returns `true` if and only if the header section of `message` (up to the first
+/// empty line, or all of it) holds an 8-bit byte.
+fn eight_bit_header(message: &[u8]) -> bool {
+    message
+        .split(|&b| b == b'\n')
+        .take_while(|line| !line.is_empty() && *line != b"\r")
+        .any(|line| !line.is_ascii())
+}
+
 impl Session {
     pub(crate) async fn append(
         &mut self,
@@ -35,6 +45,16 @@ impl Session {
         let Some(name) = self.mailbox_arg(tag, m) else {
             return Next::Continue;
         };
+        // RFC 6855 §4: a client that has not enabled UTF-8 may not store UTF-8 header
+        // fields (RFC 6532), whatever form the message came in.
+        if !self.utf8() && messages.iter().any(|msg| eight_bit_header(&msg.data)) {
+            self.no(
+                tag,
+                Some(Code::Cannot),
+                "8-bit header fields need ENABLE UTF8=ACCEPT",
+            );
+            return Next::Continue;
+        }
         let account_id = self.account().id.clone();
         let mb = match self.server.store.mailbox_by_name(&account_id, &name).await {
             Ok(mb) => mb,

@@ -40,6 +40,8 @@ impl Session {
             [
                 // RFC 5161 (part of RFC 9051 §6.3.1)
                 "ENABLE",
+                // RFC 6855 §3: UTF-8 names and quoted strings after ENABLE UTF8=ACCEPT
+                "UTF8=ACCEPT",
                 // RFC 2971
                 "ID",
                 // RFC 2342 (RFC 9051 §6.3.10)
@@ -84,6 +86,11 @@ impl Session {
         );
         // RFC 7889 §3
         caps.push(format!("APPENDLIMIT={}", self.server.config.append_limit));
+        // RFC 4978 §1: COMPRESS is an authenticated-state command (§5), so it is offered
+        // after login, until it is active.
+        if !matches!(self.state, State::NotAuthenticated { .. }) && !self.conn().is_compressed() {
+            caps.push("COMPRESS=DEFLATE".into());
+        }
         caps
     }
 

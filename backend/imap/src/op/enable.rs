@@ -1,6 +1,7 @@
-//! ENABLE, RFC 9051 §6.3.1 (RFC 5161): IMAP4rev2, CONDSTORE (RFC 7162 §3.1) and
-//! QRESYNC (RFC 7162 §3.2.3) can be enabled; the others are ignored, as the RFC asks for extensions the server does
-//! not know.
+//! ENABLE, RFC 9051 §6.3.1 (RFC 5161): IMAP4rev2, CONDSTORE (RFC 7162 §3.1), QRESYNC
+//! (RFC 7162 §3.2.3) and UTF8=ACCEPT (RFC 6855 §3) can be enabled; the others are
+//! ignored, as RFC 5161 §3.1 asks for extensions the server does not know. `* ENABLED`
+//! lists only what this command newly enabled (RFC 5161 §3.2).
 
 use osprey_proto::imap::{Data, Tag};
 
@@ -23,6 +24,11 @@ impl Session {
                 self.qresync = true;
                 self.condstore = true;
                 enabled.push("QRESYNC".to_owned());
+            }
+            // RFC 6855 §3: from now on names and quoted strings are UTF-8.
+            if c == "UTF8=ACCEPT" && !self.utf8_accept {
+                self.utf8_accept = true;
+                enabled.push("UTF8=ACCEPT".to_owned());
             }
         }
         self.data(Data::Enabled(enabled));

@@ -143,7 +143,7 @@ impl Session {
         ListItem {
             attributes,
             delimiter: Some(DELIMITER),
-            mailbox: mailbox_name::to_wire(&mb.name, self.rev2),
+            mailbox: mailbox_name::to_wire(&mb.name, self.utf8()),
             extended: vec![],
         }
     }
@@ -171,7 +171,7 @@ impl Session {
         reference: &str,
         patterns: &[String],
     ) -> Option<Vec<(MailboxRecord, bool)>> {
-        let Some(reference) = mailbox_name::pattern_from_wire(reference, self.rev2) else {
+        let Some(reference) = mailbox_name::pattern_from_wire(reference, self.utf8()) else {
             self.bad(tag, None, "reference is not valid modified UTF-7");
             return None;
         };
@@ -186,7 +186,7 @@ impl Session {
                 }));
                 continue;
             }
-            let Some(pattern) = mailbox_name::pattern_from_wire(pattern, self.rev2) else {
+            let Some(pattern) = mailbox_name::pattern_from_wire(pattern, self.utf8()) else {
                 self.bad(tag, None, "pattern is not valid modified UTF-7");
                 return None;
             };

@@ -5,6 +5,7 @@ mod append;
 mod authenticate;
 mod capability;
 mod close;
+mod compress;
 mod copy;
 mod create;
 mod delete;
@@ -42,7 +43,8 @@ pub(crate) fn allowed(state: &State, cmd: &CommandBody) -> Result<(), &'static s
     let any = matches!(cmd, Capability | Noop | Logout | Id(_));
     // RFC 9051 §6.2.
     let not_authenticated = matches!(cmd, StartTls | Authenticate { .. } | Login { .. });
-    // RFC 9051 §6.3; LSUB from RFC 3501 §6.3.9; QUOTA from RFC 9208 §4.
+    // RFC 9051 §6.3; LSUB from RFC 3501 §6.3.9; QUOTA from RFC 9208 §4; COMPRESS from
+    // RFC 4978 §5 (`command-auth`).
     let authenticated = matches!(
         cmd,
         Select { .. }
@@ -60,6 +62,7 @@ pub(crate) fn allowed(state: &State, cmd: &CommandBody) -> Result<(), &'static s
             | GetQuota(_)
             | GetQuotaRoot(_)
             | SetQuota { .. }
+            | Compress(_)
     );
     // RFC 9051 §6.3.1: ENABLE only before a mailbox is selected.
     let enable = matches!(cmd, Enable(_));
@@ -205,6 +208,7 @@ pub(crate) async fn dispatch(s: &mut Session, cmd: Command) -> Next {
         CommandBody::GetQuota(root) => Box::pin(s.get_quota(&tag, &root)).await,
         CommandBody::GetQuotaRoot(mailbox) => Box::pin(s.get_quota_root(&tag, &mailbox)).await,
         CommandBody::SetQuota { .. } => s.set_quota(&tag),
+        CommandBody::Compress(mechanism) => s.compress(&tag, &mechanism),
         CommandBody::Sort {
             uid,
             criteria,
@@ -217,10 +221,6 @@ pub(crate) async fn dispatch(s: &mut Session, cmd: Command) -> Next {
             charset,
             search,
         } => Box::pin(s.thread(&tag, uid, &algorithm, &charset, &search)).await,
-        _ => {
-            s.bad(&tag, None, "command not supported");
-            Next::Continue
-        }
     };
     if matches!(next, Next::Continue) {
         let start = if s.flushes == flushes { start } else { 0 };

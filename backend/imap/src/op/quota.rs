@@ -65,7 +65,7 @@ impl Session {
         };
         let storage = storage(&account);
         self.data(Data::QuotaRoot {
-            mailbox: mailbox_name::to_wire(&mb.name, self.rev2),
+            mailbox: mailbox_name::to_wire(&mb.name, self.utf8()),
             roots: storage.iter().map(|_| ROOT.to_owned()).collect(),
         });
         if let Some(r) = storage {

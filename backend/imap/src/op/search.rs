@@ -294,6 +294,12 @@ impl Session {
             // RFC 5182 §2.1: a failed SEARCH with SAVE leaves `$` empty.
             self.selected().saved.clear();
         }
+        // RFC 6855 §3: after ENABLE UTF8=ACCEPT the client must not name a charset; the
+        // server should answer BAD (the labels would conflict).
+        if self.utf8_accept && charset.is_some() {
+            self.bad(tag, None, "no CHARSET after ENABLE UTF8=ACCEPT");
+            return Next::Continue;
+        }
         if !self.charset_ok(tag, charset) {
             return Next::Continue;
         }

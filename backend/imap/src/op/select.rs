@@ -14,7 +14,7 @@ use crate::{
 impl Session {
     /// The store name for a mailbox argument; answers `BAD` if it cannot be decoded.
     pub(crate) fn mailbox_arg(&mut self, tag: &Tag, m: &Mailbox) -> Option<String> {
-        let name = mailbox_name::from_wire(m, self.rev2);
+        let name = mailbox_name::from_wire(m, self.utf8());
         if name.is_none() {
             self.bad(tag, None, "mailbox name is not valid modified UTF-7");
         }

@@ -57,7 +57,7 @@ impl Session {
             })
             .collect();
         Ok(Data::Status {
-            mailbox: mailbox_name::to_wire(&mb.name, self.rev2),
+            mailbox: mailbox_name::to_wire(&mb.name, self.utf8()),
             items: values,
         })
     }

@@ -240,6 +240,9 @@ pub struct AppendMessage {
     pub data: Vec<u8>,
     /// Sent as `literal8` (`~{n}`), RFC 3516 §4.4: may contain NUL.
     pub binary: bool,
+    /// Sent as the `UTF8 (literal8)` data item of RFC 6855 §4: a message that may have
+    /// UTF-8 header fields (RFC 6532). Implies `binary`.
+    pub utf8: bool,
 }
 
 /// `search-return-opt`, RFC 9051 §6.4.4 (SAVE: RFC 5182).

@@ -202,7 +202,12 @@ fn body(out: &mut Vec<u8>, b: &CommandBody) {
                     date_time(out, d);
                 }
                 out.push(b' ');
-                if m.binary {
+                if m.utf8 {
+                    // RFC 6855 §4
+                    put(out, "UTF8 (");
+                    literal8(out, &m.data);
+                    out.push(b')');
+                } else if m.binary {
                     literal8(out, &m.data);
                 } else {
                     literal(out, &m.data);

@@ -356,7 +356,9 @@ pub(crate) fn status_items(c: &mut Cursor<'_>) -> PResult<Vec<StatusItem>> {
     })
 }
 
-/// APPEND, RFC 9051 §6.3.12, with MULTIAPPEND (RFC 3502 §6) and literal8 (RFC 3516 §4.4).
+/// APPEND, RFC 9051 §6.3.12, with MULTIAPPEND (RFC 3502 §6), literal8 (RFC 3516 §4.4)
+/// and the `UTF8 (literal8)` data item (RFC 6855 §4: `append-data =/ "UTF8" SP "("
+/// literal8 ")"`).
 fn append(c: &mut Cursor<'_>) -> PResult<CommandBody> {
     let mailbox = one_mailbox(c)?;
     let mut messages = Vec::new();
@@ -372,12 +374,24 @@ fn append(c: &mut Cursor<'_>) -> PResult<CommandBody> {
             date = Some(c.date_time()?);
             c.sp()?;
         }
+        let utf8 = c.eat_keyword("UTF8");
+        if utf8 {
+            c.sp()?;
+            c.expect(b'(', "'(' after UTF8")?;
+            if c.peek() != Some(b'~') {
+                return Err("UTF8 takes a literal8 (~{n})".to_owned());
+            }
+        }
         let (data, binary) = c.literal(true)?;
+        if utf8 {
+            c.expect(b')', "')' after the UTF8 literal")?;
+        }
         messages.push(AppendMessage {
             flags,
             date,
             data: data.to_vec(),
             binary,
+            utf8,
         });
     }
     if messages.is_empty() {

@@ -203,7 +203,7 @@ pub enum Code {
     BadCharset(Vec<String>),
     /// RFC 3516 §4.1.
     UnknownCte,
-    /// RFC 4978 §4.
+    /// RFC 4978 §3.
     CompressionActive,
     /// Another code: an atom and optional text (without `]`).
     Other(String, Option<String>),

@@ -299,7 +299,8 @@ pub(crate) fn rev1_command() -> impl Strategy<Value = CommandBody> {
                     flags,
                     date,
                     data,
-                    binary: false
+                    binary: false,
+                    utf8: false
                 }]
             }),
         (
@@ -376,13 +377,16 @@ pub(crate) fn command() -> impl Strategy<Value = Command> {
                     proptest::collection::vec(flag(), 0..3),
                     proptest::option::of(date_time()),
                     bytes(),
+                    any::<bool>(),
                     any::<bool>()
                 )
-                    .prop_map(|(flags, date, data, binary)| AppendMessage {
+                    .prop_map(|(flags, date, data, binary, utf8)| AppendMessage {
                         flags,
                         date,
                         data,
-                        binary
+                        // RFC 6855 §4: the UTF8 item holds a literal8.
+                        binary: binary || utf8,
+                        utf8
                     }),
                 1..3,
             )

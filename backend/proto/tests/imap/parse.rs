@@ -317,6 +317,48 @@ fn parses_exact_structures() {
                 }),
                 data: b"hi".to_vec(),
                 binary: false,
+                utf8: false,
+            }],
+        }),
+        // RFC 6855 §4: the UTF8 data item, synchronising and not, among plain messages.
+        (
+            "a APPEND \"Entw\u{fc}rfe\" UTF8 (~{6}\r\nS\u{fc}d\r\n) {2}\r\nhi UTF8 (~{2+}\r\nok)"
+                .as_bytes(),
+            B::Append {
+                mailbox: Mailbox::new("Entw\u{fc}rfe"),
+                messages: vec![
+                    AppendMessage {
+                        flags: vec![],
+                        date: None,
+                        data: "S\u{fc}d\r\n".as_bytes().to_vec(),
+                        binary: true,
+                        utf8: true,
+                    },
+                    AppendMessage {
+                        flags: vec![],
+                        date: None,
+                        data: b"hi".to_vec(),
+                        binary: false,
+                        utf8: false,
+                    },
+                    AppendMessage {
+                        flags: vec![],
+                        date: None,
+                        data: b"ok".to_vec(),
+                        binary: true,
+                        utf8: true,
+                    },
+                ],
+            },
+        ),
+        (b"a APPEND INBOX (\\Seen) UTF8 (~{2}\r\nhi)", B::Append {
+            mailbox: Mailbox::new("INBOX"),
+            messages: vec![AppendMessage {
+                flags: vec![Flag::Seen],
+                date: None,
+                data: b"hi".to_vec(),
+                binary: true,
+                utf8: true,
             }],
         }),
         (b"a SORT (REVERSE DATE) UTF-8 ALL", B::Sort {
@@ -423,6 +465,10 @@ fn refuses_bad_commands() {
         (b"a FETCH 1 FOO", Some("a"), "unknown fetch item"),
         (b"a FETCH 1 (FLAGS) (CHANGEDSINCE 0)", Some("a"), "non-zero"),
         (b"a APPEND INBOX", Some("a"), "message"),
+        // RFC 6855 §4: UTF8 takes a parenthesised literal8, nothing else.
+        (b"a APPEND INBOX UTF8 ({2}\r\nhi)", Some("a"), "literal8"),
+        (b"a APPEND INBOX UTF8 (~{2}\r\nhi", Some("a"), "')'"),
+        (b"a APPEND INBOX UTF8 ~{2}\r\nhi", Some("a"), "'('"),
         (
             b"a APPEND INBOX \"1-Jan-2000 00:00:00 +0000\" {1}\r\nx",
             Some("a"),
