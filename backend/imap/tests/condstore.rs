@@ -2,19 +2,7 @@
 //! UNCHANGEDSINCE with MODIFIED, SEARCH MODSEQ, STATUS HIGHESTMODSEQ, and MODSEQ in the
 //! flag updates another session sees.
 
-use crate::harness::{Harness, MSG, has};
-
-/// The number after `key` in `line`, skipping an opening parenthesis.
-fn number_after(line: &str, key: &str) -> u64 {
-    let at = line.find(key).unwrap_or_else(|| panic!("{key} in {line}")) + key.len();
-    line[at..]
-        .trim_start_matches([' ', '('])
-        .split(|c: char| !c.is_ascii_digit())
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap_or_else(|_| panic!("a number after {key} in {line}"))
-}
+use crate::harness::{Harness, MSG, has, number_after};
 
 #[tokio::test]
 async fn modseq_fetch_store_search_and_status() {

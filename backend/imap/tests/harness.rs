@@ -381,3 +381,15 @@ pub fn has(lines: &[String], want: &str) -> bool {
 }
 
 pub const MSG: &[u8] = b"From: Bob <bob@example.com>\r\nTo: ann@imap.example\r\nSubject: Hello there\r\nDate: Mon, 2 Nov 2026 10:00:00 +0000\r\nMessage-ID: <m1@example.com>\r\n\r\nFirst body line\r\nsecond line\r\n";
+
+/// The number after `key` in `line`, skipping an opening parenthesis.
+pub fn number_after(line: &str, key: &str) -> u64 {
+    let at = line.find(key).unwrap_or_else(|| panic!("{key} in {line}")) + key.len();
+    line[at..]
+        .trim_start_matches([' ', '('])
+        .split(|c: char| !c.is_ascii_digit())
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap_or_else(|_| panic!("a number after {key} in {line}"))
+}

@@ -1,19 +1,7 @@
 //! QRESYNC, RFC 7162 §3.2: ENABLE, SELECT (QRESYNC ...) after a reconnect, UID FETCH
 //! (CHANGEDSINCE n VANISHED), and VANISHED in place of EXPUNGE once enabled.
 
-use crate::harness::{Client, Harness, MSG, has};
-
-/// The number after `key` in `line`.
-fn number_after(line: &str, key: &str) -> u64 {
-    let at = line.find(key).unwrap_or_else(|| panic!("{key} in {line}")) + key.len();
-    line[at..]
-        .trim_start_matches([' ', '('])
-        .split(|c: char| !c.is_ascii_digit())
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap_or_else(|_| panic!("a number after {key} in {line}"))
-}
+use crate::harness::{Client, Harness, MSG, has, number_after};
 
 /// The value of the response code `code` among `lines`.
 fn code(lines: &[String], code: &str) -> u64 {

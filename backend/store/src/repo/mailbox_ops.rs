@@ -14,7 +14,7 @@ use sea_orm::{
 use super::{
     MailboxRecord,
     mailboxes::new_uidvalidity,
-    messages::{CHUNK, lock_accounts, lock_mailboxes, move_rows},
+    messages::{CHUNK, lock_mailboxes, lock_owner_of, move_rows},
     new_id,
 };
 use crate::{
@@ -66,12 +66,7 @@ impl Store {
         name: &str,
     ) -> Result<MailboxRecord, StoreError> {
         let txn = self.begin_write().await?;
-        let owner = mailbox::Entity::find_by_id(from_mailbox_id.to_owned())
-            .one(&txn)
-            .await?
-            .ok_or(StoreError::NotFound)?
-            .account_id;
-        lock_accounts(&txn, &[owner.as_str()]).await?;
+        let owner = lock_owner_of(&txn, from_mailbox_id).await?;
         let target = mailbox::ActiveModel {
             id: Set(new_id()),
             account_id: Set(owner.clone()),

@@ -14,12 +14,12 @@ use sea_orm::{
 use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
 
 use super::messages::{
-    keywords_json, lock_accounts, lock_mailboxes, next_uid_modseq, parse_keywords, rows_in,
+    keywords_json, lock_mailboxes, lock_owner_of, next_uid_modseq, parse_keywords, rows_in,
 };
 use super::new_id;
 use crate::{
     Change, ChangeKind, Store, StoreError,
-    entity::{account, expunged, mailbox, message},
+    entity::{account, expunged, message},
 };
 
 /// How [`FlagUpdate`] combines with a message's flags (RFC 9051 §6.4.6).
@@ -140,12 +140,7 @@ impl Store {
             return Ok((Vec::new(), Vec::new()));
         }
         let txn = self.begin_write().await?;
-        let owner = mailbox::Entity::find_by_id(mailbox_id.to_owned())
-            .one(&txn)
-            .await?
-            .ok_or(StoreError::NotFound)?
-            .account_id;
-        lock_accounts(&txn, &[owner.as_str()]).await?;
+        let owner = lock_owner_of(&txn, mailbox_id).await?;
         lock_mailboxes(&txn, &[mailbox_id]).await?;
         let rows = rows_in(&txn, mailbox_id, ids).await?;
         let mut out = Vec::with_capacity(rows.len());
@@ -211,12 +206,7 @@ impl Store {
             return Ok(Vec::new());
         }
         let txn = self.begin_write().await?;
-        let owner = mailbox::Entity::find_by_id(from_mailbox_id.to_owned())
-            .one(&txn)
-            .await?
-            .ok_or(StoreError::NotFound)?
-            .account_id;
-        lock_accounts(&txn, &[owner.as_str()]).await?;
+        let owner = lock_owner_of(&txn, from_mailbox_id).await?;
         lock_mailboxes(&txn, &[from_mailbox_id, to_mailbox_id]).await?;
         let rows = rows_in(&txn, from_mailbox_id, ids).await?;
         if rows.is_empty() {

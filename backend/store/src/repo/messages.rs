@@ -213,6 +213,21 @@ pub(super) async fn lock_mailboxes(
     Ok(())
 }
 
+/// Locks the account that owns `mailbox_id` (see [`lock_accounts`]) and returns its id;
+/// `NotFound` if there is no such mailbox.
+pub(super) async fn lock_owner_of(
+    txn: &DatabaseTransaction,
+    mailbox_id: &str,
+) -> Result<String, StoreError> {
+    let owner = mailbox::Entity::find_by_id(mailbox_id.to_owned())
+        .one(txn)
+        .await?
+        .ok_or(StoreError::NotFound)?
+        .account_id;
+    lock_accounts(txn, &[owner.as_str()]).await?;
+    Ok(owner)
+}
+
 /// Locks account rows (see [`lock_mailboxes`]), so that two deliveries to an account
 /// check its quota one after the other.
 pub(super) async fn lock_accounts(
@@ -473,12 +488,7 @@ impl Store {
             return Ok(Vec::new());
         }
         let txn = self.begin_write().await?;
-        let owner = mailbox::Entity::find_by_id(from_mailbox_id.to_owned())
-            .one(&txn)
-            .await?
-            .ok_or(StoreError::NotFound)?
-            .account_id;
-        lock_accounts(&txn, &[owner.as_str()]).await?;
+        let owner = lock_owner_of(&txn, from_mailbox_id).await?;
         lock_mailboxes(&txn, &[from_mailbox_id, to_mailbox_id]).await?;
         let rows = rows_in(&txn, from_mailbox_id, ids).await?;
         if rows.is_empty() {
