@@ -35,14 +35,27 @@ pub fn repo_root() -> PathBuf {
         .to_path_buf()
 }
 
-/// A free TCP port on loopback.
+/// A free TCP port on loopback, picked at random below the kernel's ephemeral range
+/// (32768 and up on Linux), so that the outgoing connections of other tests, which take
+/// their local ports from that range, cannot occupy it between this check and the
+/// server's bind. Two tests can still pick the same port; [`Server::start_with`] then
+/// starts again on other ports.
 pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    use std::hash::{BuildHasher, Hasher};
+    loop {
+        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+        h.write_u32(std::process::id());
+        let port = 20_000 + (h.finish() % 12_000) as u16;
+        if TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
 }
+
+/// How long a server may take to answer `/readyz` before a test gives up on it.
+const READY_TIMEOUT: Duration = Duration::from_secs(60);
+/// How often a server that could not bind its ports is started again.
+const START_ATTEMPTS: u32 = 5;
 
 /// A running server; killed on drop.
 pub struct Server {
@@ -74,25 +87,20 @@ impl Server {
     /// Like [`start`](Self::start), with more `OSPREY_*` settings.
     pub async fn start_with(web: bool, env: &[(&str, &str)]) -> Server {
         let db = TestDb::new().await;
-        let port = free_port();
         let web_dir = if web {
             repo_root().join("frontend/dist").display().to_string()
         } else {
             String::new()
         };
-        let (imap_port, imaps_port) = (free_port(), free_port());
-        let (pop3_port, pop3s_port) = (free_port(), free_port());
-        let (smtp_port, submission_port, submissions_port) =
-            (free_port(), free_port(), free_port());
         let mut server = Server {
-            url: format!("http://127.0.0.1:{port}"),
-            imap_port,
-            imaps_port,
-            pop3_port,
-            pop3s_port,
-            smtp_port,
-            submission_port,
-            submissions_port,
+            url: String::new(),
+            imap_port: 0,
+            imaps_port: 0,
+            pop3_port: 0,
+            pop3s_port: 0,
+            smtp_port: 0,
+            submission_port: 0,
+            submissions_port: 0,
             web_dir,
             env: env
                 .iter()
@@ -101,9 +109,31 @@ impl Server {
             db,
             child: None,
         };
-        server.spawn();
-        server.wait_ready().await;
-        server
+        for attempt in 1..=START_ATTEMPTS {
+            server.pick_ports();
+            server.spawn();
+            match server.wait_ready().await {
+                Ok(()) => return server,
+                Err(e) if attempt < START_ATTEMPTS && e.contains("cannot listen") => {
+                    eprintln!("start attempt {attempt}: {e}; trying other ports");
+                }
+                Err(e) => panic!("{e}"),
+            }
+        }
+        unreachable!("the last attempt returns or panics")
+    }
+
+    fn pick_ports(&mut self) {
+        self.url = format!("http://127.0.0.1:{}", free_port());
+        (self.imap_port, self.imaps_port) = (free_port(), free_port());
+        (self.pop3_port, self.pop3s_port) = (free_port(), free_port());
+        (self.smtp_port, self.submission_port, self.submissions_port) =
+            (free_port(), free_port(), free_port());
+    }
+
+    /// Where the server's standard error goes (all starts of this server, appended).
+    fn log_path(&self) -> PathBuf {
+        self.db.dir.join("osprey.log")
     }
 
     /// Starts the binary (again) on the same database, data directory and ports.
@@ -114,6 +144,11 @@ impl Server {
         let (smtp_port, submission_port, submissions_port) =
             (self.smtp_port, self.submission_port, self.submissions_port);
         let web_dir = self.web_dir.clone();
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(self.log_path())
+            .expect("open the server log");
         let mut cmd = base_command(&self.db);
         cmd.arg("serve")
             .env("OSPREY_LISTEN_HTTP", format!("127.0.0.1:{port}"))
@@ -134,7 +169,7 @@ impl Server {
             .env("OSPREY_WEB_DIR", web_dir)
             .envs(self.env.iter().map(|(k, v)| (k, v)))
             .stdout(Stdio::null())
-            .stderr(Stdio::null());
+            .stderr(log);
         self.child = Some(cmd.spawn().expect("start osprey"));
     }
 
@@ -146,24 +181,57 @@ impl Server {
         }
     }
 
-    /// Restarts a killed server and waits until it is ready.
+    /// Restarts a killed server on the same ports and waits until it is ready.
     pub async fn restart(&mut self) {
-        self.spawn();
-        self.wait_ready().await;
+        for attempt in 1..=START_ATTEMPTS {
+            self.spawn();
+            match self.wait_ready().await {
+                Ok(()) => return,
+                // Something else holds one of the ports for a moment: try again.
+                Err(e) if attempt < START_ATTEMPTS && e.contains("cannot listen") => {
+                    eprintln!("restart attempt {attempt}: {e}");
+                    tokio::time::sleep(Duration::from_millis(500)).await;
+                }
+                Err(e) => panic!("{e}"),
+            }
+        }
     }
 
-    pub async fn wait_ready(&self) {
-        let deadline = Instant::now() + Duration::from_secs(30);
+    /// Waits until `/readyz` answers 200; an error if the process exits first or the
+    /// time runs out, with the end of its log.
+    async fn wait_ready(&mut self) -> Result<(), String> {
+        let deadline = Instant::now() + READY_TIMEOUT;
         let client = reqwest::Client::new();
         while Instant::now() < deadline {
+            if let Some(child) = self.child.as_mut()
+                && let Ok(Some(status)) = child.try_wait()
+            {
+                self.child = None;
+                return Err(format!(
+                    "osprey exited ({status}) before it was ready at {}: {}",
+                    self.url,
+                    self.log_tail()
+                ));
+            }
             if let Ok(r) = client.get(format!("{}/readyz", self.url)).send().await
                 && r.status().is_success()
             {
-                return;
+                return Ok(());
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        panic!("osprey did not become ready at {}", self.url);
+        Err(format!(
+            "osprey did not become ready at {} within {READY_TIMEOUT:?}: {}",
+            self.url,
+            self.log_tail()
+        ))
+    }
+
+    /// The last lines of the server's log.
+    fn log_tail(&self) -> String {
+        let log = std::fs::read_to_string(self.log_path()).unwrap_or_default();
+        let lines: Vec<&str> = log.lines().collect();
+        lines[lines.len().saturating_sub(20)..].join("\n")
     }
 }
 
