@@ -1,6 +1,6 @@
 //! Opening the database and bringing its schema up to date.
 
-use std::{str::FromStr, time::Duration};
+use std::{str::FromStr, sync::Arc, time::Duration};
 
 use osprey_migrations::{Migrator, MigratorTrait};
 use sea_orm::{
@@ -8,7 +8,7 @@ use sea_orm::{
     sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous},
 };
 
-use crate::{Store, StoreError};
+use crate::{Store, StoreError, tx::SqliteWriter};
 
 /// The database engine behind a [`Store`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,9 +42,10 @@ impl Default for ConnectSettings {
 impl Store {
     /// Connects to `url` (`sqlite://path` or `postgres://...`) and runs pending migrations.
     ///
-    /// SQLite files are created when missing and opened in WAL mode with
-    /// `synchronous=FULL` (a commit is on disk when it returns), foreign keys on and a
-    /// busy timeout, so that the CLI can work on the database while the server runs.
+    /// SQLite files are created when missing and opened in WAL mode with foreign keys on
+    /// and a busy timeout, so that the CLI can work on the database while the server
+    /// runs. Either way a commit is on disk when it returns: plain statements run with
+    /// `synchronous=FULL`, write transactions as [`crate::tx`] describes.
     pub async fn connect(url: &str, settings: &ConnectSettings) -> Result<Store, StoreError> {
         let backend = if url.starts_with("sqlite:") {
             Backend::Sqlite
@@ -67,22 +68,56 @@ impl Store {
             .connect_timeout(settings.connect_timeout)
             .acquire_timeout(settings.connect_timeout)
             .sqlx_logging(false);
-        let busy = settings.busy_timeout;
-        opts.map_sqlx_sqlite_opts(move |o| {
-            o.create_if_missing(true)
-                .journal_mode(SqliteJournalMode::Wal)
-                .synchronous(SqliteSynchronous::Full)
-                .foreign_keys(true)
-                .busy_timeout(busy)
-        });
-        let db = Database::connect(opts).await?;
+        let writes = opts.clone();
+        let db = Database::connect(sqlite_options(opts, settings, SqliteSynchronous::Full)).await?;
         Migrator::up(&db, None).await?;
+        let writer = match backend {
+            Backend::Sqlite => Some(Arc::new(sqlite_writer(url, writes, settings).await?)),
+            Backend::Postgres => None,
+        };
         Ok(Store {
             db,
             backend,
             bus: crate::changes::channel(),
+            writer,
         })
     }
+}
+
+/// WAL mode, foreign keys, the busy timeout and `sync` on every SQLite connection of
+/// the pool (ignored for PostgreSQL).
+fn sqlite_options(
+    mut opts: ConnectOptions,
+    settings: &ConnectSettings,
+    sync: SqliteSynchronous,
+) -> ConnectOptions {
+    let busy = settings.busy_timeout;
+    opts.map_sqlx_sqlite_opts(move |o| {
+        o.create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(sync)
+            .foreign_keys(true)
+            .busy_timeout(busy)
+    });
+    opts
+}
+
+/// The write path of a SQLite store (see [`crate::tx`]): two connections with
+/// `synchronous=NORMAL`, since writers take turns anyway, and the WAL file to sync.
+async fn sqlite_writer(
+    url: &str,
+    mut opts: ConnectOptions,
+    settings: &ConnectSettings,
+) -> Result<SqliteWriter, StoreError> {
+    let file = SqliteConnectOptions::from_str(url)
+        .map_err(|e| StoreError::Invalid(format!("bad SQLite URL: {e}")))?
+        .get_filename()
+        .to_path_buf();
+    let mut wal = file.into_os_string();
+    wal.push("-wal");
+    opts.max_connections(2).min_connections(1);
+    let pool = Database::connect(sqlite_options(opts, settings, SqliteSynchronous::Normal)).await?;
+    Ok(SqliteWriter::new(pool, settings.busy_timeout, wal.into()))
 }
 
 /// The URL with any password replaced by `***`, safe to log or show.

@@ -28,6 +28,8 @@ pub struct Store {
     db: DatabaseConnection,
     backend: Backend,
     bus: tokio::sync::broadcast::Sender<Change>,
+    /// SQLite's write path (gate, connections, WAL sync); `None` on PostgreSQL.
+    writer: Option<std::sync::Arc<tx::SqliteWriter>>,
 }
 
 impl Store {
@@ -43,6 +45,9 @@ impl Store {
 
     /// Closes the pool, waiting for connections in use to be returned.
     pub async fn close(self) -> Result<(), StoreError> {
+        if let Some(w) = &self.writer {
+            w.close().await?;
+        }
         self.db.close().await.map_err(StoreError::from)
     }
 }

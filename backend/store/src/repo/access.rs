@@ -84,7 +84,7 @@ fn kill_entry(m: kill_entry::Model) -> KillEntryRecord {
 impl Store {
     /// Adds an IP rule after the existing ones.
     pub async fn create_ip_rule(&self, new: NewIpRule) -> Result<IpRuleRecord, StoreError> {
-        let txn = self.begin_write().await?;
+        let (txn, turn) = self.begin_write().await?;
         let last: Option<i64> = ip_rule::Entity::find()
             .select_only()
             .column_as(Expr::col(ip_rule::Column::Position).max(), "p")
@@ -105,7 +105,7 @@ impl Store {
         }
         .insert(&txn)
         .await?;
-        txn.commit().await?;
+        self.commit(txn, turn).await?;
         Ok(ip_rule(model))
     }
 

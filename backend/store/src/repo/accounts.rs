@@ -122,7 +122,7 @@ impl Store {
     /// account or an alias.
     pub async fn create_account(&self, new: NewAccount) -> Result<AccountRecord, StoreError> {
         let key = new.address.key();
-        let txn = self.begin_write().await?;
+        let (txn, turn) = self.begin_write().await?;
         let dom = domain::Entity::find()
             .filter(domain::Column::Name.eq(new.address.domain().as_str()))
             .one(&txn)
@@ -168,7 +168,7 @@ impl Store {
         )))?;
         set_admin_domains(&txn, &id, &new.admin_domain_ids).await?;
         create_special_mailboxes(&txn, &id).await?;
-        txn.commit().await?;
+        self.commit(txn, turn).await?;
         self.account(&id).await
     }
 
@@ -251,7 +251,7 @@ impl Store {
         id: &str,
         changes: AccountChanges,
     ) -> Result<AccountRecord, StoreError> {
-        let txn = self.begin_write().await?;
+        let (txn, turn) = self.begin_write().await?;
         let model = account::Entity::find_by_id(id.to_owned())
             .one(&txn)
             .await?
@@ -289,7 +289,7 @@ impl Store {
         }
         active.updated_at = Set(Utc::now());
         active.update(&txn).await?;
-        txn.commit().await?;
+        self.commit(txn, turn).await?;
         self.account(id).await
     }
 

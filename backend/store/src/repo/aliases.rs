@@ -43,7 +43,7 @@ impl Store {
         domain_name: &str,
         targets: Vec<String>,
     ) -> Result<AliasRecord, StoreError> {
-        let txn = self.begin_write().await?;
+        let (txn, turn) = self.begin_write().await?;
         let dom = domain::Entity::find()
             .filter(domain::Column::Name.eq(domain_name))
             .one(&txn)
@@ -76,7 +76,7 @@ impl Store {
         .map_err(conflict_on_unique(format!(
             "the alias {key} already exists"
         )))?;
-        txn.commit().await?;
+        self.commit(txn, turn).await?;
         self.alias(&id).await
     }
 

@@ -95,7 +95,7 @@ impl Store {
         new_hash: &str,
         new_expires_at: DateTime<Utc>,
     ) -> Result<RefreshOutcome, StoreError> {
-        let txn = self.begin_write().await?;
+        let (txn, turn) = self.begin_write().await?;
         let Some(token) = refresh_token::Entity::find()
             .filter(refresh_token::Column::TokenHash.eq(token_hash))
             .one(&txn)
@@ -110,7 +110,7 @@ impl Store {
                 .filter(refresh_token::Column::FamilyId.eq(token.family_id.as_str()))
                 .exec(&txn)
                 .await?;
-            txn.commit().await?;
+            self.commit(txn, turn).await?;
             return Ok(RefreshOutcome::Reused);
         }
         if token.revoked || token.used_at.is_some() || token.expires_at <= now {
@@ -133,7 +133,7 @@ impl Store {
         }
         .insert(&txn)
         .await?;
-        txn.commit().await?;
+        self.commit(txn, turn).await?;
         Ok(RefreshOutcome::Rotated { account_id })
     }
 

@@ -94,7 +94,7 @@ impl Store {
     /// Creates a domain with its alias names. `Conflict` if the name or an alias name is
     /// already a domain or a domain alias.
     pub async fn create_domain(&self, new: NewDomain) -> Result<DomainRecord, StoreError> {
-        let txn = self.begin_write().await?;
+        let (txn, turn) = self.begin_write().await?;
         let name = new.name.as_str();
         if name_taken(&txn, name, None).await? {
             return Err(StoreError::Conflict(format!(
@@ -120,7 +120,7 @@ impl Store {
             "the domain {name} already exists"
         )))?;
         set_aliases(&txn, &id, &new.aliases).await?;
-        txn.commit().await?;
+        self.commit(txn, turn).await?;
         self.domain(&id).await
     }
 
@@ -200,7 +200,7 @@ impl Store {
         id: &str,
         changes: DomainChanges,
     ) -> Result<DomainRecord, StoreError> {
-        let txn = self.begin_write().await?;
+        let (txn, turn) = self.begin_write().await?;
         let model = domain::Entity::find_by_id(id.to_owned())
             .one(&txn)
             .await?
@@ -221,13 +221,13 @@ impl Store {
             active.enabled = Set(enabled);
         }
         active.update(&txn).await?;
-        txn.commit().await?;
+        self.commit(txn, turn).await?;
         self.domain(id).await
     }
 
     /// Deletes a domain with its aliases. `Conflict` while it still has accounts.
     pub async fn delete_domain(&self, id: &str) -> Result<(), StoreError> {
-        let txn = self.begin_write().await?;
+        let (txn, turn) = self.begin_write().await?;
         let model = domain::Entity::find_by_id(id.to_owned())
             .one(&txn)
             .await?
@@ -245,7 +245,7 @@ impl Store {
         domain::Entity::delete_by_id(id.to_owned())
             .exec(&txn)
             .await?;
-        txn.commit().await?;
+        self.commit(txn, turn).await?;
         Ok(())
     }
 

@@ -65,7 +65,7 @@ impl Store {
         from_mailbox_id: &str,
         name: &str,
     ) -> Result<MailboxRecord, StoreError> {
-        let txn = self.begin_write().await?;
+        let (txn, turn) = self.begin_write().await?;
         let owner = lock_owner_of(&txn, from_mailbox_id).await?;
         let target = mailbox::ActiveModel {
             id: Set(new_id()),
@@ -89,12 +89,12 @@ impl Store {
             .all(&txn)
             .await?;
         if rows.is_empty() {
-            txn.commit().await?;
+            self.commit(txn, turn).await?;
             return Ok(target);
         }
         let (_, modseq, from_modseq) =
             move_rows(&txn, &owner, from_mailbox_id, &rows, &target.id).await?;
-        txn.commit().await?;
+        self.commit(txn, turn).await?;
         self.publish(Change {
             account_id: owner.clone(),
             mailbox_id: target.id.clone(),
@@ -120,7 +120,7 @@ impl Store {
         to: &str,
         delimiter: char,
     ) -> Result<(), StoreError> {
-        let txn = self.begin_write().await?;
+        let (txn, turn) = self.begin_write().await?;
         let prefix = format!("{from}{delimiter}");
         let rows: Vec<mailbox::Model> = mailbox::Entity::find()
             .filter(mailbox::Column::AccountId.eq(account_id))
@@ -141,13 +141,13 @@ impl Store {
                 .await
                 .map_err(conflict_on_unique(format!("mailbox {new_name} exists")))?;
         }
-        txn.commit().await?;
+        self.commit(txn, turn).await?;
         Ok(())
     }
 
     /// Deletes a mailbox with its messages and tombstones, freeing their quota.
     pub async fn delete_mailbox(&self, id: &str) -> Result<(), StoreError> {
-        let txn = self.begin_write().await?;
+        let (txn, turn) = self.begin_write().await?;
         let mb = mailbox::Entity::find_by_id(id.to_owned())
             .one(&txn)
             .await?
@@ -184,7 +184,7 @@ impl Store {
             .filter(account::Column::Id.eq(mb.account_id.as_str()))
             .exec(&txn)
             .await?;
-        txn.commit().await?;
+        self.commit(txn, turn).await?;
         self.publish(Change {
             account_id: mb.account_id,
             mailbox_id: id.to_owned(),

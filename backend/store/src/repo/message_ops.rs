@@ -139,7 +139,7 @@ impl Store {
         if ids.is_empty() {
             return Ok((Vec::new(), Vec::new()));
         }
-        let txn = self.begin_write().await?;
+        let (txn, turn) = self.begin_write().await?;
         let owner = lock_owner_of(&txn, mailbox_id).await?;
         lock_mailboxes(&txn, &[mailbox_id]).await?;
         let rows = rows_in(&txn, mailbox_id, ids).await?;
@@ -183,7 +183,7 @@ impl Store {
             txn.rollback().await?;
             return Ok((out, modified));
         };
-        txn.commit().await?;
+        self.commit(txn, turn).await?;
         self.publish(Change {
             account_id: owner,
             mailbox_id: mailbox_id.to_owned(),
@@ -205,7 +205,7 @@ impl Store {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let txn = self.begin_write().await?;
+        let (txn, turn) = self.begin_write().await?;
         let owner = lock_owner_of(&txn, from_mailbox_id).await?;
         lock_mailboxes(&txn, &[from_mailbox_id, to_mailbox_id]).await?;
         let rows = rows_in(&txn, from_mailbox_id, ids).await?;
@@ -244,7 +244,7 @@ impl Store {
             .filter(account::Column::Id.eq(owner.as_str()))
             .exec(&txn)
             .await?;
-        txn.commit().await?;
+        self.commit(txn, turn).await?;
         self.publish(Change {
             account_id: owner,
             mailbox_id: to_mailbox_id.to_owned(),

@@ -10,8 +10,8 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
     sea_query::{Expr, ExprTrait},
 };
 
@@ -191,12 +191,22 @@ async fn take_uids_modseqs(
 /// Rows per INSERT: well under SQLite's limit of bound parameters.
 const INSERT_CHUNK: usize = 400;
 
-/// Locks rows of `table` by id, in id order, until the end of `txn` (a no-op UPDATE takes
+/// Whether `txn` holds the whole database already: a SQLite write transaction
+/// (`BEGIN IMMEDIATE`, see [`crate::tx`]) excludes every other writer, so row locks would
+/// only cost statements and WAL pages.
+fn holds_database(txn: &DatabaseTransaction) -> bool {
+    txn.get_database_backend() == DbBackend::Sqlite
+}
+
+/// Locks mailbox rows by id, in id order, until the end of `txn` (a no-op UPDATE takes
 /// PostgreSQL's row lock). One order for everyone keeps two writers from deadlocking.
 pub(super) async fn lock_mailboxes(
     txn: &DatabaseTransaction,
     ids: &[&str],
 ) -> Result<(), StoreError> {
+    if holds_database(txn) {
+        return Ok(());
+    }
     let mut ids = ids.to_vec();
     ids.sort_unstable();
     ids.dedup();
@@ -234,6 +244,9 @@ pub(super) async fn lock_accounts(
     txn: &DatabaseTransaction,
     ids: &[&str],
 ) -> Result<(), StoreError> {
+    if holds_database(txn) {
+        return Ok(());
+    }
     let mut ids = ids.to_vec();
     ids.sort_unstable();
     ids.dedup();
@@ -329,7 +342,7 @@ impl Store {
         &self,
         batch: Vec<NewMessage>,
     ) -> Result<Vec<Appended>, StoreError> {
-        let txn = self.begin_write().await?;
+        let (txn, turn) = self.begin_write().await?;
         let accounts: Vec<&str> = batch.iter().map(|m| m.account_id.as_str()).collect();
         lock_accounts(&txn, &accounts).await?;
         let mailboxes: Vec<&str> = batch.iter().map(|m| m.mailbox_id.as_str()).collect();
@@ -431,7 +444,7 @@ impl Store {
                 .exec(&txn)
                 .await?;
         }
-        txn.commit().await?;
+        self.commit(txn, turn).await?;
         changes.into_values().for_each(|c| self.publish(c));
         Ok(out)
     }
@@ -458,14 +471,14 @@ impl Store {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let txn = self.begin_write().await?;
+        let (txn, turn) = self.begin_write().await?;
         let (account_id, modseq, uids) = expunge_in(&txn, mailbox_id, ids).await?;
         if uids.is_empty() {
             // Nothing to expunge: roll back the MODSEQ taken for it.
             txn.rollback().await?;
             return Ok(uids);
         }
-        txn.commit().await?;
+        self.commit(txn, turn).await?;
         self.publish(Change {
             account_id,
             mailbox_id: mailbox_id.to_owned(),
@@ -487,7 +500,7 @@ impl Store {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let txn = self.begin_write().await?;
+        let (txn, turn) = self.begin_write().await?;
         let owner = lock_owner_of(&txn, from_mailbox_id).await?;
         lock_mailboxes(&txn, &[from_mailbox_id, to_mailbox_id]).await?;
         let rows = rows_in(&txn, from_mailbox_id, ids).await?;
@@ -497,7 +510,7 @@ impl Store {
         let (first_uid, modseq, from_modseq) =
             move_rows(&txn, &owner, from_mailbox_id, &rows, to_mailbox_id).await?;
         let account_id = rows[0].account_id.clone();
-        txn.commit().await?;
+        self.commit(txn, turn).await?;
         self.publish(Change {
             account_id: account_id.clone(),
             mailbox_id: to_mailbox_id.to_owned(),
@@ -547,7 +560,7 @@ impl Store {
         if !pending.iter().any(needs_change) {
             return Ok(());
         }
-        let txn = self.begin_write().await?;
+        let (txn, turn) = self.begin_write().await?;
         // The download time alone is not an IMAP change: MODSEQ moves only with flags.
         let modseq = if pending.iter().any(flags_change) {
             Some(next_uid_modseq(&txn, mailbox_id, 0).await?.1)
@@ -567,7 +580,7 @@ impl Store {
             }
             active.update(&txn).await?;
         }
-        txn.commit().await?;
+        self.commit(txn, turn).await?;
         if let (Some(account_id), Some(modseq)) = (account_id, modseq) {
             self.publish(Change {
                 account_id,

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    QueryTrait, Set, TransactionTrait,
+    QueryTrait, Set,
     sea_query::{Expr, LockBehavior, LockType},
 };
 
@@ -181,7 +181,7 @@ impl Store {
         }
         let now = Utc::now();
         let id = new_id();
-        let txn = self.begin_write().await?;
+        let (txn, turn) = self.begin_write().await?;
         queue_message::ActiveModel {
             id: Set(id.clone()),
             sender: Set(new.sender),
@@ -224,7 +224,7 @@ impl Store {
         queue_recipient::Entity::insert_many(rows)
             .exec(&txn)
             .await?;
-        txn.commit().await?;
+        self.commit(txn, turn).await?;
         Ok(id)
     }
 
@@ -236,7 +236,7 @@ impl Store {
         lease: Duration,
         limit: u64,
     ) -> Result<Vec<QueueEntry>, StoreError> {
-        let txn = self.begin_write().await?;
+        let (txn, turn) = self.begin_write().await?;
         let mut select = queue_recipient::Entity::find()
             .filter(queue_recipient::Column::Status.eq(PENDING))
             .filter(queue_recipient::Column::NextAttemptAt.lte(now))
@@ -252,7 +252,7 @@ impl Store {
         }
         let claimed = select.all(&txn).await?;
         if claimed.is_empty() {
-            txn.commit().await?;
+            self.commit(txn, turn).await?;
             return Ok(Vec::new());
         }
         let ids: Vec<String> = claimed.iter().map(|r| r.id.clone()).collect();
@@ -265,7 +265,7 @@ impl Store {
             .exec(&txn)
             .await?;
         let entries = self.attach_messages(&txn, claimed).await?;
-        txn.commit().await?;
+        self.commit(txn, turn).await?;
         Ok(entries)
     }
 
@@ -465,7 +465,7 @@ impl Store {
 
     /// Removes a queued message and its recipients. Its blob stays until the blob sweep.
     pub async fn queue_delete(&self, id: &str) -> Result<(), StoreError> {
-        let txn = self.db.begin().await?;
+        let (txn, turn) = self.begin_write().await?;
         queue_recipient::Entity::delete_many()
             .filter(queue_recipient::Column::QueueId.eq(id))
             .exec(&txn)
@@ -476,7 +476,7 @@ impl Store {
         if res.rows_affected == 0 {
             return Err(StoreError::NotFound);
         }
-        txn.commit().await?;
+        self.commit(txn, turn).await?;
         Ok(())
     }
 
