@@ -2,6 +2,10 @@
 //! a release build of the server on a fresh data directory, fill it, drive it from C
 //! client threads over loopback for T seconds and print throughput and latency figures.
 //!
+//! The server keeps its data in a SQLite file; with `BENCH_POSTGRES` set to a server URL
+//! (`postgres://postgres@127.0.0.1:5432`) it uses a fresh PostgreSQL database there
+//! instead, created with `psql` and dropped afterwards.
+//!
 //! Figures are printed, never asserted: they belong in notes, not in tests.
 
 mod imap;
@@ -100,7 +104,23 @@ pub struct BenchServer {
     pub pop3_port: u16,
     pub smtp_port: u16,
     pub imap_port: u16,
+    /// The PostgreSQL server URL and the bench's database there, if any.
+    postgres: Option<(String, String)>,
     child: Child,
+}
+
+/// Runs one SQL statement with `psql` against the `postgres` database of `server`.
+fn psql(server: &str, sql: &str) -> Result {
+    let status = Command::new("psql")
+        .env("PGOPTIONS", "--client-min-messages=warning")
+        .args([&format!("{server}/postgres"), "-q", "-c", sql])
+        .status()
+        .map_err(|e| format!("cannot run psql: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("psql failed on {sql}"))
+    }
 }
 
 impl BenchServer {
@@ -125,8 +145,17 @@ impl BenchServer {
             "remote.example v=spf1 ip4:127.0.0.0/8 -all\n_dmarc.remote.example v=DMARC1; p=none\n",
         )
         .map_err(|e| e.to_string())?;
+        let postgres = match std::env::var("BENCH_POSTGRES") {
+            Ok(server) => {
+                let name = format!("osprey_bench_{}", std::process::id());
+                psql(&server, &format!("DROP DATABASE IF EXISTS {name}"))?;
+                psql(&server, &format!("CREATE DATABASE {name}"))?;
+                Some((server.trim_end_matches('/').to_owned(), name))
+            }
+            Err(_) => None,
+        };
         let mut cmd = Command::new(&bin);
-        Self::env(&mut cmd, &dir);
+        Self::env(&mut cmd, &dir, postgres.as_ref());
         let child = cmd
             .arg("serve")
             .env("OSPREY_LISTEN_POP3", format!("127.0.0.1:{pop3_port}"))
@@ -147,6 +176,7 @@ impl BenchServer {
             pop3_port,
             smtp_port,
             imap_port,
+            postgres,
             child,
         };
         let deadline = Instant::now() + Duration::from_secs(30);
@@ -159,7 +189,7 @@ impl BenchServer {
         Ok(server)
     }
 
-    fn env(cmd: &mut Command, dir: &std::path::Path) {
+    fn env(cmd: &mut Command, dir: &std::path::Path, postgres: Option<&(String, String)>) {
         cmd.env_clear()
             .env("PATH", std::env::var("PATH").unwrap_or_default())
             .env("OSPREY_DATA_DIR", dir.join("data"))
@@ -176,13 +206,16 @@ impl BenchServer {
             .env("OSPREY_LISTEN_IMAP", "")
             .env("OSPREY_LISTEN_IMAPS", "")
             .env("RUST_LOG", "warn");
+        if let Some((server, name)) = postgres {
+            cmd.env("OSPREY_DATABASE_URL", format!("{server}/{name}"));
+        }
     }
 
     /// Runs `osprey args...` against the bench server's data, with `input` on stdin.
     pub fn cli(&self, args: &[&str], input: Option<&[u8]>) -> Result {
         use std::io::Write;
         let mut cmd = Command::new(&self.bin);
-        Self::env(&mut cmd, &self.dir);
+        Self::env(&mut cmd, &self.dir, self.postgres.as_ref());
         let mut child = cmd
             .args(args)
             .stdin(Stdio::piped())
@@ -217,6 +250,12 @@ impl Drop for BenchServer {
         let _ = self.child.kill();
         let _ = self.child.wait();
         let _ = std::fs::remove_dir_all(&self.dir);
+        if let Some((server, name)) = &self.postgres {
+            let _ = psql(
+                server,
+                &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+            );
+        }
     }
 }
 
