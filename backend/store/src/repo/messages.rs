@@ -156,7 +156,8 @@ async fn take_uids_modseqs(
     uids: u32,
     modseqs: u32,
 ) -> Result<(u32, u64), StoreError> {
-    let res = mailbox::Entity::update_many()
+    // One statement: the UPDATE returns the row as it leaves it.
+    let mb = mailbox::Entity::update_many()
         .col_expr(
             mailbox::Column::Uidnext,
             Expr::col(mailbox::Column::Uidnext).add(i64::from(uids)),
@@ -166,14 +167,9 @@ async fn take_uids_modseqs(
             Expr::col(mailbox::Column::Highestmodseq).add(i64::from(modseqs)),
         )
         .filter(mailbox::Column::Id.eq(mailbox_id))
-        .exec(txn)
-        .await?;
-    if res.rows_affected == 0 {
-        return Err(StoreError::NotFound);
-    }
-    let mb = mailbox::Entity::find_by_id(mailbox_id.to_owned())
-        .one(txn)
+        .exec_with_returning(txn)
         .await?
+        .pop()
         .ok_or(StoreError::NotFound)?;
     if mb.uidnext - 1 > i64::from(u32::MAX) {
         // RFC 9051 §2.3.1.1: UIDs are 32-bit; a full mailbox needs a new UIDVALIDITY.
