@@ -1,16 +1,22 @@
 //! One client connection: a buffered stream with its addresses, read line by line with a
 //! length limit, upgraded in place by STARTTLS and by COMPRESS.
 
-use std::{io, net::SocketAddr};
+use std::{
+    future::poll_fn,
+    io,
+    net::SocketAddr,
+    pin::Pin,
+    task::{Poll, ready},
+};
 
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncRead, AsyncWriteExt, ReadBuf};
 use tokio_rustls::TlsAcceptor;
 
 use crate::Stream;
 
-/// Bytes read from the socket at a time: every idle connection holds this much, so it
-/// stays small; longer lines and literals are assembled across reads.
-const READ_BUFFER: usize = 4 * 1024;
+/// Bytes read from the socket at a time, into a buffer on the stack of the read; longer
+/// lines and literals are assembled across reads.
+const READ_CHUNK: usize = 4 * 1024;
 
 /// How long a write may wait for a client that does not read: a stalled client must not
 /// hold a session (and its locks) for ever.
@@ -28,8 +34,17 @@ pub enum Line {
 }
 
 /// A client connection.
+///
+/// Input is read into a chunk on the stack and kept in `pending` only until it is
+/// consumed, so a connection that waits for its client (an IDLE session, say) holds no
+/// read buffer at all: thousands of idle sessions cost no more than their sockets and
+/// session state.
 pub struct Connection {
-    reader: BufReader<Stream>,
+    stream: Stream,
+    /// Input read and not consumed yet: `pending[pos..]`; empty (no allocation) when
+    /// all of it has been consumed.
+    pending: Vec<u8>,
+    pos: usize,
     peer: SocketAddr,
     local: SocketAddr,
 }
@@ -37,10 +52,46 @@ pub struct Connection {
 impl Connection {
     pub fn new(stream: Stream, peer: SocketAddr, local: SocketAddr) -> Self {
         Self {
-            reader: BufReader::with_capacity(READ_BUFFER, stream),
+            stream,
+            pending: Vec::new(),
+            pos: 0,
             peer,
             local,
         }
+    }
+
+    /// The input read and not consumed yet; reads more (one read, up to
+    /// [`READ_CHUNK`] bytes) when there is none. Empty at the end of the input.
+    /// Cancel-safe: nothing is read unless the read completes.
+    async fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        if self.pos >= self.pending.len() {
+            let (stream, pending) = (&mut self.stream, &mut self.pending);
+            poll_fn(|cx| {
+                let mut chunk = [0u8; READ_CHUNK];
+                let mut buf = ReadBuf::new(&mut chunk);
+                ready!(Pin::new(&mut *stream).poll_read(cx, &mut buf))?;
+                *pending = buf.filled().to_vec();
+                Poll::Ready(Ok::<(), io::Error>(()))
+            })
+            .await?;
+            self.pos = 0;
+        }
+        Ok(&self.pending[self.pos..])
+    }
+
+    /// Marks `n` bytes of [`Connection::fill_buf`]'s answer as used; frees the buffer
+    /// once everything is.
+    fn consume(&mut self, n: usize) {
+        self.pos += n;
+        if self.pos >= self.pending.len() {
+            self.pending = Vec::new();
+            self.pos = 0;
+        }
+    }
+
+    /// The input read and not consumed yet, without reading.
+    fn buffer(&self) -> &[u8] {
+        &self.pending[self.pos..]
     }
 
     /// The client's address.
@@ -55,12 +106,12 @@ impl Connection {
 
     /// Returns `true` if and only if the connection is encrypted.
     pub fn is_tls(&self) -> bool {
-        self.reader.get_ref().is_tls()
+        self.stream.is_tls()
     }
 
     /// Returns `true` if and only if the connection is compressed.
     pub fn is_compressed(&self) -> bool {
-        self.reader.get_ref().is_compressed()
+        self.stream.is_compressed()
     }
 
     /// Returns `true` if and only if the client is on this machine.
@@ -70,7 +121,7 @@ impl Connection {
 
     /// Returns `true` if and only if a whole line the client sent is buffered, unread.
     pub fn has_buffered_line(&self) -> bool {
-        self.reader.buffer().contains(&b'\n')
+        self.buffer().contains(&b'\n')
     }
 
     /// Reads one line of at most `max` bytes including its line ending.
@@ -78,7 +129,7 @@ impl Connection {
         let mut line = Vec::new();
         let mut too_long = false;
         loop {
-            let buf = self.reader.fill_buf().await?;
+            let buf = self.fill_buf().await?;
             if buf.is_empty() {
                 return Ok(Line::Eof);
             }
@@ -95,7 +146,7 @@ impl Connection {
                     line.extend_from_slice(chunk);
                 }
             }
-            self.reader.consume(n);
+            self.consume(n);
             if done {
                 if too_long {
                     return Ok(Line::TooLong);
@@ -113,7 +164,7 @@ impl Connection {
     /// consuming it. Unlike [`Connection::read_line`] it is cancel-safe, so a session can
     /// wait for input and for other events at once (IMAP IDLE).
     pub async fn wait_input(&mut self) -> io::Result<()> {
-        self.reader.fill_buf().await.map(|_| ())
+        self.fill_buf().await.map(|_| ())
     }
 
     /// Writes the replies queued in `out` (if any) and empties it, keeping its capacity.
@@ -127,22 +178,30 @@ impl Connection {
     }
 
     /// Appends exactly `n` bytes from the client to `into` (SMTP BDAT chunks).
-    pub async fn read_exact(&mut self, n: usize, into: &mut Vec<u8>) -> io::Result<()> {
-        use tokio::io::AsyncReadExt;
-        let start = into.len();
-        into.resize(start + n, 0);
-        self.reader.read_exact(&mut into[start..]).await.map(|_| ())
+    pub async fn read_exact(&mut self, mut n: usize, into: &mut Vec<u8>) -> io::Result<()> {
+        into.reserve(n);
+        while n > 0 {
+            let buf = self.fill_buf().await?;
+            if buf.is_empty() {
+                return Err(io::ErrorKind::UnexpectedEof.into());
+            }
+            let take = buf.len().min(n);
+            into.extend_from_slice(&buf[..take]);
+            self.consume(take);
+            n -= take;
+        }
+        Ok(())
     }
 
     /// Reads and throws away exactly `n` bytes.
     pub async fn discard(&mut self, mut n: usize) -> io::Result<()> {
         while n > 0 {
-            let buf = self.reader.fill_buf().await?;
+            let buf = self.fill_buf().await?;
             if buf.is_empty() {
                 return Err(io::ErrorKind::UnexpectedEof.into());
             }
             let take = buf.len().min(n);
-            self.reader.consume(take);
+            self.consume(take);
             n -= take;
         }
         Ok(())
@@ -151,7 +210,7 @@ impl Connection {
     /// Writes `bytes` and flushes; fails with `TimedOut` if the client does not take
     /// them within a minute.
     pub async fn write_all(&mut self, bytes: &[u8]) -> io::Result<()> {
-        let stream = self.reader.get_mut();
+        let stream = &mut self.stream;
         let write = async {
             stream.write_all(bytes).await?;
             stream.flush().await
@@ -170,7 +229,7 @@ impl Connection {
     /// STARTTLS/STLS cannot be injected into the encrypted session (RFC 3207 §4.2,
     /// RFC 2595 §3.1).
     pub async fn start_tls(self, acceptor: &TlsAcceptor) -> io::Result<Connection> {
-        let stream = self.reader.into_inner().start_tls(acceptor).await?;
+        let stream = self.stream.start_tls(acceptor).await?;
         Ok(Connection::new(stream, self.peer, self.local))
     }
 
@@ -180,13 +239,106 @@ impl Connection {
     /// client, so unlike [`Connection::start_tls`] it is kept and inflated first. Every
     /// write ends with a sync flush, so the client can decode each answer at once.
     pub fn start_compress(self) -> io::Result<Connection> {
-        let pending = self.reader.buffer().to_vec();
-        let stream = self.reader.into_inner().start_compress(&pending)?;
-        Ok(Connection::new(stream, self.peer, self.local))
+        let Connection {
+            stream,
+            pending,
+            pos,
+            peer,
+            local,
+        } = self;
+        let stream = stream.start_compress(&pending[pos..])?;
+        Ok(Connection::new(stream, peer, local))
     }
 
     /// Closes the write side, telling the client we are done.
     pub async fn shutdown(&mut self) {
-        let _ = tokio::time::timeout(WRITE_TIMEOUT, self.reader.get_mut().shutdown()).await;
+        let _ = tokio::time::timeout(WRITE_TIMEOUT, self.stream.shutdown()).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use tokio::{
+        io::AsyncWriteExt,
+        net::{TcpListener, TcpStream},
+    };
+
+    use super::*;
+
+    /// A server-side connection and the client's socket, over loopback.
+    async fn pair() -> (Connection, TcpStream) {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let client = TcpStream::connect(addr).await.unwrap();
+        let (server, peer) = listener.accept().await.unwrap();
+        (Connection::new(Stream::Plain(server), peer, addr), client)
+    }
+
+    #[tokio::test]
+    async fn pipelined_lines_are_kept_until_read_and_then_the_buffer_is_freed() {
+        let (mut conn, mut client) = pair().await;
+        client.write_all(b"a1 NOOP\r\na2 NOOP\nrest").await.unwrap();
+        // One small write on loopback arrives in one read.
+        conn.wait_input().await.unwrap();
+        assert_eq!(conn.buffer(), b"a1 NOOP\r\na2 NOOP\nrest");
+        assert_eq!(
+            conn.read_line(100).await.unwrap(),
+            Line::Line(b"a1 NOOP".to_vec())
+        );
+        assert!(conn.has_buffered_line());
+        assert_eq!(
+            conn.read_line(100).await.unwrap(),
+            Line::Line(b"a2 NOOP".to_vec())
+        );
+        assert!(!conn.has_buffered_line());
+        let mut rest = Vec::new();
+        conn.read_exact(4, &mut rest).await.unwrap();
+        assert_eq!(rest, b"rest");
+        assert_eq!(conn.pending.capacity(), 0, "consumed input keeps no buffer");
+    }
+
+    #[tokio::test]
+    async fn a_waiting_connection_holds_no_read_buffer() {
+        let (mut conn, mut client) = pair().await;
+        // Waiting for input that does not come, then giving up (as IDLE's select does).
+        let waited = tokio::time::timeout(Duration::from_millis(50), conn.wait_input()).await;
+        assert!(waited.is_err());
+        assert_eq!(conn.pending.capacity(), 0);
+        // Input after a cancelled wait is not lost.
+        client.write_all(b"x DONE\r\n").await.unwrap();
+        assert_eq!(
+            conn.read_line(100).await.unwrap(),
+            Line::Line(b"x DONE".to_vec())
+        );
+    }
+
+    #[tokio::test]
+    async fn long_lines_and_exact_reads_span_many_reads() {
+        let (mut conn, mut client) = pair().await;
+        let long = vec![b'x'; 3 * READ_CHUNK + 17];
+        let literal = vec![b'y'; 5 * READ_CHUNK + 3];
+        let writer = tokio::spawn(async move {
+            client.write_all(&long).await.unwrap();
+            client.write_all(b"\r\n").await.unwrap();
+            client.write_all(&literal).await.unwrap();
+            client.write_all(b"too long\r\nok\r\n").await.unwrap();
+            client
+        });
+        match conn.read_line(4 * READ_CHUNK).await.unwrap() {
+            Line::Line(l) => assert_eq!(l.len(), 3 * READ_CHUNK + 17),
+            other => panic!("{other:?}"),
+        }
+        let mut into = b"head:".to_vec();
+        conn.read_exact(5 * READ_CHUNK + 3, &mut into)
+            .await
+            .unwrap();
+        assert_eq!(into.len(), 5 + 5 * READ_CHUNK + 3);
+        assert!(into[5..].iter().all(|&b| b == b'y'));
+        assert_eq!(conn.read_line(5).await.unwrap(), Line::TooLong);
+        assert_eq!(conn.read_line(5).await.unwrap(), Line::Line(b"ok".to_vec()));
+        drop(writer.await.unwrap());
+        assert_eq!(conn.read_line(5).await.unwrap(), Line::Eof);
     }
 }
