@@ -1,8 +1,12 @@
 //! The selected mailbox as this session sees it: messages in sequence-number order,
 //! and how changes made elsewhere (other sessions, delivery, POP3, the API) reach it.
 //!
-//! Changes arrive on the store's change bus; the view reloads the mailbox when one
-//! concerns it and reports the difference as untagged responses (RFC 9051 §7.5.1).
+//! Changes arrive on the store's change bus; when one concerns the mailbox the view
+//! catches up, and reports the difference as untagged responses (RFC 9051 §7.5.1). A
+//! small mailbox is read again whole (one query); a large one is asked only for what
+//! changed since the MODSEQ the view is complete to ([`Store::mailbox_changes`]), so a
+//! flag change in a mailbox of 100,000 messages does not reload 100,000 rows in every
+//! session that has it selected.
 //! Expunged messages stay in the view, unreported, until EXPUNGE may be sent.
 
 use std::collections::HashMap;
@@ -13,6 +17,10 @@ use osprey_store::{Change, MailboxRecord, MessageRecord, Store, StoreError};
 use tokio::sync::broadcast::{self, error::TryRecvError};
 
 use crate::message::flag_list;
+
+/// From this many messages on, the view catches up by MODSEQ instead of reloading:
+/// three small queries cost less than reading every row.
+const CATCH_UP_FROM: usize = 256;
 
 /// One message of the view.
 #[derive(Debug, Clone)]
@@ -27,6 +35,18 @@ pub(crate) struct Msg {
     pub blob_hash: String,
     /// Gone from the store; its EXPUNGE is not sent yet.
     pub expunged: bool,
+}
+
+impl Msg {
+    /// Takes the flags, keywords and MODSEQ of `r` (the same message, read again);
+    /// `true` if the flags or keywords differ.
+    fn update_from(&mut self, r: MessageRecord) -> bool {
+        let changed = r.flags != self.flags || r.keywords != self.keywords;
+        self.flags = r.flags;
+        self.keywords = r.keywords;
+        self.modseq = r.modseq;
+        changed
+    }
 }
 
 impl From<MessageRecord> for Msg {
@@ -56,6 +76,8 @@ pub(crate) struct Selected {
     changes: broadcast::Receiver<Change>,
     /// A change of this mailbox arrived that the view has not applied.
     dirty: bool,
+    /// Every change up to this MODSEQ is in the view.
+    complete_to: u64,
 }
 
 impl Selected {
@@ -67,6 +89,8 @@ impl Selected {
         read_only: bool,
     ) -> Result<Selected, StoreError> {
         let changes = store.subscribe();
+        // Read before the messages: a lower bound of what they include.
+        let complete_to = mailbox.highestmodseq;
         let msgs = store
             .messages(&mailbox.id)
             .await?
@@ -80,6 +104,7 @@ impl Selected {
             saved: Vec::new(),
             changes,
             dirty: false,
+            complete_to,
         })
     }
 
@@ -139,35 +164,33 @@ impl Selected {
         self.poll();
         let mut added = Vec::new();
         if self.dirty {
-            let records = store.messages(&self.mailbox.id).await?;
+            // The view is in UID order.
+            let high = self.msgs.last().map_or(0, |m| m.uid);
+            let (flag_changes, new) = if self.msgs.len() >= CATCH_UP_FROM {
+                let c = store
+                    .mailbox_changes(&self.mailbox.id, self.complete_to)
+                    .await?;
+                self.complete_to = self.complete_to.max(c.complete_to);
+                self.apply_changes(c.changed, &c.expunged, high)
+            } else {
+                let records = store.messages(&self.mailbox.id).await?;
+                // One query sees every change up to the highest MODSEQ it shows (they
+                // commit in order).
+                let seen = records.iter().map(|r| r.modseq).max().unwrap_or(0);
+                self.complete_to = self.complete_to.max(seen);
+                self.apply_reload(records, high)
+            };
             self.dirty = false;
-            let high = self.msgs.iter().map(|m| m.uid).max().unwrap_or(0);
-            let mut by_uid: HashMap<u32, MessageRecord> =
-                records.into_iter().map(|r| (r.uid, r)).collect();
-            let mut flag_changes = Vec::new();
-            for m in &mut self.msgs {
-                match by_uid.remove(&m.uid) {
-                    None => m.expunged = true,
-                    Some(r) => {
-                        if r.flags != m.flags || r.keywords != m.keywords {
-                            flag_changes.push(m.uid);
-                        }
-                        m.flags = r.flags;
-                        m.keywords = r.keywords;
-                        m.modseq = r.modseq;
-                    }
-                }
-            }
+            added = new;
             if allow_expunge {
                 self.remove_expunged(qresync, out);
             }
             for uid in flag_changes {
-                if let Some((i, m)) = self
-                    .msgs
-                    .iter()
-                    .enumerate()
-                    .find(|(_, m)| m.uid == uid && !m.expunged)
-                {
+                let Ok(i) = self.msgs.binary_search_by_key(&uid, |m| m.uid) else {
+                    continue;
+                };
+                let m = &self.msgs[i];
+                if !m.expunged {
                     let mut items = vec![
                         FetchData::Flags(flag_list(m.flags, &m.keywords)),
                         FetchData::Uid(m.uid),
@@ -181,8 +204,6 @@ impl Selected {
                     });
                 }
             }
-            added = by_uid.into_values().filter(|r| r.uid > high).collect();
-            added.sort_by_key(|r| r.uid);
         } else if allow_expunge {
             self.remove_expunged(qresync, out);
         }
@@ -191,6 +212,64 @@ impl Selected {
             out.push(Data::Exists(self.exists()));
         }
         Ok(())
+    }
+
+    /// Applies a whole new reading of the mailbox: messages missing from it are
+    /// expunged. Returns the UIDs whose flags changed and the new messages.
+    fn apply_reload(
+        &mut self,
+        records: Vec<MessageRecord>,
+        high: u32,
+    ) -> (Vec<u32>, Vec<MessageRecord>) {
+        let mut by_uid: HashMap<u32, MessageRecord> =
+            records.into_iter().map(|r| (r.uid, r)).collect();
+        let mut flag_changes = Vec::new();
+        for m in &mut self.msgs {
+            match by_uid.remove(&m.uid) {
+                None => m.expunged = true,
+                Some(r) => {
+                    if m.update_from(r) {
+                        flag_changes.push(m.uid);
+                    }
+                }
+            }
+        }
+        let mut added: Vec<MessageRecord> = by_uid.into_values().filter(|r| r.uid > high).collect();
+        added.sort_by_key(|r| r.uid);
+        (flag_changes, added)
+    }
+
+    /// Applies the changes since [`Selected::complete_to`]: `changed` messages as they
+    /// are now (in UID order), `expunged` UIDs. Returns the UIDs whose flags changed and
+    /// the new messages.
+    fn apply_changes(
+        &mut self,
+        changed: Vec<MessageRecord>,
+        expunged: &[u32],
+        high: u32,
+    ) -> (Vec<u32>, Vec<MessageRecord>) {
+        for uid in expunged {
+            if let Ok(i) = self.msgs.binary_search_by_key(uid, |m| m.uid) {
+                self.msgs[i].expunged = true;
+            }
+        }
+        let mut flag_changes = Vec::new();
+        let mut added = Vec::new();
+        for r in changed {
+            match self.msgs.binary_search_by_key(&r.uid, |m| m.uid) {
+                Ok(i) => {
+                    let uid = r.uid;
+                    if self.msgs[i].update_from(r) {
+                        flag_changes.push(uid);
+                    }
+                }
+                // A UID below the view's highest that the view lacks was expunged
+                // before the view saw it.
+                Err(_) if r.uid > high => added.push(r),
+                Err(_) => {}
+            }
+        }
+        (flag_changes, added)
     }
 
     fn remove_expunged(&mut self, qresync: bool, out: &mut Vec<Data>) {

@@ -78,3 +78,57 @@ async fn idle_without_a_mailbox_and_shutdown() {
     h.trigger.fire();
     assert!(c.line().await.starts_with("* BYE"));
 }
+
+/// Past a few hundred messages a session catches up by MODSEQ (only what changed is
+/// read): the same untagged responses, at the same moments, as after a full reload.
+#[tokio::test]
+async fn a_large_mailbox_catches_up_with_only_the_changes() {
+    let h = Harness::start().await;
+    for _ in 0..300 {
+        h.deliver(MSG).await;
+    }
+    let mut a = h.select().await;
+    let mut b = h.select().await;
+    let mut idle = h.select().await;
+    idle.send("i1 IDLE").await;
+    assert!(idle.line().await.starts_with("+ "));
+
+    a.expect_ok("a1 STORE 5 +FLAGS.SILENT (\\Flagged)").await;
+    assert_eq!(idle.line().await, "* 5 FETCH (FLAGS (\\Flagged) UID 5)");
+    a.expect_ok("a2 STORE 7 +FLAGS.SILENT (\\Deleted)").await;
+    assert_eq!(idle.line().await, "* 7 FETCH (FLAGS (\\Deleted) UID 7)");
+    a.expect_ok("a3 EXPUNGE").await;
+    assert_eq!(idle.line().await, "* 7 EXPUNGE");
+    h.deliver(MSG).await;
+    assert_eq!(idle.line().await, "* 300 EXISTS");
+
+    // b saw nothing yet. FETCH by number holds the EXPUNGE back (the expunged message
+    // still counts in EXISTS, and has no data left to fetch); NOOP reports it.
+    let r = b.expect_ok("b1 FETCH 7 (UID)").await;
+    assert!(has(&r, "* 5 FETCH (FLAGS (\\Flagged) UID 5)"), "{r:?}");
+    assert!(has(&r, "* 301 EXISTS"), "{r:?}");
+    assert!(!has(&r, "EXPUNGE"), "{r:?}");
+    assert_eq!(r.len(), 3, "{r:?}");
+    let r = b.expect_ok("b2 NOOP").await;
+    assert_eq!(r[0], "* 7 EXPUNGE");
+    assert_eq!(r.len(), 2, "{r:?}");
+    let r = b.expect_ok("b3 FETCH 299:300 (UID)").await;
+    assert_eq!(r[0], "* 299 FETCH (UID 300)");
+    assert_eq!(r[1], "* 300 FETCH (UID 301)");
+
+    // b's own change, then a's: each session reports the other's at its next command.
+    b.expect_ok("b4 STORE 1 +FLAGS.SILENT (\\Seen)").await;
+    let r = a.expect_ok("a4 NOOP").await;
+    assert!(has(&r, "* 1 FETCH (FLAGS (\\Seen) UID 1)"), "{r:?}");
+    assert!(has(&r, "* 300 EXISTS"), "{r:?}");
+    a.expect_ok("a5 STORE 1 -FLAGS.SILENT (\\Seen)").await;
+    let r = b.expect_ok("b5 NOOP").await;
+    assert!(has(&r, "* 1 FETCH (FLAGS () UID 1)"), "{r:?}");
+    // Nothing changed since: nothing to say.
+    let r = b.expect_ok("b6 NOOP").await;
+    assert_eq!(r.len(), 1, "{r:?}");
+
+    idle.send("DONE").await;
+    let r = idle.until_tagged("i1").await;
+    assert!(r.last().unwrap().starts_with("i1 OK"), "{r:?}");
+}

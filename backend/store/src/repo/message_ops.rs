@@ -18,8 +18,8 @@ use super::messages::{
 };
 use super::new_id;
 use crate::{
-    Change, ChangeKind, Store, StoreError,
-    entity::{account, expunged, message},
+    Change, ChangeKind, MessageRecord, Store, StoreError,
+    entity::{account, expunged, mailbox, message},
 };
 
 /// How [`FlagUpdate`] combines with a message's flags (RFC 9051 §6.4.6).
@@ -90,7 +90,57 @@ fn same_keywords(a: &[String], b: &[String]) -> bool {
             .all(|k| b.iter().any(|x| x.eq_ignore_ascii_case(k)))
 }
 
+/// What changed in a mailbox since a MODSEQ: see [`Store::mailbox_changes`].
+#[derive(Debug, Clone, Default)]
+pub struct MailboxChanges {
+    /// The mailbox's HIGHESTMODSEQ before the changes were read: every change up to it
+    /// is in this answer. Ask from here next time.
+    pub complete_to: u64,
+    /// The messages, as they are now, whose MODSEQ is above the one asked (new ones and
+    /// ones whose flags changed), in UID order.
+    pub changed: Vec<MessageRecord>,
+    /// The UIDs expunged with a MODSEQ above the one asked, in UID order.
+    pub expunged: Vec<u32>,
+}
+
 impl Store {
+    /// What changed in a mailbox since `modseq`, without reading the messages that did
+    /// not change: how a session with a large mailbox selected catches up.
+    ///
+    /// HIGHESTMODSEQ is read first. A mailbox's MODSEQs commit in order (its writers
+    /// take them under the mailbox's lock, see `take_uids_modseqs`), so every change up
+    /// to that value is visible to the two reads that follow; changes above it may be
+    /// seen too (they are seen again next time, from `complete_to`). An expunge that
+    /// lands between the two reads is thus either in `expunged` or left for next time,
+    /// never lost.
+    pub async fn mailbox_changes(
+        &self,
+        mailbox_id: &str,
+        modseq: u64,
+    ) -> Result<MailboxChanges, StoreError> {
+        let complete_to = mailbox::Entity::find_by_id(mailbox_id.to_owned())
+            .one(&self.db)
+            .await?
+            .ok_or(StoreError::NotFound)?
+            .highestmodseq as u64;
+        let expunged = self.expunged_since(mailbox_id, modseq).await?;
+        let since = i64::try_from(modseq).unwrap_or(i64::MAX);
+        let changed = message::Entity::find()
+            .filter(message::Column::MailboxId.eq(mailbox_id))
+            .filter(message::Column::Modseq.gt(since))
+            .order_by_asc(message::Column::Uid)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(MessageRecord::from)
+            .collect();
+        Ok(MailboxChanges {
+            complete_to,
+            changed,
+            expunged,
+        })
+    }
+
     /// The UIDs of a mailbox's messages expunged with a MODSEQ above `modseq`, in UID
     /// order: what a resynchronising client has missed (RFC 7162 §3.2.5.2).
     pub async fn expunged_since(

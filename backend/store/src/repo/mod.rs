@@ -22,7 +22,7 @@ pub use credentials::{ApiKeyRecord, NewApiKey, RefreshOutcome};
 pub use dkim::DkimKeyRecord;
 pub use domains::{DomainChanges, DomainRecord, NewDomain};
 pub use mailboxes::{MailboxRecord, SPECIAL_MAILBOXES};
-pub use message_ops::{FlagChange, FlagUpdate, FlaggedMessage};
+pub use message_ops::{FlagChange, FlagUpdate, FlaggedMessage, MailboxChanges};
 pub use messages::{Appended, MessageRecord, MessageSummary, NewMessage, flags};
 pub use paging::{ListQuery, PageOf};
 pub use queue::{
