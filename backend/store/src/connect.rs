@@ -81,6 +81,7 @@ impl Store {
             db,
             backend,
             bus: crate::changes::channel(),
+            text_queue: Default::default(),
         })
     }
 }

@@ -28,6 +28,8 @@ pub struct Store {
     db: DatabaseConnection,
     backend: Backend,
     bus: tokio::sync::broadcast::Sender<Change>,
+    /// Woken when blobs join the full-text index's queue.
+    text_queue: std::sync::Arc<tokio::sync::Notify>,
 }
 
 impl Store {
