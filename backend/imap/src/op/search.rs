@@ -7,7 +7,7 @@
 //! The MODSEQ key (RFC 7162 §3.1.5) adds the highest MODSEQ of the answer. RETURN
 //! (SAVE) keeps the result for `$` (RFC 5182), which search keys may name too.
 
-use std::collections::{HashMap, HashSet, hash_map::Entry};
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use osprey_proto::imap::{Code, Data, Date, ESearch, SearchKey, SearchReturn, SequenceSet, Tag};
@@ -30,8 +30,8 @@ struct Candidate<'a> {
 /// What the full-text index answered for the BODY and TEXT keys of one search.
 #[derive(Default)]
 struct TextMatches {
-    /// Per key: the blobs whose indexed text contains the needle.
-    found: HashMap<(TextField, Vec<u8>), HashSet<String>>,
+    /// Per key (field and needle): the blobs whose indexed text contains the needle.
+    found: Vec<(TextField, Vec<u8>, HashSet<String>)>,
     /// Blobs of the mailbox the index has not reached yet: their raw bytes are searched.
     unindexed: HashSet<String>,
 }
@@ -48,8 +48,9 @@ impl TextMatches {
         // Unindexed first: a blob indexed in between is then searched raw, never missed.
         out.unindexed = store.unindexed_blobs(mailbox_id).await?;
         for (field, needle) in keys {
-            if let Entry::Vacant(e) = out.found.entry((field, needle.to_vec())) {
-                e.insert(store.search_text(mailbox_id, field, needle).await?);
+            if out.get(field, needle).is_none() {
+                let blobs = store.search_text(mailbox_id, field, needle).await?;
+                out.found.push((field, needle.to_vec(), blobs));
             }
         }
         Ok(out)
@@ -61,8 +62,14 @@ impl TextMatches {
         if self.unindexed.contains(blob) {
             return None;
         }
-        let found = self.found.get(&(field, needle.to_vec()));
-        Some(found.is_some_and(|f| f.contains(blob)))
+        Some(self.get(field, needle).is_some_and(|f| f.contains(blob)))
+    }
+
+    fn get(&self, field: TextField, needle: &[u8]) -> Option<&HashSet<String>> {
+        self.found
+            .iter()
+            .find(|(f, n, _)| *f == field && n == needle)
+            .map(|(_, _, blobs)| blobs)
     }
 }
 
