@@ -6,8 +6,11 @@
 //! short by shutdown or a failure is simply done again later.
 //!
 //! The task wakes when the store signals newly queued blobs, and on a timer as a safety
-//! net (deliveries from another process, a failed round). Now and then it deletes the
-//! text of blobs that no message names any more.
+//! net (deliveries from another process, a failed round). Delivery comes first: woken, it
+//! waits until deliveries pause (for half a minute at most), and while deliveries go
+//! on during its rounds it rests between them, so that it takes a bounded share of the
+//! machine and of the database's write lock. Now and then it deletes the text of blobs
+//! that no message names any more.
 
 use std::{
     sync::Arc,
@@ -24,6 +27,13 @@ const BATCH: u64 = 64;
 const MAX_BATCH_TEXT: usize = 16 * 1024 * 1024;
 /// Longest sleep between rounds when nothing signals.
 const SAFETY_WAKE: Duration = Duration::from_secs(30);
+/// Deliveries have paused when none came for this long.
+const QUIET: Duration = Duration::from_millis(500);
+/// Longest wait for deliveries to pause before indexing anyway.
+const MAX_DEFER: Duration = Duration::from_secs(30);
+/// While deliveries go on, the rest after a round, in multiples of the round's time:
+/// 3 leaves them three quarters of the time.
+const REST_FACTOR: u32 = 3;
 /// How often the text of blobs no message names is deleted.
 const PRUNE_EVERY: Duration = Duration::from_secs(3600);
 
@@ -47,6 +57,7 @@ impl TextIndexer {
         let mut last_prune: Option<Instant> = None;
         loop {
             loop {
+                let started = Instant::now();
                 let round = tokio::select! {
                     biased;
                     _ = &mut shutdown => return,
@@ -58,6 +69,20 @@ impl TextIndexer {
                     Err(e) => {
                         tracing::warn!(error = %e, "indexing message text failed");
                         break;
+                    }
+                }
+                // Deliveries came during the round: give way to them for a while.
+                let delivering = tokio::select! {
+                    biased;
+                    _ = signal.notified() => true,
+                    _ = std::future::ready(()) => false,
+                };
+                if delivering {
+                    let rest = started.elapsed() * REST_FACTOR;
+                    tokio::select! {
+                        biased;
+                        _ = &mut shutdown => return,
+                        _ = tokio::time::sleep(rest) => {}
                     }
                 }
             }
@@ -79,6 +104,16 @@ impl TextIndexer {
                 _ = &mut shutdown => return,
                 _ = signal.notified() => {}
                 _ = tokio::time::sleep(SAFETY_WAKE) => {}
+            }
+            // Let a burst of deliveries pass first.
+            let woken = Instant::now();
+            loop {
+                tokio::select! {
+                    biased;
+                    _ = &mut shutdown => return,
+                    _ = signal.notified(), if woken.elapsed() < MAX_DEFER => {}
+                    _ = tokio::time::sleep(QUIET) => break,
+                }
             }
         }
     }
