@@ -82,9 +82,10 @@ async fn delivery_queues_and_search_finds_folded_substrings() {
     // The rows are written and the blobs left the queue in the same call; c waits.
     assert_eq!(store.text_queue_len().await.unwrap(), 1);
     assert_eq!(store.unindexed_blobs(&inbox).await.unwrap(), set(&[&c]));
-    let find = |field, needle: &'static str| {
+    let find = |field, needle: &str| {
         let store = store.clone();
         let inbox = inbox.clone();
+        let needle = needle.to_owned();
         async move {
             store
                 .search_text(&inbox, field, needle.as_bytes())
@@ -110,6 +111,11 @@ async fn delivery_queues_and_search_finds_folded_substrings() {
     assert_eq!(find(Body, "_").await, set(&[&a]));
     assert_eq!(find(Body, "say \"hi\"").await, set(&[&a]));
     assert_eq!(find(Body, "\"").await, set(&[&a]));
+    // A long needle: past the trigrams looked up, the text decides.
+    let long = "the quick brown fox, un été chaud; 100% sure; a_b; say \"hi\"";
+    assert_eq!(find(Body, long).await, set(&[&a]));
+    assert_eq!(find(Body, &long.replace("hi", "ho")).await, set(&[]));
+    assert_eq!(find(Body, "   ").await, set(&[]));
     // BODY looks at the body, TEXT at the header too.
     assert_eq!(find(Body, "quarterly").await, set(&[]));
     assert_eq!(find(Text, "QUARTERLY report").await, set(&[&a]));
@@ -136,9 +142,10 @@ async fn text_past_the_limits_is_not_indexed() {
         .save_message_texts(vec![(a.clone(), text(&headers, &body))])
         .await
         .unwrap();
-    let find = |field, needle: &'static str| {
+    let find = |field, needle: &str| {
         let store = store.clone();
         let inbox = inbox.clone();
+        let needle = needle.to_owned();
         async move {
             store
                 .search_text(&inbox, field, needle.as_bytes())

@@ -27,6 +27,9 @@ pub const MAX_HEADER_TEXT: usize = 256 * 1024;
 
 /// Blobs taken off the queue per call to [`Store::queued_texts`], at most.
 const MAX_QUEUE_BATCH: u64 = 1024;
+/// Trigrams of a needle looked up in the FTS5 index, at most: more narrow the candidates
+/// little, and the text is checked anyway.
+const MAX_TRIGRAMS: usize = 32;
 
 /// What a search looks at (RFC 9051 §6.4.4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -112,9 +115,10 @@ fn statement(backend: Backend, sql: &str, values: Vec<Value>) -> Statement {
     Statement::from_sql_and_values(db, sql, values)
 }
 
-/// The FTS5 query that every trigram of `needle` (three characters or more) be in the
-/// column(s): with `detail=column` FTS5 cannot match a phrase of several trigrams, so
-/// each is a term of its own. Matches are candidates, verified on the text.
+/// The FTS5 query that the trigrams of `needle` (three characters or more; the first
+/// [`MAX_TRIGRAMS`] distinct ones) be in the column(s): with `detail=column` FTS5 cannot
+/// match a phrase of several trigrams, so each is a term of its own. Matches are
+/// candidates, verified on the text.
 fn trigram_query(field: TextField, needle: &str) -> String {
     let chars: Vec<char> = needle.chars().collect();
     let mut seen = HashSet::new();
@@ -122,6 +126,7 @@ fn trigram_query(field: TextField, needle: &str) -> String {
         .windows(3)
         .map(|w| w.iter().collect::<String>())
         .filter(|t| seen.insert(t.clone()))
+        .take(MAX_TRIGRAMS)
         .map(|t| format!("\"{}\"", t.replace('"', "\"\"")))
         .collect();
     let columns = match field {
