@@ -30,9 +30,7 @@ pub use queue::{
     Attempt, DELIVERED, FAILED, NewQueuedMessage, NewQueuedRecipient, PENDING, QueueEntry,
     QueueFilter, QueuedMessage, QueuedRecipient,
 };
-pub use text_index::{
-    MAX_BODY_TEXT, MAX_HEADER_TEXT, MessageText, QueuedText, TextField, fold_text,
-};
+pub use text_index::{MAX_BODY_TEXT, MAX_HEADER_TEXT, MessageText, QueuedText, TextField};
 
 /// A fresh opaque id: a UUIDv7, so ids sort by creation time.
 pub(crate) fn new_id() -> String {

@@ -8,9 +8,9 @@
 //! message whose blob has no row yet is not indexed: the caller searches its raw bytes.
 //!
 //! A search is a substring match on the folded text. It goes through trigrams on both
-//! engines and is verified on the text itself: on SQLite an FTS5 trigram table (every
-//! trigram of the needle must be in the column, then `instr`), on PostgreSQL `LIKE` over
-//! `pg_trgm` GIN indexes. Needles of fewer than three characters have no trigram and
+//! engines and is verified on the text itself: on SQLite an FTS5 trigram table (rows that
+//! have the needle's trigrams, then `instr`), on PostgreSQL `LIKE` over `pg_trgm` GIN
+//! indexes. Needles of fewer than three characters have no trigram and
 //! scan the mailbox's rows.
 
 use std::collections::HashSet;
@@ -58,7 +58,7 @@ pub struct QueuedText {
 /// `text` as the index keeps and compares it: lower case (`to_lowercase`), without NUL
 /// characters (PostgreSQL text cannot hold them), at most `limit` bytes (cut at a
 /// character boundary).
-pub fn fold_text(text: &str, limit: usize) -> String {
+fn fold_text(text: &str, limit: usize) -> String {
     let mut folded: String = text.to_lowercase();
     folded.retain(|c| c != '\0');
     if folded.len() > limit {
