@@ -265,9 +265,11 @@ impl Store {
                     TextField::Text => "(instr(t.headers, ?2) > 0 OR instr(t.body, ?2) > 0)",
                 };
                 if needle.chars().count() >= 3 {
+                    // CROSS JOIN keeps the trigram index the outer loop: without it SQLite
+                    // may start from the mailbox's rows and run `instr` on every one.
                     let sql = format!(
                         "SELECT t.blob_hash FROM message_text_fts f \
-                         JOIN message_text t ON t.doc_id = f.rowid \
+                         CROSS JOIN message_text t ON t.doc_id = f.rowid \
                          WHERE message_text_fts MATCH ?3 AND {verify} \
                          AND t.blob_hash IN ({in_mailbox}?1)"
                     );
