@@ -1,7 +1,8 @@
 //! IMAP with an independent Rust client (async-imap over tokio-rustls, trusting only
 //! the server's self-signed certificate), over implicit TLS and over STARTTLS
 //! (RFC 9051 §6.2.1): login, APPEND, SELECT, FETCH of the body structure and parts,
-//! STORE, SEARCH, MOVE and EXPUNGE. LOGIN before STARTTLS is refused (§6.2.3).
+//! STORE, SEARCH (a base64 attachment's text through the full-text index), MOVE and
+//! EXPUNGE. LOGIN before STARTTLS is refused (§6.2.3).
 
 use std::sync::Arc;
 
@@ -200,6 +201,21 @@ async fn reads_and_files_a_message(starttls: bool) {
     let found = s.search("SEEN FLAGGED SUBJECT quarterly").await.unwrap();
     assert_eq!(found.into_iter().collect::<Vec<_>>(), [1]);
     assert!(s.search("UNSEEN").await.unwrap().is_empty());
+    // The attachment is base64 in the stored message: SEARCH finds its text once the
+    // server's indexer has read it, in the background.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let found = s.search("BODY \"QUARTER,sales\"").await.unwrap();
+        if !found.is_empty() {
+            assert_eq!(found.into_iter().collect::<Vec<_>>(), [1]);
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the message was never indexed"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
 
     s.create("Projects").await.unwrap();
     s.mv("1", "Projects").await.unwrap();

@@ -15,6 +15,7 @@ mod m20261127_000006_create_server_settings;
 mod m20261127_000007_create_outbound_queue;
 mod m20261127_000008_create_dkim_keys;
 mod m20261127_000010_add_kill_file_scope;
+mod m20261127_000011_create_text_index;
 
 /// Runs every migration of Osprey's schema.
 pub struct Migrator;
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000007_create_outbound_queue::Migration),
             Box::new(m20261127_000008_create_dkim_keys::Migration),
             Box::new(m20261127_000010_add_kill_file_scope::Migration),
+            Box::new(m20261127_000011_create_text_index::Migration),
         ]
     }
 }

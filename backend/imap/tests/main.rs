@@ -3,6 +3,7 @@
 
 mod compress;
 mod condstore;
+mod fulltext;
 mod harness;
 mod list_extended;
 mod mailboxes;

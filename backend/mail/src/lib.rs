@@ -1,18 +1,23 @@
 //! Osprey's mail handling between the protocols and the store: turning a received
-//! message into what the store keeps (CRLF line endings, a summary) and delivering it to
-//! local mailboxes or handing it to the outbound queue.
+//! message into what the store keeps (CRLF line endings, a summary), delivering it to
+//! local mailboxes or handing it to the outbound queue, and indexing its text for search
+//! in the background ([`TextIndexer`]).
 //!
 //! This crate knows no sockets and no HTTP. Delivery rules and mailing lists plug in at
 //! [`LocalDelivery`]; SMTP, the REST API and the CLI all deliver through it.
 
 pub mod auth;
 mod commit;
+mod fulltext;
+mod indexer;
 mod ingest;
 mod local;
 mod outbox;
 mod resolve;
 
 pub use commit::Committer;
+pub use fulltext::extract_text;
+pub use indexer::TextIndexer;
 pub use ingest::{normalize_crlf, summarize};
 pub use local::{AppendRequest, DeliveryError, LocalDelivery};
 pub use outbox::QueueOptions;

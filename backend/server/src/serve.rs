@@ -283,6 +283,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         auth.clone(),
         Some(tls.clone()),
     ));
+    let indexer = osprey_mail::TextIndexer::new(store.clone(), blobs.clone());
     let pop3 = Arc::new(Pop3Server::new(
         pop3_config(&config),
         store.clone(),
@@ -372,6 +373,12 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             Ok(())
         });
     }
+    // The full-text index for IMAP SEARCH: delivery queues, this catches up.
+    let mut stop = shutdown.clone();
+    tasks.spawn(async move {
+        indexer.run(async move { stop.wait().await }).await;
+        Ok(())
+    });
     let sweeper = osprey_pop3::retention::run_sweeper(
         store.clone(),
         pop3.locks(),

@@ -80,6 +80,7 @@ impl Store {
             backend,
             bus: crate::changes::channel(),
             writer,
+            text_queue: Default::default(),
         })
     }
 }

@@ -30,6 +30,8 @@ pub struct Store {
     bus: tokio::sync::broadcast::Sender<Change>,
     /// SQLite's write path (gate, connections, WAL sync); `None` on PostgreSQL.
     writer: Option<std::sync::Arc<tx::SqliteWriter>>,
+    /// Woken when blobs join the full-text index's queue.
+    text_queue: std::sync::Arc<tokio::sync::Notify>,
 }
 
 impl Store {

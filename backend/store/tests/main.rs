@@ -3,6 +3,7 @@
 mod flags;
 mod move_all;
 mod queue;
+mod text_index;
 
 use chrono::{Duration, Utc};
 use osprey_core::{Address, DomainName, Role};

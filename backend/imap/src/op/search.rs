@@ -1,15 +1,17 @@
 //! SEARCH and UID SEARCH, RFC 9051 §6.4.4: flags, sets, sizes, dates, and text in
-//! addresses and the subject from the store's summary columns; Cc, Bcc, header fields,
-//! body and text from the raw message (substring, ASCII case-insensitive, not decoded).
+//! addresses and the subject from the store's summary columns; BODY and TEXT through the
+//! store's full-text index (a substring of the decoded, case-folded text); Cc, Bcc and
+//! header fields, and BODY and TEXT for messages the index has not reached yet, from
+//! the raw message (substring, ASCII case-insensitive, not decoded).
 //! ESEARCH answers for rev2 clients and RETURN (§7.3.4), SEARCH for rev1 (RFC 3501).
 //! The MODSEQ key (RFC 7162 §3.1.5) adds the highest MODSEQ of the answer. RETURN
 //! (SAVE) keeps the result for `$` (RFC 5182), which search keys may name too.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use osprey_proto::imap::{Code, Data, Date, ESearch, SearchKey, SearchReturn, SequenceSet, Tag};
-use osprey_store::{MessageRecord, flags};
+use osprey_store::{MessageRecord, Store, StoreError, TextField, flags};
 
 use crate::session::{Next, Session};
 
@@ -21,7 +23,69 @@ struct Candidate<'a> {
     keywords: &'a [String],
     modseq: u64,
     record: Option<&'a MessageRecord>,
+    blob_hash: &'a str,
     raw: Option<&'a [u8]>,
+}
+
+/// What the full-text index answered for the BODY and TEXT keys of one search.
+#[derive(Default)]
+struct TextMatches {
+    /// Per key (field and needle): the blobs whose indexed text contains the needle.
+    found: Vec<(TextField, Vec<u8>, HashSet<String>)>,
+    /// Blobs of the mailbox the index has not reached yet: their raw bytes are searched.
+    unindexed: HashSet<String>,
+}
+
+impl TextMatches {
+    /// Asks the store about every BODY and TEXT key of `key`.
+    async fn find(store: &Store, mailbox_id: &str, key: &SearchKey) -> Result<Self, StoreError> {
+        let mut keys = Vec::new();
+        text_keys(key, &mut keys);
+        let mut out = TextMatches::default();
+        if keys.is_empty() {
+            return Ok(out);
+        }
+        // Unindexed first: a blob indexed in between is then searched raw, never missed.
+        out.unindexed = store.unindexed_blobs(mailbox_id).await?;
+        for (field, needle) in keys {
+            if out.get(field, needle).is_none() {
+                let blobs = store.search_text(mailbox_id, field, needle).await?;
+                out.found.push((field, needle.to_vec(), blobs));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Whether the index has `needle` in `field` of `blob`; `None` if it has not reached
+    /// the blob yet.
+    fn lookup(&self, field: TextField, needle: &[u8], blob: &str) -> Option<bool> {
+        if self.unindexed.contains(blob) {
+            return None;
+        }
+        Some(self.get(field, needle).is_some_and(|f| f.contains(blob)))
+    }
+
+    fn get(&self, field: TextField, needle: &[u8]) -> Option<&HashSet<String>> {
+        self.found
+            .iter()
+            .find(|(f, n, _)| *f == field && n == needle)
+            .map(|(_, _, blobs)| blobs)
+    }
+}
+
+/// The BODY and TEXT keys in `k`.
+fn text_keys<'k>(k: &'k SearchKey, out: &mut Vec<(TextField, &'k [u8])>) {
+    match k {
+        SearchKey::Body(s) => out.push((TextField::Body, s)),
+        SearchKey::Text(s) => out.push((TextField::Text, s)),
+        SearchKey::And(ks) => ks.iter().for_each(|k| text_keys(k, out)),
+        SearchKey::Not(k) => text_keys(k, out),
+        SearchKey::Or(a, b) => {
+            text_keys(a, out);
+            text_keys(b, out);
+        }
+        _ => {}
+    }
 }
 
 struct Bounds {
@@ -31,16 +95,14 @@ struct Bounds {
     saved: Vec<u32>,
 }
 
-fn needs_body(k: &SearchKey) -> bool {
+/// Whether `k` reads the raw message of every candidate (BODY and TEXT read it only
+/// for messages the index has not reached).
+fn needs_raw(k: &SearchKey) -> bool {
     match k {
-        SearchKey::Bcc(_)
-        | SearchKey::Body(_)
-        | SearchKey::Cc(_)
-        | SearchKey::Header(..)
-        | SearchKey::Text(_) => true,
-        SearchKey::And(ks) => ks.iter().any(needs_body),
-        SearchKey::Not(k) => needs_body(k),
-        SearchKey::Or(a, b) => needs_body(a) || needs_body(b),
+        SearchKey::Bcc(_) | SearchKey::Cc(_) | SearchKey::Header(..) => true,
+        SearchKey::And(ks) => ks.iter().any(needs_raw),
+        SearchKey::Not(k) => needs_raw(k),
+        SearchKey::Or(a, b) => needs_raw(a) || needs_raw(b),
         _ => false,
     }
 }
@@ -103,18 +165,18 @@ pub(crate) fn header_values(raw: &[u8], name: &str) -> Vec<u8> {
     out
 }
 
-fn matches(k: &SearchKey, c: &Candidate<'_>, b: &Bounds) -> bool {
+fn matches(k: &SearchKey, c: &Candidate<'_>, b: &Bounds, t: &TextMatches) -> bool {
     use std::cmp::Ordering::*;
     let flag = |bit: u64| c.flags & bit != 0;
     let rec = c.record;
     let summary = rec.map(|r| &r.summary);
     let raw = c.raw.unwrap_or_default();
     match k {
-        SearchKey::And(ks) => ks.iter().all(|k| matches(k, c, b)),
+        SearchKey::And(ks) => ks.iter().all(|k| matches(k, c, b, t)),
         SearchKey::All | SearchKey::Old => true,
         SearchKey::New | SearchKey::Recent => false,
-        SearchKey::Not(k) => !matches(k, c, b),
-        SearchKey::Or(x, y) => matches(x, c, b) || matches(y, c, b),
+        SearchKey::Not(k) => !matches(k, c, b, t),
+        SearchKey::Or(x, y) => matches(x, c, b, t) || matches(y, c, b, t),
         SearchKey::Answered => flag(flags::ANSWERED),
         SearchKey::Deleted => flag(flags::DELETED),
         SearchKey::Draft => flag(flags::DRAFT),
@@ -143,14 +205,18 @@ fn matches(k: &SearchKey, c: &Candidate<'_>, b: &Bounds) -> bool {
             let v = header_values(raw, name);
             contains(&v, s) && (!v.is_empty() || raw_has_field(raw, name))
         }
-        SearchKey::Body(s) => {
-            let start = raw
-                .windows(4)
-                .position(|w| w == b"\r\n\r\n")
-                .map_or(raw.len(), |i| i + 4);
-            contains(&raw[start..], s)
-        }
-        SearchKey::Text(s) => contains(raw, s),
+        SearchKey::Body(s) => t
+            .lookup(TextField::Body, s, c.blob_hash)
+            .unwrap_or_else(|| {
+                let start = raw
+                    .windows(4)
+                    .position(|w| w == b"\r\n\r\n")
+                    .map_or(raw.len(), |i| i + 4);
+                contains(&raw[start..], s)
+            }),
+        SearchKey::Text(s) => t
+            .lookup(TextField::Text, s, c.blob_hash)
+            .unwrap_or_else(|| contains(raw, s)),
         SearchKey::Since(d) => {
             date_cmp(rec.map(|r| &r.internal_date), d).is_some_and(|o| o != Less)
         }
@@ -233,9 +299,16 @@ impl Session {
     pub(crate) async fn search_hits(&mut self, tag: &Tag, key: &SearchKey) -> Option<Vec<Hit>> {
         let store = self.server.store.clone();
         let blobs = self.server.blobs.clone();
-        let view = self.selected();
-        let records = match store.messages(&view.mailbox.id).await {
+        let mailbox_id = self.selected().mailbox.id.clone();
+        let records = match store.messages(&mailbox_id).await {
             Ok(r) => r,
+            Err(e) => {
+                self.store_failed(tag, &e);
+                return None;
+            }
+        };
+        let text = match TextMatches::find(&store, &mailbox_id, key).await {
+            Ok(t) => t,
             Err(e) => {
                 self.store_failed(tag, &e);
                 return None;
@@ -244,11 +317,12 @@ impl Session {
         let view = self.selected();
         let by_uid: HashMap<u32, &MessageRecord> = records.iter().map(|r| (r.uid, r)).collect();
         let mut raws: HashMap<u32, Vec<u8>> = HashMap::new();
-        if needs_body(key) {
-            for m in view.msgs.iter().filter(|m| !m.expunged) {
-                if let Ok(raw) = blobs.get(&m.blob_hash).await {
-                    raws.insert(m.uid, raw);
-                }
+        let all_raw = needs_raw(key);
+        for m in view.msgs.iter().filter(|m| !m.expunged) {
+            if (all_raw || text.unindexed.contains(&m.blob_hash))
+                && let Ok(raw) = blobs.get(&m.blob_hash).await
+            {
+                raws.insert(m.uid, raw);
             }
         }
         let bounds = Bounds {
@@ -265,9 +339,10 @@ impl Session {
                 keywords: &m.keywords,
                 modseq: m.modseq,
                 record: by_uid.get(&m.uid).copied(),
+                blob_hash: &m.blob_hash,
                 raw: raws.get(&m.uid).map(Vec::as_slice),
             };
-            if matches(key, &c, &bounds) {
+            if matches(key, &c, &bounds, &text) {
                 hits.push(Hit {
                     seq: c.seq,
                     uid: m.uid,

@@ -379,6 +379,9 @@ impl Store {
             let n = u32::try_from(n).map_err(|_| StoreError::Invalid("batch too large".into()))?;
             next.insert((*mb).to_owned(), next_uids_modseqs(&txn, mb, n).await?);
         }
+        // The text index is built in the background: the blobs only join its queue.
+        let hashes: Vec<&str> = batch.iter().map(|m| m.blob_hash.as_str()).collect();
+        super::text_index::enqueue_in(&txn, self.backend, &hashes).await?;
         let mut out = Vec::with_capacity(batch.len());
         let mut changes: HashMap<String, Change> = HashMap::new();
         let mut rows = Vec::with_capacity(batch.len());
@@ -442,6 +445,7 @@ impl Store {
         }
         self.commit(txn, turn).await?;
         changes.into_values().for_each(|c| self.publish(c));
+        self.text_queued();
         Ok(out)
     }
 

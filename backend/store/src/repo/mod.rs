@@ -14,6 +14,7 @@ mod messages;
 mod paging;
 mod queue;
 mod settings;
+mod text_index;
 
 pub use access::{IpRuleRecord, KillEntryRecord, NewIpRule};
 pub use accounts::{AccountChanges, AccountRecord, NewAccount, Pop3Settings};
@@ -29,6 +30,7 @@ pub use queue::{
     Attempt, DELIVERED, FAILED, NewQueuedMessage, NewQueuedRecipient, PENDING, QueueEntry,
     QueueFilter, QueuedMessage, QueuedRecipient,
 };
+pub use text_index::{MAX_BODY_TEXT, MAX_HEADER_TEXT, MessageText, QueuedText, TextField};
 
 /// A fresh opaque id: a UUIDv7, so ids sort by creation time.
 pub(crate) fn new_id() -> String {
