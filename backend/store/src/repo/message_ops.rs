@@ -14,7 +14,8 @@ use sea_orm::{
 use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
 
 use super::messages::{
-    keywords_json, lock_mailboxes, lock_owner_of, next_uid_modseq, parse_keywords, rows_in,
+    holds_database, keywords_json, lock_mailboxes, lock_owner_of, next_uid_modseq, parse_keywords,
+    rows_in,
 };
 use super::new_id;
 use crate::{
@@ -190,9 +191,17 @@ impl Store {
             return Ok((Vec::new(), Vec::new()));
         }
         let (txn, turn) = self.begin_write().await?;
-        let owner = lock_owner_of(&txn, mailbox_id).await?;
-        lock_mailboxes(&txn, &[mailbox_id]).await?;
+        // PostgreSQL: the account's row lock, then the mailbox's, in every writer's
+        // order. SQLite's write transaction holds the whole database already.
+        if !holds_database(&txn) {
+            lock_owner_of(&txn, mailbox_id).await?;
+            lock_mailboxes(&txn, &[mailbox_id]).await?;
+        }
         let rows = rows_in(&txn, mailbox_id, ids).await?;
+        let owner = rows
+            .first()
+            .map(|r| r.account_id.clone())
+            .unwrap_or_default();
         let mut out = Vec::with_capacity(rows.len());
         let mut modified = Vec::new();
         let mut modseq = None;

@@ -190,7 +190,7 @@ const INSERT_CHUNK: usize = 400;
 /// Whether `txn` holds the whole database already: a SQLite write transaction
 /// (`BEGIN IMMEDIATE`, see [`crate::tx`]) excludes every other writer, so row locks would
 /// only cost statements and WAL pages.
-fn holds_database(txn: &DatabaseTransaction) -> bool {
+pub(super) fn holds_database(txn: &DatabaseTransaction) -> bool {
     txn.get_database_backend() == DbBackend::Sqlite
 }
 
@@ -619,12 +619,10 @@ pub(super) async fn expunge_in(
     // Locks in the one order every writer uses: the account, then the mailbox (whose
     // MODSEQ update holds it), so the rows read next are not being expunged by another
     // writer at the same time.
-    let owner = mailbox::Entity::find_by_id(mailbox_id.to_owned())
-        .one(txn)
-        .await?
-        .ok_or(StoreError::NotFound)?
-        .account_id;
-    lock_accounts(txn, &[owner.as_str()]).await?;
+    // (On SQLite the transaction holds the whole database: no row locks to take.)
+    if !holds_database(txn) {
+        lock_owner_of(txn, mailbox_id).await?;
+    }
     let (_, modseq) = next_uid_modseq(txn, mailbox_id, 0).await?;
     let rows = rows_in(txn, mailbox_id, ids).await?;
     let Some(account_id) = rows.first().map(|r| r.account_id.clone()) else {
