@@ -2,7 +2,8 @@
 //! the server's self-signed certificate), over implicit TLS and over STARTTLS
 //! (RFC 9051 §6.2.1): login, APPEND, SELECT, FETCH of the body structure and parts,
 //! STORE, SEARCH (a base64 attachment's text through the full-text index), MOVE and
-//! EXPUNGE. LOGIN before STARTTLS is refused (§6.2.3).
+//! EXPUNGE; SORT (RFC 5256); IDLE woken by a message delivered over SMTP (RFC 9051
+//! §6.3.13). LOGIN before STARTTLS is refused (§6.2.3).
 
 use std::sync::Arc;
 
@@ -22,7 +23,7 @@ use tokio_rustls::{
     },
 };
 
-use crate::support::{HOSTNAME, Server, osprey};
+use crate::support::{HOSTNAME, Server, osprey, repo_root};
 
 const DOMAIN: &str = "imap.e2e.example";
 const USER: &str = "ivy@imap.e2e.example";
@@ -128,21 +129,25 @@ async fn async_imap_reads_and_files_a_message_after_starttls() {
     reads_and_files_a_message(true).await;
 }
 
-/// The whole flow, over implicit TLS or after STARTTLS.
-async fn reads_and_files_a_message(starttls: bool) {
-    let server = Server::start(false).await;
-    let db = &server.db;
+/// The test domain and its user, made with the CLI.
+fn provision(server: &Server) {
     for args in [
         &["domain", "add", DOMAIN][..],
         &["user", "add", USER, "--password", PASSWORD],
     ] {
-        let out = osprey(db, args);
+        let out = osprey(&server.db, args);
         assert!(
             out.status.success(),
             "{args:?}: {}",
             String::from_utf8_lossy(&out.stderr)
         );
     }
+}
+
+/// The whole flow, over implicit TLS or after STARTTLS.
+async fn reads_and_files_a_message(starttls: bool) {
+    let server = Server::start(false).await;
+    provision(&server);
     let mut s = if starttls {
         login_starttls(&server).await
     } else {
@@ -243,5 +248,103 @@ async fn reads_and_files_a_message(starttls: bool) {
     assert_eq!(gone, [1]);
     let projects = s.select("Projects").await.unwrap();
     assert_eq!(projects.exists, 0);
+    s.logout().await.unwrap();
+}
+
+/// Runs a SORT command and returns the numbers of its `* SORT` answer.
+async fn sort(s: &mut Imap, command: &str) -> Vec<u32> {
+    use async_imap::imap_proto::{MailboxDatum, Response, Status};
+    let tag = s.run_command(command).await.unwrap();
+    let mut sorted = None;
+    loop {
+        let r = s.read_response().await.unwrap().expect("an answer");
+        match r.parsed() {
+            Response::MailboxData(MailboxDatum::Sort(ids)) => sorted = Some(ids.clone()),
+            Response::Done { tag: t, status, .. } if *t == tag => {
+                assert_eq!(*status, Status::Ok, "{command}");
+                break;
+            }
+            _ => {}
+        }
+    }
+    sorted.expect("a SORT answer")
+}
+
+#[tokio::test]
+async fn async_imap_sorts_and_an_smtp_delivery_wakes_idle() {
+    use std::time::{Duration, Instant};
+
+    use async_imap::{
+        extensions::idle::IdleResponse,
+        imap_proto::{MailboxDatum, Response},
+    };
+
+    let server = Server::start(false).await;
+    provision(&server);
+    let mut s = login_starttls(&server).await;
+    for subject in ["Charlie", "alpha", "Re: Bravo"] {
+        let message = format!("From: bob@example.com\r\nSubject: {subject}\r\n\r\nHi.\r\n");
+        s.append("INBOX", None, None, message).await.unwrap();
+    }
+    s.select("INBOX").await.unwrap();
+    // RFC 5256 §2.1: the base subject, without "Re:" and compared without case.
+    assert_eq!(sort(&mut s, "SORT (SUBJECT) UTF-8 ALL").await, [2, 3, 1]);
+    assert_eq!(
+        sort(&mut s, "SORT (REVERSE SUBJECT) UTF-8 ALL").await,
+        [1, 3, 2]
+    );
+    assert_eq!(sort(&mut s, "UID SORT (SUBJECT) UTF-8 1:2").await, [2, 1]);
+
+    // IDLE, then a message from elsewhere through the MX port (Python's smtplib).
+    let mut idle = s.idle();
+    idle.init().await.unwrap();
+    let (wait, _stop) = idle.wait_with_timeout(Duration::from_secs(30));
+    let cafile = server.db.dir.join("data/tls/cert.pem");
+    let port = server.smtp_port.to_string();
+    let send = tokio::task::spawn_blocking(move || {
+        let out = std::process::Command::new("python3")
+            .arg(repo_root().join("e2e/smtp/client.py"))
+            .args(["--mode", "mx", "--port", &port, "--cafile"])
+            .arg(&cafile)
+            .args(["--sender", "someone@remote.example", "--to", USER])
+            .args(["--subject", "While you idle"])
+            .output()
+            .expect("python3 runs");
+        let acked = Instant::now();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["sent"], true, "{v}");
+        acked
+    });
+    let woke = async {
+        let r = wait.await.unwrap();
+        (r, Instant::now())
+    };
+    let ((response, woke_at), acked) = tokio::join!(woke, send);
+    let acked = acked.unwrap();
+    let IdleResponse::NewData(data) = response else {
+        panic!("IDLE ended without news: {response:?}");
+    };
+    assert!(
+        matches!(
+            data.parsed(),
+            Response::MailboxData(MailboxDatum::Exists(4))
+        ),
+        "{:?}",
+        data.parsed()
+    );
+    // The session hears of the message within a second of the server's 250.
+    assert!(
+        woke_at <= acked + Duration::from_secs(1),
+        "IDLE woke {:?} after the delivery was acknowledged",
+        woke_at - acked
+    );
+    let mut s = idle.done().await.unwrap();
+    let found = s.search("SUBJECT idle").await.unwrap();
+    assert_eq!(found.into_iter().collect::<Vec<_>>(), [4]);
     s.logout().await.unwrap();
 }
