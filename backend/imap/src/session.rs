@@ -83,9 +83,13 @@ const FLUSH_AT: usize = 64 * 1024;
 
 impl Session {
     pub(crate) fn new(server: Arc<ImapServer>, conn: Connection, shutdown: Shutdown) -> Self {
+        // LITERAL+ (RFC 7888 §3): a non-synchronising literal may be as large as a
+        // synchronising one; a larger one is refused as any too-big literal is.
+        let defaults = Limits::default();
         let limits = Limits {
             max_append_literal: server.config.append_limit,
-            ..Limits::default()
+            max_nonsync_literal: defaults.max_literal,
+            ..defaults
         };
         Session {
             server,

@@ -20,9 +20,17 @@ async fn greeting_capability_noop_logout() {
         "AUTH=SCRAM-SHA-256",
         "SASL-IR",
         "IDLE",
+        "LITERAL+",
+        "CHILDREN",
+        "ESEARCH",
+        "STATUS=SIZE",
     ] {
         assert!(caps[0].contains(want), "{want} missing: {caps:?}");
     }
+    assert!(
+        !caps[0].contains("LITERAL-"),
+        "LITERAL+ replaces it: {caps:?}"
+    );
     assert!(!caps[0].contains("LOGINDISABLED") && !caps[0].contains("CRAM-MD5"));
     c.expect_ok("a2 NOOP").await;
     let bye = c.expect_ok("a3 LOGOUT").await;
@@ -149,5 +157,30 @@ async fn idle_timeout_says_bye() {
     .await;
     let mut c = h.connect().await;
     assert!(c.line().await.starts_with("* BYE"));
+    assert!(c.closed().await);
+}
+
+/// LITERAL+ (RFC 7888 §3): a non-synchronising literal larger than LITERAL-'s 4096 bytes
+/// is taken without a continuation request; one over the literal limit is refused and,
+/// since its bytes are on their way, the connection is closed (§4).
+#[tokio::test]
+async fn non_synchronising_literals_past_4096_bytes() {
+    let h = Harness::start().await;
+    h.deliver(crate::harness::MSG).await;
+    let mut c = h.select().await;
+    let needle = "x".repeat(5000);
+    c.raw(format!("a1 SEARCH SUBJECT {{5000+}}\r\n{needle}\r\n").as_bytes())
+        .await;
+    let r = c.until_tagged("a1").await;
+    assert_eq!(
+        r,
+        ["* SEARCH", "a1 OK SEARCH completed"],
+        "no `+` asked for"
+    );
+    let big = "y".repeat(70_000);
+    c.raw(format!("a2 SEARCH SUBJECT {{70000+}}\r\n{big}\r\n").as_bytes())
+        .await;
+    let r = c.line().await;
+    assert!(r.starts_with("* BAD") || r.starts_with("a2 BAD"), "{r}");
     assert!(c.closed().await);
 }

@@ -54,9 +54,12 @@ pub fn summarize(message: &[u8]) -> MessageSummary {
             .collect::<Vec<_>>()
             .join(", ")
     });
-    let references = match parsed.references() {
-        HeaderValue::Text(t) => Some(t.to_string()),
-        HeaderValue::TextList(l) => Some(l.join(" ")),
+    // RFC 5256 §3 step 1: without References, In-Reply-To's first message ID stands in.
+    let references = match (parsed.references(), parsed.in_reply_to()) {
+        (HeaderValue::Text(t), _) => Some(t.to_string()),
+        (HeaderValue::TextList(l), _) if !l.is_empty() => Some(l.join(" ")),
+        (_, HeaderValue::Text(t)) => Some(t.to_string()),
+        (_, HeaderValue::TextList(l)) => l.first().map(|t| t.to_string()),
         _ => None,
     };
     MessageSummary {
@@ -82,6 +85,19 @@ mod tests {
         assert_eq!(normalize_crlf(b"a\nb\r\nc\rd"), b"a\r\nb\r\nc\r\nd\r\n");
         assert_eq!(normalize_crlf(b"\r\r\n\n"), b"\r\n\r\n\r\n");
         assert_eq!(normalize_crlf(b""), b"");
+    }
+
+    #[test]
+    fn in_reply_to_stands_in_for_a_missing_references_field() {
+        let reply = summarize(
+            b"Subject: Re: Hello\r\nIn-Reply-To: <1@x> <2@x>\r\nMessage-ID: <3@x>\r\n\r\nHi\r\n",
+        );
+        assert_eq!(reply.references.as_deref(), Some("1@x"));
+        let both = summarize(
+            b"Subject: Re: Hello\r\nReferences: <0@x> <1@x>\r\nIn-Reply-To: <9@x>\r\n\r\nHi\r\n",
+        );
+        assert_eq!(both.references.as_deref(), Some("0@x 1@x"));
+        assert_eq!(summarize(b"Subject: x\r\n\r\nHi\r\n").references, None);
     }
 
     #[test]

@@ -62,8 +62,14 @@ impl Session {
                 "LIST-EXTENDED",
                 // RFC 5819 §2: LIST ... RETURN (STATUS (...))
                 "LIST-STATUS",
-                // RFC 7888 §4: non-synchronising literals up to 4096 bytes
-                "LITERAL-",
+                // RFC 7888 §3: non-synchronising literals as large as synchronising ones
+                "LITERAL+",
+                // RFC 3348 (RFC 9051 §7.3.1): \HasChildren and \HasNoChildren in LIST
+                "CHILDREN",
+                // RFC 4731 (RFC 9051 §6.4.4): SEARCH RETURN (MIN MAX ALL COUNT) and ESEARCH
+                "ESEARCH",
+                // RFC 8438 (RFC 9051 §6.3.11): STATUS (SIZE)
+                "STATUS=SIZE",
                 // RFC 3502
                 "MULTIAPPEND",
                 // RFC 3516: BINARY, BINARY.PEEK and BINARY.SIZE in FETCH

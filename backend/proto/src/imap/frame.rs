@@ -22,7 +22,7 @@ pub struct Limits {
     /// (RFC 7889). Default 64 MiB.
     pub max_append_literal: u64,
     /// Largest non-synchronising literal (`{n+}`) outside APPEND: 4096 with LITERAL-
-    /// (RFC 7888 §4), the default.
+    /// (RFC 7888 §4), the default; up to `max_literal` with LITERAL+ (§3).
     pub max_nonsync_literal: u64,
     /// Deepest nesting of parenthesised lists and of NOT/OR in search keys. Default 16.
     pub max_depth: usize,

@@ -38,6 +38,8 @@ pub struct MessageSummary {
     pub subject: Option<String>,
     pub sent_date: Option<DateTime<Utc>>,
     pub message_id: Option<String>,
+    /// The References field's message IDs, or, without it, In-Reply-To's first one
+    /// (what threading uses, RFC 5256 §3 step 1).
     pub references: Option<String>,
     pub has_attachments: bool,
     pub preview: Option<String>,
