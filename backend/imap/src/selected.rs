@@ -78,6 +78,11 @@ pub(crate) struct Selected {
     dirty: bool,
     /// Every change up to this MODSEQ is in the view.
     complete_to: u64,
+    /// Ask the store at the next [`Selected::sync`] whether the mailbox changed, for
+    /// changes the bus does not carry (another process's: `osprey deliver`, the CLI).
+    poll_requested: bool,
+    /// The HIGHESTMODSEQ that the last poll read; the next reload sees all of it.
+    polled: u64,
 }
 
 impl Selected {
@@ -105,6 +110,8 @@ impl Selected {
             changes,
             dirty: false,
             complete_to,
+            poll_requested: false,
+            polled: 0,
         })
     }
 
@@ -144,6 +151,12 @@ impl Selected {
         }
     }
 
+    /// Has the next [`Selected::sync`] ask the store whether the mailbox changed (NOOP,
+    /// and now and then during IDLE).
+    pub(crate) fn request_poll(&mut self) {
+        self.poll_requested = true;
+    }
+
     /// Marks the view as needing a reload (after this session's own writes).
     pub(crate) fn touch(&mut self) {
         self.dirty = true;
@@ -162,6 +175,13 @@ impl Selected {
         out: &mut Vec<Data>,
     ) -> Result<(), StoreError> {
         self.poll();
+        if std::mem::take(&mut self.poll_requested) && !self.dirty {
+            let high = store.highest_modseq(&self.mailbox.id).await?;
+            if high > self.complete_to {
+                self.dirty = true;
+                self.polled = self.polled.max(high);
+            }
+        }
         let mut added = Vec::new();
         if self.dirty {
             // The view is in UID order.
@@ -176,8 +196,9 @@ impl Selected {
                 let records = store.messages(&self.mailbox.id).await?;
                 // One query sees every change up to the highest MODSEQ it shows (they
                 // commit in order).
+                // So does a poll made before it.
                 let seen = records.iter().map(|r| r.modseq).max().unwrap_or(0);
-                self.complete_to = self.complete_to.max(seen);
+                self.complete_to = self.complete_to.max(seen).max(self.polled);
                 self.apply_reload(records, high)
             };
             self.dirty = false;

@@ -98,6 +98,15 @@ impl Harness {
         }
     }
 
+    /// A delivery through a store of its own on the same database and blobs: what
+    /// another process (`osprey deliver`, a second node) does, unseen by this server's
+    /// change bus.
+    pub async fn other_process(&self) -> LocalDelivery {
+        let store = self._db.store().await;
+        let blobs = Arc::new(FsBlobStore::open(self._db.dir.join("blobs")).unwrap());
+        LocalDelivery::new(store, blobs)
+    }
+
     /// Delivers `message` to the test account's INBOX.
     pub async fn deliver(&self, message: &[u8]) {
         self.delivery

@@ -132,3 +132,30 @@ async fn a_large_mailbox_catches_up_with_only_the_changes() {
     let r = idle.until_tagged("i1").await;
     assert!(r.last().unwrap().starts_with("i1 OK"), "{r:?}");
 }
+
+/// The change bus carries only this process's changes; NOOP, the command clients poll
+/// with, also asks the store, so mail delivered by another process shows up there.
+#[tokio::test]
+async fn noop_finds_what_another_process_delivered() {
+    let h = Harness::start().await;
+    h.deliver(MSG).await;
+    let mut a = h.select().await;
+    let other = h.other_process().await;
+    other
+        .deliver(std::slice::from_ref(&h.account_id), "INBOX", MSG, 0)
+        .await
+        .unwrap();
+    // A command other than NOOP does not poll (the bus said nothing).
+    let r = a.expect_ok("a1 FETCH 1 (UID)").await;
+    assert!(!has(&r, "EXISTS"), "{r:?}");
+    let r = a.expect_ok("a2 NOOP").await;
+    assert!(has(&r, "* 2 EXISTS"), "{r:?}");
+    // Nothing new: nothing said, however often one asks.
+    let r = a.expect_ok("a3 NOOP").await;
+    assert_eq!(r.len(), 1, "{r:?}");
+    // This process's own changes still come by the bus, with or without polling.
+    let mut b = h.select().await;
+    b.expect_ok("b1 STORE 2 +FLAGS.SILENT (\\Deleted)").await;
+    let r = a.expect_ok("a4 NOOP").await;
+    assert!(has(&r, "* 2 FETCH (FLAGS (\\Deleted) UID 2)"), "{r:?}");
+}

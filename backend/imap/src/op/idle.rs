@@ -6,6 +6,10 @@ use osprey_proto::imap::{Continue, Response, Tag, is_idle_done};
 
 use crate::session::{Next, Session, State};
 
+/// How often an idling session asks the store whether its mailbox changed, for the
+/// changes of other processes that the change bus does not carry.
+const POLL_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
+
 impl Session {
     pub(crate) async fn idle(&mut self, tag: &Tag) -> Next {
         self.respond(Response::Continue(Continue::Text("idling".into())));
@@ -43,6 +47,12 @@ impl Session {
                     return Next::Close;
                 }
                 _ = changed => continue,
+                _ = tokio::time::sleep(POLL_EVERY) => {
+                    if let State::Selected { mailbox, .. } = &mut self.state {
+                        mailbox.request_poll();
+                    }
+                    continue;
+                }
                 r = conn.wait_input() => {
                     if r.is_err() {
                         return Next::Close;

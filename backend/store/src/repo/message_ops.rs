@@ -11,7 +11,7 @@ use sea_orm::{
     ActiveModelTrait, EntityTrait, Set,
     sea_query::{Expr, ExprTrait},
 };
-use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::messages::{
     holds_database, keywords_json, lock_mailboxes, lock_owner_of, next_uid_modseq, parse_keywords,
@@ -140,6 +140,19 @@ impl Store {
             changed,
             expunged,
         })
+    }
+
+    /// A mailbox's HIGHESTMODSEQ as committed now: a cheap way to learn whether anything
+    /// changed, for readers that the change bus does not reach (it tells only this
+    /// process about its own writes).
+    pub async fn highest_modseq(&self, mailbox_id: &str) -> Result<u64, StoreError> {
+        let modseq: Option<i64> = mailbox::Entity::find_by_id(mailbox_id.to_owned())
+            .select_only()
+            .column(mailbox::Column::Highestmodseq)
+            .into_tuple()
+            .one(&self.db)
+            .await?;
+        Ok(modseq.ok_or(StoreError::NotFound)? as u64)
     }
 
     /// The UIDs of a mailbox's messages expunged with a MODSEQ above `modseq`, in UID
