@@ -119,3 +119,28 @@ async fn select_examine_status_close_unselect() {
     let r = c.expect_ok("b7 SELECT INBOX").await;
     assert!(has(&r, "* OK [CLOSED]"), "{r:?}");
 }
+
+/// SUBSCRIBE to a mailbox that does not exist: RFC 9051 §6.3.7 lets the server
+/// refuse or accept it; this one refuses with `NO [NONEXISTENT]` and LSUB and
+/// LIST (SUBSCRIBED) show nothing. UNSUBSCRIBE of it is refused the same way.
+#[tokio::test]
+async fn subscribe_to_a_missing_mailbox_is_no() {
+    let h = Harness::start().await;
+    let mut c = h.login().await;
+    let r = c.expect_no("a1 SUBSCRIBE Nowhere").await;
+    assert!(r[0].starts_with("a1 NO [NONEXISTENT]"), "{r:?}");
+    let r = c.expect_ok("a2 LSUB \"\" Nowhere").await;
+    assert_eq!(r.len(), 1, "{r:?}");
+    let r = c.expect_ok("a3 LIST (SUBSCRIBED) \"\" Nowhere").await;
+    assert_eq!(r.len(), 1, "{r:?}");
+    let r = c.expect_no("a4 UNSUBSCRIBE Nowhere").await;
+    assert!(r[0].starts_with("a4 NO [NONEXISTENT]"), "{r:?}");
+    // Created, it can be subscribed.
+    c.expect_ok("a5 CREATE Nowhere").await;
+    c.expect_ok("a6 SUBSCRIBE Nowhere").await;
+    let r = c.expect_ok("a7 LSUB \"\" Nowhere").await;
+    assert!(
+        r[0].starts_with("* LSUB (") && r[0].ends_with(") \"/\" Nowhere"),
+        "{r:?}"
+    );
+}

@@ -1,7 +1,7 @@
 //! Message commands: APPEND, FETCH, STORE, EXPUNGE, COPY, MOVE, SEARCH (RFC 9051 §6.3.12,
 //! §6.4).
 
-use crate::harness::{Harness, MSG, has};
+use crate::harness::{Client, Harness, MSG, has};
 
 #[tokio::test]
 async fn append_with_flags_date_and_appenduid() {
@@ -214,4 +214,187 @@ async fn search_keys() {
     assert_eq!(r[0], "* ESEARCH (TAG \"b1\") UID MIN 1 MAX 2 COUNT 2");
     let r = c.expect_no("b2 SEARCH CHARSET KOI8-R ALL").await;
     assert!(has(&r, "[BADCHARSET"), "{r:?}");
+}
+
+/// Sends `line`, which ends in a synchronising literal, then for each of `parts` the
+/// literal's bytes and the rest of the command line (the next literal's announcement
+/// or nothing), waiting for `+` before each literal; returns what follows.
+async fn literals(c: &mut Client, tag: &str, line: &str, parts: &[(&str, &str)]) -> Vec<String> {
+    c.send(line).await;
+    for (data, rest) in parts {
+        let go = c.line().await;
+        assert!(go.starts_with("+ "), "{go}");
+        c.raw(format!("{data}{rest}\r\n").as_bytes()).await;
+    }
+    c.until_tagged(tag).await
+}
+
+/// MULTIAPPEND stores all the messages or none (RFC 3502 §6.3.11): a second message
+/// over APPENDLIMIT is refused with `NO [TOOBIG]` before it is sent (RFC 7889 §4),
+/// and the first one, already sent, is not stored either.
+#[tokio::test]
+async fn multiappend_over_the_limit_stores_nothing() {
+    let h = Harness::with(|c| {
+        c.plaintext_loopback = true;
+        c.append_limit = 100;
+    })
+    .await;
+    let mut c = h.login().await;
+    let first = "Subject: first\r\n\r\nsmall\r\n";
+    c.send(&format!("a1 APPEND INBOX (\\Seen) {{{}}}", first.len()))
+        .await;
+    assert!(c.line().await.starts_with("+ "));
+    c.raw(format!("{first} (\\Flagged) {{101}}\r\n").as_bytes())
+        .await;
+    let r = c.line().await;
+    assert!(r.starts_with("a1 NO [TOOBIG]"), "{r}");
+    // The session goes on; the second literal never came.
+    c.expect_ok("a2 NOOP").await;
+    let r = c.expect_ok("a3 STATUS INBOX (MESSAGES UIDNEXT)").await;
+    assert_eq!(r[0], "* STATUS INBOX (MESSAGES 0 UIDNEXT 1)");
+    // The same two messages, both within the limit, are stored together.
+    let second = "Subject: second\r\n\r\nalso small\r\n";
+    let r = literals(
+        &mut c,
+        "a4",
+        &format!("a4 APPEND INBOX (\\Seen) {{{}}}", first.len()),
+        &[
+            (first, &format!(" (\\Flagged) {{{}}}", second.len())),
+            (second, ""),
+        ],
+    )
+    .await;
+    assert!(
+        r[0].starts_with("a4 OK [APPENDUID ") && r[0].contains(" 1:2]"),
+        "{r:?}"
+    );
+    c.expect_ok("a5 SELECT INBOX").await;
+    let r = c.expect_ok("a6 FETCH 1:* FLAGS").await;
+    assert_eq!(
+        r[..2],
+        [
+            "* 1 FETCH (FLAGS (\\Seen))",
+            "* 2 FETCH (FLAGS (\\Flagged))"
+        ]
+    );
+}
+
+/// MULTIAPPEND stores all the messages or none (RFC 3502 §6.3.11): a second message
+/// with a date that does not exist, or a flag that is not an atom, makes the command
+/// fail with `BAD` (RFC 9051 §6.3.12) and the first message is not stored.
+#[tokio::test]
+async fn multiappend_with_a_bad_second_message_stores_nothing() {
+    let h = Harness::start().await;
+    let mut c = h.login().await;
+    let first = "Subject: first\r\n\r\nhello\r\n";
+    let second = "Subject: second\r\n\r\nworld\r\n";
+    let r = literals(
+        &mut c,
+        "a1",
+        &format!("a1 APPEND INBOX {{{}}}", first.len()),
+        &[
+            (
+                first,
+                &format!(" \"31-Feb-2026 10:00:00 +0000\" {{{}}}", second.len()),
+            ),
+            (second, ""),
+        ],
+    )
+    .await;
+    assert!(r[0].starts_with("a1 BAD"), "{r:?}");
+    let r = literals(
+        &mut c,
+        "a2",
+        &format!("a2 APPEND INBOX {{{}}}", first.len()),
+        &[
+            (first, &format!(" (\\Seen bad%flag) {{{}}}", second.len())),
+            (second, ""),
+        ],
+    )
+    .await;
+    assert!(r[0].starts_with("a2 BAD"), "{r:?}");
+    let r = c.expect_ok("a3 STATUS INBOX (MESSAGES UIDNEXT)").await;
+    assert_eq!(r[0], "* STATUS INBOX (MESSAGES 0 UIDNEXT 1)");
+}
+
+/// APPEND with a date-time that does not parse, or names no real instant, is `BAD`
+/// (RFC 9051 §6.3.12, `date-time` in §9) and stores nothing.
+#[tokio::test]
+async fn append_with_a_bad_date_time_is_bad() {
+    let h = Harness::start().await;
+    let mut c = h.login().await;
+    let msg = "Subject: dated\r\n\r\nhi\r\n";
+    for (i, date) in [
+        "02-Nov-2026 10:00 +0000",
+        "02-Noe-2026 10:00:00 +0000",
+        "32-Nov-2026 10:00:00 +0000",
+        "02-Nov-2026 25:00:00 +0000",
+        "02-Nov-2026 10:00:00 UTC",
+        "31-Feb-2026 10:00:00 +0000",
+        "2026-11-02T10:00:00Z",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let tag = format!("a{i}");
+        let r = literals(
+            &mut c,
+            &tag,
+            &format!("{tag} APPEND INBOX \"{date}\" {{{}}}", msg.len()),
+            &[(msg, "")],
+        )
+        .await;
+        assert!(r[0].starts_with(&format!("{tag} BAD")), "{date}: {r:?}");
+    }
+    let r = c.expect_ok("b1 STATUS INBOX (MESSAGES)").await;
+    assert_eq!(r[0], "* STATUS INBOX (MESSAGES 0)");
+}
+
+/// EXPUNGE and UID EXPUNGE are refused with `NO` in a mailbox opened with EXAMINE
+/// (RFC 9051 §6.3.3, §6.4.3, §6.4.9), and remove nothing.
+#[tokio::test]
+async fn expunge_in_a_read_only_mailbox_is_no() {
+    let h = Harness::start().await;
+    h.deliver(MSG).await;
+    h.deliver(MSG).await;
+    let mut c = h.select().await;
+    c.expect_ok("a1 STORE 1:2 +FLAGS.SILENT (\\Deleted)").await;
+    let r = c.expect_ok("a2 EXAMINE INBOX").await;
+    assert!(has(&r, "a2 OK [READ-ONLY]"), "{r:?}");
+    let r = c.expect_no("a3 EXPUNGE").await;
+    assert_eq!(r.len(), 1, "{r:?}");
+    let r = c.expect_no("a4 UID EXPUNGE 1:*").await;
+    assert_eq!(r.len(), 1, "{r:?}");
+    let r = c.expect_ok("a5 SEARCH DELETED").await;
+    assert_eq!(r[0], "* SEARCH 1 2");
+    // Read-write again: the same messages go.
+    c.expect_ok("a6 SELECT INBOX").await;
+    let r = c.expect_ok("a7 UID EXPUNGE 2").await;
+    assert_eq!(r[0], "* 2 EXPUNGE");
+    let r = c.expect_ok("a8 EXPUNGE").await;
+    assert_eq!(r[0], "* 1 EXPUNGE");
+}
+
+/// MOVE to a mailbox that does not exist is `NO [TRYCREATE]` and leaves the messages
+/// where they were (RFC 9051 §6.4.8, §7.1).
+#[tokio::test]
+async fn move_to_a_missing_mailbox_is_trycreate() {
+    let h = Harness::start().await;
+    h.deliver(MSG).await;
+    h.deliver(MSG).await;
+    let mut c = h.select().await;
+    let r = c.expect_no("a1 MOVE 1:2 Nowhere").await;
+    assert_eq!(r.len(), 1, "{r:?}");
+    assert!(r[0].starts_with("a1 NO [TRYCREATE]"), "{r:?}");
+    let r = c.expect_no("a2 UID MOVE 2 Nowhere/Deeper").await;
+    assert!(r[0].starts_with("a2 NO [TRYCREATE]"), "{r:?}");
+    let r = c.expect_ok("a3 SEARCH ALL").await;
+    assert_eq!(r[0], "* SEARCH 1 2");
+    let r = c.expect_ok("a4 LIST \"\" Nowhere*").await;
+    assert_eq!(r.len(), 1, "{r:?}");
+    // After CREATE, as TRYCREATE suggests, the MOVE succeeds.
+    c.expect_ok("a5 CREATE Nowhere").await;
+    let r = c.expect_ok("a6 MOVE 1 Nowhere").await;
+    assert!(r[0].starts_with("* OK [COPYUID "), "{r:?}");
+    assert_eq!(r[1], "* 1 EXPUNGE");
 }

@@ -2,7 +2,7 @@
 
 use base64::Engine as _;
 
-use crate::harness::{Harness, PASSWORD, USER, has};
+use crate::harness::{Harness, MSG, PASSWORD, USER, has};
 
 #[tokio::test]
 async fn greeting_capability_noop_logout() {
@@ -183,4 +183,31 @@ async fn non_synchronising_literals_past_4096_bytes() {
     let r = c.line().await;
     assert!(r.starts_with("* BAD") || r.starts_with("a2 BAD"), "{r}");
     assert!(c.closed().await);
+}
+
+/// CHECK (RFC 3501 §6.4.1) answers OK in the selected state and, like NOOP, reports
+/// what changed; outside it, it is `BAD`. RFC 9051 (Appendix E) drops CHECK in favour
+/// of NOOP; a session that enabled IMAP4rev2 still gets OK.
+#[tokio::test]
+async fn check_in_the_selected_state() {
+    let h = Harness::start().await;
+    h.deliver(MSG).await;
+    let mut c = h.login().await;
+    let r = c.expect_bad("a1 CHECK").await;
+    assert!(has(&r, "select a mailbox first"), "{r:?}");
+    c.expect_ok("a2 SELECT INBOX").await;
+    let r = c.expect_ok("a3 CHECK").await;
+    assert_eq!(r.len(), 1, "{r:?}");
+    h.deliver(MSG).await;
+    let r = c.expect_ok("a4 CHECK").await;
+    assert_eq!(r[0], "* 2 EXISTS", "{r:?}");
+    c.expect_ok("a5 EXAMINE INBOX").await;
+    c.expect_ok("a6 CHECK").await;
+
+    let mut c = h.login().await;
+    c.expect_ok("b1 ENABLE IMAP4rev2").await;
+    c.expect_bad("b2 CHECK").await;
+    c.expect_ok("b3 SELECT INBOX").await;
+    let r = c.expect_ok("b4 CHECK").await;
+    assert_eq!(r.len(), 1, "{r:?}");
 }

@@ -112,3 +112,83 @@ async fn binary_decodes_parts() {
     let r = c.expect_ok("a8 CAPABILITY").await;
     assert!(has(&r, " BINARY"), "{r:?}");
 }
+
+/// `section` of message 1 as a FETCH item: the literal, its length counted here.
+fn literal(section: &str, text: &str) -> String {
+    format!("BODY[{section}] {{{}}}\r\n{text}", text.len())
+}
+
+/// HEADER.FIELDS.NOT returns every other field of the header, and MIME a part's own
+/// header fields, each ending in the blank line that ends a header section (RFC 9051
+/// §6.4.5); PEEK leaves `\Seen` unset.
+#[tokio::test]
+async fn header_fields_not_and_mime_sections() {
+    let h = Harness::start().await;
+    h.deliver(MULTI).await;
+    let mut c = h.select().await;
+    let r = c
+        .expect_ok("a1 FETCH 1 BODY.PEEK[HEADER.FIELDS.NOT (Subject Date)]")
+        .await;
+    let want = literal(
+        "HEADER.FIELDS.NOT (Subject Date)",
+        "From: Bob <bob@example.com>\r\n\
+         To: ann@imap.example\r\n\
+         Message-ID: <m2@example.com>\r\n\
+         MIME-Version: 1.0\r\n\
+         Content-Type: multipart/mixed; boundary=\"outer\"\r\n\
+         \r\n",
+    );
+    assert_eq!(r[0], format!("* 1 FETCH ({want})"));
+    // Field names match whatever their case.
+    let r = c
+        .expect_ok("a2 FETCH 1 BODY.PEEK[HEADER.FIELDS.NOT (SUBJECT date from TO message-id mime-version content-type)]")
+        .await;
+    assert!(r[0].ends_with(" {2}\r\n\r\n)"), "{r:?}");
+    let r = c
+        .expect_ok("a3 FETCH 1 (BODY.PEEK[1.MIME] BODY.PEEK[2.MIME])")
+        .await;
+    let one = literal(
+        "1.MIME",
+        "Content-Type: text/plain; charset=utf-8\r\n\
+         Content-Transfer-Encoding: quoted-printable\r\n\
+         \r\n",
+    );
+    let two = literal(
+        "2.MIME",
+        "Content-Type: application/octet-stream; name=\"data.bin\"\r\n\
+         Content-Disposition: attachment; filename=\"data.bin\"\r\n\
+         Content-Transfer-Encoding: base64\r\n\
+         Content-ID: <d1@example.com>\r\n\
+         Content-Language: en\r\n\
+         \r\n",
+    );
+    assert_eq!(r[0], format!("* 1 FETCH ({one} {two})"));
+    // A message/rfc822 part: MIME is the part's header in the outer message,
+    // HEADER.FIELDS.NOT reads the inner message's.
+    let r = c.expect_ok("a4 FETCH 1 BODY.PEEK[3.MIME]").await;
+    let want = literal(
+        "3.MIME",
+        "Content-Type: message/rfc822\r\nContent-Description: forwarded\r\n\r\n",
+    );
+    assert_eq!(r[0], format!("* 1 FETCH ({want})"));
+    let r = c
+        .expect_ok("a5 FETCH 1 BODY.PEEK[3.HEADER.FIELDS.NOT (From)]")
+        .await;
+    let want = literal(
+        "3.HEADER.FIELDS.NOT (From)",
+        "Subject: Inner\r\nMessage-ID: <inner@example.org>\r\n\r\n",
+    );
+    assert_eq!(r[0], format!("* 1 FETCH ({want})"));
+    // A partial fetch counts from the start of the selected fields.
+    let r = c
+        .expect_ok("a6 FETCH 1 BODY.PEEK[HEADER.FIELDS.NOT (Subject Date)]<6.11>")
+        .await;
+    assert_eq!(
+        r[0],
+        "* 1 FETCH (BODY[HEADER.FIELDS.NOT (Subject Date)]<6> \"Bob <bob@ex\")"
+    );
+    let r = c.expect_ok("a7 FETCH 1 FLAGS").await;
+    assert_eq!(r[0], "* 1 FETCH (FLAGS ())", "PEEK leaves \\Seen unset");
+    let r = c.expect_ok("a8 FETCH 1 BODY[1.MIME]").await;
+    assert!(has(&r, "FLAGS (\\Seen)"), "BODY[1.MIME] sets \\Seen: {r:?}");
+}
