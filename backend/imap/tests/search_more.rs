@@ -150,3 +150,37 @@ async fn search_answers_esearch_in_rev2_and_search_in_rev1() {
     assert_eq!(r[0], "* ESEARCH (TAG \"b6\")", "{r:?}");
     assert_eq!(r.len(), 2, "{r:?}");
 }
+
+/// SENTON, SENTBEFORE and SENTSINCE compare the Date field's date as written, its time
+/// and zone disregarded (RFC 9051 §6.4.4): 00:30 at +0200 on the 3rd is the 2nd in UTC,
+/// 23:30 at -0800 on the 3rd is the 4th in UTC, and both were sent on the 3rd.
+#[tokio::test]
+async fn sent_dates_are_the_dates_written_in_the_field() {
+    let h = Harness::start().await;
+    let mut c = h.login().await;
+    let east =
+        "From: a@example.com\r\nDate: Tue, 3 Nov 2026 00:30:00 +0200\r\nSubject: east\r\n\r\nx\r\n";
+    let west =
+        "From: a@example.com\r\nDate: Tue, 3 Nov 2026 23:30:00 -0800\r\nSubject: west\r\n\r\nx\r\n";
+    let far =
+        "From: a@example.com\r\nDate: Sun, 1 Nov 2026 12:00:00 +0000\r\nSubject: far\r\n\r\nx\r\n";
+    append(&mut c, "a1", "05-Nov-2026 10:00:00 +0000", east).await;
+    append(&mut c, "a2", "05-Nov-2026 10:00:00 +0000", west).await;
+    append(&mut c, "a3", "05-Nov-2026 10:00:00 +0000", far).await;
+    c.expect_ok("a4 SELECT INBOX").await;
+    check(
+        &mut c,
+        &[
+            ("SENTON 3-Nov-2026", "1 2"),
+            ("SENTON 2-Nov-2026", ""),
+            ("SENTON 4-Nov-2026", ""),
+            ("SENTSINCE 3-Nov-2026", "1 2"),
+            ("SENTSINCE 4-Nov-2026", ""),
+            ("SENTBEFORE 3-Nov-2026", "3"),
+            ("SENTBEFORE 4-Nov-2026", "1 2 3"),
+            ("SENTON 1-Nov-2026", "3"),
+            ("NOT SENTON 3-Nov-2026", "3"),
+        ],
+    )
+    .await;
+}

@@ -88,6 +88,40 @@ fn text_keys<'k>(k: &'k SearchKey, out: &mut Vec<(TextField, &'k [u8])>) {
     }
 }
 
+/// The dates of the SENTBEFORE, SENTON and SENTSINCE keys of `k`.
+fn sent_keys(k: &SearchKey, out: &mut Vec<NaiveDate>) {
+    match k {
+        SearchKey::SentBefore(d) | SearchKey::SentOn(d) | SearchKey::SentSince(d) => {
+            out.extend(day(d));
+        }
+        SearchKey::And(ks) => ks.iter().for_each(|k| sent_keys(k, out)),
+        SearchKey::Not(k) => sent_keys(k, out),
+        SearchKey::Or(a, b) => {
+            sent_keys(a, out);
+            sent_keys(b, out);
+        }
+        _ => {}
+    }
+}
+
+/// Whether the sent date needs the Date field itself for these keys. The SENT* keys
+/// compare the date as written, its time and zone disregarded (RFC 9051 §6.4.4); the
+/// store keeps it in UTC, a day off at most (zones span less than ±24 h). Two days or
+/// more from every key's date, the UTC date answers alike; nearer, only the field does.
+fn needs_written_date(sent_utc: Option<&DateTime<Utc>>, keys: &[NaiveDate]) -> bool {
+    sent_utc.is_some_and(|t| {
+        let utc = t.date_naive();
+        keys.iter().any(|d| (utc - *d).num_days().abs() <= 1)
+    })
+}
+
+/// The Date field's date as written, from the raw message.
+fn written_date(raw: &[u8]) -> Option<NaiveDate> {
+    let parsed = mail_parser::MessageParser::new().parse_headers(raw)?;
+    let d = parsed.date()?;
+    NaiveDate::from_ymd_opt(i32::from(d.year), u32::from(d.month), u32::from(d.day))
+}
+
 struct Bounds {
     max_seq: u32,
     max_uid: u32,
@@ -165,6 +199,16 @@ pub(crate) fn header_values(raw: &[u8], name: &str) -> Vec<u8> {
     out
 }
 
+/// The message's sent date against `d`: the Date field as written when the raw message
+/// was read for it (see [`needs_written_date`]), else the stored UTC date.
+fn sent_cmp(c: &Candidate<'_>, d: &Date) -> Option<std::cmp::Ordering> {
+    let written = c.raw.and_then(written_date);
+    match written {
+        Some(w) => Some(w.cmp(&day(d)?)),
+        None => date_cmp(c.record.and_then(|r| r.summary.sent_date.as_ref()), d),
+    }
+}
+
 fn matches(k: &SearchKey, c: &Candidate<'_>, b: &Bounds, t: &TextMatches) -> bool {
     use std::cmp::Ordering::*;
     let flag = |bit: u64| c.flags & bit != 0;
@@ -222,15 +266,9 @@ fn matches(k: &SearchKey, c: &Candidate<'_>, b: &Bounds, t: &TextMatches) -> boo
         }
         SearchKey::Before(d) => date_cmp(rec.map(|r| &r.internal_date), d) == Some(Less),
         SearchKey::On(d) => date_cmp(rec.map(|r| &r.internal_date), d) == Some(Equal),
-        SearchKey::SentSince(d) => {
-            date_cmp(summary.and_then(|s| s.sent_date.as_ref()), d).is_some_and(|o| o != Less)
-        }
-        SearchKey::SentBefore(d) => {
-            date_cmp(summary.and_then(|s| s.sent_date.as_ref()), d) == Some(Less)
-        }
-        SearchKey::SentOn(d) => {
-            date_cmp(summary.and_then(|s| s.sent_date.as_ref()), d) == Some(Equal)
-        }
+        SearchKey::SentSince(d) => sent_cmp(c, d).is_some_and(|o| o != Less),
+        SearchKey::SentBefore(d) => sent_cmp(c, d) == Some(Less),
+        SearchKey::SentOn(d) => sent_cmp(c, d) == Some(Equal),
         // RFC 7162 §3.1.5: at or above the given value. Per-flag entries are not kept,
         // so every entry name reads as the message's MODSEQ.
         SearchKey::ModSeq { modseq, .. } => c.modseq >= *modseq,
@@ -318,8 +356,15 @@ impl Session {
         let by_uid: HashMap<u32, &MessageRecord> = records.iter().map(|r| (r.uid, r)).collect();
         let mut raws: HashMap<u32, Vec<u8>> = HashMap::new();
         let all_raw = needs_raw(key);
+        let mut sent_dates = Vec::new();
+        sent_keys(key, &mut sent_dates);
         for m in view.msgs.iter().filter(|m| !m.expunged) {
-            if (all_raw || text.unindexed.contains(&m.blob_hash))
+            let sent = by_uid
+                .get(&m.uid)
+                .and_then(|r| r.summary.sent_date.as_ref());
+            if (all_raw
+                || text.unindexed.contains(&m.blob_hash)
+                || needs_written_date(sent, &sent_dates))
                 && let Ok(raw) = blobs.get(&m.blob_hash).await
             {
                 raws.insert(m.uid, raw);
