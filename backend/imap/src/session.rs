@@ -88,6 +88,9 @@ impl Session {
         let defaults = Limits::default();
         let limits = Limits {
             max_append_literal: server.config.append_limit,
+            // A MULTIAPPEND is held in memory until it is complete: at most twice
+            // APPENDLIMIT in all.
+            max_append_total: server.config.append_limit.saturating_mul(2),
             max_nonsync_literal: defaults.max_literal,
             ..defaults
         };
@@ -279,7 +282,7 @@ impl Session {
     /// (`NO [TOOBIG]` for an APPEND message), `BAD` otherwise, `* BYE` if the
     /// connection must close.
     fn refuse(&mut self, e: &dyn Refusal) {
-        let code = e.too_big().then_some(Code::TooBig);
+        let code = e.code();
         match (e.tag(), e.append()) {
             (Some(tag), true) => self.no(&tag, code.clone(), e.text()),
             (Some(tag), false) => self.bad(&tag, code.clone(), e.text()),
@@ -417,7 +420,8 @@ impl Session {
 trait Refusal {
     fn tag(&self) -> Option<Tag>;
     fn text(&self) -> &'static str;
-    fn too_big(&self) -> bool;
+    /// The response code of the answer, if any.
+    fn code(&self) -> Option<Code>;
     fn append(&self) -> bool;
     fn close(&self) -> bool;
 }
@@ -429,8 +433,13 @@ impl Refusal for FrameError {
     fn text(&self) -> &'static str {
         self.message()
     }
-    fn too_big(&self) -> bool {
-        matches!(self.kind, FrameErrorKind::LiteralTooBig { .. })
+    fn code(&self) -> Option<Code> {
+        match self.kind {
+            FrameErrorKind::LiteralTooBig { .. } => Some(Code::TooBig),
+            // RFC 5530 §3
+            FrameErrorKind::AppendsTooBig { .. } => Some(Code::Limit),
+            _ => None,
+        }
     }
     fn append(&self) -> bool {
         self.is_append_too_big()
@@ -450,8 +459,8 @@ impl Refusal for FrameErrorLine {
     fn text(&self) -> &'static str {
         "line too long"
     }
-    fn too_big(&self) -> bool {
-        false
+    fn code(&self) -> Option<Code> {
+        None
     }
     fn append(&self) -> bool {
         false

@@ -229,6 +229,34 @@ async fn literals(c: &mut Client, tag: &str, line: &str, parts: &[(&str, &str)])
     c.until_tagged(tag).await
 }
 
+/// The messages of one MULTIAPPEND are held in memory until the command is complete,
+/// so together they may take at most twice APPENDLIMIT: the literal that would go past
+/// it is refused with `NO [LIMIT]` (RFC 5530 §3) before it is sent, and nothing of the
+/// command is stored.
+#[tokio::test]
+async fn multiappend_over_the_total_limit_stores_nothing() {
+    // APPENDLIMIT 100: at most 200 bytes of messages in one command.
+    let h = Harness::with(|c| {
+        c.plaintext_loopback = true;
+        c.append_limit = 100;
+    })
+    .await;
+    let mut c = h.login().await;
+    let msg = format!("Subject: m\r\n\r\n{}\r\n", "x".repeat(70));
+    c.send(&format!("a1 APPEND INBOX {{{}}}", msg.len())).await;
+    assert!(c.line().await.starts_with("+ "));
+    c.raw(format!("{msg} {{{}}}\r\n", msg.len()).as_bytes())
+        .await;
+    assert!(c.line().await.starts_with("+ "));
+    c.raw(format!("{msg} {{{}}}\r\n", msg.len()).as_bytes())
+        .await;
+    let r = c.line().await;
+    assert!(r.starts_with("a1 NO [LIMIT]"), "{r}");
+    c.expect_ok("a2 NOOP").await;
+    let r = c.expect_ok("a3 STATUS INBOX (MESSAGES)").await;
+    assert_eq!(r[0], "* STATUS INBOX (MESSAGES 0)");
+}
+
 /// MULTIAPPEND stores all the messages or none (RFC 3502 §6.3.11): a second message
 /// over APPENDLIMIT is refused with `NO [TOOBIG]` before it is sent (RFC 7889 §4),
 /// and the first one, already sent, is not stored either.

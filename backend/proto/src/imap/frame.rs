@@ -21,6 +21,10 @@ pub struct Limits {
     /// Largest APPEND message literal; the session sets it from its APPENDLIMIT
     /// (RFC 7889). Default 64 MiB.
     pub max_append_literal: u64,
+    /// Largest total of the message literals of one APPEND (several with MULTIAPPEND,
+    /// RFC 3502), which are held in memory until the command is complete. Default
+    /// 128 MiB.
+    pub max_append_total: u64,
     /// Largest non-synchronising literal (`{n+}`) outside APPEND: 4096 with LITERAL-
     /// (RFC 7888 §4), the default; up to `max_literal` with LITERAL+ (§3).
     pub max_nonsync_literal: u64,
@@ -35,6 +39,7 @@ impl Default for Limits {
             max_command: 64 * 1024,
             max_literal: 64 * 1024,
             max_append_literal: 64 * 1024 * 1024,
+            max_append_total: 128 * 1024 * 1024,
             max_nonsync_literal: 4096,
             max_depth: 16,
         }
@@ -91,6 +96,10 @@ pub enum FrameErrorKind {
     /// `* BYE [TOOBIG]` and close the connection, rather than read and discard an
     /// amount of data the client chose; [`FrameError::must_close`] says so.
     LiteralTooBig { size: u64, sync: bool, append: bool },
+    /// An APPEND message literal would take the command's messages over
+    /// `max_append_total`: answer `tag NO [LIMIT]` (RFC 5530 §3); as with
+    /// `LiteralTooBig`, close if its bytes are already on their way.
+    AppendsTooBig { total: u64, sync: bool },
     /// More literal bytes were pushed than announced, or a line while a literal was
     /// expected: a session bug. Answer `BAD` and close.
     OutOfOrder,
@@ -105,11 +114,13 @@ impl FrameError {
         self.close
     }
 
-    /// Returns `true` if and only if the answer is `NO [TOOBIG]` rather than `BAD`.
+    /// Returns `true` if and only if the answer is `NO` (`[TOOBIG]` or `[LIMIT]`) rather
+    /// than `BAD`.
     pub fn is_append_too_big(&self) -> bool {
         matches!(
             self.kind,
             FrameErrorKind::LiteralTooBig { append: true, .. }
+                | FrameErrorKind::AppendsTooBig { .. }
         )
     }
 
@@ -120,6 +131,7 @@ impl FrameError {
             FrameErrorKind::CommandTooLong => "command too long",
             FrameErrorKind::LiteralTooBig { append: true, .. } => "message too big",
             FrameErrorKind::LiteralTooBig { .. } => "literal too big",
+            FrameErrorKind::AppendsTooBig { .. } => "messages too big together",
             FrameErrorKind::OutOfOrder => "framing error",
         }
     }
@@ -135,6 +147,8 @@ pub struct Framer {
     buf: Vec<u8>,
     /// Bytes of the command that count against `max_command`.
     counted: usize,
+    /// Bytes of APPEND message literals in the command, against `max_append_total`.
+    appended: u64,
     /// Bytes still expected for the current literal.
     literal_left: u64,
     /// Lines seen in this command.
@@ -150,6 +164,7 @@ impl Framer {
             limits,
             buf: Vec::new(),
             counted: 0,
+            appended: 0,
             literal_left: 0,
             lines: 0,
             append: false,
@@ -171,6 +186,7 @@ impl Framer {
     pub fn reset(&mut self) {
         self.buf.clear();
         self.counted = 0;
+        self.appended = 0;
         self.literal_left = 0;
         self.lines = 0;
         self.append = false;
@@ -245,7 +261,16 @@ impl Framer {
             };
             return Err(self.fail(kind, nonsync));
         }
-        if !append {
+        if append {
+            self.appended = self.appended.saturating_add(lit.size);
+            if self.appended > self.limits.max_append_total {
+                let kind = FrameErrorKind::AppendsTooBig {
+                    total: self.appended,
+                    sync: lit.sync,
+                };
+                return Err(self.fail(kind, nonsync));
+            }
+        } else {
             let size = usize::try_from(lit.size).unwrap_or(usize::MAX);
             self.counted = self.counted.saturating_add(size);
             if self.counted > self.limits.max_command {

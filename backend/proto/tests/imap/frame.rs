@@ -170,3 +170,37 @@ fn not_literals() {
         );
     }
 }
+
+/// MULTIAPPEND (RFC 3502): each message within `max_append_literal`, all of them within
+/// `max_append_total`, checked as each literal is announced.
+#[test]
+fn appends_of_one_command_have_a_total_limit() {
+    let limits = Limits {
+        max_append_literal: 10,
+        max_append_total: 25,
+        ..Limits::default()
+    };
+    let mut f = Framer::new(limits);
+    assert!(f.push_line(b"a APPEND INBOX {10}\r\n").is_ok());
+    f.push_literal(b"0123456789").unwrap();
+    assert!(f.push_line(b" {10}\r\n").is_ok());
+    f.push_literal(b"0123456789").unwrap();
+    let err = f.push_line(b" {6}\r\n").unwrap_err();
+    assert_eq!(
+        err.kind,
+        FrameErrorKind::AppendsTooBig {
+            total: 26,
+            sync: true
+        }
+    );
+    assert!(err.is_append_too_big() && !err.must_close());
+    assert_eq!(err.message(), "messages too big together");
+    assert!(!f.in_command());
+    // A new command starts from nothing.
+    assert!(f.push_line(b"b APPEND INBOX {10}\r\n").is_ok());
+    f.push_literal(b"0123456789").unwrap();
+    assert!(f.push_line(b" {10+}\r\n").is_ok());
+    f.push_literal(b"0123456789").unwrap();
+    let err = f.push_line(b" {6+}\r\n").unwrap_err();
+    assert!(err.must_close(), "its byte is on its way");
+}
