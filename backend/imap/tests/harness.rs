@@ -34,6 +34,15 @@ impl Harness {
     }
 
     pub async fn with(configure: impl FnOnce(&mut ImapConfig)) -> Harness {
+        Self::build(configure, false).await
+    }
+
+    /// Like [`Harness::start`], with the legacy mechanisms (CRAM-MD5) on.
+    pub async fn legacy() -> Harness {
+        Self::build(|c| c.plaintext_loopback = true, true).await
+    }
+
+    async fn build(configure: impl FnOnce(&mut ImapConfig), legacy: bool) -> Harness {
         let db = TestDb::new().await;
         let store = db.store().await;
         store
@@ -64,11 +73,15 @@ impl Harness {
         };
         configure(&mut config);
         let (acceptor, cert) = osprey_net::testing::self_signed();
-        let auth = Arc::new(Authenticator::new(
+        let mut auth = Authenticator::new(
             store.clone(),
             Arc::new(osprey_core::LoginThrottle::new(Default::default())),
             CacheSettings::default(),
-        ));
+        );
+        if legacy {
+            auth = auth.with_legacy(osprey_net::LegacyKey::new(&[42; 32]));
+        }
+        let auth = Arc::new(auth);
         let delivery = LocalDelivery::new(store.clone(), blobs.clone());
         let server = Arc::new(ImapServer::new(
             config,

@@ -211,3 +211,87 @@ async fn check_in_the_selected_state() {
     let r = c.expect_ok("b4 CHECK").await;
     assert_eq!(r.len(), 1, "{r:?}");
 }
+
+/// AUTHENTICATE SCRAM-SHA-256 (RFC 7677, RFC 9051 §6.2.2) with an initial response
+/// (SASL-IR, RFC 4959): the client proves the password, the server proves it knows
+/// the verifier; a wrong password fails with AUTHENTICATIONFAILED.
+#[tokio::test]
+async fn authenticate_scram_sha_256_proves_both_sides() {
+    use osprey_proto::sasl::{ScramClient, decode_base64, encode_base64};
+    let h = Harness::start().await;
+    for (password, ok) in [(PASSWORD, true), ("wrong-password", false)] {
+        let mut c = h.connect().await;
+        let mut client = ScramClient::new(USER, password, "fyko+d2lbbFgONRv9qkxdawL");
+        let first = encode_base64(client.client_first().as_bytes());
+        c.send(&format!("a1 AUTHENTICATE SCRAM-SHA-256 {first}"))
+            .await;
+        let challenge = c.line().await;
+        let server_first = decode_base64(challenge.strip_prefix("+ ").unwrap()).unwrap();
+        let fin = client.client_final(&server_first).unwrap();
+        c.send(&encode_base64(fin.as_bytes())).await;
+        let reply = c.line().await;
+        if ok {
+            let v = reply.strip_prefix("+ ").expect("the server's proof");
+            client
+                .verify_server_final(&decode_base64(v).unwrap())
+                .unwrap();
+            c.send("").await;
+            let done = c.line().await;
+            assert!(done.starts_with("a1 OK [CAPABILITY"), "{done}");
+            c.expect_ok("a2 SELECT INBOX").await;
+        } else {
+            assert!(reply.starts_with("a1 NO [AUTHENTICATIONFAILED]"), "{reply}");
+        }
+    }
+}
+
+/// CRAM-MD5 (RFC 2195) is offered only with the legacy option, and works once a
+/// password login has sealed the secret it needs.
+#[tokio::test]
+async fn cram_md5_only_with_the_legacy_option() {
+    use osprey_proto::sasl::{cram_md5_digest, decode_base64, encode_base64};
+    let h = Harness::legacy().await;
+    let mut c = h.connect().await;
+    let caps = c.expect_ok("a1 CAPABILITY").await;
+    assert!(caps[0].contains("AUTH=CRAM-MD5"), "{caps:?}");
+    // A password login first (it seals the secret).
+    h.login().await.expect_ok("l2 LOGOUT").await;
+    let mut c = h.connect().await;
+    c.send("a1 AUTHENTICATE CRAM-MD5").await;
+    let challenge = c.line().await;
+    let challenge = decode_base64(challenge.strip_prefix("+ ").unwrap()).unwrap();
+    let digest = cram_md5_digest(PASSWORD.as_bytes(), &challenge);
+    c.send(&encode_base64(format!("{USER} {digest}").as_bytes()))
+        .await;
+    let done = c.line().await;
+    assert!(done.starts_with("a1 OK"), "{done}");
+    // A wrong digest fails.
+    let mut c = h.connect().await;
+    c.send("a1 AUTHENTICATE CRAM-MD5").await;
+    c.line().await;
+    c.send(&encode_base64(
+        format!("{USER} {}", "0".repeat(32)).as_bytes(),
+    ))
+    .await;
+    let done = c.line().await;
+    assert!(done.starts_with("a1 NO"), "{done}");
+}
+
+/// Failed logins count across sessions (the shared throttle, 5 per account by
+/// default): then even the right password is refused for a while, and the session
+/// is closed (RFC 9051 §7.1 UNAVAILABLE).
+#[tokio::test]
+async fn failures_across_sessions_are_throttled() {
+    let h = Harness::start().await;
+    for i in 0..5 {
+        let mut c = h.connect().await;
+        let r = c
+            .expect_no(&format!("f{i} LOGIN {USER} wrong-password"))
+            .await;
+        assert!(r[0].contains("[AUTHENTICATIONFAILED]"), "{r:?}");
+    }
+    let mut c = h.connect().await;
+    let r = c.expect_no(&format!("a1 LOGIN {USER} {PASSWORD}")).await;
+    assert!(r[0].starts_with("a1 NO [UNAVAILABLE]"), "{r:?}");
+    assert!(c.closed().await);
+}
