@@ -159,3 +159,31 @@ async fn noop_finds_what_another_process_delivered() {
     let r = a.expect_ok("a4 NOOP").await;
     assert!(has(&r, "* 2 FETCH (FLAGS (\\Deleted) UID 2)"), "{r:?}");
 }
+
+/// A client that stops reading in the middle of a large answer holds up only itself:
+/// answers are written after the store work (and its locks) are done, so another
+/// session of the same mailbox goes on writing (RFC 9051 §5.5 leaves the order of
+/// sessions to the server; the "a slow client never blocks others").
+#[tokio::test]
+async fn a_client_that_does_not_read_blocks_no_one() {
+    let h = Harness::start().await;
+    let body = "x".repeat(64 * 1024 - 2);
+    let big = format!("Subject: big\r\n\r\n{body}\r\n");
+    for _ in 0..200 {
+        h.deliver(big.as_bytes()).await;
+    }
+    let mut slow = h.select().await;
+    // About 13 MB of answer, more than the sockets buffer; FETCH BODY[] also sets
+    // \Seen, a write to the store.
+    slow.send("s1 FETCH 1:* BODY[]").await;
+    // Each answer below must come within the harness's wait.
+    let mut other = h.select().await;
+    other.expect_ok("o1 STORE 1:10 +FLAGS (\\Flagged)").await;
+    other
+        .expect_ok("o2 STORE 200 +FLAGS.SILENT (\\Deleted)")
+        .await;
+    other.expect_ok("o3 EXPUNGE").await;
+    h.deliver(MSG).await;
+    let r = other.expect_ok("o4 NOOP").await;
+    assert!(has(&r, "EXISTS"), "{r:?}");
+}
