@@ -539,6 +539,20 @@ mod tests {
     }
 
     #[test]
+    fn autologout_timers_have_their_rfc_minimum() {
+        // RFC 9051 §5.4: at least 30 minutes; RFC 1939 §3: at least 10.
+        let e = load_str("[imap]\nidle_timeout_secs = 1799\n", &[])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("imap.idle_timeout_secs"), "{e}");
+        assert!(load_str("[imap]\nidle_timeout_secs = 1800\n", &[]).is_ok());
+        let e = load_str("", &[("OSPREY_POP3_IDLE_TIMEOUT_SECS", "599")])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("pop3.idle_timeout_secs"), "{e}");
+    }
+
+    #[test]
     fn the_example_file_documents_every_key_and_parses() {
         let example = include_str!("../../../osprey.example.toml");
         let parsed: toml::Table = example.parse().unwrap();
