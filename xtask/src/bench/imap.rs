@@ -1,5 +1,7 @@
 //! `cargo xtask bench imap`: (a) the memory an idle IMAP session costs: N connections
-//! logged in, INBOX selected, in IDLE, and the server's resident memory before and after;
+//! logged in, INBOX selected, in IDLE, and the server's resident memory before and after
+//! (1,000 and 10,000 unless `--connections` says otherwise; the open-files limit is
+//! raised as far as the hard limit allows);
 //! (b) a mixed workload: C clients for T seconds, each session doing LOGIN, SELECT,
 //! FETCH of headers for every message, FETCH of one whole body, STORE, APPEND, EXPUNGE and
 //! LOGOUT against a mailbox of M messages; operations/s and latency per command.
@@ -211,7 +213,55 @@ fn session(port: u16, user: &str, n: usize, body: &[u8], t: &mut Tally) -> std::
     Ok(())
 }
 
+/// The soft and hard limits on open files of this process.
+fn open_files_limit() -> Option<(u64, u64)> {
+    let limits = std::fs::read_to_string("/proc/self/limits").ok()?;
+    let line = limits.lines().find(|l| l.starts_with("Max open files"))?;
+    let mut n = line["Max open files".len()..].split_whitespace();
+    let parse = |v: Option<&str>| match v? {
+        "unlimited" => Some(u64::MAX),
+        v => v.parse().ok(),
+    };
+    Some((parse(n.next())?, parse(n.next())?))
+}
+
+/// Makes room for `connections` sessions: this process and the server it starts each
+/// hold one descriptor per session. Raises the soft limit up to the hard one (with
+/// `prlimit`) if needed; an error that says what to do if that is not enough.
+fn room_for(connections: usize) -> Result {
+    let need = connections as u64 + 256;
+    let Some((soft, hard)) = open_files_limit() else {
+        return Ok(());
+    };
+    if soft >= need {
+        return Ok(());
+    }
+    if hard >= need {
+        let pid = std::process::id().to_string();
+        let ok = std::process::Command::new("prlimit")
+            .args(["--pid", &pid, &format!("--nofile={need}:{hard}")])
+            .status()
+            .is_ok_and(|s| s.success());
+        if ok && open_files_limit().is_some_and(|(s, _)| s >= need) {
+            println!("bench imap: raised the open-files limit from {soft} to {need}");
+            return Ok(());
+        }
+    }
+    Err(format!(
+        "{connections} sessions need about {need} open files per process; the limit here is {soft} (hard {hard}): raise it with `ulimit -n {need}` first"
+    ))
+}
+
 pub fn run(o: &Options) -> Result {
+    let sizes = if o.connections.is_empty() {
+        // The sizes: 10,000 where the hard limit lets the soft one rise.
+        let fits = open_files_limit().is_none_or(|(_, hard)| hard >= 10_000 + 256);
+        if fits { vec![1000, 10_000] } else { vec![1000] }
+    } else {
+        o.connections.clone()
+    };
+    // Before the server starts, so that it inherits the limit.
+    room_for(sizes.iter().copied().max().unwrap_or(0))?;
     let server = BenchServer::start()?;
     let users: Vec<String> = (0..o.clients)
         .map(|i| format!("imap{i}@bench.example"))
@@ -226,7 +276,7 @@ pub fn run(o: &Options) -> Result {
     for n in 0..o.messages {
         server.cli(&to, Some(&message(o.size, n)))?;
     }
-    for n in o.connections.iter().copied() {
+    for n in sizes {
         idle_memory(&server, &users[0], n)?;
     }
     println!(
