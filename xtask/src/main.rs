@@ -3,8 +3,9 @@
 //! - `build`: installs what is missing (wasm32 target, wasm-bindgen-cli), builds the web
 //!   app and the server.
 //! - `run`: `build`, then starts the server in embedded mode from the repository root.
-//! - `test`: formatting, clippy with warnings as errors, the web app build, and every
-//!   test (unit, integration, e2e with the browser) on SQLite and on PostgreSQL.
+//! - `test`: formatting, clippy with warnings as errors (the fuzz targets too), the web
+//!   app build, and every test (unit, integration, e2e with the browser) on SQLite and
+//!   on PostgreSQL.
 //! - `bench <protocol>`: load figures against a release build (see `bench/`).
 
 mod bench;
@@ -94,6 +95,18 @@ fn test() -> Result {
     let t = Instant::now();
     run(cargo().args(["fmt", "--all", "--", "--check"]))?;
     run(cargo().args(["clippy", "--all-targets", "--", "-D", "warnings"]))?;
+    // The fuzz targets are a workspace of their own (run with cargo-fuzz on nightly);
+    // building them here keeps them in step with the parser.
+    run(cargo().args([
+        "clippy",
+        "--manifest-path",
+        "backend/proto/fuzz/Cargo.toml",
+        "--locked",
+        "--bins",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
     build()?;
     run(cargo().args([
         "clippy",

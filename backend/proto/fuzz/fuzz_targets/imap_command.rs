@@ -4,7 +4,9 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use osprey_proto::imap::{Frame, Framer, Limits, encode_command, parse_command, parse_command_with};
+use osprey_proto::imap::{
+    Frame, Framer, Limits, encode_command, parse_command, parse_command_with,
+};
 
 fuzz_target!(|data: &[u8]| {
     // Small limits, so the limit paths are reached too.
@@ -13,6 +15,7 @@ fuzz_target!(|data: &[u8]| {
         max_command: 2048,
         max_literal: 1024,
         max_append_literal: 1024,
+        max_append_total: 1536,
         max_nonsync_literal: 256,
         max_depth: 8,
     };
