@@ -106,18 +106,57 @@ fn literal(line: &str) -> Option<usize> {
     inner[open + 1..].trim_end_matches('+').parse().ok()
 }
 
+/// Message `n` of the mailbox, about `size` bytes on average (from half to one and a
+/// half times it), in the shapes mail comes in: plain text, text with an HTML
+/// alternative (every third), and text with a base64 attachment (every fifth), each
+/// with the trace and authentication fields a delivered message carries.
 fn message(size: usize, n: usize) -> Vec<u8> {
+    let target = size / 2 + (n * 7919) % size.max(1);
     let mut m = format!(
-        "From: Ann Example <ann@bench.example>\r\nTo: Bench <bench@bench.example>\r\n\
+        "Return-Path: <ann@bench.example>\r\n\
+         Received: from mx.bench.example (mx.bench.example [192.0.2.25])\r\n\
+         \tby bench.example with ESMTPS id {n:08x}; Fri, 27 Nov 2026 10:00:00 +0000\r\n\
+         Authentication-Results: bench.example; spf=pass smtp.mailfrom=bench.example\r\n\
+         From: Ann Example <ann@bench.example>\r\nTo: Bench <bench@bench.example>\r\n\
          Subject: Quarterly figures, part {n}\r\nDate: Fri, 27 Nov 2026 10:00:00 +0000\r\n\
-         Message-ID: <{n}.imap@bench.example>\r\nMIME-Version: 1.0\r\n\
-         Content-Type: text/plain; charset=utf-8\r\n\r\n"
+         Message-ID: <{n}.imap@bench.example>\r\nMIME-Version: 1.0\r\n"
     )
     .into_bytes();
-    let line = b"The quick brown fox jumps over the lazy dog, again and again.\r\n";
-    while m.len() + line.len() <= size {
-        m.extend_from_slice(line);
-    }
+    let line = "The quick brown fox jumps over the lazy dog, again and again.\r\n";
+    let text = |budget: usize| line.repeat(budget / line.len() + 1);
+    let body_budget = target.saturating_sub(m.len() + 400);
+    let body = if n % 5 == 4 {
+        let attachment: String = (0..body_budget / 2)
+            .map(|i| char::from(b'A' + (i % 26) as u8))
+            .collect::<String>()
+            .as_bytes()
+            .chunks(76)
+            .map(|c| format!("{}\r\n", String::from_utf8_lossy(c)))
+            .collect();
+        format!(
+            "Content-Type: multipart/mixed; boundary=\"mixed{n}\"\r\n\r\n\
+             --mixed{n}\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{}\
+             --mixed{n}\r\nContent-Type: application/pdf; name=\"q{n}.pdf\"\r\n\
+             Content-Disposition: attachment; filename=\"q{n}.pdf\"\r\n\
+             Content-Transfer-Encoding: base64\r\n\r\n{attachment}--mixed{n}--\r\n",
+            text(body_budget / 2)
+        )
+    } else if n % 3 == 2 {
+        let plain = text(body_budget / 2);
+        format!(
+            "Content-Type: multipart/alternative; boundary=\"alt{n}\"\r\n\r\n\
+             --alt{n}\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{plain}\
+             --alt{n}\r\nContent-Type: text/html; charset=utf-8\r\n\r\n\
+             <html><body><p>{}</p></body></html>\r\n--alt{n}--\r\n",
+            plain.replace("\r\n", "<br>\r\n")
+        )
+    } else {
+        format!(
+            "Content-Type: text/plain; charset=utf-8\r\n\r\n{}",
+            text(body_budget)
+        )
+    };
+    m.extend_from_slice(body.as_bytes());
     m
 }
 
