@@ -3,7 +3,7 @@
 //! (RFC 9051 §6.2.1): login, APPEND, SELECT, FETCH of the body structure and parts,
 //! STORE, SEARCH (a base64 attachment's text through the full-text index), MOVE and
 //! EXPUNGE; SORT (RFC 5256); IDLE woken by a message delivered over SMTP (RFC 9051
-//! §6.3.13). LOGIN before STARTTLS is refused (§6.2.3).
+//! §6.3.13) and by a POP3 client's deletion. LOGIN before STARTTLS is refused (§6.2.3).
 
 use std::sync::Arc;
 
@@ -346,5 +346,66 @@ async fn async_imap_sorts_and_an_smtp_delivery_wakes_idle() {
     let mut s = idle.done().await.unwrap();
     let found = s.search("SUBJECT idle").await.unwrap();
     assert_eq!(found.into_iter().collect::<Vec<_>>(), [4]);
+    s.logout().await.unwrap();
+}
+
+/// One store for every protocol: a message that a POP3 client (Python's poplib)
+/// deletes leaves the mailbox of an IMAP session idling on it, as an EXPUNGE.
+#[tokio::test]
+async fn a_pop3_deletion_reaches_an_idling_imap_session() {
+    use std::time::Duration;
+
+    use async_imap::{
+        extensions::idle::IdleResponse,
+        imap_proto::{MailboxDatum, Response},
+    };
+
+    let server = Server::start(false).await;
+    provision(&server);
+    let mut s = login(&server).await;
+    for subject in ["first", "second"] {
+        let message = format!("From: bob@example.com\r\nSubject: {subject}\r\n\r\nHi.\r\n");
+        s.append("INBOX", None, None, message).await.unwrap();
+    }
+    assert_eq!(s.select("INBOX").await.unwrap().exists, 2);
+    let mut idle = s.idle();
+    idle.init().await.unwrap();
+    let cafile = server.db.dir.join("data/tls/cert.pem");
+    let port = server.pop3s_port.to_string();
+    let pop = tokio::task::spawn_blocking(move || {
+        let out = std::process::Command::new("python3")
+            .arg(repo_root().join("e2e/pop3/client.py"))
+            .args(["--port", &port, "--tls", "implicit", "--cafile"])
+            .arg(&cafile)
+            .args(["--user", USER, "--password", PASSWORD, "--dele", "1"])
+            .output()
+            .expect("python3 runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    });
+    // The client reads both messages (RETR marks them \Seen), then deletes the first.
+    let mut seen = Vec::new();
+    loop {
+        let (wait, _stop) = idle.wait_with_timeout(Duration::from_secs(30));
+        let IdleResponse::NewData(data) = wait.await.unwrap() else {
+            panic!("IDLE ended without news");
+        };
+        match data.parsed() {
+            Response::Expunge(1) => break,
+            Response::Fetch(n, _) => seen.push(*n),
+            Response::MailboxData(MailboxDatum::Exists(_)) => {}
+            other => panic!("{other:?}"),
+        }
+    }
+    pop.await.unwrap();
+    assert!(seen.contains(&1), "{seen:?}");
+    let mut s = idle.done().await.unwrap();
+    let f = fetch(&mut s, "1:*", "(BODY.PEEK[HEADER.FIELDS (SUBJECT)])").await;
+    assert_eq!(f.len(), 1);
+    let header = String::from_utf8_lossy(f[0].header().unwrap()).into_owned();
+    assert!(header.contains("second"), "{header}");
     s.logout().await.unwrap();
 }
