@@ -3,7 +3,8 @@
 //! (RFC 9051 §6.2.1): login, APPEND, SELECT, FETCH of the body structure and parts,
 //! STORE, SEARCH (a base64 attachment's text through the full-text index), MOVE and
 //! EXPUNGE; SORT (RFC 5256); IDLE woken by a message delivered over SMTP (RFC 9051
-//! §6.3.13) and by a POP3 client's deletion. LOGIN before STARTTLS is refused (§6.2.3).
+//! §6.3.13), by a POP3 client's deletion and by a flag set over the REST API. LOGIN
+//! before STARTTLS is refused (§6.2.3).
 
 use std::sync::Arc;
 
@@ -407,5 +408,85 @@ async fn a_pop3_deletion_reaches_an_idling_imap_session() {
     assert_eq!(f.len(), 1);
     let header = String::from_utf8_lossy(f[0].header().unwrap()).into_owned();
     assert!(header.contains("second"), "{header}");
+    s.logout().await.unwrap();
+}
+
+/// One store for every client: a flag set through the REST API reaches an IMAP session
+/// idling on the mailbox as a FETCH of the new flags, and the API lists what IMAP
+/// stored, with IMAP's flags.
+#[tokio::test]
+async fn a_flag_set_over_the_rest_api_reaches_an_idling_imap_session() {
+    use std::time::Duration;
+
+    use async_imap::{extensions::idle::IdleResponse, imap_proto::Response};
+    use serde_json::{Value, json};
+
+    let server = Server::start(false).await;
+    provision(&server);
+    let mut s = login(&server).await;
+    let message = "From: bob@example.com\r\nSubject: via IMAP\r\n\r\nHi.\r\n";
+    s.append("INBOX", Some("($Imap)"), None, message)
+        .await
+        .unwrap();
+    s.select("INBOX").await.unwrap();
+
+    let http = reqwest::Client::new();
+    let r = http
+        .post(format!("{}/api/v1/auth/login", server.url))
+        .json(&json!({"username": USER, "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    let token = r.json::<Value>().await.unwrap()["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let get = |path: String| {
+        let (http, token) = (http.clone(), token.clone());
+        async move {
+            let r = http.get(path).bearer_auth(token).send().await.unwrap();
+            assert!(r.status().is_success(), "{}", r.status());
+            r.json::<Value>().await.unwrap()
+        }
+    };
+    let mailboxes = get(format!("{}/api/v1/mailboxes", server.url)).await;
+    let inbox = mailboxes
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["name"] == "INBOX")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let listed = get(format!("{}/api/v1/mailboxes/{inbox}/messages", server.url)).await;
+    let item = &listed["items"][0];
+    assert_eq!(item["subject"], "via IMAP");
+    assert_eq!(item["flags"], json!(["$Imap"]));
+    let id = item["id"].as_str().unwrap().to_owned();
+
+    let mut idle = s.idle();
+    idle.init().await.unwrap();
+    let (wait, _stop) = idle.wait_with_timeout(Duration::from_secs(30));
+    let patch = async {
+        let r = http
+            .patch(format!("{}/api/v1/messages/{id}/flags", server.url))
+            .bearer_auth(&token)
+            .json(&json!({"add": ["\\Flagged"]}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), reqwest::StatusCode::OK);
+    };
+    let (response, ()) = tokio::join!(wait, patch);
+    let IdleResponse::NewData(data) = response.unwrap() else {
+        panic!("IDLE ended without news");
+    };
+    let Response::Fetch(1, attrs) = data.parsed() else {
+        panic!("{:?}", data.parsed());
+    };
+    let text = format!("{attrs:?}");
+    assert!(text.contains("Flagged") && text.contains("$Imap"), "{text}");
+    let mut s = idle.done().await.unwrap();
     s.logout().await.unwrap();
 }

@@ -8,6 +8,7 @@
 mod access;
 mod admin;
 mod auth;
+mod mailboxes;
 mod me;
 mod messages;
 mod problem;
@@ -17,6 +18,7 @@ mod relay;
 pub use access::*;
 pub use admin::*;
 pub use auth::*;
+pub use mailboxes::*;
 pub use me::*;
 pub use messages::*;
 pub use problem::*;

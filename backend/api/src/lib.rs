@@ -70,6 +70,7 @@ fn api_router() -> OpenApiRouter<AppState> {
     let v1 = OpenApiRouter::new()
         .merge(routes::auth::router())
         .merge(routes::me::router())
+        .merge(routes::mailboxes::router())
         .merge(routes::domains::router())
         .merge(routes::dkim::router())
         .merge(routes::accounts::router())

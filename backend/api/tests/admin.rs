@@ -227,6 +227,15 @@ async fn malformed_and_invalid_bodies_name_the_field() {
     )
     .await
     .expect(StatusCode::BAD_REQUEST);
+    // A query that does not parse is a problem+json answer too.
+    t.call(
+        Method::GET,
+        "/api/v1/admin/queue?limit=x",
+        Some(&admin),
+        None,
+    )
+    .await
+    .expect(StatusCode::BAD_REQUEST);
     t.call(
         Method::GET,
         "/api/v1/admin/accounts?cursor=%21%21",

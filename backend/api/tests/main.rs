@@ -7,5 +7,6 @@ mod admin;
 mod auth;
 mod contract;
 mod dkim;
+mod mailboxes;
 mod messages;
 mod relay;

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod dkim;
 pub mod domains;
 pub mod health;
+pub mod mailboxes;
 pub mod me;
 pub mod messages;
 pub mod queue;

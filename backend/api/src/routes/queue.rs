@@ -3,7 +3,7 @@
 //! queue and where each recipient stands.
 
 use axum::{
-    extract::{Path, Query, State},
+    extract::{Path, State},
     http::StatusCode,
 };
 use osprey_api_types::{DeliveryState, Problem, QueueRecipient, QueuedMessage, RetryResult};
@@ -12,7 +12,12 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::{auth::AuthUser, error::ApiError, extract::Json, state::AppState};
+use crate::{
+    auth::AuthUser,
+    error::ApiError,
+    extract::{Json, Query},
+    state::AppState,
+};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

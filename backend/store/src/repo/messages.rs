@@ -451,6 +451,35 @@ impl Store {
         Ok(out)
     }
 
+    /// Up to `limit` messages of a mailbox with a UID above `after_uid`, in UID order: a
+    /// page of a listing.
+    pub async fn messages_after(
+        &self,
+        mailbox_id: &str,
+        after_uid: u32,
+        limit: u64,
+    ) -> Result<Vec<MessageRecord>, StoreError> {
+        Ok(message::Entity::find()
+            .filter(message::Column::MailboxId.eq(mailbox_id))
+            .filter(message::Column::Uid.gt(i64::from(after_uid)))
+            .order_by_asc(message::Column::Uid)
+            .limit(limit)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(MessageRecord::from)
+            .collect())
+    }
+
+    /// One message by id; `NotFound` if there is none.
+    pub async fn message(&self, id: &str) -> Result<MessageRecord, StoreError> {
+        message::Entity::find_by_id(id.to_owned())
+            .one(&self.db)
+            .await?
+            .map(MessageRecord::from)
+            .ok_or(StoreError::NotFound)
+    }
+
     /// The messages of a mailbox in UID order.
     pub async fn messages(&self, mailbox_id: &str) -> Result<Vec<MessageRecord>, StoreError> {
         Ok(message::Entity::find()

@@ -1,0 +1,60 @@
+//! The signed-in user's mailboxes and the messages in them, with the flags that IMAP and
+//! POP3 see on the same store.
+
+use chrono::{DateTime, Utc};
+#[cfg(feature = "openapi")]
+use utoipa::ToSchema;
+
+/// One mailbox of the signed-in account.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Mailbox {
+    pub id: String,
+    /// The full name, with `/` between levels (`INBOX`, `Projects/2026`).
+    pub name: String,
+    /// `\Sent`, `\Trash`, ... (RFC 6154), if it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub special_use: Option<String>,
+    /// IMAP's UIDVALIDITY and UIDNEXT: a UID names one message while UIDVALIDITY stays.
+    pub uidvalidity: u32,
+    pub uidnext: u32,
+    /// Grows with every change to the mailbox (RFC 7162 HIGHESTMODSEQ).
+    pub highest_modseq: u64,
+}
+
+/// One message of a mailbox, as listed (the body is not included).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct MessageItem {
+    pub id: String,
+    pub mailbox_id: String,
+    pub uid: u32,
+    /// System flags (`\Seen`, `\Answered`, `\Flagged`, `\Deleted`, `\Draft`) first,
+    /// then keywords.
+    pub flags: Vec<String>,
+    pub modseq: u64,
+    /// Bytes, as stored.
+    pub size: u64,
+    /// When the message arrived (IMAP's INTERNALDATE).
+    pub received_at: DateTime<Utc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    /// The Date field, if the message has a valid one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sent_at: Option<DateTime<Utc>>,
+    pub has_attachments: bool,
+}
+
+/// `PATCH /api/v1/messages/{id}/flags`: flags to add and to remove (a flag in both is
+/// refused). System flags are written with their backslash; other words are keywords.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct UpdateFlags {
+    #[serde(default)]
+    pub add: Vec<String>,
+    #[serde(default)]
+    pub remove: Vec<String>,
+}

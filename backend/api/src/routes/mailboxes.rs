@@ -1,0 +1,239 @@
+//! `/mailboxes`, `/mailboxes/{id}/messages` and `/messages/{id}/flags`: the signed-in
+//! user's mailboxes, their messages with the flags that IMAP and POP3 see, and flag
+//! changes, which reach IMAP sessions through the store's change bus like any other.
+//! Another account's mailbox or message answers 404.
+
+use axum::extract::{Path, State};
+use osprey_api_types::{Mailbox, MessageItem, Page, Problem, Scope, UpdateFlags};
+use osprey_store::{FlagChange, FlagUpdate, MailboxRecord, MessageRecord, flags};
+use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use crate::{
+    auth::AuthUser,
+    error::ApiError,
+    extract::{Json, Query},
+    state::AppState,
+};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_mailboxes))
+        .routes(routes!(list_messages))
+        .routes(routes!(update_flags))
+}
+
+/// The system flags by name (RFC 9051 §2.3.2), in the order they are listed.
+const SYSTEM_FLAGS: [(&str, u64); 5] = [
+    ("\\Seen", flags::SEEN),
+    ("\\Answered", flags::ANSWERED),
+    ("\\Flagged", flags::FLAGGED),
+    ("\\Deleted", flags::DELETED),
+    ("\\Draft", flags::DRAFT),
+];
+/// Flags per request, and the longest keyword.
+const MAX_FLAGS: usize = 32;
+const MAX_KEYWORD: usize = 64;
+
+fn mailbox(m: MailboxRecord) -> Mailbox {
+    Mailbox {
+        id: m.id,
+        name: m.name,
+        special_use: m.special_use,
+        uidvalidity: m.uidvalidity,
+        uidnext: m.uidnext,
+        highest_modseq: m.highestmodseq,
+    }
+}
+
+fn flag_names(bits: u64, keywords: Vec<String>) -> Vec<String> {
+    SYSTEM_FLAGS
+        .iter()
+        .filter(|(_, bit)| bits & bit != 0)
+        .map(|(name, _)| (*name).to_owned())
+        .chain(keywords)
+        .collect()
+}
+
+fn message(m: MessageRecord) -> MessageItem {
+    MessageItem {
+        flags: flag_names(m.flags, m.keywords),
+        id: m.id,
+        mailbox_id: m.mailbox_id,
+        uid: m.uid,
+        modseq: m.modseq,
+        size: m.size,
+        received_at: m.internal_date,
+        from: m.summary.from_addr,
+        subject: m.summary.subject,
+        sent_at: m.summary.sent_date,
+        has_attachments: m.summary.has_attachments,
+    }
+}
+
+/// The signed-in account's mailbox `id`; `NotFound` for anyone else's.
+async fn own_mailbox(
+    state: &AppState,
+    user: &AuthUser,
+    id: &str,
+) -> Result<MailboxRecord, ApiError> {
+    state
+        .store
+        .mailboxes(&user.account.id)
+        .await?
+        .into_iter()
+        .find(|m| m.id == id)
+        .ok_or(ApiError::NotFound)
+}
+
+/// The mailboxes of the signed-in account, by name.
+#[utoipa::path(get, path = "/mailboxes", tag = "mail", security(("bearer" = [])),
+    responses((status = 200, body = Vec<Mailbox>), (status = 401, body = Problem)))]
+pub async fn list_mailboxes(
+    State(state): State<AppState>,
+    user: AuthUser,
+) -> Result<Json<Vec<Mailbox>>, ApiError> {
+    user.require(Scope::AccountRead)?;
+    let mut list: Vec<Mailbox> = state
+        .store
+        .mailboxes(&user.account.id)
+        .await?
+        .into_iter()
+        .map(mailbox)
+        .collect();
+    list.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(Json(list))
+}
+
+/// Paging of a mailbox's messages.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct MessageParams {
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// At most this many, in UID order, 1 to 500 (default 100).
+    pub limit: Option<u32>,
+}
+
+/// The messages of one of the signed-in account's mailboxes, in UID order (arrival
+/// order), a page at a time.
+#[utoipa::path(get, path = "/mailboxes/{id}/messages", tag = "mail", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The mailbox"), MessageParams),
+    responses((status = 200, body = Page<MessageItem>), (status = 400, body = Problem), (status = 404, body = Problem)))]
+pub async fn list_messages(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<String>,
+    Query(params): Query<MessageParams>,
+) -> Result<Json<Page<MessageItem>>, ApiError> {
+    user.require(Scope::AccountRead)?;
+    let limit = params.limit.unwrap_or(100);
+    if !(1..=500).contains(&limit) {
+        return Err(ApiError::BadRequest {
+            code: "bad_query",
+            detail: "limit must be between 1 and 500".into(),
+        });
+    }
+    // The cursor is the last UID of the previous page.
+    let after = match params.cursor.as_deref() {
+        None => 0,
+        Some(c) => c.parse::<u32>().map_err(|_| ApiError::BadRequest {
+            code: "bad_cursor",
+            detail: "cursor is not one this listing gave".into(),
+        })?,
+    };
+    let mailbox = own_mailbox(&state, &user, &id).await?;
+    let mut items: Vec<MessageItem> = state
+        .store
+        .messages_after(&mailbox.id, after, u64::from(limit) + 1)
+        .await?
+        .into_iter()
+        .map(message)
+        .collect();
+    let next_cursor = if items.len() > limit as usize {
+        items.truncate(limit as usize);
+        items.last().map(|m| m.uid.to_string())
+    } else {
+        None
+    };
+    Ok(Json(Page { items, next_cursor }))
+}
+
+/// Checks and splits flag names into system flag bits and keywords.
+fn parse_flags(field: &str, names: &[String]) -> Result<(u64, Vec<String>), ApiError> {
+    let mut bits = 0;
+    let mut keywords = Vec::new();
+    for (i, name) in names.iter().enumerate() {
+        let at = format!("{field}[{i}]");
+        if let Some(&(_, bit)) = SYSTEM_FLAGS
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        {
+            bits |= bit;
+        } else if name.starts_with('\\') {
+            return Err(ApiError::field(
+                at,
+                "is not a system flag this server keeps",
+            ));
+        } else if name.is_empty()
+            || name.len() > MAX_KEYWORD
+            || !name
+                .bytes()
+                .all(|b| b.is_ascii_graphic() && !b"(){%*\"\\]".contains(&b))
+        {
+            // RFC 9051 §9 flag-keyword: an atom.
+            return Err(ApiError::field(at, "is not a valid keyword"));
+        } else {
+            keywords.push(name.clone());
+        }
+    }
+    Ok((bits, keywords))
+}
+
+/// Adds and removes flags of one of the signed-in account's messages; answers with the
+/// message as it is now. IMAP sessions that have its mailbox selected are told.
+#[utoipa::path(patch, path = "/messages/{id}/flags", tag = "mail", security(("bearer" = [])), request_body = UpdateFlags,
+    params(("id" = String, Path, description = "The message")),
+    responses((status = 200, body = MessageItem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn update_flags(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<String>,
+    Json(req): Json<UpdateFlags>,
+) -> Result<Json<MessageItem>, ApiError> {
+    user.require(Scope::AccountWrite)?;
+    if req.add.len() + req.remove.len() > MAX_FLAGS {
+        return Err(ApiError::field(
+            "add",
+            format!("at most {MAX_FLAGS} flags in all"),
+        ));
+    }
+    let (add_bits, add_keywords) = parse_flags("add", &req.add)?;
+    let (remove_bits, remove_keywords) = parse_flags("remove", &req.remove)?;
+    let both = add_bits & remove_bits != 0
+        || add_keywords
+            .iter()
+            .any(|k| remove_keywords.iter().any(|r| r.eq_ignore_ascii_case(k)));
+    if both {
+        return Err(ApiError::field("remove", "names a flag that add names too"));
+    }
+    let found = state.store.message(&id).await?;
+    let mailbox = own_mailbox(&state, &user, &found.mailbox_id).await?;
+    let ids = [found.id.clone()];
+    for (change, bits, keywords) in [
+        (FlagChange::Add, add_bits, add_keywords),
+        (FlagChange::Remove, remove_bits, remove_keywords),
+    ] {
+        if bits == 0 && keywords.is_empty() {
+            continue;
+        }
+        let update = FlagUpdate {
+            change,
+            flags: bits,
+            keywords,
+        };
+        state.store.update_flags(&mailbox.id, &ids, &update).await?;
+    }
+    Ok(Json(message(state.store.message(&id).await?)))
+}
