@@ -387,8 +387,9 @@ async fn a_pop3_deletion_reaches_an_idling_imap_session() {
             String::from_utf8_lossy(&out.stderr)
         );
     });
-    // The client reads both messages (RETR marks them \Seen), then deletes the first.
-    let mut seen = Vec::new();
+    // The client reads both messages (RETR marks them \Seen), then deletes the first;
+    // the session may hear of the flags first, or only of the expunge when both changes
+    // were made by the time it looked.
     loop {
         let (wait, _stop) = idle.wait_with_timeout(Duration::from_secs(30));
         let IdleResponse::NewData(data) = wait.await.unwrap() else {
@@ -396,13 +397,12 @@ async fn a_pop3_deletion_reaches_an_idling_imap_session() {
         };
         match data.parsed() {
             Response::Expunge(1) => break,
-            Response::Fetch(n, _) => seen.push(*n),
+            Response::Fetch(..) => {}
             Response::MailboxData(MailboxDatum::Exists(_)) => {}
             other => panic!("{other:?}"),
         }
     }
     pop.await.unwrap();
-    assert!(seen.contains(&1), "{seen:?}");
     let mut s = idle.done().await.unwrap();
     let f = fetch(&mut s, "1:*", "(BODY.PEEK[HEADER.FIELDS (SUBJECT)])").await;
     assert_eq!(f.len(), 1);
