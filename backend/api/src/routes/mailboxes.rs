@@ -128,13 +128,7 @@ pub async fn list_messages(
     Query(params): Query<MessageParams>,
 ) -> Result<Json<Page<MessageItem>>, ApiError> {
     user.require(Scope::AccountRead)?;
-    let limit = params.limit.unwrap_or(100);
-    if !(1..=500).contains(&limit) {
-        return Err(ApiError::BadRequest {
-            code: "bad_query",
-            detail: "limit must be between 1 and 500".into(),
-        });
-    }
+    let limit = super::page_limit(params.limit, 100)?;
     // The cursor is the last UID of the previous page.
     let after = match params.cursor.as_deref() {
         None => 0,
@@ -218,7 +212,7 @@ pub async fn update_flags(
     if both {
         return Err(ApiError::field("remove", "names a flag that add names too"));
     }
-    let found = state.store.message(&id).await?;
+    let mut found = state.store.message(&id).await?;
     let mailbox = own_mailbox(&state, &user, &found.mailbox_id).await?;
     let ids = [found.id.clone()];
     for (change, bits, keywords) in [
@@ -233,7 +227,10 @@ pub async fn update_flags(
             flags: bits,
             keywords,
         };
-        state.store.update_flags(&mailbox.id, &ids, &update).await?;
+        // The message as it is now; none if it was expunged meanwhile.
+        let now = state.store.update_flags(&mailbox.id, &ids, &update).await?;
+        let now = now.into_iter().next().ok_or(ApiError::NotFound)?;
+        (found.flags, found.keywords, found.modseq) = (now.flags, now.keywords, now.modseq);
     }
-    Ok(Json(message(state.store.message(&id).await?)))
+    Ok(Json(message(found)))
 }

@@ -33,16 +33,22 @@ pub struct ListParams {
     pub domain: Option<String>,
 }
 
+/// A listing's page size: `limit`, or `default` without one; 1 to 500.
+pub fn page_limit(limit: Option<u32>, default: u32) -> Result<u32, ApiError> {
+    let limit = limit.unwrap_or(default);
+    if !(1..=500).contains(&limit) {
+        return Err(ApiError::BadRequest {
+            code: "bad_query",
+            detail: "limit must be between 1 and 500".into(),
+        });
+    }
+    Ok(limit)
+}
+
 impl ListParams {
     /// The store query, without a domain restriction yet.
     pub fn to_query(&self) -> Result<ListQuery, ApiError> {
-        let limit = self.limit.unwrap_or(50);
-        if !(1..=500).contains(&limit) {
-            return Err(ApiError::BadRequest {
-                code: "bad_query",
-                detail: "limit must be between 1 and 500".into(),
-            });
-        }
+        let limit = page_limit(self.limit, 50)?;
         Ok(ListQuery {
             q: self.q.clone(),
             limit: limit.into(),

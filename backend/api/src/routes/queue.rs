@@ -43,14 +43,7 @@ pub struct QueueParams {
 }
 
 fn limit(l: Option<u32>) -> Result<u64, ApiError> {
-    let l = l.unwrap_or(100);
-    if !(1..=500).contains(&l) {
-        return Err(ApiError::BadRequest {
-            code: "bad_query",
-            detail: "limit must be between 1 and 500".into(),
-        });
-    }
-    Ok(l.into())
+    Ok(super::page_limit(l, 100)?.into())
 }
 
 fn to_api(e: QueueEntry) -> QueuedMessage {

@@ -119,11 +119,7 @@ impl Store {
         mailbox_id: &str,
         modseq: u64,
     ) -> Result<MailboxChanges, StoreError> {
-        let complete_to = mailbox::Entity::find_by_id(mailbox_id.to_owned())
-            .one(&self.db)
-            .await?
-            .ok_or(StoreError::NotFound)?
-            .highestmodseq as u64;
+        let complete_to = self.highest_modseq(mailbox_id).await?;
         let expunged = self.expunged_since(mailbox_id, modseq).await?;
         let since = i64::try_from(modseq).unwrap_or(i64::MAX);
         let changed = message::Entity::find()
