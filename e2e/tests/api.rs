@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use crate::support::*;
 
-async fn login(c: &Client, url: &str, user: &str, password: &str) -> String {
+pub(crate) async fn login(c: &Client, url: &str, user: &str, password: &str) -> String {
     let r = c
         .post(format!("{url}/api/v1/auth/login"))
         .json(&json!({"username": user, "password": password}))
@@ -18,7 +18,13 @@ async fn login(c: &Client, url: &str, user: &str, password: &str) -> String {
     body["access_token"].as_str().unwrap().to_owned()
 }
 
-async fn post(c: &Client, url: &str, token: &str, path: &str, body: Value) -> (StatusCode, Value) {
+pub(crate) async fn post(
+    c: &Client,
+    url: &str,
+    token: &str,
+    path: &str,
+    body: Value,
+) -> (StatusCode, Value) {
     let r = c
         .post(format!("{url}{path}"))
         .bearer_auth(token)

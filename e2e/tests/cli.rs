@@ -205,3 +205,85 @@ async fn openapi_command_prints_the_committed_document() {
         "`osprey openapi` differs from openapi/openapi.json"
     );
 }
+
+/// The CLI and the REST API reach the same directory rules and refuse the same inputs,
+/// with the same reasons: a display name with a line break (it would inject header
+/// fields into the `From:` of mail the account sends), a weak password, domains managed
+/// by a plain user, and an account beyond a domain's `max_accounts`.
+#[tokio::test]
+async fn the_cli_and_the_api_refuse_the_same_inputs() {
+    use reqwest::StatusCode;
+    use serde_json::json;
+
+    use crate::api::{login, post};
+    let s = Server::start(false).await;
+    let c = reqwest::Client::new();
+    let admin = login(&c, &s.url, &Server::admin(), ADMIN_PASSWORD).await;
+    ok(&osprey(&s.db, &["domain", "add", "same.example"]));
+    let good = "Amber-Falcon-63t";
+    let cases: [(&[&str], serde_json::Value, &str); 3] = [
+        (
+            &["--display-name", "Mallory\r\nBcc: victim@other.example"],
+            json!({"display_name": "Mallory\r\nBcc: victim@other.example"}),
+            "display_name: must not contain control characters",
+        ),
+        (&[], json!({"password": "weak"}), "password: the password"),
+        (
+            &["--manages", "same.example"],
+            json!({"admin_domains": ["same.example"]}),
+            "admin_domains: only a domain_admin manages domains",
+        ),
+    ];
+    for (flags, fields, reason) in cases {
+        let password = fields["password"].as_str().unwrap_or(good);
+        let mut args = vec![
+            "user",
+            "add",
+            "mallory@same.example",
+            "--password",
+            password,
+        ];
+        args.extend_from_slice(flags);
+        let cli = refused(&osprey(&s.db, &args));
+        assert!(cli.contains(reason), "CLI: {cli}");
+        let mut body = json!({"address": "mallory@same.example", "password": good});
+        body.as_object_mut()
+            .unwrap()
+            .extend(fields.as_object().unwrap().clone());
+        let (status, problem) = post(&c, &s.url, &admin, "/api/v1/admin/accounts", body).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+        let detail = problem["detail"].as_str().unwrap();
+        assert!(detail.contains(reason), "API: {detail}");
+    }
+    // Nothing was created by either.
+    assert!(!ok(&osprey(&s.db, &["user", "list"])).contains("mallory"));
+
+    // A domain's account limit holds for the CLI as for the API.
+    let (status, _) = post(
+        &c,
+        &s.url,
+        &admin,
+        "/api/v1/admin/domains",
+        json!({"name": "tiny.example", "settings": {"max_accounts": 1}}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    ok(&osprey(&s.db, &["user", "add", "one@tiny.example"]));
+    let cli = refused(&osprey(&s.db, &["user", "add", "two@tiny.example"]));
+    assert!(cli.contains("maximum number of accounts"), "CLI: {cli}");
+    let (status, problem) = post(
+        &c,
+        &s.url,
+        &admin,
+        "/api/v1/admin/accounts",
+        json!({"address": "two@tiny.example", "password": good}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{problem}");
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("maximum number of accounts")
+    );
+}

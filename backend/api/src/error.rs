@@ -5,6 +5,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use osprey_api_types::{FieldError, Problem};
+use osprey_directory::DirectoryError;
 use osprey_store::StoreError;
 
 /// A failed request. Each variant names its status; internal details are logged, never
@@ -167,6 +168,27 @@ impl From<StoreError> for ApiError {
                 }
             }
             StoreError::Io(e) => ApiError::Internal(e.to_string()),
+        }
+    }
+}
+
+impl From<DirectoryError> for ApiError {
+    fn from(e: DirectoryError) -> Self {
+        match e {
+            DirectoryError::Invalid(problems) => ApiError::Validation(
+                problems
+                    .into_iter()
+                    .map(|p| FieldError {
+                        field: p.field,
+                        message: p.message,
+                    })
+                    .collect(),
+            ),
+            DirectoryError::Forbidden(why) => ApiError::Forbidden(why),
+            DirectoryError::NotFound => ApiError::NotFound,
+            DirectoryError::Conflict(why) => ApiError::Conflict(why),
+            DirectoryError::Store(e) => e.into(),
+            DirectoryError::Internal(d) => ApiError::Internal(d),
         }
     }
 }

@@ -3,10 +3,10 @@
 use std::{path::PathBuf, sync::Arc};
 
 use metrics_exporter_prometheus::PrometheusHandle;
-use osprey_core::PasswordPolicy;
+use osprey_directory::{Authenticator, Directory};
 use osprey_store::Store;
 
-use crate::auth::{JwtKeys, LoginThrottle};
+use crate::auth::JwtKeys;
 
 /// Settings of the API that come from the node's configuration.
 #[derive(Debug, Clone)]
@@ -15,7 +15,6 @@ pub struct ApiSettings {
     pub refresh_ttl_days: u32,
     /// Where the built web app is; `None` serves a page saying it is not built.
     pub web_dir: Option<PathBuf>,
-    pub password_policy: PasswordPolicy,
     /// The server's host name (Message-ID of sent mail).
     pub hostname: String,
 }
@@ -25,7 +24,6 @@ impl Default for ApiSettings {
         Self {
             refresh_ttl_days: 30,
             web_dir: None,
-            password_policy: PasswordPolicy::default(),
             hostname: "localhost".into(),
         }
     }
@@ -36,7 +34,10 @@ impl Default for ApiSettings {
 pub struct AppState {
     pub store: Store,
     pub jwt: Arc<JwtKeys>,
-    pub throttle: Arc<LoginThrottle>,
+    /// Domains, accounts and aliases with their rules.
+    pub directory: Directory,
+    /// Password checks with the login throttle, shared with the mail protocols.
+    pub auth: Arc<Authenticator>,
     pub settings: Arc<ApiSettings>,
     pub metrics: PrometheusHandle,
     /// Local delivery, shared with SMTP.

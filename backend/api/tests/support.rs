@@ -54,7 +54,12 @@ impl TestApp {
         let app = osprey_api::app(AppState {
             store: store.clone(),
             jwt: Arc::new(JwtKeys::from_secret(&[7u8; 32], 900)),
-            throttle: Arc::new(LoginThrottle::new(limits)),
+            directory: osprey_directory::Directory::new(store.clone(), Default::default()),
+            auth: Arc::new(osprey_directory::Authenticator::new(
+                store.clone(),
+                Arc::new(LoginThrottle::new(limits)),
+                osprey_directory::CacheSettings::default(),
+            )),
             settings: Arc::new(ApiSettings::default()),
             metrics: osprey_api::metrics_handle(),
             delivery: osprey_mail::LocalDelivery::new(

@@ -4,10 +4,11 @@ use std::{net::SocketAddr, sync::Arc, time::Duration};
 
 use flate2::{Compress, Compression, Decompress, FlushCompress, FlushDecompress};
 use osprey_core::{Address, Role, hash_credentials};
+use osprey_directory::{Authenticator, CacheSettings};
 use osprey_imap::{ImapConfig, ImapServer};
 use osprey_mail::LocalDelivery;
 use osprey_net::testing::{CertificateDer, ClientStream};
-use osprey_net::{Authenticator, CacheSettings, ConnectionLimits, Shutdown, ShutdownTrigger};
+use osprey_net::{ConnectionLimits, Shutdown, ShutdownTrigger};
 use osprey_store::{NewAccount, NewDomain, Store, blob::FsBlobStore, testing::TestDb};
 use tokio::{
     io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader},
@@ -79,7 +80,7 @@ impl Harness {
             CacheSettings::default(),
         );
         if legacy {
-            auth = auth.with_legacy(osprey_net::LegacyKey::new(&[42; 32]));
+            auth = auth.with_legacy(osprey_directory::LegacyKey::new(&[42; 32]));
         }
         let auth = Arc::new(auth);
         let delivery = LocalDelivery::new(store.clone(), blobs.clone());

@@ -7,7 +7,7 @@ use std::{future::Future, net::IpAddr};
 use osprey_proto::sasl::{self, ScramServer};
 use osprey_store::AccountRecord;
 
-use crate::{AuthError, Authenticator};
+use osprey_directory::{AuthError, Authenticator};
 
 /// The mechanisms Osprey implements (CRAM-MD5 is driven by the protocols, which own the
 /// legacy challenge format).

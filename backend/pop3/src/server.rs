@@ -2,7 +2,8 @@
 
 use std::{sync::Arc, time::Duration};
 
-use osprey_net::{Authenticator, Connection, Protocol, Shutdown, TlsAcceptor};
+use osprey_directory::Authenticator;
+use osprey_net::{Connection, Protocol, Shutdown, TlsAcceptor};
 use osprey_store::{Store, blob::FsBlobStore};
 
 use crate::{MaildropLocks, session::Session};

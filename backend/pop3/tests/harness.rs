@@ -3,9 +3,10 @@
 use std::{net::SocketAddr, sync::Arc, time::Duration};
 
 use osprey_core::{Address, Role, hash_credentials};
+use osprey_directory::{Authenticator, CacheSettings};
 use osprey_mail::LocalDelivery;
 use osprey_net::testing::{CertificateDer, ClientStream};
-use osprey_net::{Authenticator, CacheSettings, ConnectionLimits, Shutdown, ShutdownTrigger};
+use osprey_net::{ConnectionLimits, Shutdown, ShutdownTrigger};
 use osprey_pop3::{Pop3Config, Pop3Server};
 use osprey_store::{NewAccount, NewDomain, Store, blob::FsBlobStore, testing::TestDb};
 use tokio::{
@@ -78,7 +79,7 @@ impl Harness {
             CacheSettings::default(),
         );
         if legacy {
-            auth = auth.with_legacy(osprey_net::LegacyKey::new(&[42; 32]));
+            auth = auth.with_legacy(osprey_directory::LegacyKey::new(&[42; 32]));
         }
         let auth = Arc::new(auth);
         let server = Arc::new(Pop3Server::new(

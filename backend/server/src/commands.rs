@@ -4,14 +4,17 @@
 use std::io::BufRead;
 
 use anyhow::{Context, bail};
-use osprey_core::{Address, DomainName, PasswordPolicy, Role, password_problems};
-use osprey_store::{AccountChanges, ListQuery, NewAccount, NewDomain, Store};
+use osprey_core::{Address, Role};
+use osprey_directory::{
+    AccountUpdate, Actor, Directory, DirectoryError, NewAccountRequest, NewDomainRequest,
+};
+use osprey_store::{AccountRecord, ListQuery, Store};
 
 use crate::{
     cli::{AliasCmd, DomainCmd, PasswordArgs, UserCmd},
     config::Config,
     files::generate_password,
-    serve::open_store,
+    serve::{directory, open_store},
 };
 
 /// The TXT record that publishes a domain's DKIM key.
@@ -60,8 +63,9 @@ async fn domain_filter(store: &Store, domain: Option<&str>) -> anyhow::Result<Op
     }
 }
 
-/// The password to set: given, read from stdin, or generated (then printed).
-fn password(args: PasswordArgs, login: &str) -> anyhow::Result<(String, bool)> {
+/// The password to set: given, read from stdin, or generated (then printed). The
+/// directory checks it against the password policy.
+fn password(args: PasswordArgs) -> anyhow::Result<(String, bool)> {
     let (pw, generated) = if args.password_stdin {
         let mut line = String::new();
         std::io::stdin().lock().read_line(&mut line)?;
@@ -71,34 +75,36 @@ fn password(args: PasswordArgs, login: &str) -> anyhow::Result<(String, bool)> {
     } else {
         (generate_password(), true)
     };
-    let problems = password_problems(&pw, login, &PasswordPolicy::default());
-    if !problems.is_empty() {
-        bail!("the password {}", problems.join("; "));
-    }
     Ok((pw, generated))
 }
 
-async fn hash(pw: String) -> anyhow::Result<osprey_core::StoredCredentials> {
-    Ok(tokio::task::spawn_blocking(move || osprey_core::hash_credentials(&pw)).await?)
+/// The account with the login `address`.
+async fn account(directory: &Directory, address: &str) -> anyhow::Result<AccountRecord> {
+    directory
+        .account_by_address(address)
+        .await
+        .map_err(|e| match e {
+            DirectoryError::NotFound => anyhow::anyhow!("no account {address}"),
+            other => other.into(),
+        })
 }
 
 /// `osprey domain ...`
 pub async fn domain(config: &Config, cmd: DomainCmd) -> anyhow::Result<()> {
     let store = open_store(config).await?;
+    let directory = directory(&store);
     match cmd {
         DomainCmd::Add { name, aliases } => {
-            let name = DomainName::parse(&name).with_context(|| format!("'{name}'"))?;
-            let aliases = aliases
-                .iter()
-                .map(|a| DomainName::parse(a).with_context(|| format!("alias '{a}'")))
-                .collect::<anyhow::Result<Vec<_>>>()?;
-            let d = store
-                .create_domain(NewDomain {
-                    name,
-                    aliases,
-                    settings: serde_json::json!({}),
-                    enabled: true,
-                })
+            let d = directory
+                .create_domain(
+                    &Actor::Operator,
+                    NewDomainRequest {
+                        name,
+                        aliases,
+                        enabled: true,
+                        ..Default::default()
+                    },
+                )
                 .await?;
             let key = osprey_mail::auth::ensure_dkim_key(&store, &d.id).await?;
             println!("added domain {} ({})", d.name, d.id);
@@ -146,7 +152,7 @@ pub async fn domain(config: &Config, cmd: DomainCmd) -> anyhow::Result<()> {
                     d.name
                 );
             }
-            store.delete_domain(&d.id).await?;
+            directory.delete_domain(&Actor::Operator, &d.id).await?;
             println!("removed domain {}", d.name);
         }
     }
@@ -156,6 +162,7 @@ pub async fn domain(config: &Config, cmd: DomainCmd) -> anyhow::Result<()> {
 /// `osprey user ...`
 pub async fn user(config: &Config, cmd: UserCmd) -> anyhow::Result<()> {
     let store = open_store(config).await?;
+    let directory = directory(&store);
     match cmd {
         UserCmd::Add {
             address,
@@ -165,23 +172,21 @@ pub async fn user(config: &Config, cmd: UserCmd) -> anyhow::Result<()> {
             quota,
             manages,
         } => {
-            let address = Address::parse(&address).with_context(|| format!("'{address}'"))?;
             let role: Role = role.parse()?;
-            if role != Role::DomainAdmin && !manages.is_empty() {
-                bail!("--manages is only for --role domain_admin");
-            }
-            let (pw, generated) = password(pw, &address.to_string())?;
-            let admin_domain_ids = store.domain_ids_by_names(&manages).await?;
-            let a = store
-                .create_account(NewAccount {
-                    address,
-                    credentials: hash(pw.clone()).await?,
-                    role,
-                    display_name,
-                    quota_bytes: quota,
-                    admin_domain_ids,
-                    enabled: true,
-                })
+            let (pw, generated) = password(pw)?;
+            let a = directory
+                .create_account(
+                    &Actor::Operator,
+                    NewAccountRequest {
+                        address,
+                        password: pw.clone(),
+                        role,
+                        display_name: Some(display_name),
+                        quota_bytes: quota,
+                        admin_domains: manages,
+                        enabled: true,
+                    },
+                )
                 .await?;
             println!("added {} {} ({})", a.role, a.address(), a.id);
             if generated {
@@ -207,22 +212,18 @@ pub async fn user(config: &Config, cmd: UserCmd) -> anyhow::Result<()> {
             address,
             password: pw,
         } => {
-            let parsed = Address::parse(&address).with_context(|| format!("'{address}'"))?;
-            let a = store
-                .account_by_address(&parsed)
-                .await
-                .with_context(|| format!("no account {address}"))?;
-            let (pw, generated) = password(pw, &a.address())?;
-            store
+            let a = account(&directory, &address).await?;
+            let (pw, generated) = password(pw)?;
+            directory
                 .update_account(
+                    &Actor::Operator,
                     &a.id,
-                    AccountChanges {
-                        credentials: Some(hash(pw.clone()).await?),
+                    AccountUpdate {
+                        password: Some(pw.clone()),
                         ..Default::default()
                     },
                 )
                 .await?;
-            store.revoke_account_refresh_tokens(&a.id).await?;
             println!("changed the password of {}", a.address());
             if generated {
                 println!("password: {pw}");
@@ -233,11 +234,7 @@ pub async fn user(config: &Config, cmd: UserCmd) -> anyhow::Result<()> {
             mode,
             retention_days,
         } => {
-            let parsed = Address::parse(&address).with_context(|| format!("'{address}'"))?;
-            let mut a = store
-                .account_by_address(&parsed)
-                .await
-                .with_context(|| format!("no account {address}"))?;
+            let mut a = account(&directory, &address).await?;
             let mode = mode
                 .map(|m| m.parse::<osprey_core::Pop3Mode>())
                 .transpose()
@@ -246,15 +243,16 @@ pub async fn user(config: &Config, cmd: UserCmd) -> anyhow::Result<()> {
                 None => None,
                 Some("none") => Some(None),
                 Some(d) => match d.parse::<u32>() {
-                    Ok(d) if (1..=3650).contains(&d) => Some(Some(d)),
-                    _ => bail!("--retention-days: '{d}' must be 1 to 3650, or none"),
+                    Ok(d) => Some(Some(d)),
+                    _ => bail!("--retention-days: '{d}' must be a number of days, or none"),
                 },
             };
             if mode.is_some() || retention.is_some() {
-                a = store
+                a = directory
                     .update_account(
+                        &Actor::Operator,
                         &a.id,
-                        AccountChanges {
+                        AccountUpdate {
                             pop3_mode: mode,
                             pop3_retention_days: retention,
                             ..Default::default()
@@ -273,15 +271,8 @@ pub async fn user(config: &Config, cmd: UserCmd) -> anyhow::Result<()> {
             );
         }
         UserCmd::Remove { address } => {
-            let parsed = Address::parse(&address).with_context(|| format!("'{address}'"))?;
-            let a = store
-                .account_by_address(&parsed)
-                .await
-                .with_context(|| format!("no account {address}"))?;
-            if a.role == Role::Admin && store.count_accounts_with_role(Role::Admin).await? <= 1 {
-                bail!("{} is the last server administrator", a.address());
-            }
-            store.delete_account(&a.id).await?;
+            let a = account(&directory, &address).await?;
+            directory.delete_account(&Actor::Operator, &a.id).await?;
             println!("removed {}", a.address());
         }
     }
@@ -291,32 +282,11 @@ pub async fn user(config: &Config, cmd: UserCmd) -> anyhow::Result<()> {
 /// `osprey alias ...`
 pub async fn alias(config: &Config, cmd: AliasCmd) -> anyhow::Result<()> {
     let store = open_store(config).await?;
+    let directory = directory(&store);
     match cmd {
         AliasCmd::Add { address, targets } => {
-            let (local, domain) = match address.strip_prefix('@') {
-                Some(d) => (
-                    None,
-                    DomainName::parse(d).with_context(|| format!("'{address}'"))?,
-                ),
-                None => {
-                    let a = Address::parse(&address).with_context(|| format!("'{address}'"))?;
-                    (Some(a.local().to_owned()), a.domain().clone())
-                }
-            };
-            let targets = targets
-                .iter()
-                .map(|t| {
-                    Address::parse(t)
-                        .map(|a| a.to_string())
-                        .with_context(|| format!("target '{t}'"))
-                })
-                .collect::<anyhow::Result<Vec<_>>>()?;
-            let d = store
-                .domain_by_name(domain.as_str())
-                .await
-                .with_context(|| format!("no domain {domain}"))?;
-            let a = store
-                .create_alias(local.as_deref(), &d.name, targets)
+            let a = directory
+                .create_alias(&Actor::Operator, &address, &targets)
                 .await?;
             println!("added alias {} -> {}", a.address, a.targets.join(", "));
         }
@@ -339,7 +309,7 @@ pub async fn alias(config: &Config, cmd: AliasCmd) -> anyhow::Result<()> {
                 .alias_by_address(&address)
                 .await?
                 .with_context(|| format!("no alias {address}"))?;
-            store.delete_alias(&a.id).await?;
+            directory.delete_alias(&Actor::Operator, &a.id).await?;
             println!("removed alias {}", a.address);
         }
     }

@@ -7,14 +7,16 @@ use osprey_api::{
     ApiSettings, AppState,
     auth::{JwtKeys, LoginThrottle, ThrottleLimits, install_crypto_provider},
 };
-use osprey_core::{Address, DomainName, PasswordPolicy, Role, password_problems};
+use osprey_core::{Address, DomainName, PasswordPolicy, Role};
+use osprey_directory::{
+    Actor, Authenticator, CacheSettings, Directory, DirectoryError, NewAccountRequest,
+    NewDomainRequest,
+};
 use osprey_imap::{ImapConfig, ImapServer};
-use osprey_net::{Authenticator, CacheSettings, ConnectionLimits, Shutdown, TlsAcceptor};
+use osprey_net::{ConnectionLimits, Shutdown, TlsAcceptor};
 use osprey_pop3::{Pop3Config, Pop3Server};
 use osprey_smtp::{Listener, SmtpConfig, SmtpServer};
-use osprey_store::{
-    ConnectSettings, NewAccount, NewDomain, Store, StoreError, blob::FsBlobStore, redact,
-};
+use osprey_store::{ConnectSettings, Store, StoreError, blob::FsBlobStore, redact};
 use tokio::{net::TcpListener, task::JoinSet};
 
 use crate::{config::Config, files, tls};
@@ -68,23 +70,32 @@ fn web_dir(config: &Config) -> Option<PathBuf> {
         .find(|d| d.join("index.html").is_file())
 }
 
+/// The directory service over `store`, with the server's password policy: the one
+/// place the CLI and the server make it.
+pub fn directory(store: &Store) -> Directory {
+    Directory::new(store.clone(), PasswordPolicy::default())
+}
+
 /// Creates the host's domain and its first server administrator when the server has
 /// none, printing the password once if it was generated.
 async fn bootstrap_admin(store: &Store, config: &Config) -> anyhow::Result<()> {
     if store.count_accounts_with_role(Role::Admin).await? > 0 {
         return Ok(());
     }
+    let directory = directory(store);
     let domain = DomainName::parse(&config.hostname)?;
     match store.domain_by_name(domain.as_str()).await {
         Ok(_) => {}
         Err(StoreError::NotFound) => {
-            store
-                .create_domain(NewDomain {
-                    name: domain.clone(),
-                    aliases: vec![],
-                    settings: serde_json::json!({}),
-                    enabled: true,
-                })
+            directory
+                .create_domain(
+                    &Actor::Operator,
+                    NewDomainRequest {
+                        name: domain.as_str().to_owned(),
+                        enabled: true,
+                        ..Default::default()
+                    },
+                )
                 .await?;
         }
         Err(e) => return Err(e.into()),
@@ -94,28 +105,24 @@ async fn bootstrap_admin(store: &Store, config: &Config) -> anyhow::Result<()> {
         Ok(p) if !p.is_empty() => (p, false),
         _ => (files::generate_password(), true),
     };
-    let problems = password_problems(&password, &address.to_string(), &PasswordPolicy::default());
-    anyhow::ensure!(
-        problems.is_empty(),
-        "OSPREY_ADMIN_PASSWORD: the password {}",
-        problems.join("; ")
-    );
-    let hash = tokio::task::spawn_blocking({
-        let p = password.clone();
-        move || osprey_core::hash_credentials(&p)
-    })
-    .await?;
-    store
-        .create_account(NewAccount {
-            address: address.clone(),
-            credentials: hash,
-            role: Role::Admin,
-            display_name: "Administrator".into(),
-            quota_bytes: None,
-            admin_domain_ids: vec![],
-            enabled: true,
-        })
-        .await?;
+    directory
+        .create_account(
+            &Actor::Operator,
+            NewAccountRequest {
+                address: address.to_string(),
+                password: password.clone(),
+                role: Role::Admin,
+                display_name: Some("Administrator".into()),
+                quota_bytes: None,
+                admin_domains: vec![],
+                enabled: true,
+            },
+        )
+        .await
+        .map_err(|e| match e {
+            DirectoryError::Invalid(_) => anyhow::anyhow!("OSPREY_ADMIN_PASSWORD: {e}"),
+            other => other.into(),
+        })?;
     if generated {
         // Printed once, to standard output, never logged.
         println!("Created the server administrator {address} with the password: {password}");
@@ -229,25 +236,25 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         window: Duration::from_secs(a.login_lockout_secs),
     }));
     let delivery = osprey_mail::LocalDelivery::with_group_commit(store.clone(), blobs.clone());
+    let mut auth = Authenticator::new(store.clone(), throttle, CacheSettings::default());
+    if config.auth.legacy_mechanisms {
+        let key = files::legacy_key(&config.data_dir)?;
+        auth = auth.with_legacy(osprey_directory::LegacyKey::new(&key));
+    }
+    let auth = Arc::new(auth);
     let state = AppState {
         store: store.clone(),
         jwt: Arc::new(JwtKeys::from_secret(&secret, a.access_token_ttl_secs)),
-        throttle: throttle.clone(),
+        directory: directory(&store),
+        auth: auth.clone(),
         settings: Arc::new(ApiSettings {
             refresh_ttl_days: a.refresh_token_ttl_days,
             web_dir: web_dir(&config),
-            password_policy: PasswordPolicy::default(),
             hostname: config.hostname.clone(),
         }),
         metrics: osprey_api::metrics_handle(),
         delivery: delivery.clone(),
     };
-    let mut auth = Authenticator::new(store.clone(), throttle, CacheSettings::default());
-    if config.auth.legacy_mechanisms {
-        let key = files::legacy_key(&config.data_dir)?;
-        auth = auth.with_legacy(osprey_net::LegacyKey::new(&key));
-    }
-    let auth = Arc::new(auth);
     let limits = ConnectionLimits {
         max_connections: config.limits.max_connections as usize,
         max_per_ip: config.limits.max_connections_per_ip as usize,

@@ -2,8 +2,9 @@
 
 use std::{sync::Arc, time::Duration};
 
+use osprey_directory::Authenticator;
 use osprey_mail::{LocalDelivery, auth::MessageChecks};
-use osprey_net::{Authenticator, Connection, Protocol, Shutdown, TlsAcceptor};
+use osprey_net::{Connection, Protocol, Shutdown, TlsAcceptor};
 
 use crate::session::Session;
 

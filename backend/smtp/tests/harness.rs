@@ -4,9 +4,10 @@
 use std::{net::SocketAddr, sync::Arc, time::Duration};
 
 use osprey_core::{Address, DomainName, Role, hash_credentials};
+use osprey_directory::{Authenticator, CacheSettings};
 use osprey_mail::LocalDelivery;
 use osprey_net::testing::{CertificateDer, ClientStream};
-use osprey_net::{Authenticator, CacheSettings, ConnectionLimits, Shutdown, ShutdownTrigger};
+use osprey_net::{ConnectionLimits, Shutdown, ShutdownTrigger};
 use osprey_smtp::{Listener, SmtpConfig, SmtpServer};
 use osprey_store::{NewAccount, NewDomain, Store, blob::FsBlobStore, testing::TestDb};
 use tokio::{
@@ -102,7 +103,7 @@ impl Harness {
             CacheSettings::default(),
         );
         if legacy {
-            auth = auth.with_legacy(osprey_net::LegacyKey::new(&[7; 32]));
+            auth = auth.with_legacy(osprey_directory::LegacyKey::new(&[7; 32]));
         }
         let auth = Arc::new(auth);
         let (trigger, shutdown) = Shutdown::new();

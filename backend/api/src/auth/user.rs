@@ -7,7 +7,8 @@ use axum::{
     http::{header, request::Parts},
 };
 use osprey_api_types::Scope;
-use osprey_core::Role;
+use osprey_directory::Actor;
+pub use osprey_directory::AdminScope;
 use osprey_store::{AccountRecord, StoreError};
 
 use super::{API_KEY_PREFIX, hash_secret};
@@ -20,33 +21,6 @@ pub struct AuthUser {
     /// The scopes of the API key used; `None` for a signed-in session, which may do all
     /// its role allows.
     pub key_scopes: Option<HashSet<Scope>>,
-}
-
-/// Which domains an administrator's request may touch.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum AdminScope {
-    /// Every domain (server admin).
-    All,
-    /// These domain ids (domain admin).
-    Domains(Vec<String>),
-}
-
-impl AdminScope {
-    /// Returns `true` if and only if the scope includes the domain `domain_id`.
-    pub fn includes(&self, domain_id: &str) -> bool {
-        match self {
-            AdminScope::All => true,
-            AdminScope::Domains(ids) => ids.iter().any(|i| i == domain_id),
-        }
-    }
-
-    /// The restriction to pass to a store listing: `None` for every domain.
-    pub fn restriction(&self) -> Option<Vec<String>> {
-        match self {
-            AdminScope::All => None,
-            AdminScope::Domains(ids) => Some(ids.clone()),
-        }
-    }
 }
 
 fn unauthorized(code: &'static str, detail: &str) -> ApiError {
@@ -86,25 +60,18 @@ impl AuthUser {
         } else {
             Scope::AdminRead
         })?;
-        match self.account.role {
-            Role::Admin => Ok(AdminScope::All),
-            Role::DomainAdmin => Ok(AdminScope::Domains(
-                self.account
-                    .admin_domains
-                    .iter()
-                    .map(|(id, _)| id.clone())
-                    .collect(),
-            )),
-            Role::User => Err(ApiError::forbidden("this needs an administrator")),
-        }
+        Ok(self.actor().admin_scope()?)
+    }
+
+    /// The caller as the directory sees it.
+    pub fn actor(&self) -> Actor {
+        Actor::account(&self.account)
     }
 
     /// Like [`admin_scope`](Self::admin_scope), for server-wide acts: server admins only.
     pub fn server_admin(&self, write: bool) -> Result<(), ApiError> {
-        match self.admin_scope(write)? {
-            AdminScope::All => Ok(()),
-            AdminScope::Domains(_) => Err(ApiError::forbidden("this needs a server administrator")),
-        }
+        self.admin_scope(write)?;
+        Ok(self.actor().server_admin()?)
     }
 }
 

@@ -7,8 +7,7 @@ use axum::{
     response::IntoResponse,
 };
 use osprey_api_types::{Alias, CreateAlias, Page, Problem, UpdateAlias};
-use osprey_core::{Address, DomainName};
-use osprey_store::{AliasRecord, StoreError};
+use osprey_store::AliasRecord;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{ListParams, accounts::domain_filter, location};
@@ -18,33 +17,12 @@ use crate::{
     error::ApiError,
     extract::{Json, Query},
     state::AppState,
-    validate::Checks,
 };
-
-/// Most targets one alias may have.
-const MAX_TARGETS: usize = 1000;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_aliases, create_alias))
         .routes(routes!(get_alias, update_alias, delete_alias))
-}
-
-fn check_targets(checks: &mut Checks, targets: &[String]) -> Vec<String> {
-    if targets.is_empty() {
-        checks.fail("targets", "name at least one target address");
-    }
-    if targets.len() > MAX_TARGETS {
-        checks.fail("targets", format!("at most {MAX_TARGETS} targets"));
-    }
-    let mut out: Vec<String> = targets
-        .iter()
-        .enumerate()
-        .filter_map(|(i, t)| checks.address(&format!("targets[{i}]"), t))
-        .map(|a| a.to_string())
-        .collect();
-    out.dedup();
-    out
 }
 
 /// Aliases, by address.
@@ -73,48 +51,10 @@ pub async fn create_alias(
     user: AuthUser,
     Json(req): Json<CreateAlias>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let scope = user.admin_scope(true)?;
-    let mut checks = Checks::default();
-    let raw = req.address.trim();
-    let (local, domain) = match raw.strip_prefix('@') {
-        Some(d) => (None, checks.domain("address", d)),
-        None => match checks.address("address", raw) {
-            Some(a) => (Some(a.local().to_owned()), Some(a.domain().clone())),
-            None => (None, None),
-        },
-    };
-    let targets = check_targets(&mut checks, &req.targets);
-    checks.finish()?;
-    let domain: DomainName = domain.expect("checked");
-    let record = match state.store.domain_by_name(domain.as_str()).await {
-        Ok(d) => d,
-        Err(StoreError::NotFound) => {
-            return Err(ApiError::field(
-                "address",
-                format!("the domain {domain} does not exist"),
-            ));
-        }
-        Err(e) => return Err(e.into()),
-    };
-    if !scope.includes(&record.id) {
-        return Err(ApiError::forbidden("this domain is not one you administer"));
-    }
-    if let Some(l) = &local {
-        let own = Address::parse(&format!("{l}@{}", record.name))
-            .map_err(|e| ApiError::field("address", e.to_string()))?;
-        if targets
-            .iter()
-            .any(|t| t.eq_ignore_ascii_case(&own.to_string()))
-        {
-            return Err(ApiError::field(
-                "targets",
-                "an alias cannot deliver to itself",
-            ));
-        }
-    }
+    user.admin_scope(true)?;
     let alias = state
-        .store
-        .create_alias(local.as_deref(), &record.name, targets)
+        .directory
+        .create_alias(&user.actor(), &req.address, &req.targets)
         .await?;
     let id = alias.id.clone();
     Ok((
@@ -130,14 +70,8 @@ async fn managed(
     id: &str,
     write: bool,
 ) -> Result<AliasRecord, ApiError> {
-    let scope = user.admin_scope(write)?;
-    let alias = state.store.alias(id).await?;
-    if !scope.includes(&alias.domain_id) {
-        return Err(ApiError::forbidden(
-            "this alias is not in a domain you administer",
-        ));
-    }
-    Ok(alias)
+    user.admin_scope(write)?;
+    Ok(state.directory.managed_alias(&user.actor(), id).await?)
 }
 
 /// One alias.
@@ -168,17 +102,11 @@ pub async fn update_alias(
     let Some(targets) = req.targets else {
         return Ok(Json(convert::alias(alias)));
     };
-    let mut checks = Checks::default();
-    let targets = check_targets(&mut checks, &targets);
-    if targets
-        .iter()
-        .any(|t| t.eq_ignore_ascii_case(&alias.address))
-    {
-        checks.fail("targets", "an alias cannot deliver to itself");
-    }
-    checks.finish()?;
     Ok(Json(convert::alias(
-        state.store.update_alias_targets(&id, targets).await?,
+        state
+            .directory
+            .update_alias(&user.actor(), &alias.id, &targets)
+            .await?,
     )))
 }
 
@@ -191,7 +119,7 @@ pub async fn delete_alias(
     user: AuthUser,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    managed(&state, &user, &id, true).await?;
-    state.store.delete_alias(&id).await?;
+    user.admin_scope(true)?;
+    state.directory.delete_alias(&user.actor(), &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

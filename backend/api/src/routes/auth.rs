@@ -3,8 +3,8 @@
 use axum::{extract::State, http::StatusCode};
 use chrono::{DateTime, Duration, Utc};
 use osprey_api_types::{LoginRequest, Problem, RefreshRequest, TokenResponse};
-use osprey_core::Address;
-use osprey_store::{RefreshOutcome, StoreError};
+use osprey_directory::AuthError;
+use osprey_store::RefreshOutcome;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
@@ -12,7 +12,6 @@ use crate::{
     error::ApiError,
     extract::{Json, PeerIp},
     state::AppState,
-    validate::verify_password,
 };
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -21,10 +20,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(refresh))
         .routes(routes!(logout))
 }
-
-/// A hash to verify against when the account does not exist, so that the answer takes
-/// as long as for a wrong password and does not reveal which accounts exist.
-const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$n3qHqWMMdYqR2d5cC4rN2bTKmFNfbhjdPGb1J8Bq0aE";
 
 fn invalid_credentials() -> ApiError {
     ApiError::Unauthorized {
@@ -69,32 +64,27 @@ pub async fn login(
     if req.password.is_empty() {
         return Err(ApiError::field("password", "is required"));
     }
-    if let Some(secs) = state.throttle.check(ip, &username) {
-        metrics::counter!("osprey_logins_total", "result" => "throttled").increment(1);
-        return Err(ApiError::RateLimited {
-            retry_after_secs: secs,
-        });
-    }
-    let account = match Address::parse(&username) {
-        Ok(addr) => match state.store.account_by_address(&addr).await {
-            Ok(a) => Some(a),
-            Err(StoreError::NotFound) => None,
-            Err(e) => return Err(e.into()),
-        },
-        Err(_) => None,
+    let account = match state
+        .auth
+        .verify_password_from(&username, &req.password, ip)
+        .await
+    {
+        Ok(account) => account,
+        Err(AuthError::Throttled { retry_after_secs }) => {
+            metrics::counter!("osprey_logins_total", "result" => "throttled").increment(1);
+            return Err(ApiError::RateLimited { retry_after_secs });
+        }
+        Err(AuthError::Failed) => {
+            metrics::counter!("osprey_logins_total", "result" => "failed").increment(1);
+            tracing::info!(username = %username, ip = ?ip, "login failed");
+            return Err(invalid_credentials());
+        }
+        Err(AuthError::Unavailable) => {
+            return Err(ApiError::Unavailable(
+                "the account store is unavailable".into(),
+            ));
+        }
     };
-    let hash = account
-        .as_ref()
-        .map_or(DUMMY_HASH.to_owned(), |a| a.password_hash.clone());
-    let ok =
-        verify_password(req.password, hash).await? && account.as_ref().is_some_and(|a| a.enabled);
-    let Some(account) = account.filter(|_| ok) else {
-        state.throttle.failed(ip, &username);
-        metrics::counter!("osprey_logins_total", "result" => "failed").increment(1);
-        tracing::info!(username = %username, ip = ?ip, "login failed");
-        return Err(invalid_credentials());
-    };
-    state.throttle.succeeded(&username);
     metrics::counter!("osprey_logins_total", "result" => "ok").increment(1);
     let family = uuid::Uuid::now_v7().to_string();
     let refresh = new_secret("ort_");

@@ -7,8 +7,7 @@ use axum::{
     response::IntoResponse,
 };
 use osprey_api_types::{CreateDomain, Domain, DomainSettings, Page, Problem, UpdateDomain};
-use osprey_core::DomainName;
-use osprey_store::{DomainChanges, NewDomain};
+use osprey_directory::{DomainUpdate, NewDomainRequest};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{ListParams, location};
@@ -18,7 +17,6 @@ use crate::{
     error::ApiError,
     extract::{Json, Query},
     state::AppState,
-    validate::Checks,
 };
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -27,26 +25,13 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_domain, update_domain, delete_domain))
 }
 
-fn check_aliases(checks: &mut Checks, aliases: &[String]) -> Vec<DomainName> {
-    aliases
-        .iter()
-        .enumerate()
-        .filter_map(|(i, a)| checks.domain(&format!("aliases[{i}]"), a))
-        .collect()
-}
-
-fn check_settings(checks: &mut Checks, s: &DomainSettings) {
-    if s.description
-        .as_ref()
-        .is_some_and(|d| d.chars().count() > 500)
-    {
-        checks.fail(
-            "settings.description",
-            "must be at most 500 characters long",
-        );
-    }
-    if s.max_message_bytes == Some(0) {
-        checks.fail("settings.max_message_bytes", "must be greater than 0");
+/// The directory's form of the settings a request carries.
+fn settings(s: DomainSettings) -> osprey_directory::DomainSettings {
+    osprey_directory::DomainSettings {
+        description: s.description,
+        max_accounts: s.max_accounts,
+        default_quota_bytes: s.default_quota_bytes,
+        max_message_bytes: s.max_message_bytes,
     }
 }
 
@@ -77,21 +62,17 @@ pub async fn create_domain(
     Json(req): Json<CreateDomain>,
 ) -> Result<impl IntoResponse, ApiError> {
     user.server_admin(true)?;
-    let mut checks = Checks::default();
-    let name = checks.domain("name", &req.name);
-    let aliases = check_aliases(&mut checks, &req.aliases);
-    let settings = req.settings.unwrap_or_default();
-    check_settings(&mut checks, &settings);
-    checks.finish()?;
     let record = state
-        .store
-        .create_domain(NewDomain {
-            name: name.expect("checked"),
-            aliases,
-            settings: serde_json::to_value(&settings)
-                .map_err(|e| ApiError::Internal(e.to_string()))?,
-            enabled: req.enabled.unwrap_or(true),
-        })
+        .directory
+        .create_domain(
+            &user.actor(),
+            NewDomainRequest {
+                name: req.name,
+                aliases: req.aliases,
+                settings: settings(req.settings.unwrap_or_default()),
+                enabled: req.enabled.unwrap_or(true),
+            },
+        )
         .await?;
     // Every domain gets its DKIM key at once, so its DNS record can be published.
     osprey_mail::auth::ensure_dkim_key(&state.store, &record.id).await?;
@@ -103,20 +84,6 @@ pub async fn create_domain(
     ))
 }
 
-async fn visible(
-    state: &AppState,
-    user: &AuthUser,
-    id: &str,
-    write: bool,
-) -> Result<osprey_store::DomainRecord, ApiError> {
-    let scope = user.admin_scope(write)?;
-    let record = state.store.domain(id).await?;
-    if !scope.includes(&record.id) {
-        return Err(ApiError::forbidden("this domain is not one you administer"));
-    }
-    Ok(record)
-}
-
 /// One domain.
 #[utoipa::path(get, path = "/admin/domains/{id}", tag = "admin", security(("bearer" = [])),
     params(("id" = String, Path, description = "The domain's id")),
@@ -126,8 +93,9 @@ pub async fn get_domain(
     user: AuthUser,
     Path(id): Path<String>,
 ) -> Result<Json<Domain>, ApiError> {
+    user.admin_scope(false)?;
     Ok(Json(convert::domain(
-        visible(&state, &user, &id, false).await?,
+        state.directory.visible_domain(&user.actor(), &id).await?,
     )))
 }
 
@@ -142,24 +110,14 @@ pub async fn update_domain(
     Json(req): Json<UpdateDomain>,
 ) -> Result<Json<Domain>, ApiError> {
     user.server_admin(true)?;
-    let mut checks = Checks::default();
-    let aliases = req.aliases.as_ref().map(|a| check_aliases(&mut checks, a));
-    if let Some(s) = &req.settings {
-        check_settings(&mut checks, s);
-    }
-    checks.finish()?;
-    let settings = req
-        .settings
-        .map(|s| serde_json::to_value(&s))
-        .transpose()
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
     let record = state
-        .store
+        .directory
         .update_domain(
+            &user.actor(),
             &id,
-            DomainChanges {
-                aliases,
-                settings,
+            DomainUpdate {
+                aliases: req.aliases,
+                settings: req.settings.map(settings),
                 enabled: req.enabled,
             },
         )
@@ -177,6 +135,6 @@ pub async fn delete_domain(
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     user.server_admin(true)?;
-    state.store.delete_domain(&id).await?;
+    state.directory.delete_domain(&user.actor(), &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -9,7 +9,7 @@ use chrono::{Duration, Utc};
 use osprey_api_types::{
     Account, ApiKey, ChangePassword, CreateApiKey, CreatedApiKey, Page, Problem, Scope, UpdateMe,
 };
-use osprey_store::{AccountChanges, NewApiKey};
+use osprey_store::NewApiKey;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::location;
@@ -19,7 +19,7 @@ use crate::{
     error::ApiError,
     extract::Json,
     state::AppState,
-    validate::{Checks, hash_password, verify_password},
+    validate::Checks,
 };
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -47,19 +47,10 @@ pub async fn update_me(
     Json(req): Json<UpdateMe>,
 ) -> Result<Json<Account>, ApiError> {
     user.require(Scope::AccountWrite)?;
-    let mut checks = Checks::default();
-    if let Some(name) = &req.display_name {
-        checks.display_name("display_name", name);
-    }
-    checks.finish()?;
-    let changes = AccountChanges {
-        display_name: req.display_name.map(|n| n.trim().to_owned()),
-        ..Default::default()
-    };
     Ok(Json(convert::account(
         state
-            .store
-            .update_account(&user.account.id, changes)
+            .directory
+            .update_own_profile(&user.account, req.display_name)
             .await?,
     )))
 }
@@ -73,31 +64,9 @@ pub async fn change_password(
     Json(req): Json<ChangePassword>,
 ) -> Result<StatusCode, ApiError> {
     user.require_session()?;
-    if !verify_password(req.current_password, user.account.password_hash.clone()).await? {
-        return Err(ApiError::field(
-            "current_password",
-            "is not the current password",
-        ));
-    }
-    let mut checks = Checks::default();
-    checks.password(
-        "new_password",
-        &req.new_password,
-        &user.account.address(),
-        &state.settings.password_policy,
-    );
-    checks.finish()?;
-    let changes = AccountChanges {
-        credentials: Some(hash_password(req.new_password).await?),
-        ..Default::default()
-    };
     state
-        .store
-        .update_account(&user.account.id, changes)
-        .await?;
-    state
-        .store
-        .revoke_account_refresh_tokens(&user.account.id)
+        .directory
+        .change_own_password(&user.account, req.current_password, req.new_password)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

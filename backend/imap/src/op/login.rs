@@ -1,7 +1,7 @@
 //! LOGIN, RFC 9051 §6.2.3, and what every successful or failed login does: the
 //! authenticated state, the failure count and the shared throttle.
 
-use osprey_net::AuthError;
+use osprey_directory::AuthError;
 use osprey_proto::imap::{Code, Tag};
 use osprey_store::AccountRecord;
 

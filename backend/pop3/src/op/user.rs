@@ -44,8 +44,8 @@ impl Session {
     }
 
     /// Answers a failed login; closes the session after too many (RFC 3206 §5 [AUTH]).
-    pub(crate) fn auth_failed(&mut self, e: osprey_net::AuthError) -> Next {
-        use osprey_net::AuthError;
+    pub(crate) fn auth_failed(&mut self, e: osprey_directory::AuthError) -> Next {
+        use osprey_directory::AuthError;
         match e {
             AuthError::Throttled { .. } => {
                 self.err(

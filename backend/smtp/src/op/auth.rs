@@ -1,9 +1,7 @@
 //! AUTH (RFC 4954): PLAIN, LOGIN and SCRAM-SHA-256 through the shared SASL driver.
 
-use osprey_net::{
-    AuthError,
-    sasl::{self as driver, Mechanism, Outcome, SaslIo, Step},
-};
+use osprey_directory::AuthError;
+use osprey_net::sasl::{self as driver, Mechanism, Outcome, SaslIo, Step};
 use osprey_proto::sasl;
 use smtp_proto::{AUTH_CRAM_MD5, AUTH_LOGIN, AUTH_PLAIN, AUTH_SCRAM_SHA_256};
 

@@ -56,16 +56,6 @@ impl AccountRecord {
     pub fn address(&self) -> String {
         format!("{}@{}", self.local_part, self.domain)
     }
-
-    /// Returns `true` if and only if this account administers the domain `domain_id`:
-    /// a server admin administers every domain, a domain admin those listed for it.
-    pub fn administers(&self, domain_id: &str) -> bool {
-        match self.role {
-            Role::Admin => true,
-            Role::DomainAdmin => self.admin_domains.iter().any(|(id, _)| id == domain_id),
-            Role::User => false,
-        }
-    }
 }
 
 /// What [`Store::create_account`] needs; the password is already hashed.

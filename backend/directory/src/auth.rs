@@ -1,4 +1,5 @@
-//! Password checks for the mail protocols: USER/PASS, LOGIN, AUTH PLAIN and SCRAM.
+//! Password checks for every front end: the web API's sign-in and the mail protocols'
+//! USER/PASS, LOGIN, AUTH PLAIN and SCRAM.
 //!
 //! argon2 is slow on purpose, and mail clients log in often (a POP3 client every few
 //! minutes, IMAP clients on every connection). So a password that verified once is
@@ -155,7 +156,11 @@ impl Authenticator {
 
     /// `Err(Throttled)` if a login from `ip` for `login` must wait.
     pub fn check_throttle(&self, login: &str, ip: IpAddr) -> Result<(), AuthError> {
-        match self.throttle.check(Some(ip), &throttle_key(login)) {
+        self.check_throttle_from(login, Some(ip))
+    }
+
+    fn check_throttle_from(&self, login: &str, ip: Option<IpAddr>) -> Result<(), AuthError> {
+        match self.throttle.check(ip, &throttle_key(login)) {
             Some(secs) => Err(AuthError::Throttled {
                 retry_after_secs: secs,
             }),
@@ -165,7 +170,11 @@ impl Authenticator {
 
     /// Counts a failed login (wrong password, failed SASL exchange).
     pub fn failed(&self, login: &str, ip: IpAddr) {
-        self.throttle.failed(Some(ip), &throttle_key(login));
+        self.failed_from(login, Some(ip));
+    }
+
+    fn failed_from(&self, login: &str, ip: Option<IpAddr>) {
+        self.throttle.failed(ip, &throttle_key(login));
     }
 
     /// Forgets earlier failures of a login after it succeeded.
@@ -180,7 +189,19 @@ impl Authenticator {
         password: &str,
         ip: IpAddr,
     ) -> Result<AccountRecord, AuthError> {
-        self.check_throttle(login, ip)?;
+        self.verify_password_from(login, password, Some(ip)).await
+    }
+
+    /// [`verify_password`](Self::verify_password) for a client whose address may be
+    /// unknown (an HTTP request without connection info): then only the account's
+    /// failures count.
+    pub async fn verify_password_from(
+        &self,
+        login: &str,
+        password: &str,
+        ip: Option<IpAddr>,
+    ) -> Result<AccountRecord, AuthError> {
+        self.check_throttle_from(login, ip)?;
         let account = self.find(login).await?;
         let Some(account) = account.filter(|a| a.enabled) else {
             let pw = password.to_owned();
@@ -189,7 +210,7 @@ impl Authenticator {
                 osprey_core::verify_password(&pw, dummy_hash())
             })
             .await;
-            self.failed(login, ip);
+            self.failed_from(login, ip);
             return Err(AuthError::Failed);
         };
         let entry = hmac(
@@ -221,7 +242,7 @@ impl Authenticator {
         drop(permit);
         let (ok, scram) = ok.map_err(|_| AuthError::Unavailable)?;
         if !ok {
-            self.failed(login, ip);
+            self.failed_from(login, ip);
             return Err(AuthError::Failed);
         }
         self.remember(entry);

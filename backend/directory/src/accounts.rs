@@ -1,0 +1,325 @@
+//! Accounts: creation, changes and removal, with every rule that guards them.
+//!
+//! - The address must be valid, its domain local, and the domain one the actor
+//!   administers; an address under a domain alias is stored under the domain's own name.
+//! - Only a server administrator hands out roles other than `user`, changes managed
+//!   domains, or changes an administrator; only a domain administrator manages domains.
+//! - A domain with `max_accounts` refuses accounts beyond it.
+//! - The display name goes into `From:`: no control characters (no CR/LF injection).
+//! - Passwords follow the password policy; setting one (or disabling the account) signs
+//!   the account's sessions out.
+//! - The last enabled server administrator can neither be removed, nor disabled, nor
+//!   demoted; nobody removes their own account.
+
+use osprey_core::{Address, DomainName, Pop3Mode, Role, StoredCredentials};
+use osprey_store::{AccountChanges, AccountRecord, NewAccount};
+
+use crate::{
+    Actor, AdminScope, Directory, DirectoryError, DomainSettings, checks::Checks,
+    error::invalid_as_field,
+};
+
+/// Longest POP3 retention, in days.
+pub const MAX_RETENTION_DAYS: u32 = 3650;
+
+/// A new account.
+#[derive(Debug, Clone)]
+pub struct NewAccountRequest {
+    pub address: String,
+    pub password: String,
+    pub role: Role,
+    pub display_name: Option<String>,
+    /// `None` takes the domain's default quota.
+    pub quota_bytes: Option<u64>,
+    /// Names of the domains a domain administrator manages.
+    pub admin_domains: Vec<String>,
+    pub enabled: bool,
+}
+
+/// Changes to an account; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct AccountUpdate {
+    pub display_name: Option<String>,
+    pub password: Option<String>,
+    pub role: Option<Role>,
+    /// `Some(None)` removes the quota.
+    pub quota_bytes: Option<Option<u64>>,
+    /// Names of the domains a domain administrator manages.
+    pub admin_domains: Option<Vec<String>>,
+    pub enabled: Option<bool>,
+    pub pop3_mode: Option<Pop3Mode>,
+    /// `Some(None)` keeps downloaded messages for ever.
+    pub pop3_retention_days: Option<Option<u32>>,
+}
+
+/// Derives the stored credentials (argon2 and SCRAM) off the async runtime.
+pub(crate) async fn hash(password: String) -> Result<StoredCredentials, DirectoryError> {
+    tokio::task::spawn_blocking(move || osprey_core::hash_credentials(&password))
+        .await
+        .map_err(|e| DirectoryError::Internal(e.to_string()))
+}
+
+fn check_grant(scope: &AdminScope, role: Role) -> Result<(), DirectoryError> {
+    if role != Role::User && *scope != AdminScope::All {
+        return Err(DirectoryError::forbidden(
+            "only a server administrator can grant administrator roles",
+        ));
+    }
+    Ok(())
+}
+
+impl Directory {
+    /// Creates an account with its mailboxes.
+    pub async fn create_account(
+        &self,
+        actor: &Actor,
+        req: NewAccountRequest,
+    ) -> Result<AccountRecord, DirectoryError> {
+        let scope = actor.admin_scope()?;
+        let mut checks = Checks::default();
+        let address = checks.address("address", &req.address);
+        checks.password(
+            "password",
+            &req.password,
+            &req.address,
+            &self.password_policy,
+        );
+        let display_name = req.display_name.as_deref().unwrap_or("").trim().to_owned();
+        checks.display_name("display_name", &display_name);
+        if req.role != Role::DomainAdmin && !req.admin_domains.is_empty() {
+            checks.fail("admin_domains", "only a domain_admin manages domains");
+        }
+        checks.finish()?;
+        let address = address.expect("checked");
+        let domain = match self.store.domain_by_name(address.domain().as_str()).await {
+            Ok(d) => d,
+            Err(osprey_store::StoreError::NotFound) => {
+                return Err(DirectoryError::field(
+                    "address",
+                    format!("the domain {} does not exist", address.domain()),
+                ));
+            }
+            Err(e) => return Err(e.into()),
+        };
+        scope.check(&domain.id, "this domain is")?;
+        check_grant(&scope, req.role)?;
+        let settings = DomainSettings::of(&domain);
+        if settings
+            .max_accounts
+            .is_some_and(|max| domain.account_count >= u64::from(max))
+        {
+            return Err(DirectoryError::Conflict(format!(
+                "the domain {} holds its maximum number of accounts",
+                domain.name
+            )));
+        }
+        let admin_domain_ids = self
+            .store
+            .domain_ids_by_names(&req.admin_domains)
+            .await
+            .map_err(invalid_as_field("admin_domains"))?;
+        let domain_name = DomainName::parse(&domain.name)
+            .map_err(|e| DirectoryError::field("address", e.to_string()))?;
+        let address = Address::from_parts(address.local(), &domain_name)
+            .map_err(|e| DirectoryError::field("address", e.to_string()))?;
+        Ok(self
+            .store
+            .create_account(NewAccount {
+                address,
+                credentials: hash(req.password).await?,
+                role: req.role,
+                display_name,
+                quota_bytes: req.quota_bytes.or(settings.default_quota_bytes),
+                admin_domain_ids,
+                enabled: req.enabled,
+            })
+            .await?)
+    }
+
+    /// The account `id`, if `actor` may see it (`write`: change it).
+    pub async fn managed_account(
+        &self,
+        actor: &Actor,
+        id: &str,
+        write: bool,
+    ) -> Result<(AdminScope, AccountRecord), DirectoryError> {
+        let scope = actor.admin_scope()?;
+        let target = self.store.account(id).await?;
+        scope.check(&target.domain_id, "this account is")?;
+        if write && scope != AdminScope::All && target.role != Role::User {
+            return Err(DirectoryError::forbidden(
+                "only a server administrator can change administrators",
+            ));
+        }
+        Ok((scope, target))
+    }
+
+    /// The account with the login `address`.
+    pub async fn account_by_address(&self, address: &str) -> Result<AccountRecord, DirectoryError> {
+        let parsed = Address::parse(address.trim())
+            .map_err(|e| DirectoryError::field("address", e.to_string()))?;
+        Ok(self.store.account_by_address(&parsed).await?)
+    }
+
+    /// Refuses to leave the server without an enabled server admin.
+    async fn keep_an_admin(&self, target: &AccountRecord) -> Result<(), DirectoryError> {
+        if target.role == Role::Admin
+            && target.enabled
+            && self.store.count_accounts_with_role(Role::Admin).await? <= 1
+        {
+            return Err(DirectoryError::Conflict(format!(
+                "{} is the last server administrator",
+                target.address()
+            )));
+        }
+        Ok(())
+    }
+
+    /// Changes an account: display name, role, quota, managed domains, state, password,
+    /// POP3 behaviour.
+    pub async fn update_account(
+        &self,
+        actor: &Actor,
+        id: &str,
+        update: AccountUpdate,
+    ) -> Result<AccountRecord, DirectoryError> {
+        let (scope, target) = self.managed_account(actor, id, true).await?;
+        let mut checks = Checks::default();
+        if let Some(name) = &update.display_name {
+            checks.display_name("display_name", name.trim());
+        }
+        if let Some(pw) = &update.password {
+            checks.password("password", pw, &target.address(), &self.password_policy);
+        }
+        if let Some(Some(days)) = update.pop3_retention_days
+            && !(1..=MAX_RETENTION_DAYS).contains(&days)
+        {
+            checks.fail(
+                "pop3.retention_days",
+                format!("must be between 1 and {MAX_RETENTION_DAYS} days"),
+            );
+        }
+        let final_role = update.role.unwrap_or(target.role);
+        if final_role != Role::DomainAdmin
+            && update.admin_domains.as_ref().is_some_and(|d| !d.is_empty())
+        {
+            checks.fail("admin_domains", "only a domain_admin manages domains");
+        }
+        checks.finish()?;
+        if let Some(r) = update.role {
+            check_grant(&scope, r)?;
+        }
+        if (update.role.is_some_and(|r| r != Role::Admin) || update.enabled == Some(false))
+            && target.role == Role::Admin
+        {
+            self.keep_an_admin(&target).await?;
+        }
+        if update.admin_domains.is_some() && scope != AdminScope::All {
+            return Err(DirectoryError::forbidden(
+                "only a server administrator can change managed domains",
+            ));
+        }
+        let admin_domain_ids = match &update.admin_domains {
+            Some(names) => Some(
+                self.store
+                    .domain_ids_by_names(names)
+                    .await
+                    .map_err(invalid_as_field("admin_domains"))?,
+            ),
+            None => None,
+        };
+        let credentials = match update.password {
+            Some(pw) => Some(hash(pw).await?),
+            None => None,
+        };
+        let sign_out = credentials.is_some() || update.enabled == Some(false);
+        let record = self
+            .store
+            .update_account(
+                id,
+                AccountChanges {
+                    display_name: update.display_name.map(|n| n.trim().to_owned()),
+                    role: update.role,
+                    quota_bytes: update.quota_bytes,
+                    admin_domain_ids,
+                    enabled: update.enabled,
+                    credentials,
+                    pop3_mode: update.pop3_mode,
+                    pop3_retention_days: update.pop3_retention_days,
+                },
+            )
+            .await?;
+        if sign_out {
+            self.store.revoke_account_refresh_tokens(id).await?;
+        }
+        Ok(record)
+    }
+
+    /// Deletes an account with its mailboxes and messages.
+    pub async fn delete_account(&self, actor: &Actor, id: &str) -> Result<(), DirectoryError> {
+        let (_, target) = self.managed_account(actor, id, true).await?;
+        if actor.account_id() == Some(target.id.as_str()) {
+            return Err(DirectoryError::Conflict(
+                "you cannot delete your own account".into(),
+            ));
+        }
+        self.keep_an_admin(&target).await?;
+        Ok(self.store.delete_account(id).await?)
+    }
+
+    /// Changes what an account may change of itself: its display name.
+    pub async fn update_own_profile(
+        &self,
+        account: &AccountRecord,
+        display_name: Option<String>,
+    ) -> Result<AccountRecord, DirectoryError> {
+        let mut checks = Checks::default();
+        if let Some(name) = &display_name {
+            checks.display_name("display_name", name.trim());
+        }
+        checks.finish()?;
+        let changes = AccountChanges {
+            display_name: display_name.map(|n| n.trim().to_owned()),
+            ..Default::default()
+        };
+        Ok(self.store.update_account(&account.id, changes).await?)
+    }
+
+    /// Changes an account's own password after checking the current one; every session
+    /// of the account is signed out.
+    pub async fn change_own_password(
+        &self,
+        account: &AccountRecord,
+        current: String,
+        new: String,
+    ) -> Result<(), DirectoryError> {
+        let hash_now = account.password_hash.clone();
+        let ok =
+            tokio::task::spawn_blocking(move || osprey_core::verify_password(&current, &hash_now))
+                .await
+                .unwrap_or(false);
+        if !ok {
+            return Err(DirectoryError::field(
+                "current_password",
+                "is not the current password",
+            ));
+        }
+        let mut checks = Checks::default();
+        checks.password(
+            "new_password",
+            &new,
+            &account.address(),
+            &self.password_policy,
+        );
+        checks.finish()?;
+        let changes = AccountChanges {
+            credentials: Some(hash(new).await?),
+            ..Default::default()
+        };
+        self.store.update_account(&account.id, changes).await?;
+        Ok(self
+            .store
+            .revoke_account_refresh_tokens(&account.id)
+            .await?)
+    }
+}

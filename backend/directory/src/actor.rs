@@ -1,0 +1,101 @@
+//! Who acts on the directory, and which domains that actor may administer.
+
+use osprey_core::Role;
+use osprey_store::AccountRecord;
+
+use crate::DirectoryError;
+
+/// The one who asks for a change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Actor {
+    /// The operator at the server's command line: may do all a server administrator may.
+    Operator,
+    /// A signed-in account (or one of its API keys, once the key's scopes allowed it).
+    Account {
+        id: String,
+        role: Role,
+        /// Ids of the domains a domain administrator manages.
+        domain_ids: Vec<String>,
+    },
+}
+
+impl Actor {
+    /// The actor for a signed-in account.
+    pub fn account(a: &AccountRecord) -> Actor {
+        Actor::Account {
+            id: a.id.clone(),
+            role: a.role,
+            domain_ids: a.admin_domains.iter().map(|(id, _)| id.clone()).collect(),
+        }
+    }
+
+    /// The account id of the actor, if it is an account.
+    pub fn account_id(&self) -> Option<&str> {
+        match self {
+            Actor::Operator => None,
+            Actor::Account { id, .. } => Some(id),
+        }
+    }
+
+    /// The domains this actor administers; users are refused.
+    pub fn admin_scope(&self) -> Result<AdminScope, DirectoryError> {
+        match self {
+            Actor::Operator => Ok(AdminScope::All),
+            Actor::Account {
+                role, domain_ids, ..
+            } => match role {
+                Role::Admin => Ok(AdminScope::All),
+                Role::DomainAdmin => Ok(AdminScope::Domains(domain_ids.clone())),
+                Role::User => Err(DirectoryError::forbidden("this needs an administrator")),
+            },
+        }
+    }
+
+    /// Refuses anyone but a server administrator (or the operator).
+    pub fn server_admin(&self) -> Result<(), DirectoryError> {
+        match self.admin_scope()? {
+            AdminScope::All => Ok(()),
+            AdminScope::Domains(_) => Err(DirectoryError::forbidden(
+                "this needs a server administrator",
+            )),
+        }
+    }
+}
+
+/// Which domains an administrator may touch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AdminScope {
+    /// Every domain (server admin).
+    All,
+    /// These domain ids (domain admin).
+    Domains(Vec<String>),
+}
+
+impl AdminScope {
+    /// Returns `true` if and only if the scope includes the domain `domain_id`.
+    pub fn includes(&self, domain_id: &str) -> bool {
+        match self {
+            AdminScope::All => true,
+            AdminScope::Domains(ids) => ids.iter().any(|i| i == domain_id),
+        }
+    }
+
+    /// The restriction to pass to a store listing: `None` for every domain.
+    pub fn restriction(&self) -> Option<Vec<String>> {
+        match self {
+            AdminScope::All => None,
+            AdminScope::Domains(ids) => Some(ids.clone()),
+        }
+    }
+
+    /// Refuses a domain outside the scope.
+    pub fn check(&self, domain_id: &str, what: &str) -> Result<(), DirectoryError> {
+        if self.includes(domain_id) {
+            Ok(())
+        } else {
+            Err(DirectoryError::forbidden(format!(
+                "{what} not in a domain you administer"
+            )))
+        }
+    }
+}

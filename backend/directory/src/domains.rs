@@ -1,0 +1,153 @@
+//! Domains (virtual hosts): only a server administrator creates, changes or removes
+//! them; a domain administrator may read those it manages.
+
+use osprey_core::DomainName;
+use osprey_store::{DomainChanges, DomainRecord, NewDomain};
+
+use crate::{Actor, Directory, DirectoryError, checks::Checks};
+
+/// Longest description of a domain, in characters.
+pub const MAX_DESCRIPTION: usize = 500;
+
+/// A domain's settings, as stored with it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct DomainSettings {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Most accounts the domain may hold.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_accounts: Option<u32>,
+    /// Quota given to new accounts that do not name one, in bytes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_quota_bytes: Option<u64>,
+    /// Largest message accepted for the domain, in bytes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_message_bytes: Option<u64>,
+}
+
+impl DomainSettings {
+    /// The settings stored with `domain` (defaults where none are).
+    pub fn of(domain: &DomainRecord) -> DomainSettings {
+        serde_json::from_value(domain.settings.clone()).unwrap_or_default()
+    }
+
+    fn check(&self, checks: &mut Checks) {
+        if self
+            .description
+            .as_ref()
+            .is_some_and(|d| d.chars().count() > MAX_DESCRIPTION)
+        {
+            checks.fail(
+                "settings.description",
+                format!("must be at most {MAX_DESCRIPTION} characters long"),
+            );
+        }
+        if self.max_message_bytes == Some(0) {
+            checks.fail("settings.max_message_bytes", "must be greater than 0");
+        }
+    }
+
+    fn stored(&self) -> serde_json::Value {
+        serde_json::to_value(self).expect("settings serialise")
+    }
+}
+
+/// A new domain.
+#[derive(Debug, Clone, Default)]
+pub struct NewDomainRequest {
+    pub name: String,
+    /// Other names that deliver to the same accounts.
+    pub aliases: Vec<String>,
+    pub settings: DomainSettings,
+    pub enabled: bool,
+}
+
+/// Changes to a domain; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct DomainUpdate {
+    pub aliases: Option<Vec<String>>,
+    pub settings: Option<DomainSettings>,
+    pub enabled: Option<bool>,
+}
+
+fn check_aliases(checks: &mut Checks, aliases: &[String]) -> Vec<DomainName> {
+    aliases
+        .iter()
+        .enumerate()
+        .filter_map(|(i, a)| checks.domain(&format!("aliases[{i}]"), a))
+        .collect()
+}
+
+impl Directory {
+    /// Creates a domain (server administrators).
+    pub async fn create_domain(
+        &self,
+        actor: &Actor,
+        req: NewDomainRequest,
+    ) -> Result<DomainRecord, DirectoryError> {
+        actor.server_admin()?;
+        let mut checks = Checks::default();
+        let name = checks.domain("name", &req.name);
+        let aliases = check_aliases(&mut checks, &req.aliases);
+        req.settings.check(&mut checks);
+        checks.finish()?;
+        Ok(self
+            .store
+            .create_domain(NewDomain {
+                name: name.expect("checked"),
+                aliases,
+                settings: req.settings.stored(),
+                enabled: req.enabled,
+            })
+            .await?)
+    }
+
+    /// The domain `id`, if `actor` administers it.
+    pub async fn visible_domain(
+        &self,
+        actor: &Actor,
+        id: &str,
+    ) -> Result<DomainRecord, DirectoryError> {
+        let scope = actor.admin_scope()?;
+        let record = self.store.domain(id).await?;
+        scope.check(&record.id, "this domain is")?;
+        Ok(record)
+    }
+
+    /// Changes a domain's alias names, settings or state (server administrators).
+    pub async fn update_domain(
+        &self,
+        actor: &Actor,
+        id: &str,
+        update: DomainUpdate,
+    ) -> Result<DomainRecord, DirectoryError> {
+        actor.server_admin()?;
+        let mut checks = Checks::default();
+        let aliases = update
+            .aliases
+            .as_ref()
+            .map(|a| check_aliases(&mut checks, a));
+        if let Some(s) = &update.settings {
+            s.check(&mut checks);
+        }
+        checks.finish()?;
+        Ok(self
+            .store
+            .update_domain(
+                id,
+                DomainChanges {
+                    aliases,
+                    settings: update.settings.as_ref().map(DomainSettings::stored),
+                    enabled: update.enabled,
+                },
+            )
+            .await?)
+    }
+
+    /// Deletes a domain with its aliases (server administrators); refused while it has
+    /// accounts.
+    pub async fn delete_domain(&self, actor: &Actor, id: &str) -> Result<(), DirectoryError> {
+        actor.server_admin()?;
+        Ok(self.store.delete_domain(id).await?)
+    }
+}

@@ -1,0 +1,56 @@
+//! Osprey's directory: who exists and who may do what.
+//!
+//! Domains, accounts, aliases and roles with *all* the rules that guard them
+//! ([`Directory`]: the REST API and the CLI call the same methods and get the same
+//! [`DirectoryError`]s), the password policy, and password authentication for every
+//! front end ([`Authenticator`]: argon2 with a keyed cache, SCRAM keys, the legacy
+//! mechanisms' sealed secret, and the login throttle).
+//!
+//! Front ends parse their input, name the [`Actor`], call, and convert the answer; they
+//! hold no rule of their own.
+
+mod accounts;
+mod actor;
+mod aliases;
+mod auth;
+mod checks;
+mod domains;
+mod error;
+mod legacy;
+
+pub use accounts::{AccountUpdate, MAX_RETENTION_DAYS, NewAccountRequest};
+pub use actor::{Actor, AdminScope};
+pub use aliases::MAX_TARGETS;
+pub use auth::{AuthError, Authenticator, CacheSettings, ScramLookup};
+pub use checks::{Checks, MAX_DISPLAY_NAME};
+pub use domains::{DomainSettings, DomainUpdate, MAX_DESCRIPTION, NewDomainRequest};
+pub use error::{DirectoryError, FieldProblem};
+pub use legacy::LegacyKey;
+use osprey_core::PasswordPolicy;
+use osprey_store::Store;
+
+/// The directory service over the store. Cheap to clone.
+#[derive(Clone)]
+pub struct Directory {
+    store: Store,
+    password_policy: PasswordPolicy,
+}
+
+impl Directory {
+    pub fn new(store: Store, password_policy: PasswordPolicy) -> Self {
+        Self {
+            store,
+            password_policy,
+        }
+    }
+
+    /// The password policy every password set through the directory follows.
+    pub fn password_policy(&self) -> &PasswordPolicy {
+        &self.password_policy
+    }
+
+    /// The reasons why `password` is not acceptable for `login` (none: acceptable).
+    pub fn password_problems(&self, password: &str, login: &str) -> Vec<String> {
+        osprey_core::password_problems(password, login, &self.password_policy)
+    }
+}

@@ -1,0 +1,8 @@
+//! The directory's rules, on the engine named by `OSPREY_TEST_BACKEND`. Every front end
+//! (REST API, CLI, first start) reaches these rules through the same methods.
+
+mod accounts;
+mod aliases;
+mod authenticate;
+mod domains;
+mod support;
