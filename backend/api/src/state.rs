@@ -40,6 +40,6 @@ pub struct AppState {
     pub auth: Arc<Authenticator>,
     pub settings: Arc<ApiSettings>,
     pub metrics: PrometheusHandle,
-    /// Local delivery, shared with SMTP.
-    pub delivery: osprey_mail::LocalDelivery,
+    /// Recipient verdicts and storage of submitted mail, shared with SMTP.
+    pub submission: osprey_mail::Submission,
 }

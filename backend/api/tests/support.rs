@@ -62,11 +62,12 @@ impl TestApp {
             )),
             settings: Arc::new(ApiSettings::default()),
             metrics: osprey_api::metrics_handle(),
-            delivery: osprey_mail::LocalDelivery::new(
-                store.clone(),
-                std::sync::Arc::new(
-                    osprey_store::blob::FsBlobStore::open(db.dir.join("blobs")).unwrap(),
+            submission: osprey_mail::Submission::new(
+                osprey_mail::LocalDelivery::new(
+                    store.clone(),
+                    Arc::new(osprey_store::blob::FsBlobStore::open(db.dir.join("blobs")).unwrap()),
                 ),
+                8,
             ),
         });
         let t = TestApp {

@@ -14,6 +14,7 @@ mod ingest;
 mod local;
 mod outbox;
 mod resolve;
+mod submission;
 
 pub use commit::Committer;
 pub use fulltext::extract_text;
@@ -22,3 +23,4 @@ pub use ingest::{normalize_crlf, summarize};
 pub use local::{AppendRequest, DeliveryError, LocalDelivery};
 pub use outbox::QueueOptions;
 pub use resolve::{Resolution, ResolveError, resolve};
+pub use submission::{Client, Envelope, Refusal, Submission, Submitted, Verdict};

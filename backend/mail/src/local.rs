@@ -140,28 +140,9 @@ impl LocalDelivery {
         flags: u64,
     ) -> Result<Vec<Appended>, DeliveryError> {
         let body = normalize_crlf(message);
-        let summary = summarize(&body);
-        let size = body.len() as u64;
-        let mut batch = Vec::with_capacity(account_ids.len());
-        for account_id in account_ids {
-            let mailbox_id = self.mailbox_id(account_id, mailbox).await?;
-            batch.push(NewMessage {
-                account_id: account_id.clone(),
-                mailbox_id,
-                blob_hash: String::new(),
-                size,
-                flags,
-                keywords: Vec::new(),
-                internal_date: Utc::now(),
-                summary: summary.clone(),
-            });
-        }
+        let batch = self.local_batch(account_ids, mailbox, &body, flags).await?;
         // The blob first, durably; then the rows that point at it. A crash between the
         // two leaves an unreferenced blob (swept later), never a row without its body.
-        let hash = blob_hash(&body);
-        for new in &mut batch {
-            new.blob_hash.clone_from(&hash);
-        }
         Ok(match &self.committer {
             Some(c) => c.deliver(body, batch).await?,
             None => {
@@ -169,6 +150,33 @@ impl LocalDelivery {
                 self.store.append_messages(batch).await?
             }
         })
+    }
+
+    /// The rows that put `body` (normalised) into `mailbox` of each account.
+    pub(crate) async fn local_batch(
+        &self,
+        account_ids: &[String],
+        mailbox: &str,
+        body: &[u8],
+        flags: u64,
+    ) -> Result<Vec<NewMessage>, DeliveryError> {
+        let summary = summarize(body);
+        let hash = blob_hash(body);
+        let mut batch = Vec::with_capacity(account_ids.len());
+        for account_id in account_ids {
+            let mailbox_id = self.mailbox_id(account_id, mailbox).await?;
+            batch.push(NewMessage {
+                account_id: account_id.clone(),
+                mailbox_id,
+                blob_hash: hash.clone(),
+                size: body.len() as u64,
+                flags,
+                keywords: Vec::new(),
+                internal_date: Utc::now(),
+                summary: summary.clone(),
+            });
+        }
+        Ok(batch)
     }
 
     /// Stores messages a user puts into one of their mailboxes (IMAP APPEND, RFC 9051

@@ -5,9 +5,9 @@
 
 use std::sync::Arc;
 
-use osprey_store::{NewQueuedMessage, NewQueuedRecipient};
+use osprey_store::{Appended, NewQueuedMessage, NewQueuedRecipient, blob::blob_hash};
 
-use crate::{DeliveryError, LocalDelivery, normalize_crlf, summarize};
+use crate::{DeliveryError, Envelope, LocalDelivery, normalize_crlf, summarize};
 
 /// RFC 3461 envelope options and what kind of message is queued.
 #[derive(Debug, Clone, Default)]
@@ -32,29 +32,63 @@ impl LocalDelivery {
         message: &[u8],
         options: QueueOptions,
     ) -> Result<String, DeliveryError> {
+        let (body, queued) = self.queued(sender, recipients, message, options).await;
+        self.blobs.put(body).await?;
+        let id = self.store.enqueue(queued).await?;
+        self.queue_signal.notify_one();
+        Ok(id)
+    }
+
+    /// Delivers `message` into `mailbox` of the local `account_ids` and queues it for
+    /// the remote recipients of `envelope`, in one transaction (both bodies made durable
+    /// first). Returns where it landed locally and the queue id.
+    pub async fn deliver_and_enqueue(
+        &self,
+        account_ids: &[String],
+        mailbox: &str,
+        message: &[u8],
+        envelope: &Envelope,
+    ) -> Result<(Vec<Appended>, String), DeliveryError> {
+        let local = normalize_crlf(message);
+        let batch = self.local_batch(account_ids, mailbox, &local, 0).await?;
+        let (remote, queued) = self
+            .queued(
+                &envelope.sender,
+                envelope.remote.clone(),
+                message,
+                envelope.options.clone(),
+            )
+            .await;
+        self.blobs.put_many(vec![local, remote]).await?;
+        let landed = self.store.append_and_enqueue(batch, queued).await?;
+        self.queue_signal.notify_one();
+        Ok(landed)
+    }
+
+    /// The body to queue (normalised, DKIM-signed when a user sends it) and its rows.
+    async fn queued(
+        &self,
+        sender: &str,
+        recipients: Vec<NewQueuedRecipient>,
+        message: &[u8],
+        options: QueueOptions,
+    ) -> (Vec<u8>, NewQueuedMessage) {
         let mut body = normalize_crlf(message);
         if options.account_id.is_some() {
             body = self.dkim_sign(body).await;
         }
-        let subject = summarize(&body).subject.unwrap_or_default();
-        let size = body.len() as u64;
-        let blob_hash = self.blobs.put(body).await?;
-        let id = self
-            .store
-            .enqueue(NewQueuedMessage {
-                sender: sender.to_owned(),
-                account_id: options.account_id,
-                blob_hash,
-                size,
-                envelope_id: options.envelope_id,
-                return_full: options.return_full,
-                is_bounce: options.is_bounce,
-                subject,
-                recipients,
-            })
-            .await?;
-        self.queue_signal.notify_one();
-        Ok(id)
+        let queued = NewQueuedMessage {
+            sender: sender.to_owned(),
+            account_id: options.account_id,
+            blob_hash: blob_hash(&body),
+            size: body.len() as u64,
+            envelope_id: options.envelope_id,
+            return_full: options.return_full,
+            is_bounce: options.is_bounce,
+            subject: summarize(&body).subject.unwrap_or_default(),
+            recipients,
+        };
+        (body, queued)
     }
 
     /// Prepends a DKIM signature when the From domain is local and has a key. A failure

@@ -253,7 +253,10 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             hostname: config.hostname.clone(),
         }),
         metrics: osprey_api::metrics_handle(),
-        delivery: delivery.clone(),
+        submission: osprey_mail::Submission::new(
+            delivery.clone(),
+            config.smtp.max_alias_depth as usize,
+        ),
     };
     let limits = ConnectionLimits {
         max_connections: config.limits.max_connections as usize,

@@ -3,7 +3,7 @@
 use std::{sync::Arc, time::Duration};
 
 use osprey_directory::Authenticator;
-use osprey_mail::{LocalDelivery, auth::MessageChecks};
+use osprey_mail::{LocalDelivery, Submission, auth::MessageChecks};
 use osprey_net::{Connection, Protocol, Shutdown, TlsAcceptor};
 
 use crate::session::Session;
@@ -74,6 +74,8 @@ pub struct SmtpServer {
     pub(crate) config: SmtpConfig,
     pub(crate) listener: Listener,
     pub(crate) delivery: LocalDelivery,
+    /// Recipient verdicts and storage of accepted mail.
+    pub(crate) submission: Submission,
     pub(crate) auth: Arc<Authenticator>,
     pub(crate) tls: Option<TlsAcceptor>,
     /// SPF, DKIM and DMARC for mail from unauthenticated clients on the MX listener.
@@ -88,10 +90,12 @@ impl SmtpServer {
         auth: Arc<Authenticator>,
         tls: Option<TlsAcceptor>,
     ) -> Self {
+        let submission = Submission::new(delivery.clone(), config.max_alias_depth);
         Self {
             config,
             listener,
             delivery,
+            submission,
             auth,
             tls,
             checks: None,

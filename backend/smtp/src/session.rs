@@ -11,20 +11,14 @@ use crate::{op, reply::Reply, server::SmtpServer};
 /// The envelope of the transaction in progress (RFC 5321 §3.3).
 #[derive(Debug, Default)]
 pub(crate) struct Envelope {
-    /// The reverse-path; empty for the null sender.
-    pub from: String,
+    /// The reverse-path (empty for the null sender), the local accounts and remote
+    /// recipients accepted so far, and the RFC 3461 `ENVID` and `RET=FULL` of MAIL FROM.
+    pub accepted: osprey_mail::Envelope,
     /// Accepted recipients as given.
     pub rcpts: Vec<String>,
-    /// The local accounts they resolve to, without duplicates.
-    pub accounts: Vec<String>,
-    /// Remote recipients (relayed, or targets of local aliases) for the outbound queue.
-    pub remote: Vec<osprey_store::NewQueuedRecipient>,
     /// Kill-file entries that refuse this sender for one local domain's recipients:
     /// `(domain id, entry id)`.
     pub killed_for: Vec<(String, String)>,
-    /// RFC 3461 `ENVID` and `RET=FULL` of MAIL FROM.
-    pub envelope_id: Option<String>,
-    pub return_full: bool,
     /// SIZE= of MAIL FROM, 0 if absent.
     pub declared_size: usize,
     /// BDAT chunks received so far; `None` before the first BDAT.

@@ -142,6 +142,34 @@ impl Harness {
         }
     }
 
+    /// Makes every insert of a message row for `account_id` fail until
+    /// [`heal`](Self::heal): a store failure in the middle of a delivery.
+    pub async fn break_deliveries_to(&self, account_id: &str) {
+        let sql = match osprey_store::testing::backend_name().as_str() {
+            "postgres" => format!(
+                "CREATE FUNCTION osprey_test_fail() RETURNS trigger AS $$ BEGIN \
+                 RAISE EXCEPTION 'injected failure'; END $$ LANGUAGE plpgsql; \
+                 CREATE TRIGGER osprey_test_fail BEFORE INSERT ON messages FOR EACH ROW \
+                 WHEN (NEW.account_id = '{account_id}') EXECUTE FUNCTION osprey_test_fail();"
+            ),
+            _ => format!(
+                "CREATE TRIGGER osprey_test_fail BEFORE INSERT ON messages \
+                 WHEN NEW.account_id = '{account_id}' \
+                 BEGIN SELECT RAISE(ABORT, 'injected failure'); END;"
+            ),
+        };
+        self._db.execute(&sql).await;
+    }
+
+    /// Undoes [`break_deliveries_to`](Self::break_deliveries_to).
+    pub async fn heal(&self) {
+        let sql = match osprey_store::testing::backend_name().as_str() {
+            "postgres" => "DROP TRIGGER osprey_test_fail ON messages",
+            _ => "DROP TRIGGER osprey_test_fail",
+        };
+        self._db.execute(sql).await;
+    }
+
     /// The outbound queue, newest first.
     pub async fn queue(&self) -> Vec<osprey_store::QueueEntry> {
         self.store

@@ -322,3 +322,42 @@ async fn oversized_bdat_is_refused_and_a_stalled_chunk_times_out() {
     c.raw(b"BDAT 100000 LAST\r\n").await;
     assert!(c.reply().await.starts_with("421 4.4.2"));
 }
+
+/// RFC 5321 §4.1.1.4: "the receiver-SMTP MUST send a 250 OK reply" only when it "accepts
+/// the message data ... and takes responsibility for it", and §6.1: once it has, the
+/// message "MUST NOT be lost". The converse holds too: a 4yz after DATA means nothing
+/// was taken, so the client's retry must not deliver twice. A message for a local
+/// account and a remote address (through an alias) whose local part fails: 451, nothing
+/// queued; the retry then delivers to both exactly once.
+#[tokio::test]
+async fn a_failed_delivery_queues_nothing_and_the_retry_delivers_once() {
+    let h = Harness::start().await;
+    h.store
+        .create_alias(
+            Some("team"),
+            "mx.example",
+            vec![ANN.into(), "friend@elsewhere.example".into()],
+        )
+        .await
+        .unwrap();
+    h.break_deliveries_to(&h.ann).await;
+    let send = async || {
+        let mut c = h.connect(h.mx).await;
+        c.expect("EHLO c", "250").await;
+        c.expect("MAIL FROM:<sender@far.example>", "250").await;
+        c.expect("RCPT TO:<team@mx.example>", "250").await;
+        c.data("Subject: once\r\n\r\nonly once\r\n").await
+    };
+    let first = send().await;
+    assert!(first.starts_with("451 4.3.0"), "{first}");
+    assert!(h.inbox(&h.ann).await.is_empty());
+    assert!(h.queue().await.is_empty(), "the remote copy was not queued");
+
+    h.heal().await;
+    let retry = send().await;
+    assert!(retry.starts_with("250"), "{retry}");
+    assert_eq!(h.inbox(&h.ann).await.len(), 1);
+    let queue = h.queue().await;
+    assert_eq!(queue.len(), 1, "queued once: {queue:?}");
+    assert_eq!(queue[0].recipients.len(), 1);
+}

@@ -64,6 +64,18 @@ impl TestDb {
         }
     }
 
+    /// Runs `sql` on this database over a connection of its own: for tests that change
+    /// the schema under a running store (a trigger that makes a write fail, say).
+    pub async fn execute(&self, sql: &str) {
+        let db = Database::connect(self.url.as_str())
+            .await
+            .expect("connect to the test database");
+        db.execute_unprepared(sql)
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+        let _ = db.close().await;
+    }
+
     /// Connects a store to this database (running the migrations).
     pub async fn store(&self) -> Store {
         Store::connect(&self.url, &ConnectSettings::default())

@@ -5,20 +5,24 @@
 use axum::{extract::State, http::StatusCode};
 use chrono::Utc;
 use osprey_api_types::{Problem, Scope, SendMessage, SentMessage};
-use osprey_core::{Address, RelayRequest};
-use osprey_mail::{DeliveryError, QueueOptions, ResolveError, resolve};
+use osprey_core::Address;
+use osprey_mail::{Client, DeliveryError, Envelope, QueueOptions, Refusal, Verdict};
 use osprey_store::{NewQueuedRecipient, flags};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::{auth::AuthUser, error::ApiError, extract::Json, state::AppState, validate::Checks};
+use crate::{
+    auth::AuthUser,
+    error::ApiError,
+    extract::{Json, PeerIp},
+    state::AppState,
+    validate::Checks,
+};
 
 /// Recipients of one message, all fields together.
 const MAX_RECIPIENTS: usize = 100;
 /// Longest subject and body.
 const MAX_SUBJECT: usize = 998;
 const MAX_TEXT: usize = 10 * 1024 * 1024;
-/// Alias nesting followed, as for SMTP.
-const MAX_ALIAS_DEPTH: usize = 8;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(send_message))
@@ -26,6 +30,12 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// A header value as RFC 2047 encoded-words when it is not plain ASCII.
 fn encode_header(value: &str) -> String {
+    // Line breaks in a value would start header fields of their own.
+    let value: String = value
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let value = value.as_str();
     if value.is_ascii() {
         return value.to_owned();
     }
@@ -57,6 +67,7 @@ fn b64(bytes: &[u8]) -> String {
 pub async fn send_message(
     State(state): State<AppState>,
     user: AuthUser,
+    PeerIp(ip): PeerIp,
     Json(req): Json<SendMessage>,
 ) -> Result<(StatusCode, Json<SentMessage>), ApiError> {
     // An API key sends mail only with the account:write scope.
@@ -87,53 +98,37 @@ pub async fn send_message(
     }
     checks.finish()?;
 
-    // Resolution first, as SMTP does at RCPT: nothing is sent unless every recipient can
-    // be delivered to.
-    let store = state.delivery.store();
-    let mut accounts: Vec<String> = Vec::new();
-    let mut remote: Vec<String> = Vec::new();
-    let mut add_remote = |a: String| {
-        if !remote.iter().any(|r| r.eq_ignore_ascii_case(&a)) {
-            remote.push(a);
-        }
+    // Verdicts first, as SMTP gives them at RCPT: nothing is sent unless every
+    // recipient can be delivered to.
+    let me = &user.account;
+    let client = Client {
+        ip,
+        account: Some(me.clone()),
+    };
+    let mut envelope = Envelope {
+        sender: me.address(),
+        options: QueueOptions {
+            account_id: Some(me.id.clone()),
+            ..Default::default()
+        },
+        ..Default::default()
     };
     let mut checks = Checks::default();
-    let mut policy = None;
     for (field, address) in &recipients {
-        match resolve(store, address, MAX_ALIAS_DEPTH).await {
-            Ok(r) => {
-                for a in r.local {
-                    if !accounts.contains(&a.id) {
-                        accounts.push(a.id);
-                    }
-                }
-                r.remote.into_iter().for_each(&mut add_remote);
-            }
-            Err(ResolveError::NotLocal) => {
-                if policy.is_none() {
-                    policy = Some(store.relay_policy().await?);
-                }
-                let decision = policy.as_ref().expect("loaded").decide(&RelayRequest {
-                    client_ip: std::net::Ipv6Addr::LOCALHOST.into(),
-                    authenticated: true,
-                    recipient: address,
-                });
-                if decision.allowed {
-                    add_remote(address.to_string());
-                } else {
-                    checks.fail(field, format!("relaying refused: {}", decision.rule));
-                }
-            }
-            Err(ResolveError::Unknown) | Err(ResolveError::Disabled) => {
-                checks.fail(field, "no such mailbox here")
-            }
-            Err(ResolveError::TooDeep) => checks.fail(field, "an alias loop"),
-            Err(ResolveError::Store(e)) => return Err(e.into()),
+        match state.submission.recipient(&client, address, 0).await? {
+            Verdict::Refused(refusal) => checks.fail(field, refused(&refusal)),
+            verdict => envelope.add(
+                verdict,
+                NewQueuedRecipient {
+                    address: address.to_string(),
+                    notify: None,
+                    orcpt: None,
+                },
+            ),
         }
     }
     checks.finish()?;
 
-    let me = &user.account;
     let from = if me.display_name.is_empty() {
         format!("<{}>", me.address())
     } else {
@@ -154,40 +149,16 @@ pub async fn send_message(
     m.push_str(&req.text);
     let message = m.into_bytes();
 
-    let deliver = |accounts: Vec<String>, mailbox: &'static str, flags: u64| {
-        let (delivery, message) = (state.delivery.clone(), message.clone());
-        async move { delivery.deliver(&accounts, mailbox, &message, flags).await }
-    };
     // The recipients first: a copy in Sent means the message went out.
-    let queue_id = if remote.is_empty() {
-        None
-    } else {
-        let rcpts = remote
-            .into_iter()
-            .map(|address| NewQueuedRecipient {
-                address,
-                notify: None,
-                orcpt: None,
-            })
-            .collect();
-        let options = QueueOptions {
-            account_id: Some(me.id.clone()),
-            ..Default::default()
-        };
-        Some(
-            state
-                .delivery
-                .enqueue(&me.address(), rcpts, &message, options)
-                .await
-                .map_err(delivery_error)?,
-        )
-    };
-    if !accounts.is_empty() {
-        deliver(accounts, "INBOX", 0)
-            .await
-            .map_err(delivery_error)?;
-    }
-    let sent = deliver(vec![me.id.clone()], "Sent", flags::SEEN)
+    let submitted = state
+        .submission
+        .submit(&envelope, &message, "INBOX")
+        .await
+        .map_err(delivery_error)?;
+    let sent = state
+        .submission
+        .delivery()
+        .deliver(std::slice::from_ref(&me.id), "Sent", &message, flags::SEEN)
         .await
         .map_err(delivery_error)?;
     Ok((
@@ -196,9 +167,19 @@ pub async fn send_message(
             message_id,
             delivered: recipients.into_iter().map(|(_, a)| a.to_string()).collect(),
             sent_uid: sent.first().map_or(0, |a| a.uid),
-            queue_id,
+            queue_id: submitted.queue_id,
         }),
     ))
+}
+
+/// Why a recipient is refused, in the words of a field error.
+fn refused(refusal: &Refusal) -> String {
+    match refusal {
+        Refusal::Unknown | Refusal::Disabled => "no such mailbox here".into(),
+        Refusal::AliasLoop => "an alias loop".into(),
+        Refusal::MailboxFull => "the mailbox is full".into(),
+        Refusal::RelayDenied { rule } => format!("relaying refused: {rule}"),
+    }
 }
 
 fn delivery_error(e: DeliveryError) -> ApiError {

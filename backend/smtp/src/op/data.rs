@@ -3,7 +3,7 @@
 
 use chrono::Utc;
 use osprey_mail::{
-    DeliveryError, QueueOptions,
+    DeliveryError,
     auth::{DmarcPolicy, DmarcVerdict, Received},
 };
 
@@ -144,7 +144,7 @@ impl Session {
                 .check(&Received {
                     client_ip: self.conn().peer().ip(),
                     helo: self.helo.as_deref().unwrap_or(""),
-                    mail_from: &envelope.from,
+                    mail_from: &envelope.accepted.sender,
                     message: &stripped,
                 })
                 .await;
@@ -185,37 +185,24 @@ impl Session {
         }
     }
 
-    /// Local recipients get the message in their INBOX, remote ones through the queue;
-    /// both are durable before this returns `Ok`.
+    /// Local recipients get the message in their INBOX, remote ones through the queue,
+    /// in one transaction; durable before this returns `Ok`.
     async fn store_message(
         &self,
         envelope: &Envelope,
         message: &[u8],
         mailbox: &str,
     ) -> Result<(), DeliveryError> {
-        let delivery = &self.server.delivery;
-        if !envelope.remote.is_empty() {
-            let options = QueueOptions {
-                account_id: self.account.as_ref().map(|a| a.id.clone()),
-                envelope_id: envelope.envelope_id.clone(),
-                return_full: envelope.return_full,
-                is_bounce: envelope.from.is_empty(),
-            };
-            delivery
-                .enqueue(&envelope.from, envelope.remote.clone(), message, options)
-                .await?;
-        }
-        if !envelope.accounts.is_empty() {
-            delivery
-                .deliver(&envelope.accounts, mailbox, message, 0)
-                .await?;
-        }
-        Ok(())
+        self.server
+            .submission
+            .submit(&envelope.accepted, message, mailbox)
+            .await
+            .map(drop)
     }
 
     /// Return-Path (RFC 5321 §4.4).
     fn return_path(&self, envelope: &Envelope) -> String {
-        format!("Return-Path: <{}>\r\n", envelope.from)
+        format!("Return-Path: <{}>\r\n", envelope.accepted.sender)
     }
 
     /// Received (RFC 5321 §4.4) with the protocol name of RFC 3848.

@@ -1,5 +1,6 @@
 //! MAIL FROM (RFC 5321 §4.1.1.2) with SIZE (RFC 1870).
 
+use osprey_mail::QueueOptions;
 use smtp_proto::MailFrom;
 
 use crate::access::KillVerdict;
@@ -51,12 +52,20 @@ impl Session {
                     return self.reply(Reply::new(451, "4.3.0", "Temporary failure"));
                 }
             };
-        self.envelope = Some(Envelope {
-            from: from.address,
-            declared_size: from.size,
+        let options = QueueOptions {
+            account_id: self.account.as_ref().map(|a| a.id.clone()),
             envelope_id: from.env_id,
-            killed_for,
             return_full: from.flags & smtp_proto::MAIL_RET_FULL != 0,
+            is_bounce: from.address.is_empty(),
+        };
+        self.envelope = Some(Envelope {
+            accepted: osprey_mail::Envelope {
+                sender: from.address,
+                options,
+                ..Default::default()
+            },
+            declared_size: from.size,
+            killed_for,
             ..Default::default()
         });
         self.reply(Reply::new(250, "2.1.0", "Sender OK"))

@@ -2,8 +2,8 @@
 //! full mailboxes are refused before the client sends the message. A recipient outside
 //! the local domains is accepted only if the relay policy allows it for this client.
 
-use osprey_core::{Address, RelayRequest};
-use osprey_mail::{ResolveError, resolve};
+use osprey_core::Address;
+use osprey_mail::{Client, Refusal, Verdict};
 use osprey_store::NewQueuedRecipient;
 use smtp_proto::{
     RCPT_NOTIFY_DELAY, RCPT_NOTIFY_FAILURE, RCPT_NOTIFY_NEVER, RCPT_NOTIFY_SUCCESS, RcptTo,
@@ -44,61 +44,59 @@ impl Session {
         let Ok(address) = Address::parse(&to.address) else {
             return self.bad(Reply::new(501, "5.1.3", "Bad recipient address syntax"));
         };
-        let store = self.server.delivery.store();
-        let queued = |address: String| NewQueuedRecipient {
-            address,
-            notify: notify(to.flags),
-            orcpt: to.orcpt.clone(),
+        let client = Client {
+            ip: Some(self.conn().peer().ip()),
+            account: self.account.clone(),
         };
-        let resolution = match resolve(store, &address, self.server.config.max_alias_depth).await {
-            Ok(r) => r,
-            Err(ResolveError::NotLocal) => {
-                return self.relay(&address, queued(to.address.clone())).await;
-            }
-            Err(ResolveError::Unknown) => {
-                return self.reply(Reply::new(550, "5.1.1", "No such user here"));
-            }
-            Err(ResolveError::Disabled) => {
-                return self.reply(Reply::new(550, "5.2.1", "Mailbox disabled"));
-            }
-            Err(ResolveError::TooDeep) => {
-                return self.reply(Reply::new(550, "5.4.6", "Alias loop detected"));
-            }
-            Err(ResolveError::Store(e)) => {
+        let verdict = match self
+            .server
+            .submission
+            .recipient(&client, &address, declared as u64)
+            .await
+        {
+            Ok(v) => v,
+            Err(e) => {
                 tracing::error!(error = %e, "recipient lookup failed");
                 return self.reply(Reply::new(451, "4.3.0", "Temporary lookup failure"));
             }
         };
-        if let Some(next) = self.killed_for_domain(&address).await {
-            return next;
-        }
-        for a in &resolution.local {
-            if let Some(quota) = a.quota_bytes
-                && (a.used_bytes >= quota || a.used_bytes + declared as u64 > quota)
-            {
-                // RFC 3463 X.2.2: mailbox full; temporary, it may be emptied.
-                return self.reply(Reply::new(452, "4.2.2", "Mailbox full"));
+        let ok = match &verdict {
+            Verdict::Refused(refusal) => return self.refuse(&address, refusal),
+            Verdict::Accepted { .. } => {
+                if let Some(next) = self.killed_for_domain(&address).await {
+                    return next;
+                }
+                "Recipient OK"
             }
-        }
+            Verdict::Relayed { .. } => "Recipient OK, will relay",
+        };
         let envelope = self.envelope.as_mut().expect("checked above");
         envelope.rcpts.push(to.address.clone());
-        for a in resolution.local {
-            if !envelope.accounts.contains(&a.id) {
-                envelope.accounts.push(a.id);
+        envelope.accepted.add(
+            verdict,
+            NewQueuedRecipient {
+                address: to.address,
+                notify: notify(to.flags),
+                orcpt: to.orcpt,
+            },
+        );
+        self.reply(Reply::new(250, "2.1.5", ok))
+    }
+
+    /// The reply that refuses a recipient.
+    fn refuse(&mut self, address: &Address, refusal: &Refusal) -> Next {
+        let reply = match refusal {
+            Refusal::Unknown => Reply::new(550, "5.1.1", "No such user here"),
+            Refusal::Disabled => Reply::new(550, "5.2.1", "Mailbox disabled"),
+            Refusal::AliasLoop => Reply::new(550, "5.4.6", "Alias loop detected"),
+            // RFC 3463 X.2.2: mailbox full; temporary, it may be emptied.
+            Refusal::MailboxFull => Reply::new(452, "4.2.2", "Mailbox full"),
+            Refusal::RelayDenied { rule } => {
+                tracing::debug!(%rule, recipient = %address, "relay refused");
+                Reply::new(550, "5.7.1", "Relaying denied")
             }
-        }
-        // Remote targets of a local alias are forwarded whatever the relay policy: the
-        // administrator configured them.
-        for target in resolution.remote {
-            if !envelope
-                .remote
-                .iter()
-                .any(|r| r.address.eq_ignore_ascii_case(&target))
-            {
-                envelope.remote.push(queued(target));
-            }
-        }
-        self.reply(Reply::new(250, "2.1.5", "Recipient OK"))
+        };
+        self.reply(reply)
     }
 
     /// Refuses the recipient if a kill-file entry of its domain matched the sender.
@@ -118,35 +116,5 @@ impl Session {
             "5.7.1",
             "Sender refused by the recipient's domain",
         )))
-    }
-
-    /// A recipient outside the local domains: the relay policy decides.
-    async fn relay(&mut self, address: &Address, rcpt: NewQueuedRecipient) -> Next {
-        let policy = match self.server.delivery.store().relay_policy().await {
-            Ok(p) => p,
-            Err(e) => {
-                tracing::error!(error = %e, "reading the relay policy failed");
-                return self.reply(Reply::new(451, "4.3.0", "Temporary lookup failure"));
-            }
-        };
-        let decision = policy.decide(&RelayRequest {
-            client_ip: self.conn().peer().ip(),
-            authenticated: self.account.is_some(),
-            recipient: address,
-        });
-        if !decision.allowed {
-            tracing::debug!(rule = %decision.rule, recipient = %address, "relay refused");
-            return self.reply(Reply::new(550, "5.7.1", "Relaying denied"));
-        }
-        let envelope = self.envelope.as_mut().expect("checked by the caller");
-        envelope.rcpts.push(rcpt.address.clone());
-        if !envelope
-            .remote
-            .iter()
-            .any(|r| r.address.eq_ignore_ascii_case(&rcpt.address))
-        {
-            envelope.remote.push(rcpt);
-        }
-        self.reply(Reply::new(250, "2.1.5", "Recipient OK, will relay"))
     }
 }

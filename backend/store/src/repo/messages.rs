@@ -17,7 +17,7 @@ use sea_orm::{
 
 use super::{MailboxRecord, new_id};
 use crate::{
-    Change, ChangeKind, Store, StoreError,
+    Change, ChangeKind, NewQueuedMessage, Store, StoreError,
     entity::{account, expunged, mailbox, message},
 };
 
@@ -341,15 +341,51 @@ impl Store {
         batch: Vec<NewMessage>,
     ) -> Result<Vec<Appended>, StoreError> {
         let (txn, turn) = self.begin_write().await?;
+        let (out, changes) = self.append_in(&txn, batch).await?;
+        self.commit(txn, turn).await?;
+        self.appended(changes);
+        Ok(out)
+    }
+
+    /// Appends `batch` to local mailboxes and queues `queued` for its remote recipients
+    /// in ONE transaction: a message for local and remote recipients lands everywhere or
+    /// nowhere, so a client that retries after a failure never duplicates it (RFC 5321
+    /// §6.1: the server takes responsibility for all recipients with one reply). Both
+    /// blobs must already be durable. Returns where it landed and the queue id.
+    pub async fn append_and_enqueue(
+        &self,
+        batch: Vec<NewMessage>,
+        queued: NewQueuedMessage,
+    ) -> Result<(Vec<Appended>, String), StoreError> {
+        let (txn, turn) = self.begin_write().await?;
+        let (out, changes) = self.append_in(&txn, batch).await?;
+        let id = super::queue::enqueue_in(&txn, queued).await?;
+        self.commit(txn, turn).await?;
+        self.appended(changes);
+        Ok((out, id))
+    }
+
+    /// After a commit of appended messages: tells the change bus and the text indexer.
+    fn appended(&self, changes: HashMap<String, Change>) {
+        changes.into_values().for_each(|c| self.publish(c));
+        self.text_queued();
+    }
+
+    /// The rows of [`append_messages`](Self::append_messages), inside `txn`.
+    async fn append_in(
+        &self,
+        txn: &DatabaseTransaction,
+        batch: Vec<NewMessage>,
+    ) -> Result<(Vec<Appended>, HashMap<String, Change>), StoreError> {
         let accounts: Vec<&str> = batch.iter().map(|m| m.account_id.as_str()).collect();
-        lock_accounts(&txn, &accounts).await?;
+        lock_accounts(txn, &accounts).await?;
         let mailboxes: Vec<&str> = batch.iter().map(|m| m.mailbox_id.as_str()).collect();
-        lock_mailboxes(&txn, &mailboxes).await?;
+        lock_mailboxes(txn, &mailboxes).await?;
         // Quotas first, in order, for every account at once: nothing is written if one
         // message does not fit.
         let mut quota: HashMap<String, (Option<u64>, u64)> = account::Entity::find()
             .filter(account::Column::Id.is_in(accounts.iter().map(|a| a.to_string())))
-            .all(&txn)
+            .all(txn)
             .await?
             .into_iter()
             .map(|a| {
@@ -379,11 +415,11 @@ impl Store {
             }
             let n = batch.iter().filter(|m| m.mailbox_id == *mb).count();
             let n = u32::try_from(n).map_err(|_| StoreError::Invalid("batch too large".into()))?;
-            next.insert((*mb).to_owned(), next_uids_modseqs(&txn, mb, n).await?);
+            next.insert((*mb).to_owned(), next_uids_modseqs(txn, mb, n).await?);
         }
         // The text index is built in the background: the blobs only join its queue.
         let hashes: Vec<&str> = batch.iter().map(|m| m.blob_hash.as_str()).collect();
-        super::text_index::enqueue_in(&txn, self.backend, &hashes).await?;
+        super::text_index::enqueue_in(txn, self.backend, &hashes).await?;
         let mut out = Vec::with_capacity(batch.len());
         let mut changes: HashMap<String, Change> = HashMap::new();
         let mut rows = Vec::with_capacity(batch.len());
@@ -435,20 +471,17 @@ impl Store {
         while !rows.is_empty() {
             let rest = rows.split_off(rows.len().min(INSERT_CHUNK));
             message::Entity::insert_many(std::mem::replace(&mut rows, rest))
-                .exec(&txn)
+                .exec(txn)
                 .await?;
         }
         for (account_id, (_, used)) in &quota {
             account::Entity::update_many()
                 .col_expr(account::Column::UsedBytes, Expr::value(*used as i64))
                 .filter(account::Column::Id.eq(account_id.as_str()))
-                .exec(&txn)
+                .exec(txn)
                 .await?;
         }
-        self.commit(txn, turn).await?;
-        changes.into_values().for_each(|c| self.publish(c));
-        self.text_queued();
-        Ok(out)
+        Ok((out, changes))
     }
 
     /// Up to `limit` messages of a mailbox with a UID above `after_uid`, in UID order: a

@@ -10,8 +10,8 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    QueryTrait, Set,
+    ActiveModelTrait, ColumnTrait, Condition, DatabaseTransaction, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, QueryTrait, Set,
     sea_query::{Expr, LockBehavior, LockType},
 };
 
@@ -174,56 +174,8 @@ impl Store {
     /// Queues a message for its remote recipients, due at once. The blob must already be
     /// durable. Returns the queue id.
     pub async fn enqueue(&self, new: NewQueuedMessage) -> Result<String, StoreError> {
-        if new.recipients.is_empty() {
-            return Err(StoreError::Invalid(
-                "a queued message needs a recipient".into(),
-            ));
-        }
-        let now = Utc::now();
-        let id = new_id();
         let (txn, turn) = self.begin_write().await?;
-        queue_message::ActiveModel {
-            id: Set(id.clone()),
-            sender: Set(new.sender),
-            account_id: Set(new.account_id),
-            blob_hash: Set(new.blob_hash),
-            size: Set(i64::try_from(new.size).unwrap_or(i64::MAX)),
-            envelope_id: Set(new.envelope_id),
-            return_full: Set(new.return_full),
-            is_bounce: Set(new.is_bounce),
-            subject: Set(new.subject),
-            created_at: Set(now),
-        }
-        .insert(&txn)
-        .await?;
-        let rows = new.recipients.into_iter().map(|r| {
-            let domain = r
-                .address
-                .rsplit_once('@')
-                .map_or("", |(_, d)| d)
-                .to_ascii_lowercase();
-            queue_recipient::ActiveModel {
-                id: Set(new_id()),
-                queue_id: Set(id.clone()),
-                address: Set(r.address),
-                domain: Set(domain),
-                notify: Set(r.notify),
-                orcpt: Set(r.orcpt),
-                status: Set(PENDING.into()),
-                attempts: Set(0),
-                next_attempt_at: Set(now),
-                lease_until: Set(None),
-                last_attempt_at: Set(None),
-                last_error: Set(None),
-                last_status: Set(None),
-                remote_mta: Set(None),
-                delay_notified: Set(false),
-                updated_at: Set(now),
-            }
-        });
-        queue_recipient::Entity::insert_many(rows)
-            .exec(&txn)
-            .await?;
+        let id = enqueue_in(&txn, new).await?;
         self.commit(txn, turn).await?;
         Ok(id)
     }
@@ -502,4 +454,59 @@ impl Store {
         }
         Ok(n)
     }
+}
+
+/// The rows of [`Store::enqueue`], inside `txn`.
+pub(crate) async fn enqueue_in(
+    txn: &DatabaseTransaction,
+    new: NewQueuedMessage,
+) -> Result<String, StoreError> {
+    if new.recipients.is_empty() {
+        return Err(StoreError::Invalid(
+            "a queued message needs a recipient".into(),
+        ));
+    }
+    let now = Utc::now();
+    let id = new_id();
+    queue_message::ActiveModel {
+        id: Set(id.clone()),
+        sender: Set(new.sender),
+        account_id: Set(new.account_id),
+        blob_hash: Set(new.blob_hash),
+        size: Set(i64::try_from(new.size).unwrap_or(i64::MAX)),
+        envelope_id: Set(new.envelope_id),
+        return_full: Set(new.return_full),
+        is_bounce: Set(new.is_bounce),
+        subject: Set(new.subject),
+        created_at: Set(now),
+    }
+    .insert(txn)
+    .await?;
+    let rows = new.recipients.into_iter().map(|r| {
+        let domain = r
+            .address
+            .rsplit_once('@')
+            .map_or("", |(_, d)| d)
+            .to_ascii_lowercase();
+        queue_recipient::ActiveModel {
+            id: Set(new_id()),
+            queue_id: Set(id.clone()),
+            address: Set(r.address),
+            domain: Set(domain),
+            notify: Set(r.notify),
+            orcpt: Set(r.orcpt),
+            status: Set(PENDING.into()),
+            attempts: Set(0),
+            next_attempt_at: Set(now),
+            lease_until: Set(None),
+            last_attempt_at: Set(None),
+            last_error: Set(None),
+            last_status: Set(None),
+            remote_mta: Set(None),
+            delay_notified: Set(false),
+            updated_at: Set(now),
+        }
+    });
+    queue_recipient::Entity::insert_many(rows).exec(txn).await?;
+    Ok(id)
 }

@@ -1,0 +1,225 @@
+//! Submission: "this client, signed in or not, wants to send this message to these
+//! recipients". One service for SMTP (RCPT, then DATA or BDAT) and the REST API's send.
+//!
+//! - [`Submission::recipient`] gives each recipient its verdict: local accounts (through
+//!   aliases and catch-alls), remote and relayed as the relay policy allows this client,
+//!   or refused with the reason (and, for relaying, the rule that decided).
+//! - [`Submission::submit`] stores the message for the accepted recipients: local
+//!   mailboxes and the outbound queue in ONE transaction, so a failure leaves nothing
+//!   behind and the client's retry cannot deliver twice.
+
+use std::net::{IpAddr, Ipv4Addr};
+
+use osprey_core::{Address, RelayRequest};
+use osprey_store::{AccountRecord, Appended, NewQueuedRecipient, StoreError};
+
+use crate::{DeliveryError, LocalDelivery, QueueOptions, ResolveError, resolve};
+
+/// Who submits.
+#[derive(Debug, Clone)]
+pub struct Client {
+    /// The client's address; `None` when the front end does not know it (it then
+    /// matches no network of the relay policy).
+    pub ip: Option<IpAddr>,
+    /// The signed-in account, if any.
+    pub account: Option<AccountRecord>,
+}
+
+/// Why a recipient is refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// No account, alias or catch-all has this address.
+    Unknown,
+    /// The account is disabled.
+    Disabled,
+    /// Aliases nest too deep or loop.
+    AliasLoop,
+    /// A local account is at its quota, or the declared size would take it over.
+    MailboxFull,
+    /// Not local, and the relay policy does not let this client relay; `rule` says why.
+    RelayDenied { rule: String },
+}
+
+/// What becomes of one recipient.
+#[derive(Debug, Clone)]
+pub enum Verdict {
+    /// Local accounts, and remote addresses that aliases forward to.
+    Accepted {
+        local: Vec<AccountRecord>,
+        forwarded: Vec<String>,
+    },
+    /// Not local: relayed for this client, as the policy's `rule` allowed.
+    Relayed {
+        rule: String,
+    },
+    Refused(Refusal),
+}
+
+/// The accepted recipients of one message, gathered verdict by verdict.
+#[derive(Debug, Clone, Default)]
+pub struct Envelope {
+    /// The envelope sender (`""`: the null sender).
+    pub sender: String,
+    /// Local accounts, without duplicates.
+    pub accounts: Vec<String>,
+    /// Remote recipients, without duplicates (ignoring case).
+    pub remote: Vec<NewQueuedRecipient>,
+    pub options: QueueOptions,
+}
+
+impl Envelope {
+    /// Adds an accepted or relayed recipient; `rcpt` carries its address as given and
+    /// its RFC 3461 parameters, which forwarded alias targets inherit.
+    pub fn add(&mut self, verdict: Verdict, rcpt: NewQueuedRecipient) {
+        match verdict {
+            Verdict::Accepted { local, forwarded } => {
+                for a in local {
+                    if !self.accounts.contains(&a.id) {
+                        self.accounts.push(a.id);
+                    }
+                }
+                // Remote targets of a local alias are forwarded whatever the relay
+                // policy: the administrator configured them.
+                for target in forwarded {
+                    self.add_remote(NewQueuedRecipient {
+                        address: target,
+                        ..rcpt.clone()
+                    });
+                }
+            }
+            Verdict::Relayed { .. } => self.add_remote(rcpt),
+            Verdict::Refused(_) => {}
+        }
+    }
+
+    fn add_remote(&mut self, rcpt: NewQueuedRecipient) {
+        if !self
+            .remote
+            .iter()
+            .any(|r| r.address.eq_ignore_ascii_case(&rcpt.address))
+        {
+            self.remote.push(rcpt);
+        }
+    }
+
+    /// Returns `true` if and only if no recipient was accepted.
+    pub fn is_empty(&self) -> bool {
+        self.accounts.is_empty() && self.remote.is_empty()
+    }
+}
+
+/// Where a submitted message went.
+#[derive(Debug, Clone, Default)]
+pub struct Submitted {
+    /// One entry per local account, in the envelope's order.
+    pub local: Vec<Appended>,
+    /// The queue id, if remote recipients were queued.
+    pub queue_id: Option<String>,
+}
+
+/// The submission service.
+#[derive(Clone)]
+pub struct Submission {
+    delivery: LocalDelivery,
+    max_alias_depth: usize,
+}
+
+impl Submission {
+    /// Submission through `delivery`, following aliases `max_alias_depth` levels deep.
+    pub fn new(delivery: LocalDelivery, max_alias_depth: usize) -> Self {
+        Self {
+            delivery,
+            max_alias_depth,
+        }
+    }
+
+    /// The delivery this submits through.
+    pub fn delivery(&self) -> &LocalDelivery {
+        &self.delivery
+    }
+
+    /// The verdict for `address` from `client`, for a message of `declared_size`
+    /// octets (0 when unknown). `Err` only when the store fails (a temporary failure).
+    pub async fn recipient(
+        &self,
+        client: &Client,
+        address: &Address,
+        declared_size: u64,
+    ) -> Result<Verdict, StoreError> {
+        let store = self.delivery.store();
+        let resolution = match resolve(store, address, self.max_alias_depth).await {
+            Ok(r) => r,
+            Err(ResolveError::NotLocal) => {
+                let decision = store.relay_policy().await?.decide(&RelayRequest {
+                    client_ip: client.ip.unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED)),
+                    authenticated: client.account.is_some(),
+                    recipient: address,
+                });
+                return Ok(if decision.allowed {
+                    Verdict::Relayed {
+                        rule: decision.rule,
+                    }
+                } else {
+                    Verdict::Refused(Refusal::RelayDenied {
+                        rule: decision.rule,
+                    })
+                });
+            }
+            Err(ResolveError::Unknown) => return Ok(Verdict::Refused(Refusal::Unknown)),
+            Err(ResolveError::Disabled) => return Ok(Verdict::Refused(Refusal::Disabled)),
+            Err(ResolveError::TooDeep) => return Ok(Verdict::Refused(Refusal::AliasLoop)),
+            Err(ResolveError::Store(e)) => return Err(e),
+        };
+        let full = resolution.local.iter().any(|a| {
+            a.quota_bytes
+                .is_some_and(|q| a.used_bytes >= q || a.used_bytes + declared_size > q)
+        });
+        if full {
+            return Ok(Verdict::Refused(Refusal::MailboxFull));
+        }
+        Ok(Verdict::Accepted {
+            local: resolution.local,
+            forwarded: resolution.remote,
+        })
+    }
+
+    /// Stores `message` for every accepted recipient of `envelope`: into `mailbox` of
+    /// each local account and into the outbound queue for the remote ones, in one
+    /// transaction. Durable when it returns `Ok`.
+    pub async fn submit(
+        &self,
+        envelope: &Envelope,
+        message: &[u8],
+        mailbox: &str,
+    ) -> Result<Submitted, DeliveryError> {
+        let d = &self.delivery;
+        match (envelope.accounts.is_empty(), envelope.remote.is_empty()) {
+            (true, true) => Ok(Submitted::default()),
+            (false, true) => Ok(Submitted {
+                local: d.deliver(&envelope.accounts, mailbox, message, 0).await?,
+                queue_id: None,
+            }),
+            (true, false) => Ok(Submitted {
+                local: vec![],
+                queue_id: Some(
+                    d.enqueue(
+                        &envelope.sender,
+                        envelope.remote.clone(),
+                        message,
+                        envelope.options.clone(),
+                    )
+                    .await?,
+                ),
+            }),
+            (false, false) => {
+                let (local, id) = d
+                    .deliver_and_enqueue(&envelope.accounts, mailbox, message, envelope)
+                    .await?;
+                Ok(Submitted {
+                    local,
+                    queue_id: Some(id),
+                })
+            }
+        }
+    }
+}
