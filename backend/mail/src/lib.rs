@@ -13,6 +13,7 @@ mod indexer;
 mod ingest;
 mod local;
 mod outbox;
+pub mod policy;
 mod resolve;
 mod submission;
 
@@ -22,5 +23,6 @@ pub use indexer::TextIndexer;
 pub use ingest::{normalize_crlf, summarize};
 pub use local::{AppendRequest, DeliveryError, LocalDelivery};
 pub use outbox::QueueOptions;
+pub use policy::{KillVerdict, Policy};
 pub use resolve::{Resolution, ResolveError, resolve};
 pub use submission::{Client, Envelope, Refusal, Submission, Submitted, Verdict};

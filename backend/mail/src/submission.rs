@@ -8,12 +8,12 @@
 //!   mailboxes and the outbound queue in ONE transaction, so a failure leaves nothing
 //!   behind and the client's retry cannot deliver twice.
 
-use std::net::{IpAddr, Ipv4Addr};
+use std::net::IpAddr;
 
-use osprey_core::{Address, RelayRequest};
+use osprey_core::Address;
 use osprey_store::{AccountRecord, Appended, NewQueuedRecipient, StoreError};
 
-use crate::{DeliveryError, LocalDelivery, QueueOptions, ResolveError, resolve};
+use crate::{DeliveryError, LocalDelivery, Policy, QueueOptions, ResolveError, resolve};
 
 /// Who submits.
 #[derive(Debug, Clone)]
@@ -121,6 +121,7 @@ pub struct Submitted {
 #[derive(Clone)]
 pub struct Submission {
     delivery: LocalDelivery,
+    policy: Policy,
     max_alias_depth: usize,
 }
 
@@ -128,9 +129,15 @@ impl Submission {
     /// Submission through `delivery`, following aliases `max_alias_depth` levels deep.
     pub fn new(delivery: LocalDelivery, max_alias_depth: usize) -> Self {
         Self {
+            policy: Policy::new(delivery.store().clone()),
             delivery,
             max_alias_depth,
         }
+    }
+
+    /// The access policy: IP rules, kill file, relay.
+    pub fn policy(&self) -> &Policy {
+        &self.policy
     }
 
     /// The delivery this submits through.
@@ -150,11 +157,10 @@ impl Submission {
         let resolution = match resolve(store, address, self.max_alias_depth).await {
             Ok(r) => r,
             Err(ResolveError::NotLocal) => {
-                let decision = store.relay_policy().await?.decide(&RelayRequest {
-                    client_ip: client.ip.unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED)),
-                    authenticated: client.account.is_some(),
-                    recipient: address,
-                });
+                let decision = self
+                    .policy
+                    .relay(client.ip, client.account.is_some(), address)
+                    .await?;
                 return Ok(if decision.allowed {
                     Verdict::Relayed {
                         rule: decision.rule,

@@ -136,7 +136,11 @@ async fn local_and_remote_recipients_are_stored_together() {
         );
     }
     assert_eq!(envelope.accounts, std::slice::from_ref(&ann.id));
-    assert_eq!(envelope.remote.len(), 1, "one remote recipient, ignoring case");
+    assert_eq!(
+        envelope.remote.len(),
+        1,
+        "one remote recipient, ignoring case"
+    );
     let done = s
         .submit(&envelope, b"Subject: both\r\n\r\nhello\r\n", "INBOX")
         .await

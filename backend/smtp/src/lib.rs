@@ -13,7 +13,6 @@
 //!   catch-all). Remote recipients are refused until the outbound queue exists, so an
 //!   accepted message is never one that cannot be delivered.
 
-mod access;
 mod op;
 mod reply;
 mod server;

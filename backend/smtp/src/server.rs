@@ -69,12 +69,22 @@ pub enum Listener {
     Submissions,
 }
 
+impl Listener {
+    /// The listener's name in configuration and in IP rules.
+    pub fn name(self) -> &'static str {
+        match self {
+            Listener::Mx => "smtp",
+            Listener::Submission => "submission",
+            Listener::Submissions => "submissions",
+        }
+    }
+}
+
 /// What sessions share.
 pub struct SmtpServer {
     pub(crate) config: SmtpConfig,
     pub(crate) listener: Listener,
-    pub(crate) delivery: LocalDelivery,
-    /// Recipient verdicts and storage of accepted mail.
+    /// Recipient verdicts, the access policy, and storage of accepted mail.
     pub(crate) submission: Submission,
     pub(crate) auth: Arc<Authenticator>,
     pub(crate) tls: Option<TlsAcceptor>,
@@ -90,11 +100,10 @@ impl SmtpServer {
         auth: Arc<Authenticator>,
         tls: Option<TlsAcceptor>,
     ) -> Self {
-        let submission = Submission::new(delivery.clone(), config.max_alias_depth);
+        let submission = Submission::new(delivery, config.max_alias_depth);
         Self {
             config,
             listener,
-            delivery,
             submission,
             auth,
             tls,

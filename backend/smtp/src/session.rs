@@ -184,9 +184,8 @@ impl Session {
         tracing::debug!(%peer, listener = ?self.server.listener, "SMTP session starts");
         // Access rules first: a denied client hears 554 and nothing else (RFC 5321 §3.1).
         let ip = peer.ip();
-        match crate::access::ip_allowed(self.server.delivery.store(), ip, self.server.listener)
-            .await
-        {
+        let policy = self.server.submission.policy();
+        match policy.ip_allowed(ip, self.server.listener.name()).await {
             Ok(true) => {}
             Ok(false) => {
                 tracing::debug!(%peer, "connection refused by an IP rule");

@@ -1,9 +1,7 @@
 //! MAIL FROM (RFC 5321 §4.1.1.2) with SIZE (RFC 1870).
 
-use osprey_mail::QueueOptions;
+use osprey_mail::{KillVerdict, QueueOptions};
 use smtp_proto::MailFrom;
-
-use crate::access::KillVerdict;
 
 use crate::{
     reply::Reply,
@@ -39,19 +37,17 @@ impl Session {
         }
         let ip = self.conn().peer().ip();
         let helo = self.helo.clone().unwrap_or_default();
-        let killed_for =
-            match crate::access::kill_file(self.server.delivery.store(), &from.address, ip, &helo)
-                .await
-            {
-                Ok(KillVerdict::Scoped(domains)) => domains,
-                Ok(KillVerdict::Refused) => {
-                    return self.reply(Reply::new(550, "5.7.1", "Sender refused"));
-                }
-                Err(e) => {
-                    tracing::error!(error = %e, "reading the kill file failed");
-                    return self.reply(Reply::new(451, "4.3.0", "Temporary failure"));
-                }
-            };
+        let policy = self.server.submission.policy();
+        let killed_for = match policy.kill_file(&from.address, ip, &helo).await {
+            Ok(KillVerdict::Scoped(domains)) => domains,
+            Ok(KillVerdict::Refused) => {
+                return self.reply(Reply::new(550, "5.7.1", "Sender refused"));
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "reading the kill file failed");
+                return self.reply(Reply::new(451, "4.3.0", "Temporary failure"));
+            }
+        };
         let options = QueueOptions {
             account_id: self.account.as_ref().map(|a| a.id.clone()),
             envelope_id: from.env_id,

@@ -63,8 +63,19 @@ impl Session {
         let ok = match &verdict {
             Verdict::Refused(refusal) => return self.refuse(&address, refusal),
             Verdict::Accepted { .. } => {
-                if let Some(next) = self.killed_for_domain(&address).await {
-                    return next;
+                let scoped = &self.envelope.as_ref().expect("checked above").killed_for;
+                if self
+                    .server
+                    .submission
+                    .policy()
+                    .killed_for(scoped, &address)
+                    .await
+                {
+                    return self.reply(Reply::new(
+                        550,
+                        "5.7.1",
+                        "Sender refused by the recipient's domain",
+                    ));
                 }
                 "Recipient OK"
             }
@@ -97,24 +108,5 @@ impl Session {
             }
         };
         self.reply(reply)
-    }
-
-    /// Refuses the recipient if a kill-file entry of its domain matched the sender.
-    async fn killed_for_domain(&mut self, address: &Address) -> Option<Next> {
-        let scoped = &self.envelope.as_ref()?.killed_for;
-        if scoped.is_empty() {
-            return None;
-        }
-        let store = self.server.delivery.store();
-        let domain = store.domain_by_name(address.domain().as_str()).await.ok()?;
-        let (_, entry) = scoped.iter().find(|(d, _)| *d == domain.id)?.clone();
-        if let Err(e) = store.count_kill_hit(&entry).await {
-            tracing::warn!(error = %e, "counting a kill-file hit failed");
-        }
-        Some(self.reply(Reply::new(
-            550,
-            "5.7.1",
-            "Sender refused by the recipient's domain",
-        )))
     }
 }
