@@ -5,7 +5,7 @@ use std::{sync::Arc, time::Duration};
 use osprey_directory::Authenticator;
 use osprey_mail::LocalDelivery;
 use osprey_net::{Connection, Protocol, Shutdown, TlsAcceptor};
-use osprey_store::{Store, blob::FsBlobStore};
+use osprey_store::{Store, blob::BlobStore};
 
 use crate::session::Session;
 
@@ -47,7 +47,7 @@ impl Default for ImapConfig {
 pub struct ImapServer {
     pub(crate) config: ImapConfig,
     pub(crate) store: Store,
-    pub(crate) blobs: Arc<FsBlobStore>,
+    pub(crate) blobs: Arc<dyn BlobStore>,
     pub(crate) delivery: LocalDelivery,
     pub(crate) auth: Arc<Authenticator>,
     /// For STARTTLS; `None` when the server has no certificate (then not offered).
@@ -58,7 +58,7 @@ impl ImapServer {
     pub fn new(
         config: ImapConfig,
         delivery: LocalDelivery,
-        blobs: Arc<FsBlobStore>,
+        blobs: Arc<dyn BlobStore>,
         auth: Arc<Authenticator>,
         tls: Option<TlsAcceptor>,
     ) -> Self {

@@ -1,13 +1,13 @@
 //! Group commit: deliveries that arrive while one batch is being made durable wait and
 //! share the next one. A batch costs one file-system sync for all its bodies
-//! (`FsBlobStore::put_many`) and one database commit for all its rows, instead of three
+//! (`BlobStore::put_many`) and one database commit for all its rows, instead of three
 //! fsyncs per message. The two stages overlap: while one batch's rows commit, the next
 //! batch's bodies are synced. Each caller still gets its answer only after its message is
 //! durable, and no row is written before its body is.
 
 use std::sync::Arc;
 
-use osprey_store::{Appended, NewMessage, Store, StoreError, blob::FsBlobStore};
+use osprey_store::{Appended, NewMessage, Store, StoreError, blob::BlobStore};
 use tokio::sync::{mpsc, oneshot};
 
 /// Jobs taken into one transaction at most.
@@ -28,7 +28,7 @@ pub struct Committer {
 
 impl Committer {
     /// Starts the committer task on the current runtime.
-    pub fn start(store: Store, blobs: Arc<FsBlobStore>) -> Committer {
+    pub fn start(store: Store, blobs: Arc<dyn BlobStore>) -> Committer {
         let (tx, rx) = mpsc::channel(4 * MAX_BATCH);
         tokio::spawn(run(store, blobs, rx));
         Committer { tx }
@@ -53,7 +53,7 @@ impl Committer {
 }
 
 /// Stage one: batches jobs and makes their bodies durable, then hands the batch on.
-async fn run(store: Store, blobs: Arc<FsBlobStore>, mut rx: mpsc::Receiver<Job>) {
+async fn run(store: Store, blobs: Arc<dyn BlobStore>, mut rx: mpsc::Receiver<Job>) {
     let (rows_tx, rows_rx) = mpsc::channel::<Vec<Job>>(2);
     tokio::spawn(commit_rows(store, rows_rx));
     while let Some(first) = rx.recv().await {

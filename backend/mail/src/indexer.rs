@@ -17,7 +17,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use osprey_store::{MessageText, Store, StoreError, blob::FsBlobStore};
+use osprey_store::{MessageText, Store, StoreError, blob::BlobStore};
 
 use crate::extract_text;
 
@@ -41,11 +41,11 @@ const PRUNE_EVERY: Duration = Duration::from_secs(3600);
 #[derive(Clone)]
 pub struct TextIndexer {
     store: Store,
-    blobs: Arc<FsBlobStore>,
+    blobs: Arc<dyn BlobStore>,
 }
 
 impl TextIndexer {
-    pub fn new(store: Store, blobs: Arc<FsBlobStore>) -> Self {
+    pub fn new(store: Store, blobs: Arc<dyn BlobStore>) -> Self {
         Self { store, blobs }
     }
 

@@ -1,6 +1,6 @@
 //! Local delivery: a message stored once in the blob store and linked into the INBOX of
 //! each local recipient, in one transaction. Nothing is acknowledged before the blob is
-//! fsynced and the transaction committed (see `FsBlobStore::put` and
+//! fsynced and the transaction committed (see `BlobStore::put` and
 //! `Store::append_messages`).
 
 use std::sync::Arc;
@@ -8,7 +8,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use osprey_store::{
     Appended, NewMessage, Store, StoreError,
-    blob::{FsBlobStore, blob_hash},
+    blob::{BlobStore, blob_hash},
 };
 
 use crate::{Committer, normalize_crlf, summarize};
@@ -59,7 +59,7 @@ pub struct AppendRequest {
 #[derive(Clone)]
 pub struct LocalDelivery {
     pub(crate) store: Store,
-    pub(crate) blobs: Arc<FsBlobStore>,
+    pub(crate) blobs: Arc<dyn BlobStore>,
     committer: Option<Committer>,
     /// Woken whenever a message enters the outbound queue.
     pub(crate) queue_signal: Arc<tokio::sync::Notify>,
@@ -74,7 +74,7 @@ const MAX_CACHED_INBOXES: usize = 100_000;
 
 impl LocalDelivery {
     /// Delivery with one transaction per call.
-    pub fn new(store: Store, blobs: Arc<FsBlobStore>) -> Self {
+    pub fn new(store: Store, blobs: Arc<dyn BlobStore>) -> Self {
         Self {
             store,
             blobs,
@@ -85,7 +85,7 @@ impl LocalDelivery {
     }
 
     /// Delivery whose transactions are shared between concurrent calls (group commit).
-    pub fn with_group_commit(store: Store, blobs: Arc<FsBlobStore>) -> Self {
+    pub fn with_group_commit(store: Store, blobs: Arc<dyn BlobStore>) -> Self {
         let committer = Some(Committer::start(store.clone(), blobs.clone()));
         Self {
             store,

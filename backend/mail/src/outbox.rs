@@ -144,7 +144,7 @@ impl LocalDelivery {
     }
 
     /// The blob store bodies are kept in.
-    pub fn blobs(&self) -> &Arc<osprey_store::blob::FsBlobStore> {
+    pub fn blobs(&self) -> &Arc<dyn osprey_store::blob::BlobStore> {
         &self.blobs
     }
 }

@@ -4,7 +4,7 @@ use std::{sync::Arc, time::Duration};
 
 use osprey_directory::Authenticator;
 use osprey_net::{Connection, Protocol, Shutdown, TlsAcceptor};
-use osprey_store::{Store, blob::FsBlobStore};
+use osprey_store::{Store, blob::BlobStore};
 
 use crate::{MaildropLocks, session::Session};
 
@@ -46,7 +46,7 @@ impl Default for Pop3Config {
 pub struct Pop3Server {
     pub(crate) config: Pop3Config,
     pub(crate) store: Store,
-    pub(crate) blobs: Arc<FsBlobStore>,
+    pub(crate) blobs: Arc<dyn BlobStore>,
     pub(crate) auth: Arc<Authenticator>,
     /// For STLS; `None` when the server has no certificate (STLS is then not offered).
     pub(crate) tls: Option<TlsAcceptor>,
@@ -57,7 +57,7 @@ impl Pop3Server {
     pub fn new(
         config: Pop3Config,
         store: Store,
-        blobs: Arc<FsBlobStore>,
+        blobs: Arc<dyn BlobStore>,
         auth: Arc<Authenticator>,
         tls: Option<TlsAcceptor>,
     ) -> Self {

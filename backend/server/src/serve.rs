@@ -16,7 +16,11 @@ use osprey_imap::{ImapConfig, ImapServer};
 use osprey_net::{ConnectionLimits, Shutdown, TlsAcceptor};
 use osprey_pop3::{Pop3Config, Pop3Server};
 use osprey_smtp::{Listener, SmtpConfig, SmtpServer};
-use osprey_store::{ConnectSettings, Store, StoreError, blob::FsBlobStore, redact};
+use osprey_store::{
+    ConnectSettings, Store, StoreError,
+    blob::{BlobStore, FsBlobStore},
+    redact,
+};
 use tokio::{net::TcpListener, task::JoinSet};
 
 use crate::{config::Config, files, tls};
@@ -152,7 +156,7 @@ async fn shutdown_signal() {
 }
 
 /// Opens the blob store in the data directory.
-pub fn open_blobs(config: &Config) -> anyhow::Result<Arc<FsBlobStore>> {
+pub fn open_blobs(config: &Config) -> anyhow::Result<Arc<dyn BlobStore>> {
     let dir = config.data_dir.join("blobs");
     let blobs = FsBlobStore::open(&dir)
         .with_context(|| format!("cannot open the blob store {}", dir.display()))?;

@@ -9,8 +9,10 @@
 //! [`FsBlobStore::recover`] finishes at the next start.
 
 use std::{
+    future::Future,
     io::Write,
     path::{Path, PathBuf},
+    pin::Pin,
 };
 
 use sha2::{Digest, Sha256};
@@ -20,6 +22,54 @@ use crate::StoreError;
 /// The hex SHA-256 of `bytes`: the name a blob is stored under.
 pub fn blob_hash(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
+}
+
+/// What a [`BlobStore`] call returns.
+pub type BlobFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, StoreError>> + Send + 'a>>;
+
+/// Where message bodies are kept, by the hash of their bytes. Callers hold it as
+/// `Arc<dyn BlobStore>`: files on the local disk ([`FsBlobStore`]) today, an
+/// S3-compatible store for several nodes later.
+///
+/// **Contract:** `put` and `put_many` return only once the bytes are durable (a crash
+/// after they return loses nothing), so rows that name a blob are written after it;
+/// storing the same bytes twice is harmless; `get` of an unknown hash is `NotFound`;
+/// `delete` of an absent blob is not an error.
+pub trait BlobStore: Send + Sync + std::fmt::Debug {
+    /// Stores `bytes` durably; returns their hash.
+    fn put(&self, bytes: Vec<u8>) -> BlobFuture<'_, String>;
+    /// Stores several blobs durably, sharing what it can (one sync); returns their hashes
+    /// in order.
+    fn put_many(&self, blobs: Vec<Vec<u8>>) -> BlobFuture<'_, Vec<String>>;
+    /// The bytes stored under `hash`.
+    fn get<'a>(&'a self, hash: &'a str) -> BlobFuture<'a, Vec<u8>>;
+    /// Removes the blob `hash`.
+    fn delete<'a>(&'a self, hash: &'a str) -> BlobFuture<'a, ()>;
+    /// Finishes what a crash interrupted; run at start-up, before serving. Returns how
+    /// many blobs it completed.
+    fn recover(&self) -> Result<usize, StoreError>;
+}
+
+impl BlobStore for FsBlobStore {
+    fn put(&self, bytes: Vec<u8>) -> BlobFuture<'_, String> {
+        Box::pin(FsBlobStore::put(self, bytes))
+    }
+
+    fn put_many(&self, blobs: Vec<Vec<u8>>) -> BlobFuture<'_, Vec<String>> {
+        Box::pin(FsBlobStore::put_many(self, blobs))
+    }
+
+    fn get<'a>(&'a self, hash: &'a str) -> BlobFuture<'a, Vec<u8>> {
+        Box::pin(FsBlobStore::get(self, hash))
+    }
+
+    fn delete<'a>(&'a self, hash: &'a str) -> BlobFuture<'a, ()> {
+        Box::pin(FsBlobStore::delete(self, hash))
+    }
+
+    fn recover(&self) -> Result<usize, StoreError> {
+        FsBlobStore::recover(self)
+    }
 }
 
 /// Blobs as files on the local file system.
