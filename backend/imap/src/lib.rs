@@ -12,6 +12,8 @@
 //!   FETCH, STORE, SEARCH, SORT or THREAD by sequence number (RFC 9051 §7.5.1).
 //! - The store keeps a tombstone with its MODSEQ for every expunged message, so a
 //!   QRESYNC client learns exactly what vanished since any MODSEQ it knows.
+//! - A command never writes its own tagged answer: it returns an `op::Completion`, and
+//!   `op::dispatch` writes the updates that arrived meanwhile, then the tagged line.
 //! - No lock is held between commands: concurrent sessions on one mailbox each keep
 //!   their own numbering and learn of the others' changes through the bus.
 

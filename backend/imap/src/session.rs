@@ -64,8 +64,6 @@ pub(crate) struct Session {
     /// Responses not yet written.
     pub(crate) out: Vec<u8>,
     framer: Framer,
-    /// Writes so far; tells `op::dispatch` whether its command flushed the output.
-    pub(crate) flushes: u64,
     /// The client enabled IMAP4rev2 (RFC 9051 §6.3.1): ESEARCH answers and UTF-8 names.
     pub(crate) rev2: bool,
     /// The client enabled UTF8=ACCEPT (RFC 6855 §3): UTF-8 names and quoted strings,
@@ -108,7 +106,6 @@ impl Session {
             utf8_accept: false,
             condstore: false,
             qresync: false,
-            flushes: 0,
         }
     }
 
@@ -156,16 +153,10 @@ impl Session {
         self.respond(Response::Status(s));
     }
 
-    pub(crate) fn ok(&mut self, tag: &Tag, code: Option<Code>, text: &str) {
-        self.status(Some(tag), StatusKind::Ok, code, text);
-    }
-
-    pub(crate) fn no(&mut self, tag: &Tag, code: Option<Code>, text: &str) {
-        self.status(Some(tag), StatusKind::No, code, text);
-    }
-
-    pub(crate) fn bad(&mut self, tag: &Tag, code: Option<Code>, text: &str) {
-        self.status(Some(tag), StatusKind::Bad, code, text);
+    /// Writes a tagged status response: a command's completion (`op::dispatch`), or the
+    /// refusal of a command that never ran.
+    pub(crate) fn tagged(&mut self, tag: &Tag, kind: StatusKind, code: Option<Code>, text: &str) {
+        self.status(Some(tag), kind, code, text);
     }
 
     pub(crate) fn untagged_ok(&mut self, code: Option<Code>, text: &str) {
@@ -176,19 +167,8 @@ impl Session {
         self.status(None, StatusKind::Bye, code, text);
     }
 
-    /// Answers a store failure that is ours, not the client's: logged, `NO [SERVERBUG]`.
-    pub(crate) fn store_failed(&mut self, tag: &Tag, e: &osprey_store::StoreError) {
-        tracing::error!(error = %e, "IMAP command failed in the store");
-        self.no(
-            tag,
-            Some(Code::ServerBug),
-            "internal error, try again later",
-        );
-    }
-
     /// Writes pending responses.
     pub(crate) async fn flush(&mut self) -> std::io::Result<()> {
-        self.flushes += 1;
         let conn = self
             .conn
             .as_mut()
@@ -284,8 +264,8 @@ impl Session {
     fn refuse(&mut self, e: &dyn Refusal) {
         let code = e.code();
         match (e.tag(), e.append()) {
-            (Some(tag), true) => self.no(&tag, code.clone(), e.text()),
-            (Some(tag), false) => self.bad(&tag, code.clone(), e.text()),
+            (Some(tag), true) => self.tagged(&tag, StatusKind::No, code.clone(), e.text()),
+            (Some(tag), false) => self.tagged(&tag, StatusKind::Bad, code.clone(), e.text()),
             (None, _) => self.status(None, StatusKind::Bad, code.clone(), e.text()),
         }
         if e.close() {
@@ -333,14 +313,14 @@ impl Session {
                 Err(e) => {
                     // RFC 9051 §7.1.3: tagged BAD when the tag was read, else untagged.
                     match &e.tag {
-                        Some(tag) => self.bad(tag, None, &e.message),
+                        Some(tag) => self.tagged(tag, StatusKind::Bad, None, &e.message),
                         None => self.status(None, StatusKind::Bad, None, &e.message),
                     }
                     self.count_bad()
                 }
                 Ok(cmd) => match op::allowed(&self.state, &cmd.body) {
                     Err(why) => {
-                        self.bad(&cmd.tag, None, why);
+                        self.tagged(&cmd.tag, StatusKind::Bad, None, why);
                         self.count_bad()
                     }
                     // Boxed, like each command inside it (see `op::dispatch`): the read

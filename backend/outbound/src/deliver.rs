@@ -250,12 +250,12 @@ fn reply_outcome(results: &[RcptResult], r: &QueuedRecipient) -> Outcome {
         Outcome::Delivered { detail: text }
     } else if result.reply.is_permanent() {
         Outcome::Failed {
-            status: result.reply.status(),
+            status: result.reply.status().to_string(),
             error: text,
         }
     } else {
         Outcome::Deferred {
-            status: result.reply.status(),
+            status: result.reply.status().to_string(),
             error: text,
         }
     }

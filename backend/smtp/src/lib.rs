@@ -4,7 +4,11 @@
 //! SMTPUTF8 (RFC 6531), ENHANCEDSTATUSCODES (RFC 2034) and CHUNKING (RFC 3030).
 //!
 //! Implementation notes:
-//! - Commands are parsed by smtp-proto; the session state machine is ours.
+//! - Commands are parsed by smtp-proto; the session state machine is ours: `State`
+//!   (`session.rs`) and the table of what each state takes (`op::allowed`).
+//! - Every reply is a named one from `osprey_proto::smtp::replies`. A handler returns its
+//!   positive reply or an `SmtpError`; `Session::fail` alone writes and logs failures and
+//!   counts bad commands.
 //! - `250` after DATA/BDAT LAST is sent only after the message is durable: the blob
 //!   fsynced and the rows committed (group commit shares one transaction between the
 //!   sessions that finish at the same moment). No socket write happens while a
@@ -13,8 +17,8 @@
 //!   catch-all). Remote recipients are refused until the outbound queue exists, so an
 //!   accepted message is never one that cannot be delivered.
 
+mod error;
 mod op;
-mod reply;
 mod server;
 mod session;
 

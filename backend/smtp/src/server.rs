@@ -1,10 +1,14 @@
 //! The SMTP server: its configuration, its three kinds of listener and what sessions share.
 
-use std::{sync::Arc, time::Duration};
+use std::{
+    sync::{Arc, LazyLock},
+    time::Duration,
+};
 
 use osprey_directory::Authenticator;
 use osprey_mail::{LocalDelivery, Submission, auth::MessageChecks};
 use osprey_net::{Connection, Protocol, Shutdown, TlsAcceptor};
+use osprey_proto::smtp::replies;
 
 use crate::session::Session;
 
@@ -125,6 +129,7 @@ impl Protocol for SmtpServer {
 
     fn busy_reply(&self) -> &'static [u8] {
         // RFC 5321 §3.8: 421 and close.
-        b"421 4.3.2 Too many connections, try again later\r\n"
+        static BUSY: LazyLock<Vec<u8>> = LazyLock::new(|| replies::TOO_MANY_CONNECTIONS.to_bytes());
+        &BUSY
     }
 }

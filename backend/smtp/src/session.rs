@@ -1,12 +1,15 @@
-//! One SMTP session: its state, the read loop with timeouts, the shutdown `421`, and the
-//! STARTTLS upgrade. Commands live in `op/`, one file each.
+//! One SMTP session: its state, the read loop with timeouts, the shutdown `421`, the
+//! STARTTLS upgrade, and the one place that writes a failed command's reply
+//! ([`Session::fail`]). Commands live in `op/`, one file each; `op::allowed` says which
+//! state takes which.
 
 use std::sync::Arc;
 
 use osprey_net::{Connection, Line, Shutdown};
+use osprey_proto::smtp::{Reply, replies};
 use osprey_store::AccountRecord;
 
-use crate::{op, reply::Reply, server::SmtpServer};
+use crate::{error::Fault, error::SmtpError, op, server::SmtpServer};
 
 /// The envelope of the transaction in progress (RFC 5321 §3.3).
 #[derive(Debug, Default)]
@@ -21,10 +24,25 @@ pub(crate) struct Envelope {
     pub killed_for: Vec<(String, String)>,
     /// SIZE= of MAIL FROM, 0 if absent.
     pub declared_size: usize,
-    /// BDAT chunks received so far; `None` before the first BDAT.
-    pub chunks: Option<Vec<u8>>,
+    /// BDAT chunks received so far (in [`State::Bdat`]).
+    pub chunks: Vec<u8>,
     /// A BDAT chunk went over the size limit: the rest is read and thrown away.
     pub chunks_too_big: bool,
+}
+
+/// Where the session is in RFC 5321's command sequence (§4.1.4, §4.3.2); `op::allowed`
+/// says which commands each state takes.
+pub(crate) enum State {
+    /// Before EHLO or HELO, and again after STARTTLS (RFC 3207 §4.2).
+    Connected,
+    /// EHLO or HELO given, no transaction.
+    Greeted,
+    /// MAIL accepted, no recipient yet (RFC 5321 §3.3).
+    Mail(Box<Envelope>),
+    /// At least one recipient accepted: DATA or BDAT may follow.
+    Rcpt(Box<Envelope>),
+    /// BDAT chunks are coming (RFC 3030 §2): more BDAT, but no DATA.
+    Bdat(Box<Envelope>),
 }
 
 pub(crate) struct Session {
@@ -32,11 +50,11 @@ pub(crate) struct Session {
     /// `None` only while STARTTLS swaps the stream.
     conn: Option<Connection>,
     shutdown: Shutdown,
-    /// The name from EHLO/HELO; `None` before it (and again after STARTTLS).
+    pub(crate) state: State,
+    /// The name from EHLO/HELO; `None` in [`State::Connected`].
     pub(crate) helo: Option<String>,
     pub(crate) esmtp: bool,
     pub(crate) account: Option<AccountRecord>,
-    pub(crate) envelope: Option<Envelope>,
     pub(crate) auth_failures: u32,
     pub(crate) commands_before_auth: u32,
     errors: u32,
@@ -81,10 +99,10 @@ impl Session {
             server,
             conn: Some(conn),
             shutdown,
+            state: State::Connected,
             helo: None,
             esmtp: false,
             account: None,
-            envelope: None,
             auth_failures: 0,
             commands_before_auth: 0,
             errors: 0,
@@ -109,15 +127,41 @@ impl Session {
         self.conn().is_tls() || (self.server.config.plaintext_loopback && self.conn().is_loopback())
     }
 
-    /// Queues a reply; returns `Next::Close` if it ends the session.
-    pub(crate) fn reply(&mut self, r: Reply) -> Next {
-        r.write(&mut self.out);
-        if r.close { Next::Close } else { Next::Continue }
+    /// Queues a reply: a positive one, or an intermediate one (`354`, `334`). Failures go
+    /// through [`Session::fail`].
+    pub(crate) fn send(&mut self, reply: &Reply) {
+        reply.write(&mut self.out);
     }
 
-    /// Queues bytes that are already a formatted reply.
-    pub(crate) fn queue_raw(&mut self, bytes: &[u8]) {
-        self.out.extend_from_slice(bytes);
+    /// Answers a failed command: the one place that writes and logs failures and counts
+    /// bad commands, replacing the reply with `421` and ending the session after too
+    /// many (RFC 5321 §4.2.4 leaves the limit to the server).
+    pub(crate) fn fail(&mut self, e: SmtpError) -> Next {
+        let Some(mut reply) = e.reply else {
+            tracing::debug!("SMTP connection lost");
+            return Next::Close;
+        };
+        let mut disconnect = e.disconnect;
+        match e.fault {
+            Fault::Server { what, cause } => {
+                tracing::error!(error = %cause, %reply, "{what}");
+            }
+            Fault::Client => {
+                self.errors += 1;
+                if self.errors >= self.server.config.max_errors {
+                    reply = replies::TOO_MANY_ERRORS;
+                    disconnect = true;
+                }
+                tracing::debug!(%reply, "SMTP command refused");
+            }
+            Fault::Policy | Fault::Gone => tracing::debug!(%reply, "SMTP command refused"),
+        }
+        self.send(&reply);
+        if disconnect {
+            Next::Close
+        } else {
+            Next::Continue
+        }
     }
 
     pub(crate) async fn flush(&mut self) -> std::io::Result<()> {
@@ -128,26 +172,20 @@ impl Session {
         conn.flush_from(&mut self.out).await
     }
 
-    /// Turns the end of a timed step into its value; a timeout or shutdown queues its
-    /// `421` (RFC 5321 §4.5.3.2, §3.8). `None` if the session must end.
-    fn settle<T>(&mut self, waited: Waited<T>) -> Option<T> {
+    /// Turns the end of a timed step into its value; a timeout or shutdown is a `421`
+    /// that ends the session (RFC 5321 §4.5.3.2, §3.8).
+    fn settle<T>(waited: Waited<T>) -> Result<T, SmtpError> {
         match waited {
-            Waited::Done(v) => Some(v),
-            Waited::Failed => None,
-            Waited::TimedOut => {
-                self.reply(Reply::new(421, "4.4.2", "Idle for too long, closing"));
-                None
-            }
-            Waited::ShuttingDown => {
-                self.reply(Reply::new(421, "4.3.2", "Server shutting down"));
-                None
-            }
+            Waited::Done(v) => Ok(v),
+            Waited::Failed => Err(SmtpError::gone()),
+            Waited::TimedOut => Err(SmtpError::refused(replies::IDLE_TIMEOUT).disconnect()),
+            Waited::ShuttingDown => Err(SmtpError::refused(replies::SHUTTING_DOWN).disconnect()),
         }
     }
 
-    /// Reads a line with the command timeout; `None` on EOF, timeout or shutdown (the
-    /// reply for the last two is queued).
-    pub(crate) async fn read_line(&mut self, max: usize) -> Option<Line> {
+    /// Reads a line with the command timeout; EOF, a timeout or shutdown is an error that
+    /// ends the session.
+    pub(crate) async fn read_line(&mut self, max: usize) -> Result<Line, SmtpError> {
         let timeout = self.server.config.command_timeout;
         let waited = waited(
             self.shutdown.clone(),
@@ -155,11 +193,18 @@ impl Session {
             self.conn_mut().read_line(max),
         )
         .await;
-        self.settle(waited).filter(|line| *line != Line::Eof)
+        match Self::settle(waited)? {
+            Line::Eof => Err(SmtpError::gone()),
+            line => Ok(line),
+        }
     }
 
-    /// Reads exactly `n` bytes (BDAT); `None` on EOF, timeout or shutdown.
-    pub(crate) async fn read_exact(&mut self, n: usize, into: &mut Vec<u8>) -> Option<()> {
+    /// Reads exactly `n` bytes (BDAT), under the same rules.
+    pub(crate) async fn read_exact(
+        &mut self,
+        n: usize,
+        into: &mut Vec<u8>,
+    ) -> Result<(), SmtpError> {
         let timeout = self.server.config.command_timeout;
         let waited = waited(
             self.shutdown.clone(),
@@ -167,15 +212,61 @@ impl Session {
             self.conn_mut().read_exact(n, into),
         )
         .await;
-        self.settle(waited)
+        Self::settle(waited)
     }
 
     /// Reads and throws away `n` bytes (a BDAT chunk that is refused), under the same
-    /// rules; `None` if the session must end.
-    pub(crate) async fn discard(&mut self, n: usize) -> Option<()> {
+    /// rules.
+    pub(crate) async fn discard(&mut self, n: usize) -> Result<(), SmtpError> {
         let timeout = self.server.config.command_timeout;
         let waited = waited(self.shutdown.clone(), timeout, self.conn_mut().discard(n)).await;
-        self.settle(waited)
+        Self::settle(waited)
+    }
+
+    /// The transaction in progress, if any.
+    pub(crate) fn envelope(&self) -> Option<&Envelope> {
+        match &self.state {
+            State::Mail(e) | State::Rcpt(e) | State::Bdat(e) => Some(e),
+            State::Connected | State::Greeted => None,
+        }
+    }
+
+    pub(crate) fn envelope_mut(&mut self) -> Option<&mut Envelope> {
+        match &mut self.state {
+            State::Mail(e) | State::Rcpt(e) | State::Bdat(e) => Some(e),
+            State::Connected | State::Greeted => None,
+        }
+    }
+
+    /// Records an accepted recipient: a transaction in [`State::Mail`] moves on to
+    /// [`State::Rcpt`].
+    pub(crate) fn recipient_accepted(&mut self) {
+        self.state = match std::mem::replace(&mut self.state, State::Connected) {
+            State::Mail(e) => State::Rcpt(e),
+            other => other,
+        };
+    }
+
+    /// Records the first BDAT chunk: a transaction in [`State::Rcpt`] moves on to
+    /// [`State::Bdat`].
+    pub(crate) fn chunks_started(&mut self) {
+        self.state = match std::mem::replace(&mut self.state, State::Connected) {
+            State::Rcpt(e) => State::Bdat(e),
+            other => other,
+        };
+    }
+
+    /// Ends the transaction in progress (the message is in, or RSET): back to
+    /// [`State::Greeted`], or [`State::Connected`] if there was no EHLO.
+    pub(crate) fn end_transaction(&mut self) -> Option<Envelope> {
+        let next = match self.state {
+            State::Connected => State::Connected,
+            _ => State::Greeted,
+        };
+        match std::mem::replace(&mut self.state, next) {
+            State::Mail(e) | State::Rcpt(e) | State::Bdat(e) => Some(*e),
+            State::Connected | State::Greeted => None,
+        }
     }
 
     /// Runs the session to its end.
@@ -189,36 +280,34 @@ impl Session {
             Ok(true) => {}
             Ok(false) => {
                 tracing::debug!(%peer, "connection refused by an IP rule");
-                self.reply(Reply::new(554, "5.7.1", "Access denied"));
+                self.fail(SmtpError::refused(replies::ACCESS_DENIED).disconnect());
                 let _ = self.flush().await;
                 return;
             }
             Err(e) => {
-                tracing::error!(error = %e, "reading the IP rules failed");
-                self.reply(Reply::new(
-                    421,
-                    "4.3.0",
-                    "Service not available, try again later",
-                ));
+                let reply = replies::SERVICE_UNAVAILABLE;
+                self.fail(
+                    SmtpError::internal(reply, "reading the IP rules failed", e).disconnect(),
+                );
                 let _ = self.flush().await;
                 return;
             }
         }
         // RFC 5321 §4.2: the greeting.
-        let greeting = format!("{} ESMTP Osprey", self.server.config.hostname);
-        self.reply(Reply::new(220, "", greeting));
+        self.send(&replies::greeting(&self.server.config.hostname));
         if self.flush().await.is_err() {
             return;
         }
         loop {
             let max = self.server.config.max_line_length;
-            let Some(line) = self.read_line(max).await else {
-                break;
-            };
-            let next = match line {
-                Line::TooLong => self.bad(Reply::new(500, "5.5.2", "Line too long")),
-                Line::Eof => break,
-                Line::Line(line) => op::dispatch(&mut self, &line).await,
+            let next = match self.read_line(max).await {
+                Err(e) => {
+                    self.fail(e);
+                    break;
+                }
+                Ok(Line::TooLong) => self.fail(SmtpError::bad(replies::LINE_TOO_LONG)),
+                Ok(Line::Eof) => break,
+                Ok(Line::Line(line)) => op::dispatch(&mut self, &line).await,
             };
             match next {
                 Next::Continue => {
@@ -250,23 +339,14 @@ impl Session {
                         }
                     }
                     // RFC 3207 §4.2: forget everything learnt before TLS.
+                    self.state = State::Connected;
                     self.helo = None;
                     self.esmtp = false;
-                    self.envelope = None;
                 }
             }
         }
         let _ = self.flush().await;
         self.conn_mut().shutdown().await;
         tracing::debug!(%peer, "SMTP session ends");
-    }
-
-    /// Answers a bad command; after too many the session ends with 421.
-    pub(crate) fn bad(&mut self, r: Reply) -> Next {
-        self.errors += 1;
-        if self.errors >= self.server.config.max_errors {
-            return self.reply(Reply::new(421, "4.7.0", "Too many errors, closing").closing());
-        }
-        self.reply(r)
     }
 }

@@ -5,4 +5,5 @@ mod auth;
 mod harness;
 mod reception;
 mod relay;
+mod sequence;
 mod submission;

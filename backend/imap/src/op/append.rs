@@ -6,12 +6,13 @@
 
 use chrono::{DateTime as ChronoDateTime, FixedOffset, NaiveDate, Utc};
 use osprey_mail::{AppendRequest, DeliveryError};
-use osprey_proto::imap::{AppendMessage, Code, DateTime, Mailbox, SequenceSet, Tag};
+use osprey_proto::imap::{AppendMessage, Code, DateTime, Mailbox, SequenceSet};
 use osprey_store::StoreError;
 
 use crate::{
     message::flag_bits,
-    session::{Next, Session, State},
+    op::{Completion, OpResult},
+    session::{Session, State},
 };
 
 /// An IMAP `date-time` as a UTC instant; `None` if it is not a real date.
@@ -36,51 +37,38 @@ fn eight_bit_header(message: &[u8]) -> bool {
 }
 
 impl Session {
-    pub(crate) async fn append(
-        &mut self,
-        tag: &Tag,
-        m: &Mailbox,
-        messages: Vec<AppendMessage>,
-    ) -> Next {
-        let Some(name) = self.mailbox_arg(tag, m) else {
-            return Next::Continue;
-        };
+    pub(crate) async fn append(&mut self, m: &Mailbox, messages: Vec<AppendMessage>) -> OpResult {
+        let name = self.mailbox_arg(m)?;
         // RFC 6855 §4: a client that has not enabled UTF-8 may not store UTF-8 header
         // fields (RFC 6532), whatever form the message came in.
         if !self.utf8() && messages.iter().any(|msg| eight_bit_header(&msg.data)) {
-            self.no(
-                tag,
+            return Err(Completion::no(
                 Some(Code::Cannot),
                 "8-bit header fields need ENABLE UTF8=ACCEPT",
-            );
-            return Next::Continue;
+            ));
         }
         let account_id = self.account().id.clone();
         let mb = match self.server.store.mailbox_by_name(&account_id, &name).await {
             Ok(mb) => mb,
             Err(StoreError::NotFound) => {
                 // RFC 9051 §6.3.12: the client may create the mailbox and try again.
-                self.no(tag, Some(Code::TryCreate), "no such mailbox");
-                return Next::Continue;
+                return Err(Completion::no(Some(Code::TryCreate), "no such mailbox"));
             }
             Err(e) => {
-                self.store_failed(tag, &e);
-                return Next::Continue;
+                return Err(Completion::store_failed(&e));
             }
         };
         let mut requests = Vec::with_capacity(messages.len());
         for msg in messages {
             if msg.data.len() as u64 > self.server.config.append_limit {
-                self.no(tag, Some(Code::TooBig), "message too big");
-                return Next::Continue;
+                return Err(Completion::no(Some(Code::TooBig), "message too big"));
             }
             let internal_date = match &msg.date {
                 None => Utc::now(),
                 Some(d) => match instant(d) {
                     Some(t) => t,
                     None => {
-                        self.bad(tag, None, "invalid date-time");
-                        return Next::Continue;
+                        return Err(Completion::bad(None, "invalid date-time"));
                     }
                 },
             };
@@ -109,16 +97,16 @@ impl Session {
                     uidvalidity: mb.uidvalidity,
                     uids: SequenceSet::from_numbers(&uids),
                 };
-                self.ok(tag, Some(code), "APPEND completed");
+                Ok(Completion::ok(Some(code), "APPEND completed"))
             }
-            Err(DeliveryError::OverQuota) => {
-                self.no(tag, Some(Code::OverQuota), "the mailbox is over its quota");
-            }
-            Err(DeliveryError::Store(e)) => self.store_failed(tag, &e),
+            Err(DeliveryError::OverQuota) => Err(Completion::no(
+                Some(Code::OverQuota),
+                "the mailbox is over its quota",
+            )),
+            Err(DeliveryError::Store(e)) => Err(Completion::store_failed(&e)),
             Err(DeliveryError::UnknownRecipient(_)) => {
-                self.no(tag, Some(Code::TryCreate), "no such mailbox");
+                Err(Completion::no(Some(Code::TryCreate), "no such mailbox"))
             }
         }
-        Next::Continue
     }
 }

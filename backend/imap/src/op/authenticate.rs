@@ -3,9 +3,12 @@
 //! the legacy option.
 
 use osprey_net::sasl::{self as driver, Mechanism, Outcome, SaslIo, Step};
-use osprey_proto::imap::{Code, Continue, Response, Tag};
+use osprey_proto::imap::{Code, Continue, Response};
 
-use crate::session::{Next, Session};
+use crate::{
+    op::{Completion, OpResult},
+    session::Session,
+};
 
 impl SaslIo for Session {
     /// `+ <base64>` and the client's line (RFC 9051 §6.2.2).
@@ -18,14 +21,12 @@ impl SaslIo for Session {
 impl Session {
     pub(crate) async fn authenticate(
         &mut self,
-        tag: &Tag,
         mechanism: &str,
         initial: Option<Vec<u8>>,
-    ) -> Next {
+    ) -> OpResult {
         if !self.mechanisms().contains(&mechanism) {
             let code = (mechanism == "PLAIN").then_some(Code::PrivacyRequired);
-            self.no(tag, code, "unsupported authentication mechanism");
-            return Next::Continue;
+            return Err(Completion::no(code, "unsupported authentication mechanism"));
         }
         let auth = self.server.auth.clone();
         let ip = self.conn().peer().ip();
@@ -37,26 +38,19 @@ impl Session {
             _ => {
                 // RFC 2195 §2: the server speaks first; an initial response is an error.
                 if initial.is_some() {
-                    self.bad(tag, None, "CRAM-MD5 takes no initial response");
-                    return Next::Continue;
+                    return Err(Completion::bad(None, "CRAM-MD5 takes no initial response"));
                 }
                 let host = self.server.config.hostname.clone();
                 driver::cram_md5(&auth, self, &host, ip).await
             }
         };
         match outcome {
-            Outcome::Success(account) => self.enter_authenticated(tag, *account),
-            Outcome::Failed(e) => self.auth_failed(tag, e),
-            Outcome::Cancelled => {
-                // RFC 9051 §6.2.2: `*` cancels, answered with BAD.
-                self.bad(tag, None, "authentication cancelled");
-                Next::Continue
-            }
-            Outcome::Malformed(why) => {
-                self.bad(tag, None, why);
-                Next::Continue
-            }
-            Outcome::Gone => Next::Close,
+            Outcome::Success(account) => Ok(self.enter_authenticated(*account)),
+            Outcome::Failed(e) => Err(self.auth_failed(e)),
+            // RFC 9051 §6.2.2: `*` cancels, answered with BAD.
+            Outcome::Cancelled => Err(Completion::bad(None, "authentication cancelled")),
+            Outcome::Malformed(why) => Err(Completion::bad(None, why)),
+            Outcome::Gone => Err(Completion::closed()),
         }
     }
 }

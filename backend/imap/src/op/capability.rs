@@ -1,9 +1,12 @@
 //! CAPABILITY, RFC 9051 §6.1.1: what this session offers now. Only what works is
 //! listed.
 
-use osprey_proto::imap::{Code, Data, Tag};
+use osprey_proto::imap::{Code, Data};
 
-use crate::session::{Next, Session, State};
+use crate::{
+    op::{Completion, OpResult},
+    session::{Session, State},
+};
 
 impl Session {
     /// The SASL mechanisms offered now (RFC 9051 §6.2.2): PLAIN only where plaintext
@@ -100,16 +103,15 @@ impl Session {
         caps
     }
 
-    pub(crate) fn capability(&mut self, tag: &Tag) -> Next {
+    pub(crate) fn capability(&mut self) -> OpResult {
         let caps = self.capabilities();
         self.data(Data::Capability(caps));
-        self.ok(tag, None, "CAPABILITY completed");
-        Next::Continue
+        Ok(Completion::ok(None, "CAPABILITY completed"))
     }
 
     /// The tagged OK of a successful login, with the new capabilities (RFC 9051 §6.2.3).
-    pub(crate) fn logged_in(&mut self, tag: &Tag) {
+    pub(crate) fn logged_in(&self) -> Completion {
         let caps = self.capabilities();
-        self.ok(tag, Some(Code::Capability(caps)), "logged in");
+        Completion::ok(Some(Code::Capability(caps)), "logged in")
     }
 }

@@ -1,13 +1,15 @@
 //! CLOSE (RFC 9051 §6.4.1: expunge silently, then deselect) and UNSELECT (§6.4.2:
 //! deselect only).
 
-use osprey_proto::imap::Tag;
 use osprey_store::flags;
 
-use crate::session::{Next, Session};
+use crate::{
+    op::{Completion, OpResult},
+    session::Session,
+};
 
 impl Session {
-    pub(crate) async fn close(&mut self, tag: &Tag, expunge: bool) -> Next {
+    pub(crate) async fn close(&mut self, expunge: bool) -> OpResult {
         let store = self.server.store.clone();
         let view = self.selected();
         if expunge && !view.read_only {
@@ -24,8 +26,7 @@ impl Session {
                 Err(e) => Err(e),
             };
             if let Err(e) = result {
-                self.store_failed(tag, &e);
-                return Next::Continue;
+                return Err(Completion::store_failed(&e));
             }
         }
         self.deselect();
@@ -34,7 +35,6 @@ impl Session {
         } else {
             "UNSELECT completed"
         };
-        self.ok(tag, None, text);
-        Next::Continue
+        Ok(Completion::ok(None, text))
     }
 }

@@ -2,29 +2,28 @@
 //! connection both ways (`Connection::start_compress`); responses written before the OK,
 //! the OK included, are not compressed.
 
-use osprey_proto::imap::{Code, Tag};
+use osprey_proto::imap::Code;
 
-use crate::session::{Next, Session};
+use crate::{
+    op::{Completion, OpResult},
+    session::{Next, Session},
+};
 
 impl Session {
-    pub(crate) fn compress(&mut self, tag: &Tag, mechanism: &str) -> Next {
+    pub(crate) fn compress(&mut self, mechanism: &str) -> OpResult {
         if self.conn().is_compressed() {
             // RFC 4978 §3 lists BAD for a second COMPRESS and NO [COMPRESSIONACTIVE]
             // for compression by another layer; the code tells the client exactly why,
             // and after either answer the client must not start compressing again.
-            self.no(
-                tag,
+            return Err(Completion::no(
                 Some(Code::CompressionActive),
                 "DEFLATE is already active",
-            );
-            return Next::Continue;
+            ));
         }
         // RFC 4978 §3: BAD for an unknown mechanism.
         if mechanism != "DEFLATE" {
-            self.bad(tag, None, "unknown compression mechanism");
-            return Next::Continue;
+            return Err(Completion::bad(None, "unknown compression mechanism"));
         }
-        self.ok(tag, None, "DEFLATE active");
-        Next::Compress
+        Ok(Completion::ok(None, "DEFLATE active").then(Next::Compress))
     }
 }

@@ -2,49 +2,45 @@
 //! expunges reach the client through the view's update when the command completes,
 //! after the untagged `OK [COPYUID ...]` (RFC 6851 §4.3).
 
-use osprey_proto::imap::{Code, Mailbox, SequenceSet, Tag};
+use osprey_proto::imap::{Code, Mailbox, SequenceSet};
 use osprey_store::StoreError;
 
-use crate::session::{Next, Session};
+use crate::{
+    op::{Completion, OpResult},
+    session::Session,
+};
 
 impl Session {
     pub(crate) async fn copy(
         &mut self,
-        tag: &Tag,
         uid: bool,
         set: &SequenceSet,
         m: &Mailbox,
         is_move: bool,
-    ) -> Next {
+    ) -> OpResult {
         let view = self.selected();
         if is_move && view.read_only {
-            self.no(tag, None, "the mailbox is read-only");
-            return Next::Continue;
+            return Err(Completion::no(None, "the mailbox is read-only"));
         }
         let positions = match view.resolve(set, uid) {
             Ok(p) => p,
             Err(why) => {
-                self.bad(tag, None, why);
-                return Next::Continue;
+                return Err(Completion::bad(None, why));
             }
         };
         let ids: Vec<String> = positions.iter().map(|&i| view.msgs[i].id.clone()).collect();
         let from = view.mailbox.id.clone();
-        let Some(name) = self.mailbox_arg(tag, m) else {
-            return Next::Continue;
-        };
+        let name = self.mailbox_arg(m)?;
         let account_id = self.account().id.clone();
         let store = self.server.store.clone();
         let target = match store.mailbox_by_name(&account_id, &name).await {
             Ok(t) => t,
             Err(StoreError::NotFound) => {
                 // RFC 9051 §6.4.7
-                self.no(tag, Some(Code::TryCreate), "no such mailbox");
-                return Next::Continue;
+                return Err(Completion::no(Some(Code::TryCreate), "no such mailbox"));
             }
             Err(e) => {
-                self.store_failed(tag, &e);
-                return Next::Continue;
+                return Err(Completion::store_failed(&e));
             }
         };
         let result = if is_move {
@@ -55,12 +51,13 @@ impl Session {
         let pairs = match result {
             Ok(p) => p,
             Err(StoreError::OverQuota) => {
-                self.no(tag, Some(Code::OverQuota), "the mailbox is over its quota");
-                return Next::Continue;
+                return Err(Completion::no(
+                    Some(Code::OverQuota),
+                    "the mailbox is over its quota",
+                ));
             }
             Err(e) => {
-                self.store_failed(tag, &e);
-                return Next::Continue;
+                return Err(Completion::store_failed(&e));
             }
         };
         self.selected().touch();
@@ -74,10 +71,9 @@ impl Session {
             if code.is_some() {
                 self.untagged_ok(code, "moved");
             }
-            self.ok(tag, None, "MOVE completed");
+            Ok(Completion::ok(None, "MOVE completed"))
         } else {
-            self.ok(tag, code, "COPY completed");
+            Ok(Completion::ok(code, "COPY completed"))
         }
-        Next::Continue
     }
 }

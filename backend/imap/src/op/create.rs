@@ -5,42 +5,38 @@
 //! server does not know, or more than one (the store holds one per mailbox) gets
 //! `NO [USEATTR]`.
 
-use osprey_proto::imap::{Code, Flag, Mailbox, Tag};
+use osprey_proto::imap::{Code, Flag, Mailbox};
 use osprey_store::StoreError;
 
 use crate::{
     mailbox_name,
-    session::{Next, Session},
+    op::{Completion, OpResult},
+    session::Session,
 };
 
 impl Session {
-    pub(crate) async fn create(&mut self, tag: &Tag, m: &Mailbox, special_use: &[Flag]) -> Next {
-        let Some(name) = self.mailbox_arg(tag, m) else {
-            return Next::Continue;
-        };
+    pub(crate) async fn create(&mut self, m: &Mailbox, special_use: &[Flag]) -> OpResult {
+        let name = self.mailbox_arg(m)?;
         if name.eq_ignore_ascii_case("INBOX") {
-            self.no(tag, Some(Code::AlreadyExists), "INBOX always exists");
-            return Next::Continue;
+            return Err(Completion::no(
+                Some(Code::AlreadyExists),
+                "INBOX always exists",
+            ));
         }
         let name = match mailbox_name::valid_new(&name) {
             Ok(n) => n,
             Err(why) => {
-                self.no(tag, Some(Code::Cannot), why);
-                return Next::Continue;
+                return Err(Completion::no(Some(Code::Cannot), why));
             }
         };
         let account_id = self.account().id.clone();
         let store = self.server.store.clone();
-        let special_use = match self.use_attr(tag, special_use).await {
-            Ok(u) => u,
-            Err(()) => return Next::Continue,
-        };
+        let special_use = self.use_attr(special_use).await?;
         for parent in mailbox_name::parents(&name) {
             match store.create_mailbox(&account_id, &parent, None).await {
                 Ok(_) | Err(StoreError::Conflict(_)) => {}
                 Err(e) => {
-                    self.store_failed(tag, &e);
-                    return Next::Continue;
+                    return Err(Completion::store_failed(&e));
                 }
             }
         }
@@ -48,58 +44,49 @@ impl Session {
             .create_mailbox(&account_id, &name, special_use.as_deref())
             .await
         {
-            Ok(_) => self.ok(tag, None, "CREATE completed"),
-            Err(StoreError::Conflict(_)) => {
-                self.no(tag, Some(Code::AlreadyExists), "mailbox already exists")
-            }
-            Err(e) => self.store_failed(tag, &e),
+            Ok(_) => Ok(Completion::ok(None, "CREATE completed")),
+            Err(StoreError::Conflict(_)) => Err(Completion::no(
+                Some(Code::AlreadyExists),
+                "mailbox already exists",
+            )),
+            Err(e) => Err(Completion::store_failed(&e)),
         }
-        Next::Continue
     }
 
-    /// The special-use attribute asked for with `USE`, if any (RFC 6154 §3). `Err` if
-    /// the command has been answered.
-    async fn use_attr(&mut self, tag: &Tag, asked: &[Flag]) -> Result<Option<String>, ()> {
+    /// The special-use attribute asked for with `USE`, if any (RFC 6154 §3), or the
+    /// `NO` that refuses it.
+    async fn use_attr(&self, asked: &[Flag]) -> Result<Option<String>, Completion> {
         let [attr] = asked else {
             if asked.is_empty() {
                 return Ok(None);
             }
-            self.no(
-                tag,
+            return Err(Completion::no(
                 Some(use_attr_code()),
                 "this server keeps one special-use attribute per mailbox",
-            );
-            return Err(());
+            ));
         };
         let attr = attr.to_string();
         // RFC 6154 §2: the attributes of real mailboxes; \All and \Flagged name
         // virtual mailboxes, which this server does not have.
         const KNOWN: [&str; 5] = ["\\Archive", "\\Drafts", "\\Junk", "\\Sent", "\\Trash"];
         let Some(attr) = KNOWN.iter().find(|k| k.eq_ignore_ascii_case(&attr)) else {
-            self.no(
-                tag,
+            return Err(Completion::no(
                 Some(use_attr_code()),
                 "this special-use attribute cannot be given here",
-            );
-            return Err(());
+            ));
         };
         let account_id = self.account().id.clone();
         // Several archives are usual; the other roles are held by one mailbox each.
         let unique = *attr != "\\Archive";
         match self.server.store.mailboxes(&account_id).await {
             Ok(all) if unique && all.iter().any(|m| m.special_use.as_deref() == Some(*attr)) => {
-                self.no(
-                    tag,
+                Err(Completion::no(
                     Some(use_attr_code()),
                     "another mailbox already has this special-use attribute",
-                );
-                Err(())
+                ))
             }
             Ok(_) => Ok(Some((*attr).to_owned())),
-            Err(e) => {
-                self.store_failed(tag, &e);
-                Err(())
-            }
+            Err(e) => Err(Completion::store_failed(&e)),
         }
     }
 }

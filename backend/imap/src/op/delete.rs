@@ -2,41 +2,38 @@
 //! mailboxes every account has cannot be deleted, nor a mailbox with children (Osprey
 //! keeps no `\Noselect` placeholders, so children would be orphaned: `[HASCHILDREN]`).
 
-use osprey_proto::imap::{Code, Mailbox, Tag};
+use osprey_proto::imap::{Code, Mailbox};
 
 use crate::{
     mailbox_name,
-    session::{Next, Session, State},
+    op::{Completion, OpResult},
+    session::{Session, State},
 };
 
 impl Session {
-    pub(crate) async fn delete(&mut self, tag: &Tag, m: &Mailbox) -> Next {
-        let Some(mb) = self.find_mailbox(tag, m).await else {
-            return Next::Continue;
-        };
+    pub(crate) async fn delete(&mut self, m: &Mailbox) -> OpResult {
+        let mb = self.find_mailbox(m).await?;
         if mb.name == "INBOX" || mb.special_use.is_some() {
-            self.no(tag, Some(Code::Cannot), "this mailbox cannot be deleted");
-            return Next::Continue;
+            return Err(Completion::no(
+                Some(Code::Cannot),
+                "this mailbox cannot be deleted",
+            ));
         }
         let account_id = self.account().id.clone();
         let all = match self.server.store.mailboxes(&account_id).await {
             Ok(all) => all,
             Err(e) => {
-                self.store_failed(tag, &e);
-                return Next::Continue;
+                return Err(Completion::store_failed(&e));
             }
         };
         if mailbox_name::has_children(&mb.name, all.iter().map(|m| m.name.as_str())) {
-            self.no(
-                tag,
+            return Err(Completion::no(
                 Some(Code::HasChildren),
                 "delete the mailboxes below it first",
-            );
-            return Next::Continue;
+            ));
         }
         if let Err(e) = self.server.store.delete_mailbox(&mb.id).await {
-            self.store_failed(tag, &e);
-            return Next::Continue;
+            return Err(Completion::store_failed(&e));
         }
         // Deleting the selected mailbox leaves the selected state.
         if let State::Selected { mailbox, .. } = &self.state
@@ -44,7 +41,6 @@ impl Session {
         {
             self.deselect();
         }
-        self.ok(tag, None, "DELETE completed");
-        Next::Continue
+        Ok(Completion::ok(None, "DELETE completed"))
     }
 }

@@ -3,12 +3,15 @@
 //! ignored, as RFC 5161 §3.1 asks for extensions the server does not know. `* ENABLED`
 //! lists only what this command newly enabled (RFC 5161 §3.2).
 
-use osprey_proto::imap::{Data, Tag};
+use osprey_proto::imap::Data;
 
-use crate::session::{Next, Session};
+use crate::{
+    op::{Completion, OpResult},
+    session::Session,
+};
 
 impl Session {
-    pub(crate) fn enable(&mut self, tag: &Tag, caps: &[String]) -> Next {
+    pub(crate) fn enable(&mut self, caps: &[String]) -> OpResult {
         let mut enabled = Vec::new();
         for c in caps {
             if c == "IMAP4REV2" && !self.rev2 {
@@ -32,7 +35,6 @@ impl Session {
             }
         }
         self.data(Data::Enabled(enabled));
-        self.ok(tag, None, "ENABLE completed");
-        Next::Continue
+        Ok(Completion::ok(None, "ENABLE completed"))
     }
 }

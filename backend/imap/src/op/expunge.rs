@@ -2,18 +2,20 @@
 //! `\Deleted` (within the set, for UID EXPUNGE). The `* n EXPUNGE` responses come from
 //! the view's update when the command completes, like everyone else's expunges.
 
-use osprey_proto::imap::{SequenceSet, Tag};
+use osprey_proto::imap::SequenceSet;
 use osprey_store::flags;
 
-use crate::session::{Next, Session};
+use crate::{
+    op::{Completion, OpResult},
+    session::Session,
+};
 
 impl Session {
-    pub(crate) async fn expunge(&mut self, tag: &Tag, uids: Option<&SequenceSet>) -> Next {
+    pub(crate) async fn expunge(&mut self, uids: Option<&SequenceSet>) -> OpResult {
         let store = self.server.store.clone();
         let view = self.selected();
         if view.read_only {
-            self.no(tag, None, "the mailbox is read-only");
-            return Next::Continue;
+            return Err(Completion::no(None, "the mailbox is read-only"));
         }
         let mailbox_id = view.mailbox.id.clone();
         // RFC 5182 §2.2: UID EXPUNGE $ names the saved result.
@@ -28,8 +30,7 @@ impl Session {
         let records = match store.messages(&mailbox_id).await {
             Ok(r) => r,
             Err(e) => {
-                self.store_failed(tag, &e);
-                return Next::Continue;
+                return Err(Completion::store_failed(&e));
             }
         };
         let max_uid = records.last().map_or(0, |r| r.uid);
@@ -40,11 +41,9 @@ impl Session {
             .map(|r| r.id)
             .collect();
         if let Err(e) = store.expunge_messages(&mailbox_id, &ids).await {
-            self.store_failed(tag, &e);
-            return Next::Continue;
+            return Err(Completion::store_failed(&e));
         }
         self.selected().touch();
-        self.ok(tag, None, "EXPUNGE completed");
-        Next::Continue
+        Ok(Completion::ok(None, "EXPUNGE completed"))
     }
 }

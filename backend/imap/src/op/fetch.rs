@@ -6,14 +6,15 @@
 //! (RFC 7162 §3.2.6): `VANISHED` adds the UIDs expunged since.
 
 use osprey_proto::imap::{
-    Code, Data, FetchAttr, FetchData, FetchItems, FetchModifiers, SequenceSet, Tag,
+    Code, Data, FetchAttr, FetchData, FetchItems, FetchModifiers, SequenceSet,
 };
 use osprey_store::{FlagChange, FlagUpdate, flags};
 
 use super::fetch_items::{ItemError, items_of};
 use crate::{
     message::flag_list,
-    session::{Next, Session},
+    op::{Completion, OpResult},
+    session::Session,
 };
 
 /// Pending output above which FETCH writes before going on.
@@ -22,21 +23,18 @@ const FLUSH_AT: usize = 256 * 1024;
 impl Session {
     pub(crate) async fn fetch(
         &mut self,
-        tag: &Tag,
         uid: bool,
         set: &SequenceSet,
         items: &FetchItems,
         modifiers: &FetchModifiers,
-    ) -> Next {
+    ) -> OpResult {
         // RFC 7162 §3.2.6: VANISHED only in UID FETCH with CHANGEDSINCE, once QRESYNC
         // is enabled.
         if modifiers.vanished && (!self.qresync || !uid || modifiers.changed_since.is_none()) {
-            self.bad(
-                tag,
+            return Err(Completion::bad(
                 None,
                 "VANISHED needs ENABLE QRESYNC, UID FETCH and CHANGEDSINCE",
-            );
-            return Next::Continue;
+            ));
         }
         let mut attrs = items.expand();
         // RFC 7162 §3.1.4.1: CHANGEDSINCE implies MODSEQ; both enable CONDSTORE.
@@ -55,8 +53,7 @@ impl Session {
         let mut positions = match view.resolve(set, uid) {
             Ok(p) => p,
             Err(why) => {
-                self.bad(tag, None, why);
-                return Next::Continue;
+                return Err(Completion::bad(None, why));
             }
         };
         if let Some(since) = modifiers.changed_since {
@@ -103,8 +100,7 @@ impl Session {
                     }
                 }
                 Err(e) => {
-                    self.store_failed(tag, &e);
-                    return Next::Continue;
+                    return Err(Completion::store_failed(&e));
                 }
             }
         }
@@ -116,8 +112,7 @@ impl Session {
                 Ok(Some(v)) => self.data(v),
                 Ok(None) => {}
                 Err(e) => {
-                    self.store_failed(tag, &e);
-                    return Next::Continue;
+                    return Err(Completion::store_failed(&e));
                 }
             }
         }
@@ -152,16 +147,13 @@ impl Session {
                 Ok(out) => out,
                 // RFC 3516 §4.2: a part that cannot be decoded fails the command.
                 Err(ItemError::UnknownEncoding) => {
-                    self.no(
-                        tag,
+                    return Err(Completion::no(
                         Some(Code::UnknownCte),
                         "unknown Content-Transfer-Encoding",
-                    );
-                    return Next::Continue;
+                    ));
                 }
                 Err(ItemError::Corrupt) => {
-                    self.no(tag, None, "the part is not validly encoded");
-                    return Next::Continue;
+                    return Err(Completion::no(None, "the part is not validly encoded"));
                 }
             };
             if newly_seen.contains(&msg.uid) {
@@ -178,10 +170,9 @@ impl Session {
                 items: out,
             });
             if self.out.len() >= FLUSH_AT && self.flush().await.is_err() {
-                return Next::Close;
+                return Err(Completion::closed());
             }
         }
-        self.ok(tag, None, "FETCH completed");
-        Next::Continue
+        Ok(Completion::ok(None, "FETCH completed"))
     }
 }

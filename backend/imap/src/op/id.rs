@@ -1,13 +1,15 @@
 //! ID, RFC 2971 §3: the server names itself; what the client says is not kept.
 
-use osprey_proto::imap::{Data, Tag};
+use osprey_proto::imap::Data;
 
-use crate::session::{Next, Session};
+use crate::{
+    op::{Completion, OpResult},
+    session::Session,
+};
 
 impl Session {
-    pub(crate) fn id(&mut self, tag: &Tag) -> Next {
+    pub(crate) fn id(&mut self) -> OpResult {
         self.data(Data::Id(Some(vec![("name".into(), Some("Osprey".into()))])));
-        self.ok(tag, None, "ID completed");
-        Next::Continue
+        Ok(Completion::ok(None, "ID completed"))
     }
 }

@@ -2,16 +2,19 @@
 //! committed (the change bus wakes the session) until the client sends `DONE`.
 
 use osprey_net::Line;
-use osprey_proto::imap::{Continue, Response, Tag, is_idle_done};
+use osprey_proto::imap::{Continue, Response, is_idle_done};
 
-use crate::session::{Next, Session, State};
+use crate::{
+    op::{Completion, OpResult},
+    session::{Session, State},
+};
 
 /// How often an idling session asks the store whether its mailbox changed, for the
 /// changes of other processes that the change bus does not carry.
 const POLL_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
 
 impl Session {
-    pub(crate) async fn idle(&mut self, tag: &Tag) -> Next {
+    pub(crate) async fn idle(&mut self) -> OpResult {
         self.respond(Response::Continue(Continue::Text("idling".into())));
         let deadline = tokio::time::Instant::now() + self.timeout();
         let max = 1024;
@@ -20,7 +23,7 @@ impl Session {
                 tracing::error!(error = %e, "reading the selected mailbox failed");
             }
             if self.flush().await.is_err() {
-                return Next::Close;
+                return Err(Completion::closed());
             }
             let Session {
                 conn,
@@ -39,12 +42,12 @@ impl Session {
             tokio::select! {
                 _ = shutdown.wait() => {
                     self.bye(None, "server shutting down");
-                    return Next::Close;
+                    return Err(Completion::closed());
                 }
                 _ = tokio::time::sleep_until(deadline) => {
                     // RFC 9051 §5.4
                     self.bye(None, "autologout, idle for too long");
-                    return Next::Close;
+                    return Err(Completion::closed());
                 }
                 _ = changed => continue,
                 _ = tokio::time::sleep(POLL_EVERY) => {
@@ -55,7 +58,7 @@ impl Session {
                 }
                 r = conn.wait_input() => {
                     if r.is_err() {
-                        return Next::Close;
+                        return Err(Completion::closed());
                     }
                 }
             }
@@ -65,14 +68,13 @@ impl Session {
             let line = match tokio::time::timeout_at(deadline, read).await {
                 Ok(Ok(Line::Line(l))) => l,
                 Ok(Ok(Line::TooLong)) => Vec::new(),
-                _ => return Next::Close,
+                _ => return Err(Completion::closed()),
             };
-            if is_idle_done(&line) {
-                self.ok(tag, None, "IDLE terminated");
+            return if is_idle_done(&line) {
+                Ok(Completion::ok(None, "IDLE terminated"))
             } else {
-                self.bad(tag, None, "expected DONE");
-            }
-            return Next::Continue;
+                Err(Completion::bad(None, "expected DONE"))
+            };
         }
     }
 

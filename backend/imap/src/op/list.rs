@@ -4,12 +4,13 @@
 //! special-use attributes of RFC 6154 §2 on every mailbox; and the rev1 LSUB
 //! (RFC 3501 §6.3.9).
 
-use osprey_proto::imap::{Data, ListCommand, ListExtended, ListItem, ListReturn, Tag};
+use osprey_proto::imap::{Data, ListCommand, ListExtended, ListItem, ListReturn};
 use osprey_store::MailboxRecord;
 
 use crate::{
     mailbox_name::{self, DELIMITER},
-    session::{Next, Session},
+    op::{Completion, OpResult},
+    session::Session,
 };
 
 /// What a LIST selects: RFC 5258 §3.1.
@@ -40,7 +41,7 @@ impl Selection {
 }
 
 impl Session {
-    pub(crate) async fn list(&mut self, tag: &Tag, l: ListCommand) -> Next {
+    pub(crate) async fn list(&mut self, l: ListCommand) -> OpResult {
         let mut sel = Selection::default();
         for s in &l.selection {
             match s.as_str() {
@@ -51,15 +52,16 @@ impl Session {
                 "REMOTE" => {}
                 // RFC 5258 §3: an unknown selection option is a BAD.
                 _ => {
-                    self.bad(tag, None, "unknown LIST selection option");
-                    return Next::Continue;
+                    return Err(Completion::bad(None, "unknown LIST selection option"));
                 }
             }
         }
         // RFC 5258 §3.1: RECURSIVEMATCH alone is a BAD.
         if sel.recursive && !sel.subscribed && !sel.special_use {
-            self.bad(tag, None, "RECURSIVEMATCH needs another selection option");
-            return Next::Continue;
+            return Err(Completion::bad(
+                None,
+                "RECURSIVEMATCH needs another selection option",
+            ));
         }
         let mut status = None;
         let mut show_subscribed = sel.subscribed;
@@ -72,17 +74,12 @@ impl Session {
                 ListReturn::Status(items) => status = Some(items.clone()),
                 // RFC 5258 §3: an unknown return option is a BAD.
                 ListReturn::Other(_) => {
-                    self.bad(tag, None, "unknown LIST return option");
-                    return Next::Continue;
+                    return Err(Completion::bad(None, "unknown LIST return option"));
                 }
             }
         }
-        let Some(all) = self.all_mailboxes(tag).await else {
-            return Next::Continue;
-        };
-        let Some(items) = self.matching(tag, &all, &l.reference, &l.patterns) else {
-            return Next::Continue;
-        };
+        let all = self.all_mailboxes().await?;
+        let items = self.matching(&all, &l.reference, &l.patterns)?;
         for (mb, children) in items {
             // RFC 5258 §3.5: with RECURSIVEMATCH, a mailbox that matches the pattern is
             // returned also if a descendant meets the criteria, with CHILDINFO.
@@ -111,26 +108,20 @@ impl Session {
                 self.data(data);
             }
         }
-        self.ok(tag, None, "LIST completed");
-        Next::Continue
+        Ok(Completion::ok(None, "LIST completed"))
     }
 
-    pub(crate) async fn lsub(&mut self, tag: &Tag, reference: &str, pattern: &str) -> Next {
+    pub(crate) async fn lsub(&mut self, reference: &str, pattern: &str) -> OpResult {
         let patterns = [pattern.to_owned()];
-        let Some(all) = self.all_mailboxes(tag).await else {
-            return Next::Continue;
-        };
-        let Some(items) = self.matching(tag, &all, reference, &patterns) else {
-            return Next::Continue;
-        };
+        let all = self.all_mailboxes().await?;
+        let items = self.matching(&all, reference, &patterns)?;
         for (mb, children) in items {
             if mb.subscribed {
                 let item = self.list_item(&mb, children);
                 self.data(Data::Lsub(item));
             }
         }
-        self.ok(tag, None, "LSUB completed");
-        Next::Continue
+        Ok(Completion::ok(None, "LSUB completed"))
     }
 
     fn list_item(&self, mb: &MailboxRecord, children: bool) -> ListItem {
@@ -148,32 +139,31 @@ impl Session {
         }
     }
 
-    /// Every mailbox of the account; `None` if the command has been answered.
-    async fn all_mailboxes(&mut self, tag: &Tag) -> Option<Vec<MailboxRecord>> {
-        let account_id = self.account().id.clone();
-        match self.server.store.mailboxes(&account_id).await {
-            Ok(all) => Some(all),
-            Err(e) => {
-                self.store_failed(tag, &e);
-                None
-            }
-        }
+    /// Every mailbox of the account.
+    async fn all_mailboxes(&self) -> Result<Vec<MailboxRecord>, Completion> {
+        let account_id = &self.account().id;
+        self.server
+            .store
+            .mailboxes(account_id)
+            .await
+            .map_err(|e| Completion::store_failed(&e))
     }
 
     /// The mailboxes of `all` matching any of the patterns under `reference`, each once,
     /// with whether it has children. An empty pattern asks for the delimiter
-    /// (RFC 9051 §6.3.9), which is answered here. `None` if the command has been
-    /// answered with an error.
+    /// (RFC 9051 §6.3.9), which is answered here. `BAD` for a name that cannot be
+    /// decoded.
     fn matching(
         &mut self,
-        tag: &Tag,
         all: &[MailboxRecord],
         reference: &str,
         patterns: &[String],
-    ) -> Option<Vec<(MailboxRecord, bool)>> {
+    ) -> Result<Vec<(MailboxRecord, bool)>, Completion> {
         let Some(reference) = mailbox_name::pattern_from_wire(reference, self.utf8()) else {
-            self.bad(tag, None, "reference is not valid modified UTF-7");
-            return None;
+            return Err(Completion::bad(
+                None,
+                "reference is not valid modified UTF-7",
+            ));
         };
         let mut out: Vec<(MailboxRecord, bool)> = Vec::new();
         for pattern in patterns {
@@ -187,8 +177,7 @@ impl Session {
                 continue;
             }
             let Some(pattern) = mailbox_name::pattern_from_wire(pattern, self.utf8()) else {
-                self.bad(tag, None, "pattern is not valid modified UTF-7");
-                return None;
+                return Err(Completion::bad(None, "pattern is not valid modified UTF-7"));
             };
             let full = format!("{reference}{pattern}");
             for mb in all {
@@ -201,6 +190,6 @@ impl Session {
                 out.push((mb.clone(), children));
             }
         }
-        Some(out)
+        Ok(out)
     }
 }

@@ -2,21 +2,22 @@
 //! authenticated state, the failure count and the shared throttle.
 
 use osprey_directory::AuthError;
-use osprey_proto::imap::{Code, Tag};
+use osprey_proto::imap::Code;
 use osprey_store::AccountRecord;
 
-use crate::session::{Next, Session, State};
+use crate::{
+    op::{Completion, OpResult},
+    session::{Session, State},
+};
 
 impl Session {
-    pub(crate) async fn login(&mut self, tag: &Tag, username: String, password: String) -> Next {
+    pub(crate) async fn login(&mut self, username: String, password: String) -> OpResult {
         if !self.plaintext_allowed() {
             // RFC 9051 §6.2.3: LOGINDISABLED is advertised; the answer is NO.
-            self.no(
-                tag,
+            return Err(Completion::no(
                 Some(Code::PrivacyRequired),
                 "use STARTTLS (or AUTHENTICATE SCRAM-SHA-256) before sending a password",
-            );
-            return Next::Continue;
+            ));
         }
         let ip = self.conn().peer().ip();
         let verified = self
@@ -26,41 +27,32 @@ impl Session {
             .await;
         drop(password);
         match verified {
-            Ok(account) => self.enter_authenticated(tag, account),
-            Err(e) => self.auth_failed(tag, e),
+            Ok(account) => Ok(self.enter_authenticated(account)),
+            Err(e) => Err(self.auth_failed(e)),
         }
     }
 
-    pub(crate) fn enter_authenticated(&mut self, tag: &Tag, account: AccountRecord) -> Next {
+    pub(crate) fn enter_authenticated(&mut self, account: AccountRecord) -> Completion {
         tracing::debug!(account = %account.address(), "IMAP login");
         self.state = State::Authenticated {
             account: Box::new(account),
         };
-        self.logged_in(tag);
-        Next::Continue
+        self.logged_in()
     }
 
     /// Answers a failed login (RFC 9051 §7.1 AUTHENTICATIONFAILED, UNAVAILABLE); closes
     /// the session after too many, or when the throttle says so.
-    pub(crate) fn auth_failed(&mut self, tag: &Tag, e: AuthError) -> Next {
+    pub(crate) fn auth_failed(&mut self, e: AuthError) -> Completion {
         match e {
-            AuthError::Throttled { .. } => {
-                self.no(
-                    tag,
-                    Some(Code::Unavailable),
-                    "too many failed logins, try again later",
-                );
-                self.bye(None, "too many failed logins");
-                Next::Close
-            }
-            AuthError::Unavailable => {
-                self.no(
-                    tag,
-                    Some(Code::Unavailable),
-                    "temporary failure, try again later",
-                );
-                Next::Continue
-            }
+            AuthError::Throttled { .. } => Completion::no(
+                Some(Code::Unavailable),
+                "too many failed logins, try again later",
+            )
+            .bye("too many failed logins"),
+            AuthError::Unavailable => Completion::no(
+                Some(Code::Unavailable),
+                "temporary failure, try again later",
+            ),
             AuthError::Failed => {
                 let failures = match &mut self.state {
                     State::NotAuthenticated { auth_failures } => {
@@ -69,16 +61,14 @@ impl Session {
                     }
                     _ => 0,
                 };
-                self.no(
-                    tag,
+                let no = Completion::no(
                     Some(Code::AuthenticationFailed),
                     "invalid login or password",
                 );
                 if failures >= self.server.config.max_auth_failures {
-                    self.bye(None, "too many failed logins");
-                    Next::Close
+                    no.bye("too many failed logins")
                 } else {
-                    Next::Continue
+                    no
                 }
             }
         }

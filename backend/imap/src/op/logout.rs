@@ -1,13 +1,13 @@
 //! LOGOUT, RFC 9051 §6.1.3: `* BYE`, the tagged OK, then the connection closes.
 
-use osprey_proto::imap::Tag;
-
-use crate::session::{Next, Session};
+use crate::{
+    op::{Completion, OpResult},
+    session::{Next, Session},
+};
 
 impl Session {
-    pub(crate) fn logout(&mut self, tag: &Tag) -> Next {
+    pub(crate) fn logout(&mut self) -> OpResult {
         self.bye(None, "logging out");
-        self.ok(tag, None, "LOGOUT completed");
-        Next::Close
+        Ok(Completion::ok(None, "LOGOUT completed").then(Next::Close))
     }
 }

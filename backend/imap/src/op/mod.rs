@@ -1,5 +1,6 @@
-//! The commands, one file each, which state allows which (RFC 9051 §6), and the
-//! unsolicited updates sent when a command completes (RFC 9051 §7.5.1).
+//! The commands, one file each, which state allows which (RFC 9051 §6), and how a
+//! command completes: each returns a [`Completion`], and [`dispatch`] writes the
+//! unsolicited updates (RFC 9051 §7.5.1) and then the tagged status response.
 
 mod append;
 mod authenticate;
@@ -32,9 +33,81 @@ mod store;
 mod subscribe;
 mod thread;
 
-use osprey_proto::imap::{Command, CommandBody};
+use std::borrow::Cow;
+
+use osprey_proto::imap::{Code, Command, CommandBody, StatusKind};
 
 use crate::session::{Next, Session, State};
+
+/// How a command ends: its tagged status response (RFC 9051 §7.1), written by
+/// [`dispatch`] after the updates it reports, and what the read loop does next.
+#[must_use = "a completion is the tagged answer; dispatch writes it"]
+pub(crate) struct Completion {
+    /// `None` when there is no tagged answer: the connection is gone, or the command
+    /// ended the session with an untagged `BYE` of its own.
+    status: Option<(StatusKind, Option<Code>, Cow<'static, str>)>,
+    /// An untagged `BYE` written after the tagged answer; the session then closes.
+    bye: Option<&'static str>,
+    next: Next,
+}
+
+/// What a command returns. `Err` is a command that stopped early (`NO` or `BAD`, through
+/// `?` from the helpers); both are written the same way.
+pub(crate) type OpResult = Result<Completion, Completion>;
+
+impl Completion {
+    fn status(kind: StatusKind, code: Option<Code>, text: impl Into<Cow<'static, str>>) -> Self {
+        Completion {
+            status: Some((kind, code, text.into())),
+            bye: None,
+            next: Next::Continue,
+        }
+    }
+
+    /// `OK`: the command succeeded.
+    pub(crate) fn ok(code: Option<Code>, text: impl Into<Cow<'static, str>>) -> Self {
+        Self::status(StatusKind::Ok, code, text)
+    }
+
+    /// `NO`: the command failed.
+    pub(crate) fn no(code: Option<Code>, text: impl Into<Cow<'static, str>>) -> Self {
+        Self::status(StatusKind::No, code, text)
+    }
+
+    /// `BAD`: the command was not valid.
+    pub(crate) fn bad(code: Option<Code>, text: impl Into<Cow<'static, str>>) -> Self {
+        Self::status(StatusKind::Bad, code, text)
+    }
+
+    /// A store failure that is ours, not the client's: logged, `NO [SERVERBUG]`.
+    pub(crate) fn store_failed(e: &osprey_store::StoreError) -> Self {
+        tracing::error!(error = %e, "IMAP command failed in the store");
+        Self::no(Some(Code::ServerBug), "internal error, try again later")
+    }
+
+    /// No tagged answer, and the session ends (the connection is gone, or the command
+    /// said `BYE` itself).
+    pub(crate) fn closed() -> Self {
+        Completion {
+            status: None,
+            bye: None,
+            next: Next::Close,
+        }
+    }
+
+    /// The same answer, then `next` instead of reading the next command.
+    pub(crate) fn then(mut self, next: Next) -> Self {
+        self.next = next;
+        self
+    }
+
+    /// The same answer, followed by `* BYE text`; the session then closes.
+    pub(crate) fn bye(mut self, text: &'static str) -> Self {
+        self.bye = Some(text);
+        self.next = Next::Close;
+        self
+    }
+}
 
 /// Says whether `cmd` may be given in `state`: `Err` carries the text of the `BAD`
 /// answer. The one place that says so.
@@ -115,67 +188,57 @@ fn expunge_allowed(cmd: &CommandBody) -> bool {
     )
 }
 
-/// Runs an allowed command, then reports changes to the selected mailbox before its
+/// Runs an allowed command, reports changes to the selected mailbox, then writes its
 /// tagged answer.
 pub(crate) async fn dispatch(s: &mut Session, cmd: Command) -> Next {
-    let flushes = s.flushes;
     let allow_expunge = expunge_allowed(&cmd.body);
     let tag = cmd.tag;
     // Changes that arrived since the last command come first, so the command works on
     // (and answers from) the current state.
-    Box::pin(s.report_changes(None, allow_expunge)).await;
-    let start = s.out.len();
+    Box::pin(s.report_changes(allow_expunge)).await;
     // Each command runs boxed: a future holds room for the largest state it can be in,
     // and an idle session (in IDLE, or between commands) should pay only for its own,
     // not for FETCH's or APPEND's.
-    let next = match cmd.body {
-        CommandBody::Capability => s.capability(&tag),
-        CommandBody::Noop | CommandBody::Check => s.noop(&tag),
-        CommandBody::Logout => s.logout(&tag),
-        CommandBody::Id(_) => s.id(&tag),
-        CommandBody::StartTls => s.starttls(&tag),
-        CommandBody::Login { username, password } => {
-            Box::pin(s.login(&tag, username, password)).await
-        }
+    let result = match cmd.body {
+        CommandBody::Capability => s.capability(),
+        CommandBody::Noop | CommandBody::Check => s.noop(),
+        CommandBody::Logout => s.logout(),
+        CommandBody::Id(_) => s.id(),
+        CommandBody::StartTls => s.starttls(),
+        CommandBody::Login { username, password } => Box::pin(s.login(username, password)).await,
         CommandBody::Authenticate {
             mechanism,
             initial_response,
-        } => Box::pin(s.authenticate(&tag, &mechanism, initial_response)).await,
-        CommandBody::Enable(caps) => s.enable(&tag, &caps),
-        CommandBody::Namespace => s.namespace(&tag),
-        CommandBody::List(l) => Box::pin(s.list(&tag, l)).await,
-        CommandBody::Lsub { reference, pattern } => {
-            Box::pin(s.lsub(&tag, &reference, &pattern)).await
-        }
-        CommandBody::Status { mailbox, items } => {
-            Box::pin(s.status_cmd(&tag, &mailbox, &items)).await
-        }
+        } => Box::pin(s.authenticate(&mechanism, initial_response)).await,
+        CommandBody::Enable(caps) => s.enable(&caps),
+        CommandBody::Namespace => s.namespace(),
+        CommandBody::List(l) => Box::pin(s.list(l)).await,
+        CommandBody::Lsub { reference, pattern } => Box::pin(s.lsub(&reference, &pattern)).await,
+        CommandBody::Status { mailbox, items } => Box::pin(s.status_cmd(&mailbox, &items)).await,
         CommandBody::Select {
             mailbox,
             read_only,
             params,
-        } => Box::pin(s.select(&tag, &mailbox, read_only, &params)).await,
+        } => Box::pin(s.select(&mailbox, read_only, &params)).await,
         CommandBody::Create {
             mailbox,
             special_use,
-        } => Box::pin(s.create(&tag, &mailbox, &special_use)).await,
-        CommandBody::Delete(mailbox) => Box::pin(s.delete(&tag, &mailbox)).await,
-        CommandBody::Rename { from, to } => Box::pin(s.rename(&tag, &from, &to)).await,
-        CommandBody::Subscribe(mailbox) => Box::pin(s.subscribe(&tag, &mailbox, true)).await,
-        CommandBody::Unsubscribe(mailbox) => Box::pin(s.subscribe(&tag, &mailbox, false)).await,
-        CommandBody::Close => Box::pin(s.close(&tag, true)).await,
-        CommandBody::Unselect => Box::pin(s.close(&tag, false)).await,
-        CommandBody::Append { mailbox, messages } => {
-            Box::pin(s.append(&tag, &mailbox, messages)).await
-        }
-        CommandBody::Idle => Box::pin(s.idle(&tag)).await,
-        CommandBody::Expunge { uids } => Box::pin(s.expunge(&tag, uids.as_ref())).await,
+        } => Box::pin(s.create(&mailbox, &special_use)).await,
+        CommandBody::Delete(mailbox) => Box::pin(s.delete(&mailbox)).await,
+        CommandBody::Rename { from, to } => Box::pin(s.rename(&from, &to)).await,
+        CommandBody::Subscribe(mailbox) => Box::pin(s.subscribe(&mailbox, true)).await,
+        CommandBody::Unsubscribe(mailbox) => Box::pin(s.subscribe(&mailbox, false)).await,
+        CommandBody::Close => Box::pin(s.close(true)).await,
+        CommandBody::Unselect => Box::pin(s.close(false)).await,
+        CommandBody::Append { mailbox, messages } => Box::pin(s.append(&mailbox, messages)).await,
+        CommandBody::Idle => Box::pin(s.idle()).await,
+        CommandBody::Expunge { uids } => Box::pin(s.expunge(uids.as_ref())).await,
         CommandBody::Fetch {
             uid,
             set,
             items,
             modifiers,
-        } => Box::pin(s.fetch(&tag, uid, &set, &items, &modifiers)).await,
+        } => Box::pin(s.fetch(uid, &set, &items, &modifiers)).await,
         CommandBody::Store {
             uid,
             set,
@@ -191,13 +254,13 @@ pub(crate) async fn dispatch(s: &mut Session, cmd: Command) -> Next {
                 flags,
                 unchanged_since,
             };
-            Box::pin(s.store(&tag, &set, req)).await
+            Box::pin(s.store(&set, req)).await
         }
         CommandBody::Copy { uid, set, mailbox } => {
-            Box::pin(s.copy(&tag, uid, &set, &mailbox, false)).await
+            Box::pin(s.copy(uid, &set, &mailbox, false)).await
         }
         CommandBody::Move { uid, set, mailbox } => {
-            Box::pin(s.copy(&tag, uid, &set, &mailbox, true)).await
+            Box::pin(s.copy(uid, &set, &mailbox, true)).await
         }
         CommandBody::Search {
             uid,
@@ -205,35 +268,43 @@ pub(crate) async fn dispatch(s: &mut Session, cmd: Command) -> Next {
             returns,
             criteria,
         } => Box::pin(s.search(&tag, uid, charset.as_deref(), returns, &criteria)).await,
-        CommandBody::GetQuota(root) => Box::pin(s.get_quota(&tag, &root)).await,
-        CommandBody::GetQuotaRoot(mailbox) => Box::pin(s.get_quota_root(&tag, &mailbox)).await,
-        CommandBody::SetQuota { .. } => s.set_quota(&tag),
-        CommandBody::Compress(mechanism) => s.compress(&tag, &mechanism),
+        CommandBody::GetQuota(root) => Box::pin(s.get_quota(&root)).await,
+        CommandBody::GetQuotaRoot(mailbox) => Box::pin(s.get_quota_root(&mailbox)).await,
+        CommandBody::SetQuota { .. } => s.set_quota(),
+        CommandBody::Compress(mechanism) => s.compress(&mechanism),
         CommandBody::Sort {
             uid,
             criteria,
             charset,
             search,
-        } => Box::pin(s.sort(&tag, uid, &criteria, &charset, &search)).await,
+        } => Box::pin(s.sort(uid, &criteria, &charset, &search)).await,
         CommandBody::Thread {
             uid,
             algorithm,
             charset,
             search,
-        } => Box::pin(s.thread(&tag, uid, &algorithm, &charset, &search)).await,
+        } => Box::pin(s.thread(uid, &algorithm, &charset, &search)).await,
     };
-    if matches!(next, Next::Continue) {
-        let start = if s.flushes == flushes { start } else { 0 };
-        Box::pin(s.report_changes(Some(start), allow_expunge)).await;
+    let done = match result {
+        Ok(c) | Err(c) => c,
+    };
+    // RFC 9051 §7.5.1: what changed while the command ran goes out before its tagged
+    // answer, unless the session is about to close or change its stream.
+    if matches!(done.next, Next::Continue) {
+        Box::pin(s.report_changes(allow_expunge)).await;
     }
-    next
+    if let Some((kind, code, text)) = done.status {
+        s.tagged(&tag, kind, code, &text);
+    }
+    if let Some(text) = done.bye {
+        s.bye(None, text);
+    }
+    done.next
 }
 
 impl Session {
-    /// Brings the selected mailbox's view up to date and writes what changed: at the
-    /// end of the output, or with `Some(start)` before the command's tagged answer,
-    /// which is the last line written since `start`.
-    async fn report_changes(&mut self, start: Option<usize>, allow_expunge: bool) {
+    /// Brings the selected mailbox's view up to date and writes what changed.
+    async fn report_changes(&mut self, allow_expunge: bool) {
         let store = self.server.store.clone();
         let (condstore, qresync) = (self.condstore, self.qresync);
         let State::Selected { mailbox, .. } = &mut self.state else {
@@ -250,22 +321,8 @@ impl Session {
         if updates.is_empty() {
             return;
         }
-        let mut bytes = Vec::new();
-        let opts = self.opts();
         for d in updates {
-            osprey_proto::imap::Response::Data(d).write(&mut bytes, opts);
+            self.data(d);
         }
-        let Some(start) = start else {
-            self.out.extend_from_slice(&bytes);
-            return;
-        };
-        // The tagged answer has no literal and no CR or LF in its text, so it begins
-        // after the last CRLF before the final one.
-        let end = self.out.len();
-        let tail = self.out[start..end.saturating_sub(2).max(start)]
-            .windows(2)
-            .rposition(|w| w == b"\r\n")
-            .map_or(start, |i| start + i + 2);
-        self.out.splice(tail..tail, bytes);
     }
 }

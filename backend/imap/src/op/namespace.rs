@@ -1,15 +1,16 @@
 //! NAMESPACE, RFC 9051 §6.3.10: one personal namespace with the delimiter `/`; no
 //! other users' or shared mailboxes.
 
-use osprey_proto::imap::{Data, Namespace, Tag};
+use osprey_proto::imap::{Data, Namespace};
 
 use crate::{
     mailbox_name::DELIMITER,
-    session::{Next, Session},
+    op::{Completion, OpResult},
+    session::Session,
 };
 
 impl Session {
-    pub(crate) fn namespace(&mut self, tag: &Tag) -> Next {
+    pub(crate) fn namespace(&mut self) -> OpResult {
         self.data(Data::Namespace {
             personal: vec![Namespace {
                 prefix: String::new(),
@@ -18,7 +19,6 @@ impl Session {
             other: vec![],
             shared: vec![],
         });
-        self.ok(tag, None, "NAMESPACE completed");
-        Next::Continue
+        Ok(Completion::ok(None, "NAMESPACE completed"))
     }
 }

@@ -3,16 +3,16 @@
 //! so the selected mailbox also asks the store, which finds changes made by other
 //! processes too (the change bus carries only this one's).
 
-use osprey_proto::imap::Tag;
-
-use crate::session::{Next, Session, State};
+use crate::{
+    op::{Completion, OpResult},
+    session::{Session, State},
+};
 
 impl Session {
-    pub(crate) fn noop(&mut self, tag: &Tag) -> Next {
+    pub(crate) fn noop(&mut self) -> OpResult {
         if let State::Selected { mailbox, .. } = &mut self.state {
             mailbox.request_poll();
         }
-        self.ok(tag, None, "NOOP completed");
-        Next::Continue
+        Ok(Completion::ok(None, "NOOP completed"))
     }
 }

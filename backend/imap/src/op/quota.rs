@@ -3,12 +3,13 @@
 //! and usage. An account without a quota has no quota root. Quotas are set by the
 //! administrator: SETQUOTA is refused.
 
-use osprey_proto::imap::{Code, Data, Mailbox, QuotaResource, Tag};
+use osprey_proto::imap::{Code, Data, Mailbox, QuotaResource};
 use osprey_store::AccountRecord;
 
 use crate::{
     mailbox_name,
-    session::{Next, Session},
+    op::{Completion, OpResult},
+    session::Session,
 };
 
 /// The one quota root of an account that has a quota.
@@ -26,43 +27,37 @@ fn storage(account: &AccountRecord) -> Option<QuotaResource> {
 
 impl Session {
     /// The account as it is now: usage changes under the session.
-    async fn fresh_account(&mut self, tag: &Tag) -> Option<AccountRecord> {
-        let id = self.account().id.clone();
-        match self.server.store.account(&id).await {
-            Ok(a) => Some(a),
-            Err(e) => {
-                self.store_failed(tag, &e);
-                None
-            }
-        }
+    async fn fresh_account(&self) -> Result<AccountRecord, Completion> {
+        let id = &self.account().id;
+        self.server
+            .store
+            .account(id)
+            .await
+            .map_err(|e| Completion::store_failed(&e))
     }
 
     /// GETQUOTA, RFC 9208 §4.2.
-    pub(crate) async fn get_quota(&mut self, tag: &Tag, root: &str) -> Next {
-        let Some(account) = self.fresh_account(tag).await else {
-            return Next::Continue;
-        };
+    pub(crate) async fn get_quota(&mut self, root: &str) -> OpResult {
+        let account = self.fresh_account().await?;
         match storage(&account).filter(|_| root == ROOT) {
             Some(r) => {
                 self.data(Data::Quota {
                     root: ROOT.into(),
                     resources: vec![r],
                 });
-                self.ok(tag, None, "GETQUOTA completed");
+                Ok(Completion::ok(None, "GETQUOTA completed"))
             }
-            None => self.no(tag, Some(Code::Nonexistent), "no such quota root"),
+            None => Err(Completion::no(
+                Some(Code::Nonexistent),
+                "no such quota root",
+            )),
         }
-        Next::Continue
     }
 
     /// GETQUOTAROOT, RFC 9208 §4.3: the mailbox's roots, then each root's QUOTA.
-    pub(crate) async fn get_quota_root(&mut self, tag: &Tag, m: &Mailbox) -> Next {
-        let Some(mb) = self.find_mailbox(tag, m).await else {
-            return Next::Continue;
-        };
-        let Some(account) = self.fresh_account(tag).await else {
-            return Next::Continue;
-        };
+    pub(crate) async fn get_quota_root(&mut self, m: &Mailbox) -> OpResult {
+        let mb = self.find_mailbox(m).await?;
+        let account = self.fresh_account().await?;
         let storage = storage(&account);
         self.data(Data::QuotaRoot {
             mailbox: mailbox_name::to_wire(&mb.name, self.utf8()),
@@ -74,17 +69,14 @@ impl Session {
                 resources: vec![r],
             });
         }
-        self.ok(tag, None, "GETQUOTAROOT completed");
-        Next::Continue
+        Ok(Completion::ok(None, "GETQUOTAROOT completed"))
     }
 
     /// SETQUOTA, RFC 9208 §4.1: not for users here.
-    pub(crate) fn set_quota(&mut self, tag: &Tag) -> Next {
-        self.no(
-            tag,
+    pub(crate) fn set_quota(&mut self) -> OpResult {
+        Err(Completion::no(
             Some(Code::NoPerm),
             "quotas are set by the administrator",
-        );
-        Next::Continue
+        ))
     }
 }

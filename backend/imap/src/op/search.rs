@@ -13,7 +13,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use osprey_proto::imap::{Code, Data, Date, ESearch, SearchKey, SearchReturn, SequenceSet, Tag};
 use osprey_store::{MessageRecord, Store, StoreError, TextField, flags};
 
-use crate::session::{Next, Session};
+use crate::{
+    op::{Completion, OpResult},
+    session::Session,
+};
 
 /// One candidate message.
 struct Candidate<'a> {
@@ -318,39 +321,32 @@ pub(crate) struct Hit {
 }
 
 impl Session {
-    /// Returns `true` if `charset` is one the search keys can be read in; answers
-    /// `NO [BADCHARSET]` if not (RFC 9051 §6.4.4).
-    pub(crate) fn charset_ok(&mut self, tag: &Tag, charset: Option<&str>) -> bool {
+    /// `Ok` if `charset` is one the search keys can be read in; `NO [BADCHARSET]` if
+    /// not (RFC 9051 §6.4.4).
+    pub(crate) fn check_charset(charset: Option<&str>) -> Result<(), Completion> {
         if let Some(cs) = charset
             && !cs.eq_ignore_ascii_case("UTF-8")
             && !cs.eq_ignore_ascii_case("US-ASCII")
         {
             let code = Code::BadCharset(vec!["UTF-8".into(), "US-ASCII".into()]);
-            self.no(tag, Some(code), "unsupported charset");
-            return false;
+            return Err(Completion::no(Some(code), "unsupported charset"));
         }
-        true
+        Ok(())
     }
 
     /// The messages of the selected mailbox that `key` matches, in sequence order;
-    /// `None` after answering a store failure. Shared by SEARCH, SORT and THREAD.
-    pub(crate) async fn search_hits(&mut self, tag: &Tag, key: &SearchKey) -> Option<Vec<Hit>> {
+    /// or the store's failure. Shared by SEARCH, SORT and THREAD.
+    pub(crate) async fn search_hits(&mut self, key: &SearchKey) -> Result<Vec<Hit>, Completion> {
         let store = self.server.store.clone();
         let blobs = self.server.blobs.clone();
         let mailbox_id = self.selected().mailbox.id.clone();
         let records = match store.messages(&mailbox_id).await {
             Ok(r) => r,
-            Err(e) => {
-                self.store_failed(tag, &e);
-                return None;
-            }
+            Err(e) => return Err(Completion::store_failed(&e)),
         };
         let text = match TextMatches::find(&store, &mailbox_id, key).await {
             Ok(t) => t,
-            Err(e) => {
-                self.store_failed(tag, &e);
-                return None;
-            }
+            Err(e) => return Err(Completion::store_failed(&e)),
         };
         let view = self.selected();
         let by_uid: HashMap<u32, &MessageRecord> = records.iter().map(|r| (r.uid, r)).collect();
@@ -396,7 +392,7 @@ impl Session {
                 });
             }
         }
-        Some(hits)
+        Ok(hits)
     }
 
     pub(crate) async fn search(
@@ -406,7 +402,7 @@ impl Session {
         charset: Option<&str>,
         returns: Option<Vec<SearchReturn>>,
         key: &SearchKey,
-    ) -> Next {
+    ) -> OpResult {
         let save = returns
             .as_ref()
             .is_some_and(|r| r.contains(&SearchReturn::Save));
@@ -417,20 +413,15 @@ impl Session {
         // RFC 6855 §3: after ENABLE UTF8=ACCEPT the client must not name a charset; the
         // server should answer BAD (the labels would conflict).
         if self.utf8_accept && charset.is_some() {
-            self.bad(tag, None, "no CHARSET after ENABLE UTF8=ACCEPT");
-            return Next::Continue;
+            return Err(Completion::bad(None, "no CHARSET after ENABLE UTF8=ACCEPT"));
         }
-        if !self.charset_ok(tag, charset) {
-            return Next::Continue;
-        }
+        Self::check_charset(charset)?;
         // RFC 7162 §3.1: a search by MODSEQ enables CONDSTORE.
         let by_modseq = has_modseq(key);
         if by_modseq {
             self.condstore = true;
         }
-        let Some(hits) = self.search_hits(tag, key).await else {
-            return Next::Continue;
-        };
+        let hits = self.search_hits(key).await?;
         let found: Vec<(u32, u64)> = hits
             .iter()
             .map(|h| (if uid { h.uid } else { h.seq }, h.modseq))
@@ -456,8 +447,7 @@ impl Session {
                 })
             }
         }
-        self.ok(tag, None, "SEARCH completed");
-        Next::Continue
+        Ok(Completion::ok(None, "SEARCH completed"))
     }
 
     /// ESEARCH, RFC 9051 §7.3.4; `RETURN ()` means ALL. With a MODSEQ key, the highest

@@ -1,55 +1,47 @@
 //! SELECT and EXAMINE, RFC 9051 §6.3.2 and §6.3.3, and finding a mailbox by the name
 //! a client sent (shared by the commands that take one).
 
-use osprey_proto::imap::{Code, Data, ListItem, Mailbox, PermanentFlags, SelectParams, Tag};
+use osprey_proto::imap::{Code, Data, ListItem, Mailbox, PermanentFlags, SelectParams};
 use osprey_store::{MailboxRecord, StoreError, flags};
 
 use crate::{
     mailbox_name::{self, DELIMITER},
     message::system_flags,
+    op::{Completion, OpResult},
     selected::Selected,
-    session::{Next, Session, State},
+    session::{Session, State},
 };
 
 impl Session {
-    /// The store name for a mailbox argument; answers `BAD` if it cannot be decoded.
-    pub(crate) fn mailbox_arg(&mut self, tag: &Tag, m: &Mailbox) -> Option<String> {
-        let name = mailbox_name::from_wire(m, self.utf8());
-        if name.is_none() {
-            self.bad(tag, None, "mailbox name is not valid modified UTF-7");
-        }
-        name
+    /// The store name for a mailbox argument; `BAD` if it cannot be decoded.
+    pub(crate) fn mailbox_arg(&self, m: &Mailbox) -> Result<String, Completion> {
+        mailbox_name::from_wire(m, self.utf8())
+            .ok_or_else(|| Completion::bad(None, "mailbox name is not valid modified UTF-7"))
     }
 
-    /// The account's mailbox called `m`; answers `NO [NONEXISTENT]` (or the store's
-    /// failure) when there is none.
-    pub(crate) async fn find_mailbox(&mut self, tag: &Tag, m: &Mailbox) -> Option<MailboxRecord> {
-        let name = self.mailbox_arg(tag, m)?;
-        let account_id = self.account().id.clone();
-        match self.server.store.mailbox_by_name(&account_id, &name).await {
-            Ok(mb) => Some(mb),
+    /// The account's mailbox called `m`; `NO [NONEXISTENT]` (or the store's failure)
+    /// when there is none.
+    pub(crate) async fn find_mailbox(&self, m: &Mailbox) -> Result<MailboxRecord, Completion> {
+        let name = self.mailbox_arg(m)?;
+        let account_id = &self.account().id;
+        match self.server.store.mailbox_by_name(account_id, &name).await {
+            Ok(mb) => Ok(mb),
             Err(StoreError::NotFound) => {
-                self.no(tag, Some(Code::Nonexistent), "no such mailbox");
-                None
+                Err(Completion::no(Some(Code::Nonexistent), "no such mailbox"))
             }
-            Err(e) => {
-                self.store_failed(tag, &e);
-                None
-            }
+            Err(e) => Err(Completion::store_failed(&e)),
         }
     }
 
     pub(crate) async fn select(
         &mut self,
-        tag: &Tag,
         m: &Mailbox,
         read_only: bool,
         params: &SelectParams,
-    ) -> Next {
+    ) -> OpResult {
         // RFC 7162 §3.2.5: QRESYNC only once enabled.
         if params.qresync.is_some() && !self.qresync {
-            self.bad(tag, None, "ENABLE QRESYNC first");
-            return Next::Continue;
+            return Err(Completion::bad(None, "ENABLE QRESYNC first"));
         }
         // RFC 7162 §3.1.8: SELECT (CONDSTORE) enables CONDSTORE.
         if params.condstore {
@@ -63,14 +55,11 @@ impl Session {
                 self.untagged_ok(Some(Code::Closed), "previous mailbox closed");
             }
         }
-        let Some(mb) = self.find_mailbox(tag, m).await else {
-            return Next::Continue;
-        };
+        let mb = self.find_mailbox(m).await?;
         let view = match Selected::open(&self.server.store, mb, read_only).await {
             Ok(v) => v,
             Err(e) => {
-                self.store_failed(tag, &e);
-                return Next::Continue;
+                return Err(Completion::store_failed(&e));
             }
         };
         self.data(Data::Flags(system_flags()));
@@ -124,15 +113,13 @@ impl Session {
         if let Some(q) = &params.qresync
             && let Err(e) = self.qresync_select(q).await
         {
-            self.store_failed(tag, &e);
-            return Next::Continue;
+            return Err(Completion::store_failed(&e));
         }
         let (code, text) = if read_only {
             (Code::ReadOnly, "EXAMINE completed")
         } else {
             (Code::ReadWrite, "SELECT completed")
         };
-        self.ok(tag, Some(code), text);
-        Next::Continue
+        Ok(Completion::ok(Some(code), text))
     }
 }

@@ -5,11 +5,12 @@
 use std::cmp::Ordering;
 
 use chrono::{DateTime, Utc};
-use osprey_proto::imap::{Data, SearchKey, SortCriterion, SortKey, Tag};
+use osprey_proto::imap::{Data, SearchKey, SortCriterion, SortKey};
 
 use super::search::{Hit, header_values};
 use crate::{
-    session::{Next, Session},
+    op::{Completion, OpResult},
+    session::Session,
     subject::subject_key,
 };
 
@@ -61,18 +62,13 @@ fn compare(a: &Row, b: &Row, criteria: &[SortCriterion]) -> Ordering {
 impl Session {
     pub(crate) async fn sort(
         &mut self,
-        tag: &Tag,
         uid: bool,
         criteria: &[SortCriterion],
         charset: &str,
         key: &SearchKey,
-    ) -> Next {
-        if !self.charset_ok(tag, Some(charset)) {
-            return Next::Continue;
-        }
-        let Some(hits) = self.search_hits(tag, key).await else {
-            return Next::Continue;
-        };
+    ) -> OpResult {
+        Self::check_charset(Some(charset))?;
+        let hits = self.search_hits(key).await?;
         let with_cc = criteria.iter().any(|c| c.key == SortKey::Cc);
         let mut rows = Vec::with_capacity(hits.len());
         for h in hits {
@@ -87,8 +83,7 @@ impl Session {
         }
         rows.sort_by(|a, b| compare(a, b, criteria));
         self.data(Data::Sort(rows.into_iter().map(|r| r.id).collect()));
-        self.ok(tag, None, "SORT completed");
-        Next::Continue
+        Ok(Completion::ok(None, "SORT completed"))
     }
 }
 

@@ -1,32 +1,25 @@
 //! STATUS, RFC 9051 §6.3.11: counts from the store, not from this session's view.
 //! HIGHESTMODSEQ is RFC 7162 §3.1.6; APPENDLIMIT RFC 7889 §4.
 
-use osprey_proto::imap::{Data, Mailbox, StatusItem, Tag};
+use osprey_proto::imap::{Data, Mailbox, StatusItem};
 use osprey_store::{MailboxRecord, StoreError, flags};
 
 use crate::{
     mailbox_name,
-    session::{Next, Session},
+    op::{Completion, OpResult},
+    session::Session,
 };
 
 impl Session {
-    pub(crate) async fn status_cmd(
-        &mut self,
-        tag: &Tag,
-        m: &Mailbox,
-        items: &[StatusItem],
-    ) -> Next {
-        let Some(mb) = self.find_mailbox(tag, m).await else {
-            return Next::Continue;
-        };
+    pub(crate) async fn status_cmd(&mut self, m: &Mailbox, items: &[StatusItem]) -> OpResult {
+        let mb = self.find_mailbox(m).await?;
         match self.status_data(&mb, items).await {
             Ok(data) => {
                 self.data(data);
-                self.ok(tag, None, "STATUS completed");
+                Ok(Completion::ok(None, "STATUS completed"))
             }
-            Err(e) => self.store_failed(tag, &e),
+            Err(e) => Err(Completion::store_failed(&e)),
         }
-        Next::Continue
     }
 
     /// The STATUS response for `mb`: used by STATUS and by LIST-STATUS (RFC 5819).

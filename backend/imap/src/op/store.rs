@@ -4,12 +4,13 @@
 //! `UNCHANGEDSINCE` leaves alone the messages changed since (RFC 7162 §3.1.3), named in
 //! `[MODIFIED]`, and the FETCH answers carry MODSEQ, even with `.SILENT`.
 
-use osprey_proto::imap::{Code, Data, FetchData, Flag, SequenceSet, StoreAction, Tag};
+use osprey_proto::imap::{Code, Data, FetchData, Flag, SequenceSet, StoreAction};
 use osprey_store::{FlagChange, FlagUpdate};
 
 use crate::{
     message::{flag_bits, flag_list},
-    session::{Next, Session},
+    op::{Completion, OpResult},
+    session::Session,
 };
 
 /// The arguments of STORE besides the set.
@@ -22,7 +23,7 @@ pub(crate) struct StoreRequest {
 }
 
 impl Session {
-    pub(crate) async fn store(&mut self, tag: &Tag, set: &SequenceSet, req: StoreRequest) -> Next {
+    pub(crate) async fn store(&mut self, set: &SequenceSet, req: StoreRequest) -> OpResult {
         // RFC 7162 §3.1: UNCHANGEDSINCE is a CONDSTORE enabling command.
         if req.unchanged_since.is_some() {
             self.condstore = true;
@@ -30,14 +31,12 @@ impl Session {
         let condstore = self.condstore;
         let view = self.selected();
         if view.read_only {
-            self.no(tag, None, "the mailbox is read-only");
-            return Next::Continue;
+            return Err(Completion::no(None, "the mailbox is read-only"));
         }
         let positions = match view.resolve(set, req.uid) {
             Ok(p) => p,
             Err(why) => {
-                self.bad(tag, None, why);
-                return Next::Continue;
+                return Err(Completion::bad(None, why));
             }
         };
         let ids: Vec<String> = positions.iter().map(|&i| view.msgs[i].id.clone()).collect();
@@ -60,8 +59,7 @@ impl Session {
         {
             Ok(d) => d,
             Err(e) => {
-                self.store_failed(tag, &e);
-                return Next::Continue;
+                return Err(Completion::store_failed(&e));
             }
         };
         let view = self.selected();
@@ -109,7 +107,6 @@ impl Session {
             self.data(d);
         }
         let code = (!failed.is_empty()).then(|| Code::Modified(SequenceSet::from_numbers(&failed)));
-        self.ok(tag, code, "STORE completed");
-        Next::Continue
+        Ok(Completion::ok(code, "STORE completed"))
     }
 }

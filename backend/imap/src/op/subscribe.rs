@@ -1,20 +1,20 @@
 //! SUBSCRIBE and UNSUBSCRIBE, RFC 9051 §6.3.7 and §6.3.8: a flag on the mailbox. Only
 //! existing mailboxes can be subscribed.
 
-use osprey_proto::imap::{Mailbox, Tag};
+use osprey_proto::imap::Mailbox;
 
-use crate::session::{Next, Session};
+use crate::{
+    op::{Completion, OpResult},
+    session::Session,
+};
 
 impl Session {
-    pub(crate) async fn subscribe(&mut self, tag: &Tag, m: &Mailbox, on: bool) -> Next {
-        let Some(mb) = self.find_mailbox(tag, m).await else {
-            return Next::Continue;
-        };
+    pub(crate) async fn subscribe(&mut self, m: &Mailbox, on: bool) -> OpResult {
+        let mb = self.find_mailbox(m).await?;
         match self.server.store.set_subscribed(&mb.id, on).await {
-            Ok(()) if on => self.ok(tag, None, "SUBSCRIBE completed"),
-            Ok(()) => self.ok(tag, None, "UNSUBSCRIBE completed"),
-            Err(e) => self.store_failed(tag, &e),
+            Ok(()) if on => Ok(Completion::ok(None, "SUBSCRIBE completed")),
+            Ok(()) => Ok(Completion::ok(None, "UNSUBSCRIBE completed")),
+            Err(e) => Err(Completion::store_failed(&e)),
         }
-        Next::Continue
     }
 }

@@ -2,32 +2,27 @@
 //! ORDEREDSUBJECT or REFERENCES (`threading.rs`) with the store's summary columns.
 
 use chrono::{DateTime, Utc};
-use osprey_proto::imap::{Data, SearchKey, Tag, ThreadAlgorithm};
+use osprey_proto::imap::{Data, SearchKey, ThreadAlgorithm};
 
 use crate::{
-    session::{Next, Session},
+    op::{Completion, OpResult},
+    session::Session,
     threading::{ThreadMsg, message_ids, ordered_subject, references},
 };
 
 impl Session {
     pub(crate) async fn thread(
         &mut self,
-        tag: &Tag,
         uid: bool,
         algorithm: &ThreadAlgorithm,
         charset: &str,
         key: &SearchKey,
-    ) -> Next {
+    ) -> OpResult {
         if matches!(algorithm, ThreadAlgorithm::Other(_)) {
-            self.bad(tag, None, "unknown threading algorithm");
-            return Next::Continue;
+            return Err(Completion::bad(None, "unknown threading algorithm"));
         }
-        if !self.charset_ok(tag, Some(charset)) {
-            return Next::Continue;
-        }
-        let Some(hits) = self.search_hits(tag, key).await else {
-            return Next::Continue;
-        };
+        Self::check_charset(Some(charset))?;
+        let hits = self.search_hits(key).await?;
         let msgs: Vec<ThreadMsg> = hits
             .into_iter()
             .map(|h| {
@@ -57,7 +52,6 @@ impl Session {
             _ => references(&msgs),
         };
         self.data(Data::Thread(threads));
-        self.ok(tag, None, "THREAD completed");
-        Next::Continue
+        Ok(Completion::ok(None, "THREAD completed"))
     }
 }

@@ -3,7 +3,7 @@
 
 use std::{fmt, io};
 
-use super::reply::Reply;
+use osprey_proto::smtp::Reply;
 
 /// The step of the session a reply or failure belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -93,7 +93,7 @@ impl SmtpError {
             SmtpError::Io { .. } | SmtpError::Timeout(_) => "4.4.2".to_owned(),
             SmtpError::Tls(_) => "4.7.5".to_owned(),
             SmtpError::Protocol { .. } => "4.5.0".to_owned(),
-            SmtpError::Reply { reply, .. } => reply.status(),
+            SmtpError::Reply { reply, .. } => reply.status().to_string(),
             SmtpError::Policy { status, .. } => (*status).to_owned(),
         }
     }

@@ -5,10 +5,10 @@
 //! the next after it. Choosing hosts, retrying and bouncing are the caller's: this module
 //! reports what the server said, per recipient.
 
+mod capabilities;
 mod config;
 mod data;
 mod error;
-mod reply;
 mod stream;
 mod tls;
 
@@ -22,19 +22,20 @@ use tokio::{
 };
 use tokio_rustls::TlsConnector;
 
+pub use capabilities::Capabilities;
 pub use config::{ClientConfig, Credentials, TlsPolicy};
 pub use error::{SmtpError, Stage};
-pub use reply::{Capabilities, Reply};
+pub use osprey_proto::smtp::Reply;
 pub use tls::system_roots_config;
 
 use crate::text::crlf;
-use reply::ReplyBuilder;
+use osprey_proto::smtp::ReplyParser;
 use stream::Stream;
 
 /// Reply lines longer than this are a protocol error (RFC 5321 §4.5.3.1.5 allows 512).
 const MAX_LINE: u64 = 4096;
 /// Replies with more lines than this are a protocol error.
-const MAX_LINES: usize = 256;
+const MAX_LINES: usize = osprey_proto::smtp::DEFAULT_MAX_LINES;
 /// The message goes out in blocks of this size, each with its own timeout.
 const BLOCK: usize = 64 * 1024;
 
@@ -462,7 +463,7 @@ fn rcpt_result(rcpt: &str, reply: Reply) -> RcptResult {
 
 /// Reads lines until one completes a reply.
 async fn read_reply(conn: &mut BufReader<Stream>, stage: Stage) -> Result<Reply, SmtpError> {
-    let mut builder = ReplyBuilder::default();
+    let mut parser = ReplyParser::new(MAX_LINES);
     let mut line = Vec::new();
     loop {
         line.clear();
@@ -486,18 +487,15 @@ async fn read_reply(conn: &mut BufReader<Stream>, stage: Stage) -> Result<Reply,
                 ),
             });
         }
-        let end = line.len() - if line.ends_with(b"\r\n") { 2 } else { 1 };
-        let text = String::from_utf8_lossy(&line[..end]);
-        match builder.push(&text) {
+        match parser.push(&line) {
             Ok(Some(reply)) => return Ok(reply),
-            Ok(None) if builder.lines() > MAX_LINES => {
+            Ok(None) => {}
+            Err(e) => {
                 return Err(SmtpError::Protocol {
                     stage,
-                    text: "reply too long".to_owned(),
+                    text: e.to_string(),
                 });
             }
-            Ok(None) => {}
-            Err(text) => return Err(SmtpError::Protocol { stage, text }),
         }
     }
 }

@@ -7,55 +7,37 @@ use osprey_mail::{
     auth::{DmarcPolicy, DmarcVerdict, Received},
 };
 
-use crate::{
-    reply::Reply,
-    server::Listener,
-    session::{Envelope, Next, Session},
-};
 use osprey_net::Line;
+use osprey_proto::smtp::{Reply, replies};
+
+use crate::{
+    error::SmtpError,
+    server::Listener,
+    session::{Envelope, Session},
+};
 
 /// Longest line inside DATA. RFC 5321 §4.5.3.1.6 allows 1000; real mail has longer.
 const MAX_DATA_LINE: usize = 64 * 1024;
 
 impl Session {
-    fn ready_for_data(&mut self) -> Result<(), Next> {
-        match &self.envelope {
-            None => Err(self.bad(Reply::new(503, "5.5.1", "Send MAIL first"))),
-            Some(e) if e.rcpts.is_empty() => {
-                Err(self.bad(Reply::new(554, "5.5.1", "No valid recipients")))
-            }
-            Some(_) => Ok(()),
-        }
-    }
-
-    pub(crate) async fn data(&mut self) -> Next {
-        if let Err(next) = self.ready_for_data() {
-            return next;
-        }
-        if self.envelope.as_ref().is_some_and(|e| e.chunks.is_some()) {
-            return self.bad(Reply::new(503, "5.5.1", "DATA after BDAT"));
-        }
-        self.reply(Reply::new(
-            354,
-            "",
-            "Start mail input; end with <CRLF>.<CRLF>",
-        ));
+    /// DATA; `op::allowed` has checked that recipients were accepted.
+    pub(crate) async fn data(&mut self) -> Result<Reply, SmtpError> {
+        self.send(&replies::START_MAIL_INPUT);
         if self.flush().await.is_err() {
-            return Next::Close;
+            return Err(SmtpError::gone());
         }
         let max = self.server.config.max_message_size;
         let mut message = Vec::with_capacity(8 * 1024);
         let mut too_big = false;
         let mut too_long_line = false;
         loop {
-            let line = match self.read_line(MAX_DATA_LINE).await {
-                None => return Next::Close,
-                Some(Line::Eof) => return Next::Close,
-                Some(Line::TooLong) => {
+            let line = match self.read_line(MAX_DATA_LINE).await? {
+                Line::Eof => return Err(SmtpError::gone()),
+                Line::TooLong => {
                     too_long_line = true;
                     continue;
                 }
-                Some(Line::Line(l)) => l,
+                Line::Line(l) => l,
             };
             if line == b"." {
                 break;
@@ -69,64 +51,56 @@ impl Session {
             message.extend_from_slice(line);
             message.extend_from_slice(b"\r\n");
         }
-        let envelope = self.envelope.take().expect("checked above");
+        let envelope = self
+            .end_transaction()
+            .expect("op::allowed admits DATA in a transaction");
         if too_big {
-            return self.reply(Reply::new(552, "5.3.4", "Message size exceeds the limit"));
+            return Err(replies::MESSAGE_TOO_BIG.into());
         }
         if too_long_line {
-            return self.reply(Reply::new(
-                500,
-                "5.5.6",
-                "A line of the message is too long",
-            ));
+            return Err(replies::DATA_LINE_TOO_LONG.into());
         }
         self.deliver(envelope, message).await
     }
 
-    pub(crate) async fn bdat(&mut self, size: usize, last: bool) -> Next {
-        if let Err(next) = self.ready_for_data() {
-            // The chunk follows the command whatever we answer: skip it.
-            if self.discard(size).await.is_none() {
-                return Next::Close;
-            }
-            return next;
-        }
+    /// BDAT; `op::allowed` has checked that recipients were accepted (and skipped the
+    /// chunk of a refused BDAT).
+    pub(crate) async fn bdat(&mut self, size: usize, last: bool) -> Result<Reply, SmtpError> {
+        self.chunks_started();
         let max = self.server.config.max_message_size;
-        let envelope = self.envelope.as_mut().expect("checked above");
-        let received = envelope.chunks.get_or_insert_with(Vec::new).len();
+        let envelope = self
+            .envelope_mut()
+            .expect("op::allowed admits BDAT in a transaction");
+        let received = envelope.chunks.len();
         let fits = !envelope.chunks_too_big && received + size <= max;
         if fits {
-            let mut chunk = std::mem::take(envelope.chunks.as_mut().expect("set above"));
-            if self.read_exact(size, &mut chunk).await.is_none() {
-                return Next::Close;
-            }
-            if let Some(e) = self.envelope.as_mut() {
-                e.chunks = Some(chunk);
+            let mut chunk = std::mem::take(&mut envelope.chunks);
+            self.read_exact(size, &mut chunk).await?;
+            if let Some(e) = self.envelope_mut() {
+                e.chunks = chunk;
             }
         } else {
             envelope.chunks_too_big = true;
-            if self.discard(size).await.is_none() {
-                return Next::Close;
-            }
+            self.discard(size).await?;
         }
         if !last {
             if !fits {
-                return self.reply(Reply::new(552, "5.3.4", "Message size exceeds the limit"));
+                return Err(replies::MESSAGE_TOO_BIG.into());
             }
-            return self.reply(Reply::new(250, "2.0.0", format!("{size} octets received")));
+            return Ok(replies::chunk_received(size));
         }
-        let mut envelope = self.envelope.take().expect("checked above");
+        let mut envelope = self.end_transaction().expect("in a transaction above");
         if envelope.chunks_too_big {
-            return self.reply(Reply::new(552, "5.3.4", "Message size exceeds the limit"));
+            return Err(replies::MESSAGE_TOO_BIG.into());
         }
-        let message = envelope.chunks.take().unwrap_or_default();
+        let message = std::mem::take(&mut envelope.chunks);
         self.deliver(envelope, message).await
     }
 
-    async fn deliver(&mut self, envelope: Envelope, mut body: Vec<u8>) -> Next {
+    async fn deliver(&mut self, envelope: Envelope, mut body: Vec<u8>) -> Result<Reply, SmtpError> {
         if hops(&body) >= self.server.config.max_hops {
             // RFC 5321 §6.3: a message that has passed too many relays loops.
-            return self.reply(Reply::new(554, "5.4.6", "Too many hops, mail loop?"));
+            return Err(replies::TOO_MANY_HOPS.into());
         }
         let mut id = [0u8; 8];
         getrandom::fill(&mut id).expect("the OS random source works");
@@ -152,11 +126,7 @@ impl Session {
                 match verdict.dmarc {
                     DmarcVerdict::Fail(DmarcPolicy::Reject) => {
                         // RFC 7489 §6.3, §7.3: refused during the SMTP transaction.
-                        return self.reply(Reply::new(
-                            550,
-                            "5.7.1",
-                            "Rejected by the DMARC policy of the sender's domain",
-                        ));
+                        return Err(replies::DMARC_REJECT.into());
                     }
                     DmarcVerdict::Fail(DmarcPolicy::Quarantine) => mailbox = "Junk",
                     _ => {}
@@ -169,19 +139,14 @@ impl Session {
         message.extend_from_slice(&body);
         let delivered = self.store_message(&envelope, &message, mailbox).await;
         match delivered {
-            Ok(()) => self.reply(Reply::new(250, "2.0.0", format!("OK, queued as {id}"))),
-            Err(DeliveryError::OverQuota) => self.reply(Reply::new(552, "5.2.2", "Mailbox full")),
-            Err(DeliveryError::UnknownRecipient(_)) => {
-                self.reply(Reply::new(550, "5.1.1", "A recipient no longer exists"))
-            }
-            Err(DeliveryError::Store(e)) => {
-                tracing::error!(error = %e, "delivery failed");
-                self.reply(Reply::new(
-                    451,
-                    "4.3.0",
-                    "Temporary failure, try again later",
-                ))
-            }
+            Ok(()) => Ok(replies::queued(&id)),
+            Err(DeliveryError::OverQuota) => Err(replies::MAILBOX_FULL.into()),
+            Err(DeliveryError::UnknownRecipient(_)) => Err(replies::RECIPIENT_GONE.into()),
+            Err(DeliveryError::Store(e)) => Err(SmtpError::internal(
+                replies::TRY_AGAIN_LATER,
+                "delivery failed",
+                e,
+            )),
         }
     }
 

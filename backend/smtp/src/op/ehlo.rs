@@ -1,9 +1,10 @@
 //! EHLO and HELO (RFC 5321 §4.1.1.1) with the extensions this session offers now.
 
+use osprey_proto::smtp::{Reply, replies};
+
 use crate::{
-    reply::Reply,
     server::Listener,
-    session::{Next, Session},
+    session::{Session, State},
 };
 
 impl Session {
@@ -26,18 +27,18 @@ impl Session {
         m
     }
 
-    pub(crate) fn ehlo(&mut self, host: String, esmtp: bool) -> Next {
+    pub(crate) fn ehlo(&mut self, host: String, esmtp: bool) -> Reply {
         // RFC 5321 §4.1.4: EHLO resets the transaction.
-        self.envelope = None;
-        self.helo = Some(host.clone());
+        self.state = State::Greeted;
         self.esmtp = esmtp;
         let me = &self.server.config.hostname;
         if !esmtp {
-            return self.reply(Reply::new(250, "", format!("{me} Hello {host}")));
+            let reply = replies::helo(me, &host);
+            self.helo = Some(host);
+            return reply;
         }
-        let mut lines = vec![
-            format!("{me} Hello {host}"),
-            "PIPELINING".into(),
+        let mut keywords = vec![
+            "PIPELINING".to_owned(),
             format!("SIZE {}", self.server.config.max_message_size),
             "8BITMIME".into(),
             "SMTPUTF8".into(),
@@ -47,12 +48,14 @@ impl Session {
             "DSN".into(),
         ];
         if self.server.tls.is_some() && !self.conn().is_tls() {
-            lines.push("STARTTLS".into());
+            keywords.push("STARTTLS".into());
         }
         let mechanisms = self.mechanisms();
         if self.account.is_none() && !mechanisms.is_empty() {
-            lines.push(format!("AUTH {}", mechanisms.join(" ")));
+            keywords.push(format!("AUTH {}", mechanisms.join(" ")));
         }
-        self.reply(Reply::new(250, "", lines.join("\n")))
+        let reply = replies::ehlo(me, &host, &keywords);
+        self.helo = Some(host);
+        reply
     }
 }

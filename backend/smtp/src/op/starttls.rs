@@ -1,19 +1,14 @@
-//! STARTTLS (RFC 3207).
+//! STARTTLS (RFC 3207); `op::allowed` refuses it over TLS.
 
-use crate::{
-    reply::Reply,
-    session::{Next, Session},
-};
+use osprey_proto::smtp::{Reply, replies};
+
+use crate::{error::SmtpError, session::Session};
 
 impl Session {
-    pub(crate) fn starttls(&mut self) -> Next {
-        if self.conn().is_tls() {
-            return self.bad(Reply::new(503, "5.5.1", "TLS already active"));
-        }
+    pub(crate) fn starttls(&mut self) -> Result<Reply, SmtpError> {
         if self.server.tls.is_none() {
-            return self.reply(Reply::new(454, "4.7.0", "TLS not available"));
+            return Err(replies::TLS_NOT_AVAILABLE.into());
         }
-        self.reply(Reply::new(220, "2.0.0", "Ready to start TLS"));
-        Next::StartTls
+        Ok(replies::READY_FOR_TLS)
     }
 }
