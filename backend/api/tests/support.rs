@@ -62,13 +62,15 @@ impl TestApp {
             )),
             settings: Arc::new(ApiSettings::default()),
             metrics: osprey_api::metrics_handle(),
-            submission: osprey_mail::Submission::new(
-                osprey_mail::LocalDelivery::new(
-                    store.clone(),
-                    Arc::new(osprey_store::blob::FsBlobStore::open(db.dir.join("blobs")).unwrap()),
-                ),
-                8,
-            ),
+            submission: {
+                let blobs: Arc<dyn osprey_store::blob::BlobStore> =
+                    Arc::new(osprey_store::blob::FsBlobStore::open(db.dir.join("blobs")).unwrap());
+                osprey_mail::Submission::new(
+                    osprey_mail::LocalDelivery::new(store.clone(), blobs.clone()),
+                    osprey_mail::Outbox::new(store.clone(), blobs),
+                    8,
+                )
+            },
         });
         let t = TestApp {
             app,

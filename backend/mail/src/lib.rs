@@ -22,7 +22,7 @@ pub use fulltext::extract_text;
 pub use indexer::TextIndexer;
 pub use ingest::{normalize_crlf, summarize};
 pub use local::{AppendRequest, DeliveryError, LocalDelivery};
-pub use outbox::QueueOptions;
+pub use outbox::{Outbox, QueueOptions};
 pub use policy::{KillVerdict, Policy};
 pub use resolve::{Resolution, ResolveError, resolve};
 pub use submission::{Client, Envelope, Refusal, Submission, Submitted, Verdict};

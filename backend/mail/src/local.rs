@@ -61,8 +61,6 @@ pub struct LocalDelivery {
     pub(crate) store: Store,
     pub(crate) blobs: Arc<dyn BlobStore>,
     committer: Option<Committer>,
-    /// Woken whenever a message enters the outbound queue.
-    pub(crate) queue_signal: Arc<tokio::sync::Notify>,
     /// Each account's INBOX id. An INBOX keeps its id for the account's life (renaming
     /// it moves the messages, not the mailbox), so this never goes stale; other
     /// mailboxes are looked up every time.
@@ -79,7 +77,6 @@ impl LocalDelivery {
             store,
             blobs,
             committer: None,
-            queue_signal: Arc::default(),
             inboxes: Arc::default(),
         }
     }
@@ -91,7 +88,6 @@ impl LocalDelivery {
             store,
             blobs,
             committer,
-            queue_signal: Arc::default(),
             inboxes: Arc::default(),
         }
     }
@@ -122,6 +118,11 @@ impl LocalDelivery {
             cache.insert(account_id.to_owned(), mb.id.clone());
         }
         Ok(mb.id)
+    }
+
+    /// The blob store bodies are kept in.
+    pub fn blobs(&self) -> &Arc<dyn BlobStore> {
+        &self.blobs
     }
 
     /// The store this delivers into.

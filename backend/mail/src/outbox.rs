@@ -1,13 +1,26 @@
-//! Handing a message to the outbound queue: its body stored durably as a blob, then one
-//! queue row with a row per remote recipient, in one transaction. The worker that
-//! delivers the queue lives in `osprey-outbound` and is woken through
-//! [`LocalDelivery::queue_signal`].
+//! The outbox: handing a message to the outbound queue, its body (DKIM-signed when a
+//! user sends it) stored durably as a blob, then one queue row with a row per remote
+//! recipient, in one transaction. The worker that delivers the queue lives in
+//! `osprey-outbound` and is woken through [`Outbox::queue_signal`].
 
 use std::sync::Arc;
 
-use osprey_store::{Appended, NewQueuedMessage, NewQueuedRecipient, blob::blob_hash};
+use osprey_store::{
+    NewQueuedMessage, NewQueuedRecipient, Store,
+    blob::{BlobStore, blob_hash},
+};
 
-use crate::{DeliveryError, Envelope, LocalDelivery, normalize_crlf, summarize};
+use crate::{DeliveryError, normalize_crlf, summarize};
+
+/// Puts mail for other servers into the queue. Cheap to clone; clones share the signal
+/// that wakes the queue worker.
+#[derive(Clone)]
+pub struct Outbox {
+    store: Store,
+    blobs: Arc<dyn BlobStore>,
+    /// Woken whenever a message enters the queue.
+    signal: Arc<tokio::sync::Notify>,
+}
 
 /// RFC 3461 envelope options and what kind of message is queued.
 #[derive(Debug, Clone, Default)]
@@ -22,7 +35,15 @@ pub struct QueueOptions {
     pub is_bounce: bool,
 }
 
-impl LocalDelivery {
+impl Outbox {
+    pub fn new(store: Store, blobs: Arc<dyn BlobStore>) -> Self {
+        Self {
+            store,
+            blobs,
+            signal: Arc::default(),
+        }
+    }
+
     /// Queues `message` from `sender` for the remote `recipients`. Returns the queue id
     /// once the blob is fsynced and the rows committed.
     pub async fn enqueue(
@@ -35,38 +56,12 @@ impl LocalDelivery {
         let (body, queued) = self.queued(sender, recipients, message, options).await;
         self.blobs.put(body).await?;
         let id = self.store.enqueue(queued).await?;
-        self.queue_signal.notify_one();
+        self.signal.notify_one();
         Ok(id)
     }
 
-    /// Delivers `message` into `mailbox` of the local `account_ids` and queues it for
-    /// the remote recipients of `envelope`, in one transaction (both bodies made durable
-    /// first). Returns where it landed locally and the queue id.
-    pub async fn deliver_and_enqueue(
-        &self,
-        account_ids: &[String],
-        mailbox: &str,
-        message: &[u8],
-        envelope: &Envelope,
-    ) -> Result<(Vec<Appended>, String), DeliveryError> {
-        let local = normalize_crlf(message);
-        let batch = self.local_batch(account_ids, mailbox, &local, 0).await?;
-        let (remote, queued) = self
-            .queued(
-                &envelope.sender,
-                envelope.remote.clone(),
-                message,
-                envelope.options.clone(),
-            )
-            .await;
-        self.blobs.put_many(vec![local, remote]).await?;
-        let landed = self.store.append_and_enqueue(batch, queued).await?;
-        self.queue_signal.notify_one();
-        Ok(landed)
-    }
-
     /// The body to queue (normalised, DKIM-signed when a user sends it) and its rows.
-    async fn queued(
+    pub(crate) async fn queued(
         &self,
         sender: &str,
         recipients: Vec<NewQueuedRecipient>,
@@ -138,13 +133,13 @@ impl LocalDelivery {
         }
     }
 
-    /// What the outbound worker waits on between rounds.
-    pub fn queue_signal(&self) -> Arc<tokio::sync::Notify> {
-        self.queue_signal.clone()
+    /// Tells the queue worker that messages are due.
+    pub(crate) fn wake(&self) {
+        self.signal.notify_one();
     }
 
-    /// The blob store bodies are kept in.
-    pub fn blobs(&self) -> &Arc<dyn osprey_store::blob::BlobStore> {
-        &self.blobs
+    /// What the outbound worker waits on between rounds.
+    pub fn queue_signal(&self) -> Arc<tokio::sync::Notify> {
+        self.signal.clone()
     }
 }

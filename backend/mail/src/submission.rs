@@ -13,7 +13,10 @@ use std::net::IpAddr;
 use osprey_core::Address;
 use osprey_store::{AccountRecord, Appended, NewQueuedRecipient, StoreError};
 
-use crate::{DeliveryError, LocalDelivery, Policy, QueueOptions, ResolveError, resolve};
+use crate::{
+    DeliveryError, LocalDelivery, Outbox, Policy, QueueOptions, ResolveError, normalize_crlf,
+    resolve,
+};
 
 /// Who submits.
 #[derive(Debug, Clone)]
@@ -121,18 +124,26 @@ pub struct Submitted {
 #[derive(Clone)]
 pub struct Submission {
     delivery: LocalDelivery,
+    outbox: Outbox,
     policy: Policy,
     max_alias_depth: usize,
 }
 
 impl Submission {
-    /// Submission through `delivery`, following aliases `max_alias_depth` levels deep.
-    pub fn new(delivery: LocalDelivery, max_alias_depth: usize) -> Self {
+    /// Submission through `delivery` for local and `outbox` for remote recipients,
+    /// following aliases `max_alias_depth` levels deep.
+    pub fn new(delivery: LocalDelivery, outbox: Outbox, max_alias_depth: usize) -> Self {
         Self {
             policy: Policy::new(delivery.store().clone()),
             delivery,
+            outbox,
             max_alias_depth,
         }
+    }
+
+    /// The outbox this queues through.
+    pub fn outbox(&self) -> &Outbox {
+        &self.outbox
     }
 
     /// The access policy: IP rules, kill file, relay.
@@ -208,24 +219,50 @@ impl Submission {
             (true, false) => Ok(Submitted {
                 local: vec![],
                 queue_id: Some(
-                    d.enqueue(
-                        &envelope.sender,
-                        envelope.remote.clone(),
-                        message,
-                        envelope.options.clone(),
-                    )
-                    .await?,
+                    self.outbox
+                        .enqueue(
+                            &envelope.sender,
+                            envelope.remote.clone(),
+                            message,
+                            envelope.options.clone(),
+                        )
+                        .await?,
                 ),
             }),
-            (false, false) => {
-                let (local, id) = d
-                    .deliver_and_enqueue(&envelope.accounts, mailbox, message, envelope)
-                    .await?;
-                Ok(Submitted {
-                    local,
-                    queue_id: Some(id),
-                })
-            }
+            (false, false) => self.deliver_and_enqueue(envelope, message, mailbox).await,
         }
+    }
+
+    /// Local and remote recipients together: both bodies made durable first (the queued
+    /// one may carry a DKIM signature the local one does not), then the mailbox rows and
+    /// the queue rows in one transaction.
+    async fn deliver_and_enqueue(
+        &self,
+        envelope: &Envelope,
+        message: &[u8],
+        mailbox: &str,
+    ) -> Result<Submitted, DeliveryError> {
+        let local = normalize_crlf(message);
+        let batch = self
+            .delivery
+            .local_batch(&envelope.accounts, mailbox, &local, 0)
+            .await?;
+        let (remote, queued) = self
+            .outbox
+            .queued(
+                &envelope.sender,
+                envelope.remote.clone(),
+                message,
+                envelope.options.clone(),
+            )
+            .await;
+        self.delivery.blobs().put_many(vec![local, remote]).await?;
+        let store = self.delivery.store();
+        let (local, id) = store.append_and_enqueue(batch, queued).await?;
+        self.outbox.wake();
+        Ok(Submitted {
+            local,
+            queue_id: Some(id),
+        })
     }
 }

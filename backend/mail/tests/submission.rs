@@ -4,10 +4,11 @@
 use std::{net::IpAddr, sync::Arc};
 
 use osprey_core::{Address, DomainName, IpNet, RelayMode, RelayPolicy, Role, hash_credentials};
-use osprey_mail::{Client, Envelope, LocalDelivery, Refusal, Submission, Verdict};
+use osprey_mail::{Client, Envelope, LocalDelivery, Outbox, Refusal, Submission, Verdict};
 use osprey_store::{
     AccountRecord, NewAccount, NewDomain, NewQueuedRecipient, QueueFilter, Store,
-    blob::FsBlobStore, testing::TestDb,
+    blob::{BlobStore, FsBlobStore},
+    testing::TestDb,
 };
 
 async fn setup(db: &TestDb) -> (Store, Submission, AccountRecord) {
@@ -33,8 +34,12 @@ async fn setup(db: &TestDb) -> (Store, Submission, AccountRecord) {
         })
         .await
         .unwrap();
-    let blobs = Arc::new(FsBlobStore::open(db.dir.join("blobs")).unwrap());
-    let submission = Submission::new(LocalDelivery::new(store.clone(), blobs), 8);
+    let blobs: Arc<dyn BlobStore> = Arc::new(FsBlobStore::open(db.dir.join("blobs")).unwrap());
+    let submission = Submission::new(
+        LocalDelivery::new(store.clone(), blobs.clone()),
+        Outbox::new(store.clone(), blobs),
+        8,
+    );
     (store, submission, ann)
 }
 

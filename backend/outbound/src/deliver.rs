@@ -55,7 +55,13 @@ impl QueueWorker {
         }
         let mut conn: Option<(SmtpClient, String)> = None;
         for (message, rcpts) in work {
-            let body = match self.delivery.blobs().get(&message.blob_hash).await {
+            let body = match self
+                .submission
+                .delivery()
+                .blobs()
+                .get(&message.blob_hash)
+                .await
+            {
                 Ok(b) => b,
                 Err(e) => {
                     tracing::error!(error = %e, queue_id = %message.id, "queued body unreadable");
@@ -163,7 +169,13 @@ impl QueueWorker {
                 outcome = ?outcome,
                 "delivery attempt"
             );
-            if let Err(e) = self.delivery.store().record_attempt(&r.id, attempt).await {
+            if let Err(e) = self
+                .submission
+                .delivery()
+                .store()
+                .record_attempt(&r.id, attempt)
+                .await
+            {
                 tracing::error!(error = %e, queue_id = %message.id, "recording an attempt failed");
             }
             done.push((r.clone(), outcome));

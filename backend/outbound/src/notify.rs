@@ -74,7 +74,8 @@ impl QueueWorker {
         }
         if !delayed_ids.is_empty()
             && let Err(e) = self
-                .delivery
+                .submission
+                .delivery()
                 .store()
                 .mark_delay_notified(&delayed_ids)
                 .await
@@ -84,7 +85,13 @@ impl QueueWorker {
     }
 
     async fn send_report(&self, message: &QueuedMessage, recipients: &[DsnRecipient]) {
-        let original = match self.delivery.blobs().get(&message.blob_hash).await {
+        let original = match self
+            .submission
+            .delivery()
+            .blobs()
+            .get(&message.blob_hash)
+            .await
+        {
             Ok(b) => b,
             Err(e) => {
                 tracing::error!(error = %e, queue_id = %message.id, "no body for a report");
@@ -112,12 +119,13 @@ impl QueueWorker {
     /// through the queue with the null sender otherwise.
     async fn hand_back(&self, sender: &str, report: &[u8]) -> Result<(), String> {
         let address = Address::parse(sender).map_err(|e| e.to_string())?;
-        let store = self.delivery.store();
+        let store = self.submission.delivery().store();
         match resolve(store, &address, self.settings.max_alias_depth).await {
             Ok(r) => {
                 let ids: Vec<String> = r.local.into_iter().map(|a| a.id).collect();
                 if !ids.is_empty() {
-                    self.delivery
+                    self.submission
+                        .delivery()
                         .deliver(&ids, "INBOX", report, 0)
                         .await
                         .map_err(|e| e.to_string())?;
@@ -134,7 +142,8 @@ impl QueueWorker {
                     is_bounce: true,
                     ..Default::default()
                 };
-                self.delivery
+                self.submission
+                    .outbox()
                     .enqueue("", vec![rcpt], report, options)
                     .await
                     .map(|_| ())

@@ -6,7 +6,7 @@
 use std::{collections::HashMap, future::Future, sync::Arc, time::Duration as StdDuration};
 
 use chrono::{Duration, Utc};
-use osprey_mail::LocalDelivery;
+use osprey_mail::Submission;
 use osprey_store::{QueueEntry, QueuedMessage, QueuedRecipient};
 use tokio::{sync::Semaphore, task::JoinSet};
 
@@ -41,7 +41,8 @@ pub struct QueueSettings {
 /// Delivers the outbound queue until shut down.
 #[derive(Clone)]
 pub struct QueueWorker {
-    pub(crate) delivery: LocalDelivery,
+    /// Local delivery of reports to local senders, and the queue for remote ones.
+    pub(crate) submission: Submission,
     pub(crate) resolver: Arc<dyn Resolver>,
     pub(crate) settings: Arc<QueueSettings>,
 }
@@ -51,12 +52,12 @@ pub(crate) type DomainWork = Vec<(QueuedMessage, Vec<QueuedRecipient>)>;
 
 impl QueueWorker {
     pub fn new(
-        delivery: LocalDelivery,
+        submission: Submission,
         resolver: Arc<dyn Resolver>,
         settings: QueueSettings,
     ) -> QueueWorker {
         QueueWorker {
-            delivery,
+            submission,
             resolver,
             settings: Arc::new(settings),
         }
@@ -66,7 +67,7 @@ impl QueueWorker {
     /// abandoned; its lease runs out and the recipients are tried again (the receiving
     /// server may then get the message twice, which SMTP allows; losing it is not).
     pub async fn run(self, shutdown: impl Future<Output = ()> + Send) {
-        let signal = self.delivery.queue_signal();
+        let signal = self.submission.outbox().queue_signal();
         tokio::pin!(shutdown);
         let mut last_purge = Utc::now() - Duration::days(1);
         loop {
@@ -77,14 +78,20 @@ impl QueueWorker {
             if Utc::now() - last_purge > Duration::hours(1) {
                 last_purge = Utc::now();
                 let before = Utc::now() - Duration::days(KEEP_FINISHED_DAYS);
-                if let Err(e) = self.delivery.store().purge_finished_queue(before).await {
+                if let Err(e) = self
+                    .submission
+                    .delivery()
+                    .store()
+                    .purge_finished_queue(before)
+                    .await
+                {
                     tracing::warn!(error = %e, "purging the finished queue failed");
                 }
             }
             if worked {
                 continue;
             }
-            let wait = match self.delivery.store().next_due_at().await {
+            let wait = match self.submission.delivery().store().next_due_at().await {
                 Ok(Some(at)) => (at - Utc::now())
                     .to_std()
                     .unwrap_or(StdDuration::ZERO)
@@ -107,7 +114,8 @@ impl QueueWorker {
     /// claimed.
     pub async fn round(&self) -> bool {
         let claimed = match self
-            .delivery
+            .submission
+            .delivery()
             .store()
             .claim_due(Utc::now(), Duration::minutes(LEASE_MINUTES), CLAIM_BATCH)
             .await

@@ -5,7 +5,7 @@ use std::{collections::HashMap, sync::Arc};
 
 use chrono::{Duration, Utc};
 use osprey_core::{Address, DomainName, Role, StoredCredentials};
-use osprey_mail::{LocalDelivery, QueueOptions};
+use osprey_mail::{LocalDelivery, Outbox, QueueOptions, Submission};
 use osprey_outbound::{
     ClientConfig, QueueSettings, QueueWorker, Schedule, StaticResolver, system_roots_config,
 };
@@ -24,7 +24,7 @@ struct World {
     _db: TestDb,
     store: Store,
     blobs: Arc<FsBlobStore>,
-    delivery: LocalDelivery,
+    submission: Submission,
     sender: String,
     mx: Mx,
 }
@@ -58,12 +58,16 @@ async fn world() -> World {
         .unwrap()
         .id;
     let blobs = Arc::new(FsBlobStore::open(db.dir.join("blobs")).unwrap());
-    let delivery = LocalDelivery::new(store.clone(), blobs.clone());
+    let submission = Submission::new(
+        LocalDelivery::new(store.clone(), blobs.clone()),
+        Outbox::new(store.clone(), blobs.clone()),
+        8,
+    );
     World {
         _db: db,
         store,
         blobs,
-        delivery,
+        submission,
         sender,
         mx: Mx::start().await,
     }
@@ -86,7 +90,7 @@ impl World {
         let to = to.or(self.mx.addr).unwrap();
         let routes = HashMap::from([("remote.test".to_owned(), vec![to])]);
         QueueWorker::new(
-            self.delivery.clone(),
+            self.submission.clone(),
             Arc::new(StaticResolver::new(routes)),
             self.settings(schedule),
         )
@@ -105,7 +109,8 @@ impl World {
             is_bounce: sender.is_empty(),
             ..Default::default()
         };
-        self.delivery
+        self.submission
+            .outbox()
             .enqueue(sender, rcpts, MESSAGE, options)
             .await
             .unwrap()
@@ -329,7 +334,7 @@ async fn a_smarthost_takes_every_domain_and_require_tls_is_enforced() {
         addrs: vec![w.mx.addr.unwrap()],
     });
     let worker = QueueWorker::new(
-        w.delivery.clone(),
+        w.submission.clone(),
         Arc::new(StaticResolver::new(HashMap::new())),
         settings.clone(),
     );
@@ -342,7 +347,7 @@ async fn a_smarthost_takes_every_domain_and_require_tls_is_enforced() {
     let id = w.enqueue(SENDER, &[("ok@elsewhere.test", None)]).await;
     settings.require_tls = vec!["elsewhere.test".into()];
     let worker = QueueWorker::new(
-        w.delivery.clone(),
+        w.submission.clone(),
         Arc::new(StaticResolver::new(HashMap::new())),
         settings,
     );

@@ -6,7 +6,7 @@ use std::{collections::HashMap, net::SocketAddr, sync::Arc, time::Duration as St
 
 use anyhow::{Context, bail};
 use chrono::Duration;
-use osprey_mail::LocalDelivery;
+use osprey_mail::Submission;
 use osprey_outbound::{
     BoxFuture, ClientConfig, Credentials, DnsError, HickoryResolver, QueueSettings, QueueWorker,
     Resolver, Schedule, StaticResolver, Target,
@@ -114,7 +114,7 @@ impl Resolver for Routes {
 }
 
 /// The queue worker for this configuration, or `None` when outbound delivery is off.
-pub fn worker(config: &Config, delivery: LocalDelivery) -> anyhow::Result<Option<QueueWorker>> {
+pub fn worker(config: &Config, submission: Submission) -> anyhow::Result<Option<QueueWorker>> {
     let o = &config.outbound;
     if !o.enabled {
         return Ok(None);
@@ -168,7 +168,7 @@ pub fn worker(config: &Config, delivery: LocalDelivery) -> anyhow::Result<Option
         parallel_domains: o.parallel_domains as usize,
         max_alias_depth: config.smtp.max_alias_depth as usize,
     };
-    Ok(Some(QueueWorker::new(delivery, resolver, settings)))
+    Ok(Some(QueueWorker::new(submission, resolver, settings)))
 }
 
 /// The SPF, DKIM and DMARC checks for the MX listener, or `None` when they are off.

@@ -210,7 +210,6 @@ fn smtp_config(config: &Config) -> SmtpConfig {
         max_commands_before_auth: s.max_commands_before_auth,
         command_timeout: Duration::from_secs(s.command_timeout_secs),
         max_hops: s.max_hops as usize,
-        max_alias_depth: s.max_alias_depth as usize,
         plaintext_loopback: config.auth.plaintext_loopback,
         dmarc_enforce: s.dmarc_enforce,
         ..SmtpConfig::default()
@@ -240,6 +239,13 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         window: Duration::from_secs(a.login_lockout_secs),
     }));
     let delivery = osprey_mail::LocalDelivery::with_group_commit(store.clone(), blobs.clone());
+    // One submission service (and so one outbox, whose signal wakes the queue worker)
+    // for SMTP, the REST API and the worker's reports.
+    let submission = osprey_mail::Submission::new(
+        delivery.clone(),
+        osprey_mail::Outbox::new(store.clone(), blobs.clone()),
+        config.smtp.max_alias_depth as usize,
+    );
     let mut auth = Authenticator::new(store.clone(), throttle, CacheSettings::default());
     if config.auth.legacy_mechanisms {
         let key = files::legacy_key(&config.data_dir)?;
@@ -257,10 +263,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             hostname: config.hostname.clone(),
         }),
         metrics: osprey_api::metrics_handle(),
-        submission: osprey_mail::Submission::new(
-            delivery.clone(),
-            config.smtp.max_alias_depth as usize,
-        ),
+        submission: submission.clone(),
     };
     let limits = ConnectionLimits {
         max_connections: config.limits.max_connections as usize,
@@ -272,7 +275,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         let server = SmtpServer::new(
             smtp_config(&config),
             kind,
-            delivery.clone(),
+            submission.clone(),
             auth.clone(),
             Some(tls.clone()),
         );
@@ -380,7 +383,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     if tasks.is_empty() {
         anyhow::bail!("every listener is disabled: set at least one of listen.*");
     }
-    if let Some(worker) = crate::outbound::worker(&config, delivery.clone())? {
+    if let Some(worker) = crate::outbound::worker(&config, submission.clone())? {
         let mut stop = shutdown.clone();
         tasks.spawn(async move {
             worker.run(async move { stop.wait().await }).await;

@@ -6,7 +6,7 @@ use std::{
 };
 
 use osprey_directory::Authenticator;
-use osprey_mail::{LocalDelivery, Submission, auth::MessageChecks};
+use osprey_mail::{Submission, auth::MessageChecks};
 use osprey_net::{Connection, Protocol, Shutdown, TlsAcceptor};
 use osprey_proto::smtp::replies;
 
@@ -33,8 +33,6 @@ pub struct SmtpConfig {
     pub command_timeout: Duration,
     /// Received headers after which a message is taken to loop (RFC 5321 §6.3).
     pub max_hops: usize,
-    /// Alias nesting depth.
-    pub max_alias_depth: usize,
     /// Allows AUTH PLAIN/LOGIN without TLS from loopback clients.
     pub plaintext_loopback: bool,
     /// Refuses mail whose From domain fails DMARC with `p=reject`, and files mail that
@@ -55,7 +53,6 @@ impl Default for SmtpConfig {
             max_commands_before_auth: 10,
             command_timeout: Duration::from_secs(300),
             max_hops: 50,
-            max_alias_depth: 8,
             plaintext_loopback: false,
             dmarc_enforce: false,
         }
@@ -100,11 +97,10 @@ impl SmtpServer {
     pub fn new(
         config: SmtpConfig,
         listener: Listener,
-        delivery: LocalDelivery,
+        submission: Submission,
         auth: Arc<Authenticator>,
         tls: Option<TlsAcceptor>,
     ) -> Self {
-        let submission = Submission::new(delivery, config.max_alias_depth);
         Self {
             config,
             listener,

@@ -5,7 +5,7 @@ use std::{net::SocketAddr, sync::Arc, time::Duration};
 
 use osprey_core::{Address, DomainName, Role, hash_credentials};
 use osprey_directory::{Authenticator, CacheSettings};
-use osprey_mail::LocalDelivery;
+use osprey_mail::{LocalDelivery, Outbox, Submission};
 use osprey_net::testing::{CertificateDer, ClientStream};
 use osprey_net::{ConnectionLimits, Shutdown, ShutdownTrigger};
 use osprey_smtp::{Listener, SmtpConfig, SmtpServer};
@@ -38,6 +38,11 @@ impl Harness {
         Self::build(configure, false, None).await
     }
 
+    /// A server that follows aliases at most `depth` levels deep.
+    pub async fn with_alias_depth(depth: usize) -> Harness {
+        Self::build_deep(|_| {}, false, None, depth).await
+    }
+
     /// A server whose MX listener checks SPF, DKIM and DMARC against `checks`.
     pub async fn with_checks(
         configure: impl FnOnce(&mut SmtpConfig),
@@ -55,6 +60,15 @@ impl Harness {
         configure: impl FnOnce(&mut SmtpConfig),
         legacy: bool,
         checks: Option<osprey_mail::auth::MessageChecks>,
+    ) -> Harness {
+        Self::build_deep(configure, legacy, checks, 8).await
+    }
+
+    async fn build_deep(
+        configure: impl FnOnce(&mut SmtpConfig),
+        legacy: bool,
+        checks: Option<osprey_mail::auth::MessageChecks>,
+        alias_depth: usize,
     ) -> Harness {
         let db = TestDb::new().await;
         let store = db.store().await;
@@ -90,12 +104,16 @@ impl Harness {
             }
         }
         let blobs = Arc::new(FsBlobStore::open(db.dir.join("blobs")).unwrap());
-        let delivery = LocalDelivery::with_group_commit(store.clone(), blobs.clone());
         let mut config = SmtpConfig {
             hostname: "mx.example".into(),
             ..Default::default()
         };
         configure(&mut config);
+        let submission = Submission::new(
+            LocalDelivery::with_group_commit(store.clone(), blobs.clone()),
+            Outbox::new(store.clone(), blobs.clone()),
+            alias_depth,
+        );
         let (acceptor, cert) = osprey_net::testing::self_signed();
         let mut auth = Authenticator::new(
             store.clone(),
@@ -112,7 +130,7 @@ impl Harness {
             let mut server = SmtpServer::new(
                 config.clone(),
                 kind,
-                delivery.clone(),
+                submission.clone(),
                 auth.clone(),
                 Some(acceptor.clone()),
             );

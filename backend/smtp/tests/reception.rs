@@ -169,7 +169,7 @@ async fn aliases_expand_nested_with_catch_all_and_loops_refused() {
 
 #[tokio::test]
 async fn deep_alias_chains_stop_at_the_limit() {
-    let h = Harness::with(|c| c.max_alias_depth = 2).await;
+    let h = Harness::with_alias_depth(2).await;
     h.store
         .create_alias(Some("a1"), "mx.example", vec!["a2@mx.example".into()])
         .await

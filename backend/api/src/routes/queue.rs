@@ -127,7 +127,7 @@ pub async fn retry_queued(
 ) -> Result<Json<RetryResult>, ApiError> {
     user.server_admin(true)?;
     let recipients = state.store.queue_retry_now(&id).await?;
-    state.submission.delivery().queue_signal().notify_one();
+    state.submission.outbox().queue_signal().notify_one();
     Ok(Json(RetryResult { recipients }))
 }
 
