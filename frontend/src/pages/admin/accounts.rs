@@ -123,7 +123,12 @@ pub fn AccountsPage() -> Html {
         let api = api.clone();
         use_paged((*filter).clone(), move |(q, domain), cursor| {
             let api = api.clone();
-            async move { api.accounts(ListQuery { q, domain, cursor }).await }
+            async move {
+                let query = ListQuery { q, domain, cursor };
+                let (limit, cursor) = (Some(ListQuery::LIMIT), query.cursor());
+                api.list_accounts(limit, cursor, query.q(), query.domain())
+                    .await
+            }
         })
     };
     let state = list.state.clone();

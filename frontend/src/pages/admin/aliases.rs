@@ -25,7 +25,12 @@ pub fn AliasesPage() -> Html {
         let api = api.clone();
         use_paged((*filter).clone(), move |(q, domain), cursor| {
             let api = api.clone();
-            async move { api.aliases(ListQuery { q, domain, cursor }).await }
+            async move {
+                let query = ListQuery { q, domain, cursor };
+                let (limit, cursor) = (Some(ListQuery::LIMIT), query.cursor());
+                api.list_aliases(limit, cursor, query.q(), query.domain())
+                    .await
+            }
         })
     };
     let state = list.state.clone();

@@ -79,12 +79,13 @@ pub fn DomainsPage() -> Html {
         use_paged((*q).clone(), move |q, cursor| {
             let api = api.clone();
             async move {
-                api.domains(ListQuery {
+                let query = ListQuery {
                     q,
                     cursor,
                     ..ListQuery::default()
-                })
-                .await
+                };
+                api.list_domains(Some(ListQuery::LIMIT), query.cursor(), query.q(), None)
+                    .await
             }
         })
     };
