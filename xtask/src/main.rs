@@ -10,6 +10,7 @@
 
 mod bench;
 mod spa;
+mod webclient;
 
 use std::{
     net::{TcpStream, ToSocketAddrs},
@@ -165,6 +166,7 @@ fn main() -> ExitCode {
         "build" => build().map(|_| ()),
         "run" => serve(),
         "test" => test(),
+        "gen-client" => webclient::gen_client(&root()),
         "bench" => bench::bench(&std::env::args().skip(2).collect::<Vec<_>>()),
         _ => Err("usage: cargo xtask <run | build | test | bench>".into()),
     };

@@ -1,26 +1,27 @@
-//! The one client of Osprey's REST API (`/api/v1`, same origin).
+//! The one client of Osprey's REST API (same origin).
 //!
-//! Authenticated calls send the access token from localStorage; on a 401 the client
-//! exchanges the refresh token once (one exchange at a time: the refresh token rotates and
-//! reusing a spent one revokes the session) and retries once; if that fails the session
+//! `generated.rs` has every operation of `openapi/openapi.json` as a typed function
+//! (`cargo xtask gen-client` writes it; never edit it by hand); this module is the HTTP layer
+//! under them. Authenticated calls send the access token from localStorage; on a 401 the
+//! client exchanges the refresh token once (one exchange at a time: the refresh token rotates
+//! and reusing a spent one revokes the session) and retries once; if that fails the session
 //! ends and the shell shows the login. Errors are RFC 9457 problem documents.
 
+mod generated;
+
+use std::fmt::Display;
 use std::rc::Rc;
+
+pub use generated::*;
 
 use futures::lock::Mutex;
 use gloo::net::http::{Method, RequestBuilder, Response};
-use osprey_api_types::{
-    Account, Alias, ApiKey, ChangePassword, CreateAccount, CreateAlias, CreateApiKey, CreateDomain,
-    CreatedApiKey, Domain, LoginRequest, Page, Problem, RefreshRequest, TokenResponse,
-    UpdateAccount, UpdateAlias, UpdateDomain, UpdateMe,
-};
+use osprey_api_types::{Problem, RefreshRequest};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use yew::prelude::*;
 
 use crate::state::{Action, Session, Tokens, use_session};
-
-const BASE: &str = "/api/v1";
 
 /// What went wrong with a call.
 #[derive(Clone, Debug, PartialEq)]
@@ -136,7 +137,7 @@ fn part_name(rest: &str) -> String {
     }
 }
 
-/// A list request: search text, domain filter and the cursor of the page.
+/// A request of the admin lists: search text, domain filter and the cursor of the page.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListQuery {
     pub q: String,
@@ -145,20 +146,21 @@ pub struct ListQuery {
 }
 
 impl ListQuery {
-    const LIMIT: &'static str = "25";
+    /// Items per page.
+    pub const LIMIT: u32 = 25;
 
-    fn pairs(&self) -> Vec<(&'static str, String)> {
-        let mut pairs = vec![("limit", Self::LIMIT.to_owned())];
-        if !self.q.trim().is_empty() {
-            pairs.push(("q", self.q.trim().to_owned()));
-        }
-        if !self.domain.trim().is_empty() {
-            pairs.push(("domain", self.domain.trim().to_owned()));
-        }
-        if let Some(cursor) = &self.cursor {
-            pairs.push(("cursor", cursor.clone()));
-        }
-        pairs
+    /// The search text, unless blank.
+    pub fn q(&self) -> Option<&str> {
+        Some(self.q.trim()).filter(|q| !q.is_empty())
+    }
+
+    /// The domain filter, unless blank.
+    pub fn domain(&self) -> Option<&str> {
+        Some(self.domain.trim()).filter(|d| !d.is_empty())
+    }
+
+    pub fn cursor(&self) -> Option<&str> {
+        self.cursor.as_deref()
     }
 }
 
@@ -171,6 +173,7 @@ struct Call {
 }
 
 impl Call {
+    /// A request to `path` (from the server's root, e.g. `/api/v1/me`).
     fn new(method: Method, path: impl Into<String>) -> Call {
         Call {
             method,
@@ -180,8 +183,11 @@ impl Call {
         }
     }
 
-    fn query(mut self, query: Vec<(&'static str, String)>) -> Call {
-        self.query = query;
+    /// Adds `name=value` to the query string when there is a value.
+    fn query(mut self, name: &'static str, value: Option<impl Display>) -> Call {
+        if let Some(value) = value {
+            self.query.push((name, value.to_string()));
+        }
         self
     }
 
@@ -192,7 +198,7 @@ impl Call {
     }
 
     async fn send(&self, access_token: Option<&str>) -> Result<Response, ApiError> {
-        let mut builder = RequestBuilder::new(&format!("{BASE}{}", self.path))
+        let mut builder = RequestBuilder::new(&self.path)
             .method(self.method.clone())
             .header("Accept", "application/json, application/problem+json");
         if !self.query.is_empty() {
@@ -216,7 +222,7 @@ impl Call {
 }
 
 /// Reads a successful answer's JSON, or turns an error answer into an [`ApiError`].
-async fn read<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
+async fn json<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
     if !response.ok() {
         return Err(problem_of(response).await);
     }
@@ -227,12 +233,23 @@ async fn read<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
 }
 
 /// For answers without a body (204).
-async fn read_empty(response: Response) -> Result<(), ApiError> {
+async fn empty(response: Response) -> Result<(), ApiError> {
     if response.ok() {
         Ok(())
     } else {
         Err(problem_of(response).await)
     }
+}
+
+/// Reads a successful plain-text answer.
+async fn text(response: Response) -> Result<String, ApiError> {
+    if !response.ok() {
+        return Err(problem_of(response).await);
+    }
+    response
+        .text()
+        .await
+        .map_err(|e| ApiError::Network(format!("unexpected answer: {e}")))
 }
 
 async fn problem_of(response: Response) -> ApiError {
@@ -259,12 +276,6 @@ async fn problem_of(response: Response) -> ApiError {
         problem,
         retry_after,
     }
-}
-
-/// Signs in; the caller dispatches [`Action::SignedIn`].
-pub async fn login(request: &LoginRequest) -> Result<TokenResponse, ApiError> {
-    let call = Call::new(Method::POST, "/auth/login").json(request)?;
-    read(call.send(None).await?).await
 }
 
 thread_local! {
@@ -322,10 +333,10 @@ impl Api {
             // Another call refreshed while this one waited.
             return Ok(current);
         }
-        let call = Call::new(Method::POST, "/auth/refresh").json(&RefreshRequest {
+        let request = RefreshRequest {
             refresh_token: current.refresh_token,
-        })?;
-        match read::<TokenResponse>(call.send(None).await?).await {
+        };
+        match generated::refresh(&request).await {
             Ok(answer) => {
                 let tokens = Tokens::from(answer);
                 tokens.save();
@@ -338,143 +349,17 @@ impl Api {
         }
     }
 
-    async fn get<T: DeserializeOwned>(&self, call: Call) -> Result<T, ApiError> {
-        read(self.authed(&call).await?).await
-    }
-
-    async fn send<B: Serialize, T: DeserializeOwned>(
-        &self,
-        method: Method,
-        path: String,
-        body: &B,
-    ) -> Result<T, ApiError> {
-        let call = Call::new(method, path).json(body)?;
-        read(self.authed(&call).await?).await
-    }
-
-    async fn delete(&self, path: String) -> Result<(), ApiError> {
-        read_empty(self.authed(&Call::new(Method::DELETE, path)).await?).await
-    }
-
     /// Ends the session on the server (best effort) and here.
-    pub async fn logout(&self) {
-        if let Some(tokens) = Tokens::load()
-            && let Ok(call) = Call::new(Method::POST, "/auth/logout").json(&RefreshRequest {
+    pub async fn sign_out(&self) {
+        if let Some(tokens) = Tokens::load() {
+            let request = RefreshRequest {
                 refresh_token: tokens.refresh_token,
-            })
-            && let Err(e) = call.send(None).await
-        {
-            gloo::console::warn!(format!("logout: {e:?}"));
+            };
+            if let Err(e) = generated::logout(&request).await {
+                gloo::console::warn!(format!("logout: {e:?}"));
+            }
         }
         self.session.dispatch(Action::SignedOut);
-    }
-
-    // The signed-in account.
-
-    pub async fn me(&self) -> Result<Account, ApiError> {
-        self.get(Call::new(Method::GET, "/me")).await
-    }
-
-    pub async fn update_me(&self, body: &UpdateMe) -> Result<Account, ApiError> {
-        let account: Account = self.send(Method::PATCH, "/me".to_owned(), body).await?;
-        self.session
-            .dispatch(Action::AccountLoaded(account.clone()));
-        Ok(account)
-    }
-
-    pub async fn change_password(&self, body: &ChangePassword) -> Result<(), ApiError> {
-        let call = Call::new(Method::POST, "/me/password").json(body)?;
-        read_empty(self.authed(&call).await?).await
-    }
-
-    pub async fn api_keys(&self, query: ListQuery) -> Result<Page<ApiKey>, ApiError> {
-        let call = Call::new(Method::GET, "/me/api-keys").query(query.pairs());
-        self.get(call).await
-    }
-
-    pub async fn create_api_key(&self, body: &CreateApiKey) -> Result<CreatedApiKey, ApiError> {
-        self.send(Method::POST, "/me/api-keys".to_owned(), body)
-            .await
-    }
-
-    pub async fn delete_api_key(&self, id: &str) -> Result<(), ApiError> {
-        self.delete(format!("/me/api-keys/{}", segment(id))).await
-    }
-
-    // Administration.
-
-    pub async fn domains(&self, query: ListQuery) -> Result<Page<Domain>, ApiError> {
-        self.get(Call::new(Method::GET, "/admin/domains").query(query.pairs()))
-            .await
-    }
-
-    pub async fn create_domain(&self, body: &CreateDomain) -> Result<Domain, ApiError> {
-        self.send(Method::POST, "/admin/domains".to_owned(), body)
-            .await
-    }
-
-    pub async fn update_domain(&self, id: &str, body: &UpdateDomain) -> Result<Domain, ApiError> {
-        self.send(
-            Method::PATCH,
-            format!("/admin/domains/{}", segment(id)),
-            body,
-        )
-        .await
-    }
-
-    pub async fn delete_domain(&self, id: &str) -> Result<(), ApiError> {
-        self.delete(format!("/admin/domains/{}", segment(id))).await
-    }
-
-    pub async fn accounts(&self, query: ListQuery) -> Result<Page<Account>, ApiError> {
-        self.get(Call::new(Method::GET, "/admin/accounts").query(query.pairs()))
-            .await
-    }
-
-    pub async fn create_account(&self, body: &CreateAccount) -> Result<Account, ApiError> {
-        self.send(Method::POST, "/admin/accounts".to_owned(), body)
-            .await
-    }
-
-    pub async fn update_account(
-        &self,
-        id: &str,
-        body: &UpdateAccount,
-    ) -> Result<Account, ApiError> {
-        self.send(
-            Method::PATCH,
-            format!("/admin/accounts/{}", segment(id)),
-            body,
-        )
-        .await
-    }
-
-    pub async fn delete_account(&self, id: &str) -> Result<(), ApiError> {
-        self.delete(format!("/admin/accounts/{}", segment(id)))
-            .await
-    }
-
-    pub async fn aliases(&self, query: ListQuery) -> Result<Page<Alias>, ApiError> {
-        self.get(Call::new(Method::GET, "/admin/aliases").query(query.pairs()))
-            .await
-    }
-
-    pub async fn create_alias(&self, body: &CreateAlias) -> Result<Alias, ApiError> {
-        self.send(Method::POST, "/admin/aliases".to_owned(), body)
-            .await
-    }
-
-    pub async fn update_alias(&self, id: &str, body: &UpdateAlias) -> Result<Alias, ApiError> {
-        self.send(
-            Method::PATCH,
-            format!("/admin/aliases/{}", segment(id)),
-            body,
-        )
-        .await
-    }
-
-    pub async fn delete_alias(&self, id: &str) -> Result<(), ApiError> {
-        self.delete(format!("/admin/aliases/{}", segment(id))).await
     }
 }
 

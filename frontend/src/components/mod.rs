@@ -3,5 +3,6 @@
 pub mod banner;
 pub mod confirm;
 pub mod field;
+pub mod resource;
 pub mod search;
 pub mod shell;

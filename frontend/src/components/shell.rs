@@ -73,7 +73,7 @@ pub fn Shell(props: &ShellProps) -> Html {
         use_effect_with((needs_account, *attempt), move |(needs, _)| {
             if *needs {
                 spawn_local(async move {
-                    match api.me().await {
+                    match api.get_me().await {
                         Ok(account) => {
                             load_error.set(None);
                             session.dispatch(Action::AccountLoaded(account));
@@ -94,7 +94,7 @@ pub fn Shell(props: &ShellProps) -> Html {
         let api = api.clone();
         Callback::from(move |_: MouseEvent| {
             let api = api.clone();
-            spawn_local(async move { api.logout().await });
+            spawn_local(async move { api.sign_out().await });
         })
     };
 

@@ -2,4 +2,4 @@
 
 mod use_paged;
 
-pub use use_paged::{PagedAction, use_paged};
+pub use use_paged::{Keyed, PagedAction, use_paged};

@@ -4,13 +4,13 @@ use osprey_api_types::{ApiKey, ChangePassword, CreateApiKey, CreatedApiKey, Scop
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use crate::api::{ApiError, ListQuery, use_api};
+use crate::api::{ApiError, use_api};
 use crate::components::banner::{Banner, ProblemBanner, Tone};
 use crate::components::confirm::ConfirmButton;
 use crate::components::field::{Checkbox, TextField};
 use crate::format;
 use crate::hooks::{PagedAction, use_paged};
-use crate::state::use_session;
+use crate::state::{Action, use_session};
 
 #[function_component]
 pub fn SettingsPage() -> Html {
@@ -43,6 +43,7 @@ fn Profile() -> Html {
     };
 
     let onsubmit = {
+        let session = session.dispatcher();
         let (display_name, error, saved, busy) = (
             display_name.clone(),
             error.clone(),
@@ -56,11 +57,17 @@ fn Profile() -> Html {
             let body = UpdateMe {
                 display_name: Some(display_name.trim().to_owned()),
             };
-            let (api, error, saved, busy) =
-                (api.clone(), error.clone(), saved.clone(), busy.clone());
+            let (api, session, error, saved, busy) = (
+                api.clone(),
+                session.clone(),
+                error.clone(),
+                saved.clone(),
+                busy.clone(),
+            );
             spawn_local(async move {
                 match api.update_me(&body).await {
-                    Ok(_) => {
+                    Ok(account) => {
+                        session.dispatch(Action::AccountLoaded(account));
                         error.set(None);
                         saved.set(true);
                     }
@@ -213,15 +220,10 @@ fn ApiKeys() -> Html {
     let session = use_session();
     let list = {
         let api = api.clone();
-        use_paged((), move |(), cursor| {
+        // One page: the server lists every key at once.
+        use_paged((), move |(), _cursor| {
             let api = api.clone();
-            async move {
-                api.api_keys(ListQuery {
-                    cursor,
-                    ..ListQuery::default()
-                })
-                .await
-            }
+            async move { api.list_api_keys().await }
         })
     };
     let created = use_state(|| None::<CreatedApiKey>);

@@ -76,95 +76,11 @@ pub fn AdminLayout(props: &AdminLayoutProps) -> Html {
     }
 }
 
-/// The list's footer: an empty note, or the button that loads the next page.
-#[derive(Properties, PartialEq)]
-pub struct ListFooterProps {
-    pub loading: bool,
-    pub empty: bool,
-    pub more: bool,
-    pub onmore: Callback<()>,
-    /// `No domains match.`
-    pub empty_text: AttrValue,
-}
-
-#[function_component]
-pub fn ListFooter(props: &ListFooterProps) -> Html {
-    html! {
-        <div class="list-footer">
-            if props.loading {
-                <p class="loading" role="status">{ "Loading…" }</p>
-            } else if props.empty {
-                <p class="empty">{ props.empty_text.clone() }</p>
-            }
-            if props.more {
-                <button type="button" class="button" onclick={props.onmore.reform(|_: MouseEvent| ())} disabled={props.loading}>
-                    { "Load more" }
-                </button>
-            }
-        </div>
-    }
-}
-
 /// `a, b` for a list of names; `—` for none.
 pub fn names(list: &[String]) -> String {
     if list.is_empty() {
         "—".to_owned()
     } else {
         list.join(", ")
-    }
-}
-
-#[derive(Properties, PartialEq)]
-pub struct FilterBarProps {
-    /// `account` gives inputs `account-search` and `account-domain-filter`.
-    pub prefix: AttrValue,
-    /// What the search looks in, for its label.
-    pub what: AttrValue,
-    /// Domain names to suggest in the filter.
-    #[prop_or_default]
-    pub domains: Vec<String>,
-    /// `(search text, domain name)`.
-    pub onsearch: Callback<(String, String)>,
-}
-
-/// Search text and a domain filter over a list; applies on submit.
-#[function_component]
-pub fn FilterBar(props: &FilterBarProps) -> Html {
-    use web_sys::HtmlInputElement;
-
-    let q = use_state(String::new);
-    let domain = use_state(String::new);
-    let search_id = format!("{}-search", props.prefix);
-    let domain_id = format!("{}-domain-filter", props.prefix);
-    let list_id = format!("{}-domain-options", props.prefix);
-    let onsubmit = {
-        let (q, domain, onsearch) = (q.clone(), domain.clone(), props.onsearch.clone());
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            onsearch.emit(((*q).clone(), (*domain).clone()));
-        })
-    };
-    let input = |state: &UseStateHandle<String>| {
-        let state = state.clone();
-        Callback::from(move |e: InputEvent| {
-            state.set(e.target_unchecked_into::<HtmlInputElement>().value())
-        })
-    };
-    html! {
-        <form class="search filters" role="search" {onsubmit}>
-            <div class="filter">
-                <label for={search_id.clone()}>{ format!("Search {}", props.what) }</label>
-                <input id={search_id} type="search" value={(*q).clone()} oninput={input(&q)} />
-            </div>
-            <div class="filter">
-                <label for={domain_id.clone()}>{ "Domain" }</label>
-                <input id={domain_id} type="text" list={list_id.clone()} placeholder="All domains"
-                    value={(*domain).clone()} oninput={input(&domain)} />
-                <datalist id={list_id}>
-                    { for props.domains.iter().map(|d| html! { <option value={d.clone()} /> }) }
-                </datalist>
-            </div>
-            <button type="submit" class="button">{ "Search" }</button>
-        </form>
     }
 }

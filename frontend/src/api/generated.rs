@@ -1,0 +1,528 @@
+//! Every operation of the REST API as a typed function: GENERATED from
+//! `openapi/openapi.json` by `cargo xtask gen-client`; do not edit, regenerate.
+//!
+//! Operations that need a bearer token are methods of [`Api`] (token refresh
+//! included); the others are free functions. The web app calls only some of them.
+
+#![allow(dead_code)]
+
+use gloo::net::http::Method;
+use osprey_api_types::{
+    Account, Alias, ApiKey, ChangePassword, CreateAccount, CreateAlias, CreateApiKey, CreateDomain,
+    CreateIpRule, CreateKillEntry, CreatedApiKey, DkimRecord, Domain, Health, IpRule, KillEntry,
+    LoginRequest, Mailbox, MessageItem, Page, QueuedMessage, RefreshRequest, RelayCheck,
+    RelayPolicy, RelayVerdict, RetryResult, SendMessage, SentMessage, TokenResponse, UpdateAccount,
+    UpdateAlias, UpdateDomain, UpdateFlags, UpdateMe,
+};
+
+use super::{Api, ApiError, Call, empty, json, segment, text};
+
+/// Signs in with an address and password.
+///
+/// `POST /api/v1/auth/login`
+pub async fn login(body: &LoginRequest) -> Result<TokenResponse, ApiError> {
+    let call = Call::new(Method::POST, "/api/v1/auth/login").json(body)?;
+    json(call.send(None).await?).await
+}
+
+/// Signs out: revokes the refresh token and every token descended from the same login.
+///
+/// `POST /api/v1/auth/logout`
+pub async fn logout(body: &RefreshRequest) -> Result<(), ApiError> {
+    let call = Call::new(Method::POST, "/api/v1/auth/logout").json(body)?;
+    empty(call.send(None).await?).await
+}
+
+/// Exchanges a refresh token for new tokens. Each refresh token works once; presenting
+/// a spent one revokes every token of that login.
+///
+/// `POST /api/v1/auth/refresh`
+pub async fn refresh(body: &RefreshRequest) -> Result<TokenResponse, ApiError> {
+    let call = Call::new(Method::POST, "/api/v1/auth/refresh").json(body)?;
+    json(call.send(None).await?).await
+}
+
+/// Liveness: the process serves HTTP.
+///
+/// `GET /healthz`
+pub async fn healthz() -> Result<Health, ApiError> {
+    let call = Call::new(Method::GET, "/healthz");
+    json(call.send(None).await?).await
+}
+
+/// Prometheus metrics in the text exposition format.
+///
+/// `GET /metrics`
+pub async fn metrics() -> Result<String, ApiError> {
+    let call = Call::new(Method::GET, "/metrics");
+    text(call.send(None).await?).await
+}
+
+/// Readiness: the database answers.
+///
+/// `GET /readyz`
+pub async fn readyz() -> Result<Health, ApiError> {
+    let call = Call::new(Method::GET, "/readyz");
+    json(call.send(None).await?).await
+}
+
+impl Api {
+    /// Accounts, by address.
+    ///
+    /// `GET /api/v1/admin/accounts`
+    pub async fn list_accounts(
+        &self,
+        limit: Option<u32>,
+        cursor: Option<&str>,
+        q: Option<&str>,
+        domain: Option<&str>,
+    ) -> Result<Page<Account>, ApiError> {
+        let call = Call::new(Method::GET, "/api/v1/admin/accounts")
+            .query("limit", limit)
+            .query("cursor", cursor)
+            .query("q", q)
+            .query("domain", domain);
+        json(self.authed(&call).await?).await
+    }
+
+    /// Creates an account with its mailboxes.
+    ///
+    /// `POST /api/v1/admin/accounts`
+    pub async fn create_account(&self, body: &CreateAccount) -> Result<Account, ApiError> {
+        let call = Call::new(Method::POST, "/api/v1/admin/accounts").json(body)?;
+        json(self.authed(&call).await?).await
+    }
+
+    /// One account.
+    ///
+    /// `GET /api/v1/admin/accounts/{id}`
+    pub async fn get_account(&self, id: &str) -> Result<Account, ApiError> {
+        let call = Call::new(
+            Method::GET,
+            format!("/api/v1/admin/accounts/{}", segment(id)),
+        );
+        json(self.authed(&call).await?).await
+    }
+
+    /// Changes an account: display name, role, quota, managed domains, state, password.
+    ///
+    /// `PATCH /api/v1/admin/accounts/{id}`
+    pub async fn update_account(
+        &self,
+        id: &str,
+        body: &UpdateAccount,
+    ) -> Result<Account, ApiError> {
+        let call = Call::new(
+            Method::PATCH,
+            format!("/api/v1/admin/accounts/{}", segment(id)),
+        )
+        .json(body)?;
+        json(self.authed(&call).await?).await
+    }
+
+    /// Deletes an account with its mailboxes and messages.
+    ///
+    /// `DELETE /api/v1/admin/accounts/{id}`
+    pub async fn delete_account(&self, id: &str) -> Result<(), ApiError> {
+        let call = Call::new(
+            Method::DELETE,
+            format!("/api/v1/admin/accounts/{}", segment(id)),
+        );
+        empty(self.authed(&call).await?).await
+    }
+
+    /// Aliases, by address.
+    ///
+    /// `GET /api/v1/admin/aliases`
+    pub async fn list_aliases(
+        &self,
+        limit: Option<u32>,
+        cursor: Option<&str>,
+        q: Option<&str>,
+        domain: Option<&str>,
+    ) -> Result<Page<Alias>, ApiError> {
+        let call = Call::new(Method::GET, "/api/v1/admin/aliases")
+            .query("limit", limit)
+            .query("cursor", cursor)
+            .query("q", q)
+            .query("domain", domain);
+        json(self.authed(&call).await?).await
+    }
+
+    /// Creates an alias.
+    ///
+    /// `POST /api/v1/admin/aliases`
+    pub async fn create_alias(&self, body: &CreateAlias) -> Result<Alias, ApiError> {
+        let call = Call::new(Method::POST, "/api/v1/admin/aliases").json(body)?;
+        json(self.authed(&call).await?).await
+    }
+
+    /// One alias.
+    ///
+    /// `GET /api/v1/admin/aliases/{id}`
+    pub async fn get_alias(&self, id: &str) -> Result<Alias, ApiError> {
+        let call = Call::new(
+            Method::GET,
+            format!("/api/v1/admin/aliases/{}", segment(id)),
+        );
+        json(self.authed(&call).await?).await
+    }
+
+    /// Replaces an alias's targets.
+    ///
+    /// `PATCH /api/v1/admin/aliases/{id}`
+    pub async fn update_alias(&self, id: &str, body: &UpdateAlias) -> Result<Alias, ApiError> {
+        let call = Call::new(
+            Method::PATCH,
+            format!("/api/v1/admin/aliases/{}", segment(id)),
+        )
+        .json(body)?;
+        json(self.authed(&call).await?).await
+    }
+
+    /// Deletes an alias.
+    ///
+    /// `DELETE /api/v1/admin/aliases/{id}`
+    pub async fn delete_alias(&self, id: &str) -> Result<(), ApiError> {
+        let call = Call::new(
+            Method::DELETE,
+            format!("/api/v1/admin/aliases/{}", segment(id)),
+        );
+        empty(self.authed(&call).await?).await
+    }
+
+    /// Domains, by name.
+    ///
+    /// `GET /api/v1/admin/domains`
+    pub async fn list_domains(
+        &self,
+        limit: Option<u32>,
+        cursor: Option<&str>,
+        q: Option<&str>,
+        domain: Option<&str>,
+    ) -> Result<Page<Domain>, ApiError> {
+        let call = Call::new(Method::GET, "/api/v1/admin/domains")
+            .query("limit", limit)
+            .query("cursor", cursor)
+            .query("q", q)
+            .query("domain", domain);
+        json(self.authed(&call).await?).await
+    }
+
+    /// Creates a domain (server admins).
+    ///
+    /// `POST /api/v1/admin/domains`
+    pub async fn create_domain(&self, body: &CreateDomain) -> Result<Domain, ApiError> {
+        let call = Call::new(Method::POST, "/api/v1/admin/domains").json(body)?;
+        json(self.authed(&call).await?).await
+    }
+
+    /// One domain.
+    ///
+    /// `GET /api/v1/admin/domains/{id}`
+    pub async fn get_domain(&self, id: &str) -> Result<Domain, ApiError> {
+        let call = Call::new(
+            Method::GET,
+            format!("/api/v1/admin/domains/{}", segment(id)),
+        );
+        json(self.authed(&call).await?).await
+    }
+
+    /// Changes a domain's alias names, settings or state (server admins).
+    ///
+    /// `PATCH /api/v1/admin/domains/{id}`
+    pub async fn update_domain(&self, id: &str, body: &UpdateDomain) -> Result<Domain, ApiError> {
+        let call = Call::new(
+            Method::PATCH,
+            format!("/api/v1/admin/domains/{}", segment(id)),
+        )
+        .json(body)?;
+        json(self.authed(&call).await?).await
+    }
+
+    /// Deletes a domain with its aliases (server admins). Refused while it has accounts.
+    ///
+    /// `DELETE /api/v1/admin/domains/{id}`
+    pub async fn delete_domain(&self, id: &str) -> Result<(), ApiError> {
+        let call = Call::new(
+            Method::DELETE,
+            format!("/api/v1/admin/domains/{}", segment(id)),
+        );
+        empty(self.authed(&call).await?).await
+    }
+
+    /// The domain's DKIM key as a DNS TXT record (a key is made if the domain has none).
+    ///
+    /// `GET /api/v1/admin/domains/{id}/dkim`
+    pub async fn get_dkim(&self, id: &str) -> Result<DkimRecord, ApiError> {
+        let call = Call::new(
+            Method::GET,
+            format!("/api/v1/admin/domains/{}/dkim", segment(id)),
+        );
+        json(self.authed(&call).await?).await
+    }
+
+    /// Makes a new DKIM key under a new selector; publish its record before mail signed
+    /// with it reaches receivers, and keep the old record for a few days.
+    ///
+    /// `POST /api/v1/admin/domains/{id}/dkim`
+    pub async fn rotate_dkim(&self, id: &str) -> Result<DkimRecord, ApiError> {
+        let call = Call::new(
+            Method::POST,
+            format!("/api/v1/admin/domains/{}/dkim", segment(id)),
+        );
+        json(self.authed(&call).await?).await
+    }
+
+    /// IP rules in the order they are tried.
+    ///
+    /// `GET /api/v1/admin/ip-rules`
+    pub async fn list_ip_rules(&self) -> Result<Vec<IpRule>, ApiError> {
+        let call = Call::new(Method::GET, "/api/v1/admin/ip-rules");
+        json(self.authed(&call).await?).await
+    }
+
+    /// Adds an IP rule after the existing ones.
+    ///
+    /// `POST /api/v1/admin/ip-rules`
+    pub async fn create_ip_rule(&self, body: &CreateIpRule) -> Result<IpRule, ApiError> {
+        let call = Call::new(Method::POST, "/api/v1/admin/ip-rules").json(body)?;
+        json(self.authed(&call).await?).await
+    }
+
+    /// Removes an IP rule.
+    ///
+    /// `DELETE /api/v1/admin/ip-rules/{id}`
+    pub async fn delete_ip_rule(&self, id: &str) -> Result<(), ApiError> {
+        let call = Call::new(
+            Method::DELETE,
+            format!("/api/v1/admin/ip-rules/{}", segment(id)),
+        );
+        empty(self.authed(&call).await?).await
+    }
+
+    /// The kill file.
+    ///
+    /// `GET /api/v1/admin/kill-file`
+    pub async fn list_kill_entries(&self) -> Result<Vec<KillEntry>, ApiError> {
+        let call = Call::new(Method::GET, "/api/v1/admin/kill-file");
+        json(self.authed(&call).await?).await
+    }
+
+    /// Adds a kill-file entry.
+    ///
+    /// `POST /api/v1/admin/kill-file`
+    pub async fn create_kill_entry(&self, body: &CreateKillEntry) -> Result<KillEntry, ApiError> {
+        let call = Call::new(Method::POST, "/api/v1/admin/kill-file").json(body)?;
+        json(self.authed(&call).await?).await
+    }
+
+    /// Removes a kill-file entry.
+    ///
+    /// `DELETE /api/v1/admin/kill-file/{id}`
+    pub async fn delete_kill_entry(&self, id: &str) -> Result<(), ApiError> {
+        let call = Call::new(
+            Method::DELETE,
+            format!("/api/v1/admin/kill-file/{}", segment(id)),
+        );
+        empty(self.authed(&call).await?).await
+    }
+
+    /// The outbound queue, newest first.
+    ///
+    /// `GET /api/v1/admin/queue`
+    pub async fn list_queue(
+        &self,
+        state: Option<&str>,
+        domain: Option<&str>,
+        sender: Option<&str>,
+        limit: Option<u32>,
+    ) -> Result<Vec<QueuedMessage>, ApiError> {
+        let call = Call::new(Method::GET, "/api/v1/admin/queue")
+            .query("state", state)
+            .query("domain", domain)
+            .query("sender", sender)
+            .query("limit", limit);
+        json(self.authed(&call).await?).await
+    }
+
+    /// One queued message with its recipients' states and last errors.
+    ///
+    /// `GET /api/v1/admin/queue/{id}`
+    pub async fn get_queued(&self, id: &str) -> Result<QueuedMessage, ApiError> {
+        let call = Call::new(Method::GET, format!("/api/v1/admin/queue/{}", segment(id)));
+        json(self.authed(&call).await?).await
+    }
+
+    /// Removes a message from the queue; its pending recipients are never tried again and
+    /// nobody is notified.
+    ///
+    /// `DELETE /api/v1/admin/queue/{id}`
+    pub async fn delete_queued(&self, id: &str) -> Result<(), ApiError> {
+        let call = Call::new(
+            Method::DELETE,
+            format!("/api/v1/admin/queue/{}", segment(id)),
+        );
+        empty(self.authed(&call).await?).await
+    }
+
+    /// Makes every pending recipient of a queued message due now.
+    ///
+    /// `POST /api/v1/admin/queue/{id}/retry`
+    pub async fn retry_queued(&self, id: &str) -> Result<RetryResult, ApiError> {
+        let call = Call::new(
+            Method::POST,
+            format!("/api/v1/admin/queue/{}/retry", segment(id)),
+        );
+        json(self.authed(&call).await?).await
+    }
+
+    /// The relay policy.
+    ///
+    /// `GET /api/v1/admin/relay`
+    pub async fn get_relay_policy(&self) -> Result<RelayPolicy, ApiError> {
+        let call = Call::new(Method::GET, "/api/v1/admin/relay");
+        json(self.authed(&call).await?).await
+    }
+
+    /// Replaces the relay policy.
+    ///
+    /// `PUT /api/v1/admin/relay`
+    pub async fn set_relay_policy(&self, body: &RelayPolicy) -> Result<RelayPolicy, ApiError> {
+        let call = Call::new(Method::PUT, "/api/v1/admin/relay").json(body)?;
+        json(self.authed(&call).await?).await
+    }
+
+    /// Answers whether a recipient would be accepted for this client, and which rule
+    /// decides. Nothing is sent and no counter changes.
+    ///
+    /// `POST /api/v1/admin/relay/check`
+    pub async fn check_relay(&self, body: &RelayCheck) -> Result<RelayVerdict, ApiError> {
+        let call = Call::new(Method::POST, "/api/v1/admin/relay/check").json(body)?;
+        json(self.authed(&call).await?).await
+    }
+
+    /// The mailboxes of the signed-in account, by name.
+    ///
+    /// `GET /api/v1/mailboxes`
+    pub async fn list_mailboxes(&self) -> Result<Vec<Mailbox>, ApiError> {
+        let call = Call::new(Method::GET, "/api/v1/mailboxes");
+        json(self.authed(&call).await?).await
+    }
+
+    /// The messages of one of the signed-in account's mailboxes, in UID order (arrival
+    /// order), a page at a time.
+    ///
+    /// `GET /api/v1/mailboxes/{id}/messages`
+    pub async fn list_messages(
+        &self,
+        id: &str,
+        cursor: Option<&str>,
+        limit: Option<u32>,
+    ) -> Result<Page<MessageItem>, ApiError> {
+        let call = Call::new(
+            Method::GET,
+            format!("/api/v1/mailboxes/{}/messages", segment(id)),
+        )
+        .query("cursor", cursor)
+        .query("limit", limit);
+        json(self.authed(&call).await?).await
+    }
+
+    /// The signed-in account.
+    ///
+    /// `GET /api/v1/me`
+    pub async fn get_me(&self) -> Result<Account, ApiError> {
+        let call = Call::new(Method::GET, "/api/v1/me");
+        json(self.authed(&call).await?).await
+    }
+
+    /// Changes the signed-in account's own settings.
+    ///
+    /// `PATCH /api/v1/me`
+    pub async fn update_me(&self, body: &UpdateMe) -> Result<Account, ApiError> {
+        let call = Call::new(Method::PATCH, "/api/v1/me").json(body)?;
+        json(self.authed(&call).await?).await
+    }
+
+    /// The signed-in account's API keys, newest first.
+    ///
+    /// `GET /api/v1/me/api-keys`
+    pub async fn list_api_keys(&self) -> Result<Page<ApiKey>, ApiError> {
+        let call = Call::new(Method::GET, "/api/v1/me/api-keys");
+        json(self.authed(&call).await?).await
+    }
+
+    /// Creates an API key; its secret is in this answer only. Needs a signed-in session.
+    ///
+    /// `POST /api/v1/me/api-keys`
+    pub async fn create_api_key(&self, body: &CreateApiKey) -> Result<CreatedApiKey, ApiError> {
+        let call = Call::new(Method::POST, "/api/v1/me/api-keys").json(body)?;
+        json(self.authed(&call).await?).await
+    }
+
+    /// Revokes one of the signed-in account's API keys.
+    ///
+    /// `DELETE /api/v1/me/api-keys/{id}`
+    pub async fn delete_api_key(&self, id: &str) -> Result<(), ApiError> {
+        let call = Call::new(
+            Method::DELETE,
+            format!("/api/v1/me/api-keys/{}", segment(id)),
+        );
+        empty(self.authed(&call).await?).await
+    }
+
+    /// Changes the signed-in account's password; other sessions are signed out.
+    ///
+    /// `POST /api/v1/me/password`
+    pub async fn change_password(&self, body: &ChangePassword) -> Result<(), ApiError> {
+        let call = Call::new(Method::POST, "/api/v1/me/password").json(body)?;
+        empty(self.authed(&call).await?).await
+    }
+
+    /// Messages the signed-in user sent to other servers, newest first, with the delivery
+    /// state of each recipient.
+    ///
+    /// `GET /api/v1/messages/outbound`
+    pub async fn list_outbound(&self) -> Result<Vec<QueuedMessage>, ApiError> {
+        let call = Call::new(Method::GET, "/api/v1/messages/outbound");
+        json(self.authed(&call).await?).await
+    }
+
+    /// One message the signed-in user sent; 404 for anyone else's.
+    ///
+    /// `GET /api/v1/messages/outbound/{id}`
+    pub async fn get_outbound(&self, id: &str) -> Result<QueuedMessage, ApiError> {
+        let call = Call::new(
+            Method::GET,
+            format!("/api/v1/messages/outbound/{}", segment(id)),
+        );
+        json(self.authed(&call).await?).await
+    }
+
+    /// Sends a plain-text message as the signed-in user: delivered to local recipients,
+    /// queued for remote ones (as the relay policy allows authenticated users).
+    ///
+    /// `POST /api/v1/messages/send`
+    pub async fn send_message(&self, body: &SendMessage) -> Result<SentMessage, ApiError> {
+        let call = Call::new(Method::POST, "/api/v1/messages/send").json(body)?;
+        json(self.authed(&call).await?).await
+    }
+
+    /// Adds and removes flags of one of the signed-in account's messages; answers with the
+    /// message as it is now. IMAP sessions that have its mailbox selected are told.
+    ///
+    /// `PATCH /api/v1/messages/{id}/flags`
+    pub async fn update_flags(
+        &self,
+        id: &str,
+        body: &UpdateFlags,
+    ) -> Result<MessageItem, ApiError> {
+        let call = Call::new(
+            Method::PATCH,
+            format!("/api/v1/messages/{}/flags", segment(id)),
+        )
+        .json(body)?;
+        json(self.authed(&call).await?).await
+    }
+}
