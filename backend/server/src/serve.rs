@@ -235,7 +235,6 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         throttle: throttle.clone(),
         settings: Arc::new(ApiSettings {
             refresh_ttl_days: a.refresh_token_ttl_days,
-            web_dir: web_dir(&config),
             password_policy: PasswordPolicy::default(),
             hostname: config.hostname.clone(),
         }),
@@ -346,12 +345,13 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     }
     if let Some(listener) = http_listener {
         let local = listener.local_addr()?;
-        if state.settings.web_dir.is_none() {
+        let web_dir = web_dir(&config);
+        if web_dir.is_none() {
             tracing::warn!("the web app is not built; / explains how to build it");
         }
         println!("Osprey is listening on http://{local}/ (API docs: http://{local}/api/docs)");
         tracing::info!(%local, database = %redact(&config.database_url()), "http listening");
-        let app = osprey_api::app(state);
+        let app = crate::http::app(state, web_dir);
         let mut stop = shutdown.clone();
         tasks.spawn(async move {
             axum::serve(

@@ -1,4 +1,5 @@
 //! The web app's static files, with `index.html` for every client-side route.
+//! (`web_dir`, or `frontend/dist` in the working directory, or `web/` next to the binary.)
 
 use std::path::PathBuf;
 

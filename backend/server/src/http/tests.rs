@@ -1,0 +1,217 @@
+//! The composed application: the REST router and the web app under the shared middleware.
+//! The web app here is a directory of hand-made files.
+
+use std::{path::Path, sync::Arc};
+
+use axum::{
+    Router,
+    body::Body,
+    http::{HeaderMap, Request, StatusCode, header},
+};
+use http_body_util::BodyExt;
+use osprey_api::{
+    ApiSettings, AppState,
+    auth::{JwtKeys, LoginThrottle, ThrottleLimits, install_crypto_provider},
+};
+use osprey_store::testing::TestDb;
+use tower::ServiceExt;
+
+use super::{MAX_BODY_BYTES, app};
+
+const INDEX: &str = "<!doctype html><title>Osprey</title>";
+const JS: &str = "app-0123456789abcdef.js";
+
+struct Reply {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Vec<u8>,
+}
+
+impl Reply {
+    fn header(&self, name: header::HeaderName) -> &str {
+        self.headers
+            .get(&name)
+            .map(|v| v.to_str().unwrap())
+            .unwrap_or_else(|| panic!("no {name} header in {:?}", self.headers))
+    }
+}
+
+struct Fixture {
+    app: Router,
+    _db: TestDb,
+    _web: tempfile::TempDir,
+}
+
+/// A scratch directory holding `web/`, the web app: `index.html` (with a `.gz`), a hashed
+/// script with `.br` and `.gz` siblings (marked, so that a test sees which was sent), an
+/// unhashed file, a directory; and `secret.txt` next to `web/`, which must stay out of
+/// reach.
+fn web_dir(with_app: bool) -> tempfile::TempDir {
+    let root = tempfile::tempdir().unwrap();
+    let web = root.path().join("web");
+    std::fs::create_dir(&web).unwrap();
+    std::fs::write(root.path().join("secret.txt"), "secret").unwrap();
+    if with_app {
+        let put = |name: &str, data: &str| std::fs::write(web.join(name), data).unwrap();
+        put("index.html", INDEX);
+        put("index.html.gz", "gzip of index.html");
+        put(JS, "export default function init() {}");
+        put(&format!("{JS}.br"), "brotli of the script");
+        put(&format!("{JS}.gz"), "gzip of the script");
+        put("robots.txt", "User-agent: *");
+        std::fs::create_dir(web.join("nested")).unwrap();
+    }
+    root
+}
+
+async fn fixture(web: &Path) -> (Router, TestDb) {
+    install_crypto_provider();
+    let db = TestDb::new().await;
+    let store = db.store().await;
+    let blobs = osprey_store::blob::FsBlobStore::open(db.dir.join("blobs")).unwrap();
+    let state = AppState {
+        store: store.clone(),
+        jwt: Arc::new(JwtKeys::from_secret(&[7u8; 32], 900)),
+        throttle: Arc::new(LoginThrottle::new(ThrottleLimits::default())),
+        settings: Arc::new(ApiSettings::default()),
+        metrics: osprey_api::metrics_handle(),
+        delivery: osprey_mail::LocalDelivery::new(store, Arc::new(blobs)),
+    };
+    (app(state, Some(web.to_owned())), db)
+}
+
+impl Fixture {
+    async fn new(with_app: bool) -> Fixture {
+        let web = web_dir(with_app);
+        let (app, db) = fixture(&web.path().join("web")).await;
+        Fixture {
+            app,
+            _db: db,
+            _web: web,
+        }
+    }
+
+    async fn request(&self, req: Request<Body>) -> Reply {
+        let res = self.app.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let headers = res.headers().clone();
+        let body = res.into_body().collect().await.unwrap().to_bytes().to_vec();
+        Reply {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    async fn get(&self, path: &str, headers: &[(&str, &str)]) -> Reply {
+        let mut req = Request::get(path);
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        self.request(req.body(Body::empty()).unwrap()).await
+    }
+}
+
+fn assert_security_headers(r: &Reply) {
+    assert_eq!(r.header(header::X_CONTENT_TYPE_OPTIONS), "nosniff");
+    assert_eq!(r.header(header::X_FRAME_OPTIONS), "DENY");
+    assert_eq!(r.header(header::REFERRER_POLICY), "no-referrer");
+}
+
+#[tokio::test]
+async fn every_response_carries_the_security_headers() {
+    let t = Fixture::new(true).await;
+    let js = format!("/{JS}");
+    for path in [
+        "/healthz",
+        "/api/v1/openapi.json",
+        "/api/v1/no-such-thing",
+        "/api/v1/me",
+        "/",
+        "/admin/domains",
+        js.as_str(),
+    ] {
+        let r = t.get(path, &[]).await;
+        assert_security_headers(&r);
+        let is_web = !path.starts_with("/api/") && path != "/healthz";
+        assert_eq!(
+            r.headers.get(header::CONTENT_SECURITY_POLICY).is_some(),
+            is_web,
+            "{path}: the CSP is the web app's"
+        );
+    }
+    let r = t
+        .request(
+            Request::post("/")
+                .header("content-type", "application/json")
+                .body(Body::from("{}"))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_security_headers(&r);
+}
+
+#[tokio::test]
+async fn request_bodies_are_limited() {
+    let t = Fixture::new(false).await;
+    let login = |padding: usize| {
+        let body = format!(
+            r#"{{"username":"nobody@example.com","password":"{}"}}"#,
+            "x".repeat(padding)
+        );
+        Request::post("/api/v1/auth/login")
+            .header("content-type", "application/json")
+            .body(Body::from(body))
+            .unwrap()
+    };
+    let r = t.request(login(MAX_BODY_BYTES)).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    let body: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
+    assert_eq!(body["code"], "body_unreadable", "{body}");
+    let r = t.request(login(1000)).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED, "a small body is read");
+}
+
+#[tokio::test]
+async fn requests_are_counted_by_route() {
+    let t = Fixture::new(true).await;
+    t.get("/healthz", &[]).await;
+    t.get("/admin/domains", &[]).await;
+    let r = t.get("/metrics", &[]).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let text = String::from_utf8(r.body).unwrap();
+    assert!(
+        text.contains(
+            "osprey_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"}"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("osprey_http_requests_total{method=\"GET\",route=\"static\",status=\"200\"}"),
+        "{text}"
+    );
+    assert!(
+        text.contains("osprey_http_request_duration_seconds"),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn without_a_web_app_every_page_explains_how_to_build_it() {
+    let t = Fixture::new(false).await;
+    for path in ["/", "/admin/domains", "/app.js"] {
+        let r = t.get(path, &[]).await;
+        assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE, "{path}");
+        assert!(
+            r.header(header::CONTENT_SECURITY_POLICY)
+                .contains("default-src 'self'")
+        );
+        assert_security_headers(&r);
+        let text = String::from_utf8(r.body).unwrap();
+        assert!(text.contains("cargo xtask build"), "{text}");
+    }
+    // The API does not depend on the web app.
+    let r = t.get("/healthz", &[]).await;
+    assert_eq!(r.status, StatusCode::OK);
+}
