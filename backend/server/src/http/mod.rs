@@ -12,7 +12,7 @@
 
 pub mod web;
 
-use std::{path::PathBuf, time::Instant};
+use std::time::Instant;
 
 use axum::{
     Router,
@@ -24,19 +24,21 @@ use axum::{
 use osprey_api::AppState;
 use tower_http::set_header::SetResponseHeaderLayer;
 
+pub use web::WebApp;
+
 /// Largest request body an extractor accepts. A router that needs more (DAV uploads)
 /// sets its own `DefaultBodyLimit` on its routes, which takes precedence.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 /// The whole HTTP application.
-pub fn app(state: AppState, web_dir: Option<PathBuf>) -> Router {
+pub fn app(state: AppState, web: WebApp) -> Router {
     Router::new()
         .merge(osprey_api::router(state))
         // CalDAV and CardDAV go here, as `.merge(osprey_dav::router(..))`: their routes
         // (`/.well-known/caldav`, `/.well-known/carddav`, `/dav/...`) answer XML with
         // Basic authentication and are not part of the OpenAPI document; their paths must
         // not overlap the REST router's (axum refuses overlapping routes at start-up).
-        .fallback_service(web::service(web_dir))
+        .fallback_service(web::service(web))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware::from_fn(track))
         .layer(SetResponseHeaderLayer::if_not_present(

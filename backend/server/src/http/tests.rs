@@ -1,12 +1,13 @@
 //! The composed application: the REST router and the web app under the shared middleware.
-//! The web app here is a directory of hand-made files.
+//! The web app here is a directory of hand-made files (the files `cargo xtask build`
+//! makes are checked end to end in `e2e/tests/web.rs`).
 
 use std::{path::Path, sync::Arc};
 
 use axum::{
     Router,
     body::Body,
-    http::{HeaderMap, Request, StatusCode, header},
+    http::{HeaderMap, Method, Request, StatusCode, header},
 };
 use http_body_util::BodyExt;
 use osprey_api::{
@@ -16,7 +17,7 @@ use osprey_api::{
 use osprey_store::testing::TestDb;
 use tower::ServiceExt;
 
-use super::{MAX_BODY_BYTES, app};
+use super::{MAX_BODY_BYTES, WebApp, app};
 
 const INDEX: &str = "<!doctype html><title>Osprey</title>";
 const JS: &str = "app-0123456789abcdef.js";
@@ -77,7 +78,7 @@ async fn fixture(web: &Path) -> (Router, TestDb) {
         metrics: osprey_api::metrics_handle(),
         delivery: osprey_mail::LocalDelivery::new(store, Arc::new(blobs)),
     };
-    (app(state, Some(web.to_owned())), db)
+    (app(state, WebApp::Dir(web.to_owned())), db)
 }
 
 impl Fixture {
@@ -195,6 +196,134 @@ async fn requests_are_counted_by_route() {
         text.contains("osprey_http_request_duration_seconds"),
         "{text}"
     );
+}
+
+#[tokio::test]
+async fn the_web_app_sends_the_variant_the_client_accepts() {
+    let t = Fixture::new(true).await;
+    let path = format!("/{JS}");
+    for (accept, body, encoding) in [
+        (None, "export default function init() {}", None),
+        (Some("identity"), "export default function init() {}", None),
+        (Some("gzip"), "gzip of the script", Some("gzip")),
+        (
+            Some("gzip, deflate, br"),
+            "brotli of the script",
+            Some("br"),
+        ),
+        (Some("br;q=0, gzip"), "gzip of the script", Some("gzip")),
+        (Some("*"), "brotli of the script", Some("br")),
+    ] {
+        let headers: Vec<_> = accept.map(|a| ("accept-encoding", a)).into_iter().collect();
+        let r = t.get(&path, &headers).await;
+        assert_eq!(r.status, StatusCode::OK, "{accept:?}");
+        assert_eq!(String::from_utf8_lossy(&r.body), body, "{accept:?}");
+        assert_eq!(
+            r.headers
+                .get(header::CONTENT_ENCODING)
+                .map(|v| v.to_str().unwrap()),
+            encoding,
+            "{accept:?}"
+        );
+        assert_eq!(r.header(header::VARY), "accept-encoding");
+        assert_eq!(
+            r.header(header::CONTENT_TYPE),
+            "text/javascript; charset=utf-8"
+        );
+        assert_eq!(
+            r.header(header::CACHE_CONTROL),
+            "public, max-age=31536000, immutable"
+        );
+        assert_eq!(r.header(header::CONTENT_LENGTH), body.len().to_string());
+    }
+    // No brotli variant of index.html: gzip is next.
+    let r = t.get("/", &[("accept-encoding", "br, gzip")]).await;
+    assert_eq!(r.header(header::CONTENT_ENCODING), "gzip");
+    assert_eq!(r.body, b"gzip of index.html");
+    let r = t.get("/", &[("accept-encoding", "br")]).await;
+    assert!(r.headers.get(header::CONTENT_ENCODING).is_none());
+    assert_eq!(r.body, INDEX.as_bytes());
+}
+
+#[tokio::test]
+async fn index_html_answers_client_routes_and_is_revalidated() {
+    let t = Fixture::new(true).await;
+    for path in [
+        "/",
+        "/index.html",
+        "/admin/domains",
+        "/admin/domains/example.com",
+        "/no-such-file.js",
+        "/nested",
+        "/../secret.txt",
+        "/%2e%2e/secret.txt",
+    ] {
+        let r = t.get(path, &[]).await;
+        assert_eq!(r.status, StatusCode::OK, "{path}");
+        assert_eq!(r.body, INDEX.as_bytes(), "{path}");
+        assert_eq!(r.header(header::CONTENT_TYPE), "text/html; charset=utf-8");
+        assert_eq!(r.header(header::CACHE_CONTROL), "no-cache", "{path}");
+        assert_eq!(r.header(header::VARY), "accept-encoding");
+        assert!(
+            r.header(header::CONTENT_SECURITY_POLICY)
+                .contains("'wasm-unsafe-eval'")
+        );
+    }
+    let r = t.get("/robots.txt", &[]).await;
+    assert_eq!(r.body, b"User-agent: *");
+    assert_eq!(
+        r.header(header::CACHE_CONTROL),
+        "no-cache",
+        "no hash in the name"
+    );
+    assert_eq!(r.header(header::CONTENT_TYPE), "text/plain; charset=utf-8");
+}
+
+#[tokio::test]
+async fn etags_answer_conditional_requests() {
+    let t = Fixture::new(true).await;
+    let r = t.get("/admin/accounts", &[]).await;
+    let etag = r.header(header::ETAG).to_owned();
+    assert!(etag.starts_with('"') && etag.ends_with('"'), "{etag}");
+    let r = t.get("/", &[("if-none-match", etag.as_str())]).await;
+    assert_eq!(r.status, StatusCode::NOT_MODIFIED);
+    assert!(r.body.is_empty());
+    assert_eq!(r.header(header::ETAG), etag);
+    assert_eq!(r.header(header::CACHE_CONTROL), "no-cache");
+    let weak = format!("\"other\", W/{etag}");
+    let r = t.get("/", &[("if-none-match", weak.as_str())]).await;
+    assert_eq!(r.status, StatusCode::NOT_MODIFIED);
+    // Each variant is its own representation with its own tag.
+    let r = t
+        .get(
+            "/",
+            &[
+                ("accept-encoding", "gzip"),
+                ("if-none-match", etag.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_ne!(r.header(header::ETAG), etag);
+    let r = t.get("/", &[("if-none-match", "\"stale\"")]).await;
+    assert_eq!(r.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn head_answers_headers_only() {
+    let t = Fixture::new(true).await;
+    let r = t
+        .request(
+            Request::builder()
+                .method(Method::HEAD)
+                .uri(format!("/{JS}"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.is_empty());
+    assert_eq!(r.header(header::CONTENT_LENGTH), "33");
 }
 
 #[tokio::test]
