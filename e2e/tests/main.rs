@@ -12,3 +12,4 @@ mod imap;
 mod lettre;
 mod pop3;
 mod smtp;
+mod web;

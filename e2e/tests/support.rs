@@ -79,7 +79,8 @@ impl Server {
         format!("admin@{HOSTNAME}")
     }
 
-    /// Starts the server on a fresh database, serving the built web app if `web`.
+    /// Starts the server on a fresh database; with `web`, `web_dir` names `frontend/dist`,
+    /// otherwise it serves the web app the binary carries.
     pub async fn start(web: bool) -> Server {
         Self::start_with(web, &[]).await
     }

@@ -54,11 +54,12 @@ fn build() -> Result<spa::SpaReport> {
     let t = Instant::now();
     let report = spa::build(&root())?;
     println!(
-        "xtask: web app in {}: {} ({} bytes, {} gzipped{})",
+        "xtask: web app in {}: {} ({} bytes, {} gzip, {} brotli{})",
         report.dist.display(),
         report.wasm.display(),
         report.wasm_bytes,
         report.wasm_gzip_bytes,
+        report.wasm_brotli_bytes,
         if report.optimised {
             ", wasm-opt -Oz"
         } else {

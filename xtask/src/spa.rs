@@ -1,15 +1,27 @@
 //! `build()`: the web app (`frontend/`, crate `osprey-web`) as static files in
-//! `frontend/dist`: `index.html`, `style.css`, `boot.js`, `app.js` and `app_bg.wasm`.
+//! `frontend/dist`, ready to serve: `index.html`, and `style-<hash>.css`, `boot-<hash>.js`,
+//! `app-<hash>.js` and `app-<hash>_bg.wasm`, each with a `.br` and a `.gz` next to it.
 //!
 //! Steps: the wasm32 target (rustup), a `wasm-bindgen` CLI of the same version as the
 //! `wasm-bindgen` crate in `Cargo.lock` (cargo install, only when it differs), the
 //! `release-wasm` cargo build, `wasm-bindgen --target web`, then `wasm-opt -Oz` from the npm
 //! package `binaryen` when `frontend/node_modules` has it (Debian's binaryen is too old for
-//! current wasm-bindgen output). Std only: every tool runs as a child process.
+//! current wasm-bindgen output). Those tools run as child processes.
+//!
+//! Then, in Rust: every asset is renamed after its content (`<stem>-<16 hex>`, the first
+//! 64 bits of its SHA-256, before the first `.` or `_`), the files that name it rewritten
+//! first, so that the server can let browsers keep assets for a year (`immutable`) and
+//! only `index.html` is revalidated; and every text or wasm file is compressed with brotli
+//! (quality 11) and gzip (level 9) next to it (`<name>.br`, `<name>.gz`, kept when smaller),
+//! so that the server sends compressed files without compressing anything itself. The
+//! server embeds this directory in a release build (`backend/server/src/http/web.rs`).
 
 use std::fs;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+
+use sha2::{Digest, Sha256};
 
 use crate::run;
 
@@ -30,16 +42,26 @@ const WASM_OPT_FEATURES: &[&str] = &[
     "--enable-multivalue",
 ];
 
+/// The hex digits of the content hash in asset names; the server recognises hashed names
+/// by this length (`NAME_HASH_DIGITS` in `backend/server/src/http/web.rs`).
+const NAME_HASH_DIGITS: usize = 16;
+/// Files worth compressing, by extension.
+const COMPRESSIBLE: &[&str] = &[
+    "html", "js", "mjs", "css", "wasm", "svg", "json", "txt", "map",
+];
+
 /// What `build()` produced.
 #[derive(Debug, Clone)]
 pub struct SpaReport {
     /// `frontend/dist`.
     pub dist: PathBuf,
-    /// The final `app_bg.wasm`.
+    /// The final `app-<hash>_bg.wasm`.
     pub wasm: PathBuf,
     pub wasm_bytes: u64,
-    /// The same file through `gzip -9`.
+    /// Its `.gz` (gzip level 9), as served.
     pub wasm_gzip_bytes: u64,
+    /// Its `.br` (brotli quality 11), as served.
+    pub wasm_brotli_bytes: u64,
     /// Whether `wasm-opt` shrank it.
     pub optimised: bool,
 }
@@ -95,15 +117,25 @@ pub fn build(root: &Path) -> Result<SpaReport, String> {
             .map_err(|e| format!("cannot copy {}: {e}", from.display()))?;
     }
 
-    let wasm_bytes = fs::metadata(&wasm)
-        .map_err(|e| format!("cannot stat {}: {e}", wasm.display()))?
-        .len();
-    let wasm_gzip_bytes = gzip_size(&wasm)?;
+    let wasm = dist.join(fingerprint_assets(&dist)?);
+    say("compressing (brotli, gzip)");
+    precompress(&dist)?;
+
+    let size = |path: &Path| {
+        fs::metadata(path)
+            .map(|m| m.len())
+            .map_err(|e| format!("cannot stat {}: {e}", path.display()))
+    };
+    let wasm_bytes = size(&wasm)?;
+    let wasm_gzip_bytes = size(&with_suffix(&wasm, ".gz"))?;
+    let wasm_brotli_bytes = size(&with_suffix(&wasm, ".br"))?;
     say(&format!(
-        "web app in {}: app_bg.wasm {} KiB ({} KiB gzipped){}",
+        "web app in {}: {} {} KiB ({} KiB gzip, {} KiB brotli){}",
         dist.display(),
+        wasm.file_name().unwrap_or_default().to_string_lossy(),
         wasm_bytes / 1024,
         wasm_gzip_bytes / 1024,
+        wasm_brotli_bytes / 1024,
         if optimised { "" } else { ", not optimised" }
     ));
     Ok(SpaReport {
@@ -111,8 +143,135 @@ pub fn build(root: &Path) -> Result<SpaReport, String> {
         wasm,
         wasm_bytes,
         wasm_gzip_bytes,
+        wasm_brotli_bytes,
         optimised,
     })
+}
+
+/// Renames the assets in `dist` after their content, leaves first: the wasm, then
+/// `app.js` (which loads it), `boot.js` (which imports `app.js`) and the style sheet, then
+/// points `index.html` at them. Returns the wasm's new name.
+fn fingerprint_assets(dist: &Path) -> Result<String, String> {
+    let wasm = fingerprint(dist, "app_bg.wasm", &[])?;
+    let app = fingerprint(dist, "app.js", &[("app_bg.wasm", &wasm)])?;
+    let boot = fingerprint(dist, "boot.js", &[("/app.js", &format!("/{app}"))])?;
+    let style = fingerprint(dist, "style.css", &[])?;
+    rewrite(
+        &dist.join("index.html"),
+        &[
+            ("/app.js", &format!("/{app}")),
+            ("/boot.js", &format!("/{boot}")),
+            ("/style.css", &format!("/{style}")),
+        ],
+    )?;
+    Ok(wasm)
+}
+
+/// Rewrites `dist/name` with `replacements`, then renames it to
+/// `<stem>-<hash><rest>` (`app_bg.wasm` → `app-<hash>_bg.wasm`); returns the new name.
+fn fingerprint(dist: &Path, name: &str, replacements: &[(&str, &str)]) -> Result<String, String> {
+    let path = dist.join(name);
+    if !replacements.is_empty() {
+        rewrite(&path, replacements)?;
+    }
+    let bytes = fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let hash: String = Sha256::digest(&bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let split = name.find(['.', '_']).unwrap_or(name.len());
+    let hashed = format!(
+        "{}-{}{}",
+        &name[..split],
+        &hash[..NAME_HASH_DIGITS],
+        &name[split..]
+    );
+    fs::rename(&path, dist.join(&hashed))
+        .map_err(|e| format!("cannot rename {}: {e}", path.display()))?;
+    Ok(hashed)
+}
+
+/// Replaces each quoted `from` (`"from"` or `'from'`) in the text file at `path` by `to`;
+/// an error if one does not occur (the file changed and the names it loads would be
+/// missed).
+fn rewrite(path: &Path, replacements: &[(&str, &str)]) -> Result<(), String> {
+    let mut text =
+        fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    for (from, to) in replacements {
+        let mut found = false;
+        for q in ['"', '\''] {
+            let quoted = format!("{q}{from}{q}");
+            if text.contains(&quoted) {
+                found = true;
+                text = text.replace(&quoted, &format!("{q}{to}{q}"));
+            }
+        }
+        if !found {
+            return Err(format!(
+                "{} does not name {from} any more: update xtask/src/spa.rs",
+                path.display()
+            ));
+        }
+    }
+    fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+/// Writes `<file>.br` and `<file>.gz` next to every compressible file under `dir`, each
+/// only when it is smaller than the file.
+fn precompress(dir: &Path) -> Result<(), String> {
+    let entries = fs::read_dir(dir).map_err(|e| format!("cannot list {}: {e}", dir.display()))?;
+    for entry in entries {
+        let path = entry
+            .map_err(|e| format!("cannot list {}: {e}", dir.display()))?
+            .path();
+        if path.is_dir() {
+            precompress(&path)?;
+            continue;
+        }
+        let compressible = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| COMPRESSIBLE.contains(&e));
+        if !compressible {
+            continue;
+        }
+        let data = fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        for (suffix, packed) in [(".br", brotli(&data)?), (".gz", gzip(&data)?)] {
+            if packed.len() < data.len() {
+                let out = with_suffix(&path, suffix);
+                fs::write(&out, packed)
+                    .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+fn brotli(data: &[u8]) -> Result<Vec<u8>, String> {
+    let params = brotli::enc::BrotliEncoderParams {
+        quality: 11,
+        lgwin: 24,
+        size_hint: data.len(),
+        ..Default::default()
+    };
+    let mut out = Vec::new();
+    brotli::BrotliCompress(&mut &data[..], &mut out, &params)
+        .map_err(|e| format!("brotli failed: {e}"))?;
+    Ok(out)
+}
+
+fn gzip(data: &[u8]) -> Result<Vec<u8>, String> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder
+        .write_all(data)
+        .and_then(|()| encoder.finish())
+        .map_err(|e| format!("gzip failed: {e}"))
 }
 
 fn say(line: &str) {
@@ -229,20 +388,120 @@ fn optimise(frontend: &Path, wasm: &Path) -> Result<bool, String> {
     }
 }
 
-/// The size of `path` through `gzip -9`.
-fn gzip_size(path: &Path) -> Result<u64, String> {
-    let out = Command::new("sh")
-        .arg("-c")
-        .arg("gzip -9c \"$1\" | wc -c")
-        .arg("sh")
-        .arg(path)
-        .output()
-        .map_err(|e| format!("cannot run gzip: {e}"))?;
-    if !out.status.success() {
-        return Err(format!("gzip failed ({})", out.status));
+#[cfg(test)]
+mod tests {
+    use std::io::Read;
+
+    use super::*;
+
+    /// A `dist` as wasm-bindgen and the copies leave it, in a fresh scratch directory.
+    fn scratch_dist(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("xtask-spa-{name}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        let put = |file: &str, text: &str| fs::write(dir.join(file), text).unwrap();
+        put("app_bg.wasm", &"\0asm wasm bytes ".repeat(100));
+        put(
+            "app.js",
+            "export default async function init() { return new URL('app_bg.wasm', import.meta.url); }",
+        );
+        put("boot.js", "import init from '/app.js';\ninit();\n");
+        put("style.css", &"body { color: black; }\n".repeat(20));
+        put(
+            "index.html",
+            r#"<link rel="stylesheet" href="/style.css"><link rel="modulepreload" href="/app.js"><script type="module" src="/boot.js"></script>"#,
+        );
+        dir
     }
-    String::from_utf8_lossy(&out.stdout)
-        .trim()
-        .parse()
-        .map_err(|e| format!("unexpected `wc -c` output: {e}"))
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn assets_are_named_after_their_content_and_referenced_so() {
+        let dist = scratch_dist("names");
+        let wasm = fingerprint_assets(&dist).unwrap();
+        let files = names(&dist);
+        let find = |prefix: &str, suffix: &str| {
+            files
+                .iter()
+                .find(|n| n.starts_with(prefix) && n.ends_with(suffix))
+                .unwrap_or_else(|| panic!("{prefix}*{suffix} in {files:?}"))
+                .clone()
+        };
+        assert_eq!(files.len(), 5, "{files:?}");
+        assert_eq!(find("app-", "_bg.wasm"), wasm);
+        let (app, boot, style) = (
+            find("app-", ".js"),
+            find("boot-", ".js"),
+            find("style-", ".css"),
+        );
+        for name in [&wasm, &app, &boot, &style] {
+            let hash = &name[name.find('-').unwrap() + 1..][..NAME_HASH_DIGITS];
+            assert!(
+                hash.bytes()
+                    .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()),
+                "{name}"
+            );
+        }
+        let read = |name: &str| fs::read_to_string(dist.join(name)).unwrap();
+        assert!(read(&app).contains(&format!("'{wasm}'")));
+        assert!(read(&boot).contains(&format!("'/{app}'")));
+        let index = read("index.html");
+        for name in [&app, &boot, &style] {
+            assert!(index.contains(&format!("\"/{name}\"")), "{index}");
+        }
+        // The same content gets the same names.
+        let again = scratch_dist("names-again");
+        fingerprint_assets(&again).unwrap();
+        assert_eq!(names(&again), files);
+        fs::remove_dir_all(&dist).unwrap();
+        fs::remove_dir_all(&again).unwrap();
+    }
+
+    #[test]
+    fn a_reference_that_is_gone_is_an_error() {
+        let dist = scratch_dist("gone");
+        fs::write(dist.join("boot.js"), "import init from '/main.js';").unwrap();
+        let err = fingerprint_assets(&dist).unwrap_err();
+        assert!(err.contains("does not name /app.js"), "{err}");
+        fs::remove_dir_all(&dist).unwrap();
+    }
+
+    #[test]
+    fn compressed_variants_decode_to_the_file() {
+        let dist = scratch_dist("compress");
+        fs::write(dist.join("tiny.js"), "x").unwrap();
+        fs::write(dist.join("logo.png"), "not compressed again".repeat(50)).unwrap();
+        precompress(&dist).unwrap();
+        let files = names(&dist);
+        assert!(
+            !files.contains(&"tiny.js.br".to_owned()),
+            "kept only when smaller"
+        );
+        assert!(!files.contains(&"logo.png.gz".to_owned()), "{files:?}");
+        for name in ["app_bg.wasm", "style.css"] {
+            let original = fs::read(dist.join(name)).unwrap();
+            let mut br = Vec::new();
+            brotli::Decompressor::new(
+                &fs::read(dist.join(format!("{name}.br"))).unwrap()[..],
+                4096,
+            )
+            .read_to_end(&mut br)
+            .unwrap();
+            let mut gz = Vec::new();
+            flate2::read::GzDecoder::new(&fs::read(dist.join(format!("{name}.gz"))).unwrap()[..])
+                .read_to_end(&mut gz)
+                .unwrap();
+            assert_eq!(br, original, "{name}.br");
+            assert_eq!(gz, original, "{name}.gz");
+        }
+        fs::remove_dir_all(&dist).unwrap();
+    }
 }

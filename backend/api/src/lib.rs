@@ -1,11 +1,13 @@
-//! Osprey's REST API (`/api/v1`), its OpenAPI document, Swagger UI, health and metrics
-//! endpoints, and the static files of the web app.
+//! Osprey's REST API (`/api/v1`), its OpenAPI document, Swagger UI, and the health and
+//! metrics endpoints.
 //!
-//! Entry points: [`app`] builds the whole HTTP application from an [`AppState`];
-//! [`openapi`] returns the OpenAPI document (what `osprey openapi` prints). Each resource
-//! module under `routes` owns its router and handlers; authentication is the
-//! [`auth::AuthUser`] extractor, so a handler cannot forget it. This crate does not open
-//! sockets or read configuration: the server passes everything in.
+//! Entry points: [`router`] builds the REST router from an [`AppState`]; [`openapi`]
+//! returns the OpenAPI document (what `osprey openapi` prints). Each resource module under
+//! `routes` owns its router and handlers; authentication is the [`auth::AuthUser`]
+//! extractor, so a handler cannot forget it. This crate does not open sockets, read
+//! configuration or serve the web app: the server composes the HTTP application (this
+//! router, the web app, later DAV) and applies the middleware every response shares
+//! (security headers, the body limit, request metrics).
 
 pub mod auth;
 mod convert;
@@ -15,10 +17,8 @@ mod observe;
 mod routes;
 pub mod state;
 mod validate;
-mod web;
 
-use axum::{Router, extract::DefaultBodyLimit, http::HeaderValue, middleware};
-use tower_http::set_header::SetResponseHeaderLayer;
+use axum::Router;
 use utoipa::{
     Modify, OpenApi,
     openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme},
@@ -28,9 +28,6 @@ use utoipa_swagger_ui::SwaggerUi;
 
 pub use observe::metrics_handle;
 pub use state::{ApiSettings, AppState};
-
-/// Largest request body accepted by the API.
-pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -89,29 +86,18 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     api_router().split_for_parts().1
 }
 
-/// The whole HTTP application: API, docs, health, metrics and the web app.
-pub fn app(state: AppState) -> Router {
+/// The REST router: `/api/v1` (with a problem+json 404 for any other `/api/` path), the
+/// OpenAPI document at `/api/v1/openapi.json`, Swagger UI at `/api/docs`, and `/healthz`,
+/// `/readyz` and `/metrics`.
+///
+/// It carries no cross-cutting middleware: the server applies the security headers, the
+/// request body limit and the request metrics to the composed application.
+pub fn router(state: AppState) -> Router {
     let (api, doc) = api_router().split_for_parts();
-    let web_dir = state.settings.web_dir.clone();
     let api = api
         .route("/api/{*rest}", axum::routing::any(error::api_not_found))
-        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(state);
     Router::new()
         .merge(SwaggerUi::new("/api/docs").url("/api/v1/openapi.json", doc))
         .merge(api)
-        .fallback_service(web::service(web_dir))
-        .layer(middleware::from_fn(observe::track))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            axum::http::header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            axum::http::header::X_FRAME_OPTIONS,
-            HeaderValue::from_static("DENY"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            axum::http::header::REFERRER_POLICY,
-            HeaderValue::from_static("no-referrer"),
-        ))
 }

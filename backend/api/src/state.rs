@@ -1,6 +1,6 @@
 //! `AppState`: what every handler can reach. Cheap to clone.
 
-use std::{path::PathBuf, sync::Arc};
+use std::sync::Arc;
 
 use metrics_exporter_prometheus::PrometheusHandle;
 use osprey_directory::{Authenticator, Directory};
@@ -13,8 +13,6 @@ use crate::auth::JwtKeys;
 pub struct ApiSettings {
     /// Days a refresh token stays valid.
     pub refresh_ttl_days: u32,
-    /// Where the built web app is; `None` serves a page saying it is not built.
-    pub web_dir: Option<PathBuf>,
     /// The server's host name (Message-ID of sent mail).
     pub hostname: String,
 }
@@ -23,7 +21,6 @@ impl Default for ApiSettings {
     fn default() -> Self {
         Self {
             refresh_ttl_days: 30,
-            web_dir: None,
             hostname: "localhost".into(),
         }
     }

@@ -1,4 +1,5 @@
-//! The published contract: the committed OpenAPI document, docs, health and metrics.
+//! The published contract: the committed OpenAPI document, docs, health and metrics, and
+//! the paths the REST router owns.
 
 use axum::http::{Method, StatusCode};
 
@@ -58,13 +59,23 @@ async fn docs_health_and_metrics_are_served() {
         .await
         .expect(StatusCode::OK);
     let text = r.body.as_str().unwrap();
-    assert!(text.contains("osprey_http_requests_total"), "{text}");
     assert!(text.contains("osprey_logins_total"), "{text}");
+}
+
+/// The REST router answers only its own paths: an unknown `/api/` path is a problem+json
+/// 404, anything else is left to the application that merges it (the web app's files).
+#[tokio::test]
+async fn the_router_owns_api_paths_only() {
+    let t = TestApp::new().await;
+    let r = t
+        .call(Method::GET, "/api/v1/no-such-thing", None, None)
+        .await
+        .expect(StatusCode::NOT_FOUND);
+    assert_eq!(r.body["code"], "not_found");
     let r = t.call(Method::GET, "/admin/domains", None, None).await;
-    assert_eq!(
-        r.status,
-        StatusCode::SERVICE_UNAVAILABLE,
-        "no web app built in tests: an explanatory page"
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert!(
+        r.headers.get("content-security-policy").is_none(),
+        "the web app's headers are not the REST router's"
     );
-    assert!(r.headers.get("content-security-policy").is_some());
 }

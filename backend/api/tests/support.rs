@@ -51,7 +51,7 @@ impl TestApp {
             })
             .await
             .unwrap();
-        let app = osprey_api::app(AppState {
+        let app = osprey_api::router(AppState {
             store: store.clone(),
             jwt: Arc::new(JwtKeys::from_secret(&[7u8; 32], 900)),
             directory: osprey_directory::Directory::new(store.clone(), Default::default()),

@@ -23,7 +23,8 @@ pub struct Config {
     pub database_url: String,
     /// The server's host name: greeting, first domain, first admin's address.
     pub hostname: String,
-    /// The built web app; empty means `frontend/dist` or `web/` next to the binary.
+    /// A directory to serve the web app from instead of the one the binary carries
+    /// (development); empty means the embedded one.
     pub web_dir: String,
     /// `text` or `json`.
     pub log_format: String,

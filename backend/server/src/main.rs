@@ -1,13 +1,15 @@
 //! `osprey`: the Osprey mail and calendar server.
 //!
-//! This crate is wiring only: it reads the configuration, opens the store, builds the
-//! services and front ends from the library crates and runs them, and offers the
-//! administration CLI. Behaviour lives in the library crates.
+//! This crate is wiring: it reads the configuration, opens the store, builds the services
+//! and front ends from the library crates and runs them, and offers the administration
+//! CLI. It also composes the HTTP application (`http`): the REST router, the web app it
+//! carries, and the middleware they share. Behaviour lives in the library crates.
 
 mod cli;
 mod commands;
 mod config;
 mod files;
+mod http;
 mod outbound;
 mod serve;
 mod tls;

@@ -23,7 +23,7 @@ use osprey_store::{
 };
 use tokio::{net::TcpListener, task::JoinSet};
 
-use crate::{config::Config, files, tls};
+use crate::{config::Config, files, http::WebApp, tls};
 
 /// Opens the store named by the configuration, creating the data directory.
 pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
@@ -61,17 +61,13 @@ fn init_logging(config: &Config) {
     };
 }
 
-fn web_dir(config: &Config) -> Option<PathBuf> {
-    if !config.web_dir.is_empty() {
-        return Some(PathBuf::from(&config.web_dir));
+/// The web app to serve: the directory `web_dir` names, or the one the binary carries.
+fn web_app(config: &Config) -> WebApp {
+    if config.web_dir.is_empty() {
+        WebApp::Embedded
+    } else {
+        WebApp::Dir(PathBuf::from(&config.web_dir))
     }
-    let beside_binary = std::env::current_exe()
-        .ok()
-        .and_then(|p| p.parent().map(|d| d.join("web")));
-    [Some(PathBuf::from("frontend/dist")), beside_binary]
-        .into_iter()
-        .flatten()
-        .find(|d| d.join("index.html").is_file())
 }
 
 /// The directory service over `store`, with the server's password policy: the one
@@ -259,7 +255,6 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         auth: auth.clone(),
         settings: Arc::new(ApiSettings {
             refresh_ttl_days: a.refresh_token_ttl_days,
-            web_dir: web_dir(&config),
             hostname: config.hostname.clone(),
         }),
         metrics: osprey_api::metrics_handle(),
@@ -363,12 +358,13 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     }
     if let Some(listener) = http_listener {
         let local = listener.local_addr()?;
-        if state.settings.web_dir.is_none() {
-            tracing::warn!("the web app is not built; / explains how to build it");
+        let web = web_app(&config);
+        if !web.is_built() {
+            tracing::warn!(web_app = %web, "the web app is not built; / explains how to build it");
         }
         println!("Osprey is listening on http://{local}/ (API docs: http://{local}/api/docs)");
-        tracing::info!(%local, database = %redact(&config.database_url()), "http listening");
-        let app = osprey_api::app(state);
+        tracing::info!(%local, web_app = %web, database = %redact(&config.database_url()), "http listening");
+        let app = crate::http::app(state, web);
         let mut stop = shutdown.clone();
         tasks.spawn(async move {
             axum::serve(
