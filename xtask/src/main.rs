@@ -1,4 +1,4 @@
-//! `cargo xtask run | build | test`: Osprey's build orchestration, in plain Rust.
+//! `cargo xtask run | build | test | tidy | bench`: Osprey's build orchestration, in plain Rust.
 //!
 //! - `build`: installs what is missing (wasm32 target, wasm-bindgen-cli), builds the web
 //!   app and the server.
@@ -6,10 +6,12 @@
 //! - `test`: formatting, clippy with warnings as errors (the fuzz targets too), the web
 //!   app build, and every test (unit, integration, e2e with the browser) on SQLite and
 //!   on PostgreSQL.
+//! - `tidy [--bless-migration <file>]`: the repository's own rules (see `tidy/`).
 //! - `bench <protocol>`: load figures against a release build (see `bench/`).
 
 mod bench;
 mod spa;
+mod tidy;
 
 use std::{
     net::{TcpStream, ToSocketAddrs},
@@ -165,8 +167,9 @@ fn main() -> ExitCode {
         "build" => build().map(|_| ()),
         "run" => serve(),
         "test" => test(),
+        "tidy" => tidy::tidy(&root(), &std::env::args().skip(2).collect::<Vec<_>>()),
         "bench" => bench::bench(&std::env::args().skip(2).collect::<Vec<_>>()),
-        _ => Err("usage: cargo xtask <run | build | test | bench>".into()),
+        _ => Err("usage: cargo xtask <run | build | test | tidy | bench>".into()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
