@@ -3,9 +3,12 @@
 //!
 //! - `layers.rs`: crates depend only on lower layers (the table is there), and only the
 //!   store and the migrations use the database crates; `metadata.rs` reads the graph.
+//! - `migrations.rs`: landed migrations are unchanged (`migrations/landed.sha256`);
+//!   `--bless-migration <file>` lists a new one.
 
 mod layers;
 mod metadata;
+mod migrations;
 
 use std::{fmt, path::Path};
 
@@ -33,10 +36,15 @@ impl fmt::Display for Finding {
     }
 }
 
-/// `cargo xtask tidy`.
+/// `cargo xtask tidy [--bless-migration <file>]`.
 pub fn tidy(root: &Path, args: &[String]) -> crate::Result {
-    if !args.is_empty() {
-        return Err("usage: cargo xtask tidy".into());
+    match args {
+        [] => {}
+        [flag, file] if flag == "--bless-migration" => {
+            let line = migrations::bless(root, file)?;
+            println!("xtask: tidy: added to {}: {line}", migrations::LEDGER);
+        }
+        _ => return Err("usage: cargo xtask tidy [--bless-migration <file>]".into()),
     }
     let findings = check(root)?;
     for finding in &findings {
@@ -52,5 +60,7 @@ pub fn tidy(root: &Path, args: &[String]) -> crate::Result {
 
 /// Every check, in order; an error only when a check cannot run at all.
 fn check(root: &Path) -> Result<Vec<Finding>, String> {
-    Ok(layers::check(&metadata::workspace(root)?))
+    let mut findings = layers::check(&metadata::workspace(root)?);
+    findings.extend(migrations::check(root)?);
+    Ok(findings)
 }
