@@ -1,6 +1,5 @@
-//! Tests of the wire formats: IMAP and POP3 codecs, SASL mechanisms, and the RFC index.
+//! Tests of the wire formats: IMAP and POP3 codecs and SASL mechanisms.
 
 mod imap;
 mod pop3;
-mod rfc_index;
 mod sasl;

@@ -5,10 +5,13 @@
 //!   store and the migrations use the database crates; `metadata.rs` reads the graph.
 //! - `migrations.rs`: landed migrations are unchanged (`migrations/landed.sha256`);
 //!   `--bless-migration <file>` lists a new one.
+//! - `rfc_index.rs`: `backend/proto/RFC.md` has a row for every RFC the backend cites,
+//!   in number order, each with a status word of its legend.
 
 mod layers;
 mod metadata;
 mod migrations;
+mod rfc_index;
 
 use std::{fmt, path::Path};
 
@@ -62,5 +65,6 @@ pub fn tidy(root: &Path, args: &[String]) -> crate::Result {
 fn check(root: &Path) -> Result<Vec<Finding>, String> {
     let mut findings = layers::check(&metadata::workspace(root)?);
     findings.extend(migrations::check(root)?);
+    findings.extend(rfc_index::check(root)?);
     Ok(findings)
 }
