@@ -7,7 +7,10 @@
 //!   `--bless-migration <file>` lists a new one.
 //! - `rfc_index.rs`: `backend/proto/RFC.md` has a row for every RFC the backend cites,
 //!   in number order, each with a status word of its legend.
+//! - `doc_paths.rs`: the repository paths that `ARCHITECTURE.md` and `README.md` name
+//!   exist.
 
+mod doc_paths;
 mod layers;
 mod metadata;
 mod migrations;
@@ -66,5 +69,6 @@ fn check(root: &Path) -> Result<Vec<Finding>, String> {
     let mut findings = layers::check(&metadata::workspace(root)?);
     findings.extend(migrations::check(root)?);
     findings.extend(rfc_index::check(root)?);
+    findings.extend(doc_paths::check(root)?);
     Ok(findings)
 }
