@@ -3,9 +3,9 @@
 //! - `build`: installs what is missing (wasm32 target, wasm-bindgen-cli), builds the web
 //!   app and the server.
 //! - `run`: `build`, then starts the server in embedded mode from the repository root.
-//! - `test`: formatting, clippy with warnings as errors (the fuzz targets too), the web
-//!   app build, and every test (unit, integration, e2e with the browser) on SQLite and
-//!   on PostgreSQL.
+//! - `test`: formatting, `tidy`, clippy with warnings as errors (the fuzz targets too),
+//!   the web app build, and every test (unit, integration, e2e with the browser) on
+//!   SQLite and on PostgreSQL.
 //! - `tidy [--bless-migration <file>]`: the repository's own rules (see `tidy/`).
 //! - `bench <protocol>`: load figures against a release build (see `bench/`).
 
@@ -96,6 +96,7 @@ fn postgres_reachable(url: &str) -> bool {
 fn test() -> Result {
     let t = Instant::now();
     run(cargo().args(["fmt", "--all", "--", "--check"]))?;
+    tidy::tidy(&root(), &[])?;
     run(cargo().args(["clippy", "--all-targets", "--", "-D", "warnings"]))?;
     // The fuzz targets are a workspace of their own (run with cargo-fuzz on nightly);
     // building them here keeps them in step with the parser.
