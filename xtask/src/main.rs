@@ -1,8 +1,9 @@
 //! `cargo xtask run | build | test | tidy | bench`: Osprey's build orchestration, in plain Rust.
 //!
 //! - `build`: installs what is missing (wasm32 target, wasm-bindgen-cli), builds the web
-//!   app and the server.
-//! - `run`: `build`, then starts the server in embedded mode from the repository root.
+//!   app and the server (a debug build).
+//! - `run`: `build`, then becomes the server (`exec`: the same process, so signals sent to
+//!   `cargo xtask run` reach it), in embedded mode from the repository root.
 //! - `test`: formatting, `tidy`, clippy with warnings as errors (the fuzz targets too),
 //!   the web app build, and every test (unit, integration, e2e with the browser) on
 //!   SQLite and on PostgreSQL.
@@ -153,13 +154,23 @@ fn test() -> Result {
     Ok(())
 }
 
+/// Builds, then becomes `osprey serve` (`exec`): the server keeps this process's pid, and
+/// cargo execs into xtask on Unix, so the pid of `cargo xtask run` is the server's and a
+/// SIGTERM or SIGINT sent to it stops the server; nothing is left holding the ports.
 fn serve() -> Result {
+    use std::os::unix::process::CommandExt;
     build()?;
-    println!("xtask: starting Osprey in embedded mode (data in ./data); Ctrl-C stops it");
     let bin = std::env::var("CARGO_TARGET_DIR")
         .map_or_else(|_| root().join("target"), PathBuf::from)
         .join("debug/osprey");
-    run(Command::new(bin).arg("serve"))
+    println!(
+        "xtask: starting Osprey (debug build) in embedded mode, data in ./data, pid {}; \
+         Ctrl-C or `kill {}` stops it",
+        std::process::id(),
+        std::process::id()
+    );
+    let err = Command::new(&bin).arg("serve").current_dir(root()).exec();
+    Err(format!("cannot run {}: {err}", bin.display()))
 }
 
 fn main() -> ExitCode {
