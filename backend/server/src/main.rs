@@ -7,6 +7,7 @@
 mod cli;
 mod commands;
 mod config;
+mod data_dir;
 mod files;
 mod outbound;
 mod serve;
