@@ -287,3 +287,83 @@ async fn the_cli_and_the_api_refuse_the_same_inputs() {
             .contains("maximum number of accounts")
     );
 }
+
+/// Commands other than `serve` run from a directory without the server's data refuse,
+/// naming the database they looked for, and create nothing; `--init` creates it.
+#[tokio::test]
+async fn commands_refuse_a_missing_database_and_create_it_only_with_init() {
+    let db = osprey_store::testing::TestDb::new().await;
+    let elsewhere = db.dir.join("elsewhere");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    // Embedded mode's defaults: ./data and the SQLite file in it.
+    let run = |args: &[&str]| {
+        base_command(&db)
+            .env_remove("OSPREY_DATA_DIR")
+            .env_remove("OSPREY_DATABASE_URL")
+            .current_dir(&elsewhere)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let database = elsewhere.join("data/osprey.db").display().to_string();
+    for args in [
+        &["domain", "list"][..],
+        &["domain", "add", "init.example"],
+        &["user", "list"],
+        &["alias", "list"],
+        &["access", "ip", "list"],
+        &["relay", "show"],
+        &["queue", "list"],
+        &["deliver", "--to", "a@init.example"],
+    ] {
+        let err = refused(&run(args));
+        assert!(
+            err.contains(&format!("there is no Osprey database at {database}")),
+            "{args:?} names the database it looked for: {err}"
+        );
+        assert!(
+            err.contains("--init"),
+            "{args:?} says how to create one: {err}"
+        );
+        assert_eq!(
+            std::fs::read_dir(&elsewhere).unwrap().count(),
+            0,
+            "{args:?} created nothing"
+        );
+    }
+
+    // --init creates the data directory (private) and the database, then runs the command.
+    assert!(ok(&run(&["--init", "domain", "add", "init.example"])).contains("added domain"));
+    use std::os::unix::fs::PermissionsExt;
+    let data = elsewhere.join("data");
+    assert_eq!(
+        std::fs::metadata(&data).unwrap().permissions().mode() & 0o777,
+        0o700
+    );
+    assert!(data.join("osprey.db").is_file());
+    // From then on, the commands find it without --init.
+    assert!(ok(&run(&["domain", "list"])).contains("init.example"));
+
+    // A database named by URL is the one that must exist; `deliver` also needs the data
+    // directory, where it writes the message files.
+    let missing_dir = db.dir.join("no-such-data");
+    let with_url = |args: &[&str]| {
+        base_command(&db)
+            .env("OSPREY_DATA_DIR", &missing_dir)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    ok(&with_url(&["--init", "domain", "add", "url.example"]));
+    std::fs::remove_dir(&missing_dir).expect("--init made the data directory, empty");
+    assert!(ok(&with_url(&["domain", "list"])).contains("url.example"));
+    let err = refused(&with_url(&["deliver", "--to", "a@url.example"]));
+    assert!(
+        err.contains(&format!(
+            "there is no Osprey data directory at {}",
+            missing_dir.display()
+        )),
+        "{err}"
+    );
+    assert!(!missing_dir.exists(), "deliver created nothing");
+}

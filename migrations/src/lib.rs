@@ -3,6 +3,9 @@
 //!
 //! A migration that has landed is never edited: a change to the schema is a new module
 //! named `mYYYYMMDD_NNNNNN_verb_noun`, appended to [`Migrator::migrations`].
+//! `migrations/landed.sha256` holds the hash of every landed module, and `cargo xtask
+//! tidy` fails when one changes; a new module is added to it with `cargo xtask tidy
+//! --bless-migration migrations/src/<module>.rs` once it is final.
 
 pub use sea_orm_migration::prelude::*;
 

@@ -1,15 +1,18 @@
-//! `cargo xtask run | build | test`: Osprey's build orchestration, in plain Rust.
+//! `cargo xtask run | build | test | tidy | bench`: Osprey's build orchestration, in plain Rust.
 //!
 //! - `build`: installs what is missing (wasm32 target, wasm-bindgen-cli), builds the web
-//!   app and the server.
-//! - `run`: `build`, then starts the server in embedded mode from the repository root.
-//! - `test`: formatting, clippy with warnings as errors (the fuzz targets too), the web
-//!   app build, and every test (unit, integration, e2e with the browser) on SQLite and
-//!   on PostgreSQL.
+//!   app and the server (a debug build).
+//! - `run`: `build`, then becomes the server (`exec`: the same process, so signals sent to
+//!   `cargo xtask run` reach it), in embedded mode from the repository root.
+//! - `test`: formatting, `tidy`, clippy with warnings as errors (the fuzz targets too),
+//!   the web app build, and every test (unit, integration, e2e with the browser) on
+//!   SQLite and on PostgreSQL.
+//! - `tidy [--bless-migration <file>]`: the repository's own rules (see `tidy/`).
 //! - `bench <protocol>`: load figures against a release build (see `bench/`).
 
 mod bench;
 mod spa;
+mod tidy;
 mod webclient;
 
 use std::{
@@ -96,6 +99,7 @@ fn postgres_reachable(url: &str) -> bool {
 fn test() -> Result {
     let t = Instant::now();
     run(cargo().args(["fmt", "--all", "--", "--check"]))?;
+    tidy::tidy(&root(), &[])?;
     run(cargo().args(["clippy", "--all-targets", "--", "-D", "warnings"]))?;
     // The fuzz targets are a workspace of their own (run with cargo-fuzz on nightly);
     // building them here keeps them in step with the parser.
@@ -152,13 +156,23 @@ fn test() -> Result {
     Ok(())
 }
 
+/// Builds, then becomes `osprey serve` (`exec`): the server keeps this process's pid, and
+/// cargo execs into xtask on Unix, so the pid of `cargo xtask run` is the server's and a
+/// SIGTERM or SIGINT sent to it stops the server; nothing is left holding the ports.
 fn serve() -> Result {
+    use std::os::unix::process::CommandExt;
     build()?;
-    println!("xtask: starting Osprey in embedded mode (data in ./data); Ctrl-C stops it");
     let bin = std::env::var("CARGO_TARGET_DIR")
         .map_or_else(|_| root().join("target"), PathBuf::from)
         .join("debug/osprey");
-    run(Command::new(bin).arg("serve"))
+    println!(
+        "xtask: starting Osprey (debug build) in embedded mode, data in ./data, pid {}; \
+         Ctrl-C or `kill {}` stops it",
+        std::process::id(),
+        std::process::id()
+    );
+    let err = Command::new(&bin).arg("serve").current_dir(root()).exec();
+    Err(format!("cannot run {}: {err}", bin.display()))
 }
 
 fn main() -> ExitCode {
@@ -168,8 +182,9 @@ fn main() -> ExitCode {
         "run" => serve(),
         "test" => test(),
         "gen-client" => webclient::gen_client(&root()),
+        "tidy" => tidy::tidy(&root(), &std::env::args().skip(2).collect::<Vec<_>>()),
         "bench" => bench::bench(&std::env::args().skip(2).collect::<Vec<_>>()),
-        _ => Err("usage: cargo xtask <run | build | test | bench>".into()),
+        _ => Err("usage: cargo xtask <run | build | test | tidy | gen-client | bench>".into()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::{commands, config::Config, serve, transport};
+use crate::{commands, config::Config, data_dir, serve, transport};
 
 /// Osprey: mail (SMTP, IMAP, POP3), calendars and their web app, in one server.
 #[derive(Debug, Parser)]
@@ -13,6 +13,10 @@ pub struct Cli {
     /// The configuration file (TOML). Without it, defaults and OSPREY_* variables apply.
     #[arg(long, short, global = true, env = "OSPREY_CONFIG")]
     pub config: Option<PathBuf>,
+    /// Creates the data directory and the database when they are missing. `serve` always
+    /// does; other commands otherwise refuse to run without them.
+    #[arg(long, global = true)]
+    pub init: bool,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -252,8 +256,17 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         return Ok(());
     }
     let config = Config::load(cli.config.as_deref(), |k| std::env::var(k).ok())?;
+    if let Command::Serve = cli.command {
+        return serve::serve(config).await;
+    }
+    if cli.init {
+        data_dir::create(&config)?;
+    } else {
+        // `deliver` writes message files into the data directory.
+        data_dir::require(&config, matches!(cli.command, Command::Deliver { .. }))?;
+    }
     match cli.command {
-        Command::Serve => serve::serve(config).await,
+        Command::Serve => unreachable!("handled above"),
         Command::Openapi => unreachable!("handled above"),
         Command::Domain(cmd) => commands::domain(&config, cmd).await,
         Command::User(cmd) => commands::user(&config, cmd).await,

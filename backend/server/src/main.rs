@@ -8,6 +8,7 @@
 mod cli;
 mod commands;
 mod config;
+mod data_dir;
 mod files;
 mod http;
 mod outbound;

@@ -25,19 +25,9 @@ use tokio::{net::TcpListener, task::JoinSet};
 
 use crate::{config::Config, files, http::WebApp, tls};
 
-/// Opens the store named by the configuration, creating the data directory.
+/// Opens the store named by the configuration (a SQLite file is created when missing:
+/// see `data_dir` for who may do that).
 pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
-    if !config.data_dir.exists() {
-        std::fs::create_dir_all(&config.data_dir).with_context(|| {
-            format!(
-                "cannot create the data directory {}",
-                config.data_dir.display()
-            )
-        })?;
-        // Mail, the database and the keys are for the server's eyes only.
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&config.data_dir, std::fs::Permissions::from_mode(0o700))?;
-    }
     let url = config.database_url();
     let settings = ConnectSettings {
         max_connections: config.database.max_connections,
@@ -217,6 +207,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     init_logging(&config);
     tls::install_provider();
     install_crypto_provider();
+    crate::data_dir::create(&config)?;
     let store = open_store(&config).await?;
     let blobs = open_blobs(&config)?;
     // Message bodies whose rename a crash interrupted are put in place before serving.

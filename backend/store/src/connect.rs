@@ -1,6 +1,6 @@
 //! Opening the database and bringing its schema up to date.
 
-use std::{str::FromStr, sync::Arc, time::Duration};
+use std::{path::PathBuf, str::FromStr, sync::Arc, time::Duration};
 
 use osprey_migrations::{Migrator, MigratorTrait};
 use sea_orm::{
@@ -121,6 +121,17 @@ async fn sqlite_writer(
     Ok(SqliteWriter::new(pool, settings.busy_timeout, wal.into()))
 }
 
+/// The file a `sqlite:` URL names, as SQLite will open it; `None` for other engines and
+/// for in-memory databases.
+pub fn sqlite_file(url: &str) -> Result<Option<PathBuf>, StoreError> {
+    if !url.starts_with("sqlite:") || url.contains(":memory:") || url.contains("mode=memory") {
+        return Ok(None);
+    }
+    let opts = SqliteConnectOptions::from_str(url)
+        .map_err(|e| StoreError::Invalid(format!("bad SQLite URL: {e}")))?;
+    Ok(Some(opts.get_filename().to_path_buf()))
+}
+
 /// The URL with any password replaced by `***`, safe to log or show.
 pub fn redact(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
@@ -137,6 +148,23 @@ pub fn redact(url: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use std::path::Path;
+
+    #[test]
+    fn sqlite_urls_name_their_file() {
+        let file = |url| super::sqlite_file(url).unwrap();
+        assert_eq!(
+            file("sqlite://data/osprey.db").as_deref(),
+            Some(Path::new("data/osprey.db"))
+        );
+        assert_eq!(
+            file("sqlite:///var/lib/osprey/osprey.db?mode=rwc").as_deref(),
+            Some(Path::new("/var/lib/osprey/osprey.db"))
+        );
+        assert_eq!(file("sqlite::memory:"), None);
+        assert_eq!(file("postgres://u@h/db"), None);
+    }
+
     #[test]
     fn redacts_passwords() {
         assert_eq!(

@@ -10,7 +10,7 @@ pub mod blob;
 mod changes;
 pub use changes::{Change, ChangeKind};
 mod connect;
-pub use connect::redact;
+pub use connect::{redact, sqlite_file};
 mod entity;
 mod error;
 pub mod repo;
