@@ -15,7 +15,6 @@
 //! - No lock is held between commands: concurrent sessions on one mailbox each keep
 //!   their own numbering and learn of the others' changes through the bus.
 
-mod binary;
 mod mailbox_name;
 mod message;
 mod op;
@@ -23,7 +22,5 @@ mod selected;
 mod server;
 mod session;
 mod structure;
-mod subject;
-mod threading;
 
 pub use server::{ImapConfig, ImapServer};

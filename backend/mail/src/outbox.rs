@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use osprey_store::{Appended, NewQueuedMessage, NewQueuedRecipient, blob::blob_hash};
 
-use crate::{DeliveryError, Envelope, LocalDelivery, normalize_crlf, summarize};
+use crate::{DeliveryError, Envelope, LocalDelivery, message::normalize_crlf, summarize};
 
 /// RFC 3461 envelope options and what kind of message is queued.
 #[derive(Debug, Clone, Default)]
@@ -49,7 +49,7 @@ impl LocalDelivery {
         message: &[u8],
         envelope: &Envelope,
     ) -> Result<(Vec<Appended>, String), DeliveryError> {
-        let local = normalize_crlf(message);
+        let local = normalize_crlf(message).into_owned();
         let batch = self.local_batch(account_ids, mailbox, &local, 0).await?;
         let (remote, queued) = self
             .queued(
@@ -73,7 +73,7 @@ impl LocalDelivery {
         message: &[u8],
         options: QueueOptions,
     ) -> (Vec<u8>, NewQueuedMessage) {
-        let mut body = normalize_crlf(message);
+        let mut body = normalize_crlf(message).into_owned();
         if options.account_id.is_some() {
             body = self.dkim_sign(body).await;
         }

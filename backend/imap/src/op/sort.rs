@@ -5,13 +5,11 @@
 use std::cmp::Ordering;
 
 use chrono::{DateTime, Utc};
+use osprey_mail::message::subject_key;
 use osprey_proto::imap::{Data, SearchKey, SortCriterion, SortKey, Tag};
 
 use super::search::{Hit, header_values};
-use crate::{
-    session::{Next, Session},
-    subject::subject_key,
-};
+use crate::session::{Next, Session};
 
 /// What one message sorts by.
 struct Row {
