@@ -6,6 +6,7 @@
 //! RFC 5256 (`subject.rs`, `threading.rs`), and the messages the server writes itself
 //! (`compose.rs`). Plain data only: protocols map it to their wire types.
 
+mod compose;
 mod crlf;
 mod decode;
 mod envelope;
@@ -15,6 +16,7 @@ mod part;
 mod subject;
 mod threading;
 
+pub use compose::{Compose, NamedAddress};
 pub use crlf::normalize_crlf;
 pub use decode::{DecodeError, decode_transfer};
 pub use envelope::{EnvelopeFields, Group, Mailbox};
