@@ -33,7 +33,18 @@ async fn sending_delivers_to_local_recipients_and_keeps_a_sent_copy() {
             store.messages(&mb.id).await.unwrap()
         }
     };
-    assert_eq!(count("bob@example.com", "INBOX").await.len(), 1);
+    let inbox = count("bob@example.com", "INBOX").await;
+    assert_eq!(inbox.len(), 1);
+    // The subject went out as encoded words and reads back as written.
+    assert_eq!(inbox[0].summary.subject.as_deref(), Some("Grüße"));
+    assert_eq!(
+        inbox[0].summary.from_addr.as_deref(),
+        Some("ann@example.com")
+    );
+    assert_eq!(
+        inbox[0].summary.to_addrs.as_deref(),
+        Some("bob@example.com")
+    );
     assert_eq!(
         count("cy@example.com", "INBOX").await.len(),
         1,

@@ -1,6 +1,9 @@
 //! Osprey's IMAP server (RFC 9051 IMAP4rev2, serving RFC 3501 IMAP4rev1 clients too) over
 //! the shared store. Wire format comes from `osprey_proto::imap`; this crate owns the
 //! sessions: states, commands (one file each under `op/`), the selected mailbox's view.
+//! Messages are read by `osprey_mail::message` (one parse per message per FETCH): this
+//! crate maps that plain data to IMAP's envelope and body structure and addresses parts
+//! by IMAP's numbering (`message.rs`, `structure.rs`); it parses no MIME itself.
 //!
 //! Implementation notes:
 //! - Replies are built in memory and written only after the store call that produced
@@ -17,7 +20,6 @@
 //! - No lock is held between commands: concurrent sessions on one mailbox each keep
 //!   their own numbering and learn of the others' changes through the bus.
 
-mod binary;
 mod mailbox_name;
 mod message;
 mod op;
@@ -25,7 +27,5 @@ mod selected;
 mod server;
 mod session;
 mod structure;
-mod subject;
-mod threading;
 
 pub use server::{ImapConfig, ImapServer};

@@ -1,11 +1,16 @@
-//! What FETCH reads from a stored message: flags in IMAP form, the envelope and body
-//! sections (RFC 9051 §6.4.5, §7.5.2), cut from the raw bytes in the blob store.
-//!
-//! Headers and the body are split on the raw bytes, so sections are exact octets of
-//! the stored message; mail-parser finds MIME parts and parses addresses. Body
-//! structures are built in `structure.rs`, decoded parts in `binary.rs`.
+//! What FETCH reads from a stored message in IMAP's terms: flags, the envelope
+//! (RFC 9051 §7.5.2), body sections by part number (RFC 9051 §6.4.5) and BINARY
+//! (RFC 3516 §4.2). The message itself is read once by `osprey_mail::message`
+//! ([`ParsedMessage`]): this module only addresses its parts the IMAP way and maps its
+//! plain data to wire types. Sections are exact octets of the stored message. Body
+//! structures are mapped in `structure.rs`.
 
-use mail_parser::{Address as ParsedAddress, MessageParser, PartType};
+use std::borrow::Cow;
+
+use osprey_mail::message::{
+    Contents, DecodeError, EnvelopeFields, Group, MessageTree, ParsedMessage, Part,
+    decode_transfer, split_header,
+};
 use osprey_proto::imap::{Address, Envelope, Flag, Section, SectionText};
 use osprey_store::flags;
 
@@ -56,17 +61,6 @@ pub(crate) fn flag_bits(list: &[Flag]) -> (u64, Vec<String>) {
     (bits, keywords)
 }
 
-/// Splits a message into its header (with the blank line) and its body.
-pub(crate) fn split(raw: &[u8]) -> (&[u8], &[u8]) {
-    if raw.starts_with(b"\r\n") {
-        return (&raw[..2], &raw[2..]);
-    }
-    match raw.windows(4).position(|w| w == b"\r\n\r\n") {
-        Some(i) => (&raw[..i + 4], &raw[i + 4..]),
-        None => (raw, &[]),
-    }
-}
-
 /// The header fields of `header` whose names are (or, with `not`, are not) in
 /// `names`, each with its continuation lines, followed by the blank line
 /// (RFC 9051 §6.4.5 HEADER.FIELDS).
@@ -91,150 +85,142 @@ fn header_fields(header: &[u8], names: &[String], not: bool) -> Vec<u8> {
     out
 }
 
-/// The bytes of `section` of the message `raw`; empty if the part does not exist.
-pub(crate) fn section(raw: &[u8], section: &Section) -> Vec<u8> {
-    // Walk down the part path: a multipart is entered by a part number, and so is a
-    // message/rfc822, whose HEADER and TEXT are the inner message's (RFC 9051 §6.4.5).
-    let mut entity = raw.to_vec();
-    let mut content = raw.to_vec();
-    let mut mime = Vec::new();
-    for &n in &section.part {
-        let Some(p) = part(&entity, n) else {
+/// The bytes of `section` of `msg`; empty if the part does not exist.
+pub(crate) fn section(msg: &ParsedMessage<'_>, section: &Section) -> Vec<u8> {
+    // HEADER and TEXT of a message/rfc822 part are the inner message's
+    // (RFC 9051 §6.4.5): its content is that message.
+    let (mime, content, header, body): (&[u8], &[u8], &[u8], &[u8]) = if section.part.is_empty() {
+        (&[], msg.raw(), msg.header(), msg.body())
+    } else {
+        let Some(p) = part(msg.tree(), &section.part) else {
             return Vec::new();
         };
-        mime = p.header;
-        content = p.content;
-        entity = p.entity;
-    }
-    let (header, body) = split(&content);
+        let content = msg.bytes(&p.body);
+        let (header, body) = split_header(content);
+        (msg.bytes(&p.header), content, header, body)
+    };
     match &section.text {
-        None => content.clone(),
+        None => content.to_vec(),
         Some(SectionText::Header) => header.to_vec(),
         Some(SectionText::Text) => body.to_vec(),
         Some(SectionText::HeaderFields(names)) => header_fields(header, names, false),
         Some(SectionText::HeaderFieldsNot(names)) => header_fields(header, names, true),
-        Some(SectionText::Mime) => mime,
+        Some(SectionText::Mime) => mime.to_vec(),
     }
 }
 
-/// One MIME part found by number.
-pub(crate) struct Part {
-    /// Its MIME header, with the blank line.
-    pub(crate) header: Vec<u8>,
-    /// Its content, without the MIME header.
-    pub(crate) content: Vec<u8>,
-    /// What the next part number walks into: the part itself as an entity for a
-    /// multipart, the inner message for a message/rfc822, else the content.
-    pub(crate) entity: Vec<u8>,
+/// Where a walk down a part path stands.
+enum At<'t> {
+    /// In a message: its parts are numbered from 1, and a message that is not
+    /// multipart has one part, its body.
+    Message(&'t MessageTree),
+    /// In a multipart part: its parts are numbered from 1.
+    Multipart(&'t Part),
+    /// In any other part, which has no parts.
+    Leaf,
 }
 
-/// Part `n` (1-based) of the entity `raw`. A non-multipart entity has one part: its
-/// body.
-pub(crate) fn part(raw: &[u8], n: u32) -> Option<Part> {
-    let parsed = MessageParser::default().parse(raw)?;
-    let root = parsed.parts.first()?;
-    let child = match &root.body {
-        PartType::Multipart(children) => {
-            let id = *children.get(usize::try_from(n).ok()?.checked_sub(1)?)?;
-            parsed.parts.get(id as usize)?
-        }
-        _ if n == 1 => root,
-        _ => return None,
-    };
-    let (header, content) = if std::ptr::eq(child, root) {
-        let (h, b) = split(raw);
-        (h.to_vec(), b.to_vec())
-    } else {
-        (
-            raw.get(child.offset_header as usize..child.offset_body as usize)?
-                .to_vec(),
-            raw.get(child.offset_body as usize..child.offset_end as usize)?
-                .to_vec(),
-        )
-    };
-    let entity = match child.body {
-        PartType::Multipart(_) => [header.as_slice(), content.as_slice()].concat(),
-        _ => content.clone(),
-    };
-    Some(Part {
-        header,
-        content,
-        entity,
-    })
-}
-
-fn raw_header(parsed: &mail_parser::Message<'_>, name: &str) -> Option<Vec<u8>> {
-    parsed
-        .header_raw(name)
-        .map(|v| v.trim().as_bytes().to_vec())
-        .filter(|v| !v.is_empty())
-}
-
-fn addresses(a: Option<&ParsedAddress<'_>>) -> Vec<Address> {
-    let one = |addr: &mail_parser::Addr<'_>| {
-        let (mailbox, host) = match addr.address.as_deref() {
-            Some(a) => match a.rsplit_once('@') {
-                Some((l, h)) => (Some(l.as_bytes().to_vec()), Some(h.as_bytes().to_vec())),
-                None => (Some(a.as_bytes().to_vec()), None),
-            },
-            None => (None, None),
-        };
-        Address {
-            name: addr.name.as_deref().map(|n| n.as_bytes().to_vec()),
-            adl: None,
-            mailbox,
-            // RFC 9051 §7.5.2: a missing host would read as a group start.
-            host: host.or_else(|| Some(b"missing-host".to_vec())),
-        }
-    };
-    match a {
-        None => Vec::new(),
-        Some(ParsedAddress::List(list)) => list.iter().map(one).collect(),
-        Some(ParsedAddress::Group(groups)) => {
-            let mut out = Vec::new();
-            for g in groups {
-                let named = g.name.is_some();
-                if named {
-                    out.push(Address {
-                        mailbox: g.name.as_deref().map(|n| n.as_bytes().to_vec()),
-                        ..Address::default()
-                    });
-                }
-                out.extend(g.addresses.iter().map(one));
-                if named {
-                    out.push(Address::default());
+/// The part `path` (part numbers from 1, RFC 9051 §6.4.5) of the message `tree`. A
+/// multipart is entered by a part number, and so is a message/rfc822 part, whose
+/// parts are the inner message's; other parts have no parts of their own.
+pub(crate) fn part<'t>(tree: &'t MessageTree, path: &[u32]) -> Option<&'t Part> {
+    let mut at = At::Message(tree);
+    let mut found = None;
+    for &n in path {
+        let index = usize::try_from(n).ok()?.checked_sub(1)?;
+        let part = match at {
+            At::Message(m) => {
+                let root = m.root.as_ref()?;
+                match &root.contents {
+                    Contents::Multipart(children) => children.get(index)?,
+                    _ if n == 1 => root,
+                    _ => return None,
                 }
             }
-            out
+            At::Multipart(p) => p.children().get(index)?,
+            At::Leaf => return None,
+        };
+        at = match &part.contents {
+            Contents::Multipart(_) => At::Multipart(part),
+            Contents::Message(m) => At::Message(m),
+            Contents::Single => At::Leaf,
+        };
+        found = Some(part);
+    }
+    found
+}
+
+/// The content of part `path` of `msg` with its Content-Transfer-Encoding removed
+/// (RFC 3516 §4.2); `Ok(None)` if there is no such part. An empty path is the whole
+/// message, which has no transfer encoding of its own to remove; a non-multipart
+/// message's part 1 is its body, decoded as its own header says.
+pub(crate) fn binary<'a>(
+    msg: &ParsedMessage<'a>,
+    path: &[u32],
+) -> Result<Option<Cow<'a, [u8]>>, DecodeError> {
+    if path.is_empty() {
+        return Ok(Some(Cow::Borrowed(msg.raw())));
+    }
+    let Some(p) = part(msg.tree(), path) else {
+        return Ok(None);
+    };
+    decode_transfer(p.transfer_encoding.as_deref(), msg.bytes(&p.body)).map(Some)
+}
+
+fn addresses(groups: &[Group]) -> Vec<Address> {
+    let mut out = Vec::new();
+    for g in groups {
+        // RFC 9051 §7.5.2: a group is a start (mailbox name, no host) and an end
+        // (all NIL) around its members.
+        if let Some(name) = &g.name {
+            out.push(Address {
+                mailbox: Some(name.as_bytes().to_vec()),
+                ..Address::default()
+            });
+        }
+        out.extend(g.mailboxes.iter().map(|m| {
+            Address {
+                name: m.name.as_ref().map(|n| n.as_bytes().to_vec()),
+                adl: None,
+                mailbox: m.local.as_ref().map(|l| l.as_bytes().to_vec()),
+                // RFC 9051 §7.5.2: a missing host would read as a group start.
+                host: Some(
+                    m.domain
+                        .as_ref()
+                        .map_or_else(|| b"missing-host".to_vec(), |d| d.as_bytes().to_vec()),
+                ),
+            }
+        }));
+        if g.name.is_some() {
+            out.push(Address::default());
         }
     }
+    out
 }
 
 /// The envelope of a message, RFC 9051 §7.5.2: Sender and Reply-To default to From.
-pub(crate) fn envelope(raw: &[u8]) -> Envelope {
-    let Some(p) = MessageParser::default().parse(raw) else {
-        return Envelope::default();
-    };
-    let from = addresses(p.from());
-    let sender = match addresses(p.sender()) {
+pub(crate) fn envelope(e: &EnvelopeFields) -> Envelope {
+    let bytes = |v: &Option<String>| v.as_ref().map(|v| v.as_bytes().to_vec());
+    let from = addresses(&e.from);
+    let sender = match addresses(&e.sender) {
         s if s.is_empty() => from.clone(),
         s => s,
     };
-    let reply_to = match addresses(p.reply_to()) {
+    let reply_to = match addresses(&e.reply_to) {
         r if r.is_empty() => from.clone(),
         r => r,
     };
     Envelope {
-        date: raw_header(&p, "Date"),
-        subject: raw_header(&p, "Subject"),
+        date: bytes(&e.date),
+        subject: bytes(&e.subject),
         from,
         sender,
         reply_to,
-        to: addresses(p.to()),
-        cc: addresses(p.cc()),
-        bcc: addresses(p.bcc()),
-        in_reply_to: raw_header(&p, "In-Reply-To"),
-        message_id: raw_header(&p, "Message-ID"),
+        to: addresses(&e.to),
+        cc: addresses(&e.cc),
+        bcc: addresses(&e.bcc),
+        in_reply_to: bytes(&e.in_reply_to),
+        message_id: bytes(&e.message_id),
     }
 }
 
@@ -244,6 +230,18 @@ mod tests {
 
     const MSG: &[u8] =
         b"From: Bob <bob@example.com>\r\nSubject: Hi\r\n there\r\nTo: a@b.example\r\n\r\nbody\r\n";
+
+    fn section(raw: &[u8], s: &Section) -> Vec<u8> {
+        super::section(&ParsedMessage::parse(raw), s)
+    }
+
+    fn envelope(raw: &[u8]) -> Envelope {
+        super::envelope(ParsedMessage::parse(raw).envelope())
+    }
+
+    fn binary(raw: &[u8], path: &[u32]) -> Result<Option<Vec<u8>>, DecodeError> {
+        super::binary(&ParsedMessage::parse(raw), path).map(|d| d.map(Cow::into_owned))
+    }
 
     #[test]
     fn sections_are_exact_octets() {
@@ -320,5 +318,22 @@ mod tests {
         assert_eq!(e.from.len(), 1);
         assert_eq!(e.sender, e.from);
         assert_eq!(e.from[0].host.as_deref(), Some(&b"example.com"[..]));
+    }
+
+    const M: &[u8] = b"Content-Type: multipart/mixed; boundary=x\r\n\r\n--x\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\ncaf=C3=A9\r\n--x\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\nAAEC\r\n--x\r\nContent-Transfer-Encoding: x-uuencode\r\n\r\nbegin\r\n--x--\r\n";
+
+    #[test]
+    fn parts_are_decoded() {
+        assert_eq!(binary(M, &[1]).unwrap().unwrap(), "café".as_bytes());
+        assert_eq!(binary(M, &[2]).unwrap().unwrap(), [0, 1, 2]);
+        assert_eq!(binary(M, &[3]), Err(DecodeError::UnknownEncoding));
+        assert_eq!(binary(M, &[4]), Ok(None));
+    }
+
+    #[test]
+    fn single_part_body_uses_the_message_header() {
+        let m = b"Subject: x\r\nContent-Transfer-Encoding: base64\r\n\r\naGk=\r\n";
+        assert_eq!(binary(m, &[1]).unwrap().unwrap(), b"hi");
+        assert_eq!(binary(m, &[]).unwrap().unwrap(), m);
     }
 }

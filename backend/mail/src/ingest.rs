@@ -1,6 +1,5 @@
-//! From raw bytes to what the store keeps: the message with CRLF line endings (so that
-//! its stored size is the octet count POP3 and IMAP report, RFC 1939 §5, RFC 9051 §2.3.4)
-//! and a summary of its headers for listings.
+//! A summary of a message's headers for the store's listings (the message itself is
+//! kept with CRLF line endings, `message::normalize_crlf`).
 
 use chrono::{DateTime, Utc};
 use mail_parser::{HeaderValue, MessageParser};
@@ -8,34 +7,6 @@ use osprey_store::MessageSummary;
 
 /// Characters of body text kept as a preview.
 const PREVIEW_CHARS: usize = 200;
-
-/// `message` with every bare LF and bare CR turned into CRLF, ending in CRLF (a
-/// non-empty message without a final line ending gets one, so that the stored size is
-/// exactly what POP3 and IMAP send).
-pub fn normalize_crlf(message: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(message.len() + message.len() / 32);
-    let mut i = 0;
-    while i < message.len() {
-        match message[i] {
-            b'\r' if message.get(i + 1) == Some(&b'\n') => {
-                out.extend_from_slice(b"\r\n");
-                i += 2;
-            }
-            b'\r' | b'\n' => {
-                out.extend_from_slice(b"\r\n");
-                i += 1;
-            }
-            b => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    if !out.is_empty() && !out.ends_with(b"\r\n") {
-        out.extend_from_slice(b"\r\n");
-    }
-    out
-}
 
 /// The summary of a message for the store. A message that does not parse at all still
 /// gets an (empty) summary: it is delivered as it came.
@@ -79,13 +50,6 @@ pub fn summarize(message: &[u8]) -> MessageSummary {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn normalises_line_endings() {
-        assert_eq!(normalize_crlf(b"a\nb\r\nc\rd"), b"a\r\nb\r\nc\r\nd\r\n");
-        assert_eq!(normalize_crlf(b"\r\r\n\n"), b"\r\n\r\n\r\n");
-        assert_eq!(normalize_crlf(b""), b"");
-    }
 
     #[test]
     fn in_reply_to_stands_in_for_a_missing_references_field() {

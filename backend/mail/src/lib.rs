@@ -1,7 +1,10 @@
 //! Osprey's mail handling between the protocols and the store: turning a received
 //! message into what the store keeps (CRLF line endings, a summary), delivering it to
 //! local mailboxes or handing it to the outbound queue, and indexing its text for search
-//! in the background ([`TextIndexer`]).
+//! in the background ([`TextIndexer`]). [`message`] is what every protocol and the web
+//! API know about a message as MIME: one parse into plain data, the end of the header
+//! section, line endings, transfer decoding, RFC 5256 threading, and composing the
+//! messages the server writes.
 //!
 //! This crate knows no sockets and no HTTP. Delivery rules and mailing lists plug in at
 //! [`LocalDelivery`]; SMTP, the REST API and the CLI all deliver through it.
@@ -12,6 +15,7 @@ mod fulltext;
 mod indexer;
 mod ingest;
 mod local;
+pub mod message;
 mod outbox;
 pub mod policy;
 mod resolve;
@@ -20,7 +24,7 @@ mod submission;
 pub use commit::Committer;
 pub use fulltext::extract_text;
 pub use indexer::TextIndexer;
-pub use ingest::{normalize_crlf, summarize};
+pub use ingest::summarize;
 pub use local::{AppendRequest, DeliveryError, LocalDelivery};
 pub use outbox::{Outbox, QueueOptions};
 pub use policy::{KillVerdict, Policy};

@@ -11,7 +11,7 @@ use osprey_store::{
     blob::{BlobStore, blob_hash},
 };
 
-use crate::{Committer, normalize_crlf, summarize};
+use crate::{Committer, message::normalize_crlf, summarize};
 
 /// Why a delivery failed.
 #[derive(Debug)]
@@ -140,7 +140,7 @@ impl LocalDelivery {
         message: &[u8],
         flags: u64,
     ) -> Result<Vec<Appended>, DeliveryError> {
-        let body = normalize_crlf(message);
+        let body = normalize_crlf(message).into_owned();
         let batch = self.local_batch(account_ids, mailbox, &body, flags).await?;
         // The blob first, durably; then the rows that point at it. A crash between the
         // two leaves an unreferenced blob (swept later), never a row without its body.
@@ -192,7 +192,7 @@ impl LocalDelivery {
         let mut bodies = Vec::with_capacity(messages.len());
         let mut batch = Vec::with_capacity(messages.len());
         for m in messages {
-            let body = normalize_crlf(&m.message);
+            let body = normalize_crlf(&m.message).into_owned();
             batch.push(NewMessage {
                 account_id: account_id.to_owned(),
                 mailbox_id: mailbox_id.to_owned(),

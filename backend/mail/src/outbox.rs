@@ -10,7 +10,7 @@ use osprey_store::{
     blob::{BlobStore, blob_hash},
 };
 
-use crate::{DeliveryError, normalize_crlf, summarize};
+use crate::{DeliveryError, message::normalize_crlf, summarize};
 
 /// Puts mail for other servers into the queue. Cheap to clone; clones share the signal
 /// that wakes the queue worker.
@@ -68,7 +68,7 @@ impl Outbox {
         message: &[u8],
         options: QueueOptions,
     ) -> (Vec<u8>, NewQueuedMessage) {
-        let mut body = normalize_crlf(message);
+        let mut body = normalize_crlf(message).into_owned();
         if options.account_id.is_some() {
             body = self.dkim_sign(body).await;
         }

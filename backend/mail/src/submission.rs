@@ -14,8 +14,8 @@ use osprey_core::Address;
 use osprey_store::{AccountRecord, Appended, NewQueuedRecipient, StoreError};
 
 use crate::{
-    DeliveryError, LocalDelivery, Outbox, Policy, QueueOptions, ResolveError, normalize_crlf,
-    resolve,
+    DeliveryError, LocalDelivery, Outbox, Policy, QueueOptions, ResolveError,
+    message::normalize_crlf, resolve,
 };
 
 /// Who submits.
@@ -242,7 +242,7 @@ impl Submission {
         message: &[u8],
         mailbox: &str,
     ) -> Result<Submitted, DeliveryError> {
-        let local = normalize_crlf(message);
+        let local = normalize_crlf(message).into_owned();
         let batch = self
             .delivery
             .local_batch(&envelope.accounts, mailbox, &local, 0)

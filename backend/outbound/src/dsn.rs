@@ -7,8 +7,9 @@
 use std::fmt::Write as _;
 
 use chrono::{DateTime, Utc};
+use osprey_mail::message::{normalize_crlf, split_header};
 
-use crate::text::{crlf, header_part, random_token};
+use crate::text::random_token;
 
 /// The display name of the notification's `From` address.
 const FROM_NAME: &str = "Mail Delivery System";
@@ -100,11 +101,11 @@ pub fn must_not_bounce(envelope_from: &str) -> bool {
 /// Builds the complete notification message (header and body, CRLF line endings), ready
 /// to be sent with the null reverse-path.
 pub fn build(input: &DsnInput) -> Vec<u8> {
-    let original = crlf(input.original);
+    let original = normalize_crlf(input.original);
     let returned: &[u8] = if input.return_full {
         &original
     } else {
-        header_part(&original)
+        split_header(&original).0
     };
     // A boundary that occurs in the returned message would end the report early.
     let boundary = loop {

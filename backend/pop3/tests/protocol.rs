@@ -39,7 +39,7 @@ async fn stat_list_retr_top_uidl_with_exact_octets() {
     let h = Harness::start().await;
     h.deliver(DOTTED).await;
     h.deliver(b"Subject: two\r\n\r\nsecond\r\n").await;
-    let stored = osprey_mail::normalize_crlf(DOTTED);
+    let stored = osprey_mail::message::normalize_crlf(DOTTED).into_owned();
     let size1 = stored.len();
     let size2 = b"Subject: two\r\n\r\nsecond\r\n".len();
     let mut c = h.login().await;

@@ -3,10 +3,12 @@
 //! mailbox.
 
 use axum::{extract::State, http::StatusCode};
-use chrono::Utc;
 use osprey_api_types::{Problem, Scope, SendMessage, SentMessage};
 use osprey_core::Address;
-use osprey_mail::{Client, DeliveryError, Envelope, QueueOptions, Refusal, Verdict};
+use osprey_mail::{
+    Client, DeliveryError, Envelope, QueueOptions, Refusal, Verdict,
+    message::{Compose, NamedAddress},
+};
 use osprey_store::{NewQueuedRecipient, flags};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -26,38 +28,6 @@ const MAX_TEXT: usize = 10 * 1024 * 1024;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(send_message))
-}
-
-/// A header value as RFC 2047 encoded-words when it is not plain ASCII.
-fn encode_header(value: &str) -> String {
-    // Line breaks in a value would start header fields of their own.
-    let value: String = value
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
-    let value = value.as_str();
-    if value.is_ascii() {
-        return value.to_owned();
-    }
-    let mut out = Vec::new();
-    let mut chunk = String::new();
-    for ch in value.chars() {
-        // RFC 2047 §2: encoded-words of at most 75 characters.
-        if chunk.len() + ch.len_utf8() > 45 {
-            out.push(format!("=?UTF-8?B?{}?=", b64(chunk.as_bytes())));
-            chunk.clear();
-        }
-        chunk.push(ch);
-    }
-    if !chunk.is_empty() {
-        out.push(format!("=?UTF-8?B?{}?=", b64(chunk.as_bytes())));
-    }
-    out.join("\r\n ")
-}
-
-fn b64(bytes: &[u8]) -> String {
-    use base64::Engine;
-    base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
 /// Sends a plain-text message as the signed-in user: delivered to local recipients,
@@ -129,25 +99,30 @@ pub async fn send_message(
     }
     checks.finish()?;
 
-    let from = if me.display_name.is_empty() {
-        format!("<{}>", me.address())
-    } else {
-        format!("{} <{}>", encode_header(&me.display_name), me.address())
+    // The header is written by `Compose`: display name and subject as encoded words
+    // where they need them, never with a line break in them; Bcc is left out.
+    let from = Address::parse(&me.address())
+        .map_err(|e| ApiError::Internal(format!("the account's address: {e}")))?;
+    let listed = |prefix: &str| {
+        recipients
+            .iter()
+            .filter(|(field, _)| field.starts_with(prefix))
+            .map(|(_, a)| NamedAddress::from(a.clone()))
+            .collect::<Vec<_>>()
     };
     let message_id = format!("{}@{}", uuid::Uuid::now_v7(), state.settings.hostname);
-    let mut m = format!(
-        "From: {from}\r\nDate: {}\r\nMessage-ID: <{message_id}>\r\nSubject: {}\r\n",
-        Utc::now().to_rfc2822(),
-        encode_header(&req.subject)
-    );
-    for (name, list) in [("To", &req.to), ("Cc", &req.cc)] {
-        if !list.is_empty() {
-            m.push_str(&format!("{name}: {}\r\n", list.join(", ")));
-        }
-    }
-    m.push_str("MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n");
-    m.push_str(&req.text);
-    let message = m.into_bytes();
+    let message = Compose::new(
+        NamedAddress {
+            name: Some(me.display_name.clone()),
+            address: from,
+        },
+        message_id.clone(),
+    )
+    .to(listed("to["))
+    .cc(listed("cc["))
+    .subject(req.subject.as_str())
+    .text(req.text.as_str())
+    .to_bytes();
 
     // The recipients first: a copy in Sent means the message went out.
     let submitted = state

@@ -5,7 +5,10 @@
 //! with `NO [TOOBIG]` before the client sends them (RFC 7889 §4).
 
 use chrono::{DateTime as ChronoDateTime, FixedOffset, NaiveDate, Utc};
-use osprey_mail::{AppendRequest, DeliveryError};
+use osprey_mail::{
+    AppendRequest, DeliveryError,
+    message::{fields_end, normalize_crlf},
+};
 use osprey_proto::imap::{AppendMessage, Code, DateTime, Mailbox, SequenceSet};
 use osprey_store::StoreError;
 
@@ -30,10 +33,8 @@ fn instant(d: &DateTime) -> Option<ChronoDateTime<Utc>> {
 /// Returns `true` if and only if the header section of `message` (up to the first
 /// empty line, or all of it) holds an 8-bit byte.
 fn eight_bit_header(message: &[u8]) -> bool {
-    message
-        .split(|&b| b == b'\n')
-        .take_while(|line| !line.is_empty() && *line != b"\r")
-        .any(|line| !line.is_ascii())
+    let message = normalize_crlf(message);
+    !message[..fields_end(&message)].is_ascii()
 }
 
 impl Session {

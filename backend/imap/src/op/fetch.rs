@@ -5,6 +5,7 @@
 //! `(CHANGEDSINCE n)` for only the messages changed since, with MODSEQ; QRESYNC
 //! (RFC 7162 §3.2.6): `VANISHED` adds the UIDs expunged since.
 
+use osprey_mail::message::ParsedMessage;
 use osprey_proto::imap::{
     Code, Data, FetchAttr, FetchData, FetchItems, FetchModifiers, SequenceSet,
 };
@@ -143,7 +144,11 @@ impl Session {
             } else {
                 None
             };
-            let mut out = match items_of(&msg, &attrs, raw.as_deref()) {
+            // One parse of the message for all of its items.
+            let parsed = raw.as_deref().map(ParsedMessage::parse);
+            let items = items_of(&msg, &attrs, parsed.as_ref());
+            drop(parsed);
+            let mut out = match items {
                 Ok(out) => out,
                 // RFC 3516 §4.2: a part that cannot be decoded fails the command.
                 Err(ItemError::UnknownEncoding) => {

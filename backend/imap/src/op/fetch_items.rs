@@ -1,18 +1,20 @@
 //! The FETCH items of one message, RFC 9051 §7.5.2: flags, UID, internal date, size,
-//! MODSEQ (RFC 7162 §3.1.4.1), envelope, BODY and BODYSTRUCTURE, body sections with partial ranges, BINARY and
-//! BINARY.SIZE (RFC 3516 §4.2), and the rev1 RFC822 items.
+//! MODSEQ (RFC 7162 §3.1.4.1), envelope, BODY and BODYSTRUCTURE, body sections with
+//! partial ranges, BINARY and BINARY.SIZE (RFC 3516 §4.2), and the rev1 RFC822 items.
+//! Every item that reads the message reads it from one [`ParsedMessage`], so a FETCH
+//! parses each message at most once however many items it asks for.
 
+use osprey_mail::message::{DecodeError, ParsedMessage};
 use osprey_proto::imap::{DateTime, FetchAttr, FetchData, Section, SectionText};
 
 use crate::{
-    binary::{BinaryError, binary},
-    message::{envelope, flag_list, section},
+    message::{binary, envelope, flag_list, section},
     selected::Msg,
     structure::body_structure,
 };
 
 /// Why the items of a message could not be given.
-pub(crate) type ItemError = BinaryError;
+pub(crate) type ItemError = DecodeError;
 
 fn date_time(t: &chrono::DateTime<chrono::Utc>) -> DateTime {
     use chrono::{Datelike, Timelike};
@@ -43,38 +45,38 @@ fn partial(data: Vec<u8>, p: Option<osprey_proto::imap::Partial>) -> (Vec<u8>, O
 }
 
 /// The FETCH items of one message. Items that need the body are left out when it
-/// could not be read.
+/// could not be read (`parsed` is `None`).
 pub(crate) fn items_of(
     msg: &Msg,
     attrs: &[FetchAttr],
-    raw: Option<&[u8]>,
+    parsed: Option<&ParsedMessage<'_>>,
 ) -> Result<Vec<FetchData>, ItemError> {
     let mut out = Vec::with_capacity(attrs.len());
     for a in attrs {
-        let item = match (a, raw) {
+        let item = match (a, parsed) {
             (FetchAttr::Flags, _) => FetchData::Flags(flag_list(msg.flags, &msg.keywords)),
             (FetchAttr::Uid, _) => FetchData::Uid(msg.uid),
             (FetchAttr::InternalDate, _) => FetchData::InternalDate(date_time(&msg.internal_date)),
             (FetchAttr::Rfc822Size, _) => FetchData::Rfc822Size(msg.size),
             // RFC 7162 §3.1.4.1
             (FetchAttr::ModSeq, _) => FetchData::ModSeq(msg.modseq),
-            (FetchAttr::Envelope, Some(raw)) => FetchData::Envelope(Box::new(envelope(raw))),
+            (FetchAttr::Envelope, Some(m)) => FetchData::Envelope(Box::new(envelope(m.envelope()))),
             // RFC 9051 §7.5.2: BODY is BODYSTRUCTURE without the extension data; the
             // writer leaves it out.
-            (FetchAttr::Body, Some(raw)) => FetchData::Body(Box::new(body_structure(raw))),
-            (FetchAttr::BodyStructure, Some(raw)) => {
-                FetchData::BodyStructure(Box::new(body_structure(raw)))
+            (FetchAttr::Body, Some(m)) => FetchData::Body(Box::new(body_structure(m))),
+            (FetchAttr::BodyStructure, Some(m)) => {
+                FetchData::BodyStructure(Box::new(body_structure(m)))
             }
-            (FetchAttr::Rfc822, Some(raw)) => FetchData::Rfc822(Some(raw.to_vec())),
-            (FetchAttr::Rfc822Header, Some(raw)) => FetchData::Rfc822Header(Some(section(
-                raw,
+            (FetchAttr::Rfc822, Some(m)) => FetchData::Rfc822(Some(m.raw().to_vec())),
+            (FetchAttr::Rfc822Header, Some(m)) => FetchData::Rfc822Header(Some(section(
+                m,
                 &Section {
                     part: vec![],
                     text: Some(SectionText::Header),
                 },
             ))),
-            (FetchAttr::Rfc822Text, Some(raw)) => FetchData::Rfc822Text(Some(section(
-                raw,
+            (FetchAttr::Rfc822Text, Some(m)) => FetchData::Rfc822Text(Some(section(
+                m,
                 &Section {
                     part: vec![],
                     text: Some(SectionText::Text),
@@ -86,9 +88,9 @@ pub(crate) fn items_of(
                     partial: p,
                     ..
                 },
-                Some(raw),
+                Some(m),
             ) => {
-                let (data, origin) = partial(section(raw, s), *p);
+                let (data, origin) = partial(section(m, s), *p);
                 FetchData::BodySection {
                     section: s.clone(),
                     origin,
@@ -100,10 +102,10 @@ pub(crate) fn items_of(
                 FetchAttr::Binary {
                     part, partial: p, ..
                 },
-                Some(raw),
-            ) => match binary(raw, part)? {
+                Some(m),
+            ) => match binary(m, part)? {
                 Some(data) => {
-                    let (data, origin) = partial(data, *p);
+                    let (data, origin) = partial(data.into_owned(), *p);
                     FetchData::Binary {
                         part: part.clone(),
                         origin,
@@ -116,13 +118,102 @@ pub(crate) fn items_of(
                     data: None,
                 },
             },
-            (FetchAttr::BinarySize { part }, Some(raw)) => FetchData::BinarySize {
+            (FetchAttr::BinarySize { part }, Some(m)) => FetchData::BinarySize {
                 part: part.clone(),
-                size: binary(raw, part)?.map_or(0, |d| d.len() as u64),
+                size: binary(m, part)?.map_or(0, |d| d.len() as u64),
             },
             _ => continue,
         };
         out.push(item);
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use osprey_mail::message::parses_on_this_thread;
+    use osprey_proto::imap::Partial;
+
+    use super::*;
+
+    const MSG: &[u8] = b"From: Ann <ann@example.com>\r\nSubject: Hi\r\n\
+        Content-Type: multipart/mixed; boundary=x\r\n\r\n\
+        --x\r\nContent-Type: text/plain\r\n\r\nhello\r\n\
+        --x\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\nAAEC\r\n\
+        --x--\r\n";
+
+    fn msg() -> Msg {
+        Msg {
+            id: "m".into(),
+            uid: 7,
+            flags: 0,
+            keywords: vec![],
+            modseq: 1,
+            size: MSG.len() as u64,
+            internal_date: chrono::Utc::now(),
+            blob_hash: "h".into(),
+            expunged: false,
+        }
+    }
+
+    fn section(part: Vec<u32>, text: Option<SectionText>) -> FetchAttr {
+        FetchAttr::BodySection {
+            section: Section { part, text },
+            partial: None,
+            peek: true,
+        }
+    }
+
+    #[test]
+    fn every_item_reads_one_parse_of_the_message() {
+        let attrs = [
+            FetchAttr::Envelope,
+            FetchAttr::BodyStructure,
+            FetchAttr::Body,
+            section(vec![], None),
+            section(vec![1], None),
+            section(vec![2], Some(SectionText::Mime)),
+            section(
+                vec![],
+                Some(SectionText::HeaderFields(vec!["Subject".into()])),
+            ),
+            FetchAttr::Binary {
+                part: vec![2],
+                partial: Some(Partial {
+                    origin: 1,
+                    length: 2,
+                }),
+                peek: true,
+            },
+            FetchAttr::BinarySize { part: vec![2] },
+            FetchAttr::Rfc822Header,
+        ];
+        let before = parses_on_this_thread();
+        let parsed = ParsedMessage::parse(MSG);
+        let items = items_of(&msg(), &attrs, Some(&parsed)).unwrap();
+        assert_eq!(items.len(), attrs.len());
+        assert_eq!(parses_on_this_thread(), before + 1);
+        assert!(items.contains(&FetchData::BinarySize {
+            part: vec![2],
+            size: 3
+        }));
+        assert!(items.contains(&FetchData::Binary {
+            part: vec![2],
+            origin: Some(1),
+            data: Some(vec![1, 2]),
+        }));
+    }
+
+    #[test]
+    fn whole_sections_need_no_mime_parse() {
+        let before = parses_on_this_thread();
+        let parsed = ParsedMessage::parse(MSG);
+        let attrs = [
+            section(vec![], None),
+            section(vec![], Some(SectionText::Text)),
+            FetchAttr::Rfc822Size,
+        ];
+        items_of(&msg(), &attrs, Some(&parsed)).unwrap();
+        assert_eq!(parses_on_this_thread(), before);
+    }
 }

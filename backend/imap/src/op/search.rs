@@ -10,6 +10,7 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
+use osprey_mail::message::{fields_end, split_header, written_day};
 use osprey_proto::imap::{Code, Data, Date, ESearch, SearchKey, SearchReturn, SequenceSet, Tag};
 use osprey_store::{MessageRecord, Store, StoreError, TextField, flags};
 
@@ -118,13 +119,6 @@ fn needs_written_date(sent_utc: Option<&DateTime<Utc>>, keys: &[NaiveDate]) -> b
     })
 }
 
-/// The Date field's date as written, from the raw message.
-fn written_date(raw: &[u8]) -> Option<NaiveDate> {
-    let parsed = mail_parser::MessageParser::new().parse_headers(raw)?;
-    let d = parsed.date()?;
-    NaiveDate::from_ymd_opt(i32::from(d.year), u32::from(d.month), u32::from(d.day))
-}
-
 struct Bounds {
     max_seq: u32,
     max_uid: u32,
@@ -181,13 +175,9 @@ fn date_cmp(t: Option<&DateTime<Utc>>, d: &Date) -> Option<std::cmp::Ordering> {
 
 /// The header fields called `name` of the raw message, values only.
 pub(crate) fn header_values(raw: &[u8], name: &str) -> Vec<u8> {
-    let end = raw
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .map_or(raw.len(), |i| i + 2);
     let mut out = Vec::new();
     let mut keep = false;
-    for line in raw[..end].split_inclusive(|&b| b == b'\n') {
+    for line in raw[..fields_end(raw)].split_inclusive(|&b| b == b'\n') {
         if !matches!(line.first(), Some(b' ' | b'\t')) {
             let mut kv = line.splitn(2, |&b| b == b':');
             let n = kv.next().unwrap_or_default();
@@ -205,7 +195,7 @@ pub(crate) fn header_values(raw: &[u8], name: &str) -> Vec<u8> {
 /// The message's sent date against `d`: the Date field as written when the raw message
 /// was read for it (see [`needs_written_date`]), else the stored UTC date.
 fn sent_cmp(c: &Candidate<'_>, d: &Date) -> Option<std::cmp::Ordering> {
-    let written = c.raw.and_then(written_date);
+    let written = c.raw.and_then(written_day);
     match written {
         Some(w) => Some(w.cmp(&day(d)?)),
         None => date_cmp(c.record.and_then(|r| r.summary.sent_date.as_ref()), d),
@@ -254,13 +244,7 @@ fn matches(k: &SearchKey, c: &Candidate<'_>, b: &Bounds, t: &TextMatches) -> boo
         }
         SearchKey::Body(s) => t
             .lookup(TextField::Body, s, c.blob_hash)
-            .unwrap_or_else(|| {
-                let start = raw
-                    .windows(4)
-                    .position(|w| w == b"\r\n\r\n")
-                    .map_or(raw.len(), |i| i + 4);
-                contains(&raw[start..], s)
-            }),
+            .unwrap_or_else(|| contains(split_header(raw).1, s)),
         SearchKey::Text(s) => t
             .lookup(TextField::Text, s, c.blob_hash)
             .unwrap_or_else(|| contains(raw, s)),
@@ -304,12 +288,10 @@ fn saved_result(returns: &[SearchReturn], found: &[u32]) -> Vec<u32> {
 }
 
 fn raw_has_field(raw: &[u8], name: &str) -> bool {
-    raw.split(|&b| b == b'\n')
-        .take_while(|l| *l != b"\r" && !l.is_empty())
-        .any(|l| {
-            let n = l.split(|&b| b == b':').next().unwrap_or_default();
-            l.contains(&b':') && String::from_utf8_lossy(n).trim().eq_ignore_ascii_case(name)
-        })
+    raw[..fields_end(raw)].split(|&b| b == b'\n').any(|l| {
+        let n = l.split(|&b| b == b':').next().unwrap_or_default();
+        l.contains(&b':') && String::from_utf8_lossy(n).trim().eq_ignore_ascii_case(name)
+    })
 }
 
 /// A message that matched, in sequence order.

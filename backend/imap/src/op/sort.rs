@@ -5,13 +5,13 @@
 use std::cmp::Ordering;
 
 use chrono::{DateTime, Utc};
+use osprey_mail::message::subject_key;
 use osprey_proto::imap::{Data, SearchKey, SortCriterion, SortKey};
 
 use super::search::{Hit, header_values};
 use crate::{
     op::{Completion, OpResult},
     session::Session,
-    subject::subject_key,
 };
 
 /// What one message sorts by.

@@ -1,14 +1,23 @@
 //! THREAD and UID THREAD, RFC 5256 §3: the messages a search finds, threaded by
-//! ORDEREDSUBJECT or REFERENCES (`threading.rs`) with the store's summary columns.
+//! ORDEREDSUBJECT or REFERENCES (`osprey_mail::message`'s threading) with the store's
+//! summary columns, written as IMAP threads.
 
 use chrono::{DateTime, Utc};
-use osprey_proto::imap::{Data, SearchKey, ThreadAlgorithm};
+use osprey_mail::message::{self, ThreadMsg, message_ids, ordered_subject, references};
+use osprey_proto::imap::{Data, SearchKey, Thread, ThreadAlgorithm};
 
 use crate::{
     op::{Completion, OpResult},
     session::Session,
-    threading::{ThreadMsg, message_ids, ordered_subject, references},
 };
+
+/// A thread in IMAP's terms.
+fn wire(t: message::Thread) -> Thread {
+    Thread {
+        id: t.id,
+        children: t.children.into_iter().map(wire).collect(),
+    }
+}
 
 impl Session {
     pub(crate) async fn thread(
@@ -51,7 +60,7 @@ impl Session {
             ThreadAlgorithm::OrderedSubject => ordered_subject(&msgs),
             _ => references(&msgs),
         };
-        self.data(Data::Thread(threads));
+        self.data(Data::Thread(threads.into_iter().map(wire).collect()));
         Ok(Completion::ok(None, "THREAD completed"))
     }
 }

@@ -15,6 +15,7 @@ mod tls;
 use std::{net::SocketAddr, sync::Arc, time::Duration};
 
 use base64::{Engine, engine::general_purpose::STANDARD as BASE64};
+use osprey_mail::message::normalize_crlf;
 use tokio::{
     io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader},
     net::TcpStream,
@@ -28,7 +29,6 @@ pub use error::{SmtpError, Stage};
 pub use osprey_proto::smtp::Reply;
 pub use tls::system_roots_config;
 
-use crate::text::crlf;
 use osprey_proto::smtp::ReplyParser;
 use stream::Stream;
 
@@ -160,7 +160,7 @@ impl SmtpClient {
                 text: "address with control characters".to_owned(),
             });
         }
-        let message = crlf(message);
+        let message = normalize_crlf(message);
         let utf8 = !from.is_ascii() || rcpts.iter().any(|r| !r.is_ascii());
         // RFC 6531 §3.2: internationalised addresses only to servers that offer SMTPUTF8.
         if utf8 && !self.caps.smtputf8 {

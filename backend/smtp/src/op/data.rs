@@ -197,10 +197,7 @@ impl Session {
 /// The message without Authentication-Results fields that claim to come from this
 /// server: only this server may write those (RFC 8601 §5).
 fn strip_own_results(message: &[u8], hostname: &str) -> Vec<u8> {
-    let end = message
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .map_or(message.len(), |p| p + 2);
+    let end = osprey_mail::message::fields_end(message);
     let (head, body) = message.split_at(end);
     let mut out = Vec::with_capacity(message.len());
     let mut dropping = false;
@@ -225,10 +222,7 @@ fn strip_own_results(message: &[u8], hostname: &str) -> Vec<u8> {
 
 /// How many Received headers the message's header section has.
 fn hops(message: &[u8]) -> usize {
-    let end = message
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .unwrap_or(message.len());
+    let end = osprey_mail::message::fields_end(message);
     message[..end]
         .split(|&b| b == b'\n')
         .filter(|l| l.len() >= 9 && l[..9].eq_ignore_ascii_case(b"received:"))

@@ -1,17 +1,25 @@
-//! The THREAD algorithms of RFC 5256 §3 over the messages a search found:
-//! ORDEREDSUBJECT (by base subject, then date) and REFERENCES (the parent/child links
-//! of Message-ID and References, then grouping by base subject).
+//! The threading algorithms of RFC 5256 §3 over a set of messages: ORDEREDSUBJECT (by
+//! base subject, then date) and REFERENCES (the parent/child links of Message-ID and
+//! References, then grouping by base subject). The result is a plain tree; IMAP THREAD
+//! writes it in its wire form, which this module does not know.
 
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use osprey_proto::imap::Thread;
 
-use crate::subject::{base_subject, subject_key};
+use super::subject::{base_subject, subject_key};
+
+/// A thread: a message and its replies. `id: None` is a dummy, standing for a message
+/// only referred to, or gathering siblings without a common parent (RFC 5256 §3).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Thread {
+    pub id: Option<u32>,
+    pub children: Vec<Thread>,
+}
 
 /// One message to thread.
 #[derive(Debug, Clone)]
-pub(crate) struct ThreadMsg {
+pub struct ThreadMsg {
     /// What the answer names it by: sequence number or UID.
     pub id: u32,
     /// Sequence number: breaks ties between equal dates.
@@ -25,7 +33,7 @@ pub(crate) struct ThreadMsg {
 }
 
 /// The message IDs of a References field (or a Message-ID), without angle brackets.
-pub(crate) fn message_ids(field: &str) -> Vec<String> {
+pub fn message_ids(field: &str) -> Vec<String> {
     field
         .split(|c: char| c.is_whitespace() || c == ',')
         .map(|id| id.trim_start_matches('<').trim_end_matches('>'))
@@ -37,7 +45,7 @@ pub(crate) fn message_ids(field: &str) -> Vec<String> {
 /// ORDEREDSUBJECT, RFC 5256 §3: messages with the same base subject form one thread,
 /// the first by date the parent of the others; threads are ordered by their first
 /// message's date.
-pub(crate) fn ordered_subject(msgs: &[ThreadMsg]) -> Vec<Thread> {
+pub fn ordered_subject(msgs: &[ThreadMsg]) -> Vec<Thread> {
     let mut sorted: Vec<&ThreadMsg> = msgs.iter().collect();
     sorted.sort_by_key(|m| (subject_key(&m.subject), m.date, m.seq));
     let mut threads: Vec<(&ThreadMsg, Thread)> = Vec::new();
@@ -182,7 +190,7 @@ impl Tree<'_> {
 }
 
 /// REFERENCES, RFC 5256 §3.
-pub(crate) fn references(msgs: &[ThreadMsg]) -> Vec<Thread> {
+pub fn references(msgs: &[ThreadMsg]) -> Vec<Thread> {
     let mut t = Tree {
         msgs,
         nodes: Vec::new(),
@@ -322,15 +330,56 @@ mod tests {
         }
     }
 
-    /// The threads in the wire form, e.g. `(1 2)(3)`.
+    /// The threads in the notation of RFC 5256 §4, e.g. `(1 (2 3)(4))(5)`: a chain of
+    /// single replies in one list, branches in lists of their own.
     fn wire(threads: &[Thread]) -> String {
-        let mut out = Vec::new();
-        osprey_proto::imap::Response::Data(osprey_proto::imap::Data::Thread(threads.to_vec()))
-            .write(&mut out, osprey_proto::imap::WriteOptions::default());
-        String::from_utf8(out)
-            .unwrap()
-            .trim_end()
-            .replacen("* THREAD ", "", 1)
+        fn thread(out: &mut String, t: &Thread) {
+            match t.id {
+                Some(id) => {
+                    out.push('(');
+                    members(out, id, &t.children);
+                    out.push(')');
+                }
+                None => match t.children.as_slice() {
+                    [] => {}
+                    [only] => thread(out, only),
+                    many => {
+                        out.push('(');
+                        many.iter().for_each(|c| thread(out, c));
+                        out.push(')');
+                    }
+                },
+            }
+        }
+        fn members(out: &mut String, id: u32, mut children: &[Thread]) {
+            out.push_str(&id.to_string());
+            loop {
+                match children {
+                    [] => return,
+                    [
+                        Thread {
+                            id: Some(next),
+                            children: grand,
+                        },
+                    ] => {
+                        out.push_str(&format!(" {next}"));
+                        children = grand;
+                    }
+                    many => {
+                        let mut nested = String::new();
+                        many.iter().for_each(|c| thread(&mut nested, c));
+                        if !nested.is_empty() {
+                            out.push(' ');
+                            out.push_str(&nested);
+                        }
+                        return;
+                    }
+                }
+            }
+        }
+        let mut out = String::new();
+        threads.iter().for_each(|t| thread(&mut out, t));
+        out
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 /// The base subject of `subject` (already decoded from RFC 2047 words), and whether it
 /// carried a reply or forward marker (RFC 5256 §2.1; THREAD REFERENCES uses this).
-pub(crate) fn base_subject(subject: &str) -> (String, bool) {
+pub fn base_subject(subject: &str) -> (String, bool) {
     // (1) Runs of whitespace become one space.
     let mut s = subject.split_whitespace().collect::<Vec<_>>().join(" ");
     let mut marked = false;
@@ -61,7 +61,7 @@ pub(crate) fn base_subject(subject: &str) -> (String, bool) {
 
 /// The key base subjects are compared by: ASCII case folded (RFC 5256 §2.1 leaves the
 /// comparator to the collation, `i;ascii-casemap` by default).
-pub(crate) fn subject_key(subject: &str) -> String {
+pub fn subject_key(subject: &str) -> String {
     base_subject(subject).0.to_ascii_uppercase()
 }
 

@@ -1,0 +1,263 @@
+//! The messages the server writes itself (REST send, and later the web app's), built
+//! with mail-builder: From with its display name, To, Cc, Subject, Date, Message-ID,
+//! a text body and optionally an HTML alternative. Header values never carry a line
+//! break: control characters become spaces before mail-builder writes them, non-ASCII
+//! text goes out as RFC 2047 encoded words, and addresses are [`Address`]es, which
+//! cannot hold one. Bcc is never written (it is the envelope's business).
+
+use chrono::{DateTime, Utc};
+use mail_builder::{
+    MessageBuilder,
+    headers::{address::Address as BuiltAddress, date::Date},
+};
+use osprey_core::Address;
+
+/// An address with its display name, as From, To and Cc write it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NamedAddress {
+    /// The display name; `None` or empty writes the bare address.
+    pub name: Option<String>,
+    pub address: Address,
+}
+
+impl From<Address> for NamedAddress {
+    fn from(address: Address) -> Self {
+        NamedAddress {
+            name: None,
+            address,
+        }
+    }
+}
+
+/// A message to write: [`Compose::new`] with the sender and the Message-ID, the rest
+/// by the builder methods, then [`Compose::to_bytes`].
+#[derive(Debug, Clone)]
+pub struct Compose {
+    from: NamedAddress,
+    message_id: String,
+    to: Vec<NamedAddress>,
+    cc: Vec<NamedAddress>,
+    subject: String,
+    date: DateTime<Utc>,
+    text: String,
+    html: Option<String>,
+}
+
+impl Compose {
+    /// A message from `from` whose Message-ID is `<message_id>` (written without the
+    /// angle brackets here), dated now, with an empty subject and body.
+    pub fn new(from: NamedAddress, message_id: impl Into<String>) -> Self {
+        Compose {
+            from,
+            message_id: message_id.into(),
+            to: Vec::new(),
+            cc: Vec::new(),
+            subject: String::new(),
+            date: Utc::now(),
+            text: String::new(),
+            html: None,
+        }
+    }
+
+    pub fn to(mut self, to: impl IntoIterator<Item = NamedAddress>) -> Self {
+        self.to.extend(to);
+        self
+    }
+
+    pub fn cc(mut self, cc: impl IntoIterator<Item = NamedAddress>) -> Self {
+        self.cc.extend(cc);
+        self
+    }
+
+    pub fn subject(mut self, subject: impl Into<String>) -> Self {
+        self.subject = subject.into();
+        self
+    }
+
+    pub fn date(mut self, date: DateTime<Utc>) -> Self {
+        self.date = date;
+        self
+    }
+
+    /// The text/plain body (charset UTF-8).
+    pub fn text(mut self, text: impl Into<String>) -> Self {
+        self.text = text.into();
+        self
+    }
+
+    /// An HTML alternative to the text: the message becomes multipart/alternative.
+    pub fn html(mut self, html: impl Into<String>) -> Self {
+        self.html = Some(html.into());
+        self
+    }
+
+    /// The message, CRLF line endings, with MIME-Version.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut b = MessageBuilder::new()
+            .from(built(&self.from))
+            .message_id(one_line(&self.message_id))
+            .date(Date::new(self.date.timestamp()))
+            .subject(one_line(&self.subject));
+        // RFC 5322 §3.6.3: an address field is written only with an address in it.
+        if !self.to.is_empty() {
+            b = b.to(self.to.iter().map(built).collect::<Vec<_>>());
+        }
+        if !self.cc.is_empty() {
+            b = b.cc(self.cc.iter().map(built).collect::<Vec<_>>());
+        }
+        b = b.text_body(self.text.as_str());
+        if let Some(html) = &self.html {
+            b = b.html_body(html.as_str());
+        }
+        let mut out = Vec::new();
+        b.serialize(&mut out);
+        out
+    }
+}
+
+fn built(a: &NamedAddress) -> BuiltAddress<'static> {
+    let name = a
+        .name
+        .as_deref()
+        .map(one_line)
+        .filter(|n| !n.trim().is_empty());
+    BuiltAddress::new_address(name, a.address.to_string())
+}
+
+/// `value` with every control character (CR and LF among them) a space, so that it
+/// cannot end its header field or start another.
+fn one_line(value: &str) -> String {
+    value
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::message::ParsedMessage;
+
+    fn addr(a: &str) -> Address {
+        Address::parse(a).unwrap()
+    }
+
+    /// The header section as logical lines (folds joined).
+    fn header_lines(m: &[u8]) -> Vec<String> {
+        let header = String::from_utf8(ParsedMessage::parse(m).header().to_vec()).unwrap();
+        header
+            .replace("\r\n ", " ")
+            .replace("\r\n\t", "\t")
+            .split("\r\n")
+            .filter(|l| !l.is_empty())
+            .map(str::to_owned)
+            .collect()
+    }
+
+    fn sample() -> Compose {
+        Compose::new(
+            NamedAddress {
+                name: Some("Jörg\r\nBcc: evil@example.net \"Müller\"".into()),
+                address: addr("joerg@example.com"),
+            },
+            "1@mx.example.com",
+        )
+        .to([
+            addr("bob@example.com").into(),
+            NamedAddress {
+                name: Some("Cy".into()),
+                address: addr("cy@example.org"),
+            },
+        ])
+        .cc([addr("dee@example.com").into()])
+        .subject("Grüße\r\nBcc: evil@example.net, and a rather long subject that must be folded somewhere")
+        .date(DateTime::from_timestamp(1_795_000_000, 0).unwrap())
+        .text("Hallo Bob.\r\nÄpfel.\r\n")
+    }
+
+    #[test]
+    fn names_and_subjects_are_encoded_words_on_one_logical_line() {
+        let m = sample().to_bytes();
+        let lines = header_lines(&m);
+        for l in &lines {
+            assert!(l.is_ascii(), "{l}");
+            assert!(!l.to_ascii_lowercase().starts_with("bcc"), "{l}");
+        }
+        let from = lines.iter().find(|l| l.starts_with("From: ")).unwrap();
+        assert!(from.contains("=?utf-8?"), "{from}");
+        assert!(from.ends_with("<joerg@example.com>"), "{from}");
+        let subject = lines.iter().find(|l| l.starts_with("Subject: ")).unwrap();
+        assert!(subject.contains("=?utf-8?"), "{subject}");
+        // Every physical line of the header is a field or a fold of one.
+        let raw = ParsedMessage::parse(&m).header().to_vec();
+        for line in raw.split(|&b| b == b'\n') {
+            assert!(line.is_empty() || line.ends_with(b"\r"), "bare LF");
+            assert!(line.len() <= 78 + 1, "{:?}", String::from_utf8_lossy(line));
+        }
+    }
+
+    #[test]
+    fn parsing_gives_the_fields_back() {
+        let m = sample().to_bytes();
+        let p = mail_parser::MessageParser::default().parse(&m).unwrap();
+        assert_eq!(
+            p.from().and_then(|a| a.first()).and_then(|a| a.name()),
+            Some("Jörg  Bcc: evil@example.net \"Müller\"")
+        );
+        assert_eq!(
+            p.subject(),
+            Some(
+                "Grüße  Bcc: evil@example.net, and a rather long subject that must be \
+                 folded somewhere"
+            )
+        );
+        let to: Vec<_> = p.to().unwrap().iter().filter_map(|a| a.address()).collect();
+        assert_eq!(to, ["bob@example.com", "cy@example.org"]);
+        assert_eq!(
+            p.cc().unwrap().first().unwrap().address(),
+            Some("dee@example.com")
+        );
+        assert_eq!(p.message_id(), Some("1@mx.example.com"));
+        assert_eq!(p.date().unwrap().to_timestamp(), 1_795_000_000);
+        assert_eq!(p.body_text(0).as_deref(), Some("Hallo Bob.\r\nÄpfel.\r\n"));
+        assert!(p.header("Bcc").is_none());
+
+        let parsed = ParsedMessage::parse(&m);
+        let e = parsed.envelope();
+        assert_eq!(e.from[0].mailboxes[0].local.as_deref(), Some("joerg"));
+        assert_eq!(e.to[0].mailboxes[1].name.as_deref(), Some("Cy"));
+        let root = parsed.tree().root.as_ref().unwrap();
+        let ct = root.content_type.as_ref().unwrap();
+        assert!(ct.is("text"));
+        assert_eq!(
+            ct.param("charset").map(str::to_ascii_lowercase).as_deref(),
+            Some("utf-8")
+        );
+    }
+
+    #[test]
+    fn html_makes_an_alternative_and_a_bare_sender_has_no_name() {
+        let m = Compose::new(addr("ann@example.com").into(), "2@x.example")
+            .to([addr("bob@example.com").into()])
+            .subject("Plain")
+            .text("text")
+            .html("<p>html</p>")
+            .to_bytes();
+        let lines = header_lines(&m);
+        assert!(
+            lines.contains(&"From: <ann@example.com>".to_owned()),
+            "{lines:?}"
+        );
+        assert!(lines.contains(&"Subject: Plain".to_owned()), "{lines:?}");
+        assert!(!lines.iter().any(|l| l.starts_with("Cc:")), "{lines:?}");
+        let parsed = ParsedMessage::parse(&m);
+        let root = parsed.tree().root.as_ref().unwrap();
+        assert!(root.content_type.as_ref().unwrap().is("multipart"));
+        let types: Vec<_> = root
+            .children()
+            .iter()
+            .map(|p| p.content_type.as_ref().unwrap().subtype.clone().unwrap())
+            .collect();
+        assert_eq!(types, ["plain", "html"]);
+    }
+}

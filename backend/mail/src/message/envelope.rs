@@ -1,0 +1,97 @@
+//! The fields of a message's envelope as RFC 9051 §7.5.2 lists them (date, subject,
+//! the address fields, In-Reply-To, Message-ID), as plain data: each address list with
+//! its groups, the other fields as written. Defaults (Sender and Reply-To from From)
+//! and the wire form are the protocol's. Not the SMTP envelope ([`crate::Envelope`]).
+
+use mail_parser::{Addr, Address as ParsedAddress, Message};
+
+/// The envelope fields of one message. Values are as written, unfolded lines kept,
+/// trimmed; an absent or empty field is `None`, an absent address field empty.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EnvelopeFields {
+    pub date: Option<String>,
+    pub subject: Option<String>,
+    pub from: Vec<Group>,
+    pub sender: Vec<Group>,
+    pub reply_to: Vec<Group>,
+    pub to: Vec<Group>,
+    pub cc: Vec<Group>,
+    pub bcc: Vec<Group>,
+    pub in_reply_to: Option<String>,
+    pub message_id: Option<String>,
+}
+
+/// Addresses of an address field: an RFC 5322 §3.4 group, or (`name: None`) the
+/// mailboxes written outside any group.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Group {
+    /// The group's display name; `None` for mailboxes outside a group.
+    pub name: Option<String>,
+    pub mailboxes: Vec<Mailbox>,
+}
+
+/// One mailbox of an address field, encoded words in the display name decoded.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Mailbox {
+    pub name: Option<String>,
+    /// The local part (all of the address when it has no `@`).
+    pub local: Option<String>,
+    /// The domain, after the last `@`.
+    pub domain: Option<String>,
+}
+
+impl EnvelopeFields {
+    /// The envelope fields of a parsed message.
+    pub(super) fn of(p: &Message<'_>) -> Self {
+        EnvelopeFields {
+            date: raw_value(p, "Date"),
+            subject: raw_value(p, "Subject"),
+            from: groups(p.from()),
+            sender: groups(p.sender()),
+            reply_to: groups(p.reply_to()),
+            to: groups(p.to()),
+            cc: groups(p.cc()),
+            bcc: groups(p.bcc()),
+            in_reply_to: raw_value(p, "In-Reply-To"),
+            message_id: raw_value(p, "Message-ID"),
+        }
+    }
+}
+
+fn raw_value(p: &Message<'_>, name: &str) -> Option<String> {
+    p.header_raw(name)
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
+}
+
+fn mailbox(addr: &Addr<'_>) -> Mailbox {
+    let (local, domain) = match addr.address.as_deref() {
+        Some(a) => match a.rsplit_once('@') {
+            Some((l, d)) => (Some(l.to_owned()), Some(d.to_owned())),
+            None => (Some(a.to_owned()), None),
+        },
+        None => (None, None),
+    };
+    Mailbox {
+        name: addr.name.as_deref().map(str::to_owned),
+        local,
+        domain,
+    }
+}
+
+fn groups(a: Option<&ParsedAddress<'_>>) -> Vec<Group> {
+    match a {
+        None => Vec::new(),
+        Some(ParsedAddress::List(list)) => vec![Group {
+            name: None,
+            mailboxes: list.iter().map(mailbox).collect(),
+        }],
+        Some(ParsedAddress::Group(groups)) => groups
+            .iter()
+            .map(|g| Group {
+                name: g.name.as_deref().map(str::to_owned),
+                mailboxes: g.addresses.iter().map(mailbox).collect(),
+            })
+            .collect(),
+    }
+}
