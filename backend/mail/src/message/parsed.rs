@@ -20,6 +20,9 @@ pub struct ParsedMessage<'a> {
     raw: &'a [u8],
     header_end: Option<usize>,
     tree: OnceCell<MessageTree>,
+    /// The envelope read from the header section alone, when it was asked for before
+    /// the tree (ENVELOPE alone needs no MIME walk).
+    envelope: OnceCell<EnvelopeFields>,
 }
 
 impl<'a> ParsedMessage<'a> {
@@ -30,6 +33,7 @@ impl<'a> ParsedMessage<'a> {
             raw,
             header_end: header_end(raw),
             tree: OnceCell::new(),
+            envelope: OnceCell::new(),
         }
     }
 
@@ -65,9 +69,18 @@ impl<'a> ParsedMessage<'a> {
             .get_or_init(|| build_message(self.raw, 0..self.raw.len(), 0))
     }
 
-    /// The envelope fields (parsed now if not yet).
+    /// The envelope fields: from the tree when it has been parsed, else from the header
+    /// section alone (parsed now if not yet), which costs a fraction of the MIME walk.
     pub fn envelope(&self) -> &EnvelopeFields {
-        &self.tree().envelope
+        if let Some(tree) = self.tree.get() {
+            return &tree.envelope;
+        }
+        self.envelope.get_or_init(
+            || match MessageParser::default().parse_headers(self.header()) {
+                Some(m) => EnvelopeFields::of(&m),
+                None => EnvelopeFields::default(),
+            },
+        )
     }
 }
 
@@ -76,8 +89,9 @@ thread_local! {
     static PARSES: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
 }
 
-/// How many times mail-parser has been run over a message on this thread: tests use it
-/// to show that a message is parsed once however much is asked of it.
+/// How many times mail-parser has parsed a message's MIME structure on this thread
+/// (reading the header section alone, for an envelope, is not counted): tests use it to
+/// show that a message is parsed once however much is asked of it.
 #[cfg(any(test, feature = "testing"))]
 pub fn parses_on_this_thread() -> u64 {
     PARSES.with(std::cell::Cell::get)
@@ -334,6 +348,26 @@ mod tests {
         assert_eq!(msg.bytes(&inner.header), b"U3ViamVjdDogaW4NCg0KYm9keQ0K");
         assert_eq!(inner.envelope.subject, None, "not decoded");
         assert_eq!(parses_on_this_thread(), before + 2);
+    }
+
+    #[test]
+    fn the_envelope_alone_reads_only_the_header_and_matches_the_trees() {
+        let before = parses_on_this_thread();
+        let alone = ParsedMessage::parse(NESTED);
+        let envelope = alone.envelope().clone();
+        assert_eq!(
+            parses_on_this_thread(),
+            before,
+            "no MIME walk for the envelope"
+        );
+        assert_eq!(envelope.subject.as_deref(), Some("outer"));
+        let walked = ParsedMessage::parse(NESTED);
+        assert_eq!(&walked.tree().envelope, &envelope);
+        assert_eq!(
+            walked.envelope(),
+            &envelope,
+            "from the tree once it is there"
+        );
     }
 
     #[test]
