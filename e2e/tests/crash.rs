@@ -123,13 +123,18 @@ async fn every_acknowledged_message_survives_kill_9_exactly_once() {
 
     let store = server.db.store().await;
     let account = store
+        .accounts()
         .account_by_address(&Address::parse(USER).unwrap())
         .await
         .unwrap();
-    let inbox = store.mailbox_by_name(&account.id, "INBOX").await.unwrap();
+    let inbox = store
+        .messages()
+        .mailbox_by_name(&account.id, "INBOX")
+        .await
+        .unwrap();
     let blobs = FsBlobStore::open(server.db.dir.join("data/blobs")).unwrap();
     let mut seen: HashMap<String, usize> = HashMap::new();
-    let rows = store.messages(&inbox.id).await.unwrap();
+    let rows = store.messages().in_mailbox(&inbox.id).await.unwrap();
     for m in &rows {
         let body = String::from_utf8(
             blobs
@@ -159,7 +164,12 @@ async fn every_acknowledged_message_survives_kill_9_exactly_once() {
     }
     assert!(seen.values().all(|&c| c == 1), "no message is stored twice");
     assert_eq!(
-        store.account(&account.id).await.unwrap().used_bytes,
+        store
+            .accounts()
+            .account(&account.id)
+            .await
+            .unwrap()
+            .used_bytes,
         rows.iter().map(|m| m.size).sum::<u64>(),
         "the usage counter matches the rows"
     );

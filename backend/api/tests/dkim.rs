@@ -22,7 +22,7 @@ async fn new_domains_get_a_key_shown_as_a_dns_record_and_rotated_on_demand() {
         .expect(StatusCode::CREATED);
     let id = created.body["id"].as_str().unwrap().to_owned();
     assert!(
-        t.store.dkim_key(&id).await.unwrap().is_some(),
+        t.store.dkim().dkim_key(&id).await.unwrap().is_some(),
         "the key is made with the domain"
     );
     let path = format!("/api/v1/admin/domains/{id}/dkim");

@@ -26,11 +26,16 @@ async fn sending_delivers_to_local_recipients_and_keeps_a_sent_copy() {
         let store = t.store.clone();
         async move {
             let a = store
+                .accounts()
                 .account_by_address(&Address::parse(who).unwrap())
                 .await
                 .unwrap();
-            let mb = store.mailbox_by_name(&a.id, mailbox).await.unwrap();
-            store.messages(&mb.id).await.unwrap()
+            let mb = store
+                .messages()
+                .mailbox_by_name(&a.id, mailbox)
+                .await
+                .unwrap();
+            store.messages().in_mailbox(&mb.id).await.unwrap()
         }
     };
     let inbox = count("bob@example.com", "INBOX").await;
@@ -57,6 +62,7 @@ async fn sending_delivers_to_local_recipients_and_keeps_a_sent_copy() {
     // Unknown recipients, and remote ones when the server relays for nobody, are
     // refused before anything is delivered.
     t.store
+        .settings()
         .set_relay_policy(&osprey_core::RelayPolicy {
             mode: osprey_core::RelayMode::NoRelay,
             ..Default::default()

@@ -116,6 +116,7 @@ async fn the_queue_is_listed_inspected_retried_and_deleted_by_server_admins() {
     let user = t.token("u@example.com").await;
     let id = t
         .store
+        .queue()
         .enqueue(NewQueuedMessage {
             sender: "u@example.com".into(),
             account_id: None,

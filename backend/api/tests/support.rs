@@ -43,6 +43,7 @@ impl TestApp {
         let db = TestDb::new().await;
         let store = db.store().await;
         store
+            .domains()
             .create_domain(NewDomain {
                 name: osprey_core::DomainName::parse("example.com").unwrap(),
                 aliases: vec![],
@@ -83,8 +84,14 @@ impl TestApp {
 
     pub async fn add_account(&self, address: &str, role: Role, manages: &[&str]) -> String {
         let names: Vec<String> = manages.iter().map(|s| s.to_string()).collect();
-        let ids = self.store.domain_ids_by_names(&names).await.unwrap();
+        let ids = self
+            .store
+            .domains()
+            .domain_ids_by_names(&names)
+            .await
+            .unwrap();
         self.store
+            .accounts()
             .create_account(NewAccount {
                 address: Address::parse(address).unwrap(),
                 credentials: osprey_core::hash_credentials(PASSWORD),

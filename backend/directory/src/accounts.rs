@@ -91,7 +91,12 @@ impl Directory {
         }
         checks.finish()?;
         let address = address.expect("checked");
-        let domain = match self.store.domain_by_name(address.domain().as_str()).await {
+        let domain = match self
+            .store
+            .domains()
+            .domain_by_name(address.domain().as_str())
+            .await
+        {
             Ok(d) => d,
             Err(osprey_store::StoreError::NotFound) => {
                 return Err(DirectoryError::field(
@@ -115,6 +120,7 @@ impl Directory {
         }
         let admin_domain_ids = self
             .store
+            .domains()
             .domain_ids_by_names(&req.admin_domains)
             .await
             .map_err(invalid_as_field("admin_domains"))?;
@@ -124,6 +130,7 @@ impl Directory {
             .map_err(|e| DirectoryError::field("address", e.to_string()))?;
         Ok(self
             .store
+            .accounts()
             .create_account(NewAccount {
                 address,
                 credentials: hash(req.password).await?,
@@ -144,7 +151,7 @@ impl Directory {
         write: bool,
     ) -> Result<(AdminScope, AccountRecord), DirectoryError> {
         let scope = actor.admin_scope()?;
-        let target = self.store.account(id).await?;
+        let target = self.store.accounts().account(id).await?;
         scope.check(&target.domain_id, "this account is")?;
         if write && scope != AdminScope::All && target.role != Role::User {
             return Err(DirectoryError::forbidden(
@@ -158,14 +165,19 @@ impl Directory {
     pub async fn account_by_address(&self, address: &str) -> Result<AccountRecord, DirectoryError> {
         let parsed = Address::parse(address.trim())
             .map_err(|e| DirectoryError::field("address", e.to_string()))?;
-        Ok(self.store.account_by_address(&parsed).await?)
+        Ok(self.store.accounts().account_by_address(&parsed).await?)
     }
 
     /// Refuses to leave the server without an enabled server admin.
     async fn keep_an_admin(&self, target: &AccountRecord) -> Result<(), DirectoryError> {
         if target.role == Role::Admin
             && target.enabled
-            && self.store.count_accounts_with_role(Role::Admin).await? <= 1
+            && self
+                .store
+                .accounts()
+                .count_accounts_with_role(Role::Admin)
+                .await?
+                <= 1
         {
             return Err(DirectoryError::Conflict(format!(
                 "{} is the last server administrator",
@@ -222,6 +234,7 @@ impl Directory {
         let admin_domain_ids = match &update.admin_domains {
             Some(names) => Some(
                 self.store
+                    .domains()
                     .domain_ids_by_names(names)
                     .await
                     .map_err(invalid_as_field("admin_domains"))?,
@@ -235,6 +248,7 @@ impl Directory {
         let sign_out = credentials.is_some() || update.enabled == Some(false);
         let record = self
             .store
+            .accounts()
             .update_account(
                 id,
                 AccountChanges {
@@ -250,7 +264,10 @@ impl Directory {
             )
             .await?;
         if sign_out {
-            self.store.revoke_account_refresh_tokens(id).await?;
+            self.store
+                .credentials()
+                .revoke_account_refresh_tokens(id)
+                .await?;
         }
         Ok(record)
     }
@@ -264,7 +281,7 @@ impl Directory {
             ));
         }
         self.keep_an_admin(&target).await?;
-        Ok(self.store.delete_account(id).await?)
+        Ok(self.store.accounts().delete_account(id).await?)
     }
 
     /// Changes what an account may change of itself: its display name.
@@ -282,7 +299,11 @@ impl Directory {
             display_name: display_name.map(|n| n.trim().to_owned()),
             ..Default::default()
         };
-        Ok(self.store.update_account(&account.id, changes).await?)
+        Ok(self
+            .store
+            .accounts()
+            .update_account(&account.id, changes)
+            .await?)
     }
 
     /// Changes an account's own password after checking the current one; every session
@@ -316,9 +337,13 @@ impl Directory {
             credentials: Some(hash(new).await?),
             ..Default::default()
         };
-        self.store.update_account(&account.id, changes).await?;
+        self.store
+            .accounts()
+            .update_account(&account.id, changes)
+            .await?;
         Ok(self
             .store
+            .credentials()
             .revoke_account_refresh_tokens(&account.id)
             .await?)
     }

@@ -47,7 +47,7 @@ impl Directory {
         let targets = check_targets(&mut checks, targets);
         checks.finish()?;
         let domain: DomainName = domain.expect("checked");
-        let record = match self.store.domain_by_name(domain.as_str()).await {
+        let record = match self.store.domains().domain_by_name(domain.as_str()).await {
             Ok(d) => d,
             Err(StoreError::NotFound) => {
                 return Err(DirectoryError::field(
@@ -73,6 +73,7 @@ impl Directory {
         }
         Ok(self
             .store
+            .aliases()
             .create_alias(local.as_deref(), &record.name, targets)
             .await?)
     }
@@ -84,7 +85,7 @@ impl Directory {
         id: &str,
     ) -> Result<AliasRecord, DirectoryError> {
         let scope = actor.admin_scope()?;
-        let alias = self.store.alias(id).await?;
+        let alias = self.store.aliases().alias(id).await?;
         scope.check(&alias.domain_id, "this alias is")?;
         Ok(alias)
     }
@@ -106,12 +107,16 @@ impl Directory {
             checks.fail("targets", "an alias cannot deliver to itself");
         }
         checks.finish()?;
-        Ok(self.store.update_alias_targets(id, targets).await?)
+        Ok(self
+            .store
+            .aliases()
+            .update_alias_targets(id, targets)
+            .await?)
     }
 
     /// Deletes an alias.
     pub async fn delete_alias(&self, actor: &Actor, id: &str) -> Result<(), DirectoryError> {
         self.managed_alias(actor, id).await?;
-        Ok(self.store.delete_alias(id).await?)
+        Ok(self.store.aliases().delete_alias(id).await?)
     }
 }

@@ -250,7 +250,11 @@ impl Authenticator {
         self.keep_legacy_secret(&account, password).await;
         if account.scram_sha256.is_none()
             && let Some(scram) = scram
-            && let Err(e) = self.store.set_scram_keys(&account.id, scram).await
+            && let Err(e) = self
+                .store
+                .accounts()
+                .set_scram_keys(&account.id, scram)
+                .await
         {
             tracing::warn!(error = %e, "could not store SCRAM keys");
         }
@@ -267,6 +271,7 @@ impl Authenticator {
         let sealed = key.seal(&account.id, password);
         if let Err(e) = self
             .store
+            .accounts()
             .set_legacy_secret(&account.id, &account.password_hash, sealed)
             .await
         {
@@ -311,7 +316,7 @@ impl Authenticator {
         let Ok(address) = Address::parse(login) else {
             return Ok(None);
         };
-        match self.store.account_by_address(&address).await {
+        match self.store.accounts().account_by_address(&address).await {
             Ok(a) => Ok(Some(a)),
             Err(StoreError::NotFound) => Ok(None),
             Err(e) => {

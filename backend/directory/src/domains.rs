@@ -93,6 +93,7 @@ impl Directory {
         checks.finish()?;
         Ok(self
             .store
+            .domains()
             .create_domain(NewDomain {
                 name: name.expect("checked"),
                 aliases,
@@ -109,7 +110,7 @@ impl Directory {
         id: &str,
     ) -> Result<DomainRecord, DirectoryError> {
         let scope = actor.admin_scope()?;
-        let record = self.store.domain(id).await?;
+        let record = self.store.domains().domain(id).await?;
         scope.check(&record.id, "this domain is")?;
         Ok(record)
     }
@@ -133,6 +134,7 @@ impl Directory {
         checks.finish()?;
         Ok(self
             .store
+            .domains()
             .update_domain(
                 id,
                 DomainChanges {
@@ -148,6 +150,6 @@ impl Directory {
     /// accounts.
     pub async fn delete_domain(&self, actor: &Actor, id: &str) -> Result<(), DirectoryError> {
         actor.server_admin()?;
-        Ok(self.store.delete_domain(id).await?)
+        Ok(self.store.domains().delete_domain(id).await?)
     }
 }

@@ -18,7 +18,7 @@ async fn a_display_name_with_a_line_break_is_refused_everywhere() {
     }
     let addr = osprey_core::Address::parse("mallory@example.com").unwrap();
     assert!(
-        f.store.account_by_address(&addr).await.is_err(),
+        f.store.accounts().account_by_address(&addr).await.is_err(),
         "no account was created"
     );
     let bob = f.add("bob@example.com", Role::User, &[]).await;
@@ -38,7 +38,15 @@ async fn a_display_name_with_a_line_break_is_refused_everywhere() {
             .await,
     );
     assert_eq!(fields, ["display_name"]);
-    assert_eq!(f.store.account(&bob.id).await.unwrap().display_name, "");
+    assert_eq!(
+        f.store
+            .accounts()
+            .account(&bob.id)
+            .await
+            .unwrap()
+            .display_name,
+        ""
+    );
 }
 
 #[tokio::test]
@@ -213,6 +221,7 @@ async fn a_new_password_follows_the_policy_and_signs_sessions_out() {
         .await;
     assert_eq!(invalid_fields(wrong), ["current_password"]);
     f.store
+        .credentials()
         .insert_refresh_token(
             &bob.id,
             "family",
@@ -229,7 +238,7 @@ async fn a_new_password_follows_the_policy_and_signs_sessions_out() {
         )
         .await
         .unwrap();
-    let changed = f.store.account(&bob.id).await.unwrap();
+    let changed = f.store.accounts().account(&bob.id).await.unwrap();
     assert!(osprey_core::verify_password(
         "Another-Good-Pass-1",
         &changed.password_hash
@@ -237,6 +246,7 @@ async fn a_new_password_follows_the_policy_and_signs_sessions_out() {
     assert!(
         matches!(
             f.store
+                .credentials()
                 .rotate_refresh_token("hash", "next", chrono::Utc::now())
                 .await
                 .unwrap(),

@@ -4,7 +4,7 @@
 //! Changes arrive on the store's change bus; when one concerns the mailbox the view
 //! catches up, and reports the difference as untagged responses (RFC 9051 §7.5.1). A
 //! small mailbox is read again whole (one query); a large one is asked only for what
-//! changed since the MODSEQ the view is complete to ([`Store::mailbox_changes`]), so a
+//! changed since the MODSEQ the view is complete to (`Messages::mailbox_changes`), so a
 //! flag change in a mailbox of 100,000 messages does not reload 100,000 rows in every
 //! session that has it selected.
 //! Expunged messages stay in the view, unreported, until EXPUNGE may be sent.
@@ -97,7 +97,8 @@ impl Selected {
         // Read before the messages: a lower bound of what they include.
         let complete_to = mailbox.highestmodseq;
         let msgs = store
-            .messages(&mailbox.id)
+            .messages()
+            .in_mailbox(&mailbox.id)
             .await?
             .into_iter()
             .map(Msg::from)
@@ -176,7 +177,7 @@ impl Selected {
     ) -> Result<(), StoreError> {
         self.poll();
         if std::mem::take(&mut self.poll_requested) && !self.dirty {
-            let high = store.highest_modseq(&self.mailbox.id).await?;
+            let high = store.messages().highest_modseq(&self.mailbox.id).await?;
             if high > self.complete_to {
                 self.dirty = true;
                 self.polled = self.polled.max(high);
@@ -188,12 +189,13 @@ impl Selected {
             let high = self.msgs.last().map_or(0, |m| m.uid);
             let (flag_changes, new) = if self.msgs.len() >= CATCH_UP_FROM {
                 let c = store
+                    .messages()
                     .mailbox_changes(&self.mailbox.id, self.complete_to)
                     .await?;
                 self.complete_to = self.complete_to.max(c.complete_to);
                 self.apply_changes(c.changed, &c.expunged, high)
             } else {
-                let records = store.messages(&self.mailbox.id).await?;
+                let records = store.messages().in_mailbox(&self.mailbox.id).await?;
                 // One query sees every change up to the highest MODSEQ it shows (they
                 // commit in order).
                 // So does a poll made before it.

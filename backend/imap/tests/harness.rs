@@ -47,6 +47,7 @@ impl Harness {
         let db = TestDb::new().await;
         let store = db.store().await;
         store
+            .domains()
             .create_domain(NewDomain {
                 name: osprey_core::DomainName::parse("imap.example").unwrap(),
                 aliases: vec![],
@@ -56,6 +57,7 @@ impl Harness {
             .await
             .unwrap();
         let account = store
+            .accounts()
             .create_account(NewAccount {
                 address: Address::parse(USER).unwrap(),
                 credentials: hash_credentials(PASSWORD),

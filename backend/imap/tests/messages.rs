@@ -57,6 +57,7 @@ async fn append_over_the_limit_is_refused_before_upload() {
 async fn append_over_quota() {
     let h = Harness::start().await;
     h.store
+        .accounts()
         .update_account(
             &h.account_id,
             osprey_store::AccountChanges {

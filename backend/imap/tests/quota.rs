@@ -23,11 +23,18 @@ async fn storage_quota_of_the_account() {
         ..AccountChanges::default()
     };
     h.store
+        .accounts()
         .update_account(&h.account_id, changes)
         .await
         .unwrap();
     h.deliver(MSG).await;
-    let used = h.store.account(&h.account_id).await.unwrap().used_bytes;
+    let used = h
+        .store
+        .accounts()
+        .account(&h.account_id)
+        .await
+        .unwrap()
+        .used_bytes;
     assert!(used > 0);
     let want = format!("* QUOTA \"\" (STORAGE {} 10240)", used.div_ceil(1024));
     let r = c.expect_ok("a3 GETQUOTAROOT INBOX").await;

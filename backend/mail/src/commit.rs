@@ -95,12 +95,14 @@ async fn commit_rows(store: Store, mut rx: mpsc::Receiver<Vec<Job>>) {
         }
         if jobs.len() == 1 {
             let job = jobs.pop().expect("one job");
-            let _ = job.reply.send(store.append_messages(job.batch).await);
+            let _ = job
+                .reply
+                .send(store.messages().append_messages(job.batch).await);
             continue;
         }
         let sizes: Vec<usize> = jobs.iter().map(|j| j.batch.len()).collect();
         let all: Vec<NewMessage> = jobs.iter().flat_map(|j| j.batch.clone()).collect();
-        match store.append_messages(all).await {
+        match store.messages().append_messages(all).await {
             Ok(mut landed) => {
                 for (job, n) in jobs.into_iter().zip(sizes) {
                     let rest = landed.split_off(n);
@@ -112,7 +114,9 @@ async fn commit_rows(store: Store, mut rx: mpsc::Receiver<Vec<Job>>) {
             // committed, so each job runs on its own and gets its own answer.
             Err(_) => {
                 for job in jobs {
-                    let _ = job.reply.send(store.append_messages(job.batch).await);
+                    let _ = job
+                        .reply
+                        .send(store.messages().append_messages(job.batch).await);
                 }
             }
         }

@@ -52,7 +52,7 @@ impl TextIndexer {
     /// Runs until `shutdown` resolves. A round in progress then is abandoned: its
     /// transaction is rolled back and its blobs stay on the queue.
     pub async fn run(self, shutdown: impl Future<Output = ()> + Send) {
-        let signal = self.store.text_queue_signal();
+        let signal = self.store.text_index().text_queue_signal();
         tokio::pin!(shutdown);
         let mut last_prune: Option<Instant> = None;
         loop {
@@ -88,10 +88,11 @@ impl TextIndexer {
             }
             if last_prune.is_none_or(|at| at.elapsed() >= PRUNE_EVERY) {
                 last_prune = Some(Instant::now());
+                let index = self.store.text_index();
                 let pruned = tokio::select! {
                     biased;
                     _ = &mut shutdown => return,
-                    pruned = self.store.prune_message_texts() => pruned,
+                    pruned = index.prune_message_texts() => pruned,
                 };
                 match pruned {
                     Ok(0) => {}
@@ -133,7 +134,7 @@ impl TextIndexer {
     /// (0 when the queue is empty). A blob that cannot be read or parsed gets an empty
     /// row, so that it never blocks the queue.
     pub async fn index_batch(&self) -> Result<usize, StoreError> {
-        let queued = self.store.queued_texts(BATCH).await?;
+        let queued = self.store.text_index().queued_texts(BATCH).await?;
         let mut texts = Vec::with_capacity(queued.len());
         let mut size = 0;
         for q in queued {
@@ -161,7 +162,7 @@ impl TextIndexer {
             texts.push((q.blob_hash, Some(text)));
         }
         let n = texts.len();
-        self.store.save_message_texts(texts).await?;
+        self.store.text_index().save_message_texts(texts).await?;
         Ok(n)
     }
 }

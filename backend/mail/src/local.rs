@@ -1,7 +1,7 @@
 //! Local delivery: a message stored once in the blob store and linked into the INBOX of
 //! each local recipient, in one transaction. Nothing is acknowledged before the blob is
 //! fsynced and the transaction committed (see `BlobStore::put` and
-//! `Store::append_messages`).
+//! `Messages::append_messages`).
 
 use std::sync::Arc;
 
@@ -104,7 +104,12 @@ impl LocalDelivery {
         {
             return Ok(id.clone());
         }
-        let mb = match self.store.mailbox_by_name(account_id, mailbox).await {
+        let mb = match self
+            .store
+            .messages()
+            .mailbox_by_name(account_id, mailbox)
+            .await
+        {
             Err(StoreError::NotFound) => {
                 return Err(DeliveryError::UnknownRecipient(account_id.to_owned()));
             }
@@ -148,7 +153,7 @@ impl LocalDelivery {
             Some(c) => c.deliver(body, batch).await?,
             None => {
                 self.blobs.put(body).await?;
-                self.store.append_messages(batch).await?
+                self.store.messages().append_messages(batch).await?
             }
         })
     }
@@ -211,6 +216,6 @@ impl LocalDelivery {
         } else {
             self.blobs.put_many(bodies).await?;
         }
-        Ok(self.store.append_messages(batch).await?)
+        Ok(self.store.messages().append_messages(batch).await?)
     }
 }

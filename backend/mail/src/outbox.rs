@@ -55,7 +55,7 @@ impl Outbox {
     ) -> Result<String, DeliveryError> {
         let (body, queued) = self.queued(sender, recipients, message, options).await;
         self.blobs.put(body).await?;
-        let id = self.store.enqueue(queued).await?;
+        let id = self.store.queue().enqueue(queued).await?;
         self.signal.notify_one();
         Ok(id)
     }
@@ -100,8 +100,8 @@ impl Outbox {
         else {
             return body;
         };
-        let key = match self.store.domain_by_name(&domain).await {
-            Ok(d) => self.store.dkim_key(&d.id).await,
+        let key = match self.store.domains().domain_by_name(&domain).await {
+            Ok(d) => self.store.dkim().dkim_key(&d.id).await,
             Err(_) => return body,
         };
         let key = match key {

@@ -54,7 +54,7 @@ impl Policy {
     /// listener named `listener` (`smtp`, `submission`, `submissions`) says deny.
     pub async fn ip_allowed(&self, ip: IpAddr, listener: &str) -> Result<bool, StoreError> {
         let now = Utc::now();
-        for rule in self.store.ip_rules().await? {
+        for rule in self.store.access().ip_rules().await? {
             if rule.expires_at.is_some_and(|at| at <= now)
                 || rule.listener.as_deref().is_some_and(|l| l != listener)
             {
@@ -64,7 +64,7 @@ impl Policy {
                 continue;
             };
             if net.contains(ip) {
-                self.store.count_ip_rule_hit(&rule.id).await?;
+                self.store.access().count_ip_rule_hit(&rule.id).await?;
                 return Ok(rule.action == "allow");
             }
         }
@@ -81,13 +81,13 @@ impl Policy {
     ) -> Result<KillVerdict, StoreError> {
         let sender = sender.to_ascii_lowercase();
         let mut scoped = Vec::new();
-        for e in self.store.kill_entries().await? {
+        for e in self.store.access().kill_entries().await? {
             if !matches(&e, &sender, ip, helo) {
                 continue;
             }
             match &e.domain_id {
                 None => {
-                    self.store.count_kill_hit(&e.id).await?;
+                    self.store.access().count_kill_hit(&e.id).await?;
                     return Ok(KillVerdict::Refused);
                 }
                 Some(domain) => scoped.push((domain.clone(), e.id.clone())),
@@ -104,13 +104,18 @@ impl Policy {
         if scoped.is_empty() {
             return false;
         }
-        let Ok(domain) = self.store.domain_by_name(recipient.domain().as_str()).await else {
+        let Ok(domain) = self
+            .store
+            .domains()
+            .domain_by_name(recipient.domain().as_str())
+            .await
+        else {
             return false;
         };
         let Some((_, entry)) = scoped.iter().find(|(d, _)| *d == domain.id) else {
             return false;
         };
-        if let Err(e) = self.store.count_kill_hit(entry).await {
+        if let Err(e) = self.store.access().count_kill_hit(entry).await {
             tracing::warn!(error = %e, "counting a kill-file hit failed");
         }
         true
@@ -124,10 +129,15 @@ impl Policy {
         authenticated: bool,
         recipient: &Address,
     ) -> Result<RelayDecision, StoreError> {
-        Ok(self.store.relay_policy().await?.decide(&RelayRequest {
-            client_ip: client_ip.unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED)),
-            authenticated,
-            recipient,
-        }))
+        Ok(self
+            .store
+            .settings()
+            .relay_policy()
+            .await?
+            .decide(&RelayRequest {
+                client_ip: client_ip.unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED)),
+                authenticated,
+                recipient,
+            }))
     }
 }

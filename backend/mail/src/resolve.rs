@@ -53,14 +53,22 @@ pub async fn resolve(
             continue;
         }
         // One lookup tells whether the domain is ours and gives its canonical name.
-        let Some(domain) = store.canonical_domain(addr.domain().as_str()).await? else {
+        let Some(domain) = store
+            .domains()
+            .canonical_domain(addr.domain().as_str())
+            .await?
+        else {
             if depth == 0 {
                 return Err(ResolveError::NotLocal);
             }
             out.remote.push(addr.to_string());
             continue;
         };
-        match store.account_in_domain(addr.local(), &domain).await {
+        match store
+            .accounts()
+            .account_in_domain(addr.local(), &domain)
+            .await
+        {
             Ok(a) if a.enabled => {
                 if !out.local.iter().any(|l| l.id == a.id) {
                     out.local.push(a);
@@ -75,9 +83,14 @@ pub async fn resolve(
             Err(e) => return Err(e.into()),
         }
         let canonical = format!("{}@{domain}", addr.local().to_ascii_lowercase());
-        let alias = match store.alias_by_address(&canonical).await? {
+        let alias = match store.aliases().alias_by_address(&canonical).await? {
             Some(a) => Some(a),
-            None => store.alias_by_address(&format!("@{domain}")).await?,
+            None => {
+                store
+                    .aliases()
+                    .alias_by_address(&format!("@{domain}"))
+                    .await?
+            }
         };
         let Some(alias) = alias else {
             if depth == 0 {

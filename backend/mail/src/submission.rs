@@ -258,7 +258,7 @@ impl Submission {
             .await;
         self.delivery.blobs().put_many(vec![local, remote]).await?;
         let store = self.delivery.store();
-        let (local, id) = store.append_and_enqueue(batch, queued).await?;
+        let (local, id) = store.messages().append_and_enqueue(batch, queued).await?;
         self.outbox.wake();
         Ok(Submitted {
             local,

@@ -22,6 +22,7 @@ async fn setup() -> Setup {
     let db = TestDb::new().await;
     let store = db.store().await;
     store
+        .domains()
         .create_domain(NewDomain {
             name: DomainName::parse("index.example").unwrap(),
             aliases: vec![],
@@ -31,6 +32,7 @@ async fn setup() -> Setup {
         .await
         .unwrap();
     let account = store
+        .accounts()
         .create_account(NewAccount {
             address: Address::parse("i@index.example").unwrap(),
             credentials: hash_credentials("Plain-Ribbon-77z"),
@@ -43,7 +45,12 @@ async fn setup() -> Setup {
         .await
         .unwrap()
         .id;
-    let inbox = store.mailbox_by_name(&account, "INBOX").await.unwrap().id;
+    let inbox = store
+        .messages()
+        .mailbox_by_name(&account, "INBOX")
+        .await
+        .unwrap()
+        .id;
     let blobs = Arc::new(FsBlobStore::open(db.dir.join("blobs")).unwrap());
     Setup {
         delivery: LocalDelivery::new(store.clone(), blobs.clone()),
@@ -63,7 +70,7 @@ impl Setup {
             .deliver(std::slice::from_ref(&self.account), "INBOX", message, 0)
             .await
             .unwrap();
-        let rows = self.store.messages(&self.inbox).await.unwrap();
+        let rows = self.store.messages().in_mailbox(&self.inbox).await.unwrap();
         rows.into_iter()
             .find(|r| r.id == landed[0].id)
             .unwrap()
@@ -72,6 +79,7 @@ impl Setup {
 
     async fn find(&self, field: TextField, needle: &str) -> HashSet<String> {
         self.store
+            .text_index()
             .search_text(&self.inbox, field, needle.as_bytes())
             .await
             .unwrap()
@@ -121,10 +129,17 @@ async fn the_index_holds_decoded_text() {
               --xyz--\r\n",
         )
         .await;
-    assert_eq!(s.store.text_queue_len().await.unwrap(), 5);
+    assert_eq!(s.store.text_index().text_queue_len().await.unwrap(), 5);
     assert_eq!(s.indexer.drain().await.unwrap(), 5);
-    assert_eq!(s.store.text_queue_len().await.unwrap(), 0);
-    assert!(s.store.unindexed_blobs(&s.inbox).await.unwrap().is_empty());
+    assert_eq!(s.store.text_index().text_queue_len().await.unwrap(), 0);
+    assert!(
+        s.store
+            .text_index()
+            .unindexed_blobs(&s.inbox)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     use TextField::{Body, Text};
     // Quoted-printable: a soft line break joins the word; UTF-8 octets decoded.
     assert_eq!(s.find(Body, "softbreak").await, one(&qp));
@@ -148,6 +163,7 @@ async fn an_unreadable_blob_leaves_the_queue_with_an_empty_row() {
     let s = setup().await;
     let missing = "f".repeat(64);
     s.store
+        .messages()
         .append_messages(vec![NewMessage {
             account_id: s.account.clone(),
             mailbox_id: s.inbox.clone(),
@@ -162,9 +178,16 @@ async fn an_unreadable_blob_leaves_the_queue_with_an_empty_row() {
         .unwrap();
     let fine = s.deliver(b"Subject: fine\r\n\r\nreadable words\r\n").await;
     assert_eq!(s.indexer.drain().await.unwrap(), 2);
-    assert_eq!(s.store.text_queue_len().await.unwrap(), 0);
+    assert_eq!(s.store.text_index().text_queue_len().await.unwrap(), 0);
     // Indexed, as empty: nothing but the empty needle finds it.
-    assert!(s.store.unindexed_blobs(&s.inbox).await.unwrap().is_empty());
+    assert!(
+        s.store
+            .text_index()
+            .unindexed_blobs(&s.inbox)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     assert_eq!(s.find(TextField::Text, "readable").await, one(&fine));
     let all = s.find(TextField::Text, "").await;
     assert!(all.contains(&missing) && all.contains(&fine), "{all:?}");
@@ -184,7 +207,7 @@ async fn the_running_indexer_wakes_on_delivery_and_stops_on_shutdown() {
         .await;
     // Far sooner than its timer: the delivery woke it.
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-    while s.store.text_queue_len().await.unwrap() > 0 {
+    while s.store.text_index().text_queue_len().await.unwrap() > 0 {
         assert!(
             tokio::time::Instant::now() < deadline,
             "the queue never drained"
@@ -213,8 +236,23 @@ async fn shutdown_keeps_what_was_not_indexed_on_the_queue() {
     )
     .await
     .expect("the indexer stops on shutdown");
-    assert_eq!(s.store.text_queue_len().await.unwrap(), 3);
-    assert_eq!(s.store.unindexed_blobs(&s.inbox).await.unwrap().len(), 3);
+    assert_eq!(s.store.text_index().text_queue_len().await.unwrap(), 3);
+    assert_eq!(
+        s.store
+            .text_index()
+            .unindexed_blobs(&s.inbox)
+            .await
+            .unwrap()
+            .len(),
+        3
+    );
     assert_eq!(s.indexer.drain().await.unwrap(), 3);
-    assert!(s.store.unindexed_blobs(&s.inbox).await.unwrap().is_empty());
+    assert!(
+        s.store
+            .text_index()
+            .unindexed_blobs(&s.inbox)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }

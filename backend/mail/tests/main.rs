@@ -15,6 +15,7 @@ async fn one_blob_linked_into_each_inbox_with_crlf_and_summary() {
     let db = TestDb::new().await;
     let store = db.store().await;
     store
+        .domains()
         .create_domain(NewDomain {
             name: DomainName::parse("deliver.example").unwrap(),
             aliases: vec![],
@@ -26,6 +27,7 @@ async fn one_blob_linked_into_each_inbox_with_crlf_and_summary() {
     let mut ids = Vec::new();
     for (who, quota) in [("a", None), ("b", None), ("small", Some(10))] {
         let acc = store
+            .accounts()
             .create_account(NewAccount {
                 address: Address::parse(&format!("{who}@deliver.example")).unwrap(),
                 credentials: hash_credentials("Plain-Ribbon-77z"),
@@ -49,9 +51,9 @@ async fn one_blob_linked_into_each_inbox_with_crlf_and_summary() {
     assert_eq!(landed.len(), 2);
     let mut hashes = Vec::new();
     for (id, a) in ids[..2].iter().zip(&landed) {
-        let inbox = store.mailbox_by_name(id, "INBOX").await.unwrap();
+        let inbox = store.messages().mailbox_by_name(id, "INBOX").await.unwrap();
         assert_eq!(a.mailbox_id, inbox.id);
-        let rows = store.messages(&inbox.id).await.unwrap();
+        let rows = store.messages().in_mailbox(&inbox.id).await.unwrap();
         assert_eq!(rows[0].size as usize, message.len() + 4, "LF became CRLF");
         hashes.push(rows[0].blob_hash.clone());
     }
@@ -63,8 +65,15 @@ async fn one_blob_linked_into_each_inbox_with_crlf_and_summary() {
         .deliver(&[ids[0].clone(), ids[2].clone()], "INBOX", message, 0)
         .await;
     assert!(matches!(r, Err(DeliveryError::OverQuota)), "{r:?}");
-    let inbox = store.mailbox_by_name(&ids[0], "INBOX").await.unwrap();
-    assert_eq!(store.messages(&inbox.id).await.unwrap().len(), 1);
+    let inbox = store
+        .messages()
+        .mailbox_by_name(&ids[0], "INBOX")
+        .await
+        .unwrap();
+    assert_eq!(
+        store.messages().in_mailbox(&inbox.id).await.unwrap().len(),
+        1
+    );
     let r = delivery
         .deliver(&["no-such-account".into()], "INBOX", message, 0)
         .await;

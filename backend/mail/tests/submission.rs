@@ -14,6 +14,7 @@ use osprey_store::{
 async fn setup(db: &TestDb) -> (Store, Submission, AccountRecord) {
     let store = db.store().await;
     store
+        .domains()
         .create_domain(NewDomain {
             name: DomainName::parse("here.example").unwrap(),
             aliases: vec![],
@@ -23,6 +24,7 @@ async fn setup(db: &TestDb) -> (Store, Submission, AccountRecord) {
         .await
         .unwrap();
     let ann = store
+        .accounts()
         .create_account(NewAccount {
             address: Address::parse("ann@here.example").unwrap(),
             credentials: hash_credentials("Plain-Ribbon-77z"),
@@ -95,6 +97,7 @@ async fn each_recipient_gets_a_verdict_with_its_reason() {
     ));
     // Local hosts: the client's real address decides; an unknown one matches nothing.
     store
+        .settings()
         .set_relay_policy(&RelayPolicy {
             mode: RelayMode::LocalHosts,
             networks: vec!["192.0.2.0/24".parse::<IpNet>().unwrap()],
@@ -152,6 +155,7 @@ async fn local_and_remote_recipients_are_stored_together() {
         .unwrap();
     assert_eq!(done.local.len(), 1);
     let queue = store
+        .queue()
         .queue_entries(&QueueFilter {
             limit: 10,
             ..Default::default()

@@ -173,6 +173,7 @@ impl QueueWorker {
                 .submission
                 .delivery()
                 .store()
+                .queue()
                 .record_attempt(&r.id, attempt)
                 .await
             {

@@ -77,6 +77,7 @@ impl QueueWorker {
                 .submission
                 .delivery()
                 .store()
+                .queue()
                 .mark_delay_notified(&delayed_ids)
                 .await
         {

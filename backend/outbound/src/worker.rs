@@ -82,6 +82,7 @@ impl QueueWorker {
                     .submission
                     .delivery()
                     .store()
+                    .queue()
                     .purge_finished_queue(before)
                     .await
                 {
@@ -91,7 +92,14 @@ impl QueueWorker {
             if worked {
                 continue;
             }
-            let wait = match self.submission.delivery().store().next_due_at().await {
+            let wait = match self
+                .submission
+                .delivery()
+                .store()
+                .queue()
+                .next_due_at()
+                .await
+            {
                 Ok(Some(at)) => (at - Utc::now())
                     .to_std()
                     .unwrap_or(StdDuration::ZERO)
@@ -117,6 +125,7 @@ impl QueueWorker {
             .submission
             .delivery()
             .store()
+            .queue()
             .claim_due(Utc::now(), Duration::minutes(LEASE_MINUTES), CLAIM_BATCH)
             .await
         {

@@ -33,6 +33,7 @@ async fn world() -> World {
     let db = TestDb::new().await;
     let store = db.store().await;
     store
+        .domains()
         .create_domain(NewDomain {
             name: DomainName::parse("local.test").unwrap(),
             aliases: vec![],
@@ -42,6 +43,7 @@ async fn world() -> World {
         .await
         .unwrap();
     let sender = store
+        .accounts()
         .create_account(NewAccount {
             address: Address::parse(SENDER).unwrap(),
             credentials: StoredCredentials {
@@ -117,18 +119,19 @@ impl World {
     }
 
     async fn entry(&self, id: &str) -> QueueEntry {
-        self.store.queue_entry(id).await.unwrap()
+        self.store.queue().queue_entry(id).await.unwrap()
     }
 
     /// The sender's INBOX, bodies as text.
     async fn reports(&self) -> Vec<String> {
         let inbox = self
             .store
+            .messages()
             .mailbox_by_name(&self.sender, "INBOX")
             .await
             .unwrap();
         let mut out = Vec::new();
-        for m in self.store.messages(&inbox.id).await.unwrap() {
+        for m in self.store.messages().in_mailbox(&inbox.id).await.unwrap() {
             out.push(String::from_utf8(self.blobs.get(&m.blob_hash).await.unwrap()).unwrap());
         }
         out
@@ -215,7 +218,7 @@ async fn each_recipient_gets_its_outcome_and_the_sender_its_reports() {
     );
 
     // Retried now: still busy, and the delay notice is not sent twice.
-    assert_eq!(w.store.queue_retry_now(&id).await.unwrap(), 1);
+    assert_eq!(w.store.queue().queue_retry_now(&id).await.unwrap(), 1);
     assert!(worker.round().await);
     assert_eq!(state(&w.entry(&id).await, "temp@remote.test").attempts, 2);
     assert_eq!(w.reports().await.len(), 2);
@@ -260,6 +263,7 @@ async fn null_senders_and_notify_never_get_no_report_success_gets_relayed() {
     );
     assert_eq!(
         w.store
+            .queue()
             .queue_entries(&osprey_store::QueueFilter {
                 limit: 50,
                 ..Default::default()

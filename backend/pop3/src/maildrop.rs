@@ -38,9 +38,13 @@ impl Maildrop {
         if let Some(days) = account.pop3.retention_days {
             crate::retention::expire_downloaded(store, &account.id, days).await?;
         }
-        let mailbox = store.mailbox_by_name(&account.id, "INBOX").await?;
+        let mailbox = store
+            .messages()
+            .mailbox_by_name(&account.id, "INBOX")
+            .await?;
         let entries = store
-            .messages(&mailbox.id)
+            .messages()
+            .in_mailbox(&mailbox.id)
             .await?
             .into_iter()
             .map(|m| Entry {
@@ -96,6 +100,7 @@ impl Maildrop {
             .map(|e| e.id.clone())
             .collect();
         store
+            .messages()
             .mark_retrieved(&self.mailbox.id, &retrieved, flags::SEEN, Utc::now())
             .await?;
         let deleted: Vec<String> = self
@@ -106,12 +111,19 @@ impl Maildrop {
             .collect();
         match self.account.pop3.mode {
             Pop3Mode::Offline => {
-                store.expunge_messages(&self.mailbox.id, &deleted).await?;
+                store
+                    .messages()
+                    .expunge_messages(&self.mailbox.id, &deleted)
+                    .await?;
             }
             Pop3Mode::Keep => {}
             Pop3Mode::Trash => {
-                let trash = store.mailbox_by_name(&self.account.id, "Trash").await?;
+                let trash = store
+                    .messages()
+                    .mailbox_by_name(&self.account.id, "Trash")
+                    .await?;
                 store
+                    .messages()
                     .move_messages(&self.mailbox.id, &deleted, &trash.id)
                     .await?;
             }

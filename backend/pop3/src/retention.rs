@@ -18,10 +18,17 @@ pub async fn expire_downloaded(
     account_id: &str,
     days: u32,
 ) -> Result<usize, StoreError> {
-    let inbox = store.mailbox_by_name(account_id, "INBOX").await?;
+    let inbox = store
+        .messages()
+        .mailbox_by_name(account_id, "INBOX")
+        .await?;
     let before = Utc::now() - Days::days(i64::from(days));
-    let expired = store.retrieved_before(&inbox.id, before).await?;
-    Ok(store.expunge_messages(&inbox.id, &expired).await?.len())
+    let expired = store.messages().retrieved_before(&inbox.id, before).await?;
+    Ok(store
+        .messages()
+        .expunge_messages(&inbox.id, &expired)
+        .await?
+        .len())
 }
 
 /// Applies every account's retention once, skipping accounts that a POP3 session holds
@@ -29,7 +36,7 @@ pub async fn expire_downloaded(
 /// many messages were removed.
 pub async fn sweep(store: &Store, locks: &MaildropLocks) -> Result<usize, StoreError> {
     let mut removed = 0;
-    for (account_id, days) in store.accounts_with_pop3_retention().await? {
+    for (account_id, days) in store.accounts().accounts_with_pop3_retention().await? {
         let Some(_held) = locks.try_lock(&account_id) else {
             continue;
         };

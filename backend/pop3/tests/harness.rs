@@ -46,6 +46,7 @@ impl Harness {
         let db = TestDb::new().await;
         let store = db.store().await;
         store
+            .domains()
             .create_domain(NewDomain {
                 name: osprey_core::DomainName::parse("pop.example").unwrap(),
                 aliases: vec![],
@@ -55,6 +56,7 @@ impl Harness {
             .await
             .unwrap();
         let account = store
+            .accounts()
             .create_account(NewAccount {
                 address: Address::parse(USER).unwrap(),
                 credentials: hash_credentials(PASSWORD),
@@ -121,19 +123,31 @@ impl Harness {
     pub async fn inbox_count(&self) -> usize {
         let inbox = self
             .store
+            .messages()
             .mailbox_by_name(&self.account_id, "INBOX")
             .await
             .unwrap();
-        self.store.messages(&inbox.id).await.unwrap().len()
+        self.store
+            .messages()
+            .in_mailbox(&inbox.id)
+            .await
+            .unwrap()
+            .len()
     }
 
     pub async fn count_in(&self, mailbox: &str) -> usize {
         let mb = self
             .store
+            .messages()
             .mailbox_by_name(&self.account_id, mailbox)
             .await
             .unwrap();
-        self.store.messages(&mb.id).await.unwrap().len()
+        self.store
+            .messages()
+            .in_mailbox(&mb.id)
+            .await
+            .unwrap()
+            .len()
     }
 
     /// A connected client that has read the greeting.

@@ -49,10 +49,11 @@ async fn a_dropped_connection_deletes_nothing() {
     assert!(c.ok("STAT").await.starts_with("+OK 2 "));
     let inbox = h
         .store
+        .messages()
         .mailbox_by_name(&h.account_id, "INBOX")
         .await
         .unwrap();
-    let rows = h.store.messages(&inbox.id).await.unwrap();
+    let rows = h.store.messages().in_mailbox(&inbox.id).await.unwrap();
     assert!(
         rows.iter().all(|m| m.flags & flags::SEEN == 0),
         "no \\Seen without QUIT"
@@ -77,10 +78,11 @@ async fn quit_expunges_atomically_and_publishes_the_change() {
     assert_eq!(h.inbox_count().await, 1);
     let inbox = h
         .store
+        .messages()
         .mailbox_by_name(&h.account_id, "INBOX")
         .await
         .unwrap();
-    let left = h.store.messages(&inbox.id).await.unwrap();
+    let left = h.store.messages().in_mailbox(&inbox.id).await.unwrap();
     assert_eq!(left[0].uid, 3);
     assert!(left[0].flags & flags::SEEN != 0, "RETR sets \\Seen at QUIT");
     assert!(left[0].pop3_retrieved_at.is_some());
@@ -100,11 +102,13 @@ async fn the_snapshot_does_not_shift_when_others_change_the_inbox() {
     // Another client expunges message 1 and new mail arrives.
     let inbox = h
         .store
+        .messages()
         .mailbox_by_name(&h.account_id, "INBOX")
         .await
         .unwrap();
-    let rows = h.store.messages(&inbox.id).await.unwrap();
+    let rows = h.store.messages().in_mailbox(&inbox.id).await.unwrap();
     h.store
+        .messages()
         .expunge_messages(&inbox.id, &[rows[0].id.clone()])
         .await
         .unwrap();
@@ -115,13 +119,14 @@ async fn the_snapshot_does_not_shift_when_others_change_the_inbox() {
     c.ok("DELE 1").await;
     c.ok("DELE 2").await;
     c.ok("QUIT").await;
-    let left = h.store.messages(&inbox.id).await.unwrap();
+    let left = h.store.messages().in_mailbox(&inbox.id).await.unwrap();
     assert_eq!(left.len(), 1, "only the new message is left");
     assert_eq!(left[0].uid, 3);
 }
 
 async fn set_mode(h: &Harness, mode: Pop3Mode, retention: Option<u32>) {
     h.store
+        .accounts()
         .update_account(
             &h.account_id,
             AccountChanges {
@@ -167,11 +172,13 @@ async fn retention_removes_mail_downloaded_long_enough_ago() {
     h.deliver(b"Subject: unread\r\n\r\nunread\r\n").await;
     let inbox = h
         .store
+        .messages()
         .mailbox_by_name(&h.account_id, "INBOX")
         .await
         .unwrap();
-    let rows = h.store.messages(&inbox.id).await.unwrap();
+    let rows = h.store.messages().in_mailbox(&inbox.id).await.unwrap();
     h.store
+        .messages()
         .mark_retrieved(
             &inbox.id,
             &[rows[0].id.clone()],
@@ -181,6 +188,7 @@ async fn retention_removes_mail_downloaded_long_enough_ago() {
         .await
         .unwrap();
     h.store
+        .messages()
         .mark_retrieved(
             &inbox.id,
             &[rows[1].id.clone()],
@@ -206,11 +214,13 @@ async fn the_retention_sweep_works_without_a_pop3_login() {
     h.deliver(b"Subject: new\r\n\r\nnew\r\n").await;
     let inbox = h
         .store
+        .messages()
         .mailbox_by_name(&h.account_id, "INBOX")
         .await
         .unwrap();
-    let rows = h.store.messages(&inbox.id).await.unwrap();
+    let rows = h.store.messages().in_mailbox(&inbox.id).await.unwrap();
     h.store
+        .messages()
         .mark_retrieved(
             &inbox.id,
             &[rows[0].id.clone()],
@@ -237,8 +247,9 @@ async fn the_retention_sweep_works_without_a_pop3_login() {
     assert_eq!(h.inbox_count().await, 1);
     // An account whose maildrop a session holds is left alone.
     h.deliver(b"Subject: newer\r\n\r\nnewer\r\n").await;
-    let rows = h.store.messages(&inbox.id).await.unwrap();
+    let rows = h.store.messages().in_mailbox(&inbox.id).await.unwrap();
     h.store
+        .messages()
         .mark_retrieved(
             &inbox.id,
             &[rows[0].id.clone()],

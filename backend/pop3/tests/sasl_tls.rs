@@ -144,6 +144,7 @@ async fn apop_and_cram_md5_only_with_the_legacy_option_and_after_a_password_logi
     c.ok("QUIT").await;
     // A password change drops the sealed secret.
     h.store
+        .accounts()
         .update_account(
             &h.account_id,
             osprey_store::AccountChanges {

@@ -54,6 +54,7 @@ async fn domain_filter(store: &Store, domain: Option<&str>) -> anyhow::Result<Op
     match domain {
         Some(name) => Ok(Some(vec![
             store
+                .domains()
                 .domain_by_name(name)
                 .await
                 .with_context(|| format!("no domain {name}"))?
@@ -112,6 +113,7 @@ pub async fn domain(config: &Config, cmd: DomainCmd) -> anyhow::Result<()> {
         }
         DomainCmd::Dkim { name, rotate } => {
             let d = store
+                .domains()
                 .domain_by_name(&name)
                 .await
                 .with_context(|| format!("no domain {name}"))?;
@@ -126,7 +128,7 @@ pub async fn domain(config: &Config, cmd: DomainCmd) -> anyhow::Result<()> {
             for d in all(
                 |q| {
                     let s = store.clone();
-                    async move { s.list_domains(&q).await }
+                    async move { s.domains().list_domains(&q).await }
                 },
                 None,
             )
@@ -143,6 +145,7 @@ pub async fn domain(config: &Config, cmd: DomainCmd) -> anyhow::Result<()> {
         }
         DomainCmd::Remove { name } => {
             let d = store
+                .domains()
                 .domain_by_name(&name)
                 .await
                 .with_context(|| format!("no domain {name}"))?;
@@ -198,7 +201,7 @@ pub async fn user(config: &Config, cmd: UserCmd) -> anyhow::Result<()> {
             for a in all(
                 |q| {
                     let s = store.clone();
-                    async move { s.list_accounts(&q).await }
+                    async move { s.accounts().list_accounts(&q).await }
                 },
                 filter,
             )
@@ -295,7 +298,7 @@ pub async fn alias(config: &Config, cmd: AliasCmd) -> anyhow::Result<()> {
             for a in all(
                 |q| {
                     let s = store.clone();
-                    async move { s.list_aliases(&q).await }
+                    async move { s.aliases().list_aliases(&q).await }
                 },
                 filter,
             )
@@ -306,6 +309,7 @@ pub async fn alias(config: &Config, cmd: AliasCmd) -> anyhow::Result<()> {
         }
         AliasCmd::Remove { address } => {
             let a = store
+                .aliases()
                 .alias_by_address(&address)
                 .await?
                 .with_context(|| format!("no alias {address}"))?;
@@ -326,6 +330,7 @@ pub async fn deliver(config: &Config, to: &[String], mailbox: &str) -> anyhow::R
     for address in to {
         let parsed = Address::parse(address).with_context(|| format!("'{address}'"))?;
         let a = store
+            .accounts()
             .account_by_address(&parsed)
             .await
             .with_context(|| format!("no account {address}"))?;
@@ -374,6 +379,7 @@ pub async fn access(config: &Config, cmd: crate::cli::AccessCmd) -> anyhow::Resu
                 bail!("--listener: '{l}' must be smtp, submission or submissions");
             }
             let r = store
+                .access()
                 .create_ip_rule(osprey_store::NewIpRule {
                     action,
                     network: net.to_string(),
@@ -385,7 +391,7 @@ pub async fn access(config: &Config, cmd: crate::cli::AccessCmd) -> anyhow::Resu
             println!("added rule {} at position {}", r.id, r.position);
         }
         AccessCmd::Ip(IpCmd::List) => {
-            for r in store.ip_rules().await? {
+            for r in store.access().ip_rules().await? {
                 println!(
                     "{}\t{}\t{}\t{}\t{}\thits {}\t{}",
                     r.position,
@@ -400,6 +406,7 @@ pub async fn access(config: &Config, cmd: crate::cli::AccessCmd) -> anyhow::Resu
         }
         AccessCmd::Ip(IpCmd::Remove { id }) => {
             store
+                .access()
                 .delete_ip_rule(&id)
                 .await
                 .with_context(|| format!("no rule {id}"))?;
@@ -428,6 +435,7 @@ pub async fn access(config: &Config, cmd: crate::cli::AccessCmd) -> anyhow::Resu
             let scope = match &domain {
                 Some(name) => Some(
                     store
+                        .domains()
                         .domain_by_name(name)
                         .await
                         .with_context(|| format!("--domain: no local domain {name}"))?,
@@ -435,6 +443,7 @@ pub async fn access(config: &Config, cmd: crate::cli::AccessCmd) -> anyhow::Resu
                 None => None,
             };
             let e = store
+                .access()
                 .create_kill_entry(&kind, &value, &note, scope.as_ref().map(|d| d.id.as_str()))
                 .await?;
             match scope {
@@ -443,9 +452,9 @@ pub async fn access(config: &Config, cmd: crate::cli::AccessCmd) -> anyhow::Resu
             }
         }
         AccessCmd::Kill(KillCmd::List) => {
-            for e in store.kill_entries().await? {
+            for e in store.access().kill_entries().await? {
                 let scope = match &e.domain_id {
-                    Some(id) => store.domain(id).await?.name,
+                    Some(id) => store.domains().domain(id).await?.name,
                     None => "all".to_owned(),
                 };
                 println!(
@@ -456,6 +465,7 @@ pub async fn access(config: &Config, cmd: crate::cli::AccessCmd) -> anyhow::Resu
         }
         AccessCmd::Kill(KillCmd::Remove { id }) => {
             store
+                .access()
                 .delete_kill_entry(&id)
                 .await
                 .with_context(|| format!("no entry {id}"))?;

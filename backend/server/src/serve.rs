@@ -69,12 +69,17 @@ pub fn directory(store: &Store) -> Directory {
 /// Creates the host's domain and its first server administrator when the server has
 /// none, printing the password once if it was generated.
 async fn bootstrap_admin(store: &Store, config: &Config) -> anyhow::Result<()> {
-    if store.count_accounts_with_role(Role::Admin).await? > 0 {
+    if store
+        .accounts()
+        .count_accounts_with_role(Role::Admin)
+        .await?
+        > 0
+    {
         return Ok(());
     }
     let directory = directory(store);
     let domain = DomainName::parse(&config.hostname)?;
-    match store.domain_by_name(domain.as_str()).await {
+    match store.domains().domain_by_name(domain.as_str()).await {
         Ok(_) => {}
         Err(StoreError::NotFound) => {
             directory

@@ -17,7 +17,7 @@ pub async fn relay(config: &Config, cmd: RelayCmd) -> anyhow::Result<()> {
     let store = open_store(config).await?;
     match cmd {
         RelayCmd::Show => {
-            let p = store.relay_policy().await?;
+            let p = store.settings().relay_policy().await?;
             println!("mode\t{}", p.mode);
             for n in &p.networks {
                 println!("network\t{n}");
@@ -44,7 +44,7 @@ pub async fn relay(config: &Config, cmd: RelayCmd) -> anyhow::Result<()> {
                         .map_err(|e| anyhow::anyhow!("--destination {d}: {e}"))?,
                 );
             }
-            store.set_relay_policy(&policy).await?;
+            store.settings().set_relay_policy(&policy).await?;
             println!("relay mode is now {}", policy.mode);
         }
         RelayCmd::Check {
@@ -57,6 +57,7 @@ pub async fn relay(config: &Config, cmd: RelayCmd) -> anyhow::Result<()> {
                 .with_context(|| format!("--ip: '{ip}' is not an IP address"))?;
             let recipient = Address::parse(&recipient)?;
             if store
+                .domains()
                 .canonical_domain(recipient.domain().as_str())
                 .await?
                 .is_some()
@@ -64,11 +65,15 @@ pub async fn relay(config: &Config, cmd: RelayCmd) -> anyhow::Result<()> {
                 println!("local\t{recipient} is in a local domain: delivered here, no relaying");
                 return Ok(());
             }
-            let d = store.relay_policy().await?.decide(&RelayRequest {
-                client_ip,
-                authenticated,
-                recipient: &recipient,
-            });
+            let d = store
+                .settings()
+                .relay_policy()
+                .await?
+                .decide(&RelayRequest {
+                    client_ip,
+                    authenticated,
+                    recipient: &recipient,
+                });
             println!("{}\t{}", if d.allowed { "relay" } else { "refuse" }, d.rule);
         }
     }
@@ -122,7 +127,7 @@ pub async fn queue(config: &Config, cmd: QueueCmd) -> anyhow::Result<()> {
                 account_id: None,
                 limit: 500,
             };
-            let entries = store.queue_entries(&filter).await?;
+            let entries = store.queue().queue_entries(&filter).await?;
             for e in &entries {
                 print_entry(e, false);
             }
@@ -130,6 +135,7 @@ pub async fn queue(config: &Config, cmd: QueueCmd) -> anyhow::Result<()> {
         }
         QueueCmd::Show { id } => {
             let e = store
+                .queue()
                 .queue_entry(&id)
                 .await
                 .with_context(|| format!("no queued message {id}"))?;
@@ -137,6 +143,7 @@ pub async fn queue(config: &Config, cmd: QueueCmd) -> anyhow::Result<()> {
         }
         QueueCmd::Retry { id } => {
             let n = store
+                .queue()
                 .queue_retry_now(&id)
                 .await
                 .with_context(|| format!("no queued message {id}"))?;
@@ -144,6 +151,7 @@ pub async fn queue(config: &Config, cmd: QueueCmd) -> anyhow::Result<()> {
         }
         QueueCmd::Delete { id } => {
             store
+                .queue()
                 .queue_delete(&id)
                 .await
                 .with_context(|| format!("no queued message {id}"))?;

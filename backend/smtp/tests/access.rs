@@ -21,17 +21,20 @@ async fn ip_rules_first_match_decides_per_listener_with_expiry() {
     // before the broad deny, so loopback is let in.
     let mut expired = rule("deny", "127.0.0.0/8", None);
     expired.expires_at = Some(chrono::Utc::now() - chrono::Duration::minutes(1));
-    h.store.create_ip_rule(expired).await.unwrap();
+    h.store.access().create_ip_rule(expired).await.unwrap();
     h.store
+        .access()
         .create_ip_rule(rule("deny", "127.0.0.1", Some("submission")))
         .await
         .unwrap();
     let allow = h
         .store
+        .access()
         .create_ip_rule(rule("allow", "127.0.0.1/32", None))
         .await
         .unwrap();
     h.store
+        .access()
         .create_ip_rule(rule("deny", "0.0.0.0/0", None))
         .await
         .unwrap();
@@ -41,10 +44,10 @@ async fn ip_rules_first_match_decides_per_listener_with_expiry() {
     let mut c = crate::harness::raw_connect(h.submission).await;
     assert_eq!(c.reply().await, "554 5.7.1 Access denied");
     assert!(c.closed().await);
-    h.store.delete_ip_rule(&allow.id).await.unwrap();
+    h.store.access().delete_ip_rule(&allow.id).await.unwrap();
     let mut c = crate::harness::raw_connect(h.mx).await;
     assert_eq!(c.reply().await, "554 5.7.1 Access denied");
-    let rules = h.store.ip_rules().await.unwrap();
+    let rules = h.store.access().ip_rules().await.unwrap();
     let hits: Vec<u64> = rules.iter().map(|r| r.hits).collect();
     assert_eq!(
         hits,
@@ -57,20 +60,24 @@ async fn ip_rules_first_match_decides_per_listener_with_expiry() {
 async fn the_kill_file_refuses_senders_domains_and_hosts() {
     let h = Harness::start().await;
     h.store
+        .access()
         .create_kill_entry("address", "spam@bad.example", "", None)
         .await
         .unwrap();
     h.store
+        .access()
         .create_kill_entry("domain", "worse.example", "", None)
         .await
         .unwrap();
     let host = h
         .store
+        .access()
         .create_kill_entry("host", "evil.client", "", None)
         .await
         .unwrap();
     assert!(
         h.store
+            .access()
             .create_kill_entry("domain", "worse.example", "", None)
             .await
             .is_err(),
@@ -86,9 +93,9 @@ async fn the_kill_file_refuses_senders_domains_and_hosts() {
     c.expect("RSET", "250").await;
     c.expect("EHLO evil.client", "250").await;
     c.expect("MAIL FROM:<ok@bad.example>", "550 5.7.1").await;
-    let entries = h.store.kill_entries().await.unwrap();
+    let entries = h.store.access().kill_entries().await.unwrap();
     assert!(entries.iter().all(|e| e.hits == 1), "{entries:?}");
-    h.store.delete_kill_entry(&host.id).await.unwrap();
+    h.store.access().delete_kill_entry(&host.id).await.unwrap();
     c.expect("MAIL FROM:<ok@bad.example>", "250").await;
 }
 
@@ -96,6 +103,7 @@ async fn the_kill_file_refuses_senders_domains_and_hosts() {
 async fn a_domain_kill_entry_refuses_only_that_domains_recipients() {
     let h = Harness::start().await;
     h.store
+        .domains()
         .create_domain(osprey_store::NewDomain {
             name: osprey_core::DomainName::parse("other.example").unwrap(),
             aliases: vec![],
@@ -104,22 +112,31 @@ async fn a_domain_kill_entry_refuses_only_that_domains_recipients() {
         })
         .await
         .unwrap();
-    let mx = h.store.domain_by_name("mx.example").await.unwrap();
+    let mx = h
+        .store
+        .domains()
+        .domain_by_name("mx.example")
+        .await
+        .unwrap();
     let entry = h
         .store
+        .access()
         .create_kill_entry("domain", "pushy.example", "", Some(&mx.id))
         .await
         .unwrap();
     assert!(
         h.store
+            .access()
             .create_kill_entry("domain", "pushy.example", "", None)
             .await
             .is_ok(),
         "the same value may also be server-wide: another scope"
     );
     h.store
+        .access()
         .delete_kill_entry(
             &h.store
+                .access()
                 .kill_entries()
                 .await
                 .unwrap()
@@ -143,6 +160,7 @@ async fn a_domain_kill_entry_refuses_only_that_domains_recipients() {
     c.expect(&format!("RCPT TO:<{ANN}>"), "250").await;
     let e = h
         .store
+        .access()
         .kill_entries()
         .await
         .unwrap()

@@ -73,6 +73,7 @@ impl Harness {
         let db = TestDb::new().await;
         let store = db.store().await;
         store
+            .domains()
             .create_domain(NewDomain {
                 name: DomainName::parse("mx.example").unwrap(),
                 aliases: vec![DomainName::parse("mx-alias.example").unwrap()],
@@ -88,6 +89,7 @@ impl Harness {
             ("tiny@mx.example", Some(200)),
         ] {
             let a = store
+                .accounts()
                 .create_account(NewAccount {
                     address: Address::parse(address).unwrap(),
                     credentials: hash_credentials(PASSWORD),
@@ -191,6 +193,7 @@ impl Harness {
     /// The outbound queue, newest first.
     pub async fn queue(&self) -> Vec<osprey_store::QueueEntry> {
         self.store
+            .queue()
             .queue_entries(&osprey_store::QueueFilter {
                 limit: 100,
                 ..Default::default()
@@ -201,22 +204,29 @@ impl Harness {
 
     /// The messages in the mailbox `name` of `account_id`, as stored.
     pub async fn mailbox(&self, account_id: &str, name: &str) -> Vec<osprey_store::MessageRecord> {
-        let mb = self.store.mailbox_by_name(account_id, name).await.unwrap();
-        self.store.messages(&mb.id).await.unwrap()
+        let mb = self
+            .store
+            .messages()
+            .mailbox_by_name(account_id, name)
+            .await
+            .unwrap();
+        self.store.messages().in_mailbox(&mb.id).await.unwrap()
     }
 
     /// The messages in the INBOX of `account_id`, as stored.
     pub async fn inbox(&self, account_id: &str) -> Vec<osprey_store::MessageRecord> {
         let inbox = self
             .store
+            .messages()
             .mailbox_by_name(account_id, "INBOX")
             .await
             .unwrap();
-        self.store.messages(&inbox.id).await.unwrap()
+        self.store.messages().in_mailbox(&inbox.id).await.unwrap()
     }
 
     pub async fn account_id(&self, address: &str) -> String {
         self.store
+            .accounts()
             .account_by_address(&Address::parse(address).unwrap())
             .await
             .unwrap()

@@ -89,6 +89,7 @@ async fn unknown_users_relaying_and_bad_sequences_are_refused() {
 async fn aliases_expand_nested_with_catch_all_and_loops_refused() {
     let h = Harness::start().await;
     h.store
+        .aliases()
         .create_alias(
             Some("team"),
             "mx.example",
@@ -97,6 +98,7 @@ async fn aliases_expand_nested_with_catch_all_and_loops_refused() {
         .await
         .unwrap();
     h.store
+        .aliases()
         .create_alias(
             Some("all"),
             "mx.example",
@@ -105,14 +107,17 @@ async fn aliases_expand_nested_with_catch_all_and_loops_refused() {
         .await
         .unwrap();
     h.store
+        .aliases()
         .create_alias(Some("loop1"), "mx.example", vec!["loop2@mx.example".into()])
         .await
         .unwrap();
     h.store
+        .aliases()
         .create_alias(Some("loop2"), "mx.example", vec!["loop1@mx.example".into()])
         .await
         .unwrap();
     h.store
+        .aliases()
         .create_alias(
             Some("fwd"),
             "mx.example",
@@ -154,6 +159,7 @@ async fn aliases_expand_nested_with_catch_all_and_loops_refused() {
     );
     // A catch-all takes unknown local parts.
     h.store
+        .aliases()
         .create_alias(None, "mx.example", vec!["bob@mx.example".into()])
         .await
         .unwrap();
@@ -171,14 +177,17 @@ async fn aliases_expand_nested_with_catch_all_and_loops_refused() {
 async fn deep_alias_chains_stop_at_the_limit() {
     let h = Harness::with_alias_depth(2).await;
     h.store
+        .aliases()
         .create_alias(Some("a1"), "mx.example", vec!["a2@mx.example".into()])
         .await
         .unwrap();
     h.store
+        .aliases()
         .create_alias(Some("a2"), "mx.example", vec!["a3@mx.example".into()])
         .await
         .unwrap();
     h.store
+        .aliases()
         .create_alias(Some("a3"), "mx.example", vec![ANN.into()])
         .await
         .unwrap();
@@ -282,6 +291,7 @@ async fn disabled_accounts_refuse_mail() {
     let h = Harness::start().await;
     let bob = h.account_id("bob@mx.example").await;
     h.store
+        .accounts()
         .update_account(
             &bob,
             osprey_store::AccountChanges {
@@ -333,6 +343,7 @@ async fn oversized_bdat_is_refused_and_a_stalled_chunk_times_out() {
 async fn a_failed_delivery_queues_nothing_and_the_retry_delivers_once() {
     let h = Harness::start().await;
     h.store
+        .aliases()
         .create_alias(
             Some("team"),
             "mx.example",

@@ -6,6 +6,7 @@ use crate::harness::{ANN, Harness, PASSWORD};
 
 async fn set(h: &Harness, mode: RelayMode, networks: &[&str], destinations: &[&str]) {
     h.store
+        .settings()
         .set_relay_policy(&RelayPolicy {
             mode,
             networks: networks.iter().map(|n| n.parse().unwrap()).collect(),

@@ -43,6 +43,7 @@ async fn submission_requires_tls_then_auth_before_mail() {
     assert!(r.starts_with("250"), "{r}");
     let queued = h
         .store
+        .queue()
         .queue_entries(&osprey_store::QueueFilter {
             limit: 10,
             ..Default::default()

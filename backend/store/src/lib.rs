@@ -3,8 +3,10 @@
 //!
 //! This crate is the only user of sea-orm. It owns the connection pool, runs the
 //! migrations, and offers repositories that take and return plain record types
-//! ([`repo`]). It does not hash passwords, check permissions or know HTTP: callers pass
-//! in values that are already validated and decide who may call what.
+//! ([`repo`]), reached through role views ([`views`]: `store.accounts()`,
+//! `store.queue()`, ...) rather than one flat facade. It does not hash passwords, check
+//! permissions or know HTTP: callers pass in values that are already validated and
+//! decide who may call what.
 
 pub mod blob;
 mod changes;
@@ -15,6 +17,7 @@ mod entity;
 mod error;
 pub mod repo;
 mod tx;
+pub mod views;
 
 pub use connect::{Backend, ConnectSettings};
 pub use error::StoreError;

@@ -11,11 +11,17 @@ async fn unchanged_since_leaves_newer_messages_alone() {
     let store = db.store().await;
     domain(&store, "mail.example", &[]).await;
     let acc = store
+        .accounts()
         .create_account(new_account("f@mail.example", Role::User))
         .await
         .unwrap();
-    let inbox = store.mailbox_by_name(&acc.id, "INBOX").await.unwrap();
+    let inbox = store
+        .messages()
+        .mailbox_by_name(&acc.id, "INBOX")
+        .await
+        .unwrap();
     let landed = store
+        .messages()
         .append_messages(vec![
             new_message(&acc.id, &inbox.id, 10),
             new_message(&acc.id, &inbox.id, 10),
@@ -30,11 +36,13 @@ async fn unchanged_since_leaves_newer_messages_alone() {
         keywords: vec![],
     };
     let first = store
+        .messages()
         .update_flags(&inbox.id, &ids[1..], &flag(flags::FLAGGED))
         .await
         .unwrap();
     assert!(first[0].modseq > base);
     let (done, modified) = store
+        .messages()
         .update_flags_unchanged_since(&inbox.id, &ids, &flag(flags::SEEN), Some(base))
         .await
         .unwrap();
@@ -42,10 +50,11 @@ async fn unchanged_since_leaves_newer_messages_alone() {
     assert_eq!(done.len(), 1);
     assert_eq!(done[0].uid, 1);
     assert_eq!(done[0].flags, flags::SEEN);
-    let now = store.messages(&inbox.id).await.unwrap();
+    let now = store.messages().in_mailbox(&inbox.id).await.unwrap();
     assert_eq!(now[1].flags, flags::FLAGGED, "message 2 was left alone");
     // A message not changed by the update keeps its MODSEQ and passes.
     let (done, modified) = store
+        .messages()
         .update_flags_unchanged_since(
             &inbox.id,
             &ids[..1],

@@ -18,6 +18,7 @@ fn dn(s: &str) -> DomainName {
 
 async fn domain(store: &Store, name: &str, aliases: &[&str]) -> osprey_store::DomainRecord {
     store
+        .domains()
         .create_domain(NewDomain {
             name: dn(name),
             aliases: aliases.iter().map(|a| dn(a)).collect(),
@@ -52,6 +53,7 @@ async fn domains_with_aliases_are_unique_across_names() {
     assert_eq!(d.settings["description"], "test");
     for name in ["example.com", "example.org"] {
         let err = store
+            .domains()
             .create_domain(NewDomain {
                 name: dn(name),
                 aliases: vec![],
@@ -62,9 +64,18 @@ async fn domains_with_aliases_are_unique_across_names() {
             .unwrap_err();
         assert!(matches!(err, StoreError::Conflict(_)), "{name}: {err:?}");
     }
-    assert_eq!(store.domain_by_name("EXAMPLE.org").await.unwrap().id, d.id);
+    assert_eq!(
+        store
+            .domains()
+            .domain_by_name("EXAMPLE.org")
+            .await
+            .unwrap()
+            .id,
+        d.id
+    );
     let other = domain(&store, "other.net", &[]).await;
     let err = store
+        .domains()
         .update_domain(
             &other.id,
             DomainChanges {
@@ -76,6 +87,7 @@ async fn domains_with_aliases_are_unique_across_names() {
         .unwrap_err();
     assert!(matches!(err, StoreError::Conflict(_)), "{err:?}");
     let updated = store
+        .domains()
         .update_domain(
             &d.id,
             DomainChanges {
@@ -89,7 +101,7 @@ async fn domains_with_aliases_are_unique_across_names() {
     assert_eq!(updated.aliases, vec!["example.net"]);
     assert!(!updated.enabled);
     assert!(matches!(
-        store.domain("nope").await,
+        store.domains().domain("nope").await,
         Err(StoreError::NotFound)
     ));
 }
@@ -100,13 +112,15 @@ async fn accounts_get_special_mailboxes_and_are_found_by_any_domain_name() {
     let store = db.store().await;
     let d = domain(&store, "example.com", &["example.org"]).await;
     let a = store
+        .accounts()
         .create_account(new_account("Alice@example.com", Role::User))
         .await
         .unwrap();
     assert_eq!(a.address(), "Alice@example.com");
     assert_eq!(a.domain_id, d.id);
     let names: Vec<String> = store
-        .mailboxes(&a.id)
+        .mailboxes()
+        .of_account(&a.id)
         .await
         .unwrap()
         .into_iter()
@@ -115,35 +129,46 @@ async fn accounts_get_special_mailboxes_and_are_found_by_any_domain_name() {
     assert_eq!(names.len(), SPECIAL_MAILBOXES.len());
     assert_eq!(names[0], "INBOX");
     assert!(names.contains(&"Trash".to_string()));
-    let mb = store.mailboxes(&a.id).await.unwrap();
+    let mb = store.mailboxes().of_account(&a.id).await.unwrap();
     assert!(mb.iter().all(|m| m.uidnext == 1 && m.uidvalidity > 0));
     let found = store
+        .accounts()
         .account_by_address(&Address::parse("alice@EXAMPLE.org").unwrap())
         .await
         .unwrap();
     assert_eq!(found.id, a.id);
     let err = store
+        .accounts()
         .create_account(new_account("alice@example.com", Role::User))
         .await
         .unwrap_err();
     assert!(matches!(err, StoreError::Conflict(_)), "{err:?}");
     let err = store
+        .accounts()
         .create_account(new_account("x@missing.example", Role::User))
         .await
         .unwrap_err();
     assert!(matches!(err, StoreError::Invalid(_)), "{err:?}");
-    assert_eq!(store.domain(&d.id).await.unwrap().account_count, 1);
-    let err = store.delete_domain(&d.id).await.unwrap_err();
+    assert_eq!(
+        store.domains().domain(&d.id).await.unwrap().account_count,
+        1
+    );
+    let err = store.domains().delete_domain(&d.id).await.unwrap_err();
     assert!(
         matches!(err, StoreError::Conflict(_)),
         "a domain with accounts stays: {err:?}"
     );
-    store.delete_account(&a.id).await.unwrap();
+    store.accounts().delete_account(&a.id).await.unwrap();
     assert!(
-        store.mailboxes(&a.id).await.unwrap().is_empty(),
+        store
+            .mailboxes()
+            .of_account(&a.id)
+            .await
+            .unwrap()
+            .is_empty(),
         "mailboxes go with the account"
     );
-    store.delete_domain(&d.id).await.unwrap();
+    store.domains().delete_domain(&d.id).await.unwrap();
 }
 
 #[tokio::test]
@@ -154,7 +179,7 @@ async fn account_changes_and_domain_admin_links() {
     let d2 = domain(&store, "two.example", &[]).await;
     let mut n = new_account("boss@one.example", Role::DomainAdmin);
     n.admin_domain_ids = vec![d1.id.clone(), d2.id.clone()];
-    let a = store.create_account(n).await.unwrap();
+    let a = store.accounts().create_account(n).await.unwrap();
     let managed: Vec<&str> = a.admin_domains.iter().map(|(id, _)| id.as_str()).collect();
     assert_eq!(managed, [d1.id.as_str(), d2.id.as_str()]);
     assert_eq!(
@@ -165,6 +190,7 @@ async fn account_changes_and_domain_admin_links() {
         ["one.example", "two.example"]
     );
     let a = store
+        .accounts()
         .update_account(
             &a.id,
             AccountChanges {
@@ -182,6 +208,7 @@ async fn account_changes_and_domain_admin_links() {
     assert_eq!(a.display_name, "Plain");
     assert_eq!(
         store
+            .accounts()
             .count_accounts_with_role(Role::DomainAdmin)
             .await
             .unwrap(),
@@ -197,11 +224,13 @@ async fn listing_pages_with_cursor_search_and_domain_restriction() {
     let d2 = domain(&store, "b.example", &[]).await;
     for i in 0..5 {
         store
+            .accounts()
             .create_account(new_account(&format!("user{i}@a.example"), Role::User))
             .await
             .unwrap();
     }
     store
+        .accounts()
         .create_account(new_account("user_x@b.example", Role::User))
         .await
         .unwrap();
@@ -209,6 +238,7 @@ async fn listing_pages_with_cursor_search_and_domain_restriction() {
     let mut cursor = None;
     loop {
         let page = store
+            .accounts()
             .list_accounts(&ListQuery {
                 limit: 2,
                 cursor: cursor.clone(),
@@ -228,6 +258,7 @@ async fn listing_pages_with_cursor_search_and_domain_restriction() {
     sorted.sort();
     assert_eq!(seen, sorted, "address order, no duplicates across pages");
     let only_b = store
+        .accounts()
         .list_accounts(&ListQuery {
             limit: 50,
             domain_ids: Some(vec![d2.id.clone()]),
@@ -238,6 +269,7 @@ async fn listing_pages_with_cursor_search_and_domain_restriction() {
     assert_eq!(only_b.items.len(), 1);
     // `_` is a literal in a search, not a LIKE wildcard.
     let search = store
+        .accounts()
         .list_accounts(&ListQuery {
             limit: 50,
             q: Some("USER_".into()),
@@ -247,6 +279,7 @@ async fn listing_pages_with_cursor_search_and_domain_restriction() {
         .unwrap();
     assert_eq!(search.items.len(), 1, "{:?}", search.items);
     let domains = store
+        .domains()
         .list_domains(&ListQuery {
             limit: 50,
             domain_ids: Some(vec![d1.id.clone()]),
@@ -257,6 +290,7 @@ async fn listing_pages_with_cursor_search_and_domain_restriction() {
     assert_eq!(domains.items.len(), 1);
     assert_eq!(domains.items[0].account_count, 5);
     let bad = store
+        .domains()
         .list_domains(&ListQuery {
             limit: 5,
             cursor: Some("!!!".into()),
@@ -272,15 +306,18 @@ async fn aliases_and_accounts_share_one_address_space() {
     let store = db.store().await;
     domain(&store, "example.com", &[]).await;
     store
+        .accounts()
         .create_account(new_account("bob@example.com", Role::User))
         .await
         .unwrap();
     let err = store
+        .aliases()
         .create_alias(Some("Bob"), "example.com", vec!["x@remote.example".into()])
         .await
         .unwrap_err();
     assert!(matches!(err, StoreError::Conflict(_)), "{err:?}");
     let sales = store
+        .aliases()
         .create_alias(
             Some("Sales"),
             "example.com",
@@ -290,28 +327,33 @@ async fn aliases_and_accounts_share_one_address_space() {
         .unwrap();
     assert_eq!(sales.address, "sales@example.com");
     let catch_all = store
+        .aliases()
         .create_alias(None, "example.com", vec!["bob@example.com".into()])
         .await
         .unwrap();
     assert!(catch_all.catch_all());
     assert_eq!(catch_all.address, "@example.com");
     let err = store
+        .accounts()
         .create_account(new_account("sales@example.com", Role::User))
         .await
         .unwrap_err();
     assert!(matches!(err, StoreError::Conflict(_)), "{err:?}");
     let err = store
+        .aliases()
         .create_alias(Some("sales"), "example.com", vec!["a@b.example".into()])
         .await
         .unwrap_err();
     assert!(matches!(err, StoreError::Conflict(_)), "{err:?}");
     let updated = store
+        .aliases()
         .update_alias_targets(&sales.id, vec!["only@remote.example".into()])
         .await
         .unwrap();
     assert_eq!(updated.targets, vec!["only@remote.example"]);
     assert_eq!(
         store
+            .aliases()
             .alias_by_address("SALES@example.com")
             .await
             .unwrap()
@@ -319,9 +361,9 @@ async fn aliases_and_accounts_share_one_address_space() {
             .id,
         sales.id
     );
-    store.delete_alias(&sales.id).await.unwrap();
+    store.aliases().delete_alias(&sales.id).await.unwrap();
     assert!(matches!(
-        store.delete_alias(&sales.id).await,
+        store.aliases().delete_alias(&sales.id).await,
         Err(StoreError::NotFound)
     ));
 }
@@ -332,42 +374,59 @@ async fn refresh_tokens_rotate_once_and_reuse_revokes_the_family() {
     let store = db.store().await;
     domain(&store, "example.com", &[]).await;
     let a = store
+        .accounts()
         .create_account(new_account("t@example.com", Role::User))
         .await
         .unwrap();
     let later = Utc::now() + Duration::days(1);
     store
+        .credentials()
         .insert_refresh_token(&a.id, "fam", "h1", later)
         .await
         .unwrap();
     assert_eq!(
-        store.rotate_refresh_token("h1", "h2", later).await.unwrap(),
+        store
+            .credentials()
+            .rotate_refresh_token("h1", "h2", later)
+            .await
+            .unwrap(),
         RefreshOutcome::Rotated {
             account_id: a.id.clone()
         }
     );
     assert_eq!(
-        store.rotate_refresh_token("h1", "h3", later).await.unwrap(),
+        store
+            .credentials()
+            .rotate_refresh_token("h1", "h3", later)
+            .await
+            .unwrap(),
         RefreshOutcome::Reused
     );
     assert_eq!(
-        store.rotate_refresh_token("h2", "h4", later).await.unwrap(),
+        store
+            .credentials()
+            .rotate_refresh_token("h2", "h4", later)
+            .await
+            .unwrap(),
         RefreshOutcome::Invalid,
         "the successor is revoked with its family"
     );
     assert_eq!(
         store
+            .credentials()
             .rotate_refresh_token("nope", "h5", later)
             .await
             .unwrap(),
         RefreshOutcome::Invalid
     );
     store
+        .credentials()
         .insert_refresh_token(&a.id, "fam2", "old", Utc::now() - Duration::seconds(1))
         .await
         .unwrap();
     assert_eq!(
         store
+            .credentials()
             .rotate_refresh_token("old", "h6", later)
             .await
             .unwrap(),
@@ -375,12 +434,23 @@ async fn refresh_tokens_rotate_once_and_reuse_revokes_the_family() {
         "expired"
     );
     store
+        .credentials()
         .insert_refresh_token(&a.id, "fam3", "k1", later)
         .await
         .unwrap();
-    assert!(store.revoke_refresh_family("k1").await.unwrap());
+    assert!(
+        store
+            .credentials()
+            .revoke_refresh_family("k1")
+            .await
+            .unwrap()
+    );
     assert_eq!(
-        store.rotate_refresh_token("k1", "h7", later).await.unwrap(),
+        store
+            .credentials()
+            .rotate_refresh_token("k1", "h7", later)
+            .await
+            .unwrap(),
         RefreshOutcome::Invalid,
         "logged out"
     );
@@ -392,14 +462,17 @@ async fn api_keys_are_found_by_hash_and_deleted_by_owner_only() {
     let store = db.store().await;
     domain(&store, "example.com", &[]).await;
     let a = store
+        .accounts()
         .create_account(new_account("k@example.com", Role::User))
         .await
         .unwrap();
     let b = store
+        .accounts()
         .create_account(new_account("m@example.com", Role::User))
         .await
         .unwrap();
     let key = store
+        .credentials()
         .create_api_key(NewApiKey {
             account_id: a.id.clone(),
             name: "ci".into(),
@@ -410,20 +483,43 @@ async fn api_keys_are_found_by_hash_and_deleted_by_owner_only() {
         })
         .await
         .unwrap();
-    let used = store.use_api_key("hash-1").await.unwrap().unwrap();
+    let used = store
+        .credentials()
+        .use_api_key("hash-1")
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(used.scopes, vec!["account:read"]);
     assert!(
-        store.list_api_keys(&a.id).await.unwrap()[0]
+        store.credentials().list_api_keys(&a.id).await.unwrap()[0]
             .last_used_at
             .is_some()
     );
-    assert!(store.use_api_key("hash-2").await.unwrap().is_none());
+    assert!(
+        store
+            .credentials()
+            .use_api_key("hash-2")
+            .await
+            .unwrap()
+            .is_none()
+    );
     assert!(matches!(
-        store.delete_api_key(&b.id, &key.id).await,
+        store.credentials().delete_api_key(&b.id, &key.id).await,
         Err(StoreError::NotFound)
     ));
-    store.delete_api_key(&a.id, &key.id).await.unwrap();
-    assert!(store.use_api_key("hash-1").await.unwrap().is_none());
+    store
+        .credentials()
+        .delete_api_key(&a.id, &key.id)
+        .await
+        .unwrap();
+    assert!(
+        store
+            .credentials()
+            .use_api_key("hash-1")
+            .await
+            .unwrap()
+            .is_none()
+    );
 }
 
 #[tokio::test]
@@ -457,13 +553,23 @@ async fn messages_get_ascending_uids_quota_tombstones_and_moves() {
     let store = db.store().await;
     domain(&store, "mail.example", &[]).await;
     let acc = store
+        .accounts()
         .create_account(new_account("m@mail.example", Role::User))
         .await
         .unwrap();
-    let inbox = store.mailbox_by_name(&acc.id, "INBOX").await.unwrap();
-    let trash = store.mailbox_by_name(&acc.id, "Trash").await.unwrap();
+    let inbox = store
+        .messages()
+        .mailbox_by_name(&acc.id, "INBOX")
+        .await
+        .unwrap();
+    let trash = store
+        .messages()
+        .mailbox_by_name(&acc.id, "Trash")
+        .await
+        .unwrap();
     let mut changes = store.subscribe();
     let landed = store
+        .messages()
         .append_messages(vec![
             new_message(&acc.id, &inbox.id, 300),
             new_message(&acc.id, &inbox.id, 300),
@@ -480,30 +586,44 @@ async fn messages_get_ascending_uids_quota_tombstones_and_moves() {
     );
     // Quota 1000: a fourth message of 300 bytes is refused, and nothing of it lands.
     let over = store
+        .messages()
         .append_messages(vec![new_message(&acc.id, &inbox.id, 300)])
         .await;
     assert!(matches!(over, Err(StoreError::OverQuota)), "{over:?}");
-    assert_eq!(store.messages(&inbox.id).await.unwrap().len(), 3);
-    assert_eq!(store.account(&acc.id).await.unwrap().used_bytes, 900);
+    assert_eq!(
+        store.messages().in_mailbox(&inbox.id).await.unwrap().len(),
+        3
+    );
+    assert_eq!(
+        store.accounts().account(&acc.id).await.unwrap().used_bytes,
+        900
+    );
     // Expunge leaves tombstones; UIDs are never reused.
     let gone = store
+        .messages()
         .expunge_messages(&inbox.id, &[landed[1].id.clone(), "no-such-id".into()])
         .await
         .unwrap();
     assert_eq!(gone, vec![2]);
     let moved = store
+        .messages()
         .move_messages(&inbox.id, &[landed[0].id.clone()], &trash.id)
         .await
         .unwrap();
     assert_eq!(moved, vec![(1, 1)]);
-    assert_eq!(store.messages(&trash.id).await.unwrap()[0].uid, 1);
+    assert_eq!(
+        store.messages().in_mailbox(&trash.id).await.unwrap()[0].uid,
+        1
+    );
     let again = store
+        .messages()
         .append_messages(vec![new_message(&acc.id, &inbox.id, 10)])
         .await
         .unwrap();
     assert_eq!(again[0].uid, 4, "UIDs are not reused after expunge");
     let left: Vec<u32> = store
-        .messages(&inbox.id)
+        .messages()
+        .in_mailbox(&inbox.id)
         .await
         .unwrap()
         .iter()
@@ -512,10 +632,14 @@ async fn messages_get_ascending_uids_quota_tombstones_and_moves() {
     assert_eq!(left, vec![3, 4]);
     // The usage counter follows appends, expunges and moves: 3 and 4 in INBOX, 1 in Trash.
     assert_eq!(
-        store.account(&acc.id).await.unwrap().used_bytes,
+        store.accounts().account(&acc.id).await.unwrap().used_bytes,
         300 + 10 + 300
     );
-    let inbox_after = store.mailbox_by_name(&acc.id, "INBOX").await.unwrap();
+    let inbox_after = store
+        .messages()
+        .mailbox_by_name(&acc.id, "INBOX")
+        .await
+        .unwrap();
     assert!(inbox_after.highestmodseq > inbox.highestmodseq);
     assert_eq!(inbox_after.uidnext, 5);
 }
@@ -527,8 +651,12 @@ async fn concurrent_writers_never_share_a_uid_or_modseq() {
     domain(&store, "race.example", &[]).await;
     let mut new = new_account("r@race.example", Role::User);
     new.quota_bytes = None;
-    let acc = store.create_account(new).await.unwrap();
-    let inbox = store.mailbox_by_name(&acc.id, "INBOX").await.unwrap();
+    let acc = store.accounts().create_account(new).await.unwrap();
+    let inbox = store
+        .messages()
+        .mailbox_by_name(&acc.id, "INBOX")
+        .await
+        .unwrap();
     let mut tasks = Vec::new();
     for _ in 0..6 {
         let (store, acc, inbox) = (store.clone(), acc.id.clone(), inbox.id.clone());
@@ -537,6 +665,7 @@ async fn concurrent_writers_never_share_a_uid_or_modseq() {
             for _ in 0..5 {
                 landed.extend(
                     store
+                        .messages()
                         .append_messages(vec![new_message(&acc, &inbox, 10)])
                         .await
                         .unwrap(),
@@ -560,7 +689,8 @@ async fn concurrent_writers_never_share_a_uid_or_modseq() {
     assert_eq!(modseqs.len(), 30, "every append has its own MODSEQ");
     // Two expunges of the same messages at once: both succeed, one does the work.
     let ids: Vec<String> = store
-        .messages(&inbox.id)
+        .messages()
+        .in_mailbox(&inbox.id)
         .await
         .unwrap()
         .iter()
@@ -568,9 +698,12 @@ async fn concurrent_writers_never_share_a_uid_or_modseq() {
         .map(|m| m.id.clone())
         .collect();
     let (a, b) = tokio::join!(
-        store.expunge_messages(&inbox.id, &ids),
-        store.expunge_messages(&inbox.id, &ids)
+        store.messages().expunge_messages(&inbox.id, &ids),
+        store.messages().expunge_messages(&inbox.id, &ids)
     );
     assert_eq!(a.unwrap().len() + b.unwrap().len(), 10);
-    assert_eq!(store.messages(&inbox.id).await.unwrap().len(), 20);
+    assert_eq!(
+        store.messages().in_mailbox(&inbox.id).await.unwrap().len(),
+        20
+    );
 }

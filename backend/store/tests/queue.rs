@@ -32,7 +32,10 @@ fn queued(sender: &str, rcpts: &[&str]) -> NewQueuedMessage {
 async fn relay_policy_defaults_and_round_trips() {
     let db = TestDb::new().await;
     let store = db.store().await;
-    assert_eq!(store.relay_policy().await.unwrap(), RelayPolicy::default());
+    assert_eq!(
+        store.settings().relay_policy().await.unwrap(),
+        RelayPolicy::default()
+    );
     let policy = RelayPolicy {
         mode: RelayMode::LocalHosts,
         networks: vec![
@@ -41,15 +44,15 @@ async fn relay_policy_defaults_and_round_trips() {
         ],
         destinations: vec![RelayDestination::parse("partner.test").unwrap()],
     };
-    store.set_relay_policy(&policy).await.unwrap();
-    assert_eq!(store.relay_policy().await.unwrap(), policy);
+    store.settings().set_relay_policy(&policy).await.unwrap();
+    assert_eq!(store.settings().relay_policy().await.unwrap(), policy);
     let none = RelayPolicy {
         mode: RelayMode::NoRelay,
         ..Default::default()
     };
-    store.set_relay_policy(&none).await.unwrap();
+    store.settings().set_relay_policy(&none).await.unwrap();
     assert_eq!(
-        store.relay_policy().await.unwrap(),
+        store.settings().relay_policy().await.unwrap(),
         none,
         "replaced, not merged"
     );
@@ -60,11 +63,13 @@ async fn queued_recipients_are_claimed_once_and_carry_their_own_state() {
     let db = TestDb::new().await;
     let store = db.store().await;
     let id = store
+        .queue()
         .enqueue(queued("a@local.test", &["x@Remote.TEST", "y@other.test"]))
         .await
         .unwrap();
     let now = Utc::now() + Duration::seconds(1);
     let claimed = store
+        .queue()
         .claim_due(now, Duration::minutes(5), 10)
         .await
         .unwrap();
@@ -80,6 +85,7 @@ async fn queued_recipients_are_claimed_once_and_carry_their_own_state() {
     // Leased: a second worker gets nothing until the lease runs out.
     assert!(
         store
+            .queue()
             .claim_due(now, Duration::minutes(5), 10)
             .await
             .unwrap()
@@ -87,6 +93,7 @@ async fn queued_recipients_are_claimed_once_and_carry_their_own_state() {
     );
     assert_eq!(
         store
+            .queue()
             .claim_due(now + Duration::minutes(6), Duration::minutes(5), 10)
             .await
             .unwrap()
@@ -96,6 +103,7 @@ async fn queued_recipients_are_claimed_once_and_carry_their_own_state() {
     );
     let (x, y) = (&claimed[0].recipients[0], &claimed[0].recipients[1]);
     store
+        .queue()
         .record_attempt(
             &x.id,
             Attempt::Delivered {
@@ -108,6 +116,7 @@ async fn queued_recipients_are_claimed_once_and_carry_their_own_state() {
         .unwrap();
     let later = Utc::now() + Duration::minutes(10);
     store
+        .queue()
         .record_attempt(
             &y.id,
             Attempt::Deferred {
@@ -119,7 +128,7 @@ async fn queued_recipients_are_claimed_once_and_carry_their_own_state() {
         )
         .await
         .unwrap();
-    let entry = store.queue_entry(&id).await.unwrap();
+    let entry = store.queue().queue_entry(&id).await.unwrap();
     let state = |rid: &str| {
         entry
             .recipients
@@ -136,18 +145,21 @@ async fn queued_recipients_are_claimed_once_and_carry_their_own_state() {
     // Not due before its next attempt; retry-now makes it due.
     assert!(
         store
+            .queue()
             .claim_due(Utc::now(), Duration::minutes(5), 10)
             .await
             .unwrap()
             .is_empty()
     );
-    assert_eq!(store.queue_retry_now(&id).await.unwrap(), 1);
+    assert_eq!(store.queue().queue_retry_now(&id).await.unwrap(), 1);
     let again = store
+        .queue()
         .claim_due(Utc::now() + Duration::seconds(1), Duration::minutes(5), 10)
         .await
         .unwrap();
     assert_eq!(again[0].recipients.len(), 1);
     store
+        .queue()
         .record_attempt(
             &y.id,
             Attempt::Failed {
@@ -160,6 +172,7 @@ async fn queued_recipients_are_claimed_once_and_carry_their_own_state() {
         .unwrap();
     assert_eq!(
         store
+            .queue()
             .queue_entry(&id)
             .await
             .unwrap()
@@ -169,22 +182,28 @@ async fn queued_recipients_are_claimed_once_and_carry_their_own_state() {
             .count(),
         1
     );
-    assert_eq!(store.next_due_at().await.unwrap(), None, "nothing pending");
+    assert_eq!(
+        store.queue().next_due_at().await.unwrap(),
+        None,
+        "nothing pending"
+    );
     // Finished messages are purged after their time; pending ones never are.
     let pending = store
+        .queue()
         .enqueue(queued("b@local.test", &["z@remote.test"]))
         .await
         .unwrap();
     let purged = store
+        .queue()
         .purge_finished_queue(Utc::now() + Duration::seconds(1))
         .await
         .unwrap();
     assert_eq!(purged, 1);
     assert!(matches!(
-        store.queue_entry(&id).await,
+        store.queue().queue_entry(&id).await,
         Err(StoreError::NotFound)
     ));
-    assert!(store.queue_entry(&pending).await.is_ok());
+    assert!(store.queue().queue_entry(&pending).await.is_ok());
 }
 
 #[tokio::test]
@@ -192,13 +211,15 @@ async fn queue_lists_by_filter_and_deletes() {
     let db = TestDb::new().await;
     let store = db.store().await;
     let a = store
+        .queue()
         .enqueue(queued("a@local.test", &["x@remote.test"]))
         .await
         .unwrap();
     let mut other = queued("b@local.test", &["y@other.test"]);
     other.account_id = Some("acc-2".into());
-    let b = store.enqueue(other).await.unwrap();
+    let b = store.queue().enqueue(other).await.unwrap();
     let all = store
+        .queue()
         .queue_entries(&QueueFilter {
             limit: 50,
             ..Default::default()
@@ -210,6 +231,7 @@ async fn queue_lists_by_filter_and_deletes() {
         vec![b.clone(), a.clone()]
     );
     let by_domain = store
+        .queue()
         .queue_entries(&QueueFilter {
             domain: Some("REMOTE.test".into()),
             limit: 50,
@@ -220,6 +242,7 @@ async fn queue_lists_by_filter_and_deletes() {
     assert_eq!(by_domain.len(), 1);
     assert_eq!(by_domain[0].message.id, a);
     let by_account = store
+        .queue()
         .queue_entries(&QueueFilter {
             account_id: Some("acc-2".into()),
             limit: 50,
@@ -229,6 +252,7 @@ async fn queue_lists_by_filter_and_deletes() {
         .unwrap();
     assert_eq!(by_account[0].message.id, b);
     let failed = store
+        .queue()
         .queue_entries(&QueueFilter {
             status: Some(FAILED.into()),
             limit: 50,
@@ -237,17 +261,21 @@ async fn queue_lists_by_filter_and_deletes() {
         .await
         .unwrap();
     assert!(failed.is_empty());
-    store.queue_delete(&a).await.unwrap();
+    store.queue().queue_delete(&a).await.unwrap();
     assert!(matches!(
-        store.queue_delete(&a).await,
+        store.queue().queue_delete(&a).await,
         Err(StoreError::NotFound)
     ));
     assert!(matches!(
-        store.queue_retry_now(&a).await,
+        store.queue().queue_retry_now(&a).await,
         Err(StoreError::NotFound)
     ));
     assert!(
-        store.enqueue(queued("c@local.test", &[])).await.is_err(),
+        store
+            .queue()
+            .enqueue(queued("c@local.test", &[]))
+            .await
+            .is_err(),
         "no recipients"
     );
 }

@@ -17,11 +17,22 @@ async fn setup(db: &TestDb) -> (Store, String, String, String) {
     let store = db.store().await;
     domain(&store, "fts.example", &[]).await;
     let acc = store
+        .accounts()
         .create_account(new_account("t@fts.example", Role::User))
         .await
         .unwrap();
-    let inbox = store.mailbox_by_name(&acc.id, "INBOX").await.unwrap().id;
-    let trash = store.mailbox_by_name(&acc.id, "Trash").await.unwrap().id;
+    let inbox = store
+        .messages()
+        .mailbox_by_name(&acc.id, "INBOX")
+        .await
+        .unwrap()
+        .id;
+    let trash = store
+        .messages()
+        .mailbox_by_name(&acc.id, "Trash")
+        .await
+        .unwrap()
+        .id;
     (store, acc.id, inbox, trash)
 }
 
@@ -30,7 +41,7 @@ async fn append(store: &Store, account: &str, mailbox: &str, name: &str) -> Stri
     let hash = blob_hash(name.as_bytes());
     let mut m = new_message(account, mailbox, 10);
     m.blob_hash.clone_from(&hash);
-    store.append_messages(vec![m]).await.unwrap();
+    store.messages().append_messages(vec![m]).await.unwrap();
     hash
 }
 
@@ -54,15 +65,16 @@ async fn delivery_queues_and_search_finds_folded_substrings() {
     let c = append(&store, &acc, &inbox, "c").await;
     let elsewhere = append(&store, &acc, &trash, "elsewhere").await;
     // Delivery queued every blob and indexed none.
-    assert_eq!(store.text_queue_len().await.unwrap(), 4);
-    let queued = store.queued_texts(64).await.unwrap();
+    assert_eq!(store.text_index().text_queue_len().await.unwrap(), 4);
+    let queued = store.text_index().queued_texts(64).await.unwrap();
     assert_eq!(queued.len(), 4);
     assert!(queued.iter().all(|q| !q.indexed));
     assert_eq!(
-        store.unindexed_blobs(&inbox).await.unwrap(),
+        store.text_index().unindexed_blobs(&inbox).await.unwrap(),
         set(&[&a, &b, &c])
     );
     store
+        .text_index()
         .save_message_texts(vec![
             (
                 a.clone(),
@@ -80,14 +92,18 @@ async fn delivery_queues_and_search_finds_folded_substrings() {
         .await
         .unwrap();
     // The rows are written and the blobs left the queue in the same call; c waits.
-    assert_eq!(store.text_queue_len().await.unwrap(), 1);
-    assert_eq!(store.unindexed_blobs(&inbox).await.unwrap(), set(&[&c]));
+    assert_eq!(store.text_index().text_queue_len().await.unwrap(), 1);
+    assert_eq!(
+        store.text_index().unindexed_blobs(&inbox).await.unwrap(),
+        set(&[&c])
+    );
     let find = |field, needle: &str| {
         let store = store.clone();
         let inbox = inbox.clone();
         let needle = needle.to_owned();
         async move {
             store
+                .text_index()
                 .search_text(&inbox, field, needle.as_bytes())
                 .await
                 .unwrap()
@@ -139,6 +155,7 @@ async fn text_past_the_limits_is_not_indexed() {
     let mut headers = "X-Filler: padding\n".repeat(MAX_HEADER_TEXT / 18);
     headers.push_str("X-Last: lastheader\n");
     store
+        .text_index()
         .save_message_texts(vec![(a.clone(), text(&headers, &body))])
         .await
         .unwrap();
@@ -148,6 +165,7 @@ async fn text_past_the_limits_is_not_indexed() {
         let needle = needle.to_owned();
         async move {
             store
+                .text_index()
                 .search_text(&inbox, field, needle.as_bytes())
                 .await
                 .unwrap()
@@ -167,6 +185,7 @@ async fn indexed_blobs_leave_the_queue_and_orphans_are_pruned() {
     let a = append(&store, &acc, &inbox, "a").await;
     let b = append(&store, &acc, &inbox, "b").await;
     store
+        .text_index()
         .save_message_texts(vec![
             (a.clone(), text("", "alpha text")),
             (b.clone(), text("", "beta text")),
@@ -176,40 +195,51 @@ async fn indexed_blobs_leave_the_queue_and_orphans_are_pruned() {
     // The same body delivered again is queued, but its row is there already: it only
     // leaves the queue, and the row stays.
     append(&store, &acc, &inbox, "a").await;
-    let queued = store.queued_texts(64).await.unwrap();
+    let queued = store.text_index().queued_texts(64).await.unwrap();
     assert_eq!(queued.len(), 1);
     assert!(queued[0].indexed);
     store
+        .text_index()
         .save_message_texts(vec![(a.clone(), None)])
         .await
         .unwrap();
-    assert_eq!(store.text_queue_len().await.unwrap(), 0);
+    assert_eq!(store.text_index().text_queue_len().await.unwrap(), 0);
     let alpha = store
+        .text_index()
         .search_text(&inbox, TextField::Body, b"alpha")
         .await
         .unwrap();
     assert_eq!(alpha, set(&[&a]));
     // Nothing is orphaned while a message names the blob.
-    assert_eq!(store.prune_message_texts().await.unwrap(), 0);
-    let messages = store.messages(&inbox).await.unwrap();
+    assert_eq!(store.text_index().prune_message_texts().await.unwrap(), 0);
+    let messages = store.messages().in_mailbox(&inbox).await.unwrap();
     let of_b: Vec<String> = messages
         .iter()
         .filter(|m| m.blob_hash == b)
         .map(|m| m.id.clone())
         .collect();
-    store.expunge_messages(&inbox, &of_b).await.unwrap();
-    assert_eq!(store.prune_message_texts().await.unwrap(), 1);
-    assert_eq!(store.prune_message_texts().await.unwrap(), 0);
+    store
+        .messages()
+        .expunge_messages(&inbox, &of_b)
+        .await
+        .unwrap();
+    assert_eq!(store.text_index().prune_message_texts().await.unwrap(), 1);
+    assert_eq!(store.text_index().prune_message_texts().await.unwrap(), 0);
     // b's row (and its trigrams) went: delivered again, it is not indexed and no
     // search finds it until it is.
     append(&store, &acc, &inbox, "b").await;
-    assert_eq!(store.unindexed_blobs(&inbox).await.unwrap(), set(&[&b]));
+    assert_eq!(
+        store.text_index().unindexed_blobs(&inbox).await.unwrap(),
+        set(&[&b])
+    );
     let beta = store
+        .text_index()
         .search_text(&inbox, TextField::Body, b"beta")
         .await
         .unwrap();
     assert!(beta.is_empty());
     let text_hits = store
+        .text_index()
         .search_text(&inbox, TextField::Body, b"text")
         .await
         .unwrap();
@@ -229,6 +259,7 @@ async fn the_migration_queues_the_messages_of_an_existing_store() {
     Migrator::up(&conn, None).await.unwrap();
     let _ = conn.close().await;
     let queued: HashSet<String> = store
+        .text_index()
         .queued_texts(64)
         .await
         .unwrap()
@@ -236,5 +267,8 @@ async fn the_migration_queues_the_messages_of_an_existing_store() {
         .map(|q| q.blob_hash)
         .collect();
     assert_eq!(queued, set(&[&a, &b]), "each blob once");
-    assert_eq!(store.unindexed_blobs(&inbox).await.unwrap(), set(&[&a, &b]));
+    assert_eq!(
+        store.text_index().unindexed_blobs(&inbox).await.unwrap(),
+        set(&[&a, &b])
+    );
 }

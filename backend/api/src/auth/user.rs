@@ -95,6 +95,7 @@ impl FromRequestParts<AppState> for AuthUser {
         let (account_id, key_scopes) = if token.starts_with(API_KEY_PREFIX) {
             let key = state
                 .store
+                .credentials()
                 .use_api_key(&hash_secret(token))
                 .await?
                 .ok_or_else(|| {
@@ -112,7 +113,7 @@ impl FromRequestParts<AppState> for AuthUser {
                 .map_err(|why| unauthorized("invalid_token", &why))?;
             (claims.sub, None)
         };
-        let account = match state.store.account(&account_id).await {
+        let account = match state.store.accounts().account(&account_id).await {
             Ok(a) => a,
             Err(StoreError::NotFound) => {
                 return Err(unauthorized(

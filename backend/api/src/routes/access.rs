@@ -97,6 +97,7 @@ pub async fn list_ip_rules(
     Ok(Json(
         state
             .store
+            .access()
             .ip_rules()
             .await?
             .into_iter()
@@ -134,6 +135,7 @@ pub async fn create_ip_rule(
     checks.finish()?;
     let record = state
         .store
+        .access()
         .create_ip_rule(NewIpRule {
             action: match req.action {
                 IpAction::Allow => "allow",
@@ -164,7 +166,7 @@ pub async fn delete_ip_rule(
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     server_admin(&user, true)?;
-    state.store.delete_ip_rule(&id).await?;
+    state.store.access().delete_ip_rule(&id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -177,9 +179,9 @@ pub async fn list_kill_entries(
 ) -> Result<Json<Vec<KillEntry>>, ApiError> {
     server_admin(&user, false)?;
     let mut out = Vec::new();
-    for e in state.store.kill_entries().await? {
+    for e in state.store.access().kill_entries().await? {
         let domain = match &e.domain_id {
-            Some(id) => Some(state.store.domain(id).await?.name),
+            Some(id) => Some(state.store.domains().domain(id).await?.name),
             None => None,
         };
         out.push(kill_entry(e, domain));
@@ -222,7 +224,7 @@ pub async fn create_kill_entry(
     let note = check_note(&mut checks, &req.note);
     let domain = match req.domain.as_deref().map(str::trim) {
         None | Some("") => None,
-        Some(name) => match state.store.domain_by_name(name).await {
+        Some(name) => match state.store.domains().domain_by_name(name).await {
             Ok(d) => Some(d),
             Err(osprey_store::StoreError::NotFound) => {
                 checks.fail("domain", "not a local domain");
@@ -239,6 +241,7 @@ pub async fn create_kill_entry(
     };
     let record = state
         .store
+        .access()
         .create_kill_entry(
             kind,
             &value.expect("checked"),
@@ -264,6 +267,6 @@ pub async fn delete_kill_entry(
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     server_admin(&user, true)?;
-    state.store.delete_kill_entry(&id).await?;
+    state.store.access().delete_kill_entry(&id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

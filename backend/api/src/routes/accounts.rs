@@ -36,7 +36,7 @@ pub(crate) async fn domain_filter(
     let Some(name) = params.domain.as_deref() else {
         return Ok(scope.restriction());
     };
-    let domain = match state.store.domain_by_name(name).await {
+    let domain = match state.store.domains().domain_by_name(name).await {
         Ok(d) => d,
         // An unknown domain filters everything out, as a search would.
         Err(StoreError::NotFound) => return Ok(Some(vec![])),
@@ -59,7 +59,7 @@ pub async fn list_accounts(
     let scope = user.admin_scope(false)?;
     let mut query = params.to_query()?;
     query.domain_ids = domain_filter(&state, &scope, &params).await?;
-    let page = state.store.list_accounts(&query).await?;
+    let page = state.store.accounts().list_accounts(&query).await?;
     Ok(Json(Page {
         items: page.items.into_iter().map(convert::account).collect(),
         next_cursor: page.next_cursor,

@@ -36,7 +36,7 @@ pub async fn list_aliases(
     let scope = user.admin_scope(false)?;
     let mut query = params.to_query()?;
     query.domain_ids = domain_filter(&state, &scope, &params).await?;
-    let page = state.store.list_aliases(&query).await?;
+    let page = state.store.aliases().list_aliases(&query).await?;
     Ok(Json(Page {
         items: page.items.into_iter().map(convert::alias).collect(),
         next_cursor: page.next_cursor,

@@ -90,6 +90,7 @@ pub async fn login(
     let refresh = new_secret("ort_");
     state
         .store
+        .credentials()
         .insert_refresh_token(
             &account.id,
             &family,
@@ -114,6 +115,7 @@ pub async fn refresh(
     let successor = new_secret("ort_");
     let outcome = state
         .store
+        .credentials()
         .rotate_refresh_token(
             &hash_secret(&req.refresh_token),
             &hash_secret(&successor),
@@ -122,7 +124,7 @@ pub async fn refresh(
         .await?;
     match outcome {
         RefreshOutcome::Rotated { account_id } => {
-            let account = state.store.account(&account_id).await?;
+            let account = state.store.accounts().account(&account_id).await?;
             if !account.enabled {
                 return Err(ApiError::Unauthorized {
                     code: "account_disabled",
@@ -154,6 +156,7 @@ pub async fn logout(
 ) -> Result<StatusCode, ApiError> {
     state
         .store
+        .credentials()
         .revoke_refresh_family(&hash_secret(&req.refresh_token))
         .await?;
     Ok(StatusCode::NO_CONTENT)

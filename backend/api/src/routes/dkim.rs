@@ -32,7 +32,7 @@ async fn visible(
     write: bool,
 ) -> Result<DomainRecord, ApiError> {
     let scope = user.admin_scope(write)?;
-    let domain = state.store.domain(id).await?;
+    let domain = state.store.domains().domain(id).await?;
     if !scope.includes(&domain.id) {
         return Err(ApiError::forbidden("this domain is not one you administer"));
     }

@@ -46,7 +46,7 @@ pub async fn list_domains(
     let scope = user.admin_scope(false)?;
     let mut query = params.to_query()?;
     query.domain_ids = scope.restriction();
-    let page = state.store.list_domains(&query).await?;
+    let page = state.store.domains().list_domains(&query).await?;
     Ok(Json(Page {
         items: page.items.into_iter().map(convert::domain).collect(),
         next_cursor: page.next_cursor,

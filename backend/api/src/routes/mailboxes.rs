@@ -80,7 +80,8 @@ async fn own_mailbox(
 ) -> Result<MailboxRecord, ApiError> {
     state
         .store
-        .mailboxes(&user.account.id)
+        .mailboxes()
+        .of_account(&user.account.id)
         .await?
         .into_iter()
         .find(|m| m.id == id)
@@ -97,7 +98,8 @@ pub async fn list_mailboxes(
     user.require(Scope::AccountRead)?;
     let mut list: Vec<Mailbox> = state
         .store
-        .mailboxes(&user.account.id)
+        .mailboxes()
+        .of_account(&user.account.id)
         .await?
         .into_iter()
         .map(mailbox)
@@ -140,6 +142,7 @@ pub async fn list_messages(
     let mailbox = own_mailbox(&state, &user, &id).await?;
     let mut items: Vec<MessageItem> = state
         .store
+        .messages()
         .messages_after(&mailbox.id, after, u64::from(limit) + 1)
         .await?
         .into_iter()
@@ -212,7 +215,7 @@ pub async fn update_flags(
     if both {
         return Err(ApiError::field("remove", "names a flag that add names too"));
     }
-    let mut found = state.store.message(&id).await?;
+    let mut found = state.store.messages().message(&id).await?;
     let mailbox = own_mailbox(&state, &user, &found.mailbox_id).await?;
     let ids = [found.id.clone()];
     for (change, bits, keywords) in [
@@ -228,7 +231,11 @@ pub async fn update_flags(
             keywords,
         };
         // The message as it is now; none if it was expunged meanwhile.
-        let now = state.store.update_flags(&mailbox.id, &ids, &update).await?;
+        let now = state
+            .store
+            .messages()
+            .update_flags(&mailbox.id, &ids, &update)
+            .await?;
         let now = now.into_iter().next().ok_or(ApiError::NotFound)?;
         (found.flags, found.keywords, found.modseq) = (now.flags, now.keywords, now.modseq);
     }

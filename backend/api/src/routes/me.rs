@@ -79,7 +79,11 @@ pub async fn list_api_keys(
     user: AuthUser,
 ) -> Result<Json<Page<ApiKey>>, ApiError> {
     user.require(Scope::AccountRead)?;
-    let keys = state.store.list_api_keys(&user.account.id).await?;
+    let keys = state
+        .store
+        .credentials()
+        .list_api_keys(&user.account.id)
+        .await?;
     Ok(Json(Page {
         items: keys.into_iter().map(convert::api_key).collect(),
         next_cursor: None,
@@ -113,6 +117,7 @@ pub async fn create_api_key(
     scopes.dedup();
     let record = state
         .store
+        .credentials()
         .create_api_key(NewApiKey {
             account_id: user.account.id.clone(),
             name: name.to_owned(),
@@ -145,6 +150,10 @@ pub async fn delete_api_key(
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     user.require(Scope::AccountWrite)?;
-    state.store.delete_api_key(&user.account.id, &id).await?;
+    state
+        .store
+        .credentials()
+        .delete_api_key(&user.account.id, &id)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -99,7 +99,7 @@ pub async fn list_queue(
         account_id: None,
         limit: limit(q.limit)?,
     };
-    let entries = state.store.queue_entries(&filter).await?;
+    let entries = state.store.queue().queue_entries(&filter).await?;
     Ok(Json(entries.into_iter().map(to_api).collect()))
 }
 
@@ -113,7 +113,7 @@ pub async fn get_queued(
     Path(id): Path<String>,
 ) -> Result<Json<QueuedMessage>, ApiError> {
     user.server_admin(false)?;
-    Ok(Json(to_api(state.store.queue_entry(&id).await?)))
+    Ok(Json(to_api(state.store.queue().queue_entry(&id).await?)))
 }
 
 /// Makes every pending recipient of a queued message due now.
@@ -126,7 +126,7 @@ pub async fn retry_queued(
     Path(id): Path<String>,
 ) -> Result<Json<RetryResult>, ApiError> {
     user.server_admin(true)?;
-    let recipients = state.store.queue_retry_now(&id).await?;
+    let recipients = state.store.queue().queue_retry_now(&id).await?;
     state.submission.outbox().queue_signal().notify_one();
     Ok(Json(RetryResult { recipients }))
 }
@@ -142,7 +142,7 @@ pub async fn delete_queued(
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     user.server_admin(true)?;
-    state.store.queue_delete(&id).await?;
+    state.store.queue().queue_delete(&id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -159,7 +159,7 @@ pub async fn list_outbound(
         limit: 100,
         ..Default::default()
     };
-    let entries = state.store.queue_entries(&filter).await?;
+    let entries = state.store.queue().queue_entries(&filter).await?;
     Ok(Json(entries.into_iter().map(to_api).collect()))
 }
 
@@ -172,7 +172,7 @@ pub async fn get_outbound(
     user: AuthUser,
     Path(id): Path<String>,
 ) -> Result<Json<QueuedMessage>, ApiError> {
-    let entry = state.store.queue_entry(&id).await?;
+    let entry = state.store.queue().queue_entry(&id).await?;
     if entry.message.account_id.as_deref() != Some(user.account.id.as_str()) {
         return Err(ApiError::NotFound);
     }

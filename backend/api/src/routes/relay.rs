@@ -41,7 +41,7 @@ pub async fn get_relay_policy(
     user: AuthUser,
 ) -> Result<Json<RelayPolicy>, ApiError> {
     user.server_admin(false)?;
-    Ok(Json(to_api(state.store.relay_policy().await?)))
+    Ok(Json(to_api(state.store.settings().relay_policy().await?)))
 }
 
 /// Replaces the relay policy.
@@ -81,7 +81,7 @@ pub async fn set_relay_policy(
         }
     }
     checks.finish()?;
-    state.store.set_relay_policy(&policy).await?;
+    state.store.settings().set_relay_policy(&policy).await?;
     Ok(Json(to_api(policy)))
 }
 
@@ -136,11 +136,16 @@ async fn relay(
     authenticated: bool,
     recipient: &Address,
 ) -> Result<RelayVerdict, ApiError> {
-    let decision = state.store.relay_policy().await?.decide(&RelayRequest {
-        client_ip,
-        authenticated,
-        recipient,
-    });
+    let decision = state
+        .store
+        .settings()
+        .relay_policy()
+        .await?
+        .decide(&RelayRequest {
+            client_ip,
+            authenticated,
+            recipient,
+        });
     Ok(RelayVerdict {
         accepted: decision.allowed,
         local: false,

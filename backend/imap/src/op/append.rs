@@ -49,7 +49,13 @@ impl Session {
             ));
         }
         let account_id = self.account().id.clone();
-        let mb = match self.server.store.mailbox_by_name(&account_id, &name).await {
+        let mb = match self
+            .server
+            .store
+            .messages()
+            .mailbox_by_name(&account_id, &name)
+            .await
+        {
             Ok(mb) => mb,
             Err(StoreError::NotFound) => {
                 // RFC 9051 §6.3.12: the client may create the mailbox and try again.

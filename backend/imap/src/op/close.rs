@@ -14,14 +14,18 @@ impl Session {
         let view = self.selected();
         if expunge && !view.read_only {
             let mailbox_id = view.mailbox.id.clone();
-            let result = match store.messages(&mailbox_id).await {
+            let result = match store.messages().in_mailbox(&mailbox_id).await {
                 Ok(records) => {
                     let ids: Vec<String> = records
                         .into_iter()
                         .filter(|r| r.flags & flags::DELETED != 0)
                         .map(|r| r.id)
                         .collect();
-                    store.expunge_messages(&mailbox_id, &ids).await.map(|_| ())
+                    store
+                        .messages()
+                        .expunge_messages(&mailbox_id, &ids)
+                        .await
+                        .map(|_| ())
                 }
                 Err(e) => Err(e),
             };

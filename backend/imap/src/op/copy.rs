@@ -33,7 +33,7 @@ impl Session {
         let name = self.mailbox_arg(m)?;
         let account_id = self.account().id.clone();
         let store = self.server.store.clone();
-        let target = match store.mailbox_by_name(&account_id, &name).await {
+        let target = match store.messages().mailbox_by_name(&account_id, &name).await {
             Ok(t) => t,
             Err(StoreError::NotFound) => {
                 // RFC 9051 §6.4.7
@@ -44,9 +44,15 @@ impl Session {
             }
         };
         let result = if is_move {
-            store.move_messages(&from, &ids, &target.id).await
+            store
+                .messages()
+                .move_messages(&from, &ids, &target.id)
+                .await
         } else {
-            store.copy_messages(&from, &ids, &target.id).await
+            store
+                .messages()
+                .copy_messages(&from, &ids, &target.id)
+                .await
         };
         let pairs = match result {
             Ok(p) => p,

@@ -33,7 +33,11 @@ impl Session {
         let store = self.server.store.clone();
         let special_use = self.use_attr(special_use).await?;
         for parent in mailbox_name::parents(&name) {
-            match store.create_mailbox(&account_id, &parent, None).await {
+            match store
+                .mailboxes()
+                .create_mailbox(&account_id, &parent, None)
+                .await
+            {
                 Ok(_) | Err(StoreError::Conflict(_)) => {}
                 Err(e) => {
                     return Err(Completion::store_failed(&e));
@@ -41,6 +45,7 @@ impl Session {
             }
         }
         match store
+            .mailboxes()
             .create_mailbox(&account_id, &name, special_use.as_deref())
             .await
         {
@@ -78,7 +83,7 @@ impl Session {
         let account_id = self.account().id.clone();
         // Several archives are usual; the other roles are held by one mailbox each.
         let unique = *attr != "\\Archive";
-        match self.server.store.mailboxes(&account_id).await {
+        match self.server.store.mailboxes().of_account(&account_id).await {
             Ok(all) if unique && all.iter().any(|m| m.special_use.as_deref() == Some(*attr)) => {
                 Err(Completion::no(
                     Some(use_attr_code()),

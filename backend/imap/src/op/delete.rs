@@ -20,7 +20,7 @@ impl Session {
             ));
         }
         let account_id = self.account().id.clone();
-        let all = match self.server.store.mailboxes(&account_id).await {
+        let all = match self.server.store.mailboxes().of_account(&account_id).await {
             Ok(all) => all,
             Err(e) => {
                 return Err(Completion::store_failed(&e));
@@ -32,7 +32,7 @@ impl Session {
                 "delete the mailboxes below it first",
             ));
         }
-        if let Err(e) = self.server.store.delete_mailbox(&mb.id).await {
+        if let Err(e) = self.server.store.mailboxes().delete_mailbox(&mb.id).await {
             return Err(Completion::store_failed(&e));
         }
         // Deleting the selected mailbox leaves the selected state.

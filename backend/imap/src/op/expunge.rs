@@ -27,7 +27,7 @@ impl Session {
             }
             other => other,
         };
-        let records = match store.messages(&mailbox_id).await {
+        let records = match store.messages().in_mailbox(&mailbox_id).await {
             Ok(r) => r,
             Err(e) => {
                 return Err(Completion::store_failed(&e));
@@ -40,7 +40,7 @@ impl Session {
             .filter(|r| uids.is_none_or(|set| set.contains(r.uid, max_uid)))
             .map(|r| r.id)
             .collect();
-        if let Err(e) = store.expunge_messages(&mailbox_id, &ids).await {
+        if let Err(e) = store.messages().expunge_messages(&mailbox_id, &ids).await {
             return Err(Completion::store_failed(&e));
         }
         self.selected().touch();

@@ -87,6 +87,7 @@ impl Session {
             match self
                 .server
                 .store
+                .messages()
                 .update_flags(&mailbox_id, &unseen, &update)
                 .await
             {

@@ -144,7 +144,8 @@ impl Session {
         let account_id = &self.account().id;
         self.server
             .store
-            .mailboxes(account_id)
+            .mailboxes()
+            .of_account(account_id)
             .await
             .map_err(|e| Completion::store_failed(&e))
     }

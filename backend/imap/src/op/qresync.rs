@@ -20,7 +20,10 @@ impl Session {
     ) -> Result<Option<Data>, StoreError> {
         let store = self.server.store.clone();
         let view = self.selected();
-        let gone = store.expunged_since(&view.mailbox.id, since).await?;
+        let gone = store
+            .messages()
+            .expunged_since(&view.mailbox.id, since)
+            .await?;
         let view = self.selected();
         // `*` in a UID set is the highest UID of the mailbox, expunged or not.
         let max = gone

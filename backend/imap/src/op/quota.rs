@@ -31,6 +31,7 @@ impl Session {
         let id = &self.account().id;
         self.server
             .store
+            .accounts()
             .account(id)
             .await
             .map_err(|e| Completion::store_failed(&e))

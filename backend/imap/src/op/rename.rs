@@ -40,7 +40,11 @@ impl Session {
         let account_id = self.account().id.clone();
         let store = self.server.store.clone();
         for parent in mailbox_name::parents(&to) {
-            match store.create_mailbox(&account_id, &parent, None).await {
+            match store
+                .mailboxes()
+                .create_mailbox(&account_id, &parent, None)
+                .await
+            {
                 Ok(_) | Err(StoreError::Conflict(_)) => {}
                 Err(e) => {
                     return Err(Completion::store_failed(&e));
@@ -51,6 +55,7 @@ impl Session {
             return self.rename_inbox(&mb.id, &to).await;
         }
         match store
+            .mailboxes()
             .rename_mailbox(&account_id, &mb.name, &to, DELIMITER)
             .await
         {
@@ -70,7 +75,11 @@ impl Session {
     /// mailbox with the given name, leaving INBOX empty".
     async fn rename_inbox(&mut self, inbox_id: &str, to: &str) -> OpResult {
         let store = self.server.store.clone();
-        match store.move_all_to_new_mailbox(inbox_id, to).await {
+        match store
+            .mailboxes()
+            .move_all_to_new_mailbox(inbox_id, to)
+            .await
+        {
             Ok(_) => Ok(Completion::ok(None, "RENAME completed")),
             Err(StoreError::Conflict(_)) => Err(Completion::no(
                 Some(Code::AlreadyExists),

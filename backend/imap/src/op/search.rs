@@ -50,10 +50,13 @@ impl TextMatches {
             return Ok(out);
         }
         // Unindexed first: a blob indexed in between is then searched raw, never missed.
-        out.unindexed = store.unindexed_blobs(mailbox_id).await?;
+        out.unindexed = store.text_index().unindexed_blobs(mailbox_id).await?;
         for (field, needle) in keys {
             if out.get(field, needle).is_none() {
-                let blobs = store.search_text(mailbox_id, field, needle).await?;
+                let blobs = store
+                    .text_index()
+                    .search_text(mailbox_id, field, needle)
+                    .await?;
                 out.found.push((field, needle.to_vec(), blobs));
             }
         }
@@ -322,7 +325,7 @@ impl Session {
         let store = self.server.store.clone();
         let blobs = self.server.blobs.clone();
         let mailbox_id = self.selected().mailbox.id.clone();
-        let records = match store.messages(&mailbox_id).await {
+        let records = match store.messages().in_mailbox(&mailbox_id).await {
             Ok(r) => r,
             Err(e) => return Err(Completion::store_failed(&e)),
         };

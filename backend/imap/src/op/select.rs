@@ -24,7 +24,13 @@ impl Session {
     pub(crate) async fn find_mailbox(&self, m: &Mailbox) -> Result<MailboxRecord, Completion> {
         let name = self.mailbox_arg(m)?;
         let account_id = &self.account().id;
-        match self.server.store.mailbox_by_name(account_id, &name).await {
+        match self
+            .server
+            .store
+            .messages()
+            .mailbox_by_name(account_id, &name)
+            .await
+        {
             Ok(mb) => Ok(mb),
             Err(StoreError::NotFound) => {
                 Err(Completion::no(Some(Code::Nonexistent), "no such mailbox"))

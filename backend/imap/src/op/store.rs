@@ -54,6 +54,7 @@ impl Session {
         let (done, modified) = match self
             .server
             .store
+            .messages()
             .update_flags_unchanged_since(&mailbox_id, &ids, &update, req.unchanged_since)
             .await
         {

@@ -11,7 +11,13 @@ use crate::{
 impl Session {
     pub(crate) async fn subscribe(&mut self, m: &Mailbox, on: bool) -> OpResult {
         let mb = self.find_mailbox(m).await?;
-        match self.server.store.set_subscribed(&mb.id, on).await {
+        match self
+            .server
+            .store
+            .mailboxes()
+            .set_subscribed(&mb.id, on)
+            .await
+        {
             Ok(()) if on => Ok(Completion::ok(None, "SUBSCRIBE completed")),
             Ok(()) => Ok(Completion::ok(None, "UNSUBSCRIBE completed")),
             Err(e) => Err(Completion::store_failed(&e)),

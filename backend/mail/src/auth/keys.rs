@@ -21,6 +21,7 @@ pub async fn rotate_dkim_key(store: &Store, domain_id: &str) -> Result<DkimKeyRe
         .map_err(|e| StoreError::Invalid(format!("key generation stopped: {e}")))?
         .map_err(StoreError::Invalid)?;
     store
+        .dkim()
         .set_dkim_key(
             domain_id,
             &key.selector,
@@ -32,7 +33,7 @@ pub async fn rotate_dkim_key(store: &Store, domain_id: &str) -> Result<DkimKeyRe
 
 /// The domain's key, made first if it has none.
 pub async fn ensure_dkim_key(store: &Store, domain_id: &str) -> Result<DkimKeyRecord, StoreError> {
-    match store.dkim_key(domain_id).await? {
+    match store.dkim().dkim_key(domain_id).await? {
         Some(k) => Ok(k),
         None => rotate_dkim_key(store, domain_id).await,
     }

@@ -8,8 +8,9 @@ use sea_orm::{
 };
 
 use super::new_id;
+use crate::views::Access;
 use crate::{
-    Store, StoreError,
+    StoreError,
     entity::{ip_rule, kill_entry},
     error::conflict_on_unique,
 };
@@ -31,7 +32,7 @@ pub struct IpRuleRecord {
     pub created_at: DateTime<Utc>,
 }
 
-/// What [`Store::create_ip_rule`] needs.
+/// What `Access::create_ip_rule` needs.
 #[derive(Debug, Clone)]
 pub struct NewIpRule {
     pub action: String,
@@ -81,9 +82,9 @@ fn kill_entry(m: kill_entry::Model) -> KillEntryRecord {
     }
 }
 
-impl Store {
+impl Access<'_> {
     /// Adds an IP rule after the existing ones.
-    pub async fn create_ip_rule(&self, new: NewIpRule) -> Result<IpRuleRecord, StoreError> {
+    pub async fn create_ip_rule(self, new: NewIpRule) -> Result<IpRuleRecord, StoreError> {
         let (txn, turn) = self.begin_write().await?;
         let last: Option<i64> = ip_rule::Entity::find()
             .select_only()
@@ -110,7 +111,7 @@ impl Store {
     }
 
     /// Every IP rule in the order they are tried.
-    pub async fn ip_rules(&self) -> Result<Vec<IpRuleRecord>, StoreError> {
+    pub async fn ip_rules(self) -> Result<Vec<IpRuleRecord>, StoreError> {
         Ok(ip_rule::Entity::find()
             .order_by_asc(ip_rule::Column::Position)
             .all(&self.db)
@@ -121,7 +122,7 @@ impl Store {
     }
 
     /// Removes an IP rule.
-    pub async fn delete_ip_rule(&self, id: &str) -> Result<(), StoreError> {
+    pub async fn delete_ip_rule(self, id: &str) -> Result<(), StoreError> {
         let res = ip_rule::Entity::delete_by_id(id.to_owned())
             .exec(&self.db)
             .await?;
@@ -132,7 +133,7 @@ impl Store {
     }
 
     /// Counts a match of an IP rule.
-    pub async fn count_ip_rule_hit(&self, id: &str) -> Result<(), StoreError> {
+    pub async fn count_ip_rule_hit(self, id: &str) -> Result<(), StoreError> {
         ip_rule::Entity::update_many()
             .col_expr(
                 ip_rule::Column::Hits,
@@ -147,14 +148,14 @@ impl Store {
     /// Adds a kill-file entry, server-wide or for the recipients of one domain;
     /// `Conflict` if the same kind and value exist for that scope.
     pub async fn create_kill_entry(
-        &self,
+        self,
         kind: &str,
         value: &str,
         note: &str,
         domain_id: Option<&str>,
     ) -> Result<KillEntryRecord, StoreError> {
         if let Some(id) = domain_id {
-            self.domain(id).await?;
+            self.domains().domain(id).await?;
         }
         let model = kill_entry::ActiveModel {
             scope: Set(domain_id.unwrap_or("").to_owned()),
@@ -174,7 +175,7 @@ impl Store {
     }
 
     /// The kill file, by kind and value.
-    pub async fn kill_entries(&self) -> Result<Vec<KillEntryRecord>, StoreError> {
+    pub async fn kill_entries(self) -> Result<Vec<KillEntryRecord>, StoreError> {
         Ok(kill_entry::Entity::find()
             .order_by_asc(kill_entry::Column::Kind)
             .order_by_asc(kill_entry::Column::Value)
@@ -186,7 +187,7 @@ impl Store {
     }
 
     /// Removes a kill-file entry.
-    pub async fn delete_kill_entry(&self, id: &str) -> Result<(), StoreError> {
+    pub async fn delete_kill_entry(self, id: &str) -> Result<(), StoreError> {
         let res = kill_entry::Entity::delete_by_id(id.to_owned())
             .exec(&self.db)
             .await?;
@@ -197,7 +198,7 @@ impl Store {
     }
 
     /// Counts a match of a kill-file entry.
-    pub async fn count_kill_hit(&self, id: &str) -> Result<(), StoreError> {
+    pub async fn count_kill_hit(self, id: &str) -> Result<(), StoreError> {
         kill_entry::Entity::update_many()
             .col_expr(
                 kill_entry::Column::Hits,

@@ -11,8 +11,9 @@ use sea_orm::{
 };
 
 use super::{ListQuery, PageOf, mailboxes::create_special_mailboxes, new_id, paging::finish};
+use crate::views::Accounts;
 use crate::{
-    Store, StoreError,
+    StoreError,
     entity::{account, account_admin_domain, alias, domain},
     error::conflict_on_unique,
 };
@@ -58,7 +59,7 @@ impl AccountRecord {
     }
 }
 
-/// What [`Store::create_account`] needs; the password is already hashed.
+/// What `Accounts::create_account` needs; the password is already hashed.
 #[derive(Debug, Clone)]
 pub struct NewAccount {
     pub address: Address,
@@ -106,11 +107,11 @@ async fn set_admin_domains(
     Ok(())
 }
 
-impl Store {
+impl Accounts<'_> {
     /// Creates an account with its special-use mailboxes, in one transaction.
     /// `Invalid` if its domain does not exist; `Conflict` if the address is taken by an
     /// account or an alias.
-    pub async fn create_account(&self, new: NewAccount) -> Result<AccountRecord, StoreError> {
+    pub async fn create_account(self, new: NewAccount) -> Result<AccountRecord, StoreError> {
         let key = new.address.key();
         let (txn, turn) = self.begin_write().await?;
         let dom = domain::Entity::find()
@@ -163,7 +164,7 @@ impl Store {
     }
 
     /// The account with this id.
-    pub async fn account(&self, id: &str) -> Result<AccountRecord, StoreError> {
+    pub async fn account(self, id: &str) -> Result<AccountRecord, StoreError> {
         let model = account::Entity::find_by_id(id.to_owned())
             .one(&self.db)
             .await?
@@ -173,8 +174,9 @@ impl Store {
 
     /// The account whose login is `address` (case-insensitive), also when it is given
     /// under one of its domain's alias names.
-    pub async fn account_by_address(&self, address: &Address) -> Result<AccountRecord, StoreError> {
+    pub async fn account_by_address(self, address: &Address) -> Result<AccountRecord, StoreError> {
         let domain = self
+            .domains()
             .canonical_domain(address.domain().as_str())
             .await?
             .ok_or(StoreError::NotFound)?;
@@ -188,10 +190,10 @@ impl Store {
     }
 
     /// The account `local@domain` where `domain` is already a canonical domain name (as
-    /// [`Store::canonical_domain`] gives it): one query for ordinary accounts, the path
+    /// `Domains::canonical_domain` gives it): one query for ordinary accounts, the path
     /// mail delivery takes for every recipient.
     pub async fn account_in_domain(
-        &self,
+        self,
         local: &str,
         domain: &str,
     ) -> Result<AccountRecord, StoreError> {
@@ -209,7 +211,7 @@ impl Store {
 
     /// A page of accounts in address order.
     pub async fn list_accounts(
-        &self,
+        self,
         query: &ListQuery,
     ) -> Result<PageOf<AccountRecord>, StoreError> {
         let mut select = account::Entity::find().order_by_asc(account::Column::AddressKey);
@@ -237,7 +239,7 @@ impl Store {
 
     /// Applies `changes` to an account.
     pub async fn update_account(
-        &self,
+        self,
         id: &str,
         changes: AccountChanges,
     ) -> Result<AccountRecord, StoreError> {
@@ -285,7 +287,7 @@ impl Store {
 
     /// Stores SCRAM keys for an account that has none yet (its password was set before
     /// they were kept); derived by the caller from a password that just verified.
-    pub async fn set_scram_keys(&self, id: &str, scram: String) -> Result<(), StoreError> {
+    pub async fn set_scram_keys(self, id: &str, scram: String) -> Result<(), StoreError> {
         account::Entity::update_many()
             .col_expr(account::Column::ScramSha256, Expr::value(scram))
             .filter(account::Column::Id.eq(id))
@@ -296,7 +298,7 @@ impl Store {
     }
 
     /// Ids and retention periods (days) of the accounts that have a POP3 retention.
-    pub async fn accounts_with_pop3_retention(&self) -> Result<Vec<(String, u32)>, StoreError> {
+    pub async fn accounts_with_pop3_retention(self) -> Result<Vec<(String, u32)>, StoreError> {
         let rows: Vec<(String, Option<i32>)> = account::Entity::find()
             .select_only()
             .column(account::Column::Id)
@@ -314,7 +316,7 @@ impl Store {
     /// Stores the sealed legacy secret of an account (see [`AccountRecord::legacy_secret`])
     /// unless its password hash changed since it was read as `password_hash`.
     pub async fn set_legacy_secret(
-        &self,
+        self,
         id: &str,
         password_hash: &str,
         sealed: String,
@@ -329,7 +331,7 @@ impl Store {
     }
 
     /// Deletes an account with its mailboxes, messages, tokens and keys.
-    pub async fn delete_account(&self, id: &str) -> Result<(), StoreError> {
+    pub async fn delete_account(self, id: &str) -> Result<(), StoreError> {
         let res = account::Entity::delete_by_id(id.to_owned())
             .exec(&self.db)
             .await?;
@@ -340,7 +342,7 @@ impl Store {
     }
 
     /// How many accounts have the role `role`.
-    pub async fn count_accounts_with_role(&self, role: Role) -> Result<u64, StoreError> {
+    pub async fn count_accounts_with_role(self, role: Role) -> Result<u64, StoreError> {
         use sea_orm::PaginatorTrait;
         Ok(account::Entity::find()
             .filter(account::Column::Role.eq(role.as_str()))
@@ -350,7 +352,7 @@ impl Store {
 
     /// Adds domain names, managed domains and used bytes to account rows.
     async fn complete_accounts(
-        &self,
+        self,
         models: Vec<account::Model>,
     ) -> Result<Vec<AccountRecord>, StoreError> {
         let ids: Vec<String> = models.iter().map(|m| m.id.clone()).collect();

@@ -8,8 +8,9 @@ use sea_orm::{
 };
 
 use super::{ListQuery, PageOf, new_id, paging::finish};
+use crate::views::Aliases;
 use crate::{
-    Store, StoreError,
+    StoreError,
     entity::{account, alias, domain},
     error::conflict_on_unique,
 };
@@ -33,12 +34,12 @@ impl AliasRecord {
     }
 }
 
-impl Store {
+impl Aliases<'_> {
     /// Creates an alias. `local` is `None` for the domain's catch-all; `targets` are
     /// validated addresses. `Invalid` if the domain does not exist, `Conflict` if the
     /// address is an account or an alias already.
     pub async fn create_alias(
-        &self,
+        self,
         local: Option<&str>,
         domain_name: &str,
         targets: Vec<String>,
@@ -81,7 +82,7 @@ impl Store {
     }
 
     /// The alias with this id.
-    pub async fn alias(&self, id: &str) -> Result<AliasRecord, StoreError> {
+    pub async fn alias(self, id: &str) -> Result<AliasRecord, StoreError> {
         let model = alias::Entity::find_by_id(id.to_owned())
             .one(&self.db)
             .await?
@@ -90,7 +91,7 @@ impl Store {
     }
 
     /// The alias for exactly this address key (`local@domain` or `@domain`), if any.
-    pub async fn alias_by_address(&self, key: &str) -> Result<Option<AliasRecord>, StoreError> {
+    pub async fn alias_by_address(self, key: &str) -> Result<Option<AliasRecord>, StoreError> {
         let Some(model) = alias::Entity::find()
             .filter(alias::Column::AddressKey.eq(key.to_ascii_lowercase()))
             .one(&self.db)
@@ -102,7 +103,7 @@ impl Store {
     }
 
     /// A page of aliases in address order.
-    pub async fn list_aliases(&self, query: &ListQuery) -> Result<PageOf<AliasRecord>, StoreError> {
+    pub async fn list_aliases(self, query: &ListQuery) -> Result<PageOf<AliasRecord>, StoreError> {
         let mut select = alias::Entity::find().order_by_asc(alias::Column::AddressKey);
         if let Some(after) = query.after()? {
             select = select.filter(alias::Column::AddressKey.gt(after));
@@ -123,7 +124,7 @@ impl Store {
 
     /// Replaces an alias's targets.
     pub async fn update_alias_targets(
-        &self,
+        self,
         id: &str,
         targets: Vec<String>,
     ) -> Result<AliasRecord, StoreError> {
@@ -138,7 +139,7 @@ impl Store {
     }
 
     /// Deletes an alias.
-    pub async fn delete_alias(&self, id: &str) -> Result<(), StoreError> {
+    pub async fn delete_alias(self, id: &str) -> Result<(), StoreError> {
         let res = alias::Entity::delete_by_id(id.to_owned())
             .exec(&self.db)
             .await?;
@@ -149,7 +150,7 @@ impl Store {
     }
 
     async fn complete_aliases(
-        &self,
+        self,
         models: Vec<alias::Model>,
     ) -> Result<Vec<AliasRecord>, StoreError> {
         let ids: Vec<String> = models.iter().map(|m| m.domain_id.clone()).collect();

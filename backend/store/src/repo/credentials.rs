@@ -7,8 +7,9 @@ use sea_orm::{
 };
 
 use super::new_id;
+use crate::views::Credentials;
 use crate::{
-    Store, StoreError,
+    StoreError,
     entity::{api_key, refresh_token},
     error::conflict_on_unique,
 };
@@ -38,7 +39,7 @@ pub struct ApiKeyRecord {
     pub expires_at: Option<DateTime<Utc>>,
 }
 
-/// What [`Store::create_api_key`] needs.
+/// What `Credentials::create_api_key` needs.
 #[derive(Debug, Clone)]
 pub struct NewApiKey {
     pub account_id: String,
@@ -62,10 +63,10 @@ fn key_record(m: api_key::Model) -> ApiKeyRecord {
     }
 }
 
-impl Store {
+impl Credentials<'_> {
     /// Stores a refresh token of a new login; `family_id` groups it with its successors.
     pub async fn insert_refresh_token(
-        &self,
+        self,
         account_id: &str,
         family_id: &str,
         token_hash: &str,
@@ -90,7 +91,7 @@ impl Store {
     /// Spends the refresh token `token_hash` and stores `new_hash` in its family, in one
     /// transaction. A token presented twice revokes its family.
     pub async fn rotate_refresh_token(
-        &self,
+        self,
         token_hash: &str,
         new_hash: &str,
         new_expires_at: DateTime<Utc>,
@@ -139,7 +140,7 @@ impl Store {
 
     /// Revokes the family of the refresh token `token_hash` (logout). Returns `false` if
     /// there is no such token.
-    pub async fn revoke_refresh_family(&self, token_hash: &str) -> Result<bool, StoreError> {
+    pub async fn revoke_refresh_family(self, token_hash: &str) -> Result<bool, StoreError> {
         let Some(token) = refresh_token::Entity::find()
             .filter(refresh_token::Column::TokenHash.eq(token_hash))
             .one(&self.db)
@@ -156,7 +157,7 @@ impl Store {
     }
 
     /// Revokes every refresh token of an account (after a password change).
-    pub async fn revoke_account_refresh_tokens(&self, account_id: &str) -> Result<(), StoreError> {
+    pub async fn revoke_account_refresh_tokens(self, account_id: &str) -> Result<(), StoreError> {
         refresh_token::Entity::update_many()
             .col_expr(refresh_token::Column::Revoked, Expr::value(true))
             .filter(refresh_token::Column::AccountId.eq(account_id))
@@ -166,7 +167,7 @@ impl Store {
     }
 
     /// Stores a new API key.
-    pub async fn create_api_key(&self, new: NewApiKey) -> Result<ApiKeyRecord, StoreError> {
+    pub async fn create_api_key(self, new: NewApiKey) -> Result<ApiKeyRecord, StoreError> {
         let model = api_key::ActiveModel {
             id: Set(new_id()),
             account_id: Set(new.account_id),
@@ -185,7 +186,7 @@ impl Store {
     }
 
     /// The API keys of an account, newest first.
-    pub async fn list_api_keys(&self, account_id: &str) -> Result<Vec<ApiKeyRecord>, StoreError> {
+    pub async fn list_api_keys(self, account_id: &str) -> Result<Vec<ApiKeyRecord>, StoreError> {
         Ok(api_key::Entity::find()
             .filter(api_key::Column::AccountId.eq(account_id))
             .order_by_desc(api_key::Column::CreatedAt)
@@ -197,7 +198,7 @@ impl Store {
     }
 
     /// The API key whose secret hashes to `key_hash`, recording that it was used.
-    pub async fn use_api_key(&self, key_hash: &str) -> Result<Option<ApiKeyRecord>, StoreError> {
+    pub async fn use_api_key(self, key_hash: &str) -> Result<Option<ApiKeyRecord>, StoreError> {
         let Some(model) = api_key::Entity::find()
             .filter(api_key::Column::KeyHash.eq(key_hash))
             .one(&self.db)
@@ -220,7 +221,7 @@ impl Store {
     }
 
     /// Deletes an API key of `account_id`; `NotFound` if it has no such key.
-    pub async fn delete_api_key(&self, account_id: &str, id: &str) -> Result<(), StoreError> {
+    pub async fn delete_api_key(self, account_id: &str, id: &str) -> Result<(), StoreError> {
         let res = api_key::Entity::delete_many()
             .filter(api_key::Column::Id.eq(id))
             .filter(api_key::Column::AccountId.eq(account_id))

@@ -3,7 +3,8 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{EntityTrait, Set, sea_query::OnConflict};
 
-use crate::{Store, StoreError, entity::dkim_key};
+use crate::views::DkimKeys;
+use crate::{StoreError, entity::dkim_key};
 
 /// A domain's DKIM key pair, DER bytes.
 #[derive(Clone, PartialEq, Eq)]
@@ -31,17 +32,17 @@ fn b64() -> base64::engine::GeneralPurpose {
     base64::engine::general_purpose::STANDARD
 }
 
-impl Store {
+impl DkimKeys<'_> {
     /// Sets (or replaces) the DKIM key of a domain.
     pub async fn set_dkim_key(
-        &self,
+        self,
         domain_id: &str,
         selector: &str,
         private_key: &[u8],
         public_key: &[u8],
     ) -> Result<DkimKeyRecord, StoreError> {
         use base64::Engine;
-        self.domain(domain_id).await?;
+        self.domains().domain(domain_id).await?;
         let now = Utc::now();
         dkim_key::Entity::insert(dkim_key::ActiveModel {
             domain_id: Set(domain_id.to_owned()),
@@ -67,7 +68,7 @@ impl Store {
     }
 
     /// The DKIM key of a domain, if it has one.
-    pub async fn dkim_key(&self, domain_id: &str) -> Result<Option<DkimKeyRecord>, StoreError> {
+    pub async fn dkim_key(self, domain_id: &str) -> Result<Option<DkimKeyRecord>, StoreError> {
         use base64::Engine;
         let Some(m) = dkim_key::Entity::find_by_id(domain_id.to_owned())
             .one(&self.db)

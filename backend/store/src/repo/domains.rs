@@ -10,8 +10,9 @@ use sea_orm::{
 };
 
 use super::{ListQuery, PageOf, new_id, paging::finish};
+use crate::views::Domains;
 use crate::{
-    Store, StoreError,
+    StoreError,
     entity::{account, domain, domain_alias},
     error::conflict_on_unique,
 };
@@ -29,7 +30,7 @@ pub struct DomainRecord {
     pub created_at: DateTime<Utc>,
 }
 
-/// What [`Store::create_domain`] needs.
+/// What `Domains::create_domain` needs.
 #[derive(Debug, Clone)]
 pub struct NewDomain {
     pub name: DomainName,
@@ -90,10 +91,10 @@ async fn set_aliases(
     Ok(())
 }
 
-impl Store {
+impl Domains<'_> {
     /// Creates a domain with its alias names. `Conflict` if the name or an alias name is
     /// already a domain or a domain alias.
-    pub async fn create_domain(&self, new: NewDomain) -> Result<DomainRecord, StoreError> {
+    pub async fn create_domain(self, new: NewDomain) -> Result<DomainRecord, StoreError> {
         let (txn, turn) = self.begin_write().await?;
         let name = new.name.as_str();
         if name_taken(&txn, name, None).await? {
@@ -125,7 +126,7 @@ impl Store {
     }
 
     /// The domain with this id.
-    pub async fn domain(&self, id: &str) -> Result<DomainRecord, StoreError> {
+    pub async fn domain(self, id: &str) -> Result<DomainRecord, StoreError> {
         let model = domain::Entity::find_by_id(id.to_owned())
             .one(&self.db)
             .await?
@@ -134,7 +135,7 @@ impl Store {
     }
 
     /// The domain named `name`, or whose alias name is `name`.
-    pub async fn domain_by_name(&self, name: &str) -> Result<DomainRecord, StoreError> {
+    pub async fn domain_by_name(self, name: &str) -> Result<DomainRecord, StoreError> {
         let name = name.to_ascii_lowercase();
         if let Some(model) = domain::Entity::find()
             .filter(domain::Column::Name.eq(name.as_str()))
@@ -152,7 +153,7 @@ impl Store {
 
     /// The canonical name of the domain called `name` (directly or by one of its alias
     /// names), or `None` if it is not one of ours. Cheap: for every recipient and login.
-    pub async fn canonical_domain(&self, name: &str) -> Result<Option<String>, StoreError> {
+    pub async fn canonical_domain(self, name: &str) -> Result<Option<String>, StoreError> {
         let name = name.to_ascii_lowercase();
         if domain::Entity::find()
             .filter(domain::Column::Name.eq(name.as_str()))
@@ -172,10 +173,7 @@ impl Store {
     }
 
     /// A page of domains in name order.
-    pub async fn list_domains(
-        &self,
-        query: &ListQuery,
-    ) -> Result<PageOf<DomainRecord>, StoreError> {
+    pub async fn list_domains(self, query: &ListQuery) -> Result<PageOf<DomainRecord>, StoreError> {
         let mut select = domain::Entity::find().order_by_asc(domain::Column::Name);
         if let Some(after) = query.after()? {
             select = select.filter(domain::Column::Name.gt(after));
@@ -196,7 +194,7 @@ impl Store {
 
     /// Applies `changes` to a domain.
     pub async fn update_domain(
-        &self,
+        self,
         id: &str,
         changes: DomainChanges,
     ) -> Result<DomainRecord, StoreError> {
@@ -226,7 +224,7 @@ impl Store {
     }
 
     /// Deletes a domain with its aliases. `Conflict` while it still has accounts.
-    pub async fn delete_domain(&self, id: &str) -> Result<(), StoreError> {
+    pub async fn delete_domain(self, id: &str) -> Result<(), StoreError> {
         let (txn, turn) = self.begin_write().await?;
         let model = domain::Entity::find_by_id(id.to_owned())
             .one(&txn)
@@ -251,7 +249,7 @@ impl Store {
 
     /// Adds alias names and account counts to domain rows.
     async fn complete_domains(
-        &self,
+        self,
         models: Vec<domain::Model>,
     ) -> Result<Vec<DomainRecord>, StoreError> {
         let ids: Vec<String> = models.iter().map(|m| m.id.clone()).collect();
@@ -290,7 +288,7 @@ impl Store {
     }
 
     /// The ids of the domains named in `names`; `Invalid` naming the first unknown one.
-    pub async fn domain_ids_by_names(&self, names: &[String]) -> Result<Vec<String>, StoreError> {
+    pub async fn domain_ids_by_names(self, names: &[String]) -> Result<Vec<String>, StoreError> {
         let mut ids = Vec::with_capacity(names.len());
         for n in names {
             match self.domain_by_name(n).await {

@@ -17,15 +17,16 @@ use super::{
     messages::{CHUNK, lock_mailboxes, lock_owner_of, move_rows},
     new_id,
 };
+use crate::views::Mailboxes;
 use crate::{
-    Change, ChangeKind, Store, StoreError,
+    Change, ChangeKind, StoreError,
     entity::{account, expunged, mailbox, message},
     error::conflict_on_unique,
 };
 
-impl Store {
+impl Mailboxes<'_> {
     /// The mailbox with this id.
-    pub async fn mailbox(&self, id: &str) -> Result<MailboxRecord, StoreError> {
+    pub async fn mailbox(self, id: &str) -> Result<MailboxRecord, StoreError> {
         mailbox::Entity::find_by_id(id.to_owned())
             .one(&self.db)
             .await?
@@ -35,7 +36,7 @@ impl Store {
 
     /// Creates a mailbox with a fresh UIDVALIDITY; `Conflict` if the name is taken.
     pub async fn create_mailbox(
-        &self,
+        self,
         account_id: &str,
         name: &str,
         special_use: Option<&str>,
@@ -61,7 +62,7 @@ impl Store {
     /// with fresh UIDs, in one transaction: IMAP's RENAME of INBOX (RFC 9051 §6.3.6).
     /// `Conflict` if the name is taken, `NotFound` if the source does not exist.
     pub async fn move_all_to_new_mailbox(
-        &self,
+        self,
         from_mailbox_id: &str,
         name: &str,
     ) -> Result<MailboxRecord, StoreError> {
@@ -114,7 +115,7 @@ impl Store {
     /// transaction. `NotFound` if `from` does not exist, `Conflict` if a new name is
     /// taken.
     pub async fn rename_mailbox(
-        &self,
+        self,
         account_id: &str,
         from: &str,
         to: &str,
@@ -146,7 +147,7 @@ impl Store {
     }
 
     /// Deletes a mailbox with its messages and tombstones, freeing their quota.
-    pub async fn delete_mailbox(&self, id: &str) -> Result<(), StoreError> {
+    pub async fn delete_mailbox(self, id: &str) -> Result<(), StoreError> {
         let (txn, turn) = self.begin_write().await?;
         let mb = mailbox::Entity::find_by_id(id.to_owned())
             .one(&txn)
@@ -195,7 +196,7 @@ impl Store {
     }
 
     /// Sets whether a mailbox is subscribed (RFC 9051 §6.3.7).
-    pub async fn set_subscribed(&self, id: &str, subscribed: bool) -> Result<(), StoreError> {
+    pub async fn set_subscribed(self, id: &str, subscribed: bool) -> Result<(), StoreError> {
         let res = mailbox::Entity::update_many()
             .col_expr(mailbox::Column::Subscribed, Expr::value(subscribed))
             .filter(mailbox::Column::Id.eq(id))

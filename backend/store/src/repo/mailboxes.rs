@@ -6,7 +6,8 @@ use sea_orm::{
 };
 
 use super::new_id;
-use crate::{Store, StoreError, entity::mailbox};
+use crate::views::Mailboxes;
+use crate::{StoreError, entity::mailbox};
 
 /// The mailboxes every account has, with their RFC 6154 special-use attribute. `Trash`
 /// is what the web app calls "Deleted".
@@ -87,9 +88,9 @@ pub(crate) async fn create_special_mailboxes(
     Ok(())
 }
 
-impl Store {
+impl Mailboxes<'_> {
     /// The mailboxes of an account, INBOX first, then by name.
-    pub async fn mailboxes(&self, account_id: &str) -> Result<Vec<MailboxRecord>, StoreError> {
+    pub async fn of_account(self, account_id: &str) -> Result<Vec<MailboxRecord>, StoreError> {
         let mut rows: Vec<MailboxRecord> = mailbox::Entity::find()
             .filter(mailbox::Column::AccountId.eq(account_id))
             .order_by_asc(mailbox::Column::Name)

@@ -18,8 +18,9 @@ use super::messages::{
     rows_in,
 };
 use super::new_id;
+use crate::views::Messages;
 use crate::{
-    Change, ChangeKind, MessageRecord, Store, StoreError,
+    Change, ChangeKind, MessageRecord, StoreError,
     entity::{account, expunged, mailbox, message},
 };
 
@@ -91,7 +92,7 @@ fn same_keywords(a: &[String], b: &[String]) -> bool {
             .all(|k| b.iter().any(|x| x.eq_ignore_ascii_case(k)))
 }
 
-/// What changed in a mailbox since a MODSEQ: see [`Store::mailbox_changes`].
+/// What changed in a mailbox since a MODSEQ: see `Messages::mailbox_changes`.
 #[derive(Debug, Clone, Default)]
 pub struct MailboxChanges {
     /// The mailbox's HIGHESTMODSEQ before the changes were read: every change up to it
@@ -104,7 +105,7 @@ pub struct MailboxChanges {
     pub expunged: Vec<u32>,
 }
 
-impl Store {
+impl Messages<'_> {
     /// What changed in a mailbox since `modseq`, without reading the messages that did
     /// not change: how a session with a large mailbox selected catches up.
     ///
@@ -115,7 +116,7 @@ impl Store {
     /// lands between the two reads is thus either in `expunged` or left for next time,
     /// never lost.
     pub async fn mailbox_changes(
-        &self,
+        self,
         mailbox_id: &str,
         modseq: u64,
     ) -> Result<MailboxChanges, StoreError> {
@@ -141,7 +142,7 @@ impl Store {
     /// A mailbox's HIGHESTMODSEQ as committed now: a cheap way to learn whether anything
     /// changed, for readers that the change bus does not reach (it tells only this
     /// process about its own writes).
-    pub async fn highest_modseq(&self, mailbox_id: &str) -> Result<u64, StoreError> {
+    pub async fn highest_modseq(self, mailbox_id: &str) -> Result<u64, StoreError> {
         let modseq: Option<i64> = mailbox::Entity::find_by_id(mailbox_id.to_owned())
             .select_only()
             .column(mailbox::Column::Highestmodseq)
@@ -154,7 +155,7 @@ impl Store {
     /// The UIDs of a mailbox's messages expunged with a MODSEQ above `modseq`, in UID
     /// order: what a resynchronising client has missed (RFC 7162 §3.2.5.2).
     pub async fn expunged_since(
-        &self,
+        self,
         mailbox_id: &str,
         modseq: u64,
     ) -> Result<Vec<u32>, StoreError> {
@@ -174,7 +175,7 @@ impl Store {
     /// get the mailbox's next MODSEQ (one for the whole call); the others keep theirs.
     /// Returns every message of `ids` still present, in UID order, as it is now.
     pub async fn update_flags(
-        &self,
+        self,
         mailbox_id: &str,
         ids: &[String],
         update: &FlagUpdate,
@@ -185,12 +186,12 @@ impl Store {
             .0)
     }
 
-    /// [`Store::update_flags`], but with `unchanged_since` a message whose MODSEQ is
+    /// `Messages::update_flags`, but with `unchanged_since` a message whose MODSEQ is
     /// above it is left alone (RFC 7162 §3.1.3 UNCHANGEDSINCE): the test and the update
     /// happen under the mailbox's lock. Returns the messages updated or already as
     /// asked, and the UIDs of those left alone.
     pub async fn update_flags_unchanged_since(
-        &self,
+        self,
         mailbox_id: &str,
         ids: &[String],
         update: &FlagUpdate,
@@ -265,7 +266,7 @@ impl Store {
     /// account, with new UIDs and their flags, keywords and internal dates (RFC 9051
     /// §6.4.7). `OverQuota` if the copies do not fit. Returns the (source, target) UIDs.
     pub async fn copy_messages(
-        &self,
+        self,
         from_mailbox_id: &str,
         ids: &[String],
         to_mailbox_id: &str,

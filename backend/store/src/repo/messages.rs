@@ -16,8 +16,9 @@ use sea_orm::{
 };
 
 use super::{MailboxRecord, new_id};
+use crate::views::Messages;
 use crate::{
-    Change, ChangeKind, NewQueuedMessage, Store, StoreError,
+    Change, ChangeKind, NewQueuedMessage, StoreError,
     entity::{account, expunged, mailbox, message},
 };
 
@@ -317,10 +318,10 @@ pub(super) async fn rows_in(
     Ok(rows)
 }
 
-impl Store {
+impl Messages<'_> {
     /// The mailbox of an account with this exact name.
     pub async fn mailbox_by_name(
-        &self,
+        self,
         account_id: &str,
         name: &str,
     ) -> Result<MailboxRecord, StoreError> {
@@ -337,7 +338,7 @@ impl Store {
     /// transaction: either all land or none does. This is what lets delivery share one
     /// commit between many messages. `OverQuota` if any account would go over its quota.
     pub async fn append_messages(
-        &self,
+        self,
         batch: Vec<NewMessage>,
     ) -> Result<Vec<Appended>, StoreError> {
         let (txn, turn) = self.begin_write().await?;
@@ -353,7 +354,7 @@ impl Store {
     /// §6.1: the server takes responsibility for all recipients with one reply). Both
     /// blobs must already be durable. Returns where it landed and the queue id.
     pub async fn append_and_enqueue(
-        &self,
+        self,
         batch: Vec<NewMessage>,
         queued: NewQueuedMessage,
     ) -> Result<(Vec<Appended>, String), StoreError> {
@@ -366,14 +367,14 @@ impl Store {
     }
 
     /// After a commit of appended messages: tells the change bus and the text indexer.
-    fn appended(&self, changes: HashMap<String, Change>) {
+    fn appended(self, changes: HashMap<String, Change>) {
         changes.into_values().for_each(|c| self.publish(c));
-        self.text_queued();
+        self.text_index().text_queued();
     }
 
     /// The rows of [`append_messages`](Self::append_messages), inside `txn`.
     async fn append_in(
-        &self,
+        self,
         txn: &DatabaseTransaction,
         batch: Vec<NewMessage>,
     ) -> Result<(Vec<Appended>, HashMap<String, Change>), StoreError> {
@@ -487,7 +488,7 @@ impl Store {
     /// Up to `limit` messages of a mailbox with a UID above `after_uid`, in UID order: a
     /// page of a listing.
     pub async fn messages_after(
-        &self,
+        self,
         mailbox_id: &str,
         after_uid: u32,
         limit: u64,
@@ -505,7 +506,7 @@ impl Store {
     }
 
     /// One message by id; `NotFound` if there is none.
-    pub async fn message(&self, id: &str) -> Result<MessageRecord, StoreError> {
+    pub async fn message(self, id: &str) -> Result<MessageRecord, StoreError> {
         message::Entity::find_by_id(id.to_owned())
             .one(&self.db)
             .await?
@@ -514,7 +515,7 @@ impl Store {
     }
 
     /// The messages of a mailbox in UID order.
-    pub async fn messages(&self, mailbox_id: &str) -> Result<Vec<MessageRecord>, StoreError> {
+    pub async fn in_mailbox(self, mailbox_id: &str) -> Result<Vec<MessageRecord>, StoreError> {
         Ok(message::Entity::find()
             .filter(message::Column::MailboxId.eq(mailbox_id))
             .order_by_asc(message::Column::Uid)
@@ -528,7 +529,7 @@ impl Store {
     /// Expunges the messages `ids` of a mailbox that still exist, leaving tombstones with
     /// the new MODSEQ (RFC 7162 §3.2.10). Returns the UIDs expunged, in order.
     pub async fn expunge_messages(
-        &self,
+        self,
         mailbox_id: &str,
         ids: &[String],
     ) -> Result<Vec<u32>, StoreError> {
@@ -556,7 +557,7 @@ impl Store {
     /// another (RFC 6851 semantics): new UIDs in the target, tombstones in the source,
     /// one transaction. Returns how many moved.
     pub async fn move_messages(
-        &self,
+        self,
         from_mailbox_id: &str,
         ids: &[String],
         to_mailbox_id: &str,
@@ -597,7 +598,7 @@ impl Store {
     /// Adds `add_flags` to the messages `ids` of a mailbox and records that POP3 has
     /// downloaded them at `at` (if not already recorded). One transaction.
     pub async fn mark_retrieved(
-        &self,
+        self,
         mailbox_id: &str,
         ids: &[String],
         add_flags: u64,
@@ -658,7 +659,7 @@ impl Store {
 
     /// Ids of the messages of a mailbox that POP3 downloaded before `before`.
     pub async fn retrieved_before(
-        &self,
+        self,
         mailbox_id: &str,
         before: DateTime<Utc>,
     ) -> Result<Vec<String>, StoreError> {

@@ -16,8 +16,9 @@ use sea_orm::{
 };
 
 use super::new_id;
+use crate::views::Queue;
 use crate::{
-    Backend, Store, StoreError,
+    Backend, StoreError,
     entity::{queue_message, queue_recipient},
 };
 
@@ -28,7 +29,7 @@ pub const DELIVERED: &str = "delivered";
 /// A recipient that failed for good (a permanent error or the queue lifetime ran out).
 pub const FAILED: &str = "failed";
 
-/// What [`Store::enqueue`] needs: one message and its remote recipients.
+/// What `Queue::enqueue` needs: one message and its remote recipients.
 #[derive(Debug, Clone)]
 pub struct NewQueuedMessage {
     /// The envelope sender; empty for the null sender of a bounce.
@@ -122,7 +123,7 @@ pub enum Attempt {
     },
 }
 
-/// Which queue entries [`Store::queue_entries`] lists.
+/// Which queue entries `Queue::queue_entries` lists.
 #[derive(Debug, Clone, Default)]
 pub struct QueueFilter {
     /// Only messages with a recipient in this state.
@@ -170,10 +171,10 @@ fn recipient(r: queue_recipient::Model) -> QueuedRecipient {
     }
 }
 
-impl Store {
+impl Queue<'_> {
     /// Queues a message for its remote recipients, due at once. The blob must already be
     /// durable. Returns the queue id.
-    pub async fn enqueue(&self, new: NewQueuedMessage) -> Result<String, StoreError> {
+    pub async fn enqueue(self, new: NewQueuedMessage) -> Result<String, StoreError> {
         let (txn, turn) = self.begin_write().await?;
         let id = enqueue_in(&txn, new).await?;
         self.commit(txn, turn).await?;
@@ -183,7 +184,7 @@ impl Store {
     /// Claims up to `limit` pending recipients that are due at `now` and not leased by
     /// another worker, leasing them for `lease`. Grouped by message.
     pub async fn claim_due(
-        &self,
+        self,
         now: DateTime<Utc>,
         lease: Duration,
         limit: u64,
@@ -222,7 +223,7 @@ impl Store {
     }
 
     async fn attach_messages<C: sea_orm::ConnectionTrait>(
-        &self,
+        self,
         conn: &C,
         recipients: Vec<queue_recipient::Model>,
     ) -> Result<Vec<QueueEntry>, StoreError> {
@@ -258,7 +259,7 @@ impl Store {
 
     /// Records the outcome of an attempt for one recipient and releases its lease.
     pub async fn record_attempt(
-        &self,
+        self,
         recipient_id: &str,
         attempt: Attempt,
     ) -> Result<(), StoreError> {
@@ -314,7 +315,7 @@ impl Store {
     }
 
     /// Notes that the sender was told these recipients are delayed.
-    pub async fn mark_delay_notified(&self, recipient_ids: &[String]) -> Result<(), StoreError> {
+    pub async fn mark_delay_notified(self, recipient_ids: &[String]) -> Result<(), StoreError> {
         queue_recipient::Entity::update_many()
             .col_expr(queue_recipient::Column::DelayNotified, Expr::value(true))
             .filter(queue_recipient::Column::Id.is_in(recipient_ids.to_vec()))
@@ -324,7 +325,7 @@ impl Store {
     }
 
     /// When the next pending recipient is due, if any is pending.
-    pub async fn next_due_at(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
+    pub async fn next_due_at(self) -> Result<Option<DateTime<Utc>>, StoreError> {
         Ok(queue_recipient::Entity::find()
             .filter(queue_recipient::Column::Status.eq(PENDING))
             .order_by_asc(queue_recipient::Column::NextAttemptAt)
@@ -337,7 +338,7 @@ impl Store {
     }
 
     /// Queue entries, newest first, with all their recipients.
-    pub async fn queue_entries(&self, filter: &QueueFilter) -> Result<Vec<QueueEntry>, StoreError> {
+    pub async fn queue_entries(self, filter: &QueueFilter) -> Result<Vec<QueueEntry>, StoreError> {
         let mut select = queue_message::Entity::find().order_by_desc(queue_message::Column::Id);
         if let Some(sender) = &filter.sender {
             select = select.filter(queue_message::Column::Sender.eq(sender.as_str()));
@@ -381,7 +382,7 @@ impl Store {
     }
 
     /// One queue entry with all its recipients.
-    pub async fn queue_entry(&self, id: &str) -> Result<QueueEntry, StoreError> {
+    pub async fn queue_entry(self, id: &str) -> Result<QueueEntry, StoreError> {
         let m = queue_message::Entity::find_by_id(id.to_owned())
             .one(&self.db)
             .await?
@@ -401,7 +402,7 @@ impl Store {
     }
 
     /// Makes every pending recipient of a queued message due now. Returns how many.
-    pub async fn queue_retry_now(&self, id: &str) -> Result<u64, StoreError> {
+    pub async fn queue_retry_now(self, id: &str) -> Result<u64, StoreError> {
         self.queue_entry(id).await?;
         let res = queue_recipient::Entity::update_many()
             .col_expr(
@@ -416,7 +417,7 @@ impl Store {
     }
 
     /// Removes a queued message and its recipients. Its blob stays until the blob sweep.
-    pub async fn queue_delete(&self, id: &str) -> Result<(), StoreError> {
+    pub async fn queue_delete(self, id: &str) -> Result<(), StoreError> {
         let (txn, turn) = self.begin_write().await?;
         queue_recipient::Entity::delete_many()
             .filter(queue_recipient::Column::QueueId.eq(id))
@@ -434,7 +435,7 @@ impl Store {
 
     /// Removes messages created before `before` that have no pending recipient left.
     /// Returns how many.
-    pub async fn purge_finished_queue(&self, before: DateTime<Utc>) -> Result<u64, StoreError> {
+    pub async fn purge_finished_queue(self, before: DateTime<Utc>) -> Result<u64, StoreError> {
         let pending = queue_recipient::Entity::find()
             .select_only()
             .column(queue_recipient::Column::QueueId)
@@ -456,7 +457,7 @@ impl Store {
     }
 }
 
-/// The rows of [`Store::enqueue`], inside `txn`.
+/// The rows of `Queue::enqueue`, inside `txn`.
 pub(crate) async fn enqueue_in(
     txn: &DatabaseTransaction,
     new: NewQueuedMessage,

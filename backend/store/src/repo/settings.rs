@@ -6,7 +6,8 @@ use osprey_core::{IpNet, RelayDestination, RelayMode, RelayPolicy};
 use sea_orm::{EntityTrait, Set, sea_query::OnConflict};
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 
-use crate::{Store, StoreError, entity::server_setting};
+use crate::views::Settings;
+use crate::{StoreError, entity::server_setting};
 
 const RELAY: &str = "relay";
 
@@ -18,8 +19,8 @@ struct StoredRelay {
     destinations: Vec<String>,
 }
 
-impl Store {
-    async fn setting<T: DeserializeOwned>(&self, name: &str) -> Result<Option<T>, StoreError> {
+impl Settings<'_> {
+    async fn setting<T: DeserializeOwned>(self, name: &str) -> Result<Option<T>, StoreError> {
         let Some(row) = server_setting::Entity::find_by_id(name.to_owned())
             .one(&self.db)
             .await?
@@ -31,7 +32,7 @@ impl Store {
             .map_err(|e| StoreError::Invalid(format!("setting {name} is unreadable: {e}")))
     }
 
-    async fn put_setting<T: Serialize>(&self, name: &str, value: &T) -> Result<(), StoreError> {
+    async fn put_setting<T: Serialize>(self, name: &str, value: &T) -> Result<(), StoreError> {
         let json = serde_json::to_string(value)
             .map_err(|e| StoreError::Invalid(format!("setting {name}: {e}")))?;
         server_setting::Entity::insert(server_setting::ActiveModel {
@@ -54,7 +55,7 @@ impl Store {
 
     /// The relay policy; the default (authenticated users only) when none was set.
     /// Entries that no longer parse are skipped rather than failing every relay check.
-    pub async fn relay_policy(&self) -> Result<RelayPolicy, StoreError> {
+    pub async fn relay_policy(self) -> Result<RelayPolicy, StoreError> {
         let Some(stored) = self.setting::<StoredRelay>(RELAY).await? else {
             return Ok(RelayPolicy::default());
         };
@@ -74,7 +75,7 @@ impl Store {
     }
 
     /// Replaces the relay policy.
-    pub async fn set_relay_policy(&self, policy: &RelayPolicy) -> Result<(), StoreError> {
+    pub async fn set_relay_policy(self, policy: &RelayPolicy) -> Result<(), StoreError> {
         self.put_setting(
             RELAY,
             &StoredRelay {

@@ -3,7 +3,7 @@
 //! and the queue of blobs still to be indexed.
 //!
 //! Delivery only queues a blob ([`enqueue_in`], inside its own transaction); the indexer
-//! (`osprey-mail`) extracts the text and hands it to [`Store::save_message_texts`],
+//! (`osprey-mail`) extracts the text and hands it to `TextIndex::save_message_texts`,
 //! which writes the rows and takes the blobs off the queue in one transaction. A
 //! message whose blob has no row yet is not indexed: the caller searches its raw bytes.
 //!
@@ -18,14 +18,15 @@ use std::collections::HashSet;
 use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend, Statement, Value};
 
 use super::messages::CHUNK;
-use crate::{Backend, Store, StoreError};
+use crate::views::TextIndex;
+use crate::{Backend, StoreError};
 
 /// Bytes of body text indexed per message; text past it is not found.
 pub const MAX_BODY_TEXT: usize = 1024 * 1024;
 /// Bytes of header text indexed per message.
 pub const MAX_HEADER_TEXT: usize = 256 * 1024;
 
-/// Blobs taken off the queue per call to [`Store::queued_texts`], at most.
+/// Blobs taken off the queue per call to `TextIndex::queued_texts`, at most.
 const MAX_QUEUE_BATCH: u64 = 1024;
 /// Trigrams of a needle looked up in the FTS5 index, at most: more narrow the candidates
 /// little, and the text is checked anyway.
@@ -150,21 +151,21 @@ fn like_pattern(needle: &str) -> String {
     out
 }
 
-impl Store {
-    /// Wakes whoever waits on [`Store::text_queue_signal`]: blobs joined the queue.
-    pub(crate) fn text_queued(&self) {
+impl TextIndex<'_> {
+    /// Wakes whoever waits on `TextIndex::text_queue_signal`: blobs joined the queue.
+    pub(crate) fn text_queued(self) {
         self.text_queue.notify_one();
     }
 
     /// What the indexer waits on between batches: notified after every commit that
     /// queued blobs.
-    pub fn text_queue_signal(&self) -> std::sync::Arc<tokio::sync::Notify> {
+    pub fn text_queue_signal(self) -> std::sync::Arc<tokio::sync::Notify> {
         self.text_queue.clone()
     }
 
     /// Up to `limit` blobs from the front of the queue (they stay on it until
-    /// [`Store::save_message_texts`]).
-    pub async fn queued_texts(&self, limit: u64) -> Result<Vec<QueuedText>, StoreError> {
+    /// `TextIndex::save_message_texts`).
+    pub async fn queued_texts(self, limit: u64) -> Result<Vec<QueuedText>, StoreError> {
         let sql = format!(
             "SELECT q.blob_hash, t.blob_hash FROM text_index_queue q \
              LEFT JOIN message_text t ON t.blob_hash = q.blob_hash \
@@ -186,7 +187,7 @@ impl Store {
     }
 
     /// How many blobs wait on the queue.
-    pub async fn text_queue_len(&self) -> Result<u64, StoreError> {
+    pub async fn text_queue_len(self) -> Result<u64, StoreError> {
         let row = self
             .db
             .query_one_raw(statement(
@@ -207,7 +208,7 @@ impl Store {
     /// only takes the blob off the queue (it has a row already); a blob that has a row
     /// keeps it.
     pub async fn save_message_texts(
-        &self,
+        self,
         texts: Vec<(String, Option<MessageText>)>,
     ) -> Result<(), StoreError> {
         if texts.is_empty() {
@@ -249,9 +250,9 @@ impl Store {
 
     /// The blobs of a mailbox's messages whose text contains `needle` (folded as the
     /// index is), among those the index has reached; see
-    /// [`Store::unindexed_blobs`] for the others.
+    /// `TextIndex::unindexed_blobs` for the others.
     pub async fn search_text(
-        &self,
+        self,
         mailbox_id: &str,
         field: TextField,
         needle: &[u8],
@@ -307,7 +308,7 @@ impl Store {
     }
 
     /// The blobs of a mailbox's messages that the index has not reached yet.
-    pub async fn unindexed_blobs(&self, mailbox_id: &str) -> Result<HashSet<String>, StoreError> {
+    pub async fn unindexed_blobs(self, mailbox_id: &str) -> Result<HashSet<String>, StoreError> {
         let sql = format!(
             "SELECT DISTINCT m.blob_hash FROM messages m WHERE m.mailbox_id = {} \
              AND NOT EXISTS (SELECT 1 FROM message_text t WHERE t.blob_hash = m.blob_hash)",
@@ -324,7 +325,7 @@ impl Store {
 
     /// Deletes the text of blobs that no message names any more. Returns how many rows
     /// went.
-    pub async fn prune_message_texts(&self) -> Result<u64, StoreError> {
+    pub async fn prune_message_texts(self) -> Result<u64, StoreError> {
         let (txn, turn) = self.begin_write().await?;
         let res = txn
             .execute_raw(statement(

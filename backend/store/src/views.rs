@@ -1,0 +1,53 @@
+//! The store's role views: one per kind of data, each with the operations on it, so that
+//! a caller names what it works with (`store.accounts()`, `store.queue()`) instead of
+//! reaching into one flat facade. A view borrows the store; it is free to make.
+
+use crate::Store;
+
+macro_rules! views {
+    ($($(#[$doc:meta])* $name:ident => $method:ident;)*) => {$(
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug)]
+        pub struct $name<'a>(&'a Store);
+
+        impl std::ops::Deref for $name<'_> {
+            type Target = Store;
+
+            fn deref(&self) -> &Store {
+                self.0
+            }
+        }
+
+        impl Store {
+            $(#[$doc])*
+            pub fn $method(&self) -> $name<'_> {
+                $name(self)
+            }
+        }
+    )*};
+}
+
+views! {
+    /// Accounts: creation, changes, lookups by id and address, quotas, roles.
+    Accounts => accounts;
+    /// API keys and refresh tokens.
+    Credentials => credentials;
+    /// Domains (virtual hosts) and their alias names.
+    Domains => domains;
+    /// Each domain's DKIM key.
+    DkimKeys => dkim;
+    /// Aliases and catch-alls.
+    Aliases => aliases;
+    /// Mailboxes: listing, creation, renaming, subscriptions, state for IMAP.
+    Mailboxes => mailboxes;
+    /// Messages: appending, listing, flags, moving, expunging, changes since a MODSEQ.
+    Messages => messages;
+    /// The full-text index of message bodies.
+    TextIndex => text_index;
+    /// The outbound queue: messages, recipients, leases, attempts.
+    Queue => queue;
+    /// Server-wide settings (the relay policy).
+    Settings => settings;
+    /// IP rules and the kill file.
+    Access => access;
+}
