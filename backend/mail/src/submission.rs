@@ -164,14 +164,25 @@ impl Submission {
         address: &Address,
         declared_size: u64,
     ) -> Result<Verdict, StoreError> {
+        self.verdict(client.ip, client.account.is_some(), address, declared_size)
+            .await
+    }
+
+    /// The verdict for `address` from a client at `ip` (unknown: it matches no network),
+    /// signed in or not: what [`recipient`](Self::recipient) decides, for the
+    /// administrators' "would this relay?" check too.
+    pub async fn verdict(
+        &self,
+        ip: Option<IpAddr>,
+        authenticated: bool,
+        address: &Address,
+        declared_size: u64,
+    ) -> Result<Verdict, StoreError> {
         let store = self.delivery.store();
         let resolution = match resolve(store, address, self.max_alias_depth).await {
             Ok(r) => r,
             Err(ResolveError::NotLocal) => {
-                let decision = self
-                    .policy
-                    .relay(client.ip, client.account.is_some(), address)
-                    .await?;
+                let decision = self.policy.relay(ip, authenticated, address).await?;
                 return Ok(if decision.allowed {
                     Verdict::Relayed {
                         rule: decision.rule,

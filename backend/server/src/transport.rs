@@ -3,7 +3,7 @@
 //! retried message within its next queue round).
 
 use anyhow::{Context, bail};
-use osprey_core::{Address, IpNet, RelayDestination, RelayMode, RelayPolicy, RelayRequest};
+use osprey_core::{Address, IpNet, RelayDestination, RelayMode, RelayPolicy};
 use osprey_store::{DELIVERED, FAILED, PENDING, QueueEntry, QueueFilter};
 
 use crate::{
@@ -65,15 +65,9 @@ pub async fn relay(config: &Config, cmd: RelayCmd) -> anyhow::Result<()> {
                 println!("local\t{recipient} is in a local domain: delivered here, no relaying");
                 return Ok(());
             }
-            let d = store
-                .settings()
-                .relay_policy()
-                .await?
-                .decide(&RelayRequest {
-                    client_ip,
-                    authenticated,
-                    recipient: &recipient,
-                });
+            let d = osprey_mail::Policy::new(store.clone())
+                .relay(Some(client_ip), authenticated, &recipient)
+                .await?;
             println!("{}\t{}", if d.allowed { "relay" } else { "refuse" }, d.rule);
         }
     }

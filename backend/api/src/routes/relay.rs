@@ -3,16 +3,14 @@
 
 use axum::extract::State;
 use osprey_api_types::{Problem, RelayCheck, RelayMode, RelayPolicy, RelayVerdict};
-use osprey_core::{self as core, Address, IpNet, RelayDestination, RelayRequest};
-use osprey_mail::{ResolveError, resolve};
+use osprey_core::{self as core, IpNet, RelayDestination};
+use osprey_mail::{Refusal, Verdict};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{auth::AuthUser, error::ApiError, extract::Json, state::AppState, validate::Checks};
 
 /// Most networks and destinations in a policy.
 const MAX_ENTRIES: usize = 1000;
-/// Alias nesting followed, as for SMTP.
-const MAX_ALIAS_DEPTH: usize = 8;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -109,46 +107,42 @@ pub async fn check_relay(
     let recipient = checks.address("recipient", &req.recipient);
     checks.finish()?;
     let (ip, recipient) = (ip.expect("checked"), recipient.expect("checked"));
-    let verdict = match resolve(&state.store, &recipient, MAX_ALIAS_DEPTH).await {
-        Ok(_) => local(true, "the recipient is local: delivered here, no relaying"),
-        Err(ResolveError::Unknown) | Err(ResolveError::Disabled) => local(
-            false,
-            "the domain is local but the recipient does not exist (550 5.1.1)",
-        ),
-        Err(ResolveError::TooDeep) => local(false, "the recipient is an alias loop (550 5.4.6)"),
-        Err(ResolveError::NotLocal) => relay(&state, ip, req.authenticated, &recipient).await?,
-        Err(ResolveError::Store(e)) => return Err(e.into()),
-    };
-    Ok(Json(verdict))
+    let verdict = state
+        .submission
+        .verdict(Some(ip), req.authenticated, &recipient, 0)
+        .await?;
+    Ok(Json(relay_verdict(verdict)))
 }
 
-fn local(accepted: bool, rule: &str) -> RelayVerdict {
+/// The submission service's verdict in the checker's words.
+fn relay_verdict(verdict: Verdict) -> RelayVerdict {
+    let (accepted, local, rule) = match verdict {
+        Verdict::Accepted { .. } => (
+            true,
+            true,
+            "the recipient is local: delivered here, no relaying".to_owned(),
+        ),
+        Verdict::Relayed { rule } => (true, false, rule),
+        Verdict::Refused(Refusal::RelayDenied { rule }) => (false, false, rule),
+        Verdict::Refused(Refusal::Unknown | Refusal::Disabled) => (
+            false,
+            true,
+            "the domain is local but the recipient does not exist (550 5.1.1)".to_owned(),
+        ),
+        Verdict::Refused(Refusal::AliasLoop) => (
+            false,
+            true,
+            "the recipient is an alias loop (550 5.4.6)".to_owned(),
+        ),
+        Verdict::Refused(Refusal::MailboxFull) => (
+            false,
+            true,
+            "the recipient's mailbox is full (452 4.2.2)".to_owned(),
+        ),
+    };
     RelayVerdict {
         accepted,
-        local: true,
-        rule: rule.into(),
+        local,
+        rule,
     }
-}
-
-async fn relay(
-    state: &AppState,
-    client_ip: std::net::IpAddr,
-    authenticated: bool,
-    recipient: &Address,
-) -> Result<RelayVerdict, ApiError> {
-    let decision = state
-        .store
-        .settings()
-        .relay_policy()
-        .await?
-        .decide(&RelayRequest {
-            client_ip,
-            authenticated,
-            recipient,
-        });
-    Ok(RelayVerdict {
-        accepted: decision.allowed,
-        local: false,
-        rule: decision.rule,
-    })
 }
