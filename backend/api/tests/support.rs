@@ -55,7 +55,7 @@ impl TestApp {
         let app = osprey_api::router(AppState {
             store: store.clone(),
             jwt: Arc::new(JwtKeys::from_secret(&[7u8; 32], 900)),
-            directory: osprey_directory::Directory::new(store.clone(), Default::default()),
+            directory: osprey_directory::Directory::new(store.clone()),
             auth: Arc::new(osprey_directory::Authenticator::new(
                 store.clone(),
                 Arc::new(LoginThrottle::new(limits)),

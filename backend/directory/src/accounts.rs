@@ -76,14 +76,10 @@ impl Directory {
         req: NewAccountRequest,
     ) -> Result<AccountRecord, DirectoryError> {
         let scope = actor.admin_scope()?;
+        let policy = self.password_policy().await?;
         let mut checks = Checks::default();
         let address = checks.address("address", &req.address);
-        checks.password(
-            "password",
-            &req.password,
-            &req.address,
-            &self.password_policy,
-        );
+        checks.password("password", &req.password, &req.address, &policy);
         let display_name = req.display_name.as_deref().unwrap_or("").trim().to_owned();
         checks.display_name("display_name", &display_name);
         if req.role != Role::DomainAdmin && !req.admin_domains.is_empty() {
@@ -201,7 +197,8 @@ impl Directory {
             checks.display_name("display_name", name.trim());
         }
         if let Some(pw) = &update.password {
-            checks.password("password", pw, &target.address(), &self.password_policy);
+            let policy = self.password_policy().await?;
+            checks.password("password", pw, &target.address(), &policy);
         }
         if let Some(Some(days)) = update.pop3_retention_days
             && !(1..=MAX_RETENTION_DAYS).contains(&days)
@@ -325,13 +322,9 @@ impl Directory {
                 "is not the current password",
             ));
         }
+        let policy = self.password_policy().await?;
         let mut checks = Checks::default();
-        checks.password(
-            "new_password",
-            &new,
-            &account.address(),
-            &self.password_policy,
-        );
+        checks.password("new_password", &new, &account.address(), &policy);
         checks.finish()?;
         let changes = AccountChanges {
             credentials: Some(hash(new).await?),

@@ -33,24 +33,16 @@ use osprey_store::Store;
 #[derive(Clone)]
 pub struct Directory {
     store: Store,
-    password_policy: PasswordPolicy,
 }
 
 impl Directory {
-    pub fn new(store: Store, password_policy: PasswordPolicy) -> Self {
-        Self {
-            store,
-            password_policy,
-        }
+    pub fn new(store: Store) -> Self {
+        Self { store }
     }
 
-    /// The password policy every password set through the directory follows.
-    pub fn password_policy(&self) -> &PasswordPolicy {
-        &self.password_policy
-    }
-
-    /// The reasons why `password` is not acceptable for `login` (none: acceptable).
-    pub fn password_problems(&self, password: &str, login: &str) -> Vec<String> {
-        osprey_core::password_problems(password, login, &self.password_policy)
+    /// The password policy every password set through the directory follows: the
+    /// server's stored setting, read on each use so a change applies at once.
+    pub async fn password_policy(&self) -> Result<PasswordPolicy, DirectoryError> {
+        Ok(self.store.settings().password_policy().await?)
     }
 }

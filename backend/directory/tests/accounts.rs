@@ -275,3 +275,28 @@ async fn pop3_retention_is_between_one_day_and_ten_years() {
         );
     }
 }
+
+/// The password policy is a server setting, read when a password is set: a stricter one
+/// applies at once, to the operator as to administrators.
+#[tokio::test]
+async fn the_stored_password_policy_applies_at_once() {
+    let f = Fixture::new().await;
+    let stricter = osprey_core::PasswordPolicy {
+        min_len: 20,
+        relaxed_len: 24,
+        ..Default::default()
+    };
+    f.store
+        .settings()
+        .set_password_policy(&stricter)
+        .await
+        .unwrap();
+    assert_eq!(f.directory.password_policy().await.unwrap().min_len, 20);
+    // The fixture's password has 16 characters: enough by default, not now.
+    let fields = invalid_fields(
+        f.directory
+            .create_account(&Actor::Operator, account("new@example.com", Role::User))
+            .await,
+    );
+    assert!(!fields.is_empty() && fields.iter().all(|f| f == "password"));
+}

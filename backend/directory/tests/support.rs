@@ -20,7 +20,7 @@ impl Fixture {
     pub async fn new() -> Fixture {
         let db = TestDb::new().await;
         let store = db.store().await;
-        let directory = Directory::new(store.clone(), Default::default());
+        let directory = Directory::new(store.clone());
         let domain = directory
             .create_domain(&Actor::Operator, domain_request("example.com"))
             .await

@@ -7,7 +7,7 @@ use osprey_api::{
     ApiSettings, AppState,
     auth::{JwtKeys, LoginThrottle, ThrottleLimits, install_crypto_provider},
 };
-use osprey_core::{Address, DomainName, PasswordPolicy, Role};
+use osprey_core::{Address, DomainName, Role};
 use osprey_directory::{
     Actor, Authenticator, CacheSettings, Directory, DirectoryError, NewAccountRequest,
     NewDomainRequest,
@@ -60,10 +60,10 @@ fn web_app(config: &Config) -> WebApp {
     }
 }
 
-/// The directory service over `store`, with the server's password policy: the one
-/// place the CLI and the server make it.
+/// The directory service over `store` (its password policy is the stored server
+/// setting): the one place the CLI and the server make it.
 pub fn directory(store: &Store) -> Directory {
-    Directory::new(store.clone(), PasswordPolicy::default())
+    Directory::new(store.clone())
 }
 
 /// Creates the host's domain and its first server administrator when the server has

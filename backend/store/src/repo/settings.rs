@@ -1,8 +1,8 @@
 //! Server-wide settings kept as one JSON document per name, and the typed settings built
-//! on them (the relay policy). Unset means the documented default.
+//! on them (the relay policy, the password policy). Unset means the documented default.
 
 use chrono::Utc;
-use osprey_core::{IpNet, RelayDestination, RelayMode, RelayPolicy};
+use osprey_core::{IpNet, PasswordPolicy, RelayDestination, RelayMode, RelayPolicy};
 use sea_orm::{EntityTrait, Set, sea_query::OnConflict};
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 
@@ -10,6 +10,16 @@ use crate::views::Settings;
 use crate::{StoreError, entity::server_setting};
 
 const RELAY: &str = "relay";
+const PASSWORD_POLICY: &str = "password_policy";
+
+/// The password policy as stored; a missing field keeps its default.
+#[derive(Serialize, Deserialize, Default)]
+struct StoredPasswordPolicy {
+    min_len: Option<usize>,
+    max_len: Option<usize>,
+    min_classes: Option<usize>,
+    relaxed_len: Option<usize>,
+}
 
 /// The relay policy as stored: plain strings, parsed again on the way out.
 #[derive(Serialize, Deserialize, Default)]
@@ -86,6 +96,38 @@ impl Settings<'_> {
                     .iter()
                     .map(ToString::to_string)
                     .collect(),
+            },
+        )
+        .await
+    }
+
+    /// The password policy every password set through the directory follows; the
+    /// default when none was set.
+    pub async fn password_policy(self) -> Result<PasswordPolicy, StoreError> {
+        let d = PasswordPolicy::default();
+        let Some(s) = self
+            .setting::<StoredPasswordPolicy>(PASSWORD_POLICY)
+            .await?
+        else {
+            return Ok(d);
+        };
+        Ok(PasswordPolicy {
+            min_len: s.min_len.unwrap_or(d.min_len),
+            max_len: s.max_len.unwrap_or(d.max_len),
+            min_classes: s.min_classes.unwrap_or(d.min_classes),
+            relaxed_len: s.relaxed_len.unwrap_or(d.relaxed_len),
+        })
+    }
+
+    /// Replaces the password policy.
+    pub async fn set_password_policy(self, policy: &PasswordPolicy) -> Result<(), StoreError> {
+        self.put_setting(
+            PASSWORD_POLICY,
+            &StoredPasswordPolicy {
+                min_len: Some(policy.min_len),
+                max_len: Some(policy.max_len),
+                min_classes: Some(policy.min_classes),
+                relaxed_len: Some(policy.relaxed_len),
             },
         )
         .await
