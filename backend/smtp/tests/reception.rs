@@ -372,3 +372,25 @@ async fn a_failed_delivery_queues_nothing_and_the_retry_delivers_once() {
     assert_eq!(queue.len(), 1, "queued once: {queue:?}");
     assert_eq!(queue[0].recipients.len(), 1);
 }
+
+/// RFC 1870 §6: a declared SIZE over the server's fixed maximum is refused with 552;
+/// one so large that it does not fit a 64-bit number is over it too (the command parser
+/// used to wrap 21 digits around to a small number and answer 250), and one that is not
+/// a number is a syntax error.
+#[tokio::test]
+async fn an_oversized_size_parameter_is_552_however_many_digits() {
+    let h = Harness::start().await;
+    let mut c = h.connect(h.mx).await;
+    c.expect("EHLO c", "250").await;
+    for size in ["999999999", "99999999999999999999", "999999999999999999999"] {
+        c.expect(
+            &format!("MAIL FROM:<x@remote.example> SIZE={size}"),
+            "552 5.3.4",
+        )
+        .await;
+    }
+    c.expect("MAIL FROM:<x@remote.example> SIZE=12x", "501")
+        .await;
+    c.expect("MAIL FROM:<x@remote.example> SIZE=100", "250 2.1.0")
+        .await;
+}

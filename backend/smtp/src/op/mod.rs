@@ -98,6 +98,14 @@ async fn run(s: &mut Session, line: &[u8]) -> Result<(Reply, Next), SmtpError> {
     bytes.extend_from_slice(b"\r\n");
     let request = match Request::parse(&mut bytes.iter()) {
         Ok(r) => r.into_owned(),
+        // RFC 1870 §6: a SIZE too large for the parser's numbers is still a number, and
+        // over the limit: 552, not a syntax error.
+        Err(ParseError::InvalidParameter { param: "SIZE" })
+            if mail::declared_size(line)
+                .is_some_and(|n| n > s.server.config.max_message_size as u64) =>
+        {
+            return Err(replies::MESSAGE_TOO_BIG.into());
+        }
         Err(e) => return Err(SmtpError::bad(parse_error(e))),
     };
     // RFC 6409 §4.3: a submission port takes only a few commands before AUTH.
@@ -122,7 +130,7 @@ async fn run(s: &mut Session, line: &[u8]) -> Result<(Reply, Next), SmtpError> {
             mechanism,
             initial_response,
         } => s.auth(mechanism, initial_response).await?,
-        Request::Mail { from } => s.mail(from).await?,
+        Request::Mail { from } => s.mail(from, line).await?,
         Request::Rcpt { to } => s.rcpt(to).await?,
         Request::Data => s.data().await?,
         Request::Bdat {
