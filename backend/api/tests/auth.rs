@@ -346,3 +346,33 @@ async fn users_change_their_own_name_and_password() {
     .await
     .expect(StatusCode::UNAUTHORIZED);
 }
+
+/// A key carries at most what its owner may do: a plain user cannot make one with an
+/// administration scope (it would do nothing today, and much if the role changed).
+#[tokio::test]
+async fn a_user_cannot_give_a_key_administration_scopes() {
+    let t = TestApp::new().await;
+    t.add_account("erin@example.com", Role::User, &[]).await;
+    let token = t.token("erin@example.com").await;
+    for scope in ["admin:read", "admin:write"] {
+        let refused = t
+            .call(
+                Method::POST,
+                "/api/v1/me/api-keys",
+                Some(&token),
+                Some(json!({"name": "too much", "scopes": ["account:read", scope]})),
+            )
+            .await
+            .expect(StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(refused.body["errors"][0]["field"], "scopes");
+    }
+    let admin = t.token(ADMIN).await;
+    t.call(
+        Method::POST,
+        "/api/v1/me/api-keys",
+        Some(&admin),
+        Some(json!({"name": "ops", "scopes": ["admin:read"]})),
+    )
+    .await
+    .expect(StatusCode::CREATED);
+}

@@ -110,6 +110,19 @@ pub async fn create_api_key(
     if req.expires_in_days.is_some_and(|d| d == 0 || d > 3650) {
         checks.fail("expires_in_days", "must be between 1 and 3650");
     }
+    // A key carries at most what its owner may do: administration scopes only for
+    // administrators.
+    if user.account.role == osprey_core::Role::User
+        && req
+            .scopes
+            .iter()
+            .any(|s| matches!(s, Scope::AdminRead | Scope::AdminWrite))
+    {
+        checks.fail(
+            "scopes",
+            "admin:read and admin:write are for administrators' keys only",
+        );
+    }
     checks.finish()?;
     let secret = new_secret(API_KEY_PREFIX);
     let mut scopes: Vec<String> = req.scopes.iter().map(|s| s.as_str().to_owned()).collect();
