@@ -10,8 +10,9 @@ use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
 
-/// A JSON body. Syntax errors are 400 `malformed_json`; a missing or mistyped field is
-/// 422 naming the field's path (`targets[1]`).
+/// A JSON body, which must be an object. Syntax errors are 400 `malformed_json`; a body
+/// that is not an object, or a missing or mistyped field, is 422 naming the field's path
+/// (`targets[1]`).
 pub struct Json<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
@@ -49,6 +50,11 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             code: "malformed_json",
             detail: format!("the body is not valid JSON: {e}"),
         })?;
+    // Every request body of the API is an object; serde would also take an array for a
+    // struct (its fields in order), which the document does not allow.
+    if !value.is_object() {
+        return Err(ApiError::field("body", "must be a JSON object"));
+    }
     serde_path_to_error::deserialize(value).map_err(|err| {
         let path = err.path().to_string();
         let msg = err.into_inner().to_string();

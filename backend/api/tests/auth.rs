@@ -376,3 +376,28 @@ async fn a_user_cannot_give_a_key_administration_scopes() {
     .await
     .expect(StatusCode::CREATED);
 }
+
+/// Request bodies are JSON objects (as the OpenAPI document says): an array in its
+/// place, which serde would read as the struct's fields in order, is 422 and changes
+/// nothing.
+#[tokio::test]
+async fn an_array_where_an_object_belongs_is_refused() {
+    let t = TestApp::new().await;
+    let admin = t.token(ADMIN).await;
+    let refused = t
+        .raw(
+            Method::PATCH,
+            "/api/v1/me",
+            Some(&admin),
+            Some("application/json"),
+            "[\"Array Name\"]",
+        )
+        .await
+        .expect(StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused.body["errors"][0]["field"], "body");
+    let me = t
+        .call(Method::GET, "/api/v1/me", Some(&admin), None)
+        .await
+        .expect(StatusCode::OK);
+    assert_ne!(me.body["display_name"], "Array Name");
+}
