@@ -62,6 +62,11 @@ pub struct DomainSettings {
     /// Largest message accepted for the domain, in bytes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_message_bytes: Option<u64>,
+    /// Accounts of the domain may send as any address (off by default). Without it an
+    /// account sends only as its own address, the aliases that deliver to it and the
+    /// addresses an administrator granted it; DKIM signs only those either way.
+    #[serde(default)]
+    pub any_sender: bool,
 }
 
 /// A domain (virtual host) that Osprey receives mail for.
@@ -223,4 +228,36 @@ pub struct DkimRecord {
     /// `v=DKIM1; k=rsa; p=...`
     pub dns_value: String,
     pub created_at: DateTime<Utc>,
+}
+
+/// An address (or every address of a domain) an account may send as, granted by an
+/// administrator. An account may always send as its own address and the aliases that
+/// deliver to it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct SendAsGrant {
+    pub id: String,
+    /// `local@domain` in lower case, or `@domain` for every address of the domain.
+    pub address: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A new "send as" grant.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CreateSendAsGrant {
+    /// `local@domain`, or `@domain` for every address of the domain.
+    pub address: String,
+}
+
+/// The account that receives mail for `postmaster` at every local domain (RFC 5321
+/// §4.5.1).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Postmaster {
+    /// The account's address; absent when the server has no enabled administrator.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
 }

@@ -9,6 +9,10 @@ use utoipa::ToSchema;
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SendMessage {
+    /// The sender address: the account's own (the default), an alias that delivers to
+    /// it, or an address an administrator let it send as (422 otherwise).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
     #[serde(default)]
     pub to: Vec<String>,
     #[serde(default)]

@@ -75,7 +75,8 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(routes::access::router())
         .merge(routes::messages::router())
         .merge(routes::queue::router())
-        .merge(routes::relay::router());
+        .merge(routes::relay::router())
+        .merge(routes::senders::router());
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest("/api/v1", v1)
         .merge(routes::health::router())

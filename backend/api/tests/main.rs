@@ -10,3 +10,4 @@ mod dkim;
 mod mailboxes;
 mod messages;
 mod relay;
+mod senders;

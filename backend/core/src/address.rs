@@ -84,6 +84,12 @@ impl Address {
         &self.domain
     }
 
+    /// Returns `true` if and only if this is the postmaster's address of its domain.
+    pub fn is_postmaster(&self) -> bool {
+        // RFC 5321 §4.5.1: "Postmaster" is case-insensitive, at every domain.
+        self.local().eq_ignore_ascii_case("postmaster")
+    }
+
     /// The case-folded form that identifies the mailbox: unique in the store.
     pub fn key(&self) -> String {
         format!("{}@{}", self.local.to_ascii_lowercase(), self.domain)

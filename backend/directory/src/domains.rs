@@ -23,6 +23,11 @@ pub struct DomainSettings {
     /// Largest message accepted for the domain, in bytes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_message_bytes: Option<u64>,
+    /// Accounts of the domain may use any sender address (off by default): for the
+    /// rare site whose users must send as addresses they do not own. DKIM still signs
+    /// only for addresses the account may use without it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub any_sender: bool,
 }
 
 impl DomainSettings {

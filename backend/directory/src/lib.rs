@@ -17,6 +17,7 @@ mod checks;
 mod domains;
 mod error;
 mod legacy;
+mod senders;
 
 pub use accounts::{AccountUpdate, MAX_RETENTION_DAYS, NewAccountRequest};
 pub use actor::{Actor, AdminScope};
@@ -28,6 +29,7 @@ pub use error::{DirectoryError, FieldProblem};
 pub use legacy::LegacyKey;
 use osprey_core::PasswordPolicy;
 use osprey_store::Store;
+pub use senders::MAX_SEND_AS_GRANTS;
 
 /// The directory service over the store. Cheap to clone.
 #[derive(Clone)]

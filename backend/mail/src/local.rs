@@ -22,6 +22,8 @@ pub enum DeliveryError {
     OverQuota,
     /// The store failed; temporary from the sender's point of view.
     Store(StoreError),
+    /// A signed-in sender used an address it may not send as (nothing was stored).
+    SenderRefused(crate::SenderRefused),
 }
 
 impl std::fmt::Display for DeliveryError {
@@ -30,6 +32,7 @@ impl std::fmt::Display for DeliveryError {
             DeliveryError::UnknownRecipient(r) => write!(f, "no such account: {r}"),
             DeliveryError::OverQuota => f.write_str("the mailbox is over its quota"),
             DeliveryError::Store(e) => write!(f, "{e}"),
+            DeliveryError::SenderRefused(r) => write!(f, "{r}"),
         }
     }
 }

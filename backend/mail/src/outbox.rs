@@ -33,6 +33,9 @@ pub struct QueueOptions {
     pub return_full: bool,
     /// A bounce or delay notice: it never causes another.
     pub is_bounce: bool,
+    /// The domain whose DKIM key signs the message, if it has one. [`crate::Submission`]
+    /// sets it for mail a signed-in account sends from an address it may vouch for.
+    pub dkim_domain: Option<String>,
 }
 
 impl Outbox {
@@ -69,8 +72,8 @@ impl Outbox {
         options: QueueOptions,
     ) -> (Vec<u8>, NewQueuedMessage) {
         let mut body = normalize_crlf(message).into_owned();
-        if options.account_id.is_some() {
-            body = self.dkim_sign(body).await;
+        if let Some(domain) = &options.dkim_domain {
+            body = self.dkim_sign(body, domain).await;
         }
         let queued = NewQueuedMessage {
             sender: sender.to_owned(),
@@ -86,20 +89,10 @@ impl Outbox {
         (body, queued)
     }
 
-    /// Prepends a DKIM signature when the From domain is local and has a key. A failure
-    /// leaves the message unsigned: it is still sent.
-    async fn dkim_sign(&self, body: Vec<u8>) -> Vec<u8> {
-        let Some(domain) = mail_parser::MessageParser::new()
-            .parse_headers(&body)
-            .and_then(|m| {
-                m.from()
-                    .and_then(|f| f.first())
-                    .and_then(|a| a.address())
-                    .and_then(|a| a.rsplit_once('@').map(|(_, d)| d.to_ascii_lowercase()))
-            })
-        else {
-            return body;
-        };
+    /// Prepends a DKIM signature with the key of `domain`, when it is local and has one.
+    /// A failure leaves the message unsigned: it is still sent.
+    async fn dkim_sign(&self, body: Vec<u8>, domain: &str) -> Vec<u8> {
+        let domain = domain.to_owned();
         let key = match self.store.domains().domain_by_name(&domain).await {
             Ok(d) => self.store.dkim().dkim_key(&d.id).await,
             Err(_) => return body,

@@ -14,7 +14,7 @@ use osprey_core::Address;
 use osprey_store::{AccountRecord, Appended, NewQueuedRecipient, StoreError};
 
 use crate::{
-    DeliveryError, LocalDelivery, Outbox, Policy, QueueOptions, ResolveError,
+    DeliveryError, LocalDelivery, Outbox, Policy, QueueOptions, ResolveError, SenderCheck,
     message::normalize_crlf, resolve,
 };
 
@@ -156,6 +156,11 @@ impl Submission {
         &self.delivery
     }
 
+    /// How deep aliases are followed.
+    pub(crate) fn max_alias_depth(&self) -> usize {
+        self.max_alias_depth
+    }
+
     /// The verdict for `address` from `client`, for a message of `declared_size`
     /// octets (0 when unknown). `Err` only when the store fails (a temporary failure).
     pub async fn recipient(
@@ -193,6 +198,11 @@ impl Submission {
                     })
                 });
             }
+            // RFC 5321 §4.5.1: every local domain has a postmaster, whether or not an
+            // account or alias of that name was made.
+            Err(ResolveError::Unknown | ResolveError::Disabled) if address.is_postmaster() => {
+                return self.postmaster().await;
+            }
             Err(ResolveError::Unknown) => return Ok(Verdict::Refused(Refusal::Unknown)),
             Err(ResolveError::Disabled) => return Ok(Verdict::Refused(Refusal::Disabled)),
             Err(ResolveError::TooDeep) => return Ok(Verdict::Refused(Refusal::AliasLoop)),
@@ -211,15 +221,43 @@ impl Submission {
         })
     }
 
+    /// The verdict for the postmaster (`postmaster@` a local domain without an account
+    /// or alias of that name, or the bare `Postmaster` of RFC 5321 §4.1.1.3): the
+    /// directory's postmaster account.
+    pub async fn postmaster(&self) -> Result<Verdict, StoreError> {
+        let directory = osprey_directory::Directory::new(self.delivery.store().clone());
+        Ok(match directory.postmaster().await? {
+            Some(account) => Verdict::Accepted {
+                local: vec![account],
+                forwarded: vec![],
+            },
+            None => Verdict::Refused(Refusal::Unknown),
+        })
+    }
+
     /// Stores `message` for every accepted recipient of `envelope`: into `mailbox` of
     /// each local account and into the outbound queue for the remote ones, in one
     /// transaction. Durable when it returns `Ok`.
+    ///
+    /// When a signed-in account submits (`options.account_id`), its envelope sender
+    /// and the addresses of `From:` and `Sender:` must be ones it may send as
+    /// (`DeliveryError::SenderRefused` otherwise, nothing stored), and the message is
+    /// DKIM-signed only for a `From:` address it owns.
     pub async fn submit(
         &self,
         envelope: &Envelope,
         message: &[u8],
         mailbox: &str,
     ) -> Result<Submitted, DeliveryError> {
+        let mut envelope = std::borrow::Cow::Borrowed(envelope);
+        let dkim_domain = match &envelope.options.account_id {
+            Some(id) => self.authorize(id, &envelope.sender, message).await?,
+            None => None,
+        };
+        if envelope.options.dkim_domain != dkim_domain {
+            envelope.to_mut().options.dkim_domain = dkim_domain;
+        }
+        let envelope = envelope.as_ref();
         let d = &self.delivery;
         match (envelope.accounts.is_empty(), envelope.remote.is_empty()) {
             (true, true) => Ok(Submitted::default()),
@@ -241,6 +279,23 @@ impl Submission {
                 ),
             }),
             (false, false) => self.deliver_and_enqueue(envelope, message, mailbox).await,
+        }
+    }
+
+    /// The senders' check for a submission by account `account_id`; the DKIM domain.
+    async fn authorize(
+        &self,
+        account_id: &str,
+        sender: &str,
+        message: &[u8],
+    ) -> Result<Option<String>, DeliveryError> {
+        let account = self.delivery.store().accounts().account(account_id).await?;
+        if let Some(refused) = self.check_envelope_sender(&account, sender).await? {
+            return Err(DeliveryError::SenderRefused(refused));
+        }
+        match self.check_header_senders(&account, message).await? {
+            SenderCheck::Allowed { dkim_domain } => Ok(dkim_domain),
+            SenderCheck::Refused(r) => Err(DeliveryError::SenderRefused(r)),
         }
     }
 

@@ -340,7 +340,9 @@ fn named_replies_round_trip() {
         replies::syntax("X"),
         replies::invalid_parameter("SIZE"),
         replies::unsupported_parameter("FOO"),
-        replies::sender_not_owned("a@b.test"),
+        replies::sender_not_allowed("a@b.test", "From"),
+        replies::sender_not_allowed("a@b.test\r\n250 injected", "From"),
+        replies::NULL_SENDER_NOT_ALLOWED,
         replies::auth_malformed("bad"),
     ];
     for reply in named {

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::{commands, config::Config, data_dir, serve, transport};
+use crate::{commands, config::Config, data_dir, senders, serve, transport};
 
 /// Osprey: mail (SMTP, IMAP, POP3), calendars and their web app, in one server.
 #[derive(Debug, Parser)]
@@ -45,6 +45,12 @@ pub enum Command {
     /// Lists and manages the outbound queue.
     #[command(subcommand)]
     Queue(QueueCmd),
+    /// Shows, or names, the account that receives mail for postmaster at every local
+    /// domain (by default the first server administrator).
+    Postmaster {
+        /// The account's address.
+        address: Option<String>,
+    },
     /// Delivers a message read from standard input to local accounts (a local delivery
     /// agent, for scripts and other MTAs).
     Deliver {
@@ -122,6 +128,17 @@ pub enum UserCmd {
     },
     /// Removes an account with its mail.
     Remove { address: String },
+    /// Lists, grants or withdraws the addresses an account may send as besides its own
+    /// and the aliases that deliver to it (`local@domain`, or `@domain` for all).
+    SendAs {
+        address: String,
+        /// An address to grant (repeatable).
+        #[arg(long)]
+        grant: Vec<String>,
+        /// An address to withdraw (repeatable).
+        #[arg(long)]
+        revoke: Vec<String>,
+    },
     /// Shows or sets what POP3 does with downloaded mail.
     Pop3 {
         address: String,
@@ -274,6 +291,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Access(cmd) => commands::access(&config, cmd).await,
         Command::Relay(cmd) => transport::relay(&config, cmd).await,
         Command::Queue(cmd) => transport::queue(&config, cmd).await,
+        Command::Postmaster { address } => senders::postmaster(&config, address.as_deref()).await,
         Command::Deliver { to, mailbox } => commands::deliver(&config, &to, &mailbox).await,
     }
 }

@@ -80,7 +80,7 @@ fn password(args: PasswordArgs) -> anyhow::Result<(String, bool)> {
 }
 
 /// The account with the login `address`.
-async fn account(directory: &Directory, address: &str) -> anyhow::Result<AccountRecord> {
+pub(crate) async fn account(directory: &Directory, address: &str) -> anyhow::Result<AccountRecord> {
     directory
         .account_by_address(address)
         .await
@@ -278,6 +278,11 @@ pub async fn user(config: &Config, cmd: UserCmd) -> anyhow::Result<()> {
             directory.delete_account(&Actor::Operator, &a.id).await?;
             println!("removed {}", a.address());
         }
+        UserCmd::SendAs {
+            address,
+            grant,
+            revoke,
+        } => crate::senders::send_as(config, &address, &grant, &revoke).await?,
     }
     Ok(())
 }

@@ -12,6 +12,7 @@ mod data_dir;
 mod files;
 mod http;
 mod outbound;
+mod senders;
 mod serve;
 mod tls;
 mod transport;

@@ -22,6 +22,12 @@ pub(crate) struct Envelope {
     /// Kill-file entries that refuse this sender for one local domain's recipients:
     /// `(domain id, entry id)`.
     pub killed_for: Vec<(String, String)>,
+    /// A server-wide kill-file entry refuses the sender: every recipient but the
+    /// postmaster is refused (RFC 5321 §4.5.1: postmaster mail is always accepted).
+    pub killed: bool,
+    /// Accepted recipients that are not a postmaster: a message only to postmasters is
+    /// never refused for its DMARC result.
+    pub ordinary_rcpts: usize,
     /// SIZE= of MAIL FROM, 0 if absent.
     pub declared_size: usize,
     /// BDAT chunks received so far (in [`State::Bdat`]).

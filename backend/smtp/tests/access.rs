@@ -85,18 +85,25 @@ async fn the_kill_file_refuses_senders_domains_and_hosts() {
     );
     let mut c = h.connect(h.mx).await;
     c.expect("EHLO good.client", "250").await;
-    c.expect("MAIL FROM:<SPAM@bad.example>", "550 5.7.1").await;
-    c.expect("MAIL FROM:<x@mail.worse.example>", "550 5.7.1")
-        .await;
+    // A refused sender is refused at each recipient (but the postmaster's, see
+    // postmaster.rs), so the refusal comes at RCPT.
+    for sender in ["SPAM@bad.example", "x@mail.worse.example"] {
+        c.expect(&format!("MAIL FROM:<{sender}>"), "250").await;
+        c.expect(&format!("RCPT TO:<{ANN}>"), "550 5.7.1").await;
+        c.expect("RSET", "250").await;
+    }
     c.expect("MAIL FROM:<ok@bad.example>", "250").await;
     c.expect(&format!("RCPT TO:<{ANN}>"), "250").await;
     c.expect("RSET", "250").await;
     c.expect("EHLO evil.client", "250").await;
-    c.expect("MAIL FROM:<ok@bad.example>", "550 5.7.1").await;
+    c.expect("MAIL FROM:<ok@bad.example>", "250").await;
+    c.expect(&format!("RCPT TO:<{ANN}>"), "550 5.7.1").await;
+    c.expect("RSET", "250").await;
     let entries = h.store.access().kill_entries().await.unwrap();
     assert!(entries.iter().all(|e| e.hits == 1), "{entries:?}");
     h.store.access().delete_kill_entry(&host.id).await.unwrap();
     c.expect("MAIL FROM:<ok@bad.example>", "250").await;
+    c.expect(&format!("RCPT TO:<{ANN}>"), "250").await;
 }
 
 #[tokio::test]

@@ -18,6 +18,11 @@ use tokio::{
 pub const PASSWORD: &str = "Harbor-Signal-58w";
 pub const ANN: &str = "ann@mx.example";
 
+/// The AUTH PLAIN initial response for `user` and `password`.
+pub fn plain(user: &str, password: &str) -> String {
+    osprey_proto::sasl::encode_base64(format!("\0{user}\0{password}").as_bytes())
+}
+
 pub struct Harness {
     pub mx: SocketAddr,
     pub submission: SocketAddr,

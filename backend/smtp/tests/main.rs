@@ -3,7 +3,9 @@
 mod access;
 mod auth;
 mod harness;
+mod postmaster;
 mod reception;
 mod relay;
 mod sequence;
+mod spoofing;
 mod submission;

@@ -118,7 +118,7 @@ async fn greeting_and_authentication_replies() {
         ),
         (
             "MAIL FROM:<bob@mx.example>",
-            "553 5.7.1 Sender address not owned by ann@mx.example",
+            "550 5.7.1 <bob@mx.example> (envelope): not an address you may send as",
         ),
     ];
     for (command, reply) in cases {

@@ -2,11 +2,7 @@
 
 use osprey_proto::sasl::{ScramClient, decode_base64, encode_base64};
 
-use crate::harness::{ANN, Harness, PASSWORD};
-
-fn plain(user: &str, password: &str) -> String {
-    encode_base64(format!("\0{user}\0{password}").as_bytes())
-}
+use crate::harness::{ANN, Harness, PASSWORD, plain};
 
 #[tokio::test]
 async fn submission_requires_tls_then_auth_before_mail() {
@@ -33,7 +29,7 @@ async fn submission_requires_tls_then_auth_before_mail() {
         .await;
     c.expect(&format!("AUTH PLAIN {}", plain(ANN, PASSWORD)), "503 5.5.1")
         .await;
-    c.expect("MAIL FROM:<bob@mx.example>", "553 5.7.1").await;
+    c.expect("MAIL FROM:<bob@mx.example>", "550 5.7.1").await;
     c.expect("MAIL FROM:<ann@mx.example>", "250").await;
     c.expect("RCPT TO:<bob@mx.example>", "250").await;
     // Authenticated users relay by default (relay mode local_users).
@@ -97,7 +93,7 @@ async fn auth_login_scram_and_cancel() {
         .verify_server_final(&decode_base64(r.strip_prefix("334 ").unwrap()).unwrap())
         .unwrap();
     c.expect("", "235 2.7.0").await;
-    c.expect("MAIL FROM:<>", "250").await;
+    c.expect(&format!("MAIL FROM:<{ANN}>"), "250").await;
 }
 
 #[tokio::test]

@@ -50,4 +50,6 @@ views! {
     Settings => settings;
     /// IP rules and the kill file.
     Access => access;
+    /// The addresses administrators let accounts send as.
+    SendAs => send_as;
 }

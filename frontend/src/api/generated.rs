@@ -9,10 +9,10 @@
 use gloo::net::http::Method;
 use osprey_api_types::{
     Account, Alias, ApiKey, ChangePassword, CreateAccount, CreateAlias, CreateApiKey, CreateDomain,
-    CreateIpRule, CreateKillEntry, CreatedApiKey, DkimRecord, Domain, Health, IpRule, KillEntry,
-    LoginRequest, Mailbox, MessageItem, Page, QueuedMessage, RefreshRequest, RelayCheck,
-    RelayPolicy, RelayVerdict, RetryResult, SendMessage, SentMessage, TokenResponse, UpdateAccount,
-    UpdateAlias, UpdateDomain, UpdateFlags, UpdateMe,
+    CreateIpRule, CreateKillEntry, CreateSendAsGrant, CreatedApiKey, DkimRecord, Domain, Health,
+    IpRule, KillEntry, LoginRequest, Mailbox, MessageItem, Page, Postmaster, QueuedMessage,
+    RefreshRequest, RelayCheck, RelayPolicy, RelayVerdict, RetryResult, SendAsGrant, SendMessage,
+    SentMessage, TokenResponse, UpdateAccount, UpdateAlias, UpdateDomain, UpdateFlags, UpdateMe,
 };
 
 use super::{Api, ApiError, Call, empty, json, segment, text};
@@ -127,6 +127,49 @@ impl Api {
         let call = Call::new(
             Method::DELETE,
             format!("/api/v1/admin/accounts/{}", segment(id)),
+        );
+        empty(self.authed(&call).await?).await
+    }
+
+    /// The addresses an account was granted to send as.
+    ///
+    /// `GET /api/v1/admin/accounts/{id}/send-as`
+    pub async fn list_send_as(&self, id: &str) -> Result<Vec<SendAsGrant>, ApiError> {
+        let call = Call::new(
+            Method::GET,
+            format!("/api/v1/admin/accounts/{}/send-as", segment(id)),
+        );
+        json(self.authed(&call).await?).await
+    }
+
+    /// Lets an account send as an address, or as every address of a domain (`@domain`).
+    /// A domain admin grants addresses of its own domains only.
+    ///
+    /// `POST /api/v1/admin/accounts/{id}/send-as`
+    pub async fn grant_send_as(
+        &self,
+        id: &str,
+        body: &CreateSendAsGrant,
+    ) -> Result<SendAsGrant, ApiError> {
+        let call = Call::new(
+            Method::POST,
+            format!("/api/v1/admin/accounts/{}/send-as", segment(id)),
+        )
+        .json(body)?;
+        json(self.authed(&call).await?).await
+    }
+
+    /// Withdraws a grant.
+    ///
+    /// `DELETE /api/v1/admin/accounts/{id}/send-as/{grant_id}`
+    pub async fn revoke_send_as(&self, id: &str, grant_id: &str) -> Result<(), ApiError> {
+        let call = Call::new(
+            Method::DELETE,
+            format!(
+                "/api/v1/admin/accounts/{}/send-as/{}",
+                segment(id),
+                segment(grant_id)
+            ),
         );
         empty(self.authed(&call).await?).await
     }
@@ -328,6 +371,23 @@ impl Api {
         empty(self.authed(&call).await?).await
     }
 
+    /// The account that receives mail for `postmaster@` every local domain: the one named,
+    /// or the first enabled server administrator (server admins).
+    ///
+    /// `GET /api/v1/admin/postmaster`
+    pub async fn get_postmaster(&self) -> Result<Postmaster, ApiError> {
+        let call = Call::new(Method::GET, "/api/v1/admin/postmaster");
+        json(self.authed(&call).await?).await
+    }
+
+    /// Names the account that receives postmaster mail (server admins).
+    ///
+    /// `PUT /api/v1/admin/postmaster`
+    pub async fn set_postmaster(&self, body: &Postmaster) -> Result<Postmaster, ApiError> {
+        let call = Call::new(Method::PUT, "/api/v1/admin/postmaster").json(body)?;
+        json(self.authed(&call).await?).await
+    }
+
     /// The outbound queue, newest first.
     ///
     /// `GET /api/v1/admin/queue`
@@ -478,6 +538,14 @@ impl Api {
     pub async fn change_password(&self, body: &ChangePassword) -> Result<(), ApiError> {
         let call = Call::new(Method::POST, "/api/v1/me/password").json(body)?;
         empty(self.authed(&call).await?).await
+    }
+
+    /// The addresses the signed-in account was granted to send as.
+    ///
+    /// `GET /api/v1/me/send-as`
+    pub async fn my_send_as(&self) -> Result<Vec<SendAsGrant>, ApiError> {
+        let call = Call::new(Method::GET, "/api/v1/me/send-as");
+        json(self.authed(&call).await?).await
     }
 
     /// Messages the signed-in user sent to other servers, newest first, with the delivery

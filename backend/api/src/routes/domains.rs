@@ -32,6 +32,7 @@ fn settings(s: DomainSettings) -> osprey_directory::DomainSettings {
         max_accounts: s.max_accounts,
         default_quota_bytes: s.default_quota_bytes,
         max_message_bytes: s.max_message_bytes,
+        any_sender: s.any_sender,
     }
 }
 

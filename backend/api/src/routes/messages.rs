@@ -66,7 +66,13 @@ pub async fn send_message(
     if req.text.len() > MAX_TEXT {
         checks.fail("text", format!("at most {MAX_TEXT} bytes"));
     }
+    let from = match &req.from {
+        Some(raw) => checks.address("from", raw),
+        None => Address::parse(&user.account.address()).ok(),
+    };
     checks.finish()?;
+    let from =
+        from.ok_or_else(|| ApiError::Internal("the account's address does not parse".into()))?;
 
     // Verdicts first, as SMTP gives them at RCPT: nothing is sent unless every
     // recipient can be delivered to.
@@ -76,7 +82,7 @@ pub async fn send_message(
         account: Some(me.clone()),
     };
     let mut envelope = Envelope {
-        sender: me.address(),
+        sender: from.to_string(),
         options: QueueOptions {
             account_id: Some(me.id.clone()),
             ..Default::default()
@@ -101,8 +107,6 @@ pub async fn send_message(
 
     // The header is written by `Compose`: display name and subject as encoded words
     // where they need them, never with a line break in them; Bcc is left out.
-    let from = Address::parse(&me.address())
-        .map_err(|e| ApiError::Internal(format!("the account's address: {e}")))?;
     let listed = |prefix: &str| {
         recipients
             .iter()
@@ -162,5 +166,6 @@ fn delivery_error(e: DeliveryError) -> ApiError {
         DeliveryError::OverQuota => ApiError::Conflict("a mailbox is over its quota".into()),
         DeliveryError::UnknownRecipient(_) => ApiError::field("to", "no such mailbox here"),
         DeliveryError::Store(e) => e.into(),
+        DeliveryError::SenderRefused(r) => ApiError::field("from", r.to_string()),
     }
 }

@@ -12,6 +12,7 @@ pub mod me;
 pub mod messages;
 pub mod queue;
 pub mod relay;
+pub mod senders;
 
 use osprey_store::ListQuery;
 use serde::Deserialize;

@@ -114,6 +114,10 @@ impl Session {
             Err(DeliveryError::UnknownRecipient(_)) => {
                 Err(Completion::no(Some(Code::TryCreate), "no such mailbox"))
             }
+            // APPEND stores into the user's own mailbox: no sender is checked.
+            Err(DeliveryError::SenderRefused(_)) => {
+                Err(Completion::no(None, "the message was refused"))
+            }
         }
     }
 }

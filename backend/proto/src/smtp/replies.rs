@@ -238,11 +238,29 @@ pub const AUTH_REQUIRED: Reply = reply(530, 5, 7, 0, "Authentication required");
 /// `250 2.1.0`: the sender is accepted. RFC 3463 §3.2 (X.1.0).
 pub const SENDER_OK: Reply = reply(250, 2, 1, 0, "Sender OK");
 
-/// `553 5.7.1 Sender address not owned by <address>`: an authenticated user may send
-/// only as itself. RFC 6409 §6.1, RFC 3463 §3.8 (X.7.1).
-pub fn sender_not_owned(own: &str) -> Reply {
-    reply_with(553, 5, 7, 1, format!("Sender address not owned by {own}"))
+/// `550 5.7.1 <address> (field): not an address you may send as`: a signed-in user
+/// sends only as its own addresses (envelope, `From:`, `Sender:`). RFC 6409 §6.1
+/// ("the MSA ... MAY reject ... if the sender is not authorized"), RFC 3463 §3.8 (X.7.1).
+/// Control characters and overlong text are cut from the address.
+pub fn sender_not_allowed(address: &str, field: &str) -> Reply {
+    let shown: String = address
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(256)
+        .collect();
+    reply_with(
+        550,
+        5,
+        7,
+        1,
+        format!("<{shown}> ({field}): not an address you may send as"),
+    )
 }
+
+/// `550 5.7.1`: a signed-in user may not use the null sender `MAIL FROM:<>` (it is for
+/// delivery reports, RFC 5321 §4.5.5). RFC 3463 §3.8 (X.7.1).
+pub const NULL_SENDER_NOT_ALLOWED: Reply =
+    reply(550, 5, 7, 1, "The null sender is not for signed-in users");
 
 /// `550 5.7.1`: the kill file refuses the sender. RFC 5321 §4.2.2, RFC 3463 §3.8.
 pub const SENDER_REFUSED: Reply = reply(550, 5, 7, 1, "Sender refused");

@@ -122,7 +122,8 @@ impl Session {
                     message: &stripped,
                 })
                 .await;
-            if self.server.config.dmarc_enforce {
+            // RFC 5321 §4.5.1: mail to the postmaster alone is never refused.
+            if self.server.config.dmarc_enforce && envelope.ordinary_rcpts > 0 {
                 match verdict.dmarc {
                     DmarcVerdict::Fail(DmarcPolicy::Reject) => {
                         // RFC 7489 §6.3, §7.3: refused during the SMTP transaction.
@@ -142,6 +143,7 @@ impl Session {
             Ok(()) => Ok(replies::queued(&id)),
             Err(DeliveryError::OverQuota) => Err(replies::MAILBOX_FULL.into()),
             Err(DeliveryError::UnknownRecipient(_)) => Err(replies::RECIPIENT_GONE.into()),
+            Err(DeliveryError::SenderRefused(r)) => Err(super::mail::sender_refused(&r).into()),
             Err(DeliveryError::Store(e)) => Err(SmtpError::internal(
                 replies::TRY_AGAIN_LATER,
                 "delivery failed",

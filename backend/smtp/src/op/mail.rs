@@ -1,7 +1,7 @@
 //! MAIL FROM (RFC 5321 §4.1.1.2) with SIZE (RFC 1870); `op::allowed` has checked the
 //! sequence.
 
-use osprey_mail::{KillVerdict, QueueOptions};
+use osprey_mail::{KillVerdict, QueueOptions, SenderRefused};
 use osprey_proto::smtp::{Reply, replies};
 use smtp_proto::MailFrom;
 
@@ -29,18 +29,27 @@ impl Session {
             return Err(replies::MESSAGE_TOO_BIG.into());
         }
         if let Some(account) = &self.account {
-            // An authenticated user sends as itself (or with the null sender).
-            let own = account.address();
-            if !from.address.is_empty() && !from.address.eq_ignore_ascii_case(&own) {
-                return Err(replies::sender_not_owned(&own).into());
+            // A signed-in user sends only as an address it may use, never with the null
+            // sender (the rule is the submission service's).
+            let refused = self
+                .server
+                .submission
+                .check_envelope_sender(account, &from.address)
+                .await
+                .map_err(|e| {
+                    SmtpError::internal(replies::TEMPORARY_FAILURE, "checking the sender failed", e)
+                })?;
+            if let Some(r) = refused {
+                return Err(sender_refused(&r).into());
             }
         }
         let ip = self.conn().peer().ip();
         let helo = self.helo.clone().unwrap_or_default();
         let policy = self.server.submission.policy();
-        let killed_for = match policy.kill_file(&from.address, ip, &helo).await {
-            Ok(KillVerdict::Scoped(domains)) => domains,
-            Ok(KillVerdict::Refused) => return Err(replies::SENDER_REFUSED.into()),
+        // A refused sender is refused at each RCPT but the postmaster's.
+        let (killed, killed_for) = match policy.kill_file(&from.address, ip, &helo).await {
+            Ok(KillVerdict::Scoped(domains)) => (false, domains),
+            Ok(KillVerdict::Refused) => (true, vec![]),
             Err(e) => {
                 return Err(SmtpError::internal(
                     replies::TEMPORARY_FAILURE,
@@ -54,6 +63,7 @@ impl Session {
             envelope_id: from.env_id,
             return_full: from.flags & smtp_proto::MAIL_RET_FULL != 0,
             is_bounce: from.address.is_empty(),
+            dkim_domain: None,
         };
         self.state = State::Mail(Box::new(Envelope {
             accepted: osprey_mail::Envelope {
@@ -62,10 +72,20 @@ impl Session {
                 ..Default::default()
             },
             declared_size: from.size,
+            killed,
             killed_for,
             ..Default::default()
         }));
         Ok(replies::SENDER_OK)
+    }
+}
+
+/// The reply that refuses a sender a signed-in user may not use.
+pub(crate) fn sender_refused(r: &SenderRefused) -> Reply {
+    if r.address.is_empty() {
+        replies::NULL_SENDER_NOT_ALLOWED
+    } else {
+        replies::sender_not_allowed(&r.address, r.field)
     }
 }
 

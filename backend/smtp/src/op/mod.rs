@@ -108,6 +108,15 @@ async fn run(s: &mut Session, line: &[u8]) -> Result<(Reply, Next), SmtpError> {
         }
         Err(e) => return Err(SmtpError::bad(parse_error(e))),
     };
+    // RFC 5321 §4.1.1.3: "RCPT TO:<Postmaster>" has no domain, and must be taken; the
+    // parser reads it as an empty address.
+    let request = match request {
+        Request::Rcpt { mut to } if to.address.is_empty() && bare_postmaster(line) => {
+            to.address = "Postmaster".to_owned();
+            Request::Rcpt { to }
+        }
+        r => r,
+    };
     // RFC 6409 §4.3: a submission port takes only a few commands before AUTH.
     if s.server.listener != Listener::Mx && s.account.is_none() {
         s.commands_before_auth += 1;
@@ -150,6 +159,16 @@ async fn run(s: &mut Session, line: &[u8]) -> Result<(Reply, Next), SmtpError> {
         | Request::Lhlo { .. } => return Err(SmtpError::bad(replies::NOT_IMPLEMENTED)),
     };
     Ok((reply, Next::Continue))
+}
+
+/// Returns `true` if and only if `line` is `RCPT TO:<Postmaster>` (any case, no
+/// parameters).
+fn bare_postmaster(line: &[u8]) -> bool {
+    let line = String::from_utf8_lossy(line);
+    let Some((verb, rest)) = line.split_once(':') else {
+        return false;
+    };
+    verb.trim().eq_ignore_ascii_case("RCPT TO") && rest.trim().eq_ignore_ascii_case("<postmaster>")
 }
 
 /// The reply for a line smtp-proto could not parse (RFC 5321 §4.2.4, RFC 3463).

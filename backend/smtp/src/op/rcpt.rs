@@ -40,19 +40,34 @@ impl Session {
             return Err(replies::TOO_MANY_RECIPIENTS.into());
         }
         let declared = envelope.declared_size;
-        let Ok(address) = Address::parse(&to.address) else {
+        // RFC 5321 §4.1.1.3: "RCPT TO:<Postmaster>" without a domain names the
+        // postmaster of this server, and must be accepted.
+        let bare_postmaster = to.address.eq_ignore_ascii_case("postmaster");
+        let address = if bare_postmaster {
+            Address::parse(&format!("postmaster@{}", self.server.config.hostname))
+        } else {
+            Address::parse(&to.address)
+        };
+        let Ok(address) = address else {
             return Err(SmtpError::bad(replies::BAD_RECIPIENT_SYNTAX));
         };
+        let postmaster = address.is_postmaster();
+        if envelope.killed && !postmaster {
+            return Err(replies::SENDER_REFUSED.into());
+        }
         let client = Client {
             ip: Some(self.conn().peer().ip()),
             account: self.account.clone(),
         };
-        let verdict = match self
-            .server
-            .submission
-            .recipient(&client, &address, declared as u64)
-            .await
-        {
+        let submission = &self.server.submission;
+        let verdict = if bare_postmaster {
+            submission.postmaster().await
+        } else {
+            submission
+                .recipient(&client, &address, declared as u64)
+                .await
+        };
+        let verdict = match verdict {
             Ok(v) => v,
             Err(e) => {
                 return Err(SmtpError::internal(
@@ -67,7 +82,7 @@ impl Session {
             Verdict::Accepted { .. } => {
                 let scoped = &self.envelope().expect("checked above").killed_for;
                 let policy = self.server.submission.policy();
-                if policy.killed_for(scoped, &address).await {
+                if !postmaster && policy.killed_for(scoped, &address).await {
                     return Err(replies::SENDER_REFUSED_BY_DOMAIN.into());
                 }
                 replies::RECIPIENT_OK
@@ -76,6 +91,9 @@ impl Session {
         };
         let envelope = self.envelope_mut().expect("checked above");
         envelope.rcpts.push(to.address.clone());
+        if !postmaster {
+            envelope.ordinary_rcpts += 1;
+        }
         envelope.accepted.add(
             verdict,
             NewQueuedRecipient {

@@ -16,4 +16,5 @@ pub mod message;
 pub mod queue_message;
 pub mod queue_recipient;
 pub mod refresh_token;
+pub mod send_as_grant;
 pub mod server_setting;

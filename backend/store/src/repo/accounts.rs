@@ -350,6 +350,22 @@ impl Accounts<'_> {
             .await?)
     }
 
+    /// The oldest enabled account with the role `role`, if any (the first server
+    /// administrator receives postmaster mail unless another account is named).
+    pub async fn first_with_role(self, role: Role) -> Result<Option<AccountRecord>, StoreError> {
+        let Some(model) = account::Entity::find()
+            .filter(account::Column::Role.eq(role.as_str()))
+            .filter(account::Column::Enabled.eq(true))
+            .order_by_asc(account::Column::CreatedAt)
+            .order_by_asc(account::Column::Id)
+            .one(&self.db)
+            .await?
+        else {
+            return Ok(None);
+        };
+        Ok(self.complete_accounts(vec![model]).await?.pop())
+    }
+
     /// Adds domain names, managed domains and used bytes to account rows.
     async fn complete_accounts(
         self,

@@ -13,6 +13,7 @@ mod message_ops;
 mod messages;
 mod paging;
 mod queue;
+mod send_as;
 mod settings;
 mod text_index;
 
@@ -30,6 +31,7 @@ pub use queue::{
     Attempt, DELIVERED, FAILED, NewQueuedMessage, NewQueuedRecipient, PENDING, QueueEntry,
     QueueFilter, QueuedMessage, QueuedRecipient,
 };
+pub use send_as::SendAsGrantRecord;
 pub use text_index::{MAX_BODY_TEXT, MAX_HEADER_TEXT, MessageText, QueuedText, TextField};
 
 /// A fresh opaque id: a UUIDv7, so ids sort by creation time.

@@ -11,6 +11,7 @@ use crate::{StoreError, entity::server_setting};
 
 const RELAY: &str = "relay";
 const PASSWORD_POLICY: &str = "password_policy";
+const POSTMASTER: &str = "postmaster";
 
 /// The password policy as stored; a missing field keeps its default.
 #[derive(Serialize, Deserialize, Default)]
@@ -131,5 +132,15 @@ impl Settings<'_> {
             },
         )
         .await
+    }
+
+    /// The id of the account that receives postmaster mail, when one was named.
+    pub async fn postmaster(self) -> Result<Option<String>, StoreError> {
+        self.setting::<String>(POSTMASTER).await
+    }
+
+    /// Names the account that receives postmaster mail.
+    pub async fn set_postmaster(self, account_id: &str) -> Result<(), StoreError> {
+        self.put_setting(POSTMASTER, &account_id.to_owned()).await
     }
 }

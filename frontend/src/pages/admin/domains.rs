@@ -33,6 +33,7 @@ struct Draft {
     max_accounts: String,
     default_quota: String,
     max_message: String,
+    any_sender: bool,
     enabled: bool,
 }
 
@@ -47,6 +48,7 @@ impl Draft {
                 .map_err(|m| ApiError::local("settings.default_quota_bytes", m))?,
             max_message_bytes: format::parse_mib(&self.max_message)
                 .map_err(|m| ApiError::local("settings.max_message_bytes", m))?,
+            any_sender: self.any_sender,
         })
     }
 }
@@ -90,6 +92,7 @@ impl Resource for Domains {
                     .unwrap_or_default(),
                 default_quota: format::mib_input(d.settings.default_quota_bytes),
                 max_message: format::mib_input(d.settings.max_message_bytes),
+                any_sender: d.settings.any_sender,
                 enabled: d.enabled,
             },
             None => Draft {
@@ -99,6 +102,7 @@ impl Resource for Domains {
                 max_accounts: String::new(),
                 default_quota: String::new(),
                 max_message: String::new(),
+                any_sender: false,
                 enabled: true,
             },
         }
@@ -130,6 +134,10 @@ impl Resource for Domains {
                 <TextField id={form.id("max-message")} label="Largest message (MiB)" inputmode="numeric"
                     value={d.max_message.clone()} oninput={form.set(|d, v| d.max_message = v)}
                     error={form.error("settings.max_message_bytes")} />
+                <Checkbox id={form.id("any-sender")}
+                    label="Users may send as any address (not recommended)"
+                    checked={d.any_sender} onchange={form.set(|d, on| d.any_sender = on)}
+                    error={form.error("settings.any_sender")} />
                 <Checkbox id={form.id("enabled")} label="Enabled (receives mail)" checked={d.enabled}
                     onchange={form.set(|d, on| d.enabled = on)} error={form.error("enabled")} />
             </>
