@@ -170,6 +170,19 @@ try {
   await expectVisible(page.locator('#account-list .row-meta', { hasText: 'POP3 keeps mail · downloaded mail removed after 30 days' }), 'the POP3 settings in the account row');
   await shot(page, 'admin-account-pop3');
 
+  step(`let ${userAddress} send as sales@${domain} (a bad address first: expect a field error)`);
+  await page.getByRole('button', { name: `Edit ${userAddress}` }).click();
+  await expectVisible(page.locator('#send-as-title'), 'the Send as part of the account form');
+  await page.fill('#send-as-address', 'not an address');
+  await page.click('#send-as-grant');
+  await expectVisible(page.locator('#send-as-address-error'), 'a message next to the send-as address');
+  await page.fill('#send-as-address', `Sales@${domain}`);
+  await page.locator('#send-as-address').press('Enter');
+  await expectVisible(page.locator('#send-as-list .row-title', { hasText: `sales@${domain}` }), 'the grant in the list');
+  if (await page.locator('#send-as-address-error').count()) fail('the field message stayed after a successful grant');
+  await shot(page, 'admin-account-send-as');
+  await page.getByRole('button', { name: 'Cancel' }).click();
+
   step('phone-width screenshot of the accounts page');
   await page.setViewportSize(PHONE);
   await expectVisible(page.locator('#account-list .row-title', { hasText: userAddress }), 'the account list at phone width');

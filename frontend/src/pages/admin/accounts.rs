@@ -6,6 +6,7 @@ use std::future::Future;
 use osprey_api_types::{Account, CreateAccount, Page, Pop3Mode, Pop3Settings, Role, UpdateAccount};
 use yew::prelude::*;
 
+use super::send_as::SendAsGrants;
 use super::{AdminLayout, names};
 use crate::api::{Api, ApiError, ListQuery};
 use crate::components::field::{Checkbox, Select, TextField};
@@ -74,6 +75,8 @@ fn parse_retention(v: &str) -> Result<Option<u32>, String> {
 
 #[derive(Clone, PartialEq)]
 struct Draft {
+    /// The account's id when editing, empty for a new one.
+    id: String,
     address: String,
     password: String,
     display_name: String,
@@ -156,6 +159,7 @@ impl Resource for Accounts {
     fn draft(account: Option<&Account>) -> Draft {
         match account {
             Some(a) => Draft {
+                id: a.id.clone(),
                 address: a.address.clone(),
                 password: String::new(),
                 display_name: a.display_name.clone(),
@@ -171,6 +175,7 @@ impl Resource for Accounts {
                     .unwrap_or_default(),
             },
             None => Draft {
+                id: String::new(),
                 address: String::new(),
                 password: String::new(),
                 display_name: String::new(),
@@ -252,6 +257,7 @@ impl Resource for Accounts {
                         inputmode="numeric" hint="Empty: keep downloaded mail until the client deletes it."
                         value={d.retention.clone()} oninput={form.set(|d, v| d.retention = v)}
                         error={form.error("pop3.retention_days")} />
+                    <SendAsGrants account_id={d.id.clone()} />
                 }
             </>
         }

@@ -4,6 +4,7 @@
 mod accounts;
 mod aliases;
 mod domains;
+mod send_as;
 
 pub use accounts::AccountsPage;
 pub use aliases::AliasesPage;
