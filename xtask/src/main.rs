@@ -11,6 +11,7 @@
 //! - `bench <protocol>`: load figures against a release build (see `bench/`).
 
 mod bench;
+mod fuzz;
 mod spa;
 mod tidy;
 mod webclient;
@@ -152,6 +153,8 @@ fn test() -> Result {
             "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n"
         );
     }
+    // Every parser that reads the network, briefly (an hour each before a release).
+    fuzz::fuzz(&["--seconds".into(), "10".into()])?;
     println!("xtask: all checks passed in {:.0?}", t.elapsed());
     Ok(())
 }
@@ -184,7 +187,10 @@ fn main() -> ExitCode {
         "gen-client" => webclient::gen_client(&root()),
         "tidy" => tidy::tidy(&root(), &std::env::args().skip(2).collect::<Vec<_>>()),
         "bench" => bench::bench(&std::env::args().skip(2).collect::<Vec<_>>()),
-        _ => Err("usage: cargo xtask <run | build | test | tidy | gen-client | bench>".into()),
+        "fuzz" => fuzz::fuzz(&std::env::args().skip(2).collect::<Vec<_>>()),
+        _ => {
+            Err("usage: cargo xtask <run | build | test | tidy | gen-client | bench | fuzz>".into())
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -21,5 +21,6 @@ mod error;
 mod op;
 mod server;
 mod session;
+pub mod wire;
 
 pub use server::{Listener, SmtpConfig, SmtpServer};

@@ -14,10 +14,8 @@ use crate::{
     error::SmtpError,
     server::Listener,
     session::{Envelope, Session},
+    wire::{DataError, DataReader, MAX_DATA_LINE},
 };
-
-/// Longest line inside DATA. RFC 5321 §4.5.3.1.6 allows 1000; real mail has longer.
-const MAX_DATA_LINE: usize = 64 * 1024;
 
 impl Session {
     /// DATA; `op::allowed` has checked that recipients were accepted.
@@ -26,40 +24,26 @@ impl Session {
         if self.flush().await.is_err() {
             return Err(SmtpError::gone());
         }
-        let max = self.server.config.max_message_size;
-        let mut message = Vec::with_capacity(8 * 1024);
-        let mut too_big = false;
-        let mut too_long_line = false;
+        let mut body = DataReader::new(self.server.config.max_message_size);
         loop {
-            let line = match self.read_line(MAX_DATA_LINE).await? {
+            match self.read_line(MAX_DATA_LINE).await? {
                 Line::Eof => return Err(SmtpError::gone()),
-                Line::TooLong => {
-                    too_long_line = true;
-                    continue;
+                Line::TooLong => body.line_too_long(),
+                Line::Line(l) => {
+                    if body.line(&l) {
+                        break;
+                    }
                 }
-                Line::Line(l) => l,
-            };
-            if line == b"." {
-                break;
             }
-            // RFC 5321 §4.5.2: remove one leading dot.
-            let line = line.strip_prefix(b".").unwrap_or(&line);
-            if message.len() + line.len() + 2 > max {
-                too_big = true;
-                continue;
-            }
-            message.extend_from_slice(line);
-            message.extend_from_slice(b"\r\n");
         }
         let envelope = self
             .end_transaction()
             .expect("op::allowed admits DATA in a transaction");
-        if too_big {
-            return Err(replies::MESSAGE_TOO_BIG.into());
-        }
-        if too_long_line {
-            return Err(replies::DATA_LINE_TOO_LONG.into());
-        }
+        let message = match body.finish() {
+            Ok(m) => m,
+            Err(DataError::TooBig) => return Err(replies::MESSAGE_TOO_BIG.into()),
+            Err(DataError::LineTooLong) => return Err(replies::DATA_LINE_TOO_LONG.into()),
+        };
         self.deliver(envelope, message).await
     }
 

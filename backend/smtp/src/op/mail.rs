@@ -24,7 +24,7 @@ impl Session {
         // RFC 1870 §6: a declared size over the fixed maximum is refused with 552. The
         // value is read from the line itself: the parser wraps numbers of more than twenty
         // digits around to small ones.
-        let declared = declared_size(line).unwrap_or(from.size as u64);
+        let declared = crate::wire::declared_size(line).unwrap_or(from.size as u64);
         if declared > self.server.config.max_message_size as u64 {
             return Err(replies::MESSAGE_TOO_BIG.into());
         }
@@ -86,44 +86,5 @@ pub(crate) fn sender_refused(r: &SenderRefused) -> Reply {
         replies::NULL_SENDER_NOT_ALLOWED
     } else {
         replies::sender_not_allowed(&r.address, r.field)
-    }
-}
-
-/// The value of the `SIZE=` parameter of a MAIL command line, saturating at `u64::MAX`;
-/// `None` when there is none or it is not a number (the parser refuses that with 501).
-pub(crate) fn declared_size(line: &[u8]) -> Option<u64> {
-    let params = &line[line.iter().rposition(|&b| b == b'>')? + 1..];
-    params
-        .split(|b| b.is_ascii_whitespace())
-        .filter_map(|p| {
-            let (name, value) = p.split_at(p.iter().position(|&b| b == b'=')?);
-            name.eq_ignore_ascii_case(b"SIZE").then(|| &value[1..])
-        })
-        .find(|v| !v.is_empty() && v.iter().all(u8::is_ascii_digit))
-        .map(|digits| {
-            digits.iter().fold(0u64, |n, d| {
-                n.saturating_mul(10).saturating_add(u64::from(d - b'0'))
-            })
-        })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::declared_size;
-
-    #[test]
-    fn the_declared_size_saturates_instead_of_wrapping() {
-        assert_eq!(declared_size(b"MAIL FROM:<a@x> SIZE=100"), Some(100));
-        assert_eq!(
-            declared_size(b"MAIL FROM:<a@x> body=8bitmime size=7"),
-            Some(7)
-        );
-        assert_eq!(
-            declared_size(b"MAIL FROM:<a@x> SIZE=999999999999999999999"),
-            Some(u64::MAX)
-        );
-        assert_eq!(declared_size(b"MAIL FROM:<a@x>"), None);
-        assert_eq!(declared_size(b"MAIL FROM:<a@x> SIZE=abc"), None);
-        assert_eq!(declared_size(b"MAIL FROM:<size=5@x>"), None);
     }
 }

@@ -10,7 +10,7 @@ mod rcpt;
 mod starttls;
 
 use osprey_proto::smtp::{Reply, replies};
-use smtp_proto::{Error as ParseError, Request};
+use smtp_proto::Request;
 
 use crate::{
     error::SmtpError,
@@ -93,30 +93,8 @@ pub(crate) async fn dispatch(s: &mut Session, line: &[u8]) -> Next {
 /// Runs one command: its positive reply and what the read loop does next, or why it
 /// failed.
 async fn run(s: &mut Session, line: &[u8]) -> Result<(Reply, Next), SmtpError> {
-    let mut bytes = Vec::with_capacity(line.len() + 2);
-    bytes.extend_from_slice(line);
-    bytes.extend_from_slice(b"\r\n");
-    let request = match Request::parse(&mut bytes.iter()) {
-        Ok(r) => r.into_owned(),
-        // RFC 1870 §6: a SIZE too large for the parser's numbers is still a number, and
-        // over the limit: 552, not a syntax error.
-        Err(ParseError::InvalidParameter { param: "SIZE" })
-            if mail::declared_size(line)
-                .is_some_and(|n| n > s.server.config.max_message_size as u64) =>
-        {
-            return Err(replies::MESSAGE_TOO_BIG.into());
-        }
-        Err(e) => return Err(SmtpError::bad(parse_error(e))),
-    };
-    // RFC 5321 §4.1.1.3: "RCPT TO:<Postmaster>" has no domain, and must be taken; the
-    // parser reads it as an empty address.
-    let request = match request {
-        Request::Rcpt { mut to } if to.address.is_empty() && bare_postmaster(line) => {
-            to.address = "Postmaster".to_owned();
-            Request::Rcpt { to }
-        }
-        r => r,
-    };
+    let request = crate::wire::parse_command(line, s.server.config.max_message_size as u64)
+        .map_err(SmtpError::bad)?;
     // RFC 6409 §4.3: a submission port takes only a few commands before AUTH.
     if s.server.listener != Listener::Mx && s.account.is_none() {
         s.commands_before_auth += 1;
@@ -159,27 +137,4 @@ async fn run(s: &mut Session, line: &[u8]) -> Result<(Reply, Next), SmtpError> {
         | Request::Lhlo { .. } => return Err(SmtpError::bad(replies::NOT_IMPLEMENTED)),
     };
     Ok((reply, Next::Continue))
-}
-
-/// Returns `true` if and only if `line` is `RCPT TO:<Postmaster>` (any case, no
-/// parameters).
-fn bare_postmaster(line: &[u8]) -> bool {
-    let line = String::from_utf8_lossy(line);
-    let Some((verb, rest)) = line.split_once(':') else {
-        return false;
-    };
-    verb.trim().eq_ignore_ascii_case("RCPT TO") && rest.trim().eq_ignore_ascii_case("<postmaster>")
-}
-
-/// The reply for a line smtp-proto could not parse (RFC 5321 §4.2.4, RFC 3463).
-fn parse_error(e: ParseError) -> Reply {
-    match e {
-        ParseError::UnknownCommand => replies::COMMAND_UNRECOGNIZED,
-        ParseError::InvalidSenderAddress => replies::BAD_SENDER_SYNTAX,
-        ParseError::InvalidRecipientAddress => replies::BAD_RECIPIENT_SYNTAX,
-        ParseError::SyntaxError { syntax } => replies::syntax(syntax),
-        ParseError::InvalidParameter { param } => replies::invalid_parameter(param),
-        ParseError::UnsupportedParameter { param } => replies::unsupported_parameter(&param),
-        _ => replies::SYNTAX_ERROR,
-    }
 }
