@@ -16,6 +16,7 @@ pub mod extract;
 mod observe;
 mod routes;
 pub mod state;
+mod strict;
 mod validate;
 
 use axum::Router;

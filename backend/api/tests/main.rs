@@ -5,6 +5,7 @@ mod support;
 
 mod admin;
 mod auth;
+mod bodies;
 mod contract;
 mod dkim;
 mod mailboxes;
