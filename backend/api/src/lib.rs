@@ -26,6 +26,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_swagger_ui::SwaggerUi;
 
 pub use observe::metrics_handle;
+pub use routes::authorization::{AUTHORIZATION, Access, Rule};
 pub use state::{ApiSettings, AppState};
 
 fn api_router() -> OpenApiRouter<AppState> {

@@ -4,6 +4,7 @@ pub mod access;
 pub mod accounts;
 pub mod aliases;
 pub mod auth;
+pub mod authorization;
 pub mod dkim;
 pub mod domains;
 pub mod health;
