@@ -4,7 +4,7 @@
 //!   (`<target>/openapi-venv`) with the pinned packages of `e2e/openapi/requirements.txt`
 //!   (openapi-spec-validator, openapi-python-client); made again when that file changes.
 //! - [`node_tools`]: the npm packages of `e2e/openapi/ts` (openapi-typescript,
-//!   openapi-fetch, TypeScript), from its lock file.
+//!   openapi-fetch, TypeScript), from its lock file; again when the lock file changes.
 //! - [`validate`]: `openapi/openapi.json` against the OpenAPI 3.1 schema.
 //!
 //! The bad-input walk and the generated-client journeys that use these run in the e2e
@@ -59,10 +59,14 @@ pub fn python_tools(root: &Path) -> Result<PathBuf> {
     Ok(venv)
 }
 
-/// Installs the TypeScript journey's npm packages when they are missing.
+/// Installs the TypeScript journey's npm packages when they are missing or older than
+/// its lock file.
 pub fn node_tools(root: &Path) -> Result {
     let project = root.join(NODE_PROJECT);
-    if !project.join("node_modules/.package-lock.json").is_file() {
+    let modified = |p: PathBuf| fs::metadata(p).and_then(|m| m.modified()).ok();
+    let installed = modified(project.join("node_modules/.package-lock.json"));
+    let locked = modified(project.join("package-lock.json"));
+    if installed.is_none() || installed < locked {
         run(Command::new("npm")
             .args(["ci", "--no-audit", "--no-fund"])
             .current_dir(&project))?;
