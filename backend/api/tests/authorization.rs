@@ -531,3 +531,32 @@ async fn every_operation_answers_each_caller_as_the_table_says() {
     assert!(operations.len() > 40);
     assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
 }
+
+/// What a user sent is account data: an API key reads it only with `account:read`, like
+/// the mailboxes.
+#[tokio::test]
+async fn an_api_key_reads_sent_mail_only_with_account_read() {
+    let w = World::new().await;
+    let mut keys = Vec::new();
+    for scopes in [json!(["account:write"]), json!(["account:read"])] {
+        let r =
+            w.t.call(
+                Method::POST,
+                "/api/v1/me/api-keys",
+                Some(&w.user),
+                Some(json!({"name": w.fresh("k"), "scopes": scopes})),
+            )
+            .await
+            .expect(StatusCode::CREATED);
+        keys.push(r.body["secret"].as_str().unwrap().to_owned());
+    }
+    let one = format!("/api/v1/messages/outbound/{}", w.queued);
+    for path in ["/api/v1/messages/outbound", one.as_str()] {
+        w.t.call(Method::GET, path, Some(&keys[0]), None)
+            .await
+            .expect(StatusCode::FORBIDDEN);
+        w.t.call(Method::GET, path, Some(&keys[1]), None)
+            .await
+            .expect(StatusCode::OK);
+    }
+}
