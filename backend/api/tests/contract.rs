@@ -109,6 +109,9 @@ fn the_document_describes_what_the_server_answers() {
             if secured {
                 assert!(responses.contains_key("401"), "{at} declares no 401");
             }
+            if path.starts_with("/api/") {
+                assert!(responses.contains_key("5XX"), "{at} declares no 5XX");
+            }
             if op.get("requestBody").is_some() {
                 for status in ["400", "415", "422"] {
                     assert!(responses.contains_key(status), "{at} declares no {status}");

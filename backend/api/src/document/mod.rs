@@ -6,6 +6,8 @@
 //! - An operation with a JSON body answers 400 (unreadable JSON), 415 (not JSON) and 422
 //!   (not an object, a missing, mistyped or unknown field): the `Json` extractor.
 //! - An operation with query parameters answers 400 (the `Query` extractor, `limit`).
+//! - An operation that answers with problem documents may also answer `5XX` (the
+//!   database unavailable, an internal error).
 //! - Every error body is `application/problem+json`, as `ApiError` serves it.
 //! - Every response has a description (a standard one by status unless the handler
 //!   gives its own).

@@ -22,6 +22,9 @@ fn standard_description(status: &str) -> &'static str {
         "422" => "Invalid input: each invalid field is named in `errors`",
         "429" => "Too many attempts; retry after the seconds in Retry-After",
         "503" => "A dependency (the database) is unavailable",
+        "5XX" => {
+            "A failure on the server's side: the database is unavailable (503) or an internal error (500)"
+        }
         _ => "See the status code",
     }
 }
@@ -65,6 +68,18 @@ pub fn complete(op: &mut Value) {
     }
     if has_query {
         add("400");
+    }
+    // An operation that answers with problems can fail on the server's side too: the
+    // database unavailable (503) or a fault of ours (500).
+    let answers_problems = responses.values().any(|r| {
+        r.pointer("/content/application~1json/schema/$ref")
+            .or_else(|| r.pointer("/content/application~1problem+json/schema/$ref"))
+            .is_some_and(|s| s == PROBLEM)
+    });
+    if answers_problems {
+        responses
+            .entry("5XX".to_owned())
+            .or_insert_with(problem_response);
     }
     for (status, response) in responses.iter_mut() {
         let Some(response) = response.as_object_mut() else {
