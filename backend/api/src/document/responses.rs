@@ -96,13 +96,6 @@ pub fn complete(op: &mut Value) {
             problem_media_type(content);
         }
     }
-    // Statuses in order, as readers expect.
-    let sorted: Map<String, Value> = {
-        let mut entries: Vec<(String, Value)> = std::mem::take(responses).into_iter().collect();
-        entries.sort_by(|a, b| a.0.cmp(&b.0));
-        entries.into_iter().collect()
-    };
-    *responses = sorted;
 }
 
 /// A problem document declared as `application/json` is served as
