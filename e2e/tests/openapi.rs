@@ -26,7 +26,8 @@ fn venv() -> PathBuf {
     );
     assert!(
         venv.join("bin/python").is_file(),
-        "{} is missing: run `cargo xtask test` (it installs e2e/openapi/requirements.txt there)",
+        "{} is missing: run `cargo xtask check-openapi` or `cargo xtask test` (they install \
+         e2e/openapi/requirements.txt there)",
         venv.display()
     );
     venv
@@ -117,7 +118,7 @@ async fn a_generated_typescript_client_signs_in_creates_and_pages() {
     let bin = project.join("node_modules/.bin");
     assert!(
         bin.join("openapi-typescript").exists() && bin.join("tsc").exists(),
-        "the npm packages of e2e/openapi/ts are missing: run `cargo xtask test` (it runs npm ci there)"
+        "the npm packages of e2e/openapi/ts are missing: run `cargo xtask test`, or `npm ci` there"
     );
     let s = Server::start(false).await;
     succeed(
