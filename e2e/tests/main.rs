@@ -10,6 +10,7 @@ mod crash;
 mod exchange;
 mod imap;
 mod lettre;
+mod openapi;
 mod pop3;
 mod smtp;
 mod web;

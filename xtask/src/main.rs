@@ -1,17 +1,20 @@
-//! `cargo xtask run | build | test | tidy | bench`: Osprey's build orchestration, in plain Rust.
+//! `cargo xtask run | build | test | tidy | gen-client | check-openapi | bench`: Osprey's build orchestration, in plain Rust.
 //!
 //! - `build`: installs what is missing (wasm32 target, wasm-bindgen-cli), builds the web
 //!   app and the server (a debug build).
 //! - `run`: `build`, then becomes the server (`exec`: the same process, so signals sent to
 //!   `cargo xtask run` reach it), in embedded mode from the repository root.
-//! - `test`: formatting, `tidy`, clippy with warnings as errors (the fuzz targets too),
-//!   the web app build, and every test (unit, integration, e2e with the browser) on
-//!   SQLite and on PostgreSQL.
+//! - `test`: formatting, `tidy`, the OpenAPI document's validation (see `openapi.rs`),
+//!   clippy with warnings as errors (the fuzz targets too), the web app build, and every
+//!   test (unit, integration, e2e with the browser, the bad-input walk and the
+//!   generated-client journeys) on SQLite and on PostgreSQL.
 //! - `tidy [--bless-migration <file>]`: the repository's own rules (see `tidy/`).
+//! - `check-openapi`: validates `openapi/openapi.json` (installing the validator first).
 //! - `bench <protocol>`: load figures against a release build (see `bench/`).
 
 mod bench;
 mod fuzz;
+mod openapi;
 mod spa;
 mod tidy;
 mod webclient;
@@ -101,6 +104,9 @@ fn test() -> Result {
     let t = Instant::now();
     run(cargo().args(["fmt", "--all", "--", "--check"]))?;
     tidy::tidy(&root(), &[])?;
+    let venv = openapi::python_tools(&root())?;
+    openapi::validate(&root(), &venv)?;
+    openapi::node_tools(&root())?;
     run(cargo().args(["clippy", "--all-targets", "--", "-D", "warnings"]))?;
     // The fuzz targets are a workspace of their own (run with cargo-fuzz on nightly);
     // building them here keeps them in step with the parser.
@@ -131,12 +137,16 @@ fn test() -> Result {
             .args(["ci", "--no-audit", "--no-fund"])
             .current_dir(&browser))?;
     }
-    run(cargo().args(["test"]).env("OSPREY_TEST_BACKEND", "sqlite"))?;
+    run(cargo()
+        .args(["test"])
+        .env("OSPREY_TEST_BACKEND", "sqlite")
+        .env("OSPREY_OPENAPI_VENV", &venv))?;
     let pg = std::env::var("OSPREY_TEST_DATABASE_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
     if postgres_reachable(&pg) {
         run(cargo()
             .args(["test"])
+            .env("OSPREY_OPENAPI_VENV", &venv)
             .env("OSPREY_TEST_BACKEND", "postgres")
             .env("OSPREY_TEST_DATABASE_URL", &pg))?;
     } else if std::env::var_os("CI").is_some() {
@@ -185,12 +195,16 @@ fn main() -> ExitCode {
         "run" => serve(),
         "test" => test(),
         "gen-client" => webclient::gen_client(&root()),
+        "check-openapi" => {
+            openapi::python_tools(&root()).and_then(|v| openapi::validate(&root(), &v))
+        }
         "tidy" => tidy::tidy(&root(), &std::env::args().skip(2).collect::<Vec<_>>()),
         "bench" => bench::bench(&std::env::args().skip(2).collect::<Vec<_>>()),
         "fuzz" => fuzz::fuzz(&std::env::args().skip(2).collect::<Vec<_>>()),
-        _ => {
-            Err("usage: cargo xtask <run | build | test | tidy | gen-client | bench | fuzz>".into())
-        }
+        _ => Err(
+            "usage: cargo xtask <run | build | test | tidy | gen-client | check-openapi | bench | fuzz>"
+                .into(),
+        ),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -87,6 +87,7 @@ pub struct Domain {
 /// `POST /api/v1/admin/domains`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct CreateDomain {
     pub name: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -100,6 +101,7 @@ pub struct CreateDomain {
 /// `PATCH /api/v1/admin/domains/{id}`: absent fields stay as they are.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct UpdateDomain {
     /// Replaces every alias name of the domain.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -137,6 +139,7 @@ pub struct Account {
 /// `POST /api/v1/admin/accounts`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct CreateAccount {
     /// The full address; its domain must exist.
     pub address: String,
@@ -159,6 +162,7 @@ pub struct CreateAccount {
 /// `PATCH /api/v1/admin/accounts/{id}`: absent fields stay as they are.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct UpdateAccount {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
@@ -203,6 +207,7 @@ pub struct Alias {
 /// `POST /api/v1/admin/aliases`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct CreateAlias {
     /// `name@domain`, or `@domain` for a catch-all; the domain must exist.
     pub address: String,
@@ -212,6 +217,7 @@ pub struct CreateAlias {
 /// `PATCH /api/v1/admin/aliases/{id}`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct UpdateAlias {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub targets: Option<Vec<String>>,

@@ -6,6 +6,7 @@ use utoipa::ToSchema;
 /// `POST /api/v1/auth/login`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct LoginRequest {
     /// The full address of the account, e.g. `alice@example.com`.
     pub username: String,
@@ -30,6 +31,7 @@ pub struct TokenResponse {
 /// `POST /api/v1/auth/refresh` and `POST /api/v1/auth/logout`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct RefreshRequest {
     pub refresh_token: String,
 }

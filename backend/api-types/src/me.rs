@@ -7,6 +7,7 @@ use utoipa::ToSchema;
 /// `PATCH /api/v1/me`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct UpdateMe {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
@@ -15,6 +16,7 @@ pub struct UpdateMe {
 /// `POST /api/v1/me/password`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct ChangePassword {
     pub current_password: String,
     pub new_password: String,
@@ -82,6 +84,7 @@ pub struct ApiKey {
 /// `POST /api/v1/me/api-keys`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct CreateApiKey {
     pub name: String,
     pub scopes: Vec<Scope>,

@@ -10,9 +10,9 @@ use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
 
-/// A JSON body, which must be an object. Syntax errors are 400 `malformed_json`; a body
-/// that is not an object, or a missing or mistyped field, is 422 naming the field's path
-/// (`targets[1]`).
+/// A JSON body, read strictly: syntax errors are 400 `malformed_json`; a body that is not
+/// an object, a nested object given as an array, a missing, mistyped or unknown field is
+/// 422 naming the field's path (`targets[1]`, `settings.colour`).
 pub struct Json<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
@@ -51,14 +51,15 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             detail: format!("the body is not valid JSON: {e}"),
         })?;
     // Every request body of the API is an object; serde would also take an array for a
-    // struct (its fields in order), which the document does not allow.
+    // struct (its fields in order), which the document does not allow, at any depth.
     if !value.is_object() {
         return Err(ApiError::field("body", "must be a JSON object"));
     }
-    serde_path_to_error::deserialize(value).map_err(|err| {
+    serde_path_to_error::deserialize(crate::strict::Strict(&value)).map_err(|err| {
         let path = err.path().to_string();
         let msg = err.into_inner().to_string();
-        // A missing field is reported against its parent; name the field itself.
+        // A missing field is reported against its parent; name the field itself. (An
+        // unknown field's path already ends with its name.)
         let field = match msg
             .strip_prefix("missing field `")
             .and_then(|r| r.split('`').next())

@@ -11,57 +11,23 @@
 
 pub mod auth;
 mod convert;
+mod document;
 pub mod error;
 pub mod extract;
 mod observe;
 mod routes;
 pub mod state;
+mod strict;
 mod validate;
 
 use axum::Router;
-use utoipa::{
-    Modify, OpenApi,
-    openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme},
-};
+use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_swagger_ui::SwaggerUi;
 
 pub use observe::metrics_handle;
+pub use routes::authorization::{AUTHORIZATION, Access, Rule};
 pub use state::{ApiSettings, AppState};
-
-#[derive(OpenApi)]
-#[openapi(
-    info(
-        title = "Osprey API",
-        description = "The REST API of the Osprey mail and calendar server: everything the web app does, a script can do.",
-        license(name = "MIT OR Apache-2.0", identifier = "MIT OR Apache-2.0")
-    ),
-    modifiers(&BearerAuth),
-    tags(
-        (name = "auth", description = "Signing in and out"),
-        (name = "me", description = "The signed-in account"),
-        (name = "admin", description = "Domains, accounts and aliases"),
-        (name = "ops", description = "Health and metrics"),
-    )
-)]
-struct ApiDoc;
-
-struct BearerAuth;
-
-impl Modify for BearerAuth {
-    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme(
-            "bearer",
-            SecurityScheme::Http(
-                HttpBuilder::new()
-                    .scheme(HttpAuthScheme::Bearer)
-                    .bearer_format("JWT or API key (osk_...)")
-                    .build(),
-            ),
-        );
-    }
-}
 
 fn api_router() -> OpenApiRouter<AppState> {
     let v1 = OpenApiRouter::new()
@@ -77,14 +43,14 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(routes::queue::router())
         .merge(routes::relay::router())
         .merge(routes::senders::router());
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+    OpenApiRouter::with_openapi(document::ApiDoc::openapi())
         .nest("/api/v1", v1)
         .merge(routes::health::router())
 }
 
 /// The OpenAPI document of the API.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    api_router().split_for_parts().1
+    document::finish(api_router().split_for_parts().1)
 }
 
 /// The REST router: `/api/v1` (with a problem+json 404 for any other `/api/` path), the
@@ -95,6 +61,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 /// request body limit and the request metrics to the composed application.
 pub fn router(state: AppState) -> Router {
     let (api, doc) = api_router().split_for_parts();
+    let doc = document::finish(doc);
     let api = api
         .route("/api/{*rest}", axum::routing::any(error::api_not_found))
         .with_state(state);

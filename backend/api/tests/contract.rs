@@ -79,3 +79,62 @@ async fn the_router_owns_api_paths_only() {
         "the web app's headers are not the REST router's"
     );
 }
+
+/// The document says what the server does: every response is described; a secured
+/// operation declares 401; errors are `application/problem+json`; `limit` is 1 to 500;
+/// a page references its item schema; there is a server to call.
+#[test]
+fn the_document_describes_what_the_server_answers() {
+    let doc = serde_json::to_value(osprey_api::openapi()).unwrap();
+    assert_eq!(doc["servers"][0]["url"], "/");
+    let mut operations = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            operations += 1;
+            let at = format!("{} {path}", method.to_uppercase());
+            let responses = op["responses"].as_object().unwrap();
+            for (status, response) in responses {
+                let description = response["description"].as_str().unwrap_or("");
+                assert!(!description.is_empty(), "{at} {status} has no description");
+                if !status.starts_with('2') && path.starts_with("/api/") {
+                    let media: Vec<&String> =
+                        response["content"].as_object().unwrap().keys().collect();
+                    assert_eq!(media, ["application/problem+json"], "{at} {status}");
+                }
+            }
+            let secured = op["security"].as_array().is_some_and(|s| {
+                s.iter()
+                    .any(|r| r.as_object().unwrap().contains_key("bearer"))
+            });
+            if secured {
+                assert!(responses.contains_key("401"), "{at} declares no 401");
+            }
+            if path.starts_with("/api/") {
+                assert!(responses.contains_key("5XX"), "{at} declares no 5XX");
+            }
+            if op.get("requestBody").is_some() {
+                for status in ["400", "415", "422"] {
+                    assert!(responses.contains_key(status), "{at} declares no {status}");
+                }
+            }
+            for p in op["parameters"].as_array().into_iter().flatten() {
+                if p["name"] == "limit" {
+                    assert_eq!(p["schema"]["minimum"], 1, "{at}");
+                    assert_eq!(p["schema"]["maximum"], 500, "{at}");
+                }
+            }
+        }
+    }
+    assert!(operations > 40);
+    let schemas = doc["components"]["schemas"].as_object().unwrap();
+    let pages: Vec<&String> = schemas.keys().filter(|k| k.starts_with("Page_")).collect();
+    assert!(!pages.is_empty());
+    for name in pages {
+        let item = name.strip_prefix("Page_").unwrap();
+        assert_eq!(
+            schemas[name]["properties"]["items"]["items"]["$ref"],
+            format!("#/components/schemas/{item}"),
+            "{name} references {item} instead of copying it"
+        );
+    }
+}

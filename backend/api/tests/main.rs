@@ -5,6 +5,8 @@ mod support;
 
 mod admin;
 mod auth;
+mod authorization;
+mod bodies;
 mod contract;
 mod dkim;
 mod mailboxes;

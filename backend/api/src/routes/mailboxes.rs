@@ -90,7 +90,7 @@ async fn own_mailbox(
 
 /// The mailboxes of the signed-in account, by name.
 #[utoipa::path(get, path = "/mailboxes", tag = "mail", security(("bearer" = [])),
-    responses((status = 200, body = Vec<Mailbox>), (status = 401, body = Problem)))]
+    responses((status = 200, description = "The mailboxes", body = Vec<Mailbox>), (status = 403, description = "An API key without account:read", body = Problem)))]
 pub async fn list_mailboxes(
     State(state): State<AppState>,
     user: AuthUser,
@@ -115,6 +115,7 @@ pub struct MessageParams {
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
     /// At most this many, in UID order, 1 to 500 (default 100).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<u32>,
 }
 
@@ -122,7 +123,7 @@ pub struct MessageParams {
 /// order), a page at a time.
 #[utoipa::path(get, path = "/mailboxes/{id}/messages", tag = "mail", security(("bearer" = [])),
     params(("id" = String, Path, description = "The mailbox"), MessageParams),
-    responses((status = 200, body = Page<MessageItem>), (status = 400, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 200, description = "A page of messages", body = Page<MessageItem>), (status = 400, body = Problem), (status = 403, description = "An API key without account:read", body = Problem), (status = 404, description = "No such mailbox of the signed-in account", body = Problem)))]
 pub async fn list_messages(
     State(state): State<AppState>,
     user: AuthUser,
@@ -192,7 +193,7 @@ fn parse_flags(field: &str, names: &[String]) -> Result<(u64, Vec<String>), ApiE
 /// message as it is now. IMAP sessions that have its mailbox selected are told.
 #[utoipa::path(patch, path = "/messages/{id}/flags", tag = "mail", security(("bearer" = [])), request_body = UpdateFlags,
     params(("id" = String, Path, description = "The message")),
-    responses((status = 200, body = MessageItem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, description = "The message with its flags as they are now", body = MessageItem), (status = 403, description = "An API key without account:write", body = Problem), (status = 404, description = "No such message of the signed-in account", body = Problem), (status = 422, body = Problem)))]
 pub async fn update_flags(
     State(state): State<AppState>,
     user: AuthUser,

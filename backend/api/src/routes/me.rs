@@ -32,7 +32,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// The signed-in account.
 #[utoipa::path(get, path = "/me", tag = "me", security(("bearer" = [])),
-    responses((status = 200, body = Account), (status = 401, body = Problem)))]
+    responses((status = 200, description = "The signed-in account", body = Account), (status = 403, description = "An API key without account:read", body = Problem)))]
 pub async fn get_me(user: AuthUser) -> Result<Json<Account>, ApiError> {
     user.require(Scope::AccountRead)?;
     Ok(Json(convert::account(user.account)))
@@ -40,7 +40,7 @@ pub async fn get_me(user: AuthUser) -> Result<Json<Account>, ApiError> {
 
 /// Changes the signed-in account's own settings.
 #[utoipa::path(patch, path = "/me", tag = "me", security(("bearer" = [])), request_body = UpdateMe,
-    responses((status = 200, body = Account), (status = 422, body = Problem)))]
+    responses((status = 200, description = "The account as it is now", body = Account), (status = 403, description = "An API key without account:write", body = Problem), (status = 422, body = Problem)))]
 pub async fn update_me(
     State(state): State<AppState>,
     user: AuthUser,
@@ -57,7 +57,7 @@ pub async fn update_me(
 
 /// Changes the signed-in account's password; other sessions are signed out.
 #[utoipa::path(post, path = "/me/password", tag = "me", security(("bearer" = [])), request_body = ChangePassword,
-    responses((status = 204, description = "Changed"), (status = 422, description = "Wrong current password or weak new one", body = Problem)))]
+    responses((status = 204, description = "Changed"), (status = 403, description = "An API key: this needs a signed-in session", body = Problem), (status = 422, description = "Wrong current password or weak new one", body = Problem)))]
 pub async fn change_password(
     State(state): State<AppState>,
     user: AuthUser,
@@ -73,7 +73,7 @@ pub async fn change_password(
 
 /// The signed-in account's API keys, newest first.
 #[utoipa::path(get, path = "/me/api-keys", tag = "me", security(("bearer" = [])),
-    responses((status = 200, body = Page<ApiKey>)))]
+    responses((status = 200, description = "Every key of the account, on one page", body = Page<ApiKey>), (status = 403, description = "An API key without account:read", body = Problem)))]
 pub async fn list_api_keys(
     State(state): State<AppState>,
     user: AuthUser,
@@ -92,7 +92,7 @@ pub async fn list_api_keys(
 
 /// Creates an API key; its secret is in this answer only. Needs a signed-in session.
 #[utoipa::path(post, path = "/me/api-keys", tag = "me", security(("bearer" = [])), request_body = CreateApiKey,
-    responses((status = 201, body = CreatedApiKey), (status = 403, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 201, description = "The key, with its secret", body = CreatedApiKey), (status = 403, description = "An API key: this needs a signed-in session", body = Problem), (status = 422, body = Problem)))]
 pub async fn create_api_key(
     State(state): State<AppState>,
     user: AuthUser,
@@ -156,7 +156,7 @@ pub async fn create_api_key(
 /// Revokes one of the signed-in account's API keys.
 #[utoipa::path(delete, path = "/me/api-keys/{id}", tag = "me", security(("bearer" = [])),
     params(("id" = String, Path, description = "The key's id")),
-    responses((status = 204, description = "Revoked"), (status = 404, body = Problem)))]
+    responses((status = 204, description = "Revoked"), (status = 403, description = "An API key without account:write", body = Problem), (status = 404, description = "No such key of the signed-in account", body = Problem)))]
 pub async fn delete_api_key(
     State(state): State<AppState>,
     user: AuthUser,

@@ -33,7 +33,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// Sends a plain-text message as the signed-in user: delivered to local recipients,
 /// queued for remote ones (as the relay policy allows authenticated users).
 #[utoipa::path(post, path = "/messages/send", tag = "mail", security(("bearer" = [])), request_body = SendMessage,
-    responses((status = 201, body = SentMessage), (status = 401, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 201, description = "Delivered and queued; a copy is in Sent", body = SentMessage), (status = 403, description = "An API key without account:write", body = Problem), (status = 409, description = "A local recipient's mailbox is over its quota", body = Problem), (status = 422, description = "Invalid input, or a recipient refused (named in `errors`)", body = Problem)))]
 pub async fn send_message(
     State(state): State<AppState>,
     user: AuthUser,

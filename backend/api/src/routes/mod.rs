@@ -4,6 +4,7 @@ pub mod access;
 pub mod accounts;
 pub mod aliases;
 pub mod auth;
+pub mod authorization;
 pub mod dkim;
 pub mod domains;
 pub mod health;
@@ -25,6 +26,7 @@ use crate::error::ApiError;
 #[into_params(parameter_in = Query)]
 pub struct ListParams {
     /// Page size, 1 to 500 (default 50).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<u32>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,

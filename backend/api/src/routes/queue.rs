@@ -6,7 +6,7 @@ use axum::{
     extract::{Path, State},
     http::StatusCode,
 };
-use osprey_api_types::{DeliveryState, Problem, QueueRecipient, QueuedMessage, RetryResult};
+use osprey_api_types::{DeliveryState, Problem, QueueRecipient, QueuedMessage, RetryResult, Scope};
 use osprey_store::{DELIVERED, FAILED, PENDING, QueueEntry, QueueFilter};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -39,6 +39,7 @@ pub struct QueueParams {
     /// Keep messages from this envelope sender.
     pub sender: Option<String>,
     /// At most this many, newest first, 1 to 500 (default 100).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<u32>,
 }
 
@@ -149,11 +150,12 @@ pub async fn delete_queued(
 /// Messages the signed-in user sent to other servers, newest first, with the delivery
 /// state of each recipient.
 #[utoipa::path(get, path = "/messages/outbound", tag = "mail", security(("bearer" = [])),
-    responses((status = 200, body = Vec<QueuedMessage>), (status = 401, body = Problem)))]
+    responses((status = 200, description = "The messages, with each recipient's state", body = Vec<QueuedMessage>), (status = 403, description = "An API key without account:read", body = Problem)))]
 pub async fn list_outbound(
     State(state): State<AppState>,
     user: AuthUser,
 ) -> Result<Json<Vec<QueuedMessage>>, ApiError> {
+    user.require(Scope::AccountRead)?;
     let filter = QueueFilter {
         account_id: Some(user.account.id.clone()),
         limit: 100,
@@ -166,12 +168,13 @@ pub async fn list_outbound(
 /// One message the signed-in user sent; 404 for anyone else's.
 #[utoipa::path(get, path = "/messages/outbound/{id}", tag = "mail", security(("bearer" = [])),
     params(("id" = String, Path, description = "The queue id")),
-    responses((status = 200, body = QueuedMessage), (status = 401, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 200, description = "The message, with each recipient's state", body = QueuedMessage), (status = 403, description = "An API key without account:read", body = Problem), (status = 404, description = "No such message sent by the signed-in account", body = Problem)))]
 pub async fn get_outbound(
     State(state): State<AppState>,
     user: AuthUser,
     Path(id): Path<String>,
 ) -> Result<Json<QueuedMessage>, ApiError> {
+    user.require(Scope::AccountRead)?;
     let entry = state.store.queue().queue_entry(&id).await?;
     if entry.message.account_id.as_deref() != Some(user.account.id.as_str()) {
         return Err(ApiError::NotFound);

@@ -1,0 +1,123 @@
+//! Who may call each operation: the authorisation matrix, one row per operation id of the
+//! OpenAPI document, for four callers.
+//!
+//! It decides nothing: the services and the extractors do. It is what they must add up
+//! to, and the matrix test (`backend/api/tests/authorization.rs`) calls every operation
+//! of the document as each caller, on targets that belong to a plain user of one domain,
+//! and compares the answers with it. An operation without a row, or a row without an
+//! operation, fails that test: a new route gets its row here.
+
+/// What a caller gets from an operation on the test's target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// 2xx.
+    Allowed,
+    /// 2xx, but only the caller's own items: the target is not in the answer.
+    Filtered,
+    /// 401: credentials are needed.
+    Unauthenticated,
+    /// 403: the caller's role or domains do not allow it.
+    Forbidden,
+    /// 404: the target belongs to someone else and is not shown to the caller.
+    Hidden,
+}
+
+/// One operation's row.
+#[derive(Debug, Clone, Copy)]
+pub struct Rule {
+    /// The operation id (the handler's name).
+    pub operation: &'static str,
+    /// No credentials.
+    pub anonymous: Access,
+    /// A plain user; the targets are its own.
+    pub user: Access,
+    /// An administrator of another domain than the targets'.
+    pub other_domain_admin: Access,
+    /// A server administrator.
+    pub server_admin: Access,
+}
+
+const fn row(
+    operation: &'static str,
+    anonymous: Access,
+    user: Access,
+    other_domain_admin: Access,
+    server_admin: Access,
+) -> Rule {
+    Rule {
+        operation,
+        anonymous,
+        user,
+        other_domain_admin,
+        server_admin,
+    }
+}
+
+use Access::{Allowed, Filtered, Forbidden, Hidden, Unauthenticated as NoAuth};
+
+/// The matrix. Columns: anonymous, plain user, admin of another domain, server admin.
+#[rustfmt::skip]
+pub const AUTHORIZATION: &[Rule] = &[
+    // Signing in and out: the body's credentials or token decide, not the caller.
+    row("login",              Allowed, Allowed,   Allowed,   Allowed),
+    row("refresh",            Allowed, Allowed,   Allowed,   Allowed),
+    row("logout",             Allowed, Allowed,   Allowed,   Allowed),
+    // Operators.
+    row("healthz",            Allowed, Allowed,   Allowed,   Allowed),
+    row("readyz",             Allowed, Allowed,   Allowed,   Allowed),
+    row("metrics",            Allowed, Allowed,   Allowed,   Allowed),
+    // The caller's own account: everyone signed in acts on itself.
+    row("get_me",             NoAuth,  Allowed,   Allowed,   Allowed),
+    row("update_me",          NoAuth,  Allowed,   Allowed,   Allowed),
+    row("change_password",    NoAuth,  Allowed,   Allowed,   Allowed),
+    row("list_api_keys",      NoAuth,  Allowed,   Filtered,  Filtered),
+    row("create_api_key",     NoAuth,  Allowed,   Allowed,   Allowed),
+    row("delete_api_key",     NoAuth,  Allowed,   Hidden,    Hidden),
+    // The user's mail: nobody else's, administrators' neither.
+    row("list_mailboxes",     NoAuth,  Allowed,   Filtered,  Filtered),
+    row("list_messages",      NoAuth,  Allowed,   Hidden,    Hidden),
+    row("update_flags",       NoAuth,  Allowed,   Hidden,    Hidden),
+    row("send_message",       NoAuth,  Allowed,   Allowed,   Allowed),
+    row("list_outbound",      NoAuth,  Allowed,   Filtered,  Filtered),
+    row("get_outbound",       NoAuth,  Allowed,   Hidden,    Hidden),
+    // Domains: server administrators; a domain administrator sees its own.
+    row("list_domains",       NoAuth,  Forbidden, Filtered,  Allowed),
+    row("create_domain",      NoAuth,  Forbidden, Forbidden, Allowed),
+    row("get_domain",         NoAuth,  Forbidden, Forbidden, Allowed),
+    row("update_domain",      NoAuth,  Forbidden, Forbidden, Allowed),
+    row("delete_domain",      NoAuth,  Forbidden, Forbidden, Allowed),
+    row("get_dkim",           NoAuth,  Forbidden, Forbidden, Allowed),
+    row("rotate_dkim",        NoAuth,  Forbidden, Forbidden, Allowed),
+    // Accounts and aliases: the administrators of their domain.
+    row("list_accounts",      NoAuth,  Forbidden, Filtered,  Allowed),
+    row("create_account",     NoAuth,  Forbidden, Forbidden, Allowed),
+    row("get_account",        NoAuth,  Forbidden, Forbidden, Allowed),
+    row("update_account",     NoAuth,  Forbidden, Forbidden, Allowed),
+    row("delete_account",     NoAuth,  Forbidden, Forbidden, Allowed),
+    row("list_aliases",       NoAuth,  Forbidden, Filtered,  Allowed),
+    row("create_alias",       NoAuth,  Forbidden, Forbidden, Allowed),
+    row("get_alias",          NoAuth,  Forbidden, Forbidden, Allowed),
+    row("update_alias",       NoAuth,  Forbidden, Forbidden, Allowed),
+    row("delete_alias",       NoAuth,  Forbidden, Forbidden, Allowed),
+    // Send-as grants: the administrators of the account's domain; the account reads its own.
+    row("list_send_as",       NoAuth,  Forbidden, Forbidden, Allowed),
+    row("grant_send_as",      NoAuth,  Forbidden, Forbidden, Allowed),
+    row("revoke_send_as",     NoAuth,  Forbidden, Forbidden, Allowed),
+    row("my_send_as",         NoAuth,  Allowed,   Allowed,   Allowed),
+    // Server-wide settings and the queue: server administrators only.
+    row("list_ip_rules",      NoAuth,  Forbidden, Forbidden, Allowed),
+    row("create_ip_rule",     NoAuth,  Forbidden, Forbidden, Allowed),
+    row("delete_ip_rule",     NoAuth,  Forbidden, Forbidden, Allowed),
+    row("list_kill_entries",  NoAuth,  Forbidden, Forbidden, Allowed),
+    row("create_kill_entry",  NoAuth,  Forbidden, Forbidden, Allowed),
+    row("delete_kill_entry",  NoAuth,  Forbidden, Forbidden, Allowed),
+    row("get_postmaster",     NoAuth,  Forbidden, Forbidden, Allowed),
+    row("set_postmaster",     NoAuth,  Forbidden, Forbidden, Allowed),
+    row("get_relay_policy",   NoAuth,  Forbidden, Forbidden, Allowed),
+    row("set_relay_policy",   NoAuth,  Forbidden, Forbidden, Allowed),
+    row("check_relay",        NoAuth,  Forbidden, Forbidden, Allowed),
+    row("list_queue",         NoAuth,  Forbidden, Forbidden, Allowed),
+    row("get_queued",         NoAuth,  Forbidden, Forbidden, Allowed),
+    row("retry_queued",       NoAuth,  Forbidden, Forbidden, Allowed),
+    row("delete_queued",      NoAuth,  Forbidden, Forbidden, Allowed),
+];

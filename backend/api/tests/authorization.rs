@@ -1,0 +1,589 @@
+//! The authorisation matrix: every operation of the OpenAPI document, called as anonymous,
+//! a plain user, an administrator of another domain and a server administrator, on
+//! targets that belong to the plain user and its domain, answers as the table in
+//! `backend/api/src/routes/authorization.rs` says. An operation without a row fails.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use axum::http::{Method, StatusCode};
+use osprey_api::{AUTHORIZATION, Access, Rule};
+use osprey_core::Role;
+use serde_json::{Value, json};
+
+use crate::support::*;
+
+const USER: &str = "user@example.com";
+const TARGET: &str = "target@example.com";
+const OTHER_ADMIN: &str = "boss@other.example";
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Caller {
+    Anonymous,
+    User,
+    OtherDomainAdmin,
+    ServerAdmin,
+}
+
+const CALLERS: [Caller; 4] = [
+    Caller::Anonymous,
+    Caller::User,
+    Caller::OtherDomainAdmin,
+    Caller::ServerAdmin,
+];
+
+fn expected(rule: &Rule, caller: Caller) -> Access {
+    match caller {
+        Caller::Anonymous => rule.anonymous,
+        Caller::User => rule.user,
+        Caller::OtherDomainAdmin => rule.other_domain_admin,
+        Caller::ServerAdmin => rule.server_admin,
+    }
+}
+
+/// The accounts, tokens and the user's things the calls aim at.
+struct World {
+    t: TestApp,
+    admin: String,
+    user: String,
+    other_admin: String,
+    domain: String,
+    target: String,
+    alias: String,
+    inbox: String,
+    message: String,
+    queued: String,
+    user_key: String,
+    counter: AtomicU32,
+}
+
+/// One call: the path parameters' values, the body, a text the answer must not hold when
+/// it is `Filtered`, and a token to use instead of the caller's.
+#[derive(Default)]
+struct Call {
+    id: Option<String>,
+    body: Option<Value>,
+    marker: Option<String>,
+    token: Option<String>,
+}
+
+impl World {
+    async fn new() -> World {
+        let t = TestApp::new().await;
+        let admin = t.token(ADMIN).await;
+        let r = t
+            .call(
+                Method::POST,
+                "/api/v1/admin/domains",
+                Some(&admin),
+                Some(json!({"name": "other.example"})),
+            )
+            .await
+            .expect(StatusCode::CREATED);
+        assert_eq!(r.body["name"], "other.example");
+        t.add_account(USER, Role::User, &[]).await;
+        let target = t.add_account(TARGET, Role::User, &[]).await;
+        t.add_account(OTHER_ADMIN, Role::DomainAdmin, &["other.example"])
+            .await;
+        let user = t.token(USER).await;
+        let other_admin = t.token(OTHER_ADMIN).await;
+        let domain = t
+            .call(
+                Method::GET,
+                "/api/v1/admin/domains?q=example.com",
+                Some(&admin),
+                None,
+            )
+            .await
+            .expect(StatusCode::OK)
+            .body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["name"] == "example.com")
+            .unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let alias = t
+            .call(
+                Method::POST,
+                "/api/v1/admin/aliases",
+                Some(&admin),
+                Some(json!({"address": "team@example.com", "targets": [TARGET]})),
+            )
+            .await
+            .expect(StatusCode::CREATED)
+            .body["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        // A message in the user's INBOX, and one for another server in the queue.
+        t.call(
+            Method::POST,
+            "/api/v1/messages/send",
+            Some(&user),
+            Some(json!({"to": [USER], "subject": "s", "text": "t"})),
+        )
+        .await
+        .expect(StatusCode::CREATED);
+        let inbox = t
+            .call(Method::GET, "/api/v1/mailboxes", Some(&user), None)
+            .await
+            .expect(StatusCode::OK)
+            .body
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["name"] == "INBOX")
+            .unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let message = t
+            .call(
+                Method::GET,
+                &format!("/api/v1/mailboxes/{inbox}/messages"),
+                Some(&user),
+                None,
+            )
+            .await
+            .expect(StatusCode::OK)
+            .body["items"][0]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let mut w = World {
+            t,
+            admin,
+            user,
+            other_admin,
+            domain,
+            target,
+            alias,
+            inbox,
+            message,
+            queued: String::new(),
+            user_key: String::new(),
+            counter: AtomicU32::new(0),
+        };
+        w.queued = w.queue_one().await;
+        w.user_key = w.key_of(&w.user.clone()).await;
+        w
+    }
+
+    fn fresh(&self, what: &str) -> String {
+        format!("{what}{}", self.counter.fetch_add(1, Ordering::Relaxed))
+    }
+
+    fn token(&self, caller: Caller) -> Option<String> {
+        match caller {
+            Caller::Anonymous => None,
+            Caller::User => Some(self.user.clone()),
+            Caller::OtherDomainAdmin => Some(self.other_admin.clone()),
+            Caller::ServerAdmin => Some(self.admin.clone()),
+        }
+    }
+
+    async fn admin_call(&self, method: Method, path: &str, body: Value) -> Value {
+        let r = self
+            .t
+            .call(method, path, Some(&self.admin), Some(body))
+            .await;
+        assert!(r.status.is_success(), "{path}: {} {}", r.status, r.body);
+        r.body
+    }
+
+    /// A message of the user's in the queue, for another server.
+    async fn queue_one(&self) -> String {
+        let r = self
+            .t
+            .call(
+                Method::POST,
+                "/api/v1/messages/send",
+                Some(&self.user),
+                Some(json!({"to": ["someone@remote.example"], "subject": "s", "text": "t"})),
+            )
+            .await
+            .expect(StatusCode::CREATED);
+        r.body["queue_id"].as_str().unwrap().to_owned()
+    }
+
+    async fn key_of(&self, token: &str) -> String {
+        let r = self
+            .t
+            .call(
+                Method::POST,
+                "/api/v1/me/api-keys",
+                Some(token),
+                Some(json!({"name": self.fresh("key"), "scopes": ["account:read"]})),
+            )
+            .await
+            .expect(StatusCode::CREATED);
+        r.body["key"]["id"].as_str().unwrap().to_owned()
+    }
+
+    async fn fresh_account(&self, role: Role, manages: &[&str]) -> (String, String) {
+        let address = format!("{}@example.com", self.fresh("fresh"));
+        let address = if role == Role::DomainAdmin {
+            address.replace("@example.com", "@other.example")
+        } else {
+            address
+        };
+        let id = self.t.add_account(&address, role, manages).await;
+        (id, address)
+    }
+
+    /// The refresh token of a session of an account that is nobody's in this test, so
+    /// that signing it out cannot end the callers' sessions.
+    async fn throwaway_session(&self) -> String {
+        let (_, address) = self.fresh_account(Role::User, &[]).await;
+        let r = self
+            .t
+            .login(&address, PASSWORD)
+            .await
+            .expect(StatusCode::OK);
+        r.body["refresh_token"].as_str().unwrap().to_owned()
+    }
+
+    /// What to send for `operation` as `caller`; destructive calls get fresh targets.
+    async fn prepare(&self, operation: &str, caller: Caller) -> Call {
+        let id = |v: &str| Some(v.to_owned());
+        match operation {
+            "login" => Call {
+                body: Some(json!({"username": USER, "password": PASSWORD})),
+                ..Call::default()
+            },
+            "refresh" | "logout" => Call {
+                body: Some(json!({"refresh_token": self.throwaway_session().await})),
+                ..Call::default()
+            },
+            "healthz" | "readyz" | "metrics" | "get_me" => Call::default(),
+            "update_me" => Call {
+                body: Some(json!({"display_name": "Renamed"})),
+                ..Call::default()
+            },
+            "change_password" => {
+                // A fresh account of the caller's kind: the callers keep their sessions.
+                let role = match caller {
+                    Caller::ServerAdmin => Some((Role::Admin, vec![])),
+                    Caller::OtherDomainAdmin => Some((Role::DomainAdmin, vec!["other.example"])),
+                    Caller::User => Some((Role::User, vec![])),
+                    Caller::Anonymous => None,
+                };
+                let token = match role {
+                    Some((role, manages)) => {
+                        let (_, address) = self.fresh_account(role, &manages).await;
+                        Some(self.t.token(&address).await)
+                    }
+                    None => None,
+                };
+                Call {
+                    body: Some(
+                        json!({"current_password": PASSWORD, "new_password": "Other-Lantern-77k"}),
+                    ),
+                    token,
+                    ..Call::default()
+                }
+            }
+            "list_api_keys" => Call {
+                marker: id(&self.user_key),
+                ..Call::default()
+            },
+            "create_api_key" => Call {
+                body: Some(json!({"name": self.fresh("k"), "scopes": ["account:read"]})),
+                ..Call::default()
+            },
+            "delete_api_key" => Call {
+                id: Some(self.key_of(&self.user).await),
+                ..Call::default()
+            },
+            "list_mailboxes" => Call {
+                marker: id(&self.inbox),
+                ..Call::default()
+            },
+            "list_messages" => Call {
+                id: id(&self.inbox),
+                ..Call::default()
+            },
+            "update_flags" => Call {
+                id: id(&self.message),
+                body: Some(json!({"add": ["\\Flagged"]})),
+                ..Call::default()
+            },
+            "send_message" => Call {
+                body: Some(json!({"to": [USER], "subject": "s", "text": "t"})),
+                ..Call::default()
+            },
+            "list_outbound" => Call {
+                marker: id(&self.queued),
+                ..Call::default()
+            },
+            "get_outbound" | "get_queued" => Call {
+                id: id(&self.queued),
+                ..Call::default()
+            },
+            "retry_queued" | "delete_queued" => Call {
+                id: Some(self.queue_one().await),
+                ..Call::default()
+            },
+            "list_queue" => Call::default(),
+            "list_domains" => Call {
+                marker: id(&self.domain),
+                ..Call::default()
+            },
+            "create_domain" => Call {
+                body: Some(json!({"name": format!("{}.example", self.fresh("d"))})),
+                ..Call::default()
+            },
+            "get_domain" | "get_dkim" | "rotate_dkim" => Call {
+                id: id(&self.domain),
+                ..Call::default()
+            },
+            "update_domain" => Call {
+                id: id(&self.domain),
+                body: Some(json!({"enabled": true})),
+                ..Call::default()
+            },
+            "delete_domain" => {
+                let name = format!("{}.example", self.fresh("gone"));
+                let d = self
+                    .admin_call(Method::POST, "/api/v1/admin/domains", json!({"name": name}))
+                    .await;
+                Call {
+                    id: Some(d["id"].as_str().unwrap().to_owned()),
+                    ..Call::default()
+                }
+            }
+            "list_accounts" => Call {
+                marker: id(&self.target),
+                ..Call::default()
+            },
+            "create_account" => Call {
+                body: Some(json!({
+                    "address": format!("{}@example.com", self.fresh("new")),
+                    "password": PASSWORD,
+                })),
+                ..Call::default()
+            },
+            "get_account" => Call {
+                id: id(&self.target),
+                ..Call::default()
+            },
+            "update_account" => Call {
+                id: Some(self.fresh_account(Role::User, &[]).await.0),
+                body: Some(json!({"display_name": "Changed"})),
+                ..Call::default()
+            },
+            "delete_account" => Call {
+                id: Some(self.fresh_account(Role::User, &[]).await.0),
+                ..Call::default()
+            },
+            "list_aliases" => Call {
+                marker: id(&self.alias),
+                ..Call::default()
+            },
+            "create_alias" => Call {
+                body: Some(json!({
+                    "address": format!("{}@example.com", self.fresh("list")),
+                    "targets": [TARGET],
+                })),
+                ..Call::default()
+            },
+            "get_alias" => Call {
+                id: id(&self.alias),
+                ..Call::default()
+            },
+            "update_alias" | "delete_alias" => {
+                let address = format!("{}@example.com", self.fresh("alias"));
+                let a = self
+                    .admin_call(
+                        Method::POST,
+                        "/api/v1/admin/aliases",
+                        json!({"address": address, "targets": [TARGET]}),
+                    )
+                    .await;
+                Call {
+                    id: Some(a["id"].as_str().unwrap().to_owned()),
+                    body: (operation == "update_alias").then(|| json!({"targets": [USER]})),
+                    ..Call::default()
+                }
+            }
+            "list_send_as" => Call {
+                id: id(&self.target),
+                ..Call::default()
+            },
+            "grant_send_as" => Call {
+                id: id(&self.target),
+                body: Some(json!({"address": format!("{}@example.com", self.fresh("as"))})),
+                ..Call::default()
+            },
+            "revoke_send_as" => {
+                let address = format!("{}@example.com", self.fresh("as"));
+                let g = self
+                    .admin_call(
+                        Method::POST,
+                        &format!("/api/v1/admin/accounts/{}/send-as", self.target),
+                        json!({ "address": address }),
+                    )
+                    .await;
+                Call {
+                    id: Some(format!("{}|{}", self.target, g["id"].as_str().unwrap())),
+                    ..Call::default()
+                }
+            }
+            "my_send_as" | "get_postmaster" => Call::default(),
+            "set_postmaster" => Call {
+                body: Some(json!({ "address": ADMIN })),
+                ..Call::default()
+            },
+            "list_ip_rules" | "list_kill_entries" | "get_relay_policy" => Call::default(),
+            "create_ip_rule" => Call {
+                body: Some(json!({"action": "deny", "network": "192.0.2.0/24"})),
+                ..Call::default()
+            },
+            "delete_ip_rule" => {
+                let r = self
+                    .admin_call(
+                        Method::POST,
+                        "/api/v1/admin/ip-rules",
+                        json!({"action": "deny", "network": "198.51.100.0/24"}),
+                    )
+                    .await;
+                Call {
+                    id: Some(r["id"].as_str().unwrap().to_owned()),
+                    ..Call::default()
+                }
+            }
+            "create_kill_entry" => Call {
+                body: Some(
+                    json!({"kind": "address", "value": format!("{}@spam.example", self.fresh("s"))}),
+                ),
+                ..Call::default()
+            },
+            "delete_kill_entry" => {
+                let value = format!("{}@spam.example", self.fresh("k"));
+                let r = self
+                    .admin_call(
+                        Method::POST,
+                        "/api/v1/admin/kill-file",
+                        json!({"kind": "address", "value": value}),
+                    )
+                    .await;
+                Call {
+                    id: Some(r["id"].as_str().unwrap().to_owned()),
+                    ..Call::default()
+                }
+            }
+            "set_relay_policy" => Call {
+                body: Some(json!({"mode": "local_users"})),
+                ..Call::default()
+            },
+            "check_relay" => Call {
+                body: Some(json!({"client_ip": "192.0.2.1", "recipient": "x@remote.example"})),
+                ..Call::default()
+            },
+            other => panic!(
+                "the matrix test does not know how to call `{other}`: add it to `prepare` \
+                 (and its row to routes/authorization.rs)"
+            ),
+        }
+    }
+}
+
+fn matches(access: Access, status: StatusCode, body: &Value, marker: Option<&str>) -> bool {
+    match access {
+        Access::Allowed => status.is_success(),
+        Access::Filtered => {
+            let marker = marker.expect("a Filtered row needs a marker in `prepare`");
+            status.is_success() && !body.to_string().contains(marker)
+        }
+        Access::Unauthenticated => status == StatusCode::UNAUTHORIZED,
+        Access::Forbidden => status == StatusCode::FORBIDDEN,
+        Access::Hidden => status == StatusCode::NOT_FOUND,
+    }
+}
+
+#[tokio::test]
+async fn every_operation_answers_each_caller_as_the_table_says() {
+    let w = World::new().await;
+    let doc = serde_json::to_value(osprey_api::openapi()).unwrap();
+    let mut operations = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let id = op["operationId"].as_str().unwrap().to_owned();
+            operations.push((id, method.to_uppercase(), path.clone()));
+        }
+    }
+    let mut wrong = Vec::new();
+    for (operation, method, path) in &operations {
+        let Some(rule) = AUTHORIZATION.iter().find(|r| r.operation == operation) else {
+            wrong.push(format!(
+                "{operation} ({method} {path}) has no row in routes/authorization.rs"
+            ));
+            continue;
+        };
+        for caller in CALLERS {
+            let call = w.prepare(operation, caller).await;
+            // The path parameters in order, `|` between them.
+            let mut target = path.clone();
+            for id in call.id.iter().flat_map(|ids| ids.split('|')) {
+                let start = target.find('{').expect("a path parameter");
+                let end = start + target[start..].find('}').unwrap();
+                target = format!("{}{id}{}", &target[..start], &target[end + 1..]);
+            }
+            let token = call.token.clone().or_else(|| w.token(caller));
+            let method = Method::from_bytes(method.as_bytes()).unwrap();
+            let r =
+                w.t.call(method.clone(), &target, token.as_deref(), call.body.clone())
+                    .await;
+            let want = expected(rule, caller);
+            if !matches(want, r.status, &r.body, call.marker.as_deref()) {
+                let body = r.body.to_string();
+                wrong.push(format!(
+                    "{operation} as {caller:?}: the table says {want:?}, the server answered {} {}",
+                    r.status,
+                    &body[..body.len().min(200)]
+                ));
+            }
+        }
+    }
+    for rule in AUTHORIZATION {
+        if !operations.iter().any(|(id, _, _)| id == rule.operation) {
+            wrong.push(format!(
+                "routes/authorization.rs has a row for `{}`, which the document does not have",
+                rule.operation
+            ));
+        }
+    }
+    assert!(operations.len() > 40);
+    assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
+}
+
+/// What a user sent is account data: an API key reads it only with `account:read`, like
+/// the mailboxes.
+#[tokio::test]
+async fn an_api_key_reads_sent_mail_only_with_account_read() {
+    let w = World::new().await;
+    let mut keys = Vec::new();
+    for scopes in [json!(["account:write"]), json!(["account:read"])] {
+        let r =
+            w.t.call(
+                Method::POST,
+                "/api/v1/me/api-keys",
+                Some(&w.user),
+                Some(json!({"name": w.fresh("k"), "scopes": scopes})),
+            )
+            .await
+            .expect(StatusCode::CREATED);
+        keys.push(r.body["secret"].as_str().unwrap().to_owned());
+    }
+    let one = format!("/api/v1/messages/outbound/{}", w.queued);
+    for path in ["/api/v1/messages/outbound", one.as_str()] {
+        w.t.call(Method::GET, path, Some(&keys[0]), None)
+            .await
+            .expect(StatusCode::FORBIDDEN);
+        w.t.call(Method::GET, path, Some(&keys[1]), None)
+            .await
+            .expect(StatusCode::OK);
+    }
+}
