@@ -12,11 +12,11 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use osprey_proto::imap::{Data, FetchData, SequenceSet};
+use osprey_proto::imap::{Data, FetchData, Response, SequenceSet};
 use osprey_store::{Change, MailboxRecord, MessageRecord, Store, StoreError};
 use tokio::sync::broadcast::{self, error::TryRecvError};
 
-use crate::message::flag_list;
+use crate::{keywords::Keywords, message::flag_list};
 
 /// From this many messages on, the view catches up by MODSEQ instead of reloading:
 /// three small queries cost less than reading every row.
@@ -73,6 +73,8 @@ pub(crate) struct Selected {
     /// The UIDs of the last `SEARCH RETURN (SAVE)`, what `$` names (RFC 5182 §2.1);
     /// empty when the mailbox is selected. Expunged ones drop out as the view does.
     pub saved: Vec<u32>,
+    /// The keywords announced in FLAGS (RFC 9051 §7.3.5).
+    pub keywords: Keywords,
     changes: broadcast::Receiver<Change>,
     /// A change of this mailbox arrived that the view has not applied.
     dirty: bool,
@@ -96,18 +98,21 @@ impl Selected {
         let changes = store.subscribe();
         // Read before the messages: a lower bound of what they include.
         let complete_to = mailbox.highestmodseq;
-        let msgs = store
+        let msgs: Vec<Msg> = store
             .messages()
             .in_mailbox(&mailbox.id)
             .await?
             .into_iter()
             .map(Msg::from)
             .collect();
+        let mut keywords = Keywords::default();
+        keywords.learn(msgs.iter().flat_map(|m| &m.keywords));
         Ok(Selected {
             mailbox,
             read_only,
             msgs,
             saved: Vec::new(),
+            keywords,
             changes,
             dirty: false,
             complete_to,
@@ -165,15 +170,16 @@ impl Selected {
 
     /// Brings the view up to date and appends the untagged responses that say what
     /// changed: EXPUNGE (VANISHED with `qresync`) only if `allow_expunge` (RFC 9051
-    /// §7.5.1), then flag changes as
-    /// FETCH (with MODSEQ once CONDSTORE is enabled, RFC 7162 §3.1.4.1), then EXISTS.
+    /// §7.5.1), then FLAGS and PERMANENTFLAGS if a message changed or arrived with a
+    /// keyword not announced yet (RFC 9051 §7.3.5), then flag changes as FETCH (with
+    /// UID and MODSEQ once CONDSTORE is enabled, RFC 7162 §3.2.4), then EXISTS.
     pub(crate) async fn sync(
         &mut self,
         store: &Store,
         allow_expunge: bool,
         condstore: bool,
         qresync: bool,
-        out: &mut Vec<Data>,
+        out: &mut Vec<Response>,
     ) -> Result<(), StoreError> {
         self.poll();
         if std::mem::take(&mut self.poll_requested) && !self.dirty {
@@ -208,6 +214,14 @@ impl Selected {
             if allow_expunge {
                 self.remove_expunged(qresync, out);
             }
+            let changed = flag_changes
+                .iter()
+                .filter_map(|uid| self.msgs.binary_search_by_key(uid, |m| m.uid).ok())
+                .flat_map(|i| &self.msgs[i].keywords);
+            let arrived = added.iter().flat_map(|r| &r.keywords);
+            if self.keywords.learn(changed.chain(arrived)) {
+                out.extend(self.keywords.announcement(self.read_only));
+            }
             for uid in flag_changes {
                 let Ok(i) = self.msgs.binary_search_by_key(&uid, |m| m.uid) else {
                     continue;
@@ -221,10 +235,10 @@ impl Selected {
                     if condstore {
                         items.push(FetchData::ModSeq(m.modseq));
                     }
-                    out.push(Data::Fetch {
+                    out.push(Response::Data(Data::Fetch {
                         seq: i as u32 + 1,
                         items,
-                    });
+                    }));
                 }
             }
         } else if allow_expunge {
@@ -232,7 +246,7 @@ impl Selected {
         }
         if !added.is_empty() {
             self.msgs.extend(added.into_iter().map(Msg::from));
-            out.push(Data::Exists(self.exists()));
+            out.push(Response::Data(Data::Exists(self.exists())));
         }
         Ok(())
     }
@@ -295,7 +309,7 @@ impl Selected {
         (flag_changes, added)
     }
 
-    fn remove_expunged(&mut self, qresync: bool, out: &mut Vec<Data>) {
+    fn remove_expunged(&mut self, qresync: bool, out: &mut Vec<Response>) {
         if qresync {
             // RFC 7162 §3.2.10: one VANISHED with the UIDs instead of EXPUNGEs.
             let gone: Vec<u32> = self
@@ -306,10 +320,10 @@ impl Selected {
                 .collect();
             if !gone.is_empty() {
                 self.msgs.retain(|m| !m.expunged);
-                out.push(Data::Vanished {
+                out.push(Response::Data(Data::Vanished {
                     earlier: false,
                     uids: SequenceSet::from_numbers(&gone),
-                });
+                }));
             }
             return;
         }
@@ -317,7 +331,7 @@ impl Selected {
         while i < self.msgs.len() {
             if self.msgs[i].expunged {
                 // RFC 9051 §7.5.1: each EXPUNGE renumbers the messages after it.
-                out.push(Data::Expunge(i as u32 + 1));
+                out.push(Response::Data(Data::Expunge(i as u32 + 1)));
                 self.msgs.remove(i);
             } else {
                 i += 1;

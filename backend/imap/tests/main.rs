@@ -5,6 +5,7 @@ mod compress;
 mod condstore;
 mod fulltext;
 mod harness;
+mod keywords;
 mod list_extended;
 mod mailboxes;
 mod messages;

@@ -126,8 +126,10 @@ async fn store_expunge_and_renumbering() {
     assert_eq!(r[0], "* 2 FETCH (FLAGS (\\Flagged \\Deleted))");
     let r = c.expect_ok("a2 UID STORE 3 -FLAGS (\\Flagged)").await;
     assert_eq!(r[0], "* 3 FETCH (FLAGS (\\Deleted) UID 3)");
+    // .SILENT: no FETCH, but the new keyword is announced (RFC 9051 §7.3.5).
     let r = c.expect_ok("a3 STORE 1 FLAGS.SILENT ($Work)").await;
-    assert_eq!(r.len(), 1, "{r:?}");
+    assert_eq!(r.len(), 3, "{r:?}");
+    assert!(r[0].starts_with("* FLAGS (") && r[1].starts_with("* OK [PERMANENTFLAGS"));
     let r = c.expect_ok("a4 EXPUNGE").await;
     assert_eq!(r[..2], ["* 2 EXPUNGE", "* 2 EXPUNGE"], "{r:?}");
     let r = c.expect_ok("a5 FETCH 1:* (UID FLAGS)").await;

@@ -321,8 +321,8 @@ impl Session {
         if updates.is_empty() {
             return;
         }
-        for d in updates {
-            self.data(d);
+        for r in updates {
+            self.respond(r);
         }
     }
 }

@@ -1,12 +1,11 @@
 //! SELECT and EXAMINE, RFC 9051 §6.3.2 and §6.3.3, and finding a mailbox by the name
 //! a client sent (shared by the commands that take one).
 
-use osprey_proto::imap::{Code, Data, ListItem, Mailbox, PermanentFlags, SelectParams};
+use osprey_proto::imap::{Code, Data, ListItem, Mailbox, SelectParams};
 use osprey_store::{MailboxRecord, StoreError, flags};
 
 use crate::{
     mailbox_name::{self, DELIMITER},
-    message::system_flags,
     op::{Completion, OpResult},
     selected::Selected,
     session::{Session, State},
@@ -68,7 +67,9 @@ impl Session {
                 return Err(Completion::store_failed(&e));
             }
         };
-        self.data(Data::Flags(system_flags()));
+        // RFC 9051 §7.3.5: FLAGS names the keywords in use too, so that no FETCH shows
+        // one the client was not told of.
+        self.respond(view.keywords.flags_response());
         self.data(Data::Exists(view.exists()));
         if !self.rev2 {
             // RFC 3501 §6.3.1: rev1 clients expect RECENT and the first unseen message.
@@ -77,18 +78,8 @@ impl Session {
                 self.untagged_ok(Some(Code::Unseen(i as u32 + 1)), "first unseen");
             }
         }
-        let permanent = if read_only {
-            Vec::new()
-        } else {
-            system_flags()
-        };
-        self.untagged_ok(
-            Some(Code::PermanentFlags(PermanentFlags {
-                flags: permanent,
-                can_create: !read_only,
-            })),
-            "flags permitted",
-        );
+        // RFC 9051 §6.3.2: the flags the client can change permanently.
+        self.respond(view.keywords.permanent_response(read_only));
         let mb = &view.mailbox;
         let (uidvalidity, uidnext, modseq) = (mb.uidvalidity, mb.uidnext, mb.highestmodseq);
         self.untagged_ok(Some(Code::UidValidity(uidvalidity)), "UIDs valid");

@@ -4,7 +4,7 @@
 //! `UNCHANGEDSINCE` leaves alone the messages changed since (RFC 7162 §3.1.3), named in
 //! `[MODIFIED]`, and the FETCH answers carry MODSEQ, even with `.SILENT`.
 
-use osprey_proto::imap::{Code, Data, FetchData, Flag, SequenceSet, StoreAction};
+use osprey_proto::imap::{Code, Data, FetchData, Flag, Response, SequenceSet, StoreAction};
 use osprey_store::{FlagChange, FlagUpdate};
 
 use crate::{
@@ -64,7 +64,12 @@ impl Session {
             }
         };
         let view = self.selected();
+        // RFC 9051 §7.3.5: a keyword new to the mailbox is announced in FLAGS (and
+        // PERMANENTFLAGS) before the FETCH that shows it, even with `.SILENT`.
         let mut responses = Vec::new();
+        if view.keywords.learn(done.iter().flat_map(|f| &f.keywords)) {
+            responses.extend(view.keywords.announcement(view.read_only));
+        }
         for f in done {
             let Some(i) = view.msgs.iter().position(|m| m.uid == f.uid) else {
                 continue;
@@ -88,10 +93,10 @@ impl Session {
                 // RFC 7162 §3.1.3 example 3: MODSEQ even after `.SILENT`.
                 items.push(FetchData::ModSeq(m.modseq));
             }
-            responses.push(Data::Fetch {
+            responses.push(Response::Data(Data::Fetch {
                 seq: i as u32 + 1,
                 items,
-            });
+            }));
         }
         // RFC 7162 §3.1.3: the messages that failed the test, as sequence numbers for
         // STORE and UIDs for UID STORE.
@@ -104,8 +109,8 @@ impl Session {
                 .map(|i| i as u32 + 1)
                 .collect()
         };
-        for d in responses {
-            self.data(d);
+        for r in responses {
+            self.respond(r);
         }
         let code = (!failed.is_empty()).then(|| Code::Modified(SequenceSet::from_numbers(&failed)));
         Ok(Completion::ok(code, "STORE completed"))
