@@ -255,7 +255,13 @@ async fn the_migration_queues_the_messages_of_an_existing_store() {
     append(&store, &acc, &trash, "a").await;
     // The store as it was before the index: no queue, no text.
     let conn = sea_orm::Database::connect(db.url.as_str()).await.unwrap();
-    Migrator::down(&conn, Some(1)).await.unwrap();
+    // Back to before the text index, however many migrations came after it.
+    let later = Migrator::migrations()
+        .iter()
+        .rev()
+        .position(|m| m.name() == "m20261127_000011_create_text_index")
+        .unwrap();
+    Migrator::down(&conn, Some(later as u32 + 1)).await.unwrap();
     Migrator::up(&conn, None).await.unwrap();
     let _ = conn.close().await;
     let queued: HashSet<String> = store

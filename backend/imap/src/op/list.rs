@@ -23,8 +23,9 @@ struct Selection {
 
 impl Selection {
     /// Whether `mb` meets the selection criteria (not the pattern).
-    fn meets(&self, mb: &MailboxRecord) -> bool {
-        (!self.subscribed || mb.subscribed) && (!self.special_use || mb.special_use.is_some())
+    fn meets(&self, mb: &MailboxRecord, subscriptions: &[String]) -> bool {
+        (!self.subscribed || subscriptions.contains(&mb.name))
+            && (!self.special_use || mb.special_use.is_some())
     }
 
     /// The CHILDINFO items (RFC 5258 §3.5) naming the criteria that a descendant meets.
@@ -79,6 +80,7 @@ impl Session {
             }
         }
         let all = self.all_mailboxes().await?;
+        let subs = self.subscriptions().await?;
         let items = self.matching(&all, &l.reference, &l.patterns)?;
         for (mb, children) in items {
             // RFC 5258 §3.5: with RECURSIVEMATCH, a mailbox that matches the pattern is
@@ -87,12 +89,12 @@ impl Session {
             let descendant_meets = sel.recursive
                 && all
                     .iter()
-                    .any(|d| d.name.starts_with(&prefix) && sel.meets(d));
-            if !sel.meets(&mb) && !descendant_meets {
+                    .any(|d| d.name.starts_with(&prefix) && sel.meets(d, &subs));
+            if !sel.meets(&mb, &subs) && !descendant_meets {
                 continue;
             }
             let mut item = self.list_item(&mb, children);
-            if show_subscribed && mb.subscribed {
+            if show_subscribed && subs.contains(&mb.name) {
                 item.attributes.push("\\Subscribed".into());
             }
             if descendant_meets {
@@ -114,9 +116,10 @@ impl Session {
     pub(crate) async fn lsub(&mut self, reference: &str, pattern: &str) -> OpResult {
         let patterns = [pattern.to_owned()];
         let all = self.all_mailboxes().await?;
+        let subs = self.subscriptions().await?;
         let items = self.matching(&all, reference, &patterns)?;
         for (mb, children) in items {
-            if mb.subscribed {
+            if subs.contains(&mb.name) {
                 let item = self.list_item(&mb, children);
                 self.data(Data::Lsub(item));
             }
@@ -146,6 +149,17 @@ impl Session {
             .store
             .mailboxes()
             .of_account(account_id)
+            .await
+            .map_err(|e| Completion::store_failed(&e))
+    }
+
+    /// The names the account subscribed to.
+    async fn subscriptions(&self) -> Result<Vec<String>, Completion> {
+        let account_id = &self.account().id;
+        self.server
+            .store
+            .mailboxes()
+            .subscriptions(account_id)
             .await
             .map_err(|e| Completion::store_failed(&e))
     }

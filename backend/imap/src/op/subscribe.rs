@@ -11,13 +11,14 @@ use crate::{
 impl Session {
     pub(crate) async fn subscribe(&mut self, m: &Mailbox, on: bool) -> OpResult {
         let mb = self.find_mailbox(m).await?;
-        match self
-            .server
-            .store
-            .mailboxes()
-            .set_subscribed(&mb.id, on)
-            .await
-        {
+        let account_id = self.account().id.clone();
+        let mailboxes = self.server.store.mailboxes();
+        let done = if on {
+            mailboxes.subscribe(&account_id, &mb.name).await
+        } else {
+            mailboxes.unsubscribe(&account_id, &mb.name).await
+        };
+        match done {
             Ok(()) if on => Ok(Completion::ok(None, "SUBSCRIBE completed")),
             Ok(()) => Ok(Completion::ok(None, "UNSUBSCRIBE completed")),
             Err(e) => Err(Completion::store_failed(&e)),

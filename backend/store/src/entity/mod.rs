@@ -17,3 +17,4 @@ pub mod queue_message;
 pub mod queue_recipient;
 pub mod refresh_token;
 pub mod server_setting;
+pub mod subscription;

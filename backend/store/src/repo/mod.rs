@@ -13,7 +13,9 @@ mod message_ops;
 mod messages;
 mod paging;
 mod queue;
+mod recent;
 mod settings;
+mod subscriptions;
 mod text_index;
 
 pub use access::{IpRuleRecord, KillEntryRecord, NewIpRule};
