@@ -24,6 +24,7 @@ mod keywords;
 mod mailbox_name;
 mod message;
 mod op;
+mod recent;
 mod selected;
 mod server;
 mod session;

@@ -12,11 +12,15 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use osprey_proto::imap::{Data, FetchData, Response, SequenceSet};
+use osprey_proto::imap::{Data, FetchData, Flag, Response, SequenceSet};
 use osprey_store::{Change, MailboxRecord, MessageRecord, Store, StoreError};
 use tokio::sync::broadcast::{self, error::TryRecvError};
 
-use crate::{keywords::Keywords, message::flag_list};
+use crate::{
+    keywords::Keywords,
+    message::flag_list,
+    recent::{Recent, RecentMode},
+};
 
 /// From this many messages on, the view catches up by MODSEQ instead of reloading:
 /// three small queries cost less than reading every row.
@@ -35,6 +39,8 @@ pub(crate) struct Msg {
     pub blob_hash: String,
     /// Gone from the store; its EXPUNGE is not sent yet.
     pub expunged: bool,
+    /// `\Recent` to this session (`recent.rs`).
+    pub recent: bool,
 }
 
 impl Msg {
@@ -46,6 +52,20 @@ impl Msg {
         self.keywords = r.keywords;
         self.modseq = r.modseq;
         changed
+    }
+
+    /// The message's flags as FETCH shows them: `\Recent` with the stored ones
+    /// (RFC 3501 §2.3.2).
+    pub(crate) fn flag_list(&self) -> Vec<Flag> {
+        let mut flags = flag_list(self.flags, &self.keywords);
+        if self.recent {
+            let at = flags
+                .iter()
+                .position(|f| matches!(f, Flag::Keyword(_)))
+                .unwrap_or(flags.len());
+            flags.insert(at, Flag::Recent);
+        }
+        flags
     }
 }
 
@@ -61,6 +81,7 @@ impl From<MessageRecord> for Msg {
             internal_date: r.internal_date,
             blob_hash: r.blob_hash,
             expunged: false,
+            recent: false,
         }
     }
 }
@@ -75,6 +96,8 @@ pub(crate) struct Selected {
     pub saved: Vec<u32>,
     /// The keywords announced in FLAGS (RFC 9051 §7.3.5).
     pub keywords: Keywords,
+    /// The messages that are `\Recent` to this session.
+    recent: Recent,
     changes: broadcast::Receiver<Change>,
     /// A change of this mailbox arrived that the view has not applied.
     dirty: bool,
@@ -89,22 +112,29 @@ pub(crate) struct Selected {
 
 impl Selected {
     /// Opens the view. The bus is subscribed before the mailbox is read, so no change
-    /// committed after the read is missed.
+    /// committed after the read is missed; `\Recent` is taken after it, so every
+    /// message read that nobody claimed before is recent here (`recent.rs`).
     pub(crate) async fn open(
         store: &Store,
         mailbox: MailboxRecord,
         read_only: bool,
+        recent: RecentMode,
     ) -> Result<Selected, StoreError> {
         let changes = store.subscribe();
         // Read before the messages: a lower bound of what they include.
         let complete_to = mailbox.highestmodseq;
-        let msgs: Vec<Msg> = store
+        let mut msgs: Vec<Msg> = store
             .messages()
             .in_mailbox(&mailbox.id)
             .await?
             .into_iter()
             .map(Msg::from)
             .collect();
+        let mut recent = Recent::new(recent);
+        recent.take(store, &mailbox.id).await?;
+        for m in &mut msgs {
+            m.recent = recent.contains(m.uid);
+        }
         let mut keywords = Keywords::default();
         keywords.learn(msgs.iter().flat_map(|m| &m.keywords));
         Ok(Selected {
@@ -113,6 +143,7 @@ impl Selected {
             msgs,
             saved: Vec::new(),
             keywords,
+            recent,
             changes,
             dirty: false,
             complete_to,
@@ -124,6 +155,14 @@ impl Selected {
     /// The number of messages the client knows of (RFC 9051 §7.4.1 EXISTS).
     pub(crate) fn exists(&self) -> u32 {
         self.msgs.len() as u32
+    }
+
+    /// The RECENT response (RFC 3501 §7.3.2), for IMAP4rev1 sessions only: the number
+    /// of messages recent to this session.
+    pub(crate) fn recent_response(&self) -> Option<Data> {
+        self.recent
+            .shown()
+            .then(|| Data::Recent(self.msgs.iter().filter(|m| m.recent).count() as u32))
     }
 
     /// Takes the changes waiting on the bus; marks the view dirty if one is ours.
@@ -228,10 +267,7 @@ impl Selected {
                 };
                 let m = &self.msgs[i];
                 if !m.expunged {
-                    let mut items = vec![
-                        FetchData::Flags(flag_list(m.flags, &m.keywords)),
-                        FetchData::Uid(m.uid),
-                    ];
+                    let mut items = vec![FetchData::Flags(m.flag_list()), FetchData::Uid(m.uid)];
                     if condstore {
                         items.push(FetchData::ModSeq(m.modseq));
                     }
@@ -245,8 +281,18 @@ impl Selected {
             self.remove_expunged(qresync, out);
         }
         if !added.is_empty() {
-            self.msgs.extend(added.into_iter().map(Msg::from));
+            // The new messages were read: those nobody claimed are recent here.
+            self.recent.take(store, &self.mailbox.id).await?;
+            let recent = &self.recent;
+            self.msgs.extend(added.into_iter().map(|r| {
+                let mut m = Msg::from(r);
+                m.recent = recent.contains(m.uid);
+                m
+            }));
             out.push(Response::Data(Data::Exists(self.exists())));
+            // RFC 3501 §7.3.2: RECENT comes with SELECT "and if the size of the mailbox
+            // changes".
+            out.extend(self.recent_response().map(Response::Data));
         }
         Ok(())
     }

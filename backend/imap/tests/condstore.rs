@@ -29,7 +29,10 @@ async fn modseq_fetch_store_search_and_status() {
     let r = c.expect_ok("a4 STORE 2 +FLAGS (\\Flagged)").await;
     let m2 = number_after(&r[0], "MODSEQ");
     assert!(m2 > h0, "{r:?}");
-    assert_eq!(r[0], format!("* 2 FETCH (FLAGS (\\Flagged) MODSEQ ({m2}))"));
+    assert_eq!(
+        r[0],
+        format!("* 2 FETCH (FLAGS (\\Flagged \\Recent) MODSEQ ({m2}))")
+    );
 
     // CHANGEDSINCE: only what changed, with MODSEQ though not asked for.
     let r = c
@@ -38,7 +41,7 @@ async fn modseq_fetch_store_search_and_status() {
     assert_eq!(
         r[..2],
         [
-            format!("* 2 FETCH (FLAGS (\\Flagged) MODSEQ ({m2}))"),
+            format!("* 2 FETCH (FLAGS (\\Flagged \\Recent) MODSEQ ({m2}))"),
             "a5 OK FETCH completed".to_owned()
         ]
     );
@@ -57,7 +60,7 @@ async fn modseq_fetch_store_search_and_status() {
     assert_eq!(r[1], format!("* 3 FETCH (UID 3 MODSEQ ({m3}))"));
     assert!(r[2].starts_with("a6 OK [MODIFIED 2]"), "{r:?}");
     let r = c.expect_ok("a7 FETCH 2 FLAGS").await;
-    assert_eq!(r[0], format!("* 2 FETCH (FLAGS (\\Flagged))"));
+    assert_eq!(r[0], format!("* 2 FETCH (FLAGS (\\Flagged \\Recent))"));
     // UNCHANGEDSINCE 0 always fails (RFC 7162 §3.1.3); by sequence number here.
     let r = c
         .expect_ok("a8 STORE 1,3 (UNCHANGEDSINCE 0) -FLAGS (\\Seen)")
@@ -99,7 +102,7 @@ async fn select_condstore_and_updates_from_elsewhere() {
     assert!(has(&r, "[HIGHESTMODSEQ "), "{r:?}");
     // Without CONDSTORE enabled, a's answers carry no MODSEQ.
     let r = a.expect_ok("a1 STORE 2 +FLAGS (\\Answered)").await;
-    assert_eq!(r[0], "* 2 FETCH (FLAGS (\\Answered))");
+    assert_eq!(r[0], "* 2 FETCH (FLAGS (\\Answered \\Recent))");
     let r = b.expect_ok("b2 NOOP").await;
     let m = number_after(&r[0], "MODSEQ");
     assert_eq!(

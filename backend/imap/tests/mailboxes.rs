@@ -83,7 +83,7 @@ async fn select_examine_status_close_unselect() {
     for want in [
         "* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft)",
         "* 2 EXISTS",
-        "* 0 RECENT",
+        "* 2 RECENT",
         "[UNSEEN 1]",
         "[PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft \\*)]",
         "[UIDVALIDITY ",

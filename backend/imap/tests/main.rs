@@ -12,6 +12,7 @@ mod messages;
 mod protocol;
 mod qresync;
 mod quota;
+mod recent;
 mod search_more;
 mod searchres;
 mod sort_thread;

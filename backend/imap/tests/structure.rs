@@ -102,13 +102,19 @@ async fn binary_decodes_parts() {
     let r = c.expect_ok("a3 FETCH 1 BINARY.PEEK[2]<0.2>").await;
     assert_eq!(r[0], "* 1 FETCH (BINARY[2]<0> ~{2}\r\n\u{0}\u{1})");
     let r = c.expect_ok("a4 FETCH 1 FLAGS").await;
-    assert_eq!(r[0], "* 1 FETCH (FLAGS ())", "PEEK leaves \\Seen unset");
+    assert_eq!(
+        r[0], "* 1 FETCH (FLAGS (\\Recent))",
+        "PEEK leaves \\Seen unset"
+    );
     let r = c.expect_no("a5 FETCH 1 BINARY.PEEK[4]").await;
     assert!(r[0].starts_with("a5 NO [UNKNOWN-CTE]"), "{r:?}");
     let r = c.expect_ok("a6 FETCH 1 BINARY.PEEK[9]").await;
     assert!(has(&r, "BINARY[9] NIL"), "{r:?}");
     let r = c.expect_ok("a7 FETCH 1 BINARY[1]").await;
-    assert!(has(&r, "FLAGS (\\Seen)"), "BINARY sets \\Seen: {r:?}");
+    assert!(
+        has(&r, "FLAGS (\\Seen \\Recent)"),
+        "BINARY sets \\Seen: {r:?}"
+    );
     let r = c.expect_ok("a8 CAPABILITY").await;
     assert!(has(&r, " BINARY"), "{r:?}");
 }
@@ -188,7 +194,13 @@ async fn header_fields_not_and_mime_sections() {
         "* 1 FETCH (BODY[HEADER.FIELDS.NOT (Subject Date)]<6> \"Bob <bob@ex\")"
     );
     let r = c.expect_ok("a7 FETCH 1 FLAGS").await;
-    assert_eq!(r[0], "* 1 FETCH (FLAGS ())", "PEEK leaves \\Seen unset");
+    assert_eq!(
+        r[0], "* 1 FETCH (FLAGS (\\Recent))",
+        "PEEK leaves \\Seen unset"
+    );
     let r = c.expect_ok("a8 FETCH 1 BODY[1.MIME]").await;
-    assert!(has(&r, "FLAGS (\\Seen)"), "BODY[1.MIME] sets \\Seen: {r:?}");
+    assert!(
+        has(&r, "FLAGS (\\Seen \\Recent)"),
+        "BODY[1.MIME] sets \\Seen: {r:?}"
+    );
 }

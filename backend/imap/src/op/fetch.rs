@@ -13,7 +13,6 @@ use osprey_store::{FlagChange, FlagUpdate, flags};
 
 use super::fetch_items::{ItemError, items_of};
 use crate::{
-    message::flag_list,
     op::{Completion, OpResult},
     session::Session,
 };
@@ -164,7 +163,7 @@ impl Session {
             };
             if newly_seen.contains(&msg.uid) {
                 if !attrs.contains(&FetchAttr::Flags) {
-                    out.push(FetchData::Flags(flag_list(msg.flags, &msg.keywords)));
+                    out.push(FetchData::Flags(msg.flag_list()));
                 }
                 // RFC 7162 §3.1.4.1: a flag change is reported with its MODSEQ.
                 if condstore && !attrs.contains(&FetchAttr::ModSeq) {

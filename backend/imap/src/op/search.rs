@@ -26,6 +26,8 @@ struct Candidate<'a> {
     flags: u64,
     keywords: &'a [String],
     modseq: u64,
+    /// `\Recent` to this session (RFC 3501 §2.3.2).
+    recent: bool,
     record: Option<&'a MessageRecord>,
     blob_hash: &'a str,
     raw: Option<&'a [u8]>,
@@ -213,8 +215,14 @@ fn matches(k: &SearchKey, c: &Candidate<'_>, b: &Bounds, t: &TextMatches) -> boo
     let raw = c.raw.unwrap_or_default();
     match k {
         SearchKey::And(ks) => ks.iter().all(|k| matches(k, c, b, t)),
-        SearchKey::All | SearchKey::Old => true,
-        SearchKey::New | SearchKey::Recent => false,
+        SearchKey::All => true,
+        // RFC 3501 §6.4.4: RECENT "Messages that have the \Recent flag set", NEW
+        // "Messages that have the \Recent flag set but not the \Seen flag", OLD
+        // "Messages that do not have the \Recent flag set". IMAP4rev2 sessions never
+        // have it.
+        SearchKey::Recent => c.recent,
+        SearchKey::New => c.recent && !flag(flags::SEEN),
+        SearchKey::Old => !c.recent,
         SearchKey::Not(k) => !matches(k, c, b, t),
         SearchKey::Or(x, y) => matches(x, c, b, t) || matches(y, c, b, t),
         SearchKey::Answered => flag(flags::ANSWERED),
@@ -364,6 +372,7 @@ impl Session {
                 flags: m.flags,
                 keywords: &m.keywords,
                 modseq: m.modseq,
+                recent: m.recent,
                 record: by_uid.get(&m.uid).copied(),
                 blob_hash: &m.blob_hash,
                 raw: raws.get(&m.uid).map(Vec::as_slice),

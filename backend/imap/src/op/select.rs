@@ -7,6 +7,7 @@ use osprey_store::{MailboxRecord, StoreError, flags};
 use crate::{
     mailbox_name::{self, DELIMITER},
     op::{Completion, OpResult},
+    recent::RecentMode,
     selected::Selected,
     session::{Session, State},
 };
@@ -61,7 +62,14 @@ impl Session {
             }
         }
         let mb = self.find_mailbox(m).await?;
-        let view = match Selected::open(&self.server.store, mb, read_only).await {
+        let recent = if self.rev2 {
+            RecentMode::Off
+        } else if read_only {
+            RecentMode::Peek
+        } else {
+            RecentMode::Claim
+        };
+        let view = match Selected::open(&self.server.store, mb, read_only, recent).await {
             Ok(v) => v,
             Err(e) => {
                 return Err(Completion::store_failed(&e));
@@ -73,7 +81,7 @@ impl Session {
         self.data(Data::Exists(view.exists()));
         if !self.rev2 {
             // RFC 3501 §6.3.1: rev1 clients expect RECENT and the first unseen message.
-            self.data(Data::Recent(0));
+            self.data(view.recent_response().unwrap_or(Data::Recent(0)));
             if let Some(i) = view.msgs.iter().position(|m| m.flags & flags::SEEN == 0) {
                 self.untagged_ok(Some(Code::Unseen(i as u32 + 1)), "first unseen");
             }

@@ -42,7 +42,11 @@ impl Session {
                     StatusItem::Unseen => count(flags::SEEN, false),
                     StatusItem::Deleted => count(flags::DELETED, true),
                     StatusItem::Size => msgs.iter().map(|r| r.size).sum(),
-                    StatusItem::Recent => 0,
+                    // RFC 3501 §6.3.10: "The number of messages with the \Recent
+                    // flag set": those no session has claimed yet.
+                    StatusItem::Recent => {
+                        msgs.iter().filter(|r| r.uid >= mb.recent_uid).count() as u64
+                    }
                     StatusItem::HighestModSeq => mb.highestmodseq,
                     StatusItem::AppendLimit => self.server.config.append_limit,
                 };

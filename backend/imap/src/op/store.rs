@@ -8,7 +8,7 @@ use osprey_proto::imap::{Code, Data, FetchData, Flag, Response, SequenceSet, Sto
 use osprey_store::{FlagChange, FlagUpdate};
 
 use crate::{
-    message::{flag_bits, flag_list},
+    message::flag_bits,
     op::{Completion, OpResult},
     session::Session,
 };
@@ -84,7 +84,7 @@ impl Session {
             }
             let mut items = Vec::new();
             if !req.silent {
-                items.push(FetchData::Flags(flag_list(m.flags, &m.keywords)));
+                items.push(FetchData::Flags(m.flag_list()));
             }
             if req.uid {
                 items.push(FetchData::Uid(m.uid));
