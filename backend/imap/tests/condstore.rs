@@ -31,7 +31,7 @@ async fn modseq_fetch_store_search_and_status() {
     assert!(m2 > h0, "{r:?}");
     assert_eq!(
         r[0],
-        format!("* 2 FETCH (FLAGS (\\Flagged \\Recent) MODSEQ ({m2}))")
+        format!("* 2 FETCH (FLAGS (\\Flagged \\Recent) UID 2 MODSEQ ({m2}))")
     );
 
     // CHANGEDSINCE: only what changed, with MODSEQ though not asked for.
@@ -119,4 +119,49 @@ async fn select_condstore_and_updates_from_elsewhere() {
     b.expect_bad("b5 UID FETCH 1:* FLAGS (CHANGEDSINCE 1 VANISHED)")
         .await;
     b.expect_bad("b6 SELECT INBOX (QRESYNC (1 1))").await;
+}
+
+/// RFC 7162 §3.2.4: "Once a CONDSTORE enabling command is issued by the client, the
+/// server MUST automatically include both UID and mod-sequence data in all subsequent
+/// untagged FETCH responses (until the connection is closed), whether they were caused
+/// by a regular STORE/UID STORE, a STORE/UID STORE with an UNCHANGEDSINCE modifier, a
+/// FETCH/UID FETCH that implicitly set the \Seen flag, or an external agent."
+#[tokio::test]
+async fn store_answers_carry_uid_and_modseq_once_enabled() {
+    let h = Harness::start().await;
+    for _ in 0..3 {
+        h.deliver(MSG).await;
+    }
+    for enable in ["QRESYNC", "CONDSTORE"] {
+        let mut c = h.login().await;
+        c.expect_ok(&format!("e1 ENABLE {enable}")).await;
+        c.expect_ok("e2 SELECT INBOX").await;
+        let r = c.expect_ok("a1 STORE 2 +FLAGS (\\Flagged)").await;
+        let m = number_after(&r[0], "MODSEQ");
+        assert!(
+            r[0].starts_with("* 2 FETCH (FLAGS (")
+                && r[0].ends_with(&format!(") UID 2 MODSEQ ({m}))")),
+            "{enable}: {r:#?}"
+        );
+        let r = c.expect_ok("a2 STORE 3 +FLAGS.SILENT (\\Answered)").await;
+        let m = number_after(&r[0], "MODSEQ");
+        assert_eq!(r[0], format!("* 3 FETCH (UID 3 MODSEQ ({m}))"), "{enable}");
+        let r = c
+            .expect_ok("a3 STORE 1 (UNCHANGEDSINCE 999999) -FLAGS (\\Seen)")
+            .await;
+        let m = number_after(&r[0], "MODSEQ");
+        assert!(
+            r[0].ends_with(&format!(" UID 1 MODSEQ ({m}))")),
+            "{enable}: {r:#?}"
+        );
+        // A FETCH that sets \Seen reports the change with UID and MODSEQ.
+        let r = c.expect_ok("a4 FETCH 1 (BODY[TEXT])").await;
+        assert!(
+            r[0].contains(" UID 1 ") && r[0].contains(" MODSEQ ("),
+            "{enable}: {r:#?}"
+        );
+        c.expect_ok("a5 STORE 1:3 -FLAGS.SILENT (\\Seen \\Flagged \\Answered)")
+            .await;
+        c.expect_ok("a6 LOGOUT").await;
+    }
 }

@@ -165,7 +165,11 @@ impl Session {
                 if !attrs.contains(&FetchAttr::Flags) {
                     out.push(FetchData::Flags(msg.flag_list()));
                 }
-                // RFC 7162 §3.1.4.1: a flag change is reported with its MODSEQ.
+                // RFC 7162 §3.2.4: once CONDSTORE is enabled, a FETCH "that implicitly
+                // set the \Seen flag" reports it with UID and MODSEQ.
+                if condstore && !attrs.contains(&FetchAttr::Uid) {
+                    out.push(FetchData::Uid(msg.uid));
+                }
                 if condstore && !attrs.contains(&FetchAttr::ModSeq) {
                     out.push(FetchData::ModSeq(msg.modseq));
                 }

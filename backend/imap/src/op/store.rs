@@ -2,7 +2,7 @@
 //! `.SILENT`. The store applies the change to the current flags in one transaction and
 //! bumps the MODSEQ of the messages that changed (RFC 7162 §3.1). With CONDSTORE,
 //! `UNCHANGEDSINCE` leaves alone the messages changed since (RFC 7162 §3.1.3), named in
-//! `[MODIFIED]`, and the FETCH answers carry MODSEQ, even with `.SILENT`.
+//! `[MODIFIED]`, and the FETCH answers carry UID and MODSEQ, even with `.SILENT`.
 
 use osprey_proto::imap::{Code, Data, FetchData, Flag, Response, SequenceSet, StoreAction};
 use osprey_store::{FlagChange, FlagUpdate};
@@ -86,7 +86,12 @@ impl Session {
             if !req.silent {
                 items.push(FetchData::Flags(m.flag_list()));
             }
-            if req.uid {
+            // RFC 7162 §3.2.4: "Once a CONDSTORE enabling command is issued by the
+            // client, the server MUST automatically include both UID and mod-sequence
+            // data in all subsequent untagged FETCH responses ... whether they were
+            // caused by a regular STORE/UID STORE, a STORE/UID STORE with an
+            // UNCHANGEDSINCE modifier, ..." (RFC 4551 verified erratum 1807 added UID).
+            if req.uid || condstore {
                 items.push(FetchData::Uid(m.uid));
             }
             if condstore {
