@@ -5,10 +5,7 @@
 //! with `NO [TOOBIG]` before the client sends them (RFC 7889 §4).
 
 use chrono::{DateTime as ChronoDateTime, FixedOffset, NaiveDate, Utc};
-use osprey_mail::{
-    AppendRequest, DeliveryError,
-    message::{fields_end, normalize_crlf},
-};
+use osprey_mail::{AppendRequest, DeliveryError};
 use osprey_proto::imap::{AppendMessage, Code, DateTime, Mailbox, SequenceSet};
 use osprey_store::StoreError;
 
@@ -30,24 +27,14 @@ fn instant(d: &DateTime) -> Option<ChronoDateTime<Utc>> {
     Some(local.and_local_timezone(zone).single()?.with_timezone(&Utc))
 }
 
-/// Returns `true` if and only if the header section of `message` (up to the first
-/// empty line, or all of it) holds an 8-bit byte.
-fn eight_bit_header(message: &[u8]) -> bool {
-    let message = normalize_crlf(message);
-    !message[..fields_end(&message)].is_ascii()
-}
-
 impl Session {
     pub(crate) async fn append(&mut self, m: &Mailbox, messages: Vec<AppendMessage>) -> OpResult {
         let name = self.mailbox_arg(m)?;
-        // RFC 6855 §4: a client that has not enabled UTF-8 may not store UTF-8 header
-        // fields (RFC 6532), whatever form the message came in.
-        if !self.utf8() && messages.iter().any(|msg| eight_bit_header(&msg.data)) {
-            return Err(Completion::no(
-                Some(Code::Cannot),
-                "8-bit header fields need ENABLE UTF8=ACCEPT",
-            ));
-        }
+        // Header fields with 8-bit octets are stored as sent, UTF-8 enabled or not: a
+        // deliberate departure from RFC 6855 §4's "MUST reject" (ordinary legacy mail
+        // has raw 8-bit headers, and refusing it loses mail), as mainstream servers do.
+        // What goes back out to a client without UTF-8 is limited by the writer
+        // (RFC 6855 §3: 8-bit strings as literals).
         let account_id = self.account().id.clone();
         let mb = match self
             .server
