@@ -17,5 +17,6 @@ mod search_more;
 mod searchres;
 mod sort_thread;
 mod structure;
+mod subscriptions;
 mod updates;
 mod utf8;
