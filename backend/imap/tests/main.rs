@@ -13,6 +13,7 @@ mod protocol;
 mod qresync;
 mod quota;
 mod recent;
+mod search_addresses;
 mod search_more;
 mod searchres;
 mod sort_thread;
