@@ -68,6 +68,9 @@ impl Session {
             };
             let (flags, keywords) = flag_bits(&msg.flags);
             requests.push(AppendRequest {
+                // RFC 3516 §4.4: a message sent as literal8 is binary data, kept octet
+                // for octet (a bare LF is data, not a line end to repair).
+                exact: msg.binary,
                 message: msg.data,
                 flags,
                 keywords,
