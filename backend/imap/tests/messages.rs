@@ -435,3 +435,34 @@ async fn move_to_a_missing_mailbox_is_trycreate() {
     assert!(r[0].starts_with("* OK [COPYUID "), "{r:?}");
     assert_eq!(r[1], "* 1 EXPUNGE");
 }
+
+/// RFC 3501 §7.4.2: "the second field is the [SMTP] at-domain-list (source route)"
+/// of an address, and a group is written as its start (mailbox name, NIL host) and
+/// end (all NIL) around its members; a group member that is only a comment is no
+/// member.
+#[tokio::test]
+async fn envelope_source_routes_and_comment_only_group_members() {
+    let h = Harness::start().await;
+    h.deliver(
+        b"From: Ann <ann@imap.example>\r\n\
+        To: Name <@r1.example,@r2.example:user@domain.example>\r\n\
+        Cc: Group: (nobody);\r\n\
+        Bcc: Team: Bo <bo@x.example>, (just a comment);\r\n\
+        Subject: routes\r\n\r\nbody\r\n",
+    )
+    .await;
+    let mut c = h.select().await;
+    let r = c.expect_ok("a1 FETCH 1 ENVELOPE").await;
+    assert!(
+        r[0].contains("((\"Name\" \"@r1.example,@r2.example\" \"user\" \"domain.example\"))"),
+        "{r:?}"
+    );
+    assert!(
+        r[0].contains("((NIL NIL \"Group\" NIL)(NIL NIL NIL NIL))"),
+        "{r:?}"
+    );
+    assert!(
+        r[0].contains("((NIL NIL \"Team\" NIL)(\"Bo\" NIL \"bo\" \"x.example\")(NIL NIL NIL NIL))"),
+        "{r:?}"
+    );
+}

@@ -38,6 +38,9 @@ pub struct Mailbox {
     pub local: Option<String>,
     /// The domain, after the last `@`.
     pub domain: Option<String>,
+    /// The source route of an obsolete route address (RFC 5322 §4.4 `obs-route`),
+    /// `<@a.example,@b.example:user@c.example>`: `@a.example,@b.example`.
+    pub route: Option<String>,
 }
 
 impl EnvelopeFields {
@@ -109,11 +112,30 @@ fn mailbox(addr: &Addr<'_>) -> Mailbox {
         },
         None => (None, None),
     };
+    // mail-parser leaves an obsolete source route on the local part: `@a,@b:user`.
+    let (route, local) = match local {
+        Some(l) if l.starts_with('@') => match l.split_once(':') {
+            Some((route, local)) => (Some(route.to_owned()), Some(local.to_owned())),
+            None => (None, Some(l)),
+        },
+        other => (None, other),
+    };
     Mailbox {
         name: addr.name.as_deref().map(str::to_owned),
         local,
         domain,
+        route,
     }
+}
+
+/// The mailboxes of `list`: entries without an address are left out, such as a group
+/// member that is only a comment (`Group: (nobody);`), which mail-parser reads as a
+/// display name alone.
+fn mailboxes(list: &[Addr<'_>]) -> Vec<Mailbox> {
+    list.iter()
+        .filter(|a| a.address.is_some())
+        .map(mailbox)
+        .collect()
 }
 
 fn groups(a: Option<&ParsedAddress<'_>>) -> Vec<Group> {
@@ -121,13 +143,13 @@ fn groups(a: Option<&ParsedAddress<'_>>) -> Vec<Group> {
         None => Vec::new(),
         Some(ParsedAddress::List(list)) => vec![Group {
             name: None,
-            mailboxes: list.iter().map(mailbox).collect(),
+            mailboxes: mailboxes(list),
         }],
         Some(ParsedAddress::Group(groups)) => groups
             .iter()
             .map(|g| Group {
                 name: g.name.as_deref().map(str::to_owned),
-                mailboxes: g.addresses.iter().map(mailbox).collect(),
+                mailboxes: mailboxes(&g.addresses),
             })
             .collect(),
     }
@@ -151,5 +173,22 @@ mod tests {
             .unwrap();
         let e = EnvelopeFields::of(&parsed);
         assert_eq!(e.subject.as_deref(), Some("caf\u{e9} cr\u{e8}me"));
+    }
+
+    #[test]
+    fn source_routes_and_comment_only_members() {
+        let raw = b"To: Name <@r1.example,@r2.example:user@domain.example>\r\n\
+            Cc: Group: (nobody);\r\n\r\nbody\r\n";
+        let parsed = mail_parser::MessageParser::default()
+            .parse(&raw[..])
+            .unwrap();
+        let e = EnvelopeFields::of(&parsed);
+        let to = &e.to[0].mailboxes[0];
+        assert_eq!(to.route.as_deref(), Some("@r1.example,@r2.example"));
+        assert_eq!(to.local.as_deref(), Some("user"));
+        assert_eq!(to.domain.as_deref(), Some("domain.example"));
+        assert_eq!(e.cc.len(), 1);
+        assert_eq!(e.cc[0].name.as_deref(), Some("Group"));
+        assert!(e.cc[0].mailboxes.is_empty(), "{:?}", e.cc);
     }
 }
