@@ -157,6 +157,13 @@ impl Selected {
         self.msgs.len() as u32
     }
 
+    /// The mailbox's HIGHESTMODSEQ as this view knows it: every change up to it has
+    /// been reported.
+    pub(crate) fn highest_modseq(&self) -> u64 {
+        let msgs = self.msgs.iter().map(|m| m.modseq).max().unwrap_or(0);
+        self.complete_to.max(msgs).max(self.mailbox.highestmodseq)
+    }
+
     /// The RECENT response (RFC 3501 §7.3.2), for IMAP4rev1 sessions only: the number
     /// of messages recent to this session.
     pub(crate) fn recent_response(&self) -> Option<Data> {

@@ -165,3 +165,36 @@ async fn store_answers_carry_uid_and_modseq_once_enabled() {
         c.expect_ok("a6 LOGOUT").await;
     }
 }
+
+/// RFC 7162 §3.1: a CONDSTORE enabling command given with a mailbox selected (here
+/// FETCH with the MODSEQ item, §3.1.4.2) tells the client the mailbox's HIGHESTMODSEQ
+/// in an untagged OK (§3.1.2.1), which SELECT did not send it in a form it used.
+#[tokio::test]
+async fn implicit_condstore_in_a_selected_mailbox_sends_highestmodseq() {
+    let h = Harness::start().await;
+    h.deliver(MSG).await;
+    h.deliver(MSG).await;
+    let mut c = h.select().await;
+    let r = c.expect_ok("a1 FETCH 1 (MODSEQ)").await;
+    let high = number_after(&r[0], "[HIGHESTMODSEQ");
+    assert_eq!(
+        r[0],
+        format!("* OK [HIGHESTMODSEQ {high}] highest mod-sequence")
+    );
+    assert!(r[1].starts_with("* 1 FETCH (MODSEQ ("), "{r:?}");
+    let m2 = {
+        let r = c.expect_ok("a2 FETCH 2 (MODSEQ)").await;
+        assert_eq!(r.len(), 2, "only once: {r:?}");
+        number_after(&r[0], "MODSEQ")
+    };
+    assert_eq!(high, m2, "the highest is the newest message's");
+    // SEARCH MODSEQ and STORE UNCHANGEDSINCE do the same in a fresh session.
+    let mut d = h.select().await;
+    let r = d.expect_ok("d1 SEARCH MODSEQ 1").await;
+    assert!(r[0].starts_with("* OK [HIGHESTMODSEQ "), "{r:?}");
+    let mut e = h.select().await;
+    let r = e
+        .expect_ok("e1 STORE 1 (UNCHANGEDSINCE 0) +FLAGS (\\Seen)")
+        .await;
+    assert!(r[0].starts_with("* OK [HIGHESTMODSEQ "), "{r:?}");
+}

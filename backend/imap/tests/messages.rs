@@ -466,3 +466,16 @@ async fn envelope_source_routes_and_comment_only_group_members() {
         "{r:?}"
     );
 }
+
+/// A data item asked for twice is returned once: `UID FETCH` adds UID, and a FETCH
+/// response names each item once (RFC 9051 §7.5.2).
+#[tokio::test]
+async fn a_duplicated_fetch_item_is_returned_once() {
+    let h = Harness::start().await;
+    h.deliver(MSG).await;
+    let mut c = h.select().await;
+    let r = c.expect_ok("a1 UID FETCH 1 (UID)").await;
+    assert_eq!(r[0], "* 1 FETCH (UID 1)");
+    let r = c.expect_ok("a2 FETCH 1 (UID RFC822.SIZE UID)").await;
+    assert_eq!(r[0], format!("* 1 FETCH (UID 1 RFC822.SIZE {})", MSG.len()));
+}

@@ -111,3 +111,50 @@ async fn thread_both_algorithms() {
     assert_eq!(r[0], "* THREAD (1 2)");
     c.expect_bad("t4 THREAD NOSUCH UTF-8 ALL").await;
 }
+
+/// RFC 5256 §3: "CC [IMAP] addr-mailbox of the first "cc" address" (and FROM, TO
+/// alike). In the envelope (RFC 9051 §7.5.2) a field that starts with a group starts
+/// with the group's start, whose mailbox name is the group's name: that is the key.
+#[tokio::test]
+async fn sort_by_an_address_field_that_starts_with_a_group() {
+    let h = Harness::start().await;
+    let date = "Mon, 2 Nov 2026 10:00:00 +0000";
+    h.deliver(&message(
+        "zed@x.example",
+        "a@x.example",
+        "Zulu: ann@x.example;",
+        "s",
+        date,
+        "",
+        1,
+    ))
+    .await;
+    h.deliver(&message(
+        "Alpha: yan@x.example;",
+        "a@x.example",
+        "zulu@x.example",
+        "s",
+        date,
+        "",
+        1,
+    ))
+    .await;
+    h.deliver(&message(
+        "bob@x.example",
+        "a@x.example",
+        "Bravo Team: zoe@x.example;",
+        "s",
+        date,
+        "",
+        1,
+    ))
+    .await;
+    let mut c = h.select().await;
+    // CC keys: ZULU (the group, not ANN), ZULU, BRAVO TEAM (not ZOE); equal keys go
+    // by sequence number.
+    let r = c.expect_ok("a1 SORT (CC) UTF-8 ALL").await;
+    assert_eq!(r[0], "* SORT 3 1 2");
+    // FROM keys: ZED, ALPHA (not YAN), BOB.
+    let r = c.expect_ok("a2 SORT (FROM) UTF-8 ALL").await;
+    assert_eq!(r[0], "* SORT 2 3 1");
+}

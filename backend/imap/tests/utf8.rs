@@ -20,7 +20,7 @@ async fn names_are_modified_utf7_before_enable_and_utf8_after() {
     assert!(r[0].contains(" UTF8=ACCEPT"), "{r:?}");
     // Before ENABLE: names travel in modified UTF-7, raw UTF-8 names are refused.
     c.expect_ok(&format!("a1 CREATE {NAME_UTF7}")).await;
-    let r = c.expect_bad("a2 CREATE \"Br\u{fc}che\"").await;
+    let r = c.expect_no("a2 CREATE \"Br\u{fc}che\"").await;
     assert!(has(&r, "modified UTF-7"), "{r:?}");
     let r = c.expect_ok("a3 LIST \"\" \"*\"").await;
     assert!(has(&r, &format!("\"/\" {NAME_UTF7}")), "{r:?}");
@@ -178,4 +178,24 @@ async fn legacy_8bit_header_fields_are_stored_as_sent() {
     // ... read as ISO-8859-1, not lost (mail-parser has no raw value for them).
     assert!(r[0].contains("caf\u{e9} cr\u{e8}me"), "{r:?}");
     assert!(!r[0].contains("\"caf"), "{r:?}");
+}
+
+/// A mailbox name that is not valid modified UTF-7 (RFC 3501 §5.1.3) is well-formed
+/// IMAP naming a mailbox that cannot exist: SELECT answers NO, as for any mailbox it
+/// cannot open, and LIST treats such a pattern the same way.
+#[tokio::test]
+async fn invalid_modified_utf7_names_get_no() {
+    let h = Harness::start().await;
+    let mut c = h.login().await;
+    for cmd in [
+        "a1 SELECT \"&Jjo\"",
+        "a2 EXAMINE \"&AGE-&AGE-\"",
+        "a3 STATUS \"&Jjo\" (MESSAGES)",
+        "a4 LIST \"\" \"&Jjo*\"",
+        "a5 LIST \"&Jjo\" \"*\"",
+    ] {
+        let r = c.expect_no(cmd).await;
+        assert_eq!(r.len(), 1, "{r:?}");
+    }
+    c.expect_ok("a6 NOOP").await;
 }

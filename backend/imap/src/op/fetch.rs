@@ -42,13 +42,23 @@ impl Session {
             attrs.push(FetchAttr::ModSeq);
         }
         if attrs.contains(&FetchAttr::ModSeq) {
-            self.condstore = true;
+            self.enable_condstore();
         }
         let condstore = self.condstore;
         // RFC 9051 §6.4.9: UID FETCH always returns the UID.
         if uid && !attrs.contains(&FetchAttr::Uid) {
             attrs.push(FetchAttr::Uid);
         }
+        // An item asked for twice (`UID FETCH 1 (UID UID)`) is returned once: a FETCH
+        // response names each data item once (RFC 9051 §7.5.2 pairs names and values).
+        let mut seen: Vec<FetchAttr> = Vec::with_capacity(attrs.len());
+        attrs.retain(|a| {
+            let first = !seen.contains(a);
+            if first {
+                seen.push(a.clone());
+            }
+            first
+        });
         let view = self.selected();
         let mut positions = match view.resolve(set, uid) {
             Ok(p) => p,

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use osprey_proto::imap::{Data, ListCommand, ListExtended, ListItem, ListReturn};
+use osprey_proto::imap::{Code, Data, ListCommand, ListExtended, ListItem, ListReturn};
 use osprey_store::MailboxRecord;
 
 use crate::{
@@ -257,24 +257,27 @@ impl Session {
             .map_err(|e| Completion::store_failed(&e))
     }
 
-    /// `reference` and `pattern` decoded and joined (RFC 9051 §6.3.9); `BAD` for one
-    /// that cannot be decoded.
+    /// `reference` and `pattern` decoded and joined (RFC 9051 §6.3.9); `NO`, as for a
+    /// mailbox name (see `Session::mailbox_arg`), for one that cannot be decoded.
     fn full_pattern(&self, reference: &str, pattern: &str) -> Result<String, Completion> {
         let Some(reference) = mailbox_name::pattern_from_wire(reference, self.utf8()) else {
-            return Err(Completion::bad(
-                None,
+            return Err(Completion::no(
+                Some(Code::Cannot),
                 "reference is not valid modified UTF-7",
             ));
         };
         let Some(pattern) = mailbox_name::pattern_from_wire(pattern, self.utf8()) else {
-            return Err(Completion::bad(None, "pattern is not valid modified UTF-7"));
+            return Err(Completion::no(
+                Some(Code::Cannot),
+                "pattern is not valid modified UTF-7",
+            ));
         };
         Ok(format!("{reference}{pattern}"))
     }
 
     /// The names of `names` matching any of the patterns under `reference`, each once.
     /// An empty pattern asks for the delimiter (RFC 9051 §6.3.9), which is answered
-    /// here. `BAD` for a name that cannot be decoded.
+    /// here. `NO` for a pattern that cannot be decoded.
     fn matching<'n, 'a>(
         &mut self,
         names: &'n [Name<'a>],

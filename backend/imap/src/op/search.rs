@@ -495,7 +495,7 @@ impl Session {
         // RFC 7162 §3.1: a search by MODSEQ enables CONDSTORE.
         let by_modseq = has_modseq(key);
         if by_modseq {
-            self.condstore = true;
+            self.enable_condstore();
         }
         let hits = self.search_hits(key).await?;
         let found: Vec<(u32, u64)> = hits

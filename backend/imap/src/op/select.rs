@@ -13,10 +13,16 @@ use crate::{
 };
 
 impl Session {
-    /// The store name for a mailbox argument; `BAD` if it cannot be decoded.
+    /// The store name for a mailbox argument. A name that is not valid modified UTF-7
+    /// (RFC 3501 §5.1.3) is well-formed IMAP that names no mailbox there can be: `NO`,
+    /// as for any other name the server cannot use, not `BAD`.
     pub(crate) fn mailbox_arg(&self, m: &Mailbox) -> Result<String, Completion> {
-        mailbox_name::from_wire(m, self.utf8())
-            .ok_or_else(|| Completion::bad(None, "mailbox name is not valid modified UTF-7"))
+        mailbox_name::from_wire(m, self.utf8()).ok_or_else(|| {
+            Completion::no(
+                Some(Code::Cannot),
+                "mailbox name is not valid modified UTF-7",
+            )
+        })
     }
 
     /// The account's mailbox called `m`; `NO [NONEXISTENT]` (or the store's failure)

@@ -1,14 +1,14 @@
 //! SORT and UID SORT, RFC 5256 §3: the messages a search finds, ordered by the sort
-//! criteria with the store's summary columns (the Cc field from the message itself),
-//! ties broken by sequence number.
+//! criteria with the store's summary columns (the address fields from the message's
+//! envelope), ties broken by sequence number.
 
 use std::cmp::Ordering;
 
 use chrono::{DateTime, Utc};
-use osprey_mail::message::subject_key;
+use osprey_mail::message::{Group, ParsedMessage, subject_key};
 use osprey_proto::imap::{Data, SearchKey, SortCriterion, SortKey};
 
-use super::search::{Hit, header_values};
+use super::search::Hit;
 use crate::{
     op::{Completion, OpResult},
     session::Session,
@@ -27,16 +27,22 @@ struct Row {
     cc: String,
 }
 
-/// The `addr-mailbox` (local part) of the first address of an address list, ASCII
-/// case folded, empty without one (RFC 5256 §3, FROM, TO and CC).
-pub(crate) fn first_mailbox(list: &str) -> String {
-    let first = match list.find('<') {
-        Some(i) => list[i + 1..].split('>').next().unwrap_or_default(),
-        None => list.split(',').next().unwrap_or_default(),
+/// RFC 5256 §3: FROM, TO and CC sort by the "addr-mailbox of the first" address of
+/// the field, ASCII case folded, empty without one. The first address is the envelope's
+/// (RFC 9051 §7.5.2): for a field that starts with a group, the group's start, whose
+/// mailbox name is the group's name.
+pub(crate) fn first_mailbox(groups: &[Group]) -> String {
+    let Some(first) = groups
+        .iter()
+        .find(|g| g.name.is_some() || !g.mailboxes.is_empty())
+    else {
+        return String::new();
     };
-    let addr = first.trim();
-    let local = addr.rsplit_once('@').map_or(addr, |(l, _)| l);
-    local.trim_matches('"').to_ascii_uppercase()
+    let mailbox = match &first.name {
+        Some(group) => group.as_str(),
+        None => first.mailboxes[0].local.as_deref().unwrap_or_default(),
+    };
+    mailbox.to_ascii_uppercase()
 }
 
 fn compare(a: &Row, b: &Row, criteria: &[SortCriterion]) -> Ordering {
@@ -69,17 +75,24 @@ impl Session {
     ) -> OpResult {
         Self::check_charset(Some(charset))?;
         let hits = self.search_hits(key).await?;
-        let with_cc = criteria.iter().any(|c| c.key == SortKey::Cc);
+        // The address keys read the envelope, groups included.
+        let with_addresses = criteria
+            .iter()
+            .any(|c| matches!(c.key, SortKey::From | SortKey::To | SortKey::Cc));
         let mut rows = Vec::with_capacity(hits.len());
         for h in hits {
-            let cc = match (&h.record, with_cc) {
+            let addresses = match (&h.record, with_addresses) {
                 (Some(r), true) => match self.server.blobs.get(&r.blob_hash).await {
-                    Ok(raw) => first_mailbox(&String::from_utf8_lossy(&header_values(&raw, "Cc"))),
-                    Err(_) => String::new(),
+                    Ok(raw) => {
+                        let parsed = ParsedMessage::parse(&raw);
+                        let e = parsed.envelope();
+                        [&e.from, &e.to, &e.cc].map(|g| first_mailbox(g))
+                    }
+                    Err(_) => Default::default(),
                 },
-                _ => String::new(),
+                _ => Default::default(),
             };
-            rows.push(row(h, uid, cc));
+            rows.push(row(h, uid, addresses));
         }
         rows.sort_by(|a, b| compare(a, b, criteria));
         self.data(Data::Sort(rows.into_iter().map(|r| r.id).collect()));
@@ -87,7 +100,9 @@ impl Session {
     }
 }
 
-fn row(h: Hit, uid: bool, cc: String) -> Row {
+/// The sort row of a hit; `addresses` are the sort keys of From, To and Cc.
+fn row(h: Hit, uid: bool, addresses: [String; 3]) -> Row {
+    let [from, to, cc] = addresses;
     let id = if uid { h.uid } else { h.seq };
     let Some(r) = h.record else {
         return Row {
@@ -97,8 +112,8 @@ fn row(h: Hit, uid: bool, cc: String) -> Row {
             date: DateTime::<Utc>::MIN_UTC,
             size: 0,
             subject: String::new(),
-            from: String::new(),
-            to: String::new(),
+            from,
+            to,
             cc,
         };
     };
@@ -111,21 +126,31 @@ fn row(h: Hit, uid: bool, cc: String) -> Row {
         date: s.sent_date.unwrap_or(r.internal_date),
         size: r.size,
         subject: subject_key(s.subject.as_deref().unwrap_or_default()),
-        from: first_mailbox(s.from_addr.as_deref().unwrap_or_default()),
-        to: first_mailbox(s.to_addrs.as_deref().unwrap_or_default()),
+        from,
+        to,
         cc,
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use osprey_mail::message::ParsedMessage;
+
     use super::first_mailbox;
+
+    fn key(field: &str) -> String {
+        let raw = format!("To: {field}\r\n\r\nbody\r\n");
+        let parsed = ParsedMessage::parse(raw.as_bytes());
+        first_mailbox(&parsed.envelope().to)
+    }
 
     #[test]
     fn first_mailboxes() {
-        assert_eq!(first_mailbox("ann@example.com, bob@example.com"), "ANN");
-        assert_eq!(first_mailbox(" Bob <bob@x>, Ann <ann@x>"), "BOB");
-        assert_eq!(first_mailbox("\"Zed\" <zed@x>"), "ZED");
-        assert_eq!(first_mailbox(""), "");
+        assert_eq!(key("ann@example.com, bob@example.com"), "ANN");
+        assert_eq!(key(" Bob <bob@x>, Ann <ann@x>"), "BOB");
+        assert_eq!(key("\"Zed\" <zed@x>"), "ZED");
+        assert_eq!(key("Team: ann@x, bob@x;"), "TEAM");
+        assert_eq!(key("Nobody: ;"), "NOBODY");
+        assert_eq!(first_mailbox(&[]), "");
     }
 }

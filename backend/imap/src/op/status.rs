@@ -13,6 +13,10 @@ use crate::{
 impl Session {
     pub(crate) async fn status_cmd(&mut self, m: &Mailbox, items: &[StatusItem]) -> OpResult {
         let mb = self.find_mailbox(m).await?;
+        // RFC 7162 §3.1: STATUS (HIGHESTMODSEQ) is a CONDSTORE enabling command.
+        if items.contains(&StatusItem::HighestModSeq) {
+            self.enable_condstore();
+        }
         match self.status_data(&mb, items).await {
             Ok(data) => {
                 self.data(data);

@@ -26,7 +26,7 @@ impl Session {
     pub(crate) async fn store(&mut self, set: &SequenceSet, req: StoreRequest) -> OpResult {
         // RFC 7162 §3.1: UNCHANGEDSINCE is a CONDSTORE enabling command.
         if req.unchanged_since.is_some() {
-            self.condstore = true;
+            self.enable_condstore();
         }
         let condstore = self.condstore;
         let view = self.selected();
