@@ -1,6 +1,7 @@
 //! IMAP sessions over real sockets and a real store (SQLite or PostgreSQL, as
 //! `OSPREY_TEST_BACKEND` says), written as transcripts.
 
+mod catenate;
 mod compress;
 mod condstore;
 mod fulltext;

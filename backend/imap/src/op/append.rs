@@ -1,12 +1,12 @@
 //! APPEND, RFC 9051 §6.3.12, with MULTIAPPEND (RFC 3502: all messages or none),
-//! APPENDUID (RFC 9051 §7.1) and the `UTF8 (literal8)` data item (RFC 6855 §4, parsed
-//! into the same message). Messages are stored through `osprey-mail`, the one path
+//! APPENDUID (RFC 9051 §7.1), the `UTF8 (literal8)` data item (RFC 6855 §4, parsed
+//! into the same message) and CATENATE (RFC 4469, `catenate.rs`). Messages are stored through `osprey-mail`, the one path
 //! every message takes into the store. Oversized literals are refused by the framer
 //! with `NO [TOOBIG]` before the client sends them (RFC 7889 §4).
 
 use chrono::{DateTime as ChronoDateTime, FixedOffset, NaiveDate, Utc};
 use osprey_mail::{AppendRequest, DeliveryError};
-use osprey_proto::imap::{AppendMessage, Code, DateTime, Mailbox, SequenceSet};
+use osprey_proto::imap::{AppendMessage, CatPart, Code, DateTime, Mailbox, SequenceSet};
 use osprey_store::StoreError;
 
 use crate::{
@@ -53,7 +53,16 @@ impl Session {
             }
         };
         let mut requests = Vec::with_capacity(messages.len());
-        for msg in messages {
+        for mut msg in messages {
+            // RFC 4469 §5: a CATENATE message is made here, from its parts.
+            let exact = msg.binary
+                || msg
+                    .catenate
+                    .iter()
+                    .any(|p| matches!(p, CatPart::Text { binary: true, .. }));
+            if !msg.catenate.is_empty() {
+                msg.data = self.catenate(&msg.catenate).await?;
+            }
             if msg.data.len() as u64 > self.server.config.append_limit {
                 return Err(Completion::no(Some(Code::TooBig), "message too big"));
             }
@@ -70,7 +79,7 @@ impl Session {
             requests.push(AppendRequest {
                 // RFC 3516 §4.4: a message sent as literal8 is binary data, kept octet
                 // for octet (a bare LF is data, not a line end to repair).
-                exact: msg.binary,
+                exact,
                 message: msg.data,
                 flags,
                 keywords,

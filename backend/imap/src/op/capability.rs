@@ -75,6 +75,8 @@ impl Session {
                 "STATUS=SIZE",
                 // RFC 3502
                 "MULTIAPPEND",
+                // RFC 4469: APPEND ... CATENATE (TEXT ... URL ...)
+                "CATENATE",
                 // RFC 3516: BINARY, BINARY.PEEK and BINARY.SIZE in FETCH
                 "BINARY",
                 // RFC 7162 §3.1: MODSEQ in FETCH, SEARCH and STORE

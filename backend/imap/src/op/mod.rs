@@ -5,6 +5,7 @@
 mod append;
 mod authenticate;
 mod capability;
+mod catenate;
 mod close;
 mod compress;
 mod copy;

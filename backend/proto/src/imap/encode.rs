@@ -5,8 +5,8 @@
 //! (literals as `{n}` CRLF bytes, no final CRLF); it does not drive continuations.
 
 use super::command::{
-    Command, CommandBody, EntryType, FetchAttr, FetchItems, ListReturn, Partial, SearchKey,
-    SearchReturn, Section, SectionText, StatusItem, StoreAction, ThreadAlgorithm,
+    CatPart, Command, CommandBody, EntryType, FetchAttr, FetchItems, ListReturn, Partial,
+    SearchKey, SearchReturn, Section, SectionText, StatusItem, StoreAction, ThreadAlgorithm,
 };
 use super::write::{
     astring, date, date_time, flag_list, list_mailbox, literal, literal8, nstring, quoted,
@@ -202,7 +202,30 @@ fn body(out: &mut Vec<u8>, b: &CommandBody) {
                     date_time(out, d);
                 }
                 out.push(b' ');
-                if m.utf8 {
+                if !m.catenate.is_empty() {
+                    // RFC 4469 §5
+                    put(out, "CATENATE (");
+                    for (i, part) in m.catenate.iter().enumerate() {
+                        if i > 0 {
+                            out.push(b' ');
+                        }
+                        match part {
+                            CatPart::Text { data, binary } => {
+                                put(out, "TEXT ");
+                                if *binary {
+                                    literal8(out, data);
+                                } else {
+                                    literal(out, data);
+                                }
+                            }
+                            CatPart::Url(u) => {
+                                put(out, "URL ");
+                                ast(out, u);
+                            }
+                        }
+                    }
+                    out.push(b')');
+                } else if m.utf8 {
                     // RFC 6855 §4
                     put(out, "UTF8 (");
                     literal8(out, &m.data);

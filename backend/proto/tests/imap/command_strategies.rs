@@ -300,7 +300,8 @@ pub(crate) fn rev1_command() -> impl Strategy<Value = CommandBody> {
                     date,
                     data,
                     binary: false,
-                    utf8: false
+                    utf8: false,
+                    catenate: vec![],
                 }]
             }),
         (
@@ -386,6 +387,7 @@ pub(crate) fn command() -> impl Strategy<Value = Command> {
                         data,
                         // RFC 6855 §4: the UTF8 item holds a literal8.
                         binary: binary || utf8,
+                        catenate: vec![],
                         utf8
                     }),
                 1..3,
