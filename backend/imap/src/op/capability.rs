@@ -87,6 +87,10 @@ impl Session {
                 "SEARCHRES",
                 // RFC 5256
                 "SORT",
+                // RFC 5957: DISPLAYFROM and DISPLAYTO
+                "SORT=DISPLAY",
+                // RFC 5267 §3: SORT RETURN (...) with ESEARCH answers
+                "ESORT",
                 "THREAD=ORDEREDSUBJECT",
                 "THREAD=REFERENCES",
                 // RFC 9208 §3.1: STORAGE only

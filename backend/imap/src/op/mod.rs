@@ -275,10 +275,11 @@ pub(crate) async fn dispatch(s: &mut Session, cmd: Command) -> Next {
         CommandBody::Compress(mechanism) => s.compress(&mechanism),
         CommandBody::Sort {
             uid,
+            returns,
             criteria,
             charset,
             search,
-        } => Box::pin(s.sort(uid, &criteria, &charset, &search)).await,
+        } => Box::pin(s.sort(&tag, uid, returns.as_deref(), &criteria, &charset, &search)).await,
         CommandBody::Thread {
             uid,
             algorithm,

@@ -120,6 +120,8 @@ pub enum CommandBody {
     /// RFC 5256 §3.
     Sort {
         uid: bool,
+        /// ESORT, RFC 5267 §3: `SORT RETURN (...)` answers with ESEARCH.
+        returns: Option<Vec<SearchReturn>>,
         criteria: Vec<SortCriterion>,
         charset: String,
         search: SearchKey,
@@ -455,6 +457,10 @@ pub enum SortKey {
     Size,
     Subject,
     To,
+    /// RFC 5957 §3 (SORT=DISPLAY).
+    DisplayFrom,
+    /// RFC 5957 §3 (SORT=DISPLAY).
+    DisplayTo,
 }
 
 impl SortKey {
@@ -467,6 +473,8 @@ impl SortKey {
             SortKey::Size => "SIZE",
             SortKey::Subject => "SUBJECT",
             SortKey::To => "TO",
+            SortKey::DisplayFrom => "DISPLAYFROM",
+            SortKey::DisplayTo => "DISPLAYTO",
         }
     }
 }

@@ -254,21 +254,7 @@ fn body(out: &mut Vec<u8>, b: &CommandBody) {
         } => {
             uid_prefix(out, *uid);
             put(out, "SEARCH");
-            if let Some(r) = returns {
-                put(out, " RETURN ");
-                list(out, r, |out, r| {
-                    put(
-                        out,
-                        match r {
-                            SearchReturn::Min => "MIN",
-                            SearchReturn::Max => "MAX",
-                            SearchReturn::All => "ALL",
-                            SearchReturn::Count => "COUNT",
-                            SearchReturn::Save => "SAVE",
-                        },
-                    );
-                });
-            }
+            return_options(out, returns.as_deref());
             if let Some(c) = charset {
                 put(out, " CHARSET ");
                 charset_name(out, c);
@@ -346,12 +332,15 @@ fn body(out: &mut Vec<u8>, b: &CommandBody) {
         }
         B::Sort {
             uid,
+            returns,
             criteria,
             charset,
             search,
         } => {
             uid_prefix(out, *uid);
-            put(out, "SORT ");
+            put(out, "SORT");
+            return_options(out, returns.as_deref());
+            out.push(b' ');
             list(out, criteria, |out, c| {
                 if c.reverse {
                     put(out, "REVERSE ");
@@ -605,4 +594,24 @@ fn fetch_attr(out: &mut Vec<u8>, a: &FetchAttr) {
             out.push(b']');
         }
     }
+}
+
+/// ` RETURN (...)` of SEARCH and SORT, when there is one.
+fn return_options(out: &mut Vec<u8>, returns: Option<&[SearchReturn]>) {
+    let Some(r) = returns else {
+        return;
+    };
+    put(out, " RETURN ");
+    list(out, r, |out, r| {
+        put(
+            out,
+            match r {
+                SearchReturn::Min => "MIN",
+                SearchReturn::Max => "MAX",
+                SearchReturn::All => "ALL",
+                SearchReturn::Count => "COUNT",
+                SearchReturn::Save => "SAVE",
+            },
+        );
+    });
 }

@@ -438,9 +438,16 @@ pub(crate) fn command() -> impl Strategy<Value = Command> {
                 search,
             }
         }),
-        (any::<bool>(), any::<bool>(), search_program()).prop_map(|(uid, reverse, search)| {
-            B::Sort {
+        (
+            any::<bool>(),
+            any::<bool>(),
+            any::<bool>(),
+            search_program()
+        )
+            .prop_map(|(uid, reverse, esort, search)| B::Sort {
                 uid,
+                // RFC 5267 §3 (ESORT)
+                returns: esort.then(|| vec![SearchReturn::Min, SearchReturn::All]),
                 criteria: vec![
                     SortCriterion {
                         reverse,
@@ -450,11 +457,14 @@ pub(crate) fn command() -> impl Strategy<Value = Command> {
                         reverse: false,
                         key: SortKey::Subject,
                     },
+                    SortCriterion {
+                        reverse: true,
+                        key: SortKey::DisplayFrom,
+                    },
                 ],
                 charset: "UTF-8".into(),
                 search,
-            }
-        }),
+            }),
         proptest::option::of(proptest::collection::vec(
             (text(), proptest::option::of(text())),
             0..3

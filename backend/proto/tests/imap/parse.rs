@@ -402,10 +402,28 @@ fn parses_exact_structures() {
         ),
         (b"a SORT (REVERSE DATE) UTF-8 ALL", B::Sort {
             uid: false,
+            returns: None,
             criteria: vec![SortCriterion {
                 reverse: true,
                 key: SortKey::Date,
             }],
+            charset: "UTF-8".into(),
+            search: SearchKey::All,
+        }),
+        // RFC 5267 §3 (ESORT) and RFC 5957 §3 (SORT=DISPLAY).
+        (b"a UID SORT RETURN (MIN COUNT) (DISPLAYFROM REVERSE DISPLAYTO) UTF-8 ALL", B::Sort {
+            uid: true,
+            returns: Some(vec![SearchReturn::Min, SearchReturn::Count]),
+            criteria: vec![
+                SortCriterion {
+                    reverse: false,
+                    key: SortKey::DisplayFrom,
+                },
+                SortCriterion {
+                    reverse: true,
+                    key: SortKey::DisplayTo,
+                },
+            ],
             charset: "UTF-8".into(),
             search: SearchKey::All,
         }),
