@@ -53,18 +53,46 @@ impl Recent {
             RecentMode::Peek => store.mailboxes().unclaimed_recent(mailbox_id).await?,
             RecentMode::Claim => store.mailboxes().claim_recent(mailbox_id).await?,
         };
+        self.add(range);
+        Ok(())
+    }
+
+    /// Adds UIDs that are recent to this session. Claims come in UID order; a read-only
+    /// view may see an unclaimed range again, grown: overlapping or adjacent ranges
+    /// merge.
+    fn add(&mut self, range: Range<u32>) {
         if range.is_empty() {
-            return Ok(());
+            return;
         }
         match self.ranges.last_mut() {
-            Some(last) if last.end == range.start => last.end = range.end,
+            Some(last) if range.start <= last.end && range.end >= last.start => {
+                last.start = last.start.min(range.start);
+                last.end = last.end.max(range.end);
+            }
             _ => self.ranges.push(range),
         }
-        Ok(())
     }
 
     /// Returns `true` if and only if the message with `uid` is recent to this session.
     pub(crate) fn contains(&self, uid: u32) -> bool {
         self.ranges.iter().any(|r| r.contains(&uid))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges_merge_and_answer() {
+        let mut r = Recent::new(RecentMode::Peek);
+        r.add(5..8);
+        r.add(5..10);
+        r.add(10..12);
+        r.add(20..21);
+        r.add(3..3);
+        assert_eq!(r.ranges, vec![5..12, 20..21]);
+        assert!(r.contains(5) && r.contains(11) && r.contains(20));
+        assert!(!r.contains(4) && !r.contains(12) && !r.contains(21));
     }
 }
