@@ -20,9 +20,11 @@
 //! - No lock is held between commands: concurrent sessions on one mailbox each keep
 //!   their own numbering and learn of the others' changes through the bus.
 
+mod keywords;
 mod mailbox_name;
 mod message;
 mod op;
+mod recent;
 mod selected;
 mod server;
 mod session;

@@ -12,11 +12,15 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use osprey_proto::imap::{Data, FetchData, SequenceSet};
+use osprey_proto::imap::{Data, FetchData, Flag, Response, SequenceSet};
 use osprey_store::{Change, MailboxRecord, MessageRecord, Store, StoreError};
 use tokio::sync::broadcast::{self, error::TryRecvError};
 
-use crate::message::flag_list;
+use crate::{
+    keywords::Keywords,
+    message::flag_list,
+    recent::{Recent, RecentMode},
+};
 
 /// From this many messages on, the view catches up by MODSEQ instead of reloading:
 /// three small queries cost less than reading every row.
@@ -35,6 +39,8 @@ pub(crate) struct Msg {
     pub blob_hash: String,
     /// Gone from the store; its EXPUNGE is not sent yet.
     pub expunged: bool,
+    /// `\Recent` to this session (`recent.rs`).
+    pub recent: bool,
 }
 
 impl Msg {
@@ -46,6 +52,20 @@ impl Msg {
         self.keywords = r.keywords;
         self.modseq = r.modseq;
         changed
+    }
+
+    /// The message's flags as FETCH shows them: `\Recent` with the stored ones
+    /// (RFC 3501 §2.3.2).
+    pub(crate) fn flag_list(&self) -> Vec<Flag> {
+        let mut flags = flag_list(self.flags, &self.keywords);
+        if self.recent {
+            let at = flags
+                .iter()
+                .position(|f| matches!(f, Flag::Keyword(_)))
+                .unwrap_or(flags.len());
+            flags.insert(at, Flag::Recent);
+        }
+        flags
     }
 }
 
@@ -61,6 +81,7 @@ impl From<MessageRecord> for Msg {
             internal_date: r.internal_date,
             blob_hash: r.blob_hash,
             expunged: false,
+            recent: false,
         }
     }
 }
@@ -73,6 +94,10 @@ pub(crate) struct Selected {
     /// The UIDs of the last `SEARCH RETURN (SAVE)`, what `$` names (RFC 5182 §2.1);
     /// empty when the mailbox is selected. Expunged ones drop out as the view does.
     pub saved: Vec<u32>,
+    /// The keywords announced in FLAGS (RFC 9051 §7.3.5).
+    pub keywords: Keywords,
+    /// The messages that are `\Recent` to this session.
+    recent: Recent,
     changes: broadcast::Receiver<Change>,
     /// A change of this mailbox arrived that the view has not applied.
     dirty: bool,
@@ -87,27 +112,38 @@ pub(crate) struct Selected {
 
 impl Selected {
     /// Opens the view. The bus is subscribed before the mailbox is read, so no change
-    /// committed after the read is missed.
+    /// committed after the read is missed; `\Recent` is taken after it, so every
+    /// message read that nobody claimed before is recent here (`recent.rs`).
     pub(crate) async fn open(
         store: &Store,
         mailbox: MailboxRecord,
         read_only: bool,
+        recent: RecentMode,
     ) -> Result<Selected, StoreError> {
         let changes = store.subscribe();
         // Read before the messages: a lower bound of what they include.
         let complete_to = mailbox.highestmodseq;
-        let msgs = store
+        let mut msgs: Vec<Msg> = store
             .messages()
             .in_mailbox(&mailbox.id)
             .await?
             .into_iter()
             .map(Msg::from)
             .collect();
+        let mut recent = Recent::new(recent);
+        recent.take(store, &mailbox.id).await?;
+        for m in &mut msgs {
+            m.recent = recent.contains(m.uid);
+        }
+        let mut keywords = Keywords::default();
+        keywords.learn(msgs.iter().flat_map(|m| &m.keywords));
         Ok(Selected {
             mailbox,
             read_only,
             msgs,
             saved: Vec::new(),
+            keywords,
+            recent,
             changes,
             dirty: false,
             complete_to,
@@ -119,6 +155,21 @@ impl Selected {
     /// The number of messages the client knows of (RFC 9051 §7.4.1 EXISTS).
     pub(crate) fn exists(&self) -> u32 {
         self.msgs.len() as u32
+    }
+
+    /// The mailbox's HIGHESTMODSEQ as this view knows it: every change up to it has
+    /// been reported.
+    pub(crate) fn highest_modseq(&self) -> u64 {
+        let msgs = self.msgs.iter().map(|m| m.modseq).max().unwrap_or(0);
+        self.complete_to.max(msgs).max(self.mailbox.highestmodseq)
+    }
+
+    /// The RECENT response (RFC 3501 §7.3.2), for IMAP4rev1 sessions only: the number
+    /// of messages recent to this session.
+    pub(crate) fn recent_response(&self) -> Option<Data> {
+        self.recent
+            .shown()
+            .then(|| Data::Recent(self.msgs.iter().filter(|m| m.recent).count() as u32))
     }
 
     /// Takes the changes waiting on the bus; marks the view dirty if one is ours.
@@ -165,15 +216,16 @@ impl Selected {
 
     /// Brings the view up to date and appends the untagged responses that say what
     /// changed: EXPUNGE (VANISHED with `qresync`) only if `allow_expunge` (RFC 9051
-    /// §7.5.1), then flag changes as
-    /// FETCH (with MODSEQ once CONDSTORE is enabled, RFC 7162 §3.1.4.1), then EXISTS.
+    /// §7.5.1), then FLAGS and PERMANENTFLAGS if a message changed or arrived with a
+    /// keyword not announced yet (RFC 9051 §7.3.5), then flag changes as FETCH (with
+    /// UID and MODSEQ once CONDSTORE is enabled, RFC 7162 §3.2.4), then EXISTS.
     pub(crate) async fn sync(
         &mut self,
         store: &Store,
         allow_expunge: bool,
         condstore: bool,
         qresync: bool,
-        out: &mut Vec<Data>,
+        out: &mut Vec<Response>,
     ) -> Result<(), StoreError> {
         self.poll();
         if std::mem::take(&mut self.poll_requested) && !self.dirty {
@@ -208,31 +260,46 @@ impl Selected {
             if allow_expunge {
                 self.remove_expunged(qresync, out);
             }
+            let changed = flag_changes
+                .iter()
+                .filter_map(|uid| self.msgs.binary_search_by_key(uid, |m| m.uid).ok())
+                .flat_map(|i| &self.msgs[i].keywords);
+            let arrived = added.iter().flat_map(|r| &r.keywords);
+            if self.keywords.learn(changed.chain(arrived)) {
+                out.extend(self.keywords.announcement(self.read_only));
+            }
             for uid in flag_changes {
                 let Ok(i) = self.msgs.binary_search_by_key(&uid, |m| m.uid) else {
                     continue;
                 };
                 let m = &self.msgs[i];
                 if !m.expunged {
-                    let mut items = vec![
-                        FetchData::Flags(flag_list(m.flags, &m.keywords)),
-                        FetchData::Uid(m.uid),
-                    ];
+                    let mut items = vec![FetchData::Flags(m.flag_list()), FetchData::Uid(m.uid)];
                     if condstore {
                         items.push(FetchData::ModSeq(m.modseq));
                     }
-                    out.push(Data::Fetch {
+                    out.push(Response::Data(Data::Fetch {
                         seq: i as u32 + 1,
                         items,
-                    });
+                    }));
                 }
             }
         } else if allow_expunge {
             self.remove_expunged(qresync, out);
         }
         if !added.is_empty() {
-            self.msgs.extend(added.into_iter().map(Msg::from));
-            out.push(Data::Exists(self.exists()));
+            // The new messages were read: those nobody claimed are recent here.
+            self.recent.take(store, &self.mailbox.id).await?;
+            let recent = &self.recent;
+            self.msgs.extend(added.into_iter().map(|r| {
+                let mut m = Msg::from(r);
+                m.recent = recent.contains(m.uid);
+                m
+            }));
+            out.push(Response::Data(Data::Exists(self.exists())));
+            // RFC 3501 §7.3.2: RECENT comes with SELECT "and if the size of the mailbox
+            // changes".
+            out.extend(self.recent_response().map(Response::Data));
         }
         Ok(())
     }
@@ -295,7 +362,7 @@ impl Selected {
         (flag_changes, added)
     }
 
-    fn remove_expunged(&mut self, qresync: bool, out: &mut Vec<Data>) {
+    fn remove_expunged(&mut self, qresync: bool, out: &mut Vec<Response>) {
         if qresync {
             // RFC 7162 §3.2.10: one VANISHED with the UIDs instead of EXPUNGEs.
             let gone: Vec<u32> = self
@@ -306,10 +373,10 @@ impl Selected {
                 .collect();
             if !gone.is_empty() {
                 self.msgs.retain(|m| !m.expunged);
-                out.push(Data::Vanished {
+                out.push(Response::Data(Data::Vanished {
                     earlier: false,
                     uids: SequenceSet::from_numbers(&gone),
-                });
+                }));
             }
             return;
         }
@@ -317,7 +384,7 @@ impl Selected {
         while i < self.msgs.len() {
             if self.msgs[i].expunged {
                 // RFC 9051 §7.5.1: each EXPUNGE renumbers the messages after it.
-                out.push(Data::Expunge(i as u32 + 1));
+                out.push(Response::Data(Data::Expunge(i as u32 + 1)));
                 self.msgs.remove(i);
             } else {
                 i += 1;

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use osprey_net::{Connection, Line, Shutdown};
+use osprey_net::{Connection, Line, LongLine, Shutdown};
 use osprey_proto::imap::{
     Code, Data, Frame, FrameError, FrameErrorKind, Framer, Limits, Response, StatusKind,
     StatusResponse, Tag, WriteOptions, parse_command_with,
@@ -76,6 +76,13 @@ pub(crate) struct Session {
     pub(crate) qresync: bool,
 }
 
+/// The longest command line, CRLF included: 64 KiB of text.
+const MAX_LINE: usize = 64 * 1024 + 2;
+
+/// How much of a line too long to keep from each end: enough for the tag and for a
+/// literal announcement.
+const LONG_LINE_ENDS: usize = 64;
+
 /// Responses are written at the latest when this many bytes are pending.
 const FLUSH_AT: usize = 64 * 1024;
 
@@ -85,6 +92,11 @@ impl Session {
         // synchronising one; a larger one is refused as any too-big literal is.
         let defaults = Limits::default();
         let limits = Limits {
+            // RFC 7162 §4 recommends accepting command lines of 8192 octets at least;
+            // a client that names many UIDs (a QRESYNC known-UIDs set, say) sends far
+            // longer ones, so 64 KiB, and a command as long as several of them.
+            max_line: MAX_LINE,
+            max_command: 4 * MAX_LINE,
             max_append_literal: server.config.append_limit,
             // A MULTIAPPEND is held in memory until it is complete: at most twice
             // APPENDLIMIT in all.
@@ -212,15 +224,19 @@ impl Session {
         let timeout = self.timeout();
         let max = self.framer.limits().max_line;
         loop {
-            let line = match tokio::time::timeout(timeout, self.conn_mut().read_line(max)).await {
+            let read = self.conn_mut().read_line_ends(max, LONG_LINE_ENDS);
+            let line = match tokio::time::timeout(timeout, read).await {
                 Err(_) => return Input::TimedOut,
-                Ok(Err(_)) | Ok(Ok(Line::Eof)) => return Input::Gone,
-                Ok(Ok(Line::TooLong)) => {
-                    self.framer.reset();
-                    self.refuse(&FrameErrorLine);
-                    return Input::Refused { close: true };
+                Ok(Err(_)) | Ok(Ok(LongLine::Eof)) => return Input::Gone,
+                Ok(Ok(LongLine::TooLong { head, tail })) => {
+                    // The line was read to its end: only this command is refused.
+                    let e = self.framer.line_too_long(&head, &tail);
+                    self.refuse(&e);
+                    return Input::Refused {
+                        close: e.must_close(),
+                    };
                 }
-                Ok(Ok(Line::Line(l))) => l,
+                Ok(Ok(LongLine::Line(l))) => l,
             };
             match self.framer.push_line(&line) {
                 Ok(Frame::Command(bytes)) => return Input::Command(bytes),
@@ -426,27 +442,6 @@ impl Refusal for FrameError {
     }
     fn close(&self) -> bool {
         self.must_close()
-    }
-}
-
-/// A line longer than the limit, found by the connection before the framer saw it.
-struct FrameErrorLine;
-
-impl Refusal for FrameErrorLine {
-    fn tag(&self) -> Option<Tag> {
-        None
-    }
-    fn text(&self) -> &'static str {
-        "line too long"
-    }
-    fn code(&self) -> Option<Code> {
-        None
-    }
-    fn append(&self) -> bool {
-        false
-    }
-    fn close(&self) -> bool {
-        true
     }
 }
 

@@ -29,7 +29,10 @@ async fn modseq_fetch_store_search_and_status() {
     let r = c.expect_ok("a4 STORE 2 +FLAGS (\\Flagged)").await;
     let m2 = number_after(&r[0], "MODSEQ");
     assert!(m2 > h0, "{r:?}");
-    assert_eq!(r[0], format!("* 2 FETCH (FLAGS (\\Flagged) MODSEQ ({m2}))"));
+    assert_eq!(
+        r[0],
+        format!("* 2 FETCH (FLAGS (\\Flagged \\Recent) UID 2 MODSEQ ({m2}))")
+    );
 
     // CHANGEDSINCE: only what changed, with MODSEQ though not asked for.
     let r = c
@@ -38,7 +41,7 @@ async fn modseq_fetch_store_search_and_status() {
     assert_eq!(
         r[..2],
         [
-            format!("* 2 FETCH (FLAGS (\\Flagged) MODSEQ ({m2}))"),
+            format!("* 2 FETCH (FLAGS (\\Flagged \\Recent) MODSEQ ({m2}))"),
             "a5 OK FETCH completed".to_owned()
         ]
     );
@@ -57,7 +60,7 @@ async fn modseq_fetch_store_search_and_status() {
     assert_eq!(r[1], format!("* 3 FETCH (UID 3 MODSEQ ({m3}))"));
     assert!(r[2].starts_with("a6 OK [MODIFIED 2]"), "{r:?}");
     let r = c.expect_ok("a7 FETCH 2 FLAGS").await;
-    assert_eq!(r[0], format!("* 2 FETCH (FLAGS (\\Flagged))"));
+    assert_eq!(r[0], format!("* 2 FETCH (FLAGS (\\Flagged \\Recent))"));
     // UNCHANGEDSINCE 0 always fails (RFC 7162 §3.1.3); by sequence number here.
     let r = c
         .expect_ok("a8 STORE 1,3 (UNCHANGEDSINCE 0) -FLAGS (\\Seen)")
@@ -99,7 +102,7 @@ async fn select_condstore_and_updates_from_elsewhere() {
     assert!(has(&r, "[HIGHESTMODSEQ "), "{r:?}");
     // Without CONDSTORE enabled, a's answers carry no MODSEQ.
     let r = a.expect_ok("a1 STORE 2 +FLAGS (\\Answered)").await;
-    assert_eq!(r[0], "* 2 FETCH (FLAGS (\\Answered))");
+    assert_eq!(r[0], "* 2 FETCH (FLAGS (\\Answered \\Recent))");
     let r = b.expect_ok("b2 NOOP").await;
     let m = number_after(&r[0], "MODSEQ");
     assert_eq!(
@@ -116,4 +119,82 @@ async fn select_condstore_and_updates_from_elsewhere() {
     b.expect_bad("b5 UID FETCH 1:* FLAGS (CHANGEDSINCE 1 VANISHED)")
         .await;
     b.expect_bad("b6 SELECT INBOX (QRESYNC (1 1))").await;
+}
+
+/// RFC 7162 §3.2.4: "Once a CONDSTORE enabling command is issued by the client, the
+/// server MUST automatically include both UID and mod-sequence data in all subsequent
+/// untagged FETCH responses (until the connection is closed), whether they were caused
+/// by a regular STORE/UID STORE, a STORE/UID STORE with an UNCHANGEDSINCE modifier, a
+/// FETCH/UID FETCH that implicitly set the \Seen flag, or an external agent."
+#[tokio::test]
+async fn store_answers_carry_uid_and_modseq_once_enabled() {
+    let h = Harness::start().await;
+    for _ in 0..3 {
+        h.deliver(MSG).await;
+    }
+    for enable in ["QRESYNC", "CONDSTORE"] {
+        let mut c = h.login().await;
+        c.expect_ok(&format!("e1 ENABLE {enable}")).await;
+        c.expect_ok("e2 SELECT INBOX").await;
+        let r = c.expect_ok("a1 STORE 2 +FLAGS (\\Flagged)").await;
+        let m = number_after(&r[0], "MODSEQ");
+        assert!(
+            r[0].starts_with("* 2 FETCH (FLAGS (")
+                && r[0].ends_with(&format!(") UID 2 MODSEQ ({m}))")),
+            "{enable}: {r:#?}"
+        );
+        let r = c.expect_ok("a2 STORE 3 +FLAGS.SILENT (\\Answered)").await;
+        let m = number_after(&r[0], "MODSEQ");
+        assert_eq!(r[0], format!("* 3 FETCH (UID 3 MODSEQ ({m}))"), "{enable}");
+        let r = c
+            .expect_ok("a3 STORE 1 (UNCHANGEDSINCE 999999) -FLAGS (\\Seen)")
+            .await;
+        let m = number_after(&r[0], "MODSEQ");
+        assert!(
+            r[0].ends_with(&format!(" UID 1 MODSEQ ({m}))")),
+            "{enable}: {r:#?}"
+        );
+        // A FETCH that sets \Seen reports the change with UID and MODSEQ.
+        let r = c.expect_ok("a4 FETCH 1 (BODY[TEXT])").await;
+        assert!(
+            r[0].contains(" UID 1 ") && r[0].contains(" MODSEQ ("),
+            "{enable}: {r:#?}"
+        );
+        c.expect_ok("a5 STORE 1:3 -FLAGS.SILENT (\\Seen \\Flagged \\Answered)")
+            .await;
+        c.expect_ok("a6 LOGOUT").await;
+    }
+}
+
+/// RFC 7162 §3.1: a CONDSTORE enabling command given with a mailbox selected (here
+/// FETCH with the MODSEQ item, §3.1.4.2) tells the client the mailbox's HIGHESTMODSEQ
+/// in an untagged OK (§3.1.2.1), which SELECT did not send it in a form it used.
+#[tokio::test]
+async fn implicit_condstore_in_a_selected_mailbox_sends_highestmodseq() {
+    let h = Harness::start().await;
+    h.deliver(MSG).await;
+    h.deliver(MSG).await;
+    let mut c = h.select().await;
+    let r = c.expect_ok("a1 FETCH 1 (MODSEQ)").await;
+    let high = number_after(&r[0], "[HIGHESTMODSEQ");
+    assert_eq!(
+        r[0],
+        format!("* OK [HIGHESTMODSEQ {high}] highest mod-sequence")
+    );
+    assert!(r[1].starts_with("* 1 FETCH (MODSEQ ("), "{r:?}");
+    let m2 = {
+        let r = c.expect_ok("a2 FETCH 2 (MODSEQ)").await;
+        assert_eq!(r.len(), 2, "only once: {r:?}");
+        number_after(&r[0], "MODSEQ")
+    };
+    assert_eq!(high, m2, "the highest is the newest message's");
+    // SEARCH MODSEQ and STORE UNCHANGEDSINCE do the same in a fresh session.
+    let mut d = h.select().await;
+    let r = d.expect_ok("d1 SEARCH MODSEQ 1").await;
+    assert!(r[0].starts_with("* OK [HIGHESTMODSEQ "), "{r:?}");
+    let mut e = h.select().await;
+    let r = e
+        .expect_ok("e1 STORE 1 (UNCHANGEDSINCE 0) +FLAGS (\\Seen)")
+        .await;
+    assert!(r[0].starts_with("* OK [HIGHESTMODSEQ "), "{r:?}");
 }

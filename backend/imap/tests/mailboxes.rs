@@ -83,7 +83,7 @@ async fn select_examine_status_close_unselect() {
     for want in [
         "* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft)",
         "* 2 EXISTS",
-        "* 0 RECENT",
+        "* 2 RECENT",
         "[UNSEEN 1]",
         "[PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft \\*)]",
         "[UIDVALIDITY ",
@@ -122,7 +122,8 @@ async fn select_examine_status_close_unselect() {
 
 /// SUBSCRIBE to a mailbox that does not exist: RFC 9051 §6.3.7 lets the server
 /// refuse or accept it; this one refuses with `NO [NONEXISTENT]` and LSUB and
-/// LIST (SUBSCRIBED) show nothing. UNSUBSCRIBE of it is refused the same way.
+/// LIST (SUBSCRIBED) show nothing. UNSUBSCRIBE of a name not subscribed is OK
+/// (RFC 9051 §6.3.8).
 #[tokio::test]
 async fn subscribe_to_a_missing_mailbox_is_no() {
     let h = Harness::start().await;
@@ -133,8 +134,7 @@ async fn subscribe_to_a_missing_mailbox_is_no() {
     assert_eq!(r.len(), 1, "{r:?}");
     let r = c.expect_ok("a3 LIST (SUBSCRIBED) \"\" Nowhere").await;
     assert_eq!(r.len(), 1, "{r:?}");
-    let r = c.expect_no("a4 UNSUBSCRIBE Nowhere").await;
-    assert!(r[0].starts_with("a4 NO [NONEXISTENT]"), "{r:?}");
+    c.expect_ok("a4 UNSUBSCRIBE Nowhere").await;
     // Created, it can be subscribed.
     c.expect_ok("a5 CREATE Nowhere").await;
     c.expect_ok("a6 SUBSCRIBE Nowhere").await;

@@ -1,19 +1,24 @@
 //! IMAP sessions over real sockets and a real store (SQLite or PostgreSQL, as
 //! `OSPREY_TEST_BACKEND` says), written as transcripts.
 
+mod catenate;
 mod compress;
 mod condstore;
 mod fulltext;
 mod harness;
+mod keywords;
 mod list_extended;
 mod mailboxes;
 mod messages;
 mod protocol;
 mod qresync;
 mod quota;
+mod recent;
+mod search_addresses;
 mod search_more;
 mod searchres;
 mod sort_thread;
 mod structure;
+mod subscriptions;
 mod updates;
 mod utf8;

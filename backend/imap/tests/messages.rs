@@ -25,7 +25,7 @@ async fn append_with_flags_date_and_appenduid() {
     assert_eq!(
         r[0],
         format!(
-            "* 1 FETCH (FLAGS (\\Draft $Later) INTERNALDATE \" 2-Nov-2026 09:00:00 +0000\" RFC822.SIZE {})",
+            "* 1 FETCH (FLAGS (\\Draft \\Recent $Later) INTERNALDATE \" 2-Nov-2026 09:00:00 +0000\" RFC822.SIZE {})",
             msg.len()
         )
     );
@@ -95,10 +95,16 @@ async fn fetch_envelope_and_sections() {
     let r = c.expect_ok("a3 FETCH 1 BODY.PEEK[TEXT]<6.4>").await;
     assert_eq!(r[0], "* 1 FETCH (BODY[TEXT]<6> \"body\")");
     let r = c.expect_ok("a4 FETCH 1 FLAGS").await;
-    assert_eq!(r[0], "* 1 FETCH (FLAGS ())", "PEEK leaves \\Seen unset");
+    assert_eq!(
+        r[0], "* 1 FETCH (FLAGS (\\Recent))",
+        "PEEK leaves \\Seen unset"
+    );
     let r = c.expect_ok("a5 UID FETCH 1 BODY[]").await;
     assert!(has(&r, "First body line"), "{r:?}");
-    assert!(has(&r, "UID 1") && has(&r, "FLAGS (\\Seen)"), "{r:?}");
+    assert!(
+        has(&r, "UID 1") && has(&r, "FLAGS (\\Seen \\Recent)"),
+        "{r:?}"
+    );
     let r = c.expect_ok("a6 FETCH 1 RFC822.HEADER").await;
     assert!(has(&r, "Message-ID: <m1@example.com>"), "{r:?}");
     // A message without Content-Type is text/plain; charset=us-ascii (RFC 2045 §5.2).
@@ -123,19 +129,21 @@ async fn store_expunge_and_renumbering() {
     let r = c
         .expect_ok("a1 STORE 2:3 +FLAGS (\\Deleted \\Flagged)")
         .await;
-    assert_eq!(r[0], "* 2 FETCH (FLAGS (\\Flagged \\Deleted))");
+    assert_eq!(r[0], "* 2 FETCH (FLAGS (\\Flagged \\Deleted \\Recent))");
     let r = c.expect_ok("a2 UID STORE 3 -FLAGS (\\Flagged)").await;
-    assert_eq!(r[0], "* 3 FETCH (FLAGS (\\Deleted) UID 3)");
+    assert_eq!(r[0], "* 3 FETCH (FLAGS (\\Deleted \\Recent) UID 3)");
+    // .SILENT: no FETCH, but the new keyword is announced (RFC 9051 §7.3.5).
     let r = c.expect_ok("a3 STORE 1 FLAGS.SILENT ($Work)").await;
-    assert_eq!(r.len(), 1, "{r:?}");
+    assert_eq!(r.len(), 3, "{r:?}");
+    assert!(r[0].starts_with("* FLAGS (") && r[1].starts_with("* OK [PERMANENTFLAGS"));
     let r = c.expect_ok("a4 EXPUNGE").await;
     assert_eq!(r[..2], ["* 2 EXPUNGE", "* 2 EXPUNGE"], "{r:?}");
     let r = c.expect_ok("a5 FETCH 1:* (UID FLAGS)").await;
     assert_eq!(
         r[..2],
         [
-            "* 1 FETCH (UID 1 FLAGS ($Work))",
-            "* 2 FETCH (UID 4 FLAGS ())"
+            "* 1 FETCH (UID 1 FLAGS (\\Recent $Work))",
+            "* 2 FETCH (UID 4 FLAGS (\\Recent))"
         ]
     );
     c.expect_ok("a6 STORE 1 +FLAGS (\\Deleted)").await;
@@ -302,8 +310,8 @@ async fn multiappend_over_the_limit_stores_nothing() {
     assert_eq!(
         r[..2],
         [
-            "* 1 FETCH (FLAGS (\\Seen))",
-            "* 2 FETCH (FLAGS (\\Flagged))"
+            "* 1 FETCH (FLAGS (\\Seen \\Recent))",
+            "* 2 FETCH (FLAGS (\\Flagged \\Recent))"
         ]
     );
 }
@@ -426,4 +434,48 @@ async fn move_to_a_missing_mailbox_is_trycreate() {
     let r = c.expect_ok("a6 MOVE 1 Nowhere").await;
     assert!(r[0].starts_with("* OK [COPYUID "), "{r:?}");
     assert_eq!(r[1], "* 1 EXPUNGE");
+}
+
+/// RFC 3501 §7.4.2: "the second field is the [SMTP] at-domain-list (source route)"
+/// of an address, and a group is written as its start (mailbox name, NIL host) and
+/// end (all NIL) around its members; a group member that is only a comment is no
+/// member.
+#[tokio::test]
+async fn envelope_source_routes_and_comment_only_group_members() {
+    let h = Harness::start().await;
+    h.deliver(
+        b"From: Ann <ann@imap.example>\r\n\
+        To: Name <@r1.example,@r2.example:user@domain.example>\r\n\
+        Cc: Group: (nobody);\r\n\
+        Bcc: Team: Bo <bo@x.example>, (just a comment);\r\n\
+        Subject: routes\r\n\r\nbody\r\n",
+    )
+    .await;
+    let mut c = h.select().await;
+    let r = c.expect_ok("a1 FETCH 1 ENVELOPE").await;
+    assert!(
+        r[0].contains("((\"Name\" \"@r1.example,@r2.example\" \"user\" \"domain.example\"))"),
+        "{r:?}"
+    );
+    assert!(
+        r[0].contains("((NIL NIL \"Group\" NIL)(NIL NIL NIL NIL))"),
+        "{r:?}"
+    );
+    assert!(
+        r[0].contains("((NIL NIL \"Team\" NIL)(\"Bo\" NIL \"bo\" \"x.example\")(NIL NIL NIL NIL))"),
+        "{r:?}"
+    );
+}
+
+/// A data item asked for twice is returned once: `UID FETCH` adds UID, and a FETCH
+/// response names each item once (RFC 9051 §7.5.2).
+#[tokio::test]
+async fn a_duplicated_fetch_item_is_returned_once() {
+    let h = Harness::start().await;
+    h.deliver(MSG).await;
+    let mut c = h.select().await;
+    let r = c.expect_ok("a1 UID FETCH 1 (UID)").await;
+    assert_eq!(r[0], "* 1 FETCH (UID 1)");
+    let r = c.expect_ok("a2 FETCH 1 (UID RFC822.SIZE UID)").await;
+    assert_eq!(r[0], format!("* 1 FETCH (UID 1 RFC822.SIZE {})", MSG.len()));
 }

@@ -295,3 +295,36 @@ async fn failures_across_sessions_are_throttled() {
     assert!(r[0].starts_with("a1 NO [UNAVAILABLE]"), "{r:?}");
     assert!(c.closed().await);
 }
+
+/// Command lines of 64 KiB are accepted (RFC 7162 §4 recommends "at least 8192
+/// octets" as the limit, and clients that name many UIDs send much longer lines);
+/// a longer one gets a tagged BAD for that command, and the session goes on.
+#[tokio::test]
+async fn long_command_lines_are_accepted_and_longer_ones_refused_alone() {
+    let h = Harness::start().await;
+    for _ in 0..3 {
+        h.deliver(MSG).await;
+    }
+    let mut c = h.select().await;
+    // A UID set of some 60 KiB.
+    let set: Vec<String> = (1..12_000).map(|n| n.to_string()).collect();
+    let line = format!("a1 UID FETCH {} (FLAGS)", set.join(","));
+    assert!(line.len() > 60_000, "{}", line.len());
+    let r = c.expect_ok(&line).await;
+    assert_eq!(r.len(), 4, "{r:?}");
+    // Over the limit: BAD for this command alone.
+    let line = format!("a2 UID FETCH {} (FLAGS)", "1,".repeat(50_000));
+    let r = c.expect_bad(&line).await;
+    assert_eq!(r.len(), 1, "{r:?}");
+    c.expect_ok("a3 NOOP").await;
+    // A synchronising literal announced at its end: the client waits for a `+` that
+    // does not come, gets the BAD, and does not send the literal.
+    let line = format!("a4 SEARCH {} TEXT {{5}}", "ALL ".repeat(30_000));
+    c.expect_bad(&line).await;
+    c.expect_ok("a5 NOOP").await;
+    // A non-synchronising literal: its octets are already coming, so the session ends.
+    let line = format!("a6 SEARCH {} TEXT {{5+}}", "ALL ".repeat(30_000));
+    c.send(&line).await;
+    assert!(c.line().await.starts_with("a6 BAD"));
+    assert!(c.line().await.starts_with("* BYE"));
+}

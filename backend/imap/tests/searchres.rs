@@ -36,7 +36,7 @@ async fn saved_result_is_used_by_later_commands() {
     assert_eq!(r[0], "* ESEARCH (TAG \"a6\") UID MIN 3");
     let r = c.expect_ok("a7 UID FETCH $ (FLAGS)").await;
     assert_eq!(r.len(), 2, "{r:?}");
-    assert_eq!(r[0], "* 3 FETCH (FLAGS (\\Seen) UID 3)");
+    assert_eq!(r[0], "* 3 FETCH (FLAGS (\\Seen \\Recent) UID 3)");
     c.expect_ok("a8 CREATE Keep").await;
     let r = c.expect_ok("a9 UID COPY $ Keep").await;
     assert!(r[0].contains("[COPYUID "), "{r:?}");

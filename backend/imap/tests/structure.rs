@@ -102,13 +102,19 @@ async fn binary_decodes_parts() {
     let r = c.expect_ok("a3 FETCH 1 BINARY.PEEK[2]<0.2>").await;
     assert_eq!(r[0], "* 1 FETCH (BINARY[2]<0> ~{2}\r\n\u{0}\u{1})");
     let r = c.expect_ok("a4 FETCH 1 FLAGS").await;
-    assert_eq!(r[0], "* 1 FETCH (FLAGS ())", "PEEK leaves \\Seen unset");
+    assert_eq!(
+        r[0], "* 1 FETCH (FLAGS (\\Recent))",
+        "PEEK leaves \\Seen unset"
+    );
     let r = c.expect_no("a5 FETCH 1 BINARY.PEEK[4]").await;
     assert!(r[0].starts_with("a5 NO [UNKNOWN-CTE]"), "{r:?}");
     let r = c.expect_ok("a6 FETCH 1 BINARY.PEEK[9]").await;
     assert!(has(&r, "BINARY[9] NIL"), "{r:?}");
     let r = c.expect_ok("a7 FETCH 1 BINARY[1]").await;
-    assert!(has(&r, "FLAGS (\\Seen)"), "BINARY sets \\Seen: {r:?}");
+    assert!(
+        has(&r, "FLAGS (\\Seen \\Recent)"),
+        "BINARY sets \\Seen: {r:?}"
+    );
     let r = c.expect_ok("a8 CAPABILITY").await;
     assert!(has(&r, " BINARY"), "{r:?}");
 }
@@ -188,7 +194,69 @@ async fn header_fields_not_and_mime_sections() {
         "* 1 FETCH (BODY[HEADER.FIELDS.NOT (Subject Date)]<6> \"Bob <bob@ex\")"
     );
     let r = c.expect_ok("a7 FETCH 1 FLAGS").await;
-    assert_eq!(r[0], "* 1 FETCH (FLAGS ())", "PEEK leaves \\Seen unset");
+    assert_eq!(
+        r[0], "* 1 FETCH (FLAGS (\\Recent))",
+        "PEEK leaves \\Seen unset"
+    );
     let r = c.expect_ok("a8 FETCH 1 BODY[1.MIME]").await;
-    assert!(has(&r, "FLAGS (\\Seen)"), "BODY[1.MIME] sets \\Seen: {r:?}");
+    assert!(
+        has(&r, "FLAGS (\\Seen \\Recent)"),
+        "BODY[1.MIME] sets \\Seen: {r:?}"
+    );
+}
+
+/// RFC 3516 §4.4: APPEND takes a message as `literal8` so that binary content reaches
+/// the server unchanged; stored so, its octets stay exactly as sent (a bare LF is data,
+/// not a line end to repair), BINARY.SIZE[] is the stored size and BINARY[1] gives the
+/// binary part back octet for octet. BODY[1] sends the part as it is encoded in the
+/// message, in a literal, where a NUL may not appear (RFC 9051 §9: `CHAR8` excludes
+/// it): only BINARY's literal8 carries NUL.
+#[tokio::test]
+async fn a_binary_append_keeps_its_octets() {
+    let h = Harness::start().await;
+    let part: &[u8] = b"\x00\x01\nline\n\x02\xff";
+    let mut msg = b"Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n\
+        Content-Type: application/octet-stream\r\n\
+        Content-Transfer-Encoding: binary\r\n\r\n"
+        .to_vec();
+    msg.extend_from_slice(part);
+    msg.extend_from_slice(b"\r\n--b--\r\n");
+    let n = msg.len();
+    let mut c = h.login().await;
+    let mut cmd = format!("a1 APPEND INBOX ~{{{n}+}}\r\n").into_bytes();
+    cmd.extend_from_slice(&msg);
+    cmd.extend_from_slice(b"\r\n");
+    c.raw(&cmd).await;
+    let r = c.until_tagged("a1").await;
+    assert!(r[0].starts_with("a1 OK [APPENDUID "), "{r:?}");
+    c.expect_ok("s1 SELECT INBOX").await;
+    let r = c
+        .expect_ok("f1 FETCH 1 (RFC822.SIZE BINARY.SIZE[] BINARY.SIZE[1])")
+        .await;
+    assert_eq!(
+        r[0],
+        format!(
+            "* 1 FETCH (RFC822.SIZE {n} BINARY.SIZE[] {n} BINARY.SIZE[1] {})",
+            part.len()
+        )
+    );
+    let r = c.expect_ok("f2 FETCH 1 BINARY.PEEK[1]").await;
+    assert_eq!(
+        r[0],
+        format!(
+            "* 1 FETCH (BINARY[1] ~{{{}}}\r\n{})",
+            part.len(),
+            String::from_utf8_lossy(part)
+        )
+    );
+    let r = c.expect_ok("f3 FETCH 1 BINARY.PEEK[]").await;
+    assert!(
+        r[0].starts_with(&format!("* 1 FETCH (BINARY[] ~{{{n}}}\r\n")),
+        "{r:?}"
+    );
+    let r = c.expect_ok("f4 FETCH 1 BODY.PEEK[1]").await;
+    let head = format!("* 1 FETCH (BODY[1] {{{}}}\r\n", part.len());
+    assert!(r[0].starts_with(&head), "{r:?}");
+    assert!(!r[0].contains('\0'), "no NUL outside literal8: {r:?}");
+    assert!(r[0].contains("\nline\n"), "the part as encoded: {r:?}");
 }

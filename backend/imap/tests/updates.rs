@@ -52,11 +52,17 @@ async fn idle_wakes_on_delivery() {
     assert!(c.line().await.starts_with("+ "));
     h.deliver(MSG).await;
     assert_eq!(c.line().await, "* 2 EXISTS");
+    // RFC 3501 §7.3.2: the size changed, so RECENT follows; both messages are recent
+    // here (c was the first to select after each arrived).
+    assert_eq!(c.line().await, "* 2 RECENT");
     let mut other = h.select().await;
     other
         .expect_ok("o1 STORE 1 +FLAGS.SILENT (\\Deleted)")
         .await;
-    assert_eq!(c.line().await, "* 1 FETCH (FLAGS (\\Deleted) UID 1)");
+    assert_eq!(
+        c.line().await,
+        "* 1 FETCH (FLAGS (\\Deleted \\Recent) UID 1)"
+    );
     other.expect_ok("o2 EXPUNGE").await;
     assert_eq!(c.line().await, "* 1 EXPUNGE");
     c.send("DONE").await;
@@ -101,14 +107,17 @@ async fn a_large_mailbox_catches_up_with_only_the_changes() {
     assert_eq!(idle.line().await, "* 7 EXPUNGE");
     h.deliver(MSG).await;
     assert_eq!(idle.line().await, "* 300 EXISTS");
+    assert_eq!(idle.line().await, "* 1 RECENT");
 
     // b saw nothing yet. FETCH by number holds the EXPUNGE back (the expunged message
     // still counts in EXISTS, and has no data left to fetch); NOOP reports it.
     let r = b.expect_ok("b1 FETCH 7 (UID)").await;
     assert!(has(&r, "* 5 FETCH (FLAGS (\\Flagged) UID 5)"), "{r:?}");
     assert!(has(&r, "* 301 EXISTS"), "{r:?}");
+    // RFC 3501 §7.3.2: RECENT comes with the new size; the new message is idle's.
+    assert!(has(&r, "* 0 RECENT"), "{r:?}");
     assert!(!has(&r, "EXPUNGE"), "{r:?}");
-    assert_eq!(r.len(), 3, "{r:?}");
+    assert_eq!(r.len(), 4, "{r:?}");
     let r = b.expect_ok("b2 NOOP").await;
     assert_eq!(r[0], "* 7 EXPUNGE");
     assert_eq!(r.len(), 2, "{r:?}");
@@ -119,7 +128,10 @@ async fn a_large_mailbox_catches_up_with_only_the_changes() {
     // b's own change, then a's: each session reports the other's at its next command.
     b.expect_ok("b4 STORE 1 +FLAGS.SILENT (\\Seen)").await;
     let r = a.expect_ok("a4 NOOP").await;
-    assert!(has(&r, "* 1 FETCH (FLAGS (\\Seen) UID 1)"), "{r:?}");
+    assert!(
+        has(&r, "* 1 FETCH (FLAGS (\\Seen \\Recent) UID 1)"),
+        "{r:?}"
+    );
     assert!(has(&r, "* 300 EXISTS"), "{r:?}");
     a.expect_ok("a5 STORE 1 -FLAGS.SILENT (\\Seen)").await;
     let r = b.expect_ok("b5 NOOP").await;
@@ -157,7 +169,10 @@ async fn noop_finds_what_another_process_delivered() {
     let mut b = h.select().await;
     b.expect_ok("b1 STORE 2 +FLAGS.SILENT (\\Deleted)").await;
     let r = a.expect_ok("a4 NOOP").await;
-    assert!(has(&r, "* 2 FETCH (FLAGS (\\Deleted) UID 2)"), "{r:?}");
+    assert!(
+        has(&r, "* 2 FETCH (FLAGS (\\Deleted \\Recent) UID 2)"),
+        "{r:?}"
+    );
 }
 
 /// A client that stops reading in the middle of a large answer holds up only itself:

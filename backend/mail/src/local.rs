@@ -52,6 +52,10 @@ impl From<StoreError> for DeliveryError {
 #[derive(Debug, Clone)]
 pub struct AppendRequest {
     pub message: Vec<u8>,
+    /// Store the octets exactly as given, bare LFs included: a message the client
+    /// sent as binary (IMAP's `literal8`, RFC 3516 §4.4), whose parts may be binary
+    /// data. Otherwise line endings are normalised to CRLF.
+    pub exact: bool,
     /// System flags (bits of `osprey_store::flags`).
     pub flags: u64,
     pub keywords: Vec<String>,
@@ -190,7 +194,8 @@ impl LocalDelivery {
 
     /// Stores messages a user puts into one of their mailboxes (IMAP APPEND, RFC 9051
     /// §6.3.12, several at once with RFC 3502): all land or none does. Line endings are
-    /// normalised as for delivery, so sizes are what the protocols report.
+    /// normalised as for delivery, so sizes are what the protocols report, unless the
+    /// request asks for its octets to be kept `exact`.
     pub async fn append(
         &self,
         account_id: &str,
@@ -200,7 +205,11 @@ impl LocalDelivery {
         let mut bodies = Vec::with_capacity(messages.len());
         let mut batch = Vec::with_capacity(messages.len());
         for m in messages {
-            let body = normalize_crlf(&m.message).into_owned();
+            let body = if m.exact {
+                m.message
+            } else {
+                normalize_crlf(&m.message).into_owned()
+            };
             batch.push(NewMessage {
                 account_id: account_id.to_owned(),
                 mailbox_id: mailbox_id.to_owned(),

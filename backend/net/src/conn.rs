@@ -33,6 +33,18 @@ pub enum Line {
     Eof,
 }
 
+/// What [`Connection::read_line_ends`] read.
+#[derive(Debug, PartialEq, Eq)]
+pub enum LongLine {
+    /// A line without its line ending.
+    Line(Vec<u8>),
+    /// The line was longer than the limit: it has been read to its end, and only its
+    /// first and last bytes kept (the tail without its line ending).
+    TooLong { head: Vec<u8>, tail: Vec<u8> },
+    /// The client closed the connection (a partial last line is dropped).
+    Eof,
+}
+
 /// A client connection.
 ///
 /// Input is read into a chunk on the stack and kept in `pending` only until it is
@@ -126,36 +138,66 @@ impl Connection {
 
     /// Reads one line of at most `max` bytes including its line ending.
     pub async fn read_line(&mut self, max: usize) -> io::Result<Line> {
+        Ok(match self.read_line_ends(max, 0).await? {
+            LongLine::Line(l) => Line::Line(l),
+            LongLine::TooLong { .. } => Line::TooLong,
+            LongLine::Eof => Line::Eof,
+        })
+    }
+
+    /// Like [`Connection::read_line`], but a line longer than `max` is read to its end
+    /// keeping its first and last `keep` bytes: enough for a protocol to find the tag
+    /// of a refused command and whether a literal follows it, so it can answer that
+    /// command and read on.
+    pub async fn read_line_ends(&mut self, max: usize, keep: usize) -> io::Result<LongLine> {
         let mut line = Vec::new();
         let mut too_long = false;
+        let mut tail: Vec<u8> = Vec::new();
         loop {
             let buf = self.fill_buf().await?;
             if buf.is_empty() {
-                return Ok(Line::Eof);
+                return Ok(LongLine::Eof);
             }
             let (chunk, done) = match buf.iter().position(|&b| b == b'\n') {
                 Some(i) => (&buf[..=i], true),
                 None => (buf, false),
             };
             let n = chunk.len();
-            if !too_long {
-                if line.len() + n > max {
-                    too_long = true;
-                    line = Vec::new();
-                } else {
-                    line.extend_from_slice(chunk);
+            if !too_long && line.len() + n > max {
+                too_long = true;
+                tail = line[line.len().saturating_sub(keep)..].to_vec();
+                line.truncate(keep);
+            }
+            if too_long {
+                if line.len() < keep {
+                    let room = keep - line.len();
+                    line.extend_from_slice(&chunk[..room.min(n)]);
                 }
+                // Two more, for the line ending trimmed below.
+                tail.extend_from_slice(chunk);
+                if tail.len() > keep + 2 {
+                    tail.drain(..tail.len() - keep - 2);
+                }
+            } else {
+                line.extend_from_slice(chunk);
             }
             self.consume(n);
             if done {
+                let trim = |l: &mut Vec<u8>| {
+                    if l.last() == Some(&b'\n') {
+                        l.pop();
+                    }
+                    if l.last() == Some(&b'\r') {
+                        l.pop();
+                    }
+                };
                 if too_long {
-                    return Ok(Line::TooLong);
+                    trim(&mut tail);
+                    tail.drain(..tail.len().saturating_sub(keep));
+                    return Ok(LongLine::TooLong { head: line, tail });
                 }
-                line.pop();
-                if line.last() == Some(&b'\r') {
-                    line.pop();
-                }
-                return Ok(Line::Line(line));
+                trim(&mut line);
+                return Ok(LongLine::Line(line));
             }
         }
     }
@@ -311,6 +353,27 @@ mod tests {
         assert_eq!(
             conn.read_line(100).await.unwrap(),
             Line::Line(b"x DONE".to_vec())
+        );
+    }
+
+    #[tokio::test]
+    async fn a_line_too_long_keeps_its_ends() {
+        let (mut conn, mut client) = pair().await;
+        let mut line = b"t1 SEARCH ".to_vec();
+        line.extend(std::iter::repeat_n(b'x', 3 * READ_CHUNK));
+        line.extend_from_slice(b" {12}\r\nnext\r\n");
+        client.write_all(&line).await.unwrap();
+        let long = conn.read_line_ends(READ_CHUNK, 16).await.unwrap();
+        assert_eq!(
+            long,
+            LongLine::TooLong {
+                head: b"t1 SEARCH xxxxxx".to_vec(),
+                tail: b"xxxxxxxxxxx {12}".to_vec(),
+            }
+        );
+        assert_eq!(
+            conn.read_line(100).await.unwrap(),
+            Line::Line(b"next".to_vec())
         );
     }
 

@@ -15,7 +15,7 @@ mod stream;
 #[cfg(feature = "testing")]
 pub mod testing;
 
-pub use conn::{Connection, Line};
+pub use conn::{Connection, Line, LongLine};
 pub use listener::{ConnectionLimits, Protocol, serve};
 pub use shutdown::{Shutdown, ShutdownTrigger};
 pub use stream::Stream;

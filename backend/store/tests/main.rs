@@ -1,6 +1,7 @@
 //! Store tests; each runs on the engine named by OSPREY_TEST_BACKEND (sqlite or postgres).
 
 mod flags;
+mod imap_state;
 mod move_all;
 mod queue;
 mod text_index;

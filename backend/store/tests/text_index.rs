@@ -255,18 +255,13 @@ async fn the_migration_queues_the_messages_of_an_existing_store() {
     append(&store, &acc, &trash, "a").await;
     // The store as it was before the index: no queue, no text.
     let conn = sea_orm::Database::connect(db.url.as_str()).await.unwrap();
-    // Down to just before the index (the migrations after it go too), then up again.
-    let names: Vec<String> = Migrator::migrations()
+    // Back to before the text index, however many migrations came after it.
+    let later = Migrator::migrations()
         .iter()
-        .map(|m| m.name().to_owned())
-        .collect();
-    let index = names
-        .iter()
-        .position(|n| n == "m20261127_000011_create_text_index")
+        .rev()
+        .position(|m| m.name() == "m20261127_000011_create_text_index")
         .unwrap();
-    Migrator::down(&conn, Some((names.len() - index) as u32))
-        .await
-        .unwrap();
+    Migrator::down(&conn, Some(later as u32 + 1)).await.unwrap();
     Migrator::up(&conn, None).await.unwrap();
     let _ = conn.close().await;
     let queued: HashSet<String> = store

@@ -1,15 +1,12 @@
 //! APPEND, RFC 9051 §6.3.12, with MULTIAPPEND (RFC 3502: all messages or none),
-//! APPENDUID (RFC 9051 §7.1) and the `UTF8 (literal8)` data item (RFC 6855 §4, parsed
-//! into the same message). Messages are stored through `osprey-mail`, the one path
+//! APPENDUID (RFC 9051 §7.1), the `UTF8 (literal8)` data item (RFC 6855 §4, parsed
+//! into the same message) and CATENATE (RFC 4469, `catenate.rs`). Messages are stored through `osprey-mail`, the one path
 //! every message takes into the store. Oversized literals are refused by the framer
 //! with `NO [TOOBIG]` before the client sends them (RFC 7889 §4).
 
 use chrono::{DateTime as ChronoDateTime, FixedOffset, NaiveDate, Utc};
-use osprey_mail::{
-    AppendRequest, DeliveryError,
-    message::{fields_end, normalize_crlf},
-};
-use osprey_proto::imap::{AppendMessage, Code, DateTime, Mailbox, SequenceSet};
+use osprey_mail::{AppendRequest, DeliveryError};
+use osprey_proto::imap::{AppendMessage, CatPart, Code, DateTime, Mailbox, SequenceSet};
 use osprey_store::StoreError;
 
 use crate::{
@@ -30,24 +27,14 @@ fn instant(d: &DateTime) -> Option<ChronoDateTime<Utc>> {
     Some(local.and_local_timezone(zone).single()?.with_timezone(&Utc))
 }
 
-/// Returns `true` if and only if the header section of `message` (up to the first
-/// empty line, or all of it) holds an 8-bit byte.
-fn eight_bit_header(message: &[u8]) -> bool {
-    let message = normalize_crlf(message);
-    !message[..fields_end(&message)].is_ascii()
-}
-
 impl Session {
     pub(crate) async fn append(&mut self, m: &Mailbox, messages: Vec<AppendMessage>) -> OpResult {
         let name = self.mailbox_arg(m)?;
-        // RFC 6855 §4: a client that has not enabled UTF-8 may not store UTF-8 header
-        // fields (RFC 6532), whatever form the message came in.
-        if !self.utf8() && messages.iter().any(|msg| eight_bit_header(&msg.data)) {
-            return Err(Completion::no(
-                Some(Code::Cannot),
-                "8-bit header fields need ENABLE UTF8=ACCEPT",
-            ));
-        }
+        // Header fields with 8-bit octets are stored as sent, UTF-8 enabled or not: a
+        // deliberate departure from RFC 6855 §4's "MUST reject" (ordinary legacy mail
+        // has raw 8-bit headers, and refusing it loses mail), as mainstream servers do.
+        // What goes back out to a client without UTF-8 is limited by the writer
+        // (RFC 6855 §3: 8-bit strings as literals).
         let account_id = self.account().id.clone();
         let mb = match self
             .server
@@ -66,7 +53,16 @@ impl Session {
             }
         };
         let mut requests = Vec::with_capacity(messages.len());
-        for msg in messages {
+        for mut msg in messages {
+            // RFC 4469 §5: a CATENATE message is made here, from its parts.
+            let exact = msg.binary
+                || msg
+                    .catenate
+                    .iter()
+                    .any(|p| matches!(p, CatPart::Text { binary: true, .. }));
+            if !msg.catenate.is_empty() {
+                msg.data = self.catenate(&msg.catenate).await?;
+            }
             if msg.data.len() as u64 > self.server.config.append_limit {
                 return Err(Completion::no(Some(Code::TooBig), "message too big"));
             }
@@ -81,6 +77,9 @@ impl Session {
             };
             let (flags, keywords) = flag_bits(&msg.flags);
             requests.push(AppendRequest {
+                // RFC 3516 §4.4: a message sent as literal8 is binary data, kept octet
+                // for octet (a bare LF is data, not a line end to repair).
+                exact,
                 message: msg.data,
                 flags,
                 keywords,

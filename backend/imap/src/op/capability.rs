@@ -75,6 +75,8 @@ impl Session {
                 "STATUS=SIZE",
                 // RFC 3502
                 "MULTIAPPEND",
+                // RFC 4469: APPEND ... CATENATE (TEXT ... URL ...)
+                "CATENATE",
                 // RFC 3516: BINARY, BINARY.PEEK and BINARY.SIZE in FETCH
                 "BINARY",
                 // RFC 7162 §3.1: MODSEQ in FETCH, SEARCH and STORE
@@ -85,6 +87,10 @@ impl Session {
                 "SEARCHRES",
                 // RFC 5256
                 "SORT",
+                // RFC 5957: DISPLAYFROM and DISPLAYTO
+                "SORT=DISPLAY",
+                // RFC 5267 §3: SORT RETURN (...) with ESEARCH answers
+                "ESORT",
                 "THREAD=ORDEREDSUBJECT",
                 "THREAD=REFERENCES",
                 // RFC 9208 §3.1: STORAGE only

@@ -3,11 +3,11 @@
 //! ignored, as RFC 5161 §3.1 asks for extensions the server does not know. `* ENABLED`
 //! lists only what this command newly enabled (RFC 5161 §3.2).
 
-use osprey_proto::imap::Data;
+use osprey_proto::imap::{Code, Data};
 
 use crate::{
     op::{Completion, OpResult},
-    session::Session,
+    session::{Session, State},
 };
 
 impl Session {
@@ -36,5 +36,21 @@ impl Session {
         }
         self.data(Data::Enabled(enabled));
         Ok(Completion::ok(None, "ENABLE completed"))
+    }
+
+    /// Enables CONDSTORE for a CONDSTORE enabling command other than ENABLE (RFC 7162
+    /// §3.1: FETCH or SEARCH with MODSEQ, FETCH CHANGEDSINCE, STORE UNCHANGEDSINCE).
+    /// The first one given with a mailbox selected also tells the client the mailbox's
+    /// HIGHESTMODSEQ, in an untagged OK, as SELECT would have (RFC 7162 §3.1,
+    /// §3.1.2.1): the client had no MODSEQ to start from.
+    pub(crate) fn enable_condstore(&mut self) {
+        if self.condstore {
+            return;
+        }
+        self.condstore = true;
+        if let State::Selected { mailbox, .. } = &self.state {
+            let highest = mailbox.highest_modseq();
+            self.untagged_ok(Some(Code::HighestModSeq(highest)), "highest mod-sequence");
+        }
     }
 }

@@ -13,7 +13,6 @@ use osprey_store::{FlagChange, FlagUpdate, flags};
 
 use super::fetch_items::{ItemError, items_of};
 use crate::{
-    message::flag_list,
     op::{Completion, OpResult},
     session::Session,
 };
@@ -43,13 +42,23 @@ impl Session {
             attrs.push(FetchAttr::ModSeq);
         }
         if attrs.contains(&FetchAttr::ModSeq) {
-            self.condstore = true;
+            self.enable_condstore();
         }
         let condstore = self.condstore;
         // RFC 9051 §6.4.9: UID FETCH always returns the UID.
         if uid && !attrs.contains(&FetchAttr::Uid) {
             attrs.push(FetchAttr::Uid);
         }
+        // An item asked for twice (`UID FETCH 1 (UID UID)`) is returned once: a FETCH
+        // response names each data item once (RFC 9051 §7.5.2 pairs names and values).
+        let mut seen: Vec<FetchAttr> = Vec::with_capacity(attrs.len());
+        attrs.retain(|a| {
+            let first = !seen.contains(a);
+            if first {
+                seen.push(a.clone());
+            }
+            first
+        });
         let view = self.selected();
         let mut positions = match view.resolve(set, uid) {
             Ok(p) => p,
@@ -164,9 +173,13 @@ impl Session {
             };
             if newly_seen.contains(&msg.uid) {
                 if !attrs.contains(&FetchAttr::Flags) {
-                    out.push(FetchData::Flags(flag_list(msg.flags, &msg.keywords)));
+                    out.push(FetchData::Flags(msg.flag_list()));
                 }
-                // RFC 7162 §3.1.4.1: a flag change is reported with its MODSEQ.
+                // RFC 7162 §3.2.4: once CONDSTORE is enabled, a FETCH "that implicitly
+                // set the \Seen flag" reports it with UID and MODSEQ.
+                if condstore && !attrs.contains(&FetchAttr::Uid) {
+                    out.push(FetchData::Uid(msg.uid));
+                }
                 if condstore && !attrs.contains(&FetchAttr::ModSeq) {
                     out.push(FetchData::ModSeq(msg.modseq));
                 }

@@ -8,7 +8,7 @@ use osprey_mail::message::{DecodeError, ParsedMessage};
 use osprey_proto::imap::{DateTime, FetchAttr, FetchData, Section, SectionText};
 
 use crate::{
-    message::{binary, envelope, flag_list, section},
+    message::{binary, envelope, section},
     selected::Msg,
     structure::body_structure,
 };
@@ -54,7 +54,7 @@ pub(crate) fn items_of(
     let mut out = Vec::with_capacity(attrs.len());
     for a in attrs {
         let item = match (a, parsed) {
-            (FetchAttr::Flags, _) => FetchData::Flags(flag_list(msg.flags, &msg.keywords)),
+            (FetchAttr::Flags, _) => FetchData::Flags(msg.flag_list()),
             (FetchAttr::Uid, _) => FetchData::Uid(msg.uid),
             (FetchAttr::InternalDate, _) => FetchData::InternalDate(date_time(&msg.internal_date)),
             (FetchAttr::Rfc822Size, _) => FetchData::Rfc822Size(msg.size),
@@ -153,6 +153,7 @@ mod tests {
             internal_date: chrono::Utc::now(),
             blob_hash: "h".into(),
             expunged: false,
+            recent: false,
         }
     }
 

@@ -89,8 +89,8 @@ impl Session {
         mailbox
             .sync(&store, true, condstore, qresync, &mut updates)
             .await?;
-        for d in updates {
-            self.data(d);
+        for r in updates {
+            self.respond(r);
         }
         Ok(())
     }

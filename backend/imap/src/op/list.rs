@@ -4,7 +4,9 @@
 //! special-use attributes of RFC 6154 §2 on every mailbox; and the rev1 LSUB
 //! (RFC 3501 §6.3.9).
 
-use osprey_proto::imap::{Data, ListCommand, ListExtended, ListItem, ListReturn};
+use std::collections::BTreeMap;
+
+use osprey_proto::imap::{Code, Data, ListCommand, ListExtended, ListItem, ListReturn};
 use osprey_store::MailboxRecord;
 
 use crate::{
@@ -22,9 +24,10 @@ struct Selection {
 }
 
 impl Selection {
-    /// Whether `mb` meets the selection criteria (not the pattern).
-    fn meets(&self, mb: &MailboxRecord) -> bool {
-        (!self.subscribed || mb.subscribed) && (!self.special_use || mb.special_use.is_some())
+    /// Whether `n` meets the selection criteria (not the pattern).
+    fn meets(&self, n: &Name<'_>) -> bool {
+        (!self.subscribed || n.subscribed)
+            && (!self.special_use || n.mailbox.is_some_and(|m| m.special_use.is_some()))
     }
 
     /// The CHILDINFO items (RFC 5258 §3.5) naming the criteria that a descendant meets.
@@ -38,6 +41,66 @@ impl Selection {
         }
         v
     }
+}
+
+/// A name LIST or LSUB may return: a mailbox, a subscription (RFC 3501 §6.3.6: a
+/// subscription may outlive its mailbox), both, or neither (the parent of one).
+struct Name<'a> {
+    name: String,
+    mailbox: Option<&'a MailboxRecord>,
+    subscribed: bool,
+}
+
+/// The names of `mailboxes`, of `subscriptions` and, with `parents`, of the ancestors
+/// of the subscriptions, each once: INBOX first, then by name.
+fn names<'a>(
+    mailboxes: &'a [MailboxRecord],
+    subscriptions: &[String],
+    parents: bool,
+) -> Vec<Name<'a>> {
+    let mut all: BTreeMap<&str, Name<'a>> = BTreeMap::new();
+    for mb in mailboxes {
+        all.insert(
+            &mb.name,
+            Name {
+                name: mb.name.clone(),
+                mailbox: Some(mb),
+                subscribed: false,
+            },
+        );
+    }
+    let mut ancestors = Vec::new();
+    for s in subscriptions {
+        all.entry(s)
+            .or_insert_with(|| Name {
+                name: s.clone(),
+                mailbox: None,
+                subscribed: false,
+            })
+            .subscribed = true;
+        if parents {
+            ancestors.extend(mailbox_name::parents(s));
+        }
+    }
+    let mut out: Vec<Name<'a>> = all.into_values().collect();
+    for a in ancestors {
+        if !out.iter().any(|n| n.name == a) {
+            out.push(Name {
+                name: a,
+                mailbox: None,
+                subscribed: false,
+            });
+        }
+    }
+    out.sort_by(|a, b| (a.name != "INBOX", &a.name).cmp(&(b.name != "INBOX", &b.name)));
+    out
+}
+
+/// Returns `true` if and only if `name` has a descendant among `names` for which `f`
+/// holds.
+fn has_descendant(name: &str, names: &[Name<'_>], f: impl Fn(&Name<'_>) -> bool) -> bool {
+    let prefix = format!("{name}{DELIMITER}");
+    names.iter().any(|d| d.name.starts_with(&prefix) && f(d))
 }
 
 impl Session {
@@ -79,20 +142,26 @@ impl Session {
             }
         }
         let all = self.all_mailboxes().await?;
-        let items = self.matching(&all, &l.reference, &l.patterns)?;
-        for (mb, children) in items {
-            // RFC 5258 §3.5: with RECURSIVEMATCH, a mailbox that matches the pattern is
+        let subs = self.subscriptions().await?;
+        // RFC 5258 §3.1: SUBSCRIBED lists subscribed names, "rather than the existing
+        // mailboxes", including names with no mailbox; RECURSIVEMATCH may need their
+        // parents. Without it, only mailboxes are listed.
+        let names = if sel.subscribed {
+            names(&all, &subs, sel.recursive)
+        } else {
+            names(&all, &[], false)
+        };
+        let subscribed = |n: &Name<'_>| n.subscribed || subs.contains(&n.name);
+        for n in self.matching(&names, &l.reference, &l.patterns)? {
+            // RFC 5258 §3.5: with RECURSIVEMATCH, a name that matches the pattern is
             // returned also if a descendant meets the criteria, with CHILDINFO.
-            let prefix = format!("{}{DELIMITER}", mb.name);
-            let descendant_meets = sel.recursive
-                && all
-                    .iter()
-                    .any(|d| d.name.starts_with(&prefix) && sel.meets(d));
-            if !sel.meets(&mb) && !descendant_meets {
+            let descendant_meets =
+                sel.recursive && has_descendant(&n.name, &names, |d| sel.meets(d));
+            if !sel.meets(n) && !descendant_meets {
                 continue;
             }
-            let mut item = self.list_item(&mb, children);
-            if show_subscribed && mb.subscribed {
+            let mut item = self.list_item(n, &names);
+            if show_subscribed && subscribed(n) {
                 item.attributes.push("\\Subscribed".into());
             }
             if descendant_meets {
@@ -102,8 +171,8 @@ impl Session {
             self.data(Data::List(item));
             // RFC 5819 §2: the STATUS line follows the LIST line; a mailbox whose
             // status cannot be read is listed without it.
-            if let Some(items) = &status
-                && let Ok(data) = self.status_data(&mb, items).await
+            if let (Some(items), Some(mb)) = (&status, n.mailbox)
+                && let Ok(data) = self.status_data(mb, items).await
             {
                 self.data(data);
             }
@@ -111,30 +180,57 @@ impl Session {
         Ok(Completion::ok(None, "LIST completed"))
     }
 
+    /// LSUB, RFC 3501 §6.3.9: the subscribed names that match, whether or not a mailbox
+    /// has them; and "if the server has a subscribed mailbox 'foo/bar' ... and the
+    /// client issues LSUB with the '%' wildcard", the unsubscribed `foo`, "flagged with
+    /// the \Noselect attribute".
     pub(crate) async fn lsub(&mut self, reference: &str, pattern: &str) -> OpResult {
         let patterns = [pattern.to_owned()];
         let all = self.all_mailboxes().await?;
-        let items = self.matching(&all, reference, &patterns)?;
-        for (mb, children) in items {
-            if mb.subscribed {
-                let item = self.list_item(&mb, children);
-                self.data(Data::Lsub(item));
-            }
+        let subs = self.subscriptions().await?;
+        let names = names(&all, &subs, true);
+        let matched = self.matching(&names, reference, &patterns)?;
+        let full = self.full_pattern(reference, pattern)?;
+        for n in matched {
+            let item = if n.subscribed {
+                self.list_item(n, &names)
+            } else if has_descendant(&n.name, &names, |d| {
+                d.subscribed && !mailbox_name::matches(&full, &d.name)
+            }) {
+                ListItem {
+                    attributes: vec!["\\Noselect".into()],
+                    delimiter: Some(DELIMITER),
+                    mailbox: mailbox_name::to_wire(&n.name, self.utf8()),
+                    extended: vec![],
+                }
+            } else {
+                continue;
+            };
+            self.data(Data::Lsub(item));
         }
         Ok(Completion::ok(None, "LSUB completed"))
     }
 
-    fn list_item(&self, mb: &MailboxRecord, children: bool) -> ListItem {
-        let mut attributes = vec![if children {
-            "\\HasChildren".to_owned()
-        } else {
-            "\\HasNoChildren".to_owned()
-        }];
-        attributes.extend(mb.special_use.clone());
+    /// The LIST line of `n`: its children and special use for a mailbox; for a name
+    /// no mailbox has, `\NonExistent` (RFC 5258 §3.4, which implies `\Noselect`).
+    fn list_item(&self, n: &Name<'_>, names: &[Name<'_>]) -> ListItem {
+        let attributes = match n.mailbox {
+            Some(mb) => {
+                let children = has_descendant(&n.name, names, |d| d.mailbox.is_some());
+                let mut a = vec![if children {
+                    "\\HasChildren".to_owned()
+                } else {
+                    "\\HasNoChildren".to_owned()
+                }];
+                a.extend(mb.special_use.clone());
+                a
+            }
+            None => vec!["\\NonExistent".to_owned()],
+        };
         ListItem {
             attributes,
             delimiter: Some(DELIMITER),
-            mailbox: mailbox_name::to_wire(&mb.name, self.utf8()),
+            mailbox: mailbox_name::to_wire(&n.name, self.utf8()),
             extended: vec![],
         }
     }
@@ -150,25 +246,48 @@ impl Session {
             .map_err(|e| Completion::store_failed(&e))
     }
 
-    /// The mailboxes of `all` matching any of the patterns under `reference`, each once,
-    /// with whether it has children. An empty pattern asks for the delimiter
-    /// (RFC 9051 §6.3.9), which is answered here. `BAD` for a name that cannot be
-    /// decoded.
-    fn matching(
-        &mut self,
-        all: &[MailboxRecord],
-        reference: &str,
-        patterns: &[String],
-    ) -> Result<Vec<(MailboxRecord, bool)>, Completion> {
+    /// The names the account subscribed to.
+    async fn subscriptions(&self) -> Result<Vec<String>, Completion> {
+        let account_id = &self.account().id;
+        self.server
+            .store
+            .mailboxes()
+            .subscriptions(account_id)
+            .await
+            .map_err(|e| Completion::store_failed(&e))
+    }
+
+    /// `reference` and `pattern` decoded and joined (RFC 9051 §6.3.9); `NO`, as for a
+    /// mailbox name (see `Session::mailbox_arg`), for one that cannot be decoded.
+    fn full_pattern(&self, reference: &str, pattern: &str) -> Result<String, Completion> {
         let Some(reference) = mailbox_name::pattern_from_wire(reference, self.utf8()) else {
-            return Err(Completion::bad(
-                None,
+            return Err(Completion::no(
+                Some(Code::Cannot),
                 "reference is not valid modified UTF-7",
             ));
         };
-        let mut out: Vec<(MailboxRecord, bool)> = Vec::new();
+        let Some(pattern) = mailbox_name::pattern_from_wire(pattern, self.utf8()) else {
+            return Err(Completion::no(
+                Some(Code::Cannot),
+                "pattern is not valid modified UTF-7",
+            ));
+        };
+        Ok(format!("{reference}{pattern}"))
+    }
+
+    /// The names of `names` matching any of the patterns under `reference`, each once.
+    /// An empty pattern asks for the delimiter (RFC 9051 §6.3.9), which is answered
+    /// here. `NO` for a pattern that cannot be decoded.
+    fn matching<'n, 'a>(
+        &mut self,
+        names: &'n [Name<'a>],
+        reference: &str,
+        patterns: &[String],
+    ) -> Result<Vec<&'n Name<'a>>, Completion> {
+        let mut out: Vec<&Name<'a>> = Vec::new();
         for pattern in patterns {
             if pattern.is_empty() {
+                self.full_pattern(reference, "")?;
                 self.data(Data::List(ListItem {
                     attributes: vec!["\\Noselect".into()],
                     delimiter: Some(DELIMITER),
@@ -177,20 +296,15 @@ impl Session {
                 }));
                 continue;
             }
-            let Some(pattern) = mailbox_name::pattern_from_wire(pattern, self.utf8()) else {
-                return Err(Completion::bad(None, "pattern is not valid modified UTF-7"));
-            };
-            let full = format!("{reference}{pattern}");
-            for mb in all {
-                if !mailbox_name::matches(&full, &mb.name) || out.iter().any(|(m, _)| m.id == mb.id)
-                {
-                    continue;
+            let full = self.full_pattern(reference, pattern)?;
+            for n in names {
+                if mailbox_name::matches(&full, &n.name) && !out.iter().any(|m| m.name == n.name) {
+                    out.push(n);
                 }
-                let children =
-                    mailbox_name::has_children(&mb.name, all.iter().map(|m| m.name.as_str()));
-                out.push((mb.clone(), children));
             }
         }
+        // In the order of `names`, whatever the order of the patterns.
+        out.sort_by_key(|n| names.iter().position(|m| m.name == n.name));
         Ok(out)
     }
 }

@@ -5,6 +5,7 @@
 mod append;
 mod authenticate;
 mod capability;
+mod catenate;
 mod close;
 mod compress;
 mod copy;
@@ -274,10 +275,11 @@ pub(crate) async fn dispatch(s: &mut Session, cmd: Command) -> Next {
         CommandBody::Compress(mechanism) => s.compress(&mechanism),
         CommandBody::Sort {
             uid,
+            returns,
             criteria,
             charset,
             search,
-        } => Box::pin(s.sort(uid, &criteria, &charset, &search)).await,
+        } => Box::pin(s.sort(&tag, uid, returns.as_deref(), &criteria, &charset, &search)).await,
         CommandBody::Thread {
             uid,
             algorithm,
@@ -321,8 +323,8 @@ impl Session {
         if updates.is_empty() {
             return;
         }
-        for d in updates {
-            self.data(d);
+        for r in updates {
+            self.respond(r);
         }
     }
 }

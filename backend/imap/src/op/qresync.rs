@@ -6,7 +6,7 @@
 use osprey_proto::imap::{Data, FetchData, QResync, SequenceSet};
 use osprey_store::StoreError;
 
-use crate::{message::flag_list, session::Session};
+use crate::session::Session;
 
 impl Session {
     /// The `VANISHED (EARLIER)` answer for the UIDs of `within` (all if `None`) expunged
@@ -67,7 +67,7 @@ impl Session {
                 seq: i as u32 + 1,
                 items: vec![
                     FetchData::Uid(m.uid),
-                    FetchData::Flags(flag_list(m.flags, &m.keywords)),
+                    FetchData::Flags(m.flag_list()),
                     FetchData::ModSeq(m.modseq),
                 ],
             })

@@ -1,8 +1,10 @@
-//! SEARCH and UID SEARCH, RFC 9051 §6.4.4: flags, sets, sizes, dates, and text in
-//! addresses and the subject from the store's summary columns; BODY and TEXT through the
-//! store's full-text index (a substring of the decoded, case-folded text); Cc, Bcc and
-//! header fields, and BODY and TEXT for messages the index has not reached yet, from
-//! the raw message (substring, ASCII case-insensitive, not decoded).
+//! SEARCH and UID SEARCH, RFC 9051 §6.4.4: flags, sets, sizes, dates and the subject
+//! from the store's summary columns; BODY and TEXT through the store's full-text index
+//! (a substring of the decoded, case-folded text); FROM, TO, CC and BCC in the address
+//! fields as the envelope renders them (every address, display names and group names,
+//! encoded words decoded); header fields, and BODY and TEXT for messages the index has
+//! not reached yet, from the raw message (substring, ASCII case-insensitive, not
+//! decoded).
 //! ESEARCH answers for rev2 clients and RETURN (§7.3.4), SEARCH for rev1 (RFC 3501).
 //! The MODSEQ key (RFC 7162 §3.1.5) adds the highest MODSEQ of the answer. RETURN
 //! (SAVE) keeps the result for `$` (RFC 5182), which search keys may name too.
@@ -10,7 +12,7 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
-use osprey_mail::message::{fields_end, split_header, written_day};
+use osprey_mail::message::{Group, ParsedMessage, fields_end, split_header, written_day};
 use osprey_proto::imap::{Code, Data, Date, ESearch, SearchKey, SearchReturn, SequenceSet, Tag};
 use osprey_store::{MessageRecord, Store, StoreError, TextField, flags};
 
@@ -19,6 +21,65 @@ use crate::{
     session::Session,
 };
 
+/// The address fields of a message as its envelope renders them (RFC 9051 §7.5.2):
+/// what FROM, TO, CC and BCC search.
+#[derive(Default)]
+struct AddressText {
+    from: String,
+    to: String,
+    cc: String,
+    bcc: String,
+}
+
+impl AddressText {
+    /// RFC 3501 §6.4.4: FROM and its kin match "messages that contain the specified
+    /// string in the envelope structure's FROM field": every address of the field, its
+    /// display name, and the names of its groups, as `Name <local@domain>` and
+    /// `Group: ...;`.
+    fn of(raw: &[u8]) -> Self {
+        let parsed = ParsedMessage::parse(raw);
+        let e = parsed.envelope();
+        AddressText {
+            from: render(&e.from),
+            to: render(&e.to),
+            cc: render(&e.cc),
+            bcc: render(&e.bcc),
+        }
+    }
+}
+
+/// An address field as text: `Name <local@domain>, Group: Name <a@b>;`.
+fn render(groups: &[Group]) -> String {
+    let mut out = String::new();
+    for g in groups {
+        if let Some(name) = &g.name {
+            out.push_str(name);
+            out.push_str(": ");
+        }
+        for (i, m) in g.mailboxes.iter().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            if let Some(name) = &m.name {
+                out.push_str(name);
+                out.push(' ');
+            }
+            out.push('<');
+            out.push_str(m.local.as_deref().unwrap_or_default());
+            if let Some(d) = &m.domain {
+                out.push('@');
+                out.push_str(d);
+            }
+            out.push('>');
+        }
+        if g.name.is_some() {
+            out.push(';');
+        }
+        out.push_str(", ");
+    }
+    out
+}
+
 /// One candidate message.
 struct Candidate<'a> {
     seq: u32,
@@ -26,9 +87,13 @@ struct Candidate<'a> {
     flags: u64,
     keywords: &'a [String],
     modseq: u64,
+    /// `\Recent` to this session (RFC 3501 §2.3.2).
+    recent: bool,
     record: Option<&'a MessageRecord>,
     blob_hash: &'a str,
     raw: Option<&'a [u8]>,
+    /// The address fields, when a key needs them.
+    addresses: Option<&'a AddressText>,
 }
 
 /// What the full-text index answered for the BODY and TEXT keys of one search.
@@ -133,10 +198,21 @@ struct Bounds {
 /// for messages the index has not reached).
 fn needs_raw(k: &SearchKey) -> bool {
     match k {
-        SearchKey::Bcc(_) | SearchKey::Cc(_) | SearchKey::Header(..) => true,
+        SearchKey::Header(..) => true,
         SearchKey::And(ks) => ks.iter().any(needs_raw),
         SearchKey::Not(k) => needs_raw(k),
         SearchKey::Or(a, b) => needs_raw(a) || needs_raw(b),
+        _ => needs_addresses(k),
+    }
+}
+
+/// Whether `k` searches the address fields.
+fn needs_addresses(k: &SearchKey) -> bool {
+    match k {
+        SearchKey::From(_) | SearchKey::To(_) | SearchKey::Cc(_) | SearchKey::Bcc(_) => true,
+        SearchKey::And(ks) => ks.iter().any(needs_addresses),
+        SearchKey::Not(k) => needs_addresses(k),
+        SearchKey::Or(a, b) => needs_addresses(a) || needs_addresses(b),
         _ => false,
     }
 }
@@ -213,8 +289,14 @@ fn matches(k: &SearchKey, c: &Candidate<'_>, b: &Bounds, t: &TextMatches) -> boo
     let raw = c.raw.unwrap_or_default();
     match k {
         SearchKey::And(ks) => ks.iter().all(|k| matches(k, c, b, t)),
-        SearchKey::All | SearchKey::Old => true,
-        SearchKey::New | SearchKey::Recent => false,
+        SearchKey::All => true,
+        // RFC 3501 §6.4.4: RECENT "Messages that have the \Recent flag set", NEW
+        // "Messages that have the \Recent flag set but not the \Seen flag", OLD
+        // "Messages that do not have the \Recent flag set". IMAP4rev2 sessions never
+        // have it.
+        SearchKey::Recent => c.recent,
+        SearchKey::New => c.recent && !flag(flags::SEEN),
+        SearchKey::Old => !c.recent,
         SearchKey::Not(k) => !matches(k, c, b, t),
         SearchKey::Or(x, y) => matches(x, c, b, t) || matches(y, c, b, t),
         SearchKey::Answered => flag(flags::ANSWERED),
@@ -236,11 +318,11 @@ fn matches(k: &SearchKey, c: &Candidate<'_>, b: &Bounds, t: &TextMatches) -> boo
         SearchKey::SequenceSet(set) => set.contains(c.seq, b.max_seq),
         SearchKey::Larger(n) => rec.is_some_and(|r| r.size > *n),
         SearchKey::Smaller(n) => rec.is_some_and(|r| r.size < *n),
-        SearchKey::From(s) => text_has(summary.and_then(|s| s.from_addr.as_deref()), s),
-        SearchKey::To(s) => text_has(summary.and_then(|s| s.to_addrs.as_deref()), s),
+        SearchKey::From(s) => text_has(c.addresses.map(|a| a.from.as_str()), s),
+        SearchKey::To(s) => text_has(c.addresses.map(|a| a.to.as_str()), s),
+        SearchKey::Cc(s) => text_has(c.addresses.map(|a| a.cc.as_str()), s),
+        SearchKey::Bcc(s) => text_has(c.addresses.map(|a| a.bcc.as_str()), s),
         SearchKey::Subject(s) => text_has(summary.and_then(|s| s.subject.as_deref()), s),
-        SearchKey::Cc(s) => contains(&header_values(raw, "Cc"), s),
-        SearchKey::Bcc(s) => contains(&header_values(raw, "Bcc"), s),
         SearchKey::Header(name, s) => {
             let v = header_values(raw, name);
             contains(&v, s) && (!v.is_empty() || raw_has_field(raw, name))
@@ -351,6 +433,13 @@ impl Session {
                 raws.insert(m.uid, raw);
             }
         }
+        let addresses: HashMap<u32, AddressText> = if needs_addresses(key) {
+            raws.iter()
+                .map(|(&uid, raw)| (uid, AddressText::of(raw)))
+                .collect()
+        } else {
+            HashMap::new()
+        };
         let bounds = Bounds {
             max_seq: view.exists(),
             max_uid: view.msgs.last().map_or(0, |m| m.uid),
@@ -364,9 +453,11 @@ impl Session {
                 flags: m.flags,
                 keywords: &m.keywords,
                 modseq: m.modseq,
+                recent: m.recent,
                 record: by_uid.get(&m.uid).copied(),
                 blob_hash: &m.blob_hash,
                 raw: raws.get(&m.uid).map(Vec::as_slice),
+                addresses: addresses.get(&m.uid),
             };
             if matches(key, &c, &bounds, &text) {
                 hits.push(Hit {
@@ -404,7 +495,7 @@ impl Session {
         // RFC 7162 §3.1: a search by MODSEQ enables CONDSTORE.
         let by_modseq = has_modseq(key);
         if by_modseq {
-            self.condstore = true;
+            self.enable_condstore();
         }
         let hits = self.search_hits(key).await?;
         let found: Vec<(u32, u64)> = hits

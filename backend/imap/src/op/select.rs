@@ -1,22 +1,28 @@
 //! SELECT and EXAMINE, RFC 9051 §6.3.2 and §6.3.3, and finding a mailbox by the name
 //! a client sent (shared by the commands that take one).
 
-use osprey_proto::imap::{Code, Data, ListItem, Mailbox, PermanentFlags, SelectParams};
+use osprey_proto::imap::{Code, Data, ListItem, Mailbox, SelectParams};
 use osprey_store::{MailboxRecord, StoreError, flags};
 
 use crate::{
     mailbox_name::{self, DELIMITER},
-    message::system_flags,
     op::{Completion, OpResult},
+    recent::RecentMode,
     selected::Selected,
     session::{Session, State},
 };
 
 impl Session {
-    /// The store name for a mailbox argument; `BAD` if it cannot be decoded.
+    /// The store name for a mailbox argument. A name that is not valid modified UTF-7
+    /// (RFC 3501 §5.1.3) is well-formed IMAP that names no mailbox there can be: `NO`,
+    /// as for any other name the server cannot use, not `BAD`.
     pub(crate) fn mailbox_arg(&self, m: &Mailbox) -> Result<String, Completion> {
-        mailbox_name::from_wire(m, self.utf8())
-            .ok_or_else(|| Completion::bad(None, "mailbox name is not valid modified UTF-7"))
+        mailbox_name::from_wire(m, self.utf8()).ok_or_else(|| {
+            Completion::no(
+                Some(Code::Cannot),
+                "mailbox name is not valid modified UTF-7",
+            )
+        })
     }
 
     /// The account's mailbox called `m`; `NO [NONEXISTENT]` (or the store's failure)
@@ -62,33 +68,32 @@ impl Session {
             }
         }
         let mb = self.find_mailbox(m).await?;
-        let view = match Selected::open(&self.server.store, mb, read_only).await {
+        let recent = if self.rev2 {
+            RecentMode::Off
+        } else if read_only {
+            RecentMode::Peek
+        } else {
+            RecentMode::Claim
+        };
+        let view = match Selected::open(&self.server.store, mb, read_only, recent).await {
             Ok(v) => v,
             Err(e) => {
                 return Err(Completion::store_failed(&e));
             }
         };
-        self.data(Data::Flags(system_flags()));
+        // RFC 9051 §7.3.5: FLAGS names the keywords in use too, so that no FETCH shows
+        // one the client was not told of.
+        self.respond(view.keywords.flags_response());
         self.data(Data::Exists(view.exists()));
         if !self.rev2 {
             // RFC 3501 §6.3.1: rev1 clients expect RECENT and the first unseen message.
-            self.data(Data::Recent(0));
+            self.data(view.recent_response().unwrap_or(Data::Recent(0)));
             if let Some(i) = view.msgs.iter().position(|m| m.flags & flags::SEEN == 0) {
                 self.untagged_ok(Some(Code::Unseen(i as u32 + 1)), "first unseen");
             }
         }
-        let permanent = if read_only {
-            Vec::new()
-        } else {
-            system_flags()
-        };
-        self.untagged_ok(
-            Some(Code::PermanentFlags(PermanentFlags {
-                flags: permanent,
-                can_create: !read_only,
-            })),
-            "flags permitted",
-        );
+        // RFC 9051 §6.3.2: the flags the client can change permanently.
+        self.respond(view.keywords.permanent_response(read_only));
         let mb = &view.mailbox;
         let (uidvalidity, uidnext, modseq) = (mb.uidvalidity, mb.uidnext, mb.highestmodseq);
         self.untagged_ok(Some(Code::UidValidity(uidvalidity)), "UIDs valid");

@@ -13,6 +13,10 @@ use crate::{
 impl Session {
     pub(crate) async fn status_cmd(&mut self, m: &Mailbox, items: &[StatusItem]) -> OpResult {
         let mb = self.find_mailbox(m).await?;
+        // RFC 7162 §3.1: STATUS (HIGHESTMODSEQ) is a CONDSTORE enabling command.
+        if items.contains(&StatusItem::HighestModSeq) {
+            self.enable_condstore();
+        }
         match self.status_data(&mb, items).await {
             Ok(data) => {
                 self.data(data);
@@ -42,7 +46,11 @@ impl Session {
                     StatusItem::Unseen => count(flags::SEEN, false),
                     StatusItem::Deleted => count(flags::DELETED, true),
                     StatusItem::Size => msgs.iter().map(|r| r.size).sum(),
-                    StatusItem::Recent => 0,
+                    // RFC 3501 §6.3.10: "The number of messages with the \Recent
+                    // flag set": those no session has claimed yet.
+                    StatusItem::Recent => {
+                        msgs.iter().filter(|r| r.uid >= mb.recent_uid).count() as u64
+                    }
                     StatusItem::HighestModSeq => mb.highestmodseq,
                     StatusItem::AppendLimit => self.server.config.append_limit,
                 };

@@ -2,13 +2,13 @@
 //! `.SILENT`. The store applies the change to the current flags in one transaction and
 //! bumps the MODSEQ of the messages that changed (RFC 7162 §3.1). With CONDSTORE,
 //! `UNCHANGEDSINCE` leaves alone the messages changed since (RFC 7162 §3.1.3), named in
-//! `[MODIFIED]`, and the FETCH answers carry MODSEQ, even with `.SILENT`.
+//! `[MODIFIED]`, and the FETCH answers carry UID and MODSEQ, even with `.SILENT`.
 
-use osprey_proto::imap::{Code, Data, FetchData, Flag, SequenceSet, StoreAction};
+use osprey_proto::imap::{Code, Data, FetchData, Flag, Response, SequenceSet, StoreAction};
 use osprey_store::{FlagChange, FlagUpdate};
 
 use crate::{
-    message::{flag_bits, flag_list},
+    message::flag_bits,
     op::{Completion, OpResult},
     session::Session,
 };
@@ -26,7 +26,7 @@ impl Session {
     pub(crate) async fn store(&mut self, set: &SequenceSet, req: StoreRequest) -> OpResult {
         // RFC 7162 §3.1: UNCHANGEDSINCE is a CONDSTORE enabling command.
         if req.unchanged_since.is_some() {
-            self.condstore = true;
+            self.enable_condstore();
         }
         let condstore = self.condstore;
         let view = self.selected();
@@ -64,7 +64,12 @@ impl Session {
             }
         };
         let view = self.selected();
+        // RFC 9051 §7.3.5: a keyword new to the mailbox is announced in FLAGS (and
+        // PERMANENTFLAGS) before the FETCH that shows it, even with `.SILENT`.
         let mut responses = Vec::new();
+        if view.keywords.learn(done.iter().flat_map(|f| &f.keywords)) {
+            responses.extend(view.keywords.announcement(view.read_only));
+        }
         for f in done {
             let Some(i) = view.msgs.iter().position(|m| m.uid == f.uid) else {
                 continue;
@@ -79,19 +84,24 @@ impl Session {
             }
             let mut items = Vec::new();
             if !req.silent {
-                items.push(FetchData::Flags(flag_list(m.flags, &m.keywords)));
+                items.push(FetchData::Flags(m.flag_list()));
             }
-            if req.uid {
+            // RFC 7162 §3.2.4: "Once a CONDSTORE enabling command is issued by the
+            // client, the server MUST automatically include both UID and mod-sequence
+            // data in all subsequent untagged FETCH responses ... whether they were
+            // caused by a regular STORE/UID STORE, a STORE/UID STORE with an
+            // UNCHANGEDSINCE modifier, ..." (RFC 4551 verified erratum 1807 added UID).
+            if req.uid || condstore {
                 items.push(FetchData::Uid(m.uid));
             }
             if condstore {
                 // RFC 7162 §3.1.3 example 3: MODSEQ even after `.SILENT`.
                 items.push(FetchData::ModSeq(m.modseq));
             }
-            responses.push(Data::Fetch {
+            responses.push(Response::Data(Data::Fetch {
                 seq: i as u32 + 1,
                 items,
-            });
+            }));
         }
         // RFC 7162 §3.1.3: the messages that failed the test, as sequence numbers for
         // STORE and UIDs for UID STORE.
@@ -104,8 +114,8 @@ impl Session {
                 .map(|i| i as u32 + 1)
                 .collect()
         };
-        for d in responses {
-            self.data(d);
+        for r in responses {
+            self.respond(r);
         }
         let code = (!failed.is_empty()).then(|| Code::Modified(SequenceSet::from_numbers(&failed)));
         Ok(Completion::ok(code, "STORE completed"))

@@ -38,6 +38,9 @@ pub struct Mailbox {
     pub local: Option<String>,
     /// The domain, after the last `@`.
     pub domain: Option<String>,
+    /// The source route of an obsolete route address (RFC 5322 §4.4 `obs-route`),
+    /// `<@a.example,@b.example:user@c.example>`: `@a.example,@b.example`.
+    pub route: Option<String>,
 }
 
 impl EnvelopeFields {
@@ -58,10 +61,47 @@ impl EnvelopeFields {
     }
 }
 
+/// The field's value as written. A value that is not UTF-8 (raw 8-bit octets of a
+/// legacy charset, common in mail older than RFC 6532) is read as ISO-8859-1, one
+/// character per octet, rather than lost: mail-parser gives no raw value for it.
 fn raw_value(p: &Message<'_>, name: &str) -> Option<String> {
-    p.header_raw(name)
-        .map(|v| v.trim().to_owned())
-        .filter(|v| !v.is_empty())
+    match p.header_raw(name) {
+        Some(v) => Some(v.trim().to_owned()).filter(|v| !v.is_empty()),
+        None => latin1_value(p.raw_message(), name),
+    }
+}
+
+/// The first field `name` of `message`, unfolded and trimmed, its octets read as
+/// ISO-8859-1 unless they are UTF-8; `None` without the field or with an empty value.
+fn latin1_value(message: &[u8], name: &str) -> Option<String> {
+    let fields = &message[..super::fields_end(message)];
+    let mut value: Option<Vec<u8>> = None;
+    for line in fields.split_inclusive(|&b| b == b'\n') {
+        let folded = matches!(line.first(), Some(b' ' | b'\t'));
+        match value.as_mut() {
+            Some(v) if folded => v.extend_from_slice(line),
+            Some(_) => break,
+            None if folded => {}
+            None => {
+                if let Some(colon) = line.iter().position(|&b| b == b':')
+                    && line[..colon]
+                        .trim_ascii()
+                        .eq_ignore_ascii_case(name.as_bytes())
+                {
+                    value = Some(line[colon + 1..].to_vec());
+                }
+            }
+        }
+    }
+    let v: Vec<u8> = value?
+        .into_iter()
+        .filter(|&b| b != b'\r' && b != b'\n')
+        .collect();
+    let text = match String::from_utf8(v) {
+        Ok(s) => s,
+        Err(e) => e.into_bytes().into_iter().map(char::from).collect(),
+    };
+    Some(text.trim().to_owned()).filter(|v| !v.is_empty())
 }
 
 fn mailbox(addr: &Addr<'_>) -> Mailbox {
@@ -72,11 +112,30 @@ fn mailbox(addr: &Addr<'_>) -> Mailbox {
         },
         None => (None, None),
     };
+    // mail-parser leaves an obsolete source route on the local part: `@a,@b:user`.
+    let (route, local) = match local {
+        Some(l) if l.starts_with('@') => match l.split_once(':') {
+            Some((route, local)) => (Some(route.to_owned()), Some(local.to_owned())),
+            None => (None, Some(l)),
+        },
+        other => (None, other),
+    };
     Mailbox {
         name: addr.name.as_deref().map(str::to_owned),
         local,
         domain,
+        route,
     }
+}
+
+/// The mailboxes of `list`: entries without an address are left out, such as a group
+/// member that is only a comment (`Group: (nobody);`), which mail-parser reads as a
+/// display name alone.
+fn mailboxes(list: &[Addr<'_>]) -> Vec<Mailbox> {
+    list.iter()
+        .filter(|a| a.address.is_some())
+        .map(mailbox)
+        .collect()
 }
 
 fn groups(a: Option<&ParsedAddress<'_>>) -> Vec<Group> {
@@ -84,14 +143,52 @@ fn groups(a: Option<&ParsedAddress<'_>>) -> Vec<Group> {
         None => Vec::new(),
         Some(ParsedAddress::List(list)) => vec![Group {
             name: None,
-            mailboxes: list.iter().map(mailbox).collect(),
+            mailboxes: mailboxes(list),
         }],
         Some(ParsedAddress::Group(groups)) => groups
             .iter()
             .map(|g| Group {
                 name: g.name.as_deref().map(str::to_owned),
-                mailboxes: g.addresses.iter().map(mailbox).collect(),
+                mailboxes: mailboxes(&g.addresses),
             })
             .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_field_with_raw_8bit_octets_is_kept() {
+        let raw = b"Subject: caf\xe9\r\n cr\xe8me\r\nTo: a@b.example\r\n\r\nbody\r\n";
+        assert_eq!(
+            latin1_value(raw, "subject").as_deref(),
+            Some("caf\u{e9} cr\u{e8}me")
+        );
+        assert_eq!(latin1_value(raw, "To").as_deref(), Some("a@b.example"));
+        assert_eq!(latin1_value(raw, "Date"), None);
+        let parsed = mail_parser::MessageParser::default()
+            .parse(&raw[..])
+            .unwrap();
+        let e = EnvelopeFields::of(&parsed);
+        assert_eq!(e.subject.as_deref(), Some("caf\u{e9} cr\u{e8}me"));
+    }
+
+    #[test]
+    fn source_routes_and_comment_only_members() {
+        let raw = b"To: Name <@r1.example,@r2.example:user@domain.example>\r\n\
+            Cc: Group: (nobody);\r\n\r\nbody\r\n";
+        let parsed = mail_parser::MessageParser::default()
+            .parse(&raw[..])
+            .unwrap();
+        let e = EnvelopeFields::of(&parsed);
+        let to = &e.to[0].mailboxes[0];
+        assert_eq!(to.route.as_deref(), Some("@r1.example,@r2.example"));
+        assert_eq!(to.local.as_deref(), Some("user"));
+        assert_eq!(to.domain.as_deref(), Some("domain.example"));
+        assert_eq!(e.cc.len(), 1);
+        assert_eq!(e.cc[0].name.as_deref(), Some("Group"));
+        assert!(e.cc[0].mailboxes.is_empty(), "{:?}", e.cc);
     }
 }

@@ -120,6 +120,8 @@ pub enum CommandBody {
     /// RFC 5256 §3.
     Sort {
         uid: bool,
+        /// ESORT, RFC 5267 §3: `SORT RETURN (...)` answers with ESEARCH.
+        returns: Option<Vec<SearchReturn>>,
         criteria: Vec<SortCriterion>,
         charset: String,
         search: SearchKey,
@@ -243,6 +245,18 @@ pub struct AppendMessage {
     /// Sent as the `UTF8 (literal8)` data item of RFC 6855 §4: a message that may have
     /// UTF-8 header fields (RFC 6532). Implies `binary`.
     pub utf8: bool,
+    /// Sent as `CATENATE (...)`, RFC 4469 §5: the message is these parts one after
+    /// the other, and `data` is empty. Empty for a message sent whole.
+    pub catenate: Vec<CatPart>,
+}
+
+/// `cat-part`, RFC 4469 §5: literal text, or the message or part an IMAP URL names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CatPart {
+    /// `TEXT literal` (or `literal8`: binary).
+    Text { data: Vec<u8>, binary: bool },
+    /// `URL astring`: see [`super::parse_message_url`].
+    Url(String),
 }
 
 /// `search-return-opt`, RFC 9051 §6.4.4 (SAVE: RFC 5182).
@@ -443,6 +457,10 @@ pub enum SortKey {
     Size,
     Subject,
     To,
+    /// RFC 5957 §3 (SORT=DISPLAY).
+    DisplayFrom,
+    /// RFC 5957 §3 (SORT=DISPLAY).
+    DisplayTo,
 }
 
 impl SortKey {
@@ -455,6 +473,8 @@ impl SortKey {
             SortKey::Size => "SIZE",
             SortKey::Subject => "SUBJECT",
             SortKey::To => "TO",
+            SortKey::DisplayFrom => "DISPLAYFROM",
+            SortKey::DisplayTo => "DISPLAYTO",
         }
     }
 }

@@ -5,8 +5,8 @@
 //! (literals as `{n}` CRLF bytes, no final CRLF); it does not drive continuations.
 
 use super::command::{
-    Command, CommandBody, EntryType, FetchAttr, FetchItems, ListReturn, Partial, SearchKey,
-    SearchReturn, Section, SectionText, StatusItem, StoreAction, ThreadAlgorithm,
+    CatPart, Command, CommandBody, EntryType, FetchAttr, FetchItems, ListReturn, Partial,
+    SearchKey, SearchReturn, Section, SectionText, StatusItem, StoreAction, ThreadAlgorithm,
 };
 use super::write::{
     astring, date, date_time, flag_list, list_mailbox, literal, literal8, nstring, quoted,
@@ -202,7 +202,30 @@ fn body(out: &mut Vec<u8>, b: &CommandBody) {
                     date_time(out, d);
                 }
                 out.push(b' ');
-                if m.utf8 {
+                if !m.catenate.is_empty() {
+                    // RFC 4469 §5
+                    put(out, "CATENATE (");
+                    for (i, part) in m.catenate.iter().enumerate() {
+                        if i > 0 {
+                            out.push(b' ');
+                        }
+                        match part {
+                            CatPart::Text { data, binary } => {
+                                put(out, "TEXT ");
+                                if *binary {
+                                    literal8(out, data);
+                                } else {
+                                    literal(out, data);
+                                }
+                            }
+                            CatPart::Url(u) => {
+                                put(out, "URL ");
+                                ast(out, u);
+                            }
+                        }
+                    }
+                    out.push(b')');
+                } else if m.utf8 {
                     // RFC 6855 §4
                     put(out, "UTF8 (");
                     literal8(out, &m.data);
@@ -231,21 +254,7 @@ fn body(out: &mut Vec<u8>, b: &CommandBody) {
         } => {
             uid_prefix(out, *uid);
             put(out, "SEARCH");
-            if let Some(r) = returns {
-                put(out, " RETURN ");
-                list(out, r, |out, r| {
-                    put(
-                        out,
-                        match r {
-                            SearchReturn::Min => "MIN",
-                            SearchReturn::Max => "MAX",
-                            SearchReturn::All => "ALL",
-                            SearchReturn::Count => "COUNT",
-                            SearchReturn::Save => "SAVE",
-                        },
-                    );
-                });
-            }
+            return_options(out, returns.as_deref());
             if let Some(c) = charset {
                 put(out, " CHARSET ");
                 charset_name(out, c);
@@ -323,12 +332,15 @@ fn body(out: &mut Vec<u8>, b: &CommandBody) {
         }
         B::Sort {
             uid,
+            returns,
             criteria,
             charset,
             search,
         } => {
             uid_prefix(out, *uid);
-            put(out, "SORT ");
+            put(out, "SORT");
+            return_options(out, returns.as_deref());
+            out.push(b' ');
             list(out, criteria, |out, c| {
                 if c.reverse {
                     put(out, "REVERSE ");
@@ -582,4 +594,24 @@ fn fetch_attr(out: &mut Vec<u8>, a: &FetchAttr) {
             out.push(b']');
         }
     }
+}
+
+/// ` RETURN (...)` of SEARCH and SORT, when there is one.
+fn return_options(out: &mut Vec<u8>, returns: Option<&[SearchReturn]>) {
+    let Some(r) = returns else {
+        return;
+    };
+    put(out, " RETURN ");
+    list(out, r, |out, r| {
+        put(
+            out,
+            match r {
+                SearchReturn::Min => "MIN",
+                SearchReturn::Max => "MAX",
+                SearchReturn::All => "ALL",
+                SearchReturn::Count => "COUNT",
+                SearchReturn::Save => "SAVE",
+            },
+        );
+    });
 }

@@ -77,10 +77,10 @@ pub struct FrameError {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FrameErrorKind {
-    /// A line exceeded `max_line`. Answer `BAD` (tagged if the tag is known) and
-    /// close: where the line ends, and whether a literal follows it, is unknown (the
-    /// session need not read it to its end), so nothing after it can be trusted to be a
-    /// command.
+    /// A line exceeded `max_line`. Answer `BAD` (tagged if the tag is known) and read
+    /// the next command: the session has read the line to its end (see
+    /// [`Framer::line_too_long`]). Close only if the line announced a
+    /// non-synchronising literal, whose bytes are on their way.
     LineTooLong,
     /// The command exceeded `max_command`. Answer `BAD`; close if the line announced a
     /// non-synchronising literal (its bytes are coming).
@@ -206,11 +206,7 @@ impl Framer {
     fn fail(&mut self, kind: FrameErrorKind, nonsync_follows: bool) -> FrameError {
         let tag = self.tag.take();
         self.reset();
-        let close = nonsync_follows
-            || matches!(
-                kind,
-                FrameErrorKind::LineTooLong | FrameErrorKind::OutOfOrder
-            );
+        let close = nonsync_follows || kind == FrameErrorKind::OutOfOrder;
         FrameError { tag, kind, close }
     }
 
@@ -228,11 +224,11 @@ impl Framer {
             self.tag = tag_of(text);
             self.append = is_append(text);
         }
-        if line.len() > self.limits.max_line {
-            return Err(self.fail(FrameErrorKind::LineTooLong, false));
-        }
         let announced = literal_announcement(text);
         let nonsync = announced.as_ref().is_some_and(|l| !l.sync);
+        if line.len() > self.limits.max_line {
+            return Err(self.fail(FrameErrorKind::LineTooLong, nonsync));
+        }
         self.counted += text.len() + 2;
         if self.counted > self.limits.max_command {
             return Err(self.fail(FrameErrorKind::CommandTooLong, nonsync));
@@ -286,6 +282,25 @@ impl Framer {
             binary: lit.binary,
             append,
         })
+    }
+
+    /// Refuses a line longer than `max_line` that the session read to its end without
+    /// keeping it all: `head` is its start and `tail` its end (without the line
+    /// ending), enough to know the command's tag and whether a literal follows. The
+    /// answer is a `BAD` for that command alone (RFC 7162 §4 recommends accepting lines
+    /// of 8192 octets at least; a longer one need not end the session), unless a
+    /// non-synchronising literal is coming.
+    pub fn line_too_long(&mut self, head: &[u8], tail: &[u8]) -> FrameError {
+        if self.lines == 0 {
+            // Only a whole tag: one that a space ends within the head.
+            let whole = head
+                .iter()
+                .position(|&b| !is_astring_char(b))
+                .map(|i| head[i]);
+            self.tag = tag_of(head).filter(|_| whole == Some(b' '));
+        }
+        let nonsync = literal_announcement(tail).is_some_and(|l| !l.sync);
+        self.fail(FrameErrorKind::LineTooLong, nonsync)
     }
 
     /// Feeds (part of) the current literal's bytes.

@@ -16,6 +16,7 @@ mod parse_fetch;
 mod parse_search;
 mod response;
 mod types;
+mod url;
 pub mod utf7;
 mod write;
 
@@ -37,3 +38,4 @@ pub use types::{
     Date, DateTime, Flag, Mailbox, SeqNum, SeqRange, SequenceSet, Tag, is_astring_char,
     is_atom_char,
 };
+pub use url::{MessageUrl, UrlPartial, parse_message_url};

@@ -11,7 +11,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 
 use super::command::{
-    AppendMessage, Command, CommandBody, ListCommand, ListReturn, QResync, SelectParams,
+    AppendMessage, CatPart, Command, CommandBody, ListCommand, ListReturn, QResync, SelectParams,
     StatusItem, StoreAction,
 };
 use super::frame::Limits;
@@ -356,9 +356,9 @@ pub(crate) fn status_items(c: &mut Cursor<'_>) -> PResult<Vec<StatusItem>> {
     })
 }
 
-/// APPEND, RFC 9051 §6.3.12, with MULTIAPPEND (RFC 3502 §6), literal8 (RFC 3516 §4.4)
-/// and the `UTF8 (literal8)` data item (RFC 6855 §4: `append-data =/ "UTF8" SP "("
-/// literal8 ")"`).
+/// APPEND, RFC 9051 §6.3.12, with MULTIAPPEND (RFC 3502 §6), literal8 (RFC 3516 §4.4),
+/// the `UTF8 (literal8)` data item (RFC 6855 §4: `append-data =/ "UTF8" SP "("
+/// literal8 ")"`) and CATENATE (RFC 4469 §5).
 fn append(c: &mut Cursor<'_>) -> PResult<CommandBody> {
     let mailbox = one_mailbox(c)?;
     let mut messages = Vec::new();
@@ -373,6 +373,34 @@ fn append(c: &mut Cursor<'_>) -> PResult<CommandBody> {
         if c.peek() == Some(b'"') {
             date = Some(c.date_time()?);
             c.sp()?;
+        }
+        // RFC 4469 §5: `"CATENATE" SP "(" cat-part *(SP cat-part) ")"`.
+        if c.eat_keyword("CATENATE") {
+            c.sp()?;
+            let catenate = c.paren_list(1, |c| {
+                if c.eat_keyword("TEXT") {
+                    c.sp()?;
+                    let (data, binary) = c.literal(true)?;
+                    Ok(CatPart::Text {
+                        data: data.to_vec(),
+                        binary,
+                    })
+                } else if c.eat_keyword("URL") {
+                    c.sp()?;
+                    Ok(CatPart::Url(utf8(c.astring()?)?))
+                } else {
+                    Err("expected TEXT or URL in CATENATE".to_owned())
+                }
+            })?;
+            messages.push(AppendMessage {
+                flags,
+                date,
+                data: Vec::new(),
+                binary: false,
+                utf8: false,
+                catenate,
+            });
+            continue;
         }
         let utf8 = c.eat_keyword("UTF8");
         if utf8 {
@@ -392,6 +420,7 @@ fn append(c: &mut Cursor<'_>) -> PResult<CommandBody> {
             data: data.to_vec(),
             binary,
             utf8,
+            catenate: Vec::new(),
         });
     }
     if messages.is_empty() {

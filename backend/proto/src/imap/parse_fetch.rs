@@ -92,7 +92,7 @@ pub(crate) fn fetch_attr(c: &mut Cursor<'_>) -> PResult<FetchAttr> {
 }
 
 /// `section = "[" [section-spec] "]"`.
-fn section(c: &mut Cursor<'_>) -> PResult<Section> {
+pub(crate) fn section(c: &mut Cursor<'_>) -> PResult<Section> {
     c.expect(b'[', "'[' of a section")?;
     let mut part = Vec::new();
     let mut text = None;

@@ -33,25 +33,32 @@ fn criteria(c: &mut Cursor<'_>) -> PResult<SearchKey> {
     })
 }
 
+/// `"RETURN" SP "(" [search-return-opt *(SP search-return-opt)] ")" SP`, if there,
+/// for SEARCH (RFC 9051 §6.4.4) and SORT (RFC 5267 §3).
+fn return_options(c: &mut Cursor<'_>) -> PResult<Option<Vec<SearchReturn>>> {
+    if !c.eat_keyword("RETURN") {
+        return Ok(None);
+    }
+    c.sp()?;
+    let returns = c.paren_list(0, |c| {
+        let name = c.keyword()?;
+        Ok(match name.as_str() {
+            "MIN" => SearchReturn::Min,
+            "MAX" => SearchReturn::Max,
+            "ALL" => SearchReturn::All,
+            "COUNT" => SearchReturn::Count,
+            "SAVE" => SearchReturn::Save,
+            _ => return Err(format!("unknown RETURN option {name}")),
+        })
+    })?;
+    c.sp()?;
+    Ok(Some(returns))
+}
+
 /// SEARCH, RFC 9051 §6.4.4.
 pub(crate) fn parse_search(c: &mut Cursor<'_>, uid: bool) -> PResult<CommandBody> {
     c.sp()?;
-    let mut returns = None;
-    if c.eat_keyword("RETURN") {
-        c.sp()?;
-        returns = Some(c.paren_list(0, |c| {
-            let name = c.keyword()?;
-            Ok(match name.as_str() {
-                "MIN" => SearchReturn::Min,
-                "MAX" => SearchReturn::Max,
-                "ALL" => SearchReturn::All,
-                "COUNT" => SearchReturn::Count,
-                "SAVE" => SearchReturn::Save,
-                _ => return Err(format!("unknown RETURN option {name}")),
-            })
-        })?);
-        c.sp()?;
-    }
+    let returns = return_options(c)?;
     let mut charset_name = None;
     if c.eat_keyword("CHARSET") {
         c.sp()?;
@@ -66,9 +73,11 @@ pub(crate) fn parse_search(c: &mut Cursor<'_>, uid: bool) -> PResult<CommandBody
     })
 }
 
-/// SORT, RFC 5256 §3.
+/// SORT, RFC 5256 §3, with ESORT's RETURN options (RFC 5267 §3) and SORT=DISPLAY's
+/// keys (RFC 5957 §3).
 pub(crate) fn parse_sort(c: &mut Cursor<'_>, uid: bool) -> PResult<CommandBody> {
     c.sp()?;
+    let returns = return_options(c)?;
     let criteria_list = c.paren_list(1, |c| {
         let reverse = c.eat_keyword("REVERSE");
         if reverse {
@@ -83,6 +92,8 @@ pub(crate) fn parse_sort(c: &mut Cursor<'_>, uid: bool) -> PResult<CommandBody> 
             SortKey::Size,
             SortKey::Subject,
             SortKey::To,
+            SortKey::DisplayFrom,
+            SortKey::DisplayTo,
         ]
         .into_iter()
         .find(|k| k.as_str() == name)
@@ -94,6 +105,7 @@ pub(crate) fn parse_sort(c: &mut Cursor<'_>, uid: bool) -> PResult<CommandBody> 
     c.sp()?;
     Ok(CommandBody::Sort {
         uid,
+        returns,
         criteria: criteria_list,
         charset: charset_name,
         search: criteria(c)?,

@@ -300,7 +300,8 @@ pub(crate) fn rev1_command() -> impl Strategy<Value = CommandBody> {
                     date,
                     data,
                     binary: false,
-                    utf8: false
+                    utf8: false,
+                    catenate: vec![],
                 }]
             }),
         (
@@ -386,6 +387,7 @@ pub(crate) fn command() -> impl Strategy<Value = Command> {
                         data,
                         // RFC 6855 §4: the UTF8 item holds a literal8.
                         binary: binary || utf8,
+                        catenate: vec![],
                         utf8
                     }),
                 1..3,
@@ -436,9 +438,16 @@ pub(crate) fn command() -> impl Strategy<Value = Command> {
                 search,
             }
         }),
-        (any::<bool>(), any::<bool>(), search_program()).prop_map(|(uid, reverse, search)| {
-            B::Sort {
+        (
+            any::<bool>(),
+            any::<bool>(),
+            any::<bool>(),
+            search_program()
+        )
+            .prop_map(|(uid, reverse, esort, search)| B::Sort {
                 uid,
+                // RFC 5267 §3 (ESORT)
+                returns: esort.then(|| vec![SearchReturn::Min, SearchReturn::All]),
                 criteria: vec![
                     SortCriterion {
                         reverse,
@@ -448,11 +457,14 @@ pub(crate) fn command() -> impl Strategy<Value = Command> {
                         reverse: false,
                         key: SortKey::Subject,
                     },
+                    SortCriterion {
+                        reverse: true,
+                        key: SortKey::DisplayFrom,
+                    },
                 ],
                 charset: "UTF-8".into(),
                 search,
-            }
-        }),
+            }),
         proptest::option::of(proptest::collection::vec(
             (text(), proptest::option::of(text())),
             0..3

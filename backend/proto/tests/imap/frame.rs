@@ -119,7 +119,23 @@ fn limits() {
     let err = f.push_line(&long).unwrap_err();
     assert_eq!(err.kind, FrameErrorKind::LineTooLong);
     assert_eq!(err.tag.as_ref().map(Tag::as_str), Some("d"));
-    assert!(err.must_close());
+    assert!(!err.must_close(), "the line was read to its end");
+    long.extend_from_slice(b" {5+}\r\n");
+    let err = f.push_line(&long).unwrap_err();
+    assert!(err.must_close(), "a non-synchronising literal is coming");
+    // A line the session read without keeping it: its tag from the head, its literal
+    // from the tail; inside a command, the command's tag.
+    let err = f.line_too_long(b"g SEARCH xxxx", b"xxxx {5}");
+    assert_eq!(err.tag.as_ref().map(Tag::as_str), Some("g"));
+    assert!(!err.must_close());
+    assert!(f.line_too_long(b"gggggggggggg", b"xxxx").tag.is_none());
+    let err = f.line_too_long(b"* SEARCH xxxx", b"xxxx {5+}");
+    assert!(err.tag.is_none() && err.must_close());
+    assert!(f.push_line(b"h LOGIN {3}\r\n").is_ok());
+    f.push_literal(b"ann").unwrap();
+    let err = f.line_too_long(b" xxxx", b"xxxx");
+    assert_eq!(err.tag.as_ref().map(Tag::as_str), Some("h"));
+    assert!(!f.in_command());
 
     // The whole command: many literals that each fit.
     assert!(f.push_line(b"e SEARCH TEXT {40000}\r\n").is_ok());

@@ -318,6 +318,7 @@ fn parses_exact_structures() {
                 data: b"hi".to_vec(),
                 binary: false,
                 utf8: false,
+                catenate: vec![],
             }],
         }),
         // RFC 6855 §4: the UTF8 data item, synchronising and not, among plain messages.
@@ -333,6 +334,7 @@ fn parses_exact_structures() {
                         data: "S\u{fc}d\r\n".as_bytes().to_vec(),
                         binary: true,
                         utf8: true,
+                        catenate: vec![],
                     },
                     AppendMessage {
                         flags: vec![],
@@ -340,6 +342,7 @@ fn parses_exact_structures() {
                         data: b"hi".to_vec(),
                         binary: false,
                         utf8: false,
+                        catenate: vec![],
                     },
                     AppendMessage {
                         flags: vec![],
@@ -347,6 +350,7 @@ fn parses_exact_structures() {
                         data: b"ok".to_vec(),
                         binary: true,
                         utf8: true,
+                        catenate: vec![],
                     },
                 ],
             },
@@ -359,14 +363,67 @@ fn parses_exact_structures() {
                 data: b"hi".to_vec(),
                 binary: true,
                 utf8: true,
+                catenate: vec![],
             }],
         }),
+        // RFC 4469 §5: CATENATE with URLs and text, after a plain message.
+        (
+            b"a APPEND Drafts {2}\r\nhi (\\Draft) CATENATE (URL \"/Drafts;UIDVALIDITY=385759045/;UID=20/;section=HEADER\" TEXT {4}\r\n\r\nx\n URL \";UID=3\")",
+            B::Append {
+                mailbox: Mailbox::new("Drafts"),
+                messages: vec![
+                    AppendMessage {
+                        flags: vec![],
+                        date: None,
+                        data: b"hi".to_vec(),
+                        binary: false,
+                        utf8: false,
+                        catenate: vec![],
+                    },
+                    AppendMessage {
+                        flags: vec![Flag::Draft],
+                        date: None,
+                        data: vec![],
+                        binary: false,
+                        utf8: false,
+                        catenate: vec![
+                            CatPart::Url(
+                                "/Drafts;UIDVALIDITY=385759045/;UID=20/;section=HEADER".into(),
+                            ),
+                            CatPart::Text {
+                                data: b"\r\nx\n".to_vec(),
+                                binary: false,
+                            },
+                            CatPart::Url(";UID=3".into()),
+                        ],
+                    },
+                ],
+            },
+        ),
         (b"a SORT (REVERSE DATE) UTF-8 ALL", B::Sort {
             uid: false,
+            returns: None,
             criteria: vec![SortCriterion {
                 reverse: true,
                 key: SortKey::Date,
             }],
+            charset: "UTF-8".into(),
+            search: SearchKey::All,
+        }),
+        // RFC 5267 §3 (ESORT) and RFC 5957 §3 (SORT=DISPLAY).
+        (b"a UID SORT RETURN (MIN COUNT) (DISPLAYFROM REVERSE DISPLAYTO) UTF-8 ALL", B::Sort {
+            uid: true,
+            returns: Some(vec![SearchReturn::Min, SearchReturn::Count]),
+            criteria: vec![
+                SortCriterion {
+                    reverse: false,
+                    key: SortKey::DisplayFrom,
+                },
+                SortCriterion {
+                    reverse: true,
+                    key: SortKey::DisplayTo,
+                },
+            ],
             charset: "UTF-8".into(),
             search: SearchKey::All,
         }),

@@ -13,6 +13,8 @@ pub struct Model {
     pub highestmodseq: i64,
     pub subscribed: bool,
     pub created_at: DateTimeUtc,
+    /// The lowest UID not yet claimed as `\Recent`.
+    pub recent_uid: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -18,3 +18,4 @@ pub mod queue_recipient;
 pub mod refresh_token;
 pub mod send_as_grant;
 pub mod server_setting;
+pub mod subscription;

@@ -1,5 +1,5 @@
-//! Changing an account's mailboxes: creating, renaming (with the mailboxes below),
-//! deleting (with their messages) and subscribing (RFC 9051 §6.3.4-§6.3.8).
+//! Changing an account's mailboxes: creating, renaming (with the mailboxes below and
+//! their subscriptions) and deleting (with their messages) (RFC 9051 §6.3.4-§6.3.6).
 //!
 //! The store knows hierarchy only as far as renaming needs it: the caller passes the
 //! delimiter and decides what a valid name is, whether parents are created, and which
@@ -51,6 +51,7 @@ impl Mailboxes<'_> {
             highestmodseq: Set(1),
             subscribed: Set(false),
             created_at: Set(Utc::now()),
+            recent_uid: Set(1),
         }
         .insert(&self.db)
         .await
@@ -78,6 +79,7 @@ impl Mailboxes<'_> {
             highestmodseq: Set(1),
             subscribed: Set(false),
             created_at: Set(Utc::now()),
+            recent_uid: Set(1),
         }
         .insert(&txn)
         .await
@@ -142,6 +144,7 @@ impl Mailboxes<'_> {
                 .await
                 .map_err(conflict_on_unique(format!("mailbox {new_name} exists")))?;
         }
+        super::subscriptions::rename_in(&txn, account_id, from, to, delimiter).await?;
         self.commit(txn, turn).await?;
         Ok(())
     }
@@ -192,19 +195,6 @@ impl Mailboxes<'_> {
             modseq: mb.highestmodseq as u64 + 1,
             kind: ChangeKind::Expunged,
         });
-        Ok(())
-    }
-
-    /// Sets whether a mailbox is subscribed (RFC 9051 §6.3.7).
-    pub async fn set_subscribed(self, id: &str, subscribed: bool) -> Result<(), StoreError> {
-        let res = mailbox::Entity::update_many()
-            .col_expr(mailbox::Column::Subscribed, Expr::value(subscribed))
-            .filter(mailbox::Column::Id.eq(id))
-            .exec(&self.db)
-            .await?;
-        if res.rows_affected == 0 {
-            return Err(StoreError::NotFound);
-        }
         Ok(())
     }
 }

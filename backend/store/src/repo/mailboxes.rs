@@ -30,8 +30,10 @@ pub struct MailboxRecord {
     pub uidvalidity: u32,
     pub uidnext: u32,
     pub highestmodseq: u64,
-    pub subscribed: bool,
     pub created_at: DateTime<Utc>,
+    /// The lowest UID not yet claimed as `\Recent` by an IMAP session (RFC 3501
+    /// §2.3.2): messages from here to UIDNEXT are recent to whoever claims them.
+    pub recent_uid: u32,
 }
 
 impl From<mailbox::Model> for MailboxRecord {
@@ -44,8 +46,8 @@ impl From<mailbox::Model> for MailboxRecord {
             uidvalidity: m.uidvalidity as u32,
             uidnext: m.uidnext as u32,
             highestmodseq: m.highestmodseq as u64,
-            subscribed: m.subscribed,
             created_at: m.created_at,
+            recent_uid: m.recent_uid.clamp(0, i64::from(u32::MAX)) as u32,
         }
     }
 }
@@ -81,9 +83,11 @@ pub(crate) async fn create_special_mailboxes(
             highestmodseq: Set(1),
             subscribed: Set(true),
             created_at: Set(Utc::now()),
+            recent_uid: Set(1),
         }
         .insert(db)
         .await?;
+        super::subscriptions::subscribe_in(db, account_id, name).await?;
     }
     Ok(())
 }

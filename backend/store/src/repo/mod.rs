@@ -13,8 +13,10 @@ mod message_ops;
 mod messages;
 mod paging;
 mod queue;
+mod recent;
 mod send_as;
 mod settings;
+mod subscriptions;
 mod text_index;
 
 pub use access::{IpRuleRecord, KillEntryRecord, NewIpRule};

@@ -1,0 +1,73 @@
+//! Which messages are `\Recent` (RFC 3501 §2.3.2): "this session is the first session
+//! to have been notified about this message". Each mailbox keeps the lowest UID no
+//! session has claimed (`recent_uid`); a session claims every UID from there to
+//! UIDNEXT at once, so each message is recent in exactly one session. The store only
+//! counts and hands out claims: which sessions claim (IMAP4rev1 ones, read-write) is
+//! the caller's decision.
+
+use std::ops::Range;
+
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect, sea_query::Expr};
+
+use super::messages::lock_mailboxes;
+use crate::views::Mailboxes;
+use crate::{StoreError, entity::mailbox};
+
+impl Mailboxes<'_> {
+    /// The UIDs not yet claimed as `\Recent` (`recent_uid..uidnext`), without claiming
+    /// them: what a read-only session shows as recent (RFC 3501 §6.3.2: EXAMINE "MUST
+    /// NOT cause messages to lose the \Recent flag").
+    pub async fn unclaimed_recent(self, mailbox_id: &str) -> Result<Range<u32>, StoreError> {
+        let row: Option<(i64, i64)> = mailbox::Entity::find_by_id(mailbox_id.to_owned())
+            .select_only()
+            .column(mailbox::Column::RecentUid)
+            .column(mailbox::Column::Uidnext)
+            .into_tuple()
+            .one(&self.db)
+            .await?;
+        let (from, to) = row.ok_or(StoreError::NotFound)?;
+        Ok(uid_range(from, to))
+    }
+
+    /// Claims every UID not yet claimed as `\Recent` and returns them
+    /// (`recent_uid..uidnext` before the claim; empty if there were none). Two
+    /// sessions that claim at once get disjoint ranges. Only a claim with something
+    /// to take writes.
+    pub async fn claim_recent(self, mailbox_id: &str) -> Result<Range<u32>, StoreError> {
+        let unclaimed = self.unclaimed_recent(mailbox_id).await?;
+        if unclaimed.is_empty() {
+            return Ok(unclaimed);
+        }
+        let (txn, turn) = self.begin_write().await?;
+        // PostgreSQL: the mailbox's row lock, so the read below sees the last claim;
+        // SQLite's write transaction holds the whole database.
+        lock_mailboxes(&txn, &[mailbox_id]).await?;
+        let row: Option<(i64, i64)> = mailbox::Entity::find_by_id(mailbox_id.to_owned())
+            .select_only()
+            .column(mailbox::Column::RecentUid)
+            .column(mailbox::Column::Uidnext)
+            .into_tuple()
+            .one(&txn)
+            .await?;
+        let (from, to) = row.ok_or(StoreError::NotFound)?;
+        let claimed = uid_range(from, to);
+        if claimed.is_empty() {
+            txn.rollback().await?;
+            return Ok(claimed);
+        }
+        mailbox::Entity::update_many()
+            .col_expr(mailbox::Column::RecentUid, Expr::value(to))
+            .filter(mailbox::Column::Id.eq(mailbox_id))
+            .exec(&txn)
+            .await?;
+        self.commit(txn, turn).await?;
+        Ok(claimed)
+    }
+}
+
+/// `from..to` as UIDs; empty when `from >= to`.
+fn uid_range(from: i64, to: i64) -> Range<u32> {
+    let clamp = |v: i64| v.clamp(0, i64::from(u32::MAX)) as u32;
+    let (from, to) = (clamp(from), clamp(to));
+    from..to.max(from)
+}

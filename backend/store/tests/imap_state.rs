@@ -1,0 +1,107 @@
+//! IMAP state kept between sessions: `\Recent` claims (RFC 3501 §2.3.2) and
+//! subscriptions kept apart from the mailboxes (RFC 3501 §6.3.6).
+
+use osprey_core::Role;
+use osprey_store::testing::TestDb;
+
+use crate::{domain, new_account, new_message};
+
+#[tokio::test]
+async fn recent_is_claimed_once() {
+    let db = TestDb::new().await;
+    let store = db.store().await;
+    domain(&store, "recent.example", &[]).await;
+    let acc = store
+        .accounts()
+        .create_account(new_account("r@recent.example", Role::User))
+        .await
+        .unwrap();
+    let inbox = store
+        .messages()
+        .mailbox_by_name(&acc.id, "INBOX")
+        .await
+        .unwrap();
+    let mailboxes = store.mailboxes();
+    assert!(mailboxes.claim_recent(&inbox.id).await.unwrap().is_empty());
+    store
+        .messages()
+        .append_messages(vec![
+            new_message(&acc.id, &inbox.id, 10),
+            new_message(&acc.id, &inbox.id, 10),
+        ])
+        .await
+        .unwrap();
+    // Looking takes nothing.
+    assert_eq!(mailboxes.unclaimed_recent(&inbox.id).await.unwrap(), 1..3);
+    assert_eq!(mailboxes.unclaimed_recent(&inbox.id).await.unwrap(), 1..3);
+    // Concurrent claims get disjoint shares of what there is.
+    let (a, b) = tokio::join!(
+        mailboxes.claim_recent(&inbox.id),
+        mailboxes.claim_recent(&inbox.id)
+    );
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert_eq!(a.len() + b.len(), 2, "{a:?} {b:?}");
+    assert!(a.is_empty() || b.is_empty(), "{a:?} {b:?}");
+    assert!(
+        mailboxes
+            .unclaimed_recent(&inbox.id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    store
+        .messages()
+        .append_messages(vec![new_message(&acc.id, &inbox.id, 10)])
+        .await
+        .unwrap();
+    assert_eq!(mailboxes.claim_recent(&inbox.id).await.unwrap(), 3..4);
+    let record = store.mailboxes().mailbox(&inbox.id).await.unwrap();
+    assert_eq!(record.recent_uid, 4);
+}
+
+#[tokio::test]
+async fn subscriptions_outlive_their_mailboxes_and_follow_renames() {
+    let db = TestDb::new().await;
+    let store = db.store().await;
+    domain(&store, "subs.example", &[]).await;
+    let acc = store
+        .accounts()
+        .create_account(new_account("s@subs.example", Role::User))
+        .await
+        .unwrap();
+    let mailboxes = store.mailboxes();
+    // The special-use mailboxes start subscribed.
+    let subs = mailboxes.subscriptions(&acc.id).await.unwrap();
+    for name in ["INBOX", "Sent", "Drafts", "Trash", "Junk", "Archive"] {
+        assert!(subs.iter().any(|s| s == name), "{name}: {subs:?}");
+    }
+    let a = mailboxes.create_mailbox(&acc.id, "a", None).await.unwrap();
+    mailboxes
+        .create_mailbox(&acc.id, "a/b", None)
+        .await
+        .unwrap();
+    mailboxes.subscribe(&acc.id, "a").await.unwrap();
+    mailboxes.subscribe(&acc.id, "a").await.unwrap();
+    mailboxes.subscribe(&acc.id, "a/b").await.unwrap();
+    mailboxes.subscribe(&acc.id, "nowhere").await.unwrap();
+    mailboxes
+        .rename_mailbox(&acc.id, "a", "z", '/')
+        .await
+        .unwrap();
+    let subs = mailboxes.subscriptions(&acc.id).await.unwrap();
+    assert!(
+        subs.contains(&"z".to_owned()) && subs.contains(&"z/b".to_owned()),
+        "{subs:?}"
+    );
+    assert!(!subs.contains(&"a".to_owned()), "{subs:?}");
+    mailboxes.delete_mailbox(&a.id).await.unwrap();
+    let subs = mailboxes.subscriptions(&acc.id).await.unwrap();
+    assert!(
+        subs.contains(&"z".to_owned()),
+        "deleting keeps the name: {subs:?}"
+    );
+    mailboxes.unsubscribe(&acc.id, "nowhere").await.unwrap();
+    mailboxes.unsubscribe(&acc.id, "nowhere").await.unwrap();
+    let subs = mailboxes.subscriptions(&acc.id).await.unwrap();
+    assert!(!subs.contains(&"nowhere".to_owned()), "{subs:?}");
+}
