@@ -108,18 +108,20 @@ fn test() -> Result {
     openapi::validate(&root(), &venv)?;
     openapi::node_tools(&root())?;
     run(cargo().args(["clippy", "--all-targets", "--", "-D", "warnings"]))?;
-    // The fuzz targets are a workspace of their own (run with cargo-fuzz on nightly);
+    // The fuzz targets are workspaces of their own (run with cargo-fuzz on nightly);
     // building them here keeps them in step with the parser.
-    run(cargo().args([
-        "clippy",
-        "--manifest-path",
-        "backend/proto/fuzz/Cargo.toml",
-        "--locked",
-        "--bins",
-        "--",
-        "-D",
-        "warnings",
-    ]))?;
+    for manifest in ["backend/proto/fuzz/Cargo.toml", "backend/fuzz/Cargo.toml"] {
+        run(cargo().args([
+            "clippy",
+            "--manifest-path",
+            manifest,
+            "--locked",
+            "--bins",
+            "--",
+            "-D",
+            "warnings",
+        ]))?;
+    }
     build()?;
     run(cargo().args([
         "clippy",
