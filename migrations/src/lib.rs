@@ -19,6 +19,7 @@ mod m20261127_000007_create_outbound_queue;
 mod m20261127_000008_create_dkim_keys;
 mod m20261127_000010_add_kill_file_scope;
 mod m20261127_000011_create_text_index;
+mod m20261204_000013_add_token_generation;
 
 /// Runs every migration of Osprey's schema.
 pub struct Migrator;
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000008_create_dkim_keys::Migration),
             Box::new(m20261127_000010_add_kill_file_scope::Migration),
             Box::new(m20261127_000011_create_text_index::Migration),
+            Box::new(m20261204_000013_add_token_generation::Migration),
         ]
     }
 }

@@ -253,9 +253,20 @@ async fn the_migration_queues_the_messages_of_an_existing_store() {
     let a = append(&store, &acc, &inbox, "a").await;
     let b = append(&store, &acc, &inbox, "b").await;
     append(&store, &acc, &trash, "a").await;
-    // The store as it was before the index: no queue, no text.
+    // The store as it was before the index: no queue, no text (the migrations after
+    // it are rolled back first).
+    let names: Vec<String> = Migrator::migrations()
+        .iter()
+        .map(|m| m.name().to_owned())
+        .collect();
+    let index = names
+        .iter()
+        .position(|n| n == "m20261127_000011_create_text_index")
+        .unwrap();
     let conn = sea_orm::Database::connect(db.url.as_str()).await.unwrap();
-    Migrator::down(&conn, Some(1)).await.unwrap();
+    Migrator::down(&conn, Some((names.len() - index) as u32))
+        .await
+        .unwrap();
     Migrator::up(&conn, None).await.unwrap();
     let _ = conn.close().await;
     let queued: HashSet<String> = store
