@@ -11,6 +11,7 @@ mod messages;
 mod protocol;
 mod qresync;
 mod quota;
+mod revocation;
 mod search_more;
 mod searchres;
 mod sort_thread;

@@ -5,5 +5,6 @@ mod auth;
 mod harness;
 mod reception;
 mod relay;
+mod revocation;
 mod sequence;
 mod submission;
