@@ -11,5 +11,6 @@ mod exchange;
 mod imap;
 mod lettre;
 mod pop3;
+mod security;
 mod smtp;
 mod web;
