@@ -60,6 +60,16 @@ async fn wrong_credentials_are_401_and_the_attacker_alone_is_throttled() {
         .parse()
         .unwrap();
     assert!(secs > 0 && secs <= 60);
+    // The refusal is counted.
+    let metrics = t.call(Method::GET, "/metrics", None, None).await;
+    let text = metrics.body.as_str().unwrap();
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("osprey_login_refusals_total")
+                && l.contains("limit=\"ip_account\"")
+                && l.contains("protocol=\"web\"")),
+        "{text}"
+    );
     // The owner, elsewhere, is not held back.
     let owner = t
         .login_from("198.51.100.7", ADMIN, PASSWORD)
