@@ -1,5 +1,6 @@
-//! Account events: what changed about an account's standing (enabled, token generation,
-//! password, existence), published after the change commits, so that the sessions of
+//! Account events: changes to an account's standing (enabled or not, token generation,
+//! password, existence), published after the change commits; other changes (a new
+//! display name, a quota) are not events. They let the sessions of
 //! the account (IMAP, POP3, SMTP) can end at once instead of asking the database on
 //! every command.
 //!

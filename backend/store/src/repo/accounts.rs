@@ -258,6 +258,7 @@ impl Accounts<'_> {
         if let Some(ids) = &changes.admin_domain_ids {
             set_admin_domains(&txn, id, ids).await?;
         }
+        let was_enabled = model.enabled;
         let mut active: account::ActiveModel = model.into();
         if let Some(v) = changes.display_name {
             active.display_name = Set(v);
@@ -293,7 +294,12 @@ impl Accounts<'_> {
             revoke_sessions(&txn, id).await?;
         }
         self.commit(txn, turn).await?;
-        self.updated(id, password_changed).await
+        let record = self.account(id).await?;
+        // Only changes to the account's standing are events: a new name wakes no session.
+        if record.enabled != was_enabled || password_changed || changes.revoke_sessions {
+            self.publish_standing(&record, password_changed);
+        }
+        Ok(record)
     }
 
     /// Revokes an account's sessions: its token generation moves on and every refresh
@@ -305,12 +311,13 @@ impl Accounts<'_> {
             return Err(StoreError::NotFound);
         }
         self.commit(txn, turn).await?;
-        self.updated(id, false).await
+        let record = self.account(id).await?;
+        self.publish_standing(&record, false);
+        Ok(record)
     }
 
-    /// Reads a changed account and publishes its state.
-    async fn updated(self, id: &str, password_changed: bool) -> Result<AccountRecord, StoreError> {
-        let record = self.account(id).await?;
+    /// Publishes the standing of an account that changed.
+    fn publish_standing(self, record: &AccountRecord, password_changed: bool) {
         self.publish_account(AccountEvent {
             account_id: record.id.clone(),
             kind: AccountEventKind::Updated {
@@ -319,7 +326,6 @@ impl Accounts<'_> {
                 password_changed,
             },
         });
-        Ok(record)
     }
 
     /// Stores SCRAM keys for an account that has none yet (its password was set before
