@@ -12,5 +12,6 @@ mod imap;
 mod lettre;
 mod openapi;
 mod pop3;
+mod security;
 mod smtp;
 mod web;

@@ -174,6 +174,12 @@ impl Server {
         self.child = Some(cmd.spawn().expect("start osprey"));
     }
 
+    /// Sets (or changes) an `OSPREY_*` setting for the next start.
+    pub fn set_env(&mut self, key: &str, value: &str) {
+        self.env.retain(|(k, _)| k != key);
+        self.env.push((key.to_owned(), value.to_owned()));
+    }
+
     /// Kills the server with SIGKILL (no shutdown of any kind) and waits for it to die.
     pub fn kill(&mut self) {
         if let Some(mut child) = self.child.take() {

@@ -20,6 +20,7 @@ mod m20261127_000008_create_dkim_keys;
 mod m20261127_000010_add_kill_file_scope;
 mod m20261127_000011_create_text_index;
 mod m20261204_000012_add_recent_and_subscriptions;
+mod m20261204_000013_add_token_generation;
 mod m20261204_000014_create_send_as_grants;
 
 /// Runs every migration of Osprey's schema.
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000010_add_kill_file_scope::Migration),
             Box::new(m20261127_000011_create_text_index::Migration),
             Box::new(m20261204_000012_add_recent_and_subscriptions::Migration),
+            Box::new(m20261204_000013_add_token_generation::Migration),
             Box::new(m20261204_000014_create_send_as_grants::Migration),
         ]
     }

@@ -1,4 +1,4 @@
-//! Logging in, refreshing and logging out.
+//! Logging in, refreshing and logging out, and the failed sign-ins an account had.
 
 #[cfg(feature = "openapi")]
 use utoipa::ToSchema;
@@ -34,4 +34,28 @@ pub struct TokenResponse {
 #[serde(deny_unknown_fields)]
 pub struct RefreshRequest {
     pub refresh_token: String,
+}
+
+/// The way a client signed in, or tried to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum LoginProtocol {
+    Imap,
+    Pop3,
+    Smtp,
+    /// The REST API's sign-in (the web app and other API clients).
+    Web,
+}
+
+/// A failed sign-in on an account: a wrong password, or a sign-in while it was disabled.
+/// The server keeps the last 20 per account, in memory (a restart forgets them).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct LoginFailure {
+    pub at: chrono::DateTime<chrono::Utc>,
+    /// The client's address; absent when the server did not know it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ip: Option<String>,
+    pub protocol: LoginProtocol,
 }

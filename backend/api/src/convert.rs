@@ -20,6 +20,31 @@ pub fn role_from_dto(r: dto::Role) -> Role {
     }
 }
 
+/// A failed sign-in the authenticator kept, as the API shows it.
+pub fn login_failure(f: osprey_directory::LoginFailure) -> dto::LoginFailure {
+    use osprey_directory::Protocol;
+    dto::LoginFailure {
+        at: f.at.into(),
+        ip: f.ip.map(|ip| ip.to_string()),
+        protocol: match f.protocol {
+            Protocol::Imap => dto::LoginProtocol::Imap,
+            Protocol::Pop3 => dto::LoginProtocol::Pop3,
+            Protocol::Smtp => dto::LoginProtocol::Smtp,
+            Protocol::Web => dto::LoginProtocol::Web,
+        },
+    }
+}
+
+/// An account's recent failed sign-ins, newest first, as one page.
+pub fn login_failures(
+    failures: Vec<osprey_directory::LoginFailure>,
+) -> dto::Page<dto::LoginFailure> {
+    dto::Page {
+        items: failures.into_iter().map(login_failure).collect(),
+        next_cursor: None,
+    }
+}
+
 pub fn domain(r: DomainRecord) -> dto::Domain {
     dto::Domain {
         settings: serde_json::from_value(r.settings).unwrap_or_default(),

@@ -28,25 +28,26 @@ async fn login_issues_tokens_and_me_answers() {
     assert!(me.body.get("password_hash").is_none());
 }
 
+/// An attacker's failures slow the attacker down, not the owner: three wrong passwords
+/// from one address for one account, then 429 with Retry-After there, while the right
+/// password from another address signs in at once. The owner and an administrator see
+/// the failures.
 #[tokio::test]
-async fn wrong_credentials_are_401_and_throttled_to_429() {
+async fn wrong_credentials_are_401_and_the_attacker_alone_is_throttled() {
     let t = TestApp::with_limits(short_window()).await;
-    t.login(ADMIN, "Wrong-Password-1")
+    let attacker = "203.0.113.66";
+    for pw in ["Wrong-Password-1", "Wrong-Password-2", "Wrong-Password-3"] {
+        let r = t
+            .login_from(attacker, ADMIN, pw)
+            .await
+            .expect(StatusCode::UNAUTHORIZED);
+        assert_eq!(r.body["code"], "invalid_credentials");
+    }
+    t.login_from(attacker, "nobody@example.com", PASSWORD)
         .await
         .expect(StatusCode::UNAUTHORIZED);
     let r = t
-        .login("nobody@example.com", PASSWORD)
-        .await
-        .expect(StatusCode::UNAUTHORIZED);
-    assert_eq!(r.body["code"], "invalid_credentials");
-    t.login(ADMIN, "Wrong-Password-2")
-        .await
-        .expect(StatusCode::UNAUTHORIZED);
-    t.login(ADMIN, "Wrong-Password-3")
-        .await
-        .expect(StatusCode::UNAUTHORIZED);
-    let r = t
-        .login(ADMIN, PASSWORD)
+        .login_from(attacker, ADMIN, PASSWORD)
         .await
         .expect(StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(r.body["code"], "rate_limited");
@@ -59,11 +60,158 @@ async fn wrong_credentials_are_401_and_throttled_to_429() {
         .parse()
         .unwrap();
     assert!(secs > 0 && secs <= 60);
+    // The refusal is counted.
+    let metrics = t.call(Method::GET, "/metrics", None, None).await;
+    let text = metrics.body.as_str().unwrap();
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("osprey_login_refusals_total")
+                && l.contains("limit=\"ip_account\"")
+                && l.contains("protocol=\"web\"")),
+        "{text}"
+    );
+    // The owner, elsewhere, is not held back.
+    let owner = t
+        .login_from("198.51.100.7", ADMIN, PASSWORD)
+        .await
+        .expect(StatusCode::OK);
+    let token = owner.body["access_token"].as_str().unwrap();
+    let seen = t
+        .call(Method::GET, "/api/v1/me/login-failures", Some(token), None)
+        .await
+        .expect(StatusCode::OK);
+    let items = seen.body["items"].as_array().unwrap();
+    assert_eq!(items.len(), 3, "{}", seen.body);
+    assert_eq!(items[0]["ip"], attacker);
+    assert_eq!(items[0]["protocol"], "web");
+    assert!(items[0]["at"].as_str().unwrap().starts_with("20"));
+    // An administrator sees them per account; a plain user cannot.
+    let admin_id = t
+        .call(Method::GET, "/api/v1/me", Some(token), None)
+        .await
+        .body["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let path = format!("/api/v1/admin/accounts/{admin_id}/login-failures");
+    let r = t
+        .call(Method::GET, &path, Some(token), None)
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(r.body["items"].as_array().unwrap().len(), 3);
+    t.add_account("fred@example.com", Role::User, &[]).await;
+    let fred = t.token("fred@example.com").await;
+    t.call(Method::GET, &path, Some(&fred), None)
+        .await
+        .expect(StatusCode::FORBIDDEN);
+    let none = t
+        .call(Method::GET, "/api/v1/me/login-failures", Some(&fred), None)
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(none.body["items"], json!([]));
     let r = t
         .login("", "")
         .await
         .expect(StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(r.fields(), vec!["username"]);
+}
+
+/// Signing out, a new password, and a change of role each end every session of the
+/// account at once: its access tokens are refused on the next request, and its
+/// refresh tokens with them.
+#[tokio::test]
+async fn logout_password_change_and_role_change_revoke_access_tokens_at_once() {
+    let t = TestApp::new().await;
+    let id = t.add_account("gina@example.com", Role::User, &[]).await;
+    let admin = t.token(ADMIN).await;
+    let revoked = |r: Reply| {
+        let r = r.expect(StatusCode::UNAUTHORIZED);
+        assert_eq!(r.body["code"], "session_revoked", "{}", r.body);
+    };
+    // Logout: the access token of that login and of another one stop working.
+    let phone = t
+        .login("gina@example.com", PASSWORD)
+        .await
+        .expect(StatusCode::OK);
+    let laptop = t
+        .login("gina@example.com", PASSWORD)
+        .await
+        .expect(StatusCode::OK);
+    t.call(
+        Method::POST,
+        "/api/v1/auth/logout",
+        None,
+        Some(json!({"refresh_token": phone.body["refresh_token"]})),
+    )
+    .await
+    .expect(StatusCode::NO_CONTENT);
+    for login in [&phone, &laptop] {
+        revoked(
+            t.call(
+                Method::GET,
+                "/api/v1/me",
+                login.body["access_token"].as_str(),
+                None,
+            )
+            .await,
+        );
+        t.call(
+            Method::POST,
+            "/api/v1/auth/refresh",
+            None,
+            Some(json!({"refresh_token": login.body["refresh_token"]})),
+        )
+        .await
+        .expect(StatusCode::UNAUTHORIZED);
+    }
+    // A new login works again.
+    let token = t.token("gina@example.com").await;
+    t.call(Method::GET, "/api/v1/me", Some(&token), None)
+        .await
+        .expect(StatusCode::OK);
+    // An administrator resets the password.
+    t.call(
+        Method::PATCH,
+        &format!("/api/v1/admin/accounts/{id}"),
+        Some(&admin),
+        Some(json!({"password": "Quiet-Meadow-19z"})),
+    )
+    .await
+    .expect(StatusCode::OK);
+    revoked(t.call(Method::GET, "/api/v1/me", Some(&token), None).await);
+    // A change of role; a change of name alone revokes nothing.
+    let token = t
+        .login("gina@example.com", "Quiet-Meadow-19z")
+        .await
+        .expect(StatusCode::OK)
+        .body["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    t.call(
+        Method::PATCH,
+        &format!("/api/v1/admin/accounts/{id}"),
+        Some(&admin),
+        Some(json!({"display_name": "Gina"})),
+    )
+    .await
+    .expect(StatusCode::OK);
+    t.call(Method::GET, "/api/v1/me", Some(&token), None)
+        .await
+        .expect(StatusCode::OK);
+    t.call(
+        Method::PATCH,
+        &format!("/api/v1/admin/accounts/{id}"),
+        Some(&admin),
+        Some(json!({"role": "admin"})),
+    )
+    .await
+    .expect(StatusCode::OK);
+    revoked(t.call(Method::GET, "/api/v1/me", Some(&token), None).await);
+    // Other accounts' sessions are untouched.
+    t.call(Method::GET, "/api/v1/me", Some(&admin), None)
+        .await
+        .expect(StatusCode::OK);
 }
 
 #[tokio::test]
@@ -87,7 +235,7 @@ async fn missing_tampered_and_garbage_tokens_are_401() {
         .await
         .expect(StatusCode::UNAUTHORIZED);
     // A token signed with another key, or expired, is refused the same way.
-    let other = osprey_api::auth::JwtKeys::from_secret(&[9u8; 32], 900).issue("x");
+    let other = osprey_api::auth::JwtKeys::from_secret(&[9u8; 32], 900).issue("x", 0);
     t.call(Method::GET, "/api/v1/me", Some(&other), None)
         .await
         .expect(StatusCode::UNAUTHORIZED);
@@ -107,6 +255,7 @@ async fn missing_tampered_and_garbage_tokens_are_401() {
             iat: now - 960,
             exp: now - 60,
             iss: "osprey".into(),
+            generation: 0,
         },
         &jsonwebtoken::EncodingKey::from_secret(&[7u8; 32]),
     )
@@ -330,6 +479,12 @@ async fn users_change_their_own_name_and_password() {
     )
     .await
     .expect(StatusCode::NO_CONTENT);
+    // This session is signed out too.
+    let r = t
+        .call(Method::GET, "/api/v1/me", Some(&token), None)
+        .await
+        .expect(StatusCode::UNAUTHORIZED);
+    assert_eq!(r.body["code"], "session_revoked");
     t.login("erin@example.com", PASSWORD)
         .await
         .expect(StatusCode::UNAUTHORIZED);

@@ -431,7 +431,11 @@ impl World {
                     ..Call::default()
                 }
             }
-            "my_send_as" | "get_postmaster" => Call::default(),
+            "my_send_as" | "get_postmaster" | "list_my_login_failures" => Call::default(),
+            "list_account_login_failures" => Call {
+                id: id(&self.target),
+                ..Call::default()
+            },
             "set_postmaster" => Call {
                 body: Some(json!({ "address": ADMIN })),
                 ..Call::default()

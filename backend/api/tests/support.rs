@@ -114,7 +114,26 @@ impl TestApp {
         content_type: Option<&str>,
         body: &str,
     ) -> Reply {
+        self.raw_from(None, method, path, token, content_type, body)
+            .await
+    }
+
+    /// [`raw`](Self::raw) from a client at `peer`, as the server's listener reports it
+    /// (without one, the request carries no client address).
+    pub async fn raw_from(
+        &self,
+        peer: Option<&str>,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        content_type: Option<&str>,
+        body: &str,
+    ) -> Reply {
         let mut req = Request::builder().method(method).uri(path);
+        if let Some(ip) = peer {
+            let addr = std::net::SocketAddr::new(ip.parse().unwrap(), 40000);
+            req = req.extension(axum::extract::ConnectInfo(addr));
+        }
         if let Some(t) = token {
             req = req.header("authorization", format!("Bearer {t}"));
         }
@@ -171,6 +190,20 @@ impl TestApp {
         .await
     }
 
+    /// Signs in from the client address `ip`.
+    pub async fn login_from(&self, ip: &str, user: &str, password: &str) -> Reply {
+        let body = json!({"username": user, "password": password}).to_string();
+        self.raw_from(
+            Some(ip),
+            Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Some("application/json"),
+            &body,
+        )
+        .await
+    }
+
     pub async fn token(&self, user: &str) -> String {
         let r = self.login(user, PASSWORD).await;
         assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
@@ -207,10 +240,13 @@ impl Reply {
     }
 }
 
+/// Small limits: three failures from one IP for one account, then back-off.
 pub fn short_window() -> ThrottleLimits {
     ThrottleLimits {
-        per_account: 3,
         per_ip: 100,
-        window: Duration::from_secs(60),
+        per_ip_account: 3,
+        per_account: 1000,
+        max_backoff: Duration::from_secs(60),
+        ..ThrottleLimits::default()
     }
 }

@@ -26,4 +26,4 @@ pub use relay::{
     RelayDecision, RelayDestination, RelayMode, RelayModeError, RelayPolicy, RelayRequest,
 };
 pub use role::{Role, RoleError};
-pub use throttle::{LoginThrottle, ThrottleLimits};
+pub use throttle::{Admission, LoginThrottle, ThrottleLimit, ThrottleLimits};

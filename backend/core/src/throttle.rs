@@ -1,83 +1,203 @@
-//! The login throttle: failed logins are counted per client IP and per account; past a
-//! limit, logins from that IP or for that account are refused for a while (HTTP 429 on
-//! the web API, a temporary failure in the mail protocols). One throttle serves every
-//! protocol, so switching from POP3 to the web API does not reset the count.
+//! The login throttle, shared by the web API and the mail protocols, built so that an
+//! attacker slows down their own attempts without locking the owner out:
 //!
-//! It counts failures, not requests, so a user who types the password right is never
-//! slowed down. State is per node and in memory: a restart forgives.
+//! - **per client IP** (an IPv6 client by its /64, which one host usually holds whole):
+//!   after `per_ip` failures, each further attempt from it must wait an exponentially
+//!   growing back-off after the last (refused meanwhile, with the time to wait);
+//! - **per (IP, account)**: the same after `per_ip_account` failures;
+//! - **per account, across IPs**: after the far higher `per_account`, attempts are
+//!   *delayed*, spaced `account_delay` apart up to `max_account_delay` each, never
+//!   refused, so a distributed guesser is slowed and the owner still gets in;
+//! - an IP that signed in to an account before (**known-good**) skips the per-IP limit
+//!   and the account's delays for that account.
+//!
+//! An attempt counts as a failure from the moment it is admitted ([`LoginThrottle::begin`])
+//! until it succeeds, so concurrent attempts cannot all pass before the first fails, and
+//! an attempt abandoned half-way (the client hung up) stays counted.
+//!
+//! Pure bookkeeping over `Instant`s: no I/O, no sleeping (the caller waits the delay).
+//! State is per process and in memory, bounded (`MAX_ENTRIES` keys per map, stale ones
+//! forgotten first); a restart forgives.
 
 use std::{
     collections::HashMap,
+    hash::Hash,
     net::IpAddr,
     sync::Mutex,
     time::{Duration, Instant},
 };
 
-/// How many failures, within what window, lock for how long.
-#[derive(Debug, Clone, Copy)]
+/// The limits of a [`LoginThrottle`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ThrottleLimits {
-    pub per_account: u32,
+    /// Failures from one IP before its attempts back off.
     pub per_ip: u32,
-    pub window: Duration,
+    /// Failures from one IP for one account before those attempts back off.
+    pub per_ip_account: u32,
+    /// Failures for one account, from every IP, before its attempts are delayed.
+    pub per_account: u32,
+    /// The first back-off; each further failure doubles it.
+    pub backoff: Duration,
+    /// The longest back-off; a key with no failure for this long starts again from zero.
+    pub max_backoff: Duration,
+    /// The spacing of the delayed attempts on an account past `per_account`.
+    pub account_delay: Duration,
+    /// The longest one attempt is delayed.
+    pub max_account_delay: Duration,
 }
 
 impl Default for ThrottleLimits {
     fn default() -> Self {
         Self {
-            per_account: 5,
             per_ip: 20,
-            window: Duration::from_secs(15 * 60),
+            per_ip_account: 5,
+            per_account: 100,
+            backoff: Duration::from_secs(1),
+            max_backoff: Duration::from_secs(15 * 60),
+            account_delay: Duration::from_secs(1),
+            max_account_delay: Duration::from_secs(10),
         }
     }
 }
 
-#[derive(Debug)]
-struct Entry {
-    failures: u32,
-    since: Instant,
+/// Which limit refused an attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ThrottleLimit {
+    /// Too many failures from the client's IP.
+    Ip,
+    /// Too many failures from the client's IP for this account.
+    IpAccount,
 }
 
-/// Failure counters by IP and by account.
+impl ThrottleLimit {
+    /// The limit's name in logs and metrics.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ThrottleLimit::Ip => "ip",
+            ThrottleLimit::IpAccount => "ip_account",
+        }
+    }
+}
+
+/// What the throttle says about a login attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Admission {
+    /// Go on after waiting `delay` (zero unless the account is under attack).
+    Go { delay: Duration },
+    /// Refused: the client may try again after `retry_after`.
+    Refused {
+        retry_after: Duration,
+        limit: ThrottleLimit,
+    },
+}
+
+/// Keys per map at most; past it, stale keys go, then the oldest.
+const MAX_ENTRIES: usize = 100_000;
+/// How long a successful sign-in keeps an (IP, account) pair known-good.
+const KNOWN_GOOD_FOR: Duration = Duration::from_secs(30 * 24 * 3600);
+
+/// Failures of one key.
+#[derive(Debug, Clone, Copy)]
+struct Count {
+    failures: u32,
+    /// The last attempt counted.
+    last: Instant,
+}
+
+/// Failures of one account, with the time its next delayed attempt may go.
+#[derive(Debug, Clone, Copy)]
+struct AccountCount {
+    count: Count,
+    next_slot: Instant,
+}
+
+#[derive(Debug, Default)]
+struct State {
+    by_ip: HashMap<IpAddr, Count>,
+    by_pair: HashMap<(IpAddr, String), Count>,
+    by_account: HashMap<String, AccountCount>,
+    /// (IP, account) pairs that signed in, and when they last did.
+    known_good: HashMap<(IpAddr, String), Instant>,
+}
+
+/// Failure counters and known-good pairs; see the module documentation.
 #[derive(Debug, Default)]
 pub struct LoginThrottle {
     limits: ThrottleLimits,
-    by_ip: Mutex<HashMap<IpAddr, Entry>>,
-    by_account: Mutex<HashMap<String, Entry>>,
+    state: Mutex<State>,
 }
 
-fn blocked<K: std::hash::Hash + Eq>(
-    map: &Mutex<HashMap<K, Entry>>,
-    key: &K,
-    limit: u32,
-    window: Duration,
-) -> Option<u64> {
-    let mut map = map.lock().expect("throttle lock");
-    let entry = map.get(key)?;
-    let elapsed = entry.since.elapsed();
-    if elapsed >= window {
-        map.remove(key);
-        return None;
+/// The key an IP is counted under: an IPv4 address (also when mapped into IPv6), or
+/// an IPv6 address's /64.
+fn ip_key(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V4(_) => ip,
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => {
+                let mut o = v6.octets();
+                o[8..].fill(0);
+                IpAddr::V6(o.into())
+            }
+        },
     }
-    (entry.failures >= limit).then(|| (window - elapsed).as_secs().max(1))
 }
 
-fn record<K: std::hash::Hash + Eq>(map: &Mutex<HashMap<K, Entry>>, key: K, window: Duration) {
-    let mut map = map.lock().expect("throttle lock");
-    // Forget stale entries now and then so the map cannot grow without bound.
-    if map.len() > 100_000 {
-        map.retain(|_, e| e.since.elapsed() < window);
+impl ThrottleLimits {
+    /// The wait after the last failure of a key with `failures` failures and a free
+    /// allowance of `free`; `None` while it is within the allowance.
+    fn backoff(&self, failures: u32, free: u32) -> Option<Duration> {
+        let over = failures.checked_sub(free)?;
+        let doubled = self
+            .backoff
+            .checked_mul(1u32.checked_shl(over.min(31)).unwrap_or(u32::MAX))
+            .unwrap_or(self.max_backoff);
+        Some(doubled.min(self.max_backoff))
     }
-    let e = map.entry(key).or_insert(Entry {
-        failures: 0,
-        since: Instant::now(),
-    });
-    if e.since.elapsed() >= window {
-        *e = Entry {
-            failures: 0,
-            since: Instant::now(),
-        };
+}
+
+impl Count {
+    /// The count as of `now`: forgotten after a quiet `max_backoff`.
+    fn current(self, now: Instant, limits: &ThrottleLimits) -> u32 {
+        if now.saturating_duration_since(self.last) >= limits.max_backoff {
+            0
+        } else {
+            self.failures
+        }
     }
-    e.failures += 1;
+
+    /// `Some(wait)` if an attempt at `now` must wait that long more.
+    fn refused(self, now: Instant, free: u32, limits: &ThrottleLimits) -> Option<Duration> {
+        let backoff = limits.backoff(self.current(now, limits), free)?;
+        let until = self.last + backoff;
+        (now < until).then(|| until - now)
+    }
+
+    fn counted(self, now: Instant, limits: &ThrottleLimits) -> Count {
+        Count {
+            failures: self.current(now, limits).saturating_add(1),
+            last: now,
+        }
+    }
+}
+
+/// Makes room in `map` for one more key: drops the entries `stale` says are, then, if
+/// still full, the half whose `age` is greatest.
+fn make_room<K: Hash + Eq, V>(
+    map: &mut HashMap<K, V>,
+    stale: impl Fn(&V) -> bool,
+    age: impl Fn(&V) -> Instant,
+) {
+    if map.len() < MAX_ENTRIES {
+        return;
+    }
+    map.retain(|_, v| !stale(v));
+    if map.len() >= MAX_ENTRIES {
+        let mut times: Vec<Instant> = map.values().map(&age).collect();
+        let (_, median, _) = times.select_nth_unstable(map.len() / 2);
+        let median = *median;
+        map.retain(|_, v| age(v) > median);
+    }
 }
 
 impl LoginThrottle {
@@ -85,41 +205,131 @@ impl LoginThrottle {
     pub fn new(limits: ThrottleLimits) -> Self {
         Self {
             limits,
-            ..Default::default()
+            state: Mutex::default(),
         }
     }
 
-    /// `Some(seconds)` if a login from `ip` for `account` must wait that long.
-    pub fn check(&self, ip: Option<IpAddr>, account: &str) -> Option<u64> {
-        let l = self.limits;
-        let by_ip = ip.and_then(|ip| blocked(&self.by_ip, &ip, l.per_ip, l.window));
-        let by_account = blocked(
-            &self.by_account,
-            &account.to_ascii_lowercase(),
-            l.per_account,
-            l.window,
-        );
-        by_ip.max(by_account)
+    /// The limits this throttle applies.
+    pub fn limits(&self) -> ThrottleLimits {
+        self.limits
     }
 
-    /// Counts a failed login.
-    pub fn failed(&self, ip: Option<IpAddr>, account: &str) {
+    /// Decides on an attempt from `ip` (unknown for some HTTP clients: then only the
+    /// account's delays apply) for `account` (the throttle's key of the login, as the
+    /// caller normalises it) and, if it may go on, counts it as a failure until
+    /// [`succeeded`](Self::succeeded) or [`undo`](Self::undo) says otherwise.
+    pub fn begin(&self, ip: Option<IpAddr>, account: &str) -> Admission {
+        self.begin_at(ip, account, Instant::now())
+    }
+
+    fn begin_at(&self, ip: Option<IpAddr>, account: &str, now: Instant) -> Admission {
+        let l = &self.limits;
+        let mut s = self.state.lock().expect("throttle lock");
+        let pair = ip.map(|ip| (ip_key(ip), account.to_owned()));
+        let known_good = pair.as_ref().is_some_and(|p| {
+            s.known_good
+                .get(p)
+                .is_some_and(|at| now.saturating_duration_since(*at) < KNOWN_GOOD_FOR)
+        });
+        if let Some(p) = &pair {
+            if let Some(wait) = s
+                .by_pair
+                .get(p)
+                .and_then(|c| c.refused(now, l.per_ip_account, l))
+            {
+                return Admission::Refused {
+                    retry_after: wait,
+                    limit: ThrottleLimit::IpAccount,
+                };
+            }
+            if !known_good
+                && let Some(wait) = s.by_ip.get(&p.0).and_then(|c| c.refused(now, l.per_ip, l))
+            {
+                return Admission::Refused {
+                    retry_after: wait,
+                    limit: ThrottleLimit::Ip,
+                };
+            }
+        }
+        let fresh = Count {
+            failures: 0,
+            last: now,
+        };
+        let max_backoff = l.max_backoff;
+        let stale = |c: &Count| now.saturating_duration_since(c.last) >= max_backoff;
+        if let Some(p) = pair {
+            make_room(&mut s.by_ip, stale, |c| c.last);
+            let c = s.by_ip.entry(p.0).or_insert(fresh);
+            *c = c.counted(now, l);
+            make_room(&mut s.by_pair, stale, |c| c.last);
+            let c = s.by_pair.entry(p).or_insert(fresh);
+            *c = c.counted(now, l);
+        }
+        make_room(&mut s.by_account, |a| stale(&a.count), |a| a.count.last);
+        let a = s
+            .by_account
+            .entry(account.to_owned())
+            .or_insert(AccountCount {
+                count: fresh,
+                next_slot: now,
+            });
+        a.count = a.count.counted(now, l);
+        if known_good || a.count.failures <= l.per_account {
+            return Admission::Go {
+                delay: Duration::ZERO,
+            };
+        }
+        // Past the account's limit: each attempt takes the next slot, `account_delay`
+        // after the one before, but never waits longer than `max_account_delay`.
+        let slot = a.next_slot.max(now) + l.account_delay;
+        let slot = slot.min(now + l.max_account_delay);
+        a.next_slot = slot;
+        Admission::Go { delay: slot - now }
+    }
+
+    /// The attempt begun for `ip` and `account` succeeded: it is no longer counted, the
+    /// pair's failures are forgotten and the pair is known-good from now on. The
+    /// account's failures from elsewhere stay: an attacker's count does not restart
+    /// because the owner signed in.
+    pub fn succeeded(&self, ip: Option<IpAddr>, account: &str) {
+        let now = Instant::now();
+        let mut s = self.state.lock().expect("throttle lock");
+        uncount(&mut s, ip, account);
         if let Some(ip) = ip {
-            record(&self.by_ip, ip, self.limits.window);
+            let pair = (ip_key(ip), account.to_owned());
+            s.by_pair.remove(&pair);
+            make_room(
+                &mut s.known_good,
+                |at| now.saturating_duration_since(*at) >= KNOWN_GOOD_FOR,
+                |at| *at,
+            );
+            s.known_good.insert(pair, now);
         }
-        record(
-            &self.by_account,
-            account.to_ascii_lowercase(),
-            self.limits.window,
-        );
     }
 
-    /// Forgets the failures of an account after a successful login.
-    pub fn succeeded(&self, account: &str) {
-        self.by_account
-            .lock()
-            .expect("throttle lock")
-            .remove(&account.to_ascii_lowercase());
+    /// The attempt begun for `ip` and `account` could not be decided (the store was
+    /// unavailable): it is no longer counted.
+    pub fn undo(&self, ip: Option<IpAddr>, account: &str) {
+        let mut s = self.state.lock().expect("throttle lock");
+        uncount(&mut s, ip, account);
+    }
+}
+
+fn uncount(s: &mut State, ip: Option<IpAddr>, account: &str) {
+    fn down(c: &mut Count) {
+        c.failures = c.failures.saturating_sub(1);
+    }
+    if let Some(ip) = ip {
+        let key = ip_key(ip);
+        if let Some(c) = s.by_ip.get_mut(&key) {
+            down(c);
+        }
+        if let Some(c) = s.by_pair.get_mut(&(key, account.to_owned())) {
+            down(c);
+        }
+    }
+    if let Some(a) = s.by_account.get_mut(account) {
+        down(&mut a.count);
     }
 }
 
@@ -127,29 +337,157 @@ impl LoginThrottle {
 mod tests {
     use super::*;
 
-    #[test]
-    fn locks_after_the_limit_and_success_resets_the_account() {
-        let t = LoginThrottle::new(ThrottleLimits {
-            per_account: 3,
-            per_ip: 5,
-            window: Duration::from_secs(60),
-        });
-        let ip: IpAddr = "192.0.2.1".parse().unwrap();
-        for _ in 0..3 {
-            assert_eq!(t.check(Some(ip), "a@x"), None);
-            t.failed(Some(ip), "A@x");
+    fn limits() -> ThrottleLimits {
+        ThrottleLimits {
+            per_ip: 6,
+            per_ip_account: 3,
+            per_account: 10,
+            backoff: Duration::from_secs(1),
+            max_backoff: Duration::from_secs(60),
+            account_delay: Duration::from_secs(1),
+            max_account_delay: Duration::from_secs(5),
         }
-        assert!(t.check(Some(ip), "a@x").is_some_and(|s| s > 0 && s <= 60));
+    }
+
+    fn ip(s: &str) -> Option<IpAddr> {
+        Some(s.parse().unwrap())
+    }
+
+    fn go(a: Admission) -> Duration {
+        match a {
+            Admission::Go { delay } => delay,
+            other => panic!("refused: {other:?}"),
+        }
+    }
+
+    fn refused(a: Admission) -> (Duration, ThrottleLimit) {
+        match a {
+            Admission::Refused { retry_after, limit } => (retry_after, limit),
+            other => panic!("admitted: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_pair_backs_off_exponentially_and_the_owner_elsewhere_is_not_refused() {
+        let t = LoginThrottle::new(limits());
+        let now = Instant::now();
+        let attacker = ip("192.0.2.1");
+        for _ in 0..3 {
+            go(t.begin_at(attacker, "a@x", now));
+        }
+        let (wait, limit) = refused(t.begin_at(attacker, "a@x", now));
         assert_eq!(
-            t.check(Some(ip), "b@x"),
-            None,
-            "other account, IP below its limit"
+            (wait, limit),
+            (Duration::from_secs(1), ThrottleLimit::IpAccount)
         );
-        t.succeeded("a@x");
-        assert_eq!(t.check(Some(ip), "a@x"), None);
-        t.failed(Some(ip), "c@x");
-        t.failed(Some(ip), "d@x");
-        assert!(t.check(Some(ip), "e@x").is_some(), "IP limit of 5 reached");
-        assert_eq!(t.check(None, "e@x"), None);
+        // After the back-off, one more try; then twice as long.
+        let later = now + Duration::from_secs(1);
+        go(t.begin_at(attacker, "a@x", later));
+        let (wait, _) = refused(t.begin_at(attacker, "a@x", later));
+        assert_eq!(wait, Duration::from_secs(2));
+        // The owner, from another IP, is not held back at all.
+        assert_eq!(
+            go(t.begin_at(ip("198.51.100.7"), "a@x", later)),
+            Duration::ZERO
+        );
+    }
+
+    #[test]
+    fn concurrent_attempts_count_before_they_finish() {
+        let t = LoginThrottle::new(limits());
+        let now = Instant::now();
+        let from = ip("192.0.2.1");
+        let admitted = (0..48)
+            .map(|i| t.begin_at(from, &format!("u{i}@x"), now))
+            .filter(|a| matches!(a, Admission::Go { .. }))
+            .count();
+        assert_eq!(admitted, 6, "the per-IP allowance, not 48");
+        let (_, limit) = refused(t.begin_at(from, "other@x", now));
+        assert_eq!(limit, ThrottleLimit::Ip);
+    }
+
+    #[test]
+    fn an_ipv6_host_is_counted_by_its_64() {
+        let t = LoginThrottle::new(limits());
+        let now = Instant::now();
+        for i in 0..6 {
+            go(t.begin_at(ip(&format!("2001:db8:1:2::{i:x}")), &format!("u{i}@x"), now));
+        }
+        refused(t.begin_at(ip("2001:db8:1:2:ffff::1"), "v@x", now));
+        go(t.begin_at(ip("2001:db8:1:3::1"), "v@x", now));
+        // IPv4 mapped into IPv6 is the IPv4 address.
+        for i in 0..6 {
+            go(t.begin_at(ip("::ffff:192.0.2.9"), &format!("w{i}@x"), now));
+        }
+        refused(t.begin_at(ip("192.0.2.9"), "z@x", now));
+    }
+
+    #[test]
+    fn the_account_limit_delays_and_spares_known_good_ips() {
+        let t = LoginThrottle::new(limits());
+        let now = Instant::now();
+        // The owner signed in from home once.
+        go(t.begin_at(ip("198.51.100.7"), "a@x", now));
+        t.succeeded(ip("198.51.100.7"), "a@x");
+        // Ten attackers, one failure each... and a few more.
+        for i in 0..10 {
+            go(t.begin_at(ip(&format!("192.0.2.{i}")), "a@x", now));
+        }
+        let delays: Vec<Duration> = (10..17)
+            .map(|i| go(t.begin_at(ip(&format!("192.0.2.{i}")), "a@x", now)))
+            .collect();
+        let secs: Vec<u64> = delays.iter().map(Duration::as_secs).collect();
+        assert_eq!(secs, [1, 2, 3, 4, 5, 5, 5], "spaced, capped, never refused");
+        // The owner from home goes at once; from a new place, after a delay.
+        assert_eq!(
+            go(t.begin_at(ip("198.51.100.7"), "a@x", now)),
+            Duration::ZERO
+        );
+        assert!(go(t.begin_at(ip("203.0.113.5"), "a@x", now)) > Duration::ZERO);
+    }
+
+    #[test]
+    fn a_known_good_ip_skips_its_ip_limit_for_that_account_only() {
+        let t = LoginThrottle::new(limits());
+        let now = Instant::now();
+        let office = ip("192.0.2.1");
+        go(t.begin_at(office, "a@x", now));
+        t.succeeded(office, "a@x");
+        for i in 0..6 {
+            go(t.begin_at(office, &format!("u{i}@x"), now));
+        }
+        refused(t.begin_at(office, "b@x", now));
+        go(t.begin_at(office, "a@x", now));
+    }
+
+    #[test]
+    fn success_and_undo_uncount_and_quiet_keys_are_forgotten() {
+        let t = LoginThrottle::new(limits());
+        let now = Instant::now();
+        let from = ip("192.0.2.1");
+        for _ in 0..10 {
+            go(t.begin_at(from, "a@x", now));
+            t.undo(from, "a@x");
+        }
+        for _ in 0..3 {
+            go(t.begin_at(from, "a@x", now));
+        }
+        refused(t.begin_at(from, "a@x", now));
+        let quiet = now + Duration::from_secs(60);
+        go(t.begin_at(from, "a@x", quiet));
+        t.succeeded(from, "a@x");
+        for _ in 0..3 {
+            go(t.begin_at(from, "a@x", quiet));
+        }
+    }
+
+    #[test]
+    fn no_ip_means_only_the_account_counts() {
+        let t = LoginThrottle::new(limits());
+        let now = Instant::now();
+        for _ in 0..10 {
+            assert_eq!(go(t.begin_at(None, "a@x", now)), Duration::ZERO);
+        }
+        assert!(go(t.begin_at(None, "a@x", now)) > Duration::ZERO);
     }
 }

@@ -6,8 +6,10 @@
 //!   domains, or changes an administrator; only a domain administrator manages domains.
 //! - A domain with `max_accounts` refuses accounts beyond it.
 //! - The display name goes into `From:`: no control characters (no CR/LF injection).
-//! - Passwords follow the password policy; setting one (or disabling the account) signs
-//!   the account's sessions out.
+//! - Passwords follow the password policy. Setting one, disabling the account or changing
+//!   its role revokes the account's sessions: the token generation moves on, so every
+//!   access and refresh token issued before stops working, and its mail sessions end
+//!   when the password changes or the account is disabled (`sessions`).
 //! - The last enabled server administrator can neither be removed, nor disabled, nor
 //!   demoted; nobody removes their own account.
 
@@ -52,11 +54,12 @@ pub struct AccountUpdate {
     pub pop3_retention_days: Option<Option<u32>>,
 }
 
-/// Derives the stored credentials (argon2 and SCRAM) off the async runtime.
+/// Derives the stored credentials (argon2 and SCRAM) on the hashing threads, which
+/// every password hash of the process shares.
 pub(crate) async fn hash(password: String) -> Result<StoredCredentials, DirectoryError> {
-    tokio::task::spawn_blocking(move || osprey_core::hash_credentials(&password))
+    crate::hashing::credentials(password)
         .await
-        .map_err(|e| DirectoryError::Internal(e.to_string()))
+        .ok_or_else(|| DirectoryError::Internal("the hashing threads are gone".into()))
 }
 
 fn check_grant(scope: &AdminScope, role: Role) -> Result<(), DirectoryError> {
@@ -242,8 +245,12 @@ impl Directory {
             Some(pw) => Some(hash(pw).await?),
             None => None,
         };
-        let sign_out = credentials.is_some() || update.enabled == Some(false);
-        let record = self
+        // Whoever held a session under the old password, or before the account lost
+        // its standing, is signed out.
+        let revoke_sessions = credentials.is_some()
+            || update.enabled == Some(false)
+            || update.role.is_some_and(|r| r != target.role);
+        Ok(self
             .store
             .accounts()
             .update_account(
@@ -257,16 +264,10 @@ impl Directory {
                     credentials,
                     pop3_mode: update.pop3_mode,
                     pop3_retention_days: update.pop3_retention_days,
+                    revoke_sessions,
                 },
             )
-            .await?;
-        if sign_out {
-            self.store
-                .credentials()
-                .revoke_account_refresh_tokens(id)
-                .await?;
-        }
-        Ok(record)
+            .await?)
     }
 
     /// Deletes an account with its mailboxes and messages.
@@ -304,19 +305,14 @@ impl Directory {
     }
 
     /// Changes an account's own password after checking the current one; every session
-    /// of the account is signed out.
+    /// of the account is signed out, the caller's too.
     pub async fn change_own_password(
         &self,
         account: &AccountRecord,
         current: String,
         new: String,
     ) -> Result<(), DirectoryError> {
-        let hash_now = account.password_hash.clone();
-        let ok =
-            tokio::task::spawn_blocking(move || osprey_core::verify_password(&current, &hash_now))
-                .await
-                .unwrap_or(false);
-        if !ok {
+        if !crate::hashing::verify(current, account.password_hash.clone()).await {
             return Err(DirectoryError::field(
                 "current_password",
                 "is not the current password",
@@ -328,16 +324,31 @@ impl Directory {
         checks.finish()?;
         let changes = AccountChanges {
             credentials: Some(hash(new).await?),
+            revoke_sessions: true,
             ..Default::default()
         };
         self.store
             .accounts()
             .update_account(&account.id, changes)
             .await?;
-        Ok(self
+        Ok(())
+    }
+
+    /// Signs out (the REST API's logout) the account whose refresh token hashes to
+    /// `refresh_token_hash`: every access and refresh token of the account stops
+    /// working, on every device. Mail sessions go on. An unknown token changes nothing.
+    pub async fn sign_out(&self, refresh_token_hash: &str) -> Result<(), DirectoryError> {
+        let Some(account_id) = self
             .store
             .credentials()
-            .revoke_account_refresh_tokens(&account.id)
-            .await?)
+            .revoke_refresh_family(refresh_token_hash)
+            .await?
+        else {
+            return Ok(());
+        };
+        match self.store.accounts().revoke_sessions(&account_id).await {
+            Ok(_) | Err(osprey_store::StoreError::NotFound) => Ok(()),
+            Err(e) => Err(e.into()),
+        }
     }
 }

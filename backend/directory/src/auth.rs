@@ -5,23 +5,33 @@
 //! minutes, IMAP clients on every connection). So a password that verified once is
 //! remembered for a while as a keyed hash of (account, stored hash, password) under a
 //! key that lives only in this process: never the password itself. Changing the
-//! password changes the stored hash, which invalidates the entry. Failures go to the
-//! login throttle shared with the web API.
+//! password changes the stored hash, which invalidates the entry.
+//!
+//! Every attempt goes through the login throttle (`osprey_core::LoginThrottle`) before
+//! the account is looked up or a hash computed, and every hash runs on the process's
+//! few hashing threads (`hashing`), so a flood of wrong passwords costs neither memory
+//! nor more than those threads' CPU. Refusals and failures are logged (never the
+//! password) and counted (`osprey_login_refusals_total`, `osprey_login_delays_total`,
+//! `osprey_logins_total`); the failures of existing accounts are kept for their owners
+//! and administrators to see (`failures`).
 
 use std::{
     collections::HashMap,
-    net::IpAddr,
     sync::{Arc, Mutex, OnceLock},
     time::{Duration, Instant},
 };
 
 use hmac::{Hmac, KeyInit, Mac};
-use osprey_core::{Address, LoginThrottle};
+use osprey_core::{Address, Admission, LoginThrottle};
 use osprey_proto::sasl::{SCRAM_ITERATIONS, ScramKeys};
 use osprey_store::{AccountRecord, Store, StoreError};
 use sha2::Sha256;
 
-use crate::LegacyKey;
+use crate::{
+    LegacyKey, SessionWatch,
+    failures::{FailureLog, LoginFailure, LoginOrigin},
+    hashing,
+};
 
 /// How long, and how many, verified credentials are remembered.
 #[derive(Debug, Clone, Copy)]
@@ -44,7 +54,7 @@ impl Default for CacheSettings {
 pub enum AuthError {
     /// Wrong login or password, or a disabled account. Deliberately one case.
     Failed,
-    /// Too many failures from this IP or for this account; try again later.
+    /// Too many failures from this IP (or from it for this account); try again later.
     Throttled { retry_after_secs: u64 },
     /// The store is unavailable; a temporary failure.
     Unavailable,
@@ -56,6 +66,9 @@ pub struct ScramLookup {
     /// runs with made-up keys and fails at the end, like a wrong password.
     pub account: Option<AccountRecord>,
     pub keys: ScramKeys,
+    /// The id of the account the login names, if it exists (also when it cannot sign
+    /// in): where a failure is recorded.
+    pub account_id: Option<String>,
 }
 
 /// Verifies credentials against the store, with a cache and the login throttle.
@@ -66,13 +79,8 @@ pub struct Authenticator {
     settings: CacheSettings,
     key: [u8; 32],
     cache: Mutex<HashMap<[u8; 32], Instant>>,
-    /// argon2 runs at most this many at once: each takes tens of MiB, and a flood of
-    /// logins must not take the machine's memory.
-    hashing: tokio::sync::Semaphore,
+    failures: FailureLog,
 }
-
-/// argon2 verifications at once.
-const PARALLEL_HASHES: usize = 4;
 
 /// The throttle's key for a login: the address as the store keys it (case-folded, no
 /// surrounding blanks), so that spelling variants share one failure count.
@@ -80,6 +88,12 @@ fn throttle_key(login: &str) -> String {
     Address::parse(login.trim())
         .map(|a| a.key())
         .unwrap_or_else(|_| login.trim().to_lowercase())
+}
+
+/// A login as it may appear in a log line: at most 64 characters, escaped by the
+/// caller's `?` formatting.
+fn loggable(login: &str) -> String {
+    login.chars().take(64).collect()
 }
 
 /// A hash to verify against when the account does not exist, so that unknown and known
@@ -109,7 +123,7 @@ impl Authenticator {
             settings,
             key,
             cache: Mutex::new(HashMap::new()),
-            hashing: tokio::sync::Semaphore::new(PARALLEL_HASHES),
+            failures: FailureLog::default(),
         }
     }
 
@@ -129,13 +143,13 @@ impl Authenticator {
     pub async fn verify_legacy(
         &self,
         login: &str,
-        ip: IpAddr,
+        from: LoginOrigin,
         check: impl FnOnce(&[u8]) -> bool,
     ) -> Result<AccountRecord, AuthError> {
-        self.check_throttle(login, ip)?;
-        let account = self.find(login).await?.filter(|a| a.enabled);
+        self.admit(login, from).await?;
+        let account = self.find_admitted(login, from).await?;
         let verified = match (&self.legacy, &account) {
-            (Some(key), Some(a)) => a
+            (Some(key), Some(a)) if a.enabled => a
                 .legacy_secret
                 .as_deref()
                 .and_then(|sealed| key.open(&a.id, sealed))
@@ -144,74 +158,102 @@ impl Authenticator {
         };
         match account {
             Some(a) if verified => {
-                self.succeeded(login);
+                self.succeeded(login, from);
                 Ok(a)
             }
-            _ => {
-                self.failed(login, ip);
+            other => {
+                self.failed(login, from, other.as_ref().map(|a| a.id.as_str()));
                 Err(AuthError::Failed)
             }
         }
     }
 
-    /// `Err(Throttled)` if a login from `ip` for `login` must wait.
-    pub fn check_throttle(&self, login: &str, ip: IpAddr) -> Result<(), AuthError> {
-        self.check_throttle_from(login, Some(ip))
-    }
-
-    fn check_throttle_from(&self, login: &str, ip: Option<IpAddr>) -> Result<(), AuthError> {
-        match self.throttle.check(ip, &throttle_key(login)) {
-            Some(secs) => Err(AuthError::Throttled {
-                retry_after_secs: secs,
-            }),
-            None => Ok(()),
+    /// Asks the throttle whether an attempt from `from` for `login` may go on, before
+    /// anything is looked up or hashed: refused (logged and counted), or admitted after
+    /// the delay it names. An admitted attempt counts as a failure until
+    /// [`succeeded`](Self::succeeded).
+    async fn admit(&self, login: &str, from: LoginOrigin) -> Result<(), AuthError> {
+        let protocol = from.protocol.as_str();
+        match self.throttle.begin(from.ip, &throttle_key(login)) {
+            Admission::Go { delay } if delay.is_zero() => Ok(()),
+            Admission::Go { delay } => {
+                metrics::counter!("osprey_login_delays_total", "protocol" => protocol).increment(1);
+                tracing::info!(
+                    login = ?loggable(login), ip = ?from.ip, protocol,
+                    delay_ms = delay.as_millis() as u64,
+                    "login delayed: many failures for this account"
+                );
+                tokio::time::sleep(delay).await;
+                Ok(())
+            }
+            Admission::Refused { retry_after, limit } => {
+                let retry_after_secs = retry_after.as_secs_f64().ceil().max(1.0) as u64;
+                metrics::counter!(
+                    "osprey_login_refusals_total",
+                    "protocol" => protocol, "limit" => limit.as_str()
+                )
+                .increment(1);
+                metrics::counter!("osprey_logins_total", "protocol" => protocol, "result" => "throttled")
+                    .increment(1);
+                tracing::info!(
+                    login = ?loggable(login), ip = ?from.ip, protocol,
+                    limit = limit.as_str(), retry_after_secs,
+                    "login refused by the throttle"
+                );
+                Err(AuthError::Throttled { retry_after_secs })
+            }
         }
     }
 
-    /// Counts a failed login (wrong password, failed SASL exchange).
-    pub fn failed(&self, login: &str, ip: IpAddr) {
-        self.failed_from(login, Some(ip));
+    /// Counts a failed login (wrong password, failed SASL exchange) of an attempt the
+    /// throttle admitted, and keeps it in the account's recent failures when the
+    /// account exists (`account_id`).
+    pub fn failed(&self, login: &str, from: LoginOrigin, account_id: Option<&str>) {
+        let protocol = from.protocol.as_str();
+        metrics::counter!("osprey_logins_total", "protocol" => protocol, "result" => "failed")
+            .increment(1);
+        tracing::info!(login = ?loggable(login), ip = ?from.ip, protocol, "login failed");
+        if let Some(id) = account_id {
+            self.failures.record(id, from);
+        }
     }
 
-    fn failed_from(&self, login: &str, ip: Option<IpAddr>) {
-        self.throttle.failed(ip, &throttle_key(login));
+    /// A login the throttle admitted succeeded: it is not a failure, and its IP is
+    /// known-good for the account from now on.
+    pub fn succeeded(&self, login: &str, from: LoginOrigin) {
+        metrics::counter!("osprey_logins_total", "protocol" => from.protocol.as_str(), "result" => "ok")
+            .increment(1);
+        self.throttle.succeeded(from.ip, &throttle_key(login));
     }
 
-    /// Forgets earlier failures of a login after it succeeded.
-    pub fn succeeded(&self, login: &str) {
-        self.throttle.succeeded(&throttle_key(login));
+    /// The recent failed logins of an account, newest first.
+    pub fn recent_failures(&self, account_id: &str) -> Vec<LoginFailure> {
+        self.failures.recent(account_id)
     }
 
-    /// Checks `login` (the full address) and `password`. Counts failures.
+    /// A watch over `account` for a mail session that just signed in: it says when the
+    /// session must end (see [`SessionWatch`]).
+    pub fn watch(&self, account: &AccountRecord) -> SessionWatch {
+        SessionWatch::new(&self.store, account)
+    }
+
+    /// Checks `login` (the full address) and `password` from `from`: throttled first,
+    /// then verified on the shared hashing threads. Counts failures.
     pub async fn verify_password(
         &self,
         login: &str,
         password: &str,
-        ip: IpAddr,
+        from: LoginOrigin,
     ) -> Result<AccountRecord, AuthError> {
-        self.verify_password_from(login, password, Some(ip)).await
-    }
-
-    /// [`verify_password`](Self::verify_password) for a client whose address may be
-    /// unknown (an HTTP request without connection info): then only the account's
-    /// failures count.
-    pub async fn verify_password_from(
-        &self,
-        login: &str,
-        password: &str,
-        ip: Option<IpAddr>,
-    ) -> Result<AccountRecord, AuthError> {
-        self.check_throttle_from(login, ip)?;
-        let account = self.find(login).await?;
-        let Some(account) = account.filter(|a| a.enabled) else {
-            let pw = password.to_owned();
-            let _permit = self.hashing.acquire().await;
-            let _ = tokio::task::spawn_blocking(move || {
-                osprey_core::verify_password(&pw, dummy_hash())
-            })
-            .await;
-            self.failed_from(login, ip);
-            return Err(AuthError::Failed);
+        self.admit(login, from).await?;
+        let account = match self.find_admitted(login, from).await? {
+            Some(a) if a.enabled => a,
+            other => {
+                // The same work as for a real account: no timing tells them apart.
+                hashing::verify(password.to_owned(), dummy_hash().to_owned()).await;
+                self.failed(login, from, other.as_ref().map(|a| a.id.as_str()));
+                return Err(AuthError::Failed);
+            }
         };
         let entry = hmac(
             &self.key,
@@ -222,13 +264,12 @@ impl Authenticator {
             ],
         );
         if self.cached(&entry) {
-            self.succeeded(login);
+            self.succeeded(login, from);
             self.keep_legacy_secret(&account, password).await;
             return Ok(account);
         }
         let (pw, hash) = (password.to_owned(), account.password_hash.clone());
-        let permit = self.hashing.acquire().await;
-        let ok = tokio::task::spawn_blocking(move || {
+        let verified = hashing::run(move || {
             let ok = osprey_core::verify_password(&pw, &hash);
             // Accounts whose password was set before SCRAM keys were kept get them now.
             let scram = ok.then(|| {
@@ -239,14 +280,16 @@ impl Authenticator {
             (ok, scram)
         })
         .await;
-        drop(permit);
-        let (ok, scram) = ok.map_err(|_| AuthError::Unavailable)?;
+        let Some((ok, scram)) = verified else {
+            self.throttle.undo(from.ip, &throttle_key(login));
+            return Err(AuthError::Unavailable);
+        };
         if !ok {
-            self.failed_from(login, ip);
+            self.failed(login, from, Some(&account.id));
             return Err(AuthError::Failed);
         }
         self.remember(entry);
-        self.succeeded(login);
+        self.succeeded(login, from);
         self.keep_legacy_secret(&account, password).await;
         if account.scram_sha256.is_none()
             && let Some(scram) = scram
@@ -280,18 +323,31 @@ impl Authenticator {
     }
 
     /// The SCRAM keys for `login`, or made-up ones that will fail (see [`ScramLookup`]).
-    pub async fn scram_lookup(&self, login: &str, ip: IpAddr) -> Result<ScramLookup, AuthError> {
-        self.check_throttle(login, ip)?;
-        let account = self.find(login).await?.filter(|a| a.enabled);
+    /// The throttle admits the attempt here; the exchange ends in
+    /// [`succeeded`](Self::succeeded) or [`failed`](Self::failed).
+    pub async fn scram_lookup(
+        &self,
+        login: &str,
+        from: LoginOrigin,
+    ) -> Result<ScramLookup, AuthError> {
+        self.admit(login, from).await?;
+        let account = self.find_admitted(login, from).await?;
+        let account_id = account.as_ref().map(|a| a.id.clone());
+        let account = account.filter(|a| a.enabled);
         let keys = account
             .as_ref()
             .and_then(|a| a.scram_sha256.as_deref())
             .and_then(|s| ScramKeys::parse(s).ok());
         Ok(match keys {
-            Some(keys) => ScramLookup { account, keys },
+            Some(keys) => ScramLookup {
+                account,
+                keys,
+                account_id,
+            },
             None => ScramLookup {
                 account: None,
                 keys: self.fake_scram_keys(login),
+                account_id,
             },
         })
     }
@@ -310,6 +366,20 @@ impl Authenticator {
             stored_key,
             server_key,
         }
+    }
+
+    /// [`find`](Self::find) for an attempt the throttle admitted: one the store could
+    /// not decide is not counted.
+    async fn find_admitted(
+        &self,
+        login: &str,
+        from: LoginOrigin,
+    ) -> Result<Option<AccountRecord>, AuthError> {
+        let found = self.find(login).await;
+        if found.is_err() {
+            self.throttle.undo(from.ip, &throttle_key(login));
+        }
+        found
     }
 
     async fn find(&self, login: &str) -> Result<Option<AccountRecord>, AuthError> {

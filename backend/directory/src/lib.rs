@@ -3,8 +3,10 @@
 //! Domains, accounts, aliases and roles with *all* the rules that guard them
 //! ([`Directory`]: the REST API and the CLI call the same methods and get the same
 //! [`DirectoryError`]s), the password policy, and password authentication for every
-//! front end ([`Authenticator`]: argon2 with a keyed cache, SCRAM keys, the legacy
-//! mechanisms' sealed secret, and the login throttle).
+//! front end ([`Authenticator`]: argon2 on the process's few hashing threads with a
+//! keyed cache, SCRAM keys, the legacy mechanisms' sealed secret, the login throttle
+//! and each account's recent failures), and when a signed-in session must end
+//! ([`SessionWatch`]).
 //!
 //! Front ends parse their input, name the [`Actor`], call, and convert the answer; they
 //! hold no rule of their own.
@@ -16,8 +18,11 @@ mod auth;
 mod checks;
 mod domains;
 mod error;
+mod failures;
+mod hashing;
 mod legacy;
 mod senders;
+mod sessions;
 
 pub use accounts::{AccountUpdate, MAX_RETENTION_DAYS, NewAccountRequest};
 pub use actor::{Actor, AdminScope};
@@ -26,10 +31,12 @@ pub use auth::{AuthError, Authenticator, CacheSettings, ScramLookup};
 pub use checks::{Checks, MAX_DISPLAY_NAME};
 pub use domains::{DomainSettings, DomainUpdate, MAX_DESCRIPTION, NewDomainRequest};
 pub use error::{DirectoryError, FieldProblem};
+pub use failures::{LoginFailure, LoginOrigin, Protocol};
 pub use legacy::LegacyKey;
 use osprey_core::PasswordPolicy;
 use osprey_store::Store;
 pub use senders::MAX_SEND_AS_GRANTS;
+pub use sessions::{SessionEnd, SessionWatch, session_ended};
 
 /// The directory service over the store. Cheap to clone.
 #[derive(Clone)]

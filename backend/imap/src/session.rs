@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use osprey_directory::{SessionWatch, session_ended};
 use osprey_net::{Connection, Line, LongLine, Shutdown};
 use osprey_proto::imap::{
     Code, Data, Frame, FrameError, FrameErrorKind, Framer, Limits, Response, StatusKind,
@@ -74,6 +75,9 @@ pub(crate) struct Session {
     pub(crate) condstore: bool,
     /// QRESYNC is enabled (RFC 7162 §3.2.3): expunges are reported as VANISHED.
     pub(crate) qresync: bool,
+    /// Says when the signed-in account's session must end (disabled, deleted, new
+    /// password); `None` before login.
+    pub(crate) watch: Option<SessionWatch>,
 }
 
 /// The longest command line, CRLF included: 64 KiB of text.
@@ -118,6 +122,7 @@ impl Session {
             utf8_accept: false,
             condstore: false,
             qresync: false,
+            watch: None,
         }
     }
 
@@ -301,14 +306,22 @@ impl Session {
         }
         loop {
             let mut shutdown = self.shutdown.clone();
+            // Taken out for the wait, so that reading may borrow the session.
+            let mut watch = self.watch.take();
             let input = tokio::select! {
                 _ = shutdown.wait() => {
                     // RFC 9051 §7.1.5
                     self.bye(None, "server shutting down");
                     break;
                 }
+                end = session_ended(&mut watch) => {
+                    // RFC 9051 §7.1.5: the server closes the connection.
+                    self.bye(None, end.text());
+                    break;
+                }
                 input = self.read_command() => input,
             };
+            self.watch = watch;
             let bytes = match input {
                 Input::Gone => break,
                 Input::TimedOut => {

@@ -14,6 +14,7 @@ mod protocol;
 mod qresync;
 mod quota;
 mod recent;
+mod revocation;
 mod search_addresses;
 mod search_more;
 mod searchres;

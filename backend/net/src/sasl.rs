@@ -2,12 +2,12 @@
 //! only in how a challenge is framed (`334 ` in SMTP, `+ ` in POP3 and IMAP), which they
 //! supply through [`SaslIo`].
 
-use std::{future::Future, net::IpAddr};
+use std::future::Future;
 
 use osprey_proto::sasl::{self, ScramServer};
 use osprey_store::AccountRecord;
 
-use osprey_directory::{AuthError, Authenticator};
+use osprey_directory::{AuthError, Authenticator, LoginOrigin};
 
 /// The mechanisms Osprey implements (CRAM-MD5 is driven by the protocols, which own the
 /// legacy challenge format).
@@ -87,7 +87,7 @@ pub async fn exchange(
     mechanism: Mechanism,
     initial: Option<Vec<u8>>,
     io: &mut impl SaslIo,
-    ip: IpAddr,
+    from: LoginOrigin,
 ) -> Outcome {
     let mut first = match initial {
         Some(d) => Some(d),
@@ -112,7 +112,7 @@ pub async fn exchange(
                 return Outcome::Malformed("authorization identity not allowed");
             }
             verified(
-                auth.verify_password(&creds.authcid, &creds.password, ip)
+                auth.verify_password(&creds.authcid, &creds.password, from)
                     .await,
             )
         }
@@ -132,9 +132,9 @@ pub async fn exchange(
             else {
                 return Outcome::Malformed("user name and password must be UTF-8");
             };
-            verified(auth.verify_password(&user, &password, ip).await)
+            verified(auth.verify_password(&user, &password, from).await)
         }
-        Mechanism::ScramSha256 => scram(auth, &first.take().unwrap_or_default(), io, ip).await,
+        Mechanism::ScramSha256 => scram(auth, &first.take().unwrap_or_default(), io, from).await,
     }
 }
 
@@ -149,7 +149,7 @@ async fn scram(
     auth: &Authenticator,
     client_first: &[u8],
     io: &mut impl SaslIo,
-    ip: IpAddr,
+    from: LoginOrigin,
 ) -> Outcome {
     let mut nonce = [0u8; 18];
     getrandom::fill(&mut nonce).expect("the OS random source works");
@@ -164,7 +164,7 @@ async fn scram(
     {
         return Outcome::Malformed("authorization identity not allowed");
     }
-    let lookup = match auth.scram_lookup(&first.username, ip).await {
+    let lookup = match auth.scram_lookup(&first.username, from).await {
         Ok(l) => l,
         Err(e) => return Outcome::Failed(e),
     };
@@ -174,7 +174,7 @@ async fn scram(
         other => return other.into(),
     };
     let (Ok(server_final), Some(account)) = (server.finish(&client_final), lookup.account) else {
-        auth.failed(&first.username, ip);
+        auth.failed(&first.username, from, lookup.account_id.as_deref());
         return Outcome::Failed(AuthError::Failed);
     };
     // RFC 4954 §4, RFC 5034 §4: data with success goes in a last challenge, which the
@@ -184,7 +184,7 @@ async fn scram(
         Step::Data(_) => return Outcome::Malformed("expected an empty response"),
         other => return other.into(),
     }
-    auth.succeeded(&first.username);
+    auth.succeeded(&first.username, from);
     Outcome::Success(Box::new(account))
 }
 
@@ -205,7 +205,7 @@ pub async fn cram_md5(
     auth: &Authenticator,
     io: &mut impl SaslIo,
     host: &str,
-    ip: IpAddr,
+    from: LoginOrigin,
 ) -> Outcome {
     let challenge = timestamp(host);
     let response = match io.challenge(challenge.as_bytes()).await {
@@ -218,7 +218,7 @@ pub async fn cram_md5(
     };
     let digest = digest.to_ascii_lowercase();
     verified(
-        auth.verify_legacy(user, ip, |secret| {
+        auth.verify_legacy(user, from, |secret| {
             let want = sasl::cram_md5_digest(secret, challenge.as_bytes());
             sasl::constant_time_eq(want.as_bytes(), digest.as_bytes())
         })

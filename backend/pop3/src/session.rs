@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use osprey_directory::{SessionWatch, session_ended};
 use osprey_net::{Connection, Line, Shutdown};
 use osprey_proto::pop3::{self, MAX_COMMAND_LINE, RespCode};
 
@@ -39,6 +40,9 @@ pub(crate) struct Session {
     pub(crate) out: Vec<u8>,
     /// The greeting's timestamp for APOP (RFC 1939 §7), when the legacy mechanisms are on.
     pub(crate) apop_banner: Option<String>,
+    /// Says when the signed-in account's session must end (disabled, deleted, new
+    /// password); `None` before login.
+    pub(crate) watch: Option<SessionWatch>,
 }
 
 /// Replies are written at the latest when this many bytes are pending.
@@ -57,6 +61,7 @@ impl Session {
             errors: 0,
             out: Vec::with_capacity(1024),
             apop_banner: None,
+            watch: None,
         }
     }
 
@@ -134,14 +139,22 @@ impl Session {
                 State::Transaction(_) => self.server.config.idle_timeout,
             };
             let mut shutdown = self.shutdown.clone();
+            // Taken out for the wait, so that reading may borrow the session.
+            let mut watch = self.watch.take();
             let read = tokio::select! {
                 _ = shutdown.wait() => {
                     // Nothing of a TRANSACTION is applied without QUIT (RFC 1939 §6).
                     self.err(Some(RespCode::SysTemp), "server shutting down");
                     break;
                 }
+                end = session_ended(&mut watch) => {
+                    // As at shutdown: nothing of the TRANSACTION is applied (RFC 1939 §6).
+                    self.err(Some(RespCode::SysPerm), end.text());
+                    break;
+                }
                 r = tokio::time::timeout(timeout, self.conn_mut().read_line(MAX_COMMAND_LINE)) => r,
             };
+            self.watch = watch;
             let line = match read {
                 Err(_) => {
                     // RFC 1939 §3: the autologout timer closes the connection without a

@@ -4,4 +4,5 @@
 mod harness;
 mod maildrop;
 mod protocol;
+mod revocation;
 mod sasl_tls;

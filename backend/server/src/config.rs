@@ -67,9 +67,15 @@ pub struct Tls {
 pub struct Auth {
     pub access_token_ttl_secs: u64,
     pub refresh_token_ttl_days: u32,
-    pub login_failures_per_account: u32,
+    /// Failed logins from one IP (an IPv6 /64) before its attempts back off.
     pub login_failures_per_ip: u32,
-    pub login_lockout_secs: u64,
+    /// Failed logins from one IP for one account before those attempts back off.
+    pub login_failures_per_ip_account: u32,
+    /// Failed logins for one account from every IP before its attempts are delayed
+    /// (never refused).
+    pub login_failures_per_account: u32,
+    /// The longest back-off; a client quiet this long starts again from zero.
+    pub login_backoff_max_secs: u64,
     /// Allows passwords in the clear (USER/PASS, AUTH PLAIN) from loopback clients.
     pub plaintext_loopback: bool,
     /// Enables APOP and CRAM-MD5, which need the password kept (sealed) on the server.
@@ -202,9 +208,10 @@ impl Default for Auth {
         Self {
             access_token_ttl_secs: 900,
             refresh_token_ttl_days: 30,
-            login_failures_per_account: 5,
             login_failures_per_ip: 20,
-            login_lockout_secs: 900,
+            login_failures_per_ip_account: 5,
+            login_failures_per_account: 100,
+            login_backoff_max_secs: 900,
             plaintext_loopback: false,
             legacy_mechanisms: false,
         }
@@ -410,6 +417,18 @@ impl Config {
         }
         if self.auth.access_token_ttl_secs < 60 {
             bail!("auth.access_token_ttl_secs: must be at least 60");
+        }
+        let a = &self.auth;
+        if a.login_failures_per_ip == 0
+            || a.login_failures_per_ip_account == 0
+            || a.login_failures_per_account == 0
+        {
+            bail!(
+                "auth.login_failures_per_ip, _per_ip_account and _per_account: must be at least 1"
+            );
+        }
+        if a.login_backoff_max_secs == 0 {
+            bail!("auth.login_backoff_max_secs: must be at least 1");
         }
         if !(self.database_url.is_empty()
             || self.database_url.starts_with("sqlite:")

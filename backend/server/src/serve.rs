@@ -226,9 +226,11 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let a = &config.auth;
     // One throttle for every protocol: failures on POP3 count for the web API too.
     let throttle = Arc::new(LoginThrottle::new(ThrottleLimits {
-        per_account: a.login_failures_per_account,
         per_ip: a.login_failures_per_ip,
-        window: Duration::from_secs(a.login_lockout_secs),
+        per_ip_account: a.login_failures_per_ip_account,
+        per_account: a.login_failures_per_account,
+        max_backoff: Duration::from_secs(a.login_backoff_max_secs),
+        ..ThrottleLimits::default()
     }));
     let delivery = osprey_mail::LocalDelivery::with_group_commit(store.clone(), blobs.clone());
     // One submission service (and so one outbox, whose signal wakes the queue worker)

@@ -5,6 +5,7 @@
 
 use std::sync::Arc;
 
+use osprey_directory::SessionWatch;
 use osprey_net::{Connection, Line, Shutdown};
 use osprey_proto::smtp::{Reply, replies};
 use osprey_store::AccountRecord;
@@ -61,6 +62,9 @@ pub(crate) struct Session {
     pub(crate) helo: Option<String>,
     pub(crate) esmtp: bool,
     pub(crate) account: Option<AccountRecord>,
+    /// Says when the signed-in account may no longer send (disabled, deleted, new
+    /// password); looked at before each command.
+    pub(crate) watch: Option<SessionWatch>,
     pub(crate) auth_failures: u32,
     pub(crate) commands_before_auth: u32,
     errors: u32,
@@ -109,6 +113,7 @@ impl Session {
             helo: None,
             esmtp: false,
             account: None,
+            watch: None,
             auth_failures: 0,
             commands_before_auth: 0,
             errors: 0,
@@ -275,6 +280,16 @@ impl Session {
         }
     }
 
+    /// `Some(421)` if the account this session signed in as may no longer use it.
+    async fn signed_out(&mut self) -> Option<Reply> {
+        let end = self.watch.as_mut()?.check().await?;
+        tracing::info!(
+            reason = end.text(),
+            "SMTP session of a signed-out account ends"
+        );
+        Some(replies::SESSION_REVOKED)
+    }
+
     /// Runs the session to its end.
     pub(crate) async fn run(mut self) {
         let peer = self.conn().peer();
@@ -313,7 +328,10 @@ impl Session {
                 }
                 Ok(Line::TooLong) => self.fail(SmtpError::bad(replies::LINE_TOO_LONG)),
                 Ok(Line::Eof) => break,
-                Ok(Line::Line(line)) => op::dispatch(&mut self, &line).await,
+                Ok(Line::Line(line)) => match self.signed_out().await {
+                    Some(reply) => self.fail(SmtpError::refused(reply).disconnect()),
+                    None => op::dispatch(&mut self, &line).await,
+                },
             };
             match next {
                 Next::Continue => {

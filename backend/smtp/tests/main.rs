@@ -6,6 +6,7 @@ mod harness;
 mod postmaster;
 mod reception;
 mod relay;
+mod revocation;
 mod sequence;
 mod spoofing;
 mod submission;

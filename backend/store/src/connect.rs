@@ -79,6 +79,7 @@ impl Store {
             db,
             backend,
             bus: crate::changes::channel(),
+            account_bus: crate::account_events::channel(),
             writer,
             text_queue: Default::default(),
         })

@@ -8,6 +8,8 @@
 //! permissions or know HTTP: callers pass in values that are already validated and
 //! decide who may call what.
 
+mod account_events;
+pub use account_events::{AccountEvent, AccountEventKind};
 pub mod blob;
 mod changes;
 pub use changes::{Change, ChangeKind};
@@ -31,6 +33,8 @@ pub struct Store {
     db: DatabaseConnection,
     backend: Backend,
     bus: tokio::sync::broadcast::Sender<Change>,
+    /// Account events (see `account_events`).
+    account_bus: tokio::sync::broadcast::Sender<AccountEvent>,
     /// SQLite's write path (gate, connections, WAL sync); `None` on PostgreSQL.
     writer: Option<std::sync::Arc<tx::SqliteWriter>>,
     /// Woken when blobs join the full-text index's queue.

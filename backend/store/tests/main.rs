@@ -439,12 +439,13 @@ async fn refresh_tokens_rotate_once_and_reuse_revokes_the_family() {
         .insert_refresh_token(&a.id, "fam3", "k1", later)
         .await
         .unwrap();
-    assert!(
+    assert_eq!(
         store
             .credentials()
             .revoke_refresh_family("k1")
             .await
-            .unwrap()
+            .unwrap(),
+        Some(a.id.clone())
     );
     assert_eq!(
         store

@@ -253,7 +253,8 @@ async fn the_migration_queues_the_messages_of_an_existing_store() {
     let a = append(&store, &acc, &inbox, "a").await;
     let b = append(&store, &acc, &inbox, "b").await;
     append(&store, &acc, &trash, "a").await;
-    // The store as it was before the index: no queue, no text.
+    // The store as it was before the index: no queue, no text (the migrations after
+    // it are rolled back first).
     let conn = sea_orm::Database::connect(db.url.as_str()).await.unwrap();
     // Back to before the text index, however many migrations came after it.
     let later = Migrator::migrations()

@@ -10,9 +10,10 @@ use gloo::net::http::Method;
 use osprey_api_types::{
     Account, Alias, ApiKey, ChangePassword, CreateAccount, CreateAlias, CreateApiKey, CreateDomain,
     CreateIpRule, CreateKillEntry, CreateSendAsGrant, CreatedApiKey, DkimRecord, Domain, Health,
-    IpRule, KillEntry, LoginRequest, Mailbox, MessageItem, Page, Postmaster, QueuedMessage,
-    RefreshRequest, RelayCheck, RelayPolicy, RelayVerdict, RetryResult, SendAsGrant, SendMessage,
-    SentMessage, TokenResponse, UpdateAccount, UpdateAlias, UpdateDomain, UpdateFlags, UpdateMe,
+    IpRule, KillEntry, LoginFailure, LoginRequest, Mailbox, MessageItem, Page, Postmaster,
+    QueuedMessage, RefreshRequest, RelayCheck, RelayPolicy, RelayVerdict, RetryResult, SendAsGrant,
+    SendMessage, SentMessage, TokenResponse, UpdateAccount, UpdateAlias, UpdateDomain, UpdateFlags,
+    UpdateMe,
 };
 
 use super::{Api, ApiError, Call, empty, json, segment, text};
@@ -25,7 +26,8 @@ pub async fn login(body: &LoginRequest) -> Result<TokenResponse, ApiError> {
     json(call.send(None).await?).await
 }
 
-/// Signs out: revokes the refresh token and every token descended from the same login.
+/// Signs out the account of the refresh token: every access and refresh token it holds
+/// stops working at once, on every device (API keys and mail sessions stay).
 ///
 /// `POST /api/v1/auth/logout`
 pub async fn logout(body: &RefreshRequest) -> Result<(), ApiError> {
@@ -129,6 +131,21 @@ impl Api {
             format!("/api/v1/admin/accounts/{}", segment(id)),
         );
         empty(self.authed(&call).await?).await
+    }
+
+    /// An account's recent failed sign-ins (the last 20, newest first, kept in memory by
+    /// the node that answers): when, from which address, over which protocol.
+    ///
+    /// `GET /api/v1/admin/accounts/{id}/login-failures`
+    pub async fn list_account_login_failures(
+        &self,
+        id: &str,
+    ) -> Result<Page<LoginFailure>, ApiError> {
+        let call = Call::new(
+            Method::GET,
+            format!("/api/v1/admin/accounts/{}/login-failures", segment(id)),
+        );
+        json(self.authed(&call).await?).await
     }
 
     /// The addresses an account was granted to send as.
@@ -532,7 +549,17 @@ impl Api {
         empty(self.authed(&call).await?).await
     }
 
-    /// Changes the signed-in account's password; other sessions are signed out.
+    /// The signed-in account's recent failed sign-ins (the last 20, newest first, kept in
+    /// memory by the node that answers): when, from which address, over which protocol.
+    ///
+    /// `GET /api/v1/me/login-failures`
+    pub async fn list_my_login_failures(&self) -> Result<Page<LoginFailure>, ApiError> {
+        let call = Call::new(Method::GET, "/api/v1/me/login-failures");
+        json(self.authed(&call).await?).await
+    }
+
+    /// Changes the signed-in account's password; every session of the account is signed out,
+    /// this one too (sign in again with the new password), and its mail sessions end.
     ///
     /// `POST /api/v1/me/password`
     pub async fn change_password(&self, body: &ChangePassword) -> Result<(), ApiError> {

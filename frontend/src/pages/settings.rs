@@ -1,6 +1,8 @@
 //! The signed-in account's own settings: profile, password and API keys.
 
-use osprey_api_types::{ApiKey, ChangePassword, CreateApiKey, CreatedApiKey, Scope, UpdateMe};
+use osprey_api_types::{
+    ApiKey, ChangePassword, CreateApiKey, CreatedApiKey, LoginRequest, Scope, UpdateMe,
+};
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
@@ -10,7 +12,7 @@ use crate::components::confirm::ConfirmButton;
 use crate::components::field::{Checkbox, TextField};
 use crate::format;
 use crate::hooks::{PagedAction, use_paged};
-use crate::state::{Action, use_session};
+use crate::state::{Action, Tokens, use_session};
 
 #[function_component]
 pub fn SettingsPage() -> Html {
@@ -118,6 +120,7 @@ fn Profile() -> Html {
 #[function_component]
 fn PasswordForm() -> Html {
     let api = use_api();
+    let session = use_session();
     let current = use_state(String::new);
     let new = use_state(String::new);
     let error = use_state(|| None::<ApiError>);
@@ -140,8 +143,9 @@ fn PasswordForm() -> Html {
                 current_password: (*current).clone(),
                 new_password: (*new).clone(),
             };
-            let (api, current, new, error, done, busy) = (
+            let (api, session, current, new, error, done, busy) = (
                 api.clone(),
+                session.clone(),
                 current.clone(),
                 new.clone(),
                 error.clone(),
@@ -151,6 +155,17 @@ fn PasswordForm() -> Html {
             spawn_local(async move {
                 match api.change_password(&body).await {
                     Ok(()) => {
+                        // The change signs out every session, this one too: sign in
+                        // again with the new password.
+                        let again = session.account.as_ref().map(|a| LoginRequest {
+                            username: a.address.clone(),
+                            password: body.new_password.clone(),
+                        });
+                        if let Some(request) = again
+                            && let Ok(tokens) = crate::api::login(&request).await
+                        {
+                            session.dispatch(Action::TokensRefreshed(Tokens::from(tokens)));
+                        }
                         error.set(None);
                         done.set(true);
                         current.set(String::new());

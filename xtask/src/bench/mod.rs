@@ -6,8 +6,12 @@
 //! (`postgres://postgres@127.0.0.1:5432`) it uses a fresh PostgreSQL database there
 //! instead, created with `psql` and dropped afterwards.
 //!
+//! `BENCH_BIN` runs another build of the server instead of building this one (to
+//! compare with an older version).
+//!
 //! Figures are printed, never asserted: they belong in notes, not in tests.
 
+mod auth;
 mod imap;
 mod pop3;
 mod smtp;
@@ -73,16 +77,25 @@ impl Options {
 pub fn bench(args: &[String]) -> Result {
     let Some(what) = args.first() else {
         return Err(
-            "usage: cargo xtask bench <pop3 | smtp | imap> [--clients C] [--seconds T] [--messages M] [--size S] [--no-reuse] [--connections N]..."
+            "usage: cargo xtask bench <pop3 | smtp | imap | auth> [--clients C] [--seconds T] [--messages M] [--size S] [--no-reuse] [--connections N]..."
                 .into(),
         );
     };
-    let options = Options::parse(&args[1..])?;
+    let mut options = Options::parse(&args[1..])?;
     match what.as_str() {
         "pop3" => pop3::run(&options),
         "smtp" => smtp::run(&options),
         "imap" => imap::run(&options),
-        other => Err(format!("no bench named {other}; try pop3, smtp or imap")),
+        "auth" => {
+            // The burst the security review measured: 48 at once.
+            if !args.iter().any(|a| a == "--clients") {
+                options.clients = 48;
+            }
+            auth::run(&options)
+        }
+        other => Err(format!(
+            "no bench named {other}; try pop3, smtp, imap or auth"
+        )),
     }
 }
 
@@ -121,10 +134,21 @@ impl BenchServer {
     /// Builds the release binary and starts it with POP3 and SMTP (MX) on free ports and
     /// plaintext logins allowed on loopback.
     pub fn start() -> Result<BenchServer> {
-        run(cargo().args(["build", "--release", "-p", "osprey"]))?;
-        let bin = std::env::var("CARGO_TARGET_DIR")
-            .map_or_else(|_| root().join("target"), PathBuf::from)
-            .join("release/osprey");
+        Self::start_with(&[])
+    }
+
+    /// Like [`start`](Self::start), with more `OSPREY_*` settings. `BENCH_BIN` names
+    /// another binary to run instead of building this one (an older build, to compare).
+    pub fn start_with(settings: &[(&str, &str)]) -> Result<BenchServer> {
+        let bin = match std::env::var("BENCH_BIN") {
+            Ok(bin) => PathBuf::from(bin),
+            Err(_) => {
+                run(cargo().args(["build", "--release", "-p", "osprey"]))?;
+                std::env::var("CARGO_TARGET_DIR")
+                    .map_or_else(|_| root().join("target"), PathBuf::from)
+                    .join("release/osprey")
+            }
+        };
         let dir = std::env::temp_dir().join(format!("osprey-bench-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
@@ -161,6 +185,7 @@ impl BenchServer {
                 "OSPREY_SMTP_VERIFY_SENDERS",
                 std::env::var("BENCH_VERIFY").unwrap_or("true".into()),
             )
+            .envs(settings.iter().copied())
             .stdout(Stdio::null())
             .spawn()
             .map_err(|e| format!("cannot start {}: {e}", bin.display()))?;
@@ -231,10 +256,20 @@ impl BenchServer {
 
     /// Resident memory of the server process, in KiB.
     pub fn rss_kib(&self) -> Option<u64> {
+        self.status_kib("VmRSS:")
+    }
+
+    /// The peak resident memory of the server process so far, in KiB.
+    pub fn hwm_kib(&self) -> Option<u64> {
+        self.status_kib("VmHWM:")
+    }
+
+    /// A figure of `/proc/<pid>/status`, in KiB.
+    fn status_kib(&self, field: &str) -> Option<u64> {
         let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).ok()?;
         status
             .lines()
-            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .find_map(|l| l.strip_prefix(field))
             .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
     }
 }

@@ -13,6 +13,11 @@ pub struct Claims {
     pub exp: i64,
     /// Always `osprey`.
     pub iss: String,
+    /// The account's token generation when the token was issued; a token of an older
+    /// generation is refused (the account's sessions were revoked since). Tokens from
+    /// before generations were kept have none, which reads as the first.
+    #[serde(default)]
+    pub generation: u64,
 }
 
 /// The key pair for signing and checking access tokens, and their lifetime.
@@ -50,14 +55,15 @@ impl JwtKeys {
         }
     }
 
-    /// Signs an access token for `account_id`.
-    pub fn issue(&self, account_id: &str) -> String {
+    /// Signs an access token for `account_id` in its token generation `generation`.
+    pub fn issue(&self, account_id: &str, generation: u64) -> String {
         let now = chrono::Utc::now().timestamp();
         let claims = Claims {
             sub: account_id.to_owned(),
             iat: now,
             exp: now + self.ttl_secs as i64,
             iss: "osprey".into(),
+            generation,
         };
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
             .expect("HS256 signing cannot fail")

@@ -92,7 +92,7 @@ impl FromRequestParts<AppState> for AuthUser {
                 unauthorized("unauthorized", "expected 'Authorization: Bearer <token>'")
             })?
             .trim();
-        let (account_id, key_scopes) = if token.starts_with(API_KEY_PREFIX) {
+        let (account_id, key_scopes, generation) = if token.starts_with(API_KEY_PREFIX) {
             let key = state
                 .store
                 .credentials()
@@ -105,13 +105,13 @@ impl FromRequestParts<AppState> for AuthUser {
                 return Err(unauthorized("invalid_token", "the API key has expired"));
             }
             let scopes = key.scopes.iter().filter_map(|s| Scope::parse(s)).collect();
-            (key.account_id, Some(scopes))
+            (key.account_id, Some(scopes), None)
         } else {
             let claims = state
                 .jwt
                 .verify(token)
                 .map_err(|why| unauthorized("invalid_token", &why))?;
-            (claims.sub, None)
+            (claims.sub, None, Some(claims.generation))
         };
         let account = match state.store.accounts().account(&account_id).await {
             Ok(a) => a,
@@ -125,6 +125,14 @@ impl FromRequestParts<AppState> for AuthUser {
         };
         if !account.enabled {
             return Err(unauthorized("account_disabled", "the account is disabled"));
+        }
+        // The generation is read with the account the request needs anyway: revocation
+        // takes effect on the next request, on every node, without a query of its own.
+        if generation.is_some_and(|g| g != account.token_generation) {
+            return Err(unauthorized(
+                "session_revoked",
+                "this session was signed out (sign-out, new password, or a change to the account); sign in again",
+            ));
         }
         Ok(AuthUser {
             account,

@@ -6,7 +6,7 @@ use axum::{
     http::StatusCode,
     response::IntoResponse,
 };
-use osprey_api_types::{Account, CreateAccount, Page, Problem, UpdateAccount};
+use osprey_api_types::{Account, CreateAccount, LoginFailure, Page, Problem, UpdateAccount};
 use osprey_core::Role;
 use osprey_directory::{AccountUpdate, NewAccountRequest};
 use osprey_store::{AccountRecord, StoreError};
@@ -25,6 +25,23 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_accounts, create_account))
         .routes(routes!(get_account, update_account, delete_account))
+        .routes(routes!(list_account_login_failures))
+}
+
+/// An account's recent failed sign-ins (the last 20, newest first, kept in memory by
+/// the node that answers): when, from which address, over which protocol.
+#[utoipa::path(get, path = "/admin/accounts/{id}/login-failures", tag = "admin", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The account's id")),
+    responses((status = 200, body = Page<LoginFailure>), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn list_account_login_failures(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<String>,
+) -> Result<Json<Page<LoginFailure>>, ApiError> {
+    let target = managed(&state, &user, &id, false).await?;
+    Ok(Json(convert::login_failures(
+        state.auth.recent_failures(&target.id),
+    )))
 }
 
 /// Restricts a listing to the caller's domains and the optional `domain` filter.

@@ -3,8 +3,8 @@
 use axum::{extract::State, http::StatusCode};
 use chrono::{DateTime, Duration, Utc};
 use osprey_api_types::{LoginRequest, Problem, RefreshRequest, TokenResponse};
-use osprey_directory::AuthError;
-use osprey_store::RefreshOutcome;
+use osprey_directory::{AuthError, LoginOrigin, Protocol};
+use osprey_store::{AccountRecord, RefreshOutcome};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
@@ -34,9 +34,13 @@ fn refresh_expiry(state: &AppState) -> DateTime<Utc> {
 }
 
 /// The answer to a login or refresh: a new access token beside `refresh_token`.
-fn token_response(state: &AppState, account_id: &str, refresh_token: String) -> TokenResponse {
+fn token_response(
+    state: &AppState,
+    account: &AccountRecord,
+    refresh_token: String,
+) -> TokenResponse {
     TokenResponse {
-        access_token: state.jwt.issue(account_id),
+        access_token: state.jwt.issue(&account.id, account.token_generation),
         refresh_token,
         token_type: "Bearer".into(),
         expires_in: state.jwt.ttl_secs,
@@ -64,28 +68,27 @@ pub async fn login(
     if req.password.is_empty() {
         return Err(ApiError::field("password", "is required"));
     }
+    let from = LoginOrigin {
+        protocol: Protocol::Web,
+        ip,
+    };
+    // The Authenticator logs and counts failures and refusals.
     let account = match state
         .auth
-        .verify_password_from(&username, &req.password, ip)
+        .verify_password(&username, &req.password, from)
         .await
     {
         Ok(account) => account,
         Err(AuthError::Throttled { retry_after_secs }) => {
-            metrics::counter!("osprey_logins_total", "result" => "throttled").increment(1);
             return Err(ApiError::RateLimited { retry_after_secs });
         }
-        Err(AuthError::Failed) => {
-            metrics::counter!("osprey_logins_total", "result" => "failed").increment(1);
-            tracing::info!(username = %username, ip = ?ip, "login failed");
-            return Err(invalid_credentials());
-        }
+        Err(AuthError::Failed) => return Err(invalid_credentials()),
         Err(AuthError::Unavailable) => {
             return Err(ApiError::Unavailable(
                 "the account store is unavailable".into(),
             ));
         }
     };
-    metrics::counter!("osprey_logins_total", "result" => "ok").increment(1);
     let family = uuid::Uuid::now_v7().to_string();
     let refresh = new_secret("ort_");
     state
@@ -98,7 +101,7 @@ pub async fn login(
             refresh_expiry(&state),
         )
         .await?;
-    Ok(Json(token_response(&state, &account.id, refresh)))
+    Ok(Json(token_response(&state, &account, refresh)))
 }
 
 /// Exchanges a refresh token for new tokens. Each refresh token works once; presenting
@@ -131,7 +134,7 @@ pub async fn refresh(
                     detail: "the account is disabled".into(),
                 });
             }
-            Ok(Json(token_response(&state, &account_id, successor)))
+            Ok(Json(token_response(&state, &account, successor)))
         }
         RefreshOutcome::Reused => {
             tracing::warn!("a spent refresh token was presented again; its family is revoked");
@@ -147,7 +150,8 @@ pub async fn refresh(
     }
 }
 
-/// Signs out: revokes the refresh token and every token descended from the same login.
+/// Signs out the account of the refresh token: every access and refresh token it holds
+/// stops working at once, on every device (API keys and mail sessions stay).
 #[utoipa::path(post, path = "/auth/logout", tag = "auth", request_body = RefreshRequest,
     responses((status = 204, description = "Signed out (also when the token was unknown)")))]
 pub async fn logout(
@@ -155,9 +159,8 @@ pub async fn logout(
     Json(req): Json<RefreshRequest>,
 ) -> Result<StatusCode, ApiError> {
     state
-        .store
-        .credentials()
-        .revoke_refresh_family(&hash_secret(&req.refresh_token))
+        .directory
+        .sign_out(&hash_secret(&req.refresh_token))
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -73,6 +73,7 @@ pub const AUTHORIZATION: &[Rule] = &[
     row("list_api_keys",      NoAuth,  Allowed,   Filtered,  Filtered),
     row("create_api_key",     NoAuth,  Allowed,   Allowed,   Allowed),
     row("delete_api_key",     NoAuth,  Allowed,   Hidden,    Hidden),
+    row("list_my_login_failures", NoAuth, Allowed, Allowed,  Allowed),
     // The user's mail: nobody else's, administrators' neither.
     row("list_mailboxes",     NoAuth,  Allowed,   Filtered,  Filtered),
     row("list_messages",      NoAuth,  Allowed,   Hidden,    Hidden),
@@ -94,6 +95,7 @@ pub const AUTHORIZATION: &[Rule] = &[
     row("get_account",        NoAuth,  Forbidden, Forbidden, Allowed),
     row("update_account",     NoAuth,  Forbidden, Forbidden, Allowed),
     row("delete_account",     NoAuth,  Forbidden, Forbidden, Allowed),
+    row("list_account_login_failures", NoAuth, Forbidden, Forbidden, Allowed),
     row("list_aliases",       NoAuth,  Forbidden, Filtered,  Allowed),
     row("create_alias",       NoAuth,  Forbidden, Forbidden, Allowed),
     row("get_alias",          NoAuth,  Forbidden, Forbidden, Allowed),

@@ -7,7 +7,8 @@ use axum::{
 };
 use chrono::{Duration, Utc};
 use osprey_api_types::{
-    Account, ApiKey, ChangePassword, CreateApiKey, CreatedApiKey, Page, Problem, Scope, UpdateMe,
+    Account, ApiKey, ChangePassword, CreateApiKey, CreatedApiKey, LoginFailure, Page, Problem,
+    Scope, UpdateMe,
 };
 use osprey_store::NewApiKey;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -28,6 +29,21 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(change_password))
         .routes(routes!(list_api_keys, create_api_key))
         .routes(routes!(delete_api_key))
+        .routes(routes!(list_my_login_failures))
+}
+
+/// The signed-in account's recent failed sign-ins (the last 20, newest first, kept in
+/// memory by the node that answers): when, from which address, over which protocol.
+#[utoipa::path(get, path = "/me/login-failures", tag = "me", security(("bearer" = [])),
+    responses((status = 200, body = Page<LoginFailure>), (status = 401, body = Problem)))]
+pub async fn list_my_login_failures(
+    State(state): State<AppState>,
+    user: AuthUser,
+) -> Result<Json<Page<LoginFailure>>, ApiError> {
+    user.require(Scope::AccountRead)?;
+    Ok(Json(convert::login_failures(
+        state.auth.recent_failures(&user.account.id),
+    )))
 }
 
 /// The signed-in account.
@@ -55,7 +71,8 @@ pub async fn update_me(
     )))
 }
 
-/// Changes the signed-in account's password; other sessions are signed out.
+/// Changes the signed-in account's password; every session of the account is signed out,
+/// this one too (sign in again with the new password), and its mail sessions end.
 #[utoipa::path(post, path = "/me/password", tag = "me", security(("bearer" = [])), request_body = ChangePassword,
     responses((status = 204, description = "Changed"), (status = 403, description = "An API key: this needs a signed-in session", body = Problem), (status = 422, description = "Wrong current password or weak new one", body = Problem)))]
 pub async fn change_password(

@@ -2,6 +2,7 @@
 //! SCRAM-SHA-256 (RFC 7677) through the shared SASL driver, CRAM-MD5 (RFC 2195) with
 //! the legacy option.
 
+use osprey_directory::{LoginOrigin, Protocol};
 use osprey_net::sasl::{self as driver, Mechanism, Outcome, SaslIo, Step};
 use osprey_proto::imap::{Code, Continue, Response};
 
@@ -29,11 +30,11 @@ impl Session {
             return Err(Completion::no(code, "unsupported authentication mechanism"));
         }
         let auth = self.server.auth.clone();
-        let ip = self.conn().peer().ip();
+        let from = LoginOrigin::new(Protocol::Imap, self.conn().peer().ip());
         let outcome = match mechanism {
-            "PLAIN" => driver::exchange(&auth, Mechanism::Plain, initial, self, ip).await,
+            "PLAIN" => driver::exchange(&auth, Mechanism::Plain, initial, self, from).await,
             "SCRAM-SHA-256" => {
-                driver::exchange(&auth, Mechanism::ScramSha256, initial, self, ip).await
+                driver::exchange(&auth, Mechanism::ScramSha256, initial, self, from).await
             }
             _ => {
                 // RFC 2195 §2: the server speaks first; an initial response is an error.
@@ -41,7 +42,7 @@ impl Session {
                     return Err(Completion::bad(None, "CRAM-MD5 takes no initial response"));
                 }
                 let host = self.server.config.hostname.clone();
-                driver::cram_md5(&auth, self, &host, ip).await
+                driver::cram_md5(&auth, self, &host, from).await
             }
         };
         match outcome {

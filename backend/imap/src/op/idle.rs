@@ -1,6 +1,7 @@
 //! IDLE, RFC 9051 §6.3.13: changes to the selected mailbox are sent as they are
 //! committed (the change bus wakes the session) until the client sends `DONE`.
 
+use osprey_directory::session_ended;
 use osprey_net::Line;
 use osprey_proto::imap::{Continue, Response, is_idle_done};
 
@@ -29,6 +30,7 @@ impl Session {
                 conn,
                 state,
                 shutdown,
+                watch,
                 ..
             } = self;
             let conn = conn.as_mut().expect("connection present outside STARTTLS");
@@ -47,6 +49,10 @@ impl Session {
                 _ = tokio::time::sleep_until(deadline) => {
                     // RFC 9051 §5.4
                     self.bye(None, "autologout, idle for too long");
+                    return Err(Completion::closed());
+                }
+                end = session_ended(watch) => {
+                    self.bye(None, end.text());
                     return Err(Completion::closed());
                 }
                 _ = changed => continue,

@@ -1,7 +1,7 @@
 //! LOGIN, RFC 9051 §6.2.3, and what every successful or failed login does: the
 //! authenticated state, the failure count and the shared throttle.
 
-use osprey_directory::AuthError;
+use osprey_directory::{AuthError, LoginOrigin, Protocol};
 use osprey_proto::imap::Code;
 use osprey_store::AccountRecord;
 
@@ -19,11 +19,11 @@ impl Session {
                 "use STARTTLS (or AUTHENTICATE SCRAM-SHA-256) before sending a password",
             ));
         }
-        let ip = self.conn().peer().ip();
+        let from = LoginOrigin::new(Protocol::Imap, self.conn().peer().ip());
         let verified = self
             .server
             .auth
-            .verify_password(&username, &password, ip)
+            .verify_password(&username, &password, from)
             .await;
         drop(password);
         match verified {
@@ -34,6 +34,7 @@ impl Session {
 
     pub(crate) fn enter_authenticated(&mut self, account: AccountRecord) -> Completion {
         tracing::debug!(account = %account.address(), "IMAP login");
+        self.watch = Some(self.server.auth.watch(&account));
         self.state = State::Authenticated {
             account: Box::new(account),
         };

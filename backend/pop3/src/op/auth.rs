@@ -1,6 +1,7 @@
 //! AUTH, RFC 5034: PLAIN (RFC 4616) and SCRAM-SHA-256 (RFC 5802, RFC 7677) through the
 //! shared SASL driver, CRAM-MD5 (RFC 2195) with the legacy option.
 
+use osprey_directory::{LoginOrigin, Protocol};
 use osprey_net::sasl::{self as driver, Mechanism, Outcome, SaslIo, Step};
 use osprey_proto::sasl;
 
@@ -62,8 +63,8 @@ impl Session {
             },
         };
         let auth = self.server.auth.clone();
-        let ip = self.conn().peer().ip();
-        let outcome = driver::exchange(&auth, mechanism, initial, self, ip).await;
+        let from = LoginOrigin::new(Protocol::Pop3, self.conn().peer().ip());
+        let outcome = driver::exchange(&auth, mechanism, initial, self, from).await;
         self.finish_auth(outcome).await
     }
 
@@ -71,8 +72,8 @@ impl Session {
     async fn auth_cram_md5(&mut self) -> Next {
         let auth = self.server.auth.clone();
         let host = self.server.config.hostname.clone();
-        let ip = self.conn().peer().ip();
-        let outcome = driver::cram_md5(&auth, self, &host, ip).await;
+        let from = LoginOrigin::new(Protocol::Pop3, self.conn().peer().ip());
+        let outcome = driver::cram_md5(&auth, self, &host, from).await;
         self.finish_auth(outcome).await
     }
 

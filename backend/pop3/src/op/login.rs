@@ -26,8 +26,10 @@ impl Session {
             );
             return Next::Continue;
         };
+        let watch = self.server.auth.watch(&account);
         match Maildrop::open(&self.server.store, account, lock).await {
             Ok(maildrop) => {
+                self.watch = Some(watch);
                 // Only a login that opened the maildrop starts the LOGIN-DELAY clock.
                 if let Some(delay) = self.server.config.login_delay {
                     self.server.locks.record_login(&maildrop.account.id, delay);

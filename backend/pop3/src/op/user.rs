@@ -1,5 +1,6 @@
 //! USER and PASS, RFC 1939 §7.
 
+use osprey_directory::{LoginOrigin, Protocol};
 use osprey_proto::pop3::RespCode;
 
 use crate::session::{Next, Session, State};
@@ -34,8 +35,12 @@ impl Session {
             self.err(None, "use STLS before sending a password");
             return Next::Continue;
         }
-        let ip = self.conn().peer().ip();
-        let verified = self.server.auth.verify_password(&name, &password, ip).await;
+        let from = LoginOrigin::new(Protocol::Pop3, self.conn().peer().ip());
+        let verified = self
+            .server
+            .auth
+            .verify_password(&name, &password, from)
+            .await;
         drop(password);
         match verified {
             Ok(account) => self.login(account).await,

@@ -204,6 +204,16 @@ pub const TOO_MANY_AUTH_FAILURES: Reply = reply(421, 4, 7, 0, "Too many failed a
 /// §3.8.
 pub const AUTH_THROTTLED: Reply = reply(421, 4, 7, 0, "Too many failed logins, try again later");
 
+/// `421 4.7.0`: the signed-in account was disabled or deleted, or its password changed,
+/// since the session authenticated; the session ends. RFC 5321 §3.8, RFC 3463 §3.8.
+pub const SESSION_REVOKED: Reply = reply(
+    421,
+    4,
+    7,
+    0,
+    "Signed out: the account was disabled or its password changed",
+);
+
 /// `501 5.0.0`: the client cancelled the exchange with `*`. RFC 4954 §4.
 pub const AUTH_CANCELLED: Reply = reply(501, 5, 0, 0, "Authentication cancelled");
 

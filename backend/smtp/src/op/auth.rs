@@ -1,7 +1,7 @@
 //! AUTH (RFC 4954): PLAIN, LOGIN and SCRAM-SHA-256 through the shared SASL driver;
 //! `op::allowed` has checked that the session may authenticate now.
 
-use osprey_directory::AuthError;
+use osprey_directory::{AuthError, LoginOrigin, Protocol};
 use osprey_net::sasl::{self as driver, Mechanism, Outcome, SaslIo, Step};
 use osprey_proto::{
     sasl,
@@ -45,8 +45,8 @@ impl Session {
             }
             let auth = self.server.auth.clone();
             let host = self.server.config.hostname.clone();
-            let ip = self.conn().peer().ip();
-            let outcome = driver::cram_md5(&auth, self, &host, ip).await;
+            let from = LoginOrigin::new(Protocol::Smtp, self.conn().peer().ip());
+            let outcome = driver::cram_md5(&auth, self, &host, from).await;
             return self.finish_auth(outcome);
         }
         let (name, mech) = match mechanism {
@@ -74,8 +74,8 @@ impl Session {
             },
         };
         let auth = self.server.auth.clone();
-        let ip = self.conn().peer().ip();
-        let outcome = driver::exchange(&auth, mech, initial, self, ip).await;
+        let from = LoginOrigin::new(Protocol::Smtp, self.conn().peer().ip());
+        let outcome = driver::exchange(&auth, mech, initial, self, from).await;
         self.finish_auth(outcome)
     }
 
@@ -84,6 +84,7 @@ impl Session {
         match outcome {
             Outcome::Success(account) => {
                 tracing::debug!(account = %account.address(), "SMTP AUTH");
+                self.watch = Some(self.server.auth.watch(&account));
                 self.account = Some(*account);
                 Ok(replies::AUTH_SUCCEEDED)
             }

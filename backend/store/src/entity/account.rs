@@ -18,6 +18,7 @@ pub struct Model {
     pub pop3_mode: String,
     pub pop3_retention_days: Option<i32>,
     pub used_bytes: i64,
+    pub token_generation: i64,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -13,8 +13,8 @@ use sea_orm::{
 use super::{ListQuery, PageOf, mailboxes::create_special_mailboxes, new_id, paging::finish};
 use crate::views::Accounts;
 use crate::{
-    StoreError,
-    entity::{account, account_admin_domain, alias, domain},
+    AccountEvent, AccountEventKind, StoreError,
+    entity::{account, account_admin_domain, alias, domain, refresh_token},
     error::conflict_on_unique,
 };
 
@@ -40,6 +40,9 @@ pub struct AccountRecord {
     pub used_bytes: u64,
     pub enabled: bool,
     pub pop3: Pop3Settings,
+    /// Moved on each time the account's sessions are revoked; access tokens carry the
+    /// generation they were issued in.
+    pub token_generation: u64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -84,6 +87,9 @@ pub struct AccountChanges {
     pub pop3_mode: Option<Pop3Mode>,
     /// `Some(None)` keeps downloaded messages for ever.
     pub pop3_retention_days: Option<Option<u32>>,
+    /// Revokes the account's sessions in the same transaction: the token generation
+    /// moves on and every refresh token is revoked.
+    pub revoke_sessions: bool,
 }
 
 async fn set_admin_domains(
@@ -149,6 +155,7 @@ impl Accounts<'_> {
             pop3_mode: Set(Pop3Mode::default().as_str().to_owned()),
             pop3_retention_days: Set(None),
             used_bytes: Set(0),
+            token_generation: Set(0),
             created_at: Set(now),
             updated_at: Set(now),
         }
@@ -251,6 +258,7 @@ impl Accounts<'_> {
         if let Some(ids) = &changes.admin_domain_ids {
             set_admin_domains(&txn, id, ids).await?;
         }
+        let was_enabled = model.enabled;
         let mut active: account::ActiveModel = model.into();
         if let Some(v) = changes.display_name {
             active.display_name = Set(v);
@@ -267,6 +275,7 @@ impl Accounts<'_> {
         if let Some(v) = changes.enabled {
             active.enabled = Set(v);
         }
+        let password_changed = changes.credentials.is_some();
         if let Some(v) = changes.credentials {
             active.password_hash = Set(v.password_hash);
             active.scram_sha256 = Set(Some(v.scram_sha256));
@@ -281,8 +290,42 @@ impl Accounts<'_> {
         }
         active.updated_at = Set(Utc::now());
         active.update(&txn).await?;
+        if changes.revoke_sessions {
+            revoke_sessions(&txn, id).await?;
+        }
         self.commit(txn, turn).await?;
-        self.account(id).await
+        let record = self.account(id).await?;
+        // Only changes to the account's standing are events: a new name wakes no session.
+        if record.enabled != was_enabled || password_changed || changes.revoke_sessions {
+            self.publish_standing(&record, password_changed);
+        }
+        Ok(record)
+    }
+
+    /// Revokes an account's sessions: its token generation moves on and every refresh
+    /// token of it is revoked, in one transaction. `NotFound` if there is no such
+    /// account.
+    pub async fn revoke_sessions(self, id: &str) -> Result<AccountRecord, StoreError> {
+        let (txn, turn) = self.begin_write().await?;
+        if revoke_sessions(&txn, id).await? == 0 {
+            return Err(StoreError::NotFound);
+        }
+        self.commit(txn, turn).await?;
+        let record = self.account(id).await?;
+        self.publish_standing(&record, false);
+        Ok(record)
+    }
+
+    /// Publishes the standing of an account that changed.
+    fn publish_standing(self, record: &AccountRecord, password_changed: bool) {
+        self.publish_account(AccountEvent {
+            account_id: record.id.clone(),
+            kind: AccountEventKind::Updated {
+                enabled: record.enabled,
+                token_generation: record.token_generation,
+                password_changed,
+            },
+        });
     }
 
     /// Stores SCRAM keys for an account that has none yet (its password was set before
@@ -338,6 +381,10 @@ impl Accounts<'_> {
         if res.rows_affected == 0 {
             return Err(StoreError::NotFound);
         }
+        self.publish_account(AccountEvent {
+            account_id: id.to_owned(),
+            kind: AccountEventKind::Deleted,
+        });
         Ok(())
     }
 
@@ -405,6 +452,25 @@ impl Accounts<'_> {
     }
 }
 
+/// Moves the account's token generation on and revokes its refresh tokens; returns how
+/// many accounts it changed (0 or 1).
+async fn revoke_sessions(db: &impl ConnectionTrait, id: &str) -> Result<u64, StoreError> {
+    let res = account::Entity::update_many()
+        .col_expr(
+            account::Column::TokenGeneration,
+            Expr::col(account::Column::TokenGeneration).add(1),
+        )
+        .filter(account::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    refresh_token::Entity::update_many()
+        .col_expr(refresh_token::Column::Revoked, Expr::value(true))
+        .filter(refresh_token::Column::AccountId.eq(id))
+        .exec(db)
+        .await?;
+    Ok(res.rows_affected)
+}
+
 /// An account record from its row, its domain's name and the domains it manages.
 fn record(
     m: account::Model,
@@ -437,6 +503,7 @@ fn record(
             mode,
             retention_days: m.pop3_retention_days.map(|d| u32::try_from(d).unwrap_or(0)),
         },
+        token_generation: u64::try_from(m.token_generation).unwrap_or(0),
         created_at: m.created_at,
         updated_at: m.updated_at,
     })

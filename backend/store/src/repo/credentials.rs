@@ -138,32 +138,25 @@ impl Credentials<'_> {
         Ok(RefreshOutcome::Rotated { account_id })
     }
 
-    /// Revokes the family of the refresh token `token_hash` (logout). Returns `false` if
-    /// there is no such token.
-    pub async fn revoke_refresh_family(self, token_hash: &str) -> Result<bool, StoreError> {
+    /// Revokes the family of the refresh token `token_hash` (logout). Returns the id of
+    /// the account it belongs to, `None` if there is no such token.
+    pub async fn revoke_refresh_family(
+        self,
+        token_hash: &str,
+    ) -> Result<Option<String>, StoreError> {
         let Some(token) = refresh_token::Entity::find()
             .filter(refresh_token::Column::TokenHash.eq(token_hash))
             .one(&self.db)
             .await?
         else {
-            return Ok(false);
+            return Ok(None);
         };
         refresh_token::Entity::update_many()
             .col_expr(refresh_token::Column::Revoked, Expr::value(true))
             .filter(refresh_token::Column::FamilyId.eq(token.family_id))
             .exec(&self.db)
             .await?;
-        Ok(true)
-    }
-
-    /// Revokes every refresh token of an account (after a password change).
-    pub async fn revoke_account_refresh_tokens(self, account_id: &str) -> Result<(), StoreError> {
-        refresh_token::Entity::update_many()
-            .col_expr(refresh_token::Column::Revoked, Expr::value(true))
-            .filter(refresh_token::Column::AccountId.eq(account_id))
-            .exec(&self.db)
-            .await?;
-        Ok(())
+        Ok(Some(token.account_id))
     }
 
     /// Stores a new API key.
