@@ -202,7 +202,11 @@ try {
   await page.waitForURL('**/login', { timeout: STEP_TIMEOUT_MS });
   await expectVisible(page.locator('#login-username'), 'the login form after sign-out');
 
-  step(`sign in as ${userAddress}`);
+  step(`a wrong password for ${userAddress} (expect the error banner), then sign in`);
+  await page.fill('#login-username', userAddress);
+  await page.fill('#login-password', 'not-the-password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expectVisible(page.locator('#login-error'), 'the sign-in error');
   await signIn(page, userAddress, userPassword);
 
   step('check that a user has no Admin navigation');
@@ -215,6 +219,7 @@ try {
   step('open Settings (expect the user\'s address)');
   await openNav(page, '#nav-settings', '/settings', 'Settings');
   await expectVisible(page.locator('#settings-address', { hasText: userAddress }), `${userAddress} on the Settings page`);
+  await expectVisible(page.locator('#login-failure-list .row-meta', { hasText: 'web' }), 'the failed sign-in under Recent failed sign-ins');
   await shot(page, 'settings');
 
   step('open /admin/accounts directly as a user (expect a refusal)');

@@ -2,6 +2,7 @@
 
 pub mod admin;
 mod login;
+mod login_failures;
 mod placeholders;
 mod settings;
 

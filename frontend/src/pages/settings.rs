@@ -6,6 +6,7 @@ use osprey_api_types::{
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
+use super::login_failures::LoginFailures;
 use crate::api::{ApiError, use_api};
 use crate::components::banner::{Banner, ProblemBanner, Tone};
 use crate::components::confirm::ConfirmButton;
@@ -21,6 +22,7 @@ pub fn SettingsPage() -> Html {
             <h1 id="settings-title">{ "Settings" }</h1>
             <Profile />
             <PasswordForm />
+            <LoginFailures />
             <ApiKeys />
         </section>
     }
