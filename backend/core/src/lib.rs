@@ -18,7 +18,8 @@ pub use address::{Address, AddressError};
 pub use cidr::{IpNet, IpNetError};
 pub use domain::{DomainError, DomainName};
 pub use hashing::{
-    StoredCredentials, hash_credentials, hash_password, scram_keys, verify_password,
+    HashMemory, StoredCredentials, hash_credentials, hash_credentials_with, hash_password,
+    hash_password_with, scram_keys, verify_password, verify_password_with,
 };
 pub use password::{PasswordPolicy, password_problems};
 pub use pop3_mode::{Pop3Mode, Pop3ModeError};

@@ -269,8 +269,8 @@ impl Authenticator {
             return Ok(account);
         }
         let (pw, hash) = (password.to_owned(), account.password_hash.clone());
-        let verified = hashing::run(move || {
-            let ok = osprey_core::verify_password(&pw, &hash);
+        let verified = hashing::run(move |memory| {
+            let ok = osprey_core::verify_password_with(memory, &pw, &hash);
             // Accounts whose password was set before SCRAM keys were kept get them now.
             let scram = ok.then(|| {
                 let mut salt = [0u8; 16];

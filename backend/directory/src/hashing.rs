@@ -2,22 +2,25 @@
 //! mail protocol and the web API) and hashing a new password (accounts created or
 //! changed) all queue here, and a small fixed set of threads works the queue.
 //!
-//! Why a pool of its own rather than `spawn_blocking` behind a semaphore: argon2 takes
-//! about 19 MiB per hash. glibc's allocator gives each thread an arena and, once a block
-//! that size has been freed, raises its mmap threshold so the next ones come from the
-//! arena and stay there after they are freed. Hashes spread over the runtime's many
-//! blocking threads therefore leave a hash-sized block behind in every arena they touch
-//! (up to eight per core), and a burst of failed logins grew the server from 44 MiB to
-//! nearly 1 GiB. With the same few threads doing every hash, at most that many blocks
-//! stay resident, whatever the load. A job whose caller has gone (the client hung up)
-//! is skipped, and jobs queue rather than run at once, so concurrency is bounded even
-//! when callers are cancelled.
+//! Why threads of its own rather than `spawn_blocking` behind a semaphore: argon2 works
+//! in about 19 MiB per hash. Allocated and freed for every hash, those blocks stayed with
+//! glibc's allocator: 300 wrong passwords, four at a time, grew the server from 25 MiB
+//! to 1.2-1.7 GiB, with one malloc arena as with many, but not with a fixed mmap
+//! threshold (`MALLOC_MMAP_THRESHOLD_`): after the first such block is freed, glibc's
+//! dynamic threshold rises to its size, the next ones come from the heap, and since each
+//! 64-byte-aligned request is a little larger than the block freed before it, freed
+//! blocks are seldom reused. Here each thread keeps one argon2 memory
+//! (`osprey_core::HashMemory`) and reuses it for every hash, so the hashing memory is the
+//! threads' and nothing more, whatever the load. A semaphore also gave its permit back
+//! when a caller was cancelled while its hash went on; here a job whose caller has gone
+//! (the client hung up) is skipped, and jobs queue rather than run at once.
 
 use std::sync::{Mutex, OnceLock, mpsc};
 
-use osprey_core::StoredCredentials;
+use osprey_core::{HashMemory, StoredCredentials};
 
-type Job = Box<dyn FnOnce() + Send>;
+/// A job gets its thread's argon2 memory.
+type Job = Box<dyn FnOnce(&mut HashMemory) + Send>;
 
 /// Hashing threads: as many as there are cores, up to four.
 fn threads() -> usize {
@@ -36,11 +39,13 @@ fn queue() -> &'static Mutex<mpsc::Sender<Job>> {
             std::thread::Builder::new()
                 .name(format!("osprey-hash-{i}"))
                 .spawn(move || {
+                    // Allocated by the first hash, reused by every later one.
+                    let mut memory = HashMemory::new();
                     loop {
                         // The lock is held only while taking a job, not while running it.
                         let job = rx.lock().expect("hash queue").recv();
                         match job {
-                            Ok(job) => job(),
+                            Ok(job) => job(&mut memory),
                             Err(_) => return,
                         }
                     }
@@ -51,12 +56,15 @@ fn queue() -> &'static Mutex<mpsc::Sender<Job>> {
     })
 }
 
-/// Runs `f` on a hashing thread and returns its result; `None` if the pool is gone.
-pub(crate) async fn run<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Option<T> {
+/// Runs `f` on a hashing thread, with the thread's argon2 memory, and returns its
+/// result; `None` if the pool is gone.
+pub(crate) async fn run<T: Send + 'static>(
+    f: impl FnOnce(&mut HashMemory) -> T + Send + 'static,
+) -> Option<T> {
     let (tx, rx) = tokio::sync::oneshot::channel();
-    let job: Job = Box::new(move || {
+    let job: Job = Box::new(move |memory| {
         if !tx.is_closed() {
-            let _ = tx.send(f());
+            let _ = tx.send(f(memory));
         }
     });
     queue().lock().expect("hash queue").send(job).ok()?;
@@ -65,14 +73,14 @@ pub(crate) async fn run<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'stati
 
 /// Returns `true` if and only if `password` matches the PHC string `hash`.
 pub(crate) async fn verify(password: String, hash: String) -> bool {
-    run(move || osprey_core::verify_password(&password, &hash))
+    run(move |m| osprey_core::verify_password_with(m, &password, &hash))
         .await
         .unwrap_or(false)
 }
 
 /// The stored credentials (argon2 and SCRAM) of a new password.
 pub(crate) async fn credentials(password: String) -> Option<StoredCredentials> {
-    run(move || osprey_core::hash_credentials(&password)).await
+    run(move |m| osprey_core::hash_credentials_with(m, &password)).await
 }
 
 #[cfg(test)]
@@ -89,7 +97,7 @@ mod tests {
         static RUNNING: AtomicUsize = AtomicUsize::new(0);
         static PEAK: AtomicUsize = AtomicUsize::new(0);
         static RAN: AtomicUsize = AtomicUsize::new(0);
-        let job = || {
+        let job = |_: &mut HashMemory| {
             let now = RUNNING.fetch_add(1, Ordering::SeqCst) + 1;
             PEAK.fetch_max(now, Ordering::SeqCst);
             RAN.fetch_add(1, Ordering::SeqCst);
