@@ -76,6 +76,10 @@ pub struct Auth {
     pub login_failures_per_account: u32,
     /// The longest back-off; a client quiet this long starts again from zero.
     pub login_backoff_max_secs: u64,
+    /// The lock-out of earlier versions, replaced by the back-off above: read and
+    /// ignored, so that a configuration file written for them still starts the server.
+    #[serde(default, skip_serializing)]
+    pub login_lockout_secs: Option<u64>,
     /// Allows passwords in the clear (USER/PASS, AUTH PLAIN) from loopback clients.
     pub plaintext_loopback: bool,
     /// Enables APOP and CRAM-MD5, which need the password kept (sealed) on the server.
@@ -212,6 +216,7 @@ impl Default for Auth {
             login_failures_per_ip_account: 5,
             login_failures_per_account: 100,
             login_backoff_max_secs: 900,
+            login_lockout_secs: None,
             plaintext_loopback: false,
             legacy_mechanisms: false,
         }
@@ -500,6 +505,12 @@ mod tests {
         assert_eq!(c.listen.http, "127.0.0.1:8080");
         assert_eq!(c.listen.pop3s, "127.0.0.1:2995");
         assert_eq!(c.database_url(), "sqlite://./data/osprey.db");
+    }
+
+    #[test]
+    fn a_file_of_an_earlier_version_with_login_lockout_secs_still_loads() {
+        let c = load_str("[auth]\nlogin_lockout_secs = 900\n", &[]).unwrap();
+        assert_eq!(c.auth.login_backoff_max_secs, 900);
     }
 
     #[test]
