@@ -489,7 +489,10 @@ mod tests {
     fn load_str(text: &str, env: &[(&str, &str)]) -> anyhow::Result<Config> {
         let dir = std::env::temp_dir().join(format!("osprey-cfg-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
-        let file = dir.join(format!("{}.toml", text.len()));
+        // A file of its own per call: tests run in parallel, and texts may be as long.
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let file = dir.join(format!("{n}.toml"));
         std::fs::write(&file, text).unwrap();
         let env: HashMap<String, String> = env
             .iter()
