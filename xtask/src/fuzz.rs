@@ -1,12 +1,20 @@
-//! `cargo xtask fuzz [--seconds N] [TARGET...]`: runs the cargo-fuzz targets of
-//! `backend/proto/fuzz` (wire formats) and `backend/fuzz` (the SMTP command and DATA
-//! readers, the MIME module, the full-text extractor), each for N seconds (default 10;
-//! an hour per target before a release). Not part of `cargo xtask test` yet: a random run
-//! that finds a crash would fail CI unpredictably, and `smtp_reply` has one to fix. Installs what it needs when missing: the
-//! nightly toolchain (`rustup toolchain install nightly`) and cargo-fuzz
-//! (`cargo install cargo-fuzz --locked`). A crash fails the run and leaves its input
-//! under the target's `artifacts/`.
+//! The cargo-fuzz targets of `backend/proto/fuzz` (wire formats) and `backend/fuzz` (the
+//! SMTP command and DATA readers, the MIME module, the full-text extractor).
+//!
+//! - `cargo xtask test` runs [`smoke`]: every target over its committed seed inputs
+//!   (`seeds/<target>/`, crash inputs found earlier among them) and then a fixed number of
+//!   generated inputs from a fixed seed, so one commit tests the same inputs on every run
+//!   and a crash it finds is a crash of that commit, not of the day's luck.
+//! - `cargo xtask fuzz [--seconds N] [TARGET...]` fuzzes each target for N seconds (default
+//!   10; an hour per target before a release) with AddressSanitizer, from a random seed;
+//!   `cargo xtask fuzz --smoke` runs what `cargo xtask test` runs.
+//!
+//! Both install what they need when missing: the nightly toolchain (`rustup toolchain
+//! install nightly`) and cargo-fuzz (`cargo install cargo-fuzz --locked`). A crash fails the
+//! run and leaves its input under the target's `artifacts/`; add it to `seeds/<target>/`
+//! with the fix, so it is replayed on every run from then on.
 
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::{Result, root, run};
@@ -22,6 +30,13 @@ const SUITES: &[(&str, &[&str])] = &[
         &["smtp_command", "smtp_data", "message", "fulltext"],
     ),
 ];
+
+/// Generated inputs per target in [`smoke`], after the seeds.
+const SMOKE_RUNS: u32 = 20_000;
+/// The libFuzzer seed of [`smoke`].
+const SMOKE_SEED: u32 = 1;
+/// The longest input [`smoke`] generates, in bytes.
+const SMOKE_MAX_LEN: u32 = 4096;
 
 /// A command of the nightly toolchain, free of what the stable cargo running xtask set.
 fn nightly(program: &str) -> Command {
@@ -58,12 +73,65 @@ fn install() -> Result {
     Ok(())
 }
 
+/// `cargo fuzz <verb>` for the suite in `dir`.
+fn cargo_fuzz(verb: &str, dir: &str) -> Command {
+    let mut cmd = nightly("cargo");
+    cmd.current_dir(root()).args(["fuzz", verb, "--fuzz-dir", dir]);
+    cmd
+}
+
+/// A fresh, empty directory for the inputs one run adds to the corpus; libFuzzer writes
+/// into its first corpus directory, and the committed seeds must stay as they are.
+fn scratch(target: &str) -> Result<PathBuf> {
+    let dir = std::env::temp_dir().join(format!("osprey-fuzz-{}-{target}", std::process::id()));
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    }
+    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    Ok(dir)
+}
+
+fn seeds(dir: &str, target: &str) -> PathBuf {
+    Path::new(dir).join("seeds").join(target)
+}
+
+/// The deterministic run of `cargo xtask test`: a debug build (overflow checks and debug
+/// assertions on, no sanitizer: the code is safe Rust), each target over its seeds, then
+/// [`SMOKE_RUNS`] inputs from seed [`SMOKE_SEED`].
+pub fn smoke() -> Result {
+    install()?;
+    let mut ran = 0;
+    for (dir, targets) in SUITES {
+        run(cargo_fuzz("build", dir).args(["--dev", "--sanitizer", "none"]))?;
+        for target in *targets {
+            let corpus = scratch(target)?;
+            let result = run(cargo_fuzz("run", dir)
+                .args(["--dev", "--sanitizer", "none", target])
+                .arg(&corpus)
+                .arg(root().join(seeds(dir, target)))
+                .arg("--")
+                .arg(format!("-runs={SMOKE_RUNS}"))
+                .arg(format!("-seed={SMOKE_SEED}"))
+                .arg(format!("-max_len={SMOKE_MAX_LEN}"))
+                .arg("-rss_limit_mb=4096"));
+            let _ = std::fs::remove_dir_all(&corpus);
+            result?;
+            ran += 1;
+        }
+    }
+    println!(
+        "xtask: fuzz: {ran} targets, their seeds and {SMOKE_RUNS} inputs each from seed {SMOKE_SEED}, no crash"
+    );
+    Ok(())
+}
+
 pub fn fuzz(args: &[String]) -> Result {
     let mut seconds = 10u64;
     let mut only = Vec::new();
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
+            "--smoke" => return smoke(),
             "--seconds" => {
                 seconds = it
                     .next()
@@ -80,9 +148,13 @@ pub fn fuzz(args: &[String]) -> Result {
             .iter()
             .filter(|t| only.is_empty() || only.iter().any(|o| o == *t))
         {
-            run(nightly("cargo")
-                .current_dir(root())
-                .args(["fuzz", "run", "--fuzz-dir", dir, target, "--"])
+            let corpus = root().join(dir).join("corpus").join(target);
+            std::fs::create_dir_all(&corpus).map_err(|e| format!("{}: {e}", corpus.display()))?;
+            run(cargo_fuzz("run", dir)
+                .arg(target)
+                .arg(&corpus)
+                .arg(root().join(seeds(dir, target)))
+                .arg("--")
                 .arg(format!("-max_total_time={seconds}"))
                 .arg("-rss_limit_mb=4096"))?;
             ran += 1;

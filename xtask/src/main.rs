@@ -1,4 +1,4 @@
-//! `cargo xtask run | build | test | tidy | gen-client | check-openapi | bench`: Osprey's build orchestration, in plain Rust.
+//! `cargo xtask run | build | test | tidy | gen-client | check-openapi | bench | fuzz`: Osprey's build orchestration, in plain Rust.
 //!
 //! - `build`: installs what is missing (wasm32 target, wasm-bindgen-cli), builds the web
 //!   app and the server (a debug build).
@@ -7,10 +7,12 @@
 //! - `test`: formatting, `tidy`, the OpenAPI document's validation (see `openapi.rs`),
 //!   clippy with warnings as errors (the fuzz targets too), the web app build, and every
 //!   test (unit, integration, e2e with the browser, the bad-input walk and the
-//!   generated-client journeys) on SQLite and on PostgreSQL.
+//!   generated-client journeys) on SQLite and on PostgreSQL, then every fuzz target over
+//!   its seeds and a fixed run of generated inputs (see `fuzz.rs`).
 //! - `tidy [--bless-migration <file>]`: the repository's own rules (see `tidy/`).
 //! - `check-openapi`: validates `openapi/openapi.json` (installing the validator first).
 //! - `bench <protocol>`: load figures against a release build (see `bench/`).
+//! - `fuzz [--seconds N] [TARGET...]`: fuzzes the targets for N seconds each (see `fuzz.rs`).
 
 mod bench;
 mod fuzz;
@@ -165,6 +167,7 @@ fn test() -> Result {
             "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n"
         );
     }
+    fuzz::smoke()?;
     println!("xtask: all checks passed in {:.0?}", t.elapsed());
     Ok(())
 }

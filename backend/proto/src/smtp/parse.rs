@@ -161,12 +161,16 @@ pub fn parse_reply(bytes: &[u8]) -> Result<Reply, ReplyError> {
 }
 
 /// Splits `5.1.1 text` into the enhanced status code and the text, when the code's class
-/// is the reply's.
-// RFC 3463 §2, RFC 2034 §4
+/// is the reply's. Exactly one space separates the two, as [`Reply::write`] writes them:
+/// a space more belongs to the text, so a line whose text begins with a space reads back
+/// the same after it is written.
+// RFC 2034 §4: `status-code SP text`; RFC 3463 §2
 fn split_enhanced(code: u16, text: &str) -> Option<(EnhancedStatus, &str)> {
     let end = text.find(' ').unwrap_or(text.len());
     let enhanced = EnhancedStatus::parse(&text[..end])?;
-    (u16::from(enhanced.class) == code / 100).then(|| (enhanced, text[end..].trim_start()))
+    let rest = &text[end..];
+    let rest = rest.strip_prefix(' ').unwrap_or(rest);
+    (u16::from(enhanced.class) == code / 100).then_some((enhanced, rest))
 }
 
 fn shorten(line: &str) -> String {
