@@ -10,6 +10,7 @@ mod crash;
 mod exchange;
 mod imap;
 mod lettre;
+mod limits;
 mod openapi;
 mod pop3;
 mod security;

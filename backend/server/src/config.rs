@@ -86,13 +86,56 @@ pub struct Auth {
     pub legacy_mechanisms: bool,
 }
 
-/// Connection limits of the mail listeners.
+/// Connection limits of the mail listeners; each listener counts its own connections.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct Limits {
+    /// Connections at once to one listener, from all clients.
     pub max_connections: u32,
+    /// Connections at once to one listener from one client IP, for every listener
+    /// without a value of its own in [`PerIp`]. Pools of webmail back ends and sync
+    /// tools come from one address, so this is well above a pool's size.
     pub max_connections_per_ip: u32,
     pub tls_handshake_timeout_secs: u64,
+    /// Per-listener values of `max_connections_per_ip`.
+    pub per_ip: PerIp,
+}
+
+/// Connections at once from one client IP, per listener; 0 takes
+/// `limits.max_connections_per_ip`. Port 25 has a lower default: a sending server opens
+/// a few connections at a time, and more from one address is a flood.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct PerIp {
+    pub smtp: u32,
+    pub submission: u32,
+    pub submissions: u32,
+    pub imap: u32,
+    pub imaps: u32,
+    pub pop3: u32,
+    pub pop3s: u32,
+}
+
+impl Limits {
+    /// The per-IP limit of the listener `name` (a key of `[listen]`).
+    pub fn per_ip(&self, name: &str) -> u32 {
+        let p = &self.per_ip;
+        let own = match name {
+            "smtp" => p.smtp,
+            "submission" => p.submission,
+            "submissions" => p.submissions,
+            "imap" => p.imap,
+            "imaps" => p.imaps,
+            "pop3" => p.pop3,
+            "pop3s" => p.pop3s,
+            _ => 0,
+        };
+        if own == 0 {
+            self.max_connections_per_ip
+        } else {
+            own
+        }
+    }
 }
 
 /// SMTP session settings.
@@ -227,8 +270,23 @@ impl Default for Limits {
     fn default() -> Self {
         Self {
             max_connections: 10_000,
-            max_connections_per_ip: 50,
+            max_connections_per_ip: 500,
             tls_handshake_timeout_secs: 30,
+            per_ip: PerIp::default(),
+        }
+    }
+}
+
+impl Default for PerIp {
+    fn default() -> Self {
+        Self {
+            smtp: 50,
+            submission: 0,
+            submissions: 0,
+            imap: 0,
+            imaps: 0,
+            pop3: 0,
+            pop3s: 0,
         }
     }
 }
@@ -540,6 +598,27 @@ mod tests {
             env_name(&["listen".into(), "pop3s".into()]),
             "OSPREY_LISTEN_POP3S"
         );
+    }
+
+    #[test]
+    fn each_listener_has_a_per_ip_limit_of_its_own() {
+        let c = Config::default();
+        assert_eq!(c.limits.per_ip("smtp"), 50);
+        assert_eq!(c.limits.per_ip("imap"), 500);
+        assert_eq!(c.limits.per_ip("submission"), 500);
+        let c = load_str(
+            "[limits]\nmax_connections_per_ip = 80\n[limits.per_ip]\nimap = 1000\n",
+            &[("OSPREY_LIMITS_PER_IP_POP3S", "7")],
+        )
+        .unwrap();
+        assert_eq!(c.limits.per_ip("imap"), 1000);
+        assert_eq!(c.limits.per_ip("imaps"), 80, "0 takes max_connections_per_ip");
+        assert_eq!(c.limits.per_ip("pop3s"), 7);
+        assert_eq!(c.limits.per_ip("smtp"), 50);
+        let e = load_str("[limits.per_ip]\nhttp = 5\n", &[])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("http"), "{e}");
     }
 
     #[test]

@@ -258,9 +258,9 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         metrics: osprey_api::metrics_handle(),
         submission: submission.clone(),
     };
-    let limits = ConnectionLimits {
+    let limits = |name: &str| ConnectionLimits {
         max_connections: config.limits.max_connections as usize,
-        max_per_ip: config.limits.max_connections_per_ip as usize,
+        max_per_ip: config.limits.per_ip(name) as usize,
         tls_handshake_timeout: Duration::from_secs(config.limits.tls_handshake_timeout_secs),
     };
     let checks = crate::outbound::message_checks(&config)?;
@@ -320,7 +320,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         let local = listener.local_addr()?;
         println!("SMTP ({name}) is listening on {local}");
         tracing::info!(%local, listener = name, "listening");
-        let shutdown = shutdown.clone();
+        let (shutdown, limits) = (shutdown.clone(), limits(name));
         tasks.spawn(async move {
             osprey_net::serve(listener, implicit, limits, server, shutdown).await;
             Ok(())
@@ -334,7 +334,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         let local = listener.local_addr()?;
         println!("IMAP is listening on {scheme}://{local}/");
         tracing::info!(%local, scheme, "listening");
-        let (imap, shutdown) = (imap.clone(), shutdown.clone());
+        let (imap, shutdown, limits) = (imap.clone(), shutdown.clone(), limits(scheme));
         tasks.spawn(async move {
             osprey_net::serve(listener, implicit, limits, imap, shutdown).await;
             Ok(())
@@ -348,7 +348,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         let local = listener.local_addr()?;
         println!("POP3 is listening on {scheme}://{local}/");
         tracing::info!(%local, scheme, "listening");
-        let (pop3, shutdown) = (pop3.clone(), shutdown.clone());
+        let (pop3, shutdown, limits) = (pop3.clone(), shutdown.clone(), limits(scheme));
         tasks.spawn(async move {
             osprey_net::serve(listener, implicit, limits, pop3, shutdown).await;
             Ok(())

@@ -216,6 +216,7 @@ impl BenchServer {
             .env("OSPREY_AUTH_PLAINTEXT_LOOPBACK", "true")
             .env("OSPREY_AUTH_LOGIN_FAILURES_PER_IP", "1000000")
             .env("OSPREY_LIMITS_MAX_CONNECTIONS_PER_IP", "100000")
+            .env("OSPREY_LIMITS_PER_IP_SMTP", "100000")
             .env("OSPREY_LISTEN_HTTP", "")
             .env("OSPREY_LISTEN_POP3", "")
             .env("OSPREY_LISTEN_POP3S", "")
