@@ -21,6 +21,10 @@
 //! Writes that are not in a transaction go through the default connections, which keep
 //! `synchronous=FULL`.
 //!
+//! Each step is measured (`osprey_store_write_wait_seconds` at the gate,
+//! `osprey_store_write_hold_seconds` holding it, `osprey_store_wal_sync_seconds` for a
+//! sync), on the server's `/metrics`.
+//!
 //! The price: between a commit and its sync (a millisecond or so) another connection
 //! can read the change. Only a power failure in that moment loses it, and then only a
 //! reader has seen it: the writer's caller was not answered, and the change bus
@@ -32,7 +36,7 @@ use std::{
         Arc,
         atomic::{AtomicU64, Ordering},
     },
-    time::Duration,
+    time::{Duration, Instant},
 };
 
 use sea_orm::{
@@ -89,9 +93,11 @@ impl SqliteWriter {
         // Every commit counted up to here has written its WAL frames already.
         let upto = self.committed.load(Ordering::SeqCst);
         let wal = self.wal.clone();
+        let started = Instant::now();
         tokio::task::spawn_blocking(move || sync_file(&wal))
             .await
             .map_err(|e| StoreError::Io(std::io::Error::other(e)))??;
+        metrics::histogram!("osprey_store_wal_sync_seconds").record(started.elapsed());
         *synced = upto;
         Ok(())
     }
@@ -107,8 +113,17 @@ fn sync_file(path: &std::path::Path) -> std::io::Result<()> {
     }
 }
 
-/// A writer's turn at the gate; the next writer goes when it is dropped.
-pub(crate) struct WriteTurn(#[allow(dead_code)] Option<OwnedMutexGuard<()>>);
+/// A writer's turn at the gate; the next writer goes when it is dropped. It records how
+/// long it held the gate (`osprey_store_write_hold_seconds`).
+pub(crate) struct WriteTurn(Option<(OwnedMutexGuard<()>, Instant)>);
+
+impl Drop for WriteTurn {
+    fn drop(&mut self) {
+        if let Some((_, taken)) = &self.0 {
+            metrics::histogram!("osprey_store_write_hold_seconds").record(taken.elapsed());
+        }
+    }
+}
 
 impl Store {
     /// Begins a transaction that will write; on SQLite, waits for its turn at the gate
@@ -123,6 +138,7 @@ impl Store {
         let Some(w) = &self.writer else {
             return Ok((self.db.begin_with_options(options).await?, WriteTurn(None)));
         };
+        let arrived = Instant::now();
         let turn = tokio::time::timeout(w.wait, w.gate.clone().lock_owned())
             .await
             .map_err(|_| {
@@ -131,8 +147,10 @@ impl Store {
                     w.wait
                 )))
             })?;
+        let taken = Instant::now();
+        metrics::histogram!("osprey_store_write_wait_seconds").record(taken - arrived);
         let txn = w.pool.begin_with_options(options).await?;
-        Ok((txn, WriteTurn(Some(turn))))
+        Ok((txn, WriteTurn(Some((turn, taken)))))
     }
 
     /// Commits a transaction of [`Store::begin_write`]; when this returns `Ok`, the

@@ -330,8 +330,19 @@ pub fn run(o: &Options) -> Result {
         session(port, u, o.messages, &body, &mut Tally::default())
             .map_err(|e| format!("warm-up: {e}"))?;
     }
+    let rss_before = server.rss_kib().ok_or("cannot read the server's memory")?;
     let deadline = Instant::now() + Duration::from_secs(o.seconds);
     let started = Instant::now();
+    // The server's resident memory, read every 100 ms while the clients run.
+    let pid = server.pid();
+    let sampler = std::thread::spawn(move || {
+        let mut peak = 0;
+        while Instant::now() < deadline {
+            peak = peak.max(super::rss_kib_of(pid).unwrap_or(0));
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        peak
+    });
     let handles: Vec<_> = users
         .into_iter()
         .map(|u| {
@@ -369,6 +380,15 @@ pub fn run(o: &Options) -> Result {
     for (what, samples) in all.per.iter_mut() {
         println!("bench imap: {what:<14} {}", samples.summary());
     }
+    let peak = sampler.join().map_err(|_| "the memory sampler panicked")?;
+    std::thread::sleep(Duration::from_secs(2));
+    let after = server.rss_kib().ok_or("cannot read the server's memory")?;
+    println!(
+        "bench imap: server RSS {} MiB before the load, {} MiB at its peak during it, {} MiB 2 s after",
+        rss_before / 1024,
+        peak / 1024,
+        after / 1024
+    );
     if all.errors > 0 {
         return Err(format!("{} sessions failed", all.errors));
     }
