@@ -180,6 +180,10 @@ impl Session {
         self.status(None, StatusKind::Ok, code, text);
     }
 
+    pub(crate) fn untagged_no(&mut self, code: Option<Code>, text: &str) {
+        self.status(None, StatusKind::No, code, text);
+    }
+
     pub(crate) fn bye(&mut self, code: Option<Code>, text: &str) {
         self.status(None, StatusKind::Bye, code, text);
     }

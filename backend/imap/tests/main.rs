@@ -4,6 +4,7 @@
 mod catenate;
 mod compress;
 mod condstore;
+mod contexts;
 mod fulltext;
 mod harness;
 mod keywords;

@@ -20,7 +20,7 @@ impl Session {
         let deadline = tokio::time::Instant::now() + self.timeout();
         let max = 1024;
         loop {
-            if let Err(e) = Box::pin(self.report_idle_changes()).await {
+            if let Err(e) = Box::pin(self.sync_selected(true)).await {
                 tracing::error!(error = %e, "reading the selected mailbox failed");
             }
             if self.flush().await.is_err() {
@@ -82,22 +82,5 @@ impl Session {
                 Err(Completion::bad(None, "expected DONE"))
             };
         }
-    }
-
-    /// Sends what changed in the selected mailbox, expunges included.
-    async fn report_idle_changes(&mut self) -> Result<(), osprey_store::StoreError> {
-        let store = self.server.store.clone();
-        let (condstore, qresync) = (self.condstore, self.qresync);
-        let State::Selected { mailbox, .. } = &mut self.state else {
-            return Ok(());
-        };
-        let mut updates = Vec::new();
-        mailbox
-            .sync(&store, true, condstore, qresync, &mut updates)
-            .await?;
-        for r in updates {
-            self.respond(r);
-        }
-        Ok(())
     }
 }

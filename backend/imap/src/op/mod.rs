@@ -8,6 +8,7 @@ mod capability;
 mod catenate;
 mod close;
 mod compress;
+pub(crate) mod context;
 mod copy;
 mod create;
 mod delete;
@@ -140,7 +141,8 @@ pub(crate) fn allowed(state: &State, cmd: &CommandBody) -> Result<(), &'static s
     );
     // RFC 9051 §6.3.1: ENABLE only before a mailbox is selected.
     let enable = matches!(cmd, Enable(_));
-    // RFC 9051 §6.4; CHECK from RFC 3501 §6.4.1.
+    // RFC 9051 §6.4; CHECK from RFC 3501 §6.4.1; CANCELUPDATE from RFC 5267 §5
+    // (`command-select`).
     let selected = matches!(
         cmd,
         Check
@@ -154,6 +156,7 @@ pub(crate) fn allowed(state: &State, cmd: &CommandBody) -> Result<(), &'static s
             | Store { .. }
             | Copy { .. }
             | Move { .. }
+            | CancelUpdate(_)
     );
     if !(any || not_authenticated || authenticated || enable || selected) {
         return Err("command not supported");
@@ -269,6 +272,7 @@ pub(crate) async fn dispatch(s: &mut Session, cmd: Command) -> Next {
             returns,
             criteria,
         } => Box::pin(s.search(&tag, uid, charset.as_deref(), returns, &criteria)).await,
+        CommandBody::CancelUpdate(tags) => s.cancel_update(&tags),
         CommandBody::GetQuota(root) => Box::pin(s.get_quota(&root)).await,
         CommandBody::GetQuotaRoot(mailbox) => Box::pin(s.get_quota_root(&mailbox)).await,
         CommandBody::SetQuota { .. } => s.set_quota(),
@@ -307,24 +311,32 @@ pub(crate) async fn dispatch(s: &mut Session, cmd: Command) -> Next {
 impl Session {
     /// Brings the selected mailbox's view up to date and writes what changed.
     async fn report_changes(&mut self, allow_expunge: bool) {
+        if let Err(e) = self.sync_selected(allow_expunge).await {
+            tracing::error!(error = %e, "reading the selected mailbox failed");
+        }
+    }
+
+    /// Brings the selected mailbox's view up to date and writes what changed: the
+    /// contexts' removals first (before the EXPUNGEs that may follow, RFC 5267
+    /// §4.3.4), then the view's own updates, then the contexts' additions (after
+    /// EXISTS, §4.3.3). Between commands, after them and in IDLE.
+    pub(crate) async fn sync_selected(
+        &mut self,
+        allow_expunge: bool,
+    ) -> Result<(), osprey_store::StoreError> {
         let store = self.server.store.clone();
         let (condstore, qresync) = (self.condstore, self.qresync);
         let State::Selected { mailbox, .. } = &mut self.state else {
-            return;
+            return Ok(());
         };
         let mut updates = Vec::new();
-        if let Err(e) = mailbox
+        let gone = mailbox
             .sync(&store, allow_expunge, condstore, qresync, &mut updates)
-            .await
-        {
-            tracing::error!(error = %e, "reading the selected mailbox failed");
-            return;
-        }
-        if updates.is_empty() {
-            return;
-        }
-        for r in updates {
+            .await?;
+        let (before, after) = self.context_updates(&gone).await;
+        for r in before.into_iter().chain(updates).chain(after) {
             self.respond(r);
         }
+        Ok(())
     }
 }

@@ -133,6 +133,8 @@ pub enum CommandBody {
         charset: String,
         search: SearchKey,
     },
+    /// RFC 5267 §4.3.5: the tags of the searches whose updates end.
+    CancelUpdate(Vec<String>),
     /// RFC 9208 §4.2.
     GetQuota(String),
     /// RFC 9208 §4.3.
@@ -259,7 +261,8 @@ pub enum CatPart {
     Url(String),
 }
 
-/// `search-return-opt`, RFC 9051 §6.4.4 (SAVE: RFC 5182).
+/// `search-return-opt`, RFC 9051 §6.4.4 (SAVE: RFC 5182; CONTEXT, UPDATE and PARTIAL:
+/// RFC 5267 §4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SearchReturn {
     Min,
@@ -267,6 +270,13 @@ pub enum SearchReturn {
     All,
     Count,
     Save,
+    /// RFC 5267 §4.2: a hint that the search will be used again.
+    Context,
+    /// RFC 5267 §4.3: keep the result up to date with ADDTO and REMOVEFROM.
+    Update,
+    /// RFC 5267 §4.4: the results from the first number to the second, as the client
+    /// wrote them (`500:400` is the same range as `400:500`).
+    Partial(u32, u32),
 }
 
 /// A search key, RFC 9051 §6.4.4. String arguments are raw bytes: their charset is

@@ -373,6 +373,13 @@ fn body(out: &mut Vec<u8>, b: &CommandBody) {
             out.push(b' ');
             top_level_keys(out, search);
         }
+        B::CancelUpdate(tags) => {
+            put(out, "CANCELUPDATE");
+            for t in tags {
+                out.push(b' ');
+                quoted(out, t.as_bytes());
+            }
+        }
         B::GetQuota(root) => {
             put(out, "GETQUOTA ");
             ast(out, root);
@@ -602,16 +609,14 @@ fn return_options(out: &mut Vec<u8>, returns: Option<&[SearchReturn]>) {
         return;
     };
     put(out, " RETURN ");
-    list(out, r, |out, r| {
-        put(
-            out,
-            match r {
-                SearchReturn::Min => "MIN",
-                SearchReturn::Max => "MAX",
-                SearchReturn::All => "ALL",
-                SearchReturn::Count => "COUNT",
-                SearchReturn::Save => "SAVE",
-            },
-        );
+    list(out, r, |out, r| match r {
+        SearchReturn::Min => put(out, "MIN"),
+        SearchReturn::Max => put(out, "MAX"),
+        SearchReturn::All => put(out, "ALL"),
+        SearchReturn::Count => put(out, "COUNT"),
+        SearchReturn::Save => put(out, "SAVE"),
+        SearchReturn::Context => put(out, "CONTEXT"),
+        SearchReturn::Update => put(out, "UPDATE"),
+        SearchReturn::Partial(a, b) => put(out, &format!("PARTIAL {a}:{b}")),
     });
 }

@@ -189,6 +189,17 @@ fn command(c: &mut Cursor<'_>, name: &str, uid: bool) -> PResult<CommandBody> {
         }
         "SORT" => parse_sort(c, uid)?,
         "THREAD" => parse_thread(c, uid)?,
+        "CANCELUPDATE" => {
+            // RFC 5267 §5: `"CANCELUPDATE" 1*(SP quoted)`.
+            let mut tags = Vec::new();
+            while c.eat(b' ') {
+                tags.push(utf8(c.quoted()?)?);
+            }
+            if tags.is_empty() {
+                return Err("CANCELUPDATE needs a tag".to_owned());
+            }
+            B::CancelUpdate(tags)
+        }
         "GETQUOTA" => {
             c.sp()?;
             B::GetQuota(c.astring_utf8()?)
