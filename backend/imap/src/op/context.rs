@@ -73,8 +73,12 @@ pub(crate) struct Context {
 pub(crate) struct Contexts(Vec<Context>);
 
 /// What changed in one context: (position, ids) pairs removed and added, ids already
-/// in the context's kind (sequence numbers or UIDs).
+/// in the context's kind (sequence numbers or UIDs). Messages gone from the view are
+/// removed first, numbered as before the EXPUNGEs (RFC 5267 §4.3.4); messages that
+/// stopped matching after them, with the numbers as now, so that the FETCH showing a
+/// flag change precedes the ESEARCH (RFC 5465 §5.1).
 struct Changed {
+    gone: Vec<(u32, SequenceSet)>,
     removefrom: Vec<(u32, SequenceSet)>,
     addto: Vec<(u32, SequenceSet)>,
 }
@@ -201,11 +205,11 @@ impl Session {
                     ..ESearch::default()
                 }))
             };
-            if !changed.removefrom.is_empty() {
-                before.push(esearch(changed.removefrom, Vec::new()));
+            if !changed.gone.is_empty() {
+                before.push(esearch(changed.gone, Vec::new()));
             }
-            if !changed.addto.is_empty() {
-                after.push(esearch(Vec::new(), changed.addto));
+            if !changed.removefrom.is_empty() || !changed.addto.is_empty() {
+                after.push(esearch(changed.removefrom, changed.addto));
             }
             kept.push(c);
         }
@@ -231,6 +235,7 @@ impl Session {
             .collect();
         let members = c.order.uids();
         let mut nothing = Changed {
+            gone: Vec::new(),
             removefrom: Vec::new(),
             addto: Vec::new(),
         };
@@ -253,19 +258,24 @@ impl Session {
                 .binary_search_by_key(&uid, |m| m.uid)
                 .is_ok_and(|i| !view.msgs[i].expunged)
         };
-        let keep =
-            |uid: u32| present(uid) && (!candidates.contains(&uid) || matched.contains(&uid));
-        let removed_id = |uid| if c.uid { uid } else { old_seq(view, gone, uid) };
+        let keep = |uid: u32| !candidates.contains(&uid) || matched.contains(&uid);
+        let gone_id = |uid| if c.uid { uid } else { old_seq(view, gone, uid) };
         let added_id = |uid| if c.uid { uid } else { seq(view, uid) };
         let new_hits: Vec<_> = hits.into_iter().filter(|h| !old.contains(&h.uid)).collect();
         match &mut c.order {
             // RFC 5267 §4.3.3 and §4.3.4: position zero for SEARCH, the ids in mailbox
             // order ("the shortest representation in set-syntax").
             ContextOrder::Mailbox(uids) => {
+                let left: Vec<u32> = uids
+                    .iter()
+                    .filter(|&&u| !present(u))
+                    .map(|&u| gone_id(u))
+                    .collect();
+                uids.retain(|&u| present(u));
                 let removed: Vec<u32> = uids
                     .iter()
                     .filter(|&&u| !keep(u))
-                    .map(|&u| removed_id(u))
+                    .map(|&u| added_id(u))
                     .collect();
                 uids.retain(|&u| keep(u));
                 let mut added: Vec<u32> = new_hits.iter().map(|h| h.uid).collect();
@@ -273,6 +283,9 @@ impl Session {
                 uids.extend(&added);
                 uids.sort_unstable();
                 let added: Vec<u32> = added.into_iter().map(added_id).collect();
+                if !left.is_empty() {
+                    nothing.gone = vec![(0, SequenceSet::from_numbers(&left))];
+                }
                 if !removed.is_empty() {
                     nothing.removefrom = vec![(0, SequenceSet::from_numbers(&removed))];
                 }
@@ -281,11 +294,14 @@ impl Session {
                 }
             }
             ContextOrder::Sorted { criteria, rows } => {
-                nothing.removefrom = runs(
-                    rows.iter().map(|r| (r.uid, !keep(r.uid))),
+                nothing.gone = runs(
+                    rows.iter().map(|r| (r.uid, !present(r.uid))),
                     false,
-                    removed_id,
+                    gone_id,
                 );
+                rows.retain(|r| present(r.uid));
+                nothing.removefrom =
+                    runs(rows.iter().map(|r| (r.uid, !keep(r.uid))), false, added_id);
                 rows.retain(|r| keep(r.uid));
                 let criteria = criteria.clone();
                 let new_rows = self.sort_rows(new_hits, c.uid, &criteria).await;
