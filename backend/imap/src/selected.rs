@@ -228,7 +228,8 @@ impl Selected {
     /// §7.5.1), then FLAGS and PERMANENTFLAGS if a message changed or arrived with a
     /// keyword not announced yet (RFC 9051 §7.3.5), then flag changes as FETCH (with
     /// UID and MODSEQ once CONDSTORE is enabled, RFC 7162 §3.2.4), then EXISTS.
-    /// Returns the UIDs whose EXPUNGE (or VANISHED) it wrote, ascending.
+    /// Returns the UIDs whose EXPUNGE (or VANISHED) it wrote and those of the new
+    /// messages, ascending.
     pub(crate) async fn sync(
         &mut self,
         store: &Store,
@@ -236,7 +237,7 @@ impl Selected {
         condstore: bool,
         qresync: bool,
         out: &mut Vec<Response>,
-    ) -> Result<Vec<u32>, StoreError> {
+    ) -> Result<(Vec<u32>, Vec<u32>), StoreError> {
         let mut gone = Vec::new();
         self.poll();
         if std::mem::take(&mut self.poll_requested) && !self.dirty {
@@ -298,6 +299,7 @@ impl Selected {
         } else if allow_expunge {
             gone = self.remove_expunged(qresync, out);
         }
+        let new_uids: Vec<u32> = added.iter().map(|r| r.uid).collect();
         if !added.is_empty() {
             // The new messages were read: those nobody claimed are recent here.
             self.recent.take(store, &self.mailbox.id).await?;
@@ -312,7 +314,7 @@ impl Selected {
             // changes".
             out.extend(self.recent_response().map(Response::Data));
         }
-        Ok(gone)
+        Ok((gone, new_uids))
     }
 
     /// Applies a whole new reading of the mailbox: messages missing from it are

@@ -11,6 +11,7 @@ mod keywords;
 mod list_extended;
 mod mailboxes;
 mod messages;
+mod notify;
 mod protocol;
 mod qresync;
 mod quota;

@@ -135,6 +135,8 @@ pub enum CommandBody {
     },
     /// RFC 5267 §4.3.5: the tags of the searches whose updates end.
     CancelUpdate(Vec<String>),
+    /// RFC 5465 §3.1: `NOTIFY SET ...`, or `NOTIFY NONE` (`None`).
+    Notify(Option<NotifySet>),
     /// RFC 9208 §4.2.
     GetQuota(String),
     /// RFC 9208 §4.3.
@@ -259,6 +261,66 @@ pub enum CatPart {
     Text { data: Vec<u8>, binary: bool },
     /// `URL astring`: see [`super::parse_message_url`].
     Url(String),
+}
+
+/// `notify-set`, RFC 5465 §8.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotifySet {
+    /// The STATUS indicator: STATUS responses before the tagged OK.
+    pub status: bool,
+    pub groups: Vec<EventGroup>,
+}
+
+/// `event-group`, RFC 5465 §8: which mailboxes, and which events (none for `NONE`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventGroup {
+    pub mailboxes: NotifyMailboxes,
+    pub events: Vec<NotifyEvent>,
+}
+
+/// `filter-mailboxes`, RFC 5465 §6.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotifyMailboxes {
+    Selected,
+    SelectedDelayed,
+    Inboxes,
+    Personal,
+    Subscribed,
+    Subtree(Vec<Mailbox>),
+    Mailboxes(Vec<Mailbox>),
+}
+
+/// `event`, RFC 5465 §5 and §8. Names are matched case-insensitively.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotifyEvent {
+    /// With the fetch attributes for the new messages' FETCH (SELECTED only).
+    MessageNew(Vec<FetchAttr>),
+    MessageExpunge,
+    FlagChange,
+    AnnotationChange,
+    MailboxName,
+    SubscriptionChange,
+    MailboxMetadataChange,
+    ServerMetadataChange,
+    /// `event-ext`: an atom, as sent.
+    Other(String),
+}
+
+impl NotifyEvent {
+    /// The event's name as RFC 5465 §8 spells it (an extension's as sent).
+    pub fn name(&self) -> &str {
+        match self {
+            NotifyEvent::MessageNew(_) => "MessageNew",
+            NotifyEvent::MessageExpunge => "MessageExpunge",
+            NotifyEvent::FlagChange => "FlagChange",
+            NotifyEvent::AnnotationChange => "AnnotationChange",
+            NotifyEvent::MailboxName => "MailboxName",
+            NotifyEvent::SubscriptionChange => "SubscriptionChange",
+            NotifyEvent::MailboxMetadataChange => "MailboxMetadataChange",
+            NotifyEvent::ServerMetadataChange => "ServerMetadataChange",
+            NotifyEvent::Other(name) => name,
+        }
+    }
 }
 
 /// `search-return-opt`, RFC 9051 §6.4.4 (SAVE: RFC 5182; CONTEXT, UPDATE and PARTIAL:

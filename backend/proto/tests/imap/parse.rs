@@ -136,6 +136,12 @@ const RFC_EXAMPLES: &[&str] = &[
     "B02 UID SORT RETURN (UPDATE COUNT) (DATE) UTF-8 KEYWORD $Junk",
     "B04 CANCELUPDATE \"B01\"",
     "A02 UID SEARCH RETURN (PARTIAL 23500:24000) UNDELETED UNKEYWORD $Junk",
+    // RFC 5465 §6 (the examples of §3.1 leave out the parentheses `events` needs)
+    "b notify set status (selected (MessageNew (uid body.peek[header.fields (from to subject)]) MessageExpunge)) (subtree Lists (MessageNew MessageExpunge))",
+    "a notify set (mailboxes INBOX (Messagenew messageExpunge)) (personal (SubscriptionChange))",
+    "a notify set (selected (Messagenew (uid flags) messageExpunge)) (personal (MessageNew FlagChange MessageExpunge))",
+    "a NOTIFY SET (inboxes NONE) (subscribed (MailboxName)) (selected-delayed (MessageNew MessageExpunge))",
+    "a NOTIFY NONE",
 ];
 
 #[test]
