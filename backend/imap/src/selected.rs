@@ -19,6 +19,7 @@ use tokio::sync::broadcast::{self, error::TryRecvError};
 use crate::{
     keywords::Keywords,
     message::flag_list,
+    op::context::Contexts,
     recent::{Recent, RecentMode},
 };
 
@@ -96,6 +97,8 @@ pub(crate) struct Selected {
     pub saved: Vec<u32>,
     /// The keywords announced in FLAGS (RFC 9051 §7.3.5).
     pub keywords: Keywords,
+    /// The searches kept up to date (RFC 5267 §4.3); they end with the view.
+    pub contexts: Contexts,
     /// The messages that are `\Recent` to this session.
     recent: Recent,
     changes: broadcast::Receiver<Change>,
@@ -143,6 +146,7 @@ impl Selected {
             msgs,
             saved: Vec::new(),
             keywords,
+            contexts: Contexts::default(),
             recent,
             changes,
             dirty: false,
@@ -162,6 +166,11 @@ impl Selected {
     pub(crate) fn highest_modseq(&self) -> u64 {
         let msgs = self.msgs.iter().map(|m| m.modseq).max().unwrap_or(0);
         self.complete_to.max(msgs).max(self.mailbox.highestmodseq)
+    }
+
+    /// Every change up to this MODSEQ is in the view.
+    pub(crate) fn complete_to(&self) -> u64 {
+        self.complete_to
     }
 
     /// The RECENT response (RFC 3501 §7.3.2), for IMAP4rev1 sessions only: the number
@@ -219,6 +228,8 @@ impl Selected {
     /// §7.5.1), then FLAGS and PERMANENTFLAGS if a message changed or arrived with a
     /// keyword not announced yet (RFC 9051 §7.3.5), then flag changes as FETCH (with
     /// UID and MODSEQ once CONDSTORE is enabled, RFC 7162 §3.2.4), then EXISTS.
+    /// Returns the UIDs whose EXPUNGE (or VANISHED) it wrote and those of the new
+    /// messages, ascending.
     pub(crate) async fn sync(
         &mut self,
         store: &Store,
@@ -226,7 +237,8 @@ impl Selected {
         condstore: bool,
         qresync: bool,
         out: &mut Vec<Response>,
-    ) -> Result<(), StoreError> {
+    ) -> Result<(Vec<u32>, Vec<u32>), StoreError> {
+        let mut gone = Vec::new();
         self.poll();
         if std::mem::take(&mut self.poll_requested) && !self.dirty {
             let high = store.messages().highest_modseq(&self.mailbox.id).await?;
@@ -258,7 +270,7 @@ impl Selected {
             self.dirty = false;
             added = new;
             if allow_expunge {
-                self.remove_expunged(qresync, out);
+                gone = self.remove_expunged(qresync, out);
             }
             let changed = flag_changes
                 .iter()
@@ -285,8 +297,9 @@ impl Selected {
                 }
             }
         } else if allow_expunge {
-            self.remove_expunged(qresync, out);
+            gone = self.remove_expunged(qresync, out);
         }
+        let new_uids: Vec<u32> = added.iter().map(|r| r.uid).collect();
         if !added.is_empty() {
             // The new messages were read: those nobody claimed are recent here.
             self.recent.take(store, &self.mailbox.id).await?;
@@ -301,7 +314,7 @@ impl Selected {
             // changes".
             out.extend(self.recent_response().map(Response::Data));
         }
-        Ok(())
+        Ok((gone, new_uids))
     }
 
     /// Applies a whole new reading of the mailbox: messages missing from it are
@@ -362,7 +375,8 @@ impl Selected {
         (flag_changes, added)
     }
 
-    fn remove_expunged(&mut self, qresync: bool, out: &mut Vec<Response>) {
+    /// Reports the expunged messages and drops them from the view; returns their UIDs.
+    fn remove_expunged(&mut self, qresync: bool, out: &mut Vec<Response>) -> Vec<u32> {
         if qresync {
             // RFC 7162 §3.2.10: one VANISHED with the UIDs instead of EXPUNGEs.
             let gone: Vec<u32> = self
@@ -378,18 +392,20 @@ impl Selected {
                     uids: SequenceSet::from_numbers(&gone),
                 }));
             }
-            return;
+            return gone;
         }
+        let mut gone = Vec::new();
         let mut i = 0;
         while i < self.msgs.len() {
             if self.msgs[i].expunged {
                 // RFC 9051 §7.5.1: each EXPUNGE renumbers the messages after it.
                 out.push(Response::Data(Data::Expunge(i as u32 + 1)));
-                self.msgs.remove(i);
+                gone.push(self.msgs.remove(i).uid);
             } else {
                 i += 1;
             }
         }
+        gone
     }
 
     /// The positions (0-based) of the messages `set` names, in sequence order. With

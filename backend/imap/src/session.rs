@@ -79,6 +79,8 @@ pub(crate) struct Session {
     /// Says when the signed-in account's session must end (disabled, deleted, new
     /// password); `None` before login.
     pub(crate) watch: Option<SessionWatch>,
+    /// What NOTIFY asked for (RFC 5465); `None` before it and after `NOTIFY NONE`.
+    pub(crate) notify: Option<op::notify::Notify>,
 }
 
 /// The longest command line, CRLF included: 64 KiB of text.
@@ -124,6 +126,7 @@ impl Session {
             condstore: false,
             qresync: false,
             watch: None,
+            notify: None,
         }
     }
 
@@ -179,6 +182,10 @@ impl Session {
 
     pub(crate) fn untagged_ok(&mut self, code: Option<Code>, text: &str) {
         self.status(None, StatusKind::Ok, code, text);
+    }
+
+    pub(crate) fn untagged_no(&mut self, code: Option<Code>, text: &str) {
+        self.status(None, StatusKind::No, code, text);
     }
 
     pub(crate) fn bye(&mut self, code: Option<Code>, text: &str) {
@@ -306,6 +313,14 @@ impl Session {
             return;
         }
         loop {
+            // RFC 5465 §3.1: with NOTIFY the client "listens for event notifications all
+            // the time (even when no command is in progress)".
+            if self.notify.is_some()
+                && !self.conn().has_buffered_line()
+                && matches!(self.wait_notified().await, op::notify::Waited::Close)
+            {
+                break;
+            }
             let mut shutdown = self.shutdown.clone();
             // Taken out for the wait, so that reading may borrow the session.
             let mut watch = self.watch.take();

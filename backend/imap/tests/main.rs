@@ -4,12 +4,14 @@
 mod catenate;
 mod compress;
 mod condstore;
+mod contexts;
 mod fulltext;
 mod harness;
 mod keywords;
 mod list_extended;
 mod mailboxes;
 mod messages;
+mod notify;
 mod protocol;
 mod qresync;
 mod quota;

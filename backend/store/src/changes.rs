@@ -21,9 +21,14 @@ pub enum ChangeKind {
     Expunged,
     /// Flags or keywords changed.
     Flags,
+    /// The account's mailboxes (created, renamed, deleted) or subscriptions changed;
+    /// `mailbox_id` is the mailbox's, empty for a subscription, and `modseq` is 0. IMAP
+    /// NOTIFY (RFC 5465 §5.4, §5.5) reads the names again.
+    Mailboxes,
 }
 
-/// One committed change: the mailbox's HIGHESTMODSEQ after it.
+/// One committed change: the mailbox's HIGHESTMODSEQ after it (0 for
+/// [`ChangeKind::Mailboxes`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Change {
     pub account_id: String,
@@ -45,5 +50,15 @@ impl Store {
     /// Publishes a committed change. Having no receivers is normal.
     pub(crate) fn publish(&self, change: Change) {
         let _ = self.bus.send(change);
+    }
+
+    /// Publishes a committed change to the account's mailbox names or subscriptions.
+    pub(crate) fn publish_mailboxes(&self, account_id: &str, mailbox_id: &str) {
+        self.publish(Change {
+            account_id: account_id.to_owned(),
+            mailbox_id: mailbox_id.to_owned(),
+            modseq: 0,
+            kind: ChangeKind::Mailboxes,
+        });
     }
 }

@@ -101,6 +101,13 @@ impl Session {
         );
         // RFC 7889 §3
         caps.push(format!("APPENDLIMIT={}", self.server.config.append_limit));
+        if !matches!(self.state, State::NotAuthenticated { .. }) {
+            // RFC 5267 §4: SEARCH and SORT RETURN (CONTEXT UPDATE PARTIAL), CANCELUPDATE.
+            caps.push("CONTEXT=SEARCH".into());
+            caps.push("CONTEXT=SORT".into());
+            // RFC 5465 §3: NOTIFY SET and NOTIFY NONE.
+            caps.push("NOTIFY".into());
+        }
         // RFC 4978 §1: COMPRESS is an authenticated-state command (§5), so it is offered
         // after login, until it is active.
         if !matches!(self.state, State::NotAuthenticated { .. }) && !self.conn().is_compressed() {

@@ -20,9 +20,12 @@ impl Session {
         let deadline = tokio::time::Instant::now() + self.timeout();
         let max = 1024;
         loop {
-            if let Err(e) = Box::pin(self.report_idle_changes()).await {
+            if let Err(e) = Box::pin(self.sync_selected(true)).await {
                 tracing::error!(error = %e, "reading the selected mailbox failed");
             }
+            // RFC 5465 §4: in IDLE, "exactly the same events as instructed by the client
+            // using the NOTIFY command".
+            Box::pin(self.report_notify()).await;
             if self.flush().await.is_err() {
                 return Err(Completion::closed());
             }
@@ -31,6 +34,7 @@ impl Session {
                 state,
                 shutdown,
                 watch,
+                notify,
                 ..
             } = self;
             let conn = conn.as_mut().expect("connection present outside STARTTLS");
@@ -39,6 +43,12 @@ impl Session {
                 match state {
                     State::Selected { mailbox, .. } => mailbox.changed().await,
                     _ => std::future::pending().await,
+                }
+            };
+            let notified = async {
+                match notify {
+                    Some(n) => n.changed().await,
+                    None => std::future::pending().await,
                 }
             };
             tokio::select! {
@@ -56,6 +66,7 @@ impl Session {
                     return Err(Completion::closed());
                 }
                 _ = changed => continue,
+                _ = notified => continue,
                 _ = tokio::time::sleep(POLL_EVERY) => {
                     if let State::Selected { mailbox, .. } = &mut self.state {
                         mailbox.request_poll();
@@ -82,22 +93,5 @@ impl Session {
                 Err(Completion::bad(None, "expected DONE"))
             };
         }
-    }
-
-    /// Sends what changed in the selected mailbox, expunges included.
-    async fn report_idle_changes(&mut self) -> Result<(), osprey_store::StoreError> {
-        let store = self.server.store.clone();
-        let (condstore, qresync) = (self.condstore, self.qresync);
-        let State::Selected { mailbox, .. } = &mut self.state else {
-            return Ok(());
-        };
-        let mut updates = Vec::new();
-        mailbox
-            .sync(&store, true, condstore, qresync, &mut updates)
-            .await?;
-        for r in updates {
-            self.respond(r);
-        }
-        Ok(())
     }
 }

@@ -235,6 +235,28 @@ impl Session {
         }
     }
 
+    /// The LIST line NOTIFY sends for `name` (RFC 5465 §5.4, §5.5): its attributes as
+    /// now, `\Subscribed` when subscribed (RFC 5258 §3.4), `\NonExistent` when no
+    /// mailbox has the name.
+    pub(crate) fn notify_list_item(
+        &self,
+        name: &str,
+        mailboxes: &[MailboxRecord],
+        subscriptions: &[String],
+    ) -> ListItem {
+        let all = names(mailboxes, subscriptions, false);
+        let n = Name {
+            name: name.to_owned(),
+            mailbox: mailboxes.iter().find(|m| m.name == name),
+            subscribed: subscriptions.iter().any(|s| s == name),
+        };
+        let mut item = self.list_item(&n, &all);
+        if n.subscribed {
+            item.attributes.push("\\Subscribed".to_owned());
+        }
+        item
+    }
+
     /// Every mailbox of the account.
     async fn all_mailboxes(&self) -> Result<Vec<MailboxRecord>, Completion> {
         let account_id = &self.account().id;

@@ -8,6 +8,7 @@ mod capability;
 mod catenate;
 mod close;
 mod compress;
+pub(crate) mod context;
 mod copy;
 mod create;
 mod delete;
@@ -22,6 +23,7 @@ mod login;
 mod logout;
 mod namespace;
 mod noop;
+pub(crate) mod notify;
 mod qresync;
 mod quota;
 mod rename;
@@ -118,7 +120,7 @@ pub(crate) fn allowed(state: &State, cmd: &CommandBody) -> Result<(), &'static s
     // RFC 9051 §6.2.
     let not_authenticated = matches!(cmd, StartTls | Authenticate { .. } | Login { .. });
     // RFC 9051 §6.3; LSUB from RFC 3501 §6.3.9; QUOTA from RFC 9208 §4; COMPRESS from
-    // RFC 4978 §5 (`command-auth`).
+    // RFC 4978 §5 and NOTIFY from RFC 5465 §8 (`command-auth`).
     let authenticated = matches!(
         cmd,
         Select { .. }
@@ -137,10 +139,12 @@ pub(crate) fn allowed(state: &State, cmd: &CommandBody) -> Result<(), &'static s
             | GetQuotaRoot(_)
             | SetQuota { .. }
             | Compress(_)
+            | Notify(_)
     );
     // RFC 9051 §6.3.1: ENABLE only before a mailbox is selected.
     let enable = matches!(cmd, Enable(_));
-    // RFC 9051 §6.4; CHECK from RFC 3501 §6.4.1.
+    // RFC 9051 §6.4; CHECK from RFC 3501 §6.4.1; CANCELUPDATE from RFC 5267 §5
+    // (`command-select`).
     let selected = matches!(
         cmd,
         Check
@@ -154,6 +158,7 @@ pub(crate) fn allowed(state: &State, cmd: &CommandBody) -> Result<(), &'static s
             | Store { .. }
             | Copy { .. }
             | Move { .. }
+            | CancelUpdate(_)
     );
     if !(any || not_authenticated || authenticated || enable || selected) {
         return Err("command not supported");
@@ -193,6 +198,15 @@ fn expunge_allowed(cmd: &CommandBody) -> bool {
 /// tagged answer.
 pub(crate) async fn dispatch(s: &mut Session, cmd: Command) -> Next {
     let allow_expunge = expunge_allowed(&cmd.body);
+    // RFC 5465 §5: the session's own changes to names are not notified back.
+    let own_names = matches!(
+        cmd.body,
+        CommandBody::Create { .. }
+            | CommandBody::Delete(_)
+            | CommandBody::Rename { .. }
+            | CommandBody::Subscribe(_)
+            | CommandBody::Unsubscribe(_)
+    );
     let tag = cmd.tag;
     // Changes that arrived since the last command come first, so the command works on
     // (and answers from) the current state.
@@ -269,6 +283,8 @@ pub(crate) async fn dispatch(s: &mut Session, cmd: Command) -> Next {
             returns,
             criteria,
         } => Box::pin(s.search(&tag, uid, charset.as_deref(), returns, &criteria)).await,
+        CommandBody::CancelUpdate(tags) => s.cancel_update(&tags),
+        CommandBody::Notify(set) => Box::pin(s.notify(set)).await,
         CommandBody::GetQuota(root) => Box::pin(s.get_quota(&root)).await,
         CommandBody::GetQuotaRoot(mailbox) => Box::pin(s.get_quota_root(&mailbox)).await,
         CommandBody::SetQuota { .. } => s.set_quota(),
@@ -290,6 +306,9 @@ pub(crate) async fn dispatch(s: &mut Session, cmd: Command) -> Next {
     let done = match result {
         Ok(c) | Err(c) => c,
     };
+    if own_names {
+        s.notify_forget_own().await;
+    }
     // RFC 9051 §7.5.1: what changed while the command ran goes out before its tagged
     // answer, unless the session is about to close or change its stream.
     if matches!(done.next, Next::Continue) {
@@ -307,24 +326,35 @@ pub(crate) async fn dispatch(s: &mut Session, cmd: Command) -> Next {
 impl Session {
     /// Brings the selected mailbox's view up to date and writes what changed.
     async fn report_changes(&mut self, allow_expunge: bool) {
+        if let Err(e) = self.sync_selected(allow_expunge).await {
+            tracing::error!(error = %e, "reading the selected mailbox failed");
+        }
+        self.report_notify().await;
+    }
+
+    /// Brings the selected mailbox's view up to date and writes what changed: the
+    /// contexts' removals first (before the EXPUNGEs that may follow, RFC 5267
+    /// §4.3.4), then the view's own updates, then the contexts' additions (after
+    /// EXISTS, §4.3.3), then the FETCH of new messages NOTIFY asks for (RFC 5465
+    /// §5.2). Between commands, after them and in IDLE.
+    pub(crate) async fn sync_selected(
+        &mut self,
+        allow_expunge: bool,
+    ) -> Result<(), osprey_store::StoreError> {
         let store = self.server.store.clone();
         let (condstore, qresync) = (self.condstore, self.qresync);
         let State::Selected { mailbox, .. } = &mut self.state else {
-            return;
+            return Ok(());
         };
         let mut updates = Vec::new();
-        if let Err(e) = mailbox
+        let (gone, added) = mailbox
             .sync(&store, allow_expunge, condstore, qresync, &mut updates)
-            .await
-        {
-            tracing::error!(error = %e, "reading the selected mailbox failed");
-            return;
-        }
-        if updates.is_empty() {
-            return;
-        }
-        for r in updates {
+            .await?;
+        let (before, after) = self.context_updates(&gone).await;
+        for r in before.into_iter().chain(updates).chain(after) {
             self.respond(r);
         }
+        self.notify_new_messages(&added).await;
+        Ok(())
     }
 }

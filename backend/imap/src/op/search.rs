@@ -17,7 +17,7 @@ use osprey_proto::imap::{Code, Data, Date, ESearch, SearchKey, SearchReturn, Seq
 use osprey_store::{MessageRecord, Store, StoreError, TextField, flags};
 
 use crate::{
-    op::{Completion, OpResult},
+    op::{Completion, OpResult, context::ContextOrder},
     session::Session,
 };
 
@@ -404,6 +404,17 @@ impl Session {
     /// The messages of the selected mailbox that `key` matches, in sequence order;
     /// or the store's failure. Shared by SEARCH, SORT and THREAD.
     pub(crate) async fn search_hits(&mut self, key: &SearchKey) -> Result<Vec<Hit>, Completion> {
+        self.search_among(key, None).await
+    }
+
+    /// Like [`Session::search_hits`], looking only at the messages whose UIDs are in
+    /// `only` when it is given (a context's update, `op/context.rs`).
+    pub(crate) async fn search_among(
+        &mut self,
+        key: &SearchKey,
+        only: Option<&HashSet<u32>>,
+    ) -> Result<Vec<Hit>, Completion> {
+        let wanted = |uid: u32| only.is_none_or(|o| o.contains(&uid));
         let store = self.server.store.clone();
         let blobs = self.server.blobs.clone();
         let mailbox_id = self.selected().mailbox.id.clone();
@@ -421,7 +432,7 @@ impl Session {
         let all_raw = needs_raw(key);
         let mut sent_dates = Vec::new();
         sent_keys(key, &mut sent_dates);
-        for m in view.msgs.iter().filter(|m| !m.expunged) {
+        for m in view.msgs.iter().filter(|m| !m.expunged && wanted(m.uid)) {
             let sent = by_uid
                 .get(&m.uid)
                 .and_then(|r| r.summary.sent_date.as_ref());
@@ -446,7 +457,12 @@ impl Session {
             saved: view.saved.clone(),
         };
         let mut hits = Vec::new();
-        for (i, m) in view.msgs.iter().enumerate().filter(|(_, m)| !m.expunged) {
+        for (i, m) in view
+            .msgs
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| !m.expunged && wanted(m.uid))
+        {
             let c = Candidate {
                 seq: i as u32 + 1,
                 uid: m.uid,
@@ -479,6 +495,17 @@ impl Session {
         returns: Option<Vec<SearchReturn>>,
         key: &SearchKey,
     ) -> OpResult {
+        // RFC 5267 §4.3: UPDATE with a tag in use by another context is BAD, before
+        // anything changes.
+        let update = returns
+            .as_ref()
+            .is_some_and(|r| r.contains(&SearchReturn::Update));
+        if update {
+            self.check_context_tag(tag)?;
+        }
+        // CONTEXT and UPDATE do not change the answer (RFC 5267 §4.1: "no interaction"
+        // with the other return options).
+        let returns = returns.map(without_context_options);
         let save = returns
             .as_ref()
             .is_some_and(|r| r.contains(&SearchReturn::Save));
@@ -523,6 +550,10 @@ impl Session {
                 })
             }
         }
+        if update {
+            self.open_context(tag, uid, key, ContextOrder::Mailbox(found_uids));
+            return Ok(Completion::ok(None, "SEARCH completed, updates follow"));
+        }
         Ok(Completion::ok(None, "SEARCH completed"))
     }
 
@@ -543,10 +574,18 @@ impl Session {
         let whole = all || returns.contains(&SearchReturn::Count);
         let min = found.iter().min().copied();
         let max = found.iter().max().copied();
+        let partial = partial_of(returns, found);
+        let in_partial = |n: u32| {
+            partial
+                .as_ref()
+                .and_then(|(_, set)| set.as_ref())
+                .is_some_and(|set| set.contains(n, u32::MAX))
+        };
         let modseq = with_modseq
             .iter()
             .filter(|&&(n, _)| {
                 whole
+                    || in_partial(n)
                     || (returns.contains(&SearchReturn::Min) && Some(n) == min)
                     || (returns.contains(&SearchReturn::Max) && Some(n) == max)
             })
@@ -569,7 +608,35 @@ impl Session {
                 .contains(&SearchReturn::Count)
                 .then_some(found.len() as u32),
             modseq,
+            partial,
+            ..ESearch::default()
         };
         self.data(Data::ESearch(e));
     }
+}
+
+/// The return options without CONTEXT and UPDATE, which change nothing in the answer.
+pub(crate) fn without_context_options(returns: Vec<SearchReturn>) -> Vec<SearchReturn> {
+    returns
+        .into_iter()
+        .filter(|r| !matches!(r, SearchReturn::Context | SearchReturn::Update))
+        .collect()
+}
+
+/// RFC 5267 §4.4: `PARTIAL a:b` answers with the results from position `a` to `b`
+/// (1 is the first, in the requested order; `b:a` is the same range) and the range as
+/// asked; results past the end are left out, none at all is NIL.
+pub(crate) fn partial_of(
+    returns: &[SearchReturn],
+    ids: &[u32],
+) -> Option<((u32, u32), Option<SequenceSet>)> {
+    returns.iter().find_map(|r| match *r {
+        SearchReturn::Partial(a, b) => {
+            let (lo, hi) = (a.min(b) as usize, a.max(b) as usize);
+            let window = ids.get(lo - 1..hi.min(ids.len())).unwrap_or_default();
+            let set = (!window.is_empty()).then(|| SequenceSet::from_numbers(window));
+            Some(((a, b), set))
+        }
+        _ => None,
+    })
 }

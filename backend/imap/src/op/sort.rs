@@ -11,17 +11,16 @@ use osprey_proto::imap::{
     Data, ESearch, SearchKey, SearchReturn, SequenceSet, SortCriterion, SortKey, Tag,
 };
 
-use super::search::Hit;
+use super::search::{Hit, partial_of, without_context_options};
 use crate::{
-    op::{Completion, OpResult},
+    op::{Completion, OpResult, context::ContextOrder},
     session::Session,
 };
 
 /// What one message sorts by.
-struct Row {
+pub(crate) struct Row {
     id: u32,
-    seq: u32,
-    uid: u32,
+    pub(crate) uid: u32,
     arrival: DateTime<Utc>,
     date: DateTime<Utc>,
     size: u64,
@@ -95,7 +94,7 @@ pub(crate) fn first_mailbox(groups: &[Group]) -> String {
     mailbox.to_ascii_uppercase()
 }
 
-fn compare(a: &Row, b: &Row, criteria: &[SortCriterion]) -> Ordering {
+pub(crate) fn compare(a: &Row, b: &Row, criteria: &[SortCriterion]) -> Ordering {
     for c in criteria {
         let o = match c.key {
             SortKey::Arrival => a.arrival.cmp(&b.arrival),
@@ -113,8 +112,9 @@ fn compare(a: &Row, b: &Row, criteria: &[SortCriterion]) -> Ordering {
             return o;
         }
     }
-    // RFC 5256 §3: ties go by sequence number.
-    a.seq.cmp(&b.seq)
+    // RFC 5256 §3: ties go by sequence number, which is UID order (and stays so when
+    // the numbers change: a context keeps its rows, `op/context.rs`).
+    a.uid.cmp(&b.uid)
 }
 
 impl Session {
@@ -127,8 +127,49 @@ impl Session {
         charset: &str,
         key: &SearchKey,
     ) -> OpResult {
+        // RFC 5267 §4.3: UPDATE with a tag in use by another context is BAD.
+        let update = returns.is_some_and(|r| r.contains(&SearchReturn::Update));
+        if update {
+            self.check_context_tag(tag)?;
+        }
+        let returns = returns.map(|r| without_context_options(r.to_vec()));
         Self::check_charset(Some(charset))?;
         let hits = self.search_hits(key).await?;
+        let mut rows = self.sort_rows(hits, uid, criteria).await;
+        rows.sort_by(|a, b| compare(a, b, criteria));
+        match returns.as_deref() {
+            None => self.data(Data::Sort(rows.iter().map(|r| r.id).collect())),
+            Some(returns) => {
+                if returns.contains(&SearchReturn::Save) {
+                    // RFC 5182 §2.1 with RFC 5267: `$` is the set the SORT found.
+                    self.selected().saved = rows.iter().map(|r| r.uid).collect();
+                    self.selected().saved.sort_unstable();
+                }
+                let ids: Vec<u32> = rows.iter().map(|r| r.id).collect();
+                if returns != [SearchReturn::Save] {
+                    self.data(Data::ESearch(esort(tag, uid, returns, &ids)));
+                }
+            }
+        }
+        if update {
+            let order = ContextOrder::Sorted {
+                criteria: criteria.to_vec(),
+                rows,
+            };
+            self.open_context(tag, uid, key, order);
+            return Ok(Completion::ok(None, "SORT completed, updates follow"));
+        }
+        Ok(Completion::ok(None, "SORT completed"))
+    }
+
+    /// The sort rows of `hits`, unsorted; the address keys are read from the messages
+    /// only when `criteria` use them.
+    pub(crate) async fn sort_rows(
+        &self,
+        hits: Vec<Hit>,
+        uid: bool,
+        criteria: &[SortCriterion],
+    ) -> Vec<Row> {
         // The address keys read the envelope, groups included.
         let with_addresses = criteria.iter().any(|c| {
             matches!(
@@ -151,22 +192,7 @@ impl Session {
             };
             rows.push(row(h, uid, addresses));
         }
-        rows.sort_by(|a, b| compare(a, b, criteria));
-        match returns {
-            None => self.data(Data::Sort(rows.into_iter().map(|r| r.id).collect())),
-            Some(returns) => {
-                if returns.contains(&SearchReturn::Save) {
-                    // RFC 5182 §2.1 with RFC 5267: `$` is the set the SORT found.
-                    self.selected().saved = rows.iter().map(|r| r.uid).collect();
-                    self.selected().saved.sort_unstable();
-                }
-                let ids: Vec<u32> = rows.iter().map(|r| r.id).collect();
-                if returns != [SearchReturn::Save] {
-                    self.data(Data::ESearch(esort(tag, uid, returns, &ids)));
-                }
-            }
-        }
-        Ok(Completion::ok(None, "SORT completed"))
+        rows
     }
 }
 
@@ -188,7 +214,8 @@ fn esort(tag: &Tag, uid: bool, returns: &[SearchReturn], ids: &[u32]) -> ESearch
             .flatten(),
         all: (all && !ids.is_empty()).then(|| SequenceSet::from_numbers(ids)),
         count: has(SearchReturn::Count).then_some(ids.len() as u32),
-        modseq: None,
+        partial: partial_of(returns, ids),
+        ..ESearch::default()
     }
 }
 
@@ -198,7 +225,6 @@ fn row(h: Hit, uid: bool, addresses: AddressKeys) -> Row {
     let Some(r) = h.record else {
         return Row {
             id,
-            seq: h.seq,
             uid: h.uid,
             arrival: DateTime::<Utc>::MIN_UTC,
             date: DateTime::<Utc>::MIN_UTC,
@@ -210,7 +236,6 @@ fn row(h: Hit, uid: bool, addresses: AddressKeys) -> Row {
     let s = &r.summary;
     Row {
         id,
-        seq: h.seq,
         uid: h.uid,
         arrival: r.internal_date,
         // RFC 5256 §2.2: the internal date stands in for a missing or bad Date.

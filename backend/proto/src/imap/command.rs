@@ -133,6 +133,10 @@ pub enum CommandBody {
         charset: String,
         search: SearchKey,
     },
+    /// RFC 5267 §4.3.5: the tags of the searches whose updates end.
+    CancelUpdate(Vec<String>),
+    /// RFC 5465 §3.1: `NOTIFY SET ...`, or `NOTIFY NONE` (`None`).
+    Notify(Option<NotifySet>),
     /// RFC 9208 §4.2.
     GetQuota(String),
     /// RFC 9208 §4.3.
@@ -259,7 +263,68 @@ pub enum CatPart {
     Url(String),
 }
 
-/// `search-return-opt`, RFC 9051 §6.4.4 (SAVE: RFC 5182).
+/// `notify-set`, RFC 5465 §8.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotifySet {
+    /// The STATUS indicator: STATUS responses before the tagged OK.
+    pub status: bool,
+    pub groups: Vec<EventGroup>,
+}
+
+/// `event-group`, RFC 5465 §8: which mailboxes, and which events (none for `NONE`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventGroup {
+    pub mailboxes: NotifyMailboxes,
+    pub events: Vec<NotifyEvent>,
+}
+
+/// `filter-mailboxes`, RFC 5465 §6.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotifyMailboxes {
+    Selected,
+    SelectedDelayed,
+    Inboxes,
+    Personal,
+    Subscribed,
+    Subtree(Vec<Mailbox>),
+    Mailboxes(Vec<Mailbox>),
+}
+
+/// `event`, RFC 5465 §5 and §8. Names are matched case-insensitively.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotifyEvent {
+    /// With the fetch attributes for the new messages' FETCH (SELECTED only).
+    MessageNew(Vec<FetchAttr>),
+    MessageExpunge,
+    FlagChange,
+    AnnotationChange,
+    MailboxName,
+    SubscriptionChange,
+    MailboxMetadataChange,
+    ServerMetadataChange,
+    /// `event-ext`: an atom, as sent.
+    Other(String),
+}
+
+impl NotifyEvent {
+    /// The event's name as RFC 5465 §8 spells it (an extension's as sent).
+    pub fn name(&self) -> &str {
+        match self {
+            NotifyEvent::MessageNew(_) => "MessageNew",
+            NotifyEvent::MessageExpunge => "MessageExpunge",
+            NotifyEvent::FlagChange => "FlagChange",
+            NotifyEvent::AnnotationChange => "AnnotationChange",
+            NotifyEvent::MailboxName => "MailboxName",
+            NotifyEvent::SubscriptionChange => "SubscriptionChange",
+            NotifyEvent::MailboxMetadataChange => "MailboxMetadataChange",
+            NotifyEvent::ServerMetadataChange => "ServerMetadataChange",
+            NotifyEvent::Other(name) => name,
+        }
+    }
+}
+
+/// `search-return-opt`, RFC 9051 §6.4.4 (SAVE: RFC 5182; CONTEXT, UPDATE and PARTIAL:
+/// RFC 5267 §4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SearchReturn {
     Min,
@@ -267,6 +332,13 @@ pub enum SearchReturn {
     All,
     Count,
     Save,
+    /// RFC 5267 §4.2: a hint that the search will be used again.
+    Context,
+    /// RFC 5267 §4.3: keep the result up to date with ADDTO and REMOVEFROM.
+    Update,
+    /// RFC 5267 §4.4: the results from the first number to the second, as the client
+    /// wrote them (`500:400` is the same range as `400:500`).
+    Partial(u32, u32),
 }
 
 /// A search key, RFC 9051 §6.4.4. String arguments are raw bytes: their charset is

@@ -94,6 +94,14 @@ pub struct ESearch {
     pub count: Option<u32>,
     /// RFC 7162 §3.1.5.
     pub modseq: Option<u64>,
+    /// RFC 5267 §4.4: the range asked for, as asked, and the results in it (`None`:
+    /// NIL, no results there).
+    pub partial: Option<((u32, u32), Option<SequenceSet>)>,
+    /// RFC 5267 §4.3.4: context positions and the results removed there, written
+    /// before `addto`.
+    pub removefrom: Vec<(u32, SequenceSet)>,
+    /// RFC 5267 §4.3.3: context positions and the results inserted there.
+    pub addto: Vec<(u32, SequenceSet)>,
 }
 
 /// A thread: a message and its children. `id: None` is a dummy root (RFC 5256 §4:
@@ -350,6 +358,29 @@ impl Data {
                 }
                 if let Some(n) = e.modseq {
                     put(out, &format!(" MODSEQ {n}"));
+                }
+                if let Some(((a, b), results)) = &e.partial {
+                    put(out, &format!(" PARTIAL ({a}:{b} "));
+                    match results.as_ref().filter(|r| !r.is_empty()) {
+                        Some(set) => sequence_set(out, set),
+                        None => put(out, "NIL"),
+                    }
+                    out.push(b')');
+                }
+                for (name, pairs) in [("REMOVEFROM", &e.removefrom), ("ADDTO", &e.addto)] {
+                    let pairs: Vec<_> = pairs.iter().filter(|(_, s)| !s.is_empty()).collect();
+                    if pairs.is_empty() {
+                        continue;
+                    }
+                    put(out, &format!(" {name} ("));
+                    for (i, (position, set)) in pairs.into_iter().enumerate() {
+                        if i > 0 {
+                            out.push(b' ');
+                        }
+                        put(out, &format!("{position} "));
+                        sequence_set(out, set);
+                    }
+                    out.push(b')');
                 }
             }
             Data::Search { ids, modseq } => {

@@ -5,9 +5,11 @@
 //! (literals as `{n}` CRLF bytes, no final CRLF); it does not drive continuations.
 
 use super::command::{
-    CatPart, Command, CommandBody, EntryType, FetchAttr, FetchItems, ListReturn, Partial,
-    SearchKey, SearchReturn, Section, SectionText, StatusItem, StoreAction, ThreadAlgorithm,
+    CatPart, Command, CommandBody, EntryType, EventGroup, FetchAttr, FetchItems, ListReturn,
+    NotifyEvent, NotifyMailboxes, Partial, SearchKey, SearchReturn, Section, SectionText,
+    StatusItem, StoreAction, ThreadAlgorithm,
 };
+use super::types::Mailbox;
 use super::write::{
     astring, date, date_time, flag_list, list_mailbox, literal, literal8, nstring, quoted,
     sequence_set, string,
@@ -373,6 +375,24 @@ fn body(out: &mut Vec<u8>, b: &CommandBody) {
             out.push(b' ');
             top_level_keys(out, search);
         }
+        B::CancelUpdate(tags) => {
+            put(out, "CANCELUPDATE");
+            for t in tags {
+                out.push(b' ');
+                quoted(out, t.as_bytes());
+            }
+        }
+        B::Notify(None) => put(out, "NOTIFY NONE"),
+        B::Notify(Some(set)) => {
+            put(out, "NOTIFY SET");
+            if set.status {
+                put(out, " STATUS");
+            }
+            for g in &set.groups {
+                out.push(b' ');
+                event_group(out, g);
+            }
+        }
         B::GetQuota(root) => {
             put(out, "GETQUOTA ");
             ast(out, root);
@@ -596,22 +616,58 @@ fn fetch_attr(out: &mut Vec<u8>, a: &FetchAttr) {
     }
 }
 
+/// `event-group`, RFC 5465 §8.
+fn event_group(out: &mut Vec<u8>, g: &EventGroup) {
+    out.push(b'(');
+    let names = |out: &mut Vec<u8>, names: &[Mailbox]| {
+        list(out, names, |out, m| ast(out, m.as_str()));
+    };
+    match &g.mailboxes {
+        NotifyMailboxes::Selected => put(out, "SELECTED"),
+        NotifyMailboxes::SelectedDelayed => put(out, "SELECTED-DELAYED"),
+        NotifyMailboxes::Inboxes => put(out, "INBOXES"),
+        NotifyMailboxes::Personal => put(out, "PERSONAL"),
+        NotifyMailboxes::Subscribed => put(out, "SUBSCRIBED"),
+        NotifyMailboxes::Subtree(m) => {
+            put(out, "SUBTREE ");
+            names(out, m);
+        }
+        NotifyMailboxes::Mailboxes(m) => {
+            put(out, "MAILBOXES ");
+            names(out, m);
+        }
+    }
+    out.push(b' ');
+    if g.events.is_empty() {
+        put(out, "NONE");
+    } else {
+        list(out, &g.events, |out, e| {
+            put(out, e.name());
+            if let NotifyEvent::MessageNew(atts) = e
+                && !atts.is_empty()
+            {
+                out.push(b' ');
+                list(out, atts, fetch_attr);
+            }
+        });
+    }
+    out.push(b')');
+}
+
 /// ` RETURN (...)` of SEARCH and SORT, when there is one.
 fn return_options(out: &mut Vec<u8>, returns: Option<&[SearchReturn]>) {
     let Some(r) = returns else {
         return;
     };
     put(out, " RETURN ");
-    list(out, r, |out, r| {
-        put(
-            out,
-            match r {
-                SearchReturn::Min => "MIN",
-                SearchReturn::Max => "MAX",
-                SearchReturn::All => "ALL",
-                SearchReturn::Count => "COUNT",
-                SearchReturn::Save => "SAVE",
-            },
-        );
+    list(out, r, |out, r| match r {
+        SearchReturn::Min => put(out, "MIN"),
+        SearchReturn::Max => put(out, "MAX"),
+        SearchReturn::All => put(out, "ALL"),
+        SearchReturn::Count => put(out, "COUNT"),
+        SearchReturn::Save => put(out, "SAVE"),
+        SearchReturn::Context => put(out, "CONTEXT"),
+        SearchReturn::Update => put(out, "UPDATE"),
+        SearchReturn::Partial(a, b) => put(out, &format!("PARTIAL {a}:{b}")),
     });
 }

@@ -11,12 +11,12 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 
 use super::command::{
-    AppendMessage, CatPart, Command, CommandBody, ListCommand, ListReturn, QResync, SelectParams,
-    StatusItem, StoreAction,
+    AppendMessage, CatPart, Command, CommandBody, EventGroup, ListCommand, ListReturn, NotifyEvent,
+    NotifyMailboxes, NotifySet, QResync, SelectParams, StatusItem, StoreAction,
 };
 use super::frame::Limits;
 use super::lexer::{Cursor, PResult, utf8};
-use super::parse_fetch::parse_fetch;
+use super::parse_fetch::{fetch_attr, parse_fetch};
 use super::parse_search::{parse_search, parse_sort, parse_thread};
 use super::types::{Tag, is_astring_char};
 
@@ -189,6 +189,18 @@ fn command(c: &mut Cursor<'_>, name: &str, uid: bool) -> PResult<CommandBody> {
         }
         "SORT" => parse_sort(c, uid)?,
         "THREAD" => parse_thread(c, uid)?,
+        "CANCELUPDATE" => {
+            // RFC 5267 §5: `"CANCELUPDATE" 1*(SP quoted)`.
+            let mut tags = Vec::new();
+            while c.eat(b' ') {
+                tags.push(utf8(c.quoted()?)?);
+            }
+            if tags.is_empty() {
+                return Err("CANCELUPDATE needs a tag".to_owned());
+            }
+            B::CancelUpdate(tags)
+        }
+        "NOTIFY" => notify(c)?,
         "GETQUOTA" => {
             c.sp()?;
             B::GetQuota(c.astring_utf8()?)
@@ -212,6 +224,84 @@ fn command(c: &mut Cursor<'_>, name: &str, uid: bool) -> PResult<CommandBody> {
         }
         _ => return Err(format!("unknown command {name}")),
     })
+}
+
+/// NOTIFY, RFC 5465 §8: `"NOTIFY" SP (notify-set / notify-none)`. Only syntax: which
+/// events go together is the session's to check.
+fn notify(c: &mut Cursor<'_>) -> PResult<CommandBody> {
+    c.sp()?;
+    if c.eat_keyword("NONE") {
+        return Ok(CommandBody::Notify(None));
+    }
+    if !c.eat_keyword("SET") {
+        return Err("expected SET or NONE".to_owned());
+    }
+    c.sp()?;
+    let status = c.eat_keyword("STATUS");
+    if status {
+        c.sp()?;
+    }
+    let mut groups = vec![event_group(c)?];
+    while c.eat(b' ') {
+        groups.push(event_group(c)?);
+    }
+    Ok(CommandBody::Notify(Some(NotifySet { status, groups })))
+}
+
+/// `event-group = "(" filter-mailboxes SP events ")"`.
+fn event_group(c: &mut Cursor<'_>) -> PResult<EventGroup> {
+    c.expect(b'(', "'(' of an event group")?;
+    let name = c.keyword()?;
+    let mailboxes = match name.as_str() {
+        "SELECTED" => NotifyMailboxes::Selected,
+        "SELECTED-DELAYED" => NotifyMailboxes::SelectedDelayed,
+        "INBOXES" => NotifyMailboxes::Inboxes,
+        "PERSONAL" => NotifyMailboxes::Personal,
+        "SUBSCRIBED" => NotifyMailboxes::Subscribed,
+        "SUBTREE" | "MAILBOXES" => {
+            // `one-or-more-mailbox = mailbox / many-mailboxes`
+            c.sp()?;
+            let names = if c.peek() == Some(b'(') {
+                c.paren_list(1, |c| c.mailbox())?
+            } else {
+                vec![c.mailbox()?]
+            };
+            if name == "SUBTREE" {
+                NotifyMailboxes::Subtree(names)
+            } else {
+                NotifyMailboxes::Mailboxes(names)
+            }
+        }
+        _ => return Err(format!("unknown mailbox filter {name}")),
+    };
+    c.sp()?;
+    let events = if c.eat_keyword("NONE") {
+        Vec::new()
+    } else {
+        c.paren_list(1, |c| {
+            let name = c.keyword()?;
+            Ok(match name.as_str() {
+                "MESSAGENEW" => {
+                    let mut atts = Vec::new();
+                    if c.peek() == Some(b' ') && c.peek_at(1) == Some(b'(') {
+                        c.sp()?;
+                        atts = c.paren_list(1, fetch_attr)?;
+                    }
+                    NotifyEvent::MessageNew(atts)
+                }
+                "MESSAGEEXPUNGE" => NotifyEvent::MessageExpunge,
+                "FLAGCHANGE" => NotifyEvent::FlagChange,
+                "ANNOTATIONCHANGE" => NotifyEvent::AnnotationChange,
+                "MAILBOXNAME" => NotifyEvent::MailboxName,
+                "SUBSCRIPTIONCHANGE" => NotifyEvent::SubscriptionChange,
+                "MAILBOXMETADATACHANGE" => NotifyEvent::MailboxMetadataChange,
+                "SERVERMETADATACHANGE" => NotifyEvent::ServerMetadataChange,
+                _ => NotifyEvent::Other(name),
+            })
+        })?
+    };
+    c.expect(b')', "')' of an event group")?;
+    Ok(EventGroup { mailboxes, events })
 }
 
 /// ` mailbox`.

@@ -48,9 +48,27 @@ fn return_options(c: &mut Cursor<'_>) -> PResult<Option<Vec<SearchReturn>>> {
             "ALL" => SearchReturn::All,
             "COUNT" => SearchReturn::Count,
             "SAVE" => SearchReturn::Save,
+            "CONTEXT" => SearchReturn::Context,
+            "UPDATE" => SearchReturn::Update,
+            "PARTIAL" => {
+                // RFC 5267 §5: `partial-range = nz-number ":" nz-number`.
+                c.sp()?;
+                let first = c.nz_number()?;
+                c.expect(b':', "':' of a PARTIAL range")?;
+                SearchReturn::Partial(first, c.nz_number()?)
+            }
             _ => return Err(format!("unknown RETURN option {name}")),
         })
     })?;
+    // RFC 5267 §4.4: "A single command MUST NOT contain more than one PARTIAL or ALL
+    // search return option".
+    let windows = returns
+        .iter()
+        .filter(|r| matches!(r, SearchReturn::Partial(..)))
+        .count();
+    if windows > 1 || (windows == 1 && returns.contains(&SearchReturn::All)) {
+        return Err("at most one of PARTIAL and ALL".to_owned());
+    }
     c.sp()?;
     Ok(Some(returns))
 }

@@ -205,6 +205,12 @@ pub enum Code {
     UnknownCte,
     /// RFC 4978 §3.
     CompressionActive,
+    /// RFC 5267 §4.3.1: the tag of the search whose UPDATE is refused.
+    NoUpdate(String),
+    /// RFC 5465 §5.8: some notifications were lost.
+    NotificationOverflow,
+    /// RFC 5465 §8: the events the server cannot notify about.
+    BadEvent(Vec<String>),
     /// Another code: an atom and optional text (without `]`).
     Other(String, Option<String>),
 }
@@ -323,6 +329,27 @@ impl Code {
             }
             Code::UnknownCte => simple(out, "UNKNOWN-CTE"),
             Code::CompressionActive => simple(out, "COMPRESSIONACTIVE"),
+            Code::NoUpdate(tag) => {
+                out.extend_from_slice(b"NOUPDATE ");
+                super::write::quoted(out, tag.as_bytes());
+                true
+            }
+            Code::NotificationOverflow => simple(out, "NOTIFICATIONOVERFLOW"),
+            Code::BadEvent(events) => {
+                let valid: Vec<&String> = events.iter().filter(|e| is_atom(e)).collect();
+                if valid.is_empty() {
+                    return false;
+                }
+                out.extend_from_slice(b"BADEVENT (");
+                for (i, e) in valid.iter().enumerate() {
+                    if i > 0 {
+                        out.push(b' ');
+                    }
+                    out.extend_from_slice(e.as_bytes());
+                }
+                out.push(b')');
+                true
+            }
             Code::Other(name, text) => {
                 if name.is_empty() || !name.bytes().all(is_atom_char) {
                     return false;

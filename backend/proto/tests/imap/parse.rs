@@ -129,6 +129,19 @@ const RFC_EXAMPLES: &[&str] = &[
     "S0000 SETQUOTA \"#user/alice\" (STORAGE 510)",
     // RFC 7889
     "a STATUS INBOX (APPENDLIMIT)",
+    // RFC 5267 §4
+    "A01 SEARCH RETURN (CONTEXT COUNT) UNDELETED UNKEYWORD $Junk",
+    "B01 UID SEARCH RETURN (UPDATE COUNT) DELETED KEYWORD $Junk",
+    // (the RFC's example leaves out the sort criteria)
+    "B02 UID SORT RETURN (UPDATE COUNT) (DATE) UTF-8 KEYWORD $Junk",
+    "B04 CANCELUPDATE \"B01\"",
+    "A02 UID SEARCH RETURN (PARTIAL 23500:24000) UNDELETED UNKEYWORD $Junk",
+    // RFC 5465 §6 (the examples of §3.1 leave out the parentheses `events` needs)
+    "b notify set status (selected (MessageNew (uid body.peek[header.fields (from to subject)]) MessageExpunge)) (subtree Lists (MessageNew MessageExpunge))",
+    "a notify set (mailboxes INBOX (Messagenew messageExpunge)) (personal (SubscriptionChange))",
+    "a notify set (selected (Messagenew (uid flags) messageExpunge)) (personal (MessageNew FlagChange MessageExpunge))",
+    "a NOTIFY SET (inboxes NONE) (subscribed (MailboxName)) (selected-delayed (MessageNew MessageExpunge))",
+    "a NOTIFY NONE",
 ];
 
 #[test]
@@ -410,6 +423,19 @@ fn parses_exact_structures() {
             charset: "UTF-8".into(),
             search: SearchKey::All,
         }),
+        // RFC 5267 §4.
+        (b"a SEARCH RETURN (CONTEXT UPDATE PARTIAL 500:400 MIN) ALL", B::Search {
+            uid: false,
+            charset: None,
+            returns: Some(vec![
+                SearchReturn::Context,
+                SearchReturn::Update,
+                SearchReturn::Partial(500, 400),
+                SearchReturn::Min,
+            ]),
+            criteria: SearchKey::All,
+        }),
+        (b"a CANCELUPDATE \"B01\" \"x y\"", B::CancelUpdate(vec!["B01".into(), "x y".into()])),
         // RFC 5267 §3 (ESORT) and RFC 5957 §3 (SORT=DISPLAY).
         (b"a UID SORT RETURN (MIN COUNT) (DISPLAYFROM REVERSE DISPLAYTO) UTF-8 ALL", B::Sort {
             uid: true,
@@ -514,6 +540,21 @@ fn refuses_bad_commands() {
         (b"a SEARCH SINCE 32-Jan-2000", Some("a"), "day"),
         (b"a SEARCH SINCE 1-Foo-2000", Some("a"), "month"),
         (b"a SEARCH BADKEY", Some("a"), "unknown search key"),
+        // RFC 5267 §4.4 and §5
+        (
+            b"a SEARCH RETURN (PARTIAL 1:2 ALL) ALL",
+            Some("a"),
+            "PARTIAL",
+        ),
+        (
+            b"a SEARCH RETURN (PARTIAL 1:2 PARTIAL 1:2) ALL",
+            Some("a"),
+            "PARTIAL",
+        ),
+        (b"a SEARCH RETURN (PARTIAL 0:2) ALL", Some("a"), "non-zero"),
+        (b"a SEARCH RETURN (PARTIAL 1:*) ALL", Some("a"), "number"),
+        (b"a CANCELUPDATE", Some("a"), "tag"),
+        (b"a CANCELUPDATE B01", Some("a"), "quoted"),
         (b"a STORE 1 +FLAGS (\\*)", Some("a"), "atom"),
         (b"a STORE 1 XFLAGS (\\Seen)", Some("a"), "FLAGS"),
         (b"a FETCH 1 BODY[MIME]", Some("a"), "section"),

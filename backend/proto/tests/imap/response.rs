@@ -196,6 +196,16 @@ fn rfc_examples() {
             ),
             "a BAD [COMPRESSIONACTIVE] DEFLATE active via TLS\r\n",
         ),
+        // RFC 5267 §4.3.1
+        (
+            status(
+                None,
+                No,
+                Some(Code::NoUpdate("B02".into())),
+                "Too many contexts",
+            ),
+            "* NO [NOUPDATE \"B02\"] Too many contexts\r\n",
+        ),
         (
             status(None, Bye, None, "Autologout; idle for too long"),
             "* BYE Autologout; idle for too long\r\n",
@@ -350,6 +360,44 @@ fn rfc_examples() {
                 ..ESearch::default()
             })),
             "* ESEARCH COUNT 0\r\n",
+        ),
+        // RFC 5267 §4.3.3, §4.3.4, §4.4
+        (
+            Response::Data(Data::ESearch(ESearch {
+                tag: tag("B01"),
+                uid: true,
+                addto: vec![(0, set(&[32768, 32769]))],
+                ..ESearch::default()
+            })),
+            "* ESEARCH (TAG \"B01\") UID ADDTO (0 32768:32769)\r\n",
+        ),
+        (
+            Response::Data(Data::ESearch(ESearch {
+                tag: tag("C01"),
+                uid: true,
+                removefrom: vec![(2, set(&[7])), (3, set(&[9, 8]))],
+                addto: vec![(1, set(&[2731, 2732, 2733]))],
+                ..ESearch::default()
+            })),
+            "* ESEARCH (TAG \"C01\") UID REMOVEFROM (2 7 3 9,8) ADDTO (1 2731:2733)\r\n",
+        ),
+        (
+            Response::Data(Data::ESearch(ESearch {
+                tag: tag("A04"),
+                uid: true,
+                partial: Some(((24000, 24500), None)),
+                ..ESearch::default()
+            })),
+            "* ESEARCH (TAG \"A04\") UID PARTIAL (24000:24500 NIL)\r\n",
+        ),
+        (
+            Response::Data(Data::ESearch(ESearch {
+                tag: tag("A03"),
+                count: Some(9),
+                partial: Some(((1, 3), Some(set(&[4, 5, 9])))),
+                ..ESearch::default()
+            })),
+            "* ESEARCH (TAG \"A03\") COUNT 9 PARTIAL (1:3 4:5,9)\r\n",
         ),
         (
             Response::Data(Data::Search {

@@ -41,7 +41,7 @@ impl Mailboxes<'_> {
         name: &str,
         special_use: Option<&str>,
     ) -> Result<MailboxRecord, StoreError> {
-        mailbox::ActiveModel {
+        let created = mailbox::ActiveModel {
             id: Set(new_id()),
             account_id: Set(account_id.to_owned()),
             name: Set(name.to_owned()),
@@ -56,7 +56,9 @@ impl Mailboxes<'_> {
         .insert(&self.db)
         .await
         .map(MailboxRecord::from)
-        .map_err(conflict_on_unique(format!("mailbox {name} exists")))
+        .map_err(conflict_on_unique(format!("mailbox {name} exists")))?;
+        self.publish_mailboxes(account_id, &created.id);
+        Ok(created)
     }
 
     /// Creates the mailbox `name` and moves every message of `from_mailbox_id` there
@@ -93,11 +95,13 @@ impl Mailboxes<'_> {
             .await?;
         if rows.is_empty() {
             self.commit(txn, turn).await?;
+            self.publish_mailboxes(&owner, &target.id);
             return Ok(target);
         }
         let (_, modseq, from_modseq) =
             move_rows(&txn, &owner, from_mailbox_id, &rows, &target.id).await?;
         self.commit(txn, turn).await?;
+        self.publish_mailboxes(&owner, &target.id);
         self.publish(Change {
             account_id: owner.clone(),
             mailbox_id: target.id.clone(),
@@ -132,9 +136,9 @@ impl Mailboxes<'_> {
             .into_iter()
             .filter(|m| m.name == from || m.name.starts_with(&prefix))
             .collect();
-        if !rows.iter().any(|m| m.name == from) {
+        let Some(renamed) = rows.iter().find(|m| m.name == from).map(|m| m.id.clone()) else {
             return Err(StoreError::NotFound);
-        }
+        };
         for row in rows {
             let new_name = format!("{to}{}", &row.name[from.len()..]);
             let mut active: mailbox::ActiveModel = row.into();
@@ -146,6 +150,7 @@ impl Mailboxes<'_> {
         }
         super::subscriptions::rename_in(&txn, account_id, from, to, delimiter).await?;
         self.commit(txn, turn).await?;
+        self.publish_mailboxes(account_id, &renamed);
         Ok(())
     }
 
@@ -189,6 +194,7 @@ impl Mailboxes<'_> {
             .exec(&txn)
             .await?;
         self.commit(txn, turn).await?;
+        self.publish_mailboxes(&mb.account_id, id);
         self.publish(Change {
             account_id: mb.account_id,
             mailbox_id: id.to_owned(),

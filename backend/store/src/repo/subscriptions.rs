@@ -28,7 +28,9 @@ impl Mailboxes<'_> {
     /// Adds `name` to the account's subscriptions; subscribing twice is one
     /// subscription.
     pub async fn subscribe(self, account_id: &str, name: &str) -> Result<(), StoreError> {
-        subscribe_in(&self.db, account_id, name).await
+        subscribe_in(&self.db, account_id, name).await?;
+        self.publish_mailboxes(account_id, "");
+        Ok(())
     }
 
     /// Removes `name` from the account's subscriptions, if it is there.
@@ -38,6 +40,7 @@ impl Mailboxes<'_> {
             .filter(subscription::Column::Name.eq(name))
             .exec(&self.db)
             .await?;
+        self.publish_mailboxes(account_id, "");
         Ok(())
     }
 }
