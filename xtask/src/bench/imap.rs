@@ -380,6 +380,15 @@ pub fn run(o: &Options) -> Result {
     for (what, samples) in all.per.iter_mut() {
         println!("bench imap: {what:<14} {}", samples.summary());
     }
+    // Where the time went, as the server measured it (quantiles since it started).
+    for line in server.metrics("osprey_store_")? {
+        if line.contains("quantile=\"0.5\"")
+            || line.contains("quantile=\"0.99\"")
+            || line.contains("_count")
+        {
+            println!("bench imap: {line}");
+        }
+    }
     let peak = sampler.join().map_err(|_| "the memory sampler panicked")?;
     std::thread::sleep(Duration::from_secs(2));
     let after = server.rss_kib().ok_or("cannot read the server's memory")?;

@@ -111,6 +111,8 @@ pub struct BenchServer {
     pub pop3_port: u16,
     pub smtp_port: u16,
     pub imap_port: u16,
+    /// The HTTP listener: `/metrics`.
+    pub http_port: u16,
     /// The PostgreSQL server URL and the bench's database there, if any.
     postgres: Option<(String, String)>,
     child: Child,
@@ -155,6 +157,7 @@ impl BenchServer {
         let pop3_port = free_port()?;
         let smtp_port = free_port()?;
         let imap_port = free_port()?;
+        let http_port = free_port()?;
         // The load's sender domain, pinned: SPF and DMARC are evaluated for every
         // message without waiting on this machine's DNS.
         let txt = dir.join("pinned-txt");
@@ -179,6 +182,7 @@ impl BenchServer {
             .env("OSPREY_LISTEN_POP3", format!("127.0.0.1:{pop3_port}"))
             .env("OSPREY_LISTEN_SMTP", format!("127.0.0.1:{smtp_port}"))
             .env("OSPREY_LISTEN_IMAP", format!("127.0.0.1:{imap_port}"))
+            .env("OSPREY_LISTEN_HTTP", format!("127.0.0.1:{http_port}"))
             .env("OSPREY_ADMIN_PASSWORD", "Bench-Harbor-42x")
             .env("OSPREY_SMTP_DNS_TXT_FILE", &txt)
             .env(
@@ -195,6 +199,7 @@ impl BenchServer {
             pop3_port,
             smtp_port,
             imap_port,
+            http_port,
             postgres,
             child,
         };
@@ -263,6 +268,23 @@ impl BenchServer {
     /// The peak resident memory of the server process so far, in KiB.
     pub fn hwm_kib(&self) -> Option<u64> {
         self.status_kib("VmHWM:")
+    }
+
+    /// The server's `/metrics` lines whose name starts with `prefix`.
+    pub fn metrics(&self, prefix: &str) -> Result<Vec<String>> {
+        use std::io::{Read, Write};
+        let mut s = std::net::TcpStream::connect(("127.0.0.1", self.http_port))
+            .map_err(|e| format!("/metrics: {e}"))?;
+        s.write_all(b"GET /metrics HTTP/1.1\r\nHost: bench\r\nConnection: close\r\n\r\n")
+            .map_err(|e| format!("/metrics: {e}"))?;
+        let mut text = String::new();
+        s.read_to_string(&mut text)
+            .map_err(|e| format!("/metrics: {e}"))?;
+        Ok(text
+            .lines()
+            .filter(|l| l.starts_with(prefix))
+            .map(str::to_owned)
+            .collect())
     }
 
     /// The server's process id.
