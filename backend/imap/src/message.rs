@@ -181,8 +181,9 @@ fn addresses(groups: &[Group]) -> Vec<Address> {
         out.extend(g.mailboxes.iter().map(|m| {
             Address {
                 name: m.name.as_ref().map(|n| n.as_bytes().to_vec()),
-                // RFC 3501 §7.4.2: "the second field is the [SMTP] at-domain-list
-                // (source route)".
+                // RFC 3501 §7.4.2: "The fields of an address structure are in the
+                // following order: personal name, [SMTP] at-domain-list (source
+                // route), mailbox name, and host name."
                 adl: m.route.as_ref().map(|r| r.as_bytes().to_vec()),
                 mailbox: m.local.as_ref().map(|l| l.as_bytes().to_vec()),
                 // RFC 9051 §7.5.2: a missing host would read as a group start.

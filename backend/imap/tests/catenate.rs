@@ -20,9 +20,10 @@ async fn append_catenates_text_and_urls() {
     let line = r.iter().find(|l| l.contains("[UIDVALIDITY")).unwrap();
     let v = number_after(line, "[UIDVALIDITY");
 
-    // RFC 4469 §5: "the APPEND ... with a list of parts ... concatenated in order":
-    // the header of message 1, new text, the second part (its MIME header and body),
-    // and the closing boundary.
+    // RFC 4469 §3: "If the extended form is used, 'CATENATE' and a parenthesized list
+    // of message literals and message URLs follows, each of which is appended to the
+    // new message.": the header of message 1, new text, the second part (its MIME
+    // header and body), and the closing boundary.
     let text = "--b\r\nContent-Type: text/plain\r\n\r\nForwarded, with a note.\r\n";
     let end = "\r\n--b--\r\n";
     c.raw(
@@ -63,7 +64,8 @@ async fn urls_that_do_not_resolve_are_badurl() {
     let h = Harness::start().await;
     h.deliver(SOURCE).await;
     let mut c = h.login().await;
-    // RFC 4469 §6: "BADURL ... the URL ... is invalid or could not be resolved".
+    // RFC 4469 §4.1: "The BADURL response code is returned if the APPEND fails to
+    // process one of the specified URLs."
     for (i, url) in [
         "/INBOX;UIDVALIDITY=1/;UID=1".to_owned(),
         "/INBOX/;UID=9".to_owned(),

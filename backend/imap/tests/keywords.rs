@@ -77,8 +77,8 @@ async fn a_new_keyword_is_announced_before_any_fetch_shows_it() {
     assert_eq!(r[1], permanent_line(" $Label5 Work"), "{r:#?}");
 
     // Another session: FLAGS and PERMANENTFLAGS come before the first FETCH that
-    // carries the new keywords (RFC 9051 §7.3.5: "the update from the FLAGS response
-    // MUST be recorded by the client").
+    // carries the new keywords (RFC 9051 §7.3.5: "The update from the FLAGS response
+    // MUST be remembered by the client.").
     let r = b.expect_ok("b1 NOOP").await;
     let flags = index(&r, "* FLAGS");
     let fetch = index(&r, "* 1 FETCH");

@@ -436,10 +436,11 @@ async fn move_to_a_missing_mailbox_is_trycreate() {
     assert_eq!(r[1], "* 1 EXPUNGE");
 }
 
-/// RFC 3501 §7.4.2: "the second field is the [SMTP] at-domain-list (source route)"
-/// of an address, and a group is written as its start (mailbox name, NIL host) and
-/// end (all NIL) around its members; a group member that is only a comment is no
-/// member.
+/// RFC 3501 §7.4.2: "The fields of an address structure are in the following order:
+/// personal name, [SMTP] at-domain-list (source route), mailbox name, and host name."
+/// So an address's second field is its source route; and a group is written as its
+/// start (mailbox name, NIL host) and end (all NIL) around its members; a group member
+/// that is only a comment is no member.
 #[tokio::test]
 async fn envelope_source_routes_and_comment_only_group_members() {
     let h = Harness::start().await;

@@ -296,9 +296,9 @@ async fn failures_across_sessions_are_throttled() {
     assert!(c.closed().await);
 }
 
-/// Command lines of 64 KiB are accepted (RFC 7162 §4 recommends "at least 8192
-/// octets" as the limit, and clients that name many UIDs send much longer lines);
-/// a longer one gets a tagged BAD for that command, and the session goes on.
+/// Command lines of 64 KiB are accepted (RFC 7162 §4 raises the recommended command
+/// line length to about 8192 octets, and clients that name many UIDs send much longer
+/// lines); a longer one gets a tagged BAD for that command, and the session goes on.
 #[tokio::test]
 async fn long_command_lines_are_accepted_and_longer_ones_refused_alone() {
     let h = Harness::start().await;

@@ -159,9 +159,9 @@ async fn sort_by_an_address_field_that_starts_with_a_group() {
     assert_eq!(r[0], "* SORT 2 3 1");
 }
 
-/// ESORT, RFC 5267 §3: `SORT RETURN (...)` answers with ESEARCH in sort order: "MIN
-/// Return the message number/UID of the lowest-sorted message satisfying the search
-/// criteria", MAX the highest-sorted, ALL "in the requested sort order", COUNT.
+/// ESORT, RFC 5267 §3.1: `SORT RETURN (...)` answers with ESEARCH in sort order: "MIN
+/// Return the message number/UID of the lowest sorted message satisfying the search
+/// criteria", MAX the highest sorted, ALL "in the requested sort order", COUNT.
 #[tokio::test]
 async fn esort_returns_esearch_in_sort_order() {
     let h = conversation().await;

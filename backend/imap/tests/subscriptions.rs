@@ -21,7 +21,7 @@ async fn subscriptions_outlive_their_mailboxes() {
         "{r:#?}"
     );
     // RFC 5258 §3.1: SUBSCRIBED lists "the names of mailboxes that don't exist" too,
-    // and §3.4: "\NonExistent" says so.
+    // and RFC 5258's \NonExistent attribute says so.
     let r = c.expect_ok("a5 LIST (SUBSCRIBED) \"\" Projects/*").await;
     assert_eq!(
         r[0], "* LIST (\\NonExistent \\Subscribed) \"/\" Projects/Old",

@@ -148,11 +148,11 @@ async fn search_takes_no_charset_after_enable() {
 /// Ordinary mail from before RFC 6532 often carries raw 8-bit octets (Latin-1, say) in
 /// its header fields. APPEND stores them as sent, octet for octet, whether or not the
 /// client enabled UTF8=ACCEPT. This deliberately departs from RFC 6855 §4 ("the server
-/// MUST reject, with a NO response, an APPEND command that includes any 8-bit character
-/// in message header fields" unless UTF8=ACCEPT is enabled), as mainstream servers do:
-/// refusing would lose legacy mail on every migration. RFC 6855 §3 limits what the
-/// server sends: to a client that did not enable UTF-8, an 8-bit string goes out as a
-/// literal, never as a quoted string.
+/// MUST reject, with a 'NO' response, an 'APPEND' command that includes any 8-bit
+/// character in message header fields" unless UTF8=ACCEPT is enabled), as mainstream
+/// servers do: refusing would lose legacy mail on every migration. RFC 6855 §3 limits
+/// what the server sends: to a client that did not enable UTF-8, an 8-bit string goes
+/// out as a literal, never as a quoted string.
 #[tokio::test]
 async fn legacy_8bit_header_fields_are_stored_as_sent() {
     let h = Harness::start().await;

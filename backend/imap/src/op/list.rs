@@ -181,9 +181,9 @@ impl Session {
     }
 
     /// LSUB, RFC 3501 §6.3.9: the subscribed names that match, whether or not a mailbox
-    /// has them; and "if the server has a subscribed mailbox 'foo/bar' ... and the
-    /// client issues LSUB with the '%' wildcard", the unsubscribed `foo`, "flagged with
-    /// the \Noselect attribute".
+    /// has them; and, if 'foo/bar' is subscribed but 'foo' is not, "A '%' wildcard to
+    /// LSUB must return foo, not foo/bar, in the LSUB response, and it MUST be flagged
+    /// with the \Noselect attribute."
     pub(crate) async fn lsub(&mut self, reference: &str, pattern: &str) -> OpResult {
         let patterns = [pattern.to_owned()];
         let all = self.all_mailboxes().await?;

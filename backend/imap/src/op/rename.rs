@@ -71,8 +71,8 @@ impl Session {
         }
     }
 
-    /// RFC 9051 §6.3.6: "renaming INBOX ... moves all messages in INBOX to a new
-    /// mailbox with the given name, leaving INBOX empty".
+    /// RFC 9051 §6.3.6: renaming INBOX "moves all messages in INBOX to a new mailbox
+    /// with the given name, leaving INBOX empty".
     async fn rename_inbox(&mut self, inbox_id: &str, to: &str) -> OpResult {
         let store = self.server.store.clone();
         match store

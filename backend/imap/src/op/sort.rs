@@ -196,9 +196,9 @@ impl Session {
     }
 }
 
-/// ESORT's answer, RFC 5267 §3: like ESEARCH's (`RETURN ()` is ALL), but in sort
-/// order: "MIN Return the message number/UID of the lowest-sorted message", MAX of the
-/// highest-sorted, ALL "in the requested sort order" (as a sequence set whose runs go
+/// ESORT's answer, RFC 5267 §3.1: like ESEARCH's (`RETURN ()` is ALL), but in sort
+/// order: "MIN Return the message number/UID of the lowest sorted message", MAX of the
+/// highest sorted, ALL "in the requested sort order" (as a sequence set whose runs go
 /// up only), COUNT.
 fn esort(tag: &Tag, uid: bool, returns: &[SearchReturn], ids: &[u32]) -> ESearch {
     let has = |r| returns.contains(&r);

@@ -25,7 +25,7 @@ impl Session {
             mailboxes.subscribe(&account_id, &name).await
         } else {
             // RFC 9051 §6.3.8: OK "if the unsubscription is successful or if the
-            // mailbox name is not subscribed".
+            // mailbox is not subscribed".
             mailboxes.unsubscribe(&account_id, &name).await
         };
         match done {
