@@ -350,15 +350,25 @@ impl Default for Database {
 pub fn keys() -> Vec<(Vec<String>, toml::Value)> {
     let table = toml::Table::try_from(Config::default()).expect("the default config serialises");
     let mut out = Vec::new();
-    for (k, v) in table {
-        match v {
-            toml::Value::Table(t) => {
-                out.extend(t.into_iter().map(|(k2, v2)| (vec![k.clone(), k2], v2)))
-            }
-            v => out.push((vec![k], v)),
-        }
-    }
+    collect_keys(&mut Vec::new(), table, &mut out);
     out
+}
+
+/// The key paths of `table` under `path`, tables within tables included
+/// (`[limits.per_ip]` gives `limits.per_ip.smtp`, `OSPREY_LIMITS_PER_IP_SMTP`).
+fn collect_keys(
+    path: &mut Vec<String>,
+    table: toml::Table,
+    out: &mut Vec<(Vec<String>, toml::Value)>,
+) {
+    for (k, v) in table {
+        path.push(k);
+        match v {
+            toml::Value::Table(t) => collect_keys(path, t, out),
+            v => out.push((path.clone(), v)),
+        }
+        path.pop();
+    }
 }
 
 /// The environment variable that overrides a key path.
@@ -677,14 +687,11 @@ mod tests {
             .try_into()
             .expect("the example is a valid config");
         for (path, _) in keys() {
-            let present = match path.as_slice() {
-                [k] => parsed.contains_key(k),
-                [t, k] => parsed
-                    .get(t)
-                    .and_then(|v| v.as_table())
-                    .is_some_and(|t| t.contains_key(k)),
-                _ => false,
-            };
+            let (last, tables) = path.split_last().expect("a key path is not empty");
+            let present = tables
+                .iter()
+                .try_fold(&parsed, |t, k| t.get(k).and_then(|v| v.as_table()))
+                .is_some_and(|t| t.contains_key(last));
             assert!(present, "osprey.example.toml lacks {}", path.join("."));
             assert!(
                 example.contains(&env_name(&path)),
