@@ -56,7 +56,10 @@ async fn each_listener_has_its_own_per_address_limit() {
     // POP3 keeps the default limit: more than three are served.
     for i in 0..5 {
         let (conn, greeting) = first_line(server.pop3_port).await;
-        assert!(greeting.starts_with("+OK"), "POP3 connection {i}: {greeting:?}");
+        assert!(
+            greeting.starts_with("+OK"),
+            "POP3 connection {i}: {greeting:?}"
+        );
         held.push(conn);
     }
     // A closed connection frees its place.
@@ -71,5 +74,8 @@ async fn each_listener_has_its_own_per_address_limit() {
         }
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
-    assert!(greeted, "the place of a closed connection is given to the next client");
+    assert!(
+        greeted,
+        "the place of a closed connection is given to the next client"
+    );
 }

@@ -612,7 +612,11 @@ mod tests {
         )
         .unwrap();
         assert_eq!(c.limits.per_ip("imap"), 1000);
-        assert_eq!(c.limits.per_ip("imaps"), 80, "0 takes max_connections_per_ip");
+        assert_eq!(
+            c.limits.per_ip("imaps"),
+            80,
+            "0 takes max_connections_per_ip"
+        );
         assert_eq!(c.limits.per_ip("pop3s"), 7);
         assert_eq!(c.limits.per_ip("smtp"), 50);
         let e = load_str("[limits.per_ip]\nhttp = 5\n", &[])
