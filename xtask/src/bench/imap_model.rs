@@ -202,6 +202,11 @@ impl Model {
             self.tagged(r);
             return true;
         }
+        if r.eight_bit_quoted && !self.rev2 {
+            // RFC 3501 §4.3: a quoted string is 7-bit; 8-bit text goes in a literal
+            // until the client enables IMAP4rev2 or UTF8=ACCEPT.
+            self.violation(format!("8-bit quoted string: {}", r.shown));
+        }
         if r.tag != "*" {
             if r.tag != "+" {
                 self.violation(format!("a response with another tag: {}", r.shown));
@@ -383,11 +388,9 @@ impl Model {
         }
         match (first.to_ascii_uppercase().as_str(), second.as_str()) {
             ("FLAGS", _) => {
-                if self.pending.is_some() {
-                    // The new mailbox's data.
-                    if self.rev2 || self.qresync {
-                        self.violation("FLAGS of the new mailbox before OK [CLOSED]".into());
-                    }
+                // Without OK [CLOSED] to wait for, the new mailbox's data begins here;
+                // with it, this is still the old mailbox's.
+                if self.pending.is_some() && !(self.rev2 || self.qresync) {
                     self.view = self.pending.take();
                 }
                 let list = d.get(1).and_then(Tok::list).unwrap_or(&[]);

@@ -835,7 +835,11 @@ pub fn run(o: &Options) -> Result {
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(1, |d| d.as_nanos() as u64)
     });
-    let server = BenchServer::start()?;
+    // Every client of an account logs in from 127.0.0.1; the throttle counts a login in
+    // progress as a failure until it succeeds, and more than five at once for one
+    // account from one address are refused (`auth.login_failures_per_ip_account`).
+    let server =
+        BenchServer::start_with(&[("OSPREY_AUTH_LOGIN_FAILURES_PER_IP_ACCOUNT", "1000000")])?;
     let accounts = o.clients.clamp(1, 3);
     let users: Vec<String> = (0..accounts)
         .map(|i| format!("stress{i}@bench.example"))

@@ -59,6 +59,9 @@ pub struct Response {
     pub data: Vec<Tok>,
     /// The line as the transcript shows it.
     pub shown: String,
+    /// A quoted string holds an octet above 127 (allowed only once UTF-8 is enabled:
+    /// RFC 9051 §4.3, RFC 6855 §3).
+    pub eight_bit_quoted: bool,
 }
 
 impl Response {
@@ -223,6 +226,7 @@ pub fn parse(raw: &[u8], shown: String) -> Response {
             status: Some(Status { word, code }),
             data: Vec::new(),
             shown,
+            eight_bit_quoted: eight_bit_quoted(raw),
         };
     }
     Response {
@@ -230,7 +234,30 @@ pub fn parse(raw: &[u8], shown: String) -> Response {
         status: None,
         data: tokens(rest),
         shown,
+        eight_bit_quoted: eight_bit_quoted(raw),
     }
+}
+
+/// Whether a quoted string of `b` (outside literals) holds an 8-bit octet.
+fn eight_bit_quoted(b: &[u8]) -> bool {
+    let mut i = 0;
+    let mut quoted = false;
+    while i < b.len() {
+        match b[i] {
+            b'\\' if quoted => i += 1,
+            b'"' => quoted = !quoted,
+            b'{' | b'~' if !quoted => {
+                if let Some((n, start)) = literal_at(b, i) {
+                    i = start + n;
+                    continue;
+                }
+            }
+            c if quoted && c > 127 => return true,
+            _ => {}
+        }
+        i += 1;
+    }
+    false
 }
 
 /// The index of the `]` that closes the `[` at `open` (or the end).
@@ -362,6 +389,20 @@ mod tests {
         assert_eq!(r.code(), "PERMANENTFLAGS");
         let r = parse(b"s4 NO [SERVERBUG] oops\r\n", String::new());
         assert_eq!((r.tag.as_str(), r.word()), ("s4", "NO"));
+        assert!(
+            parse(
+                "* 1 FETCH (ENVELOPE (\"Jürgen\"))\r\n".as_bytes(),
+                String::new()
+            )
+            .eight_bit_quoted
+        );
+        assert!(
+            !parse(
+                "* 1 FETCH (ENVELOPE ({7}\r\nJürgen))\r\n".as_bytes(),
+                String::new()
+            )
+            .eight_bit_quoted
+        );
         let r = parse(b"* VANISHED (EARLIER) 1:3,5\r\n", String::new());
         assert!(r.status.is_none());
         assert_eq!(r.data[0], Tok::Atom("VANISHED".into()));

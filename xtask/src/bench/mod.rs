@@ -7,9 +7,12 @@
 //! instead, created with `psql` and dropped afterwards.
 //!
 //! `BENCH_BIN` runs another build of the server instead of building this one (to
-//! compare with an older version).
+//! compare with an older version, or the debug build `cargo xtask test` has just built).
 //!
-//! Figures are printed, never asserted: they belong in notes, not in tests.
+//! Figures are printed, never asserted: they belong in notes, not in tests. The one
+//! exception is what is not a figure: `bench imap-stress` fails on any response that
+//! contradicts its model of the mailbox (`imap_model.rs`), and `cargo xtask test` runs
+//! it briefly.
 
 mod auth;
 mod imap;
