@@ -59,6 +59,19 @@ pub struct View {
     announced: HashSet<String>,
     flags_seen: bool,
     uidvalidity_seen: bool,
+    /// Opened with SELECT/EXAMINE (QRESYNC ...): what it had to report.
+    resync: Option<Resync>,
+}
+
+/// A quick resynchronisation (RFC 7162 §3.2.5): the client knew the mailbox up to
+/// MODSEQ `since` and UID `max_uid`; the server said it reported everything up to
+/// `highest`. A message of those UIDs seen later with a MODSEQ in `since + 1..=highest`
+/// must have been among the FETCHes of the SELECT.
+struct Resync {
+    since: u64,
+    max_uid: u64,
+    highest: Option<u64>,
+    reported: HashSet<u64>,
 }
 
 impl View {
@@ -70,6 +83,7 @@ impl View {
             announced: HashSet::new(),
             flags_seen: false,
             uidvalidity_seen: false,
+            resync: None,
         }
     }
 
@@ -124,6 +138,8 @@ pub struct Cmd {
     pub target: Option<String>,
     /// VANISHED (EARLIER) may answer it (SELECT with QRESYNC, UID FETCH ... VANISHED).
     pub earlier: bool,
+    /// SELECT or EXAMINE with (QRESYNC (uidvalidity modseq ...)): the MODSEQ.
+    pub qresync_since: Option<u64>,
     /// The session said LOGOUT.
     pub logout: bool,
     /// A NO with EXPUNGEISSUED is acceptable.
@@ -182,7 +198,13 @@ impl Model {
     /// The command about to be sent.
     pub fn begin(&mut self, cmd: Cmd) {
         if let Some((key, read_only)) = &cmd.select {
-            let new = View::new(key.clone(), *read_only);
+            let mut new = View::new(key.clone(), *read_only);
+            new.resync = cmd.qresync_since.map(|since| Resync {
+                since,
+                max_uid: self.history.get(key).map_or(0, |k| k.max_uid),
+                highest: None,
+                reported: HashSet::new(),
+            });
             // Until the new mailbox's FLAGS (or `OK [CLOSED]`, which rev2 and QRESYNC
             // sessions hear: RFC 9051 §6.3.2, RFC 7162 §3.2.11), responses are about
             // the old one.
@@ -306,6 +328,11 @@ impl Model {
                 }
                 let known = self.history.entry(key).or_default();
                 known.highest_modseq = known.highest_modseq.max(h);
+                if self.cmd.select.is_some()
+                    && let Some(r) = self.view.as_mut().and_then(|v| v.resync.as_mut())
+                {
+                    r.highest = Some(h);
+                }
             }
             "APPENDUID" => {
                 if let (Some(v), Some(uid)) = (n(1), n(2)) {
@@ -728,6 +755,21 @@ impl Model {
                 ));
             }
         }
+        if let (Some(uid), Some(r)) = (uid, view.resync.as_mut()) {
+            if self.cmd.select.is_some() {
+                r.reported.insert(uid);
+            } else if let (Some(m), Some(highest)) = (modseq, r.highest)
+                && r.since < m
+                && m <= highest
+                && uid <= r.max_uid
+                && !r.reported.contains(&uid)
+            {
+                problems.push(format!(
+                    "UID {uid} has MODSEQ {m}, above the {} the client resynchronised from and up to the HIGHESTMODSEQ {highest} of SELECT (QRESYNC), which did not report it",
+                    r.since
+                ));
+            }
+        }
         if let (Some(uid), Some(m)) = (uid, modseq) {
             let known = self.history.entry(key.clone()).or_default();
             let before = known.modseq.get(&uid).copied().unwrap_or(0);
@@ -872,6 +914,59 @@ mod tests {
         assert!(v.is_empty(), "{v:?}");
         let v = feed(&mut m, noop, &["* 3 EXISTS", "* 3 FETCH (UID 4)", "s2 OK"]);
         assert_eq!(v.len(), 1, "{v:?}");
+    }
+
+    #[test]
+    fn a_quick_resync_that_left_out_a_change_is_caught() {
+        let mut m = model();
+        m.qresync = true;
+        m.condstore = true;
+        let fetch = Cmd {
+            name: "FETCH",
+            fetch: Some(true),
+            no_expunge: true,
+            ..Cmd::default()
+        };
+        let v = feed(
+            &mut m,
+            fetch.clone(),
+            &["* 3 FETCH (UID 9 FLAGS () MODSEQ (4))", "s2 OK"],
+        );
+        assert!(v.is_empty(), "{v:?}");
+        let select = Cmd {
+            name: "SELECT",
+            select: Some(("a/INBOX".into(), false)),
+            earlier: true,
+            qresync_since: Some(5),
+            ..Cmd::default()
+        };
+        let v = feed(
+            &mut m,
+            select,
+            &[
+                "* OK [CLOSED] x",
+                "* FLAGS (\\Seen)",
+                "* 3 EXISTS",
+                "* OK [UIDVALIDITY 9] x",
+                "* OK [HIGHESTMODSEQ 9] x",
+                "* VANISHED (EARLIER) 5",
+                "* 1 FETCH (UID 2 FLAGS () MODSEQ (6))",
+                "s2 OK",
+            ],
+        );
+        assert!(v.is_empty(), "{v:?}");
+        let v = feed(
+            &mut m,
+            fetch,
+            &[
+                "* 1 FETCH (UID 2 FLAGS () MODSEQ (6))",
+                "* 2 FETCH (UID 4 FLAGS () MODSEQ (7))",
+                "* 3 FETCH (UID 9 FLAGS () MODSEQ (10))",
+                "s2 OK",
+            ],
+        );
+        assert_eq!(v.len(), 1, "{v:?}");
+        assert!(v[0].contains("UID 4 has MODSEQ 7"), "{v:?}");
     }
 
     #[test]

@@ -329,6 +329,7 @@ impl Client {
         let known = self.model.history.get(&key).cloned().unwrap_or_default();
         let mut params = String::new();
         let mut earlier = false;
+        let mut qresync_since = None;
         if self.model.qresync && known.highest_modseq > 0 && self.rng.chance(60) {
             let v = known.uidvalidity.unwrap_or(0);
             params = if self.rng.chance(50) && known.max_uid > 0 {
@@ -340,6 +341,7 @@ impl Client {
                 format!(" (QRESYNC ({v} {}))", known.highest_modseq)
             };
             earlier = true;
+            qresync_since = Some(known.highest_modseq);
         } else if self.kind == Kind::Condstore && self.rng.chance(30) {
             params = " (CONDSTORE)".into();
             self.model.condstore = true;
@@ -351,6 +353,7 @@ impl Client {
                 name,
                 select: Some((key, examine)),
                 earlier,
+                qresync_since,
                 ..Cmd::default()
             },
             &line,
