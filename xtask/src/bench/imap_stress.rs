@@ -11,7 +11,8 @@
 //! sometimes), FETCH (flags, envelopes, bodies, CHANGEDSINCE), STORE and UID STORE
 //! (system flags, `$Label1`..`$Label9`, new keywords, UNCHANGEDSINCE), EXPUNGE and UID
 //! EXPUNGE, APPEND, COPY, MOVE, SEARCH, STATUS, NOOP, IDLE, CLOSE and UNSELECT, and now
-//! and then LOGOUT and a new connection.
+//! and then LOGOUT and a new connection. Meanwhile `osprey deliver` adds a message to
+//! every INBOX about once a second, from another process.
 
 use std::{
     collections::BTreeMap,
@@ -889,6 +890,15 @@ pub fn run(o: &Options) -> Result {
             std::thread::spawn(move || client.run_until(deadline))
         })
         .collect();
+    // Meanwhile another process delivers now and then (`osprey deliver`, as a local
+    // delivery agent would): changes the server's change bus does not carry, which
+    // sessions find by polling.
+    let mut delivered = 0;
+    while Instant::now() + Duration::from_secs(1) < deadline {
+        std::thread::sleep(Duration::from_secs(1));
+        server.cli(&to, Some(&stress_message(o.size, 500_000 + delivered)))?;
+        delivered += 1;
+    }
     let mut all = Tally::default();
     for h in handles {
         let t = h.join().map_err(|_| "a client thread panicked")?;
@@ -911,7 +921,7 @@ pub fn run(o: &Options) -> Result {
     }
     let secs = started.elapsed().as_secs_f64();
     println!(
-        "bench imap-stress: {} sessions, {} commands ({:.1}/s), {} responses checked, {} violations, {} failed sessions",
+        "bench imap-stress: {} sessions, {} commands ({:.1}/s), {} responses checked, {delivered} messages delivered by another process, {} violations, {} failed sessions",
         all.sessions,
         all.commands,
         all.commands as f64 / secs,
