@@ -6,8 +6,8 @@
 //! the keywords announced in FLAGS. The history of a client thread (kept over its
 //! reconnects): per mailbox its UIDVALIDITY, the highest UID and UIDNEXT seen, the UIDs
 //! seen expunged, the highest HIGHESTMODSEQ and per-message MODSEQ seen. The witness,
-//! shared by every thread: the flags a message had at a MODSEQ (one MODSEQ, one state:
-//! RFC 7162 §3.1.1).
+//! shared by every thread: the flags a message had at a MODSEQ (every change of a
+//! message's flags gives it a new MODSEQ, RFC 7162 §3.1: one MODSEQ, one state).
 //!
 //! A tagged NO is a violation, except for FETCH, STORE, COPY and MOVE answered with
 //! `NO [EXPUNGEISSUED]`: another session expunged a message of the set and the server
@@ -722,7 +722,7 @@ impl Model {
             None => false,
         };
         if self.condstore && (!solicited || self.cmd.store) {
-            // RFC 7162 §3.1.4 (CONDSTORE's FETCH): "Once a CONDSTORE enabling command is
+            // RFC 7162 §3.2.4 (a QRESYNC server's duties): "Once a CONDSTORE enabling command is
             // issued by the client, the server MUST automatically include both UID and
             // mod-sequence data in all subsequent untagged FETCH responses (until the
             // connection is closed), whether they were caused by a regular STORE/UID
