@@ -674,6 +674,9 @@ impl Model {
         let mut uid = None;
         let mut flags = None;
         let mut modseq = None;
+        let mut problems = Vec::new();
+        let mut size = None;
+        let mut body = None;
         let mut it = items.iter();
         while let Some(name) = it.next() {
             let value = it.next();
@@ -686,11 +689,24 @@ impl Model {
                         .and_then(|l| l.first())
                         .and_then(Tok::number)
                 }
+                Some("RFC822.SIZE") => size = value.and_then(Tok::number),
+                Some("BODY[]") => {
+                    if let Some(Tok::Str(b)) = value {
+                        body = Some(b.len() as u64);
+                    }
+                }
                 _ => {}
             }
         }
+        if let (Some(size), Some(body)) = (size, body)
+            && size != body
+        {
+            // RFC 9051 §7.5.2: RFC822.SIZE is the number of octets of BODY[].
+            problems.push(format!(
+                "FETCH {n}: RFC822.SIZE {size}, BODY[] of {body} octets"
+            ));
+        }
         // The message's UID: the one the view knows, or one that fits its place.
-        let mut problems = Vec::new();
         match (view.uids[n - 1], uid) {
             (Some(had), Some(u)) if had != u => {
                 problems.push(format!("message {n} is UID {had}, FETCH says UID {u}"))

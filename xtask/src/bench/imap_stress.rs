@@ -426,7 +426,7 @@ impl Client {
                     false,
                     false,
                     false,
-                    format!("FETCH {n} (UID {section})"),
+                    format!("FETCH {n} (UID RFC822.SIZE {section})"),
                 )
             }
             4 => match self.uid_set(4) {
