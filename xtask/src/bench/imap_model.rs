@@ -220,14 +220,14 @@ impl Model {
     /// Checks and applies one response; `true` when it is the tagged one of `tag`.
     pub fn apply(&mut self, tag: &str, r: &Response) -> bool {
         self.checked += 1;
-        if r.tag == tag {
-            self.tagged(r);
-            return true;
-        }
         if r.eight_bit_quoted && !self.rev2 {
             // RFC 3501 §4.3: a quoted string is 7-bit; 8-bit text goes in a literal
             // until the client enables IMAP4rev2 or UTF8=ACCEPT.
             self.violation(format!("8-bit quoted string: {}", r.shown));
+        }
+        if r.tag == tag {
+            self.tagged(r);
+            return true;
         }
         if r.tag != "*" {
             if r.tag != "+" {

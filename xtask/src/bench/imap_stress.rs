@@ -10,7 +10,8 @@
 //! sequence (from the seed, printed) of SELECT and EXAMINE (with QRESYNC parameters
 //! sometimes), FETCH (flags, envelopes, bodies, CHANGEDSINCE), STORE and UID STORE
 //! (system flags, `$Label1`..`$Label9`, new keywords, UNCHANGEDSINCE), EXPUNGE and UID
-//! EXPUNGE, APPEND, COPY, MOVE, SEARCH, STATUS, NOOP, IDLE, CLOSE and UNSELECT, and now
+//! EXPUNGE, APPEND, COPY, MOVE, SEARCH, STATUS, NOOP, IDLE, CLOSE and UNSELECT, FETCH,
+//! STORE and SEARCH by number pipelined, and now
 //! and then LOGOUT and a new connection. Meanwhile `osprey deliver` adds a message to
 //! every INBOX about once a second, from another process.
 
@@ -681,6 +682,70 @@ impl Client {
         )
     }
 
+    /// FETCH, STORE and SEARCH by sequence number sent together, without waiting for
+    /// the answers (RFC 9051 §5.5 allows it: none of them may be answered with EXPUNGE,
+    /// so the numbers hold for all of them).
+    fn pipeline(&mut self) -> std::io::Result<()> {
+        if self.count() == 0 || self.read_only() {
+            return self.fetch();
+        }
+        let condstore = self.model.condstore;
+        let modseq = if condstore { " MODSEQ" } else { "" };
+        let fetch = format!("FETCH {} (UID FLAGS{modseq})", self.seq_range(10));
+        let store = format!("STORE {} +FLAGS ({})", self.seq_range(3), self.flag_list());
+        let search = format!("SEARCH KEYWORD $Label{}", 1 + self.rng.below(9));
+        let again = format!("FETCH {} (FLAGS{modseq})", self.seq_range(10));
+        let fetch_cmd = Cmd {
+            name: "FETCH",
+            no_expunge: true,
+            fetch: Some(true),
+            may_miss: true,
+            ..Cmd::default()
+        };
+        let store_cmd = Cmd {
+            name: "STORE",
+            no_expunge: true,
+            store: true,
+            may_miss: true,
+            ..Cmd::default()
+        };
+        let search_cmd = Cmd {
+            name: "SEARCH",
+            no_expunge: true,
+            ..Cmd::default()
+        };
+        let started = Instant::now();
+        let conn = self.conn()?;
+        let mut queue = std::collections::VecDeque::new();
+        for (line, cmd) in [
+            (&fetch, fetch_cmd.clone()),
+            (&store, store_cmd),
+            (&search, search_cmd),
+            (&again, fetch_cmd),
+        ] {
+            queue.push_back((conn.send(line)?, cmd));
+        }
+        // The server answers the commands in order: what comes after one's tagged reply
+        // belongs to the next.
+        while let Some((tag, cmd)) = queue.pop_front() {
+            self.model.begin(cmd);
+            loop {
+                let r = self.conn()?.read()?;
+                if self.model.apply(&tag, &r) {
+                    break;
+                }
+            }
+        }
+        self.tally
+            .per
+            .entry("pipeline of 4")
+            .or_default()
+            .push(started.elapsed());
+        self.tally.commands += 4;
+        self.collect();
+        Ok(())
+    }
+
     fn noop(&mut self) -> std::io::Result<()> {
         self.run(
             Cmd {
@@ -770,7 +835,8 @@ impl Client {
             66..=74 => self.copy_or_move(),
             75..=79 => self.search(),
             80..=84 => self.status(),
-            85..=90 => self.noop(),
+            85..=87 => self.noop(),
+            88..=90 => self.pipeline(),
             91..=95 => self.idle(),
             96..=97 => self.deselect(),
             _ => self.logout(),
