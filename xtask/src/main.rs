@@ -7,11 +7,14 @@
 //! - `test`: formatting, `tidy`, the OpenAPI document's validation (see `openapi.rs`),
 //!   clippy with warnings as errors (the fuzz targets too), the web app build, and every
 //!   test (unit, integration, e2e with the browser, the bad-input walk and the
-//!   generated-client journeys) on SQLite and on PostgreSQL, then every fuzz target over
-//!   its seeds and a fixed run of generated inputs (see `fuzz.rs`).
+//!   generated-client journeys) on SQLite and on PostgreSQL, the IMAP stress bench for
+//!   10 s at 10 clients against the debug build on both (see `bench/imap_stress.rs`),
+//!   then every fuzz target over its seeds and a fixed run of generated inputs (see
+//!   `fuzz.rs`).
 //! - `tidy [--bless-migration <file>]`: the repository's own rules (see `tidy/`).
 //! - `check-openapi`: validates `openapi/openapi.json` (installing the validator first).
-//! - `bench <protocol>`: load figures against a release build (see `bench/`).
+//! - `bench <protocol>`: load figures against a release build (see `bench/`);
+//!   `bench imap-stress` checks every IMAP response against a model of the mailbox.
 //! - `fuzz [--seconds N] [TARGET...]`: fuzzes the targets for N seconds each (see `fuzz.rs`).
 
 mod bench;
@@ -147,7 +150,8 @@ fn test() -> Result {
         .env("OSPREY_OPENAPI_VENV", &venv))?;
     let pg = std::env::var("OSPREY_TEST_DATABASE_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-    if postgres_reachable(&pg) {
+    let pg_reachable = postgres_reachable(&pg);
+    if pg_reachable {
         run(cargo()
             .args(["test"])
             .env("OSPREY_OPENAPI_VENV", &venv)
@@ -167,8 +171,33 @@ fn test() -> Result {
             "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n"
         );
     }
+    imap_stress(pg_reachable.then_some(pg.as_str()))?;
     fuzz::smoke()?;
     println!("xtask: all checks passed in {:.0?}", t.elapsed());
+    Ok(())
+}
+
+/// `bench imap-stress` for 10 s at 10 clients against the debug build the tests used
+/// (`BENCH_BIN`: no release build), on SQLite and, when `pg` (the tests' database URL)
+/// is reachable, on a fresh PostgreSQL database of that server.
+fn imap_stress(pg: Option<&str>) -> Result {
+    let xtask = std::env::current_exe().map_err(|e| format!("cannot find xtask: {e}"))?;
+    let bin = std::env::var("CARGO_TARGET_DIR")
+        .map_or_else(|_| root().join("target"), PathBuf::from)
+        .join("debug/osprey");
+    let stress = || {
+        let mut cmd = Command::new(&xtask);
+        cmd.args(["bench", "imap-stress", "--clients", "10", "--seconds", "10"])
+            .env("BENCH_BIN", &bin);
+        cmd
+    };
+    run(&mut stress())?;
+    if let Some(pg) = pg {
+        // The server's URL without its database: the bench creates one of its own.
+        let (scheme, rest) = pg.split_once("://").unwrap_or(("postgres", pg));
+        let server = rest.split('/').next().unwrap_or(rest);
+        run(stress().env("BENCH_POSTGRES", format!("{scheme}://{server}")))?;
+    }
     Ok(())
 }
 

@@ -198,3 +198,60 @@ async fn implicit_condstore_in_a_selected_mailbox_sends_highestmodseq() {
         .await;
     assert!(r[0].starts_with("* OK [HIGHESTMODSEQ "), "{r:?}");
 }
+
+/// A FETCH that sets `\Seen` reports the flags the message has at the MODSEQ it
+/// reports, keywords another process set included (announced first, RFC 9051
+/// §7.3.5): one MODSEQ, one state of the flags (RFC 7162 §3.1). Before, the FETCH
+/// showed the keywords the session last knew with the new MODSEQ, and the next
+/// command reported other flags at that same MODSEQ.
+#[tokio::test]
+async fn a_fetch_that_sets_seen_reports_the_flags_of_its_modseq() {
+    use osprey_store::{FlagChange, FlagUpdate};
+    let h = Harness::start().await;
+    h.deliver(MSG).await;
+    let mut a = h.login().await;
+    a.expect_ok("a1 ENABLE CONDSTORE").await;
+    a.expect_ok("a2 SELECT INBOX").await;
+    // Another process adds a keyword: nothing on this server's bus says so.
+    let other = h.other_process().await;
+    let store = other.store();
+    let inbox = store
+        .messages()
+        .mailbox_by_name(&h.account_id, "INBOX")
+        .await
+        .unwrap();
+    let ids: Vec<String> = store
+        .messages()
+        .in_mailbox(&inbox.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| m.id)
+        .collect();
+    let update = FlagUpdate {
+        change: FlagChange::Add,
+        flags: 0,
+        keywords: vec!["$Label4".into()],
+    };
+    store
+        .messages()
+        .update_flags(&inbox.id, &ids, &update)
+        .await
+        .unwrap();
+    let r = a.expect_ok("a3 FETCH 1 (BODY[])").await;
+    let fetch = r.iter().find(|l| l.starts_with("* 1 FETCH (")).unwrap();
+    assert!(fetch.contains("\\Seen"), "{r:?}");
+    assert!(fetch.contains("$Label4"), "{r:?}");
+    let announced = r.iter().position(|l| l.starts_with("* FLAGS (")).unwrap();
+    let shown = r.iter().position(|l| l.starts_with("* 1 FETCH (")).unwrap();
+    assert!(announced < shown, "{r:?}");
+    let modseq = number_after(fetch, "MODSEQ (");
+    // Later commands have nothing else to say of that MODSEQ.
+    let r = a.expect_ok("a4 NOOP").await;
+    assert!(
+        !r.iter()
+            .any(|l| l.contains(&format!("MODSEQ ({modseq})")) && !l.contains("$Label4")),
+        "{r:?}"
+    );
+    assert_eq!(r.len(), 1, "{r:?}");
+}

@@ -202,3 +202,69 @@ async fn a_client_that_does_not_read_blocks_no_one() {
     let r = other.expect_ok("o4 NOOP").await;
     assert!(has(&r, "EXISTS"), "{r:?}");
 }
+
+/// COPY and MOVE by sequence number name the messages as the client numbered them
+/// when it wrote the command: an expunge another session made is reported after the
+/// command, not before it (which would renumber the messages under the command; RFC
+/// 9051 §7.5.1 keeps numbers in step for the same reason).
+#[tokio::test]
+async fn copy_and_move_by_number_act_on_the_messages_the_client_numbered() {
+    let h = Harness::start().await;
+    for _ in 0..4 {
+        h.deliver(MSG).await;
+    }
+    let mut a = h.select().await;
+    let mut b = h.select().await;
+    b.expect_ok("b1 CREATE Work").await;
+    a.expect_ok("a1 STORE 1 +FLAGS.SILENT (\\Deleted)").await;
+    a.expect_ok("a2 EXPUNGE").await;
+    // b still numbers UIDs 1 to 4 as 1 to 4: its message 2 is UID 2, its message 4
+    // is UID 4.
+    let r = b.expect_ok("b2 COPY 2 Work").await;
+    let copyuid = r.last().unwrap();
+    assert!(copyuid.contains("[COPYUID "), "{r:?}");
+    assert!(copyuid.contains(" 2 1]"), "message 2 is UID 2: {r:?}");
+    assert!(has(&r, "* 1 EXPUNGE"), "reported after the command: {r:?}");
+    a.expect_ok("a3 STORE 1 +FLAGS.SILENT (\\Deleted)").await;
+    a.expect_ok("a4 EXPUNGE").await;
+    // UIDs 3 and 4 are left, b's messages 2 and 3.
+    let r = b.expect_ok("b3 MOVE 3 Work").await;
+    let at = r.iter().position(|l| l.contains("[COPYUID ")).unwrap();
+    assert!(r[at].contains(" 4 2]"), "message 3 is UID 4: {r:?}");
+    assert!(
+        r[at + 1..].iter().any(|l| l == "* 1 EXPUNGE"),
+        "UID 2, gone elsewhere, reported after the COPYUID: {r:?}"
+    );
+    let r = b.expect_ok("b4 FETCH 1:* (UID)").await;
+    assert_eq!(r[0], "* 1 FETCH (UID 3)", "{r:?}");
+    assert_eq!(r.len(), 2, "{r:?}");
+}
+
+/// RFC 9051 §6.3.2: "The SELECT command automatically deselects any currently
+/// selected mailbox before attempting the new selection." What changed in the old
+/// mailbox is not reported while the new one is selected: an IMAP4rev1 client, which
+/// gets no `OK [CLOSED]`, would take it for the new mailbox's.
+#[tokio::test]
+async fn select_reports_nothing_of_the_mailbox_it_leaves() {
+    let h = Harness::start().await;
+    for _ in 0..3 {
+        h.deliver(MSG).await;
+    }
+    let mut a = h.select().await;
+    let mut b = h.select().await;
+    b.expect_ok("b1 CREATE Work").await;
+    a.expect_ok("a1 STORE 1 +FLAGS (\\Deleted $Label1)").await;
+    a.expect_ok("a2 EXPUNGE").await;
+    a.expect_ok("a3 STORE 1 +FLAGS (\\Flagged)").await;
+    h.deliver(MSG).await;
+    h.deliver(MSG).await;
+    let r = b.expect_ok("b2 SELECT Work").await;
+    assert!(r[0].starts_with("* FLAGS ("), "{r:?}");
+    assert!(has(&r, "* 0 EXISTS"), "{r:?}");
+    for word in ["EXPUNGE", "FETCH", "* 4 EXISTS", "$Label1"] {
+        assert!(!r.iter().any(|l| l.contains(word)), "{word}: {r:?}");
+    }
+    // Nor later, in the new mailbox.
+    let r = b.expect_ok("b3 NOOP").await;
+    assert_eq!(r.len(), 1, "{r:?}");
+}

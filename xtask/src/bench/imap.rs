@@ -16,7 +16,7 @@ use std::{
 use super::{BenchServer, Options, Samples};
 use crate::Result;
 
-const PASSWORD: &str = "Bench-Lantern-58q";
+pub(super) const PASSWORD: &str = "Bench-Lantern-58q";
 
 /// One connection, one file descriptor (ten thousand of them must fit the limit).
 struct Client {
@@ -110,7 +110,7 @@ fn literal(line: &str) -> Option<usize> {
 /// half times it), in the shapes mail comes in: plain text, text with an HTML
 /// alternative (every third), and text with a base64 attachment (every fifth), each
 /// with the trace and authentication fields a delivered message carries.
-fn message(size: usize, n: usize) -> Vec<u8> {
+pub(super) fn message(size: usize, n: usize) -> Vec<u8> {
     let target = size / 2 + (n * 7919) % size.max(1);
     let mut m = format!(
         "Return-Path: <ann@bench.example>\r\n\

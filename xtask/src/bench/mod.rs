@@ -7,12 +7,18 @@
 //! instead, created with `psql` and dropped afterwards.
 //!
 //! `BENCH_BIN` runs another build of the server instead of building this one (to
-//! compare with an older version).
+//! compare with an older version, or the debug build `cargo xtask test` has just built).
 //!
-//! Figures are printed, never asserted: they belong in notes, not in tests.
+//! Figures are printed, never asserted: they belong in notes, not in tests. The one
+//! exception is what is not a figure: `bench imap-stress` fails on any response that
+//! contradicts its model of the mailbox (`imap_model.rs`), and `cargo xtask test` runs
+//! it briefly.
 
 mod auth;
 mod imap;
+mod imap_model;
+mod imap_stress;
+mod imap_wire;
 mod pop3;
 mod smtp;
 
@@ -37,6 +43,8 @@ pub struct Options {
     /// Idle sessions to open, one measurement per value (IMAP); empty: 1,000, and
     /// 10,000 too where the open-files limit allows.
     pub connections: Vec<usize>,
+    /// The seed of the random choices (IMAP stress); none: from the clock.
+    pub seed: Option<u64>,
 }
 
 impl Options {
@@ -48,6 +56,7 @@ impl Options {
             size: 4096,
             no_reuse: false,
             connections: Vec::new(),
+            seed: None,
         };
         let mut it = args.iter();
         while let Some(flag) = it.next() {
@@ -66,6 +75,7 @@ impl Options {
                 "--messages" => o.messages = value.max(1) as usize,
                 "--size" => o.size = value.max(64) as usize,
                 "--connections" => o.connections.push(value as usize),
+                "--seed" => o.seed = Some(value),
                 other => return Err(format!("unknown option {other}")),
             }
         }
@@ -77,7 +87,7 @@ impl Options {
 pub fn bench(args: &[String]) -> Result {
     let Some(what) = args.first() else {
         return Err(
-            "usage: cargo xtask bench <pop3 | smtp | imap | auth> [--clients C] [--seconds T] [--messages M] [--size S] [--no-reuse] [--connections N]..."
+            "usage: cargo xtask bench <pop3 | smtp | imap | imap-stress | auth> [--clients C] [--seconds T] [--messages M] [--size S] [--no-reuse] [--connections N]... [--seed S]"
                 .into(),
         );
     };
@@ -86,6 +96,7 @@ pub fn bench(args: &[String]) -> Result {
         "pop3" => pop3::run(&options),
         "smtp" => smtp::run(&options),
         "imap" => imap::run(&options),
+        "imap-stress" => imap_stress::run(&options),
         "auth" => {
             // The burst the security review measured: 48 at once.
             if !args.iter().any(|a| a == "--clients") {
@@ -94,7 +105,7 @@ pub fn bench(args: &[String]) -> Result {
             auth::run(&options)
         }
         other => Err(format!(
-            "no bench named {other}; try pop3, smtp, imap or auth"
+            "no bench named {other}; try pop3, smtp, imap, imap-stress or auth"
         )),
     }
 }

@@ -102,12 +102,24 @@ impl Session {
             {
                 Ok(done) => {
                     let view = self.selected();
+                    // The flags as they are at the new MODSEQ, keywords set elsewhere
+                    // since the view last read the message included (one MODSEQ, one
+                    // state: RFC 7162 §3.1); a keyword new to the view is announced
+                    // before a FETCH shows it (RFC 9051 §7.3.5).
+                    let mut announce = Vec::new();
+                    if view.keywords.learn(done.iter().flat_map(|f| &f.keywords)) {
+                        announce = view.keywords.announcement(view.read_only);
+                    }
                     for f in done {
                         if let Some(m) = view.msgs.iter_mut().find(|m| m.uid == f.uid) {
                             m.flags = f.flags;
+                            m.keywords = f.keywords;
                             m.modseq = f.modseq;
                         }
                         newly_seen.push(f.uid);
+                    }
+                    for r in announce {
+                        self.respond(r);
                     }
                 }
                 Err(e) => {

@@ -194,6 +194,18 @@ fn expunge_allowed(cmd: &CommandBody) -> bool {
     )
 }
 
+/// Returns `true` if and only if EXPUNGE responses may be sent before `cmd` runs: not
+/// when they may be sent after it (above), nor before COPY or MOVE by sequence number,
+/// whose numbers name the messages as the client numbered them when it wrote the
+/// command. Expunges reported first would renumber the messages under the command.
+fn expunge_allowed_before(cmd: &CommandBody) -> bool {
+    expunge_allowed(cmd)
+        && !matches!(
+            cmd,
+            CommandBody::Copy { uid: false, .. } | CommandBody::Move { uid: false, .. }
+        )
+}
+
 /// Runs an allowed command, reports changes to the selected mailbox, then writes its
 /// tagged answer.
 pub(crate) async fn dispatch(s: &mut Session, cmd: Command) -> Next {
@@ -209,8 +221,14 @@ pub(crate) async fn dispatch(s: &mut Session, cmd: Command) -> Next {
     );
     let tag = cmd.tag;
     // Changes that arrived since the last command come first, so the command works on
-    // (and answers from) the current state.
-    Box::pin(s.report_changes(allow_expunge)).await;
+    // (and answers from) the current state. Not before SELECT and EXAMINE: RFC 9051
+    // §6.3.2, "The SELECT command automatically deselects any currently selected
+    // mailbox before attempting the new selection", and a client that gets no
+    // `OK [CLOSED]` (IMAP4rev1 without QRESYNC) would take the old mailbox's changes for
+    // the new one's.
+    if !matches!(cmd.body, CommandBody::Select { .. }) {
+        Box::pin(s.report_changes(expunge_allowed_before(&cmd.body))).await;
+    }
     // Each command runs boxed: a future holds room for the largest state it can be in,
     // and an idle session (in IDLE, or between commands) should pay only for its own,
     // not for FETCH's or APPEND's.
