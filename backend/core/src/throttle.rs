@@ -13,7 +13,11 @@
 //!
 //! An attempt counts as a failure from the moment it is admitted ([`LoginThrottle::begin`])
 //! until it succeeds, so concurrent attempts cannot all pass before the first fails, and
-//! an attempt abandoned half-way (the client hung up) stays counted.
+//! an attempt abandoned half-way (the client hung up) stays counted. A known-good pair is
+//! the exception: its attempts count for the pair only when they fail
+//! ([`LoginThrottle::failed`]), so a pool of connections that signs in to one account from
+//! one address all at once (a webmail back end, a sync tool) is not refused for the
+//! logins still in progress; its failures still back it off.
 //!
 //! Pure bookkeeping over `Instant`s: no I/O, no sleeping (the caller waits the delay).
 //! State is per process and in memory, bounded (`MAX_ENTRIES` keys per map, stale ones
@@ -261,9 +265,11 @@ impl LoginThrottle {
             make_room(&mut s.by_ip, stale, |c| c.last);
             let c = s.by_ip.entry(p.0).or_insert(fresh);
             *c = c.counted(now, l);
-            make_room(&mut s.by_pair, stale, |c| c.last);
-            let c = s.by_pair.entry(p).or_insert(fresh);
-            *c = c.counted(now, l);
+            if !known_good {
+                make_room(&mut s.by_pair, stale, |c| c.last);
+                let c = s.by_pair.entry(p).or_insert(fresh);
+                *c = c.counted(now, l);
+            }
         }
         make_room(&mut s.by_account, |a| stale(&a.count), |a| a.count.last);
         let a = s
@@ -304,6 +310,36 @@ impl LoginThrottle {
                 |at| *at,
             );
             s.known_good.insert(pair, now);
+        }
+    }
+
+    /// The attempt begun for `ip` and `account` failed. Attempts of other pairs were
+    /// counted when they began; a known-good pair's failure is counted now.
+    pub fn failed(&self, ip: Option<IpAddr>, account: &str) {
+        self.failed_at(ip, account, Instant::now());
+    }
+
+    fn failed_at(&self, ip: Option<IpAddr>, account: &str, now: Instant) {
+        let Some(ip) = ip else { return };
+        let l = self.limits;
+        let mut s = self.state.lock().expect("throttle lock");
+        let pair = (ip_key(ip), account.to_owned());
+        let known_good = s
+            .known_good
+            .get(&pair)
+            .is_some_and(|at| now.saturating_duration_since(*at) < KNOWN_GOOD_FOR);
+        if known_good {
+            let max_backoff = l.max_backoff;
+            make_room(
+                &mut s.by_pair,
+                |c| now.saturating_duration_since(c.last) >= max_backoff,
+                |c| c.last,
+            );
+            let c = s.by_pair.entry(pair).or_insert(Count {
+                failures: 0,
+                last: now,
+            });
+            *c = c.counted(now, &l);
         }
     }
 
@@ -458,6 +494,35 @@ mod tests {
         }
         refused(t.begin_at(office, "b@x", now));
         go(t.begin_at(office, "a@x", now));
+    }
+
+    #[test]
+    fn a_known_good_pair_signs_in_many_at_once_and_its_failures_still_back_it_off() {
+        let t = LoginThrottle::new(limits());
+        let now = Instant::now();
+        let pool = ip("192.0.2.1");
+        go(t.begin_at(pool, "a@x", now));
+        t.succeeded(pool, "a@x");
+        // Twenty logins at once, far above per_ip_account (3): none is refused.
+        for _ in 0..20 {
+            go(t.begin_at(pool, "a@x", now));
+        }
+        for _ in 0..20 {
+            t.succeeded(pool, "a@x");
+        }
+        // Failures of the pair count when they fail, and back it off as before.
+        for _ in 0..3 {
+            go(t.begin_at(pool, "a@x", now));
+            t.failed_at(pool, "a@x", now);
+        }
+        let (_, limit) = refused(t.begin_at(pool, "a@x", now));
+        assert_eq!(limit, ThrottleLimit::IpAccount);
+        // An unknown pair's concurrent attempts are still limited while in progress.
+        let other = ip("192.0.2.9");
+        for _ in 0..3 {
+            go(t.begin_at(other, "a@x", now));
+        }
+        refused(t.begin_at(other, "a@x", now));
     }
 
     #[test]

@@ -213,6 +213,7 @@ impl Authenticator {
         metrics::counter!("osprey_logins_total", "protocol" => protocol, "result" => "failed")
             .increment(1);
         tracing::info!(login = ?loggable(login), ip = ?from.ip, protocol, "login failed");
+        self.throttle.failed(from.ip, &throttle_key(login));
         if let Some(id) = account_id {
             self.failures.record(id, from);
         }
