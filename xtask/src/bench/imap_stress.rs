@@ -905,9 +905,10 @@ pub fn run(o: &Options) -> Result {
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(1, |d| d.as_nanos() as u64)
     });
-    // Every client of an account logs in from 127.0.0.1; the throttle counts a login in
-    // progress as a failure until it succeeds, and more than five at once for one
-    // account from one address are refused (`auth.login_failures_per_ip_account`).
+    // Every client of an account logs in from 127.0.0.1, all at once at the start. Until
+    // an address has signed in to an account, the throttle counts each login in progress
+    // as a failure, and more than five at once are refused
+    // (`auth.login_failures_per_ip_account`); after that, only failures count.
     let server =
         BenchServer::start_with(&[("OSPREY_AUTH_LOGIN_FAILURES_PER_IP_ACCOUNT", "1000000")])?;
     let accounts = o.clients.clamp(1, 3);
