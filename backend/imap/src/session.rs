@@ -371,7 +371,7 @@ impl Session {
                     // Boxed, like each command inside it (see `op::dispatch`): the read
                     // loop's own future stays small.
                     Ok(()) => {
-                        let name = command_name(&bytes);
+                        let name = cmd.body.name();
                         let started = Instant::now();
                         let span = tracing::debug_span!("imap_command", command = name);
                         let next = Box::pin(op::dispatch(&mut self, cmd).instrument(span)).await;
@@ -511,99 +511,5 @@ impl Session {
             }
             other => other,
         };
-    }
-}
-
-/// The command's name for the metrics and the trace: its first word after the tag, with
-/// a `UID` prefix kept (`UID FETCH`). Only a command that parsed is named, so the names
-/// are the commands the server knows.
-fn command_name(line: &[u8]) -> &'static str {
-    let mut words = line
-        .split(|&b| b == b' ' || b == b'\r' || b == b'\n')
-        .filter(|w| !w.is_empty())
-        .skip(1);
-    let first = words.next().unwrap_or_default();
-    let uid = first.eq_ignore_ascii_case(b"UID");
-    let verb = if uid {
-        words.next().unwrap_or_default()
-    } else {
-        first
-    };
-    let known: &[&'static str] = if uid { UID_COMMANDS } else { COMMANDS };
-    known
-        .iter()
-        .find(|k| {
-            let k = k.strip_prefix("UID ").unwrap_or(k);
-            k.as_bytes().eq_ignore_ascii_case(verb)
-        })
-        .copied()
-        .unwrap_or("OTHER")
-}
-
-const UID_COMMANDS: &[&str] = &[
-    "UID FETCH",
-    "UID STORE",
-    "UID SEARCH",
-    "UID SORT",
-    "UID THREAD",
-    "UID COPY",
-    "UID MOVE",
-    "UID EXPUNGE",
-];
-
-const COMMANDS: &[&str] = &[
-    "CAPABILITY",
-    "NOOP",
-    "LOGOUT",
-    "STARTTLS",
-    "AUTHENTICATE",
-    "LOGIN",
-    "ENABLE",
-    "SELECT",
-    "EXAMINE",
-    "CREATE",
-    "DELETE",
-    "RENAME",
-    "SUBSCRIBE",
-    "UNSUBSCRIBE",
-    "LIST",
-    "LSUB",
-    "NAMESPACE",
-    "STATUS",
-    "APPEND",
-    "IDLE",
-    "CHECK",
-    "CLOSE",
-    "UNSELECT",
-    "EXPUNGE",
-    "SEARCH",
-    "SORT",
-    "THREAD",
-    "FETCH",
-    "STORE",
-    "COPY",
-    "MOVE",
-    "ID",
-    "GETQUOTA",
-    "GETQUOTAROOT",
-    "SETQUOTA",
-    "COMPRESS",
-    "ESEARCH",
-    "NOTIFY",
-    "CANCELUPDATE",
-];
-
-#[cfg(test)]
-mod tests {
-    use super::command_name;
-
-    #[test]
-    fn commands_are_named_by_their_verb_with_the_uid_prefix() {
-        assert_eq!(command_name(b"a1 FETCH 1:* (FLAGS)\r\n"), "FETCH");
-        assert_eq!(command_name(b"a1 uid store 1 +FLAGS (x)"), "UID STORE");
-        assert_eq!(command_name(b"t LOGIN bob pass"), "LOGIN");
-        assert_eq!(command_name(b"t XUNKNOWN"), "OTHER");
-        assert_eq!(command_name(b"t UID"), "OTHER");
-        assert_eq!(command_name(b"t UID LOGIN"), "OTHER");
     }
 }

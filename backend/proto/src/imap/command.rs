@@ -152,6 +152,56 @@ pub enum CommandBody {
     Compress(String),
 }
 
+impl CommandBody {
+    /// The command's name as a client writes it, `UID` prefix included (`UID FETCH`),
+    /// `EXAMINE` for a read-only SELECT: what metrics and traces call it.
+    pub fn name(&self) -> &'static str {
+        use CommandBody::*;
+        let uid = |uid: bool, plain: &'static str, prefixed: &'static str| {
+            if uid { prefixed } else { plain }
+        };
+        match self {
+            Capability => "CAPABILITY",
+            Noop => "NOOP",
+            Logout => "LOGOUT",
+            StartTls => "STARTTLS",
+            Authenticate { .. } => "AUTHENTICATE",
+            Login { .. } => "LOGIN",
+            Enable(_) => "ENABLE",
+            Select { read_only, .. } => uid(*read_only, "SELECT", "EXAMINE"),
+            Create { .. } => "CREATE",
+            Delete(_) => "DELETE",
+            Rename { .. } => "RENAME",
+            Subscribe(_) => "SUBSCRIBE",
+            Unsubscribe(_) => "UNSUBSCRIBE",
+            List(_) => "LIST",
+            Lsub { .. } => "LSUB",
+            Namespace => "NAMESPACE",
+            Status { .. } => "STATUS",
+            Append { .. } => "APPEND",
+            Idle => "IDLE",
+            Check => "CHECK",
+            Close => "CLOSE",
+            Unselect => "UNSELECT",
+            Expunge { uids } => uid(uids.is_some(), "EXPUNGE", "UID EXPUNGE"),
+            Search { uid: u, .. } => uid(*u, "SEARCH", "UID SEARCH"),
+            Fetch { uid: u, .. } => uid(*u, "FETCH", "UID FETCH"),
+            Store { uid: u, .. } => uid(*u, "STORE", "UID STORE"),
+            Copy { uid: u, .. } => uid(*u, "COPY", "UID COPY"),
+            Move { uid: u, .. } => uid(*u, "MOVE", "UID MOVE"),
+            Sort { uid: u, .. } => uid(*u, "SORT", "UID SORT"),
+            Thread { uid: u, .. } => uid(*u, "THREAD", "UID THREAD"),
+            CancelUpdate(_) => "CANCELUPDATE",
+            Notify(_) => "NOTIFY",
+            GetQuota(_) => "GETQUOTA",
+            GetQuotaRoot(_) => "GETQUOTAROOT",
+            SetQuota { .. } => "SETQUOTA",
+            Id(_) => "ID",
+            Compress(_) => "COMPRESS",
+        }
+    }
+}
+
 /// `select-params`, RFC 7162 §3.1.8 and §3.2.5.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SelectParams {

@@ -656,3 +656,19 @@ fn fuzz_regressions() {
         assert_eq!(parse_command(&encode_command(&cmd)), Ok(cmd));
     }
 }
+
+#[test]
+fn commands_are_named_as_clients_write_them() {
+    let cases = [
+        ("a1 FETCH 1:* (FLAGS)", "FETCH"),
+        ("a1 uid store 1 +FLAGS (x)", "UID STORE"),
+        ("a1 EXAMINE INBOX", "EXAMINE"),
+        ("a1 SELECT INBOX", "SELECT"),
+        ("a1 UID EXPUNGE 1:3", "UID EXPUNGE"),
+        ("a1 EXPUNGE", "EXPUNGE"),
+        ("t LOGIN bob pass", "LOGIN"),
+    ];
+    for (line, name) in cases {
+        assert_eq!(parse(line.as_bytes()).unwrap().name(), name, "{line}");
+    }
+}
