@@ -230,11 +230,7 @@ impl LoginThrottle {
         let l = &self.limits;
         let mut s = self.state.lock().expect("throttle lock");
         let pair = ip.map(|ip| (ip_key(ip), account.to_owned()));
-        let known_good = pair.as_ref().is_some_and(|p| {
-            s.known_good
-                .get(p)
-                .is_some_and(|at| now.saturating_duration_since(*at) < KNOWN_GOOD_FOR)
-        });
+        let known_good = pair.as_ref().is_some_and(|p| s.is_known_good(p, now));
         if let Some(p) = &pair {
             if let Some(wait) = s
                 .by_pair
@@ -324,11 +320,7 @@ impl LoginThrottle {
         let l = self.limits;
         let mut s = self.state.lock().expect("throttle lock");
         let pair = (ip_key(ip), account.to_owned());
-        let known_good = s
-            .known_good
-            .get(&pair)
-            .is_some_and(|at| now.saturating_duration_since(*at) < KNOWN_GOOD_FOR);
-        if known_good {
+        if s.is_known_good(&pair, now) {
             let max_backoff = l.max_backoff;
             make_room(
                 &mut s.by_pair,
@@ -348,6 +340,15 @@ impl LoginThrottle {
     pub fn undo(&self, ip: Option<IpAddr>, account: &str) {
         let mut s = self.state.lock().expect("throttle lock");
         uncount(&mut s, ip, account);
+    }
+}
+
+impl State {
+    /// Whether `pair` signed in within [`KNOWN_GOOD_FOR`] before `now`.
+    fn is_known_good(&self, pair: &(IpAddr, String), now: Instant) -> bool {
+        self.known_good
+            .get(pair)
+            .is_some_and(|at| now.saturating_duration_since(*at) < KNOWN_GOOD_FOR)
     }
 }
 
