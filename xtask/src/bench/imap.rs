@@ -302,19 +302,9 @@ pub fn run(o: &Options) -> Result {
     // Before the server starts, so that it inherits the limit.
     room_for(sizes.iter().copied().max().unwrap_or(0))?;
     let server = BenchServer::start()?;
-    let users: Vec<String> = (0..o.clients)
-        .map(|i| format!("imap{i}@bench.example"))
-        .collect();
-    for u in &users {
-        server.cli(&["user", "add", u, "--password", PASSWORD], None)?;
-    }
-    let mut to = vec!["deliver"];
-    for u in &users {
-        to.extend(["--to", u.as_str()]);
-    }
-    for n in 0..o.messages {
-        server.cli(&to, Some(&message(o.size, n)))?;
-    }
+    let users = server.provision("imap", o.clients, PASSWORD, o.messages, |n| {
+        message(o.size, n)
+    })?;
     for n in sizes {
         idle_memory(&server, &users[0], n)?;
     }

@@ -912,19 +912,9 @@ pub fn run(o: &Options) -> Result {
     let server =
         BenchServer::start_with(&[("OSPREY_AUTH_LOGIN_FAILURES_PER_IP_ACCOUNT", "1000000")])?;
     let accounts = o.clients.clamp(1, 3);
-    let users: Vec<String> = (0..accounts)
-        .map(|i| format!("stress{i}@bench.example"))
-        .collect();
-    for u in &users {
-        server.cli(&["user", "add", u, "--password", PASSWORD], None)?;
-    }
-    let mut to = vec!["deliver"];
-    for u in &users {
-        to.extend(["--to", u.as_str()]);
-    }
-    for n in 0..o.messages {
-        server.cli(&to, Some(&stress_message(o.size, n)))?;
-    }
+    let users = server.provision("stress", accounts, PASSWORD, o.messages, |n| {
+        stress_message(o.size, n)
+    })?;
     for u in &users {
         fill(server.imap_port, u, o).map_err(|e| format!("filling {u}: {e}"))?;
     }
@@ -960,6 +950,10 @@ pub fn run(o: &Options) -> Result {
     // Meanwhile another process delivers now and then (`osprey deliver`, as a local
     // delivery agent would): changes the server's change bus does not carry, which
     // sessions find by polling.
+    let mut to = vec!["deliver"];
+    for u in &users {
+        to.extend(["--to", u.as_str()]);
+    }
     let mut delivered = 0;
     while Instant::now() + Duration::from_secs(1) < deadline {
         std::thread::sleep(Duration::from_secs(1));

@@ -298,6 +298,33 @@ impl BenchServer {
             .collect())
     }
 
+    /// Adds the accounts `<prefix>0@bench.example` .. `<prefix>{count-1}@...` with
+    /// `password`, and delivers `messages` messages to each, message `n` being
+    /// `message(n)`. Returns the addresses.
+    pub fn provision(
+        &self,
+        prefix: &str,
+        count: usize,
+        password: &str,
+        messages: usize,
+        message: impl Fn(usize) -> Vec<u8>,
+    ) -> Result<Vec<String>> {
+        let users: Vec<String> = (0..count)
+            .map(|i| format!("{prefix}{i}@bench.example"))
+            .collect();
+        for u in &users {
+            self.cli(&["user", "add", u, "--password", password], None)?;
+        }
+        let mut to = vec!["deliver"];
+        for u in &users {
+            to.extend(["--to", u.as_str()]);
+        }
+        for n in 0..messages {
+            self.cli(&to, Some(&message(n)))?;
+        }
+        Ok(users)
+    }
+
     /// The server's process id.
     pub fn pid(&self) -> u32 {
         self.child.id()

@@ -132,19 +132,9 @@ pub fn run(o: &Options) -> Result {
         o.clients, o.seconds, o.messages, o.size
     );
     // The domain of the server's host name exists from the first start.
-    let users: Vec<String> = (0..o.clients)
-        .map(|i| format!("load{i}@bench.example"))
-        .collect();
-    for u in &users {
-        server.cli(&["user", "add", u, "--password", PASSWORD], None)?;
-    }
-    let mut to = vec!["deliver"];
-    for u in &users {
-        to.extend(["--to", u.as_str()]);
-    }
-    for n in 0..o.messages {
-        server.cli(&to, Some(&message(o.size, n)))?;
-    }
+    let users = server.provision("load", o.clients, PASSWORD, o.messages, |n| {
+        message(o.size, n)
+    })?;
     let port = server.pop3_port;
     // One warm-up session per account: the credential cache is then warm, as it is for
     // a real client that checks mail every few minutes.
