@@ -59,6 +59,47 @@ async fn recent_is_claimed_once() {
     assert_eq!(record.recent_uid, 4);
 }
 
+/// RFC 3501 §2.3.2: "\Recent  Message is "recently" arrived in this mailbox. This
+/// session is the first session to have been notified about this message". A message
+/// expunged before any session saw it is recent to nobody: claiming it writes nothing,
+/// and the next message to arrive is claimed as usual.
+#[tokio::test]
+async fn a_claim_of_expunged_messages_only_writes_nothing() {
+    let db = TestDb::new().await;
+    let store = db.store().await;
+    domain(&store, "gone.example", &[]).await;
+    let acc = store
+        .accounts()
+        .create_account(new_account("g@gone.example", Role::User))
+        .await
+        .unwrap();
+    let messages = store.messages();
+    let inbox = messages.mailbox_by_name(&acc.id, "INBOX").await.unwrap();
+    messages
+        .append_messages(vec![new_message(&acc.id, &inbox.id, 10)])
+        .await
+        .unwrap();
+    let ids: Vec<String> = messages
+        .in_mailbox(&inbox.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| m.id)
+        .collect();
+    messages.expunge_messages(&inbox.id, &ids).await.unwrap();
+    let mailboxes = store.mailboxes();
+    let before = mailboxes.mailbox(&inbox.id).await.unwrap();
+    assert!(mailboxes.claim_recent(&inbox.id).await.unwrap().is_empty());
+    let after = mailboxes.mailbox(&inbox.id).await.unwrap();
+    assert_eq!(after.recent_uid, before.recent_uid, "nothing was written");
+    messages
+        .append_messages(vec![new_message(&acc.id, &inbox.id, 10)])
+        .await
+        .unwrap();
+    assert_eq!(mailboxes.claim_recent(&inbox.id).await.unwrap(), 1..3);
+    assert!(mailboxes.claim_recent(&inbox.id).await.unwrap().is_empty());
+}
+
 #[tokio::test]
 async fn subscriptions_outlive_their_mailboxes_and_follow_renames() {
     let db = TestDb::new().await;

@@ -371,7 +371,9 @@ pub fn run(o: &Options) -> Result {
         println!("bench imap: {what:<14} {}", samples.summary());
     }
     // Where the time went, as the server measured it (quantiles since it started).
-    for line in server.metrics("osprey_store_")? {
+    let mut lines = server.metrics("osprey_store_")?;
+    lines.extend(server.metrics("osprey_imap_command_seconds")?);
+    for line in lines {
         if line.contains("quantile=\"0.5\"")
             || line.contains("quantile=\"0.99\"")
             || line.contains("_count")

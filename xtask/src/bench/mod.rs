@@ -241,7 +241,11 @@ impl BenchServer {
             .env("OSPREY_LISTEN_SUBMISSIONS", "")
             .env("OSPREY_LISTEN_IMAP", "")
             .env("OSPREY_LISTEN_IMAPS", "")
-            .env("RUST_LOG", "warn");
+            // BENCH_LOG sets the server's log filter (`RUST_LOG`) to look into a run.
+            .env(
+                "RUST_LOG",
+                std::env::var("BENCH_LOG").unwrap_or_else(|_| "warn".into()),
+            );
         if let Some((server, name)) = postgres {
             cmd.env("OSPREY_DATABASE_URL", format!("{server}/{name}"));
         }

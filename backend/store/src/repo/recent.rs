@@ -11,7 +11,10 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect, sea_query::Exp
 
 use super::messages::lock_mailboxes;
 use crate::views::Mailboxes;
-use crate::{StoreError, entity::mailbox};
+use crate::{
+    StoreError,
+    entity::{mailbox, message},
+};
 
 impl Mailboxes<'_> {
     /// The UIDs not yet claimed as `\Recent` (`recent_uid..uidnext`), without claiming
@@ -32,11 +35,13 @@ impl Mailboxes<'_> {
     /// Claims every UID not yet claimed as `\Recent` and returns them
     /// (`recent_uid..uidnext` before the claim; empty if there were none). Two
     /// sessions that claim at once get disjoint ranges. Only a claim with something
-    /// to take writes.
+    /// to take writes: when no message with one of the unclaimed UIDs is left (they
+    /// were expunged before anyone saw them), nothing is claimed and the range stays
+    /// for the claim that next finds a message in it.
     pub async fn claim_recent(self, mailbox_id: &str) -> Result<Range<u32>, StoreError> {
         let unclaimed = self.unclaimed_recent(mailbox_id).await?;
-        if unclaimed.is_empty() {
-            return Ok(unclaimed);
+        if unclaimed.is_empty() || !self.any_message_in(mailbox_id, &unclaimed).await? {
+            return Ok(0..0);
         }
         let (txn, turn) = self.begin_write().await?;
         // PostgreSQL: the mailbox's row lock, so the read below sees the last claim;
@@ -62,6 +67,23 @@ impl Mailboxes<'_> {
             .await?;
         self.commit(txn, turn).await?;
         Ok(claimed)
+    }
+}
+
+impl Mailboxes<'_> {
+    /// Whether a message of the mailbox has a UID in `uids`.
+    async fn any_message_in(self, mailbox_id: &str, uids: &Range<u32>) -> Result<bool, StoreError> {
+        let found: Option<i64> = message::Entity::find()
+            .select_only()
+            .column(message::Column::Uid)
+            .filter(message::Column::MailboxId.eq(mailbox_id))
+            .filter(message::Column::Uid.gte(i64::from(uids.start)))
+            .filter(message::Column::Uid.lt(i64::from(uids.end)))
+            .limit(1)
+            .into_tuple()
+            .one(&self.db)
+            .await?;
+        Ok(found.is_some())
     }
 }
 
