@@ -198,6 +198,7 @@ fn text_condition(t: &Test) -> Result<Condition, SieveError> {
     let [key] = keys.as_slice() else {
         return Err(bad("only one key is supported".into()));
     };
+    let written = fields.clone();
     let fields: Vec<String> = fields.iter().map(|f| f.to_ascii_lowercase()).collect();
     if a.has("list") {
         return match (t.name.as_str(), fields.as_slice(), key.as_str()) {
@@ -250,8 +251,8 @@ fn text_condition(t: &Test) -> Result<Condition, SieveError> {
         {
             Condition::DmarcFail
         }
-        "header" if fields.len() == 1 => Condition::Header {
-            name: fields[0].clone(),
+        "header" if written.len() == 1 => Condition::Header {
+            name: written[0].clone(),
             test,
         },
         _ => return Err(bad(format!("unsupported field list {fields:?}"))),

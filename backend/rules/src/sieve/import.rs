@@ -124,6 +124,7 @@ fn if_rule(cmd: &Command, name: String, comments: &[Comment]) -> Result<Rule, Si
     } else {
         test.clone()
     };
+    let mut window = Window::default();
     match test.name.as_str() {
         "true" => {}
         "allof" | "anyof" => {
@@ -133,12 +134,79 @@ fn if_rule(cmd: &Command, name: String, comments: &[Comment]) -> Result<Rule, Si
                 MatchMode::Any
             };
             for t in &test.tests {
-                rule.conditions.push(condition(t)?);
+                if t.name == "currentdate" && rule.match_mode == MatchMode::All {
+                    window.add(t)?;
+                } else {
+                    rule.conditions.push(condition(t)?);
+                }
             }
         }
+        "currentdate" => window.add(&test)?,
         _ => rule.conditions.push(condition(&test)?),
     }
-    with_block(rule, cmd)
+    let mut rule = with_block(rule, cmd)?;
+    if window.start.is_some() || window.end.is_some() {
+        // Roundcube writes the vacation dates as the rule's own `currentdate` tests.
+        let mut vacations = rule.actions.iter_mut().filter_map(|a| match a {
+            Action::Vacation(v) => Some(v),
+            _ => None,
+        });
+        match (vacations.next(), vacations.next()) {
+            (Some(v), None) => {
+                v.start = window.start.or(v.start);
+                v.end = window.end.or(v.end);
+            }
+            _ => {
+                return Err(SieveError::new(
+                    test.line,
+                    test.col,
+                    "\"currentdate\" is only supported around one vacation",
+                ));
+            }
+        }
+    }
+    Ok(rule)
+}
+
+/// The vacation dates read from `currentdate :value "ge"|"le" "date" "YYYY-MM-DD"`
+/// tests (RFC 5260 §5).
+#[derive(Default)]
+struct Window {
+    start: Option<NaiveDate>,
+    end: Option<NaiveDate>,
+}
+
+impl Window {
+    fn add(&mut self, t: &Test) -> Result<(), SieveError> {
+        let bad = || {
+            SieveError::new(
+                t.line,
+                t.col,
+                "only currentdate :value \"ge\"|\"le\" \"date\" \"YYYY-MM-DD\" is supported",
+            )
+        };
+        let a = split_args(&t.args, &["value", "zone"]);
+        let rel = match a.value("value") {
+            Some(Arg::Str(r)) => r.to_ascii_lowercase(),
+            _ => return Err(bad()),
+        };
+        let [Arg::Str(part), Arg::Str(date)] = a.positional.as_slice() else {
+            return Err(bad());
+        };
+        if !part.eq_ignore_ascii_case("date") && !part.eq_ignore_ascii_case("iso8601") {
+            return Err(bad());
+        }
+        let day = date
+            .get(..10)
+            .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+            .ok_or_else(|| SieveError::new(t.line, t.col, format!("invalid date {date:?}")))?;
+        match rel.as_str() {
+            "ge" => self.start = Some(day),
+            "le" => self.end = Some(day),
+            _ => return Err(bad()),
+        }
+        Ok(())
+    }
 }
 
 fn with_block(mut rule: Rule, cmd: &Command) -> Result<Rule, SieveError> {
@@ -317,38 +385,14 @@ fn dated_vacation(cmd: &Command) -> Result<Action, SieveError> {
         Some(t) => vec![t],
         None => return Err(bad()),
     };
-    let (mut start, mut end) = (None, None);
+    let mut window = Window::default();
     for t in tests {
         if t.name != "currentdate" {
             return Err(bad());
         }
-        let a = split_args(&t.args, &["value", "zone"]);
-        let rel = match a.value("value") {
-            Some(Arg::Str(r)) => r.to_ascii_lowercase(),
-            _ => return Err(bad()),
-        };
-        let [Arg::Str(part), Arg::Str(date)] = a.positional.as_slice() else {
-            return Err(bad());
-        };
-        if !part.eq_ignore_ascii_case("date") && !part.eq_ignore_ascii_case("iso8601") {
-            return Err(bad());
-        }
-        let day = date
-            .get(..10)
-            .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
-        let Some(day) = day else {
-            return Err(SieveError::new(
-                t.line,
-                t.col,
-                format!("invalid date {date:?}"),
-            ));
-        };
-        match rel.as_str() {
-            "ge" => start = Some(day),
-            "le" => end = Some(day),
-            _ => return Err(bad()),
-        }
+        window.add(t)?;
     }
+    let (start, end) = (window.start, window.end);
     match cmd.block.as_deref() {
         Some([v]) if v.name == "vacation" => {
             let a = split_args(
