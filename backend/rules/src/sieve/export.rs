@@ -197,16 +197,19 @@ fn write_action(out: &mut String, a: &Action, req: &mut BTreeSet<&'static str>) 
             req.insert("fileinto");
             let mut tags = String::new();
             if matches!(a, Action::CopyInto { .. }) {
+                // RFC 3894 §3: `:copy` files a copy without cancelling the implicit keep.
                 req.insert("copy");
                 tags.push_str(":copy ");
             }
             if *create_if_missing {
+                // RFC 5490 §3.2: `fileinto :create` creates a missing mailbox.
                 req.insert("mailbox");
                 tags.push_str(":create ");
             }
             let _ = writeln!(out, "\tfileinto {tags}{};", quote(mailbox));
         }
         Action::SetFlags { flags } => {
+            // RFC 5232 §5: `addflag` adds to the flags later deliveries get.
             req.insert("imap4flags");
             let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
             let _ = writeln!(out, "\taddflag {};", list(&flags));
@@ -228,6 +231,7 @@ fn write_action(out: &mut String, a: &Action, req: &mut BTreeSet<&'static str>) 
             let _ = writeln!(out, "\tredirect {};", quote(to));
         }
         Action::Reject { text } => {
+            // RFC 5429 §2.2: `reject` refuses the message with a reason.
             req.insert("reject");
             let _ = writeln!(out, "\treject {};", quote(text));
         }
@@ -237,6 +241,7 @@ fn write_action(out: &mut String, a: &Action, req: &mut BTreeSet<&'static str>) 
             body,
             from,
         } => {
+            // RFC 6131 §2: `:seconds 0` answers every message, an auto-reply.
             req.insert("vacation");
             req.insert("vacation-seconds");
             let mut tags = String::from(":seconds 0 ");
@@ -288,6 +293,7 @@ fn write_vacation(out: &mut String, v: &Vacation, req: &mut BTreeSet<&'static st
         let _ = writeln!(out, "\t{command}");
         return;
     }
+    // RFC 5231 §4: `:value "ge"` / `"le"` compare the dates.
     req.insert("date");
     req.insert("relational");
     let test = if window.len() == 1 {
