@@ -37,6 +37,13 @@ pub const LAYERS: &[Layer] = &[
         crates: &["osprey-core"],
         peers: false,
     },
+    // Pure like core and independent of it: the services (delivery) and the front ends
+    // (REST API, ManageSieve) use it.
+    Layer {
+        name: "delivery rules (pure)",
+        crates: &["osprey-rules"],
+        peers: false,
+    },
     Layer {
         name: "schema",
         crates: &["osprey-migrations"],
