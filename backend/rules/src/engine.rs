@@ -394,7 +394,7 @@ impl<'c> Run<'c> {
             self.outcome.replies.clear();
             return self.outcome;
         }
-        // RFC 5228 §2.10.2: "The implicit keep is a keep action (see Section 4.3)
+        // RFC 5228 §2.10.2: "An implicit keep is a keep action (see section 4.3)
         // performed in absence of any action that cancels the implicit keep."
         if self.implicit_keep {
             self.deliver(INBOX, false, true);

@@ -25,7 +25,7 @@ pub enum ReplyKind {
 }
 
 /// An answer to send. Send it with the null reverse-path (`MAIL FROM:<>`, RFC 3834
-/// §3.1.1, RFC 5230 §5.1) and with `Auto-Submitted: auto-replied`, then remember
+/// §3.3, RFC 5230 §5.1) and with `Auto-Submitted: auto-replied`, then remember
 /// (`handle`, `to`) with the time, for the next [`EvalContext::last_replied`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reply {

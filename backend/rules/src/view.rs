@@ -318,8 +318,9 @@ impl MessageView<'_> {
     }
 }
 
-/// RFC 8601 §2.2: `authres-header-field = "Authentication-Results:" authserv-id
-/// [ CFWS authres-version ] ( no-result / 1*resinfo ) CRLF`.
+/// RFC 8601 §2.2: `authres-header-field = "Authentication-Results:" authres-payload` and
+/// `authres-payload = [CFWS] authserv-id [ CFWS authres-version ] ( no-result / 1*resinfo )
+/// [CFWS] CRLF`.
 fn authserv_id_of(value: &str) -> &str {
     let head = value.split(';').next().unwrap_or("");
     head.split_whitespace().next().unwrap_or("")

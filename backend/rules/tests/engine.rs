@@ -77,7 +77,7 @@ fn case_insensitive_by_default_and_sensitive_on_request() {
 
 #[test]
 fn encoded_words_are_decoded_before_matching() {
-    // RFC 2047 §6.1: encoded-words are decoded for display; rules match the decoded text.
+    // RFC 2047 §6.2: encoded-words are decoded for display; rules match the decoded text.
     let raw = "From: =?UTF-8?Q?J=C3=BCrgen?= <j@example.de>\r\nTo: alice@example.org\r\n\
                Subject: =?UTF-8?B?R3LDvMOfZSBhdXMgTcO8bmNoZW4=?=\r\nX-Note: =?ISO-8859-1?Q?caf=E9?=\r\n\r\nx";
     assert!(holds(

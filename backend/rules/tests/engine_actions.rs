@@ -17,7 +17,7 @@ fn flags_of<'a>(out: &'a osprey_rules::Outcome, mailbox: &str) -> Vec<&'a str> {
 
 #[test]
 fn implicit_keep_delivers_to_inbox_when_nothing_cancels_it() {
-    // RFC 5228 §2.10.2: "The implicit keep is a keep action (see Section 4.3)
+    // RFC 5228 §2.10.2: "An implicit keep is a keep action (see section 4.3)
     // performed in absence of any action that cancels the implicit keep."
     let out = run(vec![], &message("", ""));
     assert_eq!(mailboxes(&out), ["INBOX"]);

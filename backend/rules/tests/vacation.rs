@@ -28,11 +28,13 @@ fn answers_a_personal_message_with_the_rfc_fields() {
     let reply = decide(&raw, &away(), &ctx()).unwrap();
     assert_eq!(reply.to, SENDER);
     assert_eq!(reply.from, RCPT);
-    // RFC 5230 §4.3 (:subject): without one, the subject is "Auto: " and the original.
+    // RFC 5230 §5.3: without :subject, "The subject is set to the characters "Auto: "
+    // followed by the original subject."
     assert_eq!(reply.subject, "Auto: Quarterly report");
     assert_eq!(reply.in_reply_to.as_deref(), Some("m1@example.net"));
     assert_eq!(reply.references, ["r0@example.net", "m1@example.net"]);
-    // RFC 3834 §5: "auto-replied" marks an automatic response to a message.
+    // RFC 3834 §5.2: the auto-replied keyword "SHOULD be used on messages sent in direct
+    // response to another message by an automatic process".
     assert_eq!(reply.auto_submitted, AUTO_SUBMITTED);
     assert_eq!(reply.handle, reply_handle(&away()));
     let custom = Vacation {
@@ -54,7 +56,8 @@ fn answers_a_personal_message_with_the_rfc_fields() {
 
 #[test]
 fn never_answers_the_null_sender() {
-    // RFC 3834 §2: responses go to the Return-Path; a null one (a bounce) gets none.
+    // RFC 3834 §4: responses go to the Return-Path; §2: "Responders MUST NOT generate any
+    // response for which the destination of that response would be a null address".
     let c = EvalContext::new(None, RCPT, now());
     assert_eq!(
         decide(&message("", ""), &away(), &c).unwrap_err(),
@@ -69,9 +72,11 @@ fn never_answers_the_null_sender() {
 
 #[test]
 fn never_answers_automated_senders() {
-    // RFC 5230 §4.6: mail MUST NOT be sent to "MAILER-DAEMON", "LISTSERV",
-    // "majordomo"; addresses ending in "-request" or beginning in "owner-" SHOULD NOT
-    // be sent vacation responses.
+    // RFC 5230 §4.6: "Implementations are encouraged, however, to include well-known
+    // addresses like "MAILER-DAEMON", "LISTSERV", "majordomo", and other addresses
+    // typically used only by automated systems.  Additionally, addresses ending in
+    // "-request" or beginning in "owner-", i.e., reserved for mailing list software, are
+    // also suggested."
     for sender in [
         "MAILER-DAEMON@example.net",
         "owner-list@example.net",
@@ -91,7 +96,7 @@ fn never_answers_automated_senders() {
 
 #[test]
 fn never_answers_auto_submitted_mail() {
-    // RFC 5230 §4.6: "Implementations MUST NOT respond to any message that has an
+    // RFC 5230 §4.6: "Implementations SHOULD NOT respond to any message that has an
     // "Auto-submitted" header field with a value other than "no"."
     for value in [
         "auto-replied",
@@ -109,8 +114,11 @@ fn never_answers_auto_submitted_mail() {
 
 #[test]
 fn never_answers_bulk_precedence() {
-    // RFC 3834 §2: a Precedence field of "junk", "bulk", or "list" suggests that a
-    // response would not be appropriate.
+    // RFC 3834 §2: "A responder MAY refuse to send a response to a subject message which
+    // contains any header or content which makes it appear to the responder that a
+    // response would not be appropriate", e.g. Precedence "list"; the vacation program
+    // of §7 refuses a message that "contains a Precedence field with a value of "list",
+    // "junk", or "bulk"".
     for value in ["bulk", "list", "junk", "Bulk"] {
         let raw = message(&format!("Precedence: {value}\r\n"), "");
         assert_eq!(
@@ -122,8 +130,9 @@ fn never_answers_bulk_precedence() {
 
 #[test]
 fn never_answers_list_mail() {
-    // RFC 5230 §4.6: no response to a message with "List-Id", "List-Help",
-    // "List-Subscribe", "List-Unsubscribe", "List-Post", "List-Owner" or "List-Archive".
+    // RFC 5230 §4.6: "Implementations SHOULD NOT respond to any message that contains a
+    // "List-Id" [RFC2919], "List-Help", "List-Subscribe", "List-Unsubscribe", "List-Post",
+    // "List-Owner", or "List-Archive" [RFC2369] header field."
     for field in [
         "List-Id: <l.example.net>",
         "List-Unsubscribe: <mailto:u@x>",

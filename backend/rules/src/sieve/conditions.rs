@@ -1,5 +1,5 @@
 //! Sieve tests → rule conditions (RFC 5228 §5 `address`, `header`, `exists`, `size`,
-//! `not`; RFC 5228 §5.7 `envelope`, RFC 5173 `body`, RFC 5703 `header :mime`, RFC 6134
+//! `not`; RFC 5228 §5.4 `envelope`, RFC 5173 `body`, RFC 5703 `header :mime`, RFC 6134
 //! `:list`), and the argument helpers the action reader shares.
 //!
 //! A test outside the subset is refused with its position and name.

@@ -209,7 +209,7 @@ fn write_action(out: &mut String, a: &Action, req: &mut BTreeSet<&'static str>) 
             let _ = writeln!(out, "\tfileinto {tags}{};", quote(mailbox));
         }
         Action::SetFlags { flags } => {
-            // RFC 5232 §5: `addflag` adds to the flags later deliveries get.
+            // RFC 5232 §3.2: `addflag` adds to the flags later deliveries get.
             req.insert("imap4flags");
             let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
             let _ = writeln!(out, "\taddflag {};", list(&flags));

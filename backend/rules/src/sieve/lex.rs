@@ -200,10 +200,9 @@ fn number(lx: &mut Lexer<'_>, line: u32, col: u32) -> Result<u64, SieveError> {
             .and_then(|n| n.checked_add(u64::from(d)))
             .ok_or_else(|| lx.error(line, col, "number too large"))?;
     }
-    // RFC 5228 §2.4.1: "the suffix "K" specifies "kibi-", or 1,024 (2^10) times the
-    // value of the number; "M" specifies "mebi-", or 1,048,576 (2^20) times the value
-    // of the number; and "G" specifies "gibi-", or 1,073,741,824 (2^30) times the value
-    // of the number".
+    // RFC 5228 §2.4.1: ""K" specifies kibi-, or 1,024 (2^10) times the value of the
+    // number; "M" specifies mebi-, or 1,048,576 (2^20) times the value of the number;
+    // and "G" specifies gibi-, or 1,073,741,824 (2^30) times the value of the number".
     let shift = match lx.peek() {
         Some('k' | 'K') => 10,
         Some('m' | 'M') => 20,
