@@ -24,6 +24,6 @@ pub use header::{field_value, fields_end, header_end, split_header, written_day}
 pub use parsed::ParsedMessage;
 #[cfg(any(test, feature = "testing"))]
 pub use parsed::parses_on_this_thread;
-pub use part::{ContentType, Contents, Disposition, MAX_DEPTH, MessageTree, Part};
+pub use part::{ContentType, Contents, Disposition, MAX_DEPTH, MAX_PARTS, MessageTree, Part};
 pub use subject::{base_subject, subject_key};
 pub use threading::{Thread, ThreadMsg, message_ids, ordered_subject, references};

@@ -4,14 +4,17 @@
 //! question a protocol asks about one message (IMAP FETCH's ENVELOPE, BODYSTRUCTURE,
 //! sections and BINARY together) reads from the same parse.
 
-use std::{cell::OnceCell, ops::Range};
+use std::{
+    cell::{Cell, OnceCell, RefCell},
+    ops::Range,
+};
 
 use mail_parser::{HeaderValue, Message, MessageParser, MessagePart, MimeHeaders, PartType};
 
 use super::{
     envelope::EnvelopeFields,
     header::{field_value, header_end},
-    part::{ContentType, Contents, Disposition, MAX_DEPTH, MessageTree, Part},
+    part::{ContentType, Contents, Disposition, MAX_DEPTH, MAX_PARTS, MessageTree, Part},
 };
 
 /// A message (CRLF line endings) and what has been learnt about it.
@@ -66,7 +69,7 @@ impl<'a> ParsedMessage<'a> {
     /// The message's MIME tree and envelope fields (parsed now if not yet).
     pub fn tree(&self) -> &MessageTree {
         self.tree
-            .get_or_init(|| build_message(self.raw, 0..self.raw.len(), 0))
+            .get_or_init(|| build_message(self.raw, 0..self.raw.len(), 0, &Cell::new(MAX_PARTS)))
     }
 
     /// The envelope fields: from the tree when it has been parsed, else from the header
@@ -103,18 +106,20 @@ fn run_parser(bytes: &[u8]) -> Option<Message<'_>> {
     MessageParser::default().parse(bytes)
 }
 
-/// The message at `range` of `raw`, at nesting `depth`, parsed on its own.
-fn build_message(raw: &[u8], range: Range<usize>, depth: usize) -> MessageTree {
+/// The message at `range` of `raw`, at nesting `depth`, parsed on its own; `budget` is
+/// how many more parts the whole tree may hold.
+fn build_message(
+    raw: &[u8],
+    range: Range<usize>,
+    depth: usize,
+    budget: &Cell<usize>,
+) -> MessageTree {
     let bytes = &raw[range.clone()];
     let split = range.start + header_end(bytes).unwrap_or(bytes.len());
     let (header, body) = (range.start..split, split..range.end);
     match run_parser(bytes) {
         Some(message) if !message.parts.is_empty() => {
-            let walk = Walk {
-                raw,
-                message: &message,
-                base: range.start,
-            };
+            let walk = Walk::new(raw, &message, range.start, budget);
             MessageTree {
                 envelope: EnvelopeFields::of(&message),
                 root: Some(walk.part(0, header.clone(), body.clone(), depth)),
@@ -133,15 +138,37 @@ fn build_message(raw: &[u8], range: Range<usize>, depth: usize) -> MessageTree {
 
 /// One mail-parser pass being turned into [`Part`]s. Its offsets are relative to the
 /// octets it read, which start at `base` in `raw`.
-struct Walk<'r, 'm, 'x> {
+///
+/// Each part of the pass becomes at most one [`Part`]: a multipart's list of children
+/// comes from the parser, and on broken input it can name the multipart itself or its
+/// ancestors, which, followed, would make the tree exponential in [`MAX_DEPTH`].
+struct Walk<'r, 'm, 'x, 'b> {
     raw: &'r [u8],
     message: &'m Message<'x>,
     base: usize,
+    /// The parts of the pass already in the tree.
+    taken: RefCell<Vec<bool>>,
+    /// How many more parts the whole tree may hold.
+    budget: &'b Cell<usize>,
 }
 
-impl Walk<'_, '_, '_> {
+impl<'r, 'm, 'x, 'b> Walk<'r, 'm, 'x, 'b> {
+    fn new(raw: &'r [u8], message: &'m Message<'x>, base: usize, budget: &'b Cell<usize>) -> Self {
+        Walk {
+            raw,
+            message,
+            base,
+            taken: RefCell::new(vec![false; message.parts.len()]),
+            budget,
+        }
+    }
+
     /// The part `id` of the pass, whose MIME header and body are at `header` and `body`.
     fn part(&self, id: usize, header: Range<usize>, body: Range<usize>, depth: usize) -> Part {
+        self.taken.borrow_mut()[id] = true;
+        let within_budget = self.budget.get() > 0;
+        self.budget.set(self.budget.get().saturating_sub(1));
+        let depth = if within_budget { depth } else { MAX_DEPTH };
         let p = &self.message.parts[id];
         let header_bytes = &self.raw[header.clone()];
         let content_type = p.content_type().map(|c| ContentType {
@@ -178,12 +205,9 @@ impl Walk<'_, '_, '_> {
                     _ => None,
                 };
                 Contents::Message(Box::new(match same_octets {
-                    Some(m) => Walk {
-                        message: m,
-                        ..*self
-                    }
-                    .message_at(body.clone(), depth + 1),
-                    None => build_message(self.raw, body.clone(), depth + 1),
+                    Some(m) => Walk::new(self.raw, m, self.base, self.budget)
+                        .message_at(body.clone(), depth + 1),
+                    None => build_message(self.raw, body.clone(), depth + 1, self.budget),
                 }))
             }
             _ => Contents::Single,
@@ -208,7 +232,7 @@ impl Walk<'_, '_, '_> {
     /// The inner message of this pass (a nested pass) at `range`.
     fn message_at(&self, range: Range<usize>, depth: usize) -> MessageTree {
         if self.message.parts.is_empty() {
-            return build_message(self.raw, range, depth);
+            return build_message(self.raw, range, depth, self.budget);
         }
         let bytes = &self.raw[range.clone()];
         let split = range.start + header_end(bytes).unwrap_or(bytes.len());
@@ -237,10 +261,13 @@ impl Walk<'_, '_, '_> {
             })
     }
 
-    /// Part `id` of the pass as a child of a multipart, or `None` if mail-parser's
-    /// offsets for it do not make sense.
+    /// Part `id` of the pass as a child of a multipart, or `None` if it is already in
+    /// the tree or mail-parser's offsets for it do not make sense.
     fn child(&self, id: usize, depth: usize) -> Option<Part> {
         let child = self.message.parts.get(id)?;
+        if self.taken.borrow()[id] {
+            return None;
+        }
         let (h, b, e) = (
             self.base + child.offset_header as usize,
             self.base + child.offset_body as usize,
@@ -401,5 +428,59 @@ mod tests {
         }
         assert_eq!(depth, MAX_DEPTH);
         assert_eq!(part.contents, Contents::Single);
+    }
+
+    fn parts_in(tree: &MessageTree) -> usize {
+        tree.root.as_ref().map_or(0, parts_under)
+    }
+
+    fn parts_under(part: &Part) -> usize {
+        1 + match &part.contents {
+            Contents::Multipart(children) => children.iter().map(parts_under).sum(),
+            Contents::Message(inner) => parts_in(inner),
+            Contents::Single => 0,
+        }
+    }
+
+    #[test]
+    fn a_multipart_that_names_itself_as_a_child_is_walked_once() {
+        // A fuzzer's find: on these octets mail-parser lists part 1 as a child of
+        // itself (and part 0 as its child too). Followed, every level doubled the tree
+        // down to MAX_DEPTH, some 2^32 parts, and the process ran out of memory.
+        let raw = include_bytes!("../../../fuzz/seeds/message/multipart-cycle");
+        let parser_parts = MessageParser::default().parse(&raw[..]).unwrap().parts;
+        assert!(matches!(&parser_parts[1].body, PartType::Multipart(c) if c.contains(&1)));
+        let msg = ParsedMessage::parse(raw);
+        let n = parts_in(msg.tree());
+        assert!(
+            n <= parser_parts.len(),
+            "{n} parts from {}",
+            parser_parts.len()
+        );
+    }
+
+    #[test]
+    fn the_tree_stops_growing_at_the_part_limit() {
+        // Each child a multipart of one text part: 2 parts per child.
+        let children = MAX_PARTS / 2 + 10;
+        let mut m = String::from("Content-Type: multipart/mixed; boundary=o\r\n\r\n");
+        for _ in 0..children {
+            m.push_str("--o\r\nContent-Type: multipart/mixed; boundary=i\r\n\r\n");
+            m.push_str("--i\r\n\r\nx\r\n--i--\r\n");
+        }
+        m.push_str("--o--\r\n");
+        let msg = ParsedMessage::parse(m.as_bytes());
+        let root = msg.tree().root.as_ref().unwrap();
+        let kids = root.children();
+        assert_eq!(kids.len(), children);
+        // Parts are counted in document order: the root, then each child and its text,
+        // so child k (from 1) is the part at index 2k - 1, opened while that is below
+        // MAX_PARTS.
+        let opened = kids
+            .iter()
+            .filter(|k| matches!(k.contents, Contents::Multipart(_)))
+            .count();
+        assert_eq!(opened, MAX_PARTS / 2);
+        assert!(parts_in(msg.tree()) <= MAX_PARTS + children);
     }
 }

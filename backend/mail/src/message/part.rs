@@ -13,6 +13,11 @@ use super::envelope::EnvelopeFields;
 /// deep. Each multipart and each message/rfc822 part counts one level.
 pub const MAX_DEPTH: usize = 32;
 
+/// Number of parts, all levels together, past which parts are not looked into (their
+/// contents are [`Contents::Single`]), so that the tree of any message is built in time
+/// and memory bounded by this number and [`MAX_DEPTH`].
+pub const MAX_PARTS: usize = 10_000;
+
 /// A message: the top-level one, or one inside a message/rfc822 part.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MessageTree {
