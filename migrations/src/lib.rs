@@ -22,6 +22,7 @@ mod m20261127_000011_create_text_index;
 mod m20261204_000012_add_recent_and_subscriptions;
 mod m20261204_000013_add_token_generation;
 mod m20261204_000014_create_send_as_grants;
+mod m20261204_000015_create_rule_sets;
 
 /// Runs every migration of Osprey's schema.
 pub struct Migrator;
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000012_add_recent_and_subscriptions::Migration),
             Box::new(m20261204_000013_add_token_generation::Migration),
             Box::new(m20261204_000014_create_send_as_grants::Migration),
+            Box::new(m20261204_000015_create_rule_sets::Migration),
         ]
     }
 }

@@ -52,4 +52,6 @@ views! {
     Access => access;
     /// The addresses administrators let accounts send as.
     SendAs => send_as;
+    /// Delivery rule sets of accounts and domains, and the log of automatic answers.
+    Rules => rules;
 }

@@ -4,6 +4,7 @@ mod flags;
 mod imap_state;
 mod move_all;
 mod queue;
+mod rules;
 mod text_index;
 
 use chrono::{Duration, Utc};

@@ -14,6 +14,7 @@ mod messages;
 mod paging;
 mod queue;
 mod recent;
+mod rules;
 mod send_as;
 mod settings;
 mod subscriptions;
@@ -33,6 +34,7 @@ pub use queue::{
     Attempt, DELIVERED, FAILED, NewQueuedMessage, NewQueuedRecipient, PENDING, QueueEntry,
     QueueFilter, QueuedMessage, QueuedRecipient,
 };
+pub use rules::{RuleOwner, RuleSetRecord};
 pub use send_as::SendAsGrantRecord;
 pub use text_index::{MAX_BODY_TEXT, MAX_HEADER_TEXT, MessageText, QueuedText, TextField};
 
