@@ -19,6 +19,7 @@ pub mod message;
 mod outbox;
 pub mod policy;
 mod resolve;
+pub mod rules;
 mod sender;
 mod submission;
 
@@ -30,5 +31,6 @@ pub use local::{AppendRequest, DeliveryError, LocalDelivery};
 pub use outbox::{Outbox, QueueOptions};
 pub use policy::{KillVerdict, Policy};
 pub use resolve::{Resolution, ResolveError, resolve};
+pub use rules::{DeliveryRules, RulesError};
 pub use sender::{SenderCheck, SenderRefused, SenderRight};
 pub use submission::{Client, Envelope, Refusal, Submission, Submitted, Verdict};

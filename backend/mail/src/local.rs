@@ -11,7 +11,7 @@ use osprey_store::{
     blob::{BlobStore, blob_hash},
 };
 
-use crate::{Committer, message::normalize_crlf, summarize};
+use crate::{Committer, message::normalize_crlf, rules::Placement, summarize};
 
 /// Why a delivery failed.
 #[derive(Debug)]
@@ -24,6 +24,9 @@ pub enum DeliveryError {
     Store(StoreError),
     /// A signed-in sender used an address it may not send as (nothing was stored).
     SenderRefused(crate::SenderRefused),
+    /// The recipient's delivery rules refuse the message, with this text for the
+    /// sender (nothing was stored): the SMTP reply of a transaction still open.
+    Rejected(String),
 }
 
 impl std::fmt::Display for DeliveryError {
@@ -33,6 +36,7 @@ impl std::fmt::Display for DeliveryError {
             DeliveryError::OverQuota => f.write_str("the mailbox is over its quota"),
             DeliveryError::Store(e) => write!(f, "{e}"),
             DeliveryError::SenderRefused(r) => write!(f, "{r}"),
+            DeliveryError::Rejected(text) => write!(f, "refused by the recipient's rules: {text}"),
         }
     }
 }
@@ -173,23 +177,106 @@ impl LocalDelivery {
         body: &[u8],
         flags: u64,
     ) -> Result<Vec<NewMessage>, DeliveryError> {
+        let placements: Vec<Placement> = account_ids
+            .iter()
+            .map(|a| Placement {
+                flags,
+                ..Placement::keep(a, mailbox)
+            })
+            .collect();
+        self.placed_batch(&placements, body).await
+    }
+
+    /// The rows that put `body` (normalised) where each placement says. A mailbox a
+    /// rule chose that is gone (and may not be created) gives way to INBOX.
+    pub(crate) async fn placed_batch(
+        &self,
+        placements: &[Placement],
+        body: &[u8],
+    ) -> Result<Vec<NewMessage>, DeliveryError> {
         let summary = summarize(body);
         let hash = blob_hash(body);
-        let mut batch = Vec::with_capacity(account_ids.len());
-        for account_id in account_ids {
-            let mailbox_id = self.mailbox_id(account_id, mailbox).await?;
+        let mut batch: Vec<NewMessage> = Vec::with_capacity(placements.len());
+        for p in placements {
+            let mailbox_id = self.placement_mailbox(p).await?;
+            // Two rules filing into the same mailbox store one copy.
+            if let Some(same) = batch
+                .iter_mut()
+                .find(|m| m.account_id == p.account_id && m.mailbox_id == mailbox_id)
+            {
+                same.flags |= p.flags;
+                for k in &p.keywords {
+                    if !same.keywords.contains(k) {
+                        same.keywords.push(k.clone());
+                    }
+                }
+                continue;
+            }
             batch.push(NewMessage {
-                account_id: account_id.clone(),
+                account_id: p.account_id.clone(),
                 mailbox_id,
                 blob_hash: hash.clone(),
                 size: body.len() as u64,
-                flags,
-                keywords: Vec::new(),
+                flags: p.flags,
+                keywords: p.keywords.clone(),
                 internal_date: Utc::now(),
                 summary: summary.clone(),
             });
         }
         Ok(batch)
+    }
+
+    /// The id of the mailbox of a placement: created when the rule asks for it, INBOX
+    /// when a rule's mailbox is gone.
+    async fn placement_mailbox(&self, p: &Placement) -> Result<String, DeliveryError> {
+        match self.mailbox_id(&p.account_id, &p.mailbox).await {
+            Err(DeliveryError::UnknownRecipient(_)) if p.by_rule && p.create => {
+                match self
+                    .store
+                    .mailboxes()
+                    .create_mailbox(&p.account_id, &p.mailbox, None)
+                    .await
+                {
+                    Ok(created) => Ok(created.id),
+                    // Made meanwhile by another delivery.
+                    Err(StoreError::Conflict(_)) => {
+                        self.mailbox_id(&p.account_id, &p.mailbox).await
+                    }
+                    Err(e) => Err(e.into()),
+                }
+            }
+            Err(DeliveryError::UnknownRecipient(_)) if p.by_rule => {
+                tracing::warn!(
+                    account = %p.account_id,
+                    mailbox = %p.mailbox,
+                    "a delivery rule's mailbox does not exist; delivered to INBOX"
+                );
+                self.mailbox_id(&p.account_id, "INBOX").await
+            }
+            other => other,
+        }
+    }
+
+    /// Stores `message` once and appends it where `placements` say, in one transaction
+    /// (shared with other deliveries under group commit). Nothing is stored when there
+    /// is no placement.
+    pub async fn deliver_placed(
+        &self,
+        placements: &[Placement],
+        message: &[u8],
+    ) -> Result<Vec<Appended>, DeliveryError> {
+        if placements.is_empty() {
+            return Ok(Vec::new());
+        }
+        let body = normalize_crlf(message).into_owned();
+        let batch = self.placed_batch(placements, &body).await?;
+        Ok(match &self.committer {
+            Some(c) => c.deliver(body, batch).await?,
+            None => {
+                self.blobs.put(body).await?;
+                self.store.messages().append_messages(batch).await?
+            }
+        })
     }
 
     /// Stores messages a user puts into one of their mailboxes (IMAP APPEND, RFC 9051

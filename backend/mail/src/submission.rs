@@ -13,9 +13,14 @@ use std::net::IpAddr;
 use osprey_core::Address;
 use osprey_store::{AccountRecord, Appended, NewQueuedRecipient, StoreError};
 
+use osprey_rules::RejectMode;
+
 use crate::{
-    DeliveryError, LocalDelivery, Outbox, Policy, QueueOptions, ResolveError, SenderCheck,
-    message::normalize_crlf, resolve,
+    DeliveryError, DeliveryRules, LocalDelivery, Outbox, Policy, QueueOptions, ResolveError,
+    SenderCheck,
+    message::normalize_crlf,
+    resolve,
+    rules::{Delivering, Placement, RecipientPlan},
 };
 
 /// Who submits.
@@ -65,9 +70,16 @@ pub struct Envelope {
     pub sender: String,
     /// Local accounts, without duplicates.
     pub accounts: Vec<String>,
+    /// The address each of `accounts` was reached by (RCPT TO), in the same order; an
+    /// account without one is named by its own address.
+    pub local_rcpts: Vec<String>,
     /// Remote recipients, without duplicates (ignoring case).
     pub remote: Vec<NewQueuedRecipient>,
     pub options: QueueOptions,
+    /// The SMTP transaction is still open when the message is submitted, so a refusal
+    /// by a recipient's rules can be the reply to DATA (when the message has that one
+    /// recipient only).
+    pub in_transaction: bool,
 }
 
 impl Envelope {
@@ -79,6 +91,7 @@ impl Envelope {
                 for a in local {
                     if !self.accounts.contains(&a.id) {
                         self.accounts.push(a.id);
+                        self.local_rcpts.push(rcpt.address.clone());
                     }
                 }
                 // Remote targets of a local alias are forwarded whatever the relay
@@ -127,6 +140,9 @@ pub struct Submission {
     outbox: Outbox,
     policy: Policy,
     max_alias_depth: usize,
+    /// The delivery rules run for each local recipient; none: every message is kept
+    /// in the mailbox it is submitted to.
+    pub(crate) rules: Option<DeliveryRules>,
 }
 
 impl Submission {
@@ -138,7 +154,19 @@ impl Submission {
             delivery,
             outbox,
             max_alias_depth,
+            rules: None,
         }
+    }
+
+    /// Runs `rules` at each local delivery.
+    pub fn with_rules(mut self, rules: DeliveryRules) -> Self {
+        self.rules = Some(rules);
+        self
+    }
+
+    /// The delivery rules this runs, if any.
+    pub fn rules(&self) -> Option<&DeliveryRules> {
+        self.rules.as_ref()
     }
 
     /// The outbox this queues through.
@@ -183,6 +211,17 @@ impl Submission {
         address: &Address,
         declared_size: u64,
     ) -> Result<Verdict, StoreError> {
+        // A bounce for mail a rule forwarded goes back to the original sender.
+        if let Some(original) = self
+            .rules
+            .as_ref()
+            .and_then(|r| r.srs_reverse(&address.to_string()))
+        {
+            return Ok(Verdict::Accepted {
+                local: vec![],
+                forwarded: vec![original],
+            });
+        }
         let store = self.delivery.store();
         let resolution = match resolve(store, address, self.max_alias_depth).await {
             Ok(r) => r,
@@ -258,14 +297,28 @@ impl Submission {
             envelope.to_mut().options.dkim_domain = dkim_domain;
         }
         let envelope = envelope.as_ref();
-        let d = &self.delivery;
-        match (envelope.accounts.is_empty(), envelope.remote.is_empty()) {
-            (true, true) => Ok(Submitted::default()),
-            (false, true) => Ok(Submitted {
-                local: d.deliver(&envelope.accounts, mailbox, message, 0).await?,
+        let local = normalize_crlf(message);
+        let plans = self.plans(envelope, &local, mailbox).await?;
+        // RFC 5429 lets "messages ... be refused during the SMTP transaction"; the
+        // reply to DATA speaks for every recipient, so only when there is one.
+        if let [only] = plans.as_slice()
+            && envelope.remote.is_empty()
+            && let Some(r) = &only.rejection
+            && r.mode == RejectMode::SmtpReply
+        {
+            return Err(DeliveryError::Rejected(r.text.clone()));
+        }
+        let placements: Vec<Placement> = plans
+            .iter()
+            .flat_map(|p| p.placements.iter().cloned())
+            .collect();
+        let submitted = match (placements.is_empty(), envelope.remote.is_empty()) {
+            (true, true) => Submitted::default(),
+            (false, true) => Submitted {
+                local: self.delivery.deliver_placed(&placements, &local).await?,
                 queue_id: None,
-            }),
-            (true, false) => Ok(Submitted {
+            },
+            (true, false) => Submitted {
                 local: vec![],
                 queue_id: Some(
                     self.outbox
@@ -277,9 +330,45 @@ impl Submission {
                         )
                         .await?,
                 ),
-            }),
-            (false, false) => self.deliver_and_enqueue(envelope, message, mailbox).await,
+            },
+            (false, false) => {
+                self.deliver_and_enqueue(envelope, message, &placements)
+                    .await?
+            }
+        };
+        self.carry_out(&plans, &envelope.sender, &local).await;
+        Ok(submitted)
+    }
+
+    /// What becomes of the message for each local account: its rules' plan, or, without
+    /// rules, the message in `mailbox`. The message is parsed for the rules at most
+    /// once, and only when some recipient has rules.
+    async fn plans(
+        &self,
+        envelope: &Envelope,
+        local: &[u8],
+        mailbox: &str,
+    ) -> Result<Vec<RecipientPlan>, DeliveryError> {
+        let Some(rules) = &self.rules else {
+            return Ok(envelope
+                .accounts
+                .iter()
+                .map(|a| RecipientPlan::keep(a, "", mailbox))
+                .collect());
+        };
+        let single = envelope.accounts.len() == 1 && envelope.remote.is_empty();
+        let mut prepared = Vec::with_capacity(envelope.accounts.len());
+        for (i, account_id) in envelope.accounts.iter().enumerate() {
+            let d = Delivering {
+                account_id,
+                recipient: envelope.local_rcpts.get(i).map(String::as_str),
+                sender: &envelope.sender,
+                mailbox,
+                in_smtp_transaction: envelope.in_transaction && single,
+            };
+            prepared.push(rules.prepare(d).await?);
         }
+        Ok(rules.evaluate(&prepared, local))
     }
 
     /// The senders' check for a submission by account `account_id`; the DKIM domain.
@@ -306,13 +395,10 @@ impl Submission {
         &self,
         envelope: &Envelope,
         message: &[u8],
-        mailbox: &str,
+        placements: &[Placement],
     ) -> Result<Submitted, DeliveryError> {
         let local = normalize_crlf(message).into_owned();
-        let batch = self
-            .delivery
-            .local_batch(&envelope.accounts, mailbox, &local, 0)
-            .await?;
+        let batch = self.delivery.placed_batch(placements, &local).await?;
         let (remote, queued) = self
             .outbox
             .queued(

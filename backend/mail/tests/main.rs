@@ -2,6 +2,7 @@
 
 mod auth;
 mod fulltext;
+mod rules;
 mod submission;
 
 use std::sync::Arc;

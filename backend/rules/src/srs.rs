@@ -101,6 +101,11 @@ impl Srs {
         self
     }
 
+    /// The domain SRS addresses are made in.
+    pub fn domain(&self) -> &str {
+        &self.domain
+    }
+
     /// Rewrites the envelope sender of a message this server forwards. An address of our
     /// own domain is kept; an SRS address of another forwarder becomes SRS1.
     pub fn forward(&self, sender: &str, now: DateTime<Utc>) -> Result<String, SrsError> {

@@ -235,11 +235,14 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let delivery = osprey_mail::LocalDelivery::with_group_commit(store.clone(), blobs.clone());
     // One submission service (and so one outbox, whose signal wakes the queue worker)
     // for SMTP, the REST API and the worker's reports.
+    let rules = osprey_mail::DeliveryRules::new(store.clone(), config.hostname.clone())
+        .with_srs(files::srs_key(&config.data_dir)?, config.hostname.clone());
     let submission = osprey_mail::Submission::new(
         delivery.clone(),
         osprey_mail::Outbox::new(store.clone(), blobs.clone()),
         config.smtp.max_alias_depth as usize,
-    );
+    )
+    .with_rules(rules);
     let mut auth = Authenticator::new(store.clone(), throttle, CacheSettings::default());
     if config.auth.legacy_mechanisms {
         let key = files::legacy_key(&config.data_dir)?;

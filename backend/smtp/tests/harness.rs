@@ -5,7 +5,7 @@ use std::{net::SocketAddr, sync::Arc, time::Duration};
 
 use osprey_core::{Address, DomainName, Role, hash_credentials};
 use osprey_directory::{Authenticator, CacheSettings};
-use osprey_mail::{LocalDelivery, Outbox, Submission};
+use osprey_mail::{DeliveryRules, LocalDelivery, Outbox, Submission};
 use osprey_net::testing::{CertificateDer, ClientStream};
 use osprey_net::{ConnectionLimits, Shutdown, ShutdownTrigger};
 use osprey_smtp::{Listener, SmtpConfig, SmtpServer};
@@ -120,6 +120,9 @@ impl Harness {
             LocalDelivery::with_group_commit(store.clone(), blobs.clone()),
             Outbox::new(store.clone(), blobs.clone()),
             alias_depth,
+        )
+        .with_rules(
+            DeliveryRules::new(store.clone(), "mx.example").with_srs(vec![7; 32], "mx.example"),
         );
         let (acceptor, cert) = osprey_net::testing::self_signed();
         let mut auth = Authenticator::new(

@@ -7,6 +7,7 @@ mod postmaster;
 mod reception;
 mod relay;
 mod revocation;
+mod rules;
 mod sequence;
 mod spoofing;
 mod submission;

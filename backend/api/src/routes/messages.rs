@@ -167,5 +167,8 @@ fn delivery_error(e: DeliveryError) -> ApiError {
         DeliveryError::UnknownRecipient(_) => ApiError::field("to", "no such mailbox here"),
         DeliveryError::Store(e) => e.into(),
         DeliveryError::SenderRefused(r) => ApiError::field("from", r.to_string()),
+        DeliveryError::Rejected(text) => {
+            ApiError::field("to", format!("refused by the recipient's rules: {text}"))
+        }
     }
 }

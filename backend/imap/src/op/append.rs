@@ -114,7 +114,7 @@ impl Session {
                 Err(Completion::no(Some(Code::TryCreate), "no such mailbox"))
             }
             // APPEND stores into the user's own mailbox: no sender is checked.
-            Err(DeliveryError::SenderRefused(_)) => {
+            Err(DeliveryError::SenderRefused(_) | DeliveryError::Rejected(_)) => {
                 Err(Completion::no(None, "the message was refused"))
             }
         }

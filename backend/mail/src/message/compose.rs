@@ -8,7 +8,7 @@
 use chrono::{DateTime, Utc};
 use mail_builder::{
     MessageBuilder,
-    headers::{address::Address as BuiltAddress, date::Date},
+    headers::{address::Address as BuiltAddress, date::Date, text::Text},
 };
 use osprey_core::Address;
 
@@ -41,6 +41,10 @@ pub struct Compose {
     date: DateTime<Utc>,
     text: String,
     html: Option<String>,
+    in_reply_to: Vec<String>,
+    references: Vec<String>,
+    /// More fields, as (name, value), written after the others.
+    fields: Vec<(&'static str, String)>,
 }
 
 impl Compose {
@@ -56,6 +60,9 @@ impl Compose {
             date: Utc::now(),
             text: String::new(),
             html: None,
+            in_reply_to: Vec::new(),
+            references: Vec::new(),
+            fields: Vec::new(),
         }
     }
 
@@ -91,6 +98,25 @@ impl Compose {
         self
     }
 
+    /// In-Reply-To (RFC 5322 §3.6.4): message ids, with or without their angle brackets.
+    pub fn in_reply_to(mut self, ids: impl IntoIterator<Item = String>) -> Self {
+        self.in_reply_to.extend(ids.into_iter().map(bare_id));
+        self
+    }
+
+    /// References (RFC 5322 §3.6.4): message ids, with or without their angle brackets.
+    pub fn references(mut self, ids: impl IntoIterator<Item = String>) -> Self {
+        self.references.extend(ids.into_iter().map(bare_id));
+        self
+    }
+
+    /// Another field, e.g. `Auto-Submitted` (RFC 3834 §5); the value is written as
+    /// unstructured text on one line.
+    pub fn field(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.fields.push((name, value.into()));
+        self
+    }
+
     /// The message, CRLF line endings, with MIME-Version.
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut b = MessageBuilder::new()
@@ -104,6 +130,15 @@ impl Compose {
         }
         if !self.cc.is_empty() {
             b = b.cc(self.cc.iter().map(built).collect::<Vec<_>>());
+        }
+        if !self.in_reply_to.is_empty() {
+            b = b.in_reply_to(self.in_reply_to.as_slice());
+        }
+        if !self.references.is_empty() {
+            b = b.references(self.references.as_slice());
+        }
+        for (name, value) in &self.fields {
+            b = b.header(*name, Text::new(one_line(value)));
         }
         b = b.text_body(self.text.as_str());
         if let Some(html) = &self.html {
@@ -122,6 +157,11 @@ fn built(a: &NamedAddress) -> BuiltAddress<'static> {
         .map(one_line)
         .filter(|n| !n.trim().is_empty());
     BuiltAddress::new_address(name, a.address.to_string())
+}
+
+/// A message id without its angle brackets and without control characters.
+fn bare_id(id: String) -> String {
+    one_line(id.trim().trim_start_matches('<').trim_end_matches('>'))
 }
 
 /// `value` with every control character (CR and LF among them) a space, so that it

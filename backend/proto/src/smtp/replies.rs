@@ -267,6 +267,31 @@ pub fn sender_not_allowed(address: &str, field: &str) -> Reply {
     )
 }
 
+/// `550 5.7.1`: the recipient's delivery rules refuse the message, with the text the
+/// rule gives (control characters and non-ASCII dropped, at most 400 characters).
+/// RFC 5429 (abstract): it updates "the definition of the "reject" action to allow
+/// messages to be refused during the SMTP transaction"; RFC 3463 §3.8 (X.7.1).
+pub fn rejected_by_rules(text: &str) -> Reply {
+    let shown: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .filter(char::is_ascii)
+        .take(400)
+        .collect();
+    let shown = shown.trim();
+    reply_with(
+        550,
+        5,
+        7,
+        1,
+        if shown.is_empty() {
+            "Refused by the recipient's rules".to_owned()
+        } else {
+            shown.to_owned()
+        },
+    )
+}
+
 /// `550 5.7.1`: a signed-in user may not use the null sender `MAIL FROM:<>` (it is for
 /// delivery reports, RFC 5321 §4.5.5). RFC 3463 §3.8 (X.7.1).
 pub const NULL_SENDER_NOT_ALLOWED: Reply =

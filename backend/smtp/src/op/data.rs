@@ -128,6 +128,7 @@ impl Session {
             Err(DeliveryError::OverQuota) => Err(replies::MAILBOX_FULL.into()),
             Err(DeliveryError::UnknownRecipient(_)) => Err(replies::RECIPIENT_GONE.into()),
             Err(DeliveryError::SenderRefused(r)) => Err(super::mail::sender_refused(&r).into()),
+            Err(DeliveryError::Rejected(text)) => Err(replies::rejected_by_rules(&text).into()),
             Err(DeliveryError::Store(e)) => Err(SmtpError::internal(
                 replies::TRY_AGAIN_LATER,
                 "delivery failed",

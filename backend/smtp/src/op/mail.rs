@@ -69,6 +69,7 @@ impl Session {
             accepted: osprey_mail::Envelope {
                 sender: from.address,
                 options,
+                in_transaction: true,
                 ..Default::default()
             },
             declared_size: from.size,
