@@ -14,6 +14,7 @@ mod messages;
 mod problem;
 mod queue;
 mod relay;
+mod rules;
 
 pub use access::*;
 pub use admin::*;
@@ -24,6 +25,7 @@ pub use messages::*;
 pub use problem::*;
 pub use queue::*;
 pub use relay::*;
+pub use rules::*;
 
 #[cfg(feature = "openapi")]
 use utoipa::ToSchema;

@@ -193,6 +193,27 @@ impl From<DirectoryError> for ApiError {
     }
 }
 
+impl From<osprey_mail::RulesError> for ApiError {
+    fn from(e: osprey_mail::RulesError) -> Self {
+        use osprey_mail::RulesError;
+        match e {
+            RulesError::Invalid(errors) => ApiError::Validation(
+                errors
+                    .into_iter()
+                    .map(|e| FieldError {
+                        field: e.path,
+                        message: e.reason,
+                    })
+                    .collect(),
+            ),
+            RulesError::Sieve(e) => ApiError::field("script", e.to_string()),
+            RulesError::Unreadable(d) => ApiError::Internal(d),
+            RulesError::Directory(e) => e.into(),
+            RulesError::Store(e) => e.into(),
+        }
+    }
+}
+
 /// Maps `StoreError::Invalid` to a 422 on `field`, everything else as usual. Use where
 /// the store's "invalid" is about one input field (a domain that does not exist).
 pub fn invalid_as_field(field: &'static str) -> impl FnOnce(StoreError) -> ApiError {

@@ -16,6 +16,7 @@ pub mod error;
 pub mod extract;
 mod observe;
 mod routes;
+mod rule_wire;
 pub mod state;
 mod strict;
 mod validate;
@@ -42,7 +43,8 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(routes::messages::router())
         .merge(routes::queue::router())
         .merge(routes::relay::router())
-        .merge(routes::senders::router());
+        .merge(routes::senders::router())
+        .merge(routes::rules::router());
     OpenApiRouter::with_openapi(document::ApiDoc::openapi())
         .nest("/api/v1", v1)
         .merge(routes::health::router())

@@ -432,6 +432,32 @@ impl World {
                 }
             }
             "my_send_as" | "get_postmaster" | "list_my_login_failures" => Call::default(),
+            "get_rules" | "get_sieve" | "get_vacation" => Call::default(),
+            "put_rules" => Call {
+                body: Some(json!({"rules": [{"name": "r", "actions": [{"type": "mark_read"}]}]})),
+                ..Call::default()
+            },
+            "put_sieve" => Call {
+                body: Some(json!({"script": "require \"fileinto\";\nfileinto \"Junk\";\n"})),
+                ..Call::default()
+            },
+            "put_vacation" => Call {
+                body: Some(json!({"enabled": true, "vacation": {"body": "Away"}})),
+                ..Call::default()
+            },
+            "test_rules" => Call {
+                body: Some(json!({"message_id": self.message})),
+                ..Call::default()
+            },
+            "get_domain_rules" => Call {
+                id: id(&self.domain),
+                ..Call::default()
+            },
+            "put_domain_rules" => Call {
+                id: id(&self.domain),
+                body: Some(json!({"rules": []})),
+                ..Call::default()
+            },
             "list_account_login_failures" => Call {
                 id: id(&self.target),
                 ..Call::default()

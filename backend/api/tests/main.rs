@@ -12,4 +12,5 @@ mod dkim;
 mod mailboxes;
 mod messages;
 mod relay;
+mod rules;
 mod senders;

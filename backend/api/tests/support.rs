@@ -71,6 +71,10 @@ impl TestApp {
                     osprey_mail::Outbox::new(store.clone(), blobs),
                     8,
                 )
+                .with_rules(osprey_mail::DeliveryRules::new(
+                    store.clone(),
+                    "mx.example.com",
+                ))
             },
         });
         let t = TestApp {

@@ -11,9 +11,10 @@ use osprey_api_types::{
     Account, Alias, ApiKey, ChangePassword, CreateAccount, CreateAlias, CreateApiKey, CreateDomain,
     CreateIpRule, CreateKillEntry, CreateSendAsGrant, CreatedApiKey, DkimRecord, Domain, Health,
     IpRule, KillEntry, LoginFailure, LoginRequest, Mailbox, MessageItem, Page, Postmaster,
-    QueuedMessage, RefreshRequest, RelayCheck, RelayPolicy, RelayVerdict, RetryResult, SendAsGrant,
-    SendMessage, SentMessage, TokenResponse, UpdateAccount, UpdateAlias, UpdateDomain, UpdateFlags,
-    UpdateMe,
+    QueuedMessage, RefreshRequest, RelayCheck, RelayPolicy, RelayVerdict, RetryResult,
+    RuleTestRequest, RuleTestResult, RulesDocument, RulesUpdate, SendAsGrant, SendMessage,
+    SentMessage, SieveScript, TokenResponse, UpdateAccount, UpdateAlias, UpdateDomain, UpdateFlags,
+    UpdateMe, VacationDocument, VacationUpdate,
 };
 
 use super::{Api, ApiError, Call, empty, json, segment, text};
@@ -334,6 +335,34 @@ impl Api {
         json(self.authed(&call).await?).await
     }
 
+    /// A domain's delivery rules, run before those of each of its accounts (the domain's
+    /// administrators).
+    ///
+    /// `GET /api/v1/admin/domains/{id}/rules`
+    pub async fn get_domain_rules(&self, id: &str) -> Result<RulesDocument, ApiError> {
+        let call = Call::new(
+            Method::GET,
+            format!("/api/v1/admin/domains/{}/rules", segment(id)),
+        );
+        json(self.authed(&call).await?).await
+    }
+
+    /// Replaces a domain's delivery rules (the domain's administrators).
+    ///
+    /// `PUT /api/v1/admin/domains/{id}/rules`
+    pub async fn put_domain_rules(
+        &self,
+        id: &str,
+        body: &RulesUpdate,
+    ) -> Result<RulesDocument, ApiError> {
+        let call = Call::new(
+            Method::PUT,
+            format!("/api/v1/admin/domains/{}/rules", segment(id)),
+        )
+        .json(body)?;
+        json(self.authed(&call).await?).await
+    }
+
     /// IP rules in the order they are tried.
     ///
     /// `GET /api/v1/admin/ip-rules`
@@ -618,6 +647,67 @@ impl Api {
             format!("/api/v1/messages/{}/flags", segment(id)),
         )
         .json(body)?;
+        json(self.authed(&call).await?).await
+    }
+
+    /// The signed-in account's delivery rules, in the order they run.
+    ///
+    /// `GET /api/v1/rules`
+    pub async fn get_rules(&self) -> Result<RulesDocument, ApiError> {
+        let call = Call::new(Method::GET, "/api/v1/rules");
+        json(self.authed(&call).await?).await
+    }
+
+    /// Replaces the signed-in account's delivery rules (to add, change, remove or reorder
+    /// rules, send the whole list). Each invalid value is named by its path, e.g.
+    /// `rules[2].actions[0].mailbox`.
+    ///
+    /// `PUT /api/v1/rules`
+    pub async fn put_rules(&self, body: &RulesUpdate) -> Result<RulesDocument, ApiError> {
+        let call = Call::new(Method::PUT, "/api/v1/rules").json(body)?;
+        json(self.authed(&call).await?).await
+    }
+
+    /// The signed-in account's delivery rules as a Sieve script.
+    ///
+    /// `GET /api/v1/rules/sieve`
+    pub async fn get_sieve(&self) -> Result<SieveScript, ApiError> {
+        let call = Call::new(Method::GET, "/api/v1/rules/sieve");
+        json(self.authed(&call).await?).await
+    }
+
+    /// Replaces the signed-in account's delivery rules with a Sieve script of the supported
+    /// subset; a 422 names the line and column of anything else.
+    ///
+    /// `PUT /api/v1/rules/sieve`
+    pub async fn put_sieve(&self, body: &SieveScript) -> Result<RulesDocument, ApiError> {
+        let call = Call::new(Method::PUT, "/api/v1/rules/sieve").json(body)?;
+        json(self.authed(&call).await?).await
+    }
+
+    /// What the rules (the domain's, then the account's) would do with one of the
+    /// signed-in account's messages if it arrived now. Nothing is stored or sent.
+    ///
+    /// `POST /api/v1/rules/test`
+    pub async fn test_rules(&self, body: &RuleTestRequest) -> Result<RuleTestResult, ApiError> {
+        let call = Call::new(Method::POST, "/api/v1/rules/test").json(body)?;
+        json(self.authed(&call).await?).await
+    }
+
+    /// The signed-in account's out-of-office answer.
+    ///
+    /// `GET /api/v1/rules/vacation`
+    pub async fn get_vacation(&self) -> Result<VacationDocument, ApiError> {
+        let call = Call::new(Method::GET, "/api/v1/rules/vacation");
+        json(self.authed(&call).await?).await
+    }
+
+    /// Sets the signed-in account's out-of-office answer, on or off. It answers each sender
+    /// at most once per `days`, never mailing lists, bounces or automatic mail.
+    ///
+    /// `PUT /api/v1/rules/vacation`
+    pub async fn put_vacation(&self, body: &VacationUpdate) -> Result<VacationDocument, ApiError> {
+        let call = Call::new(Method::PUT, "/api/v1/rules/vacation").json(body)?;
         json(self.authed(&call).await?).await
     }
 }

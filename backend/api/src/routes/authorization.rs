@@ -81,6 +81,16 @@ pub const AUTHORIZATION: &[Rule] = &[
     row("send_message",       NoAuth,  Allowed,   Allowed,   Allowed),
     row("list_outbound",      NoAuth,  Allowed,   Filtered,  Filtered),
     row("get_outbound",       NoAuth,  Allowed,   Hidden,    Hidden),
+    // Delivery rules: each account its own; a domain's, its administrators.
+    row("get_rules",          NoAuth,  Allowed,   Allowed,   Allowed),
+    row("put_rules",          NoAuth,  Allowed,   Allowed,   Allowed),
+    row("get_sieve",          NoAuth,  Allowed,   Allowed,   Allowed),
+    row("put_sieve",          NoAuth,  Allowed,   Allowed,   Allowed),
+    row("get_vacation",       NoAuth,  Allowed,   Allowed,   Allowed),
+    row("put_vacation",       NoAuth,  Allowed,   Allowed,   Allowed),
+    row("test_rules",         NoAuth,  Allowed,   Hidden,    Hidden),
+    row("get_domain_rules",   NoAuth,  Forbidden, Forbidden, Allowed),
+    row("put_domain_rules",   NoAuth,  Forbidden, Forbidden, Allowed),
     // Domains: server administrators; a domain administrator sees its own.
     row("list_domains",       NoAuth,  Forbidden, Filtered,  Allowed),
     row("create_domain",      NoAuth,  Forbidden, Forbidden, Allowed),

@@ -47,7 +47,7 @@ fn mailbox(m: MailboxRecord) -> Mailbox {
     }
 }
 
-fn flag_names(bits: u64, keywords: Vec<String>) -> Vec<String> {
+pub(crate) fn flag_names(bits: u64, keywords: Vec<String>) -> Vec<String> {
     SYSTEM_FLAGS
         .iter()
         .filter(|(_, bit)| bits & bit != 0)
@@ -73,7 +73,7 @@ fn message(m: MessageRecord) -> MessageItem {
 }
 
 /// The signed-in account's mailbox `id`; `NotFound` for anyone else's.
-async fn own_mailbox(
+pub(crate) async fn own_mailbox(
     state: &AppState,
     user: &AuthUser,
     id: &str,

@@ -9,15 +9,19 @@
 //! - `plan.rs`: one evaluation per local recipient — domain rules first, then the
 //!   account's — into [`Placement`]s (mailbox, flags, keywords) and the messages to send
 //!   on its behalf, with the forwarding loop checks applied.
+//! - `edit.rs`: the rule set as a Sieve script (export, import), the vacation shortcut,
+//!   and a dry run against a stored message.
 //! - `effects.rs`: carrying out what is sent: forwards and redirects with an SRS
 //!   envelope sender and a `Delivered-To` field, automatic answers with the null sender
 //!   and `Auto-Submitted: auto-replied` (remembered per sender), and the notice of a
 //!   rejection that could not be the SMTP reply.
 
+mod edit;
 mod effects;
 mod plan;
 mod service;
 
+pub use edit::{VACATION_RULE, VacationSetting};
 pub(crate) use plan::Delivering;
 pub use plan::{Placement, RecipientPlan};
 pub use service::{DeliveryRules, RulesError, StoredRules};

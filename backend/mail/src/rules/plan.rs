@@ -10,7 +10,7 @@ use osprey_rules::{
     RuleResult, RuleTrace, evaluate_layers,
     loops::{DEFAULT_MAX_HOPS, check_forwarding},
 };
-use osprey_store::{StoreError, flags};
+use osprey_store::{RuleOwner, StoreError, flags};
 
 use super::DeliveryRules;
 
@@ -60,6 +60,8 @@ pub struct RecipientPlan {
     pub rejection: Option<Rejection>,
     /// Which rules ran and what they did (empty without rules).
     pub trace: Vec<RuleTrace>,
+    /// Whose rules each layer of the trace was (`RuleTrace::layer` indexes this).
+    pub layers: Vec<RuleOwner>,
 }
 
 impl RecipientPlan {
@@ -73,6 +75,7 @@ impl RecipientPlan {
             replies: Vec::new(),
             rejection: None,
             trace: Vec::new(),
+            layers: Vec::new(),
         }
     }
 }
@@ -103,6 +106,8 @@ pub(crate) struct Prepared {
     mailbox: String,
     in_smtp_transaction: bool,
     layers: Vec<Arc<CompiledRules>>,
+    /// Whose each of `layers` is.
+    owners: Vec<RuleOwner>,
     own_addresses: [String; 1],
     answered: Vec<(String, DateTime<Utc>)>,
 }
@@ -118,12 +123,12 @@ impl DeliveryRules {
             .rules()
             .for_delivery(d.account_id, &account.domain_id)
             .await?;
-        let layers: Vec<Arc<CompiledRules>> = [domain, own]
+        let (layers, owners): (Vec<Arc<CompiledRules>>, Vec<RuleOwner>) = [domain, own]
             .iter()
             .flatten()
-            .map(|r| self.compiled(r))
-            .filter(|c| !c.is_empty())
-            .collect();
+            .map(|r| (self.compiled(r), r.owner.clone()))
+            .filter(|(c, _)| !c.is_empty())
+            .unzip();
         let sender = d.sender.to_ascii_lowercase();
         let answered = if sender.is_empty() || layers.is_empty() {
             Vec::new()
@@ -138,6 +143,7 @@ impl DeliveryRules {
             mailbox: d.mailbox.to_owned(),
             in_smtp_transaction: d.in_smtp_transaction,
             layers,
+            owners,
             own_addresses: [address],
             answered,
         })
@@ -188,7 +194,9 @@ impl DeliveryRules {
             mailbox: &p.mailbox,
             in_smtp_transaction: p.in_smtp_transaction,
         };
-        self.carry(d, view, outcome)
+        let mut plan = self.carry(d, view, outcome);
+        plan.layers = p.owners.clone();
+        plan
     }
 
     /// The plan of an evaluation's outcome: forwards that would loop are dropped (and
@@ -243,6 +251,7 @@ impl DeliveryRules {
             replies: outcome.replies,
             rejection: outcome.rejection,
             trace: outcome.trace,
+            layers: Vec::new(),
         }
     }
 }

@@ -6,6 +6,7 @@ use std::{
     sync::{Arc, Mutex},
 };
 
+use osprey_directory::{Actor, DirectoryError};
 use osprey_rules::{CompiledRules, RuleError, RuleSet, srs::Srs};
 use osprey_store::{RuleOwner, RuleSetRecord, Store, StoreError};
 
@@ -15,9 +16,15 @@ pub enum RulesError {
     /// The rule set breaks a rule of the model; every problem, with its JSON path.
     #[error("the rules are not valid: {}", list(.0))]
     Invalid(Vec<RuleError>),
+    /// A Sieve script uses what the rules cannot express, or is not Sieve.
+    #[error("{0}")]
+    Sieve(osprey_rules::SieveError),
     /// The stored text is not a rule set this server reads.
     #[error("the stored rules cannot be read: {0}")]
     Unreadable(String),
+    /// The actor may not read or change these rules.
+    #[error(transparent)]
+    Directory(#[from] osprey_directory::DirectoryError),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -88,6 +95,30 @@ impl DeliveryRules {
             return None;
         }
         srs.reverse(address, chrono::Utc::now()).ok()
+    }
+
+    /// Refuses `actor` the rules of `owner` unless they are its own account's, or it
+    /// administers the domain of the account or the domain itself. `NotFound` for an
+    /// owner that does not exist.
+    pub async fn authorize(&self, actor: &Actor, owner: &RuleOwner) -> Result<(), RulesError> {
+        let domain_id = match owner {
+            RuleOwner::Account(id) => {
+                let account = self.store.accounts().account(id).await?;
+                if actor.account_id() == Some(id.as_str()) {
+                    return Ok(());
+                }
+                account.domain_id
+            }
+            RuleOwner::Domain(id) => self.store.domains().domain(id).await?.id,
+        };
+        if actor.admin_scope()?.includes(&domain_id) {
+            Ok(())
+        } else {
+            Err(DirectoryError::Forbidden(
+                "these rules belong to a domain you do not administer".into(),
+            )
+            .into())
+        }
     }
 
     /// The rule set of `owner` (empty at revision 0 when it has none).

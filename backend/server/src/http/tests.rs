@@ -85,9 +85,10 @@ async fn fixture(web: &Path) -> (Router, TestDb) {
         metrics: osprey_api::metrics_handle(),
         submission: osprey_mail::Submission::new(
             osprey_mail::LocalDelivery::new(store.clone(), blobs.clone()),
-            osprey_mail::Outbox::new(store, blobs),
+            osprey_mail::Outbox::new(store.clone(), blobs),
             8,
-        ),
+        )
+        .with_rules(osprey_mail::DeliveryRules::new(store, "localhost")),
     };
     (app(state, WebApp::Dir(web.to_owned())), db)
 }
