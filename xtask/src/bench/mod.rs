@@ -45,6 +45,8 @@ pub struct Options {
     pub connections: Vec<usize>,
     /// The seed of the random choices (IMAP stress); none: from the clock.
     pub seed: Option<u64>,
+    /// Delivery rules each recipient gets, none of which matches (SMTP).
+    pub rules: usize,
 }
 
 impl Options {
@@ -57,6 +59,7 @@ impl Options {
             no_reuse: false,
             connections: Vec::new(),
             seed: None,
+            rules: 0,
         };
         let mut it = args.iter();
         while let Some(flag) = it.next() {
@@ -76,6 +79,7 @@ impl Options {
                 "--size" => o.size = value.max(64) as usize,
                 "--connections" => o.connections.push(value as usize),
                 "--seed" => o.seed = Some(value),
+                "--rules" => o.rules = value as usize,
                 other => return Err(format!("unknown option {other}")),
             }
         }
@@ -87,7 +91,7 @@ impl Options {
 pub fn bench(args: &[String]) -> Result {
     let Some(what) = args.first() else {
         return Err(
-            "usage: cargo xtask bench <pop3 | smtp | imap | imap-stress | auth> [--clients C] [--seconds T] [--messages M] [--size S] [--no-reuse] [--connections N]... [--seed S]"
+            "usage: cargo xtask bench <pop3 | smtp | imap | imap-stress | auth> [--clients C] [--seconds T] [--messages M] [--size S] [--no-reuse] [--connections N]... [--seed S] [--rules N]"
                 .into(),
         );
     };
@@ -283,6 +287,38 @@ impl BenchServer {
     /// The peak resident memory of the server process so far, in KiB.
     pub fn hwm_kib(&self) -> Option<u64> {
         self.status_kib("VmHWM:")
+    }
+
+    /// Calls the REST API: `method path` with a JSON `body`, signed in with `token`;
+    /// the answer's JSON body, or the status line and body when it is not a 2xx.
+    pub fn api(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: &serde_json::Value,
+    ) -> Result<serde_json::Value> {
+        use std::io::{Read, Write};
+        let body = body.to_string();
+        let auth = token.map_or(String::new(), |t| format!("Authorization: Bearer {t}\r\n"));
+        let mut s = std::net::TcpStream::connect(("127.0.0.1", self.http_port))
+            .map_err(|e| format!("{path}: {e}"))?;
+        write!(
+            s,
+            "{method} {path} HTTP/1.1\r\nHost: bench\r\nConnection: close\r\n{auth}\
+             Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        )
+        .map_err(|e| format!("{path}: {e}"))?;
+        let mut text = String::new();
+        s.read_to_string(&mut text)
+            .map_err(|e| format!("{path}: {e}"))?;
+        let (head, payload) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+        let status = head.lines().next().unwrap_or_default();
+        if !status.split(' ').nth(1).is_some_and(|c| c.starts_with('2')) {
+            return Err(format!("{method} {path}: {status} {payload}"));
+        }
+        serde_json::from_str(payload).map_err(|e| format!("{path}: {e}: {payload}"))
     }
 
     /// The server's `/metrics` lines whose name starts with `prefix`.

@@ -96,6 +96,51 @@ struct Tally {
     transaction: Samples,
 }
 
+const PASSWORD: &str = "Bench-Meadow-77k";
+
+/// Gives `user` `n` delivery rules that do not match the bench's messages: in turn a
+/// subject test, a regular expression on From, a header test, a List-Id test and a
+/// body test (any of them), so that every rule is evaluated for every message.
+fn give_rules(server: &BenchServer, user: &str, n: usize) -> Result {
+    use serde_json::json;
+    let login = server.api(
+        "POST",
+        "/api/v1/auth/login",
+        None,
+        &json!({"username": user, "password": PASSWORD}),
+    )?;
+    let token = login["access_token"]
+        .as_str()
+        .ok_or("the login answer has no access_token")?;
+    let rules: Vec<_> = (0..n)
+        .map(|k| {
+            let condition = match k % 5 {
+                0 => json!({"field": "subject", "op": "contains", "value": format!("invoice {k}")}),
+                1 => json!({"field": "from", "op": "regex", "value": format!("^billing{k}[0-9]*@(shop|store)\\.example$")}),
+                2 => json!({"field": "header", "name": format!("X-Bench-{k}"), "op": "exists"}),
+                3 => json!({"field": "list_id", "op": "is", "value": format!("list{k}.example")}),
+                _ => json!({"field": "body", "op": "contains", "value": format!("unsubscribe-{k}")}),
+            };
+            json!({
+                "name": format!("rule {k}"),
+                "match_mode": "any",
+                "conditions": [condition],
+                "actions": [
+                    {"type": "set_flags", "flags": [format!("$Rule{k}")]},
+                    {"type": "file_into", "mailbox": format!("Rules/{k}"), "create_if_missing": true}
+                ]
+            })
+        })
+        .collect();
+    server.api(
+        "PUT",
+        "/api/v1/rules",
+        Some(token),
+        &json!({"rules": rules}),
+    )?;
+    Ok(())
+}
+
 pub fn run(o: &Options) -> Result {
     let server = BenchServer::start()?;
     println!(
@@ -113,7 +158,16 @@ pub fn run(o: &Options) -> Result {
         .map(|i| format!("rcpt{i}@bench.example"))
         .collect();
     for u in &users {
-        server.cli(&["user", "add", u, "--password", "Bench-Meadow-77k"], None)?;
+        server.cli(&["user", "add", u, "--password", PASSWORD], None)?;
+        if o.rules > 0 {
+            give_rules(&server, u, o.rules)?;
+        }
+    }
+    if o.rules > 0 {
+        println!(
+            "bench smtp: {} delivery rules per recipient, none matching",
+            o.rules
+        );
     }
     let port = server.smtp_port;
     let deadline = Instant::now() + Duration::from_secs(o.seconds);
