@@ -156,35 +156,8 @@ impl LocalDelivery {
         message: &[u8],
         flags: u64,
     ) -> Result<Vec<Appended>, DeliveryError> {
-        let body = normalize_crlf(message).into_owned();
-        let batch = self.local_batch(account_ids, mailbox, &body, flags).await?;
-        // The blob first, durably; then the rows that point at it. A crash between the
-        // two leaves an unreferenced blob (swept later), never a row without its body.
-        Ok(match &self.committer {
-            Some(c) => c.deliver(body, batch).await?,
-            None => {
-                self.blobs.put(body).await?;
-                self.store.messages().append_messages(batch).await?
-            }
-        })
-    }
-
-    /// The rows that put `body` (normalised) into `mailbox` of each account.
-    pub(crate) async fn local_batch(
-        &self,
-        account_ids: &[String],
-        mailbox: &str,
-        body: &[u8],
-        flags: u64,
-    ) -> Result<Vec<NewMessage>, DeliveryError> {
-        let placements: Vec<Placement> = account_ids
-            .iter()
-            .map(|a| Placement {
-                flags,
-                ..Placement::keep(a, mailbox)
-            })
-            .collect();
-        self.placed_batch(&placements, body).await
+        self.deliver_placed(&keep_all(account_ids, mailbox, flags), message)
+            .await
     }
 
     /// The rows that put `body` (normalised) where each placement says. A mailbox a
@@ -270,6 +243,8 @@ impl LocalDelivery {
         }
         let body = normalize_crlf(message).into_owned();
         let batch = self.placed_batch(placements, &body).await?;
+        // The blob first, durably; then the rows that point at it. A crash between the
+        // two leaves an unreferenced blob (swept later), never a row without its body.
         Ok(match &self.committer {
             Some(c) => c.deliver(body, batch).await?,
             None => {
@@ -317,4 +292,15 @@ impl LocalDelivery {
         }
         Ok(self.store.messages().append_messages(batch).await?)
     }
+}
+
+/// `mailbox` of each account, with `flags`: delivery without rules.
+fn keep_all(account_ids: &[String], mailbox: &str, flags: u64) -> Vec<Placement> {
+    account_ids
+        .iter()
+        .map(|a| Placement {
+            flags,
+            ..Placement::keep(a, mailbox)
+        })
+        .collect()
 }

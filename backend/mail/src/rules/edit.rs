@@ -75,15 +75,8 @@ impl DeliveryRules {
         expected: Option<i64>,
     ) -> Result<StoredRules, RulesError> {
         let stored = self.load(owner).await?;
-        if let Some(expected) = expected
-            && expected != stored.revision
-        {
-            return Err(osprey_store::StoreError::Conflict(format!(
-                "the rules were changed meanwhile (now revision {}); load them again",
-                stored.revision
-            ))
-            .into());
-        }
+        // The store refuses the save when `expected` is not the revision read here.
+        let expected = expected.unwrap_or(stored.revision);
         let mut rules = stored.rules;
         let mut rule = Rule::new(
             VACATION_RULE,
@@ -98,7 +91,7 @@ impl DeliveryRules {
             }
             None => rules.rules.insert(0, rule),
         }
-        self.save(owner, &rules, Some(stored.revision)).await
+        self.save(owner, &rules, Some(expected)).await
     }
 
     /// What the rules of `account_id` (and its domain) would do with `raw`, a stored
