@@ -11,6 +11,7 @@ mod exchange;
 mod imap;
 mod lettre;
 mod limits;
+mod managesieve;
 mod openapi;
 mod pop3;
 mod security;

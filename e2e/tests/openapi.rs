@@ -7,31 +7,9 @@
 //! `cargo xtask test` installs the tools: a Python virtual environment in the target
 //! directory (`OSPREY_OPENAPI_VENV` names it) and the npm packages of `e2e/openapi/ts`.
 
-use std::{
-    path::PathBuf,
-    process::{Command, Output},
-};
+use std::process::{Command, Output};
 
 use crate::support::*;
-
-/// The virtual environment `cargo xtask test` makes (`<target>/openapi-venv`).
-fn venv() -> PathBuf {
-    let venv = std::env::var_os("OSPREY_OPENAPI_VENV").map_or_else(
-        || {
-            // target/<profile>/deps/main-<hash> -> target/openapi-venv
-            let exe = std::env::current_exe().unwrap();
-            exe.ancestors().nth(3).unwrap().join("openapi-venv")
-        },
-        PathBuf::from,
-    );
-    assert!(
-        venv.join("bin/python").is_file(),
-        "{} is missing: run `cargo xtask check-openapi` or `cargo xtask test` (they install \
-         e2e/openapi/requirements.txt there)",
-        venv.display()
-    );
-    venv
-}
 
 /// The output of a command that must succeed, with both streams in the failure.
 fn succeed(what: &str, cmd: &mut Command) -> String {

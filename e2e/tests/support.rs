@@ -64,6 +64,7 @@ pub struct Server {
     pub imaps_port: u16,
     pub pop3_port: u16,
     pub pop3s_port: u16,
+    pub managesieve_port: u16,
     pub smtp_port: u16,
     pub submission_port: u16,
     pub submissions_port: u16,
@@ -99,6 +100,7 @@ impl Server {
             imaps_port: 0,
             pop3_port: 0,
             pop3s_port: 0,
+            managesieve_port: 0,
             smtp_port: 0,
             submission_port: 0,
             submissions_port: 0,
@@ -128,6 +130,7 @@ impl Server {
         self.url = format!("http://127.0.0.1:{}", free_port());
         (self.imap_port, self.imaps_port) = (free_port(), free_port());
         (self.pop3_port, self.pop3s_port) = (free_port(), free_port());
+        self.managesieve_port = free_port();
         (self.smtp_port, self.submission_port, self.submissions_port) =
             (free_port(), free_port(), free_port());
     }
@@ -142,6 +145,7 @@ impl Server {
         let port = self.url.rsplit(':').next().unwrap().to_owned();
         let (imap_port, imaps_port) = (self.imap_port, self.imaps_port);
         let (pop3_port, pop3s_port) = (self.pop3_port, self.pop3s_port);
+        let managesieve_port = self.managesieve_port;
         let (smtp_port, submission_port, submissions_port) =
             (self.smtp_port, self.submission_port, self.submissions_port);
         let web_dir = self.web_dir.clone();
@@ -157,6 +161,10 @@ impl Server {
             .env("OSPREY_LISTEN_IMAPS", format!("127.0.0.1:{imaps_port}"))
             .env("OSPREY_LISTEN_POP3", format!("127.0.0.1:{pop3_port}"))
             .env("OSPREY_LISTEN_POP3S", format!("127.0.0.1:{pop3s_port}"))
+            .env(
+                "OSPREY_LISTEN_MANAGESIEVE",
+                format!("127.0.0.1:{managesieve_port}"),
+            )
             .env("OSPREY_LISTEN_SMTP", format!("127.0.0.1:{smtp_port}"))
             .env(
                 "OSPREY_LISTEN_SUBMISSION",
@@ -285,4 +293,24 @@ pub fn osprey_with_input(db: &TestDb, args: &[&str], input: &[u8]) -> Output {
 /// Runs `osprey args...` against `db` and returns its output.
 pub fn osprey(db: &TestDb, args: &[&str]) -> Output {
     base_command(db).args(args).output().expect("run osprey")
+}
+
+/// The Python virtual environment `cargo xtask test` makes (`<target>/openapi-venv`)
+/// with the pinned packages of `e2e/openapi/requirements.txt`.
+pub fn venv() -> PathBuf {
+    let venv = std::env::var_os("OSPREY_OPENAPI_VENV").map_or_else(
+        || {
+            // target/<profile>/deps/main-<hash> -> target/openapi-venv
+            let exe = std::env::current_exe().unwrap();
+            exe.ancestors().nth(3).unwrap().join("openapi-venv")
+        },
+        PathBuf::from,
+    );
+    assert!(
+        venv.join("bin/python").is_file(),
+        "{} is missing: run `cargo xtask check-openapi` or `cargo xtask test` (they install \
+         e2e/openapi/requirements.txt there)",
+        venv.display()
+    );
+    venv
 }

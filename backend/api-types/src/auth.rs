@@ -44,6 +44,9 @@ pub enum LoginProtocol {
     Imap,
     Pop3,
     Smtp,
+    /// ManageSieve (RFC 5804), where Sieve editors sign in.
+    #[serde(rename = "managesieve")]
+    ManageSieve,
     /// The REST API's sign-in (the web app and other API clients).
     Web,
 }

@@ -30,6 +30,7 @@ pub fn login_failure(f: osprey_directory::LoginFailure) -> dto::LoginFailure {
             Protocol::Imap => dto::LoginProtocol::Imap,
             Protocol::Pop3 => dto::LoginProtocol::Pop3,
             Protocol::Smtp => dto::LoginProtocol::Smtp,
+            Protocol::ManageSieve => dto::LoginProtocol::ManageSieve,
             Protocol::Web => dto::LoginProtocol::Web,
         },
     }

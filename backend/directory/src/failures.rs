@@ -24,6 +24,8 @@ pub enum Protocol {
     Imap,
     Pop3,
     Smtp,
+    /// ManageSieve (RFC 5804), where Sieve editors sign in.
+    ManageSieve,
     /// The REST API's sign-in (the web app and other API clients).
     Web,
 }
@@ -35,6 +37,7 @@ impl Protocol {
             Protocol::Imap => "imap",
             Protocol::Pop3 => "pop3",
             Protocol::Smtp => "smtp",
+            Protocol::ManageSieve => "managesieve",
             Protocol::Web => "web",
         }
     }

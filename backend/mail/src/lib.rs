@@ -31,6 +31,6 @@ pub use local::{AppendRequest, DeliveryError, LocalDelivery};
 pub use outbox::{Outbox, QueueOptions};
 pub use policy::{KillVerdict, Policy};
 pub use resolve::{Resolution, ResolveError, resolve};
-pub use rules::{DeliveryRules, RulesError};
+pub use rules::{DeliveryRules, RulesError, ScriptEntry, ScriptError};
 pub use sender::{SenderCheck, SenderRefused, SenderRight};
 pub use submission::{Client, Envelope, Refusal, Submission, Submitted, Verdict};

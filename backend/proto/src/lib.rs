@@ -3,6 +3,7 @@
 //! This crate does no I/O, knows no store and never panics on input.
 
 pub mod imap;
+pub mod managesieve;
 pub mod pop3;
 pub mod sasl;
 pub mod smtp;

@@ -51,6 +51,8 @@ pub struct Listen {
     pub imaps: String,
     pub pop3: String,
     pub pop3s: String,
+    /// ManageSieve (RFC 5804), where Sieve editors edit the delivery rules.
+    pub managesieve: String,
 }
 
 /// TLS certificate and key (PEM); both empty means a self-signed pair in `data_dir/tls`.
@@ -114,6 +116,7 @@ pub struct PerIp {
     pub imaps: u32,
     pub pop3: u32,
     pub pop3s: u32,
+    pub managesieve: u32,
 }
 
 impl Limits {
@@ -128,6 +131,7 @@ impl Limits {
             "imaps" => p.imaps,
             "pop3" => p.pop3,
             "pop3s" => p.pop3s,
+            "managesieve" => p.managesieve,
             _ => 0,
         };
         if own == 0 {
@@ -246,6 +250,7 @@ impl Default for Listen {
             imaps: "127.0.0.1:2993".into(),
             pop3: "127.0.0.1:2110".into(),
             pop3s: "127.0.0.1:2995".into(),
+            managesieve: "127.0.0.1:4190".into(),
         }
     }
 }
@@ -287,6 +292,7 @@ impl Default for PerIp {
             imaps: 0,
             pop3: 0,
             pop3s: 0,
+            managesieve: 0,
         }
     }
 }
@@ -534,7 +540,7 @@ impl Config {
 
 impl Listen {
     /// `(name, value)` of every listener.
-    pub fn entries(&self) -> [(&'static str, &str); 8] {
+    pub fn entries(&self) -> [(&'static str, &str); 9] {
         [
             ("http", &self.http),
             ("smtp", &self.smtp),
@@ -544,6 +550,7 @@ impl Listen {
             ("imaps", &self.imaps),
             ("pop3", &self.pop3),
             ("pop3s", &self.pop3s),
+            ("managesieve", &self.managesieve),
         ]
     }
 }

@@ -13,6 +13,7 @@ use osprey_directory::{
     NewDomainRequest,
 };
 use osprey_imap::{ImapConfig, ImapServer};
+use osprey_managesieve::{ManageSieveConfig, ManageSieveServer};
 use osprey_net::{ConnectionLimits, Shutdown, TlsAcceptor};
 use osprey_pop3::{Pop3Config, Pop3Server};
 use osprey_smtp::{Listener, SmtpConfig, SmtpServer};
@@ -242,7 +243,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         osprey_mail::Outbox::new(store.clone(), blobs.clone()),
         config.smtp.max_alias_depth as usize,
     )
-    .with_rules(rules);
+    .with_rules(rules.clone());
     let mut auth = Authenticator::new(store.clone(), throttle, CacheSettings::default());
     if config.auth.legacy_mechanisms {
         let key = files::legacy_key(&config.data_dir)?;
@@ -297,6 +298,16 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         Some(tls.clone()),
     ));
     let indexer = osprey_mail::TextIndexer::new(store.clone(), blobs.clone());
+    let managesieve = Arc::new(ManageSieveServer::new(
+        ManageSieveConfig {
+            hostname: config.hostname.clone(),
+            plaintext_loopback: config.auth.plaintext_loopback,
+            ..ManageSieveConfig::default()
+        },
+        rules,
+        auth.clone(),
+        Some(tls.clone()),
+    ));
     let pop3 = Arc::new(Pop3Server::new(
         pop3_config(&config),
         store.clone(),
@@ -316,6 +327,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let imaps_listener = bind(&config, "imaps").await?;
     let pop3_listener = bind(&config, "pop3").await?;
     let pop3s_listener = bind(&config, "pop3s").await?;
+    let managesieve_listener = bind(&config, "managesieve").await?;
     let http_listener = bind(&config, "http").await?;
     let (trigger, shutdown) = Shutdown::new();
     let mut tasks: JoinSet<anyhow::Result<()>> = JoinSet::new();
@@ -354,6 +366,16 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         let (pop3, shutdown, limits) = (pop3.clone(), shutdown.clone(), limits(scheme));
         tasks.spawn(async move {
             osprey_net::serve(listener, implicit, limits, pop3, shutdown).await;
+            Ok(())
+        });
+    }
+    if let Some(listener) = managesieve_listener {
+        let local = listener.local_addr()?;
+        println!("ManageSieve is listening on sieve://{local}/");
+        tracing::info!(%local, scheme = "sieve", "listening");
+        let (shutdown, limits) = (shutdown.clone(), limits("managesieve"));
+        tasks.spawn(async move {
+            osprey_net::serve(listener, None, limits, managesieve, shutdown).await;
             Ok(())
         });
     }

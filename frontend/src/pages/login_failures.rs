@@ -14,6 +14,7 @@ fn protocol(p: LoginProtocol) -> &'static str {
         LoginProtocol::Imap => "IMAP",
         LoginProtocol::Pop3 => "POP3",
         LoginProtocol::Smtp => "SMTP",
+        LoginProtocol::ManageSieve => "ManageSieve",
         LoginProtocol::Web => "web",
     }
 }

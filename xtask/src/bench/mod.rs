@@ -240,6 +240,7 @@ impl BenchServer {
             .env("OSPREY_LISTEN_HTTP", "")
             .env("OSPREY_LISTEN_POP3", "")
             .env("OSPREY_LISTEN_POP3S", "")
+            .env("OSPREY_LISTEN_MANAGESIEVE", "")
             .env("OSPREY_LISTEN_SMTP", "")
             .env("OSPREY_LISTEN_SUBMISSION", "")
             .env("OSPREY_LISTEN_SUBMISSIONS", "")

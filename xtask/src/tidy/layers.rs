@@ -76,6 +76,7 @@ pub const LAYERS: &[Layer] = &[
             "osprey-smtp",
             "osprey-imap",
             "osprey-pop3",
+            "osprey-managesieve",
             "osprey-outbound",
             "osprey-api",
             "osprey-dav",

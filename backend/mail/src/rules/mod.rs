@@ -11,6 +11,8 @@
 //!   on its behalf, with the forwarding loop checks applied.
 //! - `edit.rs`: the rule set as a Sieve script (export, import), the vacation shortcut,
 //!   and a dry run against a stored message.
+//! - `scripts.rs`: ManageSieve's named scripts (RFC 5804), the active one being the
+//!   account's rule set.
 //! - `effects.rs`: carrying out what is sent: forwards and redirects with an SRS
 //!   envelope sender and a `Delivered-To` field, automatic answers with the null sender
 //!   and `Auto-Submitted: auto-replied` (remembered per sender), and the notice of a
@@ -19,9 +21,13 @@
 mod edit;
 mod effects;
 mod plan;
+mod scripts;
 mod service;
 
 pub use edit::{VACATION_RULE, VacationSetting};
 pub(crate) use plan::Delivering;
 pub use plan::{Placement, RecipientPlan};
+pub use scripts::{
+    DEFAULT_SCRIPT, MAX_SCRIPT_BYTES, MAX_SCRIPT_NAME, MAX_SCRIPTS, ScriptEntry, ScriptError,
+};
 pub use service::{DeliveryRules, RulesError, StoredRules};

@@ -139,9 +139,7 @@ impl DeliveryRules {
         rules: &RuleSet,
         expected: Option<i64>,
     ) -> Result<StoredRules, RulesError> {
-        rules.validate().map_err(RulesError::Invalid)?;
-        let json = serde_json::to_string(rules)
-            .map_err(|e| RulesError::Unreadable(format!("the rules cannot be written: {e}")))?;
+        let json = encode(rules)?;
         let record = self
             .store
             .rules()
@@ -176,6 +174,13 @@ impl DeliveryRules {
         cache.insert(record.owner.clone(), (record.revision, rules.clone()));
         rules
     }
+}
+
+/// `rules` validated, as the JSON the store keeps.
+pub(crate) fn encode(rules: &RuleSet) -> Result<String, RulesError> {
+    rules.validate().map_err(RulesError::Invalid)?;
+    serde_json::to_string(rules)
+        .map_err(|e| RulesError::Unreadable(format!("the rules cannot be written: {e}")))
 }
 
 /// The rule set in a stored record (empty when none was saved).

@@ -20,4 +20,5 @@ pub mod refresh_token;
 pub mod rule_set;
 pub mod send_as_grant;
 pub mod server_setting;
+pub mod sieve_script;
 pub mod subscription;

@@ -17,6 +17,7 @@ mod recent;
 mod rules;
 mod send_as;
 mod settings;
+mod sieve_scripts;
 mod subscriptions;
 mod text_index;
 
@@ -36,6 +37,7 @@ pub use queue::{
 };
 pub use rules::{RuleOwner, RuleSetRecord};
 pub use send_as::SendAsGrantRecord;
+pub use sieve_scripts::{Activation, SieveScriptRecord};
 pub use text_index::{MAX_BODY_TEXT, MAX_HEADER_TEXT, MessageText, QueuedText, TextField};
 
 /// A fresh opaque id: a UUIDv7, so ids sort by creation time.

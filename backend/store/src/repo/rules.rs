@@ -4,8 +4,8 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, Set, sea_query::Expr,
-    sea_query::OnConflict,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, Set,
+    sea_query::Expr, sea_query::OnConflict,
 };
 
 use super::new_id;
@@ -72,12 +72,7 @@ fn owned_by(owner: &RuleOwner) -> Condition {
 impl Rules<'_> {
     /// The rule set of `owner` (revision 0 and no text when it has none).
     pub async fn rule_set(self, owner: &RuleOwner) -> Result<RuleSetRecord, StoreError> {
-        Ok(rule_set::Entity::find()
-            .filter(owned_by(owner))
-            .one(&self.db)
-            .await?
-            .map(record)
-            .unwrap_or_else(|| RuleSetRecord::empty(owner.clone())))
+        read_rule_set(&self.db, owner).await
     }
 
     /// The rule sets that run at delivery to `account_id` of `domain_id`, in one query:
@@ -122,47 +117,7 @@ impl Rules<'_> {
                 self.domains().domain(id).await?;
             }
         }
-        let current = self.rule_set(owner).await?;
-        if let Some(expected) = expected
-            && expected != current.revision
-        {
-            return Err(changed(current.revision));
-        }
-        let now = Utc::now();
-        if current.revision == 0 {
-            let (account_id, domain_id) = match owner {
-                RuleOwner::Account(id) => (Some(id.clone()), None),
-                RuleOwner::Domain(id) => (None, Some(id.clone())),
-            };
-            let model = rule_set::ActiveModel {
-                id: Set(new_id()),
-                account_id: Set(account_id),
-                domain_id: Set(domain_id),
-                rules: Set(rules.to_owned()),
-                revision: Set(1),
-                updated_at: Set(now),
-            }
-            .insert(&self.db)
-            .await
-            .map_err(conflict_on_unique(
-                "the rules were changed meanwhile; load them again",
-            ))?;
-            return Ok(record(model));
-        }
-        let done = rule_set::Entity::update_many()
-            .col_expr(rule_set::Column::Rules, Expr::value(rules.to_owned()))
-            .col_expr(
-                rule_set::Column::Revision,
-                Expr::value(current.revision + 1),
-            )
-            .col_expr(rule_set::Column::UpdatedAt, Expr::value(now))
-            .filter(owned_by(owner))
-            .filter(rule_set::Column::Revision.eq(current.revision))
-            .exec(&self.db)
-            .await?;
-        if done.rows_affected == 0 {
-            return Err(changed(self.rule_set(owner).await?.revision));
-        }
+        write_rule_set(&self.db, owner, rules, expected).await?;
         self.rule_set(owner).await
     }
 
@@ -211,6 +166,71 @@ impl Rules<'_> {
         .await?;
         Ok(())
     }
+}
+
+/// The rule set of `owner` as `db` sees it (inside a transaction or not).
+async fn read_rule_set<C: ConnectionTrait>(
+    db: &C,
+    owner: &RuleOwner,
+) -> Result<RuleSetRecord, StoreError> {
+    Ok(rule_set::Entity::find()
+        .filter(owned_by(owner))
+        .one(db)
+        .await?
+        .map(record)
+        .unwrap_or_else(|| RuleSetRecord::empty(owner.clone())))
+}
+
+/// Replaces the rule set of `owner` through `db` if its revision is still `expected`
+/// (any when `None`): the one writer of rule sets, alone or in a caller's transaction.
+pub(crate) async fn write_rule_set<C: ConnectionTrait>(
+    db: &C,
+    owner: &RuleOwner,
+    rules: &str,
+    expected: Option<i64>,
+) -> Result<(), StoreError> {
+    let current = read_rule_set(db, owner).await?;
+    if let Some(expected) = expected
+        && expected != current.revision
+    {
+        return Err(changed(current.revision));
+    }
+    let now = Utc::now();
+    if current.revision == 0 {
+        let (account_id, domain_id) = match owner {
+            RuleOwner::Account(id) => (Some(id.clone()), None),
+            RuleOwner::Domain(id) => (None, Some(id.clone())),
+        };
+        rule_set::ActiveModel {
+            id: Set(new_id()),
+            account_id: Set(account_id),
+            domain_id: Set(domain_id),
+            rules: Set(rules.to_owned()),
+            revision: Set(1),
+            updated_at: Set(now),
+        }
+        .insert(db)
+        .await
+        .map_err(conflict_on_unique(
+            "the rules were changed meanwhile; load them again",
+        ))?;
+        return Ok(());
+    }
+    let done = rule_set::Entity::update_many()
+        .col_expr(rule_set::Column::Rules, Expr::value(rules.to_owned()))
+        .col_expr(
+            rule_set::Column::Revision,
+            Expr::value(current.revision + 1),
+        )
+        .col_expr(rule_set::Column::UpdatedAt, Expr::value(now))
+        .filter(owned_by(owner))
+        .filter(rule_set::Column::Revision.eq(current.revision))
+        .exec(db)
+        .await?;
+    if done.rows_affected == 0 {
+        return Err(changed(read_rule_set(db, owner).await?.revision));
+    }
+    Ok(())
 }
 
 fn changed(revision: i64) -> StoreError {
