@@ -346,3 +346,61 @@ pub struct PlannedAnswer {
     pub to: String,
     pub subject: String,
 }
+
+/// `POST /rules/runs`: run the signed-in account's rules (all, or one) over the mail
+/// already in one of its mailboxes.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RuleRunRequest {
+    pub mailbox_id: String,
+    /// The one rule to run, by its place in the list (from 0); absent: all of them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule_index: Option<u32>,
+}
+
+/// Where a run of rules over a mailbox is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum RuleRunState {
+    Running,
+    Finished,
+    /// Stopped by an error; what was done stays done.
+    Failed,
+}
+
+/// A run of rules over a mailbox's stored mail, with its progress. Filing, copying,
+/// flags and discarding (to Trash) are carried out; forwards, redirects, answers and
+/// refusals are for arriving mail and only counted in `skipped_actions`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct RuleRun {
+    pub id: String,
+    pub mailbox_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule_index: Option<u32>,
+    pub state: RuleRunState,
+    /// Why it failed, when it did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// Messages in the mailbox when the run started.
+    pub total: u64,
+    /// Messages looked at so far.
+    pub processed: u64,
+    /// Messages some rule matched.
+    pub matched: u64,
+    /// Messages moved to another mailbox (Trash included).
+    pub moved: u64,
+    /// Copies made in other mailboxes.
+    pub copied: u64,
+    /// Messages given flags or keywords.
+    pub flagged: u64,
+    /// Of `moved`, the messages the rules discard, moved to Trash.
+    pub trashed: u64,
+    /// Forwards, redirects, answers and refusals not carried out on stored mail.
+    pub skipped_actions: u64,
+    pub started_at: DateTime<Utc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub finished_at: Option<DateTime<Utc>>,
+}

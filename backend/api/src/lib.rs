@@ -44,7 +44,8 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(routes::queue::router())
         .merge(routes::relay::router())
         .merge(routes::senders::router())
-        .merge(routes::rules::router());
+        .merge(routes::rules::router())
+        .merge(routes::rule_runs::router());
     OpenApiRouter::with_openapi(document::ApiDoc::openapi())
         .nest("/api/v1", v1)
         .merge(routes::health::router())

@@ -53,6 +53,8 @@ struct World {
     message: String,
     queued: String,
     user_key: String,
+    /// A finished run of the user's rules over its INBOX.
+    run: String,
     counter: AtomicU32,
 }
 
@@ -164,10 +166,12 @@ impl World {
             message,
             queued: String::new(),
             user_key: String::new(),
+            run: String::new(),
             counter: AtomicU32::new(0),
         };
         w.queued = w.queue_one().await;
         w.user_key = w.key_of(&w.user.clone()).await;
+        w.run = w.finished_run().await;
         w
     }
 
@@ -191,6 +195,39 @@ impl World {
             .await;
         assert!(r.status.is_success(), "{path}: {} {}", r.status, r.body);
         r.body
+    }
+
+    /// A run of the user's rules over its INBOX, waited for (so that the matrix's own
+    /// run does not find one still going).
+    async fn finished_run(&self) -> String {
+        let r = self
+            .t
+            .call(
+                Method::POST,
+                "/api/v1/rules/runs",
+                Some(&self.user),
+                Some(json!({"mailbox_id": self.inbox})),
+            )
+            .await
+            .expect(StatusCode::ACCEPTED);
+        let id = r.body["id"].as_str().unwrap().to_owned();
+        for _ in 0..200 {
+            let r = self
+                .t
+                .call(
+                    Method::GET,
+                    &format!("/api/v1/rules/runs/{id}"),
+                    Some(&self.user),
+                    None,
+                )
+                .await
+                .expect(StatusCode::OK);
+            if r.body["state"] != "running" {
+                return id;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("the run did not finish");
     }
 
     /// A message of the user's in the queue, for another server.
@@ -447,6 +484,14 @@ impl World {
             },
             "test_rules" => Call {
                 body: Some(json!({"message_id": self.message})),
+                ..Call::default()
+            },
+            "start_run" => Call {
+                body: Some(json!({"mailbox_id": self.inbox})),
+                ..Call::default()
+            },
+            "get_run" => Call {
+                id: id(&self.run),
                 ..Call::default()
             },
             "get_domain_rules" => Call {

@@ -277,3 +277,102 @@ async fn domain_rules_run_before_the_accounts_at_delivery() {
     let flags = &list["items"][0]["flags"];
     assert_eq!(flags, &json!(["\\Flagged", "$Company"]), "{list}");
 }
+
+#[tokio::test]
+async fn run_now_files_the_stored_mail_in_the_background_and_reports_progress() {
+    let t = TestApp::new().await;
+    let me = ann(&t).await;
+    for subject in ["Q3 report", "Lunch", "Q4 report"] {
+        t.call(
+            Method::POST,
+            "/api/v1/messages/send",
+            Some(&me),
+            Some(json!({"to": [ANN], "subject": subject, "text": "text"})),
+        )
+        .await
+        .expect(StatusCode::CREATED);
+    }
+    let mailboxes = get(&t, &me, "/api/v1/mailboxes").await;
+    let inbox = mailboxes
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["name"] == "INBOX")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    put(&t, &me, "/api/v1/rules", json!({"rules": [work_rule()]}))
+        .await
+        .expect(StatusCode::OK);
+    let r = t
+        .call(
+            Method::POST,
+            "/api/v1/rules/runs",
+            Some(&me),
+            Some(json!({"mailbox_id": inbox})),
+        )
+        .await
+        .expect(StatusCode::ACCEPTED);
+    let id = r.body["id"].as_str().unwrap().to_owned();
+    assert_eq!(r.body["total"], 3);
+    let mut run = r.body;
+    for _ in 0..200 {
+        if run["state"] != "running" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        run = get(&t, &me, &format!("/api/v1/rules/runs/{id}")).await;
+    }
+    assert_eq!(run["state"], "finished", "{run}");
+    assert_eq!(
+        (
+            &run["processed"],
+            &run["matched"],
+            &run["moved"],
+            &run["flagged"]
+        ),
+        (&json!(3), &json!(2), &json!(2), &json!(2)),
+        "{run}"
+    );
+    let list = get(&t, &me, &format!("/api/v1/mailboxes/{inbox}/messages")).await;
+    assert_eq!(list["items"].as_array().unwrap().len(), 1);
+    // Bad input: a rule that does not exist (422 naming the field), a mailbox that is
+    // not the account's (404), members the request does not have (422).
+    let r = t
+        .call(
+            Method::POST,
+            "/api/v1/rules/runs",
+            Some(&me),
+            Some(json!({"mailbox_id": inbox, "rule_index": 4})),
+        )
+        .await
+        .expect(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.to_string().contains("rule_index"), "{}", r.body);
+    t.call(
+        Method::POST,
+        "/api/v1/rules/runs",
+        Some(&me),
+        Some(json!({"mailbox_id": "no-such-mailbox"})),
+    )
+    .await
+    .expect(StatusCode::NOT_FOUND);
+    t.call(
+        Method::POST,
+        "/api/v1/rules/runs",
+        Some(&me),
+        Some(json!({"mailbox_id": inbox, "all": true})),
+    )
+    .await
+    .expect(StatusCode::UNPROCESSABLE_ENTITY);
+    // Another account does not see the run.
+    let admin = t.token(ADMIN).await;
+    t.call(
+        Method::GET,
+        &format!("/api/v1/rules/runs/{id}"),
+        Some(&admin),
+        None,
+    )
+    .await
+    .expect(StatusCode::NOT_FOUND);
+}

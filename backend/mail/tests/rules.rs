@@ -19,16 +19,16 @@ use osprey_store::{
     testing::TestDb,
 };
 
-struct World {
-    store: Store,
+pub(crate) struct World {
+    pub(crate) store: Store,
     blobs: Arc<dyn BlobStore>,
-    s: Submission,
-    rules: DeliveryRules,
-    ann: AccountRecord,
-    bob: AccountRecord,
+    pub(crate) s: Submission,
+    pub(crate) rules: DeliveryRules,
+    pub(crate) ann: AccountRecord,
+    pub(crate) bob: AccountRecord,
 }
 
-async fn world(db: &TestDb) -> World {
+pub(crate) async fn world(db: &TestDb) -> World {
     let store = db.store().await;
     store
         .domains()
@@ -80,7 +80,7 @@ async fn world(db: &TestDb) -> World {
 }
 
 impl World {
-    async fn set_rules(&self, account: &AccountRecord, rules: Vec<Rule>) {
+    pub(crate) async fn set_rules(&self, account: &AccountRecord, rules: Vec<Rule>) {
         self.rules
             .save(
                 &RuleOwner::Account(account.id.clone()),
@@ -93,7 +93,7 @@ impl World {
 
     /// Submits `message` from `sender` to `to` (local or remote) as SMTP would, with the
     /// transaction open.
-    async fn send(
+    pub(crate) async fn send(
         &self,
         sender: &str,
         to: &[&str],
@@ -123,7 +123,7 @@ impl World {
     }
 
     /// The messages of a mailbox of an account, as (flags, keywords, subject).
-    async fn mailbox(
+    pub(crate) async fn mailbox(
         &self,
         account: &AccountRecord,
         name: &str,
@@ -146,7 +146,7 @@ impl World {
             .collect()
     }
 
-    async fn queue(&self) -> Vec<QueueEntry> {
+    pub(crate) async fn queue(&self) -> Vec<QueueEntry> {
         self.store
             .queue()
             .queue_entries(&QueueFilter {
@@ -162,11 +162,11 @@ impl World {
     }
 }
 
-fn subject_has(text: &str) -> Condition {
+pub(crate) fn subject_has(text: &str) -> Condition {
     Condition::Subject(TextTest::new(Operator::Contains, text))
 }
 
-const LIST_POST: &str = "From: dev@lists.far.example\r\nTo: ann@here.example\r\n\
+pub(crate) const LIST_POST: &str = "From: dev@lists.far.example\r\nTo: ann@here.example\r\n\
     List-Id: Rust <rust.lists.far.example>\r\nSubject: [rust] release\r\n\r\nhello\r\n";
 
 #[tokio::test]

@@ -11,10 +11,10 @@ use osprey_api_types::{
     Account, Alias, ApiKey, ChangePassword, CreateAccount, CreateAlias, CreateApiKey, CreateDomain,
     CreateIpRule, CreateKillEntry, CreateSendAsGrant, CreatedApiKey, DkimRecord, Domain, Health,
     IpRule, KillEntry, LoginFailure, LoginRequest, Mailbox, MessageItem, Page, Postmaster,
-    QueuedMessage, RefreshRequest, RelayCheck, RelayPolicy, RelayVerdict, RetryResult,
-    RuleTestRequest, RuleTestResult, RulesDocument, RulesUpdate, SendAsGrant, SendMessage,
-    SentMessage, SieveScript, TokenResponse, UpdateAccount, UpdateAlias, UpdateDomain, UpdateFlags,
-    UpdateMe, VacationDocument, VacationUpdate,
+    QueuedMessage, RefreshRequest, RelayCheck, RelayPolicy, RelayVerdict, RetryResult, RuleRun,
+    RuleRunRequest, RuleTestRequest, RuleTestResult, RulesDocument, RulesUpdate, SendAsGrant,
+    SendMessage, SentMessage, SieveScript, TokenResponse, UpdateAccount, UpdateAlias, UpdateDomain,
+    UpdateFlags, UpdateMe, VacationDocument, VacationUpdate,
 };
 
 use super::{Api, ApiError, Call, empty, json, segment, text};
@@ -665,6 +665,24 @@ impl Api {
     /// `PUT /api/v1/rules`
     pub async fn put_rules(&self, body: &RulesUpdate) -> Result<RulesDocument, ApiError> {
         let call = Call::new(Method::PUT, "/api/v1/rules").json(body)?;
+        json(self.authed(&call).await?).await
+    }
+
+    /// Runs the signed-in account's rules (all, or the one at `rule_index`) over the mail
+    /// already in one of its mailboxes, in the background: files, copies, flags and moves
+    /// what they discard to Trash. Poll the run's address for its progress.
+    ///
+    /// `POST /api/v1/rules/runs`
+    pub async fn start_run(&self, body: &RuleRunRequest) -> Result<RuleRun, ApiError> {
+        let call = Call::new(Method::POST, "/api/v1/rules/runs").json(body)?;
+        json(self.authed(&call).await?).await
+    }
+
+    /// A run of the signed-in account's rules over a mailbox, with its progress.
+    ///
+    /// `GET /api/v1/rules/runs/{id}`
+    pub async fn get_run(&self, id: &str) -> Result<RuleRun, ApiError> {
+        let call = Call::new(Method::GET, format!("/api/v1/rules/runs/{}", segment(id)));
         json(self.authed(&call).await?).await
     }
 

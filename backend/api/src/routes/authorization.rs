@@ -89,6 +89,8 @@ pub const AUTHORIZATION: &[Rule] = &[
     row("get_vacation",       NoAuth,  Allowed,   Allowed,   Allowed),
     row("put_vacation",       NoAuth,  Allowed,   Allowed,   Allowed),
     row("test_rules",         NoAuth,  Allowed,   Hidden,    Hidden),
+    row("start_run",          NoAuth,  Allowed,   Hidden,    Hidden),
+    row("get_run",            NoAuth,  Allowed,   Hidden,    Hidden),
     row("get_domain_rules",   NoAuth,  Forbidden, Forbidden, Allowed),
     row("put_domain_rules",   NoAuth,  Forbidden, Forbidden, Allowed),
     // Domains: server administrators; a domain administrator sees its own.

@@ -13,6 +13,7 @@ pub mod me;
 pub mod messages;
 pub mod queue;
 pub mod relay;
+pub mod rule_runs;
 pub mod rules;
 pub mod senders;
 

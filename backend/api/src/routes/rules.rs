@@ -34,7 +34,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_domain_rules, put_domain_rules))
 }
 
-fn rules_of(state: &AppState) -> Result<&DeliveryRules, ApiError> {
+pub(crate) fn rules_of(state: &AppState) -> Result<&DeliveryRules, ApiError> {
     state
         .submission
         .rules()

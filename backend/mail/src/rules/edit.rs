@@ -117,7 +117,7 @@ impl DeliveryRules {
 
 /// The envelope sender a stored message came with, as its `Return-Path` records it, or
 /// its `From` address.
-fn sender_of(raw: &[u8]) -> String {
+pub(crate) fn sender_of(raw: &[u8]) -> String {
     let header = &raw[..crate::message::header_end(raw).unwrap_or(raw.len())];
     for name in ["Return-Path", "From"] {
         if let Some(value) = crate::message::field_value(header, name) {

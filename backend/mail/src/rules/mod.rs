@@ -11,6 +11,8 @@
 //!   on its behalf, with the forwarding loop checks applied.
 //! - `edit.rs`: the rule set as a Sieve script (export, import), the vacation shortcut,
 //!   and a dry run against a stored message.
+//! - `run.rs`: "run now", the rules applied to a mailbox's stored mail as a background
+//!   job with progress.
 //! - `scripts.rs`: ManageSieve's named scripts (RFC 5804), the active one being the
 //!   account's rule set.
 //! - `effects.rs`: carrying out what is sent: forwards and redirects with an SRS
@@ -21,12 +23,14 @@
 mod edit;
 mod effects;
 mod plan;
+mod run;
 mod scripts;
 mod service;
 
 pub use edit::{VACATION_RULE, VacationSetting};
 pub(crate) use plan::Delivering;
 pub use plan::{Placement, RecipientPlan};
+pub use run::{RuleRun, RunState};
 pub use scripts::{
     DEFAULT_SCRIPT, MAX_SCRIPT_BYTES, MAX_SCRIPT_NAME, MAX_SCRIPTS, ScriptEntry, ScriptError,
 };

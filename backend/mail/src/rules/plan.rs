@@ -112,6 +112,21 @@ pub(crate) struct Prepared {
     answered: Vec<(String, DateTime<Utc>)>,
 }
 
+impl Prepared {
+    /// The same delivery with other rules and another envelope sender: how rules run
+    /// over mail already stored (`run.rs`).
+    pub(crate) fn rerun(&self, layers: Vec<Arc<CompiledRules>>, sender: &str) -> Prepared {
+        let owners = vec![RuleOwner::Account(self.account_id.clone()); layers.len()];
+        Prepared {
+            sender: sender.to_owned(),
+            layers,
+            owners,
+            answered: Vec::new(),
+            ..self.clone()
+        }
+    }
+}
+
 impl DeliveryRules {
     /// Loads what the rules of one delivery need: the domain's and the account's
     /// compiled rules (from the cache when their revision has not changed) and the

@@ -58,6 +58,8 @@ pub struct DeliveryRules {
     /// and the domain of the notices it sends.
     pub(crate) hostname: String,
     compiled: Arc<Mutex<CompiledCache>>,
+    /// The "run now" jobs (`run.rs`).
+    pub(crate) runs: Arc<Mutex<super::run::RunTable>>,
 }
 
 /// Compiled rule sets by owner, with the revision they were compiled from.
@@ -72,6 +74,7 @@ impl DeliveryRules {
             srs: None,
             hostname: hostname.into(),
             compiled: Arc::default(),
+            runs: Arc::default(),
         }
     }
 
