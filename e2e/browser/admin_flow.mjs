@@ -6,104 +6,17 @@
 // OSPREY_SCREENSHOT_DIR, CHROMIUM_PATH (default /usr/bin/chromium).
 // Exits 0 on success, 1 with a message on failure.
 
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { DESKTOP, PHONE, STEP_TIMEOUT_MS, fail, need, runFlow } from './lib.mjs';
 
-const STEP_TIMEOUT_MS = 10_000;
-const DESKTOP = { width: 1280, height: 800 };
-const PHONE = { width: 390, height: 844 };
-
-function need(name) {
-  const value = process.env[name];
-  if (!value) {
-    console.error(`admin_flow: set ${name}`);
-    process.exit(1);
-  }
-  return value;
-}
-
-const baseUrl = need('OSPREY_URL').replace(/\/+$/, '');
 const adminUser = need('OSPREY_ADMIN_USER');
 const adminPassword = need('OSPREY_ADMIN_PASSWORD');
-const shotDir = need('OSPREY_SCREENSHOT_DIR');
-const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
 const stamp = Date.now();
 const domain = `web-${stamp}.example`;
 const userAddress = `vivid@${domain}`;
 const userPassword = 'Amber-Falcon-63t';
 
-mkdirSync(shotDir, { recursive: true });
-
-let stepName = 'start';
-function step(name) {
-  stepName = name;
-  console.log(`admin_flow: ${name}`);
-}
-
-/** Fails the current step with `message`. */
-function fail(message) {
-  throw new Error(message);
-}
-
-async function shot(page, name) {
-  const file = join(shotDir, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
-  console.log(`admin_flow:   screenshot ${file}`);
-}
-
-async function expectVisible(locator, what) {
-  try {
-    await locator.first().waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
-  } catch {
-    fail(`${what} did not appear within ${STEP_TIMEOUT_MS / 1000} s`);
-  }
-}
-
-async function signIn(page, username, password) {
-  await expectVisible(page.locator('#login-username'), 'the login form');
-  await page.fill('#login-username', username);
-  await page.fill('#login-password', password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  try {
-    await page.waitForURL('**/mail', { timeout: STEP_TIMEOUT_MS });
-  } catch {
-    const banner = await page.locator('#login-error').textContent().catch(() => null);
-    fail(`sign-in as ${username} did not reach /mail${banner ? ` (banner: ${banner})` : ''}`);
-  }
-  await expectVisible(page.locator('#signed-in-as', { hasText: username }), `the signed-in address ${username}`);
-}
-
-async function openNav(page, id, path, heading) {
-  await page.click(id);
-  await page.waitForURL(`**${path}`, { timeout: STEP_TIMEOUT_MS });
-  await expectVisible(page.getByRole('heading', { level: 1, name: heading }), `the ${heading} heading`);
-}
-
-const browser = await chromium.launch({
-  executablePath: chromiumPath,
-  headless: true,
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-});
-const context = await browser.newContext({ viewport: DESKTOP });
-const page = await context.newPage();
-page.setDefaultTimeout(STEP_TIMEOUT_MS);
-page.setDefaultNavigationTimeout(STEP_TIMEOUT_MS);
-const consoleErrors = [];
-page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
-page.on('pageerror', (e) => consoleErrors.push(String(e)));
-
-let exitCode = 0;
-try {
+await runFlow('admin_flow', async ({ page, baseUrl, step, shot, expectVisible, signIn, openNav }) => {
   step(`open ${baseUrl}/ (expect the login page)`);
   await page.goto(`${baseUrl}/`);
   await expectVisible(page.locator('#login-username'), 'the login form (did the wasm app load?)');
@@ -225,15 +138,4 @@ try {
   step('open /admin/accounts directly as a user (expect a refusal)');
   await page.goto(`${baseUrl}/admin/accounts`);
   await expectVisible(page.getByText('This page is for administrators.'), 'the refusal for users');
-
-  console.log('admin_flow: ok');
-} catch (e) {
-  exitCode = 1;
-  console.error(`admin_flow: FAILED at "${stepName}": ${e.message}`);
-  console.error(`admin_flow: page was ${page.url()}`);
-  if (consoleErrors.length) console.error(`admin_flow: browser console errors:\n  ${consoleErrors.join('\n  ')}`);
-  await page.screenshot({ path: join(shotDir, 'failure.png'), fullPage: true }).catch(() => {});
-} finally {
-  await browser.close();
-}
-process.exit(exitCode);
+});

@@ -35,7 +35,7 @@ pub(crate) async fn post(
     (r.status(), r.json().await.unwrap_or(Value::Null))
 }
 
-async fn get(c: &Client, url: &str, token: &str, path: &str) -> (StatusCode, Value) {
+pub(crate) async fn get(c: &Client, url: &str, token: &str, path: &str) -> (StatusCode, Value) {
     let r = c
         .get(format!("{url}{path}"))
         .bearer_auth(token)

@@ -1,45 +1,157 @@
-//! The web app in headless Chromium, driven by Playwright (e2e/browser/admin_flow.mjs):
-//! an admin signs in, creates a domain and a user, signs out; the user signs in.
+//! The web app in headless Chromium, driven by Playwright: an admin signs in, creates a
+//! domain and a user, signs out; the user signs in (`e2e/browser/admin_flow.mjs`); and the
+//! delivery rules pages (`e2e/browser/rules_flow.mjs`), after which the next message the
+//! rule made in the browser matches is filed by it.
 
-use std::process::Command;
+use std::{path::PathBuf, process::Command};
 
 use crate::support::*;
 
-#[tokio::test]
-async fn admin_and_user_flow_in_a_real_browser() {
+/// The web app is built and Playwright is installed.
+fn browser_dir() -> PathBuf {
     let root = repo_root();
     assert!(
         root.join("frontend/dist/index.html").is_file(),
         "the web app is not built: run `cargo xtask test` (or `cargo xtask build`) first"
     );
-    let browser_dir = root.join("e2e/browser");
+    let dir = root.join("e2e/browser");
     assert!(
-        browser_dir.join("node_modules/playwright-core").is_dir(),
+        dir.join("node_modules/playwright-core").is_dir(),
         "playwright-core is not installed: run `cargo xtask test` (it runs npm ci in e2e/browser)"
     );
-    let s = Server::start(true).await;
-    let shots = root
+    dir
+}
+
+fn screenshots() -> PathBuf {
+    repo_root()
         .join("e2e/output/screenshots")
-        .join(osprey_store::testing::backend_name());
+        .join(osprey_store::testing::backend_name())
+}
+
+/// Runs a flow script with `env`; panics with its output when it fails, or when a
+/// screenshot it names is missing.
+fn run_flow(script: &str, s: &Server, env: &[(&str, &str)]) {
     let out = Command::new("node")
-        .arg("admin_flow.mjs")
-        .current_dir(&browser_dir)
+        .arg(script)
+        .current_dir(browser_dir())
         .env("OSPREY_URL", &s.url)
-        .env("OSPREY_ADMIN_USER", Server::admin())
-        .env("OSPREY_ADMIN_PASSWORD", ADMIN_PASSWORD)
-        .env("OSPREY_SCREENSHOT_DIR", &shots)
+        .env("OSPREY_SCREENSHOT_DIR", screenshots())
+        .envs(env.iter().copied())
         .output()
         .expect("run node");
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        out.status.success(),
-        "browser flow failed\n{stdout}\n{stderr}"
+    assert!(out.status.success(), "{script} failed\n{stdout}\n{stderr}");
+    for shot in stdout
+        .lines()
+        .filter_map(|l| l.split(":   screenshot ").nth(1))
+    {
+        assert!(std::path::Path::new(shot).is_file(), "screenshot {shot}");
+    }
+}
+
+#[tokio::test]
+async fn admin_and_user_flow_in_a_real_browser() {
+    let s = Server::start(true).await;
+    let admin = Server::admin();
+    run_flow(
+        "admin_flow.mjs",
+        &s,
+        &[
+            ("OSPREY_ADMIN_USER", admin.as_str()),
+            ("OSPREY_ADMIN_PASSWORD", ADMIN_PASSWORD),
+        ],
     );
+    let shots = screenshots();
     for page in ["login", "admin-domains", "admin-accounts", "settings"] {
         assert!(
             shots.join(format!("{page}.png")).is_file(),
             "screenshot {page}.png"
         );
     }
+}
+
+#[tokio::test]
+async fn rules_pages_in_a_real_browser_and_the_rule_files_the_next_message() {
+    const USER: &str = "rae@rules.e2e.example";
+    const PASSWORD: &str = "Cobalt-Orchard-81s";
+    let s = Server::start(true).await;
+    for args in [
+        &["domain", "add", "rules.e2e.example"][..],
+        &["user", "add", USER, "--password", PASSWORD],
+    ] {
+        let out = osprey(&s.db, args);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    // A message already stored: "run now" in the browser moves it.
+    let out = osprey_with_input(
+        &s.db,
+        &["deliver", "--to", USER],
+        b"From: boss@far.example\r\nSubject: [report] Q3\r\n\r\nnumbers\r\n",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let admin = Server::admin();
+    run_flow(
+        "rules_flow.mjs",
+        &s,
+        &[
+            ("OSPREY_USER", USER),
+            ("OSPREY_PASSWORD", PASSWORD),
+            ("OSPREY_DOMAIN", "rules.e2e.example"),
+            ("OSPREY_ADMIN_USER", admin.as_str()),
+            ("OSPREY_ADMIN_PASSWORD", ADMIN_PASSWORD),
+        ],
+    );
+    // The next such message is filed by the rule made in the browser.
+    let c = reqwest::Client::new();
+    let token = crate::api::login(&c, &s.url, USER, PASSWORD).await;
+    let (status, _) = crate::api::post(
+        &c,
+        &s.url,
+        &token,
+        "/api/v1/messages/send",
+        serde_json::json!({"to": [USER], "subject": "[report] Q4", "text": "more numbers"}),
+    )
+    .await;
+    assert!(status.is_success(), "{status}");
+    let (_, mailboxes) = crate::api::get(&c, &s.url, &token, "/api/v1/mailboxes").await;
+    let reports = mailboxes
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["name"] == "Reports")
+        .expect("the Reports folder the rule made")["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut subjects = Vec::new();
+    for _ in 0..50 {
+        let (_, list) = crate::api::get(
+            &c,
+            &s.url,
+            &token,
+            &format!("/api/v1/mailboxes/{reports}/messages"),
+        )
+        .await;
+        subjects = list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["subject"].as_str().unwrap_or_default().to_owned())
+            .collect::<Vec<_>>();
+        if subjects.len() == 2 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    subjects.sort();
+    assert_eq!(subjects, ["[report] Q3", "[report] Q4"]);
 }

@@ -5,6 +5,7 @@ use yew_router::prelude::*;
 
 use crate::components::shell::Shell;
 use crate::pages::admin::{AccountsPage, AdminIndex, AliasesPage, DomainsPage};
+use crate::pages::rules::{DomainRulesPage, RulesPage};
 use crate::pages::{CalendarPage, LoginPage, MailPage, NotFoundPage, SettingsPage};
 
 #[derive(Clone, Debug, PartialEq, Routable)]
@@ -21,12 +22,16 @@ pub enum Route {
     Admin,
     #[at("/admin/domains")]
     AdminDomains,
+    #[at("/admin/domains/:id/rules")]
+    AdminDomainRules { id: String },
     #[at("/admin/accounts")]
     AdminAccounts,
     #[at("/admin/aliases")]
     AdminAliases,
     #[at("/settings")]
     Settings,
+    #[at("/settings/rules")]
+    SettingsRules,
     #[not_found]
     #[at("/404")]
     NotFound,
@@ -43,7 +48,9 @@ pub fn switch(route: Route) -> Html {
         Route::AdminDomains => html! { <Shell><DomainsPage /></Shell> },
         Route::AdminAccounts => html! { <Shell><AccountsPage /></Shell> },
         Route::AdminAliases => html! { <Shell><AliasesPage /></Shell> },
+        Route::AdminDomainRules { id } => html! { <Shell><DomainRulesPage id={id} /></Shell> },
         Route::Settings => html! { <Shell><SettingsPage /></Shell> },
+        Route::SettingsRules => html! { <Shell><RulesPage /></Shell> },
         Route::NotFound => html! { <Shell><NotFoundPage /></Shell> },
     }
 }

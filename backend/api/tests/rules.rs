@@ -376,3 +376,34 @@ async fn run_now_files_the_stored_mail_in_the_background_and_reports_progress() 
     .await
     .expect(StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn the_rules_read_back_are_taken_back_unchanged() {
+    // What the web app does with every change: read the list, change one member, send
+    // the whole list back. The vacation shortcut's rule must survive that.
+    let t = TestApp::new().await;
+    let me = ann(&t).await;
+    put(&t, &me, "/api/v1/rules", json!({"rules": [work_rule()]}))
+        .await
+        .expect(StatusCode::OK);
+    put(
+        &t,
+        &me,
+        "/api/v1/rules/vacation",
+        json!({"enabled": true, "vacation": {"body": "Away", "days": 3}}),
+    )
+    .await
+    .expect(StatusCode::OK);
+    let doc = get(&t, &me, "/api/v1/rules").await;
+    let mut rules = doc["rules"].clone();
+    rules[0]["enabled"] = json!(false);
+    let r = put(
+        &t,
+        &me,
+        "/api/v1/rules",
+        json!({"revision": doc["revision"], "rules": rules}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body["rules"], rules);
+}

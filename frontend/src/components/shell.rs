@@ -140,7 +140,7 @@ pub fn Shell(props: &ShellProps) -> Html {
                     if session.can_administer() {
                         <NavLink to={Route::Admin} also={admin_routes} id="nav-admin">{ "Admin" }</NavLink>
                     }
-                    <NavLink to={Route::Settings} id="nav-settings">{ "Settings" }</NavLink>
+                    <NavLink to={Route::Settings} also={vec![Route::SettingsRules]} id="nav-settings">{ "Settings" }</NavLink>
                 </nav>
                 <div class="user-box">
                     <span class="signed-in-as" id="signed-in-as" title="Signed in as">{ account.address.clone() }</span>

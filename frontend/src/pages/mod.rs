@@ -4,6 +4,7 @@ pub mod admin;
 mod login;
 mod login_failures;
 mod placeholders;
+pub mod rules;
 mod settings;
 
 pub use login::LoginPage;

@@ -1,4 +1,5 @@
-//! The signed-in account's own settings: profile, password and API keys.
+//! The signed-in account's own settings: profile, password and API keys (the rules have
+//! their own tab, `rules/`).
 
 use osprey_api_types::{
     ApiKey, ChangePassword, CreateApiKey, CreatedApiKey, LoginRequest, Scope, UpdateMe,
@@ -11,8 +12,10 @@ use crate::api::{ApiError, use_api};
 use crate::components::banner::{Banner, ProblemBanner, Tone};
 use crate::components::confirm::ConfirmButton;
 use crate::components::field::{Checkbox, TextField};
+use crate::components::shell::NavLink;
 use crate::format;
 use crate::hooks::{PagedAction, use_paged};
+use crate::route::Route;
 use crate::state::{Action, Tokens, use_session};
 
 #[function_component]
@@ -20,11 +23,23 @@ pub fn SettingsPage() -> Html {
     html! {
         <section class="page" aria-labelledby="settings-title">
             <h1 id="settings-title">{ "Settings" }</h1>
+            <SettingsTabs />
             <Profile />
             <PasswordForm />
             <LoginFailures />
             <ApiKeys />
         </section>
+    }
+}
+
+/// The tabs of the settings area.
+#[function_component]
+pub fn SettingsTabs() -> Html {
+    html! {
+        <nav class="tabs" aria-label="Settings">
+            <NavLink to={Route::Settings} id="tab-account">{ "Account" }</NavLink>
+            <NavLink to={Route::SettingsRules} id="tab-rules">{ "Rules and out of office" }</NavLink>
+        </nav>
     }
 }
 

@@ -4,12 +4,14 @@ use std::future::Future;
 
 use osprey_api_types::{CreateDomain, Domain, DomainSettings, Page, UpdateDomain};
 use yew::prelude::*;
+use yew_router::prelude::Link;
 
 use super::{AdminLayout, names};
 use crate::api::{Api, ApiError, ListQuery};
 use crate::components::field::{Checkbox, TextArea, TextField};
 use crate::components::resource::{Form, Resource, ResourceList};
 use crate::format;
+use crate::route::Route;
 
 #[function_component]
 pub fn DomainsPage() -> Html {
@@ -74,6 +76,8 @@ impl Resource for Domains {
                     { format!("{} account{}", d.account_count, if d.account_count == 1 { "" } else { "s" }) }
                     { format!(" · also receives for: {}", names(&d.aliases)) }
                     { d.settings.description.as_ref().map(|s| format!(" · {s}")).unwrap_or_default() }
+                    { " · " }
+                    <Link<Route> to={Route::AdminDomainRules { id: d.id.clone() }} classes="row-link">{ "Delivery rules" }</Link<Route>>
                 </div>
             </>
         }

@@ -1,0 +1,86 @@
+//! Settings → Rules: the account's delivery rules (list and editor), the out-of-office
+//! answer, and running the rules over mail already stored; and an administrator's page
+//! for a domain's rules, which run before each of its accounts'.
+
+mod editor;
+mod labels;
+mod list;
+mod run;
+mod vacation;
+
+use osprey_api_types::{DeliveryRule, Mailbox};
+use yew::platform::spawn_local;
+use yew::prelude::*;
+
+use crate::api::use_api;
+use crate::pages::admin::AdminLayout;
+use list::{RuleList, Source};
+use run::RunNow;
+use vacation::VacationCard;
+
+pub use super::settings::SettingsTabs;
+
+#[function_component]
+pub fn RulesPage() -> Html {
+    let api = use_api();
+    let mailboxes = use_state(Vec::<Mailbox>::new);
+    let rules = use_state(Vec::<DeliveryRule>::new);
+    let generation = use_state(|| 0u32);
+    {
+        let (api, mailboxes) = (api.clone(), mailboxes.clone());
+        use_effect_with((), move |_| {
+            spawn_local(async move {
+                if let Ok(list) = api.list_mailboxes().await {
+                    mailboxes.set(list);
+                }
+            });
+        });
+    }
+    let bump = {
+        let generation = generation.clone();
+        Callback::from(move |()| generation.set(*generation + 1))
+    };
+    let names: Vec<String> = mailboxes.iter().map(|m| m.name.clone()).collect();
+    html! {
+        <section class="page" aria-labelledby="settings-title">
+            <h1 id="settings-title">{ "Settings" }</h1>
+            <SettingsTabs />
+            <RuleList source={Source::Mine} mailboxes={names} generation={*generation}
+                onchange={{ let rules = rules.clone(); Callback::from(move |r| rules.set(r)) }} />
+            <VacationCard generation={*generation} onsaved={bump} />
+            <RunNow mailboxes={(*mailboxes).clone()} rules={(*rules).clone()} />
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct DomainRulesPageProps {
+    pub id: AttrValue,
+}
+
+/// `/admin/domains/{id}/rules`.
+#[function_component]
+pub fn DomainRulesPage(props: &DomainRulesPageProps) -> Html {
+    let api = use_api();
+    let name = use_state(|| None::<String>);
+    {
+        let (api, name, id) = (api.clone(), name.clone(), props.id.to_string());
+        use_effect_with(props.id.clone(), move |_| {
+            spawn_local(async move {
+                if let Ok(d) = api.get_domain(&id).await {
+                    name.set(Some(d.name));
+                }
+            });
+        });
+    }
+    let title = match &*name {
+        Some(n) => format!("Rules of {n}"),
+        None => "Domain rules".to_owned(),
+    };
+    html! {
+        <AdminLayout title={title}
+            intro="These rules run for every account of the domain, before the account's own rules.">
+            <RuleList source={Source::Domain(props.id.to_string())} />
+        </AdminLayout>
+    }
+}
