@@ -13,9 +13,9 @@ use serde_json::{Value, json};
 
 use crate::support::{ADMIN_PASSWORD, Server, osprey, repo_root};
 
-const PASSWORD: &str = "Copper-Lantern-81q";
+pub(crate) const PASSWORD: &str = "Copper-Lantern-81q";
 
-fn ok(server: &Server, args: &[&str]) -> String {
+pub(crate) fn ok(server: &Server, args: &[&str]) -> String {
     let out = osprey(&server.db, args);
     assert!(
         out.status.success(),
@@ -26,7 +26,7 @@ fn ok(server: &Server, args: &[&str]) -> String {
 }
 
 /// The header and body lines of every message in `user`'s INBOX, read over POP3.
-fn messages(server: &Server, user: &str) -> Vec<Vec<String>> {
+pub(crate) fn messages(server: &Server, user: &str) -> Vec<Vec<String>> {
     let out = Command::new("python3")
         .arg(repo_root().join("e2e/pop3/client.py"))
         .args([
@@ -62,7 +62,7 @@ fn messages(server: &Server, user: &str) -> Vec<Vec<String>> {
 }
 
 /// The `Subject:` lines of every message in `user`'s INBOX.
-fn subjects(server: &Server, user: &str) -> Vec<String> {
+pub(crate) fn subjects(server: &Server, user: &str) -> Vec<String> {
     messages(server, user)
         .iter()
         .filter_map(|lines| {
@@ -74,7 +74,7 @@ fn subjects(server: &Server, user: &str) -> Vec<String> {
 }
 
 /// The Authentication-Results field of a message, continuation lines joined.
-fn auth_results(lines: &[String]) -> String {
+pub(crate) fn auth_results(lines: &[String]) -> String {
     let start = lines
         .iter()
         .position(|l| l.starts_with("Authentication-Results:"))
@@ -89,7 +89,7 @@ fn auth_results(lines: &[String]) -> String {
     out
 }
 
-async fn token(c: &Client, s: &Server, user: &str, password: &str) -> String {
+pub(crate) async fn token(c: &Client, s: &Server, user: &str, password: &str) -> String {
     let r: Value = c
         .post(format!("{}/api/v1/auth/login", s.url))
         .json(&json!({"username": user, "password": password}))

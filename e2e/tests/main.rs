@@ -8,6 +8,7 @@ mod browser;
 mod cli;
 mod crash;
 mod exchange;
+mod forwarding;
 mod imap;
 mod lettre;
 mod limits;
