@@ -4,9 +4,7 @@
 //! for SUCCESS. Mail from the null sender, and notifications themselves, never cause one.
 
 use chrono::Utc;
-use osprey_core::Address;
-use osprey_mail::{QueueOptions, ResolveError, resolve};
-use osprey_store::{NewQueuedRecipient, QueuedMessage, QueuedRecipient};
+use osprey_store::{QueuedMessage, QueuedRecipient};
 
 use crate::{
     Action, DsnInput, DsnRecipient, deliver::Outcome, dsn, must_not_bounce, worker::QueueWorker,
@@ -116,41 +114,12 @@ impl QueueWorker {
         }
     }
 
-    /// Delivers a report to the original sender: into its INBOX when it is local,
-    /// through the queue with the null sender otherwise.
+    /// Delivers a report to the original sender: locally (where its delivery rules run,
+    /// as for any mail) or through the queue, with the null sender.
     async fn hand_back(&self, sender: &str, report: &[u8]) -> Result<(), String> {
-        let address = Address::parse(sender).map_err(|e| e.to_string())?;
-        let store = self.submission.delivery().store();
-        match resolve(store, &address, self.settings.max_alias_depth).await {
-            Ok(r) => {
-                let ids: Vec<String> = r.local.into_iter().map(|a| a.id).collect();
-                if !ids.is_empty() {
-                    self.submission
-                        .delivery()
-                        .deliver(&ids, "INBOX", report, 0)
-                        .await
-                        .map_err(|e| e.to_string())?;
-                }
-                Ok(())
-            }
-            Err(ResolveError::NotLocal) => {
-                let rcpt = NewQueuedRecipient {
-                    address: sender.to_owned(),
-                    notify: None,
-                    orcpt: None,
-                };
-                let options = QueueOptions {
-                    is_bounce: true,
-                    ..Default::default()
-                };
-                self.submission
-                    .outbox()
-                    .enqueue("", vec![rcpt], report, options)
-                    .await
-                    .map(|_| ())
-                    .map_err(|e| e.to_string())
-            }
-            Err(e) => Err(format!("{e:?}")),
-        }
+        self.submission
+            .send_from_server("", &[sender.to_owned()], report)
+            .await
+            .map_err(|e| e.to_string())
     }
 }

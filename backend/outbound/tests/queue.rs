@@ -5,13 +5,13 @@ use std::{collections::HashMap, sync::Arc};
 
 use chrono::{Duration, Utc};
 use osprey_core::{Address, DomainName, Role, StoredCredentials};
-use osprey_mail::{LocalDelivery, Outbox, QueueOptions, Submission};
+use osprey_mail::{DeliveryRules, LocalDelivery, Outbox, QueueOptions, Submission};
 use osprey_outbound::{
     ClientConfig, QueueSettings, QueueWorker, Schedule, StaticResolver, system_roots_config,
 };
 use osprey_store::{
-    DELIVERED, FAILED, NewAccount, NewDomain, NewQueuedRecipient, PENDING, QueueEntry, Store,
-    blob::FsBlobStore, testing::TestDb,
+    DELIVERED, FAILED, NewAccount, NewDomain, NewQueuedRecipient, PENDING, QueueEntry, RuleOwner,
+    Store, blob::FsBlobStore, testing::TestDb,
 };
 
 use crate::mx::Mx;
@@ -64,7 +64,8 @@ async fn world() -> World {
         LocalDelivery::new(store.clone(), blobs.clone()),
         Outbox::new(store.clone(), blobs.clone()),
         8,
-    );
+    )
+    .with_rules(DeliveryRules::new(store.clone(), "mx.local.test"));
     World {
         _db: db,
         store,
@@ -124,10 +125,15 @@ impl World {
 
     /// The sender's INBOX, bodies as text.
     async fn reports(&self) -> Vec<String> {
+        self.mailbox("INBOX").await
+    }
+
+    /// A mailbox of the sender, bodies as text.
+    async fn mailbox(&self, name: &str) -> Vec<String> {
         let inbox = self
             .store
             .messages()
-            .mailbox_by_name(&self.sender, "INBOX")
+            .mailbox_by_name(&self.sender, name)
             .await
             .unwrap();
         let mut out = Vec::new();
@@ -224,6 +230,28 @@ async fn each_recipient_gets_its_outcome_and_the_sender_its_reports() {
     assert_eq!(w.reports().await.len(), 2);
     assert_eq!(*w.mx.connections.lock().unwrap(), 2);
     assert!(!worker.round().await, "nothing is due");
+}
+
+#[tokio::test]
+async fn a_report_to_a_local_sender_goes_through_the_senders_delivery_rules() {
+    let w = world().await;
+    let rules = w.submission.rules().unwrap();
+    rules
+        .import_sieve(
+            &RuleOwner::Account(w.sender.clone()),
+            "require [\"fileinto\", \"mailbox\"];\n\
+             if header :contains \"from\" \"MAILER-DAEMON\" { fileinto :create \"Bounces\"; }\n",
+            None,
+        )
+        .await
+        .unwrap();
+    w.enqueue(SENDER, &[("perm@remote.test", None)]).await;
+    let worker = w.worker(schedule(Duration::days(5), None), None);
+    assert!(worker.round().await, "work was due");
+    assert!(w.reports().await.is_empty(), "the rule moved the report");
+    let filed = w.mailbox("Bounces").await;
+    assert_eq!(filed.len(), 1);
+    assert!(filed[0].contains("Action: failed"), "{}", filed[0]);
 }
 
 #[tokio::test]

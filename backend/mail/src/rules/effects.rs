@@ -35,7 +35,7 @@ impl Submission {
                     _ => sender.to_owned(),
                 };
                 let to: Vec<String> = plan.forwards.iter().map(|f| f.to.clone()).collect();
-                if let Err(e) = self.send_generated(&from, &to, &copy).await {
+                if let Err(e) = self.send_from_server(&from, &to, &copy).await {
                     tracing::error!(account = %plan.account_id, error = %e, "forwarding by a delivery rule failed");
                 }
             }
@@ -72,7 +72,7 @@ impl Submission {
             .to_bytes();
         // RFC 3834 §3.3, RFC 5230 §5.1: answers go out with the null reverse-path.
         match self
-            .send_generated("", std::slice::from_ref(&reply.to), &bytes)
+            .send_from_server("", std::slice::from_ref(&reply.to), &bytes)
             .await
         {
             Ok(()) => {
@@ -124,16 +124,20 @@ impl Submission {
             plan.recipient, rejection.text
         ))
         .to_bytes();
-        if let Err(e) = self.send_generated("", &[sender.to_owned()], &bytes).await {
+        if let Err(e) = self
+            .send_from_server("", &[sender.to_owned()], &bytes)
+            .await
+        {
             tracing::error!(error = %e, "the notice of a refusal by a delivery rule failed");
         }
     }
 
-    /// Submits a message the server writes to `to`: local addresses are delivered (their
-    /// rules run), others queued whatever the relay policy (the rules' owner chose
-    /// them, as an administrator chooses an alias's targets). The server sends it, not
-    /// the account: no sender check, no DKIM signature of the account's domain.
-    async fn send_generated(
+    /// Submits a message the server writes to `to` (a rule's forward or answer, a
+    /// delivery report): local addresses are delivered (their rules run), others queued
+    /// whatever the relay policy (the rules' owner or the original sender chose them).
+    /// The server sends it, not an account: no sender check, no DKIM signature of an
+    /// account's domain; the null sender marks it a bounce.
+    pub async fn send_from_server(
         &self,
         sender: &str,
         to: &[String],
