@@ -1,13 +1,14 @@
 //! Osprey's domain types: the values every other crate agrees on.
 //!
-//! This crate owns parsing and validation of domain names, mail addresses, roles and the
-//! password policy. It does no I/O, has no async code and never panics on input; every
+//! This crate owns parsing and validation of domain names, mail addresses, mailbox
+//! names, roles and the password policy. It does no I/O, has no async code and never panics on input; every
 //! parser returns a typed error that says what is wrong in words a user can act on.
 
 mod address;
 mod cidr;
 mod domain;
 mod hashing;
+pub mod mailbox_name;
 mod password;
 mod pop3_mode;
 mod relay;
@@ -21,6 +22,7 @@ pub use hashing::{
     HashMemory, StoredCredentials, hash_credentials, hash_credentials_with, hash_password,
     hash_password_with, scram_keys, verify_password, verify_password_with,
 };
+pub use mailbox_name::MailboxNameError;
 pub use password::{PasswordPolicy, password_problems};
 pub use pop3_mode::{Pop3Mode, Pop3ModeError};
 pub use relay::{

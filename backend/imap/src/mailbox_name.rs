@@ -7,7 +7,7 @@
 use osprey_proto::imap::{Mailbox, utf7};
 
 /// The hierarchy delimiter (RFC 9051 §5.1.1).
-pub(crate) const DELIMITER: char = '/';
+pub(crate) const DELIMITER: char = osprey_core::mailbox_name::DELIMITER;
 
 /// The store's name for a name the client sent; `None` if it is not valid modified
 /// UTF-7 for a client that has not enabled UTF-8.
@@ -40,41 +40,16 @@ pub(crate) fn to_wire(name: &str, utf8: bool) -> String {
     }
 }
 
-/// Checks a name for CREATE or RENAME and returns it without a trailing delimiter
-/// (RFC 9051 §6.3.4: `CREATE foo/` creates `foo`).
-pub(crate) fn valid_new(name: &str) -> Result<String, &'static str> {
+/// Checks a name for CREATE or RENAME (the rule is `osprey_core::mailbox_name`'s) and
+/// returns it without a trailing delimiter (RFC 9051 §6.3.4: `CREATE foo/` creates
+/// `foo`).
+pub(crate) fn valid_new(name: &str) -> Result<String, String> {
     let name = name.strip_suffix(DELIMITER).unwrap_or(name);
-    if name.is_empty() {
-        return Err("empty mailbox name");
-    }
-    // RFC 6855 §3: no controls (C0, DEL, C1), no line or paragraph separator.
-    if name
-        .chars()
-        .any(|c| c.is_control() || matches!(c, '*' | '%' | '\u{2028}' | '\u{2029}'))
-    {
-        return Err("mailbox names may not contain *, % or control characters");
-    }
-    if name.split(DELIMITER).any(str::is_empty) {
-        return Err("empty level in the mailbox name");
-    }
-    if name.len() > 512 {
-        return Err("mailbox name too long");
-    }
+    osprey_core::mailbox_name::check(name).map_err(|e| e.to_string())?;
     Ok(name.to_owned())
 }
 
-/// The ancestors of `name`, outermost first: `a/b/c` gives `a`, `a/b`.
-pub(crate) fn parents(name: &str) -> Vec<String> {
-    name.match_indices(DELIMITER)
-        .map(|(i, _)| name[..i].to_owned())
-        .collect()
-}
-
-/// Returns `true` if and only if `name` has a mailbox below it among `all`.
-pub(crate) fn has_children<'a>(name: &str, mut all: impl Iterator<Item = &'a str>) -> bool {
-    let prefix = format!("{name}{DELIMITER}");
-    all.any(|n| n.starts_with(&prefix))
-}
+pub(crate) use osprey_core::mailbox_name::{has_children, parents};
 
 /// Returns `true` if and only if `name` matches the LIST pattern: `*` matches
 /// anything, `%` anything but the delimiter (RFC 9051 §6.3.9). INBOX matches

@@ -25,8 +25,8 @@ pub const MAX_NAME_LEN: usize = 200;
 pub const MAX_VALUE_LEN: usize = 4096;
 /// The longest header field name, in bytes.
 pub const MAX_HEADER_NAME_LEN: usize = 128;
-/// The longest mailbox name, in bytes.
-pub const MAX_MAILBOX_LEN: usize = 255;
+/// The longest mailbox name, in bytes (`osprey_core::mailbox_name`'s).
+pub const MAX_MAILBOX_LEN: usize = osprey_core::mailbox_name::MAX_LEN;
 /// The most flags in one action.
 pub const MAX_FLAGS: usize = 32;
 /// The longest flag or keyword, in bytes.
@@ -208,27 +208,10 @@ fn check_condition(c: &Condition, p: &str, errors: &mut Errors) {
     }
 }
 
-/// Checks a mailbox name: not empty, at most [`MAX_MAILBOX_LEN`] bytes, no control
-/// characters, `/` as the hierarchy separator with no empty level.
+/// Checks a mailbox name by the rule every part of Osprey uses
+/// (`osprey_core::mailbox_name`): a rule never makes a mailbox IMAP could not.
 pub fn check_mailbox_name(name: &str) -> Result<(), String> {
-    if name.is_empty() {
-        return Err("a mailbox name cannot be empty".into());
-    }
-    if name.len() > MAX_MAILBOX_LEN {
-        return Err(format!(
-            "{} bytes long; at most {MAX_MAILBOX_LEN} are allowed",
-            name.len()
-        ));
-    }
-    if name.chars().any(char::is_control) {
-        return Err("a mailbox name cannot contain control characters".into());
-    }
-    if name.split('/').any(str::is_empty) {
-        return Err(
-            "a mailbox name cannot have an empty level (leading, trailing or double '/')".into(),
-        );
-    }
-    Ok(())
+    osprey_core::mailbox_name::check(name).map_err(|e| e.to_string())
 }
 
 fn check_address(errors: &mut Errors, path: String, addr: &str) {

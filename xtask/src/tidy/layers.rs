@@ -37,8 +37,8 @@ pub const LAYERS: &[Layer] = &[
         crates: &["osprey-core"],
         peers: false,
     },
-    // Pure like core and independent of it: the services (delivery) and the front ends
-    // (REST API, ManageSieve) use it.
+    // Pure like core, which it uses (the mailbox-name rule): the services (delivery) and
+    // the front ends (REST API, ManageSieve) use it.
     Layer {
         name: "delivery rules (pure)",
         crates: &["osprey-rules"],
