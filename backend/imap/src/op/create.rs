@@ -1,15 +1,14 @@
 //! CREATE, RFC 9051 §6.3.4: missing parents are created too; an existing name gets
 //! `NO [ALREADYEXISTS]`. CREATE-SPECIAL-USE, RFC 6154 §3: `(USE (\Archive))` gives the
-//! new mailbox a special-use attribute. \Archive may be given to several mailboxes;
-//! \Drafts, \Junk, \Sent or \Trash already held by another mailbox, an attribute this
-//! server does not know, or more than one (the store holds one per mailbox) gets
-//! `NO [USEATTR]`.
+//! new mailbox a special-use attribute; one the server does not give, one already held
+//! (all but \Archive are held once), or more than one (the store holds one per mailbox)
+//! gets `NO [USEATTR]`. The rules are `osprey_mail::MailboxManager`'s; this file maps
+//! its refusals to response codes for CREATE, RENAME and DELETE.
 
+use osprey_mail::{MailboxError, MailboxManager};
 use osprey_proto::imap::{Code, Flag, Mailbox};
-use osprey_store::StoreError;
 
 use crate::{
-    mailbox_name,
     op::{Completion, OpResult},
     session::Session,
 };
@@ -17,83 +16,38 @@ use crate::{
 impl Session {
     pub(crate) async fn create(&mut self, m: &Mailbox, special_use: &[Flag]) -> OpResult {
         let name = self.mailbox_arg(m)?;
-        if name.eq_ignore_ascii_case("INBOX") {
-            return Err(Completion::no(
-                Some(Code::AlreadyExists),
-                "INBOX always exists",
-            ));
-        }
-        let name = match mailbox_name::valid_new(&name) {
-            Ok(n) => n,
-            Err(why) => {
-                return Err(Completion::no(Some(Code::Cannot), why));
-            }
-        };
-        let account_id = self.account().id.clone();
-        let store = self.server.store.clone();
-        let special_use = self.use_attr(special_use).await?;
-        for parent in mailbox_name::parents(&name) {
-            match store
-                .mailboxes()
-                .create_mailbox(&account_id, &parent, None)
-                .await
-            {
-                Ok(_) | Err(StoreError::Conflict(_)) => {}
-                Err(e) => {
-                    return Err(Completion::store_failed(&e));
-                }
-            }
-        }
-        match store
-            .mailboxes()
-            .create_mailbox(&account_id, &name, special_use.as_deref())
-            .await
-        {
-            Ok(_) => Ok(Completion::ok(None, "CREATE completed")),
-            Err(StoreError::Conflict(_)) => Err(Completion::no(
-                Some(Code::AlreadyExists),
-                "mailbox already exists",
-            )),
-            Err(e) => Err(Completion::store_failed(&e)),
-        }
-    }
-
-    /// The special-use attribute asked for with `USE`, if any (RFC 6154 §3), or the
-    /// `NO` that refuses it.
-    async fn use_attr(&self, asked: &[Flag]) -> Result<Option<String>, Completion> {
-        let [attr] = asked else {
-            if asked.is_empty() {
-                return Ok(None);
-            }
-            return Err(Completion::no(
-                Some(use_attr_code()),
-                "this server keeps one special-use attribute per mailbox",
-            ));
-        };
-        let attr = attr.to_string();
-        // RFC 6154 §2: the attributes of real mailboxes; \All and \Flagged name
-        // virtual mailboxes, which this server does not have.
-        const KNOWN: [&str; 5] = ["\\Archive", "\\Drafts", "\\Junk", "\\Sent", "\\Trash"];
-        let Some(attr) = KNOWN.iter().find(|k| k.eq_ignore_ascii_case(&attr)) else {
-            return Err(Completion::no(
-                Some(use_attr_code()),
-                "this special-use attribute cannot be given here",
-            ));
-        };
-        let account_id = self.account().id.clone();
-        // Several archives are usual; the other roles are held by one mailbox each.
-        let unique = *attr != "\\Archive";
-        match self.server.store.mailboxes().of_account(&account_id).await {
-            Ok(all) if unique && all.iter().any(|m| m.special_use.as_deref() == Some(*attr)) => {
-                Err(Completion::no(
+        let attr = match special_use {
+            [] => None,
+            [attr] => Some(attr.to_string()),
+            _ => {
+                return Err(Completion::no(
                     Some(use_attr_code()),
-                    "another mailbox already has this special-use attribute",
-                ))
+                    "this server keeps one special-use attribute per mailbox",
+                ));
             }
-            Ok(_) => Ok(Some((*attr).to_owned())),
-            Err(e) => Err(Completion::store_failed(&e)),
-        }
+        };
+        let account_id = self.account().id.clone();
+        MailboxManager::new(self.server.store.clone())
+            .create(&account_id, &name, attr.as_deref())
+            .await
+            .map_err(refused)?;
+        Ok(Completion::ok(None, "CREATE completed"))
     }
+}
+
+/// A refusal of the mailbox service as the `NO` of CREATE, RENAME or DELETE.
+pub(crate) fn refused(e: MailboxError) -> Completion {
+    let code = match &e {
+        MailboxError::Exists => Code::AlreadyExists,
+        MailboxError::NotFound => Code::Nonexistent,
+        MailboxError::HasChildren => Code::HasChildren,
+        MailboxError::SpecialUse(_) => use_attr_code(),
+        MailboxError::InvalidName(_) | MailboxError::Protected(_) | MailboxError::BelowItself => {
+            Code::Cannot
+        }
+        MailboxError::Store(e) => return Completion::store_failed(e),
+    };
+    Completion::no(Some(code), e.to_string())
 }
 
 /// `USEATTR`, RFC 6154 §6.

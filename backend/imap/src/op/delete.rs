@@ -1,40 +1,24 @@
 //! DELETE, RFC 9051 §6.3.5: the mailbox and its messages. INBOX and the special-use
 //! mailboxes every account has cannot be deleted, nor a mailbox with children (Osprey
 //! keeps no `\Noselect` placeholders, so children would be orphaned: `[HASCHILDREN]`).
+//! The rules are `osprey_mail::MailboxManager`'s.
 
-use osprey_proto::imap::{Code, Mailbox};
+use osprey_mail::MailboxManager;
+use osprey_proto::imap::Mailbox;
 
 use crate::{
-    mailbox_name,
-    op::{Completion, OpResult},
+    op::{Completion, OpResult, create::refused},
     session::{Session, State},
 };
 
 impl Session {
     pub(crate) async fn delete(&mut self, m: &Mailbox) -> OpResult {
         let mb = self.find_mailbox(m).await?;
-        if mb.name == "INBOX" || mb.special_use.is_some() {
-            return Err(Completion::no(
-                Some(Code::Cannot),
-                "this mailbox cannot be deleted",
-            ));
-        }
         let account_id = self.account().id.clone();
-        let all = match self.server.store.mailboxes().of_account(&account_id).await {
-            Ok(all) => all,
-            Err(e) => {
-                return Err(Completion::store_failed(&e));
-            }
-        };
-        if mailbox_name::has_children(&mb.name, all.iter().map(|m| m.name.as_str())) {
-            return Err(Completion::no(
-                Some(Code::HasChildren),
-                "delete the mailboxes below it first",
-            ));
-        }
-        if let Err(e) = self.server.store.mailboxes().delete_mailbox(&mb.id).await {
-            return Err(Completion::store_failed(&e));
-        }
+        MailboxManager::new(self.server.store.clone())
+            .delete(&account_id, &mb, false)
+            .await
+            .map_err(refused)?;
         // Deleting the selected mailbox leaves the selected state.
         if let State::Selected { mailbox, .. } = &self.state
             && mailbox.mailbox.id == mb.id
