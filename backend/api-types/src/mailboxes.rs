@@ -20,6 +20,46 @@ pub struct Mailbox {
     pub uidnext: u32,
     /// Grows with every change to the mailbox (RFC 7162 HIGHESTMODSEQ).
     pub highest_modseq: u64,
+    /// Messages in it.
+    #[serde(default)]
+    pub total: u64,
+    /// Messages in it without `\Seen`.
+    #[serde(default)]
+    pub unread: u64,
+    /// The size of its messages, in bytes.
+    #[serde(default)]
+    pub size: u64,
+    /// Whether the account subscribes to it (what IMAP's LSUB lists).
+    #[serde(default)]
+    pub subscribed: bool,
+}
+
+/// `POST /mailboxes`: a new mailbox; missing parents are made too.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CreateMailbox {
+    /// The full name, `/` between levels.
+    pub name: String,
+    /// `\Archive`, `\Drafts`, `\Junk`, `\Sent` or `\Trash` (RFC 6154); all but
+    /// `\Archive` are held by one mailbox at most.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub special_use: Option<String>,
+    /// Subscribe to it as well (default: yes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subscribed: Option<bool>,
+}
+
+/// `PATCH /mailboxes/{id}`: rename or move (a new full name; the mailboxes below it
+/// follow), and subscribe or unsubscribe. Absent members stay as they are.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct UpdateMailbox {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subscribed: Option<bool>,
 }
 
 /// One message of a mailbox, as listed (the body is not included).

@@ -214,6 +214,23 @@ impl From<osprey_mail::RulesError> for ApiError {
     }
 }
 
+impl From<osprey_mail::MailboxError> for ApiError {
+    fn from(e: osprey_mail::MailboxError) -> Self {
+        use osprey_mail::MailboxError;
+        match e {
+            MailboxError::InvalidName(_) | MailboxError::BelowItself => {
+                ApiError::field("name", e.to_string())
+            }
+            MailboxError::SpecialUse(_) => ApiError::field("special_use", e.to_string()),
+            MailboxError::Exists | MailboxError::Protected(_) | MailboxError::HasChildren => {
+                ApiError::Conflict(e.to_string())
+            }
+            MailboxError::NotFound => ApiError::NotFound,
+            MailboxError::Store(e) => e.into(),
+        }
+    }
+}
+
 /// Maps `StoreError::Invalid` to a 422 on `field`, everything else as usual. Use where
 /// the store's "invalid" is about one input field (a domain that does not exist).
 pub fn invalid_as_field(field: &'static str) -> impl FnOnce(StoreError) -> ApiError {

@@ -197,6 +197,21 @@ impl World {
         r.body
     }
 
+    /// A fresh mailbox of the user's.
+    async fn user_mailbox(&self) -> String {
+        let r = self
+            .t
+            .call(
+                Method::POST,
+                "/api/v1/mailboxes",
+                Some(&self.user),
+                Some(json!({"name": self.fresh("Target")})),
+            )
+            .await
+            .expect(StatusCode::CREATED);
+        r.body["id"].as_str().unwrap().to_owned()
+    }
+
     /// A run of the user's rules over its INBOX, waited for (so that the matrix's own
     /// run does not find one still going).
     async fn finished_run(&self) -> String {
@@ -484,6 +499,19 @@ impl World {
             },
             "test_rules" => Call {
                 body: Some(json!({"message_id": self.message})),
+                ..Call::default()
+            },
+            "create_mailbox" => Call {
+                body: Some(json!({"name": self.fresh("Made")})),
+                ..Call::default()
+            },
+            "update_mailbox" => Call {
+                id: Some(self.user_mailbox().await),
+                body: Some(json!({"name": self.fresh("Renamed"), "subscribed": false})),
+                ..Call::default()
+            },
+            "delete_mailbox" => Call {
+                id: Some(self.user_mailbox().await),
                 ..Call::default()
             },
             "start_run" => Call {

@@ -9,6 +9,7 @@ mod authorization;
 mod bodies;
 mod contract;
 mod dkim;
+mod mailbox_edit;
 mod mailboxes;
 mod messages;
 mod relay;

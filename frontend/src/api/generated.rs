@@ -9,12 +9,12 @@
 use gloo::net::http::Method;
 use osprey_api_types::{
     Account, Alias, ApiKey, ChangePassword, CreateAccount, CreateAlias, CreateApiKey, CreateDomain,
-    CreateIpRule, CreateKillEntry, CreateSendAsGrant, CreatedApiKey, DkimRecord, Domain, Health,
-    IpRule, KillEntry, LoginFailure, LoginRequest, Mailbox, MessageItem, Page, Postmaster,
-    QueuedMessage, RefreshRequest, RelayCheck, RelayPolicy, RelayVerdict, RetryResult, RuleRun,
-    RuleRunRequest, RuleTestRequest, RuleTestResult, RulesDocument, RulesUpdate, SendAsGrant,
-    SendMessage, SentMessage, SieveScript, TokenResponse, UpdateAccount, UpdateAlias, UpdateDomain,
-    UpdateFlags, UpdateMe, VacationDocument, VacationUpdate,
+    CreateIpRule, CreateKillEntry, CreateMailbox, CreateSendAsGrant, CreatedApiKey, DkimRecord,
+    Domain, Health, IpRule, KillEntry, LoginFailure, LoginRequest, Mailbox, MessageItem, Page,
+    Postmaster, QueuedMessage, RefreshRequest, RelayCheck, RelayPolicy, RelayVerdict, RetryResult,
+    RuleRun, RuleRunRequest, RuleTestRequest, RuleTestResult, RulesDocument, RulesUpdate,
+    SendAsGrant, SendMessage, SentMessage, SieveScript, TokenResponse, UpdateAccount, UpdateAlias,
+    UpdateDomain, UpdateFlags, UpdateMailbox, UpdateMe, VacationDocument, VacationUpdate,
 };
 
 use super::{Api, ApiError, Call, empty, json, segment, text};
@@ -508,12 +508,48 @@ impl Api {
         json(self.authed(&call).await?).await
     }
 
-    /// The mailboxes of the signed-in account, by name.
+    /// The mailboxes of the signed-in account, by name, with how many messages each holds,
+    /// how many are unread, their size, and whether it is subscribed.
     ///
     /// `GET /api/v1/mailboxes`
     pub async fn list_mailboxes(&self) -> Result<Vec<Mailbox>, ApiError> {
         let call = Call::new(Method::GET, "/api/v1/mailboxes");
         json(self.authed(&call).await?).await
+    }
+
+    /// Creates a mailbox of the signed-in account (and its missing parents), subscribed
+    /// unless `subscribed` is false.
+    ///
+    /// `POST /api/v1/mailboxes`
+    pub async fn create_mailbox(&self, body: &CreateMailbox) -> Result<Mailbox, ApiError> {
+        let call = Call::new(Method::POST, "/api/v1/mailboxes").json(body)?;
+        json(self.authed(&call).await?).await
+    }
+
+    /// Renames or moves a mailbox of the signed-in account (give the new full name; the
+    /// mailboxes below it follow, missing parents are made; renaming INBOX moves its mail
+    /// to a new mailbox and leaves it empty), and subscribes to it or not.
+    ///
+    /// `PATCH /api/v1/mailboxes/{id}`
+    pub async fn update_mailbox(
+        &self,
+        id: &str,
+        body: &UpdateMailbox,
+    ) -> Result<Mailbox, ApiError> {
+        let call =
+            Call::new(Method::PATCH, format!("/api/v1/mailboxes/{}", segment(id))).json(body)?;
+        json(self.authed(&call).await?).await
+    }
+
+    /// Deletes a mailbox of the signed-in account with its messages (their size leaves the
+    /// account's usage), and with `children=true` the mailboxes below it. INBOX and the
+    /// special-use mailboxes cannot be deleted.
+    ///
+    /// `DELETE /api/v1/mailboxes/{id}`
+    pub async fn delete_mailbox(&self, id: &str, children: Option<bool>) -> Result<(), ApiError> {
+        let call = Call::new(Method::DELETE, format!("/api/v1/mailboxes/{}", segment(id)))
+            .query("children", children);
+        empty(self.authed(&call).await?).await
     }
 
     /// The messages of one of the signed-in account's mailboxes, in UID order (arrival

@@ -78,6 +78,10 @@ pub const AUTHORIZATION: &[Rule] = &[
     row("list_mailboxes",     NoAuth,  Allowed,   Filtered,  Filtered),
     row("list_messages",      NoAuth,  Allowed,   Hidden,    Hidden),
     row("update_flags",       NoAuth,  Allowed,   Hidden,    Hidden),
+    // Each account's own mailboxes: anyone signed in makes its own.
+    row("create_mailbox",     NoAuth,  Allowed,   Allowed,   Allowed),
+    row("update_mailbox",     NoAuth,  Allowed,   Hidden,    Hidden),
+    row("delete_mailbox",     NoAuth,  Allowed,   Hidden,    Hidden),
     row("send_message",       NoAuth,  Allowed,   Allowed,   Allowed),
     row("list_outbound",      NoAuth,  Allowed,   Filtered,  Filtered),
     row("get_outbound",       NoAuth,  Allowed,   Hidden,    Hidden),

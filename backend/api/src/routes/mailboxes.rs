@@ -5,7 +5,7 @@
 
 use axum::extract::{Path, State};
 use osprey_api_types::{Mailbox, MessageItem, Page, Problem, Scope, UpdateFlags};
-use osprey_store::{FlagChange, FlagUpdate, MailboxRecord, MessageRecord, flags};
+use osprey_store::{FlagChange, FlagUpdate, MailboxCounts, MailboxRecord, MessageRecord, flags};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -36,7 +36,7 @@ const SYSTEM_FLAGS: [(&str, u64); 5] = [
 const MAX_FLAGS: usize = 32;
 const MAX_KEYWORD: usize = 64;
 
-fn mailbox(m: MailboxRecord) -> Mailbox {
+pub(crate) fn mailbox(m: MailboxRecord, counts: MailboxCounts, subscribed: bool) -> Mailbox {
     Mailbox {
         id: m.id,
         name: m.name,
@@ -44,7 +44,33 @@ fn mailbox(m: MailboxRecord) -> Mailbox {
         uidvalidity: m.uidvalidity,
         uidnext: m.uidnext,
         highest_modseq: m.highestmodseq,
+        total: counts.total,
+        unread: counts.unread,
+        size: counts.bytes,
+        subscribed,
     }
+}
+
+/// The mailboxes of `account_id` with their counts and subscriptions, by name.
+pub(crate) async fn mailboxes_of(
+    state: &AppState,
+    account_id: &str,
+) -> Result<Vec<Mailbox>, ApiError> {
+    let store = state.store.mailboxes();
+    let counts = store.counts(account_id).await?;
+    let subscribed = state.store.mailboxes().subscriptions(account_id).await?;
+    let mut list: Vec<Mailbox> = store
+        .of_account(account_id)
+        .await?
+        .into_iter()
+        .map(|m| {
+            let c = counts.get(&m.id).copied().unwrap_or_default();
+            let s = subscribed.contains(&m.name);
+            mailbox(m, c, s)
+        })
+        .collect();
+    list.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(list)
 }
 
 pub(crate) fn flag_names(bits: u64, keywords: Vec<String>) -> Vec<String> {
@@ -88,7 +114,8 @@ pub(crate) async fn own_mailbox(
         .ok_or(ApiError::NotFound)
 }
 
-/// The mailboxes of the signed-in account, by name.
+/// The mailboxes of the signed-in account, by name, with how many messages each holds,
+/// how many are unread, their size, and whether it is subscribed.
 #[utoipa::path(get, path = "/mailboxes", tag = "mail", security(("bearer" = [])),
     responses((status = 200, description = "The mailboxes", body = Vec<Mailbox>), (status = 403, description = "An API key without account:read", body = Problem)))]
 pub async fn list_mailboxes(
@@ -96,16 +123,7 @@ pub async fn list_mailboxes(
     user: AuthUser,
 ) -> Result<Json<Vec<Mailbox>>, ApiError> {
     user.require(Scope::AccountRead)?;
-    let mut list: Vec<Mailbox> = state
-        .store
-        .mailboxes()
-        .of_account(&user.account.id)
-        .await?
-        .into_iter()
-        .map(mailbox)
-        .collect();
-    list.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok(Json(list))
+    Ok(Json(mailboxes_of(&state, &user.account.id).await?))
 }
 
 /// Paging of a mailbox's messages.

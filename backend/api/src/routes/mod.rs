@@ -8,6 +8,7 @@ pub mod authorization;
 pub mod dkim;
 pub mod domains;
 pub mod health;
+pub mod mailbox_edit;
 pub mod mailboxes;
 pub mod me;
 pub mod messages;

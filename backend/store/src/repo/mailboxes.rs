@@ -107,3 +107,57 @@ impl Mailboxes<'_> {
         Ok(rows)
     }
 }
+
+/// How many messages a mailbox holds, how many are unread (without `\Seen`) and their
+/// size in bytes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MailboxCounts {
+    pub total: u64,
+    pub unread: u64,
+    pub bytes: u64,
+}
+
+impl Mailboxes<'_> {
+    /// The counts of every mailbox of an account that holds messages, by mailbox id, in
+    /// one aggregate query.
+    pub async fn counts(
+        self,
+        account_id: &str,
+    ) -> Result<std::collections::HashMap<String, MailboxCounts>, StoreError> {
+        use sea_orm::{QuerySelect, sea_query::Expr};
+
+        use crate::entity::message;
+        // CAST: PostgreSQL sums BIGINT into NUMERIC.
+        let rows: Vec<(String, i64, i64, i64)> = message::Entity::find()
+            .select_only()
+            .column(message::Column::MailboxId)
+            .column_as(Expr::cust("CAST(COUNT(*) AS BIGINT)"), "total")
+            .column_as(
+                Expr::cust(format!(
+                    "CAST(SUM(CASE WHEN (flags & {}) = 0 THEN 1 ELSE 0 END) AS BIGINT)",
+                    super::messages::flags::SEEN
+                )),
+                "unread",
+            )
+            .column_as(Expr::cust("CAST(SUM(size) AS BIGINT)"), "bytes")
+            .filter(message::Column::AccountId.eq(account_id))
+            .group_by(message::Column::MailboxId)
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, total, unread, bytes)| {
+                let n = |v: i64| u64::try_from(v).unwrap_or(0);
+                (
+                    id,
+                    MailboxCounts {
+                        total: n(total),
+                        unread: n(unread),
+                        bytes: n(bytes),
+                    },
+                )
+            })
+            .collect())
+    }
+}

@@ -27,7 +27,7 @@ pub use aliases::AliasRecord;
 pub use credentials::{ApiKeyRecord, NewApiKey, RefreshOutcome};
 pub use dkim::DkimKeyRecord;
 pub use domains::{DomainChanges, DomainRecord, NewDomain};
-pub use mailboxes::{MailboxRecord, SPECIAL_MAILBOXES};
+pub use mailboxes::{MailboxCounts, MailboxRecord, SPECIAL_MAILBOXES};
 pub use message_ops::{FlagChange, FlagUpdate, FlaggedMessage, MailboxChanges};
 pub use messages::{Appended, MessageRecord, MessageSummary, NewMessage, flags};
 pub use paging::{ListQuery, PageOf};
