@@ -98,3 +98,60 @@ pub struct UpdateFlags {
     #[serde(default)]
     pub remove: Vec<String>,
 }
+
+/// A name and an address of an address field (either may be absent: a group's name has
+/// no address).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct NamedAddress {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+}
+
+/// An attachment of a message, as listed; download it at
+/// `/messages/{id}/attachments/{index}`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct AttachmentItem {
+    pub index: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    pub content_type: String,
+    /// Decoded size in bytes.
+    pub size: u64,
+}
+
+/// One message for reading: its header fields decoded, its text (the first text part,
+/// or the HTML part reduced to text), and its attachments. HTML is never sent as HTML.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct MessageDetail {
+    pub id: String,
+    pub mailbox_id: String,
+    pub uid: u32,
+    pub flags: Vec<String>,
+    pub size: u64,
+    pub received_at: DateTime<Utc>,
+    pub from: Vec<NamedAddress>,
+    pub to: Vec<NamedAddress>,
+    pub cc: Vec<NamedAddress>,
+    pub reply_to: Vec<NamedAddress>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    /// The Date field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sent_at: Option<DateTime<Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_id: Option<String>,
+    /// The mailing list's identifier (List-Id), if the message came through one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub list_id: Option<String>,
+    pub text: String,
+    /// The text was cut at 1 MiB.
+    pub truncated: bool,
+    /// The message has an HTML body.
+    pub has_html: bool,
+    pub attachments: Vec<AttachmentItem>,
+}

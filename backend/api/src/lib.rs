@@ -36,6 +36,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(routes::me::router())
         .merge(routes::mailboxes::router())
         .merge(routes::mailbox_edit::router())
+        .merge(routes::reading::router())
         .merge(routes::domains::router())
         .merge(routes::dkim::router())
         .merge(routes::accounts::router())

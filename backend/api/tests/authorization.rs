@@ -501,6 +501,10 @@ impl World {
                 body: Some(json!({"message_id": self.message})),
                 ..Call::default()
             },
+            "get_message" => Call {
+                id: id(&self.message),
+                ..Call::default()
+            },
             "create_mailbox" => Call {
                 body: Some(json!({"name": self.fresh("Made")})),
                 ..Call::default()

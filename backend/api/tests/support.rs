@@ -23,6 +23,8 @@ pub const PASSWORD: &str = "Vivid-Harbor-42x";
 pub struct TestApp {
     pub app: Router,
     pub store: Store,
+    /// The submission service the app sends and delivers with (to store raw messages).
+    pub submission: osprey_mail::Submission,
     _db: TestDb,
 }
 
@@ -52,6 +54,19 @@ impl TestApp {
             })
             .await
             .unwrap();
+        let submission = {
+            let blobs: Arc<dyn osprey_store::blob::BlobStore> =
+                Arc::new(osprey_store::blob::FsBlobStore::open(db.dir.join("blobs")).unwrap());
+            osprey_mail::Submission::new(
+                osprey_mail::LocalDelivery::new(store.clone(), blobs.clone()),
+                osprey_mail::Outbox::new(store.clone(), blobs),
+                8,
+            )
+            .with_rules(osprey_mail::DeliveryRules::new(
+                store.clone(),
+                "mx.example.com",
+            ))
+        };
         let app = osprey_api::router(AppState {
             store: store.clone(),
             jwt: Arc::new(JwtKeys::from_secret(&[7u8; 32], 900)),
@@ -63,23 +78,12 @@ impl TestApp {
             )),
             settings: Arc::new(ApiSettings::default()),
             metrics: osprey_api::metrics_handle(),
-            submission: {
-                let blobs: Arc<dyn osprey_store::blob::BlobStore> =
-                    Arc::new(osprey_store::blob::FsBlobStore::open(db.dir.join("blobs")).unwrap());
-                osprey_mail::Submission::new(
-                    osprey_mail::LocalDelivery::new(store.clone(), blobs.clone()),
-                    osprey_mail::Outbox::new(store.clone(), blobs),
-                    8,
-                )
-                .with_rules(osprey_mail::DeliveryRules::new(
-                    store.clone(),
-                    "mx.example.com",
-                ))
-            },
+            submission: submission.clone(),
         });
         let t = TestApp {
             app,
             store,
+            submission,
             _db: db,
         };
         t.add_account(ADMIN, Role::Admin, &[]).await;

@@ -19,6 +19,7 @@ pub mod mailboxes;
 pub mod message;
 mod outbox;
 pub mod policy;
+pub mod reading;
 mod resolve;
 pub mod rules;
 mod sender;

@@ -10,11 +10,12 @@ use gloo::net::http::Method;
 use osprey_api_types::{
     Account, Alias, ApiKey, ChangePassword, CreateAccount, CreateAlias, CreateApiKey, CreateDomain,
     CreateIpRule, CreateKillEntry, CreateMailbox, CreateSendAsGrant, CreatedApiKey, DkimRecord,
-    Domain, Health, IpRule, KillEntry, LoginFailure, LoginRequest, Mailbox, MessageItem, Page,
-    Postmaster, QueuedMessage, RefreshRequest, RelayCheck, RelayPolicy, RelayVerdict, RetryResult,
-    RuleRun, RuleRunRequest, RuleTestRequest, RuleTestResult, RulesDocument, RulesUpdate,
-    SendAsGrant, SendMessage, SentMessage, SieveScript, TokenResponse, UpdateAccount, UpdateAlias,
-    UpdateDomain, UpdateFlags, UpdateMailbox, UpdateMe, VacationDocument, VacationUpdate,
+    Domain, Health, IpRule, KillEntry, LoginFailure, LoginRequest, Mailbox, MessageDetail,
+    MessageItem, Page, Postmaster, QueuedMessage, RefreshRequest, RelayCheck, RelayPolicy,
+    RelayVerdict, RetryResult, RuleRun, RuleRunRequest, RuleTestRequest, RuleTestResult,
+    RulesDocument, RulesUpdate, SendAsGrant, SendMessage, SentMessage, SieveScript, TokenResponse,
+    UpdateAccount, UpdateAlias, UpdateDomain, UpdateFlags, UpdateMailbox, UpdateMe,
+    VacationDocument, VacationUpdate,
 };
 
 use super::{Api, ApiError, Call, empty, json, segment, text};
@@ -666,6 +667,21 @@ impl Api {
     /// `POST /api/v1/messages/send`
     pub async fn send_message(&self, body: &SendMessage) -> Result<SentMessage, ApiError> {
         let call = Call::new(Method::POST, "/api/v1/messages/send").json(body)?;
+        json(self.authed(&call).await?).await
+    }
+
+    /// One of the signed-in account's messages for reading: its header fields decoded, its
+    /// text (the first text part, or the HTML part reduced to text; HTML is never sent as
+    /// HTML), and its attachments.
+    ///
+    /// `GET /api/v1/messages/{id}`
+    pub async fn get_message(
+        &self,
+        id: &str,
+        mark_read: Option<bool>,
+    ) -> Result<MessageDetail, ApiError> {
+        let call = Call::new(Method::GET, format!("/api/v1/messages/{}", segment(id)))
+            .query("mark_read", mark_read);
         json(self.authed(&call).await?).await
     }
 

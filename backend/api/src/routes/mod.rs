@@ -13,6 +13,7 @@ pub mod mailboxes;
 pub mod me;
 pub mod messages;
 pub mod queue;
+pub mod reading;
 pub mod relay;
 pub mod rule_runs;
 pub mod rules;

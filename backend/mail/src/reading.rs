@@ -1,0 +1,141 @@
+//! A stored message as a person reads it: the header fields decoded (RFC 2047 words,
+//! address lists), the text to show (the first text part decoded to UTF-8, or the HTML
+//! part reduced to text when there is none), and the attachments with their names,
+//! types and sizes; one attachment's decoded content for download. Parsing is
+//! mail-parser's; nothing here is HTML, so nothing here can run in a browser.
+
+use chrono::{DateTime, Utc};
+use mail_parser::{Address, MessageParser, MessagePart, MimeHeaders};
+
+/// The longest text returned, in bytes (cut at a character boundary).
+pub const MAX_TEXT: usize = 1024 * 1024;
+
+/// A name and an address of an address field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Named {
+    pub name: Option<String>,
+    pub address: Option<String>,
+}
+
+/// One attachment, as listed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttachmentInfo {
+    /// Its place among the message's attachments, from 0: what [`attachment`] takes.
+    pub index: u32,
+    pub name: Option<String>,
+    /// `type/subtype`.
+    pub content_type: String,
+    /// Decoded size in bytes.
+    pub size: u64,
+}
+
+/// A message for reading.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ReadMessage {
+    pub from: Vec<Named>,
+    pub to: Vec<Named>,
+    pub cc: Vec<Named>,
+    pub reply_to: Vec<Named>,
+    pub subject: Option<String>,
+    pub date: Option<DateTime<Utc>>,
+    pub message_id: Option<String>,
+    /// The List-Id field's identifier (`<rust.lists.example>` gives `rust.lists.example`).
+    pub list_id: Option<String>,
+    pub text: String,
+    /// Whether the text was cut at [`MAX_TEXT`].
+    pub truncated: bool,
+    /// Whether the message has an HTML body (the text then may be reduced from it).
+    pub has_html: bool,
+    pub attachments: Vec<AttachmentInfo>,
+}
+
+fn named(a: Option<&Address<'_>>) -> Vec<Named> {
+    a.map(|a| {
+        a.iter()
+            .map(|x| Named {
+                name: x.name.as_deref().map(str::to_owned),
+                address: x.address.as_deref().map(str::to_owned),
+            })
+            .collect()
+    })
+    .unwrap_or_default()
+}
+
+/// `raw` for reading; a message mail-parser cannot read at all gives an empty one with
+/// the raw bytes as its text (lossily), so that it still opens.
+pub fn read(raw: &[u8]) -> ReadMessage {
+    let Some(m) = MessageParser::default().parse(raw) else {
+        let mut r = ReadMessage::default();
+        cut(&mut r, String::from_utf8_lossy(raw).into_owned());
+        return r;
+    };
+    let list_id = crate::message::field_value(
+        &raw[..crate::message::header_end(raw).unwrap_or(raw.len())],
+        "List-Id",
+    )
+    .map(|v| {
+        let v = v.trim();
+        match (v.rfind('<'), v.rfind('>')) {
+            (Some(a), Some(b)) if a < b => v[a + 1..b].to_owned(),
+            _ => v.to_owned(),
+        }
+    });
+    let mut r = ReadMessage {
+        from: named(m.from()),
+        to: named(m.to()),
+        cc: named(m.cc()),
+        reply_to: named(m.reply_to()),
+        subject: m.subject().map(str::to_owned),
+        date: m
+            .date()
+            .and_then(|d| DateTime::from_timestamp(d.to_timestamp(), 0)),
+        message_id: m.message_id().map(str::to_owned),
+        list_id,
+        has_html: m.html_body_count() > 0,
+        ..ReadMessage::default()
+    };
+    cut(
+        &mut r,
+        m.body_text(0).map(|t| t.into_owned()).unwrap_or_default(),
+    );
+    r.attachments = m
+        .attachments()
+        .enumerate()
+        .map(|(i, p)| info(i as u32, p))
+        .collect();
+    r
+}
+
+fn info(index: u32, p: &MessagePart<'_>) -> AttachmentInfo {
+    AttachmentInfo {
+        index,
+        name: p.attachment_name().map(str::to_owned),
+        content_type: p
+            .content_type()
+            .map(|c| match c.subtype() {
+                Some(s) => format!("{}/{}", c.ctype(), s),
+                None => c.ctype().to_owned(),
+            })
+            .unwrap_or_else(|| "application/octet-stream".to_owned()),
+        size: p.contents().len() as u64,
+    }
+}
+
+fn cut(r: &mut ReadMessage, mut text: String) {
+    if text.len() > MAX_TEXT {
+        let mut end = MAX_TEXT;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        text.truncate(end);
+        r.truncated = true;
+    }
+    r.text = text;
+}
+
+/// The attachment at `index` of `raw`: its info and decoded content.
+pub fn attachment(raw: &[u8], index: u32) -> Option<(AttachmentInfo, Vec<u8>)> {
+    let m = MessageParser::default().parse(raw)?;
+    let p = m.attachment(index)?;
+    Some((info(index, p), p.contents().to_vec()))
+}
