@@ -1,4 +1,5 @@
-// Drives the rules pages in the machine's Chromium: a user with one stored message opens
+// Drives the rules pages in the machine's Chromium: a user with one stored message reads
+// it in Mail and starts a rule from it (the editor opens on the sender), opens
 // Settings → Rules (empty state), makes a rule filing "[report]" mail into Reports, is
 // told in the editor what is wrong with a bad regular expression, runs the rules over the
 // Inbox and watches the run finish, turns the out-of-office answer on (it shows up as a
@@ -20,6 +21,25 @@ await runFlow('rules_flow', async ({ page, baseUrl, step, shot, expectVisible, s
   step(`sign in as ${user}`);
   await page.goto(`${baseUrl}/login`);
   await signIn(page, user, password);
+
+  step('open the stored message in Mail and start a rule from it');
+  await expectVisible(page.locator('#message-list .message-row', { hasText: '[report] Q3' }), 'the message in the Inbox');
+  await page.locator('#message-list .message-row', { hasText: '[report] Q3' }).click();
+  await expectVisible(page.locator('#reader-text', { hasText: 'numbers' }), 'the message text in the reader');
+  await expectVisible(page.locator('#reader-from', { hasText: 'boss@far.example' }), 'the sender in the reader');
+  await shot(page, 'mail-reader');
+  await page.setViewportSize(PHONE);
+  await expectVisible(page.locator('#reader-text'), 'the reader alone at phone width');
+  await shot(page, 'phone-mail-reader');
+  await page.setViewportSize(DESKTOP);
+  await page.click('#reader-filter');
+  await page.waitForURL('**/settings/rules?*', { timeout: STEP_TIMEOUT_MS });
+  await expectVisible(page.locator('#rule-name'), 'the rule editor');
+  const prefilled = await page.inputValue('#cond-0-value');
+  if (prefilled !== 'boss@far.example') throw new Error(`the condition is not the sender: ${prefilled}`);
+  if ((await page.inputValue('#rule-name')) !== 'Mail from boss@far.example') throw new Error('the rule is not named after the sender');
+  await shot(page, 'rule-from-message');
+  await page.getByRole('button', { name: 'Cancel' }).click();
 
   step('open Settings → Rules (expect the empty state)');
   await openNav(page, '#nav-settings', '/settings', 'Settings');

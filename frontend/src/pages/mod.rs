@@ -3,10 +3,12 @@
 pub mod admin;
 mod login;
 mod login_failures;
+mod mail;
 mod placeholders;
 pub mod rules;
 mod settings;
 
 pub use login::LoginPage;
-pub use placeholders::{CalendarPage, MailPage, NotFoundPage};
+pub use mail::MailPage;
+pub use placeholders::{CalendarPage, NotFoundPage};
 pub use settings::SettingsPage;

@@ -6,19 +6,6 @@ use yew_router::prelude::*;
 use crate::route::Route;
 
 #[function_component]
-pub fn MailPage() -> Html {
-    html! {
-        <section class="page placeholder" aria-labelledby="mail-title">
-            <h1 id="mail-title">{ "Mail" }</h1>
-            <div class="card">
-                <p class="lead">{ "Reading and writing mail in the browser comes in a later release of Osprey." }</p>
-                <p>{ "Until then, use any mail app (IMAP and SMTP) with your full address and password." }</p>
-            </div>
-        </section>
-    }
-}
-
-#[function_component]
 pub fn CalendarPage() -> Html {
     html! {
         <section class="page placeholder" aria-labelledby="calendar-title">

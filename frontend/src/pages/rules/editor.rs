@@ -159,9 +159,42 @@ pub fn new_rule() -> DeliveryRule {
     }
 }
 
+/// The rule "Filter messages like this" starts from: the message's list when it came
+/// through one, otherwise its sender; the subject is left for the user to add.
+pub fn rule_from_message(q: &crate::pages::mail::reader::RuleFromMessage) -> Option<DeliveryRule> {
+    let (name, condition) = match (&q.list_id, &q.from) {
+        (Some(list), _) => (
+            format!("List {list}"),
+            RuleCondition {
+                field: ConditionField::ListId,
+                value: Some(list.clone()),
+                ..empty_condition()
+            },
+        ),
+        (None, Some(from)) => (
+            format!("Mail from {from}"),
+            RuleCondition {
+                field: ConditionField::From,
+                op: Some(TextOp::Is),
+                value: Some(from.clone()),
+                ..empty_condition()
+            },
+        ),
+        (None, None) => return None,
+    };
+    Some(DeliveryRule {
+        name,
+        conditions: vec![condition],
+        ..new_rule()
+    })
+}
+
 #[derive(Properties, PartialEq)]
 pub struct RuleEditorProps {
     pub rule: DeliveryRule,
+    /// A rule not in the list yet.
+    #[prop_or_default]
+    pub new: bool,
     /// Mailbox names to offer for the folder actions.
     #[prop_or_default]
     pub mailboxes: Vec<String>,
@@ -189,7 +222,7 @@ pub fn RuleEditor(props: &RuleEditorProps) -> Html {
     let name_error = props.error.as_ref().and_then(|e| e.field("name"));
     html! {
         <form class="rule-editor" {onsubmit} aria-labelledby="rule-editor-title">
-            <h3 id="rule-editor-title">{ if props.rule.name.is_empty() { "New rule" } else { "Edit rule" } }</h3>
+            <h3 id="rule-editor-title">{ if props.new { "New rule" } else { "Edit rule" } }</h3>
             if let Some(error) = &props.error {
                 <Banner id="rule-editor-error">{ problem_text(error) }</Banner>
             }

@@ -50,6 +50,9 @@ pub struct RuleListProps {
     /// Told the rules after every load and save.
     #[prop_or_default]
     pub onchange: Callback<Vec<DeliveryRule>>,
+    /// A new rule to open the editor on (made from a message).
+    #[prop_or_default]
+    pub initial: Option<DeliveryRule>,
 }
 
 #[function_component]
@@ -58,7 +61,10 @@ pub fn RuleList(props: &RuleListProps) -> Html {
     let doc = use_state(|| None::<RulesDocument>);
     let error = use_state(|| None::<ApiError>);
     // The rule the editor is open on, by index (`None`: a new one).
-    let editing = use_state(|| None::<(Option<usize>, DeliveryRule)>);
+    let editing = {
+        let initial = props.initial.clone();
+        use_state(move || initial.map(|r| (None::<usize>, r)))
+    };
     let busy = use_state(|| false);
     let saved = use_state(|| false);
     let dragged = use_state(|| None::<usize>);
@@ -263,6 +269,7 @@ pub fn RuleList(props: &RuleListProps) -> Html {
             if let Some((index, rule)) = (*editing).clone() {
                 <RuleEditor
                     key={format!("{index:?}")}
+                    new={index.is_none()}
                     {rule}
                     mailboxes={props.mailboxes.clone()}
                     busy={*busy}

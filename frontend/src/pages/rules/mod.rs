@@ -11,9 +11,11 @@ mod vacation;
 use osprey_api_types::{DeliveryRule, Mailbox};
 use yew::platform::spawn_local;
 use yew::prelude::*;
+use yew_router::prelude::use_location;
 
 use crate::api::use_api;
 use crate::pages::admin::AdminLayout;
+use crate::pages::mail::reader::RuleFromMessage;
 use list::{RuleList, Source};
 use run::RunNow;
 use vacation::VacationCard;
@@ -41,11 +43,19 @@ pub fn RulesPage() -> Html {
         Callback::from(move |()| generation.set(*generation + 1))
     };
     let names: Vec<String> = mailboxes.iter().map(|m| m.name.clone()).collect();
+    // "Filter messages like this" from the reader: the editor opens on a rule made from it.
+    let location = use_location();
+    let initial = use_state(move || {
+        location
+            .and_then(|l| l.query::<RuleFromMessage>().ok())
+            .and_then(|q| editor::rule_from_message(&q))
+    });
     html! {
         <section class="page" aria-labelledby="settings-title">
             <h1 id="settings-title">{ "Settings" }</h1>
             <SettingsTabs />
             <RuleList source={Source::Mine} mailboxes={names} generation={*generation}
+                initial={(*initial).clone()}
                 onchange={{ let rules = rules.clone(); Callback::from(move |r| rules.set(r)) }} />
             <VacationCard generation={*generation} onsaved={bump} />
             <RunNow mailboxes={(*mailboxes).clone()} rules={(*rules).clone()} />

@@ -1,0 +1,221 @@
+//! Mail: the folders with their unread counts, a folder's messages (newest first) and
+//! the reader — three panes on a desktop, one at a time at phone width. Reading shows
+//! the text the server extracted (HTML is never rendered here), the attachments, and
+//! "Filter messages like this", which opens the rule editor prefilled from the message.
+
+pub mod reader;
+
+use osprey_api_types::{Mailbox, MessageDetail, MessageItem};
+use yew::platform::spawn_local;
+use yew::prelude::*;
+
+use crate::api::{ApiError, use_api};
+use crate::components::banner::ProblemBanner;
+use crate::format;
+use reader::Reader;
+
+/// Messages loaded per folder (the newest are shown first).
+const PAGE: u32 = 200;
+
+/// INBOX first, then the special-use folders in the usual order, then the others.
+fn folder_rank(m: &Mailbox) -> usize {
+    if m.name == "INBOX" {
+        return 0;
+    }
+    const ORDER: [&str; 5] = ["\\Drafts", "\\Sent", "\\Archive", "\\Junk", "\\Trash"];
+    m.special_use
+        .as_deref()
+        .and_then(|u| ORDER.iter().position(|o| *o == u))
+        .map_or(ORDER.len() + 1, |i| i + 1)
+}
+
+fn unread(m: &MessageItem) -> bool {
+    !m.flags.iter().any(|f| f == "\\Seen")
+}
+
+#[function_component]
+pub fn MailPage() -> Html {
+    let api = use_api();
+    let mailboxes = use_state(|| None::<Vec<Mailbox>>);
+    let current = use_state(|| None::<String>);
+    let messages = use_state(|| None::<Vec<MessageItem>>);
+    let open = use_state(|| None::<MessageDetail>);
+    let error = use_state(|| None::<ApiError>);
+    let generation = use_state(|| 0u32);
+
+    {
+        let (api, mailboxes, current, error) = (
+            api.clone(),
+            mailboxes.clone(),
+            current.clone(),
+            error.clone(),
+        );
+        use_effect_with(*generation, move |_| {
+            spawn_local(async move {
+                match api.list_mailboxes().await {
+                    Ok(mut list) => {
+                        list.sort_by_key(|m| (folder_rank(m), m.name.clone()));
+                        if current.is_none() {
+                            current.set(
+                                list.iter()
+                                    .find(|m| m.name == "INBOX")
+                                    .map(|m| m.id.clone()),
+                            );
+                        }
+                        mailboxes.set(Some(list));
+                    }
+                    Err(e) => error.set(Some(e)),
+                }
+            });
+        });
+    }
+    {
+        let (api, messages, error, open) =
+            (api.clone(), messages.clone(), error.clone(), open.clone());
+        use_effect_with((*current).clone(), move |id| {
+            messages.set(None);
+            open.set(None);
+            if let Some(id) = id.clone() {
+                spawn_local(async move {
+                    match api.list_messages(&id, None, Some(PAGE)).await {
+                        Ok(page) => {
+                            let mut items = page.items;
+                            items.reverse();
+                            messages.set(Some(items));
+                        }
+                        Err(e) => error.set(Some(e)),
+                    }
+                });
+            }
+        });
+    }
+
+    let select_mailbox = {
+        let current = current.clone();
+        Callback::from(move |id: String| current.set(Some(id)))
+    };
+    let open_message = {
+        let (api, open, messages, error, generation) = (
+            api.clone(),
+            open.clone(),
+            messages.clone(),
+            error.clone(),
+            generation.clone(),
+        );
+        Callback::from(move |id: String| {
+            let (api, open, messages, error, generation) = (
+                api.clone(),
+                open.clone(),
+                messages.clone(),
+                error.clone(),
+                generation.clone(),
+            );
+            spawn_local(async move {
+                match api.get_message(&id, Some(true)).await {
+                    Ok(m) => {
+                        if let Some(list) = (*messages).clone() {
+                            let was_unread = list.iter().any(|x| x.id == m.id && unread(x));
+                            let list = list
+                                .into_iter()
+                                .map(|mut x| {
+                                    if x.id == m.id {
+                                        x.flags = m.flags.clone();
+                                    }
+                                    x
+                                })
+                                .collect();
+                            messages.set(Some(list));
+                            if was_unread {
+                                // The folder's unread count changed.
+                                generation.set(*generation + 1);
+                            }
+                        }
+                        open.set(Some(m));
+                    }
+                    Err(e) => error.set(Some(e)),
+                }
+            });
+        })
+    };
+    let close = {
+        let open = open.clone();
+        Callback::from(move |()| open.set(None))
+    };
+
+    let folder_name = mailboxes
+        .as_ref()
+        .and_then(|l| l.iter().find(|m| Some(&m.id) == current.as_ref()))
+        .map(|m| m.name.clone())
+        .unwrap_or_default();
+    html! {
+        <section class="page mail-page" aria-labelledby="mail-title">
+            <h1 id="mail-title">{ "Mail" }</h1>
+            <ProblemBanner error={(*error).clone()} />
+            <div class={classes!("mail", open.is_some().then_some("reading"))}>
+                <nav class="mail-folders" aria-label="Folders">
+                    <label for="folder-select" class="visually-hidden">{ "Folder" }</label>
+                    <select id="folder-select" class="folder-select" onchange={{
+                        let select = select_mailbox.clone();
+                        Callback::from(move |e: Event| select.emit(e.target_unchecked_into::<web_sys::HtmlSelectElement>().value()))
+                    }}>
+                        { for mailboxes.iter().flatten().map(|m| html! {
+                            <option value={m.id.clone()} selected={Some(&m.id) == current.as_ref()}>
+                                { if m.unread > 0 { format!("{} ({})", m.name, m.unread) } else { m.name.clone() } }
+                            </option>
+                        }) }
+                    </select>
+                    <ul class="folder-list" id="folder-list">
+                        { for mailboxes.iter().flatten().map(|m| {
+                            let id = m.id.clone();
+                            let select = select_mailbox.clone();
+                            let depth = m.name.matches('/').count();
+                            let label = m.name.rsplit('/').next().unwrap_or(&m.name).to_owned();
+                            html! {
+                                <li>
+                                    <button type="button" class={classes!("folder", (Some(&m.id) == current.as_ref()).then_some("current"))}
+                                        style={format!("padding-left: {}rem", 0.75 + depth as f32)}
+                                        aria-current={(Some(&m.id) == current.as_ref()).then_some("true")}
+                                        onclick={Callback::from(move |_| select.emit(id.clone()))}>
+                                        <span class="folder-name">{ label }</span>
+                                        if m.unread > 0 { <span class="count" aria-label={format!("{} unread", m.unread)}>{ m.unread }</span> }
+                                    </button>
+                                </li>
+                            }
+                        }) }
+                    </ul>
+                </nav>
+                <div class="mail-list" role="region" aria-label={format!("Messages in {folder_name}")}>
+                    <ul class="message-list" id="message-list">
+                        { for messages.iter().flatten().map(|m| {
+                            let id = m.id.clone();
+                            let onclick = { let open_message = open_message.clone(); Callback::from(move |_| open_message.emit(id.clone())) };
+                            let selected = open.as_ref().is_some_and(|o| o.id == m.id);
+                            html! {
+                                <li>
+                                    <button type="button" class={classes!("message-row", unread(m).then_some("unread"), selected.then_some("current"))} {onclick}>
+                                        <span class="message-from">{ m.from.clone().unwrap_or_else(|| "(no sender)".to_owned()) }</span>
+                                        <span class="message-date">{ format::date(&m.received_at) }</span>
+                                        <span class="message-subject">{ m.subject.clone().filter(|s| !s.is_empty()).unwrap_or_else(|| "(no subject)".to_owned()) }</span>
+                                    </button>
+                                </li>
+                            }
+                        }) }
+                    </ul>
+                    if messages.is_none() && current.is_some() && error.is_none() {
+                        <p class="loading" aria-busy="true">{ "Loading messages…" }</p>
+                    }
+                    if messages.as_ref().is_some_and(Vec::is_empty) {
+                        <p class="empty">{ format!("No messages in {folder_name}.") }</p>
+                    }
+                </div>
+                <div class="mail-reader">
+                    if let Some(m) = &*open {
+                        <Reader message={m.clone()} onclose={close} />
+                    } else {
+                        <p class="empty">{ "Select a message to read it." }</p>
+                    }
+                </div>
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,93 @@
+//! One open message: who, when, the text, the attachments, and the actions on it.
+
+use osprey_api_types::{MessageDetail, NamedAddress};
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+use crate::format;
+use crate::route::Route;
+
+/// `Name <address>`, or whichever there is.
+fn show(a: &NamedAddress) -> String {
+    match (&a.name, &a.address) {
+        (Some(n), Some(ad)) if !n.is_empty() => format!("{n} <{ad}>"),
+        (_, Some(ad)) => ad.clone(),
+        (Some(n), None) => n.clone(),
+        (None, None) => String::new(),
+    }
+}
+
+fn list(addresses: &[NamedAddress]) -> String {
+    addresses.iter().map(show).collect::<Vec<_>>().join(", ")
+}
+
+/// What "Filter messages like this" carries to the rule editor.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+pub struct RuleFromMessage {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub list_id: Option<String>,
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ReaderProps {
+    pub message: MessageDetail,
+    pub onclose: Callback<()>,
+}
+
+#[function_component]
+pub fn Reader(props: &ReaderProps) -> Html {
+    let navigator = use_navigator();
+    let m = &props.message;
+    let filter = {
+        let query = RuleFromMessage {
+            from: m.from.first().and_then(|a| a.address.clone()),
+            subject: m.subject.clone(),
+            list_id: m.list_id.clone(),
+        };
+        Callback::from(move |_: MouseEvent| {
+            if let Some(nav) = &navigator {
+                let _ = nav.push_with_query(&Route::SettingsRules, &query);
+            }
+        })
+    };
+    let subject = m
+        .subject
+        .clone()
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "(no subject)".to_owned());
+    html! {
+        <article class="reader" aria-labelledby="reader-subject">
+            <div class="reader-actions">
+                <button type="button" class="button subtle back" onclick={props.onclose.reform(|_: MouseEvent| ())}>{ "← Back" }</button>
+                <button type="button" class="button" id="reader-filter" onclick={filter}>{ "Filter messages like this" }</button>
+            </div>
+            <h2 id="reader-subject">{ subject }</h2>
+            <dl class="facts reader-head">
+                <dt>{ "From" }</dt><dd id="reader-from">{ list(&m.from) }</dd>
+                if !m.to.is_empty() { <dt>{ "To" }</dt><dd>{ list(&m.to) }</dd> }
+                if !m.cc.is_empty() { <dt>{ "Cc" }</dt><dd>{ list(&m.cc) }</dd> }
+                <dt>{ "Date" }</dt><dd>{ format::date(m.sent_at.as_ref().unwrap_or(&m.received_at)) }</dd>
+                if let Some(l) = &m.list_id { <dt>{ "List" }</dt><dd>{ l.clone() }</dd> }
+            </dl>
+            if m.has_html && m.text.trim().is_empty() {
+                <p class="muted">{ "This message has only an HTML part; its text could not be shown." }</p>
+            }
+            <pre class="mail-text" id="reader-text">{ m.text.clone() }</pre>
+            if m.truncated {
+                <p class="muted">{ "The text is long; only its first megabyte is shown." }</p>
+            }
+            if !m.attachments.is_empty() {
+                <h3>{ "Attachments" }</h3>
+                <ul class="attachments">
+                    { for m.attachments.iter().map(|a| html! {
+                        <li class="tag">{ format!("{} · {} · {}", a.name.clone().unwrap_or_else(|| "(unnamed)".to_owned()), a.content_type, format::bytes(a.size)) }</li>
+                    }) }
+                </ul>
+            }
+        </article>
+    }
+}
