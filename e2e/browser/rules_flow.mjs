@@ -3,7 +3,8 @@
 // Settings → Rules (empty state), makes a rule filing "[report]" mail into Reports, is
 // told in the editor what is wrong with a bad regular expression, runs the rules over the
 // Inbox and watches the run finish, turns the out-of-office answer on (it shows up as a
-// rule); then an administrator adds a rule to the user's domain.
+// rule), moves the filed message to Archive and deletes it (to Trash) in Mail; then an
+// administrator adds a rule to the user's domain.
 //
 // Env: OSPREY_URL, OSPREY_SCREENSHOT_DIR, OSPREY_USER, OSPREY_PASSWORD, OSPREY_DOMAIN,
 // OSPREY_ADMIN_USER, OSPREY_ADMIN_PASSWORD, CHROMIUM_PATH.
@@ -105,6 +106,24 @@ await runFlow('rules_flow', async ({ page, baseUrl, step, shot, expectVisible, s
   await page.getByRole('button', { name: 'Cancel' }).click();
   await page.setViewportSize(DESKTOP);
 
+  step('in Mail, move the filed report from Reports to Archive, then delete it (to Trash)');
+  await openNav(page, '#nav-mail', '/mail', 'Mail');
+  const row = (subject) => page.locator('#message-list .message-row', { hasText: subject });
+  const folder = (name) => page.locator('#folder-list .folder', { hasText: name });
+  await expectVisible(folder('Reports'), 'the Reports folder the rule made');
+  await folder('Reports').click();
+  await row('[report] Q3').click();
+  await expectVisible(page.locator('#reader-text', { hasText: 'numbers' }), 'the report in the reader');
+  await page.selectOption('#reader-move', { label: 'Archive' });
+  await row('[report] Q3').waitFor({ state: 'detached', timeout: STEP_TIMEOUT_MS });
+  await folder('Archive').click();
+  await row('[report] Q3').click();
+  await page.click('#reader-delete');
+  await row('[report] Q3').waitFor({ state: 'detached', timeout: STEP_TIMEOUT_MS });
+  await folder('Trash').click();
+  await expectVisible(row('[report] Q3'), 'the deleted report in Trash');
+  await shot(page, 'mail-trash');
+
   step(`sign out; ${adminUser} adds a rule to ${domain}`);
   await page.click('#sign-out');
   await page.waitForURL('**/login', { timeout: STEP_TIMEOUT_MS });
@@ -112,9 +131,9 @@ await runFlow('rules_flow', async ({ page, baseUrl, step, shot, expectVisible, s
   await openNav(page, '#nav-admin', '/admin/domains', 'Domains');
   await page.fill('#domain-search', domain);
   await page.locator('#domain-search').press('Enter');
-  const row = page.locator('#domain-list .row', { hasText: domain });
-  await expectVisible(row, `${domain} in the list`);
-  await row.getByRole('link', { name: 'Delivery rules' }).click();
+  const domainRow = page.locator('#domain-list .row', { hasText: domain });
+  await expectVisible(domainRow, `${domain} in the list`);
+  await domainRow.getByRole('link', { name: 'Delivery rules' }).click();
   await expectVisible(page.getByRole('heading', { level: 1, name: `Rules of ${domain}` }), 'the domain rules page');
   await page.click('#rule-new');
   await page.fill('#rule-name', 'Spam to Junk');

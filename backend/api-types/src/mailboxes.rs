@@ -155,3 +155,33 @@ pub struct MessageDetail {
     pub has_html: bool,
     pub attachments: Vec<AttachmentItem>,
 }
+
+/// `POST /messages/move` and `/messages/copy`: messages of the signed-in account (up to
+/// 500) and the mailbox they go to.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct MessagesTo {
+    pub ids: Vec<String>,
+    pub mailbox_id: String,
+}
+
+/// `POST /messages/delete`: messages of the signed-in account (up to 500).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct MessageIds {
+    pub ids: Vec<String>,
+}
+
+/// What a move, copy or delete did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Organized {
+    /// Messages moved (to Trash, for a delete).
+    pub moved: u64,
+    /// Copies made.
+    pub copied: u64,
+    /// Messages expunged (deleted while in Trash).
+    pub expunged: u64,
+}

@@ -37,6 +37,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(routes::mailboxes::router())
         .merge(routes::mailbox_edit::router())
         .merge(routes::reading::router())
+        .merge(routes::organize::router())
         .merge(routes::domains::router())
         .merge(routes::dkim::router())
         .merge(routes::accounts::router())

@@ -197,6 +197,41 @@ impl World {
         r.body
     }
 
+    /// A fresh message in the user's INBOX (so that moving or deleting it leaves the
+    /// matrix's own message alone).
+    async fn fresh_message(&self) -> String {
+        let subject = self.fresh("message");
+        self.t
+            .call(
+                Method::POST,
+                "/api/v1/messages/send",
+                Some(&self.user),
+                Some(json!({"to": [USER], "subject": subject, "text": "t"})),
+            )
+            .await
+            .expect(StatusCode::CREATED);
+        let list = self
+            .t
+            .call(
+                Method::GET,
+                &format!("/api/v1/mailboxes/{}/messages?limit=500", self.inbox),
+                Some(&self.user),
+                None,
+            )
+            .await
+            .expect(StatusCode::OK)
+            .body;
+        list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["subject"] == subject.as_str())
+            .expect("the fresh message")["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
     /// A fresh mailbox of the user's.
     async fn user_mailbox(&self) -> String {
         let r = self
@@ -499,6 +534,14 @@ impl World {
             },
             "test_rules" => Call {
                 body: Some(json!({"message_id": self.message})),
+                ..Call::default()
+            },
+            "move_messages" | "copy_messages" => Call {
+                body: Some(json!({"ids": [self.fresh_message().await], "mailbox_id": self.inbox})),
+                ..Call::default()
+            },
+            "delete_messages" => Call {
+                body: Some(json!({"ids": [self.fresh_message().await]})),
                 ..Call::default()
             },
             "get_message" => Call {

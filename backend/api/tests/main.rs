@@ -12,6 +12,7 @@ mod dkim;
 mod mailbox_edit;
 mod mailboxes;
 mod messages;
+mod organize;
 mod reading;
 mod relay;
 mod rules;

@@ -11,11 +11,11 @@ use osprey_api_types::{
     Account, Alias, ApiKey, ChangePassword, CreateAccount, CreateAlias, CreateApiKey, CreateDomain,
     CreateIpRule, CreateKillEntry, CreateMailbox, CreateSendAsGrant, CreatedApiKey, DkimRecord,
     Domain, Health, IpRule, KillEntry, LoginFailure, LoginRequest, Mailbox, MessageDetail,
-    MessageItem, Page, Postmaster, QueuedMessage, RefreshRequest, RelayCheck, RelayPolicy,
-    RelayVerdict, RetryResult, RuleRun, RuleRunRequest, RuleTestRequest, RuleTestResult,
-    RulesDocument, RulesUpdate, SendAsGrant, SendMessage, SentMessage, SieveScript, TokenResponse,
-    UpdateAccount, UpdateAlias, UpdateDomain, UpdateFlags, UpdateMailbox, UpdateMe,
-    VacationDocument, VacationUpdate,
+    MessageIds, MessageItem, MessagesTo, Organized, Page, Postmaster, QueuedMessage,
+    RefreshRequest, RelayCheck, RelayPolicy, RelayVerdict, RetryResult, RuleRun, RuleRunRequest,
+    RuleTestRequest, RuleTestResult, RulesDocument, RulesUpdate, SendAsGrant, SendMessage,
+    SentMessage, SieveScript, TokenResponse, UpdateAccount, UpdateAlias, UpdateDomain, UpdateFlags,
+    UpdateMailbox, UpdateMe, VacationDocument, VacationUpdate,
 };
 
 use super::{Api, ApiError, Call, empty, json, segment, text};
@@ -638,6 +638,31 @@ impl Api {
     /// `GET /api/v1/me/send-as`
     pub async fn my_send_as(&self) -> Result<Vec<SendAsGrant>, ApiError> {
         let call = Call::new(Method::GET, "/api/v1/me/send-as");
+        json(self.authed(&call).await?).await
+    }
+
+    /// Copies messages of the signed-in account into one of its mailboxes.
+    ///
+    /// `POST /api/v1/messages/copy`
+    pub async fn copy_messages(&self, body: &MessagesTo) -> Result<Organized, ApiError> {
+        let call = Call::new(Method::POST, "/api/v1/messages/copy").json(body)?;
+        json(self.authed(&call).await?).await
+    }
+
+    /// Deletes messages of the signed-in account: moves them to Trash, or expunges them
+    /// when they are in Trash already.
+    ///
+    /// `POST /api/v1/messages/delete`
+    pub async fn delete_messages(&self, body: &MessageIds) -> Result<Organized, ApiError> {
+        let call = Call::new(Method::POST, "/api/v1/messages/delete").json(body)?;
+        json(self.authed(&call).await?).await
+    }
+
+    /// Moves messages of the signed-in account into one of its mailboxes.
+    ///
+    /// `POST /api/v1/messages/move`
+    pub async fn move_messages(&self, body: &MessagesTo) -> Result<Organized, ApiError> {
+        let call = Call::new(Method::POST, "/api/v1/messages/move").json(body)?;
         json(self.authed(&call).await?).await
     }
 

@@ -79,6 +79,9 @@ pub const AUTHORIZATION: &[Rule] = &[
     row("list_messages",      NoAuth,  Allowed,   Hidden,    Hidden),
     row("update_flags",       NoAuth,  Allowed,   Hidden,    Hidden),
     row("get_message",        NoAuth,  Allowed,   Hidden,    Hidden),
+    row("move_messages",      NoAuth,  Allowed,   Hidden,    Hidden),
+    row("copy_messages",      NoAuth,  Allowed,   Hidden,    Hidden),
+    row("delete_messages",    NoAuth,  Allowed,   Hidden,    Hidden),
     // Each account's own mailboxes: anyone signed in makes its own.
     row("create_mailbox",     NoAuth,  Allowed,   Allowed,   Allowed),
     row("update_mailbox",     NoAuth,  Allowed,   Hidden,    Hidden),

@@ -12,6 +12,7 @@ pub mod mailbox_edit;
 pub mod mailboxes;
 pub mod me;
 pub mod messages;
+pub mod organize;
 pub mod queue;
 pub mod reading;
 pub mod relay;

@@ -141,6 +141,17 @@ pub fn MailPage() -> Html {
         let open = open.clone();
         Callback::from(move |()| open.set(None))
     };
+    let removed = {
+        let (open, messages, generation) = (open.clone(), messages.clone(), generation.clone());
+        Callback::from(move |id: String| {
+            if let Some(list) = (*messages).clone() {
+                messages.set(Some(list.into_iter().filter(|m| m.id != id).collect()));
+            }
+            open.set(None);
+            // The folders' counts changed.
+            generation.set(*generation + 1);
+        })
+    };
 
     let folder_name = mailboxes
         .as_ref()
@@ -210,7 +221,8 @@ pub fn MailPage() -> Html {
                 </div>
                 <div class="mail-reader">
                     if let Some(m) = &*open {
-                        <Reader message={m.clone()} onclose={close} />
+                        <Reader message={m.clone()} onclose={close} onremoved={removed}
+                            folders={mailboxes.as_ref().cloned().unwrap_or_default()} />
                     } else {
                         <p class="empty">{ "Select a message to read it." }</p>
                     }

@@ -1,9 +1,12 @@
 //! One open message: who, when, the text, the attachments, and the actions on it.
 
-use osprey_api_types::{MessageDetail, NamedAddress};
+use osprey_api_types::{Mailbox, MessageDetail, MessageIds, MessagesTo, NamedAddress};
+use yew::platform::spawn_local;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
+use crate::api::{ApiError, use_api};
+use crate::components::banner::ProblemBanner;
 use crate::format;
 use crate::route::Route;
 
@@ -35,13 +38,68 @@ pub struct RuleFromMessage {
 #[derive(Properties, PartialEq)]
 pub struct ReaderProps {
     pub message: MessageDetail,
+    /// The folders it can be moved to.
+    pub folders: Vec<Mailbox>,
     pub onclose: Callback<()>,
+    /// Told the message's id when it left its folder (moved or deleted).
+    pub onremoved: Callback<String>,
 }
 
 #[function_component]
 pub fn Reader(props: &ReaderProps) -> Html {
     let navigator = use_navigator();
+    let api = use_api();
+    let error = use_state(|| None::<ApiError>);
     let m = &props.message;
+    let delete = {
+        let (api, error, id, onremoved) = (
+            api.clone(),
+            error.clone(),
+            m.id.clone(),
+            props.onremoved.clone(),
+        );
+        Callback::from(move |_: MouseEvent| {
+            let (api, error, id, onremoved) =
+                (api.clone(), error.clone(), id.clone(), onremoved.clone());
+            spawn_local(async move {
+                let body = MessageIds {
+                    ids: vec![id.clone()],
+                };
+                match api.delete_messages(&body).await {
+                    Ok(_) => onremoved.emit(id),
+                    Err(e) => error.set(Some(e)),
+                }
+            });
+        })
+    };
+    let move_to = {
+        let (api, error, id, onremoved) = (
+            api.clone(),
+            error.clone(),
+            m.id.clone(),
+            props.onremoved.clone(),
+        );
+        Callback::from(move |e: Event| {
+            let to = e
+                .target_unchecked_into::<web_sys::HtmlSelectElement>()
+                .value();
+            if to.is_empty() {
+                return;
+            }
+            let (api, error, id, onremoved) =
+                (api.clone(), error.clone(), id.clone(), onremoved.clone());
+            spawn_local(async move {
+                let body = MessagesTo {
+                    ids: vec![id.clone()],
+                    mailbox_id: to,
+                };
+                match api.move_messages(&body).await {
+                    Ok(_) => onremoved.emit(id),
+                    Err(e) => error.set(Some(e)),
+                }
+            });
+        })
+    };
     let filter = {
         let query = RuleFromMessage {
             from: m.from.first().and_then(|a| a.address.clone()),
@@ -63,8 +121,17 @@ pub fn Reader(props: &ReaderProps) -> Html {
         <article class="reader" aria-labelledby="reader-subject">
             <div class="reader-actions">
                 <button type="button" class="button subtle back" onclick={props.onclose.reform(|_: MouseEvent| ())}>{ "← Back" }</button>
+                <label for="reader-move" class="visually-hidden">{ "Move to folder" }</label>
+                <select id="reader-move" class="move-select" onchange={move_to}>
+                    <option value="" selected=true>{ "Move to…" }</option>
+                    { for props.folders.iter().filter(|f| f.id != m.mailbox_id).map(|f| html! {
+                        <option value={f.id.clone()}>{ f.name.clone() }</option>
+                    }) }
+                </select>
+                <button type="button" class="button danger-outline" id="reader-delete" onclick={delete}>{ "Delete" }</button>
                 <button type="button" class="button" id="reader-filter" onclick={filter}>{ "Filter messages like this" }</button>
             </div>
+            <ProblemBanner error={(*error).clone()} />
             <h2 id="reader-subject">{ subject }</h2>
             <dl class="facts reader-head">
                 <dt>{ "From" }</dt><dd id="reader-from">{ list(&m.from) }</dd>

@@ -1,0 +1,160 @@
+//! [`Organizer`]: moving, copying and deleting an account's messages as a mail client's
+//! user does — what the web app's reader and list do. Deleting moves to Trash; deleting
+//! what is in Trash expunges it. Each change goes through the store, whose
+//! change bus tells IMAP sessions.
+
+use std::collections::BTreeMap;
+
+use osprey_store::{MailboxRecord, Store, StoreError};
+
+/// Messages one request may name.
+pub const MAX_IDS: usize = 500;
+
+/// Why a change was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum OrganizeError {
+    /// A message or mailbox that is not the account's (or does not exist).
+    #[error("there is no such message or mailbox")]
+    NotFound,
+    #[error("at most {MAX_IDS} messages at once")]
+    TooMany,
+    #[error("name at least one message")]
+    Empty,
+    #[error("the account has no Trash mailbox")]
+    NoTrash,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// What a delete did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Deleted {
+    /// Moved to Trash.
+    pub trashed: usize,
+    /// Expunged (they were in Trash).
+    pub expunged: usize,
+}
+
+/// The organising service. Cheap to clone.
+#[derive(Clone)]
+pub struct Organizer {
+    store: Store,
+}
+
+impl Organizer {
+    pub fn new(store: Store) -> Self {
+        Self { store }
+    }
+
+    /// The account's mailboxes, and `ids` grouped by the mailbox they are in; every id
+    /// must be a message of the account.
+    async fn grouped(
+        &self,
+        account_id: &str,
+        ids: &[String],
+    ) -> Result<(Vec<MailboxRecord>, BTreeMap<String, Vec<String>>), OrganizeError> {
+        if ids.is_empty() {
+            return Err(OrganizeError::Empty);
+        }
+        if ids.len() > MAX_IDS {
+            return Err(OrganizeError::TooMany);
+        }
+        let mailboxes = self.store.mailboxes().of_account(account_id).await?;
+        let mut by_mailbox: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for id in ids {
+            let m = match self.store.messages().message(id).await {
+                Ok(m) => m,
+                Err(StoreError::NotFound) => return Err(OrganizeError::NotFound),
+                Err(e) => return Err(e.into()),
+            };
+            if !mailboxes.iter().any(|b| b.id == m.mailbox_id) {
+                return Err(OrganizeError::NotFound);
+            }
+            by_mailbox.entry(m.mailbox_id).or_default().push(m.id);
+        }
+        Ok((mailboxes, by_mailbox))
+    }
+
+    fn target<'a>(
+        mailboxes: &'a [MailboxRecord],
+        id: &str,
+    ) -> Result<&'a MailboxRecord, OrganizeError> {
+        mailboxes
+            .iter()
+            .find(|m| m.id == id)
+            .ok_or(OrganizeError::NotFound)
+    }
+
+    /// Moves the messages `ids` of `account_id` into its mailbox `to`; how many moved.
+    pub async fn move_to(
+        &self,
+        account_id: &str,
+        ids: &[String],
+        to: &str,
+    ) -> Result<usize, OrganizeError> {
+        let (mailboxes, groups) = self.grouped(account_id, ids).await?;
+        let to = Self::target(&mailboxes, to)?;
+        let mut moved = 0;
+        for (from, ids) in groups.into_iter().filter(|(from, _)| *from != to.id) {
+            moved += self
+                .store
+                .messages()
+                .move_messages(&from, &ids, &to.id)
+                .await?
+                .len();
+        }
+        Ok(moved)
+    }
+
+    /// Copies the messages `ids` of `account_id` into its mailbox `to`; how many copies.
+    pub async fn copy_to(
+        &self,
+        account_id: &str,
+        ids: &[String],
+        to: &str,
+    ) -> Result<usize, OrganizeError> {
+        let (mailboxes, groups) = self.grouped(account_id, ids).await?;
+        let to = Self::target(&mailboxes, to)?;
+        let mut copied = 0;
+        for (from, ids) in groups {
+            copied += self
+                .store
+                .messages()
+                .copy_messages(&from, &ids, &to.id)
+                .await?
+                .len();
+        }
+        Ok(copied)
+    }
+
+    /// Deletes the messages `ids` of `account_id`: to Trash, or expunged when they are
+    /// in Trash already.
+    pub async fn delete(&self, account_id: &str, ids: &[String]) -> Result<Deleted, OrganizeError> {
+        let (mailboxes, groups) = self.grouped(account_id, ids).await?;
+        let trash = mailboxes
+            .iter()
+            .find(|m| m.special_use.as_deref() == Some("\\Trash"))
+            .ok_or(OrganizeError::NoTrash)?;
+        let mut done = Deleted::default();
+        for (from, ids) in groups {
+            let from_mb = Self::target(&mailboxes, &from)?;
+            let final_place = from_mb.special_use.as_deref() == Some("\\Trash");
+            if final_place {
+                done.expunged += self
+                    .store
+                    .messages()
+                    .expunge_messages(&from, &ids)
+                    .await?
+                    .len();
+            } else {
+                done.trashed += self
+                    .store
+                    .messages()
+                    .move_messages(&from, &ids, &trash.id)
+                    .await?
+                    .len();
+            }
+        }
+        Ok(done)
+    }
+}
