@@ -24,6 +24,7 @@ mod m20261204_000013_add_token_generation;
 mod m20261204_000014_create_send_as_grants;
 mod m20261204_000015_create_rule_sets;
 mod m20261204_000016_create_sieve_scripts;
+mod m20261204_000017_add_account_time_zone;
 
 /// Runs every migration of Osprey's schema.
 pub struct Migrator;
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000014_create_send_as_grants::Migration),
             Box::new(m20261204_000015_create_rule_sets::Migration),
             Box::new(m20261204_000016_create_sieve_scripts::Migration),
+            Box::new(m20261204_000017_add_account_time_zone::Migration),
         ]
     }
 }

@@ -132,6 +132,9 @@ pub struct Account {
     pub used_bytes: u64,
     pub enabled: bool,
     pub pop3: Pop3Settings,
+    /// The account's time zone (an IANA name); absent for UTC.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_zone: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }

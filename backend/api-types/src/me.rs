@@ -11,6 +11,10 @@ use utoipa::ToSchema;
 pub struct UpdateMe {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
+    /// An IANA time zone name (`Europe/Berlin`); empty for UTC. The days of the
+    /// out-of-office answer are days in it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_zone: Option<String>,
 }
 
 /// `POST /api/v1/me/password`.

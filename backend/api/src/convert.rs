@@ -78,6 +78,7 @@ pub fn account(r: AccountRecord) -> dto::Account {
             },
             retention_days: r.pop3.retention_days,
         },
+        time_zone: r.time_zone,
         created_at: r.created_at,
         updated_at: r.updated_at,
     }

@@ -556,3 +556,36 @@ async fn an_array_where_an_object_belongs_is_refused() {
         .expect(StatusCode::OK);
     assert_ne!(me.body["display_name"], "Array Name");
 }
+
+#[tokio::test]
+async fn the_account_sets_its_time_zone_by_name() {
+    let t = TestApp::new().await;
+    t.add_account("tz@example.com", Role::User, &[]).await;
+    let me = t.token("tz@example.com").await;
+    let patch = |body: serde_json::Value| {
+        let (t, me) = (&t, me.clone());
+        async move {
+            t.call(Method::PATCH, "/api/v1/me", Some(&me), Some(body))
+                .await
+        }
+    };
+    let r = patch(json!({"time_zone": "europe/berlin"}))
+        .await
+        .expect(StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.fields(), ["time_zone"]);
+    let r = patch(json!({"time_zone": "Europe/Berlin"}))
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(r.body["time_zone"], "Europe/Berlin");
+    // A bad name changes nothing; empty goes back to UTC.
+    patch(json!({"time_zone": "Mars/Olympus"}))
+        .await
+        .expect(StatusCode::UNPROCESSABLE_ENTITY);
+    let me_now = t
+        .call(Method::GET, "/api/v1/me", Some(&me), None)
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(me_now.body["time_zone"], "Europe/Berlin");
+    let r = patch(json!({"time_zone": ""})).await.expect(StatusCode::OK);
+    assert!(r.body.get("time_zone").is_none(), "{}", r.body);
+}

@@ -14,6 +14,7 @@ mod pop3_mode;
 mod relay;
 mod role;
 mod throttle;
+pub mod time_zone;
 
 pub use address::{Address, AddressError};
 pub use cidr::{IpNet, IpNetError};
@@ -30,3 +31,4 @@ pub use relay::{
 };
 pub use role::{Role, RoleError};
 pub use throttle::{Admission, LoginThrottle, ThrottleLimit, ThrottleLimits};
+pub use time_zone::TimeZoneError;

@@ -264,6 +264,7 @@ impl Directory {
                     credentials,
                     pop3_mode: update.pop3_mode,
                     pop3_retention_days: update.pop3_retention_days,
+                    time_zone: None,
                     revoke_sessions,
                 },
             )
@@ -282,19 +283,33 @@ impl Directory {
         Ok(self.store.accounts().delete_account(id).await?)
     }
 
-    /// Changes what an account may change of itself: its display name.
+    /// Changes what an account may change of itself: its display name and its time zone
+    /// (an IANA name; empty for UTC).
     pub async fn update_own_profile(
         &self,
         account: &AccountRecord,
         display_name: Option<String>,
+        time_zone: Option<String>,
     ) -> Result<AccountRecord, DirectoryError> {
         let mut checks = Checks::default();
         if let Some(name) = &display_name {
             checks.display_name("display_name", name.trim());
         }
+        let time_zone = match time_zone.as_deref().map(str::trim) {
+            None => None,
+            Some("") => Some(None),
+            Some(name) => match osprey_core::time_zone::check(name) {
+                Ok(canonical) => Some(Some(canonical)),
+                Err(e) => {
+                    checks.fail("time_zone", e.to_string());
+                    None
+                }
+            },
+        };
         checks.finish()?;
         let changes = AccountChanges {
             display_name: display_name.map(|n| n.trim().to_owned()),
+            time_zone,
             ..Default::default()
         };
         Ok(self

@@ -34,7 +34,7 @@ async fn a_display_name_with_a_line_break_is_refused_everywhere() {
     assert_eq!(fields, ["display_name"]);
     let fields = invalid_fields(
         f.directory
-            .update_own_profile(&bob, update.display_name)
+            .update_own_profile(&bob, update.display_name, None)
             .await,
     );
     assert_eq!(fields, ["display_name"]);

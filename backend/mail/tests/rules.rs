@@ -509,3 +509,57 @@ async fn invalid_rules_are_refused_with_their_paths_and_nothing_is_saved() {
         "{err:?}"
     );
 }
+
+#[tokio::test]
+async fn vacation_days_are_days_in_the_accounts_time_zone() {
+    // Kiritimati (UTC+14) and Pago Pago (UTC-11) are 25 hours apart: their calendar days
+    // always differ. A vacation starting on today's date in Kiritimati has begun for an
+    // account living there and not yet for one in Pago Pago.
+    let db = TestDb::new().await;
+    let w = world(&db).await;
+    let today_there =
+        osprey_core::time_zone::local(chrono::Utc::now(), Some("Pacific/Kiritimati")).date_naive();
+    let mut away = Vacation::new("Away today.");
+    away.start = Some(today_there);
+    away.end = Some(today_there);
+    for (account, zone) in [
+        (&w.ann, "Pacific/Kiritimati"),
+        (&w.bob, "Pacific/Pago_Pago"),
+    ] {
+        w.set_rules(
+            account,
+            vec![Rule::new(
+                "vacation",
+                vec![],
+                vec![Action::Vacation(away.clone())],
+            )],
+        )
+        .await;
+        w.store
+            .accounts()
+            .update_account(
+                &account.id,
+                osprey_store::AccountChanges {
+                    time_zone: Some(Some(zone.into())),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+    }
+    for to in ["ann@here.example", "bob@here.example"] {
+        let mail = format!("From: carol@other.example\r\nTo: {to}\r\nSubject: hi\r\n\r\n.\r\n");
+        w.send("carol@other.example", &[to], &mail).await.unwrap();
+    }
+    let queue = w.queue().await;
+    assert_eq!(
+        queue.len(),
+        1,
+        "only the account in Kiritimati is away today"
+    );
+    let answer = w.body(&queue[0]).await;
+    assert!(
+        answer.contains("Away today.") && answer.contains("ann@here.example"),
+        "{answer}"
+    );
+}

@@ -54,6 +54,12 @@ fn Profile() -> Html {
             .map(|a| a.display_name.clone())
             .unwrap_or_default()
     });
+    let time_zone = use_state(|| {
+        account
+            .as_ref()
+            .and_then(|a| a.time_zone.clone())
+            .unwrap_or_default()
+    });
     let error = use_state(|| None::<ApiError>);
     let saved = use_state(|| false);
     let busy = use_state(|| false);
@@ -63,8 +69,9 @@ fn Profile() -> Html {
 
     let onsubmit = {
         let session = session.dispatcher();
-        let (display_name, error, saved, busy) = (
+        let (display_name, time_zone, error, saved, busy) = (
             display_name.clone(),
+            time_zone.clone(),
             error.clone(),
             saved.clone(),
             busy.clone(),
@@ -75,6 +82,7 @@ fn Profile() -> Html {
             saved.set(false);
             let body = UpdateMe {
                 display_name: Some(display_name.trim().to_owned()),
+                time_zone: Some(time_zone.trim().to_owned()),
             };
             let (api, session, error, saved, busy) = (
                 api.clone(),
@@ -112,7 +120,7 @@ fn Profile() -> Html {
                     { account.quota_bytes.map(|q| format!(" of {}", format::bytes(q))).unwrap_or_else(|| " (no quota)".to_owned()) }
                 </dd>
             </dl>
-            <ProblemBanner error={(*error).clone()} fields={&["display_name"][..]} />
+            <ProblemBanner error={(*error).clone()} fields={&["display_name", "time_zone"][..]} />
             if *saved {
                 <Banner tone={Tone::Success}>{ "Profile saved." }</Banner>
             }
@@ -125,6 +133,15 @@ fn Profile() -> Html {
                     value={(*display_name).clone()}
                     oninput={{ let s = display_name.clone(); Callback::from(move |v| s.set(v)) }}
                     error={field_error("display_name")}
+                />
+                <TextField
+                    id="settings-time-zone"
+                    label="Time zone"
+                    placeholder="Europe/Berlin"
+                    hint="A time zone name such as Europe/Berlin or America/New_York; empty for UTC. Your out-of-office days are days in it."
+                    value={(*time_zone).clone()}
+                    oninput={{ let s = time_zone.clone(); Callback::from(move |v| s.set(v)) }}
+                    error={field_error("time_zone")}
                 />
                 <div class="actions">
                     <button type="submit" class="button primary" disabled={*busy}>{ "Save profile" }</button>

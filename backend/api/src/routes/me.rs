@@ -66,7 +66,7 @@ pub async fn update_me(
     Ok(Json(convert::account(
         state
             .directory
-            .update_own_profile(&user.account, req.display_name)
+            .update_own_profile(&user.account, req.display_name, req.time_zone)
             .await?,
     )))
 }

@@ -110,6 +110,8 @@ pub(crate) struct Prepared {
     owners: Vec<RuleOwner>,
     own_addresses: [String; 1],
     answered: Vec<(String, DateTime<Utc>)>,
+    /// The account's time zone: dates in rules (a vacation's days) are its days.
+    time_zone: Option<String>,
 }
 
 impl Prepared {
@@ -161,6 +163,7 @@ impl DeliveryRules {
             owners,
             own_addresses: [address],
             answered,
+            time_zone: account.time_zone.clone(),
         })
     }
 
@@ -194,7 +197,7 @@ impl DeliveryRules {
         let mut ctx = EvalContext::new(
             Some(p.sender.as_str()),
             &p.recipient,
-            Utc::now().fixed_offset(),
+            osprey_core::time_zone::local(Utc::now(), p.time_zone.as_deref()),
         );
         ctx.own_addresses = &p.own_addresses;
         ctx.in_smtp_transaction = p.in_smtp_transaction;

@@ -19,6 +19,7 @@ pub struct Model {
     pub pop3_retention_days: Option<i32>,
     pub used_bytes: i64,
     pub token_generation: i64,
+    pub time_zone: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -43,6 +43,8 @@ pub struct AccountRecord {
     /// Moved on each time the account's sessions are revoked; access tokens carry the
     /// generation they were issued in.
     pub token_generation: u64,
+    /// An IANA time zone name; `None` is UTC.
+    pub time_zone: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -87,6 +89,8 @@ pub struct AccountChanges {
     pub pop3_mode: Option<Pop3Mode>,
     /// `Some(None)` keeps downloaded messages for ever.
     pub pop3_retention_days: Option<Option<u32>>,
+    /// `Some(None)` sets UTC.
+    pub time_zone: Option<Option<String>>,
     /// Revokes the account's sessions in the same transaction: the token generation
     /// moves on and every refresh token is revoked.
     pub revoke_sessions: bool,
@@ -156,6 +160,7 @@ impl Accounts<'_> {
             pop3_retention_days: Set(None),
             used_bytes: Set(0),
             token_generation: Set(0),
+            time_zone: Set(None),
             created_at: Set(now),
             updated_at: Set(now),
         }
@@ -284,6 +289,9 @@ impl Accounts<'_> {
         }
         if let Some(v) = changes.pop3_mode {
             active.pop3_mode = Set(v.as_str().to_owned());
+        }
+        if let Some(v) = changes.time_zone {
+            active.time_zone = Set(v);
         }
         if let Some(v) = changes.pop3_retention_days {
             active.pop3_retention_days = Set(v.map(|d| i32::try_from(d).unwrap_or(i32::MAX)));
@@ -504,6 +512,7 @@ fn record(
             retention_days: m.pop3_retention_days.map(|d| u32::try_from(d).unwrap_or(0)),
         },
         token_generation: u64::try_from(m.token_generation).unwrap_or(0),
+        time_zone: m.time_zone,
         created_at: m.created_at,
         updated_at: m.updated_at,
     })
