@@ -175,3 +175,52 @@ async fn folders_are_made_renamed_moved_and_deleted_with_their_counts() {
     .await
     .expect(StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn a_folder_lists_newest_first_a_page_at_a_time() {
+    let t = TestApp::new().await;
+    t.add_account("ann@example.com", Role::User, &[]).await;
+    let ann = t.token("ann@example.com").await;
+    for subject in ["1", "2", "3", "4", "5"] {
+        t.call(
+            Method::POST,
+            "/api/v1/messages/send",
+            Some(&ann),
+            Some(json!({"to": ["ann@example.com"], "subject": subject, "text": "."})),
+        )
+        .await
+        .expect(StatusCode::CREATED);
+    }
+    let inbox = named(&mailboxes(&t, &ann).await, "INBOX").unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let page = |cursor: Option<String>| {
+        let (t, ann, inbox) = (&t, ann.clone(), inbox.clone());
+        async move {
+            let path = match cursor {
+                None => format!("/api/v1/mailboxes/{inbox}/messages?limit=2&newest_first=true"),
+                Some(c) => format!(
+                    "/api/v1/mailboxes/{inbox}/messages?limit=2&newest_first=true&cursor={c}"
+                ),
+            };
+            t.call(Method::GET, &path, Some(&ann), None)
+                .await
+                .expect(StatusCode::OK)
+                .body
+        }
+    };
+    let mut seen = Vec::new();
+    let mut cursor = None;
+    loop {
+        let p = page(cursor).await;
+        for m in p["items"].as_array().unwrap() {
+            seen.push(m["subject"].as_str().unwrap().to_owned());
+        }
+        cursor = p["next_cursor"].as_str().map(str::to_owned);
+        if cursor.is_none() {
+            break;
+        }
+    }
+    assert_eq!(seen, ["5", "4", "3", "2", "1"]);
+}

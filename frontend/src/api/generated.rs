@@ -553,8 +553,8 @@ impl Api {
         empty(self.authed(&call).await?).await
     }
 
-    /// The messages of one of the signed-in account's mailboxes, in UID order (arrival
-    /// order), a page at a time.
+    /// The messages of one of the signed-in account's mailboxes in arrival (UID) order,
+    /// oldest first or, with `newest_first=true`, newest first, a page at a time.
     ///
     /// `GET /api/v1/mailboxes/{id}/messages`
     pub async fn list_messages(
@@ -562,13 +562,15 @@ impl Api {
         id: &str,
         cursor: Option<&str>,
         limit: Option<u32>,
+        newest_first: Option<bool>,
     ) -> Result<Page<MessageItem>, ApiError> {
         let call = Call::new(
             Method::GET,
             format!("/api/v1/mailboxes/{}/messages", segment(id)),
         )
         .query("cursor", cursor)
-        .query("limit", limit);
+        .query("limit", limit)
+        .query("newest_first", newest_first);
         json(self.authed(&call).await?).await
     }
 

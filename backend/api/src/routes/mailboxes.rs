@@ -132,13 +132,15 @@ pub async fn list_mailboxes(
 pub struct MessageParams {
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
-    /// At most this many, in UID order, 1 to 500 (default 100).
+    /// At most this many, 1 to 500 (default 100).
     #[param(minimum = 1, maximum = 500)]
     pub limit: Option<u32>,
+    /// Newest first (by arrival); oldest first when absent or false.
+    pub newest_first: Option<bool>,
 }
 
-/// The messages of one of the signed-in account's mailboxes, in UID order (arrival
-/// order), a page at a time.
+/// The messages of one of the signed-in account's mailboxes in arrival (UID) order,
+/// oldest first or, with `newest_first=true`, newest first, a page at a time.
 #[utoipa::path(get, path = "/mailboxes/{id}/messages", tag = "mail", security(("bearer" = [])),
     params(("id" = String, Path, description = "The mailbox"), MessageParams),
     responses((status = 200, description = "A page of messages", body = Page<MessageItem>), (status = 400, body = Problem), (status = 403, description = "An API key without account:read", body = Problem), (status = 404, description = "No such mailbox of the signed-in account", body = Problem)))]
@@ -151,22 +153,26 @@ pub async fn list_messages(
     user.require(Scope::AccountRead)?;
     let limit = super::page_limit(params.limit, 100)?;
     // The cursor is the last UID of the previous page.
-    let after = match params.cursor.as_deref() {
-        None => 0,
-        Some(c) => c.parse::<u32>().map_err(|_| ApiError::BadRequest {
+    let cursor = match params.cursor.as_deref() {
+        None => None,
+        Some(c) => Some(c.parse::<u32>().map_err(|_| ApiError::BadRequest {
             code: "bad_cursor",
             detail: "cursor is not one this listing gave".into(),
-        })?,
+        })?),
     };
     let mailbox = own_mailbox(&state, &user, &id).await?;
-    let mut items: Vec<MessageItem> = state
-        .store
-        .messages()
-        .messages_after(&mailbox.id, after, u64::from(limit) + 1)
-        .await?
-        .into_iter()
-        .map(message)
-        .collect();
+    let messages = state.store.messages();
+    let fetch = u64::from(limit) + 1;
+    let rows = if params.newest_first == Some(true) {
+        messages
+            .messages_before(&mailbox.id, cursor.unwrap_or(u32::MAX), fetch)
+            .await?
+    } else {
+        messages
+            .messages_after(&mailbox.id, cursor.unwrap_or(0), fetch)
+            .await?
+    };
+    let mut items: Vec<MessageItem> = rows.into_iter().map(message).collect();
     let next_cursor = if items.len() > limit as usize {
         items.truncate(limit as usize);
         items.last().map(|m| m.uid.to_string())

@@ -505,6 +505,26 @@ impl Messages<'_> {
             .collect())
     }
 
+    /// Up to `limit` messages of a mailbox with a UID below `before_uid`, newest first:
+    /// a page of a listing that starts with the latest mail.
+    pub async fn messages_before(
+        self,
+        mailbox_id: &str,
+        before_uid: u32,
+        limit: u64,
+    ) -> Result<Vec<MessageRecord>, StoreError> {
+        Ok(message::Entity::find()
+            .filter(message::Column::MailboxId.eq(mailbox_id))
+            .filter(message::Column::Uid.lt(i64::from(before_uid)))
+            .order_by_desc(message::Column::Uid)
+            .limit(limit)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(MessageRecord::from)
+            .collect())
+    }
+
     /// One message by id; `NotFound` if there is none.
     pub async fn message(self, id: &str) -> Result<MessageRecord, StoreError> {
         message::Entity::find_by_id(id.to_owned())

@@ -14,7 +14,7 @@ use crate::components::banner::ProblemBanner;
 use crate::format;
 use reader::Reader;
 
-/// Messages loaded per folder (the newest are shown first).
+/// Messages loaded per folder: the newest, newest first.
 const PAGE: u32 = 200;
 
 /// INBOX first, then the special-use folders in the usual order, then the others.
@@ -77,12 +77,8 @@ pub fn MailPage() -> Html {
             open.set(None);
             if let Some(id) = id.clone() {
                 spawn_local(async move {
-                    match api.list_messages(&id, None, Some(PAGE)).await {
-                        Ok(page) => {
-                            let mut items = page.items;
-                            items.reverse();
-                            messages.set(Some(items));
-                        }
+                    match api.list_messages(&id, None, Some(PAGE), Some(true)).await {
+                        Ok(page) => messages.set(Some(page.items)),
                         Err(e) => error.set(Some(e)),
                     }
                 });
