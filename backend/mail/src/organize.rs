@@ -60,17 +60,18 @@ impl Organizer {
             return Err(OrganizeError::TooMany);
         }
         let mailboxes = self.store.mailboxes().of_account(account_id).await?;
+        let found = self.store.messages().messages_by_ids(ids).await?;
         let mut by_mailbox: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for id in ids {
-            let m = match self.store.messages().message(id).await {
-                Ok(m) => m,
-                Err(StoreError::NotFound) => return Err(OrganizeError::NotFound),
-                Err(e) => return Err(e.into()),
-            };
-            if !mailboxes.iter().any(|b| b.id == m.mailbox_id) {
-                return Err(OrganizeError::NotFound);
-            }
-            by_mailbox.entry(m.mailbox_id).or_default().push(m.id);
+            let m = found
+                .iter()
+                .find(|m| &m.id == id)
+                .filter(|m| mailboxes.iter().any(|b| b.id == m.mailbox_id))
+                .ok_or(OrganizeError::NotFound)?;
+            by_mailbox
+                .entry(m.mailbox_id.clone())
+                .or_default()
+                .push(m.id.clone());
         }
         Ok((mailboxes, by_mailbox))
     }

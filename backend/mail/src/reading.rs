@@ -1,7 +1,7 @@
 //! A stored message as a person reads it: the header fields decoded (RFC 2047 words,
 //! address lists), the text to show (the first text part decoded to UTF-8, or the HTML
 //! part reduced to text when there is none), and the attachments with their names,
-//! types and sizes; one attachment's decoded content for download. Parsing is
+//! types and sizes. Parsing is
 //! mail-parser's; nothing here is HTML, so nothing here can run in a browser.
 
 use chrono::{DateTime, Utc};
@@ -20,7 +20,7 @@ pub struct Named {
 /// One attachment, as listed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AttachmentInfo {
-    /// Its place among the message's attachments, from 0: what [`attachment`] takes.
+    /// Its place among the message's attachments, from 0.
     pub index: u32,
     pub name: Option<String>,
     /// `type/subtype`.
@@ -131,11 +131,4 @@ fn cut(r: &mut ReadMessage, mut text: String) {
         r.truncated = true;
     }
     r.text = text;
-}
-
-/// The attachment at `index` of `raw`: its info and decoded content.
-pub fn attachment(raw: &[u8], index: u32) -> Option<(AttachmentInfo, Vec<u8>)> {
-    let m = MessageParser::default().parse(raw)?;
-    let p = m.attachment(index)?;
-    Some((info(index, p), p.contents().to_vec()))
 }

@@ -21,7 +21,7 @@ use super::{
     edit::sender_of,
     plan::{Delivering, Prepared},
 };
-use crate::LocalDelivery;
+use crate::{LocalDelivery, MailboxError, MailboxManager};
 
 /// Jobs kept (finished ones are forgotten first, oldest first, beyond this).
 const MAX_JOBS: usize = 1_000;
@@ -166,6 +166,11 @@ impl DeliveryRules {
             }
             table.insert(run.clone());
         }
+        let all = self.store.mailboxes().of_account(account_id).await?;
+        let trash = all
+            .iter()
+            .find(|m| m.special_use.as_deref() == Some("\\Trash"))
+            .map(|m| m.id.clone());
         let job = Job {
             rules: self.clone(),
             delivery,
@@ -173,6 +178,8 @@ impl DeliveryRules {
             mailbox,
             compiled: Arc::new(CompiledRules::compile(&rules)),
             base,
+            folders: all.into_iter().map(|m| (m.name, m.id)).collect(),
+            trash,
         };
         tokio::spawn(job.run(messages));
         Ok(run)
@@ -211,10 +218,14 @@ struct Job {
     mailbox: MailboxRecord,
     compiled: Arc<CompiledRules>,
     base: Prepared,
+    /// The account's mailboxes, read once when the job starts: ids by name (with those
+    /// the job makes), and Trash's.
+    folders: HashMap<String, String>,
+    trash: Option<String>,
 }
 
 impl Job {
-    async fn run(self, messages: Vec<MessageRecord>) {
+    async fn run(mut self, messages: Vec<MessageRecord>) {
         for m in &messages {
             match self.one(m).await {
                 Ok(e) => self.update(|j| {
@@ -249,7 +260,7 @@ impl Job {
     }
 
     /// Runs the rules over one stored message and carries out its plan.
-    async fn one(&self, m: &MessageRecord) -> Result<Effect, RulesError> {
+    async fn one(&mut self, m: &MessageRecord) -> Result<Effect, RulesError> {
         let raw = match self.delivery.blobs().get(&m.blob_hash).await {
             Ok(raw) => raw,
             // Expunged meanwhile: nothing to do.
@@ -267,7 +278,11 @@ impl Job {
         self.apply(m, plan).await
     }
 
-    async fn apply(&self, m: &MessageRecord, plan: RecipientPlan) -> Result<Effect, RulesError> {
+    async fn apply(
+        &mut self,
+        m: &MessageRecord,
+        plan: RecipientPlan,
+    ) -> Result<Effect, RulesError> {
         let mut e = Effect {
             matched: plan.trace.iter().any(|t| t.result == RuleResult::Matched),
             skipped: plan.forwards.len()
@@ -278,9 +293,10 @@ impl Job {
         if !e.matched {
             return Ok(e);
         }
-        let here = &self.mailbox;
+        let here = self.mailbox.clone();
         let ids = std::slice::from_ref(&m.id);
-        let messages = self.rules.store.messages();
+        let store = self.rules.store.clone();
+        let messages = store.messages();
         // The flags every placement asks for go on the message before it is copied or
         // moved, so that they travel with it.
         let flags = plan.placements.iter().fold(0, |f, p| f | p.flags);
@@ -303,13 +319,13 @@ impl Job {
         if plan.placements.is_empty() {
             // Discarded: to Trash, unless the rules meant to send it elsewhere (which
             // is not done for stored mail) or it is in Trash already.
-            if plan.forwards.is_empty() && plan.rejection.is_none() {
-                let trash = self.special("\\Trash").await?;
-                if let Some(trash) = trash.filter(|t| t.id != here.id) {
-                    messages.move_messages(&here.id, ids, &trash.id).await?;
-                    e.moved = true;
-                    e.trashed = true;
-                }
+            if plan.forwards.is_empty()
+                && plan.rejection.is_none()
+                && let Some(trash) = self.trash.as_deref().filter(|t| *t != here.id)
+            {
+                messages.move_messages(&here.id, ids, trash).await?;
+                e.moved = true;
+                e.trashed = true;
             }
             return Ok(e);
         }
@@ -335,54 +351,38 @@ impl Job {
         Ok(e)
     }
 
-    /// The mailbox of a placement: the one named, made when the rule asks for it.
-    async fn target(&self, p: &Placement) -> Result<Option<String>, RulesError> {
-        let account = &self.mailbox.account_id;
-        match self
-            .rules
-            .store
-            .messages()
-            .mailbox_by_name(account, &p.mailbox)
+    /// The mailbox of a placement: the one named, made (with its parents) when the rule
+    /// asks for it; `None` when it does not exist and is not to be made.
+    async fn target(&mut self, p: &Placement) -> Result<Option<String>, RulesError> {
+        if let Some(id) = self.folders.get(&p.mailbox) {
+            return Ok(Some(id.clone()));
+        }
+        let account = self.mailbox.account_id.clone();
+        if !p.create {
+            tracing::info!(account = %account, mailbox = %p.mailbox, "a rule's mailbox does not exist; the message stays");
+            return Ok(None);
+        }
+        let id = match MailboxManager::new(self.rules.store.clone())
+            .create(&account, &p.mailbox, None)
             .await
         {
-            Ok(mb) => Ok(Some(mb.id)),
-            Err(StoreError::NotFound) if p.create => {
-                match self
-                    .rules
+            Ok(mb) => mb.id,
+            // Made meanwhile by someone else.
+            Err(MailboxError::Exists) => {
+                self.rules
                     .store
-                    .mailboxes()
-                    .create_mailbox(account, &p.mailbox, None)
-                    .await
-                {
-                    Ok(mb) => Ok(Some(mb.id)),
-                    Err(StoreError::Conflict(_)) => Ok(Some(
-                        self.rules
-                            .store
-                            .messages()
-                            .mailbox_by_name(account, &p.mailbox)
-                            .await?
-                            .id,
-                    )),
-                    Err(e) => Err(e.into()),
-                }
+                    .messages()
+                    .mailbox_by_name(&account, &p.mailbox)
+                    .await?
+                    .id
             }
-            Err(StoreError::NotFound) => {
-                tracing::info!(account = %account, mailbox = %p.mailbox, "a rule's mailbox does not exist; the message stays");
-                Ok(None)
+            Err(MailboxError::Store(e)) => return Err(e.into()),
+            Err(e) => {
+                tracing::info!(account = %account, mailbox = %p.mailbox, error = %e, "a rule's mailbox cannot be made; the message stays");
+                return Ok(None);
             }
-            Err(e) => Err(e.into()),
-        }
-    }
-
-    /// The account's mailbox with a special use, if it has one.
-    async fn special(&self, use_: &str) -> Result<Option<MailboxRecord>, RulesError> {
-        Ok(self
-            .rules
-            .store
-            .mailboxes()
-            .of_account(&self.mailbox.account_id)
-            .await?
-            .into_iter()
-            .find(|m| m.special_use.as_deref() == Some(use_)))
+        };
+        self.folders.insert(p.mailbox.clone(), id.clone());
+        Ok(Some(id))
     }
 }

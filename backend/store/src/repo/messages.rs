@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set,
+    Order, QueryFilter, QueryOrder, QuerySelect, Set,
     sea_query::{Expr, ExprTrait},
 };
 
@@ -493,16 +493,8 @@ impl Messages<'_> {
         after_uid: u32,
         limit: u64,
     ) -> Result<Vec<MessageRecord>, StoreError> {
-        Ok(message::Entity::find()
-            .filter(message::Column::MailboxId.eq(mailbox_id))
-            .filter(message::Column::Uid.gt(i64::from(after_uid)))
-            .order_by_asc(message::Column::Uid)
-            .limit(limit)
-            .all(&self.db)
-            .await?
-            .into_iter()
-            .map(MessageRecord::from)
-            .collect())
+        let beyond = message::Column::Uid.gt(i64::from(after_uid));
+        self.page(mailbox_id, beyond, Order::Asc, limit).await
     }
 
     /// Up to `limit` messages of a mailbox with a UID below `before_uid`, newest first:
@@ -513,16 +505,45 @@ impl Messages<'_> {
         before_uid: u32,
         limit: u64,
     ) -> Result<Vec<MessageRecord>, StoreError> {
+        let beyond = message::Column::Uid.lt(i64::from(before_uid));
+        self.page(mailbox_id, beyond, Order::Desc, limit).await
+    }
+
+    /// A page of a mailbox's messages past a UID (`beyond`), in UID `order`.
+    async fn page(
+        self,
+        mailbox_id: &str,
+        beyond: sea_orm::sea_query::SimpleExpr,
+        order: Order,
+        limit: u64,
+    ) -> Result<Vec<MessageRecord>, StoreError> {
         Ok(message::Entity::find()
             .filter(message::Column::MailboxId.eq(mailbox_id))
-            .filter(message::Column::Uid.lt(i64::from(before_uid)))
-            .order_by_desc(message::Column::Uid)
+            .filter(beyond)
+            .order_by(message::Column::Uid, order)
             .limit(limit)
             .all(&self.db)
             .await?
             .into_iter()
             .map(MessageRecord::from)
             .collect())
+    }
+
+    /// The messages with these ids that exist, in no particular order (a few queries,
+    /// whatever their number).
+    pub async fn messages_by_ids(self, ids: &[String]) -> Result<Vec<MessageRecord>, StoreError> {
+        let mut out = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(CHUNK) {
+            out.extend(
+                message::Entity::find()
+                    .filter(message::Column::Id.is_in(chunk.to_vec()))
+                    .all(&self.db)
+                    .await?
+                    .into_iter()
+                    .map(MessageRecord::from),
+            );
+        }
+        Ok(out)
     }
 
     /// One message by id; `NotFound` if there is none.
