@@ -25,6 +25,7 @@ mod m20261204_000014_create_send_as_grants;
 mod m20261204_000015_create_rule_sets;
 mod m20261204_000016_create_sieve_scripts;
 mod m20261204_000017_add_account_time_zone;
+mod m20261204_000018_create_address_book;
 
 /// Runs every migration of Osprey's schema.
 pub struct Migrator;
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000015_create_rule_sets::Migration),
             Box::new(m20261204_000016_create_sieve_scripts::Migration),
             Box::new(m20261204_000017_add_account_time_zone::Migration),
+            Box::new(m20261204_000018_create_address_book::Migration),
         ]
     }
 }

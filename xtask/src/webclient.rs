@@ -497,12 +497,12 @@ fn answer(op: &Value, types: &Types) -> Result<Answer> {
                         body_type(schema, types)
                             .map_err(|e| format!("the {status} answer: {e}"))?,
                     )
-                } else if c.contains_key("text/plain") {
+                } else if c.keys().any(|k| k.starts_with("text/")) {
                     Answer::Text
                 } else {
                     let kinds: Vec<&String> = c.keys().collect();
                     return Err(format!(
-                        "the {status} answer is {kinds:?}; only JSON and plain text are supported"
+                        "the {status} answer is {kinds:?}; only JSON and text are supported"
                     ));
                 }
             }

@@ -8,6 +8,7 @@
 mod access;
 mod admin;
 mod auth;
+mod contacts;
 mod mailboxes;
 mod me;
 mod messages;
@@ -19,6 +20,7 @@ mod rules;
 pub use access::*;
 pub use admin::*;
 pub use auth::*;
+pub use contacts::*;
 pub use mailboxes::*;
 pub use me::*;
 pub use messages::*;

@@ -26,6 +26,8 @@ pub enum ApiError {
     NotFound,
     /// 409: the request conflicts with existing data.
     Conflict(String),
+    /// 413: the body is larger than the operation takes.
+    TooLarge(String),
     /// 429: too many attempts; retry after this many seconds.
     RateLimited { retry_after_secs: u64 },
     /// 503: a dependency (the database) is unavailable.
@@ -65,6 +67,11 @@ impl ApiError {
             ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden", "Forbidden"),
             ApiError::NotFound => (StatusCode::NOT_FOUND, "not_found", "Not found"),
             ApiError::Conflict(_) => (StatusCode::CONFLICT, "conflict", "Conflict"),
+            ApiError::TooLarge(_) => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "too_large",
+                "Payload too large",
+            ),
             ApiError::RateLimited { .. } => (
                 StatusCode::TOO_MANY_REQUESTS,
                 "rate_limited",
@@ -90,7 +97,9 @@ impl ApiError {
             ApiError::BadRequest { detail, .. } | ApiError::Unauthorized { detail, .. } => {
                 (Some(detail.clone()), vec![])
             }
-            ApiError::Forbidden(d) | ApiError::Conflict(d) => (Some(d.clone()), vec![]),
+            ApiError::Forbidden(d) | ApiError::Conflict(d) | ApiError::TooLarge(d) => {
+                (Some(d.clone()), vec![])
+            }
             ApiError::Validation(errors) => (
                 Some(
                     errors

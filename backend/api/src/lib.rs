@@ -48,7 +48,8 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(routes::relay::router())
         .merge(routes::senders::router())
         .merge(routes::rules::router())
-        .merge(routes::rule_runs::router());
+        .merge(routes::rule_runs::router())
+        .merge(routes::contacts::router());
     OpenApiRouter::with_openapi(document::ApiDoc::openapi())
         .nest("/api/v1", v1)
         .merge(routes::health::router())

@@ -63,6 +63,8 @@ struct World {
 #[derive(Default)]
 struct Call {
     id: Option<String>,
+    /// A query string to append (without `?`).
+    query: Option<String>,
     body: Option<Value>,
     marker: Option<String>,
     token: Option<String>,
@@ -245,6 +247,36 @@ impl World {
             .await
             .expect(StatusCode::CREATED);
         r.body["id"].as_str().unwrap().to_owned()
+    }
+
+    /// A fresh contact of the user's, in a fresh group: (contact id, its unique name,
+    /// group id, the group's unique name).
+    async fn user_contact(&self) -> (String, String, String, String) {
+        let name = self.fresh("Zebulon");
+        let r = self
+            .t
+            .call(
+                Method::POST,
+                "/api/v1/contacts",
+                Some(&self.user),
+                Some(json!({"full_name": name, "emails": [{"value": format!("{}@far.example", name.to_lowercase())}]})),
+            )
+            .await
+            .expect(StatusCode::CREATED);
+        let contact = r.body["id"].as_str().unwrap().to_owned();
+        let group_name = self.fresh("Crew");
+        let r = self
+            .t
+            .call(
+                Method::POST,
+                "/api/v1/contact-groups",
+                Some(&self.user),
+                Some(json!({"name": group_name, "members": [contact]})),
+            )
+            .await
+            .expect(StatusCode::CREATED);
+        let group = r.body["id"].as_str().unwrap().to_owned();
+        (contact, name, group, group_name)
     }
 
     /// A run of the user's rules over its INBOX, waited for (so that the matrix's own
@@ -561,6 +593,52 @@ impl World {
                 id: Some(self.user_mailbox().await),
                 ..Call::default()
             },
+            "list_contacts" | "export_contacts" => Call {
+                marker: Some(self.user_contact().await.1),
+                ..Call::default()
+            },
+            "suggest_recipients" => Call {
+                // Every caller asks for the user's contact: only the user gets it.
+                query: Some("q=zebulon".into()),
+                marker: Some(self.user_contact().await.1),
+                ..Call::default()
+            },
+            "list_contact_groups" => Call {
+                marker: Some(self.user_contact().await.3),
+                ..Call::default()
+            },
+            "create_contact" => Call {
+                body: Some(json!({"full_name": self.fresh("Made")})),
+                ..Call::default()
+            },
+            "get_contact" | "delete_contact" => Call {
+                id: Some(self.user_contact().await.0),
+                ..Call::default()
+            },
+            "replace_contact" => Call {
+                id: Some(self.user_contact().await.0),
+                body: Some(json!({"full_name": self.fresh("Renamed")})),
+                ..Call::default()
+            },
+            "import_contacts" => Call {
+                body: Some(
+                    json!({"vcard": format!("BEGIN:VCARD\r\nVERSION:4.0\r\nFN:{}\r\nEND:VCARD\r\n", self.fresh("Imported"))}),
+                ),
+                ..Call::default()
+            },
+            "create_contact_group" => Call {
+                body: Some(json!({"name": self.fresh("Group")})),
+                ..Call::default()
+            },
+            "replace_contact_group" => Call {
+                id: Some(self.user_contact().await.2),
+                body: Some(json!({"name": self.fresh("Regrouped")})),
+                ..Call::default()
+            },
+            "delete_contact_group" => Call {
+                id: Some(self.user_contact().await.2),
+                ..Call::default()
+            },
             "start_run" => Call {
                 body: Some(json!({"mailbox_id": self.inbox})),
                 ..Call::default()
@@ -680,6 +758,9 @@ async fn every_operation_answers_each_caller_as_the_table_says() {
                 let start = target.find('{').expect("a path parameter");
                 let end = start + target[start..].find('}').unwrap();
                 target = format!("{}{id}{}", &target[..start], &target[end + 1..]);
+            }
+            if let Some(q) = &call.query {
+                target = format!("{target}?{q}");
             }
             let token = call.token.clone().or_else(|| w.token(caller));
             let method = Method::from_bytes(method.as_bytes()).unwrap();

@@ -7,6 +7,7 @@ mod admin;
 mod auth;
 mod authorization;
 mod bodies;
+mod contacts;
 mod contract;
 mod dkim;
 mod mailbox_edit;

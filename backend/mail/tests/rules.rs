@@ -563,3 +563,58 @@ async fn vacation_days_are_days_in_the_accounts_time_zone() {
         "{answer}"
     );
 }
+
+#[tokio::test]
+async fn mail_from_a_sender_not_in_the_address_book_is_filed_apart() {
+    let db = TestDb::new().await;
+    let w = world(&db).await;
+    osprey_contacts::AddressBook::new(w.store.clone())
+        .create(
+            &w.ann.id,
+            osprey_contacts::Card {
+                full_name: "Friend".into(),
+                emails: vec![osprey_contacts::Labeled {
+                    label: String::new(),
+                    value: "Friend@Far.example".into(),
+                }],
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    w.set_rules(
+        &w.ann,
+        vec![Rule::new(
+            "strangers",
+            vec![Condition::SenderNotInAddressBook],
+            vec![Action::FileInto {
+                mailbox: "Strangers".into(),
+                create_if_missing: true,
+            }],
+        )],
+    )
+    .await;
+    // The `From` field decides, whatever the case of the address.
+    for (from, subject) in [
+        ("Friend <friend@far.EXAMPLE>", "from a friend"),
+        ("Stranger <stranger@far.example>", "from a stranger"),
+    ] {
+        w.send(
+            "bounce@far.example",
+            &["ann@here.example"],
+            &format!("From: {from}\r\nSubject: {subject}\r\n\r\nhi\r\n"),
+        )
+        .await
+        .unwrap();
+    }
+    let subjects =
+        |m: Vec<(u64, Vec<String>, String)>| m.into_iter().map(|m| m.2).collect::<Vec<_>>();
+    assert_eq!(
+        subjects(w.mailbox(&w.ann, "INBOX").await),
+        ["from a friend"]
+    );
+    assert_eq!(
+        subjects(w.mailbox(&w.ann, "Strangers").await),
+        ["from a stranger"]
+    );
+}

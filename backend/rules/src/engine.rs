@@ -66,6 +66,21 @@ impl CompiledRules {
         self.rules.is_empty()
     }
 
+    /// Returns `true` if and only if an enabled rule asks whether the sender is in the
+    /// address book (so that delivery loads the book only when it is needed).
+    pub fn uses_address_book(&self) -> bool {
+        self.rules.iter().filter(|r| r.enabled).any(|r| {
+            r.conditions.as_ref().is_ok_and(|cs| {
+                cs.iter().any(|c| {
+                    matches!(
+                        c.condition,
+                        Condition::SenderInAddressBook | Condition::SenderNotInAddressBook
+                    )
+                })
+            })
+        })
+    }
+
     /// Evaluates these rules alone.
     pub fn evaluate(&self, msg: &MessageView<'_>, ctx: &EvalContext<'_>) -> Outcome {
         evaluate_layers(&[self], msg, ctx)

@@ -52,6 +52,8 @@ views! {
     Access => access;
     /// The addresses administrators let accounts send as.
     SendAs => send_as;
+    /// The address book: contacts (as vCard) and contact groups.
+    Contacts => contacts;
     /// Delivery rule sets of accounts and domains, and the log of automatic answers.
     Rules => rules;
 }

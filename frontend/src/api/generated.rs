@@ -8,14 +8,15 @@
 
 use gloo::net::http::Method;
 use osprey_api_types::{
-    Account, Alias, ApiKey, ChangePassword, CreateAccount, CreateAlias, CreateApiKey, CreateDomain,
-    CreateIpRule, CreateKillEntry, CreateMailbox, CreateSendAsGrant, CreatedApiKey, DkimRecord,
-    Domain, Health, IpRule, KillEntry, LoginFailure, LoginRequest, Mailbox, MessageDetail,
-    MessageIds, MessageItem, MessagesTo, Organized, Page, Postmaster, QueuedMessage,
-    RefreshRequest, RelayCheck, RelayPolicy, RelayVerdict, RetryResult, RuleRun, RuleRunRequest,
-    RuleTestRequest, RuleTestResult, RulesDocument, RulesUpdate, SendAsGrant, SendMessage,
-    SentMessage, SieveScript, TokenResponse, UpdateAccount, UpdateAlias, UpdateDomain, UpdateFlags,
-    UpdateMailbox, UpdateMe, VacationDocument, VacationUpdate,
+    Account, Alias, ApiKey, ChangePassword, Contact, ContactFields, ContactGroup,
+    ContactGroupFields, CreateAccount, CreateAlias, CreateApiKey, CreateDomain, CreateIpRule,
+    CreateKillEntry, CreateMailbox, CreateSendAsGrant, CreatedApiKey, DkimRecord, Domain, Health,
+    ImportContacts, ImportReport, IpRule, KillEntry, LoginFailure, LoginRequest, Mailbox,
+    MessageDetail, MessageIds, MessageItem, MessagesTo, Organized, Page, Postmaster, QueuedMessage,
+    RecipientSuggestion, RefreshRequest, RelayCheck, RelayPolicy, RelayVerdict, RetryResult,
+    RuleRun, RuleRunRequest, RuleTestRequest, RuleTestResult, RulesDocument, RulesUpdate,
+    SendAsGrant, SendMessage, SentMessage, SieveScript, TokenResponse, UpdateAccount, UpdateAlias,
+    UpdateDomain, UpdateFlags, UpdateMailbox, UpdateMe, VacationDocument, VacationUpdate,
 };
 
 use super::{Api, ApiError, Call, empty, json, segment, text};
@@ -507,6 +508,137 @@ impl Api {
     pub async fn check_relay(&self, body: &RelayCheck) -> Result<RelayVerdict, ApiError> {
         let call = Call::new(Method::POST, "/api/v1/admin/relay/check").json(body)?;
         json(self.authed(&call).await?).await
+    }
+
+    /// The account's contact groups by name.
+    ///
+    /// `GET /api/v1/contact-groups`
+    pub async fn list_contact_groups(&self) -> Result<Vec<ContactGroup>, ApiError> {
+        let call = Call::new(Method::GET, "/api/v1/contact-groups");
+        json(self.authed(&call).await?).await
+    }
+
+    /// Creates a contact group of the account's contacts.
+    ///
+    /// `POST /api/v1/contact-groups`
+    pub async fn create_contact_group(
+        &self,
+        body: &ContactGroupFields,
+    ) -> Result<ContactGroup, ApiError> {
+        let call = Call::new(Method::POST, "/api/v1/contact-groups").json(body)?;
+        json(self.authed(&call).await?).await
+    }
+
+    /// Renames a group and replaces its members.
+    ///
+    /// `PUT /api/v1/contact-groups/{id}`
+    pub async fn replace_contact_group(
+        &self,
+        id: &str,
+        body: &ContactGroupFields,
+    ) -> Result<ContactGroup, ApiError> {
+        let call = Call::new(
+            Method::PUT,
+            format!("/api/v1/contact-groups/{}", segment(id)),
+        )
+        .json(body)?;
+        json(self.authed(&call).await?).await
+    }
+
+    /// Deletes a group (its contacts stay).
+    ///
+    /// `DELETE /api/v1/contact-groups/{id}`
+    pub async fn delete_contact_group(&self, id: &str) -> Result<(), ApiError> {
+        let call = Call::new(
+            Method::DELETE,
+            format!("/api/v1/contact-groups/{}", segment(id)),
+        );
+        empty(self.authed(&call).await?).await
+    }
+
+    /// The account's contacts by name.
+    ///
+    /// `GET /api/v1/contacts`
+    pub async fn list_contacts(
+        &self,
+        limit: Option<u32>,
+        cursor: Option<&str>,
+        q: Option<&str>,
+    ) -> Result<Page<Contact>, ApiError> {
+        let call = Call::new(Method::GET, "/api/v1/contacts")
+            .query("limit", limit)
+            .query("cursor", cursor)
+            .query("q", q);
+        json(self.authed(&call).await?).await
+    }
+
+    /// Adds a contact.
+    ///
+    /// `POST /api/v1/contacts`
+    pub async fn create_contact(&self, body: &ContactFields) -> Result<Contact, ApiError> {
+        let call = Call::new(Method::POST, "/api/v1/contacts").json(body)?;
+        json(self.authed(&call).await?).await
+    }
+
+    /// The account's contacts as one `.vcf` file.
+    ///
+    /// `GET /api/v1/contacts/export`
+    pub async fn export_contacts(&self, version: Option<&str>) -> Result<String, ApiError> {
+        let call = Call::new(Method::GET, "/api/v1/contacts/export").query("version", version);
+        text(self.authed(&call).await?).await
+    }
+
+    /// Imports a `.vcf` file (vCard 3.0 or 4.0, many cards): the good cards are kept (one
+    /// with the UID of a contact replaces it), the broken ones are listed with their line.
+    ///
+    /// `POST /api/v1/contacts/import`
+    pub async fn import_contacts(&self, body: &ImportContacts) -> Result<ImportReport, ApiError> {
+        let call = Call::new(Method::POST, "/api/v1/contacts/import").json(body)?;
+        json(self.authed(&call).await?).await
+    }
+
+    /// Recipients for what was typed: the account's contacts (one suggestion per address)
+    /// and groups, those whose name word or address starts with it first.
+    ///
+    /// `GET /api/v1/contacts/suggest`
+    pub async fn suggest_recipients(
+        &self,
+        q: Option<&str>,
+        max: Option<u32>,
+    ) -> Result<Vec<RecipientSuggestion>, ApiError> {
+        let call = Call::new(Method::GET, "/api/v1/contacts/suggest")
+            .query("q", q)
+            .query("max", max);
+        json(self.authed(&call).await?).await
+    }
+
+    /// One contact.
+    ///
+    /// `GET /api/v1/contacts/{id}`
+    pub async fn get_contact(&self, id: &str) -> Result<Contact, ApiError> {
+        let call = Call::new(Method::GET, format!("/api/v1/contacts/{}", segment(id)));
+        json(self.authed(&call).await?).await
+    }
+
+    /// Replaces a contact's fields (what other programs stored in its vCard is kept).
+    ///
+    /// `PUT /api/v1/contacts/{id}`
+    pub async fn replace_contact(
+        &self,
+        id: &str,
+        body: &ContactFields,
+    ) -> Result<Contact, ApiError> {
+        let call =
+            Call::new(Method::PUT, format!("/api/v1/contacts/{}", segment(id))).json(body)?;
+        json(self.authed(&call).await?).await
+    }
+
+    /// Deletes a contact (and takes it out of its groups).
+    ///
+    /// `DELETE /api/v1/contacts/{id}`
+    pub async fn delete_contact(&self, id: &str) -> Result<(), ApiError> {
+        let call = Call::new(Method::DELETE, format!("/api/v1/contacts/{}", segment(id)));
+        empty(self.authed(&call).await?).await
     }
 
     /// The mailboxes of the signed-in account, by name, with how many messages each holds,

@@ -58,6 +58,7 @@ pub const LAYERS: &[Layer] = &[
         name: "services",
         crates: &[
             "osprey-directory",
+            "osprey-contacts",
             "osprey-mail",
             "osprey-calendar",
             "osprey-lists",

@@ -40,6 +40,7 @@ use utoipa::{
         (name = "auth", description = "Signing in and out"),
         (name = "me", description = "The signed-in account"),
         (name = "mail", description = "The signed-in account's mailboxes, messages and sending"),
+        (name = "contacts", description = "The signed-in account's address book: contacts, groups, vCard import and export, recipient suggestions"),
         (name = "rules", description = "The signed-in account's delivery rules: filing, flags, forwarding, answers, refusals; as a list, as Sieve, the vacation answer"),
         (name = "admin", description = "Domains, accounts and aliases"),
         (name = "ops", description = "Health and metrics"),

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod aliases;
 pub mod auth;
 pub mod authorization;
+pub mod contacts;
 pub mod dkim;
 pub mod domains;
 pub mod health;

@@ -2,7 +2,7 @@
 //! view of the message parsed once for all recipients, into where the message goes
 //! ([`Placement`]s) and what is sent on the recipient's behalf.
 
-use std::{cell::OnceCell, sync::Arc};
+use std::{cell::OnceCell, collections::HashSet, sync::Arc};
 
 use chrono::{DateTime, Utc};
 use osprey_rules::{
@@ -112,6 +112,9 @@ pub(crate) struct Prepared {
     answered: Vec<(String, DateTime<Utc>)>,
     /// The account's time zone: dates in rules (a vacation's days) are its days.
     time_zone: Option<String>,
+    /// The addresses of the account's address book (lower-case), loaded only when a
+    /// rule asks about it.
+    address_book: Arc<HashSet<String>>,
 }
 
 impl Prepared {
@@ -152,6 +155,12 @@ impl DeliveryRules {
         } else {
             self.store.rules().replies_to(d.account_id, &sender).await?
         };
+        let address_book = if layers.iter().any(|l| l.uses_address_book()) {
+            let all = self.store.contacts().all_addresses(d.account_id).await?;
+            Arc::new(all.into_iter().collect())
+        } else {
+            Arc::default()
+        };
         let address = account.address().to_string();
         Ok(Prepared {
             account_id: d.account_id.to_owned(),
@@ -164,6 +173,7 @@ impl DeliveryRules {
             own_addresses: [address],
             answered,
             time_zone: account.time_zone.clone(),
+            address_book,
         })
     }
 
@@ -202,6 +212,8 @@ impl DeliveryRules {
         ctx.own_addresses = &p.own_addresses;
         ctx.in_smtp_transaction = p.in_smtp_transaction;
         ctx.last_replied = &last_replied;
+        let in_book = |a: &str| p.address_book.contains(&a.to_lowercase());
+        ctx.in_address_book = &in_book;
         ctx.authserv_id = Some(&self.hostname);
         let refs: Vec<&CompiledRules> = p.layers.iter().map(AsRef::as_ref).collect();
         let outcome = evaluate_layers(&refs, view, &ctx);

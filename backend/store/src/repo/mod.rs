@@ -4,6 +4,7 @@
 mod access;
 mod accounts;
 mod aliases;
+mod contacts;
 mod credentials;
 mod dkim;
 mod domains;
@@ -24,6 +25,7 @@ mod text_index;
 pub use access::{IpRuleRecord, KillEntryRecord, NewIpRule};
 pub use accounts::{AccountChanges, AccountRecord, NewAccount, Pop3Settings};
 pub use aliases::AliasRecord;
+pub use contacts::{ContactGroupRecord, ContactRecord, ContactRow};
 pub use credentials::{ApiKeyRecord, NewApiKey, RefreshOutcome};
 pub use dkim::DkimKeyRecord;
 pub use domains::{DomainChanges, DomainRecord, NewDomain};

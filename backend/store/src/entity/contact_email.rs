@@ -1,0 +1,17 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "contact_emails")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub contact_id: String,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub position: i32,
+    pub account_id: String,
+    pub address: String,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
