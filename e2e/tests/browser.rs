@@ -167,3 +167,59 @@ async fn rules_pages_in_a_real_browser_and_the_rule_files_the_next_message() {
     }
     assert_eq!(reports, ["[report] Q4"]);
 }
+
+#[tokio::test]
+async fn the_address_book_in_a_real_browser() {
+    const USER: &str = "cleo@book.e2e.example";
+    const PASSWORD: &str = "Amber-Lantern-52k";
+    let s = Server::start(true).await;
+    for args in [
+        &["domain", "add", "book.e2e.example"][..],
+        &["user", "add", USER, "--password", PASSWORD],
+    ] {
+        let out = osprey(&s.db, args);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let out = osprey_with_input(
+        &s.db,
+        &["deliver", "--to", USER],
+        b"From: Pat Sender <pat@far.example>\r\nSubject: Lunch?\r\n\r\nAt noon.\r\n",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    run_flow(
+        "contacts_flow.mjs",
+        &s,
+        &[("OSPREY_USER", USER), ("OSPREY_PASSWORD", PASSWORD)],
+    );
+    // What the browser made is what the API and the export show.
+    let c = reqwest::Client::new();
+    let token = crate::api::login(&c, &s.url, USER, PASSWORD).await;
+    let (_, list) = crate::api::get(&c, &s.url, &token, "/api/v1/contacts").await;
+    let mut names: Vec<&str> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["fields"]["full_name"].as_str().unwrap())
+        .collect();
+    names.sort_unstable();
+    assert_eq!(
+        names,
+        ["Imogen Import", "Ivo Import", "Pat Sender", "Quinn Ada"]
+    );
+    let quinn = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["fields"]["full_name"] == "Quinn Ada")
+        .unwrap();
+    assert_eq!(quinn["fields"]["birthday"], "1990-04-30");
+    assert_eq!(quinn["fields"]["emails"][0]["label"], "work");
+}

@@ -6,7 +6,7 @@ use yew_router::prelude::*;
 use crate::components::shell::Shell;
 use crate::pages::admin::{AccountsPage, AdminIndex, AliasesPage, DomainsPage};
 use crate::pages::rules::{DomainRulesPage, RulesPage};
-use crate::pages::{CalendarPage, LoginPage, MailPage, NotFoundPage, SettingsPage};
+use crate::pages::{CalendarPage, ContactsPage, LoginPage, MailPage, NotFoundPage, SettingsPage};
 
 #[derive(Clone, Debug, PartialEq, Routable)]
 pub enum Route {
@@ -16,6 +16,8 @@ pub enum Route {
     Login,
     #[at("/mail")]
     Mail,
+    #[at("/contacts")]
+    Contacts,
     #[at("/calendar")]
     Calendar,
     #[at("/admin")]
@@ -43,6 +45,7 @@ pub fn switch(route: Route) -> Html {
         Route::Home => html! { <Redirect<Route> to={Route::Mail} /> },
         Route::Login => html! { <LoginPage /> },
         Route::Mail => html! { <Shell><MailPage /></Shell> },
+        Route::Contacts => html! { <Shell><ContactsPage /></Shell> },
         Route::Calendar => html! { <Shell><CalendarPage /></Shell> },
         Route::Admin => html! { <Shell><AdminIndex /></Shell> },
         Route::AdminDomains => html! { <Shell><DomainsPage /></Shell> },

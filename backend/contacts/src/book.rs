@@ -257,12 +257,13 @@ impl AddressBook {
             .matching(account_id, &q, SUGGESTION_POOL)
             .await?;
         let mut ranked: Vec<(u8, Suggestion)> = Vec::new();
-        for (c, emails) in &found {
-            let name_hit = starts_a_word(&c.full_name.to_lowercase(), &q);
+        for (id, full_name, emails) in &found {
+            let lower = full_name.to_lowercase();
+            let name_hit = starts_a_word(&lower, &q);
             for e in emails {
                 let rank = if e.starts_with(&q) || name_hit {
                     0
-                } else if e.contains(&q) || c.full_name.to_lowercase().contains(&q) {
+                } else if e.contains(&q) || lower.contains(&q) {
                     1
                 } else {
                     2
@@ -271,8 +272,8 @@ impl AddressBook {
                     rank,
                     Suggestion {
                         kind: SuggestionKind::Contact,
-                        id: c.id.clone(),
-                        name: c.full_name.clone(),
+                        id: id.clone(),
+                        name: full_name.clone(),
                         addresses: vec![e.clone()],
                     },
                 ));

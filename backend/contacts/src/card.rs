@@ -168,7 +168,7 @@ impl Card {
             if !is_address(&e.value) {
                 return Err(invalid(
                     format!("emails[{i}]"),
-                    format!("{} is not an e-mail address", e.value),
+                    format!("“{}” is not an e-mail address", e.value),
                 ));
             }
         }

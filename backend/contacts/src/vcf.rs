@@ -202,6 +202,24 @@ fn parse_card(line: usize, body: &str) -> Result<ParsedCard, CardProblem> {
     Ok(ParsedCard { card, uid, vcard })
 }
 
+/// What a person calls a card's field (`emails[1]` is "E-mail").
+fn label(field: &str) -> &'static str {
+    match field.split('[').next().unwrap_or(field) {
+        "full_name" => "Name",
+        "given_name" => "First name",
+        "family_name" => "Last name",
+        "emails" => "E-mail",
+        "phones" => "Phone",
+        "addresses" => "Address",
+        "organization" => "Organisation",
+        "title" => "Title",
+        "birthday" => "Birthday",
+        "notes" => "Note",
+        "photo" => "Photo",
+        _ => "Card",
+    }
+}
+
 /// The vCard version an export writes.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum VcfVersion {

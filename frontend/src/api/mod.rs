@@ -61,7 +61,8 @@ impl ApiError {
     }
 
     /// The text of the banner over a form whose inputs show the `shown` fields' messages:
-    /// the problem's title or detail, plus every field error no input shows.
+    /// the field errors no input shows (or a word that the marked fields need correcting),
+    /// else the problem's detail or title.
     pub fn banner(&self, shown: &[&str]) -> String {
         match self {
             ApiError::SessionExpired => "Your session has ended. Please sign in again.".to_owned(),
@@ -70,7 +71,13 @@ impl ApiError {
                 problem,
                 retry_after,
             } => {
-                let mut text = match (&problem.detail, problem.status) {
+                let unshown: Vec<String> = problem
+                    .errors
+                    .iter()
+                    .filter(|e| !shown.iter().any(|s| field_rest(&e.field, s).is_some()))
+                    .map(|e| format!("{}: {}", e.field, e.message))
+                    .collect();
+                match (&problem.detail, problem.status) {
                     (_, 429) => match retry_after {
                         Some(s) => format!("Too many attempts. Try again in {s} seconds."),
                         None => "Too many attempts. Please wait a moment and try again.".to_owned(),
@@ -79,22 +86,18 @@ impl ApiError {
                         .detail
                         .clone()
                         .unwrap_or_else(|| "You are not allowed to do this.".to_owned()),
+                    // Field errors: the inputs show theirs (the detail only repeats them
+                    // with field names); the banner says the rest.
+                    _ if !problem.errors.is_empty() => {
+                        if unshown.is_empty() {
+                            "Please correct the marked fields.".to_owned()
+                        } else {
+                            unshown.join(" ")
+                        }
+                    }
                     (Some(detail), _) => detail.clone(),
                     (None, _) => problem.title.clone(),
-                };
-                let unshown: Vec<String> = problem
-                    .errors
-                    .iter()
-                    .filter(|e| !shown.iter().any(|s| field_rest(&e.field, s).is_some()))
-                    .map(|e| format!("{}: {}", e.field, e.message))
-                    .collect();
-                if !unshown.is_empty() {
-                    text.push(' ');
-                    text.push_str(&unshown.join(" "));
-                } else if !problem.errors.is_empty() && problem.detail.is_none() {
-                    text.push_str(". Please correct the marked fields.");
                 }
-                text
             }
         }
     }

@@ -136,6 +136,7 @@ pub fn Shell(props: &ShellProps) -> Html {
                 </a>
                 <nav class="main-nav" aria-label="Main" id="main-nav">
                     <NavLink to={Route::Mail} id="nav-mail">{ "Mail" }</NavLink>
+                    <NavLink to={Route::Contacts} id="nav-contacts">{ "Contacts" }</NavLink>
                     <NavLink to={Route::Calendar} id="nav-calendar">{ "Calendar" }</NavLink>
                     if session.can_administer() {
                         <NavLink to={Route::Admin} also={admin_routes} id="nav-admin">{ "Admin" }</NavLink>

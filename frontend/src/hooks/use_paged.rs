@@ -28,6 +28,12 @@ impl Keyed for Account {
     }
 }
 
+impl Keyed for osprey_api_types::Contact {
+    fn key(&self) -> &str {
+        &self.id
+    }
+}
+
 impl Keyed for Alias {
     fn key(&self) -> &str {
         &self.id

@@ -1,6 +1,7 @@
 //! One module per screen.
 
 pub mod admin;
+mod contacts;
 mod login;
 mod login_failures;
 mod mail;
@@ -8,6 +9,7 @@ mod placeholders;
 pub mod rules;
 mod settings;
 
+pub use contacts::ContactsPage;
 pub use login::LoginPage;
 pub use mail::MailPage;
 pub use placeholders::{CalendarPage, NotFoundPage};

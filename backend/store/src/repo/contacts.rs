@@ -244,40 +244,38 @@ impl Contacts<'_> {
             .collect())
     }
 
-    /// Up to `limit` contacts whose search text contains `needle` (lower-case), with
-    /// their addresses: what autocomplete ranks.
+    /// Up to `limit` contacts whose search text contains `needle` (lower-case), by name:
+    /// each one's id, name and addresses (what autocomplete ranks).
     pub async fn matching(
         self,
         account_id: &str,
         needle: &str,
         limit: u64,
-    ) -> Result<Vec<(ContactRecord, Vec<String>)>, StoreError> {
+    ) -> Result<Vec<(String, String, Vec<String>)>, StoreError> {
         let pattern = ListQuery {
             q: Some(needle.to_owned()),
             ..ListQuery::default()
         }
         .pattern();
         let mut select = contact::Entity::find()
+            .select_only()
+            .column(contact::Column::Id)
+            .column(contact::Column::FullName)
             .filter(contact::Column::AccountId.eq(account_id))
             .order_by_asc(contact::Column::SortKey)
             .limit(limit);
         if let Some(p) = pattern {
             select = select.filter(contact::Column::SearchText.like(LikeExpr::new(p).escape('\\')));
         }
-        let found: Vec<ContactRecord> = select
-            .all(&self.db)
-            .await?
-            .into_iter()
-            .map(record)
-            .collect();
+        let found: Vec<(String, String)> = select.into_tuple().all(&self.db).await?;
         let mut emails = self
-            .emails_of(found.iter().map(|c| c.id.clone()).collect())
+            .emails_of(found.iter().map(|(id, _)| id.clone()).collect())
             .await?;
         Ok(found
             .into_iter()
-            .map(|c| {
-                let e = emails.remove(&c.id).unwrap_or_default();
-                (c, e)
+            .map(|(id, name)| {
+                let e = emails.remove(&id).unwrap_or_default();
+                (id, name, e)
             })
             .collect())
     }

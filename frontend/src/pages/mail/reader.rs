@@ -1,6 +1,8 @@
 //! One open message: who, when, the text, the attachments, and the actions on it.
 
-use osprey_api_types::{Mailbox, MessageDetail, MessageIds, MessagesTo, NamedAddress};
+use osprey_api_types::{
+    ContactFields, LabeledValue, Mailbox, MessageDetail, MessageIds, MessagesTo, NamedAddress,
+};
 use yew::platform::spawn_local;
 use yew::prelude::*;
 use yew_router::prelude::*;
@@ -100,6 +102,31 @@ pub fn Reader(props: &ReaderProps) -> Html {
             });
         })
     };
+    // "Add to contacts": the sender, by name and address.
+    let added = use_state(|| false);
+    let sender = m.from.first().cloned().filter(|a| a.address.is_some());
+    let add_contact = {
+        let (api, error, added, sender) =
+            (api.clone(), error.clone(), added.clone(), sender.clone());
+        Callback::from(move |_: MouseEvent| {
+            let Some(a) = sender.clone() else { return };
+            let (api, error, added) = (api.clone(), error.clone(), added.clone());
+            spawn_local(async move {
+                let body = ContactFields {
+                    full_name: a.name.clone().unwrap_or_default(),
+                    emails: vec![LabeledValue {
+                        label: String::new(),
+                        value: a.address.clone().unwrap_or_default(),
+                    }],
+                    ..ContactFields::default()
+                };
+                match api.create_contact(&body).await {
+                    Ok(_) => added.set(true),
+                    Err(e) => error.set(Some(e)),
+                }
+            });
+        })
+    };
     let filter = {
         let query = RuleFromMessage {
             from: m.from.first().and_then(|a| a.address.clone()),
@@ -130,6 +157,11 @@ pub fn Reader(props: &ReaderProps) -> Html {
                 </select>
                 <button type="button" class="button danger-outline" id="reader-delete" onclick={delete}>{ "Delete" }</button>
                 <button type="button" class="button" id="reader-filter" onclick={filter}>{ "Filter messages like this" }</button>
+                if sender.is_some() {
+                    <button type="button" class="button" id="reader-add-contact" onclick={add_contact} disabled={*added}>
+                        { if *added { "Added to contacts" } else { "Add sender to contacts" } }
+                    </button>
+                }
             </div>
             <ProblemBanner error={(*error).clone()} />
             <h2 id="reader-subject">{ subject }</h2>

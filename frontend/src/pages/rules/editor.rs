@@ -9,6 +9,7 @@ use yew::prelude::*;
 
 use super::labels::{self, from_key, key};
 use crate::api::ApiError;
+use crate::components::address_input::AddressInput;
 use crate::components::banner::Banner;
 
 type Draft = UseStateHandle<DeliveryRule>;
@@ -384,8 +385,15 @@ fn action_row(draft: &Draft, i: usize, a: &RuleAction) -> Html {
             }
             if matches!(kind, ActionKind::Forward | ActionKind::Redirect) {
                 <label for={id("to")} class="visually-hidden">{ "Addresses, separated by commas" }</label>
-                <input id={id("to")} type="text" inputmode="email" placeholder="name@example.com" value={a.to.join(", ")}
-                    onchange={on_change(draft, move |d, v| d.actions[i].to = split_list(&v))} />
+                <AddressInput id={id("to")} placeholder="name@example.com" value={a.to.join(", ")}
+                    onchange={{
+                        let draft = draft.clone();
+                        Callback::from(move |v: String| {
+                            let mut d = (*draft).clone();
+                            d.actions[i].to = split_list(&v);
+                            draft.set(d);
+                        })
+                    }} />
             }
             if kind == ActionKind::Forward {
                 <span class="field check inline">
