@@ -190,7 +190,7 @@ fn parse_card(line: usize, body: &str) -> Result<ParsedCard, CardProblem> {
     let name = Some(raw.full_name.clone()).filter(|n| !n.is_empty());
     let card = raw.normalized().map_err(|e| match e {
         ContactsError::Invalid { field, message } => {
-            problem(name.clone(), format!("{field}: {message}"))
+            problem(name.clone(), format!("{}: {message}", label(&field)))
         }
         other => problem(name.clone(), other.to_string()),
     })?;
