@@ -223,3 +223,40 @@ async fn the_address_book_in_a_real_browser() {
     assert_eq!(quinn["fields"]["birthday"], "1990-04-30");
     assert_eq!(quinn["fields"]["emails"][0]["label"], "work");
 }
+
+#[tokio::test]
+async fn no_vector_of_the_xss_corpus_runs_in_the_reader() {
+    const USER: &str = "vic@xss.e2e.example";
+    const PASSWORD: &str = "Granite-Willow-63p";
+    let s = Server::start(true).await;
+    for args in [
+        &["domain", "add", "xss.e2e.example"][..],
+        &["user", "add", USER, "--password", PASSWORD],
+    ] {
+        let out = osprey(&s.db, args);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let corpus = std::fs::read_to_string(repo_root().join("backend/mail/tests/xss_corpus.html"))
+        .expect("the corpus");
+    let message = format!(
+        "From: attacker@far.example\r\nSubject: XSS corpus\r\nMIME-Version: 1.0\r\n\
+         Content-Type: text/html; charset=utf-8\r\n\r\n\
+         <p>The safe paragraph before the corpus.</p>\r\n{}\r\n",
+        corpus.replace('\n', "\r\n")
+    );
+    let out = osprey_with_input(&s.db, &["deliver", "--to", USER], message.as_bytes());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    run_flow(
+        "xss_flow.mjs",
+        &s,
+        &[("OSPREY_USER", USER), ("OSPREY_PASSWORD", PASSWORD)],
+    );
+}

@@ -153,6 +153,14 @@ pub struct MessageDetail {
     pub truncated: bool,
     /// The message has an HTML body.
     pub has_html: bool,
+    /// The HTML body made safe on the server (no scripts, event handlers, forms, frames,
+    /// style sheets or `javascript:` URLs; `cid:` images inline; remote images left out
+    /// unless asked for), when `?html=true` asked for it. Show it in a sandboxed frame.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub html: Option<String>,
+    /// Remote images left out of `html`.
+    #[serde(default)]
+    pub blocked_images: u32,
     pub attachments: Vec<AttachmentItem>,
 }
 

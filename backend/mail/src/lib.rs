@@ -12,6 +12,7 @@
 pub mod auth;
 mod commit;
 mod fulltext;
+pub mod html;
 mod indexer;
 mod ingest;
 mod local;

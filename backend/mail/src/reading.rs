@@ -1,14 +1,33 @@
 //! A stored message as a person reads it: the header fields decoded (RFC 2047 words,
 //! address lists), the text to show (the first text part decoded to UTF-8, or the HTML
 //! part reduced to text when there is none), and the attachments with their names,
-//! types and sizes. Parsing is
-//! mail-parser's; nothing here is HTML, so nothing here can run in a browser.
+//! types and sizes; and, when asked, the HTML part made safe by [`crate::html`]. Parsing
+//! is mail-parser's.
 
+use std::collections::HashMap;
+
+use base64::{Engine, engine::general_purpose::STANDARD};
 use chrono::{DateTime, Utc};
-use mail_parser::{Address, MessageParser, MessagePart, MimeHeaders};
+use mail_parser::{Address, Message, MessageParser, MessagePart, MimeHeaders};
+
+use crate::html::{SafeHtml, sanitize};
 
 /// The longest text returned, in bytes (cut at a character boundary).
 pub const MAX_TEXT: usize = 1024 * 1024;
+
+/// The largest `cid:` image served inline from the message, and the most of them, in
+/// bytes.
+const MAX_INLINE_IMAGE: usize = 2 * 1024 * 1024;
+const MAX_INLINE_IMAGES: usize = 10 * 1024 * 1024;
+
+/// What to read besides the text.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ReadOptions {
+    /// The HTML part, sanitised.
+    pub html: bool,
+    /// Let remote images load in it.
+    pub remote_images: bool,
+}
 
 /// A name and an address of an address field.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,6 +65,8 @@ pub struct ReadMessage {
     pub truncated: bool,
     /// Whether the message has an HTML body (the text then may be reduced from it).
     pub has_html: bool,
+    /// The HTML part, made safe, when it was asked for and there is one.
+    pub html: Option<SafeHtml>,
     pub attachments: Vec<AttachmentInfo>,
 }
 
@@ -64,6 +85,11 @@ fn named(a: Option<&Address<'_>>) -> Vec<Named> {
 /// `raw` for reading; a message mail-parser cannot read at all gives an empty one with
 /// the raw bytes as its text (lossily), so that it still opens.
 pub fn read(raw: &[u8]) -> ReadMessage {
+    read_with(raw, ReadOptions::default())
+}
+
+/// [`read`], with the HTML part when `options` ask for it.
+pub fn read_with(raw: &[u8], options: ReadOptions) -> ReadMessage {
     let Some(m) = MessageParser::default().parse(raw) else {
         let mut r = ReadMessage::default();
         cut(&mut r, String::from_utf8_lossy(raw).into_owned());
@@ -91,9 +117,22 @@ pub fn read(raw: &[u8]) -> ReadMessage {
             .and_then(|d| DateTime::from_timestamp(d.to_timestamp(), 0)),
         message_id: m.message_id().map(str::to_owned),
         list_id,
-        has_html: m.html_body_count() > 0,
+        has_html: html_part(&m).is_some(),
         ..ReadMessage::default()
     };
+    if options.html
+        && let Some(html) = html_part(&m)
+    {
+        let mut html = html.to_owned();
+        if html.len() > MAX_TEXT {
+            let mut end = MAX_TEXT;
+            while !html.is_char_boundary(end) {
+                end -= 1;
+            }
+            html.truncate(end);
+        }
+        r.html = Some(sanitize(&html, inline_images(&m), options.remote_images));
+    }
     cut(
         &mut r,
         m.body_text(0).map(|t| t.into_owned()).unwrap_or_default(),
@@ -104,6 +143,45 @@ pub fn read(raw: &[u8]) -> ReadMessage {
         .map(|(i, p)| info(i as u32, p))
         .collect();
     r
+}
+
+/// The first HTML body part, if the message has one (mail-parser also lists a text part
+/// as the HTML body of a message without HTML).
+fn html_part<'a>(m: &'a Message<'_>) -> Option<&'a str> {
+    m.html_part(0)
+        .filter(|p| p.is_text_html())
+        .and_then(MessagePart::text_contents)
+}
+
+/// The message's images by Content-ID (without `<>`, lower-case) as `data:` URIs, for
+/// `cid:` references; each at most 2 MiB, 10 MiB in all.
+fn inline_images(m: &Message<'_>) -> HashMap<String, String> {
+    let mut out = HashMap::new();
+    let mut total = 0;
+    for p in &m.parts {
+        let (Some(id), Some(ct)) = (p.content_id(), p.content_type()) else {
+            continue;
+        };
+        let Some(sub) = ct
+            .subtype()
+            .filter(|_| ct.ctype().eq_ignore_ascii_case("image"))
+        else {
+            continue;
+        };
+        let data = p.contents();
+        if data.len() > MAX_INLINE_IMAGE || total + data.len() > MAX_INLINE_IMAGES {
+            continue;
+        }
+        total += data.len();
+        let id = id.trim_matches(['<', '>']).to_ascii_lowercase();
+        let uri = format!(
+            "data:image/{};base64,{}",
+            sub.to_ascii_lowercase(),
+            STANDARD.encode(data)
+        );
+        out.insert(id, uri);
+    }
+    out
 }
 
 fn info(index: u32, p: &MessagePart<'_>) -> AttachmentInfo {

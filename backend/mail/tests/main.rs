@@ -2,6 +2,7 @@
 
 mod auth;
 mod fulltext;
+mod html;
 mod mailboxes;
 mod rule_runs;
 mod rules;

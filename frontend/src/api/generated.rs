@@ -830,17 +830,21 @@ impl Api {
     }
 
     /// One of the signed-in account's messages for reading: its header fields decoded, its
-    /// text (the first text part, or the HTML part reduced to text; HTML is never sent as
-    /// HTML), and its attachments.
+    /// text (the first text part, or the HTML part reduced to text), its attachments, and,
+    /// with `?html=true`, its HTML part sanitised on the server.
     ///
     /// `GET /api/v1/messages/{id}`
     pub async fn get_message(
         &self,
         id: &str,
         mark_read: Option<bool>,
+        html: Option<bool>,
+        remote_images: Option<bool>,
     ) -> Result<MessageDetail, ApiError> {
         let call = Call::new(Method::GET, format!("/api/v1/messages/{}", segment(id)))
-            .query("mark_read", mark_read);
+            .query("mark_read", mark_read)
+            .query("html", html)
+            .query("remote_images", remote_images);
         json(self.authed(&call).await?).await
     }
 

@@ -3,8 +3,9 @@
 //! document lists every status and media type the server answers with.
 //!
 //! - A secured operation (`security`) answers 401 (the `AuthUser` extractor).
-//! - An operation with a JSON body answers 400 (unreadable JSON), 415 (not JSON) and 422
-//!   (not an object, a missing, mistyped or unknown field): the `Json` extractor.
+//! - An operation with a JSON body answers 400 (unreadable JSON), 413 (too large), 415
+//!   (not JSON) and 422 (not an object, a missing, mistyped or unknown field): the `Json`
+//!   extractor.
 //! - An operation with query parameters answers 400 (the `Query` extractor, `limit`).
 //! - An operation that answers with problem documents may also answer `5XX` (the
 //!   database unavailable, an internal error).

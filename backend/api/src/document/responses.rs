@@ -18,6 +18,7 @@ fn standard_description(status: &str) -> &'static str {
         }
         "404" => "No such resource, or not one the caller may see",
         "409" => "Conflicts with existing data",
+        "413" => "The body is larger than the operation takes (1 MiB unless it says more)",
         "415" => "The body is not application/json",
         "422" => "Invalid input: each invalid field is named in `errors`",
         "429" => "Too many attempts; retry after the seconds in Retry-After",
@@ -62,7 +63,7 @@ pub fn complete(op: &mut Value) {
         add("401");
     }
     if has_body {
-        for status in ["400", "415", "422"] {
+        for status in ["400", "413", "415", "422"] {
             add(status);
         }
     }

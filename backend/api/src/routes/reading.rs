@@ -5,7 +5,7 @@
 
 use axum::extract::{Path, State};
 use osprey_api_types::{AttachmentItem, MessageDetail, NamedAddress, Problem, Scope};
-use osprey_mail::reading::{self, Named};
+use osprey_mail::reading::{self, Named, ReadOptions};
 use osprey_store::{FlagChange, FlagUpdate, flags};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -38,11 +38,15 @@ fn addresses(list: Vec<Named>) -> Vec<NamedAddress> {
 pub struct ReadParams {
     /// Mark it read (add `\Seen`) as it is opened.
     pub mark_read: Option<bool>,
+    /// Include the HTML body, made safe.
+    pub html: Option<bool>,
+    /// Let remote images load in the HTML body (default: left out and counted).
+    pub remote_images: Option<bool>,
 }
 
 /// One of the signed-in account's messages for reading: its header fields decoded, its
-/// text (the first text part, or the HTML part reduced to text; HTML is never sent as
-/// HTML), and its attachments.
+/// text (the first text part, or the HTML part reduced to text), its attachments, and,
+/// with `?html=true`, its HTML part sanitised on the server.
 #[utoipa::path(get, path = "/messages/{id}", tag = "mail", security(("bearer" = [])),
     params(("id" = String, Path, description = "The message"), ReadParams),
     responses((status = 200, body = MessageDetail), (status = 400, description = "A query parameter that is not valid", body = Problem),
@@ -80,7 +84,13 @@ pub async fn get_message(
         .blobs()
         .get(&found.blob_hash)
         .await?;
-    let r = reading::read(&raw);
+    let r = reading::read_with(
+        &raw,
+        ReadOptions {
+            html: params.html == Some(true),
+            remote_images: params.remote_images == Some(true),
+        },
+    );
     Ok(Json(MessageDetail {
         flags: flag_names(found.flags, found.keywords),
         id: found.id,
@@ -99,6 +109,8 @@ pub async fn get_message(
         text: r.text,
         truncated: r.truncated,
         has_html: r.has_html,
+        blocked_images: r.html.as_ref().map_or(0, |h| h.blocked_images),
+        html: r.html.map(|h| h.html),
         attachments: r
             .attachments
             .into_iter()

@@ -178,10 +178,13 @@ async fn request_bodies_are_limited() {
             .body(Body::from(body))
             .unwrap()
     };
+    // RFC 9110 §15.5.14: 413 "indicates that the server is refusing to process a
+    // request because the request content is larger than the server is willing or able
+    // to process".
     let r = t.request(login(MAX_BODY_BYTES)).await;
-    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
     let body: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
-    assert_eq!(body["code"], "body_unreadable", "{body}");
+    assert_eq!(body["code"], "too_large", "{body}");
     let r = t.request(login(1000)).await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED, "a small body is read");
 }

@@ -29,8 +29,10 @@ use sha2::{Digest, Sha256};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 /// What the browser may load on the web app's pages: only our own origin; wasm needs
-/// `wasm-unsafe-eval`.
-const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+/// `wasm-unsafe-eval`. Images may also come from anywhere: a message's HTML, shown in a
+/// sandboxed `srcdoc` frame that inherits this policy, shows remote images when its reader
+/// asks for them (the server leaves them out otherwise); an image runs nothing.
+const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data: https: http:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
 /// Files whose name changes with their content never change: a year, never revalidated.
 const CACHE_IMMUTABLE: &str = "public, max-age=31536000, immutable";

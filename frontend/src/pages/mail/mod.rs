@@ -107,7 +107,7 @@ pub fn MailPage() -> Html {
                 generation.clone(),
             );
             spawn_local(async move {
-                match api.get_message(&id, Some(true)).await {
+                match api.get_message(&id, Some(true), Some(true), None).await {
                     Ok(m) => {
                         if let Some(list) = (*messages).clone() {
                             let was_unread = list.iter().any(|x| x.id == m.id && unread(x));

@@ -47,6 +47,17 @@ pub struct ReaderProps {
     pub onremoved: Callback<String>,
 }
 
+/// The document of the reader's frame: the sanitised HTML with a policy of its own (no
+/// script, no fetch, images and inline styles only) and the reader's typography.
+fn frame_document(html: &str) -> String {
+    format!(
+        "<!doctype html><html><head><meta charset=\"utf-8\">\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src data: https: http:; style-src 'unsafe-inline'\">\
+         <style>body{{font:15px/1.5 system-ui,sans-serif;color:#1b1f24;margin:0;padding:12px;overflow-wrap:anywhere}}img{{max-width:100%;height:auto}}table{{max-width:100%}}</style>\
+         </head><body>{html}</body></html>"
+    )
+}
+
 #[function_component]
 pub fn Reader(props: &ReaderProps) -> Html {
     let navigator = use_navigator();
@@ -102,6 +113,27 @@ pub fn Reader(props: &ReaderProps) -> Html {
             });
         })
     };
+    // The HTML body as the server made it safe; with remote images once asked for.
+    let shown_html = use_state(|| None::<String>);
+    {
+        let shown_html = shown_html.clone();
+        use_effect_with(m.id.clone(), move |_| shown_html.set(None));
+    }
+    let show_images = {
+        let (api, error, shown_html, id) =
+            (api.clone(), error.clone(), shown_html.clone(), m.id.clone());
+        Callback::from(move |_: MouseEvent| {
+            let (api, error, shown_html, id) =
+                (api.clone(), error.clone(), shown_html.clone(), id.clone());
+            spawn_local(async move {
+                match api.get_message(&id, None, Some(true), Some(true)).await {
+                    Ok(full) => shown_html.set(full.html),
+                    Err(e) => error.set(Some(e)),
+                }
+            });
+        })
+    };
+    let html = (*shown_html).clone().or_else(|| m.html.clone());
     // "Add to contacts": the sender, by name and address.
     let added = use_state(|| false);
     let sender = m.from.first().cloned().filter(|a| a.address.is_some());
@@ -172,10 +204,23 @@ pub fn Reader(props: &ReaderProps) -> Html {
                 <dt>{ "Date" }</dt><dd>{ format::date(m.sent_at.as_ref().unwrap_or(&m.received_at)) }</dd>
                 if let Some(l) = &m.list_id { <dt>{ "List" }</dt><dd>{ l.clone() }</dd> }
             </dl>
-            if m.has_html && m.text.trim().is_empty() {
-                <p class="muted">{ "This message has only an HTML part; its text could not be shown." }</p>
+            if let Some(html) = html {
+                if m.blocked_images > 0 && shown_html.is_none() {
+                    <div class="images-blocked" id="reader-images-blocked">
+                        <span>{ format!("{} remote image{} not shown, so the sender cannot tell you opened this.", m.blocked_images, if m.blocked_images == 1 { " was" } else { "s were" }) }</span>
+                        <button type="button" class="button subtle" id="reader-show-images" onclick={show_images}>{ "Show images" }</button>
+                    </div>
+                }
+                // No script runs in it (no allow-scripts), nothing in it reaches this page
+                // (no allow-same-origin); links open in a new tab.
+                <iframe id="reader-html" class="mail-html" title="Message" sandbox="allow-popups allow-popups-to-escape-sandbox"
+                    referrerpolicy="no-referrer" srcdoc={frame_document(&html)} />
+            } else {
+                if m.has_html && m.text.trim().is_empty() {
+                    <p class="muted">{ "This message has only an HTML part; its text could not be shown." }</p>
+                }
+                <pre class="mail-text" id="reader-text">{ m.text.clone() }</pre>
             }
-            <pre class="mail-text" id="reader-text">{ m.text.clone() }</pre>
             if m.truncated {
                 <p class="muted">{ "The text is long; only its first megabyte is shown." }</p>
             }
