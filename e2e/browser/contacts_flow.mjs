@@ -3,7 +3,9 @@
 // birthday, next to the field), imports a vCard file with a broken card (the report
 // names its line), searches, adds the message's sender from the reader, and, in the rule
 // editor, is offered the contact's address for a forward as soon as a few letters are
-// typed.
+// typed; then checks the spelling of an out-of-office message (a suggestion replaces a
+// word, a word added to the personal dictionary is no longer marked, and a contact's name
+// never is) and finds the word in Settings → Account's personal dictionary.
 //
 // Env: OSPREY_URL, OSPREY_SCREENSHOT_DIR, OSPREY_USER, OSPREY_PASSWORD, CHROMIUM_PATH.
 // Exits 0 on success, 1 with a message on failure.
@@ -89,4 +91,25 @@ await runFlow('contacts_flow', async ({ page, baseUrl, step, shot, expectVisible
   if ((await page.inputValue('#act-0-to')) !== 'imo') throw new Error('the typed text did not stay in the field');
   await shot(page, 'rule-forward-suggestions');
   await page.getByRole('button', { name: 'Cancel' }).click();
+
+  step('check the spelling of an out-of-office message');
+  await page.fill('#vacation-body', 'I am awya until Monday; ask Imogen or Zorblax.');
+  await page.click('#vacation-body-check-spelling');
+  const spelling = page.locator('#vacation-body-spelling');
+  await expectVisible(spelling.getByText('awya', { exact: true }), 'the misspelt word');
+  const marked = await spelling.locator('.misspelt').allTextContents();
+  if (marked.join(',') !== 'awya,Zorblax') throw new Error(`marked: ${marked.join(', ')} (a contact's name must not be)`);
+  await shot(page, 'spelling');
+  await page.getByRole('button', { name: 'Replace awya with away' }).click();
+  await page.getByRole('button', { name: 'Add Zorblax to my dictionary' }).click();
+  await expectVisible(page.locator('#vacation-body-spelling-ok'), 'no mistakes left');
+  const body = await page.inputValue('#vacation-body');
+  if (body !== 'I am away until Monday; ask Imogen or Zorblax.') throw new Error(`the message is now: ${body}`);
+
+  step('the word is in Settings → Account\'s personal dictionary; remove it');
+  await page.click('#tab-account');
+  await expectVisible(page.locator('#dictionary-words', { hasText: 'Zorblax' }), 'the personal word');
+  await shot(page, 'personal-dictionary');
+  await page.getByRole('button', { name: 'Remove Zorblax from the dictionary' }).click();
+  await expectVisible(page.locator('#dictionary-empty'), 'the empty dictionary');
 });

@@ -26,6 +26,7 @@ mod m20261204_000015_create_rule_sets;
 mod m20261204_000016_create_sieve_scripts;
 mod m20261204_000017_add_account_time_zone;
 mod m20261204_000018_create_address_book;
+mod m20261204_000019_create_personal_words;
 
 /// Runs every migration of Osprey's schema.
 pub struct Migrator;
@@ -51,6 +52,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000016_create_sieve_scripts::Migration),
             Box::new(m20261204_000017_add_account_time_zone::Migration),
             Box::new(m20261204_000018_create_address_book::Migration),
+            Box::new(m20261204_000019_create_personal_words::Migration),
         ]
     }
 }

@@ -16,6 +16,7 @@ mod problem;
 mod queue;
 mod relay;
 mod rules;
+mod spell;
 
 pub use access::*;
 pub use admin::*;
@@ -28,6 +29,7 @@ pub use problem::*;
 pub use queue::*;
 pub use relay::*;
 pub use rules::*;
+pub use spell::*;
 
 #[cfg(feature = "openapi")]
 use utoipa::ToSchema;

@@ -39,4 +39,6 @@ pub struct AppState {
     pub metrics: PrometheusHandle,
     /// Recipient verdicts and storage of submitted mail, shared with SMTP.
     pub submission: osprey_mail::Submission,
+    /// The spell checker and its dictionaries.
+    pub spell: osprey_spell::SpellChecker,
 }

@@ -249,6 +249,26 @@ impl World {
         r.body["id"].as_str().unwrap().to_owned()
     }
 
+    /// A fresh word of the user's personal dictionary.
+    async fn user_word(&self) -> String {
+        // Letters only: the counter's digits spelled out.
+        let n = self.counter.fetch_add(1, Ordering::Relaxed);
+        let word: String = format!("Zyx{n}")
+            .chars()
+            .map(|c| c.to_digit(10).map_or(c, |d| (b'a' + d as u8) as char))
+            .collect();
+        self.t
+            .call(
+                Method::POST,
+                "/api/v1/spell/words",
+                Some(&self.user),
+                Some(json!({"word": word})),
+            )
+            .await
+            .expect(StatusCode::CREATED);
+        word
+    }
+
     /// A fresh contact of the user's, in a fresh group: (contact id, its unique name,
     /// group id, the group's unique name).
     async fn user_contact(&self) -> (String, String, String, String) {
@@ -601,6 +621,23 @@ impl World {
                 // Every caller asks for the user's contact: only the user gets it.
                 query: Some("q=zebulon".into()),
                 marker: Some(self.user_contact().await.1),
+                ..Call::default()
+            },
+            "spell_languages" => Call::default(),
+            "check_spelling" => Call {
+                body: Some(json!({"text": "Teh report", "lang": "en_US"})),
+                ..Call::default()
+            },
+            "list_personal_words" => Call {
+                marker: Some(self.user_word().await),
+                ..Call::default()
+            },
+            "add_personal_word" => Call {
+                body: Some(json!({"word": self.fresh("Wordy").replace(char::is_numeric, "")})),
+                ..Call::default()
+            },
+            "remove_personal_word" => Call {
+                id: Some(self.user_word().await),
                 ..Call::default()
             },
             "list_contact_groups" => Call {

@@ -279,3 +279,85 @@ async fn suggestions_and_groups() {
     .await
     .expect(StatusCode::BAD_REQUEST);
 }
+
+#[tokio::test]
+async fn the_spell_checker_knows_the_personal_dictionary_and_the_contacts() {
+    let (t, ann, bob) = setup().await;
+    let r = t
+        .call(Method::GET, "/api/v1/spell/languages", Some(&ann), None)
+        .await
+        .expect(StatusCode::OK);
+    assert!(
+        r.body
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|l| l["code"] == "en_US" && l["name"] == "English (US)"),
+        "{}",
+        r.body
+    );
+    let check = |token: String| {
+        let t = &t;
+        async move {
+            let r = t
+                .call(
+                    Method::POST,
+                    "/api/v1/spell/check",
+                    Some(&token),
+                    Some(json!({"text": "Ask Zbigniew about the Qwzx numbrs", "lang": "en_US"})),
+                )
+                .await
+                .expect(StatusCode::OK);
+            r.body["misspellings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|m| m["word"].as_str().unwrap().to_owned())
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(check(ann.clone()).await, ["Zbigniew", "Qwzx", "numbrs"]);
+    create(&t, &ann, json!({"full_name": "Zbigniew Lang"})).await;
+    t.call(
+        Method::POST,
+        "/api/v1/spell/words",
+        Some(&ann),
+        Some(json!({"word": "Qwzx"})),
+    )
+    .await
+    .expect(StatusCode::CREATED);
+    assert_eq!(check(ann.clone()).await, ["numbrs"]);
+    // Ann's words are hers.
+    assert_eq!(check(bob.clone()).await, ["Zbigniew", "Qwzx", "numbrs"]);
+    let r = t
+        .call(Method::GET, "/api/v1/spell/words", Some(&ann), None)
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(r.body, json!(["Qwzx"]));
+    t.call(Method::DELETE, "/api/v1/spell/words/Qwzx", Some(&bob), None)
+        .await
+        .expect(StatusCode::NOT_FOUND);
+    t.call(Method::DELETE, "/api/v1/spell/words/Qwzx", Some(&ann), None)
+        .await
+        .expect(StatusCode::NO_CONTENT);
+    for (body, field) in [
+        (json!({"text": "x", "lang": "tlh_KL"}), "lang"),
+        (json!({"text": "x", "lang": "../../../etc/passwd"}), "lang"),
+    ] {
+        let r = t
+            .call(Method::POST, "/api/v1/spell/check", Some(&ann), Some(body))
+            .await
+            .expect(StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(r.fields(), vec![field.to_string()]);
+    }
+    let r = t
+        .call(
+            Method::POST,
+            "/api/v1/spell/words",
+            Some(&ann),
+            Some(json!({"word": "two words"})),
+        )
+        .await
+        .expect(StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.fields(), vec!["word".to_string()]);
+}

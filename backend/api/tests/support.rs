@@ -19,6 +19,8 @@ use tower::ServiceExt;
 
 pub const ADMIN: &str = "root@example.com";
 pub const PASSWORD: &str = "Vivid-Harbor-42x";
+/// The machine's Hunspell dictionaries (Debian `hunspell-en-us`, which `.ci/run` installs).
+pub const SPELL_DICTIONARIES: &str = "/usr/share/hunspell";
 
 pub struct TestApp {
     pub app: Router,
@@ -79,6 +81,10 @@ impl TestApp {
             settings: Arc::new(ApiSettings::default()),
             metrics: osprey_api::metrics_handle(),
             submission: submission.clone(),
+            spell: osprey_spell::SpellChecker::new(
+                store.clone(),
+                osprey_spell::Dictionaries::new(SPELL_DICTIONARIES),
+            ),
         });
         let t = TestApp {
             app,

@@ -28,6 +28,8 @@ pub struct Config {
     pub web_dir: String,
     /// `text` or `json`.
     pub log_format: String,
+    /// Where the spell checker's Hunspell dictionaries (`<code>.aff` and `<code>.dic`) are.
+    pub spell_dictionaries: String,
     pub listen: Listen,
     pub tls: Tls,
     pub auth: Auth,
@@ -226,6 +228,7 @@ impl Default for Config {
             hostname: "localhost".into(),
             web_dir: String::new(),
             log_format: "text".into(),
+            spell_dictionaries: "/usr/share/hunspell".into(),
             listen: Listen::default(),
             tls: Tls::default(),
             auth: Auth::default(),

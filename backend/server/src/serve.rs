@@ -261,6 +261,10 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         }),
         metrics: osprey_api::metrics_handle(),
         submission: submission.clone(),
+        spell: osprey_spell::SpellChecker::new(
+            store.clone(),
+            osprey_spell::Dictionaries::new(&config.spell_dictionaries),
+        ),
     };
     let limits = |name: &str| ConnectionLimits {
         max_connections: config.limits.max_connections as usize,

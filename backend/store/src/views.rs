@@ -52,7 +52,7 @@ views! {
     Access => access;
     /// The addresses administrators let accounts send as.
     SendAs => send_as;
-    /// The address book: contacts (as vCard) and contact groups.
+    /// The address book (contacts as vCard, contact groups) and the personal dictionary.
     Contacts => contacts;
     /// Delivery rule sets of accounts and domains, and the log of automatic answers.
     Rules => rules;

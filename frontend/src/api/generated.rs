@@ -12,11 +12,12 @@ use osprey_api_types::{
     ContactGroupFields, CreateAccount, CreateAlias, CreateApiKey, CreateDomain, CreateIpRule,
     CreateKillEntry, CreateMailbox, CreateSendAsGrant, CreatedApiKey, DkimRecord, Domain, Health,
     ImportContacts, ImportReport, IpRule, KillEntry, LoginFailure, LoginRequest, Mailbox,
-    MessageDetail, MessageIds, MessageItem, MessagesTo, Organized, Page, Postmaster, QueuedMessage,
-    RecipientSuggestion, RefreshRequest, RelayCheck, RelayPolicy, RelayVerdict, RetryResult,
-    RuleRun, RuleRunRequest, RuleTestRequest, RuleTestResult, RulesDocument, RulesUpdate,
-    SendAsGrant, SendMessage, SentMessage, SieveScript, TokenResponse, UpdateAccount, UpdateAlias,
-    UpdateDomain, UpdateFlags, UpdateMailbox, UpdateMe, VacationDocument, VacationUpdate,
+    MessageDetail, MessageIds, MessageItem, MessagesTo, Organized, Page, PersonalWord, Postmaster,
+    QueuedMessage, RecipientSuggestion, RefreshRequest, RelayCheck, RelayPolicy, RelayVerdict,
+    RetryResult, RuleRun, RuleRunRequest, RuleTestRequest, RuleTestResult, RulesDocument,
+    RulesUpdate, SendAsGrant, SendMessage, SentMessage, SieveScript, SpellCheckRequest,
+    SpellCheckResult, SpellLanguage, TokenResponse, UpdateAccount, UpdateAlias, UpdateDomain,
+    UpdateFlags, UpdateMailbox, UpdateMe, VacationDocument, VacationUpdate,
 };
 
 use super::{Api, ApiError, Call, empty, json, segment, text};
@@ -942,5 +943,54 @@ impl Api {
     pub async fn put_vacation(&self, body: &VacationUpdate) -> Result<VacationDocument, ApiError> {
         let call = Call::new(Method::PUT, "/api/v1/rules/vacation").json(body)?;
         json(self.authed(&call).await?).await
+    }
+
+    /// The words of a text that the language's dictionary, the signed-in account's personal
+    /// dictionary and its contacts' names do not know, with suggestions. Addresses, links,
+    /// words with digits and words in capitals are not checked.
+    ///
+    /// `POST /api/v1/spell/check`
+    pub async fn check_spelling(
+        &self,
+        body: &SpellCheckRequest,
+    ) -> Result<SpellCheckResult, ApiError> {
+        let call = Call::new(Method::POST, "/api/v1/spell/check").json(body)?;
+        json(self.authed(&call).await?).await
+    }
+
+    /// The languages the server has dictionaries for.
+    ///
+    /// `GET /api/v1/spell/languages`
+    pub async fn spell_languages(&self) -> Result<Vec<SpellLanguage>, ApiError> {
+        let call = Call::new(Method::GET, "/api/v1/spell/languages");
+        json(self.authed(&call).await?).await
+    }
+
+    /// The signed-in account's personal dictionary, in order.
+    ///
+    /// `GET /api/v1/spell/words`
+    pub async fn list_personal_words(&self) -> Result<Vec<String>, ApiError> {
+        let call = Call::new(Method::GET, "/api/v1/spell/words");
+        json(self.authed(&call).await?).await
+    }
+
+    /// Adds a word to the personal dictionary (one word, at most 64 characters; at most
+    /// 5,000 words); it is never flagged again.
+    ///
+    /// `POST /api/v1/spell/words`
+    pub async fn add_personal_word(&self, body: &PersonalWord) -> Result<PersonalWord, ApiError> {
+        let call = Call::new(Method::POST, "/api/v1/spell/words").json(body)?;
+        json(self.authed(&call).await?).await
+    }
+
+    /// Removes a word from the personal dictionary.
+    ///
+    /// `DELETE /api/v1/spell/words/{word}`
+    pub async fn remove_personal_word(&self, word: &str) -> Result<(), ApiError> {
+        let call = Call::new(
+            Method::DELETE,
+            format!("/api/v1/spell/words/{}", segment(word)),
+        );
+        empty(self.authed(&call).await?).await
     }
 }

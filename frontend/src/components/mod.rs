@@ -7,3 +7,4 @@ pub mod field;
 pub mod resource;
 pub mod search;
 pub mod shell;
+pub mod spell_check;

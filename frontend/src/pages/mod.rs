@@ -2,6 +2,7 @@
 
 pub mod admin;
 mod contacts;
+mod dictionary;
 mod login;
 mod login_failures;
 mod mail;

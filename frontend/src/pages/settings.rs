@@ -7,6 +7,8 @@ use osprey_api_types::{
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
+use super::dictionary::PersonalDictionary;
+
 use super::login_failures::LoginFailures;
 use crate::api::{ApiError, use_api};
 use crate::components::banner::{Banner, ProblemBanner, Tone};
@@ -26,6 +28,7 @@ pub fn SettingsPage() -> Html {
             <SettingsTabs />
             <Profile />
             <PasswordForm />
+            <PersonalDictionary />
             <LoginFailures />
             <ApiKeys />
         </section>

@@ -59,6 +59,7 @@ pub const LAYERS: &[Layer] = &[
         crates: &[
             "osprey-directory",
             "osprey-contacts",
+            "osprey-spell",
             "osprey-mail",
             "osprey-calendar",
             "osprey-lists",

@@ -102,6 +102,12 @@ pub const AUTHORIZATION: &[Rule] = &[
     row("create_contact_group", NoAuth, Allowed,  Allowed,   Allowed),
     row("replace_contact_group", NoAuth, Allowed, Hidden,    Hidden),
     row("delete_contact_group", NoAuth, Allowed,  Hidden,    Hidden),
+    // The spell checker: each account its own personal dictionary.
+    row("spell_languages",    NoAuth,  Allowed,   Allowed,   Allowed),
+    row("check_spelling",     NoAuth,  Allowed,   Allowed,   Allowed),
+    row("list_personal_words", NoAuth, Allowed,   Filtered,  Filtered),
+    row("add_personal_word",  NoAuth,  Allowed,   Allowed,   Allowed),
+    row("remove_personal_word", NoAuth, Allowed,  Hidden,    Hidden),
     // Delivery rules: each account its own; a domain's, its administrators.
     row("get_rules",          NoAuth,  Allowed,   Allowed,   Allowed),
     row("put_rules",          NoAuth,  Allowed,   Allowed,   Allowed),

@@ -20,6 +20,7 @@ pub mod relay;
 pub mod rule_runs;
 pub mod rules;
 pub mod senders;
+pub mod spell;
 
 use osprey_store::ListQuery;
 use serde::Deserialize;

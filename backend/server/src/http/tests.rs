@@ -88,7 +88,11 @@ async fn fixture(web: &Path) -> (Router, TestDb) {
             osprey_mail::Outbox::new(store.clone(), blobs),
             8,
         )
-        .with_rules(osprey_mail::DeliveryRules::new(store, "localhost")),
+        .with_rules(osprey_mail::DeliveryRules::new(store.clone(), "localhost")),
+        spell: osprey_spell::SpellChecker::new(
+            store,
+            osprey_spell::Dictionaries::new("/usr/share/hunspell"),
+        ),
     };
     (app(state, WebApp::Dir(web.to_owned())), db)
 }

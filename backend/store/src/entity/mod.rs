@@ -18,6 +18,7 @@ pub mod ip_rule;
 pub mod kill_entry;
 pub mod mailbox;
 pub mod message;
+pub mod personal_word;
 pub mod queue_message;
 pub mod queue_recipient;
 pub mod refresh_token;

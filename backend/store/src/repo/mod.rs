@@ -13,6 +13,7 @@ mod mailboxes;
 mod message_ops;
 mod messages;
 mod paging;
+mod personal_words;
 mod queue;
 mod recent;
 mod rules;

@@ -9,6 +9,7 @@ use yew::prelude::*;
 use crate::api::{ApiError, use_api};
 use crate::components::banner::{Banner, ProblemBanner, Tone};
 use crate::components::field::{Checkbox, TextArea, TextField};
+use crate::components::spell_check::SpellCheck;
 
 #[derive(Properties, PartialEq)]
 pub struct VacationCardProps {
@@ -176,8 +177,11 @@ pub fn VacationCard(props: &VacationCardProps) -> Html {
                     hint="Empty: until you turn it off." oninput={set(|f, v| f.end = v)} error={field_error("vacation.end")} />
                 <TextField id="vacation-subject" label="Subject" value={f.subject.clone()}
                     hint="Empty: “Auto:” and the subject of the message answered." oninput={set(|f, v| f.subject = v)} error={field_error("vacation.subject")} />
-                <TextArea id="vacation-body" label="Message" value={f.body.clone()} rows={5} required=true
-                    oninput={set(|f, v| f.body = v)} error={field_error("vacation.body")} />
+                <div class="field-with-tools">
+                    <TextArea id="vacation-body" label="Message" value={f.body.clone()} rows={5} required=true
+                        oninput={set(|f, v| f.body = v)} error={field_error("vacation.body")} />
+                    <SpellCheck id="vacation-body" text={f.body.clone()} onreplace={set(|f, v| f.body = v)} />
+                </div>
                 <TextField id="vacation-days" label="Answer each sender once every (days)" inputmode="numeric" value={f.days.clone()}
                     hint="Empty: 7 days." oninput={set(|f, v| f.days = v)} error={field_error("vacation.days")} />
                 <div class="actions">
