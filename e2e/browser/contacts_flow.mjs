@@ -5,7 +5,9 @@
 // editor, is offered the contact's address for a forward as soon as a few letters are
 // typed; then checks the spelling of an out-of-office message (a suggestion replaces a
 // word, a word added to the personal dictionary is no longer marked, and a contact's name
-// never is) and finds the word in Settings → Account's personal dictionary.
+// never is) and finds the word in Settings → Account's personal dictionary; last, it
+// prefers remote images of contacts and never marking read, and opens an HTML message of
+// the contact it added: its image loads without asking, and the message stays unread.
 //
 // Env: OSPREY_URL, OSPREY_SCREENSHOT_DIR, OSPREY_USER, OSPREY_PASSWORD, CHROMIUM_PATH.
 // Exits 0 on success, 1 with a message on failure.
@@ -112,4 +114,20 @@ await runFlow('contacts_flow', async ({ page, baseUrl, step, shot, expectVisible
   await shot(page, 'personal-dictionary');
   await page.getByRole('button', { name: 'Remove Zorblax from the dictionary' }).click();
   await expectVisible(page.locator('#dictionary-empty'), 'the empty dictionary');
+
+  step('prefer remote images of contacts, and never marking read');
+  await page.check('#prefs-remote-images');
+  await page.selectOption('#prefs-mark-read', 'never');
+  await page.click('#prefs-save');
+  await expectVisible(page.getByText('Saved.', { exact: true }), 'the confirmation');
+  await shot(page, 'settings-preferences');
+
+  step('the contact\'s HTML message shows its remote image without asking');
+  await openNav(page, '#nav-mail', '/mail', 'Mail');
+  await page.locator('#message-list .message-row', { hasText: 'Newsletter' }).click();
+  await expectVisible(page.locator('#reader-html'), 'the HTML reader');
+  await expectVisible(page.frameLocator('#reader-html').getByText('Our news'), 'the newsletter text');
+  if (await page.locator('#reader-images-blocked').count()) throw new Error('the contact\'s images were blocked');
+  const src = await page.frameLocator('#reader-html').locator('img').getAttribute('src');
+  if (!src?.startsWith('http://127.0.0.1:9/')) throw new Error(`the image is ${src}`);
 });

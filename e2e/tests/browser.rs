@@ -194,6 +194,18 @@ async fn the_address_book_in_a_real_browser() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    let out = osprey_with_input(
+        &s.db,
+        &["deliver", "--to", USER],
+        b"From: Pat Sender <pat@far.example>\r\nSubject: Newsletter\r\nMIME-Version: 1.0\r\n\
+          Content-Type: text/html; charset=utf-8\r\n\r\n\
+          <p>Our news</p><img src=\"http://127.0.0.1:9/pixel.gif\">\r\n",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     run_flow(
         "contacts_flow.mjs",
         &s,
@@ -222,6 +234,34 @@ async fn the_address_book_in_a_real_browser() {
         .unwrap();
     assert_eq!(quinn["fields"]["birthday"], "1990-04-30");
     assert_eq!(quinn["fields"]["emails"][0]["label"], "work");
+    // "Never mark as read": the newsletter opened in the browser is still unread.
+    let (_, boxes) = crate::api::get(&c, &s.url, &token, "/api/v1/mailboxes").await;
+    let inbox = boxes
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["name"] == "INBOX")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (_, list) = crate::api::get(
+        &c,
+        &s.url,
+        &token,
+        &format!("/api/v1/mailboxes/{inbox}/messages"),
+    )
+    .await;
+    let newsletter = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["subject"] == "Newsletter")
+        .unwrap();
+    assert!(
+        !newsletter["flags"].to_string().contains("Seen"),
+        "{newsletter}"
+    );
 }
 
 #[tokio::test]

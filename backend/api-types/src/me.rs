@@ -105,3 +105,34 @@ pub struct CreatedApiKey {
     /// Send as `Authorization: Bearer <secret>`. Osprey keeps only its hash.
     pub secret: String,
 }
+
+/// The signed-in account's preferences (`GET` and `PUT /me/preferences`; a `PUT` sets
+/// every field, an absent one to its default).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields, default)]
+pub struct Preferences {
+    /// The web app's language (`en`).
+    pub language: String,
+    /// Messages per page of a message list: 25, 50, 100 or 200.
+    pub messages_per_page: u32,
+    /// When an opened message is marked read: at once (0), after this many seconds (up
+    /// to 60), or never (null).
+    pub mark_read_delay_secs: Option<u32>,
+    /// Remote images in messages from senders in the address book load without asking.
+    pub show_remote_images_from_contacts: bool,
+    /// The spell checker's dictionary (a code of `GET /spell/languages`).
+    pub spell_language: String,
+}
+
+impl Default for Preferences {
+    fn default() -> Self {
+        Self {
+            language: "en".into(),
+            messages_per_page: 50,
+            mark_read_delay_secs: Some(0),
+            show_remote_images_from_contacts: false,
+            spell_language: "en_US".into(),
+        }
+    }
+}

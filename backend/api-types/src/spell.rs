@@ -19,7 +19,8 @@ pub struct SpellLanguage {
 #[serde(deny_unknown_fields)]
 pub struct SpellCheckRequest {
     pub text: String,
-    /// A code of `GET /spell/languages`; default `en_US`.
+    /// A code of `GET /spell/languages`; default: the account's preferred one (`en_US`
+    /// unless it chose another).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
 }

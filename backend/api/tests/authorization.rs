@@ -623,7 +623,11 @@ impl World {
                 marker: Some(self.user_contact().await.1),
                 ..Call::default()
             },
-            "spell_languages" => Call::default(),
+            "spell_languages" | "get_preferences" => Call::default(),
+            "put_preferences" => Call {
+                body: Some(json!({"messages_per_page": 100})),
+                ..Call::default()
+            },
             "check_spelling" => Call {
                 body: Some(json!({"text": "Teh report", "lang": "en_US"})),
                 ..Call::default()

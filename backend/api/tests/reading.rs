@@ -124,3 +124,152 @@ async fn a_message_opens_decoded_with_its_attachments_and_can_be_marked_read() {
     .await
     .expect(StatusCode::BAD_REQUEST);
 }
+
+const NEWSLETTER: &[u8] =
+    b"From: News <news@far.example>\r\nSubject: News\r\nMIME-Version: 1.0\r\n\
+Content-Type: text/html; charset=utf-8\r\n\r\n\
+<p>Hello</p><img src=\"https://tracker.far.example/p.gif\"><script>alert(1)</script>\r\n";
+
+#[tokio::test]
+async fn html_is_sanitised_and_remote_images_load_as_asked_or_for_contacts() {
+    let t = TestApp::new().await;
+    let ann_id = t.add_account("ann@example.com", Role::User, &[]).await;
+    let ann = t.token("ann@example.com").await;
+    t.submission
+        .delivery()
+        .deliver(std::slice::from_ref(&ann_id), "INBOX", NEWSLETTER, 0)
+        .await
+        .unwrap();
+    let boxes = t
+        .call(Method::GET, "/api/v1/mailboxes", Some(&ann), None)
+        .await
+        .expect(StatusCode::OK)
+        .body;
+    let inbox = boxes
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["name"] == "INBOX")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let list = t
+        .call(
+            Method::GET,
+            &format!("/api/v1/mailboxes/{inbox}/messages"),
+            Some(&ann),
+            None,
+        )
+        .await
+        .expect(StatusCode::OK)
+        .body;
+    let id = list["items"][0]["id"].as_str().unwrap().to_owned();
+    let open = |query: &'static str| {
+        let (t, ann, id) = (&t, ann.clone(), id.clone());
+        async move {
+            t.call(
+                Method::GET,
+                &format!("/api/v1/messages/{id}{query}"),
+                Some(&ann),
+                None,
+            )
+            .await
+            .expect(StatusCode::OK)
+            .body
+        }
+    };
+    // Without ?html=true there is no HTML, only the text.
+    let m = open("").await;
+    assert_eq!(m["has_html"], true);
+    assert!(m.get("html").is_none());
+    let m = open("?html=true").await;
+    let html = m["html"].as_str().unwrap();
+    assert!(
+        html.contains("<p>Hello</p>") && !html.contains("script") && !html.contains("tracker"),
+        "{html}"
+    );
+    assert_eq!(m["blocked_images"], 1);
+    let m = open("?html=true&remote_images=true").await;
+    assert!(
+        m["html"]
+            .as_str()
+            .unwrap()
+            .contains("tracker.far.example/p.gif")
+    );
+    assert_eq!(m["blocked_images"], 0);
+    // A sender in the address book: its images load when the account prefers so.
+    t.call(
+        Method::POST,
+        "/api/v1/contacts",
+        Some(&ann),
+        Some(json!({"full_name": "News", "emails": [{"value": "NEWS@far.example"}]})),
+    )
+    .await
+    .expect(StatusCode::CREATED);
+    assert_eq!(
+        open("?html=true").await["blocked_images"],
+        1,
+        "not preferred yet"
+    );
+    let r = t
+        .call(
+            Method::PUT,
+            "/api/v1/me/preferences",
+            Some(&ann),
+            Some(json!({"show_remote_images_from_contacts": true, "mark_read_delay_secs": null})),
+        )
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(
+        r.body["messages_per_page"], 50,
+        "absent fields take their defaults"
+    );
+    assert_eq!(r.body["mark_read_delay_secs"], serde_json::Value::Null);
+    let m = open("?html=true").await;
+    assert_eq!(m["blocked_images"], 0);
+    assert!(m["html"].as_str().unwrap().contains("tracker.far.example"));
+    // The request can still say no.
+    assert_eq!(
+        open("?html=true&remote_images=false").await["blocked_images"],
+        1
+    );
+    let r = t
+        .call(Method::GET, "/api/v1/me/preferences", Some(&ann), None)
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(r.body["show_remote_images_from_contacts"], true);
+}
+
+#[tokio::test]
+async fn bad_preferences_are_422_naming_each_field_and_change_nothing() {
+    let t = TestApp::new().await;
+    t.add_account("ann@example.com", Role::User, &[]).await;
+    let ann = t.token("ann@example.com").await;
+    let r = t
+        .call(
+            Method::PUT,
+            "/api/v1/me/preferences",
+            Some(&ann),
+            Some(json!({"messages_per_page": 7, "mark_read_delay_secs": 600, "language": "xx", "spell_language": "../x"})),
+        )
+        .await
+        .expect(StatusCode::UNPROCESSABLE_ENTITY);
+    let mut fields = r.fields();
+    fields.sort();
+    assert_eq!(
+        fields,
+        [
+            "language",
+            "mark_read_delay_secs",
+            "messages_per_page",
+            "spell_language"
+        ]
+    );
+    let r = t
+        .call(Method::GET, "/api/v1/me/preferences", Some(&ann), None)
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(r.body["messages_per_page"], 50);
+    assert_eq!(r.body["mark_read_delay_secs"], 0);
+}

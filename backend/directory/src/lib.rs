@@ -21,6 +21,7 @@ mod error;
 mod failures;
 mod hashing;
 mod legacy;
+mod preferences;
 mod senders;
 mod sessions;
 
@@ -35,6 +36,7 @@ pub use failures::{LoginFailure, LoginOrigin, Protocol};
 pub use legacy::LegacyKey;
 use osprey_core::PasswordPolicy;
 use osprey_store::Store;
+pub use preferences::{LANGUAGES, MAX_MARK_READ_DELAY, PAGE_SIZES, Preferences};
 pub use senders::MAX_SEND_AS_GRANTS;
 pub use sessions::{SessionEnd, SessionWatch, session_ended};
 

@@ -13,11 +13,11 @@ use osprey_api_types::{
     CreateKillEntry, CreateMailbox, CreateSendAsGrant, CreatedApiKey, DkimRecord, Domain, Health,
     ImportContacts, ImportReport, IpRule, KillEntry, LoginFailure, LoginRequest, Mailbox,
     MessageDetail, MessageIds, MessageItem, MessagesTo, Organized, Page, PersonalWord, Postmaster,
-    QueuedMessage, RecipientSuggestion, RefreshRequest, RelayCheck, RelayPolicy, RelayVerdict,
-    RetryResult, RuleRun, RuleRunRequest, RuleTestRequest, RuleTestResult, RulesDocument,
-    RulesUpdate, SendAsGrant, SendMessage, SentMessage, SieveScript, SpellCheckRequest,
-    SpellCheckResult, SpellLanguage, TokenResponse, UpdateAccount, UpdateAlias, UpdateDomain,
-    UpdateFlags, UpdateMailbox, UpdateMe, VacationDocument, VacationUpdate,
+    Preferences, QueuedMessage, RecipientSuggestion, RefreshRequest, RelayCheck, RelayPolicy,
+    RelayVerdict, RetryResult, RuleRun, RuleRunRequest, RuleTestRequest, RuleTestResult,
+    RulesDocument, RulesUpdate, SendAsGrant, SendMessage, SentMessage, SieveScript,
+    SpellCheckRequest, SpellCheckResult, SpellLanguage, TokenResponse, UpdateAccount, UpdateAlias,
+    UpdateDomain, UpdateFlags, UpdateMailbox, UpdateMe, VacationDocument, VacationUpdate,
 };
 
 use super::{Api, ApiError, Call, empty, json, segment, text};
@@ -766,6 +766,22 @@ impl Api {
     pub async fn change_password(&self, body: &ChangePassword) -> Result<(), ApiError> {
         let call = Call::new(Method::POST, "/api/v1/me/password").json(body)?;
         empty(self.authed(&call).await?).await
+    }
+
+    /// The signed-in account's preferences (the defaults until it changes them).
+    ///
+    /// `GET /api/v1/me/preferences`
+    pub async fn get_preferences(&self) -> Result<Preferences, ApiError> {
+        let call = Call::new(Method::GET, "/api/v1/me/preferences");
+        json(self.authed(&call).await?).await
+    }
+
+    /// Replaces the signed-in account's preferences (absent fields take their defaults).
+    ///
+    /// `PUT /api/v1/me/preferences`
+    pub async fn put_preferences(&self, body: &Preferences) -> Result<Preferences, ApiError> {
+        let call = Call::new(Method::PUT, "/api/v1/me/preferences").json(body)?;
+        json(self.authed(&call).await?).await
     }
 
     /// The addresses the signed-in account was granted to send as.

@@ -7,6 +7,7 @@ mod login;
 mod login_failures;
 mod mail;
 mod placeholders;
+mod preferences;
 pub mod rules;
 mod settings;
 

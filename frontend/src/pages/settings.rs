@@ -8,6 +8,7 @@ use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use super::dictionary::PersonalDictionary;
+use super::preferences::PreferencesCard;
 
 use super::login_failures::LoginFailures;
 use crate::api::{ApiError, use_api};
@@ -27,6 +28,7 @@ pub fn SettingsPage() -> Html {
             <h1 id="settings-title">{ "Settings" }</h1>
             <SettingsTabs />
             <Profile />
+            <PreferencesCard />
             <PasswordForm />
             <PersonalDictionary />
             <LoginFailures />

@@ -69,6 +69,8 @@ pub const AUTHORIZATION: &[Rule] = &[
     // The caller's own account: everyone signed in acts on itself.
     row("get_me",             NoAuth,  Allowed,   Allowed,   Allowed),
     row("update_me",          NoAuth,  Allowed,   Allowed,   Allowed),
+    row("get_preferences",    NoAuth,  Allowed,   Allowed,   Allowed),
+    row("put_preferences",    NoAuth,  Allowed,   Allowed,   Allowed),
     row("change_password",    NoAuth,  Allowed,   Allowed,   Allowed),
     row("list_api_keys",      NoAuth,  Allowed,   Filtered,  Filtered),
     row("create_api_key",     NoAuth,  Allowed,   Allowed,   Allowed),

@@ -7,8 +7,8 @@ use axum::{
 };
 use chrono::{Duration, Utc};
 use osprey_api_types::{
-    Account, ApiKey, ChangePassword, CreateApiKey, CreatedApiKey, LoginFailure, Page, Problem,
-    Scope, UpdateMe,
+    Account, ApiKey, ChangePassword, CreateApiKey, CreatedApiKey, LoginFailure, Page, Preferences,
+    Problem, Scope, UpdateMe,
 };
 use osprey_store::NewApiKey;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -26,6 +26,7 @@ use crate::{
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(get_me, update_me))
+        .routes(routes!(get_preferences, put_preferences))
         .routes(routes!(change_password))
         .routes(routes!(list_api_keys, create_api_key))
         .routes(routes!(delete_api_key))
@@ -67,6 +68,53 @@ pub async fn update_me(
         state
             .directory
             .update_own_profile(&user.account, req.display_name, req.time_zone)
+            .await?,
+    )))
+}
+
+fn preferences(p: osprey_directory::Preferences) -> Preferences {
+    Preferences {
+        language: p.language,
+        messages_per_page: p.messages_per_page,
+        mark_read_delay_secs: p.mark_read_delay_secs,
+        show_remote_images_from_contacts: p.show_remote_images_from_contacts,
+        spell_language: p.spell_language,
+    }
+}
+
+/// The signed-in account's preferences (the defaults until it changes them).
+#[utoipa::path(get, path = "/me/preferences", tag = "me", security(("bearer" = [])),
+    responses((status = 200, body = Preferences), (status = 403, description = "An API key without account:read", body = Problem)))]
+pub async fn get_preferences(
+    State(state): State<AppState>,
+    user: AuthUser,
+) -> Result<Json<Preferences>, ApiError> {
+    user.require(Scope::AccountRead)?;
+    Ok(Json(preferences(
+        state.directory.preferences(&user.account.id).await?,
+    )))
+}
+
+/// Replaces the signed-in account's preferences (absent fields take their defaults).
+#[utoipa::path(put, path = "/me/preferences", tag = "me", security(("bearer" = [])), request_body = Preferences,
+    responses((status = 200, body = Preferences), (status = 403, description = "An API key without account:write", body = Problem), (status = 422, body = Problem)))]
+pub async fn put_preferences(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Json(req): Json<Preferences>,
+) -> Result<Json<Preferences>, ApiError> {
+    user.require(Scope::AccountWrite)?;
+    let p = osprey_directory::Preferences {
+        language: req.language,
+        messages_per_page: req.messages_per_page,
+        mark_read_delay_secs: req.mark_read_delay_secs,
+        show_remote_images_from_contacts: req.show_remote_images_from_contacts,
+        spell_language: req.spell_language,
+    };
+    Ok(Json(preferences(
+        state
+            .directory
+            .set_own_preferences(&user.account, p)
             .await?,
     )))
 }

@@ -32,6 +32,29 @@ fn addresses(list: Vec<Named>) -> Vec<NamedAddress> {
         .collect()
 }
 
+/// Whether the account lets remote images of `from` load: it prefers so for senders in
+/// its address book, and `from` is in it.
+async fn trusted_sender(
+    state: &AppState,
+    account_id: &str,
+    from: Option<&str>,
+) -> Result<bool, ApiError> {
+    let Some(from) = from else {
+        return Ok(false);
+    };
+    if !state
+        .directory
+        .preferences(account_id)
+        .await?
+        .show_remote_images_from_contacts
+    {
+        return Ok(false);
+    }
+    Ok(osprey_contacts::AddressBook::new(state.store.clone())
+        .knows_any(account_id, &[from.to_owned()])
+        .await?)
+}
+
 /// How a message is opened.
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -40,7 +63,8 @@ pub struct ReadParams {
     pub mark_read: Option<bool>,
     /// Include the HTML body, made safe.
     pub html: Option<bool>,
-    /// Let remote images load in the HTML body (default: left out and counted).
+    /// Let remote images load in the HTML body (default: left out and counted, unless
+    /// the sender is in the address book and the account's preferences say to load them).
     pub remote_images: Option<bool>,
 }
 
@@ -84,13 +108,29 @@ pub async fn get_message(
         .blobs()
         .get(&found.blob_hash)
         .await?;
-    let r = reading::read_with(
+    let html = params.html == Some(true);
+    let mut r = reading::read_with(
         &raw,
         ReadOptions {
-            html: params.html == Some(true),
+            html,
             remote_images: params.remote_images == Some(true),
         },
     );
+    // Remote images of a sender in the address book load when the account prefers so
+    // (and the request did not say otherwise).
+    let blocked = r.html.as_ref().is_some_and(|h| h.blocked_images > 0);
+    if blocked
+        && params.remote_images.is_none()
+        && trusted_sender(&state, &user.account.id, found.summary.from_addr.as_deref()).await?
+    {
+        r = reading::read_with(
+            &raw,
+            ReadOptions {
+                html,
+                remote_images: true,
+            },
+        );
+    }
     Ok(Json(MessageDetail {
         flags: flag_names(found.flags, found.keywords),
         id: found.id,

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod account_admin_domain;
+pub mod account_preference;
 pub mod alias;
 pub mod api_key;
 pub mod auto_reply;

@@ -14,6 +14,7 @@ mod message_ops;
 mod messages;
 mod paging;
 mod personal_words;
+mod preferences;
 mod queue;
 mod recent;
 mod rules;

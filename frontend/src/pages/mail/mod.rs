@@ -1,11 +1,13 @@
-//! Mail: the folders with their unread counts, a folder's messages (newest first) and
-//! the reader — three panes on a desktop, one at a time at phone width. Reading shows
-//! the text the server extracted (HTML is never rendered here), the attachments, and
-//! "Filter messages like this", which opens the rule editor prefilled from the message.
+//! Mail: the folders with their unread counts, a folder's messages (newest first, as many
+//! as the account's preferences say) and the reader — three panes on a desktop, one at a
+//! time at phone width. An opened message is marked read at once, after the delay the
+//! preferences give, or never.
 
 pub mod reader;
 
-use osprey_api_types::{Mailbox, MessageDetail, MessageItem};
+use std::rc::Rc;
+
+use osprey_api_types::{Mailbox, MessageDetail, MessageItem, Preferences, UpdateFlags};
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
@@ -14,8 +16,17 @@ use crate::components::banner::ProblemBanner;
 use crate::format;
 use reader::Reader;
 
-/// Messages loaded per folder: the newest, newest first.
-const PAGE: u32 = 200;
+/// Grows when the folders' counts may have changed, so that they load again.
+#[derive(Default, PartialEq)]
+struct Generation(u32);
+
+impl Reducible for Generation {
+    type Action = ();
+
+    fn reduce(self: Rc<Self>, (): ()) -> Rc<Self> {
+        Rc::new(Generation(self.0 + 1))
+    }
+}
 
 /// INBOX first, then the special-use folders in the usual order, then the others.
 fn folder_rank(m: &Mailbox) -> usize {
@@ -41,7 +52,20 @@ pub fn MailPage() -> Html {
     let messages = use_state(|| None::<Vec<MessageItem>>);
     let open = use_state(|| None::<MessageDetail>);
     let error = use_state(|| None::<ApiError>);
-    let generation = use_state(|| 0u32);
+    let generation = use_reducer(Generation::default);
+    let prefs = use_state(|| None::<Preferences>);
+    // The message open now, for a delayed "mark as read" to check it still is.
+    let opened = use_mut_ref(|| None::<String>);
+    {
+        let (api, prefs) = (api.clone(), prefs.clone());
+        use_effect_with((), move |_| {
+            spawn_local(async move {
+                prefs.set(Some(api.get_preferences().await.unwrap_or_default()));
+            });
+        });
+    }
+    let page_size = prefs.as_ref().map(|p| p.messages_per_page);
+    let mark_delay = prefs.as_ref().and_then(|p| p.mark_read_delay_secs);
 
     {
         let (api, mailboxes, current, error) = (
@@ -50,7 +74,7 @@ pub fn MailPage() -> Html {
             current.clone(),
             error.clone(),
         );
-        use_effect_with(*generation, move |_| {
+        use_effect_with(generation.0, move |_| {
             spawn_local(async move {
                 match api.list_mailboxes().await {
                     Ok(mut list) => {
@@ -72,12 +96,12 @@ pub fn MailPage() -> Html {
     {
         let (api, messages, error, open) =
             (api.clone(), messages.clone(), error.clone(), open.clone());
-        use_effect_with((*current).clone(), move |id| {
+        use_effect_with(((*current).clone(), page_size), move |(id, size)| {
             messages.set(None);
             open.set(None);
-            if let Some(id) = id.clone() {
+            if let (Some(id), Some(size)) = (id.clone(), *size) {
                 spawn_local(async move {
-                    match api.list_messages(&id, None, Some(PAGE), Some(true)).await {
+                    match api.list_messages(&id, None, Some(size), Some(true)).await {
                         Ok(page) => messages.set(Some(page.items)),
                         Err(e) => error.set(Some(e)),
                     }
@@ -91,23 +115,27 @@ pub fn MailPage() -> Html {
         Callback::from(move |id: String| current.set(Some(id)))
     };
     let open_message = {
-        let (api, open, messages, error, generation) = (
+        let (api, open, messages, error, generation, opened) = (
             api.clone(),
             open.clone(),
             messages.clone(),
             error.clone(),
             generation.clone(),
+            opened.clone(),
         );
         Callback::from(move |id: String| {
-            let (api, open, messages, error, generation) = (
+            let (api, open, messages, error, generation, opened) = (
                 api.clone(),
                 open.clone(),
                 messages.clone(),
                 error.clone(),
                 generation.clone(),
+                opened.clone(),
             );
+            *opened.borrow_mut() = Some(id.clone());
             spawn_local(async move {
-                match api.get_message(&id, Some(true), Some(true), None).await {
+                let at_once = mark_delay == Some(0);
+                match api.get_message(&id, Some(at_once), Some(true), None).await {
                     Ok(m) => {
                         if let Some(list) = (*messages).clone() {
                             let was_unread = list.iter().any(|x| x.id == m.id && unread(x));
@@ -121,12 +149,35 @@ pub fn MailPage() -> Html {
                                 })
                                 .collect();
                             messages.set(Some(list));
-                            if was_unread {
+                            if was_unread && at_once {
                                 // The folder's unread count changed.
-                                generation.set(*generation + 1);
+                                generation.dispatch(());
                             }
                         }
+                        let later = mark_delay
+                            .filter(|d| *d > 0)
+                            .filter(|_| !m.flags.iter().any(|f| f == "\\Seen"));
+                        let (folder, size) = (m.mailbox_id.clone(), page_size.unwrap_or(50));
                         open.set(Some(m));
+                        if let Some(secs) = later {
+                            gloo::timers::future::TimeoutFuture::new(secs * 1000).await;
+                            if opened.borrow().as_deref() != Some(id.as_str()) {
+                                return;
+                            }
+                            let seen = UpdateFlags {
+                                add: vec!["\\Seen".to_owned()],
+                                remove: Vec::new(),
+                            };
+                            if api.update_flags(&id, &seen).await.is_ok() {
+                                if let Ok(page) = api
+                                    .list_messages(&folder, None, Some(size), Some(true))
+                                    .await
+                                {
+                                    messages.set(Some(page.items));
+                                }
+                                generation.dispatch(());
+                            }
+                        }
                     }
                     Err(e) => error.set(Some(e)),
                 }
@@ -134,18 +185,27 @@ pub fn MailPage() -> Html {
         })
     };
     let close = {
-        let open = open.clone();
-        Callback::from(move |()| open.set(None))
+        let (open, opened) = (open.clone(), opened.clone());
+        Callback::from(move |()| {
+            *opened.borrow_mut() = None;
+            open.set(None);
+        })
     };
     let removed = {
-        let (open, messages, generation) = (open.clone(), messages.clone(), generation.clone());
+        let (open, messages, generation, opened) = (
+            open.clone(),
+            messages.clone(),
+            generation.clone(),
+            opened.clone(),
+        );
         Callback::from(move |id: String| {
+            *opened.borrow_mut() = None;
             if let Some(list) = (*messages).clone() {
                 messages.set(Some(list.into_iter().filter(|m| m.id != id).collect()));
             }
             open.set(None);
             // The folders' counts changed.
-            generation.set(*generation + 1);
+            generation.dispatch(());
         })
     };
 
