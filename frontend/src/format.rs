@@ -3,21 +3,23 @@
 use chrono::{DateTime, Datelike, Timelike, Utc};
 use osprey_api_types::Role;
 
-/// `1.5 GiB`, `12 KiB`, `300 B`.
+/// `1.5 GiB`, `12 KiB`, `300 B`. In integers: float formatting would bring its tables
+/// into the bundle.
 pub fn bytes(n: u64) -> String {
     const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
-    let mut value = n as f64;
+    // The value in tenths of the unit.
+    let mut tenths = u128::from(n) * 10;
     let mut unit = 0;
-    while value >= 1024.0 && unit < UNITS.len() - 1 {
-        value /= 1024.0;
+    while tenths >= 10 * 1024 && unit < UNITS.len() - 1 {
+        tenths /= 1024;
         unit += 1;
     }
     if unit == 0 {
         format!("{n} B")
-    } else if value < 10.0 {
-        format!("{value:.1} {}", UNITS[unit])
+    } else if tenths < 100 {
+        format!("{}.{} {}", tenths / 10, tenths % 10, UNITS[unit])
     } else {
-        format!("{value:.0} {}", UNITS[unit])
+        format!("{} {}", (tenths + 5) / 10, UNITS[unit])
     }
 }
 

@@ -370,6 +370,11 @@ fn optimise(frontend: &Path, wasm: &Path) -> Result<bool, String> {
     say("running wasm-opt -Oz");
     let result = run(Command::new(&bin)
         .arg("-Oz")
+        // Run the passes until the module stops shrinking.
+        .arg("--converge")
+        // True of a Rust module whose memory wasm-bindgen's glue creates: nothing lives
+        // in the first KiB (the stack and data start at 1 MiB), and memory starts zeroed.
+        .args(["--low-memory-unused", "--zero-filled-memory"])
         .args(WASM_OPT_FEATURES)
         .arg(wasm)
         .arg("-o")

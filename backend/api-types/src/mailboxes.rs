@@ -79,12 +79,18 @@ pub struct MessageItem {
     pub received_at: DateTime<Utc>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
+    /// The To field's addresses, `, ` between them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
     /// The Date field, if the message has a valid one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sent_at: Option<DateTime<Utc>>,
     pub has_attachments: bool,
+    /// The start of the decoded text (about 200 characters), made at delivery.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preview: Option<String>,
 }
 
 /// `PATCH /api/v1/messages/{id}/flags`: flags to add and to remove (a flag in both is

@@ -273,3 +273,46 @@ async fn bad_preferences_are_422_naming_each_field_and_change_nothing() {
     assert_eq!(r.body["messages_per_page"], 50);
     assert_eq!(r.body["mark_read_delay_secs"], 0);
 }
+
+#[tokio::test]
+async fn a_listing_row_has_its_recipients_a_preview_and_the_attachment_mark() {
+    let t = TestApp::new().await;
+    let ann_id = t.add_account("ann@example.com", Role::User, &[]).await;
+    let ann = t.token("ann@example.com").await;
+    t.submission
+        .delivery()
+        .deliver(std::slice::from_ref(&ann_id), "INBOX", MIME, 0)
+        .await
+        .unwrap();
+    let boxes = t
+        .call(Method::GET, "/api/v1/mailboxes", Some(&ann), None)
+        .await
+        .expect(StatusCode::OK)
+        .body;
+    let inbox = boxes
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["name"] == "INBOX")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for query in ["", "?newest_first=true"] {
+        let list = t
+            .call(
+                Method::GET,
+                &format!("/api/v1/mailboxes/{inbox}/messages{query}"),
+                Some(&ann),
+                None,
+            )
+            .await
+            .expect(StatusCode::OK)
+            .body;
+        let row = &list["items"][0];
+        assert_eq!(row["to"], "ann@example.com, team@example.com");
+        // The decoded text, its line breaks folded: what a list shows under the subject.
+        assert_eq!(row["preview"], "Die Zahlen für März.");
+        assert_eq!(row["has_attachments"], true);
+    }
+}

@@ -92,9 +92,15 @@ fn message(m: MessageRecord) -> MessageItem {
         size: m.size,
         received_at: m.internal_date,
         from: m.summary.from_addr,
+        to: m.summary.to_addrs,
         subject: m.summary.subject,
         sent_at: m.summary.sent_date,
         has_attachments: m.summary.has_attachments,
+        preview: m
+            .summary
+            .preview
+            .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+            .filter(|p| !p.is_empty()),
     }
 }
 

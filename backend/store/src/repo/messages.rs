@@ -509,7 +509,8 @@ impl Messages<'_> {
         self.page(mailbox_id, beyond, Order::Desc, limit).await
     }
 
-    /// A page of a mailbox's messages past a UID (`beyond`), in UID `order`.
+    /// A page of a mailbox's messages past a UID (`beyond`), in UID `order`, with their
+    /// previews (what a listing shows under the subject).
     async fn page(
         self,
         mailbox_id: &str,
@@ -525,7 +526,12 @@ impl Messages<'_> {
             .all(&self.db)
             .await?
             .into_iter()
-            .map(MessageRecord::from)
+            .map(|m| {
+                let preview = m.preview.clone();
+                let mut r = MessageRecord::from(m);
+                r.summary.preview = preview;
+                r
+            })
             .collect())
     }
 

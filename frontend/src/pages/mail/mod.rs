@@ -240,7 +240,7 @@ pub fn MailPage() -> Html {
                             html! {
                                 <li>
                                     <button type="button" class={classes!("folder", (Some(&m.id) == current.as_ref()).then_some("current"))}
-                                        style={format!("padding-left: {}rem", 0.75 + depth as f32)}
+                                        style={format!("padding-left: calc(0.75rem + {depth}rem)")}
                                         aria-current={(Some(&m.id) == current.as_ref()).then_some("true")}
                                         onclick={Callback::from(move |_| select.emit(id.clone()))}>
                                         <span class="folder-name">{ label }</span>
@@ -262,7 +262,13 @@ pub fn MailPage() -> Html {
                                     <button type="button" class={classes!("message-row", unread(m).then_some("unread"), selected.then_some("current"))} {onclick}>
                                         <span class="message-from">{ m.from.clone().unwrap_or_else(|| "(no sender)".to_owned()) }</span>
                                         <span class="message-date">{ format::date(&m.received_at) }</span>
-                                        <span class="message-subject">{ m.subject.clone().filter(|s| !s.is_empty()).unwrap_or_else(|| "(no subject)".to_owned()) }</span>
+                                        <span class="message-subject">
+                                            if m.has_attachments { <span class="clip" title="Has attachments" aria-label="Has attachments">{ "📎 " }</span> }
+                                            { m.subject.clone().filter(|s| !s.is_empty()).unwrap_or_else(|| "(no subject)".to_owned()) }
+                                        </span>
+                                        if let Some(p) = &m.preview {
+                                            <span class="message-preview">{ p.clone() }</span>
+                                        }
                                     </button>
                                 </li>
                             }
