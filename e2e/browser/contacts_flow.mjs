@@ -130,4 +130,16 @@ await runFlow('contacts_flow', async ({ page, baseUrl, step, shot, expectVisible
   if (await page.locator('#reader-images-blocked').count()) throw new Error('the contact\'s images were blocked');
   const src = await page.frameLocator('#reader-html').locator('img').getAttribute('src');
   if (!src?.startsWith('http://127.0.0.1:9/')) throw new Error(`the image is ${src}`);
+
+  step('report "Lunch?" as junk, then empty Junk');
+  const lunch = page.locator('#message-list .message-row', { hasText: 'Lunch?' });
+  await lunch.click();
+  await page.click('#reader-junk');
+  await lunch.waitFor({ state: 'detached', timeout: STEP_TIMEOUT_MS });
+  await page.locator('#folder-list .folder', { hasText: 'Junk' }).click();
+  await expectVisible(lunch, 'the message in Junk');
+  await page.getByRole('button', { name: 'Empty', exact: true }).click();
+  await page.getByRole('button', { name: 'Yes, empty' }).click();
+  await expectVisible(page.getByText('No messages in Junk.'), 'the empty Junk');
+  await shot(page, 'mail-junk-emptied');
 });

@@ -196,6 +196,9 @@ pub struct Organized {
     pub moved: u64,
     /// Copies made.
     pub copied: u64,
-    /// Messages expunged (deleted while in Trash).
+    /// Messages expunged (deleted while in Trash, or Trash or Junk emptied).
     pub expunged: u64,
+    /// Messages marked read (that were unread).
+    #[serde(default)]
+    pub marked_read: u64,
 }

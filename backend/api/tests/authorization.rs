@@ -249,6 +249,24 @@ impl World {
         r.body["id"].as_str().unwrap().to_owned()
     }
 
+    /// The user's Junk mailbox.
+    async fn user_junk(&self) -> String {
+        let r = self
+            .t
+            .call(Method::GET, "/api/v1/mailboxes", Some(&self.user), None)
+            .await
+            .expect(StatusCode::OK);
+        r.body
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["special_use"] == "\\Junk")
+            .expect("a Junk mailbox")["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
     /// A fresh word of the user's personal dictionary.
     async fn user_word(&self) -> String {
         // Letters only: the counter's digits spelled out.
@@ -592,8 +610,16 @@ impl World {
                 body: Some(json!({"ids": [self.fresh_message().await], "mailbox_id": self.inbox})),
                 ..Call::default()
             },
-            "delete_messages" => Call {
+            "delete_messages" | "report_junk" | "report_not_junk" => Call {
                 body: Some(json!({"ids": [self.fresh_message().await]})),
+                ..Call::default()
+            },
+            "mark_mailbox_read" => Call {
+                id: id(&self.inbox),
+                ..Call::default()
+            },
+            "empty_mailbox" => Call {
+                id: Some(self.user_junk().await),
                 ..Call::default()
             },
             "get_message" => Call {

@@ -130,3 +130,142 @@ async fn messages_move_copy_and_delete_through_trash() {
     .expect(StatusCode::NOT_FOUND);
     assert_eq!(total(&boxes(&t, &ann).await, "INBOX"), 1);
 }
+
+#[tokio::test]
+async fn junk_reports_mark_all_read_and_emptying_trash() {
+    let t = TestApp::new().await;
+    t.add_account("ann@example.com", Role::User, &[]).await;
+    let ann = t.token("ann@example.com").await;
+    for subject in ["one", "two", "three"] {
+        t.call(
+            Method::POST,
+            "/api/v1/messages/send",
+            Some(&ann),
+            Some(json!({"to": ["ann@example.com"], "subject": subject, "text": "t"})),
+        )
+        .await
+        .expect(StatusCode::CREATED);
+    }
+    let boxes = t
+        .call(Method::GET, "/api/v1/mailboxes", Some(&ann), None)
+        .await
+        .expect(StatusCode::OK)
+        .body;
+    let id_of = |pick: &dyn Fn(&serde_json::Value) -> bool| {
+        boxes.as_array().unwrap().iter().find(|m| pick(m)).unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let inbox = id_of(&|m| m["name"] == "INBOX");
+    let junk = id_of(&|m| m["special_use"] == "\\Junk");
+    let trash = id_of(&|m| m["special_use"] == "\\Trash");
+    let listing = |mailbox: String| {
+        let (t, ann) = (&t, ann.clone());
+        async move {
+            t.call(
+                Method::GET,
+                &format!("/api/v1/mailboxes/{mailbox}/messages"),
+                Some(&ann),
+                None,
+            )
+            .await
+            .expect(StatusCode::OK)
+            .body["items"]
+                .as_array()
+                .unwrap()
+                .clone()
+        }
+    };
+    let ids: Vec<String> = listing(inbox.clone())
+        .await
+        .iter()
+        .map(|m| m["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(ids.len(), 3);
+    // Junk: keyword $Junk (RFC 5788's registry), moved to Junk; and back.
+    let r = t
+        .call(
+            Method::POST,
+            "/api/v1/messages/junk",
+            Some(&ann),
+            Some(json!({"ids": [ids[0]]})),
+        )
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(r.body["moved"], 1);
+    let in_junk = listing(junk.clone()).await;
+    assert_eq!(in_junk.len(), 1);
+    assert!(
+        in_junk[0]["flags"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("$Junk"))
+    );
+    let moved_id = in_junk[0]["id"].as_str().unwrap().to_owned();
+    t.call(
+        Method::POST,
+        "/api/v1/messages/not-junk",
+        Some(&ann),
+        Some(json!({"ids": [moved_id]})),
+    )
+    .await
+    .expect(StatusCode::OK);
+    let back = listing(inbox.clone()).await;
+    assert_eq!(back.len(), 3);
+    assert!(back.iter().any(|m| {
+        let f = m["flags"].as_array().unwrap();
+        f.contains(&json!("$NotJunk")) && !f.contains(&json!("$Junk"))
+    }));
+    // Mark all read.
+    let r = t
+        .call(
+            Method::POST,
+            &format!("/api/v1/mailboxes/{inbox}/read"),
+            Some(&ann),
+            None,
+        )
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(r.body["marked_read"], 3);
+    assert!(
+        listing(inbox.clone())
+            .await
+            .iter()
+            .all(|m| m["flags"].as_array().unwrap().contains(&json!("\\Seen")))
+    );
+    // Only Trash and Junk are emptied.
+    t.call(
+        Method::POST,
+        &format!("/api/v1/mailboxes/{inbox}/empty"),
+        Some(&ann),
+        None,
+    )
+    .await
+    .expect(StatusCode::CONFLICT);
+    let all: Vec<String> = listing(inbox.clone())
+        .await
+        .iter()
+        .map(|m| m["id"].as_str().unwrap().to_owned())
+        .collect();
+    t.call(
+        Method::POST,
+        "/api/v1/messages/delete",
+        Some(&ann),
+        Some(json!({"ids": all})),
+    )
+    .await
+    .expect(StatusCode::OK);
+    assert_eq!(listing(trash.clone()).await.len(), 3);
+    let r = t
+        .call(
+            Method::POST,
+            &format!("/api/v1/mailboxes/{trash}/empty"),
+            Some(&ann),
+            None,
+        )
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(r.body["expunged"], 3);
+    assert!(listing(trash).await.is_empty());
+}

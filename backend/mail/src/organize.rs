@@ -1,11 +1,13 @@
 //! [`Organizer`]: moving, copying and deleting an account's messages as a mail client's
 //! user does — what the web app's reader and list do. Deleting moves to Trash; deleting
-//! what is in Trash expunges it. Each change goes through the store, whose
-//! change bus tells IMAP sessions.
+//! what is in Trash expunges it. "Mark all read", "Empty Trash" (and Junk), and
+//! reporting junk or not junk (RFC 5788's `$Junk` and `$NotJunk` keywords, and a move to
+//! Junk or back to INBOX). Each change goes through the store, whose change bus tells
+//! IMAP sessions.
 
 use std::collections::BTreeMap;
 
-use osprey_store::{MailboxRecord, Store, StoreError};
+use osprey_store::{FlagChange, FlagUpdate, MailboxRecord, Store, StoreError, flags};
 
 /// Messages one request may name.
 pub const MAX_IDS: usize = 500;
@@ -22,6 +24,11 @@ pub enum OrganizeError {
     Empty,
     #[error("the account has no Trash mailbox")]
     NoTrash,
+    #[error("the account has no Junk mailbox")]
+    NoJunk,
+    /// Emptying is for Trash and Junk only.
+    #[error("only Trash and Junk are emptied")]
+    NotEmptiable,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -157,5 +164,116 @@ impl Organizer {
             }
         }
         Ok(done)
+    }
+
+    /// The account's mailbox `id`.
+    async fn own_mailbox(
+        &self,
+        account_id: &str,
+        id: &str,
+    ) -> Result<MailboxRecord, OrganizeError> {
+        let mailboxes = self.store.mailboxes().of_account(account_id).await?;
+        Self::target(&mailboxes, id).cloned()
+    }
+
+    /// Marks every message of the account's mailbox `mailbox_id` read; how many were
+    /// not.
+    pub async fn mark_all_read(
+        &self,
+        account_id: &str,
+        mailbox_id: &str,
+    ) -> Result<usize, OrganizeError> {
+        let mb = self.own_mailbox(account_id, mailbox_id).await?;
+        let unread: Vec<String> = self
+            .store
+            .messages()
+            .in_mailbox(&mb.id)
+            .await?
+            .into_iter()
+            .filter(|m| m.flags & flags::SEEN == 0)
+            .map(|m| m.id)
+            .collect();
+        let seen = FlagUpdate {
+            change: FlagChange::Add,
+            flags: flags::SEEN,
+            keywords: Vec::new(),
+        };
+        for chunk in unread.chunks(MAX_IDS) {
+            self.store
+                .messages()
+                .update_flags(&mb.id, chunk, &seen)
+                .await?;
+        }
+        Ok(unread.len())
+    }
+
+    /// Expunges every message of the account's Trash or Junk mailbox `mailbox_id`; how
+    /// many.
+    pub async fn empty(&self, account_id: &str, mailbox_id: &str) -> Result<usize, OrganizeError> {
+        let mb = self.own_mailbox(account_id, mailbox_id).await?;
+        if !matches!(mb.special_use.as_deref(), Some("\\Trash" | "\\Junk")) {
+            return Err(OrganizeError::NotEmptiable);
+        }
+        let all: Vec<String> = self
+            .store
+            .messages()
+            .in_mailbox(&mb.id)
+            .await?
+            .into_iter()
+            .map(|m| m.id)
+            .collect();
+        let mut expunged = 0;
+        for chunk in all.chunks(MAX_IDS) {
+            expunged += self
+                .store
+                .messages()
+                .expunge_messages(&mb.id, chunk)
+                .await?
+                .len();
+        }
+        Ok(expunged)
+    }
+
+    /// Reports the messages `ids` as junk (`junk`: keyword `$Junk`, moved to Junk) or as
+    /// not junk (`$NotJunk`, moved to INBOX); how many moved.
+    pub async fn report_junk(
+        &self,
+        account_id: &str,
+        ids: &[String],
+        junk: bool,
+    ) -> Result<usize, OrganizeError> {
+        let (mailboxes, groups) = self.grouped(account_id, ids).await?;
+        let to = if junk {
+            mailboxes
+                .iter()
+                .find(|m| m.special_use.as_deref() == Some("\\Junk"))
+                .ok_or(OrganizeError::NoJunk)?
+        } else {
+            mailboxes
+                .iter()
+                .find(|m| m.name == "INBOX")
+                .ok_or(OrganizeError::NotFound)?
+        };
+        let (add, remove) = if junk {
+            ("$Junk", "$NotJunk")
+        } else {
+            ("$NotJunk", "$Junk")
+        };
+        let mut moved = 0;
+        for (from, ids) in groups {
+            let messages = self.store.messages();
+            for (change, keyword) in [(FlagChange::Remove, remove), (FlagChange::Add, add)] {
+                let update = FlagUpdate {
+                    change,
+                    flags: 0,
+                    keywords: vec![keyword.to_owned()],
+                };
+                messages.update_flags(&from, &ids, &update).await?;
+            }
+            if from != to.id {
+                moved += messages.move_messages(&from, &ids, &to.id).await?.len();
+            }
+        }
+        Ok(moved)
     }
 }

@@ -686,6 +686,17 @@ impl Api {
         empty(self.authed(&call).await?).await
     }
 
+    /// Deletes every message of the signed-in account's Trash or Junk for good.
+    ///
+    /// `POST /api/v1/mailboxes/{id}/empty`
+    pub async fn empty_mailbox(&self, id: &str) -> Result<Organized, ApiError> {
+        let call = Call::new(
+            Method::POST,
+            format!("/api/v1/mailboxes/{}/empty", segment(id)),
+        );
+        json(self.authed(&call).await?).await
+    }
+
     /// The messages of one of the signed-in account's mailboxes in arrival (UID) order,
     /// oldest first or, with `newest_first=true`, newest first, a page at a time.
     ///
@@ -704,6 +715,17 @@ impl Api {
         .query("cursor", cursor)
         .query("limit", limit)
         .query("newest_first", newest_first);
+        json(self.authed(&call).await?).await
+    }
+
+    /// Marks every message of one of the signed-in account's mailboxes read.
+    ///
+    /// `POST /api/v1/mailboxes/{id}/read`
+    pub async fn mark_mailbox_read(&self, id: &str) -> Result<Organized, ApiError> {
+        let call = Call::new(
+            Method::POST,
+            format!("/api/v1/mailboxes/{}/read", segment(id)),
+        );
         json(self.authed(&call).await?).await
     }
 
@@ -809,11 +831,29 @@ impl Api {
         json(self.authed(&call).await?).await
     }
 
+    /// Reports messages of the signed-in account as junk: keyword `$Junk` (and not
+    /// `$NotJunk`), moved to Junk.
+    ///
+    /// `POST /api/v1/messages/junk`
+    pub async fn report_junk(&self, body: &MessageIds) -> Result<Organized, ApiError> {
+        let call = Call::new(Method::POST, "/api/v1/messages/junk").json(body)?;
+        json(self.authed(&call).await?).await
+    }
+
     /// Moves messages of the signed-in account into one of its mailboxes.
     ///
     /// `POST /api/v1/messages/move`
     pub async fn move_messages(&self, body: &MessagesTo) -> Result<Organized, ApiError> {
         let call = Call::new(Method::POST, "/api/v1/messages/move").json(body)?;
+        json(self.authed(&call).await?).await
+    }
+
+    /// Reports messages of the signed-in account as not junk: keyword `$NotJunk` (and not
+    /// `$Junk`), moved to INBOX.
+    ///
+    /// `POST /api/v1/messages/not-junk`
+    pub async fn report_not_junk(&self, body: &MessageIds) -> Result<Organized, ApiError> {
+        let call = Call::new(Method::POST, "/api/v1/messages/not-junk").json(body)?;
         json(self.authed(&call).await?).await
     }
 

@@ -84,6 +84,10 @@ pub const AUTHORIZATION: &[Rule] = &[
     row("move_messages",      NoAuth,  Allowed,   Hidden,    Hidden),
     row("copy_messages",      NoAuth,  Allowed,   Hidden,    Hidden),
     row("delete_messages",    NoAuth,  Allowed,   Hidden,    Hidden),
+    row("report_junk",        NoAuth,  Allowed,   Hidden,    Hidden),
+    row("report_not_junk",    NoAuth,  Allowed,   Hidden,    Hidden),
+    row("mark_mailbox_read",  NoAuth,  Allowed,   Hidden,    Hidden),
+    row("empty_mailbox",      NoAuth,  Allowed,   Hidden,    Hidden),
     // Each account's own mailboxes: anyone signed in makes its own.
     row("create_mailbox",     NoAuth,  Allowed,   Allowed,   Allowed),
     row("update_mailbox",     NoAuth,  Allowed,   Hidden,    Hidden),

@@ -13,6 +13,7 @@ use yew::prelude::*;
 
 use crate::api::{ApiError, use_api};
 use crate::components::banner::ProblemBanner;
+use crate::components::confirm::ConfirmButton;
 use crate::format;
 use reader::Reader;
 
@@ -184,6 +185,32 @@ pub fn MailPage() -> Html {
             });
         })
     };
+    // The current folder's messages again (after a change to many of them).
+    let reload = {
+        let (api, messages, error, current) = (
+            api.clone(),
+            messages.clone(),
+            error.clone(),
+            current.clone(),
+        );
+        Callback::from(move |()| {
+            let (api, messages, error) = (api.clone(), messages.clone(), error.clone());
+            let (Some(id), Some(size)) = ((*current).clone(), page_size) else {
+                return;
+            };
+            spawn_local(async move {
+                match api.list_messages(&id, None, Some(size), Some(true)).await {
+                    Ok(page) => messages.set(Some(page.items)),
+                    Err(e) => error.set(Some(e)),
+                }
+            });
+        })
+    };
+    let emptiable = mailboxes
+        .iter()
+        .flatten()
+        .find(|m| Some(&m.id) == current.as_ref())
+        .is_some_and(|m| matches!(m.special_use.as_deref(), Some("\\Trash" | "\\Junk")));
     let close = {
         let (open, opened) = (open.clone(), opened.clone());
         Callback::from(move |()| {
@@ -252,6 +279,36 @@ pub fn MailPage() -> Html {
                     </ul>
                 </nav>
                 <div class="mail-list" role="region" aria-label={format!("Messages in {folder_name}")}>
+                    if let Some(id) = (*current).clone() {
+                        <div class="list-actions">
+                            <button type="button" class="button subtle" id="mark-all-read" onclick={{
+                                let (api, error, generation, reload, id) = (api.clone(), error.clone(), generation.clone(), reload.clone(), id.clone());
+                                Callback::from(move |_: MouseEvent| {
+                                    let (api, error, generation, reload, id) = (api.clone(), error.clone(), generation.clone(), reload.clone(), id.clone());
+                                    spawn_local(async move {
+                                        match api.mark_mailbox_read(&id).await {
+                                            Ok(_) => { reload.emit(()); generation.dispatch(()); }
+                                            Err(e) => error.set(Some(e)),
+                                        }
+                                    });
+                                })
+                            }}>{ "Mark all read" }</button>
+                            if emptiable {
+                                <ConfirmButton label="Empty" subject={folder_name.clone()} onconfirm={{
+                                    let (api, error, generation, reload) = (api.clone(), error.clone(), generation.clone(), reload.clone());
+                                    Callback::from(move |()| {
+                                        let (api, error, generation, reload, id) = (api.clone(), error.clone(), generation.clone(), reload.clone(), id.clone());
+                                        spawn_local(async move {
+                                            match api.empty_mailbox(&id).await {
+                                                Ok(_) => { reload.emit(()); generation.dispatch(()); }
+                                                Err(e) => error.set(Some(e)),
+                                            }
+                                        });
+                                    })
+                                }} />
+                            }
+                        </div>
+                    }
                     <ul class="message-list" id="message-list">
                         { for messages.iter().flatten().map(|m| {
                             let id = m.id.clone();

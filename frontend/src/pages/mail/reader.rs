@@ -159,6 +159,37 @@ pub fn Reader(props: &ReaderProps) -> Html {
             });
         })
     };
+    // "Junk" in any folder but Junk, "Not junk" in Junk: the message moves.
+    let in_junk = props
+        .folders
+        .iter()
+        .any(|f| f.id == m.mailbox_id && f.special_use.as_deref() == Some("\\Junk"));
+    let junk = {
+        let (api, error, id, onremoved) = (
+            api.clone(),
+            error.clone(),
+            m.id.clone(),
+            props.onremoved.clone(),
+        );
+        Callback::from(move |_: MouseEvent| {
+            let (api, error, id, onremoved) =
+                (api.clone(), error.clone(), id.clone(), onremoved.clone());
+            spawn_local(async move {
+                let body = MessageIds {
+                    ids: vec![id.clone()],
+                };
+                let done = if in_junk {
+                    api.report_not_junk(&body).await
+                } else {
+                    api.report_junk(&body).await
+                };
+                match done {
+                    Ok(_) => onremoved.emit(id),
+                    Err(e) => error.set(Some(e)),
+                }
+            });
+        })
+    };
     let filter = {
         let query = RuleFromMessage {
             from: m.from.first().and_then(|a| a.address.clone()),
@@ -188,6 +219,7 @@ pub fn Reader(props: &ReaderProps) -> Html {
                     }) }
                 </select>
                 <button type="button" class="button danger-outline" id="reader-delete" onclick={delete}>{ "Delete" }</button>
+                <button type="button" class="button" id="reader-junk" onclick={junk}>{ if in_junk { "Not junk" } else { "Junk" } }</button>
                 <button type="button" class="button" id="reader-filter" onclick={filter}>{ "Filter messages like this" }</button>
                 if sender.is_some() {
                     <button type="button" class="button" id="reader-add-contact" onclick={add_contact} disabled={*added}>
