@@ -138,6 +138,8 @@ enum Answer {
     Json(String),
     /// Plain text.
     Text,
+    /// Bytes (a file).
+    Bytes,
     /// No body.
     Empty,
 }
@@ -177,6 +179,7 @@ fn render(doc: &Value, types: &Types) -> Result<(String, usize)> {
         helpers.insert(match op.answer {
             Answer::Json(_) => "json",
             Answer::Text => "text",
+            Answer::Bytes => "bytes",
             Answer::Empty => "empty",
         });
         if op.authed {
@@ -499,10 +502,12 @@ fn answer(op: &Value, types: &Types) -> Result<Answer> {
                     )
                 } else if c.keys().any(|k| k.starts_with("text/")) {
                     Answer::Text
+                } else if c.contains_key("application/octet-stream") {
+                    Answer::Bytes
                 } else {
                     let kinds: Vec<&String> = c.keys().collect();
                     return Err(format!(
-                        "the {status} answer is {kinds:?}; only JSON and text are supported"
+                        "the {status} answer is {kinds:?}; only JSON, text and application/octet-stream are supported"
                     ));
                 }
             }
@@ -609,6 +614,7 @@ fn render_operation(out: &mut String, op: &Operation) {
     let returns = match &op.answer {
         Answer::Json(t) => t.clone(),
         Answer::Text => "String".to_owned(),
+        Answer::Bytes => "Vec<u8>".to_owned(),
         Answer::Empty => "()".to_owned(),
     };
     let _ = writeln!(
@@ -648,6 +654,7 @@ fn render_operation(out: &mut String, op: &Operation) {
     let reader = match op.answer {
         Answer::Json(_) => "json",
         Answer::Text => "text",
+        Answer::Bytes => "bytes",
         Answer::Empty => "empty",
     };
     if op.authed {

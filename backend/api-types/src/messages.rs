@@ -39,3 +39,23 @@ pub struct SentMessage {
     /// The UID of the copy in the sender's Sent mailbox.
     pub sent_uid: u32,
 }
+
+/// `POST /messages/{id}/download`: what to download — an attachment (its `index` in the
+/// message's attachment list) or, without one, the whole message as it was received.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct DownloadRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attachment: Option<u32>,
+}
+
+/// A link that downloads without credentials until it expires (5 minutes): for a
+/// browser's own download, an `<a href>` or another program.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct DownloadLink {
+    /// A path on this server (`/api/v1/download/...`).
+    pub url: String,
+    pub expires_at: chrono::DateTime<chrono::Utc>,
+}

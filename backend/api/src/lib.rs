@@ -50,7 +50,8 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(routes::rules::router())
         .merge(routes::rule_runs::router())
         .merge(routes::contacts::router())
-        .merge(routes::spell::router());
+        .merge(routes::spell::router())
+        .merge(routes::downloads::router());
     OpenApiRouter::with_openapi(document::ApiDoc::openapi())
         .nest("/api/v1", v1)
         .merge(routes::health::router())

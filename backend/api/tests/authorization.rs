@@ -622,6 +622,28 @@ impl World {
                 id: Some(self.user_junk().await),
                 ..Call::default()
             },
+            "create_download_link" => Call {
+                id: id(&self.message),
+                body: Some(json!({})),
+                ..Call::default()
+            },
+            "download" => {
+                let r = self
+                    .t
+                    .call(
+                        Method::POST,
+                        &format!("/api/v1/messages/{}/download", self.message),
+                        Some(&self.user),
+                        Some(json!({})),
+                    )
+                    .await
+                    .expect(StatusCode::OK);
+                let url = r.body["url"].as_str().unwrap();
+                Call {
+                    id: Some(url.rsplit('/').next().unwrap().to_owned()),
+                    ..Call::default()
+                }
+            }
             "get_message" => Call {
                 id: id(&self.message),
                 ..Call::default()

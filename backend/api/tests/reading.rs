@@ -1,7 +1,7 @@
 //! `GET /api/v1/messages/{id}`: a message for reading, decoded, with its attachments
 //! listed; marking it read as it opens; another account's message is 404.
 
-use axum::http::{Method, StatusCode};
+use axum::http::{Method, StatusCode, header};
 use osprey_core::Role;
 use serde_json::json;
 
@@ -316,3 +316,123 @@ async fn a_listing_row_has_its_recipients_a_preview_and_the_attachment_mark() {
         assert_eq!(row["has_attachments"], true);
     }
 }
+
+#[tokio::test]
+async fn download_links_serve_the_message_and_its_attachments_as_attachments() {
+    let t = TestApp::new().await;
+    let ann_id = t.add_account("ann@example.com", Role::User, &[]).await;
+    t.add_account("bob@example.com", Role::User, &[]).await;
+    let ann = t.token("ann@example.com").await;
+    let bob = t.token("bob@example.com").await;
+    let named = MIME_WITH_NAMES;
+    t.submission
+        .delivery()
+        .deliver(std::slice::from_ref(&ann_id), "INBOX", named, 0)
+        .await
+        .unwrap();
+    let boxes = t
+        .call(Method::GET, "/api/v1/mailboxes", Some(&ann), None)
+        .await
+        .expect(StatusCode::OK)
+        .body;
+    let inbox = boxes
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["name"] == "INBOX")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let list = t
+        .call(
+            Method::GET,
+            &format!("/api/v1/mailboxes/{inbox}/messages"),
+            Some(&ann),
+            None,
+        )
+        .await
+        .expect(StatusCode::OK)
+        .body;
+    let id = list["items"][0]["id"].as_str().unwrap().to_owned();
+    let link = |token: String, body: serde_json::Value| {
+        let (t, id) = (&t, id.clone());
+        async move {
+            t.call(
+                Method::POST,
+                &format!("/api/v1/messages/{id}/download"),
+                Some(&token),
+                Some(body),
+            )
+            .await
+        }
+    };
+    // Another account gets no link; a missing attachment neither.
+    link(bob.clone(), json!({}))
+        .await
+        .expect(StatusCode::NOT_FOUND);
+    link(ann.clone(), json!({"attachment": 5}))
+        .await
+        .expect(StatusCode::NOT_FOUND);
+    let url = link(ann.clone(), json!({}))
+        .await
+        .expect(StatusCode::OK)
+        .body["url"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // The link is its own credential: no bearer token.
+    let r = t
+        .call(Method::GET, &url, None, None)
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(r.headers[header::CONTENT_TYPE], "message/rfc822");
+    assert_eq!(r.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    assert_eq!(
+        r.headers[header::CONTENT_DISPOSITION],
+        "attachment; filename=\"Gr__e.eml\"; filename*=UTF-8''Gr%C3%BC%C3%9Fe.eml"
+    );
+    assert_eq!(
+        r.body.as_str().unwrap().as_bytes(),
+        named,
+        "the message as received"
+    );
+    // An attachment, decoded, under its (RFC 2231) name.
+    let url = link(ann.clone(), json!({"attachment": 0}))
+        .await
+        .expect(StatusCode::OK)
+        .body["url"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let r = t
+        .call(Method::GET, &url, None, None)
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(r.headers[header::CONTENT_TYPE], "application/pdf");
+    assert_eq!(
+        r.headers[header::CONTENT_DISPOSITION],
+        "attachment; filename=\"Bericht M_rz.pdf\"; filename*=UTF-8''Bericht%20M%C3%A4rz.pdf"
+    );
+    assert_eq!(r.body.as_str().unwrap(), "%PDF-1.4\n");
+    // A forged or altered token, or an access token, is no link.
+    let token = url.rsplit('/').next().unwrap();
+    let mut forged = token.to_owned();
+    forged.pop();
+    for bad in [forged, ann.clone(), "x.y.z".to_owned()] {
+        t.call(Method::GET, &format!("/api/v1/download/{bad}"), None, None)
+            .await
+            .expect(StatusCode::NOT_FOUND);
+    }
+    // And a download token is no access token.
+    t.call(Method::GET, "/api/v1/me", Some(token), None)
+        .await
+        .expect(StatusCode::UNAUTHORIZED);
+}
+
+const MIME_WITH_NAMES: &[u8] = b"From: a@far.example\r\nSubject: =?UTF-8?Q?Gr=C3=BC=C3=9Fe?=\r\n\
+MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n\
+--b\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n\
+--b\r\nContent-Type: application/pdf\r\n\
+Content-Disposition: attachment; filename*=UTF-8''Bericht%20M%C3%A4rz.pdf\r\n\
+Content-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQK\r\n--b--\r\n";

@@ -184,6 +184,23 @@ fn inline_images(m: &Message<'_>) -> HashMap<String, String> {
     out
 }
 
+/// An attachment's content, decoded, for a download.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attachment {
+    pub info: AttachmentInfo,
+    pub content: Vec<u8>,
+}
+
+/// The attachment `index` (as [`read`] lists them) of `raw`, decoded.
+pub fn attachment(raw: &[u8], index: u32) -> Option<Attachment> {
+    let m = MessageParser::default().parse(raw)?;
+    let p = m.attachment(index)?;
+    Some(Attachment {
+        info: info(index, p),
+        content: p.contents().to_vec(),
+    })
+}
+
 fn info(index: u32, p: &MessagePart<'_>) -> AttachmentInfo {
     AttachmentInfo {
         index,

@@ -27,6 +27,12 @@ pub fn blob_hash(bytes: &[u8]) -> String {
 /// What a [`BlobStore`] call returns.
 pub type BlobFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, StoreError>> + Send + 'a>>;
 
+/// A blob being read, a piece at a time, and its length in bytes.
+pub struct BlobReader {
+    pub len: u64,
+    pub reader: Pin<Box<dyn tokio::io::AsyncRead + Send>>,
+}
+
 /// Where message bodies are kept, by the hash of their bytes. Callers hold it as
 /// `Arc<dyn BlobStore>`: files on the local disk ([`FsBlobStore`]) today, an
 /// S3-compatible store for several nodes later.
@@ -43,6 +49,9 @@ pub trait BlobStore: Send + Sync + std::fmt::Debug {
     fn put_many(&self, blobs: Vec<Vec<u8>>) -> BlobFuture<'_, Vec<String>>;
     /// The bytes stored under `hash`.
     fn get<'a>(&'a self, hash: &'a str) -> BlobFuture<'a, Vec<u8>>;
+    /// The bytes stored under `hash`, to read a piece at a time (a download that must not
+    /// hold the whole blob in memory).
+    fn open<'a>(&'a self, hash: &'a str) -> BlobFuture<'a, BlobReader>;
     /// Removes the blob `hash`.
     fn delete<'a>(&'a self, hash: &'a str) -> BlobFuture<'a, ()>;
     /// Finishes what a crash interrupted; run at start-up, before serving. Returns how
@@ -61,6 +70,26 @@ impl BlobStore for FsBlobStore {
 
     fn get<'a>(&'a self, hash: &'a str) -> BlobFuture<'a, Vec<u8>> {
         Box::pin(FsBlobStore::get(self, hash))
+    }
+
+    fn open<'a>(&'a self, hash: &'a str) -> BlobFuture<'a, BlobReader> {
+        Box::pin(async move {
+            if !valid_hash(hash) {
+                return Err(StoreError::NotFound);
+            }
+            let file = match tokio::fs::File::open(self.path_of(hash)).await {
+                Ok(f) => f,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    return Err(StoreError::NotFound);
+                }
+                Err(e) => return Err(e.into()),
+            };
+            let len = file.metadata().await?.len();
+            Ok(BlobReader {
+                len,
+                reader: Box::pin(file),
+            })
+        })
     }
 
     fn delete<'a>(&'a self, hash: &'a str) -> BlobFuture<'a, ()> {

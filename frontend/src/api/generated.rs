@@ -10,17 +10,18 @@ use gloo::net::http::Method;
 use osprey_api_types::{
     Account, Alias, ApiKey, ChangePassword, Contact, ContactFields, ContactGroup,
     ContactGroupFields, CreateAccount, CreateAlias, CreateApiKey, CreateDomain, CreateIpRule,
-    CreateKillEntry, CreateMailbox, CreateSendAsGrant, CreatedApiKey, DkimRecord, Domain, Health,
-    ImportContacts, ImportReport, IpRule, KillEntry, LoginFailure, LoginRequest, Mailbox,
-    MessageDetail, MessageIds, MessageItem, MessagesTo, Organized, Page, PersonalWord, Postmaster,
-    Preferences, QueuedMessage, RecipientSuggestion, RefreshRequest, RelayCheck, RelayPolicy,
-    RelayVerdict, RetryResult, RuleRun, RuleRunRequest, RuleTestRequest, RuleTestResult,
-    RulesDocument, RulesUpdate, SendAsGrant, SendMessage, SentMessage, SieveScript,
-    SpellCheckRequest, SpellCheckResult, SpellLanguage, TokenResponse, UpdateAccount, UpdateAlias,
-    UpdateDomain, UpdateFlags, UpdateMailbox, UpdateMe, VacationDocument, VacationUpdate,
+    CreateKillEntry, CreateMailbox, CreateSendAsGrant, CreatedApiKey, DkimRecord, Domain,
+    DownloadLink, DownloadRequest, Health, ImportContacts, ImportReport, IpRule, KillEntry,
+    LoginFailure, LoginRequest, Mailbox, MessageDetail, MessageIds, MessageItem, MessagesTo,
+    Organized, Page, PersonalWord, Postmaster, Preferences, QueuedMessage, RecipientSuggestion,
+    RefreshRequest, RelayCheck, RelayPolicy, RelayVerdict, RetryResult, RuleRun, RuleRunRequest,
+    RuleTestRequest, RuleTestResult, RulesDocument, RulesUpdate, SendAsGrant, SendMessage,
+    SentMessage, SieveScript, SpellCheckRequest, SpellCheckResult, SpellLanguage, TokenResponse,
+    UpdateAccount, UpdateAlias, UpdateDomain, UpdateFlags, UpdateMailbox, UpdateMe,
+    VacationDocument, VacationUpdate,
 };
 
-use super::{Api, ApiError, Call, empty, json, segment, text};
+use super::{Api, ApiError, Call, bytes, empty, json, segment, text};
 
 /// Signs in with an address and password.
 ///
@@ -46,6 +47,14 @@ pub async fn logout(body: &RefreshRequest) -> Result<(), ApiError> {
 pub async fn refresh(body: &RefreshRequest) -> Result<TokenResponse, ApiError> {
     let call = Call::new(Method::POST, "/api/v1/auth/refresh").json(body)?;
     json(call.send(None).await?).await
+}
+
+/// The file of a download link: the message as received (streamed) or one attachment.
+///
+/// `GET /api/v1/download/{token}`
+pub async fn download(token: &str) -> Result<Vec<u8>, ApiError> {
+    let call = Call::new(Method::GET, format!("/api/v1/download/{}", segment(token)));
+    bytes(call.send(None).await?).await
 }
 
 /// Liveness: the process serves HTTP.
@@ -902,6 +911,23 @@ impl Api {
             .query("mark_read", mark_read)
             .query("html", html)
             .query("remote_images", remote_images);
+        json(self.authed(&call).await?).await
+    }
+
+    /// A link that downloads one of the signed-in account's messages (as received) or one of
+    /// its attachments, for five minutes, without other credentials.
+    ///
+    /// `POST /api/v1/messages/{id}/download`
+    pub async fn create_download_link(
+        &self,
+        id: &str,
+        body: &DownloadRequest,
+    ) -> Result<DownloadLink, ApiError> {
+        let call = Call::new(
+            Method::POST,
+            format!("/api/v1/messages/{}/download", segment(id)),
+        )
+        .json(body)?;
         json(self.authed(&call).await?).await
     }
 

@@ -255,6 +255,17 @@ async fn text(response: Response) -> Result<String, ApiError> {
         .map_err(|e| ApiError::Network(format!("unexpected answer: {e}")))
 }
 
+/// Reads a successful answer that is a file.
+async fn bytes(response: Response) -> Result<Vec<u8>, ApiError> {
+    if !response.ok() {
+        return Err(problem_of(response).await);
+    }
+    response
+        .binary()
+        .await
+        .map_err(|e| ApiError::Network(format!("unexpected answer: {e}")))
+}
+
 async fn problem_of(response: Response) -> ApiError {
     let status = response.status();
     let retry_after = response

@@ -20,11 +20,31 @@ pub struct Claims {
     pub generation: u64,
 }
 
+/// The claims of a download link's token: which message (and attachment) of which
+/// account, until when. Its issuer differs from an access token's, so neither passes for
+/// the other.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct DownloadClaims {
+    pub sub: String,
+    /// The message id.
+    pub msg: String,
+    /// The attachment's index; none for the whole message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub att: Option<u32>,
+    pub exp: i64,
+    /// Always `osprey-download`.
+    pub iss: String,
+}
+
+/// The issuer of download tokens.
+const DOWNLOAD_ISSUER: &str = "osprey-download";
+
 /// The key pair for signing and checking access tokens, and their lifetime.
 pub struct JwtKeys {
     encoding: EncodingKey,
     decoding: DecodingKey,
     validation: Validation,
+    download_validation: Validation,
     /// Seconds an access token stays valid.
     pub ttl_secs: u64,
 }
@@ -47,10 +67,14 @@ impl JwtKeys {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.set_issuer(&["osprey"]);
         validation.leeway = 5;
+        let mut download_validation = Validation::new(Algorithm::HS256);
+        download_validation.set_issuer(&[DOWNLOAD_ISSUER]);
+        download_validation.leeway = 5;
         Self {
             encoding: EncodingKey::from_secret(secret),
             decoding: DecodingKey::from_secret(secret),
             validation,
+            download_validation,
             ttl_secs,
         }
     }
@@ -79,6 +103,37 @@ impl JwtKeys {
                 }
                 _ => "the access token is invalid".to_owned(),
             })
+    }
+}
+
+impl JwtKeys {
+    /// Signs a download token for a message (or one of its attachments) of `account_id`,
+    /// valid for `ttl_secs`; returns it and when it expires.
+    pub fn issue_download(
+        &self,
+        account_id: &str,
+        message_id: &str,
+        attachment: Option<u32>,
+        ttl_secs: i64,
+    ) -> (String, i64) {
+        let exp = chrono::Utc::now().timestamp() + ttl_secs;
+        let claims = DownloadClaims {
+            sub: account_id.to_owned(),
+            msg: message_id.to_owned(),
+            att: attachment,
+            exp,
+            iss: DOWNLOAD_ISSUER.into(),
+        };
+        let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
+            .expect("HS256 signing cannot fail");
+        (token, exp)
+    }
+
+    /// Checks a download token; `None` when it is forged, expired or another kind.
+    pub fn verify_download(&self, token: &str) -> Option<DownloadClaims> {
+        jsonwebtoken::decode::<DownloadClaims>(token, &self.decoding, &self.download_validation)
+            .ok()
+            .map(|d| d.claims)
     }
 }
 

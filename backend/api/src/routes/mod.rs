@@ -8,6 +8,7 @@ pub mod authorization;
 pub mod contacts;
 pub mod dkim;
 pub mod domains;
+pub mod downloads;
 pub mod health;
 pub mod mailbox_edit;
 pub mod mailboxes;
