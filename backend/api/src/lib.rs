@@ -51,7 +51,8 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(routes::rule_runs::router())
         .merge(routes::contacts::router())
         .merge(routes::spell::router())
-        .merge(routes::downloads::router());
+        .merge(routes::downloads::router())
+        .merge(routes::search::router());
     OpenApiRouter::with_openapi(document::ApiDoc::openapi())
         .nest("/api/v1", v1)
         .merge(routes::health::router())

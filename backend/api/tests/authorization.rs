@@ -622,6 +622,24 @@ impl World {
                 id: Some(self.user_junk().await),
                 ..Call::default()
             },
+            "search_messages" => {
+                // Every caller searches for the user's fresh message: only the user finds it.
+                let subject = self.fresh("needle");
+                self.t
+                    .call(
+                        Method::POST,
+                        "/api/v1/messages/send",
+                        Some(&self.user),
+                        Some(json!({"to": [USER], "subject": subject, "text": "t"})),
+                    )
+                    .await
+                    .expect(StatusCode::CREATED);
+                Call {
+                    query: Some(format!("q=subject:{subject}")),
+                    marker: Some(subject),
+                    ..Call::default()
+                }
+            }
             "create_download_link" => Call {
                 id: id(&self.message),
                 body: Some(json!({})),

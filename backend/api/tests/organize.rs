@@ -269,3 +269,81 @@ async fn junk_reports_mark_all_read_and_emptying_trash() {
     assert_eq!(r.body["expunged"], 3);
     assert!(listing(trash).await.is_empty());
 }
+
+#[tokio::test]
+async fn search_finds_by_filters_and_words_and_refuses_a_bad_query() {
+    let t = TestApp::new().await;
+    t.add_account("ann@example.com", Role::User, &[]).await;
+    t.add_account("bob@example.com", Role::User, &[]).await;
+    let ann = t.token("ann@example.com").await;
+    let bob = t.token("bob@example.com").await;
+    for (subject, text) in [
+        ("Q3 report", "the quarterly invoice figures"),
+        ("Lunch", "noodles at noon"),
+        ("Q4 plan", "no money talk"),
+    ] {
+        t.call(
+            Method::POST,
+            "/api/v1/messages/send",
+            Some(&bob),
+            Some(json!({"to": ["ann@example.com"], "subject": subject, "text": text})),
+        )
+        .await
+        .expect(StatusCode::CREATED);
+    }
+    let search = |q: &'static str, token: String| {
+        let t = &t;
+        async move {
+            let r = t
+                .call(
+                    Method::GET,
+                    &format!(
+                        "/api/v1/messages/search?q={}",
+                        q.replace(' ', "%20").replace('"', "%22")
+                    ),
+                    Some(&token),
+                    None,
+                )
+                .await
+                .expect(StatusCode::OK);
+            let mut subjects: Vec<String> = r.body["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|m| m["subject"].as_str().unwrap().to_owned())
+                .collect();
+            subjects.sort();
+            subjects
+        }
+    };
+    assert_eq!(search("subject:q3", ann.clone()).await, ["Q3 report"]);
+    // A word is looked for in the text (the full-text index, or the message itself).
+    assert_eq!(search("invoice", ann.clone()).await, ["Q3 report"]);
+    assert_eq!(
+        search("from:bob in:INBOX", ann.clone()).await,
+        ["Lunch", "Q3 report", "Q4 plan"]
+    );
+    assert_eq!(
+        search("from:bob body:noodles", ann.clone()).await,
+        ["Lunch"]
+    );
+    assert!(search("after:2999-01-01", ann.clone()).await.is_empty());
+    // Bob's Sent copies are his, not Ann's: his search finds them in Sent.
+    assert_eq!(search("subject:lunch", bob.clone()).await, ["Lunch"]);
+    assert!(
+        search("subject:lunch in:Archive", bob.clone())
+            .await
+            .is_empty()
+    );
+    let r = t
+        .call(
+            Method::GET,
+            "/api/v1/messages/search?q=colour:red",
+            Some(&ann),
+            None,
+        )
+        .await
+        .expect(StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.fields(), vec!["q".to_string()]);
+    assert!(r.body.to_string().contains("colour: is not a filter"));
+}

@@ -24,6 +24,7 @@ pub mod policy;
 pub mod reading;
 mod resolve;
 pub mod rules;
+pub mod search;
 mod sender;
 mod submission;
 

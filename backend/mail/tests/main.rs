@@ -6,6 +6,7 @@ mod html;
 mod mailboxes;
 mod rule_runs;
 mod rules;
+mod search;
 mod submission;
 
 use std::sync::Arc;

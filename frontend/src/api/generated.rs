@@ -886,6 +886,22 @@ impl Api {
         json(self.authed(&call).await?).await
     }
 
+    /// The signed-in account's messages matching a query, newest first.
+    ///
+    /// `GET /api/v1/messages/search`
+    pub async fn search_messages(
+        &self,
+        q: &str,
+        mailbox_id: Option<&str>,
+        limit: Option<u32>,
+    ) -> Result<Page<MessageItem>, ApiError> {
+        let call = Call::new(Method::GET, "/api/v1/messages/search")
+            .query("q", Some(q))
+            .query("mailbox_id", mailbox_id)
+            .query("limit", limit);
+        json(self.authed(&call).await?).await
+    }
+
     /// Sends a plain-text message as the signed-in user: delivered to local recipients,
     /// queued for remote ones (as the relay policy allows authenticated users).
     ///

@@ -82,7 +82,7 @@ pub(crate) fn flag_names(bits: u64, keywords: Vec<String>) -> Vec<String> {
         .collect()
 }
 
-fn message(m: MessageRecord) -> MessageItem {
+pub(crate) fn message(m: MessageRecord) -> MessageItem {
     MessageItem {
         flags: flag_names(m.flags, m.keywords),
         id: m.id,

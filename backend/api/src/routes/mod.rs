@@ -20,6 +20,7 @@ pub mod reading;
 pub mod relay;
 pub mod rule_runs;
 pub mod rules;
+pub mod search;
 pub mod senders;
 pub mod spell;
 
