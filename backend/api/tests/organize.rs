@@ -146,20 +146,9 @@ async fn junk_reports_mark_all_read_and_emptying_trash() {
         .await
         .expect(StatusCode::CREATED);
     }
-    let boxes = t
-        .call(Method::GET, "/api/v1/mailboxes", Some(&ann), None)
-        .await
-        .expect(StatusCode::OK)
-        .body;
-    let id_of = |pick: &dyn Fn(&serde_json::Value) -> bool| {
-        boxes.as_array().unwrap().iter().find(|m| pick(m)).unwrap()["id"]
-            .as_str()
-            .unwrap()
-            .to_owned()
-    };
-    let inbox = id_of(&|m| m["name"] == "INBOX");
-    let junk = id_of(&|m| m["special_use"] == "\\Junk");
-    let trash = id_of(&|m| m["special_use"] == "\\Trash");
+    let inbox = t.mailbox_id(&ann, "INBOX").await;
+    let junk = t.mailbox_id(&ann, "\\Junk").await;
+    let trash = t.mailbox_id(&ann, "\\Trash").await;
     let listing = |mailbox: String| {
         let (t, ann) = (&t, ann.clone());
         async move {

@@ -135,36 +135,7 @@ async fn html_is_sanitised_and_remote_images_load_as_asked_or_for_contacts() {
     let t = TestApp::new().await;
     let ann_id = t.add_account("ann@example.com", Role::User, &[]).await;
     let ann = t.token("ann@example.com").await;
-    t.submission
-        .delivery()
-        .deliver(std::slice::from_ref(&ann_id), "INBOX", NEWSLETTER, 0)
-        .await
-        .unwrap();
-    let boxes = t
-        .call(Method::GET, "/api/v1/mailboxes", Some(&ann), None)
-        .await
-        .expect(StatusCode::OK)
-        .body;
-    let inbox = boxes
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|m| m["name"] == "INBOX")
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let list = t
-        .call(
-            Method::GET,
-            &format!("/api/v1/mailboxes/{inbox}/messages"),
-            Some(&ann),
-            None,
-        )
-        .await
-        .expect(StatusCode::OK)
-        .body;
-    let id = list["items"][0]["id"].as_str().unwrap().to_owned();
+    let id = t.deliver_to_inbox(&ann_id, &ann, NEWSLETTER).await;
     let open = |query: &'static str| {
         let (t, ann, id) = (&t, ann.clone(), id.clone());
         async move {
@@ -279,25 +250,8 @@ async fn a_listing_row_has_its_recipients_a_preview_and_the_attachment_mark() {
     let t = TestApp::new().await;
     let ann_id = t.add_account("ann@example.com", Role::User, &[]).await;
     let ann = t.token("ann@example.com").await;
-    t.submission
-        .delivery()
-        .deliver(std::slice::from_ref(&ann_id), "INBOX", MIME, 0)
-        .await
-        .unwrap();
-    let boxes = t
-        .call(Method::GET, "/api/v1/mailboxes", Some(&ann), None)
-        .await
-        .expect(StatusCode::OK)
-        .body;
-    let inbox = boxes
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|m| m["name"] == "INBOX")
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    t.deliver_to_inbox(&ann_id, &ann, MIME).await;
+    let inbox = t.mailbox_id(&ann, "INBOX").await;
     for query in ["", "?newest_first=true"] {
         let list = t
             .call(
@@ -325,36 +279,7 @@ async fn download_links_serve_the_message_and_its_attachments_as_attachments() {
     let ann = t.token("ann@example.com").await;
     let bob = t.token("bob@example.com").await;
     let named = MIME_WITH_NAMES;
-    t.submission
-        .delivery()
-        .deliver(std::slice::from_ref(&ann_id), "INBOX", named, 0)
-        .await
-        .unwrap();
-    let boxes = t
-        .call(Method::GET, "/api/v1/mailboxes", Some(&ann), None)
-        .await
-        .expect(StatusCode::OK)
-        .body;
-    let inbox = boxes
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|m| m["name"] == "INBOX")
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let list = t
-        .call(
-            Method::GET,
-            &format!("/api/v1/mailboxes/{inbox}/messages"),
-            Some(&ann),
-            None,
-        )
-        .await
-        .expect(StatusCode::OK)
-        .body;
-    let id = list["items"][0]["id"].as_str().unwrap().to_owned();
+    let id = t.deliver_to_inbox(&ann_id, &ann, named).await;
     let link = |token: String, body: serde_json::Value| {
         let (t, id) = (&t, id.clone());
         async move {

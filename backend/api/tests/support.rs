@@ -96,6 +96,47 @@ impl TestApp {
         t
     }
 
+    /// The id of the mailbox of `token`'s account named `name`, or with the special use
+    /// `name` (`\\Junk`).
+    pub async fn mailbox_id(&self, token: &str, name: &str) -> String {
+        let boxes = self
+            .call(Method::GET, "/api/v1/mailboxes", Some(token), None)
+            .await
+            .expect(StatusCode::OK)
+            .body;
+        boxes
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["name"] == name || m["special_use"] == name)
+            .unwrap_or_else(|| panic!("no mailbox {name}"))["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    /// Delivers `raw` to the INBOX of the account `account_id` (signed in as `token`)
+    /// and returns the message's id.
+    pub async fn deliver_to_inbox(&self, account_id: &str, token: &str, raw: &[u8]) -> String {
+        self.submission
+            .delivery()
+            .deliver(&[account_id.to_owned()], "INBOX", raw, 0)
+            .await
+            .unwrap();
+        let inbox = self.mailbox_id(token, "INBOX").await;
+        let list = self
+            .call(
+                Method::GET,
+                &format!("/api/v1/mailboxes/{inbox}/messages?newest_first=true"),
+                Some(token),
+                None,
+            )
+            .await
+            .expect(StatusCode::OK)
+            .body;
+        list["items"][0]["id"].as_str().unwrap().to_owned()
+    }
+
     pub async fn add_account(&self, address: &str, role: Role, manages: &[&str]) -> String {
         let names: Vec<String> = manages.iter().map(|s| s.to_string()).collect();
         let ids = self
