@@ -8,8 +8,7 @@
 use std::time::{Duration, Instant};
 
 use osprey_contacts::AddressBook;
-use osprey_core::{Address, DomainName, Role, hash_credentials};
-use osprey_store::{NewAccount, NewDomain, testing::TestDb};
+use osprey_store::testing::{self, TestDb};
 
 const CONTACTS: usize = 5_000;
 const QUERIES: usize = 300;
@@ -80,29 +79,7 @@ fn main() {
 async fn run() {
     let db = TestDb::new().await;
     let store = db.store().await;
-    store
-        .domains()
-        .create_domain(NewDomain {
-            name: DomainName::parse("bench.example").expect("a domain"),
-            aliases: vec![],
-            settings: Default::default(),
-            enabled: true,
-        })
-        .await
-        .expect("the domain");
-    let account = store
-        .accounts()
-        .create_account(NewAccount {
-            address: Address::parse("me@bench.example").expect("an address"),
-            credentials: hash_credentials("Plain-Ribbon-77z"),
-            role: Role::User,
-            display_name: String::new(),
-            quota_bytes: None,
-            admin_domain_ids: vec![],
-            enabled: true,
-        })
-        .await
-        .expect("the account");
+    let account = testing::user(&store, "me@bench.example").await;
     let book = AddressBook::new(store.clone());
     let text = file();
     let started = Instant::now();
@@ -159,7 +136,7 @@ async fn run() {
     let mean = samples.iter().sum::<Duration>() / QUERIES as u32;
     println!(
         "address book: {CONTACTS} contacts, 50 groups, on {}",
-        osprey_store::testing::backend_name()
+        testing::backend_name()
     );
     println!(
         "import of {CONTACTS} cards ({} bytes): {import:?}",

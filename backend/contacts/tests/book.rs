@@ -1,38 +1,16 @@
 //! The address book service over a real store.
 
 use osprey_contacts::{AddressBook, Card, ContactsError, Labeled, SuggestionKind, VcfVersion};
-use osprey_core::{Address, DomainName, Role, hash_credentials};
-use osprey_store::{ListQuery, NewAccount, NewDomain, Store, testing::TestDb};
+use osprey_store::{
+    ListQuery, Store,
+    testing::{self, TestDb},
+};
 
 async fn accounts(store: &Store) -> (String, String) {
-    store
-        .domains()
-        .create_domain(NewDomain {
-            name: DomainName::parse("book.example").unwrap(),
-            aliases: vec![],
-            settings: Default::default(),
-            enabled: true,
-        })
-        .await
-        .unwrap();
-    let mut ids = Vec::new();
-    for who in ["ann", "bob"] {
-        let acc = store
-            .accounts()
-            .create_account(NewAccount {
-                address: Address::parse(&format!("{who}@book.example")).unwrap(),
-                credentials: hash_credentials("Plain-Ribbon-77z"),
-                role: Role::User,
-                display_name: String::new(),
-                quota_bytes: None,
-                admin_domain_ids: vec![],
-                enabled: true,
-            })
-            .await
-            .unwrap();
-        ids.push(acc.id);
-    }
-    (ids[0].clone(), ids[1].clone())
+    (
+        testing::user(store, "ann@book.example").await.id,
+        testing::user(store, "bob@book.example").await.id,
+    )
 }
 
 fn card(name: &str, emails: &[&str]) -> Card {

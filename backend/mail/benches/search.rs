@@ -11,15 +11,13 @@ use std::{
     time::{Duration, Instant},
 };
 
-use osprey_core::{Address, DomainName, Role, hash_credentials};
 use osprey_mail::{
     LocalDelivery, TextIndexer,
     search::{Query, Searcher},
 };
 use osprey_store::{
-    NewAccount, NewDomain,
     blob::{BlobStore, FsBlobStore},
-    testing::TestDb,
+    testing::{self, TestDb},
 };
 
 const WORDS: [&str; 24] = [
@@ -67,29 +65,7 @@ async fn run() {
         .unwrap_or(10_000);
     let db = TestDb::new().await;
     let store = db.store().await;
-    store
-        .domains()
-        .create_domain(NewDomain {
-            name: DomainName::parse("bench.example").expect("a domain"),
-            aliases: vec![],
-            settings: Default::default(),
-            enabled: true,
-        })
-        .await
-        .expect("the domain");
-    let account = store
-        .accounts()
-        .create_account(NewAccount {
-            address: Address::parse("me@bench.example").expect("an address"),
-            credentials: hash_credentials("Plain-Ribbon-77z"),
-            role: Role::User,
-            display_name: String::new(),
-            quota_bytes: None,
-            admin_domain_ids: vec![],
-            enabled: true,
-        })
-        .await
-        .expect("the account");
+    let account = testing::user(&store, "me@bench.example").await;
     let blobs: Arc<dyn BlobStore> =
         Arc::new(FsBlobStore::open(db.dir.join("blobs")).expect("a blob store"));
     let delivery = LocalDelivery::new(store.clone(), blobs.clone());
@@ -109,7 +85,7 @@ async fn run() {
     let indexed = started.elapsed();
     println!(
         "search: {count} messages on {} (delivered in {delivered:?}, indexed in {indexed:?})",
-        osprey_store::testing::backend_name()
+        testing::backend_name()
     );
     let searcher = Searcher::new(store.clone(), blobs);
     for q in [

@@ -124,13 +124,7 @@ pub fn read_with(raw: &[u8], options: ReadOptions) -> ReadMessage {
         && let Some(html) = html_part(&m)
     {
         let mut html = html.to_owned();
-        if html.len() > MAX_TEXT {
-            let mut end = MAX_TEXT;
-            while !html.is_char_boundary(end) {
-                end -= 1;
-            }
-            html.truncate(end);
-        }
+        truncate(&mut html);
         r.html = Some(sanitize(&html, inline_images(&m), options.remote_images));
     }
     cut(
@@ -216,14 +210,20 @@ fn info(index: u32, p: &MessagePart<'_>) -> AttachmentInfo {
     }
 }
 
-fn cut(r: &mut ReadMessage, mut text: String) {
-    if text.len() > MAX_TEXT {
-        let mut end = MAX_TEXT;
-        while !text.is_char_boundary(end) {
-            end -= 1;
-        }
-        text.truncate(end);
-        r.truncated = true;
+/// Cuts `text` at [`MAX_TEXT`] bytes (on a character boundary); whether it was cut.
+fn truncate(text: &mut String) -> bool {
+    if text.len() <= MAX_TEXT {
+        return false;
     }
+    let mut end = MAX_TEXT;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text.truncate(end);
+    true
+}
+
+fn cut(r: &mut ReadMessage, mut text: String) {
+    r.truncated = truncate(&mut text);
     r.text = text;
 }

@@ -226,6 +226,8 @@ impl Searcher {
                 .into_iter()
                 .filter(|m| query.filters.iter().all(|f| row_passes(f, m)))
                 .collect();
+            // Fetched once per mailbox, and only when a word filter needs it.
+            let mut unindexed: Option<HashSet<String>> = None;
             for f in &query.filters {
                 let (field, needle, anywhere) = match f {
                     Filter::Body(n) => (TextField::Body, n, false),
@@ -235,7 +237,10 @@ impl Searcher {
                 if rows.is_empty() {
                     break;
                 }
-                let unindexed = self.store.text_index().unindexed_blobs(&mb.id).await?;
+                if unindexed.is_none() {
+                    unindexed = Some(self.store.text_index().unindexed_blobs(&mb.id).await?);
+                }
+                let unindexed = unindexed.as_ref().expect("fetched above");
                 let hits: HashSet<String> = self
                     .store
                     .text_index()

@@ -3,9 +3,8 @@
 //! personal dictionary and an address book on a real store.
 
 use osprey_contacts::{AddressBook, Card};
-use osprey_core::{Address, DomainName, Role, hash_credentials};
 use osprey_spell::{Dictionaries, SpellChecker, SpellError, words};
-use osprey_store::{NewAccount, NewDomain, testing::TestDb};
+use osprey_store::testing::{self, TestDb};
 
 const DIR: &str = "/usr/share/hunspell";
 
@@ -48,29 +47,7 @@ fn only_prose_is_checked() {
 async fn misspellings_come_with_suggestions_and_the_users_words_pass() {
     let db = TestDb::new().await;
     let store = db.store().await;
-    store
-        .domains()
-        .create_domain(NewDomain {
-            name: DomainName::parse("spell.example").unwrap(),
-            aliases: vec![],
-            settings: Default::default(),
-            enabled: true,
-        })
-        .await
-        .unwrap();
-    let acc = store
-        .accounts()
-        .create_account(NewAccount {
-            address: Address::parse("sam@spell.example").unwrap(),
-            credentials: hash_credentials("Plain-Ribbon-77z"),
-            role: Role::User,
-            display_name: String::new(),
-            quota_bytes: None,
-            admin_domain_ids: vec![],
-            enabled: true,
-        })
-        .await
-        .unwrap();
+    let acc = testing::user(&store, "sam@spell.example").await;
     let spell = SpellChecker::new(store.clone(), dictionaries());
     let text = "Teh quarterly report from Zbigniew is attached; it’s recieved.";
     let found = spell.check(&acc.id, text, "en_US").await.unwrap();

@@ -108,3 +108,40 @@ impl Drop for TestDb {
         }
     }
 }
+
+/// An enabled plain user at `address` (its domain made first when the store has none of
+/// that name), whose password is `Plain-Ribbon-77z`: the account most tests start from.
+pub async fn user(store: &Store, address: &str) -> crate::AccountRecord {
+    let address = osprey_core::Address::parse(address).expect("a valid address");
+    let domain = address.domain().to_string();
+    if store
+        .domains()
+        .domain_ids_by_names(std::slice::from_ref(&domain))
+        .await
+        .is_err()
+    {
+        store
+            .domains()
+            .create_domain(crate::NewDomain {
+                name: osprey_core::DomainName::parse(&domain).expect("a valid domain"),
+                aliases: vec![],
+                settings: Default::default(),
+                enabled: true,
+            })
+            .await
+            .expect("the domain");
+    }
+    store
+        .accounts()
+        .create_account(crate::NewAccount {
+            address,
+            credentials: osprey_core::hash_credentials("Plain-Ribbon-77z"),
+            role: osprey_core::Role::User,
+            display_name: String::new(),
+            quota_bytes: None,
+            admin_domain_ids: vec![],
+            enabled: true,
+        })
+        .await
+        .expect("the account")
+}

@@ -115,23 +115,46 @@ pub fn MailPage() -> Html {
         let current = current.clone();
         Callback::from(move |id: String| current.set(Some(id)))
     };
+    // The current folder's messages again (after a change to many of them).
+    let reload = {
+        let (api, messages, error, current) = (
+            api.clone(),
+            messages.clone(),
+            error.clone(),
+            current.clone(),
+        );
+        Callback::from(move |()| {
+            let (api, messages, error) = (api.clone(), messages.clone(), error.clone());
+            let (Some(id), Some(size)) = ((*current).clone(), page_size) else {
+                return;
+            };
+            spawn_local(async move {
+                match api.list_messages(&id, None, Some(size), Some(true)).await {
+                    Ok(page) => messages.set(Some(page.items)),
+                    Err(e) => error.set(Some(e)),
+                }
+            });
+        })
+    };
     let open_message = {
-        let (api, open, messages, error, generation, opened) = (
+        let (api, open, messages, error, generation, opened, reload) = (
             api.clone(),
             open.clone(),
             messages.clone(),
             error.clone(),
             generation.clone(),
             opened.clone(),
+            reload.clone(),
         );
         Callback::from(move |id: String| {
-            let (api, open, messages, error, generation, opened) = (
+            let (api, open, messages, error, generation, opened, reload) = (
                 api.clone(),
                 open.clone(),
                 messages.clone(),
                 error.clone(),
                 generation.clone(),
                 opened.clone(),
+                reload.clone(),
             );
             *opened.borrow_mut() = Some(id.clone());
             spawn_local(async move {
@@ -158,7 +181,6 @@ pub fn MailPage() -> Html {
                         let later = mark_delay
                             .filter(|d| *d > 0)
                             .filter(|_| !m.flags.iter().any(|f| f == "\\Seen"));
-                        let (folder, size) = (m.mailbox_id.clone(), page_size.unwrap_or(50));
                         open.set(Some(m));
                         if let Some(secs) = later {
                             gloo::timers::future::TimeoutFuture::new(secs * 1000).await;
@@ -170,37 +192,11 @@ pub fn MailPage() -> Html {
                                 remove: Vec::new(),
                             };
                             if api.update_flags(&id, &seen).await.is_ok() {
-                                if let Ok(page) = api
-                                    .list_messages(&folder, None, Some(size), Some(true))
-                                    .await
-                                {
-                                    messages.set(Some(page.items));
-                                }
+                                reload.emit(());
                                 generation.dispatch(());
                             }
                         }
                     }
-                    Err(e) => error.set(Some(e)),
-                }
-            });
-        })
-    };
-    // The current folder's messages again (after a change to many of them).
-    let reload = {
-        let (api, messages, error, current) = (
-            api.clone(),
-            messages.clone(),
-            error.clone(),
-            current.clone(),
-        );
-        Callback::from(move |()| {
-            let (api, messages, error) = (api.clone(), messages.clone(), error.clone());
-            let (Some(id), Some(size)) = ((*current).clone(), page_size) else {
-                return;
-            };
-            spawn_local(async move {
-                match api.list_messages(&id, None, Some(size), Some(true)).await {
-                    Ok(page) => messages.set(Some(page.items)),
                     Err(e) => error.set(Some(e)),
                 }
             });
