@@ -300,3 +300,106 @@ async fn no_vector_of_the_xss_corpus_runs_in_the_reader() {
         &[("OSPREY_USER", USER), ("OSPREY_PASSWORD", PASSWORD)],
     );
 }
+
+#[tokio::test]
+async fn writing_mail_in_a_real_browser() {
+    const USER: &str = "wren@write.e2e.example";
+    const FRIEND: &str = "fox@write.e2e.example";
+    const BLIND: &str = "owl@write.e2e.example";
+    const PASSWORD: &str = "Copper-Kettle-83q";
+    let s = Server::start(true).await;
+    let mut args: Vec<Vec<&str>> = vec![vec!["domain", "add", "write.e2e.example"]];
+    for who in [USER, FRIEND, BLIND] {
+        args.push(vec!["user", "add", who, "--password", PASSWORD]);
+    }
+    for a in &args {
+        let out = osprey(&s.db, a);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let out = osprey_with_input(
+        &s.db,
+        &["deliver", "--to", USER],
+        b"From: Fox <fox@write.e2e.example>\r\nTo: wren@write.e2e.example\r\n\
+          Subject: Question\r\nMessage-ID: <question-1@write.e2e.example>\r\n\r\nCan you come?\r\n",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("plan.txt");
+    std::fs::write(&file, "1. Meet at nine.\n2. Walk to the lake.\n").unwrap();
+    run_flow(
+        "compose_flow.mjs",
+        &s,
+        &[
+            ("OSPREY_USER", USER),
+            ("OSPREY_PASSWORD", PASSWORD),
+            ("OSPREY_TO", FRIEND),
+            ("OSPREY_BCC", BLIND),
+            ("OSPREY_FILE", file.to_str().unwrap()),
+        ],
+    );
+
+    // The friend got the message with its file, once (the undone send sent nothing),
+    // and the reply, threaded under the question; the Bcc recipient got the message
+    // without a Bcc field in it.
+    let c = reqwest::Client::new();
+    let inbox_of = |who: &'static str| {
+        let (c, url) = (c.clone(), s.url.clone());
+        async move {
+            let token = crate::api::login(&c, &url, who, PASSWORD).await;
+            let (_, boxes) = crate::api::get(&c, &url, &token, "/api/v1/mailboxes").await;
+            let inbox = boxes
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|m| m["name"] == "INBOX")
+                .unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_owned();
+            let (_, list) = crate::api::get(
+                &c,
+                &url,
+                &token,
+                &format!("/api/v1/mailboxes/{inbox}/messages"),
+            )
+            .await;
+            (token, list["items"].as_array().unwrap().clone())
+        }
+    };
+    let (token, friend) = inbox_of(FRIEND).await;
+    let subjects: Vec<&str> = friend
+        .iter()
+        .map(|m| m["subject"].as_str().unwrap())
+        .collect();
+    assert_eq!(subjects.len(), 2, "{subjects:?}");
+    assert!(subjects.contains(&"Plans for Friday"), "{subjects:?}");
+    assert!(subjects.contains(&"Re: Question"), "{subjects:?}");
+    let plans = friend
+        .iter()
+        .find(|m| m["subject"] == "Plans for Friday")
+        .unwrap();
+    let (_, read) = crate::api::get(
+        &c,
+        &s.url,
+        &token,
+        &format!("/api/v1/messages/{}", plans["id"].as_str().unwrap()),
+    )
+    .await;
+    assert_eq!(read["attachments"][0]["name"], "plan.txt");
+    assert!(read["to"].to_string().contains(FRIEND));
+    let (_, blind) = inbox_of(BLIND).await;
+    assert_eq!(blind.len(), 1);
+    assert_eq!(blind[0]["subject"], "Plans for Friday");
+    assert!(
+        !read.to_string().contains(BLIND),
+        "Bcc shown to the To recipient"
+    );
+}

@@ -144,6 +144,9 @@ enum Answer {
     Empty,
 }
 
+/// The argument type of a `multipart/form-data` request body.
+const FORM: &str = "web_sys::FormData";
+
 struct Operation {
     id: String,
     method: String,
@@ -449,10 +452,16 @@ fn operation(
             if rb.get("required").and_then(Value::as_bool) != Some(true) {
                 return Err("optional request bodies are not supported".into());
             }
-            let schema = rb
-                .pointer("/content/application~1json/schema")
-                .ok_or("the request body is not application/json")?;
-            Some(body_type(schema, types).map_err(|e| format!("request body: {e}"))?)
+            if rb.pointer("/content/multipart~1form-data").is_some() {
+                // A form the page fills (a file input's files): sent as the browser
+                // encodes it.
+                Some(FORM.to_owned())
+            } else {
+                let schema = rb.pointer("/content/application~1json/schema").ok_or(
+                    "the request body is neither application/json nor multipart/form-data",
+                )?;
+                Some(body_type(schema, types).map_err(|e| format!("request body: {e}"))?)
+            }
         }
     };
 
@@ -647,8 +656,10 @@ fn render_operation(out: &mut String, op: &Operation) {
             let _ = write!(out, ".query({:?}, {})", p.name, p.ident);
         }
     }
-    if op.body.is_some() {
-        out.push_str(".json(body)?");
+    match op.body.as_deref() {
+        Some(FORM) => out.push_str(".form(body)"),
+        Some(_) => out.push_str(".json(body)?"),
+        None => {}
     }
     out.push_str(";\n");
     let reader = match op.answer {
@@ -865,10 +876,17 @@ mod tests {
             "/metrics": { "get": {
                 "operationId": "metrics",
                 "responses": { "200": { "content": { "text/plain": { "schema": { "type": "string" } } } } }
+            }},
+            "/api/v1/uploads": { "post": {
+                "operationId": "upload_file",
+                "security": [{ "bearer": [] }],
+                "requestBody": { "required": true, "content": { "multipart/form-data": {
+                    "schema": { "type": "object" } } } },
+                "responses": { "204": { "description": "Kept" } }
             }}
         }));
         let (source, count) = render(&d, &types()).unwrap();
-        assert_eq!(count, 4);
+        assert_eq!(count, 5);
         let one_line = source.split_whitespace().collect::<Vec<_>>().join(" ");
         for expected in [
             "use osprey_api_types::{CreateDomain, Domain, Page};",
@@ -877,6 +895,9 @@ mod tests {
              let call = Call::new(Method::POST, \"/api/v1/domains\").json(body)?; \
              json(call.send(None).await?).await }",
             "pub async fn metrics() -> Result<String, ApiError> {",
+            "pub async fn upload_file(&self, body: &web_sys::FormData) -> Result<(), ApiError> { \
+             let call = Call::new(Method::POST, \"/api/v1/uploads\").form(body); \
+             empty(self.authed(&call).await?).await }",
             "text(call.send(None).await?).await",
             "impl Api {",
             "/// Domains. /// /// `GET /api/v1/domains`",

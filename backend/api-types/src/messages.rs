@@ -3,8 +3,9 @@
 #[cfg(feature = "openapi")]
 use utoipa::ToSchema;
 
-/// `POST /api/v1/messages/send`: a plain-text message from the signed-in user. Bcc
-/// recipients get the message but are not named in it.
+/// A message from the signed-in user, as `POST /api/v1/messages/send` sends it and
+/// `POST /api/v1/drafts` saves it. Bcc recipients get the message but are not named in
+/// it.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(deny_unknown_fields)]
@@ -13,15 +14,100 @@ pub struct SendMessage {
     /// it, or an address an administrator let it send as (422 otherwise).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
+    /// Recipients: `bob@example.com` or `Bob Lee <bob@example.com>`.
     #[serde(default)]
     pub to: Vec<String>,
     #[serde(default)]
     pub cc: Vec<String>,
+    /// Blind copies: delivered, kept in the sender's Sent copy, never in the delivered
+    /// header.
     #[serde(default)]
     pub bcc: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reply_to: Vec<String>,
+    #[serde(default)]
     pub subject: String,
-    /// The body, as plain text.
+    /// The body, as plain text (derived from `html` when empty and `html` is given).
+    #[serde(default)]
     pub text: String,
+    /// An HTML alternative to the text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub html: Option<String>,
+    /// Files uploaded at `/uploads`, attached (and removed from the uploads).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub uploads: Vec<String>,
+    /// Attachments of the account's stored messages (a forward's, a draft's own).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attached: Vec<AttachedPart>,
+    /// The id of the message this answers: it gets `\Answered`, and this one its
+    /// `In-Reply-To` and `References`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub in_reply_to: Option<String>,
+    /// The id of the message this forwards: it gets `$Forwarded`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub forward_of: Option<String>,
+    /// The draft's key (from a save): sending removes the draft; saving replaces it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub draft: Option<String>,
+}
+
+/// An attachment of a stored message: `index` as the message lists its attachments, or
+/// no `index` for the whole message as `message/rfc822`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct AttachedPart {
+    /// The message's id.
+    pub message: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub index: Option<u32>,
+}
+
+/// An attachment of a draft or of a reply or forward being written.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct DraftAttachment {
+    /// Where it is; send it back in `attached`.
+    pub at: AttachedPart,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    pub content_type: String,
+    pub size: u64,
+}
+
+/// A message being written: a saved draft, or a reply or forward to start from. Its
+/// `message` is what `/messages/send` and `/drafts` take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct DraftMessage {
+    /// The saved draft's message id; absent for a reply or forward not saved yet.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    pub message: SendMessage,
+    pub attachments: Vec<DraftAttachment>,
+}
+
+/// A saved draft.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct SavedDraft {
+    /// This version's message id (in Drafts).
+    pub id: String,
+    pub uid: u32,
+    /// The draft's key: send it as `draft` with the next save or the send.
+    pub draft: String,
+    /// Its attachments, now parts of this version.
+    pub attachments: Vec<DraftAttachment>,
+}
+
+/// A file uploaded to be attached.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Upload {
+    pub id: String,
+    pub name: String,
+    pub content_type: String,
+    pub size: u64,
 }
 
 /// What happened to a sent message.
@@ -36,6 +122,8 @@ pub struct SentMessage {
     /// state is at `/api/v1/messages/outbound/{queue_id}`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub queue_id: Option<String>,
+    /// The copy in the sender's Sent mailbox.
+    pub sent_id: String,
     /// The UID of the copy in the sender's Sent mailbox.
     pub sent_uid: u32,
 }
@@ -58,4 +146,14 @@ pub struct DownloadLink {
     /// A path on this server (`/api/v1/download/...`).
     pub url: String,
     pub expires_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// The form of `POST /api/v1/uploads` (`multipart/form-data`): one file.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct UploadForm {
+    /// The file, with its name and type.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Binary))]
+    pub file: Vec<u8>,
 }

@@ -44,6 +44,8 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(routes::aliases::router())
         .merge(routes::access::router())
         .merge(routes::messages::router())
+        .merge(routes::drafts::router())
+        .merge(routes::uploads::router())
         .merge(routes::queue::router())
         .merge(routes::relay::router())
         .merge(routes::senders::router())

@@ -39,6 +39,8 @@ pub struct AppState {
     pub metrics: PrometheusHandle,
     /// Recipient verdicts and storage of submitted mail, shared with SMTP.
     pub submission: osprey_mail::Submission,
+    /// Mail the user writes: sending, drafts, replies, uploads.
+    pub composer: osprey_mail::Composer,
     /// The spell checker and its dictionaries.
     pub spell: osprey_spell::SpellChecker,
 }

@@ -68,6 +68,21 @@ struct Call {
     body: Option<Value>,
     marker: Option<String>,
     token: Option<String>,
+    /// A body that is not JSON: its content type and text.
+    raw: Option<(String, String)>,
+}
+
+/// A `multipart/form-data` body with one file field `file`.
+pub const UPLOAD_BOUNDARY: &str = "osprey-test-boundary";
+
+fn upload_form(name: &str, content: &str) -> (String, String) {
+    (
+        format!("multipart/form-data; boundary={UPLOAD_BOUNDARY}"),
+        format!(
+            "--{UPLOAD_BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n\
+             Content-Type: text/plain\r\n\r\n{content}\r\n--{UPLOAD_BOUNDARY}--\r\n"
+        ),
+    )
 }
 
 impl World {
@@ -666,6 +681,53 @@ impl World {
                 id: id(&self.message),
                 ..Call::default()
             },
+            "start_reply" => Call {
+                id: id(&self.message),
+                query: Some("mode=reply_all".into()),
+                ..Call::default()
+            },
+            "save_draft" => Call {
+                body: Some(json!({"to": [USER], "subject": "Draft", "text": "t"})),
+                ..Call::default()
+            },
+            "get_draft" => {
+                let r = self
+                    .t
+                    .call(
+                        Method::POST,
+                        "/api/v1/drafts",
+                        Some(&self.user),
+                        Some(json!({"subject": self.fresh("draft")})),
+                    )
+                    .await
+                    .expect(StatusCode::CREATED);
+                Call {
+                    id: Some(r.body["id"].as_str().unwrap().to_owned()),
+                    ..Call::default()
+                }
+            }
+            "upload_file" => Call {
+                raw: Some(upload_form("notes.txt", "some notes")),
+                ..Call::default()
+            },
+            "delete_upload" => {
+                let (ct, body) = upload_form("gone.txt", "soon gone");
+                let r = self
+                    .t
+                    .raw(
+                        Method::POST,
+                        "/api/v1/uploads",
+                        Some(&self.user),
+                        Some(&ct),
+                        &body,
+                    )
+                    .await
+                    .expect(StatusCode::CREATED);
+                Call {
+                    id: Some(r.body["id"].as_str().unwrap().to_owned()),
+                    ..Call::default()
+                }
+            }
             "create_mailbox" => Call {
                 body: Some(json!({"name": self.fresh("Made")})),
                 ..Call::default()
@@ -871,9 +933,16 @@ async fn every_operation_answers_each_caller_as_the_table_says() {
             }
             let token = call.token.clone().or_else(|| w.token(caller));
             let method = Method::from_bytes(method.as_bytes()).unwrap();
-            let r =
-                w.t.call(method.clone(), &target, token.as_deref(), call.body.clone())
-                    .await;
+            let r = match &call.raw {
+                Some((ct, body)) => {
+                    w.t.raw(method.clone(), &target, token.as_deref(), Some(ct), body)
+                        .await
+                }
+                None => {
+                    w.t.call(method.clone(), &target, token.as_deref(), call.body.clone())
+                        .await
+                }
+            };
             let want = expected(rule, caller);
             if !matches(want, r.status, &r.body, call.marker.as_deref()) {
                 let body = r.body.to_string();

@@ -7,6 +7,7 @@ mod admin;
 mod auth;
 mod authorization;
 mod bodies;
+mod compose;
 mod contacts;
 mod contract;
 mod dkim;

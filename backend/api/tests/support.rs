@@ -21,12 +21,17 @@ pub const ADMIN: &str = "root@example.com";
 pub const PASSWORD: &str = "Vivid-Harbor-42x";
 /// The machine's Hunspell dictionaries (Debian `hunspell-en-us`, which `.ci/run` installs).
 pub const SPELL_DICTIONARIES: &str = "/usr/share/hunspell";
+/// The message size limit of the test server (uploads and sent mail), small enough to
+/// test.
+pub const MAX_MESSAGE_SIZE: usize = 512 * 1024;
 
 pub struct TestApp {
     pub app: Router,
     pub store: Store,
     /// The submission service the app sends and delivers with (to store raw messages).
     pub submission: osprey_mail::Submission,
+    /// The upload area the composer uses.
+    pub uploads: osprey_mail::outgoing::Uploads,
     _db: TestDb,
 }
 
@@ -69,6 +74,7 @@ impl TestApp {
                 "mx.example.com",
             ))
         };
+        let uploads = osprey_mail::outgoing::Uploads::open(db.dir.join("uploads")).unwrap();
         let app = osprey_api::router(AppState {
             store: store.clone(),
             jwt: Arc::new(JwtKeys::from_secret(&[7u8; 32], 900)),
@@ -81,6 +87,12 @@ impl TestApp {
             settings: Arc::new(ApiSettings::default()),
             metrics: osprey_api::metrics_handle(),
             submission: submission.clone(),
+            composer: osprey_mail::Composer::new(
+                submission.clone(),
+                uploads.clone(),
+                "mx.example.com",
+                MAX_MESSAGE_SIZE,
+            ),
             spell: osprey_spell::SpellChecker::new(
                 store.clone(),
                 osprey_spell::Dictionaries::new(SPELL_DICTIONARIES),
@@ -90,6 +102,7 @@ impl TestApp {
             app,
             store,
             submission,
+            uploads,
             _db: db,
         };
         t.add_account(ADMIN, Role::Admin, &[]).await;

@@ -250,6 +250,14 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         auth = auth.with_legacy(osprey_directory::LegacyKey::new(&key));
     }
     let auth = Arc::new(auth);
+    let uploads = osprey_mail::outgoing::Uploads::open(config.data_dir.join("uploads"))
+        .context("cannot open the upload area")?;
+    let composer = osprey_mail::Composer::new(
+        submission.clone(),
+        uploads.clone(),
+        config.hostname.clone(),
+        usize::try_from(config.smtp.max_message_size).unwrap_or(usize::MAX),
+    );
     let state = AppState {
         store: store.clone(),
         jwt: Arc::new(JwtKeys::from_secret(&secret, a.access_token_ttl_secs)),
@@ -261,6 +269,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         }),
         metrics: osprey_api::metrics_handle(),
         submission: submission.clone(),
+        composer,
         spell: osprey_spell::SpellChecker::new(
             store.clone(),
             osprey_spell::Dictionaries::new(&config.spell_dictionaries),
@@ -427,6 +436,14 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     );
     tasks.spawn(async move {
         sweeper.await;
+        Ok(())
+    });
+    // Uploads no message used are removed after a day.
+    let mut stop = shutdown.clone();
+    tasks.spawn(async move {
+        uploads
+            .run_sweeper(Duration::from_secs(3600), async move { stop.wait().await })
+            .await;
         Ok(())
     });
     tokio::select! {

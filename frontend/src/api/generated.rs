@@ -11,14 +11,14 @@ use osprey_api_types::{
     Account, Alias, ApiKey, ChangePassword, Contact, ContactFields, ContactGroup,
     ContactGroupFields, CreateAccount, CreateAlias, CreateApiKey, CreateDomain, CreateIpRule,
     CreateKillEntry, CreateMailbox, CreateSendAsGrant, CreatedApiKey, DkimRecord, Domain,
-    DownloadLink, DownloadRequest, Health, ImportContacts, ImportReport, IpRule, KillEntry,
-    LoginFailure, LoginRequest, Mailbox, MessageDetail, MessageIds, MessageItem, MessagesTo,
-    Organized, Page, PersonalWord, Postmaster, Preferences, QueuedMessage, RecipientSuggestion,
-    RefreshRequest, RelayCheck, RelayPolicy, RelayVerdict, RetryResult, RuleRun, RuleRunRequest,
-    RuleTestRequest, RuleTestResult, RulesDocument, RulesUpdate, SendAsGrant, SendMessage,
-    SentMessage, SieveScript, SpellCheckRequest, SpellCheckResult, SpellLanguage, TokenResponse,
-    UpdateAccount, UpdateAlias, UpdateDomain, UpdateFlags, UpdateMailbox, UpdateMe,
-    VacationDocument, VacationUpdate,
+    DownloadLink, DownloadRequest, DraftMessage, Health, ImportContacts, ImportReport, IpRule,
+    KillEntry, LoginFailure, LoginRequest, Mailbox, MessageDetail, MessageIds, MessageItem,
+    MessagesTo, Organized, Page, PersonalWord, Postmaster, Preferences, QueuedMessage,
+    RecipientSuggestion, RefreshRequest, RelayCheck, RelayPolicy, RelayVerdict, RetryResult,
+    RuleRun, RuleRunRequest, RuleTestRequest, RuleTestResult, RulesDocument, RulesUpdate,
+    SavedDraft, SendAsGrant, SendMessage, SentMessage, SieveScript, SpellCheckRequest,
+    SpellCheckResult, SpellLanguage, TokenResponse, UpdateAccount, UpdateAlias, UpdateDomain,
+    UpdateFlags, UpdateMailbox, UpdateMe, Upload, VacationDocument, VacationUpdate,
 };
 
 use super::{Api, ApiError, Call, bytes, empty, json, segment, text};
@@ -651,6 +651,25 @@ impl Api {
         empty(self.authed(&call).await?).await
     }
 
+    /// Saves a draft: the first save (no `draft`) makes its key, each later one with that
+    /// key replaces the earlier version. Recipients may be incomplete; those given must be
+    /// addresses.
+    ///
+    /// `POST /api/v1/drafts`
+    pub async fn save_draft(&self, body: &SendMessage) -> Result<SavedDraft, ApiError> {
+        let call = Call::new(Method::POST, "/api/v1/drafts").json(body)?;
+        json(self.authed(&call).await?).await
+    }
+
+    /// One of the signed-in account's messages (a draft) as the composer's fields, its
+    /// Message-ID as the draft key.
+    ///
+    /// `GET /api/v1/drafts/{id}`
+    pub async fn get_draft(&self, id: &str) -> Result<DraftMessage, ApiError> {
+        let call = Call::new(Method::GET, format!("/api/v1/drafts/{}", segment(id)));
+        json(self.authed(&call).await?).await
+    }
+
     /// The mailboxes of the signed-in account, by name, with how many messages each holds,
     /// how many are unread, their size, and whether it is subscribed.
     ///
@@ -902,8 +921,10 @@ impl Api {
         json(self.authed(&call).await?).await
     }
 
-    /// Sends a plain-text message as the signed-in user: delivered to local recipients,
-    /// queued for remote ones (as the relay policy allows authenticated users).
+    /// Sends a message as the signed-in user: delivered to local recipients, queued for
+    /// remote ones (as the relay policy allows authenticated users), a copy with its Bcc
+    /// in Sent. A reply (`in_reply_to`) flags its original `\Answered`, a forward
+    /// (`forward_of`) `$Forwarded`; sending from a draft (`draft`) removes the draft.
     ///
     /// `POST /api/v1/messages/send`
     pub async fn send_message(&self, body: &SendMessage) -> Result<SentMessage, ApiError> {
@@ -961,6 +982,20 @@ impl Api {
             format!("/api/v1/messages/{}/flags", segment(id)),
         )
         .json(body)?;
+        json(self.authed(&call).await?).await
+    }
+
+    /// A reply or forward of one of the signed-in account's messages, ready to edit and
+    /// send: recipients (a reply to all leaves out the account's own addresses), `Re:` or
+    /// `Fwd:` subject, the original quoted or forwarded, its attachments for a forward.
+    ///
+    /// `GET /api/v1/messages/{id}/reply`
+    pub async fn start_reply(&self, id: &str, mode: &str) -> Result<DraftMessage, ApiError> {
+        let call = Call::new(
+            Method::GET,
+            format!("/api/v1/messages/{}/reply", segment(id)),
+        )
+        .query("mode", Some(mode));
         json(self.authed(&call).await?).await
     }
 
@@ -1089,6 +1124,22 @@ impl Api {
             Method::DELETE,
             format!("/api/v1/spell/words/{}", segment(word)),
         );
+        empty(self.authed(&call).await?).await
+    }
+
+    /// Uploads a file to attach to a message or draft (by its id, in `uploads`).
+    ///
+    /// `POST /api/v1/uploads`
+    pub async fn upload_file(&self, body: &web_sys::FormData) -> Result<Upload, ApiError> {
+        let call = Call::new(Method::POST, "/api/v1/uploads").form(body);
+        json(self.authed(&call).await?).await
+    }
+
+    /// Removes an upload the signed-in account no longer wants.
+    ///
+    /// `DELETE /api/v1/uploads/{id}`
+    pub async fn delete_upload(&self, id: &str) -> Result<(), ApiError> {
+        let call = Call::new(Method::DELETE, format!("/api/v1/uploads/{}", segment(id)));
         empty(self.authed(&call).await?).await
     }
 }

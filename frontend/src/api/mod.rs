@@ -167,12 +167,19 @@ impl ListQuery {
     }
 }
 
+/// A request's body.
+enum Body {
+    Json(String),
+    /// A form (files), encoded by the browser with its boundary.
+    Form(web_sys::FormData),
+}
+
 /// One request, kept so it can be sent again after a refresh.
 struct Call {
     method: Method,
     path: String,
     query: Vec<(&'static str, String)>,
-    body: Option<String>,
+    body: Option<Body>,
 }
 
 impl Call {
@@ -195,9 +202,15 @@ impl Call {
     }
 
     fn json(mut self, body: &impl Serialize) -> Result<Call, ApiError> {
-        self.body =
-            Some(serde_json::to_string(body).map_err(|e| ApiError::Network(e.to_string()))?);
+        self.body = Some(Body::Json(
+            serde_json::to_string(body).map_err(|e| ApiError::Network(e.to_string()))?,
+        ));
         Ok(self)
+    }
+
+    fn form(mut self, body: &web_sys::FormData) -> Call {
+        self.body = Some(Body::Form(body.clone()));
+        self
     }
 
     async fn send(&self, access_token: Option<&str>) -> Result<Response, ApiError> {
@@ -211,9 +224,10 @@ impl Call {
             builder = builder.header("Authorization", &format!("Bearer {token}"));
         }
         let request = match &self.body {
-            Some(body) => builder
+            Some(Body::Json(body)) => builder
                 .header("Content-Type", "application/json")
                 .body(body.as_str()),
+            Some(Body::Form(form)) => builder.body(form.clone()),
             None => builder.build(),
         }
         .map_err(|e| ApiError::Network(e.to_string()))?;

@@ -97,6 +97,12 @@ pub const AUTHORIZATION: &[Rule] = &[
     row("update_mailbox",     NoAuth,  Allowed,   Hidden,    Hidden),
     row("delete_mailbox",     NoAuth,  Allowed,   Hidden,    Hidden),
     row("send_message",       NoAuth,  Allowed,   Allowed,   Allowed),
+    row("start_reply",        NoAuth,  Allowed,   Hidden,    Hidden),
+    // Drafts and uploads: each account its own.
+    row("save_draft",         NoAuth,  Allowed,   Allowed,   Allowed),
+    row("get_draft",          NoAuth,  Allowed,   Hidden,    Hidden),
+    row("upload_file",        NoAuth,  Allowed,   Allowed,   Allowed),
+    row("delete_upload",      NoAuth,  Allowed,   Hidden,    Hidden),
     row("list_outbound",      NoAuth,  Allowed,   Filtered,  Filtered),
     row("get_outbound",       NoAuth,  Allowed,   Hidden,    Hidden),
     // The address book: each account its own, nobody else's.

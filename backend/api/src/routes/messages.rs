@@ -1,39 +1,47 @@
-//! `/messages/send`: mail from the signed-in user through the same resolution, local
-//! delivery and outbound queue as SMTP submission, with a copy in the sender's Sent
-//! mailbox.
+//! Writing mail over REST: `/messages/send` (through `osprey_mail::Composer`: the same
+//! resolution, relay policy, DKIM, local delivery and outbound queue as SMTP
+//! submission, with a copy in the sender's Sent mailbox) and `/messages/{id}/reply`,
+//! a reply or forward to start from. Drafts are in `drafts.rs`, uploads in
+//! `uploads.rs`; every rule is the composer's.
 
-use axum::{extract::State, http::StatusCode};
-use osprey_api_types::{Problem, Scope, SendMessage, SentMessage};
-use osprey_core::Address;
-use osprey_mail::{
-    Client, DeliveryError, Envelope, QueueOptions, Refusal, Verdict,
-    message::{Compose, NamedAddress},
+use axum::{
+    extract::{Path, State},
+    http::StatusCode,
 };
-use osprey_store::{NewQueuedRecipient, flags};
+use osprey_api_types::{
+    AttachedPart, DraftAttachment, DraftMessage, Problem, Scope, SendMessage, SentMessage,
+};
+use osprey_mail::{
+    ComposeError, DeliveryError, Draft,
+    outgoing::{self, AttachedRef, DraftView, ListedAttachment},
+};
+use serde::Deserialize;
+use utoipa::IntoParams;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
     auth::AuthUser,
     error::ApiError,
-    extract::{Json, PeerIp},
+    extract::{Json, PeerIp, Query},
     state::AppState,
-    validate::Checks,
 };
 
-/// Recipients of one message, all fields together.
-const MAX_RECIPIENTS: usize = 100;
-/// Longest subject and body.
-const MAX_SUBJECT: usize = 998;
-const MAX_TEXT: usize = 10 * 1024 * 1024;
-
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(send_message))
+    OpenApiRouter::new()
+        .routes(routes!(send_message))
+        .routes(routes!(start_reply))
 }
 
-/// Sends a plain-text message as the signed-in user: delivered to local recipients,
-/// queued for remote ones (as the relay policy allows authenticated users).
+/// Sends a message as the signed-in user: delivered to local recipients, queued for
+/// remote ones (as the relay policy allows authenticated users), a copy with its Bcc
+/// in Sent. A reply (`in_reply_to`) flags its original `\Answered`, a forward
+/// (`forward_of`) `$Forwarded`; sending from a draft (`draft`) removes the draft.
 #[utoipa::path(post, path = "/messages/send", tag = "mail", security(("bearer" = [])), request_body = SendMessage,
-    responses((status = 201, description = "Delivered and queued; a copy is in Sent", body = SentMessage), (status = 403, description = "An API key without account:write", body = Problem), (status = 409, description = "A local recipient's mailbox is over its quota", body = Problem), (status = 422, description = "Invalid input, or a recipient refused (named in `errors`)", body = Problem)))]
+    responses((status = 201, description = "Delivered and queued; a copy is in Sent", body = SentMessage), (status = 403, description = "An API key without account:write", body = Problem),
+        (status = 404, description = "A message or upload named is not the signed-in account's", body = Problem),
+        (status = 409, description = "A local recipient's mailbox is over its quota", body = Problem),
+        (status = 413, description = "The message would be larger than the server's message size limit", body = Problem),
+        (status = 422, description = "Invalid input, or a recipient refused (named in `errors`)", body = Problem)))]
 pub async fn send_message(
     State(state): State<AppState>,
     user: AuthUser,
@@ -42,122 +50,152 @@ pub async fn send_message(
 ) -> Result<(StatusCode, Json<SentMessage>), ApiError> {
     // An API key sends mail only with the account:write scope.
     user.require(Scope::AccountWrite)?;
-    let mut checks = Checks::default();
-    let mut recipients: Vec<(String, Address)> = Vec::new();
-    for (field, list) in [("to", &req.to), ("cc", &req.cc), ("bcc", &req.bcc)] {
-        for (i, raw) in list.iter().enumerate() {
-            if let Some(a) = checks.address(&format!("{field}[{i}]"), raw) {
-                recipients.push((format!("{field}[{i}]"), a));
-            }
-        }
-    }
-    if req.to.is_empty() && req.cc.is_empty() && req.bcc.is_empty() {
-        checks.fail("to", "name at least one recipient");
-    }
-    if recipients.len() > MAX_RECIPIENTS {
-        checks.fail("to", format!("at most {MAX_RECIPIENTS} recipients in all"));
-    }
-    if req.subject.len() > MAX_SUBJECT || req.subject.contains(['\r', '\n']) {
-        checks.fail(
-            "subject",
-            format!("one line of at most {MAX_SUBJECT} bytes"),
-        );
-    }
-    if req.text.len() > MAX_TEXT {
-        checks.fail("text", format!("at most {MAX_TEXT} bytes"));
-    }
-    let from = match &req.from {
-        Some(raw) => checks.address("from", raw),
-        None => Address::parse(&user.account.address()).ok(),
-    };
-    checks.finish()?;
-    let from =
-        from.ok_or_else(|| ApiError::Internal("the account's address does not parse".into()))?;
-
-    // Verdicts first, as SMTP gives them at RCPT: nothing is sent unless every
-    // recipient can be delivered to.
-    let me = &user.account;
-    let client = Client {
-        ip,
-        account: Some(me.clone()),
-    };
-    let mut envelope = Envelope {
-        sender: from.to_string(),
-        options: QueueOptions {
-            account_id: Some(me.id.clone()),
-            ..Default::default()
-        },
-        ..Default::default()
-    };
-    let mut checks = Checks::default();
-    for (field, address) in &recipients {
-        match state.submission.recipient(&client, address, 0).await? {
-            Verdict::Refused(refusal) => checks.fail(field, refused(&refusal)),
-            verdict => envelope.add(
-                verdict,
-                NewQueuedRecipient {
-                    address: address.to_string(),
-                    notify: None,
-                    orcpt: None,
-                },
-            ),
-        }
-    }
-    checks.finish()?;
-
-    // The header is written by `Compose`: display name and subject as encoded words
-    // where they need them, never with a line break in them; Bcc is left out.
-    let listed = |prefix: &str| {
-        recipients
-            .iter()
-            .filter(|(field, _)| field.starts_with(prefix))
-            .map(|(_, a)| NamedAddress::from(a.clone()))
-            .collect::<Vec<_>>()
-    };
-    let message_id = format!("{}@{}", uuid::Uuid::now_v7(), state.settings.hostname);
-    let message = Compose::new(
-        NamedAddress {
-            name: Some(me.display_name.clone()),
-            address: from,
-        },
-        message_id.clone(),
-    )
-    .to(listed("to["))
-    .cc(listed("cc["))
-    .subject(req.subject.as_str())
-    .text(req.text.as_str())
-    .to_bytes();
-
-    // The recipients first: a copy in Sent means the message went out.
-    let submitted = state
-        .submission
-        .submit(&envelope, &message, "INBOX")
-        .await
-        .map_err(delivery_error)?;
     let sent = state
-        .submission
-        .delivery()
-        .deliver(std::slice::from_ref(&me.id), "Sent", &message, flags::SEEN)
-        .await
-        .map_err(delivery_error)?;
+        .composer
+        .send(&user.account, ip, &draft_of(req))
+        .await?;
     Ok((
         StatusCode::CREATED,
         Json(SentMessage {
-            message_id,
-            delivered: recipients.into_iter().map(|(_, a)| a.to_string()).collect(),
-            sent_uid: sent.first().map_or(0, |a| a.uid),
-            queue_id: submitted.queue_id,
+            message_id: sent.message_id,
+            delivered: sent.recipients,
+            queue_id: sent.queue_id,
+            sent_id: sent.sent_id,
+            sent_uid: sent.sent_uid,
         }),
     ))
 }
 
-/// Why a recipient is refused, in the words of a field error.
-fn refused(refusal: &Refusal) -> String {
-    match refusal {
-        Refusal::Unknown | Refusal::Disabled => "no such mailbox here".into(),
-        Refusal::AliasLoop => "an alias loop".into(),
-        Refusal::MailboxFull => "the mailbox is full".into(),
-        Refusal::RelayDenied { rule } => format!("relaying refused: {rule}"),
+/// How to start from a message.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ReplyParams {
+    /// `reply`, `reply_all`, `forward` (the text quoted, the attachments attached) or
+    /// `forward_attached` (the whole message attached).
+    pub mode: String,
+}
+
+/// A reply or forward of one of the signed-in account's messages, ready to edit and
+/// send: recipients (a reply to all leaves out the account's own addresses), `Re:` or
+/// `Fwd:` subject, the original quoted or forwarded, its attachments for a forward.
+#[utoipa::path(get, path = "/messages/{id}/reply", tag = "mail", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The message answered or forwarded"), ReplyParams),
+    responses((status = 200, body = DraftMessage), (status = 400, description = "No or an unknown mode", body = Problem),
+        (status = 401, body = Problem), (status = 403, body = Problem),
+        (status = 404, description = "No such message of the signed-in account", body = Problem)))]
+pub async fn start_reply(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<String>,
+    Query(params): Query<ReplyParams>,
+) -> Result<Json<DraftMessage>, ApiError> {
+    user.require(Scope::AccountRead)?;
+    let mode = match params.mode.as_str() {
+        "reply" => outgoing::ReplyMode::Reply,
+        "reply_all" => outgoing::ReplyMode::ReplyAll,
+        "forward" => outgoing::ReplyMode::Forward,
+        "forward_attached" => outgoing::ReplyMode::ForwardAttached,
+        _ => {
+            return Err(ApiError::BadRequest {
+                code: "bad_query",
+                detail: "mode must be reply, reply_all, forward or forward_attached".into(),
+            });
+        }
+    };
+    let view = state.composer.start_from(&user.account, &id, mode).await?;
+    Ok(Json(draft_message(view)))
+}
+
+/// The composer's fields of a request.
+pub fn draft_of(req: SendMessage) -> Draft {
+    Draft {
+        from: req.from,
+        to: req.to,
+        cc: req.cc,
+        bcc: req.bcc,
+        reply_to: req.reply_to,
+        subject: req.subject,
+        text: req.text,
+        html: req.html,
+        uploads: req.uploads,
+        attached: req
+            .attached
+            .into_iter()
+            .map(|a| AttachedRef {
+                message: a.message,
+                index: a.index,
+            })
+            .collect(),
+        in_reply_to: req.in_reply_to,
+        forward_of: req.forward_of,
+        draft: req.draft,
+    }
+}
+
+/// A request of the composer's fields.
+fn send_message_of(d: Draft) -> SendMessage {
+    SendMessage {
+        from: d.from,
+        to: d.to,
+        cc: d.cc,
+        bcc: d.bcc,
+        reply_to: d.reply_to,
+        subject: d.subject,
+        text: d.text,
+        html: d.html,
+        uploads: d.uploads,
+        attached: d.attached.into_iter().map(attached_part).collect(),
+        in_reply_to: d.in_reply_to,
+        forward_of: d.forward_of,
+        draft: d.draft,
+    }
+}
+
+fn attached_part(a: AttachedRef) -> AttachedPart {
+    AttachedPart {
+        message: a.message,
+        index: a.index,
+    }
+}
+
+pub fn draft_attachments(list: Vec<ListedAttachment>) -> Vec<DraftAttachment> {
+    list.into_iter()
+        .map(|a| DraftAttachment {
+            at: attached_part(a.at),
+            name: a.info.name,
+            content_type: a.info.content_type,
+            size: a.info.size,
+        })
+        .collect()
+}
+
+pub fn draft_message(view: DraftView) -> DraftMessage {
+    DraftMessage {
+        id: view.id,
+        message: send_message_of(view.fields),
+        attachments: draft_attachments(view.attachments),
+    }
+}
+
+impl From<ComposeError> for ApiError {
+    fn from(e: ComposeError) -> Self {
+        match e {
+            ComposeError::Invalid(issues) => ApiError::Validation(
+                issues
+                    .into_iter()
+                    .map(|i| osprey_api_types::FieldError {
+                        field: i.field,
+                        message: i.message,
+                    })
+                    .collect(),
+            ),
+            ComposeError::NotFound => ApiError::NotFound,
+            ComposeError::TooLarge { .. } => ApiError::TooLarge(e.to_string()),
+            ComposeError::NoMailbox(_) => ApiError::Conflict(e.to_string()),
+            ComposeError::Delivery(e) => delivery_error(e),
+            ComposeError::Store(e) => e.into(),
+            ComposeError::Io(e) => ApiError::Internal(format!("uploads: {e}")),
+        }
     }
 }
 

@@ -9,6 +9,7 @@ pub mod contacts;
 pub mod dkim;
 pub mod domains;
 pub mod downloads;
+pub mod drafts;
 pub mod health;
 pub mod mailbox_edit;
 pub mod mailboxes;
@@ -23,6 +24,7 @@ pub mod rules;
 pub mod search;
 pub mod senders;
 pub mod spell;
+pub mod uploads;
 
 use osprey_store::ListQuery;
 use serde::Deserialize;

@@ -1,14 +1,17 @@
-//! The messages the server writes itself (REST send, and later the web app's), built
-//! with mail-builder: From with its display name, To, Cc, Subject, Date, Message-ID,
-//! a text body and optionally an HTML alternative. Header values never carry a line
-//! break: control characters become spaces before mail-builder writes them, non-ASCII
-//! text goes out as RFC 2047 encoded words, and addresses are [`Address`]es, which
-//! cannot hold one. Bcc is never written (it is the envelope's business).
+//! The messages the server writes itself (the web app's and REST sends, drafts,
+//! notices), built with mail-builder: From with its display name, To, Cc, Reply-To,
+//! Subject, Date, Message-ID, a text body, optionally an HTML alternative, and
+//! attachments. Header values never carry a line break: control characters become
+//! spaces before mail-builder writes them, non-ASCII text goes out as RFC 2047 encoded
+//! words (file names as RFC 2231 parameters), and addresses are [`Address`]es, which
+//! cannot hold one. Bcc is written only into the copies that keep it (the sender's
+//! Sent copy and drafts, [`Compose::to_bytes_with_bcc`]); delivered mail never has it.
 
 use chrono::{DateTime, Utc};
 use mail_builder::{
     MessageBuilder,
     headers::{address::Address as BuiltAddress, date::Date, text::Text},
+    mime::{BodyPart, MimePart},
 };
 use osprey_core::Address;
 
@@ -37,10 +40,13 @@ pub struct Compose {
     message_id: String,
     to: Vec<NamedAddress>,
     cc: Vec<NamedAddress>,
+    bcc: Vec<NamedAddress>,
+    reply_to: Vec<NamedAddress>,
     subject: String,
     date: DateTime<Utc>,
     text: String,
     html: Option<String>,
+    attachments: Vec<AttachmentPart>,
     in_reply_to: Vec<String>,
     references: Vec<String>,
     /// More fields, as (name, value), written after the others.
@@ -56,10 +62,13 @@ impl Compose {
             message_id: message_id.into(),
             to: Vec::new(),
             cc: Vec::new(),
+            bcc: Vec::new(),
+            reply_to: Vec::new(),
             subject: String::new(),
             date: Utc::now(),
             text: String::new(),
             html: None,
+            attachments: Vec::new(),
             in_reply_to: Vec::new(),
             references: Vec::new(),
             fields: Vec::new(),
@@ -73,6 +82,23 @@ impl Compose {
 
     pub fn cc(mut self, cc: impl IntoIterator<Item = NamedAddress>) -> Self {
         self.cc.extend(cc);
+        self
+    }
+
+    /// Blind copies: written only by [`Compose::to_bytes_with_bcc`].
+    pub fn bcc(mut self, bcc: impl IntoIterator<Item = NamedAddress>) -> Self {
+        self.bcc.extend(bcc);
+        self
+    }
+
+    pub fn reply_to(mut self, reply_to: impl IntoIterator<Item = NamedAddress>) -> Self {
+        self.reply_to.extend(reply_to);
+        self
+    }
+
+    /// A file attached (`Content-Disposition: attachment` with its name).
+    pub fn attachment(mut self, attachment: AttachmentPart) -> Self {
+        self.attachments.push(attachment);
         self
     }
 
@@ -117,8 +143,17 @@ impl Compose {
         self
     }
 
-    /// The message, CRLF line endings, with MIME-Version.
+    /// The message as delivered, CRLF line endings, with MIME-Version; no Bcc.
     pub fn to_bytes(&self) -> Vec<u8> {
+        self.write(false)
+    }
+
+    /// The message with its Bcc field, for the sender's own copies (Sent, Drafts).
+    pub fn to_bytes_with_bcc(&self) -> Vec<u8> {
+        self.write(true)
+    }
+
+    fn write(&self, with_bcc: bool) -> Vec<u8> {
         let mut b = MessageBuilder::new()
             .from(built(&self.from))
             .message_id(one_line(&self.message_id))
@@ -131,6 +166,12 @@ impl Compose {
         if !self.cc.is_empty() {
             b = b.cc(self.cc.iter().map(built).collect::<Vec<_>>());
         }
+        if with_bcc && !self.bcc.is_empty() {
+            b = b.bcc(self.bcc.iter().map(built).collect::<Vec<_>>());
+        }
+        if !self.reply_to.is_empty() {
+            b = b.reply_to(self.reply_to.iter().map(built).collect::<Vec<_>>());
+        }
         if !self.in_reply_to.is_empty() {
             b = b.in_reply_to(self.in_reply_to.as_slice());
         }
@@ -140,13 +181,77 @@ impl Compose {
         for (name, value) in &self.fields {
             b = b.header(*name, Text::new(one_line(value)));
         }
-        b = b.text_body(self.text.as_str());
-        if let Some(html) = &self.html {
-            b = b.html_body(html.as_str());
+        if self.attachments.is_empty() {
+            b = b.text_body(self.text.as_str());
+            if let Some(html) = &self.html {
+                b = b.html_body(html.as_str());
+            }
+        } else {
+            b = b.body(self.mixed());
         }
         let mut out = Vec::new();
         b.serialize(&mut out);
         out
+    }
+}
+
+/// A file to attach.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttachmentPart {
+    /// The file name shown to the recipient.
+    pub name: String,
+    /// `type/subtype`, already checked (see [`mime_type`]).
+    pub content_type: String,
+    pub content: Vec<u8>,
+}
+
+/// `value` as a MIME type `type/subtype` of token characters (RFC 2045 §5.1), lower
+/// case, or `application/octet-stream` when it is not one: a browser's guess never
+/// reaches a header as it came.
+pub fn mime_type(value: &str) -> String {
+    let token = |s: &str| {
+        !s.is_empty()
+            && s.len() <= 64
+            && s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"!#$&-^_.+".contains(&b))
+    };
+    let value = value.split(';').next().unwrap_or("").trim();
+    match value.split_once('/') {
+        Some((t, s)) if token(t) && token(s) => value.to_ascii_lowercase(),
+        _ => "application/octet-stream".to_owned(),
+    }
+}
+
+impl Compose {
+    /// multipart/mixed: the text (or text and HTML as alternatives), then the files.
+    fn mixed(&self) -> MimePart<'_> {
+        let text = MimePart::new("text/plain", BodyPart::Text(self.text.as_str().into()));
+        let body = match &self.html {
+            Some(html) => MimePart::new(
+                "multipart/alternative",
+                vec![
+                    text,
+                    MimePart::new("text/html", BodyPart::Text(html.as_str().into())),
+                ],
+            ),
+            None => text,
+        };
+        let mut parts = vec![body];
+        for a in &self.attachments {
+            let part = MimePart::new(
+                a.content_type.as_str(),
+                BodyPart::Binary(a.content.as_slice().into()),
+            )
+            .attachment(one_line(&a.name));
+            // RFC 2046 §5.2.1: "No encoding other than "7bit", "8bit", or "binary" is
+            // permitted for the body of a "message/rfc822" entity."
+            parts.push(if a.content_type == "message/rfc822" {
+                part.transfer_encoding(if a.content.is_ascii() { "7bit" } else { "8bit" })
+            } else {
+                part
+            });
+        }
+        MimePart::new("multipart/mixed", parts)
     }
 }
 

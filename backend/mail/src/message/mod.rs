@@ -16,7 +16,7 @@ mod part;
 mod subject;
 mod threading;
 
-pub use compose::{Compose, NamedAddress};
+pub use compose::{AttachmentPart, Compose, NamedAddress, mime_type};
 pub use crlf::normalize_crlf;
 pub use decode::{DecodeError, decode_transfer};
 pub use envelope::{EnvelopeFields, Group, Mailbox};

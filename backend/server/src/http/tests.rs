@@ -72,6 +72,12 @@ async fn fixture(web: &Path) -> (Router, TestDb) {
     let blobs: Arc<dyn osprey_store::blob::BlobStore> =
         Arc::new(osprey_store::blob::FsBlobStore::open(db.dir.join("blobs")).unwrap());
     let throttle = Arc::new(LoginThrottle::new(ThrottleLimits::default()));
+    let submission = osprey_mail::Submission::new(
+        osprey_mail::LocalDelivery::new(store.clone(), blobs.clone()),
+        osprey_mail::Outbox::new(store.clone(), blobs),
+        8,
+    )
+    .with_rules(osprey_mail::DeliveryRules::new(store.clone(), "localhost"));
     let state = AppState {
         store: store.clone(),
         jwt: Arc::new(JwtKeys::from_secret(&[7u8; 32], 900)),
@@ -83,12 +89,13 @@ async fn fixture(web: &Path) -> (Router, TestDb) {
         )),
         settings: Arc::new(ApiSettings::default()),
         metrics: osprey_api::metrics_handle(),
-        submission: osprey_mail::Submission::new(
-            osprey_mail::LocalDelivery::new(store.clone(), blobs.clone()),
-            osprey_mail::Outbox::new(store.clone(), blobs),
-            8,
-        )
-        .with_rules(osprey_mail::DeliveryRules::new(store.clone(), "localhost")),
+        submission: submission.clone(),
+        composer: osprey_mail::Composer::new(
+            submission,
+            osprey_mail::outgoing::Uploads::open(db.dir.join("uploads")).unwrap(),
+            "localhost",
+            1024 * 1024,
+        ),
         spell: osprey_spell::SpellChecker::new(
             store,
             osprey_spell::Dictionaries::new("/usr/share/hunspell"),

@@ -3,18 +3,23 @@
 //! time at phone width. An opened message is marked read at once, after the delay the
 //! preferences give, or never.
 
+pub mod compose;
 pub mod reader;
 
 use std::rc::Rc;
 
-use osprey_api_types::{Mailbox, MessageDetail, MessageItem, Preferences, UpdateFlags};
+use osprey_api_types::{
+    DraftMessage, Mailbox, MessageDetail, MessageItem, Preferences, UpdateFlags,
+};
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use crate::api::{ApiError, use_api};
 use crate::components::banner::ProblemBanner;
+use crate::components::banner::{Banner, Tone};
 use crate::components::confirm::ConfirmButton;
 use crate::format;
+use compose::Composer;
 use reader::Reader;
 
 /// Grows when the folders' counts may have changed, so that they load again.
@@ -55,6 +60,9 @@ pub fn MailPage() -> Html {
     let error = use_state(|| None::<ApiError>);
     let generation = use_reducer(Generation::default);
     let prefs = use_state(|| None::<Preferences>);
+    // The message being written, and what the last send said.
+    let composing = use_state(|| None::<Rc<DraftMessage>>);
+    let notice = use_state(|| None::<String>);
     // The message open now, for a delayed "mark as read" to check it still is.
     let opened = use_mut_ref(|| None::<String>);
     {
@@ -136,7 +144,20 @@ pub fn MailPage() -> Html {
             });
         })
     };
+    let in_drafts = mailboxes
+        .iter()
+        .flatten()
+        .find(|m| Some(&m.id) == current.as_ref())
+        .is_some_and(|m| m.special_use.as_deref() == Some("\\Drafts"));
+    let compose = {
+        let (composing, notice) = (composing.clone(), notice.clone());
+        Callback::from(move |d: DraftMessage| {
+            notice.set(None);
+            composing.set(Some(Rc::new(d)));
+        })
+    };
     let open_message = {
+        let compose = compose.clone();
         let (api, open, messages, error, generation, opened, reload) = (
             api.clone(),
             open.clone(),
@@ -147,6 +168,7 @@ pub fn MailPage() -> Html {
             reload.clone(),
         );
         Callback::from(move |id: String| {
+            let compose = compose.clone();
             let (api, open, messages, error, generation, opened, reload) = (
                 api.clone(),
                 open.clone(),
@@ -157,6 +179,16 @@ pub fn MailPage() -> Html {
                 reload.clone(),
             );
             *opened.borrow_mut() = Some(id.clone());
+            if in_drafts {
+                let (api, compose, error) = (api.clone(), compose.clone(), error.clone());
+                spawn_local(async move {
+                    match api.get_draft(&id).await {
+                        Ok(d) => compose.emit(d),
+                        Err(e) => error.set(Some(e)),
+                    }
+                });
+                return;
+            }
             spawn_local(async move {
                 let at_once = mark_delay == Some(0);
                 match api.get_message(&id, Some(at_once), Some(true), None).await {
@@ -232,6 +264,41 @@ pub fn MailPage() -> Html {
         })
     };
 
+    let close_composer = {
+        let (composing, reload, generation) =
+            (composing.clone(), reload.clone(), generation.clone());
+        Callback::from(move |()| {
+            composing.set(None);
+            // A saved draft changed Drafts.
+            reload.emit(());
+            generation.dispatch(());
+        })
+    };
+    let sent = {
+        let (composing, notice, reload, generation) = (
+            composing.clone(),
+            notice.clone(),
+            reload.clone(),
+            generation.clone(),
+        );
+        Callback::from(move |what: String| {
+            composing.set(None);
+            notice.set(Some(what));
+            reload.emit(());
+            generation.dispatch(());
+        })
+    };
+    let new_message = {
+        let compose = compose.clone();
+        Callback::from(move |_: MouseEvent| {
+            compose.emit(DraftMessage {
+                id: None,
+                message: Default::default(),
+                attachments: Vec::new(),
+            })
+        })
+    };
+
     let folder_name = mailboxes
         .as_ref()
         .and_then(|l| l.iter().find(|m| Some(&m.id) == current.as_ref()))
@@ -241,8 +308,12 @@ pub fn MailPage() -> Html {
         <section class="page mail-page" aria-labelledby="mail-title">
             <h1 id="mail-title">{ "Mail" }</h1>
             <ProblemBanner error={(*error).clone()} />
-            <div class={classes!("mail", open.is_some().then_some("reading"))}>
+            if let Some(n) = &*notice {
+                <Banner tone={Tone::Success} id="mail-notice">{ n.clone() }</Banner>
+            }
+            <div class={classes!("mail", (open.is_some() || composing.is_some()).then_some("reading"))}>
                 <nav class="mail-folders" aria-label="Folders">
+                    <button type="button" class="button primary compose-button" id="compose" onclick={new_message}>{ "Compose" }</button>
                     <label for="folder-select" class="visually-hidden">{ "Folder" }</label>
                     <select id="folder-select" class="folder-select" onchange={{
                         let select = select_mailbox.clone();
@@ -335,8 +406,11 @@ pub fn MailPage() -> Html {
                     }
                 </div>
                 <div class="mail-reader">
-                    if let Some(m) = &*open {
-                        <Reader message={m.clone()} onclose={close} onremoved={removed}
+                    if let Some(start) = &*composing {
+                        <Composer key={start.id.clone().unwrap_or_else(|| start.message.subject.clone())} start={start.clone()}
+                            onclose={close_composer} onsent={sent} />
+                    } else if let Some(m) = &*open {
+                        <Reader message={m.clone()} onclose={close} onremoved={removed} oncompose={compose}
                             folders={mailboxes.as_ref().cloned().unwrap_or_default()} />
                     } else {
                         <p class="empty">{ "Select a message to read it." }</p>

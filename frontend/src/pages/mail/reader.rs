@@ -1,7 +1,8 @@
 //! One open message: who, when, the text, the attachments, and the actions on it.
 
 use osprey_api_types::{
-    ContactFields, LabeledValue, Mailbox, MessageDetail, MessageIds, MessagesTo, NamedAddress,
+    ContactFields, DraftMessage, LabeledValue, Mailbox, MessageDetail, MessageIds, MessagesTo,
+    NamedAddress,
 };
 use yew::platform::spawn_local;
 use yew::prelude::*;
@@ -45,6 +46,8 @@ pub struct ReaderProps {
     pub onclose: Callback<()>,
     /// Told the message's id when it left its folder (moved or deleted).
     pub onremoved: Callback<String>,
+    /// A reply or forward to write.
+    pub oncompose: Callback<DraftMessage>,
 }
 
 /// The document of the reader's frame: the sanitised HTML with a policy of its own (no
@@ -202,6 +205,25 @@ pub fn Reader(props: &ReaderProps) -> Html {
             }
         })
     };
+    // Reply, reply to all, forward: the server fills the composer in.
+    let start = |mode: &'static str| {
+        let (api, error, id, oncompose) = (
+            api.clone(),
+            error.clone(),
+            m.id.clone(),
+            props.oncompose.clone(),
+        );
+        Callback::from(move |_: MouseEvent| {
+            let (api, error, id, oncompose) =
+                (api.clone(), error.clone(), id.clone(), oncompose.clone());
+            spawn_local(async move {
+                match api.start_reply(&id, mode).await {
+                    Ok(d) => oncompose.emit(d),
+                    Err(e) => error.set(Some(e)),
+                }
+            });
+        })
+    };
     let subject = m
         .subject
         .clone()
@@ -211,6 +233,9 @@ pub fn Reader(props: &ReaderProps) -> Html {
         <article class="reader" aria-labelledby="reader-subject">
             <div class="reader-actions">
                 <button type="button" class="button subtle back" onclick={props.onclose.reform(|_: MouseEvent| ())}>{ "← Back" }</button>
+                <button type="button" class="button" id="reader-reply" onclick={start("reply")}>{ "Reply" }</button>
+                <button type="button" class="button" id="reader-reply-all" onclick={start("reply_all")}>{ "Reply all" }</button>
+                <button type="button" class="button" id="reader-forward" onclick={start("forward")}>{ "Forward" }</button>
                 <label for="reader-move" class="visually-hidden">{ "Move to folder" }</label>
                 <select id="reader-move" class="move-select" onchange={move_to}>
                     <option value="" selected=true>{ "Move to…" }</option>

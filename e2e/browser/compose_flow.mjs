@@ -1,0 +1,79 @@
+// Writes mail in the machine's Chromium: a new message with Bcc and a file picked from
+// disk (the draft saves itself, "Draft saved"), sent after the undo time; an undone
+// send that stays in the composer; a reply from the reader; a draft resumed from
+// Drafts; the composer at phone width. The Rust side then checks what arrived.
+//
+// Env: OSPREY_URL, OSPREY_SCREENSHOT_DIR, OSPREY_USER, OSPREY_PASSWORD, OSPREY_TO,
+// OSPREY_BCC, OSPREY_FILE, CHROMIUM_PATH. Exits 0 on success, 1 with a message on failure.
+
+import { need, runFlow, PHONE } from './lib.mjs';
+
+const user = need('OSPREY_USER');
+const password = need('OSPREY_PASSWORD');
+const to = need('OSPREY_TO');
+const bcc = need('OSPREY_BCC');
+const file = need('OSPREY_FILE');
+
+await runFlow('compose_flow', async ({ page, baseUrl, step, shot, expectVisible, signIn }) => {
+  step(`sign in as ${user} and start a new message`);
+  await page.goto(`${baseUrl}/login`);
+  await signIn(page, user, password);
+  await page.locator('#compose').click();
+  await expectVisible(page.locator('#composer'), 'the composer');
+
+  step('fill To, Bcc, subject and text, attach a file; the draft saves itself');
+  await page.locator('#compose-to').fill(to);
+  await page.locator('#compose-to').blur();
+  await page.locator('#compose-show-copies').click();
+  await page.locator('#compose-bcc').fill(bcc);
+  await page.locator('#compose-bcc').blur();
+  await page.locator('#compose-subject').fill('Plans for Friday');
+  await page.locator('#compose-text').fill('Hello,\n\nthe plan is attached.\n');
+  await page.locator('#compose-files').setInputFiles(file);
+  await expectVisible(page.locator('#compose-attachments .tag', { hasText: 'plan.txt' }), 'the attached file');
+  await expectVisible(page.locator('#composer-status', { hasText: 'Draft saved' }), 'the saved draft');
+  await shot(page, 'mail-compose');
+
+  step('send, undo, send again and wait for the undo time');
+  await page.locator('#compose-send').click();
+  await expectVisible(page.locator('#compose-undo'), 'the undo button');
+  await page.locator('#compose-undo').click();
+  await expectVisible(page.locator('#compose-send'), 'the composer again after the undo');
+  await page.locator('#compose-send').click();
+  await expectVisible(page.locator('#mail-notice', { hasText: 'Message sent' }), 'the sent notice');
+
+  step('reply to the message in INBOX from the reader');
+  const row = page.locator('#message-list .message-row', { hasText: 'Question' });
+  await expectVisible(row, 'the message to answer');
+  await row.click();
+  await page.locator('#reader-reply').click();
+  await expectVisible(page.locator('#composer-title', { hasText: 'Reply' }), 'the reply');
+  const subject = await page.locator('#compose-subject').inputValue();
+  if (subject !== 'Re: Question') throw new Error(`the reply's subject is ${JSON.stringify(subject)}`);
+  const quoted = await page.locator('#compose-text').inputValue();
+  if (!quoted.includes('> Can you come?')) throw new Error(`the reply does not quote the message: ${quoted}`);
+  await page.locator('#compose-text').press('Home');
+  await page.locator('#compose-text').pressSequentially('Yes, I can. ');
+  await shot(page, 'mail-reply');
+  await page.locator('#compose-text').press('Control+Enter');
+  await expectVisible(page.locator('#mail-notice', { hasText: 'Message sent' }), 'the sent reply');
+
+  step('start a draft, close it, and resume it from Drafts');
+  await page.locator('#compose').click();
+  await page.locator('#compose-subject').fill('Unfinished thoughts');
+  await page.locator('#compose-text').fill('To be continued');
+  await expectVisible(page.locator('#composer-status', { hasText: 'Draft saved' }), 'the saved draft');
+  await page.locator('#composer-close').click();
+  await page.locator('#folder-list .folder', { hasText: 'Drafts' }).click();
+  const draft = page.locator('#message-list .message-row', { hasText: 'Unfinished thoughts' });
+  await expectVisible(draft, 'the draft in Drafts');
+  await draft.click();
+  await expectVisible(page.locator('#composer'), 'the resumed draft');
+  const resumed = await page.locator('#compose-text').inputValue();
+  if (!resumed.startsWith('To be continued')) throw new Error(`the draft's text is ${JSON.stringify(resumed)}`);
+
+  step('the composer at phone width');
+  await page.setViewportSize(PHONE);
+  await expectVisible(page.locator('#compose-send'), 'the send button at phone width');
+  await shot(page, 'mail-compose-phone');
+});
