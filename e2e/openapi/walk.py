@@ -93,8 +93,21 @@ def wrong_type(schema, components):
     return [1, 2]
 
 
+def form_cases():
+    """(name, content type, body) of the bad bodies for an operation that takes a form."""
+    return [
+        ("no body", "multipart/form-data; boundary=walk", None),
+        ("wrong media type", "application/json", "{}"),
+        ("not a form", "multipart/form-data; boundary=walk", "not a form at all"),
+        ("a form without its file", "multipart/form-data; boundary=walk",
+         '--walk\r\nContent-Disposition: form-data; name="other"\r\n\r\nx\r\n--walk--\r\n'),
+    ]
+
+
 def body_cases(op, components):
     """(name, content type, body) of the bad bodies for an operation with a JSON body."""
+    if "multipart/form-data" in op["requestBody"]["content"]:
+        return form_cases()
     schema = op["requestBody"]["content"]["application/json"]["schema"]
     if "$ref" in schema:
         schema = components[schema["$ref"].rsplit("/", 1)[1]]

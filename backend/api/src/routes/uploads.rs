@@ -4,7 +4,10 @@
 //! is refused with 413 while it streams in, and nothing is kept.
 
 use axum::{
-    extract::{DefaultBodyLimit, Multipart, Path, State, multipart::MultipartError},
+    extract::{
+        DefaultBodyLimit, Multipart, Path, State,
+        multipart::{MultipartError, MultipartRejection},
+    },
     http::StatusCode,
 };
 use osprey_api_types::{Problem, Scope, Upload, UploadForm};
@@ -31,9 +34,13 @@ pub fn router() -> OpenApiRouter<AppState> {
 pub async fn upload_file(
     State(state): State<AppState>,
     user: AuthUser,
-    mut form: Multipart,
+    form: Result<Multipart, MultipartRejection>,
 ) -> Result<(StatusCode, Json<Upload>), ApiError> {
     user.require(Scope::AccountWrite)?;
+    let mut form = form.map_err(|e| ApiError::BadRequest {
+        code: "bad_form",
+        detail: format!("send a multipart/form-data body: {}", e.body_text()),
+    })?;
     let max = state.composer.max_size();
     while let Some(mut field) = form.next_field().await.map_err(bad_form)? {
         if field.name() != Some("file") {
