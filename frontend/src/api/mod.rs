@@ -239,14 +239,15 @@ impl Call {
 }
 
 /// Reads a successful answer's JSON, or turns an error answer into an [`ApiError`].
+///
+/// Only the decoding is generic: the waiting is [`text`]'s, once for every type, which
+/// keeps each operation's code small.
 async fn json<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
-    if !response.ok() {
-        return Err(problem_of(response).await);
-    }
-    response
-        .json::<T>()
-        .await
-        .map_err(|e| ApiError::Network(format!("unexpected answer: {e}")))
+    decode(&text(response).await?)
+}
+
+fn decode<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
+    serde_json::from_str(text).map_err(|e| ApiError::Network(format!("unexpected answer: {e}")))
 }
 
 /// For answers without a body (204).
