@@ -1,10 +1,13 @@
-// Writes mail in the machine's Chromium: a new message with Bcc and a file picked from
-// disk (the draft saves itself, "Draft saved"), sent after the undo time; an undone
-// send that stays in the composer; a reply from the reader; a draft resumed from
-// Drafts; the composer at phone width. The Rust side then checks what arrived.
+// Writes mail in the machine's Chromium: mail sent by someone else over the REST API
+// shows in the open list without a reload (live updates) and in the tab's title; a new
+// message with Bcc and a 2 MB file picked from disk (the draft saves itself, "Draft
+// saved"), sent after the undo time; an undone send that stays in the composer; a reply
+// from the reader; a draft resumed from Drafts; the list sorted by subject; the composer
+// at phone width. The Rust side then checks what arrived.
 //
-// Env: OSPREY_URL, OSPREY_SCREENSHOT_DIR, OSPREY_USER, OSPREY_PASSWORD, OSPREY_TO,
-// OSPREY_BCC, OSPREY_FILE, CHROMIUM_PATH. Exits 0 on success, 1 with a message on failure.
+// Env: OSPREY_URL, OSPREY_SCREENSHOT_DIR, OSPREY_USER, OSPREY_PASSWORD, OSPREY_TO (who
+// signs in with the same password to send the live message), OSPREY_BCC, OSPREY_FILE,
+// CHROMIUM_PATH. Exits 0 on success, 1 with a message on failure.
 
 import { need, runFlow, PHONE } from './lib.mjs';
 
@@ -15,9 +18,28 @@ const bcc = need('OSPREY_BCC');
 const file = need('OSPREY_FILE');
 
 await runFlow('compose_flow', async ({ page, baseUrl, step, shot, expectVisible, signIn }) => {
-  step(`sign in as ${user} and start a new message`);
+  step(`sign in as ${user}; mail from ${to} appears without a reload`);
   await page.goto(`${baseUrl}/login`);
   await signIn(page, user, password);
+  await expectVisible(page.locator('#message-list .message-row', { hasText: 'Question' }), 'the list');
+  const api = async (path, body, token) => {
+    const r = await fetch(`${baseUrl}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(body),
+    });
+    if (!r.ok) throw new Error(`${path}: ${r.status} ${await r.text()}`);
+    return r.json();
+  };
+  // Give the page a moment to open its stream, then send from another account.
+  await page.waitForTimeout(1000);
+  const login = await api('/api/v1/auth/login', { username: to, password });
+  await api('/api/v1/messages/send', { to: [user], subject: 'Live one', text: 'Did you see this arrive?' }, login.access_token);
+  await expectVisible(page.locator('#message-list .message-row', { hasText: 'Live one' }), 'the message that arrived while the page was open');
+  const title = await page.title();
+  if (!title.startsWith('(2)')) throw new Error(`the tab's title does not count the 2 unread messages: ${title}`);
+
+  step('start a new message');
   await page.locator('#compose').click();
   await expectVisible(page.locator('#composer'), 'the composer');
 
@@ -71,6 +93,14 @@ await runFlow('compose_flow', async ({ page, baseUrl, step, shot, expectVisible,
   await expectVisible(page.locator('#composer'), 'the resumed draft');
   const resumed = await page.locator('#compose-text').inputValue();
   if (!resumed.startsWith('To be continued')) throw new Error(`the draft's text is ${JSON.stringify(resumed)}`);
+
+  step('sort the list by subject');
+  await page.locator('#folder-list .folder', { hasText: 'INBOX' }).click();
+  await page.locator('#sort-select').selectOption({ label: 'Subject A–Z' });
+  await expectVisible(page.locator('#message-list .message-row').first().filter({ hasText: 'Live one' }), 'Live one first by subject');
+  await shot(page, 'mail-sorted');
+  await page.locator('#message-list .message-row', { hasText: 'Live one' }).click();
+  await page.locator('#reader-reply').click();
 
   step('the composer at phone width');
   await page.setViewportSize(PHONE);

@@ -148,6 +148,27 @@ pub struct DownloadLink {
     pub expires_at: chrono::DateTime<chrono::Utc>,
 }
 
+/// Where to open the signed-in account's live updates (Server-Sent Events): a path
+/// that works without other credentials for a minute, for a browser's `EventSource`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct EventsTicket {
+    /// A path on this server (`/api/v1/events/...`).
+    pub url: String,
+    pub expires_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// The data of a live update: the mailbox it is about and its MODSEQ after the change
+/// (absent for `mailboxes` and `resync`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct MailEventData {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mailbox_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modseq: Option<u64>,
+}
+
 /// The form of `POST /api/v1/uploads` (`multipart/form-data`): one file.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]

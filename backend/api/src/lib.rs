@@ -45,6 +45,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(routes::access::router())
         .merge(routes::messages::router())
         .merge(routes::drafts::router())
+        .merge(routes::events::router())
         .merge(routes::uploads::router())
         .merge(routes::queue::router())
         .merge(routes::relay::router())

@@ -11,6 +11,8 @@ mod compose;
 mod contacts;
 mod contract;
 mod dkim;
+mod events;
+mod listing;
 mod mailbox_edit;
 mod mailboxes;
 mod messages;

@@ -186,6 +186,23 @@ impl TestApp {
             .await
     }
 
+    /// The status and headers of an answer whose body is a stream that does not end (the
+    /// body is not read).
+    pub async fn head_only(&self, method: Method, path: &str) -> Reply {
+        let req = Request::builder().method(method).uri(path);
+        let res = self
+            .app
+            .clone()
+            .oneshot(req.body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        Reply {
+            status: res.status(),
+            headers: res.headers().clone(),
+            body: Value::Null,
+        }
+    }
+
     /// [`raw`](Self::raw) from a client at `peer`, as the server's listener reports it
     /// (without one, the request carries no client address).
     pub async fn raw_from(

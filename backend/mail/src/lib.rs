@@ -11,10 +11,12 @@
 
 pub mod auth;
 mod commit;
+pub mod events;
 mod fulltext;
 pub mod html;
 mod indexer;
 mod ingest;
+pub mod listing;
 mod local;
 pub mod mailboxes;
 pub mod message;

@@ -11,12 +11,12 @@ use osprey_api_types::{
     Account, Alias, ApiKey, ChangePassword, Contact, ContactFields, ContactGroup,
     ContactGroupFields, CreateAccount, CreateAlias, CreateApiKey, CreateDomain, CreateIpRule,
     CreateKillEntry, CreateMailbox, CreateSendAsGrant, CreatedApiKey, DkimRecord, Domain,
-    DownloadLink, DownloadRequest, DraftMessage, Health, ImportContacts, ImportReport, IpRule,
-    KillEntry, LoginFailure, LoginRequest, Mailbox, MessageDetail, MessageIds, MessageItem,
-    MessagesTo, Organized, Page, PersonalWord, Postmaster, Preferences, QueuedMessage,
-    RecipientSuggestion, RefreshRequest, RelayCheck, RelayPolicy, RelayVerdict, RetryResult,
-    RuleRun, RuleRunRequest, RuleTestRequest, RuleTestResult, RulesDocument, RulesUpdate,
-    SavedDraft, SendAsGrant, SendMessage, SentMessage, SieveScript, SpellCheckRequest,
+    DownloadLink, DownloadRequest, DraftMessage, EventsTicket, Health, ImportContacts,
+    ImportReport, IpRule, KillEntry, LoginFailure, LoginRequest, Mailbox, MessageDetail,
+    MessageIds, MessageItem, MessagesTo, Organized, Page, PersonalWord, Postmaster, Preferences,
+    QueuedMessage, RecipientSuggestion, RefreshRequest, RelayCheck, RelayPolicy, RelayVerdict,
+    RetryResult, RuleRun, RuleRunRequest, RuleTestRequest, RuleTestResult, RulesDocument,
+    RulesUpdate, SavedDraft, SendAsGrant, SendMessage, SentMessage, SieveScript, SpellCheckRequest,
     SpellCheckResult, SpellLanguage, TokenResponse, UpdateAccount, UpdateAlias, UpdateDomain,
     UpdateFlags, UpdateMailbox, UpdateMe, Upload, VacationDocument, VacationUpdate,
 };
@@ -55,6 +55,15 @@ pub async fn refresh(body: &RefreshRequest) -> Result<TokenResponse, ApiError> {
 pub async fn download(token: &str) -> Result<Vec<u8>, ApiError> {
     let call = Call::new(Method::GET, format!("/api/v1/download/{}", segment(token)));
     bytes(call.send(None).await?).await
+}
+
+/// The account's live updates as Server-Sent Events, each with a name (`appended`,
+/// `expunged`, `flags`, `mailboxes`, `resync`) and a `MailEventData` as its data.
+///
+/// `GET /api/v1/events/{ticket}`
+pub async fn open_events(ticket: &str) -> Result<String, ApiError> {
+    let call = Call::new(Method::GET, format!("/api/v1/events/{}", segment(ticket)));
+    text(call.send(None).await?).await
 }
 
 /// Liveness: the process serves HTTP.
@@ -670,6 +679,14 @@ impl Api {
         json(self.authed(&call).await?).await
     }
 
+    /// A path that opens the signed-in account's live updates, for a minute.
+    ///
+    /// `POST /api/v1/events/ticket`
+    pub async fn create_events_ticket(&self) -> Result<EventsTicket, ApiError> {
+        let call = Call::new(Method::POST, "/api/v1/events/ticket");
+        json(self.authed(&call).await?).await
+    }
+
     /// The mailboxes of the signed-in account, by name, with how many messages each holds,
     /// how many are unread, their size, and whether it is subscribed.
     ///
@@ -725,8 +742,10 @@ impl Api {
         json(self.authed(&call).await?).await
     }
 
-    /// The messages of one of the signed-in account's mailboxes in arrival (UID) order,
-    /// oldest first or, with `newest_first=true`, newest first, a page at a time.
+    /// The messages of one of the signed-in account's mailboxes, a page at a time: in arrival
+    /// (UID) order, oldest first or, with `newest_first=true`, newest first; or with `sort`,
+    /// sorted on the server (text case-folded), ties in arrival order. A page's cursor stays
+    /// good while mail arrives and leaves: the next page starts after its last message.
     ///
     /// `GET /api/v1/mailboxes/{id}/messages`
     pub async fn list_messages(
@@ -735,6 +754,8 @@ impl Api {
         cursor: Option<&str>,
         limit: Option<u32>,
         newest_first: Option<bool>,
+        sort: Option<&str>,
+        descending: Option<bool>,
     ) -> Result<Page<MessageItem>, ApiError> {
         let call = Call::new(
             Method::GET,
@@ -742,7 +763,9 @@ impl Api {
         )
         .query("cursor", cursor)
         .query("limit", limit)
-        .query("newest_first", newest_first);
+        .query("newest_first", newest_first)
+        .query("sort", sort)
+        .query("descending", descending);
         json(self.authed(&call).await?).await
     }
 

@@ -39,12 +39,27 @@ pub struct DownloadClaims {
 /// The issuer of download tokens.
 const DOWNLOAD_ISSUER: &str = "osprey-download";
 
+/// What an events ticket says: whose live updates it opens, in which token generation.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct EventsClaims {
+    pub sub: String,
+    /// The account's token generation when the ticket was made (revocation ends it).
+    pub generation: u64,
+    pub exp: i64,
+    /// Always `osprey-events`.
+    pub iss: String,
+}
+
+/// The issuer of events tickets.
+const EVENTS_ISSUER: &str = "osprey-events";
+
 /// The key pair for signing and checking access tokens, and their lifetime.
 pub struct JwtKeys {
     encoding: EncodingKey,
     decoding: DecodingKey,
     validation: Validation,
     download_validation: Validation,
+    events_validation: Validation,
     /// Seconds an access token stays valid.
     pub ttl_secs: u64,
 }
@@ -70,11 +85,15 @@ impl JwtKeys {
         let mut download_validation = Validation::new(Algorithm::HS256);
         download_validation.set_issuer(&[DOWNLOAD_ISSUER]);
         download_validation.leeway = 5;
+        let mut events_validation = Validation::new(Algorithm::HS256);
+        events_validation.set_issuer(&[EVENTS_ISSUER]);
+        events_validation.leeway = 5;
         Self {
             encoding: EncodingKey::from_secret(secret),
             decoding: DecodingKey::from_secret(secret),
             validation,
             download_validation,
+            events_validation,
             ttl_secs,
         }
     }
@@ -127,6 +146,28 @@ impl JwtKeys {
         let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
             .expect("HS256 signing cannot fail");
         (token, exp)
+    }
+
+    /// Signs a ticket that opens `account_id`'s live updates, valid for `ttl_secs`;
+    /// returns it and when it expires.
+    pub fn issue_events(&self, account_id: &str, generation: u64, ttl_secs: i64) -> (String, i64) {
+        let exp = chrono::Utc::now().timestamp() + ttl_secs;
+        let claims = EventsClaims {
+            sub: account_id.to_owned(),
+            generation,
+            exp,
+            iss: EVENTS_ISSUER.into(),
+        };
+        let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
+            .expect("HS256 signing cannot fail");
+        (token, exp)
+    }
+
+    /// Checks an events ticket; `None` when it is forged, expired or another kind.
+    pub fn verify_events(&self, token: &str) -> Option<EventsClaims> {
+        jsonwebtoken::decode::<EventsClaims>(token, &self.decoding, &self.events_validation)
+            .ok()
+            .map(|d| d.claims)
     }
 
     /// Checks a download token; `None` when it is forged, expired or another kind.

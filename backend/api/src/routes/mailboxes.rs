@@ -5,6 +5,7 @@
 
 use axum::extract::{Path, State};
 use osprey_api_types::{Mailbox, MessageItem, Page, Problem, Scope, UpdateFlags};
+use osprey_mail::listing::{self, ListingError, Sort};
 use osprey_store::{FlagChange, FlagUpdate, MailboxCounts, MailboxRecord, MessageRecord, flags};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -141,12 +142,19 @@ pub struct MessageParams {
     /// At most this many, 1 to 500 (default 100).
     #[param(minimum = 1, maximum = 500)]
     pub limit: Option<u32>,
-    /// Newest first (by arrival); oldest first when absent or false.
+    /// Newest first (by arrival); oldest first when absent or false. Without `sort` only.
     pub newest_first: Option<bool>,
+    /// Sorted on the server by `received`, `sent` (the Date field), `from`, `to`,
+    /// `subject`, `size` or `flagged`; without it, in arrival (UID) order.
+    pub sort: Option<String>,
+    /// With `sort`: largest, latest or last first.
+    pub descending: Option<bool>,
 }
 
-/// The messages of one of the signed-in account's mailboxes in arrival (UID) order,
-/// oldest first or, with `newest_first=true`, newest first, a page at a time.
+/// The messages of one of the signed-in account's mailboxes, a page at a time: in arrival
+/// (UID) order, oldest first or, with `newest_first=true`, newest first; or with `sort`,
+/// sorted on the server (text case-folded), ties in arrival order. A page's cursor stays
+/// good while mail arrives and leaves: the next page starts after its last message.
 #[utoipa::path(get, path = "/mailboxes/{id}/messages", tag = "mail", security(("bearer" = [])),
     params(("id" = String, Path, description = "The mailbox"), MessageParams),
     responses((status = 200, description = "A page of messages", body = Page<MessageItem>), (status = 400, body = Problem), (status = 403, description = "An API key without account:read", body = Problem), (status = 404, description = "No such mailbox of the signed-in account", body = Problem)))]
@@ -158,6 +166,30 @@ pub async fn list_messages(
 ) -> Result<Json<Page<MessageItem>>, ApiError> {
     user.require(Scope::AccountRead)?;
     let limit = super::page_limit(params.limit, 100)?;
+    if let Some(name) = params.sort.as_deref() {
+        let bad = |e: ListingError| match e {
+            ListingError::Store(e) => ApiError::from(e),
+            other => ApiError::BadRequest {
+                code: "bad_query",
+                detail: other.to_string(),
+            },
+        };
+        let sort = Sort::parse(name, params.descending.unwrap_or(false)).map_err(bad)?;
+        let mailbox = own_mailbox(&state, &user, &id).await?;
+        let page = listing::sorted(
+            &state.store,
+            &mailbox.id,
+            sort,
+            params.cursor.as_deref(),
+            limit,
+        )
+        .await
+        .map_err(bad)?;
+        return Ok(Json(Page {
+            items: page.messages.into_iter().map(message).collect(),
+            next_cursor: page.next_cursor,
+        }));
+    }
     // The cursor is the last UID of the previous page.
     let cursor = match params.cursor.as_deref() {
         None => None,

@@ -10,6 +10,7 @@ pub mod dkim;
 pub mod domains;
 pub mod downloads;
 pub mod drafts;
+pub mod events;
 pub mod health;
 pub mod mailbox_edit;
 pub mod mailboxes;

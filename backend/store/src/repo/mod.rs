@@ -11,6 +11,7 @@ mod domains;
 mod mailbox_ops;
 mod mailboxes;
 mod message_ops;
+mod message_sort;
 mod messages;
 mod paging;
 mod personal_words;
@@ -33,6 +34,7 @@ pub use dkim::DkimKeyRecord;
 pub use domains::{DomainChanges, DomainRecord, NewDomain};
 pub use mailboxes::{MailboxCounts, MailboxRecord, SPECIAL_MAILBOXES};
 pub use message_ops::{FlagChange, FlagUpdate, FlaggedMessage, MailboxChanges};
+pub use message_sort::{SortAfter, SortKey, SortValue};
 pub use messages::{Appended, MessageRecord, MessageSummary, NewMessage, flags};
 pub use paging::{ListQuery, PageOf};
 pub use queue::{

@@ -4,6 +4,7 @@
 //! preferences give, or never.
 
 pub mod compose;
+mod live;
 pub mod reader;
 
 use std::rc::Rc;
@@ -46,6 +47,18 @@ fn folder_rank(m: &Mailbox) -> usize {
         .map_or(ORDER.len() + 1, |i| i + 1)
 }
 
+/// The list's orders: the server's sort key, descending, and the menu's label.
+const SORTS: [(&str, bool, &str); 8] = [
+    ("received", true, "Newest first"),
+    ("received", false, "Oldest first"),
+    ("from", false, "Sender A–Z"),
+    ("subject", false, "Subject A–Z"),
+    ("size", true, "Largest first"),
+    ("flagged", true, "Flagged first"),
+    ("sent", true, "Date sent"),
+    ("to", false, "Recipient A–Z"),
+];
+
 fn unread(m: &MessageItem) -> bool {
     !m.flags.iter().any(|f| f == "\\Seen")
 }
@@ -60,6 +73,8 @@ pub fn MailPage() -> Html {
     let error = use_state(|| None::<ApiError>);
     let generation = use_reducer(Generation::default);
     let prefs = use_state(|| None::<Preferences>);
+    // The list's order: a key of the server's sorts, and whether descending.
+    let sort = use_state(|| ("received", true));
     // The message being written, and what the last send said.
     let composing = use_state(|| None::<Rc<DraftMessage>>);
     let notice = use_state(|| None::<String>);
@@ -105,18 +120,25 @@ pub fn MailPage() -> Html {
     {
         let (api, messages, error, open) =
             (api.clone(), messages.clone(), error.clone(), open.clone());
-        use_effect_with(((*current).clone(), page_size), move |(id, size)| {
-            messages.set(None);
-            open.set(None);
-            if let (Some(id), Some(size)) = (id.clone(), *size) {
-                spawn_local(async move {
-                    match api.list_messages(&id, None, Some(size), Some(true)).await {
-                        Ok(page) => messages.set(Some(page.items)),
-                        Err(e) => error.set(Some(e)),
-                    }
-                });
-            }
-        });
+        use_effect_with(
+            ((*current).clone(), page_size, *sort),
+            move |(id, size, (key, desc))| {
+                messages.set(None);
+                open.set(None);
+                if let (Some(id), Some(size)) = (id.clone(), *size) {
+                    let (key, desc) = (*key, *desc);
+                    spawn_local(async move {
+                        match api
+                            .list_messages(&id, None, Some(size), None, Some(key), Some(desc))
+                            .await
+                        {
+                            Ok(page) => messages.set(Some(page.items)),
+                            Err(e) => error.set(Some(e)),
+                        }
+                    });
+                }
+            },
+        );
     }
 
     let select_mailbox = {
@@ -131,13 +153,17 @@ pub fn MailPage() -> Html {
             error.clone(),
             current.clone(),
         );
+        let (key, desc) = *sort;
         Callback::from(move |()| {
             let (api, messages, error) = (api.clone(), messages.clone(), error.clone());
             let (Some(id), Some(size)) = ((*current).clone(), page_size) else {
                 return;
             };
             spawn_local(async move {
-                match api.list_messages(&id, None, Some(size), Some(true)).await {
+                match api
+                    .list_messages(&id, None, Some(size), None, Some(key), Some(desc))
+                    .await
+                {
                     Ok(page) => messages.set(Some(page.items)),
                     Err(e) => error.set(Some(e)),
                 }
@@ -157,7 +183,7 @@ pub fn MailPage() -> Html {
         })
     };
     let open_message = {
-        let compose = compose.clone();
+        let (compose, composing) = (compose.clone(), composing.clone());
         let (api, open, messages, error, generation, opened, reload) = (
             api.clone(),
             open.clone(),
@@ -169,6 +195,8 @@ pub fn MailPage() -> Html {
         );
         Callback::from(move |id: String| {
             let compose = compose.clone();
+            // An opened message takes the composer's place (its draft is saved).
+            composing.set(None);
             let (api, open, messages, error, generation, opened, reload) = (
                 api.clone(),
                 open.clone(),
@@ -299,6 +327,38 @@ pub fn MailPage() -> Html {
         })
     };
 
+    // New mail and changes made elsewhere (IMAP, another window) show without reloading.
+    {
+        let (generation, reload) = (generation.clone(), reload.clone());
+        let live = use_reducer(Generation::default);
+        live::use_live_updates({
+            let live = live.dispatcher();
+            Callback::from(move |()| live.dispatch(()))
+        });
+        use_effect_with(live.0, move |n| {
+            if *n > 0 {
+                reload.emit(());
+                generation.dispatch(());
+            }
+        });
+    }
+    // The unread mail of INBOX in the tab's title.
+    {
+        let unread = mailboxes
+            .iter()
+            .flatten()
+            .find(|m| m.name == "INBOX")
+            .map_or(0, |m| m.unread);
+        use_effect_with(unread, |n| {
+            let title = match n {
+                0 => "Mail · Osprey".to_owned(),
+                n => format!("({n}) Mail · Osprey"),
+            };
+            gloo::utils::document().set_title(&title);
+            || gloo::utils::document().set_title("Osprey")
+        });
+    }
+
     let folder_name = mailboxes
         .as_ref()
         .and_then(|l| l.iter().find(|m| Some(&m.id) == current.as_ref()))
@@ -348,6 +408,20 @@ pub fn MailPage() -> Html {
                 <div class="mail-list" role="region" aria-label={format!("Messages in {folder_name}")}>
                     if let Some(id) = (*current).clone() {
                         <div class="list-actions">
+                            <label for="sort-select" class="visually-hidden">{ "Sort by" }</label>
+                            <select id="sort-select" class="sort-select" onchange={{
+                                let sort = sort.clone();
+                                Callback::from(move |e: Event| {
+                                    let v = e.target_unchecked_into::<web_sys::HtmlSelectElement>().value();
+                                    if let Some((key, desc, _)) = SORTS.iter().find(|(k, d, _)| format!("{k}-{d}") == v) {
+                                        sort.set((key, *desc));
+                                    }
+                                })
+                            }}>
+                                { for SORTS.iter().map(|(k, d, label)| html! {
+                                    <option value={format!("{k}-{d}")} selected={*sort == (*k, *d)}>{ *label }</option>
+                                }) }
+                            </select>
                             <button type="button" class="button subtle" id="mark-all-read" onclick={{
                                 let (api, error, generation, reload, id) = (api.clone(), error.clone(), generation.clone(), reload.clone(), id.clone());
                                 Callback::from(move |_: MouseEvent| {

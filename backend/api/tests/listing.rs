@@ -1,0 +1,172 @@
+//! `GET /mailboxes/{id}/messages?sort=…`: the web app's sorted lists — server-side order
+//! by each key either way, ties in arrival order, and cursors that keep their place
+//! while mail arrives.
+
+use axum::http::{Method, StatusCode};
+use osprey_core::Role;
+use serde_json::Value;
+
+use crate::support::*;
+
+const ANN: &str = "ann@example.com";
+
+/// (From, Date, Subject, body padding) of the mail delivered, in arrival order.
+const MAIL: [(&str, &str, Option<&str>, usize); 5] = [
+    (
+        "Zed <zed@example.net>",
+        "Mon, 2 Nov 2026 09:00:00 +0000",
+        Some("banana"),
+        10,
+    ),
+    (
+        "amy@example.org",
+        "Wed, 4 Nov 2026 09:00:00 +0000",
+        Some("Apple"),
+        300,
+    ),
+    (
+        "Bob <BOB@example.com>",
+        "Sun, 1 Nov 2026 09:00:00 +0000",
+        Some("cherry"),
+        50,
+    ),
+    (
+        "carl@example.com",
+        "Tue, 3 Nov 2026 09:00:00 +0000",
+        Some("apple pie"),
+        1000,
+    ),
+    (
+        "dora@example.com",
+        "Thu, 5 Nov 2026 09:00:00 +0000",
+        None,
+        0,
+    ),
+];
+
+fn raw(from: &str, date: &str, subject: Option<&str>, pad: usize) -> Vec<u8> {
+    let subject = subject
+        .map(|s| format!("Subject: {s}\r\n"))
+        .unwrap_or_default();
+    format!(
+        "From: {from}\r\nTo: ann@example.com\r\nDate: {date}\r\n{subject}\r\n{}\r\n",
+        "x".repeat(pad)
+    )
+    .into_bytes()
+}
+
+async fn page(t: &TestApp, token: &str, inbox: &str, query: &str) -> (Vec<String>, Option<String>) {
+    let r = t
+        .call(
+            Method::GET,
+            &format!("/api/v1/mailboxes/{inbox}/messages?{query}"),
+            Some(token),
+            None,
+        )
+        .await
+        .expect(StatusCode::OK);
+    let subjects = r.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["subject"].as_str().unwrap_or("").to_owned())
+        .collect();
+    (subjects, r.body["next_cursor"].as_str().map(str::to_owned))
+}
+
+#[tokio::test]
+async fn every_key_sorts_both_ways_and_a_cursor_keeps_its_place_while_mail_arrives() {
+    let t = TestApp::new().await;
+    let ann_id = t.add_account(ANN, Role::User, &[]).await;
+    let ann = t.token(ANN).await;
+    for (from, date, subject, pad) in MAIL {
+        t.deliver_to_inbox(&ann_id, &ann, &raw(from, date, subject, pad))
+            .await;
+    }
+    let inbox = t.mailbox_id(&ann, "INBOX").await;
+    let all = |query: &'static str| {
+        let (t, ann, inbox) = (&t, ann.clone(), inbox.clone());
+        async move { page(t, &ann, &inbox, &format!("{query}&limit=100")).await.0 }
+    };
+    // Case-folded subjects; no subject sorts as empty text, first.
+    assert_eq!(
+        all("sort=subject").await,
+        ["", "Apple", "apple pie", "banana", "cherry"]
+    );
+    assert_eq!(
+        all("sort=subject&descending=true").await,
+        ["cherry", "banana", "apple pie", "Apple", ""]
+    );
+    // The Date field, not arrival.
+    assert_eq!(
+        all("sort=sent").await,
+        ["cherry", "banana", "apple pie", "Apple", ""]
+    );
+    // Senders by address, case-folded.
+    assert_eq!(
+        all("sort=from").await,
+        ["Apple", "cherry", "apple pie", "", "banana"]
+    );
+    assert_eq!(
+        all("sort=size&descending=true").await,
+        ["apple pie", "Apple", "cherry", "banana", ""]
+    );
+    // Arrival, newest first.
+    assert_eq!(
+        all("sort=received&descending=true").await,
+        ["", "apple pie", "cherry", "Apple", "banana"]
+    );
+
+    // Pages of two by subject; mail that arrives before the cursor's place does not
+    // shift the next page (nothing is shown twice or skipped).
+    let (first, cursor) = page(&t, &ann, &inbox, "sort=subject&limit=2").await;
+    assert_eq!(first, ["", "Apple"]);
+    let cursor = cursor.unwrap();
+    t.deliver_to_inbox(
+        &ann_id,
+        &ann,
+        &raw(
+            "eve@example.com",
+            "Fri, 6 Nov 2026 09:00:00 +0000",
+            Some("aardvark"),
+            1,
+        ),
+    )
+    .await;
+    let (second, cursor) = page(
+        &t,
+        &ann,
+        &inbox,
+        &format!("sort=subject&limit=2&cursor={cursor}"),
+    )
+    .await;
+    assert_eq!(second, ["apple pie", "banana"]);
+    let (third, end) = page(
+        &t,
+        &ann,
+        &inbox,
+        &format!("sort=subject&limit=2&cursor={}", cursor.clone().unwrap()),
+    )
+    .await;
+    assert_eq!(third, ["cherry"]);
+    assert_eq!(end, None);
+
+    // An unknown key, and a cursor of another sort, are refused by name.
+    for query in [
+        "sort=colour".to_owned(),
+        format!("sort=from&cursor={}", cursor.unwrap()),
+        "sort=subject&cursor=not-a-cursor".to_owned(),
+    ] {
+        let r: Value = t
+            .call(
+                Method::GET,
+                &format!("/api/v1/mailboxes/{inbox}/messages?{query}"),
+                Some(&ann),
+                None,
+            )
+            .await
+            .expect(StatusCode::BAD_REQUEST)
+            .body;
+        assert_eq!(r["code"], "bad_query", "{query}: {r}");
+    }
+}
