@@ -2,8 +2,8 @@
 // shows in the open list without a reload (live updates) and in the tab's title; a new
 // message with Bcc and a 2 MB file picked from disk (the draft saves itself, "Draft
 // saved"), sent after the undo time; an undone send that stays in the composer; a reply
-// from the reader; a draft resumed from Drafts; the list sorted by subject; the composer
-// at phone width. The Rust side then checks what arrived.
+// from the reader; a draft resumed from Drafts; a search across folders; the keyboard
+// (?, j, r); the list sorted by subject; the composer at phone width. The Rust side then checks what arrived.
 //
 // Env: OSPREY_URL, OSPREY_SCREENSHOT_DIR, OSPREY_USER, OSPREY_PASSWORD, OSPREY_TO (who
 // signs in with the same password to send the live message), OSPREY_BCC, OSPREY_FILE,
@@ -93,6 +93,24 @@ await runFlow('compose_flow', async ({ page, baseUrl, step, shot, expectVisible,
   await expectVisible(page.locator('#composer'), 'the resumed draft');
   const resumed = await page.locator('#compose-text').inputValue();
   if (!resumed.startsWith('To be continued')) throw new Error(`the draft's text is ${JSON.stringify(resumed)}`);
+
+  step('search every folder; keyboard shortcuts');
+  await page.locator('#folder-list .folder', { hasText: 'INBOX' }).click();
+  await page.locator('#mail-search').fill('subject:live');
+  await page.locator('#mail-search').press('Enter');
+  await expectVisible(page.locator('#search-summary', { hasText: '1 found' }), 'one result');
+  await expectVisible(page.locator('#message-list .message-row', { hasText: 'Live one' }), 'the message found');
+  await shot(page, 'mail-search');
+  await page.locator('#search-clear').click();
+  await page.locator('#mail-title').click();
+  await page.keyboard.press('?');
+  await expectVisible(page.locator('#shortcuts-help'), 'the shortcuts');
+  await shot(page, 'mail-shortcuts');
+  await page.keyboard.press('?');
+  await page.keyboard.press('j');
+  await expectVisible(page.locator('#reader-subject'), 'the message j opened');
+  await page.keyboard.press('r');
+  await expectVisible(page.locator('#composer-title', { hasText: 'Reply' }), 'the reply r started');
 
   step('sort the list by subject');
   await page.locator('#folder-list .folder', { hasText: 'INBOX' }).click();

@@ -4,6 +4,7 @@
 //! preferences give, or never.
 
 pub mod compose;
+mod keys;
 mod live;
 pub mod reader;
 
@@ -12,6 +13,7 @@ use std::rc::Rc;
 use osprey_api_types::{
     DraftMessage, Mailbox, MessageDetail, MessageItem, Preferences, UpdateFlags,
 };
+use wasm_bindgen::JsCast;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
@@ -73,6 +75,13 @@ pub fn MailPage() -> Html {
     let error = use_state(|| None::<ApiError>);
     let generation = use_reducer(Generation::default);
     let prefs = use_state(|| None::<Preferences>);
+    // A search across every folder replaces the folder's list while it is shown.
+    let searched = use_state(|| None::<String>);
+    let help = use_state(|| false);
+    keys::use_mail_keys({
+        let help = help.clone();
+        Callback::from(move |()| help.set(!*help))
+    });
     // The list's order: a key of the server's sorts, and whether descending.
     let sort = use_state(|| ("received", true));
     // The message being written, and what the last send said.
@@ -142,8 +151,50 @@ pub fn MailPage() -> Html {
     }
 
     let select_mailbox = {
-        let current = current.clone();
-        Callback::from(move |id: String| current.set(Some(id)))
+        let (current, searched) = (current.clone(), searched.clone());
+        Callback::from(move |id: String| {
+            searched.set(None);
+            current.set(Some(id));
+        })
+    };
+    let search = {
+        let (api, messages, error, searched, open) = (
+            api.clone(),
+            messages.clone(),
+            error.clone(),
+            searched.clone(),
+            open.clone(),
+        );
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let q = gloo::utils::document()
+                .get_element_by_id("mail-search")
+                .map(|i| i.unchecked_into::<web_sys::HtmlInputElement>().value())
+                .unwrap_or_default();
+            let (api, messages, error, searched, open) = (
+                api.clone(),
+                messages.clone(),
+                error.clone(),
+                searched.clone(),
+                open.clone(),
+            );
+            spawn_local(async move {
+                let q = q.trim().to_owned();
+                if q.is_empty() {
+                    searched.set(None);
+                    return;
+                }
+                match api.search_messages(&q, None, Some(100)).await {
+                    Ok(page) => {
+                        error.set(None);
+                        open.set(None);
+                        messages.set(Some(page.items));
+                        searched.set(Some(q));
+                    }
+                    Err(e) => error.set(Some(e)),
+                }
+            });
+        })
     };
     // The current folder's messages again (after a change to many of them).
     let reload = {
@@ -330,6 +381,8 @@ pub fn MailPage() -> Html {
     // New mail and changes made elsewhere (IMAP, another window) show without reloading.
     {
         let (generation, reload) = (generation.clone(), reload.clone());
+        // Search results stay as they are; the folders' counts still follow.
+        let searching = searched.is_some();
         let live = use_reducer(Generation::default);
         live::use_live_updates({
             let live = live.dispatcher();
@@ -337,7 +390,9 @@ pub fn MailPage() -> Html {
         });
         use_effect_with(live.0, move |n| {
             if *n > 0 {
-                reload.emit(());
+                if !searching {
+                    reload.emit(());
+                }
                 generation.dispatch(());
             }
         });
@@ -368,6 +423,15 @@ pub fn MailPage() -> Html {
         <section class="page mail-page" aria-labelledby="mail-title">
             <h1 id="mail-title">{ "Mail" }</h1>
             <ProblemBanner error={(*error).clone()} />
+            if *help {
+                <div class="card shortcuts" id="shortcuts-help" role="dialog" aria-label="Keyboard shortcuts">
+                    <h2>{ "Keyboard shortcuts" }</h2>
+                    <dl class="facts">
+                        { for keys::SHORTCUTS.iter().map(|(k, what)| html! { <><dt><kbd>{ *k }</kbd></dt><dd>{ *what }</dd></> }) }
+                    </dl>
+                    <button type="button" class="button" onclick={{ let help = help.clone(); Callback::from(move |_: MouseEvent| help.set(false)) }}>{ "Close" }</button>
+                </div>
+            }
             if let Some(n) = &*notice {
                 <Banner tone={Tone::Success} id="mail-notice">{ n.clone() }</Banner>
             }
@@ -406,12 +470,31 @@ pub fn MailPage() -> Html {
                     </ul>
                 </nav>
                 <div class="mail-list" role="region" aria-label={format!("Messages in {folder_name}")}>
-                    if let Some(id) = (*current).clone() {
+                    <form class="mail-search" role="search" onsubmit={search}>
+                        <label for="mail-search" class="visually-hidden">{ "Search mail" }</label>
+                        <input id="mail-search" type="search" placeholder="Search mail (from:ann has:attachment …)" />
+                    </form>
+                    if let Some(q) = &*searched {
+                        <div class="list-actions">
+                            <span class="muted" id="search-summary">{ format!("{} found for “{q}”", messages.as_ref().map_or(0, Vec::len)) }</span>
+                            <button type="button" class="button subtle" id="search-clear" onclick={{
+                                let (searched, reload) = (searched.clone(), reload.clone());
+                                Callback::from(move |_: MouseEvent| {
+                                    if let Some(i) = gloo::utils::document().get_element_by_id("mail-search") {
+                                        i.unchecked_into::<web_sys::HtmlInputElement>().set_value("");
+                                    }
+                                    searched.set(None);
+                                    reload.emit(());
+                                })
+                            }}>{ "Clear search" }</button>
+                        </div>
+                    } else if let Some(id) = (*current).clone() {
                         <div class="list-actions">
                             <label for="sort-select" class="visually-hidden">{ "Sort by" }</label>
                             <select id="sort-select" class="sort-select" onchange={{
                                 let sort = sort.clone();
                                 Callback::from(move |e: Event| {
+                                    // (The select shows only when no search is.)
                                     let v = e.target_unchecked_into::<web_sys::HtmlSelectElement>().value();
                                     if let Some((key, desc, _)) = SORTS.iter().find(|(k, d, _)| format!("{k}-{d}") == v) {
                                         sort.set((key, *desc));
@@ -476,7 +559,7 @@ pub fn MailPage() -> Html {
                         <p class="loading" aria-busy="true">{ "Loading messages…" }</p>
                     }
                     if messages.as_ref().is_some_and(Vec::is_empty) {
-                        <p class="empty">{ format!("No messages in {folder_name}.") }</p>
+                        <p class="empty">{ if searched.is_some() { "No messages match.".to_owned() } else { format!("No messages in {folder_name}.") } }</p>
                     }
                 </div>
                 <div class="mail-reader">
