@@ -39,8 +39,21 @@ await runFlow('compose_flow', async ({ page, baseUrl, step, shot, expectVisible,
   const title = await page.title();
   if (!title.startsWith('(2)')) throw new Error(`the tab's title does not count the 2 unread messages: ${title}`);
 
-  step('start a new message');
+  step('send as an identity with a name and a signature (Settings)');
+  await page.goto(`${baseUrl}/settings`);
+  await page.locator('#prefs-add-identity').click();
+  await page.locator('#identity-0-address').fill(user);
+  await page.locator('#identity-0-name').fill('Wren Writer');
+  await page.locator('#identity-0-signature').fill('Wren\nwrite.e2e.example');
+  await page.locator('#prefs-save').click();
+  await expectVisible(page.getByText('Saved.'), 'the saved preferences');
+  await shot(page, 'settings-identities');
+  await page.goto(`${baseUrl}/mail`);
+
+  step('start a new message; it has the signature');
   await page.locator('#compose').click();
+  const initial = await page.locator('#compose-text').inputValue();
+  if (!initial.includes('-- \nWren\nwrite.e2e.example')) throw new Error(`no signature in a new message: ${JSON.stringify(initial)}`);
   await expectVisible(page.locator('#composer'), 'the composer');
 
   step('fill To, Bcc, subject and text, attach a file; the draft saves itself');

@@ -400,6 +400,8 @@ async fn writing_mail_in_a_real_browser() {
     .await;
     assert_eq!(read["attachments"][0]["name"], "plan.txt");
     assert!(read["to"].to_string().contains(FRIEND));
+    // Sent as the identity made in Settings: its name is the sender's.
+    assert_eq!(read["from"][0]["name"], "Wren Writer");
     let (_, blind) = inbox_of(BLIND).await;
     assert_eq!(blind.len(), 1);
     assert_eq!(blind[0]["subject"], "Plans for Friday");

@@ -123,6 +123,23 @@ pub struct Preferences {
     pub show_remote_images_from_contacts: bool,
     /// The spell checker's dictionary (a code of `GET /spell/languages`).
     pub spell_language: String,
+    /// The senders the account writes as, the first the default (its own address when
+    /// there is none): each must be an address it may send as.
+    #[serde(default)]
+    pub identities: Vec<Identity>,
+}
+
+/// A sender the account writes as, with the display name written with it and the
+/// signature the composer adds.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Identity {
+    pub address: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub signature: String,
 }
 
 impl Default for Preferences {
@@ -133,6 +150,7 @@ impl Default for Preferences {
             mark_read_delay_secs: Some(0),
             show_remote_images_from_contacts: false,
             spell_language: "en_US".into(),
+            identities: Vec::new(),
         }
     }
 }

@@ -486,3 +486,81 @@ async fn uploads_over_the_limit_or_of_another_account_are_refused_and_nothing_is
     assert_eq!(s.items(&s.bob, "\\Sent").await.len(), sent);
     assert!(s.items(&ann, "INBOX").await.is_empty());
 }
+
+#[tokio::test]
+async fn identities_name_the_sender_and_only_sendable_addresses_are_kept() {
+    let s = three().await;
+    let admin = s.t.token(ADMIN).await;
+    s.t.call(
+        Method::POST,
+        "/api/v1/admin/aliases",
+        Some(&admin),
+        Some(json!({"address": "help@example.com", "targets": [BOB]})),
+    )
+    .await
+    .expect(StatusCode::CREATED);
+    let mut prefs = s.get(&s.bob, "/api/v1/me/preferences").await;
+    // Ann's address is not Bob's to send as: refused by name, nothing kept.
+    prefs["identities"] = json!([
+        {"address": "help@example.com", "name": "Example Help Desk", "signature": "Example Ltd."},
+        {"address": ANN, "name": "Not Ann"},
+    ]);
+    let r =
+        s.t.call(
+            Method::PUT,
+            "/api/v1/me/preferences",
+            Some(&s.bob),
+            Some(prefs.clone()),
+        )
+        .await
+        .expect(StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.body["errors"][0]["field"], "identities[1].address");
+    assert_eq!(
+        s.get(&s.bob, "/api/v1/me/preferences").await["identities"],
+        json!([])
+    );
+    prefs["identities"] = json!([
+        {"address": "help@example.com", "name": "Example Help Desk", "signature": "Example Ltd."},
+        {"address": BOB, "name": "Bob Builder"},
+    ]);
+    s.t.call(
+        Method::PUT,
+        "/api/v1/me/preferences",
+        Some(&s.bob),
+        Some(prefs),
+    )
+    .await
+    .expect(StatusCode::OK);
+
+    // Without a sender the first identity is used, with its name; a sender given is
+    // written with its identity's name.
+    s.post(
+        &s.bob,
+        "/api/v1/messages/send",
+        json!({"to": [ANN], "subject": "one", "text": "x"}),
+    )
+    .await;
+    s.post(
+        &s.bob,
+        "/api/v1/messages/send",
+        json!({"from": BOB, "to": [ANN], "subject": "two", "text": "x"}),
+    )
+    .await;
+    let ann = s.t.token(ANN).await;
+    let got = s.items(&ann, "INBOX").await;
+    let from_of = |subject: &str| {
+        let m = got.iter().find(|m| m["subject"] == subject).unwrap();
+        m["id"].as_str().unwrap().to_owned()
+    };
+    let one = s
+        .get(&ann, &format!("/api/v1/messages/{}", from_of("one")))
+        .await;
+    assert_eq!(
+        one["from"][0],
+        json!({"name": "Example Help Desk", "address": "help@example.com"})
+    );
+    let two = s
+        .get(&ann, &format!("/api/v1/messages/{}", from_of("two")))
+        .await;
+    assert_eq!(two["from"][0]["name"], "Bob Builder");
+}

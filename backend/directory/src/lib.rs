@@ -36,7 +36,7 @@ pub use failures::{LoginFailure, LoginOrigin, Protocol};
 pub use legacy::LegacyKey;
 use osprey_core::PasswordPolicy;
 use osprey_store::Store;
-pub use preferences::{LANGUAGES, MAX_MARK_READ_DELAY, PAGE_SIZES, Preferences};
+pub use preferences::{Identity, LANGUAGES, MAX_MARK_READ_DELAY, PAGE_SIZES, Preferences};
 pub use senders::MAX_SEND_AS_GRANTS;
 pub use sessions::{SessionEnd, SessionWatch, session_ended};
 

@@ -14,6 +14,23 @@ pub const PAGE_SIZES: [u32; 4] = [25, 50, 100, 200];
 pub const MAX_MARK_READ_DELAY: u32 = 60;
 /// The languages the web app speaks.
 pub const LANGUAGES: [&str; 1] = ["en"];
+/// Identities an account may keep.
+pub const MAX_IDENTITIES: usize = 20;
+/// The longest identity name, in characters, and signature, in bytes.
+pub const MAX_IDENTITY_NAME: usize = 200;
+pub const MAX_SIGNATURE: usize = 10_000;
+
+/// A sender the account writes as: one of its addresses (its own, an alias of it, or
+/// one it was let send as; the mail service checks that), the display name written
+/// with it, and the signature the composer adds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Identity {
+    pub address: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub signature: String,
+}
 
 /// An account's preferences.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -30,6 +47,8 @@ pub struct Preferences {
     pub show_remote_images_from_contacts: bool,
     /// The spell checker's dictionary (`en_US`).
     pub spell_language: String,
+    /// The senders it writes as, the first the default; none: its own address and name.
+    pub identities: Vec<Identity>,
 }
 
 impl Default for Preferences {
@@ -40,6 +59,7 @@ impl Default for Preferences {
             mark_read_delay_secs: Some(0),
             show_remote_images_from_contacts: false,
             spell_language: "en_US".into(),
+            identities: Vec::new(),
         }
     }
 }
@@ -72,6 +92,30 @@ impl Preferences {
                 .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
         {
             checks.fail("spell_language", "a dictionary name such as en_US");
+        }
+        if self.identities.len() > MAX_IDENTITIES {
+            checks.fail("identities", format!("at most {MAX_IDENTITIES}"));
+        }
+        for (i, id) in self.identities.iter().enumerate() {
+            let at = |f: &str| format!("identities[{i}].{f}");
+            if osprey_core::Address::parse(id.address.trim()).is_err() {
+                checks.fail(at("address"), "an e-mail address such as ann@example.com");
+            } else if self.identities[..i]
+                .iter()
+                .any(|o| o.address.trim().eq_ignore_ascii_case(id.address.trim()))
+            {
+                checks.fail(at("address"), "given twice");
+            }
+            if id.name.chars().count() > MAX_IDENTITY_NAME || id.name.chars().any(char::is_control)
+            {
+                checks.fail(
+                    at("name"),
+                    format!("one line of at most {MAX_IDENTITY_NAME} characters"),
+                );
+            }
+            if id.signature.len() > MAX_SIGNATURE {
+                checks.fail(at("signature"), format!("at most {MAX_SIGNATURE} bytes"));
+            }
         }
         checks.finish()?;
         Ok(self)

@@ -66,7 +66,7 @@ async fn domain_filter(store: &Store, domain: Option<&str>) -> anyhow::Result<Op
 
 /// The password to set: given, read from stdin, or generated (then printed). The
 /// directory checks it against the password policy.
-fn password(args: PasswordArgs) -> anyhow::Result<(String, bool)> {
+fn password(args: PasswordArgs, login: &str) -> anyhow::Result<(String, bool)> {
     let (pw, generated) = if args.password_stdin {
         let mut line = String::new();
         std::io::stdin().lock().read_line(&mut line)?;
@@ -74,7 +74,7 @@ fn password(args: PasswordArgs) -> anyhow::Result<(String, bool)> {
     } else if let Some(p) = args.password {
         (p, false)
     } else {
-        (generate_password(), true)
+        (generate_password(login), true)
     };
     Ok((pw, generated))
 }
@@ -176,7 +176,7 @@ pub async fn user(config: &Config, cmd: UserCmd) -> anyhow::Result<()> {
             manages,
         } => {
             let role: Role = role.parse()?;
-            let (pw, generated) = password(pw)?;
+            let (pw, generated) = password(pw, &address)?;
             let a = directory
                 .create_account(
                     &Actor::Operator,
@@ -216,7 +216,7 @@ pub async fn user(config: &Config, cmd: UserCmd) -> anyhow::Result<()> {
             password: pw,
         } => {
             let a = account(&directory, &address).await?;
-            let (pw, generated) = password(pw)?;
+            let (pw, generated) = password(pw, &address)?;
             directory
                 .update_account(
                     &Actor::Operator,

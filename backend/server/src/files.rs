@@ -64,8 +64,19 @@ pub fn srs_key(data_dir: &Path) -> anyhow::Result<Vec<u8>> {
     random_key(data_dir, "srs.key", 32, 32)
 }
 
-/// A random password that satisfies the password policy.
-pub fn generate_password() -> String {
+/// A random password for the account `login` that satisfies the password policy: drawn
+/// again in the rare case a draw holds the account's name or a common password.
+pub fn generate_password(login: &str) -> String {
+    let policy = osprey_core::PasswordPolicy::default();
+    loop {
+        let pw = draw_password();
+        if osprey_core::password_problems(&pw, login, &policy).is_empty() {
+            return pw;
+        }
+    }
+}
+
+fn draw_password() -> String {
     const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     let mut bytes = [0u8; 20];
     getrandom::fill(&mut bytes).expect("the operating system provides randomness");
@@ -81,4 +92,22 @@ pub fn generate_password() -> String {
         &body[10..15],
         &body[15..20]
     )
+}
+
+#[cfg(test)]
+mod password_tests {
+    use super::*;
+
+    #[test]
+    fn generated_passwords_never_hold_the_account_name() {
+        // "eve" or "ann" turn up in about one draw in a thousand; many draws must all
+        // pass the policy for those accounts.
+        for _ in 0..5_000 {
+            for login in ["eve@cli.example", "ann@example.com", "Dee@example.com"] {
+                let pw = generate_password(login);
+                let local = login.split('@').next().unwrap().to_lowercase();
+                assert!(!pw.to_lowercase().contains(&local), "{pw} for {login}");
+            }
+        }
+    }
 }

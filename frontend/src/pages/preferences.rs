@@ -1,8 +1,8 @@
 //! Settings → Account: how mail is read and written — messages per page, when an opened
 //! message is marked read, remote images of senders in the address book, the spell
-//! checker's language.
+//! checker's language, and the identities mail is sent as (address, name, signature).
 
-use osprey_api_types::{Preferences, SpellLanguage};
+use osprey_api_types::{Identity, Preferences, SpellLanguage};
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
@@ -14,7 +14,19 @@ const FIELDS: &[&str] = &[
     "messages_per_page",
     "mark_read_delay_secs",
     "spell_language",
+    "identities",
 ];
+
+/// The identity field `f` of row `i` set to `v`.
+fn set_identity(p: &mut Preferences, i: usize, f: &str, v: String) {
+    if let Some(id) = p.identities.get_mut(i) {
+        match f {
+            "address" => id.address = v,
+            "name" => id.name = v,
+            _ => id.signature = v,
+        }
+    }
+}
 
 /// The "mark as read" choices: the select's value and the delay.
 const MARK_READ: [(&str, &str, Option<u32>); 6] = [
@@ -123,6 +135,45 @@ pub fn PreferencesCard() -> Html {
                 <Checkbox id="prefs-remote-images" label="Show remote images in messages from my contacts"
                     checked={p.show_remote_images_from_contacts}
                     onchange={{ let (prefs, saved) = (prefs.clone(), saved.clone()); Callback::from(move |on: bool| if let Some(mut p) = (*prefs).clone() { p.show_remote_images_from_contacts = on; prefs.set(Some(p)); saved.set(false); }) }} />
+                <fieldset class="identities" id="prefs-identities">
+                    <legend>{ "Send mail as" }</legend>
+                    <p class="muted">{ "Your addresses, each with the name written with it and a signature; the first is used unless you choose another. Without one, mail goes out from your own address and name." }</p>
+                    { for p.identities.iter().enumerate().map(|(i, id)| {
+                        let edit = |f: &'static str| {
+                            let (prefs, saved) = (prefs.clone(), saved.clone());
+                            Callback::from(move |e: InputEvent| {
+                                let v = if f == "signature" {
+                                    e.target_unchecked_into::<web_sys::HtmlTextAreaElement>().value()
+                                } else {
+                                    e.target_unchecked_into::<web_sys::HtmlInputElement>().value()
+                                };
+                                if let Some(mut p) = (*prefs).clone() { set_identity(&mut p, i, f, v); prefs.set(Some(p)); saved.set(false); }
+                            })
+                        };
+                        let remove = { let (prefs, saved) = (prefs.clone(), saved.clone()); Callback::from(move |_: MouseEvent| if let Some(mut p) = (*prefs).clone() { p.identities.remove(i); prefs.set(Some(p)); saved.set(false); }) };
+                        let err = |f: &str| field_error(&format!("identities[{i}].{f}"));
+                        html! {
+                            <div class="identity">
+                                <label for={format!("identity-{i}-address")}>{ "Address" }</label>
+                                <input id={format!("identity-{i}-address")} type="email" value={id.address.clone()} oninput={edit("address")} />
+                                if let Some(e) = err("address") { <p class="field-error">{ e }</p> }
+                                <label for={format!("identity-{i}-name")}>{ "Name" }</label>
+                                <input id={format!("identity-{i}-name")} type="text" value={id.name.clone()} oninput={edit("name")} />
+                                if let Some(e) = err("name") { <p class="field-error">{ e }</p> }
+                                <label for={format!("identity-{i}-signature")}>{ "Signature" }</label>
+                                <textarea id={format!("identity-{i}-signature")} rows="3" value={id.signature.clone()} oninput={edit("signature")} />
+                                <button type="button" class="button subtle" onclick={remove}>{ "Remove" }</button>
+                            </div>
+                        }
+                    }) }
+                    <button type="button" class="button" id="prefs-add-identity" onclick={{
+                        let (prefs, saved) = (prefs.clone(), saved.clone());
+                        Callback::from(move |_: MouseEvent| if let Some(mut p) = (*prefs).clone() {
+                            p.identities.push(Identity { address: String::new(), name: String::new(), signature: String::new() });
+                            prefs.set(Some(p)); saved.set(false);
+                        })
+                    }}>{ "Add an address" }</button>
+                </fieldset>
                 <div class="actions">
                     <button type="submit" class="button primary" id="prefs-save">{ "Save" }</button>
                 </div>

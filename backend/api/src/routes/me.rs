@@ -79,6 +79,15 @@ fn preferences(p: osprey_directory::Preferences) -> Preferences {
         mark_read_delay_secs: p.mark_read_delay_secs,
         show_remote_images_from_contacts: p.show_remote_images_from_contacts,
         spell_language: p.spell_language,
+        identities: p
+            .identities
+            .into_iter()
+            .map(|i| osprey_api_types::Identity {
+                address: i.address,
+                name: i.name,
+                signature: i.signature,
+            })
+            .collect(),
     }
 }
 
@@ -110,7 +119,22 @@ pub async fn put_preferences(
         mark_read_delay_secs: req.mark_read_delay_secs,
         show_remote_images_from_contacts: req.show_remote_images_from_contacts,
         spell_language: req.spell_language,
+        identities: req
+            .identities
+            .into_iter()
+            .map(|i| osprey_directory::Identity {
+                address: i.address.trim().to_owned(),
+                name: i.name,
+                signature: i.signature,
+            })
+            .collect(),
     };
+    // Each identity must be an address the account may send as (the mail service's
+    // rule); the rest is the directory's.
+    state
+        .composer
+        .check_identities(&user.account, &p.identities)
+        .await?;
     Ok(Json(preferences(
         state
             .directory

@@ -168,6 +168,54 @@ impl Composer {
         self.max_size
     }
 
+    /// Checks that every identity's address is one `account` may send as; the others are
+    /// named (`identities[1].address`).
+    pub async fn check_identities(
+        &self,
+        account: &AccountRecord,
+        identities: &[osprey_directory::Identity],
+    ) -> Result<(), ComposeError> {
+        let mut issues = Vec::new();
+        for (i, id) in identities.iter().enumerate() {
+            // An address that does not parse is the directory's to name.
+            if Address::parse(id.address.trim()).is_ok()
+                && self
+                    .submission
+                    .sender_right(account, id.address.trim())
+                    .await?
+                    .is_none()
+            {
+                issues.push(FieldIssue {
+                    field: format!("identities[{i}].address"),
+                    message: format!("{} is not an address you may send as", id.address),
+                });
+            }
+        }
+        if issues.is_empty() {
+            Ok(())
+        } else {
+            Err(ComposeError::Invalid(issues))
+        }
+    }
+
+    /// The account's identities (its preferences').
+    async fn identities(
+        &self,
+        account: &AccountRecord,
+    ) -> Result<Vec<osprey_directory::Identity>, ComposeError> {
+        let prefs = osprey_directory::Directory::new(self.submission.delivery().store().clone())
+            .preferences(&account.id)
+            .await
+            .map_err(|e| match e {
+                osprey_directory::DirectoryError::Store(e) => ComposeError::Store(e),
+                other => ComposeError::Invalid(vec![FieldIssue {
+                    field: "from".into(),
+                    message: other.to_string(),
+                }]),
+            })?;
+        Ok(prefs.identities)
+    }
+
     /// Sends `draft` as `account` from `ip`: every recipient must be accepted (as SMTP
     /// would at RCPT) or nothing is sent. Local recipients get it at once, remote ones
     /// through the queue; then a copy with the Bcc goes to Sent, the original of a
@@ -309,12 +357,29 @@ impl Composer {
                 }
                 parsed
             }
-            None => Address::parse(&account.address()).ok(),
+            None => None,
         };
         if !issues.is_empty() {
             return Err(ComposeError::Invalid(issues));
         }
-        let from = from.ok_or(ComposeError::NotFound)?;
+        // Without a sender: the default identity (the first), else the account's own
+        // address; the name is the identity's, else the account's.
+        let identities = self.identities(account).await?;
+        let from = match from {
+            Some(a) => a,
+            None => identities
+                .first()
+                .and_then(|i| Address::parse(i.address.trim()).ok())
+                .or_else(|| Address::parse(&account.address()).ok())
+                .ok_or(ComposeError::NotFound)?,
+        };
+        let key = from.key();
+        let name = identities
+            .into_iter()
+            .find(|i| i.address.trim().eq_ignore_ascii_case(&key))
+            .map(|i| i.name)
+            .filter(|n| !n.trim().is_empty())
+            .unwrap_or_else(|| account.display_name.clone());
 
         let answered = match &draft.in_reply_to {
             Some(id) => Some(self.own_message(account, id).await?),
@@ -331,7 +396,7 @@ impl Composer {
         let [to, cc, bcc, reply_to] = lists.map(|(_, l)| l);
         let mut compose = Compose::new(
             NamedAddress {
-                name: Some(account.display_name.clone()),
+                name: Some(name),
                 address: from.clone(),
             },
             message_id.clone(),

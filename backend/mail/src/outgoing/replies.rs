@@ -145,7 +145,7 @@ fn when(r: &ReadMessage) -> Option<String> {
 }
 
 /// Two empty lines for the answer, then `On <date>, <author> wrote:` and the text with
-/// `> ` before each line (`>` alone before a line already quoted).
+/// `> ` before each line (`>` alone before a line already quoted, RFC 3676 §4.5).
 fn quoted(r: &ReadMessage) -> String {
     let mut out = String::from("\n\n");
     match when(r) {

@@ -7,7 +7,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use gloo::timers::callback::Timeout;
-use osprey_api_types::{DraftAttachment, DraftMessage, SendMessage, Upload};
+use osprey_api_types::{DraftAttachment, DraftMessage, Identity, SendMessage, Upload};
 use wasm_bindgen::JsCast;
 use web_sys::{DragEvent, HtmlInputElement, HtmlTextAreaElement};
 use yew::platform::spawn_local;
@@ -28,6 +28,9 @@ const UNDO_SECS: u32 = 5;
 pub struct ComposerProps {
     /// What to start from: empty, a reply, a forward or a saved draft.
     pub start: Rc<DraftMessage>,
+    /// The addresses the account sends as, the first the default.
+    #[prop_or_default]
+    pub identities: Rc<Vec<Identity>>,
     /// Closed without sending (the draft stays in Drafts when it was saved).
     pub onclose: Callback<()>,
     /// Sent; the text says to whom.
@@ -61,6 +64,24 @@ fn split(list: &str) -> Vec<String> {
 }
 
 type Fields = Rc<RefCell<DraftMessage>>;
+
+/// A new message (not a saved draft) from the default identity, with its signature
+/// (`-- ` and the signature, RFC 3676 §4.3) above any quoted or forwarded text.
+fn from_identity(mut d: DraftMessage, identities: &[Identity]) -> DraftMessage {
+    let Some(first) = identities.first() else {
+        return d;
+    };
+    if d.id.is_some() {
+        return d;
+    }
+    if d.message.from.is_none() {
+        d.message.from = Some(first.address.clone());
+    }
+    if !first.signature.trim().is_empty() {
+        d.message.text = format!("\n\n-- \n{}{}", first.signature.trim_end(), d.message.text);
+    }
+    d
+}
 type Uploads = Rc<RefCell<Vec<Pending>>>;
 
 /// The message as the fields hold it now.
@@ -81,7 +102,7 @@ fn message(fields: &Fields, uploads: &Uploads) -> SendMessage {
 pub fn Composer(props: &ComposerProps) -> Html {
     let api = use_api();
     // The fields, read when saving and sending; the view is redrawn after each change.
-    let fields: Fields = use_mut_ref(|| (*props.start).clone());
+    let fields: Fields = use_mut_ref(|| from_identity((*props.start).clone(), &props.identities));
     let uploads: Uploads = use_mut_ref(Vec::new);
     let redraw = use_force_update();
     let start = &props.start.message;
@@ -377,6 +398,21 @@ pub fn Composer(props: &ComposerProps) -> Html {
                     onclick={props.onclose.reform(|_: MouseEvent| ())}>{ "Close" }</button>
             </div>
             <ProblemBanner error={(*error).clone()} fields={&["to", "cc", "bcc", "subject"][..]} />
+            if props.identities.len() > 1 {
+                <div class="field">
+                    <label for="compose-from">{ "From" }</label>
+                    <select id="compose-from" onchange={{
+                        let cb = changed(|m, v| m.from = Some(v));
+                        Callback::from(move |e: Event| cb.emit(e.target_unchecked_into::<web_sys::HtmlSelectElement>().value()))
+                    }}>
+                        { for props.identities.iter().map(|i| html! {
+                            <option value={i.address.clone()} selected={f.message.from.as_deref() == Some(i.address.as_str())}>
+                                { if i.name.is_empty() { i.address.clone() } else { format!("{} <{}>", i.name, i.address) } }
+                            </option>
+                        }) }
+                    </select>
+                </div>
+            }
             <div class="field">
                 <label for="compose-to">{ "To" }</label>
                 <AddressInput id="compose-to" value={to} onchange={changed(|m, v| m.to = split(&v))} />

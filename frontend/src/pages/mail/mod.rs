@@ -565,6 +565,7 @@ pub fn MailPage() -> Html {
                 <div class="mail-reader">
                     if let Some(start) = &*composing {
                         <Composer key={start.id.clone().unwrap_or_else(|| start.message.subject.clone())} start={start.clone()}
+                            identities={Rc::new(prefs.as_ref().map(|p| p.identities.clone()).unwrap_or_default())}
                             onclose={close_composer} onsent={sent} />
                     } else if let Some(m) = &*open {
                         <Reader message={m.clone()} onclose={close} onremoved={removed} oncompose={compose}
