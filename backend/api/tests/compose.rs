@@ -564,3 +564,50 @@ async fn identities_name_the_sender_and_only_sendable_addresses_are_kept() {
         .await;
     assert_eq!(two["from"][0]["name"], "Bob Builder");
 }
+
+#[tokio::test]
+async fn a_contact_group_named_as_a_recipient_is_its_members() {
+    let s = three().await;
+    let mut members = Vec::new();
+    for (name, address) in [("Ann", ANN), ("Cy", CY)] {
+        let c = s
+            .post(
+                &s.bob,
+                "/api/v1/contacts",
+                json!({"full_name": name, "emails": [{"label": "", "value": address}]}),
+            )
+            .await;
+        members.push(c["id"].clone());
+    }
+    s.post(
+        &s.bob,
+        "/api/v1/contact-groups",
+        json!({"name": "Book Club", "members": members}),
+    )
+    .await;
+    let sent = s
+        .post(
+            &s.bob,
+            "/api/v1/messages/send",
+            json!({"to": ["book club"], "subject": "Next book", "text": "Dune."}),
+        )
+        .await;
+    assert_eq!(sent["delivered"], json!([ANN, CY]));
+    // A name that is no group of the account is named back.
+    let r =
+        s.t.call(
+            Method::POST,
+            "/api/v1/messages/send",
+            Some(&s.bob),
+            Some(json!({"to": ["Chess Club"], "subject": "s", "text": "t"})),
+        )
+        .await
+        .expect(StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.body["errors"][0]["field"], "to[0]");
+    assert!(
+        r.body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("group")
+    );
+}

@@ -322,6 +322,38 @@ impl AddressBook {
         Ok(ranked.into_iter().take(limit).map(|(_, s)| s).collect())
     }
 
+    /// The addresses the account's group named `name` (any case) sends to: its
+    /// members' first addresses; `None` when it has no such group.
+    pub async fn group_addresses(
+        &self,
+        account_id: &str,
+        name: &str,
+    ) -> Result<Option<Vec<String>>, ContactsError> {
+        let wanted = name.trim().to_lowercase();
+        let Some(group) = self
+            .store
+            .contacts()
+            .groups(account_id)
+            .await?
+            .into_iter()
+            .find(|g| g.name.trim().to_lowercase() == wanted)
+        else {
+            return Ok(None);
+        };
+        let emails = self
+            .store
+            .contacts()
+            .emails_of(group.members.clone())
+            .await?;
+        Ok(Some(
+            group
+                .members
+                .iter()
+                .filter_map(|m| emails.get(m).and_then(|e| e.first()).cloned())
+                .collect(),
+        ))
+    }
+
     /// The account's groups by name.
     pub async fn groups(&self, account_id: &str) -> Result<Vec<ContactGroup>, ContactsError> {
         Ok(self

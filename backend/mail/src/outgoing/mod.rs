@@ -297,6 +297,7 @@ impl Composer {
         let mut fail = |field: String, message: String| issues.push(FieldIssue { field, message });
         let mut lists: [(&str, Vec<NamedAddress>); 4] = Default::default();
         let mut recipients = Vec::new();
+        let book = osprey_contacts::AddressBook::new(self.submission.delivery().store().clone());
         for (slot, (field, raw)) in lists.iter_mut().zip([
             ("to", &draft.to),
             ("cc", &draft.cc),
@@ -306,14 +307,37 @@ impl Composer {
             slot.0 = field;
             for (i, typed) in raw.iter().enumerate() {
                 let name = format!("{field}[{i}]");
-                match parse_named(typed) {
-                    Some(a) => {
-                        if field != "reply_to" {
-                            recipients.push((name, a.address.clone()));
-                        }
-                        slot.1.push(a);
+                let found = match parse_named(typed) {
+                    Some(a) => vec![a],
+                    // A contact group, named as one recipient, is its members.
+                    None if !typed.contains('@') && field != "reply_to" => book
+                        .group_addresses(&account.id, typed)
+                        .await
+                        .map_err(|e| match e {
+                            osprey_contacts::ContactsError::Store(e) => ComposeError::Store(e),
+                            other => ComposeError::Invalid(vec![FieldIssue {
+                                field: name.clone(),
+                                message: other.to_string(),
+                            }]),
+                        })?
+                        .unwrap_or_default()
+                        .iter()
+                        .filter_map(|a| parse_named(a))
+                        .collect(),
+                    None => Vec::new(),
+                };
+                if found.is_empty() {
+                    fail(
+                        name,
+                        format!("\"{typed}\" is neither an e-mail address nor a group of yours"),
+                    );
+                    continue;
+                }
+                for a in found {
+                    if field != "reply_to" {
+                        recipients.push((name.clone(), a.address.clone()));
                     }
-                    None => fail(name, format!("\"{typed}\" is not an e-mail address")),
+                    slot.1.push(a);
                 }
             }
         }
