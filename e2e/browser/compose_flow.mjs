@@ -87,8 +87,10 @@ await runFlow('compose_flow', async ({ page, baseUrl, step, shot, expectVisible,
   if (subject !== 'Re: Question') throw new Error(`the reply's subject is ${JSON.stringify(subject)}`);
   const quoted = await page.locator('#compose-text').inputValue();
   if (!quoted.includes('> Can you come?')) throw new Error(`the reply does not quote the message: ${quoted}`);
-  await page.locator('#compose-text').press('Home');
-  await page.locator('#compose-text').pressSequentially('Yes, I can. ');
+  // Typing starts at the top, above the signature and the quote.
+  await page.keyboard.type('Yes, I can.');
+  const answer = await page.locator('#compose-text').inputValue();
+  if (!answer.startsWith('Yes, I can.')) throw new Error(`the reply's text does not start where one types: ${JSON.stringify(answer)}`);
   await shot(page, 'mail-reply');
   await page.locator('#compose-text').press('Control+Enter');
   await expectVisible(page.locator('#mail-notice', { hasText: 'Message sent' }), 'the sent reply');

@@ -189,6 +189,27 @@ pub fn Composer(props: &ComposerProps) -> Html {
             });
         })
     };
+    // Where typing starts: the text's first line for a reply or forward (above the
+    // signature and the quote), else the To field.
+    {
+        let to_text =
+            !props.start.message.to.is_empty() || props.start.message.forward_of.is_some();
+        use_effect_with((), move |_| {
+            let id = if to_text {
+                "compose-text"
+            } else {
+                "compose-to"
+            };
+            if let Some(e) = gloo::utils::document().get_element_by_id(id) {
+                if let Some(area) = e.dyn_ref::<HtmlTextAreaElement>() {
+                    let _ = area.set_selection_range(0, 0);
+                }
+                if let Some(e) = e.dyn_ref::<web_sys::HtmlElement>() {
+                    let _ = e.focus();
+                }
+            }
+        });
+    }
     let f = fields.borrow().clone();
     let (to, cc, bcc) = (
         f.message.to.join(", "),
