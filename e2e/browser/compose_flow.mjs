@@ -60,6 +60,8 @@ await runFlow('compose_flow', async ({ page, baseUrl, step, shot, expectVisible,
   await page.locator('#compose-to').fill(to);
   await page.locator('#compose-to').blur();
   await page.locator('#compose-show-copies').click();
+  await page.locator('#compose-cc').fill('far@remote.e2e.example');
+  await page.locator('#compose-cc').blur();
   await page.locator('#compose-bcc').fill(bcc);
   await page.locator('#compose-bcc').blur();
   await page.locator('#compose-subject').fill('Plans for Friday');
@@ -76,6 +78,13 @@ await runFlow('compose_flow', async ({ page, baseUrl, step, shot, expectVisible,
   await expectVisible(page.locator('#compose-send'), 'the composer again after the undo');
   await page.locator('#compose-send').click();
   await expectVisible(page.locator('#mail-notice', { hasText: 'Message sent' }), 'the sent notice');
+
+  step('the copy in Sent shows where its remote recipient stands');
+  await page.locator('#folder-list .folder', { hasText: 'Sent' }).click();
+  await page.locator('#message-list .message-row', { hasText: 'Plans for Friday' }).click();
+  await expectVisible(page.locator('#reader-delivery', { hasText: 'far@remote.e2e.example' }), 'the delivery state of the remote recipient');
+  await shot(page, 'mail-sent-delivery');
+  await page.locator('#folder-list .folder', { hasText: 'INBOX' }).click();
 
   step('reply to the message in INBOX from the reader');
   const row = page.locator('#message-list .message-row', { hasText: 'Question' });
@@ -111,7 +120,7 @@ await runFlow('compose_flow', async ({ page, baseUrl, step, shot, expectVisible,
 
   step('search every folder; keyboard shortcuts');
   await page.locator('#folder-list .folder', { hasText: 'INBOX' }).click();
-  await page.locator('#mail-search').fill('subject:live');
+  await page.locator('#mail-search').fill('subject:"live one"');
   await page.locator('#mail-search').press('Enter');
   await expectVisible(page.locator('#search-summary', { hasText: '1 found' }), 'one result');
   await expectVisible(page.locator('#message-list .message-row', { hasText: 'Live one' }), 'the message found');

@@ -128,6 +128,20 @@ async fn remote_recipients_are_queued_and_the_sender_sees_their_state() {
         .await
         .expect(StatusCode::CREATED);
     let queue_id = r.body["queue_id"].as_str().unwrap().to_owned();
+    // The copy in Sent finds its recipients' states by its Message-ID.
+    let message_id = r.body["message_id"].as_str().unwrap().to_owned();
+    for (id, found) in [(message_id.as_str(), 1), ("other@mx.example.com", 0)] {
+        let list = t
+            .call(
+                Method::GET,
+                &format!("/api/v1/messages/outbound?message_id={id}"),
+                Some(&ann),
+                None,
+            )
+            .await
+            .expect(StatusCode::OK);
+        assert_eq!(list.body.as_array().unwrap().len(), found, "{id}");
+    }
     let mine = t
         .call(Method::GET, "/api/v1/messages/outbound", Some(&ann), None)
         .await

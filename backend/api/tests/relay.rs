@@ -126,6 +126,7 @@ async fn the_queue_is_listed_inspected_retried_and_deleted_by_server_admins() {
             return_full: false,
             is_bounce: false,
             subject: "Queued".into(),
+            message_id: None,
             recipients: vec![NewQueuedRecipient {
                 address: "x@far.example".into(),
                 notify: None,

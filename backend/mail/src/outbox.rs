@@ -75,6 +75,7 @@ impl Outbox {
         if let Some(domain) = &options.dkim_domain {
             body = self.dkim_sign(body, domain).await;
         }
+        let summary = summarize(&body);
         let queued = NewQueuedMessage {
             sender: sender.to_owned(),
             account_id: options.account_id,
@@ -83,7 +84,8 @@ impl Outbox {
             envelope_id: options.envelope_id,
             return_full: options.return_full,
             is_bounce: options.is_bounce,
-            subject: summarize(&body).subject.unwrap_or_default(),
+            subject: summary.subject.unwrap_or_default(),
+            message_id: summary.message_id,
             recipients,
         };
         (body, queued)

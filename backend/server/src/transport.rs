@@ -119,6 +119,7 @@ pub async fn queue(config: &Config, cmd: QueueCmd) -> anyhow::Result<()> {
                 domain,
                 sender,
                 account_id: None,
+                message_id: None,
                 limit: 500,
             };
             let entries = store.queue().queue_entries(&filter).await?;

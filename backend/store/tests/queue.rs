@@ -17,6 +17,7 @@ fn queued(sender: &str, rcpts: &[&str]) -> NewQueuedMessage {
         return_full: false,
         is_bounce: false,
         subject: "Hello".into(),
+        message_id: None,
         recipients: rcpts
             .iter()
             .map(|r| NewQueuedRecipient {

@@ -912,8 +912,12 @@ impl Api {
     /// state of each recipient.
     ///
     /// `GET /api/v1/messages/outbound`
-    pub async fn list_outbound(&self) -> Result<Vec<QueuedMessage>, ApiError> {
-        let call = Call::new(Method::GET, "/api/v1/messages/outbound");
+    pub async fn list_outbound(
+        &self,
+        message_id: Option<&str>,
+    ) -> Result<Vec<QueuedMessage>, ApiError> {
+        let call =
+            Call::new(Method::GET, "/api/v1/messages/outbound").query("message_id", message_id);
         json(self.authed(&call).await?).await
     }
 

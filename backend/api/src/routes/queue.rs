@@ -98,6 +98,7 @@ pub async fn list_queue(
         domain: q.domain,
         sender: q.sender,
         account_id: None,
+        message_id: None,
         limit: limit(q.limit)?,
     };
     let entries = state.store.queue().queue_entries(&filter).await?;
@@ -147,17 +148,29 @@ pub async fn delete_queued(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Which of the signed-in user's outbound messages to list.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct OutboundParams {
+    /// Only the message with this Message-ID (without angle brackets): where the
+    /// recipients of a message in Sent stand.
+    pub message_id: Option<String>,
+}
+
 /// Messages the signed-in user sent to other servers, newest first, with the delivery
 /// state of each recipient.
 #[utoipa::path(get, path = "/messages/outbound", tag = "mail", security(("bearer" = [])),
+    params(OutboundParams),
     responses((status = 200, description = "The messages, with each recipient's state", body = Vec<QueuedMessage>), (status = 403, description = "An API key without account:read", body = Problem)))]
 pub async fn list_outbound(
     State(state): State<AppState>,
     user: AuthUser,
+    Query(params): Query<OutboundParams>,
 ) -> Result<Json<Vec<QueuedMessage>>, ApiError> {
     user.require(Scope::AccountRead)?;
     let filter = QueueFilter {
         account_id: Some(user.account.id.clone()),
+        message_id: params.message_id,
         limit: 100,
         ..Default::default()
     };

@@ -14,6 +14,7 @@ pub struct Model {
     pub is_bounce: bool,
     pub subject: String,
     pub created_at: DateTimeUtc,
+    pub message_id: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -45,6 +45,8 @@ pub struct NewQueuedMessage {
     /// It is itself a bounce: it never causes one.
     pub is_bounce: bool,
     pub subject: String,
+    /// The Message-ID field, without angle brackets.
+    pub message_id: Option<String>,
     pub recipients: Vec<NewQueuedRecipient>,
 }
 
@@ -134,6 +136,8 @@ pub struct QueueFilter {
     pub sender: Option<String>,
     /// Only messages sent by this account.
     pub account_id: Option<String>,
+    /// Only messages with this Message-ID (without angle brackets).
+    pub message_id: Option<String>,
     pub limit: u64,
 }
 
@@ -346,6 +350,9 @@ impl Queue<'_> {
         if let Some(account) = &filter.account_id {
             select = select.filter(queue_message::Column::AccountId.eq(account.as_str()));
         }
+        if let Some(id) = &filter.message_id {
+            select = select.filter(queue_message::Column::MessageId.eq(id.as_str()));
+        }
         if filter.status.is_some() || filter.domain.is_some() {
             let mut sub = queue_recipient::Entity::find()
                 .select_only()
@@ -480,6 +487,7 @@ pub(crate) async fn enqueue_in(
         is_bounce: Set(new.is_bounce),
         subject: Set(new.subject),
         created_at: Set(now),
+        message_id: Set(new.message_id.map(|m| m.chars().take(998).collect())),
     }
     .insert(txn)
     .await?;

@@ -1,8 +1,8 @@
 //! One open message: who, when, the text, the attachments, and the actions on it.
 
 use osprey_api_types::{
-    ContactFields, DraftMessage, LabeledValue, Mailbox, MessageDetail, MessageIds, MessagesTo,
-    NamedAddress,
+    ContactFields, DeliveryState, DraftMessage, LabeledValue, Mailbox, MessageDetail, MessageIds,
+    MessagesTo, NamedAddress, QueueRecipient,
 };
 use yew::platform::spawn_local;
 use yew::prelude::*;
@@ -205,6 +205,26 @@ pub fn Reader(props: &ReaderProps) -> Html {
             }
         })
     };
+    // In Sent: where each recipient on another server stands (the outbound queue).
+    let in_sent = props
+        .folders
+        .iter()
+        .any(|f| f.id == m.mailbox_id && f.special_use.as_deref() == Some("\\Sent"));
+    let delivery = use_state(Vec::<QueueRecipient>::new);
+    {
+        let (api, delivery) = (api.clone(), delivery.clone());
+        let wanted = m.message_id.clone().filter(|_| in_sent);
+        use_effect_with(wanted, move |wanted| {
+            delivery.set(Vec::new());
+            if let Some(id) = wanted.clone() {
+                spawn_local(async move {
+                    if let Ok(list) = api.list_outbound(Some(&id)).await {
+                        delivery.set(list.into_iter().flat_map(|q| q.recipients).collect());
+                    }
+                });
+            }
+        });
+    }
     // Reply, reply to all, forward: the server fills the composer in.
     let start = |mode: &'static str| {
         let (api, error, id, oncompose) = (
@@ -277,6 +297,24 @@ pub fn Reader(props: &ReaderProps) -> Html {
                     <p class="muted">{ "This message has only an HTML part; its text could not be shown." }</p>
                 }
                 <pre class="mail-text" id="reader-text">{ m.text.clone() }</pre>
+            }
+            if !delivery.is_empty() {
+                <h3>{ "Delivery" }</h3>
+                <ul class="delivery" id="reader-delivery">
+                    { for delivery.iter().map(|r| html! {
+                        <li>
+                            <span>{ r.address.clone() }</span>{ " — " }
+                            { match r.state {
+                                DeliveryState::Delivered => "delivered".to_owned(),
+                                DeliveryState::Failed => format!("failed: {}", r.last_error.clone().unwrap_or_default()),
+                                DeliveryState::Pending => match &r.last_error {
+                                    Some(e) => format!("waiting, next try {} ({e})", format::date(&r.next_attempt_at)),
+                                    None => "on its way".to_owned(),
+                                },
+                            } }
+                        </li>
+                    }) }
+                </ul>
             }
             if m.truncated {
                 <p class="muted">{ "The text is long; only its first megabyte is shown." }</p>
