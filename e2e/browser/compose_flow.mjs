@@ -3,7 +3,8 @@
 // message with Bcc and a 2 MB file picked from disk (the draft saves itself, "Draft
 // saved"), sent after the undo time; an undone send that stays in the composer; a reply
 // from the reader; a draft resumed from Drafts; a search across folders; the keyboard
-// (?, j, r); the list sorted by subject; the composer at phone width. The Rust side then checks what arrived.
+// (?, j, r); a folder made, a message dragged onto it, the folder renamed and deleted; the
+// list sorted by subject; the composer at phone width. The Rust side then checks what arrived.
 //
 // Env: OSPREY_URL, OSPREY_SCREENSHOT_DIR, OSPREY_USER, OSPREY_PASSWORD, OSPREY_TO (who
 // signs in with the same password to send the live message), OSPREY_BCC, OSPREY_FILE,
@@ -135,6 +136,28 @@ await runFlow('compose_flow', async ({ page, baseUrl, step, shot, expectVisible,
   await expectVisible(page.locator('#reader-subject'), 'the message j opened');
   await page.keyboard.press('r');
   await expectVisible(page.locator('#composer-title', { hasText: 'Reply' }), 'the reply r started');
+
+  step('make a folder, drag a message onto it, rename it, delete it');
+  await page.locator('#folder-list .folder', { hasText: 'INBOX' }).click();
+  await page.locator('#new-folder').fill('Projects/2026');
+  await page.locator('#create-folder').click();
+  const made = page.locator('#folder-list .folder.current', { hasText: '2026' });
+  await expectVisible(made, 'the new folder, shown');
+  await page.locator('#folder-list .folder', { hasText: 'INBOX' }).click();
+  const question = page.locator('#message-list .message-row', { hasText: 'Question' });
+  await expectVisible(question, 'the message to drag');
+  await question.dragTo(page.locator('#folder-list .folder', { hasText: '2026' }));
+  await question.waitFor({ state: 'detached', timeout: 10_000 });
+  await page.locator('#folder-list .folder', { hasText: '2026' }).click();
+  await expectVisible(page.locator('#message-list .message-row', { hasText: 'Question' }), 'the message in its new folder');
+  await shot(page, 'mail-folder-moved');
+  await page.locator('#rename-folder-start').click();
+  await page.locator('#rename-folder').fill('Projects/Done');
+  await page.locator('#rename-folder-save').click();
+  await expectVisible(page.locator('#folder-list .folder.current', { hasText: 'Done' }), 'the renamed folder');
+  await page.locator('.folder-tools button', { hasText: 'Delete folder' }).click();
+  await page.locator('.folder-tools button', { hasText: 'Yes, delete folder' }).click();
+  await page.locator('#folder-list .folder', { hasText: 'Done' }).waitFor({ state: 'detached', timeout: 10_000 });
 
   step('sort the list by subject');
   await page.locator('#folder-list .folder', { hasText: 'INBOX' }).click();

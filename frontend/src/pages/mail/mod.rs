@@ -4,6 +4,7 @@
 //! preferences give, or never.
 
 pub mod compose;
+mod folders;
 mod keys;
 mod live;
 pub mod reader;
@@ -414,6 +415,32 @@ pub fn MailPage() -> Html {
         });
     }
 
+    let folders_changed = {
+        let (current, generation) = (current.clone(), generation.clone());
+        Callback::from(move |select: Option<String>| {
+            current.set(select);
+            generation.dispatch(());
+        })
+    };
+    let show_error = {
+        let error = error.clone();
+        Callback::from(move |e: ApiError| error.set(Some(e)))
+    };
+    // A message dropped on a folder moves there; the list and counts load again.
+    let moved = {
+        let (reload, generation, open) = (reload.clone(), generation.clone(), open.clone());
+        Callback::from(move |()| {
+            open.set(None);
+            reload.emit(());
+            generation.dispatch(());
+        })
+    };
+    let current_folder = mailboxes
+        .iter()
+        .flatten()
+        .find(|m| Some(&m.id) == current.as_ref())
+        .cloned();
+
     let folder_name = mailboxes
         .as_ref()
         .and_then(|l| l.iter().find(|m| Some(&m.id) == current.as_ref()))
@@ -455,9 +482,14 @@ pub fn MailPage() -> Html {
                             let select = select_mailbox.clone();
                             let depth = m.name.matches('/').count();
                             let label = m.name.rsplit('/').next().unwrap_or(&m.name).to_owned();
+                            let ondrop = {
+                                let (api, folder, moved, show_error) = (api.clone(), m.id.clone(), moved.clone(), show_error.clone());
+                                Callback::from(move |e: web_sys::DragEvent| folders::drop_into(api.clone(), folder.clone(), &e, moved.clone(), show_error.clone()))
+                            };
                             html! {
                                 <li>
                                     <button type="button" class={classes!("folder", (Some(&m.id) == current.as_ref()).then_some("current"))}
+                                        ondragover={Callback::from(|e: web_sys::DragEvent| e.prevent_default())} {ondrop}
                                         style={format!("padding-left: calc(0.75rem + {depth}rem)")}
                                         aria-current={(Some(&m.id) == current.as_ref()).then_some("true")}
                                         onclick={Callback::from(move |_| select.emit(id.clone()))}>
@@ -468,6 +500,7 @@ pub fn MailPage() -> Html {
                             }
                         }) }
                     </ul>
+                    <folders::FolderTools current={current_folder} onchanged={folders_changed} onerror={show_error.clone()} />
                 </nav>
                 <div class="mail-list" role="region" aria-label={format!("Messages in {folder_name}")}>
                     <form class="mail-search" role="search" onsubmit={search}>
@@ -538,9 +571,18 @@ pub fn MailPage() -> Html {
                             let id = m.id.clone();
                             let onclick = { let open_message = open_message.clone(); Callback::from(move |_| open_message.emit(id.clone())) };
                             let selected = open.as_ref().is_some_and(|o| o.id == m.id);
+                            let ondragstart = {
+                                let id = m.id.clone();
+                                Callback::from(move |e: web_sys::DragEvent| {
+                                    if let Some(d) = e.data_transfer() {
+                                        let _ = d.set_data(folders::DRAGGED_MESSAGE, &id);
+                                    }
+                                })
+                            };
                             html! {
                                 <li>
-                                    <button type="button" class={classes!("message-row", unread(m).then_some("unread"), selected.then_some("current"))} {onclick}>
+                                    <button type="button" class={classes!("message-row", unread(m).then_some("unread"), selected.then_some("current"))}
+                                        draggable="true" {ondragstart} {onclick}>
                                         <span class="message-from">{ m.from.clone().unwrap_or_else(|| "(no sender)".to_owned()) }</span>
                                         <span class="message-date">{ format::date(&m.received_at) }</span>
                                         <span class="message-subject">
