@@ -67,6 +67,10 @@ pub struct DomainSettings {
     /// addresses an administrator granted it; DKIM signs only those either way.
     #[serde(default)]
     pub any_sender: bool,
+    /// The domain's accounts are offered to each other as recipients in the composer (a
+    /// read-only directory); off by default.
+    #[serde(default)]
+    pub directory_visible: bool,
 }
 
 /// A domain (virtual host) that Osprey receives mail for.

@@ -135,9 +135,10 @@ pub struct ImportReport {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct RecipientSuggestion {
-    /// `contact` or `group`.
+    /// `contact`, `group`, `directory` (an account of the domain, when the domain shows
+    /// its directory) or `recent` (an address written to lately).
     pub kind: String,
-    /// The contact's or group's id.
+    /// The contact's, group's or account's id (empty for `recent`).
     pub id: String,
     pub name: String,
     /// The address (a contact's, one suggestion per address) or the group members'.

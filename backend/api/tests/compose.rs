@@ -611,3 +611,62 @@ async fn a_contact_group_named_as_a_recipient_is_its_members() {
             .contains("group")
     );
 }
+
+#[tokio::test]
+async fn suggestions_add_addresses_written_to_lately_and_the_domains_directory_when_shown() {
+    let s = three().await;
+    let suggest = |token: String, q: &'static str| {
+        let t = &s.t;
+        async move {
+            t.call(
+                Method::GET,
+                &format!("/api/v1/contacts/suggest?q={q}"),
+                Some(&token),
+                None,
+            )
+            .await
+            .expect(StatusCode::OK)
+            .body
+        }
+    };
+    // Recently written to: the recipients of Bob's Sent mail.
+    s.post(
+        &s.bob,
+        "/api/v1/messages/send",
+        json!({"to": [ANN, "Far@Elsewhere.example"], "subject": "s", "text": "t"}),
+    )
+    .await;
+    let got = suggest(s.bob.clone(), "elsew").await;
+    assert_eq!(got[0]["kind"], "recent");
+    assert_eq!(got[0]["addresses"], json!(["far@elsewhere.example"]));
+
+    // The domain's directory is off by default; once shown, Cy is offered to Bob (and
+    // Bob's own account never is).
+    assert!(
+        !suggest(s.bob.clone(), "cy")
+            .await
+            .to_string()
+            .contains("directory"),
+        "directory shown before the domain allows it"
+    );
+    let admin = s.t.token(ADMIN).await;
+    let domains = s.get(&admin, "/api/v1/admin/domains").await;
+    let id = domains["items"][0]["id"].as_str().unwrap().to_owned();
+    s.t.call(
+        Method::PATCH,
+        &format!("/api/v1/admin/domains/{id}"),
+        Some(&admin),
+        Some(json!({"settings": {"directory_visible": true}})),
+    )
+    .await
+    .expect(StatusCode::OK);
+    let got = suggest(s.bob.clone(), "cy").await;
+    assert_eq!(got[0]["kind"], "directory", "{got}");
+    assert_eq!(got[0]["addresses"], json!([CY]));
+    assert!(
+        !suggest(s.bob.clone(), "bob")
+            .await
+            .to_string()
+            .contains("directory")
+    );
+}

@@ -44,7 +44,14 @@ pub struct ImportReport {
 pub enum SuggestionKind {
     Contact,
     Group,
+    /// An address the account sent mail to lately (its Sent mailbox).
+    Recent,
+    /// An account of its domain, when the domain shows its directory.
+    Directory,
 }
+
+/// Messages of Sent looked at for recently used addresses.
+const RECENT_POOL: u64 = 500;
 
 /// A recipient a composer may offer.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -251,11 +258,19 @@ impl AddressBook {
         if q.is_empty() {
             return Ok(Vec::new());
         }
-        let found = self
-            .store
-            .contacts()
-            .matching(account_id, &q, SUGGESTION_POOL)
-            .await?;
+        // The address book, the domain's directory and the addresses written to lately,
+        // asked at once.
+        let contacts = self.store.contacts();
+        let (found, directory, recent) = tokio::try_join!(
+            async {
+                contacts
+                    .matching(account_id, &q, SUGGESTION_POOL)
+                    .await
+                    .map_err(ContactsError::from)
+            },
+            self.directory(account_id, &q),
+            self.recent(account_id, &q),
+        )?;
         let mut ranked: Vec<(u8, Suggestion)> = Vec::new();
         for (id, full_name, emails) in &found {
             let lower = full_name.to_lowercase();
@@ -312,6 +327,14 @@ impl AddressBook {
                 ));
             }
         }
+        // Then people of the domain's directory and addresses written to lately, ranked
+        // after the address book, each address once.
+        ranked.extend(directory.into_iter().map(|s| (3, s)));
+        ranked.extend(recent.into_iter().map(|s| (4, s)));
+        let mut seen = std::collections::HashSet::new();
+        ranked.retain(|(_, s)| {
+            s.kind == SuggestionKind::Group || seen.insert(s.addresses.join(",").to_lowercase())
+        });
         ranked.sort_by(|a, b| {
             (a.0, a.1.name.to_lowercase(), &a.1.addresses).cmp(&(
                 b.0,
@@ -320,6 +343,71 @@ impl AddressBook {
             ))
         });
         Ok(ranked.into_iter().take(limit).map(|(_, s)| s).collect())
+    }
+
+    /// Accounts of the account's domain whose address or name holds `q`, when the domain
+    /// shows its directory.
+    async fn directory(&self, account_id: &str, q: &str) -> Result<Vec<Suggestion>, ContactsError> {
+        let me = self.store.accounts().account(account_id).await?;
+        let domain = self.store.domains().domain(&me.domain_id).await?;
+        if !osprey_directory::DomainSettings::of(&domain).directory_visible {
+            return Ok(Vec::new());
+        }
+        let page = self
+            .store
+            .accounts()
+            .list_accounts(&ListQuery {
+                q: Some(q.to_owned()),
+                limit: 20,
+                cursor: None,
+                domain_ids: Some(vec![me.domain_id.clone()]),
+            })
+            .await?;
+        Ok(page
+            .items
+            .into_iter()
+            .filter(|a| a.id != me.id && a.enabled)
+            .map(|a| Suggestion {
+                kind: SuggestionKind::Directory,
+                id: a.id.clone(),
+                name: a.display_name.clone(),
+                addresses: vec![a.address().to_lowercase()],
+            })
+            .collect())
+    }
+
+    /// Addresses of the account's latest sent mail that hold `q`.
+    async fn recent(&self, account_id: &str, q: &str) -> Result<Vec<Suggestion>, ContactsError> {
+        let Some(sent) = self
+            .store
+            .mailboxes()
+            .of_account(account_id)
+            .await?
+            .into_iter()
+            .find(|m| m.special_use.as_deref() == Some("\\Sent"))
+        else {
+            return Ok(Vec::new());
+        };
+        let mut out: Vec<Suggestion> = Vec::new();
+        for m in self
+            .store
+            .messages()
+            .messages_before(&sent.id, u32::MAX, RECENT_POOL)
+            .await?
+        {
+            for a in m.summary.to_addrs.as_deref().unwrap_or("").split(',') {
+                let a = a.trim().to_lowercase();
+                if !a.is_empty() && a.contains(q) && !out.iter().any(|s| s.addresses[0] == a) {
+                    out.push(Suggestion {
+                        kind: SuggestionKind::Recent,
+                        id: String::new(),
+                        name: a.clone(),
+                        addresses: vec![a],
+                    });
+                }
+            }
+        }
+        Ok(out)
     }
 
     /// The addresses the account's group named `name` (any case) sends to: its

@@ -28,6 +28,10 @@ pub struct DomainSettings {
     /// only for addresses the account may use without it.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub any_sender: bool,
+    /// The domain's accounts are offered to each other as recipients (a read-only
+    /// directory in the composer's suggestions); off by default.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub directory_visible: bool,
 }
 
 impl DomainSettings {

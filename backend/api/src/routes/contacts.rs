@@ -370,6 +370,8 @@ pub async fn suggest_recipients(
                 kind: match s.kind {
                     SuggestionKind::Contact => "contact",
                     SuggestionKind::Group => "group",
+                    SuggestionKind::Recent => "recent",
+                    SuggestionKind::Directory => "directory",
                 }
                 .into(),
                 id: s.id,

@@ -33,6 +33,7 @@ fn settings(s: DomainSettings) -> osprey_directory::DomainSettings {
         default_quota_bytes: s.default_quota_bytes,
         max_message_bytes: s.max_message_bytes,
         any_sender: s.any_sender,
+        directory_visible: s.directory_visible,
     }
 }
 

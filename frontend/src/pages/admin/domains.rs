@@ -36,6 +36,7 @@ struct Draft {
     default_quota: String,
     max_message: String,
     any_sender: bool,
+    directory_visible: bool,
     enabled: bool,
 }
 
@@ -51,6 +52,7 @@ impl Draft {
             max_message_bytes: format::parse_mib(&self.max_message)
                 .map_err(|m| ApiError::local("settings.max_message_bytes", m))?,
             any_sender: self.any_sender,
+            directory_visible: self.directory_visible,
         })
     }
 }
@@ -97,6 +99,7 @@ impl Resource for Domains {
                 default_quota: format::mib_input(d.settings.default_quota_bytes),
                 max_message: format::mib_input(d.settings.max_message_bytes),
                 any_sender: d.settings.any_sender,
+                directory_visible: d.settings.directory_visible,
                 enabled: d.enabled,
             },
             None => Draft {
@@ -107,6 +110,7 @@ impl Resource for Domains {
                 default_quota: String::new(),
                 max_message: String::new(),
                 any_sender: false,
+                directory_visible: false,
                 enabled: true,
             },
         }
@@ -142,6 +146,10 @@ impl Resource for Domains {
                     label="Users may send as any address (not recommended)"
                     checked={d.any_sender} onchange={form.set(|d, on| d.any_sender = on)}
                     error={form.error("settings.any_sender")} />
+                <Checkbox id={form.id("directory")}
+                    label="Users see each other as recipients (a directory of the domain)"
+                    checked={d.directory_visible} onchange={form.set(|d, on| d.directory_visible = on)}
+                    error={form.error("settings.directory_visible")} />
                 <Checkbox id={form.id("enabled")} label="Enabled (receives mail)" checked={d.enabled}
                     onchange={form.set(|d, on| d.enabled = on)} error={form.error("enabled")} />
             </>
