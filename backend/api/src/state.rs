@@ -41,6 +41,9 @@ pub struct AppState {
     pub submission: osprey_mail::Submission,
     /// Mail the user writes: sending, drafts, replies, uploads.
     pub composer: osprey_mail::Composer,
+    /// Set when the server stops: open event streams end, so that the HTTP server's
+    /// graceful shutdown does not wait for browsers to go away.
+    pub shutdown: osprey_net::Shutdown,
     /// The spell checker and its dictionaries.
     pub spell: osprey_spell::SpellChecker,
 }

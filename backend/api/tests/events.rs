@@ -98,6 +98,16 @@ async fn new_mail_of_the_account_and_only_its_own_arrives_on_the_stream() {
     let (_, mut resumed) = open(&t, &ann, true).await;
     next_event(&mut resumed, "resync").await;
 
+    // When the server stops, the stream ends (graceful shutdown waits for it).
+    t.stop.fire();
+    let end = tokio::time::timeout(Duration::from_secs(5), async {
+        while let Some(frame) = stream.frame().await {
+            frame.expect("a frame");
+        }
+    })
+    .await;
+    assert!(end.is_ok(), "the stream went on after shutdown");
+
     // A forged or foreign ticket opens nothing.
     for path in [
         "/api/v1/events/not-a-ticket",

@@ -32,6 +32,8 @@ pub struct TestApp {
     pub submission: osprey_mail::Submission,
     /// The upload area the composer uses.
     pub uploads: osprey_mail::outgoing::Uploads,
+    /// Stops the app as the server does when it shuts down.
+    pub stop: osprey_net::ShutdownTrigger,
     _db: TestDb,
 }
 
@@ -75,6 +77,7 @@ impl TestApp {
             ))
         };
         let uploads = osprey_mail::outgoing::Uploads::open(db.dir.join("uploads")).unwrap();
+        let (stop, shutdown) = osprey_net::Shutdown::new();
         let app = osprey_api::router(AppState {
             store: store.clone(),
             jwt: Arc::new(JwtKeys::from_secret(&[7u8; 32], 900)),
@@ -93,6 +96,7 @@ impl TestApp {
                 "mx.example.com",
                 MAX_MESSAGE_SIZE,
             ),
+            shutdown: shutdown.clone(),
             spell: osprey_spell::SpellChecker::new(
                 store.clone(),
                 osprey_spell::Dictionaries::new(SPELL_DICTIONARIES),
@@ -103,6 +107,7 @@ impl TestApp {
             store,
             submission,
             uploads,
+            stop,
             _db: db,
         };
         t.add_account(ADMIN, Role::Admin, &[]).await;

@@ -250,6 +250,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         auth = auth.with_legacy(osprey_directory::LegacyKey::new(&key));
     }
     let auth = Arc::new(auth);
+    let (trigger, shutdown) = Shutdown::new();
     let uploads = osprey_mail::outgoing::Uploads::open(config.data_dir.join("uploads"))
         .context("cannot open the upload area")?;
     let composer = osprey_mail::Composer::new(
@@ -270,6 +271,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         metrics: osprey_api::metrics_handle(),
         submission: submission.clone(),
         composer,
+        shutdown: shutdown.clone(),
         spell: osprey_spell::SpellChecker::new(
             store.clone(),
             osprey_spell::Dictionaries::new(&config.spell_dictionaries),
@@ -342,7 +344,6 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let pop3s_listener = bind(&config, "pop3s").await?;
     let managesieve_listener = bind(&config, "managesieve").await?;
     let http_listener = bind(&config, "http").await?;
-    let (trigger, shutdown) = Shutdown::new();
     let mut tasks: JoinSet<anyhow::Result<()>> = JoinSet::new();
     for (name, listener, server, implicit) in smtp_listeners {
         let local = listener.local_addr()?;

@@ -4,7 +4,8 @@
 //! Each event is one of `osprey_mail::events::MailEvent`: `appended`, `expunged`,
 //! `flags` (with the mailbox and its MODSEQ), `mailboxes`, and `resync` first when the
 //! client says it resumes (`Last-Event-ID`) or whenever it fell behind. A comment every
-//! 15 seconds keeps proxies from closing an idle stream.
+//! 15 seconds keeps proxies from closing an idle stream; the stream ends when the server
+//! stops (the browser then opens a new one).
 
 use std::{convert::Infallible, time::Duration};
 
@@ -67,10 +68,18 @@ pub async fn open_events(
     }
     let resumed = headers.contains_key("last-event-id");
     let events = AccountEvents::new(&state.store, &account.id, resumed);
-    let stream = stream::unfold((events, 0u64), |(mut events, n)| async move {
-        let e = events.next().await?;
-        Some((Ok(sse(&e, n + 1)), (events, n + 1)))
-    });
+    // The stream ends with the server: graceful shutdown waits for open requests.
+    let stop = state.shutdown.clone();
+    let stream = stream::unfold(
+        (events, 0u64, stop),
+        |(mut events, n, mut stop)| async move {
+            let e = tokio::select! {
+                e = events.next() => e?,
+                () = stop.wait() => return None,
+            };
+            Some((Ok(sse(&e, n + 1)), (events, n + 1, stop)))
+        },
+    );
     Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
 }
 

@@ -96,6 +96,7 @@ async fn fixture(web: &Path) -> (Router, TestDb) {
             "localhost",
             1024 * 1024,
         ),
+        shutdown: osprey_net::Shutdown::new().1,
         spell: osprey_spell::SpellChecker::new(
             store,
             osprey_spell::Dictionaries::new("/usr/share/hunspell"),
