@@ -42,6 +42,8 @@ fn run_flow(script: &str, s: &Server, env: &[(&str, &str)]) {
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{script} failed\n{stdout}\n{stderr}");
+    // The flow's steps and figures (shown with `--nocapture`).
+    print!("{stdout}");
     for shot in stdout
         .lines()
         .filter_map(|l| l.split(":   screenshot ").nth(1))
