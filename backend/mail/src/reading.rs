@@ -54,6 +54,8 @@ pub struct ReadMessage {
     pub from: Vec<Named>,
     pub to: Vec<Named>,
     pub cc: Vec<Named>,
+    /// Present in the sender's own copies (Sent, Drafts) only.
+    pub bcc: Vec<Named>,
     pub reply_to: Vec<Named>,
     pub subject: Option<String>,
     pub date: Option<DateTime<Utc>>,
@@ -110,6 +112,7 @@ pub fn read_with(raw: &[u8], options: ReadOptions) -> ReadMessage {
         from: named(m.from()),
         to: named(m.to()),
         cc: named(m.cc()),
+        bcc: named(m.bcc()),
         reply_to: named(m.reply_to()),
         subject: m.subject().map(str::to_owned),
         date: m
@@ -187,12 +190,25 @@ pub struct Attachment {
 
 /// The attachment `index` (as [`read`] lists them) of `raw`, decoded.
 pub fn attachment(raw: &[u8], index: u32) -> Option<Attachment> {
-    let m = MessageParser::default().parse(raw)?;
-    let p = m.attachment(index)?;
-    Some(Attachment {
-        info: info(index, p),
-        content: p.contents().to_vec(),
-    })
+    attachments(raw, &[index]).pop().flatten()
+}
+
+/// The attachments `indices` of `raw`, decoded, from one parse; `None` for an index the
+/// message does not have.
+pub fn attachments(raw: &[u8], indices: &[u32]) -> Vec<Option<Attachment>> {
+    let Some(m) = MessageParser::default().parse(raw) else {
+        return vec![None; indices.len()];
+    };
+    indices
+        .iter()
+        .map(|&index| {
+            let p = m.attachment(index)?;
+            Some(Attachment {
+                info: info(index, p),
+                content: p.contents().to_vec(),
+            })
+        })
+        .collect()
 }
 
 fn info(index: u32, p: &MessagePart<'_>) -> AttachmentInfo {

@@ -68,22 +68,38 @@ impl Composer {
         })
     }
 
+    /// The Drafts mailbox's id and the versions of the draft `key` in it.
+    async fn versions(
+        &self,
+        account: &AccountRecord,
+        key: &str,
+    ) -> Result<Option<(String, Vec<MessageRecord>)>, ComposeError> {
+        let Some(drafts) = self.special(account, "\\Drafts").await? else {
+            return Ok(None);
+        };
+        let versions = self
+            .submission
+            .delivery()
+            .store()
+            .messages()
+            .in_mailbox(&drafts.id)
+            .await?
+            .into_iter()
+            .filter(|m| m.summary.message_id.as_deref() == Some(key))
+            .collect();
+        Ok(Some((drafts.id, versions)))
+    }
+
     /// The newest version of the draft `key` in Drafts.
     pub(super) async fn current_draft(
         &self,
         account: &AccountRecord,
         key: &str,
     ) -> Result<Option<MessageRecord>, ComposeError> {
-        let Some(drafts) = self.special(account, "\\Drafts").await? else {
-            return Ok(None);
-        };
-        let messages = self.submission.delivery().store().messages();
-        Ok(messages
-            .in_mailbox(&drafts.id)
+        Ok(self
+            .versions(account, key)
             .await?
-            .into_iter()
-            .filter(|m| m.summary.message_id.as_deref() == Some(key))
-            .max_by_key(|m| m.uid))
+            .and_then(|(_, v)| v.into_iter().max_by_key(|m| m.uid)))
     }
 
     /// Expunges the messages of Drafts whose Message-ID is `key`, but `keep`.
@@ -93,19 +109,20 @@ impl Composer {
         key: &str,
         keep: Option<&str>,
     ) -> Result<(), ComposeError> {
-        let Some(drafts) = self.special(account, "\\Drafts").await? else {
+        let Some((drafts, versions)) = self.versions(account, key).await? else {
             return Ok(());
         };
-        let messages = self.submission.delivery().store().messages();
-        let old: Vec<String> = messages
-            .in_mailbox(&drafts.id)
-            .await?
+        let old: Vec<String> = versions
             .into_iter()
-            .filter(|m| m.summary.message_id.as_deref() == Some(key))
             .filter(|m| Some(m.id.as_str()) != keep)
             .map(|m| m.id)
             .collect();
-        messages.expunge_messages(&drafts.id, &old).await?;
+        self.submission
+            .delivery()
+            .store()
+            .messages()
+            .expunge_messages(&drafts, &old)
+            .await?;
         Ok(())
     }
 
@@ -119,23 +136,13 @@ impl Composer {
         let m = self.own_message(account, id).await?;
         let raw = self.submission.delivery().blobs().get(&m.blob_hash).await?;
         let r = reading::read(&raw);
-        let bcc = mail_parser::MessageParser::default()
-            .parse_headers(&raw[..])
-            .and_then(|h| {
-                h.bcc().map(|a| {
-                    a.iter()
-                        .filter_map(|x| written_parts(x.name.as_deref(), x.address.as_deref()))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .unwrap_or_default();
         Ok(DraftView {
             id: Some(m.id.clone()),
             fields: Draft {
                 from: r.from.first().and_then(written_named),
                 to: r.to.iter().filter_map(written_named).collect(),
                 cc: r.cc.iter().filter_map(written_named).collect(),
-                bcc,
+                bcc: r.bcc.iter().filter_map(written_named).collect(),
                 reply_to: r.reply_to.iter().filter_map(written_named).collect(),
                 subject: r.subject.unwrap_or_default(),
                 text: r.text,

@@ -491,6 +491,10 @@ impl Composer {
                 content,
             })?;
         }
+        // Each stored message is read and parsed once, however many of its attachments
+        // are taken (a forward takes them all).
+        let mut sources: Vec<(MessageRecord, Vec<u32>)> = Vec::new();
+        let mut wanted = Vec::with_capacity(draft.attached.len());
         for r in &draft.attached {
             let m = match self.own_message(account, &r.message).await {
                 // A version of this draft that a later save (in another window) replaced:
@@ -501,18 +505,49 @@ impl Composer {
                     .ok_or(ComposeError::NotFound)?,
                 other => other?,
             };
+            let at = match sources.iter().position(|(s, _)| s.id == m.id) {
+                Some(at) => at,
+                None => {
+                    sources.push((m, Vec::new()));
+                    sources.len() - 1
+                }
+            };
+            if let Some(index) = r.index {
+                sources[at].1.push(index);
+            }
+            wanted.push((at, r.index));
+        }
+        let mut decoded = Vec::with_capacity(sources.len());
+        for (m, indices) in &sources {
             let raw = self.submission.delivery().blobs().get(&m.blob_hash).await?;
-            add(match r.index {
+            let found = reading::attachments(&raw, indices);
+            decoded.push((raw, indices.clone(), found));
+        }
+        for (at, index) in wanted {
+            let (raw, indices, found) = &mut decoded[at];
+            add(match index {
                 None => AttachmentPart {
                     name: format!(
                         "{}.eml",
-                        m.summary.subject.as_deref().unwrap_or("message").trim()
+                        sources[at]
+                            .0
+                            .summary
+                            .subject
+                            .as_deref()
+                            .unwrap_or("message")
+                            .trim()
                     ),
                     content_type: "message/rfc822".into(),
-                    content: raw,
+                    content: raw.clone(),
                 },
                 Some(index) => {
-                    let a = reading::attachment(&raw, index).ok_or(ComposeError::NotFound)?;
+                    // One slot per reference, so an attachment named twice is there twice.
+                    let a = indices
+                        .iter()
+                        .zip(found.iter_mut())
+                        .find(|(i, a)| **i == index && a.is_some())
+                        .and_then(|(_, a)| a.take())
+                        .ok_or(ComposeError::NotFound)?;
                     AttachmentPart {
                         name: a
                             .info
@@ -655,7 +690,7 @@ fn valid_key(key: &str) -> bool {
 }
 
 /// A refused recipient's reason, for the person who typed it.
-pub fn refused(refusal: &Refusal) -> String {
+fn refused(refusal: &Refusal) -> String {
     match refusal {
         Refusal::Unknown | Refusal::Disabled => "no such mailbox here".into(),
         Refusal::AliasLoop => "an alias loop".into(),
