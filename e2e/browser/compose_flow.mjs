@@ -2,7 +2,8 @@
 // shows in the open list without a reload (live updates) and in the tab's title; a new
 // message with Bcc and a 2 MB file picked from disk (the draft saves itself, "Draft
 // saved"), sent after the undo time; an undone send that stays in the composer; a reply
-// from the reader; a draft resumed from Drafts; a search across folders; the keyboard
+// from the reader, then the list by conversation (the question and the reply in Sent one
+// row, both shown when it opens); a draft resumed from Drafts; a search across folders; the keyboard
 // (?, j, r); a folder made, a message dragged onto it, the folder renamed and deleted; the
 // list sorted by subject; the composer at phone width. The Rust side then checks what arrived.
 //
@@ -112,6 +113,18 @@ await runFlow('compose_flow', async ({ page, baseUrl, step, shot, expectVisible,
   await shot(page, 'mail-reply');
   await page.locator('#compose-text').press('Control+Enter');
   await expectVisible(page.locator('#mail-notice', { hasText: 'Message sent' }), 'the sent reply');
+
+  step('list by conversation: the question and its reply in Sent are one row of two');
+  await page.locator('#threads-toggle').click();
+  const thread = page.locator('#message-list .message-row', { hasText: 'Question' });
+  await expectVisible(thread.locator('.thread-count', { hasText: '2' }), 'the conversation of two');
+  await thread.click();
+  await expectVisible(page.locator('#conversation .conversation-item').nth(1), 'both messages of the conversation');
+  const items = await page.locator('#conversation .conversation-item').count();
+  if (items !== 2) throw new Error(`the conversation shows ${items} messages`);
+  await shot(page, 'mail-conversation');
+  await page.locator('#threads-toggle').click();
+  await expectVisible(page.locator('#threads-toggle[aria-pressed="false"]'), 'one row per message again');
 
   step('start a draft, close it, and resume it from Drafts');
   await page.locator('#compose').click();

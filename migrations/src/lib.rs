@@ -30,6 +30,7 @@ mod m20261204_000019_create_personal_words;
 mod m20261204_000020_create_account_preferences;
 mod m20261204_000021_add_message_sort_indexes;
 mod m20261204_000022_add_queue_message_id;
+mod m20261205_000023_create_thread_links;
 
 /// Runs every migration of Osprey's schema.
 pub struct Migrator;
@@ -59,6 +60,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000020_create_account_preferences::Migration),
             Box::new(m20261204_000021_add_message_sort_indexes::Migration),
             Box::new(m20261204_000022_add_queue_message_id::Migration),
+            Box::new(m20261205_000023_create_thread_links::Migration),
         ]
     }
 }

@@ -91,6 +91,17 @@ pub struct MessageItem {
     /// The start of the decoded text (about 200 characters), made at delivery.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preview: Option<String>,
+    /// The conversation it belongs to (`GET /api/v1/threads/{id}` lists it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thread_id: Option<String>,
+    /// Listed by conversation (`threads=true`, this row is the conversation's newest
+    /// message in the mailbox): how many messages the conversation has in every mailbox
+    /// but Trash and Junk (listing Trash or Junk: in that mailbox).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thread_count: Option<u32>,
+    /// Listed by conversation: how many of those are unread.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thread_unread: Option<u32>,
 }
 
 /// `PATCH /api/v1/messages/{id}/flags`: flags to add and to remove (a flag in both is

@@ -127,6 +127,8 @@ pub struct Preferences {
     /// there is none): each must be an address it may send as.
     #[serde(default)]
     pub identities: Vec<Identity>,
+    /// Message lists show one row per conversation (off: one row per message).
+    pub conversation_view: bool,
 }
 
 /// A sender the account writes as, with the display name written with it and the
@@ -151,6 +153,7 @@ impl Default for Preferences {
             show_remote_images_from_contacts: false,
             spell_language: "en_US".into(),
             identities: Vec::new(),
+            conversation_view: false,
         }
     }
 }

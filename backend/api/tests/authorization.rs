@@ -683,6 +683,28 @@ impl World {
                 id: id(&self.message),
                 ..Call::default()
             },
+            "get_thread" => {
+                let r = self
+                    .t
+                    .call(
+                        Method::GET,
+                        &format!("/api/v1/mailboxes/{}/messages", self.inbox),
+                        Some(&self.user),
+                        None,
+                    )
+                    .await
+                    .expect(StatusCode::OK);
+                let item = r.body["items"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|m| m["id"] == self.message.as_str())
+                    .unwrap();
+                Call {
+                    id: Some(item["thread_id"].as_str().unwrap().to_owned()),
+                    ..Call::default()
+                }
+            }
             "start_reply" => Call {
                 id: id(&self.message),
                 query: Some("mode=reply_all".into()),

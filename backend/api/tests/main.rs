@@ -21,3 +21,4 @@ mod reading;
 mod relay;
 mod rules;
 mod senders;
+mod threads;

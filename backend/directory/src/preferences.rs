@@ -49,6 +49,8 @@ pub struct Preferences {
     pub spell_language: String,
     /// The senders it writes as, the first the default; none: its own address and name.
     pub identities: Vec<Identity>,
+    /// Message lists show one row per conversation.
+    pub conversation_view: bool,
 }
 
 impl Default for Preferences {
@@ -60,6 +62,7 @@ impl Default for Preferences {
             show_remote_images_from_contacts: false,
             spell_language: "en_US".into(),
             identities: Vec::new(),
+            conversation_view: false,
         }
     }
 }

@@ -6,7 +6,7 @@
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use chrono::DateTime;
-use osprey_store::{MessageRecord, SortAfter, SortKey, SortValue, Store, StoreError};
+use osprey_store::{MessageRecord, SortAfter, SortKey, SortValue, Store, StoreError, ThreadRow};
 
 /// Why a listing was refused.
 #[derive(Debug, thiserror::Error)]
@@ -74,7 +74,7 @@ pub async fn sorted(
     cursor: Option<&str>,
     limit: u32,
 ) -> Result<Page, ListingError> {
-    let after = cursor.map(|c| decode(sort, c)).transpose()?;
+    let after = cursor.map(|c| decode(&sort.tag(), c)).transpose()?;
     let mut messages = store
         .messages()
         .sorted_page(
@@ -90,7 +90,7 @@ pub async fn sorted(
         match messages.last() {
             // The end of this page: its last row's value, as the database computes it.
             Some(last) => Some(encode(
-                sort,
+                &sort.tag(),
                 &SortAfter {
                     value: store.messages().sort_value(&last.id, sort.key).await?,
                     uid: last.uid,
@@ -107,17 +107,76 @@ pub async fn sorted(
     })
 }
 
+/// A page of a mailbox listed by conversation.
+#[derive(Debug, Clone)]
+pub struct ThreadPage {
+    pub threads: Vec<ThreadRow>,
+    /// Where the next page starts; `None` on the last.
+    pub next_cursor: Option<String>,
+}
+
+/// Up to `limit` conversations of mailbox `mailbox_id` (already checked to be the
+/// caller's), one row each, ordered by their newest message's arrival (latest first when
+/// `descending`), after `cursor`.
+pub async fn by_conversation(
+    store: &Store,
+    mailbox_id: &str,
+    descending: bool,
+    cursor: Option<&str>,
+    limit: u32,
+) -> Result<ThreadPage, ListingError> {
+    let tag = if descending { "cd" } else { "ca" };
+    let after = cursor.map(|c| decode(tag, c)).transpose()?;
+    let mut threads = store
+        .messages()
+        .thread_page(mailbox_id, descending, after.as_ref(), u64::from(limit) + 1)
+        .await?;
+    let next_cursor = if threads.len() > limit as usize {
+        threads.truncate(limit as usize);
+        threads.last().map(|t| {
+            encode(
+                tag,
+                &SortAfter {
+                    value: SortValue::Time(t.newest.internal_date),
+                    uid: t.newest.uid,
+                },
+            )
+        })
+    } else {
+        None
+    };
+    Ok(ThreadPage {
+        threads,
+        next_cursor,
+    })
+}
+
+/// The messages of conversation `thread_id` of account `account_id`, oldest first: those
+/// outside Trash and Junk, or all of them when it has none elsewhere. `NotFound` when the
+/// account has no such conversation.
+pub async fn conversation(
+    store: &Store,
+    account_id: &str,
+    thread_id: &str,
+) -> Result<Vec<MessageRecord>, StoreError> {
+    let messages = store.messages().conversation(account_id, thread_id).await?;
+    if messages.is_empty() {
+        return Err(StoreError::NotFound);
+    }
+    Ok(messages)
+}
+
 /// `<tag>.<uid>.<kind><value>`, base64url.
-fn encode(sort: Sort, at: &SortAfter) -> String {
+fn encode(tag: &str, at: &SortAfter) -> String {
     let value = match &at.value {
         SortValue::Text(s) => format!("t{s}"),
         SortValue::Number(n) => format!("n{n}"),
         SortValue::Time(t) => format!("d{}", t.timestamp_micros()),
     };
-    URL_SAFE_NO_PAD.encode(format!("{}.{}.{value}", sort.tag(), at.uid))
+    URL_SAFE_NO_PAD.encode(format!("{tag}.{}.{value}", at.uid))
 }
 
-fn decode(sort: Sort, cursor: &str) -> Result<SortAfter, ListingError> {
+fn decode(tag_wanted: &str, cursor: &str) -> Result<SortAfter, ListingError> {
     let bytes = URL_SAFE_NO_PAD
         .decode(cursor)
         .map_err(|_| ListingError::BadCursor)?;
@@ -126,7 +185,7 @@ fn decode(sort: Sort, cursor: &str) -> Result<SortAfter, ListingError> {
     let (Some(tag), Some(uid), Some(value)) = (parts.next(), parts.next(), parts.next()) else {
         return Err(ListingError::BadCursor);
     };
-    if tag != sort.tag() {
+    if tag != tag_wanted {
         return Err(ListingError::BadCursor);
     }
     let uid = uid.parse().map_err(|_| ListingError::BadCursor)?;
@@ -157,15 +216,16 @@ mod tests {
             SortValue::Time(DateTime::from_timestamp_micros(1_795_000_000_123_456).unwrap()),
         ] {
             let at = SortAfter { value, uid: 42 };
-            let c = encode(by_subject, &at);
-            assert_eq!(decode(by_subject, &c).unwrap(), at);
+            let c = encode(&by_subject.tag(), &at);
+            assert_eq!(decode(&by_subject.tag(), &c).unwrap(), at);
             assert!(matches!(
-                decode(Sort::parse("subject", false).unwrap(), &c),
+                decode(&Sort::parse("subject", false).unwrap().tag(), &c),
                 Err(ListingError::BadCursor)
             ));
+            assert!(matches!(decode("cd", &c), Err(ListingError::BadCursor)));
         }
         assert!(matches!(
-            decode(by_subject, "!!"),
+            decode(&by_subject.tag(), "!!"),
             Err(ListingError::BadCursor)
         ));
         assert!(matches!(

@@ -6,6 +6,7 @@ mod move_all;
 mod queue;
 mod rules;
 mod text_index;
+mod threads;
 
 use chrono::{Duration, Utc};
 use osprey_core::{Address, DomainName, Role};

@@ -132,6 +132,9 @@ pub fn PreferencesCard() -> Html {
                 <Select id="prefs-spell" label="Spell-check language" value={p.spell_language.clone()}
                     options={language_options} onchange={change(|p, v| p.spell_language = v)}
                     error={field_error("spell_language")} />
+                <Checkbox id="prefs-conversations" label="Group messages by conversation"
+                    checked={p.conversation_view}
+                    onchange={{ let (prefs, saved) = (prefs.clone(), saved.clone()); Callback::from(move |on: bool| if let Some(mut p) = (*prefs).clone() { p.conversation_view = on; prefs.set(Some(p)); saved.set(false); }) }} />
                 <Checkbox id="prefs-remote-images" label="Show remote images in messages from my contacts"
                     checked={p.show_remote_images_from_contacts}
                     onchange={{ let (prefs, saved) = (prefs.clone(), saved.clone()); Callback::from(move |on: bool| if let Some(mut p) = (*prefs).clone() { p.show_remote_images_from_contacts = on; prefs.set(Some(p)); saved.set(false); }) }} />

@@ -22,6 +22,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_mailboxes))
         .routes(routes!(list_messages))
+        .routes(routes!(get_thread))
         .routes(routes!(update_flags))
 }
 
@@ -102,6 +103,9 @@ pub(crate) fn message(m: MessageRecord) -> MessageItem {
             .preview
             .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
             .filter(|p| !p.is_empty()),
+        thread_id: m.thread_id,
+        thread_count: None,
+        thread_unread: None,
     }
 }
 
@@ -149,6 +153,10 @@ pub struct MessageParams {
     pub sort: Option<String>,
     /// With `sort`: largest, latest or last first.
     pub descending: Option<bool>,
+    /// One row per conversation: its newest message in this mailbox, with the
+    /// conversation's `thread_count` and `thread_unread`; by arrival only (`sort` absent
+    /// or `received`), latest first unless `descending=false`.
+    pub threads: Option<bool>,
 }
 
 /// The messages of one of the signed-in account's mailboxes, a page at a time: in arrival
@@ -166,14 +174,45 @@ pub async fn list_messages(
 ) -> Result<Json<Page<MessageItem>>, ApiError> {
     user.require(Scope::AccountRead)?;
     let limit = super::page_limit(params.limit, 100)?;
-    if let Some(name) = params.sort.as_deref() {
-        let bad = |e: ListingError| match e {
-            ListingError::Store(e) => ApiError::from(e),
-            other => ApiError::BadRequest {
+    let bad = |e: ListingError| match e {
+        ListingError::Store(e) => ApiError::from(e),
+        other => ApiError::BadRequest {
+            code: "bad_query",
+            detail: other.to_string(),
+        },
+    };
+    if params.threads == Some(true) {
+        if !matches!(params.sort.as_deref(), None | Some("received" | "date")) {
+            return Err(ApiError::BadRequest {
                 code: "bad_query",
-                detail: other.to_string(),
-            },
-        };
+                detail: "conversations are listed by arrival only (sort=received)".into(),
+            });
+        }
+        let mailbox = own_mailbox(&state, &user, &id).await?;
+        let page = listing::by_conversation(
+            &state.store,
+            &mailbox.id,
+            params.descending.unwrap_or(true),
+            params.cursor.as_deref(),
+            limit,
+        )
+        .await
+        .map_err(bad)?;
+        let items = page
+            .threads
+            .into_iter()
+            .map(|t| MessageItem {
+                thread_count: Some(t.count),
+                thread_unread: Some(t.unread),
+                ..message(t.newest)
+            })
+            .collect();
+        return Ok(Json(Page {
+            items,
+            next_cursor: page.next_cursor,
+        }));
+    }
+    if let Some(name) = params.sort.as_deref() {
         let sort = Sort::parse(name, params.descending.unwrap_or(false)).map_err(bad)?;
         let mailbox = own_mailbox(&state, &user, &id).await?;
         let page = listing::sorted(
@@ -218,6 +257,21 @@ pub async fn list_messages(
         None
     };
     Ok(Json(Page { items, next_cursor }))
+}
+
+/// The messages of one of the signed-in account's conversations, oldest first, in every
+/// mailbox but Trash and Junk (or, when it lives only there, in those).
+#[utoipa::path(get, path = "/threads/{id}", tag = "mail", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The conversation (a message's `thread_id`)")),
+    responses((status = 200, description = "The conversation's messages", body = Vec<MessageItem>), (status = 403, description = "An API key without account:read", body = Problem), (status = 404, description = "No such conversation of the signed-in account", body = Problem)))]
+pub async fn get_thread(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<MessageItem>>, ApiError> {
+    user.require(Scope::AccountRead)?;
+    let messages = listing::conversation(&state.store, &user.account.id, &id).await?;
+    Ok(Json(messages.into_iter().map(message).collect()))
 }
 
 /// Checks and splits flag names into system flag bits and keywords.

@@ -79,6 +79,7 @@ fn preferences(p: osprey_directory::Preferences) -> Preferences {
         mark_read_delay_secs: p.mark_read_delay_secs,
         show_remote_images_from_contacts: p.show_remote_images_from_contacts,
         spell_language: p.spell_language,
+        conversation_view: p.conversation_view,
         identities: p
             .identities
             .into_iter()
@@ -119,6 +120,7 @@ pub async fn put_preferences(
         mark_read_delay_secs: req.mark_read_delay_secs,
         show_remote_images_from_contacts: req.show_remote_images_from_contacts,
         spell_language: req.spell_language,
+        conversation_view: req.conversation_view,
         identities: req
             .identities
             .into_iter()

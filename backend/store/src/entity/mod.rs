@@ -28,3 +28,4 @@ pub mod send_as_grant;
 pub mod server_setting;
 pub mod sieve_script;
 pub mod subscription;
+pub mod thread_link;

@@ -88,15 +88,7 @@ impl Messages<'_> {
             .limit(limit)
             .all(&self.db)
             .await?;
-        Ok(rows
-            .into_iter()
-            .map(|m| {
-                let preview = m.preview.clone();
-                let mut r = MessageRecord::from(m);
-                r.summary.preview = preview;
-                r
-            })
-            .collect())
+        Ok(rows.into_iter().map(MessageRecord::with_preview).collect())
     }
 
     /// The value of `key` for message `id`, computed by the database (its `lower` is the

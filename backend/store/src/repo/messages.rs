@@ -82,8 +82,20 @@ pub struct MessageRecord {
     pub size: u64,
     pub blob_hash: String,
     pub pop3_retrieved_at: Option<DateTime<Utc>>,
+    /// The conversation it belongs to (`threads`).
+    pub thread_id: Option<String>,
     /// The cached header summary (the preview is left out).
     pub summary: MessageSummary,
+}
+
+impl MessageRecord {
+    /// The record with the summary's preview, for listings that show it.
+    pub(crate) fn with_preview(m: message::Model) -> MessageRecord {
+        let preview = m.preview.clone();
+        let mut r = MessageRecord::from(m);
+        r.summary.preview = preview;
+        r
+    }
 }
 
 impl From<message::Model> for MessageRecord {
@@ -99,6 +111,7 @@ impl From<message::Model> for MessageRecord {
             size: m.size as u64,
             blob_hash: m.blob_hash,
             pop3_retrieved_at: m.pop3_retrieved_at,
+            thread_id: m.thread_id,
             summary: MessageSummary {
                 from_addr: m.from_addr,
                 to_addrs: m.to_addrs,
@@ -430,6 +443,7 @@ impl Messages<'_> {
             let (uid, modseq) = *slot;
             *slot = (uid + 1, modseq + 1);
             let id = new_id();
+            let thread = super::threads::assign(txn, &new.account_id, &id, &new.summary).await?;
             rows.push(message::ActiveModel {
                 id: Set(id.clone()),
                 account_id: Set(new.account_id.clone()),
@@ -448,7 +462,7 @@ impl Messages<'_> {
                 sent_date: Set(new.summary.sent_date),
                 message_id_header: Set(new.summary.message_id),
                 references_header: Set(new.summary.references),
-                thread_id: Set(None),
+                thread_id: Set(Some(thread)),
                 has_attachments: Set(new.summary.has_attachments),
                 preview: Set(new.summary.preview),
                 pop3_retrieved_at: Set(None),
@@ -526,12 +540,7 @@ impl Messages<'_> {
             .all(&self.db)
             .await?
             .into_iter()
-            .map(|m| {
-                let preview = m.preview.clone();
-                let mut r = MessageRecord::from(m);
-                r.summary.preview = preview;
-                r
-            })
+            .map(MessageRecord::with_preview)
             .collect())
     }
 

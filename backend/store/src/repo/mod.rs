@@ -24,6 +24,7 @@ mod settings;
 mod sieve_scripts;
 mod subscriptions;
 mod text_index;
+mod threads;
 
 pub use access::{IpRuleRecord, KillEntryRecord, NewIpRule};
 pub use accounts::{AccountChanges, AccountRecord, NewAccount, Pop3Settings};
@@ -45,6 +46,7 @@ pub use rules::{RuleOwner, RuleSetRecord};
 pub use send_as::SendAsGrantRecord;
 pub use sieve_scripts::{Activation, SieveScriptRecord};
 pub use text_index::{MAX_BODY_TEXT, MAX_HEADER_TEXT, MessageText, QueuedText, TextField};
+pub use threads::ThreadRow;
 
 /// A fresh opaque id: a UUIDv7, so ids sort by creation time.
 pub(crate) fn new_id() -> String {

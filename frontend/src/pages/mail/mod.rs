@@ -4,6 +4,7 @@
 //! preferences give, or never.
 
 pub mod compose;
+mod conversation;
 mod folders;
 mod keys;
 mod live;
@@ -18,12 +19,13 @@ use wasm_bindgen::JsCast;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use crate::api::{ApiError, use_api};
+use crate::api::{Api, ApiError, use_api};
 use crate::components::banner::ProblemBanner;
 use crate::components::banner::{Banner, Tone};
 use crate::components::confirm::ConfirmButton;
 use crate::format;
 use compose::Composer;
+use conversation::Conversation;
 use reader::Reader;
 
 /// Grows when the folders' counts may have changed, so that they load again.
@@ -66,6 +68,26 @@ fn unread(m: &MessageItem) -> bool {
     !m.flags.iter().any(|f| f == "\\Seen")
 }
 
+/// The first page of a folder in the list's order; by conversation (newest or oldest
+/// first by arrival) when `threads`.
+async fn first_page(
+    api: &Api,
+    id: &str,
+    size: u32,
+    (key, desc): (&'static str, bool),
+    threads: bool,
+) -> Result<Vec<MessageItem>, ApiError> {
+    let (key, desc) = if threads && key != "received" {
+        ("received", true)
+    } else {
+        (key, desc)
+    };
+    let threads = threads.then_some(true);
+    api.list_messages(id, None, Some(size), None, Some(key), Some(desc), threads)
+        .await
+        .map(|p| p.items)
+}
+
 #[function_component]
 pub fn MailPage() -> Html {
     let api = use_api();
@@ -85,16 +107,21 @@ pub fn MailPage() -> Html {
     });
     // The list's order: a key of the server's sorts, and whether descending.
     let sort = use_state(|| ("received", true));
+    // One row per conversation, and the conversation of the message open now.
+    let threads = use_state(|| false);
+    let conversation = use_state(|| None::<Rc<Vec<MessageItem>>>);
     // The message being written, and what the last send said.
     let composing = use_state(|| None::<Rc<DraftMessage>>);
     let notice = use_state(|| None::<String>);
     // The message open now, for a delayed "mark as read" to check it still is.
     let opened = use_mut_ref(|| None::<String>);
     {
-        let (api, prefs) = (api.clone(), prefs.clone());
+        let (api, prefs, threads) = (api.clone(), prefs.clone(), threads.clone());
         use_effect_with((), move |_| {
             spawn_local(async move {
-                prefs.set(Some(api.get_preferences().await.unwrap_or_default()));
+                let p = api.get_preferences().await.unwrap_or_default();
+                threads.set(p.conversation_view);
+                prefs.set(Some(p));
             });
         });
     }
@@ -128,21 +155,24 @@ pub fn MailPage() -> Html {
         });
     }
     {
-        let (api, messages, error, open) =
-            (api.clone(), messages.clone(), error.clone(), open.clone());
+        let (api, messages, error, open, conversation) = (
+            api.clone(),
+            messages.clone(),
+            error.clone(),
+            open.clone(),
+            conversation.clone(),
+        );
         use_effect_with(
-            ((*current).clone(), page_size, *sort),
-            move |(id, size, (key, desc))| {
+            ((*current).clone(), page_size, *sort, *threads),
+            move |(id, size, sort, threads)| {
                 messages.set(None);
                 open.set(None);
+                conversation.set(None);
                 if let (Some(id), Some(size)) = (id.clone(), *size) {
-                    let (key, desc) = (*key, *desc);
+                    let (sort, threads) = (*sort, *threads);
                     spawn_local(async move {
-                        match api
-                            .list_messages(&id, None, Some(size), None, Some(key), Some(desc))
-                            .await
-                        {
-                            Ok(page) => messages.set(Some(page.items)),
+                        match first_page(&api, &id, size, sort, threads).await {
+                            Ok(items) => messages.set(Some(items)),
                             Err(e) => error.set(Some(e)),
                         }
                     });
@@ -205,18 +235,15 @@ pub fn MailPage() -> Html {
             error.clone(),
             current.clone(),
         );
-        let (key, desc) = *sort;
+        let (sort, threads) = (*sort, *threads);
         Callback::from(move |()| {
             let (api, messages, error) = (api.clone(), messages.clone(), error.clone());
             let (Some(id), Some(size)) = ((*current).clone(), page_size) else {
                 return;
             };
             spawn_local(async move {
-                match api
-                    .list_messages(&id, None, Some(size), None, Some(key), Some(desc))
-                    .await
-                {
-                    Ok(page) => messages.set(Some(page.items)),
+                match first_page(&api, &id, size, sort, threads).await {
+                    Ok(items) => messages.set(Some(items)),
                     Err(e) => error.set(Some(e)),
                 }
             });
@@ -320,21 +347,51 @@ pub fn MailPage() -> Html {
         .find(|m| Some(&m.id) == current.as_ref())
         .is_some_and(|m| matches!(m.special_use.as_deref(), Some("\\Trash" | "\\Junk")));
     let close = {
-        let (open, opened) = (open.clone(), opened.clone());
+        let (open, opened, conversation) = (open.clone(), opened.clone(), conversation.clone());
         Callback::from(move |()| {
             *opened.borrow_mut() = None;
+            conversation.set(None);
             open.set(None);
         })
     };
+    // A row: a message, or a conversation of several (its messages load to be shown
+    // above the reader, which opens the newest).
+    let open_row = {
+        let (api, conversation, open_message, error) = (
+            api.clone(),
+            conversation.clone(),
+            open_message.clone(),
+            error.clone(),
+        );
+        Callback::from(move |m: MessageItem| {
+            conversation.set(None);
+            open_message.emit(m.id.clone());
+            let Some(thread) = m
+                .thread_id
+                .filter(|_| m.thread_count.is_some_and(|n| n > 1))
+            else {
+                return;
+            };
+            let (api, conversation, error) = (api.clone(), conversation.clone(), error.clone());
+            spawn_local(async move {
+                match api.get_thread(&thread).await {
+                    Ok(list) => conversation.set(Some(Rc::new(list))),
+                    Err(e) => error.set(Some(e)),
+                }
+            });
+        })
+    };
     let removed = {
-        let (open, messages, generation, opened) = (
+        let (open, messages, generation, opened, conversation) = (
             open.clone(),
             messages.clone(),
             generation.clone(),
             opened.clone(),
+            conversation.clone(),
         );
         Callback::from(move |id: String| {
             *opened.borrow_mut() = None;
+            conversation.set(None);
             if let Some(list) = (*messages).clone() {
                 messages.set(Some(list.into_iter().filter(|m| m.id != id).collect()));
             }
@@ -524,6 +581,11 @@ pub fn MailPage() -> Html {
                     } else if let Some(id) = (*current).clone() {
                         <div class="list-actions">
                             <label for="sort-select" class="visually-hidden">{ "Sort by" }</label>
+                            <button type="button" class="button subtle" id="threads-toggle" aria-pressed={threads.to_string()}
+                                title="One row per conversation"
+                                onclick={{ let threads = threads.clone(); Callback::from(move |_: MouseEvent| threads.set(!*threads)) }}>
+                                { "Conversations" }
+                            </button>
                             <select id="sort-select" class="sort-select" onchange={{
                                 let sort = sort.clone();
                                 Callback::from(move |e: Event| {
@@ -534,7 +596,7 @@ pub fn MailPage() -> Html {
                                     }
                                 })
                             }}>
-                                { for SORTS.iter().map(|(k, d, label)| html! {
+                                { for SORTS.iter().take(if *threads { 2 } else { SORTS.len() }).map(|(k, d, label)| html! {
                                     <option value={format!("{k}-{d}")} selected={*sort == (*k, *d)}>{ *label }</option>
                                 }) }
                             </select>
@@ -568,8 +630,8 @@ pub fn MailPage() -> Html {
                     }
                     <ul class="message-list" id="message-list">
                         { for messages.iter().flatten().map(|m| {
-                            let id = m.id.clone();
-                            let onclick = { let open_message = open_message.clone(); Callback::from(move |_| open_message.emit(id.clone())) };
+                            let onclick = { let (open_row, m) = (open_row.clone(), m.clone()); Callback::from(move |_| open_row.emit(m.clone())) };
+                            let unread_row = unread(m) || m.thread_unread.is_some_and(|n| n > 0);
                             let selected = open.as_ref().is_some_and(|o| o.id == m.id);
                             let ondragstart = {
                                 let id = m.id.clone();
@@ -581,9 +643,14 @@ pub fn MailPage() -> Html {
                             };
                             html! {
                                 <li>
-                                    <button type="button" class={classes!("message-row", unread(m).then_some("unread"), selected.then_some("current"))}
+                                    <button type="button" class={classes!("message-row", unread_row.then_some("unread"), selected.then_some("current"))}
                                         draggable="true" {ondragstart} {onclick}>
-                                        <span class="message-from">{ m.from.clone().unwrap_or_else(|| "(no sender)".to_owned()) }</span>
+                                        <span class="message-from">
+                                            <span class="from-name">{ m.from.clone().unwrap_or_else(|| "(no sender)".to_owned()) }</span>
+                                            if let Some(n) = m.thread_count.filter(|n| *n > 1) {
+                                                <span class="thread-count" aria-label={format!("{n} messages")}>{ n }</span>
+                                            }
+                                        </span>
                                         <span class="message-date">{ format::date(&m.received_at) }</span>
                                         <span class="message-subject">
                                             if m.has_attachments { <span class="clip" title="Has attachments" aria-label="Has attachments">{ "📎 " }</span> }
@@ -610,6 +677,9 @@ pub fn MailPage() -> Html {
                             identities={Rc::new(prefs.as_ref().map(|p| p.identities.clone()).unwrap_or_default())}
                             onclose={close_composer} onsent={sent} />
                     } else if let Some(m) = &*open {
+                        if let Some(list) = &*conversation {
+                            <Conversation messages={list.clone()} current={Some(m.id.clone())} onopen={open_message.clone()} />
+                        }
                         <Reader message={m.clone()} onclose={close} onremoved={removed} oncompose={compose}
                             folders={mailboxes.as_ref().cloned().unwrap_or_default()} />
                     } else {

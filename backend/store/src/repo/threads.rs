@@ -1,0 +1,271 @@
+//! Conversations. Each message belongs to one (`thread_id`): when it is stored it joins
+//! the conversation of the first Message-ID it names — its References (or In-Reply-To)
+//! from the root down, then its own — that the account has already seen, or starts its
+//! own; every ID it names is then linked to that conversation (`thread_links`), so a
+//! reply that arrives before the message it answers still meets it. Copies and moves
+//! keep their conversation.
+//!
+//! The web app lists a mailbox one row per conversation: its newest message there,
+//! with how many messages the conversation has and how many are unread — in every
+//! mailbox but Trash and Junk (a reply in Sent counts), or, listing Trash or Junk, in
+//! that mailbox; opening it shows the conversation's messages in every mailbox but
+//! Trash and Junk.
+
+use std::collections::{HashMap, HashSet};
+
+use sea_orm::{
+    ColumnTrait, DatabaseTransaction, EntityTrait, FromQueryResult, Order, QueryFilter, QueryOrder,
+    QuerySelect, Set,
+    sea_query::{Expr, ExprTrait},
+};
+
+use super::{MessageRecord, MessageSummary, SortAfter, SortValue, flags};
+use crate::views::Messages;
+use crate::{
+    StoreError,
+    entity::{mailbox, message, thread_link},
+};
+
+/// The longest Message-ID linked (as migration 23 made the column).
+const MAX_ID: usize = 255;
+
+/// The Message-IDs of a summary that link it to a conversation: its references, root
+/// first, then its own.
+fn named_ids(summary: &MessageSummary) -> Vec<&str> {
+    let mut seen = HashSet::new();
+    summary
+        .references
+        .iter()
+        .chain(summary.message_id.iter())
+        .flat_map(|field| field.split(|c: char| c.is_whitespace() || c == ','))
+        .map(|id| id.trim_start_matches('<').trim_end_matches('>'))
+        .filter(|id| !id.is_empty() && id.len() <= MAX_ID && seen.insert(*id))
+        .collect()
+}
+
+/// The conversation of a message about to be stored as `id` for `account_id`, linking
+/// the IDs it names to it.
+pub(super) async fn assign(
+    txn: &DatabaseTransaction,
+    account_id: &str,
+    id: &str,
+    summary: &MessageSummary,
+) -> Result<String, StoreError> {
+    let named = named_ids(summary);
+    if named.is_empty() {
+        return Ok(id.to_owned());
+    }
+    let known: HashMap<String, String> = thread_link::Entity::find()
+        .filter(thread_link::Column::AccountId.eq(account_id))
+        .filter(thread_link::Column::MessageId.is_in(named.iter().copied()))
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|l| (l.message_id, l.thread_id))
+        .collect();
+    let thread = named
+        .iter()
+        .find_map(|n| known.get(*n).cloned())
+        .unwrap_or_else(|| id.to_owned());
+    let new: Vec<thread_link::ActiveModel> = named
+        .iter()
+        .filter(|n| !known.contains_key(**n))
+        .map(|n| thread_link::ActiveModel {
+            account_id: Set(account_id.to_owned()),
+            message_id: Set((*n).to_owned()),
+            thread_id: Set(thread.clone()),
+        })
+        .collect();
+    if !new.is_empty() {
+        // Another delivery may link the same ID a moment earlier: its link stands.
+        thread_link::Entity::insert_many(new)
+            .on_conflict_do_nothing_on([
+                thread_link::Column::AccountId,
+                thread_link::Column::MessageId,
+            ])
+            .exec(txn)
+            .await?;
+    }
+    Ok(thread)
+}
+
+/// A conversation's row in a mailbox listed by conversation: its newest message there.
+#[derive(Debug, Clone)]
+pub struct ThreadRow {
+    pub newest: MessageRecord,
+    /// The conversation's messages (outside Trash and Junk, or in the Trash or Junk
+    /// listed).
+    pub count: u32,
+    /// Of those, the ones without `\Seen`.
+    pub unread: u32,
+}
+
+#[derive(FromQueryResult)]
+struct Counts {
+    thread_id: String,
+    total: i64,
+    unread: i64,
+}
+
+/// A message is its conversation's newest in its mailbox: no later one (by arrival,
+/// then UID) of the same conversation there. Read through `idx_messages_thread`.
+const NEWEST_IN_MAILBOX: &str = "NOT EXISTS (SELECT 1 FROM messages n \
+     WHERE n.thread_id = messages.thread_id AND n.mailbox_id = messages.mailbox_id \
+     AND (n.internal_date > messages.internal_date \
+          OR (n.internal_date = messages.internal_date AND n.uid > messages.uid)))";
+
+impl Messages<'_> {
+    /// Up to `limit` conversations of a mailbox by their newest message's arrival,
+    /// latest first when `descending`, after `after` (the last row of the page before:
+    /// its arrival and UID).
+    pub async fn thread_page(
+        self,
+        mailbox_id: &str,
+        descending: bool,
+        after: Option<&SortAfter>,
+        limit: u64,
+    ) -> Result<Vec<ThreadRow>, StoreError> {
+        let order = if descending { Order::Desc } else { Order::Asc };
+        let mut q = message::Entity::find()
+            .filter(message::Column::MailboxId.eq(mailbox_id))
+            .filter(Expr::cust(NEWEST_IN_MAILBOX));
+        if let Some(a) = after {
+            let SortValue::Time(at) = a.value else {
+                return Err(StoreError::Invalid(
+                    "a conversation page ends at a time".into(),
+                ));
+            };
+            let row = Expr::tuple([
+                Expr::col(message::Column::InternalDate),
+                Expr::col(message::Column::Uid),
+            ]);
+            let at = Expr::tuple([Expr::val(at), Expr::val(i64::from(a.uid))]);
+            q = q.filter(if descending { row.lt(at) } else { row.gt(at) });
+        }
+        let rows = q
+            .order_by(message::Column::InternalDate, order.clone())
+            .order_by(message::Column::Uid, order)
+            .limit(limit)
+            .all(&self.db)
+            .await?;
+        let threads: Vec<String> = rows.iter().filter_map(|m| m.thread_id.clone()).collect();
+        let counts: HashMap<String, (u32, u32)> = if let Some(first) = rows.first() {
+            let set_aside = self.set_aside(&first.account_id).await?;
+            let mut q = message::Entity::find();
+            q = if set_aside.contains(mailbox_id) {
+                q.filter(message::Column::MailboxId.eq(mailbox_id))
+            } else {
+                q.filter(message::Column::AccountId.eq(first.account_id.as_str()))
+                    .filter(message::Column::MailboxId.is_not_in(set_aside))
+            };
+            q.select_only()
+                .column(message::Column::ThreadId)
+                .column_as(Expr::col(message::Column::Id).count(), "total")
+                .column_as(
+                    Expr::cust(format!(
+                        "sum(CASE WHEN (flags & {}) = 0 THEN 1 ELSE 0 END)",
+                        flags::SEEN
+                    )),
+                    "unread",
+                )
+                .filter(message::Column::ThreadId.is_in(threads))
+                .group_by(message::Column::ThreadId)
+                .into_model::<Counts>()
+                .all(&self.db)
+                .await?
+                .into_iter()
+                .map(|c| {
+                    let n = |v: i64| u32::try_from(v).unwrap_or(u32::MAX);
+                    (c.thread_id, (n(c.total), n(c.unread)))
+                })
+                .collect()
+        } else {
+            HashMap::new()
+        };
+        Ok(rows
+            .into_iter()
+            .map(|m| {
+                let unread_self = u32::from(m.flags as u64 & flags::SEEN == 0);
+                let (count, unread) = m
+                    .thread_id
+                    .as_ref()
+                    .and_then(|t| counts.get(t).copied())
+                    .unwrap_or((1, unread_self));
+                ThreadRow {
+                    newest: MessageRecord::with_preview(m),
+                    count,
+                    unread,
+                }
+            })
+            .collect())
+    }
+
+    /// The messages of conversation `thread_id` of account `account_id`, oldest first:
+    /// those outside Trash and Junk, or, when it has none there, all of them. Empty when
+    /// the account has no such conversation.
+    pub async fn conversation(
+        self,
+        account_id: &str,
+        thread_id: &str,
+    ) -> Result<Vec<MessageRecord>, StoreError> {
+        let rows = message::Entity::find()
+            .filter(message::Column::ThreadId.eq(thread_id))
+            .filter(message::Column::AccountId.eq(account_id))
+            .order_by(message::Column::InternalDate, Order::Asc)
+            .order_by(message::Column::Id, Order::Asc)
+            .all(&self.db)
+            .await?;
+        if rows.is_empty() {
+            return Ok(Vec::new());
+        }
+        let set_aside = self.set_aside(account_id).await?;
+        let kept: Vec<&message::Model> = rows
+            .iter()
+            .filter(|m| !set_aside.contains(&m.mailbox_id))
+            .collect();
+        let chosen: Vec<message::Model> = if kept.is_empty() {
+            rows
+        } else {
+            kept.into_iter().cloned().collect()
+        };
+        Ok(chosen
+            .into_iter()
+            .map(MessageRecord::with_preview)
+            .collect())
+    }
+}
+
+impl Messages<'_> {
+    /// The account's Trash and Junk, whose messages a conversation leaves aside.
+    async fn set_aside(self, account_id: &str) -> Result<HashSet<String>, StoreError> {
+        Ok(mailbox::Entity::find()
+            .filter(mailbox::Column::AccountId.eq(account_id))
+            .filter(mailbox::Column::SpecialUse.is_in(["\\Trash", "\\Junk"]))
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|m| m.id)
+            .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_message_names_its_references_root_first_then_itself() {
+        let s = MessageSummary {
+            message_id: Some("3@x".into()),
+            references: Some("<1@x> 2@x,1@x".into()),
+            ..MessageSummary::default()
+        };
+        assert_eq!(named_ids(&s), ["1@x", "2@x", "3@x"]);
+        let long = "a".repeat(MAX_ID + 1);
+        let s = MessageSummary {
+            message_id: Some(long),
+            ..MessageSummary::default()
+        };
+        assert!(named_ids(&s).is_empty());
+    }
+}

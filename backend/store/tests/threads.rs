@@ -1,0 +1,174 @@
+//! Conversations: a message joins the conversation of the first Message-ID it names
+//! that the account has seen (whichever of the relatives arrived first), copies keep
+//! theirs, accounts never share one, and the migration threads an existing store the
+//! same way.
+
+use chrono::{Duration, Utc};
+use osprey_core::Role;
+use osprey_migrations::{Migrator, MigratorTrait};
+use osprey_store::{MessageSummary, Store, testing::TestDb};
+
+use crate::{domain, new_account, new_message};
+
+/// Appends a message with Message-ID `id` naming `refs`, `minutes` after a fixed start;
+/// returns its row id.
+async fn append(
+    store: &Store,
+    account: &str,
+    mailbox: &str,
+    id: &str,
+    refs: &str,
+    minutes: i64,
+) -> String {
+    let mut m = new_message(account, mailbox, 1);
+    m.internal_date = Utc::now() - Duration::days(1) + Duration::minutes(minutes);
+    m.summary = MessageSummary {
+        message_id: (!id.is_empty()).then(|| id.to_owned()),
+        references: (!refs.is_empty()).then(|| refs.to_owned()),
+        ..MessageSummary::default()
+    };
+    store.messages().append_messages(vec![m]).await.unwrap()[0]
+        .id
+        .clone()
+}
+
+async fn thread(store: &Store, id: &str) -> String {
+    store
+        .messages()
+        .message(id)
+        .await
+        .unwrap()
+        .thread_id
+        .unwrap()
+}
+
+/// One account's INBOX with two conversations in it (one of them completed by a
+/// message that arrived after its reply) and a message with no IDs; the row ids.
+async fn fill(store: &Store, account: &str, inbox: &str) -> [String; 6] {
+    [
+        append(store, account, inbox, "a@x", "", 1).await,
+        append(store, account, inbox, "b@x", "a@x", 2).await,
+        append(store, account, inbox, "q@x", "p@x", 3).await,
+        append(store, account, inbox, "c@x", "a@x b@x", 4).await,
+        append(store, account, inbox, "p@x", "", 5).await,
+        append(store, account, inbox, "", "", 6).await,
+    ]
+}
+
+async fn assert_threads(store: &Store, ids: &[String; 6]) {
+    let t: Vec<String> = {
+        let mut t = Vec::new();
+        for id in ids {
+            t.push(thread(store, id).await);
+        }
+        t
+    };
+    assert_eq!(
+        t[0], ids[0],
+        "a message that names nothing known starts its own"
+    );
+    assert_eq!((&t[1], &t[3]), (&t[0], &t[0]), "replies join it");
+    assert_eq!(
+        t[4], t[2],
+        "a message joins the reply that arrived before it"
+    );
+    assert_ne!(t[2], t[0]);
+    assert_eq!(t[5], ids[5], "no IDs: a conversation of its own");
+}
+
+#[tokio::test]
+async fn messages_join_the_conversation_of_the_ids_they_name() {
+    let db = TestDb::new().await;
+    let store = db.store().await;
+    domain(&store, "thr.example", &[]).await;
+    let mut accounts = Vec::new();
+    for who in ["t@thr.example", "u@thr.example"] {
+        let mut a = new_account(who, Role::User);
+        a.quota_bytes = None;
+        accounts.push(store.accounts().create_account(a).await.unwrap().id);
+    }
+    let inbox = |acc: &str| {
+        let (store, acc) = (store.clone(), acc.to_owned());
+        async move {
+            store
+                .messages()
+                .mailbox_by_name(&acc, "INBOX")
+                .await
+                .unwrap()
+                .id
+        }
+    };
+    let (t_inbox, u_inbox) = (inbox(&accounts[0]).await, inbox(&accounts[1]).await);
+    let ids = fill(&store, &accounts[0], &t_inbox).await;
+    assert_threads(&store, &ids).await;
+
+    // Another account's copy of a reply is threaded in that account alone.
+    let other = append(&store, &accounts[1], &u_inbox, "b@x", "a@x", 7).await;
+    assert_eq!(thread(&store, &other).await, other);
+
+    // A copy keeps its conversation; the conversation lists it.
+    let archive = store
+        .mailboxes()
+        .create_mailbox(&accounts[0], "Kept", None)
+        .await
+        .unwrap()
+        .id;
+    store
+        .messages()
+        .copy_messages(&t_inbox, &[ids[1].clone()], &archive)
+        .await
+        .unwrap();
+    let conv = store
+        .messages()
+        .conversation(&accounts[0], &ids[0])
+        .await
+        .unwrap();
+    assert_eq!(conv.len(), 4);
+    assert!(
+        conv.iter()
+            .all(|m| m.thread_id.as_deref() == Some(ids[0].as_str()))
+    );
+    assert!(
+        store
+            .messages()
+            .conversation(&accounts[1], &ids[0])
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn the_migration_threads_an_existing_store() {
+    let db = TestDb::new().await;
+    let store = db.store().await;
+    domain(&store, "thr.example", &[]).await;
+    let mut a = new_account("t@thr.example", Role::User);
+    a.quota_bytes = None;
+    let acc = store.accounts().create_account(a).await.unwrap().id;
+    let inbox = store
+        .messages()
+        .mailbox_by_name(&acc, "INBOX")
+        .await
+        .unwrap()
+        .id;
+    let ids = fill(&store, &acc, &inbox).await;
+    // Back to before conversations (threads and links gone), then up again.
+    let conn = sea_orm::Database::connect(db.url.as_str()).await.unwrap();
+    let later = Migrator::migrations()
+        .iter()
+        .rev()
+        .position(|m| m.name() == "m20261205_000023_create_thread_links")
+        .unwrap();
+    Migrator::down(&conn, Some(later as u32 + 1)).await.unwrap();
+    assert_eq!(
+        store.messages().message(&ids[0]).await.unwrap().thread_id,
+        None
+    );
+    Migrator::up(&conn, None).await.unwrap();
+    let _ = conn.close().await;
+    assert_threads(&store, &ids).await;
+    // New mail finds the links the migration made.
+    let late = append(&store, &acc, &inbox, "r@x", "p@x", 9).await;
+    assert_eq!(thread(&store, &late).await, thread(&store, &ids[2]).await);
+}
