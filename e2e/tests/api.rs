@@ -45,6 +45,32 @@ pub(crate) async fn get(c: &Client, url: &str, token: &str, path: &str) -> (Stat
     (r.status(), r.json().await.unwrap_or(Value::Null))
 }
 
+/// The messages of the INBOX of `token`'s account, as the REST listing gives them.
+pub(crate) async fn inbox_items(
+    c: &reqwest::Client,
+    url: &str,
+    token: &str,
+) -> Vec<serde_json::Value> {
+    let (_, boxes) = get(c, url, token, "/api/v1/mailboxes").await;
+    let inbox = boxes
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["name"] == "INBOX")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (_, list) = get(
+        c,
+        url,
+        token,
+        &format!("/api/v1/mailboxes/{inbox}/messages"),
+    )
+    .await;
+    list["items"].as_array().unwrap().clone()
+}
+
 #[tokio::test]
 async fn admin_sets_up_a_domain_and_roles_are_enforced() {
     let s = Server::start(false).await;

@@ -30,28 +30,6 @@ fn screenshots() -> PathBuf {
 
 /// Runs a flow script with `env`; panics with its output when it fails, or when a
 /// screenshot it names is missing.
-/// The messages of the INBOX of `token`'s account, as the REST listing gives them.
-async fn inbox_items(c: &reqwest::Client, url: &str, token: &str) -> Vec<serde_json::Value> {
-    let (_, boxes) = crate::api::get(c, url, token, "/api/v1/mailboxes").await;
-    let inbox = boxes
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|m| m["name"] == "INBOX")
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let (_, list) = crate::api::get(
-        c,
-        url,
-        token,
-        &format!("/api/v1/mailboxes/{inbox}/messages"),
-    )
-    .await;
-    list["items"].as_array().unwrap().clone()
-}
-
 fn run_flow(script: &str, s: &Server, env: &[(&str, &str)]) {
     let out = Command::new("node")
         .arg(script)
@@ -259,7 +237,7 @@ async fn the_address_book_in_a_real_browser() {
     assert_eq!(quinn["fields"]["birthday"], "1990-04-30");
     assert_eq!(quinn["fields"]["emails"][0]["label"], "work");
     // "Never mark as read": the newsletter opened in the browser is still unread.
-    let list = inbox_items(&c, &s.url, &token).await;
+    let list = crate::api::inbox_items(&c, &s.url, &token).await;
     let newsletter = list.iter().find(|m| m["subject"] == "Newsletter").unwrap();
     assert!(
         !newsletter["flags"].to_string().contains("Seen"),
@@ -362,7 +340,7 @@ async fn writing_mail_in_a_real_browser() {
         let (c, url) = (c.clone(), s.url.clone());
         async move {
             let token = crate::api::login(&c, &url, who, PASSWORD).await;
-            let items = inbox_items(&c, &url, &token).await;
+            let items = crate::api::inbox_items(&c, &url, &token).await;
             (token, items)
         }
     };

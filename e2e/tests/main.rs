@@ -10,6 +10,7 @@ mod crash;
 mod exchange;
 mod forwarding;
 mod imap;
+mod large;
 mod lettre;
 mod limits;
 mod managesieve;

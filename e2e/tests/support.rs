@@ -188,6 +188,11 @@ impl Server {
         self.env.push((key.to_owned(), value.to_owned()));
     }
 
+    /// The server process's id, while it runs.
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().map(std::process::Child::id)
+    }
+
     /// Kills the server with SIGKILL (no shutdown of any kind) and waits for it to die.
     pub fn kill(&mut self) {
         if let Some(mut child) = self.child.take() {

@@ -1,16 +1,16 @@
 //! The web app's sorted message list over one mailbox of `LISTING_BENCH_MESSAGES`
 //! messages (100,000 by default): five hundred senders, subjects from a vocabulary (some
 //! with `Re:`), Date fields spread over three years, sizes from a few hundred bytes to a
-//! few kilobytes — on this run's engine (`OSPREY_TEST_BACKEND`, SQLite by default). For
-//! each sort key and direction, the first page of 50 and the page after ten pages, 30
-//! times each; figures per page.
+//! few kilobytes, conversations of one to three messages interleaved (a reply names the
+//! message five before it) — on this run's engine (`OSPREY_TEST_BACKEND`, SQLite by
+//! default). For each sort key and direction, and for the list by conversation, the first
+//! page of 50 and the page after ten pages, 30 times each; figures per page.
 //!
 //! `cargo bench -p osprey-mail --bench listing`
 
-use std::{
-    sync::Arc,
-    time::{Duration, Instant},
-};
+mod support;
+
+use std::{sync::Arc, time::Instant};
 
 use chrono::{TimeZone, Utc};
 use osprey_mail::{
@@ -21,6 +21,7 @@ use osprey_store::{
     blob::{BlobStore, FsBlobStore},
     testing::{self, TestDb},
 };
+use support::report;
 
 const WORDS: [&str; 16] = [
     "report", "invoice", "meeting", "budget", "quarter", "travel", "lunch", "project", "deadline",
@@ -37,20 +38,20 @@ fn message(i: usize) -> Vec<u8> {
         .unwrap()
         .to_rfc2822();
     let body = "lorem ipsum ".repeat(20 + i % 300);
-    format!("From: {from}\r\nTo: me@bench.example\r\nDate: {date}\r\nSubject: {subject}\r\n\r\n{body}\r\n")
-        .into_bytes()
+    let refs = if i >= 5 && !i.is_multiple_of(3) {
+        format!("References: <m{}@bench.example>\r\n", i - 5)
+    } else {
+        String::new()
+    };
+    format!(
+        "From: {from}\r\nTo: me@bench.example\r\nDate: {date}\r\nSubject: {subject}\r\n\
+         Message-ID: <m{i}@bench.example>\r\n{refs}\r\n{body}\r\n"
+    )
+    .into_bytes()
 }
 
 fn main() {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("a runtime");
-    rt.block_on(run());
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+    support::block_on(run());
 }
 
 async fn run() {
@@ -114,14 +115,32 @@ async fn run() {
                     times.push(t.elapsed());
                     assert_eq!(page.messages.len(), 50);
                 }
-                times.sort();
-                println!(
-                    "  {key:>8} {:<4} {what:<10}  p50 {:>7.2} ms  p99 {:>7.2} ms",
-                    if descending { "desc" } else { "asc" },
-                    percentile(&times, 0.5).as_secs_f64() * 1e3,
-                    percentile(&times, 0.99).as_secs_f64() * 1e3,
-                );
+                let way = if descending { "desc" } else { "asc" };
+                report(&format!("{key:>8} {way:<4} {what}"), times);
             }
+        }
+    }
+    for descending in [true, false] {
+        let mut cursor = None;
+        for _ in 0..10 {
+            cursor = listing::by_conversation(&store, &inbox.id, descending, cursor.as_deref(), 50)
+                .await
+                .expect("a page")
+                .next_cursor;
+        }
+        for (what, at) in [("first page", None), ("page 11", cursor.as_deref())] {
+            let mut times = Vec::new();
+            for _ in 0..30 {
+                let t = Instant::now();
+                let page = listing::by_conversation(&store, &inbox.id, descending, at, 50)
+                    .await
+                    .expect("a page");
+                times.push(t.elapsed());
+                assert_eq!(page.threads.len(), 50);
+                assert!(page.threads.iter().any(|t| t.count > 1), "conversations");
+            }
+            let way = if descending { "desc" } else { "asc" };
+            report(&format!("threads {way:<4} {what}"), times);
         }
     }
 }

@@ -6,6 +6,8 @@
 //!
 //! `cargo bench -p osprey-mail --bench search`
 
+mod support;
+
 use std::{
     sync::Arc,
     time::{Duration, Instant},
@@ -51,11 +53,7 @@ fn message(i: usize) -> Vec<u8> {
 }
 
 fn main() {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("a runtime");
-    rt.block_on(run());
+    support::block_on(run());
 }
 
 async fn run() {

@@ -20,6 +20,7 @@ use std::{
 use osprey_store::{MessageText, Store, StoreError, blob::BlobStore};
 
 use crate::extract_text;
+use crate::stored::StoredMessage;
 
 /// Blobs per round (one transaction).
 const BATCH: u64 = 64;
@@ -145,7 +146,10 @@ impl TextIndexer {
                 texts.push((q.blob_hash, None));
                 continue;
             }
-            let text = match self.blobs.get(&q.blob_hash).await {
+            // A large message is read as its skeleton: its text parts, not its big
+            // attachments (which are not indexed).
+            let stored = StoredMessage::load(self.blobs.as_ref(), &q.blob_hash).await;
+            let text = match stored.map(StoredMessage::into_bytes) {
                 Ok(raw) => tokio::task::spawn_blocking(move || extract_text(&raw))
                     .await
                     .map_err(|e| StoreError::Io(std::io::Error::other(e)))?

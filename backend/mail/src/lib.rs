@@ -29,6 +29,7 @@ mod resolve;
 pub mod rules;
 pub mod search;
 mod sender;
+pub mod stored;
 mod submission;
 
 pub use commit::Committer;

@@ -11,6 +11,8 @@ use chrono::{DateTime, Utc};
 use mail_parser::{Address, Message, MessageParser, MessagePart, MimeHeaders};
 
 use crate::html::{SafeHtml, sanitize};
+use crate::message::Skeleton;
+use crate::stored::AttachmentSource;
 
 /// The longest text returned, in bytes (cut at a character boundary).
 pub const MAX_TEXT: usize = 1024 * 1024;
@@ -92,6 +94,43 @@ pub fn read(raw: &[u8]) -> ReadMessage {
 
 /// [`read`], with the HTML part when `options` ask for it.
 pub fn read_with(raw: &[u8], options: ReadOptions) -> ReadMessage {
+    read_sized(raw, options, |_| None)
+}
+
+/// The skeleton of a large message for reading: as [`read_with`] reads the whole
+/// message, with the sizes of the attachments left out as they are in the message.
+pub fn read_skeleton(sk: &Skeleton, options: ReadOptions) -> ReadMessage {
+    read_sized(&sk.bytes, options, |p| {
+        sk.left_out_at(p.offset_body as usize).map(|l| l.size)
+    })
+}
+
+/// The attachment `index` of a skeleton: decoded when its body is there, to stream when
+/// it was left out.
+pub fn skeleton_attachment(sk: &Skeleton, index: u32) -> Option<AttachmentSource> {
+    let m = MessageParser::default().parse(&sk.bytes)?;
+    let p = m.attachment(index)?;
+    Some(match sk.left_out_at(p.offset_body as usize) {
+        Some(body) => AttachmentSource::Streamed {
+            info: AttachmentInfo {
+                size: body.size,
+                ..info(index, p)
+            },
+            body: body.clone(),
+        },
+        None => AttachmentSource::Whole(Attachment {
+            info: info(index, p),
+            content: p.contents().to_vec(),
+        }),
+    })
+}
+
+/// [`read_with`], an attachment's size given by `size_of` where it says.
+fn read_sized(
+    raw: &[u8],
+    options: ReadOptions,
+    size_of: impl Fn(&MessagePart<'_>) -> Option<u64>,
+) -> ReadMessage {
     let Some(m) = MessageParser::default().parse(raw) else {
         let mut r = ReadMessage::default();
         cut(&mut r, String::from_utf8_lossy(raw).into_owned());
@@ -137,7 +176,13 @@ pub fn read_with(raw: &[u8], options: ReadOptions) -> ReadMessage {
     r.attachments = m
         .attachments()
         .enumerate()
-        .map(|(i, p)| info(i as u32, p))
+        .map(|(i, p)| {
+            let mut a = info(i as u32, p);
+            if let Some(size) = size_of(p) {
+                a.size = size;
+            }
+            a
+        })
         .collect();
     r
 }
@@ -166,7 +211,11 @@ fn inline_images(m: &Message<'_>) -> HashMap<String, String> {
             continue;
         };
         let data = p.contents();
-        if data.len() > MAX_INLINE_IMAGE || total + data.len() > MAX_INLINE_IMAGES {
+        // (An image left out of a skeleton has no content here.)
+        if data.is_empty()
+            || data.len() > MAX_INLINE_IMAGE
+            || total + data.len() > MAX_INLINE_IMAGES
+        {
             continue;
         }
         total += data.len();

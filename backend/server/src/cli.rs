@@ -60,6 +60,9 @@ pub enum Command {
         /// The mailbox to deliver to.
         #[arg(long, default_value = "INBOX")]
         mailbox: String,
+        /// The largest message accepted, in bytes (an import of old mail may need more).
+        #[arg(long, default_value_t = 64 * 1024 * 1024)]
+        max_size: u64,
     },
 }
 
@@ -292,6 +295,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Relay(cmd) => transport::relay(&config, cmd).await,
         Command::Queue(cmd) => transport::queue(&config, cmd).await,
         Command::Postmaster { address } => senders::postmaster(&config, address.as_deref()).await,
-        Command::Deliver { to, mailbox } => commands::deliver(&config, &to, &mailbox).await,
+        Command::Deliver {
+            to,
+            mailbox,
+            max_size,
+        } => commands::deliver(&config, &to, &mailbox, max_size).await,
     }
 }

@@ -325,11 +325,15 @@ pub async fn alias(config: &Config, cmd: AliasCmd) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// `osprey deliver --to ADDRESS... < message`
-pub async fn deliver(config: &Config, to: &[String], mailbox: &str) -> anyhow::Result<()> {
+/// `osprey deliver --to ADDRESS... [--max-size BYTES] < message`: a message of at most
+/// `max_size` bytes from standard input.
+pub async fn deliver(
+    config: &Config,
+    to: &[String],
+    mailbox: &str,
+    max_size: u64,
+) -> anyhow::Result<()> {
     use std::io::Read;
-    /// The largest message read from standard input.
-    const MAX_MESSAGE: u64 = 64 * 1024 * 1024;
     let store = open_store(config).await?;
     let mut ids = Vec::new();
     for address in to {
@@ -343,11 +347,11 @@ pub async fn deliver(config: &Config, to: &[String], mailbox: &str) -> anyhow::R
     }
     let mut message = Vec::new();
     std::io::stdin()
-        .take(MAX_MESSAGE + 1)
+        .take(max_size.saturating_add(1))
         .read_to_end(&mut message)
         .context("reading the message from standard input")?;
-    if message.len() as u64 > MAX_MESSAGE {
-        bail!("the message is larger than {MAX_MESSAGE} bytes");
+    if message.len() as u64 > max_size {
+        bail!("the message is larger than {max_size} bytes (--max-size)");
     }
     if message.is_empty() {
         bail!("the message on standard input is empty");

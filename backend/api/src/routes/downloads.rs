@@ -16,7 +16,7 @@ use axum::{
 use chrono::DateTime;
 use futures_util::stream;
 use osprey_api_types::{DownloadLink, DownloadRequest, Problem, Scope};
-use osprey_mail::reading;
+use osprey_mail::stored::{AttachmentSource, DecodedBody, StoredMessage};
 use tokio::io::AsyncReadExt;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -50,13 +50,9 @@ pub async fn create_download_link(
     let found = state.store.messages().message(&id).await?;
     own_mailbox(&state, &user, &found.mailbox_id).await?;
     if let Some(index) = req.attachment {
-        let raw = state
-            .submission
-            .delivery()
-            .blobs()
-            .get(&found.blob_hash)
-            .await?;
-        if reading::read(&raw).attachments.len() <= index as usize {
+        let blobs = state.submission.delivery().blobs();
+        let stored = StoredMessage::load(blobs.as_ref(), &found.blob_hash).await?;
+        if stored.read(Default::default()).attachments.len() <= index as usize {
             return Err(ApiError::NotFound);
         }
     }
@@ -102,7 +98,14 @@ fn disposition(name: &str) -> String {
     format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
 }
 
-fn file(content_type: &str, name: &str, len: u64, body: Body) -> Result<Response, ApiError> {
+/// A download: `len` when known before it is sent (a body decoded as it streams is sent
+/// in chunks).
+fn file(
+    content_type: &str,
+    name: &str,
+    len: Option<u64>,
+    body: Body,
+) -> Result<Response, ApiError> {
     let header = |v: String| {
         HeaderValue::from_str(&v).map_err(|_| ApiError::Internal("a header value".into()))
     };
@@ -110,7 +113,9 @@ fn file(content_type: &str, name: &str, len: u64, body: Body) -> Result<Response
     let h = r.headers_mut();
     h.insert(header::CONTENT_TYPE, header(content_type.to_owned())?);
     h.insert(header::CONTENT_DISPOSITION, header(disposition(name))?);
-    h.insert(header::CONTENT_LENGTH, header(len.to_string())?);
+    if let Some(len) = len {
+        h.insert(header::CONTENT_LENGTH, header(len.to_string())?);
+    }
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
@@ -174,18 +179,44 @@ pub async fn download(
                     Err(e) => Some((Err(e), reader)),
                 }
             }));
-            file("message/rfc822", &name, blob.len, body)
+            file("message/rfc822", &name, Some(blob.len), body)
         }
         Some(index) => {
-            let raw = blobs.get(&found.blob_hash).await?;
-            let a = reading::attachment(&raw, index).ok_or(ApiError::NotFound)?;
-            let name = a
-                .info
-                .name
-                .clone()
-                .unwrap_or_else(|| format!("attachment-{}", index + 1));
-            let len = a.content.len() as u64;
-            file(&a.info.content_type, &name, len, Body::from(a.content))
+            let stored = StoredMessage::load(blobs.as_ref(), &found.blob_hash).await?;
+            let source = stored.attachment(index).ok_or(ApiError::NotFound)?;
+            let name = |info: &osprey_mail::reading::AttachmentInfo| {
+                info.name
+                    .clone()
+                    .unwrap_or_else(|| format!("attachment-{}", index + 1))
+            };
+            match source {
+                AttachmentSource::Whole(a) => {
+                    let len = a.content.len() as u64;
+                    file(
+                        &a.info.content_type,
+                        &name(&a.info),
+                        Some(len),
+                        Body::from(a.content),
+                    )
+                }
+                // A large attachment: decoded from the blob as it is sent.
+                AttachmentSource::Streamed { info, body } => {
+                    let decoded = DecodedBody::open(blobs.clone(), &found.blob_hash, &body).await?;
+                    let stream = stream::unfold(decoded, |mut d| async move {
+                        match d.next_piece().await {
+                            Ok(Some(piece)) => Some((Ok::<_, std::io::Error>(piece), d)),
+                            Ok(None) => None,
+                            Err(e) => Some((Err(e), d)),
+                        }
+                    });
+                    file(
+                        &info.content_type,
+                        &name(&info),
+                        None,
+                        Body::from_stream(stream),
+                    )
+                }
+            }
         }
     }
 }

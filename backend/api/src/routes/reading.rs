@@ -5,7 +5,8 @@
 
 use axum::extract::{Path, State};
 use osprey_api_types::{AttachmentItem, MessageDetail, NamedAddress, Problem, Scope};
-use osprey_mail::reading::{self, Named, ReadOptions};
+use osprey_mail::reading::{Named, ReadOptions};
+use osprey_mail::stored::StoredMessage;
 use osprey_store::{FlagChange, FlagUpdate, flags};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -102,20 +103,17 @@ pub async fn get_message(
             found.flags = now.flags;
         }
     }
-    let raw = state
-        .submission
-        .delivery()
-        .blobs()
-        .get(&found.blob_hash)
-        .await?;
+    // A large message opens without its large attachments read in.
+    let stored = StoredMessage::load(
+        state.submission.delivery().blobs().as_ref(),
+        &found.blob_hash,
+    )
+    .await?;
     let html = params.html == Some(true);
-    let mut r = reading::read_with(
-        &raw,
-        ReadOptions {
-            html,
-            remote_images: params.remote_images == Some(true),
-        },
-    );
+    let mut r = stored.read(ReadOptions {
+        html,
+        remote_images: params.remote_images == Some(true),
+    });
     // Remote images of a sender in the address book load when the account prefers so
     // (and the request did not say otherwise).
     let blocked = r.html.as_ref().is_some_and(|h| h.blocked_images > 0);
@@ -123,13 +121,10 @@ pub async fn get_message(
         && params.remote_images.is_none()
         && trusted_sender(&state, &user.account.id, found.summary.from_addr.as_deref()).await?
     {
-        r = reading::read_with(
-            &raw,
-            ReadOptions {
-                html,
-                remote_images: true,
-            },
-        );
+        r = stored.read(ReadOptions {
+            html,
+            remote_images: true,
+        });
     }
     Ok(Json(MessageDetail {
         flags: flag_names(found.flags, found.keywords),

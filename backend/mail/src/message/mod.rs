@@ -2,7 +2,8 @@
 //! protocol and the web API alike: line endings (`crlf.rs`), the end of the header
 //! section and raw field values (`header.rs`), one parse of a message
 //! ([`ParsedMessage`], `parsed.rs`) into its MIME tree (`part.rs`) and envelope fields
-//! (`envelope.rs`), transfer decoding (`decode.rs`), the base subject and threading of
+//! (`envelope.rs`), transfer decoding (`decode.rs`), the skeleton of a large message read
+//! a line at a time (`skeleton.rs`), the base subject and threading of
 //! RFC 5256 (`subject.rs`, `threading.rs`), and the messages the server writes itself
 //! (`compose.rs`). Plain data only: protocols map it to their wire types.
 
@@ -13,6 +14,7 @@ mod envelope;
 mod header;
 mod parsed;
 mod part;
+mod skeleton;
 mod subject;
 mod threading;
 
@@ -25,5 +27,6 @@ pub use parsed::ParsedMessage;
 #[cfg(any(test, feature = "testing"))]
 pub use parsed::parses_on_this_thread;
 pub use part::{ContentType, Contents, Disposition, MAX_DEPTH, MAX_PARTS, MessageTree, Part};
+pub use skeleton::{LEAVE_OUT_ABOVE, LeftOut, Skeleton, TransferEncoding, skeleton};
 pub use subject::{base_subject, subject_key};
 pub use threading::{Thread, ThreadMsg, message_ids, ordered_subject, references};
