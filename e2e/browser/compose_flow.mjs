@@ -3,7 +3,8 @@
 // message with Bcc and a 2 MB file picked from disk (the draft saves itself, "Draft
 // saved"), sent after the undo time; an undone send that stays in the composer; a reply
 // from the reader, then the list by conversation (the question and the reply in Sent one
-// row, both shown when it opens); a draft resumed from Drafts; a search across folders; the keyboard
+// row, both shown when it opens); messages ticked (a Shift range, select all) marked
+// unread and flagged; a draft resumed from Drafts; a search across folders; the keyboard
 // (?, j, r); a folder made, a message dragged onto it, the folder renamed and deleted; the
 // list sorted by subject; the composer at phone width. The Rust side then checks what arrived.
 //
@@ -125,6 +126,20 @@ await runFlow('compose_flow', async ({ page, baseUrl, step, shot, expectVisible,
   await shot(page, 'mail-conversation');
   await page.locator('#threads-toggle').click();
   await expectVisible(page.locator('#threads-toggle[aria-pressed="false"]'), 'one row per message again');
+
+  step('tick the three messages of INBOX with a Shift range; mark them unread; flag them all');
+  const boxes = page.locator('#message-list .row-select');
+  await expectVisible(boxes.nth(2), 'three messages to tick');
+  await boxes.nth(0).click();
+  await boxes.nth(2).click({ modifiers: ['Shift'] });
+  await expectVisible(page.locator('#bulk-count', { hasText: '3 selected' }), 'three ticked by a range');
+  await shot(page, 'mail-selection');
+  await page.locator('#bulk-unread').click();
+  await expectVisible(page.locator('#folder-list .folder', { hasText: 'INBOX' }).locator('.count', { hasText: '3' }), 'three unread');
+  await page.locator('#select-all').click();
+  await expectVisible(page.locator('#bulk-count', { hasText: '3 selected' }), 'all ticked');
+  await page.locator('#bulk-flag').click();
+  await page.locator('#bulk-bar').waitFor({ state: 'detached', timeout: 10_000 });
 
   step('start a draft, close it, and resume it from Drafts');
   await page.locator('#compose').click();

@@ -367,6 +367,18 @@ async fn writing_mail_in_a_real_browser() {
     assert!(read["to"].to_string().contains(FRIEND));
     // Sent as the identity made in Settings: its name is the sender's.
     assert_eq!(read["from"][0]["name"], "Wren Writer");
+    // Flagged together from the list (what is left of INBOX after the flow).
+    let (_, mine) = inbox_of(USER).await;
+    assert!(!mine.is_empty());
+    for m in &mine {
+        assert!(
+            m["flags"]
+                .as_array()
+                .unwrap()
+                .contains(&serde_json::json!("\\Flagged")),
+            "{m}"
+        );
+    }
     let (_, blind) = inbox_of(BLIND).await;
     assert_eq!(blind.len(), 1);
     assert_eq!(blind[0]["subject"], "Plans for Friday");

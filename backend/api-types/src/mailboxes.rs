@@ -212,4 +212,20 @@ pub struct Organized {
     /// Messages marked read (that were unread).
     #[serde(default)]
     pub marked_read: u64,
+    /// Messages whose flags were set (`/messages/flags`).
+    #[serde(default)]
+    pub flagged: u64,
+}
+
+/// `POST /messages/flags`: flags to add to and remove from messages of the signed-in
+/// account (up to 500), as `PATCH /messages/{id}/flags` takes them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct FlagMessages {
+    pub ids: Vec<String>,
+    #[serde(default)]
+    pub add: Vec<String>,
+    #[serde(default)]
+    pub remove: Vec<String>,
 }

@@ -631,6 +631,10 @@ impl World {
                 body: Some(json!({"ids": [self.fresh_message().await]})),
                 ..Call::default()
             },
+            "flag_messages" => Call {
+                body: Some(json!({"ids": [self.message.clone()], "add": ["\\Flagged"]})),
+                ..Call::default()
+            },
             "mark_mailbox_read" => Call {
                 id: id(&self.inbox),
                 ..Call::default()

@@ -336,3 +336,104 @@ async fn search_finds_by_filters_and_words_and_refuses_a_bad_query() {
     assert_eq!(r.fields(), vec!["q".to_string()]);
     assert!(r.body.to_string().contains("colour: is not a filter"));
 }
+
+/// A selection in two mailboxes flagged and marked read at once, then unread again; a
+/// bad flag or another account's message changes nothing.
+#[tokio::test]
+async fn a_selection_across_mailboxes_is_flagged_at_once() {
+    let t = TestApp::new().await;
+    let ann_id = t.add_account("ann@example.com", Role::User, &[]).await;
+    let ann = t.token("ann@example.com").await;
+    let mut ids = Vec::new();
+    for n in 0..3 {
+        let raw = format!("From: b@example.org\r\nSubject: n{n}\r\n\r\nHi\r\n");
+        ids.push(t.deliver_to_inbox(&ann_id, &ann, raw.as_bytes()).await);
+    }
+    let list = boxes(&t, &ann).await;
+    t.call(
+        Method::POST,
+        "/api/v1/messages/move",
+        Some(&ann),
+        Some(json!({"ids": [ids[2]], "mailbox_id": id_of(&list, "Archive")})),
+    )
+    .await
+    .expect(StatusCode::OK);
+    let archived = ids_in(&t, &ann, &id_of(&list, "Archive")).await;
+    let selection = [ids[0].clone(), archived[0].clone()];
+    let flag = |body: Value| {
+        let (t, ann) = (&t, ann.clone());
+        async move {
+            t.call(
+                Method::POST,
+                "/api/v1/messages/flags",
+                Some(&ann),
+                Some(body),
+            )
+            .await
+        }
+    };
+    let r = flag(json!({"ids": selection, "add": ["\\Seen", "\\Flagged", "$Later"]}))
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(r.body["flagged"], 2);
+    let flags_of = |mailbox: String| {
+        let (t, ann) = (&t, ann.clone());
+        async move {
+            t.call(
+                Method::GET,
+                &format!("/api/v1/mailboxes/{mailbox}/messages"),
+                Some(&ann),
+                None,
+            )
+            .await
+            .expect(StatusCode::OK)
+            .body["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|m| (m["id"].as_str().unwrap().to_owned(), m["flags"].clone()))
+                .collect::<Vec<_>>()
+        }
+    };
+    let inbox = flags_of(id_of(&list, "INBOX")).await;
+    let archive = flags_of(id_of(&list, "Archive")).await;
+    let of =
+        |list: &[(String, Value)], id: &str| list.iter().find(|m| m.0 == id).unwrap().1.clone();
+    assert_eq!(
+        of(&inbox, &ids[0]),
+        json!(["\\Seen", "\\Flagged", "$Later"])
+    );
+    assert_eq!(
+        of(&archive, &archived[0]),
+        json!(["\\Seen", "\\Flagged", "$Later"])
+    );
+    assert_eq!(of(&inbox, &ids[1]), json!([]), "not selected");
+    // Marked unread again.
+    flag(json!({"ids": selection, "remove": ["\\Seen"]}))
+        .await
+        .expect(StatusCode::OK);
+    let inbox = flags_of(id_of(&list, "INBOX")).await;
+    assert_eq!(of(&inbox, &ids[0]), json!(["\\Flagged", "$Later"]));
+
+    // A system flag the server does not keep, an empty selection, another account's
+    // message: refused, nothing changed.
+    let r = flag(json!({"ids": [ids[1]], "add": ["\\Recent"]}))
+        .await
+        .expect(StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.body["errors"][0]["field"], "add[0]", "{}", r.body);
+    flag(json!({"ids": [], "add": ["\\Seen"]}))
+        .await
+        .expect(StatusCode::UNPROCESSABLE_ENTITY);
+    t.add_account("cid@example.com", Role::User, &[]).await;
+    let cid = t.token("cid@example.com").await;
+    t.call(
+        Method::POST,
+        "/api/v1/messages/flags",
+        Some(&cid),
+        Some(json!({"ids": [ids[1]], "add": ["\\Seen"]})),
+    )
+    .await
+    .expect(StatusCode::NOT_FOUND);
+    let inbox = flags_of(id_of(&list, "INBOX")).await;
+    assert_eq!(of(&inbox, &ids[1]), json!([]));
+}

@@ -135,6 +135,33 @@ impl Organizer {
         Ok(copied)
     }
 
+    /// Applies `updates` (each an addition or a removal of flags) to the messages `ids`
+    /// of `account_id`; how many messages it updated.
+    pub async fn set_flags(
+        &self,
+        account_id: &str,
+        ids: &[String],
+        updates: &[FlagUpdate],
+    ) -> Result<usize, OrganizeError> {
+        let (_, groups) = self.grouped(account_id, ids).await?;
+        let mut updated = std::collections::BTreeSet::new();
+        for (mailbox, ids) in groups {
+            for update in updates {
+                let done = self
+                    .store
+                    .messages()
+                    .update_flags(&mailbox, &ids, update)
+                    .await?;
+                updated.extend(
+                    done.into_iter()
+                        .map(|m| m.uid)
+                        .map(|uid| (mailbox.clone(), uid)),
+                );
+            }
+        }
+        Ok(updated.len())
+    }
+
     /// Deletes the messages `ids` of `account_id`: to Trash, or expunged when they are
     /// in Trash already.
     pub async fn delete(&self, account_id: &str, ids: &[String]) -> Result<Deleted, OrganizeError> {

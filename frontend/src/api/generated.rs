@@ -12,14 +12,14 @@ use osprey_api_types::{
     Account, Alias, ApiKey, ChangePassword, Contact, ContactFields, ContactGroup,
     ContactGroupFields, CreateAccount, CreateAlias, CreateApiKey, CreateDomain, CreateIpRule,
     CreateKillEntry, CreateMailbox, CreateSendAsGrant, CreatedApiKey, DkimRecord, Domain,
-    DownloadLink, DownloadRequest, DraftMessage, EventsTicket, Health, ImportContacts,
-    ImportReport, IpRule, KillEntry, LoginFailure, LoginRequest, Mailbox, MessageDetail,
-    MessageIds, MessageItem, MessagesTo, Organized, Page, PersonalWord, Postmaster, Preferences,
-    QueuedMessage, RecipientSuggestion, RefreshRequest, RelayCheck, RelayPolicy, RelayVerdict,
-    RetryResult, RuleRun, RuleRunRequest, RuleTestRequest, RuleTestResult, RulesDocument,
-    RulesUpdate, SavedDraft, SendAsGrant, SendMessage, SentMessage, SieveScript, SpellCheckRequest,
-    SpellCheckResult, SpellLanguage, TokenResponse, UpdateAccount, UpdateAlias, UpdateDomain,
-    UpdateFlags, UpdateMailbox, UpdateMe, Upload, VacationDocument, VacationUpdate,
+    DownloadLink, DownloadRequest, DraftMessage, EventsTicket, FlagMessages, Health,
+    ImportContacts, ImportReport, IpRule, KillEntry, LoginFailure, LoginRequest, Mailbox,
+    MessageDetail, MessageIds, MessageItem, MessagesTo, Organized, Page, PersonalWord, Postmaster,
+    Preferences, QueuedMessage, RecipientSuggestion, RefreshRequest, RelayCheck, RelayPolicy,
+    RelayVerdict, RetryResult, RuleRun, RuleRunRequest, RuleTestRequest, RuleTestResult,
+    RulesDocument, RulesUpdate, SavedDraft, SendAsGrant, SendMessage, SentMessage, SieveScript,
+    SpellCheckRequest, SpellCheckResult, SpellLanguage, TokenResponse, UpdateAccount, UpdateAlias,
+    UpdateDomain, UpdateFlags, UpdateMailbox, UpdateMe, Upload, VacationDocument, VacationUpdate,
 };
 
 use super::{Api, ApiError, Call, bytes, empty, json, segment, text};
@@ -882,6 +882,15 @@ impl Api {
     /// `POST /api/v1/messages/delete`
     pub async fn delete_messages(&self, body: &MessageIds) -> Result<Organized, ApiError> {
         let call = Call::new(Method::POST, "/api/v1/messages/delete").json(body)?;
+        json(self.authed(&call).await?).await
+    }
+
+    /// Adds and removes flags of messages of the signed-in account (a selection in the web
+    /// app: mark read or unread, flag, keywords); IMAP sessions are told.
+    ///
+    /// `POST /api/v1/messages/flags`
+    pub async fn flag_messages(&self, body: &FlagMessages) -> Result<Organized, ApiError> {
+        let call = Call::new(Method::POST, "/api/v1/messages/flags").json(body)?;
         json(self.authed(&call).await?).await
     }
 

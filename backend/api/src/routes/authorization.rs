@@ -89,6 +89,7 @@ pub const AUTHORIZATION: &[Rule] = &[
     row("move_messages",      NoAuth,  Allowed,   Hidden,    Hidden),
     row("copy_messages",      NoAuth,  Allowed,   Hidden,    Hidden),
     row("delete_messages",    NoAuth,  Allowed,   Hidden,    Hidden),
+    row("flag_messages",      NoAuth,  Allowed,   Hidden,    Hidden),
     row("report_junk",        NoAuth,  Allowed,   Hidden,    Hidden),
     row("report_not_junk",    NoAuth,  Allowed,   Hidden,    Hidden),
     row("mark_mailbox_read",  NoAuth,  Allowed,   Hidden,    Hidden),

@@ -305,6 +305,38 @@ fn parse_flags(field: &str, names: &[String]) -> Result<(u64, Vec<String>), ApiE
     Ok((bits, keywords))
 }
 
+/// The flag names to `add` and `remove` checked, as the store's updates (none for a
+/// side that names nothing).
+pub(crate) fn flag_updates(add: &[String], remove: &[String]) -> Result<Vec<FlagUpdate>, ApiError> {
+    if add.len() + remove.len() > MAX_FLAGS {
+        return Err(ApiError::field(
+            "add",
+            format!("at most {MAX_FLAGS} flags in all"),
+        ));
+    }
+    let (add_bits, add_keywords) = parse_flags("add", add)?;
+    let (remove_bits, remove_keywords) = parse_flags("remove", remove)?;
+    let both = add_bits & remove_bits != 0
+        || add_keywords
+            .iter()
+            .any(|k| remove_keywords.iter().any(|r| r.eq_ignore_ascii_case(k)));
+    if both {
+        return Err(ApiError::field("remove", "names a flag that add names too"));
+    }
+    Ok([
+        (FlagChange::Add, add_bits, add_keywords),
+        (FlagChange::Remove, remove_bits, remove_keywords),
+    ]
+    .into_iter()
+    .filter(|(_, bits, keywords)| *bits != 0 || !keywords.is_empty())
+    .map(|(change, flags, keywords)| FlagUpdate {
+        change,
+        flags,
+        keywords,
+    })
+    .collect())
+}
+
 /// Adds and removes flags of one of the signed-in account's messages; answers with the
 /// message as it is now. IMAP sessions that have its mailbox selected are told.
 #[utoipa::path(patch, path = "/messages/{id}/flags", tag = "mail", security(("bearer" = [])), request_body = UpdateFlags,
@@ -317,36 +349,11 @@ pub async fn update_flags(
     Json(req): Json<UpdateFlags>,
 ) -> Result<Json<MessageItem>, ApiError> {
     user.require(Scope::AccountWrite)?;
-    if req.add.len() + req.remove.len() > MAX_FLAGS {
-        return Err(ApiError::field(
-            "add",
-            format!("at most {MAX_FLAGS} flags in all"),
-        ));
-    }
-    let (add_bits, add_keywords) = parse_flags("add", &req.add)?;
-    let (remove_bits, remove_keywords) = parse_flags("remove", &req.remove)?;
-    let both = add_bits & remove_bits != 0
-        || add_keywords
-            .iter()
-            .any(|k| remove_keywords.iter().any(|r| r.eq_ignore_ascii_case(k)));
-    if both {
-        return Err(ApiError::field("remove", "names a flag that add names too"));
-    }
+    let updates = flag_updates(&req.add, &req.remove)?;
     let mut found = state.store.messages().message(&id).await?;
     let mailbox = own_mailbox(&state, &user, &found.mailbox_id).await?;
     let ids = [found.id.clone()];
-    for (change, bits, keywords) in [
-        (FlagChange::Add, add_bits, add_keywords),
-        (FlagChange::Remove, remove_bits, remove_keywords),
-    ] {
-        if bits == 0 && keywords.is_empty() {
-            continue;
-        }
-        let update = FlagUpdate {
-            change,
-            flags: bits,
-            keywords,
-        };
+    for update in updates {
         // The message as it is now; none if it was expunged meanwhile.
         let now = state
             .store

@@ -6,7 +6,7 @@
 //! store's change bus. A message or mailbox of another account answers 404.
 
 use axum::extract::{Path, State};
-use osprey_api_types::{MessageIds, MessagesTo, Organized, Problem, Scope};
+use osprey_api_types::{FlagMessages, MessageIds, MessagesTo, Organized, Problem, Scope};
 use osprey_mail::{OrganizeError, Organizer};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -17,6 +17,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(move_messages))
         .routes(routes!(copy_messages))
         .routes(routes!(delete_messages))
+        .routes(routes!(flag_messages))
         .routes(routes!(report_junk))
         .routes(routes!(report_not_junk))
         .routes(routes!(mark_mailbox_read))
@@ -95,6 +96,28 @@ pub async fn delete_messages(
     Ok(Json(Organized {
         moved: done.trashed as u64,
         expunged: done.expunged as u64,
+        ..Organized::default()
+    }))
+}
+
+/// Adds and removes flags of messages of the signed-in account (a selection in the web
+/// app: mark read or unread, flag, keywords); IMAP sessions are told.
+#[utoipa::path(post, path = "/messages/flags", tag = "mail", security(("bearer" = [])), request_body = FlagMessages,
+    responses((status = 200, body = Organized), (status = 401, body = Problem), (status = 403, body = Problem),
+        (status = 404, description = "A message is not the signed-in account's", body = Problem),
+        (status = 422, body = Problem)))]
+pub async fn flag_messages(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Json(req): Json<FlagMessages>,
+) -> Result<Json<Organized>, ApiError> {
+    user.require(Scope::AccountWrite)?;
+    let updates = super::mailboxes::flag_updates(&req.add, &req.remove)?;
+    let flagged = Organizer::new(state.store.clone())
+        .set_flags(&user.account.id, &req.ids, &updates)
+        .await?;
+    Ok(Json(Organized {
+        flagged: flagged as u64,
         ..Organized::default()
     }))
 }

@@ -3,6 +3,7 @@
 //! time at phone width. An opened message is marked read at once, after the delay the
 //! preferences give, or never.
 
+mod bulk;
 pub mod compose;
 mod conversation;
 mod folders;
@@ -24,6 +25,7 @@ use crate::components::banner::ProblemBanner;
 use crate::components::banner::{Banner, Tone};
 use crate::components::confirm::ConfirmButton;
 use crate::format;
+use bulk::BulkBar;
 use compose::Composer;
 use conversation::Conversation;
 use reader::Reader;
@@ -110,6 +112,9 @@ pub fn MailPage() -> Html {
     // One row per conversation, and the conversation of the message open now.
     let threads = use_state(|| false);
     let conversation = use_state(|| None::<Rc<Vec<MessageItem>>>);
+    // The messages ticked in the list, and the row last clicked (for Shift ranges).
+    let selected = use_state(|| Rc::new(Vec::<String>::new()));
+    let anchor = use_mut_ref(|| None::<usize>);
     // The message being written, and what the last send said.
     let composing = use_state(|| None::<Rc<DraftMessage>>);
     let notice = use_state(|| None::<String>);
@@ -155,12 +160,13 @@ pub fn MailPage() -> Html {
         });
     }
     {
-        let (api, messages, error, open, conversation) = (
+        let (api, messages, error, open, conversation, selected) = (
             api.clone(),
             messages.clone(),
             error.clone(),
             open.clone(),
             conversation.clone(),
+            selected.clone(),
         );
         use_effect_with(
             ((*current).clone(), page_size, *sort, *threads),
@@ -168,6 +174,7 @@ pub fn MailPage() -> Html {
                 messages.set(None);
                 open.set(None);
                 conversation.set(None);
+                selected.set(Rc::default());
                 if let (Some(id), Some(size)) = (id.clone(), *size) {
                     let (sort, threads) = (*sort, *threads);
                     spawn_local(async move {
@@ -492,6 +499,38 @@ pub fn MailPage() -> Html {
             generation.dispatch(());
         })
     };
+    // Ticking: in lists of messages (not of conversations).
+    let selectable = !*threads || searched.is_some();
+    let rows: Vec<String> = messages.iter().flatten().map(|m| m.id.clone()).collect();
+    let ticked: Rc<Vec<String>> = Rc::new(
+        selected
+            .iter()
+            .filter(|id| rows.contains(id))
+            .cloned()
+            .collect(),
+    );
+    let tick = {
+        let (selected, anchor, rows) = (selected.clone(), anchor.clone(), rows.clone());
+        Callback::from(move |(index, shift): (usize, bool)| {
+            let last = *anchor.borrow();
+            selected.set(Rc::new(bulk::toggle(&rows, &selected, index, last, shift)));
+            *anchor.borrow_mut() = Some(index);
+        })
+    };
+    let bulk_done = {
+        let (selected, reload, generation, open) = (
+            selected.clone(),
+            reload.clone(),
+            generation.clone(),
+            open.clone(),
+        );
+        Callback::from(move |()| {
+            selected.set(Rc::default());
+            open.set(None);
+            reload.emit(());
+            generation.dispatch(());
+        })
+    };
     let current_folder = mailboxes
         .iter()
         .flatten()
@@ -628,8 +667,24 @@ pub fn MailPage() -> Html {
                             }
                         </div>
                     }
+                    if selectable && !rows.is_empty() {
+                        <div class="select-all">
+                            <input type="checkbox" id="select-all" checked={!ticked.is_empty() && ticked.len() == rows.len()}
+                                onclick={{
+                                    let (selected, rows, all) = (selected.clone(), rows.clone(), ticked.len() == rows.len());
+                                    Callback::from(move |_: MouseEvent| selected.set(Rc::new(if all { Vec::new() } else { rows.clone() })))
+                                }} />
+                            <label for="select-all">{ "Select all" }</label>
+                        </div>
+                    }
+                    if !ticked.is_empty() {
+                        <BulkBar selected={ticked.clone()} folders={Rc::new(mailboxes.as_ref().cloned().unwrap_or_default())}
+                            current={(*current).clone()} ondone={bulk_done}
+                            onclear={{ let selected = selected.clone(); Callback::from(move |()| selected.set(Rc::default())) }}
+                            onerror={show_error.clone()} />
+                    }
                     <ul class="message-list" id="message-list">
-                        { for messages.iter().flatten().map(|m| {
+                        { for messages.iter().flatten().enumerate().map(|(index, m)| {
                             let onclick = { let (open_row, m) = (open_row.clone(), m.clone()); Callback::from(move |_| open_row.emit(m.clone())) };
                             let unread_row = unread(m) || m.thread_unread.is_some_and(|n| n > 0);
                             let selected = open.as_ref().is_some_and(|o| o.id == m.id);
@@ -641,8 +696,14 @@ pub fn MailPage() -> Html {
                                     }
                                 })
                             };
+                            let is_ticked = ticked.contains(&m.id);
                             html! {
-                                <li>
+                                <li class={classes!("message-item", is_ticked.then_some("ticked"))}>
+                                    if selectable {
+                                        <input type="checkbox" class="row-select" checked={is_ticked}
+                                            aria-label={format!("Select “{}”", m.subject.clone().unwrap_or_default())}
+                                            onclick={{ let tick = tick.clone(); Callback::from(move |e: MouseEvent| tick.emit((index, e.shift_key()))) }} />
+                                    }
                                     <button type="button" class={classes!("message-row", unread_row.then_some("unread"), selected.then_some("current"))}
                                         draggable="true" {ondragstart} {onclick}>
                                         <span class="message-from">
