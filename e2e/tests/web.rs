@@ -110,14 +110,41 @@ async fn the_binary_serves_its_web_app_compressed_and_cached() {
     let wasm = std::fs::read_dir(&dist)
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .find(|n| n.ends_with("_bg.wasm"))
-        .expect("a wasm file in frontend/dist");
+        .find(|n| n.starts_with("app-") && n.ends_with("_bg.wasm"))
+        .expect("the app's wasm file in frontend/dist");
     let app_js = assets.iter().find(|a| a.starts_with("app-")).unwrap();
     assert!(
         String::from_utf8(read(app_js)).unwrap().contains(&wasm),
         "{app_js} loads {wasm}"
     );
     assets.push(wasm.clone());
+    // The full app (rules, administration): started by boot.js, its wasm loaded by its
+    // script.
+    let names: Vec<String> = std::fs::read_dir(&dist)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    let boot = assets.iter().find(|a| a.starts_with("boot-")).unwrap();
+    let full_js = names
+        .iter()
+        .find(|n| n.starts_with("full-") && n.ends_with(".js"))
+        .expect("the full app's script");
+    let full_wasm = names
+        .iter()
+        .find(|n| n.starts_with("full-") && n.ends_with("_bg.wasm"))
+        .expect("the full app's wasm");
+    assert!(
+        String::from_utf8(read(boot))
+            .unwrap()
+            .contains(full_js.as_str())
+    );
+    assert!(
+        String::from_utf8(read(full_js))
+            .unwrap()
+            .contains(full_wasm.as_str())
+    );
+    assets.push(full_js.clone());
+    assets.push(full_wasm.clone());
     for name in &assets {
         assert!(is_hashed(name), "{name} carries its content's hash");
         assert!(

@@ -32,6 +32,7 @@ pub fn role(role: Role) -> &'static str {
 }
 
 /// The value of a role in forms and JSON.
+#[cfg(feature = "full")]
 pub fn role_value(role: Role) -> &'static str {
     match role {
         Role::Admin => "admin",
@@ -40,6 +41,7 @@ pub fn role_value(role: Role) -> &'static str {
     }
 }
 
+#[cfg(feature = "full")]
 pub fn parse_role(s: &str) -> Role {
     match s {
         "admin" => Role::Admin,
@@ -62,6 +64,7 @@ pub fn date(t: &DateTime<Utc>) -> String {
 }
 
 /// Splits a list typed as commas or lines; drops blanks.
+#[cfg(feature = "full")]
 pub fn split_list(s: &str) -> Vec<String> {
     s.split([',', '\n'])
         .map(str::trim)
@@ -71,6 +74,7 @@ pub fn split_list(s: &str) -> Vec<String> {
 }
 
 /// A size typed in MiB: empty is `None`, otherwise a whole number.
+#[cfg(feature = "full")]
 pub fn parse_mib(s: &str) -> Result<Option<u64>, String> {
     let s = s.trim();
     if s.is_empty() {
@@ -94,6 +98,7 @@ pub fn parse_count(s: &str) -> Result<Option<u32>, String> {
 }
 
 /// Bytes shown in a MiB input.
+#[cfg(feature = "full")]
 pub fn mib_input(bytes: Option<u64>) -> String {
     bytes
         .map(|b| (b / (1024 * 1024)).to_string())

@@ -4,8 +4,10 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::components::shell::Shell;
-use crate::pages::admin::{AccountsPage, AdminIndex, AliasesPage, DomainsPage};
-use crate::pages::rules::{DomainRulesPage, RulesPage};
+#[cfg(feature = "full")]
+use crate::pages::admin::{AccountsPage, AdminIndex, AliasesPage, DomainRulesPage, DomainsPage};
+#[cfg(feature = "full")]
+use crate::pages::rules::RulesPage;
 use crate::pages::{CalendarPage, ContactsPage, LoginPage, MailPage, NotFoundPage, SettingsPage};
 
 #[derive(Clone, Debug, PartialEq, Routable)]
@@ -42,18 +44,42 @@ pub enum Route {
 /// Pages behind the sign-in render inside the [`Shell`], which sends visitors to the login.
 pub fn switch(route: Route) -> Html {
     match route {
+        #[cfg(not(feature = "full"))]
+        Route::Admin
+        | Route::AdminDomains
+        | Route::AdminAccounts
+        | Route::AdminAliases
+        | Route::AdminDomainRules { .. }
+        | Route::SettingsRules => html! { <LoadFull /> },
         Route::Home => html! { <Redirect<Route> to={Route::Mail} /> },
         Route::Login => html! { <LoginPage /> },
         Route::Mail => html! { <Shell><MailPage /></Shell> },
         Route::Contacts => html! { <Shell><ContactsPage /></Shell> },
         Route::Calendar => html! { <Shell><CalendarPage /></Shell> },
+        #[cfg(feature = "full")]
         Route::Admin => html! { <Shell><AdminIndex /></Shell> },
+        #[cfg(feature = "full")]
         Route::AdminDomains => html! { <Shell><DomainsPage /></Shell> },
+        #[cfg(feature = "full")]
         Route::AdminAccounts => html! { <Shell><AccountsPage /></Shell> },
+        #[cfg(feature = "full")]
         Route::AdminAliases => html! { <Shell><AliasesPage /></Shell> },
+        #[cfg(feature = "full")]
         Route::AdminDomainRules { id } => html! { <Shell><DomainRulesPage id={id} /></Shell> },
         Route::Settings => html! { <Shell><SettingsPage /></Shell> },
+        #[cfg(feature = "full")]
         Route::SettingsRules => html! { <Shell><RulesPage /></Shell> },
         Route::NotFound => html! { <Shell><NotFoundPage /></Shell> },
     }
+}
+
+/// A page of the full app (rules, administration) reached from the app: the page loads
+/// again, and `boot.js` starts the full app for its path.
+#[cfg(not(feature = "full"))]
+#[function_component]
+fn LoadFull() -> Html {
+    use_effect_with((), |_| {
+        let _ = gloo::utils::window().location().reload();
+    });
+    html! { <p class="loading" aria-busy="true">{ "Loading…" }</p> }
 }

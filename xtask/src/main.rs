@@ -65,19 +65,22 @@ pub(crate) fn run(cmd: &mut Command) -> Result {
 fn build() -> Result<spa::SpaReport> {
     let t = Instant::now();
     let report = spa::build(&root())?;
-    println!(
-        "xtask: web app in {}: {} ({} bytes, {} gzip, {} brotli{})",
-        report.dist.display(),
-        report.wasm.display(),
-        report.wasm_bytes,
-        report.wasm_gzip_bytes,
-        report.wasm_brotli_bytes,
-        if report.optimised {
-            ", wasm-opt -Oz"
-        } else {
-            ", not optimised"
-        }
-    );
+    for b in &report.bundles {
+        println!(
+            "xtask: web app `{}` in {}: {} ({} bytes, {} gzip, {} brotli{})",
+            b.name,
+            report.dist.display(),
+            b.wasm.display(),
+            b.wasm_bytes,
+            b.wasm_gzip_bytes,
+            b.wasm_brotli_bytes,
+            if b.optimised {
+                ", wasm-opt -Oz"
+            } else {
+                ", not optimised"
+            }
+        );
+    }
     run(cargo().args(["build", "-p", "osprey"]))?;
     println!("xtask: built in {:.0?}", t.elapsed());
     Ok(report)

@@ -1,10 +1,13 @@
 //! `build()`: the web app (`frontend/`, crate `osprey-web`) as static files in
 //! `frontend/dist`, ready to serve: `index.html`, and `style-<hash>.css`, `boot-<hash>.js`,
-//! `app-<hash>.js` and `app-<hash>_bg.wasm`, each with a `.br` and a `.gz` next to it.
+//! and two builds of the app, each a `<name>-<hash>.js` and `<name>-<hash>_bg.wasm`: `app`
+//! (mail, address book, settings: what people open every day) and `full` (with the
+//! feature `full`: the delivery rules editor and the administration too), which
+//! `boot.js` starts on their paths; each file with a `.br` and a `.gz` next to it.
 //!
 //! Steps: the wasm32 target (rustup), a `wasm-bindgen` CLI of the same version as the
-//! `wasm-bindgen` crate in `Cargo.lock` (cargo install, only when it differs), the
-//! `release-wasm` cargo build, `wasm-bindgen --target web`, then `wasm-opt -Oz` from the npm
+//! `wasm-bindgen` crate in `Cargo.lock` (cargo install, only when it differs), for each
+//! build the `release-wasm` cargo build, `wasm-bindgen --target web`, then `wasm-opt -Oz` from the npm
 //! package `binaryen` when `frontend/node_modules` has it (Debian's binaryen is too old for
 //! current wasm-bindgen output). Those tools run as child processes.
 //!
@@ -50,12 +53,23 @@ const COMPRESSIBLE: &[&str] = &[
     "html", "js", "mjs", "css", "wasm", "svg", "json", "txt", "map",
 ];
 
+/// The builds of the app: their names in `dist`, and the cargo features of each.
+const BUNDLES: [(&str, &[&str]); 2] = [("app", &[]), ("full", &["--features", "full"])];
+
 /// What `build()` produced.
 #[derive(Debug, Clone)]
 pub struct SpaReport {
     /// `frontend/dist`.
     pub dist: PathBuf,
-    /// The final `app-<hash>_bg.wasm`.
+    /// The app people read mail with (`app`) and the full one (`full`), in that order.
+    pub bundles: Vec<Bundle>,
+}
+
+/// One build of the app in `dist`.
+#[derive(Debug, Clone)]
+pub struct Bundle {
+    pub name: &'static str,
+    /// The final `<name>-<hash>_bg.wasm`.
     pub wasm: PathBuf,
     pub wasm_bytes: u64,
     /// Its `.gz` (gzip level 9), as served.
@@ -74,17 +88,6 @@ pub fn build(root: &Path) -> Result<SpaReport, String> {
     ensure_target()?;
     ensure_wasm_bindgen(root)?;
 
-    say(&format!("building {PACKAGE} ({PROFILE}, {TARGET})"));
-    run(Command::new(cargo()).current_dir(root).args([
-        "build",
-        "--profile",
-        PROFILE,
-        "--target",
-        TARGET,
-        "-p",
-        PACKAGE,
-    ]))?;
-
     let target_dir = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .map(|p| if p.is_absolute() { p } else { root.join(p) })
@@ -93,23 +96,39 @@ pub fn build(root: &Path) -> Result<SpaReport, String> {
         .join(TARGET)
         .join(PROFILE)
         .join(format!("{PACKAGE}.wasm"));
-    if !input.is_file() {
-        return Err(format!("{} is missing after the build", input.display()));
-    }
-
     if dist.exists() {
         fs::remove_dir_all(&dist).map_err(|e| format!("cannot clear {}: {e}", dist.display()))?;
     }
     fs::create_dir_all(&dist).map_err(|e| format!("cannot create {}: {e}", dist.display()))?;
-    say("running wasm-bindgen");
-    run(Command::new("wasm-bindgen")
-        .args(["--target", "web", "--no-typescript", "--out-dir"])
-        .arg(&dist)
-        .args(["--out-name", "app"])
-        .arg(&input))?;
 
-    let wasm = dist.join("app_bg.wasm");
-    let optimised = optimise(&frontend, &wasm)?;
+    let mut optimised = Vec::new();
+    for (name, features) in BUNDLES {
+        say(&format!(
+            "building {PACKAGE} `{name}` ({PROFILE}, {TARGET})"
+        ));
+        run(Command::new(cargo())
+            .current_dir(root)
+            .args([
+                "build",
+                "--profile",
+                PROFILE,
+                "--target",
+                TARGET,
+                "-p",
+                PACKAGE,
+            ])
+            .args(features))?;
+        if !input.is_file() {
+            return Err(format!("{} is missing after the build", input.display()));
+        }
+        say("running wasm-bindgen");
+        run(Command::new("wasm-bindgen")
+            .args(["--target", "web", "--no-typescript", "--out-dir"])
+            .arg(&dist)
+            .args(["--out-name", name])
+            .arg(&input))?;
+        optimised.push(optimise(&frontend, &dist.join(format!("{name}_bg.wasm")))?);
+    }
 
     for name in STATIC_FILES {
         let from = frontend.join(name);
@@ -117,7 +136,7 @@ pub fn build(root: &Path) -> Result<SpaReport, String> {
             .map_err(|e| format!("cannot copy {}: {e}", from.display()))?;
     }
 
-    let wasm = dist.join(fingerprint_assets(&dist)?);
+    let wasms = fingerprint_assets(&dist)?;
     say("compressing (brotli, gzip)");
     precompress(&dist)?;
 
@@ -126,45 +145,63 @@ pub fn build(root: &Path) -> Result<SpaReport, String> {
             .map(|m| m.len())
             .map_err(|e| format!("cannot stat {}: {e}", path.display()))
     };
-    let wasm_bytes = size(&wasm)?;
-    let wasm_gzip_bytes = size(&with_suffix(&wasm, ".gz"))?;
-    let wasm_brotli_bytes = size(&with_suffix(&wasm, ".br"))?;
-    say(&format!(
-        "web app in {}: {} {} KiB ({} KiB gzip, {} KiB brotli){}",
-        dist.display(),
-        wasm.file_name().unwrap_or_default().to_string_lossy(),
-        wasm_bytes / 1024,
-        wasm_gzip_bytes / 1024,
-        wasm_brotli_bytes / 1024,
-        if optimised { "" } else { ", not optimised" }
-    ));
-    Ok(SpaReport {
-        dist,
-        wasm,
-        wasm_bytes,
-        wasm_gzip_bytes,
-        wasm_brotli_bytes,
-        optimised,
-    })
+    let mut bundles = Vec::new();
+    for (((name, _), wasm), optimised) in BUNDLES.iter().zip(wasms).zip(optimised) {
+        let wasm = dist.join(wasm);
+        let bundle = Bundle {
+            name,
+            wasm_bytes: size(&wasm)?,
+            wasm_gzip_bytes: size(&with_suffix(&wasm, ".gz"))?,
+            wasm_brotli_bytes: size(&with_suffix(&wasm, ".br"))?,
+            wasm,
+            optimised,
+        };
+        say(&format!(
+            "web app `{name}` in {}: {} {} KiB ({} KiB gzip, {} KiB brotli){}",
+            dist.display(),
+            bundle
+                .wasm
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy(),
+            bundle.wasm_bytes / 1024,
+            bundle.wasm_gzip_bytes / 1024,
+            bundle.wasm_brotli_bytes / 1024,
+            if optimised { "" } else { ", not optimised" }
+        ));
+        bundles.push(bundle);
+    }
+    Ok(SpaReport { dist, bundles })
 }
 
-/// Renames the assets in `dist` after their content, leaves first: the wasm, then
-/// `app.js` (which loads it), `boot.js` (which imports `app.js`) and the style sheet, then
-/// points `index.html` at them. Returns the wasm's new name.
-fn fingerprint_assets(dist: &Path) -> Result<String, String> {
-    let wasm = fingerprint(dist, "app_bg.wasm", &[])?;
-    let app = fingerprint(dist, "app.js", &[("app_bg.wasm", &wasm)])?;
-    let boot = fingerprint(dist, "boot.js", &[("/app.js", &format!("/{app}"))])?;
+/// Renames the assets in `dist` after their content, leaves first: each build's wasm,
+/// then its `.js` (which loads it), `boot.js` (which imports them) and the style sheet,
+/// then points `index.html` at them. Returns the wasms' new names, in [`BUNDLES`] order.
+fn fingerprint_assets(dist: &Path) -> Result<Vec<String>, String> {
+    let mut wasms = Vec::new();
+    let mut scripts = Vec::new();
+    for (name, _) in BUNDLES {
+        let wasm_name = format!("{name}_bg.wasm");
+        let wasm = fingerprint(dist, &wasm_name, &[])?;
+        let js = fingerprint(dist, &format!("{name}.js"), &[(&wasm_name, &wasm)])?;
+        scripts.push((format!("/{name}.js"), format!("/{js}")));
+        wasms.push(wasm);
+    }
+    let imports: Vec<(&str, &str)> = scripts
+        .iter()
+        .map(|(from, to)| (from.as_str(), to.as_str()))
+        .collect();
+    let boot = fingerprint(dist, "boot.js", &imports)?;
     let style = fingerprint(dist, "style.css", &[])?;
     rewrite(
         &dist.join("index.html"),
         &[
-            ("/app.js", &format!("/{app}")),
+            ("/app.js", &scripts[0].1),
             ("/boot.js", &format!("/{boot}")),
             ("/style.css", &format!("/{style}")),
         ],
     )?;
-    Ok(wasm)
+    Ok(wasms)
 }
 
 /// Rewrites `dist/name` with `replacements`, then renames it to
@@ -410,7 +447,15 @@ mod tests {
             "app.js",
             "export default async function init() { return new URL('app_bg.wasm', import.meta.url); }",
         );
-        put("boot.js", "import init from '/app.js';\ninit();\n");
+        put("full_bg.wasm", &"\0asm full wasm bytes ".repeat(100));
+        put(
+            "full.js",
+            "export default async function init() { return new URL('full_bg.wasm', import.meta.url); }",
+        );
+        put(
+            "boot.js",
+            "const { default: init } = await (location.pathname === '/admin' ? import('/full.js') : import('/app.js'));\ninit();\n",
+        );
         put("style.css", &"body { color: black; }\n".repeat(20));
         put(
             "index.html",
@@ -431,7 +476,8 @@ mod tests {
     #[test]
     fn assets_are_named_after_their_content_and_referenced_so() {
         let dist = scratch_dist("names");
-        let wasm = fingerprint_assets(&dist).unwrap();
+        let wasms = fingerprint_assets(&dist).unwrap();
+        let wasm = wasms[0].clone();
         let files = names(&dist);
         let find = |prefix: &str, suffix: &str| {
             files
@@ -440,8 +486,10 @@ mod tests {
                 .unwrap_or_else(|| panic!("{prefix}*{suffix} in {files:?}"))
                 .clone()
         };
-        assert_eq!(files.len(), 5, "{files:?}");
+        assert_eq!(files.len(), 7, "{files:?}");
         assert_eq!(find("app-", "_bg.wasm"), wasm);
+        assert_eq!(find("full-", "_bg.wasm"), wasms[1]);
+        let full = find("full-", ".js");
         let (app, boot, style) = (
             find("app-", ".js"),
             find("boot-", ".js"),
@@ -458,6 +506,8 @@ mod tests {
         let read = |name: &str| fs::read_to_string(dist.join(name)).unwrap();
         assert!(read(&app).contains(&format!("'{wasm}'")));
         assert!(read(&boot).contains(&format!("'/{app}'")));
+        assert!(read(&boot).contains(&format!("'/{full}'")));
+        assert!(read(&full).contains(&format!("'{}'", wasms[1])));
         let index = read("index.html");
         for name in [&app, &boot, &style] {
             assert!(index.contains(&format!("\"/{name}\"")), "{index}");

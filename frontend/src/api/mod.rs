@@ -158,6 +158,7 @@ impl ListQuery {
     }
 
     /// The domain filter, unless blank.
+    #[cfg(feature = "full")]
     pub fn domain(&self) -> Option<&str> {
         Some(self.domain.trim()).filter(|d| !d.is_empty())
     }

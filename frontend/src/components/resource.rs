@@ -71,6 +71,8 @@ pub struct Form<D: 'static> {
     prefix: String,
     /// A row's editor rather than the create form.
     pub editing: bool,
+    /// (Read by the administration's forms, which the full app alone has.)
+    #[cfg_attr(not(feature = "full"), allow(dead_code))]
     pub session: UseReducerHandle<Session>,
     draft: UseStateHandle<D>,
     error: Option<ApiError>,

@@ -1,5 +1,8 @@
-//! One module per screen.
+//! One module per screen. The delivery rules editor and the administration are built
+//! into the full app only (feature `full`): the app people read mail with does not
+//! carry them.
 
+#[cfg(feature = "full")]
 pub mod admin;
 mod contacts;
 mod dictionary;
@@ -8,6 +11,7 @@ mod login_failures;
 mod mail;
 mod placeholders;
 mod preferences;
+#[cfg(feature = "full")]
 pub mod rules;
 mod settings;
 

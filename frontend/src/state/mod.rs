@@ -123,6 +123,7 @@ impl Session {
         matches!(self.role(), Some(Role::Admin | Role::DomainAdmin))
     }
 
+    #[cfg(feature = "full")]
     pub fn is_server_admin(&self) -> bool {
         self.role() == Some(Role::Admin)
     }

@@ -3,11 +3,13 @@
 
 mod accounts;
 mod aliases;
+mod domain_rules;
 mod domains;
 mod send_as;
 
 pub use accounts::AccountsPage;
 pub use aliases::AliasesPage;
+pub use domain_rules::DomainRulesPage;
 pub use domains::DomainsPage;
 
 use yew::prelude::*;

@@ -1,6 +1,6 @@
 //! Settings → Rules: the account's delivery rules (list and editor), the out-of-office
-//! answer, and running the rules over mail already stored; and an administrator's page
-//! for a domain's rules, which run before each of its accounts'.
+//! answer, and running the rules over mail already stored. (The list and editor serve an
+//! administrator's page for a domain's rules too: `admin::domain_rules`.)
 
 mod editor;
 mod labels;
@@ -14,9 +14,8 @@ use yew::prelude::*;
 use yew_router::prelude::use_location;
 
 use crate::api::use_api;
-use crate::pages::admin::AdminLayout;
 use crate::pages::mail::reader::RuleFromMessage;
-use list::{RuleList, Source};
+pub(crate) use list::{RuleList, Source};
 use run::RunNow;
 use vacation::VacationCard;
 
@@ -60,37 +59,5 @@ pub fn RulesPage() -> Html {
             <VacationCard generation={*generation} onsaved={bump} />
             <RunNow mailboxes={(*mailboxes).clone()} rules={(*rules).clone()} />
         </section>
-    }
-}
-
-#[derive(Properties, PartialEq)]
-pub struct DomainRulesPageProps {
-    pub id: AttrValue,
-}
-
-/// `/admin/domains/{id}/rules`.
-#[function_component]
-pub fn DomainRulesPage(props: &DomainRulesPageProps) -> Html {
-    let api = use_api();
-    let name = use_state(|| None::<String>);
-    {
-        let (api, name, id) = (api.clone(), name.clone(), props.id.to_string());
-        use_effect_with(props.id.clone(), move |_| {
-            spawn_local(async move {
-                if let Ok(d) = api.get_domain(&id).await {
-                    name.set(Some(d.name));
-                }
-            });
-        });
-    }
-    let title = match &*name {
-        Some(n) => format!("Rules of {n}"),
-        None => "Domain rules".to_owned(),
-    };
-    html! {
-        <AdminLayout title={title}
-            intro="These rules run for every account of the domain, before the account's own rules.">
-            <RuleList source={Source::Domain(props.id.to_string())} />
-        </AdminLayout>
     }
 }
