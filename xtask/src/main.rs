@@ -131,16 +131,19 @@ fn test() -> Result {
         ]))?;
     }
     build()?;
-    run(cargo().args([
-        "clippy",
-        "-p",
-        "osprey-web",
-        "--target",
-        "wasm32-unknown-unknown",
-        "--",
-        "-D",
-        "warnings",
-    ]))?;
+    // Both builds of the web app: without and with the full app's pages.
+    for features in [&[][..], &["--features", "full"][..]] {
+        run(cargo()
+            .args([
+                "clippy",
+                "-p",
+                "osprey-web",
+                "--target",
+                "wasm32-unknown-unknown",
+            ])
+            .args(features)
+            .args(["--", "-D", "warnings"]))?;
+    }
     let browser = root().join("e2e/browser");
     if !browser.join("node_modules").is_dir() {
         run(Command::new("npm")

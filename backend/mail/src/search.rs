@@ -1,15 +1,16 @@
 //! Searching an account's mail the way a person types it:
 //! `from:bob subject:"q3 report" has:attachment after:2026-01-01 invoice`. [`Query::parse`]
 //! turns the text into filters (a clear error, with the place, for anything else);
-//! [`Searcher`] runs them over the account's mailboxes — header filters on the stored
-//! summaries, words on the full-text index IMAP SEARCH uses (and, for messages the index
-//! has not reached yet, on the raw message), flags, dates and sizes on the rows.
-
-use std::collections::HashSet;
+//! [`Searcher`] runs them over the account's mailboxes as the store's search conditions —
+//! header filters on the stored summaries, words on the full-text index IMAP SEARCH uses,
+//! flags, dates and sizes on the rows — newest first, a page of candidates at a time,
+//! each checked here too (and, for messages the index has not reached yet, the words on
+//! the raw message).
 
 use chrono::{NaiveDate, NaiveTime};
 use osprey_store::{
-    MailboxRecord, MessageRecord, Store, StoreError, TextField, blob::BlobStore, flags,
+    MailboxRecord, MessageRecord, SearchAfter, SearchCondition, Store, StoreError, TextField,
+    blob::BlobStore, flags,
 };
 
 /// One filter of a query; a message must pass all of them.
@@ -216,60 +217,68 @@ impl Searcher {
                 mailboxes.retain(|m| m.name.eq_ignore_ascii_case(name.trim_end_matches('/')));
             }
         }
+        let ids: Vec<String> = mailboxes.into_iter().map(|m| m.id).collect();
+        let conditions: Vec<SearchCondition> = query.filters.iter().filter_map(condition).collect();
+        // Pages of candidates from the database, newest first; each row checked here as
+        // well (SQL lets through what it cannot decide exactly).
+        let page = (limit as u64).clamp(50, 500);
         let mut found = Vec::new();
-        for mb in &mailboxes {
-            let mut rows: Vec<MessageRecord> = self
+        let mut after: Option<SearchAfter> = None;
+        loop {
+            let rows = self
                 .store
                 .messages()
-                .in_mailbox(&mb.id)
-                .await?
-                .into_iter()
-                .filter(|m| query.filters.iter().all(|f| row_passes(f, m)))
-                .collect();
-            // Fetched once per mailbox, and only when a word filter needs it.
-            let mut unindexed: Option<HashSet<String>> = None;
-            for f in &query.filters {
-                let (field, needle, anywhere) = match f {
-                    Filter::Body(n) => (TextField::Body, n, false),
-                    Filter::Text(n) => (TextField::Text, n, true),
-                    _ => continue,
-                };
-                if rows.is_empty() {
-                    break;
+                .search_page(&ids, &conditions, after.as_ref(), page)
+                .await?;
+            let Some(last) = rows.last() else { break };
+            after = Some(SearchAfter {
+                internal_date: last.internal_date,
+                id: last.id.clone(),
+            });
+            let hashes: Vec<String> = rows.iter().map(|m| m.blob_hash.clone()).collect();
+            let indexed = self.store.text_index().indexed_of(&hashes).await?;
+            let full = rows.len() as u64 == page;
+            for m in rows {
+                if !query.filters.iter().all(|f| row_passes(f, &m)) {
+                    continue;
                 }
-                if unindexed.is_none() {
-                    unindexed = Some(self.store.text_index().unindexed_blobs(&mb.id).await?);
+                if !indexed.contains(&m.blob_hash) && !self.unindexed_passes(query, &m).await? {
+                    continue;
                 }
-                let unindexed = unindexed.as_ref().expect("fetched above");
-                let hits: HashSet<String> = self
-                    .store
-                    .text_index()
-                    .search_text(&mb.id, field, needle.as_bytes())
-                    .await?;
-                let mut kept = Vec::with_capacity(rows.len());
-                for m in rows {
-                    let summary_hit = anywhere
-                        && [
-                            m.summary.from_addr.as_deref(),
-                            m.summary.to_addrs.as_deref(),
-                            m.summary.subject.as_deref(),
-                        ]
-                        .into_iter()
-                        .any(|h| contains(h, needle));
-                    let hit = summary_hit
-                        || hits.contains(&m.blob_hash)
-                        || (unindexed.contains(&m.blob_hash) && self.raw_has(&m, needle).await?);
-                    if hit {
-                        kept.push(m);
-                    }
+                found.push(m);
+                if found.len() >= limit {
+                    return Ok(found);
                 }
-                rows = kept;
             }
-            found.extend(rows);
+            if !full {
+                break;
+            }
         }
-        found.sort_by_key(|m| std::cmp::Reverse(m.internal_date));
-        found.truncate(limit);
         Ok(found)
+    }
+
+    /// A message the index has not reached: each word filter checked on its summary
+    /// (sender, recipients, subject, for words anywhere) or its raw text.
+    async fn unindexed_passes(&self, query: &Query, m: &MessageRecord) -> Result<bool, StoreError> {
+        for f in &query.filters {
+            let (needle, anywhere) = match f {
+                Filter::Body(n) => (n, false),
+                Filter::Text(n) => (n, true),
+                _ => continue,
+            };
+            let summary_hit = anywhere
+                && [
+                    m.summary.from_addr.as_deref(),
+                    m.summary.to_addrs.as_deref(),
+                    m.summary.subject.as_deref(),
+                ]
+                .into_iter()
+                .any(|h| contains(h, needle));
+            if !summary_hit && !self.raw_has(m, needle).await? {
+                return Ok(false);
+            }
+        }
+        Ok(true)
     }
 
     /// Whether the raw message contains `needle` (ASCII case-insensitive): for messages
@@ -279,6 +288,35 @@ impl Searcher {
         let text = String::from_utf8_lossy(&raw).to_lowercase();
         Ok(text.contains(&needle.to_lowercase()))
     }
+}
+
+/// A filter as the store's search condition (`in:` is the choice of mailboxes).
+fn condition(f: &Filter) -> Option<SearchCondition> {
+    let day = |d: &NaiveDate| d.and_time(NaiveTime::MIN).and_utc();
+    Some(match f {
+        Filter::From(n) => SearchCondition::FromContains(n.clone()),
+        Filter::To(n) => SearchCondition::ToContains(n.clone()),
+        Filter::Subject(n) => SearchCondition::SubjectContains(n.clone()),
+        Filter::Body(n) => SearchCondition::Words {
+            field: TextField::Body,
+            needle: n.clone(),
+            anywhere: false,
+        },
+        Filter::Text(n) => SearchCondition::Words {
+            field: TextField::Text,
+            needle: n.clone(),
+            anywhere: true,
+        },
+        Filter::HasAttachment => SearchCondition::HasAttachment,
+        Filter::Unread => SearchCondition::FlagsClear(flags::SEEN),
+        Filter::Read => SearchCondition::FlagsSet(flags::SEEN),
+        Filter::Flagged => SearchCondition::FlagsSet(flags::FLAGGED),
+        Filter::Before(d) => SearchCondition::ArrivedBefore(day(d)),
+        Filter::After(d) => SearchCondition::ArrivedFrom(day(d)),
+        Filter::Larger(n) => SearchCondition::LargerThan(*n),
+        Filter::Smaller(n) => SearchCondition::SmallerThan(*n),
+        Filter::In(_) => return None,
+    })
 }
 
 /// The filters a stored row answers by itself (the others pass here).

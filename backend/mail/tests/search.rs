@@ -48,3 +48,81 @@ fn a_bad_query_says_what_and_where() {
         assert!(e.message.contains(says), "{text}: {e}");
     }
 }
+
+/// A search across mailboxes answers the same before and after the full-text index has
+/// reached the messages, newest first, stops at the limit (more matches than a page of
+/// candidates), and folds case beyond ASCII.
+#[tokio::test]
+async fn a_search_runs_in_the_database_newest_first_indexed_or_not() {
+    use std::sync::Arc;
+
+    use osprey_mail::{LocalDelivery, TextIndexer, search::Searcher};
+    use osprey_store::{
+        blob::{BlobStore, FsBlobStore},
+        testing::{self, TestDb},
+    };
+
+    let db = TestDb::new().await;
+    let store = db.store().await;
+    let account = testing::user(&store, "me@search.example").await;
+    let blobs: Arc<dyn BlobStore> = Arc::new(FsBlobStore::open(db.dir.join("blobs")).unwrap());
+    let delivery = LocalDelivery::new(store.clone(), blobs.clone());
+    for i in 0..130 {
+        let (from, word) = if i % 2 == 0 {
+            ("Émile <Émile@far.example>", "walrus")
+        } else {
+            ("Bob <bob@far.example>", "heron")
+        };
+        let raw = format!(
+            "From: {from}\r\nTo: me@search.example\r\nSubject: note {i:03}\r\n\r\nA {word} today.\r\n"
+        );
+        delivery
+            .deliver(
+                std::slice::from_ref(&account.id),
+                "INBOX",
+                raw.as_bytes(),
+                0,
+            )
+            .await
+            .unwrap();
+    }
+    let searcher = Searcher::new(store.clone(), blobs.clone());
+    let subjects = |found: Vec<osprey_store::MessageRecord>| -> Vec<String> {
+        found
+            .into_iter()
+            .map(|m| m.summary.subject.unwrap_or_default())
+            .collect()
+    };
+    let run = |q: &'static str, limit: usize| {
+        let (searcher, account) = (searcher.clone(), account.id.clone());
+        async move {
+            let query = Query::parse(q).unwrap();
+            searcher
+                .search(&account, &query, None, limit)
+                .await
+                .unwrap()
+        }
+    };
+    for indexed in [false, true] {
+        if indexed {
+            TextIndexer::new(store.clone(), blobs.clone())
+                .drain()
+                .await
+                .unwrap();
+        }
+        let walrus = subjects(run("walrus", 100).await);
+        assert_eq!(walrus.len(), 65, "indexed: {indexed}");
+        assert_eq!(walrus[0], "note 128", "newest first");
+        assert_eq!(
+            subjects(run("heron", 3).await),
+            ["note 129", "note 127", "note 125"]
+        );
+        // Case folded beyond ASCII: `from:émile` finds "Émile".
+        assert_eq!(run("from:émile", 500).await.len(), 65);
+        assert_eq!(run("from:bob walrus", 500).await.len(), 0);
+        assert_eq!(
+            subjects(run("subject:\"note 064\" walrus", 10).await),
+            ["note 064"]
+        );
+    }
+}

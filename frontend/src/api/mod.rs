@@ -8,6 +8,7 @@
 //! ends and the shell shows the login. Errors are RFC 9457 problem documents.
 
 mod generated;
+mod upload;
 
 use std::fmt::Display;
 use std::rc::Rc;
@@ -290,7 +291,13 @@ async fn problem_of(response: Response) -> ApiError {
         .and_then(|v| v.trim().parse::<u64>().ok());
     let status_text = response.status_text();
     let text = response.text().await.unwrap_or_default();
-    let problem = serde_json::from_str::<Problem>(&text).unwrap_or_else(|_| Problem {
+    problem_from(status, &status_text, &text, retry_after)
+}
+
+/// The problem document of an answer's `status` and body (or one made up from its
+/// status when the body is not one).
+fn problem_from(status: u16, status_text: &str, text: &str, retry_after: Option<u64>) -> ApiError {
+    let problem = serde_json::from_str::<Problem>(text).unwrap_or_else(|_| Problem {
         kind: "about:blank".to_owned(),
         title: if status_text.is_empty() {
             format!("The server answered {status}")

@@ -340,6 +340,82 @@ impl TextIndex<'_> {
     }
 }
 
+/// The condition on a `messages` row that the index holds `needle` in its text
+/// (`field`), for a search across mailboxes: the blob among the index's matches.
+pub(super) fn text_condition(
+    backend: Backend,
+    field: TextField,
+    needle: &str,
+) -> sea_orm::sea_query::SimpleExpr {
+    use sea_orm::sea_query::Expr;
+    let needle = fold_text(needle, usize::MAX);
+    match backend {
+        Backend::Sqlite => {
+            let (verify, times) = match field {
+                TextField::Body => ("instr(t.body, ?) > 0", 1),
+                TextField::Text => ("(instr(t.headers, ?) > 0 OR instr(t.body, ?) > 0)", 2),
+            };
+            let mut values: Vec<Value> = Vec::new();
+            let sql = if needle.chars().count() >= 3 {
+                values.push(trigram_query(field, &needle).into());
+                format!(
+                    "messages.blob_hash IN (SELECT t.blob_hash FROM message_text_fts f \
+                     CROSS JOIN message_text t ON t.doc_id = f.rowid \
+                     WHERE message_text_fts MATCH ? AND {verify})"
+                )
+            } else {
+                format!(
+                    "messages.blob_hash IN (SELECT t.blob_hash FROM message_text t WHERE {verify})"
+                )
+            };
+            values.extend(std::iter::repeat_n(Value::from(needle.as_str()), times));
+            Expr::cust_with_values(sql, values)
+        }
+        Backend::Postgres => {
+            // (A custom expression's values are `$1`, `$2`… of its own on PostgreSQL.)
+            let (verify, times) = match field {
+                TextField::Body => ("t.body LIKE $1 ESCAPE '\\'", 1),
+                TextField::Text => (
+                    "(t.headers LIKE $1 ESCAPE '\\' OR t.body LIKE $2 ESCAPE '\\')",
+                    2,
+                ),
+            };
+            let pattern = like_pattern(&needle);
+            Expr::cust_with_values(
+                format!(
+                    "messages.blob_hash IN (SELECT t.blob_hash FROM message_text t WHERE {verify})"
+                ),
+                std::iter::repeat_n(Value::from(pattern.as_str()), times),
+            )
+        }
+    }
+}
+
+impl TextIndex<'_> {
+    /// Which of `hashes` the index has reached.
+    pub async fn indexed_of(self, hashes: &[String]) -> Result<HashSet<String>, StoreError> {
+        let mut out = HashSet::new();
+        for chunk in hashes.chunks(CHUNK) {
+            let marks: Vec<String> = (1..=chunk.len())
+                .map(|i| placeholder(self.backend, i))
+                .collect();
+            let sql = format!(
+                "SELECT blob_hash FROM message_text WHERE blob_hash IN ({})",
+                marks.join(", ")
+            );
+            let values = chunk.iter().map(|h| Value::from(h.as_str())).collect();
+            for r in self
+                .db
+                .query_all_raw(statement(self.backend, &sql, values))
+                .await?
+            {
+                out.insert(r.try_get_by_index::<String>(0)?);
+            }
+        }
+        Ok(out)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

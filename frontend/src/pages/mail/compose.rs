@@ -52,6 +52,8 @@ enum DraftState {
 struct Pending {
     name: String,
     size: u64,
+    /// Percent sent, while it uploads.
+    sent: u8,
     done: Option<Upload>,
 }
 
@@ -242,6 +244,7 @@ pub fn Composer(props: &ComposerProps) -> Html {
                 uploads.borrow_mut().push(Pending {
                     name: name.clone(),
                     size: file.size() as u64,
+                    sent: 0,
                     done: None,
                 });
                 redraw.force_update();
@@ -252,8 +255,24 @@ pub fn Composer(props: &ComposerProps) -> Html {
                     touch.clone(),
                     redraw.clone(),
                 );
+                // The upload's progress shown on its chip, a percent at a time.
+                let progress: Rc<dyn Fn(f64, f64)> = {
+                    let (uploads, redraw, name) = (uploads.clone(), redraw.clone(), name.clone());
+                    Rc::new(move |sent: f64, total: f64| {
+                        let percent = (sent * 100.0 / total.max(1.0)).min(100.0) as u8;
+                        let mut list = uploads.borrow_mut();
+                        if let Some(p) = list
+                            .iter_mut()
+                            .find(|p| p.done.is_none() && p.name == name && p.sent != percent)
+                        {
+                            p.sent = percent;
+                            drop(list);
+                            redraw.force_update();
+                        }
+                    })
+                };
                 spawn_local(async move {
-                    let result = api.upload_file(&form).await;
+                    let result = api.upload_with_progress(&form, progress).await;
                     {
                         let mut list = uploads.borrow_mut();
                         let at = list.iter().position(|p| p.done.is_none() && p.name == name);
@@ -480,7 +499,11 @@ pub fn Composer(props: &ComposerProps) -> Html {
                     }) }
                     { for pending.iter().enumerate().map(|(i, p)| html! {
                         <li class={classes!("tag", p.done.is_none().then_some("uploading"))}>
-                            { format!("{} · {}{}", p.name, format::bytes(p.size), if p.done.is_none() { " · uploading…" } else { "" }) }
+                            { format!("{} · {}", p.name, format::bytes(p.size)) }
+                            if p.done.is_none() {
+                                <span class="upload-progress">{ format!(" · uploading {}%", p.sent) }</span>
+                                <progress max="100" value={p.sent.to_string()} aria-label={format!("Uploading {}", p.name)}></progress>
+                            }
                             if p.done.is_some() {
                                 <button type="button" class="chip-remove" aria-label={format!("Remove {}", p.name)}
                                     onclick={remove_upload(i)}>{ "×" }</button>
