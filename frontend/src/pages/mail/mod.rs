@@ -70,6 +70,9 @@ fn unread(m: &MessageItem) -> bool {
     !m.flags.iter().any(|f| f == "\\Seen")
 }
 
+/// Which list: the folder, the order (key, descending), by conversation.
+type ListKey = (Option<String>, (&'static str, bool), bool);
+
 /// The first page of a folder in the list's order; by conversation (newest or oldest
 /// first by arrival) when `threads`.
 async fn first_page(
@@ -115,6 +118,10 @@ pub fn MailPage() -> Html {
     // The messages ticked in the list, and the row last clicked (for Shift ranges).
     let selected = use_state(|| Rc::new(Vec::<String>::new()));
     let anchor = use_mut_ref(|| None::<usize>);
+    // The list the page shows now (folder, order, by conversation): a list that arrives
+    // for another (a slow answer after the user moved on) is dropped.
+    let shown = use_mut_ref(ListKey::default);
+    *shown.borrow_mut() = ((*current).clone(), *sort, *threads);
     // The message being written, and what the last send said.
     let composing = use_state(|| None::<Rc<DraftMessage>>);
     let notice = use_state(|| None::<String>);
@@ -160,13 +167,14 @@ pub fn MailPage() -> Html {
         });
     }
     {
-        let (api, messages, error, open, conversation, selected) = (
+        let (api, messages, error, open, conversation, selected, shown) = (
             api.clone(),
             messages.clone(),
             error.clone(),
             open.clone(),
             conversation.clone(),
             selected.clone(),
+            shown.clone(),
         );
         use_effect_with(
             ((*current).clone(), page_size, *sort, *threads),
@@ -178,7 +186,11 @@ pub fn MailPage() -> Html {
                 if let (Some(id), Some(size)) = (id.clone(), *size) {
                     let (sort, threads) = (*sort, *threads);
                     spawn_local(async move {
-                        match first_page(&api, &id, size, sort, threads).await {
+                        let answer = first_page(&api, &id, size, sort, threads).await;
+                        if *shown.borrow() != (Some(id), sort, threads) {
+                            return;
+                        }
+                        match answer {
                             Ok(items) => messages.set(Some(items)),
                             Err(e) => error.set(Some(e)),
                         }
@@ -242,14 +254,19 @@ pub fn MailPage() -> Html {
             error.clone(),
             current.clone(),
         );
-        let (sort, threads) = (*sort, *threads);
+        let (sort, threads, shown) = (*sort, *threads, shown.clone());
         Callback::from(move |()| {
-            let (api, messages, error) = (api.clone(), messages.clone(), error.clone());
+            let (api, messages, error, shown) =
+                (api.clone(), messages.clone(), error.clone(), shown.clone());
             let (Some(id), Some(size)) = ((*current).clone(), page_size) else {
                 return;
             };
             spawn_local(async move {
-                match first_page(&api, &id, size, sort, threads).await {
+                let answer = first_page(&api, &id, size, sort, threads).await;
+                if *shown.borrow() != (Some(id), sort, threads) {
+                    return;
+                }
+                match answer {
                     Ok(items) => messages.set(Some(items)),
                     Err(e) => error.set(Some(e)),
                 }
