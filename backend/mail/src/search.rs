@@ -183,6 +183,8 @@ impl Query {
 pub struct Searcher {
     store: Store,
     blobs: std::sync::Arc<dyn BlobStore>,
+    /// How many of the newest messages a search for words looks at first.
+    recent: u64,
 }
 
 fn contains(haystack: Option<&str>, needle: &str) -> bool {
@@ -191,7 +193,18 @@ fn contains(haystack: Option<&str>, needle: &str) -> bool {
 
 impl Searcher {
     pub fn new(store: Store, blobs: std::sync::Arc<dyn BlobStore>) -> Self {
-        Self { store, blobs }
+        Self {
+            store,
+            blobs,
+            recent: RECENT_WINDOW,
+        }
+    }
+
+    /// Looks at the `n` newest messages first when searching for words (2,000 unless
+    /// set; the answer is the same, only the way there differs).
+    pub fn recent_window(mut self, n: u64) -> Self {
+        self.recent = n;
+        self
     }
 
     /// The messages of the account (in `mailbox_id`, or in every mailbox) that pass
@@ -218,9 +231,50 @@ impl Searcher {
             }
         }
         let ids: Vec<String> = mailboxes.into_iter().map(|m| m.id).collect();
-        let conditions: Vec<SearchCondition> = query.filters.iter().filter_map(condition).collect();
-        // Pages of candidates from the database, newest first; each row checked here as
-        // well (SQL lets through what it cannot decide exactly).
+        let words = query
+            .filters
+            .iter()
+            .any(|f| matches!(f, Filter::Body(_) | Filter::Text(_)));
+        // Words: first among the newest messages only, each one's text looked at — a
+        // common word fills the page there at once, where gathering all of its matches
+        // from the index would take long; then, if that did not find enough, everywhere
+        // through the index (quick for the rarer words that get there).
+        if words
+            && let Some(cutoff) = self
+                .store
+                .messages()
+                .nth_newest_arrival(&ids, self.recent)
+                .await?
+        {
+            let mut recent: Vec<SearchCondition> = query
+                .filters
+                .iter()
+                .filter_map(|f| condition(f, true))
+                .collect();
+            recent.push(SearchCondition::ArrivedFrom(cutoff));
+            let found = self.pages(&ids, query, &recent, limit).await?;
+            if found.len() >= limit {
+                return Ok(found);
+            }
+        }
+        let conditions: Vec<SearchCondition> = query
+            .filters
+            .iter()
+            .filter_map(|f| condition(f, false))
+            .collect();
+        self.pages(&ids, query, &conditions, limit).await
+    }
+
+    /// Up to `limit` messages of `ids` meeting `conditions` (and `query`, checked here),
+    /// newest first: pages of candidates from the database, each row checked here as
+    /// well (SQL lets through what it cannot decide exactly).
+    async fn pages(
+        &self,
+        ids: &[String],
+        query: &Query,
+        conditions: &[SearchCondition],
+        limit: usize,
+    ) -> Result<Vec<MessageRecord>, StoreError> {
         let page = (limit as u64).clamp(50, 500);
         let mut found = Vec::new();
         let mut after: Option<SearchAfter> = None;
@@ -228,7 +282,7 @@ impl Searcher {
             let rows = self
                 .store
                 .messages()
-                .search_page(&ids, &conditions, after.as_ref(), page)
+                .search_page(ids, conditions, after.as_ref(), page)
                 .await?;
             let Some(last) = rows.last() else { break };
             after = Some(SearchAfter {
@@ -290,8 +344,12 @@ impl Searcher {
     }
 }
 
-/// A filter as the store's search condition (`in:` is the choice of mailboxes).
-fn condition(f: &Filter) -> Option<SearchCondition> {
+/// How many of the newest messages a search for words looks at first, by default.
+const RECENT_WINDOW: u64 = 2_000;
+
+/// A filter as the store's search condition (`in:` is the choice of mailboxes); words
+/// looked for in each row's text when `probe`.
+fn condition(f: &Filter, probe: bool) -> Option<SearchCondition> {
     let day = |d: &NaiveDate| d.and_time(NaiveTime::MIN).and_utc();
     Some(match f {
         Filter::From(n) => SearchCondition::FromContains(n.clone()),
@@ -301,11 +359,13 @@ fn condition(f: &Filter) -> Option<SearchCondition> {
             field: TextField::Body,
             needle: n.clone(),
             anywhere: false,
+            probe,
         },
         Filter::Text(n) => SearchCondition::Words {
             field: TextField::Text,
             needle: n.clone(),
             anywhere: true,
+            probe,
         },
         Filter::HasAttachment => SearchCondition::HasAttachment,
         Filter::Unread => SearchCondition::FlagsClear(flags::SEEN),

@@ -86,7 +86,9 @@ async fn a_search_runs_in_the_database_newest_first_indexed_or_not() {
             .await
             .unwrap();
     }
-    let searcher = Searcher::new(store.clone(), blobs.clone());
+    let whole = Searcher::new(store.clone(), blobs.clone());
+    // Looking at the ten newest first: the same answers.
+    let recent_first = Searcher::new(store.clone(), blobs.clone()).recent_window(10);
     let subjects = |found: Vec<osprey_store::MessageRecord>| -> Vec<String> {
         found
             .into_iter()
@@ -94,13 +96,20 @@ async fn a_search_runs_in_the_database_newest_first_indexed_or_not() {
             .collect()
     };
     let run = |q: &'static str, limit: usize| {
-        let (searcher, account) = (searcher.clone(), account.id.clone());
+        let (whole, recent_first, account) =
+            (whole.clone(), recent_first.clone(), account.id.clone());
         async move {
             let query = Query::parse(q).unwrap();
-            searcher
+            let found = whole.search(&account, &query, None, limit).await.unwrap();
+            let again = recent_first
                 .search(&account, &query, None, limit)
                 .await
-                .unwrap()
+                .unwrap();
+            let ids = |l: &[osprey_store::MessageRecord]| -> Vec<String> {
+                l.iter().map(|m| m.id.clone()).collect()
+            };
+            assert_eq!(ids(&found), ids(&again), "{q}");
+            found
         }
     };
     for indexed in [false, true] {

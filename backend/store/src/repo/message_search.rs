@@ -30,11 +30,13 @@ pub enum SearchCondition {
     SmallerThan(u64),
     /// The indexed text (`field`) holds the words, or, when `anywhere`, the sender,
     /// recipients or subject do; a message the index has not reached yet also passes
-    /// (the caller checks it).
+    /// (the caller checks it). `probe`: each row's text looked at, rather than the
+    /// index's matches gathered first (for a few recent rows).
     Words {
         field: TextField,
         needle: String,
         anywhere: bool,
+        probe: bool,
     },
 }
 
@@ -87,9 +89,10 @@ fn condition(backend: Backend, c: &SearchCondition) -> Option<SimpleExpr> {
             field,
             needle,
             anywhere,
+            probe,
         } => {
             let mut any = Condition::any()
-                .add(text_condition(backend, *field, needle))
+                .add(text_condition(backend, *field, needle, *probe))
                 .add(Expr::cust(
                     "NOT EXISTS (SELECT 1 FROM message_text u \
                      WHERE u.blob_hash = messages.blob_hash)",
@@ -107,6 +110,25 @@ fn condition(backend: Backend, c: &SearchCondition) -> Option<SimpleExpr> {
 }
 
 impl Messages<'_> {
+    /// The arrival of the `n`th newest message of `mailbox_ids` (from 0), if there are
+    /// that many: where a search of the newest messages only stops.
+    pub async fn nth_newest_arrival(
+        self,
+        mailbox_ids: &[String],
+        n: u64,
+    ) -> Result<Option<DateTime<Utc>>, StoreError> {
+        Ok(message::Entity::find()
+            .select_only()
+            .column(message::Column::InternalDate)
+            .filter(message::Column::MailboxId.is_in(mailbox_ids.iter().map(String::as_str)))
+            .order_by(message::Column::InternalDate, Order::Desc)
+            .offset(n)
+            .limit(1)
+            .into_tuple::<DateTime<Utc>>()
+            .one(&self.db)
+            .await?)
+    }
+
     /// Up to `limit` messages of `mailbox_ids` meeting `conditions`, newest first (by
     /// arrival, then id), after `after`. Conditions SQL cannot decide exactly (text
     /// that is not ASCII, messages not yet indexed) let rows through: the caller checks
