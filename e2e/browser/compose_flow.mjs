@@ -4,7 +4,7 @@
 // saved"), sent after the undo time; an undone send that stays in the composer; a reply
 // from the reader, then the list by conversation (the question and the reply in Sent one
 // row, both shown when it opens); messages ticked (a Shift range, select all) marked
-// unread and flagged; a draft resumed from Drafts; a search across folders; the keyboard
+// unread and flagged; a draft in rich text opened again with its bold word; a draft resumed from Drafts; a search across folders; the keyboard
 // (?, j, r); a folder made, a message dragged onto it, the folder renamed and deleted; the
 // list sorted by subject; the composer at phone width. The Rust side then checks what arrived.
 //
@@ -154,6 +154,26 @@ await runFlow('compose_flow', async ({ page, baseUrl, step, shot, expectVisible,
   await expectVisible(page.locator('#composer'), 'the resumed draft');
   const resumed = await page.locator('#compose-text').inputValue();
   if (!resumed.startsWith('To be continued')) throw new Error(`the draft's text is ${JSON.stringify(resumed)}`);
+
+  step('write in rich text (a bold word); the draft opens again with its formatting');
+  await page.locator('#composer-close').click();
+  await page.locator('#compose').click();
+  await page.locator('#compose-subject').fill('Rich plans');
+  await page.locator('#compose-format').click();
+  await page.locator('#compose-html').click();
+  await page.keyboard.type('Plain and ');
+  await page.locator('#format-bold').click();
+  await page.keyboard.type('bold');
+  await expectVisible(page.locator('#compose-html b', { hasText: 'bold' }), 'the bold word');
+  await expectVisible(page.locator('#composer-status', { hasText: 'Draft saved' }), 'the rich draft saved');
+  await shot(page, 'mail-rich-text');
+  await page.locator('#composer-close').click();
+  await page.locator('#folder-list .folder', { hasText: 'Drafts' }).click();
+  const richDraft = page.locator('#message-list .message-row', { hasText: 'Rich plans' });
+  await expectVisible(richDraft, 'the rich draft in Drafts');
+  await richDraft.click();
+  await expectVisible(page.locator('#compose-html b', { hasText: 'bold' }), 'the bold word, opened again');
+  await page.locator('#composer-close').click();
 
   step('search every folder; keyboard shortcuts');
   await page.locator('#folder-list .folder', { hasText: 'INBOX' }).click();

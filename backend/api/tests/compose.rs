@@ -371,6 +371,11 @@ async fn a_draft_is_saved_replaced_under_its_key_opened_and_sent() {
     assert_eq!(opened["message"]["bcc"], json!([CY]));
     assert_eq!(opened["message"]["draft"], key.as_str());
     assert_eq!(opened["attachments"][0]["name"], "plan.txt");
+    assert_eq!(
+        opened["message"]["html"],
+        serde_json::Value::Null,
+        "a plain draft"
+    );
 
     // Half-typed recipients are refused by name; nothing is replaced.
     let r =
@@ -409,6 +414,36 @@ async fn a_draft_is_saved_replaced_under_its_key_opened_and_sent() {
         )
         .await;
     assert_eq!(read["attachments"][0]["name"], "plan.txt");
+
+    // A draft written as rich text opens with its HTML again, made safe (no script
+    // survives the sanitiser).
+    let rich = s
+        .post(
+            &s.bob,
+            "/api/v1/drafts",
+            json!({"to": [ANN], "subject": "Rich", "html": "<p><b>Bold</b> plans<script>alert(1)</script></p>"}),
+        )
+        .await;
+    let rich_id = s
+        .items(&s.bob, "\\Drafts")
+        .await
+        .into_iter()
+        .find(|m| m["subject"] == "Rich")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let reopened = s.get(&s.bob, &format!("/api/v1/drafts/{rich_id}")).await;
+    let html = reopened["message"]["html"].as_str().unwrap();
+    assert!(html.contains("<b>Bold</b> plans"), "{html}");
+    assert!(!html.contains("script"), "{html}");
+    assert!(
+        reopened["message"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("Bold plans")
+    );
+    let _ = rich;
 }
 
 #[tokio::test]

@@ -135,7 +135,15 @@ impl Composer {
     ) -> Result<DraftView, ComposeError> {
         let m = self.own_message(account, id).await?;
         let raw = self.submission.delivery().blobs().get(&m.blob_hash).await?;
-        let r = reading::read(&raw);
+        // The HTML part as the reader gets it (sanitised, remote images not loaded): the
+        // rich-text editor shows it again.
+        let r = reading::read_with(
+            &raw,
+            reading::ReadOptions {
+                html: true,
+                remote_images: false,
+            },
+        );
         Ok(DraftView {
             id: Some(m.id.clone()),
             fields: Draft {
@@ -146,6 +154,7 @@ impl Composer {
                 reply_to: r.reply_to.iter().filter_map(written_named).collect(),
                 subject: r.subject.unwrap_or_default(),
                 text: r.text,
+                html: r.html.map(|h| h.html),
                 draft: r.message_id,
                 ..Draft::default()
             },

@@ -155,8 +155,9 @@ impl Messages<'_> {
             q = if set_aside.contains(mailbox_id) {
                 q.filter(message::Column::MailboxId.eq(mailbox_id))
             } else {
-                q.filter(message::Column::AccountId.eq(first.account_id.as_str()))
-                    .filter(message::Column::MailboxId.is_not_in(set_aside))
+                // (A conversation is one account's: its id is one of the account's
+                // messages'. Led by `thread_id`, the count reads `idx_messages_thread`.)
+                q.filter(message::Column::MailboxId.is_not_in(set_aside))
             };
             q.select_only()
                 .column(message::Column::ThreadId)

@@ -13,6 +13,7 @@ use web_sys::{DragEvent, HtmlInputElement, HtmlTextAreaElement};
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
+use super::rich_text::{RichText, text_to_html};
 use crate::api::{ApiError, use_api};
 use crate::components::address_input::AddressInput;
 use crate::components::banner::ProblemBanner;
@@ -178,6 +179,44 @@ pub fn Composer(props: &ComposerProps) -> Html {
         Callback::from(move |v: String| {
             set(&mut fields.borrow_mut().message, v);
             redraw.force_update();
+            touch();
+        })
+    };
+    // Rich text: the editor's HTML and text, and what it started with.
+    let rich = use_state(|| start.html.is_some());
+    let rich_start = use_mut_ref(|| start.html.clone().unwrap_or_default());
+    let rich_changed = {
+        let (fields, touch, redraw) = (fields.clone(), touch.clone(), redraw.clone());
+        Callback::from(move |(html, text): (String, String)| {
+            {
+                let mut f = fields.borrow_mut();
+                f.message.html = Some(html);
+                f.message.text = text;
+            }
+            redraw.force_update();
+            touch();
+        })
+    };
+    let switch_format = {
+        let (fields, touch, rich, rich_start) = (
+            fields.clone(),
+            touch.clone(),
+            rich.clone(),
+            rich_start.clone(),
+        );
+        Callback::from(move |_: MouseEvent| {
+            {
+                let mut f = fields.borrow_mut();
+                if *rich {
+                    // Plain again: the text the editor held.
+                    f.message.html = None;
+                } else {
+                    let html = text_to_html(&f.message.text);
+                    *rich_start.borrow_mut() = html.clone();
+                    f.message.html = Some(html);
+                }
+            }
+            rich.set(!*rich);
             touch();
         })
     };
@@ -480,11 +519,20 @@ pub fn Composer(props: &ComposerProps) -> Html {
                 <input id="compose-subject" type="text" value={f.message.subject.clone()} oninput={typed(|m, v| m.subject = v)} />
                 if let Some(e) = error.as_ref().and_then(|e| e.field("subject")) { <p class="field-error">{ e }</p> }
             </div>
-            <div class="field">
-                <label for="compose-text" class="visually-hidden">{ "Message" }</label>
-                <textarea id="compose-text" rows="14" spellcheck="false" value={f.message.text.clone()} oninput={typed(|m, v| m.text = v)} />
+            <div class="compose-format">
+                <button type="button" class="button subtle" id="compose-format" aria-pressed={rich.to_string()} onclick={switch_format}>
+                    { if *rich { "Plain text" } else { "Rich text" } }
+                </button>
             </div>
-            <SpellCheck id="compose-text" text={f.message.text.clone()} onreplace={changed(|m, v| m.text = v)} />
+            if *rich {
+                <RichText initial={rich_start.borrow().clone()} oninput={rich_changed} />
+            } else {
+                <div class="field">
+                    <label for="compose-text" class="visually-hidden">{ "Message" }</label>
+                    <textarea id="compose-text" rows="14" spellcheck="false" value={f.message.text.clone()} oninput={typed(|m, v| m.text = v)} />
+                </div>
+                <SpellCheck id="compose-text" text={f.message.text.clone()} onreplace={changed(|m, v| m.text = v)} />
+            }
             <div class="composer-files">
                 <label class="button subtle" for="compose-files">{ "Attach files" }</label>
                 <input id="compose-files" class="visually-hidden" type="file" multiple=true onchange={on_pick} />

@@ -10,6 +10,7 @@ mod folders;
 mod keys;
 mod live;
 pub mod reader;
+mod rich_text;
 
 use std::rc::Rc;
 
