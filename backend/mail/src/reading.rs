@@ -237,11 +237,6 @@ pub struct Attachment {
     pub content: Vec<u8>,
 }
 
-/// The attachment `index` (as [`read`] lists them) of `raw`, decoded.
-pub fn attachment(raw: &[u8], index: u32) -> Option<Attachment> {
-    attachments(raw, &[index]).pop().flatten()
-}
-
 /// The attachments `indices` of `raw`, decoded, from one parse; `None` for an index the
 /// message does not have.
 pub fn attachments(raw: &[u8], indices: &[u32]) -> Vec<Option<Attachment>> {

@@ -63,11 +63,6 @@ impl StoredMessage {
         self.skeleton.bytes
     }
 
-    /// Whether some of its bodies were left out.
-    pub fn is_partial(&self) -> bool {
-        !self.skeleton.left_out.is_empty()
-    }
-
     /// The message for reading (`reading::read_with`), the sizes of the attachments
     /// left out as they are in the message.
     pub fn read(&self, options: ReadOptions) -> ReadMessage {
