@@ -1,7 +1,8 @@
 // Writes mail in the machine's Chromium: mail sent by someone else over the REST API
 // shows in the open list without a reload (live updates) and in the tab's title; a new
 // message with Bcc and a 2 MB file picked from disk (the draft saves itself, "Draft
-// saved"), sent after the undo time; an undone send that stays in the composer; a reply
+// saved"), sent after the undo time, its To a contact group picked by keyboard (one
+// chip); an undone send that stays in the composer; a reply
 // from the reader, then the list by conversation (the question and the reply in Sent one
 // row, both shown when it opens); messages ticked (a Shift range, select all) marked
 // unread and flagged; a draft in rich text opened again with its bold word; a draft resumed from Drafts; a search across folders; the keyboard
@@ -67,12 +68,31 @@ await runFlow('compose_flow', async ({ page, baseUrl, step, shot, expectVisible,
   if (!initial.includes('-- \nWren\nwrite.e2e.example')) throw new Error(`no signature in a new message: ${JSON.stringify(initial)}`);
   await expectVisible(page.locator('#composer'), 'the composer');
 
-  step('fill To, Bcc, subject and text, attach a file; the draft saves itself');
-  await page.locator('#compose-to').fill(to);
-  await page.locator('#compose-to').blur();
+  step('To: a contact group picked from the suggestions by keyboard is one chip');
+  const mine = await api('/api/v1/auth/login', { username: user, password });
+  const fern = await api('/api/v1/contacts', { full_name: 'Fern Friend', emails: [{ label: 'home', value: to }] }, mine.access_token);
+  await api('/api/v1/contact-groups', { name: 'Walkers', members: [fern.id] }, mine.access_token);
+  await page.locator('#compose-to').pressSequentially('walk', { delay: 30 });
+  await expectVisible(page.locator('#compose-to-suggestions [role=option]', { hasText: 'Walkers' }), 'the group offered');
+  await shot(page, 'mail-compose-suggestions');
+  await page.locator('#compose-to').press('ArrowDown');
+  await page.locator('#compose-to').press('Enter');
+  await expectVisible(page.locator('#compose-to-chips .recipient.group', { hasText: 'Walkers' }), 'the group\'s chip');
+  if (await page.locator('#compose-to').inputValue() !== '') throw new Error('the typed text stayed after the group was picked');
+
+  step('a typed address ends at Enter; Backspace in the empty field takes it back');
+  await page.locator('#compose-to').pressSequentially('oops@nowhere.example', { delay: 10 });
+  await page.locator('#compose-to').press('Enter');
+  await expectVisible(page.locator('#compose-to-chips .recipient', { hasText: 'oops@nowhere.example' }), 'the typed address\'s chip');
+  await page.locator('#compose-to').press('Backspace');
+  await page.locator('#compose-to-chips .recipient', { hasText: 'oops' }).waitFor({ state: 'detached', timeout: 5000 });
+  if (await page.locator('#compose-to-chips .recipient').count() !== 1) throw new Error('Backspace took more than the last chip');
+
+  step('fill Cc (a name with a comma), Bcc, subject and text, attach a file; the draft saves itself');
   await page.locator('#compose-show-copies').click();
-  await page.locator('#compose-cc').fill('far@remote.e2e.example');
+  await page.locator('#compose-cc').fill('"Far, Away" <far@remote.e2e.example>');
   await page.locator('#compose-cc').blur();
+  await expectVisible(page.locator('#compose-cc-chips .recipient', { hasText: 'Far, Away' }), 'one chip for the quoted name with a comma');
   await page.locator('#compose-bcc').fill(bcc);
   await page.locator('#compose-bcc').blur();
   await page.locator('#compose-subject').fill('Plans for Friday');
@@ -159,12 +179,14 @@ await runFlow('compose_flow', async ({ page, baseUrl, step, shot, expectVisible,
   await page.locator('#composer-close').click();
   await page.locator('#compose').click();
   await page.locator('#compose-subject').fill('Rich plans');
+  // Switching to rich text puts the caret before the signature: typing starts there.
   await page.locator('#compose-format').click();
-  await page.locator('#compose-html').click();
   await page.keyboard.type('Plain and ');
   await page.locator('#format-bold').click();
   await page.keyboard.type('bold');
   await expectVisible(page.locator('#compose-html b', { hasText: 'bold' }), 'the bold word');
+  const richText = await page.locator('#compose-html').innerText();
+  if (!richText.startsWith('Plain and bold') || !richText.includes('Wren')) throw new Error(`the text typed did not start the message: ${JSON.stringify(richText)}`);
   await expectVisible(page.locator('#composer-status', { hasText: 'Draft saved' }), 'the rich draft saved');
   await shot(page, 'mail-rich-text');
   await page.locator('#composer-close').click();

@@ -364,7 +364,10 @@ async fn writing_mail_in_a_real_browser() {
     )
     .await;
     assert_eq!(read["attachments"][0]["name"], "plan.txt");
-    assert!(read["to"].to_string().contains(FRIEND));
+    // To named the contact group Walkers, expanded to its member on send; Cc kept the
+    // quoted name with a comma as one recipient.
+    assert!(read["to"].to_string().contains(FRIEND), "{}", read["to"]);
+    assert_eq!(read["cc"][0]["name"], "Far, Away", "{}", read["cc"]);
     // Sent as the identity made in Settings: its name is the sender's.
     assert_eq!(read["from"][0]["name"], "Wren Writer");
     // Flagged together from the list (what is left of INBOX after the flow).

@@ -31,6 +31,7 @@ mod m20261204_000020_create_account_preferences;
 mod m20261204_000021_add_message_sort_indexes;
 mod m20261204_000022_add_queue_message_id;
 mod m20261205_000023_create_thread_links;
+mod m20261205_000024_add_message_sort_subject;
 
 /// Runs every migration of Osprey's schema.
 pub struct Migrator;
@@ -61,6 +62,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000021_add_message_sort_indexes::Migration),
             Box::new(m20261204_000022_add_queue_message_id::Migration),
             Box::new(m20261205_000023_create_thread_links::Migration),
+            Box::new(m20261205_000024_add_message_sort_subject::Migration),
         ]
     }
 }

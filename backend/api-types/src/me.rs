@@ -144,6 +144,8 @@ pub struct Identity {
     pub signature: String,
 }
 
+/// The defaults of `osprey_directory::Preferences` (a test in the API's `me` routes
+/// holds the two together).
 impl Default for Preferences {
     fn default() -> Self {
         Self {

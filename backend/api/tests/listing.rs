@@ -15,7 +15,7 @@ const MAIL: [(&str, &str, Option<&str>, usize); 5] = [
     (
         "Zed <zed@example.net>",
         "Mon, 2 Nov 2026 09:00:00 +0000",
-        Some("banana"),
+        Some("Re: banana"),
         10,
     ),
     (
@@ -27,7 +27,7 @@ const MAIL: [(&str, &str, Option<&str>, usize); 5] = [
     (
         "Bob <BOB@example.com>",
         "Sun, 1 Nov 2026 09:00:00 +0000",
-        Some("cherry"),
+        Some("[team] Fwd: Cherry"),
         50,
     ),
     (
@@ -88,33 +88,35 @@ async fn every_key_sorts_both_ways_and_a_cursor_keeps_its_place_while_mail_arriv
         let (t, ann, inbox) = (&t, ann.clone(), inbox.clone());
         async move { page(t, &ann, &inbox, &format!("{query}&limit=100")).await.0 }
     };
-    // Case-folded subjects; no subject sorts as empty text, first.
+    // Base subjects, case-folded. RFC 5256 §2.1: "Subject sorting and threading use the
+    // "base subject", which has specific subject artifacts removed": "Re: banana" sorts
+    // as "banana", "[team] Fwd: Cherry" as "cherry"; no subject sorts as empty text, first.
     assert_eq!(
         all("sort=subject").await,
-        ["", "Apple", "apple pie", "banana", "cherry"]
+        ["", "Apple", "apple pie", "Re: banana", "[team] Fwd: Cherry"]
     );
     assert_eq!(
         all("sort=subject&descending=true").await,
-        ["cherry", "banana", "apple pie", "Apple", ""]
+        ["[team] Fwd: Cherry", "Re: banana", "apple pie", "Apple", ""]
     );
     // The Date field, not arrival.
     assert_eq!(
         all("sort=sent").await,
-        ["cherry", "banana", "apple pie", "Apple", ""]
+        ["[team] Fwd: Cherry", "Re: banana", "apple pie", "Apple", ""]
     );
     // Senders by address, case-folded.
     assert_eq!(
         all("sort=from").await,
-        ["Apple", "cherry", "apple pie", "", "banana"]
+        ["Apple", "[team] Fwd: Cherry", "apple pie", "", "Re: banana"]
     );
     assert_eq!(
         all("sort=size&descending=true").await,
-        ["apple pie", "Apple", "cherry", "banana", ""]
+        ["apple pie", "Apple", "[team] Fwd: Cherry", "Re: banana", ""]
     );
     // Arrival, newest first.
     assert_eq!(
         all("sort=received&descending=true").await,
-        ["", "apple pie", "cherry", "Apple", "banana"]
+        ["", "apple pie", "[team] Fwd: Cherry", "Apple", "Re: banana"]
     );
 
     // Pages of two by subject; mail that arrives before the cursor's place does not
@@ -140,7 +142,7 @@ async fn every_key_sorts_both_ways_and_a_cursor_keeps_its_place_while_mail_arriv
         &format!("sort=subject&limit=2&cursor={cursor}"),
     )
     .await;
-    assert_eq!(second, ["apple pie", "banana"]);
+    assert_eq!(second, ["apple pie", "Re: banana"]);
     let (third, end) = page(
         &t,
         &ann,
@@ -148,7 +150,7 @@ async fn every_key_sorts_both_ways_and_a_cursor_keeps_its_place_while_mail_arriv
         &format!("sort=subject&limit=2&cursor={}", cursor.clone().unwrap()),
     )
     .await;
-    assert_eq!(third, ["cherry"]);
+    assert_eq!(third, ["[team] Fwd: Cherry"]);
     assert_eq!(end, None);
 
     // An unknown key, and a cursor of another sort, are refused by name.

@@ -13,6 +13,7 @@ mod password;
 mod pop3_mode;
 mod relay;
 mod role;
+pub mod subject;
 mod throttle;
 pub mod time_zone;
 

@@ -88,14 +88,19 @@ impl Store {
             Backend::Sqlite => Some(Arc::new(sqlite_writer(url, writes, settings).await?)),
             Backend::Postgres => None,
         };
-        Ok(Store {
+        let store = Store {
             db,
             backend,
             bus: crate::changes::channel(),
             account_bus: crate::account_events::channel(),
             writer,
             text_queue: Default::default(),
-        })
+        };
+        let filled = crate::repo::message_sort::fill_sort_subjects(&store).await?;
+        if filled > 0 {
+            tracing::info!(messages = filled, "sort subjects written");
+        }
+        Ok(store)
     }
 }
 

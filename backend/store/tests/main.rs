@@ -5,6 +5,7 @@ mod imap_state;
 mod move_all;
 mod queue;
 mod rules;
+mod sorting;
 mod text_index;
 mod threads;
 
@@ -646,6 +647,21 @@ async fn messages_get_ascending_uids_quota_tombstones_and_moves() {
         .unwrap();
     assert!(inbox_after.highestmodseq > inbox.highestmodseq);
     assert_eq!(inbox_after.uidnext, 5);
+}
+
+/// A domain and an account of it without a quota: the account's id and its INBOX's.
+async fn account_with_inbox(store: &Store, address: &str) -> (String, String) {
+    domain(store, address.split_once('@').unwrap().1, &[]).await;
+    let mut new = new_account(address, Role::User);
+    new.quota_bytes = None;
+    let account = store.accounts().create_account(new).await.unwrap().id;
+    let inbox = store
+        .messages()
+        .mailbox_by_name(&account, "INBOX")
+        .await
+        .unwrap()
+        .id;
+    (account, inbox)
 }
 
 #[tokio::test]

@@ -7,8 +7,9 @@ use chrono::{Duration, Utc};
 use osprey_core::Role;
 use osprey_migrations::{Migrator, MigratorTrait};
 use osprey_store::{MessageSummary, Store, testing::TestDb};
+use sea_orm::ConnectionTrait;
 
-use crate::{domain, new_account, new_message};
+use crate::{account_with_inbox, domain, new_account, new_message};
 
 /// Appends a message with Message-ID `id` naming `refs`, `minutes` after a fixed start;
 /// returns its row id.
@@ -138,20 +139,40 @@ async fn messages_join_the_conversation_of_the_ids_they_name() {
     );
 }
 
+/// RFC 5256 §2.2's REFERENCES links every message a message names into one thread: a
+/// message naming two conversations joins them, and what comes later meets the whole.
+#[tokio::test]
+async fn a_message_naming_two_conversations_joins_them() {
+    let db = TestDb::new().await;
+    let store = db.store().await;
+    let (account, inbox) = account_with_inbox(&store, "j@join.example").await;
+    // Two replies to a root not yet seen, one naming it, the other only its own parent.
+    let x = append(&store, &account, &inbox, "x@j", "root@j", 1).await;
+    let y = append(&store, &account, &inbox, "y@j", "", 2).await;
+    let y2 = append(&store, &account, &inbox, "y2@j", "y@j", 3).await;
+    assert_ne!(thread(&store, &x).await, thread(&store, &y).await);
+    // The root arrives last naming y@j as well: both conversations are one.
+    let z = append(&store, &account, &inbox, "z@j", "root@j y@j", 4).await;
+    let joined = thread(&store, &x).await;
+    for m in [&y, &y2, &z] {
+        assert_eq!(thread(&store, m).await, joined, "every message of both");
+    }
+    // A later reply to the joined one's message finds the whole conversation.
+    let w = append(&store, &account, &inbox, "w@j", "y2@j", 5).await;
+    assert_eq!(thread(&store, &w).await, joined);
+    let conv = store
+        .messages()
+        .conversation(&account, &joined)
+        .await
+        .unwrap();
+    assert_eq!(conv.len(), 5);
+}
+
 #[tokio::test]
 async fn the_migration_threads_an_existing_store() {
     let db = TestDb::new().await;
     let store = db.store().await;
-    domain(&store, "thr.example", &[]).await;
-    let mut a = new_account("t@thr.example", Role::User);
-    a.quota_bytes = None;
-    let acc = store.accounts().create_account(a).await.unwrap().id;
-    let inbox = store
-        .messages()
-        .mailbox_by_name(&acc, "INBOX")
-        .await
-        .unwrap()
-        .id;
+    let (acc, inbox) = account_with_inbox(&store, "t@thr.example").await;
     let ids = fill(&store, &acc, &inbox).await;
     // Back to before conversations (threads and links gone), then up again.
     let conn = sea_orm::Database::connect(db.url.as_str()).await.unwrap();
@@ -161,10 +182,18 @@ async fn the_migration_threads_an_existing_store() {
         .position(|m| m.name() == "m20261205_000023_create_thread_links")
         .unwrap();
     Migrator::down(&conn, Some(later as u32 + 1)).await.unwrap();
-    assert_eq!(
-        store.messages().message(&ids[0]).await.unwrap().thread_id,
-        None
-    );
+    // (Read without the entity, which knows the columns of later migrations.)
+    let threaded = conn
+        .query_one_raw(sea_orm::Statement::from_string(
+            conn.get_database_backend(),
+            "SELECT count(*) AS n FROM messages WHERE thread_id IS NOT NULL",
+        ))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get::<i64>("", "n")
+        .unwrap();
+    assert_eq!(threaded, 0);
     Migrator::up(&conn, None).await.unwrap();
     let _ = conn.close().await;
     assert_threads(&store, &ids).await;

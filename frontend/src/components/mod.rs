@@ -1,9 +1,11 @@
 //! Pieces the pages share: the app shell and form parts.
 
+#[cfg(feature = "full")]
 pub mod address_input;
 pub mod banner;
 pub mod confirm;
 pub mod field;
+pub mod recipients;
 pub mod resource;
 pub mod search;
 pub mod shell;

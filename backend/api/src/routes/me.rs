@@ -261,3 +261,16 @@ pub async fn delete_api_key(
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+#[cfg(test)]
+mod tests {
+    /// A field left out of a `PUT` takes the wire type's default; the service's
+    /// defaults are what an account has before it sets any. They must be the same.
+    #[test]
+    fn the_wire_defaults_are_the_services() {
+        assert_eq!(
+            super::preferences(osprey_directory::Preferences::default()),
+            osprey_api_types::Preferences::default()
+        );
+    }
+}

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 
-use super::subject::{base_subject, subject_key};
+use osprey_core::subject::{base_subject, subject_key};
 
 /// A thread: a message and its replies. `id: None` is a dummy, standing for a message
 /// only referred to, or gathering siblings without a common parent (RFC 5256 §3).

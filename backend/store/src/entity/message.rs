@@ -18,6 +18,8 @@ pub struct Model {
     pub from_addr: Option<String>,
     pub to_addrs: Option<String>,
     pub subject: Option<String>,
+    /// The base subject, case-folded (migration 24): what a list sorted by subject compares.
+    pub sort_subject: Option<String>,
     pub sent_date: Option<DateTimeUtc>,
     pub message_id_header: Option<String>,
     pub references_header: Option<String>,

@@ -4,6 +4,7 @@
 //! (migration 21), led by the mailbox: a page is a range of that index.
 
 use chrono::{DateTime, Utc};
+use osprey_core::subject::base_subject;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, Order, QueryFilter, QueryOrder, QuerySelect,
     Statement, Value,
@@ -12,7 +13,7 @@ use sea_orm::{
 
 use super::MessageRecord;
 use crate::views::Messages;
-use crate::{Backend, StoreError, entity::message};
+use crate::{Backend, Store, StoreError, entity::message};
 
 /// What a list is sorted by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,7 +26,8 @@ pub enum SortKey {
     From,
     /// The recipients' addresses, case-folded.
     To,
-    /// The subject, case-folded.
+    /// The base subject (RFC 5256 §2.1: without `Re:`, `Fwd:` or `[list]` tags),
+    /// case-folded.
     Subject,
     Size,
     /// Flagged before (or after) the others.
@@ -33,14 +35,16 @@ pub enum SortKey {
 }
 
 impl SortKey {
-    /// The SQL expression sorted on: exactly migration 21's index expressions.
+    /// The SQL expression sorted on: exactly migration 21's index expressions (and
+    /// migration 24's column).
     fn expression(self) -> &'static str {
         match self {
             SortKey::Received => "internal_date",
             SortKey::Sent => "coalesce(sent_date, internal_date)",
             SortKey::From => "lower(coalesce(from_addr, ''))",
             SortKey::To => "lower(coalesce(to_addrs, ''))",
-            SortKey::Subject => "lower(coalesce(subject, ''))",
+            // Migration 24's column and index (every row has it: see `fill_sort_subjects`).
+            SortKey::Subject => "sort_subject",
             SortKey::Size => "size",
             SortKey::Flagged => "(flags & 4)",
         }
@@ -116,6 +120,52 @@ impl Messages<'_> {
             }
             SortKey::Size | SortKey::Flagged => SortValue::Number(row.try_get("", "k")?),
         })
+    }
+}
+
+/// What a list sorted by subject compares for a message with `subject`: its base
+/// subject (RFC 5256 §2.1), lower-cased.
+pub(crate) fn subject_sort_key(subject: Option<&str>) -> String {
+    base_subject(subject.unwrap_or_default()).0.to_lowercase()
+}
+
+/// Rows at a time when filling in the sort subject.
+const FILL_BATCH: u64 = 1_000;
+
+/// Writes the sort subject of every message stored before migration 24 added it (run
+/// when the store opens, before anything reads a list); returns how many it wrote.
+pub(crate) async fn fill_sort_subjects(store: &Store) -> Result<u64, StoreError> {
+    let mut written = 0;
+    let mut after = String::new();
+    loop {
+        let rows: Vec<(String, Option<String>)> = message::Entity::find()
+            .select_only()
+            .column(message::Column::Id)
+            .column(message::Column::Subject)
+            .filter(message::Column::SortSubject.is_null())
+            .filter(message::Column::Id.gt(after.as_str()))
+            .order_by_asc(message::Column::Id)
+            .limit(FILL_BATCH)
+            .into_tuple()
+            .all(&store.db)
+            .await?;
+        let Some((last, _)) = rows.last() else {
+            return Ok(written);
+        };
+        after = last.clone();
+        let (txn, turn) = store.begin_write().await?;
+        for (id, subject) in &rows {
+            message::Entity::update_many()
+                .col_expr(
+                    message::Column::SortSubject,
+                    Expr::val(subject_sort_key(subject.as_deref())),
+                )
+                .filter(message::Column::Id.eq(id.as_str()))
+                .exec(&txn)
+                .await?;
+        }
+        store.commit(txn, turn).await?;
+        written += rows.len() as u64;
     }
 }
 

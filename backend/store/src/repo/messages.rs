@@ -458,6 +458,9 @@ impl Messages<'_> {
                 blob_hash: Set(new.blob_hash),
                 from_addr: Set(new.summary.from_addr),
                 to_addrs: Set(new.summary.to_addrs),
+                sort_subject: Set(Some(super::message_sort::subject_sort_key(
+                    new.summary.subject.as_deref(),
+                ))),
                 subject: Set(new.summary.subject),
                 sent_date: Set(new.summary.sent_date),
                 message_id_header: Set(new.summary.message_id),

@@ -12,7 +12,7 @@ mod mailbox_ops;
 mod mailboxes;
 mod message_ops;
 mod message_search;
-mod message_sort;
+pub(crate) mod message_sort;
 mod messages;
 mod paging;
 mod personal_words;

@@ -2,8 +2,10 @@
 //! the conversation of the first Message-ID it names — its References (or In-Reply-To)
 //! from the root down, then its own — that the account has already seen, or starts its
 //! own; every ID it names is then linked to that conversation (`thread_links`), so a
-//! reply that arrives before the message it answers still meets it. Copies and moves
-//! keep their conversation.
+//! reply that arrives before the message it answers still meets it. A message that names
+//! IDs of two conversations joins them into the first (a reply quoting two threads, or
+//! the message two unrelated replies both answered arriving last). Copies and moves keep
+//! their conversation.
 //!
 //! The web app lists a mailbox one row per conversation: its newest message there,
 //! with how many messages the conversation has and how many are unread — in every
@@ -67,6 +69,24 @@ pub(super) async fn assign(
         .iter()
         .find_map(|n| known.get(*n).cloned())
         .unwrap_or_else(|| id.to_owned());
+    // A message that names two conversations joins them: the later ones (by the order
+    // of its references, root first) become the first.
+    let joined: HashSet<&String> = known.values().filter(|t| **t != thread).collect();
+    if !joined.is_empty() {
+        let joined: Vec<String> = joined.into_iter().cloned().collect();
+        message::Entity::update_many()
+            .col_expr(message::Column::ThreadId, Expr::val(thread.clone()))
+            .filter(message::Column::AccountId.eq(account_id))
+            .filter(message::Column::ThreadId.is_in(joined.clone()))
+            .exec(txn)
+            .await?;
+        thread_link::Entity::update_many()
+            .col_expr(thread_link::Column::ThreadId, Expr::val(thread.clone()))
+            .filter(thread_link::Column::AccountId.eq(account_id))
+            .filter(thread_link::Column::ThreadId.is_in(joined))
+            .exec(txn)
+            .await?;
+    }
     let new: Vec<thread_link::ActiveModel> = named
         .iter()
         .filter(|n| !known.contains_key(**n))

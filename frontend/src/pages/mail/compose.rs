@@ -13,10 +13,10 @@ use web_sys::{DragEvent, HtmlInputElement, HtmlTextAreaElement};
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use super::rich_text::{RichText, text_to_html};
+use super::rich_text::{RichText, focus_at_start, text_to_html};
 use crate::api::{ApiError, use_api};
-use crate::components::address_input::AddressInput;
 use crate::components::banner::ProblemBanner;
+use crate::components::recipients::Recipients;
 use crate::components::spell_check::SpellCheck;
 use crate::format;
 
@@ -58,11 +58,22 @@ struct Pending {
     done: Option<Upload>,
 }
 
-fn split(list: &str) -> Vec<String> {
-    list.split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
+/// The indexes of the recipients of `field` the server refused (`to[2]`).
+fn refused(error: &Option<ApiError>, field: &str) -> Vec<usize> {
+    let Some(ApiError::Problem { problem, .. }) = error else {
+        return Vec::new();
+    };
+    problem
+        .errors
+        .iter()
+        .filter_map(|e| {
+            e.field
+                .strip_prefix(field)?
+                .strip_prefix('[')?
+                .strip_suffix(']')?
+                .parse()
+                .ok()
+        })
         .collect()
 }
 
@@ -184,6 +195,8 @@ pub fn Composer(props: &ComposerProps) -> Html {
     };
     // Rich text: the editor's HTML and text, and what it started with.
     let rich = use_state(|| start.html.is_some());
+    // Switched to rich text by the user: the editor opens focused.
+    let switched = use_state(|| false);
     let rich_start = use_mut_ref(|| start.html.clone().unwrap_or_default());
     let rich_changed = {
         let (fields, touch, redraw) = (fields.clone(), touch.clone(), redraw.clone());
@@ -198,11 +211,12 @@ pub fn Composer(props: &ComposerProps) -> Html {
         })
     };
     let switch_format = {
-        let (fields, touch, rich, rich_start) = (
+        let (fields, touch, rich, rich_start, switched) = (
             fields.clone(),
             touch.clone(),
             rich.clone(),
             rich_start.clone(),
+            switched.clone(),
         );
         Callback::from(move |_: MouseEvent| {
             {
@@ -217,6 +231,7 @@ pub fn Composer(props: &ComposerProps) -> Html {
                 }
             }
             rich.set(!*rich);
+            switched.set(true);
             touch();
         })
     };
@@ -235,28 +250,32 @@ pub fn Composer(props: &ComposerProps) -> Html {
     {
         let to_text =
             !props.start.message.to.is_empty() || props.start.message.forward_of.is_some();
+        let rich_at_start = start.html.is_some();
         use_effect_with((), move |_| {
-            let id = if to_text {
-                "compose-text"
-            } else {
+            let id = if !to_text {
                 "compose-to"
+            } else if rich_at_start {
+                "compose-html"
+            } else {
+                "compose-text"
             };
-            if let Some(e) = gloo::utils::document().get_element_by_id(id) {
-                if let Some(area) = e.dyn_ref::<HtmlTextAreaElement>() {
-                    let _ = area.set_selection_range(0, 0);
-                }
-                if let Some(e) = e.dyn_ref::<web_sys::HtmlElement>() {
-                    let _ = e.focus();
-                }
+            if let Some(e) = gloo::utils::document().get_element_by_id(id)
+                && let Some(e) = e.dyn_ref::<web_sys::HtmlElement>()
+            {
+                focus_at_start(e);
             }
         });
     }
     let f = fields.borrow().clone();
-    let (to, cc, bcc) = (
-        f.message.to.join(", "),
-        f.message.cc.join(", "),
-        f.message.bcc.join(", "),
-    );
+    // A recipient field's chips changed: `set` writes them into the message.
+    let listed = |set: fn(&mut SendMessage, Vec<String>)| {
+        let (fields, touch, redraw) = (fields.clone(), touch.clone(), redraw.clone());
+        Callback::from(move |v: Vec<String>| {
+            set(&mut fields.borrow_mut().message, v);
+            redraw.force_update();
+            touch();
+        })
+    };
 
     // Files picked or dropped: each uploaded at once, listed while it goes.
     let add_files = {
@@ -494,18 +513,21 @@ pub fn Composer(props: &ComposerProps) -> Html {
             }
             <div class="field">
                 <label for="compose-to">{ "To" }</label>
-                <AddressInput id="compose-to" value={to} onchange={changed(|m, v| m.to = split(&v))} />
+                <Recipients id="compose-to" values={f.message.to.clone()}
+                        refused={refused(&error, "to")} onchange={listed(|m, v| m.to = v)} />
                 if let Some(e) = error.as_ref().and_then(|e| e.field("to")) { <p class="field-error">{ e }</p> }
             </div>
             if *show_copies {
                 <div class="field">
                     <label for="compose-cc">{ "Cc" }</label>
-                    <AddressInput id="compose-cc" value={cc} onchange={changed(|m, v| m.cc = split(&v))} />
+                    <Recipients id="compose-cc" values={f.message.cc.clone()}
+                        refused={refused(&error, "cc")} onchange={listed(|m, v| m.cc = v)} />
                     if let Some(e) = error.as_ref().and_then(|e| e.field("cc")) { <p class="field-error">{ e }</p> }
                 </div>
                 <div class="field">
                     <label for="compose-bcc">{ "Bcc" }</label>
-                    <AddressInput id="compose-bcc" value={bcc} onchange={changed(|m, v| m.bcc = split(&v))} />
+                    <Recipients id="compose-bcc" values={f.message.bcc.clone()}
+                        refused={refused(&error, "bcc")} onchange={listed(|m, v| m.bcc = v)} />
                     if let Some(e) = error.as_ref().and_then(|e| e.field("bcc")) { <p class="field-error">{ e }</p> }
                 </div>
             } else {
@@ -525,7 +547,7 @@ pub fn Composer(props: &ComposerProps) -> Html {
                 </button>
             </div>
             if *rich {
-                <RichText initial={rich_start.borrow().clone()} oninput={rich_changed} />
+                <RichText initial={rich_start.borrow().clone()} oninput={rich_changed} autofocus={*switched} />
             } else {
                 <div class="field">
                     <label for="compose-text" class="visually-hidden">{ "Message" }</label>

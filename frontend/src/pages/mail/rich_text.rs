@@ -13,6 +13,37 @@ pub struct RichTextProps {
     pub initial: AttrValue,
     /// Each change: the HTML and the text.
     pub oninput: Callback<(String, String)>,
+    /// Focus the editor when it opens, the caret before its first line (above the
+    /// signature and any quote).
+    #[prop_or_default]
+    pub autofocus: bool,
+}
+
+/// Focuses `e` (a text area or an editable area) with the caret at its very start (an
+/// input just gets the focus).
+pub fn focus_at_start(e: &HtmlElement) {
+    let _ = e.focus();
+    if let Some(area) = e.dyn_ref::<web_sys::HtmlTextAreaElement>() {
+        let _ = area.set_selection_range(0, 0);
+        area.set_scroll_top(0);
+        return;
+    }
+    // An input's caret is its own; a document range inside it would swallow typing.
+    if !e.is_content_editable() {
+        return;
+    }
+    let (Ok(range), Ok(Some(selection))) = (
+        gloo::utils::document().create_range(),
+        gloo::utils::window().get_selection(),
+    ) else {
+        return;
+    };
+    if range.set_start(e, 0).is_ok() {
+        range.collapse_with_to_start(true);
+        let _ = selection.remove_all_ranges();
+        let _ = selection.add_range(&range);
+    }
+    e.set_scroll_top(0);
 }
 
 /// `text` as HTML: escaped, its line breaks kept.
@@ -43,10 +74,13 @@ fn run(command: &str, value: &str) {
 pub fn RichText(props: &RichTextProps) -> Html {
     let editor = use_node_ref();
     {
-        let (editor, initial) = (editor.clone(), props.initial.clone());
+        let (editor, initial, autofocus) = (editor.clone(), props.initial.clone(), props.autofocus);
         use_effect_with((), move |_| {
             if let Some(e) = editor.cast::<HtmlElement>() {
                 e.set_inner_html(&initial);
+                if autofocus {
+                    focus_at_start(&e);
+                }
             }
         });
     }
