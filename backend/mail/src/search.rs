@@ -235,6 +235,9 @@ impl Searcher {
             .filters
             .iter()
             .any(|f| matches!(f, Filter::Body(_) | Filter::Text(_)));
+        // With every message's text indexed, words are looked up in the index alone
+        // (no row is read for its sender or subject, none checked for a missing text).
+        let indexed = words && !self.store.text_index().queued_in(&ids).await?;
         // Words: first among the newest messages only, each one's text looked at — a
         // common word fills the page there at once, where gathering all of its matches
         // from the index would take long; then, if that did not find enough, everywhere
@@ -249,7 +252,7 @@ impl Searcher {
             let mut recent: Vec<SearchCondition> = query
                 .filters
                 .iter()
-                .filter_map(|f| condition(f, true))
+                .filter_map(|f| condition(f, true, indexed))
                 .collect();
             recent.push(SearchCondition::ArrivedFrom(cutoff));
             let found = self.pages(&ids, query, &recent, limit).await?;
@@ -260,7 +263,7 @@ impl Searcher {
         let conditions: Vec<SearchCondition> = query
             .filters
             .iter()
-            .filter_map(|f| condition(f, false))
+            .filter_map(|f| condition(f, false, indexed))
             .collect();
         self.pages(&ids, query, &conditions, limit).await
     }
@@ -348,8 +351,8 @@ impl Searcher {
 const RECENT_WINDOW: u64 = 2_000;
 
 /// A filter as the store's search condition (`in:` is the choice of mailboxes); words
-/// looked for in each row's text when `probe`.
-fn condition(f: &Filter, probe: bool) -> Option<SearchCondition> {
+/// looked for in each row's text when `probe`, in the index alone when `indexed`.
+fn condition(f: &Filter, probe: bool, indexed: bool) -> Option<SearchCondition> {
     let day = |d: &NaiveDate| d.and_time(NaiveTime::MIN).and_utc();
     Some(match f {
         Filter::From(n) => SearchCondition::FromContains(n.clone()),
@@ -360,12 +363,14 @@ fn condition(f: &Filter, probe: bool) -> Option<SearchCondition> {
             needle: n.clone(),
             anywhere: false,
             probe,
+            indexed,
         },
         Filter::Text(n) => SearchCondition::Words {
             field: TextField::Text,
             needle: n.clone(),
             anywhere: true,
             probe,
+            indexed,
         },
         Filter::HasAttachment => SearchCondition::HasAttachment,
         Filter::Unread => SearchCondition::FlagsClear(flags::SEEN),

@@ -129,6 +129,11 @@ async fn a_search_runs_in_the_database_newest_first_indexed_or_not() {
         // Case folded beyond ASCII: `from:émile` finds "Émile".
         assert_eq!(run("from:émile", 500).await.len(), 65);
         assert_eq!(run("from:bob walrus", 500).await.len(), 0);
+        // Words anywhere: the sender's name and address count (once indexed, through the
+        // index's header text alone); a phrase found nowhere finds nothing.
+        assert_eq!(run("émile", 500).await.len(), 65, "indexed: {indexed}");
+        assert_eq!(run("bob@far.example", 500).await.len(), 65);
+        assert_eq!(run("\"a walrus yesterday\"", 500).await.len(), 0);
         assert_eq!(
             subjects(run("subject:\"note 064\" walrus", 10).await),
             ["note 064"]

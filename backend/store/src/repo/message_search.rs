@@ -31,12 +31,16 @@ pub enum SearchCondition {
     /// The indexed text (`field`) holds the words, or, when `anywhere`, the sender,
     /// recipients or subject do; a message the index has not reached yet also passes
     /// (the caller checks it). `probe`: each row's text looked at, rather than the
-    /// index's matches gathered first (for a few recent rows).
+    /// index's matches gathered first (for a few recent rows). `indexed`: the caller
+    /// knows every message searched has its text in the index (none is queued, see
+    /// `TextIndex::queued_in`), so the index's matches are the only ones — its header
+    /// text holds the sender, recipients and subject — and no row is read for the others.
     Words {
         field: TextField,
         needle: String,
         anywhere: bool,
         probe: bool,
+        indexed: bool,
     },
 }
 
@@ -90,7 +94,11 @@ fn condition(backend: Backend, c: &SearchCondition) -> Option<SimpleExpr> {
             needle,
             anywhere,
             probe,
+            indexed,
         } => {
+            if *indexed {
+                return Some(text_condition(backend, *field, needle, *probe));
+            }
             let mut any = Condition::any()
                 .add(text_condition(backend, *field, needle, *probe))
                 .add(Expr::cust(

@@ -186,6 +186,32 @@ impl TextIndex<'_> {
             .collect()
     }
 
+    /// Whether a message of these mailboxes waits on the queue: else every one has its
+    /// text in the index (a message's blob joins the queue in the transaction that
+    /// stores it and leaves only once its text is saved).
+    pub async fn queued_in(self, mailbox_ids: &[String]) -> Result<bool, StoreError> {
+        for chunk in mailbox_ids.chunks(CHUNK) {
+            let marks: Vec<String> = (1..=chunk.len())
+                .map(|i| placeholder(self.backend, i))
+                .collect();
+            let sql = format!(
+                "SELECT 1 FROM text_index_queue q WHERE EXISTS (SELECT 1 FROM messages m \
+                 WHERE m.blob_hash = q.blob_hash AND m.mailbox_id IN ({})) LIMIT 1",
+                marks.join(", ")
+            );
+            let values = chunk.iter().map(|h| Value::from(h.as_str())).collect();
+            if self
+                .db
+                .query_one_raw(statement(self.backend, &sql, values))
+                .await?
+                .is_some()
+            {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
     /// How many blobs wait on the queue.
     pub async fn text_queue_len(self) -> Result<u64, StoreError> {
         let row = self
