@@ -13,6 +13,7 @@ mod imap;
 mod large;
 mod lettre;
 mod limits;
+mod lists;
 mod managesieve;
 mod openapi;
 mod pop3;

@@ -42,6 +42,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(routes::dkim::router())
         .merge(routes::accounts::router())
         .merge(routes::aliases::router())
+        .merge(routes::lists::router())
         .merge(routes::access::router())
         .merge(routes::messages::router())
         .merge(routes::drafts::router())

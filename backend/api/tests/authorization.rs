@@ -419,6 +419,26 @@ impl World {
         r.body["refresh_token"].as_str().unwrap().to_owned()
     }
 
+    /// A fresh mailing list of the user's domain with one member: (id, address).
+    async fn fresh_list(&self) -> (String, String) {
+        let address = format!("{}@example.com", self.fresh("team"));
+        let l = self
+            .admin_call(
+                Method::POST,
+                "/api/v1/admin/lists",
+                json!({"address": address, "name": "Team"}),
+            )
+            .await;
+        let id = l["id"].as_str().unwrap().to_owned();
+        self.admin_call(
+            Method::POST,
+            &format!("/api/v1/admin/lists/{id}/members"),
+            json!({"address": TARGET}),
+        )
+        .await;
+        (id, address)
+    }
+
     /// What to send for `operation` as `caller`; destructive calls get fresh targets.
     async fn prepare(&self, operation: &str, caller: Caller) -> Call {
         let id = |v: &str| Some(v.to_owned());
@@ -582,6 +602,35 @@ impl World {
                     ..Call::default()
                 }
             }
+            "list_lists" => Call {
+                marker: Some(self.fresh_list().await.1),
+                ..Call::default()
+            },
+            "create_list" => Call {
+                body: Some(json!({
+                    "address": format!("{}@example.com", self.fresh("newlist")),
+                    "name": "New list",
+                })),
+                ..Call::default()
+            },
+            "get_list" | "delete_list" | "list_members" => Call {
+                id: Some(self.fresh_list().await.0),
+                ..Call::default()
+            },
+            "update_list" => Call {
+                id: Some(self.fresh_list().await.0),
+                body: Some(json!({"name": "Renamed"})),
+                ..Call::default()
+            },
+            "add_member" => Call {
+                id: Some(self.fresh_list().await.0),
+                body: Some(json!({"address": format!("{}@far.example", self.fresh("m"))})),
+                ..Call::default()
+            },
+            "remove_member" => Call {
+                id: Some(format!("{}|{TARGET}", self.fresh_list().await.0)),
+                ..Call::default()
+            },
             "list_send_as" => Call {
                 id: id(&self.target),
                 ..Call::default()

@@ -13,6 +13,7 @@ mod contract;
 mod dkim;
 mod events;
 mod listing;
+mod lists;
 mod mailbox_edit;
 mod mailboxes;
 mod messages;

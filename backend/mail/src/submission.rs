@@ -31,6 +31,9 @@ pub struct Client {
     pub ip: Option<IpAddr>,
     /// The signed-in account, if any.
     pub account: Option<AccountRecord>,
+    /// The envelope sender of the transaction (`""`: the null sender); a list's posting
+    /// policy looks at it.
+    pub sender: String,
 }
 
 /// Why a recipient is refused.
@@ -46,6 +49,11 @@ pub enum Refusal {
     MailboxFull,
     /// Not local, and the relay policy does not let this client relay; `rule` says why.
     RelayDenied { rule: String },
+    /// A mailing list does not take this message from this sender; the reason, for the
+    /// sender.
+    List { reason: String },
+    /// Larger than a mailing list takes.
+    ListTooLarge { limit: u64 },
 }
 
 /// What becomes of one recipient.
@@ -60,6 +68,8 @@ pub enum Verdict {
     Relayed {
         rule: String,
     },
+    /// One of a mailing list's addresses: the list server takes the message.
+    List(crate::ListTarget),
     Refused(Refusal),
 }
 
@@ -75,6 +85,8 @@ pub struct Envelope {
     pub local_rcpts: Vec<String>,
     /// Remote recipients, without duplicates (ignoring case).
     pub remote: Vec<NewQueuedRecipient>,
+    /// Mailing list addresses, without duplicates: the list server takes these.
+    pub lists: Vec<crate::ListTarget>,
     pub options: QueueOptions,
     /// The SMTP transaction is still open when the message is submitted, so a refusal
     /// by a recipient's rules can be the reply to DATA (when the message has that one
@@ -104,6 +116,11 @@ impl Envelope {
                 }
             }
             Verdict::Relayed { .. } => self.add_remote(rcpt),
+            Verdict::List(target) => {
+                if !self.lists.contains(&target) {
+                    self.lists.push(target);
+                }
+            }
             Verdict::Refused(_) => {}
         }
     }
@@ -120,7 +137,7 @@ impl Envelope {
 
     /// Returns `true` if and only if no recipient was accepted.
     pub fn is_empty(&self) -> bool {
-        self.accounts.is_empty() && self.remote.is_empty()
+        self.accounts.is_empty() && self.remote.is_empty() && self.lists.is_empty()
     }
 }
 
@@ -143,6 +160,8 @@ pub struct Submission {
     /// The delivery rules run for each local recipient; none: every message is kept
     /// in the mailbox it is submitted to.
     pub(crate) rules: Option<DeliveryRules>,
+    /// The list server, when the server runs one.
+    lists: Option<std::sync::Arc<dyn crate::ListHook>>,
 }
 
 impl Submission {
@@ -155,6 +174,7 @@ impl Submission {
             outbox,
             max_alias_depth,
             rules: None,
+            lists: None,
         }
     }
 
@@ -162,6 +182,21 @@ impl Submission {
     pub fn with_rules(mut self, rules: DeliveryRules) -> Self {
         self.rules = Some(rules);
         self
+    }
+
+    /// Hands mail for mailing lists' addresses to `lists`.
+    pub fn with_lists(mut self, lists: std::sync::Arc<dyn crate::ListHook>) -> Self {
+        self.lists = Some(lists);
+        self
+    }
+
+    /// The same submission without the list server: what the list server itself
+    /// distributes through (a list's members are accounts and remote addresses).
+    pub fn without_lists(&self) -> Self {
+        Self {
+            lists: None,
+            ..self.clone()
+        }
     }
 
     /// The delivery rules this runs, if any.
@@ -197,6 +232,13 @@ impl Submission {
         address: &Address,
         declared_size: u64,
     ) -> Result<Verdict, StoreError> {
+        if let Some(lists) = &self.lists
+            && let Some(v) = lists
+                .verdict(&client.sender, address, declared_size)
+                .await?
+        {
+            return Ok(v);
+        }
         self.verdict(client.ip, client.account.is_some(), address, declared_size)
             .await
     }
@@ -289,9 +331,11 @@ impl Submission {
         mailbox: &str,
     ) -> Result<Submitted, DeliveryError> {
         let mut envelope = std::borrow::Cow::Borrowed(envelope);
+        // A signed-in sender is signed for the From address it owns; a trusted caller
+        // (the list server for its lists) names the domain itself.
         let dkim_domain = match &envelope.options.account_id {
             Some(id) => self.authorize(id, &envelope.sender, message).await?,
-            None => None,
+            None => envelope.options.dkim_domain.clone(),
         };
         if envelope.options.dkim_domain != dkim_domain {
             envelope.to_mut().options.dkim_domain = dkim_domain;
@@ -337,6 +381,19 @@ impl Submission {
             }
         };
         self.carry_out(&plans, &envelope.sender, &local).await;
+        // The lists after the other recipients: a failure here is a temporary one, and
+        // the client's retry repeats the message for the others rather than for every
+        // member of a list.
+        if !envelope.lists.is_empty() {
+            let Some(lists) = &self.lists else {
+                return Err(DeliveryError::UnknownRecipient(
+                    envelope.lists[0].address.clone(),
+                ));
+            };
+            lists
+                .take(&envelope.sender, &envelope.lists, message)
+                .await?;
+        }
         Ok(submitted)
     }
 

@@ -53,6 +53,7 @@ fn client(ip: &str, account: Option<&AccountRecord>) -> Client {
     Client {
         ip: Some(ip.parse::<IpAddr>().unwrap()),
         account: account.cloned(),
+        sender: String::new(),
     }
 }
 
@@ -114,6 +115,7 @@ async fn each_recipient_gets_a_verdict_with_its_reason() {
     let unknown = Client {
         ip: None,
         account: None,
+        sender: String::new(),
     };
     assert!(matches!(
         s.recipient(&unknown, &addr("x@far.example"), 0)

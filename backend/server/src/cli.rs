@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::{commands, config::Config, data_dir, senders, serve, transport};
+use crate::{commands, config::Config, data_dir, lists, senders, serve, transport};
 
 /// Osprey: mail (SMTP, IMAP, POP3), calendars and their web app, in one server.
 #[derive(Debug, Parser)]
@@ -36,6 +36,9 @@ pub enum Command {
     /// Manages aliases.
     #[command(subcommand)]
     Alias(AliasCmd),
+    /// Manages mailing lists and their members.
+    #[command(subcommand)]
+    List(ListCmd),
     /// Manages access control: IP rules and the kill file.
     #[command(subcommand)]
     Access(AccessCmd),
@@ -268,6 +271,43 @@ pub enum AliasCmd {
     Remove { address: String },
 }
 
+#[derive(Debug, Subcommand)]
+pub enum ListCmd {
+    /// Makes a mailing list at ADDRESS (its companions -request, -owner, -bounces,
+    /// -subscribe and -unsubscribe too).
+    Add {
+        address: String,
+        /// The list's name.
+        #[arg(long)]
+        name: String,
+        /// Who may post: anyone, members (the default) or announce (owners only).
+        #[arg(long, default_value = "members")]
+        posting: String,
+        /// An owner's address (repeatable).
+        #[arg(long = "owner")]
+        owners: Vec<String>,
+    },
+    /// Lists mailing lists.
+    Ls {
+        #[arg(long)]
+        domain: Option<String>,
+    },
+    /// Deletes a list and its members.
+    Remove { address: String },
+    /// Lists a list's members.
+    Members { address: String },
+    /// Adds MEMBER to the list at ADDRESS.
+    Subscribe {
+        address: String,
+        member: String,
+        /// The member gets no mail (but may post to a members-only list).
+        #[arg(long)]
+        nomail: bool,
+    },
+    /// Removes MEMBER from the list at ADDRESS.
+    Unsubscribe { address: String, member: String },
+}
+
 /// Runs a parsed command line.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     if let Command::Openapi = cli.command {
@@ -291,6 +331,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Domain(cmd) => commands::domain(&config, cmd).await,
         Command::User(cmd) => commands::user(&config, cmd).await,
         Command::Alias(cmd) => commands::alias(&config, cmd).await,
+        Command::List(cmd) => lists::run(&config, cmd).await,
         Command::Access(cmd) => commands::access(&config, cmd).await,
         Command::Relay(cmd) => transport::relay(&config, cmd).await,
         Command::Queue(cmd) => transport::queue(&config, cmd).await,

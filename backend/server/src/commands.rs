@@ -27,7 +27,10 @@ fn print_dkim(domain: &str, key: &osprey_store::DkimKeyRecord) {
 }
 
 /// Every page of a listing.
-async fn all<T, F, Fut>(mut page: F, domain_ids: Option<Vec<String>>) -> anyhow::Result<Vec<T>>
+pub(crate) async fn all<T, F, Fut>(
+    mut page: F,
+    domain_ids: Option<Vec<String>>,
+) -> anyhow::Result<Vec<T>>
 where
     F: FnMut(ListQuery) -> Fut,
     Fut: std::future::Future<Output = Result<osprey_store::PageOf<T>, osprey_store::StoreError>>,
@@ -50,7 +53,10 @@ where
     }
 }
 
-async fn domain_filter(store: &Store, domain: Option<&str>) -> anyhow::Result<Option<Vec<String>>> {
+pub(crate) async fn domain_filter(
+    store: &Store,
+    domain: Option<&str>,
+) -> anyhow::Result<Option<Vec<String>>> {
     match domain {
         Some(name) => Ok(Some(vec![
             store

@@ -11,6 +11,7 @@ mod config;
 mod data_dir;
 mod files;
 mod http;
+mod lists;
 mod outbound;
 mod senders;
 mod serve;

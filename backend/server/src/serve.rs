@@ -244,6 +244,9 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         config.smtp.max_alias_depth as usize,
     )
     .with_rules(rules.clone());
+    // The list server distributes through the same submission, without itself.
+    let lists = Arc::new(osprey_lists::ListServer::new(&submission));
+    let submission = submission.with_lists(lists);
     let mut auth = Authenticator::new(store.clone(), throttle, CacheSettings::default());
     if config.auth.legacy_mechanisms {
         let key = files::legacy_key(&config.data_dir)?;

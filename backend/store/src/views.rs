@@ -56,4 +56,6 @@ views! {
     Contacts => contacts;
     /// Delivery rule sets of accounts and domains, and the log of automatic answers.
     Rules => rules;
+    /// Mailing lists: their addresses and members.
+    Lists => lists;
 }

@@ -9,17 +9,18 @@
 
 use gloo::net::http::Method;
 use osprey_api_types::{
-    Account, Alias, ApiKey, ChangePassword, Contact, ContactFields, ContactGroup,
+    Account, AddListMember, Alias, ApiKey, ChangePassword, Contact, ContactFields, ContactGroup,
     ContactGroupFields, CreateAccount, CreateAlias, CreateApiKey, CreateDomain, CreateIpRule,
-    CreateKillEntry, CreateMailbox, CreateSendAsGrant, CreatedApiKey, DkimRecord, Domain,
-    DownloadLink, DownloadRequest, DraftMessage, EventsTicket, FlagMessages, Health,
-    ImportContacts, ImportReport, IpRule, KillEntry, LoginFailure, LoginRequest, Mailbox,
-    MessageDetail, MessageIds, MessageItem, MessagesTo, Organized, Page, PersonalWord, Postmaster,
-    Preferences, QueuedMessage, RecipientSuggestion, RefreshRequest, RelayCheck, RelayPolicy,
-    RelayVerdict, RetryResult, RuleRun, RuleRunRequest, RuleTestRequest, RuleTestResult,
-    RulesDocument, RulesUpdate, SavedDraft, SendAsGrant, SendMessage, SentMessage, SieveScript,
-    SpellCheckRequest, SpellCheckResult, SpellLanguage, TokenResponse, UpdateAccount, UpdateAlias,
-    UpdateDomain, UpdateFlags, UpdateMailbox, UpdateMe, Upload, VacationDocument, VacationUpdate,
+    CreateKillEntry, CreateMailbox, CreateMailingList, CreateSendAsGrant, CreatedApiKey,
+    DkimRecord, Domain, DownloadLink, DownloadRequest, DraftMessage, EventsTicket, FlagMessages,
+    Health, ImportContacts, ImportReport, IpRule, KillEntry, ListMember, LoginFailure,
+    LoginRequest, Mailbox, MailingList, MessageDetail, MessageIds, MessageItem, MessagesTo,
+    Organized, Page, PersonalWord, Postmaster, Preferences, QueuedMessage, RecipientSuggestion,
+    RefreshRequest, RelayCheck, RelayPolicy, RelayVerdict, RetryResult, RuleRun, RuleRunRequest,
+    RuleTestRequest, RuleTestResult, RulesDocument, RulesUpdate, SavedDraft, SendAsGrant,
+    SendMessage, SentMessage, SieveScript, SpellCheckRequest, SpellCheckResult, SpellLanguage,
+    TokenResponse, UpdateAccount, UpdateAlias, UpdateDomain, UpdateFlags, UpdateMailbox,
+    UpdateMailingList, UpdateMe, Upload, VacationDocument, VacationUpdate,
 };
 
 use super::{Api, ApiError, Call, bytes, empty, json, segment, text};
@@ -435,6 +436,116 @@ impl Api {
         let call = Call::new(
             Method::DELETE,
             format!("/api/v1/admin/kill-file/{}", segment(id)),
+        );
+        empty(self.authed(&call).await?).await
+    }
+
+    /// Mailing lists of the domains the caller administers.
+    ///
+    /// `GET /api/v1/admin/lists`
+    pub async fn list_lists(
+        &self,
+        limit: Option<u32>,
+        cursor: Option<&str>,
+        q: Option<&str>,
+        domain: Option<&str>,
+    ) -> Result<Page<MailingList>, ApiError> {
+        let call = Call::new(Method::GET, "/api/v1/admin/lists")
+            .query("limit", limit)
+            .query("cursor", cursor)
+            .query("q", q)
+            .query("domain", domain);
+        json(self.authed(&call).await?).await
+    }
+
+    /// Creates a mailing list with its companion addresses.
+    ///
+    /// `POST /api/v1/admin/lists`
+    pub async fn create_list(&self, body: &CreateMailingList) -> Result<MailingList, ApiError> {
+        let call = Call::new(Method::POST, "/api/v1/admin/lists").json(body)?;
+        json(self.authed(&call).await?).await
+    }
+
+    /// One mailing list.
+    ///
+    /// `GET /api/v1/admin/lists/{id}`
+    pub async fn get_list(&self, id: &str) -> Result<MailingList, ApiError> {
+        let call = Call::new(Method::GET, format!("/api/v1/admin/lists/{}", segment(id)));
+        json(self.authed(&call).await?).await
+    }
+
+    /// Changes a list's name, description or settings.
+    ///
+    /// `PATCH /api/v1/admin/lists/{id}`
+    pub async fn update_list(
+        &self,
+        id: &str,
+        body: &UpdateMailingList,
+    ) -> Result<MailingList, ApiError> {
+        let call = Call::new(
+            Method::PATCH,
+            format!("/api/v1/admin/lists/{}", segment(id)),
+        )
+        .json(body)?;
+        json(self.authed(&call).await?).await
+    }
+
+    /// Deletes a list with its members; its addresses become free.
+    ///
+    /// `DELETE /api/v1/admin/lists/{id}`
+    pub async fn delete_list(&self, id: &str) -> Result<(), ApiError> {
+        let call = Call::new(
+            Method::DELETE,
+            format!("/api/v1/admin/lists/{}", segment(id)),
+        );
+        empty(self.authed(&call).await?).await
+    }
+
+    /// A list's members, by address (`q` matches the address or name).
+    ///
+    /// `GET /api/v1/admin/lists/{id}/members`
+    pub async fn list_members(
+        &self,
+        id: &str,
+        limit: Option<u32>,
+        cursor: Option<&str>,
+        q: Option<&str>,
+        domain: Option<&str>,
+    ) -> Result<Page<ListMember>, ApiError> {
+        let call = Call::new(
+            Method::GET,
+            format!("/api/v1/admin/lists/{}/members", segment(id)),
+        )
+        .query("limit", limit)
+        .query("cursor", cursor)
+        .query("q", q)
+        .query("domain", domain);
+        json(self.authed(&call).await?).await
+    }
+
+    /// Adds a member (409 if the address is one already).
+    ///
+    /// `POST /api/v1/admin/lists/{id}/members`
+    pub async fn add_member(&self, id: &str, body: &AddListMember) -> Result<ListMember, ApiError> {
+        let call = Call::new(
+            Method::POST,
+            format!("/api/v1/admin/lists/{}/members", segment(id)),
+        )
+        .json(body)?;
+        json(self.authed(&call).await?).await
+    }
+
+    /// Removes a member.
+    ///
+    /// `DELETE /api/v1/admin/lists/{id}/members/{address}`
+    pub async fn remove_member(&self, id: &str, address: &str) -> Result<(), ApiError> {
+        let call = Call::new(
+            Method::DELETE,
+            format!(
+                "/api/v1/admin/lists/{}/members/{}",
+                segment(id),
+                segment(address)
+            ),
         );
         empty(self.authed(&call).await?).await
     }

@@ -44,6 +44,7 @@ use utoipa::{
         (name = "contacts", description = "The signed-in account's address book: contacts, groups, vCard import and export, recipient suggestions"),
         (name = "rules", description = "The signed-in account's delivery rules: filing, flags, forwarding, answers, refusals; as a list, as Sieve, the vacation answer"),
         (name = "admin", description = "Domains, accounts and aliases"),
+        (name = "lists", description = "The list server: mailing lists of a domain and their members"),
         (name = "ops", description = "Health and metrics"),
     )
 )]

@@ -161,6 +161,15 @@ pub const AUTHORIZATION: &[Rule] = &[
     row("get_alias",          NoAuth,  Forbidden, Forbidden, Allowed),
     row("update_alias",       NoAuth,  Forbidden, Forbidden, Allowed),
     row("delete_alias",       NoAuth,  Forbidden, Forbidden, Allowed),
+    // Mailing lists: the administrators of their domain.
+    row("list_lists",         NoAuth,  Forbidden, Filtered,  Allowed),
+    row("create_list",        NoAuth,  Forbidden, Forbidden, Allowed),
+    row("get_list",           NoAuth,  Forbidden, Forbidden, Allowed),
+    row("update_list",        NoAuth,  Forbidden, Forbidden, Allowed),
+    row("delete_list",        NoAuth,  Forbidden, Forbidden, Allowed),
+    row("list_members",       NoAuth,  Forbidden, Forbidden, Allowed),
+    row("add_member",         NoAuth,  Forbidden, Forbidden, Allowed),
+    row("remove_member",      NoAuth,  Forbidden, Forbidden, Allowed),
     // Send-as grants: the administrators of the account's domain; the account reads its own.
     row("list_send_as",       NoAuth,  Forbidden, Forbidden, Allowed),
     row("grant_send_as",      NoAuth,  Forbidden, Forbidden, Allowed),

@@ -12,6 +12,7 @@ pub mod downloads;
 pub mod drafts;
 pub mod events;
 pub mod health;
+pub mod lists;
 pub mod mailbox_edit;
 pub mod mailboxes;
 pub mod me;

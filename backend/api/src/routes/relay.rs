@@ -139,6 +139,20 @@ fn relay_verdict(verdict: Verdict) -> RelayVerdict {
             true,
             "the recipient's mailbox is full (452 4.2.2)".to_owned(),
         ),
+        Verdict::List(target) => (
+            true,
+            true,
+            format!(
+                "{} is a mailing list's address: no relaying",
+                target.address
+            ),
+        ),
+        Verdict::Refused(Refusal::List { reason }) => (false, true, reason),
+        Verdict::Refused(Refusal::ListTooLarge { limit }) => (
+            false,
+            true,
+            format!("the list takes messages up to {limit} octets (552 5.3.4)"),
+        ),
     };
     RelayVerdict {
         accepted,

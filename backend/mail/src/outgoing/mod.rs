@@ -230,6 +230,7 @@ impl Composer {
         let client = Client {
             ip,
             account: Some(account.clone()),
+            sender: p.from.to_string(),
         };
         let mut envelope = Envelope {
             sender: p.from.to_string(),
@@ -696,5 +697,7 @@ fn refused(refusal: &Refusal) -> String {
         Refusal::AliasLoop => "an alias loop".into(),
         Refusal::MailboxFull => "the mailbox is full".into(),
         Refusal::RelayDenied { rule } => format!("relaying refused: {rule}"),
+        Refusal::List { reason } => reason.clone(),
+        Refusal::ListTooLarge { limit } => format!("the list takes messages up to {limit} bytes"),
     }
 }

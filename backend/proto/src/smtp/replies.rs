@@ -292,6 +292,32 @@ pub fn rejected_by_rules(text: &str) -> Reply {
     )
 }
 
+/// `550 5.7.1`: a mailing list does not take this sender's post, with the list's reason
+/// ("only members may post to team@example.com"), control characters and non-ASCII
+/// dropped. RFC 3463 §3.8 (X.7.1: "the sender is not authorized to send to the
+/// destination").
+pub fn list_refused(reason: &str) -> Reply {
+    let shown: String = reason
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .filter(char::is_ascii)
+        .take(400)
+        .collect();
+    reply_with(550, 5, 7, 1, shown.trim().to_owned())
+}
+
+/// `552 5.3.4`: larger than the mailing list takes. RFC 3463 §3.4 (X.3.4: "the message
+/// is larger than per-message size limit").
+pub fn list_too_large(limit: u64) -> Reply {
+    reply_with(
+        552,
+        5,
+        3,
+        4,
+        format!("The list takes messages up to {limit} octets"),
+    )
+}
+
 /// `550 5.7.1`: a signed-in user may not use the null sender `MAIL FROM:<>` (it is for
 /// delivery reports, RFC 5321 §4.5.5). RFC 3463 §3.8 (X.7.1).
 pub const NULL_SENDER_NOT_ALLOWED: Reply =

@@ -58,6 +58,7 @@ impl Session {
         let client = Client {
             ip: Some(self.conn().peer().ip()),
             account: self.account.clone(),
+            sender: envelope.accepted.sender.clone(),
         };
         let submission = &self.server.submission;
         let verdict = if bare_postmaster {
@@ -88,6 +89,7 @@ impl Session {
                 replies::RECIPIENT_OK
             }
             Verdict::Relayed { .. } => replies::RECIPIENT_OK_RELAY,
+            Verdict::List(_) => replies::RECIPIENT_OK,
         };
         let envelope = self.envelope_mut().expect("checked above");
         envelope.rcpts.push(to.address.clone());
@@ -119,5 +121,7 @@ fn refused(address: &Address, refusal: &Refusal) -> SmtpError {
             tracing::debug!(%rule, recipient = %address, "relay refused");
             replies::RELAY_DENIED.into()
         }
+        Refusal::List { reason } => replies::list_refused(reason).into(),
+        Refusal::ListTooLarge { limit } => replies::list_too_large(*limit).into(),
     }
 }

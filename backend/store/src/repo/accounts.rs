@@ -14,7 +14,7 @@ use super::{ListQuery, PageOf, mailboxes::create_special_mailboxes, new_id, pagi
 use crate::views::Accounts;
 use crate::{
     AccountEvent, AccountEventKind, StoreError,
-    entity::{account, account_admin_domain, alias, domain, refresh_token},
+    entity::{account, account_admin_domain, alias, domain, list_address, refresh_token},
     error::conflict_on_unique,
 };
 
@@ -141,6 +141,15 @@ impl Accounts<'_> {
             .is_some();
         if alias_taken {
             return Err(StoreError::Conflict(format!("{key} is already an alias")));
+        }
+        if list_address::Entity::find_by_id(key.clone())
+            .one(&txn)
+            .await?
+            .is_some()
+        {
+            return Err(StoreError::Conflict(format!(
+                "{key} is already a list's address"
+            )));
         }
         let id = new_id();
         let now = Utc::now();

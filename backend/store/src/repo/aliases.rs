@@ -11,7 +11,7 @@ use super::{ListQuery, PageOf, new_id, paging::finish};
 use crate::views::Aliases;
 use crate::{
     StoreError,
-    entity::{account, alias, domain},
+    entity::{account, alias, domain, list_address},
     error::conflict_on_unique,
 };
 
@@ -63,6 +63,15 @@ impl Aliases<'_> {
             .is_some();
         if account_taken {
             return Err(StoreError::Conflict(format!("{key} is already an account")));
+        }
+        if list_address::Entity::find_by_id(key.clone())
+            .one(&txn)
+            .await?
+            .is_some()
+        {
+            return Err(StoreError::Conflict(format!(
+                "{key} is already a list's address"
+            )));
         }
         let id = new_id();
         alias::ActiveModel {

@@ -1,0 +1,161 @@
+//! The list server: mailing lists of a domain and their members.
+
+use chrono::{DateTime, Utc};
+#[cfg(feature = "openapi")]
+use utoipa::ToSchema;
+
+/// Who may post to a list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum PostingPolicy {
+    /// Anyone.
+    Anyone,
+    /// Its members, owners and moderators; others are refused at SMTP time.
+    #[default]
+    Members,
+    /// Only its owners and moderators (an announcement list).
+    Announce,
+}
+
+/// How people join a list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum SubscriptionPolicy {
+    /// Anyone, after confirming the address by mail.
+    #[default]
+    Confirm,
+    /// The owners approve each request.
+    Approval,
+    /// Only the owners add members.
+    Closed,
+}
+
+/// Where replies to a post go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ReplyPolicy {
+    /// To the author: the list adds no Reply-To.
+    #[default]
+    Sender,
+    /// To the list: Reply-To is the list's address.
+    List,
+}
+
+/// A list's settings.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct MailingListSettings {
+    #[serde(default)]
+    pub posting: PostingPolicy,
+    #[serde(default)]
+    pub subscription: SubscriptionPolicy,
+    #[serde(default)]
+    pub reply_to: ReplyPolicy,
+    /// Put before each post's subject once (`[team]`); empty: nothing. At most 40
+    /// characters.
+    #[serde(default)]
+    pub subject_prefix: String,
+    /// Added after a plain-text post, below a `-- ` line; empty: nothing.
+    #[serde(default)]
+    pub footer: String,
+    /// The largest post in octets (larger: `552 5.3.4`); none: the server's limit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_message_size: Option<u64>,
+    /// Addresses of the owners: they may always post and get `-owner@` mail.
+    #[serde(default)]
+    pub owners: Vec<String>,
+    /// Addresses of the moderators: they may always post.
+    #[serde(default)]
+    pub moderators: Vec<String>,
+}
+
+/// A mailing list.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct MailingList {
+    pub id: String,
+    /// Where members post: `team@example.com`.
+    pub address: String,
+    /// The companion addresses the list also holds (`team-owner@`, `team-request@`, ...).
+    pub companions: Vec<String>,
+    pub domain_id: String,
+    pub domain: String,
+    pub name: String,
+    pub description: String,
+    pub settings: MailingListSettings,
+    pub member_count: u64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// `POST /api/v1/admin/lists`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CreateMailingList {
+    /// `name@domain`; the domain must exist, and neither this address nor its companions
+    /// may be an account, an alias or another list's (409).
+    pub address: String,
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    /// None: members post, replies to the author, the prefix `[name]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settings: Option<MailingListSettings>,
+}
+
+/// `PATCH /api/v1/admin/lists/{id}`: what is given changes.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct UpdateMailingList {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Replaces every setting.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settings: Option<MailingListSettings>,
+}
+
+/// How a member gets a list's mail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveryMode {
+    /// Each post as it comes.
+    #[default]
+    Each,
+    /// No mail (the member may still post to a members-only list).
+    Nomail,
+}
+
+/// One member of a list.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ListMember {
+    pub address: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    pub delivery_mode: DeliveryMode,
+    /// `active`, or `disabled` (no mail, by bounces).
+    pub status: String,
+    pub bounce_score: i32,
+    pub joined_at: DateTime<Utc>,
+}
+
+/// `POST /api/v1/admin/lists/{id}/members`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct AddListMember {
+    pub address: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    #[serde(default)]
+    pub delivery_mode: DeliveryMode,
+}

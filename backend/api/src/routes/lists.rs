@@ -1,0 +1,287 @@
+//! `/admin/lists`: the list server's mailing lists and their members, for the
+//! administrators of their domains. The rules are `osprey_lists::ListAdmin`'s.
+
+use axum::{
+    extract::{Path, State},
+    http::StatusCode,
+    response::IntoResponse,
+};
+use osprey_api_types as dto;
+use osprey_api_types::{
+    AddListMember, CreateMailingList, ListMember, MailingList, Page, Problem, UpdateMailingList,
+};
+use osprey_lists::{ListAdmin, ListSettings, ListUpdate, NewListRequest, NewMemberRequest, ROLES};
+use osprey_store::{ListMemberRecord, ListRecord};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use super::{ListParams, accounts::domain_filter, location};
+use crate::{
+    auth::AuthUser,
+    error::ApiError,
+    extract::{Json, Query},
+    state::AppState,
+};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_lists, create_list))
+        .routes(routes!(get_list, update_list, delete_list))
+        .routes(routes!(list_members, add_member))
+        .routes(routes!(remove_member))
+}
+
+fn admin(state: &AppState) -> ListAdmin {
+    ListAdmin::new(state.store.clone())
+}
+
+/// Mailing lists of the domains the caller administers.
+#[utoipa::path(get, path = "/admin/lists", tag = "lists", security(("bearer" = [])), params(ListParams),
+    responses((status = 200, body = Page<MailingList>), (status = 403, body = Problem)))]
+pub async fn list_lists(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Query(params): Query<ListParams>,
+) -> Result<Json<Page<MailingList>>, ApiError> {
+    let scope = user.admin_scope(false)?;
+    let mut query = params.to_query()?;
+    query.domain_ids = domain_filter(&state, &scope, &params).await?;
+    let page = admin(&state).list(&user.actor(), query).await?;
+    Ok(Json(Page {
+        items: page.items.into_iter().map(list).collect(),
+        next_cursor: page.next_cursor,
+    }))
+}
+
+/// Creates a mailing list with its companion addresses.
+#[utoipa::path(post, path = "/admin/lists", tag = "lists", security(("bearer" = [])), request_body = CreateMailingList,
+    responses((status = 201, body = MailingList), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn create_list(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Json(req): Json<CreateMailingList>,
+) -> Result<impl IntoResponse, ApiError> {
+    user.admin_scope(true)?;
+    let created = admin(&state)
+        .create(
+            &user.actor(),
+            NewListRequest {
+                address: req.address,
+                name: req.name,
+                description: req.description,
+                settings: req.settings.map(settings_in),
+            },
+        )
+        .await?;
+    let id = created.id.clone();
+    Ok((
+        StatusCode::CREATED,
+        location("/admin/lists", &id),
+        Json(list(created)),
+    ))
+}
+
+/// One mailing list.
+#[utoipa::path(get, path = "/admin/lists/{id}", tag = "lists", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The list's id")),
+    responses((status = 200, body = MailingList), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn get_list(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<String>,
+) -> Result<Json<MailingList>, ApiError> {
+    user.admin_scope(false)?;
+    Ok(Json(list(admin(&state).get(&user.actor(), &id).await?)))
+}
+
+/// Changes a list's name, description or settings.
+#[utoipa::path(patch, path = "/admin/lists/{id}", tag = "lists", security(("bearer" = [])), request_body = UpdateMailingList,
+    params(("id" = String, Path, description = "The list's id")),
+    responses((status = 200, body = MailingList), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn update_list(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<String>,
+    Json(req): Json<UpdateMailingList>,
+) -> Result<Json<MailingList>, ApiError> {
+    user.admin_scope(true)?;
+    let changes = ListUpdate {
+        name: req.name,
+        description: req.description,
+        settings: req.settings.map(settings_in),
+    };
+    Ok(Json(list(
+        admin(&state).update(&user.actor(), &id, changes).await?,
+    )))
+}
+
+/// Deletes a list with its members; its addresses become free.
+#[utoipa::path(delete, path = "/admin/lists/{id}", tag = "lists", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The list's id")),
+    responses((status = 204, description = "Deleted"), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn delete_list(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    user.admin_scope(true)?;
+    admin(&state).delete(&user.actor(), &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A list's members, by address (`q` matches the address or name).
+#[utoipa::path(get, path = "/admin/lists/{id}/members", tag = "lists", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The list's id"), ListParams),
+    responses((status = 200, body = Page<ListMember>), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn list_members(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<String>,
+    Query(params): Query<ListParams>,
+) -> Result<Json<Page<ListMember>>, ApiError> {
+    user.admin_scope(false)?;
+    let page = admin(&state)
+        .members(&user.actor(), &id, params.to_query()?)
+        .await?;
+    Ok(Json(Page {
+        items: page.items.into_iter().map(member).collect(),
+        next_cursor: page.next_cursor,
+    }))
+}
+
+/// Adds a member (409 if the address is one already).
+#[utoipa::path(post, path = "/admin/lists/{id}/members", tag = "lists", security(("bearer" = [])), request_body = AddListMember,
+    params(("id" = String, Path, description = "The list's id")),
+    responses((status = 201, body = ListMember), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn add_member(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<String>,
+    Json(req): Json<AddListMember>,
+) -> Result<impl IntoResponse, ApiError> {
+    user.admin_scope(true)?;
+    let added = admin(&state)
+        .add_member(
+            &user.actor(),
+            &id,
+            NewMemberRequest {
+                address: req.address,
+                display_name: req.display_name,
+                delivery_mode: Some(mode_in(req.delivery_mode).into()),
+            },
+        )
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        location(&format!("/admin/lists/{id}/members"), &added.address),
+        Json(member(added)),
+    ))
+}
+
+/// Removes a member.
+#[utoipa::path(delete, path = "/admin/lists/{id}/members/{address}", tag = "lists", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The list's id"), ("address" = String, Path, description = "The member's address")),
+    responses((status = 204, description = "Removed"), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn remove_member(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path((id, address)): Path<(String, String)>,
+) -> Result<StatusCode, ApiError> {
+    user.admin_scope(true)?;
+    admin(&state)
+        .remove_member(&user.actor(), &id, &address)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+fn list(r: ListRecord) -> MailingList {
+    let settings = ListSettings::read(&r.settings);
+    MailingList {
+        address: r.address(),
+        companions: ROLES
+            .iter()
+            .filter(|(suffix, _)| !suffix.is_empty())
+            .map(|(suffix, _)| format!("{}{suffix}@{}", r.local_part, r.domain))
+            .collect(),
+        id: r.id,
+        domain_id: r.domain_id,
+        domain: r.domain,
+        name: r.name,
+        description: r.description,
+        settings: settings_out(settings),
+        member_count: r.member_count,
+        created_at: r.created_at,
+        updated_at: r.updated_at,
+    }
+}
+
+fn member(r: ListMemberRecord) -> ListMember {
+    ListMember {
+        address: r.address,
+        display_name: r.display_name,
+        delivery_mode: if r.delivery_mode == "nomail" {
+            dto::DeliveryMode::Nomail
+        } else {
+            dto::DeliveryMode::Each
+        },
+        status: r.status,
+        bounce_score: r.bounce_score,
+        joined_at: r.joined_at,
+    }
+}
+
+fn mode_in(m: dto::DeliveryMode) -> &'static str {
+    match m {
+        dto::DeliveryMode::Each => "each",
+        dto::DeliveryMode::Nomail => "nomail",
+    }
+}
+
+fn settings_in(s: dto::MailingListSettings) -> ListSettings {
+    use osprey_lists::{PostingPolicy as P, ReplyTo as R, SubscriptionPolicy as S};
+    ListSettings {
+        posting: match s.posting {
+            dto::PostingPolicy::Anyone => P::Anyone,
+            dto::PostingPolicy::Members => P::Members,
+            dto::PostingPolicy::Announce => P::Announce,
+        },
+        subscription: match s.subscription {
+            dto::SubscriptionPolicy::Confirm => S::Confirm,
+            dto::SubscriptionPolicy::Approval => S::Approval,
+            dto::SubscriptionPolicy::Closed => S::Closed,
+        },
+        reply_to: match s.reply_to {
+            dto::ReplyPolicy::Sender => R::Sender,
+            dto::ReplyPolicy::List => R::List,
+        },
+        subject_prefix: s.subject_prefix,
+        footer: s.footer,
+        max_message_size: s.max_message_size,
+        owners: s.owners,
+        moderators: s.moderators,
+    }
+}
+
+fn settings_out(s: ListSettings) -> dto::MailingListSettings {
+    use osprey_lists::{PostingPolicy as P, ReplyTo as R, SubscriptionPolicy as S};
+    dto::MailingListSettings {
+        posting: match s.posting {
+            P::Anyone => dto::PostingPolicy::Anyone,
+            P::Members => dto::PostingPolicy::Members,
+            P::Announce => dto::PostingPolicy::Announce,
+        },
+        subscription: match s.subscription {
+            S::Confirm => dto::SubscriptionPolicy::Confirm,
+            S::Approval => dto::SubscriptionPolicy::Approval,
+            S::Closed => dto::SubscriptionPolicy::Closed,
+        },
+        reply_to: match s.reply_to {
+            R::Sender => dto::ReplyPolicy::Sender,
+            R::List => dto::ReplyPolicy::List,
+        },
+        subject_prefix: s.subject_prefix,
+        footer: s.footer,
+        max_message_size: s.max_message_size,
+        owners: s.owners,
+        moderators: s.moderators,
+    }
+}

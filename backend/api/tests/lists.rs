@@ -1,0 +1,152 @@
+//! `/admin/lists`: mailing lists and their members through the REST API, for the
+//! administrators of their domains; every refusal changes nothing.
+
+use axum::http::{Method, StatusCode};
+use serde_json::json;
+
+use crate::support::*;
+
+#[tokio::test]
+async fn a_list_is_made_changed_given_members_and_deleted() {
+    let t = TestApp::new().await;
+    let admin = t.token(ADMIN).await;
+    let r = t
+        .call(
+            Method::POST,
+            "/api/v1/admin/lists",
+            Some(&admin),
+            Some(json!({"address": "Team@example.com", "name": "The team"})),
+        )
+        .await
+        .expect(StatusCode::CREATED);
+    let id = r.body["id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        r.headers.get("location").unwrap(),
+        &format!("/api/v1/admin/lists/{id}")
+    );
+    assert_eq!(r.body["address"], "team@example.com");
+    assert_eq!(r.body["settings"]["posting"], "members", "the default");
+    assert_eq!(r.body["settings"]["subject_prefix"], "[team]");
+    assert!(
+        r.body["companions"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("team-owner@example.com")),
+        "{}",
+        r.body
+    );
+    // Taken: by this list, by an account (ADMIN's address), by this list's companions.
+    for address in ["team@example.com", ADMIN, "team-request@example.com"] {
+        t.call(
+            Method::POST,
+            "/api/v1/admin/lists",
+            Some(&admin),
+            Some(json!({"address": address, "name": "x"})),
+        )
+        .await
+        .expect(StatusCode::CONFLICT);
+    }
+    t.call(
+        Method::POST,
+        "/api/v1/admin/aliases",
+        Some(&admin),
+        Some(json!({"address": "team-owner@example.com", "targets": [ADMIN]})),
+    )
+    .await
+    .expect(StatusCode::CONFLICT);
+    let bad = t
+        .call(
+            Method::POST,
+            "/api/v1/admin/lists",
+            Some(&admin),
+            Some(json!({"address": "nope", "name": " ", "settings": {"owners": ["x"], "footer": "ok"}})),
+        )
+        .await
+        .expect(StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(bad.fields(), ["address", "name", "settings.owners[0]"]);
+    let r = t
+        .call(
+            Method::PATCH,
+            &format!("/api/v1/admin/lists/{id}"),
+            Some(&admin),
+            Some(
+                json!({"settings": {"posting": "announce", "reply_to": "list", "owners": [ADMIN]}}),
+            ),
+        )
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(r.body["settings"]["posting"], "announce");
+    assert_eq!(r.body["settings"]["reply_to"], "list");
+    assert_eq!(r.body["name"], "The team", "unchanged");
+    let members = format!("/api/v1/admin/lists/{id}/members");
+    let r = t
+        .call(
+            Method::POST,
+            &members,
+            Some(&admin),
+            Some(json!({"address": "bob@far.example", "display_name": "Bob", "delivery_mode": "nomail"})),
+        )
+        .await
+        .expect(StatusCode::CREATED);
+    assert_eq!(r.body["delivery_mode"], "nomail");
+    assert_eq!(r.body["status"], "active");
+    t.call(
+        Method::POST,
+        &members,
+        Some(&admin),
+        Some(json!({"address": "BOB@far.example"})),
+    )
+    .await
+    .expect(StatusCode::CONFLICT);
+    t.call(
+        Method::POST,
+        &members,
+        Some(&admin),
+        Some(json!({"address": "eve@far.example", "delivery_mode": "weekly"})),
+    )
+    .await
+    .expect(StatusCode::UNPROCESSABLE_ENTITY);
+    let r = t
+        .call(Method::GET, &format!("{members}?q=bob"), Some(&admin), None)
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(r.body["items"].as_array().unwrap().len(), 1);
+    let r = t
+        .call(Method::GET, "/api/v1/admin/lists", Some(&admin), None)
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(r.body["items"][0]["member_count"], 1);
+    t.call(
+        Method::DELETE,
+        &format!("{members}/bob@far.example"),
+        Some(&admin),
+        None,
+    )
+    .await
+    .expect(StatusCode::NO_CONTENT);
+    t.call(
+        Method::DELETE,
+        &format!("/api/v1/admin/lists/{id}"),
+        Some(&admin),
+        None,
+    )
+    .await
+    .expect(StatusCode::NO_CONTENT);
+    t.call(
+        Method::GET,
+        &format!("/api/v1/admin/lists/{id}"),
+        Some(&admin),
+        None,
+    )
+    .await
+    .expect(StatusCode::NOT_FOUND);
+    // Its addresses are free again.
+    t.call(
+        Method::POST,
+        "/api/v1/admin/aliases",
+        Some(&admin),
+        Some(json!({"address": "team-owner@example.com", "targets": [ADMIN]})),
+    )
+    .await
+    .expect(StatusCode::CREATED);
+}

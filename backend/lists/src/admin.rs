@@ -1,0 +1,324 @@
+//! Managing lists: creating, changing and deleting a domain's lists and their members,
+//! for an actor — a server administrator for every domain, a domain administrator for
+//! its own. Every rule lives here; the REST API and the CLI call it.
+
+use osprey_core::Address;
+use osprey_directory::{Actor, DirectoryError};
+use osprey_store::{
+    ListMemberRecord, ListQuery, ListRecord, NewList, NewListMember, PageOf, Store, StoreError,
+};
+
+use crate::{server::ROLES, settings::ListSettings};
+
+/// The longest list name.
+pub const MAX_NAME: usize = 200;
+/// The longest description.
+pub const MAX_DESCRIPTION: usize = 2_000;
+
+/// A new list.
+#[derive(Debug, Clone)]
+pub struct NewListRequest {
+    /// `team@example.com`.
+    pub address: String,
+    pub name: String,
+    pub description: String,
+    /// `None`: the defaults for its name.
+    pub settings: Option<ListSettings>,
+}
+
+/// Changes to a list; `None` keeps the value.
+#[derive(Debug, Clone, Default)]
+pub struct ListUpdate {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub settings: Option<ListSettings>,
+}
+
+/// How a member gets the list's mail.
+pub const DELIVERY_MODES: [&str; 2] = ["each", "nomail"];
+
+/// A member to add.
+#[derive(Debug, Clone)]
+pub struct NewMemberRequest {
+    pub address: String,
+    pub display_name: Option<String>,
+    /// `each` (the default) or `nomail`.
+    pub delivery_mode: Option<String>,
+}
+
+/// The list service.
+#[derive(Clone)]
+pub struct ListAdmin {
+    store: Store,
+}
+
+fn check_text(
+    problems: &mut Vec<osprey_directory::FieldProblem>,
+    field: &str,
+    value: &str,
+    max: usize,
+    required: bool,
+) {
+    let message = if required && value.trim().is_empty() {
+        Some("must not be empty".to_owned())
+    } else if value.chars().count() > max {
+        Some(format!("at most {max} characters"))
+    } else if value
+        .chars()
+        .any(|c| c.is_control() && (field == "name" || c != '\n'))
+    {
+        Some("must not hold control characters".to_owned())
+    } else {
+        None
+    };
+    if let Some(message) = message {
+        problems.push(osprey_directory::FieldProblem {
+            field: field.to_owned(),
+            message,
+        });
+    }
+}
+
+/// `settings` checked, their problems added to `problems`.
+fn checked_settings(
+    settings: Option<ListSettings>,
+    problems: &mut Vec<osprey_directory::FieldProblem>,
+) -> Option<ListSettings> {
+    match settings.map(ListSettings::check).transpose() {
+        Ok(s) => s,
+        Err(DirectoryError::Invalid(p)) => {
+            problems.extend(p);
+            None
+        }
+        Err(_) => None,
+    }
+}
+
+/// The address in the field `address`, or its problem added to `problems`.
+fn parse_address(
+    value: &str,
+    problems: &mut Vec<osprey_directory::FieldProblem>,
+) -> Option<Address> {
+    let parsed = Address::parse(value.trim()).ok();
+    if parsed.is_none() {
+        problems.push(osprey_directory::FieldProblem {
+            field: "address".into(),
+            message: "not an e-mail address".into(),
+        });
+    }
+    parsed
+}
+
+fn finish(problems: Vec<osprey_directory::FieldProblem>) -> Result<(), DirectoryError> {
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(DirectoryError::Invalid(problems))
+    }
+}
+
+impl ListAdmin {
+    pub fn new(store: Store) -> Self {
+        Self { store }
+    }
+
+    /// Creates a list; its address and companions must be free (`Conflict` otherwise).
+    pub async fn create(
+        &self,
+        actor: &Actor,
+        req: NewListRequest,
+    ) -> Result<ListRecord, DirectoryError> {
+        let scope = actor.admin_scope()?;
+        let mut problems = Vec::new();
+        let address = parse_address(&req.address, &mut problems);
+        check_text(&mut problems, "name", &req.name, MAX_NAME, true);
+        check_text(
+            &mut problems,
+            "description",
+            &req.description,
+            MAX_DESCRIPTION,
+            false,
+        );
+        let settings = checked_settings(req.settings, &mut problems);
+        finish(problems)?;
+        let address = address.expect("checked");
+        let local = address.local().to_ascii_lowercase();
+        if address.is_postmaster() {
+            return Err(DirectoryError::field(
+                "address",
+                "postmaster is the server's own address",
+            ));
+        }
+        let domain = match self
+            .store
+            .domains()
+            .domain_by_name(address.domain().as_str())
+            .await
+        {
+            Ok(d) => d,
+            Err(StoreError::NotFound) => {
+                return Err(DirectoryError::field(
+                    "address",
+                    format!("the domain {} does not exist", address.domain()),
+                ));
+            }
+            Err(e) => return Err(e.into()),
+        };
+        if !scope.includes(&domain.id) {
+            return Err(DirectoryError::Forbidden(
+                "this list is not in a domain you administer".into(),
+            ));
+        }
+        let settings = settings.unwrap_or_else(|| ListSettings::for_list(&local));
+        let new = NewList {
+            domain: domain.name.clone(),
+            local_part: local.clone(),
+            name: req.name.trim().to_owned(),
+            description: req.description,
+            settings: settings.to_json(),
+            addresses: ROLES
+                .iter()
+                .map(|(suffix, role)| (format!("{local}{suffix}"), (*role).to_owned()))
+                .collect(),
+        };
+        Ok(self.store.lists().create_list(new).await?)
+    }
+
+    /// The list with this id, if the actor administers its domain.
+    pub async fn get(&self, actor: &Actor, id: &str) -> Result<ListRecord, DirectoryError> {
+        let scope = actor.admin_scope()?;
+        let list = self.store.lists().list(id).await?;
+        scope.check(&list.domain_id, "this list is")?;
+        Ok(list)
+    }
+
+    /// A page of the lists of the domains the actor administers (of `query.domain_ids`,
+    /// when it names some).
+    pub async fn list(
+        &self,
+        actor: &Actor,
+        mut query: ListQuery,
+    ) -> Result<PageOf<ListRecord>, DirectoryError> {
+        // Only domains the actor administers, of those asked for.
+        if let Some(allowed) = actor.admin_scope()?.restriction() {
+            query.domain_ids = Some(match query.domain_ids {
+                Some(asked) => asked.into_iter().filter(|d| allowed.contains(d)).collect(),
+                None => allowed,
+            });
+        }
+        Ok(self.store.lists().lists(&query).await?)
+    }
+
+    /// Changes a list.
+    pub async fn update(
+        &self,
+        actor: &Actor,
+        id: &str,
+        changes: ListUpdate,
+    ) -> Result<ListRecord, DirectoryError> {
+        let list = self.get(actor, id).await?;
+        let mut problems = Vec::new();
+        if let Some(n) = &changes.name {
+            check_text(&mut problems, "name", n, MAX_NAME, true);
+        }
+        if let Some(d) = &changes.description {
+            check_text(&mut problems, "description", d, MAX_DESCRIPTION, false);
+        }
+        let settings = checked_settings(changes.settings, &mut problems);
+        finish(problems)?;
+        Ok(self
+            .store
+            .lists()
+            .update_list(
+                id,
+                changes
+                    .name
+                    .map(|n| n.trim().to_owned())
+                    .unwrap_or(list.name),
+                changes.description.unwrap_or(list.description),
+                settings.map(|s| s.to_json()).unwrap_or(list.settings),
+            )
+            .await?)
+    }
+
+    /// Deletes a list with its members; its addresses become free.
+    pub async fn delete(&self, actor: &Actor, id: &str) -> Result<(), DirectoryError> {
+        self.get(actor, id).await?;
+        Ok(self.store.lists().delete_list(id).await?)
+    }
+
+    /// A page of a list's members.
+    pub async fn members(
+        &self,
+        actor: &Actor,
+        id: &str,
+        query: ListQuery,
+    ) -> Result<PageOf<ListMemberRecord>, DirectoryError> {
+        self.get(actor, id).await?;
+        Ok(self.store.lists().members(id, &query).await?)
+    }
+
+    /// Adds a member (`Conflict` if the address is one already).
+    pub async fn add_member(
+        &self,
+        actor: &Actor,
+        id: &str,
+        req: NewMemberRequest,
+    ) -> Result<ListMemberRecord, DirectoryError> {
+        let list = self.get(actor, id).await?;
+        let mut problems = Vec::new();
+        let address = parse_address(&req.address, &mut problems);
+        if let Some(n) = &req.display_name {
+            check_text(&mut problems, "display_name", n, MAX_NAME, false);
+        }
+        let mode = req.delivery_mode.unwrap_or_else(|| "each".into());
+        if !DELIVERY_MODES.contains(&mode.as_str()) {
+            problems.push(osprey_directory::FieldProblem {
+                field: "delivery_mode".into(),
+                message: format!("one of {}", DELIVERY_MODES.join(", ")),
+            });
+        }
+        finish(problems)?;
+        let address = address.expect("checked");
+        // A list among its own members would send each post back to itself.
+        if self
+            .store
+            .lists()
+            .list_by_address(&address.key())
+            .await?
+            .is_some_and(|(l, _)| l.id == list.id)
+        {
+            return Err(DirectoryError::field(
+                "address",
+                "a list cannot be a member of itself",
+            ));
+        }
+        Ok(self
+            .store
+            .lists()
+            .add_member(
+                id,
+                NewListMember {
+                    address: address.to_string(),
+                    display_name: req
+                        .display_name
+                        .map(|n| n.trim().to_owned())
+                        .filter(|n| !n.is_empty()),
+                    delivery_mode: mode,
+                    status: "active".into(),
+                },
+            )
+            .await?)
+    }
+
+    /// Removes a member.
+    pub async fn remove_member(
+        &self,
+        actor: &Actor,
+        id: &str,
+        address: &str,
+    ) -> Result<(), DirectoryError> {
+        self.get(actor, id).await?;
+        Ok(self.store.lists().remove_member(id, address).await?)
+    }
+}

@@ -1,0 +1,19 @@
+//! The list server: mailing lists of a domain (`team@example.com` and its companion
+//! addresses), their members, who may post, and what becomes of a post.
+//!
+//! - [`ListAdmin`] holds the rules of managing lists and members, for an actor.
+//! - [`ListServer`] is the list server in the mail flow (an [`osprey_mail::ListHook`]):
+//!   the verdict for a list's address at RCPT, the distribution of a post.
+//! - [`post`] makes the members' copy of a post; [`settings`] are a list's settings.
+
+mod admin;
+pub mod post;
+mod server;
+pub mod settings;
+
+pub use admin::{
+    DELIVERY_MODES, ListAdmin, ListUpdate, MAX_DESCRIPTION, MAX_NAME, NewListRequest,
+    NewMemberRequest,
+};
+pub use server::{ListServer, ROLES, owner_address};
+pub use settings::{ListSettings, PostingPolicy, ReplyTo, SubscriptionPolicy};

@@ -1,0 +1,273 @@
+//! The list server in the mail flow: the verdict for a list's address at RCPT, and the
+//! distribution of a taken post to the members (the copy made once, local members
+//! delivered through their rules, the others queued, in one submission, signed with the
+//! list domain's DKIM key).
+
+use std::collections::HashMap;
+
+use osprey_core::Address;
+use osprey_mail::{
+    Client, DeliveryError, Envelope, ListHook, ListTarget, QueueOptions, Refusal, Submission,
+    Verdict, lists::BoxFuture, message::normalize_crlf,
+};
+use osprey_store::{ListRecord, NewQueuedRecipient, Store, StoreError};
+
+use crate::{
+    post::{ListIdentity, has_been_here, list_copy, refusal},
+    settings::ListSettings,
+};
+
+/// How many members a distribution reads at a time.
+const ROSTER_PAGE: u64 = 1_000;
+
+/// The roles of a list's addresses: `team@` takes posts, `team-owner@` reaches the
+/// owners, the others take mail commands and bounces.
+pub const ROLES: [(&str, &str); 6] = [
+    ("", "post"),
+    ("-request", "request"),
+    ("-owner", "owner"),
+    ("-bounces", "bounces"),
+    ("-subscribe", "subscribe"),
+    ("-unsubscribe", "unsubscribe"),
+];
+
+/// The list server.
+#[derive(Clone)]
+pub struct ListServer {
+    store: Store,
+    /// Without the list server: members are accounts, aliases and remote addresses.
+    submission: Submission,
+}
+
+impl ListServer {
+    /// The list server over `submission`'s store, distributing through it.
+    pub fn new(submission: &Submission) -> Self {
+        Self {
+            store: submission.delivery().store().clone(),
+            submission: submission.without_lists(),
+        }
+    }
+
+    async fn list_verdict(
+        &self,
+        sender: &str,
+        address: &Address,
+        declared_size: u64,
+    ) -> Result<Option<Verdict>, StoreError> {
+        let Some(domain) = self
+            .store
+            .domains()
+            .canonical_domain(address.domain().as_str())
+            .await?
+        else {
+            return Ok(None);
+        };
+        let key = format!("{}@{domain}", address.local().to_ascii_lowercase());
+        let Some((list, role)) = self.store.lists().list_by_address(&key).await? else {
+            return Ok(None);
+        };
+        let settings = ListSettings::read(&list.settings);
+        let target = Verdict::List(ListTarget {
+            list_id: list.id.clone(),
+            address: address.to_string(),
+            role: role.clone(),
+        });
+        let posting = list.address();
+        Ok(Some(match role.as_str() {
+            "post" => {
+                if let Some(limit) = settings.max_message_size
+                    && declared_size > limit
+                {
+                    return Ok(Some(Verdict::Refused(Refusal::ListTooLarge { limit })));
+                }
+                let member = !sender.is_empty()
+                    && self.store.lists().member(&list.id, sender).await?.is_some();
+                match refusal(&settings, &posting, sender, member) {
+                    Some(reason) => Verdict::Refused(Refusal::List { reason }),
+                    None => target,
+                }
+            }
+            "owner" if !settings.owners.is_empty() => target,
+            "owner" => Verdict::Refused(Refusal::List {
+                reason: format!("{posting} has no owner to reach"),
+            }),
+            _ => Verdict::Refused(Refusal::List {
+                reason: format!(
+                    "{address} takes no mail; write to the owners at {}",
+                    owner_address(&list)
+                ),
+            }),
+        }))
+    }
+
+    async fn take_all(
+        &self,
+        sender: &str,
+        targets: &[ListTarget],
+        message: &[u8],
+    ) -> Result<(), DeliveryError> {
+        let message = normalize_crlf(message);
+        for target in targets {
+            let list = match self.store.lists().list(&target.list_id).await {
+                Ok(l) => l,
+                // Deleted since RCPT: the post goes nowhere, as it would a minute later.
+                Err(StoreError::NotFound) => continue,
+                Err(e) => return Err(e.into()),
+            };
+            match target.role.as_str() {
+                "post" => self.distribute(&list, &message).await?,
+                "owner" => self.to_owners(&list, sender, &message).await?,
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// Sends the list's copy of `post` to every member that receives each post.
+    pub async fn distribute(&self, list: &ListRecord, post: &[u8]) -> Result<(), DeliveryError> {
+        let settings = ListSettings::read(&list.settings);
+        let address = list.address();
+        let identity = ListIdentity {
+            address: &address,
+            name: &list.name,
+        };
+        if has_been_here(post, &identity) {
+            tracing::warn!(list = %address, "a post that went through this list already: loop cut");
+            return Ok(());
+        }
+        let copy = list_copy(post, &identity, &settings);
+        let mut envelope = self.envelope(list);
+        let mut domains = HashMap::new();
+        let mut after: Option<String> = None;
+        loop {
+            let page = self
+                .store
+                .lists()
+                .recipients_page(&list.id, after.as_deref(), ROSTER_PAGE)
+                .await?;
+            for member in &page {
+                self.add(&mut envelope, member, copy.len() as u64, &mut domains)
+                    .await?;
+            }
+            if (page.len() as u64) < ROSTER_PAGE {
+                break;
+            }
+            after = page.last().cloned();
+        }
+        if envelope.is_empty() {
+            return Ok(());
+        }
+        self.submission.submit(&envelope, &copy, "INBOX").await?;
+        Ok(())
+    }
+
+    /// Sends `message` to the list's owners, as it is.
+    async fn to_owners(
+        &self,
+        list: &ListRecord,
+        sender: &str,
+        message: &[u8],
+    ) -> Result<(), DeliveryError> {
+        let settings = ListSettings::read(&list.settings);
+        let mut envelope = self.envelope(list);
+        let mut domains = HashMap::new();
+        for owner in &settings.owners {
+            self.add(&mut envelope, owner, message.len() as u64, &mut domains)
+                .await?;
+        }
+        tracing::debug!(list = %list.address(), %sender, "mail for the owners");
+        if !envelope.is_empty() {
+            self.submission.submit(&envelope, message, "INBOX").await?;
+        }
+        Ok(())
+    }
+
+    /// The envelope of the list's mail: from its `-bounces` address, signed by its domain.
+    fn envelope(&self, list: &ListRecord) -> Envelope {
+        Envelope {
+            sender: format!("{}-bounces@{}", list.local_part, list.domain),
+            options: QueueOptions {
+                dkim_domain: Some(list.domain.clone()),
+                ..Default::default()
+            },
+            ..Default::default()
+        }
+    }
+
+    /// Adds one member to `envelope`: a local address through resolution (its account's
+    /// rules apply at delivery), another server's for the queue. `domains` remembers
+    /// which domains are local.
+    async fn add(
+        &self,
+        envelope: &mut Envelope,
+        member: &str,
+        size: u64,
+        domains: &mut HashMap<String, bool>,
+    ) -> Result<(), StoreError> {
+        let Ok(address) = Address::parse(member) else {
+            tracing::warn!(%member, "a list member's address does not parse: skipped");
+            return Ok(());
+        };
+        let domain = address.domain().as_str().to_ascii_lowercase();
+        let local = match domains.get(&domain) {
+            Some(l) => *l,
+            None => {
+                let l = self
+                    .store
+                    .domains()
+                    .canonical_domain(&domain)
+                    .await?
+                    .is_some();
+                domains.insert(domain, l);
+                l
+            }
+        };
+        let rcpt = NewQueuedRecipient {
+            address: address.to_string(),
+            notify: None,
+            orcpt: None,
+        };
+        let verdict = if local {
+            let client = Client {
+                ip: None,
+                account: None,
+                sender: envelope.sender.clone(),
+            };
+            self.submission.recipient(&client, &address, size).await?
+        } else {
+            Verdict::Relayed {
+                rule: "a member of a list".into(),
+            }
+        };
+        if let Verdict::Refused(why) = &verdict {
+            tracing::warn!(%member, ?why, "a list member cannot get the post: skipped");
+        }
+        envelope.add(verdict, rcpt);
+        Ok(())
+    }
+}
+
+/// The address that reaches a list's owners.
+pub fn owner_address(list: &ListRecord) -> String {
+    format!("{}-owner@{}", list.local_part, list.domain)
+}
+
+impl ListHook for ListServer {
+    fn verdict<'a>(
+        &'a self,
+        sender: &'a str,
+        address: &'a Address,
+        declared_size: u64,
+    ) -> BoxFuture<'a, Result<Option<Verdict>, StoreError>> {
+        Box::pin(self.list_verdict(sender, address, declared_size))
+    }
+
+    fn take<'a>(
+        &'a self,
+        sender: &'a str,
+        targets: &'a [ListTarget],
+        message: &'a [u8],
+    ) -> BoxFuture<'a, Result<(), DeliveryError>> {
+        Box::pin(self.take_all(sender, targets, message))
+    }
+}

@@ -1,0 +1,140 @@
+//! A list's settings: who may post, who may join, what a post becomes. Stored as JSON
+//! with the list; read leniently (a field that no longer reads is its default), checked
+//! strictly when set.
+
+use osprey_core::Address;
+use osprey_directory::{DirectoryError, FieldProblem};
+use serde::{Deserialize, Serialize};
+
+/// Who may post to the list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PostingPolicy {
+    /// Anyone.
+    Anyone,
+    /// Its members (and its owners and moderators).
+    #[default]
+    Members,
+    /// Only its owners and moderators: an announcement list.
+    Announce,
+}
+
+/// How people join.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SubscriptionPolicy {
+    /// Anyone may join; a confirmation by mail proves the address.
+    #[default]
+    Confirm,
+    /// The owners approve each request.
+    Approval,
+    /// Only owners add members.
+    Closed,
+}
+
+/// Where replies to a post go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReplyTo {
+    /// To the author (the post's own Reply-To or From); the list adds nothing.
+    #[default]
+    Sender,
+    /// To the list: `Reply-To` is set to the list's address.
+    List,
+}
+
+/// The settings of one list.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ListSettings {
+    pub posting: PostingPolicy,
+    pub subscription: SubscriptionPolicy,
+    pub reply_to: ReplyTo,
+    /// Put before each post's subject (`[team]`), once; empty: nothing.
+    pub subject_prefix: String,
+    /// Text added at the end of a plain-text post, after a `-- ` line; empty: nothing.
+    pub footer: String,
+    /// The largest post, in octets; `None`: the server's own limit.
+    pub max_message_size: Option<u64>,
+    /// Who owns the list (addresses): they may always post and get `-owner@` mail.
+    pub owners: Vec<String>,
+    /// Who moderates (addresses): they may always post.
+    pub moderators: Vec<String>,
+}
+
+/// The longest subject prefix.
+pub const MAX_PREFIX: usize = 40;
+/// The longest footer.
+pub const MAX_FOOTER: usize = 2_000;
+
+impl ListSettings {
+    /// The settings of a list named `local` by default: members post, replies go to
+    /// the author, the subject prefix `[local]`.
+    pub fn for_list(local: &str) -> Self {
+        Self {
+            subject_prefix: format!("[{local}]"),
+            ..Self::default()
+        }
+    }
+
+    /// Reads stored settings; what does not read is its default.
+    pub fn read(json: &str) -> Self {
+        serde_json::from_str(json).unwrap_or_default()
+    }
+
+    /// As stored.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("settings serialise")
+    }
+
+    /// Checks every field, naming each problem (`settings.owners[1]`); normalises the
+    /// addresses.
+    pub fn check(mut self) -> Result<Self, DirectoryError> {
+        let mut problems = Vec::new();
+        let mut problem = |field: String, message: &str| {
+            problems.push(FieldProblem {
+                field,
+                message: message.to_owned(),
+            })
+        };
+        let text_ok = |s: &str| !s.chars().any(|c| c.is_control() && c != '\n');
+        if self.subject_prefix.chars().count() > MAX_PREFIX
+            || self.subject_prefix.chars().any(char::is_control)
+        {
+            problem(
+                "settings.subject_prefix".into(),
+                "at most 40 characters, on one line",
+            );
+        }
+        if self.footer.chars().count() > MAX_FOOTER || !text_ok(&self.footer) {
+            problem("settings.footer".into(), "at most 2,000 characters of text");
+        }
+        if self.max_message_size == Some(0) {
+            problem("settings.max_message_size".into(), "must be more than 0");
+        }
+        for (name, list) in [
+            ("owners", &mut self.owners),
+            ("moderators", &mut self.moderators),
+        ] {
+            for (i, a) in list.iter_mut().enumerate() {
+                match Address::parse(a.trim()) {
+                    Ok(parsed) => *a = parsed.to_string(),
+                    Err(_) => problem(format!("settings.{name}[{i}]"), "not an e-mail address"),
+                }
+            }
+        }
+        if problems.is_empty() {
+            Ok(self)
+        } else {
+            Err(DirectoryError::Invalid(problems))
+        }
+    }
+
+    /// Returns `true` if and only if `address` is one of the owners or moderators.
+    pub fn is_owner_or_moderator(&self, address: &str) -> bool {
+        self.owners
+            .iter()
+            .chain(&self.moderators)
+            .any(|a| a.eq_ignore_ascii_case(address))
+    }
+}

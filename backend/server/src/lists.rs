@@ -1,0 +1,124 @@
+//! `osprey list ...`: mailing lists and their members from the command line, through the
+//! list service (the same rules as the REST API), as the operator.
+
+use anyhow::Context;
+use osprey_core::Address;
+use osprey_directory::Actor;
+use osprey_lists::{ListAdmin, ListSettings, NewListRequest, NewMemberRequest, PostingPolicy};
+use osprey_store::{ListQuery, ListRecord, Store};
+
+use crate::{
+    cli::ListCmd,
+    commands::{all, domain_filter},
+    config::Config,
+    serve::open_store,
+};
+
+/// The list at `address`.
+async fn by_address(store: &Store, address: &str) -> anyhow::Result<ListRecord> {
+    let key = Address::parse(address)
+        .with_context(|| format!("{address} is not an address"))?
+        .key();
+    match store.lists().list_by_address(&key).await? {
+        Some((list, role)) if role == "post" => Ok(list),
+        _ => anyhow::bail!("no list {address}"),
+    }
+}
+
+pub async fn run(config: &Config, cmd: ListCmd) -> anyhow::Result<()> {
+    let store = open_store(config).await?;
+    let admin = ListAdmin::new(store.clone());
+    match cmd {
+        ListCmd::Add {
+            address,
+            name,
+            posting,
+            owners,
+        } => {
+            let posting = match posting.as_str() {
+                "anyone" => PostingPolicy::Anyone,
+                "members" => PostingPolicy::Members,
+                "announce" => PostingPolicy::Announce,
+                other => anyhow::bail!("--posting {other}: anyone, members or announce"),
+            };
+            let local = address.split('@').next().unwrap_or_default().to_lowercase();
+            let list = admin
+                .create(
+                    &Actor::Operator,
+                    NewListRequest {
+                        address,
+                        name,
+                        description: String::new(),
+                        settings: Some(ListSettings {
+                            posting,
+                            owners,
+                            ..ListSettings::for_list(&local)
+                        }),
+                    },
+                )
+                .await?;
+            println!("added list {}", list.address());
+        }
+        ListCmd::Ls { domain } => {
+            let filter = domain_filter(&store, domain.as_deref()).await?;
+            for l in all(
+                |q: ListQuery| {
+                    let s = store.clone();
+                    async move { s.lists().lists(&q).await }
+                },
+                filter,
+            )
+            .await?
+            {
+                println!("{}\t{}\t{} members", l.address(), l.name, l.member_count);
+            }
+        }
+        ListCmd::Remove { address } => {
+            let list = by_address(&store, &address).await?;
+            admin.delete(&Actor::Operator, &list.id).await?;
+            println!("removed list {}", list.address());
+        }
+        ListCmd::Members { address } => {
+            let list = by_address(&store, &address).await?;
+            for m in all(
+                |q: ListQuery| {
+                    let s = store.clone();
+                    let id = list.id.clone();
+                    async move { s.lists().members(&id, &q).await }
+                },
+                None,
+            )
+            .await?
+            {
+                println!("{}\t{}\t{}", m.address, m.delivery_mode, m.status);
+            }
+        }
+        ListCmd::Subscribe {
+            address,
+            member,
+            nomail,
+        } => {
+            let list = by_address(&store, &address).await?;
+            let m = admin
+                .add_member(
+                    &Actor::Operator,
+                    &list.id,
+                    NewMemberRequest {
+                        address: member,
+                        display_name: None,
+                        delivery_mode: Some(if nomail { "nomail" } else { "each" }.into()),
+                    },
+                )
+                .await?;
+            println!("{} is a member of {}", m.address, list.address());
+        }
+        ListCmd::Unsubscribe { address, member } => {
+            let list = by_address(&store, &address).await?;
+            admin
+                .remove_member(&Actor::Operator, &list.id, &member)
+                .await?;
+            println!("{member} is no longer a member of {}", list.address());
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,394 @@
+//! Mailing lists: each list of a domain, the addresses it answers at (one namespace with
+//! accounts and aliases: an address is one of the three, never two), and its members.
+//! The rules (policies, what a post becomes) belong to the list service; this stores.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
+    sea_query::{ExprTrait, LikeExpr},
+};
+
+use crate::{
+    StoreError,
+    entity::{account, alias, domain, list_address, list_member, mailing_list},
+    error::conflict_on_unique,
+    repo::{ListQuery, PageOf, new_id, paging::finish},
+    views::Lists,
+};
+
+/// One mailing list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListRecord {
+    pub id: String,
+    pub domain_id: String,
+    /// Its domain's name.
+    pub domain: String,
+    /// The local part of its address (`team` of `team@example.com`).
+    pub local_part: String,
+    pub name: String,
+    pub description: String,
+    /// The list service's settings, as JSON.
+    pub settings: String,
+    pub member_count: u64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl ListRecord {
+    /// The list's posting address.
+    pub fn address(&self) -> String {
+        format!("{}@{}", self.local_part, self.domain)
+    }
+}
+
+/// What `Lists::create_list` needs.
+#[derive(Debug, Clone)]
+pub struct NewList {
+    pub domain: String,
+    pub local_part: String,
+    pub name: String,
+    pub description: String,
+    pub settings: String,
+    /// Every address the list answers at (local parts, lower-case) with its role.
+    pub addresses: Vec<(String, String)>,
+}
+
+/// One member of a list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListMemberRecord {
+    pub list_id: String,
+    /// As the member gave it.
+    pub address: String,
+    pub display_name: Option<String>,
+    pub delivery_mode: String,
+    pub status: String,
+    pub bounce_score: i32,
+    pub joined_at: DateTime<Utc>,
+}
+
+/// A member to add.
+#[derive(Debug, Clone)]
+pub struct NewListMember {
+    pub address: String,
+    pub display_name: Option<String>,
+    pub delivery_mode: String,
+    pub status: String,
+}
+
+/// The key an address is compared by: lower-case.
+fn member_key(address: &str) -> String {
+    address.to_ascii_lowercase()
+}
+
+fn member_record(m: list_member::Model) -> ListMemberRecord {
+    ListMemberRecord {
+        list_id: m.list_id,
+        address: m.address,
+        display_name: m.display_name,
+        delivery_mode: m.delivery_mode,
+        status: m.status,
+        bounce_score: m.bounce_score,
+        joined_at: m.joined_at,
+    }
+}
+
+impl Lists<'_> {
+    /// Creates a list with its addresses, in one transaction. `Invalid` if the domain does
+    /// not exist; `Conflict` if one of the addresses is an account, an alias or another
+    /// list's already.
+    pub async fn create_list(self, new: NewList) -> Result<ListRecord, StoreError> {
+        let (txn, turn) = self.begin_write().await?;
+        let dom = domain::Entity::find()
+            .filter(domain::Column::Name.eq(new.domain.as_str()))
+            .one(&txn)
+            .await?
+            .ok_or_else(|| {
+                StoreError::Invalid(format!("the domain {} does not exist", new.domain))
+            })?;
+        let keys: Vec<String> = new
+            .addresses
+            .iter()
+            .map(|(local, _)| format!("{local}@{}", dom.name))
+            .collect();
+        if let Some(a) = account::Entity::find()
+            .filter(account::Column::AddressKey.is_in(keys.clone()))
+            .one(&txn)
+            .await?
+        {
+            return Err(StoreError::Conflict(format!(
+                "{} is already an account",
+                a.address_key
+            )));
+        }
+        if let Some(a) = alias::Entity::find()
+            .filter(alias::Column::AddressKey.is_in(keys.clone()))
+            .one(&txn)
+            .await?
+        {
+            return Err(StoreError::Conflict(format!(
+                "{} is already an alias",
+                a.address_key
+            )));
+        }
+        let id = new_id();
+        let now = Utc::now();
+        mailing_list::ActiveModel {
+            id: Set(id.clone()),
+            domain_id: Set(dom.id.clone()),
+            local_part: Set(new.local_part.to_ascii_lowercase()),
+            name: Set(new.name),
+            description: Set(new.description),
+            settings: Set(new.settings),
+            created_at: Set(now),
+            updated_at: Set(now),
+        }
+        .insert(&txn)
+        .await
+        .map_err(conflict_on_unique(format!(
+            "the list {}@{} already exists",
+            new.local_part, dom.name
+        )))?;
+        for (key, (_, role)) in keys.into_iter().zip(new.addresses) {
+            list_address::ActiveModel {
+                address_key: Set(key.clone()),
+                list_id: Set(id.clone()),
+                role: Set(role),
+            }
+            .insert(&txn)
+            .await
+            .map_err(conflict_on_unique(format!(
+                "{key} is already a list's address"
+            )))?;
+        }
+        self.commit(txn, turn).await?;
+        self.list(&id).await
+    }
+
+    /// The list with this id.
+    pub async fn list(self, id: &str) -> Result<ListRecord, StoreError> {
+        let model = mailing_list::Entity::find_by_id(id.to_owned())
+            .one(&self.db)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        Ok(self.complete(vec![model]).await?.remove(0))
+    }
+
+    /// The list answering at `key` (`local@domain`, the domain's own name, lower-case)
+    /// and the role of that address (`post`, `request`, ...), if any.
+    pub async fn list_by_address(
+        self,
+        key: &str,
+    ) -> Result<Option<(ListRecord, String)>, StoreError> {
+        let Some(a) = list_address::Entity::find_by_id(key.to_ascii_lowercase())
+            .one(&self.db)
+            .await?
+        else {
+            return Ok(None);
+        };
+        Ok(Some((self.list(&a.list_id).await?, a.role)))
+    }
+
+    /// Returns `true` if and only if `key` (`local@domain`) is one of a list's addresses.
+    pub async fn is_list_address(self, key: &str) -> Result<bool, StoreError> {
+        Ok(list_address::Entity::find_by_id(key.to_ascii_lowercase())
+            .one(&self.db)
+            .await?
+            .is_some())
+    }
+
+    /// A page of lists in address order (`q` matches the name or the local part).
+    pub async fn lists(self, query: &ListQuery) -> Result<PageOf<ListRecord>, StoreError> {
+        let mut select = mailing_list::Entity::find().order_by_asc(mailing_list::Column::Id);
+        if let Some(after) = query.after()? {
+            select = select.filter(mailing_list::Column::Id.gt(after));
+        }
+        if let Some(p) = query.pattern() {
+            select = select.filter(
+                mailing_list::Column::LocalPart
+                    .like(LikeExpr::new(p.clone()).escape('\\'))
+                    .or(mailing_list::Column::Name.like(LikeExpr::new(p).escape('\\'))),
+            );
+        }
+        if let Some(ids) = &query.domain_ids {
+            select = select.filter(mailing_list::Column::DomainId.is_in(ids.clone()));
+        }
+        let rows = select.limit(query.limit() + 1).all(&self.db).await?;
+        let page = finish(rows, query.limit(), |m| m.id.as_str());
+        Ok(PageOf {
+            items: self.complete(page.items).await?,
+            next_cursor: page.next_cursor,
+        })
+    }
+
+    /// Changes a list's name, description and settings.
+    pub async fn update_list(
+        self,
+        id: &str,
+        name: String,
+        description: String,
+        settings: String,
+    ) -> Result<ListRecord, StoreError> {
+        let model = mailing_list::Entity::find_by_id(id.to_owned())
+            .one(&self.db)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let mut active: mailing_list::ActiveModel = model.into();
+        active.name = Set(name);
+        active.description = Set(description);
+        active.settings = Set(settings);
+        active.updated_at = Set(Utc::now());
+        active.update(&self.db).await?;
+        self.list(id).await
+    }
+
+    /// Deletes a list with its addresses and members.
+    pub async fn delete_list(self, id: &str) -> Result<(), StoreError> {
+        let (txn, turn) = self.begin_write().await?;
+        list_member::Entity::delete_many()
+            .filter(list_member::Column::ListId.eq(id))
+            .exec(&txn)
+            .await?;
+        list_address::Entity::delete_many()
+            .filter(list_address::Column::ListId.eq(id))
+            .exec(&txn)
+            .await?;
+        let done = mailing_list::Entity::delete_by_id(id.to_owned())
+            .exec(&txn)
+            .await?;
+        if done.rows_affected == 0 {
+            return Err(StoreError::NotFound);
+        }
+        self.commit(txn, turn).await
+    }
+
+    /// Adds a member; `Conflict` if the address is one already.
+    pub async fn add_member(
+        self,
+        list_id: &str,
+        new: NewListMember,
+    ) -> Result<ListMemberRecord, StoreError> {
+        let model = list_member::ActiveModel {
+            list_id: Set(list_id.to_owned()),
+            address_key: Set(member_key(&new.address)),
+            address: Set(new.address.clone()),
+            display_name: Set(new.display_name),
+            delivery_mode: Set(new.delivery_mode),
+            status: Set(new.status),
+            bounce_score: Set(0),
+            joined_at: Set(Utc::now()),
+        }
+        .insert(&self.db)
+        .await
+        .map_err(conflict_on_unique(format!(
+            "{} is already a member",
+            new.address
+        )))?;
+        Ok(member_record(model))
+    }
+
+    /// The member with this address, if any.
+    pub async fn member(
+        self,
+        list_id: &str,
+        address: &str,
+    ) -> Result<Option<ListMemberRecord>, StoreError> {
+        Ok(
+            list_member::Entity::find_by_id((list_id.to_owned(), member_key(address)))
+                .one(&self.db)
+                .await?
+                .map(member_record),
+        )
+    }
+
+    /// Removes a member; `NotFound` if the address is not one.
+    pub async fn remove_member(self, list_id: &str, address: &str) -> Result<(), StoreError> {
+        let done = list_member::Entity::delete_by_id((list_id.to_owned(), member_key(address)))
+            .exec(&self.db)
+            .await?;
+        if done.rows_affected == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
+    /// A page of a list's members in address order (`q` matches the address or name).
+    pub async fn members(
+        self,
+        list_id: &str,
+        query: &ListQuery,
+    ) -> Result<PageOf<ListMemberRecord>, StoreError> {
+        let mut select = list_member::Entity::find()
+            .filter(list_member::Column::ListId.eq(list_id))
+            .order_by_asc(list_member::Column::AddressKey);
+        if let Some(after) = query.after()? {
+            select = select.filter(list_member::Column::AddressKey.gt(after));
+        }
+        if let Some(p) = query.pattern() {
+            select = select.filter(
+                list_member::Column::AddressKey
+                    .like(LikeExpr::new(p.clone()).escape('\\'))
+                    .or(list_member::Column::DisplayName.like(LikeExpr::new(p).escape('\\'))),
+            );
+        }
+        let rows = select.limit(query.limit() + 1).all(&self.db).await?;
+        let page = finish(rows, query.limit(), |m| m.address_key.as_str());
+        Ok(PageOf {
+            items: page.items.into_iter().map(member_record).collect(),
+            next_cursor: page.next_cursor,
+        })
+    }
+
+    /// Up to `limit` addresses of the list's members that receive each post (active,
+    /// delivery mode `each`), in address order after `after`: a fan-out reads the roster
+    /// a page at a time.
+    pub async fn recipients_page(
+        self,
+        list_id: &str,
+        after: Option<&str>,
+        limit: u64,
+    ) -> Result<Vec<String>, StoreError> {
+        let mut select = list_member::Entity::find()
+            .select_only()
+            .column(list_member::Column::Address)
+            .filter(list_member::Column::ListId.eq(list_id))
+            .filter(list_member::Column::Status.eq("active"))
+            .filter(list_member::Column::DeliveryMode.eq("each"))
+            .order_by_asc(list_member::Column::AddressKey);
+        if let Some(after) = after {
+            select = select.filter(list_member::Column::AddressKey.gt(member_key(after)));
+        }
+        Ok(select.limit(limit).into_tuple().all(&self.db).await?)
+    }
+
+    async fn complete(
+        self,
+        models: Vec<mailing_list::Model>,
+    ) -> Result<Vec<ListRecord>, StoreError> {
+        let mut out = Vec::with_capacity(models.len());
+        for m in models {
+            let domain = domain::Entity::find_by_id(m.domain_id.clone())
+                .one(&self.db)
+                .await?
+                .map(|d| d.name)
+                .unwrap_or_default();
+            let member_count = list_member::Entity::find()
+                .filter(list_member::Column::ListId.eq(m.id.as_str()))
+                .count(&self.db)
+                .await?;
+            out.push(ListRecord {
+                id: m.id,
+                domain_id: m.domain_id,
+                domain,
+                local_part: m.local_part,
+                name: m.name,
+                description: m.description,
+                settings: m.settings,
+                member_count,
+                created_at: m.created_at,
+                updated_at: m.updated_at,
+            });
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,175 @@
+//! The list server across two Osprey servers: a list on A with a member on A, one on B
+//! and one who gets no mail, set up with `osprey list`. A member's post sent over SMTP
+//! submission reaches the members that get posts — on A in the INBOX, on B through A's
+//! queue from the list's bounce address, DKIM-signed by the list's domain — with the
+//! list's fields; a stranger's post is refused at RCPT with the reason.
+
+use std::{
+    process::Command,
+    time::{Duration, Instant},
+};
+
+use serde_json::Value;
+
+use crate::exchange::{PASSWORD, auth_results, messages, ok, subjects};
+use crate::support::{Server, repo_root};
+
+/// Sends one message with Python's smtplib; `user` signs in (submission with STARTTLS),
+/// without one it goes to the MX port.
+fn smtplib(server: &Server, sender: &str, user: Option<&str>, to: &str, subject: &str) -> Value {
+    let (mode, port) = match user {
+        Some(_) => ("starttls", server.submission_port),
+        None => ("mx", server.smtp_port),
+    };
+    let mut cmd = Command::new("python3");
+    cmd.arg(repo_root().join("e2e/smtp/client.py"))
+        .args(["--mode", mode, "--port", &port.to_string()])
+        .arg("--cafile")
+        .arg(server.db.dir.join("data/tls/cert.pem"))
+        .args(["--sender", sender, "--to", to, "--subject", subject]);
+    if let Some(u) = user {
+        cmd.args(["--user", u, "--password", PASSWORD]);
+    }
+    let out = cmd.output().expect("python3 runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// Waits until `user` on `s` has a message (or 30 s pass).
+async fn wait_for_mail(s: &Server, user: &str) -> Vec<Vec<String>> {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let seen = messages(s, user);
+        if !seen.is_empty() || Instant::now() > deadline {
+            return seen;
+        }
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_members_post_reaches_the_members_on_both_servers_and_a_strangers_is_refused() {
+    let mut a = Server::start_with(false, &[("OSPREY_OUTBOUND_RETRY_INTERVALS_SECS", "1")]).await;
+    let added = ok(&a, &["domain", "add", "a.e2e.test"]);
+    let dkim = added
+        .lines()
+        .find_map(|l| l.strip_prefix("DKIM: "))
+        .expect("the DKIM record is printed");
+    let (name, value) = dkim.split_once(" TXT ").unwrap();
+    let pinned =
+        std::env::temp_dir().join(format!("osprey-e2e-lists-{}", crate::support::free_port()));
+    std::fs::write(
+        &pinned,
+        format!("a.e2e.test v=spf1 ip4:127.0.0.1 -all\n{name} {value}\n"),
+    )
+    .unwrap();
+    let b = Server::start_with(
+        false,
+        &[("OSPREY_SMTP_DNS_TXT_FILE", pinned.to_str().unwrap())],
+    )
+    .await;
+    ok(&b, &["domain", "add", "b.e2e.test"]);
+    ok(
+        &b,
+        &["user", "add", "bea@b.e2e.test", "--password", PASSWORD],
+    );
+    a.set_env(
+        "OSPREY_OUTBOUND_ROUTES",
+        &format!("b.e2e.test=127.0.0.1:{}", b.smtp_port),
+    );
+    a.kill();
+    a.restart().await;
+    for user in ["al@a.e2e.test", "cy@a.e2e.test"] {
+        ok(&a, &["user", "add", user, "--password", PASSWORD]);
+    }
+    let made = ok(
+        &a,
+        &[
+            "list",
+            "add",
+            "team@a.e2e.test",
+            "--name",
+            "Team",
+            "--owner",
+            "cy@a.e2e.test",
+        ],
+    );
+    assert_eq!(made.trim(), "added list team@a.e2e.test");
+    for member in ["al@a.e2e.test", "bea@b.e2e.test"] {
+        ok(&a, &["list", "subscribe", "team@a.e2e.test", member]);
+    }
+    ok(
+        &a,
+        &[
+            "list",
+            "subscribe",
+            "team@a.e2e.test",
+            "cy@a.e2e.test",
+            "--nomail",
+        ],
+    );
+    let roster = ok(&a, &["list", "members", "team@a.e2e.test"]);
+    assert!(roster.contains("cy@a.e2e.test\tnomail\tactive"), "{roster}");
+    assert!(ok(&a, &["list", "ls"]).contains("team@a.e2e.test\tTeam\t3 members"));
+    // A list's companion is taken for accounts.
+    let taken = crate::support::osprey(
+        &a.db,
+        &[
+            "user",
+            "add",
+            "team-owner@a.e2e.test",
+            "--password",
+            PASSWORD,
+        ],
+    );
+    assert!(!taken.status.success());
+
+    // A stranger at the MX: refused at RCPT, with the reason (RFC 3463 X.7.1).
+    let stranger = smtplib(
+        &a,
+        "someone@remote.example",
+        None,
+        "team@a.e2e.test",
+        "spam",
+    );
+    assert_eq!(stranger["sent"], false, "{stranger}");
+    assert_eq!(stranger["refused"]["team@a.e2e.test"][0], 550);
+    assert_eq!(
+        stranger["refused"]["team@a.e2e.test"][1],
+        "5.7.1 only members may post to team@a.e2e.test"
+    );
+
+    // A member through submission.
+    let post = smtplib(
+        &a,
+        "al@a.e2e.test",
+        Some("al@a.e2e.test"),
+        "team@a.e2e.test",
+        "Friday",
+    );
+    assert_eq!(post["sent"], true, "{post}");
+    assert_eq!(subjects(&a, "al@a.e2e.test"), ["[team] Friday"]);
+    let at_b = wait_for_mail(&b, "bea@b.e2e.test").await;
+    assert_eq!(at_b.len(), 1, "one copy at B");
+    let lines = &at_b[0];
+    for want in [
+        "Subject: [team] Friday",
+        "List-Id: \"Team\" <team.a.e2e.test>",
+        "List-Post: <mailto:team@a.e2e.test>",
+        "Precedence: list",
+        "Return-Path: <team-bounces@a.e2e.test>",
+    ] {
+        assert!(lines.iter().any(|l| l == want), "{want}: {lines:?}");
+    }
+    let results = auth_results(lines);
+    for part in ["dkim=pass", "header.d=a.e2e.test"] {
+        assert!(results.contains(part), "{part}: {results}");
+    }
+    // The member who gets no mail got none.
+    assert!(subjects(&a, "cy@a.e2e.test").is_empty());
+    let _ = std::fs::remove_file(&pinned);
+}
