@@ -215,7 +215,7 @@ await runFlow('compose_flow', async ({ page, baseUrl, step, shot, expectVisible,
   await page.keyboard.press('r');
   await expectVisible(page.locator('#composer-title', { hasText: 'Reply' }), 'the reply r started');
 
-  step('make a folder, drag a message onto it, rename it, delete it');
+  step('make a folder, drag a message onto it, rename it, move it to the top level, delete it');
   await page.locator('#folder-list .folder', { hasText: 'INBOX' }).click();
   await page.locator('#new-folder').fill('Projects/2026');
   await page.locator('#create-folder').click();
@@ -233,6 +233,17 @@ await runFlow('compose_flow', async ({ page, baseUrl, step, shot, expectVisible,
   await page.locator('#rename-folder').fill('Projects/Done');
   await page.locator('#rename-folder-save').click();
   await expectVisible(page.locator('#folder-list .folder.current', { hasText: 'Done' }), 'the renamed folder');
+  // The move menu offers the top level and other folders, never the folder's own parent.
+  const targets = await page.locator('#move-folder option').allTextContents();
+  if (targets.includes('Projects') || !targets.includes('Top level') || !targets.includes('INBOX')) {
+    throw new Error(`move targets of Projects/Done: ${targets.join(', ')}`);
+  }
+  await shot(page, 'mail-folder-tools');
+  await page.locator('#move-folder').selectOption({ label: 'Top level' });
+  // The phone-width folder menu (hidden here) lists each folder by its full name.
+  await page.locator('#folder-select option', { hasText: /^Done( \(\d+\))?$/ }).waitFor({ state: 'attached', timeout: 10_000 });
+  await expectVisible(page.locator('#folder-list .folder.current', { hasText: 'Done' }), 'the moved folder, still shown');
+  await expectVisible(page.locator('#message-list .message-row', { hasText: 'Question' }), 'its message, moved with it');
   await page.locator('.folder-tools button', { hasText: 'Delete folder' }).click();
   await page.locator('.folder-tools button', { hasText: 'Yes, delete folder' }).click();
   await page.locator('#folder-list .folder', { hasText: 'Done' }).waitFor({ state: 'detached', timeout: 10_000 });

@@ -1,7 +1,8 @@
 //! Managing folders from the Mail page: a new folder (a `/` in the name nests it), and
-//! renaming or deleting the folder shown (with the folders below it) — never the special
-//! ones (INBOX, Drafts, Sent, Junk, Trash, Archive), which the server also refuses.
-//! Messages dragged from the list onto a folder move there.
+//! renaming, moving (under another folder or to the top level) or deleting the folder
+//! shown (with the folders below it) — never the special ones (INBOX, Drafts, Sent, Junk,
+//! Trash, Archive), which the server also refuses. Messages dragged from the list onto a
+//! folder move there.
 
 use osprey_api_types::{CreateMailbox, Mailbox, MessagesTo, UpdateMailbox};
 use yew::platform::spawn_local;
@@ -17,6 +18,8 @@ pub const DRAGGED_MESSAGE: &str = "application/x-osprey-message";
 pub struct FolderToolsProps {
     /// The folder shown, if any.
     pub current: Option<Mailbox>,
+    /// Every folder of the account (where the folder shown may move to).
+    pub folders: Vec<Mailbox>,
     /// Folders changed: load them again (and select this one, when given).
     pub onchanged: Callback<Option<String>>,
     pub onerror: Callback<ApiError>,
@@ -66,7 +69,9 @@ pub fn FolderTools(props: &FolderToolsProps) -> Html {
         .current
         .clone()
         .filter(|m| m.special_use.is_none() && m.name != "INBOX");
-    let rename = {
+    // Renaming and moving are one change of the full name; the server moves the folders
+    // below it along.
+    let rename_to = {
         let (api, onchanged, onerror, renaming) = (
             api.clone(),
             props.onchanged.clone(),
@@ -74,9 +79,7 @@ pub fn FolderTools(props: &FolderToolsProps) -> Html {
             renaming.clone(),
         );
         let id = own.as_ref().map(|m| m.id.clone()).unwrap_or_default();
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            let name = value_of("rename-folder").trim().to_owned();
+        Callback::from(move |name: String| {
             let (api, onchanged, onerror, renaming, id) = (
                 api.clone(),
                 onchanged.clone(),
@@ -99,6 +102,29 @@ pub fn FolderTools(props: &FolderToolsProps) -> Html {
             });
         })
     };
+    let rename = {
+        let rename_to = rename_to.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            rename_to.emit(value_of("rename-folder").trim().to_owned());
+        })
+    };
+    let move_to = {
+        let leaf = own
+            .as_ref()
+            .map(|m| leaf(&m.name).to_owned())
+            .unwrap_or_default();
+        Callback::from(move |e: Event| {
+            let parent = e
+                .target_unchecked_into::<web_sys::HtmlSelectElement>()
+                .value();
+            rename_to.emit(if parent.is_empty() {
+                leaf.clone()
+            } else {
+                format!("{parent}/{leaf}")
+            });
+        })
+    };
     html! {
         <div class="folder-tools">
             <form onsubmit={create} class="inline-form">
@@ -114,6 +140,7 @@ pub fn FolderTools(props: &FolderToolsProps) -> Html {
                         <button type="submit" class="button subtle" id="rename-folder-save">{ "Rename" }</button>
                     </form>
                 } else {
+                    <>
                     <div class="inline-form">
                         <button type="button" class="button subtle" id="rename-folder-start"
                             onclick={{ let r = renaming.clone(); Callback::from(move |_: MouseEvent| r.set(true)) }}>{ "Rename" }</button>
@@ -130,10 +157,37 @@ pub fn FolderTools(props: &FolderToolsProps) -> Html {
                             })
                         }} />
                     </div>
+                    <label for="move-folder" class="visually-hidden">{ "Move folder to" }</label>
+                    <select id="move-folder" class="move-folder" onchange={move_to}>
+                        <option value="" selected=true disabled=true>{ "Move to…" }</option>
+                        if m.name.contains('/') {
+                            <option value="">{ "Top level" }</option>
+                        }
+                        { for move_targets(&m.name, &props.folders).map(|t| html! { <option value={t.to_owned()}>{ t }</option> }) }
+                    </select>
+                    </>
                 }
             }
         </div>
     }
+}
+
+/// The last level of a folder's name (`2026` of `Projects/2026`).
+fn leaf(name: &str) -> &str {
+    name.rsplit('/').next().unwrap_or(name)
+}
+
+/// Where the folder `name` may move: under any other folder except itself, the folders
+/// below it, and the one it is already in.
+fn move_targets<'a>(name: &'a str, all: &'a [Mailbox]) -> impl Iterator<Item = &'a str> {
+    let parent = name.rsplit_once('/').map(|(p, _)| p);
+    all.iter().map(|m| m.name.as_str()).filter(move |t| {
+        *t != name
+            && Some(*t) != parent
+            && !t
+                .strip_prefix(name)
+                .is_some_and(|rest| rest.starts_with('/'))
+    })
 }
 
 /// Moves the dragged message (its id in the drop's data) into `folder`.

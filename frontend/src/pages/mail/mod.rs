@@ -614,7 +614,7 @@ pub fn MailPage() -> Html {
                             }
                         }) }
                     </ul>
-                    <folders::FolderTools current={current_folder} onchanged={folders_changed} onerror={show_error.clone()} />
+                    <folders::FolderTools current={current_folder} folders={(*mailboxes).clone().unwrap_or_default()} onchanged={folders_changed} onerror={show_error.clone()} />
                 </nav>
                 <div class="mail-list" role="region" aria-label={format!("Messages in {folder_name}")}>
                     <form class="mail-search" role="search" onsubmit={search}>
@@ -760,7 +760,7 @@ pub fn MailPage() -> Html {
                             <Conversation messages={list.clone()} current={Some(m.id.clone())} onopen={open_message.clone()} />
                         }
                         <Reader message={m.clone()} onclose={close} onremoved={removed} oncompose={compose}
-                            folders={mailboxes.as_ref().cloned().unwrap_or_default()} />
+                            folders={(*mailboxes).clone().unwrap_or_default()} />
                     } else {
                         <p class="empty">{ "Select a message to read it." }</p>
                     }
