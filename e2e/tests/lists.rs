@@ -1,17 +1,19 @@
-//! The list server across two Osprey servers: a list on A with a member on A, one on B
-//! and one who gets no mail, set up with `osprey list`. A member's post sent over SMTP
-//! submission reaches the members that get posts — on A in the INBOX, on B through A's
-//! queue from the list's bounce address, DKIM-signed by the list's domain — with the
-//! list's fields; a stranger's post is refused at RCPT with the reason.
+//! The list server across two Osprey servers: a list on A made with `osprey list`, a
+//! member on A, one who gets no mail, and one on B who joins by mail (double opt-in: the
+//! confirmation read back over POP3 at B, the reply sent from B). A member's post sent
+//! over SMTP submission reaches the members that get posts — on A in the INBOX, on B
+//! through A's queue from the list's bounce address, DKIM-signed by the list's domain —
+//! with the list's fields; a stranger's post is refused at RCPT with the reason.
 
 use std::{
     process::Command,
     time::{Duration, Instant},
 };
 
-use serde_json::Value;
+use reqwest::Client;
+use serde_json::{Value, json};
 
-use crate::exchange::{PASSWORD, auth_results, messages, ok, subjects};
+use crate::exchange::{PASSWORD, auth_results, messages, ok, subjects, token};
 use crate::support::{Server, repo_root};
 
 /// Sends one message with Python's smtplib; `user` signs in (submission with STARTTLS),
@@ -39,16 +41,28 @@ fn smtplib(server: &Server, sender: &str, user: Option<&str>, to: &str, subject:
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
-/// Waits until `user` on `s` has a message (or 30 s pass).
-async fn wait_for_mail(s: &Server, user: &str) -> Vec<Vec<String>> {
+/// Waits until `user` on `s` has `n` messages (or 30 s pass).
+async fn wait_for_mail(s: &Server, user: &str, n: usize) -> Vec<Vec<String>> {
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         let seen = messages(s, user);
-        if !seen.is_empty() || Instant::now() > deadline {
+        if seen.len() >= n || Instant::now() > deadline {
             return seen;
         }
         tokio::time::sleep(Duration::from_millis(300)).await;
     }
+}
+
+/// Sends a plain message from the signed-in `token` through `s`'s REST API.
+async fn send(c: &Client, s: &Server, token: &str, to: &str, subject: &str) {
+    let r = c
+        .post(format!("{}/api/v1/messages/send", s.url))
+        .bearer_auth(token)
+        .json(&json!({"to": [to], "subject": subject, "text": "Thanks.\r\n"}))
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success(), "{}", r.text().await.unwrap());
 }
 
 #[tokio::test]
@@ -69,7 +83,14 @@ async fn a_members_post_reaches_the_members_on_both_servers_and_a_strangers_is_r
     .unwrap();
     let b = Server::start_with(
         false,
-        &[("OSPREY_SMTP_DNS_TXT_FILE", pinned.to_str().unwrap())],
+        &[
+            ("OSPREY_SMTP_DNS_TXT_FILE", pinned.to_str().unwrap()),
+            (
+                "OSPREY_OUTBOUND_ROUTES",
+                &format!("a.e2e.test=127.0.0.1:{}", a.smtp_port),
+            ),
+            ("OSPREY_OUTBOUND_RETRY_INTERVALS_SECS", "1"),
+        ],
     )
     .await;
     ok(&b, &["domain", "add", "b.e2e.test"]);
@@ -99,9 +120,10 @@ async fn a_members_post_reaches_the_members_on_both_servers_and_a_strangers_is_r
         ],
     );
     assert_eq!(made.trim(), "added list team@a.e2e.test");
-    for member in ["al@a.e2e.test", "bea@b.e2e.test"] {
-        ok(&a, &["list", "subscribe", "team@a.e2e.test", member]);
-    }
+    ok(
+        &a,
+        &["list", "subscribe", "team@a.e2e.test", "al@a.e2e.test"],
+    );
     ok(
         &a,
         &[
@@ -112,7 +134,38 @@ async fn a_members_post_reaches_the_members_on_both_servers_and_a_strangers_is_r
             "--nomail",
         ],
     );
+
+    // Bea on B joins by mail: the confirmation comes back to B, her reply confirms.
+    let c = Client::new();
+    let bea = token(&c, &b, "bea@b.e2e.test", PASSWORD).await;
+    send(&c, &b, &bea, "team-subscribe@a.e2e.test", "join").await;
+    let asked = wait_for_mail(&b, "bea@b.e2e.test", 1).await;
+    let confirm = asked
+        .first()
+        .and_then(|m| m.iter().find_map(|l| l.strip_prefix("Subject: confirm ")))
+        .unwrap_or_else(|| panic!("no confirmation at B: {asked:?}"))
+        .to_owned();
+    assert!(
+        !ok(&a, &["list", "members", "team@a.e2e.test"]).contains("bea@b.e2e.test"),
+        "not a member before she confirms"
+    );
+    send(
+        &c,
+        &b,
+        &bea,
+        "team-request@a.e2e.test",
+        &format!("Re: confirm {confirm}"),
+    )
+    .await;
+    let welcome = wait_for_mail(&b, "bea@b.e2e.test", 2).await;
+    assert!(
+        welcome.get(1).is_some_and(|m| m
+            .iter()
+            .any(|l| l == "Subject: Your request to team@a.e2e.test")),
+        "{welcome:?}"
+    );
     let roster = ok(&a, &["list", "members", "team@a.e2e.test"]);
+    assert!(roster.contains("bea@b.e2e.test\teach\tactive"), "{roster}");
     assert!(roster.contains("cy@a.e2e.test\tnomail\tactive"), "{roster}");
     assert!(ok(&a, &["list", "ls"]).contains("team@a.e2e.test\tTeam\t3 members"));
     // A list's companion is taken for accounts.
@@ -153,13 +206,14 @@ async fn a_members_post_reaches_the_members_on_both_servers_and_a_strangers_is_r
     );
     assert_eq!(post["sent"], true, "{post}");
     assert_eq!(subjects(&a, "al@a.e2e.test"), ["[team] Friday"]);
-    let at_b = wait_for_mail(&b, "bea@b.e2e.test").await;
-    assert_eq!(at_b.len(), 1, "one copy at B");
-    let lines = &at_b[0];
+    let at_b = wait_for_mail(&b, "bea@b.e2e.test", 3).await;
+    assert_eq!(at_b.len(), 3, "one copy of the post at B");
+    let lines = &at_b[2];
     for want in [
         "Subject: [team] Friday",
         "List-Id: \"Team\" <team.a.e2e.test>",
         "List-Post: <mailto:team@a.e2e.test>",
+        "List-Unsubscribe: <mailto:team-unsubscribe@a.e2e.test>",
         "Precedence: list",
         "Return-Path: <team-bounces@a.e2e.test>",
     ] {

@@ -33,6 +33,7 @@ mod m20261204_000022_add_queue_message_id;
 mod m20261205_000023_create_thread_links;
 mod m20261205_000024_add_message_sort_subject;
 mod m20261205_000025_create_mailing_lists;
+mod m20261205_000026_create_list_tokens;
 
 /// Runs every migration of Osprey's schema.
 pub struct Migrator;
@@ -65,6 +66,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000023_create_thread_links::Migration),
             Box::new(m20261205_000024_add_message_sort_subject::Migration),
             Box::new(m20261205_000025_create_mailing_lists::Migration),
+            Box::new(m20261205_000026_create_list_tokens::Migration),
         ]
     }
 }

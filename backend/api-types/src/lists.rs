@@ -71,6 +71,9 @@ pub struct MailingListSettings {
     /// Addresses of the moderators: they may always post.
     #[serde(default)]
     pub moderators: Vec<String>,
+    /// Members may ask for the member list (`who`); otherwise owners and moderators only.
+    #[serde(default)]
+    pub roster_visible_to_members: bool,
 }
 
 /// A mailing list.

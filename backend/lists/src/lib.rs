@@ -7,7 +7,9 @@
 //! - [`post`] makes the members' copy of a post; [`settings`] are a list's settings.
 
 mod admin;
+pub mod commands;
 pub mod post;
+mod requests;
 mod server;
 pub mod settings;
 
@@ -15,5 +17,6 @@ pub use admin::{
     DELIVERY_MODES, ListAdmin, ListUpdate, MAX_DESCRIPTION, MAX_NAME, NewListRequest,
     NewMemberRequest,
 };
+pub use requests::{REQUEST_TTL_DAYS, request_address};
 pub use server::{ListServer, ROLES, owner_address};
 pub use settings::{ListSettings, PostingPolicy, ReplyTo, SubscriptionPolicy};

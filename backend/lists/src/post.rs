@@ -81,12 +81,19 @@ pub fn list_copy(message: &[u8], list: &ListIdentity<'_>, settings: &ListSetting
     let (header, body) = split_header(message);
     let mut out = Vec::with_capacity(message.len() + 512);
     let name = list.name.replace(['\r', '\n', '"', '\\'], " ");
+    let (local, domain) = list.address.split_once('@').unwrap_or((list.address, ""));
+    // RFC 2919 §3 and RFC 2369 §3.1-§3.4: what the list is, and the mailto: URLs of
+    // its help, subscription, unsubscription and posting.
     out.extend_from_slice(
         format!(
-            "List-Id: \"{name}\" <{}>\r\nList-Post: <mailto:{}>\r\nPrecedence: list\r\nX-Loop: {}\r\n",
-            list.list_id(),
-            list.address,
-            list.address
+            "List-Id: \"{name}\" <{id}>\r\n\
+             List-Help: <mailto:{local}-request@{domain}?subject=help>\r\n\
+             List-Subscribe: <mailto:{local}-subscribe@{domain}>\r\n\
+             List-Unsubscribe: <mailto:{local}-unsubscribe@{domain}>\r\n\
+             List-Post: <mailto:{address}>\r\n\
+             Precedence: list\r\nX-Loop: {address}\r\n",
+            id = list.list_id(),
+            address = list.address,
         )
         .as_bytes(),
     );
@@ -248,6 +255,14 @@ mod tests {
             copy.contains("List-Post: <mailto:team@example.com>\r\n"),
             "{copy}"
         );
+        // RFC 2369 §3.1: "List-Help: <mailto:list@host.com?subject=help>".
+        for field in [
+            "List-Help: <mailto:team-request@example.com?subject=help>\r\n",
+            "List-Subscribe: <mailto:team-subscribe@example.com>\r\n",
+            "List-Unsubscribe: <mailto:team-unsubscribe@example.com>\r\n",
+        ] {
+            assert!(copy.contains(field), "{field}: {copy}");
+        }
         assert!(copy.contains("Precedence: list\r\n"), "{copy}");
         assert!(!copy.contains("other.example.org"), "{copy}");
         assert!(!copy.contains("bulk"), "{copy}");

@@ -91,6 +91,8 @@ impl ListServer {
             "owner" => Verdict::Refused(Refusal::List {
                 reason: format!("{posting} has no owner to reach"),
             }),
+            // Commands; the null sender's and automatic mail is taken and not answered.
+            "request" | "subscribe" | "unsubscribe" => target,
             _ => Verdict::Refused(Refusal::List {
                 reason: format!(
                     "{address} takes no mail; write to the owners at {}",
@@ -117,6 +119,9 @@ impl ListServer {
             match target.role.as_str() {
                 "post" => self.distribute(&list, &message).await?,
                 "owner" => self.to_owners(&list, sender, &message).await?,
+                role @ ("request" | "subscribe" | "unsubscribe") => {
+                    self.request(&list, role, sender, &message).await?
+                }
                 _ => {}
             }
         }
@@ -169,13 +174,28 @@ impl ListServer {
         message: &[u8],
     ) -> Result<(), DeliveryError> {
         let settings = ListSettings::read(&list.settings);
+        tracing::debug!(list = %list.address(), %sender, "mail for the owners");
+        self.send(list, &settings.owners, message).await
+    }
+
+    /// The store the list server keeps its lists in.
+    pub(crate) fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Sends `message`, which the list server wrote, to `recipients`.
+    pub(crate) async fn send(
+        &self,
+        list: &ListRecord,
+        recipients: &[String],
+        message: &[u8],
+    ) -> Result<(), DeliveryError> {
         let mut envelope = self.envelope(list);
         let mut domains = HashMap::new();
-        for owner in &settings.owners {
-            self.add(&mut envelope, owner, message.len() as u64, &mut domains)
+        for r in recipients {
+            self.add(&mut envelope, r, message.len() as u64, &mut domains)
                 .await?;
         }
-        tracing::debug!(list = %list.address(), %sender, "mail for the owners");
         if !envelope.is_empty() {
             self.submission.submit(&envelope, message, "INBOX").await?;
         }

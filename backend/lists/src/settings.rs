@@ -60,6 +60,8 @@ pub struct ListSettings {
     pub owners: Vec<String>,
     /// Who moderates (addresses): they may always post.
     pub moderators: Vec<String>,
+    /// Members may see the member list (`who`); otherwise only owners and moderators.
+    pub roster_visible_to_members: bool,
 }
 
 /// The longest subject prefix.

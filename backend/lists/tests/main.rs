@@ -3,3 +3,4 @@
 
 mod admin;
 mod posting;
+mod requests;

@@ -14,14 +14,14 @@ use osprey_store::{
     testing::{self, TestDb},
 };
 
-struct World {
-    store: Store,
+pub(crate) struct World {
+    pub(crate) store: Store,
     blobs: Arc<dyn BlobStore>,
-    submission: Submission,
-    team: ListRecord,
+    pub(crate) submission: Submission,
+    pub(crate) team: ListRecord,
 }
 
-async fn world(db: &TestDb, settings: Option<ListSettings>) -> World {
+pub(crate) async fn world(db: &TestDb, settings: Option<ListSettings>) -> World {
     let store = db.store().await;
     for who in ["ann", "carol", "dan"] {
         testing::user(&store, &format!("{who}@lists.example")).await;
@@ -73,7 +73,7 @@ async fn world(db: &TestDb, settings: Option<ListSettings>) -> World {
     }
 }
 
-fn from(sender: &str) -> Client {
+pub(crate) fn from(sender: &str) -> Client {
     Client {
         ip: Some("192.0.2.7".parse().unwrap()),
         account: None,
@@ -81,7 +81,7 @@ fn from(sender: &str) -> Client {
     }
 }
 
-fn addr(s: &str) -> Address {
+pub(crate) fn addr(s: &str) -> Address {
     Address::parse(s).unwrap()
 }
 
@@ -90,7 +90,7 @@ const POST: &[u8] = b"From: Ann <ann@lists.example>\r\nTo: team@lists.example\r\
 
 impl World {
     /// The subjects and bodies of `who`'s INBOX.
-    async fn inbox(&self, who: &str) -> Vec<String> {
+    pub(crate) async fn inbox(&self, who: &str) -> Vec<String> {
         let account = self
             .store
             .accounts()
@@ -111,7 +111,7 @@ impl World {
         out
     }
 
-    async fn queue(&self) -> Vec<QueueEntry> {
+    pub(crate) async fn queue(&self) -> Vec<QueueEntry> {
         self.store
             .queue()
             .queue_entries(&QueueFilter {
@@ -124,9 +124,15 @@ impl World {
 
     /// Posts `message` from `sender` to the list as SMTP would: RCPT, then DATA.
     async fn post(&self, sender: &str, message: &[u8]) -> Verdict {
+        self.mail(sender, "team@lists.example", message).await
+    }
+
+    /// Sends `message` from `sender` to `to` as SMTP would: RCPT, then DATA when the
+    /// recipient is taken.
+    pub(crate) async fn mail(&self, sender: &str, to: &str, message: &[u8]) -> Verdict {
         let verdict = self
             .submission
-            .recipient(&from(sender), &addr("team@lists.example"), 0)
+            .recipient(&from(sender), &addr(to), 0)
             .await
             .unwrap();
         let mut envelope = Envelope {
@@ -136,7 +142,7 @@ impl World {
         envelope.add(
             verdict.clone(),
             NewQueuedRecipient {
-                address: "team@lists.example".into(),
+                address: to.into(),
                 notify: None,
                 orcpt: None,
             },
@@ -272,7 +278,7 @@ async fn a_post_over_the_lists_size_is_refused_and_a_post_that_came_back_goes_no
 }
 
 #[tokio::test]
-async fn owner_mail_reaches_the_owners_and_the_other_companions_say_where_to_write() {
+async fn owner_mail_reaches_the_owners_and_the_bounce_address_says_where_to_write() {
     let db = TestDb::new().await;
     let owned = ListSettings {
         owners: vec!["dan@lists.example".into()],
@@ -280,40 +286,27 @@ async fn owner_mail_reaches_the_owners_and_the_other_companions_say_where_to_wri
     };
     let w = world(&db, Some(owned)).await;
     let verdict = w
-        .submission
-        .recipient(&from("x@far.example"), &addr("team-owner@lists.example"), 0)
-        .await
-        .unwrap();
-    let mut envelope = Envelope {
-        sender: "x@far.example".into(),
-        ..Default::default()
-    };
-    envelope.add(
-        verdict,
-        NewQueuedRecipient {
-            address: "team-owner@lists.example".into(),
-            notify: None,
-            orcpt: None,
-        },
-    );
-    w.submission
-        .submit(&envelope, b"Subject: hello owner\r\n\r\nhi\r\n", "INBOX")
-        .await
-        .unwrap();
+        .mail(
+            "x@far.example",
+            "team-owner@lists.example",
+            b"Subject: hello owner\r\n\r\nhi\r\n",
+        )
+        .await;
+    assert!(matches!(verdict, Verdict::List(_)), "{verdict:?}");
     let dan = w.inbox("dan@lists.example").await;
     assert_eq!(dan.len(), 1);
     assert!(dan[0].contains("Subject: hello owner"), "{}", dan[0]);
-    let request = w
+    let bounces = w
         .submission
         .recipient(
             &from("x@far.example"),
-            &addr("team-request@lists.example"),
+            &addr("team-bounces@lists.example"),
             0,
         )
         .await
         .unwrap();
-    let Verdict::Refused(Refusal::List { reason }) = &request else {
-        panic!("{request:?}")
+    let Verdict::Refused(Refusal::List { reason }) = &bounces else {
+        panic!("{bounces:?}")
     };
     assert!(reason.contains("team-owner@lists.example"), "{reason}");
 }

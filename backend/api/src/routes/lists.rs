@@ -258,6 +258,7 @@ fn settings_in(s: dto::MailingListSettings) -> ListSettings {
         max_message_size: s.max_message_size,
         owners: s.owners,
         moderators: s.moderators,
+        roster_visible_to_members: s.roster_visible_to_members,
     }
 }
 
@@ -283,5 +284,6 @@ fn settings_out(s: ListSettings) -> dto::MailingListSettings {
         max_message_size: s.max_message_size,
         owners: s.owners,
         moderators: s.moderators,
+        roster_visible_to_members: s.roster_visible_to_members,
     }
 }

@@ -19,6 +19,7 @@ pub mod ip_rule;
 pub mod kill_entry;
 pub mod list_address;
 pub mod list_member;
+pub mod list_token;
 pub mod mailbox;
 pub mod mailing_list;
 pub mod message;

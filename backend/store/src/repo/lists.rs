@@ -11,7 +11,7 @@ use sea_orm::{
 
 use crate::{
     StoreError,
-    entity::{account, alias, domain, list_address, list_member, mailing_list},
+    entity::{account, alias, domain, list_address, list_member, list_token, mailing_list},
     error::conflict_on_unique,
     repo::{ListQuery, PageOf, new_id, paging::finish},
     views::Lists,
@@ -74,6 +74,18 @@ pub struct NewListMember {
     pub display_name: Option<String>,
     pub delivery_mode: String,
     pub status: String,
+}
+
+/// A request waiting for its confirmation (a subscription, an unsubscription, an
+/// owner's approval).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListRequestRecord {
+    pub token: String,
+    pub list_id: String,
+    /// The address it is for, lower-case.
+    pub address: String,
+    pub action: String,
+    pub expires_at: DateTime<Utc>,
 }
 
 /// The key an address is compared by: lower-case.
@@ -253,6 +265,10 @@ impl Lists<'_> {
             .filter(list_address::Column::ListId.eq(id))
             .exec(&txn)
             .await?;
+        list_token::Entity::delete_many()
+            .filter(list_token::Column::ListId.eq(id))
+            .exec(&txn)
+            .await?;
         let done = mailing_list::Entity::delete_by_id(id.to_owned())
             .exec(&txn)
             .await?;
@@ -359,6 +375,78 @@ impl Lists<'_> {
             select = select.filter(list_member::Column::AddressKey.gt(member_key(after)));
         }
         Ok(select.limit(limit).into_tuple().all(&self.db).await?)
+    }
+
+    /// Changes a member's delivery mode; `NotFound` if the address is not a member.
+    pub async fn set_delivery_mode(
+        self,
+        list_id: &str,
+        address: &str,
+        mode: &str,
+    ) -> Result<(), StoreError> {
+        let model = list_member::Entity::find_by_id((list_id.to_owned(), member_key(address)))
+            .one(&self.db)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let mut active: list_member::ActiveModel = model.into();
+        active.delivery_mode = Set(mode.to_owned());
+        active.update(&self.db).await?;
+        Ok(())
+    }
+
+    /// Keeps a request waiting for its confirmation under `token` until `expires_at`:
+    /// it replaces any request of the same address and action on the list, and the
+    /// list's expired requests go.
+    pub async fn create_request(self, request: ListRequestRecord) -> Result<(), StoreError> {
+        let (txn, turn) = self.begin_write().await?;
+        list_token::Entity::delete_many()
+            .filter(list_token::Column::ListId.eq(request.list_id.as_str()))
+            .filter(
+                list_token::Column::ExpiresAt
+                    .lt(Utc::now())
+                    .or(list_token::Column::Address
+                        .eq(member_key(&request.address))
+                        .and(list_token::Column::Action.eq(request.action.as_str()))),
+            )
+            .exec(&txn)
+            .await?;
+        list_token::ActiveModel {
+            token: Set(request.token),
+            list_id: Set(request.list_id),
+            address: Set(member_key(&request.address)),
+            action: Set(request.action),
+            created_at: Set(Utc::now()),
+            expires_at: Set(request.expires_at),
+        }
+        .insert(&txn)
+        .await?;
+        self.commit(txn, turn).await
+    }
+
+    /// Takes the request named by `token` (it is used once): `None` if there is none or
+    /// it has expired.
+    pub async fn take_request(self, token: &str) -> Result<Option<ListRequestRecord>, StoreError> {
+        let (txn, turn) = self.begin_write().await?;
+        let Some(model) = list_token::Entity::find_by_id(token.to_owned())
+            .one(&txn)
+            .await?
+        else {
+            return Ok(None);
+        };
+        list_token::Entity::delete_by_id(token.to_owned())
+            .exec(&txn)
+            .await?;
+        self.commit(txn, turn).await?;
+        if model.expires_at < Utc::now() {
+            return Ok(None);
+        }
+        Ok(Some(ListRequestRecord {
+            token: model.token,
+            list_id: model.list_id,
+            address: model.address,
+            action: model.action,
+            expires_at: model.expires_at,
+        }))
     }
 
     async fn complete(

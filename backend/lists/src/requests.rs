@@ -1,0 +1,380 @@
+//! Mail to a list's `-request`, `-subscribe` and `-unsubscribe` addresses: the mail
+//! commands, each subscription and unsubscription confirmed by the address itself
+//! (double opt-in) or approved by an owner, and every answer and change told by mail.
+//! Mail from the null sender and automatic mail (RFC 3834) is never answered.
+
+use chrono::{Duration, Utc};
+use osprey_core::Address;
+use osprey_mail::{
+    DeliveryError,
+    message::{Compose, NamedAddress, field_value, split_header},
+};
+use osprey_store::{ListQuery, ListRecord, ListRequestRecord, NewListMember, StoreError};
+
+use crate::{
+    commands::{Command, commands},
+    server::ListServer,
+    settings::{ListSettings, SubscriptionPolicy},
+};
+
+/// How long a request waits for its confirmation.
+pub const REQUEST_TTL_DAYS: i64 = 5;
+
+/// The most members `who` lists.
+const MAX_WHO: u64 = 500;
+
+/// A fresh request token: 20 random bytes in hex.
+fn new_token() -> String {
+    let mut bytes = [0u8; 20];
+    getrandom::fill(&mut bytes).expect("the OS random source works");
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Returns `true` if and only if the message was sent automatically (RFC 3834 §5:
+/// `Auto-Submitted` other than `no`) or is bulk or list mail (`Precedence`).
+fn automatic(header: &[u8]) -> bool {
+    let auto =
+        field_value(header, "Auto-Submitted").is_some_and(|v| !v.trim().eq_ignore_ascii_case("no"));
+    let bulk = field_value(header, "Precedence").is_some_and(|v| {
+        matches!(
+            v.trim().to_ascii_lowercase().as_str(),
+            "bulk" | "junk" | "list"
+        )
+    });
+    auto || bulk
+}
+
+/// What one command did, for the answer.
+struct Outcome {
+    text: String,
+    /// A confirmation the answer asks for.
+    token: Option<String>,
+}
+
+impl Outcome {
+    fn said(text: impl Into<String>) -> Self {
+        Self {
+            text: text.into(),
+            token: None,
+        }
+    }
+}
+
+impl ListServer {
+    /// Handles mail to the list's `role` address (`request`, `subscribe`, `unsubscribe`)
+    /// from the envelope `sender`.
+    pub(crate) async fn request(
+        &self,
+        list: &ListRecord,
+        role: &str,
+        sender: &str,
+        message: &[u8],
+    ) -> Result<(), DeliveryError> {
+        let (header, _) = split_header(message);
+        if sender.is_empty() || automatic(header) {
+            tracing::info!(list = %list.address(), %sender, "automatic mail to a command address: not answered");
+            return Ok(());
+        }
+        let summary = osprey_mail::summarize(message);
+        // The address the commands are for: the author's, as Mailman takes it.
+        let Some(who) = summary
+            .from_addr
+            .as_deref()
+            .and_then(|a| Address::parse(a).ok())
+            .or_else(|| Address::parse(sender).ok())
+        else {
+            return Ok(());
+        };
+        let who = who.to_string().to_ascii_lowercase();
+        let found = match role {
+            "subscribe" => vec![Command::Subscribe],
+            "unsubscribe" => vec![Command::Unsubscribe],
+            _ => {
+                let body = osprey_mail::extract_text(message)
+                    .map(|t| t.body)
+                    .unwrap_or_default();
+                commands(summary.subject.as_deref().unwrap_or(""), &body)
+            }
+        };
+        let settings = ListSettings::read(&list.settings);
+        let mut outcomes = Vec::new();
+        for command in &found {
+            outcomes.push(self.command(list, &settings, &who, command).await?);
+        }
+        let mut text = String::new();
+        if found.is_empty() || found.iter().any(|c| matches!(c, Command::Unknown(_))) {
+            if found.is_empty() {
+                text.push_str("No command was found in your message.\n\n");
+            }
+            outcomes.push(Outcome::said(help(list)));
+        }
+        let mut token = None;
+        for o in outcomes {
+            text.push_str(&o.text);
+            text.push_str("\n\n");
+            token = token.or(o.token);
+        }
+        let subject = match &token {
+            Some(t) => format!("confirm {t}"),
+            None => format!("Your request to {}", list.address()),
+        };
+        self.tell(list, &who, &subject, &text).await
+    }
+
+    async fn command(
+        &self,
+        list: &ListRecord,
+        settings: &ListSettings,
+        who: &str,
+        command: &Command,
+    ) -> Result<Outcome, DeliveryError> {
+        let lists = self.store().lists();
+        let posting = list.address();
+        let member = lists.member(&list.id, who).await?;
+        Ok(match command {
+            Command::Help => Outcome::said(help(list)),
+            Command::Unknown(line) => Outcome::said(format!("Not a command: {line}")),
+            Command::Subscribe if member.is_some() => {
+                Outcome::said(format!("{who} is a member of {posting} already."))
+            }
+            Command::Subscribe => match settings.subscription {
+                SubscriptionPolicy::Closed => Outcome::said(format!(
+                    "{posting} takes no subscriptions by mail; write to its owners at {}.",
+                    crate::owner_address(list)
+                )),
+                SubscriptionPolicy::Confirm => {
+                    let token = self.pending(list, who, "subscribe").await?;
+                    Outcome {
+                        text: format!(
+                            "Someone (maybe you) asked for {who} to join {posting}. To confirm, \
+                             reply to this message keeping its subject, or send a message to {} \
+                             with the subject \"confirm {token}\". If it was not you, do nothing: \
+                             the request expires in {REQUEST_TTL_DAYS} days.",
+                            request_address(list)
+                        ),
+                        token: Some(token),
+                    }
+                }
+                SubscriptionPolicy::Approval => {
+                    let token = self.pending(list, who, "approve").await?;
+                    let note = format!(
+                        "{who} asks to join {posting}. To let them in, reply to this message \
+                         keeping its subject. To refuse, do nothing: the request expires in \
+                         {REQUEST_TTL_DAYS} days."
+                    );
+                    for owner in &settings.owners {
+                        self.tell(list, owner, &format!("confirm {token}"), &note)
+                            .await?;
+                    }
+                    Outcome::said(format!(
+                        "Your request to join {posting} waits for its owners' approval."
+                    ))
+                }
+            },
+            Command::Unsubscribe if member.is_none() => {
+                Outcome::said(format!("{who} is not a member of {posting}."))
+            }
+            Command::Unsubscribe => {
+                let token = self.pending(list, who, "unsubscribe").await?;
+                Outcome {
+                    text: format!(
+                        "Someone (maybe you) asked for {who} to leave {posting}. To confirm, reply \
+                         to this message keeping its subject. If it was not you, do nothing: the \
+                         request expires in {REQUEST_TTL_DAYS} days."
+                    ),
+                    token: Some(token),
+                }
+            }
+            Command::SetMode(mode) => match member {
+                None => Outcome::said(format!("{who} is not a member of {posting}.")),
+                Some(_) => {
+                    lists.set_delivery_mode(&list.id, who, mode).await?;
+                    Outcome::said(match *mode {
+                        "nomail" => format!("{who} gets no mail from {posting} now."),
+                        _ => format!("{who} gets each post to {posting} now."),
+                    })
+                }
+            },
+            Command::Who => {
+                let allowed = settings.is_owner_or_moderator(who)
+                    || (member.is_some() && settings.roster_visible_to_members);
+                if !allowed {
+                    Outcome::said(format!(
+                        "The members of {posting} are shown to its owners only."
+                    ))
+                } else {
+                    let page = lists
+                        .members(
+                            &list.id,
+                            &ListQuery {
+                                limit: MAX_WHO,
+                                ..Default::default()
+                            },
+                        )
+                        .await?;
+                    let mut text = format!("The members of {posting}:\n");
+                    for m in page.items {
+                        text.push_str(&format!("  {}\n", m.address));
+                    }
+                    Outcome::said(text)
+                }
+            }
+            Command::Confirm(token) => self.confirm(list, settings, who, token).await?,
+        })
+    }
+
+    /// Takes the request `token` and carries it out.
+    async fn confirm(
+        &self,
+        list: &ListRecord,
+        settings: &ListSettings,
+        who: &str,
+        token: &str,
+    ) -> Result<Outcome, DeliveryError> {
+        let lists = self.store().lists();
+        let posting = list.address();
+        let refused = || {
+            Outcome::said(format!(
+                "That confirmation is unknown or has expired; nothing changed. Send \"help\" to \
+                 {} to see what you can do.",
+                request_address(list)
+            ))
+        };
+        let Some(request) = lists.take_request(token).await? else {
+            return Ok(refused());
+        };
+        if request.list_id != list.id {
+            return Ok(refused());
+        }
+        Ok(match request.action.as_str() {
+            "subscribe" => Outcome::said(self.join(list, &request.address).await?),
+            "approve" if settings.owners.iter().any(|o| o.eq_ignore_ascii_case(who)) => {
+                let welcome = self.join(list, &request.address).await?;
+                self.tell(
+                    list,
+                    &request.address,
+                    &format!("Welcome to {posting}"),
+                    &welcome,
+                )
+                .await?;
+                Outcome::said(format!(
+                    "{} may now post to and read {posting}.",
+                    request.address
+                ))
+            }
+            "approve" => refused(),
+            "unsubscribe" => match lists.remove_member(&list.id, &request.address).await {
+                Ok(()) => Outcome::said(format!(
+                    "{} is no longer a member of {posting}. Goodbye.",
+                    request.address
+                )),
+                Err(StoreError::NotFound) => {
+                    Outcome::said(format!("{} is not a member of {posting}.", request.address))
+                }
+                Err(e) => return Err(e.into()),
+            },
+            _ => refused(),
+        })
+    }
+
+    /// Adds `address` as a member that gets each post; the welcome text.
+    async fn join(&self, list: &ListRecord, address: &str) -> Result<String, DeliveryError> {
+        let posting = list.address();
+        let added = self
+            .store()
+            .lists()
+            .add_member(
+                &list.id,
+                NewListMember {
+                    address: address.to_owned(),
+                    display_name: None,
+                    delivery_mode: "each".into(),
+                    status: "active".into(),
+                },
+            )
+            .await;
+        match added {
+            Ok(_) | Err(StoreError::Conflict(_)) => Ok(format!(
+                "Welcome to {posting}, {address}. Post by writing to {posting}; send \"help\" to \
+                 {} for the commands, \"unsubscribe\" to leave.",
+                request_address(list)
+            )),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Keeps a request of `action` for `address`; its token.
+    async fn pending(
+        &self,
+        list: &ListRecord,
+        address: &str,
+        action: &str,
+    ) -> Result<String, StoreError> {
+        let token = new_token();
+        self.store()
+            .lists()
+            .create_request(ListRequestRecord {
+                token: token.clone(),
+                list_id: list.id.clone(),
+                address: address.to_owned(),
+                action: action.to_owned(),
+                expires_at: Utc::now() + Duration::days(REQUEST_TTL_DAYS),
+            })
+            .await?;
+        Ok(token)
+    }
+
+    /// Sends `text` to `to` from the list's `-request` address (answers come back there),
+    /// marked as an automatic answer (RFC 3834 §5).
+    pub(crate) async fn tell(
+        &self,
+        list: &ListRecord,
+        to: &str,
+        subject: &str,
+        text: &str,
+    ) -> Result<(), DeliveryError> {
+        let (Ok(from), Ok(rcpt)) = (Address::parse(&request_address(list)), Address::parse(to))
+        else {
+            return Ok(());
+        };
+        let bytes = Compose::new(
+            NamedAddress {
+                name: Some(format!("{} list", list.name)),
+                address: from.clone(),
+            },
+            format!("{}@{}", uuid_like(), list.domain),
+        )
+        .to([NamedAddress::from(rcpt)])
+        .reply_to([NamedAddress::from(from)])
+        .subject(subject)
+        .field("Auto-Submitted", "auto-replied")
+        .text(text.replace('\n', "\r\n"))
+        .to_bytes();
+        self.send(list, &[to.to_owned()], &bytes).await
+    }
+}
+
+/// The list's address for commands.
+pub fn request_address(list: &ListRecord) -> String {
+    format!("{}-request@{}", list.local_part, list.domain)
+}
+
+/// A unique Message-ID left part.
+fn uuid_like() -> String {
+    new_token()
+}
+
+/// The commands, for `help`.
+fn help(list: &ListRecord) -> String {
+    format!(
+        "Commands for {posting}, sent to {request} in the subject or on the first lines of \
+         the body:\n\n  subscribe      join the list (you will be asked to confirm)\n  \
+         unsubscribe    leave the list (you will be asked to confirm)\n  \
+         set nomail     stay a member but get no posts\n  set each       get each post\n  \
+         who            the members (when the list shows them)\n  help           this text\n\n\
+         To reach the owners, write to {owner}.",
+        posting = list.address(),
+        request = request_address(list),
+        owner = crate::owner_address(list),
+    )
+}
