@@ -5,7 +5,9 @@ use yew_router::prelude::*;
 
 use crate::components::shell::Shell;
 #[cfg(feature = "full")]
-use crate::pages::admin::{AccountsPage, AdminIndex, AliasesPage, DomainRulesPage, DomainsPage};
+use crate::pages::admin::{
+    AccountsPage, AdminIndex, AliasesPage, DomainRulesPage, DomainsPage, ListsPage,
+};
 #[cfg(feature = "full")]
 use crate::pages::rules::RulesPage;
 use crate::pages::{CalendarPage, ContactsPage, LoginPage, MailPage, NotFoundPage, SettingsPage};
@@ -32,6 +34,8 @@ pub enum Route {
     AdminAccounts,
     #[at("/admin/aliases")]
     AdminAliases,
+    #[at("/admin/lists")]
+    AdminLists,
     #[at("/settings")]
     Settings,
     #[at("/settings/rules")]
@@ -49,6 +53,7 @@ pub fn switch(route: Route) -> Html {
         | Route::AdminDomains
         | Route::AdminAccounts
         | Route::AdminAliases
+        | Route::AdminLists
         | Route::AdminDomainRules { .. }
         | Route::SettingsRules => html! { <LoadFull /> },
         Route::Home => html! { <Redirect<Route> to={Route::Mail} /> },
@@ -64,6 +69,8 @@ pub fn switch(route: Route) -> Html {
         Route::AdminAccounts => html! { <Shell><AccountsPage /></Shell> },
         #[cfg(feature = "full")]
         Route::AdminAliases => html! { <Shell><AliasesPage /></Shell> },
+        #[cfg(feature = "full")]
+        Route::AdminLists => html! { <Shell><ListsPage /></Shell> },
         #[cfg(feature = "full")]
         Route::AdminDomainRules { id } => html! { <Shell><DomainRulesPage id={id} /></Shell> },
         Route::Settings => html! { <Shell><SettingsPage /></Shell> },

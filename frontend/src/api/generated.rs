@@ -510,7 +510,6 @@ impl Api {
         limit: Option<u32>,
         cursor: Option<&str>,
         q: Option<&str>,
-        domain: Option<&str>,
     ) -> Result<Page<ListMember>, ApiError> {
         let call = Call::new(
             Method::GET,
@@ -518,8 +517,7 @@ impl Api {
         )
         .query("limit", limit)
         .query("cursor", cursor)
-        .query("q", q)
-        .query("domain", domain);
+        .query("q", q);
         json(self.authed(&call).await?).await
     }
 

@@ -40,6 +40,12 @@ impl Keyed for Alias {
     }
 }
 
+impl Keyed for osprey_api_types::MailingList {
+    fn key(&self) -> &str {
+        &self.id
+    }
+}
+
 impl Keyed for ApiKey {
     fn key(&self) -> &str {
         &self.id

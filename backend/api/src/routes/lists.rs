@@ -128,20 +128,38 @@ pub async fn delete_list(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Paging and search of a list's members.
+#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct MemberParams {
+    /// Page size, 1 to 500 (default 50).
+    #[param(minimum = 1, maximum = 500)]
+    pub limit: Option<u32>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// Keep members whose address or name contains this text.
+    pub q: Option<String>,
+}
+
 /// A list's members, by address (`q` matches the address or name).
 #[utoipa::path(get, path = "/admin/lists/{id}/members", tag = "lists", security(("bearer" = [])),
-    params(("id" = String, Path, description = "The list's id"), ListParams),
+    params(("id" = String, Path, description = "The list's id"), MemberParams),
     responses((status = 200, body = Page<ListMember>), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn list_members(
     State(state): State<AppState>,
     user: AuthUser,
     Path(id): Path<String>,
-    Query(params): Query<ListParams>,
+    Query(params): Query<MemberParams>,
 ) -> Result<Json<Page<ListMember>>, ApiError> {
     user.admin_scope(false)?;
-    let page = admin(&state)
-        .members(&user.actor(), &id, params.to_query()?)
-        .await?;
+    let query = ListParams {
+        limit: params.limit,
+        cursor: params.cursor,
+        q: params.q,
+        domain: None,
+    }
+    .to_query()?;
+    let page = admin(&state).members(&user.actor(), &id, query).await?;
     Ok(Json(Page {
         items: page.items.into_iter().map(member).collect(),
         next_cursor: page.next_cursor,

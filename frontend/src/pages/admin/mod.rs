@@ -1,16 +1,19 @@
-//! Administration: domains (server admins), accounts and aliases (server and domain
-//! admins). The server enforces who may see what; these pages only hide what a role cannot use.
+//! Administration: domains (server admins), accounts, aliases and mailing lists (server
+//! and domain admins). The server enforces who may see what; these pages only hide what a role cannot use.
 
 mod accounts;
 mod aliases;
 mod domain_rules;
 mod domains;
+mod lists;
+mod members;
 mod send_as;
 
 pub use accounts::AccountsPage;
 pub use aliases::AliasesPage;
 pub use domain_rules::DomainRulesPage;
 pub use domains::DomainsPage;
+pub use lists::ListsPage;
 
 use yew::prelude::*;
 use yew_router::prelude::*;
@@ -62,6 +65,7 @@ pub fn AdminLayout(props: &AdminLayoutProps) -> Html {
                     }
                     <NavLink to={Route::AdminAccounts} id="tab-accounts">{ "Accounts" }</NavLink>
                     <NavLink to={Route::AdminAliases} id="tab-aliases">{ "Aliases" }</NavLink>
+                    <NavLink to={Route::AdminLists} id="tab-lists">{ "Lists" }</NavLink>
                 </nav>
             }
             if allowed {

@@ -1,0 +1,308 @@
+//! Mailing lists: list, search, filter by domain, create, edit (name, description,
+//! policies, prefix, footer, owners, moderators, size limit), delete; a list's form holds
+//! its members.
+
+use std::future::Future;
+
+use osprey_api_types::{
+    CreateMailingList, MailingList, MailingListSettings, Page, PostingPolicy, ReplyPolicy,
+    SubscriptionPolicy, UpdateMailingList,
+};
+use yew::prelude::*;
+
+use super::AdminLayout;
+use super::members::ListMembers;
+use crate::api::{Api, ApiError, ListQuery};
+use crate::components::field::{Checkbox, Select, TextArea, TextField};
+use crate::components::resource::{Form, Resource, ResourceList};
+use crate::format;
+use crate::state::use_session;
+
+#[function_component]
+pub fn ListsPage() -> Html {
+    let session = use_session();
+    let my_domains = session
+        .account
+        .as_ref()
+        .map(|a| a.admin_domains.clone())
+        .unwrap_or_default();
+    html! {
+        <AdminLayout title="Mailing lists" intro="Lists of a domain: who may post, who may join, and their members. Members join and leave by mail too.">
+            <ResourceList<Lists> domains={my_domains} />
+        </AdminLayout>
+    }
+}
+
+/// The admin list of mailing lists.
+struct Lists;
+
+#[derive(Clone, PartialEq)]
+struct Draft {
+    id: String,
+    address: String,
+    name: String,
+    description: String,
+    posting: PostingPolicy,
+    subscription: SubscriptionPolicy,
+    reply_to: ReplyPolicy,
+    subject_prefix: String,
+    footer: String,
+    owners: String,
+    moderators: String,
+    max_kib: String,
+    roster: bool,
+}
+
+impl Draft {
+    fn settings(&self) -> Result<MailingListSettings, ApiError> {
+        let max = self.max_kib.trim();
+        let max_message_size = if max.is_empty() {
+            None
+        } else {
+            Some(
+                max.parse::<u64>()
+                    .ok()
+                    .filter(|k| *k > 0)
+                    .map(|k| k * 1024)
+                    .ok_or_else(|| {
+                        ApiError::local("settings.max_message_size", "a whole number of KiB")
+                    })?,
+            )
+        };
+        Ok(MailingListSettings {
+            posting: self.posting,
+            subscription: self.subscription,
+            reply_to: self.reply_to,
+            subject_prefix: self.subject_prefix.trim().to_owned(),
+            footer: self.footer.clone(),
+            max_message_size,
+            owners: format::split_list(&self.owners),
+            moderators: format::split_list(&self.moderators),
+            roster_visible_to_members: self.roster,
+        })
+    }
+}
+
+fn posting_label(p: PostingPolicy) -> &'static str {
+    match p {
+        PostingPolicy::Anyone => "Anyone may post",
+        PostingPolicy::Members => "Members post",
+        PostingPolicy::Announce => "Owners and moderators post (announcements)",
+    }
+}
+
+fn options<T: Copy>(
+    all: &[T],
+    value: fn(T) -> &'static str,
+    label: fn(T) -> &'static str,
+) -> Vec<(AttrValue, AttrValue)> {
+    all.iter()
+        .map(|&v| (value(v).into(), label(v).into()))
+        .collect()
+}
+
+fn posting_value(p: PostingPolicy) -> &'static str {
+    match p {
+        PostingPolicy::Anyone => "anyone",
+        PostingPolicy::Members => "members",
+        PostingPolicy::Announce => "announce",
+    }
+}
+
+fn subscription_value(s: SubscriptionPolicy) -> &'static str {
+    match s {
+        SubscriptionPolicy::Confirm => "confirm",
+        SubscriptionPolicy::Approval => "approval",
+        SubscriptionPolicy::Closed => "closed",
+    }
+}
+
+fn subscription_label(s: SubscriptionPolicy) -> &'static str {
+    match s {
+        SubscriptionPolicy::Confirm => "Anyone, after confirming by mail",
+        SubscriptionPolicy::Approval => "An owner approves each request",
+        SubscriptionPolicy::Closed => "Only owners add members",
+    }
+}
+
+fn reply_value(r: ReplyPolicy) -> &'static str {
+    match r {
+        ReplyPolicy::Sender => "sender",
+        ReplyPolicy::List => "list",
+    }
+}
+
+fn reply_label(r: ReplyPolicy) -> &'static str {
+    match r {
+        ReplyPolicy::Sender => "To the author",
+        ReplyPolicy::List => "To the list",
+    }
+}
+
+const POSTING: [PostingPolicy; 3] = [
+    PostingPolicy::Members,
+    PostingPolicy::Anyone,
+    PostingPolicy::Announce,
+];
+const SUBSCRIPTION: [SubscriptionPolicy; 3] = [
+    SubscriptionPolicy::Confirm,
+    SubscriptionPolicy::Approval,
+    SubscriptionPolicy::Closed,
+];
+const REPLY: [ReplyPolicy; 2] = [ReplyPolicy::Sender, ReplyPolicy::List];
+
+impl Resource for Lists {
+    type Item = MailingList;
+    type Draft = Draft;
+
+    const NOUN: &'static str = "list";
+    const PLURAL: &'static str = "lists";
+    const DOMAIN_FILTER: bool = true;
+    const FIELDS: &'static [&'static str] = &[
+        "address",
+        "name",
+        "description",
+        "settings.subject_prefix",
+        "settings.footer",
+        "settings.max_message_size",
+        "settings.owners",
+        "settings.moderators",
+    ];
+
+    fn title(l: &MailingList) -> String {
+        l.address.clone()
+    }
+
+    fn summary(l: &MailingList) -> Html {
+        let members = match l.member_count {
+            1 => "1 member".to_owned(),
+            n => format!("{n} members"),
+        };
+        html! {
+            <>
+                <span class="tag">{ members }</span>
+                <div class="row-meta">{ format!("{} · {}", l.name, posting_label(l.settings.posting)) }</div>
+            </>
+        }
+    }
+
+    fn draft(list: Option<&MailingList>) -> Draft {
+        let s = list.map(|l| l.settings.clone()).unwrap_or_default();
+        Draft {
+            id: list.map(|l| l.id.clone()).unwrap_or_default(),
+            address: String::new(),
+            name: list.map(|l| l.name.clone()).unwrap_or_default(),
+            description: list.map(|l| l.description.clone()).unwrap_or_default(),
+            posting: s.posting,
+            subscription: s.subscription,
+            reply_to: s.reply_to,
+            subject_prefix: s.subject_prefix,
+            footer: s.footer,
+            owners: s.owners.join("\n"),
+            moderators: s.moderators.join("\n"),
+            max_kib: s
+                .max_message_size
+                .map(|b| (b / 1024).to_string())
+                .unwrap_or_default(),
+            roster: s.roster_visible_to_members,
+        }
+    }
+
+    fn fields(form: &Form<Draft>) -> Html {
+        let d = form.draft();
+        html! {
+            <>
+                if !form.editing {
+                    <TextField id={form.id("address")} label="Address" kind="email" required=true
+                        placeholder="team@example.com" autocomplete="off"
+                        hint="Where members post. The list also takes -request, -owner, -bounces, -subscribe and -unsubscribe at its domain."
+                        value={d.address.clone()} oninput={form.set(|d, v| d.address = v)}
+                        error={form.error("address")} />
+                }
+                <TextField id={form.id("name")} label="Name" required=true autocomplete="off"
+                    value={d.name.clone()} oninput={form.set(|d, v| d.name = v)}
+                    error={form.error("name")} />
+                <TextArea id={form.id("description")} label="Description" rows={2}
+                    value={d.description.clone()} oninput={form.set(|d, v| d.description = v)}
+                    error={form.error("description")} />
+                <Select id={form.id("posting")} label="Who may post" value={posting_value(d.posting)}
+                    options={options(&POSTING, posting_value, posting_label)}
+                    onchange={form.set(|d, v: String| d.posting = POSTING.into_iter().find(|p| posting_value(*p) == v).unwrap_or_default())} />
+                <Select id={form.id("subscription")} label="Who may join" value={subscription_value(d.subscription)}
+                    options={options(&SUBSCRIPTION, subscription_value, subscription_label)}
+                    onchange={form.set(|d, v: String| d.subscription = SUBSCRIPTION.into_iter().find(|p| subscription_value(*p) == v).unwrap_or_default())} />
+                <Select id={form.id("reply-to")} label="Replies go" value={reply_value(d.reply_to)}
+                    options={options(&REPLY, reply_value, reply_label)}
+                    onchange={form.set(|d, v: String| d.reply_to = REPLY.into_iter().find(|p| reply_value(*p) == v).unwrap_or_default())} />
+                <TextField id={form.id("prefix")} label="Subject prefix" autocomplete="off"
+                    hint={if form.editing { "Put before each post's subject once; empty for none." } else { "Empty: the list's name in brackets, like [team]." }}
+                    value={d.subject_prefix.clone()} oninput={form.set(|d, v| d.subject_prefix = v)}
+                    error={form.error("settings.subject_prefix")} />
+                <TextArea id={form.id("footer")} label="Footer" rows={2}
+                    hint="Added below plain-text posts."
+                    value={d.footer.clone()} oninput={form.set(|d, v| d.footer = v)}
+                    error={form.error("settings.footer")} />
+                <TextArea id={form.id("owners")} label="Owners" rows={2}
+                    hint="One address per line. Owners may always post and get mail sent to the -owner address."
+                    value={d.owners.clone()} oninput={form.set(|d, v| d.owners = v)}
+                    error={form.error("settings.owners")} />
+                <TextArea id={form.id("moderators")} label="Moderators" rows={2}
+                    hint="One address per line. Moderators may always post."
+                    value={d.moderators.clone()} oninput={form.set(|d, v| d.moderators = v)}
+                    error={form.error("settings.moderators")} />
+                <TextField id={form.id("max-size")} label="Largest post (KiB)" inputmode="numeric"
+                    hint="Empty: the server's limit."
+                    value={d.max_kib.clone()} oninput={form.set(|d, v| d.max_kib = v)}
+                    error={form.error("settings.max_message_size")} />
+                <Checkbox id={form.id("roster")} label="Members may see the member list"
+                    checked={d.roster} onchange={form.set(|d, on| d.roster = on)} />
+                if form.editing {
+                    <ListMembers list_id={d.id.clone()} />
+                }
+            </>
+        }
+    }
+
+    async fn list(api: Api, query: ListQuery) -> Result<Page<MailingList>, ApiError> {
+        let (limit, cursor) = (Some(ListQuery::LIMIT), query.cursor());
+        api.list_lists(limit, cursor, query.q(), query.domain())
+            .await
+    }
+
+    fn create(
+        api: Api,
+        draft: &Draft,
+    ) -> Result<impl Future<Output = Result<MailingList, ApiError>> + 'static, ApiError> {
+        let mut settings = draft.settings()?;
+        let address = draft.address.trim().to_owned();
+        if settings.subject_prefix.is_empty() {
+            let local = address.split('@').next().unwrap_or_default().to_lowercase();
+            settings.subject_prefix = format!("[{local}]");
+        }
+        let body = CreateMailingList {
+            address,
+            name: draft.name.trim().to_owned(),
+            description: draft.description.clone(),
+            settings: Some(settings),
+        };
+        Ok(async move { api.create_list(&body).await })
+    }
+
+    fn update(
+        api: Api,
+        list: &MailingList,
+        draft: &Draft,
+    ) -> Result<impl Future<Output = Result<MailingList, ApiError>> + 'static, ApiError> {
+        let body = UpdateMailingList {
+            name: Some(draft.name.trim().to_owned()),
+            description: Some(draft.description.clone()),
+            settings: Some(draft.settings()?),
+        };
+        let id = list.id.clone();
+        Ok(async move { api.update_list(&id, &body).await })
+    }
+
+    async fn delete(api: Api, id: String) -> Result<(), ApiError> {
+        api.delete_list(&id).await
+    }
+}
