@@ -16,6 +16,8 @@ pub enum PostingPolicy {
     Members,
     /// Only its owners and moderators (an announcement list).
     Announce,
+    /// Members' posts wait for a moderator's approval; others are refused.
+    Moderated,
 }
 
 /// How people join a list.
@@ -161,4 +163,43 @@ pub struct AddListMember {
     pub display_name: Option<String>,
     #[serde(default)]
     pub delivery_mode: DeliveryMode,
+}
+
+/// A post waiting for a moderator.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct HeldPost {
+    pub id: String,
+    /// The envelope sender.
+    pub sender: String,
+    pub subject: String,
+    /// In octets.
+    pub size: u64,
+    pub received_at: DateTime<Utc>,
+    /// When it goes, undecided.
+    pub expires_at: DateTime<Utc>,
+}
+
+/// What a moderator decides about a held post.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ModerationAction {
+    /// Distributed to the members as any post.
+    Approve,
+    /// Not distributed; the sender is told, with the reason.
+    Reject,
+    /// Not distributed; nobody is told (spam).
+    Discard,
+}
+
+/// `POST /api/v1/admin/lists/{id}/held/{post_id}`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ModerationDecision {
+    pub action: ModerationAction,
+    /// For `reject`: told to the sender.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }

@@ -627,6 +627,32 @@ impl World {
                 body: Some(json!({"address": format!("{}@far.example", self.fresh("m"))})),
                 ..Call::default()
             },
+            "list_held" => Call {
+                id: Some(self.fresh_list().await.0),
+                ..Call::default()
+            },
+            "moderate" => {
+                let (list, _) = self.fresh_list().await;
+                let held = self
+                    .t
+                    .store
+                    .lists()
+                    .hold_post(
+                        &list,
+                        TARGET,
+                        "held",
+                        "0000",
+                        10,
+                        chrono::Utc::now() + chrono::Duration::days(1),
+                    )
+                    .await
+                    .unwrap();
+                Call {
+                    id: Some(format!("{list}|{}", held.id)),
+                    body: Some(json!({"action": "discard"})),
+                    ..Call::default()
+                }
+            }
             "remove_member" => Call {
                 id: Some(format!("{}|{TARGET}", self.fresh_list().await.0)),
                 ..Call::default()

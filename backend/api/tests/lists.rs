@@ -150,3 +150,105 @@ async fn a_list_is_made_changed_given_members_and_deleted() {
     .await
     .expect(StatusCode::CREATED);
 }
+
+#[tokio::test]
+async fn a_moderated_lists_post_waits_until_a_moderator_approves_it_once() {
+    let t = TestApp::new().await;
+    let admin = t.token(ADMIN).await;
+    t.add_account("ann@example.com", osprey_core::Role::User, &[])
+        .await;
+    let ann = t.token("ann@example.com").await;
+    let r = t
+        .call(
+            Method::POST,
+            "/api/v1/admin/lists",
+            Some(&admin),
+            Some(json!({"address": "team@example.com", "name": "Team", "settings": {"posting": "moderated", "owners": [ADMIN]}})),
+        )
+        .await
+        .expect(StatusCode::CREATED);
+    let id = r.body["id"].as_str().unwrap().to_owned();
+    t.call(
+        Method::POST,
+        &format!("/api/v1/admin/lists/{id}/members"),
+        Some(&admin),
+        Some(json!({"address": "ann@example.com"})),
+    )
+    .await
+    .expect(StatusCode::CREATED);
+    t.call(
+        Method::POST,
+        "/api/v1/messages/send",
+        Some(&ann),
+        Some(json!({"to": ["team@example.com"], "subject": "Held one", "text": "Please."})),
+    )
+    .await
+    .expect(StatusCode::CREATED);
+    let held = format!("/api/v1/admin/lists/{id}/held");
+    let r = t
+        .call(Method::GET, &held, Some(&admin), None)
+        .await
+        .expect(StatusCode::OK);
+    let posts = r.body.as_array().unwrap();
+    assert_eq!(posts.len(), 1, "{}", r.body);
+    assert_eq!(posts[0]["subject"], "Held one");
+    assert_eq!(posts[0]["sender"], "ann@example.com");
+    let post = posts[0]["id"].as_str().unwrap().to_owned();
+    // Ann has only the note that her post waits.
+    let inbox = t.mailbox_id(&ann, "INBOX").await;
+    let subjects = |body: &serde_json::Value| -> Vec<String> {
+        body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["subject"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let list_path = format!("/api/v1/mailboxes/{inbox}/messages");
+    let r = t
+        .call(Method::GET, &list_path, Some(&ann), None)
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(
+        subjects(&r.body),
+        ["Your post to team@example.com waits for a moderator"]
+    );
+    let decide = format!("{held}/{post}");
+    t.call(
+        Method::POST,
+        &decide,
+        Some(&admin),
+        Some(json!({"action": "publish"})),
+    )
+    .await
+    .expect(StatusCode::UNPROCESSABLE_ENTITY);
+    t.call(
+        Method::POST,
+        &decide,
+        Some(&admin),
+        Some(json!({"action": "approve"})),
+    )
+    .await
+    .expect(StatusCode::NO_CONTENT);
+    let r = t
+        .call(Method::GET, &list_path, Some(&ann), None)
+        .await
+        .expect(StatusCode::OK);
+    // (The settings given name no subject prefix: the copy keeps the subject.)
+    assert_eq!(
+        subjects(&r.body),
+        [
+            "Your post to team@example.com waits for a moderator",
+            "Held one"
+        ]
+    );
+    // Decided once.
+    t.call(
+        Method::POST,
+        &decide,
+        Some(&admin),
+        Some(json!({"action": "approve"})),
+    )
+    .await
+    .expect(StatusCode::NOT_FOUND);
+}

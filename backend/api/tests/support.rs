@@ -76,6 +76,8 @@ impl TestApp {
                 "mx.example.com",
             ))
         };
+        let lists = Arc::new(osprey_lists::ListServer::new(&submission));
+        let submission = submission.with_lists(lists);
         let uploads = osprey_mail::outgoing::Uploads::open(db.dir.join("uploads")).unwrap();
         let (stop, shutdown) = osprey_net::Shutdown::new();
         let app = osprey_api::router(AppState {

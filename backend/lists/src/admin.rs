@@ -5,7 +5,8 @@
 use osprey_core::Address;
 use osprey_directory::{Actor, DirectoryError};
 use osprey_store::{
-    ListMemberRecord, ListQuery, ListRecord, NewList, NewListMember, PageOf, Store, StoreError,
+    HeldPostRecord, ListMemberRecord, ListQuery, ListRecord, NewList, NewListMember, PageOf, Store,
+    StoreError,
 };
 
 use crate::{server::ROLES, settings::ListSettings};
@@ -309,6 +310,16 @@ impl ListAdmin {
                 },
             )
             .await?)
+    }
+
+    /// The posts of the list waiting for a moderator, oldest first.
+    pub async fn held(
+        &self,
+        actor: &Actor,
+        id: &str,
+    ) -> Result<Vec<HeldPostRecord>, DirectoryError> {
+        self.get(actor, id).await?;
+        Ok(self.store.lists().held_posts(id).await?)
     }
 
     /// Removes a member.

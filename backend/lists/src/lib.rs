@@ -8,6 +8,7 @@
 
 mod admin;
 pub mod commands;
+mod moderation;
 pub mod post;
 mod requests;
 mod server;
@@ -17,6 +18,7 @@ pub use admin::{
     DELIVERY_MODES, ListAdmin, ListUpdate, MAX_DESCRIPTION, MAX_NAME, NewListRequest,
     NewMemberRequest,
 };
+pub use moderation::{Decision, HELD_TTL_DAYS};
 pub use requests::{REQUEST_TTL_DAYS, request_address};
 pub use server::{ListServer, ROLES, owner_address};
 pub use settings::{ListSettings, PostingPolicy, ReplyTo, SubscriptionPolicy};

@@ -20,8 +20,10 @@ pub fn refusal(
     let privileged = settings.is_owner_or_moderator(sender);
     match settings.posting {
         PostingPolicy::Anyone => None,
-        PostingPolicy::Members if sender_is_member || privileged => None,
-        PostingPolicy::Members => Some(format!("only members may post to {list_address}")),
+        PostingPolicy::Members | PostingPolicy::Moderated if sender_is_member || privileged => None,
+        PostingPolicy::Members | PostingPolicy::Moderated => {
+            Some(format!("only members may post to {list_address}"))
+        }
         PostingPolicy::Announce if privileged => None,
         PostingPolicy::Announce => Some(format!(
             "only the owners and moderators of {list_address} may post to it"

@@ -3,13 +3,12 @@
 //! (double opt-in) or approved by an owner, and every answer and change told by mail.
 //! Mail from the null sender and automatic mail (RFC 3834) is never answered.
 
-use chrono::{Duration, Utc};
 use osprey_core::Address;
 use osprey_mail::{
     DeliveryError,
     message::{Compose, NamedAddress, field_value, split_header},
 };
-use osprey_store::{ListQuery, ListRecord, ListRequestRecord, NewListMember, StoreError};
+use osprey_store::{ListQuery, ListRecord, NewListMember, StoreError};
 
 use crate::{
     commands::{Command, commands},
@@ -24,7 +23,7 @@ pub const REQUEST_TTL_DAYS: i64 = 5;
 const MAX_WHO: u64 = 500;
 
 /// A fresh request token: 20 random bytes in hex.
-fn new_token() -> String {
+pub(crate) fn new_token() -> String {
     let mut bytes = [0u8; 20];
     getrandom::fill(&mut bytes).expect("the OS random source works");
     bytes.iter().map(|b| format!("{b:02x}")).collect()
@@ -143,7 +142,7 @@ impl ListServer {
                     crate::owner_address(list)
                 )),
                 SubscriptionPolicy::Confirm => {
-                    let token = self.pending(list, who, "subscribe").await?;
+                    let token = self.pending_token(list, who, "subscribe").await?;
                     Outcome {
                         text: format!(
                             "Someone (maybe you) asked for {who} to join {posting}. To confirm, \
@@ -156,7 +155,7 @@ impl ListServer {
                     }
                 }
                 SubscriptionPolicy::Approval => {
-                    let token = self.pending(list, who, "approve").await?;
+                    let token = self.pending_token(list, who, "approve").await?;
                     let note = format!(
                         "{who} asks to join {posting}. To let them in, reply to this message \
                          keeping its subject. To refuse, do nothing: the request expires in \
@@ -175,7 +174,7 @@ impl ListServer {
                 Outcome::said(format!("{who} is not a member of {posting}."))
             }
             Command::Unsubscribe => {
-                let token = self.pending(list, who, "unsubscribe").await?;
+                let token = self.pending_token(list, who, "unsubscribe").await?;
                 Outcome {
                     text: format!(
                         "Someone (maybe you) asked for {who} to leave {posting}. To confirm, reply \
@@ -263,6 +262,17 @@ impl ListServer {
                 ))
             }
             "approve" => refused(),
+            "moderate" if settings.is_owner_or_moderator(who) => {
+                let approved = self
+                    .decide(list, &request.address, crate::moderation::Decision::Approve)
+                    .await?;
+                Outcome::said(if approved {
+                    format!("The post went to the members of {posting}.")
+                } else {
+                    format!("That post to {posting} was decided already or has expired.")
+                })
+            }
+            "moderate" => refused(),
             "unsubscribe" => match lists.remove_member(&list.id, &request.address).await {
                 Ok(()) => Outcome::said(format!(
                     "{} is no longer a member of {posting}. Goodbye.",
@@ -301,27 +311,6 @@ impl ListServer {
             )),
             Err(e) => Err(e.into()),
         }
-    }
-
-    /// Keeps a request of `action` for `address`; its token.
-    async fn pending(
-        &self,
-        list: &ListRecord,
-        address: &str,
-        action: &str,
-    ) -> Result<String, StoreError> {
-        let token = new_token();
-        self.store()
-            .lists()
-            .create_request(ListRequestRecord {
-                token: token.clone(),
-                list_id: list.id.clone(),
-                address: address.to_owned(),
-                action: action.to_owned(),
-                expires_at: Utc::now() + Duration::days(REQUEST_TTL_DAYS),
-            })
-            .await?;
-        Ok(token)
     }
 
     /// Sends `text` to `to` from the list's `-request` address (answers come back there),

@@ -117,7 +117,16 @@ impl ListServer {
                 Err(e) => return Err(e.into()),
             };
             match target.role.as_str() {
-                "post" => self.distribute(&list, &message).await?,
+                "post" => {
+                    let settings = ListSettings::read(&list.settings);
+                    if settings.posting == crate::settings::PostingPolicy::Moderated
+                        && !settings.is_owner_or_moderator(sender)
+                    {
+                        self.hold(&list, &settings, sender, &message).await?
+                    } else {
+                        self.distribute(&list, &message).await?
+                    }
+                }
                 "owner" => self.to_owners(&list, sender, &message).await?,
                 role @ ("request" | "subscribe" | "unsubscribe") => {
                     self.request(&list, role, sender, &message).await?
@@ -176,6 +185,11 @@ impl ListServer {
         let settings = ListSettings::read(&list.settings);
         tracing::debug!(list = %list.address(), %sender, "mail for the owners");
         self.send(list, &settings.owners, message).await
+    }
+
+    /// Where held posts wait.
+    pub(crate) fn blobs(&self) -> &std::sync::Arc<dyn osprey_store::blob::BlobStore> {
+        self.submission.delivery().blobs()
     }
 
     /// The store the list server keeps its lists in.

@@ -17,6 +17,8 @@ pub enum PostingPolicy {
     Members,
     /// Only its owners and moderators: an announcement list.
     Announce,
+    /// Members' posts wait for a moderator (owners' and moderators' go out at once).
+    Moderated,
 }
 
 /// How people join.

@@ -2,5 +2,6 @@
 //! accounts and aliases, who may manage lists, and posts from RCPT to the members.
 
 mod admin;
+mod moderation;
 mod posting;
 mod requests;

@@ -13,14 +13,15 @@ use osprey_api_types::{
     ContactGroupFields, CreateAccount, CreateAlias, CreateApiKey, CreateDomain, CreateIpRule,
     CreateKillEntry, CreateMailbox, CreateMailingList, CreateSendAsGrant, CreatedApiKey,
     DkimRecord, Domain, DownloadLink, DownloadRequest, DraftMessage, EventsTicket, FlagMessages,
-    Health, ImportContacts, ImportReport, IpRule, KillEntry, ListMember, LoginFailure,
+    Health, HeldPost, ImportContacts, ImportReport, IpRule, KillEntry, ListMember, LoginFailure,
     LoginRequest, Mailbox, MailingList, MessageDetail, MessageIds, MessageItem, MessagesTo,
-    Organized, Page, PersonalWord, Postmaster, Preferences, QueuedMessage, RecipientSuggestion,
-    RefreshRequest, RelayCheck, RelayPolicy, RelayVerdict, RetryResult, RuleRun, RuleRunRequest,
-    RuleTestRequest, RuleTestResult, RulesDocument, RulesUpdate, SavedDraft, SendAsGrant,
-    SendMessage, SentMessage, SieveScript, SpellCheckRequest, SpellCheckResult, SpellLanguage,
-    TokenResponse, UpdateAccount, UpdateAlias, UpdateDomain, UpdateFlags, UpdateMailbox,
-    UpdateMailingList, UpdateMe, Upload, VacationDocument, VacationUpdate,
+    ModerationDecision, Organized, Page, PersonalWord, Postmaster, Preferences, QueuedMessage,
+    RecipientSuggestion, RefreshRequest, RelayCheck, RelayPolicy, RelayVerdict, RetryResult,
+    RuleRun, RuleRunRequest, RuleTestRequest, RuleTestResult, RulesDocument, RulesUpdate,
+    SavedDraft, SendAsGrant, SendMessage, SentMessage, SieveScript, SpellCheckRequest,
+    SpellCheckResult, SpellLanguage, TokenResponse, UpdateAccount, UpdateAlias, UpdateDomain,
+    UpdateFlags, UpdateMailbox, UpdateMailingList, UpdateMe, Upload, VacationDocument,
+    VacationUpdate,
 };
 
 use super::{Api, ApiError, Call, bytes, empty, json, segment, text};
@@ -498,6 +499,39 @@ impl Api {
             Method::DELETE,
             format!("/api/v1/admin/lists/{}", segment(id)),
         );
+        empty(self.authed(&call).await?).await
+    }
+
+    /// The posts waiting for a moderator, oldest first.
+    ///
+    /// `GET /api/v1/admin/lists/{id}/held`
+    pub async fn list_held(&self, id: &str) -> Result<Vec<HeldPost>, ApiError> {
+        let call = Call::new(
+            Method::GET,
+            format!("/api/v1/admin/lists/{}/held", segment(id)),
+        );
+        json(self.authed(&call).await?).await
+    }
+
+    /// Approves (the members get it), rejects (the sender is told why) or discards a held
+    /// post; 404 if it was decided already or has expired.
+    ///
+    /// `POST /api/v1/admin/lists/{id}/held/{post_id}`
+    pub async fn moderate(
+        &self,
+        id: &str,
+        post_id: &str,
+        body: &ModerationDecision,
+    ) -> Result<(), ApiError> {
+        let call = Call::new(
+            Method::POST,
+            format!(
+                "/api/v1/admin/lists/{}/held/{}",
+                segment(id),
+                segment(post_id)
+            ),
+        )
+        .json(body)?;
         empty(self.authed(&call).await?).await
     }
 

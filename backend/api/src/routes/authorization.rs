@@ -170,6 +170,8 @@ pub const AUTHORIZATION: &[Rule] = &[
     row("list_members",       NoAuth,  Forbidden, Forbidden, Allowed),
     row("add_member",         NoAuth,  Forbidden, Forbidden, Allowed),
     row("remove_member",      NoAuth,  Forbidden, Forbidden, Allowed),
+    row("list_held",          NoAuth,  Forbidden, Forbidden, Allowed),
+    row("moderate",           NoAuth,  Forbidden, Forbidden, Allowed),
     // Send-as grants: the administrators of the account's domain; the account reads its own.
     row("list_send_as",       NoAuth,  Forbidden, Forbidden, Allowed),
     row("grant_send_as",      NoAuth,  Forbidden, Forbidden, Allowed),

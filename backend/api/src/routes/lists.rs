@@ -8,9 +8,13 @@ use axum::{
 };
 use osprey_api_types as dto;
 use osprey_api_types::{
-    AddListMember, CreateMailingList, ListMember, MailingList, Page, Problem, UpdateMailingList,
+    AddListMember, CreateMailingList, HeldPost, ListMember, MailingList, ModerationAction,
+    ModerationDecision, Page, Problem, UpdateMailingList,
 };
-use osprey_lists::{ListAdmin, ListSettings, ListUpdate, NewListRequest, NewMemberRequest, ROLES};
+use osprey_lists::{
+    Decision, ListAdmin, ListServer, ListSettings, ListUpdate, NewListRequest, NewMemberRequest,
+    ROLES,
+};
 use osprey_store::{ListMemberRecord, ListRecord};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -28,6 +32,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_list, update_list, delete_list))
         .routes(routes!(list_members, add_member))
         .routes(routes!(remove_member))
+        .routes(routes!(list_held))
+        .routes(routes!(moderate))
 }
 
 fn admin(state: &AppState) -> ListAdmin {
@@ -211,6 +217,60 @@ pub async fn remove_member(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// The posts waiting for a moderator, oldest first.
+#[utoipa::path(get, path = "/admin/lists/{id}/held", tag = "lists", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The list's id")),
+    responses((status = 200, body = Vec<HeldPost>), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn list_held(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<HeldPost>>, ApiError> {
+    user.admin_scope(false)?;
+    let held = admin(&state).held(&user.actor(), &id).await?;
+    Ok(Json(
+        held.into_iter()
+            .map(|h| HeldPost {
+                id: h.id,
+                sender: h.sender,
+                subject: h.subject,
+                size: h.size,
+                received_at: h.received_at,
+                expires_at: h.expires_at,
+            })
+            .collect(),
+    ))
+}
+
+/// Approves (the members get it), rejects (the sender is told why) or discards a held
+/// post; 404 if it was decided already or has expired.
+#[utoipa::path(post, path = "/admin/lists/{id}/held/{post_id}", tag = "lists", security(("bearer" = [])), request_body = ModerationDecision,
+    params(("id" = String, Path, description = "The list's id"), ("post_id" = String, Path, description = "The held post's id")),
+    responses((status = 204, description = "Decided"), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn moderate(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path((id, post_id)): Path<(String, String)>,
+    Json(req): Json<ModerationDecision>,
+) -> Result<StatusCode, ApiError> {
+    user.admin_scope(true)?;
+    let list = admin(&state).get(&user.actor(), &id).await?;
+    let decision = match req.action {
+        ModerationAction::Approve => Decision::Approve,
+        ModerationAction::Reject => Decision::Reject(req.reason.unwrap_or_default()),
+        ModerationAction::Discard => Decision::Discard,
+    };
+    let decided = ListServer::new(&state.submission)
+        .decide(&list, &post_id, decision)
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    if decided {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(ApiError::NotFound)
+    }
+}
+
 fn list(r: ListRecord) -> MailingList {
     let settings = ListSettings::read(&r.settings);
     MailingList {
@@ -261,6 +321,7 @@ fn settings_in(s: dto::MailingListSettings) -> ListSettings {
             dto::PostingPolicy::Anyone => P::Anyone,
             dto::PostingPolicy::Members => P::Members,
             dto::PostingPolicy::Announce => P::Announce,
+            dto::PostingPolicy::Moderated => P::Moderated,
         },
         subscription: match s.subscription {
             dto::SubscriptionPolicy::Confirm => S::Confirm,
@@ -287,6 +348,7 @@ fn settings_out(s: ListSettings) -> dto::MailingListSettings {
             P::Anyone => dto::PostingPolicy::Anyone,
             P::Members => dto::PostingPolicy::Members,
             P::Announce => dto::PostingPolicy::Announce,
+            P::Moderated => dto::PostingPolicy::Moderated,
         },
         subscription: match s.subscription {
             S::Confirm => dto::SubscriptionPolicy::Confirm,

@@ -18,6 +18,7 @@ pub mod expunged;
 pub mod ip_rule;
 pub mod kill_entry;
 pub mod list_address;
+pub mod list_held_post;
 pub mod list_member;
 pub mod list_token;
 pub mod mailbox;

@@ -11,7 +11,9 @@ use sea_orm::{
 
 use crate::{
     StoreError,
-    entity::{account, alias, domain, list_address, list_member, list_token, mailing_list},
+    entity::{
+        account, alias, domain, list_address, list_held_post, list_member, list_token, mailing_list,
+    },
     error::conflict_on_unique,
     repo::{ListQuery, PageOf, new_id, paging::finish},
     views::Lists,
@@ -86,6 +88,32 @@ pub struct ListRequestRecord {
     pub address: String,
     pub action: String,
     pub expires_at: DateTime<Utc>,
+}
+
+/// A post held for a moderator: its body is in the blob store under `blob_hash`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeldPostRecord {
+    pub id: String,
+    pub list_id: String,
+    pub sender: String,
+    pub subject: String,
+    pub blob_hash: String,
+    pub size: u64,
+    pub received_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}
+
+fn held_record(m: list_held_post::Model) -> HeldPostRecord {
+    HeldPostRecord {
+        id: m.id,
+        list_id: m.list_id,
+        sender: m.sender,
+        subject: m.subject,
+        blob_hash: m.blob_hash,
+        size: m.size as u64,
+        received_at: m.received_at,
+        expires_at: m.expires_at,
+    }
 }
 
 /// The key an address is compared by: lower-case.
@@ -269,6 +297,10 @@ impl Lists<'_> {
             .filter(list_token::Column::ListId.eq(id))
             .exec(&txn)
             .await?;
+        list_held_post::Entity::delete_many()
+            .filter(list_held_post::Column::ListId.eq(id))
+            .exec(&txn)
+            .await?;
         let done = mailing_list::Entity::delete_by_id(id.to_owned())
             .exec(&txn)
             .await?;
@@ -447,6 +479,73 @@ impl Lists<'_> {
             action: model.action,
             expires_at: model.expires_at,
         }))
+    }
+
+    /// Holds a post for a moderator (its id is fresh); the list's expired posts go.
+    pub async fn hold_post(
+        self,
+        list_id: &str,
+        sender: &str,
+        subject: &str,
+        blob_hash: &str,
+        size: u64,
+        expires_at: DateTime<Utc>,
+    ) -> Result<HeldPostRecord, StoreError> {
+        let (txn, turn) = self.begin_write().await?;
+        list_held_post::Entity::delete_many()
+            .filter(list_held_post::Column::ListId.eq(list_id))
+            .filter(list_held_post::Column::ExpiresAt.lt(Utc::now()))
+            .exec(&txn)
+            .await?;
+        let model = list_held_post::ActiveModel {
+            id: Set(new_id()),
+            list_id: Set(list_id.to_owned()),
+            sender: Set(sender.to_owned()),
+            subject: Set(subject.to_owned()),
+            blob_hash: Set(blob_hash.to_owned()),
+            size: Set(size as i64),
+            received_at: Set(Utc::now()),
+            expires_at: Set(expires_at),
+        }
+        .insert(&txn)
+        .await?;
+        self.commit(txn, turn).await?;
+        Ok(held_record(model))
+    }
+
+    /// The list's held posts that have not expired, oldest first.
+    pub async fn held_posts(self, list_id: &str) -> Result<Vec<HeldPostRecord>, StoreError> {
+        Ok(list_held_post::Entity::find()
+            .filter(list_held_post::Column::ListId.eq(list_id))
+            .filter(list_held_post::Column::ExpiresAt.gte(Utc::now()))
+            .order_by_asc(list_held_post::Column::ReceivedAt)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(held_record)
+            .collect())
+    }
+
+    /// Takes the held post `id` of the list (a decision is made once): `None` if there
+    /// is none or it has expired.
+    pub async fn take_held_post(
+        self,
+        list_id: &str,
+        id: &str,
+    ) -> Result<Option<HeldPostRecord>, StoreError> {
+        let (txn, turn) = self.begin_write().await?;
+        let Some(model) = list_held_post::Entity::find_by_id(id.to_owned())
+            .filter(list_held_post::Column::ListId.eq(list_id))
+            .one(&txn)
+            .await?
+        else {
+            return Ok(None);
+        };
+        list_held_post::Entity::delete_by_id(id.to_owned())
+            .exec(&txn)
+            .await?;
+        self.commit(txn, turn).await?;
+        Ok((model.expires_at >= Utc::now()).then(|| held_record(model)))
     }
 
     async fn complete(

@@ -35,7 +35,9 @@ pub use contacts::{ContactGroupRecord, ContactRecord, ContactRow};
 pub use credentials::{ApiKeyRecord, NewApiKey, RefreshOutcome};
 pub use dkim::DkimKeyRecord;
 pub use domains::{DomainChanges, DomainRecord, NewDomain};
-pub use lists::{ListMemberRecord, ListRecord, ListRequestRecord, NewList, NewListMember};
+pub use lists::{
+    HeldPostRecord, ListMemberRecord, ListRecord, ListRequestRecord, NewList, NewListMember,
+};
 pub use mailboxes::{MailboxCounts, MailboxRecord, SPECIAL_MAILBOXES};
 pub use message_ops::{FlagChange, FlagUpdate, FlaggedMessage, MailboxChanges};
 pub use message_search::{SearchAfter, SearchCondition};

@@ -11,6 +11,7 @@ use osprey_api_types::{
 use yew::prelude::*;
 
 use super::AdminLayout;
+use super::held::HeldPosts;
 use super::members::ListMembers;
 use crate::api::{Api, ApiError, ListQuery};
 use crate::components::field::{Checkbox, Select, TextArea, TextField};
@@ -88,6 +89,7 @@ fn posting_label(p: PostingPolicy) -> &'static str {
         PostingPolicy::Anyone => "Anyone may post",
         PostingPolicy::Members => "Members post",
         PostingPolicy::Announce => "Owners and moderators post (announcements)",
+        PostingPolicy::Moderated => "Members post; a moderator approves each post",
     }
 }
 
@@ -106,6 +108,7 @@ fn posting_value(p: PostingPolicy) -> &'static str {
         PostingPolicy::Anyone => "anyone",
         PostingPolicy::Members => "members",
         PostingPolicy::Announce => "announce",
+        PostingPolicy::Moderated => "moderated",
     }
 }
 
@@ -139,8 +142,9 @@ fn reply_label(r: ReplyPolicy) -> &'static str {
     }
 }
 
-const POSTING: [PostingPolicy; 3] = [
+const POSTING: [PostingPolicy; 4] = [
     PostingPolicy::Members,
+    PostingPolicy::Moderated,
     PostingPolicy::Anyone,
     PostingPolicy::Announce,
 ];
@@ -257,6 +261,9 @@ impl Resource for Lists {
                 <Checkbox id={form.id("roster")} label="Members may see the member list"
                     checked={d.roster} onchange={form.set(|d, on| d.roster = on)} />
                 if form.editing {
+                    if d.posting == PostingPolicy::Moderated {
+                        <HeldPosts list_id={d.id.clone()} />
+                    }
                     <ListMembers list_id={d.id.clone()} />
                 }
             </>

@@ -5,6 +5,7 @@ mod accounts;
 mod aliases;
 mod domain_rules;
 mod domains;
+mod held;
 mod lists;
 mod members;
 mod send_as;
