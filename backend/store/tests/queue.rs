@@ -280,3 +280,23 @@ async fn queue_lists_by_filter_and_deletes() {
         "no recipients"
     );
 }
+
+/// A mailing list's post goes to thousands of recipients in one message: more rows than
+/// one statement may carry values for (32,766 on SQLite, 65,535 on PostgreSQL; 16 per
+/// recipient).
+#[tokio::test]
+async fn a_message_for_five_thousand_recipients_is_queued_whole() {
+    let db = TestDb::new().await;
+    let store = db.store().await;
+    let rcpts: Vec<String> = (0..5_000)
+        .map(|i| format!("member{i}@domain{}.example", i % 100))
+        .collect();
+    let refs: Vec<&str> = rcpts.iter().map(String::as_str).collect();
+    let id = store
+        .queue()
+        .enqueue(queued("team-bounces@lists.example", &refs))
+        .await
+        .unwrap();
+    let entry = store.queue().queue_entry(&id).await.unwrap();
+    assert_eq!(entry.recipients.len(), 5_000);
+}

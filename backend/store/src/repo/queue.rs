@@ -491,31 +491,45 @@ pub(crate) async fn enqueue_in(
     }
     .insert(txn)
     .await?;
-    let rows = new.recipients.into_iter().map(|r| {
-        let domain = r
-            .address
-            .rsplit_once('@')
-            .map_or("", |(_, d)| d)
-            .to_ascii_lowercase();
-        queue_recipient::ActiveModel {
-            id: Set(new_id()),
-            queue_id: Set(id.clone()),
-            address: Set(r.address),
-            domain: Set(domain),
-            notify: Set(r.notify),
-            orcpt: Set(r.orcpt),
-            status: Set(PENDING.into()),
-            attempts: Set(0),
-            next_attempt_at: Set(now),
-            lease_until: Set(None),
-            last_attempt_at: Set(None),
-            last_error: Set(None),
-            last_status: Set(None),
-            remote_mta: Set(None),
-            delay_notified: Set(false),
-            updated_at: Set(now),
-        }
-    });
-    queue_recipient::Entity::insert_many(rows).exec(txn).await?;
+    let mut rows: Vec<queue_recipient::ActiveModel> = new
+        .recipients
+        .into_iter()
+        .map(|r| {
+            let domain = r
+                .address
+                .rsplit_once('@')
+                .map_or("", |(_, d)| d)
+                .to_ascii_lowercase();
+            queue_recipient::ActiveModel {
+                id: Set(new_id()),
+                queue_id: Set(id.clone()),
+                address: Set(r.address),
+                domain: Set(domain),
+                notify: Set(r.notify),
+                orcpt: Set(r.orcpt),
+                status: Set(PENDING.into()),
+                attempts: Set(0),
+                next_attempt_at: Set(now),
+                lease_until: Set(None),
+                last_attempt_at: Set(None),
+                last_error: Set(None),
+                last_status: Set(None),
+                remote_mta: Set(None),
+                delay_notified: Set(false),
+                updated_at: Set(now),
+            }
+        })
+        .collect();
+    // A list's post has thousands of recipients; one statement may hold 32,766 values
+    // on SQLite (65,535 on PostgreSQL), so the rows go in chunks.
+    while !rows.is_empty() {
+        let rest = rows.split_off(rows.len().min(RECIPIENT_CHUNK));
+        queue_recipient::Entity::insert_many(std::mem::replace(&mut rows, rest))
+            .exec(txn)
+            .await?;
+    }
     Ok(id)
 }
+
+/// Recipient rows per insert: 16 values each.
+const RECIPIENT_CHUNK: usize = 1_000;
