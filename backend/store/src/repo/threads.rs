@@ -128,11 +128,15 @@ struct Counts {
 }
 
 /// A message is its conversation's newest in its mailbox: no later one (by arrival,
-/// then UID) of the same conversation there. Read through `idx_messages_thread`.
+/// then UID) of the same conversation there. Read through `idx_messages_thread`, one
+/// probe per message of the page: `LIMIT 1 OFFSET 0` keeps PostgreSQL from turning the
+/// test into an anti-join, which, before the table had statistics, read the whole
+/// mailbox for every row (372 ms for a page of 20,000 messages, 0.75 ms probed).
 const NEWEST_IN_MAILBOX: &str = "NOT EXISTS (SELECT 1 FROM messages n \
      WHERE n.thread_id = messages.thread_id AND n.mailbox_id = messages.mailbox_id \
      AND (n.internal_date > messages.internal_date \
-          OR (n.internal_date = messages.internal_date AND n.uid > messages.uid)))";
+          OR (n.internal_date = messages.internal_date AND n.uid > messages.uid)) \
+     LIMIT 1 OFFSET 0)";
 
 impl Messages<'_> {
     /// Up to `limit` conversations of a mailbox by their newest message's arrival,
