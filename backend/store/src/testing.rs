@@ -145,3 +145,17 @@ pub async fn user(store: &Store, address: &str) -> crate::AccountRecord {
         .await
         .expect("the account")
 }
+
+/// On PostgreSQL, gathers the query planner's statistics of every table, as autovacuum
+/// keeps them on a running server: a bench calls it after filling its tables, so that it
+/// measures the plans a server would use, not those of tables filled a moment ago. (The
+/// server runs no ANALYZE on SQLite, so neither does this.)
+pub async fn analyze(store: &Store) {
+    if store.backend == crate::Backend::Postgres {
+        store
+            .db
+            .execute_unprepared("ANALYZE")
+            .await
+            .expect("ANALYZE runs");
+    }
+}
