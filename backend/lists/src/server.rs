@@ -152,6 +152,7 @@ impl ListServer {
         let copy = list_copy(post, &identity, &settings);
         let mut envelope = self.envelope(list);
         let mut domains = HashMap::new();
+        let mut nested = Vec::new();
         let mut after: Option<String> = None;
         loop {
             let page = self
@@ -160,18 +161,26 @@ impl ListServer {
                 .recipients_page(&list.id, after.as_deref(), ROSTER_PAGE)
                 .await?;
             for member in &page {
-                self.add(&mut envelope, member, copy.len() as u64, &mut domains)
-                    .await?;
+                if let Some(list) = self
+                    .add(&mut envelope, member, copy.len() as u64, &mut domains)
+                    .await?
+                {
+                    nested.push(list);
+                }
             }
             if (page.len() as u64) < ROSTER_PAGE {
                 break;
             }
             after = page.last().cloned();
         }
-        if envelope.is_empty() {
-            return Ok(());
+        if !envelope.is_empty() {
+            self.submission.submit(&envelope, &copy, "INBOX").await?;
         }
-        self.submission.submit(&envelope, &copy, "INBOX").await?;
+        // Lists among the members get the copy in turn (an umbrella list); the copy's
+        // `X-Loop` names this list, so a loop back here is cut.
+        for list in nested {
+            Box::pin(self.distribute(&list, &copy)).await?;
+        }
         Ok(())
     }
 
@@ -207,6 +216,7 @@ impl ListServer {
         let mut envelope = self.envelope(list);
         let mut domains = HashMap::new();
         for r in recipients {
+            // (A list among them is not expanded: the list server writes to people.)
             self.add(&mut envelope, r, message.len() as u64, &mut domains)
                 .await?;
         }
@@ -229,33 +239,39 @@ impl ListServer {
     }
 
     /// Adds one member to `envelope`: a local address through resolution (its account's
-    /// rules apply at delivery), another server's for the queue. `domains` remembers
-    /// which domains are local.
+    /// rules apply at delivery), another server's for the queue. A member that is a
+    /// local list's posting address is not added: it is returned, for the caller to
+    /// distribute to in turn. `domains` remembers each domain's local name, if it is one
+    /// of ours.
     async fn add(
         &self,
         envelope: &mut Envelope,
         member: &str,
         size: u64,
-        domains: &mut HashMap<String, bool>,
-    ) -> Result<(), StoreError> {
+        domains: &mut HashMap<String, Option<String>>,
+    ) -> Result<Option<ListRecord>, StoreError> {
         let Ok(address) = Address::parse(member) else {
             tracing::warn!(%member, "a list member's address does not parse: skipped");
-            return Ok(());
+            return Ok(None);
         };
         let domain = address.domain().as_str().to_ascii_lowercase();
-        let local = match domains.get(&domain) {
-            Some(l) => *l,
+        let canonical = match domains.get(&domain) {
+            Some(c) => c.clone(),
             None => {
-                let l = self
-                    .store
-                    .domains()
-                    .canonical_domain(&domain)
-                    .await?
-                    .is_some();
-                domains.insert(domain, l);
-                l
+                let c = self.store.domains().canonical_domain(&domain).await?;
+                domains.insert(domain, c.clone());
+                c
             }
         };
+        let local = canonical.is_some();
+        if let Some(canonical) = &canonical {
+            let key = format!("{}@{canonical}", address.local().to_ascii_lowercase());
+            if let Some((list, role)) = self.store.lists().list_by_address(&key).await?
+                && role == "post"
+            {
+                return Ok(Some(list));
+            }
+        }
         let rcpt = NewQueuedRecipient {
             address: address.to_string(),
             notify: None,
@@ -277,7 +293,7 @@ impl ListServer {
             tracing::warn!(%member, ?why, "a list member cannot get the post: skipped");
         }
         envelope.add(verdict, rcpt);
-        Ok(())
+        Ok(None)
     }
 }
 

@@ -310,3 +310,64 @@ async fn owner_mail_reaches_the_owners_and_the_bounce_address_says_where_to_writ
     };
     assert!(reason.contains("team-owner@lists.example"), "{reason}");
 }
+
+#[tokio::test]
+async fn a_list_among_the_members_gets_the_post_in_turn_and_a_loop_back_is_cut() {
+    let db = TestDb::new().await;
+    let w = world(&db, None).await;
+    let admin = ListAdmin::new(w.store.clone());
+    let all = admin
+        .create(
+            &Actor::Operator,
+            NewListRequest {
+                address: "all@lists.example".into(),
+                name: "Everyone".into(),
+                description: String::new(),
+                settings: None,
+            },
+        )
+        .await
+        .unwrap();
+    for (list, member) in [
+        (&all.id, "team@lists.example"),
+        (&all.id, "dan@lists.example"),
+        // The team holds the umbrella list too: a loop.
+        (&w.team.id, "all@lists.example"),
+    ] {
+        admin
+            .add_member(
+                &Actor::Operator,
+                list,
+                NewMemberRequest {
+                    address: member.into(),
+                    display_name: None,
+                    delivery_mode: None,
+                },
+            )
+            .await
+            .unwrap();
+    }
+    let post =
+        b"From: dan@lists.example\r\nTo: all@lists.example\r\nSubject: Party\r\n\r\nFriday.\r\n";
+    let v = w.mail("dan@lists.example", "all@lists.example", post).await;
+    assert!(matches!(v, Verdict::List(_)), "{v:?}");
+    // Each member once: Dan by the umbrella list, Ann by the team (in turn), Bob queued.
+    let dan = w.inbox("dan@lists.example").await;
+    assert_eq!(dan.len(), 1, "{dan:?}");
+    assert!(dan[0].contains("Subject: [all] Party\r\n"), "{}", dan[0]);
+    let ann = w.inbox("ann@lists.example").await;
+    assert_eq!(ann.len(), 1, "{ann:?}");
+    assert!(
+        ann[0].contains("Subject: [team] [all] Party\r\n"),
+        "{}",
+        ann[0]
+    );
+    assert!(
+        ann[0].contains("X-Loop: all@lists.example\r\n"),
+        "{}",
+        ann[0]
+    );
+    let queue = w.queue().await;
+    assert_eq!(queue.len(), 1, "{queue:?}");
+    assert_eq!(queue[0].recipients.len(), 1);
+}
