@@ -173,6 +173,13 @@ await runFlow('admin_flow', async ({ page, baseUrl, step, shot, expectVisible, s
   await expectVisible(page.locator('#login-failure-list .row-meta', { hasText: 'web' }), 'the failed sign-in under Recent failed sign-ins');
   await shot(page, 'settings');
 
+  step(`the user's mailing lists: team@${domain}; leave it`);
+  const mine = page.locator('#my-lists .row', { hasText: `team@${domain}` });
+  await expectVisible(mine, 'the list the administrator added the user to');
+  await mine.getByRole('button', { name: 'Leave' }).click();
+  await mine.getByRole('button', { name: 'Yes, leave' }).click();
+  await expectVisible(page.locator('#my-lists-empty'), 'no lists left');
+
   step('open /admin/accounts directly as a user (expect a refusal)');
   await page.goto(`${baseUrl}/admin/accounts`);
   await expectVisible(page.getByText('This page is for administrators.'), 'the refusal for users');

@@ -203,3 +203,15 @@ pub struct ModerationDecision {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }
+
+/// A list the signed-in account is a member of.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct MyList {
+    pub id: String,
+    pub address: String,
+    pub name: String,
+    pub description: String,
+    pub delivery_mode: DeliveryMode,
+    pub joined_at: DateTime<Utc>,
+}

@@ -653,6 +653,22 @@ impl World {
                     ..Call::default()
                 }
             }
+            "my_lists" => Call::default(),
+            "leave_list" => {
+                // A fresh list the user belongs to: the user leaves it; others are no
+                // member of it.
+                let (list, _) = self.fresh_list().await;
+                self.admin_call(
+                    Method::POST,
+                    &format!("/api/v1/admin/lists/{list}/members"),
+                    json!({"address": USER}),
+                )
+                .await;
+                Call {
+                    id: Some(list),
+                    ..Call::default()
+                }
+            }
             "remove_member" => Call {
                 id: Some(format!("{}|{TARGET}", self.fresh_list().await.0)),
                 ..Call::default()

@@ -252,3 +252,63 @@ async fn a_moderated_lists_post_waits_until_a_moderator_approves_it_once() {
     .await
     .expect(StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn an_account_sees_its_own_lists_and_leaves_one() {
+    let t = TestApp::new().await;
+    let admin = t.token(ADMIN).await;
+    t.add_account("ann@example.com", osprey_core::Role::User, &[])
+        .await;
+    let ann = t.token("ann@example.com").await;
+    let mut ids = Vec::new();
+    for (address, name) in [("team@example.com", "Team"), ("all@example.com", "All")] {
+        let r = t
+            .call(
+                Method::POST,
+                "/api/v1/admin/lists",
+                Some(&admin),
+                Some(json!({"address": address, "name": name})),
+            )
+            .await
+            .expect(StatusCode::CREATED);
+        ids.push(r.body["id"].as_str().unwrap().to_owned());
+    }
+    // Ann belongs to the team (her address in another case), not to "all".
+    t.call(
+        Method::POST,
+        &format!("/api/v1/admin/lists/{}/members", ids[0]),
+        Some(&admin),
+        Some(json!({"address": "Ann@Example.com", "delivery_mode": "nomail"})),
+    )
+    .await
+    .expect(StatusCode::CREATED);
+    let r = t
+        .call(Method::GET, "/api/v1/me/lists", Some(&ann), None)
+        .await
+        .expect(StatusCode::OK);
+    let mine = r.body.as_array().unwrap();
+    assert_eq!(mine.len(), 1, "{}", r.body);
+    assert_eq!(mine[0]["address"], "team@example.com");
+    assert_eq!(mine[0]["delivery_mode"], "nomail");
+    t.call(
+        Method::DELETE,
+        &format!("/api/v1/me/lists/{}", ids[1]),
+        Some(&ann),
+        None,
+    )
+    .await
+    .expect(StatusCode::NOT_FOUND);
+    t.call(
+        Method::DELETE,
+        &format!("/api/v1/me/lists/{}", ids[0]),
+        Some(&ann),
+        None,
+    )
+    .await
+    .expect(StatusCode::NO_CONTENT);
+    let r = t
+        .call(Method::GET, "/api/v1/me/lists", Some(&ann), None)
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(r.body, json!([]));
+}

@@ -312,6 +312,19 @@ impl ListAdmin {
             .await?)
     }
 
+    /// The lists the account at `address` is a member of.
+    pub async fn memberships(
+        &self,
+        address: &str,
+    ) -> Result<Vec<(ListRecord, ListMemberRecord)>, DirectoryError> {
+        Ok(self.store.lists().memberships(address).await?)
+    }
+
+    /// The account at `address` leaves the list `id` (`NotFound` if it is no member).
+    pub async fn leave(&self, address: &str, id: &str) -> Result<(), DirectoryError> {
+        Ok(self.store.lists().remove_member(id, address).await?)
+    }
+
     /// The posts of the list waiting for a moderator, oldest first.
     pub async fn held(
         &self,

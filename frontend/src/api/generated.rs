@@ -15,10 +15,10 @@ use osprey_api_types::{
     DkimRecord, Domain, DownloadLink, DownloadRequest, DraftMessage, EventsTicket, FlagMessages,
     Health, HeldPost, ImportContacts, ImportReport, IpRule, KillEntry, ListMember, LoginFailure,
     LoginRequest, Mailbox, MailingList, MessageDetail, MessageIds, MessageItem, MessagesTo,
-    ModerationDecision, Organized, Page, PersonalWord, Postmaster, Preferences, QueuedMessage,
-    RecipientSuggestion, RefreshRequest, RelayCheck, RelayPolicy, RelayVerdict, RetryResult,
-    RuleRun, RuleRunRequest, RuleTestRequest, RuleTestResult, RulesDocument, RulesUpdate,
-    SavedDraft, SendAsGrant, SendMessage, SentMessage, SieveScript, SpellCheckRequest,
+    ModerationDecision, MyList, Organized, Page, PersonalWord, Postmaster, Preferences,
+    QueuedMessage, RecipientSuggestion, RefreshRequest, RelayCheck, RelayPolicy, RelayVerdict,
+    RetryResult, RuleRun, RuleRunRequest, RuleTestRequest, RuleTestResult, RulesDocument,
+    RulesUpdate, SavedDraft, SendAsGrant, SendMessage, SentMessage, SieveScript, SpellCheckRequest,
     SpellCheckResult, SpellLanguage, TokenResponse, UpdateAccount, UpdateAlias, UpdateDomain,
     UpdateFlags, UpdateMailbox, UpdateMailingList, UpdateMe, Upload, VacationDocument,
     VacationUpdate,
@@ -966,6 +966,22 @@ impl Api {
             Method::DELETE,
             format!("/api/v1/me/api-keys/{}", segment(id)),
         );
+        empty(self.authed(&call).await?).await
+    }
+
+    /// The lists the signed-in account's address is a member of.
+    ///
+    /// `GET /api/v1/me/lists`
+    pub async fn my_lists(&self) -> Result<Vec<MyList>, ApiError> {
+        let call = Call::new(Method::GET, "/api/v1/me/lists");
+        json(self.authed(&call).await?).await
+    }
+
+    /// The signed-in account leaves a list (404 if it is no member).
+    ///
+    /// `DELETE /api/v1/me/lists/{id}`
+    pub async fn leave_list(&self, id: &str) -> Result<(), ApiError> {
+        let call = Call::new(Method::DELETE, format!("/api/v1/me/lists/{}", segment(id)));
         empty(self.authed(&call).await?).await
     }
 

@@ -9,6 +9,7 @@ mod dictionary;
 mod login;
 mod login_failures;
 mod mail;
+mod my_lists;
 mod placeholders;
 mod preferences;
 #[cfg(feature = "full")]

@@ -8,6 +8,7 @@ use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use super::dictionary::PersonalDictionary;
+use super::my_lists::MyLists;
 use super::preferences::PreferencesCard;
 
 use super::login_failures::LoginFailures;
@@ -31,6 +32,7 @@ pub fn SettingsPage() -> Html {
             <PreferencesCard />
             <PasswordForm />
             <PersonalDictionary />
+            <MyLists />
             <LoginFailures />
             <ApiKeys />
         </section>

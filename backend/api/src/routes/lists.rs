@@ -9,7 +9,7 @@ use axum::{
 use osprey_api_types as dto;
 use osprey_api_types::{
     AddListMember, CreateMailingList, HeldPost, ListMember, MailingList, ModerationAction,
-    ModerationDecision, Page, Problem, UpdateMailingList,
+    ModerationDecision, MyList, Page, Problem, Scope, UpdateMailingList,
 };
 use osprey_lists::{
     Decision, ListAdmin, ListServer, ListSettings, ListUpdate, NewListRequest, NewMemberRequest,
@@ -34,6 +34,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(remove_member))
         .routes(routes!(list_held))
         .routes(routes!(moderate))
+        .routes(routes!(my_lists))
+        .routes(routes!(leave_list))
 }
 
 fn admin(state: &AppState) -> ListAdmin {
@@ -269,6 +271,49 @@ pub async fn moderate(
     } else {
         Err(ApiError::NotFound)
     }
+}
+
+/// The lists the signed-in account's address is a member of.
+#[utoipa::path(get, path = "/me/lists", tag = "me", security(("bearer" = [])),
+    responses((status = 200, body = Vec<MyList>), (status = 401, body = Problem)))]
+pub async fn my_lists(
+    State(state): State<AppState>,
+    user: AuthUser,
+) -> Result<Json<Vec<MyList>>, ApiError> {
+    user.require(Scope::AccountRead)?;
+    let address = user.account.address().to_string();
+    let lists = admin(&state).memberships(&address).await?;
+    Ok(Json(
+        lists
+            .into_iter()
+            .map(|(l, m)| {
+                let m = member(m);
+                MyList {
+                    address: l.address(),
+                    id: l.id,
+                    name: l.name,
+                    description: l.description,
+                    delivery_mode: m.delivery_mode,
+                    joined_at: m.joined_at,
+                }
+            })
+            .collect(),
+    ))
+}
+
+/// The signed-in account leaves a list (404 if it is no member).
+#[utoipa::path(delete, path = "/me/lists/{id}", tag = "me", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The list's id")),
+    responses((status = 204, description = "Left"), (status = 401, body = Problem), (status = 404, body = Problem)))]
+pub async fn leave_list(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    user.require(Scope::AccountWrite)?;
+    let address = user.account.address().to_string();
+    admin(&state).leave(&address, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 fn list(r: ListRecord) -> MailingList {

@@ -387,6 +387,24 @@ impl Lists<'_> {
         })
     }
 
+    /// The lists `address` is a member of, with its membership, by list address.
+    pub async fn memberships(
+        self,
+        address: &str,
+    ) -> Result<Vec<(ListRecord, ListMemberRecord)>, StoreError> {
+        let rows = list_member::Entity::find()
+            .filter(list_member::Column::AddressKey.eq(member_key(address)))
+            .all(&self.db)
+            .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for m in rows {
+            let list = self.list(&m.list_id).await?;
+            out.push((list, member_record(m)));
+        }
+        out.sort_by_key(|(l, _)| l.address());
+        Ok(out)
+    }
+
     /// Up to `limit` addresses of the list's members that receive each post (active,
     /// delivery mode `each`), in address order after `after`: a fan-out reads the roster
     /// a page at a time.
