@@ -124,6 +124,8 @@ impl Harness {
         .with_rules(
             DeliveryRules::new(store.clone(), "mx.example").with_srs(vec![7; 32], "mx.example"),
         );
+        let lists = Arc::new(osprey_lists::ListServer::new(&submission));
+        let submission = submission.with_lists(lists);
         let (acceptor, cert) = osprey_net::testing::self_signed();
         let mut auth = Authenticator::new(
             store.clone(),

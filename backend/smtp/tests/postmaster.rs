@@ -174,3 +174,39 @@ async fn enforced_dmarc_never_refuses_mail_only_to_the_postmaster() {
     let r = c.data(message).await;
     assert!(r.starts_with("550 5.7.1"), "{r}");
 }
+
+/// A list's address is one of its domain's: the domain's kill file refuses senders to
+/// it as to the domain's accounts.
+#[tokio::test]
+async fn the_domains_kill_file_refuses_posts_to_its_lists() {
+    let h = Harness::start().await;
+    osprey_lists::ListAdmin::new(h.store.clone())
+        .create(
+            &osprey_directory::Actor::Operator,
+            osprey_lists::NewListRequest {
+                address: "team@mx.example".into(),
+                name: "Team".into(),
+                description: String::new(),
+                settings: Some(osprey_lists::ListSettings {
+                    posting: osprey_lists::PostingPolicy::Anyone,
+                    ..osprey_lists::ListSettings::for_list("team")
+                }),
+            },
+        )
+        .await
+        .unwrap();
+    let mx = h
+        .store
+        .domains()
+        .domain_by_name("mx.example")
+        .await
+        .unwrap();
+    h.store
+        .access()
+        .create_kill_entry("domain", "pushy.example", "", Some(&mx.id))
+        .await
+        .unwrap();
+    send_to(&h, "x@pushy.example", &[("team@mx.example", "550 5.7.1")]).await;
+    let r = send_to(&h, "x@fine.example", &[("team@mx.example", "250")]).await;
+    assert!(r.is_some_and(|r| r.starts_with("250")));
+}

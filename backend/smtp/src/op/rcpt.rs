@@ -80,7 +80,8 @@ impl Session {
         };
         let ok = match &verdict {
             Verdict::Refused(refusal) => return Err(refused(&address, refusal)),
-            Verdict::Accepted { .. } => {
+            // A list's address is one of the domain's: its kill file applies.
+            Verdict::Accepted { .. } | Verdict::List(_) => {
                 let scoped = &self.envelope().expect("checked above").killed_for;
                 let policy = self.server.submission.policy();
                 if !postmaster && policy.killed_for(scoped, &address).await {
@@ -89,7 +90,6 @@ impl Session {
                 replies::RECIPIENT_OK
             }
             Verdict::Relayed { .. } => replies::RECIPIENT_OK_RELAY,
-            Verdict::List(_) => replies::RECIPIENT_OK,
         };
         let envelope = self.envelope_mut().expect("checked above");
         envelope.rcpts.push(to.address.clone());
