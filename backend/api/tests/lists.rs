@@ -194,7 +194,7 @@ async fn a_moderated_lists_post_waits_until_a_moderator_approves_it_once() {
     assert_eq!(posts[0]["subject"], "Held one");
     assert_eq!(posts[0]["sender"], "ann@example.com");
     let post = posts[0]["id"].as_str().unwrap().to_owned();
-    // Ann has only the note that her post waits.
+    // Ann has her welcome and the note that her post waits, not the post.
     let inbox = t.mailbox_id(&ann, "INBOX").await;
     let subjects = |body: &serde_json::Value| -> Vec<String> {
         body["items"]
@@ -211,7 +211,10 @@ async fn a_moderated_lists_post_waits_until_a_moderator_approves_it_once() {
         .expect(StatusCode::OK);
     assert_eq!(
         subjects(&r.body),
-        ["Your post to team@example.com waits for a moderator"]
+        [
+            "Welcome to team@example.com",
+            "Your post to team@example.com waits for a moderator"
+        ]
     );
     let decide = format!("{held}/{post}");
     t.call(
@@ -238,6 +241,7 @@ async fn a_moderated_lists_post_waits_until_a_moderator_approves_it_once() {
     assert_eq!(
         subjects(&r.body),
         [
+            "Welcome to team@example.com",
             "Your post to team@example.com waits for a moderator",
             "Held one"
         ]
@@ -282,6 +286,18 @@ async fn an_account_sees_its_own_lists_and_leaves_one() {
     )
     .await
     .expect(StatusCode::CREATED);
+    // She was told.
+    let inbox = t.mailbox_id(&ann, "INBOX").await;
+    let r = t
+        .call(
+            Method::GET,
+            &format!("/api/v1/mailboxes/{inbox}/messages"),
+            Some(&ann),
+            None,
+        )
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(r.body["items"][0]["subject"], "Welcome to team@example.com");
     let r = t
         .call(Method::GET, "/api/v1/me/lists", Some(&ann), None)
         .await

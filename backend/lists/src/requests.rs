@@ -289,7 +289,6 @@ impl ListServer {
 
     /// Adds `address` as a member that gets each post; the welcome text.
     async fn join(&self, list: &ListRecord, address: &str) -> Result<String, DeliveryError> {
-        let posting = list.address();
         let added = self
             .store()
             .lists()
@@ -304,13 +303,32 @@ impl ListServer {
             )
             .await;
         match added {
-            Ok(_) | Err(StoreError::Conflict(_)) => Ok(format!(
-                "Welcome to {posting}, {address}. Post by writing to {posting}; send \"help\" to \
-                 {} for the commands, \"unsubscribe\" to leave.",
-                request_address(list)
-            )),
+            Ok(_) | Err(StoreError::Conflict(_)) => Ok(welcome_text(list, address)),
             Err(e) => Err(e.into()),
         }
+    }
+
+    /// Tells `address` that an owner made it a member of the list.
+    pub async fn welcome(&self, list: &ListRecord, address: &str) -> Result<(), DeliveryError> {
+        let subject = format!("Welcome to {}", list.address());
+        self.tell(list, address, &subject, &welcome_text(list, address))
+            .await
+    }
+
+    /// Tells `address` that an owner took it off the list.
+    pub async fn farewell(&self, list: &ListRecord, address: &str) -> Result<(), DeliveryError> {
+        let posting = list.address();
+        self.tell(
+            list,
+            address,
+            &format!("You left {posting}"),
+            &format!(
+                "{address} is no longer a member of {posting}; its owners took it off. Questions \
+                 go to {}.",
+                crate::owner_address(list)
+            ),
+        )
+        .await
     }
 
     /// Sends `text` to `to` from the list's `-request` address (answers come back there),
@@ -341,6 +359,16 @@ impl ListServer {
         .to_bytes();
         self.send(list, &[to.to_owned()], &bytes).await
     }
+}
+
+/// What a new member is told.
+fn welcome_text(list: &ListRecord, address: &str) -> String {
+    let posting = list.address();
+    format!(
+        "Welcome to {posting}, {address}. Post by writing to {posting}; send \"help\" to {} \
+         for the commands, \"unsubscribe\" to leave.",
+        request_address(list)
+    )
 }
 
 /// The list's address for commands.

@@ -196,6 +196,14 @@ pub async fn add_member(
             },
         )
         .await?;
+    // Every change is told to the member (RFC 2369 lists tell how to leave).
+    let list = admin(&state).get(&user.actor(), &id).await?;
+    if let Err(e) = ListServer::new(&state.submission)
+        .welcome(&list, &added.address)
+        .await
+    {
+        tracing::warn!(error = %e, "the welcome to a new member was not sent");
+    }
     Ok((
         StatusCode::CREATED,
         location(&format!("/admin/lists/{id}/members"), &added.address),
@@ -216,6 +224,13 @@ pub async fn remove_member(
     admin(&state)
         .remove_member(&user.actor(), &id, &address)
         .await?;
+    let list = admin(&state).get(&user.actor(), &id).await?;
+    if let Err(e) = ListServer::new(&state.submission)
+        .farewell(&list, &address)
+        .await
+    {
+        tracing::warn!(error = %e, "the farewell to a removed member was not sent");
+    }
     Ok(StatusCode::NO_CONTENT)
 }
 
