@@ -290,7 +290,7 @@ pub async fn moderate(
 
 /// The lists the signed-in account's address is a member of.
 #[utoipa::path(get, path = "/me/lists", tag = "me", security(("bearer" = [])),
-    responses((status = 200, body = Vec<MyList>), (status = 401, body = Problem)))]
+    responses((status = 200, body = Vec<MyList>), (status = 401, body = Problem), (status = 403, description = "An API key without account:read", body = Problem)))]
 pub async fn my_lists(
     State(state): State<AppState>,
     user: AuthUser,
@@ -319,7 +319,7 @@ pub async fn my_lists(
 /// The signed-in account leaves a list (404 if it is no member).
 #[utoipa::path(delete, path = "/me/lists/{id}", tag = "me", security(("bearer" = [])),
     params(("id" = String, Path, description = "The list's id")),
-    responses((status = 204, description = "Left"), (status = 401, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 204, description = "Left"), (status = 401, body = Problem), (status = 403, description = "An API key without account:write", body = Problem), (status = 404, body = Problem)))]
 pub async fn leave_list(
     State(state): State<AppState>,
     user: AuthUser,
