@@ -9,7 +9,12 @@ use osprey_store::{
     StoreError,
 };
 
-use crate::{server::ROLES, settings::ListSettings};
+use crate::{
+    moderation::Decision,
+    server::{ListServer, ROLES},
+    settings::ListSettings,
+};
+use osprey_mail::DeliveryError;
 
 /// The longest list name.
 pub const MAX_NAME: usize = 200;
@@ -51,6 +56,8 @@ pub struct NewMemberRequest {
 #[derive(Clone)]
 pub struct ListAdmin {
     store: Store,
+    /// Tells members of the changes an owner makes; `None`: changes are silent (the CLI).
+    mail: Option<ListServer>,
 }
 
 fn check_text(
@@ -120,7 +127,14 @@ fn finish(problems: Vec<osprey_directory::FieldProblem>) -> Result<(), Directory
 
 impl ListAdmin {
     pub fn new(store: Store) -> Self {
-        Self { store }
+        Self { store, mail: None }
+    }
+
+    /// The same service telling each member it adds or removes by mail, and deciding
+    /// held posts, through `server`.
+    pub fn with_mail(mut self, server: ListServer) -> Self {
+        self.mail = Some(server);
+        self
     }
 
     /// Creates a list; its address and companions must be free (`Conflict` otherwise).
@@ -294,7 +308,7 @@ impl ListAdmin {
                 "a list cannot be a member of itself",
             ));
         }
-        Ok(self
+        let added = self
             .store
             .lists()
             .add_member(
@@ -309,7 +323,14 @@ impl ListAdmin {
                     status: "active".into(),
                 },
             )
-            .await?)
+            .await?;
+        // Every change is told to the member (the welcome says how to leave).
+        if let Some(mail) = &self.mail
+            && let Err(e) = mail.welcome(&list, &added.address).await
+        {
+            tracing::warn!(error = %e, "the welcome to a new member was not sent");
+        }
+        Ok(added)
     }
 
     /// The lists the account at `address` is a member of.
@@ -342,7 +363,36 @@ impl ListAdmin {
         id: &str,
         address: &str,
     ) -> Result<(), DirectoryError> {
-        self.get(actor, id).await?;
-        Ok(self.store.lists().remove_member(id, address).await?)
+        let list = self.get(actor, id).await?;
+        self.store.lists().remove_member(id, address).await?;
+        if let Some(mail) = &self.mail
+            && let Err(e) = mail.farewell(&list, address).await
+        {
+            tracing::warn!(error = %e, "the farewell to a removed member was not sent");
+        }
+        Ok(())
+    }
+
+    /// Carries out a moderator's `decision` on the held post `post_id` of the list `id`;
+    /// `NotFound` if it was decided already or has expired.
+    pub async fn moderate(
+        &self,
+        actor: &Actor,
+        id: &str,
+        post_id: &str,
+        decision: Decision,
+    ) -> Result<(), DirectoryError> {
+        let list = self.get(actor, id).await?;
+        let Some(mail) = &self.mail else {
+            return Err(DirectoryError::Internal(
+                "held posts are decided by a list server that sends mail".into(),
+            ));
+        };
+        match mail.decide(&list, post_id, decision).await {
+            Ok(true) => Ok(()),
+            Ok(false) => Err(DirectoryError::NotFound),
+            Err(DeliveryError::Store(e)) => Err(e.into()),
+            Err(e) => Err(DirectoryError::Internal(e.to_string())),
+        }
     }
 }

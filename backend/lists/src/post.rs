@@ -124,12 +124,7 @@ pub fn list_copy(message: &[u8], list: &ListIdentity<'_>, settings: &ListSetting
         out.extend_from_slice(format!("Reply-To: <{}>\r\n", list.address).as_bytes());
     }
     out.extend_from_slice(b"\r\n");
-    let body = if header.ends_with(b"\r\n\r\n") || header == b"\r\n" {
-        body
-    } else {
-        // A message without an empty line is all header; it has no body.
-        &[][..]
-    };
+    // (A message without an empty line is all header: `split_header` gives no body.)
     out.extend_from_slice(body);
     if !settings.footer.is_empty() && is_plain_text(header) {
         if !body.is_empty() && !body.ends_with(b"\r\n") {

@@ -349,7 +349,7 @@ impl ListServer {
                 name: Some(format!("{} list", list.name)),
                 address: from.clone(),
             },
-            format!("{}@{}", uuid_like(), list.domain),
+            format!("{}@{}", new_token(), list.domain),
         )
         .to([NamedAddress::from(rcpt)])
         .reply_to([NamedAddress::from(from)])
@@ -374,11 +374,6 @@ fn welcome_text(list: &ListRecord, address: &str) -> String {
 /// The list's address for commands.
 pub fn request_address(list: &ListRecord) -> String {
     format!("{}-request@{}", list.local_part, list.domain)
-}
-
-/// A unique Message-ID left part.
-fn uuid_like() -> String {
-    new_token()
 }
 
 /// The commands, for `help`.

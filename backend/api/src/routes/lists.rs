@@ -39,7 +39,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 fn admin(state: &AppState) -> ListAdmin {
-    ListAdmin::new(state.store.clone())
+    ListAdmin::new(state.store.clone()).with_mail(ListServer::new(&state.submission))
 }
 
 /// Mailing lists of the domains the caller administers.
@@ -196,14 +196,6 @@ pub async fn add_member(
             },
         )
         .await?;
-    // Every change is told to the member (RFC 2369 lists tell how to leave).
-    let list = admin(&state).get(&user.actor(), &id).await?;
-    if let Err(e) = ListServer::new(&state.submission)
-        .welcome(&list, &added.address)
-        .await
-    {
-        tracing::warn!(error = %e, "the welcome to a new member was not sent");
-    }
     Ok((
         StatusCode::CREATED,
         location(&format!("/admin/lists/{id}/members"), &added.address),
@@ -224,13 +216,6 @@ pub async fn remove_member(
     admin(&state)
         .remove_member(&user.actor(), &id, &address)
         .await?;
-    let list = admin(&state).get(&user.actor(), &id).await?;
-    if let Err(e) = ListServer::new(&state.submission)
-        .farewell(&list, &address)
-        .await
-    {
-        tracing::warn!(error = %e, "the farewell to a removed member was not sent");
-    }
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -271,21 +256,15 @@ pub async fn moderate(
     Json(req): Json<ModerationDecision>,
 ) -> Result<StatusCode, ApiError> {
     user.admin_scope(true)?;
-    let list = admin(&state).get(&user.actor(), &id).await?;
     let decision = match req.action {
         ModerationAction::Approve => Decision::Approve,
         ModerationAction::Reject => Decision::Reject(req.reason.unwrap_or_default()),
         ModerationAction::Discard => Decision::Discard,
     };
-    let decided = ListServer::new(&state.submission)
-        .decide(&list, &post_id, decision)
-        .await
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
-    if decided {
-        Ok(StatusCode::NO_CONTENT)
-    } else {
-        Err(ApiError::NotFound)
-    }
+    admin(&state)
+        .moderate(&user.actor(), &id, &post_id, decision)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// The lists the signed-in account's address is a member of.
