@@ -3,7 +3,10 @@
 //! confirmation read back over POP3 at B, the reply sent from B). A member's post sent
 //! over SMTP submission reaches the members that get posts — on A in the INBOX, on B
 //! through A's queue from the list's bounce address, DKIM-signed by the list's domain —
-//! with the list's fields; a stranger's post is refused at RCPT with the reason.
+//! with the list's fields, from her own VERP address with her own one-click link; a
+//! stranger's post is refused at RCPT with the reason. A member whose address B refuses
+//! bounces (A's own report to the VERP address), is paused, and is removed when the
+//! probe bounces too; Bea leaves with one HTTP POST of her link.
 
 use std::{
     process::Command,
@@ -117,13 +120,14 @@ async fn a_members_post_reaches_the_members_on_both_servers_and_a_strangers_is_r
             "Team",
             "--owner",
             "cy@a.e2e.test",
+            "--bounce-threshold",
+            "1",
         ],
     );
     assert_eq!(made.trim(), "added list team@a.e2e.test");
-    ok(
-        &a,
-        &["list", "subscribe", "team@a.e2e.test", "al@a.e2e.test"],
-    );
+    for member in ["al@a.e2e.test", "gone@b.e2e.test"] {
+        ok(&a, &["list", "subscribe", "team@a.e2e.test", member]);
+    }
     ok(
         &a,
         &[
@@ -167,7 +171,7 @@ async fn a_members_post_reaches_the_members_on_both_servers_and_a_strangers_is_r
     let roster = ok(&a, &["list", "members", "team@a.e2e.test"]);
     assert!(roster.contains("bea@b.e2e.test\teach\tactive"), "{roster}");
     assert!(roster.contains("cy@a.e2e.test\tnomail\tactive"), "{roster}");
-    assert!(ok(&a, &["list", "ls"]).contains("team@a.e2e.test\tTeam\t3 members"));
+    assert!(ok(&a, &["list", "ls"]).contains("team@a.e2e.test\tTeam\t4 members"));
     // A list's companion is taken for accounts.
     let taken = crate::support::osprey(
         &a.db,
@@ -209,21 +213,75 @@ async fn a_members_post_reaches_the_members_on_both_servers_and_a_strangers_is_r
     let at_b = wait_for_mail(&b, "bea@b.e2e.test", 3).await;
     assert_eq!(at_b.len(), 3, "one copy of the post at B");
     let lines = &at_b[2];
+    // Her own link (RFC 8058) and her own bounce address (VERP).
+    let link = lines
+        .iter()
+        .find_map(|l| l.strip_prefix("List-Unsubscribe: <"))
+        .and_then(|l| l.strip_suffix(">,"))
+        .unwrap_or_else(|| panic!("a one-click link: {lines:?}"));
+    let bea_token = link
+        .rsplit_once("/lists/unsubscribe/")
+        .map(|(_, t)| t.to_owned())
+        .unwrap_or_else(|| panic!("{link}"));
     for want in [
-        "Subject: [team] Friday",
-        "List-Id: \"Team\" <team.a.e2e.test>",
-        "List-Post: <mailto:team@a.e2e.test>",
-        "List-Unsubscribe: <mailto:team-unsubscribe@a.e2e.test>",
-        "Precedence: list",
-        "Return-Path: <team-bounces@a.e2e.test>",
+        "Subject: [team] Friday".to_owned(),
+        "List-Id: \"Team\" <team.a.e2e.test>".into(),
+        "List-Post: <mailto:team@a.e2e.test>".into(),
+        " <mailto:team-unsubscribe@a.e2e.test>".into(),
+        "List-Unsubscribe-Post: List-Unsubscribe=One-Click".into(),
+        "Precedence: list".into(),
+        format!("Return-Path: <team-bounces+{bea_token}@a.e2e.test>"),
     ] {
-        assert!(lines.iter().any(|l| l == want), "{want}: {lines:?}");
+        assert!(lines.contains(&want), "{want}: {lines:?}");
     }
     let results = auth_results(lines);
     for part in ["dkim=pass", "header.d=a.e2e.test"] {
         assert!(results.contains(part), "{part}: {results}");
     }
-    // The member who gets no mail got none.
-    assert!(subjects(&a, "cy@a.e2e.test").is_empty());
+    // The member who gets no mail got no post. Gone at B does not exist: B refuses
+    // him, A's report goes to his VERP address, his delivery pauses (the threshold is
+    // one bounce), the notice to him bounces too, and he is removed; Cy, the owner, is
+    // told of both.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while ok(&a, &["list", "members", "team@a.e2e.test"]).contains("gone@b.e2e.test")
+        && Instant::now() < deadline
+    {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    let roster = ok(&a, &["list", "members", "team@a.e2e.test"]);
+    assert!(!roster.contains("gone@b.e2e.test"), "{roster}");
+    let told = wait_for_mail(&a, "cy@a.e2e.test", 2).await;
+    let told: Vec<&String> = told
+        .iter()
+        .filter_map(|m| m.iter().find(|l| l.starts_with("Subject: ")))
+        .collect();
+    assert_eq!(
+        told,
+        [
+            "Subject: gone@b.e2e.test paused",
+            "Subject: gone@b.e2e.test removed"
+        ],
+        "{told:?}"
+    );
+
+    // Bea leaves with one POST of her link, as a mail provider's button does.
+    let url = format!("{}/lists/unsubscribe/{bea_token}", a.url);
+    let r = c
+        .post(&url)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("List-Unsubscribe=One-Click")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    let roster = ok(&a, &["list", "members", "team@a.e2e.test"]);
+    assert!(!roster.contains("bea@b.e2e.test"), "{roster}");
+    // Told by mail at B.
+    let left = wait_for_mail(&b, "bea@b.e2e.test", 4).await;
+    assert!(
+        left.get(3)
+            .is_some_and(|m| m.iter().any(|l| l == "Subject: You left team@a.e2e.test")),
+        "{left:?}"
+    );
     let _ = std::fs::remove_file(&pinned);
 }

@@ -47,7 +47,7 @@ pub enum ReplyPolicy {
 }
 
 /// A list's settings.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct MailingListSettings {
@@ -76,6 +76,41 @@ pub struct MailingListSettings {
     /// Members may ask for the member list (`who`); otherwise owners and moderators only.
     #[serde(default)]
     pub roster_visible_to_members: bool,
+    /// Bounces (one a day at most, each within `bounce_period_days` of the last) that
+    /// pause a member's delivery; 1 to 100.
+    #[serde(default = "default_bounce_threshold")]
+    #[cfg_attr(feature = "openapi", schema(default = 5, minimum = 1, maximum = 100))]
+    pub bounce_threshold: u32,
+    /// Quiet days after which a bounce starts the count again; 1 to 365.
+    #[serde(default = "default_bounce_period_days")]
+    #[cfg_attr(feature = "openapi", schema(default = 7, minimum = 1, maximum = 365))]
+    pub bounce_period_days: u32,
+}
+
+fn default_bounce_threshold() -> u32 {
+    5
+}
+
+fn default_bounce_period_days() -> u32 {
+    7
+}
+
+impl Default for MailingListSettings {
+    fn default() -> Self {
+        Self {
+            posting: PostingPolicy::default(),
+            subscription: SubscriptionPolicy::default(),
+            reply_to: ReplyPolicy::default(),
+            subject_prefix: String::new(),
+            footer: String::new(),
+            max_message_size: None,
+            owners: Vec::new(),
+            moderators: Vec::new(),
+            roster_visible_to_members: false,
+            bounce_threshold: default_bounce_threshold(),
+            bounce_period_days: default_bounce_period_days(),
+        }
+    }
 }
 
 /// A mailing list.

@@ -68,8 +68,9 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 }
 
 /// The REST router: `/api/v1` (with a problem+json 404 for any other `/api/` path), the
-/// OpenAPI document at `/api/v1/openapi.json`, Swagger UI at `/api/docs`, and `/healthz`,
-/// `/readyz` and `/metrics`.
+/// OpenAPI document at `/api/v1/openapi.json`, Swagger UI at `/api/docs`, `/healthz`,
+/// `/readyz` and `/metrics`, and the lists' one-click unsubscription pages
+/// (`/lists/unsubscribe/{token}`, RFC 8058).
 ///
 /// It carries no cross-cutting middleware: the server applies the security headers, the
 /// request body limit and the request metrics to the composed application.
@@ -78,6 +79,7 @@ pub fn router(state: AppState) -> Router {
     let doc = document::finish(doc);
     let api = api
         .route("/api/{*rest}", axum::routing::any(error::api_not_found))
+        .merge(routes::unsubscribe::router())
         .with_state(state);
     Router::new()
         .merge(SwaggerUi::new("/api/docs").url("/api/v1/openapi.json", doc))

@@ -15,6 +15,9 @@ pub struct ApiSettings {
     pub refresh_ttl_days: u32,
     /// The server's host name (Message-ID of sent mail).
     pub hostname: String,
+    /// Where people reach the web app (`https://mail.example.com`, no final slash):
+    /// links in mail the server writes.
+    pub web_url: String,
 }
 
 impl Default for ApiSettings {
@@ -22,6 +25,7 @@ impl Default for ApiSettings {
         Self {
             refresh_ttl_days: 30,
             hostname: "localhost".into(),
+            web_url: "https://localhost".into(),
         }
     }
 }

@@ -328,3 +328,147 @@ async fn an_account_sees_its_own_lists_and_leaves_one() {
         .expect(StatusCode::OK);
     assert_eq!(r.body, json!([]));
 }
+
+/// A page of the one-click unsubscription: HTML, not problem+json, whatever its status.
+fn page(reply: Reply, status: StatusCode) -> Reply {
+    assert_eq!(reply.status, status, "{:?}", reply.body);
+    assert_eq!(
+        reply.headers.get("content-type").unwrap(),
+        "text/html; charset=utf-8"
+    );
+    reply
+}
+
+#[tokio::test]
+async fn one_click_unsubscription_takes_a_post_with_the_members_token_and_nothing_else() {
+    let t = TestApp::new().await;
+    let admin = t.token(ADMIN).await;
+    let r = t
+        .call(
+            Method::POST,
+            "/api/v1/admin/lists",
+            Some(&admin),
+            Some(json!({"address": "team@example.com", "name": "Team"})),
+        )
+        .await
+        .expect(StatusCode::CREATED);
+    let id = r.body["id"].as_str().unwrap().to_owned();
+    // A member's token, as the list server put it in its copies.
+    let join = |address: &'static str| {
+        let (t, admin, id) = (&t, &admin, &id);
+        async move {
+            t.call(
+                Method::POST,
+                &format!("/api/v1/admin/lists/{id}/members"),
+                Some(admin),
+                Some(json!({ "address": address })),
+            )
+            .await
+            .expect(StatusCode::CREATED);
+            let member = t.store.lists().member(id, address).await.unwrap();
+            member.unwrap().token.unwrap()
+        }
+    };
+    let token = join("bob@far.example").await;
+    let path = format!("/lists/unsubscribe/{token}");
+    let is_member = || async {
+        t.store
+            .lists()
+            .member(&id, "bob@far.example")
+            .await
+            .unwrap()
+            .is_some()
+    };
+    // RFC 8058 §3.2: a GET (a person opening the link, or a link checker) must not
+    // unsubscribe; it asks, with the one-click form.
+    let asked = page(
+        t.raw(Method::GET, &path, None, None, "").await,
+        StatusCode::OK,
+    );
+    let html = asked.body.as_str().unwrap();
+    assert!(
+        html.contains("team@example.com") && html.contains("bob@far.example"),
+        "{html}"
+    );
+    assert!(
+        html.contains("name=\"List-Unsubscribe\" value=\"One-Click\""),
+        "{html}"
+    );
+    assert!(is_member().await);
+    // RFC 8058 §3.1: the POST's body is "List-Unsubscribe=One-Click"; without it,
+    // nothing changes.
+    let form = Some("application/x-www-form-urlencoded");
+    page(
+        t.raw(Method::POST, &path, None, form, "").await,
+        StatusCode::BAD_REQUEST,
+    );
+    page(
+        t.raw(Method::POST, &path, None, form, "List-Unsubscribe=Later")
+            .await,
+        StatusCode::BAD_REQUEST,
+    );
+    // A forged token: refused, nothing changes.
+    for forged in ["00000000000000000000", "x"] {
+        page(
+            t.raw(
+                Method::POST,
+                &format!("/lists/unsubscribe/{forged}"),
+                None,
+                form,
+                "List-Unsubscribe=One-Click",
+            )
+            .await,
+            StatusCode::NOT_FOUND,
+        );
+    }
+    assert!(is_member().await);
+    page(
+        t.raw(
+            Method::POST,
+            &path,
+            None,
+            form,
+            "List-Unsubscribe=One-Click",
+        )
+        .await,
+        StatusCode::OK,
+    );
+    assert!(!is_member().await);
+    // Used: the link is no member's any more.
+    page(
+        t.raw(
+            Method::POST,
+            &path,
+            None,
+            form,
+            "List-Unsubscribe=One-Click",
+        )
+        .await,
+        StatusCode::NOT_FOUND,
+    );
+    page(
+        t.raw(Method::GET, &path, None, None, "").await,
+        StatusCode::NOT_FOUND,
+    );
+    // A multipart/form-data body is taken too.
+    let carol = join("carol@far.example").await;
+    let multipart = "--b\r\nContent-Disposition: form-data; name=\"List-Unsubscribe\"\r\n\r\n\
+                     One-Click\r\n--b--\r\n";
+    t.raw(
+        Method::POST,
+        &format!("/lists/unsubscribe/{carol}"),
+        None,
+        Some("multipart/form-data; boundary=b"),
+        multipart,
+    )
+    .await
+    .expect(StatusCode::OK);
+    assert!(
+        t.store
+            .lists()
+            .member(&id, "carol@far.example")
+            .await
+            .unwrap()
+            .is_none()
+    );
+}

@@ -127,11 +127,7 @@ async fn the_queue_is_listed_inspected_retried_and_deleted_by_server_admins() {
             is_bounce: false,
             subject: "Queued".into(),
             message_id: None,
-            recipients: vec![NewQueuedRecipient {
-                address: "x@far.example".into(),
-                notify: None,
-                orcpt: None,
-            }],
+            recipients: vec![NewQueuedRecipient::to("x@far.example")],
         })
         .await
         .unwrap();

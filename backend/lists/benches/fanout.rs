@@ -137,14 +137,7 @@ async fn run() {
             sender: "ann@lists.example".into(),
             ..Default::default()
         };
-        envelope.add(
-            verdict,
-            NewQueuedRecipient {
-                address: "team@lists.example".into(),
-                notify: None,
-                orcpt: None,
-            },
-        );
+        envelope.add(verdict, NewQueuedRecipient::to("team@lists.example"));
         // The end of DATA: the post is taken once it is durable for every member.
         let t = Instant::now();
         submission

@@ -346,6 +346,45 @@ impl ListAdmin {
         Ok(self.store.lists().remove_member(id, address).await?)
     }
 
+    /// The list and member address a one-click unsubscription token is for (RFC 8058),
+    /// without using it: what the page that asks shows. `NotFound` for a token that is
+    /// no member's.
+    pub async fn token_membership(
+        &self,
+        token: &str,
+    ) -> Result<(ListRecord, String), DirectoryError> {
+        let token = token.to_ascii_lowercase();
+        if token.len() != 20 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(DirectoryError::NotFound);
+        }
+        let member = self
+            .store
+            .lists()
+            .member_by_token(&token)
+            .await?
+            .ok_or(DirectoryError::NotFound)?;
+        let list = self.store.lists().list(&member.list_id).await?;
+        Ok((list, member.address))
+    }
+
+    /// RFC 8058 one-click unsubscription: the member whose token this is leaves its
+    /// list and is told by mail. `NotFound` for a token that is no member's (used
+    /// already, or forged): nothing changes.
+    pub async fn unsubscribe_by_token(
+        &self,
+        token: &str,
+    ) -> Result<(ListRecord, String), DirectoryError> {
+        let (list, address) = self.token_membership(token).await?;
+        self.store.lists().remove_member(&list.id, &address).await?;
+        tracing::info!(list = %list.address(), member = %address, "one-click unsubscription");
+        if let Some(mail) = &self.mail
+            && let Err(e) = mail.goodbye(&list, &address).await
+        {
+            tracing::warn!(error = %e, "the goodbye to a member who left was not sent");
+        }
+        Ok((list, address))
+    }
+
     /// The posts of the list waiting for a moderator, oldest first.
     pub async fn held(
         &self,

@@ -5,8 +5,11 @@
 //! - [`ListServer`] is the list server in the mail flow (an [`osprey_mail::ListHook`]):
 //!   the verdict for a list's address at RCPT, the distribution of a post.
 //! - [`post`] makes the members' copy of a post; [`settings`] are a list's settings.
+//! - [`bounces`] reads bounces to a list's VERP addresses and pauses or removes members
+//!   whose addresses bounce.
 
 mod admin;
+pub mod bounces;
 pub mod commands;
 mod moderation;
 pub mod post;

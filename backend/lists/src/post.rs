@@ -139,6 +139,24 @@ pub fn list_copy(message: &[u8], list: &ListIdentity<'_>, settings: &ListSetting
     out
 }
 
+/// `copy` (a list's copy) without its `List-Unsubscribe` field: a remote member gets
+/// one of its own, with its one-click URL, put before the copy at delivery.
+pub fn without_unsubscribe(copy: &[u8]) -> Vec<u8> {
+    let (header, body) = split_header(copy);
+    let mut out = Vec::with_capacity(copy.len());
+    for (name, value) in Fields::new(header) {
+        if name.eq_ignore_ascii_case("List-Unsubscribe") {
+            continue;
+        }
+        out.extend_from_slice(name.as_bytes());
+        out.push(b':');
+        out.extend_from_slice(value);
+    }
+    out.extend_from_slice(b"\r\n");
+    out.extend_from_slice(body);
+    out
+}
+
 /// The subject value (as written, with its leading space and final CRLF) with `prefix`
 /// before it, unless the subject already holds the prefix (a reply to a post).
 fn prefixed(value: &[u8], prefix: &str) -> Vec<u8> {

@@ -8,7 +8,7 @@ use osprey_mail::{
     DeliveryError,
     message::{Compose, NamedAddress, field_value, split_header},
 };
-use osprey_store::{ListQuery, ListRecord, NewListMember, StoreError};
+use osprey_store::{BounceState, ListQuery, ListRecord, NewListMember, StoreError};
 
 use crate::{
     commands::{Command, commands},
@@ -186,8 +186,11 @@ impl ListServer {
             }
             Command::SetMode(mode) => match member {
                 None => Outcome::said(format!("{who} is not a member of {posting}.")),
-                Some(_) => {
+                Some(m) => {
                     lists.set_delivery_mode(&list.id, who, mode).await?;
+                    if *mode == "each" && m.status == "disabled" {
+                        self.resume(list, who).await?;
+                    }
                     Outcome::said(match *mode {
                         "nomail" => format!("{who} gets no mail from {posting} now."),
                         _ => format!("{who} gets each post to {posting} now."),
@@ -239,15 +242,27 @@ impl ListServer {
                 request_address(list)
             ))
         };
-        let Some(request) = lists.take_request(token).await? else {
+        // Who may use the token is checked before it is used: someone else's reply
+        // must not spend it.
+        let Some(request) = lists.request(token).await? else {
             return Ok(refused());
         };
-        if request.list_id != list.id {
+        let is = |a: &str| a.eq_ignore_ascii_case(who);
+        let owner = settings.owners.iter().any(|o| is(o));
+        let allowed = request.list_id == list.id
+            && match request.action.as_str() {
+                "subscribe" | "unsubscribe" => true,
+                "approve" => owner,
+                "moderate" => settings.is_owner_or_moderator(who),
+                "enable" => owner || is(&request.address),
+                _ => false,
+            };
+        if !allowed || lists.take_request(token).await?.is_none() {
             return Ok(refused());
         }
         Ok(match request.action.as_str() {
             "subscribe" => Outcome::said(self.join(list, &request.address).await?),
-            "approve" if settings.owners.iter().any(|o| o.eq_ignore_ascii_case(who)) => {
+            "approve" => {
                 let welcome = self.join(list, &request.address).await?;
                 self.tell(
                     list,
@@ -261,8 +276,7 @@ impl ListServer {
                     request.address
                 ))
             }
-            "approve" => refused(),
-            "moderate" if settings.is_owner_or_moderator(who) => {
+            "moderate" => {
                 let approved = self
                     .decide(list, &request.address, crate::moderation::Decision::Approve)
                     .await?;
@@ -272,7 +286,16 @@ impl ListServer {
                     format!("That post to {posting} was decided already or has expired.")
                 })
             }
-            "moderate" => refused(),
+            "enable" => match self.resume(list, &request.address).await {
+                Ok(()) => Outcome::said(format!(
+                    "{} gets the posts of {posting} again.",
+                    request.address
+                )),
+                Err(DeliveryError::Store(StoreError::NotFound)) => {
+                    Outcome::said(format!("{} is not a member of {posting}.", request.address))
+                }
+                Err(e) => return Err(e),
+            },
             "unsubscribe" => match lists.remove_member(&list.id, &request.address).await {
                 Ok(()) => Outcome::said(format!(
                     "{} is no longer a member of {posting}. Goodbye.",
@@ -285,6 +308,23 @@ impl ListServer {
             },
             _ => refused(),
         })
+    }
+
+    /// Lets a member whose delivery paused for bounces get posts again, its score reset.
+    async fn resume(&self, list: &ListRecord, address: &str) -> Result<(), DeliveryError> {
+        self.store()
+            .lists()
+            .set_bounce_state(
+                &list.id,
+                address,
+                BounceState {
+                    bounce_score: 0,
+                    last_bounce_at: None,
+                    status: "active".into(),
+                },
+            )
+            .await?;
+        Ok(())
     }
 
     /// Adds `address` as a member that gets each post; the welcome text.
@@ -331,11 +371,40 @@ impl ListServer {
         .await
     }
 
+    /// Tells `address` that it left the list from the link in a post (RFC 8058).
+    pub async fn goodbye(&self, list: &ListRecord, address: &str) -> Result<(), DeliveryError> {
+        let posting = list.address();
+        self.tell(
+            list,
+            address,
+            &format!("You left {posting}"),
+            &format!(
+                "{address} is no longer a member of {posting}: it was unsubscribed from the link \
+                 in a post. To join again, send \"subscribe\" to {}.",
+                request_address(list)
+            ),
+        )
+        .await
+    }
+
     /// Sends `text` to `to` from the list's `-request` address (answers come back there),
     /// marked as an automatic answer (RFC 3834 §5).
     pub(crate) async fn tell(
         &self,
         list: &ListRecord,
+        to: &str,
+        subject: &str,
+        text: &str,
+    ) -> Result<(), DeliveryError> {
+        self.tell_from(list, None, to, subject, text).await
+    }
+
+    /// [`Self::tell`] with the envelope sender `sender` (a VERP address) instead of the
+    /// list's `-bounces` address.
+    pub(crate) async fn tell_from(
+        &self,
+        list: &ListRecord,
+        sender: Option<String>,
         to: &str,
         subject: &str,
         text: &str,
@@ -357,7 +426,7 @@ impl ListServer {
         .field("Auto-Submitted", "auto-replied")
         .text(text.replace('\n', "\r\n"))
         .to_bytes();
-        self.send(list, &[to.to_owned()], &bytes).await
+        self.send_from(list, sender, &[to.to_owned()], &bytes).await
     }
 }
 

@@ -13,7 +13,7 @@ use osprey_mail::{
 use osprey_store::{ListRecord, NewQueuedRecipient, Store, StoreError};
 
 use crate::{
-    post::{ListIdentity, has_been_here, list_copy, refusal},
+    post::{ListIdentity, has_been_here, list_copy, refusal, without_unsubscribe},
     settings::ListSettings,
 };
 
@@ -37,6 +37,9 @@ pub struct ListServer {
     store: Store,
     /// Without the list server: members are accounts, aliases and remote addresses.
     submission: Submission,
+    /// Where the web app is reached (`https://mail.example.com`), for the one-click
+    /// unsubscription URL of each member; `None`: members get the `mailto:` only.
+    web_url: Option<String>,
 }
 
 impl ListServer {
@@ -45,7 +48,15 @@ impl ListServer {
         Self {
             store: submission.delivery().store().clone(),
             submission: submission.without_lists(),
+            web_url: None,
         }
+    }
+
+    /// Gives each remote member an RFC 8058 one-click unsubscription URL under `url`.
+    pub fn with_web_url(mut self, url: impl Into<String>) -> Self {
+        let url: String = url.into();
+        self.web_url = Some(url.trim_end_matches('/').to_owned());
+        self
     }
 
     async fn list_verdict(
@@ -62,8 +73,22 @@ impl ListServer {
         else {
             return Ok(None);
         };
-        let key = format!("{}@{domain}", address.local().to_ascii_lowercase());
-        let Some((list, role)) = self.store.lists().list_by_address(&key).await? else {
+        let local = address.local().to_ascii_lowercase();
+        let key = format!("{local}@{domain}");
+        let found = match self.store.lists().list_by_address(&key).await? {
+            Some(found) => Some(found),
+            // A VERP address: `team-bounces+<token>@`.
+            None => match local.split_once('+') {
+                Some((base, _)) => self
+                    .store
+                    .lists()
+                    .list_by_address(&format!("{base}@{domain}"))
+                    .await?
+                    .filter(|(_, role)| role == "bounces"),
+                None => None,
+            },
+        };
+        let Some((list, role)) = found else {
             return Ok(None);
         };
         let settings = ListSettings::read(&list.settings);
@@ -92,13 +117,8 @@ impl ListServer {
                 reason: format!("{posting} has no owner to reach"),
             }),
             // Commands; the null sender's and automatic mail is taken and not answered.
-            "request" | "subscribe" | "unsubscribe" => target,
-            _ => Verdict::Refused(Refusal::List {
-                reason: format!(
-                    "{address} takes no mail; write to the owners at {}",
-                    owner_address(&list)
-                ),
-            }),
+            // Bounces are read for the member they name.
+            _ => target,
         }))
     }
 
@@ -131,6 +151,10 @@ impl ListServer {
                 role @ ("request" | "subscribe" | "unsubscribe") => {
                     self.request(&list, role, sender, &message).await?
                 }
+                "bounces" => {
+                    self.bounce(&list, &target.address, sender, &message)
+                        .await?
+                }
                 _ => {}
             }
         }
@@ -150,7 +174,14 @@ impl ListServer {
             return Ok(());
         }
         let copy = list_copy(post, &identity, &settings);
+        // Local members get the copy as it is; each remote one gets its own
+        // `List-Unsubscribe` (with its one-click URL) before the copy without one, from
+        // its own VERP address, all in one queued message.
+        let remote_copy = without_unsubscribe(&copy);
         let mut envelope = self.envelope(list);
+        let mut remote = self.envelope(list);
+        // Each remote copy is signed at delivery, over its own fields.
+        remote.options.dkim_domain = None;
         let mut domains = HashMap::new();
         let mut nested = Vec::new();
         let mut after: Option<String> = None;
@@ -161,8 +192,20 @@ impl ListServer {
                 .recipients_page(&list.id, after.as_deref(), ROSTER_PAGE)
                 .await?;
             for member in &page {
+                let to = Member {
+                    list,
+                    address: &member.address,
+                    post: true,
+                    token: member.token.as_deref(),
+                };
                 if let Some(list) = self
-                    .add(&mut envelope, member, copy.len() as u64, &mut domains)
+                    .add(
+                        &mut envelope,
+                        &mut remote,
+                        to,
+                        copy.len() as u64,
+                        &mut domains,
+                    )
                     .await?
                 {
                     nested.push(list);
@@ -171,10 +214,15 @@ impl ListServer {
             if (page.len() as u64) < ROSTER_PAGE {
                 break;
             }
-            after = page.last().cloned();
+            after = page.last().map(|m| m.address.clone());
         }
         if !envelope.is_empty() {
             self.submission.submit(&envelope, &copy, "INBOX").await?;
+        }
+        if !remote.is_empty() {
+            self.submission
+                .submit(&remote, &remote_copy, "INBOX")
+                .await?;
         }
         // Lists among the members get the copy in turn (an umbrella list); the copy's
         // `X-Loop` names this list, so a loop back here is cut.
@@ -213,15 +261,45 @@ impl ListServer {
         recipients: &[String],
         message: &[u8],
     ) -> Result<(), DeliveryError> {
+        self.send_from(list, None, recipients, message).await
+    }
+
+    /// [`Self::send`] from the envelope sender `sender` (a VERP address) instead of the
+    /// list's `-bounces` address.
+    pub(crate) async fn send_from(
+        &self,
+        list: &ListRecord,
+        sender: Option<String>,
+        recipients: &[String],
+        message: &[u8],
+    ) -> Result<(), DeliveryError> {
         let mut envelope = self.envelope(list);
+        if let Some(sender) = sender {
+            envelope.sender = sender;
+        }
+        let mut remote = envelope.clone();
         let mut domains = HashMap::new();
         for r in recipients {
             // (A list among them is not expanded: the list server writes to people.)
-            self.add(&mut envelope, r, message.len() as u64, &mut domains)
-                .await?;
+            let to = Member {
+                list,
+                address: r,
+                post: false,
+                token: None,
+            };
+            self.add(
+                &mut envelope,
+                &mut remote,
+                to,
+                message.len() as u64,
+                &mut domains,
+            )
+            .await?;
         }
-        if !envelope.is_empty() {
-            self.submission.submit(&envelope, message, "INBOX").await?;
+        for envelope in [envelope, remote] {
+            if !envelope.is_empty() {
+                self.submission.submit(&envelope, message, "INBOX").await?;
+            }
         }
         Ok(())
     }
@@ -238,18 +316,21 @@ impl ListServer {
         }
     }
 
-    /// Adds one member to `envelope`: a local address through resolution (its account's
-    /// rules apply at delivery), another server's for the queue. A member that is a
-    /// local list's posting address is not added: it is returned, for the caller to
+    /// Adds one member: a local address to `envelope` through resolution (its account's
+    /// rules apply at delivery), another server's to `remote` for the queue, with its
+    /// VERP address and `List-Unsubscribe` when it has a token. A member that is a local
+    /// list's posting address is not added: it is returned, for the caller to
     /// distribute to in turn. `domains` remembers each domain's local name, if it is one
     /// of ours.
     async fn add(
         &self,
         envelope: &mut Envelope,
-        member: &str,
+        remote: &mut Envelope,
+        to: Member<'_>,
         size: u64,
         domains: &mut HashMap<String, Option<String>>,
     ) -> Result<Option<ListRecord>, StoreError> {
+        let member = to.address;
         let Ok(address) = Address::parse(member) else {
             tracing::warn!(%member, "a list member's address does not parse: skipped");
             return Ok(None);
@@ -272,29 +353,57 @@ impl ListServer {
                 return Ok(Some(list));
             }
         }
-        let rcpt = NewQueuedRecipient {
-            address: address.to_string(),
-            notify: None,
-            orcpt: None,
-        };
-        let verdict = if local {
+        let mut rcpt = NewQueuedRecipient::to(address.to_string());
+        if local {
             let client = Client {
                 ip: None,
                 account: None,
                 sender: envelope.sender.clone(),
             };
-            self.submission.recipient(&client, &address, size).await?
-        } else {
-            Verdict::Relayed {
-                rule: "a member of a list".into(),
+            let verdict = self.submission.recipient(&client, &address, size).await?;
+            if let Verdict::Refused(why) = &verdict {
+                tracing::warn!(%member, ?why, "a list member cannot get the post: skipped");
             }
-        };
-        if let Verdict::Refused(why) = &verdict {
-            tracing::warn!(%member, ?why, "a list member cannot get the post: skipped");
+            envelope.add(verdict, rcpt);
+        } else {
+            if to.post {
+                let list = to.list;
+                rcpt.return_path = to.token.and_then(|token| {
+                    crate::bounces::verp_address(&list.local_part, &list.domain, token, false)
+                });
+                rcpt.header = Some(self.unsubscribe_fields(list, to.token));
+            }
+            let verdict = Verdict::Relayed {
+                rule: "a member of a list".into(),
+            };
+            remote.add(verdict, rcpt);
         }
-        envelope.add(verdict, rcpt);
         Ok(None)
     }
+
+    /// A member's own `List-Unsubscribe`: its one-click URL (RFC 8058 §3.1: "one HTTPS
+    /// URI", with `List-Unsubscribe-Post: List-Unsubscribe=One-Click`) when the web
+    /// app's address is known, and the list's `mailto:` (RFC 2369 §3.2).
+    fn unsubscribe_fields(&self, list: &ListRecord, token: Option<&str>) -> String {
+        let mailto = format!("<mailto:{}-unsubscribe@{}>", list.local_part, list.domain);
+        match (&self.web_url, token) {
+            (Some(web), Some(token)) => format!(
+                "List-Unsubscribe: <{web}/lists/unsubscribe/{token}>,\r\n {mailto}\r\n\
+                 List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n"
+            ),
+            _ => format!("List-Unsubscribe: {mailto}\r\n"),
+        }
+    }
+}
+
+/// One address a list's mail goes to.
+struct Member<'a> {
+    list: &'a ListRecord,
+    address: &'a str,
+    /// A post (which gets the member's own `List-Unsubscribe`), not a notice.
+    post: bool,
+    /// The member's token, for its VERP address and one-click URL.
+    token: Option<&'a str>,
 }
 
 /// The address that reaches a list's owners.

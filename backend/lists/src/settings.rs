@@ -46,7 +46,7 @@ pub enum ReplyTo {
 }
 
 /// The settings of one list.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ListSettings {
     pub posting: PostingPolicy,
@@ -64,7 +64,34 @@ pub struct ListSettings {
     pub moderators: Vec<String>,
     /// Members may see the member list (`who`); otherwise only owners and moderators.
     pub roster_visible_to_members: bool,
+    /// Bounces (at most one a day) within `bounce_period_days` of each other that
+    /// pause a member's delivery.
+    pub bounce_threshold: u32,
+    /// A bounce after this many quiet days starts the count again.
+    pub bounce_period_days: u32,
 }
+
+impl Default for ListSettings {
+    fn default() -> Self {
+        Self {
+            posting: PostingPolicy::default(),
+            subscription: SubscriptionPolicy::default(),
+            reply_to: ReplyTo::default(),
+            subject_prefix: String::new(),
+            footer: String::new(),
+            max_message_size: None,
+            owners: Vec::new(),
+            moderators: Vec::new(),
+            roster_visible_to_members: false,
+            bounce_threshold: DEFAULT_BOUNCE_THRESHOLD,
+            bounce_period_days: DEFAULT_BOUNCE_PERIOD_DAYS,
+        }
+    }
+}
+
+/// Mailman's defaults: five bounces, a week apart at most.
+pub const DEFAULT_BOUNCE_THRESHOLD: u32 = 5;
+pub const DEFAULT_BOUNCE_PERIOD_DAYS: u32 = 7;
 
 /// The longest subject prefix.
 pub const MAX_PREFIX: usize = 40;
@@ -112,6 +139,12 @@ impl ListSettings {
         }
         if self.footer.chars().count() > MAX_FOOTER || !text_ok(&self.footer) {
             problem("settings.footer".into(), "at most 2,000 characters of text");
+        }
+        if !(1..=100).contains(&self.bounce_threshold) {
+            problem("settings.bounce_threshold".into(), "from 1 to 100");
+        }
+        if !(1..=365).contains(&self.bounce_period_days) {
+            problem("settings.bounce_period_days".into(), "from 1 to 365 days");
         }
         if self.max_message_size == Some(0) {
             problem("settings.max_message_size".into(), "must be more than 0");

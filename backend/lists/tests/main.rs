@@ -2,6 +2,7 @@
 //! accounts and aliases, who may manage lists, and posts from RCPT to the members.
 
 mod admin;
+mod bounces;
 mod moderation;
 mod posting;
 mod requests;

@@ -93,7 +93,7 @@ impl Outbox {
 
     /// Prepends a DKIM signature with the key of `domain`, when it is local and has one.
     /// A failure leaves the message unsigned: it is still sent.
-    async fn dkim_sign(&self, body: Vec<u8>, domain: &str) -> Vec<u8> {
+    pub async fn dkim_sign(&self, body: Vec<u8>, domain: &str) -> Vec<u8> {
         let domain = domain.to_owned();
         let key = match self.store.domains().domain_by_name(&domain).await {
             Ok(d) => self.store.dkim().dkim_key(&d.id).await,

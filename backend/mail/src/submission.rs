@@ -232,15 +232,27 @@ impl Submission {
         address: &Address,
         declared_size: u64,
     ) -> Result<Verdict, StoreError> {
-        if let Some(lists) = &self.lists
-            && let Some(v) = lists
-                .verdict(&client.sender, address, declared_size)
-                .await?
+        if let Some(v) = self
+            .list_verdict(&client.sender, address, declared_size)
+            .await?
         {
             return Ok(v);
         }
         self.verdict(client.ip, client.account.is_some(), address, declared_size)
             .await
+    }
+
+    /// The list server's verdict for `address`, if it is one of a list's addresses.
+    pub(crate) async fn list_verdict(
+        &self,
+        sender: &str,
+        address: &Address,
+        declared_size: u64,
+    ) -> Result<Option<Verdict>, StoreError> {
+        match &self.lists {
+            Some(lists) => lists.verdict(sender, address, declared_size).await,
+            None => Ok(None),
+        }
     }
 
     /// The verdict for `address` from a client at `ip` (unknown: it matches no network),

@@ -110,14 +110,7 @@ impl World {
                 .verdict(None, false, &Address::parse(rcpt).unwrap(), 0)
                 .await
                 .unwrap();
-            envelope.add(
-                v,
-                NewQueuedRecipient {
-                    address: (*rcpt).into(),
-                    notify: None,
-                    orcpt: None,
-                },
-            );
+            envelope.add(v, NewQueuedRecipient::to(*rcpt));
         }
         self.s.submit(&envelope, message.as_bytes(), "INBOX").await
     }

@@ -136,14 +136,7 @@ async fn local_and_remote_recipients_are_stored_together() {
     };
     for to in ["ann@here.example", "x@far.example", "X@far.example"] {
         let v = s.recipient(&c, &addr(to), 0).await.unwrap();
-        envelope.add(
-            v,
-            NewQueuedRecipient {
-                address: to.into(),
-                notify: None,
-                orcpt: None,
-            },
-        );
+        envelope.add(v, NewQueuedRecipient::to(to));
     }
     assert_eq!(envelope.accounts, std::slice::from_ref(&ann.id));
     assert_eq!(

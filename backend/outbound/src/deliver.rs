@@ -2,6 +2,8 @@
 //! first that answers, send each message over that one connection, and turn every reply
 //! into a recipient's outcome. RFC 5321 §4.5.4 (retry strategy), §5.1 (MX order).
 
+use std::borrow::Cow;
+
 use chrono::Utc;
 use osprey_store::{Attempt, QueuedMessage, QueuedRecipient};
 
@@ -73,43 +75,76 @@ impl QueueWorker {
                     continue;
                 }
             };
-            if conn.is_none() {
-                match connect_any(&targets, &config).await {
-                    Ok(c) => conn = Some(c),
+            // Recipients with an envelope sender or header fields of their own (a list's
+            // members under VERP) get transactions of their own.
+            for (group, rcpts) in envelopes(&message, rcpts) {
+                let body: Cow<'_, [u8]> = match &group.header {
+                    Some(header) => {
+                        Cow::Owned(self.own_copy(&message, header, &group.sender, &body).await)
+                    }
+                    None => Cow::Borrowed(&body),
+                };
+                if conn.is_none() {
+                    match connect_any(&targets, &config).await {
+                        Ok(c) => conn = Some(c),
+                        Err(e) => {
+                            let o = connection_outcome(&e);
+                            self.finish(&message, &rcpts, |_| o.clone(), None).await;
+                            continue;
+                        }
+                    }
+                }
+                let (client, host) = conn.as_mut().expect("connected above");
+                let host = host.clone();
+                let addresses: Vec<String> = rcpts.iter().map(|r| r.address.clone()).collect();
+                match client.send(&group.sender, &addresses, &body[..]).await {
+                    Ok(results) => {
+                        self.finish(
+                            &message,
+                            &rcpts,
+                            |r| reply_outcome(&results, r),
+                            Some(&host),
+                        )
+                        .await;
+                        // RFC 5321 §4.1.1.5: RSET before the next transaction on this
+                        // connection.
+                        if client.reset().await.is_err() {
+                            conn = None;
+                        }
+                    }
                     Err(e) => {
                         let o = connection_outcome(&e);
-                        self.finish(&message, &rcpts, |_| o.clone(), None).await;
-                        continue;
-                    }
-                }
-            }
-            let (client, host) = conn.as_mut().expect("connected above");
-            let host = host.clone();
-            let addresses: Vec<String> = rcpts.iter().map(|r| r.address.clone()).collect();
-            match client.send(&message.sender, &addresses, &body).await {
-                Ok(results) => {
-                    self.finish(
-                        &message,
-                        &rcpts,
-                        |r| reply_outcome(&results, r),
-                        Some(&host),
-                    )
-                    .await;
-                    // RFC 5321 §4.1.1.5: RSET before the next transaction on this connection.
-                    if client.reset().await.is_err() {
+                        self.finish(&message, &rcpts, |_| o.clone(), Some(&host))
+                            .await;
                         conn = None;
                     }
-                }
-                Err(e) => {
-                    let o = connection_outcome(&e);
-                    self.finish(&message, &rcpts, |_| o.clone(), Some(&host))
-                        .await;
-                    conn = None;
                 }
             }
         }
         if let Some((client, _)) = conn {
             let _ = client.quit().await;
+        }
+    }
+
+    /// A recipient's own copy: its header fields before the queued body, signed with the
+    /// DKIM key of its envelope sender's domain (a list's), since RFC 8058 §4 wants
+    /// `List-Unsubscribe` and `List-Unsubscribe-Post` covered by a valid signature.
+    async fn own_copy(
+        &self,
+        message: &QueuedMessage,
+        header: &str,
+        sender: &str,
+        body: &[u8],
+    ) -> Vec<u8> {
+        let mut copy = Vec::with_capacity(header.len() + body.len());
+        copy.extend_from_slice(header.as_bytes());
+        copy.extend_from_slice(body);
+        match sender.rsplit_once('@') {
+            Some((_, domain)) => self.submission.outbox().dkim_sign(copy, domain).await,
+            None => {
+                tracing::warn!(queue_id = %message.id, "a recipient's own copy has no signing domain");
+                copy
+            }
         }
     }
 
@@ -183,6 +218,33 @@ impl QueueWorker {
         }
         self.notify(message, &done, remote_mta).await;
     }
+}
+
+/// One SMTP transaction's envelope sender and the header fields its recipients get.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Transaction {
+    sender: String,
+    header: Option<String>,
+}
+
+/// The recipients of `message` grouped by the transaction they are sent in: most share
+/// the message's envelope sender; VERP recipients have one each.
+fn envelopes(
+    message: &QueuedMessage,
+    rcpts: Vec<QueuedRecipient>,
+) -> Vec<(Transaction, Vec<QueuedRecipient>)> {
+    let mut groups: Vec<(Transaction, Vec<QueuedRecipient>)> = Vec::new();
+    for r in rcpts {
+        let key = Transaction {
+            sender: r.sender(message).to_owned(),
+            header: r.header.clone(),
+        };
+        match groups.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, group)) => group.push(r),
+            None => groups.push((key, vec![r])),
+        }
+    }
+    groups
 }
 
 /// A permanent failure, as reported and as recorded.

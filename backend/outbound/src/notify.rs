@@ -27,7 +27,7 @@ impl QueueWorker {
         done: &[(QueuedRecipient, Outcome)],
         remote_mta: Option<&str>,
     ) {
-        if message.is_bounce || must_not_bounce(&message.sender) {
+        if message.is_bounce {
             return;
         }
         let now = Utc::now();
@@ -35,9 +35,15 @@ impl QueueWorker {
             .settings
             .schedule
             .delay_notice_due(message.created_at, now);
-        let (mut failed, mut delayed, mut relayed) = (Vec::new(), Vec::new(), Vec::new());
+        // Each report goes to the recipient's envelope sender: the message's, or the
+        // VERP address a list member was sent from.
+        let mut reports: Vec<(&str, &'static str, DsnRecipient)> = Vec::new();
         let mut delayed_ids = Vec::new();
         for (r, outcome) in done {
+            let to = r.sender(message);
+            if must_not_bounce(to) {
+                continue;
+            }
             let report = |action, status: &str, diagnostic: Option<&str>| DsnRecipient {
                 original: r.orcpt.clone().unwrap_or_else(|| r.address.clone()),
                 action,
@@ -50,25 +56,35 @@ impl QueueWorker {
             };
             match outcome {
                 Outcome::Failed { status, error } if wants(r.notify.as_deref(), "FAILURE") => {
-                    failed.push(report(Action::Failed, status, Some(error)));
+                    reports.push((to, "failed", report(Action::Failed, status, Some(error))));
                 }
                 Outcome::Deferred { status, error }
                     if notice_due && !r.delay_notified && wants(r.notify.as_deref(), "DELAY") =>
                 {
-                    delayed.push(report(Action::Delayed, status, Some(error)));
+                    reports.push((to, "delayed", report(Action::Delayed, status, Some(error))));
                     delayed_ids.push(r.id.clone());
                 }
                 Outcome::Delivered { detail } if wants(r.notify.as_deref(), "SUCCESS") => {
                     // RFC 3464 §2.3.3: handed to a server that was not asked for a DSN.
-                    relayed.push(report(Action::Relayed, "2.0.0", Some(detail)));
+                    reports.push((
+                        to,
+                        "relayed",
+                        report(Action::Relayed, "2.0.0", Some(detail)),
+                    ));
                 }
                 _ => {}
             }
         }
-        for recipients in [failed, delayed, relayed] {
-            if !recipients.is_empty() {
-                self.send_report(message, &recipients).await;
+        // One report per envelope sender and kind, in the order met.
+        let mut groups: Vec<((&str, &str), Vec<DsnRecipient>)> = Vec::new();
+        for (to, kind, report) in reports {
+            match groups.iter_mut().find(|(k, _)| *k == (to, kind)) {
+                Some((_, recipients)) => recipients.push(report),
+                None => groups.push(((to, kind), vec![report])),
             }
+        }
+        for ((to, _), recipients) in groups {
+            self.send_report(message, to, &recipients).await;
         }
         if !delayed_ids.is_empty()
             && let Err(e) = self
@@ -83,7 +99,7 @@ impl QueueWorker {
         }
     }
 
-    async fn send_report(&self, message: &QueuedMessage, recipients: &[DsnRecipient]) {
+    async fn send_report(&self, message: &QueuedMessage, to: &str, recipients: &[DsnRecipient]) {
         let original = match self
             .submission
             .delivery()
@@ -102,15 +118,15 @@ impl QueueWorker {
         let report = dsn::build(&DsnInput {
             reporting_mta: host,
             postmaster: &postmaster,
-            to: &message.sender,
+            to,
             arrival: message.created_at,
             envelope_id: message.envelope_id.as_deref(),
             recipients,
             original: &original,
             return_full: message.return_full,
         });
-        if let Err(e) = self.hand_back(&message.sender, &report).await {
-            tracing::warn!(error = %e, to = %message.sender, "a delivery report could not be sent");
+        if let Err(e) = self.hand_back(to, &report).await {
+            tracing::warn!(error = %e, %to, "a delivery report could not be sent");
         }
     }
 

@@ -106,6 +106,8 @@ impl World {
                 address: (*a).into(),
                 notify: n.map(str::to_owned),
                 orcpt: None,
+                return_path: None,
+                header: None,
             })
             .collect();
         let options = QueueOptions {
@@ -391,5 +393,109 @@ async fn a_smarthost_takes_every_domain_and_require_tls_is_enforced() {
         w.mx.received.lock().unwrap().len(),
         1,
         "nothing sent in the clear"
+    );
+}
+
+#[tokio::test]
+async fn a_recipient_with_its_own_return_path_gets_its_own_transaction_header_and_reports() {
+    let w = world().await;
+    // The signing domain's key, published in a DNS table the checks read.
+    let key = osprey_mail::auth::generate_key("sel1").unwrap();
+    let domain = w
+        .store
+        .domains()
+        .domain_by_name("local.test")
+        .await
+        .unwrap();
+    w.store
+        .dkim()
+        .set_dkim_key(&domain.id, "sel1", &key.private_pkcs8, &key.public_spki)
+        .await
+        .unwrap();
+    let own = |address: &str, return_path: &str, header: Option<&str>| NewQueuedRecipient {
+        address: address.into(),
+        notify: None,
+        orcpt: None,
+        return_path: Some(return_path.into()),
+        header: header.map(str::to_owned),
+    };
+    let unsubscribe = "List-Unsubscribe: <https://mail.local.test/lists/unsubscribe/a1>\r\n\
+                       List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n";
+    let id = w
+        .submission
+        .outbox()
+        .enqueue(
+            "list-bounces@local.test",
+            vec![
+                NewQueuedRecipient::to("ok@remote.test"),
+                own(
+                    "ok-a@remote.test",
+                    "list-bounces+a1@local.test",
+                    Some(unsubscribe),
+                ),
+                own("perm-b@remote.test", SENDER, None),
+            ],
+            MESSAGE,
+            QueueOptions::default(),
+        )
+        .await
+        .unwrap();
+    let worker = w.worker(schedule(Duration::days(5), None), None);
+    assert!(worker.round().await);
+    let got = w.mx.received.lock().unwrap().clone();
+    // RFC 5321 §3.3: one transaction per envelope sender, over the one connection.
+    assert_eq!(*w.mx.connections.lock().unwrap(), 1);
+    let plain = got.iter().find(|r| r.rcpts == ["ok@remote.test"]).unwrap();
+    assert_eq!(plain.from, "list-bounces@local.test");
+    assert!(
+        plain.data.starts_with("From: sender@local.test"),
+        "{}",
+        plain.data
+    );
+    let a = got
+        .iter()
+        .find(|r| r.rcpts == ["ok-a@remote.test"])
+        .unwrap();
+    assert_eq!(a.from, "list-bounces+a1@local.test");
+    // The recipient's fields come before the queued message, under a DKIM signature
+    // of the return path's domain that covers them (RFC 8058 §4).
+    assert!(a.data.starts_with("DKIM-Signature: "), "{}", a.data);
+    let signature_end = a.data.find("\r\nList-Unsubscribe:").unwrap();
+    let signature = a.data[..signature_end].to_ascii_lowercase();
+    assert!(signature.contains("d=local.test"), "{signature}");
+    assert!(
+        signature.contains("list-unsubscribe") && signature.contains("list-unsubscribe-post"),
+        "{signature}"
+    );
+    assert!(
+        a.data
+            .contains(&format!("{unsubscribe}From: sender@local.test")),
+        "{}",
+        a.data
+    );
+    let record = osprey_mail::auth::dns_record(&key.public_spki);
+    let checks = osprey_mail::auth::MessageChecks::with_table(
+        "mx.remote.test",
+        osprey_mail::auth::TxtTable::new([("sel1._domainkey.local.test", record.as_str())]),
+    )
+    .unwrap();
+    let verdict = checks
+        .check(&osprey_mail::auth::Received {
+            client_ip: "192.0.2.7".parse().unwrap(),
+            helo: "mx.local.test",
+            mail_from: "list-bounces+a1@local.test",
+            message: a.data.as_bytes(),
+        })
+        .await;
+    assert!(verdict.dkim_pass, "{}", verdict.header);
+    // The failure of the third goes to its own return path, the sender's INBOX.
+    let e = w.entry(&id).await;
+    assert_eq!(state(&e, "perm-b@remote.test").status, FAILED);
+    let reports = w.reports().await;
+    assert_eq!(reports.len(), 1, "{reports:?}");
+    assert!(
+        reports[0].contains("Final-Recipient: rfc822; perm-b@remote.test"),
+        "{}",
+        reports[0]
     );
 }

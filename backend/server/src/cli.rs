@@ -286,6 +286,9 @@ pub enum ListCmd {
         /// An owner's address (repeatable).
         #[arg(long = "owner")]
         owners: Vec<String>,
+        /// Bounces (on different days) that pause a member's delivery.
+        #[arg(long, default_value_t = osprey_lists::settings::DEFAULT_BOUNCE_THRESHOLD)]
+        bounce_threshold: u32,
     },
     /// Lists mailing lists.
     Ls {

@@ -23,6 +23,10 @@ pub struct Config {
     pub database_url: String,
     /// The server's host name: greeting, first domain, first admin's address.
     pub hostname: String,
+    /// Where people reach the web app (`https://mail.example.com`): links in mail the
+    /// server writes, like a list member's one-click unsubscription. Empty means
+    /// `https://<hostname>`.
+    pub web_url: String,
     /// A directory to serve the web app from instead of the one the binary carries
     /// (development); empty means the embedded one.
     pub web_dir: String,
@@ -226,6 +230,7 @@ impl Default for Config {
             data_dir: PathBuf::from("./data"),
             database_url: String::new(),
             hostname: "localhost".into(),
+            web_url: String::new(),
             web_dir: String::new(),
             log_format: "text".into(),
             spell_dictionaries: "/usr/share/hunspell".into(),
@@ -459,6 +464,18 @@ impl Config {
         }
         osprey_core::DomainName::parse(&self.hostname)
             .map_err(|e| anyhow::anyhow!("hostname: {e}"))?;
+        if !(self.web_url.is_empty()
+            || self.web_url.starts_with("https://")
+            || self.web_url.starts_with("http://"))
+            || self
+                .web_url
+                .chars()
+                .any(|c| c.is_whitespace() || c.is_control())
+        {
+            bail!(
+                "web_url: must be an https:// (or http://) address like https://mail.example.com"
+            );
+        }
         if self.tls.cert.is_empty() != self.tls.key.is_empty() {
             bail!(
                 "tls.cert and tls.key: give both files, or neither for a self-signed certificate"
@@ -523,6 +540,15 @@ impl Config {
     }
 
     /// The database URL, defaulting to a SQLite file in the data directory.
+    /// Where people reach the web app, without a final slash.
+    pub fn web_url(&self) -> String {
+        if self.web_url.is_empty() {
+            format!("https://{}", self.hostname)
+        } else {
+            self.web_url.trim_end_matches('/').to_owned()
+        }
+    }
+
     pub fn database_url(&self) -> String {
         if self.database_url.is_empty() {
             format!("sqlite://{}", self.data_dir.join("osprey.db").display())

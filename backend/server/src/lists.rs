@@ -34,6 +34,7 @@ pub async fn run(config: &Config, cmd: ListCmd) -> anyhow::Result<()> {
             name,
             posting,
             owners,
+            bounce_threshold,
         } => {
             let posting = match posting.as_str() {
                 "anyone" => PostingPolicy::Anyone,
@@ -52,6 +53,7 @@ pub async fn run(config: &Config, cmd: ListCmd) -> anyhow::Result<()> {
                         settings: Some(ListSettings {
                             posting,
                             owners,
+                            bounce_threshold,
                             ..ListSettings::for_list(&local)
                         }),
                     },
@@ -90,7 +92,10 @@ pub async fn run(config: &Config, cmd: ListCmd) -> anyhow::Result<()> {
             )
             .await?
             {
-                println!("{}\t{}\t{}", m.address, m.delivery_mode, m.status);
+                println!(
+                    "{}\t{}\t{}\t{} bounces",
+                    m.address, m.delivery_mode, m.status, m.bounce_score
+                );
             }
         }
         ListCmd::Subscribe {

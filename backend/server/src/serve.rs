@@ -245,7 +245,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     )
     .with_rules(rules.clone());
     // The list server distributes through the same submission, without itself.
-    let lists = Arc::new(osprey_lists::ListServer::new(&submission));
+    let lists = Arc::new(osprey_lists::ListServer::new(&submission).with_web_url(config.web_url()));
     let submission = submission.with_lists(lists);
     let mut auth = Authenticator::new(store.clone(), throttle, CacheSettings::default());
     if config.auth.legacy_mechanisms {
@@ -270,6 +270,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         settings: Arc::new(ApiSettings {
             refresh_ttl_days: a.refresh_token_ttl_days,
             hostname: config.hostname.clone(),
+            web_url: config.web_url(),
         }),
         metrics: osprey_api::metrics_handle(),
         submission: submission.clone(),

@@ -18,14 +18,7 @@ fn queued(sender: &str, rcpts: &[&str]) -> NewQueuedMessage {
         is_bounce: false,
         subject: "Hello".into(),
         message_id: None,
-        recipients: rcpts
-            .iter()
-            .map(|r| NewQueuedRecipient {
-                address: (*r).into(),
-                notify: None,
-                orcpt: None,
-            })
-            .collect(),
+        recipients: rcpts.iter().map(|r| NewQueuedRecipient::to(*r)).collect(),
     }
 }
 

@@ -38,8 +38,10 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(leave_list))
 }
 
-fn admin(state: &AppState) -> ListAdmin {
-    ListAdmin::new(state.store.clone()).with_mail(ListServer::new(&state.submission))
+/// The list service for a request, telling members by mail.
+pub(crate) fn admin(state: &AppState) -> ListAdmin {
+    ListAdmin::new(state.store.clone())
+        .with_mail(ListServer::new(&state.submission).with_web_url(state.settings.web_url.clone()))
 }
 
 /// Mailing lists of the domains the caller administers.
@@ -377,6 +379,8 @@ fn settings_in(s: dto::MailingListSettings) -> ListSettings {
         owners: s.owners,
         moderators: s.moderators,
         roster_visible_to_members: s.roster_visible_to_members,
+        bounce_threshold: s.bounce_threshold,
+        bounce_period_days: s.bounce_period_days,
     }
 }
 
@@ -404,5 +408,7 @@ fn settings_out(s: ListSettings) -> dto::MailingListSettings {
         owners: s.owners,
         moderators: s.moderators,
         roster_visible_to_members: s.roster_visible_to_members,
+        bounce_threshold: s.bounce_threshold,
+        bounce_period_days: s.bounce_period_days,
     }
 }

@@ -26,6 +26,7 @@ pub mod rules;
 pub mod search;
 pub mod senders;
 pub mod spell;
+pub mod unsubscribe;
 pub mod uploads;
 
 use osprey_store::ListQuery;

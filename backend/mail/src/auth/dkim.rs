@@ -16,7 +16,7 @@ use mail_auth::{
 };
 
 /// The header fields signed when present (RFC 6376 §5.4.1 recommends these).
-const SIGNED_HEADERS: [&str; 12] = [
+const SIGNED_HEADERS: [&str; 16] = [
     "From",
     "To",
     "Cc",
@@ -29,6 +29,12 @@ const SIGNED_HEADERS: [&str; 12] = [
     "MIME-Version",
     "Content-Type",
     "Content-Transfer-Encoding",
+    // RFC 8058 §4: "The List-Unsubscribe and List-Unsubscribe-Post header fields MUST
+    // be covered by a valid DKIM signature"; a list's identity with them.
+    "List-Id",
+    "List-Post",
+    "List-Unsubscribe",
+    "List-Unsubscribe-Post",
 ];
 
 /// A domain's signing key.

@@ -247,14 +247,7 @@ impl Composer {
                     field: field.clone(),
                     message: format!("{address}: {}", refused(&refusal)),
                 }),
-                verdict => envelope.add(
-                    verdict,
-                    NewQueuedRecipient {
-                        address: address.to_string(),
-                        notify: None,
-                        orcpt: None,
-                    },
-                ),
+                verdict => envelope.add(verdict, NewQueuedRecipient::to(address.to_string())),
             }
         }
         if !issues.is_empty() {

@@ -133,7 +133,8 @@ impl Submission {
     }
 
     /// Submits a message the server writes to `to` (a rule's forward or answer, a
-    /// delivery report): local addresses are delivered (their rules run), others queued
+    /// delivery report): a list's addresses go to the list server, other local
+    /// addresses are delivered (their rules run), others queued
     /// whatever the relay policy (the rules' owner or the original sender chose them).
     /// The server sends it, not an account: no sender check, no DKIM signature of an
     /// account's domain; the null sender marks it a bounce.
@@ -157,11 +158,19 @@ impl Submission {
                 tracing::warn!(%address, "a delivery rule names an address that is not valid");
                 continue;
             };
-            let rcpt = NewQueuedRecipient {
-                address: address.clone(),
-                notify: None,
-                orcpt: None,
-            };
+            let rcpt = NewQueuedRecipient::to(address.clone());
+            // A list's address (a report to its bounce address, most often).
+            match self.list_verdict(sender, &parsed, 0).await? {
+                Some(Verdict::Refused(why)) => {
+                    tracing::warn!(%address, ?why, "a list refuses mail the server sends");
+                    continue;
+                }
+                Some(verdict) => {
+                    envelope.add(verdict, rcpt);
+                    continue;
+                }
+                None => {}
+            }
             let verdict = match resolve(store, &parsed, self.max_alias_depth()).await {
                 Ok(r) => Verdict::Accepted {
                     local: r.local,

@@ -102,6 +102,8 @@ impl Session {
                 address: to.address,
                 notify: notify(to.flags),
                 orcpt: to.orcpt,
+                return_path: None,
+                header: None,
             },
         );
         self.recipient_accepted();

@@ -13,6 +13,8 @@ pub struct Model {
     pub status: String,
     pub bounce_score: i32,
     pub joined_at: DateTimeUtc,
+    pub token: Option<String>,
+    pub last_bounce_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -20,6 +20,8 @@ pub struct Model {
     pub remote_mta: Option<String>,
     pub delay_notified: bool,
     pub updated_at: DateTimeUtc,
+    pub return_path: Option<String>,
+    pub header: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

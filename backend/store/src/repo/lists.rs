@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-    sea_query::{ExprTrait, LikeExpr},
+    sea_query::{Expr, ExprTrait, LikeExpr},
 };
 
 use crate::{
@@ -68,6 +68,26 @@ pub struct ListMemberRecord {
     pub status: String,
     pub bounce_score: i32,
     pub joined_at: DateTime<Utc>,
+    /// The member's secret: in the VERP address its posts come from and in its
+    /// one-click unsubscription URL.
+    pub token: Option<String>,
+    pub last_bounce_at: Option<DateTime<Utc>>,
+}
+
+/// One member a post goes to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListRecipient {
+    pub address: String,
+    pub token: Option<String>,
+}
+
+/// A member's bounce state, as the list server decides it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BounceState {
+    pub bounce_score: i32,
+    pub last_bounce_at: Option<DateTime<Utc>>,
+    /// `active` or `disabled`.
+    pub status: String,
 }
 
 /// A member to add.
@@ -117,6 +137,14 @@ fn held_record(m: list_held_post::Model) -> HeldPostRecord {
     }
 }
 
+/// A member's secret token: 80 random bits as 20 hex digits, short enough for a VERP
+/// address's local part.
+fn member_token() -> String {
+    let mut bytes = [0u8; 10];
+    getrandom::fill(&mut bytes).expect("the system's random source works");
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// The key an address is compared by: lower-case.
 fn member_key(address: &str) -> String {
     address.to_ascii_lowercase()
@@ -131,6 +159,8 @@ fn member_record(m: list_member::Model) -> ListMemberRecord {
         status: m.status,
         bounce_score: m.bounce_score,
         joined_at: m.joined_at,
+        token: m.token,
+        last_bounce_at: m.last_bounce_at,
     }
 }
 
@@ -326,6 +356,8 @@ impl Lists<'_> {
             status: Set(new.status),
             bounce_score: Set(0),
             joined_at: Set(Utc::now()),
+            token: Set(Some(member_token())),
+            last_bounce_at: Set(None),
         }
         .insert(&self.db)
         .await
@@ -348,6 +380,45 @@ impl Lists<'_> {
                 .await?
                 .map(member_record),
         )
+    }
+
+    /// The member whose token this is, if any.
+    pub async fn member_by_token(
+        self,
+        token: &str,
+    ) -> Result<Option<ListMemberRecord>, StoreError> {
+        Ok(list_member::Entity::find()
+            .filter(list_member::Column::Token.eq(token))
+            .one(&self.db)
+            .await?
+            .map(member_record))
+    }
+
+    /// Records a member's bounce state; `NotFound` if the address is not a member.
+    pub async fn set_bounce_state(
+        self,
+        list_id: &str,
+        address: &str,
+        state: BounceState,
+    ) -> Result<(), StoreError> {
+        let done = list_member::Entity::update_many()
+            .col_expr(
+                list_member::Column::BounceScore,
+                Expr::value(state.bounce_score),
+            )
+            .col_expr(
+                list_member::Column::LastBounceAt,
+                Expr::value(state.last_bounce_at),
+            )
+            .col_expr(list_member::Column::Status, Expr::value(state.status))
+            .filter(list_member::Column::ListId.eq(list_id))
+            .filter(list_member::Column::AddressKey.eq(member_key(address)))
+            .exec(&self.db)
+            .await?;
+        if done.rows_affected == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
     }
 
     /// Removes a member; `NotFound` if the address is not one.
@@ -406,18 +477,19 @@ impl Lists<'_> {
         Ok(out)
     }
 
-    /// Up to `limit` addresses of the list's members that receive each post (active,
-    /// delivery mode `each`), in address order after `after`: a fan-out reads the roster
-    /// a page at a time.
+    /// Up to `limit` of the list's members that receive each post (active, delivery
+    /// mode `each`), in address order after `after`: a fan-out reads the roster a page
+    /// at a time.
     pub async fn recipients_page(
         self,
         list_id: &str,
         after: Option<&str>,
         limit: u64,
-    ) -> Result<Vec<String>, StoreError> {
+    ) -> Result<Vec<ListRecipient>, StoreError> {
         let mut select = list_member::Entity::find()
             .select_only()
             .column(list_member::Column::Address)
+            .column(list_member::Column::Token)
             .filter(list_member::Column::ListId.eq(list_id))
             .filter(list_member::Column::Status.eq("active"))
             .filter(list_member::Column::DeliveryMode.eq("each"))
@@ -425,7 +497,12 @@ impl Lists<'_> {
         if let Some(after) = after {
             select = select.filter(list_member::Column::AddressKey.gt(member_key(after)));
         }
-        Ok(select.limit(limit).into_tuple().all(&self.db).await?)
+        let rows: Vec<(String, Option<String>)> =
+            select.limit(limit).into_tuple().all(&self.db).await?;
+        Ok(rows
+            .into_iter()
+            .map(|(address, token)| ListRecipient { address, token })
+            .collect())
     }
 
     /// Changes a member's delivery mode; `NotFound` if the address is not a member.
@@ -472,6 +549,22 @@ impl Lists<'_> {
         .insert(&txn)
         .await?;
         self.commit(txn, turn).await
+    }
+
+    /// The request named by `token`, without using it: `None` if there is none or it
+    /// has expired.
+    pub async fn request(self, token: &str) -> Result<Option<ListRequestRecord>, StoreError> {
+        Ok(list_token::Entity::find_by_id(token.to_owned())
+            .one(&self.db)
+            .await?
+            .filter(|m| m.expires_at >= Utc::now())
+            .map(|m| ListRequestRecord {
+                token: m.token,
+                list_id: m.list_id,
+                address: m.address,
+                action: m.action,
+                expires_at: m.expires_at,
+            }))
     }
 
     /// Takes the request named by `token` (it is used once): `None` if there is none or

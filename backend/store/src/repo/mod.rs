@@ -36,7 +36,8 @@ pub use credentials::{ApiKeyRecord, NewApiKey, RefreshOutcome};
 pub use dkim::DkimKeyRecord;
 pub use domains::{DomainChanges, DomainRecord, NewDomain};
 pub use lists::{
-    HeldPostRecord, ListMemberRecord, ListRecord, ListRequestRecord, NewList, NewListMember,
+    BounceState, HeldPostRecord, ListMemberRecord, ListRecipient, ListRecord, ListRequestRecord,
+    NewList, NewListMember,
 };
 pub use mailboxes::{MailboxCounts, MailboxRecord, SPECIAL_MAILBOXES};
 pub use message_ops::{FlagChange, FlagUpdate, FlaggedMessage, MailboxChanges};

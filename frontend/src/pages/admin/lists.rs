@@ -52,6 +52,8 @@ struct Draft {
     moderators: String,
     max_kib: String,
     roster: bool,
+    bounces: String,
+    bounce_period_days: u32,
 }
 
 impl Draft {
@@ -70,6 +72,15 @@ impl Draft {
                     })?,
             )
         };
+        let bounce_threshold = self
+            .bounces
+            .trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|n| (1..=100).contains(n))
+            .ok_or_else(|| {
+                ApiError::local("settings.bounce_threshold", "a number from 1 to 100")
+            })?;
         Ok(MailingListSettings {
             posting: self.posting,
             subscription: self.subscription,
@@ -80,6 +91,8 @@ impl Draft {
             owners: format::split_list(&self.owners),
             moderators: format::split_list(&self.moderators),
             roster_visible_to_members: self.roster,
+            bounce_threshold,
+            bounce_period_days: self.bounce_period_days,
         })
     }
 }
@@ -171,6 +184,7 @@ impl Resource for Lists {
         "settings.max_message_size",
         "settings.owners",
         "settings.moderators",
+        "settings.bounce_threshold",
     ];
 
     fn title(l: &MailingList) -> String {
@@ -209,6 +223,8 @@ impl Resource for Lists {
                 .map(|b| (b / 1024).to_string())
                 .unwrap_or_default(),
             roster: s.roster_visible_to_members,
+            bounces: s.bounce_threshold.to_string(),
+            bounce_period_days: s.bounce_period_days,
         }
     }
 
@@ -258,6 +274,10 @@ impl Resource for Lists {
                     hint="Empty: the server's limit."
                     value={d.max_kib.clone()} oninput={form.set(|d, v| d.max_kib = v)}
                     error={form.error("settings.max_message_size")} />
+                <TextField id={form.id("bounces")} label="Bounces before delivery pauses" inputmode="numeric"
+                    hint="A member's address that bounces this many times (on different days, a week apart at most) gets no more posts until it answers; if the notice bounces too, it is removed."
+                    value={d.bounces.clone()} oninput={form.set(|d, v| d.bounces = v)}
+                    error={form.error("settings.bounce_threshold")} />
                 <Checkbox id={form.id("roster")} label="Members may see the member list"
                     checked={d.roster} onchange={form.set(|d, on| d.roster = on)} />
                 if form.editing {

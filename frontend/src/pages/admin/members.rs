@@ -192,8 +192,13 @@ fn MemberRow(props: &MemberRowProps) -> Html {
                 if m.delivery_mode == DeliveryMode::Nomail {
                     <span class="tag">{ "no mail" }</span>
                 }
-                if m.status != "active" {
+                if m.status == "disabled" {
+                    <span class="tag warn" title="Its mail bounced; it gets no posts until it answers the notice it was sent.">{ "paused: bounces" }</span>
+                } else if m.status != "active" {
                     <span class="tag">{ m.status.clone() }</span>
+                }
+                if m.bounce_score > 0 {
+                    <span class="row-meta">{ match m.bounce_score { 1 => "1 bounce".to_owned(), n => format!("{n} bounces") } }</span>
                 }
                 <ProblemBanner error={(*error).clone()} />
             </div>
