@@ -148,6 +148,22 @@ await runFlow('admin_flow', async ({ page, baseUrl, step, shot, expectVisible, s
   await expectVisible(page.locator('#list-list .row', { hasText: '1 member' }), 'the member count, saved');
   await shot(page, 'admin-lists');
 
+  step(`the list's public page at phone width: a bad address, then the confirmation sent`);
+  const publicPage = await page.context().newPage();
+  await publicPage.setViewportSize(PHONE);
+  await publicPage.goto(`${baseUrl}/lists/subscribe/team@${domain}`);
+  await expectVisible(publicPage.getByRole('heading', { name: 'Join Team' }), 'the public page of the list');
+  await publicPage.fill('#email', 'someone@');
+  await publicPage.evaluate(() => document.querySelector('form').noValidate = true);
+  await publicPage.getByRole('button', { name: `Join team@${domain}` }).click();
+  await expectVisible(publicPage.locator('#email-error'), 'the problem next to the address');
+  await shot(publicPage, 'list-public-form');
+  await publicPage.fill('#email', 'reader@elsewhere.example');
+  await publicPage.getByRole('button', { name: `Join team@${domain}` }).click();
+  await expectVisible(publicPage.getByRole('heading', { name: 'Check your mail' }), 'the confirmation sent');
+  await shot(publicPage, 'list-public-page');
+  await publicPage.close();
+
   step('sign out');
   await page.click('#sign-out');
   await page.waitForURL('**/login', { timeout: STEP_TIMEOUT_MS });

@@ -79,7 +79,7 @@ pub fn router(state: AppState) -> Router {
     let doc = document::finish(doc);
     let api = api
         .route("/api/{*rest}", axum::routing::any(error::api_not_found))
-        .merge(routes::unsubscribe::router())
+        .merge(routes::list_pages::router())
         .with_state(state);
     Router::new()
         .merge(SwaggerUi::new("/api/docs").url("/api/v1/openapi.json", doc))

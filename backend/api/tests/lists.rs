@@ -472,3 +472,150 @@ async fn one_click_unsubscription_takes_a_post_with_the_members_token_and_nothin
             .is_none()
     );
 }
+
+#[tokio::test]
+async fn a_lists_public_page_sends_a_confirmation_and_its_link_confirms_once() {
+    let t = TestApp::new().await;
+    let admin = t.token(ADMIN).await;
+    for (address, subscription) in [
+        ("team@example.com", "confirm"),
+        ("shut@example.com", "closed"),
+    ] {
+        t.call(
+            Method::POST,
+            "/api/v1/admin/lists",
+            Some(&admin),
+            Some(
+                json!({"address": address, "name": "The team", "description": "Lunch & plans",
+                "settings": {"subscription": subscription}}),
+            ),
+        )
+        .await
+        .expect(StatusCode::CREATED);
+    }
+    let id = t
+        .call(
+            Method::GET,
+            "/api/v1/admin/lists?q=team",
+            Some(&admin),
+            None,
+        )
+        .await
+        .expect(StatusCode::OK)
+        .body["items"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    t.add_account("ann@example.com", osprey_core::Role::User, &[])
+        .await;
+    let ann = t.token("ann@example.com").await;
+    let asked = page(
+        t.raw(
+            Method::GET,
+            "/lists/subscribe/Team@Example.com",
+            None,
+            None,
+            "",
+        )
+        .await,
+        StatusCode::OK,
+    );
+    let html = asked.body.as_str().unwrap();
+    assert!(
+        html.contains("Lunch &amp; plans") && html.contains("name=\"email\""),
+        "{html}"
+    );
+    // A list that takes no subscriptions, and no list, have no page.
+    for nowhere in [
+        "shut@example.com",
+        "nobody@example.com",
+        "not%20an%20address",
+    ] {
+        page(
+            t.raw(
+                Method::GET,
+                &format!("/lists/subscribe/{nowhere}"),
+                None,
+                None,
+                "",
+            )
+            .await,
+            StatusCode::NOT_FOUND,
+        );
+    }
+    let form = Some("application/x-www-form-urlencoded");
+    let path = "/lists/subscribe/team@example.com";
+    let bad = page(
+        t.raw(Method::POST, path, None, form, "email=ann").await,
+        StatusCode::BAD_REQUEST,
+    );
+    assert!(
+        bad.body.as_str().unwrap().contains("value=\"ann\""),
+        "{:?}",
+        bad.body
+    );
+    let inbox = t.mailbox_id(&ann, "INBOX").await;
+    let subjects = || async {
+        let r = t
+            .call(
+                Method::GET,
+                &format!("/api/v1/mailboxes/{inbox}/messages"),
+                Some(&ann),
+                None,
+            )
+            .await
+            .expect(StatusCode::OK);
+        r.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["subject"].as_str().unwrap().to_owned())
+            .collect::<Vec<_>>()
+    };
+    assert!(subjects().await.is_empty());
+    for _ in 0..2 {
+        page(
+            t.raw(Method::POST, path, None, form, "email=ann%40example.com")
+                .await,
+            StatusCode::OK,
+        );
+    }
+    // One confirmation, whatever the page was asked twice in the hour; not a member yet.
+    let got = subjects().await;
+    assert_eq!(got.len(), 1, "{got:?}");
+    let token = got[0].strip_prefix("confirm ").unwrap().to_owned();
+    let member = || async {
+        t.store
+            .lists()
+            .member(&id, "ann@example.com")
+            .await
+            .unwrap()
+    };
+    assert!(member().await.is_none());
+    // The link asks first (a link checker's GET changes nothing), then confirms once.
+    let link = format!("/lists/confirm/{token}");
+    let asked = page(
+        t.raw(Method::GET, &link, None, None, "").await,
+        StatusCode::OK,
+    );
+    assert!(
+        asked.body.as_str().unwrap().contains("wants to join"),
+        "{:?}",
+        asked.body
+    );
+    assert!(member().await.is_none());
+    page(
+        t.raw(Method::POST, &link, None, None, "").await,
+        StatusCode::OK,
+    );
+    assert!(member().await.is_some());
+    page(
+        t.raw(Method::POST, &link, None, None, "").await,
+        StatusCode::NOT_FOUND,
+    );
+    page(
+        t.raw(Method::POST, "/lists/confirm/00ff", None, None, "")
+            .await,
+        StatusCode::NOT_FOUND,
+    );
+}

@@ -12,7 +12,7 @@ use osprey_store::{
 use crate::{
     moderation::Decision,
     server::{ListServer, ROLES},
-    settings::ListSettings,
+    settings::{ListSettings, SubscriptionPolicy},
 };
 use osprey_mail::DeliveryError;
 
@@ -115,6 +115,14 @@ fn parse_address(
         });
     }
     parsed
+}
+
+/// A failure of the list server's mail as the service's error.
+fn delivery_error(e: DeliveryError) -> DirectoryError {
+    match e {
+        DeliveryError::Store(e) => e.into(),
+        e => DirectoryError::Internal(e.to_string()),
+    }
 }
 
 fn finish(problems: Vec<osprey_directory::FieldProblem>) -> Result<(), DirectoryError> {
@@ -385,6 +393,72 @@ impl ListAdmin {
         Ok((list, address))
     }
 
+    /// The list at `address` for its public subscription page: `NotFound` unless it is
+    /// a list's posting address and the list takes subscriptions.
+    pub async fn public_list(&self, address: &str) -> Result<ListRecord, DirectoryError> {
+        let address = Address::parse(address.trim()).map_err(|_| DirectoryError::NotFound)?;
+        match crate::server::list_at(&self.store, &address).await? {
+            Some((list, role))
+                if role == "post"
+                    && ListSettings::read(&list.settings).subscription
+                        != SubscriptionPolicy::Closed =>
+            {
+                Ok(list)
+            }
+            _ => Err(DirectoryError::NotFound),
+        }
+    }
+
+    /// A subscription from the list's public page: `email` gets the confirmation (or
+    /// its owners the approval) as if it had written `subscribe`. `Invalid` (field
+    /// `email`) for an address that is not one.
+    pub async fn subscribe_by_web(
+        &self,
+        list: &ListRecord,
+        email: &str,
+    ) -> Result<(), DirectoryError> {
+        let Ok(address) = Address::parse(email.trim()) else {
+            return Err(DirectoryError::Invalid(vec![
+                osprey_directory::FieldProblem {
+                    field: "email".into(),
+                    message: "not an e-mail address".into(),
+                },
+            ]));
+        };
+        self.mailer()?
+            .subscribe_by_web(list, &address.to_string())
+            .await
+            .map_err(delivery_error)
+    }
+
+    /// The list and request a confirmation link names (joining, leaving, resuming),
+    /// without using it; `NotFound` for any other token.
+    pub async fn linked_request(
+        &self,
+        token: &str,
+    ) -> Result<(ListRecord, osprey_store::ListRequestRecord), DirectoryError> {
+        self.mailer()?
+            .linked_request(token)
+            .await
+            .map_err(delivery_error)?
+            .ok_or(DirectoryError::NotFound)
+    }
+
+    /// Confirms the request a link names; what it did, as the answer by mail says it.
+    pub async fn confirm_link(&self, token: &str) -> Result<String, DirectoryError> {
+        self.mailer()?
+            .confirm_link(token)
+            .await
+            .map_err(delivery_error)?
+            .ok_or(DirectoryError::NotFound)
+    }
+
+    fn mailer(&self) -> Result<&ListServer, DirectoryError> {
+        self.mail.as_ref().ok_or_else(|| {
+            DirectoryError::Internal("this needs a list server that sends mail".into())
+        })
+    }
+
     /// The posts of the list waiting for a moderator, oldest first.
     pub async fn held(
         &self,
@@ -422,16 +496,10 @@ impl ListAdmin {
         decision: Decision,
     ) -> Result<(), DirectoryError> {
         let list = self.get(actor, id).await?;
-        let Some(mail) = &self.mail else {
-            return Err(DirectoryError::Internal(
-                "held posts are decided by a list server that sends mail".into(),
-            ));
-        };
-        match mail.decide(&list, post_id, decision).await {
+        match self.mailer()?.decide(&list, post_id, decision).await {
             Ok(true) => Ok(()),
             Ok(false) => Err(DirectoryError::NotFound),
-            Err(DeliveryError::Store(e)) => Err(e.into()),
-            Err(e) => Err(DirectoryError::Internal(e.to_string())),
+            Err(e) => Err(delivery_error(e)),
         }
     }
 }

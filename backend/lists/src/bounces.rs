@@ -210,7 +210,9 @@ impl ListServer {
                     tracing::warn!(list = %list.address(), member = %member.address, score, "delivery to a bouncing member paused");
                     self.probe(list, &member).await?;
                     let note = format!(
-                        "Mail from {posting} to {who} bounced on {score} days, so it gets no                          more posts for now. It was sent a notice; if that bounces too, it                          will be removed from the list.",
+                        "Mail from {posting} to {who} bounced on {score} days, so it gets no more posts \
+                         for now. It was sent a notice; if that bounces too, it will be removed \
+                         from the list.",
                         posting = list.address(),
                         who = member.address,
                     );
@@ -229,7 +231,8 @@ impl ListServer {
                     }
                     tracing::warn!(list = %list.address(), member = %member.address, "a bouncing member removed");
                     let note = format!(
-                        "{who} was removed from {posting}: its mail bounced, and so did the                          notice sent when its delivery was paused.",
+                        "{who} was removed from {posting}: its mail bounced, and so did the notice \
+                         sent when its delivery was paused.",
                         posting = list.address(),
                         who = member.address,
                     );
@@ -257,10 +260,14 @@ impl ListServer {
             .pending_token(list, &member.address.to_ascii_lowercase(), "enable")
             .await?;
         let text = format!(
-            "Mail from {posting} to {who} has been bouncing, so {who} gets no posts from the              list for now; it is still a member. To get them again, reply to this message              keeping its subject, or send a message to {request} with the subject              \"confirm {token}\".",
+            "Mail from {posting} to {who} has been bouncing, so {who} gets no posts from \
+             the list for now; it is still a member. To get them again, reply to this \
+             message keeping its subject, or send a message to {request} with the subject \
+             \"confirm {token}\".{link}",
             posting = list.address(),
             who = member.address,
             request = request_address(list),
+            link = self.link_offer(&token),
         );
         let sender = member
             .token

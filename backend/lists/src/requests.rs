@@ -3,18 +3,24 @@
 //! (double opt-in) or approved by an owner, and every answer and change told by mail.
 //! Mail from the null sender and automatic mail (RFC 3834) is never answered.
 
+use chrono::{Duration, Utc};
 use osprey_core::Address;
 use osprey_mail::{
     DeliveryError,
     message::{Compose, NamedAddress, field_value, split_header},
 };
-use osprey_store::{BounceState, ListQuery, ListRecord, NewListMember, StoreError};
+use osprey_store::{
+    BounceState, ListQuery, ListRecord, ListRequestRecord, NewListMember, StoreError,
+};
 
 use crate::{
     commands::{Command, commands},
     server::ListServer,
     settings::{ListSettings, SubscriptionPolicy},
 };
+
+/// The requests a confirmation link may confirm.
+const LINKED: [&str; 3] = ["subscribe", "unsubscribe", "enable"];
 
 /// How long a request waits for its confirmation.
 pub const REQUEST_TTL_DAYS: i64 = 5;
@@ -95,10 +101,21 @@ impl ListServer {
                 commands(summary.subject.as_deref().unwrap_or(""), &body)
             }
         };
+        self.answer(list, &who, &found).await
+    }
+
+    /// Carries out `found`, the commands of `who`, and answers `who` by mail: one message,
+    /// whose subject is `confirm <token>` when it asks for a confirmation.
+    async fn answer(
+        &self,
+        list: &ListRecord,
+        who: &str,
+        found: &[Command],
+    ) -> Result<(), DeliveryError> {
         let settings = ListSettings::read(&list.settings);
         let mut outcomes = Vec::new();
-        for command in &found {
-            outcomes.push(self.command(list, &settings, &who, command).await?);
+        for command in found {
+            outcomes.push(self.command(list, &settings, who, command).await?);
         }
         let mut text = String::new();
         if found.is_empty() || found.iter().any(|c| matches!(c, Command::Unknown(_))) {
@@ -117,7 +134,70 @@ impl ListServer {
             Some(t) => format!("confirm {t}"),
             None => format!("Your request to {}", list.address()),
         };
-        self.tell(list, &who, &subject, &text).await
+        self.tell(list, who, &subject, &text).await
+    }
+
+    /// A subscription asked for on the list's web page: the same as `subscribe` by mail
+    /// from `address`, whose answer goes to `address` (the page says only that a message
+    /// was sent, so it tells nobody who is a member). Asked again within the hour, no
+    /// second message goes: the page cannot be used to flood an address.
+    pub async fn subscribe_by_web(
+        &self,
+        list: &ListRecord,
+        address: &str,
+    ) -> Result<(), DeliveryError> {
+        let who = address.to_ascii_lowercase();
+        let lists = self.store().lists();
+        for action in ["subscribe", "approve"] {
+            if let Some(at) = lists.pending_since(&list.id, &who, action).await?
+                && Utc::now() - at < Duration::hours(1)
+            {
+                tracing::info!(list = %list.address(), %who, "a web subscription asked again within the hour: no message");
+                return Ok(());
+            }
+        }
+        self.answer(list, &who, &[Command::Subscribe]).await
+    }
+
+    /// The request a confirmation link names, if a link may confirm it: joining,
+    /// leaving and resuming are the address's own; approvals and moderation are not
+    /// done by link.
+    pub async fn linked_request(
+        &self,
+        token: &str,
+    ) -> Result<Option<(ListRecord, ListRequestRecord)>, DeliveryError> {
+        let lists = self.store().lists();
+        let Some(request) = lists.request(&token.to_ascii_lowercase()).await? else {
+            return Ok(None);
+        };
+        if !LINKED.contains(&request.action.as_str()) {
+            return Ok(None);
+        }
+        Ok(Some((lists.list(&request.list_id).await?, request)))
+    }
+
+    /// Confirms the request a link names, as a reply with `confirm <token>` from its
+    /// address would; the outcome's text, or `None` for a link that confirms nothing.
+    pub async fn confirm_link(&self, token: &str) -> Result<Option<String>, DeliveryError> {
+        let Some((list, request)) = self.linked_request(token).await? else {
+            return Ok(None);
+        };
+        let settings = ListSettings::read(&list.settings);
+        let outcome = self
+            .confirm(&list, &settings, &request.address, &request.token)
+            .await?;
+        Ok(Some(outcome.text))
+    }
+
+    /// The sentence that offers the confirmation link, when the web app's address is
+    /// known.
+    pub(crate) fn link_offer(&self, token: &str) -> String {
+        match self.web_url() {
+            Some(web) => {
+                format!(" You may also open {web}/lists/confirm/{token} and confirm there.")
+            }
+            None => String::new(),
+        }
     }
 
     async fn command(
@@ -147,9 +227,10 @@ impl ListServer {
                         text: format!(
                             "Someone (maybe you) asked for {who} to join {posting}. To confirm, \
                              reply to this message keeping its subject, or send a message to {} \
-                             with the subject \"confirm {token}\". If it was not you, do nothing: \
-                             the request expires in {REQUEST_TTL_DAYS} days.",
-                            request_address(list)
+                             with the subject \"confirm {token}\".{} If it was not you, do \
+                             nothing: the request expires in {REQUEST_TTL_DAYS} days.",
+                            request_address(list),
+                            self.link_offer(&token),
                         ),
                         token: Some(token),
                     }
@@ -178,8 +259,9 @@ impl ListServer {
                 Outcome {
                     text: format!(
                         "Someone (maybe you) asked for {who} to leave {posting}. To confirm, reply \
-                         to this message keeping its subject. If it was not you, do nothing: the \
-                         request expires in {REQUEST_TTL_DAYS} days."
+                         to this message keeping its subject.{} If it was not you, do nothing: \
+                         the request expires in {REQUEST_TTL_DAYS} days.",
+                        self.link_offer(&token),
                     ),
                     token: Some(token),
                 }

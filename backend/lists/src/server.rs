@@ -52,6 +52,11 @@ impl ListServer {
         }
     }
 
+    /// Where the web app is reached, if known.
+    pub(crate) fn web_url(&self) -> Option<&str> {
+        self.web_url.as_deref()
+    }
+
     /// Gives each remote member an RFC 8058 one-click unsubscription URL under `url`.
     pub fn with_web_url(mut self, url: impl Into<String>) -> Self {
         let url: String = url.into();
@@ -65,30 +70,7 @@ impl ListServer {
         address: &Address,
         declared_size: u64,
     ) -> Result<Option<Verdict>, StoreError> {
-        let Some(domain) = self
-            .store
-            .domains()
-            .canonical_domain(address.domain().as_str())
-            .await?
-        else {
-            return Ok(None);
-        };
-        let local = address.local().to_ascii_lowercase();
-        let key = format!("{local}@{domain}");
-        let found = match self.store.lists().list_by_address(&key).await? {
-            Some(found) => Some(found),
-            // A VERP address: `team-bounces+<token>@`.
-            None => match local.split_once('+') {
-                Some((base, _)) => self
-                    .store
-                    .lists()
-                    .list_by_address(&format!("{base}@{domain}"))
-                    .await?
-                    .filter(|(_, role)| role == "bounces"),
-                None => None,
-            },
-        };
-        let Some((list, role)) = found else {
+        let Some((list, role)) = list_at(&self.store, address).await? else {
             return Ok(None);
         };
         let settings = ListSettings::read(&list.settings);
@@ -404,6 +386,37 @@ struct Member<'a> {
     post: bool,
     /// The member's token, for its VERP address and one-click URL.
     token: Option<&'a str>,
+}
+
+/// The list `address` belongs to and its role there (in any of the domain's names; a
+/// VERP address `team-bounces+<token>@` is the list's bounce address).
+pub(crate) async fn list_at(
+    store: &Store,
+    address: &Address,
+) -> Result<Option<(ListRecord, String)>, StoreError> {
+    let Some(domain) = store
+        .domains()
+        .canonical_domain(address.domain().as_str())
+        .await?
+    else {
+        return Ok(None);
+    };
+    let local = address.local().to_ascii_lowercase();
+    if let Some(found) = store
+        .lists()
+        .list_by_address(&format!("{local}@{domain}"))
+        .await?
+    {
+        return Ok(Some(found));
+    }
+    match local.split_once('+') {
+        Some((base, _)) => Ok(store
+            .lists()
+            .list_by_address(&format!("{base}@{domain}"))
+            .await?
+            .filter(|(_, role)| role == "bounces")),
+        None => Ok(None),
+    }
 }
 
 /// The address that reaches a list's owners.

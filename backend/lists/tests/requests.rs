@@ -52,6 +52,14 @@ async fn a_subscription_by_mail_waits_for_the_addresss_own_confirmation() {
     let token = token_in(&w, dan).await;
     assert_eq!(token.len(), 40);
     let asked = w.inbox(dan).await.remove(0);
+    // The same confirmation as a link to the web page (which asks before it confirms).
+    let text = osprey_mail::extract_text(asked.as_bytes()).unwrap().body;
+    assert!(
+        text.contains(&format!(
+            " https://mail.lists.example/lists/confirm/{token} "
+        )),
+        "{text}"
+    );
     // RFC 3834 §5: an automatic answer says so; replies go to the command address.
     assert!(
         asked.contains("Auto-Submitted: auto-replied\r\n"),

@@ -12,6 +12,7 @@ pub mod downloads;
 pub mod drafts;
 pub mod events;
 pub mod health;
+pub mod list_pages;
 pub mod lists;
 pub mod mailbox_edit;
 pub mod mailboxes;
@@ -26,7 +27,6 @@ pub mod rules;
 pub mod search;
 pub mod senders;
 pub mod spell;
-pub mod unsubscribe;
 pub mod uploads;
 
 use osprey_store::ListQuery;

@@ -551,6 +551,25 @@ impl Lists<'_> {
         self.commit(txn, turn).await
     }
 
+    /// When the newest unexpired request of `action` for `address` on the list was made,
+    /// if there is one.
+    pub async fn pending_since(
+        self,
+        list_id: &str,
+        address: &str,
+        action: &str,
+    ) -> Result<Option<DateTime<Utc>>, StoreError> {
+        Ok(list_token::Entity::find()
+            .filter(list_token::Column::ListId.eq(list_id))
+            .filter(list_token::Column::Address.eq(member_key(address)))
+            .filter(list_token::Column::Action.eq(action))
+            .filter(list_token::Column::ExpiresAt.gte(Utc::now()))
+            .order_by_desc(list_token::Column::CreatedAt)
+            .one(&self.db)
+            .await?
+            .map(|m| m.created_at))
+    }
+
     /// The request named by `token`, without using it: `None` if there is none or it
     /// has expired.
     pub async fn request(self, token: &str) -> Result<Option<ListRequestRecord>, StoreError> {

@@ -54,6 +54,8 @@ struct Draft {
     roster: bool,
     bounces: String,
     bounce_period_days: u32,
+    /// The list's address, when editing (its public page).
+    existing: String,
 }
 
 impl Draft {
@@ -225,6 +227,7 @@ impl Resource for Lists {
             roster: s.roster_visible_to_members,
             bounces: s.bounce_threshold.to_string(),
             bounce_period_days: s.bounce_period_days,
+            existing: list.map(|l| l.address.clone()).unwrap_or_default(),
         }
     }
 
@@ -274,12 +277,20 @@ impl Resource for Lists {
                     hint="Empty: the server's limit."
                     value={d.max_kib.clone()} oninput={form.set(|d, v| d.max_kib = v)}
                     error={form.error("settings.max_message_size")} />
-                <TextField id={form.id("bounces")} label="Bounces before delivery pauses" inputmode="numeric"
+                <TextField id={form.id("bounces")} label="Bounces before delivery pauses" inputmode="numeric" required=true
                     hint="A member's address that bounces this many times (on different days, a week apart at most) gets no more posts until it answers; if the notice bounces too, it is removed."
                     value={d.bounces.clone()} oninput={form.set(|d, v| d.bounces = v)}
                     error={form.error("settings.bounce_threshold")} />
                 <Checkbox id={form.id("roster")} label="Members may see the member list"
                     checked={d.roster} onchange={form.set(|d, on| d.roster = on)} />
+                if form.editing && d.subscription != SubscriptionPolicy::Closed {
+                    <p class="hint">
+                        { "People may also join on the list's page: " }
+                        <a href={format!("/lists/subscribe/{}", d.existing)} target="_blank" rel="noopener">
+                            { format!("/lists/subscribe/{}", d.existing) }
+                        </a>
+                    </p>
+                }
                 if form.editing {
                     if d.posting == PostingPolicy::Moderated {
                         <HeldPosts list_id={d.id.clone()} />
