@@ -6,7 +6,8 @@
 //! with the list's fields, from her own VERP address with her own one-click link; a
 //! stranger's post is refused at RCPT with the reason. A member whose address B refuses
 //! bounces (A's own report to the VERP address), is paused, and is removed when the
-//! probe bounces too; Bea leaves with one HTTP POST of her link.
+//! probe bounces too; Bea's own post from B, whose domain publishes DMARC p=reject,
+//! reaches the members with the list's From; she leaves with one HTTP POST of her link.
 
 use std::{
     process::Command,
@@ -96,7 +97,7 @@ async fn a_members_post_reaches_the_members_on_both_servers_and_a_strangers_is_r
         ],
     )
     .await;
-    ok(&b, &["domain", "add", "b.e2e.test"]);
+    let b_added = ok(&b, &["domain", "add", "b.e2e.test"]);
     ok(
         &b,
         &["user", "add", "bea@b.e2e.test", "--password", PASSWORD],
@@ -105,6 +106,22 @@ async fn a_members_post_reaches_the_members_on_both_servers_and_a_strangers_is_r
         "OSPREY_OUTBOUND_ROUTES",
         &format!("b.e2e.test=127.0.0.1:{}", b.smtp_port),
     );
+    // A reads B's records pinned: its SPF and DKIM key, and DMARC p=reject.
+    let b_dkim = b_added
+        .lines()
+        .find_map(|l| l.strip_prefix("DKIM: "))
+        .expect("B's DKIM record is printed");
+    let (b_name, b_value) = b_dkim.split_once(" TXT ").unwrap();
+    let pinned_at_a = pinned.with_extension("a");
+    std::fs::write(
+        &pinned_at_a,
+        format!(
+            "b.e2e.test v=spf1 ip4:127.0.0.1 -all\n{b_name} {b_value}\n\
+             _dmarc.b.e2e.test v=DMARC1; p=reject\n"
+        ),
+    )
+    .unwrap();
+    a.set_env("OSPREY_SMTP_DNS_TXT_FILE", pinned_at_a.to_str().unwrap());
     a.kill();
     a.restart().await;
     for user in ["al@a.e2e.test", "cy@a.e2e.test"] {
@@ -238,6 +255,21 @@ async fn a_members_post_reaches_the_members_on_both_servers_and_a_strangers_is_r
     for part in ["dkim=pass", "header.d=a.e2e.test"] {
         assert!(results.contains(part), "{part}: {results}");
     }
+    // Bea posts from B, whose domain publishes DMARC p=reject: the copy A's domain signs
+    // carries the list's From (RFC 7489 §6.6.2 alignment), and replies reach her.
+    send(&c, &b, &bea, "team@a.e2e.test", "From B").await;
+    let at_al = wait_for_mail(&a, "al@a.e2e.test", 2).await;
+    let copy = at_al
+        .iter()
+        .find(|m| m.iter().any(|l| l == "Subject: [team] From B"))
+        .unwrap_or_else(|| panic!("Bea's post at A: {at_al:?}"));
+    for want in [
+        "From: \"bea via Team\" <team@a.e2e.test>",
+        "Reply-To: <bea@b.e2e.test>",
+    ] {
+        assert!(copy.iter().any(|l| l == want), "{want}: {copy:?}");
+    }
+
     // The member who gets no mail got no post. Gone at B does not exist: B refuses
     // him, A's report goes to his VERP address, his delivery pauses (the threshold is
     // one bounce), the notice to him bounces too, and he is removed; Cy, the owner, is
@@ -276,12 +308,13 @@ async fn a_members_post_reaches_the_members_on_both_servers_and_a_strangers_is_r
     assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
     let roster = ok(&a, &["list", "members", "team@a.e2e.test"]);
     assert!(!roster.contains("bea@b.e2e.test"), "{roster}");
-    // Told by mail at B.
-    let left = wait_for_mail(&b, "bea@b.e2e.test", 4).await;
+    // Told by mail at B (after her own post's copy).
+    let left = wait_for_mail(&b, "bea@b.e2e.test", 5).await;
     assert!(
-        left.get(3)
-            .is_some_and(|m| m.iter().any(|l| l == "Subject: You left team@a.e2e.test")),
+        left.iter()
+            .any(|m| m.iter().any(|l| l == "Subject: You left team@a.e2e.test")),
         "{left:?}"
     );
     let _ = std::fs::remove_file(&pinned);
+    let _ = std::fs::remove_file(&pinned_at_a);
 }

@@ -46,6 +46,19 @@ pub enum ReplyPolicy {
     List,
 }
 
+/// When a post's From becomes the list's (`"Bob via team" <team@example.com>`), so
+/// that receivers' DMARC checks pass on the copy the list's domain signs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum FromRewrite {
+    /// When the author's domain publishes DMARC `p=reject` or `p=quarantine`.
+    #[default]
+    Dmarc,
+    Always,
+    Never,
+}
+
 /// A list's settings.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
@@ -85,6 +98,8 @@ pub struct MailingListSettings {
     #[serde(default = "default_bounce_period_days")]
     #[cfg_attr(feature = "openapi", schema(default = 7, minimum = 1, maximum = 365))]
     pub bounce_period_days: u32,
+    #[serde(default)]
+    pub from_rewrite: FromRewrite,
 }
 
 fn default_bounce_threshold() -> u32 {
@@ -109,6 +124,7 @@ impl Default for MailingListSettings {
             roster_visible_to_members: false,
             bounce_threshold: default_bounce_threshold(),
             bounce_period_days: default_bounce_period_days(),
+            from_rewrite: FromRewrite::default(),
         }
     }
 }

@@ -24,4 +24,4 @@ pub use admin::{
 pub use moderation::{Decision, HELD_TTL_DAYS};
 pub use requests::{REQUEST_TTL_DAYS, request_address};
 pub use server::{ListServer, ROLES, owner_address};
-pub use settings::{ListSettings, PostingPolicy, ReplyTo, SubscriptionPolicy};
+pub use settings::{FromRewrite, ListSettings, PostingPolicy, ReplyTo, SubscriptionPolicy};

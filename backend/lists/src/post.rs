@@ -1,7 +1,8 @@
 //! A post: whether the list takes it from its sender, and the copy its members get.
 //! Pure functions over bytes and settings; the list server calls them.
 
-use osprey_mail::message::{field_value, split_header};
+use osprey_core::Address;
+use osprey_mail::message::{NamedAddress, ParsedMessage, address_value, field_value, split_header};
 
 use crate::settings::{ListSettings, PostingPolicy, ReplyTo};
 
@@ -139,6 +140,78 @@ pub fn list_copy(message: &[u8], list: &ListIdentity<'_>, settings: &ListSetting
     out
 }
 
+/// The copy with the list's address in From (`"Bob via The team" <team@...>`): for an
+/// author whose domain's DMARC policy would have receivers refuse a copy the list's
+/// domain signs. Replies still reach the author: Reply-To names the author when replies
+/// go to the sender (unless the post set its own), Cc when they go to the list. A copy
+/// without an author's address stays as it is.
+pub fn rewrite_from(copy: &[u8], list: &ListIdentity<'_>, settings: &ListSettings) -> Vec<u8> {
+    let parsed = ParsedMessage::parse(copy);
+    let Some(author) = parsed
+        .envelope()
+        .from
+        .iter()
+        .flat_map(|g| &g.mailboxes)
+        .next()
+    else {
+        return copy.to_vec();
+    };
+    let (Some(local), Some(domain)) = (&author.local, &author.domain) else {
+        return copy.to_vec();
+    };
+    let (Ok(author_address), Ok(list_address)) = (
+        Address::parse(&format!("{local}@{domain}")),
+        Address::parse(list.address),
+    ) else {
+        return copy.to_vec();
+    };
+    let shown = author
+        .name
+        .clone()
+        .filter(|n| !n.trim().is_empty())
+        .unwrap_or_else(|| local.clone());
+    let via = NamedAddress {
+        name: Some(format!("{shown} via {}", list.name)),
+        address: list_address,
+    };
+    let original = NamedAddress {
+        name: author.name.clone(),
+        address: author_address,
+    };
+    let (header, body) = split_header(copy);
+    let to_list = settings.reply_to == ReplyTo::List;
+    let mut out = Vec::with_capacity(copy.len() + 200);
+    let (mut has_reply_to, mut has_cc) = (false, false);
+    for (name, value) in Fields::new(header) {
+        out.extend_from_slice(name.as_bytes());
+        out.push(b':');
+        if name.eq_ignore_ascii_case("From") {
+            out.extend_from_slice(&address_value(&via, name.len()));
+            continue;
+        }
+        if name.eq_ignore_ascii_case("Cc") && to_list && !has_cc {
+            has_cc = true;
+            out.extend_from_slice(value.strip_suffix(b"\r\n").unwrap_or(value));
+            out.extend_from_slice(b",\r\n");
+            out.extend_from_slice(&address_value(&original, 0));
+            continue;
+        }
+        has_reply_to |= name.eq_ignore_ascii_case("Reply-To");
+        out.extend_from_slice(value);
+    }
+    if !to_list && !has_reply_to {
+        out.extend_from_slice(b"Reply-To:");
+        out.extend_from_slice(&address_value(&original, "Reply-To".len()));
+    }
+    if to_list && !has_cc {
+        out.extend_from_slice(b"Cc:");
+        out.extend_from_slice(&address_value(&original, "Cc".len()));
+    }
+    out.extend_from_slice(b"\r\n");
+    out.extend_from_slice(body);
+    out
+}
+
 /// `copy` (a list's copy) without its `List-Unsubscribe` field: a remote member gets
 /// one of its own, with its one-click URL, put before the copy at delivery.
 pub fn without_unsubscribe(copy: &[u8]) -> Vec<u8> {
@@ -255,6 +328,49 @@ mod tests {
 
     fn text(b: &[u8]) -> String {
         String::from_utf8(b.to_vec()).unwrap()
+    }
+
+    #[test]
+    fn a_rewritten_from_is_the_lists_and_replies_still_reach_the_author() {
+        let copy = list_copy(POST, &team(), &settings());
+        let rewritten = text(&rewrite_from(&copy, &team(), &settings()));
+        assert!(
+            rewritten.contains("From: \"Bob via The team\" <team@example.com>\r\n"),
+            "{rewritten}"
+        );
+        assert!(
+            rewritten.contains("Reply-To: \"Bob\" <bob@far.example>\r\n"),
+            "{rewritten}"
+        );
+        assert!(!rewritten.contains("From: Bob"), "{rewritten}");
+        assert!(
+            rewritten.ends_with("\r\n\r\nAt noon?\r\n-- \r\nTeam list: team@example.com\r\n"),
+            "{rewritten}"
+        );
+        // Replies to the list: the author in Cc, the list's Reply-To kept.
+        let to_list = ListSettings {
+            reply_to: ReplyTo::List,
+            ..settings()
+        };
+        let copy = list_copy(POST, &team(), &to_list);
+        let rewritten = text(&rewrite_from(&copy, &team(), &to_list));
+        assert!(
+            rewritten.contains("Reply-To: <team@example.com>\r\n"),
+            "{rewritten}"
+        );
+        assert!(
+            rewritten.contains("Cc: \"Bob\" <bob@far.example>\r\n"),
+            "{rewritten}"
+        );
+        // A name in another script is written as encoded words (RFC 2047).
+        let post = "From: Zoë <zoe@far.example>\r\nSubject: Hi\r\n\r\nHi\r\n".as_bytes();
+        let rewritten = text(&rewrite_from(post, &team(), &settings()));
+        let from = rewritten.lines().find(|l| l.starts_with("From:")).unwrap();
+        assert!(
+            from.contains("=?utf-8?") && from.ends_with("<team@example.com>"),
+            "{from}"
+        );
+        assert!(from.is_ascii(), "{from}");
     }
 
     #[test]

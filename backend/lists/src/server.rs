@@ -8,13 +8,16 @@ use std::collections::HashMap;
 use osprey_core::Address;
 use osprey_mail::{
     Client, DeliveryError, Envelope, ListHook, ListTarget, QueueOptions, Refusal, Submission,
-    Verdict, lists::BoxFuture, message::normalize_crlf,
+    Verdict,
+    auth::{DmarcPolicy, MessageChecks},
+    lists::BoxFuture,
+    message::normalize_crlf,
 };
 use osprey_store::{ListRecord, NewQueuedRecipient, Store, StoreError};
 
 use crate::{
-    post::{ListIdentity, has_been_here, list_copy, refusal, without_unsubscribe},
-    settings::ListSettings,
+    post::{ListIdentity, has_been_here, list_copy, refusal, rewrite_from, without_unsubscribe},
+    settings::{FromRewrite, ListSettings},
 };
 
 /// How many members a distribution reads at a time.
@@ -40,6 +43,9 @@ pub struct ListServer {
     /// Where the web app is reached (`https://mail.example.com`), for the one-click
     /// unsubscription URL of each member; `None`: members get the `mailto:` only.
     web_url: Option<String>,
+    /// Where authors' DMARC policies are read (for `FromRewrite::Dmarc`); `None`: no
+    /// policy is known, so From is rewritten only where a list always rewrites it.
+    dmarc: Option<MessageChecks>,
 }
 
 impl ListServer {
@@ -49,6 +55,37 @@ impl ListServer {
             store: submission.delivery().store().clone(),
             submission: submission.without_lists(),
             web_url: None,
+            dmarc: None,
+        }
+    }
+
+    /// Reads authors' DMARC policies through `checks`.
+    pub fn with_dmarc(mut self, checks: MessageChecks) -> Self {
+        self.dmarc = Some(checks);
+        self
+    }
+
+    /// Returns `true` if and only if the list's copy of `post` gets the list's From:
+    /// always or never as the list says, or by default when the author's domain (not
+    /// the list's own, which signs the copy) publishes `p=reject` or `p=quarantine`.
+    async fn rewrites_from(&self, list: &ListRecord, settings: &ListSettings, post: &[u8]) -> bool {
+        match settings.from_rewrite {
+            FromRewrite::Never => false,
+            FromRewrite::Always => true,
+            FromRewrite::Dmarc => {
+                let from = osprey_mail::summarize(post).from_addr.unwrap_or_default();
+                let Some((_, domain)) = from.rsplit_once('@') else {
+                    return false;
+                };
+                let Some(checks) = &self.dmarc else {
+                    return false;
+                };
+                !domain.eq_ignore_ascii_case(&list.domain)
+                    && matches!(
+                        checks.published_policy(domain).await,
+                        Some(DmarcPolicy::Reject | DmarcPolicy::Quarantine)
+                    )
+            }
         }
     }
 
@@ -155,7 +192,10 @@ impl ListServer {
             tracing::warn!(list = %address, "a post that went through this list already: loop cut");
             return Ok(());
         }
-        let copy = list_copy(post, &identity, &settings);
+        let mut copy = list_copy(post, &identity, &settings);
+        if self.rewrites_from(list, &settings, post).await {
+            copy = rewrite_from(&copy, &identity, &settings);
+        }
         // Local members get the copy as it is; each remote one gets its own
         // `List-Unsubscribe` (with its one-click URL) before the copy without one, from
         // its own VERP address, all in one queued message.

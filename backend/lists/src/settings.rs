@@ -45,6 +45,20 @@ pub enum ReplyTo {
     List,
 }
 
+/// When a post's From is the list's own (`"Bob via team" <team@...>`), so that the
+/// copy, signed by the list's domain, passes the receivers' DMARC checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FromRewrite {
+    /// When the author's domain publishes DMARC `p=reject` or `p=quarantine`.
+    #[default]
+    Dmarc,
+    /// Always.
+    Always,
+    /// Never: the author's From stays (receivers may refuse the copy).
+    Never,
+}
+
 /// The settings of one list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
@@ -69,6 +83,7 @@ pub struct ListSettings {
     pub bounce_threshold: u32,
     /// A bounce after this many quiet days starts the count again.
     pub bounce_period_days: u32,
+    pub from_rewrite: FromRewrite,
 }
 
 impl Default for ListSettings {
@@ -85,6 +100,7 @@ impl Default for ListSettings {
             roster_visible_to_members: false,
             bounce_threshold: DEFAULT_BOUNCE_THRESHOLD,
             bounce_period_days: DEFAULT_BOUNCE_PERIOD_DAYS,
+            from_rewrite: FromRewrite::default(),
         }
     }
 }

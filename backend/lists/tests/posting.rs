@@ -32,7 +32,17 @@ pub(crate) async fn world(db: &TestDb, settings: Option<ListSettings>) -> World 
         Outbox::new(store.clone(), blobs.clone()),
         8,
     );
-    let lists = Arc::new(ListServer::new(&plain).with_web_url("https://mail.lists.example/"));
+    // strict.example publishes DMARC p=reject; no other domain publishes a policy.
+    let dmarc = osprey_mail::auth::MessageChecks::with_table(
+        "mx.lists.example",
+        osprey_mail::auth::TxtTable::new([("_dmarc.strict.example", "v=DMARC1; p=reject")]),
+    )
+    .unwrap();
+    let lists = Arc::new(
+        ListServer::new(&plain)
+            .with_web_url("https://mail.lists.example/")
+            .with_dmarc(dmarc),
+    );
     let submission = plain.with_lists(lists);
     let admin = ListAdmin::new(store.clone());
     let team = admin
@@ -357,4 +367,46 @@ async fn a_list_among_the_members_gets_the_post_in_turn_and_a_loop_back_is_cut()
     let queue = w.queue().await;
     assert_eq!(queue.len(), 1, "{queue:?}");
     assert_eq!(queue[0].recipients.len(), 1);
+}
+
+#[tokio::test]
+async fn an_authors_from_becomes_the_lists_when_its_domain_publishes_dmarc_reject() {
+    let db = TestDb::new().await;
+    let anyone = ListSettings {
+        posting: osprey_lists::PostingPolicy::Anyone,
+        ..ListSettings::for_list("team")
+    };
+    let w = world(&db, Some(anyone.clone())).await;
+    let strict = b"From: Zoe Example <zoe@strict.example>\r\nTo: team@lists.example\r\n\
+        Subject: Strict\r\n\r\nHello\r\n";
+    w.post("zoe@strict.example", strict).await;
+    let ann = w.inbox("ann@lists.example").await.remove(0);
+    // RFC 7489 §6.6.2: receivers of a copy with the author's From would find no
+    // aligned signature (the list's domain signs it) and p=reject refuses it.
+    assert!(
+        ann.contains("From: \"Zoe Example via The team\" <team@lists.example>\r\n"),
+        "{ann}"
+    );
+    assert!(
+        ann.contains("Reply-To: \"Zoe Example\" <zoe@strict.example>\r\n"),
+        "{ann}"
+    );
+    // An author whose domain publishes no policy keeps its From.
+    let open = b"From: Bob <bob@far.example>\r\nSubject: Open\r\n\r\nHi\r\n";
+    w.post("bob@far.example", open).await;
+    let ann = w.inbox("ann@lists.example").await.remove(1);
+    assert!(ann.contains("From: Bob <bob@far.example>\r\n"), "{ann}");
+    // A list that never rewrites keeps the strict author's From too.
+    let db = TestDb::new().await;
+    let never = ListSettings {
+        from_rewrite: osprey_lists::FromRewrite::Never,
+        ..anyone
+    };
+    let w = world(&db, Some(never)).await;
+    w.post("zoe@strict.example", strict).await;
+    let ann = w.inbox("ann@lists.example").await.remove(0);
+    assert!(
+        ann.contains("From: Zoe Example <zoe@strict.example>\r\n"),
+        "{ann}"
+    );
 }

@@ -111,3 +111,24 @@ async fn unsigned_mail_from_a_domain_without_records_is_none() {
         v.header
     );
 }
+
+#[tokio::test]
+async fn the_published_policy_is_the_domains_own_or_its_parents_for_subdomains() {
+    let table = TxtTable::new([
+        ("_dmarc.strict.test", "v=DMARC1; p=reject"),
+        ("_dmarc.soft.test", "v=DMARC1; p=none; sp=quarantine"),
+    ]);
+    let checks = MessageChecks::with_table("mx.rcpt.test", table).unwrap();
+    // RFC 7489 §6.3: "p: Requested Mail Receiver policy"; "sp: Requested Mail Receiver
+    // policy for all subdomains ... If absent, the policy specified by the "p" tag MUST
+    // be applied for subdomains".
+    for (domain, want) in [
+        ("strict.test", Some(DmarcPolicy::Reject)),
+        ("Mail.Strict.Test.", Some(DmarcPolicy::Reject)),
+        ("soft.test", Some(DmarcPolicy::None)),
+        ("lists.soft.test", Some(DmarcPolicy::Quarantine)),
+        ("open.test", None),
+    ] {
+        assert_eq!(checks.published_policy(domain).await, want, "{domain}");
+    }
+}

@@ -245,7 +245,12 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     )
     .with_rules(rules.clone());
     // The list server distributes through the same submission, without itself.
-    let lists = Arc::new(osprey_lists::ListServer::new(&submission).with_web_url(config.web_url()));
+    let checks = crate::outbound::message_checks(&config)?;
+    let mut lists = osprey_lists::ListServer::new(&submission).with_web_url(config.web_url());
+    if let Some(c) = &checks {
+        lists = lists.with_dmarc(c.clone());
+    }
+    let lists = Arc::new(lists);
     let submission = submission.with_lists(lists);
     let mut auth = Authenticator::new(store.clone(), throttle, CacheSettings::default());
     if config.auth.legacy_mechanisms {
@@ -286,7 +291,6 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         max_per_ip: config.limits.per_ip(name) as usize,
         tls_handshake_timeout: Duration::from_secs(config.limits.tls_handshake_timeout_secs),
     };
-    let checks = crate::outbound::message_checks(&config)?;
     let smtp = |kind| {
         let server = SmtpServer::new(
             smtp_config(&config),

@@ -356,7 +356,9 @@ fn mode_in(m: dto::DeliveryMode) -> &'static str {
 }
 
 fn settings_in(s: dto::MailingListSettings) -> ListSettings {
-    use osprey_lists::{PostingPolicy as P, ReplyTo as R, SubscriptionPolicy as S};
+    use osprey_lists::{
+        FromRewrite as F, PostingPolicy as P, ReplyTo as R, SubscriptionPolicy as S,
+    };
     ListSettings {
         posting: match s.posting {
             dto::PostingPolicy::Anyone => P::Anyone,
@@ -381,11 +383,18 @@ fn settings_in(s: dto::MailingListSettings) -> ListSettings {
         roster_visible_to_members: s.roster_visible_to_members,
         bounce_threshold: s.bounce_threshold,
         bounce_period_days: s.bounce_period_days,
+        from_rewrite: match s.from_rewrite {
+            dto::FromRewrite::Dmarc => F::Dmarc,
+            dto::FromRewrite::Always => F::Always,
+            dto::FromRewrite::Never => F::Never,
+        },
     }
 }
 
 fn settings_out(s: ListSettings) -> dto::MailingListSettings {
-    use osprey_lists::{PostingPolicy as P, ReplyTo as R, SubscriptionPolicy as S};
+    use osprey_lists::{
+        FromRewrite as F, PostingPolicy as P, ReplyTo as R, SubscriptionPolicy as S,
+    };
     dto::MailingListSettings {
         posting: match s.posting {
             P::Anyone => dto::PostingPolicy::Anyone,
@@ -410,5 +419,10 @@ fn settings_out(s: ListSettings) -> dto::MailingListSettings {
         roster_visible_to_members: s.roster_visible_to_members,
         bounce_threshold: s.bounce_threshold,
         bounce_period_days: s.bounce_period_days,
+        from_rewrite: match s.from_rewrite {
+            F::Dmarc => dto::FromRewrite::Dmarc,
+            F::Always => dto::FromRewrite::Always,
+            F::Never => dto::FromRewrite::Never,
+        },
     }
 }

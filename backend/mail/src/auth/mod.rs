@@ -152,6 +152,33 @@ impl MessageChecks {
         })
     }
 
+    /// The treatment `domain` asks for mail that fails DMARC, as its DMARC record (or
+    /// that of the nearest parent domain with one, RFC 7489 §6.6.3) publishes it: `p=`
+    /// at the domain itself, `sp=` (else `p=`) at a parent. `None` without a record (or
+    /// when DNS does not answer): nothing to honour.
+    pub async fn published_policy(&self, domain: &str) -> Option<DmarcPolicy> {
+        let domain = domain.trim_end_matches('.').to_ascii_lowercase();
+        let labels: Vec<&str> = domain.split('.').filter(|l| !l.is_empty()).collect();
+        for skip in 0..labels.len().saturating_sub(1) {
+            let name = labels[skip..].join(".");
+            let key = format!("_dmarc.{name}.");
+            let Ok(record) = self
+                .resolver
+                .txt_lookup::<mail_auth::dmarc::Dmarc>(key, Some(&self.txt))
+                .await
+            else {
+                continue;
+            };
+            let policy = if skip == 0 { record.p } else { record.sp };
+            return Some(match policy {
+                Policy::Reject => DmarcPolicy::Reject,
+                Policy::Quarantine => DmarcPolicy::Quarantine,
+                Policy::None | Policy::Unspecified => DmarcPolicy::None,
+            });
+        }
+        None
+    }
+
     /// SPF for the reverse-path (or the HELO name for the null sender), DKIM for every
     /// signature, and DMARC for the From domain.
     pub async fn check(&self, r: &Received<'_>) -> Verdict {

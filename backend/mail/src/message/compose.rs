@@ -255,6 +255,16 @@ impl Compose {
     }
 }
 
+/// The value of an address field holding `a`, written after `Name:` (`name_len` octets
+/// and the colon): a space, the display name quoted or as RFC 2047 encoded words, the
+/// address; lines folded, CRLF-terminated.
+pub fn address_value(a: &NamedAddress, name_len: usize) -> Vec<u8> {
+    use mail_builder::headers::Header;
+    let mut out = vec![b' '];
+    built(a).write_header(&mut out, name_len + 2);
+    out
+}
+
 fn built(a: &NamedAddress) -> BuiltAddress<'static> {
     let name = a
         .name

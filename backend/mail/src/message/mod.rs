@@ -17,7 +17,7 @@ mod part;
 mod skeleton;
 mod threading;
 
-pub use compose::{AttachmentPart, Compose, NamedAddress, mime_type};
+pub use compose::{AttachmentPart, Compose, NamedAddress, address_value, mime_type};
 pub use crlf::normalize_crlf;
 pub use decode::{DecodeError, decode_transfer};
 pub use envelope::{EnvelopeFields, Group, Mailbox};

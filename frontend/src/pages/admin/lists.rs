@@ -5,8 +5,8 @@
 use std::future::Future;
 
 use osprey_api_types::{
-    CreateMailingList, MailingList, MailingListSettings, Page, PostingPolicy, ReplyPolicy,
-    SubscriptionPolicy, UpdateMailingList,
+    CreateMailingList, FromRewrite, MailingList, MailingListSettings, Page, PostingPolicy,
+    ReplyPolicy, SubscriptionPolicy, UpdateMailingList,
 };
 use yew::prelude::*;
 
@@ -54,6 +54,7 @@ struct Draft {
     roster: bool,
     bounces: String,
     bounce_period_days: u32,
+    from_rewrite: FromRewrite,
     /// The list's address, when editing (its public page).
     existing: String,
 }
@@ -95,6 +96,7 @@ impl Draft {
             roster_visible_to_members: self.roster,
             bounce_threshold,
             bounce_period_days: self.bounce_period_days,
+            from_rewrite: self.from_rewrite,
         })
     }
 }
@@ -169,6 +171,23 @@ const SUBSCRIPTION: [SubscriptionPolicy; 3] = [
     SubscriptionPolicy::Closed,
 ];
 const REPLY: [ReplyPolicy; 2] = [ReplyPolicy::Sender, ReplyPolicy::List];
+const REWRITE: [FromRewrite; 3] = [FromRewrite::Dmarc, FromRewrite::Always, FromRewrite::Never];
+
+fn rewrite_value(r: FromRewrite) -> &'static str {
+    match r {
+        FromRewrite::Dmarc => "dmarc",
+        FromRewrite::Always => "always",
+        FromRewrite::Never => "never",
+    }
+}
+
+fn rewrite_label(r: FromRewrite) -> &'static str {
+    match r {
+        FromRewrite::Dmarc => "The list's, when the author's domain asks (DMARC)",
+        FromRewrite::Always => "Always the list's",
+        FromRewrite::Never => "Always the author's",
+    }
+}
 
 impl Resource for Lists {
     type Item = MailingList;
@@ -227,6 +246,7 @@ impl Resource for Lists {
             roster: s.roster_visible_to_members,
             bounces: s.bounce_threshold.to_string(),
             bounce_period_days: s.bounce_period_days,
+            from_rewrite: s.from_rewrite,
             existing: list.map(|l| l.address.clone()).unwrap_or_default(),
         }
     }
@@ -257,6 +277,9 @@ impl Resource for Lists {
                 <Select id={form.id("reply-to")} label="Replies go" value={reply_value(d.reply_to)}
                     options={options(&REPLY, reply_value, reply_label)}
                     onchange={form.set(|d, v: String| d.reply_to = REPLY.into_iter().find(|p| reply_value(*p) == v).unwrap_or_default())} />
+                <Select id={form.id("from")} label="From of posts" value={rewrite_value(d.from_rewrite)}
+                    options={options(&REWRITE, rewrite_value, rewrite_label)}
+                    onchange={form.set(|d, v: String| d.from_rewrite = REWRITE.into_iter().find(|r| rewrite_value(*r) == v).unwrap_or_default())} />
                 <TextField id={form.id("prefix")} label="Subject prefix" autocomplete="off"
                     hint={if form.editing { "Put before each post's subject once; empty for none." } else { "Empty: the list's name in brackets, like [team]." }}
                     value={d.subject_prefix.clone()} oninput={form.set(|d, v| d.subject_prefix = v)}
