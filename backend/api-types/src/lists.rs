@@ -86,6 +86,9 @@ pub struct MailingListSettings {
     /// Addresses of the moderators: they may always post.
     #[serde(default)]
     pub moderators: Vec<String>,
+    /// Senders whose posts are taken without membership and without moderation.
+    #[serde(default)]
+    pub accept_from: Vec<String>,
     /// Members may ask for the member list (`who`); otherwise owners and moderators only.
     #[serde(default)]
     pub roster_visible_to_members: bool,
@@ -121,6 +124,7 @@ impl Default for MailingListSettings {
             max_message_size: None,
             owners: Vec::new(),
             moderators: Vec::new(),
+            accept_from: Vec::new(),
             roster_visible_to_members: false,
             bounce_threshold: default_bounce_threshold(),
             bounce_period_days: default_bounce_period_days(),
@@ -238,6 +242,9 @@ pub struct HeldPost {
 pub enum ModerationAction {
     /// Distributed to the members as any post.
     Approve,
+    /// Approved, and the sender's later posts are taken without moderation (added to
+    /// `accept_from`).
+    ApproveAndAccept,
     /// Not distributed; the sender is told, with the reason.
     Reject,
     /// Not distributed; nobody is told (spam).

@@ -16,6 +16,8 @@ pub const HELD_TTL_DAYS: i64 = 14;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Decision {
     Approve,
+    /// Approved, and the sender's later posts are taken without moderation.
+    ApproveAndAccept,
     /// With the reason the sender is told.
     Reject(String),
     Discard,
@@ -91,6 +93,23 @@ impl ListServer {
             Decision::Approve => {
                 let post = self.blobs().get(&held.blob_hash).await?;
                 self.distribute(list, &post).await?;
+            }
+            Decision::ApproveAndAccept => {
+                let post = self.blobs().get(&held.blob_hash).await?;
+                self.distribute(list, &post).await?;
+                let mut settings = ListSettings::read(&list.settings);
+                if !settings.accepts(&held.sender) && !held.sender.is_empty() {
+                    settings.accept_from.push(held.sender.to_ascii_lowercase());
+                    self.store()
+                        .lists()
+                        .update_list(
+                            &list.id,
+                            list.name.clone(),
+                            list.description.clone(),
+                            settings.to_json(),
+                        )
+                        .await?;
+                }
             }
             Decision::Reject(reason) => {
                 let posting = list.address();

@@ -19,9 +19,14 @@ pub fn refusal(
         return Some(format!("{list_address} takes no mail from the null sender"));
     }
     let privileged = settings.is_owner_or_moderator(sender);
+    let accepted = settings.accepts(sender);
     match settings.posting {
         PostingPolicy::Anyone => None,
-        PostingPolicy::Members | PostingPolicy::Moderated if sender_is_member || privileged => None,
+        PostingPolicy::Members | PostingPolicy::Moderated
+            if sender_is_member || privileged || accepted =>
+        {
+            None
+        }
         PostingPolicy::Members | PostingPolicy::Moderated => {
             Some(format!("only members may post to {list_address}"))
         }

@@ -160,6 +160,7 @@ impl ListServer {
                     let settings = ListSettings::read(&list.settings);
                     if settings.posting == crate::settings::PostingPolicy::Moderated
                         && !settings.is_owner_or_moderator(sender)
+                        && !settings.accepts(sender)
                     {
                         self.hold(&list, &settings, sender, &message).await?
                     } else {

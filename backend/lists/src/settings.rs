@@ -76,6 +76,10 @@ pub struct ListSettings {
     pub owners: Vec<String>,
     /// Who moderates (addresses): they may always post.
     pub moderators: Vec<String>,
+    /// Senders whose posts are taken without membership and without moderation
+    /// (Mailman's accepted non-members); a moderator adds one with "approve and always
+    /// accept".
+    pub accept_from: Vec<String>,
     /// Members may see the member list (`who`); otherwise only owners and moderators.
     pub roster_visible_to_members: bool,
     /// Bounces (at most one a day) within `bounce_period_days` of each other that
@@ -97,6 +101,7 @@ impl Default for ListSettings {
             max_message_size: None,
             owners: Vec::new(),
             moderators: Vec::new(),
+            accept_from: Vec::new(),
             roster_visible_to_members: false,
             bounce_threshold: DEFAULT_BOUNCE_THRESHOLD,
             bounce_period_days: DEFAULT_BOUNCE_PERIOD_DAYS,
@@ -168,6 +173,7 @@ impl ListSettings {
         for (name, list) in [
             ("owners", &mut self.owners),
             ("moderators", &mut self.moderators),
+            ("accept_from", &mut self.accept_from),
         ] {
             for (i, a) in list.iter_mut().enumerate() {
                 match Address::parse(a.trim()) {
@@ -181,6 +187,13 @@ impl ListSettings {
         } else {
             Err(DirectoryError::Invalid(problems))
         }
+    }
+
+    /// Returns `true` if and only if posts from `address` are always taken as they are.
+    pub fn accepts(&self, address: &str) -> bool {
+        self.accept_from
+            .iter()
+            .any(|a| a.eq_ignore_ascii_case(address))
     }
 
     /// Returns `true` if and only if `address` is one of the owners or moderators.

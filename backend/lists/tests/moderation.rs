@@ -44,7 +44,7 @@ async fn a_members_post_waits_for_an_owners_reply_and_goes_out_once() {
     assert_eq!(told.len(), 1);
     assert!(told[0].contains("waits for a moderator"), "{}", told[0]);
     let token = confirm_token(&w.inbox("dan@lists.example").await[0]);
-    // Ann cannot approve her own post with the owner's token; it is used up.
+    // Ann cannot approve her own post with the owner's token (nor spend it).
     let reply = |from: &str| {
         format!("From: {from}\r\nSubject: Re: confirm {token}\r\n\r\n> A post\r\n").into_bytes()
     };
@@ -132,4 +132,48 @@ async fn an_owners_reply_approves_and_a_rejection_tells_the_sender_why() {
             .iter()
             .any(|m| m.contains("Subject: [team] News\r\n"))
     );
+}
+
+#[tokio::test]
+async fn approve_and_always_accept_lets_the_senders_later_posts_through_at_once() {
+    let db = TestDb::new().await;
+    let w = moderated(&db).await;
+    let ann = "ann@lists.example";
+    w.mail(ann, "team@lists.example", &post(ann, "First")).await;
+    let held = w.store.lists().held_posts(&w.team.id).await.unwrap();
+    let server = ListServer::new(&w.submission);
+    assert!(
+        server
+            .decide(&w.team, &held[0].id, Decision::ApproveAndAccept)
+            .await
+            .unwrap()
+    );
+    let list = w.store.lists().list(&w.team.id).await.unwrap();
+    assert_eq!(ListSettings::read(&list.settings).accept_from, [ann]);
+    // Her next post goes out without waiting.
+    w.mail(ann, "team@lists.example", &post(ann, "Second"))
+        .await;
+    assert!(
+        w.store
+            .lists()
+            .held_posts(&w.team.id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let inbox = w.inbox(ann).await;
+    assert!(
+        inbox.iter().any(|m| m.contains("Subject: [team] Second")),
+        "{inbox:?}"
+    );
+    // An accepted sender who is no member may post to a members-only list too.
+    let db = TestDb::new().await;
+    let open = ListSettings {
+        accept_from: vec!["dan@lists.example".into()],
+        ..ListSettings::for_list("team")
+    };
+    let w = world(&db, Some(open)).await;
+    let dan = "dan@lists.example";
+    let v = w.mail(dan, "team@lists.example", &post(dan, "Hi")).await;
+    assert!(matches!(v, osprey_mail::Verdict::List(_)), "{v:?}");
 }

@@ -260,6 +260,7 @@ pub async fn moderate(
     user.admin_scope(true)?;
     let decision = match req.action {
         ModerationAction::Approve => Decision::Approve,
+        ModerationAction::ApproveAndAccept => Decision::ApproveAndAccept,
         ModerationAction::Reject => Decision::Reject(req.reason.unwrap_or_default()),
         ModerationAction::Discard => Decision::Discard,
     };
@@ -380,6 +381,7 @@ fn settings_in(s: dto::MailingListSettings) -> ListSettings {
         max_message_size: s.max_message_size,
         owners: s.owners,
         moderators: s.moderators,
+        accept_from: s.accept_from,
         roster_visible_to_members: s.roster_visible_to_members,
         bounce_threshold: s.bounce_threshold,
         bounce_period_days: s.bounce_period_days,
@@ -416,6 +418,7 @@ fn settings_out(s: ListSettings) -> dto::MailingListSettings {
         max_message_size: s.max_message_size,
         owners: s.owners,
         moderators: s.moderators,
+        accept_from: s.accept_from,
         roster_visible_to_members: s.roster_visible_to_members,
         bounce_threshold: s.bounce_threshold,
         bounce_period_days: s.bounce_period_days,

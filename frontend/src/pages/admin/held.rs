@@ -74,6 +74,7 @@ pub fn HeldPosts(props: &HeldPostsProps) -> Html {
                             </div>
                             <div class="row-actions">
                                 <button type="button" class="button" onclick={on(ModerationAction::Approve)}>{ "Approve" }</button>
+                                <button type="button" class="button" title="Approve, and take this sender's posts without moderation from now on" onclick={on(ModerationAction::ApproveAndAccept)}>{ "Approve and always accept" }</button>
                                 <button type="button" class="button" onclick={on(ModerationAction::Reject)}>{ "Reject" }</button>
                                 <button type="button" class="button danger-outline" onclick={on(ModerationAction::Discard)}>{ "Discard" }</button>
                             </div>

@@ -50,6 +50,7 @@ struct Draft {
     footer: String,
     owners: String,
     moderators: String,
+    accept_from: String,
     max_kib: String,
     roster: bool,
     bounces: String,
@@ -93,6 +94,7 @@ impl Draft {
             max_message_size,
             owners: format::split_list(&self.owners),
             moderators: format::split_list(&self.moderators),
+            accept_from: format::split_list(&self.accept_from),
             roster_visible_to_members: self.roster,
             bounce_threshold,
             bounce_period_days: self.bounce_period_days,
@@ -205,6 +207,7 @@ impl Resource for Lists {
         "settings.max_message_size",
         "settings.owners",
         "settings.moderators",
+        "settings.accept_from",
         "settings.bounce_threshold",
     ];
 
@@ -239,6 +242,7 @@ impl Resource for Lists {
             footer: s.footer,
             owners: s.owners.join("\n"),
             moderators: s.moderators.join("\n"),
+            accept_from: s.accept_from.join("\n"),
             max_kib: s
                 .max_message_size
                 .map(|b| (b / 1024).to_string())
@@ -296,6 +300,10 @@ impl Resource for Lists {
                     hint="One address per line. Moderators may always post."
                     value={d.moderators.clone()} oninput={form.set(|d, v| d.moderators = v)}
                     error={form.error("settings.moderators")} />
+                <TextArea id={form.id("accept-from")} label="Always accepted senders" rows={2}
+                    hint="One address per line. Their posts are taken without membership and without moderation."
+                    value={d.accept_from.clone()} oninput={form.set(|d, v| d.accept_from = v)}
+                    error={form.error("settings.accept_from")} />
                 <TextField id={form.id("max-size")} label="Largest post (KiB)" inputmode="numeric"
                     hint="Empty: the server's limit."
                     value={d.max_kib.clone()} oninput={form.set(|d, v| d.max_kib = v)}
