@@ -189,6 +189,31 @@ async fn a_members_post_reaches_the_members_on_both_servers_and_a_strangers_is_r
     assert!(roster.contains("bea@b.e2e.test\teach\tactive"), "{roster}");
     assert!(roster.contains("cy@a.e2e.test\tnomail\tactive"), "{roster}");
     assert!(ok(&a, &["list", "ls"]).contains("team@a.e2e.test\tTeam\t4 members"));
+    // The roster as CSV, and an import checked without changing anything.
+    let csv = ok(&a, &["list", "export", "team@a.e2e.test"]);
+    assert!(
+        csv.starts_with("address,name,mode,status,bounces,joined\r\n"),
+        "{csv}"
+    );
+    assert!(csv.contains("\r\nbea@b.e2e.test,,each,active,0,"), "{csv}");
+    let file = pinned.with_extension("csv");
+    std::fs::write(&file, "dee@b.e2e.test,Dee\nnope\nbea@b.e2e.test\n").unwrap();
+    let checked = ok(
+        &a,
+        &[
+            "list",
+            "import",
+            "team@a.e2e.test",
+            file.to_str().unwrap(),
+            "--dry-run",
+        ],
+    );
+    assert!(
+        checked.contains("team@a.e2e.test: 1 to add, 1 already members, 1 lines not taken"),
+        "{checked}"
+    );
+    assert!(!ok(&a, &["list", "members", "team@a.e2e.test"]).contains("dee@b.e2e.test"));
+    let _ = std::fs::remove_file(&file);
     // A list's companion is taken for accounts.
     let taken = crate::support::osprey(
         &a.db,

@@ -235,6 +235,39 @@ pub struct HeldPost {
     pub expires_at: DateTime<Utc>,
 }
 
+/// `POST /api/v1/admin/lists/{id}/members/import`: members as CSV, one a line:
+/// `address[,display name[,delivery mode]]`, an optional first line naming the columns,
+/// fields quoted when they hold commas (RFC 4180). At most 10,000 lines.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ImportListMembers {
+    pub csv: String,
+    /// Only check: say what an import would do, change nothing.
+    #[serde(default)]
+    pub dry_run: bool,
+    /// Send each added member the welcome (the default).
+    #[serde(default = "default_true")]
+    pub notify: bool,
+}
+
+fn default_true() -> bool {
+    true
+}
+
+/// What an import did, or in a dry run would do.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct MemberImportReport {
+    pub dry_run: bool,
+    /// Addresses added (that would be added).
+    pub added: Vec<String>,
+    /// Addresses that are members already, left as they are.
+    pub already_members: Vec<String>,
+    /// Lines not taken, with why (`name` is not used).
+    pub problems: Vec<crate::ImportProblem>,
+}
+
 /// What a moderator decides about a held post.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]

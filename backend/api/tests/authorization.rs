@@ -613,7 +613,7 @@ impl World {
                 })),
                 ..Call::default()
             },
-            "get_list" | "delete_list" | "list_members" => Call {
+            "get_list" | "delete_list" | "list_members" | "export_members" => Call {
                 id: Some(self.fresh_list().await.0),
                 ..Call::default()
             },
@@ -625,6 +625,13 @@ impl World {
             "add_member" => Call {
                 id: Some(self.fresh_list().await.0),
                 body: Some(json!({"address": format!("{}@far.example", self.fresh("m"))})),
+                ..Call::default()
+            },
+            "import_members" => Call {
+                id: Some(self.fresh_list().await.0),
+                body: Some(
+                    json!({"csv": format!("{}@far.example", self.fresh("m")), "notify": false}),
+                ),
                 ..Call::default()
             },
             "list_held" => Call {

@@ -329,6 +329,20 @@ async fn an_account_sees_its_own_lists_and_leaves_one() {
     assert_eq!(r.body, json!([]));
 }
 
+/// Makes `team@example.com` with the defaults; its id.
+async fn team(t: &TestApp, admin: &str) -> String {
+    let r = t
+        .call(
+            Method::POST,
+            "/api/v1/admin/lists",
+            Some(admin),
+            Some(json!({"address": "team@example.com", "name": "Team"})),
+        )
+        .await
+        .expect(StatusCode::CREATED);
+    r.body["id"].as_str().unwrap().to_owned()
+}
+
 /// A page of the one-click unsubscription: HTML, not problem+json, whatever its status.
 fn page(reply: Reply, status: StatusCode) -> Reply {
     assert_eq!(reply.status, status, "{:?}", reply.body);
@@ -343,16 +357,7 @@ fn page(reply: Reply, status: StatusCode) -> Reply {
 async fn one_click_unsubscription_takes_a_post_with_the_members_token_and_nothing_else() {
     let t = TestApp::new().await;
     let admin = t.token(ADMIN).await;
-    let r = t
-        .call(
-            Method::POST,
-            "/api/v1/admin/lists",
-            Some(&admin),
-            Some(json!({"address": "team@example.com", "name": "Team"})),
-        )
-        .await
-        .expect(StatusCode::CREATED);
-    let id = r.body["id"].as_str().unwrap().to_owned();
+    let id = team(&t, &admin).await;
     // A member's token, as the list server put it in its copies.
     let join = |address: &'static str| {
         let (t, admin, id) = (&t, &admin, &id);
@@ -618,4 +623,114 @@ async fn a_lists_public_page_sends_a_confirmation_and_its_link_confirms_once() {
             .await,
         StatusCode::NOT_FOUND,
     );
+}
+
+#[tokio::test]
+async fn members_are_imported_from_csv_after_a_dry_run_and_exported_as_csv() {
+    let t = TestApp::new().await;
+    let admin = t.token(ADMIN).await;
+    let id = team(&t, &admin).await;
+    t.call(
+        Method::POST,
+        &format!("/api/v1/admin/lists/{id}/members"),
+        Some(&admin),
+        Some(json!({"address": "old@far.example"})),
+    )
+    .await
+    .expect(StatusCode::CREATED);
+    let csv = "address,name,mode\n\
+               ann@far.example,\"Doe, Ann\",nomail\n\
+               not-an-address\n\
+               OLD@far.example\n\
+               bob@far.example,,sometimes\n\
+               ann@far.example\n\
+               team@example.com\n\
+               cy@far.example\n";
+    let path = format!("/api/v1/admin/lists/{id}/members/import");
+    let dry = t
+        .call(
+            Method::POST,
+            &path,
+            Some(&admin),
+            Some(json!({"csv": csv, "dry_run": true})),
+        )
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(dry.body["dry_run"], true);
+    assert_eq!(
+        dry.body["added"],
+        json!(["ann@far.example", "cy@far.example"])
+    );
+    assert_eq!(dry.body["already_members"], json!(["OLD@far.example"]));
+    let lines: Vec<u64> = dry.body["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["line"].as_u64().unwrap())
+        .collect();
+    // Each bad line by its number: not an address, a mode that is none, a repeat, the
+    // list itself.
+    assert_eq!(lines, [3, 5, 6, 7], "{}", dry.body);
+    let members = || async {
+        t.store
+            .lists()
+            .members(
+                &id,
+                &osprey_store::ListQuery {
+                    limit: 100,
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap()
+            .items
+            .len()
+    };
+    assert_eq!(members().await, 1, "a dry run changes nothing");
+    let done = t
+        .call(
+            Method::POST,
+            &path,
+            Some(&admin),
+            Some(json!({"csv": csv, "notify": false})),
+        )
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(done.body["added"], dry.body["added"]);
+    assert_eq!(members().await, 3);
+    // More than 10,000 lines: refused whole, nothing added.
+    let many = (0..10_001)
+        .map(|i| format!("m{i}@far.example\n"))
+        .collect::<String>();
+    t.call(
+        Method::POST,
+        &path,
+        Some(&admin),
+        Some(json!({"csv": many})),
+    )
+    .await
+    .expect(StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(members().await, 3);
+    let export = t
+        .raw(
+            Method::GET,
+            &format!("/api/v1/admin/lists/{id}/members/export"),
+            Some(&admin),
+            None,
+            "",
+        )
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(
+        export.headers.get("content-type").unwrap(),
+        "text/csv; charset=utf-8"
+    );
+    let text = export.body.as_str().unwrap();
+    let rows: Vec<&str> = text.lines().collect();
+    assert_eq!(rows[0], "address,name,mode,status,bounces,joined");
+    assert!(
+        rows[1].starts_with("ann@far.example,\"Doe, Ann\",nomail,active,0,"),
+        "{text}"
+    );
+    assert_eq!(rows.len(), 4, "{text}");
 }

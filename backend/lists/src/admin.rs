@@ -55,7 +55,7 @@ pub struct NewMemberRequest {
 /// The list service.
 #[derive(Clone)]
 pub struct ListAdmin {
-    store: Store,
+    pub(crate) store: Store,
     /// Tells members of the changes an owner makes; `None`: changes are silent (the CLI).
     mail: Option<ListServer>,
 }
@@ -289,6 +289,19 @@ impl ListAdmin {
         req: NewMemberRequest,
     ) -> Result<ListMemberRecord, DirectoryError> {
         let list = self.get(actor, id).await?;
+        let new = self.checked_member(&list, req).await?;
+        let added = self.store.lists().add_member(id, new).await?;
+        // Every change is told to the member (the welcome says how to leave).
+        self.welcome(&list, &added.address).await;
+        Ok(added)
+    }
+
+    /// `req` checked for the list: each bad field named, a list never its own member.
+    pub(crate) async fn checked_member(
+        &self,
+        list: &ListRecord,
+        req: NewMemberRequest,
+    ) -> Result<NewListMember, DirectoryError> {
         let mut problems = Vec::new();
         let address = parse_address(&req.address, &mut problems);
         if let Some(n) = &req.display_name {
@@ -316,29 +329,24 @@ impl ListAdmin {
                 "a list cannot be a member of itself",
             ));
         }
-        let added = self
-            .store
-            .lists()
-            .add_member(
-                id,
-                NewListMember {
-                    address: address.to_string(),
-                    display_name: req
-                        .display_name
-                        .map(|n| n.trim().to_owned())
-                        .filter(|n| !n.is_empty()),
-                    delivery_mode: mode,
-                    status: "active".into(),
-                },
-            )
-            .await?;
-        // Every change is told to the member (the welcome says how to leave).
+        Ok(NewListMember {
+            address: address.to_string(),
+            display_name: req
+                .display_name
+                .map(|n| n.trim().to_owned())
+                .filter(|n| !n.is_empty()),
+            delivery_mode: mode,
+            status: "active".into(),
+        })
+    }
+
+    /// Tells a member an owner added that it joined (the welcome says how to leave).
+    pub(crate) async fn welcome(&self, list: &ListRecord, address: &str) {
         if let Some(mail) = &self.mail
-            && let Err(e) = mail.welcome(&list, &added.address).await
+            && let Err(e) = mail.welcome(list, address).await
         {
             tracing::warn!(error = %e, "the welcome to a new member was not sent");
         }
-        Ok(added)
     }
 
     /// The lists the account at `address` is a member of.

@@ -14,6 +14,7 @@ pub mod commands;
 mod moderation;
 pub mod post;
 mod requests;
+pub mod roster;
 mod server;
 pub mod settings;
 

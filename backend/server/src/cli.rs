@@ -309,6 +309,17 @@ pub enum ListCmd {
     },
     /// Removes MEMBER from the list at ADDRESS.
     Unsubscribe { address: String, member: String },
+    /// Adds the members of a CSV file (`address[,name[,mode]]` a line; `-` reads standard
+    /// input) to the list at ADDRESS; bad lines are reported and skipped.
+    Import {
+        address: String,
+        file: String,
+        /// Only check the file and say what an import would do.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Writes the list's members as CSV to standard output.
+    Export { address: String },
 }
 
 /// Runs a parsed command line.

@@ -124,6 +124,39 @@ pub async fn run(config: &Config, cmd: ListCmd) -> anyhow::Result<()> {
                 .await?;
             println!("{member} is no longer a member of {}", list.address());
         }
+        ListCmd::Import {
+            address,
+            file,
+            dry_run,
+        } => {
+            let list = by_address(&store, &address).await?;
+            let csv = if file == "-" {
+                std::io::read_to_string(std::io::stdin()).context("reading standard input")?
+            } else {
+                std::fs::read_to_string(&file).with_context(|| format!("reading {file}"))?
+            };
+            let report = admin
+                .import_members(&Actor::Operator, &list.id, &csv, dry_run, false)
+                .await?;
+            for (line, problem) in &report.problems {
+                eprintln!("{file}:{line}: {problem}");
+            }
+            println!(
+                "{}: {} {}, {} already members, {} lines not taken",
+                list.address(),
+                report.added.len(),
+                if dry_run { "to add" } else { "added" },
+                report.already_members.len(),
+                report.problems.len()
+            );
+        }
+        ListCmd::Export { address } => {
+            let list = by_address(&store, &address).await?;
+            print!(
+                "{}",
+                admin.export_members(&Actor::Operator, &list.id).await?
+            );
+        }
     }
     Ok(())
 }

@@ -13,15 +13,15 @@ use osprey_api_types::{
     ContactGroupFields, CreateAccount, CreateAlias, CreateApiKey, CreateDomain, CreateIpRule,
     CreateKillEntry, CreateMailbox, CreateMailingList, CreateSendAsGrant, CreatedApiKey,
     DkimRecord, Domain, DownloadLink, DownloadRequest, DraftMessage, EventsTicket, FlagMessages,
-    Health, HeldPost, ImportContacts, ImportReport, IpRule, KillEntry, ListMember, LoginFailure,
-    LoginRequest, Mailbox, MailingList, MessageDetail, MessageIds, MessageItem, MessagesTo,
-    ModerationDecision, MyList, Organized, Page, PersonalWord, Postmaster, Preferences,
-    QueuedMessage, RecipientSuggestion, RefreshRequest, RelayCheck, RelayPolicy, RelayVerdict,
-    RetryResult, RuleRun, RuleRunRequest, RuleTestRequest, RuleTestResult, RulesDocument,
-    RulesUpdate, SavedDraft, SendAsGrant, SendMessage, SentMessage, SieveScript, SpellCheckRequest,
-    SpellCheckResult, SpellLanguage, TokenResponse, UpdateAccount, UpdateAlias, UpdateDomain,
-    UpdateFlags, UpdateMailbox, UpdateMailingList, UpdateMe, Upload, VacationDocument,
-    VacationUpdate,
+    Health, HeldPost, ImportContacts, ImportListMembers, ImportReport, IpRule, KillEntry,
+    ListMember, LoginFailure, LoginRequest, Mailbox, MailingList, MemberImportReport,
+    MessageDetail, MessageIds, MessageItem, MessagesTo, ModerationDecision, MyList, Organized,
+    Page, PersonalWord, Postmaster, Preferences, QueuedMessage, RecipientSuggestion,
+    RefreshRequest, RelayCheck, RelayPolicy, RelayVerdict, RetryResult, RuleRun, RuleRunRequest,
+    RuleTestRequest, RuleTestResult, RulesDocument, RulesUpdate, SavedDraft, SendAsGrant,
+    SendMessage, SentMessage, SieveScript, SpellCheckRequest, SpellCheckResult, SpellLanguage,
+    TokenResponse, UpdateAccount, UpdateAlias, UpdateDomain, UpdateFlags, UpdateMailbox,
+    UpdateMailingList, UpdateMe, Upload, VacationDocument, VacationUpdate,
 };
 
 use super::{Api, ApiError, Call, bytes, empty, json, segment, text};
@@ -562,6 +562,34 @@ impl Api {
         let call = Call::new(
             Method::POST,
             format!("/api/v1/admin/lists/{}/members", segment(id)),
+        )
+        .json(body)?;
+        json(self.authed(&call).await?).await
+    }
+
+    /// The list's members as CSV: `address,name,mode,status,bounces,joined`.
+    ///
+    /// `GET /api/v1/admin/lists/{id}/members/export`
+    pub async fn export_members(&self, id: &str) -> Result<String, ApiError> {
+        let call = Call::new(
+            Method::GET,
+            format!("/api/v1/admin/lists/{}/members/export", segment(id)),
+        );
+        text(self.authed(&call).await?).await
+    }
+
+    /// Adds the members a CSV text lists, or with `dry_run` says what it would do; bad lines
+    /// are reported (and skipped), not refused.
+    ///
+    /// `POST /api/v1/admin/lists/{id}/members/import`
+    pub async fn import_members(
+        &self,
+        id: &str,
+        body: &ImportListMembers,
+    ) -> Result<MemberImportReport, ApiError> {
+        let call = Call::new(
+            Method::POST,
+            format!("/api/v1/admin/lists/{}/members/import", segment(id)),
         )
         .json(body)?;
         json(self.authed(&call).await?).await

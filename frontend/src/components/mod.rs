@@ -4,6 +4,7 @@
 pub mod address_input;
 pub mod banner;
 pub mod confirm;
+pub mod download;
 pub mod field;
 pub mod recipients;
 pub mod resource;

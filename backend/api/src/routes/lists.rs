@@ -3,13 +3,14 @@
 
 use axum::{
     extract::{Path, State},
-    http::StatusCode,
+    http::{StatusCode, header},
     response::IntoResponse,
 };
 use osprey_api_types as dto;
 use osprey_api_types::{
-    AddListMember, CreateMailingList, HeldPost, ListMember, MailingList, ModerationAction,
-    ModerationDecision, MyList, Page, Problem, Scope, UpdateMailingList,
+    AddListMember, CreateMailingList, HeldPost, ImportListMembers, ImportProblem, ListMember,
+    MailingList, MemberImportReport, ModerationAction, ModerationDecision, MyList, Page, Problem,
+    Scope, UpdateMailingList,
 };
 use osprey_lists::{
     Decision, ListAdmin, ListServer, ListSettings, ListUpdate, NewListRequest, NewMemberRequest,
@@ -31,6 +32,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_lists, create_list))
         .routes(routes!(get_list, update_list, delete_list))
         .routes(routes!(list_members, add_member))
+        .routes(routes!(import_members))
+        .routes(routes!(export_members))
         .routes(routes!(remove_member))
         .routes(routes!(list_held))
         .routes(routes!(moderate))
@@ -202,6 +205,61 @@ pub async fn add_member(
         StatusCode::CREATED,
         location(&format!("/admin/lists/{id}/members"), &added.address),
         Json(member(added)),
+    ))
+}
+
+/// Adds the members a CSV text lists, or with `dry_run` says what it would do; bad lines
+/// are reported (and skipped), not refused.
+#[utoipa::path(post, path = "/admin/lists/{id}/members/import", tag = "lists", security(("bearer" = [])), request_body = ImportListMembers,
+    params(("id" = String, Path, description = "The list's id")),
+    responses((status = 200, body = MemberImportReport), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn import_members(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<String>,
+    Json(req): Json<ImportListMembers>,
+) -> Result<Json<MemberImportReport>, ApiError> {
+    user.admin_scope(true)?;
+    let report = admin(&state)
+        .import_members(&user.actor(), &id, &req.csv, req.dry_run, req.notify)
+        .await?;
+    Ok(Json(MemberImportReport {
+        dry_run: req.dry_run,
+        added: report.added,
+        already_members: report.already_members,
+        problems: report
+            .problems
+            .into_iter()
+            .map(|(line, message)| ImportProblem {
+                line: line as u64,
+                name: None,
+                message,
+            })
+            .collect(),
+    }))
+}
+
+/// The list's members as CSV: `address,name,mode,status,bounces,joined`.
+#[utoipa::path(get, path = "/admin/lists/{id}/members/export", tag = "lists", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The list's id")),
+    responses((status = 200, description = "The members", content_type = "text/csv", body = String),
+        (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn export_members(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<String>,
+) -> Result<impl IntoResponse, ApiError> {
+    user.admin_scope(false)?;
+    let csv = admin(&state).export_members(&user.actor(), &id).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"members.csv\"",
+            ),
+        ],
+        csv,
     ))
 }
 

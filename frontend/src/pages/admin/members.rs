@@ -5,6 +5,7 @@ use osprey_api_types::{AddListMember, DeliveryMode, ListMember};
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
+use super::member_import::MemberImport;
 use crate::api::{ApiError, use_api};
 use crate::components::banner::ProblemBanner;
 use crate::components::confirm::ConfirmButton;
@@ -28,13 +29,15 @@ pub fn ListMembers(props: &ListMembersProps) -> Html {
     let address = use_state(String::new);
     let nomail = use_state(|| false);
     let busy = use_state(|| false);
+    // Bumped after an import, to read the roster again.
+    let reload = use_state(|| 0u32);
 
     {
         let (api, members, more, error) =
             (api.clone(), members.clone(), more.clone(), error.clone());
         use_effect_with(
-            (props.list_id.clone(), (*search).clone()),
-            move |(id, q)| {
+            (props.list_id.clone(), (*search).clone(), *reload),
+            move |(id, q, _)| {
                 let (id, q) = (id.to_string(), q.trim().to_owned());
                 spawn_local(async move {
                     let q = (!q.is_empty()).then_some(q);
@@ -144,6 +147,8 @@ pub fn ListMembers(props: &ListMembersProps) -> Html {
                     onchange={let n = nomail.clone(); Callback::from(move |on| n.set(on))} />
                 <button type="button" class="button" id="member-add" {onclick} disabled={*busy}>{ "Add" }</button>
             </div>
+            <MemberImport list_id={props.list_id.clone()}
+                onimported={let r = reload.clone(); Callback::from(move |_| r.set(*r + 1))} />
         </fieldset>
     }
 }

@@ -7,6 +7,7 @@ mod domain_rules;
 mod domains;
 mod held;
 mod lists;
+mod member_import;
 mod members;
 mod send_as;
 

@@ -4,30 +4,18 @@
 use osprey_api_types::{ImportContacts, ImportReport};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{HtmlElement, HtmlInputElement};
+use web_sys::HtmlInputElement;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use crate::api::{ApiError, use_api};
 use crate::components::banner::{Banner, ProblemBanner, Tone};
+use crate::components::download::{data_url, use_auto_download};
 
 #[derive(Properties, PartialEq)]
 pub struct TransferProps {
     /// Called after an import kept at least one card.
     pub onimported: Callback<()>,
-}
-
-/// `text` as a `data:` URL of a vCard file.
-fn data_url(text: &str) -> String {
-    let mut out = String::from("data:text/vcard;charset=utf-8,");
-    for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 #[function_component]
@@ -36,19 +24,8 @@ pub fn Transfer(props: &TransferProps) -> Html {
     let busy = use_state(|| false);
     let report = use_state(|| None::<ImportReport>);
     let error = use_state(|| None::<ApiError>);
-    let download = use_state(|| None::<String>);
-    let link = use_node_ref();
-    {
-        // A fresh export downloads at once.
-        let link = link.clone();
-        use_effect_with((*download).clone(), move |d| {
-            if d.is_some()
-                && let Some(a) = link.cast::<HtmlElement>()
-            {
-                a.click();
-            }
-        });
-    }
+    // A fresh export downloads at once.
+    let (download, link) = use_auto_download();
     let onfile = {
         let (api, busy, report, error) = (api.clone(), busy.clone(), report.clone(), error.clone());
         let onimported = props.onimported.clone();
@@ -105,7 +82,7 @@ pub fn Transfer(props: &TransferProps) -> Html {
                 let result = api.export_contacts(Some(version)).await;
                 busy.set(false);
                 match result {
-                    Ok(text) => download.set(Some(data_url(&text))),
+                    Ok(text) => download.set(Some(data_url("text/vcard", &text))),
                     Err(e) => error.set(Some(e)),
                 }
             });
