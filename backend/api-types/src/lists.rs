@@ -80,6 +80,10 @@ pub struct MailingListSettings {
     /// The largest post in octets (larger: `552 5.3.4`); none: the server's limit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_message_size: Option<u64>,
+    /// Media types a post's attachments may have (`application/pdf`, `image/*`); empty:
+    /// any. A post with another is not sent, and its sender is told.
+    #[serde(default)]
+    pub allowed_attachment_types: Vec<String>,
     /// Addresses of the owners: they may always post and get `-owner@` mail.
     #[serde(default)]
     pub owners: Vec<String>,
@@ -122,6 +126,7 @@ impl Default for MailingListSettings {
             subject_prefix: String::new(),
             footer: String::new(),
             max_message_size: None,
+            allowed_attachment_types: Vec::new(),
             owners: Vec::new(),
             moderators: Vec::new(),
             accept_from: Vec::new(),

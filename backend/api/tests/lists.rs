@@ -59,11 +59,22 @@ async fn a_list_is_made_changed_given_members_and_deleted() {
             Method::POST,
             "/api/v1/admin/lists",
             Some(&admin),
-            Some(json!({"address": "nope", "name": " ", "settings": {"owners": ["x"], "footer": "ok"}})),
+            Some(
+                json!({"address": "nope", "name": " ", "settings": {"owners": ["x"], "footer": "ok",
+                "allowed_attachment_types": ["image/*", "pdf"]}}),
+            ),
         )
         .await
         .expect(StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(bad.fields(), ["address", "name", "settings.owners[0]"]);
+    assert_eq!(
+        bad.fields(),
+        [
+            "address",
+            "name",
+            "settings.allowed_attachment_types[1]",
+            "settings.owners[0]"
+        ]
+    );
     let r = t
         .call(
             Method::PATCH,

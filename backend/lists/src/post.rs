@@ -2,7 +2,9 @@
 //! Pure functions over bytes and settings; the list server calls them.
 
 use osprey_core::Address;
-use osprey_mail::message::{NamedAddress, ParsedMessage, address_value, field_value, split_header};
+use osprey_mail::message::{
+    Contents, NamedAddress, ParsedMessage, address_value, field_value, split_header,
+};
 
 use crate::settings::{ListSettings, PostingPolicy, ReplyTo};
 
@@ -143,6 +145,49 @@ pub fn list_copy(message: &[u8], list: &ListIdentity<'_>, settings: &ListSetting
         }
     }
     out
+}
+
+/// The media type of the first attachment of `message` that `allowed` does not take
+/// (`type/subtype` or `type/*` patterns; empty takes any). The body's own text parts
+/// (text/plain and text/html not marked as attachments) are never attachments.
+pub fn disallowed_attachment(message: &[u8], allowed: &[String]) -> Option<String> {
+    if allowed.is_empty() {
+        return None;
+    }
+    let parsed = ParsedMessage::parse(message);
+    let mut stack: Vec<&osprey_mail::message::Part> = parsed.tree().root.iter().collect();
+    while let Some(part) = stack.pop() {
+        match &part.contents {
+            Contents::Multipart(children) => stack.extend(children.iter()),
+            Contents::Message(_) | Contents::Single => {
+                let ty = part.content_type.as_ref().map_or_else(
+                    || "text/plain".to_owned(),
+                    |c| {
+                        format!(
+                            "{}/{}",
+                            c.media_type.to_ascii_lowercase(),
+                            c.subtype.as_deref().unwrap_or("").to_ascii_lowercase()
+                        )
+                    },
+                );
+                let attached = part
+                    .disposition
+                    .as_ref()
+                    .is_some_and(|d| d.kind.eq_ignore_ascii_case("attachment"));
+                if !attached && (ty == "text/plain" || ty == "text/html") {
+                    continue;
+                }
+                let (major, _) = ty.split_once('/').unwrap_or((&ty, ""));
+                let taken = allowed
+                    .iter()
+                    .any(|a| *a == ty || a.strip_suffix("/*").is_some_and(|m| m == major));
+                if !taken {
+                    return Some(ty);
+                }
+            }
+        }
+    }
+    None
 }
 
 /// The copy with the list's address in From (`"Bob via The team" <team@...>`): for an
@@ -333,6 +378,30 @@ mod tests {
 
     fn text(b: &[u8]) -> String {
         String::from_utf8(b.to_vec()).unwrap()
+    }
+
+    #[test]
+    fn only_attachments_of_the_allowed_types_pass_and_the_text_body_always_does() {
+        let post = b"From: bob@far.example\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n\
+            --b\r\nContent-Type: multipart/alternative; boundary=a\r\n\r\n\
+            --a\r\nContent-Type: text/plain\r\n\r\nHi\r\n--a\r\nContent-Type: text/html\r\n\r\n<p>Hi</p>\r\n--a--\r\n\
+            --b\r\nContent-Type: image/png\r\nContent-Disposition: attachment; filename=a.png\r\n\r\nAA==\r\n\
+            --b\r\nContent-Type: application/zip\r\nContent-Disposition: attachment; filename=a.zip\r\n\r\nAA==\r\n\
+            --b--\r\n";
+        let allowed = |types: &[&str]| types.iter().map(|t| t.to_string()).collect::<Vec<_>>();
+        assert_eq!(disallowed_attachment(post, &[]), None);
+        assert_eq!(
+            disallowed_attachment(post, &allowed(&["image/*"])).as_deref(),
+            Some("application/zip")
+        );
+        assert_eq!(
+            disallowed_attachment(post, &allowed(&["image/png", "application/zip"])),
+            None
+        );
+        assert_eq!(
+            disallowed_attachment(POST, &allowed(&["application/pdf"])),
+            None
+        );
     }
 
     #[test]

@@ -16,7 +16,10 @@ use osprey_mail::{
 use osprey_store::{ListRecord, NewQueuedRecipient, Store, StoreError};
 
 use crate::{
-    post::{ListIdentity, has_been_here, list_copy, refusal, rewrite_from, without_unsubscribe},
+    post::{
+        ListIdentity, disallowed_attachment, has_been_here, list_copy, refusal, rewrite_from,
+        without_unsubscribe,
+    },
     settings::{FromRewrite, ListSettings},
 };
 
@@ -158,7 +161,12 @@ impl ListServer {
             match target.role.as_str() {
                 "post" => {
                     let settings = ListSettings::read(&list.settings);
-                    if settings.posting == crate::settings::PostingPolicy::Moderated
+                    if let Some(ty) =
+                        disallowed_attachment(&message, &settings.allowed_attachment_types)
+                    {
+                        self.refuse_attachment(&list, &settings, sender, &ty)
+                            .await?;
+                    } else if settings.posting == crate::settings::PostingPolicy::Moderated
                         && !settings.is_owner_or_moderator(sender)
                         && !settings.accepts(sender)
                     {
@@ -253,6 +261,31 @@ impl ListServer {
             Box::pin(self.distribute(&list, &copy)).await?;
         }
         Ok(())
+    }
+
+    /// Tells `sender` that its post was not sent for an attachment of type `ty`.
+    async fn refuse_attachment(
+        &self,
+        list: &ListRecord,
+        settings: &ListSettings,
+        sender: &str,
+        ty: &str,
+    ) -> Result<(), DeliveryError> {
+        let posting = list.address();
+        tracing::info!(list = %posting, %sender, %ty, "a post with an attachment the list does not take");
+        self.tell(
+            list,
+            sender,
+            &format!("Your post to {posting} was not sent"),
+            &format!(
+                "Your post to {posting} was not sent to its members: it has an attachment of \
+                 type {ty}, and the list takes only {}. Send it again without that \
+                 attachment, or ask the owners at {}.",
+                settings.allowed_attachment_types.join(", "),
+                owner_address(list)
+            ),
+        )
+        .await
     }
 
     /// Sends `message` to the list's owners, as it is.

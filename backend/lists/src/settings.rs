@@ -72,6 +72,9 @@ pub struct ListSettings {
     pub footer: String,
     /// The largest post, in octets; `None`: the server's own limit.
     pub max_message_size: Option<u64>,
+    /// The media types a post's attachments may have (`application/pdf`, `image/*`);
+    /// empty: any. A post with another is not sent and its sender is told.
+    pub allowed_attachment_types: Vec<String>,
     /// Who owns the list (addresses): they may always post and get `-owner@` mail.
     pub owners: Vec<String>,
     /// Who moderates (addresses): they may always post.
@@ -99,6 +102,7 @@ impl Default for ListSettings {
             subject_prefix: String::new(),
             footer: String::new(),
             max_message_size: None,
+            allowed_attachment_types: Vec::new(),
             owners: Vec::new(),
             moderators: Vec::new(),
             accept_from: Vec::new(),
@@ -166,6 +170,23 @@ impl ListSettings {
         }
         if !(1..=365).contains(&self.bounce_period_days) {
             problem("settings.bounce_period_days".into(), "from 1 to 365 days");
+        }
+        for (i, t) in self.allowed_attachment_types.iter_mut().enumerate() {
+            *t = t.trim().to_ascii_lowercase();
+            let ok = t.split_once('/').is_some_and(|(ty, sub)| {
+                let token = |s: &str| {
+                    !s.is_empty()
+                        && s.bytes()
+                            .all(|b| b.is_ascii_alphanumeric() || b"!#$&-^_.+".contains(&b))
+                };
+                token(ty) && (sub == "*" || token(sub))
+            });
+            if !ok {
+                problem(
+                    format!("settings.allowed_attachment_types[{i}]"),
+                    "a media type like application/pdf or image/*",
+                );
+            }
         }
         if self.max_message_size == Some(0) {
             problem("settings.max_message_size".into(), "must be more than 0");

@@ -410,3 +410,38 @@ async fn an_authors_from_becomes_the_lists_when_its_domain_publishes_dmarc_rejec
         "{ann}"
     );
 }
+
+#[tokio::test]
+async fn a_post_with_an_attachment_the_list_does_not_take_goes_to_nobody_and_its_sender_is_told() {
+    let db = TestDb::new().await;
+    let images = ListSettings {
+        allowed_attachment_types: vec!["image/*".into()],
+        ..ListSettings::for_list("team")
+    };
+    let w = world(&db, Some(images)).await;
+    let with = |ty: &str| {
+        format!(
+            "From: carol@lists.example\r\nSubject: File\r\n\
+             Content-Type: multipart/mixed; boundary=b\r\n\r\n\
+             --b\r\nContent-Type: text/plain\r\n\r\nHere.\r\n\
+             --b\r\nContent-Type: {ty}\r\nContent-Disposition: attachment; filename=f\r\n\r\nAA==\r\n\
+             --b--\r\n"
+        )
+        .into_bytes()
+    };
+    // Carol (no mail) posts a zip: refused after DATA, told why.
+    w.post("carol@lists.example", &with("application/zip"))
+        .await;
+    assert!(w.inbox("ann@lists.example").await.is_empty());
+    assert!(w.queue().await.is_empty());
+    let told = w.inbox("carol@lists.example").await;
+    assert_eq!(told.len(), 1, "{told:?}");
+    let text = osprey_mail::extract_text(told[0].as_bytes()).unwrap().body;
+    assert!(
+        text.contains("type application/zip") && text.contains("takes only image/*"),
+        "{text}"
+    );
+    // A picture goes out.
+    w.post("carol@lists.example", &with("image/png")).await;
+    assert_eq!(w.inbox("ann@lists.example").await.len(), 1);
+}

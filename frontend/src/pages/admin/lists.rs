@@ -52,6 +52,7 @@ struct Draft {
     moderators: String,
     accept_from: String,
     max_kib: String,
+    attachment_types: String,
     roster: bool,
     bounces: String,
     bounce_period_days: u32,
@@ -92,6 +93,7 @@ impl Draft {
             subject_prefix: self.subject_prefix.trim().to_owned(),
             footer: self.footer.clone(),
             max_message_size,
+            allowed_attachment_types: format::split_list(&self.attachment_types),
             owners: format::split_list(&self.owners),
             moderators: format::split_list(&self.moderators),
             accept_from: format::split_list(&self.accept_from),
@@ -205,6 +207,7 @@ impl Resource for Lists {
         "settings.subject_prefix",
         "settings.footer",
         "settings.max_message_size",
+        "settings.allowed_attachment_types",
         "settings.owners",
         "settings.moderators",
         "settings.accept_from",
@@ -247,6 +250,7 @@ impl Resource for Lists {
                 .max_message_size
                 .map(|b| (b / 1024).to_string())
                 .unwrap_or_default(),
+            attachment_types: s.allowed_attachment_types.join("\n"),
             roster: s.roster_visible_to_members,
             bounces: s.bounce_threshold.to_string(),
             bounce_period_days: s.bounce_period_days,
@@ -308,6 +312,10 @@ impl Resource for Lists {
                     hint="Empty: the server's limit."
                     value={d.max_kib.clone()} oninput={form.set(|d, v| d.max_kib = v)}
                     error={form.error("settings.max_message_size")} />
+                <TextArea id={form.id("attachment-types")} label="Attachment types allowed" rows={2}
+                    hint="One media type per line, like application/pdf or image/*. Empty: any. A post with another is not sent, and its sender is told."
+                    value={d.attachment_types.clone()} oninput={form.set(|d, v| d.attachment_types = v)}
+                    error={form.error("settings.allowed_attachment_types")} />
                 <TextField id={form.id("bounces")} label="Bounces before delivery pauses" inputmode="numeric" required=true
                     hint="A member's address that bounces this many times (on different days, a week apart at most) gets no more posts until it answers; if the notice bounces too, it is removed."
                     value={d.bounces.clone()} oninput={form.set(|d, v| d.bounces = v)}
