@@ -8,7 +8,8 @@
 //! address, its `List-Unsubscribe` DKIM-signed) to an SMTP sink on loopback that stands
 //! for the 100 domains: the time until the queue is empty, and the deliveries a second.
 //!
-//! `cargo bench -p osprey-lists --bench fanout`
+//! The list server's fan-out and this crate's delivery together, so it lives here, above
+//! both. `cargo bench -p osprey-outbound --bench list_fanout`
 
 use std::{
     sync::Arc,
@@ -18,6 +19,9 @@ use std::{
 use osprey_core::Address;
 use osprey_lists::{ListServer, ListSettings, NewListRequest};
 use osprey_mail::{Client, Envelope, LocalDelivery, Outbox, Submission, Verdict};
+use osprey_outbound::{
+    ClientConfig, QueueSettings, QueueWorker, Schedule, StaticResolver, system_roots_config,
+};
 use osprey_store::{
     NewListMember, NewQueuedRecipient, QueueFilter,
     blob::{BlobStore, FsBlobStore},
@@ -201,25 +205,22 @@ async fn deliver(submission: &Submission, expected: usize) {
     let routes = (0..100)
         .map(|d| (format!("domain{d}.example"), vec![addr]))
         .collect();
-    let settings = osprey_outbound::QueueSettings {
+    let settings = QueueSettings {
         hostname: "mx.lists.example".into(),
-        schedule: osprey_outbound::Schedule {
+        schedule: Schedule {
             intervals: vec![chrono::Duration::minutes(1)],
             lifetime: chrono::Duration::days(1),
             delay_notice_after: None,
         },
-        client: osprey_outbound::ClientConfig::new(
-            "mx.lists.example",
-            osprey_outbound::system_roots_config(),
-        ),
+        client: ClientConfig::new("mx.lists.example", system_roots_config()),
         smarthost: None,
         require_tls: vec![],
         parallel_domains: 8,
         max_alias_depth: 8,
     };
-    let worker = osprey_outbound::QueueWorker::new(
+    let worker = QueueWorker::new(
         submission.clone(),
-        Arc::new(osprey_outbound::StaticResolver::new(routes)),
+        Arc::new(StaticResolver::new(routes)),
         settings,
     );
     let t = Instant::now();
