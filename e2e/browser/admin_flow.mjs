@@ -137,6 +137,10 @@ await runFlow('admin_flow', async ({ page, baseUrl, step, shot, expectVisible, s
   await page.click('#member-add');
   await expectVisible(page.locator('#members-list .row', { hasText: 'reader@elsewhere.example' }).filter({ hasText: 'no mail' }), 'the member without mail');
   await expectVisible(page.locator('#members-list .row-title', { hasText: userAddress }), 'the member');
+  await page.getByRole('button', { name: `No mail for ${userAddress}` }).click();
+  await expectVisible(page.locator('#members-list .row', { hasText: userAddress }).locator('.tag', { hasText: 'no mail' }), 'the member set to no mail');
+  await page.getByRole('button', { name: `Each post for ${userAddress}` }).click();
+  await expectVisible(page.getByRole('button', { name: `No mail for ${userAddress}` }), 'the member back to each post');
   await shot(page, 'admin-list-members');
   step('import members from CSV: a check reports the bad line and adds nothing, then the import');
   await page.locator('.member-import summary').click();

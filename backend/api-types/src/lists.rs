@@ -225,6 +225,18 @@ pub struct AddListMember {
     pub delivery_mode: DeliveryMode,
 }
 
+/// `PATCH /api/v1/admin/lists/{id}/members/{address}`: what changes.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct UpdateListMember {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivery_mode: Option<DeliveryMode>,
+    /// Lets a member whose delivery paused for bounces get posts again (score reset).
+    #[serde(default)]
+    pub resume: bool,
+}
+
 /// A post waiting for a moderator.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]

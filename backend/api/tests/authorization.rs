@@ -676,6 +676,11 @@ impl World {
                     ..Call::default()
                 }
             }
+            "update_member" => Call {
+                id: Some(format!("{}|{TARGET}", self.fresh_list().await.0)),
+                body: Some(json!({"delivery_mode": "nomail"})),
+                ..Call::default()
+            },
             "remove_member" => Call {
                 id: Some(format!("{}|{TARGET}", self.fresh_list().await.0)),
                 ..Call::default()

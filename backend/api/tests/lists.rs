@@ -745,3 +745,67 @@ async fn members_are_imported_from_csv_after_a_dry_run_and_exported_as_csv() {
     );
     assert_eq!(rows.len(), 4, "{text}");
 }
+
+#[tokio::test]
+async fn an_owner_changes_a_members_mode_and_resumes_one_paused_for_bounces() {
+    let t = TestApp::new().await;
+    let admin = t.token(ADMIN).await;
+    let id = team(&t, &admin).await;
+    t.call(
+        Method::POST,
+        &format!("/api/v1/admin/lists/{id}/members"),
+        Some(&admin),
+        Some(json!({"address": "bob@far.example"})),
+    )
+    .await
+    .expect(StatusCode::CREATED);
+    let path = format!("/api/v1/admin/lists/{id}/members/bob@far.example");
+    let r = t
+        .call(
+            Method::PATCH,
+            &path,
+            Some(&admin),
+            Some(json!({"delivery_mode": "nomail"})),
+        )
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(r.body["delivery_mode"], "nomail");
+    t.store
+        .lists()
+        .set_bounce_state(
+            &id,
+            "bob@far.example",
+            osprey_store::BounceState {
+                bounce_score: 5,
+                last_bounce_at: Some(chrono::Utc::now()),
+                status: "disabled".into(),
+            },
+        )
+        .await
+        .unwrap();
+    let r = t
+        .call(
+            Method::PATCH,
+            &path,
+            Some(&admin),
+            Some(json!({"delivery_mode": "each", "resume": true})),
+        )
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(
+        (
+            &r.body["delivery_mode"],
+            &r.body["status"],
+            &r.body["bounce_score"]
+        ),
+        (&json!("each"), &json!("active"), &json!(0))
+    );
+    t.call(
+        Method::PATCH,
+        &format!("/api/v1/admin/lists/{id}/members/nobody@far.example"),
+        Some(&admin),
+        Some(json!({"resume": true})),
+    )
+    .await
+    .expect(StatusCode::NOT_FOUND);
+}

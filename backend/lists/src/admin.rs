@@ -477,6 +477,50 @@ impl ListAdmin {
         Ok(self.store.lists().held_posts(id).await?)
     }
 
+    /// Changes a member's delivery mode (`each`, `nomail`) and, with `resume`, lets a
+    /// member whose delivery paused for bounces get posts again (its score reset).
+    /// `NotFound` if the address is no member.
+    pub async fn update_member(
+        &self,
+        actor: &Actor,
+        id: &str,
+        address: &str,
+        mode: Option<&str>,
+        resume: bool,
+    ) -> Result<ListMemberRecord, DirectoryError> {
+        self.get(actor, id).await?;
+        let lists = self.store.lists();
+        if lists.member(id, address).await?.is_none() {
+            return Err(DirectoryError::NotFound);
+        }
+        if let Some(mode) = mode {
+            if !DELIVERY_MODES.contains(&mode) {
+                return Err(DirectoryError::field(
+                    "delivery_mode",
+                    format!("one of {}", DELIVERY_MODES.join(", ")),
+                ));
+            }
+            lists.set_delivery_mode(id, address, mode).await?;
+        }
+        if resume {
+            lists
+                .set_bounce_state(
+                    id,
+                    address,
+                    osprey_store::BounceState {
+                        bounce_score: 0,
+                        last_bounce_at: None,
+                        status: "active".into(),
+                    },
+                )
+                .await?;
+        }
+        lists
+            .member(id, address)
+            .await?
+            .ok_or(DirectoryError::NotFound)
+    }
+
     /// Removes a member.
     pub async fn remove_member(
         &self,

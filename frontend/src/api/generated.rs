@@ -20,8 +20,8 @@ use osprey_api_types::{
     RefreshRequest, RelayCheck, RelayPolicy, RelayVerdict, RetryResult, RuleRun, RuleRunRequest,
     RuleTestRequest, RuleTestResult, RulesDocument, RulesUpdate, SavedDraft, SendAsGrant,
     SendMessage, SentMessage, SieveScript, SpellCheckRequest, SpellCheckResult, SpellLanguage,
-    TokenResponse, UpdateAccount, UpdateAlias, UpdateDomain, UpdateFlags, UpdateMailbox,
-    UpdateMailingList, UpdateMe, Upload, VacationDocument, VacationUpdate,
+    TokenResponse, UpdateAccount, UpdateAlias, UpdateDomain, UpdateFlags, UpdateListMember,
+    UpdateMailbox, UpdateMailingList, UpdateMe, Upload, VacationDocument, VacationUpdate,
 };
 
 use super::{Api, ApiError, Call, bytes, empty, json, segment, text};
@@ -590,6 +590,27 @@ impl Api {
         let call = Call::new(
             Method::POST,
             format!("/api/v1/admin/lists/{}/members/import", segment(id)),
+        )
+        .json(body)?;
+        json(self.authed(&call).await?).await
+    }
+
+    /// Changes a member's delivery mode, or resumes a member paused for bounces.
+    ///
+    /// `PATCH /api/v1/admin/lists/{id}/members/{address}`
+    pub async fn update_member(
+        &self,
+        id: &str,
+        address: &str,
+        body: &UpdateListMember,
+    ) -> Result<ListMember, ApiError> {
+        let call = Call::new(
+            Method::PATCH,
+            format!(
+                "/api/v1/admin/lists/{}/members/{}",
+                segment(id),
+                segment(address)
+            ),
         )
         .json(body)?;
         json(self.authed(&call).await?).await

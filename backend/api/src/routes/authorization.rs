@@ -169,6 +169,7 @@ pub const AUTHORIZATION: &[Rule] = &[
     row("delete_list",        NoAuth,  Forbidden, Forbidden, Allowed),
     row("list_members",       NoAuth,  Forbidden, Forbidden, Allowed),
     row("add_member",         NoAuth,  Forbidden, Forbidden, Allowed),
+    row("update_member",      NoAuth,  Forbidden, Forbidden, Allowed),
     row("import_members",     NoAuth,  Forbidden, Forbidden, Allowed),
     row("export_members",     NoAuth,  Forbidden, Forbidden, Allowed),
     row("remove_member",      NoAuth,  Forbidden, Forbidden, Allowed),

@@ -10,7 +10,7 @@ use osprey_api_types as dto;
 use osprey_api_types::{
     AddListMember, CreateMailingList, HeldPost, ImportListMembers, ImportProblem, ListMember,
     MailingList, MemberImportReport, ModerationAction, ModerationDecision, MyList, Page, Problem,
-    Scope, UpdateMailingList,
+    Scope, UpdateListMember, UpdateMailingList,
 };
 use osprey_lists::{
     Decision, ListAdmin, ListServer, ListSettings, ListUpdate, NewListRequest, NewMemberRequest,
@@ -32,6 +32,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_lists, create_list))
         .routes(routes!(get_list, update_list, delete_list))
         .routes(routes!(list_members, add_member))
+        .routes(routes!(update_member))
         .routes(routes!(import_members))
         .routes(routes!(export_members))
         .routes(routes!(remove_member))
@@ -261,6 +262,29 @@ pub async fn export_members(
         ],
         csv,
     ))
+}
+
+/// Changes a member's delivery mode, or resumes a member paused for bounces.
+#[utoipa::path(patch, path = "/admin/lists/{id}/members/{address}", tag = "lists", security(("bearer" = [])), request_body = UpdateListMember,
+    params(("id" = String, Path, description = "The list's id"), ("address" = String, Path, description = "The member's address")),
+    responses((status = 200, body = ListMember), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn update_member(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path((id, address)): Path<(String, String)>,
+    Json(req): Json<UpdateListMember>,
+) -> Result<Json<ListMember>, ApiError> {
+    user.admin_scope(true)?;
+    let updated = admin(&state)
+        .update_member(
+            &user.actor(),
+            &id,
+            &address,
+            req.delivery_mode.map(mode_in),
+            req.resume,
+        )
+        .await?;
+    Ok(Json(member(updated)))
 }
 
 /// Removes a member.

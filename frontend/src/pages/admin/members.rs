@@ -1,7 +1,7 @@
 //! The members part of a list's form: search, add (each post or no mail), remove. People
 //! also join and leave by mail; the server holds every rule.
 
-use osprey_api_types::{AddListMember, DeliveryMode, ListMember};
+use osprey_api_types::{AddListMember, DeliveryMode, ListMember, UpdateListMember};
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
@@ -130,6 +130,13 @@ pub fn ListMembers(props: &ListMembersProps) -> Html {
                                 let list = (*members).clone().unwrap_or_default();
                                 members.set(Some(list.into_iter().filter(|m| m.address != address).collect()));
                             })
+                        }}
+                        onchanged={{
+                            let members = members.clone();
+                            Callback::from(move |changed: ListMember| {
+                                let list = (*members).clone().unwrap_or_default();
+                                members.set(Some(list.into_iter().map(|m| if m.address == changed.address { changed.clone() } else { m }).collect()));
+                            })
                         }} />
                 }) }
             </ul>
@@ -158,6 +165,7 @@ struct MemberRowProps {
     list_id: AttrValue,
     member: ListMember,
     onremoved: Callback<String>,
+    onchanged: Callback<ListMember>,
 }
 
 #[function_component]
@@ -189,7 +197,51 @@ fn MemberRow(props: &MemberRowProps) -> Html {
             });
         })
     };
+    let change = {
+        let (list, address) = (props.list_id.to_string(), props.member.address.clone());
+        let (api, error, busy, onchanged) = (
+            use_api(),
+            error.clone(),
+            busy.clone(),
+            props.onchanged.clone(),
+        );
+        Callback::from(move |body: UpdateListMember| {
+            busy.set(true);
+            let (api, list, address, error, busy, onchanged) = (
+                api.clone(),
+                list.clone(),
+                address.clone(),
+                error.clone(),
+                busy.clone(),
+                onchanged.clone(),
+            );
+            spawn_local(async move {
+                match api.update_member(&list, &address, &body).await {
+                    Ok(m) => {
+                        error.set(None);
+                        onchanged.emit(m);
+                    }
+                    Err(e) => error.set(Some(e)),
+                }
+                busy.set(false);
+            });
+        })
+    };
     let m = &props.member;
+    let toggle_mail = {
+        let next = match m.delivery_mode {
+            DeliveryMode::Each => DeliveryMode::Nomail,
+            DeliveryMode::Nomail => DeliveryMode::Each,
+        };
+        change.reform(move |_: MouseEvent| UpdateListMember {
+            delivery_mode: Some(next),
+            resume: false,
+        })
+    };
+    let resume = change.reform(|_: MouseEvent| UpdateListMember {
+        delivery_mode: None,
+        resume: true,
+    });
     html! {
         <li class="row">
             <div class="row-main">
@@ -208,6 +260,13 @@ fn MemberRow(props: &MemberRowProps) -> Html {
                 <ProblemBanner error={(*error).clone()} />
             </div>
             <div class="row-actions">
+                if m.status == "disabled" {
+                    <button type="button" class="button" onclick={resume} disabled={*busy}>{ "Resume" }</button>
+                }
+                <button type="button" class="button subtle" onclick={toggle_mail} disabled={*busy}
+                    aria-label={format!("{} for {}", if m.delivery_mode == DeliveryMode::Each { "No mail" } else { "Each post" }, m.address)}>
+                    { if m.delivery_mode == DeliveryMode::Each { "No mail" } else { "Each post" } }
+                </button>
                 <ConfirmButton label="Remove" subject={m.address.clone()} {onconfirm} busy={*busy} />
             </div>
         </li>
