@@ -354,6 +354,20 @@ async fn team(t: &TestApp, admin: &str) -> String {
     r.body["id"].as_str().unwrap().to_owned()
 }
 
+/// Adds `address` to the list `id`; its token, as the list server puts it in its copies.
+async fn join(t: &TestApp, admin: &str, id: &str, address: &str) -> String {
+    t.call(
+        Method::POST,
+        &format!("/api/v1/admin/lists/{id}/members"),
+        Some(admin),
+        Some(json!({ "address": address })),
+    )
+    .await
+    .expect(StatusCode::CREATED);
+    let member = t.store.lists().member(id, address).await.unwrap();
+    member.unwrap().token.unwrap()
+}
+
 /// A page of the one-click unsubscription: HTML, not problem+json, whatever its status.
 fn page(reply: Reply, status: StatusCode) -> Reply {
     assert_eq!(reply.status, status, "{:?}", reply.body);
@@ -369,23 +383,7 @@ async fn one_click_unsubscription_takes_a_post_with_the_members_token_and_nothin
     let t = TestApp::new().await;
     let admin = t.token(ADMIN).await;
     let id = team(&t, &admin).await;
-    // A member's token, as the list server put it in its copies.
-    let join = |address: &'static str| {
-        let (t, admin, id) = (&t, &admin, &id);
-        async move {
-            t.call(
-                Method::POST,
-                &format!("/api/v1/admin/lists/{id}/members"),
-                Some(admin),
-                Some(json!({ "address": address })),
-            )
-            .await
-            .expect(StatusCode::CREATED);
-            let member = t.store.lists().member(id, address).await.unwrap();
-            member.unwrap().token.unwrap()
-        }
-    };
-    let token = join("bob@far.example").await;
+    let token = join(&t, &admin, &id, "bob@far.example").await;
     let path = format!("/lists/unsubscribe/{token}");
     let is_member = || async {
         t.store
@@ -467,7 +465,7 @@ async fn one_click_unsubscription_takes_a_post_with_the_members_token_and_nothin
         StatusCode::NOT_FOUND,
     );
     // A multipart/form-data body is taken too.
-    let carol = join("carol@far.example").await;
+    let carol = join(&t, &admin, &id, "carol@far.example").await;
     let multipart = "--b\r\nContent-Disposition: form-data; name=\"List-Unsubscribe\"\r\n\r\n\
                      One-Click\r\n--b--\r\n";
     t.raw(
@@ -641,14 +639,7 @@ async fn members_are_imported_from_csv_after_a_dry_run_and_exported_as_csv() {
     let t = TestApp::new().await;
     let admin = t.token(ADMIN).await;
     let id = team(&t, &admin).await;
-    t.call(
-        Method::POST,
-        &format!("/api/v1/admin/lists/{id}/members"),
-        Some(&admin),
-        Some(json!({"address": "old@far.example"})),
-    )
-    .await
-    .expect(StatusCode::CREATED);
+    join(&t, &admin, &id, "old@far.example").await;
     let csv = "address,name,mode\n\
                ann@far.example,\"Doe, Ann\",nomail\n\
                not-an-address\n\
@@ -751,14 +742,7 @@ async fn an_owner_changes_a_members_mode_and_resumes_one_paused_for_bounces() {
     let t = TestApp::new().await;
     let admin = t.token(ADMIN).await;
     let id = team(&t, &admin).await;
-    t.call(
-        Method::POST,
-        &format!("/api/v1/admin/lists/{id}/members"),
-        Some(&admin),
-        Some(json!({"address": "bob@far.example"})),
-    )
-    .await
-    .expect(StatusCode::CREATED);
+    join(&t, &admin, &id, "bob@far.example").await;
     let path = format!("/api/v1/admin/lists/{id}/members/bob@far.example");
     let r = t
         .call(

@@ -504,15 +504,7 @@ impl ListAdmin {
         }
         if resume {
             lists
-                .set_bounce_state(
-                    id,
-                    address,
-                    osprey_store::BounceState {
-                        bounce_score: 0,
-                        last_bounce_at: None,
-                        status: "active".into(),
-                    },
-                )
+                .set_bounce_state(id, address, crate::bounces::resumed())
                 .await?;
         }
         lists

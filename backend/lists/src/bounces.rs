@@ -298,6 +298,16 @@ impl ListServer {
     }
 }
 
+/// The state of a member whose delivery resumes (it answered the probe, said `set each`,
+/// or an owner resumed it): active, the count started again.
+pub(crate) fn resumed() -> BounceState {
+    BounceState {
+        bounce_score: 0,
+        last_bounce_at: None,
+        status: "active".into(),
+    }
+}
+
 /// The VERP address a member's posts come from, if it fits in a local part (RFC 5321
 /// §4.5.3.1.1: 64 octets).
 pub fn verp_address(local: &str, domain: &str, token: &str, probe: bool) -> Option<String> {

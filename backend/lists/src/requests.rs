@@ -9,9 +9,7 @@ use osprey_mail::{
     DeliveryError,
     message::{Compose, NamedAddress, field_value, split_header},
 };
-use osprey_store::{
-    BounceState, ListQuery, ListRecord, ListRequestRecord, NewListMember, StoreError,
-};
+use osprey_store::{ListQuery, ListRecord, ListRequestRecord, NewListMember, StoreError};
 
 use crate::{
     commands::{Command, commands},
@@ -396,15 +394,7 @@ impl ListServer {
     async fn resume(&self, list: &ListRecord, address: &str) -> Result<(), DeliveryError> {
         self.store()
             .lists()
-            .set_bounce_state(
-                &list.id,
-                address,
-                BounceState {
-                    bounce_score: 0,
-                    last_bounce_at: None,
-                    status: "active".into(),
-                },
-            )
+            .set_bounce_state(&list.id, address, crate::bounces::resumed())
             .await?;
         Ok(())
     }

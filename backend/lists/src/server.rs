@@ -76,11 +76,12 @@ impl ListServer {
             FromRewrite::Never => false,
             FromRewrite::Always => true,
             FromRewrite::Dmarc => {
-                let from = osprey_mail::summarize(post).from_addr.unwrap_or_default();
-                let Some((_, domain)) = from.rsplit_once('@') else {
+                // Without DNS checks no policy is known: the post is not parsed.
+                let Some(checks) = &self.dmarc else {
                     return false;
                 };
-                let Some(checks) = &self.dmarc else {
+                let from = osprey_mail::summarize(post).from_addr.unwrap_or_default();
+                let Some((_, domain)) = from.rsplit_once('@') else {
                     return false;
                 };
                 !domain.eq_ignore_ascii_case(&list.domain)
@@ -208,7 +209,6 @@ impl ListServer {
         // Local members get the copy as it is; each remote one gets its own
         // `List-Unsubscribe` (with its one-click URL) before the copy without one, from
         // its own VERP address, all in one queued message.
-        let remote_copy = without_unsubscribe(&copy);
         let mut envelope = self.envelope(list);
         let mut remote = self.envelope(list);
         // Each remote copy is signed at delivery, over its own fields.
@@ -252,7 +252,7 @@ impl ListServer {
         }
         if !remote.is_empty() {
             self.submission
-                .submit(&remote, &remote_copy, "INBOX")
+                .submit(&remote, &without_unsubscribe(&copy), "INBOX")
                 .await?;
         }
         // Lists among the members get the copy in turn (an umbrella list); the copy's

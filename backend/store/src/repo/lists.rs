@@ -137,6 +137,16 @@ fn held_record(m: list_held_post::Model) -> HeldPostRecord {
     }
 }
 
+fn request_record(m: list_token::Model) -> ListRequestRecord {
+    ListRequestRecord {
+        token: m.token,
+        list_id: m.list_id,
+        address: m.address,
+        action: m.action,
+        expires_at: m.expires_at,
+    }
+}
+
 /// A member's secret token: 80 random bits as 20 hex digits, short enough for a VERP
 /// address's local part.
 fn member_token() -> String {
@@ -577,13 +587,7 @@ impl Lists<'_> {
             .one(&self.db)
             .await?
             .filter(|m| m.expires_at >= Utc::now())
-            .map(|m| ListRequestRecord {
-                token: m.token,
-                list_id: m.list_id,
-                address: m.address,
-                action: m.action,
-                expires_at: m.expires_at,
-            }))
+            .map(request_record))
     }
 
     /// Takes the request named by `token` (it is used once): `None` if there is none or
@@ -603,13 +607,7 @@ impl Lists<'_> {
         if model.expires_at < Utc::now() {
             return Ok(None);
         }
-        Ok(Some(ListRequestRecord {
-            token: model.token,
-            list_id: model.list_id,
-            address: model.address,
-            action: model.action,
-            expires_at: model.expires_at,
-        }))
+        Ok(Some(request_record(model)))
     }
 
     /// Holds a post for a moderator (its id is fresh); the list's expired posts go.
