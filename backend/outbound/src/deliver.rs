@@ -233,15 +233,25 @@ fn envelopes(
     message: &QueuedMessage,
     rcpts: Vec<QueuedRecipient>,
 ) -> Vec<(Transaction, Vec<QueuedRecipient>)> {
-    let mut groups: Vec<(Transaction, Vec<QueuedRecipient>)> = Vec::new();
-    for r in rcpts {
+    grouped(rcpts.into_iter().map(|r| {
         let key = Transaction {
             sender: r.sender(message).to_owned(),
             header: r.header.clone(),
         };
+        (key, r)
+    }))
+}
+
+/// The values of `items` grouped by their keys, groups and values in the order met (a
+/// claim holds at most a few hundred recipients, so a linear search is enough).
+pub(crate) fn grouped<K: PartialEq, V>(
+    items: impl IntoIterator<Item = (K, V)>,
+) -> Vec<(K, Vec<V>)> {
+    let mut groups: Vec<(K, Vec<V>)> = Vec::new();
+    for (key, value) in items {
         match groups.iter_mut().find(|(k, _)| *k == key) {
-            Some((_, group)) => group.push(r),
-            None => groups.push((key, vec![r])),
+            Some((_, values)) => values.push(value),
+            None => groups.push((key, vec![value])),
         }
     }
     groups

@@ -7,7 +7,10 @@ use chrono::Utc;
 use osprey_store::{QueuedMessage, QueuedRecipient};
 
 use crate::{
-    Action, DsnInput, DsnRecipient, deliver::Outcome, dsn, must_not_bounce, worker::QueueWorker,
+    Action, DsnInput, DsnRecipient,
+    deliver::{Outcome, grouped},
+    dsn, must_not_bounce,
+    worker::QueueWorker,
 };
 
 /// Returns `true` if and only if the recipient's NOTIFY asks for this kind of report.
@@ -37,7 +40,7 @@ impl QueueWorker {
             .delay_notice_due(message.created_at, now);
         // Each report goes to the recipient's envelope sender: the message's, or the
         // VERP address a list member was sent from.
-        let mut reports: Vec<(&str, &'static str, DsnRecipient)> = Vec::new();
+        let mut reports: Vec<(&str, DsnRecipient)> = Vec::new();
         let mut delayed_ids = Vec::new();
         for (r, outcome) in done {
             let to = r.sender(message);
@@ -56,34 +59,24 @@ impl QueueWorker {
             };
             match outcome {
                 Outcome::Failed { status, error } if wants(r.notify.as_deref(), "FAILURE") => {
-                    reports.push((to, "failed", report(Action::Failed, status, Some(error))));
+                    reports.push((to, report(Action::Failed, status, Some(error))));
                 }
                 Outcome::Deferred { status, error }
                     if notice_due && !r.delay_notified && wants(r.notify.as_deref(), "DELAY") =>
                 {
-                    reports.push((to, "delayed", report(Action::Delayed, status, Some(error))));
+                    reports.push((to, report(Action::Delayed, status, Some(error))));
                     delayed_ids.push(r.id.clone());
                 }
                 Outcome::Delivered { detail } if wants(r.notify.as_deref(), "SUCCESS") => {
                     // RFC 3464 §2.3.3: handed to a server that was not asked for a DSN.
-                    reports.push((
-                        to,
-                        "relayed",
-                        report(Action::Relayed, "2.0.0", Some(detail)),
-                    ));
+                    reports.push((to, report(Action::Relayed, "2.0.0", Some(detail))));
                 }
                 _ => {}
             }
         }
-        // One report per envelope sender and kind, in the order met.
-        let mut groups: Vec<((&str, &str), Vec<DsnRecipient>)> = Vec::new();
-        for (to, kind, report) in reports {
-            match groups.iter_mut().find(|(k, _)| *k == (to, kind)) {
-                Some((_, recipients)) => recipients.push(report),
-                None => groups.push(((to, kind), vec![report])),
-            }
-        }
-        for ((to, _), recipients) in groups {
+        // One report per envelope sender and action, in the order met.
+        let keyed = reports.into_iter().map(|(to, r)| ((to, r.action), r));
+        for ((to, _), recipients) in grouped(keyed) {
             self.send_report(message, to, &recipients).await;
         }
         if !delayed_ids.is_empty()
