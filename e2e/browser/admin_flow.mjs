@@ -208,9 +208,56 @@ await runFlow('admin_flow', async ({ page, baseUrl, step, shot, expectVisible, s
   await expectVisible(page.locator('#login-failure-list .row-meta', { hasText: 'web' }), 'the failed sign-in under Recent failed sign-ins');
   await shot(page, 'settings');
 
-  step(`the user's mailing lists: team@${domain}; leave it`);
+  step(`two posts to team@${domain} by the REST API (the user owns it: no moderation)`);
+  const login = await fetch(`${baseUrl}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: userAddress, password: userPassword }),
+  });
+  const { access_token: token } = await login.json();
+  for (const [subject, text] of [['Picnic plans', 'Saturday at noon, by the lake. Bring sandwiches.'], ['Office keys', 'Who has the spare set?']]) {
+    const sent = await fetch(`${baseUrl}/api/v1/messages/send`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ to: [`team@${domain}`], subject, text }),
+    });
+    if (sent.status !== 201) fail(`the post ${subject} was not sent: ${sent.status}`);
+  }
+
+  step(`the user's mailing lists: team@${domain}; digests instead of each post`);
   const mine = page.locator('#my-lists .row', { hasText: `team@${domain}` });
   await expectVisible(mine, 'the list the administrator added the user to');
+  await mine.locator('select').selectOption({ label: 'Digest, plain text' });
+  await page.reload();
+  await expectVisible(mine, 'the list after a reload');
+  if ((await mine.locator('select').inputValue()) !== 'digest_plain') fail('the digest mode was not kept');
+
+  step('the list\'s archive: its threads, a search, a thread');
+  await mine.getByRole('link', { name: 'Archive' }).click();
+  await page.waitForURL('**/archive/**', { timeout: STEP_TIMEOUT_MS });
+  await expectVisible(page.locator('#archive-threads .row-title', { hasText: '[team] Picnic plans' }), 'the first thread');
+  await expectVisible(page.locator('#archive-threads .row-title', { hasText: '[team] Office keys' }), 'the second thread');
+  await shot(page, 'list-archive');
+  await page.fill('#archive-search', 'sandwiches');
+  await page.press('#archive-search', 'Enter');
+  await expectVisible(page.locator('#archive-results .row-title', { hasText: '[team] Picnic plans' }), 'the post the search found');
+  if (await page.locator('#archive-results .row-title', { hasText: 'Office keys' }).count()) fail('the search found a post without the word');
+  await page.fill('#archive-search', 'nothing-like-this');
+  await page.press('#archive-search', 'Enter');
+  await expectVisible(page.locator('#archive-empty'), 'the empty search result');
+  await page.fill('#archive-search', 'sandwiches');
+  await page.press('#archive-search', 'Enter');
+  await page.locator('#archive-results .row-title', { hasText: '[team] Picnic plans' }).click();
+  await expectVisible(page.locator('#thread-posts .post-text', { hasText: 'Bring sandwiches.' }), 'the post\'s text in its thread');
+  await shot(page, 'list-archive-thread');
+  await page.setViewportSize(PHONE);
+  await expectVisible(page.locator('#thread-posts .post-text'), 'the thread at phone width');
+  await shot(page, 'list-archive-thread-phone');
+  await page.setViewportSize(DESKTOP);
+
+  step(`leave team@${domain}`);
+  await openNav(page, '#nav-settings', '/settings', 'Settings');
+  await expectVisible(mine, 'the list, back in Settings');
   await mine.getByRole('button', { name: 'Leave' }).click();
   await mine.getByRole('button', { name: 'Yes, leave' }).click();
   await expectVisible(page.locator('#my-lists-empty'), 'no lists left');

@@ -65,7 +65,14 @@ async fn admin_and_user_flow_in_a_real_browser() {
         ],
     );
     let shots = screenshots();
-    for page in ["login", "admin-domains", "admin-accounts", "settings"] {
+    for page in [
+        "login",
+        "admin-domains",
+        "admin-accounts",
+        "settings",
+        "list-archive",
+        "list-archive-thread",
+    ] {
         assert!(
             shots.join(format!("{page}.png")).is_file(),
             "screenshot {page}.png"

@@ -343,3 +343,105 @@ async fn a_members_post_reaches_the_members_on_both_servers_and_a_strangers_is_r
     let _ = std::fs::remove_file(&pinned);
     let _ = std::fs::remove_file(&pinned_at_a);
 }
+
+/// A list made with `--archive public --digest-posts 2`: a member who takes plain-text
+/// digests gets one digest of the two posts sent over SMTP (read back over POP3), the
+/// other member each post; the archive is on the public page and in `osprey list
+/// archive`'s mbox, and `osprey list stats` counts the posts.
+#[tokio::test]
+async fn two_posts_make_a_digest_and_the_public_archive_has_them() {
+    let s = Server::start(false).await;
+    ok(&s, &["domain", "add", "d.e2e.test"]);
+    for user in ["al@d.e2e.test", "dee@d.e2e.test"] {
+        ok(&s, &["user", "add", user, "--password", PASSWORD]);
+    }
+    ok(
+        &s,
+        &[
+            "list",
+            "add",
+            "news@d.e2e.test",
+            "--name",
+            "News",
+            "--archive",
+            "public",
+            "--digest-posts",
+            "2",
+        ],
+    );
+    ok(
+        &s,
+        &["list", "subscribe", "news@d.e2e.test", "al@d.e2e.test"],
+    );
+    ok(
+        &s,
+        &[
+            "list",
+            "subscribe",
+            "news@d.e2e.test",
+            "dee@d.e2e.test",
+            "--mode",
+            "digest_plain",
+        ],
+    );
+    for subject in ["First news", "Second news"] {
+        smtplib(
+            &s,
+            "al@d.e2e.test",
+            Some("al@d.e2e.test"),
+            "news@d.e2e.test",
+            subject,
+        );
+    }
+    let al = subjects(&s, "al@d.e2e.test");
+    assert!(al.contains(&"[news] First news".to_owned()), "{al:?}");
+    assert!(al.contains(&"[news] Second news".to_owned()), "{al:?}");
+    // (The command line adds members without a welcome.)
+    let dee = wait_for_mail(&s, "dee@d.e2e.test", 1).await;
+    assert_eq!(dee.len(), 1, "one digest, no single posts: {dee:?}");
+    let digest = dee
+        .iter()
+        .find(|m| {
+            m.iter()
+                .any(|l| l == "Subject: News Digest, Vol 1, Issue 1")
+        })
+        .expect("the digest");
+    // RFC 1153: the topics, each message's own Subject line, the end line.
+    assert!(
+        digest.iter().any(|l| l == "Subject: [news] First news"),
+        "{digest:?}"
+    );
+    assert!(
+        digest.iter().any(|l| l == "Subject: [news] Second news"),
+        "{digest:?}"
+    );
+    assert!(
+        digest
+            .iter()
+            .any(|l| l == "End of News Digest, Vol 1, Issue 1"),
+        "{digest:?}"
+    );
+
+    let c = Client::new();
+    let page = c
+        .get(format!("{}/lists/archive/news@d.e2e.test", s.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("[news] First news"), "{html}");
+    assert!(html.contains("[news] Second news"), "{html}");
+    let mbox = ok(&s, &["list", "archive", "news@d.e2e.test"]);
+    assert_eq!(
+        mbox.lines()
+            .filter(|l| l.starts_with("From al@d.e2e.test "))
+            .count(),
+        2,
+        "{mbox}"
+    );
+    let stats = ok(&s, &["list", "stats", "news@d.e2e.test", "--days", "1"]);
+    let today = stats.lines().nth(1).unwrap();
+    let columns: Vec<&str> = today.split('\t').collect();
+    assert_eq!(&columns[1..], ["2", "2", "0", "0", "2"], "{stats}");
+}

@@ -9,6 +9,8 @@ use crate::pages::admin::{
     AccountsPage, AdminIndex, AliasesPage, DomainRulesPage, DomainsPage, ListsPage,
 };
 #[cfg(feature = "full")]
+use crate::pages::archive::{ArchivePage, ArchiveThreadPage};
+#[cfg(feature = "full")]
 use crate::pages::rules::RulesPage;
 use crate::pages::{CalendarPage, ContactsPage, LoginPage, MailPage, NotFoundPage, SettingsPage};
 
@@ -36,6 +38,10 @@ pub enum Route {
     AdminAliases,
     #[at("/admin/lists")]
     AdminLists,
+    #[at("/archive/:id")]
+    Archive { id: String },
+    #[at("/archive/:id/:thread")]
+    ArchiveThread { id: String, thread: String },
     #[at("/settings")]
     Settings,
     #[at("/settings/rules")]
@@ -55,6 +61,8 @@ pub fn switch(route: Route) -> Html {
         | Route::AdminAliases
         | Route::AdminLists
         | Route::AdminDomainRules { .. }
+        | Route::Archive { .. }
+        | Route::ArchiveThread { .. }
         | Route::SettingsRules => html! { <LoadFull /> },
         Route::Home => html! { <Redirect<Route> to={Route::Mail} /> },
         Route::Login => html! { <LoginPage /> },
@@ -73,6 +81,12 @@ pub fn switch(route: Route) -> Html {
         Route::AdminLists => html! { <Shell><ListsPage /></Shell> },
         #[cfg(feature = "full")]
         Route::AdminDomainRules { id } => html! { <Shell><DomainRulesPage id={id} /></Shell> },
+        #[cfg(feature = "full")]
+        Route::Archive { id } => html! { <Shell><ArchivePage id={id} /></Shell> },
+        #[cfg(feature = "full")]
+        Route::ArchiveThread { id, thread } => {
+            html! { <Shell><ArchiveThreadPage id={id} thread={thread} /></Shell> }
+        }
         Route::Settings => html! { <Shell><SettingsPage /></Shell> },
         #[cfg(feature = "full")]
         Route::SettingsRules => html! { <Shell><RulesPage /></Shell> },

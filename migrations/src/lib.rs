@@ -36,6 +36,7 @@ mod m20261205_000025_create_mailing_lists;
 mod m20261205_000026_create_list_tokens;
 mod m20261205_000027_create_list_held_posts;
 mod m20261205_000028_add_list_member_tokens;
+mod m20261205_000029_create_list_posts;
 
 /// Runs every migration of Osprey's schema.
 pub struct Migrator;
@@ -71,6 +72,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000026_create_list_tokens::Migration),
             Box::new(m20261205_000027_create_list_held_posts::Migration),
             Box::new(m20261205_000028_add_list_member_tokens::Migration),
+            Box::new(m20261205_000029_create_list_posts::Migration),
         ]
     }
 }

@@ -59,6 +59,20 @@ pub enum FromRewrite {
     Never,
 }
 
+/// Who may read a list's archive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ArchivePolicy {
+    /// Its members, owners and moderators, and the domain's administrators.
+    #[default]
+    Members,
+    /// Anyone, also on the list's public archive page without signing in.
+    Public,
+    /// No one; posts are not kept (but until a digest has sent them).
+    Off,
+}
+
 /// A list's settings.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
@@ -107,6 +121,32 @@ pub struct MailingListSettings {
     pub bounce_period_days: u32,
     #[serde(default)]
     pub from_rewrite: FromRewrite,
+    #[serde(default)]
+    pub archive: ArchivePolicy,
+    /// Members may take the posts as digests; without, digest members get each post.
+    #[serde(default = "default_true")]
+    #[cfg_attr(feature = "openapi", schema(default = true))]
+    pub digest: bool,
+    /// A digest goes out once this many posts wait (or a day after the oldest); 1 to
+    /// 1,000.
+    #[serde(default = "default_digest_max_posts")]
+    #[cfg_attr(feature = "openapi", schema(default = 10, minimum = 1, maximum = 1000))]
+    pub digest_max_posts: u32,
+    /// A digest goes out once its posts reach this many octets; 1,000 to 10,000,000.
+    #[serde(default = "default_digest_max_bytes")]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(default = 100000, minimum = 1000, maximum = 10000000)
+    )]
+    pub digest_max_bytes: u64,
+}
+
+fn default_digest_max_posts() -> u32 {
+    10
+}
+
+fn default_digest_max_bytes() -> u64 {
+    100_000
 }
 
 fn default_bounce_threshold() -> u32 {
@@ -134,6 +174,10 @@ impl Default for MailingListSettings {
             bounce_threshold: default_bounce_threshold(),
             bounce_period_days: default_bounce_period_days(),
             from_rewrite: FromRewrite::default(),
+            archive: ArchivePolicy::default(),
+            digest: true,
+            digest_max_posts: default_digest_max_posts(),
+            digest_max_bytes: default_digest_max_bytes(),
         }
     }
 }
@@ -195,6 +239,10 @@ pub enum DeliveryMode {
     /// Each post as it comes.
     #[default]
     Each,
+    /// The posts gathered in MIME digests (RFC 2046 `multipart/digest`).
+    Digest,
+    /// The posts gathered in plain-text digests (RFC 1153).
+    DigestPlain,
     /// No mail (the member may still post to a members-only list).
     Nomail,
 }
@@ -322,4 +370,99 @@ pub struct MyList {
     pub description: String,
     pub delivery_mode: DeliveryMode,
     pub joined_at: DateTime<Utc>,
+    /// Who may read the list's archive (`off`: it keeps none).
+    pub archive: ArchivePolicy,
+    /// The list sends digests to members who ask.
+    pub digest: bool,
+}
+
+/// `PATCH /api/v1/me/lists/{id}`: how the signed-in account gets a list's mail.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct UpdateMyList {
+    pub delivery_mode: DeliveryMode,
+}
+
+/// A post of a list's archive, as listed.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ArchivedPostSummary {
+    pub id: String,
+    /// The thread it belongs to (its first post's id).
+    pub thread_id: String,
+    pub subject: String,
+    pub author_name: String,
+    pub author_address: String,
+    pub posted_at: DateTime<Utc>,
+    /// In octets.
+    pub size: u64,
+}
+
+/// A thread of a list's archive.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ArchiveThread {
+    /// Its first post.
+    pub first: ArchivedPostSummary,
+    pub posts: u64,
+    pub last_posted_at: DateTime<Utc>,
+}
+
+/// A page of a list's archive: its threads, latest activity first, or with `q` the
+/// posts that match, newest first.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ArchivePage {
+    pub list_address: String,
+    pub list_name: String,
+    #[serde(default)]
+    pub threads: Vec<ArchiveThread>,
+    #[serde(default)]
+    pub posts: Vec<ArchivedPostSummary>,
+    /// The `offset` of the next page, when there may be one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_offset: Option<u64>,
+}
+
+/// A post of a thread, with its text.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ArchivedPost {
+    pub id: String,
+    pub subject: String,
+    pub author_name: String,
+    pub author_address: String,
+    pub posted_at: DateTime<Utc>,
+    /// The post it answers, when the archive has it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent_id: Option<String>,
+    /// How deep in the thread it answers (0: the first post).
+    pub depth: u32,
+    /// Its text, never markup (reduced from HTML when it has no plain text).
+    pub text: String,
+}
+
+/// A thread of a list's archive with its posts, in the order they came.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ArchiveThreadPosts {
+    pub list_address: String,
+    pub list_name: String,
+    pub posts: Vec<ArchivedPost>,
+}
+
+/// One day of a list's statistics.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ListDay {
+    /// `YYYY-MM-DD` (UTC).
+    pub day: String,
+    pub posts: u32,
+    pub joined: u32,
+    pub left: u32,
+    /// Bounces counted against members.
+    pub bounces: u32,
+    /// Members at the day's end.
+    pub members: u64,
 }

@@ -43,6 +43,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(routes::accounts::router())
         .merge(routes::aliases::router())
         .merge(routes::lists::router())
+        .merge(routes::list_archive::router())
         .merge(routes::access::router())
         .merge(routes::messages::router())
         .merge(routes::drafts::router())
@@ -80,6 +81,7 @@ pub fn router(state: AppState) -> Router {
     let api = api
         .route("/api/{*rest}", axum::routing::any(error::api_not_found))
         .merge(routes::list_pages::router())
+        .merge(routes::archive_pages::router())
         .with_state(state);
     Router::new()
         .merge(SwaggerUi::new("/api/docs").url("/api/v1/openapi.json", doc))

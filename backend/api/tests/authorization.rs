@@ -439,6 +439,18 @@ impl World {
         (id, address)
     }
 
+    /// A fresh list the user is a member of.
+    async fn list_of_user(&self) -> String {
+        let (list, _) = self.fresh_list().await;
+        self.admin_call(
+            Method::POST,
+            &format!("/api/v1/admin/lists/{list}/members"),
+            json!({"address": USER}),
+        )
+        .await;
+        list
+    }
+
     /// What to send for `operation` as `caller`; destructive calls get fresh targets.
     async fn prepare(&self, operation: &str, caller: Caller) -> Call {
         let id = |v: &str| Some(v.to_owned());
@@ -634,10 +646,40 @@ impl World {
                 ),
                 ..Call::default()
             },
-            "list_held" => Call {
+            "list_held" | "list_statistics" => Call {
                 id: Some(self.fresh_list().await.0),
                 ..Call::default()
             },
+            "list_archive" | "archive_mbox" => Call {
+                id: Some(self.list_of_user().await),
+                ..Call::default()
+            },
+            "archive_thread" => {
+                let list = self.list_of_user().await;
+                let post = self
+                    .t
+                    .store
+                    .list_posts()
+                    .add(osprey_store::NewListPost {
+                        list_id: list.clone(),
+                        subject: "Hello".into(),
+                        blob_hash: self
+                            .t
+                            .submission
+                            .delivery()
+                            .blobs()
+                            .put(b"Subject: Hello\r\n\r\nHi\r\n".to_vec())
+                            .await
+                            .unwrap(),
+                        ..Default::default()
+                    })
+                    .await
+                    .unwrap();
+                Call {
+                    id: Some(format!("{list}|{}", post.thread_id)),
+                    ..Call::default()
+                }
+            }
             "moderate" => {
                 let (list, _) = self.fresh_list().await;
                 let held = self
@@ -661,21 +703,17 @@ impl World {
                 }
             }
             "my_lists" => Call::default(),
-            "leave_list" => {
-                // A fresh list the user belongs to: the user leaves it; others are no
-                // member of it.
-                let (list, _) = self.fresh_list().await;
-                self.admin_call(
-                    Method::POST,
-                    &format!("/api/v1/admin/lists/{list}/members"),
-                    json!({"address": USER}),
-                )
-                .await;
-                Call {
-                    id: Some(list),
-                    ..Call::default()
-                }
-            }
+            // A fresh list the user belongs to: the user leaves it or changes its mode;
+            // others are no member of it.
+            "leave_list" => Call {
+                id: Some(self.list_of_user().await),
+                ..Call::default()
+            },
+            "update_my_list" => Call {
+                id: Some(self.list_of_user().await),
+                body: Some(json!({"delivery_mode": "digest"})),
+                ..Call::default()
+            },
             "update_member" => Call {
                 id: Some(format!("{}|{TARGET}", self.fresh_list().await.0)),
                 body: Some(json!({"delivery_mode": "nomail"})),

@@ -12,6 +12,7 @@ mod contacts;
 mod contract;
 mod dkim;
 mod events;
+mod list_archive;
 mod listing;
 mod lists;
 mod mailbox_edit;

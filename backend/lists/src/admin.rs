@@ -40,15 +40,29 @@ pub struct ListUpdate {
     pub settings: Option<ListSettings>,
 }
 
-/// How a member gets the list's mail.
-pub const DELIVERY_MODES: [&str; 2] = ["each", "nomail"];
+/// How a member gets the list's mail: each post, digests (MIME or RFC 1153 plain
+/// text), or nothing.
+pub const DELIVERY_MODES: [&str; 4] = ["each", "digest", "digest_plain", "nomail"];
+
+/// What is wrong with delivery mode `mode` on `list`, if anything.
+pub(crate) fn mode_problem(list: &ListRecord, mode: &str) -> Option<String> {
+    if !DELIVERY_MODES.contains(&mode) {
+        Some(format!("one of {}", DELIVERY_MODES.join(", ")))
+    } else if crate::digest::DIGEST_MODES.contains(&mode)
+        && !ListSettings::read(&list.settings).digest
+    {
+        Some(format!("{} sends no digests", list.address()))
+    } else {
+        None
+    }
+}
 
 /// A member to add.
 #[derive(Debug, Clone)]
 pub struct NewMemberRequest {
     pub address: String,
     pub display_name: Option<String>,
-    /// `each` (the default) or `nomail`.
+    /// One of [`DELIVERY_MODES`]; `each` by default.
     pub delivery_mode: Option<String>,
 }
 
@@ -308,10 +322,10 @@ impl ListAdmin {
             check_text(&mut problems, "display_name", n, MAX_NAME, false);
         }
         let mode = req.delivery_mode.unwrap_or_else(|| "each".into());
-        if !DELIVERY_MODES.contains(&mode.as_str()) {
+        if let Some(message) = mode_problem(list, &mode) {
             problems.push(osprey_directory::FieldProblem {
                 field: "delivery_mode".into(),
-                message: format!("one of {}", DELIVERY_MODES.join(", ")),
+                message,
             });
         }
         finish(problems)?;
@@ -355,6 +369,29 @@ impl ListAdmin {
         address: &str,
     ) -> Result<Vec<(ListRecord, ListMemberRecord)>, DirectoryError> {
         Ok(self.store.lists().memberships(address).await?)
+    }
+
+    /// The account at `address` changes how it gets the list `id`'s mail (`NotFound`
+    /// if it is no member).
+    pub async fn set_own_mode(
+        &self,
+        address: &str,
+        id: &str,
+        mode: &str,
+    ) -> Result<ListMemberRecord, DirectoryError> {
+        let list = self.store.lists().list(id).await?;
+        let lists = self.store.lists();
+        if lists.member(id, address).await?.is_none() {
+            return Err(DirectoryError::NotFound);
+        }
+        if let Some(message) = mode_problem(&list, mode) {
+            return Err(DirectoryError::field("delivery_mode", message));
+        }
+        lists.set_delivery_mode(id, address, mode).await?;
+        lists
+            .member(id, address)
+            .await?
+            .ok_or(DirectoryError::NotFound)
     }
 
     /// The account at `address` leaves the list `id` (`NotFound` if it is no member).
@@ -477,7 +514,7 @@ impl ListAdmin {
         Ok(self.store.lists().held_posts(id).await?)
     }
 
-    /// Changes a member's delivery mode (`each`, `nomail`) and, with `resume`, lets a
+    /// Changes a member's delivery mode (one of [`DELIVERY_MODES`]) and, with `resume`, lets a
     /// member whose delivery paused for bounces get posts again (its score reset).
     /// `NotFound` if the address is no member.
     pub async fn update_member(
@@ -488,17 +525,14 @@ impl ListAdmin {
         mode: Option<&str>,
         resume: bool,
     ) -> Result<ListMemberRecord, DirectoryError> {
-        self.get(actor, id).await?;
+        let list = self.get(actor, id).await?;
         let lists = self.store.lists();
         if lists.member(id, address).await?.is_none() {
             return Err(DirectoryError::NotFound);
         }
         if let Some(mode) = mode {
-            if !DELIVERY_MODES.contains(&mode) {
-                return Err(DirectoryError::field(
-                    "delivery_mode",
-                    format!("one of {}", DELIVERY_MODES.join(", ")),
-                ));
+            if let Some(message) = mode_problem(&list, mode) {
+                return Err(DirectoryError::field("delivery_mode", message));
             }
             lists.set_delivery_mode(id, address, mode).await?;
         }

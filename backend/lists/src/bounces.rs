@@ -14,7 +14,7 @@ use osprey_mail::{
     DeliveryError,
     message::{field_value, split_header},
 };
-use osprey_store::{BounceState, ListMemberRecord, ListRecord, StoreError};
+use osprey_store::{BounceState, DayCounter, ListMemberRecord, ListRecord, StoreError};
 
 use crate::{requests::request_address, server::ListServer, settings::ListSettings};
 
@@ -194,7 +194,14 @@ impl ListServer {
         }
         let settings = ListSettings::read(&list.settings);
         for member in members {
-            match step(&member, probe, Utc::now(), &settings) {
+            let step = step(&member, probe, Utc::now(), &settings);
+            if step != Step::Ignored {
+                self.store()
+                    .list_posts()
+                    .count(&list.id, DayCounter::Bounces)
+                    .await?;
+            }
+            match step {
                 Step::Ignored => {}
                 Step::Counted(state) => {
                     tracing::info!(list = %list.address(), member = %member.address, score = state.bounce_score, "a member's address bounced");

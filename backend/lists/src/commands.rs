@@ -1,5 +1,5 @@
 //! Mail commands (`subscribe`, `unsubscribe`, `help`, `who`, `set nomail`, `set each`,
-//! `confirm <token>`) read from a message to a list's `-request` address: the subject,
+//! `set digest`, `set digest plain`, `confirm <token>`) read from a message to a list's `-request` address: the subject,
 //! then the first lines of the body, as Mailman and Sympa read them. Pure.
 
 /// One command.
@@ -10,7 +10,7 @@ pub enum Command {
     Help,
     /// The member list.
     Who,
-    /// `set each` or `set nomail`: the member's delivery mode.
+    /// `set each`, `set digest [plain]` or `set nomail`: the member's delivery mode.
     SetMode(&'static str),
     /// A confirmation, with its token.
     Confirm(String),
@@ -44,7 +44,9 @@ fn parse(line: &str) -> Command {
         ("help" | "info", _) => Command::Help,
         ("who" | "review", _) => Command::Who,
         ("set", "nomail") => Command::SetMode("nomail"),
-        ("set", "each" | "mail" | "mime") => Command::SetMode("each"),
+        ("set", "each" | "mail" | "nodigest") => Command::SetMode("each"),
+        ("set", "digest") if word(2) == "plain" => Command::SetMode("digest_plain"),
+        ("set", "digest") => Command::SetMode("digest"),
         _ => Command::Unknown(line.trim().to_owned()),
     }
 }
@@ -100,6 +102,15 @@ mod tests {
         assert_eq!(
             commands("", "help\r\nset nomail\r\nwho\r\n"),
             [Command::Help, Command::SetMode("nomail"), Command::Who]
+        );
+        // Mailman's forms of the digest modes.
+        assert_eq!(
+            commands("", "set digest\r\nset digest plain\r\nset nodigest\r\n"),
+            [
+                Command::SetMode("digest"),
+                Command::SetMode("digest_plain"),
+                Command::SetMode("each")
+            ]
         );
         // Once each; the signature ends the commands.
         assert_eq!(

@@ -46,6 +46,9 @@ pub struct ListIdentity<'a> {
     pub address: &'a str,
     /// The list's name, shown in `List-Id`.
     pub name: &'a str,
+    /// Where its archive is read (RFC 2369 §3.6 `List-Archive`), when it keeps one and
+    /// the web app's address is known.
+    pub archive_url: Option<&'a str>,
 }
 
 impl ListIdentity<'_> {
@@ -84,7 +87,7 @@ const REPLACED: [&str; 9] = [
 ];
 
 /// The copy of `message` (CRLF line endings) that the list's members get: its own
-/// `List-*` fields (RFC 2369, RFC 2919) and `Precedence: list` instead of any the post
+/// `List-*` fields (RFC 2369, RFC 2919; `List-Archive` when the list says where) and `Precedence: list` instead of any the post
 /// had, `X-Loop` naming the list, the subject prefix once (not again on replies), the
 /// list's Reply-To when it sets one, and the footer after a plain-text body.
 pub fn list_copy(message: &[u8], list: &ListIdentity<'_>, settings: &ListSettings) -> Vec<u8> {
@@ -124,6 +127,11 @@ pub fn list_copy(message: &[u8], list: &ListIdentity<'_>, settings: &ListSetting
         out.extend_from_slice(field_name.as_bytes());
         out.push(b':');
         out.extend_from_slice(value);
+    }
+    if let Some(url) = list.archive_url {
+        // RFC 2369 §3.6: "The List-Archive field describes how to access archives for
+        // the list."
+        out.extend_from_slice(format!("List-Archive: <{url}>\r\n").as_bytes());
     }
     if !subject_seen && !settings.subject_prefix.is_empty() {
         out.extend_from_slice(format!("Subject: {}\r\n", settings.subject_prefix).as_bytes());
@@ -363,6 +371,7 @@ mod tests {
         ListIdentity {
             address: "team@example.com",
             name: "The team",
+            archive_url: None,
         }
     }
 

@@ -266,6 +266,9 @@ impl ListServer {
             }
             Command::SetMode(mode) => match member {
                 None => Outcome::said(format!("{who} is not a member of {posting}.")),
+                Some(_) if crate::admin::mode_problem(list, mode).is_some() => {
+                    Outcome::said(format!("{posting} sends no digests: nothing changed."))
+                }
                 Some(m) => {
                     lists.set_delivery_mode(&list.id, who, mode).await?;
                     if *mode == "each" && m.status == "disabled" {
@@ -273,6 +276,10 @@ impl ListServer {
                     }
                     Outcome::said(match *mode {
                         "nomail" => format!("{who} gets no mail from {posting} now."),
+                        "digest" => format!("{who} gets {posting} as MIME digests now."),
+                        "digest_plain" => {
+                            format!("{who} gets {posting} as plain-text digests now.")
+                        }
                         _ => format!("{who} gets each post to {posting} now."),
                     })
                 }
@@ -524,6 +531,8 @@ fn help(list: &ListRecord) -> String {
          the body:\n\n  subscribe      join the list (you will be asked to confirm)\n  \
          unsubscribe    leave the list (you will be asked to confirm)\n  \
          set nomail     stay a member but get no posts\n  set each       get each post\n  \
+         set digest     get the posts gathered in MIME digests\n  \
+         set digest plain   the same as plain text (RFC 1153)\n  \
          who            the members (when the list shows them)\n  help           this text\n\n\
          To reach the owners, write to {owner}.",
         posting = list.address(),

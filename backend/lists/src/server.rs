@@ -93,6 +93,19 @@ impl ListServer {
         }
     }
 
+    /// Where the list's archive is read: its public page, or the web app's page for
+    /// members; `None` without an archive or the web app's address.
+    fn archive_url(&self, list: &ListRecord, settings: &ListSettings) -> Option<String> {
+        let web = self.web_url.as_deref()?;
+        match settings.archive {
+            crate::settings::ArchivePolicy::Off => None,
+            crate::settings::ArchivePolicy::Public => {
+                Some(format!("{web}/lists/archive/{}", list.address()))
+            }
+            crate::settings::ArchivePolicy::Members => Some(format!("{web}/archive/{}", list.id)),
+        }
+    }
+
     /// Where the web app is reached, if known.
     pub(crate) fn web_url(&self) -> Option<&str> {
         self.web_url.as_deref()
@@ -194,9 +207,11 @@ impl ListServer {
     pub async fn distribute(&self, list: &ListRecord, post: &[u8]) -> Result<(), DeliveryError> {
         let settings = ListSettings::read(&list.settings);
         let address = list.address();
+        let archive_url = self.archive_url(list, &settings);
         let identity = ListIdentity {
             address: &address,
             name: &list.name,
+            archive_url: archive_url.as_deref(),
         };
         if has_been_here(post, &identity) {
             tracing::warn!(list = %address, "a post that went through this list already: loop cut");
@@ -206,6 +221,12 @@ impl ListServer {
         if self.rewrites_from(list, &settings, post).await {
             copy = rewrite_from(&copy, &identity, &settings);
         }
+        // Without digests, members who asked for them get each post.
+        let modes: &[&str] = if settings.digest {
+            &["each"]
+        } else {
+            &["each", "digest", "digest_plain"]
+        };
         // Local members get the copy as it is; each remote one gets its own
         // `List-Unsubscribe` (with its one-click URL) before the copy without one, from
         // its own VERP address, all in one queued message.
@@ -220,7 +241,7 @@ impl ListServer {
             let page = self
                 .store
                 .lists()
-                .recipients_page(&list.id, after.as_deref(), ROSTER_PAGE)
+                .recipients_page(&list.id, modes, after.as_deref(), ROSTER_PAGE)
                 .await?;
             for member in &page {
                 let to = Member {
@@ -259,6 +280,10 @@ impl ListServer {
         // `X-Loop` names this list, so a loop back here is cut.
         for list in nested {
             Box::pin(self.distribute(&list, &copy)).await?;
+        }
+        // The members have the post: a failure to keep it is logged, not the sender's.
+        if let Err(e) = self.keep(list, &settings, &copy).await {
+            tracing::warn!(list = %address, error = %e, "a post was not kept for the archive or digest");
         }
         Ok(())
     }

@@ -45,6 +45,19 @@ pub enum ReplyTo {
     List,
 }
 
+/// Who may read the list's archive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ArchivePolicy {
+    /// Its members, owners and moderators, and the domain's administrators.
+    #[default]
+    Members,
+    /// Anyone, also without signing in (the list's public archive page).
+    Public,
+    /// No one: posts are not kept (but for a digest that has yet to send them).
+    Off,
+}
+
 /// When a post's From is the list's own (`"Bob via team" <team@...>`), so that the
 /// copy, signed by the list's domain, passes the receivers' DMARC checks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -91,6 +104,14 @@ pub struct ListSettings {
     /// A bounce after this many quiet days starts the count again.
     pub bounce_period_days: u32,
     pub from_rewrite: FromRewrite,
+    pub archive: ArchivePolicy,
+    /// Members may take the posts as digests (`digest`: MIME, RFC 2046 `multipart/digest`;
+    /// `digest_plain`: RFC 1153 text); without, digest members get each post.
+    pub digest: bool,
+    /// A digest goes out once this many posts wait (or daily, or at the size limit).
+    pub digest_max_posts: u32,
+    /// A digest goes out once its posts reach this many bytes.
+    pub digest_max_bytes: u64,
 }
 
 impl Default for ListSettings {
@@ -110,6 +131,10 @@ impl Default for ListSettings {
             bounce_threshold: DEFAULT_BOUNCE_THRESHOLD,
             bounce_period_days: DEFAULT_BOUNCE_PERIOD_DAYS,
             from_rewrite: FromRewrite::default(),
+            archive: ArchivePolicy::default(),
+            digest: true,
+            digest_max_posts: DEFAULT_DIGEST_POSTS,
+            digest_max_bytes: DEFAULT_DIGEST_BYTES,
         }
     }
 }
@@ -119,6 +144,11 @@ pub const DEFAULT_BOUNCE_THRESHOLD: u32 = 5;
 pub const DEFAULT_BOUNCE_PERIOD_DAYS: u32 = 7;
 
 /// The longest subject prefix.
+/// A digest's default number of posts.
+pub const DEFAULT_DIGEST_POSTS: u32 = 10;
+/// A digest's default size.
+pub const DEFAULT_DIGEST_BYTES: u64 = 100_000;
+
 pub const MAX_PREFIX: usize = 40;
 /// The longest footer.
 pub const MAX_FOOTER: usize = 2_000;
@@ -187,6 +217,15 @@ impl ListSettings {
                     "a media type like application/pdf or image/*",
                 );
             }
+        }
+        if !(1..=1_000).contains(&self.digest_max_posts) {
+            problem("settings.digest_max_posts".into(), "from 1 to 1,000 posts");
+        }
+        if !(1_000..=10_000_000).contains(&self.digest_max_bytes) {
+            problem(
+                "settings.digest_max_bytes".into(),
+                "from 1,000 to 10,000,000 bytes",
+            );
         }
         if self.max_message_size == Some(0) {
             problem("settings.max_message_size".into(), "must be more than 0");

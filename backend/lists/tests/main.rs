@@ -2,7 +2,9 @@
 //! accounts and aliases, who may manage lists, and posts from RCPT to the members.
 
 mod admin;
+mod archive;
 mod bounces;
+mod digests;
 mod moderation;
 mod posting;
 mod requests;

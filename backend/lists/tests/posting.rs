@@ -18,6 +18,7 @@ pub(crate) struct World {
     pub(crate) store: Store,
     pub(crate) blobs: Arc<dyn BlobStore>,
     pub(crate) submission: Submission,
+    pub(crate) lists: Arc<ListServer>,
     pub(crate) team: ListRecord,
 }
 
@@ -43,7 +44,7 @@ pub(crate) async fn world(db: &TestDb, settings: Option<ListSettings>) -> World 
             .with_web_url("https://mail.lists.example/")
             .with_dmarc(dmarc),
     );
-    let submission = plain.with_lists(lists);
+    let submission = plain.with_lists(lists.clone());
     let admin = ListAdmin::new(store.clone());
     let team = admin
         .create(
@@ -79,6 +80,7 @@ pub(crate) async fn world(db: &TestDb, settings: Option<ListSettings>) -> World 
         store,
         blobs,
         submission,
+        lists,
         team,
     }
 }

@@ -289,6 +289,12 @@ pub enum ListCmd {
         /// Bounces (on different days) that pause a member's delivery.
         #[arg(long, default_value_t = osprey_lists::settings::DEFAULT_BOUNCE_THRESHOLD)]
         bounce_threshold: u32,
+        /// Who may read the archive: members (the default), public or off.
+        #[arg(long, default_value = "members")]
+        archive: String,
+        /// Posts that make a digest go out (else it goes a day after its oldest).
+        #[arg(long, default_value_t = osprey_lists::settings::DEFAULT_DIGEST_POSTS)]
+        digest_posts: u32,
     },
     /// Lists mailing lists.
     Ls {
@@ -303,9 +309,13 @@ pub enum ListCmd {
     Subscribe {
         address: String,
         member: String,
-        /// The member gets no mail (but may post to a members-only list).
+        /// The member gets no mail (but may post to a members-only list); the same as
+        /// `--mode nomail`.
         #[arg(long)]
         nomail: bool,
+        /// How the member gets posts: each (the default), digest, digest_plain or nomail.
+        #[arg(long)]
+        mode: Option<String>,
     },
     /// Removes MEMBER from the list at ADDRESS.
     Unsubscribe { address: String, member: String },
@@ -320,6 +330,15 @@ pub enum ListCmd {
     },
     /// Writes the list's members as CSV to standard output.
     Export { address: String },
+    /// Writes the list's archive as an mbox file (mboxrd) to standard output.
+    Archive { address: String },
+    /// Prints the list's last days: posts, joins, departures, bounces, members.
+    Stats {
+        address: String,
+        /// How many days, today included (1 to 366).
+        #[arg(long, default_value_t = 30)]
+        days: u32,
+    },
 }
 
 /// Runs a parsed command line.

@@ -1,17 +1,22 @@
 //! `osprey list ...`: mailing lists and their members from the command line, through the
 //! list service (the same rules as the REST API), as the operator.
 
+use std::io::Write;
+
 use anyhow::Context;
 use osprey_core::Address;
 use osprey_directory::Actor;
-use osprey_lists::{ListAdmin, ListSettings, NewListRequest, NewMemberRequest, PostingPolicy};
+use osprey_lists::{
+    ArchivePolicy, ListAdmin, ListArchive, ListSettings, NewListRequest, NewMemberRequest,
+    PostingPolicy, Reader,
+};
 use osprey_store::{ListQuery, ListRecord, Store};
 
 use crate::{
     cli::ListCmd,
     commands::{all, domain_filter},
     config::Config,
-    serve::open_store,
+    serve::{open_blobs, open_store},
 };
 
 /// The list at `address`.
@@ -35,7 +40,15 @@ pub async fn run(config: &Config, cmd: ListCmd) -> anyhow::Result<()> {
             posting,
             owners,
             bounce_threshold,
+            archive,
+            digest_posts,
         } => {
+            let archive = match archive.as_str() {
+                "members" => ArchivePolicy::Members,
+                "public" => ArchivePolicy::Public,
+                "off" => ArchivePolicy::Off,
+                other => anyhow::bail!("--archive {other}: members, public or off"),
+            };
             let posting = match posting.as_str() {
                 "anyone" => PostingPolicy::Anyone,
                 "members" => PostingPolicy::Members,
@@ -54,6 +67,8 @@ pub async fn run(config: &Config, cmd: ListCmd) -> anyhow::Result<()> {
                             posting,
                             owners,
                             bounce_threshold,
+                            archive,
+                            digest_max_posts: digest_posts,
                             ..ListSettings::for_list(&local)
                         }),
                     },
@@ -102,8 +117,15 @@ pub async fn run(config: &Config, cmd: ListCmd) -> anyhow::Result<()> {
             address,
             member,
             nomail,
+            mode,
         } => {
             let list = by_address(&store, &address).await?;
+            let mode = match (mode, nomail) {
+                (Some(m), false) => m,
+                (None, true) => "nomail".into(),
+                (None, false) => "each".into(),
+                (Some(_), true) => anyhow::bail!("give --nomail or --mode, not both"),
+            };
             let m = admin
                 .add_member(
                     &Actor::Operator,
@@ -111,7 +133,7 @@ pub async fn run(config: &Config, cmd: ListCmd) -> anyhow::Result<()> {
                     NewMemberRequest {
                         address: member,
                         display_name: None,
-                        delivery_mode: Some(if nomail { "nomail" } else { "each" }.into()),
+                        delivery_mode: Some(mode),
                     },
                 )
                 .await?;
@@ -156,6 +178,28 @@ pub async fn run(config: &Config, cmd: ListCmd) -> anyhow::Result<()> {
                 "{}",
                 admin.export_members(&Actor::Operator, &list.id).await?
             );
+        }
+        ListCmd::Archive { address } => {
+            let list = by_address(&store, &address).await?;
+            let archive = ListArchive::new(store.clone(), open_blobs(config)?);
+            let reader = Reader::Account {
+                actor: &Actor::Operator,
+                address: "",
+            };
+            let (_, mbox) = archive.mbox(reader, &list.id).await?;
+            std::io::stdout()
+                .write_all(&mbox)
+                .context("writing standard output")?;
+        }
+        ListCmd::Stats { address, days } => {
+            let list = by_address(&store, &address).await?;
+            println!("day\tposts\tjoined\tleft\tbounces\tmembers");
+            for d in admin.statistics(&Actor::Operator, &list.id, days).await? {
+                println!(
+                    "{}\t{}\t{}\t{}\t{}\t{}",
+                    d.day, d.posts, d.joined, d.left, d.bounces, d.members
+                );
+            }
         }
     }
     Ok(())

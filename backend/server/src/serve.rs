@@ -26,6 +26,9 @@ use tokio::{net::TcpListener, task::JoinSet};
 
 use crate::{config::Config, files, http::WebApp, tls};
 
+/// How often the lists' digests that are due by the day are looked for.
+const DIGEST_TICK: Duration = Duration::from_secs(300);
+
 /// Opens the store named by the configuration (a SQLite file is created when missing:
 /// see `data_dir` for who may do that).
 pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
@@ -251,6 +254,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         lists = lists.with_dmarc(c.clone());
     }
     let lists = Arc::new(lists);
+    let digests = lists.clone();
     let submission = submission.with_lists(lists);
     let mut auth = Authenticator::new(store.clone(), throttle, CacheSettings::default());
     if config.auth.legacy_mechanisms {
@@ -446,6 +450,20 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     tasks.spawn(async move {
         sweeper.await;
         Ok(())
+    });
+    // Lists' digests that are due by the day go out.
+    let mut stop = shutdown.clone();
+    tasks.spawn(async move {
+        let mut tick = tokio::time::interval(DIGEST_TICK);
+        loop {
+            tokio::select! {
+                _ = tick.tick() => {}
+                _ = stop.wait() => return Ok(()),
+            }
+            if let Err(e) = digests.send_due_digests(chrono::Utc::now()).await {
+                tracing::warn!(error = %e, "the due digests were not sent");
+            }
+        }
     });
     // Uploads no message used are removed after a day.
     let mut stop = shutdown.clone();

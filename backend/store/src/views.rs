@@ -58,4 +58,6 @@ views! {
     Rules => rules;
     /// Mailing lists: their addresses and members.
     Lists => lists;
+    /// What lists keep of their posts (archives, digests) and their daily counts.
+    ListPosts => list_posts;
 }

@@ -9,19 +9,20 @@
 
 use gloo::net::http::Method;
 use osprey_api_types::{
-    Account, AddListMember, Alias, ApiKey, ChangePassword, Contact, ContactFields, ContactGroup,
-    ContactGroupFields, CreateAccount, CreateAlias, CreateApiKey, CreateDomain, CreateIpRule,
-    CreateKillEntry, CreateMailbox, CreateMailingList, CreateSendAsGrant, CreatedApiKey,
-    DkimRecord, Domain, DownloadLink, DownloadRequest, DraftMessage, EventsTicket, FlagMessages,
-    Health, HeldPost, ImportContacts, ImportListMembers, ImportReport, IpRule, KillEntry,
-    ListMember, LoginFailure, LoginRequest, Mailbox, MailingList, MemberImportReport,
-    MessageDetail, MessageIds, MessageItem, MessagesTo, ModerationDecision, MyList, Organized,
-    Page, PersonalWord, Postmaster, Preferences, QueuedMessage, RecipientSuggestion,
-    RefreshRequest, RelayCheck, RelayPolicy, RelayVerdict, RetryResult, RuleRun, RuleRunRequest,
-    RuleTestRequest, RuleTestResult, RulesDocument, RulesUpdate, SavedDraft, SendAsGrant,
-    SendMessage, SentMessage, SieveScript, SpellCheckRequest, SpellCheckResult, SpellLanguage,
-    TokenResponse, UpdateAccount, UpdateAlias, UpdateDomain, UpdateFlags, UpdateListMember,
-    UpdateMailbox, UpdateMailingList, UpdateMe, Upload, VacationDocument, VacationUpdate,
+    Account, AddListMember, Alias, ApiKey, ArchivePage, ArchiveThreadPosts, ChangePassword,
+    Contact, ContactFields, ContactGroup, ContactGroupFields, CreateAccount, CreateAlias,
+    CreateApiKey, CreateDomain, CreateIpRule, CreateKillEntry, CreateMailbox, CreateMailingList,
+    CreateSendAsGrant, CreatedApiKey, DkimRecord, Domain, DownloadLink, DownloadRequest,
+    DraftMessage, EventsTicket, FlagMessages, Health, HeldPost, ImportContacts, ImportListMembers,
+    ImportReport, IpRule, KillEntry, ListDay, ListMember, LoginFailure, LoginRequest, Mailbox,
+    MailingList, MemberImportReport, MessageDetail, MessageIds, MessageItem, MessagesTo,
+    ModerationDecision, MyList, Organized, Page, PersonalWord, Postmaster, Preferences,
+    QueuedMessage, RecipientSuggestion, RefreshRequest, RelayCheck, RelayPolicy, RelayVerdict,
+    RetryResult, RuleRun, RuleRunRequest, RuleTestRequest, RuleTestResult, RulesDocument,
+    RulesUpdate, SavedDraft, SendAsGrant, SendMessage, SentMessage, SieveScript, SpellCheckRequest,
+    SpellCheckResult, SpellLanguage, TokenResponse, UpdateAccount, UpdateAlias, UpdateDomain,
+    UpdateFlags, UpdateListMember, UpdateMailbox, UpdateMailingList, UpdateMe, UpdateMyList,
+    Upload, VacationDocument, VacationUpdate,
 };
 
 use super::{Api, ApiError, Call, bytes, empty, json, segment, text};
@@ -631,6 +632,23 @@ impl Api {
         empty(self.authed(&call).await?).await
     }
 
+    /// A list's days: posts, members who joined and left, bounces, and the members at each
+    /// day's end, oldest first.
+    ///
+    /// `GET /api/v1/admin/lists/{id}/statistics`
+    pub async fn list_statistics(
+        &self,
+        id: &str,
+        days: Option<u32>,
+    ) -> Result<Vec<ListDay>, ApiError> {
+        let call = Call::new(
+            Method::GET,
+            format!("/api/v1/admin/lists/{}/statistics", segment(id)),
+        )
+        .query("days", days);
+        json(self.authed(&call).await?).await
+    }
+
     /// The account that receives mail for `postmaster@` every local domain: the one named,
     /// or the first enabled server administrator (server admins).
     ///
@@ -880,6 +898,58 @@ impl Api {
         json(self.authed(&call).await?).await
     }
 
+    /// A page of a list's archive: its threads, latest activity first, or with `q` the
+    /// posts that match, newest first. For the list's members, owners, moderators and
+    /// its domain's administrators, or anyone when the archive is public.
+    ///
+    /// `GET /api/v1/lists/{id}/archive`
+    pub async fn list_archive(
+        &self,
+        id: &str,
+        q: Option<&str>,
+        offset: Option<u64>,
+        limit: Option<u64>,
+    ) -> Result<ArchivePage, ApiError> {
+        let call = Call::new(
+            Method::GET,
+            format!("/api/v1/lists/{}/archive", segment(id)),
+        )
+        .query("q", q)
+        .query("offset", offset)
+        .query("limit", limit);
+        json(self.authed(&call).await?).await
+    }
+
+    /// The whole archive as an mbox file (mboxrd), the posts in the order they came.
+    ///
+    /// `GET /api/v1/lists/{id}/archive/mbox`
+    pub async fn archive_mbox(&self, id: &str) -> Result<String, ApiError> {
+        let call = Call::new(
+            Method::GET,
+            format!("/api/v1/lists/{}/archive/mbox", segment(id)),
+        );
+        text(self.authed(&call).await?).await
+    }
+
+    /// A thread of a list's archive, its posts in the order they came, each with its text.
+    ///
+    /// `GET /api/v1/lists/{id}/archive/threads/{thread}`
+    pub async fn archive_thread(
+        &self,
+        id: &str,
+        thread: &str,
+    ) -> Result<ArchiveThreadPosts, ApiError> {
+        let call = Call::new(
+            Method::GET,
+            format!(
+                "/api/v1/lists/{}/archive/threads/{}",
+                segment(id),
+                segment(thread)
+            ),
+        );
+        json(self.authed(&call).await?).await
+    }
+
     /// The mailboxes of the signed-in account, by name, with how many messages each holds,
     /// how many are unread, their size, and whether it is subscribed.
     ///
@@ -1023,6 +1093,15 @@ impl Api {
     /// `GET /api/v1/me/lists`
     pub async fn my_lists(&self) -> Result<Vec<MyList>, ApiError> {
         let call = Call::new(Method::GET, "/api/v1/me/lists");
+        json(self.authed(&call).await?).await
+    }
+
+    /// How the signed-in account gets a list's mail (404 if it is no member).
+    ///
+    /// `PATCH /api/v1/me/lists/{id}`
+    pub async fn update_my_list(&self, id: &str, body: &UpdateMyList) -> Result<MyList, ApiError> {
+        let call =
+            Call::new(Method::PATCH, format!("/api/v1/me/lists/{}", segment(id))).json(body)?;
         json(self.authed(&call).await?).await
     }
 

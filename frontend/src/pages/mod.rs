@@ -4,6 +4,8 @@
 
 #[cfg(feature = "full")]
 pub mod admin;
+#[cfg(feature = "full")]
+pub mod archive;
 mod contacts;
 mod dictionary;
 mod login;

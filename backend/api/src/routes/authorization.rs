@@ -175,9 +175,16 @@ pub const AUTHORIZATION: &[Rule] = &[
     row("remove_member",      NoAuth,  Forbidden, Forbidden, Allowed),
     row("list_held",          NoAuth,  Forbidden, Forbidden, Allowed),
     row("moderate",           NoAuth,  Forbidden, Forbidden, Allowed),
+    row("list_statistics",    NoAuth,  Forbidden, Forbidden, Allowed),
+    // A list's archive (members only, the default): its members and the administrators
+    // of its domain; others are told it is for members.
+    row("list_archive",       NoAuth,  Allowed,   Forbidden, Allowed),
+    row("archive_thread",     NoAuth,  Allowed,   Forbidden, Allowed),
+    row("archive_mbox",       NoAuth,  Allowed,   Forbidden, Allowed),
     // A member's own lists: each account its own memberships.
     row("my_lists",           NoAuth,  Allowed,   Allowed,   Allowed),
     row("leave_list",         NoAuth,  Allowed,   Hidden,    Hidden),
+    row("update_my_list",     NoAuth,  Allowed,   Hidden,    Hidden),
     // Send-as grants: the administrators of the account's domain; the account reads its own.
     row("list_send_as",       NoAuth,  Forbidden, Forbidden, Allowed),
     row("grant_send_as",      NoAuth,  Forbidden, Forbidden, Allowed),

@@ -36,7 +36,7 @@ pub fn router() -> Router<AppState> {
         .route("/lists/confirm/{token}", get(confirmation).post(confirm))
 }
 
-type PageReply = (StatusCode, Html<String>);
+pub(crate) type PageReply = (StatusCode, Html<String>);
 
 /// A list's subscription page: its name, description and a form.
 async fn subscription(State(state): State<AppState>, Path(address): Path<String>) -> PageReply {
@@ -264,17 +264,22 @@ const STYLE: &str = "body{font:16px/1.5 system-ui,-apple-system,'Segoe UI',sans-
 
 /// A small page of its own: no script, readable at any width.
 fn page(title: &str, body: &str) -> Html<String> {
+    styled_page(title, body, "")
+}
+
+/// [`page`] with more style rules after the pages' own.
+pub(crate) fn styled_page(title: &str, body: &str, style: &str) -> Html<String> {
     let title = escape(title);
     Html(format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <meta name=\"robots\" content=\"noindex\"><title>{title}</title>\
-         <style>{STYLE}</style></head>\
+         <style>{STYLE}{style}</style></head>\
          <body><main><h1>{title}</h1>{body}</main></body></html>"
     ))
 }
 
-fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

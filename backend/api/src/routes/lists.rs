@@ -10,7 +10,7 @@ use osprey_api_types as dto;
 use osprey_api_types::{
     AddListMember, CreateMailingList, HeldPost, ImportListMembers, ImportProblem, ListMember,
     MailingList, MemberImportReport, ModerationAction, ModerationDecision, MyList, Page, Problem,
-    Scope, UpdateListMember, UpdateMailingList,
+    Scope, UpdateListMember, UpdateMailingList, UpdateMyList,
 };
 use osprey_lists::{
     Decision, ListAdmin, ListServer, ListSettings, ListUpdate, NewListRequest, NewMemberRequest,
@@ -39,7 +39,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_held))
         .routes(routes!(moderate))
         .routes(routes!(my_lists))
-        .routes(routes!(leave_list))
+        .routes(routes!(leave_list, update_my_list))
 }
 
 /// The list service for a request, telling members by mail.
@@ -363,20 +363,7 @@ pub async fn my_lists(
     let address = user.account.address().to_string();
     let lists = admin(&state).memberships(&address).await?;
     Ok(Json(
-        lists
-            .into_iter()
-            .map(|(l, m)| {
-                let m = member(m);
-                MyList {
-                    address: l.address(),
-                    id: l.id,
-                    name: l.name,
-                    description: l.description,
-                    delivery_mode: m.delivery_mode,
-                    joined_at: m.joined_at,
-                }
-            })
-            .collect(),
+        lists.into_iter().map(|(l, m)| my_list(l, m)).collect(),
     ))
 }
 
@@ -393,6 +380,47 @@ pub async fn leave_list(
     let address = user.account.address().to_string();
     admin(&state).leave(&address, &id).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// How the signed-in account gets a list's mail (404 if it is no member).
+#[utoipa::path(patch, path = "/me/lists/{id}", tag = "me", security(("bearer" = [])), request_body = UpdateMyList,
+    params(("id" = String, Path, description = "The list's id")),
+    responses((status = 200, body = MyList), (status = 401, body = Problem), (status = 403, description = "An API key without account:write", body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn update_my_list(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<String>,
+    Json(req): Json<UpdateMyList>,
+) -> Result<Json<MyList>, ApiError> {
+    user.require(Scope::AccountWrite)?;
+    let address = user.account.address().to_string();
+    let admin = admin(&state);
+    admin
+        .set_own_mode(&address, &id, mode_in(req.delivery_mode))
+        .await?;
+    admin
+        .memberships(&address)
+        .await?
+        .into_iter()
+        .find(|(l, _)| l.id == id)
+        .map(|(l, m)| my_list(l, m))
+        .map(Json)
+        .ok_or_else(|| osprey_directory::DirectoryError::NotFound.into())
+}
+
+fn my_list(l: ListRecord, m: ListMemberRecord) -> MyList {
+    let m = member(m);
+    let settings = settings_out(ListSettings::read(&l.settings));
+    MyList {
+        archive: settings.archive,
+        digest: settings.digest,
+        address: l.address(),
+        id: l.id,
+        name: l.name,
+        description: l.description,
+        delivery_mode: m.delivery_mode,
+        joined_at: m.joined_at,
+    }
 }
 
 fn list(r: ListRecord) -> MailingList {
@@ -420,10 +448,11 @@ fn member(r: ListMemberRecord) -> ListMember {
     ListMember {
         address: r.address,
         display_name: r.display_name,
-        delivery_mode: if r.delivery_mode == "nomail" {
-            dto::DeliveryMode::Nomail
-        } else {
-            dto::DeliveryMode::Each
+        delivery_mode: match r.delivery_mode.as_str() {
+            "nomail" => dto::DeliveryMode::Nomail,
+            "digest" => dto::DeliveryMode::Digest,
+            "digest_plain" => dto::DeliveryMode::DigestPlain,
+            _ => dto::DeliveryMode::Each,
         },
         status: r.status,
         bounce_score: r.bounce_score,
@@ -434,13 +463,16 @@ fn member(r: ListMemberRecord) -> ListMember {
 fn mode_in(m: dto::DeliveryMode) -> &'static str {
     match m {
         dto::DeliveryMode::Each => "each",
+        dto::DeliveryMode::Digest => "digest",
+        dto::DeliveryMode::DigestPlain => "digest_plain",
         dto::DeliveryMode::Nomail => "nomail",
     }
 }
 
 fn settings_in(s: dto::MailingListSettings) -> ListSettings {
     use osprey_lists::{
-        FromRewrite as F, PostingPolicy as P, ReplyTo as R, SubscriptionPolicy as S,
+        ArchivePolicy as A, FromRewrite as F, PostingPolicy as P, ReplyTo as R,
+        SubscriptionPolicy as S,
     };
     ListSettings {
         posting: match s.posting {
@@ -473,12 +505,21 @@ fn settings_in(s: dto::MailingListSettings) -> ListSettings {
             dto::FromRewrite::Always => F::Always,
             dto::FromRewrite::Never => F::Never,
         },
+        archive: match s.archive {
+            dto::ArchivePolicy::Members => A::Members,
+            dto::ArchivePolicy::Public => A::Public,
+            dto::ArchivePolicy::Off => A::Off,
+        },
+        digest: s.digest,
+        digest_max_posts: s.digest_max_posts,
+        digest_max_bytes: s.digest_max_bytes,
     }
 }
 
 fn settings_out(s: ListSettings) -> dto::MailingListSettings {
     use osprey_lists::{
-        FromRewrite as F, PostingPolicy as P, ReplyTo as R, SubscriptionPolicy as S,
+        ArchivePolicy as A, FromRewrite as F, PostingPolicy as P, ReplyTo as R,
+        SubscriptionPolicy as S,
     };
     dto::MailingListSettings {
         posting: match s.posting {
@@ -511,5 +552,13 @@ fn settings_out(s: ListSettings) -> dto::MailingListSettings {
             F::Always => dto::FromRewrite::Always,
             F::Never => dto::FromRewrite::Never,
         },
+        archive: match s.archive {
+            A::Members => dto::ArchivePolicy::Members,
+            A::Public => dto::ArchivePolicy::Public,
+            A::Off => dto::ArchivePolicy::Off,
+        },
+        digest: s.digest,
+        digest_max_posts: s.digest_max_posts,
+        digest_max_bytes: s.digest_max_bytes,
     }
 }

@@ -3,6 +3,7 @@
 pub mod access;
 pub mod accounts;
 pub mod aliases;
+pub mod archive_pages;
 pub mod auth;
 pub mod authorization;
 pub mod contacts;
@@ -12,6 +13,7 @@ pub mod downloads;
 pub mod drafts;
 pub mod events;
 pub mod health;
+pub mod list_archive;
 pub mod list_pages;
 pub mod lists;
 pub mod mailbox_edit;

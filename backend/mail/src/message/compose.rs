@@ -47,6 +47,8 @@ pub struct Compose {
     text: String,
     html: Option<String>,
     attachments: Vec<AttachmentPart>,
+    /// The messages of a MIME digest, each whole.
+    digest: Vec<Vec<u8>>,
     in_reply_to: Vec<String>,
     references: Vec<String>,
     /// More fields, as (name, value), written after the others.
@@ -69,6 +71,7 @@ impl Compose {
             text: String::new(),
             html: None,
             attachments: Vec::new(),
+            digest: Vec::new(),
             in_reply_to: Vec::new(),
             references: Vec::new(),
             fields: Vec::new(),
@@ -99,6 +102,13 @@ impl Compose {
     /// A file attached (`Content-Disposition: attachment` with its name).
     pub fn attachment(mut self, attachment: AttachmentPart) -> Self {
         self.attachments.push(attachment);
+        self
+    }
+
+    /// A MIME digest (RFC 2046 §5.1.5): after the text, `messages` (each whole, CRLF
+    /// line endings) as the parts of a multipart/digest part.
+    pub fn digest(mut self, messages: Vec<Vec<u8>>) -> Self {
+        self.digest = messages;
         self
     }
 
@@ -181,7 +191,7 @@ impl Compose {
         for (name, value) in &self.fields {
             b = b.header(*name, Text::new(one_line(value)));
         }
-        if self.attachments.is_empty() {
+        if self.attachments.is_empty() && self.digest.is_empty() {
             b = b.text_body(self.text.as_str());
             if let Some(html) = &self.html {
                 b = b.html_body(html.as_str());
@@ -223,7 +233,8 @@ pub fn mime_type(value: &str) -> String {
 }
 
 impl Compose {
-    /// multipart/mixed: the text (or text and HTML as alternatives), then the files.
+    /// multipart/mixed: the text (or text and HTML as alternatives), then a digest's
+    /// messages, then the files.
     fn mixed(&self) -> MimePart<'_> {
         let text = MimePart::new("text/plain", BodyPart::Text(self.text.as_str().into()));
         let body = match &self.html {
@@ -237,6 +248,18 @@ impl Compose {
             None => text,
         };
         let mut parts = vec![body];
+        if !self.digest.is_empty() {
+            let messages = self.digest.iter().map(|m| {
+                // RFC 2046 §5.1.5: in a digest, a part's default type is message/rfc822,
+                // written here all the same; §5.2.1: 7bit or 8bit only.
+                MimePart::new("message/rfc822", BodyPart::Binary(m.as_slice().into()))
+                    .transfer_encoding(if m.is_ascii() { "7bit" } else { "8bit" })
+            });
+            parts.push(MimePart::new(
+                "multipart/digest",
+                messages.collect::<Vec<_>>(),
+            ));
+        }
         for a in &self.attachments {
             let part = MimePart::new(
                 a.content_type.as_str(),

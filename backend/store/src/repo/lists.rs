@@ -16,7 +16,7 @@ use crate::{
         account, alias, domain, list_address, list_held_post, list_member, list_token, mailing_list,
     },
     error::conflict_on_unique,
-    repo::{ListQuery, PageOf, new_id, paging::finish},
+    repo::{DayCounter, ListQuery, PageOf, new_id, paging::finish},
     views::Lists,
 };
 
@@ -375,6 +375,7 @@ impl Lists<'_> {
             "{} is already a member",
             new.address
         )))?;
+        self.list_posts().count(list_id, DayCounter::Joined).await?;
         Ok(member_record(model))
     }
 
@@ -439,7 +440,7 @@ impl Lists<'_> {
         if done.rows_affected == 0 {
             return Err(StoreError::NotFound);
         }
-        Ok(())
+        self.list_posts().count(list_id, DayCounter::Left).await
     }
 
     /// A page of a list's members in address order (`q` matches the address or name).
@@ -487,12 +488,13 @@ impl Lists<'_> {
         Ok(out)
     }
 
-    /// Up to `limit` of the list's members that receive each post (active, delivery
-    /// mode `each`), in address order after `after`: a fan-out reads the roster a page
-    /// at a time.
+    /// Up to `limit` of the list's active members of one of the delivery modes `modes`
+    /// (`each`: they receive each post), in address order after `after`: a fan-out reads the roster a
+    /// page at a time.
     pub async fn recipients_page(
         self,
         list_id: &str,
+        modes: &[&str],
         after: Option<&str>,
         limit: u64,
     ) -> Result<Vec<ListRecipient>, StoreError> {
@@ -502,7 +504,7 @@ impl Lists<'_> {
             .column(list_member::Column::Token)
             .filter(list_member::Column::ListId.eq(list_id))
             .filter(list_member::Column::Status.eq("active"))
-            .filter(list_member::Column::DeliveryMode.eq("each"))
+            .filter(list_member::Column::DeliveryMode.is_in(modes.iter().copied()))
             .order_by_asc(list_member::Column::AddressKey);
         if let Some(after) = after {
             select = select.filter(list_member::Column::AddressKey.gt(member_key(after)));

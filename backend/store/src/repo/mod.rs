@@ -8,6 +8,7 @@ mod contacts;
 mod credentials;
 mod dkim;
 mod domains;
+mod list_posts;
 mod lists;
 mod mailbox_ops;
 mod mailboxes;
@@ -35,6 +36,10 @@ pub use contacts::{ContactGroupRecord, ContactRecord, ContactRow};
 pub use credentials::{ApiKeyRecord, NewApiKey, RefreshOutcome};
 pub use dkim::DkimKeyRecord;
 pub use domains::{DomainChanges, DomainRecord, NewDomain};
+pub use list_posts::{
+    DayCounter, DigestBacklog, ListDayRecord, ListPostRecord, ListThreadRecord,
+    MAX_POST_SEARCH_TEXT, NewListPost,
+};
 pub use lists::{
     BounceState, HeldPostRecord, ListMemberRecord, ListRecipient, ListRecord, ListRequestRecord,
     NewList, NewListMember,

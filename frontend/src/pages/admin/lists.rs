@@ -1,22 +1,25 @@
 //! Mailing lists: list, search, filter by domain, create, edit (name, description,
-//! policies, prefix, footer, owners, moderators, size limit), delete; a list's form holds
-//! its members.
+//! policies, prefix, footer, owners, moderators, size limit, archive, digests), delete; a
+//! list's form holds its statistics, held posts and members.
 
 use std::future::Future;
 
 use osprey_api_types::{
-    CreateMailingList, FromRewrite, MailingList, MailingListSettings, Page, PostingPolicy,
-    ReplyPolicy, SubscriptionPolicy, UpdateMailingList,
+    ArchivePolicy, CreateMailingList, FromRewrite, MailingList, MailingListSettings, Page,
+    PostingPolicy, ReplyPolicy, SubscriptionPolicy, UpdateMailingList,
 };
 use yew::prelude::*;
+use yew_router::prelude::*;
 
 use super::AdminLayout;
 use super::held::HeldPosts;
+use super::list_stats::ListStats;
 use super::members::ListMembers;
 use crate::api::{Api, ApiError, ListQuery};
 use crate::components::field::{Checkbox, Select, TextArea, TextField};
 use crate::components::resource::{Form, Resource, ResourceList};
 use crate::format;
+use crate::route::Route;
 use crate::state::use_session;
 
 #[function_component]
@@ -57,6 +60,10 @@ struct Draft {
     bounces: String,
     bounce_period_days: u32,
     from_rewrite: FromRewrite,
+    archive: ArchivePolicy,
+    digest: bool,
+    digest_posts: String,
+    digest_max_bytes: u64,
     /// The list's address, when editing (its public page).
     existing: String,
 }
@@ -86,7 +93,20 @@ impl Draft {
             .ok_or_else(|| {
                 ApiError::local("settings.bounce_threshold", "a number from 1 to 100")
             })?;
+        let digest_max_posts = self
+            .digest_posts
+            .trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|n| (1..=1000).contains(n))
+            .ok_or_else(|| {
+                ApiError::local("settings.digest_max_posts", "a number from 1 to 1,000")
+            })?;
         Ok(MailingListSettings {
+            archive: self.archive,
+            digest: self.digest,
+            digest_max_posts,
+            digest_max_bytes: self.digest_max_bytes,
             posting: self.posting,
             subscription: self.subscription,
             reply_to: self.reply_to,
@@ -175,6 +195,28 @@ const SUBSCRIPTION: [SubscriptionPolicy; 3] = [
     SubscriptionPolicy::Closed,
 ];
 const REPLY: [ReplyPolicy; 2] = [ReplyPolicy::Sender, ReplyPolicy::List];
+const ARCHIVE: [ArchivePolicy; 3] = [
+    ArchivePolicy::Members,
+    ArchivePolicy::Public,
+    ArchivePolicy::Off,
+];
+
+fn archive_value(a: ArchivePolicy) -> &'static str {
+    match a {
+        ArchivePolicy::Members => "members",
+        ArchivePolicy::Public => "public",
+        ArchivePolicy::Off => "off",
+    }
+}
+
+fn archive_label(a: ArchivePolicy) -> &'static str {
+    match a {
+        ArchivePolicy::Members => "Kept, for the members",
+        ArchivePolicy::Public => "Kept, for anyone (a public page)",
+        ArchivePolicy::Off => "Not kept",
+    }
+}
+
 const REWRITE: [FromRewrite; 3] = [FromRewrite::Dmarc, FromRewrite::Always, FromRewrite::Never];
 
 fn rewrite_value(r: FromRewrite) -> &'static str {
@@ -212,6 +254,7 @@ impl Resource for Lists {
         "settings.moderators",
         "settings.accept_from",
         "settings.bounce_threshold",
+        "settings.digest_max_posts",
     ];
 
     fn title(l: &MailingList) -> String {
@@ -255,6 +298,10 @@ impl Resource for Lists {
             bounces: s.bounce_threshold.to_string(),
             bounce_period_days: s.bounce_period_days,
             from_rewrite: s.from_rewrite,
+            archive: s.archive,
+            digest: s.digest,
+            digest_posts: s.digest_max_posts.to_string(),
+            digest_max_bytes: s.digest_max_bytes,
             existing: list.map(|l| l.address.clone()).unwrap_or_default(),
         }
     }
@@ -322,6 +369,17 @@ impl Resource for Lists {
                     error={form.error("settings.bounce_threshold")} />
                 <Checkbox id={form.id("roster")} label="Members may see the member list"
                     checked={d.roster} onchange={form.set(|d, on| d.roster = on)} />
+                <Select id={form.id("archive")} label="Archive" value={archive_value(d.archive)}
+                    options={options(&ARCHIVE, archive_value, archive_label)}
+                    onchange={form.set(|d, v: String| d.archive = ARCHIVE.into_iter().find(|a| archive_value(*a) == v).unwrap_or_default())} />
+                <Checkbox id={form.id("digest")} label="Members may get digests"
+                    checked={d.digest} onchange={form.set(|d, on| d.digest = on)} />
+                if d.digest {
+                    <TextField id={form.id("digest-posts")} label="Posts per digest" inputmode="numeric" required=true
+                        hint="A digest goes out once this many posts wait, or a day after the oldest."
+                        value={d.digest_posts.clone()} oninput={form.set(|d, v| d.digest_posts = v)}
+                        error={form.error("settings.digest_max_posts")} />
+                }
                 if form.editing && d.subscription != SubscriptionPolicy::Closed {
                     <p class="hint">
                         { "People may also join on the list's page: " }
@@ -330,7 +388,19 @@ impl Resource for Lists {
                         </a>
                     </p>
                 }
+                if form.editing && d.archive != ArchivePolicy::Off {
+                    <p class="hint">
+                        <Link<Route> to={Route::Archive { id: d.id.clone() }}>{ "Read the archive" }</Link<Route>>
+                        if d.archive == ArchivePolicy::Public {
+                            { " · public page: " }
+                            <a href={format!("/lists/archive/{}", d.existing)} target="_blank" rel="noopener">
+                                { format!("/lists/archive/{}", d.existing) }
+                            </a>
+                        }
+                    </p>
+                }
                 if form.editing {
+                    <ListStats list_id={d.id.clone()} />
                     if d.posting == PostingPolicy::Moderated {
                         <HeldPosts list_id={d.id.clone()} />
                     }

@@ -231,7 +231,7 @@ fn MemberRow(props: &MemberRowProps) -> Html {
     let toggle_mail = {
         let next = match m.delivery_mode {
             DeliveryMode::Each => DeliveryMode::Nomail,
-            DeliveryMode::Nomail => DeliveryMode::Each,
+            _ => DeliveryMode::Each,
         };
         change.reform(move |_: MouseEvent| UpdateListMember {
             delivery_mode: Some(next),
@@ -246,9 +246,12 @@ fn MemberRow(props: &MemberRowProps) -> Html {
         <li class="row">
             <div class="row-main">
                 <span class="row-title">{ m.address.clone() }</span>
-                if m.delivery_mode == DeliveryMode::Nomail {
-                    <span class="tag">{ "no mail" }</span>
-                }
+                { match m.delivery_mode {
+                    DeliveryMode::Each => Html::default(),
+                    DeliveryMode::Nomail => html! { <span class="tag">{ "no mail" }</span> },
+                    DeliveryMode::Digest => html! { <span class="tag">{ "digest" }</span> },
+                    DeliveryMode::DigestPlain => html! { <span class="tag">{ "plain digest" }</span> },
+                } }
                 if m.status == "disabled" {
                     <span class="tag warn" title="Its mail bounced; it gets no posts until it answers the notice it was sent.">{ "paused: bounces" }</span>
                 } else if m.status != "active" {

@@ -6,6 +6,7 @@ mod aliases;
 mod domain_rules;
 mod domains;
 mod held;
+mod list_stats;
 mod lists;
 mod member_import;
 mod members;
