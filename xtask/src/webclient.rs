@@ -510,18 +510,14 @@ fn answer(op: &Value, types: &Types) -> Result<Answer> {
                         body_type(schema, types)
                             .map_err(|e| format!("the {status} answer: {e}"))?,
                     )
-                } else if c
-                    .keys()
-                    .any(|k| k.starts_with("text/") || k == "application/mbox")
-                {
-                    // (RFC 4155: an mbox database is lines of text, the messages' own.)
+                } else if c.keys().any(|k| k.starts_with("text/")) {
                     Answer::Text
                 } else if c.contains_key("application/octet-stream") {
                     Answer::Bytes
                 } else {
                     let kinds: Vec<&String> = c.keys().collect();
                     return Err(format!(
-                        "the {status} answer is {kinds:?}; only JSON, text (and mbox) and application/octet-stream are supported"
+                        "the {status} answer is {kinds:?}; only JSON, text and application/octet-stream are supported"
                     ));
                 }
             }

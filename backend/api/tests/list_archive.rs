@@ -134,7 +134,7 @@ async fn a_member_reads_the_threads_searches_opens_one_and_downloads_the_mbox() 
         .call(Method::GET, &format!("{archive}/mbox"), Some(&ann), None)
         .await
         .expect(StatusCode::OK);
-    assert_eq!(r.headers["content-type"], "application/mbox");
+    assert_eq!(r.headers["content-type"], "application/octet-stream");
     assert!(
         r.headers["content-disposition"]
             .to_str()

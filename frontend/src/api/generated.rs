@@ -920,15 +920,16 @@ impl Api {
         json(self.authed(&call).await?).await
     }
 
-    /// The whole archive as an mbox file (mboxrd), the posts in the order they came.
+    /// The whole archive as an mbox file (RFC 4155, mboxrd), the posts in the order they
+    /// came: octets, as an attachment named after the list.
     ///
     /// `GET /api/v1/lists/{id}/archive/mbox`
-    pub async fn archive_mbox(&self, id: &str) -> Result<String, ApiError> {
+    pub async fn archive_mbox(&self, id: &str) -> Result<Vec<u8>, ApiError> {
         let call = Call::new(
             Method::GET,
             format!("/api/v1/lists/{}/archive/mbox", segment(id)),
         );
-        text(self.authed(&call).await?).await
+        bytes(self.authed(&call).await?).await
     }
 
     /// A thread of a list's archive, its posts in the order they came, each with its text.

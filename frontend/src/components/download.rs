@@ -24,8 +24,13 @@ pub fn use_auto_download() -> (UseStateHandle<Option<String>>, NodeRef) {
 
 /// `text` as a `data:` URL of type `mime` (UTF-8).
 pub fn data_url(mime: &str, text: &str) -> String {
-    let mut out = format!("data:{mime};charset=utf-8,");
-    for b in text.bytes() {
+    bytes_url(&format!("{mime};charset=utf-8"), text.as_bytes())
+}
+
+/// `bytes` as a `data:` URL of type `mime`, as they are.
+pub fn bytes_url(mime: &str, bytes: &[u8]) -> String {
+    let mut out = format!("data:{mime},");
+    for &b in bytes {
         if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
             out.push(b as char);
         } else {

@@ -9,7 +9,7 @@ use yew_router::prelude::*;
 
 use crate::api::{ApiError, use_api};
 use crate::components::banner::ProblemBanner;
-use crate::components::download::{data_url, use_auto_download};
+use crate::components::download::{bytes_url, use_auto_download};
 use crate::components::search::SearchBox;
 use crate::format;
 use crate::route::Route;
@@ -107,7 +107,7 @@ pub fn ArchivePage(props: &ArchiveProps) -> Html {
                 (api.clone(), error.clone(), download.clone(), id.clone());
             spawn_local(async move {
                 match api.archive_mbox(&id).await {
-                    Ok(mbox) => download.set(Some(data_url("application/mbox", &mbox))),
+                    Ok(mbox) => download.set(Some(bytes_url("application/mbox", &mbox))),
                     Err(e) => error.set(Some(e)),
                 }
             });

@@ -224,7 +224,9 @@ async fn mbox(State(state): State<AppState>, Path(address): Path<String>) -> Res
         Err(e) => Err(e),
     };
     match found {
-        Ok((list, mbox)) => mbox_response(&list.local_part, mbox).into_response(),
+        Ok((list, mbox)) => {
+            mbox_response("application/mbox", &list.local_part, mbox).into_response()
+        }
         Err(e) => failure(&e).into_response(),
     }
 }

@@ -160,10 +160,11 @@ pub async fn archive_thread(
     }))
 }
 
-/// The whole archive as an mbox file (mboxrd), the posts in the order they came.
+/// The whole archive as an mbox file (RFC 4155, mboxrd), the posts in the order they
+/// came: octets, as an attachment named after the list.
 #[utoipa::path(get, path = "/lists/{id}/archive/mbox", tag = "lists", security(("bearer" = [])),
     params(("id" = String, Path, description = "The list's id")),
-    responses((status = 200, description = "The archive", content_type = "application/mbox", body = String),
+    responses((status = 200, description = "The archive, an mbox file", content_type = "application/octet-stream", body = String),
         (status = 401, body = Problem),
         (status = 403, description = "Not a member, or an API key without account:read", body = Problem),
         (status = 404, description = "No such list, or it keeps no archive", body = Problem)))]
@@ -175,18 +176,26 @@ pub async fn archive_mbox(
     user.require(Scope::AccountRead)?;
     let (actor, address) = (user.actor(), user.account.address().to_string());
     let (list, mbox) = archive(&state).mbox(reader(&actor, &address), &id).await?;
-    Ok(mbox_response(&list.local_part, mbox))
+    Ok(mbox_response(
+        "application/octet-stream",
+        &list.local_part,
+        mbox,
+    ))
 }
 
-/// An mbox download named after the list.
-pub(crate) fn mbox_response(name: &str, mbox: Vec<u8>) -> impl IntoResponse + use<> {
+/// An mbox download of type `content_type`, named after the list.
+pub(crate) fn mbox_response(
+    content_type: &'static str,
+    name: &str,
+    mbox: Vec<u8>,
+) -> impl IntoResponse + use<> {
     let name: String = name
         .chars()
         .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
         .collect();
     (
         [
-            (header::CONTENT_TYPE, "application/mbox".to_owned()),
+            (header::CONTENT_TYPE, content_type.to_owned()),
             (
                 header::CONTENT_DISPOSITION,
                 format!("attachment; filename=\"{name}.mbox\""),
