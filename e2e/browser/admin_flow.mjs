@@ -167,6 +167,33 @@ await runFlow('admin_flow', async ({ page, baseUrl, step, shot, expectVisible, s
   await expectVisible(page.locator('#list-list .row', { hasText: '1 member' }), 'the member count, saved');
   await shot(page, 'admin-lists');
 
+  step('a member\'s post waits for a moderator; approve it in the list\'s form');
+  // The administrator joins (a member, not an owner or moderator): its post is held.
+  await page.getByRole('button', { name: `Edit team@${domain}` }).click();
+  await page.fill('#member-address', adminUser);
+  await page.click('#member-add');
+  await expectVisible(page.locator('#members-list .row-title', { hasText: adminUser }), 'the administrator as a member');
+  const adminLogin = await fetch(`${baseUrl}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: adminUser, password: adminPassword }),
+  });
+  const { access_token: adminToken } = await adminLogin.json();
+  const held = await fetch(`${baseUrl}/api/v1/messages/send`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
+    body: JSON.stringify({ to: [`team@${domain}`], subject: 'Held for approval', text: 'Please let this through.' }),
+  });
+  if (held.status !== 201) fail(`the post to hold was not sent: ${held.status}`);
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await page.getByRole('button', { name: `Edit team@${domain}` }).click();
+  const waiting = page.locator('#held-list .row', { hasText: 'Held for approval' });
+  await expectVisible(waiting, 'the held post in the moderation queue');
+  await shot(page, 'admin-list-held');
+  await waiting.getByRole('button', { name: 'Approve', exact: true }).click();
+  await expectVisible(page.getByText('No posts wait.'), 'the queue empty after the approval');
+  await page.getByRole('button', { name: 'Cancel' }).click();
+
   step(`the list's public page at phone width: a bad address, then the confirmation sent`);
   const publicPage = await page.context().newPage();
   await publicPage.setViewportSize(PHONE);
@@ -237,6 +264,7 @@ await runFlow('admin_flow', async ({ page, baseUrl, step, shot, expectVisible, s
   await page.waitForURL('**/archive/**', { timeout: STEP_TIMEOUT_MS });
   await expectVisible(page.locator('#archive-threads .row-title', { hasText: '[team] Picnic plans' }), 'the first thread');
   await expectVisible(page.locator('#archive-threads .row-title', { hasText: '[team] Office keys' }), 'the second thread');
+  await expectVisible(page.locator('#archive-threads .row-title', { hasText: '[team] Held for approval' }), 'the post a moderator approved');
   await shot(page, 'list-archive');
   await page.fill('#archive-search', 'sandwiches');
   await page.press('#archive-search', 'Enter');

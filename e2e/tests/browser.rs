@@ -70,6 +70,7 @@ async fn admin_and_user_flow_in_a_real_browser() {
         "admin-domains",
         "admin-accounts",
         "settings",
+        "admin-list-held",
         "list-archive",
         "list-archive-thread",
     ] {

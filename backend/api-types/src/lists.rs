@@ -123,6 +123,11 @@ pub struct MailingListSettings {
     pub from_rewrite: FromRewrite,
     #[serde(default)]
     pub archive: ArchivePolicy,
+    /// Each remote member gets posts from its own bounce address (VERP) with its own
+    /// one-click unsubscription link; off, one envelope goes to each destination domain.
+    #[serde(default = "default_true")]
+    #[cfg_attr(feature = "openapi", schema(default = true))]
+    pub verp: bool,
     /// Members may take the posts as digests; without, digest members get each post.
     #[serde(default = "default_true")]
     #[cfg_attr(feature = "openapi", schema(default = true))]
@@ -175,6 +180,7 @@ impl Default for MailingListSettings {
             bounce_period_days: default_bounce_period_days(),
             from_rewrite: FromRewrite::default(),
             archive: ArchivePolicy::default(),
+            verp: true,
             digest: true,
             digest_max_posts: default_digest_max_posts(),
             digest_max_bytes: default_digest_max_bytes(),

@@ -278,6 +278,27 @@ async fn a_member_chooses_digests_for_itself_and_an_owner_reads_the_lists_days()
         .unwrap()
         .unwrap();
     assert_eq!(member.delivery_mode, "digest_plain");
+    // Every change is confirmed by mail to the member.
+    let inbox = t.mailbox_id(&ann, "INBOX").await;
+    let r = t
+        .call(
+            Method::GET,
+            &format!("/api/v1/mailboxes/{inbox}/messages"),
+            Some(&ann),
+            None,
+        )
+        .await
+        .expect(StatusCode::OK);
+    let subjects: Vec<&str> = r.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["subject"].as_str().unwrap())
+        .collect();
+    assert!(
+        subjects.contains(&"Your mail from team@example.com"),
+        "{subjects:?}"
+    );
 
     send(&t, &ann, "Hello", "Hi all.").await;
     let r = t

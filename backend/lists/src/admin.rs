@@ -363,6 +363,18 @@ impl ListAdmin {
         }
     }
 
+    /// Tells a member its delivery mode changed (every change is confirmed by mail).
+    async fn tell_mode(&self, list: &ListRecord, address: &str, mode: &str) {
+        if let Some(mail) = &self.mail {
+            let posting = list.address();
+            let text = crate::requests::mode_sentence(address, &posting, mode);
+            let subject = format!("Your mail from {posting}");
+            if let Err(e) = mail.tell(list, address, &subject, &text).await {
+                tracing::warn!(error = %e, "the notice of a member's new delivery mode was not sent");
+            }
+        }
+    }
+
     /// The lists the account at `address` is a member of.
     pub async fn memberships(
         &self,
@@ -388,6 +400,7 @@ impl ListAdmin {
             return Err(DirectoryError::field("delivery_mode", message));
         }
         lists.set_delivery_mode(id, address, mode).await?;
+        self.tell_mode(&list, address, mode).await;
         lists
             .member(id, address)
             .await?
@@ -535,11 +548,17 @@ impl ListAdmin {
                 return Err(DirectoryError::field("delivery_mode", message));
             }
             lists.set_delivery_mode(id, address, mode).await?;
+            self.tell_mode(&list, address, mode).await;
         }
         if resume {
             lists
                 .set_bounce_state(id, address, crate::bounces::resumed())
                 .await?;
+            if mode.is_none()
+                && let Some(m) = lists.member(id, address).await?
+            {
+                self.tell_mode(&list, address, &m.delivery_mode).await;
+            }
         }
         lists
             .member(id, address)

@@ -247,6 +247,8 @@ impl ListServer {
             return Vec::new();
         };
         let to = Address::parse(&address).map(NamedAddress::from);
+        // Replies go to the list, not to the commands address the digest is from.
+        let reply_to = to.clone();
         let compose = Compose::new(
             NamedAddress {
                 name: Some(format!("{} list", list.name)),
@@ -255,6 +257,7 @@ impl ListServer {
             format!("digest-{}@{}", new_token(), list.domain),
         )
         .to(to)
+        .reply_to(reply_to)
         .subject(subject(&identity, issue))
         .field(
             "List-Id",

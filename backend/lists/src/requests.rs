@@ -274,14 +274,7 @@ impl ListServer {
                     if *mode == "each" && m.status == "disabled" {
                         self.resume(list, who).await?;
                     }
-                    Outcome::said(match *mode {
-                        "nomail" => format!("{who} gets no mail from {posting} now."),
-                        "digest" => format!("{who} gets {posting} as MIME digests now."),
-                        "digest_plain" => {
-                            format!("{who} gets {posting} as plain-text digests now.")
-                        }
-                        _ => format!("{who} gets each post to {posting} now."),
-                    })
+                    Outcome::said(mode_sentence(who, &posting, mode))
                 }
             },
             Command::Who => {
@@ -517,6 +510,16 @@ fn welcome_text(list: &ListRecord, address: &str) -> String {
          for the commands, \"unsubscribe\" to leave.",
         request_address(list)
     )
+}
+
+/// What delivery mode `mode` means for `who` on the list at `posting`, as it is told.
+pub(crate) fn mode_sentence(who: &str, posting: &str, mode: &str) -> String {
+    match mode {
+        "nomail" => format!("{who} gets no mail from {posting} now."),
+        "digest" => format!("{who} gets {posting} as MIME digests now."),
+        "digest_plain" => format!("{who} gets {posting} as plain-text digests now."),
+        _ => format!("{who} gets each post to {posting} now."),
+    }
 }
 
 /// The list's address for commands.

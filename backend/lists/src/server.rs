@@ -232,8 +232,10 @@ impl ListServer {
         // its own VERP address, all in one queued message.
         let mut envelope = self.envelope(list);
         let mut remote = self.envelope(list);
-        // Each remote copy is signed at delivery, over its own fields.
-        remote.options.dkim_domain = None;
+        if settings.verp {
+            // Each remote copy is signed at delivery, over its own fields.
+            remote.options.dkim_domain = None;
+        }
         let mut domains = HashMap::new();
         let mut nested = Vec::new();
         let mut after: Option<String> = None;
@@ -247,7 +249,7 @@ impl ListServer {
                 let to = Member {
                     list,
                     address: &member.address,
-                    post: true,
+                    post: settings.verp,
                     token: member.token.as_deref(),
                 };
                 if let Some(list) = self
@@ -272,9 +274,14 @@ impl ListServer {
             self.submission.submit(&envelope, &copy, "INBOX").await?;
         }
         if !remote.is_empty() {
-            self.submission
-                .submit(&remote, &without_unsubscribe(&copy), "INBOX")
-                .await?;
+            // With VERP each member's own `List-Unsubscribe` goes before the copy; without,
+            // the copy keeps the list's.
+            let body = if settings.verp {
+                without_unsubscribe(&copy)
+            } else {
+                copy.clone()
+            };
+            self.submission.submit(&remote, &body, "INBOX").await?;
         }
         // Lists among the members get the copy in turn (an umbrella list); the copy's
         // `X-Loop` names this list, so a loop back here is cut.
@@ -481,7 +488,8 @@ impl ListServer {
 struct Member<'a> {
     list: &'a ListRecord,
     address: &'a str,
-    /// A post (which gets the member's own `List-Unsubscribe`), not a notice.
+    /// A post of a list with VERP (which gets the member's own return path and
+    /// `List-Unsubscribe`), not a notice.
     post: bool,
     /// The member's token, for its VERP address and one-click URL.
     token: Option<&'a str>,

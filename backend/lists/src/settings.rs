@@ -105,6 +105,10 @@ pub struct ListSettings {
     pub bounce_period_days: u32,
     pub from_rewrite: FromRewrite,
     pub archive: ArchivePolicy,
+    /// Each remote member gets posts from its own bounce address (`-bounces+<token>@`,
+    /// VERP) with its own one-click unsubscription; off, one envelope from `-bounces@`
+    /// goes to each destination domain and bounces are read for their recipients.
+    pub verp: bool,
     /// Members may take the posts as digests (`digest`: MIME, RFC 2046 `multipart/digest`;
     /// `digest_plain`: RFC 1153 text); without, digest members get each post.
     pub digest: bool,
@@ -132,6 +136,7 @@ impl Default for ListSettings {
             bounce_period_days: DEFAULT_BOUNCE_PERIOD_DAYS,
             from_rewrite: FromRewrite::default(),
             archive: ArchivePolicy::default(),
+            verp: true,
             digest: true,
             digest_max_posts: DEFAULT_DIGEST_POSTS,
             digest_max_bytes: DEFAULT_DIGEST_BYTES,

@@ -58,6 +58,60 @@ async fn bounced(w: &World, score: i32, days_ago: i64) {
         .unwrap();
 }
 
+#[tokio::test]
+async fn without_verp_one_envelope_from_the_bounce_address_goes_to_each_domain() {
+    let db = TestDb::new().await;
+    let settings = ListSettings {
+        verp: false,
+        ..ListSettings::for_list("team")
+    };
+    let w = world(&db, Some(settings)).await;
+    let admin = ListAdmin::new(w.store.clone());
+    for address in ["eve@far.example", "fay@other.example"] {
+        admin
+            .add_member(
+                &osprey_directory::Actor::Operator,
+                &w.team.id,
+                osprey_lists::NewMemberRequest {
+                    address: address.into(),
+                    display_name: None,
+                    delivery_mode: None,
+                },
+            )
+            .await
+            .unwrap();
+    }
+    w.post("ann@lists.example", POST).await;
+    let queue = w.queue().await;
+    assert_eq!(queue.len(), 1, "{queue:?}");
+    assert_eq!(queue[0].message.sender, "team-bounces@lists.example");
+    let mut to: Vec<(&str, &str)> = queue[0]
+        .recipients
+        .iter()
+        .map(|r| {
+            assert_eq!(r.return_path, None, "{r:?}");
+            assert_eq!(r.header, None, "{r:?}");
+            (r.domain.as_str(), r.address.as_str())
+        })
+        .collect();
+    to.sort();
+    assert_eq!(
+        to,
+        [
+            ("far.example", "bob@far.example"),
+            ("far.example", "eve@far.example"),
+            ("other.example", "fay@other.example")
+        ]
+    );
+    // The queued copy keeps the list's own mailto: List-Unsubscribe.
+    let queued =
+        String::from_utf8(w.blobs.get(&queue[0].message.blob_hash).await.unwrap()).unwrap();
+    assert!(
+        queued.contains("List-Unsubscribe: <mailto:team-unsubscribe@lists.example>\r\n"),
+        "{queued}"
+    );
+}
+
 fn verp(token: &str) -> String {
     format!("team-bounces+{token}@lists.example")
 }

@@ -71,6 +71,11 @@ async fn a_digest_goes_out_when_enough_posts_wait_in_both_forms_each_post_once()
         "{mime}"
     );
     assert!(mime.contains("List-Id: "), "{mime}");
+    // Replies go to the list, not to the commands address the digest comes from.
+    assert!(
+        mime.contains("Reply-To: <team@lists.example>\r\n"),
+        "{mime}"
+    );
     // RFC 2046 §5.1.5: "a multipart entity ... with a default Content-Type of
     // message/rfc822 for its parts".
     assert!(mime.contains("Content-Type: multipart/digest"), "{mime}");

@@ -41,6 +41,13 @@ pub fn ListStats(props: &ListStatsProps) -> Html {
     let body = match &*days {
         None if error.is_none() => html! { <p class="loading" aria-busy="true">{ "Loading…" }</p> },
         None => Html::default(),
+        Some(days)
+            if days
+                .iter()
+                .all(|d| d.posts + d.joined + d.left + d.bounces == 0 && d.members == 0) =>
+        {
+            html! { <p class="empty" id="list-stats-empty">{ "No posts and no members in these days yet." }</p> }
+        }
         Some(days) => {
             let sum = |f: fn(&ListDay) -> u32| days.iter().map(f).map(u64::from).sum::<u64>();
             let (posts, joined, left, bounces) = (

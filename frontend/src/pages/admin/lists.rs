@@ -61,6 +61,7 @@ struct Draft {
     bounce_period_days: u32,
     from_rewrite: FromRewrite,
     archive: ArchivePolicy,
+    verp: bool,
     digest: bool,
     digest_posts: String,
     digest_max_bytes: u64,
@@ -104,6 +105,7 @@ impl Draft {
             })?;
         Ok(MailingListSettings {
             archive: self.archive,
+            verp: self.verp,
             digest: self.digest,
             digest_max_posts,
             digest_max_bytes: self.digest_max_bytes,
@@ -299,6 +301,7 @@ impl Resource for Lists {
             bounce_period_days: s.bounce_period_days,
             from_rewrite: s.from_rewrite,
             archive: s.archive,
+            verp: s.verp,
             digest: s.digest,
             digest_posts: s.digest_max_posts.to_string(),
             digest_max_bytes: s.digest_max_bytes,
@@ -372,6 +375,8 @@ impl Resource for Lists {
                 <Select id={form.id("archive")} label="Archive" value={archive_value(d.archive)}
                     options={options(&ARCHIVE, archive_value, archive_label)}
                     onchange={form.set(|d, v: String| d.archive = ARCHIVE.into_iter().find(|a| archive_value(*a) == v).unwrap_or_default())} />
+                <Checkbox id={form.id("verp")} label="Each remote member's own bounce address and unsubscribe link (VERP)"
+                    checked={d.verp} onchange={form.set(|d, on| d.verp = on)} />
                 <Checkbox id={form.id("digest")} label="Members may get digests"
                     checked={d.digest} onchange={form.set(|d, on| d.digest = on)} />
                 if d.digest {
