@@ -222,33 +222,83 @@ impl ListArchive {
         Ok((list, posts))
     }
 
-    /// The list's archive as an mbox (RFC 4155, in the `mboxrd` form: a `From ` line before each
-    /// post, `>` before any line of a post that begins with `From ` after `>`s), in the
-    /// order the posts came.
+    /// The list's archive as an mbox (RFC 4155, in the `mboxrd` form: a `From ` line
+    /// before each post, `>` before any line of a post that begins with `From ` after
+    /// `>`s), in the order the posts came, read a page of posts at a time.
+    pub async fn mbox_export(
+        &self,
+        reader: Reader<'_>,
+        id: &str,
+    ) -> Result<(ListRecord, MboxExport), DirectoryError> {
+        let list = self.readable(reader, id).await?;
+        let export = MboxExport {
+            archive: self.clone(),
+            list_id: list.id.clone(),
+            after: None,
+            done: false,
+        };
+        Ok((list, export))
+    }
+
+    /// [`Self::mbox_export`], whole, in memory.
     pub async fn mbox(
         &self,
         reader: Reader<'_>,
         id: &str,
     ) -> Result<(ListRecord, Vec<u8>), DirectoryError> {
-        let list = self.readable(reader, id).await?;
+        let (list, mut export) = self.mbox_export(reader, id).await?;
         let mut out = Vec::new();
-        let mut after: Option<String> = None;
-        loop {
-            let page = self
-                .store
-                .list_posts()
-                .page(&list.id, after.as_deref(), EXPORT_PAGE)
-                .await?;
-            for post in &page {
-                let raw = self.blobs.get(&post.blob_hash).await?;
-                mbox_entry(&mut out, post, &raw);
-            }
-            if (page.len() as u64) < EXPORT_PAGE {
-                break;
-            }
-            after = page.last().map(|p| p.id.clone());
+        while let Some(piece) = export.next().await? {
+            out.extend_from_slice(&piece);
         }
         Ok((list, out))
+    }
+}
+
+/// A list's archive as an mbox, a page of posts at a time.
+pub struct MboxExport {
+    archive: ListArchive,
+    list_id: String,
+    /// The last post written.
+    after: Option<String>,
+    done: bool,
+}
+
+impl MboxExport {
+    /// The next posts of the export, `None` after the last (or after a failure).
+    pub async fn next(&mut self) -> Result<Option<Vec<u8>>, DirectoryError> {
+        if self.done {
+            return Ok(None);
+        }
+        let page = match self
+            .archive
+            .store
+            .list_posts()
+            .page(&self.list_id, self.after.as_deref(), EXPORT_PAGE)
+            .await
+        {
+            Ok(page) => page,
+            Err(e) => {
+                self.done = true;
+                return Err(e.into());
+            }
+        };
+        self.done = (page.len() as u64) < EXPORT_PAGE;
+        if page.is_empty() {
+            return Ok(None);
+        }
+        let mut out = Vec::new();
+        for post in &page {
+            match self.archive.blobs.get(&post.blob_hash).await {
+                Ok(raw) => mbox_entry(&mut out, post, &raw),
+                Err(e) => {
+                    self.done = true;
+                    return Err(e.into());
+                }
+            }
+        }
+        self.after = page.last().map(|p| p.id.clone());
+        Ok(Some(out))
     }
 }
 

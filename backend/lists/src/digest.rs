@@ -183,27 +183,44 @@ impl ListServer {
         if taken.is_empty() {
             return Ok(false);
         }
-        if settings.digest {
-            let issue = posts.digests_sent(&list.id).await?;
-            let mut digest = Vec::with_capacity(taken.len());
-            for record in taken {
-                let raw = self.blobs().get(&record.blob_hash).await?;
-                digest.push(DigestPost { record, raw });
-            }
-            for mode in DIGEST_MODES {
-                let members = self.digest_members(list, mode).await?;
-                if members.is_empty() {
-                    continue;
-                }
-                let message = self.digest_message(list, mode, issue, &digest);
-                self.send(list, &members, &message).await?;
-            }
-            tracing::info!(list = %list.address(), issue, posts = digest.len(), "digest sent");
+        if settings.digest
+            && let Err(e) = self.send_taken(list, &digest_id, taken).await
+        {
+            // Its posts wait for the next digest: none is lost.
+            posts.release_backlog(&list.id, &digest_id).await?;
+            return Err(e);
         }
         if settings.archive == ArchivePolicy::Off {
             posts.forget_digested(&list.id).await?;
         }
         Ok(true)
+    }
+
+    /// Sends the posts `taken` as digest `digest_id` to the digest members of each mode.
+    /// (A failure part-way may have reached some members; the posts then go again in the
+    /// next digest, rather than to nobody.)
+    async fn send_taken(
+        &self,
+        list: &ListRecord,
+        digest_id: &str,
+        taken: Vec<ListPostRecord>,
+    ) -> Result<(), DeliveryError> {
+        let issue = self.store().list_posts().digests_sent(&list.id).await?;
+        let mut digest = Vec::with_capacity(taken.len());
+        for record in taken {
+            let raw = self.blobs().get(&record.blob_hash).await?;
+            digest.push(DigestPost { record, raw });
+        }
+        for mode in DIGEST_MODES {
+            let members = self.digest_members(list, mode).await?;
+            if members.is_empty() {
+                continue;
+            }
+            let message = self.digest_message(list, mode, issue, &digest);
+            self.send(list, &members, &message).await?;
+        }
+        tracing::info!(list = %list.address(), issue, digest_id, posts = digest.len(), "digest sent");
+        Ok(())
     }
 
     /// The active members of delivery mode `mode`.

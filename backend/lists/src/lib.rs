@@ -27,7 +27,7 @@ pub use admin::{
     DELIVERY_MODES, ListAdmin, ListUpdate, MAX_DESCRIPTION, MAX_NAME, NewListRequest,
     NewMemberRequest,
 };
-pub use archive::{ArchivedPost, ListArchive, Reader};
+pub use archive::{ArchivedPost, ListArchive, MboxExport, Reader};
 pub use moderation::{Decision, HELD_TTL_DAYS};
 pub use requests::{REQUEST_TTL_DAYS, request_address};
 pub use server::{ListServer, ROLES, owner_address};

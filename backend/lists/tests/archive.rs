@@ -270,3 +270,44 @@ async fn a_lists_days_count_its_posts_members_and_departures() {
         Err(DirectoryError::Invalid(_))
     ));
 }
+
+#[tokio::test]
+async fn the_mbox_export_reads_the_archive_a_page_at_a_time_and_misses_none() {
+    let db = TestDb::new().await;
+    let w = world(&db, None).await;
+    // More posts than one page of the export (200), kept as the list keeps them.
+    for n in 0..201 {
+        let raw = format!("From: Ann <ann@lists.example>\r\nSubject: Post {n}\r\n\r\nText {n}\r\n");
+        let blob_hash = w.blobs.put(raw.clone().into_bytes()).await.unwrap();
+        w.store
+            .list_posts()
+            .add(osprey_store::NewListPost {
+                list_id: w.team.id.clone(),
+                subject: format!("Post {n}"),
+                author_address: "ann@lists.example".into(),
+                size: raw.len() as u64,
+                blob_hash,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+    }
+    let (_, mut export) = archive(&w).mbox_export(OPERATOR, &w.team.id).await.unwrap();
+    let mut pieces = 0;
+    let mut mbox = String::new();
+    while let Some(piece) = export.next().await.unwrap() {
+        pieces += 1;
+        mbox.push_str(&String::from_utf8(piece).unwrap());
+    }
+    assert_eq!(pieces, 2, "two pages");
+    let subjects: Vec<&str> = mbox
+        .lines()
+        .filter_map(|l| l.strip_prefix("Subject: "))
+        .collect();
+    let expected: Vec<String> = (0..201).map(|n| format!("Post {n}")).collect();
+    assert_eq!(subjects, expected);
+    assert_eq!(
+        mbox.lines().filter(|l| l.starts_with("From ann@")).count(),
+        201
+    );
+}

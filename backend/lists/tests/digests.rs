@@ -215,3 +215,20 @@ async fn without_digests_digest_members_get_each_post_and_no_one_may_ask_for_the
         Err(DirectoryError::NotFound)
     ));
 }
+
+#[tokio::test]
+async fn a_digest_that_cannot_be_sent_gives_its_posts_back_to_the_next() {
+    let db = TestDb::new().await;
+    let w = digest_world(&db, 10, ArchivePolicy::Members).await;
+    w.post("ann@lists.example", &post(1)).await;
+    let posts = w.store.list_posts();
+    let kept = posts.page(&w.team.id, None, 10).await.unwrap();
+    assert_eq!(kept.len(), 1);
+    // The post's copy is gone from the blob store: the digest cannot be made.
+    w.blobs.delete(&kept[0].blob_hash).await.unwrap();
+    assert!(w.lists.send_digest(&w.team).await.is_err());
+    let backlog = posts.digest_backlog(&w.team.id).await.unwrap();
+    assert_eq!(backlog.posts, 1, "the post waits for the next digest");
+    assert!(w.inbox("carol@lists.example").await.is_empty());
+    assert_eq!(posts.digests_sent(&w.team.id).await.unwrap(), 0);
+}

@@ -220,12 +220,12 @@ async fn thread(
 async fn mbox(State(state): State<AppState>, Path(address): Path<String>) -> Response {
     let archive = archive(&state);
     let found = match archive.public(&address).await {
-        Ok(list) => archive.mbox(Reader::Anyone, &list.id).await,
+        Ok(list) => archive.mbox_export(Reader::Anyone, &list.id).await,
         Err(e) => Err(e),
     };
     match found {
-        Ok((list, mbox)) => {
-            mbox_response("application/mbox", &list.local_part, mbox).into_response()
+        Ok((list, export)) => {
+            mbox_response("application/mbox", &list.local_part, export).into_response()
         }
         Err(e) => failure(&e).into_response(),
     }

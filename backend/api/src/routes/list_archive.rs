@@ -3,15 +3,17 @@
 //! `osprey_lists::ListArchive`'s to decide.
 
 use axum::{
+    body::Body,
     extract::{Path, State},
     http::header,
     response::IntoResponse,
 };
+use futures_util::stream;
 use osprey_api_types::{
     ArchivePage, ArchiveThread, ArchiveThreadPosts, ArchivedPost, ArchivedPostSummary, ListDay,
     Problem, Scope,
 };
-use osprey_lists::{ListArchive, Reader};
+use osprey_lists::{ListArchive, MboxExport, Reader};
 use osprey_store::ListPostRecord;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -175,20 +177,33 @@ pub async fn archive_mbox(
 ) -> Result<impl IntoResponse, ApiError> {
     user.require(Scope::AccountRead)?;
     let (actor, address) = (user.actor(), user.account.address().to_string());
-    let (list, mbox) = archive(&state).mbox(reader(&actor, &address), &id).await?;
+    let (list, export) = archive(&state)
+        .mbox_export(reader(&actor, &address), &id)
+        .await?;
     Ok(mbox_response(
         "application/octet-stream",
         &list.local_part,
-        mbox,
+        export,
     ))
 }
 
-/// An mbox download of type `content_type`, named after the list.
+/// An mbox download of type `content_type`, named after the list, sent a page of posts
+/// at a time (a failure part-way ends the download short, and is logged).
 pub(crate) fn mbox_response(
     content_type: &'static str,
     name: &str,
-    mbox: Vec<u8>,
+    export: MboxExport,
 ) -> impl IntoResponse + use<> {
+    let body = Body::from_stream(stream::unfold(export, |mut export| async move {
+        match export.next().await {
+            Ok(Some(piece)) => Some((Ok::<_, std::io::Error>(piece), export)),
+            Ok(None) => None,
+            Err(e) => {
+                tracing::error!(error = %e, "an archive's mbox export failed part-way");
+                Some((Err(std::io::Error::other(e.to_string())), export))
+            }
+        }
+    }));
     let name: String = name
         .chars()
         .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
@@ -201,7 +216,7 @@ pub(crate) fn mbox_response(
                 format!("attachment; filename=\"{name}.mbox\""),
             ),
         ],
-        mbox,
+        body,
     )
 }
 

@@ -357,6 +357,21 @@ impl ListPosts<'_> {
             .collect())
     }
 
+    /// Gives the posts of digest `digest_id` back to the list's next digest (this one
+    /// could not be sent).
+    pub async fn release_backlog(self, list_id: &str, digest_id: &str) -> Result<(), StoreError> {
+        list_post::Entity::update_many()
+            .col_expr(
+                list_post::Column::DigestId,
+                Expr::value(Option::<String>::None),
+            )
+            .filter(list_post::Column::ListId.eq(list_id))
+            .filter(list_post::Column::DigestId.eq(digest_id))
+            .exec(&self.db)
+            .await?;
+        Ok(())
+    }
+
     /// How many digests the list has sent.
     pub async fn digests_sent(self, list_id: &str) -> Result<u64, StoreError> {
         let ids: Vec<String> = list_post::Entity::find()
