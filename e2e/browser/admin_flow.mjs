@@ -254,7 +254,11 @@ await runFlow('admin_flow', async ({ page, baseUrl, step, shot, expectVisible, s
   step(`the user's mailing lists: team@${domain}; digests instead of each post`);
   const mine = page.locator('#my-lists .row', { hasText: `team@${domain}` });
   await expectVisible(mine, 'the list the administrator added the user to');
-  await mine.locator('select').selectOption({ label: 'Digest, plain text' });
+  // The change is saved when the server answers; only then is the page loaded again.
+  await Promise.all([
+    page.waitForResponse((r) => r.url().includes('/api/v1/me/lists/') && r.request().method() === 'PATCH', { timeout: STEP_TIMEOUT_MS }),
+    mine.locator('select').selectOption({ label: 'Digest, plain text' }),
+  ]);
   await page.reload();
   await expectVisible(mine, 'the list after a reload');
   if ((await mine.locator('select').inputValue()) !== 'digest_plain') fail('the digest mode was not kept');
