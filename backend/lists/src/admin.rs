@@ -384,27 +384,44 @@ impl ListAdmin {
     }
 
     /// The account at `address` changes how it gets the list `id`'s mail (`NotFound`
-    /// if it is no member).
+    /// if it is no member): the list and the member as it is now.
     pub async fn set_own_mode(
         &self,
         address: &str,
         id: &str,
         mode: &str,
-    ) -> Result<ListMemberRecord, DirectoryError> {
+    ) -> Result<(ListRecord, ListMemberRecord), DirectoryError> {
         let list = self.store.lists().list(id).await?;
-        let lists = self.store.lists();
-        if lists.member(id, address).await?.is_none() {
-            return Err(DirectoryError::NotFound);
-        }
-        if let Some(message) = mode_problem(&list, mode) {
-            return Err(DirectoryError::field("delivery_mode", message));
-        }
-        lists.set_delivery_mode(id, address, mode).await?;
-        self.tell_mode(&list, address, mode).await;
-        lists
+        let member = self
+            .store
+            .lists()
             .member(id, address)
             .await?
-            .ok_or(DirectoryError::NotFound)
+            .ok_or(DirectoryError::NotFound)?;
+        self.set_mode(&list, address, mode).await?;
+        let member = ListMemberRecord {
+            delivery_mode: mode.to_owned(),
+            ..member
+        };
+        Ok((list, member))
+    }
+
+    /// Sets a member's delivery mode, if the list takes it, and tells the member.
+    async fn set_mode(
+        &self,
+        list: &ListRecord,
+        address: &str,
+        mode: &str,
+    ) -> Result<(), DirectoryError> {
+        if let Some(message) = mode_problem(list, mode) {
+            return Err(DirectoryError::field("delivery_mode", message));
+        }
+        self.store
+            .lists()
+            .set_delivery_mode(&list.id, address, mode)
+            .await?;
+        self.tell_mode(list, address, mode).await;
+        Ok(())
     }
 
     /// The account at `address` leaves the list `id` (`NotFound` if it is no member).
@@ -540,24 +557,20 @@ impl ListAdmin {
     ) -> Result<ListMemberRecord, DirectoryError> {
         let list = self.get(actor, id).await?;
         let lists = self.store.lists();
-        if lists.member(id, address).await?.is_none() {
-            return Err(DirectoryError::NotFound);
-        }
+        let existing = lists
+            .member(id, address)
+            .await?
+            .ok_or(DirectoryError::NotFound)?;
         if let Some(mode) = mode {
-            if let Some(message) = mode_problem(&list, mode) {
-                return Err(DirectoryError::field("delivery_mode", message));
-            }
-            lists.set_delivery_mode(id, address, mode).await?;
-            self.tell_mode(&list, address, mode).await;
+            self.set_mode(&list, address, mode).await?;
         }
         if resume {
             lists
                 .set_bounce_state(id, address, crate::bounces::resumed())
                 .await?;
-            if mode.is_none()
-                && let Some(m) = lists.member(id, address).await?
-            {
-                self.tell_mode(&list, address, &m.delivery_mode).await;
+            if mode.is_none() {
+                self.tell_mode(&list, address, &existing.delivery_mode)
+                    .await;
             }
         }
         lists

@@ -6,7 +6,10 @@
 use std::{collections::HashMap, sync::Arc};
 
 use osprey_directory::{Actor, DirectoryError};
-use osprey_mail::{DeliveryError, message::message_ids};
+use osprey_mail::{
+    DeliveryError,
+    message::{field_value, message_ids, split_header},
+};
 use osprey_store::{
     ListPostRecord, ListRecord, ListThreadRecord, MAX_POST_SEARCH_TEXT, NewListPost, Store,
     blob::BlobStore,
@@ -37,7 +40,15 @@ impl ListServer {
             return Ok(());
         }
         let read = osprey_mail::reading::read(copy);
-        let summary = osprey_mail::summarize(copy);
+        // RFC 5256 §3 step 1: without References, In-Reply-To's message IDs stand in.
+        let (header, _) = split_header(copy);
+        let references = match field_value(header, "References") {
+            Some(f) => message_ids(&f),
+            None => field_value(header, "In-Reply-To")
+                .and_then(|f| message_ids(&f).into_iter().next())
+                .into_iter()
+                .collect(),
+        };
         let author = read.from.first();
         let author_name = author.and_then(|a| a.name.clone()).unwrap_or_default();
         let author_address = author.and_then(|a| a.address.clone()).unwrap_or_default();
@@ -50,11 +61,7 @@ impl ListServer {
             .add(NewListPost {
                 list_id: list.id.clone(),
                 message_id: read.message_id.clone().unwrap_or_default(),
-                references: summary
-                    .references
-                    .as_deref()
-                    .map(message_ids)
-                    .unwrap_or_default(),
+                references,
                 subject,
                 author_name,
                 author_address,

@@ -197,7 +197,7 @@ async fn without_digests_digest_members_get_each_post_and_no_one_may_ask_for_the
         "{problems:?}"
     );
     // A member may change its own mode among the others.
-    let own = admin
+    let (_, own) = admin
         .set_own_mode("ann@lists.example", &w.team.id, "nomail")
         .await
         .unwrap();

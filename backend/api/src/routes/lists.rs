@@ -394,18 +394,10 @@ pub async fn update_my_list(
 ) -> Result<Json<MyList>, ApiError> {
     user.require(Scope::AccountWrite)?;
     let address = user.account.address().to_string();
-    let admin = admin(&state);
-    admin
+    let (list, member) = admin(&state)
         .set_own_mode(&address, &id, mode_in(req.delivery_mode))
         .await?;
-    admin
-        .memberships(&address)
-        .await?
-        .into_iter()
-        .find(|(l, _)| l.id == id)
-        .map(|(l, m)| my_list(l, m))
-        .map(Json)
-        .ok_or_else(|| osprey_directory::DirectoryError::NotFound.into())
+    Ok(Json(my_list(list, member)))
 }
 
 fn my_list(l: ListRecord, m: ListMemberRecord) -> MyList {
