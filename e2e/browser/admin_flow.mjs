@@ -194,6 +194,26 @@ await runFlow('admin_flow', async ({ page, baseUrl, step, shot, expectVisible, s
   await expectVisible(page.getByText('No posts wait.'), 'the queue empty after the approval');
   await page.getByRole('button', { name: 'Cancel' }).click();
 
+  step('the audit log: the changes made above, a search for the alias, the retention saved');
+  await openNav(page, '#tab-audit', '/admin/audit', 'Audit log');
+  await expectVisible(page.locator('#audit-list .audit-entry', { hasText: `team@${domain}` }).first(), 'the list\'s changes in the audit log');
+  await page.fill('#audit-search', `postmaster@${domain}`);
+  await page.getByRole('button', { name: 'Search', exact: true }).click();
+  const aliasEntry = page.locator('#audit-list .audit-entry', { hasText: 'Alias added' });
+  await expectVisible(aliasEntry, 'the alias creation found by a search');
+  if (await page.locator('#audit-list .audit-entry').count() !== 1) fail('the search found more than the alias creation');
+  await expectVisible(aliasEntry.locator('td.after', { hasText: userAddress }), 'the alias\'s targets as recorded');
+  await page.fill('#retention-days', '0');
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expectVisible(page.locator('#retention-days-error'), 'the retention\'s bounds next to the field');
+  await page.fill('#retention-days', '400');
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expectVisible(page.getByText('Saved.'), 'the retention saved');
+  await shot(page, 'admin-audit');
+  await page.setViewportSize(PHONE);
+  await shot(page, 'phone-admin-audit');
+  await page.setViewportSize(DESKTOP);
+
   step(`the list's public page at phone width: a bad address, then the confirmation sent`);
   const publicPage = await page.context().newPage();
   await publicPage.setViewportSize(PHONE);

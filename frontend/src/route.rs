@@ -6,7 +6,7 @@ use yew_router::prelude::*;
 use crate::components::shell::Shell;
 #[cfg(feature = "full")]
 use crate::pages::admin::{
-    AccountsPage, AdminIndex, AliasesPage, DomainRulesPage, DomainsPage, ListsPage,
+    AccountsPage, AdminIndex, AliasesPage, AuditPage, DomainRulesPage, DomainsPage, ListsPage,
 };
 #[cfg(feature = "full")]
 use crate::pages::archive::{ArchivePage, ArchiveThreadPage};
@@ -38,6 +38,8 @@ pub enum Route {
     AdminAliases,
     #[at("/admin/lists")]
     AdminLists,
+    #[at("/admin/audit")]
+    AdminAudit,
     #[at("/archive/:id")]
     Archive { id: String },
     #[at("/archive/:id/:thread")]
@@ -60,6 +62,7 @@ pub fn switch(route: Route) -> Html {
         | Route::AdminAccounts
         | Route::AdminAliases
         | Route::AdminLists
+        | Route::AdminAudit
         | Route::AdminDomainRules { .. }
         | Route::Archive { .. }
         | Route::ArchiveThread { .. }
@@ -79,6 +82,8 @@ pub fn switch(route: Route) -> Html {
         Route::AdminAliases => html! { <Shell><AliasesPage /></Shell> },
         #[cfg(feature = "full")]
         Route::AdminLists => html! { <Shell><ListsPage /></Shell> },
+        #[cfg(feature = "full")]
+        Route::AdminAudit => html! { <Shell><AuditPage /></Shell> },
         #[cfg(feature = "full")]
         Route::AdminDomainRules { id } => html! { <Shell><DomainRulesPage id={id} /></Shell> },
         #[cfg(feature = "full")]

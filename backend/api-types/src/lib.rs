@@ -7,6 +7,7 @@
 
 mod access;
 mod admin;
+mod audit;
 mod auth;
 mod contacts;
 mod lists;
@@ -21,6 +22,7 @@ mod spell;
 
 pub use access::*;
 pub use admin::*;
+pub use audit::*;
 pub use auth::*;
 pub use contacts::*;
 pub use lists::*;

@@ -45,6 +45,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(routes::lists::router())
         .merge(routes::list_archive::router())
         .merge(routes::access::router())
+        .merge(routes::audit::router())
         .merge(routes::messages::router())
         .merge(routes::drafts::router())
         .merge(routes::events::router())

@@ -1061,6 +1061,16 @@ impl World {
                     ..Call::default()
                 }
             }
+            // The alias the world made through the API is example.com's change.
+            "list_audit" => Call {
+                marker: Some("team@example.com".to_owned()),
+                ..Call::default()
+            },
+            "get_audit_settings" => Call::default(),
+            "set_audit_settings" => Call {
+                body: Some(json!({"retention_days": 400})),
+                ..Call::default()
+            },
             "set_relay_policy" => Call {
                 body: Some(json!({"mode": "local_users"})),
                 ..Call::default()

@@ -17,7 +17,9 @@ use osprey_core::{Address, DomainName, Pop3Mode, Role, StoredCredentials};
 use osprey_store::{AccountChanges, AccountRecord, NewAccount};
 
 use crate::{
-    Actor, AdminScope, Directory, DirectoryError, DomainSettings, checks::Checks,
+    Actor, AdminScope, Directory, DirectoryError, DomainSettings,
+    audit::{Change, account_view, record},
+    checks::Checks,
     error::invalid_as_field,
 };
 
@@ -127,7 +129,7 @@ impl Directory {
             .map_err(|e| DirectoryError::field("address", e.to_string()))?;
         let address = Address::from_parts(address.local(), &domain_name)
             .map_err(|e| DirectoryError::field("address", e.to_string()))?;
-        Ok(self
+        let created = self
             .store
             .accounts()
             .create_account(NewAccount {
@@ -139,7 +141,16 @@ impl Directory {
                 admin_domain_ids,
                 enabled: req.enabled,
             })
-            .await?)
+            .await?;
+        record(
+            &self.store,
+            actor,
+            Change::new("account.create", created.address())
+                .domain(&created.domain_id)
+                .after(account_view(&created)),
+        )
+        .await;
+        Ok(created)
     }
 
     /// The account `id`, if `actor` may see it (`write`: change it).
@@ -241,6 +252,7 @@ impl Directory {
             ),
             None => None,
         };
+        let password_changed = update.password.is_some();
         let credentials = match update.password {
             Some(pw) => Some(hash(pw).await?),
             None => None,
@@ -250,7 +262,7 @@ impl Directory {
         let revoke_sessions = credentials.is_some()
             || update.enabled == Some(false)
             || update.role.is_some_and(|r| r != target.role);
-        Ok(self
+        let after = self
             .store
             .accounts()
             .update_account(
@@ -268,7 +280,21 @@ impl Directory {
                     revoke_sessions,
                 },
             )
-            .await?)
+            .await?;
+        let mut after_view = account_view(&after);
+        if password_changed {
+            after_view["password"] = "changed".into();
+        }
+        record(
+            &self.store,
+            actor,
+            Change::new("account.update", after.address())
+                .domain(&after.domain_id)
+                .before(account_view(&target))
+                .after(after_view),
+        )
+        .await;
+        Ok(after)
     }
 
     /// Deletes an account with its mailboxes and messages.
@@ -280,7 +306,16 @@ impl Directory {
             ));
         }
         self.keep_an_admin(&target).await?;
-        Ok(self.store.accounts().delete_account(id).await?)
+        self.store.accounts().delete_account(id).await?;
+        record(
+            &self.store,
+            actor,
+            Change::new("account.delete", target.address())
+                .domain(&target.domain_id)
+                .before(account_view(&target)),
+        )
+        .await;
+        Ok(())
     }
 
     /// Changes what an account may change of itself: its display name and its time zone

@@ -1,5 +1,7 @@
 //! Who acts on the directory, and which domains that actor may administer.
 
+use std::net::IpAddr;
+
 use osprey_core::Role;
 use osprey_store::AccountRecord;
 
@@ -16,16 +18,45 @@ pub enum Actor {
         role: Role,
         /// Ids of the domains a domain administrator manages.
         domain_ids: Vec<String>,
+        /// Its address, as the audit log names it.
+        address: String,
+        /// Where the request came from, for the audit log.
+        origin: Origin,
     },
 }
 
+/// Through which door an account acts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Via {
+    /// A signed-in session (the web app).
+    #[default]
+    Web,
+    /// An API key.
+    Api,
+}
+
+/// Where an account's request came from.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Origin {
+    /// The client's address, when the listener knows it.
+    pub ip: Option<IpAddr>,
+    pub via: Via,
+}
+
 impl Actor {
-    /// The actor for a signed-in account.
+    /// The actor for a signed-in account (through the web app, from an unknown address).
     pub fn account(a: &AccountRecord) -> Actor {
+        Actor::account_from(a, Origin::default())
+    }
+
+    /// The actor for an account whose request came from `origin`.
+    pub fn account_from(a: &AccountRecord, origin: Origin) -> Actor {
         Actor::Account {
             id: a.id.clone(),
             role: a.role,
             domain_ids: a.admin_domains.iter().map(|(id, _)| id.clone()).collect(),
+            address: a.address(),
+            origin,
         }
     }
 

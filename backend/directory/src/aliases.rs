@@ -4,7 +4,11 @@
 use osprey_core::{Address, DomainName};
 use osprey_store::{AliasRecord, StoreError};
 
-use crate::{Actor, Directory, DirectoryError, checks::Checks};
+use crate::{
+    Actor, Directory, DirectoryError,
+    audit::{self, Change, alias_view},
+    checks::Checks,
+};
 
 /// Most targets one alias may have.
 pub const MAX_TARGETS: usize = 1000;
@@ -71,11 +75,20 @@ impl Directory {
                 ));
             }
         }
-        Ok(self
+        let created = self
             .store
             .aliases()
             .create_alias(local.as_deref(), &record.name, targets)
-            .await?)
+            .await?;
+        audit::record(
+            &self.store,
+            actor,
+            Change::new("alias.create", &created.address)
+                .domain(&created.domain_id)
+                .after(alias_view(&created)),
+        )
+        .await;
+        Ok(created)
     }
 
     /// The alias `id`, if `actor` administers its domain.
@@ -107,16 +120,35 @@ impl Directory {
             checks.fail("targets", "an alias cannot deliver to itself");
         }
         checks.finish()?;
-        Ok(self
+        let after = self
             .store
             .aliases()
             .update_alias_targets(id, targets)
-            .await?)
+            .await?;
+        audit::record(
+            &self.store,
+            actor,
+            Change::new("alias.update", &after.address)
+                .domain(&after.domain_id)
+                .before(alias_view(&alias))
+                .after(alias_view(&after)),
+        )
+        .await;
+        Ok(after)
     }
 
     /// Deletes an alias.
     pub async fn delete_alias(&self, actor: &Actor, id: &str) -> Result<(), DirectoryError> {
-        self.managed_alias(actor, id).await?;
-        Ok(self.store.aliases().delete_alias(id).await?)
+        let before = self.managed_alias(actor, id).await?;
+        self.store.aliases().delete_alias(id).await?;
+        audit::record(
+            &self.store,
+            actor,
+            Change::new("alias.delete", &before.address)
+                .domain(&before.domain_id)
+                .before(alias_view(&before)),
+        )
+        .await;
+        Ok(())
     }
 }

@@ -4,7 +4,11 @@
 use osprey_core::DomainName;
 use osprey_store::{DomainChanges, DomainRecord, NewDomain};
 
-use crate::{Actor, Directory, DirectoryError, checks::Checks};
+use crate::{
+    Actor, Directory, DirectoryError,
+    audit::{Change, domain_view, record},
+    checks::Checks,
+};
 
 /// Longest description of a domain, in characters.
 pub const MAX_DESCRIPTION: usize = 500;
@@ -100,7 +104,7 @@ impl Directory {
         let aliases = check_aliases(&mut checks, &req.aliases);
         req.settings.check(&mut checks);
         checks.finish()?;
-        Ok(self
+        let created = self
             .store
             .domains()
             .create_domain(NewDomain {
@@ -109,7 +113,16 @@ impl Directory {
                 settings: req.settings.stored(),
                 enabled: req.enabled,
             })
-            .await?)
+            .await?;
+        record(
+            &self.store,
+            actor,
+            Change::new("domain.create", &created.name)
+                .domain(&created.id)
+                .after(domain_view(&created)),
+        )
+        .await;
+        Ok(created)
     }
 
     /// The domain `id`, if `actor` administers it.
@@ -141,7 +154,8 @@ impl Directory {
             s.check(&mut checks);
         }
         checks.finish()?;
-        Ok(self
+        let before = self.store.domains().domain(id).await?;
+        let after = self
             .store
             .domains()
             .update_domain(
@@ -152,13 +166,33 @@ impl Directory {
                     enabled: update.enabled,
                 },
             )
-            .await?)
+            .await?;
+        record(
+            &self.store,
+            actor,
+            Change::new("domain.update", &after.name)
+                .domain(&after.id)
+                .before(domain_view(&before))
+                .after(domain_view(&after)),
+        )
+        .await;
+        Ok(after)
     }
 
     /// Deletes a domain with its aliases (server administrators); refused while it has
     /// accounts.
     pub async fn delete_domain(&self, actor: &Actor, id: &str) -> Result<(), DirectoryError> {
         actor.server_admin()?;
-        Ok(self.store.domains().delete_domain(id).await?)
+        let before = self.store.domains().domain(id).await?;
+        self.store.domains().delete_domain(id).await?;
+        record(
+            &self.store,
+            actor,
+            Change::new("domain.delete", &before.name)
+                .domain(&before.id)
+                .before(domain_view(&before)),
+        )
+        .await;
+        Ok(())
     }
 }

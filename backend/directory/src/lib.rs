@@ -11,9 +11,11 @@
 //! Front ends parse their input, name the [`Actor`], call, and convert the answer; they
 //! hold no rule of their own.
 
+pub mod access;
 mod accounts;
 mod actor;
 mod aliases;
+pub mod audit;
 mod auth;
 mod checks;
 mod domains;
@@ -22,12 +24,16 @@ mod failures;
 mod hashing;
 mod legacy;
 mod preferences;
+mod queue;
 mod senders;
 mod sessions;
 
 pub use accounts::{AccountUpdate, MAX_RETENTION_DAYS, NewAccountRequest};
-pub use actor::{Actor, AdminScope};
+pub use actor::{Actor, AdminScope, Origin, Via};
 pub use aliases::MAX_TARGETS;
+pub use audit::{
+    AuditFilter, DEFAULT_AUDIT_RETENTION_DAYS, FieldChange, MAX_AUDIT_RETENTION_DAYS, field_changes,
+};
 pub use auth::{AuthError, Authenticator, CacheSettings, ScramLookup};
 pub use checks::{Checks, MAX_DISPLAY_NAME};
 pub use domains::{DomainSettings, DomainUpdate, MAX_DESCRIPTION, NewDomainRequest};

@@ -11,7 +11,13 @@
 use osprey_core::{Address, Role};
 use osprey_store::{AccountRecord, SendAsGrantRecord, StoreError};
 
-use crate::{Actor, AdminScope, Directory, DirectoryError, checks::Checks};
+use serde_json::json;
+
+use crate::{
+    Actor, AdminScope, Directory, DirectoryError,
+    audit::{Change, record},
+    checks::Checks,
+};
 
 /// Most grants one account may hold.
 pub const MAX_SEND_AS_GRANTS: usize = 100;
@@ -65,7 +71,16 @@ impl Directory {
                 format!("an account may hold at most {MAX_SEND_AS_GRANTS} grants"),
             ));
         }
-        Ok(self.store.send_as().grant(&account.id, &key).await?)
+        let grant = self.store.send_as().grant(&account.id, &key).await?;
+        record(
+            &self.store,
+            actor,
+            Change::new("send_as.grant", account.address())
+                .domain(&account.domain_id)
+                .after(json!({ "address": grant.address })),
+        )
+        .await;
+        Ok(grant)
     }
 
     /// Removes grant `grant_id` of account `account_id`.
@@ -75,11 +90,20 @@ impl Directory {
         account_id: &str,
         grant_id: &str,
     ) -> Result<(), DirectoryError> {
-        let (scope, _) = self.managed_account(actor, account_id, true).await?;
+        let (scope, account) = self.managed_account(actor, account_id, true).await?;
         let grant = self.store.send_as().grant_of(account_id, grant_id).await?;
         let domain = grant.address.rsplit('@').next().unwrap_or_default();
         self.check_grantable(&scope, domain).await?;
-        Ok(self.store.send_as().revoke(account_id, grant_id).await?)
+        self.store.send_as().revoke(account_id, grant_id).await?;
+        record(
+            &self.store,
+            actor,
+            Change::new("send_as.revoke", account.address())
+                .domain(&account.domain_id)
+                .before(json!({ "address": grant.address })),
+        )
+        .await;
+        Ok(())
     }
 
     /// A domain administrator grants only addresses of domains it administers; a
@@ -135,7 +159,16 @@ impl Directory {
         if !account.enabled {
             return Err(DirectoryError::field("address", "the account is disabled"));
         }
+        let before = self.postmaster().await?.map(|a| a.address());
         self.store.settings().set_postmaster(&account.id).await?;
+        record(
+            &self.store,
+            actor,
+            Change::new("postmaster.set", "postmaster")
+                .before(json!({ "address": before }))
+                .after(json!({ "address": account.address() })),
+        )
+        .await;
         Ok(account)
     }
 }

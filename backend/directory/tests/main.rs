@@ -3,6 +3,7 @@
 
 mod accounts;
 mod aliases;
+mod audit;
 mod authenticate;
 mod domains;
 mod support;

@@ -3,11 +3,15 @@
 //! its own. Every rule lives here; the REST API and the CLI call it.
 
 use osprey_core::Address;
-use osprey_directory::{Actor, DirectoryError};
+use osprey_directory::{
+    Actor, DirectoryError,
+    audit::{Change, record},
+};
 use osprey_store::{
     HeldPostRecord, ListMemberRecord, ListQuery, ListRecord, NewList, NewListMember, PageOf, Store,
     StoreError,
 };
+use serde_json::{Value, json};
 
 use crate::{
     moderation::Decision,
@@ -15,6 +19,36 @@ use crate::{
     settings::{ListSettings, SubscriptionPolicy},
 };
 use osprey_mail::DeliveryError;
+
+/// The audit log's view of a list.
+fn list_view(list: &ListRecord) -> Value {
+    json!({
+        "address": list.address(),
+        "name": list.name,
+        "description": list.description,
+        "settings": serde_json::from_str::<Value>(&list.settings).unwrap_or_default(),
+    })
+}
+
+/// The audit log's view of a member.
+fn member_view(member: &ListMemberRecord) -> Value {
+    json!({
+        "address": member.address,
+        "display_name": member.display_name,
+        "delivery_mode": member.delivery_mode,
+        "status": member.status,
+    })
+}
+
+/// A change to `list` (or one of its members) for the audit log.
+pub(crate) fn list_change(action: &'static str, list: &ListRecord, target: String) -> Change {
+    Change::new(action, target).domain(&list.domain_id)
+}
+
+/// How the audit log names a member of `list`.
+fn member_target(list: &ListRecord, address: &str) -> String {
+    format!("{address} in {}", list.address())
+}
 
 /// The longest list name.
 pub const MAX_NAME: usize = 200;
@@ -218,7 +252,14 @@ impl ListAdmin {
                 .map(|(suffix, role)| (format!("{local}{suffix}"), (*role).to_owned()))
                 .collect(),
         };
-        Ok(self.store.lists().create_list(new).await?)
+        let created = self.store.lists().create_list(new).await?;
+        record(
+            &self.store,
+            actor,
+            list_change("list.create", &created, created.address()).after(list_view(&created)),
+        )
+        .await;
+        Ok(created)
     }
 
     /// The list with this id, if the actor administers its domain.
@@ -263,7 +304,7 @@ impl ListAdmin {
         }
         let settings = checked_settings(changes.settings, &mut problems);
         finish(problems)?;
-        Ok(self
+        let after = self
             .store
             .lists()
             .update_list(
@@ -271,17 +312,37 @@ impl ListAdmin {
                 changes
                     .name
                     .map(|n| n.trim().to_owned())
-                    .unwrap_or(list.name),
-                changes.description.unwrap_or(list.description),
-                settings.map(|s| s.to_json()).unwrap_or(list.settings),
+                    .unwrap_or_else(|| list.name.clone()),
+                changes
+                    .description
+                    .unwrap_or_else(|| list.description.clone()),
+                settings
+                    .map(|s| s.to_json())
+                    .unwrap_or_else(|| list.settings.clone()),
             )
-            .await?)
+            .await?;
+        record(
+            &self.store,
+            actor,
+            list_change("list.update", &after, after.address())
+                .before(list_view(&list))
+                .after(list_view(&after)),
+        )
+        .await;
+        Ok(after)
     }
 
     /// Deletes a list with its members; its addresses become free.
     pub async fn delete(&self, actor: &Actor, id: &str) -> Result<(), DirectoryError> {
-        self.get(actor, id).await?;
-        Ok(self.store.lists().delete_list(id).await?)
+        let list = self.get(actor, id).await?;
+        self.store.lists().delete_list(id).await?;
+        record(
+            &self.store,
+            actor,
+            list_change("list.delete", &list, list.address()).before(list_view(&list)),
+        )
+        .await;
+        Ok(())
     }
 
     /// A page of a list's members.
@@ -305,6 +366,17 @@ impl ListAdmin {
         let list = self.get(actor, id).await?;
         let new = self.checked_member(&list, req).await?;
         let added = self.store.lists().add_member(id, new).await?;
+        record(
+            &self.store,
+            actor,
+            list_change(
+                "list_member.add",
+                &list,
+                member_target(&list, &added.address),
+            )
+            .after(member_view(&added)),
+        )
+        .await;
         // Every change is told to the member (the welcome says how to leave).
         self.welcome(&list, &added.address).await;
         Ok(added)
@@ -573,10 +645,23 @@ impl ListAdmin {
                     .await;
             }
         }
-        lists
+        let after = lists
             .member(id, address)
             .await?
-            .ok_or(DirectoryError::NotFound)
+            .ok_or(DirectoryError::NotFound)?;
+        let mut after_view = member_view(&after);
+        if resume {
+            after_view["bounces"] = "resumed".into();
+        }
+        record(
+            &self.store,
+            actor,
+            list_change("list_member.update", &list, member_target(&list, address))
+                .before(member_view(&existing))
+                .after(after_view),
+        )
+        .await;
+        Ok(after)
     }
 
     /// Removes a member.
@@ -587,7 +672,13 @@ impl ListAdmin {
         address: &str,
     ) -> Result<(), DirectoryError> {
         let list = self.get(actor, id).await?;
+        let before = self.store.lists().member(id, address).await?;
         self.store.lists().remove_member(id, address).await?;
+        let mut change = list_change("list_member.remove", &list, member_target(&list, address));
+        if let Some(before) = &before {
+            change = change.before(member_view(before));
+        }
+        record(&self.store, actor, change).await;
         if let Some(mail) = &self.mail
             && let Err(e) = mail.farewell(&list, address).await
         {
@@ -606,8 +697,23 @@ impl ListAdmin {
         decision: Decision,
     ) -> Result<(), DirectoryError> {
         let list = self.get(actor, id).await?;
+        let verdict = match &decision {
+            Decision::Approve => "approve".to_owned(),
+            Decision::ApproveAndAccept => "approve and accept the sender".to_owned(),
+            Decision::Reject(why) => format!("reject: {why}"),
+            Decision::Discard => "discard".to_owned(),
+        };
         match self.mailer()?.decide(&list, post_id, decision).await {
-            Ok(true) => Ok(()),
+            Ok(true) => {
+                record(
+                    &self.store,
+                    actor,
+                    list_change("list.moderate", &list, list.address())
+                        .after(json!({ "post": post_id, "decision": verdict })),
+                )
+                .await;
+                Ok(())
+            }
             Ok(false) => Err(DirectoryError::NotFound),
             Err(e) => Err(delivery_error(e)),
         }

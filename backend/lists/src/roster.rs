@@ -138,6 +138,18 @@ impl ListAdmin {
         }
         if !dry_run && !report.added.is_empty() {
             tracing::info!(list = %list.address(), added = report.added.len(), "members imported");
+            osprey_directory::audit::record(
+                &self.store,
+                actor,
+                crate::admin::list_change("list.import", &list, list.address()).after(
+                    serde_json::json!({
+                        "added": report.added.len(),
+                        "already_members": report.already_members.len(),
+                        "problems": report.problems.len(),
+                    }),
+                ),
+            )
+            .await;
         }
         Ok(report)
     }

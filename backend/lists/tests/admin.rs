@@ -121,11 +121,15 @@ async fn an_administrator_manages_the_lists_of_its_own_domains_only() {
         id: "x".into(),
         role: Role::DomainAdmin,
         domain_ids: vec![mine.id.clone()],
+        address: "boss@mine.example".into(),
+        origin: Default::default(),
     };
     let user = Actor::Account {
         id: "y".into(),
         role: Role::User,
         domain_ids: vec![],
+        address: "user@mine.example".into(),
+        origin: Default::default(),
     };
     let admin = ListAdmin::new(store.clone());
     assert!(matches!(

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::{commands, config::Config, data_dir, lists, senders, serve, transport};
+use crate::{audit, commands, config::Config, data_dir, lists, senders, serve, transport};
 
 /// Osprey: mail (SMTP, IMAP, POP3), calendars and their web app, in one server.
 #[derive(Debug, Parser)]
@@ -48,6 +48,9 @@ pub enum Command {
     /// Lists and manages the outbound queue.
     #[command(subcommand)]
     Queue(QueueCmd),
+    /// Reads the audit log of administrative changes, or sets how long it keeps them.
+    #[command(subcommand)]
+    Audit(AuditCmd),
     /// Shows, or names, the account that receives mail for postmaster at every local
     /// domain (by default the first server administrator).
     Postmaster {
@@ -67,6 +70,27 @@ pub enum Command {
         #[arg(long, default_value_t = 64 * 1024 * 1024)]
         max_size: u64,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCmd {
+    /// Prints changes, newest first, each with the fields it changed.
+    Show {
+        /// Only changes whose actor, IP address, action or target hold every word.
+        #[arg(long)]
+        search: Option<String>,
+        /// Only actions starting with this (`account.` or `account.update`).
+        #[arg(long)]
+        action: Option<String>,
+        /// How many changes (1 to 500).
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+        /// One JSON object per line instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Shows, or sets, the days the log keeps its entries (1 to 3650).
+    Retention { days: Option<u32> },
 }
 
 #[derive(Debug, Subcommand)]
@@ -368,6 +392,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Access(cmd) => commands::access(&config, cmd).await,
         Command::Relay(cmd) => transport::relay(&config, cmd).await,
         Command::Queue(cmd) => transport::queue(&config, cmd).await,
+        Command::Audit(cmd) => audit::run(&config, cmd).await,
         Command::Postmaster { address } => senders::postmaster(&config, address.as_deref()).await,
         Command::Deliver {
             to,

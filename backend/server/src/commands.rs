@@ -124,7 +124,7 @@ pub async fn domain(config: &Config, cmd: DomainCmd) -> anyhow::Result<()> {
                 .await
                 .with_context(|| format!("no domain {name}"))?;
             let key = if rotate {
-                osprey_mail::auth::rotate_dkim_key(&store, &d.id).await?
+                osprey_mail::auth::rotate_dkim_key_by(&store, &Actor::Operator, &d).await?
             } else {
                 osprey_mail::auth::ensure_dkim_key(&store, &d.id).await?
             };
@@ -376,7 +376,9 @@ pub async fn deliver(
 /// `osprey access ...`
 pub async fn access(config: &Config, cmd: crate::cli::AccessCmd) -> anyhow::Result<()> {
     use crate::cli::{AccessCmd, IpCmd, KillCmd};
+    use osprey_directory::access::{IpRuleRequest, KillEntryRequest};
     let store = open_store(config).await?;
+    let directory = directory(&store);
     match cmd {
         AccessCmd::Ip(IpCmd::Add {
             action,
@@ -384,24 +386,17 @@ pub async fn access(config: &Config, cmd: crate::cli::AccessCmd) -> anyhow::Resu
             listener,
             note,
         }) => {
-            if !matches!(action.as_str(), "allow" | "deny") {
-                bail!("the action '{action}' must be allow or deny");
-            }
-            let net: osprey_core::IpNet = network.parse()?;
-            if let Some(l) = &listener
-                && !matches!(l.as_str(), "smtp" | "submission" | "submissions")
-            {
-                bail!("--listener: '{l}' must be smtp, submission or submissions");
-            }
-            let r = store
-                .access()
-                .create_ip_rule(osprey_store::NewIpRule {
-                    action,
-                    network: net.to_string(),
-                    listener,
-                    expires_at: None,
-                    note,
-                })
+            let r = directory
+                .create_ip_rule(
+                    &Actor::Operator,
+                    IpRuleRequest {
+                        action,
+                        network,
+                        listener,
+                        expires_at: None,
+                        note: Some(note),
+                    },
+                )
                 .await?;
             println!("added rule {} at position {}", r.id, r.position);
         }
@@ -420,9 +415,8 @@ pub async fn access(config: &Config, cmd: crate::cli::AccessCmd) -> anyhow::Resu
             }
         }
         AccessCmd::Ip(IpCmd::Remove { id }) => {
-            store
-                .access()
-                .delete_ip_rule(&id)
+            directory
+                .delete_ip_rule(&Actor::Operator, &id)
                 .await
                 .with_context(|| format!("no rule {id}"))?;
             println!("removed rule {id}");
@@ -433,36 +427,19 @@ pub async fn access(config: &Config, cmd: crate::cli::AccessCmd) -> anyhow::Resu
             domain,
             note,
         }) => {
-            let value = match kind.as_str() {
-                "address" => Address::parse(value.trim())?.key(),
-                "domain" => osprey_core::DomainName::parse(value.trim())?
-                    .as_str()
-                    .to_owned(),
-                "host" => match value.trim().parse::<osprey_core::IpNet>() {
-                    Ok(n) => n.to_string(),
-                    Err(_) => osprey_core::DomainName::parse(value.trim())
-                        .context("a host is an IP address, network or host name")?
-                        .as_str()
-                        .to_owned(),
-                },
-                other => bail!("the kind '{other}' must be address, domain or host"),
-            };
-            let scope = match &domain {
-                Some(name) => Some(
-                    store
-                        .domains()
-                        .domain_by_name(name)
-                        .await
-                        .with_context(|| format!("--domain: no local domain {name}"))?,
-                ),
-                None => None,
-            };
-            let e = store
-                .access()
-                .create_kill_entry(&kind, &value, &note, scope.as_ref().map(|d| d.id.as_str()))
+            let (e, domain) = directory
+                .create_kill_entry(
+                    &Actor::Operator,
+                    KillEntryRequest {
+                        kind,
+                        value,
+                        domain,
+                        note: Some(note),
+                    },
+                )
                 .await?;
-            match scope {
-                Some(d) => println!("added {} {} for {} ({})", e.kind, e.value, d.name, e.id),
+            match domain {
+                Some(d) => println!("added {} {} for {d} ({})", e.kind, e.value, e.id),
                 None => println!("added {} {} ({})", e.kind, e.value, e.id),
             }
         }
@@ -479,9 +456,8 @@ pub async fn access(config: &Config, cmd: crate::cli::AccessCmd) -> anyhow::Resu
             }
         }
         AccessCmd::Kill(KillCmd::Remove { id }) => {
-            store
-                .access()
-                .delete_kill_entry(&id)
+            directory
+                .delete_kill_entry(&Actor::Operator, &id)
                 .await
                 .with_context(|| format!("no entry {id}"))?;
             println!("removed entry {id}");

@@ -465,6 +465,23 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             }
         }
     });
+    // The audit log forgets entries older than its retention, hourly.
+    let mut stop = shutdown.clone();
+    let auditor = directory(&store);
+    tasks.spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(3600));
+        loop {
+            tokio::select! {
+                _ = tick.tick() => {}
+                _ = stop.wait() => return Ok(()),
+            }
+            match auditor.purge_audit_log().await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(removed = n, "old audit log entries removed"),
+                Err(e) => tracing::warn!(error = %e, "old audit log entries were not removed"),
+            }
+        }
+    });
     // Uploads no message used are removed after a day.
     let mut stop = shutdown.clone();
     tasks.spawn(async move {

@@ -3,13 +3,14 @@
 //! retried message within its next queue round).
 
 use anyhow::{Context, bail};
-use osprey_core::{Address, IpNet, RelayDestination, RelayMode, RelayPolicy};
+use osprey_core::{Address, RelayMode};
+use osprey_directory::Actor;
 use osprey_store::{DELIVERED, FAILED, PENDING, QueueEntry, QueueFilter};
 
 use crate::{
     cli::{QueueCmd, RelayCmd},
     config::Config,
-    serve::open_store,
+    serve::{directory, open_store},
 };
 
 /// `osprey relay ...`
@@ -31,20 +32,14 @@ pub async fn relay(config: &Config, cmd: RelayCmd) -> anyhow::Result<()> {
             networks,
             destinations,
         } => {
-            let mut policy = RelayPolicy {
-                mode: mode.parse::<RelayMode>()?,
-                ..Default::default()
-            };
-            for n in networks {
-                policy.networks.push(n.parse::<IpNet>()?);
-            }
-            for d in destinations {
-                policy.destinations.push(
-                    RelayDestination::parse(&d)
-                        .map_err(|e| anyhow::anyhow!("--destination {d}: {e}"))?,
-                );
-            }
-            store.settings().set_relay_policy(&policy).await?;
+            let policy = directory(&store)
+                .set_relay_policy(
+                    &Actor::Operator,
+                    mode.parse::<RelayMode>()?,
+                    &networks,
+                    &destinations,
+                )
+                .await?;
             println!("relay mode is now {}", policy.mode);
         }
         RelayCmd::Check {
@@ -137,17 +132,15 @@ pub async fn queue(config: &Config, cmd: QueueCmd) -> anyhow::Result<()> {
             print_entry(&e, true);
         }
         QueueCmd::Retry { id } => {
-            let n = store
-                .queue()
-                .queue_retry_now(&id)
+            let n = directory(&store)
+                .retry_queued(&Actor::Operator, &id)
                 .await
                 .with_context(|| format!("no queued message {id}"))?;
             println!("{n} recipient(s) due now");
         }
         QueueCmd::Delete { id } => {
-            store
-                .queue()
-                .queue_delete(&id)
+            directory(&store)
+                .delete_queued(&Actor::Operator, &id)
                 .await
                 .with_context(|| format!("no queued message {id}"))?;
             println!("removed {id}");

@@ -60,4 +60,6 @@ views! {
     Lists => lists;
     /// What lists keep of their posts (archives, digests) and their daily counts.
     ListPosts => list_posts;
+    /// The audit log of administrative changes.
+    Audit => audit;
 }

@@ -9,20 +9,20 @@
 
 use gloo::net::http::Method;
 use osprey_api_types::{
-    Account, AddListMember, Alias, ApiKey, ArchivePage, ArchiveThreadPosts, ChangePassword,
-    Contact, ContactFields, ContactGroup, ContactGroupFields, CreateAccount, CreateAlias,
-    CreateApiKey, CreateDomain, CreateIpRule, CreateKillEntry, CreateMailbox, CreateMailingList,
-    CreateSendAsGrant, CreatedApiKey, DkimRecord, Domain, DownloadLink, DownloadRequest,
-    DraftMessage, EventsTicket, FlagMessages, Health, HeldPost, ImportContacts, ImportListMembers,
-    ImportReport, IpRule, KillEntry, ListDay, ListMember, LoginFailure, LoginRequest, Mailbox,
-    MailingList, MemberImportReport, MessageDetail, MessageIds, MessageItem, MessagesTo,
-    ModerationDecision, MyList, Organized, Page, PersonalWord, Postmaster, Preferences,
-    QueuedMessage, RecipientSuggestion, RefreshRequest, RelayCheck, RelayPolicy, RelayVerdict,
-    RetryResult, RuleRun, RuleRunRequest, RuleTestRequest, RuleTestResult, RulesDocument,
-    RulesUpdate, SavedDraft, SendAsGrant, SendMessage, SentMessage, SieveScript, SpellCheckRequest,
-    SpellCheckResult, SpellLanguage, TokenResponse, UpdateAccount, UpdateAlias, UpdateDomain,
-    UpdateFlags, UpdateListMember, UpdateMailbox, UpdateMailingList, UpdateMe, UpdateMyList,
-    Upload, VacationDocument, VacationUpdate,
+    Account, AddListMember, Alias, ApiKey, ArchivePage, ArchiveThreadPosts, AuditEntry,
+    AuditSettings, ChangePassword, Contact, ContactFields, ContactGroup, ContactGroupFields,
+    CreateAccount, CreateAlias, CreateApiKey, CreateDomain, CreateIpRule, CreateKillEntry,
+    CreateMailbox, CreateMailingList, CreateSendAsGrant, CreatedApiKey, DkimRecord, Domain,
+    DownloadLink, DownloadRequest, DraftMessage, EventsTicket, FlagMessages, Health, HeldPost,
+    ImportContacts, ImportListMembers, ImportReport, IpRule, KillEntry, ListDay, ListMember,
+    LoginFailure, LoginRequest, Mailbox, MailingList, MemberImportReport, MessageDetail,
+    MessageIds, MessageItem, MessagesTo, ModerationDecision, MyList, Organized, Page, PersonalWord,
+    Postmaster, Preferences, QueuedMessage, RecipientSuggestion, RefreshRequest, RelayCheck,
+    RelayPolicy, RelayVerdict, RetryResult, RuleRun, RuleRunRequest, RuleTestRequest,
+    RuleTestResult, RulesDocument, RulesUpdate, SavedDraft, SendAsGrant, SendMessage, SentMessage,
+    SieveScript, SpellCheckRequest, SpellCheckResult, SpellLanguage, TokenResponse, UpdateAccount,
+    UpdateAlias, UpdateAuditSettings, UpdateDomain, UpdateFlags, UpdateListMember, UpdateMailbox,
+    UpdateMailingList, UpdateMe, UpdateMyList, Upload, VacationDocument, VacationUpdate,
 };
 
 use super::{Api, ApiError, Call, bytes, empty, json, segment, text};
@@ -275,6 +275,49 @@ impl Api {
             format!("/api/v1/admin/aliases/{}", segment(id)),
         );
         empty(self.authed(&call).await?).await
+    }
+
+    /// The audit log, newest first: every change made by an administrator (or a list
+    /// owner) through the web app, the API or the command line.
+    ///
+    /// `GET /api/v1/admin/audit`
+    pub async fn list_audit(
+        &self,
+        limit: Option<u32>,
+        cursor: Option<&str>,
+        q: Option<&str>,
+        action: Option<&str>,
+        since: Option<&str>,
+        until: Option<&str>,
+    ) -> Result<Page<AuditEntry>, ApiError> {
+        let call = Call::new(Method::GET, "/api/v1/admin/audit")
+            .query("limit", limit)
+            .query("cursor", cursor)
+            .query("q", q)
+            .query("action", action)
+            .query("since", since)
+            .query("until", until);
+        json(self.authed(&call).await?).await
+    }
+
+    /// How long the audit log keeps its entries.
+    ///
+    /// `GET /api/v1/admin/audit/settings`
+    pub async fn get_audit_settings(&self) -> Result<AuditSettings, ApiError> {
+        let call = Call::new(Method::GET, "/api/v1/admin/audit/settings");
+        json(self.authed(&call).await?).await
+    }
+
+    /// Sets how long the audit log keeps its entries (server administrators); older
+    /// entries are removed at once.
+    ///
+    /// `PUT /api/v1/admin/audit/settings`
+    pub async fn set_audit_settings(
+        &self,
+        body: &UpdateAuditSettings,
+    ) -> Result<AuditSettings, ApiError> {
+        let call = Call::new(Method::PUT, "/api/v1/admin/audit/settings").json(body)?;
+        json(self.authed(&call).await?).await
     }
 
     /// Domains, by name.

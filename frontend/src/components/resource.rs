@@ -364,17 +364,17 @@ fn ItemForm<R: Resource>(props: &ItemFormProps<R>) -> Html {
 
 /// The list's footer: an empty note, or the button that loads the next page.
 #[derive(Properties, PartialEq)]
-struct ListFooterProps {
-    loading: bool,
-    empty: bool,
-    more: bool,
-    onmore: Callback<()>,
+pub struct ListFooterProps {
+    pub loading: bool,
+    pub empty: bool,
+    pub more: bool,
+    pub onmore: Callback<()>,
     /// `No domains match.`
-    empty_text: AttrValue,
+    pub empty_text: AttrValue,
 }
 
 #[function_component]
-fn ListFooter(props: &ListFooterProps) -> Html {
+pub fn ListFooter(props: &ListFooterProps) -> Html {
     html! {
         <div class="list-footer">
             if props.loading {

@@ -7,8 +7,8 @@ use axum::{
     http::{header, request::Parts},
 };
 use osprey_api_types::Scope;
-use osprey_directory::Actor;
 pub use osprey_directory::AdminScope;
+use osprey_directory::{Actor, Origin, Via};
 use osprey_store::{AccountRecord, StoreError};
 
 use super::{API_KEY_PREFIX, hash_secret};
@@ -21,6 +21,8 @@ pub struct AuthUser {
     /// The scopes of the API key used; `None` for a signed-in session, which may do all
     /// its role allows.
     pub key_scopes: Option<HashSet<Scope>>,
+    /// The client's address, when the listener knows it (the audit log records it).
+    pub ip: Option<std::net::IpAddr>,
 }
 
 fn unauthorized(code: &'static str, detail: &str) -> ApiError {
@@ -65,7 +67,17 @@ impl AuthUser {
 
     /// The caller as the directory sees it.
     pub fn actor(&self) -> Actor {
-        Actor::account(&self.account)
+        Actor::account_from(
+            &self.account,
+            Origin {
+                ip: self.ip,
+                via: if self.key_scopes.is_some() {
+                    Via::Api
+                } else {
+                    Via::Web
+                },
+            },
+        )
     }
 
     /// Like [`admin_scope`](Self::admin_scope), for server-wide acts: server admins only.
@@ -137,6 +149,7 @@ impl FromRequestParts<AppState> for AuthUser {
         Ok(AuthUser {
             account,
             key_scopes,
+            ip: crate::extract::peer_ip(parts),
         })
     }
 }

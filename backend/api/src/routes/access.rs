@@ -9,8 +9,8 @@ use axum::{
 use osprey_api_types::{
     CreateIpRule, CreateKillEntry, IpAction, IpRule, KillEntry, KillKind, Problem,
 };
-use osprey_core::{Address, DomainName, IpNet};
-use osprey_store::{IpRuleRecord, KillEntryRecord, NewIpRule};
+use osprey_directory::access::{IpRuleRequest, KillEntryRequest};
+use osprey_store::{IpRuleRecord, KillEntryRecord};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::location;
@@ -19,13 +19,7 @@ use crate::{
     error::ApiError,
     extract::Json,
     state::AppState,
-    validate::Checks,
 };
-
-/// The listeners an IP rule may name.
-const LISTENERS: [&str; 3] = ["smtp", "submission", "submissions"];
-/// Longest note.
-const MAX_NOTE: usize = 500;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -78,14 +72,6 @@ fn kill_entry(e: KillEntryRecord, domain: Option<String>) -> KillEntry {
     }
 }
 
-fn check_note(checks: &mut Checks, note: &Option<String>) -> String {
-    let note = note.as_deref().unwrap_or("").trim().to_owned();
-    if note.len() > MAX_NOTE {
-        checks.fail("note", format!("at most {MAX_NOTE} bytes"));
-    }
-    note
-}
-
 /// IP rules in the order they are tried.
 #[utoipa::path(get, path = "/admin/ip-rules", tag = "admin", security(("bearer" = [])),
     responses((status = 200, body = Vec<IpRule>), (status = 403, body = Problem)))]
@@ -115,44 +101,28 @@ pub async fn create_ip_rule(
     Json(req): Json<CreateIpRule>,
 ) -> Result<impl IntoResponse, ApiError> {
     server_admin(&user, true)?;
-    let mut checks = Checks::default();
-    let network = match req.network.parse::<IpNet>() {
-        Ok(n) => Some(n),
-        Err(e) => {
-            checks.fail("network", e.to_string());
-            None
-        }
-    };
-    if let Some(l) = &req.listener
-        && !LISTENERS.contains(&l.as_str())
-    {
-        checks.fail("listener", format!("one of {}", LISTENERS.join(", ")));
-    }
-    if req.expires_at.is_some_and(|at| at <= chrono::Utc::now()) {
-        checks.fail("expires_at", "must be in the future");
-    }
-    let note = check_note(&mut checks, &req.note);
-    checks.finish()?;
-    let record = state
-        .store
-        .access()
-        .create_ip_rule(NewIpRule {
-            action: match req.action {
-                IpAction::Allow => "allow",
-                IpAction::Deny => "deny",
-            }
-            .into(),
-            network: network.expect("checked").to_string(),
-            listener: req.listener,
-            expires_at: req.expires_at,
-            note,
-        })
+    let created = state
+        .directory
+        .create_ip_rule(
+            &user.actor(),
+            IpRuleRequest {
+                action: match req.action {
+                    IpAction::Allow => "allow",
+                    IpAction::Deny => "deny",
+                }
+                .into(),
+                network: req.network,
+                listener: req.listener,
+                expires_at: req.expires_at,
+                note: req.note,
+            },
+        )
         .await?;
-    let id = record.id.clone();
+    let id = created.id.clone();
     Ok((
         StatusCode::CREATED,
         location("/admin/ip-rules", &id),
-        Json(ip_rule(record)),
+        Json(ip_rule(created)),
     ))
 }
 
@@ -166,7 +136,7 @@ pub async fn delete_ip_rule(
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     server_admin(&user, true)?;
-    state.store.access().delete_ip_rule(&id).await?;
+    state.directory.delete_ip_rule(&user.actor(), &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -198,62 +168,28 @@ pub async fn create_kill_entry(
     Json(req): Json<CreateKillEntry>,
 ) -> Result<impl IntoResponse, ApiError> {
     server_admin(&user, true)?;
-    let mut checks = Checks::default();
-    let raw = req.value.trim();
-    let value = match req.kind {
-        KillKind::Address => Address::parse(raw)
-            .map(|a| a.key())
-            .map_err(|e| e.to_string()),
-        KillKind::Domain => DomainName::parse(raw)
-            .map(|d| d.as_str().to_owned())
-            .map_err(|e| e.to_string()),
-        KillKind::Host => match raw.parse::<IpNet>() {
-            Ok(n) => Ok(n.to_string()),
-            Err(_) => DomainName::parse(raw)
-                .map(|d| d.as_str().to_owned())
-                .map_err(|_| "an IP address, network or host name".to_owned()),
-        },
-    };
-    let value = match value {
-        Ok(v) => Some(v),
-        Err(e) => {
-            checks.fail("value", e);
-            None
-        }
-    };
-    let note = check_note(&mut checks, &req.note);
-    let domain = match req.domain.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(name) => match state.store.domains().domain_by_name(name).await {
-            Ok(d) => Some(d),
-            Err(osprey_store::StoreError::NotFound) => {
-                checks.fail("domain", "not a local domain");
-                None
-            }
-            Err(e) => return Err(e.into()),
-        },
-    };
-    checks.finish()?;
-    let kind = match req.kind {
-        KillKind::Address => "address",
-        KillKind::Domain => "domain",
-        KillKind::Host => "host",
-    };
-    let record = state
-        .store
-        .access()
+    let (created, domain) = state
+        .directory
         .create_kill_entry(
-            kind,
-            &value.expect("checked"),
-            &note,
-            domain.as_ref().map(|d| d.id.as_str()),
+            &user.actor(),
+            KillEntryRequest {
+                kind: match req.kind {
+                    KillKind::Address => "address",
+                    KillKind::Domain => "domain",
+                    KillKind::Host => "host",
+                }
+                .into(),
+                value: req.value,
+                domain: req.domain,
+                note: req.note,
+            },
         )
         .await?;
-    let id = record.id.clone();
+    let id = created.id.clone();
     Ok((
         StatusCode::CREATED,
         location("/admin/kill-file", &id),
-        Json(kill_entry(record, domain.map(|d| d.name))),
+        Json(kill_entry(created, domain)),
     ))
 }
 
@@ -267,6 +203,9 @@ pub async fn delete_kill_entry(
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     server_admin(&user, true)?;
-    state.store.access().delete_kill_entry(&id).await?;
+    state
+        .directory
+        .delete_kill_entry(&user.actor(), &id)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -206,4 +206,9 @@ pub const AUTHORIZATION: &[Rule] = &[
     row("get_queued",         NoAuth,  Forbidden, Forbidden, Allowed),
     row("retry_queued",       NoAuth,  Forbidden, Forbidden, Allowed),
     row("delete_queued",      NoAuth,  Forbidden, Forbidden, Allowed),
+    // The audit log: each administrator its own domains' changes; its retention is
+    // server-wide.
+    row("list_audit",         NoAuth,  Forbidden, Filtered,  Allowed),
+    row("get_audit_settings", NoAuth,  Forbidden, Allowed,   Allowed),
+    row("set_audit_settings", NoAuth,  Forbidden, Forbidden, Allowed),
 ];

@@ -6,7 +6,7 @@ use axum::{
     http::StatusCode,
 };
 use osprey_api_types::{DkimRecord, Problem};
-use osprey_mail::auth::{dns_record, ensure_dkim_key, rotate_dkim_key};
+use osprey_mail::auth::{dns_record, ensure_dkim_key, rotate_dkim_key_by};
 use osprey_store::{DkimKeyRecord, DomainRecord};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -64,6 +64,6 @@ pub async fn rotate_dkim(
     Path(id): Path<String>,
 ) -> Result<(StatusCode, Json<DkimRecord>), ApiError> {
     let domain = visible(&state, &user, &id, true).await?;
-    let key = rotate_dkim_key(&state.store, &domain.id).await?;
+    let key = rotate_dkim_key_by(&state.store, &user.actor(), &domain).await?;
     Ok((StatusCode::CREATED, Json(record(&domain, &key))))
 }

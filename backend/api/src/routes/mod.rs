@@ -4,6 +4,7 @@ pub mod access;
 pub mod accounts;
 pub mod aliases;
 pub mod archive_pages;
+pub mod audit;
 pub mod auth;
 pub mod authorization;
 pub mod contacts;

@@ -128,7 +128,7 @@ pub async fn retry_queued(
     Path(id): Path<String>,
 ) -> Result<Json<RetryResult>, ApiError> {
     user.server_admin(true)?;
-    let recipients = state.store.queue().queue_retry_now(&id).await?;
+    let recipients = state.directory.retry_queued(&user.actor(), &id).await?;
     state.submission.outbox().queue_signal().notify_one();
     Ok(Json(RetryResult { recipients }))
 }
@@ -144,7 +144,7 @@ pub async fn delete_queued(
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     user.server_admin(true)?;
-    state.store.queue().queue_delete(&id).await?;
+    state.directory.delete_queued(&user.actor(), &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

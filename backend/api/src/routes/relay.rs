@@ -3,14 +3,11 @@
 
 use axum::extract::State;
 use osprey_api_types::{Problem, RelayCheck, RelayMode, RelayPolicy, RelayVerdict};
-use osprey_core::{self as core, IpNet, RelayDestination};
+use osprey_core as core;
 use osprey_mail::{Refusal, Verdict};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{auth::AuthUser, error::ApiError, extract::Json, state::AppState, validate::Checks};
-
-/// Most networks and destinations in a policy.
-const MAX_ENTRIES: usize = 1000;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -51,35 +48,16 @@ pub async fn set_relay_policy(
     Json(req): Json<RelayPolicy>,
 ) -> Result<Json<RelayPolicy>, ApiError> {
     user.server_admin(true)?;
-    let mut checks = Checks::default();
-    let mut policy = core::RelayPolicy {
-        mode: match req.mode {
-            RelayMode::LocalHosts => core::RelayMode::LocalHosts,
-            RelayMode::LocalUsers => core::RelayMode::LocalUsers,
-            RelayMode::ListedAddresses => core::RelayMode::ListedAddresses,
-            RelayMode::NoRelay => core::RelayMode::NoRelay,
-        },
-        ..Default::default()
+    let mode = match req.mode {
+        RelayMode::LocalHosts => core::RelayMode::LocalHosts,
+        RelayMode::LocalUsers => core::RelayMode::LocalUsers,
+        RelayMode::ListedAddresses => core::RelayMode::ListedAddresses,
+        RelayMode::NoRelay => core::RelayMode::NoRelay,
     };
-    if req.networks.len() > MAX_ENTRIES || req.destinations.len() > MAX_ENTRIES {
-        checks.fail("networks", format!("at most {MAX_ENTRIES} entries each"));
-    }
-    for (i, n) in req.networks.iter().enumerate() {
-        match n.parse::<IpNet>() {
-            Ok(net) if !policy.networks.contains(&net) => policy.networks.push(net),
-            Ok(_) => {}
-            Err(e) => checks.fail(format!("networks[{i}]"), e.to_string()),
-        }
-    }
-    for (i, d) in req.destinations.iter().enumerate() {
-        match RelayDestination::parse(d) {
-            Ok(dest) if !policy.destinations.contains(&dest) => policy.destinations.push(dest),
-            Ok(_) => {}
-            Err(e) => checks.fail(format!("destinations[{i}]"), e),
-        }
-    }
-    checks.finish()?;
-    state.store.settings().set_relay_policy(&policy).await?;
+    let policy = state
+        .directory
+        .set_relay_policy(&user.actor(), mode, &req.networks, &req.destinations)
+        .await?;
     Ok(Json(to_api(policy)))
 }
 

@@ -31,6 +31,28 @@ pub async fn rotate_dkim_key(store: &Store, domain_id: &str) -> Result<DkimKeyRe
         .await
 }
 
+/// An administrator's rotation of `domain`'s key (the caller checked `actor` may):
+/// recorded in the audit log with the old and new selectors.
+pub async fn rotate_dkim_key_by(
+    store: &Store,
+    actor: &osprey_directory::Actor,
+    domain: &osprey_store::DomainRecord,
+) -> Result<DkimKeyRecord, StoreError> {
+    use osprey_directory::audit::{Change, record};
+    let before = store.dkim().dkim_key(&domain.id).await?;
+    let key = rotate_dkim_key(store, &domain.id).await?;
+    record(
+        store,
+        actor,
+        Change::new("dkim.rotate", &domain.name)
+            .domain(&domain.id)
+            .before(serde_json::json!({ "selector": before.map(|k| k.selector) }))
+            .after(serde_json::json!({ "selector": key.selector })),
+    )
+    .await;
+    Ok(key)
+}
+
 /// The domain's key, made first if it has none.
 pub async fn ensure_dkim_key(store: &Store, domain_id: &str) -> Result<DkimKeyRecord, StoreError> {
     match store.dkim().dkim_key(domain_id).await? {

@@ -21,7 +21,7 @@ use mail_auth::{
 
 pub use dkim::{DkimKey, dns_record, generate_key, sign};
 pub use dns::TxtTable;
-pub use keys::{ensure_dkim_key, rotate_dkim_key};
+pub use keys::{ensure_dkim_key, rotate_dkim_key, rotate_dkim_key_by};
 
 /// What a DMARC check concluded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

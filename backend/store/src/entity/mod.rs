@@ -6,6 +6,7 @@ pub mod account_admin_domain;
 pub mod account_preference;
 pub mod alias;
 pub mod api_key;
+pub mod audit_entry;
 pub mod auto_reply;
 pub mod contact;
 pub mod contact_email;

@@ -12,7 +12,7 @@ use sea_orm::{
 use crate::{
     StoreError,
     entity::{list_day, list_post},
-    repo::new_id,
+    repo::{like_anywhere, new_id},
     views::ListPosts,
 };
 
@@ -111,19 +111,6 @@ fn record(m: list_post::Model) -> ListPostRecord {
 /// `value` cut to at most `max` characters.
 fn cut(value: &str, max: usize) -> String {
     value.chars().take(max).collect()
-}
-
-/// The LIKE pattern that finds `needle` anywhere, its wildcards escaped.
-fn anywhere(needle: &str) -> String {
-    let mut pattern = String::from("%");
-    for c in needle.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            pattern.push('\\');
-        }
-        pattern.push(c);
-    }
-    pattern.push('%');
-    pattern
 }
 
 impl ListPosts<'_> {
@@ -256,7 +243,7 @@ impl ListPosts<'_> {
         for term in terms {
             all = all.add(
                 Expr::col(list_post::Column::SearchText)
-                    .like(LikeExpr::new(anywhere(term)).escape('\\')),
+                    .like(LikeExpr::new(like_anywhere(term)).escape('\\')),
             );
         }
         Ok(list_post::Entity::find()

@@ -4,6 +4,7 @@
 mod access;
 mod accounts;
 mod aliases;
+mod audit;
 mod contacts;
 mod credentials;
 mod dkim;
@@ -32,6 +33,7 @@ mod threads;
 pub use access::{IpRuleRecord, KillEntryRecord, NewIpRule};
 pub use accounts::{AccountChanges, AccountRecord, NewAccount, Pop3Settings};
 pub use aliases::AliasRecord;
+pub use audit::{AuditQuery, AuditRecord, NewAuditEntry};
 pub use contacts::{ContactGroupRecord, ContactRecord, ContactRow};
 pub use credentials::{ApiKeyRecord, NewApiKey, RefreshOutcome};
 pub use dkim::DkimKeyRecord;
@@ -59,6 +61,23 @@ pub use send_as::SendAsGrantRecord;
 pub use sieve_scripts::{Activation, SieveScriptRecord};
 pub use text_index::{MAX_BODY_TEXT, MAX_HEADER_TEXT, MessageText, QueuedText, TextField};
 pub use threads::ThreadRow;
+
+/// `text` with the `LIKE` wildcards and the escape (`\`) escaped.
+pub(crate) fn like_escaped(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A `LIKE` pattern (escape `\`) matching `needle` anywhere.
+pub(crate) fn like_anywhere(needle: &str) -> String {
+    format!("%{}%", like_escaped(needle))
+}
 
 /// A fresh opaque id: a UUIDv7, so ids sort by creation time.
 pub(crate) fn new_id() -> String {

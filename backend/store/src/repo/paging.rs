@@ -27,18 +27,7 @@ pub struct PageOf<T> {
 impl ListQuery {
     /// The decoded cursor: the key after which the page starts.
     pub(crate) fn after(&self) -> Result<Option<String>, StoreError> {
-        self.cursor
-            .as_deref()
-            .map(|c| {
-                URL_SAFE_NO_PAD
-                    .decode(c)
-                    .ok()
-                    .and_then(|b| String::from_utf8(b).ok())
-                    .ok_or_else(|| {
-                        StoreError::Invalid("the cursor is not one this server issued".into())
-                    })
-            })
-            .transpose()
+        self.cursor.as_deref().map(decode_cursor).transpose()
     }
 
     /// The search text, lower-cased, as a `LIKE` pattern with wildcards escaped.
@@ -47,16 +36,21 @@ impl ListQuery {
         if q.is_empty() {
             return None;
         }
-        let escaped = q
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
-        Some(format!("%{escaped}%"))
+        Some(super::like_anywhere(&q))
     }
 
     pub(crate) fn limit(&self) -> u64 {
         self.limit.clamp(1, 500)
     }
+}
+
+/// The key a cursor this server issued stands for.
+pub(crate) fn decode_cursor(cursor: &str) -> Result<String, StoreError> {
+    URL_SAFE_NO_PAD
+        .decode(cursor)
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+        .ok_or_else(|| StoreError::Invalid("the cursor is not one this server issued".into()))
 }
 
 /// Cuts `rows` (fetched with one extra) to the page size and makes the next cursor from

@@ -12,6 +12,7 @@ use crate::{StoreError, entity::server_setting};
 const RELAY: &str = "relay";
 const PASSWORD_POLICY: &str = "password_policy";
 const POSTMASTER: &str = "postmaster";
+const AUDIT_RETENTION: &str = "audit_retention_days";
 
 /// The password policy as stored; a missing field keeps its default.
 #[derive(Serialize, Deserialize, Default)]
@@ -142,5 +143,15 @@ impl Settings<'_> {
     /// Names the account that receives postmaster mail.
     pub async fn set_postmaster(self, account_id: &str) -> Result<(), StoreError> {
         self.put_setting(POSTMASTER, &account_id.to_owned()).await
+    }
+
+    /// Days the audit log keeps its rows, when an administrator set it.
+    pub async fn audit_retention_days(self) -> Result<Option<u32>, StoreError> {
+        self.setting::<u32>(AUDIT_RETENTION).await
+    }
+
+    /// Sets the days the audit log keeps its rows.
+    pub async fn set_audit_retention_days(self, days: u32) -> Result<(), StoreError> {
+        self.put_setting(AUDIT_RETENTION, &days).await
     }
 }

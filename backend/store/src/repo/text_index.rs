@@ -137,20 +137,6 @@ fn trigram_query(field: TextField, needle: &str) -> String {
     format!("{columns} : ({})", terms.join(" AND "))
 }
 
-/// `needle` as a `LIKE` pattern matching it anywhere, with `\` as the escape.
-fn like_pattern(needle: &str) -> String {
-    let mut out = String::with_capacity(needle.len() + 2);
-    out.push('%');
-    for c in needle.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out.push('%');
-    out
-}
-
 impl TextIndex<'_> {
     /// Wakes whoever waits on `TextIndex::text_queue_signal`: blobs joined the queue.
     pub(crate) fn text_queued(self) {
@@ -323,7 +309,7 @@ impl TextIndex<'_> {
                     "SELECT t.blob_hash FROM message_text t \
                      WHERE {verify} AND t.blob_hash IN ({in_mailbox}$1)"
                 );
-                let pattern = like_pattern(&needle);
+                let pattern = super::like_anywhere(&needle);
                 statement(self.backend, &sql, vec![mailbox_id.into(), pattern.into()])
             }
         };
@@ -421,7 +407,7 @@ pub(super) fn text_condition(
                     2,
                 ),
             };
-            let pattern = like_pattern(&needle);
+            let pattern = super::like_anywhere(&needle);
             let sql = if probe {
                 format!("{own} {verify})")
             } else {
@@ -483,6 +469,6 @@ mod tests {
             trigram_query(TextField::Text, "a\"bc"),
             "{headers body} : (\"a\"\"b\" AND \"\"\"bc\")"
         );
-        assert_eq!(like_pattern("50%_a\\b"), "%50\\%\\_a\\\\b%");
+        assert_eq!(crate::repo::like_anywhere("50%_a\\b"), "%50\\%\\_a\\\\b%");
     }
 }

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod aliases;
+mod audit;
 mod domain_rules;
 mod domains;
 mod held;
@@ -14,6 +15,7 @@ mod send_as;
 
 pub use accounts::AccountsPage;
 pub use aliases::AliasesPage;
+pub use audit::AuditPage;
 pub use domain_rules::DomainRulesPage;
 pub use domains::DomainsPage;
 pub use lists::ListsPage;
@@ -69,6 +71,7 @@ pub fn AdminLayout(props: &AdminLayoutProps) -> Html {
                     <NavLink to={Route::AdminAccounts} id="tab-accounts">{ "Accounts" }</NavLink>
                     <NavLink to={Route::AdminAliases} id="tab-aliases">{ "Aliases" }</NavLink>
                     <NavLink to={Route::AdminLists} id="tab-lists">{ "Lists" }</NavLink>
+                    <NavLink to={Route::AdminAudit} id="tab-audit">{ "Audit log" }</NavLink>
                 </nav>
             }
             if allowed {
