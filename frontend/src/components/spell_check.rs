@@ -2,6 +2,9 @@
 //! not know with its suggestions; a suggestion replaces the word in the text, "Add to
 //! dictionary" teaches the word to the account's personal dictionary. Both check again.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use osprey_api_types::{Misspelling, PersonalWord, SpellCheckRequest};
 use yew::platform::spawn_local;
 use yew::prelude::*;
@@ -28,25 +31,43 @@ fn replace_chars(text: &str, start: usize, end: usize, with: &str) -> String {
 
 type Found = UseStateHandle<Option<Vec<Misspelling>>>;
 
-fn run(
+/// What a check changes, and the number of the latest check asked for: an answer to an
+/// earlier one (a check after a replacement, overtaken by one after a word was added)
+/// is dropped, so the newest text's mistakes are what shows.
+#[derive(Clone)]
+struct Checker {
     api: Api,
-    text: String,
     found: Found,
     error: UseStateHandle<Option<ApiError>>,
     busy: UseStateHandle<bool>,
-) {
-    busy.set(true);
-    spawn_local(async move {
-        let req = SpellCheckRequest { text, lang: None };
-        match api.check_spelling(&req).await {
-            Ok(r) => {
-                error.set(None);
-                found.set(Some(r.misspellings));
+    latest: Rc<RefCell<u64>>,
+}
+
+impl Checker {
+    fn run(&self, text: String) {
+        let this = self.clone();
+        let ticket = {
+            let mut latest = self.latest.borrow_mut();
+            *latest += 1;
+            *latest
+        };
+        self.busy.set(true);
+        spawn_local(async move {
+            let req = SpellCheckRequest { text, lang: None };
+            let answer = this.api.check_spelling(&req).await;
+            if *this.latest.borrow() != ticket {
+                return;
             }
-            Err(e) => error.set(Some(e)),
-        }
-        busy.set(false);
-    });
+            match answer {
+                Ok(r) => {
+                    this.error.set(None);
+                    this.found.set(Some(r.misspellings));
+                }
+                Err(e) => this.error.set(Some(e)),
+            }
+            this.busy.set(false);
+        });
+    }
 }
 
 #[function_component]
@@ -55,23 +76,20 @@ pub fn SpellCheck(props: &SpellCheckProps) -> Html {
     let found: Found = use_state(|| None);
     let error = use_state(|| None::<ApiError>);
     let busy = use_state(|| false);
+    let latest = use_mut_ref(|| 0u64);
+    // The text as last shown or replaced here, for a check after a word is learnt.
+    let current = use_mut_ref(String::new);
+    *current.borrow_mut() = props.text.to_string();
+    let checker = Checker {
+        api: api.clone(),
+        found: found.clone(),
+        error: error.clone(),
+        busy: busy.clone(),
+        latest,
+    };
     let check = {
-        let (api, found, error, busy, text) = (
-            api.clone(),
-            found.clone(),
-            error.clone(),
-            busy.clone(),
-            props.text.to_string(),
-        );
-        Callback::from(move |_: MouseEvent| {
-            run(
-                api.clone(),
-                text.clone(),
-                found.clone(),
-                error.clone(),
-                busy.clone(),
-            )
-        })
+        let (checker, text) = (checker.clone(), props.text.to_string());
+        Callback::from(move |_: MouseEvent| checker.run(text.clone()))
     };
     let list = match &*found {
         None => html! {},
@@ -82,24 +100,26 @@ pub fn SpellCheck(props: &SpellCheckProps) -> Html {
             <ul class="spelling" id={format!("{}-spelling", props.id)}>
                 { for list.iter().map(|m| {
                     let replace = |with: String| {
-                        let (api, found, error, busy) = (api.clone(), found.clone(), error.clone(), busy.clone());
+                        let (checker, current) = (checker.clone(), current.clone());
                         let text = replace_chars(&props.text, m.start as usize, m.end as usize, &with);
                         let onreplace = props.onreplace.clone();
                         Callback::from(move |_: MouseEvent| {
+                            *current.borrow_mut() = text.clone();
                             onreplace.emit(text.clone());
-                            run(api.clone(), text.clone(), found.clone(), error.clone(), busy.clone());
+                            checker.run(text.clone());
                         })
                     };
                     let learn = {
-                        let (api, found, error, busy) = (api.clone(), found.clone(), error.clone(), busy.clone());
-                        let (word, text) = (m.word.clone(), props.text.to_string());
+                        let (checker, current, word) = (checker.clone(), current.clone(), m.word.clone());
                         Callback::from(move |_: MouseEvent| {
-                            let (api, found, error, busy) = (api.clone(), found.clone(), error.clone(), busy.clone());
-                            let (word, text) = (word.clone(), text.clone());
+                            let (checker, current, word) = (checker.clone(), current.clone(), word.clone());
                             spawn_local(async move {
-                                match api.add_personal_word(&PersonalWord { word }).await {
-                                    Ok(_) => run(api, text, found, error, busy),
-                                    Err(e) => error.set(Some(e)),
+                                match checker.api.add_personal_word(&PersonalWord { word }).await {
+                                    Ok(_) => {
+                                        let text = current.borrow().clone();
+                                        checker.run(text);
+                                    }
+                                    Err(e) => checker.error.set(Some(e)),
                                 }
                             });
                         })
