@@ -46,7 +46,7 @@ pub struct AuditParams {
 }
 
 /// An entry as the API shows it.
-pub fn entry(record: AuditRecord) -> AuditEntry {
+fn entry(record: AuditRecord) -> AuditEntry {
     let changes = field_changes(&record)
         .into_iter()
         .map(|c| AuditField {

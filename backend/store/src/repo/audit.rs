@@ -87,7 +87,7 @@ fn record(m: audit_entry::Model) -> AuditRecord {
 
 impl Audit<'_> {
     /// Appends `entry`, stamped now.
-    pub async fn record(self, entry: NewAuditEntry) -> Result<AuditRecord, StoreError> {
+    pub async fn record(self, entry: NewAuditEntry) -> Result<(), StoreError> {
         let search_text = [
             entry.actor.as_str(),
             entry.ip.as_deref().unwrap_or(""),
@@ -111,11 +111,8 @@ impl Audit<'_> {
             search_text: Set(search_text),
         };
         let (txn, turn) = self.begin_write().await?;
-        let inserted = audit_entry::Entity::insert(model)
-            .exec_with_returning(&txn)
-            .await?;
-        self.commit(txn, turn).await?;
-        Ok(record(inserted))
+        audit_entry::Entity::insert(model).exec(&txn).await?;
+        self.commit(txn, turn).await
     }
 
     /// A page of the rows `query` selects, newest first.
