@@ -38,6 +38,7 @@ mod m20261205_000027_create_list_held_posts;
 mod m20261205_000028_add_list_member_tokens;
 mod m20261205_000029_create_list_posts;
 mod m20261205_000030_create_audit_log;
+mod m20261205_000031_create_calendars;
 
 /// Runs every migration of Osprey's schema.
 pub struct Migrator;
@@ -75,6 +76,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000028_add_list_member_tokens::Migration),
             Box::new(m20261205_000029_create_list_posts::Migration),
             Box::new(m20261205_000030_create_audit_log::Migration),
+            Box::new(m20261205_000031_create_calendars::Migration),
         ]
     }
 }

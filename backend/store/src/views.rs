@@ -62,4 +62,6 @@ views! {
     ListPosts => list_posts;
     /// The audit log of administrative changes.
     Audit => audit;
+    /// Calendars, their shares and their objects (events).
+    Calendars => calendars;
 }

@@ -1,0 +1,19 @@
+//! Osprey's calendars ("schedules"): several per account, shared with other accounts of
+//! the server (free/busy, read, read-write), and their events, kept as iCalendar text
+//! (RFC 5545) written and read through calcard — recurrence rules, extra and excluded
+//! dates, and exceptions for one occurrence or for this and the following ones — with the
+//! columns a range query needs so that a week view reads only the events that can fall in
+//! it and expands their rules on the server, in each event's time zone.
+
+mod calendars;
+mod error;
+mod events;
+mod expand;
+mod fields;
+mod ical;
+
+pub use calendars::{Access, Calendar, CalendarFields, CalendarService, Share};
+pub use error::CalendarError;
+pub use events::{Event, Scope};
+pub use expand::{Limits, Occurrence, OccurrenceTime, Range, RangeResult};
+pub use fields::{DayRule, EventFields, Frequency, Recurrence, When};

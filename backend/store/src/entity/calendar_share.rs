@@ -1,0 +1,17 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "calendar_shares")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub calendar_id: String,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub account_id: String,
+    pub access: String,
+    pub created_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
