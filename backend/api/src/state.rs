@@ -50,4 +50,6 @@ pub struct AppState {
     pub shutdown: osprey_net::Shutdown,
     /// The spell checker and its dictionaries.
     pub spell: osprey_spell::SpellChecker,
+    /// Calendars, their sharing, events and occurrences.
+    pub calendar: osprey_calendar::CalendarService,
 }

@@ -334,6 +334,36 @@ impl World {
         (contact, name, group, group_name)
     }
 
+    /// A fresh calendar of the user's with one event in the first week of June 2026:
+    /// (calendar id, its unique name, event id, the event's unique title).
+    async fn user_calendar(&self) -> (String, String, String, String) {
+        let name = self.fresh("Rota");
+        let r = self
+            .t
+            .call(
+                Method::POST,
+                "/api/v1/calendars",
+                Some(&self.user),
+                Some(json!({"name": name})),
+            )
+            .await
+            .expect(StatusCode::CREATED);
+        let calendar = r.body["id"].as_str().unwrap().to_owned();
+        let title = self.fresh("Shift");
+        let r = self
+            .t
+            .call(
+                Method::POST,
+                &format!("/api/v1/calendars/{calendar}/events"),
+                Some(&self.user),
+                Some(json!({"title": title, "start": "2026-06-02T08:00", "end": "2026-06-02T16:00", "time_zone": "Europe/Berlin"})),
+            )
+            .await
+            .expect(StatusCode::CREATED);
+        let event = r.body["id"].as_str().unwrap().to_owned();
+        (calendar, name, event, title)
+    }
+
     /// A run of the user's rules over its INBOX, waited for (so that the matrix's own
     /// run does not find one still going).
     async fn finished_run(&self) -> String {
@@ -962,6 +992,73 @@ impl World {
                 id: Some(self.user_word().await),
                 ..Call::default()
             },
+            "list_calendars" => Call {
+                marker: Some(self.user_calendar().await.1),
+                ..Call::default()
+            },
+            "create_calendar" => Call {
+                body: Some(json!({"name": self.fresh("Made")})),
+                ..Call::default()
+            },
+            "get_calendar" | "delete_calendar" => Call {
+                id: Some(self.user_calendar().await.0),
+                ..Call::default()
+            },
+            "replace_calendar" => Call {
+                id: Some(self.user_calendar().await.0),
+                body: Some(json!({"name": self.fresh("Renamed"), "color": "#112233"})),
+                ..Call::default()
+            },
+            "share_calendar" => Call {
+                id: Some(self.user_calendar().await.0),
+                body: Some(json!({"address": TARGET, "access": "read"})),
+                ..Call::default()
+            },
+            "unshare_calendar" => {
+                let (calendar, ..) = self.user_calendar().await;
+                self.t
+                    .call(
+                        Method::PUT,
+                        &format!("/api/v1/calendars/{calendar}/shares"),
+                        Some(&self.user),
+                        Some(json!({"address": TARGET, "access": "read"})),
+                    )
+                    .await
+                    .expect(StatusCode::OK);
+                Call {
+                    id: Some(format!("{calendar}|{}", self.target)),
+                    ..Call::default()
+                }
+            }
+            "list_occurrences" => Call {
+                query: Some("from=2026-06-01T00:00:00Z&to=2026-06-08T00:00:00Z".into()),
+                marker: Some(self.user_calendar().await.3),
+                ..Call::default()
+            },
+            "create_event" => Call {
+                id: Some(self.user_calendar().await.0),
+                body: Some(
+                    json!({"title": self.fresh("Made"), "start": "2026-06-02T10:00", "end": "2026-06-02T11:00", "time_zone": "UTC"}),
+                ),
+                ..Call::default()
+            },
+            "get_event" | "delete_event" => {
+                let (calendar, _, event, _) = self.user_calendar().await;
+                Call {
+                    id: Some(format!("{calendar}|{event}")),
+                    ..Call::default()
+                }
+            }
+            "replace_event" => {
+                let (calendar, _, event, _) = self.user_calendar().await;
+                Call {
+                    id: Some(format!("{calendar}|{event}")),
+                    body: Some(
+                        json!({"title": self.fresh("Moved"), "start": "2026-06-03T10:00", "end": "2026-06-03T11:00"}),
+                    ),
+                    ..Call::default()
+                }
+            }
             "list_contact_groups" => Call {
                 marker: Some(self.user_contact().await.3),
                 ..Call::default()

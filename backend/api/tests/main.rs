@@ -8,6 +8,7 @@ mod audit;
 mod auth;
 mod authorization;
 mod bodies;
+mod calendars;
 mod compose;
 mod contacts;
 mod contract;

@@ -103,6 +103,7 @@ impl TestApp {
                 store.clone(),
                 osprey_spell::Dictionaries::new(SPELL_DICTIONARIES),
             ),
+            calendar: osprey_calendar::CalendarService::new(store.clone()),
         });
         let t = TestApp {
             app,

@@ -216,6 +216,8 @@ impl CalendarService {
         fields: CalendarFields,
     ) -> Result<Calendar, CalendarError> {
         let f = fields.normalized()?;
+        // The default calendar comes first: made before any other.
+        self.default_calendar(account_id).await?;
         let owned = self.store.calendars().calendars_of(account_id).await?;
         if owned.len() >= MAX_CALENDARS {
             return Err(CalendarError::Conflict(format!(

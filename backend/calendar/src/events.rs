@@ -106,7 +106,7 @@ impl CalendarService {
         fields: EventFields,
     ) -> Result<Event, CalendarError> {
         let cal = self.require(account_id, calendar_id, Access::Write).await?;
-        let f = fields.normalized()?;
+        let f = self.zoned(&cal, fields).await?.normalized()?;
         let uid = format!("{}@osprey", uuid::Uuid::now_v7());
         self.save(&cal, None, ical::new_event(&uid, &f)).await
     }
@@ -161,7 +161,7 @@ impl CalendarService {
         } = self
             .editing(account_id, calendar_id, id, occurrence)
             .await?;
-        let mut f = fields.normalized()?;
+        let mut f = self.zoned(&cal, fields).await?.normalized()?;
         match (occurrence, scope) {
             (Some(rid), Scope::This) => {
                 remove_override(&mut ics, rid, &zone);
@@ -349,6 +349,20 @@ impl CalendarService {
             occurrences: out.into_iter().map(|(_, o)| o).collect(),
             truncated,
         })
+    }
+
+    /// The fields with the calendar's zone where a timed event names none.
+    async fn zoned(
+        &self,
+        cal: &CalendarRecord,
+        mut f: EventFields,
+    ) -> Result<EventFields, CalendarError> {
+        if let When::Timed { time_zone, .. } = &mut f.when
+            && time_zone.trim().is_empty()
+        {
+            *time_zone = self.calendar_zone(cal).await?;
+        }
+        Ok(f)
     }
 
     /// The event `id` loaded for a change by an account that may write its calendar,

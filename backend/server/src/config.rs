@@ -43,6 +43,41 @@ pub struct Config {
     pub imap: Imap,
     pub outbound: Outbound,
     pub database: Database,
+    pub calendar: Calendar,
+}
+
+/// Bounds of the calendar's range queries.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Calendar {
+    /// Most occurrences one range query returns (then it says it was cut short).
+    pub max_occurrences: usize,
+    /// Most dates one event's rule is expanded to, from its first up to a window's end.
+    pub max_rule_dates: usize,
+    /// The longest window a range query may ask for, in days.
+    pub max_range_days: i64,
+}
+
+impl Default for Calendar {
+    fn default() -> Self {
+        let l = osprey_calendar::Limits::default();
+        Self {
+            max_occurrences: l.max_occurrences,
+            max_rule_dates: l.max_rule_dates,
+            max_range_days: l.max_range_days,
+        }
+    }
+}
+
+impl Calendar {
+    /// The service's limits; each at least 1.
+    pub fn limits(&self) -> osprey_calendar::Limits {
+        osprey_calendar::Limits {
+            max_occurrences: self.max_occurrences.max(1),
+            max_rule_dates: self.max_rule_dates.max(1),
+            max_range_days: self.max_range_days.max(1),
+        }
+    }
 }
 
 /// Listen addresses; an empty string disables a listener.
@@ -243,6 +278,7 @@ impl Default for Config {
             imap: Imap::default(),
             outbound: Outbound::default(),
             database: Database::default(),
+            calendar: Calendar::default(),
         }
     }
 }

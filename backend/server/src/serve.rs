@@ -289,6 +289,10 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             store.clone(),
             osprey_spell::Dictionaries::new(&config.spell_dictionaries),
         ),
+        calendar: osprey_calendar::CalendarService::with_limits(
+            store.clone(),
+            config.calendar.limits(),
+        ),
     };
     let limits = |name: &str| ConnectionLimits {
         max_connections: config.limits.max_connections as usize,

@@ -10,16 +10,17 @@
 use gloo::net::http::Method;
 use osprey_api_types::{
     Account, AddListMember, Alias, ApiKey, ArchivePage, ArchiveThreadPosts, AuditEntry,
-    AuditSettings, ChangePassword, Contact, ContactFields, ContactGroup, ContactGroupFields,
-    CreateAccount, CreateAlias, CreateApiKey, CreateDomain, CreateIpRule, CreateKillEntry,
-    CreateMailbox, CreateMailingList, CreateSendAsGrant, CreatedApiKey, DkimRecord, Domain,
-    DownloadLink, DownloadRequest, DraftMessage, EventsTicket, FlagMessages, Health, HeldPost,
-    ImportContacts, ImportListMembers, ImportReport, IpRule, KillEntry, ListDay, ListMember,
-    LoginFailure, LoginRequest, Mailbox, MailingList, MemberImportReport, MessageDetail,
-    MessageIds, MessageItem, MessagesTo, ModerationDecision, MyList, Organized, Page, PersonalWord,
-    Postmaster, Preferences, QueuedMessage, RecipientSuggestion, RefreshRequest, RelayCheck,
-    RelayPolicy, RelayVerdict, RetryResult, RuleRun, RuleRunRequest, RuleTestRequest,
-    RuleTestResult, RulesDocument, RulesUpdate, SavedDraft, SendAsGrant, SendMessage, SentMessage,
+    AuditSettings, Calendar, CalendarEvent, CalendarEventFields, CalendarFields, ChangePassword,
+    Contact, ContactFields, ContactGroup, ContactGroupFields, CreateAccount, CreateAlias,
+    CreateApiKey, CreateDomain, CreateIpRule, CreateKillEntry, CreateMailbox, CreateMailingList,
+    CreateSendAsGrant, CreatedApiKey, DkimRecord, Domain, DownloadLink, DownloadRequest,
+    DraftMessage, EventsTicket, FlagMessages, Health, HeldPost, ImportContacts, ImportListMembers,
+    ImportReport, IpRule, KillEntry, ListDay, ListMember, LoginFailure, LoginRequest, Mailbox,
+    MailingList, MemberImportReport, MessageDetail, MessageIds, MessageItem, MessagesTo,
+    ModerationDecision, MyList, OccurrenceList, Organized, Page, PersonalWord, Postmaster,
+    Preferences, QueuedMessage, RecipientSuggestion, RefreshRequest, RelayCheck, RelayPolicy,
+    RelayVerdict, RetryResult, RuleRun, RuleRunRequest, RuleTestRequest, RuleTestResult,
+    RulesDocument, RulesUpdate, SavedDraft, SendAsGrant, SendMessage, SentMessage, ShareCalendar,
     SieveScript, SpellCheckRequest, SpellCheckResult, SpellLanguage, TokenResponse, UpdateAccount,
     UpdateAlias, UpdateAuditSettings, UpdateDomain, UpdateFlags, UpdateListMember, UpdateMailbox,
     UpdateMailingList, UpdateMe, UpdateMyList, Upload, VacationDocument, VacationUpdate,
@@ -781,6 +782,181 @@ impl Api {
     pub async fn check_relay(&self, body: &RelayCheck) -> Result<RelayVerdict, ApiError> {
         let call = Call::new(Method::POST, "/api/v1/admin/relay/check").json(body)?;
         json(self.authed(&call).await?).await
+    }
+
+    /// The signed-in account's calendars (its default one first made on first use), then
+    /// those shared with it.
+    ///
+    /// `GET /api/v1/calendars`
+    pub async fn list_calendars(&self) -> Result<Vec<Calendar>, ApiError> {
+        let call = Call::new(Method::GET, "/api/v1/calendars");
+        json(self.authed(&call).await?).await
+    }
+
+    /// Adds a calendar.
+    ///
+    /// `POST /api/v1/calendars`
+    pub async fn create_calendar(&self, body: &CalendarFields) -> Result<Calendar, ApiError> {
+        let call = Call::new(Method::POST, "/api/v1/calendars").json(body)?;
+        json(self.authed(&call).await?).await
+    }
+
+    /// The occurrences of the signed-in account's calendars in a window, recurring events
+    /// expanded on the server in each event's time zone, by start.
+    ///
+    /// `GET /api/v1/calendars/occurrences`
+    pub async fn list_occurrences(
+        &self,
+        from: &str,
+        to: &str,
+        calendars: Option<&str>,
+    ) -> Result<OccurrenceList, ApiError> {
+        let call = Call::new(Method::GET, "/api/v1/calendars/occurrences")
+            .query("from", Some(from))
+            .query("to", Some(to))
+            .query("calendars", calendars);
+        json(self.authed(&call).await?).await
+    }
+
+    /// One calendar the signed-in account owns or that is shared with it.
+    ///
+    /// `GET /api/v1/calendars/{id}`
+    pub async fn get_calendar(&self, id: &str) -> Result<Calendar, ApiError> {
+        let call = Call::new(Method::GET, format!("/api/v1/calendars/{}", segment(id)));
+        json(self.authed(&call).await?).await
+    }
+
+    /// Changes a calendar the signed-in account owns.
+    ///
+    /// `PUT /api/v1/calendars/{id}`
+    pub async fn replace_calendar(
+        &self,
+        id: &str,
+        body: &CalendarFields,
+    ) -> Result<Calendar, ApiError> {
+        let call =
+            Call::new(Method::PUT, format!("/api/v1/calendars/{}", segment(id))).json(body)?;
+        json(self.authed(&call).await?).await
+    }
+
+    /// Deletes a calendar the signed-in account owns, with its events.
+    ///
+    /// `DELETE /api/v1/calendars/{id}`
+    pub async fn delete_calendar(&self, id: &str) -> Result<(), ApiError> {
+        let call = Call::new(Method::DELETE, format!("/api/v1/calendars/{}", segment(id)));
+        empty(self.authed(&call).await?).await
+    }
+
+    /// Adds an event to a calendar the signed-in account may write.
+    ///
+    /// `POST /api/v1/calendars/{id}/events`
+    pub async fn create_event(
+        &self,
+        id: &str,
+        body: &CalendarEventFields,
+    ) -> Result<CalendarEvent, ApiError> {
+        let call = Call::new(
+            Method::POST,
+            format!("/api/v1/calendars/{}/events", segment(id)),
+        )
+        .json(body)?;
+        json(self.authed(&call).await?).await
+    }
+
+    /// One event (a private one in a calendar shared read-only shows as "Busy").
+    ///
+    /// `GET /api/v1/calendars/{id}/events/{event_id}`
+    pub async fn get_event(&self, id: &str, event_id: &str) -> Result<CalendarEvent, ApiError> {
+        let call = Call::new(
+            Method::GET,
+            format!(
+                "/api/v1/calendars/{}/events/{}",
+                segment(id),
+                segment(event_id)
+            ),
+        );
+        json(self.authed(&call).await?).await
+    }
+
+    /// Changes an event: the whole series, one occurrence, or it and the following ones
+    /// (then the answer is the new series).
+    ///
+    /// `PUT /api/v1/calendars/{id}/events/{event_id}`
+    pub async fn replace_event(
+        &self,
+        id: &str,
+        event_id: &str,
+        body: &CalendarEventFields,
+        occurrence: Option<&str>,
+        scope: Option<&str>,
+    ) -> Result<CalendarEvent, ApiError> {
+        let call = Call::new(
+            Method::PUT,
+            format!(
+                "/api/v1/calendars/{}/events/{}",
+                segment(id),
+                segment(event_id)
+            ),
+        )
+        .query("occurrence", occurrence)
+        .query("scope", scope)
+        .json(body)?;
+        json(self.authed(&call).await?).await
+    }
+
+    /// Deletes an event: the whole series, one occurrence, or it and the following ones.
+    ///
+    /// `DELETE /api/v1/calendars/{id}/events/{event_id}`
+    pub async fn delete_event(
+        &self,
+        id: &str,
+        event_id: &str,
+        occurrence: Option<&str>,
+        scope: Option<&str>,
+    ) -> Result<(), ApiError> {
+        let call = Call::new(
+            Method::DELETE,
+            format!(
+                "/api/v1/calendars/{}/events/{}",
+                segment(id),
+                segment(event_id)
+            ),
+        )
+        .query("occurrence", occurrence)
+        .query("scope", scope);
+        empty(self.authed(&call).await?).await
+    }
+
+    /// Shares a calendar the signed-in account owns with another account of this server, or
+    /// changes the access it has.
+    ///
+    /// `PUT /api/v1/calendars/{id}/shares`
+    pub async fn share_calendar(
+        &self,
+        id: &str,
+        body: &ShareCalendar,
+    ) -> Result<Calendar, ApiError> {
+        let call = Call::new(
+            Method::PUT,
+            format!("/api/v1/calendars/{}/shares", segment(id)),
+        )
+        .json(body)?;
+        json(self.authed(&call).await?).await
+    }
+
+    /// Stops sharing a calendar the signed-in account owns with an account.
+    ///
+    /// `DELETE /api/v1/calendars/{id}/shares/{account_id}`
+    pub async fn unshare_calendar(&self, id: &str, account_id: &str) -> Result<(), ApiError> {
+        let call = Call::new(
+            Method::DELETE,
+            format!(
+                "/api/v1/calendars/{}/shares/{}",
+                segment(id),
+                segment(account_id)
+            ),
+        );
+        empty(self.authed(&call).await?).await
     }
 
     /// The account's contact groups by name.

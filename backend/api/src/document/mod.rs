@@ -42,6 +42,7 @@ use utoipa::{
         (name = "me", description = "The signed-in account"),
         (name = "mail", description = "The signed-in account's mailboxes, messages and sending"),
         (name = "contacts", description = "The signed-in account's address book: contacts, groups, vCard import and export, recipient suggestions"),
+        (name = "calendars", description = "The signed-in account's calendars and those shared with it, their events (iCalendar, with recurrence and exceptions) and the occurrences of a window"),
         (name = "rules", description = "The signed-in account's delivery rules: filing, flags, forwarding, answers, refusals; as a list, as Sieve, the vacation answer"),
         (name = "admin", description = "Domains, accounts and aliases"),
         (name = "lists", description = "The list server: mailing lists of a domain and their members"),

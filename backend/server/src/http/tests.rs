@@ -98,9 +98,10 @@ async fn fixture(web: &Path) -> (Router, TestDb) {
         ),
         shutdown: osprey_net::Shutdown::new().1,
         spell: osprey_spell::SpellChecker::new(
-            store,
+            store.clone(),
             osprey_spell::Dictionaries::new("/usr/share/hunspell"),
         ),
+        calendar: osprey_calendar::CalendarService::new(store),
     };
     (app(state, WebApp::Dir(web.to_owned())), db)
 }

@@ -1,0 +1,270 @@
+//! Calendars ("schedules"): the signed-in user's own and those shared with it, their
+//! events (kept as iCalendar on the server) with recurrence and exceptions, and the
+//! occurrences of every visible calendar over a window.
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+#[cfg(feature = "openapi")]
+use utoipa::ToSchema;
+
+/// What an account may do with a calendar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum CalendarAccess {
+    /// Sees when its events are busy, nothing else.
+    Freebusy,
+    /// Reads its events; a private event shows as "Busy".
+    Read,
+    /// Reads and changes its events.
+    Write,
+    /// Owns it.
+    Owner,
+}
+
+/// An account a calendar is shared with.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CalendarShare {
+    pub account_id: String,
+    pub address: String,
+    /// `freebusy`, `read` or `write`.
+    pub access: CalendarAccess,
+}
+
+/// A calendar as the signed-in account sees it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Calendar {
+    pub id: String,
+    /// The owner's address (another account's for a shared calendar).
+    pub owner_address: String,
+    pub name: String,
+    /// `#rrggbb`.
+    pub color: String,
+    pub description: String,
+    /// The IANA zone new events default to; `null` follows the owner's.
+    pub time_zone: Option<String>,
+    /// Minutes before an event's start its reminders go by default.
+    pub default_reminders: Vec<u32>,
+    pub position: i32,
+    pub hidden: bool,
+    /// The calendar made with the account; it cannot be deleted.
+    pub is_default: bool,
+    pub access: CalendarAccess,
+    /// Who it is shared with (the owner's view only; empty otherwise).
+    pub shares: Vec<CalendarShare>,
+    pub updated_at: DateTime<Utc>,
+}
+
+fn default_color() -> String {
+    "#3b82f6".into()
+}
+
+/// The body of `POST /calendars` and `PUT /calendars/{id}`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CalendarFields {
+    /// 1 to 100 characters.
+    pub name: String,
+    /// `#rrggbb` (default `#3b82f6`).
+    #[serde(default = "default_color")]
+    pub color: String,
+    #[serde(default)]
+    pub description: String,
+    /// An IANA zone such as `Europe/Berlin`; `null` follows the owner's.
+    #[serde(default)]
+    pub time_zone: Option<String>,
+    /// Up to five, each 0 to 40,320 minutes before.
+    #[serde(default)]
+    pub default_reminders: Vec<u32>,
+    #[serde(default)]
+    pub hidden: bool,
+    /// Where the calendar goes among the owner's (`PUT` only; kept when absent).
+    #[serde(default)]
+    pub position: Option<i32>,
+}
+
+/// The body of `PUT /calendars/{id}/shares`: share the calendar with an account of this
+/// server, or change the access it has.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ShareCalendar {
+    pub address: String,
+    /// `freebusy`, `read` or `write`.
+    pub access: CalendarAccess,
+}
+
+/// How often a rule repeats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum RecurrenceFrequency {
+    Daily,
+    Weekly,
+    Monthly,
+    Yearly,
+}
+
+/// A day of the week.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum DayOfWeek {
+    Monday,
+    Tuesday,
+    Wednesday,
+    Thursday,
+    Friday,
+    Saturday,
+    Sunday,
+}
+
+/// A day of a rule: every `weekday`, or its nth in the month or year (`ordinal` 1 the
+/// first, -1 the last; monthly and yearly rules only).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RecurrenceDay {
+    pub weekday: DayOfWeek,
+    #[serde(default)]
+    pub ordinal: Option<i8>,
+}
+
+fn one() -> u16 {
+    1
+}
+
+/// A recurrence rule (RFC 5545 RRULE) with extra (RDATE) and excluded (EXDATE) dates.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct EventRecurrence {
+    pub frequency: RecurrenceFrequency,
+    /// Every `interval` days/weeks/months/years (default 1).
+    #[serde(default = "one")]
+    pub interval: u16,
+    /// Ends after this many occurrences (1 to 10,000); not with `until`.
+    #[serde(default)]
+    pub count: Option<u32>,
+    /// Ends on this day, in the event's zone; not with `count`.
+    #[serde(default)]
+    pub until: Option<NaiveDate>,
+    #[serde(default)]
+    pub by_day: Vec<RecurrenceDay>,
+    /// Days of the month, 1 to 31 or -31 to -1 (from the end).
+    #[serde(default)]
+    pub by_month_day: Vec<i8>,
+    /// Months, 1 to 12.
+    #[serde(default)]
+    pub by_month: Vec<u8>,
+    /// Which of the days found in each period: 1 the first, -1 the last.
+    #[serde(default)]
+    pub by_set_pos: Vec<i16>,
+    /// Extra occurrences, as local starts in the event's zone (`2026-04-01T09:00:00`).
+    #[serde(default)]
+    pub rdates: Vec<NaiveDateTime>,
+    /// Occurrences left out, as local starts in the event's zone.
+    #[serde(default)]
+    pub exdates: Vec<NaiveDateTime>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// An event's fields: the body of `POST /calendars/{id}/events` and
+/// `PUT /calendars/{id}/events/{event_id}`, and part of [`CalendarEvent`].
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CalendarEventFields {
+    pub title: String,
+    #[serde(default)]
+    pub location: String,
+    #[serde(default)]
+    pub description: String,
+    /// Whole days: `start` and `end` are dates and `end` is not included (a one-day
+    /// event on 1 May ends on 2 May).
+    #[serde(default)]
+    pub all_day: bool,
+    /// A local time in `time_zone` (`2026-05-01T09:30`), or a date for an all-day event.
+    pub start: String,
+    /// As `start`; not before it.
+    pub end: String,
+    /// An IANA zone; `null` takes the calendar's. Ignored for all-day events.
+    #[serde(default)]
+    pub time_zone: Option<String>,
+    /// Busy in free/busy (default); `false` shows the time as free.
+    #[serde(default = "yes")]
+    pub busy: bool,
+    #[serde(default)]
+    pub categories: Vec<String>,
+    /// `#rrggbb`; `null` for the calendar's colour.
+    #[serde(default)]
+    pub color: Option<String>,
+    /// Readers of a shared calendar see only "Busy".
+    #[serde(default)]
+    pub private: bool,
+    #[serde(default)]
+    pub recurrence: Option<EventRecurrence>,
+}
+
+/// A stored event.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CalendarEvent {
+    pub id: String,
+    pub calendar_id: String,
+    /// The iCalendar UID.
+    pub uid: String,
+    /// The series' fields (its first occurrence's times).
+    pub fields: CalendarEventFields,
+    /// The recurrence ids of occurrences changed on their own.
+    pub exceptions: Vec<String>,
+    /// The iCalendar SEQUENCE: raised by each change.
+    pub sequence: i64,
+    /// Only "Busy" is shown (a private event in a calendar shared read-only).
+    pub masked: bool,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// One occurrence of an event in a window.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Occurrence {
+    pub event_id: String,
+    pub calendar_id: String,
+    pub uid: String,
+    /// Which occurrence of a recurring event this is (its original start: a UTC time
+    /// `2026-03-30T07:00:00Z`, or a day): the `occurrence` an edit or a delete names.
+    pub recurrence_id: Option<String>,
+    pub all_day: bool,
+    /// An RFC 3339 time with the offset of the event's zone, or a date.
+    pub start: String,
+    /// As `start`; for a day-long event the day after its last.
+    pub end: String,
+    /// The event's zone (`null` for all-day events).
+    pub time_zone: Option<String>,
+    pub title: String,
+    pub location: String,
+    pub busy: bool,
+    pub private: bool,
+    pub color: Option<String>,
+    pub recurring: bool,
+    /// This occurrence was changed on its own.
+    pub exception: bool,
+    /// Only free/busy is shown.
+    pub masked: bool,
+}
+
+/// The occurrences of a window, by start.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct OccurrenceList {
+    pub items: Vec<Occurrence>,
+    /// A bound cut the list short (the most occurrences a query returns, or the most
+    /// dates one rule is expanded to): ask for a shorter window.
+    pub truncated: bool,
+}

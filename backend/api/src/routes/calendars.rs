@@ -1,0 +1,603 @@
+//! `/calendars`: the signed-in account's calendars, their sharing, their events and the
+//! occurrences of a window. The rules are `osprey_calendar::CalendarService`'s; these
+//! handlers parse, call and convert.
+
+use axum::{
+    extract::{Path, State},
+    http::StatusCode,
+    response::IntoResponse,
+};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use osprey_api_types::{
+    Calendar, CalendarAccess, CalendarEvent, CalendarEventFields, CalendarFields, CalendarShare,
+    DayOfWeek, EventRecurrence, Occurrence, OccurrenceList, Problem, RecurrenceDay,
+    RecurrenceFrequency, Scope, ShareCalendar,
+};
+use osprey_calendar::{Access, CalendarError, OccurrenceTime, When};
+use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use super::location;
+use crate::{
+    auth::AuthUser,
+    error::ApiError,
+    extract::{Json, Query},
+    state::AppState,
+};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_calendars, create_calendar))
+        .routes(routes!(list_occurrences))
+        .routes(routes!(get_calendar, replace_calendar, delete_calendar))
+        .routes(routes!(share_calendar))
+        .routes(routes!(unshare_calendar))
+        .routes(routes!(create_event))
+        .routes(routes!(get_event, replace_event, delete_event))
+}
+
+impl From<CalendarError> for ApiError {
+    fn from(e: CalendarError) -> Self {
+        match e {
+            CalendarError::Invalid { field, message } => ApiError::field(field, message),
+            CalendarError::NotFound => ApiError::NotFound,
+            CalendarError::Forbidden(why) => ApiError::Forbidden(why),
+            CalendarError::Conflict(why) => ApiError::Conflict(why),
+            CalendarError::Store(e) => e.into(),
+        }
+    }
+}
+
+fn access(a: Access) -> CalendarAccess {
+    match a {
+        Access::FreeBusy => CalendarAccess::Freebusy,
+        Access::Read => CalendarAccess::Read,
+        Access::Write => CalendarAccess::Write,
+        Access::Owner => CalendarAccess::Owner,
+    }
+}
+
+fn calendar(c: osprey_calendar::Calendar) -> Calendar {
+    Calendar {
+        id: c.id,
+        owner_address: c.owner_address,
+        name: c.name,
+        color: c.color,
+        description: c.description,
+        time_zone: c.time_zone,
+        default_reminders: c.default_reminders,
+        position: c.position,
+        hidden: c.hidden,
+        is_default: c.is_default,
+        access: access(c.access),
+        shares: c
+            .shares
+            .into_iter()
+            .map(|s| CalendarShare {
+                account_id: s.account_id,
+                address: s.address,
+                access: access(s.access),
+            })
+            .collect(),
+        updated_at: c.updated_at,
+    }
+}
+
+fn calendar_fields(f: CalendarFields) -> (osprey_calendar::CalendarFields, Option<i32>) {
+    (
+        osprey_calendar::CalendarFields {
+            name: f.name,
+            color: f.color,
+            description: f.description,
+            time_zone: f.time_zone,
+            default_reminders: f.default_reminders,
+            hidden: f.hidden,
+        },
+        f.position,
+    )
+}
+
+const LOCAL: &str = "%Y-%m-%dT%H:%M:%S";
+
+fn local_time(field: &str, s: &str) -> Result<NaiveDateTime, ApiError> {
+    NaiveDateTime::parse_from_str(s, LOCAL)
+        .or_else(|_| NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M"))
+        .map_err(|_| ApiError::field(field, "a local time as 2026-05-01T09:30"))
+}
+
+fn date(field: &str, s: &str) -> Result<NaiveDate, ApiError> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| ApiError::field(field, "a date as 2026-05-01"))
+}
+
+fn weekday(d: DayOfWeek) -> chrono::Weekday {
+    match d {
+        DayOfWeek::Monday => chrono::Weekday::Mon,
+        DayOfWeek::Tuesday => chrono::Weekday::Tue,
+        DayOfWeek::Wednesday => chrono::Weekday::Wed,
+        DayOfWeek::Thursday => chrono::Weekday::Thu,
+        DayOfWeek::Friday => chrono::Weekday::Fri,
+        DayOfWeek::Saturday => chrono::Weekday::Sat,
+        DayOfWeek::Sunday => chrono::Weekday::Sun,
+    }
+}
+
+fn day_of_week(d: chrono::Weekday) -> DayOfWeek {
+    match d {
+        chrono::Weekday::Mon => DayOfWeek::Monday,
+        chrono::Weekday::Tue => DayOfWeek::Tuesday,
+        chrono::Weekday::Wed => DayOfWeek::Wednesday,
+        chrono::Weekday::Thu => DayOfWeek::Thursday,
+        chrono::Weekday::Fri => DayOfWeek::Friday,
+        chrono::Weekday::Sat => DayOfWeek::Saturday,
+        chrono::Weekday::Sun => DayOfWeek::Sunday,
+    }
+}
+
+fn event_fields(f: CalendarEventFields) -> Result<osprey_calendar::EventFields, ApiError> {
+    use osprey_calendar::Frequency;
+    let when = if f.all_day {
+        When::AllDay {
+            start: date("start", &f.start)?,
+            end: date("end", &f.end)?,
+        }
+    } else {
+        When::Timed {
+            start: local_time("start", &f.start)?,
+            end: local_time("end", &f.end)?,
+            time_zone: f.time_zone.unwrap_or_default(),
+        }
+    };
+    let recurrence = f.recurrence.map(|r| osprey_calendar::Recurrence {
+        frequency: match r.frequency {
+            RecurrenceFrequency::Daily => Frequency::Daily,
+            RecurrenceFrequency::Weekly => Frequency::Weekly,
+            RecurrenceFrequency::Monthly => Frequency::Monthly,
+            RecurrenceFrequency::Yearly => Frequency::Yearly,
+        },
+        interval: r.interval,
+        count: r.count,
+        until: r.until,
+        by_day: r
+            .by_day
+            .into_iter()
+            .map(|d| osprey_calendar::DayRule {
+                weekday: weekday(d.weekday),
+                ordinal: d.ordinal,
+            })
+            .collect(),
+        by_month_day: r.by_month_day,
+        by_month: r.by_month,
+        by_set_pos: r.by_set_pos,
+        rdates: r.rdates,
+        exdates: r.exdates,
+    });
+    Ok(osprey_calendar::EventFields {
+        title: f.title,
+        location: f.location,
+        description: f.description,
+        when,
+        busy: f.busy,
+        categories: f.categories,
+        color: f.color,
+        private: f.private,
+        recurrence,
+    })
+}
+
+fn wire_fields(f: osprey_calendar::EventFields) -> CalendarEventFields {
+    use osprey_calendar::Frequency;
+    let (all_day, start, end, time_zone) = match f.when {
+        When::Timed {
+            start,
+            end,
+            time_zone,
+        } => (
+            false,
+            start.format(LOCAL).to_string(),
+            end.format(LOCAL).to_string(),
+            Some(time_zone),
+        ),
+        When::AllDay { start, end } => (true, start.to_string(), end.to_string(), None),
+    };
+    CalendarEventFields {
+        title: f.title,
+        location: f.location,
+        description: f.description,
+        all_day,
+        start,
+        end,
+        time_zone,
+        busy: f.busy,
+        categories: f.categories,
+        color: f.color,
+        private: f.private,
+        recurrence: f.recurrence.map(|r| EventRecurrence {
+            frequency: match r.frequency {
+                Frequency::Daily => RecurrenceFrequency::Daily,
+                Frequency::Weekly => RecurrenceFrequency::Weekly,
+                Frequency::Monthly => RecurrenceFrequency::Monthly,
+                Frequency::Yearly => RecurrenceFrequency::Yearly,
+            },
+            interval: r.interval,
+            count: r.count,
+            until: r.until,
+            by_day: r
+                .by_day
+                .into_iter()
+                .map(|d| RecurrenceDay {
+                    weekday: day_of_week(d.weekday),
+                    ordinal: d.ordinal,
+                })
+                .collect(),
+            by_month_day: r.by_month_day,
+            by_month: r.by_month,
+            by_set_pos: r.by_set_pos,
+            rdates: r.rdates,
+            exdates: r.exdates,
+        }),
+    }
+}
+
+fn event(e: osprey_calendar::Event) -> CalendarEvent {
+    CalendarEvent {
+        id: e.id,
+        calendar_id: e.calendar_id,
+        uid: e.uid,
+        fields: wire_fields(e.fields),
+        exceptions: e.exceptions,
+        sequence: e.sequence,
+        masked: e.masked,
+        updated_at: e.updated_at,
+    }
+}
+
+fn occurrence(o: osprey_calendar::Occurrence) -> Occurrence {
+    let (all_day, start, end, time_zone) = match o.time {
+        OccurrenceTime::Timed {
+            start,
+            end,
+            time_zone,
+        } => (false, start.to_rfc3339(), end.to_rfc3339(), Some(time_zone)),
+        OccurrenceTime::AllDay { start, end } => (true, start.to_string(), end.to_string(), None),
+    };
+    Occurrence {
+        event_id: o.event_id,
+        calendar_id: o.calendar_id,
+        uid: o.uid,
+        recurrence_id: o.recurrence_id,
+        all_day,
+        start,
+        end,
+        time_zone,
+        title: o.title,
+        location: o.location,
+        busy: o.busy,
+        private: o.private,
+        color: o.color,
+        recurring: o.recurring,
+        exception: o.exception,
+        masked: o.masked,
+    }
+}
+
+fn scope(s: Option<&str>) -> Result<osprey_calendar::Scope, ApiError> {
+    match s.unwrap_or("all") {
+        "this" => Ok(osprey_calendar::Scope::This),
+        "following" => Ok(osprey_calendar::Scope::Following),
+        "all" => Ok(osprey_calendar::Scope::All),
+        _ => Err(ApiError::BadRequest {
+            code: "bad_query",
+            detail: "scope is this, following or all".into(),
+        }),
+    }
+}
+
+/// The signed-in account's calendars (its default one first made on first use), then
+/// those shared with it.
+#[utoipa::path(get, path = "/calendars", tag = "calendars", security(("bearer" = [])),
+    responses((status = 200, body = Vec<Calendar>), (status = 401, body = Problem)))]
+pub async fn list_calendars(
+    State(state): State<AppState>,
+    user: AuthUser,
+) -> Result<Json<Vec<Calendar>>, ApiError> {
+    user.require(Scope::AccountRead)?;
+    let all = state.calendar.list(&user.account.id).await?;
+    Ok(Json(all.into_iter().map(calendar).collect()))
+}
+
+/// Adds a calendar.
+#[utoipa::path(post, path = "/calendars", tag = "calendars", security(("bearer" = [])), request_body = CalendarFields,
+    responses((status = 201, body = Calendar, headers(("Location" = String, description = "The calendar's address"))),
+        (status = 401, body = Problem), (status = 403, body = Problem),
+        (status = 409, description = "The account has as many calendars as it may", body = Problem),
+        (status = 422, body = Problem)))]
+pub async fn create_calendar(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Json(req): Json<CalendarFields>,
+) -> Result<impl IntoResponse, ApiError> {
+    user.require(Scope::AccountWrite)?;
+    let (fields, _) = calendar_fields(req);
+    let made = state.calendar.create(&user.account.id, fields).await?;
+    let id = made.id.clone();
+    Ok((
+        StatusCode::CREATED,
+        location("/calendars", &id),
+        Json(calendar(made)),
+    ))
+}
+
+/// One calendar the signed-in account owns or that is shared with it.
+#[utoipa::path(get, path = "/calendars/{id}", tag = "calendars", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The calendar")),
+    responses((status = 200, body = Calendar), (status = 401, body = Problem),
+        (status = 404, description = "No such calendar the account sees", body = Problem)))]
+pub async fn get_calendar(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<String>,
+) -> Result<Json<Calendar>, ApiError> {
+    user.require(Scope::AccountRead)?;
+    Ok(Json(calendar(
+        state.calendar.get(&user.account.id, &id).await?,
+    )))
+}
+
+/// Changes a calendar the signed-in account owns.
+#[utoipa::path(put, path = "/calendars/{id}", tag = "calendars", security(("bearer" = [])), request_body = CalendarFields,
+    params(("id" = String, Path, description = "The calendar")),
+    responses((status = 200, body = Calendar), (status = 401, body = Problem),
+        (status = 403, description = "Shared with the account, not its own", body = Problem),
+        (status = 404, description = "No such calendar the account sees", body = Problem),
+        (status = 422, body = Problem)))]
+pub async fn replace_calendar(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<String>,
+    Json(req): Json<CalendarFields>,
+) -> Result<Json<Calendar>, ApiError> {
+    user.require(Scope::AccountWrite)?;
+    let (fields, position) = calendar_fields(req);
+    Ok(Json(calendar(
+        state
+            .calendar
+            .update(&user.account.id, &id, fields, position)
+            .await?,
+    )))
+}
+
+/// Deletes a calendar the signed-in account owns, with its events.
+#[utoipa::path(delete, path = "/calendars/{id}", tag = "calendars", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The calendar")),
+    responses((status = 204, description = "Deleted"), (status = 401, body = Problem),
+        (status = 403, description = "Shared with the account, not its own", body = Problem),
+        (status = 404, description = "No such calendar the account sees", body = Problem),
+        (status = 409, description = "The default calendar cannot be deleted", body = Problem)))]
+pub async fn delete_calendar(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    user.require(Scope::AccountWrite)?;
+    state.calendar.delete(&user.account.id, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Shares a calendar the signed-in account owns with another account of this server, or
+/// changes the access it has.
+#[utoipa::path(put, path = "/calendars/{id}/shares", tag = "calendars", security(("bearer" = [])), request_body = ShareCalendar,
+    params(("id" = String, Path, description = "The calendar")),
+    responses((status = 200, body = Calendar), (status = 401, body = Problem),
+        (status = 403, description = "Shared with the account, not its own", body = Problem),
+        (status = 404, description = "No such calendar the account sees", body = Problem),
+        (status = 422, description = "No account has the address, or it is the owner's", body = Problem)))]
+pub async fn share_calendar(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<String>,
+    Json(req): Json<ShareCalendar>,
+) -> Result<Json<Calendar>, ApiError> {
+    user.require(Scope::AccountWrite)?;
+    let a = match req.access {
+        CalendarAccess::Freebusy => Access::FreeBusy,
+        CalendarAccess::Read => Access::Read,
+        CalendarAccess::Write => Access::Write,
+        CalendarAccess::Owner => Access::Owner,
+    };
+    Ok(Json(calendar(
+        state
+            .calendar
+            .share(&user.account.id, &id, &req.address, a)
+            .await?,
+    )))
+}
+
+/// Stops sharing a calendar the signed-in account owns with an account.
+#[utoipa::path(delete, path = "/calendars/{id}/shares/{account_id}", tag = "calendars", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The calendar"),
+        ("account_id" = String, Path, description = "The account it is shared with")),
+    responses((status = 204, description = "No longer shared"), (status = 401, body = Problem),
+        (status = 403, description = "Shared with the account, not its own", body = Problem),
+        (status = 404, description = "No such calendar, or not shared with that account", body = Problem)))]
+pub async fn unshare_calendar(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path((id, account_id)): Path<(String, String)>,
+) -> Result<StatusCode, ApiError> {
+    user.require(Scope::AccountWrite)?;
+    state
+        .calendar
+        .unshare(&user.account.id, &id, &account_id)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The window of a range query.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct OccurrenceParams {
+    /// The window's start (RFC 3339).
+    pub from: DateTime<Utc>,
+    /// The window's end, not included (RFC 3339); at most 400 days after `from` unless
+    /// the server says otherwise.
+    pub to: DateTime<Utc>,
+    /// Only these calendars (comma-separated ids, each one the account sees); by
+    /// default every calendar it sees that is not hidden.
+    pub calendars: Option<String>,
+}
+
+/// The occurrences of the signed-in account's calendars in a window, recurring events
+/// expanded on the server in each event's time zone, by start.
+#[utoipa::path(get, path = "/calendars/occurrences", tag = "calendars", security(("bearer" = [])),
+    params(OccurrenceParams),
+    responses((status = 200, body = OccurrenceList), (status = 400, body = Problem), (status = 401, body = Problem),
+        (status = 422, description = "The end is not after the start, the window is too long, or a calendar is not the account's", body = Problem)))]
+pub async fn list_occurrences(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Query(p): Query<OccurrenceParams>,
+) -> Result<Json<OccurrenceList>, ApiError> {
+    user.require(Scope::AccountRead)?;
+    let ids: Option<Vec<String>> = p.calendars.map(|c| {
+        c.split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect()
+    });
+    let got = state
+        .calendar
+        .occurrences(
+            &user.account.id,
+            osprey_calendar::Range {
+                from: p.from,
+                to: p.to,
+            },
+            ids.as_deref(),
+        )
+        .await?;
+    Ok(Json(OccurrenceList {
+        items: got.occurrences.into_iter().map(occurrence).collect(),
+        truncated: got.truncated,
+    }))
+}
+
+/// Adds an event to a calendar the signed-in account may write.
+#[utoipa::path(post, path = "/calendars/{id}/events", tag = "calendars", security(("bearer" = [])), request_body = CalendarEventFields,
+    params(("id" = String, Path, description = "The calendar")),
+    responses((status = 201, body = CalendarEvent, headers(("Location" = String, description = "The event's address"))),
+        (status = 401, body = Problem),
+        (status = 403, description = "The calendar is shared with the account read-only", body = Problem),
+        (status = 404, description = "No such calendar the account sees", body = Problem),
+        (status = 422, body = Problem)))]
+pub async fn create_event(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<String>,
+    Json(req): Json<CalendarEventFields>,
+) -> Result<impl IntoResponse, ApiError> {
+    user.require(Scope::AccountWrite)?;
+    let made = state
+        .calendar
+        .create_event(&user.account.id, &id, event_fields(req)?)
+        .await?;
+    let event_id = made.id.clone();
+    Ok((
+        StatusCode::CREATED,
+        location(&format!("/calendars/{id}/events"), &event_id),
+        Json(event(made)),
+    ))
+}
+
+/// One event (a private one in a calendar shared read-only shows as "Busy").
+#[utoipa::path(get, path = "/calendars/{id}/events/{event_id}", tag = "calendars", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The calendar"), ("event_id" = String, Path, description = "The event")),
+    responses((status = 200, body = CalendarEvent), (status = 401, body = Problem),
+        (status = 403, description = "The calendar is shared with the account as free/busy only", body = Problem),
+        (status = 404, description = "No such event the account sees", body = Problem)))]
+pub async fn get_event(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path((id, event_id)): Path<(String, String)>,
+) -> Result<Json<CalendarEvent>, ApiError> {
+    user.require(Scope::AccountRead)?;
+    Ok(Json(event(
+        state
+            .calendar
+            .get_event(&user.account.id, &id, &event_id)
+            .await?,
+    )))
+}
+
+/// Which occurrences of a recurring event a change or delete applies to.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct OccurrenceScope {
+    /// The occurrence (its `recurrence_id`); without it, the whole event.
+    pub occurrence: Option<String>,
+    /// `this`, `following` (the series is split there) or `all` (default). With
+    /// `all` and an occurrence, a change gives that occurrence's new times and the
+    /// series moves by as much.
+    pub scope: Option<String>,
+}
+
+/// Changes an event: the whole series, one occurrence, or it and the following ones
+/// (then the answer is the new series).
+#[utoipa::path(put, path = "/calendars/{id}/events/{event_id}", tag = "calendars", security(("bearer" = [])), request_body = CalendarEventFields,
+    params(("id" = String, Path, description = "The calendar"), ("event_id" = String, Path, description = "The event"), OccurrenceScope),
+    responses((status = 200, body = CalendarEvent), (status = 401, body = Problem),
+        (status = 403, description = "The calendar is shared with the account read-only", body = Problem),
+        (status = 404, description = "No such event, or no such occurrence of it", body = Problem),
+        (status = 422, body = Problem)))]
+pub async fn replace_event(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path((id, event_id)): Path<(String, String)>,
+    Query(q): Query<OccurrenceScope>,
+    Json(req): Json<CalendarEventFields>,
+) -> Result<Json<CalendarEvent>, ApiError> {
+    user.require(Scope::AccountWrite)?;
+    let fields = event_fields(req)?;
+    Ok(Json(event(
+        state
+            .calendar
+            .update_event(
+                &user.account.id,
+                &id,
+                &event_id,
+                fields,
+                q.occurrence.as_deref(),
+                scope(q.scope.as_deref())?,
+            )
+            .await?,
+    )))
+}
+
+/// Deletes an event: the whole series, one occurrence, or it and the following ones.
+#[utoipa::path(delete, path = "/calendars/{id}/events/{event_id}", tag = "calendars", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The calendar"), ("event_id" = String, Path, description = "The event"), OccurrenceScope),
+    responses((status = 204, description = "Deleted"), (status = 401, body = Problem),
+        (status = 403, description = "The calendar is shared with the account read-only", body = Problem),
+        (status = 404, description = "No such event, or no such occurrence of it", body = Problem),
+        (status = 422, body = Problem)))]
+pub async fn delete_event(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path((id, event_id)): Path<(String, String)>,
+    Query(q): Query<OccurrenceScope>,
+) -> Result<StatusCode, ApiError> {
+    user.require(Scope::AccountWrite)?;
+    state
+        .calendar
+        .delete_event(
+            &user.account.id,
+            &id,
+            &event_id,
+            q.occurrence.as_deref(),
+            scope(q.scope.as_deref())?,
+        )
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
