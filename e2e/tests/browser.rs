@@ -398,3 +398,61 @@ async fn writing_mail_in_a_real_browser() {
         "Bcc shown to the To recipient"
     );
 }
+
+#[tokio::test]
+async fn the_calendar_in_a_real_browser() {
+    const USER: &str = "dora@cal.e2e.example";
+    const PASSWORD: &str = "Copper-Kettle-83q";
+    let s = Server::start(true).await;
+    for args in [
+        &["domain", "add", "cal.e2e.example"][..],
+        &["user", "add", USER, "--password", PASSWORD],
+    ] {
+        let out = osprey(&s.db, args);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    run_flow(
+        "calendar_flow.mjs",
+        &s,
+        &[("OSPREY_USER", USER), ("OSPREY_PASSWORD", PASSWORD)],
+    );
+    // What the browser made is what the API expands: three stand-ups (the fourth was
+    // deleted with the following ones), the moved one at 11:00, and the trip.
+    let c = reqwest::Client::new();
+    let token = crate::api::login(&c, &s.url, USER, PASSWORD).await;
+    let (_, list) = crate::api::get(
+        &c,
+        &s.url,
+        &token,
+        "/api/v1/calendars/occurrences?from=2026-05-25T00:00:00Z&to=2026-07-06T00:00:00Z",
+    )
+    .await;
+    let got: Vec<(&str, &str)> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            (
+                o["title"].as_str().unwrap(),
+                &o["start"].as_str().unwrap()[..10],
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("Standup", "2026-06-02"),
+            ("Standup", "2026-06-09"),
+            ("Trip to Lyon", "2026-06-10"),
+            ("Standup (moved)", "2026-06-16"),
+        ]
+    );
+    let moved = &list["items"][3];
+    assert_eq!(moved["exception"], true);
+    assert_eq!(&moved["start"].as_str().unwrap()[11..16], "11:00");
+    assert_eq!(list["items"][2]["end"], "2026-06-13");
+}

@@ -11,8 +11,10 @@ use crate::pages::admin::{
 #[cfg(feature = "full")]
 use crate::pages::archive::{ArchivePage, ArchiveThreadPage};
 #[cfg(feature = "full")]
+use crate::pages::calendar::CalendarPage;
+#[cfg(feature = "full")]
 use crate::pages::rules::RulesPage;
-use crate::pages::{CalendarPage, ContactsPage, LoginPage, MailPage, NotFoundPage, SettingsPage};
+use crate::pages::{ContactsPage, LoginPage, MailPage, NotFoundPage, SettingsPage};
 
 #[derive(Clone, Debug, PartialEq, Routable)]
 pub enum Route {
@@ -66,11 +68,13 @@ pub fn switch(route: Route) -> Html {
         | Route::AdminDomainRules { .. }
         | Route::Archive { .. }
         | Route::ArchiveThread { .. }
+        | Route::Calendar
         | Route::SettingsRules => html! { <LoadFull /> },
         Route::Home => html! { <Redirect<Route> to={Route::Mail} /> },
         Route::Login => html! { <LoginPage /> },
         Route::Mail => html! { <Shell><MailPage /></Shell> },
         Route::Contacts => html! { <Shell><ContactsPage /></Shell> },
+        #[cfg(feature = "full")]
         Route::Calendar => html! { <Shell><CalendarPage /></Shell> },
         #[cfg(feature = "full")]
         Route::Admin => html! { <Shell><AdminIndex /></Shell> },

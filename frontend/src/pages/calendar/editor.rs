@@ -1,0 +1,649 @@
+//! The event dialog: a new event, or one occurrence of an event opened from a view —
+//! its fields, the repeat rule in words, and, for a repeating event, the question every
+//! calendar asks before a change or a delete: this event, this and following, or all.
+
+use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime};
+use osprey_api_types::{
+    Calendar, CalendarAccess, CalendarEventFields, DayOfWeek, EventRecurrence, Occurrence,
+    RecurrenceDay, RecurrenceFrequency,
+};
+use yew::platform::spawn_local;
+use yew::prelude::*;
+
+use super::dates;
+use crate::api::{ApiError, use_api};
+use crate::components::banner::ProblemBanner;
+use crate::components::field::{Checkbox, Select, TextArea, TextField};
+
+/// What the dialog opens on.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Target {
+    New { start: NaiveDateTime },
+    Existing(Occurrence),
+}
+
+#[derive(Properties, PartialEq)]
+pub struct EditorProps {
+    pub target: Target,
+    pub calendars: Vec<Calendar>,
+    /// The browser's zone: new events' default.
+    pub zone: String,
+    pub onclose: Callback<()>,
+    /// A change was saved: the view reloads.
+    pub onsaved: Callback<()>,
+}
+
+const DAYS: [(DayOfWeek, &str); 7] = [
+    (DayOfWeek::Monday, "Mon"),
+    (DayOfWeek::Tuesday, "Tue"),
+    (DayOfWeek::Wednesday, "Wed"),
+    (DayOfWeek::Thursday, "Thu"),
+    (DayOfWeek::Friday, "Fri"),
+    (DayOfWeek::Saturday, "Sat"),
+    (DayOfWeek::Sunday, "Sun"),
+];
+
+/// The form as typed.
+#[derive(Clone, Debug, PartialEq, Default)]
+struct Draft {
+    title: String,
+    calendar_id: String,
+    all_day: bool,
+    start_date: String,
+    start_time: String,
+    end_date: String,
+    end_time: String,
+    time_zone: String,
+    location: String,
+    description: String,
+    busy: bool,
+    private: bool,
+    /// `none`, `daily`, `weekly`, `monthly` or `yearly`.
+    repeat: String,
+    interval: String,
+    weekdays: Vec<DayOfWeek>,
+    /// `never`, `count` or `until`.
+    ends: String,
+    count: String,
+    until: String,
+    /// What the form does not edit (categories, colour, extra and excluded dates…).
+    kept: Option<CalendarEventFields>,
+}
+
+fn weekday_of(d: NaiveDate) -> DayOfWeek {
+    DAYS[d.weekday().num_days_from_monday() as usize].0
+}
+
+fn new_draft(start: NaiveDateTime, calendar_id: String, zone: String) -> Draft {
+    let end = start + Duration::hours(1);
+    Draft {
+        calendar_id,
+        start_date: start.date().to_string(),
+        start_time: dates::clock(start),
+        end_date: end.date().to_string(),
+        end_time: dates::clock(end),
+        time_zone: zone,
+        busy: true,
+        repeat: "none".into(),
+        interval: "1".into(),
+        weekdays: vec![weekday_of(start.date())],
+        ends: "never".into(),
+        ..Draft::default()
+    }
+}
+
+/// The draft of an occurrence: the series' fields with this occurrence's times.
+fn existing_draft(o: &Occurrence, f: CalendarEventFields) -> Draft {
+    let (start_date, start_time) = dates::own_time(&o.start);
+    let (mut end_date, end_time) = dates::own_time(&o.end);
+    if o.all_day {
+        // The form shows the last day; iCalendar keeps the day after.
+        end_date = dates::parse_day(&end_date)
+            .map(|d| (d - Duration::days(1)).to_string())
+            .unwrap_or(end_date);
+    }
+    let r = f.recurrence.clone();
+    Draft {
+        title: f.title.clone(),
+        calendar_id: o.calendar_id.clone(),
+        all_day: o.all_day,
+        start_date,
+        start_time,
+        end_date,
+        end_time,
+        time_zone: o
+            .time_zone
+            .clone()
+            .or(f.time_zone.clone())
+            .unwrap_or_default(),
+        location: f.location.clone(),
+        description: f.description.clone(),
+        busy: f.busy,
+        private: f.private,
+        repeat: match r.as_ref().map(|r| r.frequency) {
+            None => "none",
+            Some(RecurrenceFrequency::Daily) => "daily",
+            Some(RecurrenceFrequency::Weekly) => "weekly",
+            Some(RecurrenceFrequency::Monthly) => "monthly",
+            Some(RecurrenceFrequency::Yearly) => "yearly",
+        }
+        .into(),
+        interval: r.as_ref().map_or(1, |r| r.interval).to_string(),
+        weekdays: r
+            .as_ref()
+            .map(|r| r.by_day.iter().map(|d| d.weekday).collect())
+            .unwrap_or_default(),
+        ends: match &r {
+            Some(r) if r.count.is_some() => "count",
+            Some(r) if r.until.is_some() => "until",
+            _ => "never",
+        }
+        .into(),
+        count: r
+            .as_ref()
+            .and_then(|r| r.count)
+            .map(|c| c.to_string())
+            .unwrap_or_default(),
+        until: r
+            .as_ref()
+            .and_then(|r| r.until)
+            .map(|u| u.to_string())
+            .unwrap_or_default(),
+        kept: Some(f),
+    }
+}
+
+/// The rule in words: "Every 2 weeks on Mon and Thu, until 30 June 2026".
+fn in_words(d: &Draft) -> String {
+    let n: u32 = d.interval.trim().parse().unwrap_or(1).max(1);
+    let unit = match d.repeat.as_str() {
+        "daily" => "day",
+        "weekly" => "week",
+        "monthly" => "month",
+        "yearly" => "year",
+        _ => return "Does not repeat".into(),
+    };
+    let mut s = if n == 1 {
+        format!("Every {unit}")
+    } else {
+        format!("Every {n} {unit}s")
+    };
+    if d.repeat == "weekly" && !d.weekdays.is_empty() {
+        let names: Vec<&str> = DAYS
+            .iter()
+            .filter(|(w, _)| d.weekdays.contains(w))
+            .map(|(_, n)| *n)
+            .collect();
+        let list = match names.split_last() {
+            Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+            _ => names.join(""),
+        };
+        s.push_str(&format!(" on {list}"));
+    }
+    match d.ends.as_str() {
+        "count" => s.push_str(&format!(", {} times", d.count.trim())),
+        "until" => {
+            if let Some(u) = dates::parse_day(&d.until) {
+                s.push_str(&format!(
+                    ", until {} {} {}",
+                    u.day(),
+                    dates::month_name(u),
+                    u.year()
+                ));
+            }
+        }
+        _ => {}
+    }
+    s
+}
+
+/// The request body, or the form's own message about a field.
+fn body(d: &Draft) -> Result<CalendarEventFields, ApiError> {
+    let kept = d.kept.clone();
+    let day = |field: &str, v: &str| {
+        dates::parse_day(v).ok_or_else(|| ApiError::local(field, "Choose a date."))
+    };
+    let (start, end) = if d.all_day {
+        let last = day("end", &d.end_date)?;
+        (
+            day("start", &d.start_date)?.to_string(),
+            (last + Duration::days(1)).to_string(),
+        )
+    } else {
+        (
+            format!("{}T{}", day("start", &d.start_date)?, d.start_time.trim()),
+            format!("{}T{}", day("end", &d.end_date)?, d.end_time.trim()),
+        )
+    };
+    let kept_rule = kept.as_ref().and_then(|k| k.recurrence.clone());
+    let recurrence =
+        match d.repeat.as_str() {
+            "none" => None,
+            r => {
+                Some(EventRecurrence {
+                    frequency: match r {
+                        "daily" => RecurrenceFrequency::Daily,
+                        "weekly" => RecurrenceFrequency::Weekly,
+                        "monthly" => RecurrenceFrequency::Monthly,
+                        _ => RecurrenceFrequency::Yearly,
+                    },
+                    interval: d.interval.trim().parse().map_err(|_| {
+                        ApiError::local("recurrence.interval", "Enter a whole number.")
+                    })?,
+                    count: match d.ends.as_str() {
+                        "count" => Some(d.count.trim().parse().map_err(|_| {
+                            ApiError::local("recurrence.count", "Enter how many times.")
+                        })?),
+                        _ => None,
+                    },
+                    until: match d.ends.as_str() {
+                        "until" => Some(day("recurrence.until", &d.until)?),
+                        _ => None,
+                    },
+                    by_day: if r == "weekly" {
+                        DAYS.iter()
+                            .filter(|(w, _)| d.weekdays.contains(w))
+                            .map(|(w, _)| RecurrenceDay {
+                                weekday: *w,
+                                ordinal: None,
+                            })
+                            .collect()
+                    } else {
+                        kept_rule
+                            .as_ref()
+                            .map(|k| k.by_day.clone())
+                            .unwrap_or_default()
+                    },
+                    by_month_day: kept_rule
+                        .as_ref()
+                        .map(|k| k.by_month_day.clone())
+                        .unwrap_or_default(),
+                    by_month: kept_rule
+                        .as_ref()
+                        .map(|k| k.by_month.clone())
+                        .unwrap_or_default(),
+                    by_set_pos: kept_rule
+                        .as_ref()
+                        .map(|k| k.by_set_pos.clone())
+                        .unwrap_or_default(),
+                    rdates: kept_rule
+                        .as_ref()
+                        .map(|k| k.rdates.clone())
+                        .unwrap_or_default(),
+                    exdates: kept_rule
+                        .as_ref()
+                        .map(|k| k.exdates.clone())
+                        .unwrap_or_default(),
+                })
+            }
+        };
+    Ok(CalendarEventFields {
+        title: d.title.trim().to_owned(),
+        location: d.location.trim().to_owned(),
+        description: d.description.trim().to_owned(),
+        all_day: d.all_day,
+        start,
+        end,
+        time_zone: (!d.all_day && !d.time_zone.trim().is_empty())
+            .then(|| d.time_zone.trim().to_owned()),
+        busy: d.busy,
+        categories: kept
+            .as_ref()
+            .map(|k| k.categories.clone())
+            .unwrap_or_default(),
+        color: kept.as_ref().and_then(|k| k.color.clone()),
+        private: d.private,
+        recurrence,
+    })
+}
+
+/// What waits for the "which events?" answer.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Pending {
+    Save,
+    Delete,
+}
+
+const FIELDS: &[&str] = &[
+    "title",
+    "start",
+    "end",
+    "time_zone",
+    "location",
+    "description",
+    "recurrence",
+];
+
+#[function_component]
+pub fn EventEditor(p: &EditorProps) -> Html {
+    let api = use_api();
+    let writable: Vec<&Calendar> = p
+        .calendars
+        .iter()
+        .filter(|c| matches!(c.access, CalendarAccess::Owner | CalendarAccess::Write))
+        .collect();
+    let first = writable.first().map(|c| c.id.clone()).unwrap_or_default();
+    let draft = use_state(|| match &p.target {
+        Target::New { start } => Some(new_draft(*start, first.clone(), p.zone.clone())),
+        Target::Existing(_) => None,
+    });
+    let error = use_state(|| None::<ApiError>);
+    let busy = use_state(|| false);
+    let pending = use_state(|| None::<Pending>);
+    let existing = match &p.target {
+        Target::Existing(o) => Some(o.clone()),
+        Target::New { .. } => None,
+    };
+    {
+        // An occurrence opens on its event's fields.
+        let (api, draft, error, existing) =
+            (api.clone(), draft.clone(), error.clone(), existing.clone());
+        use_effect_with((), move |()| {
+            if let Some(o) = existing.filter(|o| !o.masked) {
+                spawn_local(async move {
+                    match api.get_event(&o.calendar_id, &o.event_id).await {
+                        Ok(e) => draft.set(Some(existing_draft(&o, e.fields))),
+                        Err(e) => error.set(Some(e)),
+                    }
+                });
+            }
+        });
+    }
+    let read_only = existing.as_ref().is_some_and(|o| {
+        o.masked
+            || !p.calendars.iter().any(|c| {
+                c.id == o.calendar_id
+                    && matches!(c.access, CalendarAccess::Owner | CalendarAccess::Write)
+            })
+    });
+    let close = {
+        let onclose = p.onclose.clone();
+        Callback::from(move |_: MouseEvent| onclose.emit(()))
+    };
+    let onkeydown = {
+        let onclose = p.onclose.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Escape" {
+                onclose.emit(());
+            }
+        })
+    };
+    // Runs the save or the delete with the scope chosen (`None`: not a repeating event).
+    let run = {
+        let (api, draft, error, busy, pending, onsaved, existing) = (
+            api.clone(),
+            draft.clone(),
+            error.clone(),
+            busy.clone(),
+            pending.clone(),
+            p.onsaved.clone(),
+            existing.clone(),
+        );
+        Callback::from(move |(what, scope): (Pending, Option<&'static str>)| {
+            let Some(d) = (*draft).clone() else { return };
+            let fields = match what {
+                Pending::Save => match body(&d) {
+                    Ok(f) => Some(f),
+                    Err(e) => {
+                        error.set(Some(e));
+                        pending.set(None);
+                        return;
+                    }
+                },
+                Pending::Delete => None,
+            };
+            let (api, error, busy, pending, onsaved, existing) = (
+                api.clone(),
+                error.clone(),
+                busy.clone(),
+                pending.clone(),
+                onsaved.clone(),
+                existing.clone(),
+            );
+            busy.set(true);
+            spawn_local(async move {
+                let occurrence = existing.as_ref().and_then(|o| o.recurrence_id.clone());
+                let occurrence = scope.and(occurrence);
+                let done = match (&existing, fields) {
+                    (None, Some(f)) => api.create_event(&d.calendar_id, &f).await.map(drop),
+                    (Some(o), Some(mut f)) => {
+                        if scope == Some("this") {
+                            f.recurrence = None;
+                        }
+                        api.replace_event(
+                            &o.calendar_id,
+                            &o.event_id,
+                            &f,
+                            occurrence.as_deref(),
+                            scope,
+                        )
+                        .await
+                        .map(drop)
+                    }
+                    (Some(o), None) => {
+                        api.delete_event(&o.calendar_id, &o.event_id, occurrence.as_deref(), scope)
+                            .await
+                    }
+                    (None, None) => Ok(()),
+                };
+                busy.set(false);
+                pending.set(None);
+                match done {
+                    Ok(()) => onsaved.emit(()),
+                    Err(e) => error.set(Some(e)),
+                }
+            });
+        })
+    };
+    let recurring = existing.as_ref().is_some_and(|o| o.recurring);
+    let onsubmit = {
+        let (run, pending) = (run.clone(), pending.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            if recurring {
+                pending.set(Some(Pending::Save));
+            } else {
+                run.emit((Pending::Save, None));
+            }
+        })
+    };
+    let ondelete = {
+        let (run, pending) = (run.clone(), pending.clone());
+        Callback::from(move |_: MouseEvent| {
+            if recurring {
+                pending.set(Some(Pending::Delete));
+            } else {
+                run.emit((Pending::Delete, None));
+            }
+        })
+    };
+    let heading = if existing.is_some() {
+        "Event"
+    } else {
+        "New event"
+    };
+    let content = match ((*draft).clone(), existing.as_ref()) {
+        (_, Some(o)) if read_only => read_only_view(o),
+        (None, _) => html! {
+            <>
+                <ProblemBanner error={(*error).clone()} />
+                <p class="loading" aria-busy="true">{ "Loading…" }</p>
+            </>
+        },
+        (Some(d), _) => {
+            let set = |f: fn(&mut Draft, String)| {
+                let draft = draft.clone();
+                Callback::from(move |v: String| {
+                    if let Some(mut d) = (*draft).clone() {
+                        f(&mut d, v);
+                        draft.set(Some(d));
+                    }
+                })
+            };
+            let toggle = |f: fn(&mut Draft, bool)| {
+                let draft = draft.clone();
+                Callback::from(move |v: bool| {
+                    if let Some(mut d) = (*draft).clone() {
+                        f(&mut d, v);
+                        draft.set(Some(d));
+                    }
+                })
+            };
+            let err = |name: &str| error.as_ref().and_then(|e| e.field(name));
+            let calendars: Vec<(AttrValue, AttrValue)> = writable
+                .iter()
+                .map(|c| {
+                    (
+                        AttrValue::from(c.id.clone()),
+                        AttrValue::from(c.name.clone()),
+                    )
+                })
+                .collect();
+            html! {
+                <>
+                <ProblemBanner error={(*error).clone()} fields={FIELDS} />
+                <TextField id="event-title" label="Title" value={d.title.clone()} required=true
+                    oninput={set(|d, v| d.title = v)} error={err("title")} />
+                if existing.is_none() && calendars.len() > 1 {
+                    <Select id="event-calendar" label="Calendar" value={d.calendar_id.clone()} options={calendars}
+                        onchange={set(|d, v| d.calendar_id = v)} />
+                }
+                <Checkbox id="event-all-day" label="All day" checked={d.all_day} onchange={toggle(|d, v| d.all_day = v)} />
+                <div class="cal-when">
+                    <div class="cal-pair">
+                        <TextField id="event-start-date" required=true label="Start date" kind="date" value={d.start_date.clone()}
+                            oninput={set(|d, v| d.start_date = v)} error={err("start")} />
+                        if !d.all_day {
+                            <TextField id="event-start-time" required=true label="Start time" kind="time" value={d.start_time.clone()}
+                                oninput={set(|d, v| d.start_time = v)} />
+                        }
+                    </div>
+                    <div class="cal-pair">
+                        <TextField id="event-end-date" required=true label={if d.all_day { "Last day" } else { "End date" }} kind="date" value={d.end_date.clone()}
+                            oninput={set(|d, v| d.end_date = v)} error={err("end")} />
+                        if !d.all_day {
+                            <TextField id="event-end-time" required=true label="End time" kind="time" value={d.end_time.clone()}
+                                oninput={set(|d, v| d.end_time = v)} />
+                        }
+                    </div>
+                </div>
+                if !d.all_day {
+                    <TextField id="event-zone" required=true label="Time zone" value={d.time_zone.clone()}
+                        oninput={set(|d, v| d.time_zone = v)} error={err("time_zone")}
+                        hint="A zone name such as Europe/Berlin; the event keeps its hour in it." />
+                }
+                <div class="cal-repeat-row">
+                    <Select id="event-repeat" label="Repeat" value={d.repeat.clone()}
+                        options={vec![
+                            ("none".into(), "Does not repeat".into()), ("daily".into(), "Daily".into()),
+                            ("weekly".into(), "Weekly".into()), ("monthly".into(), "Monthly".into()),
+                            ("yearly".into(), "Yearly".into()),
+                        ]}
+                        onchange={set(|d, v| d.repeat = v)} />
+                    if d.repeat != "none" {
+                        <TextField id="event-interval" required=true label="Every" kind="number" inputmode="numeric" value={d.interval.clone()}
+                            oninput={set(|d, v| d.interval = v)} error={err("recurrence.interval")} />
+                        <Select id="event-ends" label="Repeat ends" value={d.ends.clone()}
+                            options={vec![("never".into(), "Never".into()), ("count".into(), "After a number of times".into()), ("until".into(), "On a day".into())]}
+                            onchange={set(|d, v| d.ends = v)} />
+                        if d.ends == "count" {
+                            <TextField id="event-count" required=true label="Times" kind="number" inputmode="numeric" value={d.count.clone()}
+                                oninput={set(|d, v| d.count = v)} error={err("recurrence.count")} />
+                        }
+                        if d.ends == "until" {
+                            <TextField id="event-until" required=true label="Last day" kind="date" value={d.until.clone()}
+                                oninput={set(|d, v| d.until = v)} error={err("recurrence.until")} />
+                        }
+                    }
+                </div>
+                if d.repeat == "weekly" {
+                    <fieldset class="cal-weekdays-pick">
+                        <legend>{ "On" }</legend>
+                        { for DAYS.iter().map(|(w, name)| {
+                            let (draft, w) = (draft.clone(), *w);
+                            let on = d.weekdays.contains(&w);
+                            html! {
+                                <label class="chip-toggle">
+                                    <input type="checkbox" checked={on} onchange={Callback::from(move |_: Event| {
+                                        if let Some(mut d) = (*draft).clone() {
+                                            if on { d.weekdays.retain(|x| *x != w) } else { d.weekdays.push(w) }
+                                            draft.set(Some(d));
+                                        }
+                                    })} />
+                                    { *name }
+                                </label>
+                            }
+                        }) }
+                    </fieldset>
+                }
+                <p class="muted cal-rule" id="event-rule">{ in_words(&d) }</p>
+                <TextField id="event-location" label="Location" value={d.location.clone()}
+                    oninput={set(|d, v| d.location = v)} error={err("location")} />
+                <TextArea id="event-description" label="Description" value={d.description.clone()} rows={3}
+                    oninput={set(|d, v| d.description = v)} error={err("description")} />
+                <div class="cal-flags">
+                    <Select id="event-busy" label="Show as" value={if d.busy { "busy" } else { "free" }}
+                        options={vec![("busy".into(), "Busy".into()), ("free".into(), "Free".into())]}
+                        onchange={set(|d, v| d.busy = v == "busy")} />
+                    <Checkbox id="event-private" label="Private (others see only “Busy”)" checked={d.private}
+                        onchange={toggle(|d, v| d.private = v)} />
+                </div>
+                if let Some(what) = *pending {
+                    <div class="actions cal-scope" role="group" aria-label="Which events">
+                        <p>{ if what == Pending::Save { "Change which events?" } else { "Delete which events?" } }</p>
+                        { for [("this", "This event"), ("following", "This and following events"), ("all", "All events")].into_iter().map(|(scope, label)| {
+                            let run = run.clone();
+                            html! {
+                                <button type="button" class="button" id={format!("scope-{scope}")} disabled={*busy}
+                                    onclick={Callback::from(move |_: MouseEvent| run.emit((what, Some(scope))))}>{ label }</button>
+                            }
+                        }) }
+                        <button type="button" class="button subtle" onclick={{
+                            let pending = pending.clone();
+                            Callback::from(move |_: MouseEvent| pending.set(None))
+                        }}>{ "Back" }</button>
+                    </div>
+                } else {
+                    <div class="actions">
+                        <button type="submit" class="button primary" id="event-save" disabled={*busy}>{ "Save" }</button>
+                        if existing.is_some() {
+                            <button type="button" class="button danger" id="event-delete" disabled={*busy} onclick={ondelete}>{ "Delete" }</button>
+                        }
+                        <button type="button" class="button" onclick={close.clone()}>{ "Cancel" }</button>
+                    </div>
+                }
+                </>
+            }
+        }
+    };
+    html! {
+        <div class="cal-overlay" onclick={close.clone()}>
+            <form class="card cal-dialog" role="dialog" aria-modal="true" aria-labelledby="event-heading" {onsubmit} {onkeydown}
+                onclick={Callback::from(|e: MouseEvent| e.stop_propagation())}>
+                <h2 id="event-heading">{ heading }</h2>
+                { content }
+            </form>
+        </div>
+    }
+}
+
+/// An event the account may only look at.
+fn read_only_view(o: &Occurrence) -> Html {
+    let when = if o.all_day {
+        format!("{} – {}", o.start, o.end)
+    } else {
+        format!(
+            "{} – {}",
+            dates::clock(dates::browser_time(&o.start)),
+            dates::clock(dates::browser_time(&o.end))
+        )
+    };
+    html! {
+        <div class="cal-readonly">
+            <p><strong>{ o.title.clone() }</strong></p>
+            <p>{ format!("{} · {}", dates::browser_time(&o.start).date(), when) }</p>
+            if !o.location.is_empty() { <p>{ o.location.clone() }</p> }
+            <p class="muted">{ if o.masked { "Only busy times of this calendar are shared with you." } else { "This calendar is shared with you read-only." } }</p>
+        </div>
+    }
+}

@@ -1,0 +1,365 @@
+//! The calendar: month, week, day and agenda views of every calendar the account sees
+//! (its own and those shared with it, each in its colour and each can be hidden), the
+//! server expanding repeating events; a click on a free time makes an event there, a
+//! click on an event opens it. Keys: `t` today, `d`/`w`/`m`/`a` the views, `n` a new
+//! event, arrows or `j`/`k` the next and previous period.
+
+mod dates;
+mod editor;
+mod views;
+
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
+
+use chrono::{Duration, NaiveDate, NaiveDateTime};
+use gloo::events::EventListener;
+use osprey_api_types::{Calendar, CalendarAccess, CalendarFields};
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlElement, KeyboardEvent};
+use yew::platform::spawn_local;
+use yew::prelude::*;
+
+use crate::api::{ApiError, use_api};
+use crate::components::banner::ProblemBanner;
+use dates::{Placed, View};
+use editor::{EventEditor, Target};
+use views::{AgendaView, MonthView, TimeGrid};
+
+/// Below this width (CSS pixels) the page opens on the agenda.
+const NARROW: f64 = 640.0;
+
+fn narrow() -> bool {
+    gloo::utils::window()
+        .inner_width()
+        .ok()
+        .and_then(|w| w.as_f64())
+        .is_some_and(|w| w < NARROW)
+}
+
+fn press(id: &str) {
+    if let Some(b) = gloo::utils::document()
+        .get_element_by_id(id)
+        .and_then(|e| e.dyn_into::<HtmlElement>().ok())
+    {
+        b.click();
+    }
+}
+
+/// Follows the page's keys while it is shown (keys typed into a field are the field's).
+#[hook]
+fn use_calendar_keys() {
+    use_effect_with((), move |_| {
+        let listener = EventListener::new(&gloo::utils::document(), "keydown", move |e| {
+            let Some(e) = e.dyn_ref::<KeyboardEvent>() else {
+                return;
+            };
+            if e.ctrl_key() || e.meta_key() || e.alt_key() {
+                return;
+            }
+            let typing = e
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlElement>().ok())
+                .is_some_and(|t| {
+                    matches!(t.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+                        || t.is_content_editable()
+                });
+            if typing
+                || gloo::utils::document()
+                    .get_element_by_id("event-heading")
+                    .is_some()
+            {
+                return;
+            }
+            match e.key().as_str() {
+                "t" => press("cal-today"),
+                "d" => press("cal-view-day"),
+                "w" => press("cal-view-week"),
+                "m" => press("cal-view-month"),
+                "a" => press("cal-view-agenda"),
+                "n" => press("cal-new"),
+                "ArrowLeft" | "k" => press("cal-prev"),
+                "ArrowRight" | "j" => press("cal-next"),
+                _ => return,
+            }
+            e.prevent_default();
+        });
+        move || drop(listener)
+    });
+}
+
+#[function_component]
+pub fn CalendarPage() -> Html {
+    let api = use_api();
+    let now = use_state(dates::now);
+    let view = use_state(|| if narrow() { View::Agenda } else { View::Month });
+    let anchor = use_state(|| dates::now().date());
+    let calendars = use_state(|| None::<Vec<Calendar>>);
+    let hidden = use_state(HashSet::<String>::new);
+    let items = use_state(|| Rc::new(Vec::<Placed>::new()));
+    let loading = use_state(|| true);
+    let truncated = use_state(|| false);
+    let error = use_state(|| None::<ApiError>);
+    let generation = use_state(|| 0u32);
+    let editing = use_state(|| None::<Target>);
+    let zone = use_memo((), |()| dates::browser_zone());
+    use_calendar_keys();
+    {
+        let (api, calendars, hidden, error) = (
+            api.clone(),
+            calendars.clone(),
+            hidden.clone(),
+            error.clone(),
+        );
+        use_effect_with(*generation, move |_| {
+            spawn_local(async move {
+                match api.list_calendars().await {
+                    Ok(list) => {
+                        hidden.set(
+                            list.iter()
+                                .filter(|c| c.hidden)
+                                .map(|c| c.id.clone())
+                                .collect(),
+                        );
+                        calendars.set(Some(list));
+                    }
+                    Err(e) => error.set(Some(e)),
+                }
+            });
+        });
+    }
+    let (first, days) = dates::span(*view, *anchor);
+    {
+        let (api, items, loading, truncated, error, now) = (
+            api.clone(),
+            items.clone(),
+            loading.clone(),
+            truncated.clone(),
+            error.clone(),
+            now.clone(),
+        );
+        use_effect_with((first, days, *generation), move |(first, days, _)| {
+            let from = dates::utc_of(first.and_hms_opt(0, 0, 0).unwrap_or_default());
+            let to = dates::utc_of(
+                (*first + Duration::days(*days))
+                    .and_hms_opt(0, 0, 0)
+                    .unwrap_or_default(),
+            );
+            loading.set(true);
+            now.set(dates::now());
+            spawn_local(async move {
+                match api.list_occurrences(&from, &to, None).await {
+                    Ok(list) => {
+                        truncated.set(list.truncated);
+                        items.set(Rc::new(list.items.into_iter().map(Placed::new).collect()));
+                        error.set(None);
+                    }
+                    Err(e) => error.set(Some(e)),
+                }
+                loading.set(false);
+            });
+        });
+    }
+    let reload = {
+        let (generation, editing) = (generation.clone(), editing.clone());
+        Callback::from(move |()| {
+            editing.set(None);
+            generation.set(*generation + 1);
+        })
+    };
+    let shown: Rc<Vec<Placed>> = Rc::new(
+        items
+            .iter()
+            .filter(|it| !hidden.contains(&it.occ.calendar_id))
+            .cloned()
+            .collect(),
+    );
+    let colors: Rc<HashMap<String, String>> = Rc::new(
+        calendars
+            .as_ref()
+            .map(|cs| cs.iter().map(|c| (c.id.clone(), c.color.clone())).collect())
+            .unwrap_or_default(),
+    );
+    let onopen = {
+        let editing = editing.clone();
+        Callback::from(move |p: Placed| editing.set(Some(Target::Existing(p.occ))))
+    };
+    let onnew = {
+        let editing = editing.clone();
+        Callback::from(move |start: NaiveDateTime| editing.set(Some(Target::New { start })))
+    };
+    let onday = {
+        let (view, anchor) = (view.clone(), anchor.clone());
+        Callback::from(move |d: NaiveDate| {
+            anchor.set(d);
+            view.set(View::Day);
+        })
+    };
+    let go = |by: i32| {
+        let (view, anchor) = (view.clone(), anchor.clone());
+        Callback::from(move |_: MouseEvent| anchor.set(dates::step(*view, *anchor, by)))
+    };
+    let props_now = *now;
+    let body = match *view {
+        View::Month => {
+            html! { <MonthView {first} {days} items={shown.clone()} colors={colors.clone()} now={props_now}
+            onopen={onopen.clone()} onnew={onnew.clone()} onday={onday.clone()} /> }
+        }
+        View::Week | View::Day => {
+            html! { <TimeGrid {first} {days} items={shown.clone()} colors={colors.clone()} now={props_now}
+            onopen={onopen.clone()} onnew={onnew.clone()} onday={onday.clone()} /> }
+        }
+        View::Agenda => {
+            html! { <AgendaView {first} {days} items={shown.clone()} colors={colors.clone()} now={props_now}
+            onopen={onopen.clone()} onnew={onnew.clone()} onday={onday.clone()} /> }
+        }
+    };
+    let new_at = {
+        let (editing, now) = (editing.clone(), now.clone());
+        Callback::from(move |_: MouseEvent| {
+            let start = now.date().and_hms_opt(0, 0, 0).unwrap_or_default()
+                + Duration::hours(i64::from(chrono::Timelike::hour(&*now)) + 1);
+            editing.set(Some(Target::New { start }));
+        })
+    };
+    html! {
+        <section class="page calendar" aria-labelledby="calendar-title">
+            <div class="cal-toolbar">
+                <h1 id="calendar-title">{ dates::title(*view, *anchor) }</h1>
+                <div class="cal-nav">
+                    <button type="button" class="button" id="cal-today" onclick={{
+                        let anchor = anchor.clone();
+                        Callback::from(move |_: MouseEvent| anchor.set(dates::now().date()))
+                    }}>{ "Today" }</button>
+                    <button type="button" class="button" id="cal-prev" aria-label="Previous" onclick={go(-1)}>{ "‹" }</button>
+                    <button type="button" class="button" id="cal-next" aria-label="Next" onclick={go(1)}>{ "›" }</button>
+                    <input type="date" class="cal-jump" aria-label="Go to date" value={anchor.to_string()} onchange={{
+                        let anchor = anchor.clone();
+                        Callback::from(move |e: Event| {
+                            let v = e.target_unchecked_into::<web_sys::HtmlInputElement>().value();
+                            if let Some(d) = dates::parse_day(&v) { anchor.set(d) }
+                        })
+                    }} />
+                </div>
+                <div class="cal-views" role="group" aria-label="View">
+                    { for [View::Day, View::Week, View::Month, View::Agenda].into_iter().map(|v| {
+                        let set = { let view = view.clone(); Callback::from(move |_: MouseEvent| view.set(v)) };
+                        html! {
+                            <button type="button" id={format!("cal-view-{}", v.label().to_lowercase())}
+                                class={classes!("button", (*view == v).then_some("selected"))}
+                                aria-pressed={(*view == v).to_string()} onclick={set}>{ v.label() }</button>
+                        }
+                    }) }
+                </div>
+                <button type="button" class="button primary" id="cal-new" onclick={new_at}>{ "New event" }</button>
+            </div>
+            <div class="cal-layout">
+                <Sidebar calendars={(*calendars).clone().unwrap_or_default()} hidden={(*hidden).clone()}
+                    ontoggle={{
+                        let hidden = hidden.clone();
+                        Callback::from(move |id: String| {
+                            let mut h = (*hidden).clone();
+                            if !h.remove(&id) { h.insert(id); }
+                            hidden.set(h);
+                        })
+                    }}
+                    onchanged={reload.clone()} />
+                <div class="cal-main" aria-busy={loading.then_some("true")}>
+                    <ProblemBanner error={(*error).clone()} />
+                    if *truncated {
+                        <p class="muted" role="status">{ "Some events are left out: this period holds more than can be shown at once." }</p>
+                    }
+                    { body }
+                </div>
+            </div>
+            if let Some(target) = (*editing).clone() {
+                <EventEditor {target} calendars={(*calendars).clone().unwrap_or_default()} zone={(*zone).clone()}
+                    onclose={{ let editing = editing.clone(); Callback::from(move |()| editing.set(None)) }}
+                    onsaved={reload} />
+            }
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct SidebarProps {
+    calendars: Vec<Calendar>,
+    hidden: HashSet<String>,
+    ontoggle: Callback<String>,
+    /// A calendar was added.
+    onchanged: Callback<()>,
+}
+
+/// The calendars, each shown or hidden, and a new one.
+#[function_component]
+fn Sidebar(p: &SidebarProps) -> Html {
+    let api = use_api();
+    let name = use_state(String::new);
+    let color = use_state(|| "#16a34a".to_owned());
+    let error = use_state(|| None::<ApiError>);
+    let onsubmit = {
+        let (api, name, color, error, onchanged) = (
+            api.clone(),
+            name.clone(),
+            color.clone(),
+            error.clone(),
+            p.onchanged.clone(),
+        );
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let body = CalendarFields {
+                name: name.trim().to_owned(),
+                color: (*color).clone(),
+                description: String::new(),
+                time_zone: None,
+                default_reminders: vec![],
+                hidden: false,
+                position: None,
+            };
+            let (api, name, error, onchanged) =
+                (api.clone(), name.clone(), error.clone(), onchanged.clone());
+            spawn_local(async move {
+                match api.create_calendar(&body).await {
+                    Ok(_) => {
+                        name.set(String::new());
+                        error.set(None);
+                        onchanged.emit(());
+                    }
+                    Err(e) => error.set(Some(e)),
+                }
+            });
+        })
+    };
+    html! {
+        <aside class="cal-sidebar" aria-label="Calendars">
+            <h2>{ "Calendars" }</h2>
+            <ul class="cal-list">
+                { for p.calendars.iter().map(|c| {
+                    let toggle = { let (t, id) = (p.ontoggle.clone(), c.id.clone()); Callback::from(move |_: Event| t.emit(id.clone())) };
+                    let id = format!("cal-show-{}", c.id);
+                    html! {
+                        <li>
+                            <input type="checkbox" id={id.clone()} checked={!p.hidden.contains(&c.id)} onchange={toggle}
+                                style={format!("accent-color: {}", c.color)} />
+                            <label for={id}>
+                                <span class="cal-swatch" style={format!("background: {}", c.color)} aria-hidden="true"></span>
+                                { c.name.clone() }
+                                if c.access != CalendarAccess::Owner {
+                                    <span class="muted">{ format!(" · {}", c.owner_address) }</span>
+                                }
+                            </label>
+                        </li>
+                    }
+                }) }
+            </ul>
+            <form class="cal-add" {onsubmit} aria-label="New calendar">
+                <ProblemBanner error={(*error).clone()} />
+                <label for="cal-add-name" class="visually-hidden">{ "New calendar's name" }</label>
+                <input id="cal-add-name" type="text" placeholder="New calendar" value={(*name).clone()} required=true
+                    oninput={{ let name = name.clone(); Callback::from(move |e: InputEvent| name.set(e.target_unchecked_into::<web_sys::HtmlInputElement>().value())) }} />
+                <input type="color" aria-label="Colour" value={(*color).clone()}
+                    oninput={{ let color = color.clone(); Callback::from(move |e: InputEvent| color.set(e.target_unchecked_into::<web_sys::HtmlInputElement>().value())) }} />
+                <button type="submit" class="button" id="cal-add">{ "Add" }</button>
+            </form>
+        </aside>
+    }
+}
