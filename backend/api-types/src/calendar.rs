@@ -50,6 +50,8 @@ pub struct Calendar {
     pub hidden: bool,
     /// The calendar made with the account; it cannot be deleted.
     pub is_default: bool,
+    /// It has a private subscription feed (the owner's view only).
+    pub has_feed: bool,
     pub access: CalendarAccess,
     /// Who it is shared with (the owner's view only; empty otherwise).
     pub shares: Vec<CalendarShare>,
@@ -267,4 +269,43 @@ pub struct OccurrenceList {
     /// A bound cut the list short (the most occurrences a query returns, or the most
     /// dates one rule is expanded to): ask for a shorter window.
     pub truncated: bool,
+}
+
+/// The body of `POST /calendars/{id}/import`: a `.ics` file's text.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ImportCalendar {
+    pub ics: String,
+}
+
+/// An event of an imported file that was not kept.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CalendarImportProblem {
+    /// Its UID, when it has one.
+    pub uid: Option<String>,
+    /// Its title (SUMMARY), when it has one.
+    pub title: String,
+    pub message: String,
+}
+
+/// What an import did: good events are kept (one with the UID of an event of the
+/// calendar replaces it), bad ones are listed.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CalendarImportReport {
+    pub created: u64,
+    pub updated: u64,
+    pub problems: Vec<CalendarImportProblem>,
+}
+
+/// A calendar's private subscription feed, shown once when made.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CalendarFeed {
+    /// The address calendar programs subscribe to (`https://…/api/v1/calendar-feeds/<token>.ics`).
+    pub url: String,
+    /// The same as `webcal://`, which opens the subscription in most calendar programs.
+    pub webcal_url: String,
 }

@@ -1059,6 +1059,52 @@ impl World {
                     ..Call::default()
                 }
             }
+            "import_calendar" => Call {
+                id: Some(self.user_calendar().await.0),
+                body: Some(
+                    json!({"ics": format!("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:{}@matrix\r\nSUMMARY:Imported\r\nDTSTART:20260605T100000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n", self.fresh("u"))}),
+                ),
+                ..Call::default()
+            },
+            "export_calendar" | "create_calendar_feed" => Call {
+                id: Some(self.user_calendar().await.0),
+                ..Call::default()
+            },
+            "delete_calendar_feed" | "calendar_feed" => {
+                let (calendar, _, _, title) = self.user_calendar().await;
+                let r = self
+                    .t
+                    .call(
+                        Method::POST,
+                        &format!("/api/v1/calendars/{calendar}/feed"),
+                        Some(&self.user),
+                        None,
+                    )
+                    .await
+                    .expect(StatusCode::CREATED);
+                let url = r.body["url"].as_str().unwrap();
+                let token = url.rsplit('/').next().unwrap().to_owned();
+                if operation == "calendar_feed" {
+                    Call {
+                        id: Some(token),
+                        marker: Some(title),
+                        ..Call::default()
+                    }
+                } else {
+                    Call {
+                        id: Some(calendar),
+                        ..Call::default()
+                    }
+                }
+            }
+            "search_calendars" => {
+                let title = self.user_calendar().await.3;
+                Call {
+                    query: Some(format!("q={title}")),
+                    marker: Some(title),
+                    ..Call::default()
+                }
+            }
             "list_contact_groups" => Call {
                 marker: Some(self.user_contact().await.3),
                 ..Call::default()

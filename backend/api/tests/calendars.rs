@@ -384,3 +384,127 @@ async fn bad_input_is_refused_and_changes_nothing() {
         assert_eq!(r.fields(), [field]);
     }
 }
+
+#[tokio::test]
+async fn ics_files_feeds_and_search_over_rest() {
+    let (t, ann, bob) = setup().await;
+    let cal = default_calendar(&t, &ann).await;
+    let file = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Test//EN\r\n\
+        BEGIN:VEVENT\r\nUID:kickoff@example.com\r\nSUMMARY:Kickoff\r\nLOCATION:Hall B\r\n\
+        DTSTART;TZID=Europe/Berlin:20260707T090000\r\nDTEND;TZID=Europe/Berlin:20260707T100000\r\nEND:VEVENT\r\n\
+        BEGIN:VEVENT\r\nUID:broken@example.com\r\nSUMMARY:Broken\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+    let r = t
+        .call(
+            Method::POST,
+            &format!("/api/v1/calendars/{cal}/import"),
+            Some(&ann),
+            Some(json!({"ics": file})),
+        )
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(r.body["created"], 1);
+    assert_eq!(r.body["problems"][0]["title"], "Broken");
+    assert_eq!(r.body["problems"][0]["uid"], "broken@example.com");
+    // Export: a text/calendar attachment holding the event.
+    let r = t
+        .call(
+            Method::GET,
+            &format!("/api/v1/calendars/{cal}/export"),
+            Some(&ann),
+            None,
+        )
+        .await
+        .expect(StatusCode::OK);
+    assert!(
+        r.headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/calendar")
+    );
+    assert_eq!(
+        r.headers[header::CONTENT_DISPOSITION],
+        "attachment; filename=\"Calendar.ics\""
+    );
+    let text = r
+        .body
+        .as_str()
+        .map(str::to_owned)
+        .unwrap_or_else(|| r.body.to_string());
+    assert!(text.contains("SUMMARY:Kickoff"), "{text}");
+    // A feed: the address works without signing in until it is revoked.
+    let feed = t
+        .call(
+            Method::POST,
+            &format!("/api/v1/calendars/{cal}/feed"),
+            Some(&ann),
+            None,
+        )
+        .await
+        .expect(StatusCode::CREATED);
+    let url = feed.body["url"].as_str().unwrap().to_owned();
+    assert!(
+        feed.body["webcal_url"]
+            .as_str()
+            .unwrap()
+            .starts_with("webcal://")
+    );
+    let path = &url[url.find("/api/v1/").unwrap()..];
+    let r = t
+        .call(Method::GET, path, None, None)
+        .await
+        .expect(StatusCode::OK);
+    let text = r
+        .body
+        .as_str()
+        .map(str::to_owned)
+        .unwrap_or_else(|| r.body.to_string());
+    assert!(text.contains("SUMMARY:Kickoff"), "{text}");
+    t.call(
+        Method::POST,
+        &format!("/api/v1/calendars/{cal}/feed"),
+        Some(&bob),
+        None,
+    )
+    .await
+    .expect(StatusCode::NOT_FOUND);
+    t.call(
+        Method::DELETE,
+        &format!("/api/v1/calendars/{cal}/feed"),
+        Some(&ann),
+        None,
+    )
+    .await
+    .expect(StatusCode::NO_CONTENT);
+    t.call(Method::GET, path, None, None)
+        .await
+        .expect(StatusCode::NOT_FOUND);
+    // Search finds by place; another account finds nothing; a bad limit is a 400.
+    let r = t
+        .call(
+            Method::GET,
+            "/api/v1/calendars/search?q=hall%20b",
+            Some(&ann),
+            None,
+        )
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(r.body[0]["fields"]["title"], "Kickoff");
+    let r = t
+        .call(
+            Method::GET,
+            "/api/v1/calendars/search?q=hall",
+            Some(&bob),
+            None,
+        )
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(r.body, json!([]));
+    t.call(
+        Method::GET,
+        "/api/v1/calendars/search?q=hall&limit=0",
+        Some(&ann),
+        None,
+    )
+    .await
+    .expect(StatusCode::BAD_REQUEST);
+}

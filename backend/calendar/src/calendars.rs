@@ -63,6 +63,8 @@ pub struct Calendar {
     pub position: i32,
     pub hidden: bool,
     pub is_default: bool,
+    /// It has a private subscription feed (its owner's view only).
+    pub has_feed: bool,
     /// What the account may do with it.
     pub access: Access,
     /// Who it is shared with; only its owner sees them.
@@ -394,6 +396,7 @@ impl CalendarService {
             position: c.position,
             hidden: c.hidden,
             is_default: c.is_default,
+            has_feed: access == Access::Owner && c.has_feed,
             access,
             shares,
             updated_at: c.updated_at,

@@ -17,6 +17,9 @@ pub enum CalendarError {
     /// A UID is taken.
     #[error("{0}")]
     Conflict(String),
+    /// The file is larger than an import reads.
+    #[error("the file is larger than {0} bytes")]
+    TooLarge(usize),
     /// The store failed.
     #[error(transparent)]
     Store(StoreError),

@@ -14,7 +14,7 @@ use crate::{
     ical,
 };
 
-const KIND: &str = "event";
+pub(crate) const KIND: &str = "event";
 /// What a reader of a private event, or of a free/busy calendar, sees as its title.
 const BUSY: &str = "Busy";
 
@@ -363,6 +363,51 @@ impl CalendarService {
             *time_zone = self.calendar_zone(cal).await?;
         }
         Ok(f)
+    }
+
+    /// Up to `limit` events of the account's calendars (not free/busy shares) whose
+    /// title, place, notes or categories hold `q`, latest start first. A reader does not
+    /// find private events.
+    pub async fn search(
+        &self,
+        account_id: &str,
+        q: &str,
+        limit: usize,
+    ) -> Result<Vec<Event>, CalendarError> {
+        let q = q.trim();
+        if q.is_empty() {
+            return Ok(Vec::new());
+        }
+        let visible: Vec<_> = self
+            .list(account_id)
+            .await?
+            .into_iter()
+            .filter(|c| c.access >= Access::Read)
+            .collect();
+        let ids: Vec<String> = visible.iter().map(|c| c.id.clone()).collect();
+        let rows = self
+            .store
+            .calendars()
+            .search_objects(&ids, q, limit.clamp(1, 500) as u64)
+            .await?;
+        let mut out = Vec::new();
+        for r in rows.iter().filter(|r| r.kind == KIND) {
+            let Some(c) = visible.iter().find(|c| c.id == r.calendar_id) else {
+                continue;
+            };
+            let zone = match &c.time_zone {
+                Some(z) => z.clone(),
+                None => self.zone_of(&c.owner_id).await?,
+            };
+            let Ok(e) = parse(r).and_then(|ics| view(r, &ics, &zone)) else {
+                continue;
+            };
+            if c.access == Access::Read && e.fields.private {
+                continue;
+            }
+            out.push(e);
+        }
+        Ok(out)
     }
 
     /// The event `id` loaded for a change by an account that may write its calendar,

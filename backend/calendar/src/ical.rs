@@ -16,7 +16,7 @@ use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Timelike, 
 
 use crate::fields::{DayRule, EventFields, Frequency, Recurrence, When};
 
-const PRODID: &str = "-//Osprey//Calendar 1.0//EN";
+pub(crate) const PRODID: &str = "-//Osprey//Calendar 1.0//EN";
 
 /// The properties an edit of the event's fields replaces.
 const EDITED: &[ICalendarProperty] = &[

@@ -9,11 +9,14 @@ mod calendars;
 mod error;
 mod events;
 mod expand;
+mod feed;
 mod fields;
 mod ical;
+mod transfer;
 
 pub use calendars::{Access, Calendar, CalendarFields, CalendarService, Share};
 pub use error::CalendarError;
 pub use events::{Event, Scope};
 pub use expand::{Limits, Occurrence, OccurrenceTime, Range, RangeResult};
 pub use fields::{DayRule, EventFields, Frequency, Recurrence, When};
+pub use transfer::{ImportProblem, ImportReport, MAX_IMPORT_BYTES};

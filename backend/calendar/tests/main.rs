@@ -5,3 +5,4 @@
 mod calendars;
 mod recurrence;
 mod support;
+mod transfer;

@@ -10,20 +10,21 @@
 use gloo::net::http::Method;
 use osprey_api_types::{
     Account, AddListMember, Alias, ApiKey, ArchivePage, ArchiveThreadPosts, AuditEntry,
-    AuditSettings, Calendar, CalendarEvent, CalendarEventFields, CalendarFields, ChangePassword,
-    Contact, ContactFields, ContactGroup, ContactGroupFields, CreateAccount, CreateAlias,
-    CreateApiKey, CreateDomain, CreateIpRule, CreateKillEntry, CreateMailbox, CreateMailingList,
-    CreateSendAsGrant, CreatedApiKey, DkimRecord, Domain, DownloadLink, DownloadRequest,
-    DraftMessage, EventsTicket, FlagMessages, Health, HeldPost, ImportContacts, ImportListMembers,
-    ImportReport, IpRule, KillEntry, ListDay, ListMember, LoginFailure, LoginRequest, Mailbox,
-    MailingList, MemberImportReport, MessageDetail, MessageIds, MessageItem, MessagesTo,
-    ModerationDecision, MyList, OccurrenceList, Organized, Page, PersonalWord, Postmaster,
-    Preferences, QueuedMessage, RecipientSuggestion, RefreshRequest, RelayCheck, RelayPolicy,
-    RelayVerdict, RetryResult, RuleRun, RuleRunRequest, RuleTestRequest, RuleTestResult,
-    RulesDocument, RulesUpdate, SavedDraft, SendAsGrant, SendMessage, SentMessage, ShareCalendar,
-    SieveScript, SpellCheckRequest, SpellCheckResult, SpellLanguage, TokenResponse, UpdateAccount,
-    UpdateAlias, UpdateAuditSettings, UpdateDomain, UpdateFlags, UpdateListMember, UpdateMailbox,
-    UpdateMailingList, UpdateMe, UpdateMyList, Upload, VacationDocument, VacationUpdate,
+    AuditSettings, Calendar, CalendarEvent, CalendarEventFields, CalendarFeed, CalendarFields,
+    CalendarImportReport, ChangePassword, Contact, ContactFields, ContactGroup, ContactGroupFields,
+    CreateAccount, CreateAlias, CreateApiKey, CreateDomain, CreateIpRule, CreateKillEntry,
+    CreateMailbox, CreateMailingList, CreateSendAsGrant, CreatedApiKey, DkimRecord, Domain,
+    DownloadLink, DownloadRequest, DraftMessage, EventsTicket, FlagMessages, Health, HeldPost,
+    ImportCalendar, ImportContacts, ImportListMembers, ImportReport, IpRule, KillEntry, ListDay,
+    ListMember, LoginFailure, LoginRequest, Mailbox, MailingList, MemberImportReport,
+    MessageDetail, MessageIds, MessageItem, MessagesTo, ModerationDecision, MyList, OccurrenceList,
+    Organized, Page, PersonalWord, Postmaster, Preferences, QueuedMessage, RecipientSuggestion,
+    RefreshRequest, RelayCheck, RelayPolicy, RelayVerdict, RetryResult, RuleRun, RuleRunRequest,
+    RuleTestRequest, RuleTestResult, RulesDocument, RulesUpdate, SavedDraft, SendAsGrant,
+    SendMessage, SentMessage, ShareCalendar, SieveScript, SpellCheckRequest, SpellCheckResult,
+    SpellLanguage, TokenResponse, UpdateAccount, UpdateAlias, UpdateAuditSettings, UpdateDomain,
+    UpdateFlags, UpdateListMember, UpdateMailbox, UpdateMailingList, UpdateMe, UpdateMyList,
+    Upload, VacationDocument, VacationUpdate,
 };
 
 use super::{Api, ApiError, Call, bytes, empty, json, segment, text};
@@ -52,6 +53,18 @@ pub async fn logout(body: &RefreshRequest) -> Result<(), ApiError> {
 pub async fn refresh(body: &RefreshRequest) -> Result<TokenResponse, ApiError> {
     let call = Call::new(Method::POST, "/api/v1/auth/refresh").json(body)?;
     json(call.send(None).await?).await
+}
+
+/// A calendar's subscription feed (`.ics`), for calendar programs: the secret token in
+/// the path is the credential, no sign-in.
+///
+/// `GET /api/v1/calendar-feeds/{token}`
+pub async fn calendar_feed(token: &str) -> Result<String, ApiError> {
+    let call = Call::new(
+        Method::GET,
+        format!("/api/v1/calendar-feeds/{}", segment(token)),
+    );
+    text(call.send(None).await?).await
 }
 
 /// The file of a download link: the message as received (streamed) or one attachment.
@@ -818,6 +831,21 @@ impl Api {
         json(self.authed(&call).await?).await
     }
 
+    /// The events of the signed-in account's calendars (not free/busy shares) whose title,
+    /// place, notes or categories hold the words, latest first.
+    ///
+    /// `GET /api/v1/calendars/search`
+    pub async fn search_calendars(
+        &self,
+        q: &str,
+        limit: Option<u32>,
+    ) -> Result<Vec<CalendarEvent>, ApiError> {
+        let call = Call::new(Method::GET, "/api/v1/calendars/search")
+            .query("q", Some(q))
+            .query("limit", limit);
+        json(self.authed(&call).await?).await
+    }
+
     /// One calendar the signed-in account owns or that is shared with it.
     ///
     /// `GET /api/v1/calendars/{id}`
@@ -925,6 +953,60 @@ impl Api {
         .query("occurrence", occurrence)
         .query("scope", scope);
         empty(self.authed(&call).await?).await
+    }
+
+    /// A calendar the signed-in account can read, as one `.ics` file (a reader gets private
+    /// events as "Busy").
+    ///
+    /// `GET /api/v1/calendars/{id}/export`
+    pub async fn export_calendar(&self, id: &str) -> Result<String, ApiError> {
+        let call = Call::new(
+            Method::GET,
+            format!("/api/v1/calendars/{}/export", segment(id)),
+        );
+        text(self.authed(&call).await?).await
+    }
+
+    /// Makes a private subscription address for a calendar the signed-in account owns (a
+    /// new one revokes the old). The address is shown only now.
+    ///
+    /// `POST /api/v1/calendars/{id}/feed`
+    pub async fn create_calendar_feed(&self, id: &str) -> Result<CalendarFeed, ApiError> {
+        let call = Call::new(
+            Method::POST,
+            format!("/api/v1/calendars/{}/feed", segment(id)),
+        );
+        json(self.authed(&call).await?).await
+    }
+
+    /// Revokes a calendar's subscription address.
+    ///
+    /// `DELETE /api/v1/calendars/{id}/feed`
+    pub async fn delete_calendar_feed(&self, id: &str) -> Result<(), ApiError> {
+        let call = Call::new(
+            Method::DELETE,
+            format!("/api/v1/calendars/{}/feed", segment(id)),
+        );
+        empty(self.authed(&call).await?).await
+    }
+
+    /// Imports a `.ics` file (many events, repeating ones with their exceptions, time zones
+    /// from VTIMEZONE or IANA names; up to 20 MB) into a calendar the signed-in account may
+    /// write: good events are kept (one whose UID the calendar has replaces it, so importing
+    /// a file again changes nothing), bad ones listed.
+    ///
+    /// `POST /api/v1/calendars/{id}/import`
+    pub async fn import_calendar(
+        &self,
+        id: &str,
+        body: &ImportCalendar,
+    ) -> Result<CalendarImportReport, ApiError> {
+        let call = Call::new(
+            Method::POST,
+            format!("/api/v1/calendars/{}/import", segment(id)),
+        )
+        .json(body)?;
+        json(self.authed(&call).await?).await
     }
 
     /// Shares a calendar the signed-in account owns with another account of this server, or

@@ -131,6 +131,13 @@ pub const AUTHORIZATION: &[Rule] = &[
     row("get_event",          NoAuth,  Allowed,   Hidden,    Hidden),
     row("replace_event",      NoAuth,  Allowed,   Hidden,    Hidden),
     row("delete_event",       NoAuth,  Allowed,   Hidden,    Hidden),
+    row("import_calendar",    NoAuth,  Allowed,   Hidden,    Hidden),
+    row("export_calendar",    NoAuth,  Allowed,   Hidden,    Hidden),
+    row("create_calendar_feed", NoAuth, Allowed,  Hidden,    Hidden),
+    row("delete_calendar_feed", NoAuth, Allowed,  Hidden,    Hidden),
+    // The feed's token is the credential: whoever has it reads the calendar.
+    row("calendar_feed",      Allowed, Allowed,   Allowed,   Allowed),
+    row("search_calendars",   NoAuth,  Allowed,   Filtered,  Filtered),
     row("list_contact_groups", NoAuth, Allowed,   Filtered,  Filtered),
     row("create_contact_group", NoAuth, Allowed,  Allowed,   Allowed),
     row("replace_contact_group", NoAuth, Allowed, Hidden,    Hidden),

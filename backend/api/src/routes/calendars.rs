@@ -3,15 +3,16 @@
 //! handlers parse, call and convert.
 
 use axum::{
-    extract::{Path, State},
-    http::StatusCode,
+    extract::{DefaultBodyLimit, Path, State},
+    http::{StatusCode, header},
     response::IntoResponse,
 };
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use osprey_api_types::{
-    Calendar, CalendarAccess, CalendarEvent, CalendarEventFields, CalendarFields, CalendarShare,
-    DayOfWeek, EventRecurrence, Occurrence, OccurrenceList, Problem, RecurrenceDay,
-    RecurrenceFrequency, Scope, ShareCalendar,
+    Calendar, CalendarAccess, CalendarEvent, CalendarEventFields, CalendarFeed, CalendarFields,
+    CalendarImportProblem, CalendarImportReport, CalendarShare, DayOfWeek, EventRecurrence,
+    ImportCalendar, Occurrence, OccurrenceList, Problem, RecurrenceDay, RecurrenceFrequency, Scope,
+    ShareCalendar,
 };
 use osprey_calendar::{Access, CalendarError, OccurrenceTime, When};
 use serde::Deserialize;
@@ -27,7 +28,19 @@ use crate::{
 };
 
 pub fn router() -> OpenApiRouter<AppState> {
+    // An `.ics` file may be larger than other bodies (JSON escaping included).
+    let import =
+        OpenApiRouter::new()
+            .routes(routes!(import_calendar))
+            .layer(DefaultBodyLimit::max(
+                osprey_calendar::MAX_IMPORT_BYTES * 5 / 4,
+            ));
     OpenApiRouter::new()
+        .merge(import)
+        .routes(routes!(export_calendar))
+        .routes(routes!(create_calendar_feed, delete_calendar_feed))
+        .routes(routes!(calendar_feed))
+        .routes(routes!(search_calendars))
         .routes(routes!(list_calendars, create_calendar))
         .routes(routes!(list_occurrences))
         .routes(routes!(get_calendar, replace_calendar, delete_calendar))
@@ -44,6 +57,7 @@ impl From<CalendarError> for ApiError {
             CalendarError::NotFound => ApiError::NotFound,
             CalendarError::Forbidden(why) => ApiError::Forbidden(why),
             CalendarError::Conflict(why) => ApiError::Conflict(why),
+            CalendarError::TooLarge(_) => ApiError::TooLarge(e.to_string()),
             CalendarError::Store(e) => e.into(),
         }
     }
@@ -70,6 +84,7 @@ fn calendar(c: osprey_calendar::Calendar) -> Calendar {
         position: c.position,
         hidden: c.hidden,
         is_default: c.is_default,
+        has_feed: c.has_feed,
         access: access(c.access),
         shares: c
             .shares
@@ -600,4 +615,177 @@ pub async fn delete_event(
         )
         .await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Imports a `.ics` file (many events, repeating ones with their exceptions, time zones
+/// from VTIMEZONE or IANA names; up to 20 MB) into a calendar the signed-in account may
+/// write: good events are kept (one whose UID the calendar has replaces it, so importing
+/// a file again changes nothing), bad ones listed.
+#[utoipa::path(post, path = "/calendars/{id}/import", tag = "calendars", security(("bearer" = [])), request_body = ImportCalendar,
+    params(("id" = String, Path, description = "The calendar")),
+    responses((status = 200, body = CalendarImportReport), (status = 401, body = Problem),
+        (status = 403, description = "The calendar is shared with the account read-only", body = Problem),
+        (status = 404, description = "No such calendar the account sees", body = Problem),
+        (status = 413, body = Problem), (status = 422, body = Problem)))]
+pub async fn import_calendar(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<String>,
+    Json(req): Json<ImportCalendar>,
+) -> Result<Json<CalendarImportReport>, ApiError> {
+    user.require(Scope::AccountWrite)?;
+    let r = state
+        .calendar
+        .import_ics(&user.account.id, &id, &req.ics)
+        .await?;
+    Ok(Json(CalendarImportReport {
+        created: r.created as u64,
+        updated: r.updated as u64,
+        problems: r
+            .problems
+            .into_iter()
+            .map(|p| CalendarImportProblem {
+                uid: p.uid,
+                title: p.title,
+                message: p.message,
+            })
+            .collect(),
+    }))
+}
+
+fn ics(text: String, name: &str) -> impl IntoResponse + use<> {
+    let file: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                "text/calendar; charset=utf-8".to_owned(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file}.ics\""),
+            ),
+        ],
+        text,
+    )
+}
+
+/// A calendar the signed-in account can read, as one `.ics` file (a reader gets private
+/// events as "Busy").
+#[utoipa::path(get, path = "/calendars/{id}/export", tag = "calendars", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The calendar")),
+    responses((status = 200, description = "The file", content_type = "text/calendar", body = String),
+        (status = 401, body = Problem),
+        (status = 403, description = "The calendar is shared with the account as free/busy only", body = Problem),
+        (status = 404, description = "No such calendar the account sees", body = Problem)))]
+pub async fn export_calendar(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<String>,
+) -> Result<impl IntoResponse, ApiError> {
+    user.require(Scope::AccountRead)?;
+    let c = state.calendar.get(&user.account.id, &id).await?;
+    let text = state.calendar.export_ics(&user.account.id, &id).await?;
+    Ok(ics(text, &c.name))
+}
+
+/// Makes a private subscription address for a calendar the signed-in account owns (a
+/// new one revokes the old). The address is shown only now.
+#[utoipa::path(post, path = "/calendars/{id}/feed", tag = "calendars", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The calendar")),
+    responses((status = 201, body = CalendarFeed), (status = 401, body = Problem),
+        (status = 403, description = "Shared with the account, not its own", body = Problem),
+        (status = 404, description = "No such calendar the account sees", body = Problem)))]
+pub async fn create_calendar_feed(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<String>,
+) -> Result<impl IntoResponse, ApiError> {
+    user.require(Scope::AccountWrite)?;
+    let token = state.calendar.create_feed(&user.account.id, &id).await?;
+    let url = format!(
+        "{}/api/v1/calendar-feeds/{token}.ics",
+        state.settings.web_url
+    );
+    let webcal_url = match url.split_once("://") {
+        Some((_, rest)) => format!("webcal://{rest}"),
+        None => url.clone(),
+    };
+    Ok((StatusCode::CREATED, Json(CalendarFeed { url, webcal_url })))
+}
+
+/// Revokes a calendar's subscription address.
+#[utoipa::path(delete, path = "/calendars/{id}/feed", tag = "calendars", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The calendar")),
+    responses((status = 204, description = "Revoked"), (status = 401, body = Problem),
+        (status = 403, description = "Shared with the account, not its own", body = Problem),
+        (status = 404, description = "No such calendar, or it has no feed", body = Problem)))]
+pub async fn delete_calendar_feed(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    user.require(Scope::AccountWrite)?;
+    state.calendar.delete_feed(&user.account.id, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A calendar's subscription feed (`.ics`), for calendar programs: the secret token in
+/// the path is the credential, no sign-in.
+#[utoipa::path(get, path = "/calendar-feeds/{token}", tag = "calendars",
+    params(("token" = String, Path, description = "The feed's token, with or without `.ics`")),
+    responses((status = 200, description = "The calendar", content_type = "text/calendar", body = String),
+        (status = 404, description = "No feed has this token", body = Problem)))]
+pub async fn calendar_feed(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+) -> Result<impl IntoResponse, ApiError> {
+    let token = token.strip_suffix(".ics").unwrap_or(&token);
+    let text = state.calendar.feed(token).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
+            (header::CACHE_CONTROL, "private, max-age=300"),
+        ],
+        text,
+    ))
+}
+
+/// What to look for.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CalendarSearchParams {
+    /// Words of the title, place, notes or categories.
+    pub q: String,
+    /// Most events, 1 to 500 (default 50).
+    #[param(minimum = 1, maximum = 500)]
+    pub limit: Option<u32>,
+}
+
+/// The events of the signed-in account's calendars (not free/busy shares) whose title,
+/// place, notes or categories hold the words, latest first.
+#[utoipa::path(get, path = "/calendars/search", tag = "calendars", security(("bearer" = [])),
+    params(CalendarSearchParams),
+    responses((status = 200, body = Vec<CalendarEvent>), (status = 400, body = Problem), (status = 401, body = Problem)))]
+pub async fn search_calendars(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Query(p): Query<CalendarSearchParams>,
+) -> Result<Json<Vec<CalendarEvent>>, ApiError> {
+    user.require(Scope::AccountRead)?;
+    let limit = super::page_limit(p.limit, 50)?;
+    let found = state
+        .calendar
+        .search(&user.account.id, &p.q, limit as usize)
+        .await?;
+    Ok(Json(found.into_iter().map(event).collect()))
 }

@@ -14,6 +14,7 @@ pub struct Model {
     pub position: i32,
     pub hidden: bool,
     pub is_default: bool,
+    pub feed_token: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -35,6 +35,8 @@ pub struct CalendarRecord {
     pub hidden: bool,
     /// The calendar made with the account; it cannot be deleted.
     pub is_default: bool,
+    /// It has a private subscription feed.
+    pub has_feed: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -95,6 +97,7 @@ fn calendar_record(m: calendar::Model) -> CalendarRecord {
         position: m.position,
         hidden: m.hidden,
         is_default: m.is_default,
+        has_feed: m.feed_token.is_some(),
         created_at: m.created_at,
         updated_at: m.updated_at,
     }
@@ -221,6 +224,29 @@ impl Calendars<'_> {
         let done = active.update(&txn).await?;
         self.commit(txn, turn).await?;
         Ok(calendar_record(done))
+    }
+
+    /// Sets (or, with `None`, removes) the digest of the calendar's feed token.
+    pub async fn set_feed(self, id: &str, token_digest: Option<&str>) -> Result<(), StoreError> {
+        let (txn, turn) = self.begin_write().await?;
+        let m = calendar::Entity::find_by_id(id.to_owned())
+            .one(&txn)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let mut active: calendar::ActiveModel = m.into();
+        active.feed_token = Set(token_digest.map(str::to_owned));
+        active.update(&txn).await?;
+        self.commit(txn, turn).await
+    }
+
+    /// The calendar whose feed token has this digest.
+    pub async fn calendar_by_feed(self, token_digest: &str) -> Result<CalendarRecord, StoreError> {
+        calendar::Entity::find()
+            .filter(calendar::Column::FeedToken.eq(token_digest))
+            .one(&self.db)
+            .await?
+            .map(calendar_record)
+            .ok_or(StoreError::NotFound)
     }
 
     /// Deletes the calendar `id` with its objects and shares.
@@ -381,6 +407,58 @@ impl Calendars<'_> {
         Ok(object_record(done))
     }
 
+    /// Adds the objects in one transaction, each replacing the calendar's object with the
+    /// same UID if there is one (so that importing a file again changes nothing).
+    /// Returns, for each, whether it was new.
+    pub async fn upsert_objects(
+        self,
+        calendar_id: &str,
+        rows: &[CalendarObjectRow<'_>],
+    ) -> Result<Vec<bool>, StoreError> {
+        let (txn, turn) = self.begin_write().await?;
+        let mut done = Vec::with_capacity(rows.len());
+        for row in rows {
+            let existing = calendar_object::Entity::find()
+                .filter(calendar_object::Column::CalendarId.eq(calendar_id))
+                .filter(calendar_object::Column::Uid.eq(row.uid))
+                .one(&txn)
+                .await?;
+            match existing {
+                Some(m) => {
+                    object_model(&m.id, calendar_id, row).update(&txn).await?;
+                    done.push(false);
+                }
+                None => {
+                    object_model(&new_id(), calendar_id, row)
+                        .insert(&txn)
+                        .await
+                        .map_err(same_uid())?;
+                    done.push(true);
+                }
+            }
+        }
+        self.commit(txn, turn).await?;
+        Ok(done)
+    }
+
+    /// Every object of `kind` of the calendar, by start (for export).
+    pub async fn all_objects(
+        self,
+        calendar_id: &str,
+        kind: &str,
+    ) -> Result<Vec<CalendarObjectRecord>, StoreError> {
+        Ok(calendar_object::Entity::find()
+            .filter(calendar_object::Column::CalendarId.eq(calendar_id))
+            .filter(calendar_object::Column::Kind.eq(kind))
+            .order_by_asc(calendar_object::Column::StartsAt)
+            .order_by_asc(calendar_object::Column::Id)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(object_record)
+            .collect())
+    }
+
     /// The object `id` of the calendar.
     pub async fn object(
         self,
@@ -496,6 +574,7 @@ async fn insert<C: sea_orm::ConnectionTrait>(
         position: Set(last.map_or(0, |p| p.saturating_add(1))),
         hidden: Set(row.hidden),
         is_default: Set(is_default),
+        feed_token: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
     }

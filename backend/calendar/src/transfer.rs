@@ -1,0 +1,402 @@
+//! `.ics` files: importing one into a calendar (every event checked on its own: the good
+//! ones kept, one with a UID the calendar has replacing it, each bad one reported) and
+//! exporting a calendar as one VCALENDAR, what its private subscription feed serves too.
+
+use calcard::{
+    Entry, Parser,
+    icalendar::{
+        ICalendar, ICalendarComponent, ICalendarComponentType, ICalendarParameterName,
+        ICalendarProperty, ICalendarValue,
+    },
+};
+use osprey_store::{CalendarObjectRow, CalendarRecord};
+
+use crate::{Access, CalendarError, CalendarService, expand, ical};
+
+/// The largest `.ics` file an import reads.
+pub const MAX_IMPORT_BYTES: usize = 20 * 1024 * 1024;
+/// Most events one import keeps.
+pub const MAX_IMPORT_EVENTS: usize = 100_000;
+
+/// An event of an imported file that was not kept, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportProblem {
+    /// Its UID, when it has one.
+    pub uid: Option<String>,
+    /// Its SUMMARY, when it has one.
+    pub title: String,
+    pub message: String,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportReport {
+    pub created: usize,
+    /// Events that replaced the calendar's event with the same UID.
+    pub updated: usize,
+    pub problems: Vec<ImportProblem>,
+}
+
+/// Copies the component `idx` of `src` and everything below it into `dst`; returns its
+/// index there (the caller makes it a child of something).
+fn copy_tree(dst: &mut ICalendar, src: &ICalendar, idx: usize) -> u32 {
+    let comp = &src.components[idx];
+    let at = u32::try_from(dst.components.len()).unwrap_or(u32::MAX);
+    dst.components.push(ICalendarComponent {
+        component_type: comp.component_type.clone(),
+        entries: comp.entries.clone(),
+        component_ids: Vec::new(),
+    });
+    for child in &comp.component_ids {
+        let c = copy_tree(dst, src, *child as usize);
+        dst.components[at as usize].component_ids.push(c);
+    }
+    at
+}
+
+/// An empty VCALENDAR (its root only).
+fn empty_calendar(name: Option<&str>) -> ICalendar {
+    let mut root = ICalendarComponent::new(ICalendarComponentType::VCalendar);
+    for (p, v) in [
+        (ICalendarProperty::Version, "2.0"),
+        (ICalendarProperty::Prodid, ical::PRODID),
+    ] {
+        root.add_property(p, v.to_owned());
+    }
+    if let Some(n) = name {
+        root.add_property(
+            ICalendarProperty::Other("X-WR-CALNAME".into()),
+            n.to_owned(),
+        );
+    }
+    ICalendar {
+        components: vec![root],
+    }
+}
+
+/// Appends the subtree `idx` of `src` as a child of `dst`'s root.
+fn append(dst: &mut ICalendar, src: &ICalendar, idx: usize) {
+    let at = copy_tree(dst, src, idx);
+    dst.components[0].component_ids.push(at);
+}
+
+/// The TZIDs the components name.
+fn tz_ids<'a>(comps: impl Iterator<Item = &'a ICalendarComponent>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for c in comps {
+        for e in &c.entries {
+            for p in &e.params {
+                if p.name == ICalendarParameterName::Tzid
+                    && let Some(t) = p.value.as_text()
+                    && !out.iter().any(|o| o == t)
+                {
+                    out.push(t.to_owned());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The VTIMEZONE of `tz_id` in `src`, by index.
+fn timezone_of(src: &ICalendar, tz_id: &str) -> Option<usize> {
+    src.components.iter().position(|c| {
+        c.component_type == ICalendarComponentType::VTimezone
+            && c.property(&ICalendarProperty::Tzid)
+                .and_then(|e| e.values.first())
+                .and_then(ICalendarValue::as_text)
+                == Some(tz_id)
+    })
+}
+
+/// One event of a file, ready to store, or why not.
+struct Prepared {
+    uid: String,
+    title: String,
+    search_text: String,
+    starts_at: Option<chrono::DateTime<chrono::Utc>>,
+    ends_at: Option<chrono::DateTime<chrono::Utc>>,
+    recurring: bool,
+    text: String,
+}
+
+impl CalendarService {
+    /// Imports a `.ics` file into a calendar the account may write: each event (its
+    /// main VEVENT and its exceptions, by UID) is checked on its own; good ones are kept
+    /// (one whose UID the calendar has replaces that event, so importing a file again
+    /// changes nothing), bad ones reported.
+    pub async fn import_ics(
+        &self,
+        account_id: &str,
+        calendar_id: &str,
+        text: &str,
+    ) -> Result<ImportReport, CalendarError> {
+        let cal = self.require(account_id, calendar_id, Access::Write).await?;
+        if text.len() > MAX_IMPORT_BYTES {
+            return Err(CalendarError::TooLarge(MAX_IMPORT_BYTES));
+        }
+        let zone = self.calendar_zone(&cal).await?;
+        let mut report = ImportReport::default();
+        let mut ready: Vec<Prepared> = Vec::new();
+        let mut parser = Parser::new(text);
+        loop {
+            match parser.entry() {
+                Entry::ICalendar(file) => {
+                    self.prepare_file(&file, &zone, &mut ready, &mut report.problems)
+                }
+                Entry::Eof => break,
+                Entry::InvalidLine(_) | Entry::VCard(_) => {}
+                other => report.problems.push(ImportProblem {
+                    uid: None,
+                    title: String::new(),
+                    message: format!("the file cannot be read to its end ({other:?})"),
+                }),
+            }
+            if ready.len() > MAX_IMPORT_EVENTS {
+                return Err(CalendarError::invalid(
+                    "ics",
+                    format!("a file holds at most {MAX_IMPORT_EVENTS} events"),
+                ));
+            }
+        }
+        let rows: Vec<CalendarObjectRow<'_>> = ready
+            .iter()
+            .map(|p| CalendarObjectRow {
+                kind: crate::events::KIND,
+                uid: &p.uid,
+                title: &p.title,
+                search_text: &p.search_text,
+                starts_at: p.starts_at,
+                ends_at: p.ends_at,
+                recurring: p.recurring,
+                ical: &p.text,
+            })
+            .collect();
+        let done = self
+            .store
+            .calendars()
+            .upsert_objects(&cal.id, &rows)
+            .await?;
+        report.created = done.iter().filter(|new| **new).count();
+        report.updated = done.len() - report.created;
+        Ok(report)
+    }
+
+    /// Splits a VCALENDAR into its events (by UID), each with the time zones it names.
+    fn prepare_file(
+        &self,
+        file: &ICalendar,
+        zone: &str,
+        ready: &mut Vec<Prepared>,
+        problems: &mut Vec<ImportProblem>,
+    ) {
+        let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
+        let root = file
+            .components
+            .first()
+            .map(|r| r.component_ids.clone())
+            .unwrap_or_default();
+        for idx in root.iter().map(|i| *i as usize) {
+            let Some(c) = file.components.get(idx) else {
+                continue;
+            };
+            match c.component_type {
+                ICalendarComponentType::VEvent => {
+                    let uid = c
+                        .uid()
+                        .map(str::to_owned)
+                        .unwrap_or_else(|| format!("{}@osprey", uuid::Uuid::now_v7()));
+                    match groups.iter_mut().find(|(u, _)| *u == uid) {
+                        Some((_, list)) => list.push(idx),
+                        None => groups.push((uid, vec![idx])),
+                    }
+                }
+                ICalendarComponentType::VTodo | ICalendarComponentType::VJournal => {
+                    problems.push(ImportProblem {
+                        uid: c.uid().map(str::to_owned),
+                        title: summary(c),
+                        message: "tasks and notes are not imported yet".into(),
+                    });
+                }
+                _ => {}
+            }
+        }
+        for (uid, members) in groups {
+            match self.prepare_event(file, &uid, &members, zone) {
+                Ok(p) => {
+                    // A later copy of the same UID in the file wins.
+                    ready.retain(|r| r.uid != p.uid);
+                    ready.push(p);
+                }
+                Err(message) => problems.push(ImportProblem {
+                    title: members
+                        .iter()
+                        .map(|i| summary(&file.components[*i]))
+                        .find(|s| !s.is_empty())
+                        .unwrap_or_default(),
+                    uid: Some(uid),
+                    message,
+                }),
+            }
+        }
+    }
+
+    fn prepare_event(
+        &self,
+        file: &ICalendar,
+        uid: &str,
+        members: &[usize],
+        zone: &str,
+    ) -> Result<Prepared, String> {
+        if uid.chars().count() > 255 {
+            return Err("the UID is longer than 255 characters".into());
+        }
+        let mut one = empty_calendar(None);
+        let zones = tz_ids(members.iter().map(|i| &file.components[*i]));
+        for z in &zones {
+            match timezone_of(file, z) {
+                Some(idx) => append(&mut one, file, idx),
+                None if z.parse::<chrono_tz::Tz>().is_ok() => {}
+                None => return Err(format!("the time zone {z:?} is not known")),
+            }
+        }
+        let resolver = one.build_tz_resolver();
+        if let Some(z) = zones.iter().find(|z| resolver.resolve(z).is_none()) {
+            return Err(format!("the time zone {z:?} is not known"));
+        }
+        for idx in members {
+            append(&mut one, file, *idx);
+        }
+        let m = ical::master(&one).ok_or("the file holds only changed occurrences of it")?;
+        let master = &one.components[m];
+        let start = ical::date_value(master, &ICalendarProperty::Dtstart)
+            .ok_or("it has no start (DTSTART)")?;
+        if let Some(end) = ical::date_value(master, &ICalendarProperty::Dtend)
+            && end.local < start.local
+            && end.tz_id == start.tz_id
+        {
+            return Err("it ends before it starts".into());
+        }
+        let check = one.expand_dates(expand::cal_tz(zone), 2);
+        if let Some(e) = check.errors.first() {
+            return Err(format!("its dates cannot be read: {}", e.error));
+        }
+        let fields = ical::read_fields(master, zone).ok_or("it has no start (DTSTART)")?;
+        let (starts_at, ends_at) = expand::bounds(&one, self.limits.max_rule_dates);
+        Ok(Prepared {
+            uid: uid.to_owned(),
+            title: fields.title.clone(),
+            search_text: fields.search_text(),
+            starts_at,
+            ends_at,
+            recurring: master.is_recurrent(),
+            text: one.to_string(),
+        })
+    }
+
+    /// The calendar as one `.ics` file, for an account that can read it (a reader gets
+    /// private events as "Busy").
+    pub async fn export_ics(
+        &self,
+        account_id: &str,
+        calendar_id: &str,
+    ) -> Result<String, CalendarError> {
+        let (cal, access) = self.access(account_id, calendar_id).await?;
+        if access == Access::FreeBusy {
+            return Err(CalendarError::Forbidden(
+                "the calendar is shared with you as free/busy only".into(),
+            ));
+        }
+        self.export(&cal, access == Access::Read).await
+    }
+
+    pub(crate) async fn export(
+        &self,
+        cal: &CalendarRecord,
+        mask_private: bool,
+    ) -> Result<String, CalendarError> {
+        let objects = self
+            .store
+            .calendars()
+            .all_objects(&cal.id, crate::events::KIND)
+            .await?;
+        let mut out = empty_calendar(Some(&cal.name));
+        let mut zones: Vec<String> = Vec::new();
+        for o in objects {
+            let Ok(mut one) = ICalendar::parse(&o.ical) else {
+                continue;
+            };
+            if mask_private {
+                mask(&mut one);
+            }
+            let root = one
+                .components
+                .first()
+                .map(|r| r.component_ids.clone())
+                .unwrap_or_default();
+            for idx in root.iter().map(|i| *i as usize) {
+                let c = &one.components[idx];
+                if c.component_type == ICalendarComponentType::VTimezone {
+                    let id = c
+                        .property(&ICalendarProperty::Tzid)
+                        .and_then(|e| e.values.first())
+                        .and_then(ICalendarValue::as_text)
+                        .unwrap_or_default()
+                        .to_owned();
+                    if zones.contains(&id) {
+                        continue;
+                    }
+                    zones.push(id);
+                }
+                append(&mut out, &one, idx);
+            }
+        }
+        Ok(out.to_string())
+    }
+}
+
+fn summary(c: &ICalendarComponent) -> String {
+    c.property(&ICalendarProperty::Summary)
+        .and_then(|e| e.values.first())
+        .and_then(ICalendarValue::as_text)
+        .unwrap_or_default()
+        .chars()
+        .take(200)
+        .collect()
+}
+
+/// Private events shown as busy only: no title, place, notes or people.
+fn mask(one: &mut ICalendar) {
+    for c in &mut one.components {
+        if c.component_type != ICalendarComponentType::VEvent {
+            continue;
+        }
+        let private = c
+            .property(&ICalendarProperty::Class)
+            .and_then(|e| e.values.first())
+            .is_some_and(|v| {
+                matches!(
+                    v,
+                    ICalendarValue::Classification(
+                        calcard::icalendar::ICalendarClassification::Private
+                            | calcard::icalendar::ICalendarClassification::Confidential
+                    )
+                )
+            });
+        if !private {
+            continue;
+        }
+        c.entries.retain(|e| {
+            !matches!(
+                e.name,
+                ICalendarProperty::Summary
+                    | ICalendarProperty::Location
+                    | ICalendarProperty::Description
+                    | ICalendarProperty::Attendee
+                    | ICalendarProperty::Categories
+                    | ICalendarProperty::Comment
+            )
+        });
+        c.add_property(ICalendarProperty::Summary, "Busy".to_owned());
+    }
+}

@@ -1,0 +1,291 @@
+//! `.ics` import and export, the private feed, and search.
+
+use osprey_calendar::{Access, CalendarError};
+use osprey_store::testing::TestDb;
+
+use crate::support::{account, service, starts, timed, window};
+
+/// A file as calendar programs write them: a weekly meeting in Berlin with its
+/// VTIMEZONE and one moved occurrence, a day-long holiday, and four items that cannot
+/// be kept (no start, an unknown zone, an end before its start, a task).
+const FILE: &str = "BEGIN:VCALENDAR\r
+VERSION:2.0\r
+PRODID:-//Example Corp.//Calendar 1.0//EN\r
+BEGIN:VTIMEZONE\r
+TZID:Europe/Berlin\r
+BEGIN:STANDARD\r
+DTSTART:19701025T030000\r
+TZOFFSETFROM:+0200\r
+TZOFFSETTO:+0100\r
+RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\r
+END:STANDARD\r
+BEGIN:DAYLIGHT\r
+DTSTART:19700329T020000\r
+TZOFFSETFROM:+0100\r
+TZOFFSETTO:+0200\r
+RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\r
+END:DAYLIGHT\r
+END:VTIMEZONE\r
+BEGIN:VEVENT\r
+UID:weekly-1@example.com\r
+DTSTAMP:20260101T000000Z\r
+SUMMARY:Planning\r
+LOCATION:Room Kepler\r
+DTSTART;TZID=Europe/Berlin:20260302T100000\r
+DTEND;TZID=Europe/Berlin:20260302T110000\r
+RRULE:FREQ=WEEKLY;COUNT=4\r
+X-EXAMPLE-COLOR:teal\r
+END:VEVENT\r
+BEGIN:VEVENT\r
+UID:weekly-1@example.com\r
+DTSTAMP:20260101T000000Z\r
+RECURRENCE-ID;TZID=Europe/Berlin:20260316T100000\r
+SUMMARY:Planning (long)\r
+DTSTART;TZID=Europe/Berlin:20260316T140000\r
+DTEND;TZID=Europe/Berlin:20260316T170000\r
+END:VEVENT\r
+BEGIN:VEVENT\r
+UID:holiday-1@example.com\r
+DTSTAMP:20260101T000000Z\r
+SUMMARY:Holiday\r
+DTSTART;VALUE=DATE:20260305\r
+DTEND;VALUE=DATE:20260306\r
+END:VEVENT\r
+BEGIN:VEVENT\r
+UID:nostart@example.com\r
+DTSTAMP:20260101T000000Z\r
+SUMMARY:Nowhen\r
+END:VEVENT\r
+BEGIN:VEVENT\r
+UID:mars@example.com\r
+DTSTAMP:20260101T000000Z\r
+SUMMARY:Landing\r
+DTSTART;TZID=Mars/Olympus:20260310T100000\r
+DTEND;TZID=Mars/Olympus:20260310T110000\r
+END:VEVENT\r
+BEGIN:VEVENT\r
+UID:backwards@example.com\r
+DTSTAMP:20260101T000000Z\r
+SUMMARY:Backwards\r
+DTSTART:20260311T100000Z\r
+DTEND:20260311T090000Z\r
+END:VEVENT\r
+BEGIN:VTODO\r
+UID:todo-1@example.com\r
+SUMMARY:File taxes\r
+END:VTODO\r
+END:VCALENDAR\r
+";
+
+const MARCH: (&str, &str) = ("2026-03-01", "2026-04-01");
+
+#[tokio::test]
+async fn an_ics_file_keeps_its_good_events_reports_the_bad_and_imports_again_in_place() {
+    let db = TestDb::new().await;
+    let store = db.store().await;
+    let cal = service(&store);
+    let (ann, c) = account(&store, &cal, "ann@ics.example").await;
+    let report = cal.import_ics(&ann, &c, FILE).await.unwrap();
+    assert_eq!((report.created, report.updated), (2, 0));
+    let problems: Vec<(&str, &str)> = report
+        .problems
+        .iter()
+        .map(|p| (p.title.as_str(), p.message.as_str()))
+        .collect();
+    assert_eq!(
+        problems,
+        [
+            ("File taxes", "tasks and notes are not imported yet"),
+            ("Nowhen", "it has no start (DTSTART)"),
+            ("Landing", "the time zone \"Mars/Olympus\" is not known"),
+            ("Backwards", "it ends before it starts"),
+        ]
+    );
+    let got = cal
+        .occurrences(&ann, window(MARCH.0, MARCH.1), None)
+        .await
+        .unwrap();
+    assert_eq!(
+        starts(&got),
+        [
+            "2026-03-02T10:00:00+01:00",
+            "2026-03-05",
+            "2026-03-09T10:00:00+01:00",
+            "2026-03-16T14:00:00+01:00",
+            "2026-03-23T10:00:00+01:00",
+        ]
+    );
+    assert_eq!(got.occurrences[3].title, "Planning (long)");
+    // What the file held beyond the fields Osprey edits is kept.
+    let e = cal.search(&ann, "kepler", 10).await.unwrap();
+    assert_eq!(e.len(), 1);
+    let text = store.calendars().object(&c, &e[0].id).await.unwrap().ical;
+    assert!(text.contains("X-EXAMPLE-COLOR:teal"), "{text}");
+
+    // The same file again replaces what it made: nothing is doubled.
+    let again = cal.import_ics(&ann, &c, FILE).await.unwrap();
+    assert_eq!((again.created, again.updated), (0, 2));
+    let got = cal
+        .occurrences(&ann, window(MARCH.0, MARCH.1), None)
+        .await
+        .unwrap();
+    assert_eq!(got.occurrences.len(), 5);
+}
+
+#[tokio::test]
+async fn an_export_imported_elsewhere_gives_the_same_occurrences() {
+    let db = TestDb::new().await;
+    let store = db.store().await;
+    let cal = service(&store);
+    let (ann, c) = account(&store, &cal, "ann@ics.example").await;
+    let (bob, bobs) = account(&store, &cal, "bob@ics.example").await;
+    cal.import_ics(&ann, &c, FILE).await.unwrap();
+    let mut lunch = timed("Lunch with Kim", "2026-03-12 12:30", 60, "America/New_York");
+    lunch.private = true;
+    cal.create_event(&ann, &c, lunch).await.unwrap();
+    let exported = cal.export_ics(&ann, &c).await.unwrap();
+    assert!(exported.starts_with("BEGIN:VCALENDAR"));
+    assert_eq!(
+        exported
+            .matches("BEGIN:VTIMEZONE\r\nTZID:Europe/Berlin")
+            .count(),
+        1,
+        "{exported}"
+    );
+    let report = cal.import_ics(&bob, &bobs, &exported).await.unwrap();
+    assert_eq!(
+        (report.created, report.problems.len()),
+        (3, 0),
+        "{:?}",
+        report.problems
+    );
+    let a = cal
+        .occurrences(&ann, window(MARCH.0, MARCH.1), None)
+        .await
+        .unwrap();
+    let b = cal
+        .occurrences(&bob, window(MARCH.0, MARCH.1), None)
+        .await
+        .unwrap();
+    assert_eq!(starts(&a), starts(&b));
+    let titles = |r: &osprey_calendar::RangeResult| {
+        r.occurrences
+            .iter()
+            .map(|o| o.title.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(titles(&a), titles(&b));
+
+    // A reader's export shows a private event as busy only; free/busy cannot export.
+    cal.share(&ann, &c, "bob@ics.example", Access::Read)
+        .await
+        .unwrap();
+    let read = cal.export_ics(&bob, &c).await.unwrap();
+    assert!(
+        !read.contains("Kim") && read.contains("SUMMARY:Busy"),
+        "{read}"
+    );
+    cal.share(&ann, &c, "bob@ics.example", Access::FreeBusy)
+        .await
+        .unwrap();
+    assert!(matches!(
+        cal.export_ics(&bob, &c).await,
+        Err(CalendarError::Forbidden(_))
+    ));
+    // Importing into a calendar shared read-only is forbidden; a file too large refused.
+    cal.share(&ann, &c, "bob@ics.example", Access::Read)
+        .await
+        .unwrap();
+    assert!(matches!(
+        cal.import_ics(&bob, &c, FILE).await,
+        Err(CalendarError::Forbidden(_))
+    ));
+    let huge = "X".repeat(osprey_calendar::MAX_IMPORT_BYTES + 1);
+    assert!(matches!(
+        cal.import_ics(&ann, &c, &huge).await,
+        Err(CalendarError::TooLarge(_))
+    ));
+}
+
+#[tokio::test]
+async fn a_feed_serves_its_calendar_until_it_is_revoked() {
+    let db = TestDb::new().await;
+    let store = db.store().await;
+    let cal = service(&store);
+    let (ann, c) = account(&store, &cal, "ann@ics.example").await;
+    let (bob, _) = account(&store, &cal, "bob@ics.example").await;
+    cal.create_event(
+        &ann,
+        &c,
+        timed("Dentist", "2026-03-12 08:00", 30, "Europe/Paris"),
+    )
+    .await
+    .unwrap();
+    let token = cal.create_feed(&ann, &c).await.unwrap();
+    assert_eq!(token.len(), 64);
+    assert!(cal.get(&ann, &c).await.unwrap().has_feed);
+    let ics = cal.feed(&token).await.unwrap();
+    assert!(ics.contains("SUMMARY:Dentist"), "{ics}");
+    // Only the owner makes one; a new token revokes the old; deleting revokes it.
+    assert!(matches!(
+        cal.create_feed(&bob, &c).await,
+        Err(CalendarError::NotFound)
+    ));
+    let second = cal.create_feed(&ann, &c).await.unwrap();
+    assert!(matches!(
+        cal.feed(&token).await,
+        Err(CalendarError::NotFound)
+    ));
+    assert!(cal.feed(&second.to_uppercase()).await.is_ok());
+    cal.delete_feed(&ann, &c).await.unwrap();
+    for t in [second.as_str(), "", "not-a-token", &"0".repeat(64)] {
+        assert!(
+            matches!(cal.feed(t).await, Err(CalendarError::NotFound)),
+            "{t}"
+        );
+    }
+    assert!(matches!(
+        cal.delete_feed(&ann, &c).await,
+        Err(CalendarError::NotFound)
+    ));
+}
+
+#[tokio::test]
+async fn search_finds_titles_places_and_notes_the_account_may_read() {
+    let db = TestDb::new().await;
+    let store = db.store().await;
+    let cal = service(&store);
+    let (ann, c) = account(&store, &cal, "ann@ics.example").await;
+    let (bob, _) = account(&store, &cal, "bob@ics.example").await;
+    let mut review = timed("Quarterly review", "2026-04-02 15:00", 60, "UTC");
+    review.description = "Bring the 100% numbers".into();
+    cal.create_event(&ann, &c, review).await.unwrap();
+    let mut doctor = timed("Doctor", "2026-04-03 09:00", 30, "UTC");
+    doctor.location = "Review Street 5".into();
+    doctor.private = true;
+    cal.create_event(&ann, &c, doctor).await.unwrap();
+    let titles =
+        |v: Vec<osprey_calendar::Event>| v.into_iter().map(|e| e.fields.title).collect::<Vec<_>>();
+    assert_eq!(
+        titles(cal.search(&ann, "REVIEW", 10).await.unwrap()),
+        ["Doctor", "Quarterly review"]
+    );
+    // "%" is a character, not a wildcard.
+    assert_eq!(
+        titles(cal.search(&ann, "100%", 10).await.unwrap()),
+        ["Quarterly review"]
+    );
+    assert!(cal.search(&ann, "10%0", 10).await.unwrap().is_empty());
+    assert!(cal.search(&bob, "review", 10).await.unwrap().is_empty());
+    cal.share(&ann, &c, "bob@ics.example", Access::Read)
+        .await
+        .unwrap();
+    assert_eq!(
+        titles(cal.search(&bob, "review", 10).await.unwrap()),
+        ["Quarterly review"]
+    );
+    cal.share(&ann, &c, "bob@ics.example", Access::FreeBusy)
+        .await
+        .unwrap();
+    assert!(cal.search(&bob, "review", 10).await.unwrap().is_empty());
+}
