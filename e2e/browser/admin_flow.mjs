@@ -28,8 +28,10 @@ await runFlow('admin_flow', async ({ page, baseUrl, step, shot, expectVisible, s
   await expectVisible(page.getByRole('heading', { level: 1, name: 'Mail' }), 'the Mail page');
   await shot(page, 'mail');
 
-  step('open Calendar');
-  await openNav(page, '#nav-calendar', '/calendar', 'Calendar');
+  step('open Calendar (expect this month\'s grid)');
+  await page.click('#nav-calendar');
+  await page.waitForURL('**/calendar');
+  await expectVisible(page.locator('.cal-month'), 'the month grid');
   await shot(page, 'calendar');
 
   step('open Admin (expect Domains)');
