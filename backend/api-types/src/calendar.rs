@@ -309,3 +309,86 @@ pub struct CalendarFeed {
     /// The same as `webcal://`, which opens the subscription in most calendar programs.
     pub webcal_url: String,
 }
+
+/// Where a task stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum TaskStatus {
+    NeedsAction,
+    InProcess,
+    Completed,
+    Cancelled,
+}
+
+fn needs_action() -> TaskStatus {
+    TaskStatus::NeedsAction
+}
+
+/// A task's fields: the body of `POST /calendars/{id}/tasks` and
+/// `PUT /calendars/{id}/tasks/{task_id}`, and part of [`Task`].
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct TaskFields {
+    pub title: String,
+    #[serde(default)]
+    pub notes: String,
+    /// A day (`2026-05-01`) or a local time in `time_zone` (`2026-05-01T17:00`).
+    #[serde(default)]
+    pub due: Option<String>,
+    /// The zone of a due time; `null` takes the calendar's.
+    #[serde(default)]
+    pub time_zone: Option<String>,
+    /// The day work starts; not after the due day.
+    #[serde(default)]
+    pub start: Option<NaiveDate>,
+    /// 0 none, 1 highest to 9 lowest.
+    #[serde(default)]
+    pub priority: u8,
+    #[serde(default = "needs_action")]
+    pub status: TaskStatus,
+    /// 0 to 100 (100 when completed).
+    #[serde(default)]
+    pub percent: u8,
+    /// The parent task's UID, for a subtask.
+    #[serde(default)]
+    pub parent: Option<String>,
+}
+
+/// A stored task.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Task {
+    pub id: String,
+    pub calendar_id: String,
+    pub uid: String,
+    pub fields: TaskFields,
+    /// When it was completed.
+    pub completed_at: Option<DateTime<Utc>>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A note's fields: the body of `POST /calendars/{id}/notes` and
+/// `PUT /calendars/{id}/notes/{note_id}`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NoteFields {
+    pub title: String,
+    #[serde(default)]
+    pub text: String,
+    /// The day it belongs to.
+    pub day: NaiveDate,
+}
+
+/// A stored note.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Note {
+    pub id: String,
+    pub calendar_id: String,
+    pub uid: String,
+    pub fields: NoteFields,
+    pub updated_at: DateTime<Utc>,
+}

@@ -55,6 +55,8 @@ struct World {
     user_key: String,
     /// A finished run of the user's rules over its INBOX.
     run: String,
+    /// A calendar of the user's most calendar calls share.
+    calendar: tokio::sync::OnceCell<(String, String)>,
     counter: AtomicU32,
 }
 
@@ -186,6 +188,7 @@ impl World {
             queued: String::new(),
             user_key: String::new(),
             run: String::new(),
+            calendar: tokio::sync::OnceCell::new(),
             counter: AtomicU32::new(0),
         };
         w.queued = w.queue_one().await;
@@ -334,9 +337,9 @@ impl World {
         (contact, name, group, group_name)
     }
 
-    /// A fresh calendar of the user's with one event in the first week of June 2026:
-    /// (calendar id, its unique name, event id, the event's unique title).
-    async fn user_calendar(&self) -> (String, String, String, String) {
+    /// A new calendar of the user's: (id, its unique name). An account has at most 100,
+    /// so most calls share one (`user_calendar`).
+    async fn fresh_calendar(&self) -> (String, String) {
         let name = self.fresh("Rota");
         let r = self
             .t
@@ -348,7 +351,17 @@ impl World {
             )
             .await
             .expect(StatusCode::CREATED);
-        let calendar = r.body["id"].as_str().unwrap().to_owned();
+        (r.body["id"].as_str().unwrap().to_owned(), name)
+    }
+
+    /// The user's shared test calendar with a new event in the first week of June 2026:
+    /// (calendar id, its unique name, event id, the event's unique title).
+    async fn user_calendar(&self) -> (String, String, String, String) {
+        let (calendar, name) = self
+            .calendar
+            .get_or_init(|| self.fresh_calendar())
+            .await
+            .clone();
         let title = self.fresh("Shift");
         let r = self
             .t
@@ -362,6 +375,42 @@ impl World {
             .expect(StatusCode::CREATED);
         let event = r.body["id"].as_str().unwrap().to_owned();
         (calendar, name, event, title)
+    }
+
+    /// A fresh calendar of the user's with a task and a note sharing one unique word:
+    /// (calendar id, task id, note id, the word).
+    async fn user_items(&self) -> (String, String, String, String) {
+        let (calendar, ..) = self.user_calendar().await;
+        let word = self.fresh("Errand");
+        let task = self
+            .t
+            .call(
+                Method::POST,
+                &format!("/api/v1/calendars/{calendar}/tasks"),
+                Some(&self.user),
+                Some(json!({"title": word})),
+            )
+            .await
+            .expect(StatusCode::CREATED)
+            .body["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let note = self
+            .t
+            .call(
+                Method::POST,
+                &format!("/api/v1/calendars/{calendar}/notes"),
+                Some(&self.user),
+                Some(json!({"title": word, "day": "2026-06-08"})),
+            )
+            .await
+            .expect(StatusCode::CREATED)
+            .body["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        (calendar, task, note, word)
     }
 
     /// A run of the user's rules over its INBOX, waited for (so that the matrix's own
@@ -1000,8 +1049,12 @@ impl World {
                 body: Some(json!({"name": self.fresh("Made")})),
                 ..Call::default()
             },
-            "get_calendar" | "delete_calendar" => Call {
+            "get_calendar" => Call {
                 id: Some(self.user_calendar().await.0),
+                ..Call::default()
+            },
+            "delete_calendar" => Call {
+                id: Some(self.fresh_calendar().await.0),
                 ..Call::default()
             },
             "replace_calendar" => Call {
@@ -1102,6 +1155,42 @@ impl World {
                 Call {
                     query: Some(format!("q={title}")),
                     marker: Some(title),
+                    ..Call::default()
+                }
+            }
+            "list_tasks" | "list_notes" => {
+                let (_, _, _, title) = self.user_items().await;
+                Call {
+                    query: Some("filter=all".into()).filter(|_| operation == "list_tasks"),
+                    marker: Some(title),
+                    ..Call::default()
+                }
+            }
+            "create_task" => Call {
+                id: Some(self.user_calendar().await.0),
+                body: Some(json!({"title": self.fresh("Todo"), "due": "2026-06-09"})),
+                ..Call::default()
+            },
+            "create_note" => Call {
+                id: Some(self.user_calendar().await.0),
+                body: Some(json!({"title": self.fresh("Note"), "day": "2026-06-09"})),
+                ..Call::default()
+            },
+            "get_task" | "delete_task" | "replace_task" => {
+                let (calendar, task, _, _) = self.user_items().await;
+                Call {
+                    id: Some(format!("{calendar}|{task}")),
+                    body: (operation == "replace_task")
+                        .then(|| json!({"title": self.fresh("Done"), "status": "completed"})),
+                    ..Call::default()
+                }
+            }
+            "replace_note" | "delete_note" => {
+                let (calendar, _, note, _) = self.user_items().await;
+                Call {
+                    id: Some(format!("{calendar}|{note}")),
+                    body: (operation == "replace_note")
+                        .then(|| json!({"title": self.fresh("Renote"), "day": "2026-06-10"})),
                     ..Call::default()
                 }
             }

@@ -508,3 +508,103 @@ async fn ics_files_feeds_and_search_over_rest() {
     .await
     .expect(StatusCode::BAD_REQUEST);
 }
+
+#[tokio::test]
+async fn tasks_and_notes_over_rest() {
+    let (t, ann, bob) = setup().await;
+    let cal = default_calendar(&t, &ann).await;
+    let tasks = format!("/api/v1/calendars/{cal}/tasks");
+    let r = t
+        .call(
+            Method::POST,
+            &tasks,
+            Some(&ann),
+            Some(json!({"title": "Renew passport", "due": "2030-03-01T17:00", "time_zone": "Europe/Rome", "priority": 1})),
+        )
+        .await
+        .expect(StatusCode::CREATED);
+    let id = r.body["id"].as_str().unwrap().to_owned();
+    assert_eq!(r.body["fields"]["due"], "2030-03-01T17:00:00");
+    assert_eq!(r.body["fields"]["status"], "needs_action");
+    for (body, field) in [
+        (json!({"title": "X", "due": "next week"}), "due"),
+        (json!({"title": "X", "priority": 12}), "priority"),
+        (json!({"title": ""}), "title"),
+    ] {
+        let r = t
+            .call(Method::POST, &tasks, Some(&ann), Some(body))
+            .await
+            .expect(StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(r.fields(), [field]);
+    }
+    let r = t
+        .call(
+            Method::PUT,
+            &format!("{tasks}/{id}"),
+            Some(&ann),
+            Some(json!({"title": "Renew passport", "status": "completed"})),
+        )
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(r.body["fields"]["percent"], 100);
+    assert!(r.body["completed_at"].is_string());
+    let done = t
+        .call(
+            Method::GET,
+            "/api/v1/calendars/tasks?filter=completed",
+            Some(&ann),
+            None,
+        )
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(done.body[0]["fields"]["title"], "Renew passport");
+    t.call(
+        Method::GET,
+        "/api/v1/calendars/tasks?filter=someday",
+        Some(&ann),
+        None,
+    )
+    .await
+    .expect(StatusCode::BAD_REQUEST);
+    t.call(Method::GET, &format!("{tasks}/{id}"), Some(&bob), None)
+        .await
+        .expect(StatusCode::NOT_FOUND);
+
+    let notes = format!("/api/v1/calendars/{cal}/notes");
+    let r = t
+        .call(
+            Method::POST,
+            &notes,
+            Some(&ann),
+            Some(
+                json!({"title": "Standup notes", "text": "Ship the calendar", "day": "2026-06-02"}),
+            ),
+        )
+        .await
+        .expect(StatusCode::CREATED);
+    let note = r.body["id"].as_str().unwrap().to_owned();
+    let found = t
+        .call(
+            Method::GET,
+            "/api/v1/calendars/notes?q=ship&from=2026-06-01",
+            Some(&ann),
+            None,
+        )
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(found.body[0]["id"], note.as_str());
+    t.call(
+        Method::POST,
+        &notes,
+        Some(&ann),
+        Some(json!({"title": "No day"})),
+    )
+    .await
+    .expect(StatusCode::UNPROCESSABLE_ENTITY);
+    t.call(Method::DELETE, &format!("{notes}/{note}"), Some(&bob), None)
+        .await
+        .expect(StatusCode::NOT_FOUND);
+    t.call(Method::DELETE, &format!("{notes}/{note}"), Some(&ann), None)
+        .await
+        .expect(StatusCode::NO_CONTENT);
+}

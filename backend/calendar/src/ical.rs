@@ -236,14 +236,20 @@ pub(crate) fn stamp(comp: &mut ICalendarComponent, sequence: i64) {
     comp.add_sequence(sequence);
 }
 
-/// A new VCALENDAR holding one event.
-pub(crate) fn new_event(uid: &str, f: &EventFields) -> ICalendar {
+/// A VCALENDAR with nothing in it yet.
+pub(crate) fn new_root() -> ICalendar {
     let mut root = ICalendarComponent::new(ICalendarComponentType::VCalendar);
     root.entries
         .push(text_entry(ICalendarProperty::Version, "2.0"));
     root.entries
         .push(text_entry(ICalendarProperty::Prodid, PRODID));
-    root.component_ids.push(1);
+    ICalendar {
+        components: vec![root],
+    }
+}
+
+/// A new VCALENDAR holding one event.
+pub(crate) fn new_event(uid: &str, f: &EventFields) -> ICalendar {
     let mut event = ICalendarComponent::new(ICalendarComponentType::VEvent);
     event.add_uid(uid);
     event
@@ -253,9 +259,9 @@ pub(crate) fn new_event(uid: &str, f: &EventFields) -> ICalendar {
         ));
     stamp(&mut event, 0);
     write_fields(&mut event, f, true);
-    ICalendar {
-        components: vec![root, event],
-    }
+    let mut cal = new_root();
+    push(&mut cal, event);
+    cal
 }
 
 /// Adds `comp` to the calendar as a child of the VCALENDAR.

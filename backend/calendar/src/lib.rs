@@ -12,6 +12,8 @@ mod expand;
 mod feed;
 mod fields;
 mod ical;
+mod notes;
+mod tasks;
 mod transfer;
 
 pub use calendars::{Access, Calendar, CalendarFields, CalendarService, Share};
@@ -19,4 +21,6 @@ pub use error::CalendarError;
 pub use events::{Event, Scope};
 pub use expand::{Limits, Occurrence, OccurrenceTime, Range, RangeResult};
 pub use fields::{DayRule, EventFields, Frequency, Recurrence, When};
+pub use notes::{Note, NoteFields};
+pub use tasks::{Due, Task, TaskFields, TaskFilter, TaskStatus};
 pub use transfer::{ImportProblem, ImportReport, MAX_IMPORT_BYTES};

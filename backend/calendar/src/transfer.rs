@@ -54,24 +54,16 @@ fn copy_tree(dst: &mut ICalendar, src: &ICalendar, idx: usize) -> u32 {
     at
 }
 
-/// An empty VCALENDAR (its root only).
+/// An empty VCALENDAR (its root only), named when `name` is given.
 fn empty_calendar(name: Option<&str>) -> ICalendar {
-    let mut root = ICalendarComponent::new(ICalendarComponentType::VCalendar);
-    for (p, v) in [
-        (ICalendarProperty::Version, "2.0"),
-        (ICalendarProperty::Prodid, ical::PRODID),
-    ] {
-        root.add_property(p, v.to_owned());
-    }
+    let mut cal = ical::new_root();
     if let Some(n) = name {
-        root.add_property(
+        cal.components[0].add_property(
             ICalendarProperty::Other("X-WR-CALNAME".into()),
             n.to_owned(),
         );
     }
-    ICalendar {
-        components: vec![root],
-    }
+    cal
 }
 
 /// Appends the subtree `idx` of `src` as a child of `dst`'s root.

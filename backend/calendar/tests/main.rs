@@ -5,4 +5,5 @@
 mod calendars;
 mod recurrence;
 mod support;
+mod tasks;
 mod transfer;

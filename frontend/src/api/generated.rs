@@ -17,14 +17,15 @@ use osprey_api_types::{
     DownloadLink, DownloadRequest, DraftMessage, EventsTicket, FlagMessages, Health, HeldPost,
     ImportCalendar, ImportContacts, ImportListMembers, ImportReport, IpRule, KillEntry, ListDay,
     ListMember, LoginFailure, LoginRequest, Mailbox, MailingList, MemberImportReport,
-    MessageDetail, MessageIds, MessageItem, MessagesTo, ModerationDecision, MyList, OccurrenceList,
-    Organized, Page, PersonalWord, Postmaster, Preferences, QueuedMessage, RecipientSuggestion,
-    RefreshRequest, RelayCheck, RelayPolicy, RelayVerdict, RetryResult, RuleRun, RuleRunRequest,
-    RuleTestRequest, RuleTestResult, RulesDocument, RulesUpdate, SavedDraft, SendAsGrant,
-    SendMessage, SentMessage, ShareCalendar, SieveScript, SpellCheckRequest, SpellCheckResult,
-    SpellLanguage, TokenResponse, UpdateAccount, UpdateAlias, UpdateAuditSettings, UpdateDomain,
-    UpdateFlags, UpdateListMember, UpdateMailbox, UpdateMailingList, UpdateMe, UpdateMyList,
-    Upload, VacationDocument, VacationUpdate,
+    MessageDetail, MessageIds, MessageItem, MessagesTo, ModerationDecision, MyList, Note,
+    NoteFields, OccurrenceList, Organized, Page, PersonalWord, Postmaster, Preferences,
+    QueuedMessage, RecipientSuggestion, RefreshRequest, RelayCheck, RelayPolicy, RelayVerdict,
+    RetryResult, RuleRun, RuleRunRequest, RuleTestRequest, RuleTestResult, RulesDocument,
+    RulesUpdate, SavedDraft, SendAsGrant, SendMessage, SentMessage, ShareCalendar, SieveScript,
+    SpellCheckRequest, SpellCheckResult, SpellLanguage, Task, TaskFields, TokenResponse,
+    UpdateAccount, UpdateAlias, UpdateAuditSettings, UpdateDomain, UpdateFlags, UpdateListMember,
+    UpdateMailbox, UpdateMailingList, UpdateMe, UpdateMyList, Upload, VacationDocument,
+    VacationUpdate,
 };
 
 use super::{Api, ApiError, Call, bytes, empty, json, segment, text};
@@ -814,6 +815,23 @@ impl Api {
         json(self.authed(&call).await?).await
     }
 
+    /// The notes of the signed-in account's calendars (not free/busy shares), latest day
+    /// first.
+    ///
+    /// `GET /api/v1/calendars/notes`
+    pub async fn list_notes(
+        &self,
+        from: Option<&str>,
+        to: Option<&str>,
+        q: Option<&str>,
+    ) -> Result<Vec<Note>, ApiError> {
+        let call = Call::new(Method::GET, "/api/v1/calendars/notes")
+            .query("from", from)
+            .query("to", to)
+            .query("q", q);
+        json(self.authed(&call).await?).await
+    }
+
     /// The occurrences of the signed-in account's calendars in a window, recurring events
     /// expanded on the server in each event's time zone, by start.
     ///
@@ -843,6 +861,21 @@ impl Api {
         let call = Call::new(Method::GET, "/api/v1/calendars/search")
             .query("q", Some(q))
             .query("limit", limit);
+        json(self.authed(&call).await?).await
+    }
+
+    /// The tasks of the signed-in account's calendars (not free/busy shares): open ones by
+    /// due date, then priority and title.
+    ///
+    /// `GET /api/v1/calendars/tasks`
+    pub async fn list_tasks(
+        &self,
+        filter: Option<&str>,
+        calendars: Option<&str>,
+    ) -> Result<Vec<Task>, ApiError> {
+        let call = Call::new(Method::GET, "/api/v1/calendars/tasks")
+            .query("filter", filter)
+            .query("calendars", calendars);
         json(self.authed(&call).await?).await
     }
 
@@ -1009,6 +1042,54 @@ impl Api {
         json(self.authed(&call).await?).await
     }
 
+    /// Adds a note to a day of a calendar the signed-in account may write.
+    ///
+    /// `POST /api/v1/calendars/{id}/notes`
+    pub async fn create_note(&self, id: &str, body: &NoteFields) -> Result<Note, ApiError> {
+        let call = Call::new(
+            Method::POST,
+            format!("/api/v1/calendars/{}/notes", segment(id)),
+        )
+        .json(body)?;
+        json(self.authed(&call).await?).await
+    }
+
+    /// Changes a note.
+    ///
+    /// `PUT /api/v1/calendars/{id}/notes/{note_id}`
+    pub async fn replace_note(
+        &self,
+        id: &str,
+        note_id: &str,
+        body: &NoteFields,
+    ) -> Result<Note, ApiError> {
+        let call = Call::new(
+            Method::PUT,
+            format!(
+                "/api/v1/calendars/{}/notes/{}",
+                segment(id),
+                segment(note_id)
+            ),
+        )
+        .json(body)?;
+        json(self.authed(&call).await?).await
+    }
+
+    /// Deletes a note.
+    ///
+    /// `DELETE /api/v1/calendars/{id}/notes/{note_id}`
+    pub async fn delete_note(&self, id: &str, note_id: &str) -> Result<(), ApiError> {
+        let call = Call::new(
+            Method::DELETE,
+            format!(
+                "/api/v1/calendars/{}/notes/{}",
+                segment(id),
+                segment(note_id)
+            ),
+        );
+        empty(self.authed(&call).await?).await
+    }
+
     /// Shares a calendar the signed-in account owns with another account of this server, or
     /// changes the access it has.
     ///
@@ -1036,6 +1117,69 @@ impl Api {
                 "/api/v1/calendars/{}/shares/{}",
                 segment(id),
                 segment(account_id)
+            ),
+        );
+        empty(self.authed(&call).await?).await
+    }
+
+    /// Adds a task to a calendar the signed-in account may write.
+    ///
+    /// `POST /api/v1/calendars/{id}/tasks`
+    pub async fn create_task(&self, id: &str, body: &TaskFields) -> Result<Task, ApiError> {
+        let call = Call::new(
+            Method::POST,
+            format!("/api/v1/calendars/{}/tasks", segment(id)),
+        )
+        .json(body)?;
+        json(self.authed(&call).await?).await
+    }
+
+    /// One task.
+    ///
+    /// `GET /api/v1/calendars/{id}/tasks/{task_id}`
+    pub async fn get_task(&self, id: &str, task_id: &str) -> Result<Task, ApiError> {
+        let call = Call::new(
+            Method::GET,
+            format!(
+                "/api/v1/calendars/{}/tasks/{}",
+                segment(id),
+                segment(task_id)
+            ),
+        );
+        json(self.authed(&call).await?).await
+    }
+
+    /// Changes a task (completing it stamps the time; reopening clears it).
+    ///
+    /// `PUT /api/v1/calendars/{id}/tasks/{task_id}`
+    pub async fn replace_task(
+        &self,
+        id: &str,
+        task_id: &str,
+        body: &TaskFields,
+    ) -> Result<Task, ApiError> {
+        let call = Call::new(
+            Method::PUT,
+            format!(
+                "/api/v1/calendars/{}/tasks/{}",
+                segment(id),
+                segment(task_id)
+            ),
+        )
+        .json(body)?;
+        json(self.authed(&call).await?).await
+    }
+
+    /// Deletes a task.
+    ///
+    /// `DELETE /api/v1/calendars/{id}/tasks/{task_id}`
+    pub async fn delete_task(&self, id: &str, task_id: &str) -> Result<(), ApiError> {
+        let call = Call::new(
+            Method::DELETE,
+            format!(
+                "/api/v1/calendars/{}/tasks/{}",
+                segment(id),
+                segment(task_id)
             ),
         );
         empty(self.authed(&call).await?).await

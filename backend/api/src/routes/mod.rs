@@ -7,6 +7,7 @@ pub mod archive_pages;
 pub mod audit;
 pub mod auth;
 pub mod authorization;
+pub mod calendar_items;
 pub mod calendars;
 pub mod contacts;
 pub mod dkim;

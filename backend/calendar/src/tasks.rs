@@ -1,0 +1,493 @@
+//! Tasks (to-do lists): VTODO objects of a calendar — a title, notes, a due day or time,
+//! a start day, a priority, a status with its percentage and completion time, and a
+//! parent task (RELATED-TO) for subtasks — listed across the account's calendars with the
+//! filters a to-do list has (overdue, today, upcoming, completed).
+
+use calcard::icalendar::{
+    ICalendar, ICalendarComponent, ICalendarComponentType, ICalendarEntry, ICalendarProperty,
+    ICalendarStatus, ICalendarValue,
+};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+use osprey_store::{CalendarObjectRecord, CalendarObjectRow, CalendarRecord};
+
+use crate::{Access, CalendarError, CalendarService, fields, ical};
+
+pub(crate) const TASK: &str = "task";
+const MAX_TITLE: usize = 500;
+const MAX_NOTES: usize = 20_000;
+
+/// Where a task stands (RFC 5545 §3.8.1.11).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TaskStatus {
+    NeedsAction,
+    InProcess,
+    Completed,
+    Cancelled,
+}
+
+/// When a task is due: a day, or a time in a zone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Due {
+    Day(NaiveDate),
+    At {
+        at: NaiveDateTime,
+        time_zone: String,
+    },
+}
+
+/// A task's fields.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskFields {
+    pub title: String,
+    pub notes: String,
+    pub due: Option<Due>,
+    pub start: Option<NaiveDate>,
+    /// 0 none, 1 highest … 9 lowest (RFC 5545 §3.8.1.9).
+    pub priority: u8,
+    pub status: TaskStatus,
+    /// 0 to 100.
+    pub percent: u8,
+    /// The parent task's UID, for a subtask.
+    pub parent: Option<String>,
+}
+
+/// A stored task.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Task {
+    pub id: String,
+    pub calendar_id: String,
+    pub uid: String,
+    pub fields: TaskFields,
+    /// When it was completed (set by the server when its status becomes completed).
+    pub completed_at: Option<DateTime<Utc>>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Which tasks a list shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TaskFilter {
+    /// Every task not completed or cancelled.
+    Open,
+    /// Open and due before today.
+    Overdue,
+    /// Open and due today.
+    Today,
+    /// Open and due after today, or with no due date.
+    Upcoming,
+    /// Completed or cancelled.
+    Done,
+    All,
+}
+
+impl TaskFields {
+    fn normalized(mut self) -> Result<Self, CalendarError> {
+        self.title = self.title.trim().to_owned();
+        if self.title.is_empty() || self.title.chars().count() > MAX_TITLE {
+            return Err(CalendarError::invalid(
+                "title",
+                format!("1 to {MAX_TITLE} characters"),
+            ));
+        }
+        self.notes = self.notes.trim().to_owned();
+        if self.notes.chars().count() > MAX_NOTES {
+            return Err(CalendarError::invalid(
+                "notes",
+                format!("at most {MAX_NOTES} characters"),
+            ));
+        }
+        if let Some(Due::At { time_zone, .. }) = &self.due {
+            fields::time_zone("time_zone", time_zone)?;
+        }
+        if let (Some(s), Some(d)) = (self.start, &self.due) {
+            let due_day = match d {
+                Due::Day(d) => *d,
+                Due::At { at, .. } => at.date(),
+            };
+            if s > due_day {
+                return Err(CalendarError::invalid(
+                    "start",
+                    "the start is after the due date",
+                ));
+            }
+        }
+        if self.priority > 9 {
+            return Err(CalendarError::invalid(
+                "priority",
+                "0 (none) or 1 (highest) to 9 (lowest)",
+            ));
+        }
+        if self.percent > 100 {
+            return Err(CalendarError::invalid("percent", "0 to 100"));
+        }
+        if self.status == TaskStatus::Completed {
+            self.percent = 100;
+        }
+        self.parent = self
+            .parent
+            .map(|p| p.trim().to_owned())
+            .filter(|p| !p.is_empty());
+        Ok(self)
+    }
+
+    /// The instant it is due, for sorting and filtering (a day is due at its end in
+    /// `zone`).
+    fn due_instant(&self, zone: &str) -> Option<DateTime<Utc>> {
+        let (local, zone) = match &self.due {
+            None => return None,
+            Some(Due::Day(d)) => (d.and_hms_opt(23, 59, 59)?, zone),
+            Some(Due::At { at, time_zone }) => (*at, time_zone.as_str()),
+        };
+        let tz = zone.parse::<chrono_tz::Tz>().ok()?;
+        tz.from_local_datetime(&local)
+            .earliest()
+            .map(|t| t.with_timezone(&Utc))
+    }
+}
+
+fn status_value(s: TaskStatus) -> ICalendarStatus {
+    match s {
+        TaskStatus::NeedsAction => ICalendarStatus::NeedsAction,
+        TaskStatus::InProcess => ICalendarStatus::InProcess,
+        TaskStatus::Completed => ICalendarStatus::Completed,
+        TaskStatus::Cancelled => ICalendarStatus::Cancelled,
+    }
+}
+
+/// Writes the fields into the VTODO, replacing what Osprey edits.
+fn write(comp: &mut ICalendarComponent, f: &TaskFields, completed: Option<DateTime<Utc>>) {
+    comp.entries.retain(|e| {
+        !matches!(
+            e.name,
+            ICalendarProperty::Summary
+                | ICalendarProperty::Description
+                | ICalendarProperty::Due
+                | ICalendarProperty::Dtstart
+                | ICalendarProperty::Priority
+                | ICalendarProperty::Status
+                | ICalendarProperty::PercentComplete
+                | ICalendarProperty::Completed
+                | ICalendarProperty::RelatedTo
+        )
+    });
+    comp.add_property(ICalendarProperty::Summary, f.title.clone());
+    if !f.notes.is_empty() {
+        comp.add_property(ICalendarProperty::Description, f.notes.clone());
+    }
+    match &f.due {
+        Some(Due::Day(d)) => comp.entries.push(ical::date_entry(
+            ICalendarProperty::Due,
+            &[d.and_time(NaiveTime::MIN)],
+            None,
+        )),
+        Some(Due::At { at, time_zone }) => comp.entries.push(ical::date_entry(
+            ICalendarProperty::Due,
+            &[*at],
+            Some(time_zone),
+        )),
+        None => {}
+    }
+    if let Some(s) = f.start {
+        comp.entries.push(ical::date_entry(
+            ICalendarProperty::Dtstart,
+            &[s.and_time(NaiveTime::MIN)],
+            None,
+        ));
+    }
+    if f.priority > 0 {
+        comp.add_property(
+            ICalendarProperty::Priority,
+            ICalendarValue::Integer(i64::from(f.priority)),
+        );
+    }
+    comp.add_property(
+        ICalendarProperty::Status,
+        ICalendarValue::Status(status_value(f.status)),
+    );
+    comp.add_property(
+        ICalendarProperty::PercentComplete,
+        ICalendarValue::Integer(i64::from(f.percent)),
+    );
+    if let Some(t) = completed {
+        comp.add_property(
+            ICalendarProperty::Completed,
+            ICalendarValue::PartialDateTime(Box::new(ical::partial_utc(t.naive_utc()))),
+        );
+    }
+    if let Some(p) = &f.parent {
+        comp.entries
+            .push(ICalendarEntry::new(ICalendarProperty::RelatedTo).with_value(p.clone()));
+    }
+}
+
+fn int_of(c: &ICalendarComponent, p: &ICalendarProperty) -> Option<i64> {
+    c.property(p)
+        .and_then(|e| e.values.first())
+        .and_then(ICalendarValue::as_integer)
+}
+
+/// The task's fields and completion time, read from its VTODO.
+fn read(c: &ICalendarComponent, zone: &str) -> (TaskFields, Option<DateTime<Utc>>) {
+    let text = |p: &ICalendarProperty| {
+        c.property(p)
+            .and_then(|e| e.values.first())
+            .and_then(ICalendarValue::as_text)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let due = ical::date_value(c, &ICalendarProperty::Due).map(|d| {
+        if d.has_time {
+            Due::At {
+                at: d.local,
+                time_zone: ical::zone_of(&d, zone),
+            }
+        } else {
+            Due::Day(d.local.date())
+        }
+    });
+    let status = match c.status() {
+        Some(ICalendarStatus::InProcess) => TaskStatus::InProcess,
+        Some(ICalendarStatus::Completed) => TaskStatus::Completed,
+        Some(ICalendarStatus::Cancelled) => TaskStatus::Cancelled,
+        _ => TaskStatus::NeedsAction,
+    };
+    let completed =
+        ical::date_value(c, &ICalendarProperty::Completed).map(|d| Utc.from_utc_datetime(&d.local));
+    let fields = TaskFields {
+        title: text(&ICalendarProperty::Summary),
+        notes: text(&ICalendarProperty::Description),
+        due,
+        start: ical::date_value(c, &ICalendarProperty::Dtstart).map(|d| d.local.date()),
+        priority: int_of(c, &ICalendarProperty::Priority)
+            .and_then(|p| u8::try_from(p).ok())
+            .filter(|p| *p <= 9)
+            .unwrap_or(0),
+        status,
+        percent: int_of(c, &ICalendarProperty::PercentComplete)
+            .and_then(|p| u8::try_from(p).ok())
+            .map_or(0, |p| p.min(100)),
+        parent: Some(text(&ICalendarProperty::RelatedTo)).filter(|p| !p.is_empty()),
+    };
+    (fields, completed)
+}
+
+fn todo_index(cal: &ICalendar) -> Option<usize> {
+    cal.components
+        .iter()
+        .position(|c| c.component_type == ICalendarComponentType::VTodo)
+}
+
+fn task_of(r: &CalendarObjectRecord, zone: &str) -> Option<Task> {
+    let cal = ICalendar::parse(&r.ical).ok()?;
+    let (fields, completed_at) = read(&cal.components[todo_index(&cal)?], zone);
+    Some(Task {
+        id: r.id.clone(),
+        calendar_id: r.calendar_id.clone(),
+        uid: r.uid.clone(),
+        fields,
+        completed_at,
+        updated_at: r.updated_at,
+    })
+}
+
+impl CalendarService {
+    /// Adds a task to a calendar the account may write.
+    pub async fn create_task(
+        &self,
+        account_id: &str,
+        calendar_id: &str,
+        fields: TaskFields,
+    ) -> Result<Task, CalendarError> {
+        let cal = self.require(account_id, calendar_id, Access::Write).await?;
+        let f = self.task_zoned(&cal, fields).await?.normalized()?;
+        let uid = format!("{}@osprey", uuid::Uuid::now_v7());
+        let mut one = ical::new_root();
+        let mut todo = ICalendarComponent::new(ICalendarComponentType::VTodo);
+        todo.add_uid(&uid);
+        ical::stamp(&mut todo, 0);
+        let completed = (f.status == TaskStatus::Completed).then(Utc::now);
+        write(&mut todo, &f, completed);
+        ical::push(&mut one, todo);
+        self.save_task(&cal, None, &uid, &f, one).await
+    }
+
+    /// Changes a task; completing it stamps the time, reopening it clears it.
+    pub async fn update_task(
+        &self,
+        account_id: &str,
+        calendar_id: &str,
+        id: &str,
+        fields: TaskFields,
+    ) -> Result<Task, CalendarError> {
+        let cal = self.require(account_id, calendar_id, Access::Write).await?;
+        let f = self.task_zoned(&cal, fields).await?.normalized()?;
+        let r = self.task_record(calendar_id, id).await?;
+        let mut one = ICalendar::parse(&r.ical).map_err(|_| unreadable())?;
+        let t = todo_index(&one).ok_or_else(unreadable)?;
+        let zone = self.calendar_zone(&cal).await?;
+        let (_, was) = read(&one.components[t], &zone);
+        let completed = match f.status {
+            TaskStatus::Completed => was.or_else(|| Some(Utc::now())),
+            _ => None,
+        };
+        let seq = ical::sequence(&one.components[t]) + 1;
+        ical::stamp(&mut one.components[t], seq);
+        write(&mut one.components[t], &f, completed);
+        let uid = r.uid.clone();
+        self.save_task(&cal, Some(&r), &uid, &f, one).await
+    }
+
+    /// One task of a calendar the account can read.
+    pub async fn get_task(
+        &self,
+        account_id: &str,
+        calendar_id: &str,
+        id: &str,
+    ) -> Result<Task, CalendarError> {
+        let cal = self.require(account_id, calendar_id, Access::Read).await?;
+        let zone = self.calendar_zone(&cal).await?;
+        let r = self.task_record(calendar_id, id).await?;
+        task_of(&r, &zone).ok_or_else(unreadable)
+    }
+
+    /// Deletes a task (its subtasks stay, without a parent).
+    pub async fn delete_task(
+        &self,
+        account_id: &str,
+        calendar_id: &str,
+        id: &str,
+    ) -> Result<(), CalendarError> {
+        self.require(account_id, calendar_id, Access::Write).await?;
+        self.task_record(calendar_id, id).await?;
+        Ok(self
+            .store
+            .calendars()
+            .delete_object(calendar_id, id)
+            .await?)
+    }
+
+    /// The tasks of the account's calendars (not free/busy shares) that `filter` keeps,
+    /// open ones by due date (none last), then priority and title; done ones newest first.
+    pub async fn tasks(
+        &self,
+        account_id: &str,
+        filter: TaskFilter,
+        calendars: Option<&[String]>,
+    ) -> Result<Vec<Task>, CalendarError> {
+        let zone = self.zone_of(account_id).await?;
+        let visible: Vec<_> = self
+            .list(account_id)
+            .await?
+            .into_iter()
+            .filter(|c| c.access >= Access::Read)
+            .filter(|c| calendars.is_none_or(|ids| ids.contains(&c.id)))
+            .collect();
+        let tz = zone.parse::<chrono_tz::Tz>().unwrap_or(chrono_tz::UTC);
+        let today = Utc::now().with_timezone(&tz).date_naive();
+        let mut out = Vec::new();
+        for c in &visible {
+            for r in self.store.calendars().all_objects(&c.id, TASK).await? {
+                let Some(t) = task_of(&r, &zone) else {
+                    continue;
+                };
+                let done = matches!(
+                    t.fields.status,
+                    TaskStatus::Completed | TaskStatus::Cancelled
+                );
+                let due_day = t.fields.due.as_ref().map(|d| match d {
+                    Due::Day(d) => *d,
+                    Due::At { at, .. } => at.date(),
+                });
+                let keep = match filter {
+                    TaskFilter::All => true,
+                    TaskFilter::Done => done,
+                    TaskFilter::Open => !done,
+                    TaskFilter::Overdue => !done && due_day.is_some_and(|d| d < today),
+                    TaskFilter::Today => !done && due_day == Some(today),
+                    TaskFilter::Upcoming => !done && due_day.is_none_or(|d| d > today),
+                };
+                if keep {
+                    out.push(t);
+                }
+            }
+        }
+        let key = |t: &Task| {
+            (
+                t.fields
+                    .due_instant(&zone)
+                    .map_or(i64::MAX, |d| d.timestamp()),
+                if t.fields.priority == 0 {
+                    10
+                } else {
+                    t.fields.priority
+                },
+                t.fields.title.to_lowercase(),
+            )
+        };
+        if filter == TaskFilter::Done {
+            out.sort_by_key(|t| std::cmp::Reverse(t.completed_at));
+        } else {
+            out.sort_by_key(key);
+        }
+        Ok(out)
+    }
+
+    /// The fields with the calendar's zone where a due time names none.
+    async fn task_zoned(
+        &self,
+        cal: &CalendarRecord,
+        mut f: TaskFields,
+    ) -> Result<TaskFields, CalendarError> {
+        if let Some(Due::At { time_zone, .. }) = &mut f.due
+            && time_zone.trim().is_empty()
+        {
+            *time_zone = self.calendar_zone(cal).await?;
+        }
+        Ok(f)
+    }
+
+    async fn task_record(
+        &self,
+        calendar_id: &str,
+        id: &str,
+    ) -> Result<CalendarObjectRecord, CalendarError> {
+        let r = self.store.calendars().object(calendar_id, id).await?;
+        if r.kind != TASK {
+            return Err(CalendarError::NotFound);
+        }
+        Ok(r)
+    }
+
+    async fn save_task(
+        &self,
+        cal: &CalendarRecord,
+        existing: Option<&CalendarObjectRecord>,
+        uid: &str,
+        f: &TaskFields,
+        one: ICalendar,
+    ) -> Result<Task, CalendarError> {
+        let zone = self.calendar_zone(cal).await?;
+        let due = f.due_instant(&zone);
+        let text = ical::to_text(one);
+        let search_text = format!("{}\n{}", f.title, f.notes).to_lowercase();
+        let row = CalendarObjectRow {
+            kind: TASK,
+            uid,
+            title: &f.title,
+            search_text: &search_text,
+            starts_at: due,
+            ends_at: due,
+            recurring: false,
+            ical: &text,
+        };
+        let calendars = self.store.calendars();
+        let r = match existing {
+            Some(e) => calendars.replace_object(&cal.id, &e.id, row).await?,
+            None => calendars.insert_object(&cal.id, row).await?,
+        };
+        task_of(&r, &zone).ok_or_else(unreadable)
+    }
+}
+
+fn unreadable() -> CalendarError {
+    CalendarError::invalid("task", "the stored task cannot be read")
+}
