@@ -4,6 +4,6 @@
 // with those pages), started on their paths. Each moves to the other by loading the page.
 const path = location.pathname;
 const full = path === '/settings/rules' || path === '/admin' || path.startsWith('/admin/')
-  || path.startsWith('/archive/') || path === '/calendar';
+  || path.startsWith('/archive/') || path === '/calendar' || path.startsWith('/calendar/');
 const { default: init } = await (full ? import('/full.js') : import('/app.js'));
 init();

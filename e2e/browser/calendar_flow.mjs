@@ -2,16 +2,20 @@
 // (an empty month), makes a weekly stand-up from a click on a day (the form first names a
 // wrong end next to its field, and says the rule in words), moves one occurrence on its
 // own ("this event"), sees the week view with the time grid, ends the series from an
-// occurrence on ("this and following"), adds a three-day all-day trip, and reads the
-// agenda, at phone width too.
+// occurrence on ("this and following"), adds a three-day all-day trip, reads the
+// agenda, keeps a to-do list (an overdue task marked, one ticked off) and a note of a
+// day, shares the calendar, makes its subscription address and imports a `.ics` file in
+// its settings, and opens on the agenda at phone width.
 //
-// Env: OSPREY_URL, OSPREY_SCREENSHOT_DIR, OSPREY_USER, OSPREY_PASSWORD, CHROMIUM_PATH.
+// Env: OSPREY_URL, OSPREY_SCREENSHOT_DIR, OSPREY_USER, OSPREY_PASSWORD, OSPREY_SHAREE,
+// CHROMIUM_PATH.
 // Exits 0 on success, 1 with a message on failure.
 
 import { PHONE, need, runFlow } from './lib.mjs';
 
 const user = need('OSPREY_USER');
 const password = need('OSPREY_PASSWORD');
+const sharee = need('OSPREY_SHAREE');
 
 await runFlow('calendar_flow', async ({ page, baseUrl, step, shot, expectVisible, signIn }) => {
   const cell = (date) => page.locator(`.cal-cell[data-date="${date}"]`);
@@ -108,6 +112,69 @@ await runFlow('calendar_flow', async ({ page, baseUrl, step, shot, expectVisible
   await expectVisible(page.locator('.cal-agenda-day', { hasText: 'Wednesday 10 June' }), 'the trip\'s first day');
   await expectVisible(page.locator('.cal-agenda-item', { hasText: 'Lyon' }), 'the trip\'s place');
   await shot(page, 'calendar-agenda');
+
+  step('Tasks: the empty list, two tasks, one overdue, one ticked off');
+  await page.click('#cal-tab-tasks');
+  await page.waitForURL('**/calendar/tasks');
+  await expectVisible(page.getByRole('heading', { level: 1, name: 'Tasks' }), 'the Tasks heading');
+  await expectVisible(page.locator('#tasks-empty'), 'the empty list');
+  const today = new Date().toLocaleDateString('en-CA');
+  const yesterday = new Date(Date.now() - 86_400_000).toLocaleDateString('en-CA');
+  await page.fill('#task-title', 'Buy stamps');
+  await page.fill('#task-due', today);
+  await page.click('#task-add');
+  await expectVisible(page.locator('#task-list .row-title', { hasText: 'Buy stamps' }), 'the first task');
+  await page.fill('#task-title', 'Send invoice');
+  await page.fill('#task-due', yesterday);
+  await page.click('#task-add');
+  await expectVisible(page.locator('#task-list .task.overdue', { hasText: 'Send invoice' }), 'the overdue task marked');
+  await shot(page, 'calendar-tasks');
+  await page.locator('#task-list .task', { hasText: 'Buy stamps' }).locator('input[type="checkbox"]').check();
+  await page.waitForFunction(() => ![...document.querySelectorAll('#task-list .row-title')].some((e) => e.textContent === 'Buy stamps'));
+  await page.click('#tasks-completed');
+  await expectVisible(page.locator('#task-list .task.done', { hasText: 'Buy stamps' }), 'the ticked task under Completed');
+  await page.click('#tasks-overdue');
+  await expectVisible(page.locator('#task-list .row-title', { hasText: 'Send invoice' }), 'the overdue list');
+
+  step('Notes: add one to a day and find it');
+  await page.click('#cal-tab-notes');
+  await page.waitForURL('**/calendar/notes');
+  await expectVisible(page.locator('#notes-empty'), 'no notes yet');
+  await page.fill('#note-title', 'Ideas for Lyon');
+  await page.fill('#note-day', '2026-06-10');
+  await page.fill('#note-text', 'Visit the old town\nTry a bouchon');
+  await page.click('#note-add');
+  await expectVisible(page.locator('#note-list .row-title', { hasText: 'Ideas for Lyon' }), 'the note');
+  await expectVisible(page.locator('#note-list time', { hasText: 'Wednesday 10 June' }), 'its day');
+  await page.fill('#notes-search', 'bouchon');
+  await page.keyboard.press('Enter');
+  await expectVisible(page.locator('#note-list .row-title', { hasText: 'Ideas for Lyon' }), 'the note found');
+  await shot(page, 'calendar-notes');
+  await page.click('#cal-tab-events');
+  await expectVisible(page.locator('.cal-toolbar'), 'the calendar again');
+
+  step('the calendar\'s settings: share it, make a subscription address, import a file');
+  await page.fill('.cal-jump', '2026-06-01');
+  await page.locator('.cal-list button[aria-label="Settings of Calendar"]').click();
+  await expectVisible(page.getByRole('heading', { name: 'Calendar — settings' }), 'the settings dialog');
+  await page.fill('#share-address', sharee);
+  await page.selectOption('#share-access', 'read');
+  await page.click('#share-add');
+  await expectVisible(page.locator('.cal-share', { hasText: sharee }), 'the share');
+  await page.click('#feed-make');
+  await page.waitForFunction(() => document.querySelector('#feed-url')?.value.startsWith('webcal://'));
+  const ICS = [
+    'BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Test//EN',
+    'BEGIN:VEVENT', 'UID:concert@far.example', 'SUMMARY:Concert', 'DTSTART:20260620T190000Z', 'DTEND:20260620T210000Z', 'END:VEVENT',
+    'BEGIN:VEVENT', 'UID:broken@far.example', 'SUMMARY:Broken', 'END:VEVENT',
+    'END:VCALENDAR', '',
+  ].join('\r\n');
+  await page.setInputFiles('#calendar-import', { name: 'concerts.ics', mimeType: 'text/calendar', buffer: Buffer.from(ICS) });
+  await expectVisible(page.locator('#calendar-import-report', { hasText: 'Imported 1 new event' }), 'the import report');
+  await expectVisible(page.locator('#calendar-import-report li', { hasText: 'Broken: it has no start (DTSTART)' }), 'the broken event');
+  await shot(page, 'calendar-settings');
+  await page.click('#settings-close');
+  await expectVisible(chips('2026-06-20', 'Concert'), 'the imported concert');
 
   step('at phone width the page opens on the agenda');
   await page.setViewportSize(PHONE);

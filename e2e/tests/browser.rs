@@ -403,10 +403,12 @@ async fn writing_mail_in_a_real_browser() {
 async fn the_calendar_in_a_real_browser() {
     const USER: &str = "dora@cal.e2e.example";
     const PASSWORD: &str = "Copper-Kettle-83q";
+    const SHAREE: &str = "erin@cal.e2e.example";
     let s = Server::start(true).await;
     for args in [
         &["domain", "add", "cal.e2e.example"][..],
         &["user", "add", USER, "--password", PASSWORD],
+        &["user", "add", SHAREE, "--password", PASSWORD],
     ] {
         let out = osprey(&s.db, args);
         assert!(
@@ -418,7 +420,11 @@ async fn the_calendar_in_a_real_browser() {
     run_flow(
         "calendar_flow.mjs",
         &s,
-        &[("OSPREY_USER", USER), ("OSPREY_PASSWORD", PASSWORD)],
+        &[
+            ("OSPREY_USER", USER),
+            ("OSPREY_PASSWORD", PASSWORD),
+            ("OSPREY_SHAREE", SHAREE),
+        ],
     );
     // What the browser made is what the API expands: three stand-ups (the fourth was
     // deleted with the following ones), the moved one at 11:00, and the trip.
@@ -449,8 +455,24 @@ async fn the_calendar_in_a_real_browser() {
             ("Standup", "2026-06-09"),
             ("Trip to Lyon", "2026-06-10"),
             ("Standup (moved)", "2026-06-16"),
+            ("Concert", "2026-06-20"),
         ]
     );
+    // The calendar is shared with Erin, read-only; the tasks and the note are there.
+    let erin = crate::api::login(&c, &s.url, SHAREE, PASSWORD).await;
+    let (_, cals) = crate::api::get(&c, &s.url, &erin, "/api/v1/calendars").await;
+    assert!(
+        cals.as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["owner_address"] == USER && c["access"] == "read"),
+        "{cals}"
+    );
+    let (_, tasks) =
+        crate::api::get(&c, &s.url, &token, "/api/v1/calendars/tasks?filter=all").await;
+    assert_eq!(tasks.as_array().unwrap().len(), 2, "{tasks}");
+    let (_, notes) = crate::api::get(&c, &s.url, &token, "/api/v1/calendars/notes?q=lyon").await;
+    assert_eq!(notes[0]["fields"]["day"], "2026-06-10");
     let moved = &list["items"][3];
     assert_eq!(moved["exception"], true);
     assert_eq!(&moved["start"].as_str().unwrap()[11..16], "11:00");

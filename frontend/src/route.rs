@@ -11,7 +11,7 @@ use crate::pages::admin::{
 #[cfg(feature = "full")]
 use crate::pages::archive::{ArchivePage, ArchiveThreadPage};
 #[cfg(feature = "full")]
-use crate::pages::calendar::CalendarPage;
+use crate::pages::calendar::{CalendarPage, NotesPage, TasksPage};
 #[cfg(feature = "full")]
 use crate::pages::rules::RulesPage;
 use crate::pages::{ContactsPage, LoginPage, MailPage, NotFoundPage, SettingsPage};
@@ -28,6 +28,10 @@ pub enum Route {
     Contacts,
     #[at("/calendar")]
     Calendar,
+    #[at("/calendar/tasks")]
+    CalendarTasks,
+    #[at("/calendar/notes")]
+    CalendarNotes,
     #[at("/admin")]
     Admin,
     #[at("/admin/domains")]
@@ -69,6 +73,8 @@ pub fn switch(route: Route) -> Html {
         | Route::Archive { .. }
         | Route::ArchiveThread { .. }
         | Route::Calendar
+        | Route::CalendarTasks
+        | Route::CalendarNotes
         | Route::SettingsRules => html! { <LoadFull /> },
         Route::Home => html! { <Redirect<Route> to={Route::Mail} /> },
         Route::Login => html! { <LoginPage /> },
@@ -76,6 +82,10 @@ pub fn switch(route: Route) -> Html {
         Route::Contacts => html! { <Shell><ContactsPage /></Shell> },
         #[cfg(feature = "full")]
         Route::Calendar => html! { <Shell><CalendarPage /></Shell> },
+        #[cfg(feature = "full")]
+        Route::CalendarTasks => html! { <Shell><TasksPage /></Shell> },
+        #[cfg(feature = "full")]
+        Route::CalendarNotes => html! { <Shell><NotesPage /></Shell> },
         #[cfg(feature = "full")]
         Route::Admin => html! { <Shell><AdminIndex /></Shell> },
         #[cfg(feature = "full")]

@@ -137,7 +137,7 @@ pub fn Shell(props: &ShellProps) -> Html {
                 <nav class="main-nav" aria-label="Main" id="main-nav">
                     <NavLink to={Route::Mail} id="nav-mail">{ "Mail" }</NavLink>
                     <NavLink to={Route::Contacts} id="nav-contacts">{ "Contacts" }</NavLink>
-                    <NavLink to={Route::Calendar} id="nav-calendar">{ "Calendar" }</NavLink>
+                    <NavLink to={Route::Calendar} also={vec![Route::CalendarTasks, Route::CalendarNotes]} id="nav-calendar">{ "Calendar" }</NavLink>
                     if session.can_administer() {
                         <NavLink to={Route::Admin} also={admin_routes} id="nav-admin">{ "Admin" }</NavLink>
                     }

@@ -6,6 +6,9 @@
 
 mod dates;
 mod editor;
+mod notes;
+mod settings;
+mod tasks;
 mod views;
 
 use std::collections::{HashMap, HashSet};
@@ -21,9 +24,15 @@ use yew::prelude::*;
 
 use crate::api::{ApiError, use_api};
 use crate::components::banner::ProblemBanner;
+use crate::components::shell::NavLink;
+use crate::route::Route;
 use dates::{Placed, View};
 use editor::{EventEditor, Target};
+use settings::CalendarSettings;
 use views::{AgendaView, MonthView, TimeGrid};
+
+pub use notes::NotesPage;
+pub use tasks::TasksPage;
 
 /// Below this width (CSS pixels) the page opens on the agenda.
 const NARROW: f64 = 640.0;
@@ -87,6 +96,18 @@ fn use_calendar_keys() {
     });
 }
 
+/// Events, tasks and notes: the calendar's three pages.
+#[function_component]
+pub fn CalendarTabs() -> Html {
+    html! {
+        <nav class="tabs cal-tabs" aria-label="Calendar">
+            <NavLink to={Route::Calendar} id="cal-tab-events">{ "Events" }</NavLink>
+            <NavLink to={Route::CalendarTasks} id="cal-tab-tasks">{ "Tasks" }</NavLink>
+            <NavLink to={Route::CalendarNotes} id="cal-tab-notes">{ "Notes" }</NavLink>
+        </nav>
+    }
+}
+
 #[function_component]
 pub fn CalendarPage() -> Html {
     let api = use_api();
@@ -101,6 +122,7 @@ pub fn CalendarPage() -> Html {
     let error = use_state(|| None::<ApiError>);
     let generation = use_state(|| 0u32);
     let editing = use_state(|| None::<Target>);
+    let settings = use_state(|| None::<Calendar>);
     let zone = use_memo((), |()| dates::browser_zone());
     use_calendar_keys();
     {
@@ -166,6 +188,10 @@ pub fn CalendarPage() -> Html {
             generation.set(*generation + 1);
         })
     };
+    let refresh = {
+        let generation = generation.clone();
+        Callback::from(move |()| generation.set(*generation + 1))
+    };
     let shown: Rc<Vec<Placed>> = Rc::new(
         items
             .iter()
@@ -223,6 +249,7 @@ pub fn CalendarPage() -> Html {
     };
     html! {
         <section class="page calendar" aria-labelledby="calendar-title">
+            <CalendarTabs />
             <div class="cal-toolbar">
                 <h1 id="calendar-title">{ dates::title(*view, *anchor) }</h1>
                 <div class="cal-nav">
@@ -262,7 +289,8 @@ pub fn CalendarPage() -> Html {
                             hidden.set(h);
                         })
                     }}
-                    onchanged={reload.clone()} />
+                    onchanged={reload.clone()}
+                    onsettings={{ let settings = settings.clone(); Callback::from(move |c: Calendar| settings.set(Some(c))) }} />
                 <div class="cal-main" aria-busy={loading.then_some("true")}>
                     <ProblemBanner error={(*error).clone()} />
                     if *truncated {
@@ -271,6 +299,10 @@ pub fn CalendarPage() -> Html {
                     { body }
                 </div>
             </div>
+            if let Some(calendar) = (*settings).clone() {
+                <CalendarSettings {calendar} onchanged={refresh}
+                    onclose={{ let settings = settings.clone(); Callback::from(move |()| settings.set(None)) }} />
+            }
             if let Some(target) = (*editing).clone() {
                 <EventEditor {target} calendars={(*calendars).clone().unwrap_or_default()} zone={(*zone).clone()}
                     onclose={{ let editing = editing.clone(); Callback::from(move |()| editing.set(None)) }}
@@ -287,6 +319,8 @@ struct SidebarProps {
     ontoggle: Callback<String>,
     /// A calendar was added.
     onchanged: Callback<()>,
+    /// Open a calendar's settings.
+    onsettings: Callback<Calendar>,
 }
 
 /// The calendars, each shown or hidden, and a new one.
@@ -347,6 +381,13 @@ fn Sidebar(p: &SidebarProps) -> Html {
                                     <span class="muted">{ format!(" · {}", c.owner_address) }</span>
                                 }
                             </label>
+                            if c.access == CalendarAccess::Owner {
+                                <button type="button" class="button subtle cal-gear" id={format!("cal-settings-{}", c.id)}
+                                    aria-label={format!("Settings of {}", c.name)} title="Settings"
+                                    onclick={{ let (open, c) = (p.onsettings.clone(), c.clone()); Callback::from(move |_: MouseEvent| open.emit(c.clone())) }}>
+                                    { "⚙" }
+                                </button>
+                            }
                         </li>
                     }
                 }) }

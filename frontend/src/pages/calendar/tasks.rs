@@ -1,0 +1,220 @@
+//! Tasks: the to-do lists of the account's calendars — quick add, tick off, due dates
+//! with the overdue ones marked, priorities, and the lists Today, Overdue, Upcoming, Open
+//! and Completed.
+
+use osprey_api_types::{Calendar, CalendarAccess, Task, TaskFields, TaskStatus};
+use yew::platform::spawn_local;
+use yew::prelude::*;
+
+use super::{CalendarTabs, dates};
+use crate::api::{ApiError, use_api};
+use crate::components::banner::ProblemBanner;
+
+const FILTERS: [(&str, &str); 5] = [
+    ("open", "Open"),
+    ("today", "Today"),
+    ("overdue", "Overdue"),
+    ("upcoming", "Upcoming"),
+    ("completed", "Completed"),
+];
+
+fn priority_label(p: u8) -> Option<&'static str> {
+    match p {
+        1..=4 => Some("High"),
+        5 => Some("Medium"),
+        6..=9 => Some("Low"),
+        _ => None,
+    }
+}
+
+fn empty_text(filter: &str) -> &'static str {
+    match filter {
+        "today" => "Nothing due today.",
+        "overdue" => "Nothing overdue.",
+        "upcoming" => "Nothing coming up.",
+        "completed" => "No completed tasks yet.",
+        _ => "Nothing to do. Add a task above.",
+    }
+}
+
+#[function_component]
+pub fn TasksPage() -> Html {
+    let api = use_api();
+    let filter = use_state(|| "open".to_owned());
+    let tasks = use_state(|| None::<Vec<Task>>);
+    let calendars = use_state(Vec::<Calendar>::new);
+    let error = use_state(|| None::<ApiError>);
+    let generation = use_state(|| 0u32);
+    let title = use_state(String::new);
+    let due = use_state(String::new);
+    {
+        let (api, calendars) = (api.clone(), calendars.clone());
+        use_effect_with((), move |()| {
+            spawn_local(async move {
+                if let Ok(list) = api.list_calendars().await {
+                    calendars.set(list);
+                }
+            });
+        });
+    }
+    {
+        let (api, tasks, error) = (api.clone(), tasks.clone(), error.clone());
+        use_effect_with(((*filter).clone(), *generation), move |(f, _)| {
+            let f = f.clone();
+            spawn_local(async move {
+                match api.list_tasks(Some(&f), None).await {
+                    Ok(list) => {
+                        tasks.set(Some(list));
+                        error.set(None);
+                    }
+                    Err(e) => error.set(Some(e)),
+                }
+            });
+        });
+    }
+    let reload = {
+        let generation = generation.clone();
+        Callback::from(move |()| generation.set(*generation + 1))
+    };
+    let home = calendars
+        .iter()
+        .find(|c| c.access == CalendarAccess::Owner && c.is_default)
+        .or_else(|| {
+            calendars
+                .iter()
+                .find(|c| matches!(c.access, CalendarAccess::Owner | CalendarAccess::Write))
+        })
+        .map(|c| c.id.clone());
+    let onadd = {
+        let (api, title, due, error, reload) = (
+            api.clone(),
+            title.clone(),
+            due.clone(),
+            error.clone(),
+            reload.clone(),
+        );
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let Some(cal) = home.clone() else { return };
+            let body = TaskFields {
+                title: title.trim().to_owned(),
+                notes: String::new(),
+                due: Some(due.trim().to_owned()).filter(|d| !d.is_empty()),
+                time_zone: None,
+                start: None,
+                priority: 0,
+                status: TaskStatus::NeedsAction,
+                percent: 0,
+                parent: None,
+            };
+            let (api, title, due, error, reload) = (
+                api.clone(),
+                title.clone(),
+                due.clone(),
+                error.clone(),
+                reload.clone(),
+            );
+            spawn_local(async move {
+                match api.create_task(&cal, &body).await {
+                    Ok(_) => {
+                        title.set(String::new());
+                        due.set(String::new());
+                        error.set(None);
+                        reload.emit(());
+                    }
+                    Err(e) => error.set(Some(e)),
+                }
+            });
+        })
+    };
+    let today = dates::now().date().to_string();
+    let writable = |t: &Task| {
+        calendars.iter().any(|c| {
+            c.id == t.calendar_id
+                && matches!(c.access, CalendarAccess::Owner | CalendarAccess::Write)
+        })
+    };
+    html! {
+        <section class="page tasks" aria-labelledby="tasks-title">
+            <CalendarTabs />
+            <h1 id="tasks-title">{ "Tasks" }</h1>
+            <form class="card inline-form task-add" onsubmit={onadd} aria-label="New task">
+                <ProblemBanner error={(*error).clone()} />
+                <label for="task-title" class="visually-hidden">{ "New task" }</label>
+                <input id="task-title" type="text" placeholder="Add a task" required=true value={(*title).clone()}
+                    oninput={{ let title = title.clone(); Callback::from(move |e: InputEvent| title.set(e.target_unchecked_into::<web_sys::HtmlInputElement>().value())) }} />
+                <label for="task-due" class="visually-hidden">{ "Due" }</label>
+                <input id="task-due" type="date" value={(*due).clone()} aria-label="Due"
+                    oninput={{ let due = due.clone(); Callback::from(move |e: InputEvent| due.set(e.target_unchecked_into::<web_sys::HtmlInputElement>().value())) }} />
+                <button type="submit" class="button primary" id="task-add">{ "Add" }</button>
+            </form>
+            <div class="cal-views task-filters" role="group" aria-label="Show">
+                { for FILTERS.iter().map(|(v, label)| {
+                    let set = { let filter = filter.clone(); let v = (*v).to_owned(); Callback::from(move |_: MouseEvent| filter.set(v.clone())) };
+                    let on = *filter == *v;
+                    html! {
+                        <button type="button" id={format!("tasks-{v}")} class={classes!("button", on.then_some("selected"))}
+                            aria-pressed={on.to_string()} onclick={set}>{ *label }</button>
+                    }
+                }) }
+            </div>
+            <ul class="rows task-list" id="task-list" aria-busy={tasks.is_none().then_some("true")}>
+                { for tasks.iter().flatten().map(|t| {
+                    let done = matches!(t.fields.status, TaskStatus::Completed | TaskStatus::Cancelled);
+                    let overdue = !done && t.fields.due.as_deref().is_some_and(|d| d[..10.min(d.len())] < *today.as_str());
+                    let toggle = {
+                        let (api, t, reload, error) = (api.clone(), t.clone(), reload.clone(), error.clone());
+                        Callback::from(move |_: Event| {
+                            let mut f = t.fields.clone();
+                            f.status = if done { TaskStatus::NeedsAction } else { TaskStatus::Completed };
+                            if done { f.percent = 0; }
+                            let (api, t, reload, error) = (api.clone(), t.clone(), reload.clone(), error.clone());
+                            spawn_local(async move {
+                                match api.replace_task(&t.calendar_id, &t.id, &f).await {
+                                    Ok(_) => reload.emit(()),
+                                    Err(e) => error.set(Some(e)),
+                                }
+                            });
+                        })
+                    };
+                    let remove = {
+                        let (api, t, reload, error) = (api.clone(), t.clone(), reload.clone(), error.clone());
+                        Callback::from(move |_: MouseEvent| {
+                            let (api, t, reload, error) = (api.clone(), t.clone(), reload.clone(), error.clone());
+                            spawn_local(async move {
+                                match api.delete_task(&t.calendar_id, &t.id).await {
+                                    Ok(()) => reload.emit(()),
+                                    Err(e) => error.set(Some(e)),
+                                }
+                            });
+                        })
+                    };
+                    let id = format!("task-{}", t.id);
+                    let can = writable(t);
+                    html! {
+                        <li class={classes!("row", "task", done.then_some("done"), overdue.then_some("overdue"))} key={t.id.clone()}>
+                            <input type="checkbox" id={id.clone()} checked={done} onchange={toggle} disabled={!can} />
+                            <label for={id} class="row-main">
+                                <span class="row-title">{ t.fields.title.clone() }</span>
+                                <span class="row-meta">
+                                    if let Some(d) = &t.fields.due {
+                                        <span class="task-due">{ if overdue { format!("Overdue · {}", &d[..10.min(d.len())]) } else { format!("Due {}", d.replace('T', " ")) } }</span>
+                                    }
+                                    if let Some(p) = priority_label(t.fields.priority) {
+                                        <span class="task-priority">{ format!(" · {p} priority") }</span>
+                                    }
+                                </span>
+                            </label>
+                            if can {
+                                <button type="button" class="button subtle" aria-label={format!("Delete {}", t.fields.title)} onclick={remove}>{ "Delete" }</button>
+                            }
+                        </li>
+                    }
+                }) }
+            </ul>
+            if tasks.as_ref().is_some_and(Vec::is_empty) {
+                <p class="empty" id="tasks-empty">{ empty_text(&filter) }</p>
+            }
+        </section>
+    }
+}
