@@ -12,7 +12,7 @@ use calcard::{
         dates::{CalendarEvent, TimeOrDelta},
     },
 };
-use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveDateTime, Offset, TimeZone, Utc};
 
 use crate::ical::{self, partial_utc};
 
@@ -151,6 +151,75 @@ pub(crate) fn rid_of(cal: &ICalendar, comp: usize, viewer: &str) -> Option<Rid> 
         .map(|t| Rid::Instant(t.with_timezone(&Utc)))
 }
 
+/// The instant of a wall time in `tz` as RFC 5545 §3.3.5 reads it: the first of two,
+/// and a time in a gap with the offset before the gap.
+pub(crate) fn resolve(tz: chrono_tz::Tz, local: NaiveDateTime) -> Option<DateTime<chrono_tz::Tz>> {
+    use chrono::offset::LocalResult;
+    match tz.from_local_datetime(&local) {
+        LocalResult::Single(t) => Some(t),
+        LocalResult::Ambiguous(first, _) => Some(first),
+        LocalResult::None => {
+            let before = tz
+                .from_local_datetime(&(local - Duration::hours(6)))
+                .earliest()?;
+            let offset = i64::from(before.offset().fix().local_minus_utc());
+            Some(
+                Utc.from_utc_datetime(&(local - Duration::seconds(offset)))
+                    .with_timezone(&tz),
+            )
+        }
+    }
+}
+
+/// Local times that do not exist or exist twice in their zone (on the days clocks change)
+/// read as RFC 5545 §3.3.5 says — "If the local time represented by a DATE-TIME value is
+/// nonexistent … the value MUST be interpreted by using the UTC offset before the gap"; one
+/// that is ambiguous is "the first occurrence" — and are written so that calcard, which
+/// takes only unambiguous local times, reads the same instant: a missing time becomes the
+/// wall time after the gap, an ambiguous one its UTC time. In memory only.
+pub(crate) fn fix_local_times(cal: &mut ICalendar, viewer: &str) {
+    use chrono::offset::LocalResult;
+    for comp in &mut cal.components {
+        if comp.component_type != ICalendarComponentType::VEvent {
+            continue;
+        }
+        for name in [
+            ICalendarProperty::Dtstart,
+            ICalendarProperty::Dtend,
+            ICalendarProperty::RecurrenceId,
+        ] {
+            let Some(d) = ical::date_value(comp, &name) else {
+                continue;
+            };
+            if !d.has_time || d.utc || d.tz_id.is_none() {
+                continue;
+            }
+            let Ok(tz) = ical::zone_of(&d, viewer).parse::<chrono_tz::Tz>() else {
+                continue;
+            };
+            let fixed = match tz.from_local_datetime(&d.local) {
+                LocalResult::Single(_) => continue,
+                LocalResult::None => {
+                    let Some(t) = resolve(tz, d.local) else {
+                        continue;
+                    };
+                    ical::date_entry(name.clone(), &[t.naive_local()], d.tz_id.as_deref())
+                }
+                LocalResult::Ambiguous(first, _) => {
+                    let mut e = calcard::icalendar::ICalendarEntry::new(name.clone());
+                    e.values = vec![ICalendarValue::PartialDateTime(Box::new(partial_utc(
+                        first.with_timezone(&Utc).naive_utc(),
+                    )))];
+                    e
+                }
+            };
+            if let Some(entry) = comp.property_mut(&name) {
+                *entry = fixed;
+            }
+        }
+    }
+}
+
 /// Makes the calendar's rules safe and exact for calcard's expansion, in memory:
 /// a rule's UTC UNTIL becomes the wall time of that instant in the event's zone (calcard
 /// compares UNTIL with wall times), and when `until` is given, a rule without COUNT stops
@@ -221,6 +290,7 @@ pub(crate) fn instances(
     max_rule_dates: usize,
 ) -> (Vec<Instance>, bool) {
     let mut cal = cal.clone();
+    fix_local_times(&mut cal, viewer);
     prepare(&mut cal, viewer, until);
     let expanded = cal.expand_dates(cal_tz(viewer), max_rule_dates);
     let master = ical::master(&cal);
@@ -243,11 +313,23 @@ pub(crate) fn instances(
         if c.component_type != ICalendarComponentType::VEvent {
             continue;
         }
-        let end = match end {
+        let mut end = match end {
             TimeOrDelta::Time(t) => t,
             TimeOrDelta::Delta(d) => start + d,
         };
         let all_day = all_day_of(comp);
+        // An occurrence of a zoned rule on a wall time the zone skips or repeats comes
+        // out floating: read it as §3.3.5 says.
+        let mut start = start;
+        if !all_day
+            && start.timezone().is_floating()
+            && let Some(tz) = zone_tz(&cal, comp, viewer)
+            && let Some(t) = resolve(tz, start.naive_local())
+        {
+            let length = end.naive_local() - start.naive_local();
+            start = t.with_timezone(&CalTz::Tz(tz));
+            end = start + length;
+        }
         let rid = match rid_of(&cal, comp, viewer) {
             Some(r) => r,
             None => {
@@ -279,6 +361,13 @@ pub(crate) fn instances(
         && from_rule + excluded >= max_rule_dates;
     out.sort_by_key(|i| i.start);
     (out, cut)
+}
+
+/// The IANA zone of a component's DTSTART, when it names one.
+fn zone_tz(cal: &ICalendar, comp: usize, viewer: &str) -> Option<chrono_tz::Tz> {
+    let d = ical::date_value(&cal.components[comp], &ICalendarProperty::Dtstart)?;
+    d.tz_id.as_ref()?;
+    ical::zone_of(&d, viewer).parse().ok()
 }
 
 /// Whether the instance overlaps the window (an instant-long one counts at its start).

@@ -269,7 +269,9 @@ impl CalendarService {
         {
             return Err("it ends before it starts".into());
         }
-        let check = one.expand_dates(expand::cal_tz(zone), 2);
+        let mut check = one.clone();
+        expand::fix_local_times(&mut check, zone);
+        let check = check.expand_dates(expand::cal_tz(zone), 2);
         if let Some(e) = check.errors.first() {
             return Err(format!("its dates cannot be read: {}", e.error));
         }

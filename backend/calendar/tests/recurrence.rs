@@ -452,3 +452,84 @@ async fn bad_events_are_refused_naming_the_field() {
         .unwrap();
     assert!(got.occurrences.is_empty());
 }
+
+#[tokio::test]
+async fn wall_times_the_clock_change_skips_or_repeats_are_read_as_rfc_5545_says() {
+    let db = TestDb::new().await;
+    let store = db.store().await;
+    let cal = service(&store);
+    let (ann, c) = account(&store, &cal, "ann@cal.example").await;
+    // §3.3.5: "If the local time represented by a DATE-TIME value is nonexistent ... the
+    // value MUST be interpreted by using the UTC offset before the gap in local time";
+    // for an ambiguous one, the first occurrence.
+    cal.create_event(
+        &ann,
+        &c,
+        repeating(
+            timed("Night shift", "2026-03-28 02:30", 60, "Europe/Berlin"),
+            count(Frequency::Daily, 3),
+        ),
+    )
+    .await
+    .unwrap();
+    cal.create_event(
+        &ann,
+        &c,
+        timed("Gap", "2026-03-29 02:30", 30, "Europe/Berlin"),
+    )
+    .await
+    .unwrap();
+    cal.create_event(
+        &ann,
+        &c,
+        timed("Twice", "2026-10-25 02:30", 30, "Europe/Berlin"),
+    )
+    .await
+    .unwrap();
+    let spring = cal
+        .occurrences(&ann, window("2026-03-27", "2026-04-01"), None)
+        .await
+        .unwrap();
+    let seen: Vec<(String, String)> = spring
+        .occurrences
+        .iter()
+        .map(|o| match &o.time {
+            osprey_calendar::OccurrenceTime::Timed { start, .. } => {
+                (o.title.clone(), start.to_rfc3339())
+            }
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (
+                "Night shift".to_owned(),
+                "2026-03-28T02:30:00+01:00".to_owned()
+            ),
+            ("Gap".to_owned(), "2026-03-29T03:30:00+02:00".to_owned()),
+            (
+                "Night shift".to_owned(),
+                "2026-03-29T03:30:00+02:00".to_owned()
+            ),
+            (
+                "Night shift".to_owned(),
+                "2026-03-30T02:30:00+02:00".to_owned()
+            ),
+        ]
+    );
+    let autumn = cal
+        .occurrences(&ann, window("2026-10-24", "2026-10-27"), None)
+        .await
+        .unwrap();
+    assert_eq!(autumn.occurrences.len(), 1);
+    match &autumn.occurrences[0].time {
+        osprey_calendar::OccurrenceTime::Timed { start, .. } => {
+            assert_eq!(
+                start.with_timezone(&chrono::Utc).to_rfc3339(),
+                "2026-10-25T00:30:00+00:00"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+}
