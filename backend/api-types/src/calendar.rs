@@ -392,3 +392,23 @@ pub struct Note {
     pub fields: NoteFields,
     pub updated_at: DateTime<Utc>,
 }
+
+/// A busy period.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct BusyPeriod {
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+}
+
+/// One person's busy periods in a window.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct FreeBusy {
+    pub address: String,
+    /// The address is an account of the signed-in account's domain; `false`: nothing is
+    /// known about it.
+    pub known: bool,
+    /// Merged, by start; no titles or places.
+    pub busy: Vec<BusyPeriod>,
+}

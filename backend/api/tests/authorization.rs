@@ -1194,6 +1194,31 @@ impl World {
                     ..Call::default()
                 }
             }
+            "free_busy" => {
+                // A busy event of the user's; the marker is its UTC start, which only a
+                // caller of the user's domain sees.
+                let (calendar, ..) = self.user_calendar().await;
+                let start = format!(
+                    "2026-07-{:02}T10:00",
+                    1 + self.counter.fetch_add(1, Ordering::Relaxed) % 28
+                );
+                self.t
+                    .call(
+                        Method::POST,
+                        &format!("/api/v1/calendars/{calendar}/events"),
+                        Some(&self.user),
+                        Some(json!({"title": self.fresh("Busy"), "start": start, "end": start.replace("T10", "T11"), "time_zone": "UTC"})),
+                    )
+                    .await
+                    .expect(StatusCode::CREATED);
+                Call {
+                    query: Some(format!(
+                        "addresses={USER}&from=2026-07-01T00:00:00Z&to=2026-08-01T00:00:00Z"
+                    )),
+                    marker: Some(format!("{start}:00Z")),
+                    ..Call::default()
+                }
+            }
             "list_contact_groups" => Call {
                 marker: Some(self.user_contact().await.3),
                 ..Call::default()

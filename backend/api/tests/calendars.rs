@@ -608,3 +608,41 @@ async fn tasks_and_notes_over_rest() {
         .await
         .expect(StatusCode::NO_CONTENT);
 }
+
+#[tokio::test]
+async fn free_busy_over_rest() {
+    let (t, ann, bob) = setup().await;
+    let cal = default_calendar(&t, &bob).await;
+    t.call(
+        Method::POST,
+        &format!("/api/v1/calendars/{cal}/events"),
+        Some(&bob),
+        Some(json!({"title": "Secret meeting", "start": "2026-06-02T09:00", "end": "2026-06-02T10:00", "time_zone": "Europe/Berlin"})),
+    )
+    .await
+    .expect(StatusCode::CREATED);
+    let r = t
+        .call(
+            Method::GET,
+            "/api/v1/calendars/freebusy?addresses=bob@example.com,ghost@example.com&from=2026-06-01T00:00:00Z&to=2026-06-08T00:00:00Z",
+            Some(&ann),
+            None,
+        )
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(
+        r.body,
+        json!([
+            {"address": "bob@example.com", "known": true, "busy": [{"start": "2026-06-02T07:00:00Z", "end": "2026-06-02T08:00:00Z"}]},
+            {"address": "ghost@example.com", "known": false, "busy": []}
+        ])
+    );
+    t.call(
+        Method::GET,
+        "/api/v1/calendars/freebusy?addresses=bob@example.com&from=2026-06-08T00:00:00Z&to=2026-06-01T00:00:00Z",
+        Some(&ann),
+        None,
+    )
+    .await
+    .expect(StatusCode::UNPROCESSABLE_ENTITY);
+}

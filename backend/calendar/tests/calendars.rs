@@ -315,3 +315,64 @@ async fn a_day_long_event_falls_on_its_dates_in_every_zone() {
         );
     }
 }
+
+#[tokio::test]
+async fn free_busy_shows_people_of_the_domain_their_busy_times_only() {
+    let db = TestDb::new().await;
+    let store = db.store().await;
+    let cal = service(&store);
+    let (ann, _) = account(&store, &cal, "ann@cal.example").await;
+    let (bob, bobs) = account(&store, &cal, "bob@cal.example").await;
+    let (_, _) = account(&store, &cal, "eve@other.example").await;
+    for (title, at, minutes, busy) in [
+        ("Dentist", "2026-06-02 09:00", 60, true),
+        ("Call", "2026-06-02 09:30", 60, true),
+        ("Maybe gym", "2026-06-02 18:00", 60, false),
+        ("Review", "2026-06-03 14:00", 30, true),
+    ] {
+        let mut f = timed(title, at, minutes, "UTC");
+        f.busy = busy;
+        cal.create_event(&bob, &bobs, f).await.unwrap();
+    }
+    let got = cal
+        .free_busy(
+            &ann,
+            &[
+                "Bob@cal.example".into(),
+                "eve@other.example".into(),
+                "nobody@cal.example".into(),
+            ],
+            window("2026-06-01", "2026-06-08"),
+        )
+        .await
+        .unwrap();
+    let periods: Vec<(String, String)> = got[0]
+        .busy
+        .iter()
+        .map(|(s, e)| (s.to_rfc3339(), e.to_rfc3339()))
+        .collect();
+    // Overlapping events merge; the free one is left out; no titles anywhere.
+    assert_eq!(
+        periods,
+        [
+            (
+                "2026-06-02T09:00:00+00:00".into(),
+                "2026-06-02T10:30:00+00:00".into()
+            ),
+            (
+                "2026-06-03T14:00:00+00:00".into(),
+                "2026-06-03T14:30:00+00:00".into()
+            ),
+        ]
+    );
+    assert!(got[0].known);
+    // Another domain's account and an unknown address tell nothing.
+    assert!(!got[1].known && got[1].busy.is_empty());
+    assert!(!got[2].known);
+    let too_many: Vec<String> = (0..51).map(|i| format!("u{i}@cal.example")).collect();
+    assert!(matches!(
+        cal.free_busy(&ann, &too_many, window("2026-06-01", "2026-06-08"))
+            .await,
+        Err(CalendarError::Invalid { .. })
+    ));
+}

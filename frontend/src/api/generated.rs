@@ -14,9 +14,9 @@ use osprey_api_types::{
     CalendarImportReport, ChangePassword, Contact, ContactFields, ContactGroup, ContactGroupFields,
     CreateAccount, CreateAlias, CreateApiKey, CreateDomain, CreateIpRule, CreateKillEntry,
     CreateMailbox, CreateMailingList, CreateSendAsGrant, CreatedApiKey, DkimRecord, Domain,
-    DownloadLink, DownloadRequest, DraftMessage, EventsTicket, FlagMessages, Health, HeldPost,
-    ImportCalendar, ImportContacts, ImportListMembers, ImportReport, IpRule, KillEntry, ListDay,
-    ListMember, LoginFailure, LoginRequest, Mailbox, MailingList, MemberImportReport,
+    DownloadLink, DownloadRequest, DraftMessage, EventsTicket, FlagMessages, FreeBusy, Health,
+    HeldPost, ImportCalendar, ImportContacts, ImportListMembers, ImportReport, IpRule, KillEntry,
+    ListDay, ListMember, LoginFailure, LoginRequest, Mailbox, MailingList, MemberImportReport,
     MessageDetail, MessageIds, MessageItem, MessagesTo, ModerationDecision, MyList, Note,
     NoteFields, OccurrenceList, Organized, Page, PersonalWord, Postmaster, Preferences,
     QueuedMessage, RecipientSuggestion, RefreshRequest, RelayCheck, RelayPolicy, RelayVerdict,
@@ -812,6 +812,23 @@ impl Api {
     /// `POST /api/v1/calendars`
     pub async fn create_calendar(&self, body: &CalendarFields) -> Result<Calendar, ApiError> {
         let call = Call::new(Method::POST, "/api/v1/calendars").json(body)?;
+        json(self.authed(&call).await?).await
+    }
+
+    /// The busy periods of people of the signed-in account's domain, for scheduling: from
+    /// their own calendars that are not hidden, merged, without titles or places.
+    ///
+    /// `GET /api/v1/calendars/freebusy`
+    pub async fn free_busy(
+        &self,
+        addresses: &str,
+        from: &str,
+        to: &str,
+    ) -> Result<Vec<FreeBusy>, ApiError> {
+        let call = Call::new(Method::GET, "/api/v1/calendars/freebusy")
+            .query("addresses", Some(addresses))
+            .query("from", Some(from))
+            .query("to", Some(to));
         json(self.authed(&call).await?).await
     }
 

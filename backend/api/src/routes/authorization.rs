@@ -147,6 +147,9 @@ pub const AUTHORIZATION: &[Rule] = &[
     row("create_note",        NoAuth,  Allowed,   Hidden,    Hidden),
     row("replace_note",       NoAuth,  Allowed,   Hidden,    Hidden),
     row("delete_note",        NoAuth,  Allowed,   Hidden,    Hidden),
+    // Busy periods of the caller's own domain's accounts only (the server admin of
+    // the test is of the user's domain).
+    row("free_busy",          NoAuth,  Allowed,   Filtered,  Allowed),
     row("list_contact_groups", NoAuth, Allowed,   Filtered,  Filtered),
     row("create_contact_group", NoAuth, Allowed,  Allowed,   Allowed),
     row("replace_contact_group", NoAuth, Allowed, Hidden,    Hidden),

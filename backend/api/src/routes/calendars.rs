@@ -9,10 +9,10 @@ use axum::{
 };
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use osprey_api_types::{
-    Calendar, CalendarAccess, CalendarEvent, CalendarEventFields, CalendarFeed, CalendarFields,
-    CalendarImportProblem, CalendarImportReport, CalendarShare, DayOfWeek, EventRecurrence,
-    ImportCalendar, Occurrence, OccurrenceList, Problem, RecurrenceDay, RecurrenceFrequency, Scope,
-    ShareCalendar,
+    BusyPeriod, Calendar, CalendarAccess, CalendarEvent, CalendarEventFields, CalendarFeed,
+    CalendarFields, CalendarImportProblem, CalendarImportReport, CalendarShare, DayOfWeek,
+    EventRecurrence, FreeBusy, ImportCalendar, Occurrence, OccurrenceList, Problem, RecurrenceDay,
+    RecurrenceFrequency, Scope, ShareCalendar,
 };
 use osprey_calendar::{Access, CalendarError, OccurrenceTime, When};
 use serde::Deserialize;
@@ -41,6 +41,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(create_calendar_feed, delete_calendar_feed))
         .routes(routes!(calendar_feed))
         .routes(routes!(search_calendars))
+        .routes(routes!(free_busy))
         .routes(routes!(list_calendars, create_calendar))
         .routes(routes!(list_occurrences))
         .routes(routes!(get_calendar, replace_calendar, delete_calendar))
@@ -788,4 +789,61 @@ pub async fn search_calendars(
         .search(&user.account.id, &p.q, limit as usize)
         .await?;
     Ok(Json(found.into_iter().map(event).collect()))
+}
+
+/// Whose free/busy, when.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct FreeBusyParams {
+    /// Comma-separated addresses (at most 50).
+    pub addresses: String,
+    /// The window's start (RFC 3339).
+    pub from: DateTime<Utc>,
+    /// The window's end, not included (RFC 3339).
+    pub to: DateTime<Utc>,
+}
+
+/// The busy periods of people of the signed-in account's domain, for scheduling: from
+/// their own calendars that are not hidden, merged, without titles or places.
+#[utoipa::path(get, path = "/calendars/freebusy", tag = "calendars", security(("bearer" = [])),
+    params(FreeBusyParams),
+    responses((status = 200, body = Vec<FreeBusy>), (status = 400, body = Problem), (status = 401, body = Problem),
+        (status = 422, description = "Too many addresses, or the window is reversed or too long", body = Problem)))]
+pub async fn free_busy(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Query(p): Query<FreeBusyParams>,
+) -> Result<Json<Vec<FreeBusy>>, ApiError> {
+    user.require(Scope::AccountRead)?;
+    let addresses: Vec<String> = p
+        .addresses
+        .split(',')
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
+        .map(str::to_owned)
+        .collect();
+    let got = state
+        .calendar
+        .free_busy(
+            &user.account.id,
+            &addresses,
+            osprey_calendar::Range {
+                from: p.from,
+                to: p.to,
+            },
+        )
+        .await?;
+    Ok(Json(
+        got.into_iter()
+            .map(|f| FreeBusy {
+                address: f.address,
+                known: f.known,
+                busy: f
+                    .busy
+                    .into_iter()
+                    .map(|(start, end)| BusyPeriod { start, end })
+                    .collect(),
+            })
+            .collect(),
+    ))
 }
