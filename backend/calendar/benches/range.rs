@@ -153,7 +153,11 @@ async fn run() {
                 .await
                 .expect("occurrences");
             samples.push(t.elapsed());
-            assert!(!got.truncated, "a {what} of {} occurrences was cut short", got.occurrences.len());
+            assert!(
+                !got.truncated,
+                "a {what} of {} occurrences was cut short",
+                got.occurrences.len()
+            );
             items += got.occurrences.len();
         }
         report(what, samples, items);

@@ -262,9 +262,9 @@ fn prepare(cal: &mut ICalendar, viewer: &str, until: Option<DateTime<Utc>>) {
                 .date()
                 .and_time(chrono::NaiveTime::MIN)
         };
-        if stop < start.local {
-            continue;
-        }
+        // A window that ends before the event starts holds none of its dates: the rule
+        // stops at its first (UNTIL may not come before DTSTART).
+        let stop = stop.max(start.local);
         let current = rule
             .until
             .as_ref()

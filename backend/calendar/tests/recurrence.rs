@@ -533,3 +533,32 @@ async fn wall_times_the_clock_change_skips_or_repeats_are_read_as_rfc_5545_says(
         other => panic!("{other:?}"),
     }
 }
+
+#[tokio::test]
+async fn a_window_just_before_a_rule_without_end_expands_nothing_and_is_not_cut_short() {
+    let db = TestDb::new().await;
+    let store = db.store().await;
+    let cal = service(&store);
+    let (ann, c) = account(&store, &cal, "ann@cal.example").await;
+    // It starts at 06:00 UTC on 2 June: a window ending at midnight is within the day's
+    // margin the store keeps, so the event is read, and its rule must not run on.
+    cal.create_event(
+        &ann,
+        &c,
+        repeating(
+            timed("Early", "2026-06-02 08:00", 30, "Europe/Berlin"),
+            Recurrence::every(Frequency::Weekly),
+        ),
+    )
+    .await
+    .unwrap();
+    let got = cal
+        .occurrences(&ann, window("2026-05-26", "2026-06-02"), None)
+        .await
+        .unwrap();
+    assert!(got.occurrences.is_empty());
+    assert!(
+        !got.truncated,
+        "a window before the first date was reported cut short"
+    );
+}

@@ -198,7 +198,7 @@ pub fn TasksPage() -> Html {
                                 <span class="row-title">{ t.fields.title.clone() }</span>
                                 <span class="row-meta">
                                     if let Some(d) = &t.fields.due {
-                                        <span class="task-due">{ if overdue { format!("Overdue · {}", &d[..10.min(d.len())]) } else { format!("Due {}", d.replace('T', " ")) } }</span>
+                                        <span class="task-due">{ if overdue { format!("Overdue · {}", &d[..10.min(d.len())]) } else if d.starts_with(today.as_str()) { format!("Due today{}", d.get(10..16).map(|t| t.replace('T', " at ")).unwrap_or_default()) } else { format!("Due {}", d.replace('T', " at ").get(..19).unwrap_or(d)) } }</span>
                                     }
                                     if let Some(p) = priority_label(t.fields.priority) {
                                         <span class="task-priority">{ format!(" · {p} priority") }</span>
