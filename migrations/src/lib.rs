@@ -40,6 +40,7 @@ mod m20261205_000029_create_list_posts;
 mod m20261205_000030_create_audit_log;
 mod m20261205_000031_create_calendars;
 mod m20261205_000032_add_calendar_feeds;
+mod m20261205_000033_add_calendar_object_spans;
 
 /// Runs every migration of Osprey's schema.
 pub struct Migrator;
@@ -79,6 +80,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000030_create_audit_log::Migration),
             Box::new(m20261205_000031_create_calendars::Migration),
             Box::new(m20261205_000032_add_calendar_feeds::Migration),
+            Box::new(m20261205_000033_add_calendar_object_spans::Migration),
         ]
     }
 }

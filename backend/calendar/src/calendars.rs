@@ -172,14 +172,32 @@ impl CalendarService {
     /// The account's calendars (its default one made if it has none yet), then those
     /// shared with it.
     pub async fn list(&self, account_id: &str) -> Result<Vec<Calendar>, CalendarError> {
-        self.default_calendar(account_id).await?;
+        self.calendars(account_id, true).await
+    }
+
+    /// As [`CalendarService::list`]; `with_shares` `false` leaves out who each is shared
+    /// with (what the views that only read events need), saving a query per calendar.
+    pub(crate) async fn calendars(
+        &self,
+        account_id: &str,
+        with_shares: bool,
+    ) -> Result<Vec<Calendar>, CalendarError> {
+        let mut own = self.store.calendars().calendars_of(account_id).await?;
+        if !own.iter().any(|c| c.is_default) {
+            self.default_calendar(account_id).await?;
+            own = self.store.calendars().calendars_of(account_id).await?;
+        }
+        let mut owners: std::collections::HashMap<String, String> = Default::default();
         let mut out = Vec::new();
-        for c in self.store.calendars().calendars_of(account_id).await? {
-            out.push(self.view(c, Access::Owner).await?);
+        for c in own {
+            out.push(
+                self.view_with(c, Access::Owner, with_shares, &mut owners)
+                    .await?,
+            );
         }
         for (c, access) in self.store.calendars().shared_with(account_id).await? {
             let access = Access::parse_share(&access).unwrap_or(Access::FreeBusy);
-            out.push(self.view(c, access).await?);
+            out.push(self.view_with(c, access, with_shares, &mut owners).await?);
         }
         Ok(out)
     }
@@ -369,9 +387,33 @@ impl CalendarService {
     }
 
     async fn view(&self, c: CalendarRecord, access: Access) -> Result<Calendar, CalendarError> {
-        let owner = self.store.accounts().account(&c.account_id).await?;
+        self.view_with(c, access, true, &mut Default::default())
+            .await
+    }
+
+    /// The calendar as the account sees it; `owners` remembers owners' addresses.
+    async fn view_with(
+        &self,
+        c: CalendarRecord,
+        access: Access,
+        with_shares: bool,
+        owners: &mut std::collections::HashMap<String, String>,
+    ) -> Result<Calendar, CalendarError> {
+        let owner_address = match owners.get(&c.account_id) {
+            Some(a) => a.clone(),
+            None => {
+                let a = self
+                    .store
+                    .accounts()
+                    .account(&c.account_id)
+                    .await?
+                    .address();
+                owners.insert(c.account_id.clone(), a.clone());
+                a
+            }
+        };
         let mut shares = Vec::new();
-        if access == Access::Owner {
+        if access == Access::Owner && with_shares {
             for (account_id, a) in self.store.calendars().shares_of(&c.id).await? {
                 let address = match self.store.accounts().account(&account_id).await {
                     Ok(a) => a.address(),
@@ -388,7 +430,7 @@ impl CalendarService {
             default_reminders: serde_json::from_str(&c.default_reminders).unwrap_or_default(),
             id: c.id,
             owner_id: c.account_id,
-            owner_address: owner.address(),
+            owner_address,
             name: c.name,
             color: c.color,
             description: c.description,

@@ -290,7 +290,7 @@ impl CalendarService {
             ));
         }
         let viewer = self.zone_of(account_id).await?;
-        let visible = self.list(account_id).await?;
+        let visible = self.calendars(account_id, false).await?;
         let chosen: Vec<_> = match calendars {
             Some(ids) => {
                 if let Some(unknown) = ids.iter().find(|id| !visible.iter().any(|c| &c.id == *id)) {
@@ -318,11 +318,25 @@ impl CalendarService {
         let mut truncated = rows.len() >= row_limit;
         let mut out = Vec::new();
         for r in &rows {
-            let Ok(ics) = parse(r) else { continue };
             let a = access
                 .get(&r.calendar_id)
                 .copied()
                 .unwrap_or(Access::FreeBusy);
+            // An event that does not repeat shows from its brief, unparsed.
+            if let Some((i, f)) = r
+                .brief
+                .as_deref()
+                .and_then(|b| serde_json::from_str::<expand::Brief>(b).ok())
+                .and_then(|b| b.instance(&viewer))
+            {
+                if expand::overlaps(&i, &range)
+                    && let Some(o) = occurrence(r, &i, f, a, false, Some(0), &viewer)
+                {
+                    out.push((i.start.with_timezone(&Utc), o));
+                }
+                continue;
+            }
+            let Ok(ics) = parse(r) else { continue };
             let (all, cut) =
                 expand::instances(&ics, &viewer, Some(range.to), self.limits.max_rule_dates);
             truncated |= cut;
@@ -379,7 +393,7 @@ impl CalendarService {
             return Ok(Vec::new());
         }
         let visible: Vec<_> = self
-            .list(account_id)
+            .calendars(account_id, false)
             .await?
             .into_iter()
             .filter(|c| c.access >= Access::Read)
@@ -493,6 +507,7 @@ impl CalendarService {
         let uid = ics.components[m].uid().unwrap_or_default().to_owned();
         let (starts_at, ends_at) = expand::bounds(&ics, self.limits.max_rule_dates);
         let recurring = ics.components[m].is_recurrent();
+        let brief = expand::Brief::of(&ics, &fields);
         let text = ical::to_text(ics);
         let search_text = fields.search_text();
         let row = CalendarObjectRow {
@@ -504,6 +519,7 @@ impl CalendarService {
             ends_at,
             recurring,
             ical: &text,
+            brief: brief.as_deref(),
         };
         let calendars = self.store.calendars();
         let r = match existing {

@@ -435,3 +435,118 @@ pub(crate) fn local_start(rid: Rid, zone: Option<&str>) -> NaiveDateTime {
         (Rid::Instant(t), None) => t.naive_utc(),
     }
 }
+
+/// What a range query needs of an event that does not repeat, kept beside its text so
+/// that the query does not parse it.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub(crate) struct Brief {
+    pub title: String,
+    pub location: String,
+    pub busy: bool,
+    pub private: bool,
+    pub color: Option<String>,
+    /// The IANA zone of the times; `None` for days.
+    pub zone: Option<String>,
+    pub start: NaiveDateTime,
+    pub end: NaiveDateTime,
+}
+
+impl Brief {
+    /// The brief of a calendar's one event, when it does not repeat and its times are in
+    /// a zone, UTC or days (a floating time depends on who looks: no brief).
+    pub fn of(cal: &ICalendar, f: &crate::EventFields) -> Option<String> {
+        let m = ical::master(cal)?;
+        let master = &cal.components[m];
+        if master.is_recurrent() {
+            return None;
+        }
+        let d = ical::date_value(master, &ICalendarProperty::Dtstart)?;
+        if d.has_time && d.tz_id.is_none() && !d.utc {
+            return None;
+        }
+        let (zone, start, end) = match &f.when {
+            crate::When::Timed {
+                start,
+                end,
+                time_zone,
+            } => (Some(time_zone.clone()), *start, *end),
+            crate::When::AllDay { start, end } => (
+                None,
+                start.and_time(chrono::NaiveTime::MIN),
+                end.and_time(chrono::NaiveTime::MIN),
+            ),
+        };
+        serde_json::to_string(&Brief {
+            title: f.title.clone(),
+            location: f.location.clone(),
+            busy: f.busy,
+            private: f.private,
+            color: f.color.clone(),
+            zone,
+            start,
+            end,
+        })
+        .ok()
+    }
+
+    /// Its one occurrence as an instance and the fields an occurrence shows; days are
+    /// placed in `viewer`'s zone.
+    pub fn instance(&self, viewer: &str) -> Option<(Instance, crate::EventFields)> {
+        let (start, end, all_day, when) = match &self.zone {
+            Some(z) => {
+                let tz: chrono_tz::Tz = z.parse().ok()?;
+                let s = resolve(tz, self.start)?;
+                let e = resolve(tz, self.end)?;
+                (
+                    s.with_timezone(&CalTz::Tz(tz)),
+                    e.with_timezone(&CalTz::Tz(tz)),
+                    false,
+                    crate::When::Timed {
+                        start: self.start,
+                        end: self.end,
+                        time_zone: z.clone(),
+                    },
+                )
+            }
+            None => {
+                let tz: chrono_tz::Tz = viewer.parse().unwrap_or(chrono_tz::UTC);
+                let s = resolve(tz, self.start)?;
+                let e = resolve(tz, self.end)?;
+                (
+                    s.with_timezone(&CalTz::Tz(tz)),
+                    e.with_timezone(&CalTz::Tz(tz)),
+                    true,
+                    crate::When::AllDay {
+                        start: self.start.date(),
+                        end: self.end.date(),
+                    },
+                )
+            }
+        };
+        let rid = if all_day {
+            Rid::Day(self.start.date())
+        } else {
+            Rid::Instant(start.with_timezone(&Utc))
+        };
+        Some((
+            Instance {
+                comp: 0,
+                start,
+                end: end.max(start),
+                all_day,
+                rid,
+            },
+            crate::EventFields {
+                title: self.title.clone(),
+                location: self.location.clone(),
+                description: String::new(),
+                when,
+                busy: self.busy,
+                categories: Vec::new(),
+                color: self.color.clone(),
+                private: self.private,
+                recurrence: None,
+            },
+        ))
+    }
+}

@@ -175,7 +175,7 @@ impl CalendarService {
     ) -> Result<Vec<Note>, CalendarError> {
         let q = q.map(|q| q.trim().to_lowercase()).filter(|q| !q.is_empty());
         let mut out = Vec::new();
-        for c in self.list(account_id).await? {
+        for c in self.calendars(account_id, false).await? {
             if c.access < Access::Read {
                 continue;
             }
@@ -232,6 +232,7 @@ impl CalendarService {
             ends_at: Some(day + chrono::Duration::days(1) + expand::margin()),
             recurring: false,
             ical: &text,
+            brief: None,
         };
         let calendars = self.store.calendars();
         let r = match existing {

@@ -375,7 +375,7 @@ impl CalendarService {
     ) -> Result<Vec<Task>, CalendarError> {
         let zone = self.zone_of(account_id).await?;
         let visible: Vec<_> = self
-            .list(account_id)
+            .calendars(account_id, false)
             .await?
             .into_iter()
             .filter(|c| c.access >= Access::Read)
@@ -478,6 +478,7 @@ impl CalendarService {
             ends_at: due,
             recurring: false,
             ical: &text,
+            brief: None,
         };
         let calendars = self.store.calendars();
         let r = match existing {

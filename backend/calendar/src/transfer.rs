@@ -110,6 +110,7 @@ struct Prepared {
     ends_at: Option<chrono::DateTime<chrono::Utc>>,
     recurring: bool,
     text: String,
+    brief: Option<String>,
 }
 
 impl CalendarService {
@@ -162,6 +163,7 @@ impl CalendarService {
                 ends_at: p.ends_at,
                 recurring: p.recurring,
                 ical: &p.text,
+                brief: p.brief.as_deref(),
             })
             .collect();
         let done = self
@@ -284,6 +286,7 @@ impl CalendarService {
             starts_at,
             ends_at,
             recurring: master.is_recurrent(),
+            brief: expand::Brief::of(&one, &fields),
             text: one.to_string(),
         })
     }

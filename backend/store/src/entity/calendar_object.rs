@@ -13,6 +13,8 @@ pub struct Model {
     pub starts_at: Option<DateTimeUtc>,
     pub ends_at: Option<DateTimeUtc>,
     pub recurring: bool,
+    pub long_span: bool,
+    pub brief: Option<String>,
     pub ical: String,
     pub updated_at: DateTimeUtc,
 }

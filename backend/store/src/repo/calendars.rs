@@ -65,6 +65,9 @@ pub struct CalendarObjectRecord {
     pub recurring: bool,
     /// The object as iCalendar text (a VCALENDAR with the object and its exceptions).
     pub ical: String,
+    /// What the calendar service keeps of an event that does not repeat, to show its
+    /// occurrence without parsing `ical`.
+    pub brief: Option<String>,
     pub updated_at: DateTime<Utc>,
 }
 
@@ -83,6 +86,8 @@ pub struct CalendarObjectRow<'a> {
     pub ends_at: Option<DateTime<Utc>>,
     pub recurring: bool,
     pub ical: &'a str,
+    /// See [`CalendarObjectRecord::brief`].
+    pub brief: Option<&'a str>,
 }
 
 fn calendar_record(m: calendar::Model) -> CalendarRecord {
@@ -114,6 +119,7 @@ fn object_record(m: calendar_object::Model) -> CalendarObjectRecord {
         ends_at: m.ends_at,
         recurring: m.recurring,
         ical: m.ical,
+        brief: m.brief,
         updated_at: m.updated_at,
     }
 }
@@ -133,9 +139,25 @@ fn object_model(
         starts_at: Set(row.starts_at),
         ends_at: Set(row.ends_at),
         recurring: Set(row.recurring),
+        long_span: Set(long_span(row)),
+        brief: Set(row.brief.map(str::to_owned)),
         ical: Set(row.ical.to_owned()),
         updated_at: Set(Utc::now()),
     }
+}
+
+/// The longest an object found by its start may last (its indexed bounds included).
+fn short_span() -> chrono::Duration {
+    chrono::Duration::days(4)
+}
+
+/// Whether an object is found by its end: it repeats, never ends, or lasts long.
+fn long_span(row: &CalendarObjectRow<'_>) -> bool {
+    row.recurring
+        || match (row.starts_at, row.ends_at) {
+            (Some(s), Some(e)) => e - s > short_span(),
+            _ => true,
+        }
 }
 
 fn same_uid() -> impl FnOnce(sea_orm::DbErr) -> StoreError {
@@ -501,22 +523,38 @@ impl Calendars<'_> {
         if calendar_ids.is_empty() {
             return Ok(Vec::new());
         }
-        Ok(calendar_object::Entity::find()
+        // Short objects by a start just before the window, long ones by their end: each
+        // lookup reads an index range instead of every object that started before `to`.
+        let short = calendar_object::Entity::find()
             .filter(calendar_object::Column::CalendarId.is_in(calendar_ids.iter().cloned()))
             .filter(calendar_object::Column::Kind.eq(kind))
+            .filter(calendar_object::Column::LongSpan.eq(false))
+            .filter(calendar_object::Column::StartsAt.gte(from - short_span()))
             .filter(calendar_object::Column::StartsAt.lt(to))
+            .filter(calendar_object::Column::EndsAt.gt(from))
+            .order_by_asc(calendar_object::Column::StartsAt)
+            .limit(limit)
+            .all(&self.db)
+            .await?;
+        let long = calendar_object::Entity::find()
+            .filter(calendar_object::Column::CalendarId.is_in(calendar_ids.iter().cloned()))
+            .filter(calendar_object::Column::Kind.eq(kind))
+            .filter(calendar_object::Column::LongSpan.eq(true))
             .filter(
                 Condition::any()
                     .add(calendar_object::Column::EndsAt.is_null())
                     .add(calendar_object::Column::EndsAt.gt(from)),
             )
+            .filter(calendar_object::Column::StartsAt.lt(to))
             .order_by_asc(calendar_object::Column::StartsAt)
             .limit(limit)
             .all(&self.db)
-            .await?
-            .into_iter()
-            .map(object_record)
-            .collect())
+            .await?;
+        let mut rows: Vec<CalendarObjectRecord> =
+            short.into_iter().chain(long).map(object_record).collect();
+        rows.sort_by_key(|r| r.starts_at);
+        rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+        Ok(rows)
     }
 
     /// Up to `limit` objects of the calendars whose search text holds `needle`, newest
