@@ -107,6 +107,23 @@ await runFlow('calendar_flow', async ({ page, baseUrl, step, shot, expectVisible
   }
   if ((await count('2026-06-13', 'Trip to Lyon')) !== 0) throw new Error('the trip runs a day long');
 
+  step('a book club on the last Friday of each month, three times');
+  await cell('2026-06-26').click({ position: { x: 60, y: 70 } });
+  await page.fill('#event-title', 'Book club');
+  await page.selectOption('#event-repeat', 'monthly');
+  await page.selectOption('#event-monthly', 'last');
+  await page.selectOption('#event-ends', 'count');
+  await page.fill('#event-count', '3');
+  const monthly = (await page.locator('#event-rule').textContent())?.trim();
+  if (monthly !== 'Every month on the last Friday, 3 times') throw new Error(`the rule reads "${monthly}"`);
+  await page.click('#event-save');
+  await expectVisible(chips('2026-06-26', 'Book club'), 'the first book club');
+  await page.click('#cal-next');
+  await expectVisible(page.getByRole('heading', { level: 1, name: 'July 2026' }), 'July');
+  await expectVisible(chips('2026-07-31', 'Book club'), 'the last Friday of July');
+  await page.click('#cal-prev');
+  await expectVisible(page.getByRole('heading', { level: 1, name: 'June 2026' }), 'June again');
+
   step('the agenda (key a) lists the days with events');
   await page.keyboard.press('a');
   await expectVisible(page.locator('.cal-agenda-day', { hasText: 'Wednesday 10 June' }), 'the trip\'s first day');

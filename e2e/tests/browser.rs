@@ -456,6 +456,7 @@ async fn the_calendar_in_a_real_browser() {
             ("Trip to Lyon", "2026-06-10"),
             ("Standup (moved)", "2026-06-16"),
             ("Concert", "2026-06-20"),
+            ("Book club", "2026-06-26"),
         ]
     );
     // The calendar is shared with Erin, read-only; the tasks and the note are there.

@@ -62,6 +62,9 @@ struct Draft {
     repeat: String,
     interval: String,
     weekdays: Vec<DayOfWeek>,
+    /// A monthly rule's day: `day` (the start's day of the month), `nth` (its weekday's
+    /// place in the month: the third Tuesday) or `last` (the last such weekday).
+    monthly: String,
     /// `never`, `count` or `until`.
     ends: String,
     count: String,
@@ -87,6 +90,7 @@ fn new_draft(start: NaiveDateTime, calendar_id: String, zone: String) -> Draft {
         repeat: "none".into(),
         interval: "1".into(),
         weekdays: vec![weekday_of(start.date())],
+        monthly: "day".into(),
         ends: "never".into(),
         ..Draft::default()
     }
@@ -133,6 +137,12 @@ fn existing_draft(o: &Occurrence, f: CalendarEventFields) -> Draft {
             .as_ref()
             .map(|r| r.by_day.iter().map(|d| d.weekday).collect())
             .unwrap_or_default(),
+        monthly: match r.as_ref().map(|r| r.by_day.as_slice()) {
+            Some([one]) if one.ordinal == Some(-1) => "last",
+            Some([one]) if one.ordinal.is_some_and(|o| o > 0) => "nth",
+            _ => "day",
+        }
+        .into(),
         ends: match &r {
             Some(r) if r.count.is_some() => "count",
             Some(r) if r.until.is_some() => "until",
@@ -151,6 +161,44 @@ fn existing_draft(o: &Occurrence, f: CalendarEventFields) -> Draft {
             .unwrap_or_default(),
         kept: Some(f),
     }
+}
+
+/// The place of `d`'s weekday in its month: 1 for the first … 5 for the fifth.
+fn nth_of(d: NaiveDate) -> i8 {
+    i8::try_from((d.day() - 1) / 7 + 1).unwrap_or(1)
+}
+
+const ORDINALS: [&str; 5] = ["first", "second", "third", "fourth", "fifth"];
+
+fn day_name(w: DayOfWeek) -> &'static str {
+    match w {
+        DayOfWeek::Monday => "Monday",
+        DayOfWeek::Tuesday => "Tuesday",
+        DayOfWeek::Wednesday => "Wednesday",
+        DayOfWeek::Thursday => "Thursday",
+        DayOfWeek::Friday => "Friday",
+        DayOfWeek::Saturday => "Saturday",
+        DayOfWeek::Sunday => "Sunday",
+    }
+}
+
+/// The monthly choices for a start day: (value, words).
+fn monthly_options(start: Option<NaiveDate>) -> Vec<(String, String)> {
+    let Some(s) = start else {
+        return vec![("day".into(), "On the same day".into())];
+    };
+    let name = day_name(weekday_of(s));
+    let mut out = vec![
+        ("day".into(), format!("On day {}", s.day())),
+        (
+            "nth".into(),
+            format!("On the {} {name}", ORDINALS[(nth_of(s) - 1) as usize]),
+        ),
+    ];
+    if (s + Duration::days(7)).month() != s.month() {
+        out.push(("last".into(), format!("On the last {name}")));
+    }
+    out
 }
 
 /// The rule in words: "Every 2 weeks on Mon and Thu, until 30 June 2026".
@@ -179,6 +227,13 @@ fn in_words(d: &Draft) -> String {
             _ => names.join(""),
         };
         s.push_str(&format!(" on {list}"));
+    }
+    if d.repeat == "monthly"
+        && let Some((_, words)) = monthly_options(dates::parse_day(&d.start_date))
+            .into_iter()
+            .find(|(v, _)| *v == d.monthly)
+    {
+        s.push_str(&format!(" o{}", words.get(1..).unwrap_or_default()));
     }
     match d.ends.as_str() {
         "count" => s.push_str(&format!(", {} times", d.count.trim())),
@@ -240,7 +295,19 @@ fn body(d: &Draft) -> Result<CalendarEventFields, ApiError> {
                         "until" => Some(day("recurrence.until", &d.until)?),
                         _ => None,
                     },
-                    by_day: if r == "weekly" {
+                    by_day: if r == "monthly" {
+                        match (d.monthly.as_str(), dates::parse_day(&d.start_date)) {
+                            ("nth", Some(s)) => vec![RecurrenceDay {
+                                weekday: weekday_of(s),
+                                ordinal: Some(nth_of(s)),
+                            }],
+                            ("last", Some(s)) => vec![RecurrenceDay {
+                                weekday: weekday_of(s),
+                                ordinal: Some(-1),
+                            }],
+                            _ => Vec::new(),
+                        }
+                    } else if r == "weekly" {
                         DAYS.iter()
                             .filter(|(w, _)| d.weekdays.contains(w))
                             .map(|(w, _)| RecurrenceDay {
@@ -254,10 +321,14 @@ fn body(d: &Draft) -> Result<CalendarEventFields, ApiError> {
                             .map(|k| k.by_day.clone())
                             .unwrap_or_default()
                     },
-                    by_month_day: kept_rule
-                        .as_ref()
-                        .map(|k| k.by_month_day.clone())
-                        .unwrap_or_default(),
+                    by_month_day: if r == "monthly" && d.monthly != "day" {
+                        Vec::new()
+                    } else {
+                        kept_rule
+                            .as_ref()
+                            .map(|k| k.by_month_day.clone())
+                            .unwrap_or_default()
+                    },
                     by_month: kept_rule
                         .as_ref()
                         .map(|k| k.by_month.clone())
@@ -556,6 +627,12 @@ pub fn EventEditor(p: &EditorProps) -> Html {
                         }
                     }
                 </div>
+                if d.repeat == "monthly" {
+                    <Select id="event-monthly" label="On" value={d.monthly.clone()}
+                        options={monthly_options(dates::parse_day(&d.start_date)).into_iter()
+                            .map(|(v, l)| (AttrValue::from(v), AttrValue::from(l))).collect::<Vec<_>>()}
+                        onchange={set(|d, v| d.monthly = v)} />
+                }
                 if d.repeat == "weekly" {
                     <fieldset class="cal-weekdays-pick">
                         <legend>{ "On" }</legend>
