@@ -64,15 +64,12 @@ impl CalendarService {
                 });
                 continue;
             };
-            // Made if missing, so that its own calendars are the ones looked at.
-            self.default_calendar(&target.id).await?;
+            // Its own calendars (the default one made if missing), not those shared with it.
             let own: Vec<String> = self
-                .store
-                .calendars()
-                .calendars_of(&target.id)
+                .calendars(&target.id, false)
                 .await?
                 .into_iter()
-                .filter(|c| !c.hidden)
+                .filter(|c| c.access == crate::Access::Owner && !c.hidden)
                 .map(|c| c.id)
                 .collect();
             let got = self.occurrences(&target.id, range, Some(&own)).await?;

@@ -157,13 +157,7 @@ pub async fn list_tasks(
             });
         }
     };
-    let ids: Option<Vec<String>> = p.calendars.map(|c| {
-        c.split(',')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned)
-            .collect()
-    });
+    let ids = p.calendars.as_deref().map(super::calendars::comma_list);
     let found = state
         .calendar
         .tasks(&user.account.id, filter, ids.as_deref())

@@ -298,6 +298,15 @@ fn occurrence(o: osprey_calendar::Occurrence) -> Occurrence {
     }
 }
 
+/// The items of a comma-separated query parameter, trimmed, empty ones left out.
+pub(super) fn comma_list(s: &str) -> Vec<String> {
+    s.split(',')
+        .map(str::trim)
+        .filter(|i| !i.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
 fn scope(s: Option<&str>) -> Result<osprey_calendar::Scope, ApiError> {
     match s.unwrap_or("all") {
         "this" => Ok(osprey_calendar::Scope::This),
@@ -476,13 +485,7 @@ pub async fn list_occurrences(
     Query(p): Query<OccurrenceParams>,
 ) -> Result<Json<OccurrenceList>, ApiError> {
     user.require(Scope::AccountRead)?;
-    let ids: Option<Vec<String>> = p.calendars.map(|c| {
-        c.split(',')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned)
-            .collect()
-    });
+    let ids = p.calendars.as_deref().map(comma_list);
     let got = state
         .calendar
         .occurrences(
@@ -815,13 +818,7 @@ pub async fn free_busy(
     Query(p): Query<FreeBusyParams>,
 ) -> Result<Json<Vec<FreeBusy>>, ApiError> {
     user.require(Scope::AccountRead)?;
-    let addresses: Vec<String> = p
-        .addresses
-        .split(',')
-        .map(str::trim)
-        .filter(|a| !a.is_empty())
-        .map(str::to_owned)
-        .collect();
+    let addresses = comma_list(&p.addresses);
     let got = state
         .calendar
         .free_busy(
