@@ -41,6 +41,7 @@ mod m20261205_000030_create_audit_log;
 mod m20261205_000031_create_calendars;
 mod m20261205_000032_add_calendar_feeds;
 mod m20261205_000033_add_calendar_object_spans;
+mod m20261205_000034_add_one_default_calendar;
 
 /// Runs every migration of Osprey's schema.
 pub struct Migrator;
@@ -81,6 +82,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000031_create_calendars::Migration),
             Box::new(m20261205_000032_add_calendar_feeds::Migration),
             Box::new(m20261205_000033_add_calendar_object_spans::Migration),
+            Box::new(m20261205_000034_add_one_default_calendar::Migration),
         ]
     }
 }

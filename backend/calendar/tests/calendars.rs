@@ -17,6 +17,31 @@ fn fields(name: &str) -> CalendarFields {
 }
 
 #[tokio::test]
+async fn first_requests_at_once_make_one_default_calendar() {
+    // The web app's first visit asks for the calendar list and the week's events at
+    // once; each makes the default calendar if there is none. There must be one.
+    let db = TestDb::new().await;
+    let store = db.store().await;
+    let cal = service(&store);
+    let id = osprey_store::testing::user(&store, "new@cal.example")
+        .await
+        .id;
+    let mut requests = tokio::task::JoinSet::new();
+    for _ in 0..8 {
+        let (cal, id) = (cal.clone(), id.clone());
+        requests.spawn(async move { cal.list(&id).await });
+    }
+    let mut defaults = std::collections::BTreeSet::new();
+    while let Some(list) = requests.join_next().await {
+        let list = list.unwrap().expect("each request gets the calendars");
+        assert_eq!(list.len(), 1, "one calendar, not one per request: {list:?}");
+        defaults.insert(list[0].id.clone());
+    }
+    assert_eq!(defaults.len(), 1, "every request sees the same default");
+    assert_eq!(cal.list(&id).await.unwrap().len(), 1);
+}
+
+#[tokio::test]
 async fn an_account_has_a_default_calendar_and_more_of_its_own() {
     let db = TestDb::new().await;
     let store = db.store().await;

@@ -199,25 +199,41 @@ impl Calendars<'_> {
         Ok(made)
     }
 
-    /// The account's default calendar, made from `row` if it has none yet.
+    /// The account's default calendar, made from `row` if it has none yet. Two callers
+    /// at once both get the one calendar: the database keeps one default per account
+    /// (a unique index), and the caller whose insert it refuses reads the other's.
     pub async fn ensure_default(
         self,
         account_id: &str,
         row: CalendarRow<'_>,
     ) -> Result<CalendarRecord, StoreError> {
+        if let Some(found) = self.default_of(account_id).await? {
+            return Ok(found);
+        }
         let (txn, turn) = self.begin_write().await?;
-        let found = calendar::Entity::find()
+        match insert(&txn, account_id, &row, true).await {
+            Ok(made) => {
+                self.commit(txn, turn).await?;
+                Ok(made)
+            }
+            Err(StoreError::Conflict(_)) => {
+                txn.rollback().await?;
+                drop(turn);
+                self.default_of(account_id)
+                    .await?
+                    .ok_or_else(|| StoreError::Conflict("default calendar".into()))
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn default_of(self, account_id: &str) -> Result<Option<CalendarRecord>, StoreError> {
+        Ok(calendar::Entity::find()
             .filter(calendar::Column::AccountId.eq(account_id))
             .filter(calendar::Column::IsDefault.eq(true))
-            .order_by_asc(calendar::Column::CreatedAt)
-            .one(&txn)
-            .await?;
-        let cal = match found {
-            Some(m) => calendar_record(m),
-            None => insert(&txn, account_id, &row, true).await?,
-        };
-        self.commit(txn, turn).await?;
-        Ok(cal)
+            .one(&self.db)
+            .await?
+            .map(calendar_record))
     }
 
     /// Replaces the fields of the calendar `id`; `position` moves it when given.
@@ -617,6 +633,7 @@ async fn insert<C: sea_orm::ConnectionTrait>(
         updated_at: Set(now),
     }
     .insert(db)
-    .await?;
+    .await
+    .map_err(conflict_on_unique("default calendar"))?;
     Ok(calendar_record(made))
 }
