@@ -51,6 +51,9 @@ await runFlow('calendar_flow', async ({ page, baseUrl, step, shot, expectVisible
   await page.fill('#event-count', '4');
   const rule = (await page.locator('#event-rule').textContent())?.trim();
   if (rule !== 'Every week on Tue, 4 times') throw new Error(`the rule reads "${rule}"`);
+  // A reminder half an hour before each one.
+  await page.click('#event-reminder-add');
+  await page.selectOption('#event-reminder-0', '30');
   await shot(page, 'calendar-event-form');
   await page.click('#event-save');
   await expectVisible(chips('2026-06-23', 'Standup'), 'the fourth stand-up');
@@ -63,6 +66,7 @@ await runFlow('calendar_flow', async ({ page, baseUrl, step, shot, expectVisible
   await chips('2026-06-16', 'Standup').click();
   await expectVisible(page.getByRole('heading', { name: 'Event', exact: true }), 'the event dialog');
   await page.waitForFunction(() => document.querySelector('#event-title')?.value === 'Standup');
+  if ((await page.inputValue('#event-reminder-0')) !== '30') throw new Error('the reminder was not kept');
   await page.fill('#event-title', 'Standup (moved)');
   await page.fill('#event-start-time', '11:00');
   await page.fill('#event-end-time', '11:15');

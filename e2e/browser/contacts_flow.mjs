@@ -134,6 +134,9 @@ await runFlow('contacts_flow', async ({ page, baseUrl, step, shot, expectVisible
   step('report "Lunch?" as junk, then empty Junk');
   const lunch = page.locator('#message-list .message-row', { hasText: 'Lunch?' });
   await lunch.click();
+  // The reader still shows the newsletter until "Lunch?" has loaded: wait for it, or
+  // "Junk" would report the newsletter.
+  await expectVisible(page.locator('#reader-subject', { hasText: 'Lunch?' }), 'Lunch? in the reader');
   await page.click('#reader-junk');
   await lunch.waitFor({ state: 'detached', timeout: STEP_TIMEOUT_MS });
   await page.locator('#folder-list .folder', { hasText: 'Junk' }).click();

@@ -42,6 +42,7 @@ mod m20261205_000031_create_calendars;
 mod m20261205_000032_add_calendar_feeds;
 mod m20261205_000033_add_calendar_object_spans;
 mod m20261205_000034_add_one_default_calendar;
+mod m20261205_000035_create_calendar_reminders;
 
 /// Runs every migration of Osprey's schema.
 pub struct Migrator;
@@ -83,6 +84,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000032_add_calendar_feeds::Migration),
             Box::new(m20261205_000033_add_calendar_object_spans::Migration),
             Box::new(m20261205_000034_add_one_default_calendar::Migration),
+            Box::new(m20261205_000035_create_calendar_reminders::Migration),
         ]
     }
 }

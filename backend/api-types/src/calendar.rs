@@ -211,6 +211,46 @@ pub struct CalendarEventFields {
     pub private: bool,
     #[serde(default)]
     pub recurrence: Option<EventRecurrence>,
+    /// The owner is reminded by mail (and in the web app) before each occurrence: up to
+    /// five. Absent on `POST`: the calendar's default reminders; absent on `PUT`: as
+    /// they were; `[]`: none.
+    #[serde(default)]
+    pub reminders: Option<Vec<EventReminder>>,
+}
+
+/// One reminder: `minutes_before` each occurrence (0 to 40,320, four weeks), or once
+/// `at` an instant — exactly one of the two.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct EventReminder {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minutes_before: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<DateTime<Utc>>,
+}
+
+/// A reminder due soon, for the web app to show while it is open:
+/// `GET /calendars/reminders`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct DueReminder {
+    pub calendar_id: String,
+    pub event_id: String,
+    pub title: String,
+    pub location: String,
+    /// When the reminder goes.
+    pub due_at: DateTime<Utc>,
+    /// The occurrence's start (midnight in the owner's zone for a day).
+    pub starts_at: DateTime<Utc>,
+    pub all_day: bool,
+}
+
+/// `GET /calendars/reminders`: the account's reminders due in a window.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct DueReminderList {
+    pub reminders: Vec<DueReminder>,
 }
 
 /// A stored event.

@@ -58,6 +58,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(routes::contacts::router())
         .merge(routes::calendars::router())
         .merge(routes::calendar_items::router())
+        .merge(routes::calendar_reminders::router())
         .merge(routes::spell::router())
         .merge(routes::downloads::router())
         .merge(routes::search::router());

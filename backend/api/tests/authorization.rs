@@ -1083,6 +1083,25 @@ impl World {
                     ..Call::default()
                 }
             }
+            "list_due_reminders" => {
+                let (calendar, ..) = self.user_calendar().await;
+                let title = self.fresh("Dentist");
+                self.t
+                    .call(
+                        Method::POST,
+                        &format!("/api/v1/calendars/{calendar}/events"),
+                        Some(&self.user),
+                        Some(json!({"title": title, "start": "2026-06-03T10:00", "end": "2026-06-03T11:00",
+                            "time_zone": "UTC", "reminders": [{"minutes_before": 30}]})),
+                    )
+                    .await
+                    .expect(StatusCode::CREATED);
+                Call {
+                    query: Some("from=2026-06-03T09:00:00Z&to=2026-06-03T10:00:00Z".into()),
+                    marker: Some(title),
+                    ..Call::default()
+                }
+            }
             "list_occurrences" => Call {
                 query: Some("from=2026-06-01T00:00:00Z&to=2026-06-08T00:00:00Z".into()),
                 marker: Some(self.user_calendar().await.3),

@@ -20,6 +20,9 @@ pub enum CalendarError {
     /// The file is larger than an import reads.
     #[error("the file is larger than {0} bytes")]
     TooLarge(usize),
+    /// A mail the service sends (a reminder) could not be delivered.
+    #[error("the mail was not delivered: {0}")]
+    Delivery(String),
     /// The store failed.
     #[error(transparent)]
     Store(StoreError),

@@ -6,10 +6,10 @@ use std::collections::HashMap;
 
 use calcard::icalendar::{ICalendar, ICalendarComponent, ICalendarProperty, ICalendarValue};
 use chrono::{DateTime, Duration, NaiveTime, TimeZone, Utc};
-use osprey_store::{CalendarObjectRecord, CalendarObjectRow, CalendarRecord};
+use osprey_store::{CalendarObjectRecord, CalendarObjectRow, CalendarRecord, ReminderDue};
 
 use crate::{
-    Access, CalendarError, CalendarService, EventFields, When,
+    Access, CalendarError, CalendarService, EventFields, When, alarms,
     expand::{self, Instance, Occurrence, OccurrenceTime, Range, RangeResult, Rid},
     ical,
 };
@@ -65,8 +65,18 @@ fn parse(r: &CalendarObjectRecord) -> Result<ICalendar, CalendarError> {
     ICalendar::parse(&r.ical).map_err(|_| unreadable())
 }
 
+/// A calendar's default reminders, each so many minutes before.
+fn defaults_of(cal: &CalendarRecord) -> Vec<crate::Reminder> {
+    serde_json::from_str::<Vec<u32>>(&cal.default_reminders)
+        .unwrap_or_default()
+        .into_iter()
+        .map(crate::Reminder::Before)
+        .collect()
+}
+
 fn masked_fields(mut f: EventFields) -> EventFields {
     f.title = BUSY.into();
+    f.reminders = Some(Vec::new());
     f.location.clear();
     f.description.clear();
     f.categories.clear();
@@ -108,7 +118,10 @@ impl CalendarService {
         let cal = self.require(account_id, calendar_id, Access::Write).await?;
         let f = self.zoned(&cal, fields).await?.normalized()?;
         let uid = format!("{}@osprey", uuid::Uuid::now_v7());
-        self.save(&cal, None, ical::new_event(&uid, &f)).await
+        let reminders = f.reminders.clone().unwrap_or_else(|| defaults_of(&cal));
+        let mut ics = ical::new_event(&uid, &f);
+        alarms::write(&mut ics, &reminders);
+        self.save(&cal, None, ics).await
     }
 
     /// One event of a calendar the account can read.
@@ -193,11 +206,14 @@ impl CalendarService {
                 self.save(&cal, Some(&r), ics).await
             }
             (Some(rid), Scope::Following) if !self.is_first(&ics, &zone, rid) => {
+                let reminders = f.reminders.clone().unwrap_or_else(|| alarms::read(&ics, m));
                 truncate(&mut ics, m, rid, &zone);
                 bump(&mut ics);
                 self.save(&cal, Some(&r), ics).await?;
                 let uid = format!("{}@osprey", uuid::Uuid::now_v7());
-                self.save(&cal, None, ical::new_event(&uid, &f)).await
+                let mut later = ical::new_event(&uid, &f);
+                alarms::write(&mut later, &reminders);
+                self.save(&cal, None, later).await
             }
             (occurrence, _) => {
                 let before = ical::read_fields(&ics.components[m], &zone).ok_or_else(unreadable)?;
@@ -208,6 +224,10 @@ impl CalendarService {
                     || before.recurrence.as_ref().map(rule_only)
                         != f.recurrence.as_ref().map(rule_only);
                 ical::write_fields(&mut ics.components[m], &f, true);
+                match &f.reminders {
+                    Some(reminders) => alarms::write(&mut ics, reminders),
+                    None => alarms::retitle(&mut ics),
+                }
                 if retimed {
                     let gone = ical::overrides(&ics);
                     ics.remove_component_ids(
@@ -508,6 +528,7 @@ impl CalendarService {
         let (starts_at, ends_at) = expand::bounds(&ics, self.limits.max_rule_dates);
         let recurring = ics.components[m].is_recurrent();
         let brief = expand::Brief::of(&ics, &fields);
+        let due = self.reminder_from_now(&ics, &zone);
         let text = ical::to_text(ics);
         let search_text = fields.search_text();
         let row = CalendarObjectRow {
@@ -520,6 +541,11 @@ impl CalendarService {
             recurring,
             ical: &text,
             brief: brief.as_deref(),
+            reminder: due.map(|(due_at, occurrence_at)| ReminderDue {
+                account_id: &cal.account_id,
+                due_at,
+                occurrence_at,
+            }),
         };
         let calendars = self.store.calendars();
         let r = match existing {
@@ -537,7 +563,8 @@ impl CalendarService {
 /// The event as stored, for its owner or a writer.
 fn view(r: &CalendarObjectRecord, ics: &ICalendar, zone: &str) -> Result<Event, CalendarError> {
     let m = ical::master(ics).ok_or_else(unreadable)?;
-    let fields = ical::read_fields(&ics.components[m], zone).ok_or_else(unreadable)?;
+    let mut fields = ical::read_fields(&ics.components[m], zone).ok_or_else(unreadable)?;
+    fields.reminders = Some(alarms::read(ics, m));
     let mut exceptions: Vec<String> = ical::overrides(ics)
         .into_iter()
         .filter_map(|i| expand::rid_of(ics, i, zone))

@@ -546,6 +546,7 @@ impl Brief {
                 color: self.color.clone(),
                 private: self.private,
                 recurrence: None,
+                reminders: None,
             },
         ))
     }

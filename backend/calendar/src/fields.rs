@@ -1,8 +1,11 @@
 //! An event's fields as people edit them, and their rules.
 
-use chrono::{NaiveDate, NaiveDateTime, Weekday};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc, Weekday};
 
-use crate::CalendarError;
+use crate::{
+    CalendarError,
+    calendars::{MAX_REMINDER_MINUTES, MAX_REMINDERS},
+};
 
 /// Longest title, in characters.
 pub const MAX_TITLE: usize = 500;
@@ -114,6 +117,40 @@ impl Recurrence {
     }
 }
 
+/// When a reminder goes: kept in the iCalendar as a VALARM's TRIGGER (RFC 5545
+/// §3.8.6.3), relative to the start or at a fixed instant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Reminder {
+    /// So many minutes before each occurrence starts (0: as it starts).
+    Before(u32),
+    /// Once, at this instant.
+    At(DateTime<Utc>),
+}
+
+/// Checks reminders: at most [`MAX_REMINDERS`], each at most four weeks ahead; sorted,
+/// each once.
+pub(crate) fn reminders(field: &str, list: Vec<Reminder>) -> Result<Vec<Reminder>, CalendarError> {
+    if list.len() > MAX_REMINDERS {
+        return Err(CalendarError::invalid(
+            field,
+            format!("at most {MAX_REMINDERS}"),
+        ));
+    }
+    if let Some(i) = list
+        .iter()
+        .position(|r| matches!(r, Reminder::Before(m) if *m > MAX_REMINDER_MINUTES))
+    {
+        return Err(CalendarError::invalid(
+            format!("{field}[{i}]"),
+            format!("0 to {MAX_REMINDER_MINUTES} minutes before"),
+        ));
+    }
+    let mut list = list;
+    list.sort_unstable();
+    list.dedup();
+    Ok(list)
+}
+
 /// An event's fields.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EventFields {
@@ -129,6 +166,10 @@ pub struct EventFields {
     /// Readers of a shared calendar see only "busy" (CLASS:PRIVATE).
     pub private: bool,
     pub recurrence: Option<Recurrence>,
+    /// The owner's reminders of each occurrence. Read: always `Some`. Written: `None`
+    /// gives a new event its calendar's default reminders and leaves a changed one's
+    /// as they were.
+    pub reminders: Option<Vec<Reminder>>,
 }
 
 /// Checks a colour: `#rrggbb` in hex; returns it lower-cased.
@@ -234,6 +275,10 @@ impl EventFields {
             .recurrence
             .map(|r| r.normalized(&self.when))
             .transpose()?;
+        let reminders = self
+            .reminders
+            .map(|r| reminders("reminders", r))
+            .transpose()?;
         Ok(Self {
             title,
             location,
@@ -244,6 +289,7 @@ impl EventFields {
             color,
             private: self.private,
             recurrence,
+            reminders,
         })
     }
 

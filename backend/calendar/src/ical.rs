@@ -475,6 +475,7 @@ pub(crate) fn read_fields(comp: &ICalendarComponent, default_zone: &str) -> Opti
         color,
         private,
         recurrence,
+        reminders: None,
     })
 }
 

@@ -5,6 +5,7 @@
 //! columns a range query needs so that a week view reads only the events that can fall in
 //! it and expands their rules on the server, in each event's time zone.
 
+mod alarms;
 mod calendars;
 mod error;
 mod events;
@@ -14,6 +15,7 @@ mod fields;
 mod freebusy;
 mod ical;
 mod notes;
+mod reminders;
 mod tasks;
 mod transfer;
 
@@ -21,8 +23,11 @@ pub use calendars::{Access, Calendar, CalendarFields, CalendarService, Share};
 pub use error::CalendarError;
 pub use events::{Event, Scope};
 pub use expand::{Limits, Occurrence, OccurrenceTime, Range, RangeResult};
-pub use fields::{DayRule, EventFields, Frequency, Recurrence, When};
+pub use fields::{DayRule, EventFields, Frequency, Recurrence, Reminder, When};
 pub use freebusy::{FreeBusy, MAX_FREEBUSY_ADDRESSES};
 pub use notes::{Note, NoteFields};
+pub use reminders::{
+    DueReminder, MAX_REMINDER_WINDOW_HOURS, ReminderPass, ReminderSettings, ReminderWorker,
+};
 pub use tasks::{Due, Task, TaskFields, TaskFilter, TaskStatus};
 pub use transfer::{ImportProblem, ImportReport, MAX_IMPORT_BYTES};

@@ -233,6 +233,7 @@ impl CalendarService {
             recurring: false,
             ical: &text,
             brief: None,
+            reminder: None,
         };
         let calendars = self.store.calendars();
         let r = match existing {

@@ -479,6 +479,7 @@ impl CalendarService {
             recurring: false,
             ical: &text,
             brief: None,
+            reminder: None,
         };
         let calendars = self.store.calendars();
         let r = match existing {

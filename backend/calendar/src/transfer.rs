@@ -9,7 +9,7 @@ use calcard::{
         ICalendarProperty, ICalendarValue,
     },
 };
-use osprey_store::{CalendarObjectRow, CalendarRecord};
+use osprey_store::{CalendarObjectRow, CalendarRecord, ReminderDue};
 
 use crate::{Access, CalendarError, CalendarService, expand, ical};
 
@@ -111,6 +111,8 @@ struct Prepared {
     recurring: bool,
     text: String,
     brief: Option<String>,
+    /// The next reminder: (due, occurrence start).
+    reminder: Option<(chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>)>,
 }
 
 impl CalendarService {
@@ -164,6 +166,11 @@ impl CalendarService {
                 recurring: p.recurring,
                 ical: &p.text,
                 brief: p.brief.as_deref(),
+                reminder: p.reminder.map(|(due_at, occurrence_at)| ReminderDue {
+                    account_id: &cal.account_id,
+                    due_at,
+                    occurrence_at,
+                }),
             })
             .collect();
         let done = self
@@ -287,6 +294,7 @@ impl CalendarService {
             ends_at,
             recurring: master.is_recurrent(),
             brief: expand::Brief::of(&one, &fields),
+            reminder: self.reminder_from_now(&one, zone),
             text: one.to_string(),
         })
     }

@@ -4,6 +4,7 @@
 
 mod calendars;
 mod recurrence;
+mod reminders;
 mod support;
 mod tasks;
 mod transfer;

@@ -40,6 +40,7 @@ pub fn timed(title: &str, start: &str, minutes: i64, zone: &str) -> EventFields 
         color: None,
         private: false,
         recurrence: None,
+        reminders: None,
     }
 }
 

@@ -46,7 +46,7 @@ pub struct Config {
     pub calendar: Calendar,
 }
 
-/// Bounds of the calendar's range queries.
+/// Bounds of the calendar's range queries, and its reminders.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct Calendar {
@@ -56,6 +56,9 @@ pub struct Calendar {
     pub max_rule_dates: usize,
     /// The longest window a range query may ask for, in days.
     pub max_range_days: i64,
+    /// A reminder whose time passed while no server ran is still sent (saying when it
+    /// was due) if it is at most this many minutes late; older ones are skipped.
+    pub reminder_grace_minutes: i64,
 }
 
 impl Default for Calendar {
@@ -65,6 +68,7 @@ impl Default for Calendar {
             max_occurrences: l.max_occurrences,
             max_rule_dates: l.max_rule_dates,
             max_range_days: l.max_range_days,
+            reminder_grace_minutes: 360,
         }
     }
 }

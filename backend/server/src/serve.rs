@@ -271,6 +271,18 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         config.hostname.clone(),
         usize::try_from(config.smtp.max_message_size).unwrap_or(usize::MAX),
     );
+    let calendar =
+        osprey_calendar::CalendarService::with_limits(store.clone(), config.calendar.limits());
+    let reminders = osprey_calendar::ReminderWorker::new(
+        calendar.clone(),
+        delivery.clone(),
+        osprey_calendar::ReminderSettings {
+            grace: chrono::Duration::minutes(config.calendar.reminder_grace_minutes.max(0)),
+            hostname: config.hostname.clone(),
+            web_url: config.web_url(),
+            ..osprey_calendar::ReminderSettings::default()
+        },
+    );
     let state = AppState {
         store: store.clone(),
         jwt: Arc::new(JwtKeys::from_secret(&secret, a.access_token_ttl_secs)),
@@ -289,10 +301,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             store.clone(),
             osprey_spell::Dictionaries::new(&config.spell_dictionaries),
         ),
-        calendar: osprey_calendar::CalendarService::with_limits(
-            store.clone(),
-            config.calendar.limits(),
-        ),
+        calendar: calendar.clone(),
     };
     let limits = |name: &str| ConnectionLimits {
         max_connections: config.limits.max_connections as usize,
@@ -468,6 +477,12 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
                 tracing::warn!(error = %e, "the due digests were not sent");
             }
         }
+    });
+    // Calendar reminders go out as they fall due (every node may run this worker).
+    let mut stop = shutdown.clone();
+    tasks.spawn(async move {
+        reminders.run(async move { stop.wait().await }).await;
+        Ok(())
     });
     // The audit log forgets entries older than its retention, hourly.
     let mut stop = shutdown.clone();

@@ -14,18 +14,18 @@ use osprey_api_types::{
     CalendarImportReport, ChangePassword, Contact, ContactFields, ContactGroup, ContactGroupFields,
     CreateAccount, CreateAlias, CreateApiKey, CreateDomain, CreateIpRule, CreateKillEntry,
     CreateMailbox, CreateMailingList, CreateSendAsGrant, CreatedApiKey, DkimRecord, Domain,
-    DownloadLink, DownloadRequest, DraftMessage, EventsTicket, FlagMessages, FreeBusy, Health,
-    HeldPost, ImportCalendar, ImportContacts, ImportListMembers, ImportReport, IpRule, KillEntry,
-    ListDay, ListMember, LoginFailure, LoginRequest, Mailbox, MailingList, MemberImportReport,
-    MessageDetail, MessageIds, MessageItem, MessagesTo, ModerationDecision, MyList, Note,
-    NoteFields, OccurrenceList, Organized, Page, PersonalWord, Postmaster, Preferences,
-    QueuedMessage, RecipientSuggestion, RefreshRequest, RelayCheck, RelayPolicy, RelayVerdict,
-    RetryResult, RuleRun, RuleRunRequest, RuleTestRequest, RuleTestResult, RulesDocument,
-    RulesUpdate, SavedDraft, SendAsGrant, SendMessage, SentMessage, ShareCalendar, SieveScript,
-    SpellCheckRequest, SpellCheckResult, SpellLanguage, Task, TaskFields, TokenResponse,
-    UpdateAccount, UpdateAlias, UpdateAuditSettings, UpdateDomain, UpdateFlags, UpdateListMember,
-    UpdateMailbox, UpdateMailingList, UpdateMe, UpdateMyList, Upload, VacationDocument,
-    VacationUpdate,
+    DownloadLink, DownloadRequest, DraftMessage, DueReminderList, EventsTicket, FlagMessages,
+    FreeBusy, Health, HeldPost, ImportCalendar, ImportContacts, ImportListMembers, ImportReport,
+    IpRule, KillEntry, ListDay, ListMember, LoginFailure, LoginRequest, Mailbox, MailingList,
+    MemberImportReport, MessageDetail, MessageIds, MessageItem, MessagesTo, ModerationDecision,
+    MyList, Note, NoteFields, OccurrenceList, Organized, Page, PersonalWord, Postmaster,
+    Preferences, QueuedMessage, RecipientSuggestion, RefreshRequest, RelayCheck, RelayPolicy,
+    RelayVerdict, RetryResult, RuleRun, RuleRunRequest, RuleTestRequest, RuleTestResult,
+    RulesDocument, RulesUpdate, SavedDraft, SendAsGrant, SendMessage, SentMessage, ShareCalendar,
+    SieveScript, SpellCheckRequest, SpellCheckResult, SpellLanguage, Task, TaskFields,
+    TokenResponse, UpdateAccount, UpdateAlias, UpdateAuditSettings, UpdateDomain, UpdateFlags,
+    UpdateListMember, UpdateMailbox, UpdateMailingList, UpdateMe, UpdateMyList, Upload,
+    VacationDocument, VacationUpdate,
 };
 
 use super::{Api, ApiError, Call, bytes, empty, json, segment, text};
@@ -863,6 +863,21 @@ impl Api {
             .query("from", Some(from))
             .query("to", Some(to))
             .query("calendars", calendars);
+        json(self.authed(&call).await?).await
+    }
+
+    /// The reminders of the signed-in account's own calendars due in a window, by time:
+    /// each occurrence's reminders, repeating events expanded.
+    ///
+    /// `GET /api/v1/calendars/reminders`
+    pub async fn list_due_reminders(
+        &self,
+        from: &str,
+        to: &str,
+    ) -> Result<DueReminderList, ApiError> {
+        let call = Call::new(Method::GET, "/api/v1/calendars/reminders")
+            .query("from", Some(from))
+            .query("to", Some(to));
         json(self.authed(&call).await?).await
     }
 

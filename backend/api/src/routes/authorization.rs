@@ -127,6 +127,7 @@ pub const AUTHORIZATION: &[Rule] = &[
     row("share_calendar",     NoAuth,  Allowed,   Hidden,    Hidden),
     row("unshare_calendar",   NoAuth,  Allowed,   Hidden,    Hidden),
     row("list_occurrences",   NoAuth,  Allowed,   Filtered,  Filtered),
+    row("list_due_reminders", NoAuth,  Allowed,   Filtered,  Filtered),
     row("create_event",       NoAuth,  Allowed,   Hidden,    Hidden),
     row("get_event",          NoAuth,  Allowed,   Hidden,    Hidden),
     row("replace_event",      NoAuth,  Allowed,   Hidden,    Hidden),

@@ -11,8 +11,8 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use osprey_api_types::{
     BusyPeriod, Calendar, CalendarAccess, CalendarEvent, CalendarEventFields, CalendarFeed,
     CalendarFields, CalendarImportProblem, CalendarImportReport, CalendarShare, DayOfWeek,
-    EventRecurrence, FreeBusy, ImportCalendar, Occurrence, OccurrenceList, Problem, RecurrenceDay,
-    RecurrenceFrequency, Scope, ShareCalendar,
+    EventRecurrence, EventReminder, FreeBusy, ImportCalendar, Occurrence, OccurrenceList, Problem,
+    RecurrenceDay, RecurrenceFrequency, Scope, ShareCalendar,
 };
 use osprey_calendar::{Access, CalendarError, OccurrenceTime, When};
 use serde::Deserialize;
@@ -59,6 +59,7 @@ impl From<CalendarError> for ApiError {
             CalendarError::Forbidden(why) => ApiError::Forbidden(why),
             CalendarError::Conflict(why) => ApiError::Conflict(why),
             CalendarError::TooLarge(_) => ApiError::TooLarge(e.to_string()),
+            CalendarError::Delivery(why) => ApiError::Internal(why),
             CalendarError::Store(e) => e.into(),
         }
     }
@@ -199,6 +200,22 @@ fn event_fields(f: CalendarEventFields) -> Result<osprey_calendar::EventFields, 
         color: f.color,
         private: f.private,
         recurrence,
+        reminders: f
+            .reminders
+            .map(|list| {
+                list.into_iter()
+                    .enumerate()
+                    .map(|(i, r)| match (r.minutes_before, r.at) {
+                        (Some(m), None) => Ok(osprey_calendar::Reminder::Before(m)),
+                        (None, Some(t)) => Ok(osprey_calendar::Reminder::At(t)),
+                        _ => Err(ApiError::field(
+                            format!("reminders[{i}]"),
+                            "either minutes_before or at",
+                        )),
+                    })
+                    .collect::<Result<Vec<_>, _>>()
+            })
+            .transpose()?,
     })
 }
 
@@ -252,6 +269,20 @@ fn wire_fields(f: osprey_calendar::EventFields) -> CalendarEventFields {
             by_set_pos: r.by_set_pos,
             rdates: r.rdates,
             exdates: r.exdates,
+        }),
+        reminders: f.reminders.map(|list| {
+            list.into_iter()
+                .map(|r| match r {
+                    osprey_calendar::Reminder::Before(m) => EventReminder {
+                        minutes_before: Some(m),
+                        at: None,
+                    },
+                    osprey_calendar::Reminder::At(t) => EventReminder {
+                        minutes_before: None,
+                        at: Some(t),
+                    },
+                })
+                .collect()
         }),
     }
 }

@@ -8,6 +8,7 @@ pub mod audit;
 pub mod auth;
 pub mod authorization;
 pub mod calendar_items;
+pub mod calendar_reminders;
 pub mod calendars;
 pub mod contacts;
 pub mod dkim;

@@ -10,6 +10,7 @@ pub mod audit_entry;
 pub mod auto_reply;
 pub mod calendar;
 pub mod calendar_object;
+pub mod calendar_reminder;
 pub mod calendar_share;
 pub mod contact;
 pub mod contact_email;

@@ -9,7 +9,10 @@ use sea_orm::{
     Set, sea_query::LikeExpr,
 };
 
-use super::{like_anywhere, new_id};
+use super::{
+    calendar_reminders::{ReminderDue, write_reminder},
+    like_anywhere, new_id,
+};
 use crate::{
     StoreError,
     entity::{calendar, calendar_object, calendar_share},
@@ -88,6 +91,8 @@ pub struct CalendarObjectRow<'a> {
     pub ical: &'a str,
     /// See [`CalendarObjectRecord::brief`].
     pub brief: Option<&'a str>,
+    /// The object's next reminder, kept in the reminder schedule; `None`: none to come.
+    pub reminder: Option<ReminderDue<'a>>,
 }
 
 fn calendar_record(m: calendar::Model) -> CalendarRecord {
@@ -420,6 +425,7 @@ impl Calendars<'_> {
             .insert(&txn)
             .await
             .map_err(same_uid())?;
+        write_reminder(&txn, &made.id, row.reminder).await?;
         self.commit(txn, turn).await?;
         Ok(object_record(made))
     }
@@ -441,6 +447,7 @@ impl Calendars<'_> {
             .update(&txn)
             .await
             .map_err(same_uid())?;
+        write_reminder(&txn, id, row.reminder).await?;
         self.commit(txn, turn).await?;
         Ok(object_record(done))
     }
@@ -464,13 +471,16 @@ impl Calendars<'_> {
             match existing {
                 Some(m) => {
                     object_model(&m.id, calendar_id, row).update(&txn).await?;
+                    write_reminder(&txn, &m.id, row.reminder).await?;
                     done.push(false);
                 }
                 None => {
-                    object_model(&new_id(), calendar_id, row)
+                    let id = new_id();
+                    object_model(&id, calendar_id, row)
                         .insert(&txn)
                         .await
                         .map_err(same_uid())?;
+                    write_reminder(&txn, &id, row.reminder).await?;
                     done.push(true);
                 }
             }

@@ -139,6 +139,22 @@ const NEWEST_IN_MAILBOX: &str = "NOT EXISTS (SELECT 1 FROM messages n \
      LIMIT 1 OFFSET 0)";
 
 impl Messages<'_> {
+    /// Whether the account was ever delivered a message with this Message-ID (without
+    /// its angle brackets), even one deleted since: what makes a retried notice that
+    /// may have gone out already (a reminder) go at most once.
+    pub async fn has_seen_message_id(
+        self,
+        account_id: &str,
+        message_id: &str,
+    ) -> Result<bool, StoreError> {
+        Ok(
+            thread_link::Entity::find_by_id((account_id.to_owned(), message_id.to_owned()))
+                .one(&self.db)
+                .await?
+                .is_some(),
+        )
+    }
+
     /// Up to `limit` conversations of a mailbox by their newest message's arrival,
     /// latest first when `descending`, after `after` (the last row of the page before:
     /// its arrival and UID).

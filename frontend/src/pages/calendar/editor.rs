@@ -4,8 +4,8 @@
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime};
 use osprey_api_types::{
-    Calendar, CalendarAccess, CalendarEventFields, DayOfWeek, EventRecurrence, Occurrence,
-    RecurrenceDay, RecurrenceFrequency,
+    Calendar, CalendarAccess, CalendarEventFields, DayOfWeek, EventRecurrence, EventReminder,
+    Occurrence, RecurrenceDay, RecurrenceFrequency,
 };
 use yew::platform::spawn_local;
 use yew::prelude::*;
@@ -69,18 +69,41 @@ struct Draft {
     ends: String,
     count: String,
     until: String,
+    /// Reminders, each so many minutes before (those at a fixed time stay in `kept`).
+    reminders: Vec<u32>,
     /// What the form does not edit (categories, colour, extra and excluded dates…).
     kept: Option<CalendarEventFields>,
+}
+
+/// Most reminders of an event (as the server allows).
+const MAX_REMINDERS: usize = 5;
+/// The reminder times the form offers, in minutes before.
+const REMINDER_CHOICES: [u32; 10] = [0, 5, 10, 15, 30, 60, 120, 1440, 2880, 10080];
+
+/// A reminder in words: "10 minutes before", "1 day before", "At the start".
+pub fn reminder_words(minutes: u32) -> String {
+    let (n, unit) = match minutes {
+        0 => return "At the start".into(),
+        m if m.is_multiple_of(10080) => (m / 10080, "week"),
+        m if m.is_multiple_of(1440) => (m / 1440, "day"),
+        m if m.is_multiple_of(60) => (m / 60, "hour"),
+        m => (m, "minute"),
+    };
+    format!("{n} {unit}{} before", if n == 1 { "" } else { "s" })
 }
 
 fn weekday_of(d: NaiveDate) -> DayOfWeek {
     DAYS[d.weekday().num_days_from_monday() as usize].0
 }
 
-fn new_draft(start: NaiveDateTime, calendar_id: String, zone: String) -> Draft {
+fn new_draft(start: NaiveDateTime, calendar: Option<&Calendar>, zone: String) -> Draft {
     let end = start + Duration::hours(1);
     Draft {
-        calendar_id,
+        calendar_id: calendar.map(|c| c.id.clone()).unwrap_or_default(),
+        // A new event starts with its calendar's default reminders.
+        reminders: calendar
+            .map(|c| c.default_reminders.clone())
+            .unwrap_or_default(),
         start_date: start.date().to_string(),
         start_time: dates::clock(start),
         end_date: end.date().to_string(),
@@ -159,6 +182,12 @@ fn existing_draft(o: &Occurrence, f: CalendarEventFields) -> Draft {
             .and_then(|r| r.until)
             .map(|u| u.to_string())
             .unwrap_or_default(),
+        reminders: f
+            .reminders
+            .iter()
+            .flatten()
+            .filter_map(|r| r.minutes_before)
+            .collect(),
         kept: Some(f),
     }
 }
@@ -365,6 +394,21 @@ fn body(d: &Draft) -> Result<CalendarEventFields, ApiError> {
         color: kept.as_ref().and_then(|k| k.color.clone()),
         private: d.private,
         recurrence,
+        reminders: Some(
+            d.reminders
+                .iter()
+                .map(|m| EventReminder {
+                    minutes_before: Some(*m),
+                    at: None,
+                })
+                .chain(
+                    kept.iter()
+                        .flat_map(|k| k.reminders.iter().flatten())
+                        .filter(|r| r.at.is_some())
+                        .cloned(),
+                )
+                .collect(),
+        ),
     })
 }
 
@@ -376,6 +420,7 @@ enum Pending {
 }
 
 const FIELDS: &[&str] = &[
+    "reminders",
     "title",
     "start",
     "end",
@@ -395,7 +440,11 @@ pub fn EventEditor(p: &EditorProps) -> Html {
         .collect();
     let first = writable.first().map(|c| c.id.clone()).unwrap_or_default();
     let draft = use_state(|| match &p.target {
-        Target::New { start } => Some(new_draft(*start, first.clone(), p.zone.clone())),
+        Target::New { start } => Some(new_draft(
+            *start,
+            writable.iter().find(|c| c.id == first).copied(),
+            p.zone.clone(),
+        )),
         Target::Existing(_) => None,
     });
     let error = use_state(|| None::<ApiError>);
@@ -658,6 +707,49 @@ pub fn EventEditor(p: &EditorProps) -> Html {
                     oninput={set(|d, v| d.location = v)} error={err("location")} />
                 <TextArea id="event-description" label="Description" value={d.description.clone()} rows={3}
                     oninput={set(|d, v| d.description = v)} error={err("description")} />
+                <fieldset class="cal-reminders" id="event-reminders">
+                    <legend>{ "Reminders" }</legend>
+                    <p class="muted cal-hint">{ "By e-mail, and here while the calendar is open." }</p>
+                    { for d.reminders.iter().enumerate().map(|(i, m)| {
+                        let mut choices: Vec<u32> = REMINDER_CHOICES.to_vec();
+                        if !choices.contains(m) { choices.push(*m); choices.sort_unstable(); }
+                        let options: Vec<(AttrValue, AttrValue)> = choices.into_iter()
+                            .map(|c| (AttrValue::from(c.to_string()), AttrValue::from(reminder_words(c)))).collect();
+                        let (change, remove) = (draft.clone(), draft.clone());
+                        html! {
+                            <div class="cal-reminder">
+                                <Select id={format!("event-reminder-{i}")} label={format!("Reminder {}", i + 1)} value={m.to_string()} {options}
+                                    onchange={Callback::from(move |v: String| {
+                                        if let (Some(mut d), Ok(v)) = ((*change).clone(), v.parse::<u32>()) {
+                                            d.reminders[i] = v;
+                                            change.set(Some(d));
+                                        }
+                                    })} />
+                                <button type="button" class="button subtle" id={format!("event-reminder-remove-{i}")}
+                                    aria-label={format!("Remove reminder {}", i + 1)}
+                                    onclick={Callback::from(move |_: MouseEvent| {
+                                        if let Some(mut d) = (*remove).clone() {
+                                            d.reminders.remove(i);
+                                            remove.set(Some(d));
+                                        }
+                                    })}>{ "✕" }</button>
+                            </div>
+                        }
+                    }) }
+                    if d.reminders.len() < MAX_REMINDERS {
+                        <button type="button" class="button subtle" id="event-reminder-add" onclick={{
+                            let draft = draft.clone();
+                            Callback::from(move |_: MouseEvent| {
+                                if let Some(mut d) = (*draft).clone() {
+                                    let next = REMINDER_CHOICES.iter().copied()
+                                        .find(|c| *c >= 10 && !d.reminders.contains(c)).unwrap_or(0);
+                                    d.reminders.push(next);
+                                    draft.set(Some(d));
+                                }
+                            })
+                        }}>{ "+ Add a reminder" }</button>
+                    }
+                </fieldset>
                 <div class="cal-flags">
                     <Select id="event-busy" label="Show as" value={if d.busy { "busy" } else { "free" }}
                         options={vec![("busy".into(), "Busy".into()), ("free".into(), "Free".into())]}

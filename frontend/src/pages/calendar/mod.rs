@@ -4,6 +4,7 @@
 //! click on an event opens it. Keys: `t` today, `d`/`w`/`m`/`a` the views, `n` a new
 //! event, arrows or `j`/`k` the next and previous period.
 
+mod alerts;
 mod dates;
 mod editor;
 mod notes;
@@ -249,6 +250,7 @@ pub fn CalendarPage() -> Html {
     };
     html! {
         <section class="page calendar" aria-labelledby="calendar-title">
+            <alerts::ReminderAlerts />
             <CalendarTabs />
             <div class="cal-toolbar">
                 <h1 id="calendar-title">{ dates::title(*view, *anchor) }</h1>

@@ -1,0 +1,98 @@
+//! Reminders shown while the calendar is open: every half minute the page asks the
+//! server which of the account's reminders fell due in the last ten minutes and shows
+//! each one once, until dismissed. (The mail goes out from the server either way.)
+
+use std::cell::Cell;
+use std::collections::HashSet;
+use std::rc::Rc;
+
+use chrono::{DateTime, Utc};
+use osprey_api_types::DueReminder;
+use yew::platform::spawn_local;
+use yew::prelude::*;
+
+use super::dates;
+use crate::api::use_api;
+
+/// How often the page asks, and how far back.
+const POLL_MS: u32 = 30_000;
+const LOOK_BACK_MS: f64 = 600_000.0;
+
+fn iso(ms: f64) -> String {
+    String::from(js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms)).to_iso_string())
+}
+
+fn now() -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(js_sys::Date::now() as i64).unwrap_or_default()
+}
+
+#[function_component]
+pub fn ReminderAlerts() -> Html {
+    let api = use_api();
+    let shown = use_state(Vec::<DueReminder>::new);
+    let seen = use_mut_ref(HashSet::<(String, i64)>::new);
+    {
+        let (api, shown, seen) = (api.clone(), shown.clone(), seen.clone());
+        use_effect_with((), move |()| {
+            let live = Rc::new(Cell::new(true));
+            let running = live.clone();
+            spawn_local(async move {
+                while running.get() {
+                    let at = js_sys::Date::now();
+                    if let Ok(due) = api
+                        .list_due_reminders(&iso(at - LOOK_BACK_MS), &iso(at + 1_000.0))
+                        .await
+                    {
+                        let fresh: Vec<DueReminder> = due
+                            .reminders
+                            .into_iter()
+                            .filter(|r| r.due_at <= now())
+                            .filter(|r| {
+                                seen.borrow_mut()
+                                    .insert((r.event_id.clone(), r.due_at.timestamp()))
+                            })
+                            .collect();
+                        if !fresh.is_empty() && running.get() {
+                            let mut all = (*shown).clone();
+                            all.extend(fresh);
+                            shown.set(all);
+                        }
+                    }
+                    gloo::timers::future::TimeoutFuture::new(POLL_MS).await;
+                }
+            });
+            move || live.set(false)
+        });
+    }
+    if shown.is_empty() {
+        return html! {};
+    }
+    html! {
+        <div class="cal-alerts" role="alert" aria-live="assertive" id="cal-alerts">
+            { for shown.iter().enumerate().map(|(i, r)| {
+                let when = if r.all_day {
+                    "Today, all day".to_owned()
+                } else {
+                    let t = dates::browser_time(&r.starts_at.to_rfc3339());
+                    format!("{} at {}", t.date(), dates::clock(t))
+                };
+                let dismiss = {
+                    let shown = shown.clone();
+                    Callback::from(move |_: MouseEvent| {
+                        let mut all = (*shown).clone();
+                        all.remove(i);
+                        shown.set(all);
+                    })
+                };
+                html! {
+                    <div class="card cal-alert">
+                        <p><strong>{ format!("Reminder: {}", r.title) }</strong></p>
+                        <p class="muted">{ when }{ if r.location.is_empty() { String::new() } else { format!(" · {}", r.location) } }</p>
+                        <button type="button" class="button subtle" onclick={dismiss}
+                            aria-label={format!("Dismiss the reminder of {}", r.title)}>{ "Dismiss" }</button>
+                    </div>
+                }
+            }) }
+        </div>
+    }
+}
