@@ -5,7 +5,8 @@
 // occurrence on ("this and following"), adds a three-day all-day trip, reads the
 // agenda, keeps a to-do list (an overdue task marked, one ticked off) and a note of a
 // day, shares the calendar, makes its subscription address and imports a `.ics` file in
-// its settings, and opens on the agenda at phone width.
+// its settings, invites the sharee, who accepts in her own calendar (the organiser sees
+// the answer), and opens on the agenda at phone width.
 //
 // Env: OSPREY_URL, OSPREY_SCREENSHOT_DIR, OSPREY_USER, OSPREY_PASSWORD, OSPREY_SHAREE,
 // CHROMIUM_PATH.
@@ -196,6 +197,37 @@ await runFlow('calendar_flow', async ({ page, baseUrl, step, shot, expectVisible
   await shot(page, 'calendar-settings');
   await page.click('#settings-close');
   await expectVisible(chips('2026-06-20', 'Concert'), 'the imported concert');
+
+  step(`invite ${sharee} to lunch; she answers "yes" in her calendar; the organiser sees it`);
+  await cell('2026-06-25').click({ position: { x: 60, y: 70 } });
+  await expectVisible(page.getByRole('heading', { name: 'New event' }), 'the new event dialog');
+  await page.fill('#event-title', 'Lunch with Erin');
+  await page.fill('#event-guests', sharee);
+  await page.press('#event-guests', 'Tab');
+  await page.click('#event-save');
+  await expectVisible(chips('2026-06-25', 'Lunch with Erin'), 'the lunch');
+  const guestContext = await page.context().browser().newContext();
+  const guest = await guestContext.newPage();
+  await guest.goto(`${baseUrl}/login`);
+  await signIn(guest, sharee, password);
+  await guest.goto(`${baseUrl}/calendar`);
+  await guest.fill('.cal-jump', '2026-06-01');
+  // Dora's calendar is shared with her too: show only her own, where the invitation is.
+  await guest.locator('.cal-list li', { hasText: user }).locator('input[type="checkbox"]').uncheck();
+  const invitation = guest.locator('.cal-cell[data-date="2026-06-25"] .cal-event', { hasText: 'Lunch with Erin' });
+  await invitation.waitFor({ timeout: 15000 });
+  await invitation.click();
+  await guest.locator('#event-invitation').waitFor({ timeout: 15000 });
+  await shot(guest, 'calendar-invitation');
+  await guest.click('#answer-yes');
+  await guest.locator('#event-invitation').waitFor({ state: 'detached', timeout: 15000 });
+  await guestContext.close();
+  await page.reload();
+  await page.fill('.cal-jump', '2026-06-01');
+  await chips('2026-06-25', 'Lunch with Erin').click();
+  await expectVisible(page.locator('#event-guest-list li', { hasText: 'Going' }), 'the answer');
+  await shot(page, 'calendar-guests');
+  await page.keyboard.press('Escape');
 
   step('at phone width the page opens on the agenda');
   await page.setViewportSize(PHONE);

@@ -216,6 +216,48 @@ pub struct CalendarEventFields {
     /// they were; `[]`: none.
     #[serde(default)]
     pub reminders: Option<Vec<EventReminder>>,
+    /// Who is invited (up to 100): saving sends each an invitation by mail (iMIP), and
+    /// those with an account here find the event in their calendar at once. Absent on
+    /// `PUT`: as they were. The organiser (the calendar's owner) is not one of them.
+    #[serde(default)]
+    pub attendees: Option<Vec<EventAttendee>>,
+    /// Who invited: the organiser's address when there are attendees (read only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organizer: Option<String>,
+}
+
+/// An attendee's answer to an invitation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum AttendeeStatus {
+    #[default]
+    NeedsAction,
+    Accepted,
+    Tentative,
+    Declined,
+}
+
+/// Someone invited to an event.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct EventAttendee {
+    pub address: String,
+    #[serde(default)]
+    pub name: String,
+    /// Their answer; set by them, not by the organiser (what a `PUT` sends is kept
+    /// only for a new attendee, as `needs_action`).
+    #[serde(default)]
+    pub status: AttendeeStatus,
+}
+
+/// The body of `POST /calendars/{id}/events/{event_id}/answer`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct AnswerInvitation {
+    pub status: AttendeeStatus,
 }
 
 /// One reminder: `minutes_before` each occurrence (0 to 40,320, four weeks), or once
@@ -451,4 +493,13 @@ pub struct FreeBusy {
     pub known: bool,
     /// Merged, by start; no titles or places.
     pub busy: Vec<BusyPeriod>,
+}
+
+/// `GET /calendars/search`: what was found, each kind latest first.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CalendarSearchResults {
+    pub events: Vec<CalendarEvent>,
+    pub tasks: Vec<Task>,
+    pub notes: Vec<Note>,
 }

@@ -1114,6 +1114,49 @@ impl World {
                 ),
                 ..Call::default()
             },
+            "answer_invitation" => {
+                // The server admin invites the user; the user answers in its calendar.
+                let admin_calendar = self
+                    .t
+                    .call(Method::GET, "/api/v1/calendars", Some(&self.admin), None)
+                    .await
+                    .expect(StatusCode::OK)
+                    .body[0]["id"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned();
+                let title = self.fresh("Invite");
+                self.t
+                    .call(
+                        Method::POST,
+                        &format!("/api/v1/calendars/{admin_calendar}/events"),
+                        Some(&self.admin),
+                        Some(json!({"title": title, "start": "2026-06-04T10:00", "end": "2026-06-04T11:00",
+                            "time_zone": "UTC", "attendees": [{"address": USER}]})),
+                    )
+                    .await
+                    .expect(StatusCode::CREATED);
+                let found = self
+                    .t
+                    .call(
+                        Method::GET,
+                        &format!("/api/v1/calendars/search?q={title}"),
+                        Some(&self.user),
+                        None,
+                    )
+                    .await
+                    .expect(StatusCode::OK);
+                let copy = &found.body["events"][0];
+                Call {
+                    id: Some(format!(
+                        "{}|{}",
+                        copy["calendar_id"].as_str().unwrap(),
+                        copy["id"].as_str().unwrap()
+                    )),
+                    body: Some(json!({"status": "accepted"})),
+                    ..Call::default()
+                }
+            }
             "get_event" | "delete_event" => {
                 let (calendar, _, event, _) = self.user_calendar().await;
                 Call {

@@ -488,7 +488,7 @@ async fn ics_files_feeds_and_search_over_rest() {
         )
         .await
         .expect(StatusCode::OK);
-    assert_eq!(r.body[0]["fields"]["title"], "Kickoff");
+    assert_eq!(r.body["events"][0]["fields"]["title"], "Kickoff");
     let r = t
         .call(
             Method::GET,
@@ -498,7 +498,7 @@ async fn ics_files_feeds_and_search_over_rest() {
         )
         .await
         .expect(StatusCode::OK);
-    assert_eq!(r.body, json!([]));
+    assert_eq!(r.body, json!({"events": [], "tasks": [], "notes": []}));
     t.call(
         Method::GET,
         "/api/v1/calendars/search?q=hall&limit=0",

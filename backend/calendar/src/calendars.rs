@@ -154,6 +154,8 @@ impl CalendarFields {
 pub struct CalendarService {
     pub(crate) store: Store,
     pub(crate) limits: Limits,
+    /// How invitations go out; `None`: they don't (and attendees' copies are still made).
+    pub(crate) mail: Option<crate::invitations::Mailer>,
 }
 
 impl CalendarService {
@@ -162,7 +164,11 @@ impl CalendarService {
     }
 
     pub fn with_limits(store: Store, limits: Limits) -> Self {
-        Self { store, limits }
+        Self {
+            store,
+            limits,
+            mail: None,
+        }
     }
 
     pub fn limits(&self) -> Limits {

@@ -6,12 +6,15 @@ use std::collections::HashMap;
 
 use calcard::icalendar::{ICalendar, ICalendarComponent, ICalendarProperty, ICalendarValue};
 use chrono::{DateTime, Duration, NaiveTime, TimeZone, Utc};
-use osprey_store::{CalendarObjectRecord, CalendarObjectRow, CalendarRecord, ReminderDue};
+use osprey_store::{
+    AccountRecord, CalendarObjectRecord, CalendarObjectRow, CalendarRecord, ReminderDue,
+};
 
 use crate::{
     Access, CalendarError, CalendarService, EventFields, When, alarms,
     expand::{self, Instance, Occurrence, OccurrenceTime, Range, RangeResult, Rid},
-    ical,
+    fields::Attendee,
+    ical, participants,
 };
 
 pub(crate) const KIND: &str = "event";
@@ -61,8 +64,36 @@ fn unreadable() -> CalendarError {
     CalendarError::invalid("event", "the stored event cannot be read")
 }
 
-fn parse(r: &CalendarObjectRecord) -> Result<ICalendar, CalendarError> {
+pub(crate) fn parse(r: &CalendarObjectRecord) -> Result<ICalendar, CalendarError> {
     ICalendar::parse(&r.ical).map_err(|_| unreadable())
+}
+
+/// Writes the guests (when given) with the owner as organiser into the main VEVENT.
+/// Answers are the guests' own: one already invited keeps theirs (from `before`), a new
+/// one starts as "needs action", whatever the organiser sent.
+fn set_people(
+    ics: &mut ICalendar,
+    owner: &AccountRecord,
+    attendees: Option<&[Attendee]>,
+    before: &[Attendee],
+) {
+    let (Some(list), Some(m)) = (attendees, ical::master(ics)) else {
+        return;
+    };
+    let me = format!("{}@{}", owner.local_part, owner.domain);
+    // The organiser is not a guest of their own event.
+    let guests: Vec<Attendee> = list
+        .iter()
+        .filter(|a| !a.address.eq_ignore_ascii_case(&me))
+        .map(|a| Attendee {
+            status: before
+                .iter()
+                .find(|b| b.address.eq_ignore_ascii_case(&a.address))
+                .map_or(crate::PartStat::NeedsAction, |b| b.status),
+            ..a.clone()
+        })
+        .collect();
+    participants::write(&mut ics.components[m], (&me, &owner.display_name), &guests);
 }
 
 /// A calendar's default reminders, each so many minutes before.
@@ -121,7 +152,9 @@ impl CalendarService {
         let reminders = f.reminders.clone().unwrap_or_else(|| defaults_of(&cal));
         let mut ics = ical::new_event(&uid, &f);
         alarms::write(&mut ics, &reminders);
-        self.save(&cal, None, ics).await
+        let owner = self.store.accounts().account(&cal.account_id).await?;
+        set_people(&mut ics, &owner, f.attendees.as_deref(), &[]);
+        self.commit(&cal, &owner, None, ics, &[]).await
     }
 
     /// One event of a calendar the account can read.
@@ -175,6 +208,12 @@ impl CalendarService {
             .editing(account_id, calendar_id, id, occurrence)
             .await?;
         let mut f = self.zoned(&cal, fields).await?.normalized()?;
+        let owner = self.store.accounts().account(&cal.account_id).await?;
+        let guests = participants::attendees(&ics.components[m]);
+        if !Self::organised_by(&ics, &owner) {
+            // An invitation's copy: its guests are the organiser's to change.
+            f.attendees = None;
+        }
         match (occurrence, scope) {
             (Some(rid), Scope::This) => {
                 remove_override(&mut ics, rid, &zone);
@@ -203,17 +242,19 @@ impl CalendarService {
                 ));
                 ical::push(&mut ics, comp);
                 bump(&mut ics);
-                self.save(&cal, Some(&r), ics).await
+                self.commit(&cal, &owner, Some(&r), ics, &guests).await
             }
             (Some(rid), Scope::Following) if !self.is_first(&ics, &zone, rid) => {
                 let reminders = f.reminders.clone().unwrap_or_else(|| alarms::read(&ics, m));
+                let people = f.attendees.clone().unwrap_or_else(|| guests.clone());
                 truncate(&mut ics, m, rid, &zone);
                 bump(&mut ics);
-                self.save(&cal, Some(&r), ics).await?;
+                self.commit(&cal, &owner, Some(&r), ics, &guests).await?;
                 let uid = format!("{}@osprey", uuid::Uuid::now_v7());
                 let mut later = ical::new_event(&uid, &f);
                 alarms::write(&mut later, &reminders);
-                self.save(&cal, None, later).await
+                set_people(&mut later, &owner, Some(&people), &guests);
+                self.commit(&cal, &owner, None, later, &[]).await
             }
             (occurrence, _) => {
                 let before = ical::read_fields(&ics.components[m], &zone).ok_or_else(unreadable)?;
@@ -228,6 +269,7 @@ impl CalendarService {
                     Some(reminders) => alarms::write(&mut ics, reminders),
                     None => alarms::retitle(&mut ics),
                 }
+                set_people(&mut ics, &owner, f.attendees.as_deref(), &guests);
                 if retimed {
                     let gone = ical::overrides(&ics);
                     ics.remove_component_ids(
@@ -238,7 +280,7 @@ impl CalendarService {
                     );
                 }
                 bump(&mut ics);
-                self.save(&cal, Some(&r), ics).await
+                self.commit(&cal, &owner, Some(&r), ics, &guests).await
             }
         }
     }
@@ -263,6 +305,8 @@ impl CalendarService {
         } = self
             .editing(account_id, calendar_id, id, occurrence)
             .await?;
+        let owner = self.store.accounts().account(&cal.account_id).await?;
+        let guests = participants::attendees(&ics.components[m]);
         match (occurrence, scope) {
             (Some(rid), Scope::This) => {
                 remove_override(&mut ics, rid, &zone);
@@ -273,19 +317,51 @@ impl CalendarService {
                     mz.as_deref(),
                 ));
                 bump(&mut ics);
-                self.save(&cal, Some(&r), ics).await.map(drop)
+                self.commit(&cal, &owner, Some(&r), ics, &guests)
+                    .await
+                    .map(drop)
             }
             (Some(rid), Scope::Following) if !self.is_first(&ics, &zone, rid) => {
                 truncate(&mut ics, m, rid, &zone);
                 bump(&mut ics);
-                self.save(&cal, Some(&r), ics).await.map(drop)
+                self.commit(&cal, &owner, Some(&r), ics, &guests)
+                    .await
+                    .map(drop)
             }
-            _ => Ok(self
-                .store
-                .calendars()
-                .delete_object(calendar_id, id)
-                .await?),
+            _ => {
+                self.store
+                    .calendars()
+                    .delete_object(calendar_id, id)
+                    .await?;
+                if Self::organised_by(&ics, &owner) {
+                    bump(&mut ics);
+                    self.cancel_all(&owner, &ics).await?;
+                }
+                Ok(())
+            }
         }
+    }
+
+    /// Saves the event and, when the calendar's owner organises it, sends what its
+    /// guests (`before`: those it had) need to hear.
+    async fn commit(
+        &self,
+        cal: &CalendarRecord,
+        owner: &AccountRecord,
+        existing: Option<&CalendarObjectRecord>,
+        ics: ICalendar,
+        before: &[Attendee],
+    ) -> Result<Event, CalendarError> {
+        let invites = Self::organised_by(&ics, owner)
+            && (!before.is_empty()
+                || ical::master(&ics)
+                    .is_some_and(|m| !participants::attendees(&ics.components[m]).is_empty()));
+        let copy = invites.then(|| ics.clone());
+        let saved = self.save(cal, existing, ics).await?;
+        if let Some(ics) = copy {
+            self.invite(owner, &ics, before).await?;
+        }
+        Ok(saved)
     }
 
     /// The occurrences of the account's calendars between `range.from` and `range.to`,
@@ -399,51 +475,6 @@ impl CalendarService {
         Ok(f)
     }
 
-    /// Up to `limit` events of the account's calendars (not free/busy shares) whose
-    /// title, place, notes or categories hold `q`, latest start first. A reader does not
-    /// find private events.
-    pub async fn search(
-        &self,
-        account_id: &str,
-        q: &str,
-        limit: usize,
-    ) -> Result<Vec<Event>, CalendarError> {
-        let q = q.trim();
-        if q.is_empty() {
-            return Ok(Vec::new());
-        }
-        let visible: Vec<_> = self
-            .calendars(account_id, false)
-            .await?
-            .into_iter()
-            .filter(|c| c.access >= Access::Read)
-            .collect();
-        let ids: Vec<String> = visible.iter().map(|c| c.id.clone()).collect();
-        let rows = self
-            .store
-            .calendars()
-            .search_objects(&ids, q, limit.clamp(1, 500) as u64)
-            .await?;
-        let mut out = Vec::new();
-        for r in rows.iter().filter(|r| r.kind == KIND) {
-            let Some(c) = visible.iter().find(|c| c.id == r.calendar_id) else {
-                continue;
-            };
-            let zone = match &c.time_zone {
-                Some(z) => z.clone(),
-                None => self.zone_of(&c.owner_id).await?,
-            };
-            let Ok(e) = parse(r).and_then(|ics| view(r, &ics, &zone)) else {
-                continue;
-            };
-            if c.access == Access::Read && e.fields.private {
-                continue;
-            }
-            out.push(e);
-        }
-        Ok(out)
-    }
-
     /// The event `id` loaded for a change by an account that may write its calendar,
     /// with the occurrence named, when the event repeats (it must have it).
     async fn editing(
@@ -515,7 +546,7 @@ impl CalendarService {
 
     /// Stores the event (new when `existing` is `None`) with the columns its range
     /// queries need.
-    async fn save(
+    pub(crate) async fn save(
         &self,
         cal: &CalendarRecord,
         existing: Option<&CalendarObjectRecord>,
@@ -561,10 +592,16 @@ impl CalendarService {
 }
 
 /// The event as stored, for its owner or a writer.
-fn view(r: &CalendarObjectRecord, ics: &ICalendar, zone: &str) -> Result<Event, CalendarError> {
+pub(crate) fn view(
+    r: &CalendarObjectRecord,
+    ics: &ICalendar,
+    zone: &str,
+) -> Result<Event, CalendarError> {
     let m = ical::master(ics).ok_or_else(unreadable)?;
     let mut fields = ical::read_fields(&ics.components[m], zone).ok_or_else(unreadable)?;
     fields.reminders = Some(alarms::read(ics, m));
+    fields.attendees = Some(participants::attendees(&ics.components[m]));
+    fields.organizer = participants::organizer(&ics.components[m]);
     let mut exceptions: Vec<String> = ical::overrides(ics)
         .into_iter()
         .filter_map(|i| expand::rid_of(ics, i, zone))

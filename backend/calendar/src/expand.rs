@@ -547,6 +547,8 @@ impl Brief {
                 private: self.private,
                 recurrence: None,
                 reminders: None,
+                attendees: None,
+                organizer: None,
             },
         ))
     }

@@ -151,6 +151,57 @@ pub(crate) fn reminders(field: &str, list: Vec<Reminder>) -> Result<Vec<Reminder
     Ok(list)
 }
 
+/// An attendee's answer (iCalendar PARTSTAT, RFC 5545 §3.2.12).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PartStat {
+    NeedsAction,
+    Accepted,
+    Tentative,
+    Declined,
+}
+
+/// Someone invited to an event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attendee {
+    /// The e-mail address (lower-cased domain).
+    pub address: String,
+    /// The display name; may be empty.
+    pub name: String,
+    pub status: PartStat,
+}
+
+/// Most attendees of an event.
+pub const MAX_ATTENDEES: usize = 100;
+
+/// Checks attendees: each a valid address, once (the first one named stays).
+pub(crate) fn attendees(list: Vec<Attendee>) -> Result<Vec<Attendee>, CalendarError> {
+    if list.len() > MAX_ATTENDEES {
+        return Err(CalendarError::invalid(
+            "attendees",
+            format!("at most {MAX_ATTENDEES}"),
+        ));
+    }
+    let mut out: Vec<Attendee> = Vec::with_capacity(list.len());
+    for (i, a) in list.into_iter().enumerate() {
+        let address = osprey_core::Address::parse(a.address.trim()).map_err(|_| {
+            CalendarError::invalid(
+                format!("attendees[{i}].address"),
+                format!("{:?} is not an e-mail address", a.address),
+            )
+        })?;
+        let name = text(&format!("attendees[{i}].name"), &a.name, 200)?;
+        let address = address.to_string();
+        if !out.iter().any(|o| o.address.eq_ignore_ascii_case(&address)) {
+            out.push(Attendee {
+                address,
+                name,
+                status: a.status,
+            });
+        }
+    }
+    Ok(out)
+}
+
 /// An event's fields.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EventFields {
@@ -170,6 +221,11 @@ pub struct EventFields {
     /// gives a new event its calendar's default reminders and leaves a changed one's
     /// as they were.
     pub reminders: Option<Vec<Reminder>>,
+    /// Who is invited, with their answers. Read: always `Some` (empty: no one).
+    /// Written: `None` leaves them as they were.
+    pub attendees: Option<Vec<Attendee>>,
+    /// Who invited (read only): the organiser's address when there are attendees.
+    pub organizer: Option<String>,
 }
 
 /// Checks a colour: `#rrggbb` in hex; returns it lower-cased.
@@ -279,6 +335,7 @@ impl EventFields {
             .reminders
             .map(|r| reminders("reminders", r))
             .transpose()?;
+        let attendees = self.attendees.map(attendees).transpose()?;
         Ok(Self {
             title,
             location,
@@ -290,6 +347,8 @@ impl EventFields {
             private: self.private,
             recurrence,
             reminders,
+            attendees,
+            organizer: self.organizer,
         })
     }
 

@@ -476,6 +476,8 @@ pub(crate) fn read_fields(comp: &ICalendarComponent, default_zone: &str) -> Opti
         private,
         recurrence,
         reminders: None,
+        attendees: None,
+        organizer: None,
     })
 }
 

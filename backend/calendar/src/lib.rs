@@ -14,8 +14,11 @@ mod feed;
 mod fields;
 mod freebusy;
 mod ical;
+mod invitations;
 mod notes;
+mod participants;
 mod reminders;
+mod search;
 mod tasks;
 mod transfer;
 
@@ -23,11 +26,15 @@ pub use calendars::{Access, Calendar, CalendarFields, CalendarService, Share};
 pub use error::CalendarError;
 pub use events::{Event, Scope};
 pub use expand::{Limits, Occurrence, OccurrenceTime, Range, RangeResult};
-pub use fields::{DayRule, EventFields, Frequency, Recurrence, Reminder, When};
+pub use fields::{
+    Attendee, DayRule, EventFields, Frequency, MAX_ATTENDEES, PartStat, Recurrence, Reminder, When,
+};
 pub use freebusy::{FreeBusy, MAX_FREEBUSY_ADDRESSES};
+pub use invitations::ReplyOutcome;
 pub use notes::{Note, NoteFields};
 pub use reminders::{
     DueReminder, MAX_REMINDER_WINDOW_HOURS, ReminderPass, ReminderSettings, ReminderWorker,
 };
+pub use search::SearchResults;
 pub use tasks::{Due, Task, TaskFields, TaskFilter, TaskStatus};
 pub use transfer::{ImportProblem, ImportReport, MAX_IMPORT_BYTES};

@@ -78,7 +78,7 @@ fn journal_index(cal: &ICalendar) -> Option<usize> {
         .position(|c| c.component_type == ICalendarComponentType::VJournal)
 }
 
-fn note_of(r: &CalendarObjectRecord) -> Option<Note> {
+pub(crate) fn note_of(r: &CalendarObjectRecord) -> Option<Note> {
     let cal = ICalendar::parse(&r.ical).ok()?;
     let c = &cal.components[journal_index(&cal)?];
     let text = |p: &ICalendarProperty| {

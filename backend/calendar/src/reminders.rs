@@ -21,7 +21,7 @@ use osprey_mail::{
     LocalDelivery,
     message::{Compose, NamedAddress},
 };
-use osprey_store::{ClaimedReminder, ReminderDue};
+use osprey_store::{ClaimedReminder, ReminderAdvance, ReminderDue};
 
 use crate::{CalendarError, CalendarService, alarms, expand, fields::Reminder, ical};
 
@@ -193,7 +193,9 @@ impl ReminderWorker {
         }
     }
 
-    /// One pass: claims what is due at `now` (batch after batch) and sends it.
+    /// One pass: claims what is due at `now` (batch after batch) and sends it. The
+    /// reminders of a batch are sent side by side (their deliveries share commits) and
+    /// moved on together, in one transaction.
     pub async fn run_due(&self, now: DateTime<Utc>) -> Result<ReminderPass, CalendarError> {
         let mut pass = ReminderPass::default();
         loop {
@@ -204,24 +206,65 @@ impl ReminderWorker {
                 .claim_due_reminders(now, self.settings.lease, self.settings.batch)
                 .await?;
             let full = claimed.len() as u64 >= self.settings.batch;
+            let mut sending = tokio::task::JoinSet::new();
             for c in claimed {
-                match self.fire(&c, now).await {
-                    Ok(Fired::Sent) => pass.sent += 1,
-                    Ok(Fired::AlreadySent) => pass.already_sent += 1,
-                    Ok(Fired::Skipped) => pass.skipped += 1,
+                let worker = self.clone();
+                sending.spawn(async move {
+                    let done = worker.fire(&c, now).await;
+                    (c, done)
+                });
+            }
+            let mut done = Vec::new();
+            while let Some(joined) = sending.join_next().await {
+                let Ok((c, outcome)) = joined else {
+                    pass.failed += 1;
+                    continue;
+                };
+                match outcome {
+                    Ok((fired, next)) => {
+                        match fired {
+                            Fired::Sent => pass.sent += 1,
+                            Fired::AlreadySent => pass.already_sent += 1,
+                            Fired::Skipped => pass.skipped += 1,
+                        }
+                        done.push((c, next));
+                    }
                     Err(e) => {
                         pass.failed += 1;
                         tracing::warn!(object = %c.object_id, error = %e, "a calendar reminder failed; it is tried again");
                     }
                 }
             }
+            let advances: Vec<ReminderAdvance<'_>> = done
+                .iter()
+                .map(|(c, next)| ReminderAdvance {
+                    object_id: &c.object_id,
+                    due_at: c.due_at,
+                    occurrence_at: c.occurrence_at,
+                    next: next.map(|(due_at, occurrence_at)| ReminderDue {
+                        account_id: &c.account_id,
+                        due_at,
+                        occurrence_at,
+                    }),
+                })
+                .collect();
+            self.service
+                .store
+                .calendars()
+                .advance_reminders(&advances)
+                .await?;
             if !full || pass.failed > 0 {
                 return Ok(pass);
             }
         }
     }
 
-    async fn fire(&self, c: &ClaimedReminder, now: DateTime<Utc>) -> Result<Fired, CalendarError> {
+    /// Sends one claimed reminder (or finds it sent, or too old); what comes next.
+    async fn fire(
+        &self,
+        c: &ClaimedReminder,
+        now: DateTime<Utc>,
+    ) -> Result<(Fired, Option<(DateTime<Utc>, DateTime<Utc>)>), CalendarError> {
         let store = &self.service.store;
         let ics = ICalendar::parse(&c.ical).ok();
         let cal = store.calendars().calendar(&c.calendar_id).await?;
@@ -257,20 +300,7 @@ impl ReminderWorker {
                 }
             }
         };
-        store
-            .calendars()
-            .advance_reminder(
-                &c.object_id,
-                c.due_at,
-                c.occurrence_at,
-                next.map(|(due_at, occurrence_at)| ReminderDue {
-                    account_id: &c.account_id,
-                    due_at,
-                    occurrence_at,
-                }),
-            )
-            .await?;
-        Ok(fired)
+        Ok((fired, next))
     }
 
     /// The reminder's Message-ID (without angle brackets): the same for every try of one

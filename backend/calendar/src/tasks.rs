@@ -276,7 +276,7 @@ fn todo_index(cal: &ICalendar) -> Option<usize> {
         .position(|c| c.component_type == ICalendarComponentType::VTodo)
 }
 
-fn task_of(r: &CalendarObjectRecord, zone: &str) -> Option<Task> {
+pub(crate) fn task_of(r: &CalendarObjectRecord, zone: &str) -> Option<Task> {
     let cal = ICalendar::parse(&r.ical).ok()?;
     let (fields, completed_at) = read(&cal.components[todo_index(&cal)?], zone);
     Some(Task {

@@ -3,6 +3,7 @@
 //! occurrences, exceptions, and the bounds of expansion.
 
 mod calendars;
+mod invitations;
 mod recurrence;
 mod reminders;
 mod support;

@@ -41,6 +41,8 @@ pub fn timed(title: &str, start: &str, minutes: i64, zone: &str) -> EventFields 
         private: false,
         recurrence: None,
         reminders: None,
+        attendees: None,
+        organizer: None,
     }
 }
 

@@ -117,7 +117,7 @@ async fn an_ics_file_keeps_its_good_events_reports_the_bad_and_imports_again_in_
     );
     assert_eq!(got.occurrences[3].title, "Planning (long)");
     // What the file held beyond the fields Osprey edits is kept.
-    let e = cal.search(&ann, "kepler", 10).await.unwrap();
+    let e = cal.search(&ann, "kepler", 10).await.unwrap().events;
     assert_eq!(e.len(), 1);
     let text = store.calendars().object(&c, &e[0].id).await.unwrap().ical;
     assert!(text.contains("X-EXAMPLE-COLOR:teal"), "{text}");
@@ -264,8 +264,12 @@ async fn search_finds_titles_places_and_notes_the_account_may_read() {
     doctor.location = "Review Street 5".into();
     doctor.private = true;
     cal.create_event(&ann, &c, doctor).await.unwrap();
-    let titles =
-        |v: Vec<osprey_calendar::Event>| v.into_iter().map(|e| e.fields.title).collect::<Vec<_>>();
+    let titles = |v: osprey_calendar::SearchResults| {
+        v.events
+            .into_iter()
+            .map(|e| e.fields.title)
+            .collect::<Vec<_>>()
+    };
     assert_eq!(
         titles(cal.search(&ann, "REVIEW", 10).await.unwrap()),
         ["Doctor", "Quarterly review"]
@@ -275,8 +279,42 @@ async fn search_finds_titles_places_and_notes_the_account_may_read() {
         titles(cal.search(&ann, "100%", 10).await.unwrap()),
         ["Quarterly review"]
     );
-    assert!(cal.search(&ann, "10%0", 10).await.unwrap().is_empty());
-    assert!(cal.search(&bob, "review", 10).await.unwrap().is_empty());
+    assert!(titles(cal.search(&ann, "10%0", 10).await.unwrap()).is_empty());
+    assert!(titles(cal.search(&bob, "review", 10).await.unwrap()).is_empty());
+    // Tasks and notes are found too: a task by its notes, a note by its text.
+    cal.create_task(
+        &ann,
+        &c,
+        osprey_calendar::TaskFields {
+            title: "Slides".into(),
+            notes: "for the quarterly REVIEW".into(),
+            due: None,
+            start: None,
+            priority: 0,
+            status: osprey_calendar::TaskStatus::NeedsAction,
+            percent: 0,
+            parent: None,
+        },
+    )
+    .await
+    .unwrap();
+    cal.create_note(
+        &ann,
+        &c,
+        osprey_calendar::NoteFields {
+            title: "Minutes".into(),
+            text: "The review went well.".into(),
+            day: chrono::NaiveDate::from_ymd_opt(2026, 4, 2).unwrap(),
+        },
+    )
+    .await
+    .unwrap();
+    let all = cal.search(&ann, "review", 10).await.unwrap();
+    assert_eq!(all.events.len(), 2);
+    assert_eq!(all.tasks.len(), 1);
+    assert_eq!(all.tasks[0].fields.title, "Slides");
+    assert_eq!(all.notes.len(), 1);
+    assert_eq!(all.notes[0].fields.title, "Minutes");
     cal.share(&ann, &c, "bob@ics.example", Access::Read)
         .await
         .unwrap();
@@ -287,5 +325,5 @@ async fn search_finds_titles_places_and_notes_the_account_may_read() {
     cal.share(&ann, &c, "bob@ics.example", Access::FreeBusy)
         .await
         .unwrap();
-    assert!(cal.search(&bob, "review", 10).await.unwrap().is_empty());
+    assert!(titles(cal.search(&bob, "review", 10).await.unwrap()).is_empty());
 }

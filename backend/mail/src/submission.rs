@@ -162,6 +162,8 @@ pub struct Submission {
     pub(crate) rules: Option<DeliveryRules>,
     /// The list server, when the server runs one.
     lists: Option<std::sync::Arc<dyn crate::ListHook>>,
+    /// The calendar, shown delivered invitations and answers.
+    scheduling: Option<std::sync::Arc<dyn crate::SchedulingHook>>,
 }
 
 impl Submission {
@@ -175,7 +177,14 @@ impl Submission {
             max_alias_depth,
             rules: None,
             lists: None,
+            scheduling: None,
         }
+    }
+
+    /// Shows `hook` each delivered message that carries a calendar scheduling object.
+    pub fn with_scheduling(mut self, hook: std::sync::Arc<dyn crate::SchedulingHook>) -> Self {
+        self.scheduling = Some(hook);
+        self
     }
 
     /// Runs `rules` at each local delivery.
@@ -393,6 +402,21 @@ impl Submission {
             }
         };
         self.carry_out(&plans, &envelope.sender, &local).await;
+        if let Some(hook) = &self.scheduling
+            && !envelope.accounts.is_empty()
+            && crate::scheduling::may_schedule(&local)
+        {
+            let from = mail_parser::MessageParser::new()
+                .parse_headers(&local[..])
+                .and_then(|m| {
+                    m.from()
+                        .and_then(|f| f.first())
+                        .and_then(|a| a.address())
+                        .map(str::to_owned)
+                })
+                .unwrap_or_else(|| envelope.sender.clone());
+            hook.delivered(&envelope.accounts, &from, &local).await;
+        }
         // The lists after the other recipients: a failure here is a temporary one, and
         // the client's retry repeats the message for the others rather than for every
         // member of a list.

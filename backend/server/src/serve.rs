@@ -256,6 +256,12 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let lists = Arc::new(lists);
     let digests = lists.clone();
     let submission = submission.with_lists(lists);
+    // The calendar sends invitations through that submission, and is shown delivered
+    // scheduling mail (an attendee's answer) through the one everything else uses.
+    let calendar =
+        osprey_calendar::CalendarService::with_limits(store.clone(), config.calendar.limits())
+            .with_mail(submission.clone(), config.hostname.clone());
+    let submission = submission.with_scheduling(Arc::new(calendar.clone()));
     let mut auth = Authenticator::new(store.clone(), throttle, CacheSettings::default());
     if config.auth.legacy_mechanisms {
         let key = files::legacy_key(&config.data_dir)?;
@@ -271,8 +277,6 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         config.hostname.clone(),
         usize::try_from(config.smtp.max_message_size).unwrap_or(usize::MAX),
     );
-    let calendar =
-        osprey_calendar::CalendarService::with_limits(store.clone(), config.calendar.limits());
     let reminders = osprey_calendar::ReminderWorker::new(
         calendar.clone(),
         delivery.clone(),

@@ -9,23 +9,24 @@
 
 use gloo::net::http::Method;
 use osprey_api_types::{
-    Account, AddListMember, Alias, ApiKey, ArchivePage, ArchiveThreadPosts, AuditEntry,
-    AuditSettings, Calendar, CalendarEvent, CalendarEventFields, CalendarFeed, CalendarFields,
-    CalendarImportReport, ChangePassword, Contact, ContactFields, ContactGroup, ContactGroupFields,
-    CreateAccount, CreateAlias, CreateApiKey, CreateDomain, CreateIpRule, CreateKillEntry,
-    CreateMailbox, CreateMailingList, CreateSendAsGrant, CreatedApiKey, DkimRecord, Domain,
-    DownloadLink, DownloadRequest, DraftMessage, DueReminderList, EventsTicket, FlagMessages,
-    FreeBusy, Health, HeldPost, ImportCalendar, ImportContacts, ImportListMembers, ImportReport,
-    IpRule, KillEntry, ListDay, ListMember, LoginFailure, LoginRequest, Mailbox, MailingList,
-    MemberImportReport, MessageDetail, MessageIds, MessageItem, MessagesTo, ModerationDecision,
-    MyList, Note, NoteFields, OccurrenceList, Organized, Page, PersonalWord, Postmaster,
-    Preferences, QueuedMessage, RecipientSuggestion, RefreshRequest, RelayCheck, RelayPolicy,
-    RelayVerdict, RetryResult, RuleRun, RuleRunRequest, RuleTestRequest, RuleTestResult,
-    RulesDocument, RulesUpdate, SavedDraft, SendAsGrant, SendMessage, SentMessage, ShareCalendar,
-    SieveScript, SpellCheckRequest, SpellCheckResult, SpellLanguage, Task, TaskFields,
-    TokenResponse, UpdateAccount, UpdateAlias, UpdateAuditSettings, UpdateDomain, UpdateFlags,
-    UpdateListMember, UpdateMailbox, UpdateMailingList, UpdateMe, UpdateMyList, Upload,
-    VacationDocument, VacationUpdate,
+    Account, AddListMember, Alias, AnswerInvitation, ApiKey, ArchivePage, ArchiveThreadPosts,
+    AuditEntry, AuditSettings, Calendar, CalendarEvent, CalendarEventFields, CalendarFeed,
+    CalendarFields, CalendarImportReport, CalendarSearchResults, ChangePassword, Contact,
+    ContactFields, ContactGroup, ContactGroupFields, CreateAccount, CreateAlias, CreateApiKey,
+    CreateDomain, CreateIpRule, CreateKillEntry, CreateMailbox, CreateMailingList,
+    CreateSendAsGrant, CreatedApiKey, DkimRecord, Domain, DownloadLink, DownloadRequest,
+    DraftMessage, DueReminderList, EventsTicket, FlagMessages, FreeBusy, Health, HeldPost,
+    ImportCalendar, ImportContacts, ImportListMembers, ImportReport, IpRule, KillEntry, ListDay,
+    ListMember, LoginFailure, LoginRequest, Mailbox, MailingList, MemberImportReport,
+    MessageDetail, MessageIds, MessageItem, MessagesTo, ModerationDecision, MyList, Note,
+    NoteFields, OccurrenceList, Organized, Page, PersonalWord, Postmaster, Preferences,
+    QueuedMessage, RecipientSuggestion, RefreshRequest, RelayCheck, RelayPolicy, RelayVerdict,
+    RetryResult, RuleRun, RuleRunRequest, RuleTestRequest, RuleTestResult, RulesDocument,
+    RulesUpdate, SavedDraft, SendAsGrant, SendMessage, SentMessage, ShareCalendar, SieveScript,
+    SpellCheckRequest, SpellCheckResult, SpellLanguage, Task, TaskFields, TokenResponse,
+    UpdateAccount, UpdateAlias, UpdateAuditSettings, UpdateDomain, UpdateFlags, UpdateListMember,
+    UpdateMailbox, UpdateMailingList, UpdateMe, UpdateMyList, Upload, VacationDocument,
+    VacationUpdate,
 };
 
 use super::{Api, ApiError, Call, bytes, empty, json, segment, text};
@@ -881,15 +882,15 @@ impl Api {
         json(self.authed(&call).await?).await
     }
 
-    /// The events of the signed-in account's calendars (not free/busy shares) whose title,
-    /// place, notes or categories hold the words, latest first.
+    /// The events, tasks and notes of the signed-in account's calendars (not free/busy
+    /// shares) that hold the words, latest first; a reader does not find private events.
     ///
     /// `GET /api/v1/calendars/search`
     pub async fn search_calendars(
         &self,
         q: &str,
         limit: Option<u32>,
-    ) -> Result<Vec<CalendarEvent>, ApiError> {
+    ) -> Result<CalendarSearchResults, ApiError> {
         let call = Call::new(Method::GET, "/api/v1/calendars/search")
             .query("q", Some(q))
             .query("limit", limit);
@@ -1018,6 +1019,29 @@ impl Api {
         .query("occurrence", occurrence)
         .query("scope", scope);
         empty(self.authed(&call).await?).await
+    }
+
+    /// The signed-in account answers an invitation in its own calendar (accepted,
+    /// tentative, declined): its answer goes on its copy and to the organiser — into the
+    /// organiser's event when the organiser is on this server, else by an iMIP `REPLY`.
+    ///
+    /// `POST /api/v1/calendars/{id}/events/{event_id}/answer`
+    pub async fn answer_invitation(
+        &self,
+        id: &str,
+        event_id: &str,
+        body: &AnswerInvitation,
+    ) -> Result<CalendarEvent, ApiError> {
+        let call = Call::new(
+            Method::POST,
+            format!(
+                "/api/v1/calendars/{}/events/{}/answer",
+                segment(id),
+                segment(event_id)
+            ),
+        )
+        .json(body)?;
+        json(self.authed(&call).await?).await
     }
 
     /// A calendar the signed-in account can read, as one `.ics` file (a reader gets private

@@ -128,6 +128,7 @@ pub const AUTHORIZATION: &[Rule] = &[
     row("unshare_calendar",   NoAuth,  Allowed,   Hidden,    Hidden),
     row("list_occurrences",   NoAuth,  Allowed,   Filtered,  Filtered),
     row("list_due_reminders", NoAuth,  Allowed,   Filtered,  Filtered),
+    row("answer_invitation",  NoAuth,  Allowed,   Hidden,    Hidden),
     row("create_event",       NoAuth,  Allowed,   Hidden,    Hidden),
     row("get_event",          NoAuth,  Allowed,   Hidden,    Hidden),
     row("replace_event",      NoAuth,  Allowed,   Hidden,    Hidden),

@@ -63,7 +63,7 @@ fn task_fields(f: TaskFields) -> Result<osprey_calendar::TaskFields, ApiError> {
     })
 }
 
-fn task(t: osprey_calendar::Task) -> Task {
+pub(super) fn task(t: osprey_calendar::Task) -> Task {
     let f = t.fields;
     let (due, time_zone) = match f.due {
         None => (None, None),
@@ -98,7 +98,7 @@ fn task(t: osprey_calendar::Task) -> Task {
     }
 }
 
-fn note(n: osprey_calendar::Note) -> Note {
+pub(super) fn note(n: osprey_calendar::Note) -> Note {
     Note {
         id: n.id,
         calendar_id: n.calendar_id,

@@ -9,10 +9,11 @@ use axum::{
 };
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use osprey_api_types::{
-    BusyPeriod, Calendar, CalendarAccess, CalendarEvent, CalendarEventFields, CalendarFeed,
-    CalendarFields, CalendarImportProblem, CalendarImportReport, CalendarShare, DayOfWeek,
-    EventRecurrence, EventReminder, FreeBusy, ImportCalendar, Occurrence, OccurrenceList, Problem,
-    RecurrenceDay, RecurrenceFrequency, Scope, ShareCalendar,
+    AnswerInvitation, AttendeeStatus, BusyPeriod, Calendar, CalendarAccess, CalendarEvent,
+    CalendarEventFields, CalendarFeed, CalendarFields, CalendarImportProblem, CalendarImportReport,
+    CalendarShare, DayOfWeek, EventAttendee, EventRecurrence, EventReminder, FreeBusy,
+    ImportCalendar, Occurrence, OccurrenceList, Problem, RecurrenceDay, RecurrenceFrequency, Scope,
+    ShareCalendar,
 };
 use osprey_calendar::{Access, CalendarError, OccurrenceTime, When};
 use serde::Deserialize;
@@ -40,7 +41,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(export_calendar))
         .routes(routes!(create_calendar_feed, delete_calendar_feed))
         .routes(routes!(calendar_feed))
-        .routes(routes!(search_calendars))
         .routes(routes!(free_busy))
         .routes(routes!(list_calendars, create_calendar))
         .routes(routes!(list_occurrences))
@@ -49,6 +49,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(unshare_calendar))
         .routes(routes!(create_event))
         .routes(routes!(get_event, replace_event, delete_event))
+        .routes(routes!(answer_invitation))
 }
 
 impl From<CalendarError> for ApiError {
@@ -216,7 +217,35 @@ fn event_fields(f: CalendarEventFields) -> Result<osprey_calendar::EventFields, 
                     .collect::<Result<Vec<_>, _>>()
             })
             .transpose()?,
+        attendees: f.attendees.map(|list| {
+            list.into_iter()
+                .map(|a| osprey_calendar::Attendee {
+                    address: a.address,
+                    name: a.name,
+                    status: part_stat(a.status),
+                })
+                .collect()
+        }),
+        organizer: None,
     })
+}
+
+pub(super) fn part_stat(s: AttendeeStatus) -> osprey_calendar::PartStat {
+    match s {
+        AttendeeStatus::NeedsAction => osprey_calendar::PartStat::NeedsAction,
+        AttendeeStatus::Accepted => osprey_calendar::PartStat::Accepted,
+        AttendeeStatus::Tentative => osprey_calendar::PartStat::Tentative,
+        AttendeeStatus::Declined => osprey_calendar::PartStat::Declined,
+    }
+}
+
+fn attendee_status(s: osprey_calendar::PartStat) -> AttendeeStatus {
+    match s {
+        osprey_calendar::PartStat::NeedsAction => AttendeeStatus::NeedsAction,
+        osprey_calendar::PartStat::Accepted => AttendeeStatus::Accepted,
+        osprey_calendar::PartStat::Tentative => AttendeeStatus::Tentative,
+        osprey_calendar::PartStat::Declined => AttendeeStatus::Declined,
+    }
 }
 
 fn wire_fields(f: osprey_calendar::EventFields) -> CalendarEventFields {
@@ -284,10 +313,20 @@ fn wire_fields(f: osprey_calendar::EventFields) -> CalendarEventFields {
                 })
                 .collect()
         }),
+        attendees: f.attendees.map(|list| {
+            list.into_iter()
+                .map(|a| EventAttendee {
+                    address: a.address,
+                    name: a.name,
+                    status: attendee_status(a.status),
+                })
+                .collect()
+        }),
+        organizer: f.organizer,
     }
 }
 
-fn event(e: osprey_calendar::Event) -> CalendarEvent {
+pub(super) fn event(e: osprey_calendar::Event) -> CalendarEvent {
     CalendarEvent {
         id: e.id,
         calendar_id: e.calendar_id,
@@ -795,36 +834,6 @@ pub async fn calendar_feed(
     ))
 }
 
-/// What to look for.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct CalendarSearchParams {
-    /// Words of the title, place, notes or categories.
-    pub q: String,
-    /// Most events, 1 to 500 (default 50).
-    #[param(minimum = 1, maximum = 500)]
-    pub limit: Option<u32>,
-}
-
-/// The events of the signed-in account's calendars (not free/busy shares) whose title,
-/// place, notes or categories hold the words, latest first.
-#[utoipa::path(get, path = "/calendars/search", tag = "calendars", security(("bearer" = [])),
-    params(CalendarSearchParams),
-    responses((status = 200, body = Vec<CalendarEvent>), (status = 400, body = Problem), (status = 401, body = Problem)))]
-pub async fn search_calendars(
-    State(state): State<AppState>,
-    user: AuthUser,
-    Query(p): Query<CalendarSearchParams>,
-) -> Result<Json<Vec<CalendarEvent>>, ApiError> {
-    user.require(Scope::AccountRead)?;
-    let limit = super::page_limit(p.limit, 50)?;
-    let found = state
-        .calendar
-        .search(&user.account.id, &p.q, limit as usize)
-        .await?;
-    Ok(Json(found.into_iter().map(event).collect()))
-}
-
 /// Whose free/busy, when.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -874,4 +883,27 @@ pub async fn free_busy(
             })
             .collect(),
     ))
+}
+
+/// The signed-in account answers an invitation in its own calendar (accepted,
+/// tentative, declined): its answer goes on its copy and to the organiser — into the
+/// organiser's event when the organiser is on this server, else by an iMIP `REPLY`.
+#[utoipa::path(post, path = "/calendars/{id}/events/{event_id}/answer", tag = "calendars", security(("bearer" = [])), request_body = AnswerInvitation,
+    params(("id" = String, Path, description = "The calendar"), ("event_id" = String, Path, description = "The event")),
+    responses((status = 200, body = CalendarEvent), (status = 401, body = Problem),
+        (status = 403, description = "The calendar is not the account's own", body = Problem),
+        (status = 404, description = "No such calendar or event the account sees", body = Problem),
+        (status = 422, description = "The account was not invited to this event", body = Problem)))]
+pub async fn answer_invitation(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path((id, event_id)): Path<(String, String)>,
+    Json(body): Json<AnswerInvitation>,
+) -> Result<Json<CalendarEvent>, ApiError> {
+    user.require(Scope::AccountWrite)?;
+    let e = state
+        .calendar
+        .answer(&user.account.id, &id, &event_id, part_stat(body.status))
+        .await?;
+    Ok(Json(event(e)))
 }

@@ -9,6 +9,7 @@ pub mod auth;
 pub mod authorization;
 pub mod calendar_items;
 pub mod calendar_reminders;
+pub mod calendar_search;
 pub mod calendars;
 pub mod contacts;
 pub mod dkim;

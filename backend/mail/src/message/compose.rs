@@ -10,7 +10,9 @@
 use chrono::{DateTime, Utc};
 use mail_builder::{
     MessageBuilder,
-    headers::{address::Address as BuiltAddress, date::Date, text::Text},
+    headers::{
+        address::Address as BuiltAddress, content_type::ContentType, date::Date, text::Text,
+    },
     mime::{BodyPart, MimePart},
 };
 use osprey_core::Address;
@@ -53,6 +55,8 @@ pub struct Compose {
     references: Vec<String>,
     /// More fields, as (name, value), written after the others.
     fields: Vec<(&'static str, String)>,
+    /// An iCalendar scheduling message (iMIP): its METHOD and text.
+    calendar: Option<(String, String)>,
 }
 
 impl Compose {
@@ -75,7 +79,16 @@ impl Compose {
             in_reply_to: Vec::new(),
             references: Vec::new(),
             fields: Vec::new(),
+            calendar: None,
         }
+    }
+
+    /// An iCalendar scheduling message (iMIP, RFC 6047 §2.4): `ics` (whose METHOD is
+    /// `method`) as a `text/calendar; method=...` alternative to the text, and again as
+    /// an `invite.ics` attachment for programs that only look at attachments.
+    pub fn calendar(mut self, method: &str, ics: impl Into<String>) -> Self {
+        self.calendar = Some((method.to_ascii_uppercase(), ics.into()));
+        self
     }
 
     pub fn to(mut self, to: impl IntoIterator<Item = NamedAddress>) -> Self {
@@ -191,7 +204,7 @@ impl Compose {
         for (name, value) in &self.fields {
             b = b.header(*name, Text::new(one_line(value)));
         }
-        if self.attachments.is_empty() && self.digest.is_empty() {
+        if self.attachments.is_empty() && self.digest.is_empty() && self.calendar.is_none() {
             b = b.text_body(self.text.as_str());
             if let Some(html) = &self.html {
                 b = b.html_body(html.as_str());
@@ -237,17 +250,33 @@ impl Compose {
     /// messages, then the files.
     fn mixed(&self) -> MimePart<'_> {
         let text = MimePart::new("text/plain", BodyPart::Text(self.text.as_str().into()));
-        let body = match &self.html {
-            Some(html) => MimePart::new(
-                "multipart/alternative",
-                vec![
-                    text,
-                    MimePart::new("text/html", BodyPart::Text(html.as_str().into())),
-                ],
-            ),
-            None => text,
+        let mut alternatives = vec![text];
+        if let Some(html) = &self.html {
+            alternatives.push(MimePart::new(
+                "text/html",
+                BodyPart::Text(html.as_str().into()),
+            ));
+        }
+        if let Some((method, ics)) = &self.calendar {
+            alternatives.push(MimePart::new(
+                ContentType::new("text/calendar")
+                    .attribute("method", method.as_str())
+                    .attribute("charset", "utf-8"),
+                BodyPart::Text(ics.as_str().into()),
+            ));
+        }
+        let body = if alternatives.len() == 1 {
+            alternatives.remove(0)
+        } else {
+            MimePart::new("multipart/alternative", alternatives)
         };
         let mut parts = vec![body];
+        if let Some((_, ics)) = &self.calendar {
+            parts.push(
+                MimePart::new("application/ics", BodyPart::Text(ics.as_str().into()))
+                    .attachment("invite.ics"),
+            );
+        }
         if !self.digest.is_empty() {
             let messages = self.digest.iter().map(|m| {
                 // RFC 2046 §5.1.5: in a digest, a part's default type is message/rfc822,

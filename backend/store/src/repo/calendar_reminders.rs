@@ -26,6 +26,15 @@ pub struct ReminderDue<'a> {
     pub occurrence_at: DateTime<Utc>,
 }
 
+/// A claimed reminder to move on: the row as claimed and what comes next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReminderAdvance<'a> {
+    pub object_id: &'a str,
+    pub due_at: DateTime<Utc>,
+    pub occurrence_at: DateTime<Utc>,
+    pub next: Option<ReminderDue<'a>>,
+}
+
 /// A reminder a worker claimed, with the object it belongs to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClaimedReminder {
@@ -146,23 +155,46 @@ impl Calendars<'_> {
         occurrence_at: DateTime<Utc>,
         next: Option<ReminderDue<'_>>,
     ) -> Result<bool, StoreError> {
-        let (txn, turn) = self.begin_write().await?;
-        let mut select = calendar_reminder::Entity::find_by_id(object_id.to_owned());
-        if self.backend == Backend::Postgres {
-            select = select.lock(LockType::Update);
-        }
-        let same = select
-            .one(&txn)
+        Ok(self
+            .advance_reminders(&[ReminderAdvance {
+                object_id,
+                due_at,
+                occurrence_at,
+                next,
+            }])
             .await?
-            .is_some_and(|r| r.due_at == due_at && r.occurrence_at == occurrence_at);
-        if same {
-            calendar_reminder::Entity::delete_by_id(object_id.to_owned())
-                .exec(&txn)
-                .await?;
-            write_reminder(&txn, object_id, next).await?;
+            == 1)
+    }
+
+    /// [`Calendars::advance_reminder`] for many in one transaction; how many moved.
+    pub async fn advance_reminders(
+        self,
+        items: &[ReminderAdvance<'_>],
+    ) -> Result<usize, StoreError> {
+        if items.is_empty() {
+            return Ok(0);
+        }
+        let (txn, turn) = self.begin_write().await?;
+        let mut moved = 0;
+        for a in items {
+            let mut select = calendar_reminder::Entity::find_by_id(a.object_id.to_owned());
+            if self.backend == Backend::Postgres {
+                select = select.lock(LockType::Update);
+            }
+            let same = select
+                .one(&txn)
+                .await?
+                .is_some_and(|r| r.due_at == a.due_at && r.occurrence_at == a.occurrence_at);
+            if same {
+                calendar_reminder::Entity::delete_by_id(a.object_id.to_owned())
+                    .exec(&txn)
+                    .await?;
+                write_reminder(&txn, a.object_id, a.next).await?;
+                moved += 1;
+            }
         }
         self.commit(txn, turn).await?;
-        Ok(same)
+        Ok(moved)
     }
 
     /// The schedule row of the object, if it has reminders to come: (due, occurrence).

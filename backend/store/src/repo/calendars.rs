@@ -414,6 +414,26 @@ impl Calendars<'_> {
         self.commit(txn, turn).await
     }
 
+    /// The objects with this UID in any of the calendars (an event and the copies in
+    /// its attendees' calendars share one).
+    pub async fn objects_by_uid(
+        self,
+        calendar_ids: &[String],
+        uid: &str,
+    ) -> Result<Vec<CalendarObjectRecord>, StoreError> {
+        if calendar_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        Ok(calendar_object::Entity::find()
+            .filter(calendar_object::Column::CalendarId.is_in(calendar_ids.iter().cloned()))
+            .filter(calendar_object::Column::Uid.eq(uid))
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(object_record)
+            .collect())
+    }
+
     /// Adds an object to the calendar; `Conflict` when it has one with the same UID.
     pub async fn insert_object(
         self,

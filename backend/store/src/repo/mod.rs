@@ -36,7 +36,7 @@ pub use access::{IpRuleRecord, KillEntryRecord, NewIpRule};
 pub use accounts::{AccountChanges, AccountRecord, NewAccount, Pop3Settings};
 pub use aliases::AliasRecord;
 pub use audit::{AuditQuery, AuditRecord, NewAuditEntry};
-pub use calendar_reminders::{ClaimedReminder, ReminderDue};
+pub use calendar_reminders::{ClaimedReminder, ReminderAdvance, ReminderDue};
 pub use calendars::{CalendarObjectRecord, CalendarObjectRow, CalendarRecord, CalendarRow};
 pub use contacts::{ContactGroupRecord, ContactRecord, ContactRow};
 pub use credentials::{ApiKeyRecord, NewApiKey, RefreshOutcome};

@@ -4,16 +4,18 @@
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime};
 use osprey_api_types::{
-    Calendar, CalendarAccess, CalendarEventFields, DayOfWeek, EventRecurrence, EventReminder,
-    Occurrence, RecurrenceDay, RecurrenceFrequency,
+    AnswerInvitation, AttendeeStatus, Calendar, CalendarAccess, CalendarEventFields, DayOfWeek,
+    EventAttendee, EventRecurrence, EventReminder, Occurrence, RecurrenceDay, RecurrenceFrequency,
 };
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use super::dates;
 use crate::api::{ApiError, use_api};
+use crate::components::address_input::AddressInput;
 use crate::components::banner::ProblemBanner;
 use crate::components::field::{Checkbox, Select, TextArea, TextField};
+use crate::state::use_session;
 
 /// What the dialog opens on.
 #[derive(Clone, Debug, PartialEq)]
@@ -71,6 +73,12 @@ struct Draft {
     until: String,
     /// Reminders, each so many minutes before (those at a fixed time stay in `kept`).
     reminders: Vec<u32>,
+    /// The guests as typed: addresses separated by commas.
+    guests: String,
+    /// The guests as saved, with their answers.
+    answers: Vec<EventAttendee>,
+    /// Who invited, when the event is an invitation to the account.
+    organizer: Option<String>,
     /// What the form does not edit (categories, colour, extra and excluded dates…).
     kept: Option<CalendarEventFields>,
 }
@@ -79,6 +87,36 @@ struct Draft {
 const MAX_REMINDERS: usize = 5;
 /// The reminder times the form offers, in minutes before.
 const REMINDER_CHOICES: [u32; 10] = [0, 5, 10, 15, 30, 60, 120, 1440, 2880, 10080];
+
+/// The guests typed: `Name <address>` or an address, separated by commas.
+fn guests_of(text: &str) -> Vec<EventAttendee> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(|t| match (t.rfind('<'), t.rfind('>')) {
+            (Some(a), Some(b)) if a < b => EventAttendee {
+                address: t[a + 1..b].trim().to_owned(),
+                name: t[..a].trim().trim_matches('"').to_owned(),
+                status: AttendeeStatus::NeedsAction,
+            },
+            _ => EventAttendee {
+                address: t.to_owned(),
+                name: String::new(),
+                status: AttendeeStatus::NeedsAction,
+            },
+        })
+        .collect()
+}
+
+/// An answer in words.
+fn answer_words(s: AttendeeStatus) -> &'static str {
+    match s {
+        AttendeeStatus::NeedsAction => "Awaiting an answer",
+        AttendeeStatus::Accepted => "Going",
+        AttendeeStatus::Tentative => "Maybe",
+        AttendeeStatus::Declined => "Not going",
+    }
+}
 
 /// A reminder in words: "10 minutes before", "1 day before", "At the start".
 pub fn reminder_words(minutes: u32) -> String {
@@ -188,6 +226,15 @@ fn existing_draft(o: &Occurrence, f: CalendarEventFields) -> Draft {
             .flatten()
             .filter_map(|r| r.minutes_before)
             .collect(),
+        guests: f
+            .attendees
+            .iter()
+            .flatten()
+            .map(|a| a.address.clone())
+            .collect::<Vec<_>>()
+            .join(", "),
+        answers: f.attendees.clone().unwrap_or_default(),
+        organizer: f.organizer.clone(),
         kept: Some(f),
     }
 }
@@ -394,6 +441,8 @@ fn body(d: &Draft) -> Result<CalendarEventFields, ApiError> {
         color: kept.as_ref().and_then(|k| k.color.clone()),
         private: d.private,
         recurrence,
+        attendees: Some(guests_of(&d.guests)),
+        organizer: None,
         reminders: Some(
             d.reminders
                 .iter()
@@ -420,6 +469,7 @@ enum Pending {
 }
 
 const FIELDS: &[&str] = &[
+    "attendees",
     "reminders",
     "title",
     "start",
@@ -577,6 +627,46 @@ pub fn EventEditor(p: &EditorProps) -> Html {
             }
         })
     };
+    let me = use_session()
+        .account
+        .as_ref()
+        .map(|a| a.address.to_lowercase())
+        .unwrap_or_default();
+    let invited = (*draft)
+        .as_ref()
+        .and_then(|d| d.organizer.as_ref())
+        .is_some_and(|o| o.to_lowercase() != me);
+    let my_answer = (*draft).as_ref().and_then(|d| {
+        d.answers
+            .iter()
+            .find(|a| a.address.to_lowercase() == me)
+            .map(|a| a.status)
+    });
+    let answer = {
+        let (api, error, busy, onsaved, existing) = (
+            api.clone(),
+            error.clone(),
+            busy.clone(),
+            p.onsaved.clone(),
+            existing.clone(),
+        );
+        Callback::from(move |status: AttendeeStatus| {
+            let Some(o) = existing.clone() else { return };
+            let (api, error, busy, onsaved) =
+                (api.clone(), error.clone(), busy.clone(), onsaved.clone());
+            busy.set(true);
+            spawn_local(async move {
+                let done = api
+                    .answer_invitation(&o.calendar_id, &o.event_id, &AnswerInvitation { status })
+                    .await;
+                busy.set(false);
+                match done {
+                    Ok(_) => onsaved.emit(()),
+                    Err(e) => error.set(Some(e)),
+                }
+            });
+        })
+    };
     let heading = if existing.is_some() {
         "Event"
     } else {
@@ -707,6 +797,38 @@ pub fn EventEditor(p: &EditorProps) -> Html {
                     oninput={set(|d, v| d.location = v)} error={err("location")} />
                 <TextArea id="event-description" label="Description" value={d.description.clone()} rows={3}
                     oninput={set(|d, v| d.description = v)} error={err("description")} />
+                if let Some(by) = d.organizer.clone().filter(|_| existing.is_some() && !d.answers.is_empty() && invited) {
+                    <div class="cal-invite" id="event-invitation" role="group" aria-label="Your answer">
+                        <p>{ format!("Invited by {by}. Going?") }</p>
+                        <div class="actions">
+                            { for [(AttendeeStatus::Accepted, "Yes", "answer-yes"), (AttendeeStatus::Tentative, "Maybe", "answer-maybe"), (AttendeeStatus::Declined, "No", "answer-no")].into_iter().map(|(status, label, id)| {
+                                let answer = answer.clone();
+                                let chosen = my_answer == Some(status);
+                                html! {
+                                    <button type="button" class={classes!("button", chosen.then_some("primary"))} id={id} aria-pressed={chosen.to_string()}
+                                        disabled={*busy} onclick={Callback::from(move |_: MouseEvent| answer.emit(status))}>{ label }</button>
+                                }
+                            }) }
+                        </div>
+                    </div>
+                } else {
+                    <div class="field">
+                        <label for="event-guests">{ "Guests" }</label>
+                        <AddressInput id="event-guests" placeholder="name@example.com, …" value={d.guests.clone()}
+                            onchange={set(|d, v| d.guests = v)} />
+                        if let Some(e) = err("attendees") { <p class="field-error">{ e }</p> }
+                    </div>
+                }
+                if !d.answers.is_empty() {
+                    <ul class="cal-guests" id="event-guest-list">
+                        { for d.answers.iter().map(|a| html! {
+                            <li>
+                                <span>{ if a.name.is_empty() { a.address.clone() } else { format!("{} <{}>", a.name, a.address) } }</span>
+                                <span class={classes!("cal-answer", format!("answer-{:?}", a.status).to_lowercase())}>{ answer_words(a.status) }</span>
+                            </li>
+                        }) }
+                    </ul>
+                }
                 <fieldset class="cal-reminders" id="event-reminders">
                     <legend>{ "Reminders" }</legend>
                     <p class="muted cal-hint">{ "By e-mail, and here while the calendar is open." }</p>
