@@ -226,6 +226,7 @@ await runFlow('calendar_flow', async ({ page, baseUrl, step, shot, expectVisible
   await page.fill('.cal-jump', '2026-06-01');
   await chips('2026-06-25', 'Lunch with Erin').click();
   await expectVisible(page.locator('#event-guest-list li', { hasText: 'Going' }), 'the answer');
+  await page.locator('#event-guest-list').scrollIntoViewIfNeeded();
   await shot(page, 'calendar-guests');
   await page.keyboard.press('Escape');
 

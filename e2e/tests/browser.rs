@@ -456,9 +456,22 @@ async fn the_calendar_in_a_real_browser() {
             ("Trip to Lyon", "2026-06-10"),
             ("Standup (moved)", "2026-06-16"),
             ("Concert", "2026-06-20"),
+            ("Lunch with Erin", "2026-06-25"),
             ("Book club", "2026-06-26"),
         ]
     );
+    // Erin's answer, given in her own calendar, is on Dora's event.
+    let (_, found) = crate::api::get(
+        &c,
+        &s.url,
+        &token,
+        "/api/v1/calendars/search?q=lunch%20with%20erin",
+    )
+    .await;
+    let lunch = &found["events"][0]["fields"];
+    assert_eq!(lunch["organizer"], USER, "{found}");
+    assert_eq!(lunch["attendees"][0]["address"], SHAREE);
+    assert_eq!(lunch["attendees"][0]["status"], "accepted", "{found}");
     // The calendar is shared with Erin, read-only; the tasks and the note are there.
     let erin = crate::api::login(&c, &s.url, SHAREE, PASSWORD).await;
     let (_, cals) = crate::api::get(&c, &s.url, &erin, "/api/v1/calendars").await;

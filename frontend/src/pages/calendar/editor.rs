@@ -712,6 +712,21 @@ pub fn EventEditor(p: &EditorProps) -> Html {
             html! {
                 <>
                 <ProblemBanner error={(*error).clone()} fields={FIELDS} />
+                if let Some(by) = d.organizer.clone().filter(|_| existing.is_some() && !d.answers.is_empty() && invited) {
+                    <div class="cal-invite" id="event-invitation" role="group" aria-label="Your answer">
+                        <p>{ format!("Invited by {by}. Going?") }</p>
+                        <div class="actions">
+                            { for [(AttendeeStatus::Accepted, "Yes", "answer-yes"), (AttendeeStatus::Tentative, "Maybe", "answer-maybe"), (AttendeeStatus::Declined, "No", "answer-no")].into_iter().map(|(status, label, id)| {
+                                let answer = answer.clone();
+                                let chosen = my_answer == Some(status);
+                                html! {
+                                    <button type="button" class={classes!("button", chosen.then_some("primary"))} id={id} aria-pressed={chosen.to_string()}
+                                        disabled={*busy} onclick={Callback::from(move |_: MouseEvent| answer.emit(status))}>{ label }</button>
+                                }
+                            }) }
+                        </div>
+                    </div>
+                }
                 <TextField id="event-title" label="Title" value={d.title.clone()} required=true
                     oninput={set(|d, v| d.title = v)} error={err("title")} />
                 if existing.is_none() && calendars.len() > 1 {
@@ -797,21 +812,7 @@ pub fn EventEditor(p: &EditorProps) -> Html {
                     oninput={set(|d, v| d.location = v)} error={err("location")} />
                 <TextArea id="event-description" label="Description" value={d.description.clone()} rows={3}
                     oninput={set(|d, v| d.description = v)} error={err("description")} />
-                if let Some(by) = d.organizer.clone().filter(|_| existing.is_some() && !d.answers.is_empty() && invited) {
-                    <div class="cal-invite" id="event-invitation" role="group" aria-label="Your answer">
-                        <p>{ format!("Invited by {by}. Going?") }</p>
-                        <div class="actions">
-                            { for [(AttendeeStatus::Accepted, "Yes", "answer-yes"), (AttendeeStatus::Tentative, "Maybe", "answer-maybe"), (AttendeeStatus::Declined, "No", "answer-no")].into_iter().map(|(status, label, id)| {
-                                let answer = answer.clone();
-                                let chosen = my_answer == Some(status);
-                                html! {
-                                    <button type="button" class={classes!("button", chosen.then_some("primary"))} id={id} aria-pressed={chosen.to_string()}
-                                        disabled={*busy} onclick={Callback::from(move |_: MouseEvent| answer.emit(status))}>{ label }</button>
-                                }
-                            }) }
-                        </div>
-                    </div>
-                } else {
+                if !invited {
                     <div class="field">
                         <label for="event-guests">{ "Guests" }</label>
                         <AddressInput id="event-guests" placeholder="name@example.com, …" value={d.guests.clone()}
