@@ -221,6 +221,11 @@ await runFlow('calendar_flow', async ({ page, baseUrl, step, shot, expectVisible
   await shot(guest, 'calendar-invitation');
   await guest.click('#answer-yes');
   await guest.locator('#event-invitation').waitFor({ state: 'detached', timeout: 15000 });
+  // The invitation mail in her INBOX shows the event and her answer.
+  await guest.click('#nav-mail');
+  await guest.locator('#message-list .message-row', { hasText: 'Invitation: Lunch with Erin' }).click();
+  await guest.locator('#reader-invitation', { hasText: 'You are going. It is in your calendar.' }).waitFor({ timeout: 15000 });
+  await shot(guest, 'mail-invitation');
   await guestContext.close();
   await page.reload();
   await page.fill('.cal-jump', '2026-06-01');

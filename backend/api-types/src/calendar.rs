@@ -503,3 +503,26 @@ pub struct CalendarSearchResults {
     pub tasks: Vec<Task>,
     pub notes: Vec<Note>,
 }
+
+/// `GET /messages/{id}/invitation`: what a message's calendar invitation (or answer, or
+/// cancellation) says, as the signed-in account sees it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct MessageInvitation {
+    /// `REQUEST` (an invitation), `CANCEL`, `REPLY`, …
+    pub method: String,
+    pub uid: String,
+    pub sequence: i64,
+    /// The event: title, times, place, organiser and attendees with their answers.
+    pub fields: CalendarEventFields,
+    /// The organiser is an account of this server (else: from elsewhere).
+    pub organizer_here: bool,
+    /// The account's answer, if it is invited.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answer: Option<AttendeeStatus>,
+    /// The account's copy of the event, when it is in its calendar.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calendar_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_id: Option<String>,
+}

@@ -179,6 +179,10 @@ pub struct MessageDetail {
     #[serde(default)]
     pub blocked_images: u32,
     pub attachments: Vec<AttachmentItem>,
+    /// It carries a calendar invitation or answer (iMIP): `GET /messages/{id}/invitation`
+    /// says what it is.
+    #[serde(default)]
+    pub has_invitation: bool,
 }
 
 /// `POST /messages/move` and `/messages/copy`: messages of the signed-in account (up to

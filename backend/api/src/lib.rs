@@ -60,6 +60,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(routes::calendar_items::router())
         .merge(routes::calendar_reminders::router())
         .merge(routes::calendar_search::router())
+        .merge(routes::message_invitation::router())
         .merge(routes::spell::router())
         .merge(routes::downloads::router())
         .merge(routes::search::router());

@@ -903,6 +903,39 @@ impl World {
                     ..Call::default()
                 }
             }
+            "get_message_invitation" | "answer_message_invitation" => {
+                // An invitation from elsewhere in the user's INBOX.
+                let user = self
+                    .t
+                    .store
+                    .accounts()
+                    .account_by_address(&osprey_core::Address::parse(USER).unwrap())
+                    .await
+                    .unwrap();
+                let uid = self.fresh("invite");
+                let message = format!(
+                    "From: olga@far.example\r\nTo: {USER}\r\nSubject: Invitation\r\n\
+                     MIME-Version: 1.0\r\nContent-Type: text/calendar; method=REQUEST\r\n\r\n\
+                     BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Far//EN\r\nMETHOD:REQUEST\r\n\
+                     BEGIN:VEVENT\r\nUID:{uid}\r\nDTSTAMP:20260601T000000Z\r\nSUMMARY:Board\r\n\
+                     DTSTART:20260610T080000Z\r\nDTEND:20260610T090000Z\r\n\
+                     ORGANIZER:mailto:olga@far.example\r\nATTENDEE:mailto:{USER}\r\n\
+                     END:VEVENT\r\nEND:VCALENDAR\r\n"
+                );
+                let landed = self
+                    .t
+                    .submission
+                    .delivery()
+                    .deliver(&[user.id], "INBOX", message.as_bytes(), 0)
+                    .await
+                    .unwrap();
+                Call {
+                    id: Some(landed[0].id.clone()),
+                    body: (operation == "answer_message_invitation")
+                        .then(|| json!({"status": "tentative"})),
+                    ..Call::default()
+                }
+            }
             "get_message" => Call {
                 id: id(&self.message),
                 ..Call::default()

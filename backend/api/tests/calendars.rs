@@ -646,3 +646,109 @@ async fn free_busy_over_rest() {
     .await
     .expect(StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+#[tokio::test]
+async fn an_invitation_in_a_message_is_read_and_answered_over_rest() {
+    let (t, ann, bob) = setup().await;
+    let account = t
+        .store
+        .accounts()
+        .account_by_address(&osprey_core::Address::parse("ann@example.com").unwrap())
+        .await
+        .unwrap();
+    let deliver = |text: String| {
+        let (t, id) = (&t, account.id.clone());
+        async move {
+            t.submission
+                .delivery()
+                .deliver(&[id], "INBOX", text.as_bytes(), 0)
+                .await
+                .unwrap()[0]
+                .id
+                .clone()
+        }
+    };
+    let invitation = deliver(
+        "From: olga@far.example\r\nTo: ann@example.com\r\nSubject: Invitation: Board\r\n\
+         MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n\
+         --b\r\nContent-Type: text/plain\r\n\r\nJoin us.\r\n\
+         --b\r\nContent-Type: application/ics; name=invite.ics\r\n\
+         Content-Disposition: attachment; filename=invite.ics\r\n\r\n\
+         BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Far//EN\r\nMETHOD:REQUEST\r\n\
+         BEGIN:VEVENT\r\nUID:board@far.example\r\nDTSTAMP:20260601T000000Z\r\n\
+         SUMMARY:Board\r\nDTSTART:20260610T080000Z\r\nDTEND:20260610T090000Z\r\n\
+         ORGANIZER:mailto:olga@far.example\r\nATTENDEE:mailto:ann@example.com\r\n\
+         END:VEVENT\r\nEND:VCALENDAR\r\n--b--\r\n"
+            .into(),
+    )
+    .await;
+    let plain = deliver("From: x@far.example\r\nSubject: Hi\r\n\r\nHello\r\n".into()).await;
+    // The reader says which messages carry one.
+    let m = t
+        .call(
+            Method::GET,
+            &format!("/api/v1/messages/{invitation}"),
+            Some(&ann),
+            None,
+        )
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(m.body["has_invitation"], true);
+    let m = t
+        .call(
+            Method::GET,
+            &format!("/api/v1/messages/{plain}"),
+            Some(&ann),
+            None,
+        )
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(m.body["has_invitation"], false);
+    t.call(
+        Method::GET,
+        &format!("/api/v1/messages/{plain}/invitation"),
+        Some(&ann),
+        None,
+    )
+    .await
+    .expect(StatusCode::NOT_FOUND);
+    let path = format!("/api/v1/messages/{invitation}/invitation");
+    let r = t
+        .call(Method::GET, &path, Some(&ann), None)
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(r.body["method"], "REQUEST");
+    assert_eq!(r.body["fields"]["title"], "Board");
+    assert_eq!(r.body["organizer_here"], false);
+    assert_eq!(r.body["answer"], "needs_action");
+    assert!(
+        r.body.get("event_id").is_none(),
+        "not in the calendar before an answer"
+    );
+    // Another account's message is not found; a bad answer is a 422 and changes nothing.
+    t.call(Method::GET, &path, Some(&bob), None)
+        .await
+        .expect(StatusCode::NOT_FOUND);
+    t.call(
+        Method::POST,
+        &path,
+        Some(&ann),
+        Some(json!({"status": "maybe"})),
+    )
+    .await
+    .expect(StatusCode::UNPROCESSABLE_ENTITY);
+    let r = t
+        .call(
+            Method::POST,
+            &path,
+            Some(&ann),
+            Some(json!({"status": "accepted"})),
+        )
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(r.body["answer"], "accepted");
+    let calendar = r.body["calendar_id"].as_str().unwrap();
+    assert_eq!(calendar, default_calendar(&t, &ann).await);
+    let list = occurrences(&t, &ann, "2026-06-10T00:00:00Z", "2026-06-11T00:00:00Z").await;
+    assert_eq!(list["items"][0]["title"], "Board");
+}

@@ -148,7 +148,7 @@ impl CalendarService {
 
     /// Mails the scheduling message to `to` (those the relay rules refuse are logged and
     /// left out: the event is saved all the same).
-    async fn send(
+    pub(crate) async fn send(
         &self,
         owner: &AccountRecord,
         ics: &ICalendar,
@@ -306,7 +306,10 @@ impl CalendarService {
     }
 
     /// The account of this server with this address, if there is one.
-    async fn local_account(&self, address: &str) -> Result<Option<AccountRecord>, CalendarError> {
+    pub(crate) async fn local_account(
+        &self,
+        address: &str,
+    ) -> Result<Option<AccountRecord>, CalendarError> {
         let Ok(parsed) = Address::parse(address) else {
             return Ok(None);
         };
@@ -318,7 +321,7 @@ impl CalendarService {
     }
 
     /// The events with `uid` in the account's own calendars.
-    async fn own_copies(
+    pub(crate) async fn own_copies(
         &self,
         account_id: &str,
         uid: &str,
@@ -507,22 +510,7 @@ impl osprey_mail::SchedulingHook for CalendarService {
         message: &'a [u8],
     ) -> osprey_mail::lists::BoxFuture<'a, ()> {
         Box::pin(async move {
-            use mail_parser::MimeHeaders;
-            let Some(parsed) = mail_parser::MessageParser::new().parse(message) else {
-                return;
-            };
-            let calendars: Vec<String> = parsed
-                .parts
-                .iter()
-                .filter(|p| {
-                    p.content_type().is_some_and(|t| {
-                        t.ctype().eq_ignore_ascii_case("text")
-                            && t.subtype()
-                                .is_some_and(|s| s.eq_ignore_ascii_case("calendar"))
-                    })
-                })
-                .filter_map(|p| p.text_contents().map(str::to_owned))
-                .collect();
+            let calendars = osprey_mail::calendar_objects(message);
             for text in calendars {
                 for account in accounts {
                     if let Err(e) = self.apply_reply(account, sender, &text).await {

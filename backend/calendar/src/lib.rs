@@ -14,6 +14,7 @@ mod feed;
 mod fields;
 mod freebusy;
 mod ical;
+mod incoming;
 mod invitations;
 mod notes;
 mod participants;
@@ -30,6 +31,7 @@ pub use fields::{
     Attendee, DayRule, EventFields, Frequency, MAX_ATTENDEES, PartStat, Recurrence, Reminder, When,
 };
 pub use freebusy::{FreeBusy, MAX_FREEBUSY_ADDRESSES};
+pub use incoming::MailInvitation;
 pub use invitations::ReplyOutcome;
 pub use notes::{Note, NoteFields};
 pub use reminders::{

@@ -380,3 +380,91 @@ async fn a_reply_arriving_by_mail_reaches_the_organisers_event() {
         "Carol's answer is on Ann's event"
     );
 }
+
+#[tokio::test]
+async fn an_invitation_from_elsewhere_lands_only_when_answered() {
+    let db = TestDb::new().await;
+    let w = world(&db).await;
+    let request = |organizer: &str, uid: &str, attendee: &str| {
+        vec![format!(
+            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Far//EN\r\nMETHOD:REQUEST\r\n\
+             BEGIN:VEVENT\r\nUID:{uid}\r\nDTSTAMP:20270401T000000Z\r\nSEQUENCE:2\r\n\
+             SUMMARY:Board meeting\r\nLOCATION:Far House\r\n\
+             DTSTART:20270610T080000Z\r\nDTEND:20270610T090000Z\r\n\
+             ORGANIZER;CN=Olga:mailto:{organizer}\r\n\
+             ATTENDEE;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:{attendee}\r\n\
+             END:VEVENT\r\nEND:VCALENDAR\r\n"
+        )]
+    };
+    let texts = request(
+        "olga@far.example",
+        "board-1@far.example",
+        "ann@invite.example",
+    );
+    let seen = w
+        .cal
+        .mail_invitation(&w.ann.0, &texts)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(seen.method, "REQUEST");
+    assert_eq!(seen.fields.title, "Board meeting");
+    assert_eq!(seen.fields.organizer.as_deref(), Some("olga@far.example"));
+    assert!(!seen.organizer_here);
+    assert_eq!(
+        (seen.answer, seen.event.clone()),
+        (Some(PartStat::NeedsAction), None)
+    );
+    let nothing = w.cal.search(&w.ann.0, "board", 10).await.unwrap();
+    assert!(
+        nothing.events.is_empty(),
+        "an invitation by mail is not added by itself"
+    );
+
+    // Ann accepts: the event is in her calendar with her answer; Olga gets a REPLY.
+    let after = w
+        .cal
+        .answer_mail_invitation(&w.ann.0, &texts, PartStat::Accepted)
+        .await
+        .unwrap();
+    assert_eq!(after.answer, Some(PartStat::Accepted));
+    let (cal, event) = after.event.clone().expect("in Ann's calendar");
+    let e = w.cal.get_event(&w.ann.0, &cal, &event).await.unwrap();
+    assert_eq!(e.fields.title, "Board meeting");
+    assert_eq!(e.fields.organizer.as_deref(), Some("olga@far.example"));
+    let queued = w.queued().await;
+    let reply = queued.last().unwrap();
+    assert!(reply.contains("METHOD:REPLY"), "{reply}");
+    assert!(reply.contains("PARTSTAT=ACCEPTED") && reply.contains("olga@far.example"));
+    // Answering again changes the answer on the same copy.
+    let again = w
+        .cal
+        .answer_mail_invitation(&w.ann.0, &texts, PartStat::Declined)
+        .await
+        .unwrap();
+    assert_eq!(again.event, after.event);
+    assert_eq!(again.answer, Some(PartStat::Declined));
+
+    // Not one of its attendees: refused, nothing added.
+    let other = request("olga@far.example", "board-2@far.example", "zed@far.example");
+    let err = w
+        .cal
+        .answer_mail_invitation(&w.ann.0, &other, PartStat::Accepted)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().starts_with("status"), "{err}");
+    // A forged invitation in the name of Bob, who has no such event: shown as from
+    // elsewhere.
+    let forged = request(
+        "bob@invite.example",
+        "forged@evil.example",
+        "ann@invite.example",
+    );
+    let seen = w
+        .cal
+        .mail_invitation(&w.ann.0, &forged)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(!seen.organizer_here);
+}

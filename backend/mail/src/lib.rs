@@ -47,6 +47,6 @@ pub use outgoing::{ComposeError, Composer, Draft};
 pub use policy::{KillVerdict, Policy};
 pub use resolve::{Resolution, ResolveError, resolve};
 pub use rules::{DeliveryRules, RulesError, ScriptEntry, ScriptError};
-pub use scheduling::SchedulingHook;
+pub use scheduling::{SchedulingHook, calendar_objects};
 pub use sender::{SenderCheck, SenderRefused, SenderRight};
 pub use submission::{Client, Envelope, Refusal, Submission, Submitted, Verdict};

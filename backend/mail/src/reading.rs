@@ -72,6 +72,8 @@ pub struct ReadMessage {
     /// The HTML part, made safe, when it was asked for and there is one.
     pub html: Option<SafeHtml>,
     pub attachments: Vec<AttachmentInfo>,
+    /// Whether it carries a calendar scheduling object (an invitation, an answer).
+    pub has_calendar: bool,
 }
 
 fn named(a: Option<&Address<'_>>) -> Vec<Named> {
@@ -160,6 +162,7 @@ fn read_sized(
         message_id: m.message_id().map(str::to_owned),
         list_id,
         has_html: html_part(&m).is_some(),
+        has_calendar: !crate::scheduling::calendar_parts(&m).is_empty(),
         ..ReadMessage::default()
     };
     if options.html

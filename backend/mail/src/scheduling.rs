@@ -4,6 +4,8 @@
 //! the organiser's event. The calendar service is above this crate
 //! (`osprey-calendar`); this is its interface. It never refuses or delays delivery.
 
+use mail_parser::{Message, MessageParser, MimeHeaders};
+
 use crate::lists::BoxFuture;
 
 /// What the calendar does with delivered scheduling mail.
@@ -22,4 +24,49 @@ pub(crate) fn may_schedule(message: &[u8]) -> bool {
     message
         .windows(13)
         .any(|w| w.eq_ignore_ascii_case(b"text/calendar"))
+}
+
+/// The longest scheduling object read from a message.
+const MAX_CALENDAR: usize = 1 << 20;
+
+/// The message's iCalendar scheduling objects: each `text/calendar` part, or, when there
+/// is none, each `application/ics` (or `.ics`) attachment — up to 1 MiB each.
+pub fn calendar_objects(message: &[u8]) -> Vec<String> {
+    MessageParser::default()
+        .parse(message)
+        .map(|m| calendar_parts(&m))
+        .unwrap_or_default()
+}
+
+pub(crate) fn calendar_parts(m: &Message<'_>) -> Vec<String> {
+    let is = |p: &mail_parser::MessagePart<'_>, ty: &str, sub: &str| {
+        p.content_type().is_some_and(|t| {
+            t.ctype().eq_ignore_ascii_case(ty)
+                && t.subtype().is_some_and(|s| s.eq_ignore_ascii_case(sub))
+        })
+    };
+    let text = |p: &mail_parser::MessagePart<'_>| {
+        let bytes = p.contents();
+        (bytes.len() <= MAX_CALENDAR)
+            .then(|| String::from_utf8_lossy(bytes).into_owned())
+            .filter(|t| t.contains("BEGIN:VCALENDAR"))
+    };
+    let found: Vec<String> = m
+        .parts
+        .iter()
+        .filter(|p| is(p, "text", "calendar"))
+        .filter_map(text)
+        .collect();
+    if !found.is_empty() {
+        return found;
+    }
+    m.parts
+        .iter()
+        .filter(|p| {
+            is(p, "application", "ics")
+                || p.attachment_name()
+                    .is_some_and(|n| n.to_ascii_lowercase().ends_with(".ics"))
+        })
+        .filter_map(text)
+        .collect()
 }

@@ -18,15 +18,15 @@ use osprey_api_types::{
     DraftMessage, DueReminderList, EventsTicket, FlagMessages, FreeBusy, Health, HeldPost,
     ImportCalendar, ImportContacts, ImportListMembers, ImportReport, IpRule, KillEntry, ListDay,
     ListMember, LoginFailure, LoginRequest, Mailbox, MailingList, MemberImportReport,
-    MessageDetail, MessageIds, MessageItem, MessagesTo, ModerationDecision, MyList, Note,
-    NoteFields, OccurrenceList, Organized, Page, PersonalWord, Postmaster, Preferences,
-    QueuedMessage, RecipientSuggestion, RefreshRequest, RelayCheck, RelayPolicy, RelayVerdict,
-    RetryResult, RuleRun, RuleRunRequest, RuleTestRequest, RuleTestResult, RulesDocument,
-    RulesUpdate, SavedDraft, SendAsGrant, SendMessage, SentMessage, ShareCalendar, SieveScript,
-    SpellCheckRequest, SpellCheckResult, SpellLanguage, Task, TaskFields, TokenResponse,
-    UpdateAccount, UpdateAlias, UpdateAuditSettings, UpdateDomain, UpdateFlags, UpdateListMember,
-    UpdateMailbox, UpdateMailingList, UpdateMe, UpdateMyList, Upload, VacationDocument,
-    VacationUpdate,
+    MessageDetail, MessageIds, MessageInvitation, MessageItem, MessagesTo, ModerationDecision,
+    MyList, Note, NoteFields, OccurrenceList, Organized, Page, PersonalWord, Postmaster,
+    Preferences, QueuedMessage, RecipientSuggestion, RefreshRequest, RelayCheck, RelayPolicy,
+    RelayVerdict, RetryResult, RuleRun, RuleRunRequest, RuleTestRequest, RuleTestResult,
+    RulesDocument, RulesUpdate, SavedDraft, SendAsGrant, SendMessage, SentMessage, ShareCalendar,
+    SieveScript, SpellCheckRequest, SpellCheckResult, SpellLanguage, Task, TaskFields,
+    TokenResponse, UpdateAccount, UpdateAlias, UpdateAuditSettings, UpdateDomain, UpdateFlags,
+    UpdateListMember, UpdateMailbox, UpdateMailingList, UpdateMe, UpdateMyList, Upload,
+    VacationDocument, VacationUpdate,
 };
 
 use super::{Api, ApiError, Call, bytes, empty, json, segment, text};
@@ -1808,6 +1808,37 @@ impl Api {
         let call = Call::new(
             Method::PATCH,
             format!("/api/v1/messages/{}/flags", segment(id)),
+        )
+        .json(body)?;
+        json(self.authed(&call).await?).await
+    }
+
+    /// What the calendar invitation (or answer, or cancellation) in one of the signed-in
+    /// account's messages says: the event, who organises it and whether from this server,
+    /// the account's answer and its copy in the calendar.
+    ///
+    /// `GET /api/v1/messages/{id}/invitation`
+    pub async fn get_message_invitation(&self, id: &str) -> Result<MessageInvitation, ApiError> {
+        let call = Call::new(
+            Method::GET,
+            format!("/api/v1/messages/{}/invitation", segment(id)),
+        );
+        json(self.authed(&call).await?).await
+    }
+
+    /// Answers the invitation in one of the signed-in account's messages: the event goes
+    /// into its calendar (or its copy changes) with the answer, and the organiser hears of
+    /// it (an iMIP `REPLY`, or straight into the organiser's event on this server).
+    ///
+    /// `POST /api/v1/messages/{id}/invitation`
+    pub async fn answer_message_invitation(
+        &self,
+        id: &str,
+        body: &AnswerInvitation,
+    ) -> Result<MessageInvitation, ApiError> {
+        let call = Call::new(
+            Method::POST,
+            format!("/api/v1/messages/{}/invitation", segment(id)),
         )
         .json(body)?;
         json(self.authed(&call).await?).await

@@ -81,6 +81,8 @@ pub const AUTHORIZATION: &[Rule] = &[
     row("list_messages",      NoAuth,  Allowed,   Hidden,    Hidden),
     row("update_flags",       NoAuth,  Allowed,   Hidden,    Hidden),
     row("get_message",        NoAuth,  Allowed,   Hidden,    Hidden),
+    row("get_message_invitation", NoAuth, Allowed, Hidden,  Hidden),
+    row("answer_message_invitation", NoAuth, Allowed, Hidden, Hidden),
     row("get_thread",         NoAuth,  Allowed,   Hidden,    Hidden),
     row("search_messages",    NoAuth,  Allowed,   Filtered,  Filtered),
     row("create_download_link", NoAuth, Allowed,  Hidden,    Hidden),

@@ -239,7 +239,7 @@ pub(super) fn part_stat(s: AttendeeStatus) -> osprey_calendar::PartStat {
     }
 }
 
-fn attendee_status(s: osprey_calendar::PartStat) -> AttendeeStatus {
+pub(super) fn attendee_status(s: osprey_calendar::PartStat) -> AttendeeStatus {
     match s {
         osprey_calendar::PartStat::NeedsAction => AttendeeStatus::NeedsAction,
         osprey_calendar::PartStat::Accepted => AttendeeStatus::Accepted,
@@ -248,7 +248,7 @@ fn attendee_status(s: osprey_calendar::PartStat) -> AttendeeStatus {
     }
 }
 
-fn wire_fields(f: osprey_calendar::EventFields) -> CalendarEventFields {
+pub(super) fn wire_fields(f: osprey_calendar::EventFields) -> CalendarEventFields {
     use osprey_calendar::Frequency;
     let (all_day, start, end, time_zone) = match f.when {
         When::Timed {

@@ -24,6 +24,7 @@ pub mod lists;
 pub mod mailbox_edit;
 pub mod mailboxes;
 pub mod me;
+pub mod message_invitation;
 pub mod messages;
 pub mod organize;
 pub mod queue;

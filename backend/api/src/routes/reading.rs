@@ -144,6 +144,7 @@ pub async fn get_message(
         text: r.text,
         truncated: r.truncated,
         has_html: r.has_html,
+        has_invitation: r.has_calendar,
         blocked_images: r.html.as_ref().map_or(0, |h| h.blocked_images),
         html: r.html.map(|h| h.html),
         attachments: r

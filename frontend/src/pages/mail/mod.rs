@@ -7,6 +7,7 @@ mod bulk;
 pub mod compose;
 mod conversation;
 mod folders;
+mod invitation;
 mod keys;
 mod live;
 pub mod reader;

@@ -281,6 +281,9 @@ pub fn Reader(props: &ReaderProps) -> Html {
                 <dt>{ "Date" }</dt><dd>{ format::date(m.sent_at.as_ref().unwrap_or(&m.received_at)) }</dd>
                 if let Some(l) = &m.list_id { <dt>{ "List" }</dt><dd>{ l.clone() }</dd> }
             </dl>
+            if m.has_invitation {
+                <super::invitation::InvitationCard id={m.id.clone()} />
+            }
             if let Some(html) = html {
                 if m.blocked_images > 0 && shown_html.is_none() {
                     <div class="images-blocked" id="reader-images-blocked">
