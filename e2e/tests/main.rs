@@ -17,6 +17,7 @@ mod lists;
 mod managesieve;
 mod openapi;
 mod pop3;
+mod reminders;
 mod scheduling;
 mod security;
 mod smtp;

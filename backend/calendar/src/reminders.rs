@@ -114,6 +114,8 @@ pub struct ReminderSettings {
     pub lease: Duration,
     /// Most reminders claimed at once.
     pub batch: u64,
+    /// How often [`ReminderWorker::run`] looks for due reminders.
+    pub tick: std::time::Duration,
     /// The server's host name: the reminders' Message-IDs and From.
     pub hostname: String,
     /// The web app's address (`https://mail.example.com`), for the link to the day;
@@ -127,6 +129,7 @@ impl Default for ReminderSettings {
             grace: Duration::hours(6),
             lease: Duration::minutes(5),
             batch: 100,
+            tick: std::time::Duration::from_secs(15),
             hostname: "localhost".into(),
             web_url: String::new(),
         }
@@ -154,9 +157,6 @@ pub struct ReminderWorker {
     settings: ReminderSettings,
 }
 
-/// Seconds between the worker's passes.
-const TICK_SECS: u64 = 15;
-
 impl ReminderWorker {
     pub fn new(
         service: CalendarService,
@@ -170,9 +170,9 @@ impl ReminderWorker {
         }
     }
 
-    /// Runs passes every few seconds until `stop` completes.
+    /// Runs a pass every [`ReminderSettings::tick`] until `stop` completes.
     pub async fn run(self, stop: impl Future<Output = ()>) {
-        let mut tick = tokio::time::interval(std::time::Duration::from_secs(TICK_SECS));
+        let mut tick = tokio::time::interval(self.settings.tick);
         tokio::pin!(stop);
         loop {
             tokio::select! {

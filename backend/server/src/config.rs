@@ -59,6 +59,11 @@ pub struct Calendar {
     /// A reminder whose time passed while no server ran is still sent (saying when it
     /// was due) if it is at most this many minutes late; older ones are skipped.
     pub reminder_grace_minutes: i64,
+    /// How long a claimed reminder stays with the node that claimed it before another
+    /// may take it up (a node that stopped mid-send), in seconds.
+    pub reminder_lease_secs: i64,
+    /// Seconds between the reminder worker's looks for due reminders.
+    pub reminder_tick_secs: u64,
 }
 
 impl Default for Calendar {
@@ -69,6 +74,8 @@ impl Default for Calendar {
             max_rule_dates: l.max_rule_dates,
             max_range_days: l.max_range_days,
             reminder_grace_minutes: 360,
+            reminder_lease_secs: 300,
+            reminder_tick_secs: 15,
         }
     }
 }

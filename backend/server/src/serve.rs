@@ -282,6 +282,8 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         delivery.clone(),
         osprey_calendar::ReminderSettings {
             grace: chrono::Duration::minutes(config.calendar.reminder_grace_minutes.max(0)),
+            lease: chrono::Duration::seconds(config.calendar.reminder_lease_secs.max(1)),
+            tick: std::time::Duration::from_secs(config.calendar.reminder_tick_secs.max(1)),
             hostname: config.hostname.clone(),
             web_url: config.web_url(),
             ..osprey_calendar::ReminderSettings::default()
