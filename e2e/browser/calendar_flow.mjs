@@ -20,6 +20,18 @@ const sharee = need('OSPREY_SHAREE');
 
 await runFlow('calendar_flow', async ({ page, baseUrl, step, shot, expectVisible, signIn }) => {
   const cell = (date) => page.locator(`.cal-cell[data-date="${date}"]`);
+  // HTML drag and drop as the browser fires it: the source takes it 1 px below its top,
+  // the target gets it `y` px below its own top.
+  const drag = async (source, target, y) => {
+    const dataTransfer = await page.evaluateHandle(() => new DataTransfer());
+    const s = await source.boundingBox();
+    await source.dispatchEvent('dragstart', { dataTransfer, clientX: s.x + 3, clientY: s.y + 1 });
+    const t = await target.boundingBox();
+    const at = { dataTransfer, clientX: t.x + 10, clientY: t.y + y };
+    await target.dispatchEvent('dragover', at);
+    await target.dispatchEvent('drop', at);
+    await source.dispatchEvent('dragend', { dataTransfer });
+  };
   const chips = (date, title) => cell(date).locator('.cal-event', { hasText: title });
   const count = async (date, title) => chips(date, title).count();
 
@@ -88,6 +100,18 @@ await runFlow('calendar_flow', async ({ page, baseUrl, step, shot, expectVisible
   if (top !== `${9 * 48}px`) throw new Error(`the stand-up sits at ${top}, not 09:00`);
   await shot(page, 'calendar-week');
 
+  step('drag the stand-up of 2 June to 10:00 ("this event"), then its end to 11:00');
+  const standup = page.locator('.cal-column[data-date="2026-06-02"] .cal-event', { hasText: 'Standup' });
+  const column = page.locator('.cal-column[data-date="2026-06-02"]');
+  await drag(standup, column, 10 * 48 + 1);
+  await expectVisible(page.locator('#move-this'), 'the "which events" question');
+  await page.click('#move-this');
+  await page.waitForFunction(() => document.querySelector('.cal-column[data-date="2026-06-02"] .cal-event')?.style.top === `${10 * 48}px`);
+  await drag(standup.locator('.cal-resize'), column, 11 * 48 + 1);
+  await page.click('#move-this');
+  await page.waitForFunction(() => document.querySelector('.cal-column[data-date="2026-06-02"] .cal-event')?.style.height === '48px');
+  await shot(page, 'calendar-week-dragged');
+
   step('back to the month (key m); delete from 23 June on ("this and following")');
   await page.keyboard.press('m');
   await expectVisible(chips('2026-06-23', 'Standup'), 'the last stand-up');
@@ -112,6 +136,11 @@ await runFlow('calendar_flow', async ({ page, baseUrl, step, shot, expectVisible
   }
   if ((await count('2026-06-13', 'Trip to Lyon')) !== 0) throw new Error('the trip runs a day long');
 
+  step('drag the trip a day later in the month (11 to 13 June)');
+  await drag(chips('2026-06-10', 'Trip to Lyon'), cell('2026-06-11'), 60);
+  await expectVisible(chips('2026-06-13', 'Trip to Lyon'), 'the trip on its new last day');
+  await page.waitForFunction(() => ![...document.querySelectorAll('.cal-cell[data-date="2026-06-10"] .cal-event')].some((e) => e.textContent.includes('Trip to Lyon')));
+
   step('a book club on the last Friday of each month, three times');
   await cell('2026-06-26').click({ position: { x: 60, y: 70 } });
   await page.fill('#event-title', 'Book club');
@@ -131,7 +160,7 @@ await runFlow('calendar_flow', async ({ page, baseUrl, step, shot, expectVisible
 
   step('the agenda (key a) lists the days with events');
   await page.keyboard.press('a');
-  await expectVisible(page.locator('.cal-agenda-day', { hasText: 'Wednesday 10 June' }), 'the trip\'s first day');
+  await expectVisible(page.locator('.cal-agenda-day', { hasText: 'Thursday 11 June' }), 'the trip\'s first day');
   await expectVisible(page.locator('.cal-agenda-item', { hasText: 'Lyon' }), 'the trip\'s place');
   await shot(page, 'calendar-agenda');
 

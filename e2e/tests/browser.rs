@@ -453,13 +453,31 @@ async fn the_calendar_in_a_real_browser() {
         [
             ("Standup", "2026-06-02"),
             ("Standup", "2026-06-09"),
-            ("Trip to Lyon", "2026-06-10"),
+            ("Trip to Lyon", "2026-06-11"),
             ("Standup (moved)", "2026-06-16"),
             ("Concert", "2026-06-20"),
             ("Lunch with Erin", "2026-06-25"),
             ("Book club", "2026-06-26"),
         ]
     );
+    // The stand-up of 2 June was dragged to 10:00 and its end to 11:00, on its own.
+    let dragged = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["start"].as_str().unwrap().starts_with("2026-06-02"))
+        .unwrap();
+    assert_eq!(
+        &dragged["start"].as_str().unwrap()[11..16],
+        "10:00",
+        "{dragged}"
+    );
+    assert_eq!(
+        &dragged["end"].as_str().unwrap()[11..16],
+        "11:00",
+        "{dragged}"
+    );
+    assert_eq!(dragged["exception"], true, "{dragged}");
     // Erin's answer, given in her own calendar, is on Dora's event.
     let (_, found) = crate::api::get(
         &c,
@@ -490,5 +508,5 @@ async fn the_calendar_in_a_real_browser() {
     let moved = &list["items"][3];
     assert_eq!(moved["exception"], true);
     assert_eq!(&moved["start"].as_str().unwrap()[11..16], "11:00");
-    assert_eq!(list["items"][2]["end"], "2026-06-13");
+    assert_eq!(list["items"][2]["end"], "2026-06-14");
 }

@@ -6,6 +6,7 @@
 
 mod alerts;
 mod dates;
+mod drag;
 mod editor;
 mod notes;
 mod settings;
@@ -124,6 +125,8 @@ pub fn CalendarPage() -> Html {
     let generation = use_state(|| 0u32);
     let editing = use_state(|| None::<Target>);
     let settings = use_state(|| None::<Calendar>);
+    // A repeating event dragged: waits for "this / following / all".
+    let pending_move = use_state(|| None::<drag::Moved>);
     let zone = use_memo((), |()| dates::browser_zone());
     use_calendar_keys();
     {
@@ -225,19 +228,81 @@ pub fn CalendarPage() -> Html {
         let (view, anchor) = (view.clone(), anchor.clone());
         Callback::from(move |_: MouseEvent| anchor.set(dates::step(*view, *anchor, by)))
     };
+    let writable: Rc<HashSet<String>> = Rc::new(
+        calendars
+            .as_ref()
+            .map(|cs| {
+                cs.iter()
+                    .filter(|c| matches!(c.access, CalendarAccess::Owner | CalendarAccess::Write))
+                    .map(|c| c.id.clone())
+                    .collect()
+            })
+            .unwrap_or_default(),
+    );
+    // Saves a drag: the event's fields with the new times, for `scope`.
+    let commit_move = {
+        let (api, error, generation, pending_move) = (
+            api.clone(),
+            error.clone(),
+            generation.clone(),
+            pending_move.clone(),
+        );
+        Callback::from(move |(m, scope): (drag::Moved, Option<&'static str>)| {
+            pending_move.set(None);
+            let (api, error, generation) = (api.clone(), error.clone(), generation.clone());
+            spawn_local(async move {
+                let o = &m.item.occ;
+                let done = match api.get_event(&o.calendar_id, &o.event_id).await {
+                    Ok(e) => match drag::shifted(o, e.fields, &m, scope) {
+                        Some(f) => {
+                            let occurrence = scope.and(o.recurrence_id.clone());
+                            api.replace_event(
+                                &o.calendar_id,
+                                &o.event_id,
+                                &f,
+                                occurrence.as_deref(),
+                                scope,
+                            )
+                            .await
+                            .map(drop)
+                        }
+                        None => Ok(()),
+                    },
+                    Err(e) => Err(e),
+                };
+                if let Err(e) = done {
+                    error.set(Some(e));
+                }
+                generation.set(*generation + 1);
+            });
+        })
+    };
+    let onmove = {
+        let (pending_move, commit_move) = (pending_move.clone(), commit_move.clone());
+        Callback::from(move |m: drag::Moved| {
+            if m.item.occ.recurring {
+                pending_move.set(Some(m));
+            } else {
+                commit_move.emit((m, None));
+            }
+        })
+    };
     let props_now = *now;
     let body = match *view {
         View::Month => {
             html! { <MonthView {first} {days} items={shown.clone()} colors={colors.clone()} now={props_now}
-            onopen={onopen.clone()} onnew={onnew.clone()} onday={onday.clone()} /> }
+            onopen={onopen.clone()} onnew={onnew.clone()} onday={onday.clone()}
+            onmove={onmove.clone()} writable={writable.clone()} /> }
         }
         View::Week | View::Day => {
             html! { <TimeGrid {first} {days} items={shown.clone()} colors={colors.clone()} now={props_now}
-            onopen={onopen.clone()} onnew={onnew.clone()} onday={onday.clone()} /> }
+            onopen={onopen.clone()} onnew={onnew.clone()} onday={onday.clone()}
+            onmove={onmove.clone()} writable={writable.clone()} /> }
         }
         View::Agenda => {
             html! { <AgendaView {first} {days} items={shown.clone()} colors={colors.clone()} now={props_now}
-            onopen={onopen.clone()} onnew={onnew.clone()} onday={onday.clone()} /> }
+            onopen={onopen.clone()} onnew={onnew.clone()} onday={onday.clone()}
+            onmove={onmove.clone()} writable={writable.clone()} /> }
         }
     };
     let new_at = {
@@ -304,6 +369,26 @@ pub fn CalendarPage() -> Html {
             if let Some(calendar) = (*settings).clone() {
                 <CalendarSettings {calendar} onchanged={refresh}
                     onclose={{ let settings = settings.clone(); Callback::from(move |()| settings.set(None)) }} />
+            }
+            if let Some(m) = (*pending_move).clone() {
+                <div class="cal-overlay" onclick={{ let p = pending_move.clone(); Callback::from(move |_: MouseEvent| p.set(None)) }}>
+                    <div class="card cal-dialog cal-move" role="dialog" aria-modal="true" aria-labelledby="move-heading"
+                        onclick={Callback::from(|e: MouseEvent| e.stop_propagation())}>
+                        <h2 id="move-heading">{ format!("Change \u{201c}{}\u{201d}", m.item.occ.title) }</h2>
+                        <p>{ "It repeats. Which events change?" }</p>
+                        <div class="actions">
+                            { for [("this", "This event"), ("following", "This and following events"), ("all", "All events")].into_iter().map(|(scope, label)| {
+                                let (commit, m) = (commit_move.clone(), m.clone());
+                                html! {
+                                    <button type="button" class="button" id={format!("move-{scope}")}
+                                        onclick={Callback::from(move |_: MouseEvent| commit.emit((m.clone(), Some(scope))))}>{ label }</button>
+                                }
+                            }) }
+                            <button type="button" class="button subtle" id="move-cancel"
+                                onclick={{ let p = pending_move.clone(); Callback::from(move |_: MouseEvent| p.set(None)) }}>{ "Cancel" }</button>
+                        </div>
+                    </div>
+                </div>
             }
             if let Some(target) = (*editing).clone() {
                 <EventEditor {target} calendars={(*calendars).clone().unwrap_or_default()} zone={(*zone).clone()}

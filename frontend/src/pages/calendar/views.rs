@@ -1,12 +1,13 @@
 //! The month grid, the time grid of a week or a day, and the agenda.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 use yew::prelude::*;
 
 use super::dates::{self, Placed};
+use super::drag::{self, Grab, Moved};
 
 /// Height of an hour in the time grid, in pixels (the CSS says the same).
 pub const HOUR_PX: i32 = 48;
@@ -26,6 +27,63 @@ pub struct ViewProps {
     pub onnew: Callback<NaiveDateTime>,
     /// Show that day alone.
     pub onday: Callback<NaiveDate>,
+    /// An event dragged to another time, or its end dragged.
+    pub onmove: Callback<Moved>,
+    /// The calendars the account may change.
+    pub writable: Rc<HashSet<String>>,
+}
+
+/// Where the pointer is in the closest element around the event's target that matches
+/// `selector`, in pixels from its top. (Yew listens at the root, so the current target
+/// is not the element the listener was written on.)
+fn y_in(e: &DragEvent, selector: &str) -> i32 {
+    let top = e
+        .target()
+        .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+        .and_then(|el| el.closest(selector).ok().flatten())
+        .map_or(0.0, |el| el.get_bounding_client_rect().top());
+    e.client_y() - top as i32
+}
+
+/// Lets a drop happen here.
+fn allow_drop() -> Callback<DragEvent> {
+    Callback::from(|e: DragEvent| e.prevent_default())
+}
+
+/// Starts dragging `item` (or, with `resize`, its end).
+fn start_drag(item: &Placed, resize: bool) -> Callback<DragEvent> {
+    let item = item.clone();
+    Callback::from(move |e: DragEvent| {
+        e.stop_propagation();
+        if let Some(dt) = e.data_transfer() {
+            let _ = dt.set_data("text/plain", &item.occ.title);
+            dt.set_effect_allowed("move");
+        }
+        drag::grab(Grab {
+            item: item.clone(),
+            offset_px: if resize { 0 } else { y_in(&e, ".cal-event") },
+            resize,
+        });
+    })
+}
+
+/// A drop on a day of the month (or the all-day row): the item moves by whole days.
+fn drop_on_day(p: &ViewProps, day: NaiveDate) -> Callback<DragEvent> {
+    let onmove = p.onmove.clone();
+    Callback::from(move |e: DragEvent| {
+        e.prevent_default();
+        let Some(g) = drag::take().filter(|g| !g.resize) else {
+            return;
+        };
+        let by = Duration::days((day - g.item.start.date()).num_days());
+        if by != Duration::zero() {
+            onmove.emit(Moved {
+                item: g.item,
+                start: by,
+                end: by,
+            });
+        }
+    })
 }
 
 fn color(p: &ViewProps, item: &Placed) -> String {
@@ -55,12 +113,20 @@ fn chip(p: &ViewProps, item: &Placed, style: String, timed: bool) -> Html {
         (!item.occ.busy).then_some("free"),
         item.occ.masked.then_some("masked")
     );
+    let movable = !item.occ.masked && p.writable.contains(&item.occ.calendar_id);
+    // The end of a timed event in the time grid can be dragged too.
+    let resizable = movable && timed && !item.in_day_row() && !style.is_empty();
     html! {
         <button type="button" {class} style={format!("--event-color: {}; {style}", color(p, item))}
-            title={label.clone()} aria-label={label} {onclick}>
+            title={label.clone()} aria-label={label} {onclick}
+            draggable={movable.then_some("true")} ondragstart={movable.then(|| start_drag(item, false))}>
             if let Some(t) = time { <span class="cal-time">{ t }</span> }
             <span class="cal-title">{ item.occ.title.clone() }</span>
             if item.occ.recurring { <span class="cal-repeat" aria-hidden="true">{ "↻" }</span> }
+            if resizable {
+                <span class="cal-resize" draggable="true" aria-hidden="true" title="Drag to change the end"
+                    ondragstart={start_drag(item, true)}></span>
+            }
         </button>
     }
 }
@@ -96,7 +162,8 @@ pub fn MonthView(p: &ViewProps) -> Html {
                     (day == today).then_some("today")
                 );
                 html! {
-                    <div {class} role="gridcell" data-date={day.to_string()} onclick={onnew}>
+                    <div {class} role="gridcell" data-date={day.to_string()} onclick={onnew}
+                        ondragover={allow_drop()} ondrop={drop_on_day(p, day)}>
                         <button type="button" class="cal-daynum" onclick={ongo.clone()}
                             aria-label={format!("{} {} {}", dates::weekday_name(day.weekday()), day.day(), dates::month_name(day))}>
                             { day.day() }
@@ -181,7 +248,7 @@ pub fn TimeGrid(p: &ViewProps) -> Html {
             <div class="cal-allday" aria-label="All day">
                 <div class="cal-gutter">{ "all day" }</div>
                 { for days.iter().map(|d| html! {
-                    <div class="cal-allday-cell">
+                    <div class="cal-allday-cell" ondragover={allow_drop()} ondrop={drop_on_day(p, *d)}>
                         { for p.items.iter().filter(|it| it.in_day_row() && it.on(*d)).map(|it| chip(p, it, String::new(), false)) }
                     </div>
                 }) }
@@ -214,13 +281,44 @@ fn day_column(p: &ViewProps, day: NaiveDate) -> Html {
             new.emit(midnight + Duration::minutes(i64::from(minutes.min(23 * 60 + 30))));
         })
     };
+    let ondrop = {
+        let onmove = p.onmove.clone();
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            let Some(g) = drag::take() else { return };
+            let px = i64::from(y_in(&e, ".cal-column") - g.offset_px);
+            let at = drag::quarter(px * 60 / i64::from(HOUR_PX)).clamp(0, 24 * 60 - 15);
+            let to = midnight + Duration::minutes(at);
+            let moved = if g.resize {
+                let by = to.max(g.item.start + Duration::minutes(15)) - g.item.end;
+                Moved {
+                    item: g.item,
+                    start: Duration::zero(),
+                    end: by,
+                }
+            } else if g.item.in_day_row() {
+                return;
+            } else {
+                let by = to - g.item.start;
+                Moved {
+                    item: g.item,
+                    start: by,
+                    end: by,
+                }
+            };
+            if moved.start != Duration::zero() || moved.end != Duration::zero() {
+                onmove.emit(moved);
+            }
+        })
+    };
     let minutes = |t: NaiveDateTime| (t - midnight).num_minutes().clamp(0, 24 * 60);
     let now_line = (p.now.date() == day).then(|| {
         let top = i64::from(p.now.hour() * 60 + p.now.minute()) * i64::from(HOUR_PX) / 60;
         html! { <div class="cal-now" style={format!("top: {top}px")} aria-hidden="true"></div> }
     });
     html! {
-        <div class={classes!("cal-column", (p.now.date() == day).then_some("today"))} data-date={day.to_string()} {onclick}>
+        <div class={classes!("cal-column", (p.now.date() == day).then_some("today"))} data-date={day.to_string()} {onclick}
+            ondragover={allow_drop()} {ondrop}>
             { for columns(&timed).into_iter().map(|(it, col, cols)| {
                 let top = minutes(it.start) * i64::from(HOUR_PX) / 60;
                 let height = ((minutes(it.end) - minutes(it.start)).max(20) * i64::from(HOUR_PX) / 60).max(18);
