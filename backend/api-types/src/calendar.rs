@@ -436,6 +436,11 @@ pub struct TaskFields {
     /// The parent task's UID, for a subtask.
     #[serde(default)]
     pub parent: Option<String>,
+    /// A repeating task (it needs a due date): completing it moves it to the next due
+    /// date the rule gives (with one fewer to go when the rule counts), until the rule
+    /// ends. The rule is an event's (`by_day`, `count`, `until`, …).
+    #[serde(default)]
+    pub repeat: Option<EventRecurrence>,
 }
 
 /// A stored task.

@@ -156,6 +156,8 @@ pub struct CalendarService {
     pub(crate) limits: Limits,
     /// How invitations go out; `None`: they don't (and attendees' copies are still made).
     pub(crate) mail: Option<crate::invitations::Mailer>,
+    /// Repeating events expanded by earlier range queries.
+    pub(crate) series: crate::series::SeriesCache,
 }
 
 impl CalendarService {
@@ -168,6 +170,7 @@ impl CalendarService {
             store,
             limits,
             mail: None,
+            series: Default::default(),
         }
     }
 

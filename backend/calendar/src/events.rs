@@ -432,20 +432,18 @@ impl CalendarService {
                 }
                 continue;
             }
-            let Ok(ics) = parse(r) else { continue };
-            let (all, cut) =
-                expand::instances(&ics, &viewer, Some(range.to), self.limits.max_rule_dates);
-            truncated |= cut;
-            let master = ical::master(&ics);
-            let recurring = master.is_some_and(|m| ics.components[m].is_recurrent());
-            let mut fields: HashMap<usize, Option<EventFields>> = HashMap::new();
-            for i in all.iter().filter(|i| expand::overlaps(i, &range)) {
-                let f = fields
-                    .entry(i.comp)
-                    .or_insert_with(|| ical::read_fields(&ics.components[i.comp], &viewer))
-                    .clone();
-                let Some(f) = f else { continue };
-                if let Some(o) = occurrence(r, i, f, a, recurring, master, &viewer) {
+            let Some(x) = self
+                .series
+                .expanded(r, &viewer, range.to, self.limits.max_rule_dates)
+            else {
+                continue;
+            };
+            truncated |= x.cut;
+            for i in x.instances.iter().filter(|i| expand::overlaps(i, &range)) {
+                let Some(Some(f)) = x.fields.get(&i.comp).cloned() else {
+                    continue;
+                };
+                if let Some(o) = occurrence(r, i, f, a, x.recurring, x.master, &viewer) {
                     out.push((i.start.with_timezone(&Utc), o));
                 }
             }

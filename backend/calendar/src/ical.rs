@@ -100,7 +100,7 @@ fn weekday(w: Weekday) -> ICalendarWeekday {
 /// day-long event, else the UTC instant of the day's end in the event's zone, as RFC 5545
 /// §3.3.10 asks of an event with a TZID ("UNTIL rule part MUST be specified as a date
 /// with UTC time").
-fn rule(r: &Recurrence, when: &When) -> ICalendarRecurrenceRule {
+pub(crate) fn rule(r: &Recurrence, when: &When) -> ICalendarRecurrenceRule {
     let until = r.until.map(|day| match when {
         When::AllDay { .. } => partial(day.and_time(NaiveTime::MIN), false),
         When::Timed { time_zone, .. } => {

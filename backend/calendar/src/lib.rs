@@ -20,6 +20,7 @@ mod notes;
 mod participants;
 mod reminders;
 mod search;
+mod series;
 mod tasks;
 mod transfer;
 

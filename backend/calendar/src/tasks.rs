@@ -49,6 +49,9 @@ pub struct TaskFields {
     pub percent: u8,
     /// The parent task's UID, for a subtask.
     pub parent: Option<String>,
+    /// A repeating task (it needs a due date): completing it moves it to the next due
+    /// date the rule gives, until the rule ends.
+    pub repeat: Option<crate::Recurrence>,
 }
 
 /// A stored task.
@@ -126,6 +129,27 @@ impl TaskFields {
             .parent
             .map(|p| p.trim().to_owned())
             .filter(|p| !p.is_empty());
+        if let Some(r) = self.repeat.take() {
+            let Some(due) = &self.due else {
+                return Err(CalendarError::invalid(
+                    "repeat",
+                    "a repeating task needs a due date",
+                ));
+            };
+            let checked = crate::EventFields {
+                recurrence: Some(r),
+                ..anchor(due)
+            }
+            .normalized()
+            .map_err(|e| match e {
+                CalendarError::Invalid { field, message } => CalendarError::Invalid {
+                    field: field.replacen("recurrence", "repeat", 1),
+                    message,
+                },
+                other => other,
+            })?;
+            self.repeat = checked.recurrence;
+        }
         Ok(self)
     }
 
@@ -167,6 +191,7 @@ fn write(comp: &mut ICalendarComponent, f: &TaskFields, completed: Option<DateTi
                 | ICalendarProperty::PercentComplete
                 | ICalendarProperty::Completed
                 | ICalendarProperty::RelatedTo
+                | ICalendarProperty::Rrule
         )
     });
     comp.add_property(ICalendarProperty::Summary, f.title.clone());
@@ -192,6 +217,23 @@ fn write(comp: &mut ICalendarComponent, f: &TaskFields, completed: Option<DateTi
             &[s.and_time(NaiveTime::MIN)],
             None,
         ));
+    }
+    if let (Some(r), Some(due)) = (&f.repeat, &f.due) {
+        let when = anchor(due).when;
+        // RFC 5545 §3.8.5.3: the rule counts from DTSTART; a task without a start day
+        // starts when it is due.
+        if f.start.is_none() {
+            let (at, zone) = match due {
+                Due::Day(d) => (d.and_time(NaiveTime::MIN), None),
+                Due::At { at, time_zone } => (*at, Some(time_zone.as_str())),
+            };
+            comp.entries
+                .push(ical::date_entry(ICalendarProperty::Dtstart, &[at], zone));
+        }
+        comp.entries
+            .push(ICalendarEntry::new(ICalendarProperty::Rrule).with_value(
+                ICalendarValue::RecurrenceRule(Box::new(ical::rule(r, &when))),
+            ));
     }
     if f.priority > 0 {
         comp.add_property(
@@ -266,8 +308,86 @@ fn read(c: &ICalendarComponent, zone: &str) -> (TaskFields, Option<DateTime<Utc>
             .and_then(|p| u8::try_from(p).ok())
             .map_or(0, |p| p.min(100)),
         parent: Some(text(&ICalendarProperty::RelatedTo)).filter(|p| !p.is_empty()),
+        repeat: c
+            .property(&ICalendarProperty::Rrule)
+            .and_then(|_| ical::read_fields(c, zone))
+            .and_then(|f| f.recurrence),
     };
+    let mut fields = fields;
+    // The start Osprey wrote for the rule's sake is not a start day of the task's.
+    if fields.repeat.is_some()
+        && let (Some(s), Some(d)) = (fields.start, &fields.due)
+        && s == due_day(d)
+        && !ical::date_value(c, &ICalendarProperty::Dtstart)
+            .is_some_and(|v| !v.has_time && matches!(d, Due::At { .. }))
+    {
+        fields.start = None;
+    }
     (fields, completed)
+}
+
+fn due_day(d: &Due) -> NaiveDate {
+    match d {
+        Due::Day(d) => *d,
+        Due::At { at, .. } => at.date(),
+    }
+}
+
+/// An event at the due date, to state and expand a task's rule with the events' code.
+fn anchor(due: &Due) -> crate::EventFields {
+    let when = match due {
+        Due::Day(d) => crate::When::AllDay {
+            start: *d,
+            end: d.succ_opt().unwrap_or(*d),
+        },
+        Due::At { at, time_zone } => crate::When::Timed {
+            start: *at,
+            end: *at,
+            time_zone: time_zone.clone(),
+        },
+    };
+    crate::EventFields {
+        title: "task".into(),
+        location: String::new(),
+        description: String::new(),
+        when,
+        busy: false,
+        categories: Vec::new(),
+        color: None,
+        private: false,
+        recurrence: None,
+        reminders: None,
+        attendees: None,
+        organizer: None,
+    }
+}
+
+/// The due date after `due` that the rule gives, if the rule goes on.
+fn next_due(due: &Due, r: &crate::Recurrence, max_rule_dates: usize) -> Option<Due> {
+    let f = crate::EventFields {
+        recurrence: Some(r.clone()),
+        ..anchor(due)
+    };
+    let zone = match due {
+        Due::At { time_zone, .. } => time_zone.clone(),
+        Due::Day(_) => "UTC".into(),
+    };
+    let ics = ical::new_event("next@osprey", &f);
+    let first = f.when.start_local();
+    let horizon = Utc.from_utc_datetime(&first) + chrono::Duration::days(4 * 366);
+    let (all, _) = crate::expand::instances(&ics, &zone, Some(horizon), max_rule_dates);
+    let next = all
+        .iter()
+        .map(|i| i.start.naive_local())
+        .filter(|s| *s > first)
+        .min()?;
+    Some(match due {
+        Due::Day(_) => Due::Day(next.date()),
+        Due::At { time_zone, .. } => Due::At {
+            at: next,
+            time_zone: time_zone.clone(),
+        },
+    })
 }
 
 fn todo_index(cal: &ICalendar) -> Option<usize> {
@@ -325,6 +445,22 @@ impl CalendarService {
         let t = todo_index(&one).ok_or_else(unreadable)?;
         let zone = self.calendar_zone(&cal).await?;
         let (_, was) = read(&one.components[t], &zone);
+        let mut f = f;
+        // Completing a repeating task moves it on to its next due date, with one fewer
+        // to go when the rule counts; the last one completes.
+        if f.status == TaskStatus::Completed
+            && let (Some(r), Some(due)) = (f.repeat.clone(), f.due.clone())
+            && r.count != Some(1)
+            && let Some(next) = next_due(&due, &r, self.limits.max_rule_dates)
+        {
+            f.due = Some(next);
+            f.status = TaskStatus::NeedsAction;
+            f.percent = 0;
+            f.repeat = Some(crate::Recurrence {
+                count: r.count.map(|c| c - 1),
+                ..r
+            });
+        }
         let completed = match f.status {
             TaskStatus::Completed => was.or_else(|| Some(Utc::now())),
             _ => None,

@@ -5,7 +5,7 @@ use chrono::Weekday;
 use osprey_calendar::{CalendarError, DayRule, EventFields, Frequency, Recurrence, Scope, When};
 use osprey_store::testing::TestDb;
 
-use crate::support::{account, day, repeating, service, starts, timed, window};
+use crate::support::{account, at, day, repeating, service, starts, timed, window};
 
 fn count(frequency: Frequency, n: u32) -> Recurrence {
     Recurrence {
@@ -561,4 +561,47 @@ async fn a_window_just_before_a_rule_without_end_expands_nothing_and_is_not_cut_
         !got.truncated,
         "a window before the first date was reported cut short"
     );
+}
+
+#[tokio::test]
+async fn a_changed_series_is_never_shown_from_an_earlier_expansion() {
+    // Range queries keep repeating events expanded for the next windows; a change to
+    // the event must show at once.
+    let db = TestDb::new().await;
+    let store = db.store().await;
+    let cal = service(&store);
+    let (ann, c) = account(&store, &cal, "ann@series.example").await;
+    let e = cal
+        .create_event(
+            &ann,
+            &c,
+            repeating(
+                timed("Yoga", "2026-03-02 18:00", 60, "Europe/Berlin"),
+                Recurrence::every(Frequency::Weekly),
+            ),
+        )
+        .await
+        .unwrap();
+    let week = window("2026-03-09", "2026-03-16");
+    let first = cal.occurrences(&ann, week, None).await.unwrap();
+    assert_eq!(first.occurrences[0].title, "Yoga");
+    let mut f = e.fields.clone();
+    f.title = "Pilates".into();
+    f.when = When::Timed {
+        start: at("2026-03-02 19:00"),
+        end: at("2026-03-02 20:00"),
+        time_zone: "Europe/Berlin".into(),
+    };
+    cal.update_event(&ann, &c, &e.id, f, None, Scope::All)
+        .await
+        .unwrap();
+    let again = cal.occurrences(&ann, week, None).await.unwrap();
+    assert_eq!(again.occurrences[0].title, "Pilates");
+    assert_eq!(starts(&again), ["2026-03-09T19:00:00+01:00"]);
+    // A later window than the first one reached: expanded further.
+    let later = cal
+        .occurrences(&ann, window("2027-03-08", "2027-03-15"), None)
+        .await
+        .unwrap();
+    assert_eq!(starts(&later), ["2027-03-08T19:00:00+01:00"]);
 }

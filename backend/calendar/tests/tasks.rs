@@ -16,6 +16,7 @@ fn task(title: &str, due: Option<Due>, priority: u8) -> TaskFields {
         status: TaskStatus::NeedsAction,
         percent: 0,
         parent: None,
+        repeat: None,
     }
 }
 
@@ -271,4 +272,68 @@ async fn tasks_and_notes_follow_the_calendars_sharing() {
         text.contains("BEGIN:VJOURNAL") && text.contains("DTSTART;VALUE=DATE:20260505"),
         "{text}"
     );
+}
+
+#[tokio::test]
+async fn a_repeating_task_moves_on_when_completed_until_its_rule_ends() {
+    let db = TestDb::new().await;
+    let store = db.store().await;
+    let cal = service(&store);
+    let (ann, c) = account(&store, &cal, "ann@tasks.example").await;
+    // Water the plants every Monday and Thursday, four times.
+    let mut f = task("Water the plants", Some(Due::Day(day("2026-06-01"))), 0);
+    f.repeat = Some(osprey_calendar::Recurrence {
+        count: Some(4),
+        by_day: vec![
+            osprey_calendar::DayRule {
+                weekday: chrono::Weekday::Mon,
+                ordinal: None,
+            },
+            osprey_calendar::DayRule {
+                weekday: chrono::Weekday::Thu,
+                ordinal: None,
+            },
+        ],
+        ..osprey_calendar::Recurrence::every(osprey_calendar::Frequency::Weekly)
+    });
+    let t = cal.create_task(&ann, &c, f).await.unwrap();
+    assert!(t.fields.repeat.is_some());
+    assert_eq!(t.fields.start, None, "the rule's start is not a start day");
+    let mut dues = vec![];
+    let mut now = t;
+    for _ in 0..4 {
+        dues.push(now.fields.due.clone());
+        let mut done = now.fields.clone();
+        done.status = TaskStatus::Completed;
+        now = cal.update_task(&ann, &c, &now.id, done).await.unwrap();
+    }
+    assert_eq!(
+        dues,
+        [
+            Some(Due::Day(day("2026-06-01"))),
+            Some(Due::Day(day("2026-06-04"))),
+            Some(Due::Day(day("2026-06-08"))),
+            Some(Due::Day(day("2026-06-11"))),
+        ]
+    );
+    assert_eq!(
+        now.fields.status,
+        TaskStatus::Completed,
+        "the fourth one completes"
+    );
+    assert!(now.completed_at.is_some());
+    // A rule needs a due date to count from; a wrong rule is named as `repeat`.
+    let mut bad = task("Someday", None, 0);
+    bad.repeat = Some(osprey_calendar::Recurrence::every(
+        osprey_calendar::Frequency::Daily,
+    ));
+    let err = cal.create_task(&ann, &c, bad).await.unwrap_err();
+    assert!(err.to_string().starts_with("repeat"), "{err}");
+    let mut zero = task("Daily", Some(Due::Day(day("2026-06-01"))), 0);
+    zero.repeat = Some(osprey_calendar::Recurrence {
+        interval: 0,
+        ..osprey_calendar::Recurrence::every(osprey_calendar::Frequency::Daily)
+    });
+    let err = cal.create_task(&ann, &c, zero).await.unwrap_err();
+    assert!(err.to_string().starts_with("repeat.interval"), "{err}");
 }

@@ -294,6 +294,7 @@ async fn search_finds_titles_places_and_notes_the_account_may_read() {
             status: osprey_calendar::TaskStatus::NeedsAction,
             percent: 0,
             parent: None,
+            repeat: None,
         },
     )
     .await

@@ -60,6 +60,7 @@ fn task_fields(f: TaskFields) -> Result<osprey_calendar::TaskFields, ApiError> {
         },
         percent: f.percent,
         parent: f.parent,
+        repeat: f.repeat.map(super::calendars::recurrence_in),
     })
 }
 
@@ -92,6 +93,7 @@ pub(super) fn task(t: osprey_calendar::Task) -> Task {
             },
             percent: f.percent,
             parent: f.parent,
+            repeat: f.repeat.map(super::calendars::recurrence_out),
         },
         completed_at: t.completed_at,
         updated_at: t.updated_at,

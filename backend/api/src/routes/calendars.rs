@@ -153,21 +153,10 @@ fn day_of_week(d: chrono::Weekday) -> DayOfWeek {
     }
 }
 
-fn event_fields(f: CalendarEventFields) -> Result<osprey_calendar::EventFields, ApiError> {
+/// A rule as the API gives it, for the service.
+pub(super) fn recurrence_in(r: EventRecurrence) -> osprey_calendar::Recurrence {
     use osprey_calendar::Frequency;
-    let when = if f.all_day {
-        When::AllDay {
-            start: date("start", &f.start)?,
-            end: date("end", &f.end)?,
-        }
-    } else {
-        When::Timed {
-            start: local_time("start", &f.start)?,
-            end: local_time("end", &f.end)?,
-            time_zone: f.time_zone.unwrap_or_default(),
-        }
-    };
-    let recurrence = f.recurrence.map(|r| osprey_calendar::Recurrence {
+    osprey_calendar::Recurrence {
         frequency: match r.frequency {
             RecurrenceFrequency::Daily => Frequency::Daily,
             RecurrenceFrequency::Weekly => Frequency::Weekly,
@@ -190,7 +179,23 @@ fn event_fields(f: CalendarEventFields) -> Result<osprey_calendar::EventFields, 
         by_set_pos: r.by_set_pos,
         rdates: r.rdates,
         exdates: r.exdates,
-    });
+    }
+}
+
+fn event_fields(f: CalendarEventFields) -> Result<osprey_calendar::EventFields, ApiError> {
+    let when = if f.all_day {
+        When::AllDay {
+            start: date("start", &f.start)?,
+            end: date("end", &f.end)?,
+        }
+    } else {
+        When::Timed {
+            start: local_time("start", &f.start)?,
+            end: local_time("end", &f.end)?,
+            time_zone: f.time_zone.unwrap_or_default(),
+        }
+    };
+    let recurrence = f.recurrence.map(recurrence_in);
     Ok(osprey_calendar::EventFields {
         title: f.title,
         location: f.location,
@@ -248,8 +253,36 @@ pub(super) fn attendee_status(s: osprey_calendar::PartStat) -> AttendeeStatus {
     }
 }
 
-pub(super) fn wire_fields(f: osprey_calendar::EventFields) -> CalendarEventFields {
+/// A rule as the service keeps it, for the API.
+pub(super) fn recurrence_out(r: osprey_calendar::Recurrence) -> EventRecurrence {
     use osprey_calendar::Frequency;
+    EventRecurrence {
+        frequency: match r.frequency {
+            Frequency::Daily => RecurrenceFrequency::Daily,
+            Frequency::Weekly => RecurrenceFrequency::Weekly,
+            Frequency::Monthly => RecurrenceFrequency::Monthly,
+            Frequency::Yearly => RecurrenceFrequency::Yearly,
+        },
+        interval: r.interval,
+        count: r.count,
+        until: r.until,
+        by_day: r
+            .by_day
+            .into_iter()
+            .map(|d| RecurrenceDay {
+                weekday: day_of_week(d.weekday),
+                ordinal: d.ordinal,
+            })
+            .collect(),
+        by_month_day: r.by_month_day,
+        by_month: r.by_month,
+        by_set_pos: r.by_set_pos,
+        rdates: r.rdates,
+        exdates: r.exdates,
+    }
+}
+
+pub(super) fn wire_fields(f: osprey_calendar::EventFields) -> CalendarEventFields {
     let (all_day, start, end, time_zone) = match f.when {
         When::Timed {
             start,
@@ -275,30 +308,7 @@ pub(super) fn wire_fields(f: osprey_calendar::EventFields) -> CalendarEventField
         categories: f.categories,
         color: f.color,
         private: f.private,
-        recurrence: f.recurrence.map(|r| EventRecurrence {
-            frequency: match r.frequency {
-                Frequency::Daily => RecurrenceFrequency::Daily,
-                Frequency::Weekly => RecurrenceFrequency::Weekly,
-                Frequency::Monthly => RecurrenceFrequency::Monthly,
-                Frequency::Yearly => RecurrenceFrequency::Yearly,
-            },
-            interval: r.interval,
-            count: r.count,
-            until: r.until,
-            by_day: r
-                .by_day
-                .into_iter()
-                .map(|d| RecurrenceDay {
-                    weekday: day_of_week(d.weekday),
-                    ordinal: d.ordinal,
-                })
-                .collect(),
-            by_month_day: r.by_month_day,
-            by_month: r.by_month,
-            by_set_pos: r.by_set_pos,
-            rdates: r.rdates,
-            exdates: r.exdates,
-        }),
+        recurrence: f.recurrence.map(recurrence_out),
         reminders: f.reminders.map(|list| {
             list.into_iter()
                 .map(|r| match r {

@@ -154,16 +154,25 @@ pub fn CalendarPage() -> Html {
         });
     }
     let (first, days) = dates::span(*view, *anchor);
+    // Only the answer to the latest request is shown: one for a window left meanwhile
+    // may arrive after it.
+    let latest = use_mut_ref(|| 0u32);
     {
-        let (api, items, loading, truncated, error, now) = (
+        let (api, items, loading, truncated, error, now, latest) = (
             api.clone(),
             items.clone(),
             loading.clone(),
             truncated.clone(),
             error.clone(),
             now.clone(),
+            latest.clone(),
         );
         use_effect_with((first, days, *generation), move |(first, days, _)| {
+            let ticket = {
+                let mut n = latest.borrow_mut();
+                *n += 1;
+                *n
+            };
             let from = dates::utc_of(first.and_hms_opt(0, 0, 0).unwrap_or_default());
             let to = dates::utc_of(
                 (*first + Duration::days(*days))
@@ -173,7 +182,11 @@ pub fn CalendarPage() -> Html {
             loading.set(true);
             now.set(dates::now());
             spawn_local(async move {
-                match api.list_occurrences(&from, &to, None).await {
+                let answer = api.list_occurrences(&from, &to, None).await;
+                if *latest.borrow() != ticket {
+                    return;
+                }
+                match answer {
                     Ok(list) => {
                         truncated.set(list.truncated);
                         items.set(Rc::new(list.items.into_iter().map(Placed::new).collect()));

@@ -2,7 +2,9 @@
 //! with the overdue ones marked, priorities, and the lists Today, Overdue, Upcoming, Open
 //! and Completed.
 
-use osprey_api_types::{Calendar, CalendarAccess, Task, TaskFields, TaskStatus};
+use osprey_api_types::{
+    Calendar, CalendarAccess, EventRecurrence, RecurrenceFrequency, Task, TaskFields, TaskStatus,
+};
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
@@ -47,6 +49,8 @@ pub fn TasksPage() -> Html {
     let generation = use_state(|| 0u32);
     let title = use_state(String::new);
     let due = use_state(String::new);
+    // `none`, `daily`, `weekly`, `monthly` or `yearly`.
+    let repeat = use_state(|| "none".to_owned());
     {
         let (api, calendars) = (api.clone(), calendars.clone());
         use_effect_with((), move |()| {
@@ -86,10 +90,11 @@ pub fn TasksPage() -> Html {
         })
         .map(|c| c.id.clone());
     let onadd = {
-        let (api, title, due, error, reload) = (
+        let (api, title, due, repeat, error, reload) = (
             api.clone(),
             title.clone(),
             due.clone(),
+            repeat.clone(),
             error.clone(),
             reload.clone(),
         );
@@ -106,11 +111,13 @@ pub fn TasksPage() -> Html {
                 status: TaskStatus::NeedsAction,
                 percent: 0,
                 parent: None,
+                repeat: rule(&repeat),
             };
-            let (api, title, due, error, reload) = (
+            let (api, title, due, repeat, error, reload) = (
                 api.clone(),
                 title.clone(),
                 due.clone(),
+                repeat.clone(),
                 error.clone(),
                 reload.clone(),
             );
@@ -119,6 +126,7 @@ pub fn TasksPage() -> Html {
                     Ok(_) => {
                         title.set(String::new());
                         due.set(String::new());
+                        repeat.set("none".into());
                         error.set(None);
                         reload.emit(());
                     }
@@ -146,6 +154,15 @@ pub fn TasksPage() -> Html {
                 <label for="task-due" class="visually-hidden">{ "Due" }</label>
                 <input id="task-due" type="date" value={(*due).clone()} aria-label="Due"
                     oninput={{ let due = due.clone(); Callback::from(move |e: InputEvent| due.set(e.target_unchecked_into::<web_sys::HtmlInputElement>().value())) }} />
+                <label for="task-repeat" class="visually-hidden">{ "Repeat" }</label>
+                <select id="task-repeat" aria-label="Repeat" onchange={{
+                    let repeat = repeat.clone();
+                    Callback::from(move |e: Event| repeat.set(e.target_unchecked_into::<web_sys::HtmlSelectElement>().value()))
+                }}>
+                    { for [("none", "Does not repeat"), ("daily", "Daily"), ("weekly", "Weekly"), ("monthly", "Monthly"), ("yearly", "Yearly")].into_iter().map(|(v, l)| html! {
+                        <option value={v} selected={*repeat == v}>{ l }</option>
+                    }) }
+                </select>
                 <button type="submit" class="button primary" id="task-add">{ "Add" }</button>
             </form>
             <div class="cal-views task-filters" role="group" aria-label="Show">
@@ -196,6 +213,7 @@ pub fn TasksPage() -> Html {
                             <input type="checkbox" id={id.clone()} checked={done} onchange={toggle} disabled={!can} />
                             <label for={id} class="row-main">
                                 <span class="row-title">{ t.fields.title.clone() }</span>
+                                if t.fields.repeat.is_some() { <span class="cal-repeat" title="Repeats" aria-label="Repeats">{ "↻" }</span> }
                                 <span class="row-meta">
                                     if let Some(d) = &t.fields.due {
                                         <span class="task-due">{ if overdue { format!("Overdue · {}", &d[..10.min(d.len())]) } else if d.starts_with(today.as_str()) { format!("Due today{}", d.get(10..16).map(|t| t.replace('T', " at ")).unwrap_or_default()) } else { format!("Due {}", d.replace('T', " at ").get(..19).unwrap_or(d)) } }</span>
@@ -217,4 +235,27 @@ pub fn TasksPage() -> Html {
             }
         </section>
     }
+}
+
+/// The rule the quick-add form's "Repeat" chose.
+fn rule(choice: &str) -> Option<EventRecurrence> {
+    let frequency = match choice {
+        "daily" => RecurrenceFrequency::Daily,
+        "weekly" => RecurrenceFrequency::Weekly,
+        "monthly" => RecurrenceFrequency::Monthly,
+        "yearly" => RecurrenceFrequency::Yearly,
+        _ => return None,
+    };
+    Some(EventRecurrence {
+        frequency,
+        interval: 1,
+        count: None,
+        until: None,
+        by_day: Vec::new(),
+        by_month_day: Vec::new(),
+        by_month: Vec::new(),
+        by_set_pos: Vec::new(),
+        rdates: Vec::new(),
+        exdates: Vec::new(),
+    })
 }
