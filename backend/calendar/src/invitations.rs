@@ -46,6 +46,8 @@ impl std::fmt::Debug for Mailer {
 pub enum ReplyOutcome {
     /// The attendee's answer is now on the organiser's event.
     Applied,
+    /// A counter-proposal (another time) was declined with a `DECLINECOUNTER`.
+    Declined,
     /// Not an event of the recipient's, or not from one of its attendees: nothing changed.
     Ignored,
 }
@@ -165,6 +167,13 @@ impl CalendarService {
             ICalendarMethod::Cancel => (
                 format!("Cancelled: {title}"),
                 format!("{} cancelled \"{title}\".", owner_name(owner)),
+            ),
+            ICalendarMethod::Declinecounter => (
+                format!("Time kept: {title}"),
+                format!(
+                    "Thank you for suggesting another time. {} keeps \"{title}\" as it was planned.",
+                    owner_name(owner)
+                ),
             ),
             ICalendarMethod::Reply => (
                 format!("Answer: {title}"),
@@ -453,7 +462,8 @@ impl CalendarService {
                 .and_then(ICalendarValue::as_text)
                 .map(str::to_ascii_uppercase)
         });
-        if method.as_deref() != Some("REPLY") {
+        let counter = method.as_deref() == Some("COUNTER");
+        if method.as_deref() != Some("REPLY") && !counter {
             return ignored("not a REPLY");
         }
         let Some(m) = ical::master(&ics).or_else(|| {
@@ -473,6 +483,25 @@ impl CalendarService {
             return ignored("the sender is not the attendee it answers for");
         };
         let host = self.store.accounts().account(account_id).await?;
+        if counter {
+            // RFC 5546 §3.2.8: the organiser may decline a counter-proposal; Osprey
+            // does, politely, with the event as it stands.
+            return match self.organised_event(&host, &uid).await? {
+                Some(event) if self.is_guest(&event, &who.address) => {
+                    self.send(
+                        &host,
+                        &event,
+                        ICalendarMethod::Declinecounter,
+                        std::slice::from_ref(who),
+                    )
+                    .await;
+                    Ok(ReplyOutcome::Declined)
+                }
+                _ => {
+                    ignored("a counter-proposal for no event of the organiser's with that attendee")
+                }
+            };
+        }
         if self
             .apply_answer(&host, &uid, &who.address, who.status)
             .await?
@@ -481,6 +510,32 @@ impl CalendarService {
         } else {
             ignored("no such event of the organiser's with that attendee")
         }
+    }
+}
+
+impl CalendarService {
+    /// The organiser's event `uid` (one the account organises), parsed.
+    async fn organised_event(
+        &self,
+        host: &AccountRecord,
+        uid: &str,
+    ) -> Result<Option<ICalendar>, CalendarError> {
+        for r in self.own_copies(&host.id, uid).await? {
+            if let Ok(ics) = events::parse(&r)
+                && Self::organised_by(&ics, host)
+            {
+                return Ok(Some(ics));
+            }
+        }
+        Ok(None)
+    }
+
+    fn is_guest(&self, ics: &ICalendar, address: &str) -> bool {
+        ical::master(ics).is_some_and(|m| {
+            participants::attendees(&ics.components[m])
+                .iter()
+                .any(|a| a.address.eq_ignore_ascii_case(address))
+        })
     }
 }
 
@@ -494,6 +549,7 @@ fn owner_name(a: &AccountRecord) -> String {
 
 fn method_name(m: &ICalendarMethod) -> &'static str {
     match m {
+        ICalendarMethod::Declinecounter => "DECLINECOUNTER",
         ICalendarMethod::Cancel => "CANCEL",
         ICalendarMethod::Reply => "REPLY",
         _ => "REQUEST",

@@ -244,6 +244,41 @@ async fn a_guest_here_answers_in_the_calendar_and_one_elsewhere_by_mail() {
         .find(|a| a.address == "carol@far.example")
         .unwrap();
     assert_eq!(carol.status, PartStat::Declined);
+
+    // Carol proposes another time (a COUNTER): it is declined politely (RFC 5546
+    // §3.2.8), the event stays as it was; one from someone not invited is ignored.
+    let counter = |from: &str| {
+        format!(
+            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Far//EN\r\nMETHOD:COUNTER\r\n\
+             BEGIN:VEVENT\r\nUID:{}\r\nDTSTAMP:20270301T000000Z\r\n\
+             DTSTART:20270311T090000Z\r\nDTEND:20270311T100000Z\r\n\
+             ORGANIZER:mailto:ann@invite.example\r\n\
+             ATTENDEE;PARTSTAT=ACCEPTED:mailto:{from}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+            e.uid
+        )
+    };
+    assert_eq!(
+        w.cal
+            .apply_reply(&w.ann.0, "carol@far.example", &counter("carol@far.example"))
+            .await
+            .unwrap(),
+        ReplyOutcome::Declined
+    );
+    let declined = w.queued().await;
+    let last = declined.last().unwrap();
+    assert!(
+        last.contains("METHOD:DECLINECOUNTER") && last.contains("carol@far.example"),
+        "{last}"
+    );
+    assert_eq!(
+        w.cal
+            .apply_reply(&w.ann.0, "dave@far.example", &counter("dave@far.example"))
+            .await
+            .unwrap(),
+        ReplyOutcome::Ignored
+    );
+    let same = w.cal.get_event(&w.ann.0, &w.ann.1, &e.id).await.unwrap();
+    assert_eq!(same.fields.when, e.fields.when, "the time stays");
 }
 
 #[tokio::test]
