@@ -1,7 +1,8 @@
 //! Calendar invitations between two Osprey servers (iTIP over iMIP, RFC 5546 and 6047),
 //! through their queues over loopback SMTP: an organiser on A invites a guest on B; the
 //! REQUEST arrives as mail, the guest accepts in the webmail, the REPLY goes back and
-//! lands on the organiser's event; deleting the event sends a CANCEL.
+//! lands on the organiser's event; deleting the event sends a CANCEL, which takes it out
+//! of the guest's calendar.
 
 use std::time::{Duration, Instant};
 
@@ -145,4 +146,13 @@ async fn an_invitation_goes_to_another_server_and_its_answer_comes_back() {
     )
     .await;
     assert_eq!(seen["method"], "CANCEL");
+    // The cancel came from the event's organiser: the event left Bea's calendar.
+    let (_, occ) = get(
+        &c,
+        &b.url,
+        &bea,
+        "/api/v1/calendars/occurrences?from=2027-02-03T00:00:00Z&to=2027-02-04T00:00:00Z",
+    )
+    .await;
+    assert_eq!(occ["items"], json!([]), "{occ}");
 }

@@ -211,8 +211,81 @@ impl CalendarService {
             .ok_or(CalendarError::NotFound)
     }
 
+    /// A `REQUEST` (an update) or `CANCEL` mailed to the account by the organiser of an
+    /// event from elsewhere that is in its calendar already (it answered it): the copy
+    /// takes the new version (keeping the account's answer and reminders) or goes.
+    /// Nothing is added; a message not from the event's organiser, or an older version,
+    /// changes nothing. `true` when the calendar changed.
+    pub async fn apply_organiser_update(
+        &self,
+        account_id: &str,
+        sender: &str,
+        text: &str,
+    ) -> Result<bool, CalendarError> {
+        let Some((ics, m, method)) = first_event(std::slice::from_ref(&text.to_owned())) else {
+            return Ok(false);
+        };
+        let comp = &ics.components[m];
+        let uid = comp.uid().unwrap_or_default().to_owned();
+        let Some(organizer) = participants::organizer(comp) else {
+            return Ok(false);
+        };
+        // The organiser's own mail, about an event from elsewhere: an organiser here
+        // keeps the copies up to date already.
+        if !organizer.eq_ignore_ascii_case(sender) || self.organised_here(&organizer, &uid).await? {
+            return Ok(false);
+        }
+        let incoming = ical::sequence(comp);
+        let mut changed = false;
+        for r in self.own_copies(account_id, &uid).await? {
+            let Ok(old) = events::parse(&r) else { continue };
+            let Some(om) = ical::master(&old) else {
+                continue;
+            };
+            let was_from = participants::organizer(&old.components[om]);
+            if !was_from.is_some_and(|o| o.eq_ignore_ascii_case(&organizer))
+                || ical::sequence(&old.components[om]) > incoming
+            {
+                continue;
+            }
+            match method.as_str() {
+                "CANCEL" => {
+                    self.store
+                        .calendars()
+                        .delete_object(&r.calendar_id, &r.id)
+                        .await?;
+                    changed = true;
+                }
+                "REQUEST" => {
+                    let me = self.address_of(account_id).await?;
+                    let mine = participants::attendees(&old.components[om])
+                        .into_iter()
+                        .find(|a| a.address.eq_ignore_ascii_case(&me))
+                        .map(|a| a.status);
+                    let mut new = ics.clone();
+                    if let Some(root) = new.components.first_mut() {
+                        root.entries.retain(|e| e.name != ICalendarProperty::Method);
+                    }
+                    alarms::write(&mut new, &alarms::read(&old, om));
+                    if let (Some(status), Some(nm)) = (mine, ical::master(&new)) {
+                        participants::answer(&mut new.components[nm], &me, status);
+                    }
+                    let cal = self.store.calendars().calendar(&r.calendar_id).await?;
+                    self.save(&cal, Some(&r), new).await?;
+                    changed = true;
+                }
+                _ => {}
+            }
+        }
+        Ok(changed)
+    }
+
     /// Whether `organizer` is an account here that organises an event `uid`.
-    async fn organised_here(&self, organizer: &str, uid: &str) -> Result<bool, CalendarError> {
+    pub(crate) async fn organised_here(
+        &self,
+        organizer: &str,
+        uid: &str,
+    ) -> Result<bool, CalendarError> {
         let Some(host) = self.local_account(organizer).await? else {
             return Ok(false);
         };

@@ -557,7 +557,9 @@ fn method_name(m: &ICalendarMethod) -> &'static str {
 }
 
 /// Delivered mail with an iCalendar `REPLY` for one of the recipients' events updates
-/// that event's attendee; every other scheduling message stays mail only.
+/// that event's attendee (a `COUNTER` is declined); an organiser's update or cancel of
+/// an event from elsewhere that a recipient has in its calendar changes its copy;
+/// everything else — a new invitation above all — stays mail only, until answered.
 impl osprey_mail::SchedulingHook for CalendarService {
     fn delivered<'a>(
         &'a self,
@@ -568,9 +570,19 @@ impl osprey_mail::SchedulingHook for CalendarService {
         Box::pin(async move {
             let calendars = osprey_mail::calendar_objects(message);
             for text in calendars {
+                let update = ["METHOD:REQUEST", "METHOD:CANCEL"]
+                    .iter()
+                    .any(|m| text.to_ascii_uppercase().contains(m));
                 for account in accounts {
-                    if let Err(e) = self.apply_reply(account, sender, &text).await {
-                        tracing::warn!(error = %e, "an iMIP reply was not applied");
+                    let done = if update {
+                        self.apply_organiser_update(account, sender, &text)
+                            .await
+                            .map(drop)
+                    } else {
+                        self.apply_reply(account, sender, &text).await.map(drop)
+                    };
+                    if let Err(e) = done {
+                        tracing::warn!(error = %e, "an iMIP message was not applied");
                     }
                 }
             }

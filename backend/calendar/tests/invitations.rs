@@ -480,6 +480,75 @@ async fn an_invitation_from_elsewhere_lands_only_when_answered() {
     assert_eq!(again.event, after.event);
     assert_eq!(again.answer, Some(PartStat::Declined));
 
+    // Olga moves the meeting: her new REQUEST (a higher SEQUENCE) changes Ann's copy,
+    // which keeps Ann's answer; the same from someone else, or an older version,
+    // changes nothing; a new invitation is never added by itself.
+    let update = |sequence: u32, title: &str, method: &str| {
+        format!(
+            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Far//EN\r\nMETHOD:{method}\r\n\
+             BEGIN:VEVENT\r\nUID:board-1@far.example\r\nDTSTAMP:20270402T000000Z\r\n\
+             SEQUENCE:{sequence}\r\nSUMMARY:{title}\r\n\
+             DTSTART:20270611T080000Z\r\nDTEND:20270611T090000Z\r\n\
+             ORGANIZER:mailto:olga@far.example\r\n\
+             ATTENDEE;PARTSTAT=NEEDS-ACTION:mailto:ann@invite.example\r\n\
+             END:VEVENT\r\nEND:VCALENDAR\r\n"
+        )
+    };
+    let moved = update(3, "Board meeting (moved)", "REQUEST");
+    assert!(
+        !w.cal
+            .apply_organiser_update(&w.ann.0, "mallory@evil.example", &moved)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !w.cal
+            .apply_organiser_update(&w.ann.0, "olga@far.example", &update(1, "Old", "REQUEST"))
+            .await
+            .unwrap()
+    );
+    assert!(
+        w.cal
+            .apply_organiser_update(&w.ann.0, "olga@far.example", &moved)
+            .await
+            .unwrap()
+    );
+    let e = w.cal.get_event(&w.ann.0, &cal, &event).await.unwrap();
+    assert_eq!(e.fields.title, "Board meeting (moved)");
+    let mine = e.fields.attendees.unwrap();
+    assert_eq!(mine[0].status, PartStat::Declined, "Ann's answer stays");
+    let fresh = request(
+        "olga@far.example",
+        "board-9@far.example",
+        "ann@invite.example",
+    );
+    assert!(
+        !w.cal
+            .apply_organiser_update(&w.ann.0, "olga@far.example", &fresh[0])
+            .await
+            .unwrap()
+    );
+    assert!(
+        w.cal
+            .search(&w.ann.0, "board-9", 10)
+            .await
+            .unwrap()
+            .events
+            .is_empty()
+    );
+    // Olga cancels it: it leaves Ann's calendar.
+    assert!(
+        w.cal
+            .apply_organiser_update(
+                &w.ann.0,
+                "olga@far.example",
+                &update(4, "Board meeting (moved)", "CANCEL")
+            )
+            .await
+            .unwrap()
+    );
+    assert!(w.cal.get_event(&w.ann.0, &cal, &event).await.is_err());
+
     // Not one of its attendees: refused, nothing added.
     let other = request("olga@far.example", "board-2@far.example", "zed@far.example");
     let err = w
