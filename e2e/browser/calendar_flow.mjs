@@ -150,6 +150,11 @@ await runFlow('calendar_flow', async ({ page, baseUrl, step, shot, expectVisible
   await page.fill('#event-count', '3');
   const monthly = (await page.locator('#event-rule').textContent())?.trim();
   if (monthly !== 'Every month on the last Friday, 3 times') throw new Error(`the rule reads "${monthly}"`);
+  // The same choice once a year names the month.
+  await page.selectOption('#event-repeat', 'yearly');
+  const yearly = (await page.locator('#event-rule').textContent())?.trim();
+  if (yearly !== 'Every year on the last Friday of June, 3 times') throw new Error(`the yearly rule reads "${yearly}"`);
+  await page.selectOption('#event-repeat', 'monthly');
   await page.click('#event-save');
   await expectVisible(chips('2026-06-26', 'Book club'), 'the first book club');
   await page.click('#cal-next');

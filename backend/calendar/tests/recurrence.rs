@@ -605,3 +605,48 @@ async fn a_changed_series_is_never_shown_from_an_earlier_expansion() {
         .unwrap();
     assert_eq!(starts(&later), ["2027-03-08T19:00:00+01:00"]);
 }
+
+#[tokio::test]
+async fn yearly_on_the_second_sunday_of_may() {
+    // RFC 5545 §3.3.10: "FREQ=YEARLY;BYMONTH=5;BYDAY=2SU" — what the editor writes for
+    // "every year on the second Sunday of May".
+    let db = TestDb::new().await;
+    let store = db.store().await;
+    let cal = service(&store);
+    let (ann, c) = account(&store, &cal, "ann@yearly.example").await;
+    cal.create_event(
+        &ann,
+        &c,
+        repeating(
+            timed(
+                "Mother's Day brunch",
+                "2026-05-10 11:00",
+                120,
+                "America/New_York",
+            ),
+            Recurrence {
+                count: Some(3),
+                by_month: vec![5],
+                by_day: vec![DayRule {
+                    weekday: Weekday::Sun,
+                    ordinal: Some(2),
+                }],
+                ..Recurrence::every(Frequency::Yearly)
+            },
+        ),
+    )
+    .await
+    .unwrap();
+    let got = cal
+        .occurrences(&ann, window("2026-01-01", "2029-01-01"), None)
+        .await
+        .unwrap();
+    assert_eq!(
+        starts(&got),
+        [
+            "2026-05-10T11:00:00-04:00",
+            "2027-05-09T11:00:00-04:00",
+            "2028-05-14T11:00:00-04:00",
+        ]
+    );
+}

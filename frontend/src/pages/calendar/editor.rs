@@ -258,21 +258,33 @@ fn day_name(w: DayOfWeek) -> &'static str {
     }
 }
 
-/// The monthly choices for a start day: (value, words).
-fn monthly_options(start: Option<NaiveDate>) -> Vec<(String, String)> {
+/// The choices of a monthly (or, `yearly`, a yearly) rule for a start day: (value,
+/// words) — the same day, the nth weekday, or the last weekday (of the start's month,
+/// for a yearly rule).
+fn monthly_options(start: Option<NaiveDate>, yearly: bool) -> Vec<(String, String)> {
     let Some(s) = start else {
         return vec![("day".into(), "On the same day".into())];
     };
     let name = day_name(weekday_of(s));
+    let of = if yearly {
+        format!(" of {}", dates::month_name(s))
+    } else {
+        String::new()
+    };
+    let same = if yearly {
+        format!("On {} {}", s.day(), dates::month_name(s))
+    } else {
+        format!("On day {}", s.day())
+    };
     let mut out = vec![
-        ("day".into(), format!("On day {}", s.day())),
+        ("day".into(), same),
         (
             "nth".into(),
-            format!("On the {} {name}", ORDINALS[(nth_of(s) - 1) as usize]),
+            format!("On the {} {name}{of}", ORDINALS[(nth_of(s) - 1) as usize]),
         ),
     ];
     if (s + Duration::days(7)).month() != s.month() {
-        out.push(("last".into(), format!("On the last {name}")));
+        out.push(("last".into(), format!("On the last {name}{of}")));
     }
     out
 }
@@ -304,10 +316,11 @@ fn in_words(d: &Draft) -> String {
         };
         s.push_str(&format!(" on {list}"));
     }
-    if d.repeat == "monthly"
-        && let Some((_, words)) = monthly_options(dates::parse_day(&d.start_date))
-            .into_iter()
-            .find(|(v, _)| *v == d.monthly)
+    if (d.repeat == "monthly" || (d.repeat == "yearly" && d.monthly != "day"))
+        && let Some((_, words)) =
+            monthly_options(dates::parse_day(&d.start_date), d.repeat == "yearly")
+                .into_iter()
+                .find(|(v, _)| *v == d.monthly)
     {
         s.push_str(&format!(" o{}", words.get(1..).unwrap_or_default()));
     }
@@ -371,7 +384,7 @@ fn body(d: &Draft) -> Result<CalendarEventFields, ApiError> {
                         "until" => Some(day("recurrence.until", &d.until)?),
                         _ => None,
                     },
-                    by_day: if r == "monthly" {
+                    by_day: if r == "monthly" || r == "yearly" && d.monthly != "day" {
                         match (d.monthly.as_str(), dates::parse_day(&d.start_date)) {
                             ("nth", Some(s)) => vec![RecurrenceDay {
                                 weekday: weekday_of(s),
@@ -397,7 +410,7 @@ fn body(d: &Draft) -> Result<CalendarEventFields, ApiError> {
                             .map(|k| k.by_day.clone())
                             .unwrap_or_default()
                     },
-                    by_month_day: if r == "monthly" && d.monthly != "day" {
+                    by_month_day: if (r == "monthly" || r == "yearly") && d.monthly != "day" {
                         Vec::new()
                     } else {
                         kept_rule
@@ -405,10 +418,16 @@ fn body(d: &Draft) -> Result<CalendarEventFields, ApiError> {
                             .map(|k| k.by_month_day.clone())
                             .unwrap_or_default()
                     },
-                    by_month: kept_rule
-                        .as_ref()
-                        .map(|k| k.by_month.clone())
-                        .unwrap_or_default(),
+                    // "The second Sunday of May" every year: the month and the weekday.
+                    by_month: match (r, d.monthly.as_str(), dates::parse_day(&d.start_date)) {
+                        ("yearly", "nth" | "last", Some(s)) => {
+                            vec![u8::try_from(s.month()).unwrap_or(1)]
+                        }
+                        _ => kept_rule
+                            .as_ref()
+                            .map(|k| k.by_month.clone())
+                            .unwrap_or_default(),
+                    },
                     by_set_pos: kept_rule
                         .as_ref()
                         .map(|k| k.by_set_pos.clone())
@@ -781,9 +800,9 @@ pub fn EventEditor(p: &EditorProps) -> Html {
                         }
                     }
                 </div>
-                if d.repeat == "monthly" {
+                if d.repeat == "monthly" || d.repeat == "yearly" {
                     <Select id="event-monthly" label="On" value={d.monthly.clone()}
-                        options={monthly_options(dates::parse_day(&d.start_date)).into_iter()
+                        options={monthly_options(dates::parse_day(&d.start_date), d.repeat == "yearly").into_iter()
                             .map(|(v, l)| (AttrValue::from(v), AttrValue::from(l))).collect::<Vec<_>>()}
                         onchange={set(|d, v| d.monthly = v)} />
                 }
