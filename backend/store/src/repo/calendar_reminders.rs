@@ -57,35 +57,35 @@ pub(crate) async fn write_reminder<C: ConnectionTrait>(
     object_id: &str,
     due: Option<ReminderDue<'_>>,
 ) -> Result<(), StoreError> {
+    let Some(due) = due else {
+        calendar_reminder::Entity::delete_by_id(object_id.to_owned())
+            .exec(db)
+            .await?;
+        return Ok(());
+    };
     let found = calendar_reminder::Entity::find_by_id(object_id.to_owned())
         .one(db)
         .await?;
-    match (found, due) {
-        (None, None) => {}
-        (Some(_), None) => {
-            calendar_reminder::Entity::delete_by_id(object_id.to_owned())
-                .exec(db)
-                .await?;
-        }
-        (Some(row), Some(d))
-            if row.due_at == d.due_at
-                && row.occurrence_at == d.occurrence_at
-                && row.account_id == d.account_id => {}
-        (Some(row), Some(d)) => {
+    match found {
+        Some(row)
+            if row.due_at == due.due_at
+                && row.occurrence_at == due.occurrence_at
+                && row.account_id == due.account_id => {}
+        Some(row) => {
             let mut active: calendar_reminder::ActiveModel = row.into();
-            active.account_id = Set(d.account_id.to_owned());
-            active.due_at = Set(d.due_at);
-            active.occurrence_at = Set(d.occurrence_at);
+            active.account_id = Set(due.account_id.to_owned());
+            active.due_at = Set(due.due_at);
+            active.occurrence_at = Set(due.occurrence_at);
             active.lease_until = Set(None);
             active.updated_at = Set(Utc::now());
             active.update(db).await?;
         }
-        (None, Some(d)) => {
+        None => {
             calendar_reminder::ActiveModel {
                 object_id: Set(object_id.to_owned()),
-                account_id: Set(d.account_id.to_owned()),
-                due_at: Set(d.due_at),
-                occurrence_at: Set(d.occurrence_at),
+                account_id: Set(due.account_id.to_owned()),
+                due_at: Set(due.due_at),
+                occurrence_at: Set(due.occurrence_at),
                 lease_until: Set(None),
                 updated_at: Set(Utc::now()),
             }

@@ -445,7 +445,9 @@ impl Calendars<'_> {
             .insert(&txn)
             .await
             .map_err(same_uid())?;
-        write_reminder(&txn, &made.id, row.reminder).await?;
+        if row.reminder.is_some() {
+            write_reminder(&txn, &made.id, row.reminder).await?;
+        }
         self.commit(txn, turn).await?;
         Ok(object_record(made))
     }
@@ -500,7 +502,10 @@ impl Calendars<'_> {
                         .insert(&txn)
                         .await
                         .map_err(same_uid())?;
-                    write_reminder(&txn, &id, row.reminder).await?;
+                    // A new object has no schedule row to clear.
+                    if row.reminder.is_some() {
+                        write_reminder(&txn, &id, row.reminder).await?;
+                    }
                     done.push(true);
                 }
             }
