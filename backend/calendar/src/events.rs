@@ -558,8 +558,13 @@ impl CalendarService {
         let recurring = ics.components[m].is_recurrent();
         let brief = expand::Brief::of(&ics, &fields);
         let due = self.reminder_from_now(&ics, &zone);
+        let search_text = EventFields {
+            attendees: Some(participants::attendees(&ics.components[m])),
+            ..fields.clone()
+        }
+        .search_text();
         let text = ical::to_text(ics);
-        let search_text = fields.search_text();
+
         let row = CalendarObjectRow {
             kind: KIND,
             uid: &uid,

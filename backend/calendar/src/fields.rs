@@ -352,12 +352,19 @@ impl EventFields {
         })
     }
 
-    /// Lower-cased text a search looks through.
+    /// Lower-cased text a search looks through: title, place, notes, categories and
+    /// attendees.
     pub(crate) fn search_text(&self) -> String {
         let mut s = format!("{}\n{}\n{}", self.title, self.location, self.description);
         for c in &self.categories {
             s.push('\n');
             s.push_str(c);
+        }
+        for a in self.attendees.iter().flatten() {
+            s.push('\n');
+            s.push_str(&a.name);
+            s.push(' ');
+            s.push_str(&a.address);
         }
         s.to_lowercase()
     }

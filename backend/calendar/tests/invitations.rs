@@ -130,6 +130,9 @@ async fn a_guest_here_answers_in_the_calendar_and_one_elsewhere_by_mail() {
     ]);
     let e = w.cal.create_event(&w.ann.0, &w.ann.1, f).await.unwrap();
     assert_eq!(e.fields.organizer.as_deref(), Some("ann@invite.example"));
+    // Search finds an event by its attendees too.
+    let found = w.cal.search(&w.ann.0, "carol far", 10).await.unwrap();
+    assert_eq!(found.events.len(), 1, "by an attendee's name");
     let guests = e.fields.attendees.clone().unwrap();
     assert_eq!(guests.len(), 2, "{guests:?}");
     assert!(guests.iter().all(|g| g.status == PartStat::NeedsAction));
