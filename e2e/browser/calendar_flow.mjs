@@ -12,7 +12,7 @@
 // CHROMIUM_PATH.
 // Exits 0 on success, 1 with a message on failure.
 
-import { PHONE, need, runFlow } from './lib.mjs';
+import { PHONE, STEP_TIMEOUT_MS, need, runFlow } from './lib.mjs';
 
 const user = need('OSPREY_USER');
 const password = need('OSPREY_PASSWORD');
@@ -278,4 +278,28 @@ await runFlow('calendar_flow', async ({ page, baseUrl, step, shot, expectVisible
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
   if (overflow) throw new Error('the page is wider than the phone');
   await shot(page, 'phone-calendar-agenda');
+
+  step('a coffee in five minutes with a reminder ten minutes before: it shows on any page');
+  await page.setViewportSize({ width: 1280, height: 800 });
+  const pad = (n) => String(n).padStart(2, '0');
+  const day = (d) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+  const clock = (d) => `${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  const soon = new Date(Date.now() + 5 * 60 * 1000);
+  const later = new Date(soon.getTime() + 30 * 60 * 1000);
+  await page.click('#cal-new');
+  await expectVisible(page.getByRole('heading', { name: 'New event' }), 'the new event dialog');
+  await page.fill('#event-title', 'Coffee');
+  await page.fill('#event-start-date', day(soon));
+  await page.fill('#event-start-time', clock(soon));
+  await page.fill('#event-end-date', day(later));
+  await page.fill('#event-end-time', clock(later));
+  await page.click('#event-reminder-add');
+  if ((await page.inputValue('#event-reminder-0')) !== '10') throw new Error('the new reminder is not 10 minutes before');
+  await page.click('#event-save');
+  await page.locator('#event-heading').waitFor({ state: 'detached', timeout: STEP_TIMEOUT_MS });
+  await page.click('#nav-mail');
+  await page.locator('#cal-alerts', { hasText: 'Reminder: Coffee' }).waitFor({ timeout: 40000 });
+  await shot(page, 'reminder-alert');
+  await page.getByRole('button', { name: 'Dismiss the reminder of Coffee' }).click();
+  await page.locator('#cal-alerts').waitFor({ state: 'detached', timeout: STEP_TIMEOUT_MS });
 });

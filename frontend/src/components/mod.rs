@@ -7,6 +7,7 @@ pub mod confirm;
 pub mod download;
 pub mod field;
 pub mod recipients;
+pub mod reminders;
 pub mod resource;
 pub mod search;
 pub mod shell;

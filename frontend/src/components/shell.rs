@@ -151,6 +151,7 @@ pub fn Shell(props: &ShellProps) -> Html {
             <main id="main" class="app-main" tabindex="-1">
                 { props.children.clone() }
             </main>
+            <crate::components::reminders::ReminderAlerts />
         </div>
     }
 }

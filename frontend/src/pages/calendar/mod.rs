@@ -4,7 +4,6 @@
 //! click on an event opens it. Keys: `t` today, `d`/`w`/`m`/`a` the views, `n` a new
 //! event, arrows or `j`/`k` the next and previous period.
 
-mod alerts;
 mod dates;
 mod drag;
 mod editor;
@@ -328,7 +327,6 @@ pub fn CalendarPage() -> Html {
     };
     html! {
         <section class="page calendar" aria-labelledby="calendar-title">
-            <alerts::ReminderAlerts />
             <CalendarTabs />
             <div class="cal-toolbar">
                 <h1 id="calendar-title">{ dates::title(*view, *anchor) }</h1>

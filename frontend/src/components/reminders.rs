@@ -1,6 +1,6 @@
-//! Reminders shown while the calendar is open: every half minute the page asks the
-//! server which of the account's reminders fell due in the last ten minutes and shows
-//! each one once, until dismissed. (The mail goes out from the server either way.)
+//! Reminders shown while the web app is open, on every page: every half minute the shell
+//! asks the server which of the account's reminders fell due in the last ten minutes and
+//! shows each one once, until dismissed. (The mail goes out from the server either way.)
 
 use std::cell::Cell;
 use std::collections::HashSet;
@@ -11,15 +11,41 @@ use osprey_api_types::DueReminder;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use super::dates;
 use crate::api::use_api;
 
 /// How often the page asks, and how far back.
 const POLL_MS: u32 = 30_000;
 const LOOK_BACK_MS: f64 = 600_000.0;
 
+thread_local! {
+    /// The reminders shown already, over every page of this visit: each shows once.
+    static SEEN: std::cell::RefCell<HashSet<(String, i64)>> = std::cell::RefCell::new(HashSet::new());
+    /// Those shown and not dismissed yet: they stay from page to page.
+    static SHOWN: std::cell::RefCell<Vec<DueReminder>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Shows `list` and keeps it for the next page.
+fn show(state: &UseStateHandle<Vec<DueReminder>>, list: Vec<DueReminder>) {
+    SHOWN.with(|s| *s.borrow_mut() = list.clone());
+    state.set(list);
+}
+
 fn iso(ms: f64) -> String {
     String::from(js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms)).to_iso_string())
+}
+
+/// An instant as the browser's wall time: (`YYYY-MM-DD`, `HH:MM`).
+fn local(t: DateTime<Utc>) -> (String, String) {
+    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(t.timestamp_millis() as f64));
+    (
+        format!(
+            "{:04}-{:02}-{:02}",
+            d.get_full_year(),
+            d.get_month() + 1,
+            d.get_date()
+        ),
+        format!("{:02}:{:02}", d.get_hours(), d.get_minutes()),
+    )
 }
 
 fn now() -> DateTime<Utc> {
@@ -29,10 +55,10 @@ fn now() -> DateTime<Utc> {
 #[function_component]
 pub fn ReminderAlerts() -> Html {
     let api = use_api();
-    let shown = use_state(Vec::<DueReminder>::new);
-    let seen = use_mut_ref(HashSet::<(String, i64)>::new);
+    let shown = use_state(|| SHOWN.with(|s| s.borrow().clone()));
+
     {
-        let (api, shown, seen) = (api.clone(), shown.clone(), seen.clone());
+        let (api, shown) = (api.clone(), shown.clone());
         use_effect_with((), move |()| {
             let live = Rc::new(Cell::new(true));
             let running = live.clone();
@@ -48,14 +74,16 @@ pub fn ReminderAlerts() -> Html {
                             .into_iter()
                             .filter(|r| r.due_at <= now())
                             .filter(|r| {
-                                seen.borrow_mut()
-                                    .insert((r.event_id.clone(), r.due_at.timestamp()))
+                                SEEN.with(|s| {
+                                    s.borrow_mut()
+                                        .insert((r.event_id.clone(), r.due_at.timestamp()))
+                                })
                             })
                             .collect();
                         if !fresh.is_empty() && running.get() {
-                            let mut all = (*shown).clone();
+                            let mut all = SHOWN.with(|s| s.borrow().clone());
                             all.extend(fresh);
-                            shown.set(all);
+                            show(&shown, all);
                         }
                     }
                     gloo::timers::future::TimeoutFuture::new(POLL_MS).await;
@@ -73,15 +101,15 @@ pub fn ReminderAlerts() -> Html {
                 let when = if r.all_day {
                     "Today, all day".to_owned()
                 } else {
-                    let t = dates::browser_time(&r.starts_at.to_rfc3339());
-                    format!("{} at {}", t.date(), dates::clock(t))
+                    let (day, time) = local(r.starts_at);
+                    format!("{day} at {time}")
                 };
                 let dismiss = {
                     let shown = shown.clone();
                     Callback::from(move |_: MouseEvent| {
                         let mut all = (*shown).clone();
                         all.remove(i);
-                        shown.set(all);
+                        show(&shown, all);
                     })
                 };
                 html! {
