@@ -80,7 +80,7 @@ fn set_people(
     let (Some(list), Some(m)) = (attendees, ical::master(ics)) else {
         return;
     };
-    let me = format!("{}@{}", owner.local_part, owner.domain);
+    let me = owner.address();
     // The organiser is not a guest of their own event.
     let guests: Vec<Attendee> = list
         .iter()

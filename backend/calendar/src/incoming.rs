@@ -298,7 +298,6 @@ impl CalendarService {
     }
 
     async fn address_of(&self, account_id: &str) -> Result<String, CalendarError> {
-        let a = self.store.accounts().account(account_id).await?;
-        Ok(format!("{}@{}", a.local_part, a.domain))
+        Ok(self.store.accounts().account(account_id).await?.address())
     }
 }

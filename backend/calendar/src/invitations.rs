@@ -52,10 +52,6 @@ pub enum ReplyOutcome {
     Ignored,
 }
 
-fn address_of(a: &AccountRecord) -> String {
-    format!("{}@{}", a.local_part, a.domain)
-}
-
 /// The scheduling message for `method`: the event without its owner's reminders.
 fn scheduling_text(ics: &ICalendar, method: &ICalendarMethod) -> String {
     let mut out = ics.clone();
@@ -102,7 +98,7 @@ impl CalendarService {
         master_of(ics)
             .ok()
             .and_then(participants::organizer)
-            .is_none_or(|o| o.eq_ignore_ascii_case(&address_of(owner)))
+            .is_none_or(|o| o.eq_ignore_ascii_case(&owner.address()))
     }
 
     /// After the organiser saved `ics`: requests to its attendees, cancels to those taken
@@ -162,7 +158,7 @@ impl CalendarService {
         let title = ical::read_fields(master, "UTC")
             .map(|f| f.title)
             .unwrap_or_default();
-        let from = address_of(owner);
+        let from = owner.address();
         let (subject, line) = match method {
             ICalendarMethod::Cancel => (
                 format!("Cancelled: {title}"),
@@ -365,7 +361,7 @@ impl CalendarService {
     ) -> Result<Event, CalendarError> {
         let cal = self.require(account_id, calendar_id, Access::Owner).await?;
         let me = self.store.accounts().account(account_id).await?;
-        let mine = address_of(&me);
+        let mine = me.address();
         let r = self.store.calendars().object(calendar_id, event_id).await?;
         if r.kind != KIND {
             return Err(CalendarError::NotFound);
@@ -541,7 +537,7 @@ impl CalendarService {
 
 fn owner_name(a: &AccountRecord) -> String {
     if a.display_name.is_empty() {
-        address_of(a)
+        a.address()
     } else {
         a.display_name.clone()
     }

@@ -385,8 +385,7 @@ impl ReminderWorker {
         if !f.description.is_empty() {
             text.push_str(&format!("\n{}\n", f.description));
         }
-        let to = Address::parse(&format!("{}@{}", owner.local_part, owner.domain))
-            .map_err(|_| CalendarError::NotFound)?;
+        let to = Address::parse(&owner.address()).map_err(|_| CalendarError::NotFound)?;
         let from = Address::parse(&format!("noreply@{}", self.settings.hostname))
             .or_else(|_| Address::parse("noreply@localhost"))
             .map_err(|_| CalendarError::NotFound)?;

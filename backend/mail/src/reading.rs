@@ -162,7 +162,7 @@ fn read_sized(
         message_id: m.message_id().map(str::to_owned),
         list_id,
         has_html: html_part(&m).is_some(),
-        has_calendar: !crate::scheduling::calendar_parts(&m).is_empty(),
+        has_calendar: crate::scheduling::has_calendar_part(&m),
         ..ReadMessage::default()
     };
     if options.html

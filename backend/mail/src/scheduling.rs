@@ -38,13 +38,35 @@ pub fn calendar_objects(message: &[u8]) -> Vec<String> {
         .unwrap_or_default()
 }
 
-pub(crate) fn calendar_parts(m: &Message<'_>) -> Vec<String> {
-    let is = |p: &mail_parser::MessagePart<'_>, ty: &str, sub: &str| {
+/// Whether the part is an iCalendar scheduling object: `text/calendar` (`calendar`), or
+/// an `application/ics` (or `.ics`) attachment.
+fn is_calendar(p: &mail_parser::MessagePart<'_>, attachment: bool) -> bool {
+    let is = |ty: &str, sub: &str| {
         p.content_type().is_some_and(|t| {
             t.ctype().eq_ignore_ascii_case(ty)
                 && t.subtype().is_some_and(|s| s.eq_ignore_ascii_case(sub))
         })
     };
+    if attachment {
+        is("application", "ics")
+            || p.attachment_name()
+                .is_some_and(|n| n.to_ascii_lowercase().ends_with(".ics"))
+    } else {
+        is("text", "calendar")
+    }
+}
+
+/// Whether the message has a part [`calendar_parts`] would read, without copying it.
+pub(crate) fn has_calendar_part(m: &Message<'_>) -> bool {
+    m.parts.iter().any(|p| {
+        let bytes = p.contents();
+        (is_calendar(p, false) || is_calendar(p, true))
+            && bytes.len() <= MAX_CALENDAR
+            && bytes.windows(15).any(|w| w == b"BEGIN:VCALENDAR")
+    })
+}
+
+pub(crate) fn calendar_parts(m: &Message<'_>) -> Vec<String> {
     let text = |p: &mail_parser::MessagePart<'_>| {
         let bytes = p.contents();
         (bytes.len() <= MAX_CALENDAR)
@@ -54,7 +76,7 @@ pub(crate) fn calendar_parts(m: &Message<'_>) -> Vec<String> {
     let found: Vec<String> = m
         .parts
         .iter()
-        .filter(|p| is(p, "text", "calendar"))
+        .filter(|p| is_calendar(p, false))
         .filter_map(text)
         .collect();
     if !found.is_empty() {
@@ -62,11 +84,7 @@ pub(crate) fn calendar_parts(m: &Message<'_>) -> Vec<String> {
     }
     m.parts
         .iter()
-        .filter(|p| {
-            is(p, "application", "ics")
-                || p.attachment_name()
-                    .is_some_and(|n| n.to_ascii_lowercase().ends_with(".ics"))
-        })
+        .filter(|p| is_calendar(p, true))
         .filter_map(text)
         .collect()
 }
