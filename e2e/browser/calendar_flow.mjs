@@ -5,8 +5,8 @@
 // occurrence on ("this and following"), adds a three-day all-day trip, reads the
 // agenda, keeps a to-do list (an overdue task marked, one ticked off) and a note of a
 // day, shares the calendar, makes its subscription address and imports a `.ics` file in
-// its settings, invites the sharee, who accepts in her own calendar (the organiser sees
-// the answer), and opens on the agenda at phone width.
+// its settings, invites the sharee, who accepts in her own calendar on her phone (the
+// organiser sees the answer), and opens on the agenda at phone width.
 //
 // Env: OSPREY_URL, OSPREY_SCREENSHOT_DIR, OSPREY_USER, OSPREY_PASSWORD, OSPREY_SHAREE,
 // CHROMIUM_PATH.
@@ -169,7 +169,7 @@ await runFlow('calendar_flow', async ({ page, baseUrl, step, shot, expectVisible
   await expectVisible(page.locator('.cal-agenda-item', { hasText: 'Lyon' }), 'the trip\'s place');
   await shot(page, 'calendar-agenda');
 
-  step('Tasks: the empty list, two tasks, one overdue, one ticked off');
+  step('Tasks: the empty list, three tasks, one overdue, one with a reminder, one ticked off');
   await page.click('#cal-tab-tasks');
   await page.waitForURL('**/calendar/tasks');
   await expectVisible(page.getByRole('heading', { level: 1, name: 'Tasks' }), 'the Tasks heading');
@@ -184,6 +184,12 @@ await runFlow('calendar_flow', async ({ page, baseUrl, step, shot, expectVisible
   await page.fill('#task-due', yesterday);
   await page.click('#task-add');
   await expectVisible(page.locator('#task-list .task.overdue', { hasText: 'Send invoice' }), 'the overdue task marked');
+  const tomorrow = new Date(Date.now() + 86_400_000).toLocaleDateString('en-CA');
+  await page.fill('#task-title', 'Water the plants');
+  await page.fill('#task-due', tomorrow);
+  await page.selectOption('#task-remind', '360');
+  await page.click('#task-add');
+  await expectVisible(page.locator('#task-list .task', { hasText: 'Water the plants' }).locator('.task-reminder', { hasText: 'Reminder: the day before at 18:00' }), 'the task\'s reminder');
   await shot(page, 'calendar-tasks');
   await page.locator('#task-list .task', { hasText: 'Buy stamps' }).locator('input[type="checkbox"]').check();
   await page.waitForFunction(() => ![...document.querySelectorAll('#task-list .row-title')].some((e) => e.textContent === 'Buy stamps'));
@@ -240,26 +246,30 @@ await runFlow('calendar_flow', async ({ page, baseUrl, step, shot, expectVisible
   await page.press('#event-guests', 'Tab');
   await page.click('#event-save');
   await expectVisible(chips('2026-06-25', 'Lunch with Erin'), 'the lunch');
-  const guestContext = await page.context().browser().newContext();
+  // She answers on her phone.
+  const guestContext = await page.context().browser().newContext({ viewport: PHONE });
   const guest = await guestContext.newPage();
   await guest.goto(`${baseUrl}/login`);
   await signIn(guest, sharee, password);
   await guest.goto(`${baseUrl}/calendar`);
+  await guest.locator('#cal-view-agenda[aria-pressed="true"]').waitFor({ timeout: 15000 });
   await guest.fill('.cal-jump', '2026-06-01');
   // Dora's calendar is shared with her too: show only her own, where the invitation is.
   await guest.locator('.cal-list li', { hasText: user }).locator('input[type="checkbox"]').uncheck();
-  const invitation = guest.locator('.cal-cell[data-date="2026-06-25"] .cal-event', { hasText: 'Lunch with Erin' });
+  const invitation = guest.locator('.cal-agenda-item', { hasText: 'Lunch with Erin' });
   await invitation.waitFor({ timeout: 15000 });
   await invitation.click();
   await guest.locator('#event-invitation').waitFor({ timeout: 15000 });
-  await shot(guest, 'calendar-invitation');
+  const wide = await guest.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+  if (wide) throw new Error('the invitation is wider than the phone');
+  await shot(guest, 'phone-calendar-invitation');
   await guest.click('#answer-yes');
   await guest.locator('#event-invitation').waitFor({ state: 'detached', timeout: 15000 });
   // The invitation mail in her INBOX shows the event and her answer.
-  await guest.click('#nav-mail');
+  await guest.goto(`${baseUrl}/mail`);
   await guest.locator('#message-list .message-row', { hasText: 'Invitation: Lunch with Erin' }).click();
   await guest.locator('#reader-invitation', { hasText: 'You are going. It is in your calendar.' }).waitFor({ timeout: 15000 });
-  await shot(guest, 'mail-invitation');
+  await shot(guest, 'phone-mail-invitation');
   await guestContext.close();
   await page.reload();
   await page.fill('.cal-jump', '2026-06-01');

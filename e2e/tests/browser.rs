@@ -502,7 +502,17 @@ async fn the_calendar_in_a_real_browser() {
     );
     let (_, tasks) =
         crate::api::get(&c, &s.url, &token, "/api/v1/calendars/tasks?filter=all").await;
-    assert_eq!(tasks.as_array().unwrap().len(), 2, "{tasks}");
+    let tasks = tasks.as_array().unwrap();
+    assert_eq!(tasks.len(), 3, "{tasks:?}");
+    let plants = tasks
+        .iter()
+        .find(|t| t["fields"]["title"] == "Water the plants")
+        .expect("the task with a reminder");
+    // 18:00 the evening before: six hours before the due day starts.
+    assert_eq!(
+        plants["fields"]["reminders"],
+        serde_json::json!([{"minutes_before": 360}])
+    );
     let (_, notes) = crate::api::get(&c, &s.url, &token, "/api/v1/calendars/notes?q=lyon").await;
     assert_eq!(notes[0]["fields"]["day"], "2026-06-10");
     let moved = &list["items"][3];

@@ -34,7 +34,11 @@ use std::{
 type Result<T = ()> = std::result::Result<T, String>;
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+    // `cargo xtask` sets the manifest directory when it runs the binary; the one it was
+    // built with may be another checkout's when checkouts share a build directory.
+    let manifest = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from);
+    Path::new(&manifest)
         .parent()
         .expect("xtask is in the workspace")
         .to_path_buf()

@@ -278,14 +278,26 @@ pub struct EventReminder {
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct DueReminder {
     pub calendar_id: String,
-    pub event_id: String,
+    pub kind: DueReminderKind,
+    /// The event's or the task's id.
+    pub item_id: String,
     pub title: String,
     pub location: String,
     /// When the reminder goes.
     pub due_at: DateTime<Utc>,
-    /// The occurrence's start (midnight in the owner's zone for a day).
+    /// The occurrence's start, or when the task is due (midnight in the calendar's zone
+    /// for a day).
     pub starts_at: DateTime<Utc>,
     pub all_day: bool,
+}
+
+/// What a reminder is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum DueReminderKind {
+    Event,
+    Task,
 }
 
 /// `GET /calendars/reminders`: the account's reminders due in a window.
@@ -441,6 +453,12 @@ pub struct TaskFields {
     /// ends. The rule is an event's (`by_day`, `count`, `until`, …).
     #[serde(default)]
     pub repeat: Option<EventRecurrence>,
+    /// Mails (and alerts in the web app) before it is due, as an event's reminders (at
+    /// most five; they need a due date; a day is due at its start, midnight in the
+    /// calendar's zone). Absent on `POST`: none; absent on `PUT`: as they were; `[]`:
+    /// none.
+    #[serde(default)]
+    pub reminders: Option<Vec<EventReminder>>,
 }
 
 /// A stored task.

@@ -519,15 +519,41 @@ async fn tasks_and_notes_over_rest() {
             Method::POST,
             &tasks,
             Some(&ann),
-            Some(json!({"title": "Renew passport", "due": "2030-03-01T17:00", "time_zone": "Europe/Rome", "priority": 1})),
+            Some(json!({"title": "Renew passport", "due": "2030-03-01T17:00", "time_zone": "Europe/Rome", "priority": 1,
+                "reminders": [{"minutes_before": 1440}]})),
         )
         .await
         .expect(StatusCode::CREATED);
     let id = r.body["id"].as_str().unwrap().to_owned();
     assert_eq!(r.body["fields"]["due"], "2030-03-01T17:00:00");
     assert_eq!(r.body["fields"]["status"], "needs_action");
+    assert_eq!(
+        r.body["fields"]["reminders"],
+        json!([{"minutes_before": 1440}])
+    );
+    // The web app's list of due reminders names it as a task's.
+    let r = t
+        .call(
+            Method::GET,
+            "/api/v1/calendars/reminders?from=2030-02-28T15:00:00Z&to=2030-02-28T17:00:00Z",
+            Some(&ann),
+            None,
+        )
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(r.body["reminders"][0]["kind"], "task");
+    assert_eq!(r.body["reminders"][0]["item_id"], id.as_str());
+    assert_eq!(r.body["reminders"][0]["due_at"], "2030-02-28T16:00:00Z");
     for (body, field) in [
         (json!({"title": "X", "due": "next week"}), "due"),
+        (
+            json!({"title": "X", "reminders": [{"minutes_before": 10}]}),
+            "reminders",
+        ),
+        (
+            json!({"title": "X", "due": "2030-01-01", "reminders": [{"minutes_before": 10, "at": "2030-01-01T00:00:00Z"}]}),
+            "reminders[0]",
+        ),
         (json!({"title": "X", "priority": 12}), "priority"),
         (json!({"title": ""}), "title"),
     ] {

@@ -23,7 +23,7 @@ use osprey_mail::{
 };
 use osprey_store::{ClaimedReminder, ReminderAdvance, ReminderDue};
 
-use crate::{CalendarError, CalendarService, alarms, expand, fields::Reminder, ical};
+use crate::{CalendarError, CalendarService, alarms, expand, fields::Reminder, ical, tasks};
 
 /// Where the schedule's search for an event's next reminder starts.
 #[derive(Debug, Clone, Copy)]
@@ -52,15 +52,18 @@ impl Cursor {
 /// The furthest ahead the schedule looks for an event's next reminder.
 const HORIZON_DAYS: i64 = 5 * 366;
 
-/// The event's next reminder from `cursor` on, as (due, occurrence start); `None` when
-/// it has no reminders or none within five years.
+/// The event's or the task's next reminder from `cursor` on, as (due, occurrence start;
+/// for a task when it is due); `None` when it has no reminders or none within five
+/// years.
 pub(crate) fn next_reminder(
     ics: &ICalendar,
     zone: &str,
     max_rule_dates: usize,
     cursor: Cursor,
 ) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
-    let m = ical::master(ics)?;
+    let Some(m) = ical::master(ics) else {
+        return next_task_reminder(ics, zone, cursor);
+    };
     let reminders = alarms::read(ics, m);
     if reminders.is_empty() {
         return None;
@@ -103,6 +106,24 @@ pub(crate) fn next_reminder(
         }
         ahead = (ahead * 6).min(HORIZON_DAYS);
     }
+}
+
+/// A task's next reminder: only for the due date it has now (a repeating task moves on
+/// to its next one when it is completed, and that save schedules its reminders).
+fn next_task_reminder(
+    ics: &ICalendar,
+    zone: &str,
+    cursor: Cursor,
+) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+    let (due, reminders) = tasks::reminder_anchor(ics, zone)?;
+    reminders
+        .iter()
+        .map(|r| match r {
+            Reminder::Before(m) => (due - Duration::minutes(i64::from(*m)), due),
+            Reminder::At(t) => (*t, due),
+        })
+        .filter(|(d, o)| cursor.accepts(*d, *o))
+        .min()
 }
 
 /// How the reminder worker behaves.
@@ -327,47 +348,13 @@ impl ReminderWorker {
         let owner = self.service.store.accounts().account(&c.account_id).await?;
         let viewer = self.service.zone_of(&c.account_id).await?;
         let tz: chrono_tz::Tz = viewer.parse().unwrap_or(chrono_tz::UTC);
-        let m = ical::master(ics).ok_or(CalendarError::NotFound)?;
-        let f = ical::read_fields(&ics.components[m], event_zone).ok_or(CalendarError::NotFound)?;
-        let start = c.occurrence_at.with_timezone(&tz);
-        let (when, short) = match &f.when {
-            crate::When::AllDay { start: s, end: e } => {
-                let days = (*e - *s).num_days().max(1);
-                let day = start.date_naive();
-                let text = if days > 1 {
-                    let last = day + Duration::days(days - 1);
-                    format!(
-                        "{} to {} (all day)",
-                        day.format("%A %-d %B %Y"),
-                        last.format("%A %-d %B %Y")
-                    )
-                } else {
-                    format!("{} (all day)", day.format("%A %-d %B %Y"))
-                };
-                (text, day.format("%a %-d %b").to_string())
-            }
-            crate::When::Timed {
-                start: s, end: e, ..
-            } => {
-                let end = (c.occurrence_at + (*e - *s)).with_timezone(&tz);
-                let end_text = if end.date_naive() == start.date_naive() {
-                    end.format("%H:%M").to_string()
-                } else {
-                    end.format("%A %-d %B %Y, %H:%M").to_string()
-                };
-                (
-                    format!(
-                        "{} to {} ({viewer})",
-                        start.format("%A %-d %B %Y, %H:%M"),
-                        end_text
-                    ),
-                    start.format("%a %-d %b, %H:%M").to_string(),
-                )
-            }
+        let what = match ical::master(ics) {
+            Some(m) => event_summary(ics, m, c, event_zone, &viewer, tz)?,
+            None => task_summary(ics, c, event_zone, &viewer, tz)?,
         };
-        let mut text = format!("{}\n\nWhen: {when}\n", f.title);
-        if !f.location.is_empty() {
-            text.push_str(&format!("Where: {}\n", f.location));
+        let mut text = format!("{}\n\n{}: {}\n", what.title, what.label, what.when);
+        if !what.location.is_empty() {
+            text.push_str(&format!("Where: {}\n", what.location));
         }
         if late > Duration::minutes(2) {
             text.push_str(&format!(
@@ -377,13 +364,14 @@ impl ReminderWorker {
         }
         if !self.settings.web_url.is_empty() {
             text.push_str(&format!(
-                "\nOpen it in your calendar:\n{}/calendar?date={}\n",
+                "\nOpen it in your {}:\n{}{}\n",
+                what.place,
                 self.settings.web_url.trim_end_matches('/'),
-                start.date_naive().format("%Y-%m-%d")
+                what.path
             ));
         }
-        if !f.description.is_empty() {
-            text.push_str(&format!("\n{}\n", f.description));
+        if !what.description.is_empty() {
+            text.push_str(&format!("\n{}\n", what.description));
         }
         let to = Address::parse(&owner.address()).map_err(|_| CalendarError::NotFound)?;
         let from = Address::parse(&format!("noreply@{}", self.settings.hostname))
@@ -400,12 +388,116 @@ impl ReminderWorker {
             name: Some(owner.display_name.clone()).filter(|n| !n.is_empty()),
             address: to,
         }])
-        .subject(format!("Reminder: {} ({short})", f.title))
+        .subject(format!("Reminder: {} ({})", what.title, what.short))
         // RFC 3834: no vacation notice answers it.
         .field("Auto-Submitted", "auto-generated")
         .text(text)
         .to_bytes())
     }
+}
+
+/// What a reminder mail says of its event or task.
+struct Summary {
+    title: String,
+    location: String,
+    description: String,
+    /// "When" or "Due".
+    label: &'static str,
+    when: String,
+    /// For the subject.
+    short: String,
+    /// "calendar" or "tasks", and the web app's path there.
+    place: &'static str,
+    path: String,
+}
+
+fn event_summary(
+    ics: &ICalendar,
+    m: usize,
+    c: &ClaimedReminder,
+    event_zone: &str,
+    viewer: &str,
+    tz: chrono_tz::Tz,
+) -> Result<Summary, CalendarError> {
+    let f = ical::read_fields(&ics.components[m], event_zone).ok_or(CalendarError::NotFound)?;
+    let start = c.occurrence_at.with_timezone(&tz);
+    let (when, short) = match &f.when {
+        crate::When::AllDay { start: s, end: e } => {
+            let days = (*e - *s).num_days().max(1);
+            let day = start.date_naive();
+            let text = if days > 1 {
+                let last = day + Duration::days(days - 1);
+                format!(
+                    "{} to {} (all day)",
+                    day.format("%A %-d %B %Y"),
+                    last.format("%A %-d %B %Y")
+                )
+            } else {
+                format!("{} (all day)", day.format("%A %-d %B %Y"))
+            };
+            (text, day.format("%a %-d %b").to_string())
+        }
+        crate::When::Timed {
+            start: s, end: e, ..
+        } => {
+            let end = (c.occurrence_at + (*e - *s)).with_timezone(&tz);
+            let end_text = if end.date_naive() == start.date_naive() {
+                end.format("%H:%M").to_string()
+            } else {
+                end.format("%A %-d %B %Y, %H:%M").to_string()
+            };
+            (
+                format!(
+                    "{} to {} ({viewer})",
+                    start.format("%A %-d %B %Y, %H:%M"),
+                    end_text
+                ),
+                start.format("%a %-d %b, %H:%M").to_string(),
+            )
+        }
+    };
+    Ok(Summary {
+        title: f.title,
+        location: f.location,
+        description: f.description,
+        label: "When",
+        when,
+        short,
+        place: "calendar",
+        path: format!("/calendar?date={}", start.date_naive().format("%Y-%m-%d")),
+    })
+}
+
+fn task_summary(
+    ics: &ICalendar,
+    c: &ClaimedReminder,
+    task_zone: &str,
+    viewer: &str,
+    tz: chrono_tz::Tz,
+) -> Result<Summary, CalendarError> {
+    let t = tasks::todo_index(ics).ok_or(CalendarError::NotFound)?;
+    let (f, _) = tasks::read(&ics.components[t], task_zone);
+    let due = c.occurrence_at.with_timezone(&tz);
+    let (when, short) = match &f.due {
+        Some(tasks::Due::Day(d)) => (
+            d.format("%A %-d %B %Y").to_string(),
+            d.format("due %a %-d %b").to_string(),
+        ),
+        _ => (
+            format!("{} ({viewer})", due.format("%A %-d %B %Y, %H:%M")),
+            due.format("due %a %-d %b, %H:%M").to_string(),
+        ),
+    };
+    Ok(Summary {
+        title: f.title,
+        location: String::new(),
+        description: f.notes,
+        label: "Due",
+        when,
+        short,
+        place: "tasks",
+        path: "/tasks".into(),
+    })
 }
 
 enum Fired {
@@ -434,7 +526,10 @@ impl CalendarService {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DueReminder {
     pub calendar_id: String,
-    pub event_id: String,
+    /// The event's or the task's id.
+    pub item_id: String,
+    /// A task's reminder (`starts_at` is when it is due).
+    pub task: bool,
     pub title: String,
     pub location: String,
     pub due_at: DateTime<Utc>,
@@ -468,20 +563,11 @@ impl CalendarService {
         }
         let own = self.store.calendars().calendars_of(account_id).await?;
         let lead = Duration::minutes(i64::from(crate::calendars::MAX_REMINDER_MINUTES));
-        let ids: Vec<String> = own.iter().map(|c| c.id.clone()).collect();
         let rows = self
-            .store
-            .calendars()
-            .objects_between(
-                &ids,
-                crate::events::KIND,
-                range.from,
-                range.to + lead,
-                (self.limits.max_occurrences * 10) as u64,
-            )
+            .with_alarms(&own, crate::events::KIND, range, lead)
             .await?;
         let mut out = Vec::new();
-        for r in rows.iter().filter(|r| r.ical.contains("BEGIN:VALARM")) {
+        for r in &rows {
             let Some(cal) = own.iter().find(|c| c.id == r.calendar_id) else {
                 continue;
             };
@@ -514,7 +600,8 @@ impl CalendarService {
                     if due >= range.from && due < range.to {
                         out.push(DueReminder {
                             calendar_id: r.calendar_id.clone(),
-                            event_id: r.id.clone(),
+                            item_id: r.id.clone(),
+                            task: false,
                             title: f.title.clone(),
                             location: f.location.clone(),
                             due_at: due,
@@ -525,8 +612,82 @@ impl CalendarService {
                 }
             }
         }
+        self.due_task_reminders(&own, range, &mut out).await?;
         out.sort_by(|a, b| a.due_at.cmp(&b.due_at).then_with(|| a.title.cmp(&b.title)));
         out.dedup();
         Ok(out)
+    }
+
+    /// The objects of `kind` in the calendars `own` with alarms that may fall due in
+    /// `range`: those starting (due) up to `lead` after it.
+    async fn with_alarms(
+        &self,
+        own: &[osprey_store::CalendarRecord],
+        kind: &str,
+        range: expand::Range,
+        lead: Duration,
+    ) -> Result<Vec<osprey_store::CalendarObjectRecord>, CalendarError> {
+        let ids: Vec<String> = own.iter().map(|c| c.id.clone()).collect();
+        let mut rows = self
+            .store
+            .calendars()
+            .objects_between(
+                &ids,
+                kind,
+                range.from,
+                range.to + lead,
+                (self.limits.max_occurrences * 10) as u64,
+            )
+            .await?;
+        rows.retain(|r| r.ical.contains("BEGIN:VALARM"));
+        Ok(rows)
+    }
+
+    /// Adds the reminders of the open tasks due in the window to `out`. A task's row
+    /// is stored at the end of its due day, so the query reaches a day further.
+    async fn due_task_reminders(
+        &self,
+        own: &[osprey_store::CalendarRecord],
+        range: expand::Range,
+        out: &mut Vec<DueReminder>,
+    ) -> Result<(), CalendarError> {
+        let lead = Duration::minutes(i64::from(crate::calendars::MAX_REMINDER_MINUTES));
+        let rows = self
+            .with_alarms(own, tasks::TASK, range, lead + Duration::days(1))
+            .await?;
+        for r in &rows {
+            let Some(cal) = own.iter().find(|c| c.id == r.calendar_id) else {
+                continue;
+            };
+            let Ok(ics) = ICalendar::parse(&r.ical) else {
+                continue;
+            };
+            let zone = self.calendar_zone(cal).await?;
+            let Some((due, reminders)) = tasks::reminder_anchor(&ics, &zone) else {
+                continue;
+            };
+            let Some(t) = tasks::task_of(r, &zone) else {
+                continue;
+            };
+            for rem in reminders {
+                let at = match rem {
+                    Reminder::Before(m) => due - Duration::minutes(i64::from(m)),
+                    Reminder::At(t) => t,
+                };
+                if at >= range.from && at < range.to {
+                    out.push(DueReminder {
+                        calendar_id: r.calendar_id.clone(),
+                        item_id: r.id.clone(),
+                        task: true,
+                        title: t.fields.title.clone(),
+                        location: String::new(),
+                        due_at: at,
+                        starts_at: due,
+                        all_day: matches!(t.fields.due, Some(tasks::Due::Day(_))),
+                    });
+                }
+            }
+        }
+        Ok(())
     }
 }

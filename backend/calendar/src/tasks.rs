@@ -10,7 +10,7 @@ use calcard::icalendar::{
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 use osprey_store::{CalendarObjectRecord, CalendarObjectRow, CalendarRecord};
 
-use crate::{Access, CalendarError, CalendarService, fields, ical};
+use crate::{Access, CalendarError, CalendarService, alarms, fields, fields::Reminder, ical};
 
 pub(crate) const TASK: &str = "task";
 const MAX_TITLE: usize = 500;
@@ -52,6 +52,11 @@ pub struct TaskFields {
     /// A repeating task (it needs a due date): completing it moves it to the next due
     /// date the rule gives, until the rule ends.
     pub repeat: Option<crate::Recurrence>,
+    /// Mails to the owner before it is due (it needs a due date), as an event's: so many
+    /// minutes before (a day is due at its start, midnight in the calendar's zone) or at
+    /// an instant. Read: always `Some`. Written: `None` leaves a changed task's as they
+    /// were (a new one gets none).
+    pub reminders: Option<Vec<Reminder>>,
 }
 
 /// A stored task.
@@ -149,6 +154,15 @@ impl TaskFields {
                 other => other,
             })?;
             self.repeat = checked.recurrence;
+        }
+        if let Some(list) = self.reminders.take() {
+            if !list.is_empty() && self.due.is_none() {
+                return Err(CalendarError::invalid(
+                    "reminders",
+                    "a task's reminders need a due date",
+                ));
+            }
+            self.reminders = Some(fields::reminders("reminders", list)?);
         }
         Ok(self)
     }
@@ -268,7 +282,7 @@ fn int_of(c: &ICalendarComponent, p: &ICalendarProperty) -> Option<i64> {
 }
 
 /// The task's fields and completion time, read from its VTODO.
-fn read(c: &ICalendarComponent, zone: &str) -> (TaskFields, Option<DateTime<Utc>>) {
+pub(crate) fn read(c: &ICalendarComponent, zone: &str) -> (TaskFields, Option<DateTime<Utc>>) {
     let text = |p: &ICalendarProperty| {
         c.property(p)
             .and_then(|e| e.values.first())
@@ -312,6 +326,7 @@ fn read(c: &ICalendarComponent, zone: &str) -> (TaskFields, Option<DateTime<Utc>
             .property(&ICalendarProperty::Rrule)
             .and_then(|_| ical::read_fields(c, zone))
             .and_then(|f| f.recurrence),
+        reminders: None,
     };
     let mut fields = fields;
     // The start Osprey wrote for the rule's sake is not a start day of the task's.
@@ -324,6 +339,29 @@ fn read(c: &ICalendarComponent, zone: &str) -> (TaskFields, Option<DateTime<Utc>
         fields.start = None;
     }
     (fields, completed)
+}
+
+/// A task's reminders and the instant they count back from (it is due; a day at its
+/// start in `zone`): `None` for a task done or with no due date.
+pub(crate) fn reminder_anchor(
+    ics: &ICalendar,
+    zone: &str,
+) -> Option<(DateTime<Utc>, Vec<Reminder>)> {
+    let t = todo_index(ics)?;
+    let (f, _) = read(&ics.components[t], zone);
+    if matches!(f.status, TaskStatus::Completed | TaskStatus::Cancelled) {
+        return None;
+    }
+    let (local, zone) = match f.due? {
+        Due::Day(d) => (d.and_time(NaiveTime::MIN), zone.to_owned()),
+        Due::At { at, time_zone } => (at, time_zone),
+    };
+    let tz = zone.parse::<chrono_tz::Tz>().ok()?;
+    let at = tz
+        .from_local_datetime(&local)
+        .earliest()?
+        .with_timezone(&Utc);
+    Some((at, alarms::read(ics, t)))
 }
 
 fn due_day(d: &Due) -> NaiveDate {
@@ -390,7 +428,7 @@ fn next_due(due: &Due, r: &crate::Recurrence, max_rule_dates: usize) -> Option<D
     })
 }
 
-fn todo_index(cal: &ICalendar) -> Option<usize> {
+pub(crate) fn todo_index(cal: &ICalendar) -> Option<usize> {
     cal.components
         .iter()
         .position(|c| c.component_type == ICalendarComponentType::VTodo)
@@ -398,7 +436,9 @@ fn todo_index(cal: &ICalendar) -> Option<usize> {
 
 pub(crate) fn task_of(r: &CalendarObjectRecord, zone: &str) -> Option<Task> {
     let cal = ICalendar::parse(&r.ical).ok()?;
-    let (fields, completed_at) = read(&cal.components[todo_index(&cal)?], zone);
+    let t = todo_index(&cal)?;
+    let (mut fields, completed_at) = read(&cal.components[t], zone);
+    fields.reminders = Some(alarms::read(&cal, t));
     Some(Task {
         id: r.id.clone(),
         calendar_id: r.calendar_id.clone(),
@@ -427,6 +467,11 @@ impl CalendarService {
         let completed = (f.status == TaskStatus::Completed).then(Utc::now);
         write(&mut todo, &f, completed);
         ical::push(&mut one, todo);
+        alarms::write_under(
+            &mut one,
+            todo_index,
+            f.reminders.as_deref().unwrap_or_default(),
+        );
         self.save_task(&cal, None, &uid, &f, one).await
     }
 
@@ -468,6 +513,10 @@ impl CalendarService {
         let seq = ical::sequence(&one.components[t]) + 1;
         ical::stamp(&mut one.components[t], seq);
         write(&mut one.components[t], &f, completed);
+        match &f.reminders {
+            Some(list) => alarms::write_under(&mut one, todo_index, list),
+            None => alarms::retitle_under(&mut one, todo_index),
+        }
         let uid = r.uid.clone();
         self.save_task(&cal, Some(&r), &uid, &f, one).await
     }
@@ -603,6 +652,7 @@ impl CalendarService {
     ) -> Result<Task, CalendarError> {
         let zone = self.calendar_zone(cal).await?;
         let due = f.due_instant(&zone);
+        let reminder = self.reminder_from_now(&one, &zone);
         let text = ical::to_text(one);
         let search_text = format!("{}\n{}", f.title, f.notes).to_lowercase();
         let row = CalendarObjectRow {
@@ -615,7 +665,11 @@ impl CalendarService {
             recurring: false,
             ical: &text,
             brief: None,
-            reminder: None,
+            reminder: reminder.map(|(due_at, occurrence_at)| osprey_store::ReminderDue {
+                account_id: &cal.account_id,
+                due_at,
+                occurrence_at,
+            }),
         };
         let calendars = self.store.calendars();
         let r = match existing {

@@ -650,3 +650,43 @@ async fn yearly_on_the_second_sunday_of_may() {
         ]
     );
 }
+
+/// A range query finds each kind of object by the lookup made for it: an event of an
+/// hour by its start, a series with an end by its end, a series without end (no end to
+/// look up) on its own — years after each began.
+#[tokio::test]
+async fn a_window_years_later_finds_the_series_without_end_and_not_those_that_ended() {
+    let db = TestDb::new().await;
+    let store = db.store().await;
+    let cal = service(&store);
+    let (ann, c) = account(&store, &cal, "ann@later.example").await;
+    let weekly = |title: &str, start: &str, count: Option<u32>| {
+        repeating(
+            timed(title, start, 60, "UTC"),
+            Recurrence {
+                count,
+                ..Recurrence::every(Frequency::Weekly)
+            },
+        )
+    };
+    for f in [
+        weekly("Forever", "2026-01-05 09:00", None),
+        weekly("Ten weeks", "2026-01-06 09:00", Some(10)),
+        weekly("Until 2031", "2030-12-31 10:00", Some(6)),
+        timed("Once", "2031-01-08 12:00", 60, "UTC"),
+        timed("Long ago", "2026-01-08 12:00", 60, "UTC"),
+    ] {
+        cal.create_event(&ann, &c, f).await.unwrap();
+    }
+    let got = cal
+        .occurrences(&ann, window("2031-01-06", "2031-01-13"), None)
+        .await
+        .unwrap();
+    let titles: Vec<&str> = got.occurrences.iter().map(|o| o.title.as_str()).collect();
+    assert_eq!(
+        titles,
+        ["Forever", "Until 2031", "Once"],
+        "{:?}",
+        starts(&got)
+    );
+}

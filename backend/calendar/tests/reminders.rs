@@ -7,8 +7,8 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use osprey_calendar::{
-    CalendarService, EventFields, Frequency, Recurrence, Reminder, ReminderPass, ReminderSettings,
-    ReminderWorker,
+    CalendarService, Due, EventFields, Frequency, Recurrence, Reminder, ReminderPass,
+    ReminderSettings, ReminderWorker, TaskFields, TaskStatus,
 };
 use osprey_mail::LocalDelivery;
 use osprey_store::{AccountChanges, Store, blob::BlobStore, blob::FsBlobStore, testing::TestDb};
@@ -562,4 +562,170 @@ async fn a_reminder_missed_while_down_goes_late_within_the_grace_period_only() {
         "the next day's reminder is still to come"
     );
     assert_eq!(w.inbox().await.len(), 1);
+}
+
+fn task_due_at(title: &str, at: &str, reminders: Vec<Reminder>) -> TaskFields {
+    TaskFields {
+        title: title.into(),
+        notes: "Standing order form".into(),
+        due: Some(Due::At {
+            at: crate::support::at(at),
+            time_zone: "Europe/Berlin".into(),
+        }),
+        start: None,
+        priority: 0,
+        status: TaskStatus::NeedsAction,
+        percent: 0,
+        parent: None,
+        repeat: None,
+        reminders: Some(reminders),
+    }
+}
+
+/// RFC 5545 §3.8.6.3: "If the alarm is specified for a to-do with a trigger set relative
+/// to the END, then either the 'DUE' property or the 'DTSTART' and 'DURATION' properties
+/// MUST be present" — a task's reminders count back from when it is due.
+#[tokio::test]
+async fn a_tasks_reminders_count_back_from_its_due_time_and_follow_its_repeats() {
+    let db = TestDb::new().await;
+    let w = world(&db).await;
+    let year = Utc::now().format("%Y").to_string().parse::<i32>().unwrap() + 1;
+    let berlin = |s: &str| {
+        chrono_tz::Europe::Berlin
+            .from_local_datetime(&crate::support::at(s))
+            .unwrap()
+            .with_timezone(&Utc)
+    };
+    let rent = TaskFields {
+        repeat: Some(Recurrence {
+            count: Some(3),
+            ..Recurrence::every(Frequency::Monthly)
+        }),
+        ..task_due_at(
+            "Pay rent",
+            &format!("{year}-05-01 17:00"),
+            vec![Reminder::Before(60)],
+        )
+    };
+    let t = w
+        .cal
+        .create_task(&w.ann, &w.calendar, rent)
+        .await
+        .expect("the task");
+    assert_eq!(t.fields.reminders, Some(vec![Reminder::Before(60)]));
+    let stored = w
+        .store
+        .calendars()
+        .object(&w.calendar, &t.id)
+        .await
+        .unwrap();
+    assert!(
+        stored.ical.contains("TRIGGER;RELATED=END:-PT1H"),
+        "{}",
+        stored.ical
+    );
+    let due = berlin(&format!("{year}-05-01 17:00"));
+    assert_eq!(w.next(&t.id).await, Some((due - Duration::hours(1), due)));
+    let worker = w.worker(&w.store);
+    assert_eq!(
+        worker.run_due(due - Duration::hours(1)).await.unwrap(),
+        sent(1)
+    );
+    assert_eq!(w.next(&t.id).await, None, "one reminder for this due date");
+    let mail = w.inbox().await;
+    let day = chrono::NaiveDate::from_ymd_opt(year, 5, 1).unwrap();
+    assert!(
+        mail[0].contains(&format!(
+            "Subject: Reminder: Pay rent (due {}, 17:00)",
+            day.format("%a %-d %b")
+        )),
+        "{}",
+        mail[0]
+    );
+    assert!(
+        mail[0].contains(&format!(
+            "Due: {}, 17:00 (Europe/Berlin)",
+            day.format("%A %-d %B %Y")
+        )),
+        "{}",
+        mail[0]
+    );
+    assert!(mail[0].contains("https://mail.remind.example/tasks"));
+    assert!(mail[0].contains("Standing order form"));
+
+    // Completing it moves it to the next month, and its reminder with it (a change
+    // that names no reminders keeps them).
+    let done = TaskFields {
+        status: TaskStatus::Completed,
+        reminders: None,
+        ..t.fields.clone()
+    };
+    let moved = w
+        .cal
+        .update_task(&w.ann, &w.calendar, &t.id, done)
+        .await
+        .unwrap();
+    assert_eq!(moved.fields.reminders, Some(vec![Reminder::Before(60)]));
+    let june = berlin(&format!("{year}-06-01 17:00"));
+    assert_eq!(w.next(&t.id).await, Some((june - Duration::hours(1), june)));
+    // A task cancelled has none.
+    w.cal
+        .update_task(
+            &w.ann,
+            &w.calendar,
+            &t.id,
+            TaskFields {
+                status: TaskStatus::Cancelled,
+                ..moved.fields.clone()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(w.next(&t.id).await, None);
+
+    // A task due on a day is due at its start: fifteen hours before is 09:00 the day
+    // before, and the web app's list of due reminders has it too.
+    let bins = w
+        .cal
+        .create_task(
+            &w.ann,
+            &w.calendar,
+            TaskFields {
+                due: Some(Due::Day(
+                    chrono::NaiveDate::from_ymd_opt(year, 7, 14).unwrap(),
+                )),
+                ..task_due_at("Bins out", "2000-01-01 00:00", vec![Reminder::Before(900)])
+            },
+        )
+        .await
+        .unwrap();
+    let midnight = berlin(&format!("{year}-07-14 00:00"));
+    let nine = berlin(&format!("{year}-07-13 09:00"));
+    assert_eq!(w.next(&bins.id).await, Some((nine, midnight)));
+    let due = w
+        .cal
+        .due_reminders(
+            &w.ann,
+            osprey_calendar::Range {
+                from: nine - Duration::hours(1),
+                to: nine + Duration::hours(1),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(due.len(), 1, "{due:?}");
+    assert!(due[0].task && due[0].item_id == bins.id && due[0].all_day);
+    assert_eq!((due[0].due_at, due[0].starts_at), (nine, midnight));
+    assert_eq!(worker.run_due(nine).await.unwrap(), sent(1));
+    let mail = w.inbox().await;
+    assert!(
+        mail[1].contains(&format!(
+            "Subject: Reminder: Bins out (due {})",
+            chrono::NaiveDate::from_ymd_opt(year, 7, 14)
+                .unwrap()
+                .format("%a %-d %b")
+        )),
+        "{}",
+        mail[1]
+    );
 }

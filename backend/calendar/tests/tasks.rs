@@ -17,6 +17,7 @@ fn task(title: &str, due: Option<Due>, priority: u8) -> TaskFields {
         percent: 0,
         parent: None,
         repeat: None,
+        reminders: None,
     }
 }
 
@@ -125,6 +126,13 @@ async fn a_to_do_list_filters_sorts_and_completes() {
                 ..task("X", None, 0)
             },
             "percent",
+        ),
+        (
+            TaskFields {
+                reminders: Some(vec![osprey_calendar::Reminder::Before(10)]),
+                ..task("X", None, 0)
+            },
+            "reminders",
         ),
         (
             TaskFields {

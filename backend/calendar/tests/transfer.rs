@@ -295,6 +295,7 @@ async fn search_finds_titles_places_and_notes_the_account_may_read() {
             percent: 0,
             parent: None,
             repeat: None,
+            reminders: None,
         },
     )
     .await

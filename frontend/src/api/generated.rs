@@ -868,7 +868,7 @@ impl Api {
     }
 
     /// The reminders of the signed-in account's own calendars due in a window, by time:
-    /// each occurrence's reminders, repeating events expanded.
+    /// each occurrence's reminders, repeating events expanded, and the open tasks'.
     ///
     /// `GET /api/v1/calendars/reminders`
     pub async fn list_due_reminders(

@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use std::rc::Rc;
 
 use chrono::{DateTime, Utc};
-use osprey_api_types::DueReminder;
+use osprey_api_types::{DueReminder, DueReminderKind};
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
@@ -76,7 +76,7 @@ pub fn ReminderAlerts() -> Html {
                             .filter(|r| {
                                 SEEN.with(|s| {
                                     s.borrow_mut()
-                                        .insert((r.event_id.clone(), r.due_at.timestamp()))
+                                        .insert((r.item_id.clone(), r.due_at.timestamp()))
                                 })
                             })
                             .collect();
@@ -98,11 +98,13 @@ pub fn ReminderAlerts() -> Html {
     html! {
         <div class="cal-alerts" role="alert" aria-live="assertive" id="cal-alerts">
             { for shown.iter().enumerate().map(|(i, r)| {
-                let when = if r.all_day {
-                    "Today, all day".to_owned()
-                } else {
-                    let (day, time) = local(r.starts_at);
-                    format!("{day} at {time}")
+                let (day, time) = local(r.starts_at);
+                let task = r.kind == DueReminderKind::Task;
+                let when = match (task, r.all_day) {
+                    (false, true) => format!("{day}, all day"),
+                    (false, false) => format!("{day} at {time}"),
+                    (true, true) => format!("Task due {day}"),
+                    (true, false) => format!("Task due {day} at {time}"),
                 };
                 let dismiss = {
                     let shown = shown.clone();

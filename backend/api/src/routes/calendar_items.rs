@@ -61,6 +61,10 @@ fn task_fields(f: TaskFields) -> Result<osprey_calendar::TaskFields, ApiError> {
         percent: f.percent,
         parent: f.parent,
         repeat: f.repeat.map(super::calendars::recurrence_in),
+        reminders: f
+            .reminders
+            .map(super::calendars::reminders_in)
+            .transpose()?,
     })
 }
 
@@ -94,6 +98,7 @@ pub(super) fn task(t: osprey_calendar::Task) -> Task {
             percent: f.percent,
             parent: f.parent,
             repeat: f.repeat.map(super::calendars::recurrence_out),
+            reminders: f.reminders.map(super::calendars::reminders_out),
         },
         completed_at: t.completed_at,
         updated_at: t.updated_at,

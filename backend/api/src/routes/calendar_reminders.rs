@@ -4,7 +4,7 @@
 
 use axum::extract::State;
 use chrono::{DateTime, Utc};
-use osprey_api_types::{DueReminder, DueReminderList, Problem, Scope};
+use osprey_api_types::{DueReminder, DueReminderKind, DueReminderList, Problem, Scope};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -31,7 +31,7 @@ pub struct ReminderWindow {
 }
 
 /// The reminders of the signed-in account's own calendars due in a window, by time:
-/// each occurrence's reminders, repeating events expanded.
+/// each occurrence's reminders, repeating events expanded, and the open tasks'.
 #[utoipa::path(get, path = "/calendars/reminders", tag = "calendars", security(("bearer" = [])),
     params(ReminderWindow),
     responses((status = 200, body = DueReminderList), (status = 400, body = Problem), (status = 401, body = Problem),
@@ -57,7 +57,12 @@ pub async fn list_due_reminders(
             .into_iter()
             .map(|r| DueReminder {
                 calendar_id: r.calendar_id,
-                event_id: r.event_id,
+                kind: if r.task {
+                    DueReminderKind::Task
+                } else {
+                    DueReminderKind::Event
+                },
+                item_id: r.item_id,
                 title: r.title,
                 location: r.location,
                 due_at: r.due_at,

@@ -206,22 +206,7 @@ fn event_fields(f: CalendarEventFields) -> Result<osprey_calendar::EventFields, 
         color: f.color,
         private: f.private,
         recurrence,
-        reminders: f
-            .reminders
-            .map(|list| {
-                list.into_iter()
-                    .enumerate()
-                    .map(|(i, r)| match (r.minutes_before, r.at) {
-                        (Some(m), None) => Ok(osprey_calendar::Reminder::Before(m)),
-                        (None, Some(t)) => Ok(osprey_calendar::Reminder::At(t)),
-                        _ => Err(ApiError::field(
-                            format!("reminders[{i}]"),
-                            "either minutes_before or at",
-                        )),
-                    })
-                    .collect::<Result<Vec<_>, _>>()
-            })
-            .transpose()?,
+        reminders: f.reminders.map(reminders_in).transpose()?,
         attendees: f.attendees.map(|list| {
             list.into_iter()
                 .map(|a| osprey_calendar::Attendee {
@@ -309,20 +294,7 @@ pub(super) fn wire_fields(f: osprey_calendar::EventFields) -> CalendarEventField
         color: f.color,
         private: f.private,
         recurrence: f.recurrence.map(recurrence_out),
-        reminders: f.reminders.map(|list| {
-            list.into_iter()
-                .map(|r| match r {
-                    osprey_calendar::Reminder::Before(m) => EventReminder {
-                        minutes_before: Some(m),
-                        at: None,
-                    },
-                    osprey_calendar::Reminder::At(t) => EventReminder {
-                        minutes_before: None,
-                        at: Some(t),
-                    },
-                })
-                .collect()
-        }),
+        reminders: f.reminders.map(reminders_out),
         attendees: f.attendees.map(|list| {
             list.into_iter()
                 .map(|a| EventAttendee {
@@ -916,4 +888,36 @@ pub async fn answer_invitation(
         .answer(&user.account.id, &id, &event_id, part_stat(body.status))
         .await?;
     Ok(Json(event(e)))
+}
+
+/// Reminders as the API states them (each either so many minutes before or at a time).
+pub(super) fn reminders_in(
+    list: Vec<EventReminder>,
+) -> Result<Vec<osprey_calendar::Reminder>, ApiError> {
+    list.into_iter()
+        .enumerate()
+        .map(|(i, r)| match (r.minutes_before, r.at) {
+            (Some(m), None) => Ok(osprey_calendar::Reminder::Before(m)),
+            (None, Some(t)) => Ok(osprey_calendar::Reminder::At(t)),
+            _ => Err(ApiError::field(
+                format!("reminders[{i}]"),
+                "either minutes_before or at",
+            )),
+        })
+        .collect()
+}
+
+pub(super) fn reminders_out(list: Vec<osprey_calendar::Reminder>) -> Vec<EventReminder> {
+    list.into_iter()
+        .map(|r| match r {
+            osprey_calendar::Reminder::Before(m) => EventReminder {
+                minutes_before: Some(m),
+                at: None,
+            },
+            osprey_calendar::Reminder::At(t) => EventReminder {
+                minutes_before: None,
+                at: Some(t),
+            },
+        })
+        .collect()
 }

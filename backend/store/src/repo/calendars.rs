@@ -6,7 +6,8 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    Set, sea_query::LikeExpr,
+    Set,
+    sea_query::{Expr, ExprTrait, LikeExpr},
 };
 
 use super::{
@@ -14,7 +15,7 @@ use super::{
     like_anywhere, new_id,
 };
 use crate::{
-    StoreError,
+    Backend, StoreError,
     entity::{calendar, calendar_object, calendar_share},
     error::conflict_on_unique,
     views::Calendars,
@@ -587,22 +588,41 @@ impl Calendars<'_> {
             .limit(limit)
             .all(&self.db)
             .await?;
-        let long = calendar_object::Entity::find()
-            .filter(calendar_object::Column::CalendarId.is_in(calendar_ids.iter().cloned()))
-            .filter(calendar_object::Column::Kind.eq(kind))
-            .filter(calendar_object::Column::LongSpan.eq(true))
-            .filter(
-                Condition::any()
-                    .add(calendar_object::Column::EndsAt.is_null())
-                    .add(calendar_object::Column::EndsAt.gt(from)),
-            )
-            .filter(calendar_object::Column::StartsAt.lt(to))
-            .order_by_asc(calendar_object::Column::StartsAt)
-            .limit(limit)
-            .all(&self.db)
-            .await?;
-        let mut rows: Vec<CalendarObjectRecord> =
-            short.into_iter().chain(long).map(object_record).collect();
+        // Long ones by their end: those that end after the window starts (the index by
+        // end holds their start too, so the start's bound is checked there), and those
+        // that never end. Two lookups: with the two ends in one condition the planner
+        // walks every long object that started before the window instead. SQLite, which
+        // has no statistics, would take the index by start for the start's bound even
+        // so; `+starts_at` keeps that bound out of its index choice (SQLite's documented
+        // way), and the lookup by end is the one left.
+        let started_before = match self.backend {
+            Backend::Sqlite => Expr::cust_with_values(
+                r#"+"calendar_objects"."starts_at" < ?"#,
+                [sea_orm::Value::from(to)],
+            ),
+            Backend::Postgres => Expr::col(calendar_object::Column::StartsAt).lt(to),
+        };
+        let long_by = |ends: Condition| {
+            calendar_object::Entity::find()
+                .filter(calendar_object::Column::CalendarId.is_in(calendar_ids.iter().cloned()))
+                .filter(calendar_object::Column::Kind.eq(kind))
+                .filter(calendar_object::Column::LongSpan.eq(true))
+                .filter(ends)
+                .filter(started_before.clone())
+                .order_by_asc(calendar_object::Column::StartsAt)
+                .limit(limit)
+                .all(&self.db)
+        };
+        let ending =
+            long_by(Condition::all().add(calendar_object::Column::EndsAt.gt(from))).await?;
+        let endless =
+            long_by(Condition::all().add(calendar_object::Column::EndsAt.is_null())).await?;
+        let mut rows: Vec<CalendarObjectRecord> = short
+            .into_iter()
+            .chain(ending)
+            .chain(endless)
+            .map(object_record)
+            .collect();
         rows.sort_by_key(|r| r.starts_at);
         rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
         Ok(rows)

@@ -3,7 +3,8 @@
 //! and Completed.
 
 use osprey_api_types::{
-    Calendar, CalendarAccess, EventRecurrence, RecurrenceFrequency, Task, TaskFields, TaskStatus,
+    Calendar, CalendarAccess, EventRecurrence, EventReminder, RecurrenceFrequency, Task,
+    TaskFields, TaskStatus,
 };
 use yew::platform::spawn_local;
 use yew::prelude::*;
@@ -29,6 +30,42 @@ fn priority_label(p: u8) -> Option<&'static str> {
     }
 }
 
+/// The reminders the quick-add form offers for a task due on a day, in minutes before
+/// the day starts (RFC 5545 counts a day's alarms from its start): 18:00 the evening
+/// before, 09:00 the day before, 09:00 a week before.
+const DAY_REMINDERS: [(u32, &str); 3] = [
+    (360, "The evening before, 18:00"),
+    (900, "The day before, 09:00"),
+    (9540, "A week before, 09:00"),
+];
+
+/// A task's reminder in words, to follow "Reminder:": for a day, the day and time it
+/// goes ("the day before at 09:00"); for a due time, as an event's ("1 hour before").
+fn task_reminder_words(r: &EventReminder, due_is_day: bool) -> String {
+    match (r.minutes_before, r.at) {
+        (Some(m), _) if due_is_day => {
+            let days = m.div_ceil(1440);
+            let at = days * 1440 - m;
+            let time = format!("{:02}:{:02}", at / 60, at % 60);
+            match days {
+                0 => format!("on the day at {time}"),
+                1 => format!("the day before at {time}"),
+                n => format!("{n} days before at {time}"),
+            }
+        }
+        (Some(0), _) => "when it is due".into(),
+        (Some(m), _) => super::editor::reminder_words(m),
+        (None, Some(t)) => format!(
+            "at {} UTC",
+            t.to_rfc3339()
+                .get(..16)
+                .unwrap_or_default()
+                .replace('T', " ")
+        ),
+        (None, None) => String::new(),
+    }
+}
+
 fn empty_text(filter: &str) -> &'static str {
     match filter {
         "today" => "Nothing due today.",
@@ -51,6 +88,8 @@ pub fn TasksPage() -> Html {
     let due = use_state(String::new);
     // `none`, `daily`, `weekly`, `monthly` or `yearly`.
     let repeat = use_state(|| "none".to_owned());
+    // Minutes before the due day starts; empty: no reminder.
+    let remind = use_state(String::new);
     {
         let (api, calendars) = (api.clone(), calendars.clone());
         use_effect_with((), move |()| {
@@ -90,11 +129,12 @@ pub fn TasksPage() -> Html {
         })
         .map(|c| c.id.clone());
     let onadd = {
-        let (api, title, due, repeat, error, reload) = (
+        let (api, title, due, repeat, remind, error, reload) = (
             api.clone(),
             title.clone(),
             due.clone(),
             repeat.clone(),
+            remind.clone(),
             error.clone(),
             reload.clone(),
         );
@@ -112,12 +152,25 @@ pub fn TasksPage() -> Html {
                 percent: 0,
                 parent: None,
                 repeat: rule(&repeat),
+                reminders: Some(
+                    remind
+                        .parse::<u32>()
+                        .ok()
+                        .filter(|_| !due.trim().is_empty())
+                        .map(|m| EventReminder {
+                            minutes_before: Some(m),
+                            at: None,
+                        })
+                        .into_iter()
+                        .collect(),
+                ),
             };
-            let (api, title, due, repeat, error, reload) = (
+            let (api, title, due, repeat, remind, error, reload) = (
                 api.clone(),
                 title.clone(),
                 due.clone(),
                 repeat.clone(),
+                remind.clone(),
                 error.clone(),
                 reload.clone(),
             );
@@ -127,6 +180,7 @@ pub fn TasksPage() -> Html {
                         title.set(String::new());
                         due.set(String::new());
                         repeat.set("none".into());
+                        remind.set(String::new());
                         error.set(None);
                         reload.emit(());
                     }
@@ -161,6 +215,17 @@ pub fn TasksPage() -> Html {
                 }}>
                     { for [("none", "Does not repeat"), ("daily", "Daily"), ("weekly", "Weekly"), ("monthly", "Monthly"), ("yearly", "Yearly")].into_iter().map(|(v, l)| html! {
                         <option value={v} selected={*repeat == v}>{ l }</option>
+                    }) }
+                </select>
+                <label for="task-remind" class="visually-hidden">{ "Reminder" }</label>
+                <select id="task-remind" aria-label="Reminder" disabled={due.is_empty()}
+                    title={due.is_empty().then_some("Choose a due date to be reminded")} onchange={{
+                    let remind = remind.clone();
+                    Callback::from(move |e: Event| remind.set(e.target_unchecked_into::<web_sys::HtmlSelectElement>().value()))
+                }}>
+                    <option value="" selected={remind.is_empty()}>{ "No reminder" }</option>
+                    { for DAY_REMINDERS.iter().map(|(m, l)| html! {
+                        <option value={m.to_string()} selected={*remind == m.to_string()}>{ *l }</option>
                     }) }
                 </select>
                 <button type="submit" class="button primary" id="task-add">{ "Add" }</button>
@@ -221,6 +286,10 @@ pub fn TasksPage() -> Html {
                                     if let Some(p) = priority_label(t.fields.priority) {
                                         <span class="task-priority">{ format!(" · {p} priority") }</span>
                                     }
+                                    { for t.fields.reminders.iter().flatten().filter(|_| !done).map(|r| {
+                                        let day = t.fields.due.as_deref().is_some_and(|d| d.len() == 10);
+                                        html! { <span class="task-reminder">{ format!(" · Reminder: {}", task_reminder_words(r, day)) }</span> }
+                                    }) }
                                 </span>
                             </label>
                             if can {
