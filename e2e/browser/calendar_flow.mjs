@@ -169,6 +169,14 @@ await runFlow('calendar_flow', async ({ page, baseUrl, step, shot, expectVisible
   await expectVisible(page.locator('.cal-agenda-item', { hasText: 'Lyon' }), 'the trip\'s place');
   await shot(page, 'calendar-agenda');
 
+  step('the day view of a stand-up');
+  await page.fill('.cal-jump', '2026-06-09');
+  await page.click('#cal-view-day');
+  await expectVisible(page.locator('#cal-view-day[aria-pressed="true"]'), 'the day view chosen');
+  await expectVisible(page.locator('.cal-event', { hasText: 'Standup' }), 'the stand-up of the day');
+  await shot(page, 'calendar-day');
+  await page.click('#cal-view-agenda');
+
   step('Tasks: the empty list, three tasks, one overdue, one with a reminder, one ticked off');
   await page.click('#cal-tab-tasks');
   await page.waitForURL('**/calendar/tasks');
@@ -238,12 +246,19 @@ await runFlow('calendar_flow', async ({ page, baseUrl, step, shot, expectVisible
   await page.click('#settings-close');
   await expectVisible(chips('2026-06-20', 'Concert'), 'the imported concert');
 
-  step(`invite ${sharee} to lunch; she answers "yes" in her calendar; the organiser sees it`);
+  step(`invite ${sharee} to lunch (the form shows when she is busy); she answers "yes" on her phone; the organiser sees it`);
   await cell('2026-06-25').click({ position: { x: 60, y: 70 } });
   await expectVisible(page.getByRole('heading', { name: 'New event' }), 'the new event dialog');
   await page.fill('#event-title', 'Lunch with Erin');
   await page.fill('#event-guests', sharee);
   await page.press('#event-guests', 'Tab');
+  // Her free/busy that day, without the title: busy for the second half of the hour.
+  const availability = page.locator('#event-availability li', { hasText: sharee });
+  await expectVisible(availability.filter({ hasText: 'Busy 09:30–10:00' }), 'the guest\'s busy time');
+  await expectVisible(availability.locator('.cal-availability-clash', { hasText: 'Busy at this time' }), 'the clash marked');
+  if (await page.locator('#event-availability', { hasText: 'Dentist' }).count()) throw new Error('free/busy shows a title');
+  await page.locator('#event-availability').scrollIntoViewIfNeeded();
+  await shot(page, 'calendar-free-busy');
   await page.click('#event-save');
   await expectVisible(chips('2026-06-25', 'Lunch with Erin'), 'the lunch');
   // She answers on her phone.

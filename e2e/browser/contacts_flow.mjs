@@ -103,7 +103,7 @@ await runFlow('contacts_flow', async ({ page, baseUrl, step, shot, expectVisible
   if (marked.join(',') !== 'awya,Zorblax') throw new Error(`marked: ${marked.join(', ')} (a contact's name must not be)`);
   await shot(page, 'spelling');
   await page.getByRole('button', { name: 'Replace awya with away' }).click();
-  await page.getByRole('button', { name: 'Add Zorblax to my dictionary' }).click();
+  await page.getByRole('button', { name: 'Add to dictionary: Zorblax' }).click();
   await expectVisible(page.locator('#vacation-body-spelling-ok'), 'no mistakes left');
   const body = await page.inputValue('#vacation-body');
   if (body !== 'I am away until Monday; ask Imogen or Zorblax.') throw new Error(`the message is now: ${body}`);

@@ -1,14 +1,36 @@
 // What every browser flow shares: the environment, the browser (the machine's Chromium,
-// headless), steps with names, screenshots, waiting for what must appear, signing in,
-// and the ending: exit 0, or 1 with the failed step, the page, the browser console's
-// errors and a failure screenshot.
+// headless), steps with names, screenshots — each page shot is also audited with axe
+// (WCAG 2 A and AA) and any serious or critical violation fails the flow — waiting for
+// what must appear, signing in, and the ending: exit 0, or 1 with the failed step, the
+// page, the browser console's errors and a failure screenshot.
 //
 // Env: OSPREY_URL (http://127.0.0.1:PORT), OSPREY_SCREENSHOT_DIR, CHROMIUM_PATH (default
 // /usr/bin/chromium), and what each flow names with need().
 
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+/** The WCAG 2 levels the audit holds every page to. */
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+
+/**
+ * Audits the page as it is now with axe-core (injected over the DevTools protocol, so
+ * the app's Content-Security-Policy stays on); the serious and critical violations, in
+ * words.
+ */
+export async function axeViolations(p) {
+  await p.evaluate(AXE_SOURCE);
+  const found = await p.evaluate(
+    (tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] }),
+    AXE_TAGS,
+  );
+  return found.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.help}\n      ${v.nodes.slice(0, 4).map((n) => `${n.target.join(' ')} — ${n.failureSummary.replace(/\s+/g, ' ')}`).join('\n      ')}`);
+}
 
 export const STEP_TIMEOUT_MS = 10_000;
 export const DESKTOP = { width: 1280, height: 800 };
@@ -64,10 +86,12 @@ export async function runFlow(name, body) {
   page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
   page.on('pageerror', (e) => consoleErrors.push(String(e)));
 
+  const inaccessible = [];
   const shot = async (p, file) => {
     const path = join(shotDir, `${file}.png`);
     await p.screenshot({ path, fullPage: true });
     console.log(`${name}:   screenshot ${path}`);
+    for (const v of await axeViolations(p)) inaccessible.push(`${file}: ${v}`);
   };
   const expectVisible = async (locator, what) => {
     try {
@@ -98,6 +122,10 @@ export async function runFlow(name, body) {
   let exitCode = 0;
   try {
     await body({ page, baseUrl, step, shot, expectVisible, signIn, openNav });
+    step('the accessibility audit of every page shot');
+    if (inaccessible.length) {
+      fail(`axe found serious or critical WCAG 2 A/AA violations:\n  ${inaccessible.join('\n  ')}`);
+    }
     console.log(`${name}: ok`);
   } catch (e) {
     exitCode = 1;

@@ -417,6 +417,21 @@ async fn the_calendar_in_a_real_browser() {
             String::from_utf8_lossy(&out.stderr)
         );
     }
+    // Erin is busy for the second half of the hour the lunch will be at: the organiser's
+    // form says so when she is added as a guest.
+    let c = reqwest::Client::new();
+    let erin = crate::api::login(&c, &s.url, SHAREE, PASSWORD).await;
+    let (_, cals) = crate::api::get(&c, &s.url, &erin, "/api/v1/calendars").await;
+    let own = cals[0]["id"].as_str().expect("Erin's calendar").to_owned();
+    let (status, _) = crate::api::post(
+        &c,
+        &s.url,
+        &erin,
+        &format!("/api/v1/calendars/{own}/events"),
+        serde_json::json!({"title": "Dentist", "start": "2026-06-25T09:30", "end": "2026-06-25T10:00", "time_zone": "UTC"}),
+    )
+    .await;
+    assert_eq!(status, reqwest::StatusCode::CREATED);
     run_flow(
         "calendar_flow.mjs",
         &s,
@@ -428,7 +443,6 @@ async fn the_calendar_in_a_real_browser() {
     );
     // What the browser made is what the API expands: three stand-ups (the fourth was
     // deleted with the following ones), the moved one at 11:00, and the trip.
-    let c = reqwest::Client::new();
     let token = crate::api::login(&c, &s.url, USER, PASSWORD).await;
     let (_, list) = crate::api::get(
         &c,
@@ -491,7 +505,6 @@ async fn the_calendar_in_a_real_browser() {
     assert_eq!(lunch["attendees"][0]["address"], SHAREE);
     assert_eq!(lunch["attendees"][0]["status"], "accepted", "{found}");
     // The calendar is shared with Erin, read-only; the tasks and the note are there.
-    let erin = crate::api::login(&c, &s.url, SHAREE, PASSWORD).await;
     let (_, cals) = crate::api::get(&c, &s.url, &erin, "/api/v1/calendars").await;
     assert!(
         cals.as_array()

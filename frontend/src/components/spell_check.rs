@@ -132,7 +132,7 @@ pub fn SpellCheck(props: &SpellCheckProps) -> Html {
                                     aria-label={format!("Replace {} with {s}", m.word)}>{ s.clone() }</button>
                             }) }
                             <button type="button" class="button subtle learn" onclick={learn}
-                                aria-label={format!("Add {} to my dictionary", m.word)}>{ "Add to dictionary" }</button>
+                                aria-label={format!("Add to dictionary: {}", m.word)}>{ "Add to dictionary" }</button>
                         </li>
                     }
                 }) }

@@ -130,6 +130,23 @@ pub fn reminder_words(minutes: u32) -> String {
     format!("{n} {unit}{} before", if n == 1 { "" } else { "s" })
 }
 
+/// A wall time typed as `HH:MM`.
+fn typed_time(day: &str, time: &str) -> Option<NaiveDateTime> {
+    let (h, m) = time.trim().split_once(':')?;
+    dates::parse_day(day)?.and_hms_opt(h.parse().ok()?, m.get(..2)?.parse().ok()?, 0)
+}
+
+/// The event's time as the browser's wall time, when it is set in the browser's zone.
+fn browser_span(d: &Draft) -> Option<(NaiveDateTime, NaiveDateTime)> {
+    if d.all_day || d.time_zone != dates::browser_zone() {
+        return None;
+    }
+    Some((
+        typed_time(&d.start_date, &d.start_time)?,
+        typed_time(&d.end_date, &d.end_time)?,
+    ))
+}
+
 fn weekday_of(d: NaiveDate) -> DayOfWeek {
     DAYS[d.weekday().num_days_from_monday() as usize].0
 }
@@ -838,6 +855,9 @@ pub fn EventEditor(p: &EditorProps) -> Html {
                             onchange={set(|d, v| d.guests = v)} />
                         if let Some(e) = err("attendees") { <p class="field-error">{ e }</p> }
                     </div>
+                    if let Some(day) = dates::parse_day(&d.start_date).filter(|_| !d.guests.trim().is_empty()) {
+                        <super::availability::Availability guests={d.guests.clone()} {day} time={browser_span(&d)} />
+                    }
                 }
                 if !d.answers.is_empty() {
                     <ul class="cal-guests" id="event-guest-list">

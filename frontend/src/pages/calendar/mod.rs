@@ -4,6 +4,7 @@
 //! click on an event opens it. Keys: `t` today, `d`/`w`/`m`/`a` the views, `n` a new
 //! event, arrows or `j`/`k` the next and previous period.
 
+mod availability;
 mod dates;
 mod drag;
 mod editor;

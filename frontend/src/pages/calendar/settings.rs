@@ -358,7 +358,7 @@ pub fn CalendarSettings(p: &SettingsProps) -> Html {
                                         }) }
                                     </select>
                                     <button type="button" class="button subtle" onclick={remove}
-                                        aria-label={format!("Stop sharing with {}", s.address)}>{ "Remove" }</button>
+                                        aria-label={format!("Remove {}", s.address)} title="Stop sharing">{ "Remove" }</button>
                                 </li>
                             }
                         }) }

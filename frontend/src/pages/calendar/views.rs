@@ -120,7 +120,7 @@ fn chip(p: &ViewProps, item: &Placed, style: String, timed: bool) -> Html {
         <button type="button" {class} style={format!("--event-color: {}; {style}", color(p, item))}
             title={label.clone()} aria-label={label} {onclick}
             draggable={movable.then_some("true")} ondragstart={movable.then(|| start_drag(item, false))}>
-            if let Some(t) = time { <span class="cal-time">{ t }</span> }
+            if let Some(t) = time { <span class="cal-time">{ t }</span>{ " " } }
             <span class="cal-title">{ item.occ.title.clone() }</span>
             if item.occ.recurring { <span class="cal-repeat" aria-hidden="true">{ "↻" }</span> }
             if resizable {
@@ -142,8 +142,12 @@ pub fn MonthView(p: &ViewProps) -> Html {
                     <div role="columnheader" class="cal-weekday">{ *d }</div>
                 }) }
             </div>
-            <div class="cal-weeks">
-            { for (0..p.days).map(|i| {
+            <div class="cal-weeks" role="rowgroup">
+            { for (0..p.days).step_by(7).map(|w| html! {
+                // A row of the grid for each week; `display: contents` leaves the cells
+                // in the one grid of the month.
+                <div class="cal-week" role="row">
+                { for (w..(w + 7).min(p.days)).map(|i| {
                 let day = p.first + Duration::days(i);
                 let mut on: Vec<&Placed> = p.items.iter().filter(|it| it.on(day)).collect();
                 on.sort_by_key(|it| (!it.in_day_row(), it.start));
@@ -174,6 +178,8 @@ pub fn MonthView(p: &ViewProps) -> Html {
                         }
                     </div>
                 }
+                }) }
+                </div>
             }) }
             </div>
         </div>

@@ -128,6 +128,17 @@ pub fn Composer(props: &ComposerProps) -> Html {
     let sending = use_state(|| false);
     let save_timer = use_mut_ref(|| None::<Timeout>);
     let generation = use_mut_ref(|| 0u32);
+    // Identities that arrive after the composer opened (the page was still reading the
+    // preferences) give a new message its sender and signature, unless it was changed.
+    {
+        let (fields, redraw, start) = (fields.clone(), redraw.clone(), props.start.clone());
+        use_effect_with(props.identities.clone(), move |ids| {
+            if !ids.is_empty() && *fields.borrow() == *start {
+                *fields.borrow_mut() = from_identity((*start).clone(), ids);
+                redraw.force_update();
+            }
+        });
+    }
 
     // Saves the draft a moment after the last change.
     let touch = {

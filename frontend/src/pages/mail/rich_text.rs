@@ -98,7 +98,9 @@ pub fn RichText(props: &RichTextProps) -> Html {
                 command: &'static str| {
         let changed = changed.clone();
         html! {
-            <button type="button" class="button subtle tool" {id} {title} aria-label={title}
+            // A letter (B, I, U) is named by its title; a word names itself (WCAG 2.5.3).
+            <button type="button" class="button subtle tool" {id} {title}
+                aria-label={(label.chars().count() == 1).then_some(title)}
                 // Keeps the selection in the editor.
                 onmousedown={Callback::from(|e: MouseEvent| e.prevent_default())}
                 onclick={Callback::from(move |_: MouseEvent| {
