@@ -98,10 +98,17 @@ await runFlow('admin_flow', async ({ page, baseUrl, step, shot, expectVisible, s
   await shot(page, 'admin-account-send-as');
   await page.getByRole('button', { name: 'Cancel' }).click();
 
-  step('phone-width screenshot of the accounts page');
+  step('phone-width screenshots of the accounts page and an account\'s editor, which Escape closes');
   await page.setViewportSize(PHONE);
   await expectVisible(page.locator('#account-list .row-title', { hasText: userAddress }), 'the account list at phone width');
   await shot(page, 'phone-admin-accounts');
+  await page.getByRole('button', { name: `Edit ${userAddress}` }).click();
+  await expectVisible(page.locator('#edit-account-pop3-mode'), 'the editor at phone width');
+  const wide = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+  if (wide) fail('the account editor is wider than the phone');
+  await shot(page, 'phone-admin-account-edit');
+  await page.locator('#edit-account-pop3-mode').press('Escape');
+  await page.locator('#edit-account-pop3-mode').waitFor({ state: 'detached', timeout: STEP_TIMEOUT_MS });
   await page.setViewportSize(DESKTOP);
 
   step(`create alias postmaster@${domain} → ${userAddress}`);
@@ -316,7 +323,14 @@ await runFlow('admin_flow', async ({ page, baseUrl, step, shot, expectVisible, s
   await mine.getByRole('button', { name: 'Yes, leave' }).click();
   await expectVisible(page.locator('#my-lists-empty'), 'no lists left');
 
-  step('open /admin/accounts directly as a user (expect a refusal)');
-  await page.goto(`${baseUrl}/admin/accounts`);
-  await expectVisible(page.getByText('This page is for administrators.'), 'the refusal for users');
+  step('open each admin page directly as a user: a refusal, and no request the server refuses');
+  const refused = [];
+  page.on('response', (r) => { if (r.status() === 403) refused.push(`${r.request().method()} ${r.url()}`); });
+  for (const path of ['/admin/accounts', '/admin/domains', '/admin/aliases', '/admin/lists', '/admin/audit']) {
+    await page.goto(`${baseUrl}${path}`);
+    await expectVisible(page.getByText('This page is for administrators.'), `the refusal of ${path} for users`);
+  }
+  // Give a stray request time to come back.
+  await page.waitForTimeout(500);
+  if (refused.length) fail(`a user's visit to the admin pages asked the server for what it refuses: ${refused.join(', ')}`);
 });

@@ -146,7 +146,7 @@ async fn cli_manages_the_directory_while_the_server_runs() {
         ))
         .contains("--ip")
     );
-    assert!(ok(&osprey(&s.db, &["queue", "list"])).contains("0 message(s)"));
+    assert_eq!(ok(&osprey(&s.db, &["queue", "list"])), "");
     assert!(refused(&osprey(&s.db, &["queue", "show", "missing"])).contains("no queued message"));
     assert!(refused(&osprey(&s.db, &["queue", "list", "--state", "lost"])).contains("--state"));
     ok(&osprey(&s.db, &["alias", "remove", "team@cli.example"]));
@@ -366,4 +366,35 @@ async fn commands_refuse_a_missing_database_and_create_it_only_with_init() {
         "{err}"
     );
     assert!(!missing_dir.exists(), "deliver created nothing");
+}
+
+/// Every list command says the same of an empty list: nothing on standard output (a
+/// script reads no rows) and "no …" on standard error.
+#[tokio::test]
+async fn every_empty_list_says_so_on_standard_error_only() {
+    let s = Server::start(false).await;
+    ok(&osprey(&s.db, &["domain", "add", "empty.example"]));
+    for (args, says) in [
+        (
+            &["user", "list", "--domain", "empty.example"][..],
+            "no accounts",
+        ),
+        (&["alias", "list"], "no aliases"),
+        (&["access", "ip", "list"], "no IP rules"),
+        (&["access", "kill", "list"], "no kill file entries"),
+        (&["list", "ls"], "no lists"),
+        (&["queue", "list"], "no queued messages"),
+        (
+            &["audit", "show", "--search", "nothing-matches-this"],
+            "no changes recorded",
+        ),
+    ] {
+        let out = osprey(&s.db, args);
+        assert_eq!(ok(&out), "", "{args:?} prints no rows");
+        assert_eq!(
+            String::from_utf8_lossy(&out.stderr).trim(),
+            says,
+            "{args:?}"
+        );
+    }
 }

@@ -6,7 +6,8 @@ use yew_router::prelude::*;
 use crate::components::shell::Shell;
 #[cfg(feature = "full")]
 use crate::pages::admin::{
-    AccountsPage, AdminIndex, AliasesPage, AuditPage, DomainRulesPage, DomainsPage, ListsPage,
+    AccountsPage, AdminGate, AdminIndex, AliasesPage, AuditPage, DomainRulesPage, DomainsPage,
+    ListsPage,
 };
 #[cfg(feature = "full")]
 use crate::pages::archive::{ArchivePage, ArchiveThreadPage};
@@ -89,17 +90,29 @@ pub fn switch(route: Route) -> Html {
         #[cfg(feature = "full")]
         Route::Admin => html! { <Shell><AdminIndex /></Shell> },
         #[cfg(feature = "full")]
-        Route::AdminDomains => html! { <Shell><DomainsPage /></Shell> },
+        Route::AdminDomains => {
+            html! { <Shell><AdminGate title="Domains" server_admin_only=true><DomainsPage /></AdminGate></Shell> }
+        }
         #[cfg(feature = "full")]
-        Route::AdminAccounts => html! { <Shell><AccountsPage /></Shell> },
+        Route::AdminAccounts => {
+            html! { <Shell><AdminGate title="Accounts"><AccountsPage /></AdminGate></Shell> }
+        }
         #[cfg(feature = "full")]
-        Route::AdminAliases => html! { <Shell><AliasesPage /></Shell> },
+        Route::AdminAliases => {
+            html! { <Shell><AdminGate title="Aliases"><AliasesPage /></AdminGate></Shell> }
+        }
         #[cfg(feature = "full")]
-        Route::AdminLists => html! { <Shell><ListsPage /></Shell> },
+        Route::AdminLists => {
+            html! { <Shell><AdminGate title="Mailing lists"><ListsPage /></AdminGate></Shell> }
+        }
         #[cfg(feature = "full")]
-        Route::AdminAudit => html! { <Shell><AuditPage /></Shell> },
+        Route::AdminAudit => {
+            html! { <Shell><AdminGate title="Audit log"><AuditPage /></AdminGate></Shell> }
+        }
         #[cfg(feature = "full")]
-        Route::AdminDomainRules { id } => html! { <Shell><DomainRulesPage id={id} /></Shell> },
+        Route::AdminDomainRules { id } => {
+            html! { <Shell><AdminGate title="Domain rules"><DomainRulesPage id={id} /></AdminGate></Shell> }
+        }
         #[cfg(feature = "full")]
         Route::Archive { id } => html! { <Shell><ArchivePage id={id} /></Shell> },
         #[cfg(feature = "full")]

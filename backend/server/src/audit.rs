@@ -36,7 +36,7 @@ pub async fn run(config: &Config, cmd: AuditCmd) -> anyhow::Result<()> {
                 )
                 .await?;
             if page.items.is_empty() && !json {
-                println!("no changes recorded");
+                eprintln!("no changes recorded");
             }
             for entry in &page.items {
                 let changes = field_changes(entry);

@@ -131,15 +131,17 @@ pub async fn domain(config: &Config, cmd: DomainCmd) -> anyhow::Result<()> {
             print_dkim(&d.name, &key);
         }
         DomainCmd::List => {
-            for d in all(
-                |q| {
-                    let s = store.clone();
-                    async move { s.domains().list_domains(&q).await }
-                },
-                None,
-            )
-            .await?
-            {
+            for d in listed(
+                all(
+                    |q| {
+                        let s = store.clone();
+                        async move { s.domains().list_domains(&q).await }
+                    },
+                    None,
+                )
+                .await?,
+                "domains",
+            ) {
                 let aliases = if d.aliases.is_empty() {
                     String::new()
                 } else {
@@ -204,15 +206,17 @@ pub async fn user(config: &Config, cmd: UserCmd) -> anyhow::Result<()> {
         }
         UserCmd::List { domain } => {
             let filter = domain_filter(&store, domain.as_deref()).await?;
-            for a in all(
-                |q| {
-                    let s = store.clone();
-                    async move { s.accounts().list_accounts(&q).await }
-                },
-                filter,
-            )
-            .await?
-            {
+            for a in listed(
+                all(
+                    |q| {
+                        let s = store.clone();
+                        async move { s.accounts().list_accounts(&q).await }
+                    },
+                    filter,
+                )
+                .await?,
+                "accounts",
+            ) {
                 let state = if a.enabled { "" } else { " (disabled)" };
                 println!("{}\t{}\t{}{state}", a.address(), a.role, a.display_name);
             }
@@ -306,15 +310,17 @@ pub async fn alias(config: &Config, cmd: AliasCmd) -> anyhow::Result<()> {
         }
         AliasCmd::List { domain } => {
             let filter = domain_filter(&store, domain.as_deref()).await?;
-            for a in all(
-                |q| {
-                    let s = store.clone();
-                    async move { s.aliases().list_aliases(&q).await }
-                },
-                filter,
-            )
-            .await?
-            {
+            for a in listed(
+                all(
+                    |q| {
+                        let s = store.clone();
+                        async move { s.aliases().list_aliases(&q).await }
+                    },
+                    filter,
+                )
+                .await?,
+                "aliases",
+            ) {
                 println!("{}\t{}", a.address, a.targets.join(", "));
             }
         }
@@ -401,7 +407,7 @@ pub async fn access(config: &Config, cmd: crate::cli::AccessCmd) -> anyhow::Resu
             println!("added rule {} at position {}", r.id, r.position);
         }
         AccessCmd::Ip(IpCmd::List) => {
-            for r in store.access().ip_rules().await? {
+            for r in listed(store.access().ip_rules().await?, "IP rules") {
                 println!(
                     "{}\t{}\t{}\t{}\t{}\thits {}\t{}",
                     r.position,
@@ -444,7 +450,7 @@ pub async fn access(config: &Config, cmd: crate::cli::AccessCmd) -> anyhow::Resu
             }
         }
         AccessCmd::Kill(KillCmd::List) => {
-            for e in store.access().kill_entries().await? {
+            for e in listed(store.access().kill_entries().await?, "kill file entries") {
                 let scope = match &e.domain_id {
                     Some(id) => store.domains().domain(id).await?.name,
                     None => "all".to_owned(),
@@ -464,4 +470,13 @@ pub async fn access(config: &Config, cmd: crate::cli::AccessCmd) -> anyhow::Resu
         }
     }
     Ok(())
+}
+
+/// The items of a list command; when there are none, says so on standard error (standard
+/// output stays empty for scripts), as every list command does.
+pub(crate) fn listed<T>(items: Vec<T>, what: &str) -> Vec<T> {
+    if items.is_empty() {
+        eprintln!("no {what}");
+    }
+    items
 }

@@ -78,15 +78,17 @@ pub async fn run(config: &Config, cmd: ListCmd) -> anyhow::Result<()> {
         }
         ListCmd::Ls { domain } => {
             let filter = domain_filter(&store, domain.as_deref()).await?;
-            for l in all(
-                |q: ListQuery| {
-                    let s = store.clone();
-                    async move { s.lists().lists(&q).await }
-                },
-                filter,
-            )
-            .await?
-            {
+            for l in crate::commands::listed(
+                all(
+                    |q: ListQuery| {
+                        let s = store.clone();
+                        async move { s.lists().lists(&q).await }
+                    },
+                    filter,
+                )
+                .await?,
+                "lists",
+            ) {
                 println!("{}\t{}\t{} members", l.address(), l.name, l.member_count);
             }
         }

@@ -117,11 +117,13 @@ pub async fn queue(config: &Config, cmd: QueueCmd) -> anyhow::Result<()> {
                 message_id: None,
                 limit: 500,
             };
-            let entries = store.queue().queue_entries(&filter).await?;
+            let entries = crate::commands::listed(
+                store.queue().queue_entries(&filter).await?,
+                "queued messages",
+            );
             for e in &entries {
                 print_entry(e, false);
             }
-            println!("{} message(s)", entries.len());
         }
         QueueCmd::Show { id } => {
             let e = store

@@ -58,7 +58,7 @@ impl ApiError {
                 })
             })
             .collect();
-        (!messages.is_empty()).then(|| messages.join(" "))
+        (!messages.is_empty()).then(|| sentences(&messages))
     }
 
     /// The text of the banner over a form whose inputs show the `shown` fields' messages:
@@ -76,7 +76,7 @@ impl ApiError {
                     .errors
                     .iter()
                     .filter(|e| !shown.iter().any(|s| field_rest(&e.field, s).is_some()))
-                    .map(|e| format!("{}: {}", e.field, e.message))
+                    .map(|e| format!("{}: {}", label(&e.field), e.message))
                     .collect();
                 match (&problem.detail, problem.status) {
                     (_, 429) => match retry_after {
@@ -93,7 +93,7 @@ impl ApiError {
                         if unshown.is_empty() {
                             "Please correct the marked fields.".to_owned()
                         } else {
-                            unshown.join(" ")
+                            sentences(&unshown)
                         }
                     }
                     (Some(detail), _) => detail.clone(),
@@ -120,6 +120,45 @@ impl ApiError {
             retry_after: None,
         }
     }
+}
+
+/// Messages one after the other, each a sentence: `is required` and `at least 12
+/// characters` read "is required. At least 12 characters." rather than run together.
+fn sentences(messages: &[String]) -> String {
+    let mut out = String::new();
+    for m in messages {
+        let m = m.trim().trim_end_matches('.');
+        let mut chars = m.chars();
+        if let Some(first) = chars.next() {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            // ASCII only: the Unicode case tables would weigh on the bundle.
+            out.push(first.to_ascii_uppercase());
+            out.push_str(chars.as_str());
+            out.push('.');
+        }
+    }
+    out
+}
+
+/// A request field in words for a banner: `current_password` → "Current password",
+/// `targets[0]` → "Targets, item 1", `pop3.mode` → "Pop3 mode".
+fn label(field: &str) -> String {
+    let (name, rest) = field
+        .find(['[', '.'])
+        .map_or((field, ""), |i| field.split_at(i));
+    let mut out: String = name.replace('_', " ");
+    if let Some(first) = out.get_mut(..1) {
+        first.make_ascii_uppercase();
+    }
+    if !rest.is_empty() {
+        let mut part = part_name(rest).replace('_', " ");
+        part.make_ascii_lowercase();
+        out.push_str(", ");
+        out.push_str(&part);
+    }
+    out
 }
 
 /// What follows `name` in `field` when `field` is `name` or inside it (`name[1]`, `name.x`).

@@ -345,9 +345,18 @@ fn ItemForm<R: Resource>(props: &ItemFormProps<R>) -> Html {
         error: (*error).clone(),
     };
     let cancel = props.oncancel.clone().map(|c| c.reform(|_: MouseEvent| ()));
+    // Escape closes a row's editor, as it closes a dialog.
+    let onkeydown = props.oncancel.clone().map(|c| {
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Escape" {
+                e.prevent_default();
+                c.emit(());
+            }
+        })
+    });
 
     html! {
-        <form class="form-grid" {onsubmit} novalidate=true>
+        <form class="form-grid" {onsubmit} {onkeydown} novalidate=true>
             <ProblemBanner error={(*error).clone()} fields={R::FIELDS} id={format!("{prefix}-form-error")} />
             { R::fields(&form) }
             <div class="actions">

@@ -51,15 +51,20 @@ pub struct AdminLayoutProps {
     pub children: Html,
 }
 
+/// Whether the session's role may use an admin page (some are for server admins only).
+fn may_use(session: &crate::state::Session, server_admin_only: bool) -> bool {
+    if server_admin_only {
+        session.is_server_admin()
+    } else {
+        session.can_administer()
+    }
+}
+
 /// The admin area's heading and tabs; refuses roles that may not be here.
 #[function_component]
 pub fn AdminLayout(props: &AdminLayoutProps) -> Html {
     let session = use_session();
-    let allowed = if props.server_admin_only {
-        session.is_server_admin()
-    } else {
-        session.can_administer()
-    };
+    let allowed = may_use(&session, props.server_admin_only);
     html! {
         <section class="page" aria-labelledby="admin-title">
             <h1 id="admin-title">{ props.title.clone() }</h1>
@@ -86,6 +91,31 @@ pub fn AdminLayout(props: &AdminLayoutProps) -> Html {
                 </div>
             }
         </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct AdminGateProps {
+    /// The page's title, for the refusal.
+    pub title: AttrValue,
+    #[prop_or_default]
+    pub server_admin_only: bool,
+    /// The page: mounted only for a role that may use it, so that it asks the server
+    /// for nothing the role would be refused.
+    pub children: Html,
+}
+
+/// Decides from the role the session already has whether the page is shown or refused.
+#[function_component]
+pub fn AdminGate(props: &AdminGateProps) -> Html {
+    if may_use(&use_session(), props.server_admin_only) {
+        props.children.clone()
+    } else {
+        html! {
+            <AdminLayout title={props.title.clone()} server_admin_only={props.server_admin_only}>
+                { Html::default() }
+            </AdminLayout>
+        }
     }
 }
 
