@@ -203,6 +203,32 @@ await runFlow('admin_flow', async ({ page, baseUrl, step, shot, expectVisible, s
   await expectVisible(page.getByText('No posts wait.'), 'the queue empty after the approval');
   await page.getByRole('button', { name: 'Cancel' }).click();
 
+  step('Access: an IP rule (a bad network first), a kill-file entry, the relay tester');
+  await openNav(page, '#tab-access', '/admin/access', 'Access');
+  await expectVisible(page.locator('#ip-rules-empty'), 'no IP rules yet');
+  await expectVisible(page.locator('#kill-empty'), 'an empty kill file');
+  await page.fill('#ip-rule-network', 'not-a-network');
+  await page.getByRole('button', { name: 'Add rule' }).click();
+  await expectVisible(page.locator('#ip-rule-network-error'), 'the network\'s message next to the field');
+  await page.fill('#ip-rule-network', '203.0.113.0/24');
+  await page.fill('#ip-rule-note', 'Scanner');
+  await page.getByRole('button', { name: 'Add rule' }).click();
+  await expectVisible(page.locator('#ip-rule-list .row', { hasText: '203.0.113.0/24' }).locator('.tag', { hasText: 'Deny' }), 'the deny rule in the list');
+  await page.fill('#kill-value', 'spam@bad.example');
+  await page.getByRole('button', { name: 'Add entry' }).click();
+  await expectVisible(page.locator('#kill-list .row-title', { hasText: 'spam@bad.example' }), 'the kill-file entry');
+  await page.fill('#relay-check-ip', '192.0.2.1');
+  await page.fill('#relay-check-recipient', 'someone@elsewhere.example');
+  await page.getByRole('button', { name: 'Check', exact: true }).click();
+  await expectVisible(page.locator('#relay-verdict', { hasText: 'Refused' }), 'an unauthenticated relay refused');
+  await page.check('#relay-check-auth');
+  await page.getByRole('button', { name: 'Check', exact: true }).click();
+  await expectVisible(page.locator('#relay-verdict', { hasText: 'Relayed' }), 'a signed-in user\'s mail relayed');
+  await shot(page, 'admin-access');
+  await page.setViewportSize(PHONE);
+  await shot(page, 'phone-admin-access');
+  await page.setViewportSize(DESKTOP);
+
   step('the audit log: the changes made above, a search for the alias, the retention saved');
   await openNav(page, '#tab-audit', '/admin/audit', 'Audit log');
   await expectVisible(page.locator('#audit-list .audit-entry', { hasText: `team@${domain}` }).first(), 'the list\'s changes in the audit log');
@@ -326,7 +352,7 @@ await runFlow('admin_flow', async ({ page, baseUrl, step, shot, expectVisible, s
   step('open each admin page directly as a user: a refusal, and no request the server refuses');
   const refused = [];
   page.on('response', (r) => { if (r.status() === 403) refused.push(`${r.request().method()} ${r.url()}`); });
-  for (const path of ['/admin/accounts', '/admin/domains', '/admin/aliases', '/admin/lists', '/admin/audit']) {
+  for (const path of ['/admin/accounts', '/admin/domains', '/admin/aliases', '/admin/lists', '/admin/access', '/admin/audit']) {
     await page.goto(`${baseUrl}${path}`);
     await expectVisible(page.getByText('This page is for administrators.'), `the refusal of ${path} for users`);
   }

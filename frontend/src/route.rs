@@ -6,8 +6,8 @@ use yew_router::prelude::*;
 use crate::components::shell::Shell;
 #[cfg(feature = "full")]
 use crate::pages::admin::{
-    AccountsPage, AdminGate, AdminIndex, AliasesPage, AuditPage, DomainRulesPage, DomainsPage,
-    ListsPage,
+    AccessPage, AccountsPage, AdminGate, AdminIndex, AliasesPage, AuditPage, DomainRulesPage,
+    DomainsPage, ListsPage,
 };
 #[cfg(feature = "full")]
 use crate::pages::archive::{ArchivePage, ArchiveThreadPage};
@@ -47,6 +47,8 @@ pub enum Route {
     AdminLists,
     #[at("/admin/audit")]
     AdminAudit,
+    #[at("/admin/access")]
+    AdminAccess,
     #[at("/archive/:id")]
     Archive { id: String },
     #[at("/archive/:id/:thread")]
@@ -70,6 +72,7 @@ pub fn switch(route: Route) -> Html {
         | Route::AdminAliases
         | Route::AdminLists
         | Route::AdminAudit
+        | Route::AdminAccess
         | Route::AdminDomainRules { .. }
         | Route::Archive { .. }
         | Route::ArchiveThread { .. }
@@ -108,6 +111,10 @@ pub fn switch(route: Route) -> Html {
         #[cfg(feature = "full")]
         Route::AdminAudit => {
             html! { <Shell><AdminGate title="Audit log"><AuditPage /></AdminGate></Shell> }
+        }
+        #[cfg(feature = "full")]
+        Route::AdminAccess => {
+            html! { <Shell><AdminGate title="Access" server_admin_only=true><AccessPage /></AdminGate></Shell> }
         }
         #[cfg(feature = "full")]
         Route::AdminDomainRules { id } => {

@@ -1,6 +1,7 @@
 //! Administration: domains (server admins), accounts, aliases and mailing lists (server
 //! and domain admins). The server enforces who may see what; these pages only hide what a role cannot use.
 
+mod access;
 mod accounts;
 mod aliases;
 mod audit;
@@ -13,6 +14,7 @@ mod member_import;
 mod members;
 mod send_as;
 
+pub use access::AccessPage;
 pub use accounts::AccountsPage;
 pub use aliases::AliasesPage;
 pub use audit::AuditPage;
@@ -76,6 +78,9 @@ pub fn AdminLayout(props: &AdminLayoutProps) -> Html {
                     <NavLink to={Route::AdminAccounts} id="tab-accounts">{ "Accounts" }</NavLink>
                     <NavLink to={Route::AdminAliases} id="tab-aliases">{ "Aliases" }</NavLink>
                     <NavLink to={Route::AdminLists} id="tab-lists">{ "Lists" }</NavLink>
+                    if session.is_server_admin() {
+                        <NavLink to={Route::AdminAccess} id="tab-access">{ "Access" }</NavLink>
+                    }
                     <NavLink to={Route::AdminAudit} id="tab-audit">{ "Audit log" }</NavLink>
                 </nav>
             }
