@@ -229,6 +229,23 @@ await runFlow('admin_flow', async ({ page, baseUrl, step, shot, expectVisible, s
   await shot(page, 'phone-admin-access');
   await page.setViewportSize(DESKTOP);
 
+  step('Queue: a message to a server that cannot be reached, its recipient\'s state, then deleted');
+  const outbound = await fetch(`${baseUrl}/api/v1/messages/send`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
+    body: JSON.stringify({ to: ['someone@unreachable.invalid'], subject: 'Leaving soon', text: 'For the queue page.' }),
+  });
+  if (outbound.status !== 201) fail(`the outbound message was not sent: ${outbound.status}`);
+  await openNav(page, '#tab-queue', '/admin/queue', 'Queue');
+  await page.selectOption('#queue-state', '');
+  await page.click('#queue-filter');
+  const queued = page.locator('#queue-list .queue-message', { hasText: 'Leaving soon' });
+  await expectVisible(queued.locator('.queue-recipients', { hasText: 'someone@unreachable.invalid' }), 'the queued message and its recipient');
+  await shot(page, 'admin-queue');
+  await queued.getByRole('button', { name: 'Delete: Leaving soon' }).click();
+  await expectVisible(page.getByText('Deleted: it will not be tried again.'), 'the deletion said');
+  await queued.waitFor({ state: 'detached', timeout: STEP_TIMEOUT_MS });
+
   step('the audit log: the changes made above, a search for the alias, the retention saved');
   await openNav(page, '#tab-audit', '/admin/audit', 'Audit log');
   await expectVisible(page.locator('#audit-list .audit-entry', { hasText: `team@${domain}` }).first(), 'the list\'s changes in the audit log');
@@ -352,7 +369,7 @@ await runFlow('admin_flow', async ({ page, baseUrl, step, shot, expectVisible, s
   step('open each admin page directly as a user: a refusal, and no request the server refuses');
   const refused = [];
   page.on('response', (r) => { if (r.status() === 403) refused.push(`${r.request().method()} ${r.url()}`); });
-  for (const path of ['/admin/accounts', '/admin/domains', '/admin/aliases', '/admin/lists', '/admin/access', '/admin/audit']) {
+  for (const path of ['/admin/accounts', '/admin/domains', '/admin/aliases', '/admin/lists', '/admin/access', '/admin/queue', '/admin/audit']) {
     await page.goto(`${baseUrl}${path}`);
     await expectVisible(page.getByText('This page is for administrators.'), `the refusal of ${path} for users`);
   }

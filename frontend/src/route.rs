@@ -7,7 +7,7 @@ use crate::components::shell::Shell;
 #[cfg(feature = "full")]
 use crate::pages::admin::{
     AccessPage, AccountsPage, AdminGate, AdminIndex, AliasesPage, AuditPage, DomainRulesPage,
-    DomainsPage, ListsPage,
+    DomainsPage, ListsPage, QueuePage,
 };
 #[cfg(feature = "full")]
 use crate::pages::archive::{ArchivePage, ArchiveThreadPage};
@@ -49,6 +49,8 @@ pub enum Route {
     AdminAudit,
     #[at("/admin/access")]
     AdminAccess,
+    #[at("/admin/queue")]
+    AdminQueue,
     #[at("/archive/:id")]
     Archive { id: String },
     #[at("/archive/:id/:thread")]
@@ -73,6 +75,7 @@ pub fn switch(route: Route) -> Html {
         | Route::AdminLists
         | Route::AdminAudit
         | Route::AdminAccess
+        | Route::AdminQueue
         | Route::AdminDomainRules { .. }
         | Route::Archive { .. }
         | Route::ArchiveThread { .. }
@@ -115,6 +118,10 @@ pub fn switch(route: Route) -> Html {
         #[cfg(feature = "full")]
         Route::AdminAccess => {
             html! { <Shell><AdminGate title="Access" server_admin_only=true><AccessPage /></AdminGate></Shell> }
+        }
+        #[cfg(feature = "full")]
+        Route::AdminQueue => {
+            html! { <Shell><AdminGate title="Queue" server_admin_only=true><QueuePage /></AdminGate></Shell> }
         }
         #[cfg(feature = "full")]
         Route::AdminDomainRules { id } => {

@@ -12,6 +12,7 @@ mod list_stats;
 mod lists;
 mod member_import;
 mod members;
+mod queue;
 mod send_as;
 
 pub use access::AccessPage;
@@ -21,6 +22,7 @@ pub use audit::AuditPage;
 pub use domain_rules::DomainRulesPage;
 pub use domains::DomainsPage;
 pub use lists::ListsPage;
+pub use queue::QueuePage;
 
 use yew::prelude::*;
 use yew_router::prelude::*;
@@ -80,6 +82,7 @@ pub fn AdminLayout(props: &AdminLayoutProps) -> Html {
                     <NavLink to={Route::AdminLists} id="tab-lists">{ "Lists" }</NavLink>
                     if session.is_server_admin() {
                         <NavLink to={Route::AdminAccess} id="tab-access">{ "Access" }</NavLink>
+                        <NavLink to={Route::AdminQueue} id="tab-queue">{ "Queue" }</NavLink>
                     }
                     <NavLink to={Route::AdminAudit} id="tab-audit">{ "Audit log" }</NavLink>
                 </nav>
