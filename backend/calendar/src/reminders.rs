@@ -115,13 +115,10 @@ fn next_task_reminder(
     zone: &str,
     cursor: Cursor,
 ) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
-    let (due, reminders) = tasks::reminder_anchor(ics, zone)?;
-    reminders
+    let a = tasks::task_alarms(ics, zone)?;
+    a.times
         .iter()
-        .map(|r| match r {
-            Reminder::Before(m) => (due - Duration::minutes(i64::from(*m)), due),
-            Reminder::At(t) => (*t, due),
-        })
+        .map(|t| (*t, a.due))
         .filter(|(d, o)| cursor.accepts(*d, *o))
         .min()
 }
@@ -663,29 +660,24 @@ impl CalendarService {
                 continue;
             };
             let zone = self.calendar_zone(cal).await?;
-            let Some((due, reminders)) = tasks::reminder_anchor(&ics, &zone) else {
+            let Some(a) = tasks::task_alarms(&ics, &zone) else {
                 continue;
             };
-            let Some(t) = tasks::task_of(r, &zone) else {
-                continue;
-            };
-            for rem in reminders {
-                let at = match rem {
-                    Reminder::Before(m) => due - Duration::minutes(i64::from(m)),
-                    Reminder::At(t) => t,
-                };
-                if at >= range.from && at < range.to {
-                    out.push(DueReminder {
-                        calendar_id: r.calendar_id.clone(),
-                        item_id: r.id.clone(),
-                        task: true,
-                        title: t.fields.title.clone(),
-                        location: String::new(),
-                        due_at: at,
-                        starts_at: due,
-                        all_day: matches!(t.fields.due, Some(tasks::Due::Day(_))),
-                    });
-                }
+            for at in a
+                .times
+                .iter()
+                .filter(|t| range.from <= **t && **t < range.to)
+            {
+                out.push(DueReminder {
+                    calendar_id: r.calendar_id.clone(),
+                    item_id: r.id.clone(),
+                    task: true,
+                    title: a.title.clone(),
+                    location: String::new(),
+                    due_at: *at,
+                    starts_at: a.due,
+                    all_day: a.all_day,
+                });
             }
         }
         Ok(())

@@ -341,27 +341,44 @@ pub(crate) fn read(c: &ICalendarComponent, zone: &str) -> (TaskFields, Option<Da
     (fields, completed)
 }
 
-/// A task's reminders and the instant they count back from (it is due; a day at its
-/// start in `zone`): `None` for a task done or with no due date.
-pub(crate) fn reminder_anchor(
-    ics: &ICalendar,
-    zone: &str,
-) -> Option<(DateTime<Utc>, Vec<Reminder>)> {
+/// An open task's reminders: when it is due (a day at its start in `zone`) and when each
+/// of its reminders goes.
+pub(crate) struct TaskAlarms {
+    pub due: DateTime<Utc>,
+    pub all_day: bool,
+    pub title: String,
+    pub times: Vec<DateTime<Utc>>,
+}
+
+/// The task's reminders; `None` for a task done or with no due date.
+pub(crate) fn task_alarms(ics: &ICalendar, zone: &str) -> Option<TaskAlarms> {
     let t = todo_index(ics)?;
     let (f, _) = read(&ics.components[t], zone);
     if matches!(f.status, TaskStatus::Completed | TaskStatus::Cancelled) {
         return None;
     }
-    let (local, zone) = match f.due? {
-        Due::Day(d) => (d.and_time(NaiveTime::MIN), zone.to_owned()),
-        Due::At { at, time_zone } => (at, time_zone),
+    let (local, zone, all_day) = match f.due? {
+        Due::Day(d) => (d.and_time(NaiveTime::MIN), zone.to_owned(), true),
+        Due::At { at, time_zone } => (at, time_zone, false),
     };
     let tz = zone.parse::<chrono_tz::Tz>().ok()?;
-    let at = tz
+    let due = tz
         .from_local_datetime(&local)
         .earliest()?
         .with_timezone(&Utc);
-    Some((at, alarms::read(ics, t)))
+    let times = alarms::read(ics, t)
+        .into_iter()
+        .map(|r| match r {
+            Reminder::Before(m) => due - chrono::Duration::minutes(i64::from(m)),
+            Reminder::At(at) => at,
+        })
+        .collect();
+    Some(TaskAlarms {
+        due,
+        all_day,
+        title: f.title,
+        times,
+    })
 }
 
 fn due_day(d: &Due) -> NaiveDate {

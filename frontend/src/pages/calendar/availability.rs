@@ -21,16 +21,11 @@ pub struct AvailabilityProps {
     pub time: Option<(NaiveDateTime, NaiveDateTime)>,
 }
 
-/// The addresses of the guests as typed.
+/// The addresses of the guests as typed (read as the form reads them).
 fn addresses(guests: &str) -> Vec<String> {
-    guests
-        .split(',')
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .map(|t| match (t.rfind('<'), t.rfind('>')) {
-            (Some(a), Some(b)) if a < b => t[a + 1..b].trim().to_owned(),
-            _ => t.to_owned(),
-        })
+    super::editor::guests_of(guests)
+        .into_iter()
+        .map(|g| g.address)
         .filter(|a| a.contains('@'))
         .collect()
 }

@@ -89,7 +89,7 @@ const MAX_REMINDERS: usize = 5;
 const REMINDER_CHOICES: [u32; 10] = [0, 5, 10, 15, 30, 60, 120, 1440, 2880, 10080];
 
 /// The guests typed: `Name <address>` or an address, separated by commas.
-fn guests_of(text: &str) -> Vec<EventAttendee> {
+pub(super) fn guests_of(text: &str) -> Vec<EventAttendee> {
     text.split(',')
         .map(str::trim)
         .filter(|t| !t.is_empty())
