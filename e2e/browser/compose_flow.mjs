@@ -64,6 +64,9 @@ await runFlow('compose_flow', async ({ page, baseUrl, step, shot, expectVisible,
 
   step('start a new message; it has the signature');
   await page.locator('#compose').click();
+  // The page reads the preferences as it loads; a composer opened before they arrive
+  // gains the sender and signature when they do (the body is still untouched).
+  await page.waitForFunction(() => (document.querySelector('#compose-text')?.value ?? '').includes('-- \n'), null, { timeout: 5000 }).catch(() => {});
   const initial = await page.locator('#compose-text').inputValue();
   if (!initial.includes('-- \nWren\nwrite.e2e.example')) throw new Error(`no signature in a new message: ${JSON.stringify(initial)}`);
   await expectVisible(page.locator('#composer'), 'the composer');
