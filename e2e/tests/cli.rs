@@ -398,3 +398,79 @@ async fn every_empty_list_says_so_on_standard_error_only() {
         );
     }
 }
+
+/// `osprey domain dns`: the records as zone-file lines, and a check through the DNS
+/// servers of `dns_servers` (a real DNS server on loopback here, served by a second
+/// worker thread while the CLI runs).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cli_prints_and_checks_a_domains_dns_records() {
+    use osprey_mail::dns::testing::{DnsServer, Zone};
+    let s = Server::start(false).await;
+    let db = &s.db;
+    ok(&osprey(db, &["domain", "add", "dns.example"]));
+    let zone_file = ok(&osprey(db, &["domain", "dns", "dns.example"]));
+    let lines: Vec<&str> = zone_file.lines().collect();
+    assert_eq!(lines[0], format!("dns.example. 3600 IN MX 10 {HOSTNAME}."));
+    assert_eq!(lines[1], "dns.example. 3600 IN TXT \"v=spf1 mx -all\"");
+    assert!(
+        lines[2].contains("._domainkey.dns.example. 3600 IN TXT \"v=DKIM1; k=rsa; p="),
+        "{zone_file}"
+    );
+    assert_eq!(
+        lines[3],
+        "_dmarc.dns.example. 3600 IN TXT \"v=DMARC1; p=quarantine\""
+    );
+    // The mail client listeners are off here: no service records.
+    assert_eq!(lines.len(), 4, "{zone_file}");
+
+    let zone = Zone::default();
+    zone.add("dns.example", "MX", &format!("10 {HOSTNAME}"));
+    zone.add(HOSTNAME, "A", "192.0.2.25");
+    zone.add(
+        "dns.example",
+        "TXT",
+        "v=spf1 include:elsewhere.example -all",
+    );
+    let dns = DnsServer::start(zone).await;
+    let checked = ok(&base_command(db)
+        .env("OSPREY_DNS_SERVERS", dns.addr.to_string())
+        .args(["domain", "dns", "dns.example", "--check"])
+        .output()
+        .unwrap());
+    assert!(
+        checked.starts_with(&format!(
+            "ok        dns.example. 3600 IN MX 10 {HOSTNAME}.\n"
+        )),
+        "{checked}"
+    );
+    assert!(
+        checked.contains("different dns.example. 3600 IN TXT \"v=spf1 mx -all\"\n          published: v=spf1 include:elsewhere.example -all\n"),
+        "{checked}"
+    );
+    assert!(
+        checked.contains("missing   _dmarc.dns.example."),
+        "{checked}"
+    );
+    let json = ok(&base_command(db)
+        .env("OSPREY_DNS_SERVERS", dns.addr.to_string())
+        .args(["domain", "dns", "dns.example", "--check", "--json"])
+        .output()
+        .unwrap());
+    let report: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(report["records"][0]["status"], "ok", "{report}");
+    assert_eq!(report["records"][3]["status"], "missing", "{report}");
+    assert!(report["checked_at"].is_string());
+
+    assert!(
+        refused(&osprey(db, &["domain", "dns", "nowhere.example"]))
+            .contains("no domain nowhere.example")
+    );
+    let bad = refused(
+        &base_command(db)
+            .env("OSPREY_DNS_SERVERS", "resolver.example")
+            .args(["domain", "dns", "dns.example", "--check"])
+            .output()
+            .unwrap(),
+    );
+    assert!(bad.contains("dns_servers"), "{bad}");
+}

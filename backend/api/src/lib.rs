@@ -28,6 +28,8 @@ use utoipa_swagger_ui::SwaggerUi;
 
 pub use observe::metrics_handle;
 pub use routes::authorization::{AUTHORIZATION, Access, Rule};
+/// A domain's DNS records as the API shows them, for the CLI.
+pub use routes::domain_dns;
 pub use state::{ApiSettings, AppState};
 
 fn api_router() -> OpenApiRouter<AppState> {
@@ -40,6 +42,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(routes::organize::router())
         .merge(routes::domains::router())
         .merge(routes::dkim::router())
+        .merge(routes::domain_dns::router())
         .merge(routes::accounts::router())
         .merge(routes::aliases::router())
         .merge(routes::lists::router())

@@ -18,6 +18,8 @@ pub struct ApiSettings {
     /// Where people reach the web app (`https://mail.example.com`, no final slash):
     /// links in mail the server writes.
     pub web_url: String,
+    /// The client services and their ports, for a domain's DNS service records.
+    pub services: osprey_mail::dns::setup::Services,
 }
 
 impl Default for ApiSettings {
@@ -26,6 +28,7 @@ impl Default for ApiSettings {
             refresh_ttl_days: 30,
             hostname: "localhost".into(),
             web_url: "https://localhost".into(),
+            services: osprey_mail::dns::setup::Services::default(),
         }
     }
 }
@@ -52,4 +55,6 @@ pub struct AppState {
     pub spell: osprey_spell::SpellChecker,
     /// Calendars, their sharing, events and occurrences.
     pub calendar: osprey_calendar::CalendarService,
+    /// The server's DNS resolver, uncached (a domain's DNS check).
+    pub dns: Arc<dyn osprey_mail::dns::Resolver>,
 }

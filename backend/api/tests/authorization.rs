@@ -620,7 +620,7 @@ impl World {
                 body: Some(json!({"name": format!("{}.example", self.fresh("d"))})),
                 ..Call::default()
             },
-            "get_domain" | "get_dkim" | "rotate_dkim" => Call {
+            "get_domain" | "get_dkim" | "rotate_dkim" | "get_domain_dns" => Call {
                 id: id(&self.domain),
                 ..Call::default()
             },

@@ -13,6 +13,7 @@ mod compose;
 mod contacts;
 mod contract;
 mod dkim;
+mod domain_dns;
 mod events;
 mod list_archive;
 mod listing;

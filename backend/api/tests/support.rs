@@ -34,6 +34,8 @@ pub struct TestApp {
     pub uploads: osprey_mail::outgoing::Uploads,
     /// Stops the app as the server does when it shuts down.
     pub stop: osprey_net::ShutdownTrigger,
+    /// The DNS server the app's resolver asks (empty until a test adds records).
+    pub dns: osprey_mail::dns::testing::DnsServer,
     _db: TestDb,
 }
 
@@ -80,6 +82,8 @@ impl TestApp {
         let submission = submission.with_lists(lists);
         let uploads = osprey_mail::outgoing::Uploads::open(db.dir.join("uploads")).unwrap();
         let (stop, shutdown) = osprey_net::Shutdown::new();
+        let dns = osprey_mail::dns::testing::DnsServer::start(Default::default()).await;
+        let resolver = osprey_mail::dns::HickoryResolver::new(&[dns.addr], 25, false).unwrap();
         let app = osprey_api::router(AppState {
             store: store.clone(),
             jwt: Arc::new(JwtKeys::from_secret(&[7u8; 32], 900)),
@@ -89,7 +93,10 @@ impl TestApp {
                 Arc::new(LoginThrottle::new(limits)),
                 osprey_directory::CacheSettings::default(),
             )),
-            settings: Arc::new(ApiSettings::default()),
+            settings: Arc::new(ApiSettings {
+                hostname: "mx.example.com".into(),
+                ..ApiSettings::default()
+            }),
             metrics: osprey_api::metrics_handle(),
             submission: submission.clone(),
             composer: osprey_mail::Composer::new(
@@ -104,6 +111,7 @@ impl TestApp {
                 osprey_spell::Dictionaries::new(SPELL_DICTIONARIES),
             ),
             calendar: osprey_calendar::CalendarService::new(store.clone()),
+            dns: Arc::new(resolver),
         });
         let t = TestApp {
             app,
@@ -111,6 +119,7 @@ impl TestApp {
             submission,
             uploads,
             stop,
+            dns,
             _db: db,
         };
         t.add_account(ADMIN, Role::Admin, &[]).await;

@@ -11,6 +11,7 @@
 
 pub mod auth;
 mod commit;
+pub mod dns;
 pub mod events;
 mod fulltext;
 pub mod html;

@@ -1,6 +1,7 @@
 //! Local delivery into a real store and blob store.
 
 mod auth;
+mod dns_setup;
 mod fulltext;
 mod html;
 mod mailboxes;

@@ -9,7 +9,6 @@
 
 pub mod client;
 mod deliver;
-pub mod dns;
 pub mod dsn;
 mod notify;
 mod schedule;
@@ -20,7 +19,9 @@ pub use client::{
     Capabilities, ClientConfig, Credentials, RcptResult, Reply, SmtpClient, SmtpError, Stage,
     TlsPolicy, system_roots_config,
 };
-pub use dns::{BoxFuture, DnsError, HickoryResolver, Resolver, StaticResolver, Target};
+pub use dns::{BoxFuture, DnsError, HickoryResolver, RecordKind, Resolver, StaticResolver, Target};
 pub use dsn::{Action, DsnInput, DsnRecipient, must_not_bounce};
+/// Mail's DNS (MX routes, TXT records), which the queue worker routes with.
+pub use osprey_mail::dns;
 pub use schedule::Schedule;
 pub use worker::{QueueSettings, QueueWorker};

@@ -113,6 +113,17 @@ pub enum DomainCmd {
         #[arg(long)]
         rotate: bool,
     },
+    /// Prints the DNS records the domain publishes for this server, as zone-file lines;
+    /// with --check, what the DNS answers for each.
+    Dns {
+        name: String,
+        /// Look each record up (through dns_servers, else the system's resolver).
+        #[arg(long)]
+        check: bool,
+        /// The records as JSON (the REST API's shape) instead of text.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Args)]

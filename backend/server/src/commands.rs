@@ -4,6 +4,7 @@
 use std::io::BufRead;
 
 use anyhow::{Context, bail};
+use osprey_api::domain_dns;
 use osprey_core::{Address, Role};
 use osprey_directory::{
     AccountUpdate, Actor, Directory, DirectoryError, NewAccountRequest, NewDomainRequest,
@@ -16,6 +17,28 @@ use crate::{
     files::generate_password,
     serve::{directory, open_store},
 };
+
+/// A domain's records as zone-file lines, each checked one under its status.
+fn print_dns(report: &osprey_api_types::DomainDns) {
+    for r in &report.records {
+        match &r.status {
+            None => println!("{}", r.zone_line),
+            Some(status) => {
+                let status = serde_json::to_value(status)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_default();
+                println!("{status:<9} {}", r.zone_line);
+                for found in &r.found {
+                    println!("          published: {found}");
+                }
+                if let Some(advice) = &r.advice {
+                    println!("          {advice}");
+                }
+            }
+        }
+    }
+}
 
 /// The TXT record that publishes a domain's DKIM key.
 fn print_dkim(domain: &str, key: &osprey_store::DkimKeyRecord) {
@@ -129,6 +152,26 @@ pub async fn domain(config: &Config, cmd: DomainCmd) -> anyhow::Result<()> {
                 osprey_mail::auth::ensure_dkim_key(&store, &d.id).await?
             };
             print_dkim(&d.name, &key);
+        }
+        DomainCmd::Dns { name, check, json } => {
+            let d = store
+                .domains()
+                .domain_by_name(&name)
+                .await
+                .with_context(|| format!("no domain {name}"))?;
+            let key = osprey_mail::auth::ensure_dkim_key(&store, &d.id).await?;
+            let services = config.listen.services();
+            let expected = domain_dns::expected(&d, &key, &config.hostname, &services);
+            let resolver = match check {
+                true => Some(crate::outbound::check_resolver(config)?),
+                false => None,
+            };
+            let report = domain_dns::report(&d.name, &config.hostname, expected, resolver).await;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                print_dns(&report);
+            }
         }
         DomainCmd::List => {
             for d in listed(

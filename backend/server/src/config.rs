@@ -34,6 +34,9 @@ pub struct Config {
     pub log_format: String,
     /// Where the spell checker's Hunspell dictionaries (`<code>.aff` and `<code>.dic`) are.
     pub spell_dictionaries: String,
+    /// The DNS servers to ask (`192.0.2.53`, `127.0.0.1:5353`, comma-separated) for
+    /// outbound routes and domains' DNS checks; empty means the system's.
+    pub dns_servers: String,
     pub listen: Listen,
     pub tls: Tls,
     pub auth: Auth,
@@ -280,6 +283,7 @@ impl Default for Config {
             web_dir: String::new(),
             log_format: "text".into(),
             spell_dictionaries: "/usr/share/hunspell".into(),
+            dns_servers: String::new(),
             listen: Listen::default(),
             tls: Tls::default(),
             auth: Auth::default(),
@@ -523,6 +527,9 @@ impl Config {
                 "web_url: must be an https:// (or http://) address like https://mail.example.com"
             );
         }
+        if let Err(e) = self.dns_servers() {
+            bail!("dns_servers: {e}");
+        }
         if self.tls.cert.is_empty() != self.tls.key.is_empty() {
             bail!(
                 "tls.cert and tls.key: give both files, or neither for a self-signed certificate"
@@ -586,7 +593,26 @@ impl Config {
         Ok(())
     }
 
-    /// The database URL, defaulting to a SQLite file in the data directory.
+    /// The DNS servers to ask; a server without a port is asked on port 53. Empty: the
+    /// system's.
+    pub fn dns_servers(&self) -> Result<Vec<SocketAddr>, String> {
+        self.dns_servers
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| {
+                s.parse::<SocketAddr>()
+                    .or_else(|_| {
+                        s.parse::<std::net::IpAddr>()
+                            .map(|ip| SocketAddr::new(ip, 53))
+                    })
+                    .map_err(|_| {
+                        format!("'{s}' is not an address like 192.0.2.53 or 127.0.0.1:5353")
+                    })
+            })
+            .collect()
+    }
+
     /// Where people reach the web app, without a final slash.
     pub fn web_url(&self) -> String {
         if self.web_url.is_empty() {
@@ -596,6 +622,7 @@ impl Config {
         }
     }
 
+    /// The database URL, defaulting to a SQLite file in the data directory.
     pub fn database_url(&self) -> String {
         if self.database_url.is_empty() {
             format!("sqlite://{}", self.data_dir.join("osprey.db").display())
@@ -616,6 +643,20 @@ impl Config {
 
 impl Listen {
     /// `(name, value)` of every listener.
+    /// The client services that are on, with the ports they listen on, for domains'
+    /// DNS service records.
+    pub fn services(&self) -> osprey_mail::dns::setup::Services {
+        let port = |addr: &str| addr.parse::<SocketAddr>().ok().map(|a| a.port());
+        osprey_mail::dns::setup::Services {
+            submissions: port(&self.submissions),
+            submission: port(&self.submission),
+            imaps: port(&self.imaps),
+            imap: port(&self.imap),
+            pop3s: port(&self.pop3s),
+            pop3: port(&self.pop3),
+        }
+    }
+
     pub fn entries(&self) -> [(&'static str, &str); 9] {
         [
             ("http", &self.http),
@@ -746,6 +787,18 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("hostname"), "{e}");
+        let e = load_str("dns_servers = \"127.0.0.1:5353, resolver\"\n", &[])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("dns_servers") && e.contains("'resolver'"), "{e}");
+        let c = load_str("", &[("OSPREY_DNS_SERVERS", "192.0.2.53, 127.0.0.1:5353")]).unwrap();
+        assert_eq!(
+            c.dns_servers().unwrap(),
+            [
+                "192.0.2.53:53".parse().unwrap(),
+                "127.0.0.1:5353".parse().unwrap()
+            ]
+        );
     }
 
     #[test]

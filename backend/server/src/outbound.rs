@@ -9,7 +9,7 @@ use chrono::Duration;
 use osprey_mail::Submission;
 use osprey_outbound::{
     BoxFuture, ClientConfig, Credentials, DnsError, HickoryResolver, QueueSettings, QueueWorker,
-    Resolver, Schedule, StaticResolver, Target,
+    RecordKind, Resolver, Schedule, StaticResolver, Target,
 };
 
 use crate::config::{Config, Outbound};
@@ -111,6 +111,46 @@ impl Resolver for Routes {
             None => self.fixed.txt(name),
         }
     }
+
+    fn records<'a>(
+        &'a self,
+        name: &'a str,
+        kind: RecordKind,
+    ) -> BoxFuture<'a, Result<Vec<String>, DnsError>> {
+        match &self.dns {
+            Some(dns) => dns.records(name, kind),
+            None => Box::pin(async move {
+                Err(DnsError::Temporary {
+                    name: name.to_owned(),
+                    reason: "no DNS resolver is configured on this host".into(),
+                })
+            }),
+        }
+    }
+}
+
+/// The server's resolver (`dns_servers`, else the system's), or `None` with a warning
+/// when there is none. `cached` false asks the servers every time.
+fn system_dns(config: &Config, port: u16, cached: bool) -> anyhow::Result<Option<HickoryResolver>> {
+    let servers = config
+        .dns_servers()
+        .map_err(|e| anyhow::anyhow!("dns_servers: {e}"))?;
+    Ok(match HickoryResolver::new(&servers, port, cached) {
+        Ok(r) => Some(r),
+        Err(e) => {
+            tracing::warn!(error = %e, "no DNS resolver: only outbound.routes are reachable and DNS checks fail");
+            None
+        }
+    })
+}
+
+/// The resolver a domain's DNS check asks: the server's, uncached.
+pub fn check_resolver(config: &Config) -> anyhow::Result<Arc<dyn Resolver>> {
+    Ok(Arc::new(Routes {
+        fixed: StaticResolver::default(),
+        fixed_domains: Vec::new(),
+        dns: system_dns(config, 25, false)?,
+    }))
 }
 
 /// The queue worker for this configuration, or `None` when outbound delivery is off.
@@ -121,13 +161,7 @@ pub fn worker(config: &Config, submission: Submission) -> anyhow::Result<Option<
     }
     let fixed = routes(&o.routes)?;
     let fixed_domains: Vec<String> = fixed.keys().cloned().collect();
-    let dns = match HickoryResolver::from_system_conf(o.port) {
-        Ok(r) => Some(r),
-        Err(e) => {
-            tracing::warn!(error = %e, "no system DNS configuration: only outbound.routes are reachable");
-            None
-        }
-    };
+    let dns = system_dns(config, o.port, true)?;
     let resolver: Arc<dyn Resolver> = Arc::new(Routes {
         fixed: StaticResolver::new(fixed),
         fixed_domains,

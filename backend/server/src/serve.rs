@@ -298,6 +298,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             refresh_ttl_days: a.refresh_token_ttl_days,
             hostname: config.hostname.clone(),
             web_url: config.web_url(),
+            services: config.listen.services(),
         }),
         metrics: osprey_api::metrics_handle(),
         submission: submission.clone(),
@@ -308,6 +309,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             osprey_spell::Dictionaries::new(&config.spell_dictionaries),
         ),
         calendar: calendar.clone(),
+        dns: crate::outbound::check_resolver(&config)?,
     };
     let limits = |name: &str| ConnectionLimits {
         max_connections: config.limits.max_connections as usize,

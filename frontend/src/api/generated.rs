@@ -14,7 +14,7 @@ use osprey_api_types::{
     CalendarFields, CalendarImportReport, CalendarSearchResults, ChangePassword, Contact,
     ContactFields, ContactGroup, ContactGroupFields, CreateAccount, CreateAlias, CreateApiKey,
     CreateDomain, CreateIpRule, CreateKillEntry, CreateMailbox, CreateMailingList,
-    CreateSendAsGrant, CreatedApiKey, DkimRecord, Domain, DownloadLink, DownloadRequest,
+    CreateSendAsGrant, CreatedApiKey, DkimRecord, Domain, DomainDns, DownloadLink, DownloadRequest,
     DraftMessage, DueReminderList, EventsTicket, FlagMessages, FreeBusy, Health, HeldPost,
     ImportCalendar, ImportContacts, ImportListMembers, ImportReport, IpRule, KillEntry, ListDay,
     ListMember, LoginFailure, LoginRequest, Mailbox, MailingList, MemberImportReport,
@@ -416,6 +416,23 @@ impl Api {
             Method::POST,
             format!("/api/v1/admin/domains/{}/dkim", segment(id)),
         );
+        json(self.authed(&call).await?).await
+    }
+
+    /// The records the domain should publish; with `check=true`, each with what the DNS
+    /// answers for it now (the server's resolver, uncached).
+    ///
+    /// `GET /api/v1/admin/domains/{id}/dns`
+    pub async fn get_domain_dns(
+        &self,
+        id: &str,
+        check: Option<bool>,
+    ) -> Result<DomainDns, ApiError> {
+        let call = Call::new(
+            Method::GET,
+            format!("/api/v1/admin/domains/{}/dns", segment(id)),
+        )
+        .query("check", check);
         json(self.authed(&call).await?).await
     }
 

@@ -184,6 +184,7 @@ pub const AUTHORIZATION: &[Rule] = &[
     row("delete_domain",      NoAuth,  Forbidden, Forbidden, Allowed),
     row("get_dkim",           NoAuth,  Forbidden, Forbidden, Allowed),
     row("rotate_dkim",        NoAuth,  Forbidden, Forbidden, Allowed),
+    row("get_domain_dns",     NoAuth,  Forbidden, Forbidden, Allowed),
     // Accounts and aliases: the administrators of their domain.
     row("list_accounts",      NoAuth,  Forbidden, Filtered,  Allowed),
     row("create_account",     NoAuth,  Forbidden, Forbidden, Allowed),

@@ -25,7 +25,7 @@ pub(crate) fn record(domain: &DomainRecord, key: &DkimKeyRecord) -> DkimRecord {
     }
 }
 
-async fn visible(
+pub(crate) async fn visible(
     state: &AppState,
     user: &AuthUser,
     id: &str,

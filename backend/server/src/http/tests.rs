@@ -102,6 +102,7 @@ async fn fixture(web: &Path) -> (Router, TestDb) {
             osprey_spell::Dictionaries::new("/usr/share/hunspell"),
         ),
         calendar: osprey_calendar::CalendarService::new(store),
+        dns: Arc::new(osprey_mail::dns::StaticResolver::default()),
     };
     (app(state, WebApp::Dir(web.to_owned())), db)
 }

@@ -1,6 +1,7 @@
-//! Where to deliver mail for a domain: MX records in preference order, each host with its
-//! addresses, the implicit MX when there is none and the null MX that refuses all mail
-//! (RFC 5321 §5.1, RFC 7505). [`Resolver`] is a trait so that tests and configured static
+//! Mail's DNS. Where to deliver mail for a domain: MX records in preference order, each
+//! host with its addresses, the implicit MX when there is none and the null MX that refuses
+//! all mail (RFC 5321 §5.1, RFC 7505); the records of any kind (`records`), and the records
+//! a domain publishes for this server (`setup`). [`Resolver`] is a trait so that tests and configured static
 //! routes can point domains at loopback ports; [`HickoryResolver`] asks the DNS using the
 //! system configuration. This module does not connect anywhere and does not cache beyond
 //! what the DNS library does.
@@ -12,10 +13,15 @@ use std::{
     pin::Pin,
 };
 
+pub mod setup;
+#[cfg(feature = "testing")]
+pub mod testing;
+
 use hickory_resolver::{
     TokioResolver,
-    net::NetError,
-    proto::rr::{RData, Record},
+    config::{NameServerConfig, ResolveHosts, ResolverConfig},
+    net::{NetError, runtime::TokioRuntimeProvider},
+    proto::rr::{RData, Record, RecordType},
 };
 
 /// A boxed future that can cross threads, so that [`Resolver`] stays dyn-compatible.
@@ -75,6 +81,48 @@ pub trait Resolver: Send + Sync + 'static {
     /// The TXT records of `name`, each one's strings joined. A name without TXT records,
     /// or that does not exist, has none: `Ok(vec![])`.
     fn txt<'a>(&'a self, name: &'a str) -> BoxFuture<'a, Result<Vec<String>, DnsError>>;
+
+    /// The records of one kind at `name` in presentation form (RFC 1035 §5.1: `10
+    /// mx.example.com.`, a TXT record's strings joined, `0 1 993 mail.example.com.`). A
+    /// name without such records, or that does not exist, has none. A resolver that only
+    /// knows TXT records says it cannot answer the others.
+    fn records<'a>(
+        &'a self,
+        name: &'a str,
+        kind: RecordKind,
+    ) -> BoxFuture<'a, Result<Vec<String>, DnsError>> {
+        match kind {
+            RecordKind::Txt => self.txt(name),
+            _ => Box::pin(std::future::ready(Err(DnsError::Temporary {
+                name: name.to_owned(),
+                reason: format!("this resolver does not look up {} records", kind.as_str()),
+            }))),
+        }
+    }
+}
+
+/// The kinds of record [`Resolver::records`] looks up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RecordKind {
+    Mx,
+    Txt,
+    Srv,
+    Cname,
+    /// A and AAAA.
+    Address,
+}
+
+impl RecordKind {
+    /// The record type's mnemonic (`"A"` for addresses of either family).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RecordKind::Mx => "MX",
+            RecordKind::Txt => "TXT",
+            RecordKind::Srv => "SRV",
+            RecordKind::Cname => "CNAME",
+            RecordKind::Address => "A",
+        }
+    }
 }
 
 /// One MX record, the exchange without its trailing dot (`"."` for the null MX).
@@ -200,10 +248,43 @@ impl HickoryResolver {
     pub fn from_system_conf(port: u16) -> Result<HickoryResolver, DnsError> {
         let inner = TokioResolver::builder_tokio()
             .and_then(|b| b.build())
-            .map_err(|e| DnsError::Temporary {
-                name: "resolver configuration".to_owned(),
-                reason: e.to_string(),
-            })?;
+            .map_err(|e| configuration_error(&e))?;
+        Ok(HickoryResolver { inner, port })
+    }
+
+    /// A resolver that asks `servers` (UDP, then TCP for long answers) instead of the
+    /// system's; `servers` empty means the system's. With `cached` false every question
+    /// goes to the servers, so that a check run after a DNS change sees the change (as far
+    /// as the servers do), and the hosts file is not read.
+    pub fn new(
+        servers: &[SocketAddr],
+        port: u16,
+        cached: bool,
+    ) -> Result<HickoryResolver, DnsError> {
+        let mut builder = if servers.is_empty() {
+            TokioResolver::builder_tokio().map_err(|e| configuration_error(&e))?
+        } else {
+            let name_servers = servers
+                .iter()
+                .map(|addr| {
+                    let mut ns = NameServerConfig::udp_and_tcp(addr.ip());
+                    for c in &mut ns.connections {
+                        c.port = addr.port();
+                    }
+                    ns
+                })
+                .collect();
+            TokioResolver::builder_with_config(
+                ResolverConfig::from_name_servers(name_servers),
+                TokioRuntimeProvider::default(),
+            )
+        };
+        if !cached {
+            // A check reports what the world sees: neither a cache nor the hosts file.
+            builder.options_mut().cache_size = 0;
+            builder.options_mut().use_hosts_file = ResolveHosts::Never;
+        }
+        let inner = builder.build().map_err(|e| configuration_error(&e))?;
         Ok(HickoryResolver { inner, port })
     }
 
@@ -273,6 +354,34 @@ impl HickoryResolver {
     }
 }
 
+impl HickoryResolver {
+    async fn resolve_records(&self, name: &str, kind: RecordKind) -> Result<Vec<String>, DnsError> {
+        let types: &[RecordType] = match kind {
+            RecordKind::Mx => &[RecordType::MX],
+            RecordKind::Txt => return self.resolve_txt(name).await,
+            RecordKind::Srv => &[RecordType::SRV],
+            RecordKind::Cname => &[RecordType::CNAME],
+            RecordKind::Address => &[RecordType::A, RecordType::AAAA],
+        };
+        let mut found = Vec::new();
+        for &t in types {
+            match self.inner.lookup(fqdn(name).as_str(), t).await {
+                // Only the asked type: a CNAME the resolver followed is not an answer.
+                Ok(lookup) => found.extend(
+                    lookup
+                        .answers()
+                        .iter()
+                        .filter(|r| r.record_type() == t)
+                        .map(|r| r.data.to_string()),
+                ),
+                Err(e) if e.is_nx_domain() || e.is_no_records_found() => {}
+                Err(e) => return Err(temporary(name, &e)),
+            }
+        }
+        Ok(found)
+    }
+}
+
 impl Resolver for HickoryResolver {
     fn route<'a>(&'a self, domain: &'a str) -> BoxFuture<'a, Result<Vec<Target>, DnsError>> {
         Box::pin(self.resolve_route(domain))
@@ -280,6 +389,21 @@ impl Resolver for HickoryResolver {
 
     fn txt<'a>(&'a self, name: &'a str) -> BoxFuture<'a, Result<Vec<String>, DnsError>> {
         Box::pin(self.resolve_txt(name))
+    }
+
+    fn records<'a>(
+        &'a self,
+        name: &'a str,
+        kind: RecordKind,
+    ) -> BoxFuture<'a, Result<Vec<String>, DnsError>> {
+        Box::pin(self.resolve_records(name, kind))
+    }
+}
+
+fn configuration_error(e: &NetError) -> DnsError {
+    DnsError::Temporary {
+        name: "resolver configuration".to_owned(),
+        reason: e.to_string(),
     }
 }
 
