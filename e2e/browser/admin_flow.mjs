@@ -3,6 +3,7 @@
 // its field), signs out; the new user signs in and sees no administration.
 //
 // Env: OSPREY_URL (http://127.0.0.1:PORT), OSPREY_ADMIN_USER, OSPREY_ADMIN_PASSWORD,
+// OSPREY_DNS_DOMAIN (a domain whose MX, SPF and DKIM key the test's DNS server publishes),
 // OSPREY_SCREENSHOT_DIR, CHROMIUM_PATH (default /usr/bin/chromium).
 // Exits 0 on success, 1 with a message on failure.
 
@@ -10,6 +11,7 @@ import { DESKTOP, PHONE, STEP_TIMEOUT_MS, fail, need, runFlow } from './lib.mjs'
 
 const adminUser = need('OSPREY_ADMIN_USER');
 const adminPassword = need('OSPREY_ADMIN_PASSWORD');
+const dnsDomain = need('OSPREY_DNS_DOMAIN');
 
 const stamp = Date.now();
 const domain = `web-${stamp}.example`;
@@ -246,6 +248,36 @@ await runFlow('admin_flow', async ({ page, baseUrl, step, shot, expectVisible, s
   await expectVisible(page.getByText('Deleted: it will not be tried again.'), 'the deletion said');
   await queued.waitFor({ state: 'detached', timeout: STEP_TIMEOUT_MS });
 
+  step(`DNS: the records of ${dnsDomain}, checked (DMARC missing), copied, then a new DKIM key`);
+  await openNav(page, '#tab-domains', '/admin/domains', 'Domains');
+  await page.fill('#domain-search', dnsDomain);
+  await page.locator('#domain-search').press('Enter');
+  await page.locator('#domain-list .row', { hasText: dnsDomain }).getByRole('link', { name: 'DNS', exact: true }).click();
+  await page.waitForURL('**/dns');
+  await expectVisible(page.getByRole('heading', { level: 1, name: `DNS of ${dnsDomain}` }), 'the DNS page');
+  const record = (purpose) => page.locator(`#dns-records .dns-record[data-purpose="${purpose}"]`);
+  await expectVisible(record('mx').locator('code', { hasText: '10 mail.e2e.example.' }), 'the MX record to publish');
+  await page.click('#dns-check');
+  await expectVisible(record('mx').locator('.tag', { hasText: 'Published' }), 'the MX published');
+  await expectVisible(record('spf').locator('.tag', { hasText: 'Published' }), 'the SPF record published');
+  await expectVisible(record('dkim').locator('.tag', { hasText: 'Published' }), 'the DKIM key published');
+  await expectVisible(record('dmarc').locator('.tag', { hasText: 'Missing' }), 'no DMARC record');
+  await expectVisible(page.locator('#dns-summary', { hasText: '1 record mail needs is not published' }), 'the summary');
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: baseUrl });
+  await record('dmarc').getByRole('button', { name: 'Copy line: DMARC policy' }).click();
+  await expectVisible(page.getByText('Copied the zone-file line of DMARC policy.'), 'the copy said');
+  const copied = await page.evaluate(() => navigator.clipboard.readText());
+  if (copied !== `_dmarc.${dnsDomain}. 3600 IN TXT "v=DMARC1; p=quarantine"`) fail(`the clipboard holds ${JSON.stringify(copied)}`);
+  await shot(page, 'admin-dns');
+  await page.setViewportSize(PHONE);
+  await shot(page, 'phone-admin-dns');
+  await page.setViewportSize(DESKTOP);
+  await page.click('#dkim-rotate');
+  await page.click('#dkim-rotate-confirm');
+  await expectVisible(page.getByText(/^New DKIM key under the selector/), 'the new key said');
+  await page.click('#dns-check');
+  await expectVisible(record('dkim').locator('.tag', { hasText: 'Missing' }), 'the new key not yet published');
+
   step('the audit log: the changes made above, a search for the alias, the retention saved');
   await openNav(page, '#tab-audit', '/admin/audit', 'Audit log');
   await expectVisible(page.locator('#audit-list .audit-entry', { hasText: `team@${domain}` }).first(), 'the list\'s changes in the audit log');
@@ -369,7 +401,7 @@ await runFlow('admin_flow', async ({ page, baseUrl, step, shot, expectVisible, s
   step('open each admin page directly as a user: a refusal, and no request the server refuses');
   const refused = [];
   page.on('response', (r) => { if (r.status() === 403) refused.push(`${r.request().method()} ${r.url()}`); });
-  for (const path of ['/admin/accounts', '/admin/domains', '/admin/aliases', '/admin/lists', '/admin/access', '/admin/queue', '/admin/audit']) {
+  for (const path of ['/admin/accounts', '/admin/domains', '/admin/aliases', '/admin/lists', '/admin/access', '/admin/queue', '/admin/audit', '/admin/domains/any/dns']) {
     await page.goto(`${baseUrl}${path}`);
     await expectVisible(page.getByText('This page is for administrators.'), `the refusal of ${path} for users`);
   }

@@ -52,9 +52,32 @@ fn run_flow(script: &str, s: &Server, env: &[(&str, &str)]) {
     }
 }
 
-#[tokio::test]
+/// The domain whose DNS page the admin flow checks, against a DNS server of the test
+/// (served by a second worker thread while the flow runs).
+const DNS_DOMAIN: &str = "dns.e2e.example";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn admin_and_user_flow_in_a_real_browser() {
-    let s = Server::start(true).await;
+    use osprey_mail::dns::testing::{DnsServer, Zone};
+    let dns = DnsServer::start(Zone::default()).await;
+    let s = Server::start_with(true, &[("OSPREY_DNS_SERVERS", &dns.addr.to_string())]).await;
+    // Published: the MX (with the host's address), SPF and the DKIM key; not DMARC.
+    let out = osprey(&s.db, &["domain", "add", DNS_DOMAIN]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let added = String::from_utf8_lossy(&out.stdout).into_owned();
+    let (key_name, key_value) = added
+        .lines()
+        .find_map(|l| l.strip_prefix("DKIM: "))
+        .and_then(|l| l.split_once(" TXT "))
+        .expect("the DKIM record is printed");
+    dns.zone.add(DNS_DOMAIN, "MX", &format!("10 {HOSTNAME}"));
+    dns.zone.add(HOSTNAME, "A", "192.0.2.25");
+    dns.zone.add(DNS_DOMAIN, "TXT", "v=spf1 mx -all");
+    dns.zone.add(key_name, "TXT", key_value.trim_matches('"'));
     let admin = Server::admin();
     run_flow(
         "admin_flow.mjs",
@@ -62,6 +85,7 @@ async fn admin_and_user_flow_in_a_real_browser() {
         &[
             ("OSPREY_ADMIN_USER", admin.as_str()),
             ("OSPREY_ADMIN_PASSWORD", ADMIN_PASSWORD),
+            ("OSPREY_DNS_DOMAIN", DNS_DOMAIN),
         ],
     );
     let shots = screenshots();
@@ -71,6 +95,7 @@ async fn admin_and_user_flow_in_a_real_browser() {
         "admin-accounts",
         "settings",
         "admin-list-held",
+        "admin-dns",
         "list-archive",
         "list-archive-thread",
     ] {

@@ -6,8 +6,8 @@ use yew_router::prelude::*;
 use crate::components::shell::Shell;
 #[cfg(feature = "full")]
 use crate::pages::admin::{
-    AccessPage, AccountsPage, AdminGate, AdminIndex, AliasesPage, AuditPage, DomainRulesPage,
-    DomainsPage, ListsPage, QueuePage,
+    AccessPage, AccountsPage, AdminGate, AdminIndex, AliasesPage, AuditPage, DomainDnsPage,
+    DomainRulesPage, DomainsPage, ListsPage, QueuePage,
 };
 #[cfg(feature = "full")]
 use crate::pages::archive::{ArchivePage, ArchiveThreadPage};
@@ -39,6 +39,8 @@ pub enum Route {
     AdminDomains,
     #[at("/admin/domains/:id/rules")]
     AdminDomainRules { id: String },
+    #[at("/admin/domains/:id/dns")]
+    AdminDomainDns { id: String },
     #[at("/admin/accounts")]
     AdminAccounts,
     #[at("/admin/aliases")]
@@ -77,6 +79,7 @@ pub fn switch(route: Route) -> Html {
         | Route::AdminAccess
         | Route::AdminQueue
         | Route::AdminDomainRules { .. }
+        | Route::AdminDomainDns { .. }
         | Route::Archive { .. }
         | Route::ArchiveThread { .. }
         | Route::Calendar
@@ -126,6 +129,10 @@ pub fn switch(route: Route) -> Html {
         #[cfg(feature = "full")]
         Route::AdminDomainRules { id } => {
             html! { <Shell><AdminGate title="Domain rules"><DomainRulesPage id={id} /></AdminGate></Shell> }
+        }
+        #[cfg(feature = "full")]
+        Route::AdminDomainDns { id } => {
+            html! { <Shell><AdminGate title="DNS"><DomainDnsPage id={id} /></AdminGate></Shell> }
         }
         #[cfg(feature = "full")]
         Route::Archive { id } => html! { <Shell><ArchivePage id={id} /></Shell> },

@@ -80,6 +80,8 @@ impl Resource for Domains {
                     { d.settings.description.as_ref().map(|s| format!(" · {s}")).unwrap_or_default() }
                     { " · " }
                     <Link<Route> to={Route::AdminDomainRules { id: d.id.clone() }} classes="row-link">{ "Delivery rules" }</Link<Route>>
+                    { " · " }
+                    <Link<Route> to={Route::AdminDomainDns { id: d.id.clone() }} classes="row-link">{ "DNS" }</Link<Route>>
                 </div>
             </>
         }
