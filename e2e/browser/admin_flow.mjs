@@ -214,11 +214,16 @@ await runFlow('admin_flow', async ({ page, baseUrl, step, shot, expectVisible, s
   await expectVisible(page.locator('#ip-rule-network-error'), 'the network\'s message next to the field');
   await page.fill('#ip-rule-network', '203.0.113.0/24');
   await page.fill('#ip-rule-note', 'Scanner');
+  await page.selectOption('#ip-rule-expires', '24');
   await page.getByRole('button', { name: 'Add rule' }).click();
-  await expectVisible(page.locator('#ip-rule-list .row', { hasText: '203.0.113.0/24' }).locator('.tag', { hasText: 'Deny' }), 'the deny rule in the list');
+  const denyRule = page.locator('#ip-rule-list .row', { hasText: '203.0.113.0/24' });
+  await expectVisible(denyRule.locator('.tag', { hasText: 'Deny' }), 'the deny rule in the list');
+  await expectVisible(denyRule.locator('.row-meta', { hasText: ' · until ' }), 'the rule\'s expiry, a day from now');
   await page.fill('#kill-value', 'spam@bad.example');
+  await page.fill('#kill-domain', domain);
   await page.getByRole('button', { name: 'Add entry' }).click();
-  await expectVisible(page.locator('#kill-list .row-title', { hasText: 'spam@bad.example' }), 'the kill-file entry');
+  const killed = page.locator('#kill-list .row', { hasText: 'spam@bad.example' });
+  await expectVisible(killed.locator('.row-meta', { hasText: domain }), 'the kill-file entry, for mail to one domain');
   await page.fill('#relay-check-ip', '192.0.2.1');
   await page.fill('#relay-check-recipient', 'someone@elsewhere.example');
   await page.getByRole('button', { name: 'Check', exact: true }).click();
@@ -231,19 +236,30 @@ await runFlow('admin_flow', async ({ page, baseUrl, step, shot, expectVisible, s
   await shot(page, 'phone-admin-access');
   await page.setViewportSize(DESKTOP);
 
-  step('Queue: a message to a server that cannot be reached, its recipient\'s state, then deleted');
+  step('Queue: a message to a server that cannot be reached, its recipient\'s state, bounced, then deleted');
   const outbound = await fetch(`${baseUrl}/api/v1/messages/send`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
-    body: JSON.stringify({ to: ['someone@unreachable.invalid'], subject: 'Leaving soon', text: 'For the queue page.' }),
+    body: JSON.stringify({ to: ['someone@closed.e2e.example'], subject: 'Leaving soon', text: 'For the queue page.' }),
   });
   if (outbound.status !== 201) fail(`the outbound message was not sent: ${outbound.status}`);
   await openNav(page, '#tab-queue', '/admin/queue', 'Queue');
   await page.selectOption('#queue-state', '');
   await page.click('#queue-filter');
   const queued = page.locator('#queue-list .queue-message', { hasText: 'Leaving soon' });
-  await expectVisible(queued.locator('.queue-recipients', { hasText: 'someone@unreachable.invalid' }), 'the queued message and its recipient');
+  await expectVisible(queued.locator('.queue-recipients', { hasText: 'someone@closed.e2e.example' }), 'the queued message and its recipient');
   await shot(page, 'admin-queue');
+  await queued.getByRole('button', { name: 'Bounce now: Leaving soon' }).click();
+  await queued.getByRole('button', { name: 'Yes, bounce' }).click();
+  await expectVisible(page.getByText('1 recipient(s) are being returned to the sender, undelivered.'), 'the bounce said');
+  // The queue worker fails the recipient and reports to the sender: Show until it has.
+  const failedTag = queued.locator('.queue-recipients .tag', { hasText: 'Failed' });
+  for (let i = 0; i < 20 && !(await failedTag.count()); i++) {
+    await page.waitForTimeout(250);
+    await page.click('#queue-filter');
+  }
+  await expectVisible(failedTag, 'the recipient failed by the bounce');
+  await expectVisible(queued.locator('.queue-error', { hasText: 'returned undelivered by an administrator' }), 'why it failed');
   await queued.getByRole('button', { name: 'Delete: Leaving soon' }).click();
   await expectVisible(page.getByText('Deleted: it will not be tried again.'), 'the deletion said');
   await queued.waitFor({ state: 'detached', timeout: STEP_TIMEOUT_MS });

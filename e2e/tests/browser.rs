@@ -78,6 +78,10 @@ async fn admin_and_user_flow_in_a_real_browser() {
     dns.zone.add(HOSTNAME, "A", "192.0.2.25");
     dns.zone.add(DNS_DOMAIN, "TXT", "v=spf1 mx -all");
     dns.zone.add(key_name, "TXT", key_value.trim_matches('"'));
+    // Mail for closed.e2e.example waits in the queue: its MX has no SMTP server.
+    dns.zone
+        .add("closed.e2e.example", "MX", "10 mx.closed.e2e.example");
+    dns.zone.add("mx.closed.e2e.example", "A", "127.0.0.1");
     let admin = Server::admin();
     run_flow(
         "admin_flow.mjs",

@@ -148,6 +148,7 @@ async fn cli_manages_the_directory_while_the_server_runs() {
     );
     assert_eq!(ok(&osprey(&s.db, &["queue", "list"])), "");
     assert!(refused(&osprey(&s.db, &["queue", "show", "missing"])).contains("no queued message"));
+    assert!(refused(&osprey(&s.db, &["queue", "bounce", "missing"])).contains("no queued message"));
     assert!(refused(&osprey(&s.db, &["queue", "list", "--state", "lost"])).contains("--state"));
     ok(&osprey(&s.db, &["alias", "remove", "team@cli.example"]));
     ok(&osprey(&s.db, &["user", "remove", "eve@cli.example"]));

@@ -54,7 +54,8 @@ pub struct QueuedMessage {
     pub recipients: Vec<QueueRecipient>,
 }
 
-/// `POST /api/v1/admin/queue/{id}/retry`: how many recipients were made due.
+/// `POST /api/v1/admin/queue/{id}/retry` and `/bounce`: how many recipients were made
+/// due, or are being returned to the sender.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct RetryResult {

@@ -607,7 +607,7 @@ impl World {
                 id: id(&self.queued),
                 ..Call::default()
             },
-            "retry_queued" | "delete_queued" => Call {
+            "retry_queued" | "bounce_queued" | "delete_queued" => Call {
                 id: Some(self.queue_one().await),
                 ..Call::default()
             },

@@ -174,6 +174,29 @@ async fn the_queue_is_listed_inspected_retried_and_deleted_by_server_admins() {
         .await
         .expect(StatusCode::OK);
     assert_eq!(retry.body["recipients"], 1);
+    t.call(Method::POST, &format!("{path}/bounce"), Some(&user), None)
+        .await
+        .expect(StatusCode::FORBIDDEN);
+    let bounced = t
+        .call(Method::POST, &format!("{path}/bounce"), Some(&admin), None)
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(bounced.body["recipients"], 1);
+    let audit = t
+        .call(
+            Method::GET,
+            "/api/v1/admin/audit?action=queue.bounce",
+            Some(&admin),
+            None,
+        )
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(
+        audit.body["items"][0]["target"],
+        id.as_str(),
+        "{}",
+        audit.body
+    );
     t.call(Method::DELETE, &path, Some(&user), None)
         .await
         .expect(StatusCode::FORBIDDEN);
@@ -184,6 +207,9 @@ async fn the_queue_is_listed_inspected_retried_and_deleted_by_server_admins() {
         .await
         .expect(StatusCode::NOT_FOUND);
     t.call(Method::POST, &format!("{path}/retry"), Some(&admin), None)
+        .await
+        .expect(StatusCode::NOT_FOUND);
+    t.call(Method::POST, &format!("{path}/bounce"), Some(&admin), None)
         .await
         .expect(StatusCode::NOT_FOUND);
 }

@@ -1,4 +1,5 @@
-//! What administrators do to the outbound queue — make a message due now, remove it —
+//! What administrators do to the outbound queue — make a message due now, return it to
+//! its sender undelivered, remove it —
 //! for server administrators only, each recorded in the audit log. Delivery itself is
 //! the queue worker's.
 
@@ -22,6 +23,21 @@ impl Directory {
         )
         .await;
         Ok(due)
+    }
+
+    /// Returns every pending recipient of the queued message `id` to its sender
+    /// undelivered ("bounce now"); returns how many. The queue worker sends the failure
+    /// reports; the caller wakes it.
+    pub async fn bounce_queued(&self, actor: &Actor, id: &str) -> Result<u64, DirectoryError> {
+        actor.server_admin()?;
+        let returned = self.store.queue().queue_bounce_now(id).await?;
+        record(
+            &self.store,
+            actor,
+            Change::new("queue.bounce", id).after(json!({ "recipients_returned": returned })),
+        )
+        .await;
+        Ok(returned)
     }
 
     /// Removes the queued message `id`: its pending recipients are never tried again.

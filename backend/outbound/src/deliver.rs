@@ -21,6 +21,10 @@ pub(crate) enum Outcome {
 
 impl QueueWorker {
     pub(crate) async fn deliver_domain(&self, domain: &str, work: DomainWork) {
+        let work = self.return_requested(work).await;
+        if work.is_empty() {
+            return;
+        }
         let targets = match &self.settings.smarthost {
             Some(host) => Ok(vec![host.clone()]),
             None => self.resolver.route(domain).await,
@@ -146,6 +150,31 @@ impl QueueWorker {
                 copy
             }
         }
+    }
+
+    /// Fails the recipients an administrator asked to return ("bounce now"), which sends
+    /// their senders the failure reports, and gives back the rest of the work.
+    async fn return_requested(&self, work: DomainWork) -> DomainWork {
+        let mut rest = DomainWork::with_capacity(work.len());
+        for (message, rcpts) in work {
+            let (returned, kept): (Vec<_>, Vec<_>) =
+                rcpts.into_iter().partition(|r| r.bounce_requested);
+            if !returned.is_empty() {
+                // RFC 3463 X.0.0: no more specific code says "cancelled by an administrator".
+                let o = Outcome::Failed {
+                    status: "5.0.0".into(),
+                    error: format!(
+                        "returned undelivered by an administrator of {}",
+                        self.settings.hostname
+                    ),
+                };
+                self.finish(&message, &returned, |_| o.clone(), None).await;
+            }
+            if !kept.is_empty() {
+                rest.push((message, kept));
+            }
+        }
+        rest
     }
 
     /// Records each recipient's outcome (a temporary one becomes a failure once the

@@ -234,6 +234,50 @@ async fn each_recipient_gets_its_outcome_and_the_sender_its_reports() {
     assert!(!worker.round().await, "nothing is due");
 }
 
+/// "Bounce now": an administrator returns a message's pending recipients; the worker fails
+/// them without trying them and the sender gets one failure report.
+#[tokio::test]
+async fn bounce_now_returns_the_pending_recipients_without_trying_them() {
+    let w = world().await;
+    let id = w
+        .enqueue(
+            SENDER,
+            &[("ok@remote.test", None), ("temp@remote.test", None)],
+        )
+        .await;
+    assert_eq!(w.store.queue().queue_bounce_now(&id).await.unwrap(), 2);
+    let worker = w.worker(schedule(Duration::days(5), None), None);
+    assert!(worker.round().await, "work was due");
+    assert_eq!(*w.mx.connections.lock().unwrap(), 0, "nothing is tried");
+    let e = w.entry(&id).await;
+    for rcpt in ["ok@remote.test", "temp@remote.test"] {
+        let r = state(&e, rcpt);
+        assert_eq!(r.status, FAILED, "{r:?}");
+        assert_eq!(r.last_status.as_deref(), Some("5.0.0"), "{r:?}");
+    }
+    let reports = w.reports().await;
+    assert_eq!(reports.len(), 1, "one report for both");
+    let report = &reports[0];
+    // RFC 3464 §2.3.3: a failed recipient's Action is "failed".
+    assert!(report.contains("Action: failed"), "{report}");
+    assert!(report.contains("Status: 5.0.0"), "{report}");
+    assert!(
+        report.contains("Final-Recipient: rfc822; ok@remote.test")
+            && report.contains("Final-Recipient: rfc822; temp@remote.test"),
+        "{report}"
+    );
+    assert!(
+        report.contains("returned undelivered by an administrator"),
+        "{report}"
+    );
+    assert_eq!(
+        w.store.queue().queue_bounce_now(&id).await.unwrap(),
+        0,
+        "nothing is pending any more"
+    );
+    assert!(!worker.round().await, "nothing is due");
+}
+
 #[tokio::test]
 async fn a_report_to_a_local_sender_goes_through_the_senders_delivery_rules() {
     let w = world().await;

@@ -285,6 +285,9 @@ pub enum QueueCmd {
     Show { id: String },
     /// Makes every pending recipient of a message due now.
     Retry { id: String },
+    /// Returns every pending recipient of a message to its sender undelivered, now (the
+    /// sender gets a failure report).
+    Bounce { id: String },
     /// Removes a message from the queue without notifying anyone.
     Delete { id: String },
 }

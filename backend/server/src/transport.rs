@@ -140,6 +140,15 @@ pub async fn queue(config: &Config, cmd: QueueCmd) -> anyhow::Result<()> {
                 .with_context(|| format!("no queued message {id}"))?;
             println!("{n} recipient(s) due now");
         }
+        QueueCmd::Bounce { id } => {
+            let n = directory(&store)
+                .bounce_queued(&Actor::Operator, &id)
+                .await
+                .with_context(|| format!("no queued message {id}"))?;
+            println!(
+                "{n} recipient(s) returned to the sender (the running server sends the reports)"
+            );
+        }
         QueueCmd::Delete { id } => {
             directory(&store)
                 .delete_queued(&Actor::Operator, &id)

@@ -780,6 +780,18 @@ impl Api {
         empty(self.authed(&call).await?).await
     }
 
+    /// Returns every pending recipient of a queued message to its sender undelivered, now:
+    /// the queue worker fails them (5.0.0) and sends the sender a failure report.
+    ///
+    /// `POST /api/v1/admin/queue/{id}/bounce`
+    pub async fn bounce_queued(&self, id: &str) -> Result<RetryResult, ApiError> {
+        let call = Call::new(
+            Method::POST,
+            format!("/api/v1/admin/queue/{}/bounce", segment(id)),
+        );
+        json(self.authed(&call).await?).await
+    }
+
     /// Makes every pending recipient of a queued message due now.
     ///
     /// `POST /api/v1/admin/queue/{id}/retry`

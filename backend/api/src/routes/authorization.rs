@@ -241,6 +241,7 @@ pub const AUTHORIZATION: &[Rule] = &[
     row("list_queue",         NoAuth,  Forbidden, Forbidden, Allowed),
     row("get_queued",         NoAuth,  Forbidden, Forbidden, Allowed),
     row("retry_queued",       NoAuth,  Forbidden, Forbidden, Allowed),
+    row("bounce_queued",      NoAuth,  Forbidden, Forbidden, Allowed),
     row("delete_queued",      NoAuth,  Forbidden, Forbidden, Allowed),
     // The audit log: each administrator its own domains' changes; its retention is
     // server-wide.

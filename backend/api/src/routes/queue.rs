@@ -1,5 +1,5 @@
 //! `/admin/queue`: the outbound queue for server administrators (list, inspect, retry
-//! now, delete), and `/messages/outbound`: what the signed-in user sent through the
+//! now, bounce now, delete), and `/messages/outbound`: what the signed-in user sent through the
 //! queue and where each recipient stands.
 
 use axum::{
@@ -24,6 +24,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_queue))
         .routes(routes!(get_queued, delete_queued))
         .routes(routes!(retry_queued))
+        .routes(routes!(bounce_queued))
         .routes(routes!(list_outbound))
         .routes(routes!(get_outbound))
 }
@@ -129,6 +130,22 @@ pub async fn retry_queued(
 ) -> Result<Json<RetryResult>, ApiError> {
     user.server_admin(true)?;
     let recipients = state.directory.retry_queued(&user.actor(), &id).await?;
+    state.submission.outbox().queue_signal().notify_one();
+    Ok(Json(RetryResult { recipients }))
+}
+
+/// Returns every pending recipient of a queued message to its sender undelivered, now:
+/// the queue worker fails them (5.0.0) and sends the sender a failure report.
+#[utoipa::path(post, path = "/admin/queue/{id}/bounce", tag = "admin", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The queue id")),
+    responses((status = 200, body = RetryResult), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn bounce_queued(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<String>,
+) -> Result<Json<RetryResult>, ApiError> {
+    user.server_admin(true)?;
+    let recipients = state.directory.bounce_queued(&user.actor(), &id).await?;
     state.submission.outbox().queue_signal().notify_one();
     Ok(Json(RetryResult { recipients }))
 }

@@ -22,6 +22,7 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
     pub return_path: Option<String>,
     pub header: Option<String>,
+    pub bounce_requested: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -119,6 +119,8 @@ pub struct QueuedRecipient {
     pub return_path: Option<String>,
     /// See [`NewQueuedRecipient::header`].
     pub header: Option<String>,
+    /// An administrator asked to return it to the sender undelivered ("bounce now").
+    pub bounce_requested: bool,
 }
 
 impl QueuedRecipient {
@@ -203,6 +205,7 @@ fn recipient(r: queue_recipient::Model) -> QueuedRecipient {
         last_status: r.last_status,
         remote_mta: r.remote_mta,
         delay_notified: r.delay_notified,
+        bounce_requested: r.bounce_requested,
         return_path: r.return_path,
         header: r.header,
     }
@@ -456,6 +459,23 @@ impl Queue<'_> {
         Ok(res.rows_affected)
     }
 
+    /// Asks the queue worker to return every pending recipient of a queued message to
+    /// the sender undelivered, now. Returns how many.
+    pub async fn queue_bounce_now(self, id: &str) -> Result<u64, StoreError> {
+        self.queue_entry(id).await?;
+        let res = queue_recipient::Entity::update_many()
+            .col_expr(queue_recipient::Column::BounceRequested, Expr::value(true))
+            .col_expr(
+                queue_recipient::Column::NextAttemptAt,
+                Expr::value(Utc::now()),
+            )
+            .filter(queue_recipient::Column::QueueId.eq(id))
+            .filter(queue_recipient::Column::Status.eq(PENDING))
+            .exec(&self.db)
+            .await?;
+        Ok(res.rows_affected)
+    }
+
     /// Removes a queued message and its recipients. Its blob stays until the blob sweep.
     pub async fn queue_delete(self, id: &str) -> Result<(), StoreError> {
         let (txn, turn) = self.begin_write().await?;
@@ -549,6 +569,7 @@ pub(crate) async fn enqueue_in(
                 last_status: Set(None),
                 remote_mta: Set(None),
                 delay_notified: Set(false),
+                bounce_requested: Set(false),
                 updated_at: Set(now),
                 return_path: Set(r.return_path),
                 header: Set(r.header),

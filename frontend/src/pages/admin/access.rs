@@ -46,6 +46,15 @@ fn change<T: 'static>(
     });
 }
 
+/// An instant as `2026-12-06 14:05 UTC`.
+fn until(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.to_rfc3339()
+        .get(..16)
+        .unwrap_or_default()
+        .replace('T', " ")
+        + " UTC"
+}
+
 /// `Some(text)` unless blank.
 fn given(s: &str) -> Option<String> {
     Some(s.trim().to_owned()).filter(|s| !s.is_empty())
@@ -75,6 +84,8 @@ fn IpRules() -> Html {
         use_state(String::new),
         use_state(String::new),
     );
+    // Hours until the rule lapses; empty: never.
+    let expires = use_state(String::new);
     {
         let (api, rules, error) = (api.clone(), rules.clone(), error.clone());
         use_effect_with(*reload, move |_| {
@@ -88,14 +99,20 @@ fn IpRules() -> Html {
     }
     let onsubmit = {
         let (api, error, reload) = (api.clone(), error.clone(), reload.clone());
-        let (action, network, listener, note) = (
+        let (action, network, listener, note, expires) = (
             action.clone(),
             network.clone(),
             listener.clone(),
             note.clone(),
+            expires.clone(),
         );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
+            let now = chrono::DateTime::from_timestamp_millis(js_sys::Date::now() as i64);
+            let expires_at = expires
+                .parse::<i64>()
+                .ok()
+                .and_then(|hours| Some(now? + chrono::Duration::hours(hours)));
             let body = CreateIpRule {
                 action: if *action == "allow" {
                     IpAction::Allow
@@ -104,7 +121,7 @@ fn IpRules() -> Html {
                 },
                 network: network.trim().to_owned(),
                 listener: given(&listener),
-                expires_at: None,
+                expires_at,
                 note: given(&note),
             };
             let (api, network, note) = (api.clone(), network.clone(), note.clone());
@@ -125,7 +142,7 @@ fn IpRules() -> Html {
             <h2 id="ip-rules-title">{ "IP rules" }</h2>
             <p class="muted">{ "Tried in order when a client connects; the first that matches decides, and a client no rule matches is allowed." }</p>
             <form class="form-grid" {onsubmit} aria-label="New IP rule" novalidate=true>
-                <ProblemBanner error={(*error).clone()} fields={&["network", "listener", "note"][..]} id="ip-rule-error" />
+                <ProblemBanner error={(*error).clone()} fields={&["network", "listener", "expires_at", "note"][..]} id="ip-rule-error" />
                 <Select id="ip-rule-action" label="Action" value={(*action).clone()}
                     options={options(&[("deny", "Deny"), ("allow", "Allow")])} onchange={text(&action)} />
                 <TextField id="ip-rule-network" label="Address or network" value={(*network).clone()}
@@ -133,6 +150,9 @@ fn IpRules() -> Html {
                 <Select id="ip-rule-listener" label="Where" value={(*listener).clone()}
                     options={options(&[("", "Every listener"), ("smtp", "SMTP"), ("submission", "Submission"), ("imap", "IMAP"), ("pop3", "POP3")])}
                     onchange={text(&listener)} error={err("listener")} />
+                <Select id="ip-rule-expires" label="For" value={(*expires).clone()}
+                    options={options(&[("", "Until removed"), ("1", "An hour"), ("24", "A day"), ("168", "A week"), ("720", "30 days")])}
+                    onchange={text(&expires)} error={err("expires_at")} />
                 <TextField id="ip-rule-note" label="Note" value={(*note).clone()} oninput={text(&note)} error={err("note")} />
                 <div class="actions"><button type="submit" class="button primary">{ "Add rule" }</button></div>
             </form>
@@ -151,7 +171,8 @@ fn IpRules() -> Html {
                             <div class="row-main">
                                 <span class="row-title">{ format!("{}. {}", r.position, r.network) }</span>
                                 <span class={classes!("tag", (r.action == IpAction::Deny).then_some("warn"))}>{ verb }</span>
-                                <span class="row-meta">{ format!("{} · {} hits{}", r.listener.clone().unwrap_or_else(|| "every listener".into()), r.hits,
+                                <span class="row-meta">{ format!("{} · {} hits{}{}", r.listener.clone().unwrap_or_else(|| "every listener".into()), r.hits,
+                                    r.expires_at.map(|t| format!(" · until {}", until(t))).unwrap_or_default(),
                                     if r.note.is_empty() { String::new() } else { format!(" · {}", r.note) }) }</span>
                             </div>
                             <button type="button" class="button subtle" aria-label={format!("Remove {}", r.network)} onclick={remove}>{ "Remove" }</button>
@@ -172,8 +193,9 @@ fn KillFile() -> Html {
     let entries = use_state(|| None::<Vec<KillEntry>>);
     let error = use_state(|| None::<ApiError>);
     let reload = use_state(|| 0u32);
-    let (kind, value, note) = (
+    let (kind, value, note, domain) = (
         use_state(|| "address".to_owned()),
+        use_state(String::new),
         use_state(String::new),
         use_state(String::new),
     );
@@ -190,7 +212,8 @@ fn KillFile() -> Html {
     }
     let onsubmit = {
         let (api, error, reload) = (api.clone(), error.clone(), reload.clone());
-        let (kind, value, note) = (kind.clone(), value.clone(), note.clone());
+        let (kind, value, note, domain) =
+            (kind.clone(), value.clone(), note.clone(), domain.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let body = CreateKillEntry {
@@ -200,7 +223,7 @@ fn KillFile() -> Html {
                     _ => KillKind::Address,
                 },
                 value: value.trim().to_owned(),
-                domain: None,
+                domain: given(&domain).map(|d| d.to_lowercase()),
                 note: given(&note),
             };
             let (api, value, note) = (api.clone(), value.clone(), note.clone());
@@ -221,12 +244,15 @@ fn KillFile() -> Html {
             <h2 id="kill-title">{ "Kill file" }</h2>
             <p class="muted">{ "Mail from these senders and hosts is refused when it is offered." }</p>
             <form class="form-grid" {onsubmit} aria-label="New kill-file entry" novalidate=true>
-                <ProblemBanner error={(*error).clone()} fields={&["value", "note"][..]} id="kill-error" />
+                <ProblemBanner error={(*error).clone()} fields={&["value", "domain", "note"][..]} id="kill-error" />
                 <Select id="kill-kind" label="Refuse" value={(*kind).clone()}
                     options={options(&[("address", "A sender address"), ("domain", "A sender domain"), ("host", "A host or network")])}
                     onchange={text(&kind)} />
                 <TextField id="kill-value" label="Address, domain or host" value={(*value).clone()}
                     placeholder="spam@bad.example" required=true oninput={text(&value)} error={err("value")} />
+                <TextField id="kill-domain" label="For mail to" value={(*domain).clone()}
+                    placeholder="every domain" hint="One of this server's domains, or empty for all of them."
+                    oninput={text(&domain)} error={err("domain")} />
                 <TextField id="kill-note" label="Note" value={(*note).clone()} oninput={text(&note)} error={err("note")} />
                 <div class="actions"><button type="submit" class="button primary">{ "Add entry" }</button></div>
             </form>

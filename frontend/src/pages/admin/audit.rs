@@ -65,6 +65,7 @@ fn action_label(action: &str) -> String {
         "grant" => "given",
         "revoke" => "withdrawn",
         "retry" => "retried",
+        "bounce" => "returned to the sender",
         "rotate" => "rotated",
         "moderate" => "post moderated",
         "import" => "members imported",

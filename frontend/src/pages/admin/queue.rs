@@ -1,6 +1,6 @@
 //! The outbound queue (server administrators): messages waiting to leave the server or
 //! done with, filtered by state, recipient domain and sender; each recipient's state,
-//! attempts, next try and last error; retry now and delete.
+//! attempts, next try and last error; retry now, bounce now (confirmed) and delete.
 
 use osprey_api_types::{DeliveryState, QueuedMessage};
 use yew::platform::spawn_local;
@@ -40,6 +40,8 @@ pub fn QueuePage() -> Html {
     let messages = use_state(|| None::<Vec<QueuedMessage>>);
     let error = use_state(|| None::<ApiError>);
     let note = use_state(|| None::<String>);
+    // The message whose "Bounce now" waits for a confirmation.
+    let confirm = use_state(|| None::<String>);
     {
         let (api, messages, error) = (api.clone(), messages.clone(), error.clone());
         use_effect_with((*shown).clone(), move |(s, d, f, _)| {
@@ -123,6 +125,30 @@ pub fn QueuePage() -> Html {
                             });
                         })
                     };
+                    let bounce = {
+                        let (api, id, error, note, reload, confirm) = (api.clone(), m.id.clone(), error.clone(), note.clone(), reload.clone(), confirm.clone());
+                        Callback::from(move |_: MouseEvent| {
+                            let (api, id, error, note, reload, confirm) = (api.clone(), id.clone(), error.clone(), note.clone(), reload.clone(), confirm.clone());
+                            spawn_local(async move {
+                                confirm.set(None);
+                                match api.bounce_queued(&id).await {
+                                    Ok(r) => {
+                                        note.set(Some(format!("{} recipient(s) are being returned to the sender, undelivered.", r.recipients)));
+                                        reload.emit(());
+                                    }
+                                    Err(e) => error.set(Some(e)),
+                                }
+                            });
+                        })
+                    };
+                    let ask = {
+                        let (confirm, id) = (confirm.clone(), m.id.clone());
+                        Callback::from(move |_: MouseEvent| confirm.set(Some(id.clone())))
+                    };
+                    let cancel = {
+                        let confirm = confirm.clone();
+                        Callback::from(move |_: MouseEvent| confirm.set(None))
+                    };
                     let remove = {
                         let (api, id, error, note, reload) = (api.clone(), m.id.clone(), error.clone(), note.clone(), reload.clone());
                         Callback::from(move |_: MouseEvent| {
@@ -159,6 +185,15 @@ pub fn QueuePage() -> Html {
                             </div>
                             if open {
                                 <button type="button" class="button subtle" aria-label={format!("Retry now: {}", m.subject)} onclick={retry}>{ "Retry now" }</button>
+                                if confirm.as_deref() == Some(m.id.as_str()) {
+                                    <span class="confirm" role="group" aria-label={format!("Bounce now: {}", m.subject)}>
+                                        <span class="confirm-question">{ "Return it to the sender undelivered?" }</span>
+                                        <button type="button" class="button danger" onclick={bounce}>{ "Yes, bounce" }</button>
+                                        <button type="button" class="button subtle" onclick={cancel}>{ "Cancel" }</button>
+                                    </span>
+                                } else {
+                                    <button type="button" class="button subtle" aria-label={format!("Bounce now: {}", m.subject)} onclick={ask}>{ "Bounce now" }</button>
+                                }
                             }
                             <button type="button" class="button subtle" aria-label={format!("Delete: {}", m.subject)} onclick={remove}>{ "Delete" }</button>
                         </li>
