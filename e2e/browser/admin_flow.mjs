@@ -67,8 +67,10 @@ await runFlow('admin_flow', async ({ page, baseUrl, step, shot, expectVisible, s
   await page.fill('#account-address', userAddress);
   await page.fill('#account-password', userPassword);
   await page.fill('#account-display-name', 'Vivid Harbor');
+  await page.fill('#account-quota', '50');
   await page.getByRole('button', { name: 'Create account' }).click();
   await expectVisible(page.locator('#account-list .row-title', { hasText: userAddress }), `${userAddress} in the list`);
+  await expectVisible(page.getByRole('meter', { name: `Mailbox use of ${userAddress}: 0 B of 50 MiB` }), 'the account\'s use against its quota');
 
   step(`filter accounts by domain ${domain}`);
   await page.fill('#account-domain-filter', domain);
@@ -219,6 +221,17 @@ await runFlow('admin_flow', async ({ page, baseUrl, step, shot, expectVisible, s
   const denyRule = page.locator('#ip-rule-list .row', { hasText: '203.0.113.0/24' });
   await expectVisible(denyRule.locator('.tag', { hasText: 'Deny' }), 'the deny rule in the list');
   await expectVisible(denyRule.locator('.row-meta', { hasText: ' · until ' }), 'the rule\'s expiry, a day from now');
+  await page.fill('#ip-rule-network', '198.51.100.7');
+  await page.selectOption('#ip-rule-action', 'allow');
+  await page.selectOption('#ip-rule-expires', '');
+  await page.getByRole('button', { name: 'Add rule' }).click();
+  const firstRule = page.locator('#ip-rule-list .row').first().locator('.row-title');
+  await expectVisible(page.locator('#ip-rule-list .row-title', { hasText: '2. 198.51.100.7/32' }), 'the allow rule after the deny rule');
+  await page.getByRole('button', { name: 'Move up: 198.51.100.7/32' }).click();
+  await expectVisible(firstRule.filter({ hasText: '1. 198.51.100.7/32' }), 'the allow rule moved first');
+  await denyRule.dragTo(page.locator('#ip-rule-list .row').first());
+  await expectVisible(firstRule.filter({ hasText: '1. 203.0.113.0/24' }), 'the deny rule dragged back to the top');
+  await page.selectOption('#ip-rule-action', 'deny');
   await page.fill('#kill-value', 'spam@bad.example');
   await page.fill('#kill-domain', domain);
   await page.getByRole('button', { name: 'Add entry' }).click();

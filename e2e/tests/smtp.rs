@@ -187,4 +187,30 @@ async fn smtplib_delivers_over_mx_starttls_submission_and_implicit_tls() {
         "still open",
     );
     assert_eq!(sub["sent"], true, "{sub}");
+
+    // The order decides: an allow rule for 127.0.0.1 after the deny changes nothing;
+    // moved first, it lets the client connect again (the kill file still refuses it).
+    let added = ok(&[
+        "access",
+        "ip",
+        "add",
+        "allow",
+        "127.0.0.1",
+        "--listener",
+        "smtp",
+    ]);
+    let allow_id = added.split_whitespace().nth(2).unwrap().to_owned();
+    let still = smtplib(&server, "mx", server.smtp_port, false, USER, "still denied");
+    assert_eq!(still["connect_refused"], 554, "{still}");
+    assert_eq!(
+        ok(&["access", "ip", "move", &allow_id, "1"]).trim(),
+        format!("moved rule {allow_id} to position 1")
+    );
+    let allowed = smtplib(&server, "mx", server.smtp_port, false, USER, "let in");
+    assert!(allowed["connect_refused"].is_null(), "{allowed}");
+    assert_eq!(allowed["refused"][USER][0], 550, "{allowed}");
+    assert!(ok(&["access", "ip", "list"]).starts_with(&format!("1\t{allow_id}\tallow")));
+    let bad = osprey(db, &["access", "ip", "move", &allow_id, "0"]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("position"));
 }

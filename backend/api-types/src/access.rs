@@ -35,6 +35,15 @@ pub struct IpRule {
     pub created_at: DateTime<Utc>,
 }
 
+/// `PUT /api/v1/admin/ip-rules/{id}/position`: where a rule goes in the order.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct MoveIpRule {
+    /// Where the rule goes: 1 is tried first; a position past the end makes it last.
+    pub position: i64,
+}
+
 /// `POST /api/v1/admin/ip-rules`: the rule goes after the existing ones.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]

@@ -704,6 +704,80 @@ async fn ip_rules_and_kill_file_are_for_server_admins_and_validated() {
         2,
         "refusals added nothing"
     );
+    // The second rule moves to the front: the first that matches decides.
+    let second = r.body[1]["id"].as_str().unwrap().to_owned();
+    let moved = t
+        .call(
+            Method::PUT,
+            &format!("/api/v1/admin/ip-rules/{second}/position"),
+            Some(&admin),
+            Some(json!({"position": 1})),
+        )
+        .await
+        .expect(StatusCode::OK);
+    let order: Vec<(&str, i64)> = moved
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["network"].as_str().unwrap(),
+                r["position"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(order, [("2001:db8::1/128", 1), ("203.0.113.0/24", 2)]);
+    let listed = t
+        .call(Method::GET, "/api/v1/admin/ip-rules", Some(&admin), None)
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(listed.body, moved.body, "the new order is kept");
+    // Past the end is last; 0 is refused and changes nothing.
+    let last = t
+        .call(
+            Method::PUT,
+            &format!("/api/v1/admin/ip-rules/{second}/position"),
+            Some(&admin),
+            Some(json!({"position": 99})),
+        )
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(last.body[1]["id"], second.as_str());
+    assert_eq!(last.body[1]["position"], 2);
+    let bad = t
+        .call(
+            Method::PUT,
+            &format!("/api/v1/admin/ip-rules/{second}/position"),
+            Some(&admin),
+            Some(json!({"position": 0})),
+        )
+        .await
+        .expect(StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(bad.body["errors"][0]["field"], "position");
+    t.call(
+        Method::PUT,
+        "/api/v1/admin/ip-rules/nope/position",
+        Some(&admin),
+        Some(json!({"position": 1})),
+    )
+    .await
+    .expect(StatusCode::NOT_FOUND);
+    let audit = t
+        .call(
+            Method::GET,
+            "/api/v1/admin/audit?action=ip_rule.move",
+            Some(&admin),
+            None,
+        )
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(
+        audit.body["items"].as_array().unwrap().len(),
+        2,
+        "{}",
+        audit.body
+    );
     t.call(
         Method::DELETE,
         &format!("/api/v1/admin/ip-rules/{id}"),

@@ -1393,6 +1393,20 @@ impl World {
                     ..Call::default()
                 }
             }
+            "move_ip_rule" => {
+                let r = self
+                    .admin_call(
+                        Method::POST,
+                        "/api/v1/admin/ip-rules",
+                        json!({"action": "allow", "network": "198.51.100.7"}),
+                    )
+                    .await;
+                Call {
+                    id: Some(r["id"].as_str().unwrap().to_owned()),
+                    body: Some(json!({"position": 1})),
+                    ..Call::default()
+                }
+            }
             "create_kill_entry" => Call {
                 body: Some(
                     json!({"kind": "address", "value": format!("{}@spam.example", self.fresh("s"))}),

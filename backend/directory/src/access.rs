@@ -143,6 +143,44 @@ impl Directory {
         Ok(created)
     }
 
+    /// Moves the IP rule `id` to `position` (1 is tried first; a position past the end
+    /// makes it last). Returns the rules in their new order.
+    pub async fn move_ip_rule(
+        &self,
+        actor: &Actor,
+        id: &str,
+        position: i64,
+    ) -> Result<Vec<IpRuleRecord>, DirectoryError> {
+        actor.server_admin()?;
+        let mut checks = Checks::default();
+        if position < 1 {
+            checks.fail("position", "must be at least 1 (the first rule tried)");
+        }
+        checks.finish()?;
+        let before = self
+            .store
+            .access()
+            .ip_rules()
+            .await?
+            .into_iter()
+            .find(|r| r.id == id)
+            .ok_or(StoreError::NotFound)?;
+        let to = usize::try_from(position).unwrap_or(usize::MAX);
+        let rules = self.store.access().move_ip_rule(id, to).await?;
+        let after = rules.iter().find(|r| r.id == id).map_or(0, |r| r.position);
+        if after != before.position {
+            record(
+                &self.store,
+                actor,
+                Change::new("ip_rule.move", &before.network)
+                    .before(json!({ "position": before.position }))
+                    .after(json!({ "position": after })),
+            )
+            .await;
+        }
+        Ok(rules)
+    }
+
     /// Removes the IP rule `id`.
     pub async fn delete_ip_rule(&self, actor: &Actor, id: &str) -> Result<(), DirectoryError> {
         actor.server_admin()?;

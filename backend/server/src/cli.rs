@@ -217,6 +217,8 @@ pub enum IpCmd {
     },
     /// Lists the rules in order, with their hits.
     List,
+    /// Moves a rule to POSITION (1 is tried first; past the end is last).
+    Move { id: String, position: i64 },
     /// Removes a rule by id.
     Remove { id: String },
 }

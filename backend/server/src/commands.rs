@@ -463,6 +463,17 @@ pub async fn access(config: &Config, cmd: crate::cli::AccessCmd) -> anyhow::Resu
                 );
             }
         }
+        AccessCmd::Ip(IpCmd::Move { id, position }) => {
+            let rules = match directory
+                .move_ip_rule(&Actor::Operator, &id, position)
+                .await
+            {
+                Err(DirectoryError::NotFound) => bail!("no rule {id}"),
+                other => other?,
+            };
+            let at = rules.iter().find(|r| r.id == id).map_or(0, |r| r.position);
+            println!("moved rule {id} to position {at}");
+        }
         AccessCmd::Ip(IpCmd::Remove { id }) => {
             directory
                 .delete_ip_rule(&Actor::Operator, &id)

@@ -19,14 +19,14 @@ use osprey_api_types::{
     ImportCalendar, ImportContacts, ImportListMembers, ImportReport, IpRule, KillEntry, ListDay,
     ListMember, LoginFailure, LoginRequest, Mailbox, MailingList, MemberImportReport,
     MessageDetail, MessageIds, MessageInvitation, MessageItem, MessagesTo, ModerationDecision,
-    MyList, Note, NoteFields, OccurrenceList, Organized, Page, PersonalWord, Postmaster,
-    Preferences, QueuedMessage, RecipientSuggestion, RefreshRequest, RelayCheck, RelayPolicy,
-    RelayVerdict, RetryResult, RuleRun, RuleRunRequest, RuleTestRequest, RuleTestResult,
-    RulesDocument, RulesUpdate, SavedDraft, SendAsGrant, SendMessage, SentMessage, ShareCalendar,
-    SieveScript, SpellCheckRequest, SpellCheckResult, SpellLanguage, Task, TaskFields,
-    TokenResponse, UpdateAccount, UpdateAlias, UpdateAuditSettings, UpdateDomain, UpdateFlags,
-    UpdateListMember, UpdateMailbox, UpdateMailingList, UpdateMe, UpdateMyList, Upload,
-    VacationDocument, VacationUpdate,
+    MoveIpRule, MyList, Note, NoteFields, OccurrenceList, Organized, Page, PersonalWord,
+    Postmaster, Preferences, QueuedMessage, RecipientSuggestion, RefreshRequest, RelayCheck,
+    RelayPolicy, RelayVerdict, RetryResult, RuleRun, RuleRunRequest, RuleTestRequest,
+    RuleTestResult, RulesDocument, RulesUpdate, SavedDraft, SendAsGrant, SendMessage, SentMessage,
+    ShareCalendar, SieveScript, SpellCheckRequest, SpellCheckResult, SpellLanguage, Task,
+    TaskFields, TokenResponse, UpdateAccount, UpdateAlias, UpdateAuditSettings, UpdateDomain,
+    UpdateFlags, UpdateListMember, UpdateMailbox, UpdateMailingList, UpdateMe, UpdateMyList,
+    Upload, VacationDocument, VacationUpdate,
 };
 
 use super::{Api, ApiError, Call, bytes, empty, json, segment, text};
@@ -489,6 +489,19 @@ impl Api {
             format!("/api/v1/admin/ip-rules/{}", segment(id)),
         );
         empty(self.authed(&call).await?).await
+    }
+
+    /// Moves an IP rule to another place in the order they are tried; returns the rules in
+    /// their new order.
+    ///
+    /// `PUT /api/v1/admin/ip-rules/{id}/position`
+    pub async fn move_ip_rule(&self, id: &str, body: &MoveIpRule) -> Result<Vec<IpRule>, ApiError> {
+        let call = Call::new(
+            Method::PUT,
+            format!("/api/v1/admin/ip-rules/{}/position", segment(id)),
+        )
+        .json(body)?;
+        json(self.authed(&call).await?).await
     }
 
     /// The kill file.

@@ -7,7 +7,7 @@ use axum::{
     response::IntoResponse,
 };
 use osprey_api_types::{
-    CreateIpRule, CreateKillEntry, IpAction, IpRule, KillEntry, KillKind, Problem,
+    CreateIpRule, CreateKillEntry, IpAction, IpRule, KillEntry, KillKind, MoveIpRule, Problem,
 };
 use osprey_directory::access::{IpRuleRequest, KillEntryRequest};
 use osprey_store::{IpRuleRecord, KillEntryRecord};
@@ -25,6 +25,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_ip_rules, create_ip_rule))
         .routes(routes!(delete_ip_rule))
+        .routes(routes!(move_ip_rule))
         .routes(routes!(list_kill_entries, create_kill_entry))
         .routes(routes!(delete_kill_entry))
 }
@@ -124,6 +125,25 @@ pub async fn create_ip_rule(
         location("/admin/ip-rules", &id),
         Json(ip_rule(created)),
     ))
+}
+
+/// Moves an IP rule to another place in the order they are tried; returns the rules in
+/// their new order.
+#[utoipa::path(put, path = "/admin/ip-rules/{id}/position", tag = "admin", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The rule's id")), request_body = MoveIpRule,
+    responses((status = 200, body = Vec<IpRule>), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn move_ip_rule(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<String>,
+    Json(req): Json<MoveIpRule>,
+) -> Result<Json<Vec<IpRule>>, ApiError> {
+    server_admin(&user, true)?;
+    let rules = state
+        .directory
+        .move_ip_rule(&user.actor(), &id, req.position)
+        .await?;
+    Ok(Json(rules.into_iter().map(ip_rule).collect()))
 }
 
 /// Removes an IP rule.

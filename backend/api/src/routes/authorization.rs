@@ -230,6 +230,7 @@ pub const AUTHORIZATION: &[Rule] = &[
     row("list_ip_rules",      NoAuth,  Forbidden, Forbidden, Allowed),
     row("create_ip_rule",     NoAuth,  Forbidden, Forbidden, Allowed),
     row("delete_ip_rule",     NoAuth,  Forbidden, Forbidden, Allowed),
+    row("move_ip_rule",       NoAuth,  Forbidden, Forbidden, Allowed),
     row("list_kill_entries",  NoAuth,  Forbidden, Forbidden, Allowed),
     row("create_kill_entry",  NoAuth,  Forbidden, Forbidden, Allowed),
     row("delete_kill_entry",  NoAuth,  Forbidden, Forbidden, Allowed),

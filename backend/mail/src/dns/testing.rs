@@ -114,9 +114,20 @@ impl DnsServer {
     /// Serves `zone` on a free loopback port, over UDP and TCP (RFC 1035 §4.2: an answer
     /// too long for a UDP message is truncated, and the client asks again over TCP).
     pub async fn start(zone: Zone) -> DnsServer {
-        let socket = UdpSocket::bind("127.0.0.1:0").await.unwrap();
-        let addr = socket.local_addr().unwrap();
-        let tcp = TcpListener::bind(addr).await.unwrap();
+        // A free UDP port whose TCP twin is free too (a TCP connection may hold it).
+        let mut tries = 0;
+        let (socket, tcp, addr) = loop {
+            let socket = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+            let addr = socket.local_addr().unwrap();
+            match TcpListener::bind(addr).await {
+                Ok(tcp) => break (socket, tcp, addr),
+                Err(e) if tries < 100 => {
+                    tries += 1;
+                    tracing::debug!(error = %e, %addr, "the test DNS server's TCP port is taken");
+                }
+                Err(e) => panic!("no port for the test DNS server: {e}"),
+            }
+        };
         let (udp_zone, tcp_zone) = (zone.clone(), zone.clone());
         let udp = tokio::spawn(async move {
             let mut buf = vec![0u8; 4096];

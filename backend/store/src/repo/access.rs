@@ -121,6 +121,41 @@ impl Access<'_> {
             .collect())
     }
 
+    /// Moves the IP rule `id` to `position` (1 is tried first; past the end is last) and
+    /// numbers the rules 1, 2, … in their new order. Returns them in that order.
+    pub async fn move_ip_rule(
+        self,
+        id: &str,
+        position: usize,
+    ) -> Result<Vec<IpRuleRecord>, StoreError> {
+        let (txn, turn) = self.begin_write().await?;
+        let mut rules = ip_rule::Entity::find()
+            .order_by_asc(ip_rule::Column::Position)
+            .order_by_asc(ip_rule::Column::CreatedAt)
+            .all(&txn)
+            .await?;
+        let from = rules
+            .iter()
+            .position(|r| r.id == id)
+            .ok_or(StoreError::NotFound)?;
+        let moved = rules.remove(from);
+        rules.insert(position.saturating_sub(1).min(rules.len()), moved);
+        let mut out = Vec::with_capacity(rules.len());
+        for (i, rule) in rules.into_iter().enumerate() {
+            let want = i64::try_from(i + 1).unwrap_or(i64::MAX);
+            let rule = if rule.position == want {
+                rule
+            } else {
+                let mut active: ip_rule::ActiveModel = rule.into();
+                active.position = Set(want);
+                active.update(&txn).await?
+            };
+            out.push(ip_rule(rule));
+        }
+        self.commit(txn, turn).await?;
+        Ok(out)
+    }
+
     /// Removes an IP rule.
     pub async fn delete_ip_rule(self, id: &str) -> Result<(), StoreError> {
         let res = ip_rule::Entity::delete_by_id(id.to_owned())

@@ -3,8 +3,8 @@
 //! relay?" tester. The rules are the server's; this page lists, adds, removes and asks.
 
 use osprey_api_types::{
-    CreateIpRule, CreateKillEntry, IpAction, IpRule, KillEntry, KillKind, RelayCheck, RelayMode,
-    RelayPolicy, RelayVerdict,
+    CreateIpRule, CreateKillEntry, IpAction, IpRule, KillEntry, KillKind, MoveIpRule, RelayCheck,
+    RelayMode, RelayPolicy, RelayVerdict,
 };
 use yew::platform::spawn_local;
 use yew::prelude::*;
@@ -86,6 +86,8 @@ fn IpRules() -> Html {
     );
     // Hours until the rule lapses; empty: never.
     let expires = use_state(String::new);
+    // The rule being dragged to a new place.
+    let dragged = use_mut_ref(|| None::<String>);
     {
         let (api, rules, error) = (api.clone(), rules.clone(), error.clone());
         use_effect_with(*reload, move |_| {
@@ -140,7 +142,7 @@ fn IpRules() -> Html {
     html! {
         <section class="card" aria-labelledby="ip-rules-title">
             <h2 id="ip-rules-title">{ "IP rules" }</h2>
-            <p class="muted">{ "Tried in order when a client connects; the first that matches decides, and a client no rule matches is allowed." }</p>
+            <p class="muted">{ "Tried in order when a client connects; the first that matches decides, and a client no rule matches is allowed. Drag a rule, or use Move up and Move down, to change the order." }</p>
             <form class="form-grid" {onsubmit} aria-label="New IP rule" novalidate=true>
                 <ProblemBanner error={(*error).clone()} fields={&["network", "listener", "expires_at", "note"][..]} id="ip-rule-error" />
                 <Select id="ip-rule-action" label="Action" value={(*action).clone()}
@@ -157,7 +159,33 @@ fn IpRules() -> Html {
                 <div class="actions"><button type="submit" class="button primary">{ "Add rule" }</button></div>
             </form>
             <ul class="rows" id="ip-rule-list" aria-busy={rules.is_none().then_some("true")}>
-                { for rules.iter().flatten().map(|r| {
+                { for rules.iter().flatten().enumerate().map(|(i, r)| {
+                    // Moves this rule to `to` (1 is first), by the buttons or a drop.
+                    let move_to = {
+                        let (api, error, reload, id) = (api.clone(), error.clone(), reload.clone(), r.id.clone());
+                        Callback::from(move |to: i64| {
+                            let (api, id) = (api.clone(), id.clone());
+                            change(async move { api.move_ip_rule(&id, &MoveIpRule { position: to }).await }, &error, &reload, || ());
+                        })
+                    };
+                    let up = { let m = move_to.clone(); let to = r.position - 1; Callback::from(move |_: MouseEvent| m.emit(to)) };
+                    let down = { let m = move_to.clone(); let to = r.position + 1; Callback::from(move |_: MouseEvent| m.emit(to)) };
+                    let ondragstart = {
+                        let (dragged, id) = (dragged.clone(), r.id.clone());
+                        Callback::from(move |_: DragEvent| *dragged.borrow_mut() = Some(id.clone()))
+                    };
+                    let ondragover = Callback::from(|e: DragEvent| e.prevent_default());
+                    let ondrop = {
+                        let (api, error, reload, dragged, to) = (api.clone(), error.clone(), reload.clone(), dragged.clone(), r.position);
+                        Callback::from(move |e: DragEvent| {
+                            e.prevent_default();
+                            if let Some(id) = dragged.borrow_mut().take() {
+                                let api = api.clone();
+                                change(async move { api.move_ip_rule(&id, &MoveIpRule { position: to }).await }, &error, &reload, || ());
+                            }
+                        })
+                    };
+                    let last = rules.as_ref().map_or(0, Vec::len).saturating_sub(1);
                     let remove = {
                         let (api, error, reload, id) = (api.clone(), error.clone(), reload.clone(), r.id.clone());
                         Callback::from(move |_: MouseEvent| {
@@ -167,7 +195,8 @@ fn IpRules() -> Html {
                     };
                     let verb = if r.action == IpAction::Deny { "Deny" } else { "Allow" };
                     html! {
-                        <li class="row" key={r.id.clone()}>
+                        <li class="row ip-rule" key={r.id.clone()} draggable="true" {ondragstart} {ondragover} {ondrop}
+                            title="Drag to change the order">
                             <div class="row-main">
                                 <span class="row-title">{ format!("{}. {}", r.position, r.network) }</span>
                                 <span class={classes!("tag", (r.action == IpAction::Deny).then_some("warn"))}>{ verb }</span>
@@ -175,7 +204,15 @@ fn IpRules() -> Html {
                                     r.expires_at.map(|t| format!(" · until {}", until(t))).unwrap_or_default(),
                                     if r.note.is_empty() { String::new() } else { format!(" · {}", r.note) }) }</span>
                             </div>
-                            <button type="button" class="button subtle" aria-label={format!("Remove {}", r.network)} onclick={remove}>{ "Remove" }</button>
+                            <div class="row-actions">
+                                if i > 0 {
+                                    <button type="button" class="button subtle" aria-label={format!("Move up: {}", r.network)} onclick={up}>{ "Move up" }</button>
+                                }
+                                if i < last {
+                                    <button type="button" class="button subtle" aria-label={format!("Move down: {}", r.network)} onclick={down}>{ "Move down" }</button>
+                                }
+                                <button type="button" class="button subtle" aria-label={format!("Remove {}", r.network)} onclick={remove}>{ "Remove" }</button>
+                            </div>
                         </li>
                     }
                 }) }

@@ -152,6 +152,13 @@ impl Resource for Accounts {
                     }
                     { pop3_summary(&a.pop3) }
                 </div>
+                if let Some(q) = a.quota_bytes.filter(|q| *q > 0) {
+                    <meter class="usage"
+                        min="0" max={q.to_string()} value={a.used_bytes.min(q).to_string()}
+                        low={(q / 10 * 8).to_string()} high={(q / 10 * 9).to_string()} optimum="0"
+                        aria-label={format!("Mailbox use of {}: {usage}", a.address)}
+                        title={usage.clone()} />
+                }
             </>
         }
     }
