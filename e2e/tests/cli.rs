@@ -271,7 +271,7 @@ async fn the_cli_and_the_api_refuse_the_same_inputs() {
     assert_eq!(status, StatusCode::CREATED);
     ok(&osprey(&s.db, &["user", "add", "one@tiny.example"]));
     let cli = refused(&osprey(&s.db, &["user", "add", "two@tiny.example"]));
-    assert!(cli.contains("maximum number of accounts"), "CLI: {cli}");
+    assert!(cli.contains("holds its limit of 1 account"), "CLI: {cli}");
     let (status, problem) = post(
         &c,
         &s.url,
@@ -280,12 +280,14 @@ async fn the_cli_and_the_api_refuse_the_same_inputs() {
         json!({"address": "two@tiny.example", "password": good}),
     )
     .await;
-    assert_eq!(status, StatusCode::CONFLICT, "{problem}");
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    assert_eq!(problem["errors"][0]["field"], "address", "{problem}");
     assert!(
-        problem["detail"]
+        problem["errors"][0]["message"]
             .as_str()
             .unwrap()
-            .contains("maximum number of accounts")
+            .contains("holds its limit of 1 account"),
+        "{problem}"
     );
 }
 

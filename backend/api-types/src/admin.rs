@@ -56,6 +56,13 @@ pub struct DomainSettings {
     /// Most accounts the domain may hold.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_accounts: Option<u32>,
+    /// Most aliases (catch-all included) the domain may hold.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_aliases: Option<u32>,
+    /// The largest quota an account of the domain may have, in bytes; with it every
+    /// account has a quota (the default, else this).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_quota_bytes: Option<u64>,
     /// Quota given to new accounts that do not name one, in bytes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_quota_bytes: Option<u64>,

@@ -71,20 +71,32 @@ async fn domain_crud_with_location_conflict_and_not_found() {
         vec!["settings.colour"],
         "an unknown setting is named"
     );
-    // max_accounts is enforced.
+    // max_accounts is enforced: 422 naming the limit.
     for (i, status) in [
         (1, StatusCode::CREATED),
         (2, StatusCode::CREATED),
-        (3, StatusCode::CONFLICT),
+        (3, StatusCode::UNPROCESSABLE_ENTITY),
     ] {
-        t.call(
-            Method::POST,
-            "/api/v1/admin/accounts",
-            Some(&admin),
-            Some(json!({"address": format!("u{i}@shop.example"), "password": "Bright-Canyon-88r"})),
-        )
-        .await
-        .expect(status);
+        let r = t
+            .call(
+                Method::POST,
+                "/api/v1/admin/accounts",
+                Some(&admin),
+                Some(json!({"address": format!("u{i}@shop.example"), "password": "Bright-Canyon-88r"})),
+            )
+            .await
+            .expect(status);
+        if status == StatusCode::UNPROCESSABLE_ENTITY {
+            assert_eq!(r.body["errors"][0]["field"], "address");
+            assert!(
+                r.body["errors"][0]["message"]
+                    .as_str()
+                    .unwrap()
+                    .contains("holds its limit of 2 accounts"),
+                "{}",
+                r.body
+            );
+        }
     }
     t.call(
         Method::DELETE,
@@ -881,4 +893,141 @@ async fn ip_rules_and_kill_file_are_for_server_admins_and_validated() {
     )
     .await
     .expect(StatusCode::FORBIDDEN);
+}
+
+/// A domain's limits bind its administrator: accounts, aliases and quotas beyond them are
+/// refused with 422 naming the limit, and nothing changes.
+#[tokio::test]
+async fn a_domain_admin_stays_within_the_domains_limits() {
+    let t = TestApp::new().await;
+    let admin = t.token(ADMIN).await;
+    let mib = 1024 * 1024;
+    t.call(
+        Method::POST,
+        "/api/v1/admin/domains",
+        Some(&admin),
+        Some(json!({"name": "small.example", "settings": {
+            "max_accounts": 3, "max_aliases": 1, "max_quota_bytes": 100 * mib}})),
+    )
+    .await
+    .expect(StatusCode::CREATED);
+    // A default quota above the largest is refused.
+    let bad = t
+        .call(
+            Method::POST,
+            "/api/v1/admin/domains",
+            Some(&admin),
+            Some(json!({"name": "odd.example", "settings": {
+                "default_quota_bytes": 200 * mib, "max_quota_bytes": 100 * mib}})),
+        )
+        .await
+        .expect(StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        bad.body["errors"][0]["field"],
+        "settings.default_quota_bytes"
+    );
+    t.add_account("boss@small.example", Role::DomainAdmin, &["small.example"])
+        .await;
+    let boss = t.token("boss@small.example").await;
+    let message = |r: &Reply| r.body["errors"][0]["message"].as_str().unwrap().to_owned();
+
+    // No quota named: the largest applies; a larger one is refused.
+    let one = t
+        .call(
+            Method::POST,
+            "/api/v1/admin/accounts",
+            Some(&boss),
+            Some(json!({"address": "one@small.example", "password": PASSWORD})),
+        )
+        .await
+        .expect(StatusCode::CREATED);
+    assert_eq!(one.body["quota_bytes"], 100 * mib);
+    let big = t
+        .call(
+            Method::POST,
+            "/api/v1/admin/accounts",
+            Some(&boss),
+            Some(json!({"address": "two@small.example", "password": PASSWORD,
+                "quota_bytes": 101 * mib})),
+        )
+        .await
+        .expect(StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(big.body["errors"][0]["field"], "quota_bytes");
+    assert!(message(&big).contains("at most 100 MiB"), "{}", big.body);
+    let id = one.body["id"].as_str().unwrap();
+    for quota in [json!(200 * mib), json!(null)] {
+        let r = t
+            .call(
+                Method::PATCH,
+                &format!("/api/v1/admin/accounts/{id}"),
+                Some(&boss),
+                Some(json!({"quota_bytes": quota})),
+            )
+            .await
+            .expect(StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(r.body["errors"][0]["field"], "quota_bytes", "{quota}");
+    }
+    let same = t
+        .call(
+            Method::GET,
+            &format!("/api/v1/admin/accounts/{id}"),
+            Some(&boss),
+            None,
+        )
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(
+        same.body["quota_bytes"],
+        100 * mib,
+        "refusals changed nothing"
+    );
+
+    // The boss, one and two: the domain is full.
+    t.call(
+        Method::POST,
+        "/api/v1/admin/accounts",
+        Some(&boss),
+        Some(json!({"address": "two@small.example", "password": PASSWORD, "quota_bytes": mib})),
+    )
+    .await
+    .expect(StatusCode::CREATED);
+    let full = t
+        .call(
+            Method::POST,
+            "/api/v1/admin/accounts",
+            Some(&boss),
+            Some(json!({"address": "three@small.example", "password": PASSWORD})),
+        )
+        .await
+        .expect(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        message(&full).contains("its limit of 3 accounts"),
+        "{}",
+        full.body
+    );
+
+    // One alias, not two.
+    t.call(
+        Method::POST,
+        "/api/v1/admin/aliases",
+        Some(&boss),
+        Some(json!({"address": "info@small.example", "targets": ["one@small.example"]})),
+    )
+    .await
+    .expect(StatusCode::CREATED);
+    let second = t
+        .call(
+            Method::POST,
+            "/api/v1/admin/aliases",
+            Some(&boss),
+            Some(json!({"address": "sales@small.example", "targets": ["one@small.example"]})),
+        )
+        .await
+        .expect(StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(second.body["errors"][0]["field"], "address");
+    assert!(
+        message(&second).contains("its limit of 1 alias"),
+        "{}",
+        second.body
+    );
 }

@@ -4,7 +4,8 @@
 //!   administers; an address under a domain alias is stored under the domain's own name.
 //! - Only a server administrator hands out roles other than `user`, changes managed
 //!   domains, or changes an administrator; only a domain administrator manages domains.
-//! - A domain with `max_accounts` refuses accounts beyond it.
+//! - A domain with `max_accounts` refuses accounts beyond it, and one with
+//!   `max_quota_bytes` quotas beyond it (and no quota at all); 422 naming the limit.
 //! - The display name goes into `From:`: no control characters (no CR/LF injection).
 //! - Passwords follow the password policy. Setting one, disabling the account or changing
 //!   its role revokes the account's sessions: the token generation moves on, so every
@@ -110,15 +111,21 @@ impl Directory {
         scope.check(&domain.id, "this domain is")?;
         check_grant(&scope, req.role)?;
         let settings = DomainSettings::of(&domain);
-        if settings
+        if let Some(max) = settings
             .max_accounts
-            .is_some_and(|max| domain.account_count >= u64::from(max))
+            .filter(|max| domain.account_count >= u64::from(*max))
         {
-            return Err(DirectoryError::Conflict(format!(
-                "the domain {} holds its maximum number of accounts",
-                domain.name
-            )));
+            return Err(DirectoryError::field(
+                "address",
+                format!(
+                    "the domain {} holds its limit of {max} account{}",
+                    domain.name,
+                    if max == 1 { "" } else { "s" }
+                ),
+            ));
         }
+        let quota = settings.quota_for(req.quota_bytes);
+        settings.check_quota(&domain.name, quota)?;
         let admin_domain_ids = self
             .store
             .domains()
@@ -137,7 +144,7 @@ impl Directory {
                 credentials: hash(req.password).await?,
                 role: req.role,
                 display_name,
-                quota_bytes: req.quota_bytes.or(settings.default_quota_bytes),
+                quota_bytes: quota,
                 admin_domain_ids,
                 enabled: req.enabled,
             })
@@ -229,6 +236,10 @@ impl Directory {
             checks.fail("admin_domains", "only a domain_admin manages domains");
         }
         checks.finish()?;
+        if let Some(quota) = update.quota_bytes {
+            let domain = self.store.domains().domain(&target.domain_id).await?;
+            DomainSettings::of(&domain).check_quota(&domain.name, quota)?;
+        }
         if let Some(r) = update.role {
             check_grant(&scope, r)?;
         }

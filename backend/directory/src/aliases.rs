@@ -5,7 +5,7 @@ use osprey_core::{Address, DomainName};
 use osprey_store::{AliasRecord, StoreError};
 
 use crate::{
-    Actor, Directory, DirectoryError,
+    Actor, Directory, DirectoryError, DomainSettings,
     audit::{self, Change, alias_view},
     checks::Checks,
 };
@@ -74,6 +74,18 @@ impl Directory {
                     "an alias cannot deliver to itself",
                 ));
             }
+        }
+        if let Some(max) = DomainSettings::of(&record).max_aliases
+            && self.store.aliases().count_in_domain(&record.id).await? >= u64::from(max)
+        {
+            return Err(DirectoryError::field(
+                "address",
+                format!(
+                    "the domain {} holds its limit of {max} alias{}",
+                    record.name,
+                    if max == 1 { "" } else { "es" }
+                ),
+            ));
         }
         let created = self
             .store

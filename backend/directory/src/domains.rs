@@ -21,6 +21,13 @@ pub struct DomainSettings {
     /// Most accounts the domain may hold.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_accounts: Option<u32>,
+    /// Most aliases (catch-all included) the domain may hold.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_aliases: Option<u32>,
+    /// The largest quota an account of the domain may have, in bytes; with it every
+    /// account has a quota (the default, else this).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_quota_bytes: Option<u64>,
     /// Quota given to new accounts that do not name one, in bytes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_quota_bytes: Option<u64>,
@@ -36,6 +43,16 @@ pub struct DomainSettings {
     /// directory in the composer's suggestions); off by default.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub directory_visible: bool,
+}
+
+/// A size for messages: whole MiB when it is one, else bytes.
+fn size(bytes: u64) -> String {
+    const MIB: u64 = 1024 * 1024;
+    if bytes.is_multiple_of(MIB) {
+        format!("{} MiB", bytes / MIB)
+    } else {
+        format!("{bytes} bytes")
+    }
 }
 
 impl DomainSettings {
@@ -57,6 +74,37 @@ impl DomainSettings {
         }
         if self.max_message_bytes == Some(0) {
             checks.fail("settings.max_message_bytes", "must be greater than 0");
+        }
+        if self.max_quota_bytes == Some(0) {
+            checks.fail("settings.max_quota_bytes", "must be greater than 0");
+        }
+        if let (Some(default), Some(max)) = (self.default_quota_bytes, self.max_quota_bytes)
+            && default > max
+        {
+            checks.fail(
+                "settings.default_quota_bytes",
+                format!("must be at most the largest quota, {}", size(max)),
+            );
+        }
+    }
+
+    /// The quota a new account gets when it names `asked`: the domain's default, else
+    /// its largest.
+    pub fn quota_for(&self, asked: Option<u64>) -> Option<u64> {
+        asked.or(self.default_quota_bytes).or(self.max_quota_bytes)
+    }
+
+    /// Refuses a quota (`None`: unlimited) beyond the domain's largest, naming the limit.
+    pub fn check_quota(&self, domain: &str, quota: Option<u64>) -> Result<(), DirectoryError> {
+        let Some(max) = self.max_quota_bytes else {
+            return Ok(());
+        };
+        match quota {
+            Some(q) if q <= max => Ok(()),
+            _ => Err(DirectoryError::field(
+                "quota_bytes",
+                format!("the domain {domain} allows quotas of at most {}", size(max)),
+            )),
         }
     }
 

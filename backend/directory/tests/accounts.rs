@@ -83,8 +83,14 @@ async fn a_full_domain_refuses_accounts_from_every_front_end() {
             .create_account(&actor, account("two@small.example", Role::User))
             .await
         {
-            Err(DirectoryError::Conflict(why)) => assert!(why.contains("maximum"), "{why}"),
-            other => panic!("expected Conflict, got {other:?}"),
+            Err(DirectoryError::Invalid(problems)) => {
+                assert_eq!(problems[0].field, "address");
+                assert!(
+                    problems[0].message.contains("its limit of 1 account"),
+                    "{problems:?}"
+                );
+            }
+            other => panic!("expected Invalid, got {other:?}"),
         }
     }
 }

@@ -30,6 +30,8 @@ fn settings(s: DomainSettings) -> osprey_directory::DomainSettings {
     osprey_directory::DomainSettings {
         description: s.description,
         max_accounts: s.max_accounts,
+        max_aliases: s.max_aliases,
+        max_quota_bytes: s.max_quota_bytes,
         default_quota_bytes: s.default_quota_bytes,
         max_message_bytes: s.max_message_bytes,
         any_sender: s.any_sender,

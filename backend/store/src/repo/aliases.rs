@@ -3,8 +3,8 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-    sea_query::LikeExpr,
+    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set, sea_query::LikeExpr,
 };
 
 use super::{ListQuery, PageOf, new_id, paging::finish};
@@ -109,6 +109,14 @@ impl Aliases<'_> {
             return Ok(None);
         };
         Ok(Some(self.complete_aliases(vec![model]).await?.remove(0)))
+    }
+
+    /// How many aliases the domain `domain_id` holds.
+    pub async fn count_in_domain(self, domain_id: &str) -> Result<u64, StoreError> {
+        Ok(alias::Entity::find()
+            .filter(alias::Column::DomainId.eq(domain_id))
+            .count(&self.db)
+            .await?)
     }
 
     /// A page of aliases in address order.

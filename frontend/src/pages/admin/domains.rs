@@ -33,6 +33,8 @@ struct Draft {
     aliases: String,
     description: String,
     max_accounts: String,
+    max_aliases: String,
+    max_quota: String,
     default_quota: String,
     max_message: String,
     any_sender: bool,
@@ -47,6 +49,10 @@ impl Draft {
             description: (!description.is_empty()).then(|| description.to_owned()),
             max_accounts: format::parse_count(&self.max_accounts)
                 .map_err(|m| ApiError::local("settings.max_accounts", m))?,
+            max_aliases: format::parse_count(&self.max_aliases)
+                .map_err(|m| ApiError::local("settings.max_aliases", m))?,
+            max_quota_bytes: format::parse_mib(&self.max_quota)
+                .map_err(|m| ApiError::local("settings.max_quota_bytes", m))?,
             default_quota_bytes: format::parse_mib(&self.default_quota)
                 .map_err(|m| ApiError::local("settings.default_quota_bytes", m))?,
             max_message_bytes: format::parse_mib(&self.max_message)
@@ -98,6 +104,12 @@ impl Resource for Domains {
                     .max_accounts
                     .map(|n| n.to_string())
                     .unwrap_or_default(),
+                max_aliases: d
+                    .settings
+                    .max_aliases
+                    .map(|n| n.to_string())
+                    .unwrap_or_default(),
+                max_quota: format::mib_input(d.settings.max_quota_bytes),
                 default_quota: format::mib_input(d.settings.default_quota_bytes),
                 max_message: format::mib_input(d.settings.max_message_bytes),
                 any_sender: d.settings.any_sender,
@@ -109,6 +121,8 @@ impl Resource for Domains {
                 aliases: String::new(),
                 description: String::new(),
                 max_accounts: String::new(),
+                max_aliases: String::new(),
+                max_quota: String::new(),
                 default_quota: String::new(),
                 max_message: String::new(),
                 any_sender: false,
@@ -137,6 +151,13 @@ impl Resource for Domains {
                 <TextField id={form.id("max-accounts")} label="Most accounts" inputmode="numeric"
                     value={d.max_accounts.clone()} oninput={form.set(|d, v| d.max_accounts = v)}
                     error={form.error("settings.max_accounts")} />
+                <TextField id={form.id("max-aliases")} label="Most aliases" inputmode="numeric"
+                    value={d.max_aliases.clone()} oninput={form.set(|d, v| d.max_aliases = v)}
+                    error={form.error("settings.max_aliases")} />
+                <TextField id={form.id("max-quota")} label="Largest quota (MiB)" inputmode="numeric"
+                    hint="Every account then has a quota of at most this. Empty: no limit."
+                    value={d.max_quota.clone()} oninput={form.set(|d, v| d.max_quota = v)}
+                    error={form.error("settings.max_quota_bytes")} />
                 <TextField id={form.id("default-quota")} label="Default quota (MiB)" inputmode="numeric"
                     hint="For new accounts that do not name one. Empty: unlimited."
                     value={d.default_quota.clone()} oninput={form.set(|d, v| d.default_quota = v)}
