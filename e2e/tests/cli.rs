@@ -272,6 +272,29 @@ async fn the_cli_and_the_api_refuse_the_same_inputs() {
     ok(&osprey(&s.db, &["user", "add", "one@tiny.example"]));
     let cli = refused(&osprey(&s.db, &["user", "add", "two@tiny.example"]));
     assert!(cli.contains("holds its limit of 1 account"), "CLI: {cli}");
+    // Limits set from the CLI hold there too.
+    ok(&osprey(
+        &s.db,
+        &[
+            "domain",
+            "add",
+            "capped.example",
+            "--max-aliases",
+            "0",
+            "--max-quota",
+            "10485760",
+        ],
+    ));
+    let quota = refused(&osprey(
+        &s.db,
+        &["user", "add", "big@capped.example", "--quota", "11534336"],
+    ));
+    assert!(quota.contains("at most 10 MiB"), "CLI: {quota}");
+    let alias = refused(&osprey(
+        &s.db,
+        &["alias", "add", "info@capped.example", "one@tiny.example"],
+    ));
+    assert!(alias.contains("its limit of 0 aliases"), "CLI: {alias}");
     let (status, problem) = post(
         &c,
         &s.url,

@@ -101,6 +101,15 @@ pub enum DomainCmd {
         /// Another name for the same domain (repeatable).
         #[arg(long = "alias")]
         aliases: Vec<String>,
+        /// Most accounts the domain may hold.
+        #[arg(long)]
+        max_accounts: Option<u32>,
+        /// Most aliases the domain may hold.
+        #[arg(long)]
+        max_aliases: Option<u32>,
+        /// The largest quota an account may have, in bytes.
+        #[arg(long)]
+        max_quota: Option<u64>,
     },
     /// Lists domains.
     List,

@@ -124,7 +124,13 @@ pub async fn domain(config: &Config, cmd: DomainCmd) -> anyhow::Result<()> {
     let store = open_store(config).await?;
     let directory = directory(&store);
     match cmd {
-        DomainCmd::Add { name, aliases } => {
+        DomainCmd::Add {
+            name,
+            aliases,
+            max_accounts,
+            max_aliases,
+            max_quota,
+        } => {
             let d = directory
                 .create_domain(
                     &Actor::Operator,
@@ -132,7 +138,12 @@ pub async fn domain(config: &Config, cmd: DomainCmd) -> anyhow::Result<()> {
                         name,
                         aliases,
                         enabled: true,
-                        ..Default::default()
+                        settings: osprey_directory::DomainSettings {
+                            max_accounts,
+                            max_aliases,
+                            max_quota_bytes: max_quota,
+                            ..Default::default()
+                        },
                     },
                 )
                 .await?;
