@@ -69,6 +69,43 @@ async fn cli_manages_the_directory_while_the_server_runs() {
         ok(&osprey(&s.db, &["alias", "list"]))
             .contains("team@cli.example\teve@cli.example, ext@remote.example")
     );
+    // --json: the REST API's objects.
+    let json = |args: &[&str]| -> serde_json::Value {
+        serde_json::from_str(&ok(&osprey(&s.db, args))).unwrap()
+    };
+    let domains = json(&["domain", "list", "--json"]);
+    let cli_domain = domains
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["name"] == "cli.example")
+        .expect("cli.example listed");
+    assert_eq!(
+        cli_domain["aliases"],
+        serde_json::json!(["cli.example.net"])
+    );
+    assert_eq!(cli_domain["account_count"], 1);
+    let users = json(&["user", "list", "--domain", "cli.example", "--json"]);
+    assert_eq!(users[0]["address"], "eve@cli.example", "{users}");
+    assert_eq!(users[0]["display_name"], "Eve");
+    assert_eq!(users[0]["role"], "user");
+    assert!(
+        !users.to_string().contains("argon2"),
+        "no password hash: {users}"
+    );
+    let aliases = json(&["alias", "list", "--domain", "cli.example", "--json"]);
+    assert_eq!(aliases[0]["address"], "team@cli.example");
+    assert_eq!(
+        aliases[0]["targets"],
+        serde_json::json!(["eve@cli.example", "ext@remote.example"])
+    );
+    ok(&osprey(&s.db, &["domain", "add", "bare.example"]));
+    assert_eq!(
+        json(&["alias", "list", "--domain", "bare.example", "--json"]),
+        serde_json::json!([]),
+        "an empty list is [] on standard output"
+    );
+    ok(&osprey(&s.db, &["domain", "remove", "bare.example"]));
 
     // The running server sees what the CLI wrote: the new user signs in over HTTP.
     let c = reqwest::Client::new();

@@ -30,6 +30,10 @@ pub use observe::metrics_handle;
 pub use routes::authorization::{AUTHORIZATION, Access, Rule};
 /// A domain's DNS records as the API shows them, for the CLI.
 pub use routes::domain_dns;
+/// Records as the API shows them (domains, accounts, aliases), for the CLI's `--json`.
+pub mod dto {
+    pub use crate::convert::{account, alias, domain};
+}
 pub use state::{ApiSettings, AppState};
 
 fn api_router() -> OpenApiRouter<AppState> {

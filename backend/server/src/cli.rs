@@ -112,7 +112,11 @@ pub enum DomainCmd {
         max_quota: Option<u64>,
     },
     /// Lists domains.
-    List,
+    List {
+        /// A JSON array of the REST API's domain objects instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// Removes a domain that has no accounts.
     Remove { name: String },
     /// Prints the DNS TXT record of the domain's DKIM key (made if missing).
@@ -169,6 +173,9 @@ pub enum UserCmd {
         /// Only this domain's accounts.
         #[arg(long)]
         domain: Option<String>,
+        /// A JSON array of the REST API's account objects instead of text.
+        #[arg(long)]
+        json: bool,
     },
     /// Sets an account's password; without one, one is generated and printed.
     Passwd {
@@ -315,6 +322,9 @@ pub enum AliasCmd {
     List {
         #[arg(long)]
         domain: Option<String>,
+        /// A JSON array of the REST API's alias objects instead of text.
+        #[arg(long)]
+        json: bool,
     },
     /// Removes an alias.
     Remove { address: String },

@@ -18,6 +18,13 @@ use crate::{
     serve::{directory, open_store},
 };
 
+/// `items` as a JSON array on standard output (`[]` when there are none).
+fn print_json<T: serde::Serialize>(items: impl Iterator<Item = T>) -> anyhow::Result<()> {
+    let items: Vec<T> = items.collect();
+    println!("{}", serde_json::to_string_pretty(&items)?);
+    Ok(())
+}
+
 /// A domain's records as zone-file lines, each checked one under its status.
 fn print_dns(report: &osprey_api_types::DomainDns) {
     for r in &report.records {
@@ -184,18 +191,19 @@ pub async fn domain(config: &Config, cmd: DomainCmd) -> anyhow::Result<()> {
                 print_dns(&report);
             }
         }
-        DomainCmd::List => {
-            for d in listed(
-                all(
-                    |q| {
-                        let s = store.clone();
-                        async move { s.domains().list_domains(&q).await }
-                    },
-                    None,
-                )
-                .await?,
-                "domains",
-            ) {
+        DomainCmd::List { json } => {
+            let domains = all(
+                |q| {
+                    let s = store.clone();
+                    async move { s.domains().list_domains(&q).await }
+                },
+                None,
+            )
+            .await?;
+            if json {
+                return print_json(domains.into_iter().map(osprey_api::dto::domain));
+            }
+            for d in listed(domains, "domains") {
                 let aliases = if d.aliases.is_empty() {
                     String::new()
                 } else {
@@ -258,19 +266,20 @@ pub async fn user(config: &Config, cmd: UserCmd) -> anyhow::Result<()> {
                 println!("password: {pw}");
             }
         }
-        UserCmd::List { domain } => {
+        UserCmd::List { domain, json } => {
             let filter = domain_filter(&store, domain.as_deref()).await?;
-            for a in listed(
-                all(
-                    |q| {
-                        let s = store.clone();
-                        async move { s.accounts().list_accounts(&q).await }
-                    },
-                    filter,
-                )
-                .await?,
-                "accounts",
-            ) {
+            let accounts = all(
+                |q| {
+                    let s = store.clone();
+                    async move { s.accounts().list_accounts(&q).await }
+                },
+                filter,
+            )
+            .await?;
+            if json {
+                return print_json(accounts.into_iter().map(osprey_api::dto::account));
+            }
+            for a in listed(accounts, "accounts") {
                 let state = if a.enabled { "" } else { " (disabled)" };
                 println!("{}\t{}\t{}{state}", a.address(), a.role, a.display_name);
             }
@@ -362,19 +371,20 @@ pub async fn alias(config: &Config, cmd: AliasCmd) -> anyhow::Result<()> {
                 .await?;
             println!("added alias {} -> {}", a.address, a.targets.join(", "));
         }
-        AliasCmd::List { domain } => {
+        AliasCmd::List { domain, json } => {
             let filter = domain_filter(&store, domain.as_deref()).await?;
-            for a in listed(
-                all(
-                    |q| {
-                        let s = store.clone();
-                        async move { s.aliases().list_aliases(&q).await }
-                    },
-                    filter,
-                )
-                .await?,
-                "aliases",
-            ) {
+            let aliases = all(
+                |q| {
+                    let s = store.clone();
+                    async move { s.aliases().list_aliases(&q).await }
+                },
+                filter,
+            )
+            .await?;
+            if json {
+                return print_json(aliases.into_iter().map(osprey_api::dto::alias));
+            }
+            for a in listed(aliases, "aliases") {
                 println!("{}\t{}", a.address, a.targets.join(", "));
             }
         }
