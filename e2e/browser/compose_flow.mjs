@@ -48,6 +48,8 @@ await runFlow('compose_flow', async ({ page, baseUrl, step, shot, expectVisible,
   const login = await api('/api/v1/auth/login', { username: to, password });
   await api('/api/v1/messages/send', { to: [user], subject: 'Live one', text: 'Did you see this arrive?' }, login.access_token);
   await expectVisible(page.locator('#message-list .message-row', { hasText: 'Live one' }), 'the message that arrived while the page was open');
+  // The unread count is read again after the list shows the message: give it a moment.
+  await page.waitForFunction(() => document.title.startsWith('(2)'), null, { timeout: 5000 }).catch(() => {});
   const title = await page.title();
   if (!title.startsWith('(2)')) throw new Error(`the tab's title does not count the 2 unread messages: ${title}`);
 
