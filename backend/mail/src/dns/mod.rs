@@ -246,10 +246,7 @@ pub struct HickoryResolver {
 impl HickoryResolver {
     /// A resolver configured like the system's; targets get `port` (25 for the Internet).
     pub fn from_system_conf(port: u16) -> Result<HickoryResolver, DnsError> {
-        let inner = TokioResolver::builder_tokio()
-            .and_then(|b| b.build())
-            .map_err(|e| configuration_error(&e))?;
-        Ok(HickoryResolver { inner, port })
+        HickoryResolver::new(&[], port, true)
     }
 
     /// A resolver that asks `servers` (UDP, then TCP for long answers) instead of the

@@ -446,29 +446,27 @@ impl Queue<'_> {
 
     /// Makes every pending recipient of a queued message due now. Returns how many.
     pub async fn queue_retry_now(self, id: &str) -> Result<u64, StoreError> {
-        self.queue_entry(id).await?;
-        let res = queue_recipient::Entity::update_many()
-            .col_expr(
-                queue_recipient::Column::NextAttemptAt,
-                Expr::value(Utc::now()),
-            )
-            .filter(queue_recipient::Column::QueueId.eq(id))
-            .filter(queue_recipient::Column::Status.eq(PENDING))
-            .exec(&self.db)
-            .await?;
-        Ok(res.rows_affected)
+        self.pending_due_now(id, false).await
     }
 
     /// Asks the queue worker to return every pending recipient of a queued message to
     /// the sender undelivered, now. Returns how many.
     pub async fn queue_bounce_now(self, id: &str) -> Result<u64, StoreError> {
+        self.pending_due_now(id, true).await
+    }
+
+    /// Makes the pending recipients of the queued message `id` due now, marked to be
+    /// returned when `bounce`. Returns how many.
+    async fn pending_due_now(self, id: &str, bounce: bool) -> Result<u64, StoreError> {
         self.queue_entry(id).await?;
-        let res = queue_recipient::Entity::update_many()
-            .col_expr(queue_recipient::Column::BounceRequested, Expr::value(true))
-            .col_expr(
-                queue_recipient::Column::NextAttemptAt,
-                Expr::value(Utc::now()),
-            )
+        let mut update = queue_recipient::Entity::update_many().col_expr(
+            queue_recipient::Column::NextAttemptAt,
+            Expr::value(Utc::now()),
+        );
+        if bounce {
+            update = update.col_expr(queue_recipient::Column::BounceRequested, Expr::value(true));
+        }
+        let res = update
             .filter(queue_recipient::Column::QueueId.eq(id))
             .filter(queue_recipient::Column::Status.eq(PENDING))
             .exec(&self.db)

@@ -13,6 +13,7 @@ use super::AdminLayout;
 use crate::api::{ApiError, use_api};
 use crate::components::banner::{Banner, ProblemBanner, Tone};
 use crate::components::field::{Checkbox, Select, TextField};
+use crate::format;
 
 fn options(list: &[(&'static str, &'static str)]) -> Vec<(AttrValue, AttrValue)> {
     list.iter()
@@ -44,15 +45,6 @@ fn change<T: 'static>(
             Err(e) => error.set(Some(e)),
         }
     });
-}
-
-/// An instant as `2026-12-06 14:05 UTC`.
-fn until(t: chrono::DateTime<chrono::Utc>) -> String {
-    t.to_rfc3339()
-        .get(..16)
-        .unwrap_or_default()
-        .replace('T', " ")
-        + " UTC"
 }
 
 /// `Some(text)` unless blank.
@@ -201,7 +193,7 @@ fn IpRules() -> Html {
                                 <span class="row-title">{ format!("{}. {}", r.position, r.network) }</span>
                                 <span class={classes!("tag", (r.action == IpAction::Deny).then_some("warn"))}>{ verb }</span>
                                 <span class="row-meta">{ format!("{} · {} hits{}{}", r.listener.clone().unwrap_or_else(|| "every listener".into()), r.hits,
-                                    r.expires_at.map(|t| format!(" · until {}", until(t))).unwrap_or_default(),
+                                    r.expires_at.map(|t| format!(" · until {}", format::date(&t))).unwrap_or_default(),
                                     if r.note.is_empty() { String::new() } else { format!(" · {}", r.note) }) }</span>
                             </div>
                             <div class="row-actions">

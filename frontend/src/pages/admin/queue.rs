@@ -10,6 +10,7 @@ use super::AdminLayout;
 use crate::api::{ApiError, use_api};
 use crate::components::banner::{Banner, ProblemBanner, Tone};
 use crate::components::field::{Select, TextField};
+use crate::format;
 
 fn state_word(s: DeliveryState) -> &'static str {
     match s {
@@ -17,14 +18,6 @@ fn state_word(s: DeliveryState) -> &'static str {
         DeliveryState::Delivered => "Delivered",
         DeliveryState::Failed => "Failed",
     }
-}
-
-fn when(t: chrono::DateTime<chrono::Utc>) -> String {
-    t.to_rfc3339()
-        .get(..16)
-        .unwrap_or_default()
-        .replace('T', " ")
-        + " UTC"
 }
 
 #[function_component]
@@ -170,14 +163,14 @@ pub fn QueuePage() -> Html {
                             <div class="row-main">
                                 <span class="row-title">{ if m.subject.is_empty() { "(no subject)".to_owned() } else { m.subject.clone() } }</span>
                                 if m.bounce { <span class="tag warn">{ "Bounce" }</span> }
-                                <span class="row-meta">{ format!("from {} · {} bytes · queued {}", if m.sender.is_empty() { "<>" } else { m.sender.as_str() }, m.size, when(m.created_at)) }</span>
+                                <span class="row-meta">{ format!("from {} · {} bytes · queued {}", if m.sender.is_empty() { "<>" } else { m.sender.as_str() }, m.size, format::date(&m.created_at)) }</span>
                                 <ul class="queue-recipients">
                                     { for m.recipients.iter().map(|r| html! {
                                         <li>
                                             <strong>{ r.address.clone() }</strong>
                                             <span class={classes!("tag", (r.state == DeliveryState::Failed).then_some("warn"))}>{ state_word(r.state) }</span>
                                             <span class="muted">{ format!("{} attempt(s){}", r.attempts,
-                                                if r.state == DeliveryState::Pending { format!(" · next {}", when(r.next_attempt_at)) } else { String::new() }) }</span>
+                                                if r.state == DeliveryState::Pending { format!(" · next {}", format::date(&r.next_attempt_at)) } else { String::new() }) }</span>
                                             if let Some(e) = &r.last_error { <span class="queue-error">{ e.clone() }</span> }
                                         </li>
                                     }) }
