@@ -20,5 +20,6 @@ mod pop3;
 mod reminders;
 mod scheduling;
 mod security;
+mod settings;
 mod smtp;
 mod web;

@@ -20,6 +20,7 @@ mod problem;
 mod queue;
 mod relay;
 mod rules;
+mod settings;
 mod spell;
 
 pub use access::*;
@@ -37,6 +38,7 @@ pub use problem::*;
 pub use queue::*;
 pub use relay::*;
 pub use rules::*;
+pub use settings::*;
 pub use spell::*;
 
 #[cfg(feature = "openapi")]

@@ -30,9 +30,11 @@ pub use observe::metrics_handle;
 pub use routes::authorization::{AUTHORIZATION, Access, Rule};
 /// A domain's DNS records as the API shows them, for the CLI.
 pub use routes::domain_dns;
-/// Records as the API shows them (domains, accounts, aliases), for the CLI's `--json`.
+/// Records as the API shows them (domains, accounts, aliases, server settings), for the
+/// CLI's `--json`.
 pub mod dto {
     pub use crate::convert::{account, alias, domain};
+    pub use crate::routes::server_settings::settings_view;
 }
 pub use state::{ApiSettings, AppState};
 
@@ -53,6 +55,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(routes::list_archive::router())
         .merge(routes::access::router())
         .merge(routes::audit::router())
+        .merge(routes::server_settings::router())
         .merge(routes::messages::router())
         .merge(routes::drafts::router())
         .merge(routes::events::router())

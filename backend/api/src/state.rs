@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use metrics_exporter_prometheus::PrometheusHandle;
+use osprey_core::Live;
 use osprey_directory::{Authenticator, Directory};
 use osprey_store::Store;
 
@@ -11,8 +12,8 @@ use crate::auth::JwtKeys;
 /// Settings of the API that come from the node's configuration.
 #[derive(Debug, Clone)]
 pub struct ApiSettings {
-    /// Days a refresh token stays valid.
-    pub refresh_ttl_days: u32,
+    /// Days a refresh token issued now stays valid; an administrator may change it.
+    pub refresh_ttl_days: Live<u32>,
     /// The server's host name (Message-ID of sent mail).
     pub hostname: String,
     /// Where people reach the web app (`https://mail.example.com`, no final slash):
@@ -20,15 +21,18 @@ pub struct ApiSettings {
     pub web_url: String,
     /// The client services and their ports, for a domain's DNS service records.
     pub services: osprey_mail::dns::setup::Services,
+    /// The configuration file's settings that need a restart, for the settings page.
+    pub restart_required: Vec<osprey_api_types::RestartSetting>,
 }
 
 impl Default for ApiSettings {
     fn default() -> Self {
         Self {
-            refresh_ttl_days: 30,
+            refresh_ttl_days: Live::new(30),
             hostname: "localhost".into(),
             web_url: "https://localhost".into(),
             services: osprey_mail::dns::setup::Services::default(),
+            restart_required: Vec::new(),
         }
     }
 }

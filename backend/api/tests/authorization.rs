@@ -1433,6 +1433,11 @@ impl World {
                 ..Call::default()
             },
             "get_audit_settings" => Call::default(),
+            "get_server_settings" => Call::default(),
+            "update_server_settings" => Call {
+                body: Some(json!({"max_recipients": 50})),
+                ..Call::default()
+            },
             "set_audit_settings" => Call {
                 body: Some(json!({"retention_days": 400})),
                 ..Call::default()

@@ -26,4 +26,5 @@ mod reading;
 mod relay;
 mod rules;
 mod senders;
+mod server_settings;
 mod threads;

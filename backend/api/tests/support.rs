@@ -36,6 +36,8 @@ pub struct TestApp {
     pub stop: osprey_net::ShutdownTrigger,
     /// The DNS server the app's resolver asks (empty until a test adds records).
     pub dns: osprey_mail::dns::testing::DnsServer,
+    /// The directory the app uses (its server settings in force).
+    pub directory: osprey_directory::Directory,
     _db: TestDb,
 }
 
@@ -84,10 +86,11 @@ impl TestApp {
         let (stop, shutdown) = osprey_net::Shutdown::new();
         let dns = osprey_mail::dns::testing::DnsServer::start(Default::default()).await;
         let resolver = osprey_mail::dns::HickoryResolver::new(&[dns.addr], 25, false).unwrap();
+        let directory = osprey_directory::Directory::new(store.clone());
         let app = osprey_api::router(AppState {
             store: store.clone(),
             jwt: Arc::new(JwtKeys::from_secret(&[7u8; 32], 900)),
-            directory: osprey_directory::Directory::new(store.clone()),
+            directory: directory.clone(),
             auth: Arc::new(osprey_directory::Authenticator::new(
                 store.clone(),
                 Arc::new(LoginThrottle::new(limits)),
@@ -120,6 +123,7 @@ impl TestApp {
             uploads,
             stop,
             dns,
+            directory,
             _db: db,
         };
         t.add_account(ADMIN, Role::Admin, &[]).await;

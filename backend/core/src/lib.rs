@@ -8,6 +8,7 @@ mod address;
 mod cidr;
 mod domain;
 mod hashing;
+mod live;
 pub mod mailbox_name;
 mod password;
 mod pop3_mode;
@@ -24,6 +25,7 @@ pub use hashing::{
     HashMemory, StoredCredentials, hash_credentials, hash_credentials_with, hash_password,
     hash_password_with, scram_keys, verify_password, verify_password_with,
 };
+pub use live::Live;
 pub use mailbox_name::MailboxNameError;
 pub use password::{PasswordPolicy, password_problems};
 pub use pop3_mode::{Pop3Mode, Pop3ModeError};

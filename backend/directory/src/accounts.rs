@@ -139,15 +139,18 @@ impl Directory {
         let created = self
             .store
             .accounts()
-            .create_account(NewAccount {
-                address,
-                credentials: hash(req.password).await?,
-                role: req.role,
-                display_name,
-                quota_bytes: quota,
-                admin_domain_ids,
-                enabled: req.enabled,
-            })
+            .create_account_in_mode(
+                NewAccount {
+                    address,
+                    credentials: hash(req.password).await?,
+                    role: req.role,
+                    display_name,
+                    quota_bytes: quota,
+                    admin_domain_ids,
+                    enabled: req.enabled,
+                },
+                self.pop3_default_mode().await?,
+            )
             .await?;
         record(
             &self.store,

@@ -17,7 +17,10 @@
 
 use std::{
     collections::HashMap,
-    sync::{Arc, Mutex, OnceLock},
+    sync::{
+        Arc, Mutex, OnceLock,
+        atomic::{AtomicBool, Ordering},
+    },
     time::{Duration, Instant},
 };
 
@@ -75,6 +78,8 @@ pub struct ScramLookup {
 pub struct Authenticator {
     store: Store,
     legacy: Option<LegacyKey>,
+    /// Whether APOP and CRAM-MD5 are offered now (an administrator's switch).
+    legacy_on: AtomicBool,
     throttle: Arc<LoginThrottle>,
     settings: CacheSettings,
     key: [u8; 32],
@@ -119,6 +124,7 @@ impl Authenticator {
         Self {
             store,
             legacy: None,
+            legacy_on: AtomicBool::new(false),
             throttle,
             settings,
             key,
@@ -130,12 +136,27 @@ impl Authenticator {
     /// Enables APOP and CRAM-MD5 with this key (see `legacy`).
     pub fn with_legacy(mut self, key: LegacyKey) -> Self {
         self.legacy = Some(key);
+        self.legacy_on = AtomicBool::new(true);
         self
+    }
+
+    /// Turns APOP and CRAM-MD5 on or off while the server runs (sessions that start
+    /// later offer them or not). Without a key ([`with_legacy`](Self::with_legacy)) they
+    /// stay off.
+    pub fn set_legacy_enabled(&self, on: bool) {
+        self.legacy_on.store(on, Ordering::Relaxed);
     }
 
     /// Returns `true` if and only if APOP and CRAM-MD5 are enabled.
     pub fn legacy_enabled(&self) -> bool {
-        self.legacy.is_some()
+        self.legacy_key().is_some()
+    }
+
+    /// The key of the legacy mechanisms while they are on.
+    fn legacy_key(&self) -> Option<&LegacyKey> {
+        self.legacy
+            .as_ref()
+            .filter(|_| self.legacy_on.load(Ordering::Relaxed))
     }
 
     /// Runs `check` with the legacy secret (the password) of `login`, and returns the
@@ -148,7 +169,7 @@ impl Authenticator {
     ) -> Result<AccountRecord, AuthError> {
         self.admit(login, from).await?;
         let account = self.find_admitted(login, from).await?;
-        let verified = match (&self.legacy, &account) {
+        let verified = match (self.legacy_key(), &account) {
             (Some(key), Some(a)) if a.enabled => a
                 .legacy_secret
                 .as_deref()
@@ -308,7 +329,7 @@ impl Authenticator {
     /// Seals the password that just verified for the legacy mechanisms, if they are on
     /// and the account has none yet.
     async fn keep_legacy_secret(&self, account: &AccountRecord, password: &str) {
-        let Some(key) = &self.legacy else { return };
+        let Some(key) = self.legacy_key() else { return };
         if account.legacy_secret.is_some() {
             return;
         }

@@ -26,6 +26,7 @@ mod legacy;
 mod preferences;
 mod queue;
 mod senders;
+pub mod server_settings;
 mod sessions;
 
 pub use accounts::{AccountUpdate, MAX_RETENTION_DAYS, NewAccountRequest};
@@ -44,17 +45,25 @@ use osprey_core::PasswordPolicy;
 use osprey_store::Store;
 pub use preferences::{Identity, LANGUAGES, MAX_MARK_READ_DELAY, PAGE_SIZES, Preferences};
 pub use senders::MAX_SEND_AS_GRANTS;
+pub use server_settings::{ServerSettings, SettingValue, SettingsSnapshot};
 pub use sessions::{SessionEnd, SessionWatch, session_ended};
 
 /// The directory service over the store. Cheap to clone.
 #[derive(Clone)]
 pub struct Directory {
     store: Store,
+    /// The server settings in force, published to the listeners.
+    settings: std::sync::Arc<server_settings::SettingsHub>,
 }
 
 impl Directory {
+    /// The directory with the default server settings under the administrators' ones
+    /// (see [`with_settings`](Self::with_settings)).
     pub fn new(store: Store) -> Self {
-        Self { store }
+        Self {
+            store,
+            settings: server_settings::SettingsHub::new(ServerSettings::default()),
+        }
     }
 
     /// The password policy every password set through the directory follows: the

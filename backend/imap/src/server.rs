@@ -2,6 +2,7 @@
 
 use std::{sync::Arc, time::Duration};
 
+use osprey_core::Live;
 use osprey_directory::Authenticator;
 use osprey_mail::LocalDelivery;
 use osprey_net::{Connection, Protocol, Shutdown, TlsAcceptor};
@@ -45,7 +46,9 @@ impl Default for ImapConfig {
 
 /// Everything sessions share.
 pub struct ImapServer {
-    pub(crate) config: ImapConfig,
+    /// Settings an administrator may change while it runs; each session takes them as
+    /// they are when it begins.
+    pub(crate) config: Live<ImapConfig>,
     pub(crate) store: Store,
     pub(crate) blobs: Arc<dyn BlobStore>,
     pub(crate) delivery: LocalDelivery,
@@ -56,14 +59,14 @@ pub struct ImapServer {
 
 impl ImapServer {
     pub fn new(
-        config: ImapConfig,
+        config: impl Into<Live<ImapConfig>>,
         delivery: LocalDelivery,
         blobs: Arc<dyn BlobStore>,
         auth: Arc<Authenticator>,
         tls: Option<TlsAcceptor>,
     ) -> Self {
         Self {
-            config,
+            config: config.into(),
             store: delivery.store().clone(),
             blobs,
             delivery,

@@ -13,7 +13,7 @@ use osprey_proto::imap::{
 use osprey_store::AccountRecord;
 use tracing::Instrument;
 
-use crate::{ImapServer, op, selected::Selected};
+use crate::{ImapConfig, ImapServer, op, selected::Selected};
 
 /// RFC 9051 §3: not authenticated, authenticated, selected (logout is the end of the
 /// read loop).
@@ -57,6 +57,8 @@ const OUT_KEPT: usize = 8 * 1024;
 
 pub(crate) struct Session {
     pub(crate) server: Arc<ImapServer>,
+    /// The server's settings as they were when the session began.
+    pub(crate) config: Arc<ImapConfig>,
     /// `None` only while STARTTLS swaps the stream.
     pub(crate) conn: Option<Connection>,
     pub(crate) shutdown: Shutdown,
@@ -97,6 +99,7 @@ impl Session {
     pub(crate) fn new(server: Arc<ImapServer>, conn: Connection, shutdown: Shutdown) -> Self {
         // LITERAL+ (RFC 7888 §3): a non-synchronising literal may be as large as a
         // synchronising one; a larger one is refused as any too-big literal is.
+        let config = server.config.get();
         let defaults = Limits::default();
         let limits = Limits {
             // RFC 7162 §4 recommends accepting command lines of 8192 octets at least;
@@ -104,14 +107,15 @@ impl Session {
             // longer ones, so 64 KiB, and a command as long as several of them.
             max_line: MAX_LINE,
             max_command: 4 * MAX_LINE,
-            max_append_literal: server.config.append_limit,
+            max_append_literal: config.append_limit,
             // A MULTIAPPEND is held in memory until it is complete: at most twice
             // APPENDLIMIT in all.
-            max_append_total: server.config.append_limit.saturating_mul(2),
+            max_append_total: config.append_limit.saturating_mul(2),
             max_nonsync_literal: defaults.max_literal,
             ..defaults
         };
         Session {
+            config,
             server,
             conn: Some(conn),
             shutdown,
@@ -145,7 +149,7 @@ impl Session {
     /// Returns `true` if and only if passwords may be sent in the clear here: over TLS,
     /// or from loopback when configured (RFC 9051 §11.1).
     pub(crate) fn plaintext_allowed(&self) -> bool {
-        self.conn().is_tls() || (self.server.config.plaintext_loopback && self.conn().is_loopback())
+        self.conn().is_tls() || (self.config.plaintext_loopback && self.conn().is_loopback())
     }
 
     /// Returns `true` if and only if the client takes UTF-8 in names and quoted strings:
@@ -208,8 +212,8 @@ impl Session {
     /// The inactivity limit in the current state.
     pub(crate) fn timeout(&self) -> std::time::Duration {
         match self.state {
-            State::NotAuthenticated { .. } => self.server.config.login_timeout,
-            _ => self.server.config.idle_timeout,
+            State::NotAuthenticated { .. } => self.config.login_timeout,
+            _ => self.config.idle_timeout,
         }
     }
 
@@ -398,7 +402,7 @@ impl Session {
                     let conn = self.conn.take().expect("connection present");
                     // Boxed: the handshake's state is large and needed once.
                     let handshake = tokio::time::timeout(
-                        self.server.config.login_timeout,
+                        self.config.login_timeout,
                         Box::pin(conn.start_tls(&acceptor)),
                     );
                     match handshake.await {
@@ -441,7 +445,7 @@ impl Session {
     /// Counts a bad command; after too many, says goodbye.
     fn count_bad(&mut self) -> Next {
         self.bad_commands += 1;
-        if self.bad_commands >= self.server.config.max_bad_commands {
+        if self.bad_commands >= self.config.max_bad_commands {
             self.bye(None, "too many bad commands");
             return Next::Close;
         }

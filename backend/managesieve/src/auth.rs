@@ -114,7 +114,7 @@ impl Session {
             }
             AuthError::Failed => {
                 self.auth_failures += 1;
-                if self.auth_failures >= self.server.config.max_auth_failures {
+                if self.auth_failures >= self.config.max_auth_failures {
                     self.bye(None, "too many failed authentications");
                     return Next::Close;
                 }

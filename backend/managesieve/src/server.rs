@@ -2,6 +2,7 @@
 
 use std::{sync::Arc, time::Duration};
 
+use osprey_core::Live;
 use osprey_directory::Authenticator;
 use osprey_mail::DeliveryRules;
 use osprey_net::{Connection, Protocol, Shutdown, TlsAcceptor};
@@ -40,7 +41,9 @@ impl Default for ManageSieveConfig {
 
 /// Everything sessions share.
 pub struct ManageSieveServer {
-    pub(crate) config: ManageSieveConfig,
+    /// Settings an administrator may change while it runs; each session takes them as
+    /// they are when it begins.
+    pub(crate) config: Live<ManageSieveConfig>,
     pub(crate) rules: DeliveryRules,
     pub(crate) auth: Arc<Authenticator>,
     /// For STARTTLS; `None` when the server has no certificate (it is then not offered).
@@ -49,13 +52,13 @@ pub struct ManageSieveServer {
 
 impl ManageSieveServer {
     pub fn new(
-        config: ManageSieveConfig,
+        config: impl Into<Live<ManageSieveConfig>>,
         rules: DeliveryRules,
         auth: Arc<Authenticator>,
         tls: Option<TlsAcceptor>,
     ) -> Self {
         Self {
-            config,
+            config: config.into(),
             rules,
             auth,
             tls,

@@ -11,7 +11,7 @@ use osprey_proto::managesieve::{
 };
 use osprey_store::AccountRecord;
 
-use crate::ManageSieveServer;
+use crate::{ManageSieveConfig, ManageSieveServer};
 
 /// The longest literal read, in octets: above the largest script the service keeps, so
 /// that a script a little too big gets `QUOTA/MAXSIZE`; beyond this the session ends.
@@ -37,6 +37,8 @@ pub(crate) enum Next {
 
 pub(crate) struct Session {
     pub(crate) server: Arc<ManageSieveServer>,
+    /// The server's settings as they were when the session began.
+    pub(crate) config: Arc<ManageSieveConfig>,
     /// `None` only while STARTTLS swaps the stream.
     conn: Option<Connection>,
     shutdown: Shutdown,
@@ -56,6 +58,7 @@ impl Session {
         shutdown: Shutdown,
     ) -> Self {
         Session {
+            config: server.config.get(),
             server,
             conn: Some(conn),
             shutdown,
@@ -81,7 +84,7 @@ impl Session {
 
     /// Returns `true` if and only if passwords may be sent in the clear here.
     pub(crate) fn plaintext_allowed(&self) -> bool {
-        self.conn().is_tls() || (self.server.config.plaintext_loopback && self.conn().is_loopback())
+        self.conn().is_tls() || (self.config.plaintext_loopback && self.conn().is_loopback())
     }
 
     pub(crate) fn ok(&mut self, code: Option<Code<'_>>, text: &str) {
@@ -151,9 +154,9 @@ impl Session {
     /// session or a read error.
     async fn read_line(&mut self) -> Option<Line> {
         let timeout = if self.account.is_some() {
-            self.server.config.idle_timeout
+            self.config.idle_timeout
         } else {
-            self.server.config.login_timeout
+            self.config.login_timeout
         };
         let mut shutdown = self.shutdown.clone();
         let mut watch = self.watch.take();
@@ -185,7 +188,7 @@ impl Session {
         tracing::debug!(%peer, tls = self.conn().is_tls(), "ManageSieve session starts");
         // RFC 5804 §1.7: the greeting is the capability list and OK.
         self.capabilities();
-        let host = self.server.config.hostname.clone();
+        let host = self.config.hostname.clone();
         self.ok(None, &format!("{host} ManageSieve server ready"));
         if self.flush().await.is_err() {
             return;
@@ -242,8 +245,7 @@ impl Session {
             .clone()
             .expect("STARTTLS offered only with TLS");
         let conn = self.conn.take().expect("connection present");
-        let handshake =
-            tokio::time::timeout(self.server.config.login_timeout, conn.start_tls(&acceptor));
+        let handshake = tokio::time::timeout(self.config.login_timeout, conn.start_tls(&acceptor));
         match handshake.await {
             Ok(Ok(conn)) => self.conn = Some(conn),
             Ok(Err(e)) => {
@@ -263,7 +265,7 @@ impl Session {
     /// Answers a bad command; returns `true` if the session has had too many and ends.
     fn bad(&mut self, why: &str) -> bool {
         self.errors += 1;
-        if self.errors >= self.server.config.max_errors {
+        if self.errors >= self.config.max_errors {
             self.bye(None, "too many bad commands, closing");
             return true;
         }

@@ -9,6 +9,7 @@ use std::{
     time::Duration,
 };
 
+use osprey_core::Live;
 use tokio::{net::TcpListener, task::JoinSet};
 use tokio_rustls::TlsAcceptor;
 
@@ -95,13 +96,16 @@ impl Drop for Slot {
 
 /// Accepts connections on `listener` until `shutdown` fires, then waits a while for the
 /// sessions to finish. With `implicit_tls`, every connection starts with a TLS handshake.
+/// `limits` may change while it serves (a [`Live`] value): each connection meets the
+/// limits of the moment it arrives.
 pub async fn serve<P: Protocol>(
     listener: TcpListener,
     implicit_tls: Option<TlsAcceptor>,
-    limits: ConnectionLimits,
+    limits: impl Into<Live<ConnectionLimits>>,
     protocol: Arc<P>,
     shutdown: Shutdown,
 ) {
+    let live = limits.into();
     let counts = Arc::new(Mutex::new(Counts::default()));
     let mut sessions = JoinSet::new();
     let mut stop = shutdown.clone();
@@ -124,6 +128,7 @@ pub async fn serve<P: Protocol>(
             Ok(a) => a,
             Err(_) => continue,
         };
+        let limits = *live.get();
         let Some(slot) = Slot::take(&counts, peer.ip(), &limits) else {
             tracing::debug!(%peer, "connection refused: limit reached");
             let protocol = protocol.clone();

@@ -211,7 +211,8 @@ async fn deliver(submission: &Submission, expected: usize) {
             intervals: vec![chrono::Duration::minutes(1)],
             lifetime: chrono::Duration::days(1),
             delay_notice_after: None,
-        },
+        }
+        .into(),
         client: ClientConfig::new("mx.lists.example", system_roots_config()),
         smarthost: None,
         require_tls: vec![],

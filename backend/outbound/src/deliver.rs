@@ -191,11 +191,12 @@ impl QueueWorker {
         for r in rcpts {
             let remote_mta = remote_mta.map(str::to_owned);
             let (outcome, attempt) = match outcome_of(r) {
-                Outcome::Deferred { status, error } => match self.settings.schedule.next_attempt(
-                    message.created_at,
-                    r.attempts + 1,
-                    now,
-                ) {
+                Outcome::Deferred { status, error } => match self
+                    .settings
+                    .schedule
+                    .get()
+                    .next_attempt(message.created_at, r.attempts + 1, now)
+                {
                     Some(next_attempt_at) => (
                         Outcome::Deferred {
                             status: status.clone(),

@@ -34,10 +34,8 @@ impl QueueWorker {
             return;
         }
         let now = Utc::now();
-        let notice_due = self
-            .settings
-            .schedule
-            .delay_notice_due(message.created_at, now);
+        let schedule = self.settings.schedule.get();
+        let notice_due = schedule.delay_notice_due(message.created_at, now);
         // Each report goes to the recipient's envelope sender: the message's, or the
         // VERP address a list member was sent from.
         let mut reports: Vec<(&str, DsnRecipient)> = Vec::new();
@@ -55,7 +53,7 @@ impl QueueWorker {
                 remote_mta: remote_mta.map(str::to_owned),
                 last_attempt: Some(now),
                 will_retry_until: (action == Action::Delayed)
-                    .then(|| message.created_at + self.settings.schedule.lifetime),
+                    .then(|| message.created_at + schedule.lifetime),
             };
             match outcome {
                 Outcome::Failed { status, error } if wants(r.notify.as_deref(), "FAILURE") => {

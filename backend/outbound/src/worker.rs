@@ -6,6 +6,7 @@
 use std::{collections::HashMap, future::Future, sync::Arc, time::Duration as StdDuration};
 
 use chrono::{Duration, Utc};
+use osprey_core::Live;
 use osprey_mail::Submission;
 use osprey_store::{QueueEntry, QueuedMessage, QueuedRecipient};
 use tokio::{sync::Semaphore, task::JoinSet};
@@ -26,7 +27,8 @@ const KEEP_FINISHED_DAYS: i64 = 7;
 pub struct QueueSettings {
     /// This server's host name: EHLO name, `Reporting-MTA` and the notifications' sender.
     pub hostname: String,
-    pub schedule: Schedule,
+    /// Retries, lifetime and delay notices; administrators change them while it runs.
+    pub schedule: Live<Schedule>,
     pub client: ClientConfig,
     /// Every message goes through this host instead of the recipients' MX hosts.
     pub smarthost: Option<Target>,

@@ -80,7 +80,7 @@ impl World {
     fn settings(&self, schedule: Schedule) -> QueueSettings {
         QueueSettings {
             hostname: "mx.local.test".into(),
-            schedule,
+            schedule: schedule.into(),
             client: ClientConfig::new("mx.local.test", system_roots_config()),
             smarthost: None,
             require_tls: vec![],

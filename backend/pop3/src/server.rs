@@ -2,6 +2,7 @@
 
 use std::{sync::Arc, time::Duration};
 
+use osprey_core::Live;
 use osprey_directory::Authenticator;
 use osprey_net::{Connection, Protocol, Shutdown, TlsAcceptor};
 use osprey_store::{Store, blob::BlobStore};
@@ -44,7 +45,9 @@ impl Default for Pop3Config {
 
 /// Everything sessions share.
 pub struct Pop3Server {
-    pub(crate) config: Pop3Config,
+    /// Settings an administrator may change while it runs; each session takes them as
+    /// they are when it begins.
+    pub(crate) config: Live<Pop3Config>,
     pub(crate) store: Store,
     pub(crate) blobs: Arc<dyn BlobStore>,
     pub(crate) auth: Arc<Authenticator>,
@@ -55,14 +58,14 @@ pub struct Pop3Server {
 
 impl Pop3Server {
     pub fn new(
-        config: Pop3Config,
+        config: impl Into<Live<Pop3Config>>,
         store: Store,
         blobs: Arc<dyn BlobStore>,
         auth: Arc<Authenticator>,
         tls: Option<TlsAcceptor>,
     ) -> Self {
         Self {
-            config,
+            config: config.into(),
             store,
             blobs,
             auth,

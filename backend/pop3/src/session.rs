@@ -7,7 +7,7 @@ use osprey_directory::{SessionWatch, session_ended};
 use osprey_net::{Connection, Line, Shutdown};
 use osprey_proto::pop3::{self, MAX_COMMAND_LINE, RespCode};
 
-use crate::{Pop3Server, maildrop::Maildrop, op};
+use crate::{Pop3Config, Pop3Server, maildrop::Maildrop, op};
 
 /// RFC 1939 §3: AUTHORIZATION, then TRANSACTION; UPDATE is the `QUIT` of a transaction.
 pub(crate) enum State {
@@ -30,6 +30,8 @@ pub(crate) enum Next {
 
 pub(crate) struct Session {
     pub(crate) server: Arc<Pop3Server>,
+    /// The server's settings as they were when the session began.
+    pub(crate) config: Arc<Pop3Config>,
     /// `None` only while STLS swaps the stream.
     conn: Option<Connection>,
     shutdown: Shutdown,
@@ -51,6 +53,7 @@ const FLUSH_AT: usize = 64 * 1024;
 impl Session {
     pub(crate) fn new(server: Arc<Pop3Server>, conn: Connection, shutdown: Shutdown) -> Self {
         Session {
+            config: server.config.get(),
             server,
             conn: Some(conn),
             shutdown,
@@ -76,7 +79,7 @@ impl Session {
     /// Returns `true` if and only if passwords may be sent in the clear here: over TLS,
     /// or from loopback when configured (RFC 2595 §2.1 discourages plaintext otherwise).
     pub(crate) fn plaintext_allowed(&self) -> bool {
-        self.conn().is_tls() || (self.server.config.plaintext_loopback && self.conn().is_loopback())
+        self.conn().is_tls() || (self.config.plaintext_loopback && self.conn().is_loopback())
     }
 
     pub(crate) fn ok(&mut self, text: &str) {
@@ -102,7 +105,7 @@ impl Session {
         if self.flush().await.is_err() {
             return None;
         }
-        let timeout = self.server.config.login_timeout;
+        let timeout = self.config.login_timeout;
         let mut shutdown = self.shutdown.clone();
         tokio::select! {
             _ = shutdown.wait() => None,
@@ -120,7 +123,7 @@ impl Session {
         let peer = self.conn().peer();
         tracing::debug!(%peer, tls = self.conn().is_tls(), "POP3 session starts");
         // RFC 1939 §4: the greeting.
-        let host = self.server.config.hostname.clone();
+        let host = self.config.hostname.clone();
         let greeting = if self.server.auth.legacy_enabled() {
             let banner = osprey_net::sasl::timestamp(&host);
             let g = format!("{host} POP3 server ready {banner}");
@@ -135,8 +138,8 @@ impl Session {
         }
         loop {
             let timeout = match self.state {
-                State::Authorization { .. } => self.server.config.login_timeout,
-                State::Transaction(_) => self.server.config.idle_timeout,
+                State::Authorization { .. } => self.config.login_timeout,
+                State::Transaction(_) => self.config.idle_timeout,
             };
             let mut shutdown = self.shutdown.clone();
             // Taken out for the wait, so that reading may borrow the session.
@@ -200,10 +203,8 @@ impl Session {
                     }
                     let acceptor = self.server.tls.clone().expect("STLS offered only with TLS");
                     let conn = self.conn.take().expect("connection present");
-                    let handshake = tokio::time::timeout(
-                        self.server.config.login_timeout,
-                        conn.start_tls(&acceptor),
-                    );
+                    let handshake =
+                        tokio::time::timeout(self.config.login_timeout, conn.start_tls(&acceptor));
                     match handshake.await {
                         Ok(Ok(conn)) => self.conn = Some(conn),
                         Ok(Err(e)) => {
@@ -231,7 +232,7 @@ impl Session {
     /// Answers a bad command; returns `true` if the session has had too many and ends.
     fn bad(&mut self, why: &str) -> bool {
         self.errors += 1;
-        if self.errors >= self.server.config.max_errors {
+        if self.errors >= self.config.max_errors {
             self.err(None, "too many bad commands, closing");
             return true;
         }

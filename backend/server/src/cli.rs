@@ -4,7 +4,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::{audit, commands, config::Config, data_dir, lists, senders, serve, transport};
+use crate::{
+    audit, commands, config::Config, data_dir, lists, senders, serve, settings, transport,
+};
 
 /// Osprey: mail (SMTP, IMAP, POP3), calendars and their web app, in one server.
 #[derive(Debug, Parser)]
@@ -51,6 +53,10 @@ pub enum Command {
     /// Reads the audit log of administrative changes, or sets how long it keeps them.
     #[command(subcommand)]
     Audit(AuditCmd),
+    /// Shows or changes the server settings administrators change while it runs
+    /// (a running server applies a change within 30 seconds).
+    #[command(subcommand)]
+    Settings(SettingsCmd),
     /// Shows, or names, the account that receives mail for postmaster at every local
     /// domain (by default the first server administrator).
     Postmaster {
@@ -91,6 +97,25 @@ pub enum AuditCmd {
     },
     /// Shows, or sets, the days the log keeps its entries (1 to 3650).
     Retention { days: Option<u32> },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SettingsCmd {
+    /// Prints every setting: its value, and whether it is set or the configuration
+    /// file's; then those that need a restart.
+    Show {
+        /// The REST API's settings object instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Sets a setting: a number, true or false, a name, or a comma-separated list
+    /// (`osprey settings set retry_intervals_secs 60,600,3600`).
+    Set { name: String, value: String },
+    /// Returns settings to the configuration file's values.
+    Reset {
+        #[arg(required = true)]
+        names: Vec<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -428,6 +453,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Relay(cmd) => transport::relay(&config, cmd).await,
         Command::Queue(cmd) => transport::queue(&config, cmd).await,
         Command::Audit(cmd) => audit::run(&config, cmd).await,
+        Command::Settings(cmd) => settings::run(&config, cmd).await,
         Command::Postmaster { address } => senders::postmaster(&config, address.as_deref()).await,
         Command::Deliver {
             to,

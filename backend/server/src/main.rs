@@ -13,9 +13,11 @@ mod data_dir;
 mod files;
 mod http;
 mod lists;
+mod live_settings;
 mod outbound;
 mod senders;
 mod serve;
+mod settings;
 mod tls;
 mod transport;
 

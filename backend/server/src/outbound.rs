@@ -6,6 +6,7 @@ use std::{collections::HashMap, net::SocketAddr, sync::Arc, time::Duration as St
 
 use anyhow::{Context, bail};
 use chrono::Duration;
+use osprey_core::Live;
 use osprey_mail::Submission;
 use osprey_outbound::{
     BoxFuture, ClientConfig, Credentials, DnsError, HickoryResolver, QueueSettings, QueueWorker,
@@ -154,7 +155,11 @@ pub fn check_resolver(config: &Config) -> anyhow::Result<Arc<dyn Resolver>> {
 }
 
 /// The queue worker for this configuration, or `None` when outbound delivery is off.
-pub fn worker(config: &Config, submission: Submission) -> anyhow::Result<Option<QueueWorker>> {
+pub fn worker(
+    config: &Config,
+    submission: Submission,
+    schedule: Live<Schedule>,
+) -> anyhow::Result<Option<QueueWorker>> {
     let o = &config.outbound;
     if !o.enabled {
         return Ok(None);
@@ -185,12 +190,7 @@ pub fn worker(config: &Config, submission: Submission) -> anyhow::Result<Option<
     };
     let settings = QueueSettings {
         hostname: config.hostname.clone(),
-        schedule: Schedule {
-            intervals: intervals(&o.retry_intervals_secs)?,
-            lifetime: Duration::hours(o.lifetime_hours.into()),
-            delay_notice_after: (o.delay_notice_hours > 0)
-                .then(|| Duration::hours(o.delay_notice_hours.into())),
-        },
+        schedule,
         client,
         smarthost,
         require_tls: o

@@ -12,11 +12,11 @@ use osprey_directory::{
     Actor, Authenticator, CacheSettings, Directory, DirectoryError, NewAccountRequest,
     NewDomainRequest,
 };
-use osprey_imap::{ImapConfig, ImapServer};
-use osprey_managesieve::{ManageSieveConfig, ManageSieveServer};
-use osprey_net::{ConnectionLimits, Shutdown, TlsAcceptor};
-use osprey_pop3::{Pop3Config, Pop3Server};
-use osprey_smtp::{Listener, SmtpConfig, SmtpServer};
+use osprey_imap::ImapServer;
+use osprey_managesieve::ManageSieveServer;
+use osprey_net::{Shutdown, TlsAcceptor};
+use osprey_pop3::Pop3Server;
+use osprey_smtp::{Listener, SmtpServer};
 use osprey_store::{
     ConnectSettings, Store, StoreError,
     blob::{BlobStore, FsBlobStore},
@@ -24,7 +24,7 @@ use osprey_store::{
 };
 use tokio::{net::TcpListener, task::JoinSet};
 
-use crate::{config::Config, files, http::WebApp, tls};
+use crate::{config::Config, files, http::WebApp, live_settings, tls};
 
 /// How often the lists' digests that are due by the day are looked for.
 const DIGEST_TICK: Duration = Duration::from_secs(300);
@@ -168,49 +168,6 @@ async fn bind(config: &Config, name: &str) -> anyhow::Result<Option<TcpListener>
     Ok(Some(listener))
 }
 
-fn pop3_config(config: &Config) -> Pop3Config {
-    let p = &config.pop3;
-    Pop3Config {
-        hostname: config.hostname.clone(),
-        plaintext_loopback: config.auth.plaintext_loopback,
-        idle_timeout: Duration::from_secs(p.idle_timeout_secs),
-        login_timeout: Duration::from_secs(p.login_timeout_secs),
-        max_auth_failures: p.max_auth_failures,
-        max_errors: p.max_errors,
-        login_delay: (p.login_delay_secs > 0).then(|| Duration::from_secs(p.login_delay_secs)),
-    }
-}
-
-fn imap_config(config: &Config) -> ImapConfig {
-    let i = &config.imap;
-    ImapConfig {
-        hostname: config.hostname.clone(),
-        plaintext_loopback: config.auth.plaintext_loopback,
-        idle_timeout: Duration::from_secs(i.idle_timeout_secs),
-        login_timeout: Duration::from_secs(i.login_timeout_secs),
-        max_auth_failures: i.max_auth_failures,
-        max_bad_commands: i.max_bad_commands,
-        append_limit: i.append_limit,
-    }
-}
-
-fn smtp_config(config: &Config) -> SmtpConfig {
-    let s = &config.smtp;
-    SmtpConfig {
-        hostname: config.hostname.clone(),
-        max_message_size: usize::try_from(s.max_message_size).unwrap_or(usize::MAX),
-        max_recipients: s.max_recipients as usize,
-        max_errors: s.max_errors,
-        max_auth_failures: s.max_auth_failures,
-        max_commands_before_auth: s.max_commands_before_auth,
-        command_timeout: Duration::from_secs(s.command_timeout_secs),
-        max_hops: s.max_hops as usize,
-        plaintext_loopback: config.auth.plaintext_loopback,
-        dmarc_enforce: s.dmarc_enforce,
-        ..SmtpConfig::default()
-    }
-}
-
 /// Runs the server until a shutdown signal.
 pub async fn serve(config: Config) -> anyhow::Result<()> {
     init_logging(&config);
@@ -226,6 +183,11 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     }
     let tls = TlsAcceptor::from(tls::server_config(&config)?);
     bootstrap_admin(&store, &config).await?;
+    // The settings administrators changed, over the configuration file's.
+    let settings = directory(&store).with_settings(live_settings::base(&config));
+    settings.reload_settings().await?;
+    let now = settings.settings_now();
+    let live = live_settings::LiveConfigs::new(&config, &now);
     let secret = files::jwt_secret(&config.data_dir)?;
     let a = &config.auth;
     // One throttle for every protocol: failures on POP3 count for the web API too.
@@ -262,12 +224,14 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         osprey_calendar::CalendarService::with_limits(store.clone(), config.calendar.limits())
             .with_mail(submission.clone(), config.hostname.clone());
     let submission = submission.with_scheduling(Arc::new(calendar.clone()));
-    let mut auth = Authenticator::new(store.clone(), throttle, CacheSettings::default());
-    if config.auth.legacy_mechanisms {
-        let key = files::legacy_key(&config.data_dir)?;
-        auth = auth.with_legacy(osprey_directory::LegacyKey::new(&key));
-    }
+    // The legacy mechanisms' key is loaded even while they are off, so that an
+    // administrator can turn them on without a restart.
+    let auth = Authenticator::new(store.clone(), throttle, CacheSettings::default()).with_legacy(
+        osprey_directory::LegacyKey::new(&files::legacy_key(&config.data_dir)?),
+    );
+    auth.set_legacy_enabled(now.values.legacy_auth);
     let auth = Arc::new(auth);
+    let auth_for_settings = auth.clone();
     let (trigger, shutdown) = Shutdown::new();
     let uploads = osprey_mail::outgoing::Uploads::open(config.data_dir.join("uploads"))
         .context("cannot open the upload area")?;
@@ -275,7 +239,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         submission.clone(),
         uploads.clone(),
         config.hostname.clone(),
-        usize::try_from(config.smtp.max_message_size).unwrap_or(usize::MAX),
+        live.max_message_size.clone(),
     );
     let reminders = osprey_calendar::ReminderWorker::new(
         calendar.clone(),
@@ -289,16 +253,21 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             ..osprey_calendar::ReminderSettings::default()
         },
     );
+    let jwt = Arc::new(JwtKeys::from_secret(
+        &secret,
+        now.values.access_token_ttl_secs,
+    ));
     let state = AppState {
         store: store.clone(),
-        jwt: Arc::new(JwtKeys::from_secret(&secret, a.access_token_ttl_secs)),
-        directory: directory(&store),
+        jwt: jwt.clone(),
+        directory: settings.clone(),
         auth: auth.clone(),
         settings: Arc::new(ApiSettings {
-            refresh_ttl_days: a.refresh_token_ttl_days,
+            refresh_ttl_days: live.refresh_ttl_days.clone(),
             hostname: config.hostname.clone(),
             web_url: config.web_url(),
             services: config.listen.services(),
+            restart_required: live_settings::restart_required(&config),
         }),
         metrics: osprey_api::metrics_handle(),
         submission: submission.clone(),
@@ -311,14 +280,19 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         calendar: calendar.clone(),
         dns: crate::outbound::check_resolver(&config)?,
     };
-    let limits = |name: &str| ConnectionLimits {
-        max_connections: config.limits.max_connections as usize,
-        max_per_ip: config.limits.per_ip(name) as usize,
-        tls_handshake_timeout: Duration::from_secs(config.limits.tls_handshake_timeout_secs),
-    };
+    // From here on, administrators' changes of the settings reach every part of this
+    // node before the change returns.
+    live_settings::apply_changes(
+        &settings,
+        config.clone(),
+        live.clone(),
+        jwt,
+        auth_for_settings,
+    );
+    let limits = |name: &str| live.limits(name);
     let smtp = |kind| {
         let server = SmtpServer::new(
-            smtp_config(&config),
+            live.smtp.clone(),
             kind,
             submission.clone(),
             auth.clone(),
@@ -339,7 +313,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         ),
     ];
     let imap = Arc::new(ImapServer::new(
-        imap_config(&config),
+        live.imap.clone(),
         delivery.clone(),
         blobs.clone(),
         auth.clone(),
@@ -347,17 +321,13 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     ));
     let indexer = osprey_mail::TextIndexer::new(store.clone(), blobs.clone());
     let managesieve = Arc::new(ManageSieveServer::new(
-        ManageSieveConfig {
-            hostname: config.hostname.clone(),
-            plaintext_loopback: config.auth.plaintext_loopback,
-            ..ManageSieveConfig::default()
-        },
+        live.managesieve.clone(),
         rules,
         auth.clone(),
         Some(tls.clone()),
     ));
     let pop3 = Arc::new(Pop3Server::new(
-        pop3_config(&config),
+        live.pop3.clone(),
         store.clone(),
         blobs,
         auth,
@@ -449,13 +419,21 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     if tasks.is_empty() {
         anyhow::bail!("every listener is disabled: set at least one of listen.*");
     }
-    if let Some(worker) = crate::outbound::worker(&config, submission.clone())? {
+    if let Some(worker) =
+        crate::outbound::worker(&config, submission.clone(), live.schedule.clone())?
+    {
         let mut stop = shutdown.clone();
         tasks.spawn(async move {
             worker.run(async move { stop.wait().await }).await;
             Ok(())
         });
     }
+    // Settings changed on another node or at the command line are read now and then.
+    let follow = live_settings::follow(settings, shutdown.clone());
+    tasks.spawn(async move {
+        follow.await;
+        Ok(())
+    });
     // The full-text index for IMAP SEARCH: delivery queues, this catches up.
     let mut stop = shutdown.clone();
     tasks.spawn(async move {

@@ -5,6 +5,7 @@ use std::{
     time::Duration,
 };
 
+use osprey_core::Live;
 use osprey_directory::Authenticator;
 use osprey_mail::{Submission, auth::MessageChecks};
 use osprey_net::{Connection, Protocol, Shutdown, TlsAcceptor};
@@ -83,7 +84,9 @@ impl Listener {
 
 /// What sessions share.
 pub struct SmtpServer {
-    pub(crate) config: SmtpConfig,
+    /// Settings an administrator may change while it runs; each session takes them as
+    /// they are when it begins.
+    pub(crate) config: Live<SmtpConfig>,
     pub(crate) listener: Listener,
     /// Recipient verdicts, the access policy, and storage of accepted mail.
     pub(crate) submission: Submission,
@@ -95,14 +98,14 @@ pub struct SmtpServer {
 
 impl SmtpServer {
     pub fn new(
-        config: SmtpConfig,
+        config: impl Into<Live<SmtpConfig>>,
         listener: Listener,
         submission: Submission,
         auth: Arc<Authenticator>,
         tls: Option<TlsAcceptor>,
     ) -> Self {
         Self {
-            config,
+            config: config.into(),
             listener,
             submission,
             auth,

@@ -10,7 +10,12 @@ use osprey_net::{Connection, Line, Shutdown};
 use osprey_proto::smtp::{Reply, replies};
 use osprey_store::AccountRecord;
 
-use crate::{error::Fault, error::SmtpError, op, server::SmtpServer};
+use crate::{
+    error::Fault,
+    error::SmtpError,
+    op,
+    server::{SmtpConfig, SmtpServer},
+};
 
 /// The envelope of the transaction in progress (RFC 5321 §3.3).
 #[derive(Debug, Default)]
@@ -54,6 +59,8 @@ pub(crate) enum State {
 
 pub(crate) struct Session {
     pub(crate) server: Arc<SmtpServer>,
+    /// The server's settings as they were when the session began.
+    pub(crate) config: Arc<SmtpConfig>,
     /// `None` only while STARTTLS swaps the stream.
     conn: Option<Connection>,
     shutdown: Shutdown,
@@ -106,6 +113,7 @@ pub(crate) enum Next {
 impl Session {
     pub(crate) fn new(server: Arc<SmtpServer>, conn: Connection, shutdown: Shutdown) -> Self {
         Session {
+            config: server.config.get(),
             server,
             conn: Some(conn),
             shutdown,
@@ -135,7 +143,7 @@ impl Session {
 
     /// Returns `true` if and only if passwords may be sent in the clear here.
     pub(crate) fn plaintext_allowed(&self) -> bool {
-        self.conn().is_tls() || (self.server.config.plaintext_loopback && self.conn().is_loopback())
+        self.conn().is_tls() || (self.config.plaintext_loopback && self.conn().is_loopback())
     }
 
     /// Queues a reply: a positive one, or an intermediate one (`354`, `334`). Failures go
@@ -159,7 +167,7 @@ impl Session {
             }
             Fault::Client => {
                 self.errors += 1;
-                if self.errors >= self.server.config.max_errors {
+                if self.errors >= self.config.max_errors {
                     reply = replies::TOO_MANY_ERRORS;
                     disconnect = true;
                 }
@@ -197,7 +205,7 @@ impl Session {
     /// Reads a line with the command timeout; EOF, a timeout or shutdown is an error that
     /// ends the session.
     pub(crate) async fn read_line(&mut self, max: usize) -> Result<Line, SmtpError> {
-        let timeout = self.server.config.command_timeout;
+        let timeout = self.config.command_timeout;
         let waited = waited(
             self.shutdown.clone(),
             timeout,
@@ -216,7 +224,7 @@ impl Session {
         n: usize,
         into: &mut Vec<u8>,
     ) -> Result<(), SmtpError> {
-        let timeout = self.server.config.command_timeout;
+        let timeout = self.config.command_timeout;
         let waited = waited(
             self.shutdown.clone(),
             timeout,
@@ -229,7 +237,7 @@ impl Session {
     /// Reads and throws away `n` bytes (a BDAT chunk that is refused), under the same
     /// rules.
     pub(crate) async fn discard(&mut self, n: usize) -> Result<(), SmtpError> {
-        let timeout = self.server.config.command_timeout;
+        let timeout = self.config.command_timeout;
         let waited = waited(self.shutdown.clone(), timeout, self.conn_mut().discard(n)).await;
         Self::settle(waited)
     }
@@ -315,12 +323,12 @@ impl Session {
             }
         }
         // RFC 5321 §4.2: the greeting.
-        self.send(&replies::greeting(&self.server.config.hostname));
+        self.send(&replies::greeting(&self.config.hostname));
         if self.flush().await.is_err() {
             return;
         }
         loop {
-            let max = self.server.config.max_line_length;
+            let max = self.config.max_line_length;
             let next = match self.read_line(max).await {
                 Err(e) => {
                     self.fail(e);
@@ -352,7 +360,7 @@ impl Session {
                         .expect("STARTTLS offered only with TLS");
                     let conn = self.conn.take().expect("connection present");
                     let handshake = tokio::time::timeout(
-                        self.server.config.command_timeout,
+                        self.config.command_timeout,
                         conn.start_tls(&acceptor),
                     );
                     match handshake.await {

@@ -23,10 +23,10 @@ use osprey_api_types::{
     Postmaster, Preferences, QueuedMessage, RecipientSuggestion, RefreshRequest, RelayCheck,
     RelayPolicy, RelayVerdict, RetryResult, RuleRun, RuleRunRequest, RuleTestRequest,
     RuleTestResult, RulesDocument, RulesUpdate, SavedDraft, SendAsGrant, SendMessage, SentMessage,
-    ShareCalendar, SieveScript, SpellCheckRequest, SpellCheckResult, SpellLanguage, Task,
-    TaskFields, TokenResponse, UpdateAccount, UpdateAlias, UpdateAuditSettings, UpdateDomain,
+    ServerSettings, ShareCalendar, SieveScript, SpellCheckRequest, SpellCheckResult, SpellLanguage,
+    Task, TaskFields, TokenResponse, UpdateAccount, UpdateAlias, UpdateAuditSettings, UpdateDomain,
     UpdateFlags, UpdateListMember, UpdateMailbox, UpdateMailingList, UpdateMe, UpdateMyList,
-    Upload, VacationDocument, VacationUpdate,
+    UpdateServerSettings, Upload, VacationDocument, VacationUpdate,
 };
 
 use super::{Api, ApiError, Call, bytes, empty, json, segment, text};
@@ -838,6 +838,29 @@ impl Api {
     /// `POST /api/v1/admin/relay/check`
     pub async fn check_relay(&self, body: &RelayCheck) -> Result<RelayVerdict, ApiError> {
         let call = Call::new(Method::POST, "/api/v1/admin/relay/check").json(body)?;
+        json(self.authed(&call).await?).await
+    }
+
+    /// The server settings: those in force (with the configuration file's value and
+    /// whether an administrator changed it) and those that need a restart.
+    ///
+    /// `GET /api/v1/admin/settings`
+    pub async fn get_server_settings(&self) -> Result<ServerSettings, ApiError> {
+        let call = Call::new(Method::GET, "/api/v1/admin/settings");
+        json(self.authed(&call).await?).await
+    }
+
+    /// Changes server settings: `{"max_recipients": 50, "dmarc_enforce": null}` sets the
+    /// first and returns the second to the configuration file's value. Effective at once
+    /// for new connections and deliveries; a bad name or value refuses the whole change
+    /// (422 naming each).
+    ///
+    /// `PATCH /api/v1/admin/settings`
+    pub async fn update_server_settings(
+        &self,
+        body: &UpdateServerSettings,
+    ) -> Result<ServerSettings, ApiError> {
+        let call = Call::new(Method::PATCH, "/api/v1/admin/settings").json(body)?;
         json(self.authed(&call).await?).await
     }
 

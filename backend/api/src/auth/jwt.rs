@@ -1,5 +1,7 @@
 //! Short-lived access tokens: HS256 JWTs signed with the server's key.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 
 /// The claims of an access token.
@@ -60,14 +62,14 @@ pub struct JwtKeys {
     validation: Validation,
     download_validation: Validation,
     events_validation: Validation,
-    /// Seconds an access token stays valid.
-    pub ttl_secs: u64,
+    /// Seconds an access token stays valid; an administrator may change it.
+    ttl_secs: AtomicU64,
 }
 
 impl std::fmt::Debug for JwtKeys {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("JwtKeys")
-            .field("ttl_secs", &self.ttl_secs)
+            .field("ttl_secs", &self.ttl_secs())
             .finish_non_exhaustive()
     }
 }
@@ -94,8 +96,18 @@ impl JwtKeys {
             validation,
             download_validation,
             events_validation,
-            ttl_secs,
+            ttl_secs: AtomicU64::new(ttl_secs),
         }
+    }
+
+    /// Seconds an access token issued now stays valid.
+    pub fn ttl_secs(&self) -> u64 {
+        self.ttl_secs.load(Ordering::Relaxed)
+    }
+
+    /// Sets how long access tokens issued from now on stay valid.
+    pub fn set_ttl_secs(&self, secs: u64) {
+        self.ttl_secs.store(secs, Ordering::Relaxed);
     }
 
     /// Signs an access token for `account_id` in its token generation `generation`.
@@ -104,7 +116,7 @@ impl JwtKeys {
         let claims = Claims {
             sub: account_id.to_owned(),
             iat: now,
-            exp: now + self.ttl_secs as i64,
+            exp: now + i64::try_from(self.ttl_secs()).unwrap_or(i64::MAX / 2),
             iss: "osprey".into(),
             generation,
         };

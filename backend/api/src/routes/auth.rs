@@ -30,7 +30,7 @@ fn invalid_credentials() -> ApiError {
 
 /// When a refresh token issued now expires.
 fn refresh_expiry(state: &AppState) -> DateTime<Utc> {
-    Utc::now() + Duration::days(state.settings.refresh_ttl_days.into())
+    Utc::now() + Duration::days((*state.settings.refresh_ttl_days.get()).into())
 }
 
 /// The answer to a login or refresh: a new access token beside `refresh_token`.
@@ -43,7 +43,7 @@ fn token_response(
         access_token: state.jwt.issue(&account.id, account.token_generation),
         refresh_token,
         token_type: "Bearer".into(),
-        expires_in: state.jwt.ttl_secs,
+        expires_in: state.jwt.ttl_secs(),
     }
 }
 

@@ -249,4 +249,7 @@ pub const AUTHORIZATION: &[Rule] = &[
     row("list_audit",         NoAuth,  Forbidden, Filtered,  Allowed),
     row("get_audit_settings", NoAuth,  Forbidden, Allowed,   Allowed),
     row("set_audit_settings", NoAuth,  Forbidden, Forbidden, Allowed),
+    // Server settings: server administrators only.
+    row("get_server_settings",    NoAuth, Forbidden, Forbidden, Allowed),
+    row("update_server_settings", NoAuth, Forbidden, Forbidden, Allowed),
 ];

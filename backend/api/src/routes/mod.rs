@@ -35,6 +35,7 @@ pub mod rule_runs;
 pub mod rules;
 pub mod search;
 pub mod senders;
+pub mod server_settings;
 pub mod spell;
 pub mod uploads;
 

@@ -63,7 +63,7 @@ impl Session {
             if !msg.catenate.is_empty() {
                 msg.data = self.catenate(&msg.catenate).await?;
             }
-            if msg.data.len() as u64 > self.server.config.append_limit {
+            if msg.data.len() as u64 > self.config.append_limit {
                 return Err(Completion::no(Some(Code::TooBig), "message too big"));
             }
             let internal_date = match &msg.date {

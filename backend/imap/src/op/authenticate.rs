@@ -41,7 +41,7 @@ impl Session {
                 if initial.is_some() {
                     return Err(Completion::bad(None, "CRAM-MD5 takes no initial response"));
                 }
-                let host = self.server.config.hostname.clone();
+                let host = self.config.hostname.clone();
                 driver::cram_md5(&auth, self, &host, from).await
             }
         };

@@ -100,7 +100,7 @@ impl Session {
             .map(String::from),
         );
         // RFC 7889 §3
-        caps.push(format!("APPENDLIMIT={}", self.server.config.append_limit));
+        caps.push(format!("APPENDLIMIT={}", self.config.append_limit));
         if !matches!(self.state, State::NotAuthenticated { .. }) {
             // RFC 5267 §4: SEARCH and SORT RETURN (CONTEXT UPDATE PARTIAL), CANCELUPDATE.
             caps.push("CONTEXT=SEARCH".into());

@@ -26,7 +26,7 @@ impl Session {
     /// The message `parts` make, one after the other; `NO [BADURL]` for a URL that does
     /// not resolve, `NO [TOOBIG]` past APPENDLIMIT (RFC 4469 §6).
     pub(crate) async fn catenate(&mut self, parts: &[CatPart]) -> Result<Vec<u8>, Completion> {
-        let limit = usize::try_from(self.server.config.append_limit).unwrap_or(usize::MAX);
+        let limit = usize::try_from(self.config.append_limit).unwrap_or(usize::MAX);
         let mut out = Vec::new();
         for p in parts {
             match p {

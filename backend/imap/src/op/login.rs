@@ -66,7 +66,7 @@ impl Session {
                     Some(Code::AuthenticationFailed),
                     "invalid login or password",
                 );
-                if failures >= self.server.config.max_auth_failures {
+                if failures >= self.config.max_auth_failures {
                     no.bye("too many failed logins")
                 } else {
                     no

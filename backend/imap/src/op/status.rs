@@ -52,7 +52,7 @@ impl Session {
                         msgs.iter().filter(|r| r.uid >= mb.recent_uid).count() as u64
                     }
                     StatusItem::HighestModSeq => mb.highestmodseq,
-                    StatusItem::AppendLimit => self.server.config.append_limit,
+                    StatusItem::AppendLimit => self.config.append_limit,
                 };
                 (item, v)
             })

@@ -18,7 +18,7 @@ pub mod uploads;
 
 use std::net::IpAddr;
 
-use osprey_core::Address;
+use osprey_core::{Address, Live};
 use osprey_store::{
     AccountRecord, FlagChange, FlagUpdate, MailboxRecord, MessageRecord, NewQueuedRecipient,
     StoreError, flags,
@@ -128,7 +128,8 @@ pub struct Composer {
     submission: Submission,
     uploads: Uploads,
     hostname: String,
-    max_size: usize,
+    /// The SMTP message size limit, which an administrator may change.
+    max_size: Live<usize>,
 }
 
 /// A draft read and checked: what [`Compose`] needs, and what the send then touches.
@@ -149,13 +150,13 @@ impl Composer {
         submission: Submission,
         uploads: Uploads,
         hostname: impl Into<String>,
-        max_size: usize,
+        max_size: impl Into<Live<usize>>,
     ) -> Self {
         Self {
             submission,
             uploads,
             hostname: hostname.into(),
-            max_size,
+            max_size: max_size.into(),
         }
     }
 
@@ -165,7 +166,7 @@ impl Composer {
 
     /// The largest message (and so upload), in bytes.
     pub fn max_size(&self) -> usize {
-        self.max_size
+        *self.max_size.get()
     }
 
     /// Checks that every identity's address is one `account` may send as; the others are
@@ -465,10 +466,9 @@ impl Composer {
         let mut total = 0usize;
         let mut add = |part: AttachmentPart| {
             total += part.content.len();
-            if total > self.max_size {
-                return Err(ComposeError::TooLarge {
-                    limit: self.max_size,
-                });
+            let limit = self.max_size();
+            if total > limit {
+                return Err(ComposeError::TooLarge { limit });
             }
             parts.push(part);
             Ok(())
@@ -563,10 +563,9 @@ impl Composer {
         } else {
             compose.to_bytes()
         };
-        if bytes.len() > self.max_size {
-            return Err(ComposeError::TooLarge {
-                limit: self.max_size,
-            });
+        let limit = self.max_size();
+        if bytes.len() > limit {
+            return Err(ComposeError::TooLarge { limit });
         }
         Ok(bytes)
     }

@@ -71,7 +71,7 @@ impl Session {
     /// RFC 2195, through the shared driver.
     async fn auth_cram_md5(&mut self) -> Next {
         let auth = self.server.auth.clone();
-        let host = self.server.config.hostname.clone();
+        let host = self.config.hostname.clone();
         let from = LoginOrigin::new(Protocol::Pop3, self.conn().peer().ip());
         let outcome = driver::cram_md5(&auth, self, &host, from).await;
         self.finish_auth(outcome).await

@@ -39,7 +39,7 @@ impl Session {
                 Vec::new()
             },
             expire,
-            login_delay_secs: self.server.config.login_delay.map(|d| d.as_secs()),
+            login_delay_secs: self.config.login_delay.map(|d| d.as_secs()),
             utf8: true,
             implementation: "Osprey".into(),
         };

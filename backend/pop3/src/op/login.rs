@@ -11,7 +11,7 @@ use crate::{
 
 impl Session {
     pub(crate) async fn login(&mut self, account: AccountRecord) -> Next {
-        if let Some(delay) = self.server.config.login_delay
+        if let Some(delay) = self.config.login_delay
             && !self.server.locks.login_allowed(&account.id, delay)
         {
             // RFC 2449 §8.1.2
@@ -31,7 +31,7 @@ impl Session {
             Ok(maildrop) => {
                 self.watch = Some(watch);
                 // Only a login that opened the maildrop starts the LOGIN-DELAY clock.
-                if let Some(delay) = self.server.config.login_delay {
+                if let Some(delay) = self.config.login_delay {
                     self.server.locks.record_login(&maildrop.account.id, delay);
                 }
                 let (n, octets) = maildrop.stat();

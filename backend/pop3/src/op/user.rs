@@ -67,7 +67,7 @@ impl Session {
                 Next::Continue
             }
             AuthError::Failed => {
-                let max = self.server.config.max_auth_failures;
+                let max = self.config.max_auth_failures;
                 let failures = match &mut self.state {
                     State::Authorization { auth_failures, .. } => {
                         *auth_failures += 1;

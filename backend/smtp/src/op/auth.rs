@@ -44,7 +44,7 @@ impl Session {
                 return Err(SmtpError::bad(replies::CRAM_MD5_INITIAL_RESPONSE));
             }
             let auth = self.server.auth.clone();
-            let host = self.server.config.hostname.clone();
+            let host = self.config.hostname.clone();
             let from = LoginOrigin::new(Protocol::Smtp, self.conn().peer().ip());
             let outcome = driver::cram_md5(&auth, self, &host, from).await;
             return self.finish_auth(outcome);
@@ -90,7 +90,7 @@ impl Session {
             }
             Outcome::Failed(AuthError::Failed) => {
                 self.auth_failures += 1;
-                if self.auth_failures >= self.server.config.max_auth_failures {
+                if self.auth_failures >= self.config.max_auth_failures {
                     return Err(SmtpError::refused(replies::TOO_MANY_AUTH_FAILURES).disconnect());
                 }
                 Err(replies::AUTH_INVALID.into())

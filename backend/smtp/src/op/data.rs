@@ -24,7 +24,7 @@ impl Session {
         if self.flush().await.is_err() {
             return Err(SmtpError::gone());
         }
-        let mut body = DataReader::new(self.server.config.max_message_size);
+        let mut body = DataReader::new(self.config.max_message_size);
         loop {
             match self.read_line(MAX_DATA_LINE).await? {
                 Line::Eof => return Err(SmtpError::gone()),
@@ -51,7 +51,7 @@ impl Session {
     /// chunk of a refused BDAT).
     pub(crate) async fn bdat(&mut self, size: usize, last: bool) -> Result<Reply, SmtpError> {
         self.chunks_started();
-        let max = self.server.config.max_message_size;
+        let max = self.config.max_message_size;
         let envelope = self
             .envelope_mut()
             .expect("op::allowed admits BDAT in a transaction");
@@ -82,7 +82,7 @@ impl Session {
     }
 
     async fn deliver(&mut self, envelope: Envelope, mut body: Vec<u8>) -> Result<Reply, SmtpError> {
-        if hops(&body) >= self.server.config.max_hops {
+        if hops(&body) >= self.config.max_hops {
             // RFC 5321 §6.3: a message that has passed too many relays loops.
             return Err(replies::TOO_MANY_HOPS.into());
         }
@@ -97,7 +97,7 @@ impl Session {
             .as_ref()
             .filter(|_| self.server.listener == Listener::Mx && self.account.is_none())
         {
-            let stripped = strip_own_results(&body, &self.server.config.hostname);
+            let stripped = strip_own_results(&body, &self.config.hostname);
             let verdict = checks
                 .check(&Received {
                     client_ip: self.conn().peer().ip(),
@@ -107,7 +107,7 @@ impl Session {
                 })
                 .await;
             // RFC 5321 §4.5.1: mail to the postmaster alone is never refused.
-            if self.server.config.dmarc_enforce && envelope.ordinary_rcpts > 0 {
+            if self.config.dmarc_enforce && envelope.ordinary_rcpts > 0 {
                 match verdict.dmarc {
                     DmarcVerdict::Fail(DmarcPolicy::Reject) => {
                         // RFC 7489 §6.3, §7.3: refused during the SMTP transaction.
@@ -169,7 +169,7 @@ impl Session {
         };
         let helo = self.helo.as_deref().unwrap_or("unknown");
         let ip = self.conn().peer().ip();
-        let host = &self.server.config.hostname;
+        let host = &self.config.hostname;
         let for_clause = match envelope.rcpts.as_slice() {
             [one] => format!("\r\n\tfor <{one}>"),
             _ => String::new(),

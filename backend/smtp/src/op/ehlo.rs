@@ -31,7 +31,7 @@ impl Session {
         // RFC 5321 §4.1.4: EHLO resets the transaction.
         self.state = State::Greeted;
         self.esmtp = esmtp;
-        let me = &self.server.config.hostname;
+        let me = &self.config.hostname;
         if !esmtp {
             let reply = replies::helo(me, &host);
             self.helo = Some(host);
@@ -39,7 +39,7 @@ impl Session {
         }
         let mut keywords = vec![
             "PIPELINING".to_owned(),
-            format!("SIZE {}", self.server.config.max_message_size),
+            format!("SIZE {}", self.config.max_message_size),
             "8BITMIME".into(),
             "SMTPUTF8".into(),
             "ENHANCEDSTATUSCODES".into(),

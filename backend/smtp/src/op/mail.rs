@@ -25,7 +25,7 @@ impl Session {
         // value is read from the line itself: the parser wraps numbers of more than twenty
         // digits around to small ones.
         let declared = crate::wire::declared_size(line).unwrap_or(from.size as u64);
-        if declared > self.server.config.max_message_size as u64 {
+        if declared > self.config.max_message_size as u64 {
             return Err(replies::MESSAGE_TOO_BIG.into());
         }
         if let Some(account) = &self.account {

@@ -93,12 +93,12 @@ pub(crate) async fn dispatch(s: &mut Session, line: &[u8]) -> Next {
 /// Runs one command: its positive reply and what the read loop does next, or why it
 /// failed.
 async fn run(s: &mut Session, line: &[u8]) -> Result<(Reply, Next), SmtpError> {
-    let request = crate::wire::parse_command(line, s.server.config.max_message_size as u64)
+    let request = crate::wire::parse_command(line, s.config.max_message_size as u64)
         .map_err(SmtpError::bad)?;
     // RFC 6409 §4.3: a submission port takes only a few commands before AUTH.
     if s.server.listener != Listener::Mx && s.account.is_none() {
         s.commands_before_auth += 1;
-        if s.commands_before_auth > s.server.config.max_commands_before_auth {
+        if s.commands_before_auth > s.config.max_commands_before_auth {
             return Err(SmtpError::refused(replies::TOO_MANY_COMMANDS_BEFORE_AUTH).disconnect());
         }
     }

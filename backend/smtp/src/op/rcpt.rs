@@ -35,7 +35,7 @@ impl Session {
         let envelope = self
             .envelope()
             .expect("op::allowed admits RCPT in a transaction");
-        if envelope.rcpts.len() >= self.server.config.max_recipients {
+        if envelope.rcpts.len() >= self.config.max_recipients {
             // RFC 5321 §4.5.3.1.10: 452 for too many recipients.
             return Err(replies::TOO_MANY_RECIPIENTS.into());
         }
@@ -44,7 +44,7 @@ impl Session {
         // postmaster of this server, and must be accepted.
         let bare_postmaster = to.address.eq_ignore_ascii_case("postmaster");
         let address = if bare_postmaster {
-            Address::parse(&format!("postmaster@{}", self.server.config.hostname))
+            Address::parse(&format!("postmaster@{}", self.config.hostname))
         } else {
             Address::parse(&to.address)
         };

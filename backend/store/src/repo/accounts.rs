@@ -122,6 +122,16 @@ impl Accounts<'_> {
     /// `Invalid` if its domain does not exist; `Conflict` if the address is taken by an
     /// account or an alias.
     pub async fn create_account(self, new: NewAccount) -> Result<AccountRecord, StoreError> {
+        self.create_account_in_mode(new, Pop3Mode::default()).await
+    }
+
+    /// [`create_account`](Self::create_account) with the POP3 mode the account starts
+    /// with (the server's default for new accounts).
+    pub async fn create_account_in_mode(
+        self,
+        new: NewAccount,
+        pop3_mode: Pop3Mode,
+    ) -> Result<AccountRecord, StoreError> {
         let key = new.address.key();
         let (txn, turn) = self.begin_write().await?;
         let dom = domain::Entity::find()
@@ -165,7 +175,7 @@ impl Accounts<'_> {
             role: Set(new.role.as_str().to_owned()),
             quota_bytes: Set(new.quota_bytes.map(|q| q as i64)),
             enabled: Set(new.enabled),
-            pop3_mode: Set(Pop3Mode::default().as_str().to_owned()),
+            pop3_mode: Set(pop3_mode.as_str().to_owned()),
             pop3_retention_days: Set(None),
             used_bytes: Set(0),
             token_generation: Set(0),

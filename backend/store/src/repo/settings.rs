@@ -13,6 +13,7 @@ const RELAY: &str = "relay";
 const PASSWORD_POLICY: &str = "password_policy";
 const POSTMASTER: &str = "postmaster";
 const AUDIT_RETENTION: &str = "audit_retention_days";
+const SERVER: &str = "server";
 
 /// The password policy as stored; a missing field keeps its default.
 #[derive(Serialize, Deserialize, Default)]
@@ -153,5 +154,21 @@ impl Settings<'_> {
     /// Sets the days the audit log keeps its rows.
     pub async fn set_audit_retention_days(self, days: u32) -> Result<(), StoreError> {
         self.put_setting(AUDIT_RETENTION, &days).await
+    }
+
+    /// The server settings administrators changed at run time, by name (values as
+    /// JSON); empty when none was changed.
+    pub async fn server_overrides(
+        self,
+    ) -> Result<serde_json::Map<String, serde_json::Value>, StoreError> {
+        Ok(self.setting(SERVER).await?.unwrap_or_default())
+    }
+
+    /// Replaces the server settings changed at run time.
+    pub async fn set_server_overrides(
+        self,
+        overrides: &serde_json::Map<String, serde_json::Value>,
+    ) -> Result<(), StoreError> {
+        self.put_setting(SERVER, overrides).await
     }
 }
