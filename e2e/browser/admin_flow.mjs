@@ -307,6 +307,27 @@ await runFlow('admin_flow', async ({ page, baseUrl, step, shot, expectVisible, s
   await page.click('#dns-check');
   await expectVisible(record('dkim').locator('.tag', { hasText: 'Missing' }), 'the new key not yet published');
 
+  step('server settings: a bad number marked at its field, two changes saved, then back to the defaults');
+  await openNav(page, '#tab-settings', '/admin/settings', 'Server settings');
+  await expectVisible(page.locator('#restart-settings', { hasText: 'mail.e2e.example' }), 'the settings that need a restart');
+  await page.fill('#setting-max_recipients', '0');
+  await page.click('#settings-save');
+  await expectVisible(page.locator('#setting-max_recipients-error', { hasText: 'from 1 to 10000' }), 'the range next to the field');
+  await page.fill('#setting-max_recipients', '250');
+  await page.check('#setting-legacy_auth');
+  await page.click('#settings-save');
+  await expectVisible(page.locator('#settings-saved', { hasText: 'Saved 2 settings.' }), 'the settings saved');
+  await expectVisible(page.locator('#setting-max_recipients-reset'), 'a way back to the default');
+  await shot(page, 'admin-settings');
+  await page.setViewportSize(PHONE);
+  await shot(page, 'phone-admin-settings');
+  await page.setViewportSize(DESKTOP);
+  await page.click('#setting-max_recipients-reset');
+  await expectVisible(page.getByText("Recipients per message is back to the configuration file's value."), 'the reset said');
+  await page.waitForFunction(() => document.querySelector('#setting-max_recipients').value === '100', null, { timeout: STEP_TIMEOUT_MS });
+  await page.click('#setting-legacy_auth-reset');
+  await page.waitForFunction(() => !document.querySelector('#setting-legacy_auth').checked, null, { timeout: STEP_TIMEOUT_MS });
+
   step('the audit log: the changes made above, a search for the alias, the retention saved');
   await openNav(page, '#tab-audit', '/admin/audit', 'Audit log');
   await expectVisible(page.locator('#audit-list .audit-entry', { hasText: `team@${domain}` }).first(), 'the list\'s changes in the audit log');
@@ -430,7 +451,7 @@ await runFlow('admin_flow', async ({ page, baseUrl, step, shot, expectVisible, s
   step('open each admin page directly as a user: a refusal, and no request the server refuses');
   const refused = [];
   page.on('response', (r) => { if (r.status() === 403) refused.push(`${r.request().method()} ${r.url()}`); });
-  for (const path of ['/admin/accounts', '/admin/domains', '/admin/aliases', '/admin/lists', '/admin/access', '/admin/queue', '/admin/audit', '/admin/domains/any/dns']) {
+  for (const path of ['/admin/accounts', '/admin/domains', '/admin/aliases', '/admin/lists', '/admin/access', '/admin/queue', '/admin/audit', '/admin/settings', '/admin/domains/any/dns']) {
     await page.goto(`${baseUrl}${path}`);
     await expectVisible(page.getByText('This page is for administrators.'), `the refusal of ${path} for users`);
   }

@@ -13,7 +13,7 @@
 // signs in with the same password to send the live message), OSPREY_BCC, OSPREY_FILE,
 // CHROMIUM_PATH. Exits 0 on success, 1 with a message on failure.
 
-import { need, runFlow, PHONE } from './lib.mjs';
+import { need, runFlow, PHONE, STEP_TIMEOUT_MS } from './lib.mjs';
 
 const user = need('OSPREY_USER');
 const password = need('OSPREY_PASSWORD');
@@ -238,7 +238,13 @@ await runFlow('compose_flow', async ({ page, baseUrl, step, shot, expectVisible,
   await page.locator('#rename-folder').fill('Projects/Done');
   await page.locator('#rename-folder-save').click();
   await expectVisible(page.locator('#folder-list .folder.current', { hasText: 'Done' }), 'the renamed folder');
-  // The move menu offers the top level and other folders, never the folder's own parent.
+  // The move menu offers the top level and other folders, never the folder's own parent
+  // (its options come with the folder tools, a moment after the folder shows).
+  await page.waitForFunction(
+    () => [...document.querySelectorAll('#move-folder option')].some((o) => o.textContent === 'Top level'),
+    null,
+    { timeout: STEP_TIMEOUT_MS },
+  );
   const targets = await page.locator('#move-folder option').allTextContents();
   if (targets.includes('Projects') || !targets.includes('Top level') || !targets.includes('INBOX')) {
     throw new Error(`move targets of Projects/Done: ${targets.join(', ')}`);

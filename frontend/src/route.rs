@@ -7,7 +7,7 @@ use crate::components::shell::Shell;
 #[cfg(feature = "full")]
 use crate::pages::admin::{
     AccessPage, AccountsPage, AdminGate, AdminIndex, AliasesPage, AuditPage, DomainDnsPage,
-    DomainRulesPage, DomainsPage, ListsPage, QueuePage,
+    DomainRulesPage, DomainsPage, ListsPage, QueuePage, ServerSettingsPage,
 };
 #[cfg(feature = "full")]
 use crate::pages::archive::{ArchivePage, ArchiveThreadPage};
@@ -53,6 +53,8 @@ pub enum Route {
     AdminAccess,
     #[at("/admin/queue")]
     AdminQueue,
+    #[at("/admin/settings")]
+    AdminSettings,
     #[at("/archive/:id")]
     Archive { id: String },
     #[at("/archive/:id/:thread")]
@@ -78,6 +80,7 @@ pub fn switch(route: Route) -> Html {
         | Route::AdminAudit
         | Route::AdminAccess
         | Route::AdminQueue
+        | Route::AdminSettings
         | Route::AdminDomainRules { .. }
         | Route::AdminDomainDns { .. }
         | Route::Archive { .. }
@@ -125,6 +128,10 @@ pub fn switch(route: Route) -> Html {
         #[cfg(feature = "full")]
         Route::AdminQueue => {
             html! { <Shell><AdminGate title="Queue" server_admin_only=true><QueuePage /></AdminGate></Shell> }
+        }
+        #[cfg(feature = "full")]
+        Route::AdminSettings => {
+            html! { <Shell><AdminGate title="Server settings" server_admin_only=true><ServerSettingsPage /></AdminGate></Shell> }
         }
         #[cfg(feature = "full")]
         Route::AdminDomainRules { id } => {

@@ -24,7 +24,7 @@ impl Keyed for AuditEntry {
 }
 
 /// The kinds of change the filter offers: an action prefix and its label.
-const KINDS: [(&str, &str); 12] = [
+const KINDS: [(&str, &str); 13] = [
     ("", "All changes"),
     ("domain.", "Domains"),
     ("account.", "Accounts"),
@@ -36,6 +36,7 @@ const KINDS: [(&str, &str); 12] = [
     ("relay.", "Relay policy"),
     ("queue.", "Outbound queue"),
     ("dkim.", "DKIM keys"),
+    ("settings.", "Server settings"),
     ("audit.", "Audit log"),
 ];
 
@@ -54,6 +55,7 @@ fn action_label(action: &str) -> String {
         "relay" => "Relay policy",
         "queue" => "Queued message",
         "dkim" => "DKIM key",
+        "settings" => "Server settings",
         "audit" => "Audit log",
         "postmaster" => "Postmaster",
         other => other,

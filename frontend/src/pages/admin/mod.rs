@@ -15,6 +15,7 @@ mod member_import;
 mod members;
 mod queue;
 mod send_as;
+mod settings;
 
 pub use access::AccessPage;
 pub use accounts::AccountsPage;
@@ -25,6 +26,7 @@ pub use domain_rules::DomainRulesPage;
 pub use domains::DomainsPage;
 pub use lists::ListsPage;
 pub use queue::QueuePage;
+pub use settings::ServerSettingsPage;
 
 use yew::prelude::*;
 use yew_router::prelude::*;
@@ -85,6 +87,7 @@ pub fn AdminLayout(props: &AdminLayoutProps) -> Html {
                     if session.is_server_admin() {
                         <NavLink to={Route::AdminAccess} id="tab-access">{ "Access" }</NavLink>
                         <NavLink to={Route::AdminQueue} id="tab-queue">{ "Queue" }</NavLink>
+                        <NavLink to={Route::AdminSettings} id="tab-settings">{ "Settings" }</NavLink>
                     }
                     <NavLink to={Route::AdminAudit} id="tab-audit">{ "Audit log" }</NavLink>
                 </nav>
