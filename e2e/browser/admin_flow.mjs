@@ -115,6 +115,22 @@ await runFlow('admin_flow', async ({ page, baseUrl, step, shot, expectVisible, s
   await page.locator('#edit-account-pop3-mode').waitFor({ state: 'detached', timeout: STEP_TIMEOUT_MS });
   await page.setViewportSize(DESKTOP);
 
+  step('import accounts from CSV: a check reports the bad line and creates nothing, then the good line imported');
+  await page.locator('#account-import summary').click();
+  await page.fill('#accounts-csv', `address,name\ncsv1@${domain},From a sheet\nbroken,No address\n`);
+  await page.click('#accounts-check');
+  await expectVisible(page.locator('#accounts-import-report', { hasText: 'Would create 1 account.' }), 'the check\'s count');
+  await expectVisible(page.locator('#accounts-import-report li', { hasText: 'Line 3: address:' }), 'the bad line, named');
+  await page.click('#accounts-import');
+  await expectVisible(page.locator('#accounts-csv-error', { hasText: 'line 3: address:' }), 'a real run refused at the field');
+  await page.check('#accounts-skip-invalid');
+  await page.click('#accounts-import');
+  await expectVisible(page.locator('#accounts-import-report', { hasText: 'Created 1 account.' }), 'the import done');
+  await expectVisible(page.locator('#accounts-passwords dt', { hasText: `csv1@${domain}` }), 'the drawn password, shown once');
+  await expectVisible(page.locator('#account-list .row-title', { hasText: `csv1@${domain}` }), 'the new account in the list');
+  await shot(page, 'admin-accounts-import');
+  await page.locator('#account-import summary').click();
+
   step(`create alias postmaster@${domain} → ${userAddress}`);
   await openNav(page, '#tab-aliases', '/admin/aliases', 'Aliases');
   await page.fill('#alias-address', `postmaster@${domain}`);

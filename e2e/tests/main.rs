@@ -5,6 +5,7 @@ mod support;
 
 mod api;
 mod browser;
+mod bulk;
 mod cli;
 mod crash;
 mod exchange;

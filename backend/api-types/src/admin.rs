@@ -281,3 +281,50 @@ pub struct Postmaster {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
 }
+
+/// `POST /api/v1/admin/accounts/import`: accounts as CSV, a line each:
+/// `address[,display name[,password[,quota in MiB]]]`, or with a first line naming the
+/// columns (`address,name,password,quota_mib` in any order; others are ignored, so an
+/// export imports again). A line without a password gets one drawn by the server.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ImportAccounts {
+    pub csv: String,
+    /// Check every line and say what would happen; create nothing.
+    #[serde(default)]
+    pub dry_run: bool,
+    /// Create the good lines' accounts even when other lines are bad; without it, a bad
+    /// line refuses the whole import (422 naming each bad line).
+    #[serde(default)]
+    pub skip_invalid: bool,
+}
+
+/// What became of one line of an account import.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct AccountImportLine {
+    /// The line's number in the CSV, from 1.
+    pub line: u64,
+    pub address: String,
+    /// Created (in a dry run: would be).
+    pub added: bool,
+    /// Why the line was not taken.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub problem: Option<String>,
+    /// The password the server drew for a line without one; shown this once (never in a
+    /// dry run).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub generated_password: Option<String>,
+}
+
+/// What an account import did, or in a dry run would do.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct AccountImportReport {
+    pub dry_run: bool,
+    /// Accounts created (that would be).
+    pub added: u64,
+    /// Lines not taken.
+    pub problems: u64,
+    pub lines: Vec<AccountImportLine>,
+}

@@ -6,6 +6,18 @@ use std::collections::BTreeMap;
 #[cfg(feature = "openapi")]
 use utoipa::ToSchema;
 
+/// A setting's value: a whole number, `true` or `false`, a name, or a list of whole
+/// numbers (the API carries it as JSON; this names its forms).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(untagged)]
+pub enum SettingValue {
+    Integer(u64),
+    Boolean(bool),
+    Name(String),
+    Integers(Vec<u64>),
+}
+
 /// What a setting's value is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
@@ -44,11 +56,11 @@ pub struct ServerSetting {
     /// The values a `choice` takes.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub choices: Vec<String>,
-    /// The value in force.
-    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    /// The value in force, as `kind` says.
+    #[cfg_attr(feature = "openapi", schema(value_type = SettingValue))]
     pub value: serde_json::Value,
     /// The configuration file's value, in force when no administrator set one.
-    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    #[cfg_attr(feature = "openapi", schema(value_type = SettingValue))]
     pub default: serde_json::Value,
     /// Whether an administrator set it.
     pub overridden: bool,
@@ -79,6 +91,6 @@ pub struct ServerSettings {
 /// the configuration file's value. All or nothing.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
-#[cfg_attr(feature = "openapi", schema(value_type = HashMap<String, Object>))]
+#[cfg_attr(feature = "openapi", schema(value_type = HashMap<String, SettingValue>))]
 #[serde(transparent)]
 pub struct UpdateServerSettings(pub BTreeMap<String, serde_json::Value>);

@@ -34,6 +34,7 @@ pub use routes::domain_dns;
 /// CLI's `--json`.
 pub mod dto {
     pub use crate::convert::{account, alias, domain};
+    pub use crate::routes::account_import::report_view as account_import_report;
     pub use crate::routes::server_settings::settings_view;
 }
 pub use state::{ApiSettings, AppState};
@@ -49,6 +50,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(routes::domains::router())
         .merge(routes::dkim::router())
         .merge(routes::domain_dns::router())
+        .merge(routes::account_import::router())
         .merge(routes::accounts::router())
         .merge(routes::aliases::router())
         .merge(routes::lists::router())

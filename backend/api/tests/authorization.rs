@@ -1434,6 +1434,16 @@ impl World {
             },
             "get_audit_settings" => Call::default(),
             "get_server_settings" => Call::default(),
+            "import_accounts" => Call {
+                body: Some(
+                    json!({"csv": format!("{}@example.com", self.fresh("csv")), "dry_run": true}),
+                ),
+                ..Call::default()
+            },
+            "export_accounts" => Call {
+                marker: Some(TARGET.to_owned()),
+                ..Call::default()
+            },
             "update_server_settings" => Call {
                 body: Some(json!({"max_recipients": 50})),
                 ..Call::default()

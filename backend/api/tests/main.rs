@@ -3,6 +3,7 @@
 
 mod support;
 
+mod account_import;
 mod admin;
 mod audit;
 mod auth;

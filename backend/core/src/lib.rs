@@ -6,6 +6,7 @@
 
 mod address;
 mod cidr;
+pub mod csv;
 mod domain;
 mod hashing;
 mod live;

@@ -65,6 +65,40 @@ pub(crate) async fn hash(password: String) -> Result<StoredCredentials, Director
         .ok_or_else(|| DirectoryError::Internal("the hashing threads are gone".into()))
 }
 
+/// A new account that passed every check, ready to be hashed and stored.
+#[derive(Debug, Clone)]
+pub(crate) struct PreparedAccount {
+    pub address: Address,
+    pub password: String,
+    pub role: Role,
+    pub display_name: String,
+    pub quota_bytes: Option<u64>,
+    pub admin_domain_ids: Vec<String>,
+    pub enabled: bool,
+    pub domain_id: String,
+    /// The domain's limit of accounts, and how many it holds.
+    pub max_accounts: Option<u32>,
+    pub account_count: u64,
+}
+
+/// Refuses an account past the domain's limit of `max`, with `count` held already.
+pub(crate) fn check_account_limit(
+    domain: &str,
+    max: u32,
+    count: u64,
+) -> Result<(), DirectoryError> {
+    if count >= u64::from(max) {
+        return Err(DirectoryError::field(
+            "address",
+            format!(
+                "the domain {domain} holds its limit of {max} account{}",
+                if max == 1 { "" } else { "s" }
+            ),
+        ));
+    }
+    Ok(())
+}
+
 fn check_grant(scope: &AdminScope, role: Role) -> Result<(), DirectoryError> {
     if role != Role::User && *scope != AdminScope::All {
         return Err(DirectoryError::forbidden(
@@ -81,6 +115,17 @@ impl Directory {
         actor: &Actor,
         req: NewAccountRequest,
     ) -> Result<AccountRecord, DirectoryError> {
+        let prepared = self.prepare_account(actor, &req).await?;
+        self.insert_account(actor, prepared).await
+    }
+
+    /// Checks a new account as [`create_account`](Self::create_account) does, changing
+    /// nothing: every rule but a taken address, which only the insertion knows for sure.
+    pub(crate) async fn prepare_account(
+        &self,
+        actor: &Actor,
+        req: &NewAccountRequest,
+    ) -> Result<PreparedAccount, DirectoryError> {
         let scope = actor.admin_scope()?;
         let policy = self.password_policy().await?;
         let mut checks = Checks::default();
@@ -108,21 +153,11 @@ impl Directory {
             }
             Err(e) => return Err(e.into()),
         };
-        scope.check(&domain.id, "this domain is")?;
+        scope.check_domain(&domain.id, &domain.name)?;
         check_grant(&scope, req.role)?;
         let settings = DomainSettings::of(&domain);
-        if let Some(max) = settings
-            .max_accounts
-            .filter(|max| domain.account_count >= u64::from(*max))
-        {
-            return Err(DirectoryError::field(
-                "address",
-                format!(
-                    "the domain {} holds its limit of {max} account{}",
-                    domain.name,
-                    if max == 1 { "" } else { "s" }
-                ),
-            ));
+        if let Some(max) = settings.max_accounts {
+            check_account_limit(&domain.name, max, domain.account_count)?;
         }
         let quota = settings.quota_for(req.quota_bytes);
         settings.check_quota(&domain.name, quota)?;
@@ -136,18 +171,38 @@ impl Directory {
             .map_err(|e| DirectoryError::field("address", e.to_string()))?;
         let address = Address::from_parts(address.local(), &domain_name)
             .map_err(|e| DirectoryError::field("address", e.to_string()))?;
+        Ok(PreparedAccount {
+            address,
+            password: req.password.clone(),
+            role: req.role,
+            display_name,
+            quota_bytes: quota,
+            admin_domain_ids,
+            enabled: req.enabled,
+            domain_id: domain.id,
+            max_accounts: settings.max_accounts,
+            account_count: domain.account_count,
+        })
+    }
+
+    /// Hashes the password and creates the account `prepared` describes.
+    pub(crate) async fn insert_account(
+        &self,
+        actor: &Actor,
+        prepared: PreparedAccount,
+    ) -> Result<AccountRecord, DirectoryError> {
         let created = self
             .store
             .accounts()
             .create_account_in_mode(
                 NewAccount {
-                    address,
-                    credentials: hash(req.password).await?,
-                    role: req.role,
-                    display_name,
-                    quota_bytes: quota,
-                    admin_domain_ids,
-                    enabled: req.enabled,
+                    address: prepared.address,
+                    credentials: hash(prepared.password).await?,
+                    role: prepared.role,
+                    display_name: prepared.display_name,
+                    quota_bytes: prepared.quota_bytes,
+                    admin_domain_ids: prepared.admin_domain_ids,
+                    enabled: prepared.enabled,
                 },
                 self.pop3_default_mode().await?,
             )

@@ -119,7 +119,18 @@ impl AdminScope {
         }
     }
 
-    /// Refuses a domain outside the scope.
+    /// Refuses the domain `name` (of id `domain_id`) outside the scope.
+    pub fn check_domain(&self, domain_id: &str, name: &str) -> Result<(), DirectoryError> {
+        if self.includes(domain_id) {
+            Ok(())
+        } else {
+            Err(DirectoryError::forbidden(format!(
+                "the domain {name} is not one you administer"
+            )))
+        }
+    }
+
+    /// Refuses a thing of a domain outside the scope.
     pub fn check(&self, domain_id: &str, what: &str) -> Result<(), DirectoryError> {
         if self.includes(domain_id) {
             Ok(())

@@ -61,7 +61,7 @@ impl Directory {
             }
             Err(e) => return Err(e.into()),
         };
-        scope.check(&record.id, "this domain is")?;
+        scope.check_domain(&record.id, &record.name)?;
         if let Some(l) = &local {
             let own = Address::parse(&format!("{l}@{}", record.name))
                 .map_err(|e| DirectoryError::field("address", e.to_string()))?;

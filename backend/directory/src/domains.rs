@@ -181,7 +181,7 @@ impl Directory {
     ) -> Result<DomainRecord, DirectoryError> {
         let scope = actor.admin_scope()?;
         let record = self.store.domains().domain(id).await?;
-        scope.check(&record.id, "this domain is")?;
+        scope.check_domain(&record.id, &record.name)?;
         Ok(record)
     }
 

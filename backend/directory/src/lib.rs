@@ -12,6 +12,7 @@
 //! hold no rule of their own.
 
 pub mod access;
+pub mod account_import;
 mod accounts;
 mod actor;
 mod aliases;
@@ -23,6 +24,7 @@ mod error;
 mod failures;
 mod hashing;
 mod legacy;
+mod passwords;
 mod preferences;
 mod queue;
 mod senders;
@@ -43,6 +45,7 @@ pub use failures::{LoginFailure, LoginOrigin, Protocol};
 pub use legacy::LegacyKey;
 use osprey_core::PasswordPolicy;
 use osprey_store::Store;
+pub use passwords::generate_password;
 pub use preferences::{Identity, LANGUAGES, MAX_MARK_READ_DELAY, PAGE_SIZES, Preferences};
 pub use senders::MAX_SEND_AS_GRANTS;
 pub use server_settings::{ServerSettings, SettingValue, SettingsSnapshot};

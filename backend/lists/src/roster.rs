@@ -3,6 +3,7 @@
 //! `address[,display name[,delivery mode]]`; a first line naming the columns
 //! (`address,...` or `email,...`) is skipped; fields may be quoted (`"Doe, Jane"`).
 
+use osprey_core::csv::{field as csv_field, parse as parse_csv};
 use osprey_directory::{Actor, DirectoryError};
 use osprey_store::{ListQuery, StoreError};
 
@@ -20,47 +21,6 @@ pub struct ImportReport {
     pub already_members: Vec<String>,
     /// Lines not taken, each with its number (from 1) and why.
     pub problems: Vec<(usize, String)>,
-}
-
-/// The fields of each line of `text` with its number (from 1); empty lines are left out.
-/// A quoted field may hold commas and doubled quotes (`""`), not line breaks.
-pub fn parse_csv(text: &str) -> Vec<(usize, Vec<String>)> {
-    let mut out = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let mut fields = Vec::new();
-        let mut field = String::new();
-        let mut quoted = false;
-        let mut chars = line.chars().peekable();
-        while let Some(c) = chars.next() {
-            match c {
-                '"' if quoted && chars.peek() == Some(&'"') => {
-                    field.push('"');
-                    chars.next();
-                }
-                '"' => quoted = !quoted,
-                ',' if !quoted => fields.push(std::mem::take(&mut field)),
-                c => field.push(c),
-            }
-        }
-        fields.push(field);
-        out.push((
-            i + 1,
-            fields.into_iter().map(|f| f.trim().to_owned()).collect(),
-        ));
-    }
-    out
-}
-
-/// One field as CSV writes it: quoted when it holds a comma, a quote or spaces at its ends.
-fn csv_field(value: &str) -> String {
-    if value.contains([',', '"', '\n', '\r']) || value.trim() != value {
-        format!("\"{}\"", value.replace('"', "\"\""))
-    } else {
-        value.to_owned()
-    }
 }
 
 impl ListAdmin {

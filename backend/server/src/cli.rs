@@ -202,6 +202,26 @@ pub enum UserCmd {
         #[arg(long)]
         json: bool,
     },
+    /// Creates user accounts from a CSV file ("-": standard input), a line each:
+    /// `address[,display name[,password[,quota in MiB]]]`, or columns named by a first
+    /// line (`address,name,password,quota_mib`). Prints the passwords it drew
+    /// for lines without one. A bad line stops the import before it creates anything,
+    /// unless --skip-invalid.
+    Import {
+        file: String,
+        /// Check every line and say what would happen; create nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Create the good lines' accounts even when other lines are bad.
+        #[arg(long)]
+        skip_invalid: bool,
+    },
+    /// Prints the accounts (of one domain) as CSV:
+    /// `address,name,role,quota_mib,used_bytes,enabled,pop3_mode,created`.
+    Export {
+        #[arg(long)]
+        domain: Option<String>,
+    },
     /// Sets an account's password; without one, one is generated and printed.
     Passwd {
         address: String,

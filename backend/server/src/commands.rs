@@ -14,7 +14,6 @@ use osprey_store::{AccountRecord, ListQuery, Store};
 use crate::{
     cli::{AliasCmd, DomainCmd, PasswordArgs, UserCmd},
     config::Config,
-    files::generate_password,
     serve::{directory, open_store},
 };
 
@@ -110,7 +109,10 @@ fn password(args: PasswordArgs, login: &str) -> anyhow::Result<(String, bool)> {
     } else if let Some(p) = args.password {
         (p, false)
     } else {
-        (generate_password(login), true)
+        (
+            osprey_directory::generate_password(login, &osprey_core::PasswordPolicy::default()),
+            true,
+        )
     };
     Ok((pw, generated))
 }
@@ -265,6 +267,14 @@ pub async fn user(config: &Config, cmd: UserCmd) -> anyhow::Result<()> {
             if generated {
                 println!("password: {pw}");
             }
+        }
+        UserCmd::Import {
+            file,
+            dry_run,
+            skip_invalid,
+        } => crate::account_import::import(&directory, &file, dry_run, skip_invalid).await?,
+        UserCmd::Export { domain } => {
+            crate::account_import::export(&directory, domain.as_deref()).await?
         }
         UserCmd::List { domain, json } => {
             let filter = domain_filter(&store, domain.as_deref()).await?;

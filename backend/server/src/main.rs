@@ -5,6 +5,7 @@
 //! CLI. It also composes the HTTP application (`http`): the REST router, the web app it
 //! carries, and the middleware they share. Behaviour lives in the library crates.
 
+mod account_import;
 mod audit;
 mod cli;
 mod commands;

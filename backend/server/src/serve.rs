@@ -102,7 +102,13 @@ async fn bootstrap_admin(store: &Store, config: &Config) -> anyhow::Result<()> {
     let address = Address::from_parts("admin", &domain)?;
     let (password, generated) = match std::env::var("OSPREY_ADMIN_PASSWORD") {
         Ok(p) if !p.is_empty() => (p, false),
-        _ => (files::generate_password(&address.to_string()), true),
+        _ => (
+            osprey_directory::generate_password(
+                &address.to_string(),
+                &osprey_core::PasswordPolicy::default(),
+            ),
+            true,
+        ),
     };
     directory
         .create_account(

@@ -9,19 +9,19 @@
 
 use gloo::net::http::Method;
 use osprey_api_types::{
-    Account, AddListMember, Alias, AnswerInvitation, ApiKey, ArchivePage, ArchiveThreadPosts,
-    AuditEntry, AuditSettings, Calendar, CalendarEvent, CalendarEventFields, CalendarFeed,
-    CalendarFields, CalendarImportReport, CalendarSearchResults, ChangePassword, Contact,
-    ContactFields, ContactGroup, ContactGroupFields, CreateAccount, CreateAlias, CreateApiKey,
-    CreateDomain, CreateIpRule, CreateKillEntry, CreateMailbox, CreateMailingList,
+    Account, AccountImportReport, AddListMember, Alias, AnswerInvitation, ApiKey, ArchivePage,
+    ArchiveThreadPosts, AuditEntry, AuditSettings, Calendar, CalendarEvent, CalendarEventFields,
+    CalendarFeed, CalendarFields, CalendarImportReport, CalendarSearchResults, ChangePassword,
+    Contact, ContactFields, ContactGroup, ContactGroupFields, CreateAccount, CreateAlias,
+    CreateApiKey, CreateDomain, CreateIpRule, CreateKillEntry, CreateMailbox, CreateMailingList,
     CreateSendAsGrant, CreatedApiKey, DkimRecord, Domain, DomainDns, DownloadLink, DownloadRequest,
     DraftMessage, DueReminderList, EventsTicket, FlagMessages, FreeBusy, Health, HeldPost,
-    ImportCalendar, ImportContacts, ImportListMembers, ImportReport, IpRule, KillEntry, ListDay,
-    ListMember, LoginFailure, LoginRequest, Mailbox, MailingList, MemberImportReport,
-    MessageDetail, MessageIds, MessageInvitation, MessageItem, MessagesTo, ModerationDecision,
-    MoveIpRule, MyList, Note, NoteFields, OccurrenceList, Organized, Page, PersonalWord,
-    Postmaster, Preferences, QueuedMessage, RecipientSuggestion, RefreshRequest, RelayCheck,
-    RelayPolicy, RelayVerdict, RetryResult, RuleRun, RuleRunRequest, RuleTestRequest,
+    ImportAccounts, ImportCalendar, ImportContacts, ImportListMembers, ImportReport, IpRule,
+    KillEntry, ListDay, ListMember, LoginFailure, LoginRequest, Mailbox, MailingList,
+    MemberImportReport, MessageDetail, MessageIds, MessageInvitation, MessageItem, MessagesTo,
+    ModerationDecision, MoveIpRule, MyList, Note, NoteFields, OccurrenceList, Organized, Page,
+    PersonalWord, Postmaster, Preferences, QueuedMessage, RecipientSuggestion, RefreshRequest,
+    RelayCheck, RelayPolicy, RelayVerdict, RetryResult, RuleRun, RuleRunRequest, RuleTestRequest,
     RuleTestResult, RulesDocument, RulesUpdate, SavedDraft, SendAsGrant, SendMessage, SentMessage,
     ServerSettings, ShareCalendar, SieveScript, SpellCheckRequest, SpellCheckResult, SpellLanguage,
     Task, TaskFields, TokenResponse, UpdateAccount, UpdateAlias, UpdateAuditSettings, UpdateDomain,
@@ -134,6 +134,30 @@ impl Api {
     /// `POST /api/v1/admin/accounts`
     pub async fn create_account(&self, body: &CreateAccount) -> Result<Account, ApiError> {
         let call = Call::new(Method::POST, "/api/v1/admin/accounts").json(body)?;
+        json(self.authed(&call).await?).await
+    }
+
+    /// The accounts the caller manages as CSV:
+    /// `address,name,role,quota_mib,used_bytes,enabled,pop3_mode,created`.
+    ///
+    /// `GET /api/v1/admin/accounts/export`
+    pub async fn export_accounts(&self, domain: Option<&str>) -> Result<String, ApiError> {
+        let call = Call::new(Method::GET, "/api/v1/admin/accounts/export").query("domain", domain);
+        text(self.authed(&call).await?).await
+    }
+
+    /// Creates user accounts from CSV (`address[,display name[,password[,quota in MiB]]]`,
+    /// or columns named by a first line), each by the rules of one new account. `dry_run` checks every line and creates
+    /// nothing; a real run with a bad line creates nothing (422, one error per bad line)
+    /// unless `skip_invalid`, which creates the good lines' accounts. Passwords the server
+    /// draws for lines without one are in the answer, once.
+    ///
+    /// `POST /api/v1/admin/accounts/import`
+    pub async fn import_accounts(
+        &self,
+        body: &ImportAccounts,
+    ) -> Result<AccountImportReport, ApiError> {
+        let call = Call::new(Method::POST, "/api/v1/admin/accounts/import").json(body)?;
         json(self.authed(&call).await?).await
     }
 

@@ -249,6 +249,10 @@ pub const AUTHORIZATION: &[Rule] = &[
     row("list_audit",         NoAuth,  Forbidden, Filtered,  Allowed),
     row("get_audit_settings", NoAuth,  Forbidden, Allowed,   Allowed),
     row("set_audit_settings", NoAuth,  Forbidden, Forbidden, Allowed),
+    // Accounts in bulk: each administrator its own domains' (a domain administrator's
+    // import of another domain's line reports that line, creating nothing there).
+    row("import_accounts",        NoAuth, Forbidden, Allowed,   Allowed),
+    row("export_accounts",        NoAuth, Forbidden, Filtered,  Allowed),
     // Server settings: server administrators only.
     row("get_server_settings",    NoAuth, Forbidden, Forbidden, Allowed),
     row("update_server_settings", NoAuth, Forbidden, Forbidden, Allowed),

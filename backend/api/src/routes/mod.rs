@@ -1,6 +1,7 @@
 //! Resource modules; each owns its `router()`.
 
 pub mod access;
+pub mod account_import;
 pub mod accounts;
 pub mod aliases;
 pub mod archive_pages;

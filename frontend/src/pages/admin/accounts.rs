@@ -6,6 +6,7 @@ use std::future::Future;
 use osprey_api_types::{Account, CreateAccount, Page, Pop3Mode, Pop3Settings, Role, UpdateAccount};
 use yew::prelude::*;
 
+use super::account_import::AccountImport;
 use super::send_as::SendAsGrants;
 use super::{AdminLayout, names};
 use crate::api::{Api, ApiError, ListQuery};
@@ -22,9 +23,16 @@ pub fn AccountsPage() -> Html {
         .as_ref()
         .map(|a| a.admin_domains.clone())
         .unwrap_or_default();
+    // The list starts again after an import created accounts.
+    let generation = use_state(|| 0u32);
+    let onimported = {
+        let generation = generation.clone();
+        Callback::from(move |()| generation.set(*generation + 1))
+    };
     html! {
         <AdminLayout title="Accounts" intro="Mailboxes people sign in to. The login is the full address.">
-            <ResourceList<Accounts> domains={my_domains} />
+            <AccountImport {onimported} />
+            <ResourceList<Accounts> key={*generation} domains={my_domains} />
         </AdminLayout>
     }
 }

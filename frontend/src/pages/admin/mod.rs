@@ -2,6 +2,7 @@
 //! and domain admins). The server enforces who may see what; these pages only hide what a role cannot use.
 
 mod access;
+mod account_import;
 mod accounts;
 mod aliases;
 mod audit;
