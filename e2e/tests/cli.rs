@@ -537,3 +537,64 @@ async fn cli_prints_and_checks_a_domains_dns_records() {
     );
     assert!(bad.contains("dns_servers"), "{bad}");
 }
+
+/// Every list command answers `--json` with the REST API's objects (`[]` when empty), so
+/// that scripts read one shape through either door.
+#[tokio::test]
+async fn list_commands_answer_json_in_the_apis_shape() {
+    let s = Server::start(false).await;
+    let json = |args: &[&str]| -> serde_json::Value {
+        serde_json::from_str(&ok(&osprey(&s.db, args))).unwrap()
+    };
+    assert_eq!(
+        json(&["access", "ip", "list", "--json"]),
+        serde_json::json!([])
+    );
+    ok(&osprey(
+        &s.db,
+        &[
+            "access",
+            "ip",
+            "add",
+            "deny",
+            "203.0.113.0/24",
+            "--listener",
+            "smtp",
+        ],
+    ));
+    let rules = json(&["access", "ip", "list", "--json"]);
+    assert_eq!(rules[0]["network"], "203.0.113.0/24");
+    assert_eq!(rules[0]["action"], "deny");
+    assert_eq!(rules[0]["listener"], "smtp");
+    assert_eq!(rules[0]["position"], 1);
+    ok(&osprey(
+        &s.db,
+        &[
+            "access",
+            "kill",
+            "add",
+            "domain",
+            "spam.example",
+            "--domain",
+            HOSTNAME,
+        ],
+    ));
+    let kills = json(&["access", "kill", "list", "--json"]);
+    assert_eq!(kills[0]["kind"], "domain");
+    assert_eq!(kills[0]["value"], "spam.example");
+    assert_eq!(kills[0]["domain"], HOSTNAME);
+    assert_eq!(json(&["relay", "show", "--json"])["mode"], "local_users");
+    assert_eq!(json(&["queue", "list", "--json"]), serde_json::json!([]));
+    let list = format!("team@{HOSTNAME}");
+    ok(&osprey(&s.db, &["list", "add", &list, "--name", "Team"]));
+    ok(&osprey(
+        &s.db,
+        &["list", "subscribe", &list, "bob@elsewhere.example"],
+    ));
+    let lists = json(&["list", "ls", "--json"]);
+    assert_eq!(lists[0]["address"], list);
+    assert_eq!(lists[0]["member_count"], 1);
+    let members = json(&["list", "members", &list, "--json"]);
+    assert_eq!(members[0]["address"], "bob@elsewhere.example");
+    assert_eq!(members[0]["delivery_mode"], "each");
+}

@@ -30,11 +30,15 @@ pub use observe::metrics_handle;
 pub use routes::authorization::{AUTHORIZATION, Access, Rule};
 /// A domain's DNS records as the API shows them, for the CLI.
 pub use routes::domain_dns;
-/// Records as the API shows them (domains, accounts, aliases, server settings), for the
-/// CLI's `--json`.
+/// Records as the API shows them (domains, accounts, aliases, access rules, the queue,
+/// lists, server settings), for the CLI's `--json`.
 pub mod dto {
     pub use crate::convert::{account, alias, domain};
+    pub use crate::routes::access::{ip_rule, kill_entry};
     pub use crate::routes::account_import::report_view as account_import_report;
+    pub use crate::routes::lists::{list as mailing_list, member as list_member};
+    pub use crate::routes::queue::to_api as queued_message;
+    pub use crate::routes::relay::to_api as relay_policy;
     pub use crate::routes::server_settings::settings_view;
 }
 pub use state::{ApiSettings, AppState};

@@ -277,7 +277,11 @@ pub enum IpCmd {
         note: String,
     },
     /// Lists the rules in order, with their hits.
-    List,
+    List {
+        /// A JSON array of the REST API's IP rules instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// Moves a rule to POSITION (1 is tried first; past the end is last).
     Move { id: String, position: i64 },
     /// Removes a rule by id.
@@ -297,7 +301,11 @@ pub enum KillCmd {
         note: String,
     },
     /// Lists the entries with their hits.
-    List,
+    List {
+        /// A JSON array of the REST API's kill-file entries instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// Removes an entry by id.
     Remove { id: String },
 }
@@ -305,7 +313,11 @@ pub enum KillCmd {
 #[derive(Debug, Subcommand)]
 pub enum RelayCmd {
     /// Prints the relay mode and its lists.
-    Show,
+    Show {
+        /// The REST API's relay policy object instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// Replaces the relay policy: MODE is local-hosts, local-users, listed-addresses or
     /// no-relay.
     Set {
@@ -343,9 +355,17 @@ pub enum QueueCmd {
         /// Only from this envelope sender.
         #[arg(long)]
         sender: Option<String>,
+        /// A JSON array of the REST API's queued messages instead of text.
+        #[arg(long)]
+        json: bool,
     },
     /// Shows a queued message with each recipient's state and last error.
-    Show { id: String },
+    Show {
+        id: String,
+        /// The REST API's queued message object instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// Makes every pending recipient of a message due now.
     Retry { id: String },
     /// Returns every pending recipient of a message to its sender undelivered, now (the
@@ -404,11 +424,19 @@ pub enum ListCmd {
     Ls {
         #[arg(long)]
         domain: Option<String>,
+        /// A JSON array of the REST API's list objects instead of text.
+        #[arg(long)]
+        json: bool,
     },
     /// Deletes a list and its members.
     Remove { address: String },
     /// Lists a list's members.
-    Members { address: String },
+    Members {
+        address: String,
+        /// A JSON array of the REST API's member objects instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// Adds MEMBER to the list at ADDRESS.
     Subscribe {
         address: String,

@@ -18,7 +18,9 @@ use crate::{
 };
 
 /// `items` as a JSON array on standard output (`[]` when there are none).
-fn print_json<T: serde::Serialize>(items: impl Iterator<Item = T>) -> anyhow::Result<()> {
+pub(crate) fn print_json<T: serde::Serialize>(
+    items: impl Iterator<Item = T>,
+) -> anyhow::Result<()> {
     let items: Vec<T> = items.collect();
     println!("{}", serde_json::to_string_pretty(&items)?);
     Ok(())
@@ -480,8 +482,12 @@ pub async fn access(config: &Config, cmd: crate::cli::AccessCmd) -> anyhow::Resu
                 .await?;
             println!("added rule {} at position {}", r.id, r.position);
         }
-        AccessCmd::Ip(IpCmd::List) => {
-            for r in listed(store.access().ip_rules().await?, "IP rules") {
+        AccessCmd::Ip(IpCmd::List { json }) => {
+            let rules = store.access().ip_rules().await?;
+            if json {
+                return print_json(rules.into_iter().map(osprey_api::dto::ip_rule));
+            }
+            for r in listed(rules, "IP rules") {
                 println!(
                     "{}\t{}\t{}\t{}\t{}\thits {}\t{}",
                     r.position,
@@ -534,12 +540,24 @@ pub async fn access(config: &Config, cmd: crate::cli::AccessCmd) -> anyhow::Resu
                 None => println!("added {} {} ({})", e.kind, e.value, e.id),
             }
         }
-        AccessCmd::Kill(KillCmd::List) => {
-            for e in listed(store.access().kill_entries().await?, "kill file entries") {
-                let scope = match &e.domain_id {
-                    Some(id) => store.domains().domain(id).await?.name,
-                    None => "all".to_owned(),
+        AccessCmd::Kill(KillCmd::List { json }) => {
+            let mut entries = Vec::new();
+            for e in store.access().kill_entries().await? {
+                let domain = match &e.domain_id {
+                    Some(id) => Some(store.domains().domain(id).await?.name),
+                    None => None,
                 };
+                entries.push((e, domain));
+            }
+            if json {
+                return print_json(
+                    entries
+                        .into_iter()
+                        .map(|(e, d)| osprey_api::dto::kill_entry(e, d)),
+                );
+            }
+            for (e, domain) in listed(entries, "kill file entries") {
+                let scope = domain.unwrap_or_else(|| "all".to_owned());
                 println!(
                     "{}\t{}\t{}\thits {}\t{scope}\t{}",
                     e.id, e.kind, e.value, e.hits, e.note

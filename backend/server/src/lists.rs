@@ -76,19 +76,22 @@ pub async fn run(config: &Config, cmd: ListCmd) -> anyhow::Result<()> {
                 .await?;
             println!("added list {}", list.address());
         }
-        ListCmd::Ls { domain } => {
+        ListCmd::Ls { domain, json } => {
             let filter = domain_filter(&store, domain.as_deref()).await?;
-            for l in crate::commands::listed(
-                all(
-                    |q: ListQuery| {
-                        let s = store.clone();
-                        async move { s.lists().lists(&q).await }
-                    },
-                    filter,
-                )
-                .await?,
-                "lists",
-            ) {
+            let lists = all(
+                |q: ListQuery| {
+                    let s = store.clone();
+                    async move { s.lists().lists(&q).await }
+                },
+                filter,
+            )
+            .await?;
+            if json {
+                return crate::commands::print_json(
+                    lists.into_iter().map(osprey_api::dto::mailing_list),
+                );
+            }
+            for l in crate::commands::listed(lists, "lists") {
                 println!("{}\t{}\t{} members", l.address(), l.name, l.member_count);
             }
         }
@@ -97,9 +100,9 @@ pub async fn run(config: &Config, cmd: ListCmd) -> anyhow::Result<()> {
             admin.delete(&Actor::Operator, &list.id).await?;
             println!("removed list {}", list.address());
         }
-        ListCmd::Members { address } => {
+        ListCmd::Members { address, json } => {
             let list = by_address(&store, &address).await?;
-            for m in all(
+            let members = all(
                 |q: ListQuery| {
                     let s = store.clone();
                     let id = list.id.clone();
@@ -107,8 +110,13 @@ pub async fn run(config: &Config, cmd: ListCmd) -> anyhow::Result<()> {
                 },
                 None,
             )
-            .await?
-            {
+            .await?;
+            if json {
+                return crate::commands::print_json(
+                    members.into_iter().map(osprey_api::dto::list_member),
+                );
+            }
+            for m in members {
                 println!(
                     "{}\t{}\t{}\t{} bounces",
                     m.address, m.delivery_mode, m.status, m.bounce_score

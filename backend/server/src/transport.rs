@@ -17,8 +17,13 @@ use crate::{
 pub async fn relay(config: &Config, cmd: RelayCmd) -> anyhow::Result<()> {
     let store = open_store(config).await?;
     match cmd {
-        RelayCmd::Show => {
+        RelayCmd::Show { json } => {
             let p = store.settings().relay_policy().await?;
+            if json {
+                let view = osprey_api::dto::relay_policy(p);
+                println!("{}", serde_json::to_string_pretty(&view)?);
+                return Ok(());
+            }
             println!("mode\t{}", p.mode);
             for n in &p.networks {
                 println!("network\t{n}");
@@ -103,6 +108,7 @@ pub async fn queue(config: &Config, cmd: QueueCmd) -> anyhow::Result<()> {
             state,
             domain,
             sender,
+            json,
         } => {
             if let Some(s) = &state
                 && ![PENDING, DELIVERED, FAILED].contains(&s.as_str())
@@ -117,20 +123,28 @@ pub async fn queue(config: &Config, cmd: QueueCmd) -> anyhow::Result<()> {
                 message_id: None,
                 limit: 500,
             };
-            let entries = crate::commands::listed(
-                store.queue().queue_entries(&filter).await?,
-                "queued messages",
-            );
+            let entries = store.queue().queue_entries(&filter).await?;
+            if json {
+                return crate::commands::print_json(
+                    entries.into_iter().map(osprey_api::dto::queued_message),
+                );
+            }
+            let entries = crate::commands::listed(entries, "queued messages");
             for e in &entries {
                 print_entry(e, false);
             }
         }
-        QueueCmd::Show { id } => {
+        QueueCmd::Show { id, json } => {
             let e = store
                 .queue()
                 .queue_entry(&id)
                 .await
                 .with_context(|| format!("no queued message {id}"))?;
+            if json {
+                let view = osprey_api::dto::queued_message(e);
+                println!("{}", serde_json::to_string_pretty(&view)?);
+                return Ok(());
+            }
             print_entry(&e, true);
         }
         QueueCmd::Retry { id } => {

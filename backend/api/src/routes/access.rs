@@ -39,7 +39,8 @@ fn server_admin(user: &AuthUser, write: bool) -> Result<(), ApiError> {
     }
 }
 
-fn ip_rule(r: IpRuleRecord) -> IpRule {
+/// An IP rule as the API shows it.
+pub fn ip_rule(r: IpRuleRecord) -> IpRule {
     IpRule {
         action: if r.action == "allow" {
             IpAction::Allow
@@ -57,7 +58,8 @@ fn ip_rule(r: IpRuleRecord) -> IpRule {
     }
 }
 
-fn kill_entry(e: KillEntryRecord, domain: Option<String>) -> KillEntry {
+/// A kill-file entry as the API shows it, with its domain's name.
+pub fn kill_entry(e: KillEntryRecord, domain: Option<String>) -> KillEntry {
     KillEntry {
         domain,
         kind: match e.kind.as_str() {

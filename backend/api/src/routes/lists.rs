@@ -415,7 +415,8 @@ fn my_list(l: ListRecord, m: ListMemberRecord) -> MyList {
     }
 }
 
-fn list(r: ListRecord) -> MailingList {
+/// A mailing list as the API shows it.
+pub fn list(r: ListRecord) -> MailingList {
     let settings = ListSettings::read(&r.settings);
     MailingList {
         address: r.address(),
@@ -436,7 +437,8 @@ fn list(r: ListRecord) -> MailingList {
     }
 }
 
-fn member(r: ListMemberRecord) -> ListMember {
+/// A list member as the API shows it.
+pub fn member(r: ListMemberRecord) -> ListMember {
     ListMember {
         address: r.address,
         display_name: r.display_name,

@@ -48,7 +48,8 @@ fn limit(l: Option<u32>) -> Result<u64, ApiError> {
     Ok(super::page_limit(l, 100)?.into())
 }
 
-fn to_api(e: QueueEntry) -> QueuedMessage {
+/// A queued message as the API shows it.
+pub fn to_api(e: QueueEntry) -> QueuedMessage {
     QueuedMessage {
         id: e.message.id,
         sender: e.message.sender,

@@ -15,7 +15,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(check_relay))
 }
 
-fn to_api(p: core::RelayPolicy) -> RelayPolicy {
+/// The relay policy as the API shows it.
+pub fn to_api(p: core::RelayPolicy) -> RelayPolicy {
     RelayPolicy {
         mode: match p.mode {
             core::RelayMode::LocalHosts => RelayMode::LocalHosts,
