@@ -129,7 +129,13 @@ await runFlow('admin_flow', async ({ page, baseUrl, step, shot, expectVisible, s
   await expectVisible(page.locator('#accounts-passwords dt', { hasText: `csv1@${domain}` }), 'the drawn password, shown once');
   await expectVisible(page.locator('#account-list .row-title', { hasText: `csv1@${domain}` }), 'the new account in the list');
   await shot(page, 'admin-accounts-import');
+  const drawn = (await page.locator('#accounts-passwords dd code').first().textContent()).trim();
   await page.locator('#account-import summary').click();
+  // The new account must choose its own password at its first sign-in.
+  await page.getByRole('button', { name: `Edit csv1@${domain}` }).click();
+  await page.check('#edit-account-must-change-password');
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await expectVisible(page.locator('#account-list .row', { hasText: `csv1@${domain}` }).locator('.tag', { hasText: 'new password due' }), 'the demand shown in the list');
 
   step(`create alias postmaster@${domain} → ${userAddress}`);
   await openNav(page, '#tab-aliases', '/admin/aliases', 'Aliases');
@@ -463,6 +469,27 @@ await runFlow('admin_flow', async ({ page, baseUrl, step, shot, expectVisible, s
   await mine.getByRole('button', { name: 'Leave' }).click();
   await mine.getByRole('button', { name: 'Yes, leave' }).click();
   await expectVisible(page.locator('#my-lists-empty'), 'no lists left');
+
+  step(`csv1@${domain} signs in with its drawn password and must choose a new one first`);
+  await page.click('#sign-out');
+  await page.waitForURL('**/login', { timeout: STEP_TIMEOUT_MS });
+  await page.fill('#login-username', `csv1@${domain}`);
+  await page.fill('#login-password', drawn);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expectVisible(page.getByRole('heading', { level: 1, name: 'Choose a new password' }), 'the password page before anything else');
+  if (await page.locator('#main-nav').count()) fail('the navigation is shown before the new password is chosen');
+  await page.fill('#current-password', drawn);
+  await page.fill('#new-password', drawn);
+  await page.getByRole('button', { name: 'Change password' }).click();
+  await expectVisible(page.locator('#new-password-error', { hasText: 'must differ from the current password' }), 'the same password refused');
+  await shot(page, 'password-required');
+  await page.fill('#current-password', drawn);
+  await page.fill('#new-password', 'Copper-Meadow-58q');
+  await page.getByRole('button', { name: 'Change password' }).click();
+  await expectVisible(page.locator('#nav-mail'), 'the app, once the new password is set');
+  await page.click('#sign-out');
+  await page.waitForURL('**/login', { timeout: STEP_TIMEOUT_MS });
+  await signIn(page, userAddress, userPassword);
 
   step('open each admin page directly as a user: a refusal, and no request the server refuses');
   const refused = [];

@@ -146,6 +146,10 @@ pub struct Account {
     /// The account's time zone (an IANA name); absent for UTC.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_zone: Option<String>,
+    /// The owner must choose a new password at the next sign-in: until then the web app
+    /// asks for one and mail clients are refused.
+    #[serde(default)]
+    pub must_change_password: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -171,6 +175,9 @@ pub struct CreateAccount {
     pub admin_domains: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
+    /// The owner must choose a new password at the first sign-in (default false).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub must_change_password: Option<bool>,
 }
 
 /// `PATCH /api/v1/admin/accounts/{id}`: absent fields stay as they are.
@@ -200,6 +207,9 @@ pub struct UpdateAccount {
     /// Replaces the POP3 settings as a whole.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pop3: Option<Pop3Settings>,
+    /// `true` demands a new password at the next sign-in; `false` withdraws the demand.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub must_change_password: Option<bool>,
 }
 
 /// An alias: mail to `address` goes to every one of `targets`.
@@ -288,6 +298,7 @@ pub struct Postmaster {
 /// export imports again). A line without a password gets one drawn by the server.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct ImportAccounts {
     pub csv: String,
     /// Check every line and say what would happen; create nothing.

@@ -79,6 +79,7 @@ pub fn account(r: AccountRecord) -> dto::Account {
             retention_days: r.pop3.retention_days,
         },
         time_zone: r.time_zone,
+        must_change_password: r.must_change_password,
         created_at: r.created_at,
         updated_at: r.updated_at,
     }

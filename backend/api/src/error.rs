@@ -22,6 +22,9 @@ pub enum ApiError {
     Unauthorized { code: &'static str, detail: String },
     /// 403: authenticated, but not allowed to do this.
     Forbidden(String),
+    /// 403: the account must choose a new password before anything else
+    /// (`password_change_required`).
+    PasswordChangeRequired,
     /// 404: no such resource (or route).
     NotFound,
     /// 409: the request conflicts with existing data.
@@ -65,6 +68,11 @@ impl ApiError {
             ),
             ApiError::Unauthorized { code, .. } => (StatusCode::UNAUTHORIZED, code, "Unauthorized"),
             ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden", "Forbidden"),
+            ApiError::PasswordChangeRequired => (
+                StatusCode::FORBIDDEN,
+                "password_change_required",
+                "Password change required",
+            ),
             ApiError::NotFound => (StatusCode::NOT_FOUND, "not_found", "Not found"),
             ApiError::Conflict(_) => (StatusCode::CONFLICT, "conflict", "Conflict"),
             ApiError::TooLarge(_) => (
@@ -115,6 +123,12 @@ impl ApiError {
                 vec![],
             ),
             ApiError::Unavailable(_) => (Some("the database is unreachable".into()), vec![]),
+            ApiError::PasswordChangeRequired => (
+                Some(
+                    "an administrator asks this account for a new password: choose one (POST /api/v1/me/password) before anything else".into(),
+                ),
+                vec![],
+            ),
             ApiError::NotFound | ApiError::UnsupportedMediaType | ApiError::Internal(_) => {
                 (None, vec![])
             }

@@ -23,6 +23,7 @@ mod mailbox_edit;
 mod mailboxes;
 mod messages;
 mod organize;
+mod password_change;
 mod reading;
 mod relay;
 mod rules;

@@ -194,6 +194,7 @@ impl Directory {
                         quota_bytes,
                         admin_domains: vec![],
                         enabled: true,
+                        must_change_password: false,
                     };
                     self.check_import_line(actor, &req, &mut seen, &mut planned)
                         .await?

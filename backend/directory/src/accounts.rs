@@ -15,7 +15,7 @@
 //!   demoted; nobody removes their own account.
 
 use osprey_core::{Address, DomainName, Pop3Mode, Role, StoredCredentials};
-use osprey_store::{AccountChanges, AccountRecord, NewAccount};
+use osprey_store::{AccountChanges, AccountRecord, AccountStart, NewAccount};
 
 use crate::{
     Actor, AdminScope, Directory, DirectoryError, DomainSettings,
@@ -39,6 +39,9 @@ pub struct NewAccountRequest {
     /// Names of the domains a domain administrator manages.
     pub admin_domains: Vec<String>,
     pub enabled: bool,
+    /// The owner must choose a new password at the first sign-in (mail clients are
+    /// refused until then).
+    pub must_change_password: bool,
 }
 
 /// Changes to an account; `None` leaves a field as it is.
@@ -55,6 +58,8 @@ pub struct AccountUpdate {
     pub pop3_mode: Option<Pop3Mode>,
     /// `Some(None)` keeps downloaded messages for ever.
     pub pop3_retention_days: Option<Option<u32>>,
+    /// Demands (or withdraws the demand for) a new password at the next sign-in.
+    pub must_change_password: Option<bool>,
 }
 
 /// Derives the stored credentials (argon2 and SCRAM) on the hashing threads, which
@@ -75,6 +80,7 @@ pub(crate) struct PreparedAccount {
     pub quota_bytes: Option<u64>,
     pub admin_domain_ids: Vec<String>,
     pub enabled: bool,
+    pub must_change_password: bool,
     pub domain_id: String,
     /// The domain's limit of accounts, and how many it holds.
     pub max_accounts: Option<u32>,
@@ -179,6 +185,7 @@ impl Directory {
             quota_bytes: quota,
             admin_domain_ids,
             enabled: req.enabled,
+            must_change_password: req.must_change_password,
             domain_id: domain.id,
             max_accounts: settings.max_accounts,
             account_count: domain.account_count,
@@ -194,7 +201,7 @@ impl Directory {
         let created = self
             .store
             .accounts()
-            .create_account_in_mode(
+            .create_account_with(
                 NewAccount {
                     address: prepared.address,
                     credentials: hash(prepared.password).await?,
@@ -204,7 +211,10 @@ impl Directory {
                     admin_domain_ids: prepared.admin_domain_ids,
                     enabled: prepared.enabled,
                 },
-                self.pop3_default_mode().await?,
+                AccountStart {
+                    pop3_mode: self.pop3_default_mode().await?,
+                    must_change_password: prepared.must_change_password,
+                },
             )
             .await?;
         record(
@@ -346,6 +356,7 @@ impl Directory {
                     pop3_mode: update.pop3_mode,
                     pop3_retention_days: update.pop3_retention_days,
                     time_zone: None,
+                    must_change_password: update.must_change_password,
                     revoke_sessions,
                 },
             )
@@ -440,9 +451,14 @@ impl Directory {
         let policy = self.password_policy().await?;
         let mut checks = Checks::default();
         checks.password("new_password", &new, &account.address(), &policy);
+        if crate::hashing::verify(new.clone(), account.password_hash.clone()).await {
+            checks.fail("new_password", "must differ from the current password");
+        }
         checks.finish()?;
+        // The owner's own new password meets an administrator's demand for one.
         let changes = AccountChanges {
             credentials: Some(hash(new).await?),
+            must_change_password: Some(false),
             revoke_sessions: true,
             ..Default::default()
         };

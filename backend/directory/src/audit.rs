@@ -200,6 +200,7 @@ pub fn account_view(a: &AccountRecord) -> Value {
         "enabled": a.enabled,
         "pop3_mode": a.pop3.mode.as_str(),
         "pop3_retention_days": a.pop3.retention_days,
+        "must_change_password": a.must_change_password,
     })
 }
 

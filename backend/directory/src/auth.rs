@@ -61,6 +61,9 @@ pub enum AuthError {
     Throttled { retry_after_secs: u64 },
     /// The store is unavailable; a temporary failure.
     Unavailable,
+    /// The credentials are right, but an administrator asked the account for a new
+    /// password: mail protocols refuse it until its owner sets one in the web app.
+    PasswordChangeRequired,
 }
 
 /// What SCRAM needs to run an exchange for a login.
@@ -178,10 +181,7 @@ impl Authenticator {
             _ => false,
         };
         match account {
-            Some(a) if verified => {
-                self.succeeded(login, from);
-                Ok(a)
-            }
+            Some(a) if verified => self.signed_in(login, a, from),
             other => {
                 self.failed(login, from, other.as_ref().map(|a| a.id.as_str()));
                 Err(AuthError::Failed)
@@ -248,6 +248,24 @@ impl Authenticator {
         self.throttle.succeeded(from.ip, &throttle_key(login));
     }
 
+    /// A login whose credentials verified: a success for the throttle; then, on a mail
+    /// protocol, refused with [`AuthError::PasswordChangeRequired`] while an
+    /// administrator asks the account for a new password (the web app's sign-in lets
+    /// its owner choose one).
+    pub fn signed_in(
+        &self,
+        login: &str,
+        account: AccountRecord,
+        from: LoginOrigin,
+    ) -> Result<AccountRecord, AuthError> {
+        self.succeeded(login, from);
+        if account.must_change_password && from.protocol != crate::Protocol::Web {
+            tracing::info!(login = ?loggable(login), protocol = from.protocol.as_str(), "login refused: a new password is required");
+            return Err(AuthError::PasswordChangeRequired);
+        }
+        Ok(account)
+    }
+
     /// The recent failed logins of an account, newest first.
     pub fn recent_failures(&self, account_id: &str) -> Vec<LoginFailure> {
         self.failures.recent(account_id)
@@ -286,9 +304,8 @@ impl Authenticator {
             ],
         );
         if self.cached(&entry) {
-            self.succeeded(login, from);
             self.keep_legacy_secret(&account, password).await;
-            return Ok(account);
+            return self.signed_in(login, account, from);
         }
         let (pw, hash) = (password.to_owned(), account.password_hash.clone());
         let verified = hashing::run(move |memory| {
@@ -311,7 +328,6 @@ impl Authenticator {
             return Err(AuthError::Failed);
         }
         self.remember(entry);
-        self.succeeded(login, from);
         self.keep_legacy_secret(&account, password).await;
         if account.scram_sha256.is_none()
             && let Some(scram) = scram
@@ -323,7 +339,7 @@ impl Authenticator {
         {
             tracing::warn!(error = %e, "could not store SCRAM keys");
         }
-        Ok(account)
+        self.signed_in(login, account, from)
     }
 
     /// Seals the password that just verified for the legacy mechanisms, if they are on

@@ -76,6 +76,7 @@ pub fn account(address: &str, role: Role) -> NewAccountRequest {
         quota_bytes: None,
         admin_domains: vec![],
         enabled: true,
+        must_change_password: false,
     }
 }
 

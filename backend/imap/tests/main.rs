@@ -12,6 +12,7 @@ mod list_extended;
 mod mailboxes;
 mod messages;
 mod notify;
+mod password_change;
 mod protocol;
 mod qresync;
 mod quota;

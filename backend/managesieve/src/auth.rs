@@ -112,6 +112,13 @@ impl Session {
                 );
                 Next::Continue
             }
+            AuthError::PasswordChangeRequired => {
+                self.no(
+                    None,
+                    "a new password is required: sign in to the web app to choose one",
+                );
+                Next::Continue
+            }
             AuthError::Failed => {
                 self.auth_failures += 1;
                 if self.auth_failures >= self.config.max_auth_failures {

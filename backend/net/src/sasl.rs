@@ -184,8 +184,10 @@ async fn scram(
         Step::Data(_) => return Outcome::Malformed("expected an empty response"),
         other => return other.into(),
     }
-    auth.succeeded(&first.username, from);
-    Outcome::Success(Box::new(account))
+    match auth.signed_in(&first.username, account, from) {
+        Ok(account) => Outcome::Success(Box::new(account)),
+        Err(e) => Outcome::Failed(e),
+    }
 }
 
 /// A unique `<random.time@host>` string (RFC 1939 §7 timestamp, RFC 2195 challenge).

@@ -3,6 +3,7 @@
 
 mod harness;
 mod maildrop;
+mod password_change;
 mod protocol;
 mod revocation;
 mod sasl_tls;

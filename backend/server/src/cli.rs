@@ -192,6 +192,10 @@ pub enum UserCmd {
         /// For a domain_admin: a domain it manages (repeatable).
         #[arg(long = "manages")]
         manages: Vec<String>,
+        /// The owner must choose a new password at the first sign-in (in the web app;
+        /// mail clients are refused until then).
+        #[arg(long)]
+        must_change_password: bool,
     },
     /// Lists accounts.
     List {
@@ -227,6 +231,9 @@ pub enum UserCmd {
         address: String,
         #[command(flatten)]
         password: PasswordArgs,
+        /// The owner must choose another password at the next sign-in.
+        #[arg(long)]
+        must_change_password: bool,
     },
     /// Removes an account with its mail.
     Remove { address: String },

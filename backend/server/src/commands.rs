@@ -248,6 +248,7 @@ pub async fn user(config: &Config, cmd: UserCmd) -> anyhow::Result<()> {
             display_name,
             quota,
             manages,
+            must_change_password,
         } => {
             let role: Role = role.parse()?;
             let (pw, generated) = password(pw, &address)?;
@@ -262,6 +263,7 @@ pub async fn user(config: &Config, cmd: UserCmd) -> anyhow::Result<()> {
                         quota_bytes: quota,
                         admin_domains: manages,
                         enabled: true,
+                        must_change_password,
                     },
                 )
                 .await?;
@@ -299,6 +301,7 @@ pub async fn user(config: &Config, cmd: UserCmd) -> anyhow::Result<()> {
         UserCmd::Passwd {
             address,
             password: pw,
+            must_change_password,
         } => {
             let a = account(&directory, &address).await?;
             let (pw, generated) = password(pw, &address)?;
@@ -308,6 +311,7 @@ pub async fn user(config: &Config, cmd: UserCmd) -> anyhow::Result<()> {
                     &a.id,
                     AccountUpdate {
                         password: Some(pw.clone()),
+                        must_change_password: must_change_password.then_some(true),
                         ..Default::default()
                     },
                 )

@@ -121,6 +121,7 @@ async fn bootstrap_admin(store: &Store, config: &Config) -> anyhow::Result<()> {
                 quota_bytes: None,
                 admin_domains: vec![],
                 enabled: true,
+                must_change_password: false,
             },
         )
         .await

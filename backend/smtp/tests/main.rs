@@ -3,6 +3,7 @@
 mod access;
 mod auth;
 mod harness;
+mod password_change;
 mod postmaster;
 mod reception;
 mod relay;

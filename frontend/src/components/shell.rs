@@ -120,6 +120,36 @@ pub fn Shell(props: &ShellProps) -> Html {
         };
     };
 
+    // An administrator asks for a new password: nothing else until it is chosen (the
+    // server refuses the rest); then the account is read again.
+    if account.must_change_password {
+        let onchanged = {
+            let (api, session) = (api.clone(), session.clone());
+            Callback::from(move |()| {
+                let (api, session) = (api.clone(), session.clone());
+                spawn_local(async move {
+                    if let Ok(account) = api.get_me().await {
+                        session.dispatch(Action::AccountLoaded(account));
+                    }
+                });
+            })
+        };
+        return html! {
+            <main id="main" class="center-page">
+                <div class="narrow-column" id="password-required">
+                    <h1>{ "Choose a new password" }</h1>
+                    <p class="muted">
+                        { format!("Your administrator asks {} for a new password before you go on. Mail apps can sign in again once it is set.", account.address) }
+                    </p>
+                    <crate::pages::PasswordForm {onchanged} />
+                    <div class="actions">
+                        <button type="button" class="button subtle" id="sign-out" onclick={signout}>{ "Sign out" }</button>
+                    </div>
+                </div>
+            </main>
+        };
+    }
+
     let admin_routes = vec![
         Route::Admin,
         Route::AdminDomains,

@@ -24,4 +24,4 @@ pub use contacts::ContactsPage;
 pub use login::LoginPage;
 pub use mail::MailPage;
 pub use placeholders::NotFoundPage;
-pub use settings::SettingsPage;
+pub use settings::{PasswordForm, SettingsPage};

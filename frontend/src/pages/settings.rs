@@ -158,8 +158,16 @@ fn Profile() -> Html {
     }
 }
 
+#[derive(Properties, PartialEq)]
+pub struct PasswordFormProps {
+    /// Called once the new password is set and this session signed in with it.
+    #[prop_or_default]
+    pub onchanged: Callback<()>,
+}
+
+/// The form that changes the signed-in account's password.
 #[function_component]
-fn PasswordForm() -> Html {
+pub fn PasswordForm(props: &PasswordFormProps) -> Html {
     let api = use_api();
     let session = use_session();
     let current = use_state(String::new);
@@ -176,6 +184,7 @@ fn PasswordForm() -> Html {
             done.clone(),
             busy.clone(),
         );
+        let onchanged = props.onchanged.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             busy.set(true);
@@ -184,7 +193,7 @@ fn PasswordForm() -> Html {
                 current_password: (*current).clone(),
                 new_password: (*new).clone(),
             };
-            let (api, session, current, new, error, done, busy) = (
+            let (api, session, current, new, error, done, busy, onchanged) = (
                 api.clone(),
                 session.clone(),
                 current.clone(),
@@ -192,6 +201,7 @@ fn PasswordForm() -> Html {
                 error.clone(),
                 done.clone(),
                 busy.clone(),
+                onchanged.clone(),
             );
             spawn_local(async move {
                 match api.change_password(&body).await {
@@ -211,6 +221,7 @@ fn PasswordForm() -> Html {
                         done.set(true);
                         current.set(String::new());
                         new.set(String::new());
+                        onchanged.emit(());
                     }
                     Err(e) => error.set(Some(e)),
                 }

@@ -146,6 +146,15 @@ impl FromRequestParts<AppState> for AuthUser {
                 "this session was signed out (sign-out, new password, or a change to the account); sign in again",
             ));
         }
+        // An account that must choose a new password may read who it is and choose one;
+        // nothing else until then. (Paths are as seen inside `/api/v1`, or whole.)
+        if account.must_change_password {
+            let path = parts.uri.path();
+            let allowed = path.ends_with("/me") || path.ends_with("/me/password");
+            if !allowed {
+                return Err(ApiError::PasswordChangeRequired);
+            }
+        }
         Ok(AuthUser {
             account,
             key_scopes,

@@ -104,6 +104,7 @@ pub async fn create_account(
                 quota_bytes: req.quota_bytes,
                 admin_domains: req.admin_domains,
                 enabled: req.enabled.unwrap_or(true),
+                must_change_password: req.must_change_password.unwrap_or(false),
             },
         )
         .await?;
@@ -169,6 +170,7 @@ pub async fn update_account(
                 enabled: req.enabled,
                 pop3_mode: req.pop3.map(|p| convert::pop3_mode(p.mode)),
                 pop3_retention_days: req.pop3.map(|p| p.retention_days),
+                must_change_password: req.must_change_password,
             },
         )
         .await?;

@@ -83,6 +83,8 @@ pub async fn login(
             return Err(ApiError::RateLimited { retry_after_secs });
         }
         Err(AuthError::Failed) => return Err(invalid_credentials()),
+        // The web sign-in is where a new password is chosen: not refused here.
+        Err(AuthError::PasswordChangeRequired) => return Err(ApiError::PasswordChangeRequired),
         Err(AuthError::Unavailable) => {
             return Err(ApiError::Unavailable(
                 "the account store is unavailable".into(),

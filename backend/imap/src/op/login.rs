@@ -54,6 +54,12 @@ impl Session {
                 Some(Code::Unavailable),
                 "temporary failure, try again later",
             ),
+            // RFC 5530 §3: EXPIRED, "access is no longer permitted using that passphrase.
+            // The client or user should get a new passphrase."
+            AuthError::PasswordChangeRequired => Completion::no(
+                Some(Code::Expired),
+                "a new password is required: sign in to the web app to choose one",
+            ),
             AuthError::Failed => {
                 let failures = match &mut self.state {
                     State::NotAuthenticated { auth_failures } => {

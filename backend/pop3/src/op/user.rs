@@ -66,6 +66,15 @@ impl Session {
                 );
                 Next::Continue
             }
+            // RFC 3206 §4: AUTH covers "an expired account" and other problems with
+            // the user's credentials; the text says what to do.
+            AuthError::PasswordChangeRequired => {
+                self.err(
+                    Some(RespCode::Auth),
+                    "a new password is required: sign in to the web app to choose one",
+                );
+                Next::Continue
+            }
             AuthError::Failed => {
                 let max = self.config.max_auth_failures;
                 let failures = match &mut self.state {

@@ -193,6 +193,16 @@ pub const AUTH_SUCCEEDED: Reply = reply(235, 2, 7, 0, "Authentication successful
 /// `535 5.7.8`: wrong user name or password. RFC 4954 §6.
 pub const AUTH_INVALID: Reply = reply(535, 5, 7, 8, "Authentication credentials invalid");
 
+/// `535 5.7.8`: the credentials are right, but the account must choose a new password
+/// first (RFC 3463 §3.8: X.7.8 "Authentication credentials invalid"; the text says why).
+pub const AUTH_PASSWORD_CHANGE: Reply = reply(
+    535,
+    5,
+    7,
+    8,
+    "A new password is required: sign in to the web app to choose one",
+);
+
 /// `454 4.7.0`: the credentials could not be checked now. RFC 4954 §6.
 pub const AUTH_TEMPORARY_FAILURE: Reply = reply(454, 4, 7, 0, "Temporary authentication failure");
 

@@ -99,6 +99,9 @@ impl Session {
                 Err(SmtpError::refused(replies::AUTH_THROTTLED).disconnect())
             }
             Outcome::Failed(AuthError::Unavailable) => Err(replies::AUTH_TEMPORARY_FAILURE.into()),
+            Outcome::Failed(AuthError::PasswordChangeRequired) => {
+                Err(replies::AUTH_PASSWORD_CHANGE.into())
+            }
             Outcome::Cancelled => Err(replies::AUTH_CANCELLED.into()),
             Outcome::Malformed(why) => Err(SmtpError::bad(replies::auth_malformed(why))),
             Outcome::Gone => Err(SmtpError::gone()),

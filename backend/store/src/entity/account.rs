@@ -20,6 +20,7 @@ pub struct Model {
     pub used_bytes: i64,
     pub token_generation: i64,
     pub time_zone: Option<String>,
+    pub must_change_password: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -45,6 +45,9 @@ pub struct AccountRecord {
     pub token_generation: u64,
     /// An IANA time zone name; `None` is UTC.
     pub time_zone: Option<String>,
+    /// An administrator demands a new password at the next sign-in; cleared when the
+    /// owner sets one.
+    pub must_change_password: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -76,6 +79,15 @@ pub struct NewAccount {
     pub enabled: bool,
 }
 
+/// What a new account starts with besides [`NewAccount`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AccountStart {
+    /// The server's default for new accounts.
+    pub pop3_mode: Pop3Mode,
+    /// The owner must choose a new password at the first sign-in.
+    pub must_change_password: bool,
+}
+
 /// Changes to an account; `None` leaves a field as it is.
 #[derive(Debug, Clone, Default)]
 pub struct AccountChanges {
@@ -91,6 +103,7 @@ pub struct AccountChanges {
     pub pop3_retention_days: Option<Option<u32>>,
     /// `Some(None)` sets UTC.
     pub time_zone: Option<Option<String>>,
+    pub must_change_password: Option<bool>,
     /// Revokes the account's sessions in the same transaction: the token generation
     /// moves on and every refresh token is revoked.
     pub revoke_sessions: bool,
@@ -122,15 +135,14 @@ impl Accounts<'_> {
     /// `Invalid` if its domain does not exist; `Conflict` if the address is taken by an
     /// account or an alias.
     pub async fn create_account(self, new: NewAccount) -> Result<AccountRecord, StoreError> {
-        self.create_account_in_mode(new, Pop3Mode::default()).await
+        self.create_account_with(new, AccountStart::default()).await
     }
 
-    /// [`create_account`](Self::create_account) with the POP3 mode the account starts
-    /// with (the server's default for new accounts).
-    pub async fn create_account_in_mode(
+    /// [`create_account`](Self::create_account) with the account's first settings.
+    pub async fn create_account_with(
         self,
         new: NewAccount,
-        pop3_mode: Pop3Mode,
+        start: AccountStart,
     ) -> Result<AccountRecord, StoreError> {
         let key = new.address.key();
         let (txn, turn) = self.begin_write().await?;
@@ -175,7 +187,8 @@ impl Accounts<'_> {
             role: Set(new.role.as_str().to_owned()),
             quota_bytes: Set(new.quota_bytes.map(|q| q as i64)),
             enabled: Set(new.enabled),
-            pop3_mode: Set(pop3_mode.as_str().to_owned()),
+            pop3_mode: Set(start.pop3_mode.as_str().to_owned()),
+            must_change_password: Set(start.must_change_password),
             pop3_retention_days: Set(None),
             used_bytes: Set(0),
             token_generation: Set(0),
@@ -311,6 +324,9 @@ impl Accounts<'_> {
         }
         if let Some(v) = changes.time_zone {
             active.time_zone = Set(v);
+        }
+        if let Some(v) = changes.must_change_password {
+            active.must_change_password = Set(v);
         }
         if let Some(v) = changes.pop3_retention_days {
             active.pop3_retention_days = Set(v.map(|d| i32::try_from(d).unwrap_or(i32::MAX)));
@@ -532,6 +548,7 @@ fn record(
         },
         token_generation: u64::try_from(m.token_generation).unwrap_or(0),
         time_zone: m.time_zone,
+        must_change_password: m.must_change_password,
         created_at: m.created_at,
         updated_at: m.updated_at,
     })

@@ -33,7 +33,7 @@ mod text_index;
 mod threads;
 
 pub use access::{IpRuleRecord, KillEntryRecord, NewIpRule};
-pub use accounts::{AccountChanges, AccountRecord, NewAccount, Pop3Settings};
+pub use accounts::{AccountChanges, AccountRecord, AccountStart, NewAccount, Pop3Settings};
 pub use aliases::AliasRecord;
 pub use audit::{AuditQuery, AuditRecord, NewAuditEntry};
 pub use calendar_reminders::{ClaimedReminder, ReminderAdvance, ReminderDue};

@@ -94,6 +94,7 @@ struct Draft {
     enabled: bool,
     pop3_mode: Pop3Mode,
     retention: String,
+    must_change_password: bool,
 }
 
 /// The values of a draft that the form checks before it sends them.
@@ -152,6 +153,7 @@ impl Resource for Accounts {
             <>
                 if a.role != Role::User { <span class="tag">{ format::role(a.role) }</span> }
                 if !a.enabled { <span class="tag warn">{ "disabled" }</span> }
+                if a.must_change_password { <span class="tag">{ "new password due" }</span> }
                 <div class="row-meta">
                     { if a.display_name.is_empty() { "no display name".to_owned() } else { a.display_name.clone() } }
                     { format!(" · {usage}") }
@@ -188,6 +190,7 @@ impl Resource for Accounts {
                     .retention_days
                     .map(|d| d.to_string())
                     .unwrap_or_default(),
+                must_change_password: a.must_change_password,
             },
             None => Draft {
                 id: String::new(),
@@ -200,6 +203,7 @@ impl Resource for Accounts {
                 enabled: true,
                 pop3_mode: Pop3Mode::Offline,
                 retention: String::new(),
+                must_change_password: false,
             },
         }
     }
@@ -263,6 +267,11 @@ impl Resource for Accounts {
                 <Checkbox id={form.id("enabled")} label="Enabled (may sign in and receive mail)"
                     checked={d.enabled} onchange={form.set(|d, on| d.enabled = on)}
                     error={form.error("enabled")} />
+                <Checkbox id={form.id("must-change-password")}
+                    label="Must choose a new password at the next sign-in"
+                    checked={d.must_change_password}
+                    onchange={form.set(|d, on| d.must_change_password = on)}
+                    error={form.error("must_change_password")} />
                 if editing {
                     <Select id={form.id("pop3-mode")} label="POP3 downloads"
                         value={pop3_mode_value(d.pop3_mode)} options={pop3_options}
@@ -297,6 +306,7 @@ impl Resource for Accounts {
             quota_bytes: checked.quota,
             admin_domains: checked.admin_domains,
             enabled: Some(draft.enabled),
+            must_change_password: Some(draft.must_change_password),
         };
         Ok(async move { api.create_account(&body).await })
     }
@@ -322,6 +332,8 @@ impl Resource for Accounts {
                 retention_days: checked.retention,
             })
             .filter(|p| *p != account.pop3),
+            must_change_password: (draft.must_change_password != account.must_change_password)
+                .then_some(draft.must_change_password),
         };
         let id = account.id.clone();
         Ok(async move { api.update_account(&id, &body).await })
