@@ -137,6 +137,24 @@ await runFlow('admin_flow', async ({ page, baseUrl, step, shot, expectVisible, s
   await page.getByRole('button', { name: 'Save changes' }).click();
   await expectVisible(page.locator('#account-list .row', { hasText: `csv1@${domain}` }).locator('.tag', { hasText: 'new password due' }), 'the demand shown in the list');
 
+  step(`delegate ${domain} to csv1@${domain} from the domain's form (a server administrator first: refused), then withdraw it`);
+  await openNav(page, '#tab-domains', '/admin/domains', 'Domains');
+  await page.fill('#domain-search', domain);
+  await page.locator('#domain-search').press('Enter');
+  await page.getByRole('button', { name: `Edit ${domain}` }).click();
+  await expectVisible(page.locator('#domain-admin-list + .empty', { hasText: 'Only server administrators.' }), 'no administrators yet');
+  await page.fill('#domain-admin-address', adminUser);
+  await page.click('#domain-admin-add');
+  await expectVisible(page.getByText('is a server administrator: it administers every domain'), 'the server administrator refused');
+  await page.fill('#domain-admin-address', `csv1@${domain}`);
+  await page.click('#domain-admin-add');
+  await expectVisible(page.locator('#domain-admin-list .row-title', { hasText: `csv1@${domain}` }), 'the new administrator listed');
+  await shot(page, 'admin-domain-admins');
+  await page.getByRole('button', { name: 'Withdraw', exact: true }).click();
+  await page.getByRole('button', { name: 'Yes, withdraw' }).click();
+  await expectVisible(page.locator('#domain-admin-list + .empty', { hasText: 'Only server administrators.' }), 'the administrator withdrawn');
+  await page.getByRole('button', { name: 'Cancel' }).click();
+
   step(`create alias postmaster@${domain} → ${userAddress}`);
   await openNav(page, '#tab-aliases', '/admin/aliases', 'Aliases');
   await page.fill('#alias-address', `postmaster@${domain}`);

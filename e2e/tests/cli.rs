@@ -598,3 +598,68 @@ async fn list_commands_answer_json_in_the_apis_shape() {
     assert_eq!(members[0]["address"], "bob@elsewhere.example");
     assert_eq!(members[0]["delivery_mode"], "each");
 }
+
+/// `osprey domain admins`: an existing account is made an administrator of a domain and
+/// withdrawn again; an address that is no account is refused, changing nothing.
+#[tokio::test]
+async fn domain_admins_are_delegated_and_withdrawn() {
+    let s = Server::start(false).await;
+    ok(&osprey(&s.db, &["domain", "add", "shop.example"]));
+    ok(&osprey(
+        &s.db,
+        &["user", "add", "kim@shop.example", "--display-name", "Kim"],
+    ));
+    let err = refused(&osprey(
+        &s.db,
+        &[
+            "domain",
+            "admins",
+            "shop.example",
+            "--add",
+            "nobody@shop.example",
+        ],
+    ));
+    assert!(
+        err.contains("there is no account nobody@shop.example"),
+        "{err}"
+    );
+    let out = ok(&osprey(
+        &s.db,
+        &[
+            "domain",
+            "admins",
+            "shop.example",
+            "--add",
+            "kim@shop.example",
+        ],
+    ));
+    assert_eq!(out, "kim@shop.example\tKim\n");
+    let listed = ok(&osprey(
+        &s.db,
+        &["user", "list", "--domain", "shop.example"],
+    ));
+    assert!(
+        listed.contains("kim@shop.example\tdomain_admin"),
+        "{listed}"
+    );
+    let out = osprey(
+        &s.db,
+        &[
+            "domain",
+            "admins",
+            "shop.example",
+            "--remove",
+            "kim@shop.example",
+            "--json",
+        ],
+    );
+    assert_eq!(
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap(),
+        serde_json::json!([])
+    );
+    let listed = ok(&osprey(
+        &s.db,
+        &["user", "list", "--domain", "shop.example"],
+    ));
+    assert!(listed.contains("kim@shop.example\tuser"), "{listed}");
+}

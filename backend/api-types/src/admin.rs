@@ -339,3 +339,13 @@ pub struct AccountImportReport {
     pub problems: u64,
     pub lines: Vec<AccountImportLine>,
 }
+
+/// `POST /api/v1/admin/domains/{id}/admins`: an existing account to make an
+/// administrator of the domain.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct AddDomainAdmin {
+    /// The account's address (login).
+    pub address: String,
+}

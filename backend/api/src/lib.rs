@@ -54,6 +54,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(routes::domains::router())
         .merge(routes::dkim::router())
         .merge(routes::domain_dns::router())
+        .merge(routes::domain_admins::router())
         .merge(routes::account_import::router())
         .merge(routes::accounts::router())
         .merge(routes::aliases::router())

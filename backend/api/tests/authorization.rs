@@ -1434,6 +1434,30 @@ impl World {
             },
             "get_audit_settings" => Call::default(),
             "get_server_settings" => Call::default(),
+            "list_domain_admins" => Call {
+                id: id(&self.domain),
+                ..Call::default()
+            },
+            "add_domain_admin" => {
+                let address = format!("{}@example.com", self.fresh("delegate"));
+                self.t.add_account(&address, Role::User, &[]).await;
+                Call {
+                    id: id(&self.domain),
+                    body: Some(json!({ "address": address })),
+                    ..Call::default()
+                }
+            }
+            "remove_domain_admin" => {
+                let address = format!("{}@example.com", self.fresh("delegated"));
+                let account = self
+                    .t
+                    .add_account(&address, Role::DomainAdmin, &["example.com"])
+                    .await;
+                Call {
+                    id: Some(format!("{}|{account}", self.domain)),
+                    ..Call::default()
+                }
+            }
             "import_accounts" => Call {
                 body: Some(
                     json!({"csv": format!("{}@example.com", self.fresh("csv")), "dry_run": true}),

@@ -14,6 +14,7 @@ mod compose;
 mod contacts;
 mod contract;
 mod dkim;
+mod domain_admins;
 mod domain_dns;
 mod events;
 mod list_archive;

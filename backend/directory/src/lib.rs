@@ -19,6 +19,7 @@ mod aliases;
 pub mod audit;
 mod auth;
 mod checks;
+mod domain_admins;
 mod domains;
 mod error;
 mod failures;

@@ -162,6 +162,21 @@ pub enum DomainCmd {
         #[arg(long)]
         json: bool,
     },
+    /// Lists the domain's administrators; makes existing accounts administrators of it
+    /// (--add) or withdraws it from them (--remove; one left without a domain becomes a
+    /// plain user).
+    Admins {
+        name: String,
+        /// An account to make an administrator of the domain (repeatable).
+        #[arg(long)]
+        add: Vec<String>,
+        /// An administrator to withdraw the domain from (repeatable).
+        #[arg(long)]
+        remove: Vec<String>,
+        /// A JSON array of the REST API's account objects instead of text.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -195,6 +195,44 @@ pub async fn domain(config: &Config, cmd: DomainCmd) -> anyhow::Result<()> {
                 print_dns(&report);
             }
         }
+        DomainCmd::Admins {
+            name,
+            add,
+            remove,
+            json,
+        } => {
+            let d = store
+                .domains()
+                .domain_by_name(&name.to_ascii_lowercase())
+                .await
+                .with_context(|| format!("no domain {name}"))?;
+            for address in &add {
+                let a = directory
+                    .add_domain_admin(&Actor::Operator, &d.id, address)
+                    .await?;
+                eprintln!("{} administers {} now", a.address(), d.name);
+            }
+            for address in &remove {
+                let a = account(&directory, address).await?;
+                match directory
+                    .remove_domain_admin(&Actor::Operator, &d.id, &a.id)
+                    .await
+                {
+                    Err(DirectoryError::NotFound) => {
+                        bail!("{} does not administer {}", a.address(), d.name)
+                    }
+                    other => other?,
+                };
+                eprintln!("{} no longer administers {}", a.address(), d.name);
+            }
+            let admins = directory.domain_admins(&Actor::Operator, &d.id).await?;
+            if json {
+                return print_json(admins.into_iter().map(osprey_api::dto::account));
+            }
+            for a in listed(admins, "domain administrators") {
+                println!("{}	{}", a.address(), a.display_name);
+            }
+        }
         DomainCmd::List { json } => {
             let domains = all(
                 |q| {

@@ -9,24 +9,25 @@
 
 use gloo::net::http::Method;
 use osprey_api_types::{
-    Account, AccountImportReport, AddListMember, Alias, AnswerInvitation, ApiKey, ArchivePage,
-    ArchiveThreadPosts, AuditEntry, AuditSettings, Calendar, CalendarEvent, CalendarEventFields,
-    CalendarFeed, CalendarFields, CalendarImportReport, CalendarSearchResults, ChangePassword,
-    Contact, ContactFields, ContactGroup, ContactGroupFields, CreateAccount, CreateAlias,
-    CreateApiKey, CreateDomain, CreateIpRule, CreateKillEntry, CreateMailbox, CreateMailingList,
-    CreateSendAsGrant, CreatedApiKey, DkimRecord, Domain, DomainDns, DownloadLink, DownloadRequest,
-    DraftMessage, DueReminderList, EventsTicket, FlagMessages, FreeBusy, Health, HeldPost,
-    ImportAccounts, ImportCalendar, ImportContacts, ImportListMembers, ImportReport, IpRule,
-    KillEntry, ListDay, ListMember, LoginFailure, LoginRequest, Mailbox, MailingList,
-    MemberImportReport, MessageDetail, MessageIds, MessageInvitation, MessageItem, MessagesTo,
-    ModerationDecision, MoveIpRule, MyList, Note, NoteFields, OccurrenceList, Organized, Page,
-    PersonalWord, Postmaster, Preferences, QueuedMessage, RecipientSuggestion, RefreshRequest,
-    RelayCheck, RelayPolicy, RelayVerdict, RetryResult, RuleRun, RuleRunRequest, RuleTestRequest,
-    RuleTestResult, RulesDocument, RulesUpdate, SavedDraft, SendAsGrant, SendMessage, SentMessage,
-    ServerSettings, ShareCalendar, SieveScript, SpellCheckRequest, SpellCheckResult, SpellLanguage,
-    Task, TaskFields, TokenResponse, UpdateAccount, UpdateAlias, UpdateAuditSettings, UpdateDomain,
-    UpdateFlags, UpdateListMember, UpdateMailbox, UpdateMailingList, UpdateMe, UpdateMyList,
-    UpdateServerSettings, Upload, VacationDocument, VacationUpdate,
+    Account, AccountImportReport, AddDomainAdmin, AddListMember, Alias, AnswerInvitation, ApiKey,
+    ArchivePage, ArchiveThreadPosts, AuditEntry, AuditSettings, Calendar, CalendarEvent,
+    CalendarEventFields, CalendarFeed, CalendarFields, CalendarImportReport, CalendarSearchResults,
+    ChangePassword, Contact, ContactFields, ContactGroup, ContactGroupFields, CreateAccount,
+    CreateAlias, CreateApiKey, CreateDomain, CreateIpRule, CreateKillEntry, CreateMailbox,
+    CreateMailingList, CreateSendAsGrant, CreatedApiKey, DkimRecord, Domain, DomainDns,
+    DownloadLink, DownloadRequest, DraftMessage, DueReminderList, EventsTicket, FlagMessages,
+    FreeBusy, Health, HeldPost, ImportAccounts, ImportCalendar, ImportContacts, ImportListMembers,
+    ImportReport, IpRule, KillEntry, ListDay, ListMember, LoginFailure, LoginRequest, Mailbox,
+    MailingList, MemberImportReport, MessageDetail, MessageIds, MessageInvitation, MessageItem,
+    MessagesTo, ModerationDecision, MoveIpRule, MyList, Note, NoteFields, OccurrenceList,
+    Organized, Page, PersonalWord, Postmaster, Preferences, QueuedMessage, RecipientSuggestion,
+    RefreshRequest, RelayCheck, RelayPolicy, RelayVerdict, RetryResult, RuleRun, RuleRunRequest,
+    RuleTestRequest, RuleTestResult, RulesDocument, RulesUpdate, SavedDraft, SendAsGrant,
+    SendMessage, SentMessage, ServerSettings, ShareCalendar, SieveScript, SpellCheckRequest,
+    SpellCheckResult, SpellLanguage, Task, TaskFields, TokenResponse, UpdateAccount, UpdateAlias,
+    UpdateAuditSettings, UpdateDomain, UpdateFlags, UpdateListMember, UpdateMailbox,
+    UpdateMailingList, UpdateMe, UpdateMyList, UpdateServerSettings, Upload, VacationDocument,
+    VacationUpdate,
 };
 
 use super::{Api, ApiError, Call, bytes, empty, json, segment, text};
@@ -416,6 +417,52 @@ impl Api {
         let call = Call::new(
             Method::DELETE,
             format!("/api/v1/admin/domains/{}", segment(id)),
+        );
+        empty(self.authed(&call).await?).await
+    }
+
+    /// The accounts that administer the domain (server administrators, who administer
+    /// every domain, are not listed).
+    ///
+    /// `GET /api/v1/admin/domains/{id}/admins`
+    pub async fn list_domain_admins(&self, id: &str) -> Result<Vec<Account>, ApiError> {
+        let call = Call::new(
+            Method::GET,
+            format!("/api/v1/admin/domains/{}/admins", segment(id)),
+        );
+        json(self.authed(&call).await?).await
+    }
+
+    /// Makes an existing account an administrator of the domain: a plain user becomes a
+    /// domain administrator, a domain administrator gains the domain. 422 for an address
+    /// that is no account; 409 for a server administrator or an administrator of it already.
+    ///
+    /// `POST /api/v1/admin/domains/{id}/admins`
+    pub async fn add_domain_admin(
+        &self,
+        id: &str,
+        body: &AddDomainAdmin,
+    ) -> Result<Account, ApiError> {
+        let call = Call::new(
+            Method::POST,
+            format!("/api/v1/admin/domains/{}/admins", segment(id)),
+        )
+        .json(body)?;
+        json(self.authed(&call).await?).await
+    }
+
+    /// Withdraws the domain from one of its administrators; one left without a domain
+    /// becomes a plain user.
+    ///
+    /// `DELETE /api/v1/admin/domains/{id}/admins/{account_id}`
+    pub async fn remove_domain_admin(&self, id: &str, account_id: &str) -> Result<(), ApiError> {
+        let call = Call::new(
+            Method::DELETE,
+            format!(
+                "/api/v1/admin/domains/{}/admins/{}",
+                segment(id),
+                segment(account_id)
+            ),
         );
         empty(self.authed(&call).await?).await
     }

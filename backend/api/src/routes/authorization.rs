@@ -253,6 +253,10 @@ pub const AUTHORIZATION: &[Rule] = &[
     // import of another domain's line reports that line, creating nothing there).
     row("import_accounts",        NoAuth, Forbidden, Allowed,   Allowed),
     row("export_accounts",        NoAuth, Forbidden, Filtered,  Allowed),
+    // Delegating a domain: server administrators only.
+    row("list_domain_admins",     NoAuth, Forbidden, Forbidden, Allowed),
+    row("add_domain_admin",       NoAuth, Forbidden, Forbidden, Allowed),
+    row("remove_domain_admin",    NoAuth, Forbidden, Forbidden, Allowed),
     // Server settings: server administrators only.
     row("get_server_settings",    NoAuth, Forbidden, Forbidden, Allowed),
     row("update_server_settings", NoAuth, Forbidden, Forbidden, Allowed),

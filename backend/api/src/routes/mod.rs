@@ -14,6 +14,7 @@ pub mod calendar_search;
 pub mod calendars;
 pub mod contacts;
 pub mod dkim;
+pub mod domain_admins;
 pub mod domain_dns;
 pub mod domains;
 pub mod downloads;

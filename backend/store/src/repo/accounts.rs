@@ -456,6 +456,24 @@ impl Accounts<'_> {
         Ok(self.complete_accounts(vec![model]).await?.pop())
     }
 
+    /// The domain administrators of the domain `domain_id`, by address.
+    pub async fn domain_admins(self, domain_id: &str) -> Result<Vec<AccountRecord>, StoreError> {
+        let ids: Vec<String> = account_admin_domain::Entity::find()
+            .filter(account_admin_domain::Column::DomainId.eq(domain_id))
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|l| l.account_id)
+            .collect();
+        let models = account::Entity::find()
+            .filter(account::Column::Id.is_in(ids))
+            .filter(account::Column::Role.eq(Role::DomainAdmin.as_str()))
+            .order_by_asc(account::Column::AddressKey)
+            .all(&self.db)
+            .await?;
+        self.complete_accounts(models).await
+    }
+
     /// Adds domain names, managed domains and used bytes to account rows.
     async fn complete_accounts(
         self,

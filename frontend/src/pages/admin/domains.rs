@@ -6,6 +6,7 @@ use osprey_api_types::{CreateDomain, Domain, DomainSettings, Page, UpdateDomain}
 use yew::prelude::*;
 use yew_router::prelude::Link;
 
+use super::domain_admins::DomainAdmins;
 use super::{AdminLayout, names};
 use crate::api::{Api, ApiError, ListQuery};
 use crate::components::field::{Checkbox, TextArea, TextField};
@@ -29,6 +30,8 @@ struct Domains;
 /// What the domain form edits, as typed.
 #[derive(Clone, PartialEq)]
 struct Draft {
+    /// The domain's id when editing, empty for a new one.
+    id: String,
     name: String,
     aliases: String,
     description: String,
@@ -96,6 +99,7 @@ impl Resource for Domains {
     fn draft(domain: Option<&Domain>) -> Draft {
         match domain {
             Some(d) => Draft {
+                id: d.id.clone(),
                 name: d.name.clone(),
                 aliases: d.aliases.join(", "),
                 description: d.settings.description.clone().unwrap_or_default(),
@@ -117,6 +121,7 @@ impl Resource for Domains {
                 enabled: d.enabled,
             },
             None => Draft {
+                id: String::new(),
                 name: String::new(),
                 aliases: String::new(),
                 description: String::new(),
@@ -175,6 +180,9 @@ impl Resource for Domains {
                     error={form.error("settings.directory_visible")} />
                 <Checkbox id={form.id("enabled")} label="Enabled (receives mail)" checked={d.enabled}
                     onchange={form.set(|d, on| d.enabled = on)} error={form.error("enabled")} />
+                if form.editing {
+                    <DomainAdmins domain_id={d.id.clone()} />
+                }
             </>
         }
     }

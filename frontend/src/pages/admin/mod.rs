@@ -6,6 +6,7 @@ mod account_import;
 mod accounts;
 mod aliases;
 mod audit;
+mod domain_admins;
 mod domain_dns;
 mod domain_rules;
 mod domains;
