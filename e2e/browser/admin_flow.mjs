@@ -80,6 +80,8 @@ await runFlow('admin_flow', async ({ page, baseUrl, step, shot, expectVisible, s
 
   step(`set ${userAddress} to keep POP3 mail, first with a bad retention (expect a field error)`);
   await page.getByRole('button', { name: `Edit ${userAddress}` }).click();
+  await expectVisible(page.locator('#account-stats-folders th', { hasText: 'INBOX' }), 'the account\'s folders with their figures');
+  await expectVisible(page.locator('#account-stats-summary', { hasText: '0 messages (0 unread), 0 B of 50 MiB' }), 'the account\'s totals against its quota');
   await page.selectOption('#edit-account-pop3-mode', 'keep');
   await page.fill('#edit-account-pop3-retention', '0');
   await page.getByRole('button', { name: 'Save changes' }).click();

@@ -349,3 +349,37 @@ pub struct AddDomainAdmin {
     /// The account's address (login).
     pub address: String,
 }
+
+/// One folder of an account, in its statistics.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct FolderStats {
+    pub name: String,
+    /// `\Sent`, `\Trash`, ... (RFC 6154), if it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub special_use: Option<String>,
+    pub messages: u64,
+    pub unread: u64,
+    pub bytes: u64,
+}
+
+/// `GET /api/v1/admin/accounts/{id}/stats`: an account's mail figures.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct AccountStats {
+    /// Its folders, INBOX first, empty ones included.
+    pub folders: Vec<FolderStats>,
+    pub messages: u64,
+    pub unread: u64,
+    /// What its messages take, as the quota counts it.
+    pub used_bytes: u64,
+    /// Absent: no quota.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quota_bytes: Option<u64>,
+    /// Messages that arrived in the last 24 hours.
+    pub arrived_day: u64,
+    /// In the last 7 days.
+    pub arrived_week: u64,
+    /// In the last 30 days.
+    pub arrived_month: u64,
+}

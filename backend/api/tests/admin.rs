@@ -1031,3 +1031,42 @@ async fn a_domain_admin_stays_within_the_domains_limits() {
         second.body
     );
 }
+
+/// An account's figures: each folder with its messages, unread ones and size (INBOX
+/// first, empty folders too), the totals, and what arrived lately; another domain's
+/// administrator does not see them.
+#[tokio::test]
+async fn an_accounts_mail_figures_count_its_folders() {
+    let t = TestApp::new().await;
+    let admin = t.token(ADMIN).await;
+    let kim = t.add_account("kim@example.com", Role::User, &[]).await;
+    let kim_token = t.token("kim@example.com").await;
+    let raw = b"From: a@b.example\r\nSubject: hi\r\n\r\nhello\r\n";
+    t.deliver_to_inbox(&kim, &kim_token, raw).await;
+    t.deliver_to_inbox(&kim, &kim_token, raw).await;
+    let stats = t
+        .call(
+            Method::GET,
+            &format!("/api/v1/admin/accounts/{kim}/stats"),
+            Some(&admin),
+            None,
+        )
+        .await
+        .expect(StatusCode::OK)
+        .body;
+    assert_eq!(stats["messages"], 2, "{stats}");
+    assert_eq!(stats["unread"], 2);
+    assert_eq!(stats["arrived_day"], 2);
+    assert_eq!(stats["arrived_month"], 2);
+    let inbox = &stats["folders"][0];
+    assert_eq!(inbox["name"], "INBOX");
+    assert_eq!(inbox["messages"], 2);
+    assert_eq!(inbox["bytes"], 2 * raw.len());
+    let sent = stats["folders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["special_use"] == "\\Sent")
+        .unwrap();
+    assert_eq!(sent["messages"], 0);
+}

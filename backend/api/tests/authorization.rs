@@ -1367,6 +1367,10 @@ impl World {
                 body: Some(json!({"rules": []})),
                 ..Call::default()
             },
+            "get_account_stats" => Call {
+                id: id(&self.target),
+                ..Call::default()
+            },
             "list_account_login_failures" => Call {
                 id: id(&self.target),
                 ..Call::default()

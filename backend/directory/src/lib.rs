@@ -13,6 +13,7 @@
 
 pub mod access;
 pub mod account_import;
+mod account_stats;
 mod accounts;
 mod actor;
 mod aliases;
@@ -32,6 +33,7 @@ mod senders;
 pub mod server_settings;
 mod sessions;
 
+pub use account_stats::{AccountStats, FolderStats};
 pub use accounts::{AccountUpdate, MAX_RETENTION_DAYS, NewAccountRequest};
 pub use actor::{Actor, AdminScope, Origin, Via};
 pub use aliases::MAX_TARGETS;

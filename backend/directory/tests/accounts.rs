@@ -125,7 +125,7 @@ async fn a_domain_admin_manages_plain_users_of_its_domains_only() {
     for (req, why) in [
         (
             account("x@other.example", Role::User),
-            "domain you administer",
+            "the domain other.example is not one you administer",
         ),
         (
             account("y@example.com", Role::Admin),

@@ -235,6 +235,13 @@ pub enum UserCmd {
         #[arg(long)]
         skip_invalid: bool,
     },
+    /// Prints an account's mail figures: each folder's messages, unread ones and size,
+    /// the totals against its quota, and what arrived in the last day, week and month.
+    Stats {
+        address: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// Prints the accounts (of one domain) as CSV:
     /// `address,name,role,quota_mib,used_bytes,enabled,pop3_mode,created`.
     Export {

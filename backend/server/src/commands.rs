@@ -315,6 +315,38 @@ pub async fn user(config: &Config, cmd: UserCmd) -> anyhow::Result<()> {
             dry_run,
             skip_invalid,
         } => crate::account_import::import(&directory, &file, dry_run, skip_invalid).await?,
+        UserCmd::Stats { address, json } => {
+            let a = account(&directory, &address).await?;
+            let s = directory.account_stats(&Actor::Operator, &a.id).await?;
+            if json {
+                let view = serde_json::json!({
+                    "folders": s.folders.iter().map(|f| serde_json::json!({
+                        "name": f.name, "special_use": f.special_use,
+                        "messages": f.messages, "unread": f.unread, "bytes": f.bytes,
+                    })).collect::<Vec<_>>(),
+                    "messages": s.messages, "unread": s.unread,
+                    "used_bytes": s.used_bytes, "quota_bytes": s.quota_bytes,
+                    "arrived_day": s.arrived_day, "arrived_week": s.arrived_week,
+                    "arrived_month": s.arrived_month,
+                });
+                println!("{}", serde_json::to_string_pretty(&view)?);
+                return Ok(());
+            }
+            for f in &s.folders {
+                println!(
+                    "{}	{} messages	{} unread	{} bytes",
+                    f.name, f.messages, f.unread, f.bytes
+                );
+            }
+            let quota = s
+                .quota_bytes
+                .map_or("no quota".to_owned(), |q| format!("of {q} bytes"));
+            println!(
+                "total	{} messages	{} unread	{} bytes {quota}
+arrived	{} in a day	{} in a week	{} in 30 days",
+                s.messages, s.unread, s.used_bytes, s.arrived_day, s.arrived_week, s.arrived_month
+            );
+        }
         UserCmd::Export { domain } => {
             crate::account_import::export(&directory, domain.as_deref()).await?
         }

@@ -9,25 +9,25 @@
 
 use gloo::net::http::Method;
 use osprey_api_types::{
-    Account, AccountImportReport, AddDomainAdmin, AddListMember, Alias, AnswerInvitation, ApiKey,
-    ArchivePage, ArchiveThreadPosts, AuditEntry, AuditSettings, Calendar, CalendarEvent,
-    CalendarEventFields, CalendarFeed, CalendarFields, CalendarImportReport, CalendarSearchResults,
-    ChangePassword, Contact, ContactFields, ContactGroup, ContactGroupFields, CreateAccount,
-    CreateAlias, CreateApiKey, CreateDomain, CreateIpRule, CreateKillEntry, CreateMailbox,
-    CreateMailingList, CreateSendAsGrant, CreatedApiKey, DkimRecord, Domain, DomainDns,
-    DownloadLink, DownloadRequest, DraftMessage, DueReminderList, EventsTicket, FlagMessages,
-    FreeBusy, Health, HeldPost, ImportAccounts, ImportCalendar, ImportContacts, ImportListMembers,
-    ImportReport, IpRule, KillEntry, ListDay, ListMember, LoginFailure, LoginRequest, Mailbox,
-    MailingList, MemberImportReport, MessageDetail, MessageIds, MessageInvitation, MessageItem,
-    MessagesTo, ModerationDecision, MoveIpRule, MyList, Note, NoteFields, OccurrenceList,
-    Organized, Page, PersonalWord, Postmaster, Preferences, QueuedMessage, RecipientSuggestion,
-    RefreshRequest, RelayCheck, RelayPolicy, RelayVerdict, RetryResult, RuleRun, RuleRunRequest,
-    RuleTestRequest, RuleTestResult, RulesDocument, RulesUpdate, SavedDraft, SendAsGrant,
-    SendMessage, SentMessage, ServerSettings, ShareCalendar, SieveScript, SpellCheckRequest,
-    SpellCheckResult, SpellLanguage, Task, TaskFields, TokenResponse, UpdateAccount, UpdateAlias,
-    UpdateAuditSettings, UpdateDomain, UpdateFlags, UpdateListMember, UpdateMailbox,
-    UpdateMailingList, UpdateMe, UpdateMyList, UpdateServerSettings, Upload, VacationDocument,
-    VacationUpdate,
+    Account, AccountImportReport, AccountStats, AddDomainAdmin, AddListMember, Alias,
+    AnswerInvitation, ApiKey, ArchivePage, ArchiveThreadPosts, AuditEntry, AuditSettings, Calendar,
+    CalendarEvent, CalendarEventFields, CalendarFeed, CalendarFields, CalendarImportReport,
+    CalendarSearchResults, ChangePassword, Contact, ContactFields, ContactGroup,
+    ContactGroupFields, CreateAccount, CreateAlias, CreateApiKey, CreateDomain, CreateIpRule,
+    CreateKillEntry, CreateMailbox, CreateMailingList, CreateSendAsGrant, CreatedApiKey,
+    DkimRecord, Domain, DomainDns, DownloadLink, DownloadRequest, DraftMessage, DueReminderList,
+    EventsTicket, FlagMessages, FreeBusy, Health, HeldPost, ImportAccounts, ImportCalendar,
+    ImportContacts, ImportListMembers, ImportReport, IpRule, KillEntry, ListDay, ListMember,
+    LoginFailure, LoginRequest, Mailbox, MailingList, MemberImportReport, MessageDetail,
+    MessageIds, MessageInvitation, MessageItem, MessagesTo, ModerationDecision, MoveIpRule, MyList,
+    Note, NoteFields, OccurrenceList, Organized, Page, PersonalWord, Postmaster, Preferences,
+    QueuedMessage, RecipientSuggestion, RefreshRequest, RelayCheck, RelayPolicy, RelayVerdict,
+    RetryResult, RuleRun, RuleRunRequest, RuleTestRequest, RuleTestResult, RulesDocument,
+    RulesUpdate, SavedDraft, SendAsGrant, SendMessage, SentMessage, ServerSettings, ShareCalendar,
+    SieveScript, SpellCheckRequest, SpellCheckResult, SpellLanguage, Task, TaskFields,
+    TokenResponse, UpdateAccount, UpdateAlias, UpdateAuditSettings, UpdateDomain, UpdateFlags,
+    UpdateListMember, UpdateMailbox, UpdateMailingList, UpdateMe, UpdateMyList,
+    UpdateServerSettings, Upload, VacationDocument, VacationUpdate,
 };
 
 use super::{Api, ApiError, Call, bytes, empty, json, segment, text};
@@ -256,6 +256,18 @@ impl Api {
             ),
         );
         empty(self.authed(&call).await?).await
+    }
+
+    /// An account's mail figures: each folder's messages, unread ones and size, the totals
+    /// against its quota, and how many messages arrived in the last day, week and month.
+    ///
+    /// `GET /api/v1/admin/accounts/{id}/stats`
+    pub async fn get_account_stats(&self, id: &str) -> Result<AccountStats, ApiError> {
+        let call = Call::new(
+            Method::GET,
+            format!("/api/v1/admin/accounts/{}/stats", segment(id)),
+        );
+        json(self.authed(&call).await?).await
     }
 
     /// Aliases, by address.

@@ -6,7 +6,9 @@ use axum::{
     http::StatusCode,
     response::IntoResponse,
 };
-use osprey_api_types::{Account, CreateAccount, LoginFailure, Page, Problem, UpdateAccount};
+use osprey_api_types::{
+    Account, AccountStats, CreateAccount, FolderStats, LoginFailure, Page, Problem, UpdateAccount,
+};
 use osprey_core::Role;
 use osprey_directory::{AccountUpdate, NewAccountRequest};
 use osprey_store::{AccountRecord, StoreError};
@@ -26,6 +28,41 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_accounts, create_account))
         .routes(routes!(get_account, update_account, delete_account))
         .routes(routes!(list_account_login_failures))
+        .routes(routes!(get_account_stats))
+}
+
+/// An account's mail figures: each folder's messages, unread ones and size, the totals
+/// against its quota, and how many messages arrived in the last day, week and month.
+#[utoipa::path(get, path = "/admin/accounts/{id}/stats", tag = "admin", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The account's id")),
+    responses((status = 200, body = AccountStats), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn get_account_stats(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<String>,
+) -> Result<Json<AccountStats>, ApiError> {
+    user.admin_scope(false)?;
+    let s = state.directory.account_stats(&user.actor(), &id).await?;
+    Ok(Json(AccountStats {
+        folders: s
+            .folders
+            .into_iter()
+            .map(|f| FolderStats {
+                name: f.name,
+                special_use: f.special_use,
+                messages: f.messages,
+                unread: f.unread,
+                bytes: f.bytes,
+            })
+            .collect(),
+        messages: s.messages,
+        unread: s.unread,
+        used_bytes: s.used_bytes,
+        quota_bytes: s.quota_bytes,
+        arrived_day: s.arrived_day,
+        arrived_week: s.arrived_week,
+        arrived_month: s.arrived_month,
+    }))
 }
 
 /// An account's recent failed sign-ins (the last 20, newest first, kept in memory by

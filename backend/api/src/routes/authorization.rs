@@ -192,6 +192,7 @@ pub const AUTHORIZATION: &[Rule] = &[
     row("update_account",     NoAuth,  Forbidden, Forbidden, Allowed),
     row("delete_account",     NoAuth,  Forbidden, Forbidden, Allowed),
     row("list_account_login_failures", NoAuth, Forbidden, Forbidden, Allowed),
+    row("get_account_stats",  NoAuth,  Forbidden, Forbidden, Allowed),
     row("list_aliases",       NoAuth,  Forbidden, Filtered,  Allowed),
     row("create_alias",       NoAuth,  Forbidden, Forbidden, Allowed),
     row("get_alias",          NoAuth,  Forbidden, Forbidden, Allowed),

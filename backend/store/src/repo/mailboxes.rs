@@ -118,6 +118,22 @@ pub struct MailboxCounts {
 }
 
 impl Mailboxes<'_> {
+    /// How many of an account's messages arrived (were stored) at or after `since`.
+    pub async fn arrived_since(
+        self,
+        account_id: &str,
+        since: DateTime<Utc>,
+    ) -> Result<u64, StoreError> {
+        use sea_orm::PaginatorTrait;
+
+        use crate::entity::message;
+        Ok(message::Entity::find()
+            .filter(message::Column::AccountId.eq(account_id))
+            .filter(message::Column::InternalDate.gte(since))
+            .count(&self.db)
+            .await?)
+    }
+
     /// The counts of every mailbox of an account that holds messages, by mailbox id, in
     /// one aggregate query.
     pub async fn counts(

@@ -7,6 +7,7 @@ use osprey_api_types::{Account, CreateAccount, Page, Pop3Mode, Pop3Settings, Rol
 use yew::prelude::*;
 
 use super::account_import::AccountImport;
+use super::account_stats::AccountStatsView;
 use super::send_as::SendAsGrants;
 use super::{AdminLayout, names};
 use crate::api::{Api, ApiError, ListQuery};
@@ -282,6 +283,7 @@ impl Resource for Accounts {
                         value={d.retention.clone()} oninput={form.set(|d, v| d.retention = v)}
                         error={form.error("pop3.retention_days")} />
                     <SendAsGrants account_id={d.id.clone()} />
+                    <AccountStatsView account_id={d.id.clone()} />
                 }
             </>
         }

@@ -3,6 +3,7 @@
 
 mod access;
 mod account_import;
+mod account_stats;
 mod accounts;
 mod aliases;
 mod audit;
