@@ -85,6 +85,30 @@ pub fn account(r: AccountRecord) -> dto::Account {
     }
 }
 
+/// An account's mail figures as the API shows them.
+pub fn account_stats(s: osprey_directory::AccountStats) -> dto::AccountStats {
+    dto::AccountStats {
+        folders: s
+            .folders
+            .into_iter()
+            .map(|f| dto::FolderStats {
+                name: f.name,
+                special_use: f.special_use,
+                messages: f.messages,
+                unread: f.unread,
+                bytes: f.bytes,
+            })
+            .collect(),
+        messages: s.messages,
+        unread: s.unread,
+        used_bytes: s.used_bytes,
+        quota_bytes: s.quota_bytes,
+        arrived_day: s.arrived_day,
+        arrived_week: s.arrived_week,
+        arrived_month: s.arrived_month,
+    }
+}
+
 /// The core POP3 mode of an API one.
 pub fn pop3_mode(m: dto::Pop3Mode) -> Pop3Mode {
     match m {

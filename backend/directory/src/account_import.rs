@@ -171,6 +171,8 @@ impl Directory {
         }
         let total = rows.len();
         let policy = self.password_policy().await?;
+        // Once for all the lines: the settings new accounts start with.
+        self.reload_settings().await?;
         // Checked first, all of them: a real run creates nothing when a line is bad.
         let mut checked = Vec::with_capacity(total);
         let mut seen = HashSet::new();

@@ -122,6 +122,8 @@ impl Directory {
         req: NewAccountRequest,
     ) -> Result<AccountRecord, DirectoryError> {
         let prepared = self.prepare_account(actor, &req).await?;
+        // The command line creates accounts without a running server's settings.
+        self.reload_settings().await?;
         self.insert_account(actor, prepared).await
     }
 
@@ -192,7 +194,8 @@ impl Directory {
         })
     }
 
-    /// Hashes the password and creates the account `prepared` describes.
+    /// Hashes the password and creates the account `prepared` describes, in the POP3
+    /// mode the settings in force give new accounts (read them first).
     pub(crate) async fn insert_account(
         &self,
         actor: &Actor,
@@ -212,7 +215,7 @@ impl Directory {
                     enabled: prepared.enabled,
                 },
                 AccountStart {
-                    pop3_mode: self.pop3_default_mode().await?,
+                    pop3_mode: self.settings_now().values.pop3_default_mode,
                     must_change_password: prepared.must_change_password,
                 },
             )

@@ -402,13 +402,6 @@ impl Directory {
         }))
     }
 
-    /// The POP3 mode of a new account, as stored now (the command line creates
-    /// accounts without a running server's settings).
-    pub(crate) async fn pop3_default_mode(&self) -> Result<Pop3Mode, DirectoryError> {
-        self.reload_settings().await?;
-        Ok(self.settings_now().values.pop3_default_mode)
-    }
-
     /// Every setting with its value in force (server administrators).
     pub async fn server_settings(
         &self,

@@ -319,16 +319,7 @@ pub async fn user(config: &Config, cmd: UserCmd) -> anyhow::Result<()> {
             let a = account(&directory, &address).await?;
             let s = directory.account_stats(&Actor::Operator, &a.id).await?;
             if json {
-                let view = serde_json::json!({
-                    "folders": s.folders.iter().map(|f| serde_json::json!({
-                        "name": f.name, "special_use": f.special_use,
-                        "messages": f.messages, "unread": f.unread, "bytes": f.bytes,
-                    })).collect::<Vec<_>>(),
-                    "messages": s.messages, "unread": s.unread,
-                    "used_bytes": s.used_bytes, "quota_bytes": s.quota_bytes,
-                    "arrived_day": s.arrived_day, "arrived_week": s.arrived_week,
-                    "arrived_month": s.arrived_month,
-                });
+                let view = osprey_api::dto::account_stats(s);
                 println!("{}", serde_json::to_string_pretty(&view)?);
                 return Ok(());
             }

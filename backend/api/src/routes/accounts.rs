@@ -7,7 +7,7 @@ use axum::{
     response::IntoResponse,
 };
 use osprey_api_types::{
-    Account, AccountStats, CreateAccount, FolderStats, LoginFailure, Page, Problem, UpdateAccount,
+    Account, AccountStats, CreateAccount, LoginFailure, Page, Problem, UpdateAccount,
 };
 use osprey_core::Role;
 use osprey_directory::{AccountUpdate, NewAccountRequest};
@@ -43,26 +43,7 @@ pub async fn get_account_stats(
 ) -> Result<Json<AccountStats>, ApiError> {
     user.admin_scope(false)?;
     let s = state.directory.account_stats(&user.actor(), &id).await?;
-    Ok(Json(AccountStats {
-        folders: s
-            .folders
-            .into_iter()
-            .map(|f| FolderStats {
-                name: f.name,
-                special_use: f.special_use,
-                messages: f.messages,
-                unread: f.unread,
-                bytes: f.bytes,
-            })
-            .collect(),
-        messages: s.messages,
-        unread: s.unread,
-        used_bytes: s.used_bytes,
-        quota_bytes: s.quota_bytes,
-        arrived_day: s.arrived_day,
-        arrived_week: s.arrived_week,
-        arrived_month: s.arrived_month,
-    }))
+    Ok(Json(convert::account_stats(s)))
 }
 
 /// An account's recent failed sign-ins (the last 20, newest first, kept in memory by
