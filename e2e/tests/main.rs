@@ -23,4 +23,5 @@ mod scheduling;
 mod security;
 mod settings;
 mod smtp;
+mod stats;
 mod web;

@@ -6,6 +6,7 @@
 //! validation, no I/O. Timestamps are RFC 3339 UTC; ids are opaque strings.
 
 mod access;
+mod activity;
 mod admin;
 mod audit;
 mod auth;
@@ -24,6 +25,7 @@ mod settings;
 mod spell;
 
 pub use access::*;
+pub use activity::*;
 pub use admin::*;
 pub use audit::*;
 pub use auth::*;

@@ -145,3 +145,78 @@ pub fn api_key(r: ApiKeyRecord) -> dto::ApiKey {
         expires_at: r.expires_at,
     }
 }
+
+/// The span of the dashboard's figures.
+pub fn stats_range(r: dto::StatsRange) -> osprey_directory::activity::ActivityRange {
+    use osprey_directory::activity::ActivityRange;
+    match r {
+        dto::StatsRange::Day => ActivityRange::Day,
+        dto::StatsRange::Month => ActivityRange::Month,
+    }
+}
+
+/// The dashboard's figures as the API shows them.
+pub fn server_stats(r: osprey_directory::activity::ActivityReport) -> dto::ServerStats {
+    use osprey_directory::activity::{ActivityCounts, ActivityLevels, ActivityRange};
+    let counts = |c: ActivityCounts| dto::StatsCounts {
+        received: c.received,
+        submitted: c.submitted,
+        sent: c.sent,
+        bounced: c.bounced,
+        rejected: c.rejected,
+        logins: c.logins,
+        failed_logins: c.failed_logins,
+    };
+    let levels = |l: ActivityLevels| dto::StatsLevels {
+        queue: l.queue,
+        smtp_sessions: l.smtp,
+        imap_sessions: l.imap,
+        pop3_sessions: l.pop3,
+        managesieve_sessions: l.managesieve,
+    };
+    let ranked = |list: Vec<(String, u64)>| {
+        list.into_iter()
+            .map(|(name, count)| dto::RankedName { name, count })
+            .collect()
+    };
+    dto::ServerStats {
+        range: match r.range {
+            ActivityRange::Day => dto::StatsRange::Day,
+            ActivityRange::Month => dto::StatsRange::Month,
+        },
+        step_seconds: r.step_seconds,
+        points: r
+            .points
+            .into_iter()
+            .map(|p| dto::StatsPoint {
+                start: p.start,
+                counts: counts(p.counts),
+                peaks: levels(p.peaks),
+            })
+            .collect(),
+        totals: counts(r.totals),
+        now: levels(r.now),
+        sampled_at: r.sampled_at,
+        storage: r
+            .storage
+            .into_iter()
+            .map(|d| dto::DomainUsage {
+                domain: d.domain,
+                accounts: d.accounts,
+                used_bytes: d.used_bytes,
+            })
+            .collect(),
+        largest_mailboxes: r
+            .largest_mailboxes
+            .into_iter()
+            .map(|m| dto::MailboxUsage {
+                account_id: m.account_id,
+                address: m.address,
+                used_bytes: m.used_bytes,
+                quota_bytes: m.quota_bytes,
+            })
+            .collect(),
+        top_senders: ranked(r.top_senders),
+        top_rejected_ips: ranked(r.top_rejected_ips),
+    }
+}

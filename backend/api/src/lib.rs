@@ -33,7 +33,7 @@ pub use routes::domain_dns;
 /// Records as the API shows them (domains, accounts, aliases, access rules, the queue,
 /// lists, server settings), for the CLI's `--json`.
 pub mod dto {
-    pub use crate::convert::{account, account_stats, alias, domain};
+    pub use crate::convert::{account, account_stats, alias, domain, server_stats, stats_range};
     pub use crate::routes::access::{ip_rule, kill_entry};
     pub use crate::routes::account_import::report_view as account_import_report;
     pub use crate::routes::lists::{list as mailing_list, member as list_member};
@@ -63,6 +63,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(routes::access::router())
         .merge(routes::audit::router())
         .merge(routes::server_settings::router())
+        .merge(routes::stats::router())
         .merge(routes::messages::router())
         .merge(routes::drafts::router())
         .merge(routes::events::router())

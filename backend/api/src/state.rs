@@ -23,6 +23,9 @@ pub struct ApiSettings {
     pub services: osprey_mail::dns::setup::Services,
     /// The configuration file's settings that need a restart, for the settings page.
     pub restart_required: Vec<osprey_api_types::RestartSetting>,
+    /// How often nodes record the dashboard's figures (a node's sample is "now" for
+    /// three of these).
+    pub activity_interval: std::time::Duration,
 }
 
 impl Default for ApiSettings {
@@ -33,6 +36,7 @@ impl Default for ApiSettings {
             web_url: "https://localhost".into(),
             services: osprey_mail::dns::setup::Services::default(),
             restart_required: Vec::new(),
+            activity_interval: std::time::Duration::from_secs(60),
         }
     }
 }

@@ -1438,6 +1438,7 @@ impl World {
             },
             "get_audit_settings" => Call::default(),
             "get_server_settings" => Call::default(),
+            "get_server_stats" => Call::default(),
             "list_domain_admins" => Call {
                 id: id(&self.domain),
                 ..Call::default()

@@ -30,4 +30,5 @@ mod relay;
 mod rules;
 mod senders;
 mod server_settings;
+mod stats;
 mod threads;

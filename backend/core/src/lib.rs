@@ -4,6 +4,7 @@
 //! names, roles and the password policy. It does no I/O, has no async code and never panics on input; every
 //! parser returns a typed error that says what is wrong in words a user can act on.
 
+pub mod activity;
 mod address;
 mod cidr;
 pub mod csv;

@@ -15,6 +15,7 @@
 //! `osprey_logins_total`); the failures of existing accounts are kept for their owners
 //! and administrators to see (`failures`).
 
+use osprey_core::activity::{self, Count};
 use std::{
     collections::HashMap,
     sync::{
@@ -216,6 +217,7 @@ impl Authenticator {
                 .increment(1);
                 metrics::counter!("osprey_logins_total", "protocol" => protocol, "result" => "throttled")
                     .increment(1);
+                activity::count(Count::FailedLogin);
                 tracing::info!(
                     login = ?loggable(login), ip = ?from.ip, protocol,
                     limit = limit.as_str(), retry_after_secs,
@@ -233,6 +235,7 @@ impl Authenticator {
         let protocol = from.protocol.as_str();
         metrics::counter!("osprey_logins_total", "protocol" => protocol, "result" => "failed")
             .increment(1);
+        activity::count(Count::FailedLogin);
         tracing::info!(login = ?loggable(login), ip = ?from.ip, protocol, "login failed");
         self.throttle.failed(from.ip, &throttle_key(login));
         if let Some(id) = account_id {
@@ -245,6 +248,7 @@ impl Authenticator {
     pub fn succeeded(&self, login: &str, from: LoginOrigin) {
         metrics::counter!("osprey_logins_total", "protocol" => from.protocol.as_str(), "result" => "ok")
             .increment(1);
+        activity::count(Count::Login);
         self.throttle.succeeded(from.ip, &throttle_key(login));
     }
 

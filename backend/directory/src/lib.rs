@@ -15,6 +15,7 @@ pub mod access;
 pub mod account_import;
 mod account_stats;
 mod accounts;
+pub mod activity;
 mod actor;
 mod aliases;
 pub mod audit;

@@ -2,6 +2,7 @@
 //! (REST API, CLI, first start) reaches these rules through the same methods.
 
 mod accounts;
+mod activity;
 mod aliases;
 mod audit;
 mod authenticate;

@@ -85,4 +85,8 @@ impl Protocol for ImapServer {
         // RFC 9051 §7.1.5: BYE instead of a greeting when the server will not serve.
         b"* BYE [UNAVAILABLE] too many connections, try again later\r\n"
     }
+
+    fn kind(&self) -> osprey_core::activity::SessionKind {
+        osprey_core::activity::SessionKind::Imap
+    }
 }

@@ -8,6 +8,7 @@
 //!   mailboxes and the outbound queue in ONE transaction, so a failure leaves nothing
 //!   behind and the client's retry cannot deliver twice.
 
+use osprey_core::activity::{self, Count};
 use std::net::IpAddr;
 
 use osprey_core::Address;
@@ -402,6 +403,11 @@ impl Submission {
             }
         };
         self.carry_out(&plans, &envelope.sender, &local).await;
+        if envelope.options.account_id.is_some() {
+            // A signed-in user's message, over SMTP or from the web app.
+            activity::count(Count::Submitted);
+            activity::rank_sender(&envelope.sender);
+        }
         if let Some(hook) = &self.scheduling
             && !envelope.accounts.is_empty()
             && crate::scheduling::may_schedule(&local)

@@ -75,4 +75,8 @@ impl Protocol for ManageSieveServer {
         // RFC 5804 §1.3: TRYLATER for a temporary condition.
         b"BYE (TRYLATER) \"too many connections, try again later\"\r\n"
     }
+
+    fn kind(&self) -> osprey_core::activity::SessionKind {
+        osprey_core::activity::SessionKind::ManageSieve
+    }
 }

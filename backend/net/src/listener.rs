@@ -9,7 +9,10 @@ use std::{
     time::Duration,
 };
 
-use osprey_core::Live;
+use osprey_core::{
+    Live,
+    activity::{self, SessionKind},
+};
 use tokio::{net::TcpListener, task::JoinSet};
 use tokio_rustls::TlsAcceptor;
 
@@ -30,6 +33,9 @@ pub trait Protocol: Send + Sync + 'static {
 
     /// The reply sent to a client refused because of the connection limits.
     fn busy_reply(&self) -> &'static [u8];
+
+    /// Which sessions it runs, for the count of open sessions.
+    fn kind(&self) -> SessionKind;
 }
 
 /// Limits of one listener.
@@ -148,8 +154,9 @@ pub async fn serve<P: Protocol>(
         let protocol = protocol.clone();
         let acceptor = implicit_tls.clone();
         let session_shutdown = shutdown.clone();
+        let open = activity::session_opened(protocol.kind());
         sessions.spawn(async move {
-            let _slot = slot;
+            let (_slot, _open) = (slot, open);
             let stream = match acceptor {
                 None => Stream::Plain(tcp),
                 Some(acceptor) => {

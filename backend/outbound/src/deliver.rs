@@ -2,6 +2,7 @@
 //! first that answers, send each message over that one connection, and turn every reply
 //! into a recipient's outcome. RFC 5321 §4.5.4 (retry strategy), §5.1 (MX order).
 
+use osprey_core::activity::{self, Count};
 use std::borrow::Cow;
 
 use chrono::Utc;
@@ -243,6 +244,12 @@ impl QueueWorker {
                 .await
             {
                 tracing::error!(error = %e, queue_id = %message.id, "recording an attempt failed");
+            } else {
+                match outcome {
+                    Outcome::Delivered { .. } => activity::count(Count::Sent),
+                    Outcome::Failed { .. } => activity::count(Count::Bounced),
+                    Outcome::Deferred { .. } => {}
+                }
             }
             done.push((r.clone(), outcome));
         }

@@ -91,4 +91,8 @@ impl Protocol for Pop3Server {
         // RFC 3206 §4: SYS/TEMP for a temporary condition of the server.
         b"-ERR [SYS/TEMP] too many connections, try again later\r\n"
     }
+
+    fn kind(&self) -> osprey_core::activity::SessionKind {
+        osprey_core::activity::SessionKind::Pop3
+    }
 }

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use crate::{
-    audit, commands, config::Config, data_dir, lists, senders, serve, settings, transport,
+    audit, commands, config::Config, data_dir, lists, senders, serve, settings, stats, transport,
 };
 
 /// Osprey: mail (SMTP, IMAP, POP3), calendars and their web app, in one server.
@@ -57,6 +57,17 @@ pub enum Command {
     /// (a running server applies a change within 30 seconds).
     #[command(subcommand)]
     Settings(SettingsCmd),
+    /// Prints the dashboard's figures: messages, sign-ins, the queue and sessions per
+    /// hour (or day), storage per domain, the largest mailboxes, top senders and
+    /// refused addresses.
+    Stats {
+        /// `24h` (a line per hour) or `30d` (a line per day).
+        #[arg(long, default_value = "24h", value_parser = ["24h", "30d"])]
+        range: String,
+        /// The REST API's object instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// Shows, or names, the account that receives mail for postmaster at every local
     /// domain (by default the first server administrator).
     Postmaster {
@@ -531,6 +542,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Queue(cmd) => transport::queue(&config, cmd).await,
         Command::Audit(cmd) => audit::run(&config, cmd).await,
         Command::Settings(cmd) => settings::run(&config, cmd).await,
+        Command::Stats { range, json } => stats::run(&config, &range, json).await,
         Command::Postmaster { address } => senders::postmaster(&config, address.as_deref()).await,
         Command::Deliver {
             to,

@@ -47,6 +47,33 @@ pub struct Config {
     pub outbound: Outbound,
     pub database: Database,
     pub calendar: Calendar,
+    pub activity: Activity,
+}
+
+/// The dashboard's figures: how often this node adds what it counted to the store.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Activity {
+    /// Seconds between two samples (and the resolution of "sessions open now").
+    pub interval_secs: u64,
+    /// This node's name among several on one database; empty means the host name.
+    pub node: String,
+}
+
+impl Default for Activity {
+    fn default() -> Self {
+        Self {
+            interval_secs: 60,
+            node: String::new(),
+        }
+    }
+}
+
+impl Activity {
+    /// The interval, at least a second.
+    pub fn interval(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(self.interval_secs.max(1))
+    }
 }
 
 /// Bounds of the calendar's range queries, and its reminders.
@@ -294,6 +321,7 @@ impl Default for Config {
             outbound: Outbound::default(),
             database: Database::default(),
             calendar: Calendar::default(),
+            activity: Activity::default(),
         }
     }
 }

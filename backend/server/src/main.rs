@@ -19,6 +19,7 @@ mod outbound;
 mod senders;
 mod serve;
 mod settings;
+mod stats;
 mod tls;
 mod transport;
 

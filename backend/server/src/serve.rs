@@ -275,6 +275,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             web_url: config.web_url(),
             services: config.listen.services(),
             restart_required: live_settings::restart_required(&config),
+            activity_interval: config.activity.interval(),
         }),
         metrics: osprey_api::metrics_handle(),
         submission: submission.clone(),
@@ -493,6 +494,21 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
                 Err(e) => tracing::warn!(error = %e, "old audit log entries were not removed"),
             }
         }
+    });
+    // What this node counted goes to the dashboard's figures at a fixed interval.
+    let mut stop = shutdown.clone();
+    let node = match config.activity.node.trim() {
+        "" => config.hostname.clone(),
+        name => name.to_owned(),
+    };
+    let recorder = osprey_directory::activity::ActivityRecorder::new(
+        store.clone(),
+        node,
+        config.activity.interval(),
+    );
+    tasks.spawn(async move {
+        recorder.run(async move { stop.wait().await }).await;
+        Ok(())
     });
     // Uploads no message used are removed after a day.
     let mut stop = shutdown.clone();

@@ -131,4 +131,8 @@ impl Protocol for SmtpServer {
         static BUSY: LazyLock<Vec<u8>> = LazyLock::new(|| replies::TOO_MANY_CONNECTIONS.to_bytes());
         &BUSY
     }
+
+    fn kind(&self) -> osprey_core::activity::SessionKind {
+        osprey_core::activity::SessionKind::Smtp
+    }
 }

@@ -5,6 +5,7 @@
 
 use std::sync::Arc;
 
+use osprey_core::activity::{self, Count, Ranked};
 use osprey_directory::SessionWatch;
 use osprey_net::{Connection, Line, Shutdown};
 use osprey_proto::smtp::{Reply, replies};
@@ -173,7 +174,16 @@ impl Session {
                 }
                 tracing::debug!(%reply, "SMTP command refused");
             }
-            Fault::Policy | Fault::Gone => tracing::debug!(%reply, "SMTP command refused"),
+            Fault::Policy => {
+                // Mail refused for good, not a sign-in (5.3.x/53x is authentication's).
+                if reply.code >= 500 && !(530..540).contains(&reply.code) {
+                    activity::count(Count::Rejected);
+                    let ip = self.conn.as_ref().map(|c| c.peer().ip().to_string());
+                    activity::rank(Ranked::RejectedIp, ip.as_deref().unwrap_or("?"));
+                }
+                tracing::debug!(%reply, "SMTP command refused");
+            }
+            Fault::Gone => tracing::debug!(%reply, "SMTP command refused"),
         }
         self.send(&reply);
         if disconnect {

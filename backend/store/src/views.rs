@@ -64,4 +64,6 @@ views! {
     Audit => audit;
     /// Calendars, their shares and their objects (events).
     Calendars => calendars;
+    /// The dashboard's counts and samples, and what accounts keep.
+    Activity => activity;
 }

@@ -23,10 +23,10 @@ use osprey_api_types::{
     Note, NoteFields, OccurrenceList, Organized, Page, PersonalWord, Postmaster, Preferences,
     QueuedMessage, RecipientSuggestion, RefreshRequest, RelayCheck, RelayPolicy, RelayVerdict,
     RetryResult, RuleRun, RuleRunRequest, RuleTestRequest, RuleTestResult, RulesDocument,
-    RulesUpdate, SavedDraft, SendAsGrant, SendMessage, SentMessage, ServerSettings, ShareCalendar,
-    SieveScript, SpellCheckRequest, SpellCheckResult, SpellLanguage, Task, TaskFields,
-    TokenResponse, UpdateAccount, UpdateAlias, UpdateAuditSettings, UpdateDomain, UpdateFlags,
-    UpdateListMember, UpdateMailbox, UpdateMailingList, UpdateMe, UpdateMyList,
+    RulesUpdate, SavedDraft, SendAsGrant, SendMessage, SentMessage, ServerSettings, ServerStats,
+    ShareCalendar, SieveScript, SpellCheckRequest, SpellCheckResult, SpellLanguage, Task,
+    TaskFields, TokenResponse, UpdateAccount, UpdateAlias, UpdateAuditSettings, UpdateDomain,
+    UpdateFlags, UpdateListMember, UpdateMailbox, UpdateMailingList, UpdateMe, UpdateMyList,
     UpdateServerSettings, Upload, VacationDocument, VacationUpdate,
 };
 
@@ -944,6 +944,18 @@ impl Api {
         body: &UpdateServerSettings,
     ) -> Result<ServerSettings, ApiError> {
         let call = Call::new(Method::PATCH, "/api/v1/admin/settings").json(body)?;
+        json(self.authed(&call).await?).await
+    }
+
+    /// The dashboard: messages received, submitted, sent, bounced and refused, sign-ins and
+    /// failed ones per hour for the last 24 hours or per day for 30 days; the queue's size
+    /// and the open sessions (the highest of each span, and now); storage per domain, the
+    /// largest mailboxes, the top senders and refused addresses. The figures are what the
+    /// servers recorded into the store, each at its `activity.interval_secs`.
+    ///
+    /// `GET /api/v1/admin/stats`
+    pub async fn get_server_stats(&self, range: Option<&str>) -> Result<ServerStats, ApiError> {
+        let call = Call::new(Method::GET, "/api/v1/admin/stats").query("range", range);
         json(self.authed(&call).await?).await
     }
 

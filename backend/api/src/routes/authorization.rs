@@ -260,5 +260,6 @@ pub const AUTHORIZATION: &[Rule] = &[
     row("remove_domain_admin",    NoAuth, Forbidden, Forbidden, Allowed),
     // Server settings: server administrators only.
     row("get_server_settings",    NoAuth, Forbidden, Forbidden, Allowed),
+    row("get_server_stats",       NoAuth, Forbidden, Forbidden, Allowed),
     row("update_server_settings", NoAuth, Forbidden, Forbidden, Allowed),
 ];

@@ -39,6 +39,7 @@ pub mod search;
 pub mod senders;
 pub mod server_settings;
 pub mod spell;
+pub mod stats;
 pub mod uploads;
 
 use osprey_store::ListQuery;

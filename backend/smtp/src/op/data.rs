@@ -2,6 +2,7 @@
 //! headers (§4.4), the hop count (§6.3), then local delivery. `250` only once durable.
 
 use chrono::Utc;
+use osprey_core::activity::{self, Count};
 use osprey_mail::{
     DeliveryError,
     auth::{DmarcPolicy, DmarcVerdict, Received},
@@ -124,7 +125,14 @@ impl Session {
         message.extend_from_slice(&body);
         let delivered = self.store_message(&envelope, &message, mailbox).await;
         match delivered {
-            Ok(()) => Ok(replies::queued(&id)),
+            Ok(()) => {
+                // Mail from a signed-in user is counted where it is submitted.
+                if self.account.is_none() {
+                    activity::count(Count::Received);
+                    activity::rank_sender(&envelope.accepted.sender);
+                }
+                Ok(replies::queued(&id))
+            }
             Err(DeliveryError::OverQuota) => Err(replies::MAILBOX_FULL.into()),
             Err(DeliveryError::UnknownRecipient(_)) => Err(replies::RECIPIENT_GONE.into()),
             Err(DeliveryError::SenderRefused(r)) => Err(super::mail::sender_refused(&r).into()),

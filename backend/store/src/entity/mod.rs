@@ -4,6 +4,8 @@
 pub mod account;
 pub mod account_admin_domain;
 pub mod account_preference;
+pub mod activity_count;
+pub mod activity_gauge;
 pub mod alias;
 pub mod api_key;
 pub mod audit_entry;

@@ -3,6 +3,7 @@
 
 mod access;
 mod accounts;
+mod activity;
 mod aliases;
 mod audit;
 mod calendar_reminders;
@@ -34,6 +35,7 @@ mod threads;
 
 pub use access::{IpRuleRecord, KillEntryRecord, NewIpRule};
 pub use accounts::{AccountChanges, AccountRecord, AccountStart, NewAccount, Pop3Settings};
+pub use activity::{ActivitySample, DomainStorage, HourCount, HourGauge, MailboxSize};
 pub use aliases::AliasRecord;
 pub use audit::{AuditQuery, AuditRecord, NewAuditEntry};
 pub use calendar_reminders::{ClaimedReminder, ReminderAdvance, ReminderDue};

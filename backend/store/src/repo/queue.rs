@@ -377,6 +377,21 @@ impl Queue<'_> {
             }))
     }
 
+    /// Messages with at least one recipient still to be delivered.
+    pub async fn waiting_messages(self) -> Result<u64, StoreError> {
+        let n: Option<i64> = queue_recipient::Entity::find()
+            .select_only()
+            .column_as(
+                Expr::cust("CAST(COUNT(DISTINCT queue_recipients.queue_id) AS BIGINT)"),
+                "n",
+            )
+            .filter(queue_recipient::Column::Status.eq(PENDING))
+            .into_tuple()
+            .one(&self.db)
+            .await?;
+        Ok(n.and_then(|n| u64::try_from(n).ok()).unwrap_or(0))
+    }
+
     /// Queue entries, newest first, with all their recipients.
     pub async fn queue_entries(self, filter: &QueueFilter) -> Result<Vec<QueueEntry>, StoreError> {
         let mut select = queue_message::Entity::find().order_by_desc(queue_message::Column::Id);

@@ -1,0 +1,18 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "activity_counts")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub hour: i64,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub metric: String,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub key: String,
+    pub value: i64,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
