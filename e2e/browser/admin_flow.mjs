@@ -36,8 +36,23 @@ await runFlow('admin_flow', async ({ page, baseUrl, step, shot, expectVisible, s
   await expectVisible(page.locator('.cal-month'), 'the month grid');
   await shot(page, 'calendar');
 
-  step('open Admin (expect Domains)');
-  await openNav(page, '#nav-admin', '/admin/domains', 'Domains');
+  step('open Admin (expect the dashboard: the sign-in counted, the servers sampled just now, 24 hours then 30 days)');
+  await openNav(page, '#nav-admin', '/admin/dashboard', 'Dashboard');
+  await expectVisible(page.locator('#dash-now #now-imap'), 'the sessions open now');
+  await expectVisible(page.locator('#chart-messages svg'), 'the messages chart');
+  if (await page.locator('#chart-messages .slot').count() !== 24) fail('the messages chart does not have a point per hour');
+  await page.waitForFunction(() => Number(document.querySelector('#total-logins .tile-value')?.textContent) >= 1, null, { timeout: STEP_TIMEOUT_MS });
+  const lastHour = await page.locator('#chart-logins .slot title').last().textContent();
+  if (!/Signed in: [1-9]/.test(lastHour)) fail(`the sign-ins chart's last hour says ${JSON.stringify(lastHour)}`);
+  await expectVisible(page.locator('#dash-storage td', { hasText: 'mail.e2e.example' }), 'the storage of the first domain');
+  await shot(page, 'admin-dashboard');
+  await page.setViewportSize(PHONE);
+  await shot(page, 'phone-admin-dashboard');
+  await page.setViewportSize(DESKTOP);
+  await page.click('#range-30d');
+  await page.waitForFunction(() => document.querySelectorAll('#chart-messages .slot').length === 30, null, { timeout: STEP_TIMEOUT_MS });
+  await expectVisible(page.getByRole('heading', { name: 'What happened in 30 days' }), 'the 30 days heading');
+  await openNav(page, '#tab-domains', '/admin/domains', 'Domains');
 
   step('create a domain with an invalid name (expect the server\'s message at the field)');
   await page.fill('#domain-name', 'not a domain!');
@@ -514,7 +529,7 @@ await runFlow('admin_flow', async ({ page, baseUrl, step, shot, expectVisible, s
   step('open each admin page directly as a user: a refusal, and no request the server refuses');
   const refused = [];
   page.on('response', (r) => { if (r.status() === 403) refused.push(`${r.request().method()} ${r.url()}`); });
-  for (const path of ['/admin/accounts', '/admin/domains', '/admin/aliases', '/admin/lists', '/admin/access', '/admin/queue', '/admin/audit', '/admin/settings', '/admin/domains/any/dns']) {
+  for (const path of ['/admin/dashboard', '/admin/accounts', '/admin/domains', '/admin/aliases', '/admin/lists', '/admin/access', '/admin/queue', '/admin/audit', '/admin/settings', '/admin/domains/any/dns']) {
     await page.goto(`${baseUrl}${path}`);
     await expectVisible(page.getByText('This page is for administrators.'), `the refusal of ${path} for users`);
   }

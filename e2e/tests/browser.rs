@@ -60,7 +60,14 @@ const DNS_DOMAIN: &str = "dns.e2e.example";
 async fn admin_and_user_flow_in_a_real_browser() {
     use osprey_mail::dns::testing::{DnsServer, Zone};
     let dns = DnsServer::start(Zone::default()).await;
-    let s = Server::start_with(true, &[("OSPREY_DNS_SERVERS", &dns.addr.to_string())]).await;
+    let s = Server::start_with(
+        true,
+        &[
+            ("OSPREY_DNS_SERVERS", &dns.addr.to_string()),
+            ("OSPREY_ACTIVITY_INTERVAL_SECS", "1"),
+        ],
+    )
+    .await;
     // Published: the MX (with the host's address), SPF and the DKIM key; not DMARC.
     let out = osprey(&s.db, &["domain", "add", DNS_DOMAIN]);
     assert!(
@@ -83,6 +90,18 @@ async fn admin_and_user_flow_in_a_real_browser() {
         .add("closed.e2e.example", "MX", "10 mx.closed.e2e.example");
     dns.zone.add("mx.closed.e2e.example", "A", "127.0.0.1");
     let admin = Server::admin();
+    // Some mail for the dashboard: messages from a few senders, a recipient refused.
+    for (from, n) in [
+        ("news@lists.example", 3),
+        ("ann@elsewhere.example", 2),
+        ("bob@elsewhere.example", 1),
+    ] {
+        for i in 0..n {
+            let to = [admin.as_str(), "nobody@mail.e2e.example"];
+            let (rcpts, end) = SmtpTalk::send(s.smtp_port, from, &to[..1 + i % 2], "Hello").await;
+            assert!(end.starts_with("250"), "{rcpts:?} {end}");
+        }
+    }
     run_flow(
         "admin_flow.mjs",
         &s,
@@ -100,6 +119,7 @@ async fn admin_and_user_flow_in_a_real_browser() {
         "settings",
         "admin-list-held",
         "admin-dns",
+        "admin-dashboard",
         "list-archive",
         "list-archive-thread",
     ] {

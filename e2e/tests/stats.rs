@@ -5,49 +5,9 @@
 
 use std::time::{Duration, Instant};
 
+use crate::{api::login, support::*};
 use reqwest::Client;
 use serde_json::Value;
-use tokio::{
-    io::{AsyncBufReadExt, AsyncWriteExt, BufReader},
-    net::TcpStream,
-};
-
-use crate::{api::login, support::*};
-
-/// A line-by-line client: sends `line` (if any) and reads the reply up to its last line
-/// (`NNN ` for SMTP).
-struct Talk(BufReader<TcpStream>);
-
-impl Talk {
-    async fn open(port: u16) -> (Talk, String) {
-        let tcp = TcpStream::connect(("127.0.0.1", port)).await.unwrap();
-        let mut talk = Talk(BufReader::new(tcp));
-        let greeting = talk.read_until(|_| true).await;
-        (talk, greeting)
-    }
-
-    async fn read_until(&mut self, last: impl Fn(&str) -> bool) -> String {
-        let mut out = String::new();
-        loop {
-            let mut line = String::new();
-            let n = tokio::time::timeout(Duration::from_secs(10), self.0.read_line(&mut line))
-                .await
-                .expect("an answer within 10 s")
-                .unwrap();
-            out.push_str(&line);
-            if n == 0 || last(&line) {
-                return out;
-            }
-        }
-    }
-
-    /// An SMTP command and its (possibly multi-line) reply.
-    async fn smtp(&mut self, line: &str) -> String {
-        self.0.get_mut().write_all(line.as_bytes()).await.unwrap();
-        self.read_until(|l| l.as_bytes().get(3) == Some(&b' '))
-            .await
-    }
-}
 
 async fn stats(c: &Client, server: &Server, token: &str, range: &str) -> Value {
     let r = c
@@ -84,7 +44,7 @@ async fn what_the_server_did_is_counted_recorded_and_kept_across_a_restart() {
     let c = Client::new();
 
     // One message from another server, one recipient refused (RFC 5321 §3.3: 550).
-    let (mut smtp, greeting) = Talk::open(server.smtp_port).await;
+    let (mut smtp, greeting) = SmtpTalk::open(server.smtp_port).await;
     assert!(greeting.starts_with("220"), "{greeting}");
     assert!(
         smtp.smtp("EHLO client.example\r\n")
@@ -108,8 +68,8 @@ async fn what_the_server_did_is_counted_recorded_and_kept_across_a_restart() {
     smtp.smtp("QUIT\r\n").await;
 
     // Two IMAP sessions stay open (not signed in).
-    let (imap, _) = Talk::open(server.imap_port).await;
-    let (_open, _) = Talk::open(server.imap_port).await;
+    let (imap, _) = SmtpTalk::open(server.imap_port).await;
+    let (_open, _) = SmtpTalk::open(server.imap_port).await;
     // A wrong password at the web sign-in.
     let r = c
         .post(format!("{}/api/v1/auth/login", server.url))

@@ -1,4 +1,4 @@
-//! Starting and stopping the real server.
+//! Starting and stopping the real server, and talking SMTP to it.
 
 use std::{
     net::TcpListener,
@@ -8,6 +8,10 @@ use std::{
 };
 
 use osprey_store::testing::TestDb;
+use tokio::{
+    io::{AsyncBufReadExt, AsyncWriteExt, BufReader},
+    net::TcpStream,
+};
 
 pub const ADMIN_PASSWORD: &str = "Vivid-Harbor-42x";
 pub const HOSTNAME: &str = "mail.e2e.example";
@@ -318,4 +322,62 @@ pub fn venv() -> PathBuf {
         venv.display()
     );
     venv
+}
+
+/// A line-by-line client: sends `line` (if any) and reads the reply up to its last line
+/// (`NNN ` for SMTP).
+pub struct SmtpTalk(BufReader<TcpStream>);
+
+impl SmtpTalk {
+    pub async fn open(port: u16) -> (SmtpTalk, String) {
+        let tcp = TcpStream::connect(("127.0.0.1", port)).await.unwrap();
+        let mut talk = SmtpTalk(BufReader::new(tcp));
+        let greeting = talk.read_until(|_| true).await;
+        (talk, greeting)
+    }
+
+    pub async fn read_until(&mut self, last: impl Fn(&str) -> bool) -> String {
+        let mut out = String::new();
+        loop {
+            let mut line = String::new();
+            let n = tokio::time::timeout(Duration::from_secs(10), self.0.read_line(&mut line))
+                .await
+                .expect("an answer within 10 s")
+                .unwrap();
+            out.push_str(&line);
+            if n == 0 || last(&line) {
+                return out;
+            }
+        }
+    }
+
+    /// An SMTP command and its (possibly multi-line) reply.
+    pub async fn smtp(&mut self, line: &str) -> String {
+        self.0.get_mut().write_all(line.as_bytes()).await.unwrap();
+        self.read_until(|l| l.as_bytes().get(3) == Some(&b' '))
+            .await
+    }
+
+    /// Sends one message from `from` to each of `to` over a fresh session; returns the
+    /// replies to RCPT (one per recipient) and to the end of the data.
+    pub async fn send(port: u16, from: &str, to: &[&str], subject: &str) -> (Vec<String>, String) {
+        let (mut smtp, _) = SmtpTalk::open(port).await;
+        smtp.smtp("EHLO client.example\r\n").await;
+        smtp.smtp(&format!("MAIL FROM:<{from}>\r\n")).await;
+        let mut rcpts = Vec::new();
+        for rcpt in to {
+            rcpts.push(smtp.smtp(&format!("RCPT TO:<{rcpt}>\r\n")).await);
+        }
+        let mut end = String::new();
+        if rcpts.iter().any(|r| r.starts_with("250")) {
+            smtp.smtp("DATA\r\n").await;
+            end = smtp
+                .smtp(&format!(
+                    "From: <{from}>\r\nSubject: {subject}\r\n\r\nHello.\r\n.\r\n"
+                ))
+                .await;
+        }
+        smtp.smtp("QUIT\r\n").await;
+        (rcpts, end)
+    }
 }

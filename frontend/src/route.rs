@@ -6,8 +6,8 @@ use yew_router::prelude::*;
 use crate::components::shell::Shell;
 #[cfg(feature = "full")]
 use crate::pages::admin::{
-    AccessPage, AccountsPage, AdminGate, AdminIndex, AliasesPage, AuditPage, DomainDnsPage,
-    DomainRulesPage, DomainsPage, ListsPage, QueuePage, ServerSettingsPage,
+    AccessPage, AccountsPage, AdminGate, AdminIndex, AliasesPage, AuditPage, DashboardPage,
+    DomainDnsPage, DomainRulesPage, DomainsPage, ListsPage, QueuePage, ServerSettingsPage,
 };
 #[cfg(feature = "full")]
 use crate::pages::archive::{ArchivePage, ArchiveThreadPage};
@@ -35,6 +35,8 @@ pub enum Route {
     CalendarNotes,
     #[at("/admin")]
     Admin,
+    #[at("/admin/dashboard")]
+    AdminDashboard,
     #[at("/admin/domains")]
     AdminDomains,
     #[at("/admin/domains/:id/rules")]
@@ -73,6 +75,7 @@ pub fn switch(route: Route) -> Html {
     match route {
         #[cfg(not(feature = "full"))]
         Route::Admin
+        | Route::AdminDashboard
         | Route::AdminDomains
         | Route::AdminAccounts
         | Route::AdminAliases
@@ -101,6 +104,10 @@ pub fn switch(route: Route) -> Html {
         Route::CalendarNotes => html! { <Shell><NotesPage /></Shell> },
         #[cfg(feature = "full")]
         Route::Admin => html! { <Shell><AdminIndex /></Shell> },
+        #[cfg(feature = "full")]
+        Route::AdminDashboard => {
+            html! { <Shell><AdminGate title="Dashboard" server_admin_only=true><DashboardPage /></AdminGate></Shell> }
+        }
         #[cfg(feature = "full")]
         Route::AdminDomains => {
             html! { <Shell><AdminGate title="Domains" server_admin_only=true><DomainsPage /></AdminGate></Shell> }

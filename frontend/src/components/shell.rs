@@ -152,6 +152,7 @@ pub fn Shell(props: &ShellProps) -> Html {
 
     let admin_routes = vec![
         Route::Admin,
+        Route::AdminDashboard,
         Route::AdminDomains,
         Route::AdminAccounts,
         Route::AdminAliases,

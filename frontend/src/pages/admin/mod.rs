@@ -1,4 +1,4 @@
-//! Administration: domains (server admins), accounts, aliases and mailing lists (server
+//! Administration: the dashboard and domains (server admins), accounts, aliases and mailing lists (server
 //! and domain admins). The server enforces who may see what; these pages only hide what a role cannot use.
 
 mod access;
@@ -7,6 +7,8 @@ mod account_stats;
 mod accounts;
 mod aliases;
 mod audit;
+mod chart;
+mod dashboard;
 mod domain_admins;
 mod domain_dns;
 mod domain_rules;
@@ -24,6 +26,7 @@ pub use access::AccessPage;
 pub use accounts::AccountsPage;
 pub use aliases::AliasesPage;
 pub use audit::AuditPage;
+pub use dashboard::DashboardPage;
 pub use domain_dns::DomainDnsPage;
 pub use domain_rules::DomainRulesPage;
 pub use domains::DomainsPage;
@@ -43,7 +46,7 @@ use crate::state::use_session;
 pub fn AdminIndex() -> Html {
     let session = use_session();
     if session.is_server_admin() {
-        html! { <Redirect<Route> to={Route::AdminDomains} /> }
+        html! { <Redirect<Route> to={Route::AdminDashboard} /> }
     } else if session.can_administer() {
         html! { <Redirect<Route> to={Route::AdminAccounts} /> }
     } else {
@@ -82,6 +85,7 @@ pub fn AdminLayout(props: &AdminLayoutProps) -> Html {
             if session.can_administer() {
                 <nav class="tabs" aria-label="Administration">
                     if session.is_server_admin() {
+                        <NavLink to={Route::AdminDashboard} id="tab-dashboard">{ "Dashboard" }</NavLink>
                         <NavLink to={Route::AdminDomains} id="tab-domains">{ "Domains" }</NavLink>
                     }
                     <NavLink to={Route::AdminAccounts} id="tab-accounts">{ "Accounts" }</NavLink>
