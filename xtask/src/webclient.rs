@@ -345,6 +345,10 @@ fn operations(doc: &Value, types: &Types) -> Result<Vec<Operation>> {
         }
         for method in METHODS {
             if let Some(op) = item.get(*method) {
+                if only_redirects(op) {
+                    // A link the browser follows (an ad's click), not a call of the app.
+                    continue;
+                }
                 out.push(
                     operation(path, method, op, default_security, types)
                         .map_err(|e| format!("{SPEC}: {} {path}: {e}", method.to_uppercase()))?,
@@ -489,6 +493,14 @@ fn operation(
     })
 }
 
+/// Whether an operation answers with redirects (3xx) and never a 2xx.
+fn only_redirects(op: &Value) -> bool {
+    let Some(responses) = op.get("responses").and_then(Value::as_object) else {
+        return false;
+    };
+    responses.keys().any(|s| s.starts_with('3')) && !responses.keys().any(|s| s.starts_with('2'))
+}
+
 /// How the one successful answer of an operation is read.
 fn answer(op: &Value, types: &Types) -> Result<Answer> {
     let responses = op
@@ -512,7 +524,10 @@ fn answer(op: &Value, types: &Types) -> Result<Answer> {
                     )
                 } else if c.keys().any(|k| k.starts_with("text/")) {
                     Answer::Text
-                } else if c.contains_key("application/octet-stream") {
+                } else if c
+                    .keys()
+                    .any(|k| k == "application/octet-stream" || k.starts_with("image/"))
+                {
                     Answer::Bytes
                 } else {
                     let kinds: Vec<&String> = c.keys().collect();

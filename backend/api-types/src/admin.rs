@@ -78,6 +78,9 @@ pub struct DomainSettings {
     /// read-only directory); off by default.
     #[serde(default)]
     pub directory_visible: bool,
+    /// The domain's pages show no banner ads, server-wide campaigns included.
+    #[serde(default)]
+    pub no_ads: bool,
 }
 
 /// A domain (virtual host) that Osprey receives mail for.
@@ -150,6 +153,10 @@ pub struct Account {
     /// asks for one and mail clients are refused.
     #[serde(default)]
     pub must_change_password: bool,
+    /// In `/me` only: the account's pages show banner ads (its domain has not turned
+    /// them off and the account is not exempt), so the web app keeps them a place.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ads: Option<bool>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }

@@ -8,6 +8,7 @@
 mod access;
 mod activity;
 mod admin;
+mod ads;
 mod audit;
 mod auth;
 mod calendar;
@@ -27,6 +28,7 @@ mod spell;
 pub use access::*;
 pub use activity::*;
 pub use admin::*;
+pub use ads::*;
 pub use audit::*;
 pub use auth::*;
 pub use calendar::*;

@@ -80,6 +80,7 @@ pub fn account(r: AccountRecord) -> dto::Account {
         },
         time_zone: r.time_zone,
         must_change_password: r.must_change_password,
+        ads: None,
         created_at: r.created_at,
         updated_at: r.updated_at,
     }

@@ -64,6 +64,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(routes::audit::router())
         .merge(routes::server_settings::router())
         .merge(routes::stats::router())
+        .merge(routes::ads::router())
         .merge(routes::messages::router())
         .merge(routes::drafts::router())
         .merge(routes::events::router())

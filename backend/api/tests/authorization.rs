@@ -354,6 +354,47 @@ impl World {
         (r.body["id"].as_str().unwrap().to_owned(), name)
     }
 
+    /// A fresh campaign of example.com with an image: (id, its unique name).
+    async fn ad_campaign(&self) -> (String, String) {
+        let name = self.fresh("Campaign");
+        let actor = osprey_directory::Actor::Operator;
+        let c = self
+            .t
+            .directory
+            .create_ad_campaign(
+                &actor,
+                osprey_directory::ads::AdCampaignRequest {
+                    domain: Some("example.com".into()),
+                    name: name.clone(),
+                    text: "Half price".into(),
+                    link_url: "https://shop.example/".into(),
+                    targets: vec!["webmail".into()],
+                    enabled: true,
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        self.t
+            .directory
+            .set_ad_image(&actor, &c.id, Some(b"GIF89a tiny".to_vec()))
+            .await
+            .unwrap();
+        (c.id, name)
+    }
+
+    /// A fresh account of example.com that sees no ads: (id, address).
+    async fn ad_exempt_account(&self) -> (String, String) {
+        let address = format!("{}@example.com", self.fresh("exempt"));
+        let id = self.t.add_account(&address, Role::User, &[]).await;
+        self.t
+            .directory
+            .exempt_from_ads(&osprey_directory::Actor::Operator, &address)
+            .await
+            .unwrap();
+        (id, address)
+    }
+
     /// The user's shared test calendar with a new event in the first week of June 2026:
     /// (calendar id, its unique name, event id, the event's unique title).
     async fn user_calendar(&self) -> (String, String, String, String) {
@@ -1439,6 +1480,56 @@ impl World {
             "get_audit_settings" => Call::default(),
             "get_server_settings" => Call::default(),
             "get_server_stats" => Call::default(),
+            "list_ad_campaigns" => Call {
+                marker: Some(self.ad_campaign().await.1),
+                ..Call::default()
+            },
+            "create_ad_campaign" => Call {
+                body: Some(json!({
+                    "domain": "example.com", "name": self.fresh("Spring sale"), "text": "Half price",
+                    "link_url": "https://shop.example/", "targets": ["webmail"]
+                })),
+                ..Call::default()
+            },
+            "get_ad_campaign" | "delete_ad_campaign" | "delete_ad_image" | "list_ad_days"
+            | "get_ad_image" | "click_ad" => Call {
+                id: Some(self.ad_campaign().await.0),
+                ..Call::default()
+            },
+            "update_ad_campaign" => Call {
+                id: Some(self.ad_campaign().await.0),
+                body: Some(json!({
+                    "domain": "example.com", "name": self.fresh("Renamed"), "text": "Half price",
+                    "link_url": "https://shop.example/", "targets": ["calendar"]
+                })),
+                ..Call::default()
+            },
+            "put_ad_image" => Call {
+                id: Some(self.ad_campaign().await.0),
+                raw: Some(upload_form("ad.gif", "GIF89a tiny")),
+                ..Call::default()
+            },
+            "list_ad_exemptions" => Call {
+                marker: Some(self.ad_exempt_account().await.1),
+                ..Call::default()
+            },
+            "add_ad_exemption" => {
+                let address = format!("{}@example.com", self.fresh("paying"));
+                self.t.add_account(&address, Role::User, &[]).await;
+                Call {
+                    body: Some(json!({ "address": address })),
+                    ..Call::default()
+                }
+            }
+            "remove_ad_exemption" => Call {
+                id: Some(self.ad_exempt_account().await.0),
+                ..Call::default()
+            },
+            "get_ad_slot" => Call {
+                query: Some("target=webmail".to_owned()),
+                ..Call::default()
+            },
+            "get_login_ad" => Call::default(),
             "list_domain_admins" => Call {
                 id: id(&self.domain),
                 ..Call::default()
@@ -1499,7 +1590,8 @@ impl World {
 
 fn matches(access: Access, status: StatusCode, body: &Value, marker: Option<&str>) -> bool {
     match access {
-        Access::Allowed => status.is_success(),
+        // A redirect (an ad's click) is an answer too.
+        Access::Allowed => status.is_success() || status.is_redirection(),
         Access::Filtered => {
             let marker = marker.expect("a Filtered row needs a marker in `prepare`");
             status.is_success() && !body.to_string().contains(marker)

@@ -5,6 +5,7 @@ mod support;
 
 mod account_import;
 mod admin;
+mod ads;
 mod audit;
 mod auth;
 mod authorization;

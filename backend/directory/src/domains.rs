@@ -43,6 +43,9 @@ pub struct DomainSettings {
     /// directory in the composer's suggestions); off by default.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub directory_visible: bool,
+    /// The domain's pages show no banner ads, server-wide campaigns included.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub no_ads: bool,
 }
 
 /// A size for messages: whole MiB when it is one, else bytes.

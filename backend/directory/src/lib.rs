@@ -17,6 +17,7 @@ mod account_stats;
 mod accounts;
 pub mod activity;
 mod actor;
+pub mod ads;
 mod aliases;
 pub mod audit;
 mod auth;

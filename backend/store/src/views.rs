@@ -66,4 +66,6 @@ views! {
     Calendars => calendars;
     /// The dashboard's counts and samples, and what accounts keep.
     Activity => activity;
+    /// Banner ad campaigns, their daily counts, and the accounts that see none.
+    Ads => ads;
 }

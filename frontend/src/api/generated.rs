@@ -9,28 +9,46 @@
 
 use gloo::net::http::Method;
 use osprey_api_types::{
-    Account, AccountImportReport, AccountStats, AddDomainAdmin, AddListMember, Alias,
-    AnswerInvitation, ApiKey, ArchivePage, ArchiveThreadPosts, AuditEntry, AuditSettings, Calendar,
-    CalendarEvent, CalendarEventFields, CalendarFeed, CalendarFields, CalendarImportReport,
-    CalendarSearchResults, ChangePassword, Contact, ContactFields, ContactGroup,
-    ContactGroupFields, CreateAccount, CreateAlias, CreateApiKey, CreateDomain, CreateIpRule,
-    CreateKillEntry, CreateMailbox, CreateMailingList, CreateSendAsGrant, CreatedApiKey,
-    DkimRecord, Domain, DomainDns, DownloadLink, DownloadRequest, DraftMessage, DueReminderList,
-    EventsTicket, FlagMessages, FreeBusy, Health, HeldPost, ImportAccounts, ImportCalendar,
-    ImportContacts, ImportListMembers, ImportReport, IpRule, KillEntry, ListDay, ListMember,
-    LoginFailure, LoginRequest, Mailbox, MailingList, MemberImportReport, MessageDetail,
-    MessageIds, MessageInvitation, MessageItem, MessagesTo, ModerationDecision, MoveIpRule, MyList,
-    Note, NoteFields, OccurrenceList, Organized, Page, PersonalWord, Postmaster, Preferences,
-    QueuedMessage, RecipientSuggestion, RefreshRequest, RelayCheck, RelayPolicy, RelayVerdict,
-    RetryResult, RuleRun, RuleRunRequest, RuleTestRequest, RuleTestResult, RulesDocument,
-    RulesUpdate, SavedDraft, SendAsGrant, SendMessage, SentMessage, ServerSettings, ServerStats,
-    ShareCalendar, SieveScript, SpellCheckRequest, SpellCheckResult, SpellLanguage, Task,
-    TaskFields, TokenResponse, UpdateAccount, UpdateAlias, UpdateAuditSettings, UpdateDomain,
-    UpdateFlags, UpdateListMember, UpdateMailbox, UpdateMailingList, UpdateMe, UpdateMyList,
-    UpdateServerSettings, Upload, VacationDocument, VacationUpdate,
+    Account, AccountImportReport, AccountStats, AdCampaign, AdCampaignInput, AdDay, AdExemption,
+    AdExemptionInput, AdSlot, AddDomainAdmin, AddListMember, Alias, AnswerInvitation, ApiKey,
+    ArchivePage, ArchiveThreadPosts, AuditEntry, AuditSettings, Calendar, CalendarEvent,
+    CalendarEventFields, CalendarFeed, CalendarFields, CalendarImportReport, CalendarSearchResults,
+    ChangePassword, Contact, ContactFields, ContactGroup, ContactGroupFields, CreateAccount,
+    CreateAlias, CreateApiKey, CreateDomain, CreateIpRule, CreateKillEntry, CreateMailbox,
+    CreateMailingList, CreateSendAsGrant, CreatedApiKey, DkimRecord, Domain, DomainDns,
+    DownloadLink, DownloadRequest, DraftMessage, DueReminderList, EventsTicket, FlagMessages,
+    FreeBusy, Health, HeldPost, ImportAccounts, ImportCalendar, ImportContacts, ImportListMembers,
+    ImportReport, IpRule, KillEntry, ListDay, ListMember, LoginFailure, LoginRequest, Mailbox,
+    MailingList, MemberImportReport, MessageDetail, MessageIds, MessageInvitation, MessageItem,
+    MessagesTo, ModerationDecision, MoveIpRule, MyList, Note, NoteFields, OccurrenceList,
+    Organized, Page, PersonalWord, Postmaster, Preferences, QueuedMessage, RecipientSuggestion,
+    RefreshRequest, RelayCheck, RelayPolicy, RelayVerdict, RetryResult, RuleRun, RuleRunRequest,
+    RuleTestRequest, RuleTestResult, RulesDocument, RulesUpdate, SavedDraft, SendAsGrant,
+    SendMessage, SentMessage, ServerSettings, ServerStats, ShareCalendar, SieveScript,
+    SpellCheckRequest, SpellCheckResult, SpellLanguage, Task, TaskFields, TokenResponse,
+    UpdateAccount, UpdateAlias, UpdateAuditSettings, UpdateDomain, UpdateFlags, UpdateListMember,
+    UpdateMailbox, UpdateMailingList, UpdateMe, UpdateMyList, UpdateServerSettings, Upload,
+    VacationDocument, VacationUpdate,
 };
 
 use super::{Api, ApiError, Call, bytes, empty, json, segment, text};
+
+/// The ad of the login page: of the domain the page is reached at (its `Host`, or one
+/// of its alias names) and the server-wide campaigns that target the login page.
+///
+/// `GET /api/v1/ads/login`
+pub async fn get_login_ad() -> Result<AdSlot, ApiError> {
+    let call = Call::new(Method::GET, "/api/v1/ads/login");
+    json(call.send(None).await?).await
+}
+
+/// A campaign's image (ads are public).
+///
+/// `GET /api/v1/ads/{id}/image`
+pub async fn get_ad_image(id: &str) -> Result<Vec<u8>, ApiError> {
+    let call = Call::new(Method::GET, format!("/api/v1/ads/{}/image", segment(id)));
+    bytes(call.send(None).await?).await
+}
 
 /// Signs in with an address and password.
 ///
@@ -266,6 +284,121 @@ impl Api {
         let call = Call::new(
             Method::GET,
             format!("/api/v1/admin/accounts/{}/stats", segment(id)),
+        );
+        json(self.authed(&call).await?).await
+    }
+
+    /// The campaigns the caller may see (a domain administrator: its domains'), newest
+    /// first, with what each showed and was clicked in all.
+    ///
+    /// `GET /api/v1/admin/ads`
+    pub async fn list_ad_campaigns(&self) -> Result<Vec<AdCampaign>, ApiError> {
+        let call = Call::new(Method::GET, "/api/v1/admin/ads");
+        json(self.authed(&call).await?).await
+    }
+
+    /// Starts a campaign: plain text, a link, the pages it shows on, optional dates and
+    /// weight; for one domain's pages, or (server administrators) every domain's.
+    ///
+    /// `POST /api/v1/admin/ads`
+    pub async fn create_ad_campaign(&self, body: &AdCampaignInput) -> Result<AdCampaign, ApiError> {
+        let call = Call::new(Method::POST, "/api/v1/admin/ads").json(body)?;
+        json(self.authed(&call).await?).await
+    }
+
+    /// The accounts the caller manages that see no ads (paying customers, say), by address.
+    ///
+    /// `GET /api/v1/admin/ads/exemptions`
+    pub async fn list_ad_exemptions(&self) -> Result<Vec<AdExemption>, ApiError> {
+        let call = Call::new(Method::GET, "/api/v1/admin/ads/exemptions");
+        json(self.authed(&call).await?).await
+    }
+
+    /// Spares an account the ads.
+    ///
+    /// `POST /api/v1/admin/ads/exemptions`
+    pub async fn add_ad_exemption(&self, body: &AdExemptionInput) -> Result<(), ApiError> {
+        let call = Call::new(Method::POST, "/api/v1/admin/ads/exemptions").json(body)?;
+        empty(self.authed(&call).await?).await
+    }
+
+    /// The account sees ads again.
+    ///
+    /// `DELETE /api/v1/admin/ads/exemptions/{account_id}`
+    pub async fn remove_ad_exemption(&self, account_id: &str) -> Result<(), ApiError> {
+        let call = Call::new(
+            Method::DELETE,
+            format!("/api/v1/admin/ads/exemptions/{}", segment(account_id)),
+        );
+        empty(self.authed(&call).await?).await
+    }
+
+    /// One campaign.
+    ///
+    /// `GET /api/v1/admin/ads/{id}`
+    pub async fn get_ad_campaign(&self, id: &str) -> Result<AdCampaign, ApiError> {
+        let call = Call::new(Method::GET, format!("/api/v1/admin/ads/{}", segment(id)));
+        json(self.authed(&call).await?).await
+    }
+
+    /// Replaces a campaign's fields (its image and counts stay).
+    ///
+    /// `PUT /api/v1/admin/ads/{id}`
+    pub async fn update_ad_campaign(
+        &self,
+        id: &str,
+        body: &AdCampaignInput,
+    ) -> Result<AdCampaign, ApiError> {
+        let call =
+            Call::new(Method::PUT, format!("/api/v1/admin/ads/{}", segment(id))).json(body)?;
+        json(self.authed(&call).await?).await
+    }
+
+    /// Ends a campaign, its counts with it.
+    ///
+    /// `DELETE /api/v1/admin/ads/{id}`
+    pub async fn delete_ad_campaign(&self, id: &str) -> Result<(), ApiError> {
+        let call = Call::new(Method::DELETE, format!("/api/v1/admin/ads/{}", segment(id)));
+        empty(self.authed(&call).await?).await
+    }
+
+    /// What a campaign showed and was clicked on each of the last days (days without any
+    /// are left out), oldest first.
+    ///
+    /// `GET /api/v1/admin/ads/{id}/days`
+    pub async fn list_ad_days(&self, id: &str, days: Option<u32>) -> Result<Vec<AdDay>, ApiError> {
+        let call = Call::new(
+            Method::GET,
+            format!("/api/v1/admin/ads/{}/days", segment(id)),
+        )
+        .query("days", days);
+        json(self.authed(&call).await?).await
+    }
+
+    /// Sets a campaign's image: a `multipart/form-data` body with one file field `file`
+    /// (PNG, JPEG, GIF or WebP, at most 256 KiB).
+    ///
+    /// `PUT /api/v1/admin/ads/{id}/image`
+    pub async fn put_ad_image(
+        &self,
+        id: &str,
+        body: &web_sys::FormData,
+    ) -> Result<AdCampaign, ApiError> {
+        let call = Call::new(
+            Method::PUT,
+            format!("/api/v1/admin/ads/{}/image", segment(id)),
+        )
+        .form(body);
+        json(self.authed(&call).await?).await
+    }
+
+    /// Removes a campaign's image (it shows as text).
+    ///
+    /// `DELETE /api/v1/admin/ads/{id}/image`
+    pub async fn delete_ad_image(&self, id: &str) -> Result<AdCampaign, ApiError> {
+        let call = Call::new(
+            Method::DELETE,
+            format!("/api/v1/admin/ads/{}/image", segment(id)),
         );
         json(self.authed(&call).await?).await
     }
@@ -956,6 +1089,16 @@ impl Api {
     /// `GET /api/v1/admin/stats`
     pub async fn get_server_stats(&self, range: Option<&str>) -> Result<ServerStats, ApiError> {
         let call = Call::new(Method::GET, "/api/v1/admin/stats").query("range", range);
+        json(self.authed(&call).await?).await
+    }
+
+    /// The ad for a page of the signed-in account: one of the running campaigns of its
+    /// domain and the server-wide ones, in turn by weight, counted as shown; none when its
+    /// domain turned ads off, it is exempt, or nothing runs.
+    ///
+    /// `GET /api/v1/ads/slot`
+    pub async fn get_ad_slot(&self, target: &str) -> Result<AdSlot, ApiError> {
+        let call = Call::new(Method::GET, "/api/v1/ads/slot").query("target", Some(target));
         json(self.authed(&call).await?).await
     }
 

@@ -261,5 +261,22 @@ pub const AUTHORIZATION: &[Rule] = &[
     // Server settings: server administrators only.
     row("get_server_settings",    NoAuth, Forbidden, Forbidden, Allowed),
     row("get_server_stats",       NoAuth, Forbidden, Forbidden, Allowed),
+    // Banner ads: campaigns of a domain for its administrators, server-wide ones for
+    // server administrators; what a page shows for whoever sees the page.
+    row("list_ad_campaigns",      NoAuth, Forbidden, Filtered,  Allowed),
+    row("create_ad_campaign",     NoAuth, Forbidden, Forbidden, Allowed),
+    row("get_ad_campaign",        NoAuth, Forbidden, Hidden,    Allowed),
+    row("update_ad_campaign",     NoAuth, Forbidden, Hidden,    Allowed),
+    row("delete_ad_campaign",     NoAuth, Forbidden, Hidden,    Allowed),
+    row("put_ad_image",           NoAuth, Forbidden, Hidden,    Allowed),
+    row("delete_ad_image",        NoAuth, Forbidden, Hidden,    Allowed),
+    row("list_ad_days",           NoAuth, Forbidden, Hidden,    Allowed),
+    row("list_ad_exemptions",     NoAuth, Forbidden, Filtered,  Allowed),
+    row("add_ad_exemption",       NoAuth, Forbidden, Forbidden, Allowed),
+    row("remove_ad_exemption",    NoAuth, Forbidden, Hidden,    Allowed),
+    row("get_ad_slot",            NoAuth, Allowed,   Allowed,   Allowed),
+    row("get_login_ad",           Allowed, Allowed,  Allowed,   Allowed),
+    row("get_ad_image",           Allowed, Allowed,  Allowed,   Allowed),
+    row("click_ad",               Allowed, Allowed,  Allowed,   Allowed),
     row("update_server_settings", NoAuth, Forbidden, Forbidden, Allowed),
 ];

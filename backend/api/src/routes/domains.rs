@@ -36,6 +36,7 @@ fn settings(s: DomainSettings) -> osprey_directory::DomainSettings {
         max_message_bytes: s.max_message_bytes,
         any_sender: s.any_sender,
         directory_visible: s.directory_visible,
+        no_ads: s.no_ads,
     }
 }
 

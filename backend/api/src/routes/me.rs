@@ -50,9 +50,19 @@ pub async fn list_my_login_failures(
 /// The signed-in account.
 #[utoipa::path(get, path = "/me", tag = "me", security(("bearer" = [])),
     responses((status = 200, description = "The signed-in account", body = Account), (status = 403, description = "An API key without account:read", body = Problem)))]
-pub async fn get_me(user: AuthUser) -> Result<Json<Account>, ApiError> {
+pub async fn get_me(
+    State(state): State<AppState>,
+    user: AuthUser,
+) -> Result<Json<Account>, ApiError> {
     user.require(Scope::AccountRead)?;
-    Ok(Json(convert::account(user.account)))
+    let ads = state
+        .directory
+        .sees_ads(&user.account.id, &user.account.domain_id)
+        .await?;
+    Ok(Json(Account {
+        ads: Some(ads),
+        ..convert::account(user.account)
+    }))
 }
 
 /// Changes the signed-in account's own settings.

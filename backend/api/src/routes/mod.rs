@@ -3,6 +3,7 @@
 pub mod access;
 pub mod account_import;
 pub mod accounts;
+pub mod ads;
 pub mod aliases;
 pub mod archive_pages;
 pub mod audit;

@@ -4,6 +4,7 @@
 mod access;
 mod accounts;
 mod activity;
+mod ads;
 mod aliases;
 mod audit;
 mod calendar_reminders;
@@ -36,6 +37,7 @@ mod threads;
 pub use access::{IpRuleRecord, KillEntryRecord, NewIpRule};
 pub use accounts::{AccountChanges, AccountRecord, AccountStart, NewAccount, Pop3Settings};
 pub use activity::{ActivitySample, DomainStorage, HourCount, HourGauge, MailboxSize};
+pub use ads::{AdCampaignRecord, AdCampaignRow, AdDayRecord, AdEvent};
 pub use aliases::AliasRecord;
 pub use audit::{AuditQuery, AuditRecord, NewAuditEntry};
 pub use calendar_reminders::{ClaimedReminder, ReminderAdvance, ReminderDue};
