@@ -385,6 +385,23 @@ await runFlow('admin_flow', async ({ page, baseUrl, step, shot, expectVisible, s
   await page.click('#setting-legacy_auth-reset');
   await page.waitForFunction(() => !document.querySelector('#setting-legacy_auth').checked, null, { timeout: STEP_TIMEOUT_MS });
 
+  step('banner ads: a script link refused at its field, a campaign for webmail started, its image added');
+  await openNav(page, '#tab-ads', '/admin/ads', 'Banner ads');
+  await expectVisible(page.locator('#ads-empty'), 'no campaigns yet');
+  await page.fill('#ad-name', 'Spring');
+  await page.fill('#ad-text', 'Spring sale: half price on storage');
+  await page.fill('#ad-link', 'javascript:alert(1)');
+  await page.click('#ad-create');
+  await expectVisible(page.locator('#ad-link-error', { hasText: 'https://' }), 'the link refused at its field');
+  await page.fill('#ad-link', 'https://shop.example/spring');
+  await page.click('#ad-create');
+  await expectVisible(page.locator('#ad-list .row-title', { hasText: 'Spring' }), 'the campaign in the list');
+  await expectVisible(page.locator('#ad-list .ad-counts', { hasText: '0 shown' }), 'its counts');
+  await page.locator('#ad-list input[type=file]').first().setInputFiles({ name: 'spring.gif', mimeType: 'image/gif', buffer: Buffer.from('R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==', 'base64') });
+  await expectVisible(page.getByText('Image saved.'), 'the image saved');
+  await expectVisible(page.locator('#ad-list label', { hasText: 'Change image' }), 'the campaign has an image');
+  await shot(page, 'admin-ads');
+
   step('the audit log: the changes made above, a search for the alias, the retention saved');
   await openNav(page, '#tab-audit', '/admin/audit', 'Audit log');
   await expectVisible(page.locator('#audit-list .audit-entry', { hasText: `team@${domain}` }).first(), 'the list\'s changes in the audit log');
@@ -439,6 +456,13 @@ await runFlow('admin_flow', async ({ page, baseUrl, step, shot, expectVisible, s
   if (await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admin' }).count()) {
     fail('a link named Admin is shown to a user');
   }
+
+  step('the banner ad above the user\'s mail, kept in its place');
+  await openNav(page, '#nav-mail', '/mail', 'Mail');
+  await expectVisible(page.locator('#ad-webmail .ad-text', { hasText: 'Spring sale' }), 'the ad above the mail');
+  const adLink = await page.getAttribute('#ad-webmail a.ad', 'href');
+  if (!/^\/api\/v1\/ads\/[^/]+\/click$/.test(adLink)) fail(`the ad links to ${adLink}, not through the server`);
+  await shot(page, 'mail-with-ad');
 
   step('open Settings (expect the user\'s address)');
   await openNav(page, '#nav-settings', '/settings', 'Settings');
@@ -529,7 +553,7 @@ await runFlow('admin_flow', async ({ page, baseUrl, step, shot, expectVisible, s
   step('open each admin page directly as a user: a refusal, and no request the server refuses');
   const refused = [];
   page.on('response', (r) => { if (r.status() === 403) refused.push(`${r.request().method()} ${r.url()}`); });
-  for (const path of ['/admin/dashboard', '/admin/accounts', '/admin/domains', '/admin/aliases', '/admin/lists', '/admin/access', '/admin/queue', '/admin/audit', '/admin/settings', '/admin/domains/any/dns']) {
+  for (const path of ['/admin/dashboard', '/admin/ads', '/admin/accounts', '/admin/domains', '/admin/aliases', '/admin/lists', '/admin/access', '/admin/queue', '/admin/audit', '/admin/settings', '/admin/domains/any/dns']) {
     await page.goto(`${baseUrl}${path}`);
     await expectVisible(page.getByText('This page is for administrators.'), `the refusal of ${path} for users`);
   }

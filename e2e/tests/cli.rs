@@ -447,6 +447,7 @@ async fn every_empty_list_says_so_on_standard_error_only() {
         (&["access", "kill", "list"], "no kill file entries"),
         (&["list", "ls"], "no lists"),
         (&["queue", "list"], "no queued messages"),
+        (&["ad", "list"], "no ad campaigns"),
         (
             &["audit", "show", "--search", "nothing-matches-this"],
             "no changes recorded",
@@ -662,4 +663,109 @@ async fn domain_admins_are_delegated_and_withdrawn() {
         &["user", "list", "--domain", "shop.example"],
     ));
     assert!(listed.contains("kim@shop.example\tuser"), "{listed}");
+}
+
+/// `osprey ad`: campaigns with the API's rules, their images, counts and the accounts
+/// and domains without ads; the running server shows what the command line set.
+#[tokio::test]
+async fn cli_runs_banner_ads_with_the_apis_rules() {
+    let s = Server::start(false).await;
+    let db = &s.db;
+    ok(&osprey(db, &["domain", "add", "ads.example"]));
+    ok(&osprey(
+        db,
+        &[
+            "user",
+            "add",
+            "reader@ads.example",
+            "--password",
+            ADMIN_PASSWORD,
+        ],
+    ));
+    let said = refused(&osprey(
+        db,
+        &[
+            "ad",
+            "add",
+            "Spring",
+            "--text",
+            "Half price",
+            "--link",
+            "javascript:alert(1)",
+            "--target",
+            "webmail",
+        ],
+    ));
+    assert!(
+        said.contains("link_url") && said.contains("https://"),
+        "{said}"
+    );
+    let id = ok(&osprey(
+        db,
+        &[
+            "ad",
+            "add",
+            "Spring",
+            "--text",
+            "Half price",
+            "--link",
+            "https://shop.example/",
+            "--target",
+            "webmail",
+            "--domain",
+            "ads.example",
+            "--weight",
+            "2",
+        ],
+    ))
+    .trim()
+    .to_owned();
+    let gif = db.dir.join("spring.gif");
+    std::fs::write(&gif, b"GIF89a-tiny").unwrap();
+    ok(&osprey(db, &["ad", "image", &id, gif.to_str().unwrap()]));
+    let svg = db.dir.join("spring.svg");
+    std::fs::write(&svg, b"<svg onload='alert(1)'/>").unwrap();
+    assert!(
+        refused(&osprey(db, &["ad", "image", &id, svg.to_str().unwrap()]))
+            .contains("PNG, JPEG, GIF or WebP")
+    );
+    let list: serde_json::Value =
+        serde_json::from_str(&ok(&osprey(db, &["ad", "list", "--json"]))).unwrap();
+    assert_eq!(list[0]["id"], id.as_str());
+    assert_eq!(list[0]["domain"], "ads.example");
+    assert_eq!(list[0]["weight"], 2);
+    assert_eq!(list[0]["image_url"], format!("/api/v1/ads/{id}/image"));
+
+    // The running server shows it to the reader, then not once she is exempt.
+    let c = reqwest::Client::new();
+    let token = crate::api::login(&c, &s.url, "reader@ads.example", ADMIN_PASSWORD).await;
+    let slot = |token: String| {
+        let (c, url) = (c.clone(), s.url.clone());
+        async move {
+            c.get(format!("{url}/api/v1/ads/slot?target=webmail"))
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap()
+                .json::<serde_json::Value>()
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(slot(token.clone()).await["ad"]["id"], id.as_str());
+    ok(&osprey(db, &["ad", "exempt", "reader@ads.example"]));
+    assert_eq!(slot(token.clone()).await["ad"], serde_json::Value::Null);
+    ok(&osprey(
+        db,
+        &["ad", "exempt", "reader@ads.example", "--remove"],
+    ));
+    ok(&osprey(db, &["ad", "domain", "ads.example", "--off"]));
+    assert_eq!(slot(token.clone()).await["ad"], serde_json::Value::Null);
+    ok(&osprey(db, &["ad", "domain", "ads.example"]));
+    assert_eq!(slot(token).await["ad"]["id"], id.as_str());
+
+    let stats = ok(&osprey(db, &["ad", "stats", &id]));
+    assert!(stats.contains("\t2 shown\t0 clicks"), "{stats}");
+    ok(&osprey(db, &["ad", "remove", &id]));
+    assert_eq!(ok(&osprey(db, &["ad", "list"])), "");
 }

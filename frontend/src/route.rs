@@ -6,8 +6,9 @@ use yew_router::prelude::*;
 use crate::components::shell::Shell;
 #[cfg(feature = "full")]
 use crate::pages::admin::{
-    AccessPage, AccountsPage, AdminGate, AdminIndex, AliasesPage, AuditPage, DashboardPage,
-    DomainDnsPage, DomainRulesPage, DomainsPage, ListsPage, QueuePage, ServerSettingsPage,
+    AccessPage, AccountsPage, AdminGate, AdminIndex, AdsPage, AliasesPage, AuditPage,
+    DashboardPage, DomainDnsPage, DomainRulesPage, DomainsPage, ListsPage, QueuePage,
+    ServerSettingsPage,
 };
 #[cfg(feature = "full")]
 use crate::pages::archive::{ArchivePage, ArchiveThreadPage};
@@ -51,6 +52,8 @@ pub enum Route {
     AdminLists,
     #[at("/admin/audit")]
     AdminAudit,
+    #[at("/admin/ads")]
+    AdminAds,
     #[at("/admin/access")]
     AdminAccess,
     #[at("/admin/queue")]
@@ -81,6 +84,7 @@ pub fn switch(route: Route) -> Html {
         | Route::AdminAliases
         | Route::AdminLists
         | Route::AdminAudit
+        | Route::AdminAds
         | Route::AdminAccess
         | Route::AdminQueue
         | Route::AdminSettings
@@ -127,6 +131,10 @@ pub fn switch(route: Route) -> Html {
         #[cfg(feature = "full")]
         Route::AdminAudit => {
             html! { <Shell><AdminGate title="Audit log"><AuditPage /></AdminGate></Shell> }
+        }
+        #[cfg(feature = "full")]
+        Route::AdminAds => {
+            html! { <Shell><AdminGate title="Banner ads"><AdsPage /></AdminGate></Shell> }
         }
         #[cfg(feature = "full")]
         Route::AdminAccess => {

@@ -154,7 +154,8 @@ pub struct Account {
     #[serde(default)]
     pub must_change_password: bool,
     /// In `/me` only: the account's pages show banner ads (its domain has not turned
-    /// them off and the account is not exempt), so the web app keeps them a place.
+    /// them off, the account is not exempt, and a campaign for webmail or the calendar
+    /// runs), so the web app keeps them a place.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ads: Option<bool>,
     pub created_at: DateTime<Utc>,

@@ -114,10 +114,10 @@ async fn ads_show_by_weight_where_they_target_while_they_run_and_clicks_go_only_
     let admin = t.token(ADMIN).await;
     t.add_account("reader@example.com", Role::User, &[]).await;
     let reader = t.token("reader@example.com").await;
-    // Nothing runs yet: no ad, but the account's pages keep the place for one.
+    // Nothing runs yet: no ad, and the account's pages keep no place for one.
     assert_eq!(slot(&t, &reader, "webmail").await, Value::Null);
     let me = t.call(Method::GET, "/api/v1/me", Some(&reader), None).await;
-    assert_eq!(me.body["ads"], true);
+    assert_eq!(me.body["ads"], false);
 
     let heavy = create(
         &t,
@@ -141,6 +141,11 @@ async fn ads_show_by_weight_where_they_target_while_they_run_and_clicks_go_only_
         with(campaign("Off", &["webmail"]), json!({"enabled": false})),
     )
     .await;
+    let me = t.call(Method::GET, "/api/v1/me", Some(&reader), None).await;
+    assert_eq!(
+        me.body["ads"], true,
+        "a campaign runs: the pages keep its place"
+    );
     let (mut heavy_n, mut light_n) = (0, 0);
     for _ in 0..200 {
         let ad = slot(&t, &reader, "webmail").await;

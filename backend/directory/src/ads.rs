@@ -470,6 +470,21 @@ impl Directory {
         Ok(!self.store.ads().is_exempt(account_id).await?)
     }
 
+    /// Whether the account's pages keep a place for an ad: it sees ads and a campaign
+    /// for webmail or the calendar runs for its domain now.
+    pub async fn ads_for(&self, account_id: &str, domain_id: &str) -> Result<bool, DirectoryError> {
+        if !self.sees_ads(account_id, domain_id).await? {
+            return Ok(false);
+        }
+        Ok(self
+            .store
+            .ads()
+            .running(Some(domain_id), Utc::now())
+            .await?
+            .iter()
+            .any(|c| c.row.targets.iter().any(|t| t != "login")))
+    }
+
     /// Chooses the ad for a page of `target` seen by `account` (`(id, domain id)`) or,
     /// before sign-in, by a visitor of `domain_id`'s pages: one of the running campaigns
     /// of that domain and the server-wide ones, in proportion to their weights; counts

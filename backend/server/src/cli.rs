@@ -5,7 +5,8 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use crate::{
-    audit, commands, config::Config, data_dir, lists, senders, serve, settings, stats, transport,
+    ads, audit, commands, config::Config, data_dir, lists, senders, serve, settings, stats,
+    transport,
 };
 
 /// Osprey: mail (SMTP, IMAP, POP3), calendars and their web app, in one server.
@@ -57,6 +58,9 @@ pub enum Command {
     /// (a running server applies a change within 30 seconds).
     #[command(subcommand)]
     Settings(SettingsCmd),
+    /// Runs banner ad campaigns on the web pages.
+    #[command(subcommand)]
+    Ad(AdCmd),
     /// Prints the dashboard's figures: messages, sign-ins, the queue and sessions per
     /// hour (or day), storage per domain, the largest mailboxes, top senders and
     /// refused addresses.
@@ -108,6 +112,69 @@ pub enum AuditCmd {
     },
     /// Shows, or sets, the days the log keeps its entries (1 to 3650).
     Retention { days: Option<u32> },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AdCmd {
+    /// Starts a campaign; prints its id.
+    Add {
+        /// Its name, for administrators.
+        name: String,
+        /// What the ad says (plain text).
+        #[arg(long)]
+        text: String,
+        /// Where a click leads (https:// or http://).
+        #[arg(long)]
+        link: String,
+        /// A page to show it on: webmail, calendar or login (repeatable).
+        #[arg(long = "target", required = true)]
+        targets: Vec<String>,
+        /// The domain whose pages show it; without it, every domain's.
+        #[arg(long)]
+        domain: Option<String>,
+        /// How often it shows against the others (1 to 1000).
+        #[arg(long)]
+        weight: Option<u32>,
+        /// The first day it shows (YYYY-MM-DD).
+        #[arg(long)]
+        starts: Option<String>,
+        /// The day it stops showing (YYYY-MM-DD).
+        #[arg(long)]
+        ends: Option<String>,
+    },
+    /// Lists campaigns with what each showed and was clicked.
+    List {
+        /// A JSON array of the REST API's objects instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Ends a campaign.
+    Remove { id: String },
+    /// Sets a campaign's image (PNG, JPEG, GIF or WebP, at most 256 KiB), or removes it.
+    Image {
+        id: String,
+        file: Option<std::path::PathBuf>,
+        #[arg(long)]
+        remove: bool,
+    },
+    /// Prints a campaign's counts per day.
+    Stats {
+        id: String,
+        #[arg(long, default_value_t = 30)]
+        days: u32,
+    },
+    /// Spares an account the ads (or, with --remove, shows it ads again).
+    Exempt {
+        address: String,
+        #[arg(long)]
+        remove: bool,
+    },
+    /// Turns ads off (--off) or on again for a domain's pages.
+    Domain {
+        name: String,
+        #[arg(long)]
+        off: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -543,6 +610,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Audit(cmd) => audit::run(&config, cmd).await,
         Command::Settings(cmd) => settings::run(&config, cmd).await,
         Command::Stats { range, json } => stats::run(&config, &range, json).await,
+        Command::Ad(cmd) => ads::run(&config, cmd).await,
         Command::Postmaster { address } => senders::postmaster(&config, address.as_deref()).await,
         Command::Deliver {
             to,

@@ -6,6 +6,7 @@
 //! carries, and the middleware they share. Behaviour lives in the library crates.
 
 mod account_import;
+mod ads;
 mod audit;
 mod cli;
 mod commands;

@@ -1,5 +1,6 @@
 //! Pieces the pages share: the app shell and form parts.
 
+pub mod ad_slot;
 #[cfg(feature = "full")]
 pub mod address_input;
 pub mod banner;

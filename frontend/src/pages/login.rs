@@ -101,6 +101,7 @@ pub fn LoginPage() -> Html {
                     </button>
                 </form>
             </main>
+            <crate::components::ad_slot::AdSlot target="login" />
         </div>
     }
 }

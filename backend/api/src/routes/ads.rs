@@ -50,6 +50,11 @@ async fn campaign(state: &AppState, c: AdCampaignRecord) -> AdCampaign {
         Some(id) => state.store.domains().domain(id).await.ok().map(|d| d.name),
         None => None,
     };
+    to_api(c, domain)
+}
+
+/// A campaign as the API shows it, with its domain's name.
+pub fn to_api(c: AdCampaignRecord, domain: Option<String>) -> AdCampaign {
     AdCampaign {
         image_url: c
             .image_type

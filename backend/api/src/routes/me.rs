@@ -57,7 +57,7 @@ pub async fn get_me(
     user.require(Scope::AccountRead)?;
     let ads = state
         .directory
-        .sees_ads(&user.account.id, &user.account.domain_id)
+        .ads_for(&user.account.id, &user.account.domain_id)
         .await?;
     Ok(Json(Account {
         ads: Some(ads),

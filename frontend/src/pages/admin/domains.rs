@@ -42,6 +42,7 @@ struct Draft {
     max_message: String,
     any_sender: bool,
     directory_visible: bool,
+    no_ads: bool,
     enabled: bool,
 }
 
@@ -62,6 +63,7 @@ impl Draft {
                 .map_err(|m| ApiError::local("settings.max_message_bytes", m))?,
             any_sender: self.any_sender,
             directory_visible: self.directory_visible,
+            no_ads: self.no_ads,
         })
     }
 }
@@ -118,6 +120,7 @@ impl Resource for Domains {
                 max_message: format::mib_input(d.settings.max_message_bytes),
                 any_sender: d.settings.any_sender,
                 directory_visible: d.settings.directory_visible,
+                no_ads: d.settings.no_ads,
                 enabled: d.enabled,
             },
             None => Draft {
@@ -132,6 +135,7 @@ impl Resource for Domains {
                 max_message: String::new(),
                 any_sender: false,
                 directory_visible: false,
+                no_ads: false,
                 enabled: true,
             },
         }
@@ -178,6 +182,10 @@ impl Resource for Domains {
                     label="Users see each other as recipients (a directory of the domain)"
                     checked={d.directory_visible} onchange={form.set(|d, on| d.directory_visible = on)}
                     error={form.error("settings.directory_visible")} />
+                <Checkbox id={form.id("no-ads")}
+                    label="No banner ads on this domain's pages"
+                    checked={d.no_ads} onchange={form.set(|d, on| d.no_ads = on)}
+                    error={form.error("settings.no_ads")} />
                 <Checkbox id={form.id("enabled")} label="Enabled (receives mail)" checked={d.enabled}
                     onchange={form.set(|d, on| d.enabled = on)} error={form.error("enabled")} />
                 if form.editing {

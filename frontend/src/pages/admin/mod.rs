@@ -5,6 +5,7 @@ mod access;
 mod account_import;
 mod account_stats;
 mod accounts;
+mod ads;
 mod aliases;
 mod audit;
 mod chart;
@@ -24,6 +25,7 @@ mod settings;
 
 pub use access::AccessPage;
 pub use accounts::AccountsPage;
+pub use ads::AdsPage;
 pub use aliases::AliasesPage;
 pub use audit::AuditPage;
 pub use dashboard::DashboardPage;
@@ -91,6 +93,7 @@ pub fn AdminLayout(props: &AdminLayoutProps) -> Html {
                     <NavLink to={Route::AdminAccounts} id="tab-accounts">{ "Accounts" }</NavLink>
                     <NavLink to={Route::AdminAliases} id="tab-aliases">{ "Aliases" }</NavLink>
                     <NavLink to={Route::AdminLists} id="tab-lists">{ "Lists" }</NavLink>
+                    <NavLink to={Route::AdminAds} id="tab-ads">{ "Ads" }</NavLink>
                     if session.is_server_admin() {
                         <NavLink to={Route::AdminAccess} id="tab-access">{ "Access" }</NavLink>
                         <NavLink to={Route::AdminQueue} id="tab-queue">{ "Queue" }</NavLink>

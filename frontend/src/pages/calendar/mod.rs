@@ -329,6 +329,7 @@ pub fn CalendarPage() -> Html {
     html! {
         <section class="page calendar" aria-labelledby="calendar-title">
             <CalendarTabs />
+            <crate::components::ad_slot::AdSlot target="calendar" />
             <div class="cal-toolbar">
                 <h1 id="calendar-title">{ dates::title(*view, *anchor) }</h1>
                 <div class="cal-nav">

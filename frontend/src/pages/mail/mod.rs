@@ -564,6 +564,7 @@ pub fn MailPage() -> Html {
     html! {
         <section class="page mail-page" aria-labelledby="mail-title">
             <h1 id="mail-title">{ "Mail" }</h1>
+            <crate::components::ad_slot::AdSlot target="webmail" />
             <ProblemBanner error={(*error).clone()} />
             if *help {
                 <div class="card shortcuts" id="shortcuts-help" role="dialog" aria-label="Keyboard shortcuts">
