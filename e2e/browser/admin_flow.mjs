@@ -400,6 +400,8 @@ await runFlow('admin_flow', async ({ page, baseUrl, step, shot, expectVisible, s
   await page.locator('#ad-list input[type=file]').first().setInputFiles({ name: 'spring.gif', mimeType: 'image/gif', buffer: Buffer.from('R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==', 'base64') });
   await expectVisible(page.getByText('Image saved.'), 'the image saved');
   await expectVisible(page.locator('#ad-list label', { hasText: 'Change image' }), 'the campaign has an image');
+  await page.locator('#ad-list').getByRole('button', { name: 'Statistics' }).click();
+  await page.waitForFunction(() => document.querySelectorAll('#ad-list .chart .slot').length === 30, null, { timeout: STEP_TIMEOUT_MS });
   await shot(page, 'admin-ads');
 
   step('the audit log: the changes made above, a search for the alias, the retention saved');

@@ -47,6 +47,12 @@ await runFlow('calendar_flow', async ({ page, baseUrl, step, shot, expectVisible
   if ((await page.locator('.cal-month .cal-event').count()) !== 0) throw new Error('June is not empty');
   await shot(page, 'calendar-month-empty');
 
+  step('a reminder\'s link (/calendar?date=…) opens on its day');
+  await page.goto(`${baseUrl}/calendar?date=2026-02-10`);
+  await expectVisible(page.getByRole('heading', { level: 1, name: 'February 2026' }), 'the month of the linked day');
+  await page.goto(`${baseUrl}/calendar?date=2026-06-01`);
+  await expectVisible(page.getByRole('heading', { level: 1, name: 'June 2026' }), 'the June heading again');
+
   step('click Tuesday 2 June; an end before the start is named at the field');
   await cell('2026-06-02').click({ position: { x: 60, y: 70 } });
   await expectVisible(page.getByRole('heading', { name: 'New event' }), 'the new event dialog');
@@ -190,7 +196,9 @@ await runFlow('calendar_flow', async ({ page, baseUrl, step, shot, expectVisible
   await expectVisible(page.locator('#task-list .row-title', { hasText: 'Buy stamps' }), 'the first task');
   await page.fill('#task-title', 'Send invoice');
   await page.fill('#task-due', yesterday);
+  await page.selectOption('#task-priority', '1');
   await page.click('#task-add');
+  await expectVisible(page.locator('#task-list .task', { hasText: 'Send invoice' }).locator('.task-priority', { hasText: 'High priority' }), 'the task\'s priority');
   await expectVisible(page.locator('#task-list .task.overdue', { hasText: 'Send invoice' }), 'the overdue task marked');
   const tomorrow = new Date(Date.now() + 86_400_000).toLocaleDateString('en-CA');
   await page.fill('#task-title', 'Water the plants');

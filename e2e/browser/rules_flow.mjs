@@ -128,7 +128,8 @@ await runFlow('rules_flow', async ({ page, baseUrl, step, shot, expectVisible, s
   await page.click('#sign-out');
   await page.waitForURL('**/login', { timeout: STEP_TIMEOUT_MS });
   await signIn(page, adminUser, adminPassword);
-  await openNav(page, '#nav-admin', '/admin/domains', 'Domains');
+  await openNav(page, '#nav-admin', '/admin/dashboard', 'Dashboard');
+  await openNav(page, '#tab-domains', '/admin/domains', 'Domains');
   await page.fill('#domain-search', domain);
   await page.locator('#domain-search').press('Enter');
   const domainRow = page.locator('#domain-list .row', { hasText: domain });

@@ -524,10 +524,7 @@ fn answer(op: &Value, types: &Types) -> Result<Answer> {
                     )
                 } else if c.keys().any(|k| k.starts_with("text/")) {
                     Answer::Text
-                } else if c
-                    .keys()
-                    .any(|k| k == "application/octet-stream" || k.starts_with("image/"))
-                {
+                } else if c.contains_key("application/octet-stream") {
                     Answer::Bytes
                 } else {
                     let kinds: Vec<&String> = c.keys().collect();

@@ -155,9 +155,12 @@ impl CalendarService {
     ) {
         let Some(mail) = &self.mail else { return };
         let Ok(master) = master_of(ics) else { return };
-        let title = ical::read_fields(master, "UTC")
-            .map(|f| f.title)
-            .unwrap_or_default();
+        let Some(mut fields) = ical::read_fields(master, "UTC") else {
+            return;
+        };
+        fields.organizer = participants::organizer(master);
+        fields.attendees = Some(participants::attendees(master));
+        let title = fields.title.clone();
         let from = owner.address();
         let (subject, line) = match method {
             ICalendarMethod::Cancel => (
@@ -187,6 +190,7 @@ impl CalendarService {
                 ),
             ),
         };
+        let (text, html) = crate::letter::letter(&line, &fields);
         let Ok(sender) = Address::parse(&from) else {
             return;
         };
@@ -209,7 +213,8 @@ impl CalendarService {
         )
         .to(recipients.clone())
         .subject(subject)
-        .text(format!("{line}\n"))
+        .text(text)
+        .html(html)
         .calendar(method_name(&method), scheduling_text(ics, &method))
         .to_bytes();
         let client = Client {

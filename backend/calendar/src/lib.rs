@@ -16,6 +16,7 @@ mod freebusy;
 mod ical;
 mod incoming;
 mod invitations;
+mod letter;
 mod notes;
 mod participants;
 mod reminders;

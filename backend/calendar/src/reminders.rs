@@ -493,7 +493,7 @@ fn task_summary(
         when,
         short,
         place: "tasks",
-        path: "/tasks".into(),
+        path: "/calendar/tasks".into(),
     })
 }
 

@@ -155,6 +155,28 @@ async fn a_guest_here_answers_in_the_calendar_and_one_elsewhere_by_mail() {
         mail[0]
     );
     assert!(mail[0].contains("METHOD:REQUEST"));
+    // RFC 6047 §2.4 also wants a part people can read: what, when, where and who, as
+    // text and as HTML.
+    let parsed = mail_parser::MessageParser::default()
+        .parse(mail[0].as_bytes())
+        .unwrap();
+    let text = parsed.body_text(0).unwrap();
+    assert!(text.contains("invites you to \"Planning\""), "{text}");
+    assert!(
+        text.contains("When: Wednesday 10 March 2027, 10:00 to 11:00 (Europe/Berlin)"),
+        "{text}"
+    );
+    assert!(text.contains("Organiser: ann@invite.example"), "{text}");
+    assert!(text.contains("Carol Far <carol@far.example>"), "{text}");
+    let html = parsed.body_html(0).unwrap();
+    assert!(
+        html.contains("<th align=\"left\">When</th><td>Wednesday 10 March 2027, 10:00 to 11:00 (Europe/Berlin)</td>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("Carol Far &lt;carol@far.example&gt;"),
+        "{html}"
+    );
     assert!(
         !mail[0].contains("BEGIN:VALARM"),
         "the organiser's reminders stay hers"

@@ -399,7 +399,8 @@ pub async fn get_login_ad(
 /// A campaign's image (ads are public).
 #[utoipa::path(get, path = "/ads/{id}/image", tag = "auth",
     params(("id" = String, Path, description = "The campaign")),
-    responses((status = 200, content_type = "image/*", body = Vec<u8>), (status = 404, body = Problem)))]
+    responses((status = 200, description = "The image, sent with its own media type (PNG, JPEG, GIF or WebP)", content_type = "application/octet-stream", body = String),
+        (status = 404, body = Problem)))]
 pub async fn get_ad_image(
     State(state): State<AppState>,
     Path(id): Path<String>,

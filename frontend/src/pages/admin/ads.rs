@@ -3,11 +3,12 @@
 //! start one (text, link, pages, weight, dates), an image for each, stopping and ending
 //! them, and the accounts that see no ads.
 
-use osprey_api_types::{AdCampaign, AdCampaignInput, AdExemption, AdExemptionInput};
+use osprey_api_types::{AdCampaign, AdCampaignInput, AdDay, AdExemption, AdExemptionInput};
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use super::AdminLayout;
+use super::chart::{LineChart, Series, day_label};
 use crate::api::{ApiError, use_api};
 use crate::components::banner::{Banner, ProblemBanner, Tone};
 use crate::components::field::{Checkbox, TextField};
@@ -86,6 +87,69 @@ fn ctr(c: &AdCampaign) -> String {
     }
 }
 
+/// The days of a campaign's statistics.
+const STAT_DAYS: i64 = 30;
+
+#[derive(Properties, PartialEq)]
+struct AdStatsProps {
+    id: AttrValue,
+    name: AttrValue,
+}
+
+/// A campaign's last 30 days: showings and clicks per day, as a chart.
+#[function_component]
+fn AdStats(props: &AdStatsProps) -> Html {
+    let api = use_api();
+    let days = use_state(|| None::<Vec<AdDay>>);
+    {
+        let days = days.clone();
+        use_effect_with(props.id.clone(), move |id| {
+            let id = id.to_string();
+            spawn_local(async move {
+                if let Ok(d) = api.list_ad_days(&id, Some(STAT_DAYS as u32)).await {
+                    days.set(Some(d));
+                }
+            });
+        });
+    }
+    let Some(counted) = &*days else {
+        return html! { <p class="loading" aria-busy="true">{ "Loading…" }</p> };
+    };
+    // chrono's clock panics in wasm: the browser's, in UTC (the days are UTC days).
+    let today = chrono::DateTime::from_timestamp_millis(js_sys::Date::now() as i64)
+        .unwrap_or_default()
+        .date_naive();
+    let span: Vec<chrono::NaiveDate> = (0..STAT_DAYS)
+        .rev()
+        .map(|back| today - chrono::Duration::days(back))
+        .collect();
+    let on = |d: &chrono::NaiveDate, f: fn(&AdDay) -> u64| {
+        counted.iter().find(|c| c.day == *d).map_or(0, f)
+    };
+    let labels: Vec<String> = span.iter().map(|d| day_label(*d)).collect();
+    let ticks: Vec<(usize, String)> = (0..labels.len())
+        .rev()
+        .step_by(7)
+        .map(|i| (i, labels[i].clone()))
+        .collect();
+    let series = vec![
+        Series {
+            label: "Shown",
+            class: "c1",
+            values: span.iter().map(|d| on(d, |c| c.impressions)).collect(),
+        },
+        Series {
+            label: "Clicks",
+            class: "c2",
+            values: span.iter().map(|d| on(d, |c| c.clicks)).collect(),
+        },
+    ];
+    html! {
+        <LineChart id={format!("ad-chart-{}", props.id)} title={format!("{}: the last 30 days", props.name)}
+            labels={labels} ticks={ticks} series={series} />
+    }
+}
+
 #[function_component]
 pub fn AdsPage() -> Html {
     let api = use_api();
@@ -97,6 +161,8 @@ pub fn AdsPage() -> Html {
     let error = use_state(|| None::<ApiError>);
     let note = use_state(|| None::<String>);
     let exempt_address = use_state(String::new);
+    // The campaign whose statistics are open.
+    let open = use_state(|| None::<String>);
     {
         let (api, campaigns, exempt, error) = (
             api.clone(),
@@ -186,6 +252,11 @@ pub fn AdsPage() -> Html {
                 })
             };
             let scope = c.domain.clone().unwrap_or_else(|| "every domain".to_owned());
+            let showing = open.as_deref() == Some(id.as_str());
+            let toggle = {
+                let (open, id) = (open.clone(), id.clone());
+                Callback::from(move |_: MouseEvent| open.set((!showing).then(|| id.clone())))
+            };
             html! {
                 <li class="row ad-row" key={id.clone()}>
                     <div class="row-main">
@@ -194,8 +265,11 @@ pub fn AdsPage() -> Html {
                         <div class="row-meta">{ format!("“{}” → {}", c.text, c.link_url) }</div>
                         <div class="row-meta">{ format!("{scope} · {} · weight {}", c.targets.join(", "), c.weight) }</div>
                         <div class="row-meta ad-counts">{ format!("{} shown · {} clicks · {}", c.impressions, c.clicks, ctr(c)) }</div>
+                        if showing { <AdStats id={id.clone()} name={c.name.clone()} /> }
                     </div>
                     <div class="row-actions">
+                        <button type="button" class="button subtle" aria-expanded={showing.to_string()} onclick={toggle}
+                            id={format!("ad-stats-{id}")}>{ "Statistics" }</button>
                         <label class="button subtle" for={format!("ad-image-{id}")}>{ if c.image_url.is_some() { "Change image" } else { "Add image" } }</label>
                         <input type="file" class="visually-hidden" id={format!("ad-image-{id}")} accept="image/png,image/jpeg,image/gif,image/webp" onchange={upload} />
                         <button type="button" class="button danger" onclick={remove} aria-label={format!("End {}", c.name)}>{ "End" }</button>

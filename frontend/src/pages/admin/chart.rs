@@ -5,6 +5,17 @@
 
 use yew::prelude::*;
 
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+/// `6 Dec`: a day under an axis (by hand: chrono's `format` brings a strftime
+/// interpreter into the bundle).
+pub fn day_label(d: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    format!("{} {}", d.day(), MONTHS[d.month0() as usize])
+}
+
 /// The drawing's size in SVG units; it scales to the width it is given.
 const WIDTH: u64 = 480;
 const HEIGHT: u64 = 200;

@@ -9,7 +9,7 @@ use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use super::AdminLayout;
-use super::chart::{LineChart, Series};
+use super::chart::{LineChart, Series, day_label};
 use crate::api::{ApiError, use_api};
 use crate::components::banner::ProblemBanner;
 use crate::format;
@@ -17,19 +17,14 @@ use crate::format;
 /// How often the page reads the figures again, in milliseconds.
 const REFRESH_MS: u32 = 60_000;
 
-const MONTHS: [&str; 12] = [
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-];
-
 /// A point's name: its hour in the browser's time, or its (UTC) day.
 fn label(p: &StatsPoint, range: StatsRange) -> String {
-    use chrono::Datelike;
     match range {
         StatsRange::Day => {
             let at = js_sys::Date::new(&((p.start.timestamp() * 1000) as f64).into());
             format!("{:02}:00", at.get_hours())
         }
-        StatsRange::Month => format!("{} {}", p.start.day(), MONTHS[p.start.month0() as usize]),
+        StatsRange::Month => day_label(p.start.date_naive()),
     }
 }
 

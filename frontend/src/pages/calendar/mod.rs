@@ -114,8 +114,30 @@ pub fn CalendarTabs() -> Html {
 pub fn CalendarPage() -> Html {
     let api = use_api();
     let now = use_state(dates::now);
+    {
+        // The current-time line moves every minute, not only when the window loads.
+        let now = now.clone();
+        use_effect_with((), move |_| {
+            let timer =
+                gloo::timers::callback::Interval::new(60_000, move || now.set(dates::now()));
+            move || drop(timer)
+        });
+    }
     let view = use_state(|| if narrow() { View::Agenda } else { View::Month });
-    let anchor = use_state(|| dates::now().date());
+    // A reminder's link names the day it is about: /calendar?date=2026-06-08.
+    let anchor = use_state(|| {
+        gloo::utils::window()
+            .location()
+            .search()
+            .ok()
+            .and_then(|q| {
+                q.trim_start_matches('?')
+                    .split('&')
+                    .find_map(|p| p.strip_prefix("date="))
+                    .and_then(dates::parse_day)
+            })
+            .unwrap_or_else(|| dates::now().date())
+    });
     let calendars = use_state(|| None::<Vec<Calendar>>);
     let hidden = use_state(HashSet::<String>::new);
     let items = use_state(|| Rc::new(Vec::<Placed>::new()));

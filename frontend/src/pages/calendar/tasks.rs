@@ -90,6 +90,8 @@ pub fn TasksPage() -> Html {
     let repeat = use_state(|| "none".to_owned());
     // Minutes before the due day starts; empty: no reminder.
     let remind = use_state(String::new);
+    // RFC 5545 §3.8.1.9: 1 (high) to 9 (low), 0 none.
+    let priority = use_state(|| 0u8);
     {
         let (api, calendars) = (api.clone(), calendars.clone());
         use_effect_with((), move |()| {
@@ -138,6 +140,7 @@ pub fn TasksPage() -> Html {
             error.clone(),
             reload.clone(),
         );
+        let priority = priority.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let Some(cal) = home.clone() else { return };
@@ -147,7 +150,7 @@ pub fn TasksPage() -> Html {
                 due: Some(due.trim().to_owned()).filter(|d| !d.is_empty()),
                 time_zone: None,
                 start: None,
-                priority: 0,
+                priority: *priority,
                 status: TaskStatus::NeedsAction,
                 percent: 0,
                 parent: None,
@@ -174,6 +177,7 @@ pub fn TasksPage() -> Html {
                 error.clone(),
                 reload.clone(),
             );
+            let priority = priority.clone();
             spawn_local(async move {
                 match api.create_task(&cal, &body).await {
                     Ok(_) => {
@@ -181,6 +185,7 @@ pub fn TasksPage() -> Html {
                         due.set(String::new());
                         repeat.set("none".into());
                         remind.set(String::new());
+                        priority.set(0);
                         error.set(None);
                         reload.emit(());
                     }
@@ -226,6 +231,15 @@ pub fn TasksPage() -> Html {
                     <option value="" selected={remind.is_empty()}>{ "No reminder" }</option>
                     { for DAY_REMINDERS.iter().map(|(m, l)| html! {
                         <option value={m.to_string()} selected={*remind == m.to_string()}>{ *l }</option>
+                    }) }
+                </select>
+                <label for="task-priority" class="visually-hidden">{ "Priority" }</label>
+                <select id="task-priority" aria-label="Priority" onchange={{
+                    let priority = priority.clone();
+                    Callback::from(move |e: Event| priority.set(e.target_unchecked_into::<web_sys::HtmlSelectElement>().value().parse().unwrap_or(0)))
+                }}>
+                    { for [(0u8, "No priority"), (1, "High"), (5, "Medium"), (9, "Low")].into_iter().map(|(v, l)| html! {
+                        <option value={v.to_string()} selected={*priority == v}>{ l }</option>
                     }) }
                 </select>
                 <button type="submit" class="button primary" id="task-add">{ "Add" }</button>
