@@ -190,6 +190,16 @@ async fn ads_show_by_weight_where_they_target_while_they_run_and_clicks_go_only_
     t.call(Method::GET, "/api/v1/ads/nothing/click", None, None)
         .await
         .expect(StatusCode::NOT_FOUND);
+    // A stopped campaign's link is no redirector for anyone to use.
+    let stopped = off["id"].as_str().unwrap();
+    t.call(
+        Method::GET,
+        &format!("/api/v1/ads/{stopped}/click"),
+        None,
+        None,
+    )
+    .await
+    .expect(StatusCode::NOT_FOUND);
     let list = t.call(Method::GET, ADS, Some(&admin), None).await.body;
     let find = |id: &Value| {
         list.as_array()
@@ -350,14 +360,19 @@ async fn images_are_kept_only_of_kinds_a_browser_shows_safely() {
 async fn a_domain_administrator_runs_campaigns_of_its_domains_only() {
     let t = TestApp::new().await;
     let admin = t.token(ADMIN).await;
-    t.call(
-        Method::POST,
-        "/api/v1/admin/domains",
-        Some(&admin),
-        Some(json!({"name": "other.example"})),
-    )
-    .await
-    .expect(StatusCode::CREATED);
+    let other = t
+        .call(
+            Method::POST,
+            "/api/v1/admin/domains",
+            Some(&admin),
+            Some(json!({"name": "other.example"})),
+        )
+        .await
+        .expect(StatusCode::CREATED)
+        .body["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     t.add_account("boss@example.com", Role::DomainAdmin, &["example.com"])
         .await;
     let boss = t.token("boss@example.com").await;
@@ -405,4 +420,31 @@ async fn a_domain_administrator_runs_campaigns_of_its_domains_only() {
     t.call(Method::DELETE, &format!("{ADS}/{id}"), Some(&boss), None)
         .await
         .expect(StatusCode::NO_CONTENT);
+
+    // A domain's campaigns go with the domain (left, they would read as server-wide).
+    create(
+        &t,
+        &admin,
+        with(
+            campaign("Theirs", &["webmail"]),
+            json!({"domain": "other.example"}),
+        ),
+    )
+    .await;
+    t.call(
+        Method::DELETE,
+        &format!("/api/v1/admin/domains/{other}"),
+        Some(&admin),
+        None,
+    )
+    .await
+    .expect(StatusCode::NO_CONTENT);
+    let list = t.call(Method::GET, ADS, Some(&admin), None).await.body;
+    let names: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Everywhere"]);
 }

@@ -155,12 +155,20 @@ impl CalendarService {
     ) {
         let Some(mail) = &self.mail else { return };
         let Ok(master) = master_of(ics) else { return };
-        let Some(mut fields) = ical::read_fields(master, "UTC") else {
-            return;
-        };
-        fields.organizer = participants::organizer(master);
-        fields.attendees = Some(participants::attendees(master));
-        let title = fields.title.clone();
+        // The readable facts when the event reads (an object from elsewhere may not):
+        // the mail goes either way.
+        let fields = ical::read_fields(master, "UTC").map(|mut f| {
+            f.organizer = participants::organizer(master);
+            f.attendees = Some(participants::attendees(master));
+            f
+        });
+        if fields.is_none() {
+            tracing::warn!("a scheduling message's event does not read; sent without its facts");
+        }
+        let title = fields
+            .as_ref()
+            .map(|f| f.title.clone())
+            .unwrap_or_else(|| crate::transfer::summary(master));
         let from = owner.address();
         let (subject, line) = match method {
             ICalendarMethod::Cancel => (
@@ -190,7 +198,10 @@ impl CalendarService {
                 ),
             ),
         };
-        let (text, html) = crate::letter::letter(&line, &fields);
+        let (text, html) = match &fields {
+            Some(f) => crate::letter::letter(&line, f),
+            None => crate::letter::only(&line),
+        };
         let Ok(sender) = Address::parse(&from) else {
             return;
         };

@@ -46,6 +46,17 @@ pub(crate) fn when_words(when: &When) -> String {
     }
 }
 
+/// `(text, html)` of `line` alone, for an event whose facts do not read.
+pub(crate) fn only(line: &str) -> (String, String) {
+    (
+        format!("{line}\n"),
+        format!(
+            "<!DOCTYPE html><html><body><p>{}</p></body></html>\n",
+            escape(line)
+        ),
+    )
+}
+
 /// `(text, html)`: `line`, then the event's facts.
 pub(crate) fn letter(line: &str, f: &EventFields) -> (String, String) {
     let mut facts: Vec<(&str, String)> = vec![("When", when_words(&f.when))];

@@ -2,6 +2,8 @@
 //! ones kept, one with a UID the calendar has replacing it, each bad one reported) and
 //! exporting a calendar as one VCALENDAR, what its private subscription feed serves too.
 
+use std::collections::HashMap;
+
 use calcard::{
     Entry, Parser,
     icalendar::{
@@ -133,12 +135,17 @@ impl CalendarService {
         let zone = self.calendar_zone(&cal).await?;
         let mut report = ImportReport::default();
         let mut ready: Vec<Prepared> = Vec::new();
+        // Where each UID is in `ready`, for the whole file (one map: linear).
+        let mut ready_at: HashMap<String, usize> = HashMap::new();
         let mut parser = Parser::new(text);
         loop {
             match parser.entry() {
-                Entry::ICalendar(file) => {
-                    self.prepare_file(&file, &zone, &mut ready, &mut report.problems)
-                }
+                Entry::ICalendar(file) => self.prepare_file(
+                    &file,
+                    &zone,
+                    (&mut ready, &mut ready_at),
+                    &mut report.problems,
+                ),
                 Entry::Eof => break,
                 Entry::InvalidLine(_) | Entry::VCard(_) => {}
                 other => report.problems.push(ImportProblem {
@@ -188,10 +195,12 @@ impl CalendarService {
         &self,
         file: &ICalendar,
         zone: &str,
-        ready: &mut Vec<Prepared>,
+        (ready, ready_at): (&mut Vec<Prepared>, &mut HashMap<String, usize>),
         problems: &mut Vec<ImportProblem>,
     ) {
+        // By UID in the order first seen; the maps keep a large file linear.
         let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
+        let mut group_of: HashMap<String, usize> = HashMap::new();
         let root = file
             .components
             .first()
@@ -207,9 +216,12 @@ impl CalendarService {
                         .uid()
                         .map(str::to_owned)
                         .unwrap_or_else(|| format!("{}@osprey", uuid::Uuid::now_v7()));
-                    match groups.iter_mut().find(|(u, _)| *u == uid) {
-                        Some((_, list)) => list.push(idx),
-                        None => groups.push((uid, vec![idx])),
+                    match group_of.get(&uid) {
+                        Some(g) => groups[*g].1.push(idx),
+                        None => {
+                            group_of.insert(uid.clone(), groups.len());
+                            groups.push((uid, vec![idx]));
+                        }
                     }
                 }
                 ICalendarComponentType::VTodo | ICalendarComponentType::VJournal => {
@@ -225,9 +237,14 @@ impl CalendarService {
         for (uid, members) in groups {
             match self.prepare_event(file, &uid, &members, zone) {
                 Ok(p) => {
-                    // A later copy of the same UID in the file wins.
-                    ready.retain(|r| r.uid != p.uid);
-                    ready.push(p);
+                    // A later copy of the same UID (in another object of the file) wins.
+                    match ready_at.get(&p.uid) {
+                        Some(i) => ready[*i] = p,
+                        None => {
+                            ready_at.insert(p.uid.clone(), ready.len());
+                            ready.push(p);
+                        }
+                    }
                 }
                 Err(message) => problems.push(ImportProblem {
                     title: members
@@ -360,7 +377,7 @@ impl CalendarService {
     }
 }
 
-fn summary(c: &ICalendarComponent) -> String {
+pub(crate) fn summary(c: &ICalendarComponent) -> String {
     c.property(&ICalendarProperty::Summary)
         .and_then(|e| e.values.first())
         .and_then(ICalendarValue::as_text)

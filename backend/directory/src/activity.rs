@@ -21,6 +21,10 @@ const DAY: i64 = 24 * HOUR;
 /// Hours of figures kept; older ones are removed.
 pub const KEEP_DAYS: i64 = 400;
 
+/// Days the counts by name (senders, refused addresses) are kept: the dashboard's "top"
+/// lists look 30 days back, and names can be as many as messages.
+pub const KEEP_NAMED_DAYS: i64 = 31;
+
 /// Entries in each "top" list.
 const TOP: u64 = 10;
 
@@ -272,7 +276,7 @@ impl ActivityRecorder {
     }
 
     /// Records every interval until `shutdown`, once more at the end, and removes
-    /// figures older than [`KEEP_DAYS`] each hour.
+    /// figures older than [`KEEP_DAYS`] (by name: [`KEEP_NAMED_DAYS`]) each hour.
     pub async fn run(self, shutdown: impl std::future::Future<Output = ()> + Send) {
         tokio::pin!(shutdown);
         let mut tick = tokio::time::interval(self.interval);
@@ -290,7 +294,12 @@ impl ActivityRecorder {
             let hour = hour_of(Utc::now());
             if hour != pruned_hour {
                 pruned_hour = hour;
-                match self.store.activity().prune(hour - KEEP_DAYS * DAY).await {
+                match self
+                    .store
+                    .activity()
+                    .prune(hour - KEEP_DAYS * DAY, hour - KEEP_NAMED_DAYS * DAY)
+                    .await
+                {
                     Ok(0) => {}
                     Ok(n) => tracing::info!(removed = n, "old activity figures removed"),
                     Err(e) => tracing::warn!(error = %e, "old activity figures were not removed"),
@@ -301,7 +310,7 @@ impl ActivityRecorder {
 
     /// Takes the process's counts and records them; on failure they are given back to
     /// go with the next.
-    async fn record_now(&self) {
+    pub async fn record_now(&self) {
         let snapshot = activity::take();
         if let Err(e) = self.record(&snapshot, Utc::now()).await {
             tracing::warn!(error = %e, "activity figures not recorded; kept for the next try");

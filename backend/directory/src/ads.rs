@@ -555,10 +555,19 @@ impl Directory {
         }))
     }
 
-    /// A click on the campaign `id`: counted, and the campaign's own link returned (the
-    /// only place a click may lead).
+    /// A click on the running campaign `id`: counted, and the campaign's own link
+    /// returned (the only place a click may lead); a campaign not running is not found.
     pub async fn ad_click(&self, id: &str) -> Result<String, DirectoryError> {
         let campaign = self.store.ads().campaign(id).await?;
+        // Only a running campaign's link: a stopped or ended one is no lasting
+        // redirector on this host.
+        let now = Utc::now();
+        let running = campaign.row.enabled
+            && campaign.row.starts_at.is_none_or(|s| s <= now)
+            && campaign.row.ends_at.is_none_or(|e| e > now);
+        if !running {
+            return Err(StoreError::NotFound.into());
+        }
         self.store.ads().count(id, AdEvent::Click).await?;
         Ok(campaign.row.link_url)
     }

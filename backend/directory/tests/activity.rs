@@ -136,6 +136,23 @@ async fn samples_add_up_per_hour_and_day_across_nodes() {
     assert_eq!((today.counts.received, today.counts.logins), (5, 6));
     assert_eq!(today.peaks.imap, 9, "a day's peak is its highest hour");
 
+    // Names are kept a month, counts longer: pruning the names of these hours leaves
+    // the counts.
+    let removed = f
+        .store
+        .activity()
+        .prune(0, t(12, 0).timestamp())
+        .await
+        .unwrap();
+    assert_eq!(removed, 3, "the three named rows");
+    let pruned = f
+        .directory
+        .activity(&admin, ActivityRange::Day, t(12, 0), INTERVAL)
+        .await
+        .unwrap();
+    assert!(pruned.top_senders.is_empty() && pruned.top_rejected_ips.is_empty());
+    assert_eq!(pruned.totals, day.totals);
+
     // A day later the 09:00 hour has left the 24 hours, not the 30 days.
     let later = t(12, 0) + chrono::Duration::days(1);
     let next_day = f

@@ -50,7 +50,8 @@ pub async fn run(config: &Config, cmd: AdCmd) -> anyhow::Result<()> {
                         targets,
                         weight,
                         starts_at: day("--starts", starts)?,
-                        ends_at: day("--ends", ends)?,
+                        // The last day it shows, whole: it ends at the next midnight.
+                        ends_at: day("--ends", ends)?.map(|e| e + chrono::Duration::days(1)),
                         enabled: true,
                     },
                 )

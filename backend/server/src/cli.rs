@@ -138,7 +138,7 @@ pub enum AdCmd {
         /// The first day it shows (YYYY-MM-DD).
         #[arg(long)]
         starts: Option<String>,
-        /// The day it stops showing (YYYY-MM-DD).
+        /// The last day it shows (YYYY-MM-DD), whole.
         #[arg(long)]
         ends: Option<String>,
     },

@@ -497,8 +497,13 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     });
     // What this node counted goes to the dashboard's figures at a fixed interval.
     let mut stop = shutdown.clone();
+    // Nodes share the public host name: the machine's own name tells them apart.
     let node = match config.activity.node.trim() {
-        "" => config.hostname.clone(),
+        "" => std::fs::read_to_string("/proc/sys/kernel/hostname")
+            .ok()
+            .map(|h| h.trim().to_owned())
+            .filter(|h| !h.is_empty())
+            .unwrap_or_else(|| config.hostname.clone()),
         name => name.to_owned(),
     };
     let recorder = osprey_directory::activity::ActivityRecorder::new(
@@ -506,6 +511,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         node,
         config.activity.interval(),
     );
+    let last_record = recorder.clone();
     tasks.spawn(async move {
         recorder.run(async move { stop.wait().await }).await;
         Ok(())
@@ -530,6 +536,8 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     while let Some(done) = tasks.join_next().await {
         done??;
     }
+    // What the sessions and deliveries that drained after the stop counted.
+    last_record.record_now().await;
     store.close().await?;
     Ok(())
 }

@@ -4,7 +4,7 @@
 //! hour's start. What is counted, and who may read it, is the directory's to decide.
 
 use sea_orm::{
-    ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
     sea_query::{Expr, OnConflict},
 };
 
@@ -214,11 +214,20 @@ impl Activity<'_> {
             .collect())
     }
 
-    /// Removes the hours before `before`; returns how many rows went.
-    pub async fn prune(self, before: i64) -> Result<u64, StoreError> {
+    /// Removes the hours before `before`, and the counts by name before
+    /// `named_before`; returns how many rows went.
+    pub async fn prune(self, before: i64, named_before: i64) -> Result<u64, StoreError> {
         let (txn, turn) = self.begin_write().await?;
         let counts = activity_count::Entity::delete_many()
-            .filter(activity_count::Column::Hour.lt(before))
+            .filter(
+                Condition::any()
+                    .add(activity_count::Column::Hour.lt(before))
+                    .add(
+                        Condition::all()
+                            .add(activity_count::Column::Key.ne(""))
+                            .add(activity_count::Column::Hour.lt(named_before)),
+                    ),
+            )
             .exec(&txn)
             .await?
             .rows_affected;

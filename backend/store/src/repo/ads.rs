@@ -420,13 +420,11 @@ impl Ads<'_> {
         self,
         domain_ids: Option<&[String]>,
     ) -> Result<Vec<(String, String, String)>, StoreError> {
-        let ids: Vec<String> = ad_exemption::Entity::find()
-            .all(&self.db)
-            .await?
-            .into_iter()
-            .map(|e| e.account_id)
-            .collect();
-        let mut select = account::Entity::find().filter(account::Column::Id.is_in(ids));
+        let exempt = sea_orm::sea_query::Query::select()
+            .column(ad_exemption::Column::AccountId)
+            .from(ad_exemption::Entity)
+            .to_owned();
+        let mut select = account::Entity::find().filter(account::Column::Id.in_subquery(exempt));
         if let Some(d) = domain_ids {
             select = select.filter(account::Column::DomainId.is_in(d.to_vec()));
         }

@@ -13,7 +13,7 @@ use super::{ListQuery, PageOf, new_id, paging::finish};
 use crate::views::Domains;
 use crate::{
     StoreError,
-    entity::{account, domain, domain_alias},
+    entity::{account, ad_campaign, ad_day, domain, domain_alias},
     error::conflict_on_unique,
 };
 
@@ -240,6 +240,23 @@ impl Domains<'_> {
                 model.name
             )));
         }
+        // Its banner ads go with it (a campaign without its domain would read as one
+        // for every domain).
+        let campaigns: Vec<String> = ad_campaign::Entity::find()
+            .select_only()
+            .column(ad_campaign::Column::Id)
+            .filter(ad_campaign::Column::DomainId.eq(id))
+            .into_tuple()
+            .all(&txn)
+            .await?;
+        ad_day::Entity::delete_many()
+            .filter(ad_day::Column::CampaignId.is_in(campaigns.clone()))
+            .exec(&txn)
+            .await?;
+        ad_campaign::Entity::delete_many()
+            .filter(ad_campaign::Column::Id.is_in(campaigns))
+            .exec(&txn)
+            .await?;
         domain::Entity::delete_by_id(id.to_owned())
             .exec(&txn)
             .await?;

@@ -74,7 +74,8 @@ impl Draft {
             targets: self.targets.clone(),
             weight: Some(weight),
             starts_at: day("starts_at", &self.starts)?,
-            ends_at: day("ends_at", &self.ends)?,
+            // The last day it shows, whole: it ends at the next midnight.
+            ends_at: day("ends_at", &self.ends)?.map(|e| e + chrono::Duration::days(1)),
             enabled: Some(true),
         })
     }
@@ -318,7 +319,7 @@ pub fn AdsPage() -> Html {
                         hint={if session.is_server_admin() { "Empty: every domain's pages." } else { "One of your domains." }} />
                     <TextField id="ad-weight" label="Weight" inputmode="numeric" value={draft.weight.clone()} oninput={set(|d, v| d.weight = v)} error={field_error("weight")} hint="2 shows twice as often as 1." />
                     <TextField id="ad-starts" label="Starts" kind="date" value={draft.starts.clone()} oninput={set(|d, v| d.starts = v)} error={field_error("starts_at")} />
-                    <TextField id="ad-ends" label="Ends" kind="date" value={draft.ends.clone()} oninput={set(|d, v| d.ends = v)} error={field_error("ends_at")} />
+                    <TextField id="ad-ends" label="Last day" kind="date" value={draft.ends.clone()} oninput={set(|d, v| d.ends = v)} error={field_error("ends_at")} />
                 </div>
                 <fieldset class="ad-targets">
                     <legend>{ "Shown on" }</legend>
