@@ -48,6 +48,7 @@ mod m20261206_000037_add_queue_bounce_requests;
 mod m20261206_000038_add_account_password_change;
 mod m20261206_000039_create_activity_stats;
 mod m20261206_000040_create_ads;
+mod m20261206_000041_create_brandings;
 
 /// Runs every migration of Osprey's schema.
 pub struct Migrator;
@@ -95,6 +96,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000038_add_account_password_change::Migration),
             Box::new(m20261206_000039_create_activity_stats::Migration),
             Box::new(m20261206_000040_create_ads::Migration),
+            Box::new(m20261206_000041_create_brandings::Migration),
         ]
     }
 }

@@ -128,3 +128,33 @@ pub fn peer_ip(parts: &Parts) -> Option<std::net::IpAddr> {
         .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
         .map(|c| c.0.ip())
 }
+
+/// The bytes of the file field `file` of a `multipart/form-data` body (an image upload);
+/// a body of another kind, or without that field, is the client's mistake.
+pub async fn one_file(
+    form: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Vec<u8>, ApiError> {
+    let bad = |detail: String| ApiError::BadRequest {
+        code: "bad_form",
+        detail,
+    };
+    let mut form = form.map_err(|e| {
+        bad(format!(
+            "send a multipart/form-data body: {}",
+            e.body_text()
+        ))
+    })?;
+    while let Some(field) = form.next_field().await.map_err(|e| bad(e.body_text()))? {
+        if field.name() == Some("file") {
+            return Ok(field
+                .bytes()
+                .await
+                .map_err(|e| bad(e.body_text()))?
+                .to_vec());
+        }
+    }
+    Err(ApiError::field(
+        "file",
+        "send the image in a field named file",
+    ))
+}

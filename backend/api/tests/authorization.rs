@@ -1530,6 +1530,47 @@ impl World {
                 ..Call::default()
             },
             "get_login_ad" => Call::default(),
+            "get_branding" | "delete_branding" => Call {
+                query: Some("domain=example.com".into()),
+                ..Call::default()
+            },
+            "put_branding" => Call {
+                query: Some("domain=example.com".into()),
+                body: Some(json!({ "product_name": self.fresh("Example Mail") })),
+                ..Call::default()
+            },
+            "put_branding_image" => Call {
+                id: Some("logo".into()),
+                query: Some("domain=example.com".into()),
+                raw: Some(upload_form("logo.gif", "GIF89a tiny")),
+                ..Call::default()
+            },
+            "delete_branding_image" => Call {
+                id: Some("favicon".into()),
+                query: Some("domain=example.com".into()),
+                ..Call::default()
+            },
+            "get_page_branding" | "get_branding_stylesheet" => Call {
+                query: Some("domain=example.com".into()),
+                ..Call::default()
+            },
+            "get_branding_image" => {
+                self.t
+                    .directory
+                    .set_branding_image(
+                        &osprey_directory::Actor::Operator,
+                        Some("example.com"),
+                        osprey_store::BrandImage::Logo,
+                        Some(b"GIF89a tiny".to_vec()),
+                    )
+                    .await
+                    .unwrap();
+                Call {
+                    id: Some("logo".into()),
+                    query: Some("domain=example.com".into()),
+                    ..Call::default()
+                }
+            }
             "list_domain_admins" => Call {
                 id: id(&self.domain),
                 ..Call::default()

@@ -10,6 +10,7 @@ mod audit;
 mod auth;
 mod authorization;
 mod bodies;
+mod branding;
 mod calendars;
 mod compose;
 mod contacts;

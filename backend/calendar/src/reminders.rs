@@ -343,6 +343,13 @@ impl ReminderWorker {
         late: Duration,
     ) -> Result<Vec<u8>, CalendarError> {
         let owner = self.service.store.accounts().account(&c.account_id).await?;
+        // The owner's domain's name for itself (its per-host look).
+        let product = self
+            .service
+            .store
+            .brandings()
+            .product_name(&owner.address())
+            .await;
         let viewer = self.service.zone_of(&c.account_id).await?;
         let tz: chrono_tz::Tz = viewer.parse().unwrap_or(chrono_tz::UTC);
         let what = match ical::master(ics) {
@@ -376,7 +383,7 @@ impl ReminderWorker {
             .map_err(|_| CalendarError::NotFound)?;
         Ok(Compose::new(
             NamedAddress {
-                name: Some("Calendar".into()),
+                name: Some(format!("{product} Calendar")),
                 address: from,
             },
             id,

@@ -128,6 +128,18 @@ async fn each_occurrence_is_reminded_once_at_its_time_in_the_owners_zone() {
         vec![Reminder::Before(10), Reminder::Before(1440)],
     );
     f.location = "Room 4".into();
+    // The server's look names the product the reminders come from.
+    w.store
+        .brandings()
+        .save_look(
+            osprey_store::SERVER_SCOPE,
+            &osprey_core::look::Look {
+                product_name: Some("Remind Mail".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
     let f = repeating(
         f,
         Recurrence {
@@ -216,6 +228,10 @@ async fn each_occurrence_is_reminded_once_at_its_time_in_the_owners_zone() {
     assert!(second.contains("(Europe/Berlin)") && second.contains("Where: Room 4"));
     assert!(second.contains(&format!("https://mail.remind.example/calendar?date={day2}")));
     assert!(second.contains("Auto-Submitted: auto-generated"));
+    assert!(
+        second.contains("From: \"Remind Mail Calendar\" <noreply@mail.remind.example>"),
+        "{second}"
+    );
     assert!(!second.contains("was due at"), "sent on time");
 }
 

@@ -11,6 +11,7 @@ pub mod csv;
 mod domain;
 mod hashing;
 mod live;
+pub mod look;
 pub mod mailbox_name;
 mod password;
 mod pop3_mode;

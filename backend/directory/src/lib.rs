@@ -21,6 +21,7 @@ pub mod ads;
 mod aliases;
 pub mod audit;
 mod auth;
+pub mod branding;
 mod checks;
 mod domain_admins;
 mod domains;

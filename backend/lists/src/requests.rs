@@ -485,6 +485,15 @@ impl ListServer {
         else {
             return Ok(());
         };
+        // Signed with the name the list's domain gives itself (its per-host look).
+        let product = self.store().brandings().product_name(&list.address()).await;
+        let text = format!(
+            "{text}
+
+-- 
+{product} list server, {}",
+            list.domain
+        );
         let bytes = Compose::new(
             NamedAddress {
                 name: Some(format!("{} list", list.name)),

@@ -39,6 +39,24 @@ fn command(from: &str, subject: &str, body: &str) -> Vec<u8> {
 async fn a_subscription_by_mail_waits_for_the_addresss_own_confirmation() {
     let db = TestDb::new().await;
     let w = world(&db, None).await;
+    // The list's domain names itself (its per-host look); its list mail says so.
+    let domain = w
+        .store
+        .domains()
+        .domain_by_name("lists.example")
+        .await
+        .unwrap();
+    w.store
+        .brandings()
+        .save_look(
+            &domain.id,
+            &osprey_core::look::Look {
+                product_name: Some("Lists Mail".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
     let dan = "dan@lists.example";
     let v = w
         .mail(
@@ -54,6 +72,13 @@ async fn a_subscription_by_mail_waits_for_the_addresss_own_confirmation() {
     let asked = w.inbox(dan).await.remove(0);
     // The same confirmation as a link to the web page (which asks before it confirms).
     let text = osprey_mail::extract_text(asked.as_bytes()).unwrap().body;
+    assert!(
+        text.ends_with("-- \nLists Mail list server, lists.example")
+            || text
+                .trim_end()
+                .ends_with("Lists Mail list server, lists.example"),
+        "{text}"
+    );
     assert!(
         text.contains(&format!(
             " https://mail.lists.example/lists/confirm/{token} "

@@ -74,6 +74,9 @@ pub struct DsnRecipient {
 pub struct DsnInput<'a> {
     /// This server's host name (`Reporting-MTA: dns; <host>`).
     pub reporting_mta: &'a str,
+    /// The product name of the recipient's domain (its look's), which the explanation
+    /// names: "This is the Example Mail mail system at host …".
+    pub product: &'a str,
     /// The notification's `From` address, e.g. `MAILER-DAEMON@mx.example`.
     pub postmaster: &'a str,
     /// The original envelope sender, who receives the notification.
@@ -199,7 +202,8 @@ fn explanation(input: &DsnInput) -> String {
     wrap(
         &mut out,
         &format!(
-            "This is the mail system at host {}.",
+            "This is the {} mail system at host {}.",
+            clean(input.product),
             clean(input.reporting_mta)
         ),
     );

@@ -106,8 +106,16 @@ impl QueueWorker {
         };
         let host = &self.settings.hostname;
         let postmaster = format!("MAILER-DAEMON@{host}");
+        let product = self
+            .submission
+            .delivery()
+            .store()
+            .brandings()
+            .product_name(to)
+            .await;
         let report = dsn::build(&DsnInput {
             reporting_mta: host,
+            product: &product,
             postmaster: &postmaster,
             to,
             arrival: message.created_at,

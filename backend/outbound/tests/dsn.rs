@@ -37,6 +37,7 @@ fn delayed(rcpt: &str) -> DsnRecipient {
 fn input<'a>(recipients: &'a [DsnRecipient], return_full: bool) -> DsnInput<'a> {
     DsnInput {
         reporting_mta: "mx.a.test",
+        product: "A Mail",
         postmaster: "MAILER-DAEMON@mx.a.test",
         to: "ann@a.test",
         arrival: at(9),
@@ -95,6 +96,11 @@ fn failure_is_a_multipart_report_with_three_parts() {
     assert_eq!(message.root_part().sub_parts().unwrap().len(), 3);
 
     let human = message.body_text(0).unwrap();
+    // The sender's domain's product name (its per-host look).
+    assert!(
+        human.starts_with("This is the A Mail mail system at host mx.a.test."),
+        "{human}"
+    );
     assert!(human.contains("<bob@b.test>"), "{human}");
     assert!(human.contains("550 5.1.1 no such user"), "{human}");
     assert!(human.contains("will not try again"), "{human}");

@@ -68,4 +68,6 @@ views! {
     Activity => activity;
     /// Banner ad campaigns, their daily counts, and the accounts that see none.
     Ads => ads;
+    /// The look of the server's and each domain's pages, with their logos and favicons.
+    Brandings => brandings;
 }

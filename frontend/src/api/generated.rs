@@ -11,24 +11,24 @@ use gloo::net::http::Method;
 use osprey_api_types::{
     Account, AccountImportReport, AccountStats, AdCampaign, AdCampaignInput, AdDay, AdExemption,
     AdExemptionInput, AdSlot, AddDomainAdmin, AddListMember, Alias, AnswerInvitation, ApiKey,
-    ArchivePage, ArchiveThreadPosts, AuditEntry, AuditSettings, Calendar, CalendarEvent,
-    CalendarEventFields, CalendarFeed, CalendarFields, CalendarImportReport, CalendarSearchResults,
-    ChangePassword, Contact, ContactFields, ContactGroup, ContactGroupFields, CreateAccount,
-    CreateAlias, CreateApiKey, CreateDomain, CreateIpRule, CreateKillEntry, CreateMailbox,
-    CreateMailingList, CreateSendAsGrant, CreatedApiKey, DkimRecord, Domain, DomainDns,
-    DownloadLink, DownloadRequest, DraftMessage, DueReminderList, EventsTicket, FlagMessages,
-    FreeBusy, Health, HeldPost, ImportAccounts, ImportCalendar, ImportContacts, ImportListMembers,
-    ImportReport, IpRule, KillEntry, ListDay, ListMember, LoginFailure, LoginRequest, Mailbox,
-    MailingList, MemberImportReport, MessageDetail, MessageIds, MessageInvitation, MessageItem,
-    MessagesTo, ModerationDecision, MoveIpRule, MyList, Note, NoteFields, OccurrenceList,
-    Organized, Page, PersonalWord, Postmaster, Preferences, QueuedMessage, RecipientSuggestion,
-    RefreshRequest, RelayCheck, RelayPolicy, RelayVerdict, RetryResult, RuleRun, RuleRunRequest,
-    RuleTestRequest, RuleTestResult, RulesDocument, RulesUpdate, SavedDraft, SendAsGrant,
-    SendMessage, SentMessage, ServerSettings, ServerStats, ShareCalendar, SieveScript,
-    SpellCheckRequest, SpellCheckResult, SpellLanguage, Task, TaskFields, TokenResponse,
-    UpdateAccount, UpdateAlias, UpdateAuditSettings, UpdateDomain, UpdateFlags, UpdateListMember,
-    UpdateMailbox, UpdateMailingList, UpdateMe, UpdateMyList, UpdateServerSettings, Upload,
-    VacationDocument, VacationUpdate,
+    ArchivePage, ArchiveThreadPosts, AuditEntry, AuditSettings, Branding, BrandingLook, Calendar,
+    CalendarEvent, CalendarEventFields, CalendarFeed, CalendarFields, CalendarImportReport,
+    CalendarSearchResults, ChangePassword, Contact, ContactFields, ContactGroup,
+    ContactGroupFields, CreateAccount, CreateAlias, CreateApiKey, CreateDomain, CreateIpRule,
+    CreateKillEntry, CreateMailbox, CreateMailingList, CreateSendAsGrant, CreatedApiKey,
+    DkimRecord, Domain, DomainDns, DownloadLink, DownloadRequest, DraftMessage, DueReminderList,
+    EventsTicket, FlagMessages, FreeBusy, Health, HeldPost, ImportAccounts, ImportCalendar,
+    ImportContacts, ImportListMembers, ImportReport, IpRule, KillEntry, ListDay, ListMember,
+    LoginFailure, LoginRequest, Mailbox, MailingList, MemberImportReport, MessageDetail,
+    MessageIds, MessageInvitation, MessageItem, MessagesTo, ModerationDecision, MoveIpRule, MyList,
+    Note, NoteFields, OccurrenceList, Organized, Page, PageBranding, PersonalWord, Postmaster,
+    Preferences, QueuedMessage, RecipientSuggestion, RefreshRequest, RelayCheck, RelayPolicy,
+    RelayVerdict, RetryResult, RuleRun, RuleRunRequest, RuleTestRequest, RuleTestResult,
+    RulesDocument, RulesUpdate, SavedDraft, SendAsGrant, SendMessage, SentMessage, ServerSettings,
+    ServerStats, ShareCalendar, SieveScript, SpellCheckRequest, SpellCheckResult, SpellLanguage,
+    Task, TaskFields, TokenResponse, UpdateAccount, UpdateAlias, UpdateAuditSettings, UpdateDomain,
+    UpdateFlags, UpdateListMember, UpdateMailbox, UpdateMailingList, UpdateMe, UpdateMyList,
+    UpdateServerSettings, Upload, VacationDocument, VacationUpdate,
 };
 
 use super::{Api, ApiError, Call, bytes, empty, json, segment, text};
@@ -74,6 +74,52 @@ pub async fn logout(body: &RefreshRequest) -> Result<(), ApiError> {
 pub async fn refresh(body: &RefreshRequest) -> Result<TokenResponse, ApiError> {
     let call = Call::new(Method::POST, "/api/v1/auth/refresh").json(body)?;
     json(call.send(None).await?).await
+}
+
+/// The look a page shows: of the domain named, else of the one the page is reached at
+/// (its `Host`, a domain's name or alias name), over the server's look.
+///
+/// `GET /api/v1/branding`
+pub async fn get_page_branding(
+    domain: Option<&str>,
+    v: Option<&str>,
+) -> Result<PageBranding, ApiError> {
+    let call = Call::new(Method::GET, "/api/v1/branding")
+        .query("domain", domain)
+        .query("v", v);
+    json(call.send(None).await?).await
+}
+
+/// A page's `logo` or `favicon` (the domain's, else the server's); 404 when its look
+/// has none.
+///
+/// `GET /api/v1/branding/images/{kind}`
+pub async fn get_branding_image(
+    kind: &str,
+    domain: Option<&str>,
+    v: Option<&str>,
+) -> Result<Vec<u8>, ApiError> {
+    let call = Call::new(
+        Method::GET,
+        format!("/api/v1/branding/images/{}", segment(kind)),
+    )
+    .query("domain", domain)
+    .query("v", v);
+    bytes(call.send(None).await?).await
+}
+
+/// The stylesheet of a page's look: its colours as CSS variables, then its custom CSS
+/// (empty when it sets neither). Loaded by every page after the app's own.
+///
+/// `GET /api/v1/branding/style.css`
+pub async fn get_branding_stylesheet(
+    domain: Option<&str>,
+    v: Option<&str>,
+) -> Result<String, ApiError> {
+    let call = Call::new(Method::GET, "/api/v1/branding/style.css")
+        .query("domain", domain)
+        .query("v", v);
+    text(call.send(None).await?).await
 }
 
 /// A calendar's subscription feed (`.ics`), for calendar programs: the secret token in
@@ -503,6 +549,89 @@ impl Api {
         body: &UpdateAuditSettings,
     ) -> Result<AuditSettings, ApiError> {
         let call = Call::new(Method::PUT, "/api/v1/admin/audit/settings").json(body)?;
+        json(self.authed(&call).await?).await
+    }
+
+    /// A look (the server's, or `?domain=`'s): what it sets and what it inherits.
+    ///
+    /// `GET /api/v1/admin/branding`
+    pub async fn get_branding(
+        &self,
+        domain: Option<&str>,
+        v: Option<&str>,
+    ) -> Result<Branding, ApiError> {
+        let call = Call::new(Method::GET, "/api/v1/admin/branding")
+            .query("domain", domain)
+            .query("v", v);
+        json(self.authed(&call).await?).await
+    }
+
+    /// Replaces a look's texts and colours (its images stay); every field is checked.
+    ///
+    /// `PUT /api/v1/admin/branding`
+    pub async fn put_branding(
+        &self,
+        body: &BrandingLook,
+        domain: Option<&str>,
+        v: Option<&str>,
+    ) -> Result<Branding, ApiError> {
+        let call = Call::new(Method::PUT, "/api/v1/admin/branding")
+            .query("domain", domain)
+            .query("v", v)
+            .json(body)?;
+        json(self.authed(&call).await?).await
+    }
+
+    /// Forgets a look, images and all: its pages show the server's (or Osprey's own).
+    ///
+    /// `DELETE /api/v1/admin/branding`
+    pub async fn delete_branding(
+        &self,
+        domain: Option<&str>,
+        v: Option<&str>,
+    ) -> Result<(), ApiError> {
+        let call = Call::new(Method::DELETE, "/api/v1/admin/branding")
+            .query("domain", domain)
+            .query("v", v);
+        empty(self.authed(&call).await?).await
+    }
+
+    /// Sets a look's `logo` (PNG, JPEG, GIF or WebP, at most 256 KiB) or `favicon` (ICO
+    /// too, at most 64 KiB): a `multipart/form-data` body with one file field `file`.
+    ///
+    /// `PUT /api/v1/admin/branding/images/{kind}`
+    pub async fn put_branding_image(
+        &self,
+        kind: &str,
+        body: &web_sys::FormData,
+        domain: Option<&str>,
+        v: Option<&str>,
+    ) -> Result<Branding, ApiError> {
+        let call = Call::new(
+            Method::PUT,
+            format!("/api/v1/admin/branding/images/{}", segment(kind)),
+        )
+        .query("domain", domain)
+        .query("v", v)
+        .form(body);
+        json(self.authed(&call).await?).await
+    }
+
+    /// Removes a look's `logo` or `favicon` (its pages show the inherited one).
+    ///
+    /// `DELETE /api/v1/admin/branding/images/{kind}`
+    pub async fn delete_branding_image(
+        &self,
+        kind: &str,
+        domain: Option<&str>,
+        v: Option<&str>,
+    ) -> Result<Branding, ApiError> {
+        let call = Call::new(
+            Method::DELETE,
+            format!("/api/v1/admin/branding/images/{}", segment(kind)),
+        )
+        .query("domain", domain)
+        .query("v", v);
         json(self.authed(&call).await?).await
     }
 

@@ -198,35 +198,7 @@ pub async fn put_ad_image(
     form: Result<Multipart, MultipartRejection>,
 ) -> Result<Json<AdCampaign>, ApiError> {
     user.admin_scope(true)?;
-    let bad = |detail: String| ApiError::BadRequest {
-        code: "bad_form",
-        detail,
-    };
-    let mut form = form.map_err(|e| {
-        bad(format!(
-            "send a multipart/form-data body: {}",
-            e.body_text()
-        ))
-    })?;
-    let mut image = None;
-    while let Some(field) = form.next_field().await.map_err(|e| bad(e.body_text()))? {
-        if field.name() == Some("file") {
-            image = Some(
-                field
-                    .bytes()
-                    .await
-                    .map_err(|e| bad(e.body_text()))?
-                    .to_vec(),
-            );
-            break;
-        }
-    }
-    let Some(image) = image else {
-        return Err(ApiError::field(
-            "file",
-            "send the image in a field named file",
-        ));
-    };
+    let image = crate::extract::one_file(form).await?;
     let c = state
         .directory
         .set_ad_image(&user.actor(), &id, Some(image))

@@ -279,4 +279,14 @@ pub const AUTHORIZATION: &[Rule] = &[
     row("get_ad_image",           Allowed, Allowed,  Allowed,   Allowed),
     row("click_ad",               Allowed, Allowed,  Allowed,   Allowed),
     row("update_server_settings", NoAuth, Forbidden, Forbidden, Allowed),
+    // Per-host look: the server's for server administrators, a domain's for its
+    // administrators too; what a page shows for anyone (the sign-in page shows it).
+    row("get_branding",           NoAuth, Forbidden, Forbidden, Allowed),
+    row("put_branding",           NoAuth, Forbidden, Forbidden, Allowed),
+    row("delete_branding",        NoAuth, Forbidden, Forbidden, Allowed),
+    row("put_branding_image",     NoAuth, Forbidden, Forbidden, Allowed),
+    row("delete_branding_image",  NoAuth, Forbidden, Forbidden, Allowed),
+    row("get_page_branding",      Allowed, Allowed,  Allowed,   Allowed),
+    row("get_branding_stylesheet", Allowed, Allowed, Allowed,   Allowed),
+    row("get_branding_image",     Allowed, Allowed,  Allowed,   Allowed),
 ];

@@ -9,6 +9,7 @@ pub mod archive_pages;
 pub mod audit;
 pub mod auth;
 pub mod authorization;
+pub mod branding;
 pub mod calendar_items;
 pub mod calendar_reminders;
 pub mod calendar_search;

@@ -32,13 +32,14 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 /// The whole HTTP application.
 pub fn app(state: AppState, web: WebApp) -> Router {
+    let directory = state.directory.clone();
     Router::new()
         .merge(osprey_api::router(state))
         // CalDAV and CardDAV go here, as `.merge(osprey_dav::router(..))`: their routes
         // (`/.well-known/caldav`, `/.well-known/carddav`, `/dav/...`) answer XML with
         // Basic authentication and are not part of the OpenAPI document; their paths must
         // not overlap the REST router's (axum refuses overlapping routes at start-up).
-        .fallback_service(web::service(web))
+        .fallback_service(web::service(web, directory))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware::from_fn(track))
         .layer(SetResponseHeaderLayer::if_not_present(

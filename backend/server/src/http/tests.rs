@@ -265,10 +265,11 @@ async fn the_web_app_sends_the_variant_the_client_accepts() {
         );
         assert_eq!(r.header(header::CONTENT_LENGTH), body.len().to_string());
     }
-    // No brotli variant of index.html: gzip is next.
+    // index.html is made for the host it is asked for: sent as made, never a stored
+    // compressed variant (which would not carry the host's look).
     let r = t.get("/", &[("accept-encoding", "br, gzip")]).await;
-    assert_eq!(r.header(header::CONTENT_ENCODING), "gzip");
-    assert_eq!(r.body, b"gzip of index.html");
+    assert!(r.headers.get(header::CONTENT_ENCODING).is_none());
+    assert_eq!(r.body, INDEX.as_bytes());
     let r = t.get("/", &[("accept-encoding", "br")]).await;
     assert!(r.headers.get(header::CONTENT_ENCODING).is_none());
     assert_eq!(r.body, INDEX.as_bytes());
@@ -322,18 +323,20 @@ async fn etags_answer_conditional_requests() {
     let weak = format!("\"other\", W/{etag}");
     let r = t.get("/", &[("if-none-match", weak.as_str())]).await;
     assert_eq!(r.status, StatusCode::NOT_MODIFIED);
-    // Each variant is its own representation with its own tag.
+    // Each variant of a file is its own representation with its own tag.
+    let js = format!("/{JS}");
+    let plain = t.get(&js, &[]).await.header(header::ETAG).to_owned();
     let r = t
         .get(
-            "/",
+            &js,
             &[
                 ("accept-encoding", "gzip"),
-                ("if-none-match", etag.as_str()),
+                ("if-none-match", plain.as_str()),
             ],
         )
         .await;
     assert_eq!(r.status, StatusCode::OK);
-    assert_ne!(r.header(header::ETAG), etag);
+    assert_ne!(r.header(header::ETAG), plain);
     let r = t.get("/", &[("if-none-match", "\"stale\"")]).await;
     assert_eq!(r.status, StatusCode::OK);
 }
@@ -372,4 +375,117 @@ async fn without_a_web_app_every_page_explains_how_to_build_it() {
     // The API does not depend on the web app.
     let r = t.get("/healthz", &[]).await;
     assert_eq!(r.status, StatusCode::OK);
+}
+
+/// The page of a host carries that host's look: its domain's (reached by the domain's
+/// name or an alias name) over the server's; any other host shows the server's look.
+#[tokio::test]
+async fn the_page_carries_the_look_of_the_host_it_is_reached_at() {
+    let root = tempfile::tempdir().unwrap();
+    let web = root.path().join("web");
+    std::fs::create_dir(&web).unwrap();
+    std::fs::write(
+        web.join("index.html"),
+        "<!doctype html><html><head><title>Osprey</title>\
+         <link rel=\"icon\" href=\"data:,built-in\"></head><body></body></html>",
+    )
+    .unwrap();
+    let (app, db) = fixture(&web).await;
+    let store = db.store().await;
+    let domain = store
+        .domains()
+        .create_domain(osprey_store::NewDomain {
+            name: osprey_core::DomainName::parse("shop.example").unwrap(),
+            aliases: vec![osprey_core::DomainName::parse("mail.shop.example").unwrap()],
+            settings: serde_json::json!({}),
+            enabled: true,
+        })
+        .await
+        .unwrap();
+    let server = osprey_core::look::Look {
+        product_name: Some("Example Mail".into()),
+        footer: Some("Example Inc. & friends".into()),
+        ..Default::default()
+    };
+    store
+        .brandings()
+        .save_look(osprey_store::SERVER_SCOPE, &server)
+        .await
+        .unwrap();
+    let shop = osprey_core::look::Look {
+        product_name: Some("Shop \"Mail\"".into()),
+        accent_color: Some("#aa0000".into()),
+        login_text: Some("Welcome.\nSign in.".into()),
+        ..Default::default()
+    };
+    store
+        .brandings()
+        .save_look(&domain.id, &shop)
+        .await
+        .unwrap();
+    store
+        .brandings()
+        .set_image(
+            &domain.id,
+            osprey_store::BrandImage::Favicon,
+            Some((vec![0, 0, 1, 0], "image/x-icon".into())),
+        )
+        .await
+        .unwrap();
+    let page = |host: &'static str| {
+        let app = app.clone();
+        async move {
+            let req = Request::get("/admin/domains")
+                .header(header::HOST, host)
+                .body(Body::empty())
+                .unwrap();
+            let res = app.oneshot(req).await.unwrap();
+            assert_eq!(res.status(), StatusCode::OK);
+            let body = res.into_body().collect().await.unwrap().to_bytes();
+            String::from_utf8(body.to_vec()).unwrap()
+        }
+    };
+    for host in ["shop.example", "MAIL.shop.example:8443"] {
+        let html = page(host).await;
+        assert!(
+            html.contains("<title>Shop &quot;Mail&quot;</title>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<meta name=\"application-name\" content=\"Shop &quot;Mail&quot;\">")
+        );
+        assert!(
+            html.contains("<meta name=\"osprey:login-text\" content=\"Welcome.&#10;Sign in.\">")
+        );
+        // The footer the domain leaves unset is the server's.
+        assert!(
+            html.contains("<meta name=\"osprey:footer\" content=\"Example Inc. &amp; friends\">")
+        );
+        assert!(html.contains("<link rel=\"stylesheet\" href=\"/api/v1/branding/style.css?v="));
+        assert!(html.contains("<link rel=\"icon\" href=\"/api/v1/branding/images/favicon?v="));
+        assert!(
+            !html.contains("built-in"),
+            "the app's own icon is replaced: {html}"
+        );
+    }
+    let html = page("other.example").await;
+    assert!(html.contains("<title>Example Mail</title>"), "{html}");
+    assert!(html.contains("data:,built-in"));
+    assert!(
+        !html.contains("style.css"),
+        "the server's look sets no colours"
+    );
+
+    // The stylesheet the page links: the domain's colours.
+    let req = Request::get("/api/v1/branding/style.css")
+        .header(header::HOST, "shop.example")
+        .body(Body::empty())
+        .unwrap();
+    let res = app.clone().oneshot(req).await.unwrap();
+    assert_eq!(
+        res.headers()[header::CONTENT_TYPE],
+        "text/css; charset=utf-8"
+    );
+    let css = res.into_body().collect().await.unwrap().to_bytes();
+    assert!(String::from_utf8_lossy(&css).contains("--accent:#aa0000;"));
 }

@@ -15,6 +15,12 @@
 //! content hash, `no-cache` (revalidate every time) for the rest, `index.html` first among
 //! them. Paths that name no file (the client-side routes, such as `/admin/domains`) get
 //! `index.html`. Every response carries the web app's Content-Security-Policy.
+//!
+//! `index.html` is made for the host it is asked for: the look of the domain that host
+//! names (or the server's) goes into its head — the title, the favicon, the look's
+//! stylesheet, and `<meta>` elements the app reads its product name, sign-in texts,
+//! footer and logo from — so the first paint already shows it (no request, no shift).
+//! It is small and sent as it is made, without a compressed variant.
 
 use std::{borrow::Cow, path::PathBuf, sync::Arc};
 
@@ -25,6 +31,8 @@ use axum::{
     response::{Html, IntoResponse, Response},
     routing::{MethodRouter, get},
 };
+use osprey_directory::Directory;
+use osprey_store::EffectiveBranding;
 use sha2::{Digest, Sha256};
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -113,33 +121,151 @@ impl WebApp {
     }
 }
 
+/// The web app and the directory its page's look comes from.
+struct Site {
+    web: WebApp,
+    directory: Directory,
+}
+
 /// The web app as a service for every path no router claimed: GET and HEAD (others get
 /// 405 with `Allow`).
-pub fn service(web: WebApp) -> MethodRouter {
+pub fn service(web: WebApp, directory: Directory) -> MethodRouter {
     get(serve)
-        .with_state(Arc::new(web))
+        .with_state(Arc::new(Site { web, directory }))
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(CSP),
         ))
 }
 
-async fn serve(State(web): State<Arc<WebApp>>, uri: Uri, headers: HeaderMap) -> Response {
+async fn serve(State(site): State<Arc<Site>>, uri: Uri, headers: HeaderMap) -> Response {
     let path = match uri.path().trim_start_matches('/') {
         "" => "index.html",
         p => p,
     };
     let accepted = Accepted::from_headers(&headers);
-    if is_safe(path)
-        && let Some(res) = respond(&web, path, accepted, &headers).await
+    if path != "index.html"
+        && is_safe(path)
+        && let Some(res) = respond(&site.web, path, accepted, &headers).await
     {
         return res;
     }
-    // A client-side route (or a file that is not there): the app's page.
-    match respond(&web, "index.html", accepted, &headers).await {
-        Some(res) => res,
+    // The app's page (also for a client-side route, or a file that is not there).
+    match site.web.read("index.html").await {
+        Some(page) => page_for_host(&site.directory, &page, &headers).await,
         None => not_built(),
     }
+}
+
+/// `index.html` with the look of the host it is asked for.
+async fn page_for_host(directory: &Directory, page: &Asset, request: &HeaderMap) -> Response {
+    let host = request
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("");
+    let branding = match directory.branding_for_host(host).await {
+        Ok(b) => b,
+        Err(e) => {
+            // The page must load even when its look cannot be read.
+            tracing::warn!(error = %e, "the look of a page could not be read");
+            EffectiveBranding::default()
+        }
+    };
+    let body = branded(&String::from_utf8_lossy(&page.data), &branding);
+    let etag = format!(
+        "\"{}\"",
+        hex::encode(&Sha256::digest(body.as_bytes())[..12])
+    );
+    let mut headers = HeaderMap::new();
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(CACHE_REVALIDATE),
+    );
+    headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    headers.insert(
+        header::ETAG,
+        HeaderValue::from_str(&etag).expect("hex in quotes"),
+    );
+    if matches_etag(request, &etag) {
+        return (StatusCode::NOT_MODIFIED, headers).into_response();
+    }
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(content_type("index.html")),
+    );
+    (headers, body).into_response()
+}
+
+/// Text for an HTML attribute value or element.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            '\n' => out.push_str("&#10;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The page with its look: the title names the product; the favicon and the look's
+/// stylesheet are linked by version (so caches keep them until the look changes); the
+/// texts the app shows are `<meta>` elements (`application-name`, `osprey:login-title`,
+/// `osprey:login-text`, `osprey:footer`, `osprey:logo`).
+fn branded(page: &str, branding: &EffectiveBranding) -> String {
+    let look = &branding.look;
+    let version = &branding.version;
+    let mut page = page.replacen(
+        "<title>Osprey</title>",
+        &format!("<title>{}</title>", escape(look.name())),
+        1,
+    );
+    let mut head = format!(
+        "<meta name=\"application-name\" content=\"{}\">\n",
+        escape(look.name())
+    );
+    for (name, value) in [
+        ("osprey:login-title", &look.login_title),
+        ("osprey:login-text", &look.login_text),
+        ("osprey:footer", &look.footer),
+    ] {
+        if let Some(v) = value {
+            head.push_str(&format!(
+                "<meta name=\"{name}\" content=\"{}\">\n",
+                escape(v)
+            ));
+        }
+    }
+    if branding.logo_scope.is_some() {
+        head.push_str(&format!(
+            "<meta name=\"osprey:logo\" content=\"/api/v1/branding/images/logo?v={version}\">\n"
+        ));
+    }
+    if branding.favicon_scope.is_some() {
+        // The look's favicon instead of the app's own.
+        if let Some(start) = page.find("<link rel=\"icon\"")
+            && let Some(len) = page[start..].find('>')
+        {
+            page.replace_range(start..=start + len, "");
+        }
+        head.push_str(&format!(
+            "<link rel=\"icon\" href=\"/api/v1/branding/images/favicon?v={version}\">\n"
+        ));
+    }
+    if look.accent_color.is_some() || look.header_color.is_some() || look.custom_css.is_some() {
+        head.push_str(&format!(
+            "<link rel=\"stylesheet\" href=\"/api/v1/branding/style.css?v={version}\">\n"
+        ));
+    }
+    if let Some(at) = page.find("</head>") {
+        page.insert_str(at, &head);
+    }
+    page
 }
 
 /// `path` split at `/` has only plain names: no empty, `.` or `..` segment, no `\`.

@@ -13,6 +13,7 @@ pub mod alias;
 pub mod api_key;
 pub mod audit_entry;
 pub mod auto_reply;
+pub mod branding;
 pub mod calendar;
 pub mod calendar_object;
 pub mod calendar_reminder;

@@ -13,7 +13,7 @@ use super::{ListQuery, PageOf, new_id, paging::finish};
 use crate::views::Domains;
 use crate::{
     StoreError,
-    entity::{account, ad_campaign, ad_day, domain, domain_alias},
+    entity::{account, ad_campaign, ad_day, branding, domain, domain_alias},
     error::conflict_on_unique,
 };
 
@@ -255,6 +255,11 @@ impl Domains<'_> {
             .await?;
         ad_campaign::Entity::delete_many()
             .filter(ad_campaign::Column::Id.is_in(campaigns))
+            .exec(&txn)
+            .await?;
+        // And its look.
+        branding::Entity::delete_many()
+            .filter(branding::Column::ScopeId.eq(id))
             .exec(&txn)
             .await?;
         domain::Entity::delete_by_id(id.to_owned())

@@ -7,6 +7,7 @@ mod activity;
 mod ads;
 mod aliases;
 mod audit;
+mod brandings;
 mod calendar_reminders;
 mod calendars;
 mod contacts;
@@ -40,6 +41,7 @@ pub use activity::{ActivitySample, DomainStorage, HourCount, HourGauge, MailboxS
 pub use ads::{AdCampaignRecord, AdCampaignRow, AdDayRecord, AdEvent};
 pub use aliases::AliasRecord;
 pub use audit::{AuditQuery, AuditRecord, NewAuditEntry};
+pub use brandings::{BrandImage, BrandingRecord, EffectiveBranding, SERVER_SCOPE};
 pub use calendar_reminders::{ClaimedReminder, ReminderAdvance, ReminderDue};
 pub use calendars::{CalendarObjectRecord, CalendarObjectRow, CalendarRecord, CalendarRow};
 pub use contacts::{ContactGroupRecord, ContactRecord, ContactRow};
