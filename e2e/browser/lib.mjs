@@ -5,7 +5,8 @@
 // page, the browser console's errors and a failure screenshot.
 //
 // Env: OSPREY_URL (http://127.0.0.1:PORT), OSPREY_SCREENSHOT_DIR, CHROMIUM_PATH (default
-// /usr/bin/chromium), and what each flow names with need().
+// /usr/bin/chromium), OSPREY_HOST_RULES (host names mapped to the server), and what each
+// flow names with need().
 
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -76,6 +77,9 @@ export async function runFlow(name, body) {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      // A flow that reaches the server by host names (OSPREY_HOST_RULES, such as
+      // `MAP *.e2e.example 127.0.0.1`) resolves them to the server without DNS.
+      ...(process.env.OSPREY_HOST_RULES ? [`--host-resolver-rules=${process.env.OSPREY_HOST_RULES}`] : []),
     ],
   });
   const context = await browser.newContext({ viewport: DESKTOP });

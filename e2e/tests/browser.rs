@@ -582,3 +582,75 @@ async fn the_calendar_in_a_real_browser() {
     assert_eq!(&moved["start"].as_str().unwrap()[11..16], "11:00");
     assert_eq!(list["items"][2]["end"], "2026-06-14");
 }
+
+/// Per-host look: set in Admin → Look for a domain, then shown on the sign-in page reached
+/// at one of the domain's alias names (`e2e/browser/look_flow.mjs`); and the server's
+/// bounce to a user of that domain names the domain's product.
+#[tokio::test]
+async fn a_domains_look_in_a_real_browser_at_its_alias_name() {
+    const DOMAIN: &str = "look.e2e.example";
+    const HOST: &str = "webmail.look.e2e.example";
+    let s = Server::start(true).await;
+    let out = osprey(&s.db, &["domain", "add", DOMAIN, "--alias", HOST]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let admin = Server::admin();
+    run_flow(
+        "look_flow.mjs",
+        &s,
+        &[
+            ("OSPREY_ADMIN_USER", admin.as_str()),
+            ("OSPREY_ADMIN_PASSWORD", ADMIN_PASSWORD),
+            ("OSPREY_LOOK_DOMAIN", DOMAIN),
+            ("OSPREY_LOOK_HOST", HOST),
+            ("OSPREY_HOST_RULES", "MAP *.e2e.example 127.0.0.1"),
+        ],
+    );
+    for page in ["admin-look", "login-look", "phone-login-look"] {
+        assert!(
+            screenshots().join(format!("{page}.png")).is_file(),
+            "screenshot {page}.png"
+        );
+    }
+    // What the flow saved, as the command line shows it.
+    let out = osprey(&s.db, &["look", "show", "--domain", DOMAIN, "--json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let look: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(look["look"]["product_name"], "Harbour Mail", "{look}");
+    assert_eq!(look["logo_type"], "image/png");
+    // A bad colour from the command line is refused with the field's message.
+    let out = osprey(
+        &s.db,
+        &[
+            "look",
+            "set",
+            "--domain",
+            DOMAIN,
+            "--accent-color",
+            "orange",
+        ],
+    );
+    assert!(!out.status.success());
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains("accent_color") && said.contains("#rrggbb"),
+        "{said}"
+    );
+    let out = osprey(&s.db, &["look", "set", "--domain", DOMAIN, "--footer", ""]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = osprey(&s.db, &["look", "show", "--domain", DOMAIN]);
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(shown.contains("product name: Harbour Mail\n"), "{shown}");
+    assert!(shown.contains("footer: -\n"), "unset again: {shown}");
+}

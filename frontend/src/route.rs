@@ -6,7 +6,7 @@ use yew_router::prelude::*;
 use crate::components::shell::Shell;
 #[cfg(feature = "full")]
 use crate::pages::admin::{
-    AccessPage, AccountsPage, AdminGate, AdminIndex, AdsPage, AliasesPage, AuditPage,
+    AccessPage, AccountsPage, AdminGate, AdminIndex, AdsPage, AliasesPage, AuditPage, BrandingPage,
     DashboardPage, DomainDnsPage, DomainRulesPage, DomainsPage, ListsPage, QueuePage,
     ServerSettingsPage,
 };
@@ -54,6 +54,8 @@ pub enum Route {
     AdminAudit,
     #[at("/admin/ads")]
     AdminAds,
+    #[at("/admin/look")]
+    AdminLook,
     #[at("/admin/access")]
     AdminAccess,
     #[at("/admin/queue")]
@@ -85,6 +87,7 @@ pub fn switch(route: Route) -> Html {
         | Route::AdminLists
         | Route::AdminAudit
         | Route::AdminAds
+        | Route::AdminLook
         | Route::AdminAccess
         | Route::AdminQueue
         | Route::AdminSettings
@@ -135,6 +138,10 @@ pub fn switch(route: Route) -> Html {
         #[cfg(feature = "full")]
         Route::AdminAds => {
             html! { <Shell><AdminGate title="Banner ads"><AdsPage /></AdminGate></Shell> }
+        }
+        #[cfg(feature = "full")]
+        Route::AdminLook => {
+            html! { <Shell><AdminGate title="Look"><BrandingPage /></AdminGate></Shell> }
         }
         #[cfg(feature = "full")]
         Route::AdminAccess => {

@@ -229,6 +229,18 @@ pub fn stylesheet(look: &Look) -> String {
             "@media (prefers-color-scheme: dark){{:root{{{dark}}}}}"
         );
     }
+    if look.header_color.is_some() {
+        // The bar's own text colour for what sits on it (the pages' `--muted` and
+        // `--accent` are for their surface, not the bar's).
+        css.push_str(
+            ".app-header .main-nav a,.app-header .main-nav a:hover,\
+             .app-header .main-nav a[aria-current=\"page\"],.app-header .signed-in-as,\
+             .app-header .button.subtle{color:var(--header-fg)}\n\
+             .app-header .main-nav a:hover{background:color-mix(in srgb,var(--header-fg) 12%,transparent)}\n\
+             .app-header .main-nav a[aria-current=\"page\"]{background:color-mix(in srgb,var(--header-fg) 20%,transparent)}\n\
+             .app-header .brand-mark{color:var(--header-fg)}\n",
+        );
+    }
     if let Some(custom) = &look.custom_css {
         css.push_str(custom);
         css.push('\n');

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use crate::{
-    ads, audit, commands, config::Config, data_dir, lists, senders, serve, settings, stats,
+    ads, audit, commands, config::Config, data_dir, lists, look, senders, serve, settings, stats,
     transport,
 };
 
@@ -61,6 +61,10 @@ pub enum Command {
     /// Runs banner ad campaigns on the web pages.
     #[command(subcommand)]
     Ad(AdCmd),
+    /// Shows or changes the look of the pages (the server's, or a domain's with
+    /// --domain): product name, colours, sign-in texts, footer, custom CSS, logo, favicon.
+    #[command(subcommand)]
+    Look(LookCmd),
     /// Prints the dashboard's figures: messages, sign-ins, the queue and sessions per
     /// hour (or day), storage per domain, the largest mailboxes, top senders and
     /// refused addresses.
@@ -174,6 +178,56 @@ pub enum AdCmd {
         name: String,
         #[arg(long)]
         off: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LookCmd {
+    /// Prints a look: what it sets and what it inherits.
+    Show {
+        /// A domain's look; without it, the server's.
+        #[arg(long)]
+        domain: Option<String>,
+        /// The REST API's object instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Changes the fields named (an empty value unsets one: it is inherited again).
+    Set {
+        #[arg(long)]
+        domain: Option<String>,
+        #[arg(long)]
+        product_name: Option<String>,
+        /// `#rrggbb`.
+        #[arg(long)]
+        accent_color: Option<String>,
+        /// The bar at the top of the pages: `#rrggbb`.
+        #[arg(long)]
+        header_color: Option<String>,
+        #[arg(long)]
+        login_title: Option<String>,
+        #[arg(long)]
+        login_text: Option<String>,
+        #[arg(long)]
+        footer: Option<String>,
+        /// A file of custom CSS (an empty file unsets it).
+        #[arg(long)]
+        css_file: Option<std::path::PathBuf>,
+    },
+    /// Sets the logo or the favicon (`logo` or `favicon`) from a file, or removes it.
+    Image {
+        #[arg(value_parser = ["logo", "favicon"])]
+        kind: String,
+        file: Option<std::path::PathBuf>,
+        #[arg(long)]
+        domain: Option<String>,
+        #[arg(long)]
+        remove: bool,
+    },
+    /// Forgets a look, images and all: its pages show the inherited one.
+    Reset {
+        #[arg(long)]
+        domain: Option<String>,
     },
 }
 
@@ -611,6 +665,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Settings(cmd) => settings::run(&config, cmd).await,
         Command::Stats { range, json } => stats::run(&config, &range, json).await,
         Command::Ad(cmd) => ads::run(&config, cmd).await,
+        Command::Look(cmd) => look::run(&config, cmd).await,
         Command::Postmaster { address } => senders::postmaster(&config, address.as_deref()).await,
         Command::Deliver {
             to,

@@ -16,6 +16,7 @@ mod files;
 mod http;
 mod lists;
 mod live_settings;
+mod look;
 mod outbound;
 mod senders;
 mod serve;

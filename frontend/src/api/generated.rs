@@ -555,14 +555,8 @@ impl Api {
     /// A look (the server's, or `?domain=`'s): what it sets and what it inherits.
     ///
     /// `GET /api/v1/admin/branding`
-    pub async fn get_branding(
-        &self,
-        domain: Option<&str>,
-        v: Option<&str>,
-    ) -> Result<Branding, ApiError> {
-        let call = Call::new(Method::GET, "/api/v1/admin/branding")
-            .query("domain", domain)
-            .query("v", v);
+    pub async fn get_branding(&self, domain: Option<&str>) -> Result<Branding, ApiError> {
+        let call = Call::new(Method::GET, "/api/v1/admin/branding").query("domain", domain);
         json(self.authed(&call).await?).await
     }
 
@@ -573,11 +567,9 @@ impl Api {
         &self,
         body: &BrandingLook,
         domain: Option<&str>,
-        v: Option<&str>,
     ) -> Result<Branding, ApiError> {
         let call = Call::new(Method::PUT, "/api/v1/admin/branding")
             .query("domain", domain)
-            .query("v", v)
             .json(body)?;
         json(self.authed(&call).await?).await
     }
@@ -585,14 +577,8 @@ impl Api {
     /// Forgets a look, images and all: its pages show the server's (or Osprey's own).
     ///
     /// `DELETE /api/v1/admin/branding`
-    pub async fn delete_branding(
-        &self,
-        domain: Option<&str>,
-        v: Option<&str>,
-    ) -> Result<(), ApiError> {
-        let call = Call::new(Method::DELETE, "/api/v1/admin/branding")
-            .query("domain", domain)
-            .query("v", v);
+    pub async fn delete_branding(&self, domain: Option<&str>) -> Result<(), ApiError> {
+        let call = Call::new(Method::DELETE, "/api/v1/admin/branding").query("domain", domain);
         empty(self.authed(&call).await?).await
     }
 
@@ -605,14 +591,12 @@ impl Api {
         kind: &str,
         body: &web_sys::FormData,
         domain: Option<&str>,
-        v: Option<&str>,
     ) -> Result<Branding, ApiError> {
         let call = Call::new(
             Method::PUT,
             format!("/api/v1/admin/branding/images/{}", segment(kind)),
         )
         .query("domain", domain)
-        .query("v", v)
         .form(body);
         json(self.authed(&call).await?).await
     }
@@ -624,14 +608,12 @@ impl Api {
         &self,
         kind: &str,
         domain: Option<&str>,
-        v: Option<&str>,
     ) -> Result<Branding, ApiError> {
         let call = Call::new(
             Method::DELETE,
             format!("/api/v1/admin/branding/images/{}", segment(kind)),
         )
-        .query("domain", domain)
-        .query("v", v);
+        .query("domain", domain);
         json(self.authed(&call).await?).await
     }
 

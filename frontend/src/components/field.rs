@@ -202,3 +202,16 @@ pub fn Select(props: &SelectProps) -> Html {
         </div>
     }
 }
+
+/// The file chosen in a file input's `change` event as a `multipart/form-data` body with
+/// one field `file` (what the image uploads take); the input is cleared, so that the same
+/// file can be chosen again. `None` when no file was chosen.
+#[cfg(feature = "full")]
+pub fn chosen_file(e: &Event) -> Option<web_sys::FormData> {
+    let input: HtmlInputElement = e.target_unchecked_into();
+    let file = input.files().and_then(|f| f.get(0))?;
+    input.set_value("");
+    let form = web_sys::FormData::new().ok()?;
+    form.append_with_blob("file", &file).ok()?;
+    Some(form)
+}

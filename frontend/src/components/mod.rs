@@ -4,6 +4,7 @@ pub mod ad_slot;
 #[cfg(feature = "full")]
 pub mod address_input;
 pub mod banner;
+pub mod brand;
 pub mod confirm;
 pub mod download;
 pub mod field;

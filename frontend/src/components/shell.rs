@@ -161,9 +161,8 @@ pub fn Shell(props: &ShellProps) -> Html {
         <div class="app">
             <a class="skip-link" href="#main">{ "Skip to content" }</a>
             <header class="app-header">
-                <a class="brand" href="/mail" aria-label="Osprey, home">
-                    <span class="brand-mark" aria-hidden="true">{ "◆" }</span>
-                    <span class="brand-name">{ "Osprey" }</span>
+                <a class="brand-link" href="/mail" aria-label={format!("{}, home", crate::components::brand::product_name())}>
+                    <crate::components::brand::Brand />
                 </a>
                 <nav class="main-nav" aria-label="Main" id="main-nav">
                     <NavLink to={Route::Mail} id="nav-mail">{ "Mail" }</NavLink>
@@ -182,6 +181,7 @@ pub fn Shell(props: &ShellProps) -> Html {
             <main id="main" class="app-main" tabindex="-1">
                 { props.children.clone() }
             </main>
+            <crate::components::brand::Footer />
             <crate::components::reminders::ReminderAlerts />
         </div>
     }

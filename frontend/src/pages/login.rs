@@ -7,6 +7,7 @@ use yew_router::prelude::*;
 
 use crate::api::{self, ApiError};
 use crate::components::banner::ProblemBanner;
+use crate::components::brand::{self, Brand, Footer};
 use crate::components::field::TextField;
 use crate::route::Route;
 use crate::state::{Action, Tokens, use_session};
@@ -69,11 +70,11 @@ pub fn LoginPage() -> Html {
     html! {
         <div class="center-page login-page">
             <main class="card narrow login-card" id="main">
-                <div class="brand big">
-                    <span class="brand-mark" aria-hidden="true">{ "◆" }</span>
-                    <span class="brand-name">{ "Osprey" }</span>
-                </div>
-                <h1>{ "Sign in" }</h1>
+                <Brand big=true />
+                <h1>{ brand::login_title().unwrap_or_else(|| "Sign in".to_owned()) }</h1>
+                if let Some(text) = brand::login_text() {
+                    <p class="login-text" id="login-text">{ text }</p>
+                }
                 <ProblemBanner error={(*error).clone()} fields={FIELDS} id="login-error" />
                 <form {onsubmit} novalidate=true>
                     <TextField
@@ -102,6 +103,7 @@ pub fn LoginPage() -> Html {
                 </form>
             </main>
             <crate::components::ad_slot::AdSlot target="login" />
+            <Footer />
         </div>
     }
 }

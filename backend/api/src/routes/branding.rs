@@ -34,7 +34,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_branding_image))
 }
 
-/// Whose look: a domain's by name, else the server's (admin) or the `Host`'s (pages).
+/// Whose look a page shows: a domain's by name, else the `Host`'s.
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
@@ -43,6 +43,15 @@ pub struct ScopeParams {
     pub domain: Option<String>,
     /// Ignored: lets a page name a version of the look so caches keep it.
     pub v: Option<String>,
+}
+
+/// Whose look an administrator reads or changes: a domain's by name, else the server's.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct AdminScopeParams {
+    /// A domain (by name or alias name); absent: the server's look.
+    pub domain: Option<String>,
 }
 
 fn look_of(l: BrandingLook) -> Look {
@@ -155,12 +164,12 @@ async fn effective(
 }
 
 /// A look (the server's, or `?domain=`'s): what it sets and what it inherits.
-#[utoipa::path(get, path = "/admin/branding", tag = "admin", security(("bearer" = [])), params(ScopeParams),
+#[utoipa::path(get, path = "/admin/branding", tag = "admin", security(("bearer" = [])), params(AdminScopeParams),
     responses((status = 200, body = Branding), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn get_branding(
     State(state): State<AppState>,
     user: AuthUser,
-    Query(params): Query<ScopeParams>,
+    Query(params): Query<AdminScopeParams>,
 ) -> Result<Json<Branding>, ApiError> {
     user.admin_scope(false)?;
     let v = state
@@ -171,13 +180,13 @@ pub async fn get_branding(
 }
 
 /// Replaces a look's texts and colours (its images stay); every field is checked.
-#[utoipa::path(put, path = "/admin/branding", tag = "admin", security(("bearer" = [])), params(ScopeParams),
+#[utoipa::path(put, path = "/admin/branding", tag = "admin", security(("bearer" = [])), params(AdminScopeParams),
     request_body = BrandingLook,
     responses((status = 200, body = Branding), (status = 400, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn put_branding(
     State(state): State<AppState>,
     user: AuthUser,
-    Query(params): Query<ScopeParams>,
+    Query(params): Query<AdminScopeParams>,
     Json(input): Json<BrandingLook>,
 ) -> Result<Json<Branding>, ApiError> {
     user.admin_scope(true)?;
@@ -189,12 +198,12 @@ pub async fn put_branding(
 }
 
 /// Forgets a look, images and all: its pages show the server's (or Osprey's own).
-#[utoipa::path(delete, path = "/admin/branding", tag = "admin", security(("bearer" = [])), params(ScopeParams),
+#[utoipa::path(delete, path = "/admin/branding", tag = "admin", security(("bearer" = [])), params(AdminScopeParams),
     responses((status = 204, description = "Forgotten"), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn delete_branding(
     State(state): State<AppState>,
     user: AuthUser,
-    Query(params): Query<ScopeParams>,
+    Query(params): Query<AdminScopeParams>,
 ) -> Result<StatusCode, ApiError> {
     user.admin_scope(true)?;
     state
@@ -208,14 +217,14 @@ pub async fn delete_branding(
 /// too, at most 64 KiB): a `multipart/form-data` body with one file field `file`.
 #[utoipa::path(put, path = "/admin/branding/images/{kind}", tag = "admin", security(("bearer" = [])),
     request_body(content = UploadForm, content_type = "multipart/form-data"),
-    params(("kind" = String, Path, description = "`logo` or `favicon`", pattern = "^(logo|favicon)$"), ScopeParams),
+    params(("kind" = String, Path, description = "`logo` or `favicon`", pattern = "^(logo|favicon)$"), AdminScopeParams),
     responses((status = 200, body = Branding), (status = 400, body = Problem), (status = 403, body = Problem),
         (status = 404, body = Problem), (status = 413, body = Problem), (status = 422, body = Problem)))]
 pub async fn put_branding_image(
     State(state): State<AppState>,
     user: AuthUser,
     Path(kind): Path<String>,
-    Query(params): Query<ScopeParams>,
+    Query(params): Query<AdminScopeParams>,
     form: Result<Multipart, MultipartRejection>,
 ) -> Result<Json<Branding>, ApiError> {
     user.admin_scope(true)?;
@@ -230,13 +239,13 @@ pub async fn put_branding_image(
 
 /// Removes a look's `logo` or `favicon` (its pages show the inherited one).
 #[utoipa::path(delete, path = "/admin/branding/images/{kind}", tag = "admin", security(("bearer" = [])),
-    params(("kind" = String, Path, description = "`logo` or `favicon`", pattern = "^(logo|favicon)$"), ScopeParams),
+    params(("kind" = String, Path, description = "`logo` or `favicon`", pattern = "^(logo|favicon)$"), AdminScopeParams),
     responses((status = 200, body = Branding), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn delete_branding_image(
     State(state): State<AppState>,
     user: AuthUser,
     Path(kind): Path<String>,
-    Query(params): Query<ScopeParams>,
+    Query(params): Query<AdminScopeParams>,
 ) -> Result<Json<Branding>, ApiError> {
     user.admin_scope(true)?;
     let which = image_kind(&kind)?;

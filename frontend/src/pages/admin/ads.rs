@@ -11,7 +11,7 @@ use super::AdminLayout;
 use super::chart::{LineChart, Series, day_label};
 use crate::api::{ApiError, use_api};
 use crate::components::banner::{Banner, ProblemBanner, Tone};
-use crate::components::field::{Checkbox, TextField};
+use crate::components::field::{Checkbox, TextField, chosen_file};
 use crate::state::use_session;
 
 const PAGES: [(&str, &str); 3] = [
@@ -241,12 +241,9 @@ pub fn AdsPage() -> Html {
             let upload = {
                 let (api, done, id) = (api.clone(), done.clone(), id.clone());
                 Callback::from(move |e: Event| {
-                    let input: web_sys::HtmlInputElement = e.target_unchecked_into();
-                    let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
+                    let Some(form) = chosen_file(&e) else { return };
                     let (api, done, id) = (api.clone(), done.clone(), id.clone());
                     spawn_local(async move {
-                        let form = web_sys::FormData::new().expect("FormData");
-                        let _ = form.append_with_blob("file", &file);
                         let r = api.put_ad_image(&id, &form).await.map(drop);
                         done.emit((r, "Image saved.".to_owned()));
                     });

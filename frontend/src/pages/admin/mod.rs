@@ -8,6 +8,7 @@ mod accounts;
 mod ads;
 mod aliases;
 mod audit;
+mod branding;
 mod chart;
 mod dashboard;
 mod domain_admins;
@@ -28,6 +29,7 @@ pub use accounts::AccountsPage;
 pub use ads::AdsPage;
 pub use aliases::AliasesPage;
 pub use audit::AuditPage;
+pub use branding::BrandingPage;
 pub use dashboard::DashboardPage;
 pub use domain_dns::DomainDnsPage;
 pub use domain_rules::DomainRulesPage;
@@ -94,6 +96,7 @@ pub fn AdminLayout(props: &AdminLayoutProps) -> Html {
                     <NavLink to={Route::AdminAliases} id="tab-aliases">{ "Aliases" }</NavLink>
                     <NavLink to={Route::AdminLists} id="tab-lists">{ "Lists" }</NavLink>
                     <NavLink to={Route::AdminAds} id="tab-ads">{ "Ads" }</NavLink>
+                    <NavLink to={Route::AdminLook} id="tab-look">{ "Look" }</NavLink>
                     if session.is_server_admin() {
                         <NavLink to={Route::AdminAccess} id="tab-access">{ "Access" }</NavLink>
                         <NavLink to={Route::AdminQueue} id="tab-queue">{ "Queue" }</NavLink>

@@ -489,12 +489,13 @@ pub fn MailPage() -> Html {
             .find(|m| m.name == "INBOX")
             .map_or(0, |m| m.unread);
         use_effect_with(unread, |n| {
+            let product = crate::components::brand::product_name();
             let title = match n {
-                0 => "Mail · Osprey".to_owned(),
-                n => format!("({n}) Mail · Osprey"),
+                0 => format!("Mail · {product}"),
+                n => format!("({n}) Mail · {product}"),
             };
             gloo::utils::document().set_title(&title);
-            || gloo::utils::document().set_title("Osprey")
+            move || gloo::utils::document().set_title(&product)
         });
     }
 
