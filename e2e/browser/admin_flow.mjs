@@ -87,6 +87,11 @@ await runFlow('admin_flow', async ({ page, baseUrl, step, shot, expectVisible, s
   await expectVisible(page.locator('#account-list .row-title', { hasText: userAddress }), `${userAddress} in the list`);
   await expectVisible(page.getByRole('meter', { name: `Mailbox use of ${userAddress}: 0 B of 50 MiB` }), 'the account\'s use against its quota');
 
+  step('accounts in another order: the newest first is the one just made, then by address again');
+  await page.selectOption('#account-sort', 'newest');
+  await page.waitForFunction((a) => document.querySelector('#account-list .row-title')?.textContent.includes(a), userAddress, { timeout: STEP_TIMEOUT_MS });
+  await page.selectOption('#account-sort', '');
+
   step(`filter accounts by domain ${domain}`);
   await page.fill('#account-domain-filter', domain);
   await page.getByRole('button', { name: 'Search' }).click();

@@ -188,6 +188,28 @@ async fn cli_manages_the_directory_while_the_server_runs() {
     assert!(refused(&osprey(&s.db, &["queue", "bounce", "missing"])).contains("no queued message"));
     assert!(refused(&osprey(&s.db, &["queue", "list", "--state", "lost"])).contains("--state"));
     ok(&osprey(&s.db, &["alias", "remove", "team@cli.example"]));
+    // The newest first: an account added now heads the list; by address it follows eve.
+    ok(&osprey(&s.db, &["user", "add", "fay@cli.example"]));
+    let newest = ok(&osprey(
+        &s.db,
+        &[
+            "user",
+            "list",
+            "--domain",
+            "cli.example",
+            "--sort",
+            "newest",
+        ],
+    ));
+    assert!(newest.starts_with("fay@cli.example\t"), "{newest}");
+    let by_address = ok(&osprey(&s.db, &["user", "list", "--domain", "cli.example"]));
+    assert!(by_address.starts_with("eve@cli.example\t"), "{by_address}");
+    assert!(
+        !osprey(&s.db, &["user", "list", "--sort", "oldest"])
+            .status
+            .success()
+    );
+    ok(&osprey(&s.db, &["user", "remove", "fay@cli.example"]));
     ok(&osprey(&s.db, &["user", "remove", "eve@cli.example"]));
     ok(&osprey(&s.db, &["domain", "remove", "cli.example"]));
     assert!(

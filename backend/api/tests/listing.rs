@@ -172,3 +172,101 @@ async fn every_key_sorts_both_ways_and_a_cursor_keeps_its_place_while_mail_arriv
         assert_eq!(r["code"], "bad_query", "{query}: {r}");
     }
 }
+
+/// Every address of a paged account listing in `sort` order, one account per page (so
+/// every cursor is used).
+async fn accounts_in(t: &TestApp, token: &str, sort: &str) -> Vec<String> {
+    let mut seen = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let mut path = format!("/api/v1/admin/accounts?limit=1&domain=sorted.example&sort={sort}");
+        if let Some(c) = &cursor {
+            path.push_str(&format!("&cursor={c}"));
+        }
+        let page = t
+            .call(Method::GET, &path, Some(token), None)
+            .await
+            .expect(StatusCode::OK)
+            .body;
+        for item in page["items"].as_array().unwrap() {
+            seen.push(item["address"].as_str().unwrap().to_owned());
+        }
+        match page["next_cursor"].as_str() {
+            Some(c) => cursor = Some(c.to_owned()),
+            None => return seen,
+        }
+    }
+}
+
+#[tokio::test]
+async fn accounts_list_by_address_the_newest_or_the_largest_first_page_by_page() {
+    let t = TestApp::new().await;
+    let admin = t.token(ADMIN).await;
+    t.call(
+        Method::POST,
+        "/api/v1/admin/domains",
+        Some(&admin),
+        Some(serde_json::json!({"name": "sorted.example"})),
+    )
+    .await
+    .expect(StatusCode::CREATED);
+    // Made in this order; c and d keep the same amount of mail (a tie: by address).
+    let sizes = [("b", 100), ("d", 5000), ("a", 300), ("c", 5000)];
+    for (name, size) in sizes {
+        let address = format!("{name}@sorted.example");
+        let id = t.add_account(&address, Role::User, &[]).await;
+        let token = t.token(&address).await;
+        let raw = format!(
+            "From: x@example.net\r\nSubject: {name}\r\n\r\n{}\r\n",
+            "x".repeat(size)
+        );
+        t.deliver_to_inbox(&id, &token, raw.as_bytes()).await;
+        // Creation times apart, whatever the clock's resolution.
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    let at = |names: &[&str]| -> Vec<String> {
+        names
+            .iter()
+            .map(|n| format!("{n}@sorted.example"))
+            .collect()
+    };
+    assert_eq!(
+        accounts_in(&t, &admin, "address").await,
+        at(&["a", "b", "c", "d"])
+    );
+    assert_eq!(
+        accounts_in(&t, &admin, "newest").await,
+        at(&["c", "a", "d", "b"])
+    );
+    assert_eq!(
+        accounts_in(&t, &admin, "largest").await,
+        at(&["c", "d", "a", "b"])
+    );
+    t.call(
+        Method::GET,
+        "/api/v1/admin/accounts?sort=oldest",
+        Some(&admin),
+        None,
+    )
+    .await
+    .expect(StatusCode::BAD_REQUEST);
+    // A cursor of one order is no cursor of another.
+    let page = t
+        .call(
+            Method::GET,
+            "/api/v1/admin/accounts?limit=1&domain=sorted.example&sort=address",
+            Some(&admin),
+            None,
+        )
+        .await
+        .body;
+    let cursor = page["next_cursor"].as_str().unwrap();
+    t.call(
+        Method::GET,
+        &format!("/api/v1/admin/accounts?limit=1&sort=largest&cursor={cursor}"),
+        Some(&admin),
+        None,
+    )
+    .await
+    .expect(StatusCode::BAD_REQUEST);
+}

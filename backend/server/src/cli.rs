@@ -349,6 +349,9 @@ pub enum UserCmd {
         /// Only this domain's accounts.
         #[arg(long)]
         domain: Option<String>,
+        /// `address`, `newest` (the newest first) or `largest` (the most mail first).
+        #[arg(long, default_value = "address", value_parser = ["address", "newest", "largest"])]
+        sort: String,
         /// A JSON array of the REST API's account objects instead of text.
         #[arg(long)]
         json: bool,

@@ -341,12 +341,17 @@ arrived	{} in a day	{} in a week	{} in 30 days",
         UserCmd::Export { domain } => {
             crate::account_import::export(&directory, domain.as_deref()).await?
         }
-        UserCmd::List { domain, json } => {
+        UserCmd::List { domain, sort, json } => {
             let filter = domain_filter(&store, domain.as_deref()).await?;
+            let order = match sort.as_str() {
+                "newest" => osprey_store::AccountOrder::Newest,
+                "largest" => osprey_store::AccountOrder::Largest,
+                _ => osprey_store::AccountOrder::Address,
+            };
             let accounts = all(
                 |q| {
                     let s = store.clone();
-                    async move { s.accounts().list_accounts(&q).await }
+                    async move { s.accounts().list_accounts_in(&q, order).await }
                 },
                 filter,
             )

@@ -176,7 +176,7 @@ pub async fn readyz() -> Result<Health, ApiError> {
 }
 
 impl Api {
-    /// Accounts, by address.
+    /// Accounts, by address, or the newest or largest first.
     ///
     /// `GET /api/v1/admin/accounts`
     pub async fn list_accounts(
@@ -185,12 +185,14 @@ impl Api {
         cursor: Option<&str>,
         q: Option<&str>,
         domain: Option<&str>,
+        sort: Option<&str>,
     ) -> Result<Page<Account>, ApiError> {
         let call = Call::new(Method::GET, "/api/v1/admin/accounts")
             .query("limit", limit)
             .query("cursor", cursor)
             .query("q", q)
-            .query("domain", domain);
+            .query("domain", domain)
+            .query("sort", sort);
         json(self.authed(&call).await?).await
     }
 

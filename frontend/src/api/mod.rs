@@ -185,6 +185,8 @@ fn part_name(rest: &str) -> String {
 pub struct ListQuery {
     pub q: String,
     pub domain: String,
+    /// One of the list's orders (its `Resource::SORTS`); empty: the default.
+    pub sort: String,
     pub cursor: Option<String>,
 }
 
@@ -205,6 +207,12 @@ impl ListQuery {
 
     pub fn cursor(&self) -> Option<&str> {
         self.cursor.as_deref()
+    }
+
+    /// The order asked for, unless the default.
+    #[cfg(feature = "full")]
+    pub fn sort(&self) -> Option<&str> {
+        Some(self.sort.as_str()).filter(|s| !s.is_empty())
     }
 }
 

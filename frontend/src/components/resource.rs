@@ -35,6 +35,9 @@ pub trait Resource: 'static {
     const PLURAL: &'static str;
     /// Whether a domain filter sits next to the search.
     const DOMAIN_FILTER: bool;
+    /// The orders the list offers beside the domain filter, `(value, label)`, the
+    /// default first; none: the server's one order.
+    const SORTS: &'static [(&'static str, &'static str)] = &[];
     /// The request fields whose messages the form shows next to its inputs; the banner over
     /// the form shows the others.
     const FIELDS: &'static [&'static str];
@@ -117,10 +120,18 @@ pub struct ResourceListProps {
 #[function_component]
 pub fn ResourceList<R: Resource>(props: &ResourceListProps) -> Html {
     let api = use_api();
-    // (search text, domain name)
-    let filter = use_state(|| (String::new(), String::new()));
-    let list = use_paged((*filter).clone(), move |(q, domain), cursor| {
-        R::list(api.clone(), ListQuery { q, domain, cursor })
+    // (search text, domain name, order)
+    let filter = use_state(|| (String::new(), String::new(), String::new()));
+    let list = use_paged((*filter).clone(), move |(q, domain, sort), cursor| {
+        R::list(
+            api.clone(),
+            ListQuery {
+                q,
+                domain,
+                sort,
+                cursor,
+            },
+        )
     });
     let state = list.state.clone();
     let onsaved = {
@@ -134,7 +145,7 @@ pub fn ResourceList<R: Resource>(props: &ResourceListProps) -> Html {
     let search = if R::DOMAIN_FILTER {
         let filter = filter.clone();
         html! {
-            <FilterBar prefix={R::NOUN} what={R::PLURAL} domains={props.domains.clone()}
+            <FilterBar prefix={R::NOUN} what={R::PLURAL} domains={props.domains.clone()} sorts={R::SORTS}
                 onsearch={Callback::from(move |f| filter.set(f))} />
         }
     } else {
@@ -142,7 +153,7 @@ pub fn ResourceList<R: Resource>(props: &ResourceListProps) -> Html {
         let label = format!("Search {}", R::PLURAL);
         html! {
             <SearchBox id={format!("{}-search", R::NOUN)} label={label.clone()} placeholder={label}
-                onsearch={Callback::from(move |q| filter.set((q, String::new())))} />
+                onsearch={Callback::from(move |q| filter.set((q, String::new(), String::new())))} />
         }
     };
     let filtered = !filter.0.is_empty() || !filter.1.is_empty();
@@ -409,8 +420,11 @@ struct FilterBarProps {
     /// Domain names to suggest in the filter.
     #[prop_or_default]
     domains: Vec<String>,
-    /// `(search text, domain name)`.
-    onsearch: Callback<(String, String)>,
+    /// The orders offered, `(value, label)`; none: no order to choose.
+    #[prop_or_default]
+    sorts: &'static [(&'static str, &'static str)],
+    /// `(search text, domain name, order)`.
+    onsearch: Callback<(String, String, String)>,
 }
 
 /// Search text and a domain filter over a list; applies on submit.
@@ -418,14 +432,37 @@ struct FilterBarProps {
 fn FilterBar(props: &FilterBarProps) -> Html {
     let q = use_state(String::new);
     let domain = use_state(String::new);
+    let sort = use_state(String::new);
     let search_id = format!("{}-search", props.prefix);
+    let sort_id = format!("{}-sort", props.prefix);
     let domain_id = format!("{}-domain-filter", props.prefix);
     let list_id = format!("{}-domain-options", props.prefix);
     let onsubmit = {
-        let (q, domain, onsearch) = (q.clone(), domain.clone(), props.onsearch.clone());
+        let (q, domain, sort, onsearch) = (
+            q.clone(),
+            domain.clone(),
+            sort.clone(),
+            props.onsearch.clone(),
+        );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            onsearch.emit(((*q).clone(), (*domain).clone()));
+            onsearch.emit(((*q).clone(), (*domain).clone(), (*sort).clone()));
+        })
+    };
+    // A new order applies at once, with the search as it was typed.
+    let onsort = {
+        let (q, domain, sort, onsearch) = (
+            q.clone(),
+            domain.clone(),
+            sort.clone(),
+            props.onsearch.clone(),
+        );
+        Callback::from(move |e: Event| {
+            let value = e
+                .target_unchecked_into::<web_sys::HtmlSelectElement>()
+                .value();
+            sort.set(value.clone());
+            onsearch.emit(((*q).clone(), (*domain).clone(), value));
         })
     };
     let input = |state: &UseStateHandle<String>| {
@@ -448,6 +485,17 @@ fn FilterBar(props: &FilterBarProps) -> Html {
                     { for props.domains.iter().map(|d| html! { <option value={d.clone()} /> }) }
                 </datalist>
             </div>
+            if !props.sorts.is_empty() {
+                <div class="filter">
+                    <label for={sort_id.clone()}>{ "Order" }</label>
+                    <select id={sort_id} onchange={onsort}>
+                        { for props.sorts.iter().enumerate().map(|(i, (value, label))| {
+                            let value = if i == 0 { "" } else { *value };
+                            html! { <option value={value} selected={*sort == value}>{ *label }</option> }
+                        }) }
+                    </select>
+                </div>
+            }
             <button type="submit" class="button">{ "Search" }</button>
         </form>
     }

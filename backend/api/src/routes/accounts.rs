@@ -11,7 +11,7 @@ use osprey_api_types::{
 };
 use osprey_core::Role;
 use osprey_directory::{AccountUpdate, NewAccountRequest};
-use osprey_store::{AccountRecord, StoreError};
+use osprey_store::{AccountOrder, AccountRecord, StoreError};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{ListParams, location};
@@ -83,18 +83,58 @@ pub(crate) async fn domain_filter(
     Ok(Some(vec![domain.id]))
 }
 
-/// Accounts, by address.
-#[utoipa::path(get, path = "/admin/accounts", tag = "admin", security(("bearer" = [])), params(ListParams),
-    responses((status = 200, body = Page<Account>), (status = 403, body = Problem)))]
+/// Paging, search, filter and order of the account listing.
+#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AccountListParams {
+    /// Page size, 1 to 500 (default 50).
+    #[param(minimum = 1, maximum = 500)]
+    pub limit: Option<u32>,
+    /// The `next_cursor` of the previous page (of the same order).
+    pub cursor: Option<String>,
+    /// Keep accounts whose address or name contains this text.
+    pub q: Option<String>,
+    /// Keep accounts of this domain (by name).
+    pub domain: Option<String>,
+    /// `address` (the default), `newest` (the newest first) or `largest` (the most mail
+    /// kept first).
+    #[param(pattern = "^(address|newest|largest)$")]
+    pub sort: Option<String>,
+}
+
+/// Accounts, by address, or the newest or largest first.
+#[utoipa::path(get, path = "/admin/accounts", tag = "admin", security(("bearer" = [])), params(AccountListParams),
+    responses((status = 200, body = Page<Account>), (status = 400, body = Problem), (status = 403, body = Problem)))]
 pub async fn list_accounts(
     State(state): State<AppState>,
     user: AuthUser,
-    Query(params): Query<ListParams>,
+    Query(params): Query<AccountListParams>,
 ) -> Result<Json<Page<Account>>, ApiError> {
     let scope = user.admin_scope(false)?;
-    let mut query = params.to_query()?;
-    query.domain_ids = domain_filter(&state, &scope, &params).await?;
-    let page = state.store.accounts().list_accounts(&query).await?;
+    let order = match params.sort.as_deref() {
+        None | Some("address") => AccountOrder::Address,
+        Some("newest") => AccountOrder::Newest,
+        Some("largest") => AccountOrder::Largest,
+        Some(other) => {
+            return Err(ApiError::BadRequest {
+                code: "bad_query",
+                detail: format!("sort is address, newest or largest, not {other:?}"),
+            });
+        }
+    };
+    let list = ListParams {
+        limit: params.limit,
+        cursor: params.cursor,
+        q: params.q,
+        domain: params.domain,
+    };
+    let mut query = list.to_query()?;
+    query.domain_ids = domain_filter(&state, &scope, &list).await?;
+    let page = state
+        .store
+        .accounts()
+        .list_accounts_in(&query, order)
+        .await?;
     Ok(Json(Page {
         items: page.items.into_iter().map(convert::account).collect(),
         next_cursor: page.next_cursor,

@@ -5,12 +5,17 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use osprey_core::{Address, Pop3Mode, Role, StoredCredentials};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
     sea_query::{Expr, ExprTrait, Func, LikeExpr},
 };
 
-use super::{ListQuery, PageOf, mailboxes::create_special_mailboxes, new_id, paging::finish};
+use super::{
+    ListQuery, PageOf,
+    mailboxes::create_special_mailboxes,
+    new_id,
+    paging::{finish, finish_by},
+};
 use crate::views::Accounts;
 use crate::{
     AccountEvent, AccountEventKind, StoreError,
@@ -128,6 +133,18 @@ async fn set_admin_domains(
         .await?;
     }
     Ok(())
+}
+
+/// The order of an account listing.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum AccountOrder {
+    /// By address.
+    #[default]
+    Address,
+    /// The newest first.
+    Newest,
+    /// The most mail kept first.
+    Largest,
 }
 
 impl Accounts<'_> {
@@ -258,23 +275,74 @@ impl Accounts<'_> {
         self,
         query: &ListQuery,
     ) -> Result<PageOf<AccountRecord>, StoreError> {
-        let mut select = account::Entity::find().order_by_asc(account::Column::AddressKey);
+        self.list_accounts_in(query, AccountOrder::Address).await
+    }
+
+    /// A page of accounts in `order` (ties in address order). The cursor of a page in
+    /// another order than the address holds the last row's sort value and address.
+    pub async fn list_accounts_in(
+        self,
+        query: &ListQuery,
+        order: AccountOrder,
+    ) -> Result<PageOf<AccountRecord>, StoreError> {
+        use account::Column as C;
+        let mut select = match order {
+            AccountOrder::Address => account::Entity::find(),
+            AccountOrder::Newest => account::Entity::find().order_by_desc(C::CreatedAt),
+            AccountOrder::Largest => account::Entity::find().order_by_desc(C::UsedBytes),
+        }
+        .order_by_asc(C::AddressKey);
         if let Some(after) = query.after()? {
-            select = select.filter(account::Column::AddressKey.gt(after));
+            let bad = || StoreError::Invalid("the cursor is not one this server issued".into());
+            select = match order {
+                AccountOrder::Address => select.filter(C::AddressKey.gt(after)),
+                AccountOrder::Newest => {
+                    let (at, key) = after.split_once('\n').ok_or_else(bad)?;
+                    let at = DateTime::parse_from_rfc3339(at)
+                        .map_err(|_| bad())?
+                        .with_timezone(&Utc);
+                    select.filter(
+                        Condition::any()
+                            .add(C::CreatedAt.lt(at))
+                            .add(C::CreatedAt.eq(at).and(C::AddressKey.gt(key))),
+                    )
+                }
+                AccountOrder::Largest => {
+                    let (used, key) = after.split_once('\n').ok_or_else(bad)?;
+                    let used: i64 = used.parse().map_err(|_| bad())?;
+                    select.filter(
+                        Condition::any()
+                            .add(C::UsedBytes.lt(used))
+                            .add(C::UsedBytes.eq(used).and(C::AddressKey.gt(key))),
+                    )
+                }
+            };
         }
         if let Some(p) = query.pattern() {
             select = select.filter(
-                Expr::col(account::Column::AddressKey)
+                Expr::col(C::AddressKey)
                     .like(LikeExpr::new(p.clone()).escape('\\'))
-                    .or(Func::lower(Expr::col(account::Column::DisplayName))
-                        .like(LikeExpr::new(p).escape('\\'))),
+                    .or(Func::lower(Expr::col(C::DisplayName)).like(LikeExpr::new(p).escape('\\'))),
             );
         }
         if let Some(ids) = &query.domain_ids {
-            select = select.filter(account::Column::DomainId.is_in(ids.clone()));
+            select = select.filter(C::DomainId.is_in(ids.clone()));
         }
         let rows = select.limit(query.limit() + 1).all(&self.db).await?;
-        let page = finish(rows, query.limit(), |m| m.address_key.as_str());
+        let page = match order {
+            AccountOrder::Address => finish(rows, query.limit(), |m| m.address_key.as_str()),
+            AccountOrder::Newest => finish_by(rows, query.limit(), |m| {
+                format!(
+                    "{}\n{}",
+                    m.created_at
+                        .to_rfc3339_opts(chrono::SecondsFormat::Nanos, true),
+                    m.address_key
+                )
+            }),
+            AccountOrder::Largest => finish_by(rows, query.limit(), |m| {
+                format!("{}\n{}", m.used_bytes, m.address_key)
+            }),
+        };
         Ok(PageOf {
             items: self.complete_accounts(page.items).await?,
             next_cursor: page.next_cursor,

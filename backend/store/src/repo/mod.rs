@@ -36,7 +36,9 @@ mod text_index;
 mod threads;
 
 pub use access::{IpRuleRecord, KillEntryRecord, NewIpRule};
-pub use accounts::{AccountChanges, AccountRecord, AccountStart, NewAccount, Pop3Settings};
+pub use accounts::{
+    AccountChanges, AccountOrder, AccountRecord, AccountStart, NewAccount, Pop3Settings,
+};
 pub use activity::{ActivitySample, DomainStorage, HourCount, HourGauge, MailboxSize};
 pub use ads::{AdCampaignRecord, AdCampaignRow, AdDayRecord, AdEvent};
 pub use aliases::AliasRecord;

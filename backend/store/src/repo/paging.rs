@@ -55,7 +55,12 @@ pub(crate) fn decode_cursor(cursor: &str) -> Result<String, StoreError> {
 
 /// Cuts `rows` (fetched with one extra) to the page size and makes the next cursor from
 /// the last row's key.
-pub(crate) fn finish<T>(mut rows: Vec<T>, limit: u64, key: impl Fn(&T) -> &str) -> PageOf<T> {
+pub(crate) fn finish<T>(rows: Vec<T>, limit: u64, key: impl Fn(&T) -> &str) -> PageOf<T> {
+    finish_by(rows, limit, |r| key(r).to_owned())
+}
+
+/// [`finish`] with a key made for the cursor (a sort value and the row's key, say).
+pub(crate) fn finish_by<T>(mut rows: Vec<T>, limit: u64, key: impl Fn(&T) -> String) -> PageOf<T> {
     let more = rows.len() as u64 > limit;
     rows.truncate(limit as usize);
     let next_cursor = if more {

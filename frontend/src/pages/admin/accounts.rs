@@ -129,6 +129,11 @@ impl Resource for Accounts {
     const NOUN: &'static str = "account";
     const PLURAL: &'static str = "accounts";
     const DOMAIN_FILTER: bool = true;
+    const SORTS: &'static [(&'static str, &'static str)] = &[
+        ("address", "By address"),
+        ("newest", "Newest first"),
+        ("largest", "Most mail first"),
+    ];
     const FIELDS: &'static [&'static str] = &[
         "address",
         "password",
@@ -291,7 +296,7 @@ impl Resource for Accounts {
 
     async fn list(api: Api, query: ListQuery) -> Result<Page<Account>, ApiError> {
         let (limit, cursor) = (Some(ListQuery::LIMIT), query.cursor());
-        api.list_accounts(limit, cursor, query.q(), query.domain())
+        api.list_accounts(limit, cursor, query.q(), query.domain(), query.sort())
             .await
     }
 
