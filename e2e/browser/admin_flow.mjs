@@ -71,6 +71,11 @@ await runFlow('admin_flow', async ({ page, baseUrl, step, shot, expectVisible, s
   await expectVisible(page.locator('#domain-list .row-title', { hasText: domain }), `${domain} in the list`);
   if (await nameError.count()) fail('the field message stayed after a successful create');
 
+  step('domains, the newest first: the one just made heads the list');
+  await page.selectOption('#domain-sort', 'newest');
+  await page.waitForFunction((d) => document.querySelector('#domain-list .row-title')?.textContent.includes(d), domain, { timeout: STEP_TIMEOUT_MS });
+  await page.selectOption('#domain-sort', '');
+
   step(`search domains for ${domain}`);
   await page.fill('#domain-search', domain);
   await page.locator('#domain-search').press('Enter');

@@ -210,6 +210,11 @@ async fn cli_manages_the_directory_while_the_server_runs() {
             .success()
     );
     ok(&osprey(&s.db, &["user", "remove", "fay@cli.example"]));
+    let domains = ok(&osprey(&s.db, &["domain", "list", "--sort", "newest"]));
+    assert!(
+        domains.starts_with("cli.example\t"),
+        "the newest first: {domains}"
+    );
     ok(&osprey(&s.db, &["user", "remove", "eve@cli.example"]));
     ok(&osprey(&s.db, &["domain", "remove", "cli.example"]));
     assert!(

@@ -270,3 +270,85 @@ async fn accounts_list_by_address_the_newest_or_the_largest_first_page_by_page()
     .await
     .expect(StatusCode::BAD_REQUEST);
 }
+
+#[tokio::test]
+async fn domains_and_aliases_list_by_name_or_the_newest_first() {
+    let t = TestApp::new().await;
+    let admin = t.token(ADMIN).await;
+    for name in ["m.example", "z.example", "a.example"] {
+        t.call(
+            Method::POST,
+            "/api/v1/admin/domains",
+            Some(&admin),
+            Some(serde_json::json!({ "name": name })),
+        )
+        .await
+        .expect(StatusCode::CREATED);
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    for local in ["m", "z", "a"] {
+        t.call(
+            Method::POST,
+            "/api/v1/admin/aliases",
+            Some(&admin),
+            Some(serde_json::json!({ "address": format!("{local}@a.example"), "targets": ["x@far.example"] })),
+        )
+        .await
+        .expect(StatusCode::CREATED);
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    // One item per page: every cursor is used.
+    let names = |path: &'static str, field: &'static str, sort: &'static str| {
+        let t = &t;
+        let admin = admin.clone();
+        async move {
+            let mut seen = Vec::new();
+            let mut cursor = String::new();
+            loop {
+                let page = t
+                    .call(
+                        Method::GET,
+                        &format!("{path}?limit=1&sort={sort}{cursor}"),
+                        Some(&admin),
+                        None,
+                    )
+                    .await
+                    .expect(StatusCode::OK)
+                    .body;
+                for item in page["items"].as_array().unwrap() {
+                    seen.push(item[field].as_str().unwrap().to_owned());
+                }
+                match page["next_cursor"].as_str() {
+                    Some(c) => cursor = format!("&cursor={c}"),
+                    None => return seen,
+                }
+            }
+        }
+    };
+    let newest = names("/api/v1/admin/domains", "name", "newest").await;
+    assert_eq!(
+        &newest[..3],
+        ["a.example", "z.example", "m.example"],
+        "{newest:?}"
+    );
+    let by_name = names("/api/v1/admin/domains", "name", "name").await;
+    let mut sorted = by_name.clone();
+    sorted.sort();
+    assert_eq!(by_name, sorted);
+    assert_eq!(
+        names("/api/v1/admin/aliases", "address", "newest").await,
+        ["a@a.example", "z@a.example", "m@a.example"]
+    );
+    assert_eq!(
+        names("/api/v1/admin/aliases", "address", "name").await,
+        ["a@a.example", "m@a.example", "z@a.example"]
+    );
+    t.call(
+        Method::GET,
+        "/api/v1/admin/lists?sort=newest",
+        Some(&admin),
+        None,
+    )
+    .await
+    .expect(StatusCode::BAD_REQUEST);
+}

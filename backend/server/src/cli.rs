@@ -270,6 +270,9 @@ pub enum DomainCmd {
     },
     /// Lists domains.
     List {
+        /// `name` (by name) or `newest` (the newest first).
+        #[arg(long, default_value = "name", value_parser = ["name", "newest"])]
+        sort: String,
         /// A JSON array of the REST API's domain objects instead of text.
         #[arg(long)]
         json: bool,
@@ -551,6 +554,9 @@ pub enum AliasCmd {
     List {
         #[arg(long)]
         domain: Option<String>,
+        /// `name` (by name) or `newest` (the newest first).
+        #[arg(long, default_value = "name", value_parser = ["name", "newest"])]
+        sort: String,
         /// A JSON array of the REST API's alias objects instead of text.
         #[arg(long)]
         json: bool,

@@ -18,6 +18,15 @@ use crate::{
 };
 
 /// `items` as a JSON array on standard output (`[]` when there are none).
+/// `--sort newest` or the listing's own order.
+fn list_order(sort: &str) -> osprey_store::ListOrder {
+    if sort == "newest" {
+        osprey_store::ListOrder::Newest
+    } else {
+        osprey_store::ListOrder::Key
+    }
+}
+
 pub(crate) fn print_json<T: serde::Serialize>(
     items: impl Iterator<Item = T>,
 ) -> anyhow::Result<()> {
@@ -233,11 +242,12 @@ pub async fn domain(config: &Config, cmd: DomainCmd) -> anyhow::Result<()> {
                 println!("{}	{}", a.address(), a.display_name);
             }
         }
-        DomainCmd::List { json } => {
+        DomainCmd::List { sort, json } => {
+            let order = list_order(&sort);
             let domains = all(
                 |q| {
                     let s = store.clone();
-                    async move { s.domains().list_domains(&q).await }
+                    async move { s.domains().list_domains_in(&q, order).await }
                 },
                 None,
             )
@@ -453,12 +463,13 @@ pub async fn alias(config: &Config, cmd: AliasCmd) -> anyhow::Result<()> {
                 .await?;
             println!("added alias {} -> {}", a.address, a.targets.join(", "));
         }
-        AliasCmd::List { domain, json } => {
+        AliasCmd::List { domain, sort, json } => {
+            let order = list_order(&sort);
             let filter = domain_filter(&store, domain.as_deref()).await?;
             let aliases = all(
                 |q| {
                     let s = store.clone();
-                    async move { s.aliases().list_aliases(&q).await }
+                    async move { s.aliases().list_aliases_in(&q, order).await }
                 },
                 filter,
             )

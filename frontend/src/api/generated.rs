@@ -460,12 +460,14 @@ impl Api {
         cursor: Option<&str>,
         q: Option<&str>,
         domain: Option<&str>,
+        sort: Option<&str>,
     ) -> Result<Page<Alias>, ApiError> {
         let call = Call::new(Method::GET, "/api/v1/admin/aliases")
             .query("limit", limit)
             .query("cursor", cursor)
             .query("q", q)
-            .query("domain", domain);
+            .query("domain", domain)
+            .query("sort", sort);
         json(self.authed(&call).await?).await
     }
 
@@ -619,7 +621,7 @@ impl Api {
         json(self.authed(&call).await?).await
     }
 
-    /// Domains, by name.
+    /// Domains, by name or the newest first.
     ///
     /// `GET /api/v1/admin/domains`
     pub async fn list_domains(
@@ -628,12 +630,14 @@ impl Api {
         cursor: Option<&str>,
         q: Option<&str>,
         domain: Option<&str>,
+        sort: Option<&str>,
     ) -> Result<Page<Domain>, ApiError> {
         let call = Call::new(Method::GET, "/api/v1/admin/domains")
             .query("limit", limit)
             .query("cursor", cursor)
             .query("q", q)
-            .query("domain", domain);
+            .query("domain", domain)
+            .query("sort", sort);
         json(self.authed(&call).await?).await
     }
 
@@ -860,7 +864,8 @@ impl Api {
         empty(self.authed(&call).await?).await
     }
 
-    /// Mailing lists of the domains the caller administers.
+    /// Mailing lists of the domains the caller administers, by address (`sort=newest` is
+    /// refused: lists have that one order).
     ///
     /// `GET /api/v1/admin/lists`
     pub async fn list_lists(
@@ -869,12 +874,14 @@ impl Api {
         cursor: Option<&str>,
         q: Option<&str>,
         domain: Option<&str>,
+        sort: Option<&str>,
     ) -> Result<Page<MailingList>, ApiError> {
         let call = Call::new(Method::GET, "/api/v1/admin/lists")
             .query("limit", limit)
             .query("cursor", cursor)
             .query("q", q)
-            .query("domain", domain);
+            .query("domain", domain)
+            .query("sort", sort);
         json(self.authed(&call).await?).await
     }
 

@@ -142,10 +142,11 @@ pub fn ResourceList<R: Resource>(props: &ResourceListProps) -> Html {
         let state = state.clone();
         Callback::from(move |id: String| state.dispatch(PagedAction::Remove(id)))
     };
-    let search = if R::DOMAIN_FILTER {
+    let search = if R::DOMAIN_FILTER || !R::SORTS.is_empty() {
         let filter = filter.clone();
         html! {
-            <FilterBar prefix={R::NOUN} what={R::PLURAL} domains={props.domains.clone()} sorts={R::SORTS}
+            <FilterBar prefix={R::NOUN} what={R::PLURAL} domain_filter={R::DOMAIN_FILTER}
+                domains={props.domains.clone()} sorts={R::SORTS}
                 onsearch={Callback::from(move |f| filter.set(f))} />
         }
     } else {
@@ -417,6 +418,8 @@ struct FilterBarProps {
     prefix: AttrValue,
     /// What the search looks in, for its label.
     what: AttrValue,
+    /// Whether the domain filter shows.
+    domain_filter: bool,
     /// Domain names to suggest in the filter.
     #[prop_or_default]
     domains: Vec<String>,
@@ -477,14 +480,16 @@ fn FilterBar(props: &FilterBarProps) -> Html {
                 <label for={search_id.clone()}>{ format!("Search {}", props.what) }</label>
                 <input id={search_id} type="search" value={(*q).clone()} oninput={input(&q)} />
             </div>
-            <div class="filter">
-                <label for={domain_id.clone()}>{ "Domain" }</label>
-                <input id={domain_id} type="text" list={list_id.clone()} placeholder="All domains"
-                    value={(*domain).clone()} oninput={input(&domain)} />
-                <datalist id={list_id}>
-                    { for props.domains.iter().map(|d| html! { <option value={d.clone()} /> }) }
-                </datalist>
-            </div>
+            if props.domain_filter {
+                <div class="filter">
+                    <label for={domain_id.clone()}>{ "Domain" }</label>
+                    <input id={domain_id} type="text" list={list_id.clone()} placeholder="All domains"
+                        value={(*domain).clone()} oninput={input(&domain)} />
+                    <datalist id={list_id}>
+                        { for props.domains.iter().map(|d| html! { <option value={d.clone()} /> }) }
+                    </datalist>
+                </div>
+            }
             if !props.sorts.is_empty() {
                 <div class="filter">
                     <label for={sort_id.clone()}>{ "Order" }</label>

@@ -127,6 +127,7 @@ pub async fn list_accounts(
         cursor: params.cursor,
         q: params.q,
         domain: params.domain,
+        sort: None,
     };
     let mut query = list.to_query()?;
     query.domain_ids = domain_filter(&state, &scope, &list).await?;

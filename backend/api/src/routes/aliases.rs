@@ -27,7 +27,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// Aliases, by address.
 #[utoipa::path(get, path = "/admin/aliases", tag = "admin", security(("bearer" = [])), params(ListParams),
-    responses((status = 200, body = Page<Alias>), (status = 403, body = Problem)))]
+    responses((status = 200, body = Page<Alias>), (status = 400, body = Problem), (status = 403, body = Problem)))]
 pub async fn list_aliases(
     State(state): State<AppState>,
     user: AuthUser,
@@ -36,7 +36,11 @@ pub async fn list_aliases(
     let scope = user.admin_scope(false)?;
     let mut query = params.to_query()?;
     query.domain_ids = domain_filter(&state, &scope, &params).await?;
-    let page = state.store.aliases().list_aliases(&query).await?;
+    let page = state
+        .store
+        .aliases()
+        .list_aliases_in(&query, params.order()?)
+        .await?;
     Ok(Json(Page {
         items: page.items.into_iter().map(convert::alias).collect(),
         next_cursor: page.next_cursor,

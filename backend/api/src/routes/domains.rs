@@ -40,9 +40,9 @@ fn settings(s: DomainSettings) -> osprey_directory::DomainSettings {
     }
 }
 
-/// Domains, by name.
+/// Domains, by name or the newest first.
 #[utoipa::path(get, path = "/admin/domains", tag = "admin", security(("bearer" = [])), params(ListParams),
-    responses((status = 200, body = Page<Domain>), (status = 403, body = Problem)))]
+    responses((status = 200, body = Page<Domain>), (status = 400, body = Problem), (status = 403, body = Problem)))]
 pub async fn list_domains(
     State(state): State<AppState>,
     user: AuthUser,
@@ -51,7 +51,11 @@ pub async fn list_domains(
     let scope = user.admin_scope(false)?;
     let mut query = params.to_query()?;
     query.domain_ids = scope.restriction();
-    let page = state.store.domains().list_domains(&query).await?;
+    let page = state
+        .store
+        .domains()
+        .list_domains_in(&query, params.order()?)
+        .await?;
     Ok(Json(Page {
         items: page.items.into_iter().map(convert::domain).collect(),
         next_cursor: page.next_cursor,

@@ -48,15 +48,22 @@ pub(crate) fn admin(state: &AppState) -> ListAdmin {
         .with_mail(ListServer::new(&state.submission).with_web_url(state.settings.web_url.clone()))
 }
 
-/// Mailing lists of the domains the caller administers.
+/// Mailing lists of the domains the caller administers, by address (`sort=newest` is
+/// refused: lists have that one order).
 #[utoipa::path(get, path = "/admin/lists", tag = "lists", security(("bearer" = [])), params(ListParams),
-    responses((status = 200, body = Page<MailingList>), (status = 403, body = Problem)))]
+    responses((status = 200, body = Page<MailingList>), (status = 400, body = Problem), (status = 403, body = Problem)))]
 pub async fn list_lists(
     State(state): State<AppState>,
     user: AuthUser,
     Query(params): Query<ListParams>,
 ) -> Result<Json<Page<MailingList>>, ApiError> {
     let scope = user.admin_scope(false)?;
+    if params.order()? != osprey_store::ListOrder::Key {
+        return Err(ApiError::BadRequest {
+            code: "bad_query",
+            detail: "mailing lists are listed by address only".into(),
+        });
+    }
     let mut query = params.to_query()?;
     query.domain_ids = domain_filter(&state, &scope, &params).await?;
     let page = admin(&state).list(&user.actor(), query).await?;
@@ -171,6 +178,7 @@ pub async fn list_members(
         cursor: params.cursor,
         q: params.q,
         domain: None,
+        sort: None,
     }
     .to_query()?;
     let page = admin(&state).members(&user.actor(), &id, query).await?;

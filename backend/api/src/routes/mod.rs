@@ -63,6 +63,10 @@ pub struct ListParams {
     pub q: Option<String>,
     /// Keep items of this domain (by name).
     pub domain: Option<String>,
+    /// `name` (the default: by name, an alias by its address) or `newest` (the newest
+    /// first).
+    #[param(pattern = "^(name|newest)$")]
+    pub sort: Option<String>,
 }
 
 /// A listing's page size: `limit`, or `default` without one; 1 to 500.
@@ -78,6 +82,18 @@ pub fn page_limit(limit: Option<u32>, default: u32) -> Result<u32, ApiError> {
 }
 
 impl ListParams {
+    /// The order asked for.
+    pub fn order(&self) -> Result<osprey_store::ListOrder, ApiError> {
+        match self.sort.as_deref() {
+            None | Some("name") => Ok(osprey_store::ListOrder::Key),
+            Some("newest") => Ok(osprey_store::ListOrder::Newest),
+            Some(other) => Err(ApiError::BadRequest {
+                code: "bad_query",
+                detail: format!("sort is name or newest, not {other:?}"),
+            }),
+        }
+    }
+
     /// The store query, without a domain restriction yet.
     pub fn to_query(&self) -> Result<ListQuery, ApiError> {
         let limit = page_limit(self.limit, 50)?;

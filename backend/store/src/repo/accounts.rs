@@ -14,7 +14,7 @@ use super::{
     ListQuery, PageOf,
     mailboxes::create_special_mailboxes,
     new_id,
-    paging::{finish, finish_by},
+    paging::{finish, finish_by, newest_after, newest_key},
 };
 use crate::views::Accounts;
 use crate::{
@@ -297,15 +297,7 @@ impl Accounts<'_> {
             select = match order {
                 AccountOrder::Address => select.filter(C::AddressKey.gt(after)),
                 AccountOrder::Newest => {
-                    let (at, key) = after.split_once('\n').ok_or_else(bad)?;
-                    let at = DateTime::parse_from_rfc3339(at)
-                        .map_err(|_| bad())?
-                        .with_timezone(&Utc);
-                    select.filter(
-                        Condition::any()
-                            .add(C::CreatedAt.lt(at))
-                            .add(C::CreatedAt.eq(at).and(C::AddressKey.gt(key))),
-                    )
+                    select.filter(newest_after(&after, C::CreatedAt, C::AddressKey)?)
                 }
                 AccountOrder::Largest => {
                     let (used, key) = after.split_once('\n').ok_or_else(bad)?;
@@ -332,12 +324,7 @@ impl Accounts<'_> {
         let page = match order {
             AccountOrder::Address => finish(rows, query.limit(), |m| m.address_key.as_str()),
             AccountOrder::Newest => finish_by(rows, query.limit(), |m| {
-                format!(
-                    "{}\n{}",
-                    m.created_at
-                        .to_rfc3339_opts(chrono::SecondsFormat::Nanos, true),
-                    m.address_key
-                )
+                newest_key(&m.created_at, &m.address_key)
             }),
             AccountOrder::Largest => finish_by(rows, query.limit(), |m| {
                 format!("{}\n{}", m.used_bytes, m.address_key)

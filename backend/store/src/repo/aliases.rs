@@ -7,7 +7,10 @@ use sea_orm::{
     QuerySelect, Set, sea_query::LikeExpr,
 };
 
-use super::{ListQuery, PageOf, new_id, paging::finish};
+use super::{
+    ListQuery, PageOf, new_id,
+    paging::{ListOrder, finish, finish_by, newest_after, newest_key},
+};
 use crate::views::Aliases;
 use crate::{
     StoreError,
@@ -121,9 +124,29 @@ impl Aliases<'_> {
 
     /// A page of aliases in address order.
     pub async fn list_aliases(self, query: &ListQuery) -> Result<PageOf<AliasRecord>, StoreError> {
-        let mut select = alias::Entity::find().order_by_asc(alias::Column::AddressKey);
+        self.list_aliases_in(query, ListOrder::Key).await
+    }
+
+    /// A page in `order`.
+    pub async fn list_aliases_in(
+        self,
+        query: &ListQuery,
+        order: ListOrder,
+    ) -> Result<PageOf<AliasRecord>, StoreError> {
+        let mut select = match order {
+            ListOrder::Key => alias::Entity::find(),
+            ListOrder::Newest => alias::Entity::find().order_by_desc(alias::Column::CreatedAt),
+        }
+        .order_by_asc(alias::Column::AddressKey);
         if let Some(after) = query.after()? {
-            select = select.filter(alias::Column::AddressKey.gt(after));
+            select = match order {
+                ListOrder::Key => select.filter(alias::Column::AddressKey.gt(after)),
+                ListOrder::Newest => select.filter(newest_after(
+                    &after,
+                    alias::Column::CreatedAt,
+                    alias::Column::AddressKey,
+                )?),
+            };
         }
         if let Some(p) = query.pattern() {
             select = select.filter(alias::Column::AddressKey.like(LikeExpr::new(p).escape('\\')));
@@ -132,7 +155,12 @@ impl Aliases<'_> {
             select = select.filter(alias::Column::DomainId.is_in(ids.clone()));
         }
         let rows = select.limit(query.limit() + 1).all(&self.db).await?;
-        let page = finish(rows, query.limit(), |m| m.address_key.as_str());
+        let page = match order {
+            ListOrder::Key => finish(rows, query.limit(), |m| m.address_key.as_str()),
+            ListOrder::Newest => finish_by(rows, query.limit(), |m| {
+                newest_key(&m.created_at, &m.address_key)
+            }),
+        };
         Ok(PageOf {
             items: self.complete_aliases(page.items).await?,
             next_cursor: page.next_cursor,

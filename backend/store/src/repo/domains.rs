@@ -9,7 +9,10 @@ use sea_orm::{
     QueryOrder, QuerySelect, Set, sea_query::LikeExpr,
 };
 
-use super::{ListQuery, PageOf, new_id, paging::finish};
+use super::{
+    ListQuery, PageOf, new_id,
+    paging::{ListOrder, finish, finish_by, newest_after, newest_key},
+};
 use crate::views::Domains;
 use crate::{
     StoreError,
@@ -174,9 +177,29 @@ impl Domains<'_> {
 
     /// A page of domains in name order.
     pub async fn list_domains(self, query: &ListQuery) -> Result<PageOf<DomainRecord>, StoreError> {
-        let mut select = domain::Entity::find().order_by_asc(domain::Column::Name);
+        self.list_domains_in(query, ListOrder::Key).await
+    }
+
+    /// A page in `order`.
+    pub async fn list_domains_in(
+        self,
+        query: &ListQuery,
+        order: ListOrder,
+    ) -> Result<PageOf<DomainRecord>, StoreError> {
+        let mut select = match order {
+            ListOrder::Key => domain::Entity::find(),
+            ListOrder::Newest => domain::Entity::find().order_by_desc(domain::Column::CreatedAt),
+        }
+        .order_by_asc(domain::Column::Name);
         if let Some(after) = query.after()? {
-            select = select.filter(domain::Column::Name.gt(after));
+            select = match order {
+                ListOrder::Key => select.filter(domain::Column::Name.gt(after)),
+                ListOrder::Newest => select.filter(newest_after(
+                    &after,
+                    domain::Column::CreatedAt,
+                    domain::Column::Name,
+                )?),
+            };
         }
         if let Some(p) = query.pattern() {
             select = select.filter(domain::Column::Name.like(LikeExpr::new(p).escape('\\')));
@@ -185,7 +208,12 @@ impl Domains<'_> {
             select = select.filter(domain::Column::Id.is_in(ids.clone()));
         }
         let rows = select.limit(query.limit() + 1).all(&self.db).await?;
-        let page = finish(rows, query.limit(), |m| m.name.as_str());
+        let page = match order {
+            ListOrder::Key => finish(rows, query.limit(), |m| m.name.as_str()),
+            ListOrder::Newest => {
+                finish_by(rows, query.limit(), |m| newest_key(&m.created_at, &m.name))
+            }
+        };
         Ok(PageOf {
             items: self.complete_domains(page.items).await?,
             next_cursor: page.next_cursor,

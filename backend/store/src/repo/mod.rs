@@ -63,7 +63,7 @@ pub use message_ops::{FlagChange, FlagUpdate, FlaggedMessage, MailboxChanges};
 pub use message_search::{SearchAfter, SearchCondition};
 pub use message_sort::{SortAfter, SortKey, SortValue};
 pub use messages::{Appended, MessageRecord, MessageSummary, NewMessage, flags};
-pub use paging::{ListQuery, PageOf};
+pub use paging::{ListOrder, ListQuery, PageOf};
 pub use queue::{
     Attempt, DELIVERED, FAILED, NewQueuedMessage, NewQueuedRecipient, PENDING, QueueEntry,
     QueueFilter, QueuedMessage, QueuedRecipient,

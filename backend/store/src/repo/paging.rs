@@ -1,6 +1,8 @@
 //! Keyset pagination: a page is the rows after the cursor in key order.
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+use chrono::{DateTime, Utc};
+use sea_orm::{ColumnTrait, Condition, sea_query::ExprTrait};
 
 use crate::StoreError;
 
@@ -42,6 +44,44 @@ impl ListQuery {
     pub(crate) fn limit(&self) -> u64 {
         self.limit.clamp(1, 500)
     }
+}
+
+/// The order of a listing of domains or aliases.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ListOrder {
+    /// By name (an alias's address).
+    #[default]
+    Key,
+    /// The newest first (ties by name).
+    Newest,
+}
+
+fn bad_cursor() -> StoreError {
+    StoreError::Invalid("the cursor is not one this server issued".into())
+}
+
+/// The rows after `after`, the cursor of a newest-first page (ties by `key`): those made
+/// before its time, and those made at it with a later key.
+pub(crate) fn newest_after<C: ColumnTrait>(
+    after: &str,
+    created_at: C,
+    key: C,
+) -> Result<Condition, StoreError> {
+    let (at, last) = after.split_once('\n').ok_or_else(bad_cursor)?;
+    let at = DateTime::parse_from_rfc3339(at)
+        .map_err(|_| bad_cursor())?
+        .with_timezone(&Utc);
+    Ok(Condition::any()
+        .add(created_at.lt(at))
+        .add(created_at.eq(at).and(key.gt(last))))
+}
+
+/// The cursor key of a row of a newest-first page: its creation time, in full, and key.
+pub(crate) fn newest_key(created_at: &DateTime<Utc>, key: &str) -> String {
+    format!(
+        "{}\n{key}",
+        created_at.to_rfc3339_opts(chrono::SecondsFormat::Nanos, true)
+    )
 }
 
 /// The key a cursor this server issued stands for.

@@ -44,6 +44,8 @@ impl Resource for Aliases {
     const NOUN: &'static str = "alias";
     const PLURAL: &'static str = "aliases";
     const DOMAIN_FILTER: bool = true;
+    const SORTS: &'static [(&'static str, &'static str)] =
+        &[("name", "By address"), ("newest", "Newest first")];
     const FIELDS: &'static [&'static str] = &["address", "targets"];
 
     fn title(a: &Alias) -> String {
@@ -87,7 +89,7 @@ impl Resource for Aliases {
 
     async fn list(api: Api, query: ListQuery) -> Result<Page<Alias>, ApiError> {
         let (limit, cursor) = (Some(ListQuery::LIMIT), query.cursor());
-        api.list_aliases(limit, cursor, query.q(), query.domain())
+        api.list_aliases(limit, cursor, query.q(), query.domain(), query.sort())
             .await
     }
 

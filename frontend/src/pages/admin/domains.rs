@@ -75,6 +75,8 @@ impl Resource for Domains {
     const NOUN: &'static str = "domain";
     const PLURAL: &'static str = "domains";
     const DOMAIN_FILTER: bool = false;
+    const SORTS: &'static [(&'static str, &'static str)] =
+        &[("name", "By name"), ("newest", "Newest first")];
     const FIELDS: &'static [&'static str] = &["name", "aliases", "settings", "enabled"];
 
     fn title(d: &Domain) -> String {
@@ -196,8 +198,14 @@ impl Resource for Domains {
     }
 
     async fn list(api: Api, query: ListQuery) -> Result<Page<Domain>, ApiError> {
-        api.list_domains(Some(ListQuery::LIMIT), query.cursor(), query.q(), None)
-            .await
+        api.list_domains(
+            Some(ListQuery::LIMIT),
+            query.cursor(),
+            query.q(),
+            None,
+            query.sort(),
+        )
+        .await
     }
 
     fn create(

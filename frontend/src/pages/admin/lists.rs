@@ -417,7 +417,7 @@ impl Resource for Lists {
 
     async fn list(api: Api, query: ListQuery) -> Result<Page<MailingList>, ApiError> {
         let (limit, cursor) = (Some(ListQuery::LIMIT), query.cursor());
-        api.list_lists(limit, cursor, query.q(), query.domain())
+        api.list_lists(limit, cursor, query.q(), query.domain(), None)
             .await
     }
 
