@@ -31,7 +31,8 @@ pub struct BrandingLook {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub footer: Option<String>,
     /// CSS loaded after the pages' own (at most 32 KiB; no `@import`, nothing loaded
-    /// from another host, no escapes).
+    /// but the look's images and `data:image/` addresses, no escapes or control
+    /// characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_css: Option<String>,
 }

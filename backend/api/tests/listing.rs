@@ -250,7 +250,25 @@ async fn accounts_list_by_address_the_newest_or_the_largest_first_page_by_page()
     )
     .await
     .expect(StatusCode::BAD_REQUEST);
-    // A cursor of one order is no cursor of another.
+    // A cursor of one order is no cursor of another, either way.
+    let page = t
+        .call(
+            Method::GET,
+            "/api/v1/admin/accounts?limit=1&domain=sorted.example&sort=largest",
+            Some(&admin),
+            None,
+        )
+        .await
+        .body;
+    let cursor = page["next_cursor"].as_str().unwrap();
+    t.call(
+        Method::GET,
+        &format!("/api/v1/admin/accounts?limit=1&sort=address&cursor={cursor}"),
+        Some(&admin),
+        None,
+    )
+    .await
+    .expect(StatusCode::BAD_REQUEST);
     let page = t
         .call(
             Method::GET,

@@ -248,12 +248,18 @@ pub fn stylesheet(look: &Look) -> String {
     css
 }
 
+/// The only place custom CSS may load from besides `data:image/` addresses: the look's
+/// own images.
+pub const IMAGES_PATH: &str = "/api/v1/branding/images/";
+
 /// What is wrong with custom CSS, line by line: it may not be larger than
-/// [`MAX_CUSTOM_CSS`], import other stylesheets (`@import`), load anything from another
-/// host (`url()`, `image-set()` or `src()` naming an absolute address; relative paths
-/// and `data:image/…` are fine), use escapes (`\`, which could spell either of those),
-/// `<` (it could end a `<style>` element), or the scripting hooks of old browsers
-/// (`expression(`, `javascript:`, `behavior:`, `-moz-binding`).
+/// [`MAX_CUSTOM_CSS`], import other stylesheets (`@import`), load anything but the look's
+/// images ([`IMAGES_PATH`]) and `data:image/` addresses (what `url()`, `src()` and the
+/// strings of `image-set()` name; another host, but also another path of this one, such as
+/// a redirect), use escapes (`\`, which could spell any of those), control characters
+/// (tabs included: browsers drop them from addresses), `<` (it could end a `<style>`
+/// element), or the scripting hooks of old browsers (`expression(`, `javascript:`,
+/// `behavior:`, `-moz-binding`).
 pub fn css_problems(css: &str) -> Vec<String> {
     if css.len() > MAX_CUSTOM_CSS {
         return vec![format!("at most {} KiB", MAX_CUSTOM_CSS / 1024)];
@@ -268,6 +274,9 @@ pub fn css_problems(css: &str) -> Vec<String> {
         if line.contains('\\') {
             say("escapes (\\) are not allowed");
         }
+        if line.chars().any(|c| c.is_control() && c != '\r') {
+            say("control characters (tabs included) are not allowed");
+        }
         if line.contains('<') {
             say("< is not allowed");
         }
@@ -276,30 +285,52 @@ pub fn css_problems(css: &str) -> Vec<String> {
                 say(&format!("{hook} is not allowed"));
             }
         }
-        if lower.split(['"', '\'', '(', ',', ' ']).any(is_foreign) {
-            say("loads from another host: use a relative path or a data:image address");
+        if loaded_addresses(&lower).iter().any(|a| !allowed_address(a)) {
+            say("loads from another host or path: only the look's images \
+                 (/api/v1/branding/images/…) and data:image addresses");
         }
     }
     problems
 }
 
-/// Whether a token of a CSS line names another host: an address with a scheme (other
-/// than `data:image/`) or one starting with `//`.
-fn is_foreign(token: &str) -> bool {
-    let t = token.trim();
-    if t.starts_with("//") {
+/// The addresses a (lower-cased) line loads: the argument of each `url(` and `src(`, and
+/// each quoted string in an `image-set(` (`-webkit-image-set(` too) — up to the first
+/// `)`, which only ever makes the check stricter.
+fn loaded_addresses(lower: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for (at, _) in lower.match_indices('(') {
+        let name: String = lower[..at]
+            .chars()
+            .rev()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        let args = lower[at + 1..].split(')').next().unwrap_or("");
+        if name == "url" || name == "src" {
+            found.push(args.trim().trim_matches(['"', '\'']).trim().to_owned());
+        } else if name.ends_with("image-set") {
+            found.extend(
+                args.split(['"', '\''])
+                    .skip(1)
+                    .step_by(2)
+                    .map(|s| s.trim().to_owned()),
+            );
+        }
+    }
+    found
+}
+
+/// Whether custom CSS may load `address`: an inline image, or one of the look's images
+/// by a plain path (no `..`, `%`, `//` or `:` to make it another).
+fn allowed_address(address: &str) -> bool {
+    if address.starts_with("data:image/") {
         return true;
     }
-    let Some((scheme, _)) = t.split_once(':') else {
-        return false;
-    };
-    // `color:red` splits the same way: only a token that reads as a URL scheme and goes
-    // on with `//`, or is a known one, counts.
-    let known = ["http", "https", "ftp", "ws", "wss", "file", "blob"];
-    let lower = t.to_ascii_lowercase();
-    (known.contains(&scheme.to_ascii_lowercase().as_str()))
-        || lower.contains("://")
-        || (lower.starts_with("data:") && !lower.starts_with("data:image/"))
+    address.strip_prefix(IMAGES_PATH).is_some_and(|rest| {
+        !rest.contains("..") && !rest.contains('%') && !rest.contains("//") && !rest.contains(':')
+    })
 }
 
 #[cfg(test)]
@@ -348,7 +379,9 @@ mod tests {
     fn custom_css_loads_nothing_from_another_host() {
         let fine = ".brand { color: #333; background: url(/api/v1/branding/images/logo) }\n\
                     a:hover { color: red }\n\
-                    .x { background-image: url(\"data:image/png;base64,AAAA\") }";
+                    .x { background-image: url(\"data:image/png;base64,AAAA\") }\n\
+                    .y { background: image-set('/api/v1/branding/images/logo' 1x) }\n\
+                    .z::after { content: \"a (quoted) text\" }";
         assert!(css_problems(fine).is_empty(), "{:?}", css_problems(fine));
         for bad in [
             "@import url(theme.css);",
@@ -358,17 +391,30 @@ mod tests {
             "body { background: url(//tracker.example/p.gif) }",
             "body { background: image-set(\"https://t.example/a.png\" 1x) }",
             "@font-face { src: url(ftp:evil) }",
-            "body { background: \\75rl(https://t.example) }",
+            // An escape that spells url( with an address that is otherwise fine.
+            "body { background: \\75rl(/api/v1/branding/images/logo) }",
             "body { width: expression(alert(1)) }",
             "a { background: url(javascript:alert(1)) }",
             "x { background: url(data:text/html,hi) }",
             "</style><script>alert(1)</script>",
+            // Browsers drop tabs and leading control characters from addresses.
+            "body{background:url(\"/\t/tracker.example/p.gif\")}",
+            "body{background:url(\"\u{1}//tracker.example/x\")}",
+            "body{background:url(\"h\ttps:\t//t.example/x\")}",
+            // Another path of this host: a redirect (an ad's click) leads anywhere.
+            "body{background:url(/api/v1/ads/0/click)}",
+            "body{background:url(logo.png)}",
+            "body{background:url(/api/v1/branding/images/../../ads/0/click)}",
+            "body{background:url(/api/v1/branding/images/%2e%2e/x)}",
         ] {
             assert!(!css_problems(bad).is_empty(), "{bad}");
         }
         assert_eq!(
             css_problems("a{}\nb { background: url(https://x.example) }"),
-            ["line 2: loads from another host: use a relative path or a data:image address"]
+            [
+                "line 2: loads from another host or path: only the look's images \
+              (/api/v1/branding/images/…) and data:image addresses"
+            ]
         );
         assert!(!css_problems(&"a{}".repeat(MAX_CUSTOM_CSS)).is_empty());
     }

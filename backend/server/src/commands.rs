@@ -17,7 +17,6 @@ use crate::{
     serve::{directory, open_store},
 };
 
-/// `items` as a JSON array on standard output (`[]` when there are none).
 /// `--sort newest` or the listing's own order.
 fn list_order(sort: &str) -> osprey_store::ListOrder {
     if sort == "newest" {
@@ -27,6 +26,7 @@ fn list_order(sort: &str) -> osprey_store::ListOrder {
     }
 }
 
+/// `items` as a JSON array on standard output (`[]` when there are none).
 pub(crate) fn print_json<T: serde::Serialize>(
     items: impl Iterator<Item = T>,
 ) -> anyhow::Result<()> {

@@ -280,13 +280,14 @@ pub async fn get_branding_stylesheet(
     Query(params): Query<ScopeParams>,
 ) -> Result<Response, ApiError> {
     let e = effective(&state, &params, &headers).await?;
+    let caching = cache(&params, &e.version);
     let mut response = stylesheet(&e.look).into_response();
     let h = response.headers_mut();
     h.insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/css; charset=utf-8"),
     );
-    h.insert(header::CACHE_CONTROL, cache(&params));
+    h.insert(header::CACHE_CONTROL, caching);
     h.insert(header::VARY, HeaderValue::from_static("host"));
     Ok(response)
 }
@@ -305,6 +306,7 @@ pub async fn get_branding_image(
 ) -> Result<Response, ApiError> {
     let which = image_kind(&kind)?;
     let e = effective(&state, &params, &headers).await?;
+    let caching = cache(&params, &e.version);
     let scope = match which {
         BrandImage::Logo => e.logo_scope,
         BrandImage::Favicon => e.favicon_scope,
@@ -325,7 +327,7 @@ pub async fn get_branding_image(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
-    h.insert(header::CACHE_CONTROL, cache(&params));
+    h.insert(header::CACHE_CONTROL, caching);
     h.insert(header::VARY, HeaderValue::from_static("host"));
     h.insert(
         header::CONTENT_SECURITY_POLICY,
@@ -334,9 +336,11 @@ pub async fn get_branding_image(
     Ok(response)
 }
 
-/// A versioned address is kept a day; an unversioned one is revalidated each time.
-fn cache(params: &ScopeParams) -> HeaderValue {
-    HeaderValue::from_static(if params.v.is_some() {
+/// An address naming the look's current version is kept a day (a change makes a new
+/// one); any other is revalidated each time, so that no cache keeps a look under a
+/// version it is not.
+fn cache(params: &ScopeParams, version: &str) -> HeaderValue {
+    HeaderValue::from_static(if params.v.as_deref() == Some(version) {
         "public, max-age=86400"
     } else {
         "no-cache"

@@ -14,7 +14,7 @@ use super::{
     ListQuery, PageOf,
     mailboxes::create_special_mailboxes,
     new_id,
-    paging::{finish, finish_by, newest_after, newest_key},
+    paging::{finish, finish_by, newest_after, newest_key, plain_key},
 };
 use crate::views::Accounts;
 use crate::{
@@ -295,7 +295,7 @@ impl Accounts<'_> {
         if let Some(after) = query.after()? {
             let bad = || StoreError::Invalid("the cursor is not one this server issued".into());
             select = match order {
-                AccountOrder::Address => select.filter(C::AddressKey.gt(after)),
+                AccountOrder::Address => select.filter(C::AddressKey.gt(plain_key(after)?)),
                 AccountOrder::Newest => {
                     select.filter(newest_after(&after, C::CreatedAt, C::AddressKey)?)
                 }

@@ -9,7 +9,7 @@ use sea_orm::{
 
 use super::{
     ListQuery, PageOf, new_id,
-    paging::{ListOrder, finish, finish_by, newest_after, newest_key},
+    paging::{ListOrder, finish, finish_by, newest_after, newest_key, plain_key},
 };
 use crate::views::Aliases;
 use crate::{
@@ -140,7 +140,7 @@ impl Aliases<'_> {
         .order_by_asc(alias::Column::AddressKey);
         if let Some(after) = query.after()? {
             select = match order {
-                ListOrder::Key => select.filter(alias::Column::AddressKey.gt(after)),
+                ListOrder::Key => select.filter(alias::Column::AddressKey.gt(plain_key(after)?)),
                 ListOrder::Newest => select.filter(newest_after(
                     &after,
                     alias::Column::CreatedAt,

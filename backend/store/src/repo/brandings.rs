@@ -116,7 +116,11 @@ impl Brandings<'_> {
                 .or(server.filter(|r| has(r)))
                 .map(|r| r.scope_id.clone())
         };
-        let stamp = |r: Option<&BrandingRecord>| r.map_or(0, |r| r.updated_at.timestamp_millis());
+        let stamp = |r: Option<&BrandingRecord>| {
+            r.map_or(0, |r| {
+                r.updated_at.timestamp_nanos_opt().unwrap_or_default()
+            })
+        };
         Ok(EffectiveBranding {
             look,
             logo_scope: with(|r| r.logo_type.is_some()),

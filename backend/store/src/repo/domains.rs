@@ -11,7 +11,7 @@ use sea_orm::{
 
 use super::{
     ListQuery, PageOf, new_id,
-    paging::{ListOrder, finish, finish_by, newest_after, newest_key},
+    paging::{ListOrder, finish, finish_by, newest_after, newest_key, plain_key},
 };
 use crate::views::Domains;
 use crate::{
@@ -193,7 +193,7 @@ impl Domains<'_> {
         .order_by_asc(domain::Column::Name);
         if let Some(after) = query.after()? {
             select = match order {
-                ListOrder::Key => select.filter(domain::Column::Name.gt(after)),
+                ListOrder::Key => select.filter(domain::Column::Name.gt(plain_key(after)?)),
                 ListOrder::Newest => select.filter(newest_after(
                     &after,
                     domain::Column::CreatedAt,

@@ -76,6 +76,16 @@ pub(crate) fn newest_after<C: ColumnTrait>(
         .add(created_at.eq(at).and(key.gt(last))))
 }
 
+/// The key of a cursor of a page in key order: a cursor of another order (a sort value,
+/// a line break, a key) is refused rather than read as a key.
+pub(crate) fn plain_key(after: String) -> Result<String, StoreError> {
+    if after.contains('\n') {
+        Err(bad_cursor())
+    } else {
+        Ok(after)
+    }
+}
+
 /// The cursor key of a row of a newest-first page: its creation time, in full, and key.
 pub(crate) fn newest_key(created_at: &DateTime<Utc>, key: &str) -> String {
     format!(

@@ -370,7 +370,7 @@ pub fn BrandingPage() -> Html {
                             error={field_error("footer")} hint="One line at the bottom of every page." />
                         <TextArea id="look-css" label="Custom CSS" value={d.custom_css.clone()} oninput={set(|d, v| d.custom_css = v)} rows={6}
                             error={field_error("custom_css")}
-                            hint="Loaded after the app's own. No @import, nothing from another host (relative paths and data:image only), no \\ escapes." />
+                            hint="Loaded after the app's own. It may load only the look's images (/api/v1/branding/images/logo) and data:image addresses; no @import, no \\ escapes." />
                         <div class="form-actions">
                             <button type="submit" class="button primary" disabled={*busy} id="look-save">{ if *busy { "Saving…" } else { "Save look" } }</button>
                             if b.updated_at.is_some() {
