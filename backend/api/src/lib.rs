@@ -37,7 +37,7 @@ pub mod dto {
     pub use crate::routes::access::{ip_rule, kill_entry};
     pub use crate::routes::account_import::report_view as account_import_report;
     pub use crate::routes::ads::to_api as ad_campaign;
-    pub use crate::routes::branding::{page_branding, to_api as branding};
+    pub use crate::routes::branding::to_api as branding;
     pub use crate::routes::lists::{list as mailing_list, member as list_member};
     pub use crate::routes::queue::to_api as queued_message;
     pub use crate::routes::relay::to_api as relay_policy;

@@ -271,34 +271,6 @@ impl Directory {
     ) -> Result<EffectiveBranding, DirectoryError> {
         Ok(self.store.brandings().effective(Some(domain_id)).await?)
     }
-
-    /// The logo or favicon the pages reached at `host` show, if their look has one.
-    pub async fn branding_image_for_host(
-        &self,
-        host: &str,
-        which: BrandImage,
-    ) -> Result<Option<(Vec<u8>, String)>, DirectoryError> {
-        let effective = self.branding_for_host(host).await?;
-        let scope = match which {
-            BrandImage::Logo => effective.logo_scope,
-            BrandImage::Favicon => effective.favicon_scope,
-        };
-        match scope {
-            Some(scope) => Ok(self.store.brandings().image(&scope, which).await?),
-            None => Ok(None),
-        }
-    }
-
-    /// The image of one scope, for an administrator's preview.
-    pub async fn branding_image(
-        &self,
-        actor: &Actor,
-        domain: Option<&str>,
-        which: BrandImage,
-    ) -> Result<Option<(Vec<u8>, String)>, DirectoryError> {
-        let scope = self.branding_scope(&actor.admin_scope()?, domain).await?;
-        Ok(self.store.brandings().image(&scope.id, which).await?)
-    }
 }
 
 #[cfg(test)]
