@@ -3,7 +3,8 @@
 // in a product name, colours, sign-in texts and a footer while the preview follows,
 // uploads a logo and saves; then the sign-in page reached at the domain's alias name
 // shows that look before anyone signs in (title, heading, text, footer, logo, the accent
-// on the button), and the page at another host name does not.
+// on the button), the custom CSS stays off the administration there (and follows the app
+// back to the calendar), and the page at another host name does not show the look.
 //
 // Env: OSPREY_URL (http://127.0.0.1:PORT), OSPREY_ADMIN_USER, OSPREY_ADMIN_PASSWORD,
 // OSPREY_LOOK_DOMAIN (a domain), OSPREY_LOOK_HOST (one of its alias names, mapped to the
@@ -47,7 +48,7 @@ await runFlow('look_flow', async ({ page, baseUrl, step, shot, expectVisible, si
   await expectVisible(page.locator('#look-css-error', { hasText: 'line 1: loads from another host' }), 'the CSS refused at its field');
 
   step('saved with CSS of its own, and a logo uploaded');
-  await page.fill('#look-css', '.login-card h1 { letter-spacing: 0.02em; }');
+  await page.fill('#look-css', '.login-card h1 { letter-spacing: 0.02em; }\nbody { word-spacing: 1px; }');
   await page.click('#look-save');
   await expectVisible(page.locator('#look-note', { hasText: 'Look saved' }), 'the look saved');
   await page.locator('#look-logo-file').setInputFiles({ name: 'logo.png', mimeType: 'image/png', buffer: LOGO });
@@ -78,6 +79,22 @@ await runFlow('look_flow', async ({ page, baseUrl, step, shot, expectVisible, si
   await shot(branded, 'login-look');
   await branded.setViewportSize(PHONE);
   await shot(branded, 'phone-login-look');
+  await branded.setViewportSize(DESKTOP);
+
+  step(`signed in at ${host}: the custom CSS is off in the administration and on elsewhere`);
+  await signIn(branded, adminUser, adminPassword);
+  const customCss = async () => branded.evaluate(() => ({
+    media: document.getElementById('look-custom')?.media,
+    spacing: getComputedStyle(document.body).wordSpacing,
+  }));
+  await branded.goto(`http://${host}:${port}/admin/dashboard`);
+  await expectVisible(branded.locator('#nav-calendar'), 'the administration');
+  let css = await customCss();
+  if (css.media !== 'not all' || css.spacing !== '0px') fail(`the custom CSS applies to the administration: ${JSON.stringify(css)}`);
+  await branded.locator('#nav-calendar').click();
+  await branded.waitForURL(/\/calendar/);
+  css = await customCss();
+  if (css.media !== 'all' || css.spacing !== '1px') fail(`the custom CSS is off in the calendar: ${JSON.stringify(css)}`);
 
   step('the page at another host name keeps the server look (in a browser not signed in)');
   const fresh = await page.context().browser().newContext();

@@ -511,8 +511,26 @@ async fn cli_prints_and_checks_a_domains_dns_records() {
         lines[3],
         "_dmarc.dns.example. 3600 IN TXT \"v=DMARC1; p=quarantine\""
     );
-    // The mail client listeners are off here: no service records.
+    // The mail client listeners are off here: no service records, no set-up names.
     assert_eq!(lines.len(), 4, "{zone_file}");
+    // With an MTA-STS policy, its records: the id, the policy's host, TLS reports.
+    ok(&osprey(db, &["settings", "set", "mta_sts_mode", "testing"]));
+    let zone_file = ok(&osprey(db, &["domain", "dns", "dns.example"]));
+    assert!(
+        zone_file.contains("\n_mta-sts.dns.example. 3600 IN TXT \"v=STSv1; id="),
+        "{zone_file}"
+    );
+    assert!(
+        zone_file.contains(&format!(
+            "\nmta-sts.dns.example. 3600 IN CNAME {HOSTNAME}.\n"
+        )),
+        "{zone_file}"
+    );
+    assert!(
+        zone_file.contains("\n_smtp._tls.dns.example. 3600 IN TXT \"v=TLSRPTv1; rua=mailto:postmaster@dns.example\""),
+        "{zone_file}"
+    );
+    ok(&osprey(db, &["settings", "reset", "mta_sts_mode"]));
 
     let zone = Zone::default();
     zone.add("dns.example", "MX", &format!("10 {HOSTNAME}"));

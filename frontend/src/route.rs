@@ -75,8 +75,21 @@ pub enum Route {
     NotFound,
 }
 
+/// A domain's custom CSS (the page's `#look-custom`) is off on the administration pages,
+/// on elsewhere: the look of a domain's pages may not restyle the console that manages
+/// it. The server writes the page that way; this follows the app's own moves.
+#[cfg(feature = "full")]
+fn custom_css_for(route: &Route) {
+    let admin = route.to_path().starts_with("/admin");
+    if let Some(link) = gloo::utils::document().get_element_by_id("look-custom") {
+        let _ = link.set_attribute("media", if admin { "not all" } else { "all" });
+    }
+}
+
 /// Pages behind the sign-in render inside the [`Shell`], which sends visitors to the login.
 pub fn switch(route: Route) -> Html {
+    #[cfg(feature = "full")]
+    custom_css_for(&route);
     match route {
         #[cfg(not(feature = "full"))]
         Route::Admin

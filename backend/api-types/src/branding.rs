@@ -80,8 +80,12 @@ pub struct PageBranding {
     /// The favicon's address, when the look has one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub favicon_url: Option<String>,
-    /// The stylesheet with its colours and custom CSS.
+    /// The stylesheet of its colours.
     pub stylesheet_url: String,
+    /// Its custom CSS, when it has some: a stylesheet of its own, which the web app
+    /// leaves off the administration pages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_stylesheet_url: Option<String>,
     /// Changes whenever the look does.
     pub version: String,
 }

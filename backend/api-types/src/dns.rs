@@ -24,11 +24,12 @@ pub enum DnsStatus {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct DnsRecord {
-    /// `mx`, `spf`, `dkim`, `dmarc` or `srv`.
+    /// `mx`, `spf`, `dkim`, `dmarc`, `srv`, `autoconfig`, `autodiscover`, `mta_sts`,
+    /// `mta_sts_host` or `tlsrpt`.
     pub purpose: String,
     /// The owner name, without the final dot: `_dmarc.example.com`.
     pub name: String,
-    /// `MX`, `TXT` or `SRV`.
+    /// `MX`, `TXT`, `SRV` or `CNAME`.
     #[serde(rename = "type")]
     pub record_type: String,
     /// The record's data (a TXT record's text, unquoted).

@@ -109,6 +109,7 @@ pub fn router(state: AppState) -> Router {
     let api = api
         .route("/api/{*rest}", axum::routing::any(error::api_not_found))
         .merge(routes::list_pages::router())
+        .merge(routes::client_setup::router())
         .merge(routes::archive_pages::router())
         .with_state(state);
     Router::new()

@@ -1550,7 +1550,7 @@ impl World {
                 query: Some("domain=example.com".into()),
                 ..Call::default()
             },
-            "get_page_branding" | "get_branding_stylesheet" => Call {
+            "get_page_branding" | "get_branding_stylesheet" | "get_branding_custom_css" => Call {
                 query: Some("domain=example.com".into()),
                 ..Call::default()
             },

@@ -167,11 +167,29 @@ async fn a_domain_look_shows_at_its_names_over_the_server_look() {
         let css = String::from_utf8(css).unwrap();
         assert!(css.contains("--accent:#aa0000;"), "{css}");
         assert!(css.contains("--header-bg:#0b1f3a;"), "inherited: {css}");
-        assert!(css.ends_with(".brand { letter-spacing: 1px }\n"), "{css}");
+        assert!(!css.contains("letter-spacing"), "custom CSS apart: {css}");
+        // The custom CSS is a stylesheet of its own, which the app keeps off /admin.
+        assert!(
+            p["custom_stylesheet_url"]
+                .as_str()
+                .unwrap()
+                .starts_with("/api/v1/branding/custom.css?v="),
+            "{p}"
+        );
+        let (status, kind, custom) = by_host(&t, "/api/v1/branding/custom.css", host).await;
+        assert_eq!(
+            (status, kind.as_str()),
+            (StatusCode::OK, "text/css; charset=utf-8")
+        );
+        assert_eq!(
+            String::from_utf8(custom).unwrap(),
+            ".brand { letter-spacing: 1px }"
+        );
     }
     let other = page(&t, "example.com").await;
     assert_eq!(other["product_name"], "Example Mail");
     assert!(other.get("login_title").is_none());
+    assert!(other.get("custom_stylesheet_url").is_none(), "{other}");
     // A preview names the domain instead of reaching it by its host.
     let preview = t
         .call(
@@ -190,14 +208,19 @@ async fn a_domain_look_shows_at_its_names_over_the_server_look() {
             .unwrap()
             .starts_with("/api/v1/branding/style.css?domain=shop.example&v=")
     );
-    t.call(
-        Method::GET,
-        "/api/v1/branding?domain=nowhere.example",
-        None,
-        None,
-    )
-    .await
-    .expect(StatusCode::NOT_FOUND);
+    // A name that is no domain of the server's gets the server's look, as an unknown
+    // host does: the answer does not tell which domains the server keeps.
+    let nowhere = t
+        .call(
+            Method::GET,
+            "/api/v1/branding?domain=nowhere.example",
+            None,
+            None,
+        )
+        .await
+        .expect(StatusCode::OK)
+        .body;
+    assert_eq!(nowhere["product_name"], "Example Mail");
 
     // Forgotten: the server's look again.
     t.call(

@@ -290,7 +290,7 @@ async fn accounts_list_by_address_the_newest_or_the_largest_first_page_by_page()
 }
 
 #[tokio::test]
-async fn domains_and_aliases_list_by_name_or_the_newest_first() {
+async fn domains_aliases_and_lists_list_by_name_or_the_newest_first() {
     let t = TestApp::new().await;
     let admin = t.token(ADMIN).await;
     for name in ["m.example", "z.example", "a.example"] {
@@ -361,9 +361,29 @@ async fn domains_and_aliases_list_by_name_or_the_newest_first() {
         names("/api/v1/admin/aliases", "address", "name").await,
         ["a@a.example", "m@a.example", "z@a.example"]
     );
+    for address in ["lm@a.example", "lz@a.example", "la@m.example"] {
+        t.call(
+            Method::POST,
+            "/api/v1/admin/lists",
+            Some(&admin),
+            Some(serde_json::json!({ "address": address, "name": format!("List {address}") })),
+        )
+        .await
+        .expect(StatusCode::CREATED);
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    assert_eq!(
+        names("/api/v1/admin/lists", "address", "newest").await,
+        ["la@m.example", "lz@a.example", "lm@a.example"]
+    );
+    assert_eq!(
+        names("/api/v1/admin/lists", "address", "name").await,
+        ["la@m.example", "lm@a.example", "lz@a.example"],
+        "by local part"
+    );
     t.call(
         Method::GET,
-        "/api/v1/admin/lists?sort=newest",
+        "/api/v1/admin/lists?sort=largest",
         Some(&admin),
         None,
     )

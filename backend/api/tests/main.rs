@@ -12,6 +12,7 @@ mod authorization;
 mod bodies;
 mod branding;
 mod calendars;
+mod client_setup;
 mod compose;
 mod contacts;
 mod contract;

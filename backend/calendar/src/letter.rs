@@ -5,12 +5,7 @@
 
 use crate::{EventFields, When};
 
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
+use osprey_core::markup::escape;
 
 /// When the event is, in words: `Tuesday 2 June 2026, 09:00 to 10:00 (Europe/Berlin)`,
 /// or whole days.

@@ -13,6 +13,8 @@ mod hashing;
 mod live;
 pub mod look;
 pub mod mailbox_name;
+pub mod markup;
+mod mta_sts;
 mod password;
 mod pop3_mode;
 mod relay;
@@ -30,6 +32,7 @@ pub use hashing::{
 };
 pub use live::Live;
 pub use mailbox_name::MailboxNameError;
+pub use mta_sts::MtaStsMode;
 pub use password::{PasswordPolicy, password_problems};
 pub use pop3_mode::{Pop3Mode, Pop3ModeError};
 pub use relay::{

@@ -187,8 +187,8 @@ fn text_on(c: [u8; 3]) -> [u8; 3] {
     }
 }
 
-/// The stylesheet of a look: its colours as the pages' CSS variables (see `style.css`),
-/// then its custom CSS. Empty for a look that sets neither.
+/// The stylesheet of a look's colours: the pages' CSS variables (see `style.css`).
+/// Empty for a look that sets none. Its custom CSS is a stylesheet of its own.
 pub fn stylesheet(look: &Look) -> String {
     let mut css = String::new();
     let mut light = String::new();
@@ -240,10 +240,6 @@ pub fn stylesheet(look: &Look) -> String {
              .app-header .main-nav a[aria-current=\"page\"]{background:color-mix(in srgb,var(--header-fg) 20%,transparent)}\n\
              .app-header .brand-mark{color:var(--header-fg)}\n",
         );
-    }
-    if let Some(custom) = &look.custom_css {
-        css.push_str(custom);
-        css.push('\n');
     }
     css
 }
@@ -434,7 +430,10 @@ mod tests {
         );
         assert!(css.contains("--header-fg:#ffffff;"), "white on navy: {css}");
         assert!(css.contains("prefers-color-scheme: dark"));
-        assert!(css.ends_with(".brand{letter-spacing:1px}\n"));
+        assert!(
+            !css.contains("letter-spacing"),
+            "the custom CSS is apart: {css}"
+        );
         assert_eq!(stylesheet(&Look::default()), "");
     }
 }

@@ -23,6 +23,7 @@ pub mod audit;
 mod auth;
 pub mod branding;
 mod checks;
+mod client_setup;
 mod domain_admins;
 mod domains;
 mod error;
@@ -45,6 +46,7 @@ pub use audit::{
 };
 pub use auth::{AuthError, Authenticator, CacheSettings, ScramLookup};
 pub use checks::{Checks, MAX_DISPLAY_NAME};
+pub use client_setup::MailDomain;
 pub use domains::{DomainSettings, DomainUpdate, MAX_DESCRIPTION, NewDomainRequest};
 pub use error::{DirectoryError, FieldProblem};
 pub use failures::{LoginFailure, LoginOrigin, Protocol};

@@ -15,7 +15,7 @@ use std::{
     sync::{Arc, Mutex},
 };
 
-use osprey_core::Pop3Mode;
+use osprey_core::{MtaStsMode, Pop3Mode};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 use tokio::sync::watch;
@@ -51,6 +51,8 @@ pub struct ServerSettings {
     pub delay_notice_hours: u32,
     /// Mail failing DMARC with a `reject` or `quarantine` policy is refused.
     pub dmarc_enforce: bool,
+    /// What the domains' MTA-STS policy asks of sending servers.
+    pub mta_sts_mode: MtaStsMode,
     /// Seconds a web sign-in's access token lasts.
     pub access_token_ttl_secs: u64,
     /// Days a web sign-in lasts without a new password.
@@ -70,6 +72,7 @@ impl Default for ServerSettings {
             queue_lifetime_hours: 120,
             delay_notice_hours: 4,
             dmarc_enforce: false,
+            mta_sts_mode: MtaStsMode::None,
             access_token_ttl_secs: 900,
             refresh_token_ttl_days: 30,
         }
@@ -224,6 +227,14 @@ pub const SETTINGS: &[SettingInfo] = &[
         label: "Enforce DMARC",
         description: "Refuses mail that fails DMARC when its domain's policy is reject or quarantine; otherwise such mail is only marked.",
         kind: SettingKind::Boolean,
+        unit: None,
+    },
+    SettingInfo {
+        name: "mta_sts_mode",
+        group: "Policy",
+        label: "MTA-STS policy",
+        description: "What the domains' MTA-STS policy asks of other servers that send them mail: testing delivers and reports TLS failures, enforce refuses to deliver without valid TLS, none publishes no policy. The DNS page of each domain lists the records it needs.",
+        kind: SettingKind::Choice(&["none", "testing", "enforce"]),
         unit: None,
     },
 ];

@@ -8,8 +8,8 @@ use osprey_directory::{
     audit::{Change, record},
 };
 use osprey_store::{
-    HeldPostRecord, ListMemberRecord, ListQuery, ListRecord, NewList, NewListMember, PageOf, Store,
-    StoreError,
+    HeldPostRecord, ListMemberRecord, ListOrder, ListQuery, ListRecord, NewList, NewListMember,
+    PageOf, Store, StoreError,
 };
 use serde_json::{Value, json};
 
@@ -276,6 +276,7 @@ impl ListAdmin {
         &self,
         actor: &Actor,
         mut query: ListQuery,
+        order: ListOrder,
     ) -> Result<PageOf<ListRecord>, DirectoryError> {
         // Only domains the actor administers, of those asked for.
         if let Some(allowed) = actor.admin_scope()?.restriction() {
@@ -284,7 +285,7 @@ impl ListAdmin {
                 None => allowed,
             });
         }
-        Ok(self.store.lists().lists(&query).await?)
+        Ok(self.store.lists().lists_in(&query, order).await?)
     }
 
     /// Changes a list.

@@ -5,7 +5,7 @@ use osprey_core::Role;
 use osprey_directory::{Actor, DirectoryError};
 use osprey_lists::{ListAdmin, ListSettings, NewListRequest, NewMemberRequest};
 use osprey_store::{
-    ListQuery,
+    ListOrder, ListQuery,
     testing::{self, TestDb},
 };
 
@@ -164,7 +164,10 @@ async fn an_administrator_manages_the_lists_of_its_own_domains_only() {
         limit: 50,
         ..Default::default()
     };
-    let seen = admin.list(&domain_admin, query.clone()).await.unwrap();
+    let seen = admin
+        .list(&domain_admin, query.clone(), ListOrder::Key)
+        .await
+        .unwrap();
     assert_eq!(
         seen.items.iter().map(|l| l.id.as_str()).collect::<Vec<_>>(),
         [ours.id.as_str()]
@@ -176,7 +179,7 @@ async fn an_administrator_manages_the_lists_of_its_own_domains_only() {
     };
     assert!(
         admin
-            .list(&domain_admin, asked)
+            .list(&domain_admin, asked, ListOrder::Key)
             .await
             .unwrap()
             .items

@@ -10,6 +10,7 @@
 //! [`LocalDelivery`]; SMTP, the REST API and the CLI all deliver through it.
 
 pub mod auth;
+pub mod client_setup;
 mod commit;
 pub mod dns;
 pub mod events;

@@ -3,6 +3,8 @@
 
 use std::sync::Arc;
 
+use osprey_core::MtaStsMode;
+
 use osprey_mail::dns::{
     DnsError, HickoryResolver, RecordKind, Resolver,
     setup::{self, DomainSetup, Expected, Purpose, Services, Status},
@@ -22,6 +24,7 @@ fn records() -> Vec<Expected> {
             pop3s: None,
             pop3: None,
         },
+        mta_sts: MtaStsMode::Testing,
     })
 }
 
@@ -52,6 +55,28 @@ fn services_that_are_off_get_no_record_and_ports_are_the_listeners() {
     );
     let imaps = one(Purpose::Service("imaps"));
     assert_eq!(imaps.value, "0 1 1993 mx.example.org.");
+    assert_eq!(one(Purpose::Autoconfig).value, "mx.example.org.");
+    // With every client listener off, no name leads clients here.
+    let none = setup::expected(&DomainSetup {
+        domain: "example.org",
+        mail_host: "mx.example.org",
+        dkim: None,
+        services: &Services {
+            submissions: None,
+            submission: None,
+            imaps: None,
+            imap: None,
+            pop3s: None,
+            pop3: None,
+        },
+        mta_sts: MtaStsMode::None,
+    });
+    assert!(
+        !none
+            .iter()
+            .any(|r| matches!(r.purpose, Purpose::Autoconfig | Purpose::Autodiscover)),
+        "{none:?}"
+    );
 }
 
 #[test]
@@ -172,6 +197,8 @@ async fn records_are_looked_up_in_presentation_form_through_the_resolver() {
     zone.add("mx.example.org", "AAAA", "2001:db8::25");
     zone.add("_imaps._tcp.example.org", "SRV", "0 1 1993 mx.example.org");
     zone.add("autoconfig.example.org", "CNAME", "mx.example.org");
+    zone.add("mta-sts.example.org", "CNAME", "www.example.org");
+    zone.add("_mta-sts.example.org", "TXT", &one(Purpose::MtaSts).value);
     // Longer than the UDP payload the resolver offers (EDNS, 1232 octets): the answer is
     // truncated and the resolver asks again over TCP (RFC 1035 §4.2.1).
     let long = format!("v=DKIM1; k=rsa; p={}", "A".repeat(1500));
@@ -219,7 +246,87 @@ async fn records_are_looked_up_in_presentation_form_through_the_resolver() {
             ("_dmarc.example.org".to_owned(), Status::Missing),
             ("_submissions._tcp.example.org".to_owned(), Status::Missing),
             ("_imaps._tcp.example.org".to_owned(), Status::Ok),
+            ("autoconfig.example.org".to_owned(), Status::Ok),
+            ("autodiscover.example.org".to_owned(), Status::Missing),
+            ("_mta-sts.example.org".to_owned(), Status::Ok),
+            ("mta-sts.example.org".to_owned(), Status::Different),
+            ("_smtp._tls.example.org".to_owned(), Status::Missing),
         ],
         "in the order of the records"
     );
+}
+
+#[test]
+fn mta_sts_records_come_with_a_policy_and_name_its_id() {
+    let without = setup::expected(&DomainSetup {
+        domain: "example.org",
+        mail_host: "mx.example.org",
+        dkim: None,
+        services: &Services::default(),
+        mta_sts: MtaStsMode::None,
+    });
+    assert!(
+        !without.iter().any(|r| matches!(
+            r.purpose,
+            Purpose::MtaSts | Purpose::MtaStsHost | Purpose::TlsRpt
+        )),
+        "no policy, no records"
+    );
+    assert!(without.iter().any(|r| r.purpose == Purpose::Autoconfig));
+    let record = one(Purpose::MtaSts);
+    assert_eq!(record.name, "_mta-sts.example.org");
+    let policy = osprey_mail::dns::mta_sts::Policy::new(MtaStsMode::Testing, "mx.example.org");
+    assert_eq!(record.value, format!("v=STSv1; id={}", policy.id()));
+    assert_eq!(one(Purpose::MtaStsHost).value, "mx.example.org.");
+    assert_eq!(
+        one(Purpose::TlsRpt).value,
+        "v=TLSRPTv1; rua=mailto:postmaster@example.org"
+    );
+}
+
+#[test]
+fn an_mta_sts_record_must_be_one_and_name_the_policys_id() {
+    let ours = one(Purpose::MtaSts).value;
+    assert_eq!(
+        status(Purpose::MtaSts, &[&ours, "v=spf1 mx -all"]).0,
+        Status::Ok
+    );
+    assert_eq!(
+        status(Purpose::MtaSts, &["v=spf1 mx -all"]).0,
+        Status::Missing
+    );
+    let (s, advice) = status(Purpose::MtaSts, &["v=STSv1; id=old1"]);
+    assert_eq!(s, Status::Different);
+    assert!(advice.unwrap().contains("old1"));
+    // RFC 8461 §3.1: "If the number of resulting records is not one ... senders MUST
+    // assume the recipient domain does not have an available MTA-STS Policy."
+    assert_eq!(
+        status(Purpose::MtaSts, &[&ours, "v=STSv1; id=other"]).0,
+        Status::Different
+    );
+    // RFC 8460 §3, the same for TLS reporting.
+    assert_eq!(
+        status(Purpose::TlsRpt, &["v=TLSRPTv1; rua=mailto:tls@example.net"]).0,
+        Status::Ok
+    );
+    assert_eq!(
+        status(
+            Purpose::TlsRpt,
+            &["v=TLSRPTv1; rua=mailto:a@x", "v=TLSRPTv1; rua=mailto:b@x"]
+        )
+        .0,
+        Status::Different
+    );
+}
+
+#[test]
+fn client_setup_names_must_be_aliases_of_this_host() {
+    assert_eq!(
+        status(Purpose::Autoconfig, &["MX.example.org."]).0,
+        Status::Ok
+    );
+    assert_eq!(status(Purpose::Autodiscover, &[]).0, Status::Missing);
+    let (s, advice) = status(Purpose::Autodiscover, &["outlook.example.net."]);
+    assert_eq!(s, Status::Different);
+    assert!(advice.unwrap().contains("outlook.example.net."));
 }

@@ -594,6 +594,9 @@ pub enum ListCmd {
     Ls {
         #[arg(long)]
         domain: Option<String>,
+        /// `name` (by address) or `newest` (the newest first).
+        #[arg(long, default_value = "name", value_parser = ["name", "newest"])]
+        sort: String,
         /// A JSON array of the REST API's list objects instead of text.
         #[arg(long)]
         json: bool,

@@ -18,7 +18,7 @@ use crate::{
 };
 
 /// `--sort newest` or the listing's own order.
-fn list_order(sort: &str) -> osprey_store::ListOrder {
+pub(crate) fn list_order(sort: &str) -> osprey_store::ListOrder {
     if sort == "newest" {
         osprey_store::ListOrder::Newest
     } else {
@@ -192,7 +192,9 @@ pub async fn domain(config: &Config, cmd: DomainCmd) -> anyhow::Result<()> {
                 .with_context(|| format!("no domain {name}"))?;
             let key = osprey_mail::auth::ensure_dkim_key(&store, &d.id).await?;
             let services = config.listen.services();
-            let expected = domain_dns::expected(&d, &key, &config.hostname, &services);
+            directory.reload_settings().await?;
+            let mta_sts = directory.mta_sts_mode();
+            let expected = domain_dns::expected(&d, &key, &config.hostname, &services, mta_sts);
             let resolver = match check {
                 true => Some(crate::outbound::check_resolver(config)?),
                 false => None,

@@ -76,12 +76,13 @@ pub async fn run(config: &Config, cmd: ListCmd) -> anyhow::Result<()> {
                 .await?;
             println!("added list {}", list.address());
         }
-        ListCmd::Ls { domain, json } => {
+        ListCmd::Ls { domain, sort, json } => {
+            let order = crate::commands::list_order(&sort);
             let filter = domain_filter(&store, domain.as_deref()).await?;
             let lists = all(
                 |q: ListQuery| {
                     let s = store.clone();
-                    async move { s.lists().lists(&q).await }
+                    async move { s.lists().lists_in(&q, order).await }
                 },
                 filter,
             )

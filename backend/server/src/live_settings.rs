@@ -53,6 +53,7 @@ pub fn base(config: &Config) -> ServerSettings {
         queue_lifetime_hours: o.lifetime_hours,
         delay_notice_hours: o.delay_notice_hours,
         dmarc_enforce: config.smtp.dmarc_enforce,
+        mta_sts_mode: osprey_core::MtaStsMode::default(),
         access_token_ttl_secs: config.auth.access_token_ttl_secs,
         refresh_token_ttl_days: config.auth.refresh_token_ttl_days,
     }

@@ -90,6 +90,21 @@ pub async fn get_page_branding(
     json(call.send(None).await?).await
 }
 
+/// A page's custom CSS (empty when it has none): a stylesheet of its own after the
+/// colours', which the web app leaves off the administration pages, so that a domain's
+/// look cannot restyle the console that manages it.
+///
+/// `GET /api/v1/branding/custom.css`
+pub async fn get_branding_custom_css(
+    domain: Option<&str>,
+    v: Option<&str>,
+) -> Result<String, ApiError> {
+    let call = Call::new(Method::GET, "/api/v1/branding/custom.css")
+        .query("domain", domain)
+        .query("v", v);
+    text(call.send(None).await?).await
+}
+
 /// A page's `logo` or `favicon` (the domain's, else the server's); 404 when its look
 /// has none.
 ///
@@ -108,8 +123,8 @@ pub async fn get_branding_image(
     bytes(call.send(None).await?).await
 }
 
-/// The stylesheet of a page's look: its colours as CSS variables, then its custom CSS
-/// (empty when it sets neither). Loaded by every page after the app's own.
+/// The stylesheet of a page's colours: CSS variables for its accent and its bar (empty
+/// when it sets neither). Loaded by every page after the app's own.
 ///
 /// `GET /api/v1/branding/style.css`
 pub async fn get_branding_stylesheet(
@@ -864,8 +879,8 @@ impl Api {
         empty(self.authed(&call).await?).await
     }
 
-    /// Mailing lists of the domains the caller administers, by address (`sort=newest` is
-    /// refused: lists have that one order).
+    /// Mailing lists of the domains the caller administers, by address (`sort=name`, the
+    /// local part first) or the newest first (`sort=newest`).
     ///
     /// `GET /api/v1/admin/lists`
     pub async fn list_lists(

@@ -14,6 +14,7 @@ use osprey_api_types::{
     UploadForm,
 };
 use osprey_directory::ads::{AdCampaignRequest, ChosenAd, MAX_IMAGE_BYTES};
+use osprey_directory::branding::host_name;
 use osprey_store::AdCampaignRecord;
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -358,9 +359,8 @@ pub async fn get_login_ad(
     let host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
-        .map(|h| h.rsplit_once(':').map_or(h, |(name, _)| name))
         .unwrap_or("");
-    let domain = state.store.domains().domain_by_name(host).await.ok();
+    let domain = state.directory.hosted_domain(&host_name(host)).await?;
     let ad = state
         .directory
         .choose_ad(None, domain.as_ref().map(|d| d.id.as_str()), "login")

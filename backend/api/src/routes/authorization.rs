@@ -288,5 +288,6 @@ pub const AUTHORIZATION: &[Rule] = &[
     row("delete_branding_image",  NoAuth, Forbidden, Forbidden, Allowed),
     row("get_page_branding",      Allowed, Allowed,  Allowed,   Allowed),
     row("get_branding_stylesheet", Allowed, Allowed, Allowed,   Allowed),
+    row("get_branding_custom_css", Allowed, Allowed, Allowed,   Allowed),
     row("get_branding_image",     Allowed, Allowed,  Allowed,   Allowed),
 ];

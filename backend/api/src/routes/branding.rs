@@ -31,6 +31,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .layer(DefaultBodyLimit::max(MAX_LOGO_BYTES + 64 * 1024))
         .routes(routes!(get_page_branding))
         .routes(routes!(get_branding_stylesheet))
+        .routes(routes!(get_branding_custom_css))
         .routes(routes!(get_branding_image))
 }
 
@@ -125,6 +126,11 @@ pub fn page_branding(e: EffectiveBranding, domain: Option<&str>) -> PageBranding
             .as_ref()
             .map(|_| page_url("images/favicon", domain, v)),
         stylesheet_url: page_url("style.css", domain, v),
+        custom_stylesheet_url: e
+            .look
+            .custom_css
+            .as_ref()
+            .map(|_| page_url("custom.css", domain, v)),
         login_title: e.look.login_title,
         login_text: e.look.login_text,
         footer: e.look.footer,
@@ -143,24 +149,21 @@ fn image_kind(kind: &str) -> Result<BrandImage, ApiError> {
 }
 
 /// The look a page shows: the named domain's, else that of the `Host` it is reached at.
+/// A name that is no domain of the server's gets the server's look, as an unknown host
+/// does: the answer does not tell which domains the server keeps.
 async fn effective(
     state: &AppState,
     params: &ScopeParams,
     headers: &HeaderMap,
 ) -> Result<EffectiveBranding, ApiError> {
-    match params.domain.as_deref() {
-        Some(name) => {
-            let domain = state.store.domains().domain_by_name(name).await?;
-            Ok(state.directory.branding_of_domain(&domain.id).await?)
-        }
-        None => {
-            let host = headers
-                .get(header::HOST)
-                .and_then(|h| h.to_str().ok())
-                .unwrap_or("");
-            Ok(state.directory.branding_for_host(host).await?)
-        }
-    }
+    let host = match params.domain.as_deref() {
+        Some(name) => name,
+        None => headers
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .unwrap_or(""),
+    };
+    Ok(state.directory.branding_for_host(host).await?)
 }
 
 /// A look (the server's, or `?domain=`'s): what it sets and what it inherits.
@@ -269,8 +272,8 @@ pub async fn get_page_branding(
     Ok(Json(page_branding(e, params.domain.as_deref())))
 }
 
-/// The stylesheet of a page's look: its colours as CSS variables, then its custom CSS
-/// (empty when it sets neither). Loaded by every page after the app's own.
+/// The stylesheet of a page's colours: CSS variables for its accent and its bar (empty
+/// when it sets neither). Loaded by every page after the app's own.
 #[utoipa::path(get, path = "/branding/style.css", tag = "auth", params(ScopeParams),
     responses((status = 200, description = "The stylesheet", content_type = "text/css", body = String),
         (status = 404, body = Problem)))]
@@ -280,8 +283,27 @@ pub async fn get_branding_stylesheet(
     Query(params): Query<ScopeParams>,
 ) -> Result<Response, ApiError> {
     let e = effective(&state, &params, &headers).await?;
+    Ok(css(stylesheet(&e.look), cache(&params, &e.version)))
+}
+
+/// A page's custom CSS (empty when it has none): a stylesheet of its own after the
+/// colours', which the web app leaves off the administration pages, so that a domain's
+/// look cannot restyle the console that manages it.
+#[utoipa::path(get, path = "/branding/custom.css", tag = "auth", params(ScopeParams),
+    responses((status = 200, description = "The stylesheet", content_type = "text/css", body = String),
+        (status = 404, body = Problem)))]
+pub async fn get_branding_custom_css(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(params): Query<ScopeParams>,
+) -> Result<Response, ApiError> {
+    let e = effective(&state, &params, &headers).await?;
     let caching = cache(&params, &e.version);
-    let mut response = stylesheet(&e.look).into_response();
+    Ok(css(e.look.custom_css.unwrap_or_default(), caching))
+}
+
+fn css(text: String, caching: HeaderValue) -> Response {
+    let mut response = text.into_response();
     let h = response.headers_mut();
     h.insert(
         header::CONTENT_TYPE,
@@ -289,7 +311,7 @@ pub async fn get_branding_stylesheet(
     );
     h.insert(header::CACHE_CONTROL, caching);
     h.insert(header::VARY, HeaderValue::from_static("host"));
-    Ok(response)
+    response
 }
 
 /// A page's `logo` or `favicon` (the domain's, else the server's); 404 when its look

@@ -1,5 +1,6 @@
 //! `/admin/domains/{id}/dns`: the DNS records a domain publishes for this server (MX,
-//! SPF, its DKIM key, DMARC, the mail clients' service records), and with `check=true`
+//! SPF, its DKIM key, DMARC, the mail clients' service records and set-up names, the
+//! MTA-STS policy's records when the server publishes one), and with `check=true`
 //! what the DNS answers for each, looked up through the server's resolver.
 
 use std::sync::Arc;
@@ -7,6 +8,7 @@ use std::sync::Arc;
 use axum::extract::{Path, State};
 use chrono::Utc;
 use osprey_api_types::{DnsRecord, DnsStatus, DomainDns, Problem};
+use osprey_core::MtaStsMode;
 use osprey_mail::auth::{dns_record, ensure_dkim_key};
 use osprey_mail::dns::{
     Resolver,
@@ -51,7 +53,8 @@ pub async fn get_domain_dns(
     let domain = visible(&state, &user, &id, false).await?;
     let key = ensure_dkim_key(&state.store, &domain.id).await?;
     let host = &state.settings.hostname;
-    let expected = expected(&domain, &key, host, &state.settings.services);
+    let mta_sts = state.directory.mta_sts_mode();
+    let expected = expected(&domain, &key, host, &state.settings.services, mta_sts);
     Ok(Json(
         report(
             &domain.name,
@@ -63,13 +66,14 @@ pub async fn get_domain_dns(
     ))
 }
 
-/// The records `domain` should publish for this server (`mail_host`, its `services`)
-/// with its DKIM `key`.
+/// The records `domain` should publish for this server (`mail_host`, its `services`,
+/// the mode of its MTA-STS policy) with its DKIM `key`.
 pub fn expected(
     domain: &DomainRecord,
     key: &DkimKeyRecord,
     mail_host: &str,
     services: &Services,
+    mta_sts: MtaStsMode,
 ) -> Vec<Expected> {
     let dkim_value = dns_record(&key.public_key);
     setup::expected(&DomainSetup {
@@ -77,6 +81,7 @@ pub fn expected(
         mail_host,
         dkim: Some((&key.selector, &dkim_value)),
         services,
+        mta_sts,
     })
 }
 

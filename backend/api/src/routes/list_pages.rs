@@ -279,9 +279,4 @@ pub(crate) fn styled_page(title: &str, body: &str, style: &str) -> Html<String> 
     ))
 }
 
-pub(crate) fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
+pub(crate) use osprey_core::markup::escape;

@@ -48,8 +48,8 @@ pub(crate) fn admin(state: &AppState) -> ListAdmin {
         .with_mail(ListServer::new(&state.submission).with_web_url(state.settings.web_url.clone()))
 }
 
-/// Mailing lists of the domains the caller administers, by address (`sort=newest` is
-/// refused: lists have that one order).
+/// Mailing lists of the domains the caller administers, by address (`sort=name`, the
+/// local part first) or the newest first (`sort=newest`).
 #[utoipa::path(get, path = "/admin/lists", tag = "lists", security(("bearer" = [])), params(ListParams),
     responses((status = 200, body = Page<MailingList>), (status = 400, body = Problem), (status = 403, body = Problem)))]
 pub async fn list_lists(
@@ -58,15 +58,10 @@ pub async fn list_lists(
     Query(params): Query<ListParams>,
 ) -> Result<Json<Page<MailingList>>, ApiError> {
     let scope = user.admin_scope(false)?;
-    if params.order()? != osprey_store::ListOrder::Key {
-        return Err(ApiError::BadRequest {
-            code: "bad_query",
-            detail: "mailing lists are listed by address only".into(),
-        });
-    }
+    let order = params.order()?;
     let mut query = params.to_query()?;
     query.domain_ids = domain_filter(&state, &scope, &params).await?;
-    let page = admin(&state).list(&user.actor(), query).await?;
+    let page = admin(&state).list(&user.actor(), query, order).await?;
     Ok(Json(Page {
         items: page.items.into_iter().map(list).collect(),
         next_cursor: page.next_cursor,

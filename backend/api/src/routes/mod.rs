@@ -14,6 +14,7 @@ pub mod calendar_items;
 pub mod calendar_reminders;
 pub mod calendar_search;
 pub mod calendars;
+pub(crate) mod client_setup;
 pub mod contacts;
 pub mod dkim;
 pub mod domain_admins;

@@ -13,6 +13,7 @@ use std::{
     pin::Pin,
 };
 
+pub mod mta_sts;
 pub mod setup;
 #[cfg(feature = "testing")]
 pub mod testing;

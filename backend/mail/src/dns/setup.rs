@@ -1,13 +1,17 @@
 //! The DNS records a domain publishes so that mail reaches this server and receivers trust
-//! the mail it sends: MX, SPF, the DKIM key, DMARC and the service records mail clients
-//! find their settings with; and a check of what the DNS answers now against them.
+//! the mail it sends: MX, SPF, the DKIM key, DMARC, the MTA-STS policy's records when
+//! the server publishes one, and the records mail clients find their settings with
+//! (service records, the autoconfig and autodiscover names); and a check of what the DNS
+//! answers now against them.
 //!
 //! The records are worked out here once for the REST API, the web app and the CLI; the
 //! check asks through a [`Resolver`], the server's own.
 
 use std::{fmt, sync::Arc};
 
-use super::{DnsError, RecordKind, Resolver};
+use osprey_core::MtaStsMode;
+
+use super::{DnsError, RecordKind, Resolver, mta_sts};
 
 /// The client services this server offers and on which ports, for the SRV records
 /// (RFC 6186 §3, RFC 8314 §5.1). `None` is a service that is off.
@@ -44,10 +48,21 @@ pub enum Purpose {
     Dmarc,
     /// A service record; the service's label (`imaps`, `submission`…).
     Service(&'static str),
+    /// The `_mta-sts` TXT record naming the policy's id (RFC 8461 §3.1).
+    MtaSts,
+    /// The `mta-sts.<domain>` host that serves the policy (RFC 8461 §3.2).
+    MtaStsHost,
+    /// Where senders report TLS failures (RFC 8460 §3).
+    TlsRpt,
+    /// The `autoconfig.<domain>` host Thunderbird and others ask for settings.
+    Autoconfig,
+    /// The `autodiscover.<domain>` host Outlook asks for settings.
+    Autodiscover,
 }
 
 impl Purpose {
-    /// A stable name for APIs: `mx`, `spf`, `dkim`, `dmarc`, `srv`.
+    /// A stable name for APIs: `mx`, `spf`, `dkim`, `dmarc`, `srv`, `mta_sts`,
+    /// `mta_sts_host`, `tlsrpt`, `autoconfig`, `autodiscover`.
     pub fn as_str(self) -> &'static str {
         match self {
             Purpose::Mx => "mx",
@@ -55,6 +70,11 @@ impl Purpose {
             Purpose::Dkim => "dkim",
             Purpose::Dmarc => "dmarc",
             Purpose::Service(_) => "srv",
+            Purpose::MtaSts => "mta_sts",
+            Purpose::MtaStsHost => "mta_sts_host",
+            Purpose::TlsRpt => "tlsrpt",
+            Purpose::Autoconfig => "autoconfig",
+            Purpose::Autodiscover => "autodiscover",
         }
     }
 }
@@ -100,6 +120,8 @@ pub struct DomainSetup<'a> {
     /// The DKIM key's selector and its TXT record (`v=DKIM1; k=rsa; p=…`).
     pub dkim: Option<(&'a str, &'a str)>,
     pub services: &'a Services,
+    /// The mode of the domains' MTA-STS policy; `None` publishes none.
+    pub mta_sts: MtaStsMode,
 }
 
 /// The records `setup.domain` should publish, the ones mail needs first.
@@ -174,6 +196,72 @@ pub fn expected(setup: &DomainSetup<'_>) -> Vec<Expected> {
             required: false,
             about: format!("{what} {port} ({tls}) of {host}, found by the address alone."),
         });
+    }
+    // The set-up names lead mail clients to the listeners: none when all are off.
+    let clients = [
+        s.submissions,
+        s.submission,
+        s.imaps,
+        s.imap,
+        s.pop3s,
+        s.pop3,
+    ]
+    .iter()
+    .any(Option::is_some);
+    let setup_names = [
+        (
+            Purpose::Autoconfig,
+            "autoconfig",
+            "Thunderbird and other mail clients",
+        ),
+        (Purpose::Autodiscover, "autodiscover", "Outlook"),
+    ];
+    for (purpose, label, client) in setup_names.into_iter().filter(|_| clients) {
+        records.push(Expected {
+            purpose,
+            name: format!("{label}.{domain}"),
+            kind: RecordKind::Cname,
+            value: format!("{host}."),
+            required: false,
+            about: format!(
+                "{client} fetch their settings from {label}.{domain} (the web server's HTTPS certificate must name it)."
+            ),
+        });
+    }
+    if setup.mta_sts != MtaStsMode::None {
+        let policy = mta_sts::Policy::new(setup.mta_sts, host);
+        records.extend([
+            Expected {
+                purpose: Purpose::MtaSts,
+                name: format!("_mta-sts.{domain}"),
+                kind: RecordKind::Txt,
+                value: policy.record(),
+                required: false,
+                about: format!(
+                    "MTA-STS: senders deliver to {host} only over verified TLS ({} mode); the id changes with the policy.",
+                    setup.mta_sts
+                ),
+            },
+            Expected {
+                purpose: Purpose::MtaStsHost,
+                name: format!("mta-sts.{domain}"),
+                kind: RecordKind::Cname,
+                value: format!("{host}."),
+                required: false,
+                about: format!(
+                    "Senders fetch the policy from https://mta-sts.{domain}/.well-known/mta-sts.txt (the web server's HTTPS certificate must name it)."
+                ),
+            },
+            Expected {
+                purpose: Purpose::TlsRpt,
+                name: format!("_smtp._tls.{domain}"),
+                kind: RecordKind::Txt,
+                value: format!("v=TLSRPTv1; rua=mailto:postmaster@{domain}"),
+                required: false,
+                about: "TLS reporting: senders mail the postmaster daily reports of failed TLS connections."
+                    .to_owned(),
+            },
+        ]);
     }
     records
 }
@@ -272,6 +360,11 @@ pub fn compare(
         Purpose::Dkim => dkim_status(&found, &expected.value),
         Purpose::Dmarc => dmarc_status(&found),
         Purpose::Service(_) => srv_status(&found, &expected.value),
+        Purpose::MtaSts => mta_sts_status(&found, &expected.value),
+        Purpose::TlsRpt => tlsrpt_status(&found),
+        Purpose::MtaStsHost | Purpose::Autoconfig | Purpose::Autodiscover => {
+            cname_status(&found, mail_host)
+        }
     };
     Checked {
         expected,
@@ -448,5 +541,70 @@ fn srv_status(found: &[String], value: &str) -> (Status, Option<String>) {
     (
         Status::Different,
         Some(format!("Clients are sent to {}.", found.join(", "))),
+    )
+}
+
+fn mta_sts_status(found: &[String], value: &str) -> (Status, Option<String>) {
+    // RFC 8461 §3.1: records that do not begin with "v=STSv1;" are discarded; "if the
+    // number of resulting records is not one ... senders MUST assume the recipient
+    // domain does not have an available MTA-STS Policy".
+    let ids: Vec<Option<&str>> = found
+        .iter()
+        .filter(|r| r.trim_start().starts_with("v=STSv1"))
+        .map(|r| mta_sts::record_id(r))
+        .collect();
+    match ids.as_slice() {
+        [] => (Status::Missing, None),
+        [Some(id)] if Some(*id) == mta_sts::record_id(value) => (Status::Ok, None),
+        [Some(id)] => (
+            Status::Different,
+            Some(format!("The published id ({id}) is not the policy's: publish this one, so that senders fetch the changed policy.")),
+        ),
+        [None] => (
+            Status::Different,
+            Some("The record has no id: senders ignore it.".to_owned()),
+        ),
+        _ => (
+            Status::Different,
+            Some("More than one MTA-STS record: senders then apply no policy (RFC 8461 §3.1). Keep one.".to_owned()),
+        ),
+    }
+}
+
+fn tlsrpt_status(found: &[String]) -> (Status, Option<String>) {
+    // RFC 8460 §3: "If the number of resulting records is not one, senders MUST
+    // assume the recipient domain does not implement TLSRPT."
+    let reports = found
+        .iter()
+        .filter(|r| r.trim_start().starts_with("v=TLSRPTv1"))
+        .count();
+    match reports {
+        0 => (Status::Missing, None),
+        1 => (Status::Ok, None),
+        _ => (
+            Status::Different,
+            Some("More than one TLS reporting record: senders then send no reports (RFC 8460 §3). Keep one.".to_owned()),
+        ),
+    }
+}
+
+fn cname_status(found: &[String], host: &str) -> (Status, Option<String>) {
+    if found.iter().any(|t| same_host(t, host)) {
+        return (Status::Ok, None);
+    }
+    if found.is_empty() {
+        return (
+            Status::Missing,
+            Some(format!(
+                "Publish the alias, or address records (A, AAAA) with {host}'s addresses."
+            )),
+        );
+    }
+    (
+        Status::Different,
+        Some(format!(
+            "The name is an alias of {}, not of {host}.",
+            found.join(", ")
+        )),
     )
 }

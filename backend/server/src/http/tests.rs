@@ -416,6 +416,7 @@ async fn the_page_carries_the_look_of_the_host_it_is_reached_at() {
         product_name: Some("Shop \"Mail\"".into()),
         accent_color: Some("#aa0000".into()),
         login_text: Some("Welcome.\nSign in.".into()),
+        custom_css: Some(".brand{letter-spacing:1px}".into()),
         ..Default::default()
     };
     store
@@ -432,10 +433,10 @@ async fn the_page_carries_the_look_of_the_host_it_is_reached_at() {
         )
         .await
         .unwrap();
-    let page = |host: &'static str| {
+    let page_at = |host: &'static str, path: &'static str| {
         let app = app.clone();
         async move {
-            let req = Request::get("/admin/domains")
+            let req = Request::get(path)
                 .header(header::HOST, host)
                 .body(Body::empty())
                 .unwrap();
@@ -445,6 +446,7 @@ async fn the_page_carries_the_look_of_the_host_it_is_reached_at() {
             String::from_utf8(body.to_vec()).unwrap()
         }
     };
+    let page = |host: &'static str| page_at(host, "/admin/domains");
     for host in ["shop.example", "MAIL.shop.example:8443"] {
         let html = page(host).await;
         assert!(
@@ -463,17 +465,28 @@ async fn the_page_carries_the_look_of_the_host_it_is_reached_at() {
         );
         assert!(html.contains("<link rel=\"stylesheet\" href=\"/api/v1/branding/style.css?v="));
         assert!(html.contains("<link rel=\"icon\" href=\"/api/v1/branding/images/favicon?v="));
+        // The custom CSS is off on the administration pages (the app switches it as it
+        // moves between them and the others).
+        assert!(
+            html.contains("<link id=\"look-custom\" rel=\"stylesheet\" media=\"not all\" href=\"/api/v1/branding/custom.css?v="),
+            "{html}"
+        );
         assert!(
             !html.contains("built-in"),
             "the app's own icon is replaced: {html}"
         );
     }
+    let mail = page_at("shop.example", "/mail").await;
+    assert!(
+        mail.contains("<link id=\"look-custom\" rel=\"stylesheet\" media=\"all\" href=\"/api/v1/branding/custom.css?v="),
+        "{mail}"
+    );
     let html = page("other.example").await;
     assert!(html.contains("<title>Example Mail</title>"), "{html}");
     assert!(html.contains("data:,built-in"));
     assert!(
-        !html.contains("style.css"),
-        "the server's look sets no colours"
+        !html.contains("style.css") && !html.contains("custom.css"),
+        "the server's look sets no colours and no CSS"
     );
 
     // The stylesheet the page links: the domain's colours.

@@ -152,13 +152,18 @@ async fn serve(State(site): State<Arc<Site>>, uri: Uri, headers: HeaderMap) -> R
     }
     // The app's page (also for a client-side route, or a file that is not there).
     match site.web.read("index.html").await {
-        Some(page) => page_for_host(&site.directory, &page, &headers).await,
+        Some(page) => page_for_host(&site.directory, &page, uri.path(), &headers).await,
         None => not_built(),
     }
 }
 
-/// `index.html` with the look of the host it is asked for.
-async fn page_for_host(directory: &Directory, page: &Asset, request: &HeaderMap) -> Response {
+/// `index.html` with the look of the host it is asked for, at `path`.
+async fn page_for_host(
+    directory: &Directory,
+    page: &Asset,
+    path: &str,
+    request: &HeaderMap,
+) -> Response {
     let host = request
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
@@ -171,7 +176,8 @@ async fn page_for_host(directory: &Directory, page: &Asset, request: &HeaderMap)
             EffectiveBranding::default()
         }
     };
-    let body = branded(&String::from_utf8_lossy(&page.data), &branding);
+    let admin = path == "/admin" || path.starts_with("/admin/");
+    let body = branded(&String::from_utf8_lossy(&page.data), &branding, admin);
     let etag = format!(
         "\"{}\"",
         hex::encode(&Sha256::digest(body.as_bytes())[..12])
@@ -216,8 +222,10 @@ fn escape(text: &str) -> String {
 /// The page with its look: the title names the product; the favicon and the look's
 /// stylesheet are linked by version (so caches keep them until the look changes); the
 /// texts the app shows are `<meta>` elements (`application-name`, `osprey:login-title`,
-/// `osprey:login-text`, `osprey:footer`, `osprey:logo`).
-fn branded(page: &str, branding: &EffectiveBranding) -> String {
+/// `osprey:login-text`, `osprey:footer`, `osprey:logo`). The custom CSS is linked apart
+/// (`#look-custom`), off (`media="not all"`) on the administration pages: a domain's look
+/// may not restyle the console that manages it; the app switches it as it moves.
+fn branded(page: &str, branding: &EffectiveBranding, admin: bool) -> String {
     let look = &branding.look;
     let version = &branding.version;
     let mut page = page.replacen(
@@ -257,9 +265,15 @@ fn branded(page: &str, branding: &EffectiveBranding) -> String {
             "<link rel=\"icon\" href=\"/api/v1/branding/images/favicon?v={version}\">\n"
         ));
     }
-    if look.accent_color.is_some() || look.header_color.is_some() || look.custom_css.is_some() {
+    if look.accent_color.is_some() || look.header_color.is_some() {
         head.push_str(&format!(
             "<link rel=\"stylesheet\" href=\"/api/v1/branding/style.css?v={version}\">\n"
+        ));
+    }
+    if look.custom_css.is_some() {
+        let media = if admin { "not all" } else { "all" };
+        head.push_str(&format!(
+            "<link id=\"look-custom\" rel=\"stylesheet\" media=\"{media}\" href=\"/api/v1/branding/custom.css?v={version}\">\n"
         ));
     }
     if let Some(at) = page.find("</head>") {

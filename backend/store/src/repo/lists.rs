@@ -6,7 +6,8 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    Set,
     sea_query::{Expr, ExprTrait, LikeExpr},
 };
 
@@ -16,7 +17,10 @@ use crate::{
         account, alias, domain, list_address, list_held_post, list_member, list_token, mailing_list,
     },
     error::conflict_on_unique,
-    repo::{DayCounter, ListQuery, PageOf, new_id, paging::finish},
+    repo::{
+        DayCounter, ListQuery, PageOf, new_id,
+        paging::{ListOrder, finish, finish_by, newest_after, newest_key, plain_key},
+    },
     views::Lists,
 };
 
@@ -280,22 +284,55 @@ impl Lists<'_> {
 
     /// A page of lists in address order (`q` matches the name or the local part).
     pub async fn lists(self, query: &ListQuery) -> Result<PageOf<ListRecord>, StoreError> {
-        let mut select = mailing_list::Entity::find().order_by_asc(mailing_list::Column::Id);
+        self.lists_in(query, ListOrder::Key).await
+    }
+
+    /// A page of lists by address (their local part, then their domain's list by id) or
+    /// the newest first; `q` matches the name or the local part.
+    pub async fn lists_in(
+        self,
+        query: &ListQuery,
+        order: ListOrder,
+    ) -> Result<PageOf<ListRecord>, StoreError> {
+        use mailing_list::Column as C;
+        let mut select = match order {
+            ListOrder::Key => mailing_list::Entity::find().order_by_asc(C::LocalPart),
+            ListOrder::Newest => mailing_list::Entity::find().order_by_desc(C::CreatedAt),
+        }
+        .order_by_asc(C::Id);
         if let Some(after) = query.after()? {
-            select = select.filter(mailing_list::Column::Id.gt(after));
+            select = select.filter(match order {
+                ListOrder::Key => {
+                    let key = plain_key(after)?;
+                    let (local, id) = key.rsplit_once(' ').ok_or_else(|| {
+                        StoreError::Invalid("the cursor is not one this server issued".into())
+                    })?;
+                    Condition::any()
+                        .add(C::LocalPart.gt(local))
+                        .add(C::LocalPart.eq(local).and(C::Id.gt(id)))
+                }
+                ListOrder::Newest => newest_after(&after, C::CreatedAt, C::Id)?,
+            });
         }
         if let Some(p) = query.pattern() {
             select = select.filter(
-                mailing_list::Column::LocalPart
+                C::LocalPart
                     .like(LikeExpr::new(p.clone()).escape('\\'))
-                    .or(mailing_list::Column::Name.like(LikeExpr::new(p).escape('\\'))),
+                    .or(C::Name.like(LikeExpr::new(p).escape('\\'))),
             );
         }
         if let Some(ids) = &query.domain_ids {
-            select = select.filter(mailing_list::Column::DomainId.is_in(ids.clone()));
+            select = select.filter(C::DomainId.is_in(ids.clone()));
         }
         let rows = select.limit(query.limit() + 1).all(&self.db).await?;
-        let page = finish(rows, query.limit(), |m| m.id.as_str());
+        let page = match order {
+            ListOrder::Key => finish_by(rows, query.limit(), |m| {
+                format!("{} {}", m.local_part, m.id)
+            }),
+            ListOrder::Newest => {
+                finish_by(rows, query.limit(), |m| newest_key(&m.created_at, &m.id))
+            }
+        };
         Ok(PageOf {
             items: self.complete(page.items).await?,
             next_cursor: page.next_cursor,

@@ -23,6 +23,11 @@ fn label(r: &DnsRecord) -> String {
         "spf" => "Sender policy (SPF)".to_owned(),
         "dkim" => "Signing key (DKIM)".to_owned(),
         "dmarc" => "DMARC policy".to_owned(),
+        "autoconfig" => "Client set-up, Thunderbird (CNAME)".to_owned(),
+        "autodiscover" => "Client set-up, Outlook (CNAME)".to_owned(),
+        "mta_sts" => "MTA-STS policy id (TXT)".to_owned(),
+        "mta_sts_host" => "MTA-STS policy host (CNAME)".to_owned(),
+        "tlsrpt" => "TLS reports (TLSRPT)".to_owned(),
         _ => {
             let service = r
                 .name

@@ -244,6 +244,8 @@ impl Resource for Lists {
     const NOUN: &'static str = "list";
     const PLURAL: &'static str = "lists";
     const DOMAIN_FILTER: bool = true;
+    const SORTS: &'static [(&'static str, &'static str)] =
+        &[("name", "By address"), ("newest", "Newest first")];
     const FIELDS: &'static [&'static str] = &[
         "address",
         "name",
