@@ -202,6 +202,9 @@ await runFlow('admin_flow', async ({ page, baseUrl, step, shot, expectVisible, s
   await page.getByRole('button', { name: 'Create list' }).click();
   await expectVisible(page.locator('#list-list .row-title', { hasText: `team@${domain}` }), 'the list in the list');
   await expectVisible(page.locator('#list-list .row', { hasText: 'a moderator approves each post' }), 'its posting policy');
+  await page.selectOption('#list-sort', 'newest');
+  await page.waitForFunction((a) => document.querySelector('#list-list .row-title')?.textContent.includes(a), `team@${domain}`, { timeout: STEP_TIMEOUT_MS });
+  await page.selectOption('#list-sort', '');
   await page.getByRole('button', { name: `Edit team@${domain}` }).click();
   await expectVisible(page.locator('#members-title'), 'the Members part of the list form');
   await expectVisible(page.getByText('No members yet.'), 'the empty member list');
