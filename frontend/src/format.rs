@@ -1,6 +1,7 @@
 //! Small display helpers.
 
 use chrono::{DateTime, Datelike, Timelike, Utc};
+#[cfg(feature = "full")]
 use osprey_api_types::Role;
 
 /// `1.5 GiB`, `12 KiB`, `300 B`. In integers: float formatting would bring its tables
@@ -23,6 +24,7 @@ pub fn bytes(n: u64) -> String {
     }
 }
 
+#[cfg(feature = "full")]
 pub fn role(role: Role) -> &'static str {
     match role {
         Role::Admin => "Server admin",
@@ -87,6 +89,7 @@ pub fn parse_mib(s: &str) -> Result<Option<u64>, String> {
         .ok_or_else(|| "Enter a whole number of MiB, or leave it empty.".to_owned())
 }
 
+#[cfg(feature = "full")]
 pub fn parse_count(s: &str) -> Result<Option<u32>, String> {
     let s = s.trim();
     if s.is_empty() {

@@ -5,6 +5,8 @@ use yew_router::prelude::*;
 
 use crate::components::shell::Shell;
 #[cfg(feature = "full")]
+use crate::pages::SettingsPage;
+#[cfg(feature = "full")]
 use crate::pages::admin::{
     AccessPage, AccountsPage, AdminGate, AdminIndex, AdsPage, AliasesPage, AuditPage, BrandingPage,
     DashboardPage, DomainDnsPage, DomainRulesPage, DomainsPage, ListsPage, QueuePage,
@@ -16,7 +18,7 @@ use crate::pages::archive::{ArchivePage, ArchiveThreadPage};
 use crate::pages::calendar::{CalendarPage, NotesPage, TasksPage};
 #[cfg(feature = "full")]
 use crate::pages::rules::RulesPage;
-use crate::pages::{ContactsPage, LoginPage, MailPage, NotFoundPage, SettingsPage};
+use crate::pages::{ContactsPage, LoginPage, MailPage, NotFoundPage};
 
 #[derive(Clone, Debug, PartialEq, Routable)]
 pub enum Route {
@@ -111,6 +113,7 @@ pub fn switch(route: Route) -> Html {
         | Route::Calendar
         | Route::CalendarTasks
         | Route::CalendarNotes
+        | Route::Settings
         | Route::SettingsRules => html! { <LoadFull /> },
         Route::Home => html! { <Redirect<Route> to={Route::Mail} /> },
         Route::Login => html! { <LoginPage /> },
@@ -182,6 +185,7 @@ pub fn switch(route: Route) -> Html {
         Route::ArchiveThread { id, thread } => {
             html! { <Shell><ArchiveThreadPage id={id} thread={thread} /></Shell> }
         }
+        #[cfg(feature = "full")]
         Route::Settings => html! { <Shell><SettingsPage /></Shell> },
         #[cfg(feature = "full")]
         Route::SettingsRules => html! { <Shell><RulesPage /></Shell> },
@@ -189,7 +193,7 @@ pub fn switch(route: Route) -> Html {
     }
 }
 
-/// A page of the full app (rules, administration) reached from the app: the page loads
+/// A page of the full app (settings, administration, calendar) reached from the app: the page loads
 /// again, and `boot.js` starts the full app for its path.
 #[cfg(not(feature = "full"))]
 #[function_component]

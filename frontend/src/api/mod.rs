@@ -104,6 +104,7 @@ impl ApiError {
     }
 
     /// A problem made on this side, e.g. for a number the user typed that is not one.
+    #[cfg(feature = "full")]
     pub fn local(field: &str, message: impl Into<String>) -> ApiError {
         ApiError::Problem {
             problem: Problem {

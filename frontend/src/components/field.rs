@@ -1,6 +1,8 @@
 //! Labelled inputs that show the server's message about their field.
 
-use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
+#[cfg(feature = "full")]
+use web_sys::HtmlSelectElement;
+use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 /// The `aria-describedby` of an input with an optional hint and error.
@@ -128,6 +130,7 @@ pub fn TextArea(props: &TextAreaProps) -> Html {
     }
 }
 
+#[cfg(feature = "full")]
 #[derive(Properties, PartialEq)]
 pub struct CheckboxProps {
     pub id: AttrValue,
@@ -138,6 +141,7 @@ pub struct CheckboxProps {
     pub error: Option<String>,
 }
 
+#[cfg(feature = "full")]
 #[function_component]
 pub fn Checkbox(props: &CheckboxProps) -> Html {
     let onchange = {
@@ -163,6 +167,7 @@ pub fn Checkbox(props: &CheckboxProps) -> Html {
     }
 }
 
+#[cfg(feature = "full")]
 #[derive(Properties, PartialEq)]
 pub struct SelectProps {
     pub id: AttrValue,
@@ -175,6 +180,7 @@ pub struct SelectProps {
     pub error: Option<String>,
 }
 
+#[cfg(feature = "full")]
 #[function_component]
 pub fn Select(props: &SelectProps) -> Html {
     let onchange = {
