@@ -129,6 +129,11 @@ pub fn peer_ip(parts: &Parts) -> Option<std::net::IpAddr> {
         .map(|c| c.0.ip())
 }
 
+/// The largest body of an image upload: well above the images' own limits (256 KiB), so
+/// that a picture too large is refused by its rule, with a 422 that names the limit, and
+/// only a body beyond this by the transport (413).
+pub const MAX_IMAGE_UPLOAD_BODY: usize = 2 * 1024 * 1024;
+
 /// The bytes of the file field `file` of a `multipart/form-data` body (an image upload);
 /// a body of another kind, or without that field, is the client's mistake.
 pub async fn one_file(

@@ -332,6 +332,15 @@ async fn images_are_kept_only_of_kinds_a_browser_shows_safely() {
         .await
         .expect(StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(svg.fields(), ["image"]);
+    // A picture of over a megabyte is refused by the rule, naming the limit.
+    let big: &'static [u8] = Box::leak(
+        [b"GIF89a".as_slice(), &[b'x'; 1_100_000]]
+            .concat()
+            .into_boxed_slice(),
+    );
+    let large = put(big).await.expect(StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(large.fields(), ["image"]);
+    assert!(large.body.to_string().contains("KiB"), "{}", large.body);
     let gif = put(b"GIF89a-tiny").await.expect(StatusCode::OK);
     assert_eq!(gif.body["image_url"], format!("/api/v1/ads/{id}/image"));
     let image = t

@@ -246,6 +246,13 @@ async fn logos_and_favicons_are_images_a_browser_shows_safely() {
         .await
         .expect(StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(reply.fields(), ["file"]);
+    // A picture of over a megabyte is refused by the rule, naming the limit.
+    let big = format!("GIF89a{}", "x".repeat(1_100_000));
+    let reply = put_image(&t, &admin, &logo, &big)
+        .await
+        .expect(StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(reply.fields(), ["file"]);
+    assert!(reply.body.to_string().contains("256 KiB"), "{}", reply.body);
     let (status, ..) = by_host(&t, "/api/v1/branding/images/logo", "example.com").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 

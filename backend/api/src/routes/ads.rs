@@ -13,7 +13,7 @@ use osprey_api_types::{
     AdCampaign, AdCampaignInput, AdDay, AdExemption, AdExemptionInput, AdSlot, Problem, ShownAd,
     UploadForm,
 };
-use osprey_directory::ads::{AdCampaignRequest, ChosenAd, MAX_IMAGE_BYTES};
+use osprey_directory::ads::{AdCampaignRequest, ChosenAd};
 use osprey_directory::branding::host_name;
 use osprey_store::AdCampaignRecord;
 use serde::Deserialize;
@@ -36,7 +36,7 @@ pub fn router() -> OpenApiRouter<AppState> {
             delete_ad_campaign
         ))
         .routes(routes!(put_ad_image, delete_ad_image))
-        .layer(DefaultBodyLimit::max(MAX_IMAGE_BYTES + 64 * 1024))
+        .layer(DefaultBodyLimit::max(crate::extract::MAX_IMAGE_UPLOAD_BODY))
         .routes(routes!(list_ad_days))
         .routes(routes!(list_ad_exemptions, add_ad_exemption))
         .routes(routes!(remove_ad_exemption))

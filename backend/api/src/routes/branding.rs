@@ -11,7 +11,7 @@ use axum::{
 };
 use osprey_api_types::{Branding, BrandingLook, PageBranding, Problem, UploadForm};
 use osprey_core::look::{Look, stylesheet};
-use osprey_directory::branding::{BrandingView, MAX_LOGO_BYTES};
+use osprey_directory::branding::BrandingView;
 use osprey_store::{BrandImage, EffectiveBranding, StoreError};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -28,7 +28,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(get_branding, put_branding, delete_branding))
         .routes(routes!(put_branding_image, delete_branding_image))
-        .layer(DefaultBodyLimit::max(MAX_LOGO_BYTES + 64 * 1024))
+        .layer(DefaultBodyLimit::max(crate::extract::MAX_IMAGE_UPLOAD_BODY))
         .routes(routes!(get_page_branding))
         .routes(routes!(get_branding_stylesheet))
         .routes(routes!(get_branding_custom_css))
