@@ -66,6 +66,15 @@ await runFlow('calendar_flow', async ({ page, baseUrl, step, shot, expectVisible
   step('weekly on Tuesday, four times (expect the rule in words, then four occurrences)');
   await page.fill('#event-end-time', '09:15');
   await page.selectOption('#event-repeat', 'weekly');
+  // The rule in words follows each choice: every second week, Thursdays too, to a day.
+  await page.fill('#event-interval', '2');
+  await page.locator('.cal-weekdays-pick label', { hasText: 'Thu' }).locator('input').check();
+  await page.selectOption('#event-ends', 'until');
+  await page.fill('#event-until', '2026-06-30');
+  const words = (await page.locator('#event-rule').textContent())?.trim();
+  if (words !== 'Every 2 weeks on Tue and Thu, until 30 June 2026') throw new Error(`the rule reads "${words}"`);
+  await page.locator('.cal-weekdays-pick label', { hasText: 'Thu' }).locator('input').uncheck();
+  await page.fill('#event-interval', '1');
   await page.selectOption('#event-ends', 'count');
   await page.fill('#event-count', '4');
   const rule = (await page.locator('#event-rule').textContent())?.trim();

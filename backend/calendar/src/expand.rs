@@ -25,6 +25,8 @@ pub struct Limits {
     pub max_rule_dates: usize,
     /// The longest window a range query may ask for, in days.
     pub max_range_days: i64,
+    /// Most events one `.ics` import keeps; the file's events after them are reported.
+    pub max_import_events: usize,
 }
 
 impl Default for Limits {
@@ -33,6 +35,7 @@ impl Default for Limits {
             max_occurrences: 5_000,
             max_rule_dates: 50_000,
             max_range_days: 400,
+            max_import_events: 100_000,
         }
     }
 }

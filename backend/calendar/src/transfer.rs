@@ -17,8 +17,6 @@ use crate::{Access, CalendarError, CalendarService, expand, ical};
 
 /// The largest `.ics` file an import reads.
 pub const MAX_IMPORT_BYTES: usize = 20 * 1024 * 1024;
-/// Most events one import keeps.
-pub const MAX_IMPORT_EVENTS: usize = 100_000;
 
 /// An event of an imported file that was not kept, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -154,12 +152,22 @@ impl CalendarService {
                     message: format!("the file cannot be read to its end ({other:?})"),
                 }),
             }
-            if ready.len() > MAX_IMPORT_EVENTS {
-                return Err(CalendarError::invalid(
-                    "ics",
-                    format!("a file holds at most {MAX_IMPORT_EVENTS} events"),
-                ));
+            if ready.len() > self.limits.max_import_events {
+                break;
             }
+        }
+        // The limit keeps memory and the write bounded: the first events are kept, the
+        // rest reported (as one problem: there may be very many).
+        let max = self.limits.max_import_events;
+        if ready.len() > max {
+            ready.truncate(max);
+            report.problems.push(ImportProblem {
+                uid: None,
+                title: String::new(),
+                message: format!(
+                    "an import keeps at most {max} events: the file's events after the first {max} were not imported"
+                ),
+            });
         }
         let rows: Vec<CalendarObjectRow<'_>> = ready
             .iter()

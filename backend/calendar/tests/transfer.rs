@@ -329,3 +329,108 @@ async fn search_finds_titles_places_and_notes_the_account_may_read() {
         .unwrap();
     assert!(titles(cal.search(&bob, "review", 10).await.unwrap()).is_empty());
 }
+
+/// A file of `n` one-hour events on the days of March 2026, from the 1st.
+fn events(n: usize) -> String {
+    let mut file = String::from("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Test//EN\r\n");
+    for i in 0..n {
+        file.push_str(&format!(
+            "BEGIN:VEVENT\r\nUID:many-{i}@example.com\r\nDTSTAMP:20260101T000000Z\r\nSUMMARY:Event {i}\r\nDTSTART:202603{:02}T090000Z\r\nDTEND:202603{:02}T100000Z\r\nEND:VEVENT\r\n",
+            i % 28 + 1,
+            i % 28 + 1
+        ));
+    }
+    file.push_str("END:VCALENDAR\r\n");
+    file
+}
+
+#[tokio::test]
+async fn an_import_keeps_the_first_events_up_to_its_limit_and_reports_the_rest() {
+    let db = TestDb::new().await;
+    let store = db.store().await;
+    let cal = osprey_calendar::CalendarService::with_limits(
+        store.clone(),
+        osprey_calendar::Limits {
+            max_import_events: 3,
+            ..osprey_calendar::Limits::default()
+        },
+    );
+    let (ann, c) = account(&store, &cal, "ann@ics.example").await;
+    let report = cal.import_ics(&ann, &c, &events(5)).await.unwrap();
+    assert_eq!((report.created, report.updated), (3, 0));
+    assert_eq!(report.problems.len(), 1, "{:?}", report.problems);
+    assert!(
+        report.problems[0]
+            .message
+            .contains("at most 3 events: the file's events after the first 3"),
+        "{:?}",
+        report.problems
+    );
+    let got = cal
+        .occurrences(&ann, window(MARCH.0, MARCH.1), None)
+        .await
+        .unwrap();
+    let titles: Vec<&str> = got.occurrences.iter().map(|o| o.title.as_str()).collect();
+    assert_eq!(titles, ["Event 0", "Event 1", "Event 2"], "the first ones");
+}
+
+/// Rules that would give a million dates, or never end, import like any other and are
+/// expanded only as far as a window asks, within the query's bound.
+const ENDLESS: &str = "BEGIN:VCALENDAR\r
+VERSION:2.0\r
+PRODID:-//Test//EN\r
+BEGIN:VEVENT\r
+UID:million@example.com\r
+DTSTAMP:20260101T000000Z\r
+SUMMARY:A million mornings\r
+DTSTART:20260301T070000Z\r
+DTEND:20260301T071500Z\r
+RRULE:FREQ=DAILY;COUNT=1000000\r
+END:VEVENT\r
+BEGIN:VEVENT\r
+UID:forever@example.com\r
+DTSTAMP:20260101T000000Z\r
+SUMMARY:Every minute\r
+DTSTART:20260301T000000Z\r
+DTEND:20260301T000100Z\r
+RRULE:FREQ=MINUTELY\r
+END:VEVENT\r
+END:VCALENDAR\r
+";
+
+#[tokio::test]
+async fn rules_of_a_million_dates_or_none_import_and_expand_only_within_the_bound() {
+    let db = TestDb::new().await;
+    let store = db.store().await;
+    let cal = osprey_calendar::CalendarService::with_limits(
+        store.clone(),
+        osprey_calendar::Limits {
+            max_occurrences: 100,
+            ..osprey_calendar::Limits::default()
+        },
+    );
+    let (ann, c) = account(&store, &cal, "ann@ics.example").await;
+    let report = cal.import_ics(&ann, &c, ENDLESS).await.unwrap();
+    assert_eq!(
+        (report.created, report.problems.len()),
+        (2, 0),
+        "{report:?}"
+    );
+    // A day holds 1,440 minutes: the query stops at its bound and says so.
+    let day = cal
+        .occurrences(&ann, window("2026-03-02", "2026-03-03"), None)
+        .await
+        .unwrap();
+    assert_eq!(day.occurrences.len(), 100);
+    assert!(day.truncated);
+    // Years on, the million mornings still come (they run to the 29th century); the
+    // endless minutes lie beyond the dates a rule is expanded to (a month of minutes),
+    // so that rule is cut there, and the answer says so rather than expanding millions.
+    let later = cal
+        .occurrences(&ann, window("2031-06-02", "2031-06-03"), None)
+        .await
+        .unwrap();
+    let titles: Vec<&str> = later.occurrences.iter().map(|o| o.title.as_str()).collect();
+    assert_eq!(titles, ["A million mornings"]);
+    assert!(later.truncated);
+}

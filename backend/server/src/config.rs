@@ -86,6 +86,8 @@ pub struct Calendar {
     pub max_rule_dates: usize,
     /// The longest window a range query may ask for, in days.
     pub max_range_days: i64,
+    /// Most events one `.ics` import keeps (the rest are reported, not imported).
+    pub max_import_events: usize,
     /// A reminder whose time passed while no server ran is still sent (saying when it
     /// was due) if it is at most this many minutes late; older ones are skipped.
     pub reminder_grace_minutes: i64,
@@ -103,6 +105,7 @@ impl Default for Calendar {
             max_occurrences: l.max_occurrences,
             max_rule_dates: l.max_rule_dates,
             max_range_days: l.max_range_days,
+            max_import_events: l.max_import_events,
             reminder_grace_minutes: 360,
             reminder_lease_secs: 300,
             reminder_tick_secs: 15,
@@ -117,6 +120,7 @@ impl Calendar {
             max_occurrences: self.max_occurrences.max(1),
             max_rule_dates: self.max_rule_dates.max(1),
             max_range_days: self.max_range_days.max(1),
+            max_import_events: self.max_import_events.max(1),
         }
     }
 }
