@@ -241,6 +241,21 @@ await runFlow('calendar_flow', async ({ page, baseUrl, step, shot, expectVisible
   await page.click('#cal-tab-events');
   await expectVisible(page.locator('.cal-toolbar'), 'the calendar again');
 
+  step('the note on its day in the month view, the week\'s all-day row and the agenda; it opens the notes');
+  await page.fill('.cal-jump', '2026-06-01');
+  await page.click('#cal-view-month');
+  await expectVisible(page.locator('.cal-cell[data-date="2026-06-10"] .cal-note', { hasText: 'Ideas for Lyon' }), 'the note on 10 June');
+  await shot(page, 'calendar-month-note');
+  await page.fill('.cal-jump', '2026-06-10');
+  await page.click('#cal-view-week');
+  await expectVisible(page.locator('.cal-allday-cell .cal-note', { hasText: 'Ideas for Lyon' }), 'the note in the all-day row');
+  await page.click('#cal-view-agenda');
+  await expectVisible(page.locator('.cal-agenda-day', { hasText: 'Wednesday 10 June' }).locator('.cal-note', { hasText: 'Ideas for Lyon' }), 'the note in the agenda');
+  await page.locator('.cal-note', { hasText: 'Ideas for Lyon' }).first().click();
+  await page.waitForURL('**/calendar/notes');
+  await page.click('#cal-tab-events');
+  await expectVisible(page.locator('.cal-toolbar'), 'the calendar again');
+
   step('the calendar\'s settings: share it, make a subscription address, import a file');
   await page.fill('.cal-jump', '2026-06-01');
   await page.locator('.cal-list button[aria-label="Settings of Calendar"]').click();

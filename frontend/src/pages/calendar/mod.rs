@@ -18,7 +18,7 @@ use std::rc::Rc;
 
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use gloo::events::EventListener;
-use osprey_api_types::{Calendar, CalendarAccess, CalendarFields};
+use osprey_api_types::{Calendar, CalendarAccess, CalendarFields, Note};
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, KeyboardEvent};
 use yew::platform::spawn_local;
@@ -141,6 +141,7 @@ pub fn CalendarPage() -> Html {
     let calendars = use_state(|| None::<Vec<Calendar>>);
     let hidden = use_state(HashSet::<String>::new);
     let items = use_state(|| Rc::new(Vec::<Placed>::new()));
+    let notes = use_state(|| Rc::new(Vec::<Note>::new()));
     let loading = use_state(|| true);
     let truncated = use_state(|| false);
     let error = use_state(|| None::<ApiError>);
@@ -180,9 +181,10 @@ pub fn CalendarPage() -> Html {
     // may arrive after it.
     let latest = use_mut_ref(|| 0u32);
     {
-        let (api, items, loading, truncated, error, now, latest) = (
+        let (api, items, notes, loading, truncated, error, now, latest) = (
             api.clone(),
             items.clone(),
+            notes.clone(),
             loading.clone(),
             truncated.clone(),
             error.clone(),
@@ -203,11 +205,22 @@ pub fn CalendarPage() -> Html {
             );
             loading.set(true);
             now.set(dates::now());
+            let (first_day, last_day) = (
+                first.to_string(),
+                (*first + Duration::days(*days - 1)).to_string(),
+            );
             spawn_local(async move {
                 let answer = api.list_occurrences(&from, &to, None).await;
+                // The days' notes beside their events; the events show without them
+                // when they cannot be read.
+                let day_notes = api
+                    .list_notes(Some(&first_day), Some(&last_day), None)
+                    .await
+                    .unwrap_or_default();
                 if *latest.borrow() != ticket {
                     return;
                 }
+                notes.set(Rc::new(day_notes));
                 match answer {
                     Ok(list) => {
                         truncated.set(list.truncated);
@@ -238,6 +251,21 @@ pub fn CalendarPage() -> Html {
             .cloned()
             .collect(),
     );
+    let shown_notes: Rc<Vec<Note>> = Rc::new(
+        notes
+            .iter()
+            .filter(|n| !hidden.contains(&n.calendar_id))
+            .cloned()
+            .collect(),
+    );
+    let onnote = {
+        let navigator = yew_router::prelude::use_navigator();
+        Callback::from(move |()| {
+            if let Some(n) = &navigator {
+                n.push(&Route::CalendarNotes);
+            }
+        })
+    };
     let colors: Rc<HashMap<String, String>> = Rc::new(
         calendars
             .as_ref()
@@ -327,17 +355,20 @@ pub fn CalendarPage() -> Html {
         View::Month => {
             html! { <MonthView {first} {days} items={shown.clone()} colors={colors.clone()} now={props_now}
             onopen={onopen.clone()} onnew={onnew.clone()} onday={onday.clone()}
-            onmove={onmove.clone()} writable={writable.clone()} /> }
+            onmove={onmove.clone()} writable={writable.clone()}
+            notes={shown_notes.clone()} onnote={onnote.clone()} /> }
         }
         View::Week | View::Day => {
             html! { <TimeGrid {first} {days} items={shown.clone()} colors={colors.clone()} now={props_now}
             onopen={onopen.clone()} onnew={onnew.clone()} onday={onday.clone()}
-            onmove={onmove.clone()} writable={writable.clone()} /> }
+            onmove={onmove.clone()} writable={writable.clone()}
+            notes={shown_notes.clone()} onnote={onnote.clone()} /> }
         }
         View::Agenda => {
             html! { <AgendaView {first} {days} items={shown.clone()} colors={colors.clone()} now={props_now}
             onopen={onopen.clone()} onnew={onnew.clone()} onday={onday.clone()}
-            onmove={onmove.clone()} writable={writable.clone()} /> }
+            onmove={onmove.clone()} writable={writable.clone()}
+            notes={shown_notes.clone()} onnote={onnote.clone()} /> }
         }
     };
     let new_at = {

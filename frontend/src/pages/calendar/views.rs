@@ -4,6 +4,7 @@ use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
+use osprey_api_types::Note;
 use yew::prelude::*;
 
 use super::dates::{self, Placed};
@@ -31,6 +32,33 @@ pub struct ViewProps {
     pub onmove: Callback<Moved>,
     /// The calendars the account may change.
     pub writable: Rc<HashSet<String>>,
+    /// The notes of the days shown (of the calendars shown).
+    pub notes: Rc<Vec<Note>>,
+    /// A note opened: the notes page.
+    pub onnote: Callback<()>,
+}
+
+/// The notes of `day`, each a line that opens the notes page.
+fn notes_of(p: &ViewProps, day: NaiveDate) -> Html {
+    html! {
+        { for p.notes.iter().filter(|n| n.fields.day == day).map(|n| {
+            let onclick = {
+                let open = p.onnote.clone();
+                Callback::from(move |e: MouseEvent| {
+                    e.stop_propagation();
+                    open.emit(());
+                })
+            };
+            let label = format!("Note: {}", n.fields.title);
+            let color = p.colors.get(&n.calendar_id).cloned().unwrap_or_default();
+            html! {
+                <button type="button" class="cal-note" key={n.id.clone()} style={format!("--event-color: {color}")}
+                    title={label.clone()} aria-label={label} {onclick}>
+                    <span aria-hidden="true">{ "✎ " }</span>{ n.fields.title.clone() }
+                </button>
+            }
+        }) }
+    }
 }
 
 /// Where the pointer is in the closest element around the event's target that matches
@@ -172,6 +200,7 @@ pub fn MonthView(p: &ViewProps) -> Html {
                             aria-label={format!("{} {} {}", dates::weekday_name(day.weekday()), day.day(), dates::month_name(day))}>
                             { day.day() }
                         </button>
+                        { notes_of(p, day) }
                         { for on.iter().take(if more > 0 { MONTH_CHIPS - 1 } else { MONTH_CHIPS }).map(|it| chip(p, it, String::new(), true)) }
                         if more > 0 {
                             <button type="button" class="cal-more" onclick={ongo}>{ format!("+{} more", more + 1) }</button>
@@ -255,6 +284,7 @@ pub fn TimeGrid(p: &ViewProps) -> Html {
                 <div class="cal-gutter">{ "all day" }</div>
                 { for days.iter().map(|d| html! {
                     <div class="cal-allday-cell" ondragover={allow_drop()} ondrop={drop_on_day(p, *d)}>
+                        { notes_of(p, *d) }
                         { for p.items.iter().filter(|it| it.in_day_row() && it.on(*d)).map(|it| chip(p, it, String::new(), false)) }
                     </div>
                 }) }
@@ -348,7 +378,7 @@ pub fn AgendaView(p: &ViewProps) -> Html {
             on.sort_by_key(|it| (!it.in_day_row(), it.start));
             (d, on)
         })
-        .filter(|(_, on)| !on.is_empty())
+        .filter(|(d, on)| !on.is_empty() || p.notes.iter().any(|n| n.fields.day == *d))
         .collect();
     if days.is_empty() {
         return html! {
@@ -367,6 +397,12 @@ pub fn AgendaView(p: &ViewProps) -> Html {
                 <li class={classes!("cal-agenda-day", (d == p.now.date()).then_some("today"))}>
                     <h2 class="cal-agenda-date">{ format!("{} {} {}", dates::weekday_name(d.weekday()), d.day(), dates::month_name(d)) }</h2>
                     <ul>
+                        if p.notes.iter().any(|n| n.fields.day == d) {
+                            <li class="cal-agenda-item">
+                                <span class="cal-agenda-time">{ "Notes" }</span>
+                                <span class="cal-agenda-notes">{ notes_of(p, d) }</span>
+                            </li>
+                        }
                         { for on.into_iter().map(|it| html! {
                             <li class="cal-agenda-item">
                                 <span class="cal-agenda-time">{
