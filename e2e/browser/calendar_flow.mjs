@@ -12,7 +12,7 @@
 // CHROMIUM_PATH.
 // Exits 0 on success, 1 with a message on failure.
 
-import { PHONE, STEP_TIMEOUT_MS, need, runFlow } from './lib.mjs';
+import { PHONE, STEP_TIMEOUT_MS, fail, need, runFlow } from './lib.mjs';
 
 const user = need('OSPREY_USER');
 const password = need('OSPREY_PASSWORD');
@@ -223,6 +223,28 @@ await runFlow('calendar_flow', async ({ page, baseUrl, step, shot, expectVisible
   await expectVisible(page.locator('#task-list .task.done', { hasText: 'Buy stamps' }), 'the ticked task under Completed');
   await page.click('#tasks-overdue');
   await expectVisible(page.locator('#task-list .row-title', { hasText: 'Send invoice' }), 'the overdue list');
+
+  step('edit a task: an empty title named at its field; then a step of another, in progress');
+  await page.click('#tasks-open');
+  await page.getByRole('button', { name: 'Edit Water the plants' }).click();
+  await expectVisible(page.locator('#task-editor'), 'the task editor');
+  await page.fill('#task-edit-title', ' ');
+  await page.click('#task-edit-save');
+  await expectVisible(page.locator('#task-edit-title-error'), 'the title\'s message');
+  await page.fill('#task-edit-title', 'Water the plants');
+  await page.selectOption('#task-edit-status', 'in_process');
+  await page.fill('#task-edit-percent', '50');
+  await page.selectOption('#task-edit-parent', { label: 'Send invoice' });
+  await shot(page, 'calendar-task-edit');
+  await page.click('#task-edit-save');
+  await expectVisible(page.locator('#task-list .task.subtask', { hasText: 'Water the plants' }).locator('.task-progress', { hasText: 'In progress, 50%' }), 'the step under its task, half done');
+  const order = await page.locator('#task-list .row-title').allTextContents();
+  if (order.indexOf('Water the plants') !== order.indexOf('Send invoice') + 1) fail(`the step is not under its task: ${order.join(', ')}`);
+  await shot(page, 'calendar-task-steps');
+  await page.getByRole('button', { name: 'Edit Send invoice' }).click();
+  await expectVisible(page.locator('#task-editor'), 'the task editor');
+  await page.locator('#task-edit-title').press('Escape');
+  await page.locator('#task-editor').waitFor({ state: 'detached', timeout: STEP_TIMEOUT_MS });
 
   step('Notes: add one to a day and find it');
   await page.click('#cal-tab-notes');

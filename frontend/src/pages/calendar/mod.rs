@@ -10,6 +10,7 @@ mod drag;
 mod editor;
 mod notes;
 mod settings;
+mod task_editor;
 mod tasks;
 mod views;
 

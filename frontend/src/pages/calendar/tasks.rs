@@ -1,6 +1,6 @@
-//! Tasks: the to-do lists of the account's calendars — quick add, tick off, due dates
-//! with the overdue ones marked, priorities, and the lists Today, Overdue, Upcoming, Open
-//! and Completed.
+//! Tasks: the to-do lists of the account's calendars — quick add to a chosen list, tick
+//! off, due dates with the overdue ones marked, priorities, steps under the task they
+//! belong to, editing, and the lists Today, Overdue, Upcoming, Open and Completed.
 
 use osprey_api_types::{
     Calendar, CalendarAccess, EventRecurrence, EventReminder, RecurrenceFrequency, Task,
@@ -9,6 +9,7 @@ use osprey_api_types::{
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
+use super::task_editor::TaskEditor;
 use super::{CalendarTabs, dates};
 use crate::api::{ApiError, use_api};
 use crate::components::banner::ProblemBanner;
@@ -92,6 +93,10 @@ pub fn TasksPage() -> Html {
     let remind = use_state(String::new);
     // RFC 5545 §3.8.1.9: 1 (high) to 9 (low), 0 none.
     let priority = use_state(|| 0u8);
+    // The list a new task goes to; `None`: the default calendar.
+    let list_choice = use_state(|| None::<String>);
+    // The task open for editing, by id.
+    let editing = use_state(|| None::<String>);
     {
         let (api, calendars) = (api.clone(), calendars.clone());
         use_effect_with((), move |()| {
@@ -130,7 +135,17 @@ pub fn TasksPage() -> Html {
                 .find(|c| matches!(c.access, CalendarAccess::Owner | CalendarAccess::Write))
         })
         .map(|c| c.id.clone());
+    let lists: Vec<Calendar> = calendars
+        .iter()
+        .filter(|c| matches!(c.access, CalendarAccess::Owner | CalendarAccess::Write))
+        .cloned()
+        .collect();
+    let target = (*list_choice)
+        .clone()
+        .filter(|id| lists.iter().any(|c| c.id == *id))
+        .or(home);
     let onadd = {
+        let add_to = target.clone();
         let (api, title, due, repeat, remind, error, reload) = (
             api.clone(),
             title.clone(),
@@ -143,7 +158,7 @@ pub fn TasksPage() -> Html {
         let priority = priority.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let Some(cal) = home.clone() else { return };
+            let Some(cal) = add_to.clone() else { return };
             let body = TaskFields {
                 title: title.trim().to_owned(),
                 notes: String::new(),
@@ -242,6 +257,17 @@ pub fn TasksPage() -> Html {
                         <option value={v.to_string()} selected={*priority == v}>{ l }</option>
                     }) }
                 </select>
+                if lists.len() > 1 {
+                    <label for="task-list-choice" class="visually-hidden">{ "List" }</label>
+                    <select id="task-list-choice" aria-label="List" onchange={{
+                        let list_choice = list_choice.clone();
+                        Callback::from(move |e: Event| list_choice.set(Some(e.target_unchecked_into::<web_sys::HtmlSelectElement>().value())))
+                    }}>
+                        { for lists.iter().map(|c| html! {
+                            <option value={c.id.clone()} selected={target.as_deref() == Some(c.id.as_str())}>{ c.name.clone() }</option>
+                        }) }
+                    </select>
+                }
                 <button type="submit" class="button primary" id="task-add">{ "Add" }</button>
             </form>
             <div class="cal-views task-filters" role="group" aria-label="Show">
@@ -255,7 +281,7 @@ pub fn TasksPage() -> Html {
                 }) }
             </div>
             <ul class="rows task-list" id="task-list" aria-busy={tasks.is_none().then_some("true")}>
-                { for tasks.iter().flatten().map(|t| {
+                { for ordered(tasks.as_deref().unwrap_or_default()).into_iter().map(|(t, step)| {
                     let done = matches!(t.fields.status, TaskStatus::Completed | TaskStatus::Cancelled);
                     let overdue = !done && t.fields.due.as_deref().is_some_and(|d| d[..10.min(d.len())] < *today.as_str());
                     let toggle = {
@@ -287,8 +313,19 @@ pub fn TasksPage() -> Html {
                     };
                     let id = format!("task-{}", t.id);
                     let can = writable(t);
+                    if editing.as_deref() == Some(t.id.as_str()) {
+                        let close = { let editing = editing.clone(); Callback::from(move |()| editing.set(None)) };
+                        let saved = { let (editing, reload) = (editing.clone(), reload.clone()); Callback::from(move |()| { editing.set(None); reload.emit(()) }) };
+                        return html! {
+                            <li class="row task-editing" key={t.id.clone()}>
+                                <TaskEditor task={t.clone()} lists={lists.clone()} tasks={tasks.as_deref().unwrap_or_default().to_vec()}
+                                    onsaved={saved} oncancel={close} />
+                            </li>
+                        };
+                    }
+                    let edit = { let (editing, tid) = (editing.clone(), t.id.clone()); Callback::from(move |_: MouseEvent| editing.set(Some(tid.clone()))) };
                     html! {
-                        <li class={classes!("row", "task", done.then_some("done"), overdue.then_some("overdue"))} key={t.id.clone()}>
+                        <li class={classes!("row", "task", done.then_some("done"), overdue.then_some("overdue"), step.then_some("subtask"))} key={t.id.clone()}>
                             <input type="checkbox" id={id.clone()} checked={done} onchange={toggle} disabled={!can} />
                             <label for={id} class="row-main">
                                 <span class="row-title">{ t.fields.title.clone() }</span>
@@ -296,6 +333,9 @@ pub fn TasksPage() -> Html {
                                 <span class="row-meta">
                                     if let Some(d) = &t.fields.due {
                                         <span class="task-due">{ if overdue { format!("Overdue · {}", &d[..10.min(d.len())]) } else if d.starts_with(today.as_str()) { format!("Due today{}", d.get(10..16).map(|t| t.replace('T', " at ")).unwrap_or_default()) } else { format!("Due {}", d.replace('T', " at ").get(..19).unwrap_or(d)) } }</span>
+                                    }
+                                    if t.fields.status == TaskStatus::InProcess {
+                                        <span class="task-progress">{ if t.fields.percent > 0 { format!(" · In progress, {}%", t.fields.percent) } else { " · In progress".to_owned() } }</span>
                                     }
                                     if let Some(p) = priority_label(t.fields.priority) {
                                         <span class="task-priority">{ format!(" · {p} priority") }</span>
@@ -307,6 +347,7 @@ pub fn TasksPage() -> Html {
                                 </span>
                             </label>
                             if can {
+                                <button type="button" class="button subtle" aria-label={format!("Edit {}", t.fields.title)} onclick={edit}>{ "Edit" }</button>
                                 <button type="button" class="button subtle" aria-label={format!("Delete {}", t.fields.title)} onclick={remove}>{ "Delete" }</button>
                             }
                         </li>
@@ -318,6 +359,26 @@ pub fn TasksPage() -> Html {
             }
         </section>
     }
+}
+
+/// The tasks in their order, each step right after the task it belongs to (when that is
+/// in the list too), with whether it is a step shown under its task.
+fn ordered(tasks: &[Task]) -> Vec<(&Task, bool)> {
+    let listed = |uid: &str| tasks.iter().any(|t| t.uid == uid);
+    let mut out = Vec::with_capacity(tasks.len());
+    for t in tasks {
+        if t.fields.parent.as_deref().is_some_and(listed) {
+            continue;
+        }
+        out.push((t, false));
+        out.extend(
+            tasks
+                .iter()
+                .filter(|s| s.fields.parent.as_deref() == Some(t.uid.as_str()))
+                .map(|s| (s, true)),
+        );
+    }
+    out
 }
 
 /// The rule the quick-add form's "Repeat" chose.
