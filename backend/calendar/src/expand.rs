@@ -25,7 +25,8 @@ pub struct Limits {
     pub max_rule_dates: usize,
     /// The longest window a range query may ask for, in days.
     pub max_range_days: i64,
-    /// Most events one `.ics` import keeps; the file's events after them are reported.
+    /// Most items (events, tasks, notes) one `.ics` import keeps; the file's items after
+    /// them are reported.
     pub max_import_events: usize,
 }
 

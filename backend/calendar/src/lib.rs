@@ -24,6 +24,7 @@ mod search;
 mod series;
 mod tasks;
 mod transfer;
+mod transfer_items;
 
 pub use calendars::{Access, Calendar, CalendarFields, CalendarService, Share};
 pub use error::CalendarError;

@@ -33,7 +33,7 @@ pub struct Note {
 }
 
 impl NoteFields {
-    fn normalized(mut self) -> Result<Self, CalendarError> {
+    pub(crate) fn normalized(mut self) -> Result<Self, CalendarError> {
         self.title = self.title.trim().to_owned();
         if self.title.is_empty() || self.title.chars().count() > MAX_TITLE {
             return Err(CalendarError::invalid(
@@ -72,7 +72,7 @@ fn write(comp: &mut ICalendarComponent, f: &NoteFields) {
     ));
 }
 
-fn journal_index(cal: &ICalendar) -> Option<usize> {
+pub(crate) fn journal_index(cal: &ICalendar) -> Option<usize> {
     cal.components
         .iter()
         .position(|c| c.component_type == ICalendarComponentType::VJournal)

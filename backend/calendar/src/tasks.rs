@@ -88,7 +88,7 @@ pub enum TaskFilter {
 }
 
 impl TaskFields {
-    fn normalized(mut self) -> Result<Self, CalendarError> {
+    pub(crate) fn normalized(mut self) -> Result<Self, CalendarError> {
         self.title = self.title.trim().to_owned();
         if self.title.is_empty() || self.title.chars().count() > MAX_TITLE {
             return Err(CalendarError::invalid(
@@ -169,7 +169,7 @@ impl TaskFields {
 
     /// The instant it is due, for sorting and filtering (a day is due at its end in
     /// `zone`).
-    fn due_instant(&self, zone: &str) -> Option<DateTime<Utc>> {
+    pub(crate) fn due_instant(&self, zone: &str) -> Option<DateTime<Utc>> {
         let (local, zone) = match &self.due {
             None => return None,
             Some(Due::Day(d)) => (d.and_hms_opt(23, 59, 59)?, zone),

@@ -1,6 +1,7 @@
-//! `.ics` files: importing one into a calendar (every event checked on its own: the good
-//! ones kept, one with a UID the calendar has replacing it, each bad one reported) and
-//! exporting a calendar as one VCALENDAR, what its private subscription feed serves too.
+//! `.ics` files: importing one into a calendar (every event, task and note checked on its
+//! own: the good ones kept, one with a UID the calendar has replacing it, each bad one
+//! reported) and exporting a calendar — its events, tasks and notes — as one VCALENDAR,
+//! what its private subscription feed serves too.
 
 use std::collections::HashMap;
 
@@ -102,17 +103,53 @@ fn timezone_of(src: &ICalendar, tz_id: &str) -> Option<usize> {
 }
 
 /// One event of a file, ready to store, or why not.
-struct Prepared {
-    uid: String,
-    title: String,
-    search_text: String,
-    starts_at: Option<chrono::DateTime<chrono::Utc>>,
-    ends_at: Option<chrono::DateTime<chrono::Utc>>,
-    recurring: bool,
-    text: String,
-    brief: Option<String>,
+pub(crate) struct Prepared {
+    /// An event's, a task's or a note's.
+    pub(crate) kind: &'static str,
+    pub(crate) uid: String,
+    pub(crate) title: String,
+    pub(crate) search_text: String,
+    pub(crate) starts_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub(crate) ends_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub(crate) recurring: bool,
+    pub(crate) text: String,
+    pub(crate) brief: Option<String>,
     /// The next reminder: (due, occurrence start).
-    reminder: Option<(chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>)>,
+    pub(crate) reminder: Option<(chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>)>,
+}
+
+/// Keeps a prepared item; a later copy of the same UID (in another object of the file)
+/// wins.
+fn keep(ready: &mut Vec<Prepared>, ready_at: &mut HashMap<String, usize>, p: Prepared) {
+    match ready_at.get(&p.uid) {
+        Some(i) => ready[*i] = p,
+        None => {
+            ready_at.insert(p.uid.clone(), ready.len());
+            ready.push(p);
+        }
+    }
+}
+
+/// A calendar of the components `members` of `file` with the time zones they name (from
+/// the file's VTIMEZONEs, else IANA names); an unknown zone is the item's problem.
+pub(crate) fn single(file: &ICalendar, members: &[usize]) -> Result<ICalendar, String> {
+    let mut one = empty_calendar(None);
+    let zones = tz_ids(members.iter().map(|i| &file.components[*i]));
+    for z in &zones {
+        match timezone_of(file, z) {
+            Some(idx) => append(&mut one, file, idx),
+            None if z.parse::<chrono_tz::Tz>().is_ok() => {}
+            None => return Err(format!("the time zone {z:?} is not known")),
+        }
+    }
+    let resolver = one.build_tz_resolver();
+    if let Some(z) = zones.iter().find(|z| resolver.resolve(z).is_none()) {
+        return Err(format!("the time zone {z:?} is not known"));
+    }
+    for idx in members {
+        append(&mut one, file, *idx);
+    }
+    Ok(one)
 }
 
 impl CalendarService {
@@ -165,14 +202,14 @@ impl CalendarService {
                 uid: None,
                 title: String::new(),
                 message: format!(
-                    "an import keeps at most {max} events: the file's events after the first {max} were not imported"
+                    "an import keeps at most {max} items: the file's items after the first {max} were not imported"
                 ),
             });
         }
         let rows: Vec<CalendarObjectRow<'_>> = ready
             .iter()
             .map(|p| CalendarObjectRow {
-                kind: crate::events::KIND,
+                kind: p.kind,
                 uid: &p.uid,
                 title: &p.title,
                 search_text: &p.search_text,
@@ -233,27 +270,21 @@ impl CalendarService {
                     }
                 }
                 ICalendarComponentType::VTodo | ICalendarComponentType::VJournal => {
-                    problems.push(ImportProblem {
-                        uid: c.uid().map(str::to_owned),
-                        title: summary(c),
-                        message: "tasks and notes are not imported yet".into(),
-                    });
+                    match self.prepare_item(file, idx, zone) {
+                        Ok(p) => keep(ready, ready_at, p),
+                        Err(message) => problems.push(ImportProblem {
+                            uid: c.uid().map(str::to_owned),
+                            title: summary(c),
+                            message,
+                        }),
+                    }
                 }
                 _ => {}
             }
         }
         for (uid, members) in groups {
             match self.prepare_event(file, &uid, &members, zone) {
-                Ok(p) => {
-                    // A later copy of the same UID (in another object of the file) wins.
-                    match ready_at.get(&p.uid) {
-                        Some(i) => ready[*i] = p,
-                        None => {
-                            ready_at.insert(p.uid.clone(), ready.len());
-                            ready.push(p);
-                        }
-                    }
-                }
+                Ok(p) => keep(ready, ready_at, p),
                 Err(message) => problems.push(ImportProblem {
                     title: members
                         .iter()
@@ -277,22 +308,7 @@ impl CalendarService {
         if uid.chars().count() > 255 {
             return Err("the UID is longer than 255 characters".into());
         }
-        let mut one = empty_calendar(None);
-        let zones = tz_ids(members.iter().map(|i| &file.components[*i]));
-        for z in &zones {
-            match timezone_of(file, z) {
-                Some(idx) => append(&mut one, file, idx),
-                None if z.parse::<chrono_tz::Tz>().is_ok() => {}
-                None => return Err(format!("the time zone {z:?} is not known")),
-            }
-        }
-        let resolver = one.build_tz_resolver();
-        if let Some(z) = zones.iter().find(|z| resolver.resolve(z).is_none()) {
-            return Err(format!("the time zone {z:?} is not known"));
-        }
-        for idx in members {
-            append(&mut one, file, *idx);
-        }
+        let one = single(file, members)?;
         let m = ical::master(&one).ok_or("the file holds only changed occurrences of it")?;
         let master = &one.components[m];
         let start = ical::date_value(master, &ICalendarProperty::Dtstart)
@@ -312,6 +328,7 @@ impl CalendarService {
         let fields = ical::read_fields(master, zone).ok_or("it has no start (DTSTART)")?;
         let (starts_at, ends_at) = expand::bounds(&one, self.limits.max_rule_dates);
         Ok(Prepared {
+            kind: crate::events::KIND,
             uid: uid.to_owned(),
             title: fields.title.clone(),
             search_text: fields.search_text(),
@@ -345,11 +362,10 @@ impl CalendarService {
         cal: &CalendarRecord,
         mask_private: bool,
     ) -> Result<String, CalendarError> {
-        let objects = self
-            .store
-            .calendars()
-            .all_objects(&cal.id, crate::events::KIND)
-            .await?;
+        let mut objects = Vec::new();
+        for kind in [crate::events::KIND, crate::tasks::TASK, crate::notes::NOTE] {
+            objects.extend(self.store.calendars().all_objects(&cal.id, kind).await?);
+        }
         let mut out = empty_calendar(Some(&cal.name));
         let mut zones: Vec<String> = Vec::new();
         for o in objects {

@@ -6,8 +6,9 @@ use osprey_store::testing::TestDb;
 use crate::support::{account, service, starts, timed, window};
 
 /// A file as calendar programs write them: a weekly meeting in Berlin with its
-/// VTIMEZONE and one moved occurrence, a day-long holiday, and four items that cannot
-/// be kept (no start, an unknown zone, an end before its start, a task).
+/// VTIMEZONE and one moved occurrence, a day-long holiday, a task and a note; and five
+/// items that cannot be kept (no start, an unknown zone, an end before its start, a task
+/// without a title, a note without a day).
 const FILE: &str = "BEGIN:VCALENDAR\r
 VERSION:2.0\r
 PRODID:-//Example Corp.//Calendar 1.0//EN\r
@@ -73,7 +74,23 @@ END:VEVENT\r
 BEGIN:VTODO\r
 UID:todo-1@example.com\r
 SUMMARY:File taxes\r
+DUE;VALUE=DATE:20260415\r
+PRIORITY:1\r
 END:VTODO\r
+BEGIN:VTODO\r
+UID:todo-2@example.com\r
+DESCRIPTION:a task without a title\r
+END:VTODO\r
+BEGIN:VJOURNAL\r
+UID:note-1@example.com\r
+SUMMARY:Minutes of the planning\r
+DESCRIPTION:Moved to Kepler.\r
+DTSTART;VALUE=DATE:20260302\r
+END:VJOURNAL\r
+BEGIN:VJOURNAL\r
+UID:note-2@example.com\r
+SUMMARY:Undated\r
+END:VJOURNAL\r
 END:VCALENDAR\r
 ";
 
@@ -86,7 +103,7 @@ async fn an_ics_file_keeps_its_good_events_reports_the_bad_and_imports_again_in_
     let cal = service(&store);
     let (ann, c) = account(&store, &cal, "ann@ics.example").await;
     let report = cal.import_ics(&ann, &c, FILE).await.unwrap();
-    assert_eq!((report.created, report.updated), (2, 0));
+    assert_eq!((report.created, report.updated), (4, 0));
     let problems: Vec<(&str, &str)> = report
         .problems
         .iter()
@@ -95,7 +112,8 @@ async fn an_ics_file_keeps_its_good_events_reports_the_bad_and_imports_again_in_
     assert_eq!(
         problems,
         [
-            ("File taxes", "tasks and notes are not imported yet"),
+            ("", "title: 1 to 500 characters"),
+            ("Undated", "it has no day (DTSTART)"),
             ("Nowhen", "it has no start (DTSTART)"),
             ("Landing", "the time zone \"Mars/Olympus\" is not known"),
             ("Backwards", "it ends before it starts"),
@@ -123,8 +141,23 @@ async fn an_ics_file_keeps_its_good_events_reports_the_bad_and_imports_again_in_
     assert!(text.contains("X-EXAMPLE-COLOR:teal"), "{text}");
 
     // The same file again replaces what it made: nothing is doubled.
+    // The task and the note, as their pages read them.
+    let tasks = cal
+        .tasks(&ann, osprey_calendar::TaskFilter::All, None)
+        .await
+        .unwrap();
+    assert_eq!(tasks.len(), 1);
+    assert_eq!(
+        (tasks[0].fields.title.as_str(), tasks[0].fields.priority),
+        ("File taxes", 1)
+    );
+    let notes = cal.notes(&ann, None, None, Some("kepler")).await.unwrap();
+    assert_eq!(notes.len(), 1);
+    assert_eq!(notes[0].fields.title, "Minutes of the planning");
+    assert_eq!(notes[0].fields.day.to_string(), "2026-03-02");
+
     let again = cal.import_ics(&ann, &c, FILE).await.unwrap();
-    assert_eq!((again.created, again.updated), (0, 2));
+    assert_eq!((again.created, again.updated), (0, 4));
     let got = cal
         .occurrences(&ann, window(MARCH.0, MARCH.1), None)
         .await
@@ -152,12 +185,27 @@ async fn an_export_imported_elsewhere_gives_the_same_occurrences() {
         1,
         "{exported}"
     );
+    assert!(
+        exported.contains("BEGIN:VTODO") && exported.contains("BEGIN:VJOURNAL"),
+        "tasks and notes go with their calendar: {exported}"
+    );
     let report = cal.import_ics(&bob, &bobs, &exported).await.unwrap();
     assert_eq!(
         (report.created, report.problems.len()),
-        (3, 0),
+        (5, 0),
         "{:?}",
         report.problems
+    );
+    let bobs_tasks = cal
+        .tasks(&bob, osprey_calendar::TaskFilter::All, None)
+        .await
+        .unwrap();
+    assert_eq!(bobs_tasks[0].fields.title, "File taxes");
+    assert_eq!(
+        cal.notes(&bob, None, None, None).await.unwrap()[0]
+            .fields
+            .title,
+        "Minutes of the planning"
     );
     let a = cal
         .occurrences(&ann, window(MARCH.0, MARCH.1), None)
@@ -362,7 +410,7 @@ async fn an_import_keeps_the_first_events_up_to_its_limit_and_reports_the_rest()
     assert!(
         report.problems[0]
             .message
-            .contains("at most 3 events: the file's events after the first 3"),
+            .contains("at most 3 items: the file's items after the first 3"),
         "{:?}",
         report.problems
     );

@@ -86,7 +86,8 @@ pub struct Calendar {
     pub max_rule_dates: usize,
     /// The longest window a range query may ask for, in days.
     pub max_range_days: i64,
-    /// Most events one `.ics` import keeps (the rest are reported, not imported).
+    /// Most items (events, tasks, notes) one `.ics` import keeps (the rest are reported,
+    /// not imported).
     pub max_import_events: usize,
     /// A reminder whose time passed while no server ran is still sent (saying when it
     /// was due) if it is at most this many minutes late; older ones are skipped.
