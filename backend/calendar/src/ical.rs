@@ -337,6 +337,15 @@ fn text_of(comp: &ICalendarComponent, name: &ICalendarProperty) -> String {
         .to_owned()
 }
 
+/// The text of a component's first `name` property; empty when it has none.
+pub(crate) fn text(comp: &ICalendarComponent, name: &ICalendarProperty) -> String {
+    comp.property(name)
+        .and_then(|e| e.values.first())
+        .and_then(ICalendarValue::as_text)
+        .unwrap_or_default()
+        .to_owned()
+}
+
 /// The event's sequence number.
 pub(crate) fn sequence(comp: &ICalendarComponent) -> i64 {
     comp.property(&ICalendarProperty::Sequence)

@@ -2,7 +2,7 @@
 //! listed by day and searched.
 
 use calcard::icalendar::{
-    ICalendar, ICalendarComponent, ICalendarComponentType, ICalendarProperty, ICalendarValue,
+    ICalendar, ICalendarComponent, ICalendarComponentType, ICalendarProperty,
 };
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use osprey_store::{CalendarObjectRecord, CalendarObjectRow, CalendarRecord};
@@ -78,27 +78,25 @@ pub(crate) fn journal_index(cal: &ICalendar) -> Option<usize> {
         .position(|c| c.component_type == ICalendarComponentType::VJournal)
 }
 
+/// A note's fields as its VJOURNAL holds them; `None` without a day (DTSTART).
+pub(crate) fn fields_of(c: &ICalendarComponent) -> Option<NoteFields> {
+    Some(NoteFields {
+        title: ical::text(c, &ICalendarProperty::Summary),
+        text: ical::text(c, &ICalendarProperty::Description),
+        day: ical::date_value(c, &ICalendarProperty::Dtstart)?
+            .local
+            .date(),
+    })
+}
+
 pub(crate) fn note_of(r: &CalendarObjectRecord) -> Option<Note> {
     let cal = ICalendar::parse(&r.ical).ok()?;
     let c = &cal.components[journal_index(&cal)?];
-    let text = |p: &ICalendarProperty| {
-        c.property(p)
-            .and_then(|e| e.values.first())
-            .and_then(ICalendarValue::as_text)
-            .unwrap_or_default()
-            .to_owned()
-    };
     Some(Note {
         id: r.id.clone(),
         calendar_id: r.calendar_id.clone(),
         uid: r.uid.clone(),
-        fields: NoteFields {
-            title: text(&ICalendarProperty::Summary),
-            text: text(&ICalendarProperty::Description),
-            day: ical::date_value(c, &ICalendarProperty::Dtstart)?
-                .local
-                .date(),
-        },
+        fields: fields_of(c)?,
         updated_at: r.updated_at,
     })
 }

@@ -283,13 +283,7 @@ fn int_of(c: &ICalendarComponent, p: &ICalendarProperty) -> Option<i64> {
 
 /// The task's fields and completion time, read from its VTODO.
 pub(crate) fn read(c: &ICalendarComponent, zone: &str) -> (TaskFields, Option<DateTime<Utc>>) {
-    let text = |p: &ICalendarProperty| {
-        c.property(p)
-            .and_then(|e| e.values.first())
-            .and_then(ICalendarValue::as_text)
-            .unwrap_or_default()
-            .to_owned()
-    };
+    let text = |p: &ICalendarProperty| ical::text(c, p);
     let due = ical::date_value(c, &ICalendarProperty::Due).map(|d| {
         if d.has_time {
             Due::At {

@@ -1,13 +1,13 @@
 //! The tasks (VTODO) and notes (VJOURNAL) of an imported file: each read and checked by
 //! the rules the tasks and notes pages use, and kept as the file wrote it.
 
-use calcard::icalendar::{ICalendar, ICalendarProperty, ICalendarValue};
+use calcard::icalendar::ICalendar;
 use chrono::{NaiveTime, TimeZone, Utc};
 
-use crate::notes::{NOTE, NoteFields, journal_index};
+use crate::notes::{NOTE, fields_of, journal_index};
 use crate::tasks::{TASK, read, todo_index};
 use crate::transfer::{Prepared, single};
-use crate::{CalendarError, CalendarService, alarms, expand, ical};
+use crate::{CalendarError, CalendarService, alarms, expand};
 
 /// A field's problem as the import report says it.
 fn problem(e: CalendarError) -> String {
@@ -49,25 +49,10 @@ impl CalendarService {
             });
         }
         let j = journal_index(&one).ok_or("the item cannot be read")?;
-        let c = &one.components[j];
-        let text = |p: &ICalendarProperty| {
-            c.property(p)
-                .and_then(|e| e.values.first())
-                .and_then(ICalendarValue::as_text)
-                .unwrap_or_default()
-                .to_owned()
-        };
-        let day = ical::date_value(c, &ICalendarProperty::Dtstart)
+        let f = fields_of(&one.components[j])
             .ok_or("it has no day (DTSTART)")?
-            .local
-            .date();
-        let f = NoteFields {
-            title: text(&ICalendarProperty::Summary),
-            text: text(&ICalendarProperty::Description),
-            day,
-        }
-        .normalized()
-        .map_err(problem)?;
+            .normalized()
+            .map_err(problem)?;
         let midnight = Utc.from_utc_datetime(&f.day.and_time(NaiveTime::MIN));
         Ok(Prepared {
             kind: NOTE,
