@@ -110,7 +110,7 @@ struct PreviewProps {
 }
 
 /// The bar and the sign-in card as the draft would show them (its custom CSS apart,
-/// which the pages load once it is saved).
+/// which the pages load once it is saved, the administration pages never).
 #[function_component]
 fn Preview(props: &PreviewProps) -> Html {
     let d = &props.draft;
@@ -370,7 +370,7 @@ pub fn BrandingPage() -> Html {
                             error={field_error("footer")} hint="One line at the bottom of every page." />
                         <TextArea id="look-css" label="Custom CSS" value={d.custom_css.clone()} oninput={set(|d, v| d.custom_css = v)} rows={6}
                             error={field_error("custom_css")}
-                            hint="Loaded after the app's own. It may load only the look's images (/api/v1/branding/images/logo) and data:image addresses; no @import, no \\ escapes." />
+                            hint="Loaded after the app's own on every page but these administration pages. It may load only the look's images (/api/v1/branding/images/logo) and data:image addresses; no @import, no \\ escapes." />
                         <div class="form-actions">
                             <button type="submit" class="button primary" disabled={*busy} id="look-save">{ if *busy { "Saving…" } else { "Save look" } }</button>
                             if b.updated_at.is_some() {
