@@ -189,7 +189,26 @@ await runFlow('calendar_flow', async ({ page, baseUrl, step, shot, expectVisible
   await page.click('#cal-view-day');
   await expectVisible(page.locator('#cal-view-day[aria-pressed="true"]'), 'the day view chosen');
   await expectVisible(page.locator('.cal-event', { hasText: 'Standup' }), 'the stand-up of the day');
+
+  step('an event at the same time stands beside the stand-up, not over it');
+  await page.click('#cal-new');
+  await expectVisible(page.getByRole('heading', { name: 'New event' }), 'the new event dialog');
+  await page.fill('#event-title', 'Review');
+  await page.fill('#event-start-date', '2026-06-09');
+  await page.fill('#event-start-time', '09:05');
+  await page.fill('#event-end-date', '2026-06-09');
+  await page.fill('#event-end-time', '10:00');
+  await page.click('#event-save');
+  const review = page.locator('.cal-event', { hasText: 'Review' });
+  await expectVisible(review, 'the review in the day');
+  const a = await page.locator('.cal-event', { hasText: 'Standup' }).boundingBox();
+  const b = await review.boundingBox();
+  if (!a || !b || !(a.x + a.width <= b.x + 1 || b.x + b.width <= a.x + 1)) fail(`overlapping events overlap on the page: ${JSON.stringify([a, b])}`);
   await shot(page, 'calendar-day');
+
+  step('today, in the day view, has the current-time line');
+  await page.click('#cal-today');
+  await expectVisible(page.locator('.cal-now'), 'the current-time line');
   await page.click('#cal-view-agenda');
 
   step('Tasks: the empty list, three tasks, one overdue, one with a reminder, one ticked off');
@@ -358,6 +377,11 @@ await runFlow('calendar_flow', async ({ page, baseUrl, step, shot, expectVisible
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
   if (overflow) throw new Error('the page is wider than the phone');
   await shot(page, 'phone-calendar-agenda');
+  await page.fill('.cal-jump', '2026-06-09');
+  await page.click('#cal-view-day');
+  await expectVisible(page.locator('.cal-event', { hasText: 'Standup' }), 'the stand-up in the day at phone width');
+  if (await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth)) fail('the day view is wider than the phone');
+  await shot(page, 'phone-calendar-day');
 
   step('a coffee in five minutes with a reminder ten minutes before: it shows on any page');
   await page.setViewportSize({ width: 1280, height: 800 });

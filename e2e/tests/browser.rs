@@ -516,6 +516,7 @@ async fn the_calendar_in_a_real_browser() {
         [
             ("Standup", "2026-06-02"),
             ("Standup", "2026-06-09"),
+            ("Review", "2026-06-09"),
             ("Trip to Lyon", "2026-06-11"),
             ("Standup (moved)", "2026-06-16"),
             ("Concert", "2026-06-20"),
@@ -577,10 +578,10 @@ async fn the_calendar_in_a_real_browser() {
     );
     let (_, notes) = crate::api::get(&c, &s.url, &token, "/api/v1/calendars/notes?q=lyon").await;
     assert_eq!(notes[0]["fields"]["day"], "2026-06-10");
-    let moved = &list["items"][3];
+    let moved = &list["items"][4];
     assert_eq!(moved["exception"], true);
     assert_eq!(&moved["start"].as_str().unwrap()[11..16], "11:00");
-    assert_eq!(list["items"][2]["end"], "2026-06-14");
+    assert_eq!(list["items"][3]["end"], "2026-06-14");
 }
 
 /// Per-host look: set in Admin → Look for a domain, then shown on the sign-in page reached
