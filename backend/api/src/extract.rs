@@ -121,6 +121,15 @@ impl<S: Send + Sync> FromRequestParts<S> for PeerIp {
     }
 }
 
+/// The request's `Host` header as sent (empty when absent or not text); the directory
+/// maps it to a domain (`branding::host_name`).
+pub fn host_header(headers: &axum::http::HeaderMap) -> &str {
+    headers
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("")
+}
+
 /// The client's IP address in `parts`, when the server was started with connect info.
 pub fn peer_ip(parts: &Parts) -> Option<std::net::IpAddr> {
     parts

@@ -356,10 +356,7 @@ pub async fn get_login_ad(
     State(state): State<AppState>,
     headers: HeaderMap,
 ) -> Result<Json<AdSlot>, ApiError> {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("");
+    let host = crate::extract::host_header(&headers);
     let domain = state.directory.hosted_domain(&host_name(host)).await?;
     let ad = state
         .directory

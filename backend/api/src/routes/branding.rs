@@ -158,10 +158,7 @@ async fn effective(
 ) -> Result<EffectiveBranding, ApiError> {
     let host = match params.domain.as_deref() {
         Some(name) => name,
-        None => headers
-            .get(header::HOST)
-            .and_then(|h| h.to_str().ok())
-            .unwrap_or(""),
+        None => crate::extract::host_header(headers),
     };
     Ok(state.directory.branding_for_host(host).await?)
 }

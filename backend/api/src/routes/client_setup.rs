@@ -42,12 +42,7 @@ pub fn router() -> Router<AppState> {
 }
 
 fn host(headers: &HeaderMap) -> String {
-    host_name(
-        headers
-            .get(header::HOST)
-            .and_then(|h| h.to_str().ok())
-            .unwrap_or(""),
-    )
+    host_name(crate::extract::host_header(headers))
 }
 
 fn reply(status: StatusCode, content_type: &'static str, body: String) -> Response {

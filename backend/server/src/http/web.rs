@@ -202,21 +202,9 @@ async fn page_for_host(
     (headers, body).into_response()
 }
 
-/// Text for an HTML attribute value or element.
+/// Text for an HTML attribute value or element; a line break kept in an attribute.
 fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            '\n' => out.push_str("&#10;"),
-            c => out.push(c),
-        }
-    }
-    out
+    osprey_core::markup::escape(text).replace('\n', "&#10;")
 }
 
 /// The page with its look: the title names the product; the favicon and the look's
