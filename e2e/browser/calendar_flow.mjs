@@ -1,12 +1,13 @@
 // Drives the calendar in the machine's Chromium: a user opens Calendar, goes to June 2026
 // (an empty month), makes a weekly stand-up from a click on a day (the form first names a
 // wrong end next to its field, and says the rule in words), moves one occurrence on its
-// own ("this event"), sees the week view with the time grid, ends the series from an
-// occurrence on ("this and following"), adds a three-day all-day trip, reads the
-// agenda, keeps a to-do list (an overdue task marked, one ticked off) and a note of a
-// day, shares the calendar, makes its subscription address and imports a `.ics` file in
-// its settings, invites the sharee, who accepts in her own calendar on her phone (the
-// organiser sees the answer), and opens on the agenda at phone width.
+// own ("this event"), sees the week view with the time grid, drags a weekly yoga there
+// ("this and following"), ends the series from an occurrence on ("this and following"),
+// adds a three-day all-day trip, reads the agenda, keeps a to-do list (an overdue task
+// marked, one ticked off) and a note of a day, shares the calendar, makes its
+// subscription address and imports a `.ics` file in its settings, invites the sharee (the address book suggests guests), who accepts in her
+// own calendar on her phone, in another time zone (the organiser sees the answer), and
+// opens on the agenda at phone width.
 //
 // Env: OSPREY_URL, OSPREY_SCREENSHOT_DIR, OSPREY_USER, OSPREY_PASSWORD, OSPREY_SHAREE,
 // CHROMIUM_PATH.
@@ -126,6 +127,33 @@ await runFlow('calendar_flow', async ({ page, baseUrl, step, shot, expectVisible
   await page.click('#move-this');
   await page.waitForFunction(() => document.querySelector('.cal-column[data-date="2026-06-02"] .cal-event')?.style.height === '48px');
   await shot(page, 'calendar-week-dragged');
+
+  step('a weekly yoga from a click at 07:00 on Monday 1 June; the second dragged to 07:30 with "this and following"');
+  const yoga = (date) => page.locator(`.cal-column[data-date="${date}"] .cal-event`, { hasText: 'Yoga' });
+  const topOf = (date) => yoga(date).evaluate((e) => e.style.top);
+  await page.locator('.cal-column[data-date="2026-06-01"]').click({ position: { x: 20, y: 7 * 48 + 10 } });
+  await expectVisible(page.getByRole('heading', { name: 'New event' }), 'the new event dialog');
+  if ((await page.inputValue('#event-start-time')) !== '07:00') throw new Error('a click at 07:00 does not start at 07:00');
+  await page.fill('#event-title', 'Yoga');
+  await page.selectOption('#event-repeat', 'weekly');
+  await page.selectOption('#event-ends', 'count');
+  await page.fill('#event-count', '4');
+  await page.click('#event-save');
+  await expectVisible(yoga('2026-06-01'), 'the first yoga');
+  await page.click('#cal-next');
+  await expectVisible(yoga('2026-06-08'), 'the second yoga');
+  await drag(yoga('2026-06-08'), page.locator('.cal-column[data-date="2026-06-08"]'), 7.5 * 48 + 1);
+  await expectVisible(page.locator('#move-following'), 'the "which events" question');
+  await shot(page, 'calendar-drag-scope');
+  await page.click('#move-following');
+  await page.waitForFunction(() => document.querySelector('.cal-column[data-date="2026-06-08"] .cal-event')?.style.top === `${7.5 * 48}px`);
+  await page.click('#cal-next');
+  await expectVisible(yoga('2026-06-15'), 'the third yoga');
+  if ((await topOf('2026-06-15')) !== `${7.5 * 48}px`) throw new Error(`the following yoga sits at ${await topOf('2026-06-15')}`);
+  await page.click('#cal-prev');
+  await page.click('#cal-prev');
+  await expectVisible(yoga('2026-06-01'), 'the first yoga again');
+  if ((await topOf('2026-06-01')) !== `${7 * 48}px`) throw new Error(`the first yoga moved to ${await topOf('2026-06-01')}`);
 
   step('back to the month (key m); delete from 23 June on ("this and following")');
   await page.keyboard.press('m');
@@ -324,6 +352,12 @@ await runFlow('calendar_flow', async ({ page, baseUrl, step, shot, expectVisible
   await cell('2026-06-25').click({ position: { x: 60, y: 70 } });
   await expectVisible(page.getByRole('heading', { name: 'New event' }), 'the new event dialog');
   await page.fill('#event-title', 'Lunch with Erin');
+  // The address book offers its people as guests.
+  await page.locator('#event-guests').pressSequentially('fra', { delay: 30 });
+  const suggested = page.locator('#event-guests-suggestions option[value="frank@far.example"]');
+  await suggested.waitFor({ state: 'attached', timeout: STEP_TIMEOUT_MS });
+  const named = (await suggested.textContent())?.trim();
+  if (named !== 'Frank Moreau') throw new Error(`the guest suggestion is labelled ${named}`);
   await page.fill('#event-guests', sharee);
   await page.press('#event-guests', 'Tab');
   // Her free/busy that day, without the title: busy for the second half of the hour.
@@ -336,7 +370,9 @@ await runFlow('calendar_flow', async ({ page, baseUrl, step, shot, expectVisible
   await page.click('#event-save');
   await expectVisible(chips('2026-06-25', 'Lunch with Erin'), 'the lunch');
   // She answers on her phone.
-  const guestContext = await page.context().browser().newContext({ viewport: PHONE });
+  // Her phone keeps New York time, four hours behind the server's UTC in June: the lunch
+  // made for 09:00 UTC and her dentist at 09:30 UTC show at 05:00 and 05:30 there.
+  const guestContext = await page.context().browser().newContext({ viewport: PHONE, timezoneId: 'America/New_York' });
   const guest = await guestContext.newPage();
   await guest.goto(`${baseUrl}/login`);
   await signIn(guest, sharee, password);
@@ -347,6 +383,11 @@ await runFlow('calendar_flow', async ({ page, baseUrl, step, shot, expectVisible
   await guest.locator('.cal-list li', { hasText: user }).locator('input[type="checkbox"]').uncheck();
   const invitation = guest.locator('.cal-agenda-item', { hasText: 'Lunch with Erin' });
   await invitation.waitFor({ timeout: 15000 });
+  const lunchTime = (await invitation.locator('.cal-agenda-time').textContent())?.trim();
+  if (lunchTime !== '05:00 – 06:00') fail(`in New York the lunch shows at ${lunchTime}`);
+  const dentistTime = (await guest.locator('.cal-agenda-item', { hasText: 'Dentist' }).locator('.cal-agenda-time').textContent())?.trim();
+  if (dentistTime !== '05:30 – 06:00') fail(`in New York the dentist shows at ${dentistTime}`);
+  await shot(guest, 'phone-calendar-new-york');
   await invitation.click();
   await guest.locator('#event-invitation').waitFor({ timeout: 15000 });
   const wide = await guest.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);

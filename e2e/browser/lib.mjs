@@ -82,7 +82,8 @@ export async function runFlow(name, body) {
       ...(process.env.OSPREY_HOST_RULES ? [`--host-resolver-rules=${process.env.OSPREY_HOST_RULES}`] : []),
     ],
   });
-  const context = await browser.newContext({ viewport: DESKTOP });
+  // The server's zone (UTC): a flow that wants another says so in a context of its own.
+  const context = await browser.newContext({ viewport: DESKTOP, timezoneId: 'UTC' });
   const page = await context.newPage();
   page.setDefaultTimeout(STEP_TIMEOUT_MS);
   page.setDefaultNavigationTimeout(STEP_TIMEOUT_MS);

@@ -481,6 +481,17 @@ async fn the_calendar_in_a_real_browser() {
     )
     .await;
     assert_eq!(status, reqwest::StatusCode::CREATED);
+    // Frank is in Dora's address book: the guest field offers him.
+    let dora = crate::api::login(&c, &s.url, USER, PASSWORD).await;
+    let (status, _) = crate::api::post(
+        &c,
+        &s.url,
+        &dora,
+        "/api/v1/contacts",
+        serde_json::json!({"full_name": "Frank Moreau", "emails": [{"label": "work", "value": "frank@far.example"}]}),
+    )
+    .await;
+    assert_eq!(status, reqwest::StatusCode::CREATED);
     run_flow(
         "calendar_flow.mjs",
         &s,
@@ -491,7 +502,8 @@ async fn the_calendar_in_a_real_browser() {
         ],
     );
     // What the browser made is what the API expands: three stand-ups (the fourth was
-    // deleted with the following ones), the moved one at 11:00, and the trip.
+    // deleted with the following ones), the moved one at 11:00, four yogas (the last
+    // three dragged to 07:30 together), and the trip.
     let token = crate::api::login(&c, &s.url, USER, PASSWORD).await;
     let (_, list) = crate::api::get(
         &c,
@@ -514,16 +526,30 @@ async fn the_calendar_in_a_real_browser() {
     assert_eq!(
         got,
         [
+            ("Yoga", "2026-06-01"),
             ("Standup", "2026-06-02"),
+            ("Yoga", "2026-06-08"),
             ("Standup", "2026-06-09"),
             ("Review", "2026-06-09"),
             ("Trip to Lyon", "2026-06-11"),
+            ("Yoga", "2026-06-15"),
             ("Standup (moved)", "2026-06-16"),
             ("Concert", "2026-06-20"),
+            ("Yoga", "2026-06-22"),
             ("Lunch with Erin", "2026-06-25"),
             ("Book club", "2026-06-26"),
         ]
     );
+    let items = list["items"].as_array().unwrap();
+    let titled = |title: &str| -> Vec<&serde_json::Value> {
+        items.iter().filter(|o| o["title"] == title).collect()
+    };
+    // "This and following" from the second yoga: the first stays at 07:00, the rest go.
+    let yoga_times: Vec<&str> = titled("Yoga")
+        .iter()
+        .map(|o| &o["start"].as_str().unwrap()[11..16])
+        .collect();
+    assert_eq!(yoga_times, ["07:00", "07:30", "07:30", "07:30"], "{list}");
     // The stand-up of 2 June was dragged to 10:00 and its end to 11:00, on its own.
     let dragged = list["items"]
         .as_array()
@@ -578,10 +604,10 @@ async fn the_calendar_in_a_real_browser() {
     );
     let (_, notes) = crate::api::get(&c, &s.url, &token, "/api/v1/calendars/notes?q=lyon").await;
     assert_eq!(notes[0]["fields"]["day"], "2026-06-10");
-    let moved = &list["items"][4];
+    let moved = titled("Standup (moved)")[0];
     assert_eq!(moved["exception"], true);
     assert_eq!(&moved["start"].as_str().unwrap()[11..16], "11:00");
-    assert_eq!(list["items"][3]["end"], "2026-06-14");
+    assert_eq!(titled("Trip to Lyon")[0]["end"], "2026-06-14");
 }
 
 /// Per-host look: set in Admin → Look for a domain, then shown on the sign-in page reached

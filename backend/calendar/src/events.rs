@@ -187,7 +187,9 @@ impl CalendarService {
     /// Changes an event: the whole series (`occurrence` `None`, or `Scope::All`), one
     /// occurrence, or that occurrence and the ones after it (the series is split: the
     /// returned event is the new one). With `Scope::All` and an occurrence, `fields`
-    /// give that occurrence's new times and the whole series moves by as much.
+    /// give that occurrence's new times and the whole series moves by as much. With
+    /// `Scope::Following`, a rule that keeps the series' own COUNT keeps its end too:
+    /// the new series has the occurrences the old one had left.
     pub async fn update_event(
         &self,
         account_id: &str,
@@ -247,6 +249,15 @@ impl CalendarService {
             (Some(rid), Scope::Following) if !self.is_first(&ics, &zone, rid) => {
                 let reminders = f.reminders.clone().unwrap_or_else(|| alarms::read(&ics, m));
                 let people = f.attendees.clone().unwrap_or_else(|| guests.clone());
+                let series = ical::read_fields(&ics.components[m], &zone).ok_or_else(unreadable)?;
+                if let (Some(rule), Some(count)) = (
+                    f.recurrence.as_mut(),
+                    series.recurrence.as_ref().and_then(|r| r.count),
+                ) && rule.count == Some(count)
+                {
+                    let had = rule_dates_before(&ics, m, &zone, rid, self.limits.max_rule_dates);
+                    rule.count = Some(count.saturating_sub(had).max(1));
+                }
                 truncate(&mut ics, m, rid, &zone);
                 bump(&mut ics);
                 self.commit(&cal, &owner, Some(&r), ics, &guests).await?;
@@ -747,6 +758,24 @@ fn remove_override(ics: &mut ICalendar, rid: Rid, zone: &str) {
 /// Ends the series just before `rid`: its rule gets an UNTIL (RFC 5545 §3.3.10: a UTC
 /// time for a zoned start, a date for a day), and the changed, extra and excluded
 /// occurrences from `rid` on go.
+/// How many dates the series' rule gave before `rid`. RFC 5545 §3.3.10: "The COUNT rule
+/// part defines the number of occurrences at which to range-bound the recurrence. The
+/// "DTSTART" property value always counts as the first occurrence." Dates left out by
+/// EXDATE still count; RDATEs and moved occurrences are not the rule's.
+fn rule_dates_before(ics: &ICalendar, m: usize, zone: &str, rid: Rid, max: usize) -> u32 {
+    let mut rule = ics.clone();
+    rule.components[m]
+        .entries
+        .retain(|e| !matches!(e.name, ICalendarProperty::Rdate | ICalendarProperty::Exdate));
+    let overrides: Vec<u32> = ical::overrides(&rule)
+        .into_iter()
+        .filter_map(|i| u32::try_from(i).ok())
+        .collect();
+    rule.remove_component_ids(&overrides);
+    let (all, _) = expand::instances(&rule, zone, None, max);
+    u32::try_from(all.iter().filter(|i| i.rid < rid).count()).unwrap_or(u32::MAX)
+}
+
 fn truncate(ics: &mut ICalendar, m: usize, rid: Rid, zone: &str) {
     let mz = master_zone(&ics.components[m], zone);
     let cut = expand::local_start(rid, mz.as_deref());

@@ -325,6 +325,77 @@ async fn one_occurrence_or_the_following_ones_change_on_their_own() {
 }
 
 #[tokio::test]
+async fn the_following_ones_moved_with_the_series_count_keep_the_series_end() {
+    let db = TestDb::new().await;
+    let store = db.store().await;
+    let cal = service(&store);
+    let (ann, c) = account(&store, &cal, "ann@cal.example").await;
+    // Weekly, six times: 6 April to 11 May. The second is deleted (an EXDATE).
+    let yoga = repeating(
+        timed("Yoga", "2026-04-06 07:00", 60, "UTC"),
+        count(Frequency::Weekly, 6),
+    );
+    let e = cal.create_event(&ann, &c, yoga).await.unwrap();
+    cal.delete_event(&ann, &c, &e.id, Some("2026-04-13T07:00:00Z"), Scope::This)
+        .await
+        .unwrap();
+    // The third and the following ones go to 07:30, the form sending the series' own
+    // rule back ("6 times"), as a drag does. RFC 5545 §3.3.10: "The COUNT rule part
+    // defines the number of occurrences at which to range-bound the recurrence. The
+    // "DTSTART" property value always counts as the first occurrence." The series
+    // still ends on 11 May: the new one repeats the four dates the old one had left.
+    let later = cal
+        .update_event(
+            &ann,
+            &c,
+            &e.id,
+            repeating(
+                timed("Yoga", "2026-04-20 07:30", 60, "UTC"),
+                count(Frequency::Weekly, 6),
+            ),
+            Some("2026-04-20T07:00:00Z"),
+            Scope::Following,
+        )
+        .await
+        .unwrap();
+    assert_eq!(later.fields.recurrence.unwrap().count, Some(4));
+    let got = cal
+        .occurrences(&ann, window("2026-04-01", "2026-07-01"), None)
+        .await
+        .unwrap();
+    assert_eq!(
+        starts(&got),
+        [
+            "2026-04-06T07:00:00+00:00",
+            "2026-04-20T07:30:00+00:00",
+            "2026-04-27T07:30:00+00:00",
+            "2026-05-04T07:30:00+00:00",
+            "2026-05-11T07:30:00+00:00",
+        ]
+    );
+    // A count the form changes is the new series' own: five more from 4 May.
+    cal.update_event(
+        &ann,
+        &c,
+        &later.id,
+        repeating(
+            timed("Yoga", "2026-05-04 08:00", 60, "UTC"),
+            count(Frequency::Weekly, 5),
+        ),
+        Some("2026-05-04T07:30:00Z"),
+        Scope::Following,
+    )
+    .await
+    .unwrap();
+    let got = cal
+        .occurrences(&ann, window("2026-05-01", "2026-07-01"), None)
+        .await
+        .unwrap();
+    assert_eq!(starts(&got).len(), 5, "{:?}", starts(&got));
+    assert_eq!(starts(&got)[4], "2026-06-01T08:00:00+00:00");
+}
+
+#[tokio::test]
 async fn a_rule_without_end_is_bounded_and_says_so() {
     let db = TestDb::new().await;
     let store = db.store().await;

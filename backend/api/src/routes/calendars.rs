@@ -610,7 +610,8 @@ pub struct OccurrenceScope {
     pub occurrence: Option<String>,
     /// `this`, `following` (the series is split there) or `all` (default). With
     /// `all` and an occurrence, a change gives that occurrence's new times and the
-    /// series moves by as much.
+    /// series moves by as much. With `following`, a rule with the series' own `count`
+    /// keeps the series' end (the new series repeats as often as the old one had left).
     pub scope: Option<String>,
 }
 
