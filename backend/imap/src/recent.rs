@@ -45,6 +45,17 @@ impl Recent {
         self.mode != RecentMode::Off
     }
 
+    /// Returns `true` if and only if this session claims what nobody has claimed
+    /// (read-write IMAP4rev1).
+    pub(crate) fn claims(&self) -> bool {
+        self.mode == RecentMode::Claim
+    }
+
+    /// Adds a claim made for this session elsewhere (with an APPEND's messages).
+    pub(crate) fn claimed(&mut self, range: Range<u32>) {
+        self.add(range);
+    }
+
     /// Takes the UIDs of `mailbox_id` that nobody has claimed: claims them, or only
     /// notes them when read-only. Call it after the messages it should cover were read.
     pub(crate) async fn take(&mut self, store: &Store, mailbox_id: &str) -> Result<(), StoreError> {

@@ -218,6 +218,16 @@ impl Selected {
         self.poll_requested = true;
     }
 
+    /// Returns `true` if and only if this view claims `\Recent` (read-write IMAP4rev1).
+    pub(crate) fn recent_claims(&self) -> bool {
+        self.recent.claims()
+    }
+
+    /// Adds UIDs claimed as `\Recent` for this view with an APPEND's messages.
+    pub(crate) fn recent_claimed(&mut self, range: std::ops::Range<u32>) {
+        self.recent.claimed(range);
+    }
+
     /// Marks the view as needing a reload (after this session's own writes).
     pub(crate) fn touch(&mut self) {
         self.dirty = true;

@@ -134,3 +134,40 @@ async fn concurrent_sessions_share_the_recent_messages_out() {
         "each message recent in exactly one session"
     );
 }
+
+#[tokio::test]
+async fn an_append_to_the_selected_mailbox_is_recent_in_the_session_that_appended_it() {
+    let h = Harness::start().await;
+    h.deliver(MSG).await;
+    let mut a = h.select().await;
+    let mut b = h.select().await;
+    // b listens (IDLE) and would hear of the new message as soon as it lands; a, which
+    // appends it, is told of it at the end of its APPEND. RFC 3501 §2.3.2: recent
+    // means "This session is the first session to have been notified about this
+    // message". The append claims it for a in the same write as the message, so a is
+    // that session whatever the timing.
+    b.send("i1 IDLE").await;
+    assert!(b.line().await.starts_with("+ "));
+    let msg = "Subject: mine\r\n\r\nhello\r\n";
+    let r = a
+        .expect_ok(&format!("a1 APPEND INBOX {{{}+}}\r\n{msg}", msg.len()))
+        .await;
+    assert_eq!(r[..2], ["* 2 EXISTS", "* 2 RECENT"], "{r:#?}");
+    assert_eq!(b.line().await, "* 2 EXISTS");
+    assert_eq!(b.line().await, "* 0 RECENT");
+    b.send("DONE").await;
+    assert!(b.line().await.starts_with("i1 OK"));
+    assert_eq!(
+        a.expect_ok("a2 FETCH 2 (FLAGS)").await[0],
+        "* 2 FETCH (FLAGS (\\Recent))"
+    );
+    assert_eq!(b.expect_ok("b1 SEARCH RECENT").await[0], "* SEARCH");
+
+    // A session that appends to another mailbox than its own claims nothing there:
+    // the next to select it does.
+    a.expect_ok("a3 CREATE Later").await;
+    a.expect_ok(&format!("a4 APPEND Later {{{}+}}\r\n{msg}", msg.len()))
+        .await;
+    let r = b.expect_ok("b2 SELECT Later").await;
+    assert!(r.contains(&"* 1 RECENT".to_owned()), "{r:#?}");
+}

@@ -264,6 +264,34 @@ impl LocalDelivery {
         mailbox_id: &str,
         messages: Vec<AppendRequest>,
     ) -> Result<Vec<Appended>, DeliveryError> {
+        let batch = self.append_bodies(account_id, mailbox_id, messages).await?;
+        Ok(self.store.messages().append_messages(batch).await?)
+    }
+
+    /// [`append`](Self::append) by an IMAP session that has the mailbox selected and
+    /// claims `\Recent` (RFC 3501 §2.3.2): the claim is made with the messages, in one
+    /// write (`Messages::append_claiming_recent`). Returns the UIDs claimed too.
+    pub async fn append_claiming_recent(
+        &self,
+        account_id: &str,
+        mailbox_id: &str,
+        messages: Vec<AppendRequest>,
+    ) -> Result<(Vec<Appended>, std::ops::Range<u32>), DeliveryError> {
+        let batch = self.append_bodies(account_id, mailbox_id, messages).await?;
+        Ok(self
+            .store
+            .messages()
+            .append_claiming_recent(batch, mailbox_id)
+            .await?)
+    }
+
+    /// Stores the bodies of an append durably and returns the rows to add.
+    async fn append_bodies(
+        &self,
+        account_id: &str,
+        mailbox_id: &str,
+        messages: Vec<AppendRequest>,
+    ) -> Result<Vec<NewMessage>, DeliveryError> {
         let mut bodies = Vec::with_capacity(messages.len());
         let mut batch = Vec::with_capacity(messages.len());
         for m in messages {
@@ -290,7 +318,7 @@ impl LocalDelivery {
         } else {
             self.blobs.put_many(bodies).await?;
         }
-        Ok(self.store.messages().append_messages(batch).await?)
+        Ok(batch)
     }
 }
 

@@ -406,7 +406,7 @@ impl Drop for BenchServer {
 }
 
 /// Latency samples of one kind of operation.
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub struct Samples(Vec<Duration>);
 
 impl Samples {

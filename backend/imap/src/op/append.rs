@@ -86,17 +86,36 @@ impl Session {
                 internal_date,
             });
         }
-        match self
-            .server
-            .delivery
-            .append(&account_id, &mb.id, requests)
-            .await
-        {
-            Ok(appended) => {
+        // RFC 3501 §2.3.2: a message is recent in the first session notified of it. An
+        // IMAP4rev1 session that has the mailbox open read-write is told of these at the
+        // end of this command, so it claims them with the append, in the same write.
+        let claim = match &self.state {
+            State::Selected { mailbox, .. } => {
+                mailbox.mailbox.id == mb.id && mailbox.recent_claims()
+            }
+            _ => false,
+        };
+        let delivery = &self.server.delivery;
+        let done = if claim {
+            delivery
+                .append_claiming_recent(&account_id, &mb.id, requests)
+                .await
+                .map(|(appended, claimed)| (appended, Some(claimed)))
+        } else {
+            delivery
+                .append(&account_id, &mb.id, requests)
+                .await
+                .map(|appended| (appended, None))
+        };
+        match done {
+            Ok((appended, claimed)) => {
                 let uids: Vec<u32> = appended.iter().map(|a| a.uid).collect();
                 if let State::Selected { mailbox, .. } = &mut self.state
                     && mailbox.mailbox.id == mb.id
                 {
+                    if let Some(range) = claimed {
+                        mailbox.recent_claimed(range);
+                    }
                     mailbox.touch();
                 }
                 let code = Code::AppendUid {

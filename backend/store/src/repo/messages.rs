@@ -361,6 +361,23 @@ impl Messages<'_> {
         Ok(out)
     }
 
+    /// [`append_messages`](Self::append_messages) for an IMAP session that has
+    /// `selected` open and claims `\Recent` (RFC 3501 §2.3.2): in the same transaction
+    /// it claims the UIDs of `selected` nobody has claimed, the new ones among them, as
+    /// the session would right after (one write instead of two). Returns the claim too.
+    pub async fn append_claiming_recent(
+        self,
+        batch: Vec<NewMessage>,
+        selected: &str,
+    ) -> Result<(Vec<Appended>, std::ops::Range<u32>), StoreError> {
+        let (txn, turn) = self.begin_write().await?;
+        let (out, changes) = self.append_in(&txn, batch).await?;
+        let claimed = super::recent::claim_in(&txn, selected).await?;
+        self.commit(txn, turn).await?;
+        self.appended(changes);
+        Ok((out, claimed))
+    }
+
     /// Appends `batch` to local mailboxes and queues `queued` for its remote recipients
     /// in ONE transaction: a message for local and remote recipients lands everywhere or
     /// nowhere, so a client that retries after a failure never duplicates it (RFC 5321

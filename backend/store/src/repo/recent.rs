@@ -7,7 +7,9 @@
 
 use std::ops::Range;
 
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect, sea_query::Expr};
+use sea_orm::{
+    ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect, sea_query::Expr,
+};
 
 use super::messages::lock_mailboxes;
 use crate::views::Mailboxes;
@@ -44,30 +46,42 @@ impl Mailboxes<'_> {
             return Ok(0..0);
         }
         let (txn, turn) = self.begin_write().await?;
-        // PostgreSQL: the mailbox's row lock, so the read below sees the last claim;
-        // SQLite's write transaction holds the whole database.
-        lock_mailboxes(&txn, &[mailbox_id]).await?;
-        let row: Option<(i64, i64)> = mailbox::Entity::find_by_id(mailbox_id.to_owned())
-            .select_only()
-            .column(mailbox::Column::RecentUid)
-            .column(mailbox::Column::Uidnext)
-            .into_tuple()
-            .one(&txn)
-            .await?;
-        let (from, to) = row.ok_or(StoreError::NotFound)?;
-        let claimed = uid_range(from, to);
+        let claimed = claim_in(&txn, mailbox_id).await?;
         if claimed.is_empty() {
             txn.rollback().await?;
             return Ok(claimed);
         }
-        mailbox::Entity::update_many()
-            .col_expr(mailbox::Column::RecentUid, Expr::value(to))
-            .filter(mailbox::Column::Id.eq(mailbox_id))
-            .exec(&txn)
-            .await?;
         self.commit(txn, turn).await?;
         Ok(claimed)
     }
+}
+
+/// Claims, inside `txn`, every UID of the mailbox not yet claimed as `\Recent`; returns
+/// them (empty, writing nothing, when there are none).
+pub(super) async fn claim_in(
+    txn: &DatabaseTransaction,
+    mailbox_id: &str,
+) -> Result<Range<u32>, StoreError> {
+    // PostgreSQL: the mailbox's row lock, so the read below sees the last claim;
+    // SQLite's write transaction holds the whole database.
+    lock_mailboxes(txn, &[mailbox_id]).await?;
+    let row: Option<(i64, i64)> = mailbox::Entity::find_by_id(mailbox_id.to_owned())
+        .select_only()
+        .column(mailbox::Column::RecentUid)
+        .column(mailbox::Column::Uidnext)
+        .into_tuple()
+        .one(txn)
+        .await?;
+    let (from, to) = row.ok_or(StoreError::NotFound)?;
+    let claimed = uid_range(from, to);
+    if !claimed.is_empty() {
+        mailbox::Entity::update_many()
+            .col_expr(mailbox::Column::RecentUid, Expr::value(to))
+            .filter(mailbox::Column::Id.eq(mailbox_id))
+            .exec(txn)
+            .await?;
+    }
+    Ok(claimed)
 }
 
 impl Mailboxes<'_> {
