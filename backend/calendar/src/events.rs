@@ -755,9 +755,6 @@ fn remove_override(ics: &mut ICalendar, rid: Rid, zone: &str) {
     ics.remove_component_ids(&gone);
 }
 
-/// Ends the series just before `rid`: its rule gets an UNTIL (RFC 5545 §3.3.10: a UTC
-/// time for a zoned start, a date for a day), and the changed, extra and excluded
-/// occurrences from `rid` on go.
 /// How many dates the series' rule gave before `rid`. RFC 5545 §3.3.10: "The COUNT rule
 /// part defines the number of occurrences at which to range-bound the recurrence. The
 /// "DTSTART" property value always counts as the first occurrence." Dates left out by
@@ -776,6 +773,9 @@ fn rule_dates_before(ics: &ICalendar, m: usize, zone: &str, rid: Rid, max: usize
     u32::try_from(all.iter().filter(|i| i.rid < rid).count()).unwrap_or(u32::MAX)
 }
 
+/// Ends the series just before `rid`: its rule gets an UNTIL (RFC 5545 §3.3.10: a UTC
+/// time for a zoned start, a date for a day), and the changed, extra and excluded
+/// occurrences from `rid` on go.
 fn truncate(ics: &mut ICalendar, m: usize, rid: Rid, zone: &str) {
     let mz = master_zone(&ics.components[m], zone);
     let cut = expand::local_start(rid, mz.as_deref());

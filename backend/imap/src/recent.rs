@@ -51,11 +51,6 @@ impl Recent {
         self.mode == RecentMode::Claim
     }
 
-    /// Adds a claim made for this session elsewhere (with an APPEND's messages).
-    pub(crate) fn claimed(&mut self, range: Range<u32>) {
-        self.add(range);
-    }
-
     /// Takes the UIDs of `mailbox_id` that nobody has claimed: claims them, or only
     /// notes them when read-only. Call it after the messages it should cover were read.
     pub(crate) async fn take(&mut self, store: &Store, mailbox_id: &str) -> Result<(), StoreError> {
@@ -68,10 +63,10 @@ impl Recent {
         Ok(())
     }
 
-    /// Adds UIDs that are recent to this session. Claims come in UID order; a read-only
-    /// view may see an unclaimed range again, grown: overlapping or adjacent ranges
-    /// merge.
-    fn add(&mut self, range: Range<u32>) {
+    /// Adds UIDs that are recent to this session (also a claim made with its APPEND).
+    /// Claims come in UID order; a read-only view may see an unclaimed range again,
+    /// grown: overlapping or adjacent ranges merge.
+    pub(crate) fn add(&mut self, range: Range<u32>) {
         if range.is_empty() {
             return;
         }

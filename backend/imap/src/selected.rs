@@ -100,7 +100,7 @@ pub(crate) struct Selected {
     /// The searches kept up to date (RFC 5267 §4.3); they end with the view.
     pub contexts: Contexts,
     /// The messages that are `\Recent` to this session.
-    recent: Recent,
+    pub(crate) recent: Recent,
     changes: broadcast::Receiver<Change>,
     /// A change of this mailbox arrived that the view has not applied.
     dirty: bool,
@@ -216,16 +216,6 @@ impl Selected {
     /// and now and then during IDLE).
     pub(crate) fn request_poll(&mut self) {
         self.poll_requested = true;
-    }
-
-    /// Returns `true` if and only if this view claims `\Recent` (read-write IMAP4rev1).
-    pub(crate) fn recent_claims(&self) -> bool {
-        self.recent.claims()
-    }
-
-    /// Adds UIDs claimed as `\Recent` for this view with an APPEND's messages.
-    pub(crate) fn recent_claimed(&mut self, range: std::ops::Range<u32>) {
-        self.recent.claimed(range);
     }
 
     /// Marks the view as needing a reload (after this session's own writes).

@@ -91,7 +91,7 @@ impl Session {
         // end of this command, so it claims them with the append, in the same write.
         let claim = match &self.state {
             State::Selected { mailbox, .. } => {
-                mailbox.mailbox.id == mb.id && mailbox.recent_claims()
+                mailbox.mailbox.id == mb.id && mailbox.recent.claims()
             }
             _ => false,
         };
@@ -114,7 +114,7 @@ impl Session {
                     && mailbox.mailbox.id == mb.id
                 {
                     if let Some(range) = claimed {
-                        mailbox.recent_claimed(range);
+                        mailbox.recent.add(range);
                     }
                     mailbox.touch();
                 }

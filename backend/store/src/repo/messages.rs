@@ -354,11 +354,7 @@ impl Messages<'_> {
         self,
         batch: Vec<NewMessage>,
     ) -> Result<Vec<Appended>, StoreError> {
-        let (txn, turn) = self.begin_write().await?;
-        let (out, changes) = self.append_in(&txn, batch).await?;
-        self.commit(txn, turn).await?;
-        self.appended(changes);
-        Ok(out)
+        Ok(self.append_claiming(batch, None).await?.0)
     }
 
     /// [`append_messages`](Self::append_messages) for an IMAP session that has
@@ -370,9 +366,21 @@ impl Messages<'_> {
         batch: Vec<NewMessage>,
         selected: &str,
     ) -> Result<(Vec<Appended>, std::ops::Range<u32>), StoreError> {
+        self.append_claiming(batch, Some(selected)).await
+    }
+
+    /// The write of both: the rows, and the claim of `\Recent` in `selected` if any.
+    async fn append_claiming(
+        self,
+        batch: Vec<NewMessage>,
+        selected: Option<&str>,
+    ) -> Result<(Vec<Appended>, std::ops::Range<u32>), StoreError> {
         let (txn, turn) = self.begin_write().await?;
         let (out, changes) = self.append_in(&txn, batch).await?;
-        let claimed = super::recent::claim_in(&txn, selected).await?;
+        let claimed = match selected {
+            Some(mailbox_id) => super::recent::claim_in(&txn, mailbox_id).await?,
+            None => 0..0,
+        };
         self.commit(txn, turn).await?;
         self.appended(changes);
         Ok((out, claimed))
