@@ -66,3 +66,92 @@ async fn unchanged_since_leaves_newer_messages_alone() {
     assert!(modified.is_empty());
     assert_eq!(done[0].modseq, now[0].modseq);
 }
+
+/// A STORE that changes nothing is a read: RFC 9051 §6.4.6 asks only that the flags
+/// end up as requested, and they already are. It is answered while another connection
+/// holds the write lock (SQLite) or the account's and mailbox's rows (PostgreSQL); a
+/// STORE that changes a flag still waits for them.
+#[tokio::test]
+async fn a_store_that_changes_nothing_does_not_wait_for_the_writers() {
+    use sea_orm::{
+        ConnectionTrait, Database, SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    };
+
+    let db = TestDb::new().await;
+    let store = db.store().await;
+    domain(&store, "mail.example", &[]).await;
+    let acc = store
+        .accounts()
+        .create_account(new_account("g@mail.example", Role::User))
+        .await
+        .unwrap();
+    let inbox = store
+        .messages()
+        .mailbox_by_name(&acc.id, "INBOX")
+        .await
+        .unwrap();
+    let landed = store
+        .messages()
+        .append_messages(vec![new_message(&acc.id, &inbox.id, 10)])
+        .await
+        .unwrap();
+    let ids = vec![landed[0].id.clone()];
+    let add = |bits| FlagUpdate {
+        change: FlagChange::Add,
+        flags: bits,
+        keywords: vec!["$Label1".into()],
+    };
+    let flagged = store
+        .messages()
+        .update_flags(&inbox.id, &ids, &add(flags::FLAGGED))
+        .await
+        .unwrap();
+
+    let other = Database::connect(db.url.as_str()).await.unwrap();
+    let sqlite = other.get_database_backend() == sea_orm::DbBackend::Sqlite;
+    let blocker = other
+        .begin_with_options(TransactionOptions {
+            sqlite_transaction_mode: sqlite.then_some(SqliteTransactionMode::Immediate),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    if !sqlite {
+        for sql in [
+            format!("SELECT id FROM accounts WHERE id = '{}' FOR UPDATE", acc.id),
+            format!(
+                "SELECT id FROM mailboxes WHERE id = '{}' FOR UPDATE",
+                inbox.id
+            ),
+        ] {
+            blocker.execute_unprepared(&sql).await.unwrap();
+        }
+    }
+    let again = tokio::time::timeout(
+        std::time::Duration::from_secs(5),
+        store
+            .messages()
+            .update_flags(&inbox.id, &ids, &add(flags::FLAGGED)),
+    )
+    .await
+    .expect("answered without waiting for the writer")
+    .unwrap();
+    assert_eq!(again, flagged, "as it was: same flags, keywords and MODSEQ");
+
+    let writer = {
+        let (store, mailbox, ids) = (store.clone(), inbox.id.clone(), ids.clone());
+        tokio::spawn(async move {
+            store
+                .messages()
+                .update_flags(&mailbox, &ids, &add(flags::SEEN))
+                .await
+        })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert!(!writer.is_finished(), "a change waits for the other writer");
+    blocker.rollback().await.unwrap();
+    let seen = writer.await.unwrap().unwrap();
+    assert_eq!(seen[0].flags, flags::FLAGGED | flags::SEEN);
+    assert!(seen[0].modseq > flagged[0].modseq);
+    let _ = other.close().await;
+}

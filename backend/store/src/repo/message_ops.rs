@@ -53,6 +53,29 @@ pub struct FlaggedMessage {
     pub modseq: u64,
 }
 
+/// What a flag update does to one message.
+enum Decision {
+    /// Its MODSEQ is above UNCHANGEDSINCE: left alone (RFC 7162 §3.1.3).
+    Modified,
+    /// Already as asked; its keywords as they are.
+    Same(Vec<String>),
+    /// New flags and keywords.
+    Change(u64, Vec<String>),
+}
+
+fn decide(row: &message::Model, update: &FlagUpdate, unchanged_since: Option<u64>) -> Decision {
+    if unchanged_since.is_some_and(|n| row.modseq as u64 > n) {
+        return Decision::Modified;
+    }
+    let old_keywords = parse_keywords(&row.keywords);
+    let (flags, keywords) = apply(update, row.flags as u64, &old_keywords);
+    if flags == row.flags as u64 && same_keywords(&keywords, &old_keywords) {
+        Decision::Same(old_keywords)
+    } else {
+        Decision::Change(flags, keywords)
+    }
+}
+
 /// Keywords compare without regard to case; the first spelling is kept.
 fn apply(update: &FlagUpdate, flags: u64, keywords: &[String]) -> (u64, Vec<String>) {
     let has = |list: &[String], k: &str| list.iter().any(|x| x.eq_ignore_ascii_case(k));
@@ -200,6 +223,31 @@ impl Messages<'_> {
         if ids.is_empty() {
             return Ok((Vec::new(), Vec::new()));
         }
+        // A STORE that changes nothing is a read: when every message is already as
+        // asked (or is left alone by UNCHANGEDSINCE), the answer is what was read, as
+        // if the STORE had run at that moment, and nothing waits for a write turn.
+        let read = rows_in(&self.db, mailbox_id, ids).await?;
+        if read
+            .iter()
+            .all(|row| !matches!(decide(row, update, unchanged_since), Decision::Change(..)))
+        {
+            let mut out = Vec::with_capacity(read.len());
+            let mut modified = Vec::new();
+            for row in read {
+                match decide(&row, update, unchanged_since) {
+                    Decision::Modified => modified.push(row.uid as u32),
+                    Decision::Same(keywords) => out.push(FlaggedMessage {
+                        id: row.id,
+                        uid: row.uid as u32,
+                        flags: row.flags as u64,
+                        keywords,
+                        modseq: row.modseq as u64,
+                    }),
+                    Decision::Change(..) => unreachable!("checked above"),
+                }
+            }
+            return Ok((out, modified));
+        }
         let (txn, turn) = self.begin_write().await?;
         // PostgreSQL: the account's row lock, then the mailbox's, in every writer's
         // order. SQLite's write transaction holds the whole database already.
@@ -216,13 +264,14 @@ impl Messages<'_> {
         let mut modified = Vec::new();
         let mut modseq = None;
         for row in rows {
-            if unchanged_since.is_some_and(|n| row.modseq as u64 > n) {
-                modified.push(row.uid as u32);
-                continue;
-            }
-            let old_keywords = parse_keywords(&row.keywords);
-            let (flags, keywords) = apply(update, row.flags as u64, &old_keywords);
-            let changed = flags != row.flags as u64 || !same_keywords(&keywords, &old_keywords);
+            let (flags, keywords, changed) = match decide(&row, update, unchanged_since) {
+                Decision::Modified => {
+                    modified.push(row.uid as u32);
+                    continue;
+                }
+                Decision::Same(keywords) => (row.flags as u64, keywords, false),
+                Decision::Change(flags, keywords) => (flags, keywords, true),
+            };
             let mut now_modseq = row.modseq as u64;
             if changed {
                 let m = match modseq {

@@ -313,7 +313,7 @@ pub(super) async fn move_rows(
 
 /// The messages of a mailbox among `ids`, in UID order, read in chunks.
 pub(super) async fn rows_in(
-    txn: &DatabaseTransaction,
+    txn: &impl ConnectionTrait,
     mailbox_id: &str,
     ids: &[String],
 ) -> Result<Vec<message::Model>, StoreError> {
