@@ -3,7 +3,7 @@
 use osprey_core::Role;
 use osprey_store::{FlagChange, FlagUpdate, flags, testing::TestDb};
 
-use crate::{domain, new_account, new_message};
+use crate::{account_with_inbox, domain, new_account, new_message};
 
 #[tokio::test]
 async fn unchanged_since_leaves_newer_messages_alone() {
@@ -79,20 +79,10 @@ async fn a_store_that_changes_nothing_does_not_wait_for_the_writers() {
 
     let db = TestDb::new().await;
     let store = db.store().await;
-    domain(&store, "mail.example", &[]).await;
-    let acc = store
-        .accounts()
-        .create_account(new_account("g@mail.example", Role::User))
-        .await
-        .unwrap();
-    let inbox = store
-        .messages()
-        .mailbox_by_name(&acc.id, "INBOX")
-        .await
-        .unwrap();
+    let (account, inbox) = account_with_inbox(&store, "g@mail.example").await;
     let landed = store
         .messages()
-        .append_messages(vec![new_message(&acc.id, &inbox.id, 10)])
+        .append_messages(vec![new_message(&account, &inbox, 10)])
         .await
         .unwrap();
     let ids = vec![landed[0].id.clone()];
@@ -103,7 +93,7 @@ async fn a_store_that_changes_nothing_does_not_wait_for_the_writers() {
     };
     let flagged = store
         .messages()
-        .update_flags(&inbox.id, &ids, &add(flags::FLAGGED))
+        .update_flags(&inbox, &ids, &add(flags::FLAGGED))
         .await
         .unwrap();
 
@@ -118,11 +108,11 @@ async fn a_store_that_changes_nothing_does_not_wait_for_the_writers() {
         .unwrap();
     if !sqlite {
         for sql in [
-            format!("SELECT id FROM accounts WHERE id = '{}' FOR UPDATE", acc.id),
             format!(
-                "SELECT id FROM mailboxes WHERE id = '{}' FOR UPDATE",
-                inbox.id
+                "SELECT id FROM accounts WHERE id = '{}' FOR UPDATE",
+                account
             ),
+            format!("SELECT id FROM mailboxes WHERE id = '{}' FOR UPDATE", inbox),
         ] {
             blocker.execute_unprepared(&sql).await.unwrap();
         }
@@ -131,7 +121,7 @@ async fn a_store_that_changes_nothing_does_not_wait_for_the_writers() {
         std::time::Duration::from_secs(5),
         store
             .messages()
-            .update_flags(&inbox.id, &ids, &add(flags::FLAGGED)),
+            .update_flags(&inbox, &ids, &add(flags::FLAGGED)),
     )
     .await
     .expect("answered without waiting for the writer")
@@ -139,7 +129,7 @@ async fn a_store_that_changes_nothing_does_not_wait_for_the_writers() {
     assert_eq!(again, flagged, "as it was: same flags, keywords and MODSEQ");
 
     let writer = {
-        let (store, mailbox, ids) = (store.clone(), inbox.id.clone(), ids.clone());
+        let (store, mailbox, ids) = (store.clone(), inbox.clone(), ids.clone());
         tokio::spawn(async move {
             store
                 .messages()

@@ -226,16 +226,16 @@ impl Messages<'_> {
         // A STORE that changes nothing is a read: when every message is already as
         // asked (or is left alone by UNCHANGEDSINCE), the answer is what was read, as
         // if the STORE had run at that moment, and nothing waits for a write turn.
-        let read = rows_in(&self.db, mailbox_id, ids).await?;
-        if read
-            .iter()
-            .all(|row| !matches!(decide(row, update, unchanged_since), Decision::Change(..)))
-        {
+        let read: Vec<_> = rows_in(&self.db, mailbox_id, ids)
+            .await?
+            .into_iter()
+            .map(|row| (decide(&row, update, unchanged_since), row))
+            .collect();
+        if !read.iter().any(|(d, _)| matches!(d, Decision::Change(..))) {
             let mut out = Vec::with_capacity(read.len());
             let mut modified = Vec::new();
-            for row in read {
-                match decide(&row, update, unchanged_since) {
-                    Decision::Modified => modified.push(row.uid as u32),
+            for (decision, row) in read {
+                match decision {
                     Decision::Same(keywords) => out.push(FlaggedMessage {
                         id: row.id,
                         uid: row.uid as u32,
@@ -243,7 +243,8 @@ impl Messages<'_> {
                         keywords,
                         modseq: row.modseq as u64,
                     }),
-                    Decision::Change(..) => unreachable!("checked above"),
+                    Decision::Modified => modified.push(row.uid as u32),
+                    Decision::Change(..) => unreachable!("none changes on this path"),
                 }
             }
             return Ok((out, modified));
