@@ -650,10 +650,51 @@ async fn messages_get_ascending_uids_quota_tombstones_and_moves() {
 }
 
 /// A domain and an account of it without a quota: the account's id and its INBOX's.
+/// A quota is a limit the usage may reach: a batch that fills it exactly lands, one
+/// byte more does not, counted over the whole batch; a batch for an account that does
+/// not exist lands nowhere.
+#[tokio::test]
+async fn a_batch_may_fill_the_quota_exactly_but_not_pass_it() {
+    let db = TestDb::new().await;
+    let store = db.store().await;
+    let (account, inbox) = account_with_quota(&store, "q@quota.example", Some(1000)).await;
+    let batch = |sizes: &[u64]| {
+        sizes
+            .iter()
+            .map(|s| new_message(&account, &inbox, *s))
+            .collect()
+    };
+    let over = store.messages().append_messages(batch(&[600, 401])).await;
+    assert!(matches!(over, Err(StoreError::OverQuota)), "{over:?}");
+    let used = async || store.accounts().account(&account).await.unwrap().used_bytes;
+    assert_eq!(used().await, 0);
+    store
+        .messages()
+        .append_messages(batch(&[600, 400]))
+        .await
+        .unwrap();
+    assert_eq!(used().await, 1000);
+    let nobody = store
+        .messages()
+        .append_messages(vec![new_message("no-such-account", &inbox, 1)])
+        .await;
+    assert!(matches!(nobody, Err(StoreError::NotFound)), "{nobody:?}");
+    assert_eq!(store.messages().in_mailbox(&inbox).await.unwrap().len(), 2);
+}
+
 async fn account_with_inbox(store: &Store, address: &str) -> (String, String) {
+    account_with_quota(store, address, None).await
+}
+
+/// An account of a new domain with this quota, and its INBOX: (account id, INBOX id).
+async fn account_with_quota(
+    store: &Store,
+    address: &str,
+    quota_bytes: Option<u64>,
+) -> (String, String) {
     domain(store, address.split_once('@').unwrap().1, &[]).await;
     let mut new = new_account(address, Role::User);
-    new.quota_bytes = None;
+    new.quota_bytes = quota_bytes;
     let account = store.accounts().create_account(new).await.unwrap().id;
     let inbox = store
         .messages()

@@ -385,8 +385,9 @@ pub fn run(o: &Options) -> Result {
     let mut lines = server.metrics("osprey_store_")?;
     lines.extend(server.metrics("osprey_imap_command_seconds")?);
     for line in lines {
-        if line.contains("quantile=\"0.5\"")
-            || line.contains("quantile=\"0.99\"")
+        if ["0.5", "0.99", "0.999", "1"]
+            .iter()
+            .any(|q| line.contains(&format!("quantile=\"{q}\"")))
             || line.contains("_count")
         {
             println!("bench imap: {line}");

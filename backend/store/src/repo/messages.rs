@@ -6,12 +6,15 @@
 //! share a blob. Every write is one transaction, and its change is published on the bus
 //! only after the commit.
 
-use std::collections::HashMap;
+use std::{
+    collections::{BTreeMap, HashMap},
+    ops::Range,
+};
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait,
-    Order, QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, DbBackend,
+    EntityTrait, Order, QueryFilter, QueryOrder, QuerySelect, Set,
     sea_query::{Expr, ExprTrait},
 };
 
@@ -147,21 +150,24 @@ pub(super) async fn next_uid_modseq(
     mailbox_id: &str,
     uids: u32,
 ) -> Result<(u32, u64), StoreError> {
-    take_uids_modseqs(txn, mailbox_id, uids, 1).await
+    let (uid, modseq, _) = take_uids_modseqs(txn, mailbox_id, uids, 1).await?;
+    Ok((uid, modseq))
 }
 
 /// Takes `n` UIDs and `n` MODSEQs of a mailbox at once, one of each per appended message:
-/// returns the first UID and the first MODSEQ.
+/// returns the first UID, the first MODSEQ and the UIDs nobody claimed as `\Recent`
+/// yet, the new ones included.
 async fn next_uids_modseqs(
     txn: &DatabaseTransaction,
     mailbox_id: &str,
     n: u32,
-) -> Result<(u32, u64), StoreError> {
+) -> Result<(u32, u64, Range<u32>), StoreError> {
     take_uids_modseqs(txn, mailbox_id, n, n).await
 }
 
 /// Advances a mailbox's UIDNEXT by `uids` and HIGHESTMODSEQ by `modseqs` inside `txn`;
-/// returns the first UID and the first MODSEQ taken.
+/// returns the first UID and the first MODSEQ taken, and the UIDs not yet claimed as
+/// `\Recent` (see [`super::recent`]) after it.
 ///
 /// The UPDATE comes before the read: on PostgreSQL it holds the mailbox row's lock until
 /// the commit, so concurrent writers of a mailbox queue here and never share a UID or a
@@ -171,7 +177,7 @@ async fn take_uids_modseqs(
     mailbox_id: &str,
     uids: u32,
     modseqs: u32,
-) -> Result<(u32, u64), StoreError> {
+) -> Result<(u32, u64, Range<u32>), StoreError> {
     // One statement: the UPDATE returns the row as it leaves it.
     let mb = mailbox::Entity::update_many()
         .col_expr(
@@ -197,7 +203,53 @@ async fn take_uids_modseqs(
     Ok((
         (mb.uidnext - i64::from(uids)) as u32,
         (mb.highestmodseq - i64::from(modseqs) + 1) as u64,
+        super::recent::uid_range(mb.recent_uid, mb.uidnext),
     ))
+}
+
+/// Adds `size` bytes to an account's usage inside `txn` if they fit its quota; one
+/// statement, which on PostgreSQL also locks the account's row until the commit (as
+/// [`lock_accounts`] does). `OverQuota` if they do not fit, `NotFound` if there is no
+/// such account.
+async fn charge_quota(
+    txn: &DatabaseTransaction,
+    account_id: &str,
+    size: u64,
+) -> Result<(), StoreError> {
+    let size = i64::try_from(size).map_err(|_| StoreError::OverQuota)?;
+    let used = Expr::col(account::Column::UsedBytes).add(size);
+    let charged = account::Entity::update_many()
+        .col_expr(account::Column::UsedBytes, used.clone())
+        .filter(account::Column::Id.eq(account_id))
+        .filter(
+            Condition::any()
+                .add(account::Column::QuotaBytes.is_null())
+                .add(used.lte(Expr::col(account::Column::QuotaBytes))),
+        )
+        .exec(txn)
+        .await?;
+    if charged.rows_affected > 0 {
+        return Ok(());
+    }
+    let exists = account::Entity::find_by_id(account_id.to_owned())
+        .one(txn)
+        .await?
+        .is_some();
+    Err(if exists {
+        StoreError::OverQuota
+    } else {
+        StoreError::NotFound
+    })
+}
+
+/// What `append_in` wrote, not yet committed.
+struct AppendedRows {
+    /// Each message, in the batch's order.
+    out: Vec<Appended>,
+    /// What to tell the change bus after the commit, one per mailbox.
+    changes: HashMap<String, Change>,
+    /// Per mailbox, the UIDs nobody claimed as `\Recent`, the new ones included.
+    unclaimed: HashMap<String, Range<u32>>,
 }
 
 /// Rows per INSERT: well under SQLite's limit of bound parameters.
@@ -376,14 +428,20 @@ impl Messages<'_> {
         selected: Option<&str>,
     ) -> Result<(Vec<Appended>, std::ops::Range<u32>), StoreError> {
         let (txn, turn) = self.begin_write().await?;
-        let (out, changes) = self.append_in(&txn, batch).await?;
+        let rows = self.append_in(&txn, batch).await?;
         let claimed = match selected {
-            Some(mailbox_id) => super::recent::claim_in(&txn, mailbox_id).await?,
+            // The append read what is left to claim in its target already.
+            Some(mailbox_id) => match rows.unclaimed.get(mailbox_id) {
+                Some(unclaimed) => {
+                    super::recent::claim_range_in(&txn, mailbox_id, unclaimed).await?
+                }
+                None => super::recent::claim_in(&txn, mailbox_id).await?,
+            },
             None => 0..0,
         };
         self.commit(txn, turn).await?;
-        self.appended(changes);
-        Ok((out, claimed))
+        self.appended(rows.changes);
+        Ok((rows.out, claimed))
     }
 
     /// Appends `batch` to local mailboxes and queues `queued` for its remote recipients
@@ -397,11 +455,11 @@ impl Messages<'_> {
         queued: NewQueuedMessage,
     ) -> Result<(Vec<Appended>, String), StoreError> {
         let (txn, turn) = self.begin_write().await?;
-        let (out, changes) = self.append_in(&txn, batch).await?;
+        let rows = self.append_in(&txn, batch).await?;
         let id = super::queue::enqueue_in(&txn, queued).await?;
         self.commit(txn, turn).await?;
-        self.appended(changes);
-        Ok((out, id))
+        self.appended(rows.changes);
+        Ok((rows.out, id))
     }
 
     /// After a commit of appended messages: tells the change bus and the text indexer.
@@ -415,46 +473,30 @@ impl Messages<'_> {
         self,
         txn: &DatabaseTransaction,
         batch: Vec<NewMessage>,
-    ) -> Result<(Vec<Appended>, HashMap<String, Change>), StoreError> {
-        let accounts: Vec<&str> = batch.iter().map(|m| m.account_id.as_str()).collect();
-        lock_accounts(txn, &accounts).await?;
+    ) -> Result<AppendedRows, StoreError> {
+        // Quotas first, for every account at once, in id order (the order of every
+        // writer's locks): nothing is written if the messages do not fit.
+        let mut sizes: BTreeMap<&str, u64> = BTreeMap::new();
+        for new in &batch {
+            *sizes.entry(new.account_id.as_str()).or_default() += new.size;
+        }
+        for (account_id, size) in &sizes {
+            charge_quota(txn, account_id, *size).await?;
+        }
         let mailboxes: Vec<&str> = batch.iter().map(|m| m.mailbox_id.as_str()).collect();
         lock_mailboxes(txn, &mailboxes).await?;
-        // Quotas first, in order, for every account at once: nothing is written if one
-        // message does not fit.
-        let mut quota: HashMap<String, (Option<u64>, u64)> = account::Entity::find()
-            .filter(account::Column::Id.is_in(accounts.iter().map(|a| a.to_string())))
-            .all(txn)
-            .await?
-            .into_iter()
-            .map(|a| {
-                (
-                    a.id,
-                    (
-                        a.quota_bytes.map(|q| u64::try_from(q).unwrap_or(0)),
-                        u64::try_from(a.used_bytes).unwrap_or(0),
-                    ),
-                )
-            })
-            .collect();
-        for new in &batch {
-            let entry = quota.get_mut(&new.account_id).ok_or(StoreError::NotFound)?;
-            if let Some(limit) = entry.0
-                && entry.1 + new.size > limit
-            {
-                return Err(StoreError::OverQuota);
-            }
-            entry.1 += new.size;
-        }
         // UIDs and MODSEQs: one range per mailbox, handed out in the batch's order.
         let mut next: HashMap<String, (u32, u64)> = HashMap::new();
+        let mut unclaimed = HashMap::new();
         for mb in &mailboxes {
             if next.contains_key(*mb) {
                 continue;
             }
             let n = batch.iter().filter(|m| m.mailbox_id == *mb).count();
             let n = u32::try_from(n).map_err(|_| StoreError::Invalid("batch too large".into()))?;
-            next.insert((*mb).to_owned(), next_uids_modseqs(txn, mb, n).await?);
+            let (uid, modseq, recent) = next_uids_modseqs(txn, mb, n).await?;
+            next.insert((*mb).to_owned(), (uid, modseq));
+            unclaimed.insert((*mb).to_owned(), recent);
         }
         // The text index is built in the background: the blobs only join its queue.
         let hashes: Vec<&str> = batch.iter().map(|m| m.blob_hash.as_str()).collect();
@@ -517,14 +559,11 @@ impl Messages<'_> {
                 .exec(txn)
                 .await?;
         }
-        for (account_id, (_, used)) in &quota {
-            account::Entity::update_many()
-                .col_expr(account::Column::UsedBytes, Expr::value(*used as i64))
-                .filter(account::Column::Id.eq(account_id.as_str()))
-                .exec(txn)
-                .await?;
-        }
-        Ok((out, changes))
+        Ok(AppendedRows {
+            out,
+            changes,
+            unclaimed,
+        })
     }
 
     /// Up to `limit` messages of a mailbox with a UID above `after_uid`, in UID order: a
@@ -773,18 +812,21 @@ pub(super) async fn expunge_in(
         lock_owner_of(txn, mailbox_id).await?;
     }
     let (_, modseq) = next_uid_modseq(txn, mailbox_id, 0).await?;
-    let rows = rows_in(txn, mailbox_id, ids).await?;
+    // The rows still there, deleted and read in one statement.
+    let mut rows = Vec::new();
+    for chunk in ids.chunks(CHUNK) {
+        rows.extend(
+            message::Entity::delete_many()
+                .filter(message::Column::MailboxId.eq(mailbox_id))
+                .filter(message::Column::Id.is_in(chunk.to_vec()))
+                .exec_with_returning(txn)
+                .await?,
+        );
+    }
+    rows.sort_by_key(|r| r.uid);
     let Some(account_id) = rows.first().map(|r| r.account_id.clone()) else {
         return Ok((String::new(), 0, Vec::new()));
     };
-    let present: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
-    for chunk in present.chunks(CHUNK) {
-        message::Entity::delete_many()
-            .filter(message::Column::MailboxId.eq(mailbox_id))
-            .filter(message::Column::Id.is_in(chunk.to_vec()))
-            .exec(txn)
-            .await?;
-    }
     let freed: i64 = rows.iter().map(|r| r.size).sum();
     account::Entity::update_many()
         .col_expr(

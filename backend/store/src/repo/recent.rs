@@ -73,15 +73,28 @@ pub(super) async fn claim_in(
         .one(txn)
         .await?;
     let (from, to) = row.ok_or(StoreError::NotFound)?;
-    let claimed = uid_range(from, to);
-    if !claimed.is_empty() {
+    claim_range_in(txn, mailbox_id, &uid_range(from, to)).await
+}
+
+/// Claims `unclaimed`, what a read under the mailbox's lock in `txn` found unclaimed
+/// (`recent_uid..uidnext`): moves the mailbox's `recent_uid` past it. Returns it (empty,
+/// writing nothing, when there is nothing to claim).
+pub(super) async fn claim_range_in(
+    txn: &DatabaseTransaction,
+    mailbox_id: &str,
+    unclaimed: &Range<u32>,
+) -> Result<Range<u32>, StoreError> {
+    if !unclaimed.is_empty() {
         mailbox::Entity::update_many()
-            .col_expr(mailbox::Column::RecentUid, Expr::value(to))
+            .col_expr(
+                mailbox::Column::RecentUid,
+                Expr::value(i64::from(unclaimed.end)),
+            )
             .filter(mailbox::Column::Id.eq(mailbox_id))
             .exec(txn)
             .await?;
     }
-    Ok(claimed)
+    Ok(unclaimed.clone())
 }
 
 impl Mailboxes<'_> {
@@ -102,7 +115,7 @@ impl Mailboxes<'_> {
 }
 
 /// `from..to` as UIDs; empty when `from >= to`.
-fn uid_range(from: i64, to: i64) -> Range<u32> {
+pub(super) fn uid_range(from: i64, to: i64) -> Range<u32> {
     let clamp = |v: i64| v.clamp(0, i64::from(u32::MAX)) as u32;
     let (from, to) = (clamp(from), clamp(to));
     from..to.max(from)
