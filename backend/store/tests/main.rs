@@ -649,7 +649,6 @@ async fn messages_get_ascending_uids_quota_tombstones_and_moves() {
     assert_eq!(inbox_after.uidnext, 5);
 }
 
-/// A domain and an account of it without a quota: the account's id and its INBOX's.
 /// A quota is a limit the usage may reach: a batch that fills it exactly lands, one
 /// byte more does not, counted over the whole batch; a batch for an account that does
 /// not exist lands nowhere.
@@ -682,6 +681,7 @@ async fn a_batch_may_fill_the_quota_exactly_but_not_pass_it() {
     assert_eq!(store.messages().in_mailbox(&inbox).await.unwrap().len(), 2);
 }
 
+/// A domain and an account of it without a quota: the account's id and its INBOX's.
 async fn account_with_inbox(store: &Store, address: &str) -> (String, String) {
     account_with_quota(store, address, None).await
 }
