@@ -17,6 +17,7 @@ mod connect;
 pub use connect::{redact, sqlite_file};
 mod entity;
 mod error;
+mod gate;
 pub mod repo;
 mod tx;
 pub mod views;

@@ -10,6 +10,12 @@
 //!   instead of polling SQLite's lock with `busy_timeout`'s growing sleeps, which let a
 //!   newcomer overtake a writer that has waited for a hundred milliseconds. Other
 //!   processes (the CLI) still meet `busy_timeout`.
+//! - **A thread of its own for the turn.** Every statement is a round trip to the
+//!   connection's thread; a task woken by the answer waits for a runtime worker behind
+//!   every session that is ready to run, and so does the next writer when the turn
+//!   passes to it. A write in the closure form ([`Store::write`]) gives its worker
+//!   thread to the runtime, waits for the gate blocking that thread, and runs its
+//!   transaction there.
 //! - **The WAL sync after the lock.** Write transactions run on connections with
 //!   `synchronous=NORMAL`: the commit appends to the WAL without syncing it and lets
 //!   the next writer in. [`Store::commit`] then syncs the WAL file itself before it
@@ -43,8 +49,9 @@ use sea_orm::{
     DatabaseConnection, DatabaseTransaction, DbErr, SqliteTransactionMode, TransactionOptions,
     TransactionTrait,
 };
-use tokio::sync::{Mutex, OwnedMutexGuard};
+use tokio::sync::Mutex;
 
+use crate::gate::{Gate, Held};
 use crate::{Backend, Store, StoreError};
 
 /// The SQLite write path: its connections, gate and WAL sync.
@@ -53,7 +60,7 @@ pub(crate) struct SqliteWriter {
     /// Connections with `synchronous=NORMAL`, for write transactions only.
     pool: DatabaseConnection,
     /// Writers of this process, one at a time, in arrival order.
-    gate: Arc<Mutex<()>>,
+    gate: Arc<Gate>,
     /// How long a writer waits at the gate before it fails.
     wait: Duration,
     /// The database's write-ahead log (`<file>-wal`).
@@ -68,7 +75,7 @@ impl SqliteWriter {
     pub(crate) fn new(pool: DatabaseConnection, wait: Duration, wal: PathBuf) -> Self {
         Self {
             pool,
-            gate: Arc::new(Mutex::new(())),
+            gate: Arc::new(Gate::default()),
             wait,
             wal,
             committed: AtomicU64::new(0),
@@ -79,6 +86,52 @@ impl SqliteWriter {
     /// Closes the write connections.
     pub(crate) async fn close(&self) -> Result<(), StoreError> {
         Ok(self.pool.close_by_ref().await?)
+    }
+
+    /// Waits for this writer's turn at the gate, at most `wait`.
+    async fn turn(&self) -> Result<WriteTurn, StoreError> {
+        let arrived = Instant::now();
+        let held = self.gate.enter(self.wait).await;
+        self.turn_taken(arrived, held)
+    }
+
+    /// [`SqliteWriter::turn`], blocking this thread while it waits.
+    fn turn_blocking(&self) -> Result<WriteTurn, StoreError> {
+        let arrived = Instant::now();
+        let held = self.gate.enter_blocking(self.wait);
+        self.turn_taken(arrived, held)
+    }
+
+    fn turn_taken(
+        &self,
+        arrived: Instant,
+        held: Result<Held, crate::gate::TimedOut>,
+    ) -> Result<WriteTurn, StoreError> {
+        let held = held.map_err(|_| {
+            StoreError::Database(DbErr::Custom(format!(
+                "no turn to write within {:?}: the database is busy",
+                self.wait
+            )))
+        })?;
+        let taken = Instant::now();
+        metrics::histogram!("osprey_store_write_wait_seconds").record(taken - arrived);
+        Ok(WriteTurn(Some((held, taken))))
+    }
+
+    /// One write transaction on a write connection: `BEGIN IMMEDIATE`, `body`, and the
+    /// end it asks for.
+    async fn transaction<T>(
+        &self,
+        body: impl AsyncFnOnce(&DatabaseTransaction) -> Result<End<T>, StoreError>,
+    ) -> Result<End<T>, StoreError> {
+        let txn = self.pool.begin_with_options(immediate()).await?;
+        let end = body(&txn).await?;
+        match &end {
+            #[allow(clippy::disallowed_methods)]
+            End::Commit(_) => txn.commit().await?,
+            End::Rollback(_) => txn.rollback().await?,
+        }
+        Ok(end)
     }
 
     /// Makes every commit counted so far durable: returns at once if a sync that
@@ -113,9 +166,61 @@ fn sync_file(path: &std::path::Path) -> std::io::Result<()> {
     }
 }
 
+/// How the body of a [`Store::write_or_not`] ends its transaction.
+pub(crate) enum End<T> {
+    /// Commit, then answer `T`.
+    Commit(T),
+    /// Roll back (nothing to write after all), then answer `T`.
+    Rollback(T),
+}
+
+/// `BEGIN IMMEDIATE`: a SQLite write transaction takes the write lock at once.
+fn immediate() -> TransactionOptions {
+    TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..Default::default()
+    }
+}
+
+/// The runtime, if this is a task of a multi-threaded one: such a task may give its
+/// worker thread away and block it. A single-threaded runtime (as in tests) cannot, and
+/// the future a runtime's `block_on` runs (the CLI's commands) is not a task.
+fn multi_threaded() -> Option<tokio::runtime::Handle> {
+    use tokio::runtime::{Handle, RuntimeFlavor};
+    tokio::task::try_id()?;
+    Handle::try_current()
+        .ok()
+        .filter(|h| h.runtime_flavor() == RuntimeFlavor::MultiThread)
+}
+
+/// Runs `fut` to its end on this thread, parking the thread while it waits. Not the
+/// runtime's `block_on`: that parks on the thread's own runtime parker, which a `block_on`
+/// further out may be waiting on, and a wake meant for that one would be taken here.
+fn run_here<F: std::future::Future>(fut: F) -> F::Output {
+    use std::task::{Context, Poll, Wake, Waker};
+
+    struct Unpark(std::thread::Thread);
+    impl Wake for Unpark {
+        fn wake(self: Arc<Self>) {
+            self.0.unpark();
+        }
+    }
+
+    let waker = Waker::from(Arc::new(Unpark(std::thread::current())));
+    let mut cx = Context::from_waker(&waker);
+    let mut fut = std::pin::pin!(fut);
+    loop {
+        // A park that returns without a wake (an earlier unpark's token) only polls again.
+        if let Poll::Ready(out) = fut.as_mut().poll(&mut cx) {
+            return out;
+        }
+        std::thread::park();
+    }
+}
+
 /// A writer's turn at the gate; the next writer goes when it is dropped. It records how
 /// long it held the gate (`osprey_store_write_hold_seconds`).
-pub(crate) struct WriteTurn(Option<(OwnedMutexGuard<()>, Instant)>);
+pub(crate) struct WriteTurn(Option<(Held, Instant)>);
 
 impl Drop for WriteTurn {
     fn drop(&mut self) {
@@ -138,19 +243,66 @@ impl Store {
         let Some(w) = &self.writer else {
             return Ok((self.db.begin_with_options(options).await?, WriteTurn(None)));
         };
-        let arrived = Instant::now();
-        let turn = tokio::time::timeout(w.wait, w.gate.clone().lock_owned())
-            .await
-            .map_err(|_| {
-                StoreError::Database(DbErr::Custom(format!(
-                    "no turn to write within {:?}: the database is busy",
-                    w.wait
-                )))
-            })?;
-        let taken = Instant::now();
-        metrics::histogram!("osprey_store_write_wait_seconds").record(taken - arrived);
+        let turn = w.turn().await?;
         let txn = w.pool.begin_with_options(options).await?;
-        Ok((txn, WriteTurn(Some((turn, taken)))))
+        Ok((txn, turn))
+    }
+
+    /// Runs `body` in a write transaction and commits it if it returns `Ok` (rolls it
+    /// back if not); when this returns `Ok`, the transaction is on disk.
+    ///
+    /// On SQLite, the transaction runs, from its `BEGIN` to its `COMMIT`, on a thread of
+    /// its own (the runtime's worker hands its other tasks to a new one meanwhile): every
+    /// statement is a round trip to the connection's thread, and a task woken by one
+    /// would otherwise wait behind every session that is ready to run, while each writer
+    /// after it waits for the turn.
+    pub(crate) async fn write<T>(
+        &self,
+        body: impl AsyncFnOnce(&DatabaseTransaction) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        self.write_or_not(async |txn| body(txn).await.map(End::Commit))
+            .await
+    }
+
+    /// Like [`Store::write`], for a body that may find that it has nothing to write
+    /// after all: [`End::Rollback`] rolls the transaction back (and needs no sync).
+    pub(crate) async fn write_or_not<T>(
+        &self,
+        body: impl AsyncFnOnce(&DatabaseTransaction) -> Result<End<T>, StoreError>,
+    ) -> Result<T, StoreError> {
+        let Some(w) = &self.writer else {
+            let (txn, turn) = self.begin_write().await?;
+            return match body(&txn).await? {
+                End::Commit(out) => {
+                    self.commit(txn, turn).await?;
+                    Ok(out)
+                }
+                End::Rollback(out) => {
+                    txn.rollback().await?;
+                    Ok(out)
+                }
+            };
+        };
+        let end = match multi_threaded() {
+            // Wait for the turn and write on this thread, given up by the runtime
+            // meanwhile: the turn passes straight from one writer's thread to the next.
+            Some(rt) => tokio::task::block_in_place(|| {
+                let _turn = w.turn_blocking()?;
+                let _runtime = rt.enter();
+                run_here(w.transaction(body))
+            }),
+            None => {
+                let _turn = w.turn().await?;
+                w.transaction(body).await
+            }
+        };
+        match end? {
+            End::Commit(out) => {
+                w.sync().await?;
+                Ok(out)
+            }
+            End::Rollback(out) => Ok(out),
+        }
     }
 
     /// Commits a transaction of [`Store::begin_write`]; when this returns `Ok`, the
@@ -241,28 +393,10 @@ mod tests {
         assert_eq!(*w.synced.lock().await, 5);
     }
 
+    /// The order of the turns is the gate's (its own tests); here, through the store: a
+    /// writer that cannot get its turn in time fails clearly.
     #[tokio::test]
-    async fn writers_take_turns_in_arrival_order_and_a_long_wait_fails() {
-        let gate = Arc::new(Mutex::new(()));
-        let first = gate.clone().lock_owned().await;
-        let order = Arc::new(std::sync::Mutex::new(Vec::new()));
-        let mut tasks = Vec::new();
-        for i in 0..4 {
-            let (gate, order) = (gate.clone(), order.clone());
-            tasks.push(tokio::spawn(async move {
-                let _turn = gate.lock_owned().await;
-                order.lock().unwrap().push(i);
-            }));
-            // Let each one queue before the next arrives.
-            tokio::time::sleep(Duration::from_millis(5)).await;
-        }
-        drop(first);
-        for t in tasks {
-            t.await.unwrap();
-        }
-        assert_eq!(*order.lock().unwrap(), vec![0, 1, 2, 3]);
-
-        // Through the store: a writer that cannot get its turn in time fails clearly.
+    async fn a_writer_that_waits_too_long_for_its_turn_fails_clearly() {
         let db = crate::testing::TestDb::new().await;
         let settings = crate::ConnectSettings {
             busy_timeout: Duration::from_millis(200),

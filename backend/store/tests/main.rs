@@ -707,6 +707,20 @@ async fn account_with_quota(
 
 #[tokio::test]
 async fn concurrent_writers_never_share_a_uid_or_modseq() {
+    writers_race().await;
+}
+
+/// The same on a multi-threaded runtime, as the server runs: there a write given the
+/// closure form waits for its turn and runs on a thread of its own, and the others
+/// (the claims of `\Recent` here) wait as tasks, at the same gate.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_writers_on_a_multi_threaded_runtime() {
+    writers_race().await;
+}
+
+/// Six writers append five messages each, claiming `\Recent` after each append, then
+/// two expunge the same ten messages at once.
+async fn writers_race() {
     let db = TestDb::new().await;
     let store = db.store().await;
     domain(&store, "race.example", &[]).await;
@@ -723,6 +737,7 @@ async fn concurrent_writers_never_share_a_uid_or_modseq() {
         let (store, acc, inbox) = (store.clone(), acc.id.clone(), inbox.id.clone());
         tasks.push(tokio::spawn(async move {
             let mut landed = Vec::new();
+            let mut claimed = Vec::new();
             for _ in 0..5 {
                 landed.extend(
                     store
@@ -731,18 +746,26 @@ async fn concurrent_writers_never_share_a_uid_or_modseq() {
                         .await
                         .unwrap(),
                 );
+                claimed.extend(store.mailboxes().claim_recent(&inbox).await.unwrap());
             }
-            landed
+            (landed, claimed)
         }));
     }
     let mut uids = Vec::new();
     let mut modseqs = Vec::new();
+    let mut claimed = Vec::new();
     for t in tasks {
-        for a in t.await.unwrap() {
+        let (landed, claims) = t.await.unwrap();
+        for a in landed {
             uids.push(a.uid);
             modseqs.push(a.modseq);
         }
+        claimed.extend(claims);
     }
+    // RFC 3501 §2.3.2: a message is recent in one session only; every claim took what
+    // the appends before it left, and no UID twice.
+    claimed.sort_unstable();
+    assert_eq!(claimed, (1..=30).collect::<Vec<u32>>());
     uids.sort_unstable();
     modseqs.sort_unstable();
     modseqs.dedup();

@@ -18,6 +18,7 @@ use super::messages::{
     rows_in,
 };
 use super::new_id;
+use crate::tx::End;
 use crate::views::Messages;
 use crate::{
     Change, ChangeKind, MessageRecord, StoreError,
@@ -249,60 +250,65 @@ impl Messages<'_> {
             }
             return Ok((out, modified));
         }
-        let (txn, turn) = self.begin_write().await?;
-        // PostgreSQL: the account's row lock, then the mailbox's, in every writer's
-        // order. SQLite's write transaction holds the whole database already.
-        if !holds_database(&txn) {
-            lock_owner_of(&txn, mailbox_id).await?;
-            lock_mailboxes(&txn, &[mailbox_id]).await?;
-        }
-        let rows = rows_in(&txn, mailbox_id, ids).await?;
-        let owner = rows
-            .first()
-            .map(|r| r.account_id.clone())
-            .unwrap_or_default();
-        let mut out = Vec::with_capacity(rows.len());
-        let mut modified = Vec::new();
-        let mut modseq = None;
-        for row in rows {
-            let (flags, keywords, changed) = match decide(&row, update, unchanged_since) {
-                Decision::Modified => {
-                    modified.push(row.uid as u32);
-                    continue;
+        let (owner, out, modified, modseq) = self
+            .write_or_not(async |txn| {
+                // PostgreSQL: the account's row lock, then the mailbox's, in every writer's
+                // order. SQLite's write transaction holds the whole database already.
+                if !holds_database(txn) {
+                    lock_owner_of(txn, mailbox_id).await?;
+                    lock_mailboxes(txn, &[mailbox_id]).await?;
                 }
-                Decision::Same(keywords) => (row.flags as u64, keywords, false),
-                Decision::Change(flags, keywords) => (flags, keywords, true),
-            };
-            let mut now_modseq = row.modseq as u64;
-            if changed {
-                let m = match modseq {
-                    Some(m) => m,
-                    None => {
-                        let m = next_uid_modseq(&txn, mailbox_id, 0).await?.1;
-                        modseq = Some(m);
-                        m
+                let rows = rows_in(txn, mailbox_id, ids).await?;
+                let owner = rows
+                    .first()
+                    .map(|r| r.account_id.clone())
+                    .unwrap_or_default();
+                let mut out = Vec::with_capacity(rows.len());
+                let mut modified = Vec::new();
+                let mut modseq = None;
+                for row in rows {
+                    let (flags, keywords, changed) = match decide(&row, update, unchanged_since) {
+                        Decision::Modified => {
+                            modified.push(row.uid as u32);
+                            continue;
+                        }
+                        Decision::Same(keywords) => (row.flags as u64, keywords, false),
+                        Decision::Change(flags, keywords) => (flags, keywords, true),
+                    };
+                    let mut now_modseq = row.modseq as u64;
+                    if changed {
+                        let m = match modseq {
+                            Some(m) => m,
+                            None => {
+                                let m = next_uid_modseq(txn, mailbox_id, 0).await?.1;
+                                modseq = Some(m);
+                                m
+                            }
+                        };
+                        now_modseq = m;
+                        let mut active: message::ActiveModel = row.clone().into();
+                        active.flags = Set(flags as i64);
+                        active.keywords = Set(keywords_json(&keywords));
+                        active.modseq = Set(m as i64);
+                        active.update(txn).await?;
                     }
-                };
-                now_modseq = m;
-                let mut active: message::ActiveModel = row.clone().into();
-                active.flags = Set(flags as i64);
-                active.keywords = Set(keywords_json(&keywords));
-                active.modseq = Set(m as i64);
-                active.update(&txn).await?;
-            }
-            out.push(FlaggedMessage {
-                id: row.id,
-                uid: row.uid as u32,
-                flags,
-                keywords,
-                modseq: now_modseq,
-            });
-        }
+                    out.push(FlaggedMessage {
+                        id: row.id,
+                        uid: row.uid as u32,
+                        flags,
+                        keywords,
+                        modseq: now_modseq,
+                    });
+                }
+                Ok(match modseq {
+                    Some(modseq) => End::Commit((owner, out, modified, Some(modseq))),
+                    None => End::Rollback((owner, out, modified, None)),
+                })
+            })
+            .await?;
         let Some(modseq) = modseq else {
-            txn.rollback().await?;
             return Ok((out, modified));
         };
-        self.commit(txn, turn).await?;
         self.publish(Change {
             account_id: owner,
             mailbox_id: mailbox_id.to_owned(),

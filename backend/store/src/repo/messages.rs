@@ -19,6 +19,7 @@ use sea_orm::{
 };
 
 use super::{MailboxRecord, new_id};
+use crate::tx::End;
 use crate::views::Messages;
 use crate::{
     Change, ChangeKind, NewQueuedMessage, StoreError,
@@ -427,19 +428,22 @@ impl Messages<'_> {
         batch: Vec<NewMessage>,
         selected: Option<&str>,
     ) -> Result<(Vec<Appended>, std::ops::Range<u32>), StoreError> {
-        let (txn, turn) = self.begin_write().await?;
-        let rows = self.append_in(&txn, batch).await?;
-        let claimed = match selected {
-            // The append read what is left to claim in its target already.
-            Some(mailbox_id) => match rows.unclaimed.get(mailbox_id) {
-                Some(unclaimed) => {
-                    super::recent::claim_range_in(&txn, mailbox_id, unclaimed).await?
-                }
-                None => super::recent::claim_in(&txn, mailbox_id).await?,
-            },
-            None => 0..0,
-        };
-        self.commit(txn, turn).await?;
+        let (rows, claimed) = self
+            .write(async |txn| {
+                let rows = self.append_in(txn, batch).await?;
+                let claimed = match selected {
+                    // The append read what is left to claim in its target already.
+                    Some(mailbox_id) => match rows.unclaimed.get(mailbox_id) {
+                        Some(unclaimed) => {
+                            super::recent::claim_range_in(txn, mailbox_id, unclaimed).await?
+                        }
+                        None => super::recent::claim_in(txn, mailbox_id).await?,
+                    },
+                    None => 0..0,
+                };
+                Ok((rows, claimed))
+            })
+            .await?;
         self.appended(rows.changes);
         Ok((rows.out, claimed))
     }
@@ -659,14 +663,20 @@ impl Messages<'_> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let (txn, turn) = self.begin_write().await?;
-        let (account_id, modseq, uids) = expunge_in(&txn, mailbox_id, ids).await?;
+        let (account_id, modseq, uids) = self
+            .write_or_not(async |txn| {
+                let expunged = expunge_in(txn, mailbox_id, ids).await?;
+                Ok(if expunged.2.is_empty() {
+                    // Nothing to expunge: roll back the MODSEQ taken for it.
+                    End::Rollback(expunged)
+                } else {
+                    End::Commit(expunged)
+                })
+            })
+            .await?;
         if uids.is_empty() {
-            // Nothing to expunge: roll back the MODSEQ taken for it.
-            txn.rollback().await?;
             return Ok(uids);
         }
-        self.commit(txn, turn).await?;
         self.publish(Change {
             account_id,
             mailbox_id: mailbox_id.to_owned(),
