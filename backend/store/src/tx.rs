@@ -251,11 +251,12 @@ impl Store {
     /// Runs `body` in a write transaction and commits it if it returns `Ok` (rolls it
     /// back if not); when this returns `Ok`, the transaction is on disk.
     ///
-    /// On SQLite, the transaction runs, from its `BEGIN` to its `COMMIT`, on a thread of
-    /// its own (the runtime's worker hands its other tasks to a new one meanwhile): every
+    /// On SQLite, in a task of a multi-threaded runtime, the writer waits for its turn
+    /// and runs the transaction, from its `BEGIN` to its `COMMIT`, blocking its thread
+    /// (the runtime's worker hands its other tasks to another thread meanwhile): every
     /// statement is a round trip to the connection's thread, and a task woken by one
     /// would otherwise wait behind every session that is ready to run, while each writer
-    /// after it waits for the turn.
+    /// after it waits for the turn. Elsewhere it waits and writes as a task.
     pub(crate) async fn write<T>(
         &self,
         body: impl AsyncFnOnce(&DatabaseTransaction) -> Result<T, StoreError>,
