@@ -118,22 +118,6 @@ impl SqliteWriter {
         Ok(WriteTurn(Some((held, taken))))
     }
 
-    /// One write transaction on a write connection: `BEGIN IMMEDIATE`, `body`, and the
-    /// end it asks for.
-    async fn transaction<T>(
-        &self,
-        body: impl AsyncFnOnce(&DatabaseTransaction) -> Result<End<T>, StoreError>,
-    ) -> Result<End<T>, StoreError> {
-        let txn = self.pool.begin_with_options(immediate()).await?;
-        let end = body(&txn).await?;
-        match &end {
-            #[allow(clippy::disallowed_methods)]
-            End::Commit(_) => txn.commit().await?,
-            End::Rollback(_) => txn.rollback().await?,
-        }
-        Ok(end)
-    }
-
     /// Makes every commit counted so far durable: returns at once if a sync that
     /// started after this commit has finished, else syncs the WAL (for itself and for
     /// whoever committed meanwhile).
@@ -174,12 +158,29 @@ pub(crate) enum End<T> {
     Rollback(T),
 }
 
-/// `BEGIN IMMEDIATE`: a SQLite write transaction takes the write lock at once.
-fn immediate() -> TransactionOptions {
-    TransactionOptions {
-        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-        ..Default::default()
+impl<T> End<T> {
+    fn into_inner(self) -> T {
+        match self {
+            End::Commit(out) | End::Rollback(out) => out,
+        }
     }
+}
+
+/// One write transaction: begin, `body`, and the end it asks for. The caller syncs a
+/// commit on SQLite (see [`Store::commit`]).
+async fn transaction<T>(
+    db: &DatabaseConnection,
+    options: TransactionOptions,
+    body: impl AsyncFnOnce(&DatabaseTransaction) -> Result<End<T>, StoreError>,
+) -> Result<End<T>, StoreError> {
+    let txn = db.begin_with_options(options).await?;
+    let end = body(&txn).await?;
+    match &end {
+        #[allow(clippy::disallowed_methods)]
+        End::Commit(_) => txn.commit().await?,
+        End::Rollback(_) => txn.rollback().await?,
+    }
+    Ok(end)
 }
 
 /// The runtime, if this is a task of a multi-threaded one: such a task may give its
@@ -235,11 +236,7 @@ impl Store {
     /// and takes the database's write lock at once (`BEGIN IMMEDIATE`), so that it never
     /// fails on upgrade half-way through. Commit it with [`Store::commit`].
     pub(crate) async fn begin_write(&self) -> Result<(DatabaseTransaction, WriteTurn), StoreError> {
-        let options = TransactionOptions {
-            sqlite_transaction_mode: (self.backend == Backend::Sqlite)
-                .then_some(SqliteTransactionMode::Immediate),
-            ..Default::default()
-        };
+        let options = self.write_options();
         let Some(w) = &self.writer else {
             return Ok((self.db.begin_with_options(options).await?, WriteTurn(None)));
         };
@@ -271,18 +268,10 @@ impl Store {
         &self,
         body: impl AsyncFnOnce(&DatabaseTransaction) -> Result<End<T>, StoreError>,
     ) -> Result<T, StoreError> {
+        let options = self.write_options();
         let Some(w) = &self.writer else {
-            let (txn, turn) = self.begin_write().await?;
-            return match body(&txn).await? {
-                End::Commit(out) => {
-                    self.commit(txn, turn).await?;
-                    Ok(out)
-                }
-                End::Rollback(out) => {
-                    txn.rollback().await?;
-                    Ok(out)
-                }
-            };
+            // PostgreSQL: no turn, and its commit is durable.
+            return Ok(transaction(&self.db, options, body).await?.into_inner());
         };
         let end = match multi_threaded() {
             // Wait for the turn and write on this thread, given up by the runtime
@@ -290,19 +279,26 @@ impl Store {
             Some(rt) => tokio::task::block_in_place(|| {
                 let _turn = w.turn_blocking()?;
                 let _runtime = rt.enter();
-                run_here(w.transaction(body))
+                run_here(transaction(&w.pool, options, body))
             }),
             None => {
                 let _turn = w.turn().await?;
-                w.transaction(body).await
+                transaction(&w.pool, options, body).await
             }
-        };
-        match end? {
-            End::Commit(out) => {
-                w.sync().await?;
-                Ok(out)
-            }
-            End::Rollback(out) => Ok(out),
+        }?;
+        if matches!(end, End::Commit(_)) {
+            w.sync().await?;
+        }
+        Ok(end.into_inner())
+    }
+
+    /// A write transaction's options: on SQLite `BEGIN IMMEDIATE`, which takes the
+    /// write lock at once, so that it never fails on upgrade half-way through.
+    fn write_options(&self) -> TransactionOptions {
+        TransactionOptions {
+            sqlite_transaction_mode: (self.backend == Backend::Sqlite)
+                .then_some(SqliteTransactionMode::Immediate),
+            ..Default::default()
         }
     }
 
