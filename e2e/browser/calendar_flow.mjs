@@ -53,6 +53,7 @@ await runFlow('calendar_flow', async ({ page, baseUrl, step, shot, expectVisible
   await expectVisible(page.getByRole('heading', { level: 1, name: 'February 2026' }), 'the month of the linked day');
   await page.goto(`${baseUrl}/calendar?date=2026-06-01`);
   await expectVisible(page.getByRole('heading', { level: 1, name: 'June 2026' }), 'the June heading again');
+  await expectVisible(page.locator('.cal-list label', { hasText: 'Calendar' }), 'the calendars, loaded again');
 
   step('click Tuesday 2 June; an end before the start is named at the field');
   await cell('2026-06-02').click({ position: { x: 60, y: 70 } });

@@ -555,6 +555,23 @@ pub fn EventEditor(p: &EditorProps) -> Html {
             }
         });
     }
+    {
+        // A day clicked before the calendars arrived: the new event goes to the first
+        // writable one, with its default reminders, once the list is here.
+        let draft = draft.clone();
+        let calendar = writable.first().map(|c| (*c).clone());
+        use_effect_with(first.clone(), move |_| {
+            let Some(c) = calendar else { return };
+            if let Some(d) = (*draft).as_ref().filter(|d| d.calendar_id.is_empty()) {
+                let mut d = d.clone();
+                d.calendar_id = c.id.clone();
+                if d.reminders.is_empty() {
+                    d.reminders = c.default_reminders.clone();
+                }
+                draft.set(Some(d));
+            }
+        });
+    }
     let read_only = existing.as_ref().is_some_and(|o| {
         o.masked
             || !p.calendars.iter().any(|c| {
@@ -587,6 +604,13 @@ pub fn EventEditor(p: &EditorProps) -> Html {
         );
         Callback::from(move |(what, scope): (Pending, Option<&'static str>)| {
             let Some(d) = (*draft).clone() else { return };
+            if existing.is_none() && d.calendar_id.is_empty() {
+                error.set(Some(ApiError::local(
+                    "calendar",
+                    "There is no calendar to add it to yet.",
+                )));
+                return;
+            }
             let fields = match what {
                 Pending::Save => match body(&d) {
                     Ok(f) => Some(f),
