@@ -15,6 +15,7 @@ mod changes;
 pub use changes::{Change, ChangeKind};
 mod connect;
 pub use connect::{redact, sqlite_file};
+mod batch;
 mod entity;
 mod error;
 mod gate;

@@ -168,6 +168,63 @@ async fn a_message_naming_two_conversations_joins_them() {
     assert_eq!(conv.len(), 5);
 }
 
+/// A message of `summary` (Message-ID `id` naming `refs`) for one batch.
+fn named(account: &str, mailbox: &str, id: &str, refs: &str) -> osprey_store::NewMessage {
+    let mut m = new_message(account, mailbox, 1);
+    m.summary = MessageSummary {
+        message_id: Some(id.to_owned()),
+        references: (!refs.is_empty()).then(|| refs.to_owned()),
+        ..MessageSummary::default()
+    };
+    m
+}
+
+#[tokio::test]
+async fn one_batch_threads_as_its_messages_one_by_one() {
+    // Delivery appends many messages in one transaction, the conversations of all of
+    // them worked out before any is written: each must still meet the ones before it
+    // in the batch, and a join must move those too.
+    let db = TestDb::new().await;
+    let store = db.store().await;
+    let (account, inbox) = account_with_inbox(&store, "b@batch.example").await;
+    let y = append(&store, &account, &inbox, "y@b", "", 1).await;
+    let batch = vec![
+        named(&account, &inbox, "p@b", ""),
+        // Joins the batch's p into the stored y's conversation (p's row not yet written).
+        named(&account, &inbox, "q@b", "y@b p@b"),
+        named(&account, &inbox, "x@b", "root@b"),
+        named(&account, &inbox, "x2@b", "x@b"),
+        // Names x's conversation and the stored one (with p and q now): joins them.
+        named(&account, &inbox, "z@b", "root@b y@b"),
+        named(&account, &inbox, "w@b", "y@b"),
+    ];
+    let ids: Vec<String> = store
+        .messages()
+        .append_messages(batch)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|a| a.id)
+        .collect();
+    let joined = thread(&store, &ids[2]).await;
+    for m in ids.iter().chain([&y]) {
+        assert_eq!(
+            thread(&store, m).await,
+            joined,
+            "every message of all three"
+        );
+    }
+    let conv = store
+        .messages()
+        .conversation(&account, &joined)
+        .await
+        .unwrap();
+    assert_eq!(conv.len(), 7);
+    // The links the batch wrote lead a later reply there too.
+    let v = append(&store, &account, &inbox, "v@b", "x2@b", 6).await;
+    assert_eq!(thread(&store, &v).await, joined);
+}
+
 #[tokio::test]
 async fn the_migration_threads_an_existing_store() {
     let db = TestDb::new().await;

@@ -6,18 +6,21 @@
 //! Each call is one transaction, taking the account, then the mailbox, as every writer
 //! does; the change is published after the commit.
 
+use std::collections::BTreeMap;
+
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, EntityTrait, Set,
+    ActiveModelTrait, EntityTrait, QueryTrait, Set,
     sea_query::{Expr, ExprTrait},
 };
-use sea_orm::{ColumnTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, ConnectionTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::messages::{
-    holds_database, keywords_json, lock_mailboxes, lock_owner_of, next_uid_modseq, parse_keywords,
-    rows_in,
+    CHUNK, holds_database, keywords_json, lock_mailboxes, lock_owner_of, next_uid_modseq,
+    parse_keywords, rows_in, take_statement, taken,
 };
 use super::new_id;
+use crate::batch::Batch;
 use crate::tx::End;
 use crate::views::Messages;
 use crate::{
@@ -263,42 +266,79 @@ impl Messages<'_> {
                     .first()
                     .map(|r| r.account_id.clone())
                     .unwrap_or_default();
+                // The changes go as one batch: the mailbox's MODSEQ bump first, each
+                // changed message then taking the new value (RFC 7162 §3.1: one MODSEQ for
+                // the whole STORE).
+                let db = txn.get_database_backend();
+                let mut writes = Batch::new();
+                let new_modseq = Expr::SubQuery(
+                    None,
+                    Box::new(
+                        mailbox::Entity::find_by_id(mailbox_id.to_owned())
+                            .select_only()
+                            .column(mailbox::Column::Highestmodseq)
+                            .into_query()
+                            .into(),
+                    ),
+                );
                 let mut out = Vec::with_capacity(rows.len());
                 let mut modified = Vec::new();
-                let mut modseq = None;
+                // Indexes in `out` of the messages changed.
+                let mut changed = Vec::new();
                 for row in rows {
-                    let (flags, keywords, changed) = match decide(&row, update, unchanged_since) {
+                    let (flags, keywords) = match decide(&row, update, unchanged_since) {
                         Decision::Modified => {
                             modified.push(row.uid as u32);
                             continue;
                         }
-                        Decision::Same(keywords) => (row.flags as u64, keywords, false),
-                        Decision::Change(flags, keywords) => (flags, keywords, true),
+                        Decision::Same(keywords) => (row.flags as u64, keywords),
+                        Decision::Change(flags, keywords) => {
+                            changed.push(out.len());
+                            (flags, keywords)
+                        }
                     };
-                    let mut now_modseq = row.modseq as u64;
-                    if changed {
-                        let m = match modseq {
-                            Some(m) => m,
-                            None => {
-                                let m = next_uid_modseq(txn, mailbox_id, 0).await?.1;
-                                modseq = Some(m);
-                                m
-                            }
-                        };
-                        now_modseq = m;
-                        let mut active: message::ActiveModel = row.clone().into();
-                        active.flags = Set(flags as i64);
-                        active.keywords = Set(keywords_json(&keywords));
-                        active.modseq = Set(m as i64);
-                        active.update(txn).await?;
-                    }
                     out.push(FlaggedMessage {
                         id: row.id,
                         uid: row.uid as u32,
                         flags,
                         keywords,
-                        modseq: now_modseq,
+                        modseq: row.modseq as u64,
                     });
+                }
+                let mut modseq = None;
+                if !changed.is_empty() {
+                    writes.push(db, &take_statement(mailbox_id, 0, 1));
+                    // One UPDATE per outcome (flags and keywords), whatever the messages'
+                    // number: a STORE to a whole mailbox is a few statements.
+                    let mut outcomes: BTreeMap<(i64, String), Vec<String>> = BTreeMap::new();
+                    for &i in &changed {
+                        let m: &FlaggedMessage = &out[i];
+                        outcomes
+                            .entry((m.flags as i64, keywords_json(&m.keywords)))
+                            .or_default()
+                            .push(m.id.clone());
+                    }
+                    for ((flags, keywords), ids) in outcomes {
+                        for chunk in ids.chunks(CHUNK) {
+                            writes.push(
+                                db,
+                                &message::Entity::update_many()
+                                    .col_expr(message::Column::Flags, Expr::val(flags))
+                                    .col_expr(
+                                        message::Column::Keywords,
+                                        Expr::val(keywords.clone()),
+                                    )
+                                    .col_expr(message::Column::Modseq, new_modseq.clone())
+                                    .filter(message::Column::Id.is_in(chunk.to_vec()))
+                                    .into_query(),
+                            );
+                        }
+                    }
+                    let bumped = writes.rows(txn).await?;
+                    let row = bumped.first().ok_or(StoreError::NotFound)?;
+                    let m = taken(row, 0, 1)?.1;
+                    changed.into_iter().for_each(|i| out[i].modseq = m);
+                    modseq = Some(m);
                 }
                 Ok(match modseq {
                     Some(modseq) => End::Commit((owner, out, modified, Some(modseq))),

@@ -14,11 +14,14 @@ use std::{
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, DbBackend,
-    EntityTrait, Order, QueryFilter, QueryOrder, QuerySelect, Set,
-    sea_query::{Expr, ExprTrait},
+    EntityTrait, FromQueryResult, Order, QueryFilter, QueryOrder, QueryResult, QuerySelect,
+    QueryTrait, Set,
+    sea_query::{Expr, ExprTrait, Query, UpdateStatement},
 };
 
+use super::threads::Links;
 use super::{MailboxRecord, new_id};
+use crate::batch::{Batch, has_column};
 use crate::tx::End;
 use crate::views::Messages;
 use crate::{
@@ -155,17 +158,6 @@ pub(super) async fn next_uid_modseq(
     Ok((uid, modseq))
 }
 
-/// Takes `n` UIDs and `n` MODSEQs of a mailbox at once, one of each per appended message:
-/// returns the first UID, the first MODSEQ and the UIDs nobody claimed as `\Recent`
-/// yet, the new ones included.
-async fn next_uids_modseqs(
-    txn: &DatabaseTransaction,
-    mailbox_id: &str,
-    n: u32,
-) -> Result<(u32, u64, Range<u32>), StoreError> {
-    take_uids_modseqs(txn, mailbox_id, n, n).await
-}
-
 /// Advances a mailbox's UIDNEXT by `uids` and HIGHESTMODSEQ by `modseqs` inside `txn`;
 /// returns the first UID and the first MODSEQ taken, and the UIDs not yet claimed as
 /// `\Recent` (see [`super::recent`]) after it.
@@ -179,8 +171,17 @@ async fn take_uids_modseqs(
     uids: u32,
     modseqs: u32,
 ) -> Result<(u32, u64, Range<u32>), StoreError> {
-    // One statement: the UPDATE returns the row as it leaves it.
-    let mb = mailbox::Entity::update_many()
+    let row = txn
+        .query_one(&take_statement(mailbox_id, uids, modseqs))
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    taken(&row, uids, modseqs)
+}
+
+/// The UPDATE of [`take_uids_modseqs`]: one statement, which returns the row as it
+/// leaves it (its rows have an `uidnext` column).
+pub(super) fn take_statement(mailbox_id: &str, uids: u32, modseqs: u32) -> UpdateStatement {
+    let mut update = mailbox::Entity::update_many()
         .col_expr(
             mailbox::Column::Uidnext,
             Expr::col(mailbox::Column::Uidnext).add(i64::from(uids)),
@@ -190,11 +191,26 @@ async fn take_uids_modseqs(
             Expr::col(mailbox::Column::Highestmodseq).add(i64::from(modseqs)),
         )
         .filter(mailbox::Column::Id.eq(mailbox_id))
-        .exec_with_returning(txn)
-        .await?
-        .pop()
-        .ok_or(StoreError::NotFound)?;
-    if mb.uidnext - 1 > i64::from(u32::MAX) {
+        .into_query();
+    update.returning(Query::returning().columns([
+        mailbox::Column::Id,
+        mailbox::Column::Uidnext,
+        mailbox::Column::Highestmodseq,
+        mailbox::Column::RecentUid,
+    ]));
+    update
+}
+
+/// What a [`take_statement`] took, from the row it returned.
+pub(super) fn taken(
+    row: &QueryResult,
+    uids: u32,
+    modseqs: u32,
+) -> Result<(u32, u64, Range<u32>), StoreError> {
+    let uidnext: i64 = row.try_get("", "uidnext")?;
+    let highestmodseq: i64 = row.try_get("", "highestmodseq")?;
+    let recent_uid: i64 = row.try_get("", "recent_uid")?;
+    if uidnext - 1 > i64::from(u32::MAX) {
         // RFC 9051 §2.3.1.1: UIDs are 32-bit; a full mailbox needs a new UIDVALIDITY.
         // Returning the error drops the transaction, which rolls the UPDATE back.
         return Err(StoreError::Invalid(
@@ -202,24 +218,19 @@ async fn take_uids_modseqs(
         ));
     }
     Ok((
-        (mb.uidnext - i64::from(uids)) as u32,
-        (mb.highestmodseq - i64::from(modseqs) + 1) as u64,
-        super::recent::uid_range(mb.recent_uid, mb.uidnext),
+        (uidnext - i64::from(uids)) as u32,
+        (highestmodseq - i64::from(modseqs) + 1) as u64,
+        super::recent::uid_range(recent_uid, uidnext),
     ))
 }
 
-/// Adds `size` bytes to an account's usage inside `txn` if they fit its quota; one
-/// statement, which on PostgreSQL also locks the account's row until the commit (as
-/// [`lock_accounts`] does). `OverQuota` if they do not fit, `NotFound` if there is no
-/// such account.
-async fn charge_quota(
-    txn: &DatabaseTransaction,
-    account_id: &str,
-    size: u64,
-) -> Result<(), StoreError> {
+/// Adds `size` bytes to an account's usage if they fit its quota: one statement, which
+/// on PostgreSQL also locks the account's row until the commit (as [`lock_accounts`]
+/// does), and returns the row (its rows have a `used_bytes` column) only if it charged.
+fn charge_statement(account_id: &str, size: u64) -> Result<UpdateStatement, StoreError> {
     let size = i64::try_from(size).map_err(|_| StoreError::OverQuota)?;
     let used = Expr::col(account::Column::UsedBytes).add(size);
-    let charged = account::Entity::update_many()
+    let mut update = account::Entity::update_many()
         .col_expr(account::Column::UsedBytes, used.clone())
         .filter(account::Column::Id.eq(account_id))
         .filter(
@@ -227,20 +238,22 @@ async fn charge_quota(
                 .add(account::Column::QuotaBytes.is_null())
                 .add(used.lte(Expr::col(account::Column::QuotaBytes))),
         )
-        .exec(txn)
-        .await?;
-    if charged.rows_affected > 0 {
-        return Ok(());
-    }
-    let exists = account::Entity::find_by_id(account_id.to_owned())
+        .into_query();
+    update.returning(Query::returning().columns([account::Column::Id, account::Column::UsedBytes]));
+    Ok(update)
+}
+
+/// Why a [`charge_statement`] charged nothing: `OverQuota`, or `NotFound` if there is no
+/// such account.
+async fn not_charged(txn: &DatabaseTransaction, account_id: &str) -> StoreError {
+    match account::Entity::find_by_id(account_id.to_owned())
         .one(txn)
-        .await?
-        .is_some();
-    Err(if exists {
-        StoreError::OverQuota
-    } else {
-        StoreError::NotFound
-    })
+        .await
+    {
+        Ok(Some(_)) => StoreError::OverQuota,
+        Ok(None) => StoreError::NotFound,
+        Err(e) => e.into(),
+    }
 }
 
 /// What `append_in` wrote, not yet committed.
@@ -249,8 +262,9 @@ struct AppendedRows {
     out: Vec<Appended>,
     /// What to tell the change bus after the commit, one per mailbox.
     changes: HashMap<String, Change>,
-    /// Per mailbox, the UIDs nobody claimed as `\Recent`, the new ones included.
-    unclaimed: HashMap<String, Range<u32>>,
+    /// The UIDs claimed as `\Recent` in the mailbox asked for, the new ones included,
+    /// if the messages went there.
+    claimed: Option<Range<u32>>,
 }
 
 /// Rows per INSERT: well under SQLite's limit of bound parameters.
@@ -276,16 +290,20 @@ pub(super) async fn lock_mailboxes(
     ids.sort_unstable();
     ids.dedup();
     for id in ids {
-        mailbox::Entity::update_many()
-            .col_expr(
-                mailbox::Column::Uidnext,
-                Expr::col(mailbox::Column::Uidnext),
-            )
-            .filter(mailbox::Column::Id.eq(id))
-            .exec(txn)
-            .await?;
+        txn.execute(&lock_statement(id)).await?;
     }
     Ok(())
+}
+
+/// The no-op UPDATE of [`lock_mailboxes`] for one mailbox.
+fn lock_statement(id: &str) -> UpdateStatement {
+    mailbox::Entity::update_many()
+        .col_expr(
+            mailbox::Column::Uidnext,
+            Expr::col(mailbox::Column::Uidnext),
+        )
+        .filter(mailbox::Column::Id.eq(id))
+        .into_query()
 }
 
 /// Locks the account that owns `mailbox_id` (see [`lock_accounts`]) and returns its id;
@@ -430,16 +448,12 @@ impl Messages<'_> {
     ) -> Result<(Vec<Appended>, std::ops::Range<u32>), StoreError> {
         let (rows, claimed) = self
             .write(async |txn| {
-                let rows = self.append_in(txn, batch).await?;
-                let claimed = match selected {
-                    // The append read what is left to claim in its target already.
-                    Some(mailbox_id) => match rows.unclaimed.get(mailbox_id) {
-                        Some(unclaimed) => {
-                            super::recent::claim_range_in(txn, mailbox_id, unclaimed).await?
-                        }
-                        None => super::recent::claim_in(txn, mailbox_id).await?,
-                    },
-                    None => 0..0,
+                let rows = self.append_in(txn, batch, selected).await?;
+                let claimed = match (selected, &rows.claimed) {
+                    (None, _) => 0..0,
+                    (Some(_), Some(claimed)) => claimed.clone(),
+                    // Not a mailbox the messages went to: a claim of its own.
+                    (Some(mailbox_id), None) => super::recent::claim_in(txn, mailbox_id).await?,
                 };
                 Ok((rows, claimed))
             })
@@ -459,7 +473,7 @@ impl Messages<'_> {
         queued: NewQueuedMessage,
     ) -> Result<(Vec<Appended>, String), StoreError> {
         let (txn, turn) = self.begin_write().await?;
-        let rows = self.append_in(&txn, batch).await?;
+        let rows = self.append_in(&txn, batch, None).await?;
         let id = super::queue::enqueue_in(&txn, queued).await?;
         self.commit(txn, turn).await?;
         self.appended(rows.changes);
@@ -472,55 +486,137 @@ impl Messages<'_> {
         self.text_index().text_queued();
     }
 
-    /// The rows of [`append_messages`](Self::append_messages), inside `txn`.
+    /// The rows of [`append_messages`](Self::append_messages), inside `txn`, and the
+    /// claim of `\Recent` in `claim` if the messages went there (RFC 3501 §2.3.2: the
+    /// new UIDs with the others nobody claimed).
+    ///
+    /// Two round trips to the database whatever the batch (see [`crate::batch`]): the
+    /// first charges the quotas, takes the UIDs and MODSEQs and reads the conversations
+    /// the messages name; the second writes the rows, the links, the text index's queue
+    /// and the claim.
     async fn append_in(
         self,
         txn: &DatabaseTransaction,
         batch: Vec<NewMessage>,
+        claim: Option<&str>,
     ) -> Result<AppendedRows, StoreError> {
+        let db = txn.get_database_backend();
         // Quotas first, for every account at once, in id order (the order of every
         // writer's locks): nothing is written if the messages do not fit.
         let mut sizes: BTreeMap<&str, u64> = BTreeMap::new();
+        let mut names: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        // Per mailbox, how many messages, in the order the batch first names them.
+        let mut counts: Vec<(&str, u32)> = Vec::new();
         for new in &batch {
             *sizes.entry(new.account_id.as_str()).or_default() += new.size;
+            names
+                .entry(new.account_id.as_str())
+                .or_default()
+                .extend(Links::names(&new.summary));
+            match counts.iter_mut().find(|(mb, _)| *mb == new.mailbox_id) {
+                Some((_, n)) => {
+                    *n = n
+                        .checked_add(1)
+                        .ok_or_else(|| StoreError::Invalid("batch too large".into()))?
+                }
+                None => counts.push((new.mailbox_id.as_str(), 1)),
+            }
         }
+        let mut first = Batch::new();
         for (account_id, size) in &sizes {
-            charge_quota(txn, account_id, *size).await?;
+            first.push(db, &charge_statement(account_id, *size)?);
         }
-        let mailboxes: Vec<&str> = batch.iter().map(|m| m.mailbox_id.as_str()).collect();
-        lock_mailboxes(txn, &mailboxes).await?;
+        if !holds_database(txn) {
+            let mut ids: Vec<&str> = counts.iter().map(|(mb, _)| *mb).collect();
+            ids.sort_unstable();
+            ids.iter()
+                .for_each(|id| first.push(db, &lock_statement(id)));
+        }
         // UIDs and MODSEQs: one range per mailbox, handed out in the batch's order.
+        for (mb, n) in &counts {
+            first.push(db, &take_statement(mb, *n, *n));
+        }
+        for (account_id, names) in &mut names {
+            names.sort_unstable();
+            names.dedup();
+            Links::queries(account_id, names)
+                .iter()
+                .for_each(|q| first.push(db, q));
+        }
+        let mut charged = Vec::new();
         let mut next: HashMap<String, (u32, u64)> = HashMap::new();
         let mut unclaimed = HashMap::new();
-        for mb in &mailboxes {
-            if next.contains_key(*mb) {
-                continue;
+        let mut links = Links::default();
+        for row in first.rows(txn).await? {
+            if has_column(&row, "uidnext") {
+                let mb: String = row.try_get("", "id")?;
+                let n = counts.iter().find(|(m, _)| *m == mb).map_or(0, |(_, n)| *n);
+                let (uid, modseq, recent) = taken(&row, n, n)?;
+                next.insert(mb.clone(), (uid, modseq));
+                unclaimed.insert(mb, recent);
+            } else if has_column(&row, "thread_id") {
+                links.read(&row)?;
+            } else if has_column(&row, "used_bytes") {
+                charged.push(row.try_get::<String>("", "id")?);
             }
-            let n = batch.iter().filter(|m| m.mailbox_id == *mb).count();
-            let n = u32::try_from(n).map_err(|_| StoreError::Invalid("batch too large".into()))?;
-            let (uid, modseq, recent) = next_uids_modseqs(txn, mb, n).await?;
-            next.insert((*mb).to_owned(), (uid, modseq));
-            unclaimed.insert((*mb).to_owned(), recent);
         }
+        for account_id in sizes.keys() {
+            if !charged.iter().any(|c| c == account_id) {
+                return Err(not_charged(txn, account_id).await);
+            }
+        }
+        if counts.iter().any(|(mb, _)| !next.contains_key(*mb)) {
+            return Err(StoreError::NotFound);
+        }
+        let mut second = Batch::new();
         // The text index is built in the background: the blobs only join its queue.
         let hashes: Vec<&str> = batch.iter().map(|m| m.blob_hash.as_str()).collect();
-        super::text_index::enqueue_in(txn, self.backend, &hashes).await?;
+        super::text_index::enqueue(self.backend, &hashes, &mut second);
         let mut out = Vec::with_capacity(batch.len());
         let mut changes: HashMap<String, Change> = HashMap::new();
-        let mut rows = Vec::with_capacity(batch.len());
-        let now = Utc::now();
-        for new in batch {
-            let slot = next.get_mut(&new.mailbox_id).expect("allocated above");
+        // (account, conversation) of each message, which a later one may join to another.
+        let mut threads: Vec<(String, String)> = Vec::with_capacity(batch.len());
+        for new in &batch {
+            let slot = next.get_mut(&new.mailbox_id).expect("taken above");
             let (uid, modseq) = *slot;
             *slot = (uid + 1, modseq + 1);
             let id = new_id();
-            let thread = super::threads::assign(txn, &new.account_id, &id, &new.summary).await?;
-            rows.push(message::ActiveModel {
-                id: Set(id.clone()),
-                account_id: Set(new.account_id.clone()),
-                mailbox_id: Set(new.mailbox_id.clone()),
-                uid: Set(i64::from(uid)),
-                modseq: Set(modseq as i64),
+            let thread = links.assign(
+                db,
+                &new.account_id,
+                &id,
+                &new.summary,
+                &mut threads,
+                &mut second,
+            );
+            threads.push((new.account_id.clone(), thread));
+            changes.insert(
+                new.mailbox_id.clone(),
+                Change {
+                    account_id: new.account_id.clone(),
+                    mailbox_id: new.mailbox_id.clone(),
+                    modseq,
+                    kind: ChangeKind::Appended,
+                },
+            );
+            out.push(Appended {
+                id,
+                mailbox_id: new.mailbox_id.clone(),
+                uid,
+                modseq,
+            });
+        }
+        let now = Utc::now();
+        let mut rows: Vec<message::ActiveModel> = batch
+            .into_iter()
+            .zip(&out)
+            .zip(threads)
+            .map(|((new, at), (_, thread))| message::ActiveModel {
+                id: Set(at.id.clone()),
+                account_id: Set(new.account_id),
+                mailbox_id: Set(new.mailbox_id),
+                uid: Set(i64::from(at.uid)),
+                modseq: Set(at.modseq as i64),
                 flags: Set(new.flags as i64),
                 keywords: Set(keywords_json(&new.keywords)),
                 internal_date: Set(new.internal_date),
@@ -540,33 +636,25 @@ impl Messages<'_> {
                 has_attachments: Set(new.summary.has_attachments),
                 preview: Set(new.summary.preview),
                 pop3_retrieved_at: Set(None),
-            });
-            changes.insert(
-                new.mailbox_id.clone(),
-                Change {
-                    account_id: new.account_id,
-                    mailbox_id: new.mailbox_id.clone(),
-                    modseq,
-                    kind: ChangeKind::Appended,
-                },
-            );
-            out.push(Appended {
-                id,
-                mailbox_id: new.mailbox_id,
-                uid,
-                modseq,
-            });
-        }
+            })
+            .collect();
+        links.write(db, &mut second);
         while !rows.is_empty() {
             let rest = rows.split_off(rows.len().min(INSERT_CHUNK));
-            message::Entity::insert_many(std::mem::replace(&mut rows, rest))
-                .exec(txn)
-                .await?;
+            let chunk = std::mem::replace(&mut rows, rest);
+            second.push(db, &message::Entity::insert_many(chunk).into_query());
         }
+        let claimed = claim.and_then(|mb| unclaimed.get(mb)).cloned();
+        if let (Some(mb), Some(range)) = (claim, &claimed)
+            && let Some(write) = super::recent::claim_statement(mb, range)
+        {
+            second.push(db, &write.into_query());
+        }
+        second.run(txn).await?;
         Ok(AppendedRows {
             out,
             changes,
-            unclaimed,
+            claimed,
         })
     }
 
@@ -821,42 +909,59 @@ pub(super) async fn expunge_in(
     if !holds_database(txn) {
         lock_owner_of(txn, mailbox_id).await?;
     }
-    let (_, modseq) = next_uid_modseq(txn, mailbox_id, 0).await?;
-    // The rows still there, deleted and read in one statement.
-    let mut rows = Vec::new();
+    // One round trip: the MODSEQ taken, then the rows still there, deleted and read.
+    let db = txn.get_database_backend();
+    let mut first = Batch::new();
+    first.push(db, &take_statement(mailbox_id, 0, 1));
     for chunk in ids.chunks(CHUNK) {
-        rows.extend(
-            message::Entity::delete_many()
-                .filter(message::Column::MailboxId.eq(mailbox_id))
-                .filter(message::Column::Id.is_in(chunk.to_vec()))
-                .exec_with_returning(txn)
-                .await?,
-        );
+        let mut delete = message::Entity::delete_many()
+            .filter(message::Column::MailboxId.eq(mailbox_id))
+            .filter(message::Column::Id.is_in(chunk.to_vec()))
+            .into_query();
+        delete.returning_all();
+        first.push(db, &delete);
     }
+    let mut modseq = None;
+    let mut rows = Vec::new();
+    for row in first.rows(txn).await? {
+        if has_column(&row, "uidnext") {
+            modseq = Some(taken(&row, 0, 1)?.1);
+        } else {
+            rows.push(message::Model::from_query_result(&row, "")?);
+        }
+    }
+    let modseq = modseq.ok_or(StoreError::NotFound)?;
     rows.sort_by_key(|r| r.uid);
     let Some(account_id) = rows.first().map(|r| r.account_id.clone()) else {
         return Ok((String::new(), 0, Vec::new()));
     };
+    // And one more: the account's usage, and the tombstones.
+    let mut second = Batch::new();
     let freed: i64 = rows.iter().map(|r| r.size).sum();
-    account::Entity::update_many()
-        .col_expr(
-            account::Column::UsedBytes,
-            Expr::col(account::Column::UsedBytes).sub(freed),
-        )
-        .filter(account::Column::Id.eq(account_id.as_str()))
-        .exec(txn)
-        .await?;
+    second.push(
+        db,
+        &account::Entity::update_many()
+            .col_expr(
+                account::Column::UsedBytes,
+                Expr::col(account::Column::UsedBytes).sub(freed),
+            )
+            .filter(account::Column::Id.eq(account_id.as_str()))
+            .into_query(),
+    );
     let uids: Vec<u32> = rows.iter().map(|r| r.uid as u32).collect();
     for chunk in uids.chunks(CHUNK) {
-        expunged::Entity::insert_many(chunk.iter().map(|uid| expunged::ActiveModel {
-            mailbox_id: Set(mailbox_id.to_owned()),
-            uid: Set(i64::from(*uid)),
-            modseq: Set(modseq as i64),
-        }))
-        // Another writer may have expunged the same message a moment earlier.
-        .on_conflict_do_nothing_on([expunged::Column::MailboxId, expunged::Column::Uid])
-        .exec(txn)
-        .await?;
+        second.push(
+            db,
+            &expunged::Entity::insert_many(chunk.iter().map(|uid| expunged::ActiveModel {
+                mailbox_id: Set(mailbox_id.to_owned()),
+                uid: Set(i64::from(*uid)),
+                modseq: Set(modseq as i64),
+            }))
+            // Another writer may have expunged the same message a moment earlier.
+            .on_conflict_do_nothing_on([expunged::Column::MailboxId, expunged::Column::Uid])
+            .into_query(),
+        );
     }
+    second.run(txn).await?;
     Ok((account_id, modseq, uids))
 }

@@ -8,7 +8,8 @@
 use std::ops::Range;
 
 use sea_orm::{
-    ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect, sea_query::Expr,
+    ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect, UpdateMany,
+    sea_query::Expr,
 };
 
 use super::messages::lock_mailboxes;
@@ -84,17 +85,26 @@ pub(super) async fn claim_range_in(
     mailbox_id: &str,
     unclaimed: &Range<u32>,
 ) -> Result<Range<u32>, StoreError> {
-    if !unclaimed.is_empty() {
+    if let Some(claim) = claim_statement(mailbox_id, unclaimed) {
+        claim.exec(txn).await?;
+    }
+    Ok(unclaimed.clone())
+}
+
+/// The write of [`claim_range_in`], for a caller that sends it with others; `None` when
+/// there is nothing to claim.
+pub(super) fn claim_statement(
+    mailbox_id: &str,
+    unclaimed: &Range<u32>,
+) -> Option<UpdateMany<mailbox::Entity>> {
+    (!unclaimed.is_empty()).then(|| {
         mailbox::Entity::update_many()
             .col_expr(
                 mailbox::Column::RecentUid,
                 Expr::value(i64::from(unclaimed.end)),
             )
             .filter(mailbox::Column::Id.eq(mailbox_id))
-            .exec(txn)
-            .await?;
-    }
-    Ok(unclaimed.clone())
+    })
 }
 
 impl Mailboxes<'_> {

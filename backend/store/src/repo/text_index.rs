@@ -2,7 +2,7 @@
 //! decoded header and body text, case-folded, in `message_text`, one row per blob hash;
 //! and the queue of blobs still to be indexed.
 //!
-//! Delivery only queues a blob ([`enqueue_in`], inside its own transaction); the indexer
+//! Delivery only queues a blob ([`enqueue`], inside its own transaction); the indexer
 //! (`osprey-mail`) extracts the text and hands it to `TextIndex::save_message_texts`,
 //! which writes the rows and takes the blobs off the queue in one transaction. A
 //! message whose blob has no row yet is not indexed: the caller searches its raw bytes.
@@ -15,9 +15,10 @@
 
 use std::collections::HashSet;
 
-use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend, Statement, Value};
+use sea_orm::{ConnectionTrait, DbBackend, Statement, Value};
 
 use super::messages::CHUNK;
+use crate::batch::Batch;
 use crate::views::TextIndex;
 use crate::{Backend, StoreError};
 
@@ -72,32 +73,31 @@ fn fold_text(text: &str, limit: usize) -> String {
     folded
 }
 
-/// Puts `hashes` on the queue inside `txn` (a blob queued already stays as it is).
-pub(super) async fn enqueue_in(
-    txn: &DatabaseTransaction,
-    backend: Backend,
-    hashes: &[&str],
-) -> Result<(), StoreError> {
+/// Puts `hashes` on the queue as part of `out`, a batch of the caller's transaction (a
+/// blob queued already stays as it is).
+pub(super) fn enqueue(backend: Backend, hashes: &[&str], out: &mut Batch) {
     let mut hashes = hashes.to_vec();
     hashes.sort_unstable();
     hashes.dedup();
     for chunk in hashes.chunks(CHUNK) {
+        // Plain `?` on SQLite: a batch's statements take its arguments in turn.
         let values: Vec<String> = (1..=chunk.len())
-            .map(|i| format!("({}, CURRENT_TIMESTAMP)", placeholder(backend, i)))
+            .map(|i| match backend {
+                Backend::Sqlite => "(?, CURRENT_TIMESTAMP)".to_owned(),
+                Backend::Postgres => format!("({}, CURRENT_TIMESTAMP)", placeholder(backend, i)),
+            })
             .collect();
         let sql = format!(
             "INSERT INTO text_index_queue (blob_hash, enqueued_at) VALUES {} \
              ON CONFLICT (blob_hash) DO NOTHING",
             values.join(", ")
         );
-        txn.execute_raw(statement(
+        out.push_statement(statement(
             backend,
             &sql,
             chunk.iter().map(|h| Value::from(*h)).collect(),
-        ))
-        .await?;
+        ));
     }
-    Ok(())
 }
 
 /// The `i`th (from 1) bound parameter in this engine's syntax.

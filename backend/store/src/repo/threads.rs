@@ -13,18 +13,20 @@
 //! that mailbox; opening it shows the conversation's messages in every mailbox but
 //! Trash and Junk.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, hash_map::Entry};
 
 use sea_orm::{
-    ColumnTrait, DatabaseTransaction, EntityTrait, FromQueryResult, Order, QueryFilter, QueryOrder,
-    QuerySelect, Set,
-    sea_query::{Expr, ExprTrait},
+    ColumnTrait, DbBackend, EntityTrait, FromQueryResult, Order, QueryFilter, QueryOrder,
+    QueryResult, QuerySelect, QueryTrait, Set,
+    sea_query::{Expr, ExprTrait, SelectStatement},
 };
 
+use super::messages::CHUNK;
 use super::{MessageRecord, MessageSummary, SortAfter, SortValue, flags};
 use crate::views::Messages;
 use crate::{
     StoreError,
+    batch::Batch,
     entity::{mailbox, message, thread_link},
 };
 
@@ -45,68 +47,146 @@ fn named_ids(summary: &MessageSummary) -> Vec<&str> {
         .collect()
 }
 
-/// The conversation of a message about to be stored as `id` for `account_id`, linking
-/// the IDs it names to it.
-pub(super) async fn assign(
-    txn: &DatabaseTransaction,
-    account_id: &str,
-    id: &str,
-    summary: &MessageSummary,
-) -> Result<String, StoreError> {
-    let named = named_ids(summary);
-    if named.is_empty() {
-        return Ok(id.to_owned());
+/// The conversations of messages about to be stored: the links the account has that
+/// they name, read once for all of them ([`Links::queries`], in the append's first round
+/// trip), then each message's conversation worked out in order ([`Links::assign`]), the
+/// writes that follow from it added to the append's second round trip.
+#[derive(Debug, Default)]
+pub(super) struct Links {
+    /// (account, Message-ID) → conversation: as read, then as this batch leaves them.
+    known: HashMap<(String, String), String>,
+    /// The keys of `known` this batch adds, in order, written by [`Links::write`].
+    added: Vec<(String, String)>,
+}
+
+impl Links {
+    /// The reads of the links that `names` (Message-IDs the messages of `account_id`
+    /// name) have, a query per chunk; their rows have a `thread_id` column.
+    pub(super) fn queries(account_id: &str, names: &[&str]) -> Vec<SelectStatement> {
+        names
+            .chunks(CHUNK)
+            .map(|chunk| {
+                thread_link::Entity::find()
+                    .filter(thread_link::Column::AccountId.eq(account_id))
+                    .filter(thread_link::Column::MessageId.is_in(chunk.iter().copied()))
+                    .into_query()
+            })
+            .collect()
     }
-    let known: HashMap<String, String> = thread_link::Entity::find()
-        .filter(thread_link::Column::AccountId.eq(account_id))
-        .filter(thread_link::Column::MessageId.is_in(named.iter().copied()))
-        .all(txn)
-        .await?
-        .into_iter()
-        .map(|l| (l.message_id, l.thread_id))
-        .collect();
-    let thread = named
-        .iter()
-        .find_map(|n| known.get(*n).cloned())
-        .unwrap_or_else(|| id.to_owned());
-    // A message that names two conversations joins them: the later ones (by the order
-    // of its references, root first) become the first.
-    let joined: HashSet<&String> = known.values().filter(|t| **t != thread).collect();
-    if !joined.is_empty() {
-        let joined: Vec<String> = joined.into_iter().cloned().collect();
-        message::Entity::update_many()
-            .col_expr(message::Column::ThreadId, Expr::val(thread.clone()))
-            .filter(message::Column::AccountId.eq(account_id))
-            .filter(message::Column::ThreadId.is_in(joined.clone()))
-            .exec(txn)
-            .await?;
-        thread_link::Entity::update_many()
-            .col_expr(thread_link::Column::ThreadId, Expr::val(thread.clone()))
-            .filter(thread_link::Column::AccountId.eq(account_id))
-            .filter(thread_link::Column::ThreadId.is_in(joined))
-            .exec(txn)
-            .await?;
+
+    /// Takes in a row a query of [`Links::queries`] returned.
+    pub(super) fn read(&mut self, row: &QueryResult) -> Result<(), StoreError> {
+        let link = thread_link::Model::from_query_result(row, "")?;
+        self.known
+            .insert((link.account_id, link.message_id), link.thread_id);
+        Ok(())
     }
-    let new: Vec<thread_link::ActiveModel> = named
-        .iter()
-        .filter(|n| !known.contains_key(**n))
-        .map(|n| thread_link::ActiveModel {
-            account_id: Set(account_id.to_owned()),
-            message_id: Set((*n).to_owned()),
-            thread_id: Set(thread.clone()),
-        })
-        .collect();
-    if !new.is_empty() {
-        // Another delivery may link the same ID a moment earlier: its link stands.
-        thread_link::Entity::insert_many(new)
-            .on_conflict_do_nothing_on([
-                thread_link::Column::AccountId,
-                thread_link::Column::MessageId,
-            ])
-            .exec(txn)
-            .await?;
+
+    /// The Message-IDs a message names (see [`named_ids`]).
+    pub(super) fn names(summary: &MessageSummary) -> Vec<&str> {
+        named_ids(summary)
     }
-    Ok(thread)
+
+    /// The conversation of a message about to be stored as `id` for `account_id`, after
+    /// the messages assigned before it in this batch: links the IDs it names to it (in
+    /// memory, written by [`Links::write`]) and, if it joins conversations, adds to `out`
+    /// the moves of the stored messages and links; `pending` are the (account,
+    /// conversation) of this batch's messages not yet written, moved along in memory.
+    pub(super) fn assign(
+        &mut self,
+        db: DbBackend,
+        account_id: &str,
+        id: &str,
+        summary: &MessageSummary,
+        pending: &mut [(String, String)],
+        out: &mut Batch,
+    ) -> String {
+        let named = named_ids(summary);
+        if named.is_empty() {
+            return id.to_owned();
+        }
+        let key = |n: &str| (account_id.to_owned(), n.to_owned());
+        let known: Vec<&String> = named
+            .iter()
+            .filter_map(|n| self.known.get(&key(n)))
+            .collect();
+        let thread = known
+            .first()
+            .map_or_else(|| id.to_owned(), |t| (*t).clone());
+        // A message that names two conversations joins them: the later ones (by the order
+        // of its references, root first) become the first.
+        let joined: HashSet<String> = known
+            .into_iter()
+            .filter(|t| **t != thread)
+            .cloned()
+            .collect();
+        if !joined.is_empty() {
+            let joined: Vec<String> = joined.into_iter().collect();
+            out.push(
+                db,
+                &message::Entity::update_many()
+                    .col_expr(message::Column::ThreadId, Expr::val(thread.clone()))
+                    .filter(message::Column::AccountId.eq(account_id))
+                    .filter(message::Column::ThreadId.is_in(joined.clone()))
+                    .into_query(),
+            );
+            out.push(
+                db,
+                &thread_link::Entity::update_many()
+                    .col_expr(thread_link::Column::ThreadId, Expr::val(thread.clone()))
+                    .filter(thread_link::Column::AccountId.eq(account_id))
+                    .filter(thread_link::Column::ThreadId.is_in(joined.clone()))
+                    .into_query(),
+            );
+            let moved = |(a, t): (&String, &String)| a == account_id && joined.contains(t);
+            for ((a, _), t) in self.known.iter_mut() {
+                if moved((a, &*t)) {
+                    *t = thread.clone();
+                }
+            }
+            for (a, t) in pending.iter_mut() {
+                if moved((&*a, &*t)) {
+                    *t = thread.clone();
+                }
+            }
+        }
+        for n in named {
+            if let Entry::Vacant(e) = self.known.entry(key(n)) {
+                e.insert(thread.clone());
+                self.added.push(key(n));
+            }
+        }
+        thread
+    }
+
+    /// Adds to `out` the links this batch made, each to its conversation as the batch
+    /// leaves it (after the moves [`Links::assign`] added).
+    pub(super) fn write(self, db: DbBackend, out: &mut Batch) {
+        let rows: Vec<thread_link::ActiveModel> = self
+            .added
+            .into_iter()
+            .filter_map(|key| {
+                let thread = self.known.get(&key)?.clone();
+                Some(thread_link::ActiveModel {
+                    account_id: Set(key.0),
+                    message_id: Set(key.1),
+                    thread_id: Set(thread),
+                })
+            })
+            .collect();
+        for chunk in rows.chunks(CHUNK) {
+            // Another delivery may link the same ID a moment earlier: its link stands.
+            out.push(
+                db,
+                &thread_link::Entity::insert_many(chunk.to_vec())
+                    .on_conflict_do_nothing_on([
+                        thread_link::Column::AccountId,
+                        thread_link::Column::MessageId,
+                    ])
+                    .into_query(),
+            );
+        }
+    }
 }
 
 /// A conversation's row in a mailbox listed by conversation: its newest message there.
