@@ -184,6 +184,22 @@ mod tests {
         assert_eq!(file("postgres://u@h/db"), None);
     }
 
+    /// `.cargo/config.toml` builds SQLite with `SQLITE_ENABLE_QPSG`; without it every
+    /// `LIMIT ?` statement is prepared anew at each run (see there).
+    #[tokio::test]
+    async fn sqlite_keeps_its_plans_whatever_the_values_bound() {
+        use sea_orm::{ConnectionTrait, Database, Statement};
+        let db = Database::connect("sqlite::memory:").await.unwrap();
+        let on = db
+            .query_one_raw(Statement::from_string(
+                db.get_database_backend(),
+                "SELECT 1 FROM pragma_compile_options WHERE compile_options = 'ENABLE_QPSG'",
+            ))
+            .await
+            .unwrap();
+        assert!(on.is_some(), "SQLite was built without SQLITE_ENABLE_QPSG");
+    }
+
     #[test]
     fn redacts_passwords() {
         assert_eq!(
