@@ -320,6 +320,8 @@ await runFlow('calendar_flow', async ({ page, baseUrl, step, shot, expectVisible
   await page.click('#cal-view-week');
   await expectVisible(page.locator('.cal-allday-cell .cal-note', { hasText: 'Ideas for Lyon' }), 'the note in the all-day row');
   await page.click('#cal-view-agenda');
+  // The agenda shows the week's days until its own have loaded: click once they have.
+  await page.waitForSelector('.cal-main:not([aria-busy])');
   await expectVisible(page.locator('.cal-agenda-day', { hasText: 'Wednesday 10 June' }).locator('.cal-note', { hasText: 'Ideas for Lyon' }), 'the note in the agenda');
   await page.locator('.cal-note', { hasText: 'Ideas for Lyon' }).first().click();
   await page.waitForURL('**/calendar/notes');
