@@ -29,19 +29,36 @@ pub fn ListMembers(props: &ListMembersProps) -> Html {
     let address = use_state(String::new);
     let nomail = use_state(|| false);
     let busy = use_state(|| false);
-    // Bumped after an import, to read the roster again.
+    // Bumped after an import or an addition, to read the roster again.
     let reload = use_state(|| 0u32);
+    // The latest read asked for: an answer to an earlier one (sent before an addition
+    // committed, say) is dropped instead of putting back a roster already outdated.
+    let latest = use_mut_ref(|| 0u32);
 
     {
-        let (api, members, more, error) =
-            (api.clone(), members.clone(), more.clone(), error.clone());
+        let (api, members, more, error, latest) = (
+            api.clone(),
+            members.clone(),
+            more.clone(),
+            error.clone(),
+            latest.clone(),
+        );
         use_effect_with(
             (props.list_id.clone(), (*search).clone(), *reload),
             move |(id, q, _)| {
                 let (id, q) = (id.to_string(), q.trim().to_owned());
+                let mine = {
+                    let mut latest = latest.borrow_mut();
+                    *latest += 1;
+                    *latest
+                };
                 spawn_local(async move {
                     let q = (!q.is_empty()).then_some(q);
-                    match api.list_members(&id, Some(SHOWN), None, q.as_deref()).await {
+                    let read = api.list_members(&id, Some(SHOWN), None, q.as_deref()).await;
+                    if *latest.borrow() != mine {
+                        return;
+                    }
+                    match read {
                         Ok(page) => {
                             more.set(page.next_cursor.is_some());
                             members.set(Some(page.items));
@@ -54,9 +71,9 @@ pub fn ListMembers(props: &ListMembersProps) -> Html {
     }
 
     let add = {
-        let (api, members, error, address, nomail, busy) = (
+        let (api, reload, error, address, nomail, busy) = (
             api.clone(),
-            members.clone(),
+            reload.clone(),
             error.clone(),
             address.clone(),
             nomail.clone(),
@@ -77,9 +94,9 @@ pub fn ListMembers(props: &ListMembersProps) -> Html {
                     DeliveryMode::Each
                 },
             };
-            let (api, members, error, address, nomail, busy, id) = (
+            let (api, reload, error, address, nomail, busy, id) = (
                 api.clone(),
-                members.clone(),
+                reload.clone(),
                 error.clone(),
                 address.clone(),
                 nomail.clone(),
@@ -88,11 +105,10 @@ pub fn ListMembers(props: &ListMembersProps) -> Html {
             );
             spawn_local(async move {
                 match api.add_member(&id, &body).await {
-                    Ok(m) => {
-                        let mut list = (*members).clone().unwrap_or_default();
-                        list.push(m);
-                        list.sort_by(|a, b| a.address.cmp(&b.address));
-                        members.set(Some(list));
+                    Ok(_) => {
+                        // Read the roster again (in its order, within the search); a
+                        // read still on its way from before is dropped.
+                        reload.set(*reload + 1);
                         address.set(String::new());
                         nomail.set(false);
                         error.set(None);
