@@ -137,7 +137,13 @@ async fn sqlite_writer(
     wal.push("-wal");
     opts.max_connections(2).min_connections(1);
     let pool = Database::connect(sqlite_options(opts, settings, SqliteSynchronous::Normal)).await?;
-    Ok(SqliteWriter::new(pool, settings.busy_timeout, wal.into()))
+    let runtime = tokio::runtime::Handle::current();
+    Ok(SqliteWriter::new(
+        pool,
+        settings.busy_timeout,
+        wal.into(),
+        runtime,
+    )?)
 }
 
 /// The file a `sqlite:` URL names, as SQLite will open it; `None` for other engines and

@@ -22,6 +22,7 @@ mod gate;
 pub mod repo;
 mod tx;
 pub mod views;
+mod writer;
 
 pub use connect::{Backend, ConnectSettings};
 pub use error::StoreError;

@@ -10,26 +10,27 @@
 //!   instead of polling SQLite's lock with `busy_timeout`'s growing sleeps, which let a
 //!   newcomer overtake a writer that has waited for a hundred milliseconds. Other
 //!   processes (the CLI) still meet `busy_timeout`.
-//! - **A thread of its own for the turn.** Every statement is a round trip to the
-//!   connection's thread; a task woken by the answer waits for a runtime worker behind
-//!   every session that is ready to run, and so does the next writer when the turn
-//!   passes to it. A write in the closure form ([`Store::write`]) gives its worker
-//!   thread to the runtime, waits for the gate blocking that thread, and runs its
-//!   transaction there.
+//! - **A thread for the writes, and one transaction for many.** Every statement is a
+//!   round trip to the connection's thread; a task woken by the answer waits for a
+//!   runtime worker behind every session that is ready to run, and so does the next
+//!   writer when the turn passes to it. A write in the closure form ([`Store::write`])
+//!   is queued for the writer thread instead, which runs the writes waiting together in
+//!   one transaction, each in a savepoint, with one `COMMIT` ([`crate::writer`]).
 //! - **The WAL sync after the lock.** Write transactions run on connections with
 //!   `synchronous=NORMAL`: the commit appends to the WAL without syncing it and lets
 //!   the next writer in. [`Store::commit`] then syncs the WAL file itself before it
 //!   returns, so a commit is still on disk when the caller hears of it, as with
 //!   `synchronous=FULL`, but the sync is no longer inside the lock.
 //! - **One sync for many commits.** Commits that finish while a sync runs share the
-//!   next one (group commit).
+//!   next one.
 //!
 //! Writes that are not in a transaction go through the default connections, which keep
 //! `synchronous=FULL`.
 //!
-//! Each step is measured (`osprey_store_write_wait_seconds` at the gate,
-//! `osprey_store_write_hold_seconds` holding it, `osprey_store_wal_sync_seconds` for a
-//! sync), on the server's `/metrics`.
+//! Each step is measured (`osprey_store_write_wait_seconds` at the gate or in the
+//! writer thread's queue, `osprey_store_write_hold_seconds` holding the gate (a turn
+//! or a group), `osprey_store_write_group_size` for the writes of a group,
+//! `osprey_store_wal_sync_seconds` for a sync), on the server's `/metrics`.
 //!
 //! The price: between a commit and its sync (a millisecond or so) another connection
 //! can read the change. Only a power failure in that moment loses it, and then only a
@@ -52,6 +53,7 @@ use sea_orm::{
 use tokio::sync::Mutex;
 
 use crate::gate::{Gate, Held};
+use crate::writer::Writer;
 use crate::{Backend, Store, StoreError};
 
 /// The SQLite write path: its connections, gate and WAL sync.
@@ -61,6 +63,8 @@ pub(crate) struct SqliteWriter {
     pool: DatabaseConnection,
     /// Writers of this process, one at a time, in arrival order.
     gate: Arc<Gate>,
+    /// The writer thread's queue, for the closure-form writes.
+    pub(crate) writer: Writer,
     /// How long a writer waits at the gate before it fails.
     wait: Duration,
     /// The database's write-ahead log (`<file>-wal`).
@@ -72,15 +76,24 @@ pub(crate) struct SqliteWriter {
 }
 
 impl SqliteWriter {
-    pub(crate) fn new(pool: DatabaseConnection, wait: Duration, wal: PathBuf) -> Self {
-        Self {
+    /// The write path over `pool`, its writer thread running on `runtime`.
+    pub(crate) fn new(
+        pool: DatabaseConnection,
+        wait: Duration,
+        wal: PathBuf,
+        runtime: tokio::runtime::Handle,
+    ) -> std::io::Result<Self> {
+        let gate = Arc::new(Gate::default());
+        let writer = Writer::start(pool.clone(), gate.clone(), wait, runtime)?;
+        Ok(Self {
             pool,
-            gate: Arc::new(Gate::default()),
+            gate,
+            writer,
             wait,
             wal,
             committed: AtomicU64::new(0),
             synced: Mutex::new(0),
-        }
+        })
     }
 
     /// Closes the write connections.
@@ -91,23 +104,7 @@ impl SqliteWriter {
     /// Waits for this writer's turn at the gate, at most `wait`.
     async fn turn(&self) -> Result<WriteTurn, StoreError> {
         let arrived = Instant::now();
-        let held = self.gate.enter(self.wait).await;
-        self.turn_taken(arrived, held)
-    }
-
-    /// [`SqliteWriter::turn`], blocking this thread while it waits.
-    fn turn_blocking(&self) -> Result<WriteTurn, StoreError> {
-        let arrived = Instant::now();
-        let held = self.gate.enter_blocking(self.wait);
-        self.turn_taken(arrived, held)
-    }
-
-    fn turn_taken(
-        &self,
-        arrived: Instant,
-        held: Result<Held, crate::gate::TimedOut>,
-    ) -> Result<WriteTurn, StoreError> {
-        let held = held.map_err(|_| {
+        let held = self.gate.enter(self.wait).await.map_err(|_| {
             StoreError::Database(DbErr::Custom(format!(
                 "no turn to write within {:?}: the database is busy",
                 self.wait
@@ -183,21 +180,10 @@ async fn transaction<T>(
     Ok(end)
 }
 
-/// The runtime, if this is a task of a multi-threaded one: such a task may give its
-/// worker thread away and block it. A single-threaded runtime (as in tests) cannot, and
-/// the future a runtime's `block_on` runs (the CLI's commands) is not a task.
-fn multi_threaded() -> Option<tokio::runtime::Handle> {
-    use tokio::runtime::{Handle, RuntimeFlavor};
-    tokio::task::try_id()?;
-    Handle::try_current()
-        .ok()
-        .filter(|h| h.runtime_flavor() == RuntimeFlavor::MultiThread)
-}
-
 /// Runs `fut` to its end on this thread, parking the thread while it waits. Not the
 /// runtime's `block_on`: that parks on the thread's own runtime parker, which a `block_on`
 /// further out may be waiting on, and a wake meant for that one would be taken here.
-fn run_here<F: std::future::Future>(fut: F) -> F::Output {
+pub(crate) fn run_here<F: std::future::Future>(fut: F) -> F::Output {
     use std::task::{Context, Poll, Wake, Waker};
 
     struct Unpark(std::thread::Thread);
@@ -248,44 +234,31 @@ impl Store {
     /// Runs `body` in a write transaction and commits it if it returns `Ok` (rolls it
     /// back if not); when this returns `Ok`, the transaction is on disk.
     ///
-    /// On SQLite, in a task of a multi-threaded runtime, the writer waits for its turn
-    /// and runs the transaction, from its `BEGIN` to its `COMMIT`, blocking its thread
-    /// (the runtime's worker hands its other tasks to another thread meanwhile): every
-    /// statement is a round trip to the connection's thread, and a task woken by one
-    /// would otherwise wait behind every session that is ready to run, while each writer
-    /// after it waits for the turn. Elsewhere it waits and writes as a task.
-    pub(crate) async fn write<T>(
+    /// On SQLite the writer thread runs `body`, with the other writes waiting then, in
+    /// one transaction, `body` in a savepoint of its own ([`crate::writer`]): the body
+    /// must own what it uses. It sees the changes of the writes before it in its group,
+    /// as it would one write after another.
+    pub(crate) async fn write<T: Send + 'static>(
         &self,
-        body: impl AsyncFnOnce(&DatabaseTransaction) -> Result<T, StoreError>,
+        body: impl AsyncFnOnce(&DatabaseTransaction) -> Result<T, StoreError> + Send + 'static,
     ) -> Result<T, StoreError> {
-        self.write_or_not(async |txn| body(txn).await.map(End::Commit))
+        self.write_or_not(async move |txn| body(txn).await.map(End::Commit))
             .await
     }
 
     /// Like [`Store::write`], for a body that may find that it has nothing to write
     /// after all: [`End::Rollback`] rolls the transaction back (and needs no sync).
-    pub(crate) async fn write_or_not<T>(
+    pub(crate) async fn write_or_not<T: Send + 'static>(
         &self,
-        body: impl AsyncFnOnce(&DatabaseTransaction) -> Result<End<T>, StoreError>,
+        body: impl AsyncFnOnce(&DatabaseTransaction) -> Result<End<T>, StoreError> + Send + 'static,
     ) -> Result<T, StoreError> {
         let options = self.write_options();
         let Some(w) = &self.writer else {
             // PostgreSQL: no turn, and its commit is durable.
             return Ok(transaction(&self.db, options, body).await?.into_inner());
         };
-        let end = match multi_threaded() {
-            // Wait for the turn and write on this thread, given up by the runtime
-            // meanwhile: the turn passes straight from one writer's thread to the next.
-            Some(rt) => tokio::task::block_in_place(|| {
-                let _turn = w.turn_blocking()?;
-                let _runtime = rt.enter();
-                run_here(transaction(&w.pool, options, body))
-            }),
-            None => {
-                let _turn = w.turn().await?;
-                transaction(&w.pool, options, body).await
-            }
-        }?;
+        // SQLite: the writer thread runs it in a group (see `crate::writer`).
+        let end = w.writer.write(body).await?;
         if matches!(end, End::Commit(_)) {
             w.sync().await?;
         }
@@ -351,7 +324,9 @@ mod tests {
             DatabaseConnection::default(),
             Duration::from_millis(200),
             dir.join("db-wal"),
+            tokio::runtime::Handle::current(),
         )
+        .unwrap()
     }
 
     #[tokio::test]

@@ -253,8 +253,10 @@ impl Messages<'_> {
             }
             return Ok((out, modified));
         }
+        let owned = (mailbox_id.to_owned(), ids.to_vec(), update.clone());
         let (owner, out, modified, modseq) = self
-            .write_or_not(async |txn| {
+            .write_or_not(async move |txn| {
+                let (mailbox_id, ids, update) = (owned.0.as_str(), owned.1.as_slice(), &owned.2);
                 // PostgreSQL: the account's row lock, then the mailbox's, in every writer's
                 // order. SQLite's write transaction holds the whole database already.
                 if !holds_database(txn) {

@@ -446,9 +446,12 @@ impl Messages<'_> {
         batch: Vec<NewMessage>,
         selected: Option<&str>,
     ) -> Result<(Vec<Appended>, std::ops::Range<u32>), StoreError> {
+        let store = (*self).clone();
+        let selected = selected.map(str::to_owned);
         let (rows, claimed) = self
-            .write(async |txn| {
-                let rows = self.append_in(txn, batch, selected).await?;
+            .write(async move |txn| {
+                let selected = selected.as_deref();
+                let rows = store.messages().append_in(txn, batch, selected).await?;
                 let claimed = match (selected, &rows.claimed) {
                     (None, _) => 0..0,
                     (Some(_), Some(claimed)) => claimed.clone(),
@@ -751,9 +754,10 @@ impl Messages<'_> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
+        let owned = (mailbox_id.to_owned(), ids.to_vec());
         let (account_id, modseq, uids) = self
-            .write_or_not(async |txn| {
-                let expunged = expunge_in(txn, mailbox_id, ids).await?;
+            .write_or_not(async move |txn| {
+                let expunged = expunge_in(txn, &owned.0, &owned.1).await?;
                 Ok(if expunged.2.is_empty() {
                     // Nothing to expunge: roll back the MODSEQ taken for it.
                     End::Rollback(expunged)

@@ -13,6 +13,7 @@ use sea_orm::{
 };
 
 use super::messages::lock_mailboxes;
+use crate::tx::End;
 use crate::views::Mailboxes;
 use crate::{
     StoreError,
@@ -46,14 +47,16 @@ impl Mailboxes<'_> {
         if unclaimed.is_empty() || !self.any_message_in(mailbox_id, &unclaimed).await? {
             return Ok(0..0);
         }
-        let (txn, turn) = self.begin_write().await?;
-        let claimed = claim_in(&txn, mailbox_id).await?;
-        if claimed.is_empty() {
-            txn.rollback().await?;
-            return Ok(claimed);
-        }
-        self.commit(txn, turn).await?;
-        Ok(claimed)
+        let mailbox_id = mailbox_id.to_owned();
+        self.write_or_not(async move |txn| {
+            let claimed = claim_in(txn, &mailbox_id).await?;
+            Ok(if claimed.is_empty() {
+                End::Rollback(claimed)
+            } else {
+                End::Commit(claimed)
+            })
+        })
+        .await
     }
 }
 
