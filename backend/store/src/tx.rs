@@ -104,12 +104,11 @@ impl SqliteWriter {
     /// Waits for this writer's turn at the gate, at most `wait`.
     async fn turn(&self) -> Result<WriteTurn, StoreError> {
         let arrived = Instant::now();
-        let held = self.gate.enter(self.wait).await.map_err(|_| {
-            StoreError::Database(DbErr::Custom(format!(
-                "no turn to write within {:?}: the database is busy",
-                self.wait
-            )))
-        })?;
+        let held = self
+            .gate
+            .enter(self.wait)
+            .await
+            .map_err(|_| busy(self.wait))?;
         let taken = Instant::now();
         metrics::histogram!("osprey_store_write_wait_seconds").record(taken - arrived);
         Ok(WriteTurn(Some((held, taken))))
@@ -134,6 +133,23 @@ impl SqliteWriter {
         metrics::histogram!("osprey_store_wal_sync_seconds").record(started.elapsed());
         *synced = upto;
         Ok(())
+    }
+}
+
+/// A SQLite writer found no turn within `wait`.
+pub(crate) fn busy(wait: Duration) -> StoreError {
+    StoreError::Database(DbErr::Custom(format!(
+        "no turn to write within {wait:?}: the database is busy"
+    )))
+}
+
+/// A write transaction's options: on SQLite `BEGIN IMMEDIATE`, which takes the write
+/// lock at once, so that it never fails on upgrade half-way through.
+pub(crate) fn write_options(backend: Backend) -> TransactionOptions {
+    TransactionOptions {
+        sqlite_transaction_mode: (backend == Backend::Sqlite)
+            .then_some(SqliteTransactionMode::Immediate),
+        ..Default::default()
     }
 }
 
@@ -265,14 +281,9 @@ impl Store {
         Ok(end.into_inner())
     }
 
-    /// A write transaction's options: on SQLite `BEGIN IMMEDIATE`, which takes the
-    /// write lock at once, so that it never fails on upgrade half-way through.
+    /// This store's write transaction options ([`write_options`]).
     fn write_options(&self) -> TransactionOptions {
-        TransactionOptions {
-            sqlite_transaction_mode: (self.backend == Backend::Sqlite)
-                .then_some(SqliteTransactionMode::Immediate),
-            ..Default::default()
-        }
+        write_options(self.backend)
     }
 
     /// Commits a transaction of [`Store::begin_write`]; when this returns `Ok`, the

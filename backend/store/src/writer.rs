@@ -35,15 +35,12 @@ use std::{
     time::{Duration, Instant},
 };
 
-use sea_orm::{
-    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, SqliteTransactionMode,
-    TransactionOptions, TransactionTrait,
-};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, TransactionTrait};
 use tokio::sync::oneshot;
 
-use crate::StoreError;
 use crate::gate::Gate;
-use crate::tx::{End, run_here};
+use crate::tx::{End, busy, run_here, write_options};
+use crate::{Backend, StoreError};
 
 /// The most writes one group runs: a bound on how long the first one waits for the
 /// `COMMIT` behind the others.
@@ -114,6 +111,11 @@ fn failed(why: &str) -> StoreError {
     StoreError::Database(DbErr::Custom(why.to_owned()))
 }
 
+/// A write of a group that failed on `e`.
+fn group_failed(e: &StoreError) -> StoreError {
+    failed(&format!("the write's group failed: {e}"))
+}
+
 /// A write's answer once its group has ended: `Ok` if the group ended well, else the
 /// group's error.
 type Answer = Box<dyn FnOnce(Result<(), &StoreError>)>;
@@ -176,7 +178,7 @@ where
                     (Err(e), _) => Err(e),
                     (Ok(end), Ok(())) => Ok(end),
                     // It may have read what the group then failed to commit.
-                    (Ok(_), Err(e)) => Err(failed(&format!("the write's group failed: {e}"))),
+                    (Ok(_), Err(e)) => Err(group_failed(e)),
                 };
                 let _ = reply.send(answer);
             });
@@ -251,9 +253,7 @@ fn expire(group: Vec<Box<dyn Queued>>, wait: Duration) -> Vec<Box<dyn Queued>> {
         }
         let waited = now - job.queued();
         if waited > wait {
-            job.refuse(failed(&format!(
-                "no turn to write within {wait:?}: the database is busy"
-            )));
+            job.refuse(busy(wait));
             continue;
         }
         live.push(job);
@@ -264,11 +264,10 @@ fn expire(group: Vec<Box<dyn Queued>>, wait: Duration) -> Vec<Box<dyn Queued>> {
 /// One group: `BEGIN IMMEDIATE`, each write in a savepoint, one `COMMIT` (or
 /// `ROLLBACK` when no write kept anything), then the answers.
 async fn run_group(pool: &DatabaseConnection, group: Vec<Box<dyn Queued>>) {
-    let options = TransactionOptions {
-        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-        ..Default::default()
-    };
-    let txn = match pool.begin_with_options(options).await {
+    let txn = match pool
+        .begin_with_options(write_options(Backend::Sqlite))
+        .await
+    {
         Ok(txn) => txn,
         Err(e) => {
             let e = StoreError::from(e);
@@ -286,13 +285,14 @@ async fn run_group(pool: &DatabaseConnection, group: Vec<Box<dyn Queued>>) {
     let mut broken = None;
     for job in group {
         if let Some(e) = &broken {
-            job.refuse(failed(&format!("the write's group failed: {e}")));
+            job.refuse(group_failed(e));
             continue;
         }
         metrics::histogram!("osprey_store_write_wait_seconds").record(started - job.queued());
         if savepoints && let Err(e) = txn.execute_unprepared("SAVEPOINT w").await {
-            broken = Some(StoreError::from(e));
-            job.refuse(failed("the write's group failed"));
+            let e = StoreError::from(e);
+            job.refuse(group_failed(&e));
+            broken = Some(e);
             continue;
         }
         let ran = job.run(&txn).await;
