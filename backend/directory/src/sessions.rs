@@ -4,12 +4,19 @@
 //!
 //! A [`SessionWatch`] follows the store's account events, so a session learns of the
 //! change at once without asking the database on every command. It subscribes when the
-//! session signs in and reads the account once more on its first look, so a change
+//! session signs in and then reads the account's standing once more, so a change
 //! committed between the password check and the subscription is not missed; a receiver
-//! that lagged behind the events reads the account again too.
+//! that lagged behind the events reads it again too. The read is a task of its own: a
+//! session waits for the watch in a `select!` beside its client, and a command that
+//! arrives first drops the watch's future, which must not drop the read with it (each
+//! command would otherwise start it anew, and the IMAP bench's sessions read the
+//! account some seven times each instead of once).
 
 use osprey_store::{AccountEvent, AccountEventKind, AccountRecord, Store, StoreError};
-use tokio::sync::broadcast::{self, error::RecvError, error::TryRecvError};
+use tokio::{
+    sync::broadcast::{self, error::RecvError, error::TryRecvError},
+    task::JoinHandle,
+};
 
 /// Why a session ends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,21 +44,34 @@ pub struct SessionWatch {
     /// The password hash the session signed in under.
     password_hash: String,
     events: broadcast::Receiver<AccountEvent>,
-    /// The account has been read since subscribing and since the receiver last lagged.
-    checked: bool,
+    /// The read of the account due since subscribing or since the receiver last lagged,
+    /// until its answer has been taken.
+    look: Option<JoinHandle<Option<SessionEnd>>>,
+    /// Reads started.
+    reads: u32,
     ended: Option<SessionEnd>,
 }
 
 impl SessionWatch {
+    /// Subscribes, then starts the read of the account (on the runtime it is made on).
     pub(crate) fn new(store: &Store, account: &AccountRecord) -> Self {
-        Self {
+        let mut watch = Self {
             events: store.account_events(),
             store: store.clone(),
             account_id: account.id.clone(),
             password_hash: account.password_hash.clone(),
-            checked: false,
+            look: None,
+            reads: 0,
             ended: None,
-        }
+        };
+        watch.read_again();
+        watch
+    }
+
+    /// How many times the account has been read: once after signing in, and once after
+    /// each time the receiver lagged behind the events.
+    pub fn reads(&self) -> u32 {
+        self.reads
     }
 
     /// What an event about this account means for the session.
@@ -70,34 +90,36 @@ impl SessionWatch {
         }
     }
 
-    /// Reads the account: how it stands now. A store failure keeps the session.
-    async fn read_again(&mut self) -> Option<SessionEnd> {
-        let read = self.store.accounts().account(&self.account_id).await;
-        // Set only once read: a cancelled read is done again next time.
-        self.checked = true;
-        match read {
-            Err(StoreError::NotFound) => Some(SessionEnd::Deleted),
-            Err(e) => {
-                tracing::warn!(error = %e, "could not read an account for its session");
-                None
-            }
-            Ok(a) if !a.enabled => Some(SessionEnd::Disabled),
-            Ok(a) if a.password_hash != self.password_hash => Some(SessionEnd::PasswordChanged),
-            Ok(_) => None,
+    /// Starts a read of the account's standing, unless one is on its way.
+    fn read_again(&mut self) {
+        if self.look.is_some() {
+            return;
         }
+        self.reads += 1;
+        let (store, id) = (self.store.clone(), self.account_id.clone());
+        let hash = self.password_hash.clone();
+        self.look = Some(tokio::spawn(
+            async move { standing(&store, &id, &hash).await },
+        ));
     }
 
     /// `Some` if the session must end, from what has been published so far; does not
     /// wait for new events. For sessions that look between commands (SMTP).
     pub async fn check(&mut self) -> Option<SessionEnd> {
         while self.ended.is_none() {
-            if !self.checked {
-                self.ended = self.read_again().await;
+            if let Some(look) = &mut self.look {
+                // Cancel-safe: dropped here, the read goes on and is awaited next time.
+                let read = look.await;
+                self.look = None;
+                self.ended = read.unwrap_or_else(|e| {
+                    tracing::warn!(error = %e, "the read of an account for its session failed");
+                    None
+                });
                 continue;
             }
             match self.events.try_recv() {
                 Ok(e) => self.ended = self.judge(&e),
-                Err(TryRecvError::Lagged(_)) => self.checked = false,
+                Err(TryRecvError::Lagged(_)) => self.read_again(),
                 Err(TryRecvError::Empty | TryRecvError::Closed) => break,
             }
         }
@@ -119,7 +141,7 @@ impl SessionWatch {
                     }
                 }
                 Err(RecvError::Lagged(_)) => {
-                    self.checked = false;
+                    self.read_again();
                     if let Some(end) = self.check().await {
                         return end;
                     }
@@ -127,6 +149,29 @@ impl SessionWatch {
                 Err(RecvError::Closed) => std::future::pending::<()>().await,
             }
         }
+    }
+}
+
+impl Drop for SessionWatch {
+    fn drop(&mut self) {
+        if let Some(look) = &self.look {
+            look.abort();
+        }
+    }
+}
+
+/// How the account stands for a session signed in under `password_hash`. A store
+/// failure keeps the session.
+async fn standing(store: &Store, account_id: &str, password_hash: &str) -> Option<SessionEnd> {
+    match store.accounts().sign_in_state(account_id).await {
+        Err(StoreError::NotFound) => Some(SessionEnd::Deleted),
+        Err(e) => {
+            tracing::warn!(error = %e, "could not read an account for its session");
+            None
+        }
+        Ok((false, _)) => Some(SessionEnd::Disabled),
+        Ok((true, hash)) if hash != password_hash => Some(SessionEnd::PasswordChanged),
+        Ok(_) => None,
     }
 }
 

@@ -282,3 +282,43 @@ async fn sign_out_and_standing_changes_move_the_token_generation() {
         .unwrap();
     assert_eq!(generation(own.id.clone()).await, own.token_generation + 1);
 }
+
+/// A session waits for its watch beside its client; every command that arrives first
+/// drops the watch's future. The read of the account made after signing in must not go
+/// with it: it is made once, however often the wait is cut short, and still tells.
+#[tokio::test]
+async fn a_session_watch_reads_the_account_once_however_often_its_wait_is_cut_short() {
+    let f = Fixture::new().await;
+    let bob = f.add("bob@example.com", Role::User, &[]).await;
+    let auth = authenticator(&f, ThrottleLimits::default());
+    let mut watch = auth.watch(&bob);
+    for _ in 0..20 {
+        // A command arrived first: the wait is dropped before the read has answered.
+        let cut = tokio::time::timeout(Duration::ZERO, watch.ended()).await;
+        assert!(cut.is_err(), "the account is in good standing");
+        tokio::task::yield_now().await;
+    }
+    assert_eq!(watch.check().await, None);
+    assert_eq!(watch.reads(), 1, "the read after signing in was made again");
+
+    // A change committed after the password check and before the watch subscribed is
+    // seen by that one read.
+    let stale = f.store.accounts().account(&bob.id).await.unwrap();
+    f.directory
+        .update_account(
+            &Actor::Operator,
+            &bob.id,
+            AccountUpdate {
+                enabled: Some(false),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let mut late = auth.watch(&stale);
+    for _ in 0..5 {
+        let _ = tokio::time::timeout(Duration::ZERO, late.ended()).await;
+    }
+    assert_eq!(late.check().await, Some(SessionEnd::Disabled));
+    assert_eq!(late.reads(), 1);
+}

@@ -301,8 +301,12 @@ impl Selected {
         }
         let new_uids: Vec<u32> = added.iter().map(|r| r.uid).collect();
         if !added.is_empty() {
-            // The new messages were read: those nobody claimed are recent here.
-            self.recent.take(store, &self.mailbox.id).await?;
+            // The new messages were read: those nobody claimed are recent here. When
+            // this session claimed them all already (its own APPEND), there is nothing
+            // to ask: a message beyond them is claimed when it reaches the view.
+            if !added.iter().all(|r| self.recent.contains(r.uid)) {
+                self.recent.take(store, &self.mailbox.id).await?;
+            }
             let recent = &self.recent;
             self.msgs.extend(added.into_iter().map(|r| {
                 let mut m = Msg::from(r);

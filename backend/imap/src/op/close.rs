@@ -1,8 +1,6 @@
 //! CLOSE (RFC 9051 §6.4.1: expunge silently, then deselect) and UNSELECT (§6.4.2:
 //! deselect only).
 
-use osprey_store::flags;
-
 use crate::{
     op::{Completion, OpResult},
     session::Session,
@@ -14,21 +12,7 @@ impl Session {
         let view = self.selected();
         if expunge && !view.read_only {
             let mailbox_id = view.mailbox.id.clone();
-            let result = match store.messages().in_mailbox(&mailbox_id).await {
-                Ok(records) => {
-                    let ids: Vec<String> = records
-                        .into_iter()
-                        .filter(|r| r.flags & flags::DELETED != 0)
-                        .map(|r| r.id)
-                        .collect();
-                    store
-                        .messages()
-                        .expunge_messages(&mailbox_id, &ids)
-                        .await
-                        .map(|_| ())
-                }
-                Err(e) => Err(e),
-            };
+            let result = store.messages().expunge_deleted(&mailbox_id).await;
             if let Err(e) = result {
                 return Err(Completion::store_failed(&e));
             }

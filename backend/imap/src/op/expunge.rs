@@ -27,6 +27,15 @@ impl Session {
             }
             other => other,
         };
+        let Some(uids) = uids else {
+            // The messages flagged when the write runs, chosen inside it.
+            if let Err(e) = store.messages().expunge_deleted(&mailbox_id).await {
+                return Err(Completion::store_failed(&e));
+            }
+            self.selected().touch();
+            return Ok(Completion::ok(None, "EXPUNGE completed"));
+        };
+        // RFC 4315 §2.1: `*` in the set is the largest UID in use, read now.
         let records = match store.messages().in_mailbox(&mailbox_id).await {
             Ok(r) => r,
             Err(e) => {
@@ -37,7 +46,7 @@ impl Session {
         let ids: Vec<String> = records
             .into_iter()
             .filter(|r| r.flags & flags::DELETED != 0)
-            .filter(|r| uids.is_none_or(|set| set.contains(r.uid, max_uid)))
+            .filter(|r| uids.contains(r.uid, max_uid))
             .map(|r| r.id)
             .collect();
         if let Err(e) = store.messages().expunge_messages(&mailbox_id, &ids).await {

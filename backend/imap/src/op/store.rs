@@ -51,11 +51,24 @@ impl Session {
             flags: bits,
             keywords,
         };
+        // What the view shows: a STORE it sees changing a message goes straight to the
+        // write.
+        let seen_change = positions.iter().any(|&i| {
+            let m = &view.msgs[i];
+            req.unchanged_since.is_none_or(|n| m.modseq <= n)
+                && update.changes(m.flags, &m.keywords)
+        });
         let (done, modified) = match self
             .server
             .store
             .messages()
-            .update_flags_unchanged_since(&mailbox_id, &ids, &update, req.unchanged_since)
+            .update_flags_unchanged_since(
+                &mailbox_id,
+                &ids,
+                &update,
+                req.unchanged_since,
+                seen_change,
+            )
             .await
         {
             Ok(d) => d,

@@ -233,6 +233,19 @@ impl Accounts<'_> {
         Ok(self.complete_accounts(vec![model]).await?.remove(0))
     }
 
+    /// Whether the account is enabled, and its password hash: what a signed-in mail
+    /// session depends on, in one row of two columns. `NotFound` once it is deleted.
+    pub async fn sign_in_state(self, id: &str) -> Result<(bool, String), StoreError> {
+        account::Entity::find_by_id(id.to_owned())
+            .select_only()
+            .column(account::Column::Enabled)
+            .column(account::Column::PasswordHash)
+            .into_tuple()
+            .one(&self.db)
+            .await?
+            .ok_or(StoreError::NotFound)
+    }
+
     /// The account whose login is `address` (case-insensitive), also when it is given
     /// under one of its domain's alias names.
     pub async fn account_by_address(self, address: &Address) -> Result<AccountRecord, StoreError> {

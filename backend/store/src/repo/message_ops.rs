@@ -80,6 +80,15 @@ fn decide(row: &message::Model, update: &FlagUpdate, unchanged_since: Option<u64
     }
 }
 
+impl FlagUpdate {
+    /// Returns `true` if and only if this update changes a message that has `flags`
+    /// and `keywords`.
+    pub fn changes(&self, flags: u64, keywords: &[String]) -> bool {
+        let (new_flags, new_keywords) = apply(self, flags, keywords);
+        new_flags != flags || !same_keywords(&new_keywords, keywords)
+    }
+}
+
 /// Keywords compare without regard to case; the first spelling is kept.
 fn apply(update: &FlagUpdate, flags: u64, keywords: &[String]) -> (u64, Vec<String>) {
     let has = |list: &[String], k: &str| list.iter().any(|x| x.eq_ignore_ascii_case(k));
@@ -208,7 +217,7 @@ impl Messages<'_> {
         update: &FlagUpdate,
     ) -> Result<Vec<FlaggedMessage>, StoreError> {
         Ok(self
-            .update_flags_unchanged_since(mailbox_id, ids, update, None)
+            .update_flags_unchanged_since(mailbox_id, ids, update, None, false)
             .await?
             .0)
     }
@@ -217,19 +226,42 @@ impl Messages<'_> {
     /// above it is left alone (RFC 7162 §3.1.3 UNCHANGEDSINCE): the test and the update
     /// happen under the mailbox's lock. Returns the messages updated or already as
     /// asked, and the UIDs of those left alone.
+    ///
+    /// `seen_change`: the caller's own picture of the messages (an IMAP session's view
+    /// of the mailbox) shows one that `update` changes ([`FlagUpdate::changes`]). The
+    /// write is then all but certain, and the read that would spare it is skipped; a
+    /// picture that was out of date costs a write turn that writes nothing, never a
+    /// wrong answer (the write reads the rows again either way).
     pub async fn update_flags_unchanged_since(
         self,
         mailbox_id: &str,
         ids: &[String],
         update: &FlagUpdate,
         unchanged_since: Option<u64>,
+        seen_change: bool,
     ) -> Result<(Vec<FlaggedMessage>, Vec<u32>), StoreError> {
         if ids.is_empty() {
             return Ok((Vec::new(), Vec::new()));
         }
-        // A STORE that changes nothing is a read: when every message is already as
-        // asked (or is left alone by UNCHANGEDSINCE), the answer is what was read, as
-        // if the STORE had run at that moment, and nothing waits for a write turn.
+        if !seen_change {
+            return self
+                .store_as_read(mailbox_id, ids, update, unchanged_since)
+                .await;
+        }
+        self.store_in_write(mailbox_id, ids, update, unchanged_since)
+            .await
+    }
+
+    /// A STORE that changes nothing is a read: when every message is already as asked
+    /// (or is left alone by UNCHANGEDSINCE), the answer is what was read, as if the
+    /// STORE had run at that moment, and nothing waits for a write turn.
+    async fn store_as_read(
+        self,
+        mailbox_id: &str,
+        ids: &[String],
+        update: &FlagUpdate,
+        unchanged_since: Option<u64>,
+    ) -> Result<(Vec<FlaggedMessage>, Vec<u32>), StoreError> {
         let read: Vec<_> = rows_in(&self.db, mailbox_id, ids)
             .await?
             .into_iter()
@@ -253,6 +285,18 @@ impl Messages<'_> {
             }
             return Ok((out, modified));
         }
+        self.store_in_write(mailbox_id, ids, update, unchanged_since)
+            .await
+    }
+
+    /// The STORE in a write: the rows read again, and changed, under the lock.
+    async fn store_in_write(
+        self,
+        mailbox_id: &str,
+        ids: &[String],
+        update: &FlagUpdate,
+        unchanged_since: Option<u64>,
+    ) -> Result<(Vec<FlaggedMessage>, Vec<u32>), StoreError> {
         let owned = (mailbox_id.to_owned(), ids.to_vec(), update.clone());
         let (owner, out, modified, modseq) = self
             .write_or_not(async move |txn| {

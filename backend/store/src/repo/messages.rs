@@ -378,7 +378,7 @@ pub(super) async fn move_rows(
         .exec(txn)
         .await?;
     let moved: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
-    let (_, from_modseq, _) = expunge_in(txn, from_mailbox_id, &moved).await?;
+    let (_, from_modseq, _) = expunge_in(txn, from_mailbox_id, &Doomed::Ids(moved)).await?;
     Ok((first_uid, modseq, from_modseq))
 }
 
@@ -754,10 +754,23 @@ impl Messages<'_> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let owned = (mailbox_id.to_owned(), ids.to_vec());
+        self.expunge(mailbox_id, Doomed::Ids(ids.to_vec())).await
+    }
+
+    /// Expunges the messages of a mailbox that are flagged `\Deleted` when the write
+    /// runs (IMAP's EXPUNGE and CLOSE, RFC 9051 §6.4.3): chosen and removed in one
+    /// transaction, so a message whose `\Deleted` another session took away a moment
+    /// earlier stays, and the mailbox is not read beforehand. Returns the UIDs expunged,
+    /// in order.
+    pub async fn expunge_deleted(self, mailbox_id: &str) -> Result<Vec<u32>, StoreError> {
+        self.expunge(mailbox_id, Doomed::Deleted).await
+    }
+
+    async fn expunge(self, mailbox_id: &str, doomed: Doomed) -> Result<Vec<u32>, StoreError> {
+        let mailbox = mailbox_id.to_owned();
         let (account_id, modseq, uids) = self
             .write_or_not(async move |txn| {
-                let expunged = expunge_in(txn, &owned.0, &owned.1).await?;
+                let expunged = expunge_in(txn, &mailbox, &doomed).await?;
                 Ok(if expunged.2.is_empty() {
                     // Nothing to expunge: roll back the MODSEQ taken for it.
                     End::Rollback(expunged)
@@ -901,10 +914,18 @@ impl Messages<'_> {
 
 /// Deletes the rows `ids` of a mailbox inside `txn`, writing tombstones. Returns the
 /// account, the new MODSEQ and the UIDs removed.
+/// Which messages of a mailbox an expunge removes.
+pub(super) enum Doomed {
+    /// These, where they still are.
+    Ids(Vec<String>),
+    /// Those flagged `\Deleted`.
+    Deleted,
+}
+
 pub(super) async fn expunge_in(
     txn: &DatabaseTransaction,
     mailbox_id: &str,
-    ids: &[String],
+    doomed: &Doomed,
 ) -> Result<(String, u64, Vec<u32>), StoreError> {
     // Locks in the one order every writer uses: the account, then the mailbox (whose
     // MODSEQ update holds it), so the rows read next are not being expunged by another
@@ -917,13 +938,25 @@ pub(super) async fn expunge_in(
     let db = txn.get_database_backend();
     let mut first = Batch::new();
     first.push(db, &take_statement(mailbox_id, 0, 1));
-    for chunk in ids.chunks(CHUNK) {
-        let mut delete = message::Entity::delete_many()
-            .filter(message::Column::MailboxId.eq(mailbox_id))
-            .filter(message::Column::Id.is_in(chunk.to_vec()))
-            .into_query();
-        delete.returning_all();
-        first.push(db, &delete);
+    let delete =
+        || message::Entity::delete_many().filter(message::Column::MailboxId.eq(mailbox_id));
+    let deletes = match doomed {
+        Doomed::Ids(ids) => ids
+            .chunks(CHUNK)
+            .map(|chunk| delete().filter(message::Column::Id.is_in(chunk.to_vec())))
+            .collect(),
+        Doomed::Deleted => vec![
+            delete().filter(
+                Expr::col(message::Column::Flags)
+                    .bit_and(flags::DELETED as i64)
+                    .ne(0),
+            ),
+        ],
+    };
+    for d in deletes {
+        let mut d = d.into_query();
+        d.returning_all();
+        first.push(db, &d);
     }
     let mut modseq = None;
     let mut rows = Vec::new();
