@@ -257,9 +257,11 @@ await runFlow('calendar_flow', async ({ page, baseUrl, step, shot, expectVisible
   await page.click('#task-add');
   await expectVisible(page.locator('#task-list .task', { hasText: 'Send invoice' }).locator('.task-priority', { hasText: 'High priority' }), 'the task\'s priority');
   await expectVisible(page.locator('#task-list .task.overdue', { hasText: 'Send invoice' }), 'the overdue task marked');
-  const tomorrow = new Date(Date.now() + 86_400_000).toLocaleDateString('en-CA');
+  // Due in a week, not tomorrow: "the day before at 18:00" of tomorrow is 18:00 today, and a
+  // run passing then would see that reminder fall due beside the coffee's at the end.
+  const nextWeek = new Date(Date.now() + 7 * 86_400_000).toLocaleDateString('en-CA');
   await page.fill('#task-title', 'Water the plants');
-  await page.fill('#task-due', tomorrow);
+  await page.fill('#task-due', nextWeek);
   await page.selectOption('#task-remind', '360');
   await page.click('#task-add');
   await expectVisible(page.locator('#task-list .task', { hasText: 'Water the plants' }).locator('.task-reminder', { hasText: 'Reminder: the day before at 18:00' }), 'the task\'s reminder');
