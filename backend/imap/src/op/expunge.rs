@@ -27,32 +27,33 @@ impl Session {
             }
             other => other,
         };
-        let Some(uids) = uids else {
+        let done = match uids {
             // The messages flagged when the write runs, chosen inside it.
-            if let Err(e) = store.messages().expunge_deleted(&mailbox_id).await {
-                return Err(Completion::store_failed(&e));
-            }
-            self.selected().touch();
-            return Ok(Completion::ok(None, "EXPUNGE completed"));
+            None => store.messages().expunge_deleted(&mailbox_id).await,
+            Some(uids) => expunge_in_set(&store, &mailbox_id, uids).await,
         };
-        // RFC 4315 §2.1: `*` in the set is the largest UID in use, read now.
-        let records = match store.messages().in_mailbox(&mailbox_id).await {
-            Ok(r) => r,
-            Err(e) => {
-                return Err(Completion::store_failed(&e));
-            }
-        };
-        let max_uid = records.last().map_or(0, |r| r.uid);
-        let ids: Vec<String> = records
-            .into_iter()
-            .filter(|r| r.flags & flags::DELETED != 0)
-            .filter(|r| uids.contains(r.uid, max_uid))
-            .map(|r| r.id)
-            .collect();
-        if let Err(e) = store.messages().expunge_messages(&mailbox_id, &ids).await {
+        if let Err(e) = done {
             return Err(Completion::store_failed(&e));
         }
         self.selected().touch();
         Ok(Completion::ok(None, "EXPUNGE completed"))
     }
+}
+
+/// UID EXPUNGE's choice: the `\Deleted` messages whose UIDs are in `uids`, where `*` is
+/// the largest UID in use, read now (RFC 4315 §2.1).
+async fn expunge_in_set(
+    store: &osprey_store::Store,
+    mailbox_id: &str,
+    uids: &SequenceSet,
+) -> Result<Vec<u32>, osprey_store::StoreError> {
+    let records = store.messages().in_mailbox(mailbox_id).await?;
+    let max_uid = records.last().map_or(0, |r| r.uid);
+    let ids: Vec<String> = records
+        .into_iter()
+        .filter(|r| r.flags & flags::DELETED != 0)
+        .filter(|r| uids.contains(r.uid, max_uid))
+        .map(|r| r.id)
+        .collect();
+    store.messages().expunge_messages(mailbox_id, &ids).await
 }

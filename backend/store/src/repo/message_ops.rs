@@ -243,13 +243,13 @@ impl Messages<'_> {
         if ids.is_empty() {
             return Ok((Vec::new(), Vec::new()));
         }
-        if !seen_change {
-            return self
-                .store_as_read(mailbox_id, ids, update, unchanged_since)
-                .await;
+        if seen_change {
+            self.store_in_write(mailbox_id, ids, update, unchanged_since)
+                .await
+        } else {
+            self.store_as_read(mailbox_id, ids, update, unchanged_since)
+                .await
         }
-        self.store_in_write(mailbox_id, ids, update, unchanged_since)
-            .await
     }
 
     /// A STORE that changes nothing is a read: when every message is already as asked

@@ -912,8 +912,6 @@ impl Messages<'_> {
     }
 }
 
-/// Deletes the rows `ids` of a mailbox inside `txn`, writing tombstones. Returns the
-/// account, the new MODSEQ and the UIDs removed.
 /// Which messages of a mailbox an expunge removes.
 pub(super) enum Doomed {
     /// These, where they still are.
@@ -922,6 +920,8 @@ pub(super) enum Doomed {
     Deleted,
 }
 
+/// Deletes the `doomed` rows of a mailbox inside `txn`, writing tombstones. Returns the
+/// account, the new MODSEQ and the UIDs removed.
 pub(super) async fn expunge_in(
     txn: &DatabaseTransaction,
     mailbox_id: &str,
