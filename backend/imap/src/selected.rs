@@ -134,7 +134,13 @@ impl Selected {
             .map(Msg::from)
             .collect();
         let mut recent = Recent::new(recent);
-        recent.take(store, &mailbox.id).await?;
+        // The mailbox was read before its messages, and its `recent_uid` only moves up:
+        // a message of the view below it is claimed already. When none is at or above
+        // it there is nothing to take, and the read that would say so is spared (a
+        // message that arrives later takes its claim when it reaches the view).
+        if msgs.last().is_some_and(|m| m.uid >= mailbox.recent_uid) {
+            recent.take(store, &mailbox.id).await?;
+        }
         for m in &mut msgs {
             m.recent = recent.contains(m.uid);
         }

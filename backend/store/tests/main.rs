@@ -193,6 +193,13 @@ async fn account_changes_and_domain_admin_links() {
             .collect::<Vec<_>>(),
         ["one.example", "two.example"]
     );
+    // Found by its login, a domain admin comes with the domains it manages, as when it
+    // was made (an ordinary account's lookup skips that read).
+    let login = Address::parse("Boss@one.example").unwrap();
+    assert_eq!(
+        store.accounts().account_by_address(&login).await.unwrap(),
+        a
+    );
     let a = store
         .accounts()
         .update_account(

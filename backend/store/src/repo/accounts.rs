@@ -254,13 +254,7 @@ impl Accounts<'_> {
             .canonical_domain(address.domain().as_str())
             .await?
             .ok_or(StoreError::NotFound)?;
-        let key = format!("{}@{}", address.local().to_ascii_lowercase(), domain);
-        let model = account::Entity::find()
-            .filter(account::Column::AddressKey.eq(key))
-            .one(&self.db)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        Ok(self.complete_accounts(vec![model]).await?.remove(0))
+        self.account_in_domain(address.local(), &domain).await
     }
 
     /// The account `local@domain` where `domain` is already a canonical domain name (as
