@@ -8,6 +8,9 @@
 //! connection's thread. On PostgreSQL, whose protocol takes one statement with
 //! arguments at a time, the statements run one after the other.
 //!
+//! On the writer thread, the first batch of a write in a group also carries the write's
+//! savepoint ([`crate::savepoint`]).
+//!
 //! Either way they run in order, in the caller's transaction, and the first that fails
 //! stops the rest: the caller's transaction then rolls back. The rows of every
 //! statement that returns rows come back in statement order; a caller that mixes
@@ -51,7 +54,20 @@ impl Batch {
             return Ok(Vec::new());
         }
         match txn.get_database_backend() {
-            DbBackend::Sqlite => Ok(txn.query_all_raw(joined(self.statements)).await?),
+            DbBackend::Sqlite => {
+                let mut statements = self.statements;
+                // The first batch of a write in a group carries its savepoint.
+                let savepoint = crate::savepoint::send_now();
+                if savepoint {
+                    let sql = crate::savepoint::STATEMENT;
+                    statements.insert(0, Statement::from_string(DbBackend::Sqlite, sql));
+                }
+                let rows = txn.query_all_raw(joined(statements)).await;
+                if savepoint && rows.is_err() {
+                    crate::savepoint::failed();
+                }
+                Ok(rows?)
+            }
             _ => {
                 let mut rows = Vec::new();
                 for statement in self.statements {

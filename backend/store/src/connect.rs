@@ -136,7 +136,10 @@ async fn sqlite_writer(
     let mut wal = file.into_os_string();
     wal.push("-wal");
     opts.max_connections(2).min_connections(1);
-    let pool = Database::connect(sqlite_options(opts, settings, SqliteSynchronous::Normal)).await?;
+    let mut pool =
+        Database::connect(sqlite_options(opts, settings, SqliteSynchronous::Normal)).await?;
+    // The writer thread checks that a write's first change comes with its savepoint.
+    pool.set_metric_callback(crate::savepoint::ran);
     let runtime = tokio::runtime::Handle::current();
     Ok(SqliteWriter::new(
         pool,

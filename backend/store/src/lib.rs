@@ -20,6 +20,7 @@ mod entity;
 mod error;
 mod gate;
 pub mod repo;
+mod savepoint;
 mod tx;
 pub mod views;
 mod writer;

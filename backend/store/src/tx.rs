@@ -172,7 +172,7 @@ pub(crate) enum End<T> {
 }
 
 impl<T> End<T> {
-    fn into_inner(self) -> T {
+    pub(crate) fn into_inner(self) -> T {
         match self {
             End::Commit(out) | End::Rollback(out) => out,
         }

@@ -5,7 +5,8 @@
 //! that are waiting when it comes round (at most [`MAX_GROUP`]), enters the writers'
 //! gate once for all of them, and runs them one after another in ONE transaction, each
 //! inside a savepoint of its own: a write that fails, or finds it has nothing to write,
-//! rolls back to its savepoint and leaves the others' changes alone. One `COMMIT` ends
+//! rolls back to its savepoint and leaves the others' changes alone. (The savepoint goes
+//! with the write's first batch of statements, see [`crate::savepoint`].) One `COMMIT` ends
 //! the group. The outcome is what running the writes one by one would give, in their
 //! order; what changes is the cost of the turn:
 //!
@@ -39,6 +40,7 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, T
 use tokio::sync::oneshot;
 
 use crate::gate::Gate;
+use crate::savepoint::{self, Savepoint};
 use crate::tx::{End, busy, run_here, write_options};
 use crate::{Backend, StoreError};
 
@@ -236,6 +238,8 @@ fn serve(
         // A panic in a body is a defect; it fails the group (its answers are dropped and
         // the transaction rolled back with it) but not the writes that come after.
         let _ = std::panic::catch_unwind(AssertUnwindSafe(|| run_here(run_group(pool, group))));
+        // A body that panicked left its savepoint's state behind.
+        savepoint::take();
         metrics::histogram!("osprey_store_write_hold_seconds").record(entered.elapsed());
         drop(held);
         counts.groups.fetch_add(1, Ordering::SeqCst);
@@ -289,20 +293,35 @@ async fn run_group(pool: &DatabaseConnection, group: Vec<Box<dyn Queued>>) {
             continue;
         }
         metrics::histogram!("osprey_store_write_wait_seconds").record(started - job.queued());
-        if savepoints && let Err(e) = txn.execute_unprepared("SAVEPOINT w").await {
-            let e = StoreError::from(e);
-            job.refuse(group_failed(&e));
-            broken = Some(e);
-            continue;
+        if savepoints {
+            savepoint::make_due();
         }
         let ran = job.run(&txn).await;
+        let savepoint = savepoint::take();
         answers.push(ran.answer);
         if ran.keep {
             kept = true;
-        } else if savepoints && let Err(e) = txn.execute_unprepared("ROLLBACK TO w").await {
-            // SQLite ended the whole transaction (a full disk, an I/O error).
-            broken = Some(StoreError::from(e));
+            continue;
         }
+        broken = match savepoint {
+            // Alone in its group, or it changed nothing: nothing to undo.
+            Savepoint::Idle | Savepoint::Due => None,
+            Savepoint::Sent => txn
+                .execute_unprepared("ROLLBACK TO w")
+                .await
+                // SQLite ended the whole transaction (a full disk, an I/O error).
+                .err()
+                .map(StoreError::from),
+            Savepoint::Unsure => Some(failed(
+                "a write failed where its savepoint may not have been made",
+            )),
+            Savepoint::Missed => {
+                tracing::error!(
+                    "a write changed rows before its first batch, so before its savepoint"
+                );
+                Some(failed("a write changed rows before its savepoint"))
+            }
+        };
     }
     let end = match broken {
         Some(e) => {
@@ -322,8 +341,9 @@ async fn run_group(pool: &DatabaseConnection, group: Vec<Box<dyn Queued>>) {
 mod tests {
     use std::sync::atomic::Ordering;
 
-    use sea_orm::{ConnectionTrait, DatabaseTransaction};
+    use sea_orm::{ConnectionTrait, DatabaseTransaction, Statement};
 
+    use crate::batch::Batch;
     use crate::testing::TestDb;
     use crate::tx::End;
     use crate::{Store, StoreError};
@@ -355,10 +375,18 @@ mod tests {
             .collect()
     }
 
+    fn insert_statement(txn: &DatabaseTransaction, v: i64) -> Statement {
+        Statement::from_string(
+            txn.get_database_backend(),
+            format!("INSERT INTO t (v) VALUES ({v})"),
+        )
+    }
+
+    /// A change as write bodies make them: in a batch, which carries the savepoint.
     async fn insert(txn: &DatabaseTransaction, v: i64) -> Result<(), StoreError> {
-        txn.execute_unprepared(&format!("INSERT INTO t (v) VALUES ({v})"))
-            .await?;
-        Ok(())
+        let mut batch = Batch::new();
+        batch.push_statement(insert_statement(txn, v));
+        batch.run(txn).await
     }
 
     /// Waits until `n` writes wait in the queue.
@@ -367,6 +395,31 @@ mod tests {
         while w.writer.counts.waiting.load(Ordering::SeqCst) < n {
             tokio::time::sleep(std::time::Duration::from_millis(2)).await;
         }
+    }
+
+    /// Queues `body` as the `n`th write waiting; the handle gives its answer.
+    async fn queue<T: Send + 'static>(
+        store: &Store,
+        n: usize,
+        body: impl AsyncFnOnce(&DatabaseTransaction) -> Result<End<T>, StoreError> + Send + 'static,
+    ) -> tokio::task::JoinHandle<Result<T, StoreError>> {
+        let s = store.clone();
+        let answer = tokio::spawn(async move {
+            let w = s.writer.as_ref().unwrap();
+            w.writer.write(body).await.map(End::into_inner)
+        });
+        queued(store, n).await;
+        answer
+    }
+
+    /// How many rows `t` has, read in `txn`.
+    async fn count(txn: &DatabaseTransaction) -> Result<i64, StoreError> {
+        let sql = "SELECT COUNT(*) FROM t";
+        let row = txn
+            .query_one_raw(Statement::from_string(txn.get_database_backend(), sql))
+            .await?
+            .expect("a count");
+        Ok(row.try_get_by_index::<i64>(0)?)
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -381,51 +434,27 @@ mod tests {
         let before = groups(&store);
         // Hold the gate, as a writer of the other form would, while four writes queue.
         let (txn, turn) = store.begin_write().await.unwrap();
-        let s = store.clone();
-        let kept = tokio::spawn(async move {
-            s.write(async move |txn| {
-                insert(txn, 1).await?;
-                Ok("kept")
-            })
-            .await
-        });
-        queued(&store, 1).await;
-        let s = store.clone();
-        let failed = tokio::spawn(async move {
-            s.write(async move |txn| {
-                insert(txn, 2).await?;
-                Err::<(), _>(StoreError::Invalid("the second write fails".into()))
-            })
-            .await
-        });
-        queued(&store, 2).await;
-        let s = store.clone();
-        let rolled_back = tokio::spawn(async move {
-            s.write_or_not(async move |txn| {
-                insert(txn, 3).await?;
-                // It sees the first write's row, as it would after it.
-                let seen = txn
-                    .query_one_raw(sea_orm::Statement::from_string(
-                        txn.get_database_backend(),
-                        "SELECT COUNT(*) FROM t",
-                    ))
-                    .await?
-                    .map(|r| r.try_get_by_index::<i64>(0))
-                    .transpose()?;
-                Ok(End::Rollback(seen))
-            })
-            .await
-        });
-        queued(&store, 3).await;
-        let s = store.clone();
-        let last = tokio::spawn(async move {
-            s.write(async move |txn| {
-                insert(txn, 4).await?;
-                Ok("kept too")
-            })
-            .await
-        });
-        queued(&store, 4).await;
+        let kept = queue(&store, 1, async move |txn| {
+            insert(txn, 1).await?;
+            Ok(End::Commit("kept"))
+        })
+        .await;
+        let failed = queue(&store, 2, async move |txn| {
+            insert(txn, 2).await?;
+            Err::<End<()>, _>(StoreError::Invalid("the second write fails".into()))
+        })
+        .await;
+        let rolled_back = queue(&store, 3, async move |txn| {
+            insert(txn, 3).await?;
+            // It sees the first write's row, as it would after it.
+            Ok(End::Rollback(count(txn).await?))
+        })
+        .await;
+        let last = queue(&store, 4, async move |txn| {
+            insert(txn, 4).await?;
+            Ok(End::Commit("kept too"))
+        })
+        .await;
         // Let the queue go: the writer thread, waiting at the gate with the first
         // write, takes the three others into its group.
         drop(txn);
@@ -433,7 +462,7 @@ mod tests {
         assert_eq!(kept.await.unwrap().unwrap(), "kept");
         let err = failed.await.unwrap().unwrap_err().to_string();
         assert!(err.contains("the second write fails"), "{err}");
-        assert_eq!(rolled_back.await.unwrap().unwrap(), Some(2));
+        assert_eq!(rolled_back.await.unwrap().unwrap(), 2);
         assert_eq!(last.await.unwrap().unwrap(), "kept too");
         assert_eq!(
             groups(&store) - before,
@@ -441,6 +470,70 @@ mod tests {
             "the four writes ran as one group"
         );
         assert_eq!(values(&store).await, vec![1, 4]);
+    }
+
+    /// The rule of `crate::savepoint` broken: a change before the write's first batch,
+    /// so before its savepoint. The write fails, and its change cannot be undone alone:
+    /// the whole group fails and nothing of it stays.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_change_before_the_savepoint_fails_the_group_when_its_write_fails() {
+        let Some((_db, store)) = store().await else {
+            return;
+        };
+        let (txn, turn) = store.begin_write().await.unwrap();
+        let first = queue(&store, 1, async move |txn| {
+            insert(txn, 1).await?;
+            Ok(End::Commit(()))
+        })
+        .await;
+        let unbatched = queue(&store, 2, async move |txn| {
+            txn.execute_raw(insert_statement(txn, 2)).await?;
+            Err::<End<()>, _>(StoreError::Invalid("the second write fails".into()))
+        })
+        .await;
+        drop(txn);
+        drop(turn);
+        let err = first.await.unwrap().unwrap_err().to_string();
+        assert!(err.contains("before its savepoint"), "{err}");
+        let err = unbatched.await.unwrap().unwrap_err().to_string();
+        assert!(err.contains("the second write fails"), "{err}");
+        assert_eq!(values(&store).await, Vec::<i64>::new());
+        // The writer goes on.
+        store
+            .write(async move |txn| insert(txn, 3).await)
+            .await
+            .unwrap();
+        assert_eq!(values(&store).await, vec![3]);
+    }
+
+    /// A write that reads, changes nothing and ends sends no savepoint, and the group's
+    /// other writes keep theirs.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_write_that_only_reads_needs_no_savepoint() {
+        let Some((_db, store)) = store().await else {
+            return;
+        };
+        let (txn, turn) = store.begin_write().await.unwrap();
+        let first = queue(&store, 1, async move |txn| {
+            insert(txn, 1).await?;
+            Ok(End::Commit(()))
+        })
+        .await;
+        let reader = queue(&store, 2, async move |txn| {
+            Ok(End::Rollback(count(txn).await?))
+        })
+        .await;
+        let last = queue(&store, 3, async move |txn| {
+            insert(txn, 2).await?;
+            Ok(End::Commit(()))
+        })
+        .await;
+        drop(txn);
+        drop(turn);
+        first.await.unwrap().unwrap();
+        assert_eq!(reader.await.unwrap().unwrap(), 1);
+        last.await.unwrap().unwrap();
+        assert_eq!(values(&store).await, vec![1, 2]);
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

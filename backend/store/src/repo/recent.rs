@@ -8,11 +8,12 @@
 use std::ops::Range;
 
 use sea_orm::{
-    ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect, UpdateMany,
-    sea_query::Expr,
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect,
+    QueryTrait, UpdateMany, sea_query::Expr,
 };
 
 use super::messages::lock_mailboxes;
+use crate::batch::Batch;
 use crate::tx::End;
 use crate::views::Mailboxes;
 use crate::{
@@ -89,7 +90,10 @@ pub(super) async fn claim_range_in(
     unclaimed: &Range<u32>,
 ) -> Result<Range<u32>, StoreError> {
     if let Some(claim) = claim_statement(mailbox_id, unclaimed) {
-        claim.exec(txn).await?;
+        // A batch: it may be the write's first change (see `crate::savepoint`).
+        let mut batch = Batch::new();
+        batch.push(txn.get_database_backend(), &claim.into_query());
+        batch.run(txn).await?;
     }
     Ok(unclaimed.clone())
 }
