@@ -296,7 +296,7 @@ pub(super) async fn lock_mailboxes(
 }
 
 /// The no-op UPDATE of [`lock_mailboxes`] for one mailbox.
-fn lock_statement(id: &str) -> UpdateStatement {
+pub(super) fn lock_statement(id: &str) -> UpdateStatement {
     mailbox::Entity::update_many()
         .col_expr(
             mailbox::Column::Uidnext,

@@ -9,10 +9,11 @@ use std::ops::Range;
 
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect,
-    QueryTrait, UpdateMany, sea_query::Expr,
+    QueryTrait, UpdateMany,
+    sea_query::{Expr, ExprTrait as _},
 };
 
-use super::messages::lock_mailboxes;
+use super::messages::{holds_database, lock_statement};
 use crate::batch::Batch;
 use crate::tx::End;
 use crate::views::Mailboxes;
@@ -63,43 +64,48 @@ impl Mailboxes<'_> {
 
 /// Claims, inside `txn`, every UID of the mailbox not yet claimed as `\Recent`; returns
 /// them (empty, writing nothing, when there are none).
+///
+/// One batch, one round trip: the mailbox's marks read, then the claim, which moves
+/// `recent_uid` up to `uidnext` where it is below. On PostgreSQL the mailbox's row lock
+/// comes first, so the read sees the last claim and nobody claims between the read and
+/// the write; SQLite's write transaction holds the whole database.
 pub(super) async fn claim_in(
     txn: &DatabaseTransaction,
     mailbox_id: &str,
 ) -> Result<Range<u32>, StoreError> {
-    // PostgreSQL: the mailbox's row lock, so the read below sees the last claim;
-    // SQLite's write transaction holds the whole database.
-    lock_mailboxes(txn, &[mailbox_id]).await?;
-    let row: Option<(i64, i64)> = mailbox::Entity::find_by_id(mailbox_id.to_owned())
-        .select_only()
-        .column(mailbox::Column::RecentUid)
-        .column(mailbox::Column::Uidnext)
-        .into_tuple()
-        .one(txn)
-        .await?;
-    let (from, to) = row.ok_or(StoreError::NotFound)?;
-    claim_range_in(txn, mailbox_id, &uid_range(from, to)).await
-}
-
-/// Claims `unclaimed`, what a read under the mailbox's lock in `txn` found unclaimed
-/// (`recent_uid..uidnext`): moves the mailbox's `recent_uid` past it. Returns it (empty,
-/// writing nothing, when there is nothing to claim).
-pub(super) async fn claim_range_in(
-    txn: &DatabaseTransaction,
-    mailbox_id: &str,
-    unclaimed: &Range<u32>,
-) -> Result<Range<u32>, StoreError> {
-    if let Some(claim) = claim_statement(mailbox_id, unclaimed) {
-        // A batch: it may be the write's first change (see `crate::savepoint`).
-        let mut batch = Batch::new();
-        batch.push(txn.get_database_backend(), &claim.into_query());
-        batch.run(txn).await?;
+    let db = txn.get_database_backend();
+    let mut batch = Batch::new();
+    if !holds_database(txn) {
+        batch.push(db, &lock_statement(mailbox_id));
     }
-    Ok(unclaimed.clone())
+    batch.push(
+        db,
+        &mailbox::Entity::find_by_id(mailbox_id.to_owned())
+            .select_only()
+            .column(mailbox::Column::RecentUid)
+            .column(mailbox::Column::Uidnext)
+            .into_query(),
+    );
+    batch.push(
+        db,
+        &mailbox::Entity::update_many()
+            .col_expr(
+                mailbox::Column::RecentUid,
+                Expr::col(mailbox::Column::Uidnext),
+            )
+            .filter(mailbox::Column::Id.eq(mailbox_id))
+            .filter(Expr::col(mailbox::Column::RecentUid).lt(Expr::col(mailbox::Column::Uidnext)))
+            .into_query(),
+    );
+    let rows = batch.rows(txn).await?;
+    let row = rows.first().ok_or(StoreError::NotFound)?;
+    let from: i64 = row.try_get("", "recent_uid")?;
+    let to: i64 = row.try_get("", "uidnext")?;
+    Ok(uid_range(from, to))
 }
 
-/// The write of [`claim_range_in`], for a caller that sends it with others; `None` when
-/// there is nothing to claim.
+/// The claim of `unclaimed` (what a read under the mailbox's lock found), for a caller
+/// that sends it with its other statements; `None` when there is nothing to claim.
 pub(super) fn claim_statement(
     mailbox_id: &str,
     unclaimed: &Range<u32>,
@@ -135,5 +141,5 @@ impl Mailboxes<'_> {
 pub(super) fn uid_range(from: i64, to: i64) -> Range<u32> {
     let clamp = |v: i64| v.clamp(0, i64::from(u32::MAX)) as u32;
     let (from, to) = (clamp(from), clamp(to));
-    from..to.max(from)
+    from..Ord::max(to, from)
 }
