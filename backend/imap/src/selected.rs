@@ -13,7 +13,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use osprey_proto::imap::{Data, FetchData, Flag, Response, SequenceSet};
-use osprey_store::{Change, MailboxRecord, MessageRecord, Store, StoreError};
+use osprey_store::{Change, MailboxRecord, MessageState, Store, StoreError};
 use tokio::sync::broadcast::{self, error::TryRecvError};
 
 use crate::{
@@ -47,7 +47,7 @@ pub(crate) struct Msg {
 impl Msg {
     /// Takes the flags, keywords and MODSEQ of `r` (the same message, read again);
     /// `true` if the flags or keywords differ.
-    fn update_from(&mut self, r: MessageRecord) -> bool {
+    fn update_from(&mut self, r: MessageState) -> bool {
         let changed = r.flags != self.flags || r.keywords != self.keywords;
         self.flags = r.flags;
         self.keywords = r.keywords;
@@ -70,8 +70,8 @@ impl Msg {
     }
 }
 
-impl From<MessageRecord> for Msg {
-    fn from(r: MessageRecord) -> Self {
+impl From<MessageState> for Msg {
+    fn from(r: MessageState) -> Self {
         Msg {
             id: r.id,
             uid: r.uid,
@@ -128,7 +128,7 @@ impl Selected {
         let complete_to = mailbox.highestmodseq;
         let mut msgs: Vec<Msg> = store
             .messages()
-            .in_mailbox(&mailbox.id)
+            .states_in_mailbox(&mailbox.id)
             .await?
             .into_iter()
             .map(Msg::from)
@@ -265,7 +265,7 @@ impl Selected {
                 self.complete_to = self.complete_to.max(c.complete_to);
                 self.apply_changes(c.changed, &c.expunged, high)
             } else {
-                let records = store.messages().in_mailbox(&self.mailbox.id).await?;
+                let records = store.messages().states_in_mailbox(&self.mailbox.id).await?;
                 // One query sees every change up to the highest MODSEQ it shows (they
                 // commit in order).
                 // So does a poll made before it.
@@ -331,10 +331,10 @@ impl Selected {
     /// expunged. Returns the UIDs whose flags changed and the new messages.
     fn apply_reload(
         &mut self,
-        records: Vec<MessageRecord>,
+        records: Vec<MessageState>,
         high: u32,
-    ) -> (Vec<u32>, Vec<MessageRecord>) {
-        let mut by_uid: HashMap<u32, MessageRecord> =
+    ) -> (Vec<u32>, Vec<MessageState>) {
+        let mut by_uid: HashMap<u32, MessageState> =
             records.into_iter().map(|r| (r.uid, r)).collect();
         let mut flag_changes = Vec::new();
         for m in &mut self.msgs {
@@ -347,7 +347,7 @@ impl Selected {
                 }
             }
         }
-        let mut added: Vec<MessageRecord> = by_uid.into_values().filter(|r| r.uid > high).collect();
+        let mut added: Vec<MessageState> = by_uid.into_values().filter(|r| r.uid > high).collect();
         added.sort_by_key(|r| r.uid);
         (flag_changes, added)
     }
@@ -357,10 +357,10 @@ impl Selected {
     /// the new messages.
     fn apply_changes(
         &mut self,
-        changed: Vec<MessageRecord>,
+        changed: Vec<MessageState>,
         expunged: &[u32],
         high: u32,
-    ) -> (Vec<u32>, Vec<MessageRecord>) {
+    ) -> (Vec<u32>, Vec<MessageState>) {
         for uid in expunged {
             if let Ok(i) = self.msgs.binary_search_by_key(uid, |m| m.uid) {
                 self.msgs[i].expunged = true;

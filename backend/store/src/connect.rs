@@ -193,20 +193,28 @@ mod tests {
         assert_eq!(file("postgres://u@h/db"), None);
     }
 
-    /// `.cargo/config.toml` builds SQLite with `SQLITE_ENABLE_QPSG`; without it every
-    /// `LIMIT ?` statement is prepared anew at each run (see there).
+    /// `.cargo/config.toml` builds SQLite with `SQLITE_ENABLE_QPSG` (without it every
+    /// `LIMIT ?` statement is prepared anew at each run), without the memory statistics'
+    /// mutex and with a page cache of 128 pages per connection (see there).
     #[tokio::test]
-    async fn sqlite_keeps_its_plans_whatever_the_values_bound() {
+    async fn sqlite_is_built_with_the_options_the_store_counts_on() {
         use sea_orm::{ConnectionTrait, Database, Statement};
         let db = Database::connect("sqlite::memory:").await.unwrap();
-        let on = db
-            .query_one_raw(Statement::from_string(
-                db.get_database_backend(),
-                "SELECT 1 FROM pragma_compile_options WHERE compile_options = 'ENABLE_QPSG'",
-            ))
-            .await
-            .unwrap();
-        assert!(on.is_some(), "SQLite was built without SQLITE_ENABLE_QPSG");
+        for option in [
+            "ENABLE_QPSG",
+            "DEFAULT_MEMSTATUS=0",
+            "DEFAULT_PCACHE_INITSZ=128",
+        ] {
+            let on = db
+                .query_one_raw(Statement::from_sql_and_values(
+                    db.get_database_backend(),
+                    "SELECT 1 FROM pragma_compile_options WHERE compile_options = ?",
+                    [option.into()],
+                ))
+                .await
+                .unwrap();
+            assert!(on.is_some(), "SQLite was built without SQLITE_{option}");
+        }
     }
 
     #[test]

@@ -146,3 +146,57 @@ async fn subscriptions_outlive_their_mailboxes_and_follow_renames() {
     let subs = mailboxes.subscriptions(&acc.id).await.unwrap();
     assert!(!subs.contains(&"nowhere".to_owned()), "{subs:?}");
 }
+
+/// A mailbox view reads the messages' states only (eight columns, not the header
+/// summary): they must be what the full rows say, flags and keywords included, and the
+/// catch-up by MODSEQ gives the same states for the messages that changed.
+#[tokio::test]
+async fn message_states_are_what_the_full_rows_say() {
+    use osprey_store::{FlagChange, FlagUpdate, MessageState, flags};
+    let db = TestDb::new().await;
+    let store = db.store().await;
+    domain(&store, "states.example", &[]).await;
+    let acc = store
+        .accounts()
+        .create_account(new_account("s@states.example", Role::User))
+        .await
+        .unwrap();
+    let messages = store.messages();
+    let inbox = messages.mailbox_by_name(&acc.id, "INBOX").await.unwrap();
+    messages
+        .append_messages(vec![
+            new_message(&acc.id, &inbox.id, 10),
+            new_message(&acc.id, &inbox.id, 20),
+            new_message(&acc.id, &inbox.id, 30),
+        ])
+        .await
+        .unwrap();
+    let before = messages.highest_modseq(&inbox.id).await.unwrap();
+    let second = messages.in_mailbox(&inbox.id).await.unwrap()[1].id.clone();
+    let update = FlagUpdate {
+        change: FlagChange::Add,
+        flags: flags::FLAGGED,
+        keywords: vec!["$Label1".into()],
+    };
+    messages
+        .update_flags(&inbox.id, std::slice::from_ref(&second), &update)
+        .await
+        .unwrap();
+    let full: Vec<MessageState> = messages
+        .in_mailbox(&inbox.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(MessageState::from)
+        .collect();
+    let states = messages.states_in_mailbox(&inbox.id).await.unwrap();
+    assert_eq!(states, full);
+    assert_eq!(states.len(), 3);
+    assert_eq!(states[1].id, second);
+    assert_eq!(states[1].keywords, ["$Label1"]);
+    assert_ne!(states[1].flags & flags::FLAGGED, 0);
+    assert!(states.iter().all(|s| s.size > 0 && !s.blob_hash.is_empty()));
+    let changes = messages.mailbox_changes(&inbox.id, before).await.unwrap();
+    assert_eq!(changes.changed, [states[1].clone()]);
+    assert!(changes.expunged.is_empty());
+}

@@ -325,6 +325,7 @@ pub fn run(o: &Options) -> Result {
     let started = Instant::now();
     // The server's resident memory, read every 100 ms while the clients run.
     let pid = server.pid();
+    let usage_before = super::Usage::of(pid).ok_or("cannot read the server's CPU time")?;
     let sampler = std::thread::spawn(move || {
         let mut peak = 0;
         while Instant::now() < deadline {
@@ -359,6 +360,9 @@ pub fn run(o: &Options) -> Result {
         }
     }
     let secs = started.elapsed().as_secs_f64();
+    let used = super::Usage::of(pid)
+        .ok_or("cannot read the server's CPU time")?
+        .since(usage_before);
     println!(
         "bench imap: {} sessions ({:.1}/s), {} commands ({:.1}/s), {} failed sessions",
         all.sessions,
@@ -366,6 +370,15 @@ pub fn run(o: &Options) -> Result {
         all.ops,
         all.ops as f64 / secs,
         all.errors
+    );
+    // The server's CPU and thread switches a command: on two cores shared with the
+    // clients, the latency at many clients follows the CPU a command.
+    let ops = all.ops.max(1) as f64;
+    println!(
+        "bench imap: server CPU {:.3} ms a command ({:.2} cores busy), {:.1} thread switches a command",
+        used.cpu.as_secs_f64() * 1000.0 / ops,
+        used.cpu.as_secs_f64() / secs,
+        used.switches as f64 / ops
     );
     // Every command a logged-in client waits for (all but LOGIN and LOGOUT), together:
     // the figure the latency targets speak of.

@@ -377,6 +377,65 @@ impl BenchServer {
     }
 }
 
+/// What a process has used so far, from `/proc`: CPU time (user and system, its ended
+/// threads included) and the context switches of its live threads (voluntary and not).
+/// The difference of two readings over a load, divided by the commands it ran, does not
+/// depend on how fast the machine runs that day the way latency does.
+#[derive(Clone, Copy, Debug)]
+pub struct Usage {
+    pub cpu: Duration,
+    pub switches: u64,
+}
+
+impl Usage {
+    pub fn of(pid: u32) -> Option<Usage> {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+        // The fields after the command's name, which may hold spaces, in parentheses:
+        // utime and stime are the 14th and 15th of the line, the 12th and 13th here.
+        let rest = &stat[stat.rfind(')')? + 1..];
+        let mut fields = rest.split_whitespace().skip(11);
+        let ticks: u64 =
+            fields.next()?.parse::<u64>().ok()? + fields.next()?.parse::<u64>().ok()?;
+        let mut switches = 0;
+        for task in std::fs::read_dir(format!("/proc/{pid}/task"))
+            .ok()?
+            .flatten()
+        {
+            let Ok(status) = std::fs::read_to_string(task.path().join("status")) else {
+                continue; // ended meanwhile
+            };
+            switches += status
+                .lines()
+                .filter(|l| l.contains("ctxt_switches:"))
+                .filter_map(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+                .sum::<u64>();
+        }
+        Some(Usage {
+            cpu: Duration::from_secs_f64(ticks as f64 / clock_ticks() as f64),
+            switches,
+        })
+    }
+
+    /// What was used between `earlier` and this reading.
+    pub fn since(self, earlier: Usage) -> Usage {
+        Usage {
+            cpu: self.cpu.saturating_sub(earlier.cpu),
+            switches: self.switches.saturating_sub(earlier.switches),
+        }
+    }
+}
+
+/// The kernel's clock ticks a second, in which `/proc/<pid>/stat` counts CPU time.
+fn clock_ticks() -> u64 {
+    std::process::Command::new("getconf")
+        .arg("CLK_TCK")
+        .output()
+        .ok()
+        .and_then(|o| String::from_utf8(o.stdout).ok()?.trim().parse().ok())
+        .filter(|&t| t > 0)
+        .unwrap_or(100)
+}
+
 /// The resident memory of process `pid`, in KiB.
 pub fn rss_kib_of(pid: u32) -> Option<u64> {
     status_kib(pid, "VmRSS:")

@@ -47,7 +47,7 @@ async fn expunge_in_set(
     mailbox_id: &str,
     uids: &SequenceSet,
 ) -> Result<Vec<u32>, osprey_store::StoreError> {
-    let records = store.messages().in_mailbox(mailbox_id).await?;
+    let records = store.messages().states_in_mailbox(mailbox_id).await?;
     let max_uid = records.last().map_or(0, |r| r.uid);
     let ids: Vec<String> = records
         .into_iter()

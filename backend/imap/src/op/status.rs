@@ -32,7 +32,12 @@ impl Session {
         mb: &MailboxRecord,
         items: &[StatusItem],
     ) -> Result<Data, StoreError> {
-        let msgs = self.server.store.messages().in_mailbox(&mb.id).await?;
+        let msgs = self
+            .server
+            .store
+            .messages()
+            .states_in_mailbox(&mb.id)
+            .await?;
         let count = |bit: u64, set: bool| {
             msgs.iter().filter(|r| (r.flags & bit != 0) == set).count() as u64
         };

@@ -15,6 +15,7 @@ use sea_orm::{
 };
 use sea_orm::{ColumnTrait, ConnectionTrait, QueryFilter, QueryOrder, QuerySelect};
 
+use super::message_states::{MessageState, read_states, states_of};
 use super::messages::{
     CHUNK, holds_database, keywords_json, lock_mailboxes, lock_owner_of, next_uid_modseq,
     parse_keywords, rows_in, take_statement, taken,
@@ -24,7 +25,7 @@ use crate::batch::Batch;
 use crate::tx::End;
 use crate::views::Messages;
 use crate::{
-    Change, ChangeKind, MessageRecord, StoreError,
+    Change, ChangeKind, StoreError,
     entity::{account, expunged, mailbox, message},
 };
 
@@ -136,7 +137,7 @@ pub struct MailboxChanges {
     pub complete_to: u64,
     /// The messages, as they are now, whose MODSEQ is above the one asked (new ones and
     /// ones whose flags changed), in UID order.
-    pub changed: Vec<MessageRecord>,
+    pub changed: Vec<MessageState>,
     /// The UIDs expunged with a MODSEQ above the one asked, in UID order.
     pub expunged: Vec<u32>,
 }
@@ -159,15 +160,11 @@ impl Messages<'_> {
         let complete_to = self.highest_modseq(mailbox_id).await?;
         let expunged = self.expunged_since(mailbox_id, modseq).await?;
         let since = i64::try_from(modseq).unwrap_or(i64::MAX);
-        let changed = message::Entity::find()
-            .filter(message::Column::MailboxId.eq(mailbox_id))
-            .filter(message::Column::Modseq.gt(since))
-            .order_by_asc(message::Column::Uid)
-            .all(&self.db)
-            .await?
-            .into_iter()
-            .map(MessageRecord::from)
-            .collect();
+        let changed = read_states(
+            states_of(mailbox_id).filter(message::Column::Modseq.gt(since)),
+            &self.db,
+        )
+        .await?;
         Ok(MailboxChanges {
             complete_to,
             changed,

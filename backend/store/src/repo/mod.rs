@@ -21,6 +21,7 @@ mod mailboxes;
 mod message_ops;
 mod message_search;
 pub(crate) mod message_sort;
+mod message_states;
 mod messages;
 mod paging;
 mod personal_words;
@@ -62,6 +63,7 @@ pub use mailboxes::{MailboxCounts, MailboxRecord, SPECIAL_MAILBOXES};
 pub use message_ops::{FlagChange, FlagUpdate, FlaggedMessage, MailboxChanges};
 pub use message_search::{SearchAfter, SearchCondition};
 pub use message_sort::{SortAfter, SortKey, SortValue};
+pub use message_states::MessageState;
 pub use messages::{Appended, MessageRecord, MessageSummary, NewMessage, flags};
 pub use paging::{ListOrder, ListQuery, PageOf};
 pub use queue::{
